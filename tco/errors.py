@@ -1,0 +1,47 @@
+"""User-caused failures.
+
+Every error a user can cause (a bad file, an unknown id, an impossible request) is a
+:class:`TcoError`. The CLI turns each one into a single line on stderr and exit code 1;
+anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class TcoError(Exception):
+    """A problem the user can fix. ``where`` is a file name (or ``--set``), ``key`` a dotted path."""
+
+    def __init__(self, message: str, *, where: str | None = None, key: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.where = where
+        self.key = key
+
+    def __str__(self) -> str:
+        parts = [p for p in (self.where, self.key) if p]
+        return ": ".join([*parts, self.message])
+
+
+class InputError(TcoError):
+    """A file or value that does not satisfy its schema."""
+
+
+class NotFoundError(TcoError):
+    """An id or path that names nothing."""
+
+
+class MissingInputError(TcoError):
+    """A computation needs a value that the profile leaves unknown."""
+
+
+class InfeasibleError(TcoError):
+    """The request cannot be met (model does not fit, no count meets a deadline, ...)."""
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """Return ``" (did you mean 'x'?)"`` for the closest candidate, or ``""``."""
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

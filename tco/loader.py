@@ -1,0 +1,438 @@
+"""TOML files -> validated models.
+
+Finds built-in profiles (shipped in the wheel as ``tco/_profiles``, or ``profiles/`` in a source
+checkout), extra directories named by ``TCO_PROFILE_PATH`` (``os.pathsep``-separated, each with
+``accelerators/``, ``workloads/``, ``scenarios/``), and paths to single files. Applies ``--set``
+overrides to the raw data *before* validation, so an override is checked exactly as a file is.
+Every parse or validation failure becomes a :class:`~tco.errors.TcoError` naming file and key.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import types
+import typing
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from tco.errors import InputError, NotFoundError, TcoError, did_you_mean
+from tco.models import Accelerator, InferenceWorkload, Quantity, Scenario, TrainingWorkload, Workload
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+ENV_PATH = "TCO_PROFILE_PATH"
+KINDS = ("accelerators", "workloads", "scenarios", "benchmarks")
+DEFAULT_SCENARIO = "default"
+SET_SOURCE = "--set on the command line"
+
+M = TypeVar("M", bound=BaseModel)
+_WORKLOAD = TypeAdapter(Workload)
+_WORKLOAD_CLASSES = [TrainingWorkload, InferenceWorkload]
+
+
+class ProblemList(TcoError):
+    """Several problems in one input; each is printed on its own line."""
+
+    def __init__(self, problems: Sequence[TcoError]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = list(problems)
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+def builtin_dir() -> Path:
+    """The shipped profiles: inside the installed package, else the source tree's ``profiles/``."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_profiles"
+    return packaged if packaged.is_dir() else here.parent / "profiles"
+
+
+def search_path(env: Mapping[str, str] | None = None) -> list[Path]:
+    """Directories searched for ids, user directories (``TCO_PROFILE_PATH``) first."""
+    env = os.environ if env is None else env
+    extra = [Path(p) for p in env.get(ENV_PATH, "").split(os.pathsep) if p.strip()]
+    return [*extra, builtin_dir()]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise NotFoundError("no such file", where=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, expected a TOML file", where=str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML: {exc}", where=str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("not valid TOML: not UTF-8 text", where=str(path)) from None
+
+
+def _looks_like_path(ref: str) -> bool:
+    return ref.endswith(".toml") or os.sep in ref or "/" in ref
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    path: Path
+    aliases: tuple[str, ...] = ()
+
+
+def iter_entries(kind: str, dirs: Sequence[Path] | None = None) -> Iterator[Entry]:
+    """Every ``<dir>/<kind>/*.toml`` in search order; earlier directories shadow later ones."""
+    seen: set[str] = set()
+    for d in dirs if dirs is not None else search_path():
+        folder = d / kind
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.toml")):
+            if path.stem in seen:
+                continue
+            seen.add(path.stem)
+            aliases: tuple[str, ...] = ()
+            if kind == "accelerators":
+                try:
+                    raw = read_toml(path)
+                    aliases = tuple(a for a in raw.get("aliases", []) if isinstance(a, str))
+                except TcoError:
+                    pass
+            yield Entry(path.stem, path, aliases)
+
+
+def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None) -> Path:
+    """A file path for ``ref``: an existing path, or a built-in/user id or alias."""
+    if _looks_like_path(ref):
+        p = Path(ref)
+        if not p.exists():
+            raise NotFoundError("no such file", where=ref)
+        return p
+    entries = list(iter_entries(kind, dirs))
+    for e in entries:
+        if ref == e.id or ref in e.aliases:
+            return e.path
+    names = [e.id for e in entries] + [a for e in entries for a in e.aliases]
+    singular = kind[:-1]
+    raise NotFoundError(f"unknown {singular} '{ref}'{did_you_mean(ref, names)}; see 'tco {kind if kind != 'accelerators' else 'profiles'} list'")
+
+
+# --------------------------------------------------------------------------- validation errors
+
+
+def _strip(t: Any) -> Any:
+    """Unwrap Optional/Annotated/list/dict to the model class a path continues into."""
+    origin = typing.get_origin(t)
+    if origin is typing.Annotated:
+        return _strip(typing.get_args(t)[0])
+    if origin in (typing.Union, types.UnionType):
+        models = [_strip(a) for a in typing.get_args(t) if a is not type(None)]
+        return models[0] if len(models) == 1 else models
+    if origin in (list, dict):
+        return _strip(typing.get_args(t)[-1])
+    return t
+
+
+def _model_at(root: Any, loc: Sequence[str | int]) -> Any:
+    """The model class (or list of classes) found by following ``loc`` from ``root``."""
+    t = root
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if isinstance(t, list):
+            t = next((m for m in t if isinstance(m, type) and issubclass(m, BaseModel) and part in m.model_fields), None)
+            if t is None:
+                return None
+        if isinstance(t, type) and issubclass(t, BaseModel):
+            field = t.model_fields.get(str(part))
+            if field is None:
+                return None
+            t = _strip(field.annotation)
+        else:
+            return None
+    return t
+
+
+def _field_names(t: Any) -> list[str]:
+    classes = t if isinstance(t, list) else [t]
+    return [f for c in classes if isinstance(c, type) and issubclass(c, BaseModel) for f in c.model_fields]
+
+
+def _expected(err: Mapping[str, Any]) -> str:
+    msg = str(err["msg"])
+    typ = err["type"]
+    if typ == "missing":
+        return "required key is missing"
+    if typ == "extra_forbidden":
+        return "unknown key"
+    if typ == "finite_number":
+        return "expected a finite number, got NaN or infinity"
+    if typ in ("int_type", "int_from_float", "int_parsing"):
+        return f"expected a whole number, got {_show(err.get('input'))}"
+    if typ in ("bool_type", "bool_parsing"):
+        return f"expected true or false, got {_show(err.get('input'))}"
+    if typ in ("string_type",):
+        return f"expected text, got {_show(err.get('input'))}"
+    if typ == "greater_than_equal" or typ == "greater_than":
+        return f"{msg[0].lower()}{msg[1:]}, got {_show(err.get('input'))}"
+    return msg[0].lower() + msg[1:] if msg else typ
+
+
+def _show(v: Any) -> str:
+    if isinstance(v, str):
+        return repr(v)
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, float) and not math.isfinite(v):
+        return str(v)
+    if isinstance(v, (dict, list)):
+        return "a table" if isinstance(v, dict) else "a list"
+    return repr(v)
+
+
+def validation_problems(
+    exc: ValidationError, *, where: str, root: Any, overridden: Iterable[str] = ()
+) -> ProblemList:
+    """One :class:`InputError` per pydantic error, with dotted key paths and 'did you mean'."""
+    problems: list[TcoError] = []
+    overridden = set(overridden)
+    for err in exc.errors():
+        loc = [p for p in err["loc"]]
+        if root is _WORKLOAD and loc and loc[0] in ("training", "inference"):
+            kind = loc.pop(0)
+            root_cls: Any = TrainingWorkload if kind == "training" else InferenceWorkload
+        else:
+            root_cls = root
+        if loc and loc[-1] in ("function-after[_check_bounds()]",):
+            loc.pop()
+        loc = [p for p in loc if not (isinstance(p, str) and ("function-" in p or "[" in p and "]" in p and not p.startswith("benchmarks")))]
+        key = ".".join(str(p) for p in loc) or None
+        message = _expected(err)
+        if err["type"] == "extra_forbidden" and loc:
+            message += did_you_mean(str(loc[-1]), _field_names(_model_at(root_cls, loc[:-1])))
+        if err["type"] == "union_tag_invalid" or err["type"] == "union_tag_not_found":
+            message = "expected kind = \"training\" or \"inference\""
+            key = "kind"
+        src = "--set" if key is not None and any(key == o or key.startswith(o + ".") for o in overridden) else where
+        problems.append(InputError(message, where=src, key=key))
+    return ProblemList(problems)
+
+
+# --------------------------------------------------------------------------- --set overrides
+
+
+def parse_value(text: str) -> Any:
+    """A ``--set`` value: a TOML literal (number, boolean, date, quoted text, array) or bare text."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def _unwrap(t: Any) -> Any:
+    """Strip Annotated and Optional, keeping list/dict origins visible."""
+    origin = typing.get_origin(t)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(t)[0])
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(t) if a is not type(None)]
+        return _unwrap(args[0]) if len(args) == 1 else [_unwrap(a) for a in args]
+    return t
+
+
+def check_path(root: Any, parts: Sequence[str], *, label: str) -> Any:
+    """Walk ``parts`` through the model classes; return the leaf type or raise a '--set' error."""
+    t: Any = root
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        prefix = ".".join(parts[:i]) or label
+        if isinstance(t, type) and issubclass(t, Quantity):
+            if part not in Quantity.model_fields or i != len(parts) - 1:
+                raise InputError(f"no such field{did_you_mean(part, Quantity.model_fields)}", where="--set", key=label)
+            return _unwrap(Quantity.model_fields[part].annotation)
+        classes = [c for c in (t if isinstance(t, list) else [t]) if isinstance(c, type) and issubclass(c, BaseModel)]
+        owner = next((c for c in classes if part in c.model_fields), None)
+        if owner is None:
+            if not classes:
+                raise InputError(f"no such field: '{prefix}' is a value, not a table", where="--set", key=label)
+            raise InputError(f"no such field{did_you_mean(part, _field_names(classes))}", where="--set", key=label)
+        t = _unwrap(owner.model_fields[part].annotation)
+        origin = typing.get_origin(t)
+        if origin is dict:
+            key_type, value_type = typing.get_args(t)
+            i += 1
+            if i < len(parts) and isinstance(key_type, type) and issubclass(key_type, Enum):
+                keys = [m.value for m in key_type]
+                if parts[i] not in keys:
+                    raise InputError(f"no such key{did_you_mean(parts[i], keys)}; expected one of {', '.join(keys)}", where="--set", key=label)
+            t = _unwrap(value_type)
+        elif origin is list:
+            if i != len(parts) - 1:
+                raise InputError(f"'{part}' is a list; set it whole, e.g. {part}=[...]", where="--set", key=label)
+        i += 1
+    return t
+
+
+def apply_overrides(data: dict[str, Any], overrides: Sequence[tuple[str, Any]], root: Any) -> dict[str, Any]:
+    """Set each dotted path in (a copy of) the raw TOML data. A number written over a sourced
+    quantity replaces it with ``{value, source = "--set on the command line"}``."""
+    out: dict[str, Any] = _deepcopy(data)
+    for path, value in overrides:
+        parts = path.split(".")
+        target = check_path(_WORKLOAD_CLASSES if root is _WORKLOAD else root, parts, label=path)
+        node = out
+        for part in parts[:-1]:
+            nxt = node.get(part)
+            if isinstance(nxt, (int, float)) and not isinstance(nxt, bool):
+                nxt = {"value": nxt}
+            if not isinstance(nxt, dict):
+                nxt = {}
+            node[part] = nxt
+            node = nxt
+        leaf = parts[-1]
+        is_quantity = isinstance(target, type) and issubclass(target, Quantity)
+        if is_quantity and isinstance(value, (int, float)) and not isinstance(value, bool):
+            node[leaf] = {"value": value, "source": SET_SOURCE}
+        else:
+            node[leaf] = value
+    return out
+
+
+def _deepcopy(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _deepcopy(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_deepcopy(x) for x in v]
+    return v
+
+
+def split_set(item: str) -> tuple[str, str, Any]:
+    """``"scope.path=value"`` -> (scope, path, value)."""
+    if "=" not in item:
+        raise InputError(f"expected PATH=VALUE, got '{item}'", where="--set")
+    lhs, rhs = item.split("=", 1)
+    lhs = lhs.strip()
+    if "." not in lhs:
+        raise InputError(
+            f"expected scenario.<field>, workload.<field> or <accelerator-id>.<field>, got '{lhs}'", where="--set"
+        )
+    scope, rest = lhs.split(".", 1)
+    if not rest:
+        raise InputError(f"missing field after '{scope}.'", where="--set")
+    return scope, rest, parse_value(rhs.strip())
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _validate(data: dict[str, Any], root: Any, where: str, overridden: Iterable[str]) -> Any:
+    try:
+        if root is _WORKLOAD:
+            return _WORKLOAD.validate_python(data)
+        return root.model_validate(data)
+    except ValidationError as exc:
+        raise validation_problems(exc, where=where, root=root, overridden=overridden) from None
+
+
+def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in top.items():
+        # A table with a "value" is a whole sourced quantity: it replaces, never merges.
+        mergeable = isinstance(v, dict) and "value" not in v and isinstance(out.get(k), dict)
+        out[k] = _merge(out[k], v) if mergeable else v
+    return out
+
+
+def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """Raw data of ``path``; a top-level ``extends = "<id>"`` starts from that file's data."""
+    data = read_toml(path)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str):
+        raise InputError(f"expected the id of a {kind[:-1]} to extend, got {_show(parent)}", where=str(path), key="extends")
+    base_path = resolve(kind, parent, dirs)
+    if base_path.resolve() in seen or base_path.resolve() == path.resolve():
+        raise InputError(f"'extends' forms a cycle through '{parent}'", where=str(path), key="extends")
+    return _merge(read_with_extends(kind, base_path, dirs, (*seen, path.resolve())), data)
+
+
+def _load(kind: str, root: Any, ref: str, overrides: Sequence[tuple[str, Any]], dirs: Sequence[Path] | None) -> Any:
+    path = resolve(kind, ref, dirs)
+    data = read_with_extends(kind, path, dirs)
+    if overrides:
+        data = apply_overrides(data, overrides, root)
+    return _validate(data, root, str(path), [p for p, _ in overrides])
+
+
+def load_accelerator(ref: str, *, overrides: Sequence[tuple[str, Any]] = (), dirs: Sequence[Path] | None = None) -> Accelerator:
+    """An accelerator profile by id, alias or path."""
+    result: Accelerator = _load("accelerators", Accelerator, ref, overrides, dirs)
+    return result
+
+
+def load_workload(
+    ref: str, *, overrides: Sequence[tuple[str, Any]] = (), dirs: Sequence[Path] | None = None
+) -> TrainingWorkload | InferenceWorkload:
+    """A workload by id or path."""
+    result: TrainingWorkload | InferenceWorkload = _load("workloads", _WORKLOAD, ref, overrides, dirs)
+    return result
+
+
+def load_scenario(
+    ref: str | None = None, *, overrides: Sequence[tuple[str, Any]] = (), dirs: Sequence[Path] | None = None
+) -> Scenario:
+    """A scenario by id or path; the ``default`` scenario when ``ref`` is None."""
+    result: Scenario = _load("scenarios", Scenario, ref or DEFAULT_SCENARIO, overrides, dirs)
+    return result
+
+
+def validate_file(path: Path) -> Accelerator | TrainingWorkload | InferenceWorkload | Scenario:
+    """Validate one file, guessing its kind from its folder, else from its keys."""
+    data = read_toml(path)
+    parent = path.parent.name
+    if parent == "workloads" or ("kind" in data and parent != "accelerators"):
+        root: Any = _WORKLOAD
+    elif parent == "scenarios" or "electricity_usd_per_kwh" in data:
+        root = Scenario
+    else:
+        root = Accelerator
+    return _validate(data, root, str(path), ())  # type: ignore[no-any-return]
+
+
+def group_overrides(
+    items: Sequence[str], accelerator_ids: Sequence[str]
+) -> tuple[dict[str, list[tuple[str, Any]]], list[tuple[str, Any]], list[tuple[str, Any]]]:
+    """Split ``--set`` items into (per accelerator, workload, scenario) lists; unknown scopes fail."""
+    per_accel: dict[str, list[tuple[str, Any]]] = {a: [] for a in accelerator_ids}
+    workload: list[tuple[str, Any]] = []
+    scenario: list[tuple[str, Any]] = []
+    for item in items:
+        scope, path, value = split_set(item)
+        if scope == "scenario":
+            scenario.append((path, value))
+        elif scope == "workload":
+            workload.append((path, value))
+        elif scope in per_accel:
+            per_accel[scope].append((path, value))
+        else:
+            choices = ["scenario", "workload", *accelerator_ids]
+            raise InputError(
+                f"'{scope}' is not scenario, workload or a compared accelerator{did_you_mean(scope, choices)}",
+                where="--set", key=item.split("=", 1)[0],
+            )
+    return per_accel, workload, scenario

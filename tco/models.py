@@ -1,0 +1,496 @@
+"""Strict pydantic models for the three inputs (accelerator, workload, scenario) and the results.
+
+Conventions:
+
+* every model forbids unknown keys and is frozen; NaN and infinity are rejected;
+* numeric fields carry their unit in their name (``price_usd``, ``tdp_w``, ``memory_gb``);
+* every sourced number is a :class:`Quantity`: either a bare number or a table
+  ``{value, low, high, source, as_of, confidence, note}``. ``value`` may be absent, meaning
+  *unknown*: the engine then raises :class:`~tco.errors.MissingInputError` naming the field
+  when (and only when) a computation needs it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from enum import Enum
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    Strict,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+Number = Annotated[float, Strict()]
+Count = Annotated[int, Strict(), Field(ge=1)]
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=64)]
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+# --------------------------------------------------------------------------- provenance
+
+
+class Confidence(str, Enum):
+    """How far a number can be trusted."""
+
+    vendor = "vendor"
+    third_party = "third-party"
+    measured = "measured"
+    estimate = "estimate"
+    assumption = "assumption"
+
+
+class Quantity(StrictModel):
+    """A number with its provenance. A bare number in TOML means ``{value = number}``."""
+
+    value: Number | None = Field(None, description="Central value; absent means unknown.")
+    low: Number | None = Field(None, description="Low end where sources disagree or a range is known.")
+    high: Number | None = Field(None, description="High end of the range.")
+    source: str | None = Field(None, description="Where the number comes from.")
+    as_of: str | None = Field(None, description="Date of the source, YYYY, YYYY-MM or YYYY-MM-DD.")
+    confidence: Confidence | None = Field(None, description="vendor, third-party, measured, estimate or assumption.")
+    note: str | None = Field(None, description="Why this value was chosen, conflicts between sources.")
+
+    # Subclasses narrow the allowed values; the bound is checked on value, low and high.
+    _lower: ClassVar[float | None] = None
+    _lower_inclusive: ClassVar[bool] = True
+    _upper: ClassVar[float | None] = None
+    _expected: ClassVar[str] = "a finite number"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_bare_number(cls, data: Any) -> Any:
+        if isinstance(data, bool) or not isinstance(data, (int, float, dict, Quantity)):
+            raise PydanticCustomError(
+                "quantity_type",
+                "expected {expected} or a table with value, low, high, source, as_of, got {got}",
+                {"expected": cls._expected, "got": _describe(data)},
+            )
+        if isinstance(data, (int, float)):
+            return {"value": data}
+        return data
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _as_of_text(cls, v: Any) -> Any:
+        return _date_to_text(v)
+
+    @model_validator(mode="after")
+    def _check_bounds(self) -> Quantity:
+        for name in ("value", "low", "high"):
+            v = getattr(self, name)
+            if v is None:
+                continue
+            lo, hi = self._lower, self._upper
+            bad = (
+                (lo is not None and (v < lo if self._lower_inclusive else v <= lo))
+                or (hi is not None and v > hi)
+            )
+            if bad:
+                raise PydanticCustomError(
+                    "quantity_bound",
+                    "{name} must be {expected}, got {got}",
+                    {"name": name, "expected": self._expected, "got": _fmt(v)},
+                )
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise PydanticCustomError(
+                "quantity_range", "low ({low}) must not exceed high ({high})",
+                {"low": _fmt(self.low), "high": _fmt(self.high)},
+            )
+        if self.value is not None:
+            if self.low is not None and self.value < self.low:
+                raise PydanticCustomError("quantity_range", "value {v} is below low {lo}", {"v": _fmt(self.value), "lo": _fmt(self.low)})
+            if self.high is not None and self.value > self.high:
+                raise PydanticCustomError("quantity_range", "value {v} is above high {hi}", {"v": _fmt(self.value), "hi": _fmt(self.high)})
+        return self
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        table = handler(schema)
+        number: dict[str, Any] = {"type": "number"}
+        if cls._lower is not None:
+            number["exclusiveMinimum" if not cls._lower_inclusive else "minimum"] = cls._lower
+        if cls._upper is not None:
+            number["maximum"] = cls._upper
+        return {"anyOf": [number, table]}
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None
+
+
+class NonNegativeQuantity(Quantity):
+    _lower = 0.0
+    _expected = "a number >= 0"
+
+
+class PositiveQuantity(Quantity):
+    _lower = 0.0
+    _lower_inclusive = False
+    _expected = "a number > 0"
+
+
+class FractionQuantity(Quantity):
+    """A share in (0, 1]."""
+
+    _lower = 0.0
+    _lower_inclusive = False
+    _upper = 1.0
+    _expected = "a number in (0, 1]"
+
+
+class UnitIntervalQuantity(Quantity):
+    """A share in [0, 1]."""
+
+    _lower = 0.0
+    _upper = 1.0
+    _expected = "a number in [0, 1]"
+
+
+def _date_to_text(v: Any) -> Any:
+    """TOML dates (``as_of = 2024-06-11``) become ISO text; bare years become text."""
+    if isinstance(v, (_dt.date, _dt.datetime)):
+        return v.isoformat()[:10]
+    if isinstance(v, int) and not isinstance(v, bool):
+        return str(v)
+    return v
+
+
+def _fmt(v: float) -> str:
+    return repr(v) if not math.isfinite(v) else f"{v:g}"
+
+
+def _describe(v: Any) -> str:
+    if isinstance(v, str):
+        return f"text {v!r}"
+    if isinstance(v, bool):
+        return f"boolean {str(v).lower()}"
+    if isinstance(v, list):
+        return "a list"
+    return type(v).__name__
+
+
+# --------------------------------------------------------------------------- accelerator
+
+
+class Precision(str, Enum):
+    bf16 = "bf16"
+    fp16 = "fp16"
+    fp8 = "fp8"
+    int8 = "int8"
+
+
+BYTES_PER_PARAM: dict[Precision, float] = {
+    Precision.bf16: 2.0,
+    Precision.fp16: 2.0,
+    Precision.fp8: 1.0,
+    Precision.int8: 1.0,
+}
+
+
+class Maturity(str, Enum):
+    """Software-ecosystem maturity, relative to CUDA (the reference)."""
+
+    reference = "reference"
+    high = "high"
+    medium = "medium"
+    low_medium = "low-medium"
+    low = "low"
+
+
+class InterconnectClass(str, Enum):
+    """Scale-up fabric class; selects the default scaling efficiency per doubling."""
+
+    nvlink = "nvlink"
+    proprietary = "proprietary"
+    ici = "ici"
+    ethernet = "ethernet"
+    pcie = "pcie"
+
+
+class PeakCompute(StrictModel):
+    """Dense (no sparsity) peak throughput per precision, per accelerator."""
+
+    bf16_tflops: PositiveQuantity | None = Field(None, description="Dense BF16 peak, TFLOP/s.")
+    fp16_tflops: PositiveQuantity | None = Field(None, description="Dense FP16 peak, TFLOP/s.")
+    fp8_tflops: PositiveQuantity | None = Field(None, description="Dense FP8 peak, TFLOP/s.")
+    int8_tops: PositiveQuantity | None = Field(None, description="Dense INT8 peak, TOP/s.")
+    fp32_tflops: PositiveQuantity | None = Field(None, description="FP32 (non-tensor) peak, TFLOP/s.")
+
+    def for_precision(self, precision: Precision) -> PositiveQuantity | None:
+        return {
+            Precision.bf16: self.bf16_tflops,
+            Precision.fp16: self.fp16_tflops,
+            Precision.fp8: self.fp8_tflops,
+            Precision.int8: self.int8_tops,
+        }[precision]
+
+
+class Interconnect(StrictModel):
+    name: str | None = Field(None, description="Fabric name, e.g. NVLink 3, HCCS, PCIe Gen4 x16.")
+    kind: InterconnectClass = Field(description="nvlink, proprietary, ici, ethernet or pcie.")
+    bandwidth_gbps: PositiveQuantity | None = Field(None, description="Per-device bidirectional bandwidth, GB/s.")
+    devices_per_node: Count = Field(8, description="Accelerators per server / scale-up domain.")
+    scaling_efficiency_per_doubling: FractionQuantity | None = Field(
+        None, description="Throughput kept per doubling beyond one node; default by kind."
+    )
+
+
+class Software(StrictModel):
+    stack: str = Field(description="Software stack, e.g. CUDA, CANN, NeuWare.")
+    maturity: Maturity = Field(description="Ecosystem maturity relative to CUDA.")
+    maturity_source: str | None = Field(None, description="Who rated the maturity.")
+    porting_weeks: NonNegativeQuantity | None = Field(
+        None, description="Calendar weeks to port and validate the training stack; default from the scenario by maturity."
+    )
+    porting_engineer_months: NonNegativeQuantity | None = Field(
+        None, description="Engineering effort of the port; default from the scenario by maturity."
+    )
+
+
+class Benchmark(StrictModel):
+    """A measured run: tokens/s per accelerator on a named workload."""
+
+    workload: Id = Field(description="Workload id this measurement applies to.")
+    tokens_per_second: PositiveQuantity = Field(description="Measured tokens/s per accelerator.")
+    power_w: PositiveQuantity | None = Field(None, description="Measured power per accelerator during the run, W.")
+    accelerator_count: Count | None = Field(None, description="Accelerators in the measured run; absent = within one node.")
+    memory_bandwidth_utilization: FractionQuantity | None = Field(None, description="Reported share of peak bandwidth.")
+    source: str = Field(description="Publication of the measurement.")
+    as_of: str | None = Field(None, description="Date of the publication.")
+    note: str | None = None
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _as_of_text(cls, v: Any) -> Any:
+        return _date_to_text(v)
+
+
+class Rental(StrictModel):
+    usd_per_hour: PositiveQuantity = Field(description="Rental price per accelerator-hour, USD.")
+    lead_time_weeks: NonNegativeQuantity | None = Field(None, description="Weeks until rented capacity is available.")
+
+
+class Accelerator(StrictModel):
+    """An accelerator profile (``profiles/accelerators/<id>.toml``)."""
+
+    id: Id = Field(description="Lowercase hyphenated id, e.g. a100-80gb.")
+    aliases: list[Id] = Field(default_factory=list, description="Other ids that name this profile.")
+    vendor: str
+    name: str
+    description: str | None = None
+    release_year: Annotated[int, Strict()] | None = None
+    can_train: bool = Field(description="Vendor positions the part for training.")
+    can_serve: bool = Field(description="The part can serve inference.")
+    training_note: str | None = Field(None, description="Disagreements about training capability.")
+    peak: PeakCompute = Field(description="Dense peak compute per precision.")
+    memory_gb: PositiveQuantity = Field(description="Accelerator memory, GB (10^9 bytes).")
+    memory_bandwidth_gbps: PositiveQuantity = Field(description="Memory bandwidth, GB/s.")
+    tdp_w: PositiveQuantity = Field(description="Board power (TDP), W.")
+    price_usd: PositiveQuantity | None = Field(None, description="Unit price per accelerator, USD.")
+    rental: Rental | None = Field(None, description="Rental terms, for rent-only or rentable parts.")
+    server_overhead_factor: PositiveQuantity | None = Field(
+        None, description="Server cost per accelerator ÷ accelerator price; default from the scenario."
+    )
+    power_overhead_factor: PositiveQuantity | None = Field(
+        None, description="All-in IT watts per accelerator ÷ TDP; default from the scenario."
+    )
+    lead_time_weeks: NonNegativeQuantity | None = Field(None, description="Procurement lead time, weeks.")
+    mfu: FractionQuantity | None = Field(None, description="Training MFU for this accelerator family.")
+    relative_training_performance: PositiveQuantity | None = Field(
+        None, description="Training throughput relative to an A100 (1.0 = A100), an estimate."
+    )
+    interconnect: Interconnect
+    software: Software
+    benchmarks: list[Benchmark] = Field(default_factory=list)
+
+    def benchmark_for(self, workload_id: str) -> Benchmark | None:
+        for b in self.benchmarks:
+            if b.workload == workload_id:
+                return b
+        return None
+
+
+# --------------------------------------------------------------------------- workload
+
+
+class ModelShape(StrictModel):
+    """Transformer shape; when absent a standard shape is inferred from the parameter count."""
+
+    layers: Count
+    d_model: Count
+    kv_dim: Count | None = Field(None, description="Width of K (and of V) per layer; default d_model (no GQA).")
+
+
+class _WorkloadBase(StrictModel):
+    id: Id
+    name: str
+    description: str | None = None
+    source: str | None = Field(None, description="Where the parameters and tokens come from.")
+    parameters: PositiveQuantity = Field(description="Total parameters.")
+    active_parameters: PositiveQuantity | None = Field(None, description="Parameters active per token (MoE).")
+    precision: Precision = Field(description="Numeric precision of the matmuls.")
+    seq_len: Count = Field(description="Sequence (context) length, tokens.")
+    shape: ModelShape | None = None
+
+
+class TrainingWorkload(_WorkloadBase):
+    """Train ``parameters`` on ``training_tokens`` (``profiles/workloads/<id>.toml``, kind = "training")."""
+
+    kind: Literal["training"]
+    training_tokens: PositiveQuantity = Field(description="Tokens to train on.")
+    accelerator_count: Count = Field(description="Accelerators per option unless an option says otherwise.")
+
+
+class InferenceWorkload(_WorkloadBase):
+    """Serve ``tokens_per_day`` for ``service_life_years`` (kind = "inference")."""
+
+    kind: Literal["inference"]
+    tokens_per_day: PositiveQuantity = Field(description="Generated tokens served per day.")
+    service_life_years: PositiveQuantity = Field(description="Years the service runs.")
+    max_batch: Count = Field(256, description="Largest decode batch per replica the latency target allows.")
+
+
+Workload = Annotated[TrainingWorkload | InferenceWorkload, Field(discriminator="kind")]
+
+
+class WorkloadFile(StrictModel):
+    workload: Workload
+
+
+# --------------------------------------------------------------------------- scenario
+
+
+class PortingEffort(StrictModel):
+    weeks: NonNegativeQuantity
+    engineer_months: NonNegativeQuantity
+
+
+class Scenario(StrictModel):
+    """The economics (``profiles/scenarios/<id>.toml``)."""
+
+    id: Id
+    name: str
+    description: str | None = None
+    electricity_usd_per_kwh: NonNegativeQuantity
+    pue: PositiveQuantity = Field(description="Power usage effectiveness, >= 1.")
+    average_power_fraction: FractionQuantity = Field(description="Average ÷ peak power while running.")
+    utilization: FractionQuantity = Field(description="Share of owned calendar hours in useful jobs.")
+    depreciation_years: PositiveQuantity
+    cost_of_capital: UnitIntervalQuantity = Field(description="Annual rate, e.g. 0.10.")
+    server_overhead_factor: PositiveQuantity = Field(description="Server cost ÷ accelerator price (k_srv).")
+    interconnect_cost_fraction: UnitIntervalQuantity = Field(description="Cluster network share of hardware cost (f_ic).")
+    power_overhead_factor: PositiveQuantity = Field(description="All-in IT W ÷ TDP (k_pwr).")
+    facility_usd_per_kw_month: NonNegativeQuantity = Field(description="Colocation per contracted IT kW per month.")
+    operations_usd_per_accelerator_year: NonNegativeQuantity
+    engineer_usd_per_year: NonNegativeQuantity = Field(description="Fully loaded engineer cost.")
+    deployment_weeks: NonNegativeQuantity = Field(description="Burn-in, installation and acceptance of bought hardware.")
+    rental_setup_weeks: NonNegativeQuantity = Field(description="Set-up of rented capacity.")
+    cost_of_delay_usd_per_day: NonNegativeQuantity = Field(description="What one day later to market costs.")
+    deadline_days: PositiveQuantity | None = Field(None, description="Market date; only days past it are penalised.")
+    failure_rate_per_accelerator_day: NonNegativeQuantity = Field(description="Interruptions per accelerator-day.")
+    checkpoint_save_minutes: NonNegativeQuantity = Field(description="Blocking checkpoint save time.")
+    restart_minutes: NonNegativeQuantity = Field(description="Detect + restart time per interruption.")
+    porting: dict[Maturity, PortingEffort] = Field(description="Porting effort by ecosystem maturity.")
+
+    @field_validator("pue")
+    @classmethod
+    def _pue_at_least_one(cls, v: PositiveQuantity) -> PositiveQuantity:
+        for x in (v.value, v.low, v.high):
+            if x is not None and x < 1:
+                raise PydanticCustomError("pue", "PUE must be >= 1, got {got}", {"got": _fmt(x)})
+        return v
+
+    @field_validator("interconnect_cost_fraction")
+    @classmethod
+    def _below_one(cls, v: UnitIntervalQuantity) -> UnitIntervalQuantity:
+        for x in (v.value, v.low, v.high):
+            if x is not None and x >= 1:
+                raise PydanticCustomError("fic", "must be < 1, got {got}", {"got": _fmt(x)})
+        return v
+
+
+# --------------------------------------------------------------------------- options and results
+
+
+class Acquisition(str, Enum):
+    buy = "buy"
+    rent = "rent"
+
+
+class OptionSpec(StrictModel):
+    """One option to compare: an accelerator, a count (None = the workload's) and buy or rent."""
+
+    accelerator: Id
+    count: Count | None = None
+    acquisition: Acquisition = Acquisition.buy
+
+    @property
+    def label(self) -> str:
+        return self.accelerator + (f"@{self.count}" if self.count else "") + (
+            ":rent" if self.acquisition is Acquisition.rent else ""
+        )
+
+
+class ThroughputSource(str, Enum):
+    measured = "measured"
+    derived = "derived"
+
+
+class OptionResult(StrictModel):
+    """Everything computed for one option; fields that do not apply are None."""
+
+    accelerator: str
+    name: str
+    acquisition: Acquisition
+    count: int
+    throughput_source: ThroughputSource
+    tokens_per_second_per_accelerator: float
+    mfu: float | None
+    scaling_efficiency: float
+    goodput: float
+    power_w_per_accelerator: float
+    time_to_converge_hours: float | None
+    lead_time_days: float
+    deployment_days: float
+    porting_days: float
+    time_to_market_days: float
+    energy_kwh: float
+    capex_usd: float
+    capital_usd: float
+    rent_usd: float
+    energy_usd: float
+    facility_usd: float
+    operations_usd: float
+    porting_usd: float
+    compute_cost_usd: float
+    job_cost_usd: float
+    cost_per_million_tokens_usd: float
+    delay_days: float
+    delay_penalty_usd: float
+    effective_cost_usd: float
+    rank: int
+    annual_cost_usd: float | None = None
+    notes: list[str] = Field(default_factory=list)
+
+
+class Comparison(StrictModel):
+    schema_version: Literal[1] = 1
+    workload: str
+    workload_kind: Literal["training", "inference"]
+    scenario: str
+    baseline: str | None
+    results: list[OptionResult]

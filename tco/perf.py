@@ -1,0 +1,277 @@
+"""Derived performance model: FLOPs per token, MFU defaults, scaling, goodput, memory fit, roofline.
+
+Pure functions of the input models; no I/O. Formulas and their sources (see the README's
+"Throughput model" section and ``shared/reference/cost-model.md`` §3):
+
+* training FLOPs per token ``F = 6·N_active + 12·L·d·s`` (Kaplan et al. 2020; attention term from
+  PaLM, Chowdhery et al. 2022, App. B);
+* tokens/s per accelerator ``X = peak · MFU · η(n) / F``;
+* scaling ``η(n) = e_d ^ log2(n / n_node)`` for ``n > n_node`` (cost-model §3.3);
+* goodput ``G = 1 − T_s/T_c − (T_c/2 + T_r)/M`` with ``M = 1/(λ·n)`` and Young's interval
+  ``T_c = sqrt(2·M·T_s)`` (Young 1974; cost-model §3.4);
+* training memory ``16·N/n + activations`` (mixed-precision Adam, ZeRO-3 sharded; Rajbhandari et al.
+  2020) with activations under full recomputation ``(2·s·d·L + 34·s·d)/t`` bytes per sequence,
+  split over a tensor-parallel group of ``t = min(n, devices per node)`` (Korthikanti et al. 2022);
+* inference decode step ``max((W + B·KV)/(k·BW·e_bw), 2·N_active·B/(k·peak·MFU))`` (roofline,
+  cost-model §1.2.9), at the largest batch B that fits memory.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from tco.errors import InfeasibleError, MissingInputError
+from tco.models import (
+    BYTES_PER_PARAM,
+    Accelerator,
+    InferenceWorkload,
+    InterconnectClass,
+    Maturity,
+    Precision,
+    Quantity,
+    Scenario,
+    TrainingWorkload,
+)
+
+HOURS_PER_YEAR = 8766.0
+"""365.25 days × 24 h, as Epoch AI uses (cost-model §4.3)."""
+
+TRAINING_BYTES_PER_PARAM = 16.0
+"""Mixed-precision Adam: fp16 weights 2 + grads 2 + fp32 master 4 + moments 8 (ZeRO, arXiv:1910.02054)."""
+
+USABLE_MEMORY_FRACTION = 0.9
+"""Share of device memory usable by the model; the rest is runtime and fragmentation (estimate)."""
+
+ACHIEVABLE_BANDWIDTH_FRACTION = 0.8
+"""Share of peak memory bandwidth a decode kernel sustains (estimate; the seed article reports
+89 % utilisation on an A100 and 72 % on an MLU370-S4)."""
+
+KV_CACHE_BYTES = 2.0
+"""KV cache kept in 16-bit even when weights are 8-bit (common practice; estimate)."""
+
+A100_ACHIEVED_TFLOPS = 312.0 * 0.50
+"""A100 BF16 dense peak 312 TFLOP/s × MFU 0.50 (cost-model §3.2 recommendation for a mature A100
+stack): the reference that ``relative_training_performance`` multiplies."""
+
+DEFAULT_MFU_BY_MATURITY: dict[Maturity, float] = {
+    Maturity.reference: 0.40,
+    Maturity.high: 0.35,
+    Maturity.medium: 0.30,
+    Maturity.low_medium: 0.25,
+    Maturity.low: 0.20,
+}
+"""BF16 training MFU when a profile has neither a measurement nor its own MFU. ``reference`` (CUDA):
+0.40, cost-model §3.2 (Epoch median of 33 runs 0.375; recommended 0.40). The others are this
+project's estimates, stepping down 0.05 per maturity level inside the 0.20–0.45 interval the
+cost-model gives for non-NVIDIA stacks; Huawei's Pangu Ultra MoE reached 0.30 on ~6K Ascend NPUs."""
+
+FP8_MFU_RATIO = 0.72
+"""FP8 MFU (against the FP8 peak) ÷ BF16 MFU: NVIDIA NeMo on H100, GPT-3 175B 39.5/54 = 0.73,
+Llama 3 70B 38.1/54.5 = 0.70 (cost-model §3.2, SemiAnalysis 2025)."""
+
+SCALING_PER_DOUBLING: dict[InterconnectClass, float] = {
+    InterconnectClass.nvlink: 0.96,
+    InterconnectClass.ici: 0.96,
+    InterconnectClass.ethernet: 0.92,
+    InterconnectClass.proprietary: 0.92,
+    InterconnectClass.pcie: 0.88,
+}
+"""Efficiency kept per doubling beyond one node. NVLink/ICI: 0.96, strong scaling with tuned software
+(MegaScale 0.966, Llama 3 0.953, MLPerf GPT-3 0.955; cost-model §3.3). Ethernet, proprietary links and
+PCIe have no public calibration: 0.92 and 0.88 are assumptions inside the cost-model's 0.85–0.92."""
+
+
+def require(q: Quantity | None, path: str, *, profile: str, how: str | None = None) -> float:
+    """Return ``q.value`` or raise :class:`MissingInputError` naming the input and how to give it."""
+    if q is None or q.value is None:
+        hint = how or f"--set {profile}.{path}=VALUE, or a profile file with {path}"
+        note = f" ({q.note})" if q is not None and q.note else ""
+        raise MissingInputError(f"needs {path}, which is unknown{note}; give it with {hint}", where=profile, key=path)
+    return q.value
+
+
+@dataclass(frozen=True)
+class Shape:
+    layers: int
+    d_model: int
+    kv_dim: int
+    inferred: bool
+
+
+def infer_shape(parameters: float) -> Shape:
+    """Standard decoder shape for ``N`` parameters: ``N ≈ 12·L·d²`` with ``d = 128·L`` (GPT-3/Llama
+    aspect ratio), ``d`` rounded to a multiple of 128."""
+    layers = max(1, round((parameters / (12 * 128.0**2)) ** (1 / 3)))
+    d_model = max(128, round(math.sqrt(parameters / (12 * layers)) / 128) * 128)
+    return Shape(layers=layers, d_model=d_model, kv_dim=d_model, inferred=True)
+
+
+def workload_shape(workload: TrainingWorkload | InferenceWorkload) -> Shape:
+    if workload.shape is not None:
+        s = workload.shape
+        return Shape(s.layers, s.d_model, s.kv_dim or s.d_model, inferred=False)
+    return infer_shape(workload.parameters.value or 0.0)
+
+
+def active_parameters(workload: TrainingWorkload | InferenceWorkload) -> float:
+    q = workload.active_parameters if workload.active_parameters is not None else workload.parameters
+    return require(q, "active_parameters" if workload.active_parameters else "parameters", profile=workload.id)
+
+
+def training_flops_per_token(*, active_params: float, shape: Shape, seq_len: int) -> float:
+    """``F = 6·N_active + 12·L·d·s`` FLOPs per trained token (PaLM App. B)."""
+    return 6.0 * active_params + 12.0 * shape.layers * shape.d_model * seq_len
+
+
+def peak_tflops(accel: Accelerator, precision: Precision) -> float:
+    q = accel.peak.for_precision(precision)
+    key = "peak." + {Precision.int8: "int8_tops"}.get(precision, f"{precision.value}_tflops")
+    return require(q, key, profile=accel.id)
+
+
+def scaling_efficiency(accel: Accelerator, count: int) -> float:
+    """``η(n) = e_d ^ log2(n / n_node)`` beyond one node, else 1."""
+    node = accel.interconnect.devices_per_node
+    if count <= node:
+        return 1.0
+    q = accel.interconnect.scaling_efficiency_per_doubling
+    e_d = q.value if q is not None and q.value is not None else SCALING_PER_DOUBLING[accel.interconnect.kind]
+    return float(e_d ** math.log2(count / node))
+
+
+def goodput(scenario: Scenario, count: int) -> float:
+    """Share of wall-clock time doing useful work under failures (Young's checkpoint interval)."""
+    lam = scenario.failure_rate_per_accelerator_day.value or 0.0
+    if lam == 0.0:
+        return 1.0
+    mtti_days = 1.0 / (lam * count)
+    save = (scenario.checkpoint_save_minutes.value or 0.0) / 1440.0
+    restart = (scenario.restart_minutes.value or 0.0) / 1440.0
+    if save == 0.0:
+        waste = restart / mtti_days
+    else:
+        interval = math.sqrt(2.0 * mtti_days * save)
+        waste = save / interval + (interval / 2.0 + restart) / mtti_days
+    return max(0.0, 1.0 - waste)
+
+
+@dataclass(frozen=True)
+class MfuChoice:
+    value: float
+    source: str
+
+
+def training_mfu(accel: Accelerator, precision: Precision) -> MfuChoice:
+    """MFU against the peak of ``precision``: the profile's, else from the article-style relative
+    performance, else the default for the ecosystem maturity. FP8 scales by :data:`FP8_MFU_RATIO`."""
+    fp8 = FP8_MFU_RATIO if precision is Precision.fp8 else 1.0
+    if accel.mfu is not None and accel.mfu.value is not None:
+        return MfuChoice(accel.mfu.value * fp8, f"profile mfu ({accel.mfu.source or 'no source'})")
+    rel = accel.relative_training_performance
+    if rel is not None and rel.value is not None:
+        peak16 = peak_tflops(accel, Precision.bf16 if accel.peak.bf16_tflops else Precision.fp16)
+        mfu = min(1.0, rel.value * A100_ACHIEVED_TFLOPS / peak16)
+        return MfuChoice(mfu * fp8, f"{rel.value:g}× A100 estimate ({rel.source or 'no source'})")
+    base = DEFAULT_MFU_BY_MATURITY[accel.software.maturity]
+    return MfuChoice(base * fp8, f"default for {accel.software.maturity.value} maturity")
+
+
+@dataclass(frozen=True)
+class TrainingThroughput:
+    tokens_per_second: float
+    source: str  # "measured" or "derived"
+    mfu: float | None
+    scaling_efficiency: float
+    notes: tuple[str, ...] = field(default=())
+
+
+def training_throughput(*, accel: Accelerator, workload: TrainingWorkload, count: int) -> TrainingThroughput:
+    """Tokens/s per accelerator at ``count``: the profile's measurement for this workload (scaled by
+    ``η(count)/η(measured count)``), else ``peak · MFU · η(count) / F``."""
+    eta = scaling_efficiency(accel, count)
+    bench = accel.benchmark_for(workload.id)
+    if bench is not None:
+        measured = require(bench.tokens_per_second, f"benchmarks[{workload.id}].tokens_per_second", profile=accel.id)
+        at = bench.accelerator_count or accel.interconnect.devices_per_node
+        tps = measured * eta / scaling_efficiency(accel, at)
+        peak = accel.peak.for_precision(workload.precision)
+        mfu = None
+        if peak is not None and peak.value:
+            shape = workload_shape(workload)
+            f = training_flops_per_token(active_params=active_parameters(workload), shape=shape, seq_len=workload.seq_len)
+            mfu = tps * f / (peak.value * 1e12)
+        return TrainingThroughput(tps, "measured", mfu, eta, (f"measured: {bench.source}",))
+    shape = workload_shape(workload)
+    flops = training_flops_per_token(active_params=active_parameters(workload), shape=shape, seq_len=workload.seq_len)
+    choice = training_mfu(accel, workload.precision)
+    tps = peak_tflops(accel, workload.precision) * 1e12 * choice.value * eta / flops
+    notes = [f"derived: MFU {choice.value:.3f} from {choice.source}"]
+    if shape.inferred:
+        notes.append(f"shape inferred from parameters: {shape.layers} layers, d_model {shape.d_model}")
+    return TrainingThroughput(tps, "derived", choice.value, eta, tuple(notes))
+
+
+def training_activation_bytes(*, shape: Shape, seq_len: int, tensor_parallel: int) -> float:
+    """Activation memory per device for one sequence under full recomputation (Korthikanti 2022)."""
+    return (2.0 * seq_len * shape.d_model * shape.layers + 34.0 * seq_len * shape.d_model) / tensor_parallel
+
+
+def min_training_accelerators(*, accel: Accelerator, workload: TrainingWorkload) -> int:
+    """Smallest count whose memory holds ``16·N/n`` of sharded state plus activations."""
+    mem = require(accel.memory_gb, "memory_gb", profile=accel.id) * 1e9 * USABLE_MEMORY_FRACTION
+    state = TRAINING_BYTES_PER_PARAM * require(workload.parameters, "parameters", profile=workload.id)
+    shape = workload_shape(workload)
+    node = accel.interconnect.devices_per_node
+    for n in range(1, node + 1):
+        act = training_activation_bytes(shape=shape, seq_len=workload.seq_len, tensor_parallel=n)
+        if state / n + act <= mem:
+            return n
+    act = training_activation_bytes(shape=shape, seq_len=workload.seq_len, tensor_parallel=node)
+    if act >= mem:
+        raise InfeasibleError(
+            f"activations of one {workload.seq_len}-token sequence ({act / 1e9:.1f} GB per device) exceed "
+            f"{accel.id}'s usable memory ({mem / 1e9:.1f} GB)",
+            where=accel.id,
+        )
+    return max(node + 1, math.ceil(state / (mem - act)))
+
+
+@dataclass(frozen=True)
+class InferenceThroughput:
+    tokens_per_second: float  # decode tokens/s per accelerator
+    source: str
+    bound: str  # "memory-bandwidth", "compute" or "measured"
+    replica_accelerators: int
+    batch: int
+    prefill_tokens_per_second: float
+    mfu: float | None
+    notes: tuple[str, ...] = field(default=())
+
+
+def inference_throughput(*, accel: Accelerator, workload: InferenceWorkload) -> InferenceThroughput:
+    """Roofline decode throughput per accelerator at the largest batch that fits memory."""
+    shape = workload_shape(workload)
+    n_total = require(workload.parameters, "parameters", profile=workload.id)
+    n_active = active_parameters(workload)
+    mem = require(accel.memory_gb, "memory_gb", profile=accel.id) * 1e9 * USABLE_MEMORY_FRACTION
+    weights = n_total * BYTES_PER_PARAM[workload.precision]
+    kv_seq = 2.0 * shape.layers * shape.kv_dim * KV_CACHE_BYTES * workload.seq_len
+    k = max(1, math.ceil((weights + kv_seq) / mem))
+    batch = min(workload.max_batch, int((k * mem - weights) // kv_seq))
+    peak = peak_tflops(accel, workload.precision) * 1e12
+    mfu = training_mfu(accel, workload.precision if workload.precision is not Precision.int8 else Precision.bf16).value
+    prefill = peak * mfu / (2.0 * n_active)
+    notes = []
+    if shape.inferred:
+        notes.append(f"shape inferred from parameters: {shape.layers} layers, d_model {shape.d_model}")
+    bench = accel.benchmark_for(workload.id)
+    if bench is not None:
+        tps = require(bench.tokens_per_second, f"benchmarks[{workload.id}].tokens_per_second", profile=accel.id)
+        return InferenceThroughput(tps, "measured", "measured", k, batch, prefill, None, (f"measured: {bench.source}", *notes))
+    bw = require(accel.memory_bandwidth_gbps, "memory_bandwidth_gbps", profile=accel.id) * 1e9
+    t_mem = (weights + batch * kv_seq) / (k * bw * ACHIEVABLE_BANDWIDTH_FRACTION)
+    t_comp = 2.0 * n_active * batch / (k * peak * mfu)
+    bound = "memory-bandwidth" if t_mem >= t_comp else "compute"
+    tps = batch / max(t_mem, t_comp) / k
+    return InferenceThroughput(tps, "derived", bound, k, batch, prefill, mfu, tuple(notes))
