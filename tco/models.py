@@ -494,3 +494,40 @@ class Comparison(StrictModel):
     scenario: str
     baseline: str | None
     results: list[OptionResult]
+
+
+# --------------------------------------------------------------------------- calibration set
+
+
+class CalibrationRow(StrictModel):
+    """One published training measurement used to check the derived throughput model."""
+
+    accelerator: Id = Field(description="Accelerator profile id the run used.")
+    model: str = Field(description="Model name as published, e.g. MPT-7B.")
+    parameters: Number = Field(gt=0, description="Parameters (active parameters for MoE).")
+    seq_len: Count
+    accelerator_count: Count
+    precision: Precision
+    tokens_per_second: Number = Field(gt=0, description="Measured tokens/s per accelerator.")
+    reported_mfu: Number | None = Field(None, gt=0, le=1, description="MFU as the source reports it.")
+    activation_checkpointing: bool | None = None
+    global_batch_tokens: Number | None = Field(None, gt=0)
+    layers: Count | None = None
+    d_model: Count | None = None
+    note: str | None = None
+
+
+class CalibrationSet(StrictModel):
+    """A file of ``profiles/benchmarks/*.toml``: rows from one publication."""
+
+    id: Id
+    source: str = Field(description="Publication the rows come from.")
+    as_of: str | None = None
+    url: str | None = None
+    note: str | None = None
+    rows: list[CalibrationRow] = Field(min_length=1)
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _as_of_text(cls, v: Any) -> Any:
+        return _date_to_text(v)

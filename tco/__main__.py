@@ -1,0 +1,5 @@
+"""``python -m tco``."""
+
+from tco.cli import main
+
+main()

@@ -1,0 +1,218 @@
+"""The Python API: everything the CLI does, as functions returning result models.
+
+>>> import tco
+>>> inputs = tco.load_inputs(["a100-80gb", "mlu370-s4"], workload="gpt3-1.3b", scenario="article")
+>>> [r.accelerator for r in tco.compare(inputs).results]
+['a100-80gb', 'mlu370-s4']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tco import engine, loader, perf
+from tco.engine import Option
+from tco.errors import InputError, TcoError
+from tco.models import (
+    Accelerator,
+    Acquisition,
+    Comparison,
+    InferenceWorkload,
+    OptionSpec,
+    Scenario,
+    TrainingWorkload,
+)
+
+load_accelerator = loader.load_accelerator
+load_workload = loader.load_workload
+load_scenario = loader.load_scenario
+
+MFU_WARNING = 0.75
+"""A measurement implying more MFU than this is implausible (issue: plausibility checks)."""
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything one analysis needs: the options, the workload, the scenario, and warnings to show."""
+
+    options: list[Option]
+    workload: TrainingWorkload | InferenceWorkload
+    scenario: Scenario
+    specs: list[OptionSpec]
+    sets: tuple[str, ...] = ()
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse_option(text: str) -> tuple[str, int | None, Acquisition]:
+    """``ID[@COUNT][:rent|:buy]`` -> (ref, count, acquisition)."""
+    ref, acq = text, Acquisition.buy
+    for suffix in (":rent", ":buy"):
+        if ref.endswith(suffix):
+            ref, acq = ref[: -len(suffix)], Acquisition(suffix[1:])
+    count = None
+    if "@" in ref:
+        ref, _, c = ref.rpartition("@")
+        if not c.isdigit() or int(c) < 1:
+            raise InputError(f"expected ID@COUNT with a whole COUNT >= 1, got '{text}'", key="accelerator")
+        count = int(c)
+    if not ref:
+        raise InputError(f"missing accelerator id in '{text}'", key="accelerator")
+    return ref, count, acq
+
+
+def _names(ref: str, dirs: Sequence[Path] | None) -> set[str]:
+    path = loader.resolve("accelerators", ref, dirs)
+    raw = loader.read_toml(path)
+    names = {ref}
+    if isinstance(raw.get("id"), str):
+        names.add(raw["id"])
+    names.update(a for a in raw.get("aliases", []) if isinstance(a, str))
+    return names
+
+
+def load_inputs(
+    accelerators: Sequence[str], *, workload: str, scenario: str | None = None, sets: Sequence[str] = (),
+    dirs: Sequence[Path] | None = None,
+) -> Inputs:
+    """Load and validate the options (``ID[@COUNT][:rent]``), the workload and the scenario, with ``--set`` overrides."""
+    if not accelerators:
+        raise InputError("name at least one accelerator", key="accelerator")
+    parsed = [parse_option(a) for a in accelerators]
+    names = {ref: _names(ref, dirs) for ref, _, _ in parsed}
+    all_names = sorted({n for ns in names.values() for n in ns})
+    per_scope, w_sets, s_sets = loader.group_overrides(list(sets), all_names)
+    wl = loader.load_workload(workload, overrides=w_sets, dirs=dirs)
+    sc = loader.load_scenario(scenario, overrides=s_sets, dirs=dirs)
+    options: list[Option] = []
+    specs: list[OptionSpec] = []
+    cache: dict[str, Accelerator] = {}
+    for ref, count, acq in parsed:
+        if ref not in cache:
+            ov = [o for n in sorted(names[ref]) for o in per_scope.get(n, [])]
+            cache[ref] = loader.load_accelerator(ref, overrides=ov, dirs=dirs)
+        acc = cache[ref]
+        options.append(Option(acc, count, acq))
+        specs.append(OptionSpec(accelerator=acc.id, count=count, acquisition=acq))
+    warnings = [w for acc in cache.values() for w in benchmark_warnings(acc, wl)]
+    return Inputs(options, wl, sc, specs, tuple(sets), warnings)
+
+
+def compare(inputs: Inputs, *, baseline: str | None = None) -> Comparison:
+    """Evaluate and rank every option of ``inputs``."""
+    if baseline is not None:
+        ref, count, acq = parse_option(baseline)
+        match = [o.label for o in inputs.options if ref in (o.accelerator.id, *o.accelerator.aliases)
+                 and (count is None or o.count == count) and o.acquisition is acq]
+        if not match:
+            labels = ", ".join(o.label for o in inputs.options)
+            raise InputError(f"'{baseline}' is not one of the compared options: {labels}", key="--baseline")
+        baseline = match[0]
+    return engine.compare(options=inputs.options, workload=inputs.workload, scenario=inputs.scenario, baseline=baseline)
+
+
+# --------------------------------------------------------------------------- plausibility
+
+
+def benchmark_warnings(accel: Accelerator, workload: TrainingWorkload | InferenceWorkload) -> list[str]:
+    """Warnings for a measurement this workload would use: MFU above 0.75 or bandwidth beyond spec."""
+    bench = accel.benchmark_for(workload.id)
+    if bench is None or bench.tokens_per_second.value is None:
+        return []
+    out: list[str] = []
+    tps = bench.tokens_per_second.value
+    peak = accel.peak.for_precision(workload.precision)
+    if isinstance(workload, TrainingWorkload) and peak is not None and peak.value:
+        shape = perf.workload_shape(workload)
+        flops = perf.training_flops_per_token(
+            active_params=perf.active_parameters(workload), shape=shape, seq_len=workload.seq_len
+        )
+        mfu = tps * flops / (peak.value * 1e12)
+        if mfu > MFU_WARNING:
+            out.append(
+                f"{accel.id}: the measured {tps:,.0f} tokens/s on {workload.id} implies MFU {mfu:.2f} "
+                f"(> {MFU_WARNING}) of its {peak.value:g} TFLOPS {workload.precision.value} peak: "
+                f"implausible; check the measurement ({bench.source})"
+            )
+    if isinstance(workload, InferenceWorkload) and accel.memory_bandwidth_gbps.value:
+        weights = (workload.parameters.value or 0) * {"bf16": 2, "fp16": 2, "fp8": 1, "int8": 1}[workload.precision.value]
+        # Decode of a batch of B reads the weights once per step: tokens/s ≤ B·BW/W per replica.
+        needed = tps * weights / workload.max_batch / 1e9
+        if needed > accel.memory_bandwidth_gbps.value:
+            out.append(f"{accel.id}: the measured {tps:,.0f} tokens/s on {workload.id} needs more memory "
+                       f"bandwidth than the {accel.memory_bandwidth_gbps.value:g} GB/s spec")
+    util = bench.memory_bandwidth_utilization
+    if util is not None and util.value is not None and util.value > 1:
+        out.append(f"{accel.id}: bandwidth utilisation {util.value} exceeds the spec")
+    return out
+
+
+def validate_file(path: Path) -> list[str]:
+    """Validate one input file; return plausibility warnings (raises on errors)."""
+    model = loader.validate_file(path)
+    if not isinstance(model, Accelerator):
+        return []
+    warnings: list[str] = []
+    for b in model.benchmarks:
+        try:
+            wl = loader.load_workload(b.workload)
+        except TcoError:
+            warnings.append(f"benchmark for unknown workload '{b.workload}': plausibility not checked")
+            continue
+        warnings.extend(benchmark_warnings(model, wl))
+    return warnings
+
+
+# --------------------------------------------------------------------------- listings
+
+
+def accelerator_table(dirs: Sequence[Path] | None = None) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+    """Records for ``tco profiles list``: columns keep units in their names."""
+    cols = ["id", "vendor", "name", "bf16_tflops", "memory_gb", "memory_bandwidth_gbps", "tdp_w", "price_usd",
+            "rent_usd_per_hour", "maturity", "can_train", "can_serve"]
+    headers = ["id", "vendor", "name", "BF16 TFLOPS", "memory GB", "bandwidth GB/s", "TDP W", "price USD",
+               "rent USD/h", "maturity", "train", "serve"]
+    records = []
+    for e in loader.iter_entries("accelerators", dirs):
+        a = loader.load_accelerator(str(e.path))
+        peak = a.peak.bf16_tflops or a.peak.fp16_tflops
+        records.append({
+            "id": a.id, "vendor": a.vendor, "name": a.name, "bf16_tflops": peak.value if peak else None,
+            "memory_gb": a.memory_gb.value, "memory_bandwidth_gbps": a.memory_bandwidth_gbps.value,
+            "tdp_w": a.tdp_w.value, "price_usd": a.price_usd.value if a.price_usd else None,
+            "rent_usd_per_hour": a.rental.usd_per_hour.value if a.rental else None,
+            "maturity": a.software.maturity.value, "can_train": a.can_train, "can_serve": a.can_serve,
+        })
+    return records, cols, headers
+
+
+def input_table(kind: str, dirs: Sequence[Path] | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+    """Records for ``tco workloads list`` / ``tco scenarios list``."""
+    records: list[dict[str, Any]] = []
+    if kind == "workloads":
+        cols = ["id", "kind", "name", "parameters", "active_parameters", "training_tokens", "tokens_per_day",
+                "precision", "accelerator_count"]
+        for e in loader.iter_entries(kind, dirs):
+            w = loader.load_workload(str(e.path))
+            records.append({
+                "id": w.id, "kind": w.kind, "name": w.name, "parameters": w.parameters.value,
+                "active_parameters": w.active_parameters.value if w.active_parameters else None,
+                "training_tokens": w.training_tokens.value if isinstance(w, TrainingWorkload) else None,
+                "tokens_per_day": w.tokens_per_day.value if isinstance(w, InferenceWorkload) else None,
+                "precision": w.precision.value,
+                "accelerator_count": w.accelerator_count if isinstance(w, TrainingWorkload) else None,
+            })
+        return records, cols
+    cols = ["id", "name", "electricity_usd_per_kwh", "pue", "cost_of_capital", "depreciation_years",
+            "cost_of_delay_usd_per_day", "deadline_days"]
+    for e in loader.iter_entries(kind, dirs):
+        s = loader.load_scenario(str(e.path))
+        records.append({
+            "id": s.id, "name": s.name, "electricity_usd_per_kwh": s.electricity_usd_per_kwh.value, "pue": s.pue.value,
+            "cost_of_capital": s.cost_of_capital.value, "depreciation_years": s.depreciation_years.value,
+            "cost_of_delay_usd_per_day": s.cost_of_delay_usd_per_day.value,
+            "deadline_days": s.deadline_days.value if s.deadline_days else None,
+        })
+    return records, cols

@@ -1,0 +1,211 @@
+"""The command line: the only module that reads argv, prints or exits.
+
+Exit codes: 0 success; 1 input or data error (one ``Error:`` line per problem on stderr);
+2 usage error (unknown option, missing argument).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from tco import api
+from tco.errors import InputError, TcoError
+from tco.render import OutputFormat
+
+app = typer.Typer(
+    name="tco",
+    help="Which AI accelerator, and how many, to buy or rent: cost per token plus the cost of delay.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+profiles_app = typer.Typer(help="Accelerator profiles: list, show, validate.", no_args_is_help=True)
+workloads_app = typer.Typer(help="Workload definitions: list, show.", no_args_is_help=True)
+scenarios_app = typer.Typer(help="Economic scenarios: list, show.", no_args_is_help=True)
+app.add_typer(profiles_app, name="profiles")
+app.add_typer(workloads_app, name="workloads")
+app.add_typer(scenarios_app, name="scenarios")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically, only on success) instead of stdout.")
+]
+WorkloadOpt = Annotated[str, typer.Option("--workload", "-w", help="Workload id or path to a workload TOML file.")]
+ScenarioOpt = Annotated[
+    str | None, typer.Option("--scenario", "-s", help="Scenario id or path; default: the 'default' scenario.")
+]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Change an input for this run: scenario.FIELD=V, workload.FIELD=V or ACCEL.FIELD=V."),
+]
+AccelArgs = Annotated[
+    list[str], typer.Argument(help="Accelerator ids or profile paths, each optionally ID@COUNT and/or ID:rent.")
+]
+
+
+def err(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+def handle_errors(fn: F) -> F:
+    """Turn user-caused errors into ``Error:`` lines and exit 1; let bugs raise."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except TcoError as exc:
+            lines = exc.lines() if hasattr(exc, "lines") else [str(exc)]
+            for line in lines:
+                err(f"Error: {line}")
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Print, or write ``output`` atomically: a temporary file in the same folder, then rename."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError("cannot write: the folder does not exist", where=str(output))
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# --------------------------------------------------------------------------- compare
+
+
+@app.command()
+@handle_errors
+def compare(
+    accelerators: AccelArgs,
+    workload: WorkloadOpt,
+    scenario: ScenarioOpt = None,
+    set_: SetOpt = None,
+    baseline: Annotated[str | None, typer.Option("--baseline", "-b", help="Option the gap column compares against; default: the first.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Rank options for a workload by effective cost = job cost + cost of delay."""
+    inputs = api.load_inputs(accelerators, workload=workload, scenario=scenario, sets=set_ or [])
+    comp = api.compare(inputs, baseline=baseline)
+    from tco.render import render_comparison, verdict
+
+    for w in inputs.warnings:
+        err(f"Warning: {w}")
+    emit(render_comparison(comp, fmt), output)
+    err(verdict(comp))
+
+
+# --------------------------------------------------------------------------- listings
+
+
+@profiles_app.command("list")
+@handle_errors
+def profiles_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
+    """Every accelerator profile: vendor, peak, memory, power, price and maturity at a glance."""
+    from tco.render import render_records
+
+    records, columns, headers = api.accelerator_table()
+    emit(render_records(records, columns, fmt, kind="accelerators", headers=headers), output)
+
+
+@profiles_app.command("show")
+@handle_errors
+def profiles_show(profile: Annotated[str, typer.Argument(help="Accelerator id, alias or path.")],
+                  fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
+    """Every field of one profile with its source, date and confidence."""
+    from tco.render import render_show
+
+    emit(render_show(api.load_accelerator(profile).model_dump(mode="json", exclude_none=True), fmt, kind="accelerator"), output)
+
+
+@profiles_app.command("validate")
+@handle_errors
+def profiles_validate(files: Annotated[list[Path], typer.Argument(help="TOML files to check.")],
+                      fmt: FormatOpt = OutputFormat.table) -> None:
+    """Check profile, workload or scenario files; print one line per problem; warn on implausible values."""
+    problems = 0
+    for path in files:
+        try:
+            warnings = api.validate_file(path)
+        except TcoError as exc:
+            lines = exc.lines() if hasattr(exc, "lines") else [str(exc)]
+            for line in lines:
+                err(f"Error: {line}")
+            problems += 1
+            continue
+        for w in warnings:
+            err(f"Warning: {path}: {w}")
+        typer.echo(f"ok: {path}")
+    if problems:
+        raise typer.Exit(1)
+
+
+def _list(kind: str, fmt: OutputFormat, output: Path | None) -> None:
+    from tco.render import render_records
+
+    records, columns = api.input_table(kind)
+    emit(render_records(records, columns, fmt, kind=kind), output)
+
+
+def _show(kind: str, ref: str, fmt: OutputFormat, output: Path | None) -> None:
+    from tco.render import render_show
+
+    model = api.load_workload(ref) if kind == "workloads" else api.load_scenario(ref)
+    emit(render_show(model.model_dump(mode="json", exclude_none=True), fmt, kind=kind[:-1]), output)
+
+
+@workloads_app.command("list")
+@handle_errors
+def workloads_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
+    """Every workload definition."""
+    _list("workloads", fmt, output)
+
+
+@workloads_app.command("show")
+@handle_errors
+def workloads_show(workload: Annotated[str, typer.Argument(help="Workload id or path.")],
+                   fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
+    """Every field of one workload with its source."""
+    _show("workloads", workload, fmt, output)
+
+
+@scenarios_app.command("list")
+@handle_errors
+def scenarios_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
+    """Every scenario."""
+    _list("scenarios", fmt, output)
+
+
+@scenarios_app.command("show")
+@handle_errors
+def scenarios_show(scenario: Annotated[str, typer.Argument(help="Scenario id or path.")],
+                   fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
+    """Every field of one scenario with its source."""
+    _show("scenarios", scenario, fmt, output)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point."""
+    app(args=list(argv) if argv is not None else None, prog_name="tco")

@@ -1,0 +1,250 @@
+"""Renderers: pure functions from result models to text.
+
+Rounding, ``$`` and thousands separators appear only in ``table`` and ``markdown``. CSV and JSON carry
+raw numbers with units in the column/key names, in a stable order, with ``schema_version``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from enum import Enum
+from typing import Any
+
+from tabulate import tabulate
+
+from tco.models import Comparison, OptionResult
+
+SCHEMA_VERSION = 1
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+
+
+# --------------------------------------------------------------------------- generic helpers
+
+
+def money(v: float | None) -> str:
+    if v is None:
+        return "—"
+    if abs(v) >= 100:
+        return f"${v:,.0f}"
+    if abs(v) >= 1:
+        return f"${v:,.2f}"
+    return f"${v:.4f}"
+
+
+def num(v: float | None, digits: int = 1) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float) and not math.isfinite(v):
+        return str(v)
+    return f"{v:,.{digits}f}"
+
+
+def gap(value: float | None, base: float | None) -> str:
+    """The article's 'Gap' column: relative difference to the baseline, e.g. ``-37.6%``."""
+    if value is None or base is None or base == 0:
+        return "—"
+    return f"{(value - base) / base * 100:+.1f}%"
+
+
+def ratio(value: float | None, base: float | None) -> str:
+    if value is None or base is None or base == 0:
+        return "—"
+    return f"{value / base:.2f}×"
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    for row in rows:
+        w.writerow([csv_cell(v) for v in row])
+    return buf.getvalue()
+
+
+def csv_cell(v: Any) -> Any:
+    if v is None:
+        return ""
+    if isinstance(v, Enum):
+        return v.value
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return repr(v)
+    if isinstance(v, (list, tuple)):
+        return "; ".join(str(x) for x in v)
+    return v
+
+
+def json_text(payload: Mapping[str, Any]) -> str:
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def grid(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: OutputFormat, *, align: Sequence[str] | None = None) -> str:
+    style = "github" if fmt is OutputFormat.markdown else "simple"
+    return tabulate(rows, headers=headers, tablefmt=style, disable_numparse=True, colalign=align) + "\n"
+
+
+# --------------------------------------------------------------------------- comparison
+
+RESULT_COLUMNS: tuple[str, ...] = tuple(f for f in OptionResult.model_fields)
+"""CSV/JSON column order for results: the model's field order (a contract; append only)."""
+
+
+def _baseline(comp: Comparison) -> OptionResult:
+    return next((r for r in comp.results if r.accelerator == comp.baseline), comp.results[0])
+
+
+def render_comparison(comp: Comparison, fmt: OutputFormat) -> str:
+    if fmt is OutputFormat.json:
+        return json_text(comp.model_dump(mode="json"))
+    if fmt is OutputFormat.csv:
+        header = ["schema_version", "workload", "scenario", *RESULT_COLUMNS]
+        dumped = [r.model_dump(mode="python") for r in comp.results]
+        return csv_text(header, ([SCHEMA_VERSION, comp.workload, comp.scenario, *(d[c] for c in RESULT_COLUMNS)] for d in dumped))
+    if fmt in (OutputFormat.table, OutputFormat.markdown):
+        return _comparison_table(comp, fmt)
+    raise AssertionError(fmt)
+
+
+def _comparison_table(comp: Comparison, fmt: OutputFormat) -> str:
+    base = _baseline(comp)
+    training = comp.workload_kind == "training"
+    headers = ["rank", "option", "count", "tokens/s/acc", "throughput", "power W/acc"]
+    headers += ["converge h"] if training else ["annual cost"]
+    headers += ["market d", "job cost", "$/M tokens", "delay d", "delay cost", "effective cost", f"gap vs {base.accelerator}"]
+    rows = []
+    for r in comp.results:
+        row = [str(r.rank), r.accelerator, str(r.count), num(r.tokens_per_second_per_accelerator, 0), r.throughput_source.value,
+               num(r.power_w_per_accelerator, 0)]
+        row += [num(r.time_to_converge_hours)] if training else [money(r.annual_cost_usd)]
+        row += [num(r.time_to_market_days), money(r.job_cost_usd), money(r.cost_per_million_tokens_usd), num(r.delay_days),
+                money(r.delay_penalty_usd), money(r.effective_cost_usd), gap(r.effective_cost_usd, base.effective_cost_usd)]
+        rows.append(row)
+    out = [f"{comp.workload} · scenario {comp.scenario}\n", grid(headers, rows, fmt)]
+    for r in comp.results:
+        if r is base:
+            continue
+        out.append("\n" + _versus(base, r, fmt, training))
+    return "".join(out)
+
+
+def _versus(base: OptionResult, other: OptionResult, fmt: OutputFormat, training: bool) -> str:
+    """Metric | baseline | other | Gap | Ratio, as in the seed article's benchmark table."""
+    metrics: list[tuple[str, float | None, float | None, str]] = [
+        ("Throughput (tokens/s per accelerator)", base.tokens_per_second_per_accelerator, other.tokens_per_second_per_accelerator, "n0"),
+        ("Power (W per accelerator)", base.power_w_per_accelerator, other.power_w_per_accelerator, "n0"),
+    ]
+    if training:
+        metrics.append(("Time to converge (hours)", base.time_to_converge_hours, other.time_to_converge_hours, "n1"))
+    else:
+        metrics.append(("Accelerators needed", float(base.count), float(other.count), "n0"))
+    metrics += [
+        ("Time to market (days)", base.time_to_market_days, other.time_to_market_days, "n1"),
+        ("Cost per million tokens (USD)", base.cost_per_million_tokens_usd, other.cost_per_million_tokens_usd, "$"),
+        ("Job cost (USD)", base.job_cost_usd, other.job_cost_usd, "$"),
+        ("Effective cost (USD)", base.effective_cost_usd, other.effective_cost_usd, "$"),
+    ]
+    rows = []
+    for label, b, o, kind in metrics:
+        show = money if kind == "$" else (lambda v, d=int(kind[1]): num(v, d))
+        rows.append([label, show(b), show(o), gap(o, b), ratio(o, b)])
+    return grid(["metric", base.accelerator, other.accelerator, "gap", "ratio"], rows, fmt,
+                align=["left", "right", "right", "right", "right"])
+
+
+def verdict(comp: Comparison) -> str:
+    """One line for stderr: who wins and why."""
+    res = sorted(comp.results, key=lambda r: r.rank)
+    win = res[0]
+    if len(res) == 1:
+        return f"{win.accelerator}: effective cost {money(win.effective_cost_usd)}, market in {win.time_to_market_days:.1f} days"
+    runner = res[1]
+    cheaper = min(res, key=lambda r: r.cost_per_million_tokens_usd)
+    text = f"{win.accelerator} wins: effective cost {money(win.effective_cost_usd)} vs {money(runner.effective_cost_usd)} for {runner.accelerator}"
+    if cheaper is not win:
+        saving = 1 - cheaper.cost_per_million_tokens_usd / win.cost_per_million_tokens_usd
+        later = cheaper.time_to_market_days - win.time_to_market_days
+        text += (f"; {cheaper.accelerator} is {saving:.0%} cheaper per token but reaches the market "
+                 f"{later:.1f} days later")
+        if later > 0 and cheaper.job_cost_usd < win.job_cost_usd:
+            text += f" (worth it only if a day of delay costs less than {money((win.job_cost_usd - cheaper.job_cost_usd) / later)})"
+        elif cheaper.job_cost_usd >= win.job_cost_usd:
+            text += f", and its job cost is higher once one-off porting ({money(cheaper.porting_usd)}) is counted"
+    else:
+        text += f"; it is also the cheapest per token ({money(win.cost_per_million_tokens_usd)}/M)"
+    return text
+
+
+# --------------------------------------------------------------------------- records (profiles, workloads, scenarios)
+
+
+def render_records(records: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: OutputFormat, *, kind: str,
+                   headers: Sequence[str] | None = None) -> str:
+    """A list of flat records (``profiles list`` and similar)."""
+    if fmt is OutputFormat.json:
+        return json_text({"schema_version": SCHEMA_VERSION, kind: [{c: r.get(c) for c in columns} for r in records]})
+    if fmt is OutputFormat.csv:
+        return csv_text(columns, ([r.get(c) for c in columns] for r in records))
+    rows = [[_cell(r.get(c)) for c in columns] for r in records]
+    return grid(headers or columns, rows, fmt)
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:,.6g}" if abs(v) < 1e5 else f"{v:,.0f}"
+    if isinstance(v, Enum):
+        return str(v.value)
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    return str(v)
+
+
+def flatten(data: Any, prefix: str = "") -> list[tuple[str, Any, Mapping[str, Any] | None]]:
+    """(dotted key, value, provenance) rows for ``show``: quantities become one row with their source."""
+    rows: list[tuple[str, Any, Mapping[str, Any] | None]] = []
+    if isinstance(data, Mapping):
+        if "value" in data and "source" in data:
+            rows.append((prefix, data.get("value"), data))
+            return rows
+        for k, v in data.items():
+            rows.extend(flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+    elif isinstance(data, list) and data and isinstance(data[0], Mapping):
+        for i, item in enumerate(data):
+            label = item.get("workload", i) if isinstance(item, Mapping) else i
+            rows.extend(flatten(item, f"{prefix}[{label}]"))
+    else:
+        rows.append((prefix, data, None))
+    return rows
+
+
+def render_show(dumped: Mapping[str, Any], fmt: OutputFormat, *, kind: str) -> str:
+    """Every field of one input with its value and provenance."""
+    if fmt is OutputFormat.json:
+        return json_text({"schema_version": SCHEMA_VERSION, kind: dumped})
+    rows = flatten(dumped)
+    cols = ["field", "value", "low", "high", "confidence", "as_of", "source"]
+    records = []
+    for key, value, prov in rows:
+        if value is None and prov is None:
+            continue
+        p = prov or {}
+        records.append({
+            "field": key, "value": "unknown" if (prov is not None and value is None) else value, "low": p.get("low"),
+            "high": p.get("high"), "confidence": p.get("confidence"), "as_of": p.get("as_of"),
+            "source": (p.get("source") or "") + (f" — {p['note']}" if p.get("note") else ""),
+        })
+    if fmt is OutputFormat.csv:
+        return csv_text(cols, ([r[c] for c in cols] for r in records))
+    return grid(cols, [[_cell(r[c]) if c != "source" else r[c] for c in cols] for r in records], fmt)
