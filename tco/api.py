@@ -19,11 +19,16 @@ from tco.errors import InputError, TcoError
 from tco.models import (
     Accelerator,
     Acquisition,
+    CalibrationSet,
     Comparison,
     InferenceWorkload,
     OptionSpec,
+    Precision,
+    PositiveQuantity,
     Scenario,
+    StrictModel,
     TrainingWorkload,
+    Workload,
 )
 
 load_accelerator = loader.load_accelerator
@@ -143,9 +148,6 @@ def benchmark_warnings(accel: Accelerator, workload: TrainingWorkload | Inferenc
         if needed > accel.memory_bandwidth_gbps.value:
             out.append(f"{accel.id}: the measured {tps:,.0f} tokens/s on {workload.id} needs more memory "
                        f"bandwidth than the {accel.memory_bandwidth_gbps.value:g} GB/s spec")
-    util = bench.memory_bandwidth_utilization
-    if util is not None and util.value is not None and util.value > 1:
-        out.append(f"{accel.id}: bandwidth utilisation {util.value} exceeds the spec")
     return out
 
 
@@ -216,3 +218,123 @@ def input_table(kind: str, dirs: Sequence[Path] | None = None) -> tuple[list[dic
             "deadline_days": s.deadline_days.value if s.deadline_days else None,
         })
     return records, cols
+
+
+# --------------------------------------------------------------------------- estimate, calibrate, schema
+
+_SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12}
+
+
+def parse_count_text(text: str, *, what: str = "--params") -> float:
+    """``"6.7e9"``, ``"6.7B"``, ``"70b"``, ``"405M"`` -> a positive number."""
+    t = text.strip().replace("_", "").replace(",", "")
+    mult = 1.0
+    if t and t[-1].lower() in _SUFFIX:
+        mult, t = _SUFFIX[t[-1].lower()], t[:-1]
+    try:
+        value = float(t) * mult
+    except ValueError:
+        raise InputError(f"expected a number such as 6.7e9 or 6.7B, got '{text}'", key=what) from None
+    if not (value > 0 and value != float("inf")):
+        raise InputError(f"expected a positive finite number, got '{text}'", key=what)
+    return value
+
+
+class Estimate(StrictModel):
+    """``tco estimate``: the derived throughput of one accelerator for an ad-hoc model."""
+
+    schema_version: int = 1
+    accelerator: str
+    mode: str
+    parameters: float
+    seq_len: int
+    count: int
+    precision: str
+    tokens_per_second_per_accelerator: float
+    mfu: float | None
+    mfu_source: str | None
+    scaling_efficiency: float
+    goodput: float
+    min_accelerators_for_memory: int
+    fits_in_memory: bool
+    bound: str
+    prefill_tokens_per_second_per_accelerator: float | None = None
+    notes: list[str]
+
+
+def estimate(
+    accelerator: str, *, parameters: float, seq_len: int, count: int, precision: Precision = Precision.bf16,
+    mode: str = "train", scenario: str | None = None, sets: Sequence[str] = (), dirs: Sequence[Path] | None = None,
+) -> Estimate:
+    """Derived throughput, MFU, scaling, goodput and memory fit without a workload file."""
+    if mode not in ("train", "infer"):
+        raise InputError(f"expected train or infer, got '{mode}'", key="--mode")
+    inputs_sets = list(sets)
+    names = _names(accelerator, dirs)
+    per_scope, _, s_sets = loader.group_overrides(inputs_sets, sorted(names))
+    acc = loader.load_accelerator(accelerator, overrides=[o for n in sorted(names) for o in per_scope.get(n, [])], dirs=dirs)
+    sc = loader.load_scenario(scenario, overrides=s_sets, dirs=dirs)
+    bare = acc.model_copy(update={"benchmarks": []})
+    common = {"id": "estimate", "name": "ad-hoc estimate", "parameters": PositiveQuantity(value=parameters),
+              "precision": precision, "seq_len": seq_len}
+    if mode == "train":
+        wl = TrainingWorkload(kind="training", training_tokens=PositiveQuantity(value=1.0), accelerator_count=count, **common)
+        tp = perf.training_throughput(accel=bare, workload=wl, count=count)
+        need = perf.min_training_accelerators(accel=bare, workload=wl)
+        choice = perf.training_mfu(bare, precision)
+        notes = list(tp.notes)
+        if count < need:
+            notes.append(f"{count} × {acc.id} cannot hold the training state: needs at least {need}")
+        return Estimate(
+            accelerator=acc.id, mode=mode, parameters=parameters, seq_len=seq_len, count=count, precision=precision.value,
+            tokens_per_second_per_accelerator=tp.tokens_per_second, mfu=tp.mfu, mfu_source=choice.source,
+            scaling_efficiency=tp.scaling_efficiency, goodput=perf.goodput(sc, count), min_accelerators_for_memory=need,
+            fits_in_memory=count >= need, bound="compute", notes=notes,
+        )
+    iw = InferenceWorkload(kind="inference", tokens_per_day=PositiveQuantity(value=1.0),
+                           service_life_years=PositiveQuantity(value=1.0), **common)
+    it = perf.inference_throughput(accel=bare, workload=iw)
+    notes = [f"replica of {it.replica_accelerators}, batch {it.batch}", *it.notes]
+    if count < it.replica_accelerators:
+        notes.append(f"{count} × {acc.id} cannot hold the weights and one sequence: needs {it.replica_accelerators}")
+    return Estimate(
+        accelerator=acc.id, mode=mode, parameters=parameters, seq_len=seq_len, count=count, precision=precision.value,
+        tokens_per_second_per_accelerator=it.tokens_per_second, mfu=it.mfu, mfu_source=None, scaling_efficiency=1.0,
+        goodput=1.0, min_accelerators_for_memory=it.replica_accelerators, fits_in_memory=count >= it.replica_accelerators,
+        bound=it.bound, prefill_tokens_per_second_per_accelerator=it.prefill_tokens_per_second, notes=notes,
+    )
+
+
+def load_calibration_sets(dirs: Sequence[Path] | None = None) -> list[CalibrationSet]:
+    """Every ``benchmarks/*.toml`` on the search path, validated."""
+    out = []
+    for e in loader.iter_entries("benchmarks", dirs):
+        out.append(loader.load_model(e.path, CalibrationSet))
+    return out
+
+
+def calibrate(dirs: Sequence[Path] | None = None) -> Any:
+    """Derived vs measured tokens/s over the shipped calibration set (see :mod:`tco.calibration`)."""
+    from tco.calibration import calibrate as run
+
+    sets = load_calibration_sets(dirs)
+    ids = sorted({r.accelerator for s in sets for r in s.rows})
+    profiles = {i: loader.load_accelerator(i, dirs=dirs) for i in ids}
+    return run(sets, profiles)
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """JSON Schema of an input kind, for editors."""
+    from pydantic import TypeAdapter
+
+    if kind == "accelerator":
+        schema = Accelerator.model_json_schema()
+    elif kind == "workload":
+        schema = TypeAdapter(Workload).json_schema()
+    elif kind == "scenario":
+        schema = Scenario.model_json_schema()
+        schema["properties"]["extends"] = {"type": "string", "description": "Id of a scenario whose values this file starts from."}
+    else:
+        raise InputError(f"expected accelerator, workload or scenario, got '{kind}'", key="kind")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

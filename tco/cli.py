@@ -12,12 +12,14 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from enum import Enum
 from typing import Annotated, Any, TypeVar
 
 import typer
 
 from tco import api
 from tco.errors import InputError, TcoError
+from tco.models import Precision
 from tco.render import OutputFormat
 
 app = typer.Typer(
@@ -204,6 +206,57 @@ def scenarios_show(scenario: Annotated[str, typer.Argument(help="Scenario id or 
                    fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
     """Every field of one scenario with its source."""
     _show("scenarios", scenario, fmt, output)
+
+
+class Mode(str, Enum):
+    train = "train"
+    infer = "infer"
+
+
+class SchemaKind(str, Enum):
+    accelerator = "accelerator"
+    workload = "workload"
+    scenario = "scenario"
+
+
+@app.command()
+@handle_errors
+def estimate(
+    accelerator: Annotated[str, typer.Argument(help="Accelerator id or profile path.")],
+    params: Annotated[str, typer.Option("--params", help="Parameters: 6.7e9 or 6.7B (active parameters for MoE).")],
+    seq_len: Annotated[int, typer.Option("--seq-len", min=1, help="Sequence length, tokens.")] = 2048,
+    count: Annotated[int, typer.Option("--count", min=1, help="Accelerators.")] = 8,
+    precision: Annotated[Precision, typer.Option("--precision", help="Numeric precision.")] = Precision.bf16,
+    mode: Annotated[Mode, typer.Option("--mode", help="Training or inference.")] = Mode.train,
+    scenario: ScenarioOpt = None,
+    set_: SetOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Derived tokens/s, MFU, scaling, goodput and memory fit for a model, without a workload file."""
+    from tco.render import render_model_fields
+
+    result = api.estimate(accelerator, parameters=api.parse_count_text(params), seq_len=seq_len, count=count,
+                          precision=precision, mode=mode.value, scenario=scenario, sets=set_ or [])
+    emit(render_model_fields(result, fmt), output)
+
+
+@app.command()
+@handle_errors
+def calibrate(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
+    """Measured vs derived tokens/s over the shipped calibration set, with median and worst error."""
+    from tco.render import render_calibration
+
+    emit(render_calibration(api.calibrate(), fmt), output)
+
+
+@app.command()
+@handle_errors
+def schema(kind: Annotated[SchemaKind, typer.Argument(help="Input kind.")], output: OutputOpt = None) -> None:
+    """JSON Schema of an input kind, for editor validation of TOML files."""
+    import json
+
+    emit(json.dumps(api.json_schema(kind.value), indent=2) + "\n", output)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -4,8 +4,8 @@ No files, printing, clock or environment here. Notation (per option of ``n`` acc
 
 Training::
 
-    X      tokens/s per accelerator (measured, else derived; tco.perf)
-    G      goodput under failures (tco.perf.goodput)
+    X      tokens/s per accelerator: measured · η(n)/η(n_meas), else peak · MFU · η(n) / F   (tco.perf)
+    G      goodput under failures (tco.perf.goodput_value)
     T_h    = D / (n · X · G) / 3600                       time to converge, hours
     T_mkt  = 7·(lead + deploy + port) + T_h / 24          time to market, days
     P_avg  = measured run power, else TDP · f_avg        per chip, W
@@ -27,16 +27,25 @@ Training::
     penalty   = CoD · delay
     effective = job_cost + penalty                        options ranked by it
 
-Inference: the fleet is ``n = max(ceil(tokens_per_day / 86400 / X), replica size)`` rounded up to
-whole replicas; costs are per year (``H = 8766 / u`` hours owned, energy at f_avg) and summed over
-the service life; ``$/Mtok`` divides the annual running cost by the tokens served in a year.
+Inference: decode tokens/s per accelerator X from a measurement or the roofline (tco.perf); the fleet
+is ``n = ceil(tokens_per_day / 86400 / X / k) · k`` for replicas of ``k`` accelerators; costs are per
+year (the run covers ``8766 · u`` busy hours, ownership all 8766) and summed over the service life;
+``$/Mtok`` divides the annual running cost by a year's tokens; time to market has no training term.
+
+Design: :func:`plan_option` makes every discrete choice (measured or derived throughput, bought or
+rented, which input feeds which term) and :func:`numeric_inputs` flattens the models into a mapping
+``dotted path -> number``. :func:`evaluate_plan` is the arithmetic on that mapping, written with the
+elementwise operations of :class:`tco.perf.ScalarOps`; given numpy arrays and numpy as ``ops`` it
+evaluates thousands of scenarios at once (tco.analysis) with exactly the same formulas.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
 
 from tco import perf
 from tco.errors import InfeasibleError, InputError
@@ -47,24 +56,27 @@ from tco.models import (
     InferenceWorkload,
     OptionResult,
     OptionSpec,
+    Precision,
+    Quantity,
     Scenario,
     ThroughputSource,
     TrainingWorkload,
 )
-from tco.perf import HOURS_PER_YEAR, require
+from tco.perf import HOURS_PER_YEAR, SCALAR, require
+
+Workload = TrainingWorkload | InferenceWorkload
 
 
-def capital_recovery_factor(rate: float, years: float) -> float:
+def capital_recovery_factor(rate: Any, years: Any, ops: Any = SCALAR) -> Any:
     """``CRF(r, n) = r(1+r)^n / ((1+r)^n − 1)``; ``1/n`` when ``r = 0``."""
-    if rate == 0.0:
-        return 1.0 / years
-    growth = (1.0 + rate) ** years
-    return rate * growth / (growth - 1.0)
+    safe = ops.where(rate > 0, rate, 1.0)
+    growth = (1.0 + safe) ** years
+    return ops.where(rate > 0, safe * growth / (growth - 1.0), 1.0 / years)
 
 
 @dataclass(frozen=True)
 class Option:
-    """A resolved option: the accelerator profile, how many, bought or rented."""
+    """A resolved option: the accelerator profile, how many (None = the workload's), bought or rented."""
 
     accelerator: Accelerator
     count: int | None = None
@@ -72,198 +84,347 @@ class Option:
 
     @property
     def label(self) -> str:
-        return OptionSpec(
-            accelerator=self.accelerator.id, count=self.count, acquisition=self.acquisition
-        ).label
+        return OptionSpec(accelerator=self.accelerator.id, count=self.count, acquisition=self.acquisition).label
 
 
-def _val(q: object) -> float:
-    return q.value  # type: ignore[attr-defined, no-any-return]
+# --------------------------------------------------------------------------- flattening
 
 
-def _porting(accel: Accelerator, scenario: Scenario) -> tuple[float, float]:
-    """(weeks, engineer-months): the profile's own figures, else the scenario's by maturity."""
-    default = scenario.porting.get(accel.software.maturity)
-    weeks_q = accel.software.porting_weeks or (default.weeks if default else None)
-    months_q = accel.software.porting_engineer_months or (default.engineer_months if default else None)
-    how = f"--set {accel.id}.software.porting_weeks=..., or scenario.porting.{accel.software.maturity.value}"
-    return (
-        require(weeks_q, "software.porting_weeks", profile=accel.id, how=how),
-        require(months_q, "software.porting_engineer_months", profile=accel.id, how=how),
-    )
+def numeric_inputs(option: Option, workload: Workload, scenario: Scenario) -> dict[str, float]:
+    """Every known numeric input as ``{"accel.price_usd": 17500.0, "scenario.pue": 1.25, ...}``,
+    plus ``count``. Unknown values are left out, so using one raises a clear error."""
+    out: dict[str, float] = {}
+    _flatten(option.accelerator, "accel", out)
+    _flatten(workload, "workload", out)
+    _flatten(scenario, "scenario", out)
+    out["count"] = float(option.count or getattr(workload, "accelerator_count", 0) or 0)
+    return out
+
+
+def _flatten(model: Any, prefix: str, out: dict[str, float]) -> None:
+    if isinstance(model, Quantity):
+        if model.value is not None:
+            out[prefix] = model.value
+        return
+    if isinstance(model, BaseModel):
+        for name in type(model).model_fields:
+            _flatten(getattr(model, name), f"{prefix}.{name}", out)
+    elif isinstance(model, dict):
+        for k, v in model.items():
+            _flatten(v, f"{prefix}.{getattr(k, 'value', k)}", out)
+    elif isinstance(model, list):
+        for item in model:
+            if hasattr(item, "workload"):
+                _flatten(item, f"{prefix}[{item.workload}]", out)
+    elif isinstance(model, (int, float)) and not isinstance(model, bool):
+        out[prefix] = float(model)
+
+
+# --------------------------------------------------------------------------- plans
 
 
 @dataclass(frozen=True)
-class _Costs:
-    capex: float
-    capital: float
-    rent: float
-    energy_kwh: float
-    energy: float
-    facility: float
-    operations: float
-    lead_days: float
-    deploy_days: float
+class Plan:
+    """The discrete choices for one option; :func:`evaluate_plan` does the arithmetic."""
+
+    label: str
+    accel_id: str
+    name: str
+    kind: str  # "training" | "inference"
+    acquisition: Acquisition
+    throughput_source: ThroughputSource
+    bench_key: str | None  # "accel.benchmarks[<workload>]" when measured
+    measured_power: bool
+    measured_count: int | None
+    peak_key: str
+    mfu_mode: str  # "profile" | "relative" | "default"
+    mfu_default: float
+    fp8_factor: float
+    peak16_key: str
+    attention_flops: float
+    active_key: str
+    e_d_key: str | None
+    e_d_default: float
+    k_srv_key: str
+    k_pwr_key: str
+    lead_key: str
+    deploy_key: str
+    port_weeks_key: str
+    port_months_key: str
+    min_count: int
+    explicit_count: bool = False
+    replica: int = 1
+    batch: int = 0
+    kv_seq_bytes: float = 0.0
+    weight_bytes_per_param: float = 2.0
+    notes: tuple[str, ...] = ()
+
+    def required_keys(self) -> list[tuple[str, str]]:
+        """(flat key, input path for messages) of every input this option reads."""
+        keys = [self.lead_key, self.deploy_key, self.port_weeks_key, self.port_months_key]
+        if self.throughput_source is ThroughputSource.measured:
+            keys.append(f"{self.bench_key}.tokens_per_second")
+        else:
+            keys.append(self.peak_key)
+        if self.acquisition is Acquisition.buy:
+            keys += ["accel.price_usd", "accel.tdp_w"]
+        else:
+            keys.append("accel.rental.usd_per_hour")
+        if self.kind == "inference":
+            keys.append("accel.memory_bandwidth_gbps")
+        return [(k, k.removeprefix("accel.")) for k in keys]
 
 
-def _hourly_costs(
-    *, accel: Accelerator, scenario: Scenario, n: int, acquisition: Acquisition, run_hours: float,
-    avg_chip_w: float, peak_chip_w: float,
-) -> _Costs:
-    """Costs of running ``n`` accelerators for ``run_hours`` (see the module docstring)."""
-    if acquisition is Acquisition.rent:
-        if accel.rental is None:
-            raise InputError(
-                "cannot be rented: the profile has no rental.usd_per_hour; give it with "
-                f"--set {accel.id}.rental.usd_per_hour=VALUE", where=accel.id, key="rental",
-            )
-        rate = require(accel.rental.usd_per_hour, "rental.usd_per_hour", profile=accel.id)
-        lead = require(
-            accel.rental.lead_time_weeks, "rental.lead_time_weeks", profile=accel.id,
-        )
-        return _Costs(0.0, 0.0, n * rate * run_hours, 0.0, 0.0, 0.0, 0.0, 7 * lead, 7 * _val(scenario.rental_setup_weeks))
-    price = require(accel.price_usd, "price_usd", profile=accel.id)
-    k_srv = (accel.server_overhead_factor or scenario.server_overhead_factor).value
-    k_pwr = (accel.power_overhead_factor or scenario.power_overhead_factor).value
-    assert k_srv is not None and k_pwr is not None
-    capex = n * price * k_srv / (1.0 - _val(scenario.interconnect_cost_fraction))
-    owned_hours = run_hours / _val(scenario.utilization)
-    crf = capital_recovery_factor(_val(scenario.cost_of_capital), _val(scenario.depreciation_years))
-    capital = capex * crf * owned_hours / HOURS_PER_YEAR
-    energy_kwh = n * avg_chip_w * k_pwr * _val(scenario.pue) * run_hours / 1000.0
-    facility = n * peak_chip_w * k_pwr / 1000.0 * _val(scenario.facility_usd_per_kw_month) * 12.0 * owned_hours / HOURS_PER_YEAR
-    ops = n * _val(scenario.operations_usd_per_accelerator_year) * owned_hours / HOURS_PER_YEAR
-    lead = require(accel.lead_time_weeks, "lead_time_weeks", profile=accel.id)
-    return _Costs(
-        capex, capital, 0.0, energy_kwh, energy_kwh * _val(scenario.electricity_usd_per_kwh), facility, ops,
-        7 * lead, 7 * _val(scenario.deployment_weeks),
-    )
+def _port_keys(accel: Accelerator, scenario: Scenario) -> tuple[str, str]:
+    m = accel.software.maturity.value
+    weeks = "accel.software.porting_weeks" if accel.software.porting_weeks is not None else f"scenario.porting.{m}.weeks"
+    months = ("accel.software.porting_engineer_months" if accel.software.porting_engineer_months is not None
+              else f"scenario.porting.{m}.engineer_months")
+    return weeks, months
 
 
-def _chip_power(accel: Accelerator, scenario: Scenario, workload_id: str, measured: bool) -> tuple[float, float]:
-    """(average W while running, provisioned peak W) per chip."""
-    tdp = require(accel.tdp_w, "tdp_w", profile=accel.id)
-    bench = accel.benchmark_for(workload_id) if measured else None
-    if bench is not None and bench.power_w is not None and bench.power_w.value is not None:
-        return bench.power_w.value, max(tdp, bench.power_w.value)
-    return tdp * _val(scenario.average_power_fraction), tdp
-
-
-def _evaluate_training(option: Option, workload: TrainingWorkload, scenario: Scenario) -> OptionResult:
+def plan_option(option: Option, workload: Workload, scenario: Scenario) -> Plan:
+    """Discrete choices and feasibility checks for one option (raises on impossible requests)."""
     accel = option.accelerator
-    if not accel.can_train:
+    training = isinstance(workload, TrainingWorkload)
+    if training and not accel.can_train:
         note = f" ({accel.training_note})" if accel.training_note else ""
         raise InfeasibleError(
             f"{accel.id} is not a training accelerator (can_train = false){note}; workload "
             f"'{workload.id}' is a training workload", where=accel.id, key="can_train",
         )
-    n = option.count or workload.accelerator_count
-    need = perf.min_training_accelerators(accel=accel, workload=workload)
-    if n < need:
-        raise InfeasibleError(
-            f"{workload.id} does not fit in memory on {n} × {accel.id}: training state needs at least "
-            f"{need} accelerators (give a count with {accel.id}@{need})", where=accel.id, key="memory_gb",
-        )
-    tp = perf.training_throughput(accel=accel, workload=workload, count=n)
-    g = perf.goodput(scenario, n)
-    tokens = require(workload.training_tokens, "training_tokens", profile=workload.id)
-    hours = tokens / (n * tp.tokens_per_second * g) / 3600.0
-    avg_w, peak_w = _chip_power(accel, scenario, workload.id, tp.source == "measured")
-    c = _hourly_costs(accel=accel, scenario=scenario, n=n, acquisition=option.acquisition, run_hours=hours,
-                      avg_chip_w=avg_w, peak_chip_w=peak_w)
-    port_weeks, port_months = _porting(accel, scenario)
-    porting_usd = port_months * _val(scenario.engineer_usd_per_year) / 12.0
-    compute = c.capital + c.facility + c.operations + c.energy + c.rent
-    ttm = c.lead_days + c.deploy_days + 7 * port_weeks + hours / 24.0
-    return OptionResult(
-        accelerator=option.label, name=accel.name, acquisition=option.acquisition, count=n,
-        throughput_source=ThroughputSource(tp.source), tokens_per_second_per_accelerator=tp.tokens_per_second,
-        mfu=tp.mfu, scaling_efficiency=tp.scaling_efficiency, goodput=g, power_w_per_accelerator=avg_w,
-        time_to_converge_hours=hours, lead_time_days=c.lead_days, deployment_days=c.deploy_days,
-        porting_days=7 * port_weeks, time_to_market_days=ttm, energy_kwh=c.energy_kwh, capex_usd=c.capex,
-        capital_usd=c.capital, rent_usd=c.rent, energy_usd=c.energy, facility_usd=c.facility,
-        operations_usd=c.operations, porting_usd=porting_usd, compute_cost_usd=compute,
-        job_cost_usd=compute + porting_usd, cost_per_million_tokens_usd=compute / tokens * 1e6,
-        delay_days=0.0, delay_penalty_usd=0.0, effective_cost_usd=0.0, rank=0, notes=list(tp.notes),
-    )
-
-
-def _evaluate_inference(option: Option, workload: InferenceWorkload, scenario: Scenario) -> OptionResult:
-    accel = option.accelerator
-    if not accel.can_serve:
+    if not training and not accel.can_serve:
         raise InfeasibleError(f"{accel.id} cannot serve inference (can_serve = false)", where=accel.id, key="can_serve")
-    tp = perf.inference_throughput(accel=accel, workload=workload)
-    per_day = require(workload.tokens_per_day, "tokens_per_day", profile=workload.id)
-    years = require(workload.service_life_years, "service_life_years", profile=workload.id)
-    need = math.ceil(per_day / 86400.0 / tp.tokens_per_second)
-    k = tp.replica_accelerators
-    n = max(k, math.ceil(need / k) * k)
-    if option.count is not None:
-        if option.count < n:
+    rent = option.acquisition is Acquisition.rent
+    if rent and accel.rental is None:
+        raise InputError(
+            f"cannot be rented: the profile has no rental table; give it with --set {accel.id}.rental.usd_per_hour=VALUE",
+            where=accel.id, key="rental",
+        )
+    bench = accel.benchmark_for(workload.id)
+    measured = bench is not None
+    shape = perf.workload_shape(workload)
+    precision = workload.precision
+    peak_name = "int8_tops" if precision is Precision.int8 else f"{precision.value}_tflops"
+    mfu_precision = Precision.bf16 if precision is Precision.int8 else precision
+    fp8 = perf.FP8_MFU_RATIO if mfu_precision is Precision.fp8 else 1.0
+    if accel.mfu is not None and accel.mfu.value is not None:
+        mfu_mode = "profile"
+    elif accel.relative_training_performance is not None and accel.relative_training_performance.value is not None:
+        mfu_mode = "relative"
+    else:
+        mfu_mode = "default"
+    weeks_key, months_key = _port_keys(accel, scenario)
+    notes: list[str] = []
+    if shape.inferred:
+        notes.append(f"shape inferred from parameters: {shape.layers} layers, d_model {shape.d_model}")
+    common: dict[str, Any] = dict(
+        label=option.label, explicit_count=option.count is not None, accel_id=accel.id, name=accel.name, acquisition=option.acquisition,
+        throughput_source=ThroughputSource.measured if measured else ThroughputSource.derived,
+        bench_key=f"accel.benchmarks[{workload.id}]" if measured else None,
+        measured_power=bool(bench and bench.power_w is not None and bench.power_w.value is not None),
+        measured_count=(bench.accelerator_count or accel.interconnect.devices_per_node) if bench else None,
+        peak_key=f"accel.peak.{peak_name}", mfu_mode=mfu_mode,
+        mfu_default=perf.DEFAULT_MFU_BY_MATURITY[accel.software.maturity], fp8_factor=fp8,
+        peak16_key="accel.peak.bf16_tflops" if accel.peak.bf16_tflops else "accel.peak.fp16_tflops",
+        active_key="workload.active_parameters" if workload.active_parameters is not None else "workload.parameters",
+        e_d_key=("accel.interconnect.scaling_efficiency_per_doubling"
+                 if accel.interconnect.scaling_efficiency_per_doubling is not None else None),
+        e_d_default=perf.SCALING_PER_DOUBLING[accel.interconnect.kind],
+        k_srv_key="accel.server_overhead_factor" if accel.server_overhead_factor else "scenario.server_overhead_factor",
+        k_pwr_key="accel.power_overhead_factor" if accel.power_overhead_factor else "scenario.power_overhead_factor",
+        lead_key="accel.rental.lead_time_weeks" if rent else "accel.lead_time_weeks",
+        deploy_key="scenario.rental_setup_weeks" if rent else "scenario.deployment_weeks",
+        port_weeks_key=weeks_key, port_months_key=months_key,
+    )
+    if measured:
+        notes.insert(0, f"measured: {bench.source}")  # type: ignore[union-attr]
+    if isinstance(workload, TrainingWorkload):
+        attention = 12.0 * shape.layers * shape.d_model * workload.seq_len
+        need = perf.min_training_accelerators(accel=accel, workload=workload)
+        n = option.count or workload.accelerator_count
+        if n < need:
             raise InfeasibleError(
-                f"{option.count} × {accel.id} cannot serve {per_day:g} tokens/day of {workload.id}: "
-                f"needs {n} (replicas of {k})", where=accel.id, key="count",
+                f"{workload.id} does not fit in memory on {n} × {accel.id}: training state needs at least "
+                f"{need} accelerators (give a count with {accel.id}@{need})", where=accel.id, key="memory_gb",
             )
-        n = option.count
-    avg_w, peak_w = _chip_power(accel, scenario, workload.id, tp.source == "measured")
-    c = _hourly_costs(accel=accel, scenario=scenario, n=n, acquisition=option.acquisition,
-                      run_hours=HOURS_PER_YEAR * (_val(scenario.utilization) if option.acquisition is Acquisition.buy else 1.0),
-                      avg_chip_w=avg_w, peak_chip_w=peak_w)
-    port_weeks, port_months = _porting(accel, scenario)
-    porting_usd = port_months * _val(scenario.engineer_usd_per_year) / 12.0
-    annual = c.capital + c.facility + c.operations + c.energy + c.rent
-    ttm = c.lead_days + c.deploy_days + 7 * port_weeks
+        return Plan(kind="training", attention_flops=attention, min_count=need, notes=tuple(notes), **common)
+    it = perf.inference_throughput(accel=accel.model_copy(update={"benchmarks": []}), workload=workload)
+    weights_bpp = perf.BYTES_PER_PARAM[precision]
+    kv_seq = 2.0 * shape.layers * shape.kv_dim * perf.KV_CACHE_BYTES * workload.seq_len
+    notes.insert(1 if measured else 0, f"replica of {it.replica_accelerators}, batch {it.batch}")
+    return Plan(kind="inference", attention_flops=0.0, min_count=it.replica_accelerators, replica=it.replica_accelerators,
+                batch=it.batch, kv_seq_bytes=kv_seq, weight_bytes_per_param=weights_bpp, notes=tuple(notes), **common)
+
+
+# --------------------------------------------------------------------------- arithmetic
+
+
+def _mfu(plan: Plan, p: Mapping[str, Any], ops: Any) -> Any:
+    if plan.mfu_mode == "profile":
+        base = p["accel.mfu"]
+    elif plan.mfu_mode == "relative":
+        base = p["accel.relative_training_performance"] * perf.A100_ACHIEVED_TFLOPS / p[plan.peak16_key]
+        base = ops.minimum(base, 1.0)
+    else:
+        base = plan.mfu_default
+    return base * plan.fp8_factor
+
+
+def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[str, Any]:
+    """Every output of one option from the flat inputs ``p`` (floats, or numpy arrays with ``ops=numpy``).
+    Delay, penalty, effective cost and rank come later, across options (:func:`apply_delay`)."""
+    n = p["count"]
+    node = p["accel.interconnect.devices_per_node"]
+    e_d = p[plan.e_d_key] if plan.e_d_key else plan.e_d_default
+    eta = perf.scaling_value(e_d=e_d, count=n, node=node, ops=ops)
+    out: dict[str, Any] = {"scaling_efficiency": eta}
+    peak = p.get(plan.peak_key)
+    mfu = _mfu(plan, p, ops) if peak is not None else None
+    if plan.kind == "training":
+        flops = 6.0 * p[plan.active_key] + plan.attention_flops
+        if plan.throughput_source is ThroughputSource.measured:
+            eta_at = perf.scaling_value(e_d=e_d, count=float(plan.measured_count or 1), node=node, ops=ops)
+            tps = p[f"{plan.bench_key}.tokens_per_second"] * eta / eta_at
+            mfu = tps * flops / (peak * 1e12) if peak is not None else None
+        else:
+            tps = peak * 1e12 * mfu * eta / flops
+        g = perf.goodput_value(
+            failure_rate=p["scenario.failure_rate_per_accelerator_day"], save_minutes=p["scenario.checkpoint_save_minutes"],
+            restart_minutes=p["scenario.restart_minutes"], count=n, ops=ops,
+        )
+        tokens = p["workload.training_tokens"]
+        run_hours = tokens / (n * tps * g) / 3600.0
+        owned_hours = run_hours / p["scenario.utilization"]
+        years = 1.0
+        out.update(time_to_converge_hours=run_hours, goodput=g)
+    else:
+        weights = p["workload.parameters"] * plan.weight_bytes_per_param
+        k, batch = float(plan.replica), float(plan.batch)
+        if plan.throughput_source is ThroughputSource.measured:
+            tps = p[f"{plan.bench_key}.tokens_per_second"]
+        else:
+            bw = p["accel.memory_bandwidth_gbps"] * 1e9
+            t_mem = (weights + batch * plan.kv_seq_bytes) / (k * bw * perf.ACHIEVABLE_BANDWIDTH_FRACTION)
+            t_comp = 2.0 * p[plan.active_key] * batch / (k * peak * 1e12 * mfu)
+            tps = batch / ops.maximum(t_mem, t_comp) / k
+        per_day = p["workload.tokens_per_day"]
+        fleet = ops.ceil(per_day / 86400.0 / tps / k) * k
+        n = n if plan.explicit_count else ops.maximum(fleet, k)
+        years = p["workload.service_life_years"]
+        run_hours = HOURS_PER_YEAR * (p["scenario.utilization"] if plan.acquisition is Acquisition.buy else 1.0)
+        owned_hours = HOURS_PER_YEAR
+        tokens = per_day * 365.25
+        out.update(time_to_converge_hours=None, goodput=1.0 + 0.0 * tps, fleet_needed=fleet)
+    out.update(count=n, tokens_per_second_per_accelerator=tps, mfu=mfu)
+    tdp = p.get("accel.tdp_w")
+    if plan.measured_power:
+        measured_w = p[f"{plan.bench_key}.power_w"]
+        avg_w, peak_w = measured_w, ops.maximum(tdp, measured_w)
+    else:
+        avg_w, peak_w = (tdp * p["scenario.average_power_fraction"], tdp) if tdp is not None else (0.0, 0.0)
+    if plan.acquisition is Acquisition.rent:
+        zero = 0.0 * tps
+        rent = n * p["accel.rental.usd_per_hour"] * run_hours
+        capex = capital = energy_kwh = energy = facility = ops_usd = zero
+    else:
+        k_srv, k_pwr = p[plan.k_srv_key], p[plan.k_pwr_key]
+        capex = n * p["accel.price_usd"] * k_srv / (1.0 - p["scenario.interconnect_cost_fraction"])
+        crf = capital_recovery_factor(p["scenario.cost_of_capital"], p["scenario.depreciation_years"], ops)
+        capital = capex * crf * owned_hours / HOURS_PER_YEAR
+        energy_kwh = n * avg_w * k_pwr * p["scenario.pue"] * run_hours / 1000.0
+        energy = energy_kwh * p["scenario.electricity_usd_per_kwh"]
+        facility = n * peak_w * k_pwr / 1000.0 * p["scenario.facility_usd_per_kw_month"] * 12.0 * owned_hours / HOURS_PER_YEAR
+        ops_usd = n * p["scenario.operations_usd_per_accelerator_year"] * owned_hours / HOURS_PER_YEAR
+        rent = 0.0 * tps
+    compute = capital + facility + ops_usd + energy + rent
+    porting = p[plan.port_months_key] * p["scenario.engineer_usd_per_year"] / 12.0
+    lead_days, deploy_days, port_days = 7.0 * p[plan.lead_key], 7.0 * p[plan.deploy_key], 7.0 * p[plan.port_weeks_key]
+    ttm = lead_days + deploy_days + port_days + (run_hours / 24.0 if plan.kind == "training" else 0.0)
+    out.update(
+        power_w_per_accelerator=avg_w, lead_time_days=lead_days, deployment_days=deploy_days, porting_days=port_days,
+        time_to_market_days=ttm, energy_kwh=energy_kwh * years, capex_usd=capex, capital_usd=capital * years,
+        rent_usd=rent * years, energy_usd=energy * years, facility_usd=facility * years, operations_usd=ops_usd * years,
+        porting_usd=porting, compute_cost_usd=compute * years, job_cost_usd=compute * years + porting,
+        cost_per_million_tokens_usd=compute / tokens * 1e6,
+        annual_cost_usd=compute if plan.kind == "inference" else None,
+    )
+    return out
+
+
+def apply_delay(ttms: Sequence[Any], job_costs: Sequence[Any], scenario_p: Mapping[str, Any], ops: Any = SCALAR,
+                deadline: bool = False) -> tuple[list[Any], list[Any], list[Any]]:
+    """Delay (days), penalty and effective cost per option: delay behind the fastest option, or past
+    the deadline when the scenario has one."""
+    if deadline:
+        delays = [ops.maximum(t - scenario_p["scenario.deadline_days"], 0.0) for t in ttms]
+    else:
+        fastest = ttms[0]
+        for t in ttms[1:]:
+            fastest = ops.minimum(fastest, t)
+        delays = [t - fastest for t in ttms]
+    cod = scenario_p["scenario.cost_of_delay_usd_per_day"]
+    penalties = [cod * d for d in delays]
+    return delays, penalties, [c + pen for c, pen in zip(job_costs, penalties, strict=True)]
+
+
+# --------------------------------------------------------------------------- scalar evaluation
+
+
+def check_required(plan: Plan, p: Mapping[str, float]) -> None:
+    """Raise :class:`MissingInputError` for the first unknown input this option needs."""
+    for key, path in plan.required_keys():
+        if key not in p:
+            if key.startswith("accel."):
+                perf.require(None, path, profile=plan.accel_id)
+            elif key.startswith("scenario.porting"):
+                perf.require(None, key.removeprefix("scenario."), profile="scenario",
+                             how=f"--set {plan.accel_id}.software.porting_weeks=..., or the scenario's [porting] table")
+            else:
+                perf.require(None, key.split(".", 1)[1], profile=key.split(".", 1)[0])
+
+
+def evaluate_option(option: Option, workload: Workload, scenario: Scenario) -> tuple[Plan, dict[str, Any]]:
+    """(plan, outputs) of one option, before delay and ranking."""
+    plan = plan_option(option, workload, scenario)
+    p = numeric_inputs(option, workload, scenario)
+    check_required(plan, p)
+    out = evaluate_plan(plan, p)
+    if plan.kind == "inference" and option.count is not None and option.count < out["fleet_needed"]:
+        raise InfeasibleError(
+            f"{option.count} × {option.accelerator.id} cannot serve {p['workload.tokens_per_day']:g} tokens/day of "
+            f"{workload.id}: needs {int(out['fleet_needed'])} (replicas of {plan.replica})",
+            where=option.accelerator.id, key="count",
+        )
+    return plan, out
+
+
+def _result(plan: Plan, out: Mapping[str, Any], delay: float, penalty: float, effective: float, rank: int) -> OptionResult:
+    fields = {k: out[k] for k in OptionResult.model_fields if k in out}
+    fields["count"] = int(out["count"])
     return OptionResult(
-        accelerator=option.label, name=accel.name, acquisition=option.acquisition, count=n,
-        throughput_source=ThroughputSource(tp.source), tokens_per_second_per_accelerator=tp.tokens_per_second,
-        mfu=tp.mfu, scaling_efficiency=1.0, goodput=1.0, power_w_per_accelerator=avg_w,
-        time_to_converge_hours=None, lead_time_days=c.lead_days, deployment_days=c.deploy_days,
-        porting_days=7 * port_weeks, time_to_market_days=ttm, energy_kwh=c.energy_kwh * years,
-        capex_usd=c.capex, capital_usd=c.capital * years, rent_usd=c.rent * years, energy_usd=c.energy * years,
-        facility_usd=c.facility * years, operations_usd=c.operations * years, porting_usd=porting_usd,
-        compute_cost_usd=annual * years, job_cost_usd=annual * years + porting_usd,
-        cost_per_million_tokens_usd=annual / (per_day * 365.25) * 1e6, delay_days=0.0, delay_penalty_usd=0.0,
-        effective_cost_usd=0.0, rank=0, annual_cost_usd=annual,
-        notes=[f"{tp.bound} bound, batch {tp.batch}, replica of {k}", *tp.notes],
+        accelerator=plan.label, name=plan.name, acquisition=plan.acquisition, throughput_source=plan.throughput_source,
+        delay_days=delay, delay_penalty_usd=penalty, effective_cost_usd=effective, rank=rank, notes=list(plan.notes),
+        **{k: v for k, v in fields.items() if k not in ("accelerator",)},
     )
 
 
-def evaluate_option(option: Option, workload: TrainingWorkload | InferenceWorkload, scenario: Scenario) -> OptionResult:
-    """Costs and times of one option, before delay and ranking."""
-    if isinstance(workload, TrainingWorkload):
-        return _evaluate_training(option, workload, scenario)
-    return _evaluate_inference(option, workload, scenario)
-
-
-def rank_results(results: Sequence[OptionResult], scenario: Scenario) -> list[OptionResult]:
-    """Apply the delay penalty and rank by effective cost (ties keep input order)."""
-    deadline = scenario.deadline_days.value if scenario.deadline_days is not None else None
-    fastest = min(r.time_to_market_days for r in results)
-    cod = _val(scenario.cost_of_delay_usd_per_day)
-    staged = []
-    for r in results:
-        delay = max(0.0, r.time_to_market_days - deadline) if deadline is not None else r.time_to_market_days - fastest
-        penalty = cod * delay
-        staged.append(r.model_copy(update={
-            "delay_days": delay, "delay_penalty_usd": penalty, "effective_cost_usd": r.job_cost_usd + penalty,
-        }))
-    order = sorted(range(len(staged)), key=lambda i: staged[i].effective_cost_usd)
-    ranked = [staged[i].model_copy(update={"rank": k + 1}) for k, i in enumerate(order)]
-    return ranked
-
-
-def compare(
-    *, options: Sequence[Option], workload: TrainingWorkload | InferenceWorkload, scenario: Scenario,
-    baseline: str | None = None,
-) -> Comparison:
-    """Evaluate and rank every option; the result the CLI renders."""
+def compare(*, options: Sequence[Option], workload: Workload, scenario: Scenario, baseline: str | None = None) -> Comparison:
+    """Evaluate every option, apply the delay penalty and rank by effective cost (ties keep input order)."""
     if not options:
         raise InputError("no accelerator to compare")
-    results = rank_results([evaluate_option(o, workload, scenario) for o in options], scenario)
+    evaluated = [evaluate_option(o, workload, scenario) for o in options]
+    sp = numeric_inputs(options[0], workload, scenario)
+    delays, penalties, effective = apply_delay(
+        [o["time_to_market_days"] for _, o in evaluated], [o["job_cost_usd"] for _, o in evaluated], sp,
+        deadline=scenario.deadline_days is not None and scenario.deadline_days.value is not None,
+    )
+    order = sorted(range(len(evaluated)), key=lambda i: effective[i])
+    rank = {i: k + 1 for k, i in enumerate(order)}
+    results = [_result(plan, out, delays[i], penalties[i], effective[i], rank[i]) for i, (plan, out) in enumerate(evaluated)]
+    results.sort(key=lambda r: r.rank)
     labels = [o.label for o in options]
     if baseline is not None and baseline not in labels:
         raise InputError(f"baseline '{baseline}' is not one of the compared options: {', '.join(labels)}", key="--baseline")
-    return Comparison(
-        workload=workload.id, workload_kind=workload.kind, scenario=scenario.id,
-        baseline=baseline or labels[0], results=results,
-    )
+    return Comparison(workload=workload.id, workload_kind=workload.kind, scenario=scenario.id,
+                      baseline=baseline or labels[0], results=results)

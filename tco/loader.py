@@ -379,6 +379,11 @@ def _load(kind: str, root: Any, ref: str, overrides: Sequence[tuple[str, Any]], 
     return _validate(data, root, str(path), [p for p, _ in overrides])
 
 
+def load_model(path: Path, model: type[M]) -> M:
+    """Any file validated against ``model`` (used for calibration sets)."""
+    return _validate(read_toml(path), model, str(path), ())  # type: ignore[no-any-return]
+
+
 def load_accelerator(ref: str, *, overrides: Sequence[tuple[str, Any]] = (), dirs: Sequence[Path] | None = None) -> Accelerator:
     """An accelerator profile by id, alias or path."""
     result: Accelerator = _load("accelerators", Accelerator, ref, overrides, dirs)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from tco.errors import InfeasibleError, MissingInputError
 from tco.models import (
@@ -130,30 +131,69 @@ def peak_tflops(accel: Accelerator, precision: Precision) -> float:
     return require(q, key, profile=accel.id)
 
 
-def scaling_efficiency(accel: Accelerator, count: int) -> float:
+class ScalarOps:
+    """The few elementwise operations the formulas need, for plain floats. ``numpy`` provides the
+    same names for arrays, so one implementation of each formula serves both (tco.analysis)."""
+
+    sqrt = staticmethod(math.sqrt)
+    log2 = staticmethod(math.log2)
+    ceil = staticmethod(math.ceil)
+    floor = staticmethod(math.floor)
+
+    @staticmethod
+    def maximum(a: Any, b: Any) -> Any:
+        return a if a >= b else b
+
+    @staticmethod
+    def minimum(a: Any, b: Any) -> Any:
+        return a if a <= b else b
+
+    @staticmethod
+    def where(cond: Any, a: Any, b: Any) -> Any:
+        return a if cond else b
+
+
+SCALAR = ScalarOps()
+
+
+def scaling_value(*, e_d: Any, count: Any, node: Any, ops: Any = SCALAR) -> Any:
     """``η(n) = e_d ^ log2(n / n_node)`` beyond one node, else 1."""
-    node = accel.interconnect.devices_per_node
-    if count <= node:
-        return 1.0
+    doublings = ops.maximum(ops.log2(count / node), 0.0)
+    return e_d**doublings
+
+
+def goodput_value(*, failure_rate: Any, save_minutes: Any, restart_minutes: Any, count: Any, ops: Any = SCALAR) -> Any:
+    """``G = 1 − T_s/T_c − (T_c/2 + T_r)/M``, ``M = 1/(λ·n)``, ``T_c = sqrt(2·M·T_s)``, floored at 0.
+    With ``λ = 0`` nothing is lost; with ``T_s = 0`` only restarts are."""
+    rate = failure_rate * count  # interruptions per day (1/M)
+    save = save_minutes / 1440.0
+    restart = restart_minutes / 1440.0
+    safe_rate = ops.where(rate > 0, rate, 1.0)
+    interval = ops.sqrt(2.0 * save / safe_rate)  # T_c = sqrt(2·M·T_s)
+    safe_interval = ops.where(interval > 0, interval, 1.0)
+    waste = ops.where(save > 0, save / safe_interval + (interval / 2.0 + restart) * rate, restart * rate)
+    waste = ops.where(rate > 0, waste, 0.0 * rate)
+    return ops.maximum(1.0 - waste, 0.0)
+
+
+def default_scaling_per_doubling(accel: Accelerator) -> float:
     q = accel.interconnect.scaling_efficiency_per_doubling
-    e_d = q.value if q is not None and q.value is not None else SCALING_PER_DOUBLING[accel.interconnect.kind]
-    return float(e_d ** math.log2(count / node))
+    return q.value if q is not None and q.value is not None else SCALING_PER_DOUBLING[accel.interconnect.kind]
+
+
+def scaling_efficiency(accel: Accelerator, count: int) -> float:
+    """``η(n)`` for a profile (see :func:`scaling_value`)."""
+    return float(scaling_value(e_d=default_scaling_per_doubling(accel), count=count,
+                               node=accel.interconnect.devices_per_node))
 
 
 def goodput(scenario: Scenario, count: int) -> float:
     """Share of wall-clock time doing useful work under failures (Young's checkpoint interval)."""
-    lam = scenario.failure_rate_per_accelerator_day.value or 0.0
-    if lam == 0.0:
-        return 1.0
-    mtti_days = 1.0 / (lam * count)
-    save = (scenario.checkpoint_save_minutes.value or 0.0) / 1440.0
-    restart = (scenario.restart_minutes.value or 0.0) / 1440.0
-    if save == 0.0:
-        waste = restart / mtti_days
-    else:
-        interval = math.sqrt(2.0 * mtti_days * save)
-        waste = save / interval + (interval / 2.0 + restart) / mtti_days
-    return max(0.0, 1.0 - waste)
+    return float(goodput_value(
+        failure_rate=scenario.failure_rate_per_accelerator_day.value or 0.0,
+        save_minutes=scenario.checkpoint_save_minutes.value or 0.0,
+        restart_minutes=scenario.restart_minutes.value or 0.0, count=count,
+    ))
 
 
 @dataclass(frozen=True)

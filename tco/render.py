@@ -248,3 +248,40 @@ def render_show(dumped: Mapping[str, Any], fmt: OutputFormat, *, kind: str) -> s
     if fmt is OutputFormat.csv:
         return csv_text(cols, ([r[c] for c in cols] for r in records))
     return grid(cols, [[_cell(r[c]) if c != "source" else r[c] for c in cols] for r in records], fmt)
+
+
+# --------------------------------------------------------------------------- estimate and calibration
+
+
+def render_model_fields(model: Any, fmt: OutputFormat) -> str:
+    """One record rendered as ``field | value`` (table) or as one JSON object / one CSV row."""
+    data = model.model_dump(mode="json")
+    if fmt is OutputFormat.json:
+        return json_text(data)
+    if fmt is OutputFormat.csv:
+        cols = list(data)
+        return csv_text(cols, [[data[c] for c in cols]])
+    return grid(["field", "value"], [[k, _cell(v) if not isinstance(v, list) else "; ".join(map(str, v))] for k, v in data.items()], fmt)
+
+
+CALIBRATION_COLUMNS = ("set_id", "accelerator", "model", "parameters", "seq_len", "accelerator_count", "precision",
+                       "measured_tokens_per_second", "derived_tokens_per_second", "error", "derived_mfu",
+                       "reported_mfu", "mfu_source")
+
+
+def render_calibration(summary: Any, fmt: OutputFormat) -> str:
+    if fmt is OutputFormat.json:
+        return json_text(summary.model_dump(mode="json"))
+    rows = [r.model_dump(mode="json") for r in summary.rows]
+    if fmt is OutputFormat.csv:
+        return csv_text(["schema_version", *CALIBRATION_COLUMNS], ([1, *(r[c] for c in CALIBRATION_COLUMNS)] for r in rows))
+    headers = ["accelerator", "model", "params", "seq", "count", "prec", "measured tok/s", "derived tok/s", "error",
+               "MFU used", "MFU reported"]
+    body = [[r["accelerator"], r["model"], f"{r['parameters'] / 1e9:.2f}B", str(r["seq_len"]), str(r["accelerator_count"]),
+             r["precision"], num(r["measured_tokens_per_second"], 0), num(r["derived_tokens_per_second"], 0),
+             f"{r['error'] * 100:+.1f}%", f"{r['derived_mfu']:.3f}",
+             "—" if r["reported_mfu"] is None else f"{r['reported_mfu']:.3f}"] for r in rows]
+    return grid(headers, body, fmt) + (
+        f"\n{len(rows)} rows · median absolute error {summary.median_absolute_error * 100:.1f}% · "
+        f"worst {summary.worst_absolute_error * 100:.1f}% ({summary.worst_row})\n"
+    )
