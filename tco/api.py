@@ -23,8 +23,8 @@ from tco.models import (
     Comparison,
     InferenceWorkload,
     OptionSpec,
-    Precision,
     PositiveQuantity,
+    Precision,
     Scenario,
     StrictModel,
     TrainingWorkload,
@@ -338,3 +338,43 @@ def json_schema(kind: str) -> dict[str, Any]:
         raise InputError(f"expected accelerator, workload or scenario, got '{kind}'", key="kind")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
+
+
+# --------------------------------------------------------------------------- what-if analyses (numpy, imported lazily)
+
+
+def breakeven(inputs: Inputs, a: str, b: str, *, param: str = "scenario.cost_of_delay_usd_per_day",
+              value_range: tuple[float, float] | None = None) -> Any:
+    """Value of ``param`` at which options ``a`` and ``b`` cost the same (see :func:`tco.analysis.breakeven`)."""
+    from tco import analysis
+
+    return analysis.breakeven(inputs, a, b, param=param, value_range=value_range)
+
+
+def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Any:
+    """Tornado of effective cost (see :func:`tco.analysis.sensitivity`)."""
+    from tco import analysis
+
+    return analysis.sensitivity(inputs, vs=vs)
+
+
+def simulate(inputs: Inputs, *, samples: int, seed: int, progress: Any = None) -> Any:
+    """Monte Carlo with common random numbers (see :func:`tco.analysis.simulate`)."""
+    from tco import analysis
+
+    return analysis.simulate(inputs, samples=samples, seed=seed, progress=progress)
+
+
+def sweep(inputs: Inputs, vary: Sequence[str]) -> Any:
+    """(columns, total rows, iterator of column chunks) for a grid (see :func:`tco.analysis.iter_sweep`)."""
+    from tco import analysis
+
+    return analysis.iter_sweep(inputs, vary)
+
+
+def size(inputs: Inputs, *, deadline_days: float | None = None, budget_usd: float | None = None,
+         power_kw: float | None = None) -> Any:
+    """Count meeting a deadline, budget or power envelope (see :func:`tco.analysis.size`)."""
+    from tco import analysis
+
+    return analysis.size(inputs, deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw)

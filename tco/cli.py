@@ -11,8 +11,8 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -78,20 +78,7 @@ def handle_errors(fn: F) -> F:
 
 def emit(text: str, output: Path | None) -> None:
     """Print, or write ``output`` atomically: a temporary file in the same folder, then rename."""
-    if output is None:
-        sys.stdout.write(text)
-        return
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError("cannot write: the folder does not exist", where=str(output))
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    emit_stream([text], output)
 
 
 # --------------------------------------------------------------------------- compare
@@ -257,6 +244,155 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="Input kind.")], outp
     import json
 
     emit(json.dumps(api.json_schema(kind.value), indent=2) + "\n", output)
+
+
+# --------------------------------------------------------------------------- what-if analyses
+
+
+def _inputs(accelerators: list[str], workload: str, scenario: str | None, set_: list[str] | None) -> api.Inputs:
+    inputs = api.load_inputs(accelerators, workload=workload, scenario=scenario, sets=set_ or [])
+    for w in inputs.warnings:
+        err(f"Warning: {w}")
+    return inputs
+
+
+@app.command()
+@handle_errors
+def breakeven(
+    a: Annotated[str, typer.Argument(help="First option (ID[@COUNT][:rent]).")],
+    b: Annotated[str, typer.Argument(help="Second option.")],
+    workload: WorkloadOpt,
+    param: Annotated[str, typer.Option("--param", help="Input path to solve for (as with --set).")] = "scenario.cost_of_delay_usd_per_day",
+    range_: Annotated[str | None, typer.Option("--range", help="LO:HI to search; default: the input's own range.")] = None,
+    scenario: ScenarioOpt = None,
+    set_: SetOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """The value of an input at which A and B have the same effective cost, and who wins on each side."""
+    from tco import analysis
+    from tco.render import render_breakeven
+
+    rng = analysis.parse_range(range_) if range_ is not None else None
+    result = api.breakeven(_inputs([a, b], workload, scenario, set_), a, b, param=param, value_range=rng)
+    emit(render_breakeven(result, fmt), output)
+    err(result.message)
+
+
+@app.command()
+@handle_errors
+def sensitivity(
+    accelerators: AccelArgs,
+    workload: WorkloadOpt,
+    vs: Annotated[str | None, typer.Option("--vs", help="Rank inputs by their swing of (first option − this option).")] = None,
+    scenario: ScenarioOpt = None,
+    set_: SetOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Tornado: swing each uncertain input low→high (its range, else ±20%) and report the cost swings."""
+    from tco.render import render_sensitivity
+
+    accs = list(accelerators) + ([vs] if vs and vs not in accelerators else [])
+    result = api.sensitivity(_inputs(accs, workload, scenario, set_), vs=(accelerators[0], vs) if vs else None)
+    emit(render_sensitivity(result, fmt), output)
+
+
+@app.command()
+@handle_errors
+def simulate(
+    accelerators: AccelArgs,
+    workload: WorkloadOpt,
+    samples: Annotated[int, typer.Option("--samples", "-n", help="Monte Carlo samples.")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same output.")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    scenario: ScenarioOpt = None,
+    set_: SetOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Monte Carlo over every ranged input (common random numbers): P10/P50/P90 and win probability."""
+    from tco.render import render_simulation
+
+    inputs = _inputs(accelerators, workload, scenario, set_)
+    show = not quiet and sys.stderr.isatty()
+    progress = _progress_bar if show else None
+    result = api.simulate(inputs, samples=samples, seed=seed, progress=progress)
+    if show:
+        sys.stderr.write("\n")
+    emit(render_simulation(result, fmt), output)
+
+
+def _progress_bar(done: int, total: int) -> None:
+    width = 30
+    filled = int(width * done / total)
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} samples")
+    sys.stderr.flush()
+
+
+@app.command()
+@handle_errors
+def sweep(
+    accelerators: AccelArgs,
+    workload: WorkloadOpt,
+    vary: Annotated[list[str], typer.Option("--vary", help="PATH=LO:HI:N or PATH=v1,v2,...; repeat for a grid.")],
+    scenario: ScenarioOpt = None,
+    set_: SetOpt = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="csv or jsonl (rows stream).")] = OutputFormat.csv,
+    output: OutputOpt = None,
+) -> None:
+    """Evaluate the product of the varied axes: one tidy row per (point, option), streamed as computed."""
+    from tco.render import stream_sweep
+
+    if fmt not in (OutputFormat.csv, OutputFormat.jsonl):
+        raise InputError(f"sweep streams rows: use --format csv or jsonl, not {fmt.value}", key="--format")
+    columns, total, chunks = api.sweep(_inputs(accelerators, workload, scenario, set_), vary)
+    emit_stream(stream_sweep(columns, chunks, fmt), output)
+    err(f"{total:,} rows")
+
+
+def emit_stream(pieces: Any, output: Path | None) -> None:
+    """Stream text pieces to stdout, or to a temporary file renamed onto ``output`` only at the end."""
+    if output is None:
+        for piece in pieces:
+            sys.stdout.write(piece)
+        return
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError("cannot write: the folder does not exist", where=str(output))
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            for piece in pieces:
+                fh.write(piece)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@app.command()
+@handle_errors
+def size(
+    accelerators: AccelArgs,
+    workload: WorkloadOpt,
+    deadline_days: Annotated[float | None, typer.Option("--deadline-days", help="Smallest count reaching the market within D days.")] = None,
+    budget_usd: Annotated[float | None, typer.Option("--budget-usd", help="Largest count whose job cost fits the budget.")] = None,
+    power_kw: Annotated[float | None, typer.Option("--power-kw", help="Largest count within a facility power envelope (IT × PUE).")] = None,
+    scenario: ScenarioOpt = None,
+    set_: SetOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """The accelerator count that meets a deadline, a budget or a power envelope, with its costs."""
+    from tco.render import render_size
+
+    result = api.size(_inputs(accelerators, workload, scenario, set_), deadline_days=deadline_days,
+                      budget_usd=budget_usd, power_kw=power_kw)
+    emit(render_size(result, fmt), output)
+    for o in result.options:
+        if not o.feasible:
+            err(f"{o.option}: {o.message}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

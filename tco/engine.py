@@ -62,7 +62,7 @@ from tco.models import (
     ThroughputSource,
     TrainingWorkload,
 )
-from tco.perf import HOURS_PER_YEAR, SCALAR, require
+from tco.perf import HOURS_PER_YEAR, SCALAR
 
 Workload = TrainingWorkload | InferenceWorkload
 

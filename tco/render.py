@@ -25,6 +25,7 @@ class OutputFormat(str, Enum):
     table = "table"
     csv = "csv"
     json = "json"
+    jsonl = "jsonl"
     markdown = "markdown"
 
 
@@ -32,8 +33,12 @@ class OutputFormat(str, Enum):
 
 
 def money(v: float | None) -> str:
-    if v is None:
+    if v is None or v != v:
         return "—"
+    if v < 0:
+        return "-" + money(-v)
+    if v == 0:
+        return "$0"
     if abs(v) >= 100:
         return f"${v:,.0f}"
     if abs(v) >= 1:
@@ -104,9 +109,16 @@ def _baseline(comp: Comparison) -> OptionResult:
     return next((r for r in comp.results if r.accelerator == comp.baseline), comp.results[0])
 
 
+def jsonl_text(records: Iterable[Mapping[str, Any]]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in records)
+
+
 def render_comparison(comp: Comparison, fmt: OutputFormat) -> str:
     if fmt is OutputFormat.json:
         return json_text(comp.model_dump(mode="json"))
+    if fmt is OutputFormat.jsonl:
+        return jsonl_text({"schema_version": SCHEMA_VERSION, "workload": comp.workload, "scenario": comp.scenario,
+                           **r.model_dump(mode="json")} for r in comp.results)
     if fmt is OutputFormat.csv:
         header = ["schema_version", "workload", "scenario", *RESULT_COLUMNS]
         dumped = [r.model_dump(mode="python") for r in comp.results]
@@ -193,6 +205,8 @@ def render_records(records: Sequence[Mapping[str, Any]], columns: Sequence[str],
     """A list of flat records (``profiles list`` and similar)."""
     if fmt is OutputFormat.json:
         return json_text({"schema_version": SCHEMA_VERSION, kind: [{c: r.get(c) for c in columns} for r in records]})
+    if fmt is OutputFormat.jsonl:
+        return jsonl_text({"schema_version": SCHEMA_VERSION, **{c: r.get(c) for c in columns}} for r in records)
     if fmt is OutputFormat.csv:
         return csv_text(columns, ([r.get(c) for c in columns] for r in records))
     rows = [[_cell(r.get(c)) for c in columns] for r in records]
@@ -233,6 +247,8 @@ def render_show(dumped: Mapping[str, Any], fmt: OutputFormat, *, kind: str) -> s
     """Every field of one input with its value and provenance."""
     if fmt is OutputFormat.json:
         return json_text({"schema_version": SCHEMA_VERSION, kind: dumped})
+    if fmt is OutputFormat.jsonl:
+        return jsonl_text([{"schema_version": SCHEMA_VERSION, kind: dumped}])
     rows = flatten(dumped)
     cols = ["field", "value", "low", "high", "confidence", "as_of", "source"]
     records = []
@@ -258,6 +274,8 @@ def render_model_fields(model: Any, fmt: OutputFormat) -> str:
     data = model.model_dump(mode="json")
     if fmt is OutputFormat.json:
         return json_text(data)
+    if fmt is OutputFormat.jsonl:
+        return jsonl_text([data])
     if fmt is OutputFormat.csv:
         cols = list(data)
         return csv_text(cols, [[data[c] for c in cols]])
@@ -273,6 +291,8 @@ def render_calibration(summary: Any, fmt: OutputFormat) -> str:
     if fmt is OutputFormat.json:
         return json_text(summary.model_dump(mode="json"))
     rows = [r.model_dump(mode="json") for r in summary.rows]
+    if fmt is OutputFormat.jsonl:
+        return jsonl_text({"schema_version": SCHEMA_VERSION, **r} for r in rows)
     if fmt is OutputFormat.csv:
         return csv_text(["schema_version", *CALIBRATION_COLUMNS], ([1, *(r[c] for c in CALIBRATION_COLUMNS)] for r in rows))
     headers = ["accelerator", "model", "params", "seq", "count", "prec", "measured tok/s", "derived tok/s", "error",
@@ -285,3 +305,138 @@ def render_calibration(summary: Any, fmt: OutputFormat) -> str:
         f"\n{len(rows)} rows · median absolute error {summary.median_absolute_error * 100:.1f}% · "
         f"worst {summary.worst_absolute_error * 100:.1f}% ({summary.worst_row})\n"
     )
+
+
+# --------------------------------------------------------------------------- what-if analyses
+
+
+def _records_or_table(records: list[dict[str, Any]], columns: Sequence[str], headers: Sequence[str],
+                      table_rows: list[list[str]], fmt: OutputFormat, *, head: str = "", tail: str = "",
+                      whole: Mapping[str, Any] | None = None) -> str:
+    if fmt is OutputFormat.json:
+        return json_text(whole if whole is not None else {"schema_version": SCHEMA_VERSION, "rows": records})
+    if fmt is OutputFormat.jsonl:
+        return jsonl_text({"schema_version": SCHEMA_VERSION, **r} for r in records)
+    if fmt is OutputFormat.csv:
+        return csv_text(["schema_version", *columns], ([SCHEMA_VERSION, *(r.get(c) for c in columns)] for r in records))
+    return head + grid(headers, table_rows, fmt) + tail
+
+
+def render_breakeven(result: Any, fmt: OutputFormat) -> str:
+    if fmt in (OutputFormat.table, OutputFormat.markdown):
+        return render_model_fields(result, fmt) + f"\n{result.message}\n"
+    return render_model_fields(result, fmt)
+
+
+def render_sensitivity(result: Any, fmt: OutputFormat) -> str:
+    opts = result.options
+    records = []
+    for r in result.rows:
+        rec: dict[str, Any] = {"param": r.param, "low": r.low, "high": r.high, "central": r.central,
+                               "range_source": r.range_source}
+        for o in opts:
+            rec[f"{o}.effective_cost_low_usd"] = r.effective_cost_low_usd[o]
+            rec[f"{o}.effective_cost_high_usd"] = r.effective_cost_high_usd[o]
+            rec[f"{o}.swing_usd"] = r.swing_usd[o]
+        rec.update(difference_low_usd=r.difference_low_usd, difference_high_usd=r.difference_high_usd,
+                   difference_swing_usd=r.difference_swing_usd, flips_decision=r.flips_decision)
+        records.append(rec)
+    columns = ["param", "low", "high", "central", "range_source",
+               *[f"{o}.{k}" for o in opts for k in ("effective_cost_low_usd", "effective_cost_high_usd", "swing_usd")],
+               "difference_low_usd", "difference_high_usd", "difference_swing_usd", "flips_decision"]
+    headers = ["input", "low", "high", "range", *[f"swing {o}" for o in opts]]
+    if result.vs:
+        headers += [f"{result.vs[0]} − {result.vs[1]} at low", "at high", "swing", "flips?"]
+    rows = []
+    for r in result.rows:
+        row = [r.param, f"{r.low:,.6g}", f"{r.high:,.6g}", r.range_source, *[money(r.swing_usd[o]) for o in opts]]
+        if result.vs:
+            row += [money(r.difference_low_usd), money(r.difference_high_usd), money(r.difference_swing_usd),
+                    "yes" if r.flips_decision else "no"]
+        rows.append(row)
+    central = ", ".join(f"{o} {money(v)}" for o, v in result.central_effective_cost_usd.items())
+    return _records_or_table(records, columns, headers, rows, fmt, head=f"central effective cost: {central}\n",
+                             whole=result.model_dump(mode="json"))
+
+
+def render_simulation(result: Any, fmt: OutputFormat) -> str:
+    records = []
+    for o in result.options:
+        rec: dict[str, Any] = {"option": o.option}
+        for metric in ("effective_cost_usd", "cost_per_million_tokens_usd", "time_to_market_days"):
+            pct = getattr(o, metric)
+            for k in ("p10", "p50", "p90"):
+                rec[f"{metric}_{k}"] = getattr(pct, k)
+        rec.update(win_probability=o.win_probability, infeasible_share=o.infeasible_share)
+        records.append(rec)
+    columns = list(records[0]) if records else ["option"]
+    headers = ["option", "effective cost P10", "P50", "P90", "$/M tokens P50", "market days P10", "P50", "P90", "P(win)"]
+    rows = [[o.option, money(o.effective_cost_usd.p10), money(o.effective_cost_usd.p50), money(o.effective_cost_usd.p90),
+             money(o.cost_per_million_tokens_usd.p50), num(o.time_to_market_days.p10), num(o.time_to_market_days.p50),
+             num(o.time_to_market_days.p90), f"{o.win_probability:.1%}"] for o in result.options]
+    tail = f"\n{result.samples:,} samples, seed {result.seed}; sampled: {', '.join(result.sampled_inputs) or 'nothing'}\n"
+    return _records_or_table(records, columns, headers, rows, fmt, tail=tail, whole=result.model_dump(mode="json"))
+
+
+def render_size(result: Any, fmt: OutputFormat) -> str:
+    records = [o.model_dump(mode="json") for o in result.options]
+    columns = list(records[0])
+    headers = ["option", "count", "market days", "converge h", "job cost", "$/M tokens", "facility kW", "note"]
+    rows = [[o.option, "—" if o.count is None else str(o.count), num(o.time_to_market_days), num(o.time_to_converge_hours),
+             money(o.job_cost_usd), money(o.cost_per_million_tokens_usd), num(o.facility_power_kw), o.message]
+            for o in result.options]
+    return _records_or_table(records, columns, headers, rows, fmt,
+                             head=f"{result.workload} · {result.constraint} = {result.limit:,.6g}\n",
+                             whole=result.model_dump(mode="json"))
+
+
+def _format_column(values: Any) -> list[str]:
+    """Exact text of each number (repr); columns with few distinct values are formatted once per value."""
+    import numpy as np
+
+    arr = np.asarray(values)
+    if arr.dtype == bool:
+        return np.where(arr, "true", "false").tolist()  # type: ignore[no-any-return]
+    if arr.dtype == object:
+        return [str(v) for v in arr.tolist()]
+    uniq, inverse = np.unique(arr, return_inverse=True)
+    if uniq.size * 4 < arr.size:
+        texts = np.array([_num_text(v) for v in uniq.tolist()], dtype=object)
+        return texts[inverse].tolist()  # type: ignore[no-any-return]
+    return [_num_text(v) for v in arr.tolist()]
+
+
+def _num_text(v: Any) -> str:
+    if isinstance(v, float):
+        if v != v or v in (float("inf"), float("-inf")):
+            return ""
+        if v.is_integer() and abs(v) < 1e15:
+            return str(int(v))
+        return repr(v)
+    return str(v)
+
+
+def stream_sweep(columns: Sequence[str], chunks: Iterable[Any], fmt: OutputFormat) -> Iterable[str]:
+    """Text pieces of a sweep: CSV (header, then rows) or JSON Lines, one chunk at a time."""
+    if fmt not in (OutputFormat.csv, OutputFormat.jsonl):
+        raise ValueError(fmt)
+    if fmt is OutputFormat.csv:
+        yield ",".join(["schema_version", *columns]) + "\n"
+    keys = [json.dumps(c) for c in ["schema_version", *columns]]
+    for chunk in chunks:
+        texts = []
+        for c in columns:
+            col = chunk.options if c == "option" else chunk.columns[c]
+            formatted = _format_column(col)
+            if c == "option" and fmt is OutputFormat.jsonl:
+                formatted = [json.dumps(x) for x in formatted]
+            elif fmt is OutputFormat.jsonl:
+                formatted = [x if x else "null" for x in formatted]
+            elif c == "option":
+                formatted = [x if ("," not in x and '"' not in x) else '"' + x.replace('"', '""') + '"' for x in formatted]
+            texts.append(formatted)
+        if fmt is OutputFormat.csv:
+            yield "".join("1," + ",".join(row) + "\n" for row in zip(*texts, strict=True))
+        else:
+            template = "{{" + ",".join(f"{k}:{{}}" for k in keys) + "}}\n"
+            yield "".join(template.format(1, *row) for row in zip(*texts, strict=True))

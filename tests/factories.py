@@ -1,0 +1,121 @@
+"""Small self-made inputs with round numbers, so that tests can do the arithmetic by hand.
+
+Every builder starts from a complete, valid dict and deep-merges keyword overrides into it before
+validating, so a test states only the numbers it is about. ``None`` as an override value removes
+the key (e.g. ``mfu=None`` to fall back on the maturity default).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tco.models import Accelerator, InferenceWorkload, Scenario, TrainingWorkload
+
+# The toy accelerator: 100 TFLOPS BF16, 100 GB, 1000 GB/s, 500 W, $10,000, 4 per node.
+ACCEL: dict[str, Any] = {
+    "id": "toy",
+    "vendor": "Test",
+    "name": "Toy accelerator",
+    "can_train": True,
+    "can_serve": True,
+    "peak": {"bf16_tflops": 100, "fp16_tflops": 100},
+    "memory_gb": 100,
+    "memory_bandwidth_gbps": 1000,
+    "tdp_w": 500,
+    "price_usd": 10000,
+    "server_overhead_factor": 2.0,
+    "power_overhead_factor": 1.5,
+    "lead_time_weeks": 4,
+    "mfu": 0.5,
+    "interconnect": {"kind": "nvlink", "devices_per_node": 4, "scaling_efficiency_per_doubling": 0.9},
+    "software": {"stack": "Toy", "maturity": "reference"},
+}
+
+# 1e9 parameters, 10 layers of width 1000, 1000-token sequences, 1.44e8 tokens on 4 accelerators.
+TRAIN: dict[str, Any] = {
+    "id": "toy-train",
+    "name": "Toy training run",
+    "kind": "training",
+    "parameters": 1e9,
+    "precision": "bf16",
+    "seq_len": 1000,
+    "shape": {"layers": 10, "d_model": 1000},
+    "training_tokens": 1.44e8,
+    "accelerator_count": 4,
+}
+
+# 1e11 parameters served at 8.64e8 tokens/day (= 10,000 tokens/s) for 3 years.
+SERVE: dict[str, Any] = {
+    "id": "toy-serve",
+    "name": "Toy service",
+    "kind": "inference",
+    "parameters": 1e11,
+    "precision": "bf16",
+    "seq_len": 1000,
+    "shape": {"layers": 10, "d_model": 1000},
+    "tokens_per_day": 8.64e8,
+    "service_life_years": 3,
+    "max_batch": 256,
+}
+
+# Zero cost of capital (CRF = 1/4), no failures, round prices.
+SCENARIO: dict[str, Any] = {
+    "id": "toy",
+    "name": "Toy economics",
+    "electricity_usd_per_kwh": 0.1,
+    "pue": 1.5,
+    "average_power_fraction": 0.5,
+    "utilization": 0.5,
+    "depreciation_years": 4,
+    "cost_of_capital": 0.0,
+    "server_overhead_factor": 1.0,
+    "interconnect_cost_fraction": 0.2,
+    "power_overhead_factor": 1.0,
+    "facility_usd_per_kw_month": 100,
+    "operations_usd_per_accelerator_year": 1000,
+    "engineer_usd_per_year": 120000,
+    "deployment_weeks": 2,
+    "rental_setup_weeks": 1,
+    "cost_of_delay_usd_per_day": 1000,
+    "failure_rate_per_accelerator_day": 0.0,
+    "checkpoint_save_minutes": 1,
+    "restart_minutes": 10,
+    "porting": {
+        "reference": {"weeks": 0, "engineer_months": 0},
+        "medium": {"weeks": 2, "engineer_months": 3},
+    },
+}
+
+
+def merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """Deep-merge ``top`` into a copy of ``base``; a ``None`` value deletes the key."""
+    out = dict(base)
+    for key, value in top.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def accelerator(**overrides: Any) -> Accelerator:
+    return Accelerator.model_validate(merge(ACCEL, overrides))
+
+
+def training(**overrides: Any) -> TrainingWorkload:
+    return TrainingWorkload.model_validate(merge(TRAIN, overrides))
+
+
+def inference(**overrides: Any) -> InferenceWorkload:
+    return InferenceWorkload.model_validate(merge(SERVE, overrides))
+
+
+def scenario(**overrides: Any) -> Scenario:
+    return Scenario.model_validate(merge(SCENARIO, overrides))
+
+
+def bench(workload: str, tokens_per_second: float, **extra: Any) -> dict[str, Any]:
+    """A measured run, as it appears in a profile's ``benchmarks`` list."""
+    return {"workload": workload, "tokens_per_second": tokens_per_second, "source": "test", **extra}
