@@ -167,8 +167,8 @@ def validate_value(prep: Prepared, target: Target, value: float) -> None:
     else:
         model = prep.inputs.options[next(iter(target.keys))].accelerator
         root = Accelerator
-    data = loader.apply_overrides(model.model_dump(mode="json", exclude_none=True),
-                                  [(rest, value)], type(model) if root is not Accelerator else Accelerator)
+    data = loader.apply_overrides(model.model_dump(mode="json", exclude_none=True), [(rest, value)],
+                                  type(model) if root is not Accelerator else Accelerator, scope=scope)
     try:
         if isinstance(root, TypeAdapter):
             root.validate_python(data)

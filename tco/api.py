@@ -8,7 +8,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,19 @@ class Inputs:
     specs: list[OptionSpec]
     sets: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    """Input id -> the file it came from, so errors found later can name the file."""
+
+
+@contextmanager
+def attributed(inputs: Inputs) -> Iterator[None]:
+    """Re-label errors that name an input by id (the engine knows no files) with that input's file."""
+    try:
+        yield
+    except TcoError as exc:
+        if exc.where in inputs.sources:
+            exc.where = inputs.sources[exc.where]
+        raise
 
 
 def parse_option(text: str) -> tuple[str, int | None, Acquisition]:
@@ -91,6 +105,10 @@ def load_inputs(
     per_scope, w_sets, s_sets = loader.group_overrides(list(sets), all_names)
     wl = loader.load_workload(workload, overrides=w_sets, dirs=dirs)
     sc = loader.load_scenario(scenario, overrides=s_sets, dirs=dirs)
+    sources = {
+        wl.id: str(loader.resolve("workloads", workload, dirs)),
+        "scenario": str(loader.resolve("scenarios", scenario or loader.DEFAULT_SCENARIO, dirs)),
+    }
     options: list[Option] = []
     specs: list[OptionSpec] = []
     cache: dict[str, Accelerator] = {}
@@ -99,10 +117,11 @@ def load_inputs(
             ov = [o for n in sorted(names[ref]) for o in per_scope.get(n, [])]
             cache[ref] = loader.load_accelerator(ref, overrides=ov, dirs=dirs)
         acc = cache[ref]
+        sources[acc.id] = str(loader.resolve("accelerators", ref, dirs))
         options.append(Option(acc, count, acq))
         specs.append(OptionSpec(accelerator=acc.id, count=count, acquisition=acq))
     warnings = [w for acc in cache.values() for w in benchmark_warnings(acc, wl)]
-    return Inputs(options, wl, sc, specs, tuple(sets), warnings)
+    return Inputs(options, wl, sc, specs, tuple(sets), warnings, sources)
 
 
 def compare(inputs: Inputs, *, baseline: str | None = None) -> Comparison:
@@ -115,7 +134,8 @@ def compare(inputs: Inputs, *, baseline: str | None = None) -> Comparison:
             labels = ", ".join(o.label for o in inputs.options)
             raise InputError(f"'{baseline}' is not one of the compared options: {labels}", key="--baseline")
         baseline = match[0]
-    return engine.compare(options=inputs.options, workload=inputs.workload, scenario=inputs.scenario, baseline=baseline)
+    with attributed(inputs):
+        return engine.compare(options=inputs.options, workload=inputs.workload, scenario=inputs.scenario, baseline=baseline)
 
 
 # --------------------------------------------------------------------------- plausibility
@@ -348,28 +368,32 @@ def breakeven(inputs: Inputs, a: str, b: str, *, param: str = "scenario.cost_of_
     """Value of ``param`` at which options ``a`` and ``b`` cost the same (see :func:`tco.analysis.breakeven`)."""
     from tco import analysis
 
-    return analysis.breakeven(inputs, a, b, param=param, value_range=value_range)
+    with attributed(inputs):
+        return analysis.breakeven(inputs, a, b, param=param, value_range=value_range)
 
 
 def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Any:
     """Tornado of effective cost (see :func:`tco.analysis.sensitivity`)."""
     from tco import analysis
 
-    return analysis.sensitivity(inputs, vs=vs)
+    with attributed(inputs):
+        return analysis.sensitivity(inputs, vs=vs)
 
 
 def simulate(inputs: Inputs, *, samples: int, seed: int, progress: Any = None) -> Any:
     """Monte Carlo with common random numbers (see :func:`tco.analysis.simulate`)."""
     from tco import analysis
 
-    return analysis.simulate(inputs, samples=samples, seed=seed, progress=progress)
+    with attributed(inputs):
+        return analysis.simulate(inputs, samples=samples, seed=seed, progress=progress)
 
 
 def sweep(inputs: Inputs, vary: Sequence[str]) -> Any:
     """(columns, total rows, iterator of column chunks) for a grid (see :func:`tco.analysis.iter_sweep`)."""
     from tco import analysis
 
-    return analysis.iter_sweep(inputs, vary)
+    with attributed(inputs):
+        return analysis.iter_sweep(inputs, vary)
 
 
 def size(inputs: Inputs, *, deadline_days: float | None = None, budget_usd: float | None = None,
@@ -377,4 +401,5 @@ def size(inputs: Inputs, *, deadline_days: float | None = None, budget_usd: floa
     """Count meeting a deadline, budget or power envelope (see :func:`tco.analysis.size`)."""
     from tco import analysis
 
-    return analysis.size(inputs, deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw)
+    with attributed(inputs):
+        return analysis.size(inputs, deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw)

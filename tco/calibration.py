@@ -83,6 +83,8 @@ def calibrate(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator
                 error=tp.tokens_per_second / row.tokens_per_second - 1.0, derived_mfu=choice.value,
                 reported_mfu=row.reported_mfu, mfu_source=choice.source,
             ))
+    if not results:
+        raise NotFoundError("no calibration rows found: expected benchmarks/*.toml on the profile path")
     errors = [abs(r.error) for r in results]
     worst = max(results, key=lambda r: abs(r.error))
     return CalibrationSummary(

@@ -41,6 +41,7 @@ evaluates thousands of scenarios at once (tco.analysis) with exactly the same fo
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -68,10 +69,11 @@ Workload = TrainingWorkload | InferenceWorkload
 
 
 def capital_recovery_factor(rate: Any, years: Any, ops: Any = SCALAR) -> Any:
-    """``CRF(r, n) = r(1+r)^n / ((1+r)^n − 1)``; ``1/n`` when ``r = 0``."""
+    """``CRF(r, n) = r(1+r)^n / ((1+r)^n − 1)``; ``1/n`` when ``r = 0``. ``(1+r)^n − 1`` is computed as
+    ``expm1(n·log1p(r))`` so that tiny rates do not round it to zero."""
     safe = ops.where(rate > 0, rate, 1.0)
-    growth = (1.0 + safe) ** years
-    return ops.where(rate > 0, safe * growth / (growth - 1.0), 1.0 / years)
+    grown_minus_one = ops.expm1(years * ops.log1p(safe))
+    return ops.where(rate > 0, safe * (grown_minus_one + 1.0) / grown_minus_one, 1.0 / years)
 
 
 @dataclass(frozen=True)
@@ -275,13 +277,14 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
     """Every output of one option from the flat inputs ``p`` (floats, or numpy arrays with ``ops=numpy``).
     Delay, penalty, effective cost and rank come later, across options (:func:`apply_delay`)."""
     n = p["count"]
-    node = p["accel.interconnect.devices_per_node"]
-    e_d = p[plan.e_d_key] if plan.e_d_key else plan.e_d_default
-    eta = perf.scaling_value(e_d=e_d, count=n, node=node, ops=ops)
-    out: dict[str, Any] = {"scaling_efficiency": eta}
     peak = p.get(plan.peak_key)
     mfu = _mfu(plan, p, ops) if peak is not None else None
+    out: dict[str, Any] = {"scaling_efficiency": 1.0}
     if plan.kind == "training":
+        node = p["accel.interconnect.devices_per_node"]
+        e_d = p[plan.e_d_key] if plan.e_d_key else plan.e_d_default
+        eta = perf.scaling_value(e_d=e_d, count=n, node=node, ops=ops)
+        out["scaling_efficiency"] = eta
         flops = 6.0 * p[plan.active_key] + plan.attention_flops
         if plan.throughput_source is ThroughputSource.measured:
             eta_at = perf.scaling_value(e_d=e_d, count=float(plan.measured_count or 1), node=node, ops=ops)
@@ -294,7 +297,8 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
             restart_minutes=p["scenario.restart_minutes"], count=n, ops=ops,
         )
         tokens = p["workload.training_tokens"]
-        run_hours = tokens / (n * tps * g) / 3600.0
+        # No useful time left (failures outpace progress): NaN, reported as infeasible.
+        run_hours = tokens / (n * tps * ops.where(g > 0, g, math.nan)) / 3600.0
         owned_hours = run_hours / p["scenario.utilization"]
         years = 1.0
         out.update(time_to_converge_hours=run_hours, goodput=g)
@@ -390,6 +394,14 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario) -> t
     p = numeric_inputs(option, workload, scenario)
     check_required(plan, p)
     out = evaluate_plan(plan, p)
+    if out["goodput"] <= 0:
+        raise InfeasibleError(
+            f"failures leave no useful time on {int(out['count'])} × {option.accelerator.id}: goodput is 0 at "
+            f"{p['scenario.failure_rate_per_accelerator_day']:g} interruptions per accelerator-day",
+            where="scenario", key="failure_rate_per_accelerator_day",
+        )
+    if not math.isfinite(out["job_cost_usd"]):
+        raise InfeasibleError(f"the inputs give no finite cost for {option.label}", where=option.accelerator.id)
     if plan.kind == "inference" and option.count is not None and option.count < out["fleet_needed"]:
         raise InfeasibleError(
             f"{option.count} × {option.accelerator.id} cannot serve {p['workload.tokens_per_day']:g} tokens/day of "

@@ -34,6 +34,7 @@ ENV_PATH = "TCO_PROFILE_PATH"
 KINDS = ("accelerators", "workloads", "scenarios", "benchmarks")
 DEFAULT_SCENARIO = "default"
 SET_SOURCE = "--set on the command line"
+QUANTITY_KEYS = frozenset(Quantity.model_fields)
 
 M = TypeVar("M", bound=BaseModel)
 _WORKLOAD = TypeAdapter(Workload)
@@ -204,7 +205,7 @@ def _show(v: Any) -> str:
 
 
 def validation_problems(
-    exc: ValidationError, *, where: str, root: Any, overridden: Iterable[str] = ()
+    exc: ValidationError, *, where: str, root: Any, overridden: Iterable[str] = (), scope: str = ""
 ) -> ProblemList:
     """One :class:`InputError` per pydantic error, with dotted key paths and 'did you mean'."""
     problems: list[TcoError] = []
@@ -226,8 +227,10 @@ def validation_problems(
         if err["type"] == "union_tag_invalid" or err["type"] == "union_tag_not_found":
             message = "expected kind = \"training\" or \"inference\""
             key = "kind"
-        src = "--set" if key is not None and any(key == o or key.startswith(o + ".") for o in overridden) else where
-        problems.append(InputError(message, where=src, key=key))
+        by_set = key is not None and any(key == o or key.startswith(o + ".") for o in overridden)
+        if by_set and scope:
+            key = f"{scope}.{key}"
+        problems.append(InputError(message, where="--set" if by_set else where, key=key))
     return ProblemList(problems)
 
 
@@ -287,13 +290,16 @@ def check_path(root: Any, parts: Sequence[str], *, label: str) -> Any:
     return t
 
 
-def apply_overrides(data: dict[str, Any], overrides: Sequence[tuple[str, Any]], root: Any) -> dict[str, Any]:
+def apply_overrides(
+    data: dict[str, Any], overrides: Sequence[tuple[str, Any]], root: Any, *, scope: str = ""
+) -> dict[str, Any]:
     """Set each dotted path in (a copy of) the raw TOML data. A number written over a sourced
     quantity replaces it with ``{value, source = "--set on the command line"}``."""
     out: dict[str, Any] = _deepcopy(data)
     for path, value in overrides:
         parts = path.split(".")
-        target = check_path(_WORKLOAD_CLASSES if root is _WORKLOAD else root, parts, label=path)
+        label = f"{scope}.{path}" if scope else path
+        target = check_path(_WORKLOAD_CLASSES if root is _WORKLOAD else root, parts, label=label)
         node = out
         for part in parts[:-1]:
             nxt = node.get(part)
@@ -339,20 +345,20 @@ def split_set(item: str) -> tuple[str, str, Any]:
 # --------------------------------------------------------------------------- loading
 
 
-def _validate(data: dict[str, Any], root: Any, where: str, overridden: Iterable[str]) -> Any:
+def _validate(data: dict[str, Any], root: Any, where: str, overridden: Iterable[str], scope: str = "") -> Any:
     try:
         if root is _WORKLOAD:
             return _WORKLOAD.validate_python(data)
         return root.model_validate(data)
     except ValidationError as exc:
-        raise validation_problems(exc, where=where, root=root, overridden=overridden) from None
+        raise validation_problems(exc, where=where, root=root, overridden=overridden, scope=scope) from None
 
 
 def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for k, v in top.items():
-        # A table with a "value" is a whole sourced quantity: it replaces, never merges.
-        mergeable = isinstance(v, dict) and "value" not in v and isinstance(out.get(k), dict)
+        # A quantity table (value, source, ...) replaces the inherited one whole, so it can also unset it.
+        mergeable = isinstance(v, dict) and not (QUANTITY_KEYS & v.keys()) and isinstance(out.get(k), dict)
         out[k] = _merge(out[k], v) if mergeable else v
     return out
 
@@ -371,12 +377,13 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
     return _merge(read_with_extends(kind, base_path, dirs, (*seen, path.resolve())), data)
 
 
-def _load(kind: str, root: Any, ref: str, overrides: Sequence[tuple[str, Any]], dirs: Sequence[Path] | None) -> Any:
+def _load(kind: str, root: Any, ref: str, overrides: Sequence[tuple[str, Any]], dirs: Sequence[Path] | None,
+          scope: str) -> Any:
     path = resolve(kind, ref, dirs)
     data = read_with_extends(kind, path, dirs)
     if overrides:
-        data = apply_overrides(data, overrides, root)
-    return _validate(data, root, str(path), [p for p, _ in overrides])
+        data = apply_overrides(data, overrides, root, scope=scope)
+    return _validate(data, root, str(path), [p for p, _ in overrides], scope)
 
 
 def load_model(path: Path, model: type[M]) -> M:
@@ -386,7 +393,8 @@ def load_model(path: Path, model: type[M]) -> M:
 
 def load_accelerator(ref: str, *, overrides: Sequence[tuple[str, Any]] = (), dirs: Sequence[Path] | None = None) -> Accelerator:
     """An accelerator profile by id, alias or path."""
-    result: Accelerator = _load("accelerators", Accelerator, ref, overrides, dirs)
+    scope = Path(ref).stem if _looks_like_path(ref) else ref
+    result: Accelerator = _load("accelerators", Accelerator, ref, overrides, dirs, scope)
     return result
 
 
@@ -394,7 +402,7 @@ def load_workload(
     ref: str, *, overrides: Sequence[tuple[str, Any]] = (), dirs: Sequence[Path] | None = None
 ) -> TrainingWorkload | InferenceWorkload:
     """A workload by id or path."""
-    result: TrainingWorkload | InferenceWorkload = _load("workloads", _WORKLOAD, ref, overrides, dirs)
+    result: TrainingWorkload | InferenceWorkload = _load("workloads", _WORKLOAD, ref, overrides, dirs, "workload")
     return result
 
 
@@ -402,20 +410,21 @@ def load_scenario(
     ref: str | None = None, *, overrides: Sequence[tuple[str, Any]] = (), dirs: Sequence[Path] | None = None
 ) -> Scenario:
     """A scenario by id or path; the ``default`` scenario when ``ref`` is None."""
-    result: Scenario = _load("scenarios", Scenario, ref or DEFAULT_SCENARIO, overrides, dirs)
+    result: Scenario = _load("scenarios", Scenario, ref or DEFAULT_SCENARIO, overrides, dirs, "scenario")
     return result
 
 
 def validate_file(path: Path) -> Accelerator | TrainingWorkload | InferenceWorkload | Scenario:
-    """Validate one file, guessing its kind from its folder, else from its keys."""
+    """Validate one file, guessing its kind from its folder, else from its keys; follows ``extends``."""
     data = read_toml(path)
     parent = path.parent.name
     if parent == "workloads" or ("kind" in data and parent != "accelerators"):
-        root: Any = _WORKLOAD
-    elif parent == "scenarios" or "electricity_usd_per_kwh" in data:
-        root = Scenario
+        kind, root = "workloads", _WORKLOAD
+    elif parent == "scenarios" or "electricity_usd_per_kwh" in data or "extends" in data:
+        kind, root = "scenarios", Scenario
     else:
-        root = Accelerator
+        kind, root = "accelerators", Accelerator
+    data = read_with_extends(kind, path, None)
     return _validate(data, root, str(path), ())  # type: ignore[no-any-return]
 
 

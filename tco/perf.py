@@ -137,6 +137,8 @@ class ScalarOps:
 
     sqrt = staticmethod(math.sqrt)
     log2 = staticmethod(math.log2)
+    log1p = staticmethod(math.log1p)
+    expm1 = staticmethod(math.expm1)
     ceil = staticmethod(math.ceil)
     floor = staticmethod(math.floor)
 
@@ -163,16 +165,12 @@ def scaling_value(*, e_d: Any, count: Any, node: Any, ops: Any = SCALAR) -> Any:
 
 
 def goodput_value(*, failure_rate: Any, save_minutes: Any, restart_minutes: Any, count: Any, ops: Any = SCALAR) -> Any:
-    """``G = 1 − T_s/T_c − (T_c/2 + T_r)/M``, ``M = 1/(λ·n)``, ``T_c = sqrt(2·M·T_s)``, floored at 0.
-    With ``λ = 0`` nothing is lost; with ``T_s = 0`` only restarts are."""
-    rate = failure_rate * count  # interruptions per day (1/M)
-    save = save_minutes / 1440.0
-    restart = restart_minutes / 1440.0
-    safe_rate = ops.where(rate > 0, rate, 1.0)
-    interval = ops.sqrt(2.0 * save / safe_rate)  # T_c = sqrt(2·M·T_s)
-    safe_interval = ops.where(interval > 0, interval, 1.0)
-    waste = ops.where(save > 0, save / safe_interval + (interval / 2.0 + restart) * rate, restart * rate)
-    waste = ops.where(rate > 0, waste, 0.0 * rate)
+    """``G = 1 − T_s/T_c − (T_c/2 + T_r)/M`` with ``M = 1/(λ·n)`` and Young's ``T_c = sqrt(2·M·T_s)``.
+
+    Substituting ``T_c`` gives the closed form ``G = 1 − sqrt(2·T_s/M) − T_r/M`` (no overflow for tiny
+    rates; ``λ = 0`` loses nothing), floored at 0."""
+    rate = failure_rate * count  # interruptions per day = 1/M
+    waste = ops.sqrt(2.0 * (save_minutes / 1440.0) * rate) + (restart_minutes / 1440.0) * rate
     return ops.maximum(1.0 - waste, 0.0)
 
 

@@ -238,6 +238,8 @@ def flatten(data: Any, prefix: str = "") -> list[tuple[str, Any, Mapping[str, An
         for i, item in enumerate(data):
             label = item.get("workload", i) if isinstance(item, Mapping) else i
             rows.extend(flatten(item, f"{prefix}[{label}]"))
+    elif isinstance(data, list):
+        rows.append((prefix, ", ".join(str(x) for x in data), None))
     else:
         rows.append((prefix, data, None))
     return rows
