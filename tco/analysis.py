@@ -216,7 +216,7 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
         ok = ok & np.isfinite(arrays["job_cost_usd"])
         per_option.append(arrays)
         feasible.append(ok)
-    sp = {k: v for k, v in prep.bases[0].items() if k.startswith("scenario.")}
+    sp: dict[str, Any] = {k: v for k, v in prep.bases[0].items() if k.startswith("scenario.")}
     for target, arr in values.values():
         if target.path.startswith("scenario."):
             sp[target.path] = arr
@@ -315,7 +315,7 @@ def breakeven(inputs: Inputs, a: str, b: str, *, param: str = "scenario.cost_of_
 
     def diff(x: np.ndarray) -> np.ndarray:
         batch = evaluate_many(prep, {param: (target, x)}, x.size)
-        return batch.effective_cost_usd[ia] - batch.effective_cost_usd[ib]
+        return np.asarray(batch.effective_cost_usd[ia] - batch.effective_cost_usd[ib])
 
     d = diff(xs)
     roots: list[float] = []

@@ -51,6 +51,7 @@ from pydantic import BaseModel
 from tco import perf
 from tco.errors import InfeasibleError, InputError
 from tco.models import (
+    BYTES_PER_PARAM,
     Accelerator,
     Acquisition,
     Comparison,
@@ -252,7 +253,7 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario) -> Plan:
             )
         return Plan(kind="training", attention_flops=attention, min_count=need, notes=tuple(notes), **common)
     it = perf.inference_throughput(accel=accel.model_copy(update={"benchmarks": []}), workload=workload)
-    weights_bpp = perf.BYTES_PER_PARAM[precision]
+    weights_bpp = BYTES_PER_PARAM[precision]
     kv_seq = 2.0 * shape.layers * shape.kv_dim * perf.KV_CACHE_BYTES * workload.seq_len
     notes.insert(1 if measured else 0, f"replica of {it.replica_accelerators}, batch {it.batch}")
     return Plan(kind="inference", attention_flops=0.0, min_count=it.replica_accelerators, replica=it.replica_accelerators,
@@ -277,8 +278,8 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
     """Every output of one option from the flat inputs ``p`` (floats, or numpy arrays with ``ops=numpy``).
     Delay, penalty, effective cost and rank come later, across options (:func:`apply_delay`)."""
     n = p["count"]
-    peak = p.get(plan.peak_key)
-    mfu = _mfu(plan, p, ops) if peak is not None else None
+    peak: Any = p.get(plan.peak_key)
+    mfu: Any = _mfu(plan, p, ops) if peak is not None else None
     out: dict[str, Any] = {"scaling_efficiency": 1.0}
     if plan.kind == "training":
         node = p["accel.interconnect.devices_per_node"]

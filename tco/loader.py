@@ -418,6 +418,7 @@ def validate_file(path: Path) -> Accelerator | TrainingWorkload | InferenceWorkl
     """Validate one file, guessing its kind from its folder, else from its keys; follows ``extends``."""
     data = read_toml(path)
     parent = path.parent.name
+    root: Any
     if parent == "workloads" or ("kind" in data and parent != "accelerators"):
         kind, root = "workloads", _WORKLOAD
     elif parent == "scenarios" or "electricity_usd_per_kwh" in data or "extends" in data:

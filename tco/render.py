@@ -16,7 +16,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from tco.models import Comparison, OptionResult
+from tco.models import Comparison, OptionResult, Quantity
 
 SCHEMA_VERSION = 1
 
@@ -96,10 +96,12 @@ def json_text(payload: Mapping[str, Any]) -> str:
 
 def grid(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: OutputFormat, *, align: Sequence[str] | None = None) -> str:
     style = "github" if fmt is OutputFormat.markdown else "simple"
-    return tabulate(rows, headers=headers, tablefmt=style, disable_numparse=True, colalign=align) + "\n"
+    return str(tabulate(rows, headers=headers, tablefmt=style, disable_numparse=True, colalign=align)) + "\n"
 
 
 # --------------------------------------------------------------------------- comparison
+
+_QUANTITY_KEYS = frozenset(Quantity.model_fields)
 
 RESULT_COLUMNS: tuple[str, ...] = tuple(f for f in OptionResult.model_fields)
 """CSV/JSON column order for results: the model's field order (a contract; append only)."""
@@ -229,7 +231,7 @@ def flatten(data: Any, prefix: str = "") -> list[tuple[str, Any, Mapping[str, An
     """(dotted key, value, provenance) rows for ``show``: quantities become one row with their source."""
     rows: list[tuple[str, Any, Mapping[str, Any] | None]] = []
     if isinstance(data, Mapping):
-        if "value" in data and "source" in data:
+        if set(data) <= _QUANTITY_KEYS and ("value" in data or "source" in data):
             rows.append((prefix, data.get("value"), data))
             return rows
         for k, v in data.items():

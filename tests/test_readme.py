@@ -1,0 +1,65 @@
+"""The README is a contract: its Quickstart, its command list and its example outputs stay true."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+
+from tco.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _sync_module():
+    spec = importlib.util.spec_from_file_location("sync_readme", ROOT / "tools" / "sync_readme.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_quickstart_is_exactly_two_commands() -> None:
+    """The Quickstart block holds two commands: install + main job, install tests + run them."""
+    section = README.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```sh\n(.*?)```", section, re.S)
+    assert block, "no ```sh block in the Quickstart"
+    commands = [line for line in block.group(1).splitlines() if line.strip()]
+    assert len(commands) == 2
+    assert commands[0].startswith("pip install . && tco compare ")
+    assert commands[1] == "pip install '.[test]' && python -m pytest"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """.ci/run installs the test extras and runs pytest, as the Quickstart says."""
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "pip install --quiet '.[test]'" in ci
+    assert "python -m pytest" in ci
+
+
+def test_every_command_is_documented() -> None:
+    """Each command and command group of the CLI appears in the README's command table."""
+    names = [c.name or c.callback.__name__ for c in app.registered_commands]
+    groups = [g.name for g in app.registered_groups]
+    for name in [*names, *groups]:
+        assert f"`tco {name}" in README, f"tco {name} is missing from the README"
+
+
+def test_documented_commands_exist() -> None:
+    """Every `tco X` the command table names is a real command."""
+    table = README.split("## Commands", 1)[1].split("\n## ", 1)[0]
+    known = {c.name or c.callback.__name__ for c in app.registered_commands} | {g.name for g in app.registered_groups}
+    for name in re.findall(r"^\| `tco ([a-z]+)", table, re.M):
+        assert name in known, f"README documents unknown command tco {name}"
+
+
+def test_readme_outputs_and_field_tables_are_current() -> None:
+    """Every `$ tco ...` console block shows what the command prints today; field tables match the models."""
+    sync = _sync_module()
+    fresh = sync.render(README)
+    if fresh != README:
+        diff = [(a, b) for a, b in zip(README.splitlines(), fresh.splitlines(), strict=False) if a != b][:5]
+        pytest.fail(f"README.md is out of date (run python tools/sync_readme.py); first differences: {diff}")
