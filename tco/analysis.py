@@ -13,8 +13,8 @@ Methods: cost-model.md §2.4 (break-even), §2.5 (tornado), §2.6 (Monte Carlo w
 
 from __future__ import annotations
 
+import dataclasses
 import math
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,6 +59,7 @@ class Target:
     central: float | None
     quantity: Quantity | None
     is_count: bool = False
+    is_integer: bool = False
 
 
 @dataclass
@@ -84,11 +85,6 @@ def prepare(inputs: Inputs) -> Prepared:
     return Prepared(inputs, plans, bases, sc.deadline_days is not None and sc.deadline_days.value is not None)
 
 
-def split_path(path: str) -> list[str]:
-    """Split on dots outside brackets: ``benchmarks[gpt3-1.3b].tokens_per_second`` has two parts."""
-    return re.findall(r"[^.\[\]]+(?:\[[^\]]*\])?", path)
-
-
 def _quantity_at(model: Any, parts: Sequence[str]) -> Any:
     cur = model
     for part in parts:
@@ -103,60 +99,63 @@ def _quantity_at(model: Any, parts: Sequence[str]) -> Any:
     return cur
 
 
-def resolve_target(prep: Prepared, path: str) -> Target:
-    """The flat keys a user path sets in each option (raises with 'did you mean' when it names nothing)."""
+def resolve_target(prep: Prepared, path: str, *, where: str | None = None) -> Target:
+    """The flat keys a user path sets in each option (raises with 'did you mean' when it names nothing).
+    ``where`` names the option that supplied the path (``--param``, ``--vary``) in error messages."""
     if "." not in path and path != "count":
-        raise InputError("expected scenario.<field>, workload.<field> or <accelerator-id>.<field>", key=path)
+        raise InputError("expected scenario.<field>, workload.<field> or <accelerator-id>.<field>", where=where, key=path)
     scope, _, rest = path.partition(".")
     opts = prep.inputs.options
-    rest_parts = split_path(rest)
+    rest_parts = loader.split_path(rest)
     if path == "count" or (scope == "workload" and rest == "accelerator_count"):
         keys = {i: "count" for i, o in enumerate(opts) if path == "count" or o.count is None}
         if not keys:
-            raise InputError("every option has its own count (ID@COUNT); vary <accelerator-id>.count instead", key=path)
+            raise InputError("every option has its own count (ID@COUNT); vary <accelerator-id>.count instead",
+                             where=where, key=path)
         return Target(path, keys, prep.bases[next(iter(keys))]["count"], None, is_count=True)
     if scope == "scenario":
-        loader.check_path(Scenario, rest_parts, label=path)
+        loader.check_path(Scenario, rest_parts, label=path, where=where or "input")
         q = _quantity_at(prep.inputs.scenario, rest_parts)
         return _numeric(path, {i: path for i in range(len(opts))}, q, prep)
     if scope == "workload":
         wl = prep.inputs.workload
-        loader.check_path(type(wl), rest_parts, label=path)
+        loader.check_path(type(wl), rest_parts, label=path, where=where or "input")
         q = _quantity_at(wl, rest_parts)
         return _numeric(path, {i: path for i in range(len(opts))}, q, prep)
     idx = [i for i, o in enumerate(opts) if scope in (o.accelerator.id, *o.accelerator.aliases)]
     if not idx:
         names = ["scenario", "workload", *sorted({o.accelerator.id for o in opts})]
-        raise InputError(f"'{scope}' is not scenario, workload or a compared accelerator{did_you_mean(scope, names)}", key=path)
+        raise InputError(f"'{scope}' is not scenario, workload or a compared accelerator{did_you_mean(scope, names)}",
+                         where=where, key=path)
     if rest == "count":
         return Target(path, {i: "count" for i in idx}, prep.bases[idx[0]]["count"], None, is_count=True)
     accel = opts[idx[0]].accelerator
     parts = rest_parts
-    if parts[0].startswith("benchmarks["):
-        if accel.benchmark_for(parts[0][len("benchmarks["):-1]) is None:
-            raise InputError(f"{accel.id} has no measurement for that workload", key=path)
-    else:
-        loader.check_path(Accelerator, parts, label=path)
+    loader.check_path(Accelerator, parts, label=path, where=where or "input")
+    if parts[0].startswith("benchmarks[") and accel.benchmark_for(parts[0][len("benchmarks["):-1]) is None:
+        raise InputError(f"{accel.id} has no measurement for that workload", where=where, key=path)
     q = _quantity_at(accel, parts)
     return _numeric(path, {i: "accel." + rest for i in idx}, q, prep)
 
 
 def _numeric(path: str, keys: dict[int, str], q: Any, prep: Prepared) -> Target:
-    if q is not None and not isinstance(q, (Quantity, int, float)):
-        raise InputError("is not a numeric input", key=path)
-    if isinstance(q, bool):
+    if isinstance(q, bool) or (q is not None and not isinstance(q, (Quantity, int, float))):
         raise InputError("is not a numeric input", key=path)
     i0 = next(iter(keys))
     central = prep.bases[i0].get(keys[i0])
-    return Target(path, keys, central, q if isinstance(q, Quantity) else None)
+    return Target(path, keys, central, q if isinstance(q, Quantity) else None, is_integer=isinstance(q, int))
 
 
-def validate_value(prep: Prepared, target: Target, value: float) -> None:
+def validate_value(prep: Prepared, target: Target, value: float, *, where: str | None = None) -> None:
     """Rebuild the model that owns ``target`` with ``value`` through validation (raises InputError)."""
     if target.is_count:
         if value < 1 or value != math.floor(value):
-            raise InputError(f"expected a whole count >= 1, got {value:g}", key=target.path)
+            raise InputError(f"expected a whole count >= 1, got {value:g}", where=where, key=target.path)
         return
+    if target.is_integer and value != math.floor(value):
+        raise InputError(f"expected a whole number, got {value:g}", where=where, key=target.path)
+    if target.is_integer:
+        value = int(value)
     scope, _, rest = target.path.partition(".")
     if scope == "scenario":
         model: BaseModel = prep.inputs.scenario
@@ -168,7 +167,8 @@ def validate_value(prep: Prepared, target: Target, value: float) -> None:
         model = prep.inputs.options[next(iter(target.keys))].accelerator
         root = Accelerator
     data = loader.apply_overrides(model.model_dump(mode="json", exclude_none=True), [(rest, value)],
-                                  type(model) if root is not Accelerator else Accelerator, scope=scope)
+                                  type(model) if root is not Accelerator else Accelerator, scope=scope,
+                                  where=where or "input")
     try:
         if isinstance(root, TypeAdapter):
             root.validate_python(data)
@@ -176,7 +176,7 @@ def validate_value(prep: Prepared, target: Target, value: float) -> None:
             root.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise InputError(f"{value:g} is not allowed: {first['msg']}", key=target.path) from None
+        raise InputError(f"{value:g} is not allowed: {first['msg']}", where=where, key=target.path) from None
 
 
 # --------------------------------------------------------------------------- vectorized evaluation
@@ -205,6 +205,8 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
         for target, arr in values.values():
             if i in target.keys:
                 p[target.keys[i]] = arr
+                if target.is_count and not plan.explicit_count:
+                    plan = dataclasses.replace(plan, explicit_count=True)
         missing = [path for key, path in plan.required_keys() if key not in p]
         if missing:
             engine.check_required(plan, p)
@@ -234,16 +236,13 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
                  feasible, rank, order[0])
 
 
-def _target_values(prep: Prepared, assignments: dict[str, np.ndarray]) -> dict[str, tuple[Target, np.ndarray]]:
-    return {path: (resolve_target(prep, path), arr) for path, arr in assignments.items()}
-
-
 def _index_of(prep: Prepared, ref: str) -> int:
     from tco.api import parse_option
 
     acc, count, acq = parse_option(ref)
     for i, o in enumerate(prep.inputs.options):
-        if acc in (o.accelerator.id, *o.accelerator.aliases) and (count is None or o.count == count) and o.acquisition is acq:
+        names = (o.accelerator.id, *o.accelerator.aliases, prep.inputs.refs[i] if prep.inputs.refs else o.accelerator.id)
+        if acc in names and (count is None or o.count == count) and o.acquisition is acq:
             return i
     raise InputError(f"'{ref}' is not one of the compared options: {', '.join(prep.labels)}", key="option")
 
@@ -293,6 +292,8 @@ def default_range(target: Target) -> tuple[float, float]:
     c = target.central
     if c is None:
         raise InputError("has no value to build a default range from; give --range LO:HI", key=target.path)
+    if target.is_count or target.is_integer:
+        return max(1.0, math.floor(c / 10)), max(2.0, c * 10)
     if c == 0:
         return 0.0, 1.0
     return (c / 10, c * 10) if c > 0 else (c * 10, c / 10)
@@ -306,11 +307,11 @@ def breakeven(inputs: Inputs, a: str, b: str, *, param: str = "scenario.cost_of_
     ia, ib = _index_of(prep, a), _index_of(prep, b)
     if ia == ib:
         raise InputError("compare two different options", key="option")
-    target = resolve_target(prep, param)
+    target = resolve_target(prep, param, where="--param")
     lo, hi = value_range or default_range(target)
     for v in (lo, hi):
-        validate_value(prep, target, v)
-    integer = target.is_count
+        validate_value(prep, target, v, where="--range" if value_range else "--param")
+    integer = target.is_count or target.is_integer
     xs = np.unique(np.round(np.linspace(lo, hi, grid))) if integer else np.linspace(lo, hi, grid)
 
     def diff(x: np.ndarray) -> np.ndarray:
@@ -318,18 +319,27 @@ def breakeven(inputs: Inputs, a: str, b: str, *, param: str = "scenario.cost_of_
         return np.asarray(batch.effective_cost_usd[ia] - batch.effective_cost_usd[ib])
 
     d = diff(xs)
+    names = prep.labels
+    finite = np.isfinite(d)
+    if finite.any() and np.all(d[finite] == 0):
+        return BreakevenResult(
+            workload=inputs.workload.id, scenario=inputs.scenario.id, a=names[ia], b=names[ib], param=param,
+            range_low=lo, range_high=hi, value=None, all_values=[], winner_below=None, winner_above=None,
+            effective_cost_at_value_usd=None,
+            message=f"{names[ia]} and {names[ib]} cost the same for every {param} in [{lo:,.6g}, {hi:,.6g}]: "
+                    "this input does not separate them")
     roots: list[float] = []
     for k in range(xs.size - 1):
         d0, d1 = d[k], d[k + 1]
         if not (np.isfinite(d0) and np.isfinite(d1)):
             continue
-        if d0 == 0:
+        if d0 == 0 and (k == 0 or d[k - 1] != 0):
             roots.append(float(xs[k]))
         elif d0 * d1 < 0:
+            # Whole-number inputs have no exact tie: report the first value on the other side.
             roots.append(float(xs[k + 1]) if integer else _bisect(diff, float(xs[k]), float(xs[k + 1]), float(d0)))
-    if d.size and d[-1] == 0:
+    if d.size > 1 and d[-1] == 0 and d[-2] != 0:
         roots.append(float(xs[-1]))
-    names = prep.labels
 
     def side(x: float) -> str | None:
         v = diff(np.array([x]))[0]
@@ -547,16 +557,20 @@ class SimulationResult(StrictModel):
 
 def sample_input(u: Uncertain, rng: np.random.Generator, n: int) -> np.ndarray:
     """Lognormal with (low, high) as its 90 % interval for positive quantities (Epoch's
-    ``lognorm_from_90_ci``); a normal clipped to [0, 1] around the central value for fractions and
-    for ranges that touch zero."""
+    ``lognorm_from_90_ci``); a normal with the same 90 % interval around the central value, clipped to
+    (0, 1], for fractions; triangular on [low, high] for ranges that touch zero."""
     if not u.bounded and u.low > 0:
         sigma = (math.log(u.high) - math.log(u.low)) / (2 * Z95)
         mu = math.log(u.low) + Z95 * sigma
         return rng.lognormal(mu, sigma, n)
+    if not u.bounded:
+        # A range that touches zero has no lognormal: a triangular distribution on [low, high] with its
+        # mode at the central value keeps every draw inside the stated range.
+        return rng.triangular(u.low, min(max(u.central, u.low), u.high), u.high, n)
     sd = (u.high - u.low) / (2 * Z95)
     x = rng.normal(u.central, sd, n)
-    upper = 1.0 if u.bounded else np.inf
-    return np.clip(x, 0.0 if u.low >= 0 else -np.inf, upper)
+    # Fractions stay in (0, 1]: a share of zero (utilization, power) is not a valid input.
+    return np.clip(x, 1e-3, 1.0)
 
 
 def simulate(inputs: Inputs, *, samples: int, seed: int, progress: Callable[[int, int], None] | None = None) -> SimulationResult:
@@ -664,10 +678,10 @@ def make_axes(inputs: Inputs, specs: Sequence[str]) -> tuple[Prepared, list[Axis
     axes = []
     for spec in specs:
         path, vals = parse_vary(spec)
-        target = resolve_target(prep, path)
+        target = resolve_target(prep, path, where="--vary")
         arr = np.linspace(vals[0], vals[1], vals[2]) if isinstance(vals, tuple) else np.array(vals, dtype=float)
         for v in {float(arr.min()), float(arr.max())}:
-            validate_value(prep, target, v)
+            validate_value(prep, target, v, where="--vary")
         if target.is_count:
             bad = arr[(arr != np.floor(arr))]
             if bad.size:
@@ -777,6 +791,10 @@ def size(inputs: Inputs, *, deadline_days: float | None = None, budget_usd: floa
             fixed = float(ttm[-1] - out["time_to_converge_hours"][-1] / 24.0) if plan.kind == "training" else 0.0
             why = (f"no count meets {limit:g} days: lead time, deployment and porting alone take {fixed:.1f} days"
                    if fixed >= limit else f"no count up to {MAX_COUNT:,} reaches the market within {limit:g} days")
+        elif name == "power_kw" and plan.acquisition.value == "rent":
+            meets = np.zeros_like(ok)
+            pick = None
+            why = "rented capacity draws no power from your facility: a power envelope does not size it"
         else:
             metric = cost if name == "budget_usd" else power
             meets = ok & (metric <= limit)

@@ -52,6 +52,8 @@ class Inputs:
     warnings: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
     """Input id -> the file it came from, so errors found later can name the file."""
+    refs: list[str] = field(default_factory=list)
+    """Each option's accelerator reference as given (id, alias or path)."""
 
 
 @contextmanager
@@ -121,14 +123,15 @@ def load_inputs(
         options.append(Option(acc, count, acq))
         specs.append(OptionSpec(accelerator=acc.id, count=count, acquisition=acq))
     warnings = [w for acc in cache.values() for w in benchmark_warnings(acc, wl)]
-    return Inputs(options, wl, sc, specs, tuple(sets), warnings, sources)
+    return Inputs(options, wl, sc, specs, tuple(sets), warnings, sources, [ref for ref, _, _ in parsed])
 
 
 def compare(inputs: Inputs, *, baseline: str | None = None) -> Comparison:
     """Evaluate and rank every option of ``inputs``."""
     if baseline is not None:
         ref, count, acq = parse_option(baseline)
-        match = [o.label for o in inputs.options if ref in (o.accelerator.id, *o.accelerator.aliases)
+        match = [o.label for i, o in enumerate(inputs.options)
+                 if ref in (o.accelerator.id, *o.accelerator.aliases, *inputs.refs[i:i + 1])
                  and (count is None or o.count == count) and o.acquisition is acq]
         if not match:
             labels = ", ".join(o.label for o in inputs.options)

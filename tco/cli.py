@@ -52,7 +52,8 @@ SetOpt = Annotated[
     typer.Option("--set", help="Change an input for this run: scenario.FIELD=V, workload.FIELD=V or ACCEL.FIELD=V."),
 ]
 AccelArgs = Annotated[
-    list[str], typer.Argument(help="Accelerator ids or profile paths, each optionally ID@COUNT and/or ID:rent.")
+    list[str],
+    typer.Argument(metavar="ACCEL", help="Accelerator ids or profile paths, each optionally ID@COUNT and/or ID:rent."),
 ]
 
 

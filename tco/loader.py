@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import sys
 import types
 import typing
@@ -189,7 +190,9 @@ def _expected(err: Mapping[str, Any]) -> str:
         return f"expected text, got {_show(err.get('input'))}"
     if typ == "greater_than_equal" or typ == "greater_than":
         return f"{msg[0].lower()}{msg[1:]}, got {_show(err.get('input'))}"
-    return msg[0].lower() + msg[1:] if msg else typ
+    if not msg:
+        return str(typ)
+    return msg if msg[1:2].isupper() else msg[0].lower() + msg[1:]
 
 
 def _show(v: Any) -> str:
@@ -256,8 +259,17 @@ def _unwrap(t: Any) -> Any:
     return t
 
 
-def check_path(root: Any, parts: Sequence[str], *, label: str) -> Any:
-    """Walk ``parts`` through the model classes; return the leaf type or raise a '--set' error."""
+def split_path(path: str) -> list[str]:
+    """Split on dots outside brackets: ``benchmarks[gpt3-1.3b].tokens_per_second`` has two parts."""
+    return re.findall(r"[^.\[\]]+(?:\[[^\]]*\])?", path)
+
+
+_ITEM = re.compile(r"^(\w+)\[([^\]]*)\]$")
+
+
+def check_path(root: Any, parts: Sequence[str], *, label: str, where: str = "--set") -> Any:
+    """Walk ``parts`` through the model classes; return the leaf type or raise an error naming ``where``.
+    ``benchmarks[<workload>]`` selects one measurement of a profile."""
     t: Any = root
     i = 0
     while i < len(parts):
@@ -265,15 +277,17 @@ def check_path(root: Any, parts: Sequence[str], *, label: str) -> Any:
         prefix = ".".join(parts[:i]) or label
         if isinstance(t, type) and issubclass(t, Quantity):
             if part not in Quantity.model_fields or i != len(parts) - 1:
-                raise InputError(f"no such field{did_you_mean(part, Quantity.model_fields)}", where="--set", key=label)
+                raise InputError(f"no such field{did_you_mean(part, Quantity.model_fields)}", where=where, key=label)
             return _unwrap(Quantity.model_fields[part].annotation)
+        item = _ITEM.match(part)
+        name = item.group(1) if item else part
         classes = [c for c in (t if isinstance(t, list) else [t]) if isinstance(c, type) and issubclass(c, BaseModel)]
-        owner = next((c for c in classes if part in c.model_fields), None)
+        owner = next((c for c in classes if name in c.model_fields), None)
         if owner is None:
             if not classes:
-                raise InputError(f"no such field: '{prefix}' is a value, not a table", where="--set", key=label)
-            raise InputError(f"no such field{did_you_mean(part, _field_names(classes))}", where="--set", key=label)
-        t = _unwrap(owner.model_fields[part].annotation)
+                raise InputError(f"no such field: '{prefix}' is a value, not a table", where=where, key=label)
+            raise InputError(f"no such field{did_you_mean(name, _field_names(classes))}", where=where, key=label)
+        t = _unwrap(owner.model_fields[name].annotation)
         origin = typing.get_origin(t)
         if origin is dict:
             key_type, value_type = typing.get_args(t)
@@ -281,27 +295,38 @@ def check_path(root: Any, parts: Sequence[str], *, label: str) -> Any:
             if i < len(parts) and isinstance(key_type, type) and issubclass(key_type, Enum):
                 keys = [m.value for m in key_type]
                 if parts[i] not in keys:
-                    raise InputError(f"no such key{did_you_mean(parts[i], keys)}; expected one of {', '.join(keys)}", where="--set", key=label)
+                    raise InputError(f"no such key{did_you_mean(parts[i], keys)}; expected one of {', '.join(keys)}",
+                                     where=where, key=label)
             t = _unwrap(value_type)
         elif origin is list:
-            if i != len(parts) - 1:
-                raise InputError(f"'{part}' is a list; set it whole, e.g. {part}=[...]", where="--set", key=label)
+            if item:
+                t = _unwrap(typing.get_args(t)[0])
+            elif i != len(parts) - 1:
+                raise InputError(f"'{part}' is a list; set it whole, e.g. {part}=[...]", where=where, key=label)
         i += 1
     return t
 
 
 def apply_overrides(
-    data: dict[str, Any], overrides: Sequence[tuple[str, Any]], root: Any, *, scope: str = ""
+    data: dict[str, Any], overrides: Sequence[tuple[str, Any]], root: Any, *, scope: str = "", where: str = "--set"
 ) -> dict[str, Any]:
     """Set each dotted path in (a copy of) the raw TOML data. A number written over a sourced
     quantity replaces it with ``{value, source = "--set on the command line"}``."""
     out: dict[str, Any] = _deepcopy(data)
     for path, value in overrides:
-        parts = path.split(".")
+        parts = split_path(path)
         label = f"{scope}.{path}" if scope else path
-        target = check_path(_WORKLOAD_CLASSES if root is _WORKLOAD else root, parts, label=label)
-        node = out
+        target = check_path(_WORKLOAD_CLASSES if root is _WORKLOAD else root, parts, label=label, where=where)
+        node: Any = out
         for part in parts[:-1]:
+            item = _ITEM.match(part)
+            if item:
+                entries = node.get(item.group(1), [])
+                match = next((e for e in entries if isinstance(e, dict) and e.get("workload") == item.group(2)), None)
+                if match is None:
+                    raise InputError(f"no {item.group(1)} entry for '{item.group(2)}'", where=where, key=label)
+                node = match
+                continue
             nxt = node.get(part)
             if isinstance(nxt, (int, float)) and not isinstance(nxt, bool):
                 nxt = {"value": nxt}

@@ -1,0 +1,158 @@
+"""The shipped library: every profile valid and sourced, the throughput model calibrated, estimate and schema."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import tco
+from tco import loader
+from tco.cli import app
+from tco.models import Accelerator, Quantity
+
+ROOT = Path(__file__).resolve().parent.parent
+PROFILES = ROOT / "profiles"
+runner = CliRunner()
+
+
+def _quantities(model: object, prefix: str = ""):
+    from pydantic import BaseModel
+
+    if isinstance(model, Quantity):
+        yield prefix, model
+    elif isinstance(model, BaseModel):
+        for name in type(model).model_fields:
+            yield from _quantities(getattr(model, name), f"{prefix}.{name}" if prefix else name)
+    elif isinstance(model, dict):
+        for k, v in model.items():
+            yield from _quantities(v, f"{prefix}.{getattr(k, 'value', k)}")
+    elif isinstance(model, list):
+        for i, v in enumerate(model):
+            yield from _quantities(v, f"{prefix}[{i}]")
+
+
+ACCELERATORS = sorted((PROFILES / "accelerators").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", ACCELERATORS, ids=lambda p: p.stem)
+def test_every_number_has_provenance(path: Path) -> None:
+    """Each quantity in a shipped profile names its source and confidence; the file name is the id."""
+    accel = loader.load_accelerator(str(path))
+    assert accel.id == path.stem
+    for key, q in _quantities(accel):
+        assert q.source, f"{path.name}: {key} has no source"
+        assert q.confidence is not None, f"{path.name}: {key} has no confidence"
+
+
+def test_library_covers_the_issue_list() -> None:
+    """At least 22 profiles, including the ones the procurement issue names."""
+    ids = {p.stem for p in ACCELERATORS}
+    wanted = {"a100-40gb", "a100-80gb", "h100-sxm", "h200", "b200", "h20", "l40s", "mi250x", "mi300x", "gaudi2",
+              "gaudi3", "ascend-910b", "ascend-910c", "mlu370-s4", "mlu370-x8", "mlu590", "br100", "br104",
+              "enflame-t20", "enflame-t21", "enflame-i20", "mtt-s4000", "tpu-v5e", "tpu-v5p"}
+    assert wanted <= ids, f"missing: {sorted(wanted - ids)}"
+    assert len(ids) >= 22
+
+
+def test_unknown_value_is_asked_for_not_defaulted() -> None:
+    """MLU590 has no public spec: compare names the missing input and how to give it."""
+    result = runner.invoke(app, ["compare", "mlu590", "--workload", "llama3-8b"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    line = result.stderr.strip().splitlines()[-1]
+    assert line.startswith("Error: ") and "mlu590" in line and "--set mlu590." in line
+
+
+def test_rent_only_parts_have_an_hourly_price_and_no_purchase_price() -> None:
+    """TPU v5e/v5p are rent-only."""
+    for pid in ("tpu-v5e", "tpu-v5p"):
+        a: Accelerator = loader.load_accelerator(pid)
+        assert a.rental is not None and a.rental.usd_per_hour.value
+        assert a.price_usd is None or a.price_usd.value is None
+
+
+def test_calibration_meets_the_accuracy_bar() -> None:
+    """Median absolute error ≤ 15 %, no row off by more than 40 %, with no per-row factors."""
+    summary = tco.calibrate()
+    assert len(summary.rows) >= 40
+    assert summary.median_absolute_error <= 0.15
+    assert summary.worst_absolute_error <= 0.40
+    for row in summary.rows:
+        assert row.mfu_source.startswith(("profile mfu", "default for", "0.")) or "A100 estimate" in row.mfu_source
+        assert row.error == pytest.approx(row.derived_tokens_per_second / row.measured_tokens_per_second - 1)
+
+
+def test_calibrate_cli_prints_summary() -> None:
+    """The table ends with the median and worst error."""
+    result = runner.invoke(app, ["calibrate"])
+    assert result.exit_code == 0
+    assert "median absolute error" in result.stdout and "worst" in result.stdout
+
+
+def test_estimate_by_hand() -> None:
+    """A100, 6.7B params, seq 2048, 8 accelerators: X = 312e12 · 0.50 / (6N + 12·L·d·s) with the inferred shape."""
+    result = runner.invoke(app, ["estimate", "a100-80gb", "--params", "6.7B", "--seq-len", "2048", "--count", "8",
+                                 "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    layers = round((6.7e9 / (12 * 128**2)) ** (1 / 3))
+    d = round((6.7e9 / (12 * layers)) ** 0.5 / 128) * 128
+    flops = 6 * 6.7e9 + 12 * layers * d * 2048
+    assert data["tokens_per_second_per_accelerator"] == pytest.approx(312e12 * 0.50 / flops)
+    assert data["mfu"] == 0.5 and data["scaling_efficiency"] == 1.0
+    assert data["min_accelerators_for_memory"] >= 2  # 16 bytes × 6.7e9 = 107 GB > 72 GB usable
+    assert data["bound"] == "compute"
+
+
+def test_estimate_accepts_scientific_and_suffix_params() -> None:
+    """--params 6.7e9 and 6.7B mean the same model."""
+    a = runner.invoke(app, ["estimate", "h100-sxm", "--params", "6.7e9", "-f", "json"])
+    b = runner.invoke(app, ["estimate", "h100-sxm", "--params", "6.7B", "-f", "json"])
+    assert a.exit_code == b.exit_code == 0
+    assert json.loads(a.stdout) == json.loads(b.stdout)
+
+
+def test_estimate_inference_reports_the_bound() -> None:
+    """Decode of a 70B model at batch limited by memory is memory-bandwidth bound."""
+    result = runner.invoke(app, ["estimate", "h100-sxm", "--params", "70B", "--mode", "infer", "--count", "8", "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["bound"] == "memory-bandwidth"
+
+
+def test_estimate_rejects_bad_params() -> None:
+    """A non-number is one clear error line."""
+    result = runner.invoke(app, ["estimate", "a100-80gb", "--params", "lots"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: --params: expected a number such as 6.7e9 or 6.7B, got 'lots'"
+
+
+@pytest.mark.parametrize("kind", ["accelerator", "workload", "scenario"])
+def test_schema_is_json_schema(kind: str) -> None:
+    """tco schema prints a JSON Schema document for each input kind."""
+    result = runner.invoke(app, ["schema", kind])
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["$schema"].startswith("https://json-schema.org/")
+    assert "properties" in doc or "oneOf" in doc or "anyOf" in doc or "$defs" in doc
+
+
+def test_validate_warns_on_implausible_measurement() -> None:
+    """The article's MLU370-S4 figure implies MFU > 0.75: validate warns but still passes."""
+    result = runner.invoke(app, ["profiles", "validate", str(PROFILES / "accelerators" / "mlu370-s4.toml")])
+    assert result.exit_code == 0
+    assert "implies MFU 0.98" in result.stderr
+    assert result.stdout.startswith("ok: ")
+
+
+def test_compare_does_not_import_numpy() -> None:
+    """Start-up stays cheap: the compare path never imports numpy (analyses import it on demand)."""
+    code = ("import sys; from tco.cli import main\n"
+            "try:\n    main(['compare','a100-80gb','mlu370-s4','-w','gpt3-1.3b'])\nexcept SystemExit:\n    pass\n"
+            "sys.stderr.write('numpy' in sys.modules and 'NUMPY' or 'CLEAN')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.stderr.endswith("CLEAN"), out.stderr[-300:]
