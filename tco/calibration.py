@@ -75,12 +75,12 @@ def calibrate(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator
             bare = accel.model_copy(update={"benchmarks": []})
             wl = row_workload(row)
             tp = perf.training_throughput(accel=bare, workload=wl, count=row.accelerator_count)
-            choice = perf.training_mfu(bare, row.precision)
+            choice = perf.training_mfu(bare, perf.Precision.bf16)
             results.append(CalibrationResult(
                 set_id=s.id, accelerator=row.accelerator, model=row.model, parameters=row.parameters,
                 seq_len=row.seq_len, accelerator_count=row.accelerator_count, precision=row.precision.value,
                 measured_tokens_per_second=row.tokens_per_second, derived_tokens_per_second=tp.tokens_per_second,
-                error=tp.tokens_per_second / row.tokens_per_second - 1.0, derived_mfu=choice.value,
+                error=tp.tokens_per_second / row.tokens_per_second - 1.0, derived_mfu=tp.mfu or 0.0,
                 reported_mfu=row.reported_mfu, mfu_source=choice.source,
             ))
     if not results:

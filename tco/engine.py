@@ -155,6 +155,7 @@ class Plan:
     port_weeks_key: str
     port_months_key: str
     min_count: int
+    activation_bytes: float = 0.0
     explicit_count: bool = False
     replica: int = 1
     batch: int = 0
@@ -251,7 +252,8 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario) -> Plan:
                 f"{workload.id} does not fit in memory on {n} × {accel.id}: training state needs at least "
                 f"{need} accelerators (give a count with {accel.id}@{need})", where=accel.id, key="memory_gb",
             )
-        return Plan(kind="training", attention_flops=attention, min_count=need, notes=tuple(notes), **common)
+        return Plan(kind="training", attention_flops=attention, min_count=need, notes=tuple(notes),
+                    activation_bytes=perf.stored_activation_bytes(seq_len=workload.seq_len, shape=shape), **common)
     it = perf.inference_throughput(accel=accel.model_copy(update={"benchmarks": []}), workload=workload)
     weights_bpp = BYTES_PER_PARAM[precision]
     kv_seq = 2.0 * shape.layers * shape.kv_dim * perf.KV_CACHE_BYTES * workload.seq_len
@@ -263,15 +265,13 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario) -> Plan:
 # --------------------------------------------------------------------------- arithmetic
 
 
-def _mfu(plan: Plan, p: Mapping[str, Any], ops: Any) -> Any:
+def _mfu16(plan: Plan, p: Mapping[str, Any], ops: Any) -> Any:
+    """BF16/FP16 MFU: the profile's, from the relative-to-A100 estimate, or the maturity default."""
     if plan.mfu_mode == "profile":
-        base = p["accel.mfu"]
-    elif plan.mfu_mode == "relative":
-        base = p["accel.relative_training_performance"] * perf.A100_ACHIEVED_TFLOPS / p[plan.peak16_key]
-        base = ops.minimum(base, 1.0)
-    else:
-        base = plan.mfu_default
-    return base * plan.fp8_factor
+        return p["accel.mfu"]
+    if plan.mfu_mode == "relative":
+        return ops.minimum(p["accel.relative_training_performance"] * perf.A100_ACHIEVED_TFLOPS / p[plan.peak16_key], 1.0)
+    return plan.mfu_default
 
 
 def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[str, Any]:
@@ -279,7 +279,8 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
     Delay, penalty, effective cost and rank come later, across options (:func:`apply_delay`)."""
     n = p["count"]
     peak: Any = p.get(plan.peak_key)
-    mfu: Any = _mfu(plan, p, ops) if peak is not None else None
+    mfu16: Any = _mfu16(plan, p, ops) if peak is not None else None
+    mfu: Any = mfu16 * plan.fp8_factor if peak is not None else None
     out: dict[str, Any] = {"scaling_efficiency": 1.0}
     if plan.kind == "training":
         node = p["accel.interconnect.devices_per_node"]
@@ -292,7 +293,14 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
             tps = p[f"{plan.bench_key}.tokens_per_second"] * eta / eta_at
             mfu = tps * flops / (peak * 1e12) if peak is not None else None
         else:
-            tps = peak * 1e12 * mfu * eta / flops
+            recompute = perf.needs_recompute(params=p["workload.parameters"], count=n,
+                                             activation_bytes=plan.activation_bytes, memory_gb=p["accel.memory_gb"])
+            tps = perf.derived_training_tps(
+                peak_tflops=peak, peak16_tflops=p[plan.peak16_key], mfu16=mfu16, fp8=plan.fp8_factor != 1.0,
+                active_params=p[plan.active_key], attention_flops=plan.attention_flops, eta=eta, recompute=recompute,
+                ops=ops,
+            )
+            mfu = tps * flops / (peak * 1e12)
         g = perf.goodput_value(
             failure_rate=p["scenario.failure_rate_per_accelerator_day"], save_minutes=p["scenario.checkpoint_save_minutes"],
             restart_minutes=p["scenario.restart_minutes"], count=n, ops=ops,

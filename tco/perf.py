@@ -72,15 +72,18 @@ FP8_MFU_RATIO = 0.72
 Llama 3 70B 38.1/54.5 = 0.70 (cost-model §3.2, SemiAnalysis 2025)."""
 
 SCALING_PER_DOUBLING: dict[InterconnectClass, float] = {
-    InterconnectClass.nvlink: 0.96,
-    InterconnectClass.ici: 0.96,
+    InterconnectClass.nvlink: 0.99,
+    InterconnectClass.ici: 0.99,
     InterconnectClass.ethernet: 0.92,
     InterconnectClass.proprietary: 0.92,
     InterconnectClass.pcie: 0.88,
 }
-"""Efficiency kept per doubling beyond one node. NVLink/ICI: 0.96, strong scaling with tuned software
-(MegaScale 0.966, Llama 3 0.953, MLPerf GPT-3 0.955; cost-model §3.3). Ethernet, proprietary links and
-PCIe have no public calibration: 0.92 and 0.88 are assumptions inside the cost-model's 0.85–0.92."""
+"""Efficiency kept per doubling beyond one node. NVLink/ICI fabrics with InfiniBand-class scale-out:
+0.99, weak scaling (the global batch grows with the cluster, as a training run of fixed tokens does
+when it adds accelerators): MosaicML 7B on 8→128 A100s 0.996 per doubling, Megatron 530B 0.989
+(cost-model §3.3). Set ``interconnect.scaling_efficiency_per_doubling`` to ~0.95–0.97 for strong
+scaling at a fixed batch. Ethernet, proprietary links and PCIe have no public calibration: 0.92 and
+0.88 are assumptions inside the cost-model's 0.85–0.92 for weak interconnects."""
 
 
 def require(q: Quantity | None, path: str, *, profile: str, how: str | None = None) -> float:
@@ -224,30 +227,73 @@ class TrainingThroughput:
     notes: tuple[str, ...] = field(default=())
 
 
+def stored_activation_bytes(*, seq_len: int, shape: Shape) -> float:
+    """Activations kept for the backward pass of one sequence without recomputation: ``34·s·d·L`` bytes
+    (FlashAttention-style attention stores no s² term; Korthikanti et al. 2022)."""
+    return 34.0 * seq_len * shape.d_model * shape.layers
+
+
+def needs_recompute(*, params: Any, count: Any, activation_bytes: float, memory_gb: Any) -> Any:
+    """True where sharded training state plus stored activations do not fit, so the run must recompute
+    activations: ``16·N/n + 34·s·d·L > 0.9 · memory``."""
+    return TRAINING_BYTES_PER_PARAM * params / count + activation_bytes > USABLE_MEMORY_FRACTION * memory_gb * 1e9
+
+
+def derived_training_tps(
+    *, peak_tflops: Any, peak16_tflops: Any, mfu16: Any, fp8: bool, active_params: Any, attention_flops: float,
+    eta: Any, recompute: Any, ops: Any = SCALAR,
+) -> Any:
+    """Tokens/s per accelerator from the derived model::
+
+        t = 6·N / (peak · MFU) + 12·L·d·s / (peak16 · MFU16)       seconds per token
+        X = η(n) / (t · (4/3 if activations are recomputed else 1))
+
+    For BF16/FP16 both terms run at the same peak, so ``X = peak · MFU · η / F``. Under FP8 only the
+    matmuls of the 6·N term run at the FP8 peak with ``MFU = 0.72 · MFU16`` (NVIDIA NeMo); attention
+    stays in BF16 (Transformer Engine). Recomputing activations costs one extra forward pass, 4/3 of
+    the model FLOPs (Megatron, ``t ≈ 8·T·P/(n·X)``, Narayanan et al. 2021)."""
+    mfu = mfu16 * (FP8_MFU_RATIO if fp8 else 1.0)
+    per_token = 6.0 * active_params / (peak_tflops * 1e12 * mfu) + attention_flops / (peak16_tflops * 1e12 * mfu16)
+    return eta / (per_token * ops.where(recompute, 4.0 / 3.0, 1.0))
+
+
 def training_throughput(*, accel: Accelerator, workload: TrainingWorkload, count: int) -> TrainingThroughput:
     """Tokens/s per accelerator at ``count``: the profile's measurement for this workload (scaled by
-    ``η(count)/η(measured count)``), else ``peak · MFU · η(count) / F``."""
+    ``η(count)/η(measured count)``), else :func:`derived_training_tps`. ``mfu`` is model FLOPs/s ÷ the
+    peak of the workload's precision."""
     eta = scaling_efficiency(accel, count)
     bench = accel.benchmark_for(workload.id)
+    shape = workload_shape(workload)
+    flops = training_flops_per_token(active_params=active_parameters(workload), shape=shape, seq_len=workload.seq_len)
+    peak = accel.peak.for_precision(workload.precision)
     if bench is not None:
         measured = require(bench.tokens_per_second, f"benchmarks[{workload.id}].tokens_per_second", profile=accel.id)
         at = bench.accelerator_count or accel.interconnect.devices_per_node
         tps = measured * eta / scaling_efficiency(accel, at)
-        peak = accel.peak.for_precision(workload.precision)
-        mfu = None
-        if peak is not None and peak.value:
-            shape = workload_shape(workload)
-            f = training_flops_per_token(active_params=active_parameters(workload), shape=shape, seq_len=workload.seq_len)
-            mfu = tps * f / (peak.value * 1e12)
+        mfu = tps * flops / (peak.value * 1e12) if peak is not None and peak.value else None
         return TrainingThroughput(tps, "measured", mfu, eta, (f"measured: {bench.source}",))
-    shape = workload_shape(workload)
-    flops = training_flops_per_token(active_params=active_parameters(workload), shape=shape, seq_len=workload.seq_len)
-    choice = training_mfu(accel, workload.precision)
-    tps = peak_tflops(accel, workload.precision) * 1e12 * choice.value * eta / flops
-    notes = [f"derived: MFU {choice.value:.3f} from {choice.source}"]
+    choice = training_mfu(accel, Precision.bf16)
+    recompute = bool(needs_recompute(
+        params=require(workload.parameters, "parameters", profile=workload.id), count=count,
+        activation_bytes=stored_activation_bytes(seq_len=workload.seq_len, shape=shape),
+        memory_gb=require(accel.memory_gb, "memory_gb", profile=accel.id),
+    ))
+    tps = derived_training_tps(
+        peak_tflops=peak_tflops(accel, workload.precision), peak16_tflops=peak_tflops(accel, _precision16(accel)),
+        mfu16=choice.value, fp8=workload.precision is Precision.fp8, active_params=active_parameters(workload),
+        attention_flops=flops - 6.0 * active_parameters(workload), eta=eta, recompute=recompute,
+    )
+    mfu = tps * flops / (peak_tflops(accel, workload.precision) * 1e12)
+    notes = [f"derived: MFU {mfu:.3f} ({choice.source})"]
+    if recompute:
+        notes.append("activations recomputed: state and activations do not fit in memory otherwise")
     if shape.inferred:
         notes.append(f"shape inferred from parameters: {shape.layers} layers, d_model {shape.d_model}")
-    return TrainingThroughput(tps, "derived", choice.value, eta, tuple(notes))
+    return TrainingThroughput(tps, "derived", mfu, eta, tuple(notes))
+
+
+def _precision16(accel: Accelerator) -> Precision:
+    return Precision.bf16 if accel.peak.bf16_tflops is not None and accel.peak.bf16_tflops.value else Precision.fp16
 
 
 def training_activation_bytes(*, shape: Shape, seq_len: int, tensor_parallel: int) -> float:

