@@ -293,8 +293,8 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
             tps = p[f"{plan.bench_key}.tokens_per_second"] * eta / eta_at
             mfu = tps * flops / (peak * 1e12) if peak is not None else None
         else:
-            recompute = perf.needs_recompute(params=p["workload.parameters"], count=n,
-                                             activation_bytes=plan.activation_bytes, memory_gb=p["accel.memory_gb"])
+            recompute = perf.needs_recompute(params=p["workload.parameters"], count=n, activation_bytes=plan.activation_bytes,
+                                             memory_gb=p["accel.memory_gb"], node=node, ops=ops)
             tps = perf.derived_training_tps(
                 peak_tflops=peak, peak16_tflops=p[plan.peak16_key], mfu16=mfu16, fp8=plan.fp8_factor != 1.0,
                 active_params=p[plan.active_key], attention_flops=plan.attention_flops, eta=eta, recompute=recompute,

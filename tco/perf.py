@@ -233,10 +233,15 @@ def stored_activation_bytes(*, seq_len: int, shape: Shape) -> float:
     return 34.0 * seq_len * shape.d_model * shape.layers
 
 
-def needs_recompute(*, params: Any, count: Any, activation_bytes: float, memory_gb: Any) -> Any:
+def needs_recompute(*, params: Any, count: Any, activation_bytes: float, memory_gb: Any, node: Any,
+                    ops: Any = SCALAR) -> Any:
     """True where sharded training state plus stored activations do not fit, so the run must recompute
-    activations: ``16·N/n + 34·s·d·L > 0.9 · memory``."""
-    return TRAINING_BYTES_PER_PARAM * params / count + activation_bytes > USABLE_MEMORY_FRACTION * memory_gb * 1e9
+    activations: ``16·N/n + 34·s·d·L / t > 0.9 · memory``. The layout assumed is ZeRO-3 data
+    parallelism, plus tensor parallelism across the node (``t = min(n, n_node)``, which also splits
+    activations) when one 16-bit copy of the weights does not fit a device; otherwise ``t = 1``."""
+    usable = USABLE_MEMORY_FRACTION * memory_gb * 1e9
+    tp = ops.where(2.0 * params > usable, ops.minimum(count, node), 1.0)
+    return TRAINING_BYTES_PER_PARAM * params / count + activation_bytes / tp > usable
 
 
 def derived_training_tps(
@@ -276,7 +281,7 @@ def training_throughput(*, accel: Accelerator, workload: TrainingWorkload, count
     recompute = bool(needs_recompute(
         params=require(workload.parameters, "parameters", profile=workload.id), count=count,
         activation_bytes=stored_activation_bytes(seq_len=workload.seq_len, shape=shape),
-        memory_gb=require(accel.memory_gb, "memory_gb", profile=accel.id),
+        memory_gb=require(accel.memory_gb, "memory_gb", profile=accel.id), node=accel.interconnect.devices_per_node,
     ))
     tps = derived_training_tps(
         peak_tflops=peak_tflops(accel, workload.precision), peak16_tflops=peak_tflops(accel, _precision16(accel)),

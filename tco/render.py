@@ -300,7 +300,7 @@ def render_calibration(summary: Any, fmt: OutputFormat) -> str:
     if fmt is OutputFormat.csv:
         return csv_text(["schema_version", *CALIBRATION_COLUMNS], ([1, *(r[c] for c in CALIBRATION_COLUMNS)] for r in rows))
     headers = ["accelerator", "model", "params", "seq", "count", "prec", "measured tok/s", "derived tok/s", "error",
-               "MFU used", "MFU reported"]
+               "derived MFU", "MFU reported"]
     body = [[r["accelerator"], r["model"], f"{r['parameters'] / 1e9:.2f}B", str(r["seq_len"]), str(r["accelerator_count"]),
              r["precision"], num(r["measured_tokens_per_second"], 0), num(r["derived_tokens_per_second"], 0),
              f"{r['error'] * 100:+.1f}%", f"{r['derived_mfu']:.3f}",
