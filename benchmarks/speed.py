@@ -57,9 +57,12 @@ def main() -> None:
           f"(typer {import_time('typer'):.0f} ms, pydantic {import_time('pydantic'):.0f} ms, "
           f"numpy {import_time('numpy'):.0f} ms — numpy is not imported by compare)")
     base, _ = run([PY, "-c", "pass"])
+    deps, _ = run([PY, "-c", "import typer, tabulate, pydantic; from pydantic import BaseModel"])
+    ours, _ = run([PY, "-c", "import tco.cli"])
     compare, _ = run([*TCO, "compare", *ARTICLE])
     simulate, _ = run([*TCO, "simulate", *ARTICLE, "--samples", "100000", "--seed", "1", "--quiet"], repeat=3)
     print(f"python -c pass: {base * 1000:.0f} ms")
+    print(f"import typer, tabulate, pydantic (the dependencies): {deps * 1000:.0f} ms; import tco.cli: {ours * 1000:.0f} ms")
     print(f"tco compare (article case): {compare * 1000:.0f} ms")
     print(f"tco simulate --samples 100000: {simulate * 1000:.0f} ms ({simulate / compare:.1f}x compare)")
     with tempfile.TemporaryDirectory() as tmp:

@@ -9,6 +9,7 @@ Every parse or validation failure becomes a :class:`~tco.errors.TcoError` naming
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -38,7 +39,17 @@ SET_SOURCE = "--set on the command line"
 QUANTITY_KEYS = frozenset(Quantity.model_fields)
 
 M = TypeVar("M", bound=BaseModel)
-_WORKLOAD = TypeAdapter(Workload)
+class _WorkloadRoot:
+    """Marker for 'validate with the discriminated union of workload kinds'."""
+
+
+_WORKLOAD = _WorkloadRoot()
+
+
+@functools.cache
+def workload_adapter() -> TypeAdapter[TrainingWorkload | InferenceWorkload]:
+    """Built on first use: building it at import would slow every command's start-up."""
+    return TypeAdapter(Workload)
 _WORKLOAD_CLASSES = [TrainingWorkload, InferenceWorkload]
 
 
@@ -123,6 +134,10 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None) -> Path:
         if not p.exists():
             raise NotFoundError("no such file", where=ref)
         return p
+    folders = [d / kind for d in (dirs if dirs is not None else search_path())]
+    for folder in folders:  # fast path: the id is the file name
+        if (folder / f"{ref}.toml").is_file():
+            return folder / f"{ref}.toml"
     entries = list(iter_entries(kind, dirs))
     for e in entries:
         if ref == e.id or ref in e.aliases:
@@ -373,7 +388,7 @@ def split_set(item: str) -> tuple[str, str, Any]:
 def _validate(data: dict[str, Any], root: Any, where: str, overridden: Iterable[str], scope: str = "") -> Any:
     try:
         if root is _WORKLOAD:
-            return _WORKLOAD.validate_python(data)
+            return workload_adapter().validate_python(data)
         return root.model_validate(data)
     except ValidationError as exc:
         raise validation_problems(exc, where=where, root=root, overridden=overridden, scope=scope) from None
