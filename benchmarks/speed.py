@@ -34,8 +34,10 @@ def run(cmd: list[str], repeat: int = 5) -> tuple[float, float]:
 
 def child_rss(cmd: list[str]) -> float:
     """Peak RSS (MiB) of one run of ``cmd``, measured by a wrapper process of its own."""
-    code = ("import resource,subprocess,sys;subprocess.run(sys.argv[1:],check=True,stdout=subprocess.DEVNULL,"
-            "stderr=subprocess.DEVNULL);print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    code = (
+        "import resource,subprocess,sys;subprocess.run(sys.argv[1:],check=True,stdout=subprocess.DEVNULL,"
+        "stderr=subprocess.DEVNULL);print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
     out = subprocess.run([PY, "-c", code, *cmd], check=True, capture_output=True, text=True).stdout
     return int(out.strip()) / 1024
 
@@ -53,9 +55,11 @@ def import_time(module: str) -> float:
 
 def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
-    print(f"import tco.cli: {import_time('tco.cli'):.0f} ms "
-          f"(typer {import_time('typer'):.0f} ms, pydantic {import_time('pydantic'):.0f} ms, "
-          f"numpy {import_time('numpy'):.0f} ms — numpy is not imported by compare)")
+    print(
+        f"import tco.cli: {import_time('tco.cli'):.0f} ms "
+        f"(typer {import_time('typer'):.0f} ms, pydantic {import_time('pydantic'):.0f} ms, "
+        f"numpy {import_time('numpy'):.0f} ms — numpy is not imported by compare)"
+    )
     base, _ = run([PY, "-c", "pass"])
     deps, _ = run([PY, "-c", "import typer, tabulate, pydantic; from pydantic import BaseModel"])
     ours, _ = run([PY, "-c", "import tco.cli"])
@@ -67,10 +71,28 @@ def main() -> None:
     print(f"tco simulate --samples 100000: {simulate * 1000:.0f} ms ({simulate / compare:.1f}x compare)")
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "sweep.csv")
-        small = [*TCO, "sweep", *ARTICLE, "--vary", "scenario.cost_of_delay_usd_per_day=0:1000:100",
-                 "--vary", "mlu370-s4.price_usd=1000:20000:1000", "-o", out]
-        large = [*TCO, "sweep", *ARTICLE, "--vary", "scenario.cost_of_delay_usd_per_day=0:1000:1000",
-                 "--vary", "mlu370-s4.price_usd=1000:20000:1000", "-o", out]
+        small = [
+            *TCO,
+            "sweep",
+            *ARTICLE,
+            "--vary",
+            "scenario.cost_of_delay_usd_per_day=0:1000:100",
+            "--vary",
+            "mlu370-s4.price_usd=1000:20000:1000",
+            "-o",
+            out,
+        ]
+        large = [
+            *TCO,
+            "sweep",
+            *ARTICLE,
+            "--vary",
+            "scenario.cost_of_delay_usd_per_day=0:1000:1000",
+            "--vary",
+            "mlu370-s4.price_usd=1000:20000:1000",
+            "-o",
+            out,
+        ]
         t_small, _ = run(small, repeat=1)
         rss_small = child_rss(small)
         t_large, _ = run(large, repeat=1)

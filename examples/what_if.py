@@ -13,8 +13,7 @@ for row in tornado.rows[:3]:
 
 mc = tco.simulate(inputs, samples=20_000, seed=1)
 for option in mc.options:
-    print(f"{option.option}: P50 effective cost ${option.effective_cost_usd.p50:,.0f}, "
-          f"P(win) {option.win_probability:.1%}")
+    print(f"{option.option}: P50 effective cost ${option.effective_cost_usd.p50:,.0f}, P(win) {option.win_probability:.1%}")
 
 columns, total, chunks = tco.sweep(inputs, ["mlu370-s4.price_usd=2000:10000:5"])
 rows = sum(chunk.rows for chunk in chunks)

@@ -91,7 +91,7 @@ def _quantity_at(model: Any, parts: Sequence[str]) -> Any:
         if isinstance(cur, dict):
             cur = next((v for k, v in cur.items() if getattr(k, "value", k) == part), None)
         elif part.startswith("benchmarks[") and isinstance(cur, Accelerator):
-            cur = cur.benchmark_for(part[len("benchmarks["):-1])
+            cur = cur.benchmark_for(part[len("benchmarks[") : -1])
         else:
             cur = getattr(cur, part, None)
         if cur is None:
@@ -110,8 +110,7 @@ def resolve_target(prep: Prepared, path: str, *, where: str | None = None) -> Ta
     if path == "count" or (scope == "workload" and rest == "accelerator_count"):
         keys = {i: "count" for i, o in enumerate(opts) if path == "count" or o.count is None}
         if not keys:
-            raise InputError("every option has its own count (ID@COUNT); vary <accelerator-id>.count instead",
-                             where=where, key=path)
+            raise InputError("every option has its own count (ID@COUNT); vary <accelerator-id>.count instead", where=where, key=path)
         return Target(path, keys, prep.bases[next(iter(keys))]["count"], None, is_count=True)
     if scope == "scenario":
         loader.check_path(Scenario, rest_parts, label=path, where=where or "input")
@@ -125,14 +124,15 @@ def resolve_target(prep: Prepared, path: str, *, where: str | None = None) -> Ta
     idx = [i for i, o in enumerate(opts) if scope in (o.accelerator.id, *o.accelerator.aliases)]
     if not idx:
         names = ["scenario", "workload", *sorted({o.accelerator.id for o in opts})]
-        raise InputError(f"'{scope}' is not scenario, workload or a compared accelerator{did_you_mean(scope, names)}",
-                         where=where, key=path)
+        raise InputError(
+            f"'{scope}' is not scenario, workload or a compared accelerator{did_you_mean(scope, names)}", where=where, key=path
+        )
     if rest == "count":
         return Target(path, {i: "count" for i in idx}, prep.bases[idx[0]]["count"], None, is_count=True)
     accel = opts[idx[0]].accelerator
     parts = rest_parts
     loader.check_path(Accelerator, parts, label=path, where=where or "input")
-    if parts[0].startswith("benchmarks[") and accel.benchmark_for(parts[0][len("benchmarks["):-1]) is None:
+    if parts[0].startswith("benchmarks[") and accel.benchmark_for(parts[0][len("benchmarks[") : -1]) is None:
         raise InputError(f"{accel.id} has no measurement for that workload", where=where, key=path)
     q = _quantity_at(accel, parts)
     return _numeric(path, {i: "accel." + rest for i in idx}, q, prep)
@@ -166,9 +166,13 @@ def validate_value(prep: Prepared, target: Target, value: float, *, where: str |
     else:
         model = prep.inputs.options[next(iter(target.keys))].accelerator
         root = Accelerator
-    data = loader.apply_overrides(model.model_dump(mode="json", exclude_none=True), [(rest, value)],
-                                  type(model) if root is not Accelerator else Accelerator, scope=scope,
-                                  where=where or "input")
+    data = loader.apply_overrides(
+        model.model_dump(mode="json", exclude_none=True),
+        [(rest, value)],
+        type(model) if root is not Accelerator else Accelerator,
+        scope=scope,
+        where=where or "input",
+    )
     try:
         if isinstance(root, TypeAdapter):
             root.validate_python(data)
@@ -213,8 +217,11 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             out = engine.evaluate_plan(plan, p, ops=np)
         arrays = {k: np.broadcast_to(np.asarray(v, dtype=float), (size,)) for k, v in out.items() if v is not None}
-        ok = np.broadcast_to(np.asarray(p["count"], dtype=float) >= plan.min_count, (size,)) if plan.kind == "training" \
+        ok = (
+            np.broadcast_to(np.asarray(p["count"], dtype=float) >= plan.min_count, (size,))
+            if plan.kind == "training"
             else np.ones(size, dtype=bool)
+        )
         ok = ok & np.isfinite(arrays["job_cost_usd"])
         per_option.append(arrays)
         feasible.append(ok)
@@ -223,17 +230,26 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
         if target.path.startswith("scenario."):
             sp[target.path] = arr
     delays, penalties, effective = engine.apply_delay(
-        [o["time_to_market_days"] for o in per_option], [o["job_cost_usd"] for o in per_option], sp, ops=np,
+        [o["time_to_market_days"] for o in per_option],
+        [o["job_cost_usd"] for o in per_option],
+        sp,
+        ops=np,
         deadline=prep.deadline,
     )
     eff = np.vstack([np.where(ok, np.broadcast_to(e, (size,)), np.inf) for e, ok in zip(effective, feasible, strict=True)])
     order = np.argsort(eff, axis=0, kind="stable")
     rank = np.empty_like(order)
     np.put_along_axis(rank, order, np.arange(1, len(per_option) + 1)[:, None].repeat(size, axis=1), axis=0)
-    return Batch(size, per_option, [np.broadcast_to(d, (size,)) for d in delays],
-                 [np.broadcast_to(d, (size,)) for d in penalties],
-                 [np.where(ok, np.broadcast_to(e, (size,)), np.nan) for e, ok in zip(effective, feasible, strict=True)],
-                 feasible, rank, order[0])
+    return Batch(
+        size,
+        per_option,
+        [np.broadcast_to(d, (size,)) for d in delays],
+        [np.broadcast_to(d, (size,)) for d in penalties],
+        [np.where(ok, np.broadcast_to(e, (size,)), np.nan) for e, ok in zip(effective, feasible, strict=True)],
+        feasible,
+        rank,
+        order[0],
+    )
 
 
 def _index_of(prep: Prepared, ref: str) -> int:
@@ -299,8 +315,15 @@ def default_range(target: Target) -> tuple[float, float]:
     return (c / 10, c * 10) if c > 0 else (c * 10, c / 10)
 
 
-def breakeven(inputs: Inputs, a: str, b: str, *, param: str = "scenario.cost_of_delay_usd_per_day",
-              value_range: tuple[float, float] | None = None, grid: int = 2049) -> BreakevenResult:
+def breakeven(
+    inputs: Inputs,
+    a: str,
+    b: str,
+    *,
+    param: str = "scenario.cost_of_delay_usd_per_day",
+    value_range: tuple[float, float] | None = None,
+    grid: int = 2049,
+) -> BreakevenResult:
     """The value of ``param`` at which options ``a`` and ``b`` have equal effective cost: a grid scan
     finds every sign change of ``TEC_a − TEC_b``, then bisection refines each bracket to 1e-12."""
     prep = prepare(inputs)
@@ -323,11 +346,21 @@ def breakeven(inputs: Inputs, a: str, b: str, *, param: str = "scenario.cost_of_
     finite = np.isfinite(d)
     if finite.any() and np.all(d[finite] == 0):
         return BreakevenResult(
-            workload=inputs.workload.id, scenario=inputs.scenario.id, a=names[ia], b=names[ib], param=param,
-            range_low=lo, range_high=hi, value=None, all_values=[], winner_below=None, winner_above=None,
+            workload=inputs.workload.id,
+            scenario=inputs.scenario.id,
+            a=names[ia],
+            b=names[ib],
+            param=param,
+            range_low=lo,
+            range_high=hi,
+            value=None,
+            all_values=[],
+            winner_below=None,
+            winner_above=None,
             effective_cost_at_value_usd=None,
             message=f"{names[ia]} and {names[ib]} cost the same for every {param} in [{lo:,.6g}, {hi:,.6g}]: "
-                    "this input does not separate them")
+            "this input does not separate them",
+        )
     roots: list[float] = []
     for k in range(xs.size - 1):
         d0, d1 = d[k], d[k + 1]
@@ -349,15 +382,30 @@ def breakeven(inputs: Inputs, a: str, b: str, *, param: str = "scenario.cost_of_
     if roots:
         value = roots[0]
         cost = float(evaluate_many(prep, {param: (target, np.array([value]))}, 1).effective_cost_usd[ia][0])
-        msg = (f"{names[ia]} and {names[ib]} tie at {param} = {value:,.6g}; below it {below} wins, above it {above} wins")
+        msg = f"{names[ia]} and {names[ib]} tie at {param} = {value:,.6g}; below it {below} wins, above it {above} wins"
     else:
         value, cost = None, None
         winner = below or above
-        msg = (f"no tie for {param} in [{lo:,.6g}, {hi:,.6g}]: {winner} wins across the whole range" if winner
-               else f"no tie for {param} in [{lo:,.6g}, {hi:,.6g}]: no option is feasible there")
-    return BreakevenResult(workload=inputs.workload.id, scenario=inputs.scenario.id, a=names[ia], b=names[ib],
-                           param=param, range_low=lo, range_high=hi, value=value, all_values=roots,
-                           winner_below=below, winner_above=above, effective_cost_at_value_usd=cost, message=msg)
+        msg = (
+            f"no tie for {param} in [{lo:,.6g}, {hi:,.6g}]: {winner} wins across the whole range"
+            if winner
+            else f"no tie for {param} in [{lo:,.6g}, {hi:,.6g}]: no option is feasible there"
+        )
+    return BreakevenResult(
+        workload=inputs.workload.id,
+        scenario=inputs.scenario.id,
+        a=names[ia],
+        b=names[ib],
+        param=param,
+        range_low=lo,
+        range_high=hi,
+        value=value,
+        all_values=roots,
+        winner_below=below,
+        winner_above=above,
+        effective_cost_at_value_usd=cost,
+        message=msg,
+    )
 
 
 def _bisect(f: Callable[[np.ndarray], np.ndarray], lo: float, hi: float, f_lo: float) -> float:
@@ -416,7 +464,7 @@ def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:
         if o.accelerator.id in seen_acc:
             continue
         seen_acc.add(o.accelerator.id)
-        items += [(o.accelerator.id + p[len("accel"):], q) for p, q in _walk_quantities(o.accelerator, "accel")]
+        items += [(o.accelerator.id + p[len("accel") :], q) for p, q in _walk_quantities(o.accelerator, "accel")]
     out: list[Uncertain] = []
     for path, q in items:
         if q.value is None:
@@ -452,7 +500,8 @@ def _read_keys(plan: engine.Plan, base: dict[str, float]) -> set[str]:
     ref = np.broadcast_to(np.asarray(out["job_cost_usd"], dtype=float), (size,))
     ttm = np.broadcast_to(np.asarray(out["time_to_market_days"], dtype=float), (size,))
     return {k for j, k in enumerate(keys, start=1) if ref[j] != ref[0] or ttm[j] != ttm[0]} | {
-        k for k in base if k.startswith("scenario.cost_of_delay") or k.startswith("scenario.deadline")}
+        k for k in base if k.startswith("scenario.cost_of_delay") or k.startswith("scenario.deadline")
+    }
 
 
 # --------------------------------------------------------------------------- sensitivity
@@ -502,7 +551,10 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
     for j, u in enumerate(items):
         lo_i, hi_i = 1 + 2 * j, 2 + 2 * j
         row: dict[str, Any] = dict(
-            param=u.path, low=u.low, high=u.high, central=u.central,
+            param=u.path,
+            low=u.low,
+            high=u.high,
+            central=u.central,
             range_source="profile" if u.ranged else f"default ±{DEFAULT_SWING:.0%}",
             effective_cost_low_usd={n: float(eff[i][lo_i]) for i, n in enumerate(names)},
             effective_cost_high_usd={n: float(eff[i][hi_i]) for i, n in enumerate(names)},
@@ -511,8 +563,12 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
         if pair:
             a, b = pair
             d_lo, d_hi, d_c = (float(eff[a][k] - eff[b][k]) for k in (lo_i, hi_i, 0))
-            row.update(difference_low_usd=d_lo, difference_high_usd=d_hi, difference_swing_usd=abs(d_hi - d_lo),
-                       flips_decision=bool(np.sign(d_lo) != np.sign(d_c) or np.sign(d_hi) != np.sign(d_c)))
+            row.update(
+                difference_low_usd=d_lo,
+                difference_high_usd=d_hi,
+                difference_swing_usd=abs(d_hi - d_lo),
+                flips_decision=bool(np.sign(d_lo) != np.sign(d_c) or np.sign(d_hi) != np.sign(d_c)),
+            )
         rows.append(SensitivityRow(**row))
     if pair:
         rows = [r for r in rows if (r.difference_swing_usd or 0) > 0]
@@ -521,9 +577,12 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
         rows = [r for r in rows if max(r.swing_usd.values()) > 0]
         rows.sort(key=lambda r: -max(r.swing_usd.values()))
     return SensitivityResult(
-        workload=inputs.workload.id, scenario=inputs.scenario.id, options=names,
+        workload=inputs.workload.id,
+        scenario=inputs.scenario.id,
+        options=names,
         vs=[names[pair[0]], names[pair[1]]] if pair else None,
-        central_effective_cost_usd={n: float(eff[i][0]) for i, n in enumerate(names)}, rows=rows,
+        central_effective_cost_usd={n: float(eff[i][0]) for i, n in enumerate(names)},
+        rows=rows,
     )
 
 
@@ -607,12 +666,25 @@ def simulate(inputs: Inputs, *, samples: int, seed: int, progress: Callable[[int
         p10, p50, p90 = np.percentile(x, [10, 50, 90])
         return Percentiles(p10=float(p10), p50=float(p50), p90=float(p90))
 
-    opts = [SimulationOption(option=prep.labels[i], effective_cost_usd=pct(eff[i]),
-                             cost_per_million_tokens_usd=pct(cpt[i]), time_to_market_days=pct(ttm[i]),
-                             win_probability=float(wins[i] / samples), infeasible_share=float(1 - feas[i].mean()))
-            for i in range(n_opt)]
-    return SimulationResult(workload=inputs.workload.id, scenario=inputs.scenario.id, samples=samples, seed=seed,
-                            sampled_inputs=[u.path for u in items], options=opts)
+    opts = [
+        SimulationOption(
+            option=prep.labels[i],
+            effective_cost_usd=pct(eff[i]),
+            cost_per_million_tokens_usd=pct(cpt[i]),
+            time_to_market_days=pct(ttm[i]),
+            win_probability=float(wins[i] / samples),
+            infeasible_share=float(1 - feas[i].mean()),
+        )
+        for i in range(n_opt)
+    ]
+    return SimulationResult(
+        workload=inputs.workload.id,
+        scenario=inputs.scenario.id,
+        samples=samples,
+        seed=seed,
+        sampled_inputs=[u.path for u in items],
+        options=opts,
+    )
 
 
 # --------------------------------------------------------------------------- sweeps
@@ -650,8 +722,15 @@ def parse_vary(text: str) -> tuple[str, list[float] | tuple[float, float, int]]:
     return path, vals
 
 
-SWEEP_METRICS = ("count", "tokens_per_second_per_accelerator", "time_to_converge_hours", "time_to_market_days",
-                 "capex_usd", "job_cost_usd", "cost_per_million_tokens_usd")
+SWEEP_METRICS = (
+    "count",
+    "tokens_per_second_per_accelerator",
+    "time_to_converge_hours",
+    "time_to_market_days",
+    "capex_usd",
+    "job_cost_usd",
+    "cost_per_million_tokens_usd",
+)
 
 
 @dataclass
@@ -667,8 +746,17 @@ class SweepChunk:
 
 
 def sweep_columns(axes: Sequence[Axis]) -> list[str]:
-    return ["point", *[a.path for a in axes], "option", *SWEEP_METRICS, "delay_days", "delay_penalty_usd",
-            "effective_cost_usd", "rank", "feasible"]
+    return [
+        "point",
+        *[a.path for a in axes],
+        "option",
+        *SWEEP_METRICS,
+        "delay_days",
+        "delay_penalty_usd",
+        "effective_cost_usd",
+        "rank",
+        "feasible",
+    ]
 
 
 def make_axes(inputs: Inputs, specs: Sequence[str]) -> tuple[Prepared, list[Axis]]:
@@ -714,8 +802,7 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> t
                 cols[a.path] = np.repeat(vals[a.path], n_opt)
             # Interleave options per point: row = point * n_opt + option.
             for m in SWEEP_METRICS:
-                cols[m] = np.column_stack([batch.per_option[i].get(m, np.full(idx.size, np.nan))
-                                           for i in range(n_opt)]).ravel()
+                cols[m] = np.column_stack([batch.per_option[i].get(m, np.full(idx.size, np.nan)) for i in range(n_opt)]).ravel()
             cols["delay_days"] = np.column_stack(batch.delay_days).ravel()
             cols["delay_penalty_usd"] = np.column_stack(batch.delay_penalty_usd).ravel()
             cols["effective_cost_usd"] = np.column_stack(batch.effective_cost_usd).ravel()
@@ -754,24 +841,23 @@ MAX_COUNT = 1 << 17
 """Largest count considered when sizing (131,072 accelerators)."""
 
 
-def size(inputs: Inputs, *, deadline_days: float | None = None, budget_usd: float | None = None,
-         power_kw: float | None = None) -> SizeResult:
+def size(
+    inputs: Inputs, *, deadline_days: float | None = None, budget_usd: float | None = None, power_kw: float | None = None
+) -> SizeResult:
     """Per option: the smallest count meeting a deadline (time to market), or the largest count within a
     budget (job cost) or a facility power envelope (IT power × PUE), honouring memory fit and scaling."""
-    given = [(n, v) for n, v in (("deadline_days", deadline_days), ("budget_usd", budget_usd), ("power_kw", power_kw))
-             if v is not None]
+    given = [(n, v) for n, v in (("deadline_days", deadline_days), ("budget_usd", budget_usd), ("power_kw", power_kw)) if v is not None]
     if len(given) != 1:
         raise InputError("give exactly one of --deadline-days, --budget-usd, --power-kw", key="constraint")
     name, limit = given[0]
     if not (limit > 0 and math.isfinite(limit)):
         raise InputError(f"expected a positive number, got {limit:g}", key=name)
     if not isinstance(inputs.workload, TrainingWorkload):
-        raise InputError("sizing applies to training workloads; an inference fleet is sized by tokens_per_day already",
-                         key="workload")
+        raise InputError("sizing applies to training workloads; an inference fleet is sized by tokens_per_day already", key="workload")
     prep = prepare(inputs)
     counts = np.arange(1, MAX_COUNT + 1, dtype=float)
     results = []
-    for i, (plan, base) in enumerate(zip(prep.plans, prep.bases, strict=True)):
+    for plan, base in zip(prep.plans, prep.bases, strict=True):
         p: dict[str, Any] = dict(base)
         p["count"] = counts
         engine.check_required(plan, p)
@@ -789,8 +875,11 @@ def size(inputs: Inputs, *, deadline_days: float | None = None, budget_usd: floa
             meets = ok & (ttm <= limit)
             pick = int(np.argmax(meets)) if meets.any() else None
             fixed = float(ttm[-1] - out["time_to_converge_hours"][-1] / 24.0) if plan.kind == "training" else 0.0
-            why = (f"no count meets {limit:g} days: lead time, deployment and porting alone take {fixed:.1f} days"
-                   if fixed >= limit else f"no count up to {MAX_COUNT:,} reaches the market within {limit:g} days")
+            why = (
+                f"no count meets {limit:g} days: lead time, deployment and porting alone take {fixed:.1f} days"
+                if fixed >= limit
+                else f"no count up to {MAX_COUNT:,} reaches the market within {limit:g} days"
+            )
         elif name == "power_kw" and plan.acquisition.value == "rent":
             meets = np.zeros_like(ok)
             pick = None
@@ -800,27 +889,52 @@ def size(inputs: Inputs, *, deadline_days: float | None = None, budget_usd: floa
             meets = ok & (metric <= limit)
             pick = int(len(meets) - 1 - np.argmax(meets[::-1])) if meets.any() else None
             unit = "$" if name == "budget_usd" else "kW"
-            why = (f"even the minimum count that fits in memory ({plan.min_count}) exceeds {limit:,.6g} {unit}")
+            why = f"even the minimum count that fits in memory ({plan.min_count}) exceeds {limit:,.6g} {unit}"
         if pick is None:
-            results.append(SizeOption(option=label, feasible=False, count=None, time_to_market_days=None,
-                                      time_to_converge_hours=None, job_cost_usd=None, cost_per_million_tokens_usd=None,
-                                      facility_power_kw=None, message=why))
+            results.append(
+                SizeOption(
+                    option=label,
+                    feasible=False,
+                    count=None,
+                    time_to_market_days=None,
+                    time_to_converge_hours=None,
+                    job_cost_usd=None,
+                    cost_per_million_tokens_usd=None,
+                    facility_power_kw=None,
+                    message=why,
+                )
+            )
             continue
         n = int(counts[pick])
-        results.append(SizeOption(
-            option=label, feasible=True, count=n, time_to_market_days=float(ttm[pick]),
-            time_to_converge_hours=float(np.broadcast_to(out["time_to_converge_hours"], counts.shape)[pick]),
-            job_cost_usd=float(cost[pick]),
-            cost_per_million_tokens_usd=float(np.broadcast_to(out["cost_per_million_tokens_usd"], counts.shape)[pick]),
-            facility_power_kw=float(power[pick]), message=f"{n} × {plan.accel_id} meets {name} = {limit:,.6g}",
-        ))
+        results.append(
+            SizeOption(
+                option=label,
+                feasible=True,
+                count=n,
+                time_to_market_days=float(ttm[pick]),
+                time_to_converge_hours=float(np.broadcast_to(out["time_to_converge_hours"], counts.shape)[pick]),
+                job_cost_usd=float(cost[pick]),
+                cost_per_million_tokens_usd=float(np.broadcast_to(out["cost_per_million_tokens_usd"], counts.shape)[pick]),
+                facility_power_kw=float(power[pick]),
+                message=f"{n} × {plan.accel_id} meets {name} = {limit:,.6g}",
+            )
+        )
     if not any(r.feasible for r in results):
         raise InfeasibleError("; ".join(f"{r.option}: {r.message}" for r in results), key=name)
-    return SizeResult(workload=inputs.workload.id, scenario=inputs.scenario.id, constraint=name, limit=limit,
-                      options=results)
+    return SizeResult(workload=inputs.workload.id, scenario=inputs.scenario.id, constraint=name, limit=limit, options=results)
 
 
 __all__ = [
-    "BreakevenResult", "SensitivityResult", "SimulationResult", "SizeResult", "SweepChunk", "breakeven",
-    "evaluate_many", "iter_sweep", "prepare", "sensitivity", "simulate", "size",
+    "BreakevenResult",
+    "SensitivityResult",
+    "SimulationResult",
+    "SizeResult",
+    "SweepChunk",
+    "breakeven",
+    "evaluate_many",
+    "iter_sweep",
+    "prepare",
+    "sensitivity",
+    "simulate",
+    "size",
 ]

@@ -95,7 +95,11 @@ def _names(ref: str, dirs: Sequence[Path] | None) -> set[str]:
 
 
 def load_inputs(
-    accelerators: Sequence[str], *, workload: str, scenario: str | None = None, sets: Sequence[str] = (),
+    accelerators: Sequence[str],
+    *,
+    workload: str,
+    scenario: str | None = None,
+    sets: Sequence[str] = (),
     dirs: Sequence[Path] | None = None,
 ) -> Inputs:
     """Load and validate the options (``ID[@COUNT][:rent]``), the workload and the scenario, with ``--set`` overrides."""
@@ -130,9 +134,13 @@ def compare(inputs: Inputs, *, baseline: str | None = None) -> Comparison:
     """Evaluate and rank every option of ``inputs``."""
     if baseline is not None:
         ref, count, acq = parse_option(baseline)
-        match = [o.label for i, o in enumerate(inputs.options)
-                 if ref in (o.accelerator.id, *o.accelerator.aliases, *inputs.refs[i:i + 1])
-                 and (count is None or o.count == count) and o.acquisition is acq]
+        match = [
+            o.label
+            for i, o in enumerate(inputs.options)
+            if ref in (o.accelerator.id, *o.accelerator.aliases, *inputs.refs[i : i + 1])
+            and (count is None or o.count == count)
+            and o.acquisition is acq
+        ]
         if not match:
             labels = ", ".join(o.label for o in inputs.options)
             raise InputError(f"'{baseline}' is not one of the compared options: {labels}", key="--baseline")
@@ -154,9 +162,7 @@ def benchmark_warnings(accel: Accelerator, workload: TrainingWorkload | Inferenc
     peak = accel.peak.for_precision(workload.precision)
     if isinstance(workload, TrainingWorkload) and peak is not None and peak.value:
         shape = perf.workload_shape(workload)
-        flops = perf.training_flops_per_token(
-            active_params=perf.active_parameters(workload), shape=shape, seq_len=workload.seq_len
-        )
+        flops = perf.training_flops_per_token(active_params=perf.active_parameters(workload), shape=shape, seq_len=workload.seq_len)
         mfu = tps * flops / (peak.value * 1e12)
         if mfu > MFU_WARNING:
             out.append(
@@ -169,8 +175,10 @@ def benchmark_warnings(accel: Accelerator, workload: TrainingWorkload | Inferenc
         # Decode of a batch of B reads the weights once per step: tokens/s ≤ B·BW/W per replica.
         needed = tps * weights / workload.max_batch / 1e9
         if needed > accel.memory_bandwidth_gbps.value:
-            out.append(f"{accel.id}: the measured {tps:,.0f} tokens/s on {workload.id} needs more memory "
-                       f"bandwidth than the {accel.memory_bandwidth_gbps.value:g} GB/s spec")
+            out.append(
+                f"{accel.id}: the measured {tps:,.0f} tokens/s on {workload.id} needs more memory "
+                f"bandwidth than the {accel.memory_bandwidth_gbps.value:g} GB/s spec"
+            )
     return out
 
 
@@ -195,21 +203,54 @@ def validate_file(path: Path) -> list[str]:
 
 def accelerator_table(dirs: Sequence[Path] | None = None) -> tuple[list[dict[str, Any]], list[str], list[str]]:
     """Records for ``tco profiles list``: columns keep units in their names."""
-    cols = ["id", "vendor", "name", "bf16_tflops", "memory_gb", "memory_bandwidth_gbps", "tdp_w", "price_usd",
-            "rent_usd_per_hour", "maturity", "can_train", "can_serve"]
-    headers = ["id", "vendor", "name", "BF16 TFLOPS", "memory GB", "bandwidth GB/s", "TDP W", "price USD",
-               "rent USD/h", "maturity", "train", "serve"]
+    cols = [
+        "id",
+        "vendor",
+        "name",
+        "bf16_tflops",
+        "memory_gb",
+        "memory_bandwidth_gbps",
+        "tdp_w",
+        "price_usd",
+        "rent_usd_per_hour",
+        "maturity",
+        "can_train",
+        "can_serve",
+    ]
+    headers = [
+        "id",
+        "vendor",
+        "name",
+        "BF16 TFLOPS",
+        "memory GB",
+        "bandwidth GB/s",
+        "TDP W",
+        "price USD",
+        "rent USD/h",
+        "maturity",
+        "train",
+        "serve",
+    ]
     records = []
     for e in loader.iter_entries("accelerators", dirs):
         a = loader.load_accelerator(str(e.path))
         peak = a.peak.bf16_tflops or a.peak.fp16_tflops
-        records.append({
-            "id": a.id, "vendor": a.vendor, "name": a.name, "bf16_tflops": peak.value if peak else None,
-            "memory_gb": a.memory_gb.value, "memory_bandwidth_gbps": a.memory_bandwidth_gbps.value,
-            "tdp_w": a.tdp_w.value, "price_usd": a.price_usd.value if a.price_usd else None,
-            "rent_usd_per_hour": a.rental.usd_per_hour.value if a.rental else None,
-            "maturity": a.software.maturity.value, "can_train": a.can_train, "can_serve": a.can_serve,
-        })
+        records.append(
+            {
+                "id": a.id,
+                "vendor": a.vendor,
+                "name": a.name,
+                "bf16_tflops": peak.value if peak else None,
+                "memory_gb": a.memory_gb.value,
+                "memory_bandwidth_gbps": a.memory_bandwidth_gbps.value,
+                "tdp_w": a.tdp_w.value,
+                "price_usd": a.price_usd.value if a.price_usd else None,
+                "rent_usd_per_hour": a.rental.usd_per_hour.value if a.rental else None,
+                "maturity": a.software.maturity.value,
+                "can_train": a.can_train,
+                "can_serve": a.can_serve,
+            }
+        )
     return records, cols, headers
 
 
@@ -217,29 +258,57 @@ def input_table(kind: str, dirs: Sequence[Path] | None = None) -> tuple[list[dic
     """Records for ``tco workloads list`` / ``tco scenarios list``."""
     records: list[dict[str, Any]] = []
     if kind == "workloads":
-        cols = ["id", "kind", "name", "parameters", "active_parameters", "training_tokens", "tokens_per_day",
-                "precision", "accelerator_count"]
+        cols = [
+            "id",
+            "kind",
+            "name",
+            "parameters",
+            "active_parameters",
+            "training_tokens",
+            "tokens_per_day",
+            "precision",
+            "accelerator_count",
+        ]
         for e in loader.iter_entries(kind, dirs):
             w = loader.load_workload(str(e.path))
-            records.append({
-                "id": w.id, "kind": w.kind, "name": w.name, "parameters": w.parameters.value,
-                "active_parameters": w.active_parameters.value if w.active_parameters else None,
-                "training_tokens": w.training_tokens.value if isinstance(w, TrainingWorkload) else None,
-                "tokens_per_day": w.tokens_per_day.value if isinstance(w, InferenceWorkload) else None,
-                "precision": w.precision.value,
-                "accelerator_count": w.accelerator_count if isinstance(w, TrainingWorkload) else None,
-            })
+            records.append(
+                {
+                    "id": w.id,
+                    "kind": w.kind,
+                    "name": w.name,
+                    "parameters": w.parameters.value,
+                    "active_parameters": w.active_parameters.value if w.active_parameters else None,
+                    "training_tokens": w.training_tokens.value if isinstance(w, TrainingWorkload) else None,
+                    "tokens_per_day": w.tokens_per_day.value if isinstance(w, InferenceWorkload) else None,
+                    "precision": w.precision.value,
+                    "accelerator_count": w.accelerator_count if isinstance(w, TrainingWorkload) else None,
+                }
+            )
         return records, cols
-    cols = ["id", "name", "electricity_usd_per_kwh", "pue", "cost_of_capital", "depreciation_years",
-            "cost_of_delay_usd_per_day", "deadline_days"]
+    cols = [
+        "id",
+        "name",
+        "electricity_usd_per_kwh",
+        "pue",
+        "cost_of_capital",
+        "depreciation_years",
+        "cost_of_delay_usd_per_day",
+        "deadline_days",
+    ]
     for e in loader.iter_entries(kind, dirs):
         s = loader.load_scenario(str(e.path))
-        records.append({
-            "id": s.id, "name": s.name, "electricity_usd_per_kwh": s.electricity_usd_per_kwh.value, "pue": s.pue.value,
-            "cost_of_capital": s.cost_of_capital.value, "depreciation_years": s.depreciation_years.value,
-            "cost_of_delay_usd_per_day": s.cost_of_delay_usd_per_day.value,
-            "deadline_days": s.deadline_days.value if s.deadline_days else None,
-        })
+        records.append(
+            {
+                "id": s.id,
+                "name": s.name,
+                "electricity_usd_per_kwh": s.electricity_usd_per_kwh.value,
+                "pue": s.pue.value,
+                "cost_of_capital": s.cost_of_capital.value,
+                "depreciation_years": s.depreciation_years.value,
+                "cost_of_delay_usd_per_day": s.cost_of_delay_usd_per_day.value,
+                "deadline_days": s.deadline_days.value if s.deadline_days else None,
+            }
+        )
     return records, cols
 
 
@@ -286,8 +355,16 @@ class Estimate(StrictModel):
 
 
 def estimate(
-    accelerator: str, *, parameters: float, seq_len: int, count: int, precision: Precision = Precision.bf16,
-    mode: str = "train", scenario: str | None = None, sets: Sequence[str] = (), dirs: Sequence[Path] | None = None,
+    accelerator: str,
+    *,
+    parameters: float,
+    seq_len: int,
+    count: int,
+    precision: Precision = Precision.bf16,
+    mode: str = "train",
+    scenario: str | None = None,
+    sets: Sequence[str] = (),
+    dirs: Sequence[Path] | None = None,
 ) -> Estimate:
     """Derived throughput, MFU, scaling, goodput and memory fit without a workload file."""
     if mode not in ("train", "infer"):
@@ -298,8 +375,13 @@ def estimate(
     acc = loader.load_accelerator(accelerator, overrides=[o for n in sorted(names) for o in per_scope.get(n, [])], dirs=dirs)
     sc = loader.load_scenario(scenario, overrides=s_sets, dirs=dirs)
     bare = acc.model_copy(update={"benchmarks": []})
-    common = {"id": "estimate", "name": "ad-hoc estimate", "parameters": PositiveQuantity(value=parameters),
-              "precision": precision, "seq_len": seq_len}
+    common = {
+        "id": "estimate",
+        "name": "ad-hoc estimate",
+        "parameters": PositiveQuantity(value=parameters),
+        "precision": precision,
+        "seq_len": seq_len,
+    }
     if mode == "train":
         wl = TrainingWorkload(kind="training", training_tokens=PositiveQuantity(value=1.0), accelerator_count=count, **common)
         tp = perf.training_throughput(accel=bare, workload=wl, count=count)
@@ -309,22 +391,46 @@ def estimate(
         if count < need:
             notes.append(f"{count} × {acc.id} cannot hold the training state: needs at least {need}")
         return Estimate(
-            accelerator=acc.id, mode=mode, parameters=parameters, seq_len=seq_len, count=count, precision=precision.value,
-            tokens_per_second_per_accelerator=tp.tokens_per_second, mfu=tp.mfu, mfu_source=choice.source,
-            scaling_efficiency=tp.scaling_efficiency, goodput=perf.goodput(sc, count), min_accelerators_for_memory=need,
-            fits_in_memory=count >= need, bound="compute", notes=notes,
+            accelerator=acc.id,
+            mode=mode,
+            parameters=parameters,
+            seq_len=seq_len,
+            count=count,
+            precision=precision.value,
+            tokens_per_second_per_accelerator=tp.tokens_per_second,
+            mfu=tp.mfu,
+            mfu_source=choice.source,
+            scaling_efficiency=tp.scaling_efficiency,
+            goodput=perf.goodput(sc, count),
+            min_accelerators_for_memory=need,
+            fits_in_memory=count >= need,
+            bound="compute",
+            notes=notes,
         )
-    iw = InferenceWorkload(kind="inference", tokens_per_day=PositiveQuantity(value=1.0),
-                           service_life_years=PositiveQuantity(value=1.0), **common)
+    iw = InferenceWorkload(
+        kind="inference", tokens_per_day=PositiveQuantity(value=1.0), service_life_years=PositiveQuantity(value=1.0), **common
+    )
     it = perf.inference_throughput(accel=bare, workload=iw)
     notes = [f"replica of {it.replica_accelerators}, batch {it.batch}", *it.notes]
     if count < it.replica_accelerators:
         notes.append(f"{count} × {acc.id} cannot hold the weights and one sequence: needs {it.replica_accelerators}")
     return Estimate(
-        accelerator=acc.id, mode=mode, parameters=parameters, seq_len=seq_len, count=count, precision=precision.value,
-        tokens_per_second_per_accelerator=it.tokens_per_second, mfu=it.mfu, mfu_source=None, scaling_efficiency=1.0,
-        goodput=1.0, min_accelerators_for_memory=it.replica_accelerators, fits_in_memory=count >= it.replica_accelerators,
-        bound=it.bound, prefill_tokens_per_second_per_accelerator=it.prefill_tokens_per_second, notes=notes,
+        accelerator=acc.id,
+        mode=mode,
+        parameters=parameters,
+        seq_len=seq_len,
+        count=count,
+        precision=precision.value,
+        tokens_per_second_per_accelerator=it.tokens_per_second,
+        mfu=it.mfu,
+        mfu_source=None,
+        scaling_efficiency=1.0,
+        goodput=1.0,
+        min_accelerators_for_memory=it.replica_accelerators,
+        fits_in_memory=count >= it.replica_accelerators,
+        bound=it.bound,
+        prefill_tokens_per_second_per_accelerator=it.prefill_tokens_per_second,
+        notes=notes,
     )
 
 
@@ -366,8 +472,9 @@ def json_schema(kind: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- what-if analyses (numpy, imported lazily)
 
 
-def breakeven(inputs: Inputs, a: str, b: str, *, param: str = "scenario.cost_of_delay_usd_per_day",
-              value_range: tuple[float, float] | None = None) -> Any:
+def breakeven(
+    inputs: Inputs, a: str, b: str, *, param: str = "scenario.cost_of_delay_usd_per_day", value_range: tuple[float, float] | None = None
+) -> Any:
     """Value of ``param`` at which options ``a`` and ``b`` cost the same (see :func:`tco.analysis.breakeven`)."""
     from tco import analysis
 
@@ -399,8 +506,7 @@ def sweep(inputs: Inputs, vary: Sequence[str]) -> Any:
         return analysis.iter_sweep(inputs, vary)
 
 
-def size(inputs: Inputs, *, deadline_days: float | None = None, budget_usd: float | None = None,
-         power_kw: float | None = None) -> Any:
+def size(inputs: Inputs, *, deadline_days: float | None = None, budget_usd: float | None = None, power_kw: float | None = None) -> Any:
     """Count meeting a deadline, budget or power envelope (see :func:`tco.analysis.size`)."""
     from tco import analysis
 

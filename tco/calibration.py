@@ -21,6 +21,7 @@ from tco.models import (
     CalibrationSet,
     ModelShape,
     PositiveQuantity,
+    Precision,
     StrictModel,
     TrainingWorkload,
 )
@@ -54,9 +55,15 @@ def row_workload(row: CalibrationRow) -> TrainingWorkload:
     """A one-off training workload shaped like the measured run."""
     shape = ModelShape(layers=row.layers, d_model=row.d_model) if row.layers and row.d_model else None
     return TrainingWorkload(
-        kind="training", id="calibration-row", name=row.model, parameters=PositiveQuantity(value=row.parameters),
-        training_tokens=PositiveQuantity(value=1.0), precision=row.precision, seq_len=row.seq_len,
-        accelerator_count=row.accelerator_count, shape=shape,
+        kind="training",
+        id="calibration-row",
+        name=row.model,
+        parameters=PositiveQuantity(value=row.parameters),
+        training_tokens=PositiveQuantity(value=1.0),
+        precision=row.precision,
+        seq_len=row.seq_len,
+        accelerator_count=row.accelerator_count,
+        shape=shape,
     )
 
 
@@ -75,19 +82,31 @@ def calibrate(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator
             bare = accel.model_copy(update={"benchmarks": []})
             wl = row_workload(row)
             tp = perf.training_throughput(accel=bare, workload=wl, count=row.accelerator_count)
-            choice = perf.training_mfu(bare, perf.Precision.bf16)
-            results.append(CalibrationResult(
-                set_id=s.id, accelerator=row.accelerator, model=row.model, parameters=row.parameters,
-                seq_len=row.seq_len, accelerator_count=row.accelerator_count, precision=row.precision.value,
-                measured_tokens_per_second=row.tokens_per_second, derived_tokens_per_second=tp.tokens_per_second,
-                error=tp.tokens_per_second / row.tokens_per_second - 1.0, derived_mfu=tp.mfu or 0.0,
-                reported_mfu=row.reported_mfu, mfu_source=choice.source,
-            ))
+            choice = perf.training_mfu(bare, Precision.bf16)
+            results.append(
+                CalibrationResult(
+                    set_id=s.id,
+                    accelerator=row.accelerator,
+                    model=row.model,
+                    parameters=row.parameters,
+                    seq_len=row.seq_len,
+                    accelerator_count=row.accelerator_count,
+                    precision=row.precision.value,
+                    measured_tokens_per_second=row.tokens_per_second,
+                    derived_tokens_per_second=tp.tokens_per_second,
+                    error=tp.tokens_per_second / row.tokens_per_second - 1.0,
+                    derived_mfu=tp.mfu or 0.0,
+                    reported_mfu=row.reported_mfu,
+                    mfu_source=choice.source,
+                )
+            )
     if not results:
         raise NotFoundError("no calibration rows found: expected benchmarks/*.toml on the profile path")
     errors = [abs(r.error) for r in results]
     worst = max(results, key=lambda r: abs(r.error))
     return CalibrationSummary(
-        rows=results, median_absolute_error=statistics.median(errors), worst_absolute_error=abs(worst.error),
+        rows=results,
+        median_absolute_error=statistics.median(errors),
+        worst_absolute_error=abs(worst.error),
         worst_row=f"{worst.set_id}: {worst.model} seq {worst.seq_len} on {worst.accelerator_count} × {worst.accelerator}",
     )

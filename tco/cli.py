@@ -40,13 +40,9 @@ app.add_typer(scenarios_app, name="scenarios")
 F = TypeVar("F", bound=Callable[..., Any])
 
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
-OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically, only on success) instead of stdout.")
-]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically, only on success) instead of stdout.")]
 WorkloadOpt = Annotated[str, typer.Option("--workload", "-w", help="Workload id or path to a workload TOML file.")]
-ScenarioOpt = Annotated[
-    str | None, typer.Option("--scenario", "-s", help="Scenario id or path; default: the 'default' scenario.")
-]
+ScenarioOpt = Annotated[str | None, typer.Option("--scenario", "-s", help="Scenario id or path; default: the 'default' scenario.")]
 SetOpt = Annotated[
     list[str] | None,
     typer.Option("--set", help="Change an input for this run: scenario.FIELD=V, workload.FIELD=V or ACCEL.FIELD=V."),
@@ -92,7 +88,9 @@ def compare(
     workload: WorkloadOpt,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
-    baseline: Annotated[str | None, typer.Option("--baseline", "-b", help="Option the gap column compares against; default: the first.")] = None,
+    baseline: Annotated[
+        str | None, typer.Option("--baseline", "-b", help="Option the gap column compares against; default: the first.")
+    ] = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -122,8 +120,11 @@ def profiles_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None)
 
 @profiles_app.command("show")
 @handle_errors
-def profiles_show(profile: Annotated[str, typer.Argument(help="Accelerator id, alias or path.")],
-                  fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
+def profiles_show(
+    profile: Annotated[str, typer.Argument(help="Accelerator id, alias or path.")],
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
     """Every field of one profile with its source, date and confidence."""
     from tco.render import render_show
 
@@ -132,8 +133,9 @@ def profiles_show(profile: Annotated[str, typer.Argument(help="Accelerator id, a
 
 @profiles_app.command("validate")
 @handle_errors
-def profiles_validate(files: Annotated[list[Path], typer.Argument(help="TOML files to check.")],
-                      fmt: FormatOpt = OutputFormat.table) -> None:
+def profiles_validate(
+    files: Annotated[list[Path], typer.Argument(help="TOML files to check.")], fmt: FormatOpt = OutputFormat.table
+) -> None:
     """Check profile, workload or scenario files; print one line per problem; warn on implausible values."""
     problems = 0
     for path in files:
@@ -175,8 +177,9 @@ def workloads_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None
 
 @workloads_app.command("show")
 @handle_errors
-def workloads_show(workload: Annotated[str, typer.Argument(help="Workload id or path.")],
-                   fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
+def workloads_show(
+    workload: Annotated[str, typer.Argument(help="Workload id or path.")], fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None
+) -> None:
     """Every field of one workload with its source."""
     _show("workloads", workload, fmt, output)
 
@@ -190,8 +193,9 @@ def scenarios_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None
 
 @scenarios_app.command("show")
 @handle_errors
-def scenarios_show(scenario: Annotated[str, typer.Argument(help="Scenario id or path.")],
-                   fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
+def scenarios_show(
+    scenario: Annotated[str, typer.Argument(help="Scenario id or path.")], fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None
+) -> None:
     """Every field of one scenario with its source."""
     _show("scenarios", scenario, fmt, output)
 
@@ -224,8 +228,16 @@ def estimate(
     """Derived tokens/s, MFU, scaling, goodput and memory fit for a model, without a workload file."""
     from tco.render import render_model_fields
 
-    result = api.estimate(accelerator, parameters=api.parse_count_text(params), seq_len=seq_len, count=count,
-                          precision=precision, mode=mode.value, scenario=scenario, sets=set_ or [])
+    result = api.estimate(
+        accelerator,
+        parameters=api.parse_count_text(params),
+        seq_len=seq_len,
+        count=count,
+        precision=precision,
+        mode=mode.value,
+        scenario=scenario,
+        sets=set_ or [],
+    )
     emit(render_model_fields(result, fmt), output)
 
 
@@ -377,7 +389,9 @@ def emit_stream(pieces: Any, output: Path | None) -> None:
 def size(
     accelerators: AccelArgs,
     workload: WorkloadOpt,
-    deadline_days: Annotated[float | None, typer.Option("--deadline-days", help="Smallest count reaching the market within D days.")] = None,
+    deadline_days: Annotated[
+        float | None, typer.Option("--deadline-days", help="Smallest count reaching the market within D days.")
+    ] = None,
     budget_usd: Annotated[float | None, typer.Option("--budget-usd", help="Largest count whose job cost fits the budget.")] = None,
     power_kw: Annotated[float | None, typer.Option("--power-kw", help="Largest count within a facility power envelope (IT × PUE).")] = None,
     scenario: ScenarioOpt = None,
@@ -388,8 +402,9 @@ def size(
     """The accelerator count that meets a deadline, a budget or a power envelope, with its costs."""
     from tco.render import render_size
 
-    result = api.size(_inputs(accelerators, workload, scenario, set_), deadline_days=deadline_days,
-                      budget_usd=budget_usd, power_kw=power_kw)
+    result = api.size(
+        _inputs(accelerators, workload, scenario, set_), deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw
+    )
     emit(render_size(result, fmt), output)
     for o in result.options:
         if not o.feasible:

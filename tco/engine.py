@@ -182,8 +182,11 @@ class Plan:
 def _port_keys(accel: Accelerator, scenario: Scenario) -> tuple[str, str]:
     m = accel.software.maturity.value
     weeks = "accel.software.porting_weeks" if accel.software.porting_weeks is not None else f"scenario.porting.{m}.weeks"
-    months = ("accel.software.porting_engineer_months" if accel.software.porting_engineer_months is not None
-              else f"scenario.porting.{m}.engineer_months")
+    months = (
+        "accel.software.porting_engineer_months"
+        if accel.software.porting_engineer_months is not None
+        else f"scenario.porting.{m}.engineer_months"
+    )
     return weeks, months
 
 
@@ -194,8 +197,9 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario) -> Plan:
     if training and not accel.can_train:
         note = f" ({accel.training_note})" if accel.training_note else ""
         raise InfeasibleError(
-            f"{accel.id} is not a training accelerator (can_train = false){note}; workload "
-            f"'{workload.id}' is a training workload", where=accel.id, key="can_train",
+            f"{accel.id} is not a training accelerator (can_train = false){note}; workload '{workload.id}' is a training workload",
+            where=accel.id,
+            key="can_train",
         )
     if not training and not accel.can_serve:
         raise InfeasibleError(f"{accel.id} cannot serve inference (can_serve = false)", where=accel.id, key="can_serve")
@@ -203,7 +207,8 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario) -> Plan:
     if rent and accel.rental is None:
         raise InputError(
             f"cannot be rented: the profile has no rental table; give it with --set {accel.id}.rental.usd_per_hour=VALUE",
-            where=accel.id, key="rental",
+            where=accel.id,
+            key="rental",
         )
     bench = accel.benchmark_for(workload.id)
     measured = bench is not None
@@ -223,23 +228,31 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario) -> Plan:
     if shape.inferred:
         notes.append(f"shape inferred from parameters: {shape.layers} layers, d_model {shape.d_model}")
     common: dict[str, Any] = dict(
-        label=option.label, explicit_count=option.count is not None, accel_id=accel.id, name=accel.name, acquisition=option.acquisition,
+        label=option.label,
+        explicit_count=option.count is not None,
+        accel_id=accel.id,
+        name=accel.name,
+        acquisition=option.acquisition,
         throughput_source=ThroughputSource.measured if measured else ThroughputSource.derived,
         bench_key=f"accel.benchmarks[{workload.id}]" if measured else None,
         measured_power=bool(bench and bench.power_w is not None and bench.power_w.value is not None),
         measured_count=(bench.accelerator_count or accel.interconnect.devices_per_node) if bench else None,
-        peak_key=f"accel.peak.{peak_name}", mfu_mode=mfu_mode,
-        mfu_default=perf.DEFAULT_MFU_BY_MATURITY[accel.software.maturity], fp8_factor=fp8,
+        peak_key=f"accel.peak.{peak_name}",
+        mfu_mode=mfu_mode,
+        mfu_default=perf.DEFAULT_MFU_BY_MATURITY[accel.software.maturity],
+        fp8_factor=fp8,
         peak16_key="accel.peak.bf16_tflops" if accel.peak.bf16_tflops else "accel.peak.fp16_tflops",
         active_key="workload.active_parameters" if workload.active_parameters is not None else "workload.parameters",
-        e_d_key=("accel.interconnect.scaling_efficiency_per_doubling"
-                 if accel.interconnect.scaling_efficiency_per_doubling is not None else None),
+        e_d_key=(
+            "accel.interconnect.scaling_efficiency_per_doubling" if accel.interconnect.scaling_efficiency_per_doubling is not None else None
+        ),
         e_d_default=perf.SCALING_PER_DOUBLING[accel.interconnect.kind],
         k_srv_key="accel.server_overhead_factor" if accel.server_overhead_factor else "scenario.server_overhead_factor",
         k_pwr_key="accel.power_overhead_factor" if accel.power_overhead_factor else "scenario.power_overhead_factor",
         lead_key="accel.rental.lead_time_weeks" if rent else "accel.lead_time_weeks",
         deploy_key="scenario.rental_setup_weeks" if rent else "scenario.deployment_weeks",
-        port_weeks_key=weeks_key, port_months_key=months_key,
+        port_weeks_key=weeks_key,
+        port_months_key=months_key,
     )
     if measured:
         notes.insert(0, f"measured: {bench.source}")  # type: ignore[union-attr]
@@ -250,16 +263,33 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario) -> Plan:
         if n < need:
             raise InfeasibleError(
                 f"{workload.id} does not fit in memory on {n} × {accel.id}: training state needs at least "
-                f"{need} accelerators (give a count with {accel.id}@{need})", where=accel.id, key="memory_gb",
+                f"{need} accelerators (give a count with {accel.id}@{need})",
+                where=accel.id,
+                key="memory_gb",
             )
-        return Plan(kind="training", attention_flops=attention, min_count=need, notes=tuple(notes),
-                    activation_bytes=perf.stored_activation_bytes(seq_len=workload.seq_len, shape=shape), **common)
+        return Plan(
+            kind="training",
+            attention_flops=attention,
+            min_count=need,
+            notes=tuple(notes),
+            activation_bytes=perf.stored_activation_bytes(seq_len=workload.seq_len, shape=shape),
+            **common,
+        )
     it = perf.inference_throughput(accel=accel.model_copy(update={"benchmarks": []}), workload=workload)
     weights_bpp = BYTES_PER_PARAM[precision]
     kv_seq = 2.0 * shape.layers * shape.kv_dim * perf.KV_CACHE_BYTES * workload.seq_len
     notes.insert(1 if measured else 0, f"replica of {it.replica_accelerators}, batch {it.batch}")
-    return Plan(kind="inference", attention_flops=0.0, min_count=it.replica_accelerators, replica=it.replica_accelerators,
-                batch=it.batch, kv_seq_bytes=kv_seq, weight_bytes_per_param=weights_bpp, notes=tuple(notes), **common)
+    return Plan(
+        kind="inference",
+        attention_flops=0.0,
+        min_count=it.replica_accelerators,
+        replica=it.replica_accelerators,
+        batch=it.batch,
+        kv_seq_bytes=kv_seq,
+        weight_bytes_per_param=weights_bpp,
+        notes=tuple(notes),
+        **common,
+    )
 
 
 # --------------------------------------------------------------------------- arithmetic
@@ -293,17 +323,32 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
             tps = p[f"{plan.bench_key}.tokens_per_second"] * eta / eta_at
             mfu = tps * flops / (peak * 1e12) if peak is not None else None
         else:
-            recompute = perf.needs_recompute(params=p["workload.parameters"], count=n, activation_bytes=plan.activation_bytes,
-                                             memory_gb=p["accel.memory_gb"], node=node, ops=ops)
+            recompute = perf.needs_recompute(
+                params=p["workload.parameters"],
+                count=n,
+                activation_bytes=plan.activation_bytes,
+                memory_gb=p["accel.memory_gb"],
+                node=node,
+                ops=ops,
+            )
             tps = perf.derived_training_tps(
-                peak_tflops=peak, peak16_tflops=p[plan.peak16_key], mfu16=mfu16, fp8=plan.fp8_factor != 1.0,
-                active_params=p[plan.active_key], attention_flops=plan.attention_flops, eta=eta, recompute=recompute,
+                peak_tflops=peak,
+                peak16_tflops=p[plan.peak16_key],
+                mfu16=mfu16,
+                fp8=plan.fp8_factor != 1.0,
+                active_params=p[plan.active_key],
+                attention_flops=plan.attention_flops,
+                eta=eta,
+                recompute=recompute,
                 ops=ops,
             )
             mfu = tps * flops / (peak * 1e12)
         g = perf.goodput_value(
-            failure_rate=p["scenario.failure_rate_per_accelerator_day"], save_minutes=p["scenario.checkpoint_save_minutes"],
-            restart_minutes=p["scenario.restart_minutes"], count=n, ops=ops,
+            failure_rate=p["scenario.failure_rate_per_accelerator_day"],
+            save_minutes=p["scenario.checkpoint_save_minutes"],
+            restart_minutes=p["scenario.restart_minutes"],
+            count=n,
+            ops=ops,
         )
         tokens = p["workload.training_tokens"]
         # No useful time left (failures outpace progress): NaN, reported as infeasible.
@@ -355,18 +400,30 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
     lead_days, deploy_days, port_days = 7.0 * p[plan.lead_key], 7.0 * p[plan.deploy_key], 7.0 * p[plan.port_weeks_key]
     ttm = lead_days + deploy_days + port_days + (run_hours / 24.0 if plan.kind == "training" else 0.0)
     out.update(
-        power_w_per_accelerator=avg_w, lead_time_days=lead_days, deployment_days=deploy_days, porting_days=port_days,
-        time_to_market_days=ttm, energy_kwh=energy_kwh * years, capex_usd=capex, capital_usd=capital * years,
-        rent_usd=rent * years, energy_usd=energy * years, facility_usd=facility * years, operations_usd=ops_usd * years,
-        porting_usd=porting, compute_cost_usd=compute * years, job_cost_usd=compute * years + porting,
+        power_w_per_accelerator=avg_w,
+        lead_time_days=lead_days,
+        deployment_days=deploy_days,
+        porting_days=port_days,
+        time_to_market_days=ttm,
+        energy_kwh=energy_kwh * years,
+        capex_usd=capex,
+        capital_usd=capital * years,
+        rent_usd=rent * years,
+        energy_usd=energy * years,
+        facility_usd=facility * years,
+        operations_usd=ops_usd * years,
+        porting_usd=porting,
+        compute_cost_usd=compute * years,
+        job_cost_usd=compute * years + porting,
         cost_per_million_tokens_usd=compute / tokens * 1e6,
         annual_cost_usd=compute if plan.kind == "inference" else None,
     )
     return out
 
 
-def apply_delay(ttms: Sequence[Any], job_costs: Sequence[Any], scenario_p: Mapping[str, Any], ops: Any = SCALAR,
-                deadline: bool = False) -> tuple[list[Any], list[Any], list[Any]]:
+def apply_delay(
+    ttms: Sequence[Any], job_costs: Sequence[Any], scenario_p: Mapping[str, Any], ops: Any = SCALAR, deadline: bool = False
+) -> tuple[list[Any], list[Any], list[Any]]:
     """Delay (days), penalty and effective cost per option: delay behind the fastest option, or past
     the deadline when the scenario has one."""
     if deadline:
@@ -391,8 +448,12 @@ def check_required(plan: Plan, p: Mapping[str, float]) -> None:
             if key.startswith("accel."):
                 perf.require(None, path, profile=plan.accel_id)
             elif key.startswith("scenario.porting"):
-                perf.require(None, key.removeprefix("scenario."), profile="scenario",
-                             how=f"--set {plan.accel_id}.software.porting_weeks=..., or the scenario's [porting] table")
+                perf.require(
+                    None,
+                    key.removeprefix("scenario."),
+                    profile="scenario",
+                    how=f"--set {plan.accel_id}.software.porting_weeks=..., or the scenario's [porting] table",
+                )
             else:
                 perf.require(None, key.split(".", 1)[1], profile=key.split(".", 1)[0])
 
@@ -407,7 +468,8 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario) -> t
         raise InfeasibleError(
             f"failures leave no useful time on {int(out['count'])} × {option.accelerator.id}: goodput is 0 at "
             f"{p['scenario.failure_rate_per_accelerator_day']:g} interruptions per accelerator-day",
-            where="scenario", key="failure_rate_per_accelerator_day",
+            where="scenario",
+            key="failure_rate_per_accelerator_day",
         )
     if not math.isfinite(out["job_cost_usd"]):
         raise InfeasibleError(f"the inputs give no finite cost for {option.label}", where=option.accelerator.id)
@@ -415,7 +477,8 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario) -> t
         raise InfeasibleError(
             f"{option.count} × {option.accelerator.id} cannot serve {p['workload.tokens_per_day']:g} tokens/day of "
             f"{workload.id}: needs {int(out['fleet_needed'])} (replicas of {plan.replica})",
-            where=option.accelerator.id, key="count",
+            where=option.accelerator.id,
+            key="count",
         )
     return plan, out
 
@@ -424,8 +487,15 @@ def _result(plan: Plan, out: Mapping[str, Any], delay: float, penalty: float, ef
     fields = {k: out[k] for k in OptionResult.model_fields if k in out}
     fields["count"] = int(out["count"])
     return OptionResult(
-        accelerator=plan.label, name=plan.name, acquisition=plan.acquisition, throughput_source=plan.throughput_source,
-        delay_days=delay, delay_penalty_usd=penalty, effective_cost_usd=effective, rank=rank, notes=list(plan.notes),
+        accelerator=plan.label,
+        name=plan.name,
+        acquisition=plan.acquisition,
+        throughput_source=plan.throughput_source,
+        delay_days=delay,
+        delay_penalty_usd=penalty,
+        effective_cost_usd=effective,
+        rank=rank,
+        notes=list(plan.notes),
         **{k: v for k, v in fields.items() if k not in ("accelerator",)},
     )
 
@@ -437,7 +507,9 @@ def compare(*, options: Sequence[Option], workload: Workload, scenario: Scenario
     evaluated = [evaluate_option(o, workload, scenario) for o in options]
     sp = numeric_inputs(options[0], workload, scenario)
     delays, penalties, effective = apply_delay(
-        [o["time_to_market_days"] for _, o in evaluated], [o["job_cost_usd"] for _, o in evaluated], sp,
+        [o["time_to_market_days"] for _, o in evaluated],
+        [o["job_cost_usd"] for _, o in evaluated],
+        sp,
         deadline=scenario.deadline_days is not None and scenario.deadline_days.value is not None,
     )
     order = sorted(range(len(evaluated)), key=lambda i: effective[i])
@@ -447,5 +519,6 @@ def compare(*, options: Sequence[Option], workload: Workload, scenario: Scenario
     labels = [o.label for o in options]
     if baseline is not None and baseline not in labels:
         raise InputError(f"baseline '{baseline}' is not one of the compared options: {', '.join(labels)}", key="--baseline")
-    return Comparison(workload=workload.id, workload_kind=workload.kind, scenario=scenario.id,
-                      baseline=baseline or labels[0], results=results)
+    return Comparison(
+        workload=workload.id, workload_kind=workload.kind, scenario=scenario.id, baseline=baseline or labels[0], results=results
+    )

@@ -39,6 +39,8 @@ SET_SOURCE = "--set on the command line"
 QUANTITY_KEYS = frozenset(Quantity.model_fields)
 
 M = TypeVar("M", bound=BaseModel)
+
+
 class _WorkloadRoot:
     """Marker for 'validate with the discriminated union of workload kinds'."""
 
@@ -50,6 +52,8 @@ _WORKLOAD = _WorkloadRoot()
 def workload_adapter() -> TypeAdapter[TrainingWorkload | InferenceWorkload]:
     """Built on first use: building it at import would slow every command's start-up."""
     return TypeAdapter(Workload)
+
+
 _WORKLOAD_CLASSES = [TrainingWorkload, InferenceWorkload]
 
 
@@ -144,7 +148,9 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None) -> Path:
             return e.path
     names = [e.id for e in entries] + [a for e in entries for a in e.aliases]
     singular = kind[:-1]
-    raise NotFoundError(f"unknown {singular} '{ref}'{did_you_mean(ref, names)}; see 'tco {kind if kind != 'accelerators' else 'profiles'} list'")
+    raise NotFoundError(
+        f"unknown {singular} '{ref}'{did_you_mean(ref, names)}; see 'tco {kind if kind != 'accelerators' else 'profiles'} list'"
+    )
 
 
 # --------------------------------------------------------------------------- validation errors
@@ -222,9 +228,7 @@ def _show(v: Any) -> str:
     return repr(v)
 
 
-def validation_problems(
-    exc: ValidationError, *, where: str, root: Any, overridden: Iterable[str] = (), scope: str = ""
-) -> ProblemList:
+def validation_problems(exc: ValidationError, *, where: str, root: Any, overridden: Iterable[str] = (), scope: str = "") -> ProblemList:
     """One :class:`InputError` per pydantic error, with dotted key paths and 'did you mean'."""
     problems: list[TcoError] = []
     overridden = set(overridden)
@@ -237,13 +241,15 @@ def validation_problems(
             root_cls = root
         if loc and loc[-1] in ("function-after[_check_bounds()]",):
             loc.pop()
-        loc = [p for p in loc if not (isinstance(p, str) and ("function-" in p or "[" in p and "]" in p and not p.startswith("benchmarks")))]
+        loc = [
+            p for p in loc if not (isinstance(p, str) and ("function-" in p or "[" in p and "]" in p and not p.startswith("benchmarks")))
+        ]
         key = ".".join(str(p) for p in loc) or None
         message = _expected(err)
         if err["type"] == "extra_forbidden" and loc:
             message += did_you_mean(str(loc[-1]), _field_names(_model_at(root_cls, loc[:-1])))
         if err["type"] == "union_tag_invalid" or err["type"] == "union_tag_not_found":
-            message = "expected kind = \"training\" or \"inference\""
+            message = 'expected kind = "training" or "inference"'
             key = "kind"
         by_set = key is not None and any(key == o or key.startswith(o + ".") for o in overridden)
         if by_set and scope:
@@ -310,8 +316,9 @@ def check_path(root: Any, parts: Sequence[str], *, label: str, where: str = "--s
             if i < len(parts) and isinstance(key_type, type) and issubclass(key_type, Enum):
                 keys = [m.value for m in key_type]
                 if parts[i] not in keys:
-                    raise InputError(f"no such key{did_you_mean(parts[i], keys)}; expected one of {', '.join(keys)}",
-                                     where=where, key=label)
+                    raise InputError(
+                        f"no such key{did_you_mean(parts[i], keys)}; expected one of {', '.join(keys)}", where=where, key=label
+                    )
             t = _unwrap(value_type)
         elif origin is list:
             if item:
@@ -373,9 +380,7 @@ def split_set(item: str) -> tuple[str, str, Any]:
     lhs, rhs = item.split("=", 1)
     lhs = lhs.strip()
     if "." not in lhs:
-        raise InputError(
-            f"expected scenario.<field>, workload.<field> or <accelerator-id>.<field>, got '{lhs}'", where="--set"
-        )
+        raise InputError(f"expected scenario.<field>, workload.<field> or <accelerator-id>.<field>, got '{lhs}'", where="--set")
     scope, rest = lhs.split(".", 1)
     if not rest:
         raise InputError(f"missing field after '{scope}.'", where="--set")
@@ -417,8 +422,7 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
     return _merge(read_with_extends(kind, base_path, dirs, (*seen, path.resolve())), data)
 
 
-def _load(kind: str, root: Any, ref: str, overrides: Sequence[tuple[str, Any]], dirs: Sequence[Path] | None,
-          scope: str) -> Any:
+def _load(kind: str, root: Any, ref: str, overrides: Sequence[tuple[str, Any]], dirs: Sequence[Path] | None, scope: str) -> Any:
     path = resolve(kind, ref, dirs)
     data = read_with_extends(kind, path, dirs)
     if overrides:
@@ -446,9 +450,7 @@ def load_workload(
     return result
 
 
-def load_scenario(
-    ref: str | None = None, *, overrides: Sequence[tuple[str, Any]] = (), dirs: Sequence[Path] | None = None
-) -> Scenario:
+def load_scenario(ref: str | None = None, *, overrides: Sequence[tuple[str, Any]] = (), dirs: Sequence[Path] | None = None) -> Scenario:
     """A scenario by id or path; the ``default`` scenario when ``ref`` is None."""
     result: Scenario = _load("scenarios", Scenario, ref or DEFAULT_SCENARIO, overrides, dirs, "scenario")
     return result
@@ -488,6 +490,7 @@ def group_overrides(
             choices = ["scenario", "workload", *accelerator_ids]
             raise InputError(
                 f"'{scope}' is not scenario, workload or a compared accelerator{did_you_mean(scope, choices)}",
-                where="--set", key=item.split("=", 1)[0],
+                where="--set",
+                key=item.split("=", 1)[0],
             )
     return per_accel, workload, scenario

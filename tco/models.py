@@ -93,10 +93,7 @@ class Quantity(StrictModel):
             if v is None:
                 continue
             lo, hi = self._lower, self._upper
-            bad = (
-                (lo is not None and (v < lo if self._lower_inclusive else v <= lo))
-                or (hi is not None and v > hi)
-            )
+            bad = (lo is not None and (v < lo if self._lower_inclusive else v <= lo)) or (hi is not None and v > hi)
             if bad:
                 raise PydanticCustomError(
                     "quantity_bound",
@@ -105,7 +102,8 @@ class Quantity(StrictModel):
                 )
         if self.low is not None and self.high is not None and self.low > self.high:
             raise PydanticCustomError(
-                "quantity_range", "low ({low}) must not exceed high ({high})",
+                "quantity_range",
+                "low ({low}) must not exceed high ({high})",
                 {"low": _fmt(self.low), "high": _fmt(self.high)},
             )
         if self.value is not None:
@@ -116,9 +114,7 @@ class Quantity(StrictModel):
         return self
 
     @classmethod
-    def __get_pydantic_json_schema__(
-        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
+    def __get_pydantic_json_schema__(cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         table = handler(schema)
         number: dict[str, Any] = {"type": "number"}
         if cls._lower is not None:
@@ -440,9 +436,7 @@ class OptionSpec(StrictModel):
 
     @property
     def label(self) -> str:
-        return self.accelerator + (f"@{self.count}" if self.count else "") + (
-            ":rent" if self.acquisition is Acquisition.rent else ""
-        )
+        return self.accelerator + (f"@{self.count}" if self.count else "") + (":rent" if self.acquisition is Acquisition.rent else "")
 
 
 class ThroughputSource(str, Enum):

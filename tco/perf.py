@@ -184,17 +184,19 @@ def default_scaling_per_doubling(accel: Accelerator) -> float:
 
 def scaling_efficiency(accel: Accelerator, count: int) -> float:
     """``η(n)`` for a profile (see :func:`scaling_value`)."""
-    return float(scaling_value(e_d=default_scaling_per_doubling(accel), count=count,
-                               node=accel.interconnect.devices_per_node))
+    return float(scaling_value(e_d=default_scaling_per_doubling(accel), count=count, node=accel.interconnect.devices_per_node))
 
 
 def goodput(scenario: Scenario, count: int) -> float:
     """Share of wall-clock time doing useful work under failures (Young's checkpoint interval)."""
-    return float(goodput_value(
-        failure_rate=scenario.failure_rate_per_accelerator_day.value or 0.0,
-        save_minutes=scenario.checkpoint_save_minutes.value or 0.0,
-        restart_minutes=scenario.restart_minutes.value or 0.0, count=count,
-    ))
+    return float(
+        goodput_value(
+            failure_rate=scenario.failure_rate_per_accelerator_day.value or 0.0,
+            save_minutes=scenario.checkpoint_save_minutes.value or 0.0,
+            restart_minutes=scenario.restart_minutes.value or 0.0,
+            count=count,
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -233,8 +235,7 @@ def stored_activation_bytes(*, seq_len: int, shape: Shape) -> float:
     return 34.0 * seq_len * shape.d_model * shape.layers
 
 
-def needs_recompute(*, params: Any, count: Any, activation_bytes: float, memory_gb: Any, node: Any,
-                    ops: Any = SCALAR) -> Any:
+def needs_recompute(*, params: Any, count: Any, activation_bytes: float, memory_gb: Any, node: Any, ops: Any = SCALAR) -> Any:
     """True where sharded training state plus stored activations do not fit, so the run must recompute
     activations: ``16·N/n + 34·s·d·L / t > 0.9 · memory``. The layout assumed is ZeRO-3 data
     parallelism, plus tensor parallelism across the node (``t = min(n, n_node)``, which also splits
@@ -245,8 +246,16 @@ def needs_recompute(*, params: Any, count: Any, activation_bytes: float, memory_
 
 
 def derived_training_tps(
-    *, peak_tflops: Any, peak16_tflops: Any, mfu16: Any, fp8: bool, active_params: Any, attention_flops: float,
-    eta: Any, recompute: Any, ops: Any = SCALAR,
+    *,
+    peak_tflops: Any,
+    peak16_tflops: Any,
+    mfu16: Any,
+    fp8: bool,
+    active_params: Any,
+    attention_flops: float,
+    eta: Any,
+    recompute: Any,
+    ops: Any = SCALAR,
 ) -> Any:
     """Tokens/s per accelerator from the derived model::
 
@@ -278,15 +287,24 @@ def training_throughput(*, accel: Accelerator, workload: TrainingWorkload, count
         mfu = tps * flops / (peak.value * 1e12) if peak is not None and peak.value else None
         return TrainingThroughput(tps, "measured", mfu, eta, (f"measured: {bench.source}",))
     choice = training_mfu(accel, Precision.bf16)
-    recompute = bool(needs_recompute(
-        params=require(workload.parameters, "parameters", profile=workload.id), count=count,
-        activation_bytes=stored_activation_bytes(seq_len=workload.seq_len, shape=shape),
-        memory_gb=require(accel.memory_gb, "memory_gb", profile=accel.id), node=accel.interconnect.devices_per_node,
-    ))
+    recompute = bool(
+        needs_recompute(
+            params=require(workload.parameters, "parameters", profile=workload.id),
+            count=count,
+            activation_bytes=stored_activation_bytes(seq_len=workload.seq_len, shape=shape),
+            memory_gb=require(accel.memory_gb, "memory_gb", profile=accel.id),
+            node=accel.interconnect.devices_per_node,
+        )
+    )
     tps = derived_training_tps(
-        peak_tflops=peak_tflops(accel, workload.precision), peak16_tflops=peak_tflops(accel, _precision16(accel)),
-        mfu16=choice.value, fp8=workload.precision is Precision.fp8, active_params=active_parameters(workload),
-        attention_flops=flops - 6.0 * active_parameters(workload), eta=eta, recompute=recompute,
+        peak_tflops=peak_tflops(accel, workload.precision),
+        peak16_tflops=peak_tflops(accel, _precision16(accel)),
+        mfu16=choice.value,
+        fp8=workload.precision is Precision.fp8,
+        active_params=active_parameters(workload),
+        attention_flops=flops - 6.0 * active_parameters(workload),
+        eta=eta,
+        recompute=recompute,
     )
     mfu = tps * flops / (peak_tflops(accel, workload.precision) * 1e12)
     notes = [f"derived: MFU {mfu:.3f} ({choice.source})"]

@@ -119,8 +119,10 @@ def render_comparison(comp: Comparison, fmt: OutputFormat) -> str:
     if fmt is OutputFormat.json:
         return json_text(comp.model_dump(mode="json"))
     if fmt is OutputFormat.jsonl:
-        return jsonl_text({"schema_version": SCHEMA_VERSION, "workload": comp.workload, "scenario": comp.scenario,
-                           **r.model_dump(mode="json")} for r in comp.results)
+        return jsonl_text(
+            {"schema_version": SCHEMA_VERSION, "workload": comp.workload, "scenario": comp.scenario, **r.model_dump(mode="json")}
+            for r in comp.results
+        )
     if fmt is OutputFormat.csv:
         header = ["schema_version", "workload", "scenario", *RESULT_COLUMNS]
         dumped = [r.model_dump(mode="python") for r in comp.results]
@@ -138,11 +140,24 @@ def _comparison_table(comp: Comparison, fmt: OutputFormat) -> str:
     headers += ["market d", "job cost", "$/M tokens", "delay d", "delay cost", "effective cost", f"gap vs {base.accelerator}"]
     rows = []
     for r in comp.results:
-        row = [str(r.rank), r.accelerator, str(r.count), num(r.tokens_per_second_per_accelerator, 0), r.throughput_source.value,
-               num(r.power_w_per_accelerator, 0)]
+        row = [
+            str(r.rank),
+            r.accelerator,
+            str(r.count),
+            num(r.tokens_per_second_per_accelerator, 0),
+            r.throughput_source.value,
+            num(r.power_w_per_accelerator, 0),
+        ]
         row += [num(r.time_to_converge_hours)] if training else [money(r.annual_cost_usd)]
-        row += [num(r.time_to_market_days), money(r.job_cost_usd), money(r.cost_per_million_tokens_usd), num(r.delay_days),
-                money(r.delay_penalty_usd), money(r.effective_cost_usd), gap(r.effective_cost_usd, base.effective_cost_usd)]
+        row += [
+            num(r.time_to_market_days),
+            money(r.job_cost_usd),
+            money(r.cost_per_million_tokens_usd),
+            num(r.delay_days),
+            money(r.delay_penalty_usd),
+            money(r.effective_cost_usd),
+            gap(r.effective_cost_usd, base.effective_cost_usd),
+        ]
         rows.append(row)
     out = [f"{comp.workload} · scenario {comp.scenario}\n", grid(headers, rows, fmt)]
     for r in comp.results:
@@ -172,8 +187,9 @@ def _versus(base: OptionResult, other: OptionResult, fmt: OutputFormat, training
     for label, b, o, kind in metrics:
         show = money if kind == "$" else (lambda v, d=int(kind[1]): num(v, d))
         rows.append([label, show(b), show(o), gap(o, b), ratio(o, b)])
-    return grid(["metric", base.accelerator, other.accelerator, "gap", "ratio"], rows, fmt,
-                align=["left", "right", "right", "right", "right"])
+    return grid(
+        ["metric", base.accelerator, other.accelerator, "gap", "ratio"], rows, fmt, align=["left", "right", "right", "right", "right"]
+    )
 
 
 def verdict(comp: Comparison) -> str:
@@ -184,12 +200,14 @@ def verdict(comp: Comparison) -> str:
         return f"{win.accelerator}: effective cost {money(win.effective_cost_usd)}, market in {win.time_to_market_days:.1f} days"
     runner = res[1]
     cheaper = min(res, key=lambda r: r.cost_per_million_tokens_usd)
-    text = f"{win.accelerator} wins: effective cost {money(win.effective_cost_usd)} vs {money(runner.effective_cost_usd)} for {runner.accelerator}"
+    text = (
+        f"{win.accelerator} wins: effective cost {money(win.effective_cost_usd)} "
+        f"vs {money(runner.effective_cost_usd)} for {runner.accelerator}"
+    )
     if cheaper is not win:
         saving = 1 - cheaper.cost_per_million_tokens_usd / win.cost_per_million_tokens_usd
         later = cheaper.time_to_market_days - win.time_to_market_days
-        text += (f"; {cheaper.accelerator} is {saving:.0%} cheaper per token but reaches the market "
-                 f"{later:.1f} days later")
+        text += f"; {cheaper.accelerator} is {saving:.0%} cheaper per token but reaches the market {later:.1f} days later"
         if later > 0 and cheaper.job_cost_usd < win.job_cost_usd:
             text += f" (worth it only if a day of delay costs less than {money((win.job_cost_usd - cheaper.job_cost_usd) / later)})"
         elif cheaper.job_cost_usd >= win.job_cost_usd:
@@ -202,8 +220,9 @@ def verdict(comp: Comparison) -> str:
 # --------------------------------------------------------------------------- records (profiles, workloads, scenarios)
 
 
-def render_records(records: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: OutputFormat, *, kind: str,
-                   headers: Sequence[str] | None = None) -> str:
+def render_records(
+    records: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: OutputFormat, *, kind: str, headers: Sequence[str] | None = None
+) -> str:
     """A list of flat records (``profiles list`` and similar)."""
     if fmt is OutputFormat.json:
         return json_text({"schema_version": SCHEMA_VERSION, kind: [{c: r.get(c) for c in columns} for r in records]})
@@ -260,11 +279,17 @@ def render_show(dumped: Mapping[str, Any], fmt: OutputFormat, *, kind: str) -> s
         if value is None and prov is None:
             continue
         p = prov or {}
-        records.append({
-            "field": key, "value": "unknown" if (prov is not None and value is None) else value, "low": p.get("low"),
-            "high": p.get("high"), "confidence": p.get("confidence"), "as_of": p.get("as_of"),
-            "source": (p.get("source") or "") + (f" — {p['note']}" if p.get("note") else ""),
-        })
+        records.append(
+            {
+                "field": key,
+                "value": "unknown" if (prov is not None and value is None) else value,
+                "low": p.get("low"),
+                "high": p.get("high"),
+                "confidence": p.get("confidence"),
+                "as_of": p.get("as_of"),
+                "source": (p.get("source") or "") + (f" — {p['note']}" if p.get("note") else ""),
+            }
+        )
     if fmt is OutputFormat.csv:
         return csv_text(cols, ([r[c] for c in cols] for r in records))
     return grid(cols, [[_cell(r[c]) if c != "source" else r[c] for c in cols] for r in records], fmt)
@@ -286,9 +311,21 @@ def render_model_fields(model: Any, fmt: OutputFormat) -> str:
     return grid(["field", "value"], [[k, _cell(v) if not isinstance(v, list) else "; ".join(map(str, v))] for k, v in data.items()], fmt)
 
 
-CALIBRATION_COLUMNS = ("set_id", "accelerator", "model", "parameters", "seq_len", "accelerator_count", "precision",
-                       "measured_tokens_per_second", "derived_tokens_per_second", "error", "derived_mfu",
-                       "reported_mfu", "mfu_source")
+CALIBRATION_COLUMNS = (
+    "set_id",
+    "accelerator",
+    "model",
+    "parameters",
+    "seq_len",
+    "accelerator_count",
+    "precision",
+    "measured_tokens_per_second",
+    "derived_tokens_per_second",
+    "error",
+    "derived_mfu",
+    "reported_mfu",
+    "mfu_source",
+)
 
 
 def render_calibration(summary: Any, fmt: OutputFormat) -> str:
@@ -299,12 +336,35 @@ def render_calibration(summary: Any, fmt: OutputFormat) -> str:
         return jsonl_text({"schema_version": SCHEMA_VERSION, **r} for r in rows)
     if fmt is OutputFormat.csv:
         return csv_text(["schema_version", *CALIBRATION_COLUMNS], ([1, *(r[c] for c in CALIBRATION_COLUMNS)] for r in rows))
-    headers = ["accelerator", "model", "params", "seq", "count", "prec", "measured tok/s", "derived tok/s", "error",
-               "derived MFU", "MFU reported"]
-    body = [[r["accelerator"], r["model"], f"{r['parameters'] / 1e9:.2f}B", str(r["seq_len"]), str(r["accelerator_count"]),
-             r["precision"], num(r["measured_tokens_per_second"], 0), num(r["derived_tokens_per_second"], 0),
-             f"{r['error'] * 100:+.1f}%", f"{r['derived_mfu']:.3f}",
-             "—" if r["reported_mfu"] is None else f"{r['reported_mfu']:.3f}"] for r in rows]
+    headers = [
+        "accelerator",
+        "model",
+        "params",
+        "seq",
+        "count",
+        "prec",
+        "measured tok/s",
+        "derived tok/s",
+        "error",
+        "derived MFU",
+        "MFU reported",
+    ]
+    body = [
+        [
+            r["accelerator"],
+            r["model"],
+            f"{r['parameters'] / 1e9:.2f}B",
+            str(r["seq_len"]),
+            str(r["accelerator_count"]),
+            r["precision"],
+            num(r["measured_tokens_per_second"], 0),
+            num(r["derived_tokens_per_second"], 0),
+            f"{r['error'] * 100:+.1f}%",
+            f"{r['derived_mfu']:.3f}",
+            "—" if r["reported_mfu"] is None else f"{r['reported_mfu']:.3f}",
+        ]
+        for r in rows
+    ]
     return grid(headers, body, fmt) + (
         f"\n{len(rows)} rows · median absolute error {summary.median_absolute_error * 100:.1f}% · "
         f"worst {summary.worst_absolute_error * 100:.1f}% ({summary.worst_row})\n"
@@ -314,9 +374,17 @@ def render_calibration(summary: Any, fmt: OutputFormat) -> str:
 # --------------------------------------------------------------------------- what-if analyses
 
 
-def _records_or_table(records: list[dict[str, Any]], columns: Sequence[str], headers: Sequence[str],
-                      table_rows: list[list[str]], fmt: OutputFormat, *, head: str = "", tail: str = "",
-                      whole: Mapping[str, Any] | None = None) -> str:
+def _records_or_table(
+    records: list[dict[str, Any]],
+    columns: Sequence[str],
+    headers: Sequence[str],
+    table_rows: list[list[str]],
+    fmt: OutputFormat,
+    *,
+    head: str = "",
+    tail: str = "",
+    whole: Mapping[str, Any] | None = None,
+) -> str:
     if fmt is OutputFormat.json:
         return json_text(whole if whole is not None else {"schema_version": SCHEMA_VERSION, "rows": records})
     if fmt is OutputFormat.jsonl:
@@ -336,18 +404,30 @@ def render_sensitivity(result: Any, fmt: OutputFormat) -> str:
     opts = result.options
     records = []
     for r in result.rows:
-        rec: dict[str, Any] = {"param": r.param, "low": r.low, "high": r.high, "central": r.central,
-                               "range_source": r.range_source}
+        rec: dict[str, Any] = {"param": r.param, "low": r.low, "high": r.high, "central": r.central, "range_source": r.range_source}
         for o in opts:
             rec[f"{o}.effective_cost_low_usd"] = r.effective_cost_low_usd[o]
             rec[f"{o}.effective_cost_high_usd"] = r.effective_cost_high_usd[o]
             rec[f"{o}.swing_usd"] = r.swing_usd[o]
-        rec.update(difference_low_usd=r.difference_low_usd, difference_high_usd=r.difference_high_usd,
-                   difference_swing_usd=r.difference_swing_usd, flips_decision=r.flips_decision)
+        rec.update(
+            difference_low_usd=r.difference_low_usd,
+            difference_high_usd=r.difference_high_usd,
+            difference_swing_usd=r.difference_swing_usd,
+            flips_decision=r.flips_decision,
+        )
         records.append(rec)
-    columns = ["param", "low", "high", "central", "range_source",
-               *[f"{o}.{k}" for o in opts for k in ("effective_cost_low_usd", "effective_cost_high_usd", "swing_usd")],
-               "difference_low_usd", "difference_high_usd", "difference_swing_usd", "flips_decision"]
+    columns = [
+        "param",
+        "low",
+        "high",
+        "central",
+        "range_source",
+        *[f"{o}.{k}" for o in opts for k in ("effective_cost_low_usd", "effective_cost_high_usd", "swing_usd")],
+        "difference_low_usd",
+        "difference_high_usd",
+        "difference_swing_usd",
+        "flips_decision",
+    ]
     headers = ["input", "low", "high", "range", *[f"swing {o}" for o in opts]]
     if result.vs:
         headers += [f"{result.vs[0]} − {result.vs[1]} at low", "at high", "swing", "flips?"]
@@ -355,12 +435,17 @@ def render_sensitivity(result: Any, fmt: OutputFormat) -> str:
     for r in result.rows:
         row = [r.param, f"{r.low:,.6g}", f"{r.high:,.6g}", r.range_source, *[money(r.swing_usd[o]) for o in opts]]
         if result.vs:
-            row += [money(r.difference_low_usd), money(r.difference_high_usd), money(r.difference_swing_usd),
-                    "yes" if r.flips_decision else "no"]
+            row += [
+                money(r.difference_low_usd),
+                money(r.difference_high_usd),
+                money(r.difference_swing_usd),
+                "yes" if r.flips_decision else "no",
+            ]
         rows.append(row)
     central = ", ".join(f"{o} {money(v)}" for o, v in result.central_effective_cost_usd.items())
-    return _records_or_table(records, columns, headers, rows, fmt, head=f"central effective cost: {central}\n",
-                             whole=result.model_dump(mode="json"))
+    return _records_or_table(
+        records, columns, headers, rows, fmt, head=f"central effective cost: {central}\n", whole=result.model_dump(mode="json")
+    )
 
 
 def render_simulation(result: Any, fmt: OutputFormat) -> str:
@@ -375,9 +460,20 @@ def render_simulation(result: Any, fmt: OutputFormat) -> str:
         records.append(rec)
     columns = list(records[0]) if records else ["option"]
     headers = ["option", "effective cost P10", "P50", "P90", "$/M tokens P50", "market days P10", "P50", "P90", "P(win)"]
-    rows = [[o.option, money(o.effective_cost_usd.p10), money(o.effective_cost_usd.p50), money(o.effective_cost_usd.p90),
-             money(o.cost_per_million_tokens_usd.p50), num(o.time_to_market_days.p10), num(o.time_to_market_days.p50),
-             num(o.time_to_market_days.p90), f"{o.win_probability:.1%}"] for o in result.options]
+    rows = [
+        [
+            o.option,
+            money(o.effective_cost_usd.p10),
+            money(o.effective_cost_usd.p50),
+            money(o.effective_cost_usd.p90),
+            money(o.cost_per_million_tokens_usd.p50),
+            num(o.time_to_market_days.p10),
+            num(o.time_to_market_days.p50),
+            num(o.time_to_market_days.p90),
+            f"{o.win_probability:.1%}",
+        ]
+        for o in result.options
+    ]
     tail = f"\n{result.samples:,} samples, seed {result.seed}; sampled: {', '.join(result.sampled_inputs) or 'nothing'}\n"
     return _records_or_table(records, columns, headers, rows, fmt, tail=tail, whole=result.model_dump(mode="json"))
 
@@ -386,12 +482,28 @@ def render_size(result: Any, fmt: OutputFormat) -> str:
     records = [o.model_dump(mode="json") for o in result.options]
     columns = list(records[0])
     headers = ["option", "count", "market days", "converge h", "job cost", "$/M tokens", "facility kW", "note"]
-    rows = [[o.option, "—" if o.count is None else str(o.count), num(o.time_to_market_days), num(o.time_to_converge_hours),
-             money(o.job_cost_usd), money(o.cost_per_million_tokens_usd), num(o.facility_power_kw), o.message]
-            for o in result.options]
-    return _records_or_table(records, columns, headers, rows, fmt,
-                             head=f"{result.workload} · {result.constraint} = {result.limit:,.6g}\n",
-                             whole=result.model_dump(mode="json"))
+    rows = [
+        [
+            o.option,
+            "—" if o.count is None else str(o.count),
+            num(o.time_to_market_days),
+            num(o.time_to_converge_hours),
+            money(o.job_cost_usd),
+            money(o.cost_per_million_tokens_usd),
+            num(o.facility_power_kw),
+            o.message,
+        ]
+        for o in result.options
+    ]
+    return _records_or_table(
+        records,
+        columns,
+        headers,
+        rows,
+        fmt,
+        head=f"{result.workload} · {result.constraint} = {result.limit:,.6g}\n",
+        whole=result.model_dump(mode="json"),
+    )
 
 
 def _format_column(values: Any) -> list[str]:

@@ -161,7 +161,8 @@ def test_breakeven_article_equals_linear_breakeven(article: Inputs) -> None:
     c_star = (a.job_cost_usd - m.job_cost_usd) / (m.time_to_market_days - a.time_to_market_days)
     assert res.value == approx(c_star, rel=1e-6)
     by_hand = (article_job_cost("a100-80gb") - article_job_cost("mlu370-s4")) / (
-        article_market_days("mlu370-s4") - article_market_days("a100-80gb"))
+        article_market_days("mlu370-s4") - article_market_days("a100-80gb")
+    )
     assert res.value == approx(by_hand, rel=1e-6)
     assert 189 < res.value < 190
     assert (res.winner_below, res.winner_above) == ("mlu370-s4", "a100-80gb")
@@ -179,9 +180,15 @@ def test_breakeven_on_a_price_toy_by_hand() -> None:
     assert res.value == approx(p_star, rel=1e-6)
     assert (res.winner_below, res.winner_above) == ("cheap", "toy")
     # Evaluating at the returned value: both effective costs are equal.
-    at = by_label(tco.compare(toy_inputs(Option(FAST), Option(accelerator(id="cheap", price_usd=res.value,
-                                                                          benchmarks=[bench("toy-train", 500)])),
-                                         cost_of_delay_usd_per_day=0)))
+    at = by_label(
+        tco.compare(
+            toy_inputs(
+                Option(FAST),
+                Option(accelerator(id="cheap", price_usd=res.value, benchmarks=[bench("toy-train", 500)])),
+                cost_of_delay_usd_per_day=0,
+            )
+        )
+    )
     assert at["toy"].effective_cost_usd == approx(at["cheap"].effective_cost_usd, rel=1e-6)
 
 
@@ -344,8 +351,11 @@ def test_monte_carlo_shared_input_threshold_by_hand() -> None:
     assert opts["toy"].win_probability == approx(p_win, abs=tol)
     # Effective cost is increasing in p (no delay: same market date), so its percentiles are the
     # lognormal's: exp(μ + z·σ) with z = −1.2816, 0, 1.2816.
-    for z, got in ((-1.2815515655446004, opts["toy"].effective_cost_usd.p10), (0.0, opts["toy"].effective_cost_usd.p50),
-                   (1.2815515655446004, opts["toy"].effective_cost_usd.p90)):
+    for z, got in (
+        (-1.2815515655446004, opts["toy"].effective_cost_usd.p10),
+        (0.0, opts["toy"].effective_cost_usd.p50),
+        (1.2815515655446004, opts["toy"].effective_cost_usd.p90),
+    ):
         assert got == approx(fixed_toy + kwh_toy * math.exp(mu + z * sigma), rel=5e-3)
     assert opts["toy"].time_to_market_days.p50 == approx(toy_market_days(1000))
 
@@ -353,8 +363,11 @@ def test_monte_carlo_shared_input_threshold_by_hand() -> None:
 def test_sample_input_lognormal_and_fraction() -> None:
     """A positive range is a lognormal whose 5th/95th percentiles are (low, high); a fraction is a normal
     clipped to [0, 1]; the same generator state gives the same draws."""
-    inputs = toy_inputs(Option(FAST), electricity_usd_per_kwh={"value": 0.1, "low": 0.05, "high": 0.2, "source": "t"},
-                        utilization={"value": 0.9, "low": 0.7, "high": 1.0, "source": "t"})
+    inputs = toy_inputs(
+        Option(FAST),
+        electricity_usd_per_kwh={"value": 0.1, "low": 0.05, "high": 0.2, "source": "t"},
+        utilization={"value": 0.9, "low": 0.7, "high": 1.0, "source": "t"},
+    )
     items = {u.path: u for u in analysis.uncertain_inputs(analysis.prepare(inputs), ranged_only=True)}
     assert set(items) == {"scenario.electricity_usd_per_kwh", "scenario.utilization"}
     e = analysis.sample_input(items["scenario.electricity_usd_per_kwh"], np.random.default_rng(1), 200_000)
@@ -374,8 +387,7 @@ def test_sample_input_lognormal_and_fraction() -> None:
 
 def test_sweep_streams_bounded_chunks(article: Inputs) -> None:
     """A 1,000 × 200 grid of 2 options (400,000 rows) comes as an iterator of chunks of ≤ CHUNK rows."""
-    columns, total, chunks = tco.sweep(article, ["scenario.cost_of_delay_usd_per_day=0:1000:1000",
-                                                 "mlu370-s4.price_usd=1000:20000:200"])
+    columns, total, chunks = tco.sweep(article, ["scenario.cost_of_delay_usd_per_day=0:1000:1000", "mlu370-s4.price_usd=1000:20000:200"])
     assert total == 1000 * 200 * 2
     assert iter(chunks) is chunks  # a lazy iterator, not a list
     assert columns[:4] == ["point", "scenario.cost_of_delay_usd_per_day", "mlu370-s4.price_usd", "option"]
@@ -389,8 +401,9 @@ def test_sweep_streams_bounded_chunks(article: Inputs) -> None:
 
 def test_sweep_values_by_hand() -> None:
     """cheap's price × cost of delay, interleaved one row per (point, option), first axis slowest."""
-    _, total, chunks = tco.sweep(toy_inputs(Option(FAST), Option(CHEAP)),
-                                 ["cheap.price_usd=800,1200", "scenario.cost_of_delay_usd_per_day=0:100:3"])
+    _, total, chunks = tco.sweep(
+        toy_inputs(Option(FAST), Option(CHEAP)), ["cheap.price_usd=800,1200", "scenario.cost_of_delay_usd_per_day=0:100:3"]
+    )
     assert total == 2 * 3 * 2
     chunk = next(chunks)
     cols = chunk.columns
@@ -412,9 +425,14 @@ def test_sweep_values_by_hand() -> None:
 def test_sweep_bad_specs_raise_input_errors() -> None:
     """Inverted or empty ranges, N = 0, non-numbers, unknown paths and invalid values are input errors."""
     inputs = toy_inputs(Option(FAST), Option(CHEAP))
-    for spec, match in (("scenario.pue=5:1:10", "inverted"), ("scenario.pue=3:3:10", "inverted"),
-                        ("scenario.pue=1:2:0", "N >= 1"), ("scenario.pue=abc", "expected numbers"),
-                        ("scenario.pue_x=1,2", "did you mean 'pue'"), ("scenario.pue=0.5,2", "0.5")):
+    for spec, match in (
+        ("scenario.pue=5:1:10", "inverted"),
+        ("scenario.pue=3:3:10", "inverted"),
+        ("scenario.pue=1:2:0", "N >= 1"),
+        ("scenario.pue=abc", "expected numbers"),
+        ("scenario.pue_x=1,2", "did you mean 'pue'"),
+        ("scenario.pue=0.5,2", "0.5"),
+    ):
         with pytest.raises(InputError, match=match):
             tco.sweep(inputs, [spec])
     with pytest.raises(InputError):
@@ -467,9 +485,10 @@ def test_size_needs_exactly_one_constraint_and_a_possible_one() -> None:
 # --------------------------------------------------------------------------- buy or rent
 
 
-RENTABLE = accelerator(rental={"usd_per_hour": {"value": 2.0, "low": 1.0, "high": 4.0, "source": "test"},
-                               "lead_time_weeks": 1},
-                       benchmarks=[bench("toy-train", 1000)])
+RENTABLE = accelerator(
+    rental={"usd_per_hour": {"value": 2.0, "low": 1.0, "high": 4.0, "source": "test"}, "lead_time_weeks": 1},
+    benchmarks=[bench("toy-train", 1000)],
+)
 
 
 def test_rent_and_buy_side_by_side_by_hand() -> None:
@@ -510,8 +529,7 @@ def test_simulate_and_sensitivity_accept_mixed_acquisitions() -> None:
 
 
 def run_example(name: str) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run([sys.executable, str(ROOT / "examples" / name)], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120)
+    proc = subprocess.run([sys.executable, str(ROOT / "examples" / name)], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     return proc
@@ -526,7 +544,8 @@ def test_example_article_case() -> None:
     """Prints the article's gaps and its break-even cost of delay, which the hand formulas give too."""
     out = run_example("article_case.py").stdout.splitlines()
     c_star = (article_job_cost("a100-80gb") - article_job_cost("mlu370-s4")) / (
-        article_market_days("mlu370-s4") - article_market_days("a100-80gb"))
+        article_market_days("mlu370-s4") - article_market_days("a100-80gb")
+    )
     assert out == [
         "throughput gap: -37.6%",
         "time to converge: 48.0 h vs 76.9 h",

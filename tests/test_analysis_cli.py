@@ -104,8 +104,7 @@ def test_breakeven_on_electricity_with_a_range(run) -> None:
     """At $200/day of delay the A100 wins narrowly; the MLU uses less energy (346 vs 390 kWh), so a dearer
     kWh makes it win. At the returned price both effective costs are equal (compare --set)."""
     cod = ["--set", "scenario.cost_of_delay_usd_per_day=200"]
-    payload = json_of(run("breakeven", *ARTICLE, *cod, "--param", "scenario.electricity_usd_per_kwh",
-                          "--range", "0:1", "-f", "json"))
+    payload = json_of(run("breakeven", *ARTICLE, *cod, "--param", "scenario.electricity_usd_per_kwh", "--range", "0:1", "-f", "json"))
     assert payload["param"] == "scenario.electricity_usd_per_kwh"
     assert (payload["range_low"], payload["range_high"]) == (0.0, 1.0)
     at = compare(run, *cod, "--set", f"{payload['param']}={payload['value']!r}")
@@ -164,15 +163,19 @@ def test_breakeven_on_a_count_without_a_range(run) -> None:
     assert 5 <= json.loads(result.stdout)["value"] <= 6
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["--param", "scenario.pue_x"], "did you mean 'pue'"),
-    (["--param", "mlu370-s5.price_usd"], "did you mean 'mlu370-s4'"),
-    (["--param", "scenario.name"], "not a numeric input"),
-    (["--range", "5:1"], "inverted"),
-    (["--range", "abc"], "LO:HI"),
-    (["--range", "1:inf"], "finite"),
-    (["--range", "-5:10"], "-5"),
-], ids=lambda v: " ".join(v) if isinstance(v, list) else v)
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--param", "scenario.pue_x"], "did you mean 'pue'"),
+        (["--param", "mlu370-s5.price_usd"], "did you mean 'mlu370-s4'"),
+        (["--param", "scenario.name"], "not a numeric input"),
+        (["--range", "5:1"], "inverted"),
+        (["--range", "abc"], "LO:HI"),
+        (["--range", "1:inf"], "finite"),
+        (["--range", "-5:10"], "-5"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, list) else v,
+)
 def test_breakeven_bad_inputs(run, args: list[str], expected: str) -> None:
     """Each bad --param or --range: exit 1, one Error line naming the problem, nothing on stdout."""
     assert expected in one_error(run("breakeven", *ARTICLE, *args))
@@ -181,8 +184,7 @@ def test_breakeven_bad_inputs(run, args: list[str], expected: str) -> None:
 def test_what_if_path_errors_name_the_option_given(run) -> None:
     """A mistyped path in --param or --vary is reported against that option or path, not against --set
     (the user gave no --set)."""
-    for result in (run("breakeven", *ARTICLE, "--param", "scenario.pue_x"),
-                   run("sweep", *ARTICLE, "--vary", "scenario.pue_x=1,2")):
+    for result in (run("breakeven", *ARTICLE, "--param", "scenario.pue_x"), run("sweep", *ARTICLE, "--vary", "scenario.pue_x=1,2")):
         line = one_error(result)
         assert "did you mean 'pue'" in line
         assert "--set" not in line, line
@@ -207,8 +209,10 @@ def test_sensitivity_vs_differences_equal_compare_runs(run) -> None:
     payload = json_of(run("sensitivity", *ARTICLE, "--vs", "mlu370-s4", "-f", "json"))
     assert payload["vs"] == ["a100-80gb", "mlu370-s4"]
     rows = {r["param"]: r for r in payload["rows"]}
-    cases = {"scenario.cost_of_delay_usd_per_day": (1000.0, 100000.0, "profile"),
-             "mlu370-s4.price_usd": (6500 * 0.8, 6500 * 1.2, "default ±20%")}
+    cases = {
+        "scenario.cost_of_delay_usd_per_day": (1000.0, 100000.0, "profile"),
+        "mlu370-s4.price_usd": (6500 * 0.8, 6500 * 1.2, "default ±20%"),
+    }
     for param, (low, high, source) in cases.items():
         row = rows[param]
         assert (row["low"], row["high"], row["range_source"]) == (approx(low), approx(high), source)
@@ -308,8 +312,9 @@ def _simulate_on_a_terminal(*extra: str) -> tuple[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "TCO_PROFILE_PATH"}
     master, slave = os.openpty()
     try:
-        proc = subprocess.run([sys.executable, "-m", "tco", *SIM, "-f", "json", *extra], stdout=subprocess.PIPE,
-                              stderr=slave, cwd=ROOT, timeout=120, env=env)
+        proc = subprocess.run(
+            [sys.executable, "-m", "tco", *SIM, "-f", "json", *extra], stdout=subprocess.PIPE, stderr=slave, cwd=ROOT, timeout=120, env=env
+        )
         os.close(slave)
         slave = -1
         seen = b""
@@ -341,8 +346,7 @@ def test_simulate_progress_bar_on_a_terminal_and_quiet() -> None:
 # --------------------------------------------------------------------------- sweep
 
 
-SWEEP = ["sweep", *ARTICLE, "--vary", "scenario.cost_of_delay_usd_per_day=0:1000:3",
-         "--vary", "mlu370-s4.price_usd=5000,8000"]
+SWEEP = ["sweep", *ARTICLE, "--vary", "scenario.cost_of_delay_usd_per_day=0:1000:3", "--vary", "mlu370-s4.price_usd=5000,8000"]
 
 
 def test_sweep_csv_header_and_one_row_per_point_and_option(run) -> None:
@@ -370,8 +374,13 @@ def test_sweep_rows_equal_compare_runs(run) -> None:
     rows = list(csv.DictReader(io.StringIO(run(*SWEEP).stdout)))
     for k in (0, 3, 7, 10):
         r = rows[k]
-        res = compare(run, "--set", f"scenario.cost_of_delay_usd_per_day={r['scenario.cost_of_delay_usd_per_day']}",
-                      "--set", f"mlu370-s4.price_usd={r['mlu370-s4.price_usd']}")[r["option"]]
+        res = compare(
+            run,
+            "--set",
+            f"scenario.cost_of_delay_usd_per_day={r['scenario.cost_of_delay_usd_per_day']}",
+            "--set",
+            f"mlu370-s4.price_usd={r['mlu370-s4.price_usd']}",
+        )[r["option"]]
         for key in ("effective_cost_usd", "job_cost_usd", "capex_usd", "time_to_market_days", "delay_penalty_usd"):
             assert float(r[key]) == approx(res[key], rel=1e-12), (k, key)
         assert int(r["rank"]) == res["rank"]
@@ -407,17 +416,20 @@ def test_sweep_output_file_only_on_success(run, tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["grid.csv"]
 
 
-@pytest.mark.parametrize(("vary", "expected"), [
-    ("scenario.pue_x=1,2", "did you mean 'pue'"),
-    ("mlu370-s5.price_usd=1000,2000", "did you mean 'mlu370-s4'"),
-    ("scenario.pue=5:1:10", "inverted"),
-    ("scenario.pue=3:3:10", "inverted"),
-    ("scenario.pue=1:2:0", "N >= 1"),
-    ("scenario.pue=abc", "'abc'"),
-    ("scenario.pue=1:2", "LO:HI:N"),
-    ("scenario.pue=0.5,1.2", "0.5"),
-    ("a100-80gb.count=1.5,2", "whole"),
-])
+@pytest.mark.parametrize(
+    ("vary", "expected"),
+    [
+        ("scenario.pue_x=1,2", "did you mean 'pue'"),
+        ("mlu370-s5.price_usd=1000,2000", "did you mean 'mlu370-s4'"),
+        ("scenario.pue=5:1:10", "inverted"),
+        ("scenario.pue=3:3:10", "inverted"),
+        ("scenario.pue=1:2:0", "N >= 1"),
+        ("scenario.pue=abc", "'abc'"),
+        ("scenario.pue=1:2", "LO:HI:N"),
+        ("scenario.pue=0.5,1.2", "0.5"),
+        ("a100-80gb.count=1.5,2", "whole"),
+    ],
+)
 def test_sweep_bad_inputs(run, vary: str, expected: str) -> None:
     """Each bad --vary: exit 1, one Error line (with a suggestion for typos), no traceback, empty stdout."""
     assert expected in one_error(run("sweep", *ARTICLE, "--vary", vary))
@@ -528,12 +540,14 @@ def test_size_one_option_impossible(run) -> None:
     options = {o["option"]: o for o in json.loads(result.stdout)["options"]}
     assert options["a100-80gb"]["feasible"] and options["a100-80gb"]["time_to_market_days"] <= 150
     assert not options["mlu370-s4"]["feasible"] and options["mlu370-s4"]["count"] is None
-    assert ("mlu370-s4: no count meets 150 days: lead time, deployment and porting alone take 196.0 days"
-            in result.stderr.splitlines())
+    assert "mlu370-s4: no count meets 150 days: lead time, deployment and porting alone take 196.0 days" in result.stderr.splitlines()
 
 
-@pytest.mark.parametrize("args", [[], ["--deadline-days", "120", "--budget-usd", "1000"],
-                                  ["--budget-usd", "1000", "--power-kw", "10"]], ids=["none", "two", "two-more"])
+@pytest.mark.parametrize(
+    "args",
+    [[], ["--deadline-days", "120", "--budget-usd", "1000"], ["--budget-usd", "1000", "--power-kw", "10"]],
+    ids=["none", "two", "two-more"],
+)
 def test_size_needs_exactly_one_constraint(run, args: list[str]) -> None:
     """No constraint, or more than one: exit 1 with one Error line."""
     assert "exactly one of --deadline-days, --budget-usd, --power-kw" in one_error(run("size", *ARTICLE, *args))
@@ -615,9 +629,25 @@ def test_compare_rent_and_buy_side_by_side(run, rentable: Path) -> None:
 
 def test_breakeven_on_the_rental_rate(run, rentable: Path) -> None:
     """No cost of delay: renting ties with buying at rate* = J_buy / (8 · 60 h)."""
-    payload = json_of(run("breakeven", "rentable:rent", "rentable", "-w", "gpt3-1.3b", "-s", "article",
-                          "--set", "scenario.cost_of_delay_usd_per_day=0", "--param", "rentable.rental.usd_per_hour",
-                          "--range", "0.1:10", "-f", "json"))
+    payload = json_of(
+        run(
+            "breakeven",
+            "rentable:rent",
+            "rentable",
+            "-w",
+            "gpt3-1.3b",
+            "-s",
+            "article",
+            "--set",
+            "scenario.cost_of_delay_usd_per_day=0",
+            "--param",
+            "rentable.rental.usd_per_hour",
+            "--range",
+            "0.1:10",
+            "-f",
+            "json",
+        )
+    )
     assert payload["value"] == approx(rentable_buy_job_cost() / (8 * 60), rel=1e-6)
     assert (payload["winner_below"], payload["winner_above"]) == ("rentable:rent", "rentable")
 
@@ -639,9 +669,23 @@ def test_breakeven_with_a_profile_path_and_rent_suffix(run, tmp_path: Path) -> N
     """An option given as PATH:rent works in breakeven like ID:rent."""
     path = tmp_path / "rentable.toml"
     path.write_text(RENTABLE_TOML, encoding="utf-8")
-    result = run("breakeven", f"{path}:rent", str(path), "-w", "gpt3-1.3b", "-s", "article",
-                 "--set", "scenario.cost_of_delay_usd_per_day=0", "--param", "rentable.rental.usd_per_hour",
-                 "--range", "0.1:10", "-f", "json")
+    result = run(
+        "breakeven",
+        f"{path}:rent",
+        str(path),
+        "-w",
+        "gpt3-1.3b",
+        "-s",
+        "article",
+        "--set",
+        "scenario.cost_of_delay_usd_per_day=0",
+        "--param",
+        "rentable.rental.usd_per_hour",
+        "--range",
+        "0.1:10",
+        "-f",
+        "json",
+    )
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["value"] == approx(rentable_buy_job_cost() / (8 * 60), rel=1e-6)
 

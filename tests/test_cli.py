@@ -25,9 +25,19 @@ PROFILES = ROOT / "profiles"
 ARTICLE = ["compare", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-s", "article"]
 
 REQUIRED_KEYS = (
-    "accelerator", "count", "tokens_per_second_per_accelerator", "time_to_converge_hours", "time_to_market_days",
-    "energy_kwh", "capex_usd", "job_cost_usd", "cost_per_million_tokens_usd", "delay_days", "delay_penalty_usd",
-    "effective_cost_usd", "rank",
+    "accelerator",
+    "count",
+    "tokens_per_second_per_accelerator",
+    "time_to_converge_hours",
+    "time_to_market_days",
+    "energy_kwh",
+    "capex_usd",
+    "job_cost_usd",
+    "cost_per_million_tokens_usd",
+    "delay_days",
+    "delay_penalty_usd",
+    "effective_cost_usd",
+    "rank",
 )
 
 
@@ -96,8 +106,7 @@ def test_compare_csv_raw_numbers(run) -> None:
     assert sum(line.startswith("schema_version,") for line in lines) == 1  # one header row
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["accelerator"] for r in rows] == ["a100-80gb", "mlu370-s4"]
-    numeric = [name for name, f in OptionResult.model_fields.items()
-               if f.annotation in (int, float, int | None, float | None)]
+    numeric = [name for name, f in OptionResult.model_fields.items() if f.annotation in (int, float, int | None, float | None)]
     assert "job_cost_usd" in numeric and "rank" in numeric
     for row in rows:
         assert row["schema_version"] == "1"
@@ -161,9 +170,18 @@ def test_every_output_format_renders(run, fmt: OutputFormat) -> None:
 
 
 @pytest.mark.parametrize("fmt", list(OutputFormat))
-@pytest.mark.parametrize("command", [["profiles", "list"], ["workloads", "list"], ["scenarios", "list"],
-                                     ["profiles", "show", "a100-80gb"], ["workloads", "show", "gpt3-1.3b"],
-                                     ["scenarios", "show", "default"]], ids=" ".join)
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["profiles", "list"],
+        ["workloads", "list"],
+        ["scenarios", "list"],
+        ["profiles", "show", "a100-80gb"],
+        ["workloads", "show", "gpt3-1.3b"],
+        ["scenarios", "show", "default"],
+    ],
+    ids=" ".join,
+)
 def test_every_output_format_renders_listings(run, command: list[str], fmt: OutputFormat) -> None:
     result = run(*command, "-f", fmt.value)
     ok(result)
@@ -287,8 +305,20 @@ def test_count_and_rent_suffixes(run) -> None:
 
 def test_rent_with_rental_terms_set_on_the_command_line(run) -> None:
     """rent = n · rate · T_h = 8 · $2/h · 48 h; market = 7 · (1 wk lead + 3 wk set-up) + 48/24 days."""
-    result = run("compare", "a100-80gb:rent", "-w", "gpt3-1.3b", "-s", "article", "-f", "json",
-                 "--set", "a100-80gb.rental.usd_per_hour=2", "--set", "a100-80gb.rental.lead_time_weeks=1")
+    result = run(
+        "compare",
+        "a100-80gb:rent",
+        "-w",
+        "gpt3-1.3b",
+        "-s",
+        "article",
+        "-f",
+        "json",
+        "--set",
+        "a100-80gb.rental.usd_per_hour=2",
+        "--set",
+        "a100-80gb.rental.lead_time_weeks=1",
+    )
     ok(result)
     r = json.loads(result.stdout)["results"][0]
     assert r["accelerator"] == "a100-80gb:rent"

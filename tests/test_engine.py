@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 
 import pytest
+from factories import accelerator, bench, inference, scenario, training
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tco
-from factories import accelerator, bench, inference, scenario, training
 from tco import perf
 from tco.engine import Option, capital_recovery_factor, compare
 from tco.errors import InfeasibleError, InputError, MissingInputError, TcoError
@@ -144,8 +144,7 @@ def test_measured_power(power_w: float, avg: float, peak: float) -> None:
 
 def test_scenario_overheads_used_when_profile_has_none() -> None:
     """Without k_srv / k_pwr in the profile the scenario's (1.0 and 1.0 here) apply."""
-    acc = accelerator(server_overhead_factor=None, power_overhead_factor=None,
-                      benchmarks=[bench("toy-train", 1000)])
+    acc = accelerator(server_overhead_factor=None, power_overhead_factor=None, benchmarks=[bench("toy-train", 1000)])
     r = only(compare(options=[Option(acc)], workload=training(), scenario=scenario()))
     assert r.capex_usd == approx(4 * 10000 * 1.0 / (1 - 0.2))
     assert r.energy_kwh == approx(4 * 250 * 1.0 * 1.5 * 10 / 1000)
@@ -163,8 +162,9 @@ def test_porting_from_scenario_by_maturity_and_from_profile() -> None:
     assert r.job_cost_usd == approx(r.compute_cost_usd + 30000)
     assert r.cost_per_million_tokens_usd == approx(r.compute_cost_usd / 1.44e8 * 1e6)
 
-    own = accelerator(id="own", software={"maturity": "medium", "porting_weeks": 5, "porting_engineer_months": 1},
-                      benchmarks=[bench("toy-train", 1000)])
+    own = accelerator(
+        id="own", software={"maturity": "medium", "porting_weeks": 5, "porting_engineer_months": 1}, benchmarks=[bench("toy-train", 1000)]
+    )
     r2 = only(compare(options=[Option(own)], workload=training(), scenario=sc))
     assert r2.porting_days == approx(35)
     assert r2.porting_usd == approx(1 * 120000 / 12)
@@ -173,8 +173,7 @@ def test_porting_from_scenario_by_maturity_and_from_profile() -> None:
 def test_capital_with_nonzero_cost_of_capital() -> None:
     """capital = K · CRF(r, L) · H / 8766 with CRF(0.10, 5) written out."""
     acc = accelerator(benchmarks=[bench("toy-train", 1000)])
-    r = only(compare(options=[Option(acc)], workload=training(),
-                     scenario=scenario(cost_of_capital=0.10, depreciation_years=5)))
+    r = only(compare(options=[Option(acc)], workload=training(), scenario=scenario(cost_of_capital=0.10, depreciation_years=5)))
     crf = 0.10 * 1.10**5 / (1.10**5 - 1)
     assert r.capital_usd == approx(100_000 * crf * 20 / 8766)
 
@@ -223,8 +222,10 @@ def test_goodput_edge_cases() -> None:
     assert perf.goodput_value(failure_rate=10, save_minutes=1, restart_minutes=1440, count=100) == 0.0
 
 
-@given(rates=st.tuples(st.floats(min_value=0.0, max_value=1.0), st.floats(min_value=0.0, max_value=1.0)),
-       count=st.integers(min_value=1, max_value=100_000))
+@given(
+    rates=st.tuples(st.floats(min_value=0.0, max_value=1.0), st.floats(min_value=0.0, max_value=1.0)),
+    count=st.integers(min_value=1, max_value=100_000),
+)
 def test_goodput_non_increasing_in_failure_rate(rates: tuple[float, float], count: int) -> None:
     """More failures never help: 0 <= G(λ_high) <= G(λ_low) <= 1, also for tiny positive λ
     (where T_c = sqrt(2·T_s/(λ·n)) must not overflow to infinity and zero the goodput)."""
@@ -253,8 +254,7 @@ def test_zero_goodput_is_a_user_error_not_a_crash() -> None:
         compare(options=[Option(accelerator())], workload=training(), scenario=sc)
 
 
-@pytest.mark.parametrize(("count", "expected"), [(1, 1.0), (4, 1.0), (8, 0.9), (16, 0.81), (32, 0.729),
-                                                 (12, 0.9 ** math.log2(3))])
+@pytest.mark.parametrize(("count", "expected"), [(1, 1.0), (4, 1.0), (8, 0.9), (16, 0.81), (32, 0.729), (12, 0.9 ** math.log2(3))])
 def test_scaling_efficiency_by_hand(count: int, expected: float) -> None:
     """η(n) = e_d ^ log2(n / n_node) beyond one node of 4, e_d = 0.9; 1 within the node."""
     assert perf.scaling_efficiency(accelerator(), count) == approx(expected)
@@ -401,8 +401,7 @@ def test_rent_by_hand() -> None:
 
 
 def test_rent_needs_no_price_but_a_rental_table() -> None:
-    priceless = accelerator(price_usd=None, rental={"usd_per_hour": 2.0, "lead_time_weeks": 1},
-                            benchmarks=[bench("toy-train", 1000)])
+    priceless = accelerator(price_usd=None, rental={"usd_per_hour": 2.0, "lead_time_weeks": 1}, benchmarks=[bench("toy-train", 1000)])
     r = only(compare(options=[Option(priceless, None, Acquisition.rent)], workload=training(), scenario=scenario()))
     assert r.rent_usd == approx(80)
     with pytest.raises(InputError, match="rental"):
@@ -513,7 +512,9 @@ def test_article_time_to_converge(article: Comparison) -> None:
 def test_article_gaps(article: Comparison) -> None:
     """Throughput (7800 − 12500) / 12500 = −37.6 %; power (250 − 400) / 400 = −37.5 %."""
     a, m = by_label(article)["a100-80gb"], by_label(article)["mlu370-s4"]
-    assert (m.tokens_per_second_per_accelerator - a.tokens_per_second_per_accelerator) / a.tokens_per_second_per_accelerator == approx(-0.376)
+    assert (m.tokens_per_second_per_accelerator - a.tokens_per_second_per_accelerator) / a.tokens_per_second_per_accelerator == approx(
+        -0.376
+    )
     assert (m.power_w_per_accelerator - a.power_w_per_accelerator) / a.power_w_per_accelerator == approx(-0.375)
     assert gap(m.tokens_per_second_per_accelerator, a.tokens_per_second_per_accelerator) == "-37.6%"
     assert gap(m.power_w_per_accelerator, a.power_w_per_accelerator) == "-37.5%"
@@ -569,11 +570,18 @@ def cases(draw: st.DrawFn) -> dict:
     """A random but valid toy option, workload and scenario."""
     measured = draw(st.booleans())
     power = draw(st.one_of(st.none(), st.floats(min_value=1.0, max_value=3000.0)))
-    benches = [bench("toy-train", draw(st.floats(min_value=1.0, max_value=1e6)),
-                     **({"power_w": power} if power is not None else {}))] if measured else []
+    benches = (
+        [bench("toy-train", draw(st.floats(min_value=1.0, max_value=1e6)), **({"power_w": power} if power is not None else {}))]
+        if measured
+        else []
+    )
     return {
-        "accel": {"price_usd": draw(_price), "tdp_w": draw(_tdp), "benchmarks": benches,
-                  "rental": {"usd_per_hour": draw(st.floats(min_value=0.01, max_value=100)), "lead_time_weeks": 1}},
+        "accel": {
+            "price_usd": draw(_price),
+            "tdp_w": draw(_tdp),
+            "benchmarks": benches,
+            "rental": {"usd_per_hour": draw(st.floats(min_value=0.01, max_value=100)), "lead_time_weeks": 1},
+        },
         "count": draw(st.sampled_from([None, 1, 2, 4, 8, 64])),
         "acquisition": draw(st.sampled_from(list(Acquisition))),
         "scenario": {
@@ -598,9 +606,24 @@ def _run(case: dict, **accel_overrides: float) -> tco.OptionResult:
     return only(compare(options=[opt], workload=training(), scenario=scenario(**case["scenario"])))
 
 
-_COST_FIELDS = ("energy_kwh", "capex_usd", "capital_usd", "rent_usd", "energy_usd", "facility_usd", "operations_usd",
-                "porting_usd", "compute_cost_usd", "job_cost_usd", "cost_per_million_tokens_usd", "delay_days",
-                "delay_penalty_usd", "effective_cost_usd", "time_to_converge_hours", "time_to_market_days")
+_COST_FIELDS = (
+    "energy_kwh",
+    "capex_usd",
+    "capital_usd",
+    "rent_usd",
+    "energy_usd",
+    "facility_usd",
+    "operations_usd",
+    "porting_usd",
+    "compute_cost_usd",
+    "job_cost_usd",
+    "cost_per_million_tokens_usd",
+    "delay_days",
+    "delay_penalty_usd",
+    "effective_cost_usd",
+    "time_to_converge_hours",
+    "time_to_market_days",
+)
 
 _settings = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -641,7 +664,10 @@ def test_property_job_cost_monotone_in_measured_power(case: dict, powers: tuple[
 def test_property_comparison_json_round_trips(case: dict, other: dict) -> None:
     a = accelerator(**case["accel"])
     b = accelerator(**{**other["accel"], "id": "other"})
-    comp = compare(options=[Option(a, case["count"], case["acquisition"]), Option(b, other["count"])],
-                   workload=training(), scenario=scenario(**case["scenario"]))
+    comp = compare(
+        options=[Option(a, case["count"], case["acquisition"]), Option(b, other["count"])],
+        workload=training(),
+        scenario=scenario(**case["scenario"]),
+    )
     assert Comparison.model_validate_json(comp.model_dump_json()) == comp
     assert Comparison.model_validate_json(render_comparison(comp, OutputFormat.json)) == comp

@@ -52,9 +52,32 @@ def test_every_number_has_provenance(path: Path) -> None:
 def test_library_covers_the_issue_list() -> None:
     """At least 22 profiles, including the ones the procurement issue names."""
     ids = {p.stem for p in ACCELERATORS}
-    wanted = {"a100-40gb", "a100-80gb", "h100-sxm", "h200", "b200", "h20", "l40s", "mi250x", "mi300x", "gaudi2",
-              "gaudi3", "ascend-910b", "ascend-910c", "mlu370-s4", "mlu370-x8", "mlu590", "br100", "br104",
-              "enflame-t20", "enflame-t21", "enflame-i20", "mtt-s4000", "tpu-v5e", "tpu-v5p"}
+    wanted = {
+        "a100-40gb",
+        "a100-80gb",
+        "h100-sxm",
+        "h200",
+        "b200",
+        "h20",
+        "l40s",
+        "mi250x",
+        "mi300x",
+        "gaudi2",
+        "gaudi3",
+        "ascend-910b",
+        "ascend-910c",
+        "mlu370-s4",
+        "mlu370-x8",
+        "mlu590",
+        "br100",
+        "br104",
+        "enflame-t20",
+        "enflame-t21",
+        "enflame-i20",
+        "mtt-s4000",
+        "tpu-v5e",
+        "tpu-v5p",
+    }
     assert wanted <= ids, f"missing: {sorted(wanted - ids)}"
     assert len(ids) >= 22
 
@@ -96,8 +119,7 @@ def test_calibrate_cli_prints_summary() -> None:
 
 def test_estimate_by_hand() -> None:
     """A100, 6.7B params, seq 2048, 8 accelerators: X = 312e12 · 0.50 / (6N + 12·L·d·s) with the inferred shape."""
-    result = runner.invoke(app, ["estimate", "a100-80gb", "--params", "6.7B", "--seq-len", "2048", "--count", "8",
-                                 "--format", "json"])
+    result = runner.invoke(app, ["estimate", "a100-80gb", "--params", "6.7B", "--seq-len", "2048", "--count", "8", "--format", "json"])
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     layers = round((6.7e9 / (12 * 128**2)) ** (1 / 3))
@@ -151,8 +173,10 @@ def test_validate_warns_on_implausible_measurement() -> None:
 
 def test_compare_does_not_import_numpy() -> None:
     """Start-up stays cheap: the compare path never imports numpy (analyses import it on demand)."""
-    code = ("import sys; from tco.cli import main\n"
-            "try:\n    main(['compare','a100-80gb','mlu370-s4','-w','gpt3-1.3b'])\nexcept SystemExit:\n    pass\n"
-            "sys.stderr.write('numpy' in sys.modules and 'NUMPY' or 'CLEAN')")
+    code = (
+        "import sys; from tco.cli import main\n"
+        "try:\n    main(['compare','a100-80gb','mlu370-s4','-w','gpt3-1.3b'])\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('numpy' in sys.modules and 'NUMPY' or 'CLEAN')"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stderr.endswith("CLEAN"), out.stderr[-300:]

@@ -57,8 +57,14 @@ def field_table(kind: str) -> str:
     from tco import models
 
     roots: dict[str, list[tuple[str, type[BaseModel]]]] = {
-        "accelerator": [("", models.Accelerator), ("peak.", models.PeakCompute), ("interconnect.", models.Interconnect),
-                        ("software.", models.Software), ("rental.", models.Rental), ("benchmarks[].", models.Benchmark)],
+        "accelerator": [
+            ("", models.Accelerator),
+            ("peak.", models.PeakCompute),
+            ("interconnect.", models.Interconnect),
+            ("software.", models.Software),
+            ("rental.", models.Rental),
+            ("benchmarks[].", models.Benchmark),
+        ],
         "workload": [("", models.TrainingWorkload), ("", models.InferenceWorkload), ("shape.", models.ModelShape)],
         "scenario": [("", models.Scenario), ("porting.<maturity>.", models.PortingEffort)],
         "quantity": [("", models.Quantity)],
