@@ -70,11 +70,12 @@ Workload = TrainingWorkload | InferenceWorkload
 
 
 def capital_recovery_factor(rate: Any, years: Any, ops: Any = SCALAR) -> Any:
-    """``CRF(r, n) = r(1+r)^n / ((1+r)^n − 1)``; ``1/n`` when ``r = 0``. ``(1+r)^n − 1`` is computed as
-    ``expm1(n·log1p(r))`` so that tiny rates do not round it to zero."""
-    safe = ops.where(rate > 0, rate, 1.0)
+    """``CRF(r, n) = r(1+r)^n / ((1+r)^n − 1)``. ``(1+r)^n − 1`` is computed as ``expm1(n·log1p(r))``;
+    where ``r·n < 1e-9`` (``r = 0`` included) the series ``1/n + r/2`` is exact to double precision."""
+    small = rate * years < 1e-9
+    safe = ops.where(small, 1.0, rate)
     grown_minus_one = ops.expm1(years * ops.log1p(safe))
-    return ops.where(rate > 0, safe * (grown_minus_one + 1.0) / grown_minus_one, 1.0 / years)
+    return ops.where(small, 1.0 / years + rate / 2.0, safe * (grown_minus_one + 1.0) / grown_minus_one)
 
 
 @dataclass(frozen=True)
