@@ -344,15 +344,12 @@ def breakeven(
     d = diff(xs)
     names = prep.labels
     finite = np.isfinite(d)
+    common: dict[str, Any] = dict(
+        workload=inputs.workload.id, scenario=inputs.scenario.id, a=names[ia], b=names[ib], param=param, range_low=lo, range_high=hi
+    )
     if finite.any() and np.all(d[finite] == 0):
         return BreakevenResult(
-            workload=inputs.workload.id,
-            scenario=inputs.scenario.id,
-            a=names[ia],
-            b=names[ib],
-            param=param,
-            range_low=lo,
-            range_high=hi,
+            **common,
             value=None,
             all_values=[],
             winner_below=None,
@@ -392,13 +389,7 @@ def breakeven(
             else f"no tie for {param} in [{lo:,.6g}, {hi:,.6g}]: no option is feasible there"
         )
     return BreakevenResult(
-        workload=inputs.workload.id,
-        scenario=inputs.scenario.id,
-        a=names[ia],
-        b=names[ib],
-        param=param,
-        range_low=lo,
-        range_high=hi,
+        **common,
         value=value,
         all_values=roots,
         winner_below=below,
