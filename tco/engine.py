@@ -363,10 +363,17 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
         if plan.throughput_source is ThroughputSource.measured:
             tps = p[f"{plan.bench_key}.tokens_per_second"]
         else:
-            bw = p["accel.memory_bandwidth_gbps"] * 1e9
-            t_mem = (weights + batch * plan.kv_seq_bytes) / (k * bw * perf.ACHIEVABLE_BANDWIDTH_FRACTION)
-            t_comp = 2.0 * p[plan.active_key] * batch / (k * peak * 1e12 * mfu)
-            tps = batch / ops.maximum(t_mem, t_comp) / k
+            tps, _ = perf.decode_roofline(
+                weight_bytes=weights,
+                kv_seq_bytes=plan.kv_seq_bytes,
+                batch=batch,
+                replica=k,
+                bandwidth_gbps=p["accel.memory_bandwidth_gbps"],
+                peak_flops=peak * 1e12,
+                mfu=mfu,
+                active_params=p[plan.active_key],
+                ops=ops,
+            )
         per_day = p["workload.tokens_per_day"]
         fleet = ops.ceil(per_day / 86400.0 / tps / k) * k
         n = n if plan.explicit_count else ops.maximum(fleet, k)

@@ -356,6 +356,27 @@ class InferenceThroughput:
     notes: tuple[str, ...] = field(default=())
 
 
+def decode_roofline(
+    *,
+    weight_bytes: Any,
+    kv_seq_bytes: float,
+    batch: float,
+    replica: float,
+    bandwidth_gbps: Any,
+    peak_flops: Any,
+    mfu: Any,
+    active_params: Any,
+    ops: Any = SCALAR,
+) -> tuple[Any, Any]:
+    """(decode tokens/s per accelerator, memory-bound?) for a replica of ``k`` accelerators at batch B::
+
+    t_step = max((W + B·KV) / (k · BW · 0.8), 2·N_active·B / (k · peak · MFU));   X = B / t_step / k
+    """
+    t_mem = (weight_bytes + batch * kv_seq_bytes) / (replica * bandwidth_gbps * 1e9 * ACHIEVABLE_BANDWIDTH_FRACTION)
+    t_comp = 2.0 * active_params * batch / (replica * peak_flops * mfu)
+    return batch / ops.maximum(t_mem, t_comp) / replica, t_mem >= t_comp
+
+
 def inference_throughput(*, accel: Accelerator, workload: InferenceWorkload) -> InferenceThroughput:
     """Roofline decode throughput per accelerator at the largest batch that fits memory."""
     shape = workload_shape(workload)
@@ -377,8 +398,15 @@ def inference_throughput(*, accel: Accelerator, workload: InferenceWorkload) -> 
         tps = require(bench.tokens_per_second, f"benchmarks[{workload.id}].tokens_per_second", profile=accel.id)
         return InferenceThroughput(tps, "measured", "measured", k, batch, prefill, None, (f"measured: {bench.source}", *notes))
     bw = require(accel.memory_bandwidth_gbps, "memory_bandwidth_gbps", profile=accel.id) * 1e9
-    t_mem = (weights + batch * kv_seq) / (k * bw * ACHIEVABLE_BANDWIDTH_FRACTION)
-    t_comp = 2.0 * n_active * batch / (k * peak * mfu)
-    bound = "memory-bandwidth" if t_mem >= t_comp else "compute"
-    tps = batch / max(t_mem, t_comp) / k
+    tps, memory_bound = decode_roofline(
+        weight_bytes=weights,
+        kv_seq_bytes=kv_seq,
+        batch=batch,
+        replica=k,
+        bandwidth_gbps=bw / 1e9,
+        peak_flops=peak,
+        mfu=mfu,
+        active_params=n_active,
+    )
+    bound = "memory-bandwidth" if memory_bound else "compute"
     return InferenceThroughput(tps, "derived", bound, k, batch, prefill, mfu, tuple(notes))
