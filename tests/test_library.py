@@ -180,3 +180,36 @@ def test_compare_does_not_import_numpy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stderr.endswith("CLEAN"), out.stderr[-300:]
+
+
+def test_installed_package_finds_its_profiles(tmp_path: Path) -> None:
+    """Run from a folder outside the checkout: the installed tco finds the built-in profiles (from the
+    wheel's tco/_profiles after `pip install .`, or the checkout's profiles/ for an editable install)."""
+    code = "import tco.loader as l; d = l.builtin_dir(); print(d); print(len(list((d / 'accelerators').glob('*.toml'))))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True)
+    folder, count = out.stdout.split()
+    assert int(count) >= 22, folder
+    result = subprocess.run(
+        [sys.executable, "-m", "tco", "compare", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-f", "json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["results"][0]["accelerator"] == "a100-80gb"
+
+
+def test_profile_path_environment_variable(tmp_path: Path) -> None:
+    """TCO_PROFILE_PATH adds directories searched before the built-ins."""
+    folder = tmp_path / "mine" / "accelerators"
+    folder.mkdir(parents=True)
+    text = (PROFILES / "accelerators" / "a100-80gb.toml").read_text(encoding="utf-8")
+    (folder / "my-a100.toml").write_text(
+        text.replace('id = "a100-80gb"', 'id = "my-a100"').replace('aliases = ["nvidia-a100-80gb-sxm", "a100"]', "aliases = []"),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["compare", "my-a100", "-w", "gpt3-1.3b", "-f", "json"], env={"TCO_PROFILE_PATH": str(tmp_path / "mine")})
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["results"][0]["accelerator"] == "my-a100"
+    missing = runner.invoke(app, ["compare", "my-a100", "-w", "gpt3-1.3b"], env={"TCO_PROFILE_PATH": ""})
+    assert missing.exit_code == 1 and "unknown accelerator 'my-a100'" in missing.stderr
