@@ -239,12 +239,10 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
             root_cls: Any = TrainingWorkload if kind == "training" else InferenceWorkload
         else:
             root_cls = root
-        if loc and loc[-1] in ("function-after[_check_bounds()]",):
-            loc.pop()
-        loc = [
-            p for p in loc if not (isinstance(p, str) and ("function-" in p or "[" in p and "]" in p and not p.startswith("benchmarks")))
-        ]
-        key = ".".join(str(p) for p in loc) or None
+        # Drop pydantic's validator-wrapper segments ("function-after[...]"); list indexes read as [i].
+        loc = [p for p in loc if not (isinstance(p, str) and p.startswith("function-"))]
+        key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".") or None
+        loc = [p for p in loc if isinstance(p, str)]
         message = _expected(err)
         if err["type"] == "extra_forbidden" and loc:
             message += did_you_mean(str(loc[-1]), _field_names(_model_at(root_cls, loc[:-1])))
