@@ -196,7 +196,7 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario) -> Plan:
     accel = option.accelerator
     training = isinstance(workload, TrainingWorkload)
     if training and not accel.can_train:
-        note = f" ({accel.training_note})" if accel.training_note else ""
+        note = f" ({accel.training_note.rstrip('.')})" if accel.training_note else ""
         raise InfeasibleError(
             f"{accel.id} is not a training accelerator (can_train = false){note}; workload '{workload.id}' is a training workload",
             where=accel.id,
