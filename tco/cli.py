@@ -65,8 +65,7 @@ def handle_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except TcoError as exc:
-            lines = exc.lines() if hasattr(exc, "lines") else [str(exc)]
-            for line in lines:
+            for line in exc.lines():
                 err(f"Error: {line}")
             raise typer.Exit(1) from None
 
@@ -142,8 +141,7 @@ def profiles_validate(
         try:
             warnings = api.validate_file(path)
         except TcoError as exc:
-            lines = exc.lines() if hasattr(exc, "lines") else [str(exc)]
-            for line in lines:
+            for line in exc.lines():
                 err(f"Error: {line}")
             problems += 1
             continue

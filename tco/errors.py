@@ -24,6 +24,10 @@ class TcoError(Exception):
         parts = [p for p in (self.where, self.key) if p]
         return ": ".join([*parts, self.message])
 
+    def lines(self) -> list[str]:
+        """One line per problem, as the CLI prints them after ``Error:``."""
+        return [str(self)]
+
 
 class InputError(TcoError):
     """A file or value that does not satisfy its schema."""
