@@ -428,18 +428,7 @@ class Uncertain:
 
 
 def _walk_quantities(model: Any, prefix: str) -> Iterator[tuple[str, Quantity]]:
-    if isinstance(model, Quantity):
-        yield prefix, model
-    elif isinstance(model, BaseModel):
-        for name in type(model).model_fields:
-            yield from _walk_quantities(getattr(model, name), f"{prefix}.{name}")
-    elif isinstance(model, dict):
-        for k, v in model.items():
-            yield from _walk_quantities(v, f"{prefix}.{getattr(k, 'value', k)}")
-    elif isinstance(model, list):
-        for item in model:
-            if hasattr(item, "workload"):
-                yield from _walk_quantities(item, f"{prefix}[{item.workload}]")
+    return ((path, leaf) for path, leaf in engine.walk_numbers(model, prefix) if isinstance(leaf, Quantity))
 
 
 def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:

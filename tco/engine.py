@@ -42,7 +42,7 @@ evaluates thousands of scenarios at once (tco.analysis) with exactly the same fo
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +54,7 @@ from tco.models import (
     BYTES_PER_PARAM,
     Accelerator,
     Acquisition,
+    Benchmark,
     Comparison,
     InferenceWorkload,
     OptionResult,
@@ -106,22 +107,29 @@ def numeric_inputs(option: Option, workload: Workload, scenario: Scenario) -> di
 
 
 def _flatten(model: Any, prefix: str, out: dict[str, float]) -> None:
+    for path, leaf in walk_numbers(model, prefix):
+        value = leaf.value if isinstance(leaf, Quantity) else leaf
+        if value is not None:
+            out[path] = float(value)
+
+
+def walk_numbers(model: Any, prefix: str) -> Iterator[tuple[str, Quantity | int | float]]:
+    """Every numeric leaf of a model with its dotted path: quantities whole, plain numbers as they are.
+    Benchmarks are addressed by workload (``accel.benchmarks[gpt3-1.3b].tokens_per_second``)."""
     if isinstance(model, Quantity):
-        if model.value is not None:
-            out[prefix] = model.value
-        return
-    if isinstance(model, BaseModel):
+        yield prefix, model
+    elif isinstance(model, BaseModel):
         for name in type(model).model_fields:
-            _flatten(getattr(model, name), f"{prefix}.{name}", out)
+            yield from walk_numbers(getattr(model, name), f"{prefix}.{name}")
     elif isinstance(model, dict):
         for k, v in model.items():
-            _flatten(v, f"{prefix}.{getattr(k, 'value', k)}", out)
+            yield from walk_numbers(v, f"{prefix}.{getattr(k, 'value', k)}")
     elif isinstance(model, list):
         for item in model:
-            if hasattr(item, "workload"):
-                _flatten(item, f"{prefix}[{item.workload}]", out)
+            if isinstance(item, Benchmark):
+                yield from walk_numbers(item, f"{prefix}[{item.workload}]")
     elif isinstance(model, (int, float)) and not isinstance(model, bool):
-        out[prefix] = float(model)
+        yield prefix, model
 
 
 # --------------------------------------------------------------------------- plans
