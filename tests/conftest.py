@@ -1,6 +1,24 @@
 """Shared test settings: property tests are derandomized so that CI runs the same examples every time."""
 
+import pytest
 from hypothesis import settings
+from typer.testing import CliRunner
+
+from tco.cli import app
 
 settings.register_profile("tco", derandomize=True, deadline=None)
 settings.load_profile("tco")
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch):
+    """Invoke the app without user profile directories; the result must not hide a crash."""
+    monkeypatch.delenv("TCO_PROFILE_PATH", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        result = runner.invoke(app, list(args))
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
+        return result
+
+    return invoke

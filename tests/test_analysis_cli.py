@@ -19,29 +19,13 @@ from pathlib import Path
 
 import pytest
 from test_analysis import article_hours, article_job_cost, article_market_days
-from typer.testing import CliRunner
 
-from tco.cli import app
 from tco.render import OutputFormat
 
 approx = pytest.approx
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = ["a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-s", "article"]
 MLU_WARNING = "Warning: mlu370-s4: the measured 7,800 tokens/s"
-
-
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch):
-    """Invoke the app without user profile directories; the result must not hide a crash."""
-    monkeypatch.delenv("TCO_PROFILE_PATH", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        result = runner.invoke(app, list(args))
-        assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
-        return result
-
-    return invoke
 
 
 def ok(result) -> None:

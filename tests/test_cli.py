@@ -14,9 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from tco.cli import app
 from tco.models import Comparison, OptionResult
 from tco.render import OutputFormat
 
@@ -39,20 +37,6 @@ REQUIRED_KEYS = (
     "effective_cost_usd",
     "rank",
 )
-
-
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch):
-    """Invoke the app without user profile directories; the result must not hide a crash."""
-    monkeypatch.delenv("TCO_PROFILE_PATH", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        result = runner.invoke(app, list(args))
-        assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
-        return result
-
-    return invoke
 
 
 def ok(result) -> None:
