@@ -16,7 +16,7 @@ from typing import Any
 
 from tco import engine, loader, perf
 from tco.engine import Option
-from tco.errors import InputError, TcoError
+from tco.errors import InputError, ProblemList, TcoError
 from tco.models import (
     Accelerator,
     Acquisition,
@@ -62,8 +62,9 @@ def attributed(inputs: Inputs) -> Iterator[None]:
     try:
         yield
     except TcoError as exc:
-        if exc.where in inputs.sources:
-            exc.where = inputs.sources[exc.where]
+        for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
+            if problem.where in inputs.sources:
+                problem.where = inputs.sources[problem.where]
         raise
 
 

@@ -49,7 +49,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from tco import perf
-from tco.errors import InfeasibleError, InputError
+from tco.errors import InfeasibleError, InputError, ProblemList, TcoError
 from tco.models import (
     BYTES_PER_PARAM,
     Accelerator,
@@ -218,6 +218,13 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario) -> Plan:
             f"cannot be rented: the profile has no rental table; give it with --set {accel.id}.rental.usd_per_hour=VALUE",
             where=accel.id,
             key="rental",
+        )
+    if not rent and accel.rental is not None and (accel.price_usd is None or accel.price_usd.value is None):
+        raise InputError(
+            f"{accel.id} has no purchase price, only a rental price: rent it with {option.label}:rent, or give a price "
+            f"with --set {accel.id}.price_usd=VALUE",
+            where=accel.id,
+            key="price_usd",
         )
     bench = accel.benchmark_for(workload.id)
     measured = bench is not None
@@ -457,10 +464,13 @@ def apply_delay(
 # --------------------------------------------------------------------------- scalar evaluation
 
 
-def check_required(plan: Plan, p: Mapping[str, float]) -> None:
-    """Raise :class:`MissingInputError` for the first unknown input this option needs."""
+def check_required(plan: Plan, p: Mapping[str, Any]) -> None:
+    """Raise for every unknown input this option needs, all at once (one line each)."""
+    missing: list[TcoError] = []
     for key, path in plan.required_keys():
-        if key not in p:
+        if key in p:
+            continue
+        try:
             if key.startswith("accel."):
                 perf.require(None, path, profile=plan.accel_id)
             elif key.startswith("scenario.porting"):
@@ -472,6 +482,12 @@ def check_required(plan: Plan, p: Mapping[str, float]) -> None:
                 )
             else:
                 perf.require(None, key.split(".", 1)[1], profile=key.split(".", 1)[0])
+        except TcoError as exc:
+            missing.append(exc)
+    if len(missing) == 1:
+        raise missing[0]
+    if missing:
+        raise ProblemList(missing)
 
 
 def evaluate_option(option: Option, workload: Workload, scenario: Scenario) -> tuple[Plan, dict[str, Any]]:

@@ -8,7 +8,7 @@ anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 
 class TcoError(Exception):
@@ -43,6 +43,17 @@ class MissingInputError(TcoError):
 
 class InfeasibleError(TcoError):
     """The request cannot be met (model does not fit, no count meets a deadline, ...)."""
+
+
+class ProblemList(TcoError):
+    """Several problems in one input; each is printed on its own line."""
+
+    def __init__(self, problems: Sequence[TcoError]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = list(problems)
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:

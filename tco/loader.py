@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from tco.errors import InputError, NotFoundError, TcoError, did_you_mean
+from tco.errors import InputError, NotFoundError, ProblemList, TcoError, did_you_mean
 from tco.models import Accelerator, InferenceWorkload, Quantity, Scenario, TrainingWorkload, Workload
 
 if sys.version_info >= (3, 11):
@@ -55,17 +55,6 @@ def workload_adapter() -> TypeAdapter[TrainingWorkload | InferenceWorkload]:
 
 
 _WORKLOAD_CLASSES = [TrainingWorkload, InferenceWorkload]
-
-
-class ProblemList(TcoError):
-    """Several problems in one input; each is printed on its own line."""
-
-    def __init__(self, problems: Sequence[TcoError]) -> None:
-        super().__init__("; ".join(str(p) for p in problems))
-        self.problems = list(problems)
-
-    def lines(self) -> list[str]:
-        return [str(p) for p in self.problems]
 
 
 def builtin_dir() -> Path:

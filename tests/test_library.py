@@ -213,3 +213,46 @@ def test_profile_path_environment_variable(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["results"][0]["accelerator"] == "my-a100"
     missing = runner.invoke(app, ["compare", "my-a100", "-w", "gpt3-1.3b"], env={"TCO_PROFILE_PATH": ""})
     assert missing.exit_code == 1 and "unknown accelerator 'my-a100'" in missing.stderr
+
+
+WORKLOADS = sorted(p.stem for p in (PROFILES / "workloads").glob("*.toml"))
+
+
+@pytest.mark.parametrize("workload", WORKLOADS)
+def test_every_library_pair_answers_or_asks(workload: str) -> None:
+    """Every shipped accelerator on every shipped workload either gives a result or one clear error
+    (a missing input, an impossible fit) — never a traceback."""
+    for path in ACCELERATORS:
+        result = runner.invoke(app, ["compare", path.stem, "-w", workload, "-f", "json"])
+        assert result.exit_code in (0, 1), (path.stem, workload, result.exception)
+        assert "Traceback" not in result.stderr
+        lines = result.stderr.strip().splitlines()
+        if result.exit_code == 0:
+            payload = json.loads(result.stdout)
+            r = payload["results"][0]
+            assert r["effective_cost_usd"] >= 0 and r["tokens_per_second_per_accelerator"] > 0
+        else:
+            errors = [line for line in lines if line.startswith("Error: ")]
+            assert len(errors) >= 1 and all(line.startswith(("Error: ", "Warning: ")) for line in lines), lines
+
+
+def test_every_missing_input_is_named_at_once() -> None:
+    """BR100 has neither a public price nor a lead time: both are asked for in one run, one line each."""
+    result = runner.invoke(app, ["compare", "br100", "-w", "llama3-8b"])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2
+    assert lines[0].endswith("give it with --set br100.lead_time_weeks=VALUE, or a profile file with lead_time_weeks")
+    assert ": price_usd: needs price_usd, which is unknown" in lines[1]
+    assert all(line.startswith("Error: ") and "accelerators/br100.toml" in line for line in lines)
+
+
+def test_rent_only_part_bought_is_told_to_rent() -> None:
+    """Buying a TPU is not possible: the error says to rent it (and how)."""
+    result = runner.invoke(app, ["compare", "tpu-v5p", "-w", "llama3-8b"])
+    assert result.exit_code == 1
+    assert "has no purchase price, only a rental price: rent it with tpu-v5p:rent" in result.stderr
+    rented = runner.invoke(app, ["compare", "tpu-v5p:rent", "-w", "llama3-8b", "-f", "json"])
+    assert rented.exit_code == 0, rented.stderr
+    r = json.loads(rented.stdout)["results"][0]
+    assert r["capex_usd"] == 0 and r["rent_usd"] == pytest.approx(1024 * 4.20 * r["time_to_converge_hours"])
