@@ -33,6 +33,25 @@ app = typer.Typer(
 profiles_app = typer.Typer(help="Accelerator profiles: list, show, validate.", no_args_is_help=True)
 workloads_app = typer.Typer(help="Workload definitions: list, show.", no_args_is_help=True)
 scenarios_app = typer.Typer(help="Economic scenarios: list, show.", no_args_is_help=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from tco import __version__
+
+        typer.echo(f"tco {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Which AI accelerator, and how many, to buy or rent: cost per token plus the cost of delay."""
+
+
 app.add_typer(profiles_app, name="profiles")
 app.add_typer(workloads_app, name="workloads")
 app.add_typer(scenarios_app, name="scenarios")

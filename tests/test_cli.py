@@ -425,3 +425,12 @@ def test_python_dash_m_compare_streams() -> None:
     assert proc.returncode == 0, proc.stderr
     assert "-37.6%" in proc.stdout and "wins" not in proc.stdout
     assert "a100-80gb wins" in proc.stderr
+
+
+def test_version(run) -> None:
+    """--version prints the package version and exits 0."""
+    import tco
+
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"tco {tco.__version__}\n"
