@@ -592,6 +592,11 @@ class SimulationResult(StrictModel):
     seed: int
     sampled_inputs: list[str]
     options: list[SimulationOption]
+    best_expected_option: str | None = Field(description="Option with the lowest mean effective cost.")
+    expected_value_of_perfect_information_usd: float | None = Field(
+        description="EVPI = min over options of E[cost] − E[min over options of cost]: the most it is worth paying "
+        "to resolve the sampled uncertainty before choosing (cost-model §2.6)."
+    )
 
 
 def sample_input(u: Uncertain, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -646,6 +651,13 @@ def simulate(inputs: Inputs, *, samples: int, seed: int, progress: Callable[[int
         p10, p50, p90 = np.percentile(x, [10, 50, 90])
         return Percentiles(p10=float(p10), p50=float(p50), p90=float(p90))
 
+    costs = np.vstack(eff)
+    complete = np.all(np.isfinite(costs), axis=0)
+    best, evpi = None, None
+    if complete.any():
+        means = costs[:, complete].mean(axis=1)
+        best = prep.labels[int(np.argmin(means))]
+        evpi = float(means.min() - costs[:, complete].min(axis=0).mean())
     opts = [
         SimulationOption(
             option=prep.labels[i],
@@ -664,6 +676,8 @@ def simulate(inputs: Inputs, *, samples: int, seed: int, progress: Callable[[int
         seed=seed,
         sampled_inputs=[u.path for u in items],
         options=opts,
+        best_expected_option=best,
+        expected_value_of_perfect_information_usd=evpi,
     )
 
 

@@ -475,6 +475,12 @@ def render_simulation(result: Any, fmt: OutputFormat) -> str:
         for o in result.options
     ]
     tail = f"\n{result.samples:,} samples, seed {result.seed}; sampled: {', '.join(result.sampled_inputs) or 'nothing'}\n"
+    if result.expected_value_of_perfect_information_usd is not None:
+        tail += (
+            f"lowest expected effective cost: {result.best_expected_option}; value of perfect information "
+            f"{money(result.expected_value_of_perfect_information_usd)} (the most worth paying to resolve these "
+            "uncertainties, e.g. with a benchmark, before buying)\n"
+        )
     return _records_or_table(records, columns, headers, rows, fmt, tail=tail, whole=result.model_dump(mode="json"))
 
 

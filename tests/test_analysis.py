@@ -567,3 +567,23 @@ def test_example_what_if() -> None:
     assert out[6].startswith("a100-80gb: ") and "meets deadline_days = 120" in out[6]
     # The default scenario ports the MLU for 12 weeks: 7 · (10 + 6 + 12) = 196 days before training.
     assert out[7] == "mlu370-s4: no count meets 120 days: lead time, deployment and porting alone take 196.0 days"
+
+
+def test_evpi_matches_its_definition(article: Inputs) -> None:
+    """EVPI = min_a E[C_a] − E[min_a C_a] over the same draws (common random numbers): recomputed here
+    from the per-sample costs of the same seed, and never negative."""
+    import numpy as np
+
+    from tco import analysis
+
+    result = tco.simulate(article, samples=5000, seed=3)
+    prep = analysis.prepare(article)
+    items = analysis.uncertain_inputs(prep, ranged_only=True)
+    rng = np.random.default_rng(3)
+    draws = {u.path: analysis.sample_input(u, rng, 5000) for u in items}
+    batch = analysis.evaluate_many(prep, {u.path: (u.target, draws[u.path]) for u in items}, 5000)
+    costs = np.vstack(batch.effective_cost_usd)
+    expected = costs.mean(axis=1).min() - costs.min(axis=0).mean()
+    assert result.expected_value_of_perfect_information_usd == approx(expected)
+    assert result.expected_value_of_perfect_information_usd >= 0
+    assert result.best_expected_option == prep.labels[int(costs.mean(axis=1).argmin())]
