@@ -380,6 +380,11 @@ def breakeven(
         value = roots[0]
         cost = float(evaluate_many(prep, {param: (target, np.array([value]))}, 1).effective_cost_usd[ia][0])
         msg = f"{names[ia]} and {names[ib]} tie at {param} = {value:,.6g}; below it {below} wins, above it {above} wins"
+        if len(roots) > 1:
+            msg = (
+                f"{names[ia]} and {names[ib]} swap places {len(roots)} times for {param} in [{lo:,.6g}, {hi:,.6g}] "
+                f"(first at {value:,.6g}, last at {roots[-1]:,.6g}); at {lo:,.6g} {below} wins, at {hi:,.6g} {above} wins"
+            )
     else:
         value, cost = None, None
         winner = below or above

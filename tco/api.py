@@ -413,8 +413,8 @@ def estimate(
     )
     it = perf.inference_throughput(accel=bare, workload=iw)
     notes = [f"replica of {it.replica_accelerators}, batch {it.batch}", *it.notes]
-    if count < it.replica_accelerators:
-        notes.append(f"{count} × {acc.id} cannot hold the weights and one sequence: needs {it.replica_accelerators}")
+    if count < it.min_accelerators:
+        notes.append(f"{count} × {acc.id} cannot hold the weights and one sequence: needs {it.min_accelerators}")
     return Estimate(
         accelerator=acc.id,
         mode=mode,
@@ -427,8 +427,8 @@ def estimate(
         mfu_source=None,
         scaling_efficiency=1.0,
         goodput=1.0,
-        min_accelerators_for_memory=it.replica_accelerators,
-        fits_in_memory=count >= it.replica_accelerators,
+        min_accelerators_for_memory=it.min_accelerators,
+        fits_in_memory=count >= it.min_accelerators,
         bound=it.bound,
         prefill_tokens_per_second_per_accelerator=it.prefill_tokens_per_second,
         notes=notes,

@@ -354,6 +354,7 @@ class InferenceThroughput:
     prefill_tokens_per_second: float
     mfu: float | None
     notes: tuple[str, ...] = field(default=())
+    min_accelerators: int = 1  # smallest replica that holds the weights and one sequence
 
 
 def decode_roofline(
@@ -378,35 +379,49 @@ def decode_roofline(
 
 
 def inference_throughput(*, accel: Accelerator, workload: InferenceWorkload) -> InferenceThroughput:
-    """Roofline decode throughput per accelerator at the largest batch that fits memory."""
+    """Roofline decode throughput per accelerator. The replica size ``k`` runs from the smallest that
+    holds the weights and one sequence up to one node; each ``k`` serves the largest batch its memory
+    holds (at most ``max_batch``), and the ``k`` with the most tokens/s per accelerator is chosen."""
     shape = workload_shape(workload)
     n_total = require(workload.parameters, "parameters", profile=workload.id)
     n_active = active_parameters(workload)
     mem = require(accel.memory_gb, "memory_gb", profile=accel.id) * 1e9 * USABLE_MEMORY_FRACTION
     weights = n_total * BYTES_PER_PARAM[workload.precision]
     kv_seq = 2.0 * shape.layers * shape.kv_dim * KV_CACHE_BYTES * workload.seq_len
-    k = max(1, math.ceil((weights + kv_seq) / mem))
-    batch = min(workload.max_batch, int((k * mem - weights) // kv_seq))
+    k_min = max(1, math.ceil((weights + kv_seq) / mem))
     peak = peak_tflops(accel, workload.precision) * 1e12
     mfu = training_mfu(accel, workload.precision if workload.precision is not Precision.int8 else Precision.bf16).value
     prefill = peak * mfu / (2.0 * n_active)
     notes = []
     if shape.inferred:
         notes.append(f"shape inferred from parameters: {shape.layers} layers, d_model {shape.d_model}")
+
+    def batch_for(k: int) -> int:
+        return min(workload.max_batch, int((k * mem - weights) // kv_seq))
+
     bench = accel.benchmark_for(workload.id)
     if bench is not None:
         tps = require(bench.tokens_per_second, f"benchmarks[{workload.id}].tokens_per_second", profile=accel.id)
-        return InferenceThroughput(tps, "measured", "measured", k, batch, prefill, None, (f"measured: {bench.source}", *notes))
-    bw = require(accel.memory_bandwidth_gbps, "memory_bandwidth_gbps", profile=accel.id) * 1e9
-    tps, memory_bound = decode_roofline(
-        weight_bytes=weights,
-        kv_seq_bytes=kv_seq,
-        batch=batch,
-        replica=k,
-        bandwidth_gbps=bw / 1e9,
-        peak_flops=peak,
-        mfu=mfu,
-        active_params=n_active,
-    )
+        return InferenceThroughput(
+            tps, "measured", "measured", k_min, batch_for(k_min), prefill, None, (f"measured: {bench.source}", *notes), k_min
+        )
+    bw = require(accel.memory_bandwidth_gbps, "memory_bandwidth_gbps", profile=accel.id)
+    best: tuple[float, int, int, bool] | None = None
+    for k in range(k_min, max(k_min, accel.interconnect.devices_per_node) + 1):
+        batch = batch_for(k)
+        tps, memory_bound = decode_roofline(
+            weight_bytes=weights,
+            kv_seq_bytes=kv_seq,
+            batch=batch,
+            replica=k,
+            bandwidth_gbps=bw,
+            peak_flops=peak,
+            mfu=mfu,
+            active_params=n_active,
+        )
+        if best is None or tps > best[0] * (1 + 1e-9):
+            best = (tps, k, batch, bool(memory_bound))
+    assert best is not None
+    tps, k, batch, memory_bound = best
     bound = "memory-bandwidth" if memory_bound else "compute"
-    return InferenceThroughput(tps, "derived", bound, k, batch, prefill, mfu, tuple(notes))
+    return InferenceThroughput(tps, "derived", bound, k, batch, prefill, mfu, tuple(notes), k_min)
