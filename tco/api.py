@@ -23,7 +23,6 @@ from tco.models import (
     CalibrationSet,
     Comparison,
     InferenceWorkload,
-    OptionSpec,
     PositiveQuantity,
     Precision,
     Scenario,
@@ -47,7 +46,6 @@ class Inputs:
     options: list[Option]
     workload: TrainingWorkload | InferenceWorkload
     scenario: Scenario
-    specs: list[OptionSpec]
     sets: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
@@ -117,7 +115,6 @@ def load_inputs(
         "scenario": str(loader.resolve("scenarios", scenario or loader.DEFAULT_SCENARIO, dirs)),
     }
     options: list[Option] = []
-    specs: list[OptionSpec] = []
     cache: dict[str, Accelerator] = {}
     for ref, count, acq in parsed:
         if ref not in cache:
@@ -126,9 +123,8 @@ def load_inputs(
         acc = cache[ref]
         sources[acc.id] = str(loader.resolve("accelerators", ref, dirs))
         options.append(Option(acc, count, acq))
-        specs.append(OptionSpec(accelerator=acc.id, count=count, acquisition=acq))
     warnings = [w for acc in cache.values() for w in benchmark_warnings(acc, wl)]
-    return Inputs(options, wl, sc, specs, tuple(sets), warnings, sources, [ref for ref, _, _ in parsed])
+    return Inputs(options, wl, sc, tuple(sets), warnings, sources, [ref for ref, _, _ in parsed])
 
 
 def compare(inputs: Inputs, *, baseline: str | None = None) -> Comparison:

@@ -123,10 +123,6 @@ class Quantity(StrictModel):
             number["maximum"] = cls._upper
         return {"anyOf": [number, table]}
 
-    @property
-    def known(self) -> bool:
-        return self.value is not None
-
 
 class NonNegativeQuantity(Quantity):
     _lower = 0.0
