@@ -816,15 +816,17 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> t
 
 
 class SizeOption(StrictModel):
+    """The count chosen for one option under the constraint; the figures are None when none meets it."""
+
     option: str
     feasible: bool
-    count: int | None
-    time_to_market_days: float | None
-    time_to_converge_hours: float | None
-    job_cost_usd: float | None
-    cost_per_million_tokens_usd: float | None
-    facility_power_kw: float | None
     message: str
+    count: int | None = None
+    time_to_market_days: float | None = None
+    time_to_converge_hours: float | None = None
+    job_cost_usd: float | None = None
+    cost_per_million_tokens_usd: float | None = None
+    facility_power_kw: float | None = None
 
 
 class SizeResult(StrictModel):
@@ -890,19 +892,7 @@ def size(
             unit = "$" if name == "budget_usd" else "kW"
             why = f"even the minimum count that fits in memory ({plan.min_count}) exceeds {limit:,.6g} {unit}"
         if pick is None:
-            results.append(
-                SizeOption(
-                    option=label,
-                    feasible=False,
-                    count=None,
-                    time_to_market_days=None,
-                    time_to_converge_hours=None,
-                    job_cost_usd=None,
-                    cost_per_million_tokens_usd=None,
-                    facility_power_kw=None,
-                    message=why,
-                )
-            )
+            results.append(SizeOption(option=label, feasible=False, message=why))
             continue
         n = int(counts[pick])
         results.append(
