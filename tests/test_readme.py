@@ -63,3 +63,17 @@ def test_readme_outputs_and_field_tables_are_current() -> None:
     if fresh != README:
         diff = [(a, b) for a, b in zip(README.splitlines(), fresh.splitlines(), strict=False) if a != b][:5]
         pytest.fail(f"README.md is out of date (run python tools/sync_readme.py); first differences: {diff}")
+
+
+def test_python_example_runs() -> None:
+    """The README's "Using from Python" block runs and prints what its comment says."""
+    import contextlib
+    import io
+
+    section = README.split("## Using from Python", 1)[1].split("\n## ", 1)[0]
+    code = re.search(r"```python\n(.*?)```", section, re.S)
+    assert code
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code.group(1), "README.md", "exec"), {})
+    assert out.getvalue().startswith("a100-80gb 189.18")
