@@ -28,8 +28,9 @@ Training::
     effective = job_cost + penalty                        options ranked by it
 
 Inference: decode tokens/s per accelerator X from a measurement or the roofline (tco.perf); the fleet
-is ``n = ceil(tokens_per_day / 86400 / X / k) · k`` for replicas of ``k`` accelerators; costs are per
-year (the run covers ``8766 · u`` busy hours, ownership all 8766) and summed over the service life;
+is ``n = ceil(tokens_per_day / (86400 · u) / X / k) · k`` for replicas of ``k`` accelerators (an owned
+fleet is busy a share u of the time; rented, u = 1); costs are per year (the fleet runs ``8766 · u``
+busy hours and is owned all 8766) and summed over the service life;
 ``$/Mtok`` divides the annual running cost by a year's tokens; time to market has no training term.
 
 Design: :func:`plan_option` makes every discrete choice (measured or derived throughput, bought or
@@ -390,10 +391,12 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
                 ops=ops,
             )
         per_day = p["workload.tokens_per_day"]
-        fleet = ops.ceil(per_day / 86400.0 / tps / k) * k
+        # An owned fleet serves the day's tokens in the share u of hours it is busy; a rented one always.
+        busy = p["scenario.utilization"] if plan.acquisition is Acquisition.buy else 1.0
+        fleet = ops.ceil(per_day / (86400.0 * busy) / tps / k) * k
         n = n if plan.explicit_count else ops.maximum(fleet, k)
         years = p["workload.service_life_years"]
-        run_hours = HOURS_PER_YEAR * (p["scenario.utilization"] if plan.acquisition is Acquisition.buy else 1.0)
+        run_hours = HOURS_PER_YEAR * busy
         owned_hours = HOURS_PER_YEAR
         tokens = per_day * 365.25
         out.update(time_to_converge_hours=None, goodput=1.0 + 0.0 * tps, fleet_needed=fleet)

@@ -413,12 +413,12 @@ def test_rent_needs_no_price_but_a_rental_table() -> None:
 
 def test_inference_fleet_rounds_up_to_whole_replicas() -> None:
     """Weights 2e11 B + KV of one sequence (2·10·1000·2·1000 = 4e7 B) over 9e10 usable B per toy:
-    replicas of k = ceil(2.0004e11 / 9e10) = 3. 10,000 tokens/s at 1,000 per toy:
-    n = ceil(10000 / 1000 / 3) · 3 = 12 (not 10)."""
+    replicas of k = ceil(2.0004e11 / 9e10) = 3. 10,000 tokens/s served by a fleet busy u = 0.5 of
+    the time at 1,000 per toy: n = ceil(10000 / 0.5 / 1000 / 3) · 3 = 21 (not 20)."""
     acc = accelerator(benchmarks=[bench("toy-serve", 1000)])
     r = only(compare(options=[Option(acc)], workload=inference(), scenario=scenario()))
     assert math.ceil((2e11 + 4e7) / 9e10) == 3
-    assert r.count == math.ceil(8.64e8 / 86400 / 1000 / 3) * 3 == 12
+    assert r.count == math.ceil(8.64e8 / (86400 * 0.5) / 1000 / 3) * 3 == 21
     assert r.tokens_per_second_per_accelerator == approx(1000)
     assert r.time_to_converge_hours is None
     assert "replica of 3, batch 256" in r.notes
@@ -428,14 +428,14 @@ def test_inference_costs_by_hand() -> None:
     """Per year: owned all 8766 h, running 8766·u h; summed over the 3-year service life."""
     acc = accelerator(benchmarks=[bench("toy-serve", 1000)])
     r = only(compare(options=[Option(acc)], workload=inference(), scenario=scenario()))
-    n = 12
+    n = 21
     capex = n * 10000 * 2.0 / (1 - 0.2)
     capital_year = capex * (1 / 4) * 8766 / 8766
     energy_kwh_year = n * (500 * 0.5) * 1.5 * 1.5 * (8766 * 0.5) / 1000
     facility_year = n * 500 * 1.5 / 1000 * 100 * 12
     ops_year = n * 1000
     compute_year = capital_year + energy_kwh_year * 0.1 + facility_year + ops_year
-    assert r.capex_usd == approx(300_000)
+    assert r.capex_usd == approx(525_000)
     assert r.annual_cost_usd == approx(compute_year)
     assert r.capital_usd == approx(3 * capital_year)
     assert r.energy_kwh == approx(3 * energy_kwh_year)
@@ -449,20 +449,21 @@ def test_inference_costs_by_hand() -> None:
 def test_inference_roofline_by_hand() -> None:
     """No measurement: batch = min(256, (3·9e10 − 2e11) // 4e7) = 256;
     t_mem = (2e11 + 256·4e7) / (3 · 1e12 · 0.8) = 0.0876 s; t_comp = 2·1e11·256 / (3 · 100e12 · 0.5) = 0.341 s;
-    compute-bound: X = 256 / t_comp / 3 = 250 tokens/s; n = ceil(10000 / 250 / 3) · 3 = 42."""
+    compute-bound: X = 256 / t_comp / 3 = 250 tokens/s; busy u = 0.5 of the time:
+    n = ceil(10000 / 0.5 / 250 / 3) · 3 = 81."""
     r = only(compare(options=[Option(accelerator())], workload=inference(), scenario=scenario()))
     t_mem = (2e11 + 256 * 4e7) / (3 * 1e12 * 0.8)
     t_comp = 2 * 1e11 * 256 / (3 * 100e12 * 0.5)
     assert t_comp > t_mem
     assert r.tokens_per_second_per_accelerator == approx(256 / t_comp / 3) == approx(250)
-    assert r.count == math.ceil(10000 / 250 / 3) * 3 == 42
+    assert r.count == math.ceil(10000 / 0.5 / 250 / 3) * 3 == 81
 
 
 def test_inference_explicit_count() -> None:
     """An explicit count is used as given when it serves the load, refused when it cannot."""
     acc = accelerator(benchmarks=[bench("toy-serve", 1000)])
-    assert only(compare(options=[Option(acc, 15)], workload=inference(), scenario=scenario())).count == 15
-    with pytest.raises(InfeasibleError, match="needs 12"):
+    assert only(compare(options=[Option(acc, 24)], workload=inference(), scenario=scenario())).count == 24
+    with pytest.raises(InfeasibleError, match="needs 21"):
         compare(options=[Option(acc, 9)], workload=inference(), scenario=scenario())
 
 
@@ -483,8 +484,8 @@ def test_inference_only_accelerator_cannot_train() -> None:
         compare(options=[Option(acc)], workload=training(), scenario=scenario())
     assert info.value.key == "can_train"
     assert "vendor says inference only" in str(info.value)
-    # ...but it can still serve (42 toys serve the toy load, see test_inference_roofline_by_hand).
-    assert only(compare(options=[Option(acc, 42)], workload=inference(), scenario=scenario())).count == 42
+    # ...but it can still serve (81 toys serve the toy load, see test_inference_roofline_by_hand).
+    assert only(compare(options=[Option(acc, 81)], workload=inference(), scenario=scenario())).count == 81
 
 
 def test_training_only_accelerator_cannot_serve() -> None:
