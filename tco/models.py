@@ -51,6 +51,14 @@ class Confidence(str, Enum):
     assumption = "assumption"
 
 
+class Currency(str, Enum):
+    """Currencies a money quantity may be quoted in, and outputs may be reported in."""
+
+    USD = "USD"
+    CNY = "CNY"
+    EUR = "EUR"
+
+
 class Quantity(StrictModel):
     """A number with its provenance. A bare number in TOML means ``{value = number}``."""
 
@@ -61,6 +69,9 @@ class Quantity(StrictModel):
     as_of: str | None = Field(None, description="Date of the source, YYYY, YYYY-MM or YYYY-MM-DD.")
     confidence: Confidence | None = Field(None, description="vendor, third-party, measured, estimate or assumption.")
     note: str | None = Field(None, description="Why this value was chosen, conflicts between sources.")
+    currency: Currency | None = Field(
+        None, description="Currency of a money value (USD, CNY or EUR); absent means USD. The engine converts with the scenario's rates."
+    )
 
     # Subclasses narrow the allowed values; the bound is checked on value, low and high.
     _lower: ClassVar[float | None] = None
@@ -276,6 +287,29 @@ class Rental(StrictModel):
     lead_time_weeks: NonNegativeQuantity | None = Field(None, description="Weeks until rented capacity is available.")
 
 
+class Market(str, Enum):
+    """Where the buyer is: export controls decide what each market may purchase."""
+
+    global_ = "global"
+    cn = "cn"
+
+
+class Availability(StrictModel):
+    """Whether a part can be bought or rented in one market, and the rule that decides it."""
+
+    buy: bool = Field(description="The part can be purchased in this market.")
+    rent: bool = Field(description="Capacity on this part can be rented in this market.")
+    rule: str | None = Field(None, description="The rule or fact that decides it, e.g. an export-control rule.")
+    source: str | None = Field(None, description="Citation keys, e.g. [BIS-2023-10].")
+    as_of: str | None = Field(None, description="Date of the rule or report.")
+    note: str | None = None
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _as_of_text(cls, v: Any) -> Any:
+        return _date_to_text(v)
+
+
 class Accelerator(StrictModel):
     """An accelerator profile (``profiles/accelerators/<id>.toml``)."""
 
@@ -307,6 +341,9 @@ class Accelerator(StrictModel):
     )
     interconnect: Interconnect
     software: Software
+    availability: dict[Market, Availability] = Field(
+        default_factory=dict, description="Availability by market (global, cn); a market not listed means buyable and rentable there."
+    )
     benchmarks: list[Benchmark] = Field(default_factory=list)
 
     def benchmark_for(self, workload_id: str) -> Benchmark | None:
@@ -397,6 +434,9 @@ class Scenario(StrictModel):
     checkpoint_save_minutes: NonNegativeQuantity = Field(description="Blocking checkpoint save time.")
     restart_minutes: NonNegativeQuantity = Field(description="Detect + restart time per interruption.")
     porting: dict[Maturity, PortingEffort] = Field(description="Porting effort by ecosystem maturity.")
+    market: Market = Field(Market.global_, description="Where the buyer is: 'global' or 'cn' (export controls apply).")
+    usd_per_cny: PositiveQuantity | None = Field(None, description="Exchange rate, USD per 1 CNY (dated, with a range).")
+    usd_per_eur: PositiveQuantity | None = Field(None, description="Exchange rate, USD per 1 EUR (dated, with a range).")
 
     @field_validator("pue")
     @classmethod
