@@ -47,6 +47,17 @@ DEFAULT_SWING = 0.20
 """Inputs without a low/high range swing ±20 % in the tornado (issue requirement; an assumption)."""
 
 
+def known(x: Any) -> float | None:
+    """A float for JSON, or None where the figure is unknown (NaN: an input it needs is missing)."""
+    v = float(x)
+    return v if math.isfinite(v) else None
+
+
+def missing_by_option(prep: Prepared, batch: Batch) -> dict[str, list[str]]:
+    """Option label -> the input paths it lacks (only options that lack any)."""
+    return {label: list(m) for label, m in zip(prep.labels, batch.missing, strict=True) if m}
+
+
 # --------------------------------------------------------------------------- inputs by path
 
 
@@ -198,12 +209,14 @@ class Batch:
     feasible: list[np.ndarray]
     rank: np.ndarray  # (options, size), 1 = best
     winner: np.ndarray  # (size,) option index
+    missing: list[tuple[str, ...]]  # per option: input paths it lacks (its costs are NaN, never ranked first)
 
 
 def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], size: int) -> Batch:
     """Evaluate every option for ``size`` scenarios, the targets set to the given arrays."""
     per_option: list[dict[str, np.ndarray]] = []
     feasible: list[np.ndarray] = []
+    missing: list[tuple[str, ...]] = []
     for i, (plan, base) in enumerate(zip(prep.plans, prep.bases, strict=True)):
         p: dict[str, Any] = dict(base)
         for target, arr in values.values():
@@ -211,11 +224,11 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
                 p[target.keys[i]] = arr
                 if target.is_count and not plan.explicit_count:
                     plan = dataclasses.replace(plan, explicit_count=True)
-        missing = [path for key, path in plan.required_keys() if key not in p]
-        if missing:
-            engine.check_required(plan, p)
+        # Unknown inputs read as NaN: the figures that need them come out NaN (infeasible for ranking).
+        known = engine.KnownInputs(p)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            out = engine.evaluate_plan(plan, p, ops=np)
+            out = engine.evaluate_plan(plan, known, ops=np)
+        missing.append(tuple(plan.user_path(k) for k in known.missing))
         arrays = {k: np.broadcast_to(np.asarray(v, dtype=float), (size,)) for k, v in out.items() if v is not None}
         ok = (
             np.broadcast_to(np.asarray(p["count"], dtype=float) >= plan.min_count, (size,))
@@ -235,6 +248,7 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
         sp,
         ops=np,
         deadline=prep.deadline,
+        cod_rate=engine.scenario_fx(prep.inputs.scenario).get("scenario.cost_of_delay_usd_per_day"),
     )
     eff = np.vstack([np.where(ok, np.broadcast_to(e, (size,)), np.inf) for e, ok in zip(effective, feasible, strict=True)])
     order = np.argsort(eff, axis=0, kind="stable")
@@ -249,6 +263,7 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
         feasible,
         rank,
         order[0],
+        missing,
     )
 
 
@@ -276,6 +291,7 @@ class BreakevenResult(StrictModel):
     range_low: float
     range_high: float
     value: float | None = Field(description="Input value at which both effective costs are equal; None if no tie.")
+    missing_inputs: dict[str, list[str]] = Field(default_factory=dict, description="Option -> input paths it lacks.")
     all_values: list[float]
     winner_below: str | None
     winner_above: str | None
@@ -341,11 +357,20 @@ def breakeven(
         batch = evaluate_many(prep, {param: (target, x)}, x.size)
         return np.asarray(batch.effective_cost_usd[ia] - batch.effective_cost_usd[ib])
 
-    d = diff(xs)
+    first = evaluate_many(prep, {param: (target, xs)}, xs.size)
+    d = np.asarray(first.effective_cost_usd[ia] - first.effective_cost_usd[ib])
     names = prep.labels
+    lacking = {k: v for k, v in missing_by_option(prep, first).items() if k in (names[ia], names[ib])}
     finite = np.isfinite(d)
     common: dict[str, Any] = dict(
-        workload=inputs.workload.id, scenario=inputs.scenario.id, a=names[ia], b=names[ib], param=param, range_low=lo, range_high=hi
+        workload=inputs.workload.id,
+        scenario=inputs.scenario.id,
+        a=names[ia],
+        b=names[ib],
+        param=param,
+        range_low=lo,
+        range_high=hi,
+        missing_inputs=lacking,
     )
     if finite.any() and np.all(d[finite] == 0):
         return BreakevenResult(
@@ -391,7 +416,12 @@ def breakeven(
         msg = (
             f"no tie for {param} in [{lo:,.6g}, {hi:,.6g}]: {winner} wins across the whole range"
             if winner
-            else f"no tie for {param} in [{lo:,.6g}, {hi:,.6g}]: no option is feasible there"
+            else f"no tie for {param} in [{lo:,.6g}, {hi:,.6g}]: "
+            + (
+                "unknown inputs: " + "; ".join(f"{k} needs {', '.join(v)}" for k, v in lacking.items())
+                if lacking
+                else "no option is feasible there"
+            )
         )
     return BreakevenResult(
         **common,
@@ -481,10 +511,14 @@ def _read_keys(plan: engine.Plan, base: dict[str, float]) -> set[str]:
     for j, k in enumerate(keys, start=1):
         p[k][j] = base[k] * 1.01 + 1e-9
     with np.errstate(all="ignore"):
-        out = engine.evaluate_plan(plan, p, ops=np)
+        out = engine.evaluate_plan(plan, engine.KnownInputs(p), ops=np)
     ref = np.broadcast_to(np.asarray(out["job_cost_usd"], dtype=float), (size,))
     ttm = np.broadcast_to(np.asarray(out["time_to_market_days"], dtype=float), (size,))
-    return {k for j, k in enumerate(keys, start=1) if ref[j] != ref[0] or ttm[j] != ttm[0]} | {
+
+    def moved(x: np.ndarray, j: int) -> bool:
+        return not (x[j] == x[0] or (np.isnan(x[j]) and np.isnan(x[0])))
+
+    return {k for j, k in enumerate(keys, start=1) if moved(ref, j) or moved(ttm, j)} | {
         k for k in base if k.startswith("scenario.cost_of_delay") or k.startswith("scenario.deadline")
     }
 
@@ -498,9 +532,9 @@ class SensitivityRow(StrictModel):
     high: float
     central: float
     range_source: str = Field(description="'profile' (its low/high) or 'default ±20%'")
-    effective_cost_low_usd: dict[str, float]
-    effective_cost_high_usd: dict[str, float]
-    swing_usd: dict[str, float]
+    effective_cost_low_usd: dict[str, float | None]
+    effective_cost_high_usd: dict[str, float | None]
+    swing_usd: dict[str, float | None]
     difference_low_usd: float | None = None
     difference_high_usd: float | None = None
     difference_swing_usd: float | None = None
@@ -513,7 +547,8 @@ class SensitivityResult(StrictModel):
     scenario: str
     options: list[str]
     vs: list[str] | None
-    central_effective_cost_usd: dict[str, float]
+    central_effective_cost_usd: dict[str, float | None]
+    missing_inputs: dict[str, list[str]] = Field(default_factory=dict, description="Option -> input paths it lacks.")
     rows: list[SensitivityRow]
 
 
@@ -541,32 +576,34 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
             high=u.high,
             central=u.central,
             range_source="profile" if u.ranged else f"default ±{DEFAULT_SWING:.0%}",
-            effective_cost_low_usd={n: float(eff[i][lo_i]) for i, n in enumerate(names)},
-            effective_cost_high_usd={n: float(eff[i][hi_i]) for i, n in enumerate(names)},
-            swing_usd={n: float(abs(eff[i][hi_i] - eff[i][lo_i])) for i, n in enumerate(names)},
+            effective_cost_low_usd={n: known(eff[i][lo_i]) for i, n in enumerate(names)},
+            effective_cost_high_usd={n: known(eff[i][hi_i]) for i, n in enumerate(names)},
+            swing_usd={n: known(abs(eff[i][hi_i] - eff[i][lo_i])) for i, n in enumerate(names)},
         )
         if pair:
             a, b = pair
             d_lo, d_hi, d_c = (float(eff[a][k] - eff[b][k]) for k in (lo_i, hi_i, 0))
-            row.update(
-                difference_low_usd=d_lo,
-                difference_high_usd=d_hi,
-                difference_swing_usd=abs(d_hi - d_lo),
-                flips_decision=bool(np.sign(d_lo) != np.sign(d_c) or np.sign(d_hi) != np.sign(d_c)),
-            )
+            if math.isfinite(d_lo) and math.isfinite(d_hi) and math.isfinite(d_c):
+                row.update(
+                    difference_low_usd=d_lo,
+                    difference_high_usd=d_hi,
+                    difference_swing_usd=abs(d_hi - d_lo),
+                    flips_decision=bool(np.sign(d_lo) != np.sign(d_c) or np.sign(d_hi) != np.sign(d_c)),
+                )
         rows.append(SensitivityRow(**row))
     if pair:
         rows = [r for r in rows if (r.difference_swing_usd or 0) > 0]
         rows.sort(key=lambda r: (not r.flips_decision, -(r.difference_swing_usd or 0.0)))
     else:
-        rows = [r for r in rows if max(r.swing_usd.values()) > 0]
-        rows.sort(key=lambda r: -max(r.swing_usd.values()))
+        rows = [r for r in rows if max((v or 0.0) for v in r.swing_usd.values()) > 0]
+        rows.sort(key=lambda r: -max((v or 0.0) for v in r.swing_usd.values()))
     return SensitivityResult(
         workload=inputs.workload.id,
         scenario=inputs.scenario.id,
         options=names,
         vs=[names[pair[0]], names[pair[1]]] if pair else None,
-        central_effective_cost_usd={n: float(eff[i][0]) for i, n in enumerate(names)},
+        central_effective_cost_usd={n: known(eff[i][0]) for i, n in enumerate(names)},
+        missing_inputs=missing_by_option(prep, batch),
         rows=rows,
     )
 
@@ -575,9 +612,11 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
 
 
 class Percentiles(StrictModel):
-    p10: float
-    p50: float
-    p90: float
+    """Percentiles over the samples where the figure is known (None when it never is)."""
+
+    p10: float | None
+    p50: float | None
+    p90: float | None
 
 
 class SimulationOption(StrictModel):
@@ -587,6 +626,7 @@ class SimulationOption(StrictModel):
     time_to_market_days: Percentiles
     win_probability: float
     infeasible_share: float
+    missing_inputs: list[str] = Field(default_factory=list, description="Input paths this option lacks; its costs are unknown.")
 
 
 class SimulationResult(StrictModel):
@@ -637,6 +677,7 @@ def simulate(inputs: Inputs, *, samples: int, seed: int, progress: Callable[[int
     cpt = [np.empty(samples) for _ in range(n_opt)]
     ttm = [np.empty(samples) for _ in range(n_opt)]
     feas = [np.empty(samples, dtype=bool) for _ in range(n_opt)]
+    lacking: list[tuple[str, ...]] = [()] * n_opt
     for start in range(0, samples, CHUNK):
         stop = min(samples, start + CHUNK)
         batch = evaluate_many(prep, {u.path: (u.target, draws[u.path][start:stop]) for u in items}, stop - start)
@@ -645,23 +686,29 @@ def simulate(inputs: Inputs, *, samples: int, seed: int, progress: Callable[[int
             cpt[i][start:stop] = batch.per_option[i]["cost_per_million_tokens_usd"]
             ttm[i][start:stop] = batch.per_option[i]["time_to_market_days"]
             feas[i][start:stop] = batch.feasible[i]
-        wins += np.bincount(batch.winner, minlength=n_opt)
+        lacking = batch.missing
+        # A sample where no option can be ranked has no winner.
+        ranked = np.any(np.vstack(batch.feasible), axis=0)
+        wins += np.bincount(batch.winner[ranked], minlength=n_opt)
         if progress:
             progress(stop, samples)
 
     def pct(x: np.ndarray) -> Percentiles:
         x = x[np.isfinite(x)]
         if x.size == 0:
-            return Percentiles(p10=math.nan, p50=math.nan, p90=math.nan)
+            return Percentiles(p10=None, p50=None, p90=None)
         p10, p50, p90 = np.percentile(x, [10, 50, 90])
         return Percentiles(p10=float(p10), p50=float(p50), p90=float(p90))
 
     costs = np.vstack(eff)
+    # Options lacking an input have no cost: EVPI and the expected best are over the complete ones.
+    rankable = [i for i in range(n_opt) if not lacking[i]]
+    costs = costs[rankable] if rankable else costs
     complete = np.all(np.isfinite(costs), axis=0)
     best, evpi = None, None
     if complete.any():
         means = costs[:, complete].mean(axis=1)
-        best = prep.labels[int(np.argmin(means))]
+        best = prep.labels[rankable[int(np.argmin(means))]]
         evpi = float(means.min() - costs[:, complete].min(axis=0).mean())
     opts = [
         SimulationOption(
@@ -671,6 +718,7 @@ def simulate(inputs: Inputs, *, samples: int, seed: int, progress: Callable[[int
             time_to_market_days=pct(ttm[i]),
             win_probability=float(wins[i] / samples),
             infeasible_share=float(1 - feas[i].mean()),
+            missing_inputs=list(lacking[i]),
         )
         for i in range(n_opt)
     ]
@@ -822,6 +870,7 @@ class SizeOption(StrictModel):
     feasible: bool
     message: str
     count: int | None = None
+    missing_inputs: list[str] = Field(default_factory=list, description="Input paths this option lacks.")
     time_to_market_days: float | None = None
     time_to_converge_hours: float | None = None
     job_cost_usd: float | None = None
@@ -859,15 +908,15 @@ def size(
     counts = np.arange(1, MAX_COUNT + 1, dtype=float)
     results = []
     for plan, base in zip(prep.plans, prep.bases, strict=True):
-        p: dict[str, Any] = dict(base)
+        p = engine.KnownInputs(base)
         p["count"] = counts
-        engine.check_required(plan, p)
         with np.errstate(all="ignore"):
             out = engine.evaluate_plan(plan, p, ops=np)
+        lacking = [plan.user_path(k) for k in p.missing]
         ttm = np.broadcast_to(out["time_to_market_days"], counts.shape)
         cost = np.broadcast_to(out["job_cost_usd"], counts.shape)
-        k_pwr = base[plan.k_pwr_key] if plan.acquisition.value == "buy" else 0.0
-        tdp = base.get("accel.tdp_w", 0.0)
+        k_pwr = p[plan.k_pwr_key] if plan.acquisition.value == "buy" else 0.0
+        tdp = base.get("accel.tdp_w", math.nan)
         peak_w = max(tdp, base.get(f"{plan.bench_key}.power_w", 0.0)) if plan.measured_power else tdp
         power = counts * peak_w * k_pwr * base["scenario.pue"] / 1000.0
         ok = counts >= plan.min_count
@@ -892,7 +941,10 @@ def size(
             unit = "$" if name == "budget_usd" else "kW"
             why = f"even the minimum count that fits in memory ({plan.min_count}) exceeds {limit:,.6g} {unit}"
         if pick is None:
-            results.append(SizeOption(option=label, feasible=False, message=why))
+            decided = ttm if name == "deadline_days" else cost if name == "budget_usd" else power
+            if lacking and not np.isfinite(decided).any():
+                why = f"cannot be sized: needs {', '.join(lacking)}, which is unknown"
+            results.append(SizeOption(option=label, feasible=False, message=why, missing_inputs=lacking))
             continue
         n = int(counts[pick])
         results.append(
@@ -900,11 +952,12 @@ def size(
                 option=label,
                 feasible=True,
                 count=n,
-                time_to_market_days=float(ttm[pick]),
-                time_to_converge_hours=float(np.broadcast_to(out["time_to_converge_hours"], counts.shape)[pick]),
-                job_cost_usd=float(cost[pick]),
-                cost_per_million_tokens_usd=float(np.broadcast_to(out["cost_per_million_tokens_usd"], counts.shape)[pick]),
-                facility_power_kw=float(power[pick]),
+                missing_inputs=lacking,
+                time_to_market_days=known(ttm[pick]),
+                time_to_converge_hours=known(np.broadcast_to(out["time_to_converge_hours"], counts.shape)[pick]),
+                job_cost_usd=known(cost[pick]),
+                cost_per_million_tokens_usd=known(np.broadcast_to(out["cost_per_million_tokens_usd"], counts.shape)[pick]),
+                facility_power_kw=known(power[pick]),
                 message=f"{n} × {plan.accel_id} meets {name} = {limit:,.6g}",
             )
         )

@@ -22,7 +22,9 @@ from tco.models import (
     Acquisition,
     CalibrationSet,
     Comparison,
+    Currency,
     InferenceWorkload,
+    OptionStatus,
     PositiveQuantity,
     Precision,
     Scenario,
@@ -127,8 +129,8 @@ def load_inputs(
     return Inputs(options, wl, sc, tuple(sets), warnings, sources, [ref for ref, _, _ in parsed])
 
 
-def compare(inputs: Inputs, *, baseline: str | None = None) -> Comparison:
-    """Evaluate and rank every option of ``inputs``."""
+def compare(inputs: Inputs, *, baseline: str | None = None, currency: Currency = Currency.USD) -> Comparison:
+    """Evaluate and rank every option of ``inputs``; money in ``currency`` at the scenario's exchange rate."""
     if baseline is not None:
         ref, count, acq = parse_option(baseline)
         match = [
@@ -143,7 +145,66 @@ def compare(inputs: Inputs, *, baseline: str | None = None) -> Comparison:
             raise InputError(f"'{baseline}' is not one of the compared options: {labels}", key="--baseline")
         baseline = match[0]
     with attributed(inputs):
-        return engine.compare(options=inputs.options, workload=inputs.workload, scenario=inputs.scenario, baseline=baseline)
+        comp = engine.compare(options=inputs.options, workload=inputs.workload, scenario=inputs.scenario, baseline=baseline)
+        if any(r.status is OptionStatus.incomplete for r in comp.results):
+            comp = with_numbers_to_match(inputs, comp)
+        return engine.in_currency(comp, currency, inputs.scenario)
+
+
+def missing_inputs(inputs: Inputs) -> dict[str, list[str]]:
+    """Option label -> the input paths it lacks (options lacking nothing, or infeasible, are left out)."""
+    out: dict[str, list[str]] = {}
+    for o in inputs.options:
+        try:
+            ev = engine.evaluate_option(o, inputs.workload, inputs.scenario)
+        except TcoError:
+            continue
+        if ev.missing:
+            out[o.label] = [ev.plan.user_path(k) for k in ev.missing]
+    return out
+
+
+PRICE_RANGE_USD = (1.0, 10_000_000.0)
+"""Unit prices searched for a price to match: $1 to $10 M per accelerator."""
+LEAD_TIME_RANGE_WEEKS = (0.0, 520.0)
+"""Lead times searched for a lead time to match: none to ten years."""
+
+
+def with_numbers_to_match(inputs: Inputs, comp: Comparison) -> Comparison:
+    """For each option whose only unknown input is its price (or its lead time), the value at which it
+    ties the best ranked option, found by :func:`tco.analysis.breakeven` (the one solver)."""
+    from tco import analysis
+
+    best = comp.ranked[0].accelerator
+    updates: dict[str, dict[str, Any]] = {}
+    for r in comp.results:
+        if r.status is not OptionStatus.incomplete:
+            continue
+        idx = next(i for i, o in enumerate(inputs.options) if o.label == r.accelerator)
+        acc = inputs.options[idx].accelerator
+        solved: dict[str, Any] = {}
+        notes = list(r.notes)
+        for field_name, path, key, lo_hi in (
+            ("price_to_match_usd", f"{acc.id}.price_usd", "price_usd", PRICE_RANGE_USD),
+            ("lead_time_to_match_weeks", f"{acc.id}.lead_time_weeks", "lead_time_weeks", LEAD_TIME_RANGE_WEEKS),
+        ):
+            if r.missing_inputs != [path]:
+                continue
+            be = analysis.breakeven(inputs, r.accelerator, best, param=path, value_range=lo_hi)
+            what = "unit price" if key == "price_usd" else "lead time"
+            if be.value is not None:
+                value = be.value
+                if key == "price_usd" and acc.price_usd is not None and acc.price_usd.currency not in (None, Currency.USD):
+                    rate = engine.RATE_KEYS[acc.price_usd.currency]
+                    value *= getattr(inputs.scenario, rate.removeprefix("scenario.")).value or float("nan")
+                solved[field_name] = value
+            elif be.winner_below == r.accelerator:
+                notes.append(f"decides: wins at any {what} in [{lo_hi[0]:g}, {lo_hi[1]:g}]")
+            else:
+                notes.append(f"decides: cannot beat {best} at any {what} in [{lo_hi[0]:g}, {lo_hi[1]:g}]")
+        if solved or notes != r.notes:
+            updates[r.accelerator] = {**solved, "notes": notes}
+    return comp.model_copy(update={"results": [r.model_copy(update=updates.get(r.accelerator, {})) for r in comp.results]})
 
 
 # --------------------------------------------------------------------------- plausibility

@@ -19,7 +19,7 @@ import typer
 
 from tco import api
 from tco.errors import InputError, TcoError
-from tco.models import Precision
+from tco.models import Currency, Precision
 from tco.render import OutputFormat
 
 app = typer.Typer(
@@ -64,6 +64,12 @@ SetOpt = Annotated[
     list[str] | None,
     typer.Option("--set", help="Change an input for this run: scenario.FIELD=V, workload.FIELD=V or ACCEL.FIELD=V."),
 ]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Exit 1 when any option lacks an input, instead of leaving it out of the ranking.")
+]
+CurrencyOpt = Annotated[
+    Currency, typer.Option("--currency", help="Currency of money outputs, converted at the scenario's dated exchange rate.")
+]
 AccelArgs = Annotated[
     list[str],
     typer.Argument(metavar="ACCEL", help="Accelerator ids or profile paths, each optionally ID@COUNT and/or ID:rent."),
@@ -89,6 +95,20 @@ def handle_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def check_missing(missing: dict[str, list[str]], strict: bool) -> None:
+    """Under --strict, any missing input is an error (exit 1, nothing written); otherwise one note per
+    incomplete option, with the --set that would complete it."""
+    if strict and missing:
+        for label, paths in missing.items():
+            err(f"Error: {label}: needs {', '.join(paths)}, which is unknown (--strict); give it with " + " ".join(f"--set {p}=VALUE" for p in paths))
+        raise typer.Exit(1)
+
+
+def note_missing(missing: dict[str, list[str]]) -> None:
+    for label, paths in missing.items():
+        err(f"Note: {label} is not ranked: {', '.join(paths)} unknown; complete it with " + " ".join(f"--set {p}=VALUE" for p in paths))
+
+
 def emit(text: str, output: Path | None) -> None:
     """Print, or write ``output`` atomically: a temporary file in the same folder, then rename."""
     emit_stream([text], output)
@@ -107,17 +127,25 @@ def compare(
     baseline: Annotated[
         str | None, typer.Option("--baseline", "-b", help="Option the gap column compares against; default: the first.")
     ] = None,
+    currency: CurrencyOpt = Currency.USD,
+    strict: StrictOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
-    """Rank options for a workload by effective cost = job cost + cost of delay."""
-    inputs = api.load_inputs(accelerators, workload=workload, scenario=scenario, sets=set_ or [])
-    comp = api.compare(inputs, baseline=baseline)
-    from tco.render import render_comparison, verdict
+    """Rank options for a workload by effective cost = job cost + cost of delay.
 
+    An option lacking an input (a price, a lead time) still gets every figure that does not need it,
+    is left out of the ranking, and is told the price or lead time at which it would win."""
+    inputs = api.load_inputs(accelerators, workload=workload, scenario=scenario, sets=set_ or [])
+    comp = api.compare(inputs, baseline=baseline, currency=currency)
+    from tco.render import incomplete_notes, render_comparison, verdict
+
+    check_missing({r.accelerator: r.missing_inputs for r in comp.results if r.missing_inputs}, strict)
     for w in inputs.warnings:
         err(f"Warning: {w}")
     emit(render_comparison(comp, fmt), output)
+    for line in incomplete_notes(comp):
+        err(f"Note: {line}")
     err(verdict(comp))
 
 
@@ -277,10 +305,13 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="Input kind.")], outp
 # --------------------------------------------------------------------------- what-if analyses
 
 
-def _inputs(accelerators: list[str], workload: str, scenario: str | None, set_: list[str] | None) -> api.Inputs:
+def _inputs(accelerators: list[str], workload: str, scenario: str | None, set_: list[str] | None, strict: bool = False) -> api.Inputs:
     inputs = api.load_inputs(accelerators, workload=workload, scenario=scenario, sets=set_ or [])
+    missing = api.missing_inputs(inputs)
+    check_missing(missing, strict)
     for w in inputs.warnings:
         err(f"Warning: {w}")
+    note_missing(missing)
     return inputs
 
 
@@ -292,6 +323,7 @@ def breakeven(
     workload: WorkloadOpt,
     param: Annotated[str, typer.Option("--param", help="Input path to solve for (as with --set).")] = "scenario.cost_of_delay_usd_per_day",
     range_: Annotated[str | None, typer.Option("--range", help="LO:HI to search; default: the input's own range.")] = None,
+    strict: StrictOpt = False,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
     fmt: FormatOpt = OutputFormat.table,
@@ -302,7 +334,7 @@ def breakeven(
     from tco.render import render_breakeven
 
     rng = analysis.parse_range(range_) if range_ is not None else None
-    result = api.breakeven(_inputs([a, b], workload, scenario, set_), a, b, param=param, value_range=rng)
+    result = api.breakeven(_inputs([a, b], workload, scenario, set_, strict), a, b, param=param, value_range=rng)
     emit(render_breakeven(result, fmt), output)
     err(result.message)
 
@@ -313,6 +345,7 @@ def sensitivity(
     accelerators: AccelArgs,
     workload: WorkloadOpt,
     vs: Annotated[str | None, typer.Option("--vs", help="Rank inputs by their swing of (first option − this option).")] = None,
+    strict: StrictOpt = False,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
     fmt: FormatOpt = OutputFormat.table,
@@ -322,7 +355,7 @@ def sensitivity(
     from tco.render import render_sensitivity
 
     accs = list(accelerators) + ([vs] if vs and vs not in accelerators else [])
-    result = api.sensitivity(_inputs(accs, workload, scenario, set_), vs=(accelerators[0], vs) if vs else None)
+    result = api.sensitivity(_inputs(accs, workload, scenario, set_, strict), vs=(accelerators[0], vs) if vs else None)
     emit(render_sensitivity(result, fmt), output)
 
 
@@ -334,6 +367,7 @@ def simulate(
     samples: Annotated[int, typer.Option("--samples", "-n", help="Monte Carlo samples.")] = 10_000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same output.")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    strict: StrictOpt = False,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
     fmt: FormatOpt = OutputFormat.table,
@@ -342,7 +376,7 @@ def simulate(
     """Monte Carlo over every ranged input (common random numbers): P10/P50/P90 and win probability."""
     from tco.render import render_simulation
 
-    inputs = _inputs(accelerators, workload, scenario, set_)
+    inputs = _inputs(accelerators, workload, scenario, set_, strict)
     show = not quiet and sys.stderr.isatty()
     progress = _progress_bar if show else None
     result = api.simulate(inputs, samples=samples, seed=seed, progress=progress)
@@ -364,6 +398,7 @@ def sweep(
     accelerators: AccelArgs,
     workload: WorkloadOpt,
     vary: Annotated[list[str], typer.Option("--vary", help="PATH=LO:HI:N or PATH=v1,v2,...; repeat for a grid.")],
+    strict: StrictOpt = False,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="csv or jsonl (rows stream).")] = OutputFormat.csv,
@@ -374,7 +409,7 @@ def sweep(
 
     if fmt not in (OutputFormat.csv, OutputFormat.jsonl):
         raise InputError(f"sweep streams rows: use --format csv or jsonl, not {fmt.value}", key="--format")
-    columns, total, chunks = api.sweep(_inputs(accelerators, workload, scenario, set_), vary)
+    columns, total, chunks = api.sweep(_inputs(accelerators, workload, scenario, set_, strict), vary)
     emit_stream(stream_sweep(columns, chunks, fmt), output)
     err(f"{total:,} rows")
 
@@ -409,6 +444,7 @@ def size(
     ] = None,
     budget_usd: Annotated[float | None, typer.Option("--budget-usd", help="Largest count whose job cost fits the budget.")] = None,
     power_kw: Annotated[float | None, typer.Option("--power-kw", help="Largest count within a facility power envelope (IT × PUE).")] = None,
+    strict: StrictOpt = False,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
     fmt: FormatOpt = OutputFormat.table,
@@ -418,7 +454,7 @@ def size(
     from tco.render import render_size
 
     result = api.size(
-        _inputs(accelerators, workload, scenario, set_), deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw
+        _inputs(accelerators, workload, scenario, set_, strict), deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw
     )
     emit(render_size(result, fmt), output)
     for o in result.options:

@@ -50,16 +50,19 @@ from typing import Any
 from pydantic import BaseModel
 
 from tco import perf
-from tco.errors import InfeasibleError, InputError, ProblemList, TcoError
+from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError
 from tco.models import (
     BYTES_PER_PARAM,
     Accelerator,
     Acquisition,
     Benchmark,
     Comparison,
+    Currency,
     InferenceWorkload,
+    Market,
     OptionResult,
     OptionSpec,
+    OptionStatus,
     Precision,
     Quantity,
     Scenario,
@@ -171,6 +174,8 @@ class Plan:
     batch: int = 0
     kv_seq_bytes: float = 0.0
     weight_bytes_per_param: float = 2.0
+    fx: tuple[tuple[str, str], ...] = ()
+    """(money input key, exchange-rate key) for every money input quoted in another currency than USD."""
     notes: tuple[str, ...] = ()
 
     def required_keys(self) -> list[tuple[str, str]]:
@@ -186,7 +191,17 @@ class Plan:
             keys.append("accel.rental.usd_per_hour")
         if self.kind == "inference":
             keys.append("accel.memory_bandwidth_gbps")
+        keys += [rate for money, rate in self.fx if money in keys or money.startswith("scenario.")]
         return [(k, k.removeprefix("accel.")) for k in keys]
+
+    def usd(self, p: Mapping[str, Any], key: str) -> Any:
+        """A money input in USD: its value times the scenario's exchange rate when quoted in CNY or EUR."""
+        rate = dict(self.fx).get(key)
+        return p[key] * p[rate] if rate else p[key]
+
+    def user_path(self, key: str) -> str:
+        """The path a user gives with --set for a flat key: ``accel.price_usd`` -> ``br100.price_usd``."""
+        return f"{self.accel_id}.{key.removeprefix('accel.')}" if key.startswith("accel.") else key
 
 
 def _port_keys(accel: Accelerator, scenario: Scenario) -> tuple[str, str]:
@@ -200,9 +215,63 @@ def _port_keys(accel: Accelerator, scenario: Scenario) -> tuple[str, str]:
     return weeks, months
 
 
-def plan_option(option: Option, workload: Workload, scenario: Scenario) -> Plan:
-    """Discrete choices and feasibility checks for one option (raises on impossible requests)."""
+RATE_KEYS: dict[Currency, str] = {Currency.CNY: "scenario.usd_per_cny", Currency.EUR: "scenario.usd_per_eur"}
+"""Scenario input holding the USD value of one unit of each non-USD currency."""
+
+SCENARIO_MONEY = (
+    "electricity_usd_per_kwh",
+    "facility_usd_per_kw_month",
+    "operations_usd_per_accelerator_year",
+    "engineer_usd_per_year",
+    "cost_of_delay_usd_per_day",
+)
+
+
+def scenario_fx(scenario: Scenario) -> dict[str, str]:
+    """Scenario money inputs quoted in CNY or EUR -> the exchange-rate key that converts them."""
+    out = {}
+    for name in SCENARIO_MONEY:
+        q = getattr(scenario, name)
+        if q.currency is not None and q.currency is not Currency.USD:
+            out[f"scenario.{name}"] = RATE_KEYS[q.currency]
+    return out
+
+
+def _fx(accel: Accelerator, scenario: Scenario) -> tuple[tuple[str, str], ...]:
+    out = dict(scenario_fx(scenario))
+    for key, q in (("accel.price_usd", accel.price_usd), ("accel.rental.usd_per_hour", accel.rental.usd_per_hour if accel.rental else None)):
+        if q is not None and q.currency is not None and q.currency is not Currency.USD:
+            out[key] = RATE_KEYS[q.currency]
+    return tuple(sorted(out.items()))
+
+
+def check_market(option: Option, scenario: Scenario) -> None:
+    """Raise when the scenario's market may not buy (or rent) this part, naming the rule."""
     accel = option.accelerator
+    av = accel.availability.get(scenario.market)
+    if av is None:
+        return
+    rent = option.acquisition is Acquisition.rent
+    if (av.rent if rent else av.buy):
+        return
+    verb = "rented" if rent else "bought"
+    rule = f": {av.rule.rstrip('.')}" if av.rule else ""
+    src = f" {av.source}" if av.source else ""
+    hint = ""
+    if not rent and av.rent and accel.rental is not None:
+        hint = f"; rent it instead with {option.label}:rent"
+    raise InfeasibleError(
+        f"{accel.id} cannot be {verb} in market '{scenario.market.value}'{rule}{src}{hint}",
+        where=accel.id,
+        key=f"availability.{scenario.market.value}",
+    )
+
+
+def plan_option(option: Option, workload: Workload, scenario: Scenario) -> Plan:
+    """Discrete choices and feasibility checks for one option (raises on impossible requests).
+    Unknown inputs do not raise here: the figures that need them come out unknown (NaN)."""
+    accel = option.accelerator
+    check_market(option, scenario)
     training = isinstance(workload, TrainingWorkload)
     if training and not accel.can_train:
         note = f" ({accel.training_note.rstrip('.')})" if accel.training_note else ""
@@ -215,13 +284,13 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario) -> Plan:
         raise InfeasibleError(f"{accel.id} cannot serve inference (can_serve = false)", where=accel.id, key="can_serve")
     rent = option.acquisition is Acquisition.rent
     if rent and accel.rental is None:
-        raise InputError(
+        raise InfeasibleError(
             f"cannot be rented: the profile has no rental table; give it with --set {accel.id}.rental.usd_per_hour=VALUE",
             where=accel.id,
             key="rental",
         )
     if not rent and accel.rental is not None and (accel.price_usd is None or accel.price_usd.value is None):
-        raise InputError(
+        raise InfeasibleError(
             f"{accel.id} has no purchase price, only a rental price: rent it with {option.label}:rent, or give a price "
             f"with --set {accel.id}.price_usd=VALUE",
             where=accel.id,
@@ -231,7 +300,10 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario) -> Plan:
     measured = bench is not None
     shape = perf.workload_shape(workload)
     precision = workload.precision
-    peak_name = "int8_tops" if precision is Precision.int8 else f"{precision.value}_tflops"
+    notes: list[str] = []
+    peak_name = perf.peak_field(accel, precision)
+    if peak_name != perf.PEAK_FIELD[precision]:
+        notes.append(f"no {precision.value} peak: the {peak_name.removesuffix('_tflops')} peak is used (same 16-bit tensor units)")
     mfu_precision = Precision.bf16 if precision is Precision.int8 else precision
     fp8 = perf.FP8_MFU_RATIO if mfu_precision is Precision.fp8 else 1.0
     if accel.mfu is not None and accel.mfu.value is not None:
@@ -241,7 +313,6 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario) -> Plan:
     else:
         mfu_mode = "default"
     weeks_key, months_key = _port_keys(accel, scenario)
-    notes: list[str] = []
     if shape.inferred:
         notes.append(f"shape inferred from parameters: {shape.layers} layers, d_model {shape.d_model}")
     common: dict[str, Any] = dict(
@@ -258,7 +329,13 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario) -> Plan:
         mfu_mode=mfu_mode,
         mfu_default=perf.DEFAULT_MFU_BY_MATURITY[accel.software.maturity],
         fp8_factor=fp8,
-        peak16_key="accel.peak.bf16_tflops" if accel.peak.bf16_tflops else "accel.peak.fp16_tflops",
+        peak16_key=(
+            "accel.peak.fp16_tflops"
+            if (accel.peak.bf16_tflops is None or accel.peak.bf16_tflops.value is None)
+            and accel.peak.fp16_tflops is not None
+            and accel.peak.fp16_tflops.value is not None
+            else "accel.peak.bf16_tflops"
+        ),
         active_key="workload.active_parameters" if workload.active_parameters is not None else "workload.parameters",
         e_d_key=(
             "accel.interconnect.scaling_efficiency_per_doubling" if accel.interconnect.scaling_efficiency_per_doubling is not None else None
@@ -270,12 +347,17 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario) -> Plan:
         deploy_key="scenario.rental_setup_weeks" if rent else "scenario.deployment_weeks",
         port_weeks_key=weeks_key,
         port_months_key=months_key,
+        fx=_fx(accel, scenario),
     )
     if measured:
         notes.insert(0, f"measured: {bench.source}")  # type: ignore[union-attr]
     if isinstance(workload, TrainingWorkload):
         attention = 12.0 * shape.layers * shape.d_model * workload.seq_len
-        need = perf.min_training_accelerators(accel=accel, workload=workload)
+        try:
+            need = perf.min_training_accelerators(accel=accel, workload=workload)
+        except MissingInputError:
+            need = 1  # memory unknown: the fit cannot be checked; derived throughput comes out unknown
+            notes.append("memory unknown: whether the model fits cannot be checked")
         n = option.count or workload.accelerator_count
         if n < need:
             raise InfeasibleError(
@@ -292,16 +374,20 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario) -> Plan:
             activation_bytes=perf.stored_activation_bytes(seq_len=workload.seq_len, shape=shape),
             **common,
         )
-    it = perf.inference_throughput(accel=accel.model_copy(update={"benchmarks": []}), workload=workload)
     weights_bpp = BYTES_PER_PARAM[precision]
     kv_seq = 2.0 * shape.layers * shape.kv_dim * perf.KV_CACHE_BYTES * workload.seq_len
-    notes.insert(1 if measured else 0, f"replica of {it.replica_accelerators}, batch {it.batch}")
+    try:
+        it = perf.inference_throughput(accel=accel.model_copy(update={"benchmarks": []}), workload=workload)
+        replica, batch = it.replica_accelerators, it.batch
+        notes.insert(1 if measured else 0, f"replica of {replica}, batch {batch}")
+    except MissingInputError:
+        replica, batch = 0, 0  # memory, bandwidth or peak unknown: no replica can be chosen
     return Plan(
         kind="inference",
         attention_flops=0.0,
-        min_count=it.replica_accelerators,
-        replica=it.replica_accelerators,
-        batch=it.batch,
+        min_count=max(replica, 1),
+        replica=replica,
+        batch=batch,
         kv_seq_bytes=kv_seq,
         weight_bytes_per_param=weights_bpp,
         notes=tuple(notes),
@@ -325,7 +411,8 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
     """Every output of one option from the flat inputs ``p`` (floats, or numpy arrays with ``ops=numpy``).
     Delay, penalty, effective cost and rank come later, across options (:func:`apply_delay`)."""
     n = p["count"]
-    peak: Any = p.get(plan.peak_key)
+    # The peak is needed for derived throughput; a measured run without it only lacks the MFU.
+    peak: Any = p[plan.peak_key] if plan.throughput_source is ThroughputSource.derived else p.get(plan.peak_key)
     mfu16: Any = _mfu16(plan, p, ops) if peak is not None else None
     mfu: Any = mfu16 * plan.fp8_factor if peak is not None else None
     out: dict[str, Any] = {"scaling_efficiency": 1.0}
@@ -340,11 +427,12 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
             tps = p[f"{plan.bench_key}.tokens_per_second"] * eta / eta_at
             mfu = tps * flops / (peak * 1e12) if peak is not None else None
         else:
+            memory = p["accel.memory_gb"]
             recompute = perf.needs_recompute(
                 params=p["workload.parameters"],
                 count=n,
                 activation_bytes=plan.activation_bytes,
-                memory_gb=p["accel.memory_gb"],
+                memory_gb=memory,
                 node=node,
                 ops=ops,
             )
@@ -359,6 +447,8 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
                 recompute=recompute,
                 ops=ops,
             )
+            # Without memory, whether activations must be recomputed is unknown, and so is the throughput.
+            tps = ops.where(memory == memory, tps, math.nan)
             mfu = tps * flops / (peak * 1e12)
         g = perf.goodput_value(
             failure_rate=p["scenario.failure_rate_per_accelerator_day"],
@@ -378,6 +468,10 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
         k, batch = float(plan.replica), float(plan.batch)
         if plan.throughput_source is ThroughputSource.measured:
             tps = p[f"{plan.bench_key}.tokens_per_second"]
+        elif plan.replica == 0:
+            # No replica could be planned: read the inputs it needs so they are reported missing.
+            tps = p["accel.memory_gb"] * p["accel.memory_bandwidth_gbps"] * p[plan.peak_key] * math.nan
+            k = 1.0
         else:
             tps, _ = perf.decode_roofline(
                 weight_bytes=weights,
@@ -401,28 +495,29 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
         tokens = per_day * 365.25
         out.update(time_to_converge_hours=None, goodput=1.0 + 0.0 * tps, fleet_needed=fleet)
     out.update(count=n, tokens_per_second_per_accelerator=tps, mfu=mfu)
-    tdp = p.get("accel.tdp_w")
+    # A bought part's energy and facility bills need its TDP; a rented one only lacks its power figure.
+    tdp = p["accel.tdp_w"] if plan.acquisition is Acquisition.buy else p.get("accel.tdp_w", math.nan)
     if plan.measured_power:
         measured_w = p[f"{plan.bench_key}.power_w"]
         avg_w, peak_w = measured_w, ops.maximum(tdp, measured_w)
     else:
-        avg_w, peak_w = (tdp * p["scenario.average_power_fraction"], tdp) if tdp is not None else (0.0, 0.0)
+        avg_w, peak_w = tdp * p["scenario.average_power_fraction"], tdp
     if plan.acquisition is Acquisition.rent:
         zero = 0.0 * tps
-        rent = n * p["accel.rental.usd_per_hour"] * run_hours
+        rent = n * plan.usd(p, "accel.rental.usd_per_hour") * run_hours
         capex = capital = energy_kwh = energy = facility = ops_usd = zero
     else:
         k_srv, k_pwr = p[plan.k_srv_key], p[plan.k_pwr_key]
-        capex = n * p["accel.price_usd"] * k_srv / (1.0 - p["scenario.interconnect_cost_fraction"])
+        capex = n * plan.usd(p, "accel.price_usd") * k_srv / (1.0 - p["scenario.interconnect_cost_fraction"])
         crf = capital_recovery_factor(p["scenario.cost_of_capital"], p["scenario.depreciation_years"], ops)
         capital = capex * crf * owned_hours / HOURS_PER_YEAR
         energy_kwh = n * avg_w * k_pwr * p["scenario.pue"] * run_hours / 1000.0
-        energy = energy_kwh * p["scenario.electricity_usd_per_kwh"]
-        facility = n * peak_w * k_pwr / 1000.0 * p["scenario.facility_usd_per_kw_month"] * 12.0 * owned_hours / HOURS_PER_YEAR
-        ops_usd = n * p["scenario.operations_usd_per_accelerator_year"] * owned_hours / HOURS_PER_YEAR
+        energy = energy_kwh * plan.usd(p, "scenario.electricity_usd_per_kwh")
+        facility = n * peak_w * k_pwr / 1000.0 * plan.usd(p, "scenario.facility_usd_per_kw_month") * 12.0 * owned_hours / HOURS_PER_YEAR
+        ops_usd = n * plan.usd(p, "scenario.operations_usd_per_accelerator_year") * owned_hours / HOURS_PER_YEAR
         rent = 0.0 * tps
     compute = capital + facility + ops_usd + energy + rent
-    porting = p[plan.port_months_key] * p["scenario.engineer_usd_per_year"] / 12.0
+    porting = p[plan.port_months_key] * plan.usd(p, "scenario.engineer_usd_per_year") / 12.0
     lead_days, deploy_days, port_days = 7.0 * p[plan.lead_key], 7.0 * p[plan.deploy_key], 7.0 * p[plan.port_weeks_key]
     ttm = lead_days + deploy_days + port_days + (run_hours / 24.0 if plan.kind == "training" else 0.0)
     out.update(
@@ -448,18 +543,26 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
 
 
 def apply_delay(
-    ttms: Sequence[Any], job_costs: Sequence[Any], scenario_p: Mapping[str, Any], ops: Any = SCALAR, deadline: bool = False
+    ttms: Sequence[Any],
+    job_costs: Sequence[Any],
+    scenario_p: Mapping[str, Any],
+    ops: Any = SCALAR,
+    deadline: bool = False,
+    cod_rate: str | None = None,
 ) -> tuple[list[Any], list[Any], list[Any]]:
-    """Delay (days), penalty and effective cost per option: delay behind the fastest option, or past
-    the deadline when the scenario has one."""
+    """Delay (days), penalty and effective cost per option: delay behind the fastest option whose time
+    to market is known, or past the deadline when the scenario has one. An unknown time to market (NaN)
+    gives an unknown delay for that option only. ``cod_rate`` converts a cost of delay quoted in CNY/EUR."""
     if deadline:
         delays = [ops.maximum(t - scenario_p["scenario.deadline_days"], 0.0) for t in ttms]
     else:
         fastest = ttms[0]
         for t in ttms[1:]:
-            fastest = ops.minimum(fastest, t)
+            fastest = ops.fmin(fastest, t)
         delays = [t - fastest for t in ttms]
     cod = scenario_p["scenario.cost_of_delay_usd_per_day"]
+    if cod_rate:
+        cod = cod * scenario_p[cod_rate]
     penalties = [cod * d for d in delays]
     return delays, penalties, [c + pen for c, pen in zip(job_costs, penalties, strict=True)]
 
@@ -467,15 +570,29 @@ def apply_delay(
 # --------------------------------------------------------------------------- scalar evaluation
 
 
-def check_required(plan: Plan, p: Mapping[str, Any]) -> None:
-    """Raise for every unknown input this option needs, all at once (one line each)."""
-    missing: list[TcoError] = []
-    for key, path in plan.required_keys():
-        if key in p:
-            continue
+class KnownInputs(dict[str, Any]):
+    """Flat inputs that answer NaN for an unknown input and remember which were asked for.
+
+    NaN propagates through the formulas, so exactly the figures that need an unknown input come out
+    unknown, and every other figure of the option is still computed (issue: degrade per option)."""
+
+    def __init__(self, base: Mapping[str, Any]) -> None:
+        super().__init__(base)
+        self.missing: list[str] = []
+
+    def __missing__(self, key: str) -> float:
+        if key not in self.missing:
+            self.missing.append(key)
+        return math.nan
+
+
+def missing_errors(plan: Plan, keys: Sequence[str]) -> list[TcoError]:
+    """One error per unknown input, naming it and how to give it."""
+    out: list[TcoError] = []
+    for key in keys:
         try:
             if key.startswith("accel."):
-                perf.require(None, path, profile=plan.accel_id)
+                perf.require(None, key.removeprefix("accel."), profile=plan.accel_id)
             elif key.startswith("scenario.porting"):
                 perf.require(
                     None,
@@ -486,18 +603,33 @@ def check_required(plan: Plan, p: Mapping[str, Any]) -> None:
             else:
                 perf.require(None, key.split(".", 1)[1], profile=key.split(".", 1)[0])
         except TcoError as exc:
-            missing.append(exc)
+            out.append(exc)
+    return out
+
+
+def check_required(plan: Plan, p: Mapping[str, Any]) -> None:
+    """Raise for every unknown input this option needs, all at once (one line each)."""
+    missing = missing_errors(plan, [key for key, _ in plan.required_keys() if key not in p])
     if len(missing) == 1:
         raise missing[0]
     if missing:
         raise ProblemList(missing)
 
 
-def evaluate_option(option: Option, workload: Workload, scenario: Scenario) -> tuple[Plan, dict[str, Any]]:
-    """(plan, outputs) of one option, before delay and ranking."""
+@dataclass(frozen=True)
+class Evaluated:
+    """One option evaluated on its own: its plan, outputs (NaN where unknown) and the unknown inputs."""
+
+    plan: Plan
+    out: dict[str, Any]
+    missing: tuple[str, ...]  # flat keys
+
+
+def evaluate_option(option: Option, workload: Workload, scenario: Scenario) -> Evaluated:
+    """Outputs of one option, before delay and ranking. Raises :class:`InfeasibleError` when the option
+    cannot run the workload; unknown inputs do not raise (they are listed in ``missing``)."""
     plan = plan_option(option, workload, scenario)
-    p = numeric_inputs(option, workload, scenario)
-    check_required(plan, p)
+    p = KnownInputs(numeric_inputs(option, workload, scenario))
     out = evaluate_plan(plan, p)
     if out["goodput"] <= 0:
         raise InfeasibleError(
@@ -506,54 +638,129 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario) -> t
             where="scenario",
             key="failure_rate_per_accelerator_day",
         )
-    if not math.isfinite(out["job_cost_usd"]):
+    if not p.missing and not math.isfinite(out["job_cost_usd"]):
         raise InfeasibleError(f"the inputs give no finite cost for {option.label}", where=option.accelerator.id)
-    if plan.kind == "inference" and option.count is not None and option.count < out["fleet_needed"]:
+    fleet = out.get("fleet_needed", math.nan)
+    if plan.kind == "inference" and option.count is not None and fleet == fleet and option.count < fleet:
         raise InfeasibleError(
             f"{option.count} × {option.accelerator.id} cannot serve {p['workload.tokens_per_day']:g} tokens/day of "
-            f"{workload.id}: needs {int(out['fleet_needed'])} (replicas of {plan.replica})",
+            f"{workload.id}: needs {int(fleet)} (replicas of {plan.replica})",
             where=option.accelerator.id,
             key="count",
         )
-    return plan, out
+    return Evaluated(plan, out, tuple(p.missing))
 
 
-def _result(plan: Plan, out: Mapping[str, Any], delay: float, penalty: float, effective: float, rank: int) -> OptionResult:
-    fields = {k: out[k] for k in OptionResult.model_fields if k in out}
-    fields["count"] = int(out["count"])
+def _known(v: Any) -> float | None:
+    return None if v is None or v != v else float(v)
+
+
+def _result(ev: Evaluated, delay: float, penalty: float, effective: float, rank: int | None) -> OptionResult:
+    plan, out = ev.plan, ev.out
+    fields = {k: _known(out[k]) for k in OptionResult.model_fields if k in out and k not in ("accelerator", "count")}
+    count = _known(out["count"])
+    notes = list(plan.notes)
+    if ev.missing:
+        notes.append("not ranked: needs " + ", ".join(plan.user_path(k) for k in ev.missing))
     return OptionResult(
         accelerator=plan.label,
         name=plan.name,
         acquisition=plan.acquisition,
+        status=OptionStatus.ranked if rank is not None else OptionStatus.incomplete,
+        missing_inputs=[plan.user_path(k) for k in ev.missing],
+        count=int(count) if count is not None else None,
         throughput_source=plan.throughput_source,
-        delay_days=delay,
-        delay_penalty_usd=penalty,
-        effective_cost_usd=effective,
+        delay_days=_known(delay),
+        delay_penalty_usd=_known(penalty),
+        effective_cost_usd=_known(effective),
         rank=rank,
-        notes=list(plan.notes),
-        **{k: v for k, v in fields.items() if k not in ("accelerator",)},
+        notes=notes,
+        **fields,
     )
+
+
+def _infeasible(option: Option, exc: TcoError) -> OptionResult:
+    blank = {k: None for k, f in OptionResult.model_fields.items() if f.is_required()}
+    blank.update(accelerator=option.label, name=option.accelerator.name, acquisition=option.acquisition)
+    return OptionResult(**blank, status=OptionStatus.infeasible, reason=exc.message, notes=[f"infeasible: {exc.message}"])
+
+
+def _claims(accel: Accelerator, result: OptionResult, training: bool) -> dict[str, Any]:
+    rel = accel.relative_training_performance
+    notes = list(result.notes)
+    if training and accel.training_note:
+        notes.append(f"training note: {accel.training_note.rstrip('.')}")
+    return {
+        "maturity": accel.software.maturity.value,
+        "claimed_relative_training_performance": rel.value if rel is not None else None,
+        "notes": notes,
+    }
 
 
 def compare(*, options: Sequence[Option], workload: Workload, scenario: Scenario, baseline: str | None = None) -> Comparison:
-    """Evaluate every option, apply the delay penalty and rank by effective cost (ties keep input order)."""
+    """Evaluate every option, apply the delay penalty and rank by effective cost (ties keep input order).
+
+    An option that cannot run the workload is reported as infeasible with its reason; one that lacks an
+    input gets every figure that does not need it and is left out of the ranking when its effective
+    cost is unknown. Raises only when no option can be ranked."""
     if not options:
         raise InputError("no accelerator to compare")
-    evaluated = [evaluate_option(o, workload, scenario) for o in options]
-    sp = numeric_inputs(options[0], workload, scenario)
-    delays, penalties, effective = apply_delay(
-        [o["time_to_market_days"] for _, o in evaluated],
-        [o["job_cost_usd"] for _, o in evaluated],
-        sp,
-        deadline=scenario.deadline_days is not None and scenario.deadline_days.value is not None,
-    )
-    order = sorted(range(len(evaluated)), key=lambda i: effective[i])
-    rank = {i: k + 1 for k, i in enumerate(order)}
-    results = [_result(plan, out, delays[i], penalties[i], effective[i], rank[i]) for i, (plan, out) in enumerate(evaluated)]
-    results.sort(key=lambda r: r.rank)
     labels = [o.label for o in options]
     if baseline is not None and baseline not in labels:
         raise InputError(f"baseline '{baseline}' is not one of the compared options: {', '.join(labels)}", key="--baseline")
-    return Comparison(
-        workload=workload.id, workload_kind=workload.kind, scenario=scenario.id, baseline=baseline or labels[0], results=results
+    evaluated: list[Evaluated | TcoError] = []
+    for o in options:
+        try:
+            evaluated.append(evaluate_option(o, workload, scenario))
+        except InfeasibleError as exc:
+            evaluated.append(exc)
+    ok = [(i, e) for i, e in enumerate(evaluated) if isinstance(e, Evaluated)]
+    if not ok:
+        errors = [e for e in evaluated if isinstance(e, TcoError)]
+        raise errors[0] if len(errors) == 1 else ProblemList(errors)
+    sp = numeric_inputs(options[0], workload, scenario)
+    delays, penalties, effective = apply_delay(
+        [e.out["time_to_market_days"] for _, e in ok],
+        [e.out["job_cost_usd"] for _, e in ok],
+        sp,
+        deadline=scenario.deadline_days is not None and scenario.deadline_days.value is not None,
+        cod_rate=scenario_fx(scenario).get("scenario.cost_of_delay_usd_per_day"),
     )
+    rankable = [j for j in range(len(ok)) if effective[j] == effective[j]]
+    if not rankable:
+        problems = [err for _, e in ok for err in missing_errors(e.plan, e.missing)]
+        raise problems[0] if len(problems) == 1 else ProblemList(problems)
+    order = sorted(rankable, key=lambda j: effective[j])
+    rank = {j: k + 1 for k, j in enumerate(order)}
+    by_index: dict[int, OptionResult] = {}
+    for j, (i, e) in enumerate(ok):
+        by_index[i] = _result(e, delays[j], penalties[j], effective[j], rank.get(j))
+    for i, e in enumerate(evaluated):
+        if isinstance(e, TcoError):
+            by_index[i] = _infeasible(options[i], e)
+    results = [by_index[i].model_copy(update=_claims(options[i].accelerator, by_index[i], workload.kind == "training")) for i in range(len(options))]
+    status_order = {OptionStatus.ranked: 0, OptionStatus.incomplete: 1, OptionStatus.infeasible: 2}
+    results.sort(key=lambda r: (status_order[r.status], r.rank or 0))
+    base = baseline or next((r.accelerator for r in results if r.accelerator == labels[0] and r.rank is not None), None)
+    base = base or next(r.accelerator for r in results if r.rank is not None)
+    return Comparison(workload=workload.id, workload_kind=workload.kind, scenario=scenario.id, baseline=base, results=results)
+
+
+def in_currency(comp: Comparison, currency: Currency, scenario: Scenario) -> Comparison:
+    """The comparison with every money figure (``*_usd``) expressed in ``currency`` at the scenario's rate."""
+    if currency is Currency.USD:
+        return comp
+    key = RATE_KEYS[currency]
+    q = getattr(scenario, key.removeprefix("scenario."))
+    if q is None or q.value is None:
+        raise MissingInputError(
+            f"--currency {currency.value} needs the exchange rate {key.removeprefix('scenario.')}; give it with --set {key}=VALUE",
+            where="scenario",
+            key=key.removeprefix("scenario."),
+        )
+    rate = q.value
+    results = [
+        r.model_copy(update={k: v / rate for k, v in r.model_dump().items() if k.endswith("_usd") and isinstance(v, float)})
+        for r in comp.results
+    ]
+    return comp.model_copy(update={"results": results, "currency": currency})

@@ -480,40 +480,64 @@ class ThroughputSource(str, Enum):
     derived = "derived"
 
 
+class OptionStatus(str, Enum):
+    """Whether an option could be ranked: ``ranked`` (every figure known), ``incomplete`` (an input it
+    needs is unknown: the figures that do not need it are still given), ``infeasible`` (it cannot run
+    the workload at all: the reason says why)."""
+
+    ranked = "ranked"
+    incomplete = "incomplete"
+    infeasible = "infeasible"
+
+
 class OptionResult(StrictModel):
-    """Everything computed for one option; fields that do not apply are None."""
+    """Everything computed for one option. A figure is None when it does not apply, or when it needs an
+    input listed in ``missing_inputs``; ``rank`` is None for options that cannot be ranked."""
 
     accelerator: str
     name: str
     acquisition: Acquisition
-    count: int
-    throughput_source: ThroughputSource
-    tokens_per_second_per_accelerator: float
+    status: OptionStatus = OptionStatus.ranked
+    missing_inputs: list[str] = Field(default_factory=list, description="Input paths (usable with --set) this option lacks.")
+    reason: str | None = Field(None, description="Why an infeasible option cannot run the workload.")
+    count: int | None
+    throughput_source: ThroughputSource | None
+    tokens_per_second_per_accelerator: float | None
     mfu: float | None
-    scaling_efficiency: float
-    goodput: float
-    power_w_per_accelerator: float
+    scaling_efficiency: float | None
+    goodput: float | None
+    power_w_per_accelerator: float | None
     time_to_converge_hours: float | None
-    lead_time_days: float
-    deployment_days: float
-    porting_days: float
-    time_to_market_days: float
-    energy_kwh: float
-    capex_usd: float
-    capital_usd: float
-    rent_usd: float
-    energy_usd: float
-    facility_usd: float
-    operations_usd: float
-    porting_usd: float
-    compute_cost_usd: float
-    job_cost_usd: float
-    cost_per_million_tokens_usd: float
-    delay_days: float
-    delay_penalty_usd: float
-    effective_cost_usd: float
-    rank: int
+    lead_time_days: float | None
+    deployment_days: float | None
+    porting_days: float | None
+    time_to_market_days: float | None
+    energy_kwh: float | None
+    capex_usd: float | None
+    capital_usd: float | None
+    rent_usd: float | None
+    energy_usd: float | None
+    facility_usd: float | None
+    operations_usd: float | None
+    porting_usd: float | None
+    compute_cost_usd: float | None
+    job_cost_usd: float | None
+    cost_per_million_tokens_usd: float | None
+    delay_days: float | None
+    delay_penalty_usd: float | None
+    effective_cost_usd: float | None
+    rank: int | None
     annual_cost_usd: float | None = None
+    price_to_match_usd: float | None = Field(
+        None, description="For an unknown price: the unit price at which this option ties the best ranked option (it wins below it)."
+    )
+    lead_time_to_match_weeks: float | None = Field(
+        None, description="For an unknown lead time: the lead time at which this option ties the best ranked option."
+    )
+    maturity: str | None = Field(None, description="Software-ecosystem maturity of the accelerator.")
+    claimed_relative_training_performance: float | None = Field(
+        None, description="A published relative-to-A100 training estimate (e.g. the seed article's), shown beside the model."
+    )
     notes: list[str] = Field(default_factory=list)
 
 
@@ -522,8 +546,13 @@ class Comparison(StrictModel):
     workload: str
     workload_kind: Literal["training", "inference"]
     scenario: str
+    currency: Currency = Currency.USD
     baseline: str | None
     results: list[OptionResult]
+
+    @property
+    def ranked(self) -> list[OptionResult]:
+        return [r for r in self.results if r.rank is not None]
 
 
 # --------------------------------------------------------------------------- calibration set

@@ -128,10 +128,32 @@ def training_flops_per_token(*, active_params: float, shape: Shape, seq_len: int
     return 6.0 * active_params + 12.0 * shape.layers * shape.d_model * seq_len
 
 
+PEAK_FIELD: dict[Precision, str] = {
+    Precision.bf16: "bf16_tflops",
+    Precision.fp16: "fp16_tflops",
+    Precision.fp8: "fp8_tflops",
+    Precision.int8: "int8_tops",
+}
+
+
+def peak_field(accel: Accelerator, precision: Precision) -> str:
+    """The ``[peak]`` field a precision runs at. BF16 and FP16 run on the same 16-bit tensor units of
+    every listed part, so when one of them is unknown the other stands in."""
+    name = PEAK_FIELD[precision]
+    twin = {Precision.bf16: "fp16_tflops", Precision.fp16: "bf16_tflops"}.get(precision)
+    if twin is not None and not _known_peak(accel, name) and _known_peak(accel, twin):
+        return twin
+    return name
+
+
+def _known_peak(accel: Accelerator, name: str) -> bool:
+    q = getattr(accel.peak, name)
+    return q is not None and q.value is not None
+
+
 def peak_tflops(accel: Accelerator, precision: Precision) -> float:
-    q = accel.peak.for_precision(precision)
-    key = "peak." + {Precision.int8: "int8_tops"}.get(precision, f"{precision.value}_tflops")
-    return require(q, key, profile=accel.id)
+    name = peak_field(accel, precision)
+    return require(getattr(accel.peak, name), f"peak.{name}", profile=accel.id)
 
 
 class ScalarOps:
@@ -142,15 +164,35 @@ class ScalarOps:
     log2 = staticmethod(math.log2)
     log1p = staticmethod(math.log1p)
     expm1 = staticmethod(math.expm1)
-    ceil = staticmethod(math.ceil)
-    floor = staticmethod(math.floor)
+
+    # Like numpy: NaN (an unknown input) propagates, and rounding leaves NaN and infinities alone.
+    @staticmethod
+    def ceil(a: Any) -> Any:
+        return float(math.ceil(a)) if math.isfinite(a) else a
+
+    @staticmethod
+    def floor(a: Any) -> Any:
+        return float(math.floor(a)) if math.isfinite(a) else a
 
     @staticmethod
     def maximum(a: Any, b: Any) -> Any:
+        if a != a or b != b:
+            return math.nan
         return a if a >= b else b
 
     @staticmethod
     def minimum(a: Any, b: Any) -> Any:
+        if a != a or b != b:
+            return math.nan
+        return a if a <= b else b
+
+    @staticmethod
+    def fmin(a: Any, b: Any) -> Any:
+        """The smaller of two values, ignoring NaN unless both are NaN (numpy.fmin)."""
+        if b != b:
+            return a
+        if a != a:
+            return b
         return a if a <= b else b
 
     @staticmethod

@@ -16,7 +16,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from tco.models import Comparison, OptionResult, Quantity
+from tco.models import Comparison, Currency, OptionResult, OptionStatus, Quantity
 
 SCHEMA_VERSION = 1
 
@@ -135,17 +135,20 @@ def render_comparison(comp: Comparison, fmt: OutputFormat) -> str:
 def _comparison_table(comp: Comparison, fmt: OutputFormat) -> str:
     base = _baseline(comp)
     training = comp.workload_kind == "training"
+    cur = "" if comp.currency is Currency.USD else f" {comp.currency.value}"
     headers = ["rank", "option", "count", "tokens/s/acc", "throughput", "power W/acc"]
-    headers += ["converge h"] if training else ["annual cost"]
-    headers += ["market d", "job cost", "$/M tokens", "delay d", "delay cost", "effective cost", f"gap vs {base.accelerator}"]
+    headers += ["converge h"] if training else [f"annual cost{cur}"]
+    per_m = "$/M tokens" if not cur else f"{cur.strip()}/M tokens"
+    headers += ["market d", f"job cost{cur}", per_m, "delay d", f"delay cost{cur}", f"effective cost{cur}"]
+    headers += [f"gap vs {base.accelerator}"]
     rows = []
     for r in comp.results:
         row = [
-            str(r.rank),
+            str(r.rank) if r.rank is not None else r.status.value,
             r.accelerator,
-            str(r.count),
+            _cell(r.count),
             num(r.tokens_per_second_per_accelerator, 0),
-            r.throughput_source.value,
+            r.throughput_source.value if r.throughput_source else "—",
             num(r.power_w_per_accelerator, 0),
         ]
         row += [num(r.time_to_converge_hours)] if training else [money(r.annual_cost_usd)]
@@ -159,12 +162,65 @@ def _comparison_table(comp: Comparison, fmt: OutputFormat) -> str:
             gap(r.effective_cost_usd, base.effective_cost_usd),
         ]
         rows.append(row)
-    out = [f"{comp.workload} · scenario {comp.scenario}\n", grid(headers, rows, fmt)]
+    title = f"{comp.workload} · scenario {comp.scenario}" + (f" · money in{cur}" if cur else "")
+    out = [title + "\n", grid(headers, rows, fmt)]
+    unranked = [r for r in comp.results if r.rank is None]
+    if unranked:
+        out.append("\n" + grid(["option", "status", "why", "the number that would decide it"], [_unranked_row(r) for r in unranked], fmt))
+    claims = _claims_table(comp, base, fmt) if training else ""
+    if claims:
+        out.append("\n" + claims)
     for r in comp.results:
-        if r is base:
+        if r is base or r.status is OptionStatus.infeasible:
             continue
         out.append("\n" + _versus(base, r, fmt, training))
     return "".join(out)
+
+
+def _unranked_row(r: OptionResult) -> list[str]:
+    if r.status is OptionStatus.infeasible:
+        return [r.accelerator, "infeasible", r.reason or "", "—"]
+    decide = []
+    if r.price_to_match_usd is not None:
+        decide.append(f"wins below a unit price of {money(r.price_to_match_usd)}")
+    if r.lead_time_to_match_weeks is not None:
+        decide.append(f"wins below a lead time of {r.lead_time_to_match_weeks:.1f} weeks")
+    decide += [n.removeprefix("decides: ") for n in r.notes if n.startswith("decides: ")]
+    return [r.accelerator, "incomplete", "unknown: " + ", ".join(r.missing_inputs), "; ".join(decide) or "—"]
+
+
+CLAIM_TOLERANCE = 0.15
+"""A published relative estimate and the model disagree when they differ by more than 15 % (the width
+of the seed article's own ranges, e.g. '~70-80%')."""
+
+
+def _claims_table(comp: Comparison, base: OptionResult, fmt: OutputFormat) -> str:
+    """Published relative-to-A100 claims and maturity beside the model's own throughput ratio."""
+    if not any(r.claimed_relative_training_performance is not None for r in comp.results):
+        return ""
+    rows = []
+    b = base.tokens_per_second_per_accelerator
+    for r in comp.results:
+        model = r.tokens_per_second_per_accelerator / b if r.tokens_per_second_per_accelerator is not None and b else None
+        claim = r.claimed_relative_training_performance
+        if r.status is OptionStatus.infeasible:
+            verdict_text = "model: cannot train this workload" + (f" ({r.reason})" if r.reason else "")
+        elif model is None or claim is None:
+            verdict_text = "—"
+        elif abs(model / claim - 1) <= CLAIM_TOLERANCE:
+            verdict_text = "agree"
+        else:
+            verdict_text = f"disagree: model {model:.2f}× vs claim {claim:.2f}×"
+        extra = [n.removeprefix("training note: ") for n in r.notes if n.startswith("training note: ")]
+        if extra:
+            verdict_text += "; " + extra[0]
+        rows.append([r.accelerator, ratio_text(model), ratio_text(claim), r.maturity or "—", verdict_text])
+    title = f"Published claims beside the model (throughput relative to {base.accelerator})\n"
+    return title + grid(["option", "model", "claimed", "maturity", "model vs claim"], rows, fmt)
+
+
+def ratio_text(v: float | None) -> str:
+    return "—" if v is None else f"{v:.2f}×"
 
 
 def _versus(base: OptionResult, other: OptionResult, fmt: OutputFormat, training: bool) -> str:
@@ -194,27 +250,44 @@ def _versus(base: OptionResult, other: OptionResult, fmt: OutputFormat, training
 
 def verdict(comp: Comparison) -> str:
     """One line for stderr: who wins and why."""
-    res = sorted(comp.results, key=lambda r: r.rank)
+    res = sorted(comp.ranked, key=lambda r: r.rank or 0)
     win = res[0]
+    assert win.effective_cost_usd is not None and win.time_to_market_days is not None
     if len(res) == 1:
         return f"{win.accelerator}: effective cost {money(win.effective_cost_usd)}, market in {win.time_to_market_days:.1f} days"
     runner = res[1]
-    cheaper = min(res, key=lambda r: r.cost_per_million_tokens_usd)
+    cheaper = min(res, key=lambda r: r.cost_per_million_tokens_usd or 0.0)
     text = (
         f"{win.accelerator} wins: effective cost {money(win.effective_cost_usd)} "
         f"vs {money(runner.effective_cost_usd)} for {runner.accelerator}"
     )
     if cheaper is not win:
-        saving = 1 - cheaper.cost_per_million_tokens_usd / win.cost_per_million_tokens_usd
-        later = cheaper.time_to_market_days - win.time_to_market_days
-        text += f"; {cheaper.accelerator} is {saving:.0%} cheaper per token but reaches the market {later:.1f} days later"
-        if later > 0 and cheaper.job_cost_usd < win.job_cost_usd:
-            text += f" (worth it only if a day of delay costs less than {money((win.job_cost_usd - cheaper.job_cost_usd) / later)})"
-        elif cheaper.job_cost_usd >= win.job_cost_usd:
+        c_tok, w_tok = cheaper.cost_per_million_tokens_usd or 0.0, win.cost_per_million_tokens_usd or 1.0
+        c_job, w_job = cheaper.job_cost_usd or 0.0, win.job_cost_usd or 0.0
+        later = (cheaper.time_to_market_days or 0.0) - win.time_to_market_days
+        text += f"; {cheaper.accelerator} is {1 - c_tok / w_tok:.0%} cheaper per token but reaches the market {later:.1f} days later"
+        if later > 0 and c_job < w_job:
+            text += f" (worth it only if a day of delay costs less than {money((w_job - c_job) / later)})"
+        elif c_job >= w_job:
             text += f", and its job cost is higher once one-off porting ({money(cheaper.porting_usd)}) is counted"
     else:
         text += f"; it is also the cheapest per token ({money(win.cost_per_million_tokens_usd)}/M)"
     return text
+
+
+def incomplete_notes(comp: Comparison) -> list[str]:
+    """One stderr line per option left out of the ranking, with the --set that would complete it."""
+    out = []
+    for r in comp.results:
+        if r.status is OptionStatus.incomplete:
+            sets = " ".join(f"--set {m}=VALUE" for m in r.missing_inputs)
+            line = f"{r.accelerator} is not ranked: {', '.join(r.missing_inputs)} unknown; complete it with {sets}"
+            if r.price_to_match_usd is not None:
+                line += f" (it wins only below a unit price of {money(r.price_to_match_usd)})"
+            out.append(line)
+        elif r.status is OptionStatus.infeasible:
+            out.append(f"{r.accelerator} is infeasible: {r.reason}")
+    return out
 
 
 # --------------------------------------------------------------------------- records (profiles, workloads, scenarios)

@@ -236,17 +236,6 @@ def test_every_library_pair_answers_or_asks(workload: str) -> None:
             assert len(errors) >= 1 and all(line.startswith(("Error: ", "Warning: ")) for line in lines), lines
 
 
-def test_every_missing_input_is_named_at_once() -> None:
-    """BR100 has neither a public price nor a lead time: both are asked for in one run, one line each."""
-    result = runner.invoke(app, ["compare", "br100", "-w", "llama3-8b"])
-    assert result.exit_code == 1
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 2
-    assert lines[0].endswith("give it with --set br100.lead_time_weeks=VALUE, or a profile file with lead_time_weeks")
-    assert ": price_usd: needs price_usd, which is unknown" in lines[1]
-    assert all(line.startswith("Error: ") and "accelerators/br100.toml" in line for line in lines)
-
-
 def test_rent_only_part_bought_is_told_to_rent() -> None:
     """Buying a TPU is not possible: the error says to rent it (and how)."""
     result = runner.invoke(app, ["compare", "tpu-v5p", "-w", "llama3-8b"])
