@@ -207,6 +207,34 @@ def with_numbers_to_match(inputs: Inputs, comp: Comparison) -> Comparison:
     return comp.model_copy(update={"results": [r.model_copy(update=updates.get(r.accelerator, {})) for r in comp.results]})
 
 
+# --------------------------------------------------------------------------- provenance
+
+
+SOURCE_FIELDS = ("source", "maturity_source")
+
+
+def source_strings(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every (key path, text) of a ``source``-like string in a parsed input document."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            sub = f"{path}.{k}" if path else str(k)
+            if k in SOURCE_FIELDS and isinstance(v, str):
+                yield sub, v
+            else:
+                yield from source_strings(v, sub)
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from source_strings(v, f"{path}[{i}]")
+
+
+def citations(data: Any, dirs: Sequence[Path] | None = None) -> dict[str, Any]:
+    """Citation key -> the bibliography entry (title, publisher, date, url) for every key cited in
+    ``data``; a key the bibliography lacks maps to None."""
+    bib = loader.load_bibliography(dirs)
+    keys = sorted({k for _, text in source_strings(data) for k in loader.cited_keys(text)})
+    return {k: bib[k][0].model_dump(exclude_none=True) if k in bib else None for k in keys}
+
+
 # --------------------------------------------------------------------------- plausibility
 
 

@@ -100,7 +100,10 @@ def check_missing(missing: dict[str, list[str]], strict: bool) -> None:
     incomplete option, with the --set that would complete it."""
     if strict and missing:
         for label, paths in missing.items():
-            err(f"Error: {label}: needs {', '.join(paths)}, which is unknown (--strict); give it with " + " ".join(f"--set {p}=VALUE" for p in paths))
+            err(
+                f"Error: {label}: needs {', '.join(paths)}, which is unknown (--strict); give it with "
+                + " ".join(f"--set {p}=VALUE" for p in paths)
+            )
         raise typer.Exit(1)
 
 
@@ -172,7 +175,8 @@ def profiles_show(
     """Every field of one profile with its source, date and confidence."""
     from tco.render import render_show
 
-    emit(render_show(api.load_accelerator(profile).model_dump(mode="json", exclude_none=True), fmt, kind="accelerator"), output)
+    dumped = api.load_accelerator(profile).model_dump(mode="json", exclude_none=True)
+    emit(render_show(dumped, fmt, kind="accelerator", citations=api.citations(dumped)), output)
 
 
 @profiles_app.command("validate")

@@ -239,7 +239,10 @@ def scenario_fx(scenario: Scenario) -> dict[str, str]:
 
 def _fx(accel: Accelerator, scenario: Scenario) -> tuple[tuple[str, str], ...]:
     out = dict(scenario_fx(scenario))
-    for key, q in (("accel.price_usd", accel.price_usd), ("accel.rental.usd_per_hour", accel.rental.usd_per_hour if accel.rental else None)):
+    for key, q in (
+        ("accel.price_usd", accel.price_usd),
+        ("accel.rental.usd_per_hour", accel.rental.usd_per_hour if accel.rental else None),
+    ):
         if q is not None and q.currency is not None and q.currency is not Currency.USD:
             out[key] = RATE_KEYS[q.currency]
     return tuple(sorted(out.items()))
@@ -252,7 +255,7 @@ def check_market(option: Option, scenario: Scenario) -> None:
     if av is None:
         return
     rent = option.acquisition is Acquisition.rent
-    if (av.rent if rent else av.buy):
+    if av.rent if rent else av.buy:
         return
     verb = "rented" if rent else "bought"
     rule = f": {av.rule.rstrip('.')}" if av.rule else ""
@@ -738,7 +741,10 @@ def compare(*, options: Sequence[Option], workload: Workload, scenario: Scenario
     for i, e in enumerate(evaluated):
         if isinstance(e, TcoError):
             by_index[i] = _infeasible(options[i], e)
-    results = [by_index[i].model_copy(update=_claims(options[i].accelerator, by_index[i], workload.kind == "training")) for i in range(len(options))]
+    results = [
+        by_index[i].model_copy(update=_claims(options[i].accelerator, by_index[i], workload.kind == "training"))
+        for i in range(len(options))
+    ]
     status_order = {OptionStatus.ranked: 0, OptionStatus.incomplete: 1, OptionStatus.infeasible: 2}
     results.sort(key=lambda r: (status_order[r.status], r.rank or 0))
     base = baseline or next((r.accelerator for r in results if r.accelerator == labels[0] and r.rank is not None), None)

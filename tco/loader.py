@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from tco.errors import InputError, NotFoundError, ProblemList, TcoError, did_you_mean
-from tco.models import Accelerator, InferenceWorkload, Quantity, Scenario, TrainingWorkload, Workload
+from tco.models import CITATION_KEY, Accelerator, Citation, InferenceWorkload, Quantity, Scenario, TrainingWorkload, Workload
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -86,6 +86,38 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise InputError(f"not valid TOML: {exc}", where=str(path)) from None
     except UnicodeDecodeError:
         raise InputError("not valid TOML: not UTF-8 text", where=str(path)) from None
+
+
+_CITE = re.compile(rf"\[({CITATION_KEY})\]")
+
+
+def cited_keys(text: str) -> list[str]:
+    """The citation keys a source string cites: ``"[EPOCH] [NV-DS] dense"`` -> ``["EPOCH", "NV-DS"]``."""
+    return _CITE.findall(text)
+
+
+def load_bibliography(dirs: Sequence[Path] | None = None) -> dict[str, tuple[Citation, Path]]:
+    """Every citation key of ``<dir>/sources/*.toml`` in the search path -> (citation, file). A key
+    defined twice is an error naming both files."""
+    out: dict[str, tuple[Citation, Path]] = {}
+    for d in dirs if dirs is not None else search_path():
+        folder = d / "sources"
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.toml")):
+            for key, table in read_toml(path).items():
+                if not re.fullmatch(CITATION_KEY, key):
+                    raise InputError(f"citation keys are upper case, digits, '.' and '-' (e.g. EPOCH, NV-DS), got '{key}'", where=str(path))
+                if key in out:
+                    raise InputError(f"citation key defined twice (also in {out[key][1]})", where=str(path), key=key)
+                try:
+                    out[key] = (Citation.model_validate(table), path)
+                except ValidationError as exc:
+                    problems = validation_problems(exc, where=str(path), root=Citation).problems
+                    for problem in problems:
+                        problem.key = f"{key}.{problem.key}" if problem.key else key
+                    raise ProblemList(problems) from None
+    return out
 
 
 def _looks_like_path(ref: str) -> bool:

@@ -555,6 +555,28 @@ class Comparison(StrictModel):
         return [r for r in self.results if r.rank is not None]
 
 
+# --------------------------------------------------------------------------- bibliography
+
+
+CITATION_KEY = r"[A-Z0-9][A-Z0-9.-]*[A-Z0-9]"
+"""A citation key, cited in a ``source`` string as ``[KEY]`` (``profiles/sources/*.toml`` defines each)."""
+
+
+class Citation(StrictModel):
+    """One publication of the shipped bibliography (``profiles/sources/*.toml``, a table per key)."""
+
+    title: str
+    publisher: str
+    date: str = Field(description="Publication or data-snapshot date: YYYY, YYYY-MM or YYYY-MM-DD.")
+    url: str | None = None
+    note: str | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_text(cls, v: Any) -> Any:
+        return _date_to_text(v)
+
+
 # --------------------------------------------------------------------------- calibration set
 
 

@@ -339,12 +339,13 @@ def flatten(data: Any, prefix: str = "") -> list[tuple[str, Any, Mapping[str, An
     return rows
 
 
-def render_show(dumped: Mapping[str, Any], fmt: OutputFormat, *, kind: str) -> str:
-    """Every field of one input with its value and provenance."""
+def render_show(dumped: Mapping[str, Any], fmt: OutputFormat, *, kind: str, citations: Mapping[str, Any] | None = None) -> str:
+    """Every field of one input with its value and provenance, then the full citation of each source key."""
+    extra = {"citations": dict(citations)} if citations is not None else {}
     if fmt is OutputFormat.json:
-        return json_text({"schema_version": SCHEMA_VERSION, kind: dumped})
+        return json_text({"schema_version": SCHEMA_VERSION, kind: dumped, **extra})
     if fmt is OutputFormat.jsonl:
-        return jsonl_text([{"schema_version": SCHEMA_VERSION, kind: dumped}])
+        return jsonl_text([{"schema_version": SCHEMA_VERSION, kind: dumped, **extra}])
     rows = flatten(dumped)
     cols = ["field", "value", "low", "high", "confidence", "as_of", "source"]
     records = []
@@ -365,7 +366,18 @@ def render_show(dumped: Mapping[str, Any], fmt: OutputFormat, *, kind: str) -> s
         )
     if fmt is OutputFormat.csv:
         return csv_text(cols, ([r[c] for c in cols] for r in records))
-    return grid(cols, [[_cell(r[c]) if c != "source" else r[c] for c in cols] for r in records], fmt)
+    text = grid(cols, [[_cell(r[c]) if c != "source" else r[c] for c in cols] for r in records], fmt)
+    if citations:
+        rows = [[k, _citation_text(c)] for k, c in citations.items()]
+        text += "\nSources\n" + grid(["key", "citation"], rows, fmt)
+    return text
+
+
+def _citation_text(c: Mapping[str, Any] | None) -> str:
+    if c is None:
+        return "not in the bibliography (profiles/sources/)"
+    text = f'{c["publisher"]}, "{c["title"]}" ({c["date"]})'
+    return text + (f", {c['url']}" if c.get("url") else "")
 
 
 # --------------------------------------------------------------------------- estimate and calibration

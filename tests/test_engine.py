@@ -404,7 +404,7 @@ def test_rent_needs_no_price_but_a_rental_table() -> None:
     priceless = accelerator(price_usd=None, rental={"usd_per_hour": 2.0, "lead_time_weeks": 1}, benchmarks=[bench("toy-train", 1000)])
     r = only(compare(options=[Option(priceless, None, Acquisition.rent)], workload=training(), scenario=scenario()))
     assert r.rent_usd == approx(80)
-    with pytest.raises(InputError, match="rental"):
+    with pytest.raises(InfeasibleError, match="rental"):
         compare(options=[Option(accelerator(), None, Acquisition.rent)], workload=training(), scenario=scenario())
 
 

@@ -1,0 +1,71 @@
+"""Currencies (a money input may be quoted in CNY or EUR; outputs in a chosen currency) and market
+availability (export controls decide what a buyer in China may purchase)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data" / "market"
+YUAN = str(DATA / "yuan-x.toml")
+USD_PER_CNY = 0.14122  # profiles/scenarios/default.toml
+
+
+def rows(result) -> dict[str, dict]:
+    assert result.exit_code == 0, result.stderr
+    return {r["accelerator"]: r for r in json.loads(result.stdout)["results"]}
+
+
+def test_a_cny_price_is_converted_at_the_scenario_rate(run) -> None:
+    """capex = n · price · rate · k_srv / (1 − f_ic): the CNY profile equals one priced 123,900 × 0.14122 USD."""
+    cny = rows(run("compare", YUAN, "-w", "llama3-8b", "-f", "json"))["yuan-x"]
+    usd = rows(run("compare", YUAN, "-w", "llama3-8b", "-f", "json", "--set", f"yuan-x.price_usd={{value = {123900 * USD_PER_CNY!r}}}"))
+    n = cny["count"]
+    assert cny["capex_usd"] == pytest.approx(n * 123900 * USD_PER_CNY * 1.66 / (1 - 0.19), rel=1e-12)
+    assert cny["capex_usd"] == pytest.approx(usd["yuan-x"]["capex_usd"], rel=1e-12)
+
+
+def test_a_changed_exchange_rate_changes_only_cny_money(run) -> None:
+    args = ("compare", "a100-80gb", YUAN, "-w", "llama3-8b", "-f", "json")
+    base = rows(run(*args))
+    moved = rows(run(*args, "--set", "scenario.usd_per_cny=0.2"))
+    assert moved["a100-80gb"]["capex_usd"] == base["a100-80gb"]["capex_usd"]
+    assert moved["yuan-x"]["capex_usd"] == pytest.approx(base["yuan-x"]["capex_usd"] * 0.2 / USD_PER_CNY, rel=1e-12)
+
+
+def test_output_currency_divides_every_money_figure_by_the_rate(run) -> None:
+    args = ("compare", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-s", "article", "-f", "json")
+    usd = rows(run(*args))
+    result = run(*args, "--currency", "CNY")
+    assert json.loads(result.stdout)["currency"] == "CNY"
+    cny = rows(result)
+    for option in usd:
+        for key in ("job_cost_usd", "effective_cost_usd", "cost_per_million_tokens_usd", "capex_usd"):
+            assert cny[option][key] == pytest.approx(usd[option][key] / USD_PER_CNY, rel=1e-12), key
+        assert cny[option]["time_to_market_days"] == usd[option]["time_to_market_days"]
+    table = run("compare", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-s", "article", "--currency", "CNY")
+    assert "money in CNY" in table.stdout and "job cost CNY" in table.stdout
+
+
+def test_output_currency_without_a_rate_is_an_input_error(run, tmp_path: Path) -> None:
+    scenario = tmp_path / "norate.toml"
+    scenario.write_text(
+        'extends = "default"\nid = "norate"\nname = "no EUR rate"\nusd_per_eur = { source = "[TCO] unknown" }\n', encoding="utf-8"
+    )
+    result = run("compare", "a100-80gb", "-w", "llama3-8b", "-s", str(scenario), "--currency", "EUR")
+    assert result.exit_code == 1
+    assert "needs the exchange rate usd_per_eur; give it with --set scenario.usd_per_eur=VALUE" in result.stderr
+
+
+def test_a_part_barred_in_the_market_is_infeasible_naming_the_rule(run) -> None:
+    res = rows(run("compare", "a100-80gb", YUAN, "-w", "llama3-8b", "--set", "scenario.market=cn", "-f", "json"))
+    assert res["yuan-x"]["status"] == "infeasible"
+    assert (
+        res["yuan-x"]["reason"] == "yuan-x cannot be bought in market 'cn': test rule: export to China needs a licence [TCO] test profile"
+    )
+    alone = run("compare", YUAN, "-w", "llama3-8b", "--set", "scenario.market=cn")
+    assert alone.exit_code == 1 and "availability.cn: yuan-x cannot be bought in market 'cn'" in alone.stderr
+    # The global market (the default) may buy it.
+    assert rows(run("compare", YUAN, "-w", "llama3-8b", "-f", "json"))["yuan-x"]["status"] == "ranked"
