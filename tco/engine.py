@@ -59,7 +59,6 @@ from tco.models import (
     Comparison,
     Currency,
     InferenceWorkload,
-    Market,
     OptionResult,
     OptionSpec,
     OptionStatus,
@@ -683,7 +682,7 @@ def _result(ev: Evaluated, delay: float, penalty: float, effective: float, rank:
 
 
 def _infeasible(option: Option, exc: TcoError) -> OptionResult:
-    blank = {k: None for k, f in OptionResult.model_fields.items() if f.is_required()}
+    blank: dict[str, Any] = {k: None for k, f in OptionResult.model_fields.items() if f.is_required()}
     blank.update(accelerator=option.label, name=option.accelerator.name, acquisition=option.acquisition)
     return OptionResult(**blank, status=OptionStatus.infeasible, reason=exc.message, notes=[f"infeasible: {exc.message}"])
 
@@ -738,9 +737,9 @@ def compare(*, options: Sequence[Option], workload: Workload, scenario: Scenario
     by_index: dict[int, OptionResult] = {}
     for j, (i, e) in enumerate(ok):
         by_index[i] = _result(e, delays[j], penalties[j], effective[j], rank.get(j))
-    for i, e in enumerate(evaluated):
-        if isinstance(e, TcoError):
-            by_index[i] = _infeasible(options[i], e)
+    for i, failed in enumerate(evaluated):
+        if isinstance(failed, TcoError):
+            by_index[i] = _infeasible(options[i], failed)
     results = [
         by_index[i].model_copy(update=_claims(options[i].accelerator, by_index[i], workload.kind == "training"))
         for i in range(len(options))

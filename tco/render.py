@@ -219,6 +219,10 @@ def _claims_table(comp: Comparison, base: OptionResult, fmt: OutputFormat) -> st
     return title + grid(["option", "model", "claimed", "maturity", "model vs claim"], rows, fmt)
 
 
+def _opt_float(v: int | None) -> float | None:
+    return None if v is None else float(v)
+
+
 def ratio_text(v: float | None) -> str:
     return "—" if v is None else f"{v:.2f}×"
 
@@ -232,7 +236,7 @@ def _versus(base: OptionResult, other: OptionResult, fmt: OutputFormat, training
     if training:
         metrics.append(("Time to converge (hours)", base.time_to_converge_hours, other.time_to_converge_hours, "n1"))
     else:
-        metrics.append(("Accelerators needed", float(base.count), float(other.count), "n0"))
+        metrics.append(("Accelerators needed", _opt_float(base.count), _opt_float(other.count), "n0"))
     metrics += [
         ("Time to market (days)", base.time_to_market_days, other.time_to_market_days, "n1"),
         ("Cost per million tokens (USD)", base.cost_per_million_tokens_usd, other.cost_per_million_tokens_usd, "$"),
@@ -368,8 +372,8 @@ def render_show(dumped: Mapping[str, Any], fmt: OutputFormat, *, kind: str, cita
         return csv_text(cols, ([r[c] for c in cols] for r in records))
     text = grid(cols, [[_cell(r[c]) if c != "source" else r[c] for c in cols] for r in records], fmt)
     if citations:
-        rows = [[k, _citation_text(c)] for k, c in citations.items()]
-        text += "\nSources\n" + grid(["key", "citation"], rows, fmt)
+        cited = [[k, _citation_text(c)] for k, c in citations.items()]
+        text += "\nSources\n" + grid(["key", "citation"], cited, fmt)
     return text
 
 
