@@ -170,11 +170,15 @@ def _comparison_table(comp: Comparison, fmt: OutputFormat) -> str:
     claims = _claims_table(comp, base, fmt) if training else ""
     if claims:
         out.append("\n" + claims)
-    for r in comp.results:
-        if r is base or r.status is OptionStatus.infeasible:
-            continue
-        out.append("\n" + _versus(base, r, fmt, training))
+    others = [r for r in comp.results if r is not base and r.status is not OptionStatus.infeasible]
+    if len(others) <= MAX_VERSUS_TABLES:
+        out += ["\n" + _versus(base, r, fmt, training) for r in others]
     return "".join(out)
+
+
+MAX_VERSUS_TABLES = 2
+"""The article-style metric table per option is printed for up to two options beside the baseline;
+with more, the ranking table alone stays readable (JSON and CSV always carry every figure)."""
 
 
 def _unranked_row(r: OptionResult) -> list[str]:
