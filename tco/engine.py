@@ -269,11 +269,13 @@ def check_market(option: Option, scenario: Scenario) -> None:
     )
 
 
-def plan_option(option: Option, workload: Workload, scenario: Scenario) -> Plan:
+def plan_option(option: Option, workload: Workload, scenario: Scenario, *, market: bool = True) -> Plan:
     """Discrete choices and feasibility checks for one option (raises on impossible requests).
-    Unknown inputs do not raise here: the figures that need them come out unknown (NaN)."""
+    Unknown inputs do not raise here: the figures that need them come out unknown (NaN).
+    ``market=False`` skips the availability check (``compare`` reports it beside the figures)."""
     accel = option.accelerator
-    check_market(option, scenario)
+    if market:
+        check_market(option, scenario)
     training = isinstance(workload, TrainingWorkload)
     if training and not accel.can_train:
         note = f" ({accel.training_note.rstrip('.')})" if accel.training_note else ""
@@ -627,10 +629,10 @@ class Evaluated:
     missing: tuple[str, ...]  # flat keys
 
 
-def evaluate_option(option: Option, workload: Workload, scenario: Scenario) -> Evaluated:
+def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, market: bool = True) -> Evaluated:
     """Outputs of one option, before delay and ranking. Raises :class:`InfeasibleError` when the option
     cannot run the workload; unknown inputs do not raise (they are listed in ``missing``)."""
-    plan = plan_option(option, workload, scenario)
+    plan = plan_option(option, workload, scenario, market=market)
     p = KnownInputs(numeric_inputs(option, workload, scenario))
     out = evaluate_plan(plan, p)
     if out["goodput"] <= 0:
@@ -711,14 +713,24 @@ def compare(*, options: Sequence[Option], workload: Workload, scenario: Scenario
     if baseline is not None and baseline not in labels:
         raise InputError(f"baseline '{baseline}' is not one of the compared options: {', '.join(labels)}", key="--baseline")
     evaluated: list[Evaluated | TcoError] = []
-    for o in options:
+    barred: dict[int, TcoError] = {}
+    for i, o in enumerate(options):
         try:
-            evaluated.append(evaluate_option(o, workload, scenario))
+            check_market(o, scenario)
+        except InfeasibleError as exc:
+            barred[i] = exc
+        try:
+            evaluated.append(evaluate_option(o, workload, scenario, market=False))
         except InfeasibleError as exc:
             evaluated.append(exc)
-    ok = [(i, e) for i, e in enumerate(evaluated) if isinstance(e, Evaluated)]
+    ok = [(i, e) for i, e in enumerate(evaluated) if isinstance(e, Evaluated) and i not in barred]
     if not ok:
-        errors = [e for e in evaluated if isinstance(e, TcoError)]
+        errors: list[TcoError] = []
+        for i, e in enumerate(evaluated):
+            if i in barred:
+                errors.append(barred[i])
+            elif isinstance(e, TcoError):
+                errors.append(e)
         raise errors[0] if len(errors) == 1 else ProblemList(errors)
     sp = numeric_inputs(options[0], workload, scenario)
     delays, penalties, effective = apply_delay(
@@ -740,6 +752,13 @@ def compare(*, options: Sequence[Option], workload: Workload, scenario: Scenario
     for i, failed in enumerate(evaluated):
         if isinstance(failed, TcoError):
             by_index[i] = _infeasible(options[i], failed)
+        elif i in barred:
+            # Barred from this market: its figures are still shown, it is not ranked.
+            why = barred[i].message
+            row = _result(failed, math.nan, math.nan, math.nan, None)
+            by_index[i] = row.model_copy(
+                update={"status": OptionStatus.infeasible, "reason": why, "notes": [*row.notes, f"infeasible: {why}"]}
+            )
     results = [
         by_index[i].model_copy(update=_claims(options[i].accelerator, by_index[i], workload.kind == "training"))
         for i in range(len(options))

@@ -313,12 +313,12 @@ def test_rent_with_rental_terms_set_on_the_command_line(run) -> None:
 
 
 def test_rent_without_rental_table_is_an_error(run) -> None:
-    result = run("compare", "a100-80gb:rent", "-w", "gpt3-1.3b")
+    result = run("compare", "mlu370-s4:rent", "-w", "gpt3-1.3b")
     assert result.exit_code == 1
     assert result.stdout == ""
     # The engine's error names the profile's file, like every other input error.
     assert result.stderr.startswith("Error: ")
-    assert result.stderr.split(": ")[1].endswith("accelerators/a100-80gb.toml")
+    assert result.stderr.split(": ")[1].endswith("accelerators/mlu370-s4.toml")
     assert ": rental: cannot be rented" in result.stderr
 
 
@@ -334,7 +334,7 @@ def test_profiles_list(run) -> None:
     records = json.loads(run("profiles", "list", "-f", "json").stdout)["accelerators"]
     prices = {r["id"]: r["price_usd"] for r in records}
     assert prices["a100-80gb"] == 17500 and prices["mlu370-s4"] == 6500
-    assert prices["mlu590"] is None  # unknown stays unknown
+    assert prices["tpu-v5p"] is None  # rent-only: no purchase price
     assert len(records) >= 22
 
 
