@@ -207,17 +207,20 @@ def _claims_table(comp: Comparison, base: OptionResult, fmt: OutputFormat) -> st
     for r in comp.results:
         model = r.tokens_per_second_per_accelerator / b if r.tokens_per_second_per_accelerator is not None and b else None
         claim = r.claimed_relative_training_performance
-        if r.status is OptionStatus.infeasible:
-            verdict_text = "model: cannot train this workload" + (f" ({r.reason})" if r.reason else "")
+        if model is None and r.status is OptionStatus.infeasible:
+            verdict_text = "the model cannot run this workload on it"
         elif model is None or claim is None:
-            verdict_text = "—"
+            verdict_text = ""
         elif abs(model / claim - 1) <= CLAIM_TOLERANCE:
             verdict_text = "agree"
         else:
             verdict_text = f"disagree: model {model:.2f}× vs claim {claim:.2f}×"
+        if r.status is OptionStatus.infeasible and model is not None:
+            verdict_text += " (not available in this market)"
         extra = [n.removeprefix("training note: ") for n in r.notes if n.startswith("training note: ")]
         if extra:
-            verdict_text += "; " + extra[0]
+            verdict_text = "; ".join(t for t in (verdict_text, extra[0].split(";")[0]) if t)
+        verdict_text = verdict_text or "—"
         rows.append([r.accelerator, ratio_text(model), ratio_text(claim), r.maturity or "—", verdict_text])
     title = f"Published claims beside the model (throughput relative to {base.accelerator})\n"
     return title + grid(["option", "model", "claimed", "maturity", "model vs claim"], rows, fmt)
