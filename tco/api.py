@@ -318,6 +318,17 @@ def accelerator_table(dirs: Sequence[Path] | None = None) -> tuple[list[dict[str
         "serve",
     ]
     records = []
+    default = loader.load_scenario(dirs=dirs)
+
+    def usd(q: PositiveQuantity | None) -> float | None:
+        """A price in USD: quoted CNY/EUR prices are converted at the default scenario's rate."""
+        if q is None or q.value is None:
+            return None
+        if q.currency is None or q.currency is Currency.USD:
+            return q.value
+        rate = getattr(default, engine.RATE_KEYS[q.currency].removeprefix("scenario."))
+        return q.value * rate.value if rate is not None and rate.value is not None else None
+
     for e in loader.iter_entries("accelerators", dirs):
         a = loader.load_accelerator(str(e.path))
         peak = a.peak.bf16_tflops or a.peak.fp16_tflops
@@ -330,8 +341,8 @@ def accelerator_table(dirs: Sequence[Path] | None = None) -> tuple[list[dict[str
                 "memory_gb": a.memory_gb.value,
                 "memory_bandwidth_gbps": a.memory_bandwidth_gbps.value,
                 "tdp_w": a.tdp_w.value,
-                "price_usd": a.price_usd.value if a.price_usd else None,
-                "rent_usd_per_hour": a.rental.usd_per_hour.value if a.rental else None,
+                "price_usd": usd(a.price_usd),
+                "rent_usd_per_hour": usd(a.rental.usd_per_hour) if a.rental else None,
                 "maturity": a.software.maturity.value,
                 "can_train": a.can_train,
                 "can_serve": a.can_serve,

@@ -72,3 +72,10 @@ def test_a_part_barred_in_the_market_is_infeasible_naming_the_rule(run) -> None:
     assert alone.exit_code == 1 and "availability.cn: yuan-x cannot be bought in market 'cn'" in alone.stderr
     # The global market (the default) may buy it.
     assert rows(run("compare", YUAN, "-w", "llama3-8b", "-f", "json"))["yuan-x"]["status"] == "ranked"
+
+
+def test_profiles_list_shows_cny_prices_in_usd(run) -> None:
+    """h800 is priced 152,000 CNY: the list's price_usd column converts it at the default rate."""
+    records = {r["id"]: r for r in json.loads(run("profiles", "list", "-f", "json").stdout)["accelerators"]}
+    assert records["h800"]["price_usd"] == pytest.approx(152000 * USD_PER_CNY, rel=1e-12)
+    assert records["a100-80gb"]["price_usd"] == 17500
