@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from tco import engine, loader
 from tco.api import Inputs
-from tco.errors import InfeasibleError, InputError, did_you_mean
+from tco.errors import InfeasibleError, InputError, ProblemList, TcoError, did_you_mean
 from tco.models import (
     Accelerator,
     FractionQuantity,
@@ -81,6 +81,8 @@ class Prepared:
     plans: list[engine.Plan]
     bases: list[dict[str, float]]
     deadline: bool
+    barred: dict[int, str] = field(default_factory=dict)
+    """Option index -> why the scenario's market may not buy it."""
 
     @property
     def labels(self) -> list[str]:
@@ -88,12 +90,22 @@ class Prepared:
 
 
 def prepare(inputs: Inputs) -> Prepared:
-    plans, bases = [], []
-    for o in inputs.options:
-        plans.append(engine.plan_option(o, inputs.workload, inputs.scenario))
+    """Plans for every option. An option the scenario's market may not buy is planned all the same
+    (its figures are shown) and marked barred: it is never feasible, so it never ranks or wins."""
+    plans, bases, barred = [], [], {}
+    errors: list[TcoError] = []
+    for i, o in enumerate(inputs.options):
+        try:
+            engine.check_market(o, inputs.scenario)
+        except InfeasibleError as exc:
+            barred[i] = exc.message
+            errors.append(exc)
+        plans.append(engine.plan_option(o, inputs.workload, inputs.scenario, market=False))
         bases.append(engine.numeric_inputs(o, inputs.workload, inputs.scenario))
+    if len(barred) == len(inputs.options):
+        raise errors[0] if len(errors) == 1 else ProblemList(errors)
     sc = inputs.scenario
-    return Prepared(inputs, plans, bases, sc.deadline_days is not None and sc.deadline_days.value is not None)
+    return Prepared(inputs, plans, bases, sc.deadline_days is not None and sc.deadline_days.value is not None, barred)
 
 
 def _quantity_at(model: Any, parts: Sequence[str]) -> Any:
@@ -235,7 +247,7 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
             if plan.kind == "training"
             else np.ones(size, dtype=bool)
         )
-        ok = ok & np.isfinite(arrays["job_cost_usd"])
+        ok = ok & np.isfinite(arrays["job_cost_usd"]) & (i not in prep.barred)
         per_option.append(arrays)
         feasible.append(ok)
     sp: dict[str, Any] = {k: v for k, v in prep.bases[0].items() if k.startswith("scenario.")}
@@ -907,7 +919,10 @@ def size(
     prep = prepare(inputs)
     counts = np.arange(1, MAX_COUNT + 1, dtype=float)
     results = []
-    for plan, base in zip(prep.plans, prep.bases, strict=True):
+    for i, (plan, base) in enumerate(zip(prep.plans, prep.bases, strict=True)):
+        if i in prep.barred:
+            results.append(SizeOption(option=plan.label, feasible=False, message=prep.barred[i]))
+            continue
         p = engine.KnownInputs(base)
         p["count"] = counts
         with np.errstate(all="ignore"):

@@ -151,12 +151,23 @@ def compare(inputs: Inputs, *, baseline: str | None = None, currency: Currency =
         return engine.in_currency(comp, currency, inputs.scenario)
 
 
+def barred_options(inputs: Inputs) -> dict[str, str]:
+    """Option label -> why the scenario's market may not buy (or rent) it."""
+    out: dict[str, str] = {}
+    for o in inputs.options:
+        try:
+            engine.check_market(o, inputs.scenario)
+        except TcoError as exc:
+            out[o.label] = exc.message
+    return out
+
+
 def missing_inputs(inputs: Inputs) -> dict[str, list[str]]:
     """Option label -> the input paths it lacks (options lacking nothing, or infeasible, are left out)."""
     out: dict[str, list[str]] = {}
     for o in inputs.options:
         try:
-            ev = engine.evaluate_option(o, inputs.workload, inputs.scenario)
+            ev = engine.evaluate_option(o, inputs.workload, inputs.scenario, market=False)
         except TcoError:
             continue
         if ev.missing:

@@ -316,6 +316,10 @@ def _inputs(accelerators: list[str], workload: str, scenario: str | None, set_: 
     for w in inputs.warnings:
         err(f"Warning: {w}")
     note_missing(missing)
+    barred = api.barred_options(inputs)
+    if len(barred) < len(inputs.options):  # all barred: the analysis itself reports the error
+        for label, why in barred.items():
+            err(f"Note: {label} is infeasible: {why}")
     return inputs
 
 

@@ -41,6 +41,9 @@ HOURS_PER_YEAR = 8766.0
 TRAINING_BYTES_PER_PARAM = 16.0
 """Mixed-precision Adam: fp16 weights 2 + grads 2 + fp32 master 4 + moments 8 (ZeRO, arXiv:1910.02054)."""
 
+MAX_ACCELERATORS = 10**9
+"""Counts beyond a billion accelerators are reported as infeasible rather than computed."""
+
 USABLE_MEMORY_FRACTION = 0.9
 """Share of device memory usable by the model; the rest is runtime and fragmentation (estimate)."""
 
@@ -383,7 +386,15 @@ def min_training_accelerators(*, accel: Accelerator, workload: TrainingWorkload)
             f"{accel.id}'s usable memory ({mem / 1e9:.1f} GB)",
             where=accel.id,
         )
-    return max(node + 1, math.ceil(state / (mem - act)))
+    need = state / (mem - act)
+    if not need < MAX_ACCELERATORS:
+        raise InfeasibleError(
+            f"training {workload.id} ({workload.parameters.value:,.6g} parameters) needs more than "
+            f"{MAX_ACCELERATORS:,} × {accel.id} to hold its state",
+            where=accel.id,
+            key="memory_gb",
+        )
+    return max(node + 1, math.ceil(need))
 
 
 @dataclass(frozen=True)

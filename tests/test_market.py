@@ -79,3 +79,24 @@ def test_profiles_list_shows_cny_prices_in_usd(run) -> None:
     records = {r["id"]: r for r in json.loads(run("profiles", "list", "-f", "json").stdout)["accelerators"]}
     assert records["h800"]["price_usd"] == pytest.approx(152000 * USD_PER_CNY, rel=1e-12)
     assert records["a100-80gb"]["price_usd"] == 17500
+
+
+def test_analyses_show_a_market_barred_option_without_ranking_it(run) -> None:
+    """simulate and size answer with a barred part beside a buyable one: the barred part never wins."""
+    sim = run("simulate", "a100-80gb", YUAN, "-w", "llama3-8b", "-n", "200", "-q", "-f", "json", "--set", "scenario.market=cn")
+    # a100-80gb is itself barred in cn: both barred is an error, one line per option
+    assert sim.exit_code == 1 and sim.stderr.count("Error: ") == 2
+    sim = run("simulate", "mlu370-s4", YUAN, "-w", "llama3-8b", "-n", "200", "-q", "-f", "json", "--set", "scenario.market=cn")
+    assert sim.exit_code == 0, sim.stderr
+    opts = {o["option"]: o for o in json.loads(sim.stdout)["options"]}
+    assert opts["yuan-x"]["win_probability"] == 0 and opts["yuan-x"]["infeasible_share"] == 1
+    assert "Note: yuan-x is infeasible: yuan-x cannot be bought in market 'cn'" in sim.stderr
+    size = run("size", "mlu370-s4", YUAN, "-w", "llama3-8b", "--deadline-days", "400", "-f", "json", "--set", "scenario.market=cn")
+    rows_ = {o["option"]: o for o in json.loads(size.stdout)["options"]}
+    assert rows_["yuan-x"]["feasible"] is False and "market 'cn'" in rows_["yuan-x"]["message"]
+
+
+def test_an_absurd_model_size_is_one_error_line_not_a_traceback(run) -> None:
+    result = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "workload.parameters=1e308")
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "needs more than 1,000,000,000 × a100-80gb" in result.stderr
