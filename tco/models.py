@@ -19,6 +19,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
@@ -66,7 +67,7 @@ class Quantity(StrictModel):
     low: Number | None = Field(None, description="Low end where sources disagree or a range is known.")
     high: Number | None = Field(None, description="High end of the range.")
     source: str | None = Field(None, description="Where the number comes from.")
-    as_of: str | None = Field(None, description="Date of the source, YYYY, YYYY-MM or YYYY-MM-DD.")
+    as_of: DateText | None = Field(None, description="Date of the source, YYYY, YYYY-MM or YYYY-MM-DD.")
     confidence: Confidence | None = Field(None, description="vendor, third-party, measured, estimate or assumption.")
     note: str | None = Field(None, description="Why this value was chosen, conflicts between sources.")
     currency: Currency | None = Field(
@@ -92,10 +93,6 @@ class Quantity(StrictModel):
             return {"value": data}
         return data
 
-    @field_validator("as_of", mode="before")
-    @classmethod
-    def _as_of_text(cls, v: Any) -> Any:
-        return _date_to_text(v)
 
     @model_validator(mode="after")
     def _check_bounds(self) -> Quantity:
@@ -170,6 +167,10 @@ def _date_to_text(v: Any) -> Any:
     if isinstance(v, int) and not isinstance(v, bool):
         return str(v)
     return v
+
+
+DateText = Annotated[str, BeforeValidator(_date_to_text)]
+"""A date as text: YYYY, YYYY-MM or YYYY-MM-DD (TOML dates and bare years are accepted)."""
 
 
 def _fmt(v: float) -> str:
@@ -273,13 +274,9 @@ class Benchmark(StrictModel):
     accelerator_count: Count | None = Field(None, description="Accelerators in the measured run; absent = within one node.")
     memory_bandwidth_utilization: FractionQuantity | None = Field(None, description="Reported share of peak bandwidth.")
     source: str = Field(description="Publication of the measurement.")
-    as_of: str | None = Field(None, description="Date of the publication.")
+    as_of: DateText | None = Field(None, description="Date of the publication.")
     note: str | None = None
 
-    @field_validator("as_of", mode="before")
-    @classmethod
-    def _as_of_text(cls, v: Any) -> Any:
-        return _date_to_text(v)
 
 
 class Rental(StrictModel):
@@ -301,13 +298,9 @@ class Availability(StrictModel):
     rent: bool = Field(description="Capacity on this part can be rented in this market.")
     rule: str | None = Field(None, description="The rule or fact that decides it, e.g. an export-control rule.")
     source: str | None = Field(None, description="Citation keys, e.g. [BIS-2023-10].")
-    as_of: str | None = Field(None, description="Date of the rule or report.")
+    as_of: DateText | None = Field(None, description="Date of the rule or report.")
     note: str | None = None
 
-    @field_validator("as_of", mode="before")
-    @classmethod
-    def _as_of_text(cls, v: Any) -> Any:
-        return _date_to_text(v)
 
 
 class Accelerator(StrictModel):
@@ -567,14 +560,10 @@ class Citation(StrictModel):
 
     title: str
     publisher: str
-    date: str = Field(description="Publication or data-snapshot date: YYYY, YYYY-MM or YYYY-MM-DD.")
+    date: DateText = Field(description="Publication or data-snapshot date: YYYY, YYYY-MM or YYYY-MM-DD.")
     url: str | None = None
     note: str | None = None
 
-    @field_validator("date", mode="before")
-    @classmethod
-    def _date_text(cls, v: Any) -> Any:
-        return _date_to_text(v)
 
 
 # --------------------------------------------------------------------------- calibration set
@@ -603,12 +592,8 @@ class CalibrationSet(StrictModel):
 
     id: Id
     source: str = Field(description="Publication the rows come from.")
-    as_of: str | None = None
+    as_of: DateText | None = None
     url: str | None = None
     note: str | None = None
     rows: list[CalibrationRow] = Field(min_length=1)
 
-    @field_validator("as_of", mode="before")
-    @classmethod
-    def _as_of_text(cls, v: Any) -> Any:
-        return _date_to_text(v)
