@@ -52,6 +52,19 @@ class Confidence(str, Enum):
     assumption = "assumption"
 
 
+def _date_to_text(v: Any) -> Any:
+    """TOML dates (``as_of = 2024-06-11``) become ISO text; bare years become text."""
+    if isinstance(v, (_dt.date, _dt.datetime)):
+        return v.isoformat()[:10]
+    if isinstance(v, int) and not isinstance(v, bool):
+        return str(v)
+    return v
+
+
+DateText = Annotated[str, BeforeValidator(_date_to_text)]
+"""A date as text: YYYY, YYYY-MM or YYYY-MM-DD (TOML dates and bare years are accepted)."""
+
+
 class Currency(str, Enum):
     """Currencies a money quantity may be quoted in, and outputs may be reported in."""
 
@@ -92,7 +105,6 @@ class Quantity(StrictModel):
         if isinstance(data, (int, float)):
             return {"value": data}
         return data
-
 
     @model_validator(mode="after")
     def _check_bounds(self) -> Quantity:
@@ -158,19 +170,6 @@ class UnitIntervalQuantity(Quantity):
     _lower = 0.0
     _upper = 1.0
     _expected = "a number in [0, 1]"
-
-
-def _date_to_text(v: Any) -> Any:
-    """TOML dates (``as_of = 2024-06-11``) become ISO text; bare years become text."""
-    if isinstance(v, (_dt.date, _dt.datetime)):
-        return v.isoformat()[:10]
-    if isinstance(v, int) and not isinstance(v, bool):
-        return str(v)
-    return v
-
-
-DateText = Annotated[str, BeforeValidator(_date_to_text)]
-"""A date as text: YYYY, YYYY-MM or YYYY-MM-DD (TOML dates and bare years are accepted)."""
 
 
 def _fmt(v: float) -> str:
@@ -278,7 +277,6 @@ class Benchmark(StrictModel):
     note: str | None = None
 
 
-
 class Rental(StrictModel):
     usd_per_hour: PositiveQuantity = Field(description="Rental price per accelerator-hour, USD.")
     lead_time_weeks: NonNegativeQuantity | None = Field(None, description="Weeks until rented capacity is available.")
@@ -300,7 +298,6 @@ class Availability(StrictModel):
     source: str | None = Field(None, description="Citation keys, e.g. [BIS-2023-10].")
     as_of: DateText | None = Field(None, description="Date of the rule or report.")
     note: str | None = None
-
 
 
 class Accelerator(StrictModel):
@@ -565,7 +562,6 @@ class Citation(StrictModel):
     note: str | None = None
 
 
-
 # --------------------------------------------------------------------------- calibration set
 
 
@@ -596,4 +592,3 @@ class CalibrationSet(StrictModel):
     url: str | None = None
     note: str | None = None
     rows: list[CalibrationRow] = Field(min_length=1)
-
