@@ -550,14 +550,18 @@ def load_calibration_sets(dirs: Sequence[Path] | None = None) -> list[Calibratio
     return out
 
 
-def calibrate(dirs: Sequence[Path] | None = None) -> Any:
-    """Derived vs measured tokens/s over the shipped calibration set (see :mod:`tco.calibration`)."""
-    from tco.calibration import calibrate as run
+def calibrate(dirs: Sequence[Path] | None = None, *, refit: bool = False) -> Any:
+    """Predicted vs published tokens/s over the shipped calibration set, with the error on the fit and
+    held-out halves (see :mod:`tco.calibration`). ``refit`` first fits the software constants on the
+    fit half and reports with those instead of the shipped ones."""
+    from tco import calibration
 
     sets = load_calibration_sets(dirs)
     ids = sorted({r.accelerator for s in sets for r in s.rows})
     profiles = {i: loader.load_accelerator(i, dirs=dirs) for i in ids}
-    return run(sets, profiles)
+    sc = loader.load_scenario(None, dirs=dirs)
+    constants = calibration.fit(sets, profiles, sc) if refit else None
+    return calibration.calibrate(sets, profiles, sc, constants)
 
 
 def json_schema(kind: str) -> dict[str, Any]:

@@ -1,30 +1,44 @@
-"""Checks the derived throughput model against published measurements (pure).
+"""Checks the training model against published runs, and fits its few software constants (pure).
 
-For each row of the calibration set the model predicts tokens/s per accelerator from the profile
-alone (its measurement for the row's workload is never used) and the error is
-``derived / measured − 1``. No per-row factors: the MFU is the profile's family value or the
-maturity default, exactly as ``tco compare`` would use it.
+Every row of ``profiles/benchmarks/*.toml`` is predicted through the engine's own path
+(:func:`tco.engine.plan_option` and :func:`tco.engine.evaluate_plan`, the profile's own measurements
+removed), with the row's shape, batch, precision, MoE layout and software tuning. The error is
+``predicted / published − 1``; rows that report a whole run (tokens ÷ accelerator-hours) are compared
+with the predicted throughput × the default scenario's goodput at that count.
+
+The rows are split once, by a hash of what identifies them (never by their error): about half fit the
+constants of :mod:`tco.training` (``tco calibrate --fit``), the rest are held out and only checked.
+No per-row factors: a row contributes its accelerator profile, its shape and its tuning level.
 """
 
 from __future__ import annotations
 
+import hashlib
+import math
 import statistics
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
 
 from pydantic import Field
 
-from tco import perf
-from tco.errors import NotFoundError, did_you_mean
+from tco import engine, training
+from tco.errors import NotFoundError, TcoError, did_you_mean
 from tco.models import (
     Accelerator,
     CalibrationRow,
     CalibrationSet,
     ModelShape,
     PositiveQuantity,
-    Precision,
+    Scenario,
     StrictModel,
     TrainingWorkload,
+    Tuning,
 )
+
+Split = Literal["fit", "holdout"]
+
+SCALE_BANDS = ((1, 63, "8-63"), (64, 511, "64-511"), (512, 4095, "512-4,095"), (4096, 10**12, "4,096+"))
 
 
 class CalibrationResult(StrictModel):
@@ -35,41 +49,80 @@ class CalibrationResult(StrictModel):
     seq_len: int
     accelerator_count: int
     precision: str
+    tuning: str
+    measure: str
+    split: Split
     measured_tokens_per_second: float
-    derived_tokens_per_second: float
-    error: float = Field(description="derived / measured − 1")
-    derived_mfu: float
+    derived_tokens_per_second: float | None
+    error: float | None = Field(description="derived / measured − 1; null when the model cannot run the row")
+    derived_mfu: float | None
     reported_mfu: float | None
-    mfu_source: str
+    layout: str | None
+    reason: str | None = None
+
+
+class ErrorStats(StrictModel):
+    rows: int
+    median_absolute_error: float | None
+    worst_absolute_error: float | None
 
 
 class CalibrationSummary(StrictModel):
     schema_version: int = 1
+    constants: dict[str, float]
     rows: list[CalibrationResult]
+    fit: ErrorStats
+    holdout: ErrorStats
+    holdout_by_source: dict[str, ErrorStats]
+    holdout_by_scale: dict[str, ErrorStats]
+    worst_row: str | None
+    # Kept for scripts written against schema 1: the figures over every row.
     median_absolute_error: float
     worst_absolute_error: float
-    worst_row: str
 
 
-def row_workload(row: CalibrationRow) -> TrainingWorkload:
-    """A one-off training workload shaped like the measured run."""
-    shape = ModelShape(layers=row.layers, d_model=row.d_model) if row.layers and row.d_model else None
+def split_of(set_id: str, row: CalibrationRow) -> Split:
+    """Deterministic half-split on what identifies a row (never on its error)."""
+    key = f"{set_id}|{row.model}|{row.accelerator}|{row.accelerator_count}|{row.seq_len}|{row.precision.value}"
+    return "fit" if hashlib.sha256(key.encode()).digest()[0] % 2 == 0 else "holdout"
+
+
+def row_workload(row: CalibrationRow, tuning: Tuning) -> TrainingWorkload:
+    """A one-off training workload shaped like the published run."""
+    shape = ModelShape(layers=row.layers, d_model=row.d_model, heads=row.heads) if row.layers and row.d_model else None
+    total = row.total_parameters or row.parameters
     return TrainingWorkload(
         kind="training",
         id="calibration-row",
         name=row.model,
-        parameters=PositiveQuantity(value=row.parameters),
-        training_tokens=PositiveQuantity(value=1.0),
+        parameters=PositiveQuantity(value=total),
+        active_parameters=PositiveQuantity(value=row.parameters) if row.total_parameters else None,
+        training_tokens=PositiveQuantity(value=1e9),
         precision=row.precision,
         seq_len=row.seq_len,
         accelerator_count=row.accelerator_count,
         shape=shape,
+        global_batch_tokens=PositiveQuantity(value=row.global_batch_tokens) if row.global_batch_tokens else None,
+        tuning=tuning,
+        experts=row.experts if row.experts and row.experts_per_token else None,
+        experts_per_token=row.experts_per_token if row.experts and row.experts_per_token else None,
     )
 
 
-def calibrate(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator]) -> CalibrationSummary:
-    """Derived vs measured tokens/s for every row, with the median and worst absolute error."""
-    results: list[CalibrationResult] = []
+@dataclass(frozen=True)
+class Prepared:
+    set_id: str
+    row: CalibrationRow
+    tuning: Tuning
+    measure: str
+    split: Split
+    plan: engine.Plan | None
+    p: dict[str, Any]
+    reason: str | None
+
+
+def prepare(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator], scenario: Scenario) -> list[Prepared]:
+    out = []
     for s in sets:
         for row in s.rows:
             accel = profiles.get(row.accelerator)
@@ -78,35 +131,177 @@ def calibrate(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator
                     f"calibration row names unknown accelerator '{row.accelerator}'{did_you_mean(row.accelerator, profiles)}",
                     where=s.id,
                 )
-            # Strip measurements so the prediction uses the model alone.
-            bare = accel.model_copy(update={"benchmarks": []})
-            wl = row_workload(row)
-            tp = perf.training_throughput(accel=bare, workload=wl, count=row.accelerator_count)
-            choice = perf.training_mfu(bare, Precision.bf16)
-            results.append(
-                CalibrationResult(
-                    set_id=s.id,
-                    accelerator=row.accelerator,
-                    model=row.model,
-                    parameters=row.parameters,
-                    seq_len=row.seq_len,
-                    accelerator_count=row.accelerator_count,
-                    precision=row.precision.value,
-                    measured_tokens_per_second=row.tokens_per_second,
-                    derived_tokens_per_second=tp.tokens_per_second,
-                    error=tp.tokens_per_second / row.tokens_per_second - 1.0,
-                    derived_mfu=tp.mfu or 0.0,
-                    reported_mfu=row.reported_mfu,
-                    mfu_source=choice.source,
-                )
-            )
-    if not results:
-        raise NotFoundError("no calibration rows found: expected benchmarks/*.toml on the profile path")
-    errors = [abs(r.error) for r in results]
-    worst = max(results, key=lambda r: abs(r.error))
-    return CalibrationSummary(
-        rows=results,
-        median_absolute_error=statistics.median(errors),
-        worst_absolute_error=abs(worst.error),
-        worst_row=f"{worst.set_id}: {worst.model} seq {worst.seq_len} on {worst.accelerator_count} × {worst.accelerator}",
+            tuning = row.tuning or s.tuning
+            measure = row.measure or s.measure
+            bare = accel.model_copy(update={"benchmarks": [], "mfu": None})
+            wl = row_workload(row, tuning)
+            option = engine.Option(bare, row.accelerator_count, engine.Acquisition.buy)
+            plan: engine.Plan | None
+            reason = None
+            try:
+                plan = engine.plan_option(option, wl, scenario, market=False)
+                p = engine.KnownInputs(engine.numeric_inputs(option, wl, scenario))
+            except TcoError as exc:
+                plan, p, reason = None, {}, exc.message
+            out.append(Prepared(s.id, row, tuning, measure, split_of(s.id, row), plan, p, reason))
+    return out
+
+
+def predict(item: Prepared, constants: Mapping[str, Any], ops: Any = None) -> tuple[Any, Any]:
+    """(predicted tokens/s per accelerator on the row's basis, MFU) under ``constants`` (floats or arrays)."""
+    assert item.plan is not None
+    tuning = item.tuning.value
+    plan = item.plan
+    maturity = training.MATURITY_FACTOR[_maturity(plan)]
+    stages = tuple(
+        replace(
+            st,
+            efficiency=constants[f"efficiency_{tuning}"] * maturity,
+            elementwise=constants[f"elementwise_{tuning}"],
+            fp8_ratio=constants["fp8_ratio"],
+            subset=None,
+        )
+        for st in plan.stages
     )
+    plan = replace(plan, stages=stages)
+    out = engine.evaluate_plan(plan, item.p, ops or engine.SCALAR)
+    tps = out["tokens_per_second_per_accelerator"]
+    if item.measure == "end_to_end":
+        tps = tps * out["goodput"]
+    return tps, out["mfu"]
+
+
+def _maturity(plan: engine.Plan) -> Any:
+    return plan.stages[0].job.maturity
+
+
+def current_constants() -> dict[str, float]:
+    return {
+        "efficiency_typical": training.GEMM_EFFICIENCY[Tuning.typical],
+        "efficiency_tuned": training.GEMM_EFFICIENCY[Tuning.tuned],
+        "elementwise_typical": training.ELEMENTWISE_VECTORS[Tuning.typical],
+        "elementwise_tuned": training.ELEMENTWISE_VECTORS[Tuning.tuned],
+        "fp8_ratio": training.FP8_GEMM_RATIO,
+    }
+
+
+def _stats(errors: Sequence[float]) -> ErrorStats:
+    a = [abs(e) for e in errors]
+    return ErrorStats(rows=len(a), median_absolute_error=statistics.median(a) if a else None, worst_absolute_error=max(a) if a else None)
+
+
+def _band(count: int) -> str:
+    return next(name for lo, hi, name in SCALE_BANDS if lo <= count <= hi)
+
+
+def calibrate(
+    sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator], scenario: Scenario, constants: Mapping[str, float] | None = None
+) -> CalibrationSummary:
+    """Predicted vs published tokens/s for every row, with error figures on the fit and held-out halves."""
+    consts = dict(constants or current_constants())
+    items = prepare(sets, profiles, scenario)
+    if not items:
+        raise NotFoundError("no calibration rows found: expected benchmarks/*.toml on the profile path")
+    results = []
+    for it in items:
+        tps = mfu = err = None
+        layout = None
+        reason = it.reason
+        if it.plan is not None:
+            t, m = predict(it, consts)
+            if t == t and t > 0:
+                tps, mfu = float(t), float(m)
+                err = tps / it.row.tokens_per_second - 1.0
+                lay = it.plan.layout
+                if lay:
+                    layout = f"TP{lay['tensor_parallel']} PP{lay['pipeline_parallel']} DP{lay['data_parallel']} {lay['recompute']}"
+            else:
+                reason = "the model finds no layout that fits"
+        results.append(
+            CalibrationResult(
+                set_id=it.set_id,
+                accelerator=it.row.accelerator,
+                model=it.row.model,
+                parameters=it.row.parameters,
+                seq_len=it.row.seq_len,
+                accelerator_count=it.row.accelerator_count,
+                precision=it.row.precision.value,
+                tuning=it.tuning.value,
+                measure=it.measure,
+                split=it.split,
+                measured_tokens_per_second=it.row.tokens_per_second,
+                derived_tokens_per_second=tps,
+                error=err,
+                derived_mfu=mfu,
+                reported_mfu=it.row.reported_mfu,
+                layout=layout,
+                reason=reason,
+            )
+        )
+    scored = [r for r in results if r.error is not None]
+    hold = [r for r in scored if r.split == "holdout"]
+    worst = max(scored, key=lambda r: abs(r.error or 0.0)) if scored else None
+    by_source: dict[str, list[float]] = {}
+    by_scale: dict[str, list[float]] = {}
+    for r in hold:
+        by_source.setdefault(r.set_id, []).append(r.error or 0.0)
+        by_scale.setdefault(_band(r.accelerator_count), []).append(r.error or 0.0)
+    all_errors = [abs(r.error or 0.0) for r in scored]
+    return CalibrationSummary(
+        constants=consts,
+        rows=results,
+        fit=_stats([r.error or 0.0 for r in scored if r.split == "fit"]),
+        holdout=_stats([r.error or 0.0 for r in hold]),
+        holdout_by_source={k: _stats(v) for k, v in sorted(by_source.items())},
+        holdout_by_scale={name: _stats(by_scale[name]) for _, _, name in SCALE_BANDS if name in by_scale},
+        worst_row=(
+            f"{worst.set_id}: {worst.model} seq {worst.seq_len} on {worst.accelerator_count} × {worst.accelerator}" if worst else None
+        ),
+        median_absolute_error=statistics.median(all_errors) if all_errors else math.nan,
+        worst_absolute_error=max(all_errors) if all_errors else math.nan,
+    )
+
+
+def fit(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator], scenario: Scenario) -> dict[str, float]:
+    """Fit the software constants on the ``fit`` rows only: a grid over (ε, β) per tuning level, then
+    the FP8 ratio, minimizing the mean |log(predicted / published)|. Every grid point is evaluated at
+    once (numpy arrays through the same formulas). Constraints keep the properties: ε_tuned ≥
+    ε_typical and β_tuned ≤ β_typical."""
+    import numpy as np
+
+    items = [it for it in prepare(sets, profiles, scenario) if it.split == "fit" and it.plan is not None]
+    effs = np.linspace(0.40, 0.95, 23)
+    betas = np.array([0.0, 20.0, 40.0, 60.0, 80.0, 100.0, 130.0, 160.0, 200.0, 250.0])
+    grid_e, grid_b = (g.ravel() for g in np.meshgrid(effs, betas))
+    consts: dict[str, Any] = current_constants()
+
+    def loss(group: list[Prepared], trial: Mapping[str, Any]) -> Any:
+        total = 0.0
+        for it in group:
+            tps, _ = predict(it, trial, np)
+            err = np.abs(np.log(np.where(tps > 0, tps, 1e-30) / it.row.tokens_per_second))
+            total = total + np.where(np.isfinite(err), err, 10.0)
+        return total / max(len(group), 1)
+
+    for _ in range(2):
+        for level in (Tuning.typical, Tuning.tuned):
+            group = [it for it in items if it.tuning is level]
+            if not group:
+                continue
+            trial = dict(consts)
+            trial[f"efficiency_{level.value}"] = grid_e
+            trial[f"elementwise_{level.value}"] = grid_b
+            values = loss(group, trial)
+            if level is Tuning.tuned:
+                values = np.where(grid_e >= consts["efficiency_typical"], values, np.inf)
+                values = np.where(grid_b <= consts["elementwise_typical"], values, np.inf)
+            i = int(np.argmin(values))
+            consts[f"efficiency_{level.value}"] = float(grid_e[i])
+            consts[f"elementwise_{level.value}"] = float(grid_b[i])
+        fp8 = [it for it in items if it.plan is not None and any(st.job.fp8 for st in it.plan.stages)]
+        if fp8:
+            ratios = np.linspace(0.4, 1.0, 31)
+            trial = dict(consts)
+            trial["fp8_ratio"] = ratios
+            consts["fp8_ratio"] = float(ratios[int(np.argmin(loss(fp8, trial)))])
+    return {k: float(v) for k, v in consts.items()}

@@ -44,12 +44,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import BaseModel
 
-from tco import perf
+from tco import perf, training
 from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError
 from tco.models import (
     BYTES_PER_PARAM,
@@ -65,8 +65,10 @@ from tco.models import (
     Precision,
     Quantity,
     Scenario,
+    Stage,
     ThroughputSource,
     TrainingWorkload,
+    Tuning,
 )
 from tco.perf import HOURS_PER_YEAR, SCALAR
 
@@ -131,11 +133,58 @@ def walk_numbers(model: Any, prefix: str) -> Iterator[tuple[str, Quantity | int 
         for item in model:
             if isinstance(item, Benchmark):
                 yield from walk_numbers(item, f"{prefix}[{item.workload}]")
+            elif isinstance(item, Stage):
+                yield from walk_numbers(item, f"{prefix}[{item.name}]")
     elif isinstance(model, (int, float)) and not isinstance(model, bool):
         yield prefix, model
 
 
 # --------------------------------------------------------------------------- plans
+
+
+@dataclass(frozen=True)
+class StagePlan:
+    """One stage of a training job: the discrete layout model plus the keys of its inputs."""
+
+    name: str
+    job: training.Job
+    tokens_key: str
+    batch_key: str | None  # global batch tokens given by the workload, else the default below
+    batch_default: float
+    peak_key: str
+    peak16_key: str
+    flops_per_token: Any  # 6·N_active + 12·L·d·s, as a function of the active parameters: (a, b) with F = a·N_act + b
+    attention_flops: float
+    link_key: str | None
+    link_default: float
+    scale_out_key: str | None
+    scale_out_default: float
+    imbalance_key: str | None
+    efficiency: float
+    elementwise: float
+    fp8_ratio: float = training.FP8_GEMM_RATIO
+    subset: tuple[int, ...] | None = None
+
+
+def stage_inputs(st: StagePlan, p: Mapping[str, Any], active_key: str) -> dict[str, Any]:
+    """The continuous inputs of :func:`tco.training.evaluate` for one stage, from the flat inputs."""
+    return {
+        "parameters": p["workload.parameters"],
+        "active_parameters": p[active_key],
+        "count": p["count"],
+        "global_batch_tokens": p[st.batch_key] if st.batch_key else st.batch_default,
+        "peak": p[st.peak_key],
+        "peak16": p[st.peak16_key],
+        "memory_gb": p["accel.memory_gb"],
+        "bandwidth": p["accel.memory_bandwidth_gbps"],
+        "link": p[st.link_key] if st.link_key else st.link_default,
+        "scale_out": p[st.scale_out_key] if st.scale_out_key else st.scale_out_default,
+        "node": p["accel.interconnect.devices_per_node"],
+        "efficiency": st.efficiency,
+        "elementwise": st.elementwise,
+        "fp8_ratio": st.fp8_ratio,
+        "load_imbalance": p[st.imbalance_key] if st.imbalance_key else training.MOE_LOAD_IMBALANCE,
+    }
 
 
 @dataclass(frozen=True)
@@ -152,14 +201,9 @@ class Plan:
     measured_power: bool
     measured_count: int | None
     peak_key: str
-    mfu_mode: str  # "profile" | "relative" | "default"
-    mfu_default: float
-    fp8_factor: float
+    efficiency: float  # matmul share of peak for inference compute (training: per stage)
     peak16_key: str
-    attention_flops: float
     active_key: str
-    e_d_key: str | None
-    e_d_default: float
     k_srv_key: str
     k_pwr_key: str
     lead_key: str
@@ -167,7 +211,10 @@ class Plan:
     port_weeks_key: str
     port_months_key: str
     min_count: int
-    activation_bytes: float = 0.0
+    stages: tuple[StagePlan, ...] = ()
+    mfu_key: str | None = None
+    """``accel.mfu`` or ``workload.mfu`` when the user gave a measured end-to-end MFU (final)."""
+    layout: dict[str, Any] | None = None
     explicit_count: bool = False
     replica: int = 1
     batch: int = 0
@@ -276,15 +323,15 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario, *, marke
     accel = option.accelerator
     if market:
         check_market(option, scenario)
-    training = isinstance(workload, TrainingWorkload)
-    if training and not accel.can_train:
+    is_training = isinstance(workload, TrainingWorkload)
+    if is_training and not accel.can_train:
         note = f" ({accel.training_note.rstrip('.')})" if accel.training_note else ""
         raise InfeasibleError(
             f"{accel.id} is not a training accelerator (can_train = false){note}; workload '{workload.id}' is a training workload",
             where=accel.id,
             key="can_train",
         )
-    if not training and not accel.can_serve:
+    if not is_training and not accel.can_serve:
         raise InfeasibleError(f"{accel.id} cannot serve inference (can_serve = false)", where=accel.id, key="can_serve")
     rent = option.acquisition is Acquisition.rent
     if rent and accel.rental is None:
@@ -308,14 +355,6 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario, *, marke
     peak_name = perf.peak_field(accel, precision)
     if peak_name != perf.PEAK_FIELD[precision]:
         notes.append(f"no {precision.value} peak: the {peak_name.removesuffix('_tflops')} peak is used (same 16-bit tensor units)")
-    mfu_precision = Precision.bf16 if precision is Precision.int8 else precision
-    fp8 = perf.FP8_MFU_RATIO if mfu_precision is Precision.fp8 else 1.0
-    if accel.mfu is not None and accel.mfu.value is not None:
-        mfu_mode = "profile"
-    elif accel.relative_training_performance is not None and accel.relative_training_performance.value is not None:
-        mfu_mode = "relative"
-    else:
-        mfu_mode = "default"
     weeks_key, months_key = _port_keys(accel, scenario)
     if shape.inferred:
         notes.append(f"shape inferred from parameters: {shape.layers} layers, d_model {shape.d_model}")
@@ -330,21 +369,9 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario, *, marke
         measured_power=bool(bench and bench.power_w is not None and bench.power_w.value is not None),
         measured_count=(bench.accelerator_count or accel.interconnect.devices_per_node) if bench else None,
         peak_key=f"accel.peak.{peak_name}",
-        mfu_mode=mfu_mode,
-        mfu_default=perf.DEFAULT_MFU_BY_MATURITY[accel.software.maturity],
-        fp8_factor=fp8,
-        peak16_key=(
-            "accel.peak.fp16_tflops"
-            if (accel.peak.bf16_tflops is None or accel.peak.bf16_tflops.value is None)
-            and accel.peak.fp16_tflops is not None
-            and accel.peak.fp16_tflops.value is not None
-            else "accel.peak.bf16_tflops"
-        ),
+        efficiency=training.gemm_efficiency(Tuning.typical, accel.software.maturity, fp8=precision is Precision.fp8),
+        peak16_key=f"accel.peak.{perf.peak_field(accel, Precision.bf16)}",
         active_key="workload.active_parameters" if workload.active_parameters is not None else "workload.parameters",
-        e_d_key=(
-            "accel.interconnect.scaling_efficiency_per_doubling" if accel.interconnect.scaling_efficiency_per_doubling is not None else None
-        ),
-        e_d_default=perf.SCALING_PER_DOUBLING[accel.interconnect.kind],
         k_srv_key="accel.server_overhead_factor" if accel.server_overhead_factor else "scenario.server_overhead_factor",
         k_pwr_key="accel.power_overhead_factor" if accel.power_overhead_factor else "scenario.power_overhead_factor",
         lead_key="accel.rental.lead_time_weeks" if rent else "accel.lead_time_weeks",
@@ -356,13 +383,9 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario, *, marke
     if measured:
         notes.insert(0, f"measured: {bench.source}")  # type: ignore[union-attr]
     if isinstance(workload, TrainingWorkload):
-        attention = 12.0 * shape.layers * shape.d_model * workload.seq_len
-        try:
-            need = perf.min_training_accelerators(accel=accel, workload=workload)
-        except MissingInputError:
-            need = 1  # memory unknown: the fit cannot be checked; derived throughput comes out unknown
-            notes.append("memory unknown: whether the model fits cannot be checked")
         n = option.count or workload.accelerator_count
+        stages, need, layout, stage_notes = plan_training(option, workload, scenario, common)
+        notes += stage_notes
         if n < need:
             raise InfeasibleError(
                 f"{workload.id} does not fit in memory on {n} × {accel.id}: training state needs at least "
@@ -370,25 +393,22 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario, *, marke
                 where=accel.id,
                 key="memory_gb",
             )
-        return Plan(
-            kind="training",
-            attention_flops=attention,
-            min_count=need,
-            notes=tuple(notes),
-            activation_bytes=perf.stored_activation_bytes(seq_len=workload.seq_len, shape=shape),
-            **common,
-        )
+        mfu_key = "accel.mfu" if accel.mfu is not None else "workload.mfu" if workload.mfu is not None else None
+        if mfu_key:
+            notes.append(f"measured MFU given ({mfu_key.replace('accel.', accel.id + '.')}): final, no layout model on top")
+        return Plan(kind="training", min_count=need, notes=tuple(notes), stages=stages, mfu_key=mfu_key, layout=layout, **common)
     weights_bpp = BYTES_PER_PARAM[precision]
     kv_seq = 2.0 * shape.layers * shape.kv_dim * perf.KV_CACHE_BYTES * workload.seq_len
     try:
-        it = perf.inference_throughput(accel=accel.model_copy(update={"benchmarks": []}), workload=workload)
+        it = perf.inference_throughput(
+            accel=accel.model_copy(update={"benchmarks": []}), workload=workload, efficiency=common["efficiency"]
+        )
         replica, batch = it.replica_accelerators, it.batch
         notes.insert(1 if measured else 0, f"replica of {replica}, batch {batch}")
     except MissingInputError:
         replica, batch = 0, 0  # memory, bandwidth or peak unknown: no replica can be chosen
     return Plan(
         kind="inference",
-        attention_flops=0.0,
         min_count=max(replica, 1),
         replica=replica,
         batch=batch,
@@ -399,61 +419,182 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario, *, marke
     )
 
 
+def _link_default(accel: Accelerator) -> tuple[str | None, float, str | None, float, list[str]]:
+    ic = accel.interconnect
+    notes = []
+    link_key = "accel.interconnect.bandwidth_gbps" if ic.bandwidth_gbps is not None and ic.bandwidth_gbps.value is not None else None
+    if link_key is None:
+        notes.append(f"in-node bandwidth unknown: {training.IN_NODE_FLOOR_GBPS:g} GB/s assumed (PCIe Gen4 x16)")
+    so = ic.scale_out_gbps
+    so_key = "accel.interconnect.scale_out_gbps" if so is not None and so.value is not None else None
+    so_default = training.SCALE_OUT_DEFAULT_GBPS[ic.kind]
+    if so_key is None:
+        notes.append(f"scale-out bandwidth unknown: {so_default:g} GB/s per accelerator assumed")
+    return link_key, training.IN_NODE_FLOOR_GBPS, so_key, so_default, notes
+
+
+def plan_training(
+    option: Option, workload: TrainingWorkload, scenario: Scenario, common: Mapping[str, Any]
+) -> tuple[tuple[StagePlan, ...], int, dict[str, Any] | None, list[str]]:
+    """Stages, the smallest count that fits, the layout chosen at the nominal inputs, and notes."""
+    accel = option.accelerator
+    shape = perf.workload_shape(workload)
+    heads = shape.heads
+    experts = workload.experts or 0
+    top_k = workload.experts_per_token or 0
+    n = option.count or workload.accelerator_count
+    link_key, link_default, so_key, so_default, notes = _link_default(accel)
+    params = workload.parameters.value or 0.0
+    base = KnownInputs(numeric_inputs(option, workload, scenario))
+    batch_key = "workload.global_batch_tokens" if workload.global_batch_tokens else None
+    specs = [("main", "workload.training_tokens", workload.seq_len, workload.precision, batch_key)]
+    for st in workload.stages:
+        specs.append(
+            (
+                st.name,
+                f"workload.stages[{st.name}].tokens",
+                st.seq_len or workload.seq_len,
+                st.precision or workload.precision,
+                f"workload.stages[{st.name}].global_batch_tokens" if st.global_batch_tokens else batch_key,
+            )
+        )
+    cands = training.candidates(node=accel.interconnect.devices_per_node, layers=shape.layers, heads=heads, experts=experts, count=None)
+    stages = []
+    need = 1
+    layout: dict[str, Any] | None = None
+    for name, tokens_key, seq_len, precision, batch_key in specs:
+        fp8 = precision is Precision.fp8
+        job = training.Job(
+            layers=shape.layers,
+            d_model=shape.d_model,
+            heads=heads,
+            seq_len=seq_len,
+            fp8=fp8,
+            experts=experts,
+            top_k=top_k,
+            tuning=workload.tuning,
+            maturity=accel.software.maturity,
+            candidates=cands,
+        )
+        st = StagePlan(
+            name=name,
+            job=job,
+            tokens_key=tokens_key,
+            batch_key=batch_key,
+            batch_default=training.default_global_batch_tokens(params),
+            peak_key=f"accel.peak.{perf.peak_field(accel, precision)}",
+            peak16_key=common["peak16_key"],
+            flops_per_token=None,
+            attention_flops=12.0 * shape.layers * shape.d_model * seq_len,
+            link_key=link_key,
+            link_default=link_default,
+            scale_out_key=so_key,
+            scale_out_default=so_default,
+            imbalance_key="workload.load_imbalance" if workload.load_imbalance is not None else None,
+            efficiency=training.gemm_efficiency(workload.tuning, accel.software.maturity),
+            elementwise=training.ELEMENTWISE_VECTORS[workload.tuning],
+        )
+        x = stage_inputs(st, base, common["active_key"])
+        if any(v != v for v in x.values()):
+            if name == "main":
+                notes.append("memory, bandwidth or peak unknown: the layout and the memory fit cannot be checked")
+            stages.append(st)
+            continue
+        fit = training.min_accelerators(job, x)
+        if fit is None:
+            act = shape.layers * seq_len * shape.d_model * 2.0 / min(accel.interconnect.devices_per_node, heads)
+            raise InfeasibleError(
+                f"activations of one {seq_len}-token sequence ({act / 1e9:.1f} GB per device even with full "
+                f"recomputation over a node) exceed {accel.id}'s usable memory, or the batch is too small to "
+                f"shard the training state",
+                where=accel.id,
+                key="memory_gb",
+            )
+        need = max(need, fit)
+        x["count"] = float(max(n, fit))
+        st = replace(st, subset=training.shortlist(job, x))
+        if layout is None:
+            r = training.evaluate(job, x)
+            if r.best is not None:
+                c = job.candidates[r.best]
+                layout = {
+                    "tensor_parallel": c.tensor,
+                    "pipeline_parallel": c.pipeline,
+                    "data_parallel": r.data_parallel,
+                    "expert_parallel": c.expert,
+                    "micro_batch_sequences": 1,
+                    "recompute": r.recompute,
+                    "zero_stage": c.zero,
+                    "global_batch_tokens": x["global_batch_tokens"],
+                    "pipeline_bubble": r.bubble,
+                    "idle_accelerators": int(x["count"]) - c.tensor * c.pipeline * (r.data_parallel or 0),
+                }
+                notes.append(
+                    f"layout: TP {c.tensor} × PP {c.pipeline} × DP {r.data_parallel}"
+                    + (f" × EP {c.expert}" if experts else "")
+                    + f", recompute {r.recompute}, ZeRO-{c.zero}"
+                    + (f", {layout['idle_accelerators']} idle" if layout["idle_accelerators"] else "")
+                )
+        stages.append(st)
+    if shape.inferred:
+        notes.append(f"shape inferred from parameters: {shape.layers} layers, d_model {shape.d_model}")
+    notes.append(f"software tuning: {workload.tuning.value}")
+    return tuple(stages), need, layout, notes
+
+
 # --------------------------------------------------------------------------- arithmetic
 
 
-def _mfu16(plan: Plan, p: Mapping[str, Any], ops: Any) -> Any:
-    """BF16/FP16 MFU: the profile's, from the relative-to-A100 estimate, or the maturity default."""
-    if plan.mfu_mode == "profile":
-        return p["accel.mfu"]
-    if plan.mfu_mode == "relative":
-        return ops.minimum(p["accel.relative_training_performance"] * perf.A100_ACHIEVED_TFLOPS / p[plan.peak16_key], 1.0)
-    return plan.mfu_default
+def _stage_throughput(plan: Plan, st: StagePlan, p: Mapping[str, Any], ops: Any, *, count: Any = None) -> tuple[Any, Any, Any]:
+    """(tokens/s per accelerator, MFU, scaling efficiency) of one training stage at ``count``."""
+    flops = 6.0 * p[plan.active_key] + st.attention_flops
+    peak = p[st.peak_key]
+    if plan.mfu_key:
+        tps = p[plan.mfu_key] * peak * 1e12 / flops
+        return tps, p[plan.mfu_key], 1.0 + 0.0 * tps
+    x = stage_inputs(st, p, plan.active_key)
+    if count is not None:
+        x["count"] = count
+    # Over a swept count the best layouts change: search them all; otherwise the nominal shortlist.
+    varies = getattr(x["count"], "ndim", 0) > 0 and float(ops.max(x["count"])) != float(ops.min(x["count"]))
+    r = training.evaluate(st.job, x, ops, subset=None if varies else st.subset)
+    tps = r.tokens_per_second
+    return tps, tps * flops / (peak * 1e12), r.scaling_efficiency
+
+
+def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[Any, Any, Any, Any]:
+    """(tokens/s per accelerator over the whole job, main-stage MFU, scaling efficiency, accelerator-
+    seconds of the job ÷ n). A measured run scales by the model's ratio between the two counts."""
+    n = p["count"]
+    main = plan.stages[0]
+    scale = 1.0
+    if plan.throughput_source is ThroughputSource.measured and not plan.mfu_key:
+        at = float(plan.measured_count or 1)
+        model_at, _, _ = _stage_throughput(plan, main, p, ops, count=at)
+        scale = p[f"{plan.bench_key}.tokens_per_second"] / ops.where(model_at > 0, model_at, math.nan)
+    seconds: Any = 0.0
+    tokens: Any = 0.0
+    mfu = eff = None
+    for st in plan.stages:
+        tps, m, e = _stage_throughput(plan, st, p, ops)
+        tps = tps * scale
+        if mfu is None:
+            mfu, eff = m * scale, e
+        t = p[st.tokens_key]
+        tokens = tokens + t
+        seconds = seconds + t / (n * ops.where(tps > 0, tps, math.nan))
+    return tokens / (n * seconds), mfu, eff, seconds
 
 
 def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[str, Any]:
     """Every output of one option from the flat inputs ``p`` (floats, or numpy arrays with ``ops=numpy``).
     Delay, penalty, effective cost and rank come later, across options (:func:`apply_delay`)."""
     n = p["count"]
-    # The peak is needed for derived throughput; a measured run without it only lacks the MFU.
-    peak: Any = p[plan.peak_key] if plan.throughput_source is ThroughputSource.derived else p.get(plan.peak_key)
-    mfu16: Any = _mfu16(plan, p, ops) if peak is not None else None
-    mfu: Any = mfu16 * plan.fp8_factor if peak is not None else None
     out: dict[str, Any] = {"scaling_efficiency": 1.0}
+    mfu: Any = None
     if plan.kind == "training":
-        node = p["accel.interconnect.devices_per_node"]
-        e_d = p[plan.e_d_key] if plan.e_d_key else plan.e_d_default
-        eta = perf.scaling_value(e_d=e_d, count=n, node=node, ops=ops)
-        out["scaling_efficiency"] = eta
-        flops = 6.0 * p[plan.active_key] + plan.attention_flops
-        if plan.throughput_source is ThroughputSource.measured:
-            eta_at = perf.scaling_value(e_d=e_d, count=float(plan.measured_count or 1), node=node, ops=ops)
-            tps = p[f"{plan.bench_key}.tokens_per_second"] * eta / eta_at
-            mfu = tps * flops / (peak * 1e12) if peak is not None else None
-        else:
-            memory = p["accel.memory_gb"]
-            recompute = perf.needs_recompute(
-                params=p["workload.parameters"],
-                count=n,
-                activation_bytes=plan.activation_bytes,
-                memory_gb=memory,
-                node=node,
-                ops=ops,
-            )
-            tps = perf.derived_training_tps(
-                peak_tflops=peak,
-                peak16_tflops=p[plan.peak16_key],
-                mfu16=mfu16,
-                fp8=plan.fp8_factor != 1.0,
-                active_params=p[plan.active_key],
-                attention_flops=plan.attention_flops,
-                eta=eta,
-                recompute=recompute,
-                ops=ops,
-            )
-            # Without memory, whether activations must be recomputed is unknown, and so is the throughput.
-            tps = ops.where(memory == memory, tps, math.nan)
-            mfu = tps * flops / (peak * 1e12)
+        tps, mfu, eff, seconds = _training_throughput(plan, p, ops)
+        out["scaling_efficiency"] = eff
         g = perf.goodput_value(
             failure_rate=p["scenario.failure_rate_per_accelerator_day"],
             save_minutes=p["scenario.checkpoint_save_minutes"],
@@ -461,15 +602,17 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
             count=n,
             ops=ops,
         )
-        tokens = p["workload.training_tokens"]
+        tokens = sum(p[st.tokens_key] for st in plan.stages)
         # No useful time left (failures outpace progress): NaN, reported as infeasible.
-        run_hours = tokens / (n * tps * ops.where(g > 0, g, math.nan)) / 3600.0
+        run_hours = seconds / ops.where(g > 0, g, math.nan) / 3600.0
         owned_hours = run_hours / p["scenario.utilization"]
         years = 1.0
         out.update(time_to_converge_hours=run_hours, goodput=g)
     else:
         weights = p["workload.parameters"] * plan.weight_bytes_per_param
         k, batch = float(plan.replica), float(plan.batch)
+        # The peak is needed for derived throughput; a measured run without it only lacks the MFU.
+        peak: Any = p[plan.peak_key] if plan.throughput_source is ThroughputSource.derived else p.get(plan.peak_key)
         if plan.throughput_source is ThroughputSource.measured:
             tps = p[f"{plan.bench_key}.tokens_per_second"]
         elif plan.replica == 0:
@@ -484,10 +627,11 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
                 replica=k,
                 bandwidth_gbps=p["accel.memory_bandwidth_gbps"],
                 peak_flops=peak * 1e12,
-                mfu=mfu,
+                mfu=plan.efficiency,
                 active_params=p[plan.active_key],
                 ops=ops,
             )
+        mfu = 2.0 * p[plan.active_key] * tps / (peak * 1e12) if peak is not None else None
         per_day = p["workload.tokens_per_day"]
         # An owned fleet serves the day's tokens in the share u of hours it is busy; a rented one always.
         busy = p["scenario.utilization"] if plan.acquisition is Acquisition.buy else 1.0

@@ -204,6 +204,16 @@ BYTES_PER_PARAM: dict[Precision, float] = {
 }
 
 
+class Tuning(str, Enum):
+    """How well the training software of a run is tuned (see the README's model section):
+    ``typical`` is a standard open-source stack as a buyer runs it (production runs reported end to
+    end); ``tuned`` is a vendor- or expert-tuned stack (Megatron/NeMo performance tables, MosaicML
+    benchmarks, Llama 3, MegaScale)."""
+
+    typical = "typical"
+    tuned = "tuned"
+
+
 class Maturity(str, Enum):
     """Software-ecosystem maturity, relative to CUDA (the reference)."""
 
@@ -247,8 +257,10 @@ class Interconnect(StrictModel):
     kind: InterconnectClass = Field(description="nvlink, proprietary, ici, ethernet or pcie.")
     bandwidth_gbps: PositiveQuantity | None = Field(None, description="Per-device bidirectional bandwidth, GB/s.")
     devices_per_node: Count = Field(8, description="Accelerators per server / scale-up domain.")
-    scaling_efficiency_per_doubling: FractionQuantity | None = Field(
-        None, description="Throughput kept per doubling beyond one node; default by kind."
+    scale_out_gbps: PositiveQuantity | None = Field(
+        None,
+        description="Per-device bandwidth between nodes (NICs per accelerator × line rate), GB/s, one direction; "
+        "e.g. one 400 Gb/s NIC per GPU = 50.",
     )
 
 
@@ -325,7 +337,10 @@ class Accelerator(StrictModel):
         None, description="All-in IT watts per accelerator ÷ TDP; default from the scenario."
     )
     lead_time_weeks: NonNegativeQuantity | None = Field(None, description="Procurement lead time, weeks.")
-    mfu: FractionQuantity | None = Field(None, description="Training MFU for this accelerator family.")
+    mfu: FractionQuantity | None = Field(
+        None,
+        description="Measured end-to-end training MFU on this part; when given it is final (no layout model on top).",
+    )
     relative_training_performance: PositiveQuantity | None = Field(
         None, description="Training throughput relative to an A100 (1.0 = A100), an estimate."
     )
@@ -352,6 +367,7 @@ class ModelShape(StrictModel):
     layers: Count
     d_model: Count
     kv_dim: Count | None = Field(None, description="Width of K (and of V) per layer; default d_model (no GQA).")
+    heads: Count | None = Field(None, description="Attention heads; default d_model / 128.")
 
 
 class _WorkloadBase(StrictModel):
@@ -366,12 +382,45 @@ class _WorkloadBase(StrictModel):
     shape: ModelShape | None = None
 
 
+class Stage(StrictModel):
+    """A further stage of a training job (long-context extension, post-training): its own tokens, and
+    the workload's sequence length, precision and batch unless it says otherwise."""
+
+    name: Id
+    tokens: PositiveQuantity = Field(description="Tokens trained in this stage.")
+    seq_len: Count | None = None
+    precision: Precision | None = None
+    global_batch_tokens: PositiveQuantity | None = None
+
+
 class TrainingWorkload(_WorkloadBase):
     """Train ``parameters`` on ``training_tokens`` (``profiles/workloads/<id>.toml``, kind = "training")."""
 
     kind: Literal["training"]
-    training_tokens: PositiveQuantity = Field(description="Tokens to train on.")
+    training_tokens: PositiveQuantity = Field(description="Tokens of the main stage (pre-training).")
     accelerator_count: Count = Field(description="Accelerators per option unless an option says otherwise.")
+    global_batch_tokens: PositiveQuantity | None = Field(
+        None, description="Tokens per optimizer step; default 2e6·(N/7e9)^(1/3) (GPT-3, Llama 2 batch sizes)."
+    )
+    tuning: Tuning = Field(Tuning.typical, description="Software tuning: typical (default) or tuned.")
+    mfu: FractionQuantity | None = Field(
+        None, description="Measured end-to-end MFU of this job; when given it is final (no layout model on top)."
+    )
+    experts: Count | None = Field(None, description="Routed experts per MoE layer.")
+    experts_per_token: Count | None = Field(None, description="Routed experts each token visits (top-k).")
+    load_imbalance: PositiveQuantity | None = Field(None, description="Expert compute × this for uneven routing; default 1.1.")
+    stages: list[Stage] = Field(default_factory=list, description="Further stages after the main one.")
+
+    @model_validator(mode="after")
+    def _moe(self) -> TrainingWorkload:
+        if (self.experts is None) != (self.experts_per_token is None):
+            raise ValueError("experts and experts_per_token go together (an MoE workload needs both)")
+        if self.experts is not None and self.experts_per_token is not None and self.experts_per_token > self.experts:
+            raise ValueError("experts_per_token must not exceed experts")
+        names = [s.name for s in self.stages]
+        if len(set(names)) != len(names):
+            raise ValueError("stage names must be unique")
+        return self
 
 
 class InferenceWorkload(_WorkloadBase):
@@ -580,6 +629,18 @@ class CalibrationRow(StrictModel):
     global_batch_tokens: Number | None = Field(None, gt=0)
     layers: Count | None = None
     d_model: Count | None = None
+    heads: Count | None = None
+    kv_heads: Count | None = None
+    total_parameters: Number | None = Field(None, gt=0, description="Total parameters of an MoE model.")
+    experts: Count | None = Field(None, description="Routed experts per MoE layer.")
+    experts_per_token: Count | None = Field(None, description="Routed experts each token visits (top-k).")
+    tensor_parallel: Count | None = Field(None, description="Published layout (informative; the model chooses its own).")
+    pipeline_parallel: Count | None = None
+    data_parallel: Count | None = None
+    expert_parallel: Count | None = None
+    tuning: Tuning | None = Field(None, description="Overrides the set's tuning for this row.")
+    measure: Literal["throughput", "end_to_end"] | None = Field(None, description="Overrides the set's measure.")
+    source: str | None = Field(None, description="Table, page or figure within the set's publication.")
     note: str | None = None
 
 
@@ -591,4 +652,11 @@ class CalibrationSet(StrictModel):
     as_of: DateText | None = None
     url: str | None = None
     note: str | None = None
+    tuning: Tuning = Field(description="Software tuning of the published runs.")
+    tuning_reason: str = Field(description="Why the runs count as typical or tuned.")
+    measure: Literal["throughput", "end_to_end"] = Field(
+        "throughput",
+        description="throughput: steady-state tokens/s; end_to_end: tokens ÷ accelerator-hours of a whole run "
+        "(failures and restarts included).",
+    )
     rows: list[CalibrationRow] = Field(min_length=1)

@@ -409,19 +409,26 @@ def render_model_fields(model: Any, fmt: OutputFormat) -> str:
 
 CALIBRATION_COLUMNS = (
     "set_id",
+    "split",
     "accelerator",
     "model",
     "parameters",
     "seq_len",
     "accelerator_count",
     "precision",
+    "tuning",
+    "measure",
     "measured_tokens_per_second",
     "derived_tokens_per_second",
     "error",
     "derived_mfu",
     "reported_mfu",
-    "mfu_source",
+    "layout",
 )
+
+
+def _pct(v: float | None) -> str:
+    return "—" if v is None else f"{v * 100:.1f}%"
 
 
 def render_calibration(summary: Any, fmt: OutputFormat) -> str:
@@ -432,38 +439,37 @@ def render_calibration(summary: Any, fmt: OutputFormat) -> str:
         return jsonl_text({"schema_version": SCHEMA_VERSION, **r} for r in rows)
     if fmt is OutputFormat.csv:
         return csv_text(["schema_version", *CALIBRATION_COLUMNS], ([1, *(r[c] for c in CALIBRATION_COLUMNS)] for r in rows))
-    headers = [
-        "accelerator",
-        "model",
-        "params",
-        "seq",
-        "count",
-        "prec",
-        "measured tok/s",
-        "derived tok/s",
-        "error",
-        "derived MFU",
-        "MFU reported",
-    ]
+    headers = ["split", "source", "accelerator", "model", "seq", "count", "prec", "tuning", "published tok/s", "model tok/s", "error", "model MFU", "layout"]
     body = [
         [
+            r["split"],
+            r["set_id"],
             r["accelerator"],
             r["model"],
-            f"{r['parameters'] / 1e9:.2f}B",
             str(r["seq_len"]),
             str(r["accelerator_count"]),
             r["precision"],
-            num(r["measured_tokens_per_second"], 0),
-            num(r["derived_tokens_per_second"], 0),
-            f"{r['error'] * 100:+.1f}%",
-            f"{r['derived_mfu']:.3f}",
-            "—" if r["reported_mfu"] is None else f"{r['reported_mfu']:.3f}",
+            r["tuning"] + (" (run)" if r["measure"] == "end_to_end" else ""),
+            num(r["measured_tokens_per_second"], 1),
+            num(r["derived_tokens_per_second"], 1),
+            "—" if r["error"] is None else f"{r['error'] * 100:+.1f}%",
+            "—" if r["derived_mfu"] is None else f"{r['derived_mfu']:.3f}",
+            r["layout"] or (r["reason"] or "—"),
         ]
         for r in rows
     ]
-    return grid(headers, body, fmt) + (
-        f"\n{len(rows)} rows · median absolute error {summary.median_absolute_error * 100:.1f}% · "
-        f"worst {summary.worst_absolute_error * 100:.1f}% ({summary.worst_row})\n"
+    summary_rows = [["fit (constants fitted here)", str(summary.fit.rows), _pct(summary.fit.median_absolute_error), _pct(summary.fit.worst_absolute_error)]]
+    summary_rows.append(["held out", str(summary.holdout.rows), _pct(summary.holdout.median_absolute_error), _pct(summary.holdout.worst_absolute_error)])
+    for name, st in summary.holdout_by_source.items():
+        summary_rows.append([f"  held out: {name}", str(st.rows), _pct(st.median_absolute_error), _pct(st.worst_absolute_error)])
+    for name, st in summary.holdout_by_scale.items():
+        summary_rows.append([f"  held out: {name} accelerators", str(st.rows), _pct(st.median_absolute_error), _pct(st.worst_absolute_error)])
+    consts = ", ".join(f"{k} {v:g}" for k, v in summary.constants.items())
+    return (
+        grid(headers, body, fmt)
+        + "\n\n"
+        + grid(["rows", "n", "median |error|", "worst |error|"], summary_rows, fmt)
+        + f"\nconstants: {consts}\n"
     )
 
 

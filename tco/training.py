@@ -1,0 +1,340 @@
+"""The training performance model: parallel layout, step time, tokens/s per accelerator (pure).
+
+One implementation, used by every command: ``tco compare`` and the analyses through
+:func:`tco.engine.evaluate_plan` (plain floats, or numpy arrays for thousands of scenarios at once),
+``tco estimate`` and ``tco calibrate`` through the same engine call. The README's "Training model"
+section states the formulas; docs/training-model.md gives the derivations and sources.
+
+A layout is a tensor-parallel degree ``t`` (within a node), pipeline stages ``p``, expert-parallel
+degree ``e`` (MoE; carved out of data parallelism), data-parallel degree ``d``, micro-batches of one
+sequence, activation recomputation ``none | selective | full`` and optimizer-state sharding
+(``ZeRO-1``: distributed optimizer, or ``ZeRO-3``: everything sharded, parameters gathered again for
+every micro-batch). For each candidate:
+
+* memory per device: training state ``(4 + 12/d)·N_dev`` (ZeRO-1) or ``16·N_dev/d`` (ZeRO-3) with
+  ``N_dev = N_dense/(t·p) + N_experts/(t·p·e)``, plus activations of ``L`` layers of one sequence
+  (1F1B keeps ``p`` micro-batches of ``L/p`` layers on the first stage):
+  ``s·h·(34 + 5·a·s/h)/t`` bytes per layer without recomputation, ``34·s·h/t`` selective (attention
+  recomputed, FlashAttention-style), ``2·s·h/t`` full (Korthikanti et al. 2022). The least
+  recomputation that fits is used;
+* seconds of one accelerator per token, summed over the model (``u``):
+  matmuls ``(6·N_act·imbalance + recompute) / (peak · ε)``, attention ``12·L·h·s / (peak16 · ε)``,
+  memory-bound element-wise work ``β·L·h·2 bytes / bandwidth``, tensor-parallel collectives
+  ``c·L·2(t−1)/t·2h bytes / link`` (``c = 4``, 6 under full recomputation) and MoE all-to-all
+  ``4·k·L·2h·(e−1)/e bytes / link`` (in-node link while the group fits a node, else scale-out),
+  the communication reduced by the overlap of the tuning level;
+* step time with the 1F1B pipeline schedule: ``(G·s/d + (p−1)·s) · u / (t·p) + exposed DP``, where
+  ``G`` is the global batch in sequences; the data-parallel gradient reduction moves
+  ``2(d−1)/d`` (ZeRO-1) or ``(2m+1)(d−1)/d`` (ZeRO-3, ``m`` micro-batches) × ``2·N_dev`` bytes over the scale-out link (in-node
+  when the whole job fits a node) and hides behind the backward pass up to the overlap share;
+* tokens/s per accelerator ``G·s / (step · n)``, ``n`` counting accelerators left idle when the
+  batch or the layout cannot use them (beyond the batch's data-parallel limit extra accelerators do
+  not help: the scaling limit).
+
+The layout with the most tokens/s is chosen (``d`` is the largest the batch and count allow, or the
+point past which gradient reduction stops hiding, whichever is faster). Software enters through the
+tuning level and the ecosystem maturity: ``ε`` (share of peak that matmul kernels reach), ``β``
+(element-wise traffic per token and layer, in ``h``-wide 16-bit vectors) and the overlap shares.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tco.models import InterconnectClass, Maturity, Tuning
+from tco.perf import SCALAR, USABLE_MEMORY_FRACTION
+
+# ----------------------------------------------------------------------------- constants
+
+GEMM_EFFICIENCY: dict[Tuning, float] = {Tuning.typical: 0.62, Tuning.tuned: 0.78}
+"""ε: share of the dense peak the matmul kernels of a CUDA-class stack reach, by tuning level.
+FITTED by ``tco calibrate --fit`` on the fit half of profiles/benchmarks (see the README)."""
+
+ELEMENTWISE_VECTORS: dict[Tuning, float] = {Tuning.typical: 120.0, Tuning.tuned: 80.0}
+"""β: memory-bound element-wise traffic (layer norms, activations, residuals, dropout, optimizer
+excluded) per token and layer, forward plus backward, in ``d_model``-wide 16-bit vectors; fused kernels
+(tuned) move less. FITTED with :data:`GEMM_EFFICIENCY`."""
+
+FP8_GEMM_RATIO = 0.75
+"""Matmul efficiency under FP8 ÷ under BF16 (scaling and casts; NVIDIA NeMo's FP8 MFU is 0.70–0.73 of
+BF16's against a twice larger peak). FITTED with :data:`GEMM_EFFICIENCY`."""
+
+OVERLAP: dict[Tuning, tuple[float, float, float]] = {
+    Tuning.typical: (0.5, 0.0, 0.0),
+    Tuning.tuned: (0.9, 0.5, 0.5),
+}
+"""(data-parallel, tensor-parallel, expert all-to-all) share of communication hidden behind compute.
+Estimates: PyTorch DDP/FSDP bucket and overlap gradient reduction with the backward pass (Li et al.
+2020, arXiv:2006.15704); tensor-parallel communication overlap is a Megatron/NeMo option (tuned only);
+DeepSeek-V3's DualPipe hides nearly all of its all-to-all [DEEPSEEK-V3-2024]."""
+
+MATURITY_FACTOR: dict[Maturity, float] = {
+    Maturity.reference: 1.0,
+    Maturity.high: 0.875,
+    Maturity.medium: 0.75,
+    Maturity.low_medium: 0.625,
+    Maturity.low: 0.5,
+}
+"""Multiplies ε for a less mature software ecosystem (kernels and compilers reach less of the peak).
+Estimates: the ratios of this project's earlier per-maturity MFU defaults 0.40/0.35/0.30/0.25/0.20,
+inside the cost-model's 0.20–0.45 range for non-CUDA stacks; Huawei's Pangu Ultra MoE reached MFU 0.30
+on Ascend (arXiv:2505.04519)."""
+
+MOE_LOAD_IMBALANCE = 1.10
+"""Expert compute × this factor for uneven routing (estimate, range 1.0–1.3; auxiliary-loss-free
+balancing keeps it near 1 [DEEPSEEK-V3-2024])."""
+
+SCALE_OUT_DEFAULT_GBPS: dict[InterconnectClass, float] = {
+    InterconnectClass.nvlink: 25.0,
+    InterconnectClass.ici: 25.0,
+    InterconnectClass.proprietary: 25.0,
+    InterconnectClass.ethernet: 25.0,
+    InterconnectClass.pcie: 12.5,
+}
+"""Assumed scale-out bandwidth per device (GB/s, one direction) when a profile has none: one 200 Gb/s
+NIC per device for server-class parts (DGX A100 class), one 100 Gb/s NIC per device for PCIe cards.
+Assumptions, stated in the notes of every result that uses them."""
+
+IN_NODE_FLOOR_GBPS = 64.0
+"""In-node bandwidth assumed when a profile has none: PCIe Gen4 ×16, 64 GB/s bidirectional, the link
+every listed card has at least (an assumption, stated in the notes)."""
+
+RECOMPUTE = ("none", "selective", "full")
+BYTES_GRAD = 2.0
+"""Gradients reduced in 16-bit (Megatron/FSDP mixed precision)."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A discrete layout choice; ``d`` (data parallel) follows from the count and the batch."""
+
+    tensor: int
+    pipeline: int
+    expert: int
+    zero: int  # 1 or 3
+
+
+@dataclass(frozen=True)
+class Job:
+    """The discrete side of a training job on one accelerator type (chosen at plan time)."""
+
+    layers: int
+    d_model: int
+    heads: int
+    seq_len: int
+    fp8: bool
+    experts: int  # 0 for dense
+    top_k: int
+    tuning: Tuning
+    maturity: Maturity
+    candidates: tuple[Candidate, ...]
+
+
+def default_global_batch_tokens(parameters: float) -> float:
+    """``2·10^6 · (N / 7·10^9)^(1/3)`` tokens per step: GPT-3's batch sizes (0.5M tokens at 125M
+    parameters, 1M at 1.3B, 2M at 6.7B, 3.2M at 175B; Brown et al. 2020 Table 2.1) and Llama 2's 4M at
+    7–70B (Touvron et al. 2023) lie within a factor of two of it (an estimate)."""
+    return 2.0e6 * (parameters / 7.0e9) ** (1.0 / 3.0)
+
+
+def candidates(*, node: int, layers: int, heads: int, experts: int, count: int | None) -> tuple[Candidate, ...]:
+    """Tensor degrees: powers of two up to the node and the head count. Pipeline stages: powers of
+    two up to the layer count, plus divisors of ``count/t`` up to 128 (so 2,240 GPUs can run 35 stages).
+    Expert degrees: powers of two up to the expert count (at most 64)."""
+    ts = [t for t in (1, 2, 4, 8, 16, 32, 64) if t <= max(node, 1) and t <= max(heads, 1)]
+    es = [e for e in (1, 2, 4, 8, 16, 32, 64) if e <= max(experts, 1)]
+    out = []
+    for t in ts:
+        ps = {p for p in (1, 2, 4, 8, 16, 32, 64, 128) if p <= layers}
+        if count is not None and count % t == 0:
+            ps |= {p for p in range(3, min(layers, 128) + 1) if (count // t) % p == 0}
+        for p in sorted(ps):
+            for e in es:
+                for z in (1, 3):
+                    out.append(Candidate(t, p, e, z))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class StepResult:
+    tokens_per_second: Any  # per accelerator
+    scaling_efficiency: Any  # compute share of the step × used / all accelerators
+    best: int | None  # index of the chosen candidate (scalar evaluation only)
+    recompute: str | None
+    data_parallel: int | None
+    bubble: Any = None
+
+
+def virtual_stages(job: Job, c: Candidate) -> int:
+    """Model chunks per pipeline device: the interleaved 1F1B schedule of a tuned (Megatron-class)
+    stack divides the bubble by ``v`` (Narayanan et al. 2021, §2.2.2) at the cost of ``v`` times the
+    point-to-point traffic; typical stacks run plain 1F1B (``v = 1``). ``v`` is the largest power of
+    two up to 8 that leaves every chunk at least one layer."""
+    if job.tuning is not Tuning.tuned or c.pipeline == 1:
+        return 1
+    v = 1
+    while v < 8 and c.pipeline * v * 2 <= job.layers:
+        v *= 2
+    return v
+
+
+def _per_token_seconds(job: Job, x: Mapping[str, Any], c: Candidate, recompute: str, ops: Any) -> tuple[Any, Any]:
+    """(u, compute part of u): accelerator-seconds per token for the whole model under candidate ``c``."""
+    L, h, s = float(job.layers), float(job.d_model), float(job.seq_len)
+    eff = x["efficiency"]
+    eff8 = eff * x["fp8_ratio"] if job.fp8 else eff
+    active = x["active_parameters"]
+    imbalance = x["load_imbalance"] if job.experts else 1.0
+    attn = 12.0 * L * h * s
+    extra_mm = 2.0 * active if recompute == "full" else 0.0
+    extra_attn = attn / 3.0 if recompute != "none" else 0.0
+    gemm = (6.0 * active * imbalance + extra_mm) / (x["peak"] * 1e12 * eff8) + (attn + extra_attn) / (x["peak16"] * 1e12 * eff)
+    elementwise = x["elementwise"] * L * h * 2.0 * (4.0 / 3.0 if recompute == "full" else 1.0) / (x["bandwidth"] * 1e9)
+    _, o_tp, o_ep = OVERLAP[job.tuning]
+    link = x["link"] / 2.0 * 1e9  # bidirectional -> one direction, bytes/s
+    comm = 0.0
+    if c.pipeline > 1:
+        # Point-to-point activations between stages: 2·v boundaries per micro-batch (forward, backward),
+        # each device sending its 1/t share of s·h 16-bit values; × t·p devices = whole-model seconds.
+        pp_link = ops.where(c.tensor * c.pipeline <= x["node"], link, x["scale_out"] * 1e9)
+        comm = comm + 2.0 * virtual_stages(job, c) * 2.0 * h * c.pipeline / pp_link
+    if c.tensor > 1:
+        colls = 6.0 if recompute == "full" else 4.0
+        comm = comm + (1.0 - o_tp) * colls * L * 2.0 * (c.tensor - 1) / c.tensor * 2.0 * h * c.tensor / link
+    if c.expert > 1 and job.experts:
+        ep_link = ops.where(c.expert * c.tensor <= x["node"], link, x["scale_out"] * 1e9)
+        # Each device sends its 1/t share of the tokens' k copies; × t devices = whole-model seconds.
+        comm = comm + (1.0 - o_ep) * 4.0 * job.top_k * L * 2.0 * h * (c.expert - 1) / c.expert / ep_link
+    compute = gemm + elementwise
+    return compute + comm, compute
+
+
+def _memory_ok(job: Job, x: Mapping[str, Any], c: Candidate, d: Any, recompute: str, ops: Any) -> Any:
+    L, h, s = float(job.layers), float(job.d_model), float(job.seq_len)
+    n_total, active = x["parameters"], x["active_parameters"]
+    if job.experts:
+        experts_params = (n_total - active) * job.experts / max(job.experts - job.top_k, 1)
+        experts_params = ops.minimum(experts_params, n_total)
+    else:
+        experts_params = 0.0
+    n_dev = (n_total - experts_params) / (c.tensor * c.pipeline) + experts_params / (c.tensor * c.pipeline * c.expert)
+    state = n_dev * (4.0 + 12.0 / d) if c.zero == 1 else 16.0 * n_dev / d
+    per_layer = {"none": 34.0 + 5.0 * job.heads * s / h, "selective": 34.0, "full": 2.0}[recompute]
+    act = L * s * h * per_layer / c.tensor
+    return state + act <= USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9, n_dev
+
+
+def evaluate(job: Job, x: Mapping[str, Any], ops: Any = SCALAR, subset: Sequence[int] | None = None) -> StepResult:
+    """Tokens/s per accelerator of the fastest layout. ``x`` holds the continuous inputs (floats or
+    arrays): parameters, active_parameters, count, global_batch_tokens, peak, peak16, memory_gb,
+    bandwidth, link (in-node, bidirectional), scale_out, node, efficiency, elementwise, fp8_ratio,
+    load_imbalance. Infeasible everywhere gives 0 tokens/s; an unknown input gives NaN."""
+    n = x["count"]
+    s = float(job.seq_len)
+    batch = ops.maximum(ops.floor(x["global_batch_tokens"] / s), 1.0)  # sequences per step
+    o_dp = OVERLAP[job.tuning][0]
+    best_tps: Any = 0.0 * n
+    best_eff: Any = 0.0 * n
+    best_i: int | None = None
+    best_meta: tuple[str, int, Any] | None = None
+    scalar = ops is SCALAR
+    indices = range(len(job.candidates)) if subset is None else subset
+    for i in indices:
+        c = job.candidates[i]
+        tp_ok = c.tensor <= x["node"]
+        replicas = ops.floor(n / (c.tensor * c.pipeline))
+        d_max = ops.floor(ops.minimum(replicas, batch) / c.expert) * c.expert
+        usable = tp_ok & (d_max >= c.expert) if not scalar else (tp_ok and d_max >= c.expert)
+        d_max = ops.maximum(d_max, float(c.expert))
+        for r in RECOMPUTE:
+            u, compute = _per_token_seconds(job, x, c, r, ops)
+            # Gradient bytes per device and the link they cross.
+            fits_max, n_dev = _memory_ok(job, x, c, d_max, r, ops)
+            grad = BYTES_GRAD * n_dev
+            in_node = c.tensor * c.pipeline * d_max <= x["node"]
+            dp_link = ops.where(in_node, x["link"] / 2.0, x["scale_out"]) * 1e9
+            window = o_dp * (2.0 / 3.0) * batch * s * compute / (c.tensor * c.pipeline)  # × 1/d
+            # d past which the reduction stops hiding behind the backward pass: vol·grad/link·(d−1) = window.
+            d_knee = 1.0 + window / ops.maximum((2.0 if c.zero == 1 else 3.0) * grad / dp_link, 1e-30)
+            for d in (d_max, ops.floor(d_knee / c.expert) * c.expert, ops.ceil(d_knee / c.expert) * c.expert):
+                d = ops.minimum(ops.maximum(d, float(c.expert)), d_max)
+                fits, _ = _memory_ok(job, x, c, d, r, ops)
+                ok = (usable & fits) if not scalar else (usable and fits)
+                micro = batch / d
+                # ZeRO-1 reduces gradients and gathers parameters once per step (2 ring passes); ZeRO-3
+                # gathers parameters for the forward and the backward of every micro-batch (2·m + 1).
+                vol = 2.0 if c.zero == 1 else 1.0 + 2.0 * micro
+                t_dp = vol * (d - 1.0) / d * grad / dp_link
+                exposed = ops.maximum(t_dp - window / d, 0.0)
+                bubble = (c.pipeline - 1.0) / virtual_stages(job, c)
+                step = (micro + bubble) * s * u / (c.tensor * c.pipeline) + exposed
+                tps = batch * s / (step * n)
+                eff = micro * s * compute / (c.tensor * c.pipeline) / step * (d * c.tensor * c.pipeline / n)
+                tps = ops.where(ok, tps, 0.0)
+                if scalar:
+                    if tps != tps:
+                        return StepResult(math.nan, math.nan, None, None, None)
+                    if tps > best_tps * (1.0 + 1e-12):
+                        best_tps, best_eff, best_i = tps, ops.where(ok, eff, 0.0), i
+                        best_meta = (r, int(d), bubble / (micro + bubble))
+                else:
+                    better = tps > best_tps
+                    best_eff = ops.where(better, eff, best_eff)
+                    best_tps = ops.where(better, tps, best_tps)
+                    best_tps = ops.where(tps != tps, math.nan, best_tps)
+            if scalar and fits_max and usable:
+                break  # less recomputation fits at the largest d: more would only add work
+    if scalar:
+        if best_meta is None:
+            return StepResult(0.0, 0.0, None, None, None)
+        return StepResult(best_tps, best_eff, best_i, best_meta[0], best_meta[1], best_meta[2])
+    return StepResult(best_tps, best_eff, None, None, None)
+
+
+def shortlist(job: Job, x: Mapping[str, Any], keep: int = 6) -> tuple[int, ...]:
+    """Indices of the ``keep`` fastest candidates at the nominal inputs (plus their ZeRO twins), so
+    thousands of sampled scenarios are evaluated over a few layouts, not all of them."""
+    scores = []
+    for i in range(len(job.candidates)):
+        r = evaluate(job, x, SCALAR, subset=(i,))
+        v = r.tokens_per_second
+        scores.append((-(v if v == v else 0.0), i))
+    scores.sort()
+    chosen = {i for _, i in scores[:keep]}
+    return tuple(sorted(chosen))
+
+
+def gemm_efficiency(tuning: Tuning, maturity: Maturity, *, fp8: bool = False) -> float:
+    """ε for a tuning level and ecosystem maturity (× the FP8 ratio for FP8 matmuls)."""
+    return GEMM_EFFICIENCY[tuning] * MATURITY_FACTOR[maturity] * (FP8_GEMM_RATIO if fp8 else 1.0)
+
+
+def min_accelerators(job: Job, x: Mapping[str, Any]) -> int | None:
+    """Smallest count at which some layout holds the training state and the activations (full
+    recomputation, ZeRO-3 or ZeRO-1 as needed), or None when no count can (one sequence's activations
+    do not fit even split over a node)."""
+    best: int | None = None
+    mem = USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9
+    batch = max(math.floor(x["global_batch_tokens"] / job.seq_len), 1)
+    for c in job.candidates:
+        if c.tensor > x["node"]:
+            continue
+        _, n_dev = _memory_ok(job, x, c, 1.0, "full", SCALAR)
+        act = job.layers * job.seq_len * job.d_model * 2.0 / c.tensor
+        avail = mem - act
+        if avail <= 0:
+            continue
+        need_d = 16.0 * n_dev / avail  # ZeRO-3
+        if avail > 4.0 * n_dev:
+            need_d = min(need_d, 12.0 * n_dev / (avail - 4.0 * n_dev))
+        d = max(math.ceil(need_d - 1e-9), 1)
+        d = math.ceil(d / c.expert) * c.expert
+        if d > batch or not d < 1e12:
+            continue
+        n = c.tensor * c.pipeline * d
+        if best is None or n < best:
+            best = n
+    return best
