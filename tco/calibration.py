@@ -159,6 +159,8 @@ def predict(item: Prepared, constants: Mapping[str, Any], ops: Any = None) -> tu
             efficiency=constants[f"efficiency_{tuning}"] * maturity,
             elementwise=constants[f"elementwise_{tuning}"],
             fp8_ratio=constants["fp8_ratio"],
+            attention_ratio=constants["attention_ratio"],
+            moe_vectors=constants["moe_vectors"],
             subset=None,
         )
         for st in plan.stages
@@ -182,6 +184,8 @@ def current_constants() -> dict[str, float]:
         "elementwise_typical": training.ELEMENTWISE_VECTORS[Tuning.typical],
         "elementwise_tuned": training.ELEMENTWISE_VECTORS[Tuning.tuned],
         "fp8_ratio": training.FP8_GEMM_RATIO,
+        "attention_ratio": training.ATTENTION_RATIO,
+        "moe_vectors": training.MOE_DISPATCH_VECTORS,
     }
 
 
@@ -264,14 +268,14 @@ def calibrate(
 
 def fit(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator], scenario: Scenario) -> dict[str, float]:
     """Fit the software constants on the ``fit`` rows only: a grid over (ε, β) per tuning level, then
-    the FP8 ratio, minimizing the mean |log(predicted / published)|. Every grid point is evaluated at
+    the attention, FP8 and MoE-routing constants, minimizing the mean |log(predicted / published)|. Every grid point is evaluated at
     once (numpy arrays through the same formulas). Constraints keep the properties: ε_tuned ≥
     ε_typical and β_tuned ≤ β_typical."""
     import numpy as np
 
     items = [it for it in prepare(sets, profiles, scenario) if it.split == "fit" and it.plan is not None]
-    effs = np.linspace(0.40, 0.95, 23)
-    betas = np.array([0.0, 20.0, 40.0, 60.0, 80.0, 100.0, 130.0, 160.0, 200.0, 250.0])
+    effs = np.linspace(0.20, 0.95, 31)
+    betas = np.array([0.0, 25.0, 50.0, 75.0, 100.0, 150.0, 200.0, 250.0, 300.0, 400.0, 500.0, 700.0])
     grid_e, grid_b = (g.ravel() for g in np.meshgrid(effs, betas))
     consts: dict[str, Any] = current_constants()
 
@@ -298,10 +302,14 @@ def fit(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator], sce
             i = int(np.argmin(values))
             consts[f"efficiency_{level.value}"] = float(grid_e[i])
             consts[f"elementwise_{level.value}"] = float(grid_b[i])
-        fp8 = [it for it in items if it.plan is not None and any(st.job.fp8 for st in it.plan.stages)]
-        if fp8:
-            ratios = np.linspace(0.4, 1.0, 31)
-            trial = dict(consts)
-            trial["fp8_ratio"] = ratios
-            consts["fp8_ratio"] = float(ratios[int(np.argmin(loss(fp8, trial)))])
+        one_d: list[tuple[str, list[Prepared], Any]] = [
+            ("attention_ratio", items, np.linspace(0.2, 1.0, 33)),
+            ("fp8_ratio", [it for it in items if it.plan is not None and any(st.job.fp8 for st in it.plan.stages)], np.linspace(0.4, 1.0, 31)),
+            ("moe_vectors", [it for it in items if it.plan is not None and it.plan.stages[0].job.experts], np.linspace(0.0, 300.0, 31)),
+        ]
+        for name, group, values in one_d:
+            if group:
+                trial = dict(consts)
+                trial[name] = values
+                consts[name] = float(values[int(np.argmin(loss(group, trial)))])
     return {k: float(v) for k, v in consts.items()}

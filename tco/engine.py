@@ -163,6 +163,8 @@ class StagePlan:
     efficiency: float
     elementwise: float
     fp8_ratio: float = training.FP8_GEMM_RATIO
+    attention_ratio: float = training.ATTENTION_RATIO
+    moe_vectors: float = training.MOE_DISPATCH_VECTORS
     subset: tuple[int, ...] | None = None
 
 
@@ -183,6 +185,8 @@ def stage_inputs(st: StagePlan, p: Mapping[str, Any], active_key: str) -> dict[s
         "efficiency": st.efficiency,
         "elementwise": st.elementwise,
         "fp8_ratio": st.fp8_ratio,
+        "attention_ratio": st.attention_ratio,
+        "moe_vectors": st.moe_vectors,
         "load_imbalance": p[st.imbalance_key] if st.imbalance_key else training.MOE_LOAD_IMBALANCE,
     }
 
@@ -548,7 +552,7 @@ def plan_training(
 def _stage_throughput(plan: Plan, st: StagePlan, p: Mapping[str, Any], ops: Any, *, count: Any = None) -> tuple[Any, Any, Any]:
     """(tokens/s per accelerator, MFU, scaling efficiency) of one training stage at ``count``."""
     flops = 6.0 * p[plan.active_key] + st.attention_flops
-    peak = p[st.peak_key]
+    peak = p[st.peak_key] if plan.throughput_source is ThroughputSource.derived else p.get(st.peak_key, math.nan)
     if plan.mfu_key:
         tps = p[plan.mfu_key] * peak * 1e12 / flops
         return tps, p[plan.mfu_key], 1.0 + 0.0 * tps
@@ -557,7 +561,8 @@ def _stage_throughput(plan: Plan, st: StagePlan, p: Mapping[str, Any], ops: Any,
         x["count"] = count
     # Over a swept count the best layouts change: search them all; otherwise the nominal shortlist.
     varies = getattr(x["count"], "ndim", 0) > 0 and float(ops.max(x["count"])) != float(ops.min(x["count"]))
-    r = training.evaluate(st.job, x, ops, subset=None if varies else st.subset)
+    # At another count than planned (a measurement's), the shortlist does not apply: search them all.
+    r = training.evaluate(st.job, x, ops, subset=None if varies or count is not None else st.subset)
     tps = r.tokens_per_second
     return tps, tps * flops / (peak * 1e12), r.scaling_efficiency
 
@@ -568,7 +573,9 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
     n = p["count"]
     main = plan.stages[0]
     scale = 1.0
-    if plan.throughput_source is ThroughputSource.measured and not plan.mfu_key:
+    if plan.throughput_source is ThroughputSource.measured:
+        # A measurement for this workload comes first; the model only carries it to another count
+        # (a given MFU is the same at every count, so then it is used as measured).
         at = float(plan.measured_count or 1)
         model_at, _, _ = _stage_throughput(plan, main, p, ops, count=at)
         scale = p[f"{plan.bench_key}.tokens_per_second"] / ops.where(model_at > 0, model_at, math.nan)

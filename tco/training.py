@@ -49,16 +49,26 @@ from tco.perf import SCALAR, USABLE_MEMORY_FRACTION
 
 # ----------------------------------------------------------------------------- constants
 
-GEMM_EFFICIENCY: dict[Tuning, float] = {Tuning.typical: 0.62, Tuning.tuned: 0.78}
+GEMM_EFFICIENCY: dict[Tuning, float] = {Tuning.typical: 0.425, Tuning.tuned: 0.625}
 """ε: share of the dense peak the matmul kernels of a CUDA-class stack reach, by tuning level.
-FITTED by ``tco calibrate --fit`` on the fit half of profiles/benchmarks (see the README)."""
+FITTED by ``tco calibrate --fit`` on the fit half of profiles/benchmarks on 2026-11-30 (see the README)."""
 
-ELEMENTWISE_VECTORS: dict[Tuning, float] = {Tuning.typical: 120.0, Tuning.tuned: 80.0}
+ELEMENTWISE_VECTORS: dict[Tuning, float] = {Tuning.typical: 300.0, Tuning.tuned: 250.0}
 """β: memory-bound element-wise traffic (layer norms, activations, residuals, dropout, optimizer
 excluded) per token and layer, forward plus backward, in ``d_model``-wide 16-bit vectors; fused kernels
 (tuned) move less. FITTED with :data:`GEMM_EFFICIENCY`."""
 
-FP8_GEMM_RATIO = 0.75
+ATTENTION_RATIO = 1.0
+"""Efficiency of the attention kernels (FlashAttention-class) ÷ that of the dense matmuls: attention
+reaches less of the peak (FlashAttention-2 reports 50–73 % of A100 peak forward, less backward; Dao
+2023, arXiv:2307.08691). FITTED with :data:`GEMM_EFFICIENCY`."""
+
+MOE_DISPATCH_VECTORS = 190.0
+"""Memory-bound routing work of an MoE layer (gating, permutation into expert order and back, forward
+and backward), per token and per routed expert, in ``d_model``-wide 16-bit vectors. FITTED on the MoE
+rows of the fit half."""
+
+FP8_GEMM_RATIO = 0.94
 """Matmul efficiency under FP8 ÷ under BF16 (scaling and casts; NVIDIA NeMo's FP8 MFU is 0.70–0.73 of
 BF16's against a twice larger peak). FITTED with :data:`GEMM_EFFICIENCY`."""
 
@@ -191,8 +201,11 @@ def _per_token_seconds(job: Job, x: Mapping[str, Any], c: Candidate, recompute: 
     attn = 12.0 * L * h * s
     extra_mm = 2.0 * active if recompute == "full" else 0.0
     extra_attn = attn / 3.0 if recompute != "none" else 0.0
-    gemm = (6.0 * active * imbalance + extra_mm) / (x["peak"] * 1e12 * eff8) + (attn + extra_attn) / (x["peak16"] * 1e12 * eff)
-    elementwise = x["elementwise"] * L * h * 2.0 * (4.0 / 3.0 if recompute == "full" else 1.0) / (x["bandwidth"] * 1e9)
+    gemm = (6.0 * active * imbalance + extra_mm) / (x["peak"] * 1e12 * eff8) + (attn + extra_attn) / (
+        x["peak16"] * 1e12 * eff * x["attention_ratio"]
+    )
+    vectors = x["elementwise"] + (x["moe_vectors"] * job.top_k if job.experts else 0.0)
+    elementwise = vectors * L * h * 2.0 * (4.0 / 3.0 if recompute == "full" else 1.0) / (x["bandwidth"] * 1e9)
     _, o_tp, o_ep = OVERLAP[job.tuning]
     link = x["link"] / 2.0 * 1e9  # bidirectional -> one direction, bytes/s
     comm = 0.0
@@ -231,7 +244,7 @@ def evaluate(job: Job, x: Mapping[str, Any], ops: Any = SCALAR, subset: Sequence
     """Tokens/s per accelerator of the fastest layout. ``x`` holds the continuous inputs (floats or
     arrays): parameters, active_parameters, count, global_batch_tokens, peak, peak16, memory_gb,
     bandwidth, link (in-node, bidirectional), scale_out, node, efficiency, elementwise, fp8_ratio,
-    load_imbalance. Infeasible everywhere gives 0 tokens/s; an unknown input gives NaN."""
+    attention_ratio, moe_vectors, load_imbalance. Infeasible everywhere gives 0 tokens/s; an unknown input gives NaN."""
     n = x["count"]
     s = float(job.seq_len)
     batch = ops.maximum(ops.floor(x["global_batch_tokens"] / s), 1.0)  # sequences per step

@@ -27,7 +27,7 @@ ACCEL: dict[str, Any] = {
     "power_overhead_factor": 1.5,
     "lead_time_weeks": 4,
     "mfu": 0.5,
-    "interconnect": {"kind": "nvlink", "devices_per_node": 4, "scaling_efficiency_per_doubling": 0.9},
+    "interconnect": {"kind": "nvlink", "devices_per_node": 4},
     "software": {"stack": "Toy", "maturity": "reference"},
 }
 
