@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tco import engine, loader, perf
+from tco import engine, loader, perf, training
 from tco.engine import Option
 from tco.errors import InputError, ProblemList, TcoError
 from tco.models import (
@@ -30,6 +30,7 @@ from tco.models import (
     Scenario,
     StrictModel,
     TrainingWorkload,
+    Tuning,
     Workload,
 )
 
@@ -459,6 +460,7 @@ class Estimate(StrictModel):
     fits_in_memory: bool
     bound: str
     prefill_tokens_per_second_per_accelerator: float | None = None
+    layout: dict[str, Any] | None = None  # the parallel layout the training model chose
     notes: list[str]
 
 
@@ -492,12 +494,12 @@ def estimate(
     }
     if mode == "train":
         wl = TrainingWorkload(kind="training", training_tokens=PositiveQuantity(value=1.0), accelerator_count=count, **common)
-        tp = perf.training_throughput(accel=bare, workload=wl, count=count)
-        need = perf.min_training_accelerators(accel=bare, workload=wl)
-        choice = perf.training_mfu(bare, precision)
-        notes = list(tp.notes)
+        # The smallest count that holds the training state, from a plan at a count that surely does.
+        need = engine.plan_option(engine.Option(bare, perf.MAX_ACCELERATORS), wl, sc, market=False).min_count
+        ev = engine.evaluate_option(engine.Option(bare, max(count, need)), wl, sc, market=False)
+        out, layout, notes = ev.out, ev.plan.layout, list(ev.plan.notes)
         if count < need:
-            notes.append(f"{count} × {acc.id} cannot hold the training state: needs at least {need}")
+            notes.append(f"{count} × {acc.id} cannot hold the training state: needs at least {need} (figures at {need})")
         return Estimate(
             accelerator=acc.id,
             mode=mode,
@@ -505,20 +507,21 @@ def estimate(
             seq_len=seq_len,
             count=count,
             precision=precision.value,
-            tokens_per_second_per_accelerator=tp.tokens_per_second,
-            mfu=tp.mfu,
-            mfu_source=choice.source,
-            scaling_efficiency=tp.scaling_efficiency,
-            goodput=perf.goodput(sc, count),
+            tokens_per_second_per_accelerator=out["tokens_per_second_per_accelerator"],
+            mfu=out["mfu"],
+            mfu_source="layout model (typical tuning)",
+            scaling_efficiency=out["scaling_efficiency"],
+            goodput=out["goodput"],
             min_accelerators_for_memory=need,
             fits_in_memory=count >= need,
             bound="compute",
+            layout=layout,
             notes=notes,
         )
     iw = InferenceWorkload(
         kind="inference", tokens_per_day=PositiveQuantity(value=1.0), service_life_years=PositiveQuantity(value=1.0), **common
     )
-    it = perf.inference_throughput(accel=bare, workload=iw)
+    it = perf.inference_throughput(accel=bare, workload=iw, efficiency=training.gemm_efficiency(Tuning.typical, bare.software.maturity))
     notes = [f"replica of {it.replica_accelerators}, batch {it.batch}", *it.notes]
     if count < it.min_accelerators:
         notes.append(f"{count} × {acc.id} cannot hold the weights and one sequence: needs {it.min_accelerators}")

@@ -304,7 +304,11 @@ def fit(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator], sce
             consts[f"elementwise_{level.value}"] = float(grid_b[i])
         one_d: list[tuple[str, list[Prepared], Any]] = [
             ("attention_ratio", items, np.linspace(0.2, 1.0, 33)),
-            ("fp8_ratio", [it for it in items if it.plan is not None and any(st.job.fp8 for st in it.plan.stages)], np.linspace(0.4, 1.0, 31)),
+            (
+                "fp8_ratio",
+                [it for it in items if it.plan is not None and any(st.job.fp8 for st in it.plan.stages)],
+                np.linspace(0.4, 1.0, 31),
+            ),
             ("moe_vectors", [it for it in items if it.plan is not None and it.plan.stages[0].job.experts], np.linspace(0.0, 300.0, 31)),
         ]
         for name, group, values in one_d:

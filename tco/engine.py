@@ -373,7 +373,14 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario, *, marke
         measured_power=bool(bench and bench.power_w is not None and bench.power_w.value is not None),
         measured_count=(bench.accelerator_count or accel.interconnect.devices_per_node) if bench else None,
         peak_key=f"accel.peak.{peak_name}",
-        efficiency=training.gemm_efficiency(Tuning.typical, accel.software.maturity, fp8=precision is Precision.fp8),
+        efficiency=(
+            (
+                accel.mfu.value
+                if accel.mfu is not None and accel.mfu.value is not None
+                else training.gemm_efficiency(Tuning.typical, accel.software.maturity)
+            )
+            * (training.FP8_GEMM_RATIO if precision is Precision.fp8 else 1.0)
+        ),
         peak16_key=f"accel.peak.{perf.peak_field(accel, Precision.bf16)}",
         active_key="workload.active_parameters" if workload.active_parameters is not None else "workload.parameters",
         k_srv_key="accel.server_overhead_factor" if accel.server_overhead_factor else "scenario.server_overhead_factor",

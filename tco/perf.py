@@ -41,6 +41,7 @@ ACHIEVABLE_BANDWIDTH_FRACTION = 0.8
 KV_CACHE_BYTES = 2.0
 """KV cache kept in 16-bit even when weights are 8-bit (common practice; estimate)."""
 
+
 def require(q: Quantity | None, path: str, *, profile: str, how: str | None = None) -> float:
     """Return ``q.value`` or raise :class:`MissingInputError` naming the input and how to give it."""
     if q is None or q.value is None:

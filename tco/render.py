@@ -439,7 +439,21 @@ def render_calibration(summary: Any, fmt: OutputFormat) -> str:
         return jsonl_text({"schema_version": SCHEMA_VERSION, **r} for r in rows)
     if fmt is OutputFormat.csv:
         return csv_text(["schema_version", *CALIBRATION_COLUMNS], ([1, *(r[c] for c in CALIBRATION_COLUMNS)] for r in rows))
-    headers = ["split", "source", "accelerator", "model", "seq", "count", "prec", "tuning", "published tok/s", "model tok/s", "error", "model MFU", "layout"]
+    headers = [
+        "split",
+        "source",
+        "accelerator",
+        "model",
+        "seq",
+        "count",
+        "prec",
+        "tuning",
+        "published tok/s",
+        "model tok/s",
+        "error",
+        "model MFU",
+        "layout",
+    ]
     body = [
         [
             r["split"],
@@ -458,12 +472,23 @@ def render_calibration(summary: Any, fmt: OutputFormat) -> str:
         ]
         for r in rows
     ]
-    summary_rows = [["fit (constants fitted here)", str(summary.fit.rows), _pct(summary.fit.median_absolute_error), _pct(summary.fit.worst_absolute_error)]]
-    summary_rows.append(["held out", str(summary.holdout.rows), _pct(summary.holdout.median_absolute_error), _pct(summary.holdout.worst_absolute_error)])
+    summary_rows = [
+        [
+            "fit (constants fitted here)",
+            str(summary.fit.rows),
+            _pct(summary.fit.median_absolute_error),
+            _pct(summary.fit.worst_absolute_error),
+        ]
+    ]
+    summary_rows.append(
+        ["held out", str(summary.holdout.rows), _pct(summary.holdout.median_absolute_error), _pct(summary.holdout.worst_absolute_error)]
+    )
     for name, st in summary.holdout_by_source.items():
         summary_rows.append([f"  held out: {name}", str(st.rows), _pct(st.median_absolute_error), _pct(st.worst_absolute_error)])
     for name, st in summary.holdout_by_scale.items():
-        summary_rows.append([f"  held out: {name} accelerators", str(st.rows), _pct(st.median_absolute_error), _pct(st.worst_absolute_error)])
+        summary_rows.append(
+            [f"  held out: {name} accelerators", str(st.rows), _pct(st.median_absolute_error), _pct(st.worst_absolute_error)]
+        )
     consts = ", ".join(f"{k} {v:g}" for k, v in summary.constants.items())
     return (
         grid(headers, body, fmt)

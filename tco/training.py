@@ -300,11 +300,15 @@ def evaluate(job: Job, x: Mapping[str, Any], ops: Any = SCALAR, subset: Sequence
                     best_tps = ops.where(tps != tps, math.nan, best_tps)
             if scalar and fits_max and usable:
                 break  # less recomputation fits at the largest d: more would only add work
+    # An unknown input the fit or the speed depends on makes the answer unknown, never 0.
+    poison = 0.0 * (x["memory_gb"] + x["peak"] + x["peak16"] + x["bandwidth"] + x["link"] + x["scale_out"] + x["parameters"])
     if scalar:
+        if poison != poison:
+            return StepResult(math.nan, math.nan, None, None, None)
         if best_meta is None:
             return StepResult(0.0, 0.0, None, None, None)
         return StepResult(best_tps, best_eff, best_i, best_meta[0], best_meta[1], best_meta[2])
-    return StepResult(best_tps, best_eff, None, None, None)
+    return StepResult(best_tps + poison, best_eff + poison, None, None, None)
 
 
 def shortlist(job: Job, x: Mapping[str, Any], keep: int = 6) -> tuple[int, ...]:

@@ -458,6 +458,7 @@ def test_size_budget_matches_brute_force_over_counts() -> None:
     """With the layout model the job cost rises with the count (bubble, communication): the largest
     count whose cost fits the budget is the one a brute-force scan of ``compare`` finds."""
     derived = accelerator(mfu=None, memory_bandwidth_gbps=2000, interconnect={"bandwidth_gbps": 600, "scale_out_gbps": 25})
+
     def cost(n: int) -> float:
         c = tco.compare(toy_inputs(Option(derived, n))).results[0].job_cost_usd
         assert c is not None

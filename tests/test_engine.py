@@ -80,57 +80,6 @@ def test_training_buy_measured_every_term_by_hand() -> None:
     assert r.annual_cost_usd is None
 
 
-def test_training_derived_throughput_by_hand() -> None:
-    """No measurement: X = peak · MFU · η(n) / F, F = 6N + 12·L·d·s, at 16 toys (two doublings past 4)."""
-    r = only(compare(options=[Option(accelerator(), 16)], workload=training(), scenario=scenario()))
-    flops = 6 * 1e9 + 12 * 10 * 1000 * 1000
-    eta = 0.9**2  # log2(16 / 4) = 2 doublings at 0.9 each
-    tps = 100e12 * 0.5 * eta / flops
-    assert r.throughput_source.value == "derived"
-    assert r.count == 16
-    # The reported MFU is what the run achieves at this count: model FLOPs/s ÷ peak = 0.5 · η.
-    assert r.mfu == approx(0.5 * eta)
-    assert r.scaling_efficiency == approx(0.81)
-    assert r.tokens_per_second_per_accelerator == approx(tps)
-    assert r.time_to_converge_hours == approx(1.44e8 / (16 * tps) / 3600)
-
-
-def test_measured_throughput_rescaled_to_another_count() -> None:
-    """A measurement at 8 (one doubling past a 4-node) used at 32 (three): X · η(32) / η(8)."""
-    acc = accelerator(benchmarks=[bench("toy-train", 1000, accelerator_count=8)])
-    r = only(compare(options=[Option(acc, 32)], workload=training(), scenario=scenario()))
-    assert r.tokens_per_second_per_accelerator == approx(1000 * 0.9**3 / 0.9**1)
-    assert r.scaling_efficiency == approx(0.9**3)
-    # The implied MFU of a measurement: X · F / peak.
-    assert r.mfu == approx(810 * (6e9 + 12 * 10 * 1000 * 1000) / 100e12)
-
-
-@pytest.mark.parametrize(
-    ("overrides", "precision", "mfu"),
-    [
-        pytest.param({}, "bf16", 0.5, id="profile"),
-        pytest.param({"mfu": None, "relative_training_performance": 0.5}, "bf16", 0.5 * 312 * 0.5 / 100, id="relative"),
-        pytest.param({"mfu": None, "software": {"maturity": "medium"}}, "bf16", 0.30, id="maturity-default"),
-    ],
-)
-def test_mfu_choice(overrides: dict, precision: str, mfu: float) -> None:
-    """MFU: the profile's, else relative × A100 (312 · 0.5) / peak, else by maturity."""
-    acc = accelerator(**overrides)
-    r = only(compare(options=[Option(acc)], workload=training(precision=precision), scenario=scenario()))
-    assert r.mfu == approx(mfu)
-    assert r.tokens_per_second_per_accelerator == approx(100e12 * mfu / (6e9 + 12 * 10 * 1000 * 1000))
-
-
-def test_fp8_runs_matmuls_at_fp8_and_attention_at_bf16() -> None:
-    """FP8: t = 6N / (P8 · 0.72 · MFU) + 12·L·d·s / (P16 · MFU); MFU is reported against the FP8 peak."""
-    acc = accelerator(peak={"bf16_tflops": 100, "fp8_tflops": 200})
-    r = only(compare(options=[Option(acc)], workload=training(precision="fp8"), scenario=scenario()))
-    attention = 12 * 10 * 1000 * 1000
-    per_token = 6e9 / (200e12 * 0.5 * 0.72) + attention / (100e12 * 0.5)
-    assert r.tokens_per_second_per_accelerator == approx(1 / per_token)
-    assert r.mfu == approx((6e9 + attention) / per_token / 200e12)
-
-
 @pytest.mark.parametrize(("power_w", "avg", "peak"), [(600, 600, 600), (300, 300, 500)])
 def test_measured_power(power_w: float, avg: float, peak: float) -> None:
     """A measured run power is the average; the facility is sized for max(TDP, measured)."""
@@ -254,20 +203,6 @@ def test_zero_goodput_is_a_user_error_not_a_crash() -> None:
         compare(options=[Option(accelerator())], workload=training(), scenario=sc)
 
 
-@pytest.mark.parametrize(("count", "expected"), [(1, 1.0), (4, 1.0), (8, 0.9), (16, 0.81), (32, 0.729), (12, 0.9 ** math.log2(3))])
-def test_scaling_efficiency_by_hand(count: int, expected: float) -> None:
-    """η(n) = e_d ^ log2(n / n_node) beyond one node of 4, e_d = 0.9; 1 within the node."""
-    assert perf.scaling_efficiency(accelerator(), count) == approx(expected)
-
-
-def test_scaling_default_by_interconnect_kind() -> None:
-    """Without e_d in the profile: PCIe keeps 0.88 per doubling, NVLink 0.99 (weak scaling)."""
-    pcie = accelerator(interconnect={"kind": "pcie", "scaling_efficiency_per_doubling": None})
-    nvlink = accelerator(interconnect={"kind": "nvlink", "scaling_efficiency_per_doubling": None})
-    assert perf.scaling_efficiency(pcie, 16) == approx(0.88**2)
-    assert perf.scaling_efficiency(nvlink, 16) == approx(0.99**2)
-
-
 @pytest.mark.parametrize(
     ("parameters", "layers", "d_model"),
     [
@@ -290,27 +225,6 @@ def test_inferred_shape_used_for_attention_flops() -> None:
     r = only(compare(options=[Option(accelerator())], workload=wl, scenario=scenario()))
     assert r.tokens_per_second_per_accelerator == approx(100e12 * 0.5 / (6 * n + 12 * 8 * 1024 * 1000))
     assert any("shape inferred" in note for note in r.notes)
-
-
-def test_min_training_accelerators_within_a_node() -> None:
-    """10 GB (9e9 usable), 16 · 1e9 = 16e9 bytes of state, activations (2·s·d·L + 34·s·d)/t = 5.4e7/t:
-    n = 1 needs 16.054e9 > 9e9; n = 2 needs 8e9 + 2.7e7 <= 9e9."""
-    acc = accelerator(memory_gb=10)
-    assert perf.min_training_accelerators(accel=acc, workload=training()) == 2
-
-
-def test_min_training_accelerators_beyond_a_node() -> None:
-    """1e10 parameters = 160e9 bytes: past the 4-node, n = ceil(160e9 / (9e9 − 5.4e7 / 4)) = 18."""
-    acc = accelerator(memory_gb=10)
-    wl = training(parameters=1e10)
-    assert perf.min_training_accelerators(accel=acc, workload=wl) == math.ceil(160e9 / (9e9 - 5.4e7 / 4))
-    assert math.ceil(160e9 / (9e9 - 5.4e7 / 4)) == 18
-
-
-def test_activations_alone_too_big_is_infeasible() -> None:
-    """0.01 GB (9e6 usable) cannot hold one sequence's activations (5.4e7 / 4 bytes) at any count."""
-    with pytest.raises(InfeasibleError):
-        perf.min_training_accelerators(accel=accelerator(memory_gb=0.01), workload=training())
 
 
 def test_compare_refuses_a_count_below_the_memory_minimum() -> None:

@@ -1,0 +1,178 @@
+"""The training layout model (tco.training): values by hand, a measured MFU is final, stages add up,
+and the monotonicity properties as hypothesis tests."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pytest import approx
+
+from tco import engine, training
+from tco.models import Maturity, Tuning
+from tests.factories import accelerator, scenario, training as training_workload
+
+Option = engine.Option
+
+
+def job(**kw: object) -> training.Job:
+    base: dict[str, object] = dict(
+        layers=24, d_model=2048, heads=16, seq_len=2048, fp8=False, experts=0, top_k=0, tuning=Tuning.typical, maturity=Maturity.reference
+    )
+    base.update(kw)
+    base.setdefault("candidates", training.candidates(node=8, layers=int(base["layers"]), heads=16, experts=0, count=None))  # type: ignore[arg-type]
+    return training.Job(**base)  # type: ignore[arg-type]
+
+
+def inputs(**kw: float) -> dict[str, float]:
+    x = dict(
+        parameters=1.3e9,
+        active_parameters=1.3e9,
+        count=8.0,
+        global_batch_tokens=1 << 20,
+        peak=312.0,
+        peak16=312.0,
+        memory_gb=80.0,
+        bandwidth=2039.0,
+        link=600.0,
+        scale_out=25.0,
+        node=8.0,
+        efficiency=training.GEMM_EFFICIENCY[Tuning.typical],
+        elementwise=training.ELEMENTWISE_VECTORS[Tuning.typical],
+        fp8_ratio=training.FP8_GEMM_RATIO,
+        attention_ratio=training.ATTENTION_RATIO,
+        moe_vectors=training.MOE_DISPATCH_VECTORS,
+        load_imbalance=1.0,
+    )
+    x.update(kw)
+    return x
+
+
+def test_one_accelerator_by_hand() -> None:
+    """One device: TP = PP = DP = 1, no communication, no bubble: X = 1/u with
+    u = 6N/(peak·ε) + 12·L·h·s/(peak·ε·a) + β·L·h·2/BW (nothing recomputed when it fits)."""
+    j = job(candidates=(training.Candidate(1, 1, 1, 1),))
+    x = inputs(count=1.0, node=1.0)
+    eff = x["efficiency"]
+    u = 6 * 1.3e9 / (312e12 * eff) + 12 * 24 * 2048 * 2048 / (312e12 * eff * x["attention_ratio"]) + x["elementwise"] * 24 * 2048 * 2 / 2039e9
+    r = training.evaluate(j, x)
+    assert r.recompute == "none" and r.data_parallel == 1
+    assert r.tokens_per_second == approx(1 / u)
+
+
+def test_pipeline_bubble_by_hand() -> None:
+    """Two stages on two devices, one micro-batch per step: step = (m + (p−1))·s·u/p with m = G/d = 1
+    sequence → half of the time is bubble, plus the stage-to-stage activations."""
+    j = job(candidates=(training.Candidate(1, 2, 1, 1),))
+    x = inputs(count=2.0, node=8.0, global_batch_tokens=2048.0)
+    one = training.evaluate(job(candidates=(training.Candidate(1, 1, 1, 1),)), inputs(count=1.0, node=1.0, global_batch_tokens=2048.0))
+    u = 1 / one.tokens_per_second + 2 * 1 * 2 * 2048 * 2 / (600e9 / 2)
+    step = (1 + 1) * 2048 * u / 2
+    r = training.evaluate(j, x)
+    assert r.bubble == approx(0.5)
+    assert r.tokens_per_second == approx(2048 / (step * 2))
+
+
+def test_measured_mfu_is_final() -> None:
+    """--set workload.mfu=0.41 reports 0.41: tokens/s = MFU · peak / F, nothing multiplied on top."""
+    acc = accelerator(mfu=None)
+    wl = training_workload(mfu=0.41)
+    ev = engine.evaluate_option(Option(acc, 64), wl, scenario())
+    assert ev.out["mfu"] == approx(0.41)
+    flops = 6 * wl.parameters.value + 12 * wl.shape.layers * wl.shape.d_model * wl.seq_len if wl.shape else None  # type: ignore[union-attr]
+    if flops is not None:
+        assert ev.out["tokens_per_second_per_accelerator"] == approx(0.41 * acc.peak.bf16_tflops.value * 1e12 / flops)  # type: ignore[union-attr]
+
+
+def test_stages_add_their_times() -> None:
+    """A second stage identical to the main one doubles the time to converge."""
+    acc = accelerator(mfu=None)
+    one = engine.evaluate_option(Option(acc, 8), training_workload(), scenario())
+    wl = training_workload(stages=[{"name": "again", "tokens": training_workload().training_tokens.model_dump()}])
+    two = engine.evaluate_option(Option(acc, 8), wl, scenario())
+    assert two.out["time_to_converge_hours"] == approx(2 * one.out["time_to_converge_hours"])
+
+
+def test_more_memory_never_slower_regression() -> None:
+    """The issue's example: a B200-class part with 60 GB was faster than with 192 GB under the old rule."""
+    j = job(layers=80, d_model=8192, heads=64, seq_len=8192, fp8=True)
+    small = training.evaluate(j, inputs(parameters=70e9, active_parameters=70e9, count=64, memory_gb=60, peak=4500, peak16=2250))
+    big = training.evaluate(j, inputs(parameters=70e9, active_parameters=70e9, count=64, memory_gb=192, peak=4500, peak16=2250))
+    assert big.tokens_per_second >= small.tokens_per_second > 0
+
+
+FIELDS = {
+    "memory_gb": (8.0, 256.0),
+    "bandwidth": (300.0, 8000.0),
+    "peak": (50.0, 2500.0),
+    "link": (32.0, 1800.0),
+    "scale_out": (3.0, 100.0),
+}
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    field=st.sampled_from(sorted(FIELDS)),
+    lo=st.floats(0.0, 1.0),
+    factor=st.floats(1.0, 4.0),
+    params=st.sampled_from([1.3e9, 7e9, 70e9]),
+    count=st.sampled_from([1, 8, 12, 64, 512]),
+)
+def test_more_of_any_resource_is_never_slower(field: str, lo: float, factor: float, params: float, count: int) -> None:
+    """More memory, memory bandwidth, peak, in-node or scale-out bandwidth never lowers tokens/s."""
+    a, b = FIELDS[field]
+    value = a + lo * (b - a)
+    j = job(layers=32 if params < 1e10 else 80, d_model=4096 if params < 1e10 else 8192, heads=32)
+    base = inputs(parameters=params, active_parameters=params, count=float(count))
+    more = dict(base, **{field: value * factor})
+    less = dict(base, **{field: value})
+    if field == "peak":
+        more["peak16"], less["peak16"] = more["peak"], less["peak"]
+    assert training.evaluate(j, more).tokens_per_second >= training.evaluate(j, less).tokens_per_second * (1 - 1e-9)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(params=st.sampled_from([1.3e9, 7e9, 70e9]), count=st.integers(1, 600), extra=st.integers(1, 300))
+def test_time_never_rises_with_count(params: float, count: int, extra: int) -> None:
+    """Job throughput (n · tokens/s per accelerator) never falls when accelerators are added: past the
+    scaling limit the extra ones sit idle."""
+    j = job(layers=32 if params < 1e10 else 80, d_model=4096 if params < 1e10 else 8192, heads=32)
+    x = inputs(parameters=params, active_parameters=params)
+    small = training.evaluate(j, dict(x, count=float(count))).tokens_per_second * count
+    big = training.evaluate(j, dict(x, count=float(count + extra))).tokens_per_second * (count + extra)
+    assert big >= small * (1 - 1e-9)
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(params=st.sampled_from([1.3e9, 7e9, 70e9]), count=st.sampled_from([8, 64, 1024]), maturity=st.sampled_from(list(Maturity)))
+def test_tuned_is_never_slower_and_figures_are_finite(params: float, count: int, maturity: Maturity) -> None:
+    """A higher tuning level never makes a job slower; every figure is finite and non-negative."""
+    shape = dict(layers=32 if params < 1e10 else 80, d_model=4096 if params < 1e10 else 8192, heads=32)
+    out = []
+    for level in (Tuning.typical, Tuning.tuned):
+        j = job(tuning=level, maturity=maturity, **shape)
+        x = inputs(
+            parameters=params,
+            active_parameters=params,
+            count=float(count),
+            efficiency=training.gemm_efficiency(level, maturity),
+            elementwise=training.ELEMENTWISE_VECTORS[level],
+        )
+        r = training.evaluate(j, x)
+        assert math.isfinite(r.tokens_per_second) and r.tokens_per_second >= 0
+        assert 0 <= r.scaling_efficiency <= 1 + 1e-9
+        out.append(r.tokens_per_second)
+    assert out[1] >= out[0] * (1 - 1e-9)
+
+
+def test_unknown_memory_gives_unknown_throughput_not_zero() -> None:
+    r = training.evaluate(job(), inputs(memory_gb=math.nan))
+    assert r.tokens_per_second != r.tokens_per_second
+
+
+@pytest.mark.parametrize("params", [1.3e9, 405e9])
+def test_default_global_batch_follows_gpt3(params: float) -> None:
+    """2M·(N/7B)^(1/3): ~1.15M tokens at 1.3B (GPT-3 used 1M), ~7.7M at 405B (Llama 3: 4M→16M)."""
+    assert training.default_global_batch_tokens(params) == approx(2e6 * (params / 7e9) ** (1 / 3))
