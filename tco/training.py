@@ -347,6 +347,8 @@ def min_accelerators(job: Job, x: Mapping[str, Any]) -> int | None:
         need_d = 16.0 * n_dev / avail  # ZeRO-3
         if avail > 4.0 * n_dev:
             need_d = min(need_d, 12.0 * n_dev / (avail - 4.0 * n_dev))
+        if not need_d < 1e12:
+            continue
         d = max(math.ceil(need_d - 1e-9), 1)
         d = math.ceil(d / c.expert) * c.expert
         if d > batch or not d < 1e12:

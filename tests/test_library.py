@@ -120,8 +120,11 @@ def test_calibrate_cli_prints_summary() -> None:
 
 
 def test_estimate_by_hand() -> None:
-    """A100, 6.7B params, seq 2048, 8 accelerators: X = 312e12 · 0.50 / (6N + 12·L·d·s) with the inferred shape."""
-    result = runner.invoke(app, ["estimate", "a100-80gb", "--params", "6.7B", "--seq-len", "2048", "--count", "8", "--format", "json"])
+    """A100 with a measured MFU of 0.50 (final), 6.7B params, seq 2048, 8 accelerators:
+    X = 312e12 · 0.50 / (6N + 12·L·d·s) with the inferred shape."""
+    result = runner.invoke(
+        app, ["estimate", "a100-80gb", "--params", "6.7B", "--seq-len", "2048", "--count", "8", "--set", "a100-80gb.mfu=0.5", "--format", "json"]
+    )
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     layers = round((6.7e9 / (12 * 128**2)) ** (1 / 3))
