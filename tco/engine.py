@@ -160,6 +160,7 @@ class StagePlan:
     scale_out_key: str | None
     scale_out_default: float
     imbalance_key: str | None
+    matmul_key: str | None
     efficiency: float
     elementwise: float
     fp8_ratio: float = training.FP8_GEMM_RATIO
@@ -183,6 +184,7 @@ def stage_inputs(st: StagePlan, p: Mapping[str, Any], active_key: str) -> dict[s
         "scale_out": p[st.scale_out_key] if st.scale_out_key else st.scale_out_default,
         "node": p["accel.interconnect.devices_per_node"],
         "efficiency": st.efficiency,
+        "matmul": p[st.matmul_key] if st.matmul_key else training.MATMUL_EFFICIENCY_DEFAULT,
         "elementwise": st.elementwise,
         "fp8_ratio": st.fp8_ratio,
         "attention_ratio": st.attention_ratio,
@@ -469,6 +471,9 @@ def plan_training(
                 f"workload.stages[{st.name}].global_batch_tokens" if st.global_batch_tokens else batch_key,
             )
         )
+    matmul_key = "accel.matmul_efficiency" if accel.matmul_efficiency is not None and accel.matmul_efficiency.value is not None else None
+    if matmul_key is None:
+        notes.append(f"achievable matmul fraction unknown: {training.MATMUL_EFFICIENCY_DEFAULT:g} of peak assumed")
     cands = training.candidates(node=accel.interconnect.devices_per_node, layers=shape.layers, heads=heads, experts=experts, count=None)
     stages = []
     need = 1
@@ -502,6 +507,7 @@ def plan_training(
             scale_out_key=so_key,
             scale_out_default=so_default,
             imbalance_key="workload.load_imbalance" if workload.load_imbalance is not None else None,
+            matmul_key=matmul_key,
             efficiency=training.gemm_efficiency(workload.tuning, accel.software.maturity),
             elementwise=training.ELEMENTWISE_VECTORS[workload.tuning],
         )
@@ -547,8 +553,6 @@ def plan_training(
                     + (f", {layout['idle_accelerators']} idle" if layout["idle_accelerators"] else "")
                 )
         stages.append(st)
-    if shape.inferred:
-        notes.append(f"shape inferred from parameters: {shape.layers} layers, d_model {shape.d_model}")
     notes.append(f"software tuning: {workload.tuning.value}")
     return tuple(stages), need, layout, notes
 

@@ -341,6 +341,10 @@ class Accelerator(StrictModel):
         None,
         description="Measured end-to-end training MFU on this part; when given it is final (no layout model on top).",
     )
+    matmul_efficiency: FractionQuantity | None = Field(
+        None,
+        description="Maximum achievable matmul FLOPS ÷ the dense 16-bit peak (a matmul microbenchmark); default 0.80, assumed.",
+    )
     relative_training_performance: PositiveQuantity | None = Field(
         None, description="Training throughput relative to an A100 (1.0 = A100), an estimate."
     )

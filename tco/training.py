@@ -18,7 +18,8 @@ every micro-batch). For each candidate:
   recomputed, FlashAttention-style), ``2·s·h/t`` full (Korthikanti et al. 2022). The least
   recomputation that fits is used;
 * seconds of one accelerator per token, summed over the model (``u``):
-  matmuls ``(6·N_act·imbalance + recompute) / (peak · ε)``, attention ``12·L·h·s / (peak16 · ε)``,
+  matmuls ``(6·N_act·imbalance + recompute) / (peak · ε)`` with ``ε`` = the part's achievable matmul
+  fraction (a microbenchmark) × the software efficiency of the tuning level and maturity, attention ``12·L·h·s / (peak16 · ε)``,
   memory-bound element-wise work ``β·L·h·2 bytes / bandwidth``, tensor-parallel collectives
   ``c·L·2(t−1)/t·2h bytes / link`` (``c = 4``, 6 under full recomputation) and MoE all-to-all
   ``4·k·L·2h·(e−1)/e bytes / link`` (in-node link while the group fits a node, else scale-out),
@@ -108,6 +109,10 @@ SCALE_OUT_DEFAULT_GBPS: dict[InterconnectClass, float] = {
 NIC per device for server-class parts (DGX A100 class), one 100 Gb/s NIC per device for PCIe cards.
 Assumptions, stated in the notes of every result that uses them."""
 
+MATMUL_EFFICIENCY_DEFAULT = 0.80
+"""Achievable matmul FLOPS ÷ peak assumed when a profile has no measurement: about the H100's 0.80;
+measured values run from 0.51 (MI300X) to 0.99 (Gaudi 2) [MAMF]. An assumption, stated in the notes."""
+
 IN_NODE_FLOOR_GBPS = 64.0
 """In-node bandwidth assumed when a profile has none: PCIe Gen4 ×16, 64 GB/s bidirectional, the link
 every listed card has at least (an assumption, stated in the notes)."""
@@ -194,7 +199,7 @@ def virtual_stages(job: Job, c: Candidate) -> int:
 def _per_token_seconds(job: Job, x: Mapping[str, Any], c: Candidate, recompute: str, ops: Any) -> tuple[Any, Any]:
     """(u, compute part of u): accelerator-seconds per token for the whole model under candidate ``c``."""
     L, h, s = float(job.layers), float(job.d_model), float(job.seq_len)
-    eff = x["efficiency"]
+    eff = x["efficiency"] * x["matmul"]
     eff8 = eff * x["fp8_ratio"] if job.fp8 else eff
     active = x["active_parameters"]
     imbalance = x["load_imbalance"] if job.experts else 1.0
@@ -242,7 +247,7 @@ def _memory_ok(job: Job, x: Mapping[str, Any], c: Candidate, d: Any, recompute: 
 
 def evaluate(job: Job, x: Mapping[str, Any], ops: Any = SCALAR, subset: Sequence[int] | None = None) -> StepResult:
     """Tokens/s per accelerator of the fastest layout. ``x`` holds the continuous inputs (floats or
-    arrays): parameters, active_parameters, count, global_batch_tokens, peak, peak16, memory_gb,
+    arrays): parameters, active_parameters, matmul, count, global_batch_tokens, peak, peak16, memory_gb,
     bandwidth, link (in-node, bidirectional), scale_out, node, efficiency, elementwise, fp8_ratio,
     attention_ratio, moe_vectors, load_imbalance. Infeasible everywhere gives 0 tokens/s; an unknown input gives NaN."""
     n = x["count"]

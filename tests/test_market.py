@@ -91,7 +91,7 @@ def test_analyses_show_a_market_barred_option_without_ranking_it(run) -> None:
     opts = {o["option"]: o for o in json.loads(sim.stdout)["options"]}
     assert opts["yuan-x"]["win_probability"] == 0 and opts["yuan-x"]["infeasible_share"] == 1
     assert "Note: yuan-x is infeasible: yuan-x cannot be bought in market 'cn'" in sim.stderr
-    size = run("size", "mlu370-s4", YUAN, "-w", "llama3-8b", "--deadline-days", "400", "-f", "json", "--set", "scenario.market=cn")
+    size = run("size", "mlu370-s4", YUAN, "-w", "llama3-8b", "--deadline-days", "5000", "-f", "json", "--set", "scenario.market=cn")
     rows_ = {o["option"]: o for o in json.loads(size.stdout)["options"]}
     assert rows_["yuan-x"]["feasible"] is False and "market 'cn'" in rows_["yuan-x"]["message"]
 

@@ -40,6 +40,7 @@ def inputs(**kw: float) -> dict[str, float]:
         scale_out=25.0,
         node=8.0,
         efficiency=training.GEMM_EFFICIENCY[Tuning.typical],
+        matmul=0.85,
         elementwise=training.ELEMENTWISE_VECTORS[Tuning.typical],
         fp8_ratio=training.FP8_GEMM_RATIO,
         attention_ratio=training.ATTENTION_RATIO,
@@ -55,7 +56,7 @@ def test_one_accelerator_by_hand() -> None:
     u = 6N/(peak·ε) + 12·L·h·s/(peak·ε·a) + β·L·h·2/BW (nothing recomputed when it fits)."""
     j = job(candidates=(training.Candidate(1, 1, 1, 1),))
     x = inputs(count=1.0, node=1.0)
-    eff = x["efficiency"]
+    eff = x["efficiency"] * x["matmul"]
     u = 6 * 1.3e9 / (312e12 * eff) + 12 * 24 * 2048 * 2048 / (312e12 * eff * x["attention_ratio"]) + x["elementwise"] * 24 * 2048 * 2 / 2039e9
     r = training.evaluate(j, x)
     assert r.recompute == "none" and r.data_parallel == 1
