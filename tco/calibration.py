@@ -89,7 +89,10 @@ def split_of(set_id: str, row: CalibrationRow) -> Split:
 
 def row_workload(row: CalibrationRow, tuning: Tuning) -> TrainingWorkload:
     """A one-off training workload shaped like the published run."""
-    shape = ModelShape(layers=row.layers, d_model=row.d_model, heads=row.heads) if row.layers and row.d_model else None
+    shape = None
+    if row.layers and row.d_model:
+        kv = row.d_model // row.heads * row.kv_heads if row.heads and row.kv_heads else None
+        shape = ModelShape(layers=row.layers, d_model=row.d_model, heads=row.heads, kv_dim=kv)
     total = row.total_parameters or row.parameters
     return TrainingWorkload(
         kind="training",
@@ -218,7 +221,9 @@ def calibrate(
                 err = tps / it.row.tokens_per_second - 1.0
                 lay = it.plan.layout
                 if lay:
-                    layout = f"TP{lay['tensor_parallel']} PP{lay['pipeline_parallel']} DP{lay['data_parallel']} {lay['recompute']}"
+                    cp = f" CP{lay['context_parallel']}" if lay["context_parallel"] > 1 else ""
+                    ep = f" EP{lay['expert_parallel']}" if lay["expert_parallel"] > 1 else ""
+                    layout = f"TP{lay['tensor_parallel']} PP{lay['pipeline_parallel']} DP{lay['data_parallel']}{cp}{ep} {lay['recompute']}"
             else:
                 reason = "the model finds no layout that fits"
         results.append(

@@ -474,17 +474,20 @@ def plan_training(
     matmul_key = "accel.matmul_efficiency" if accel.matmul_efficiency is not None and accel.matmul_efficiency.value is not None else None
     if matmul_key is None:
         notes.append(f"achievable matmul fraction unknown: {training.MATMUL_EFFICIENCY_DEFAULT:g} of peak assumed")
-    cands = training.candidates(node=accel.interconnect.devices_per_node, layers=shape.layers, heads=heads, experts=experts, count=None)
     stages = []
     need = 1
     layout: dict[str, Any] | None = None
     for name, tokens_key, seq_len, precision, batch_key in specs:
         fp8 = precision is Precision.fp8
+        cands = training.candidates(
+            node=accel.interconnect.devices_per_node, layers=shape.layers, heads=heads, experts=experts, count=None, seq_len=seq_len
+        )
         job = training.Job(
             layers=shape.layers,
             d_model=shape.d_model,
             heads=heads,
             seq_len=seq_len,
+            kv_dim=shape.kv_dim,
             fp8=fp8,
             experts=experts,
             top_k=top_k,
@@ -538,16 +541,18 @@ def plan_training(
                     "tensor_parallel": c.tensor,
                     "pipeline_parallel": c.pipeline,
                     "data_parallel": r.data_parallel,
+                    "context_parallel": c.context,
                     "expert_parallel": c.expert,
                     "micro_batch_sequences": 1,
                     "recompute": r.recompute,
                     "zero_stage": c.zero,
                     "global_batch_tokens": x["global_batch_tokens"],
                     "pipeline_bubble": r.bubble,
-                    "idle_accelerators": int(x["count"]) - c.tensor * c.pipeline * (r.data_parallel or 0),
+                    "idle_accelerators": int(x["count"]) - c.model_devices * (r.data_parallel or 0),
                 }
                 notes.append(
                     f"layout: TP {c.tensor} × PP {c.pipeline} × DP {r.data_parallel}"
+                    + (f" × CP {c.context}" if c.context > 1 else "")
                     + (f" × EP {c.expert}" if experts else "")
                     + f", recompute {r.recompute}, ZeRO-{c.zero}"
                     + (f", {layout['idle_accelerators']} idle" if layout["idle_accelerators"] else "")
@@ -580,24 +585,26 @@ def _stage_throughput(plan: Plan, st: StagePlan, p: Mapping[str, Any], ops: Any,
 
 def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[Any, Any, Any, Any]:
     """(tokens/s per accelerator over the whole job, main-stage MFU, scaling efficiency, accelerator-
-    seconds of the job ÷ n). A measured run scales by the model's ratio between the two counts."""
+    seconds of the job ÷ n). A measurement for the workload comes first: the model only carries it to
+    another count, by the ratio of its own predictions at the two counts (a given MFU is the same at
+    every count, so then the measurement is used as it is)."""
     n = p["count"]
-    main = plan.stages[0]
-    scale = 1.0
-    if plan.throughput_source is ThroughputSource.measured:
-        # A measurement for this workload comes first; the model only carries it to another count
-        # (a given MFU is the same at every count, so then it is used as measured).
-        at = float(plan.measured_count or 1)
-        model_at, _, _ = _stage_throughput(plan, main, p, ops, count=at)
+    measured = plan.throughput_source is ThroughputSource.measured
+    at = float(plan.measured_count or 1)
+    scale: Any = 1.0
+    if measured:
+        model_at, _, _ = _stage_throughput(plan, plan.stages[0], p, ops, count=at)
         scale = p[f"{plan.bench_key}.tokens_per_second"] / ops.where(model_at > 0, model_at, math.nan)
     seconds: Any = 0.0
     tokens: Any = 0.0
     mfu = eff = None
-    for st in plan.stages:
+    for i, st in enumerate(plan.stages):
         tps, m, e = _stage_throughput(plan, st, p, ops)
-        tps = tps * scale
+        tps, m = tps * scale, m * scale
+        if i == 0 and measured:
+            tps = ops.where(n == at, p[f"{plan.bench_key}.tokens_per_second"], tps)  # exactly, at its own count
         if mfu is None:
-            mfu, eff = m * scale, e
+            mfu, eff = m, e
         t = p[st.tokens_key]
         tokens = tokens + t
         seconds = seconds + t / (n * ops.where(tps > 0, tps, math.nan))

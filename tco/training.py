@@ -50,11 +50,11 @@ from tco.perf import SCALAR, USABLE_MEMORY_FRACTION
 
 # ----------------------------------------------------------------------------- constants
 
-GEMM_EFFICIENCY: dict[Tuning, float] = {Tuning.typical: 0.425, Tuning.tuned: 0.625}
+GEMM_EFFICIENCY: dict[Tuning, float] = {Tuning.typical: 0.45, Tuning.tuned: 0.70}
 """ε: share of the dense peak the matmul kernels of a CUDA-class stack reach, by tuning level.
 FITTED by ``tco calibrate --fit`` on the fit half of profiles/benchmarks on 2026-11-30 (see the README)."""
 
-ELEMENTWISE_VECTORS: dict[Tuning, float] = {Tuning.typical: 300.0, Tuning.tuned: 250.0}
+ELEMENTWISE_VECTORS: dict[Tuning, float] = {Tuning.typical: 250.0, Tuning.tuned: 250.0}
 """β: memory-bound element-wise traffic (layer norms, activations, residuals, dropout, optimizer
 excluded) per token and layer, forward plus backward, in ``d_model``-wide 16-bit vectors; fused kernels
 (tuned) move less. FITTED with :data:`GEMM_EFFICIENCY`."""
@@ -64,12 +64,12 @@ ATTENTION_RATIO = 1.0
 reaches less of the peak (FlashAttention-2 reports 50–73 % of A100 peak forward, less backward; Dao
 2023, arXiv:2307.08691). FITTED with :data:`GEMM_EFFICIENCY`."""
 
-MOE_DISPATCH_VECTORS = 190.0
+MOE_DISPATCH_VECTORS = 180.0
 """Memory-bound routing work of an MoE layer (gating, permutation into expert order and back, forward
 and backward), per token and per routed expert, in ``d_model``-wide 16-bit vectors. FITTED on the MoE
 rows of the fit half."""
 
-FP8_GEMM_RATIO = 0.94
+FP8_GEMM_RATIO = 0.98
 """Matmul efficiency under FP8 ÷ under BF16 (scaling and casts; NVIDIA NeMo's FP8 MFU is 0.70–0.73 of
 BF16's against a twice larger peak). FITTED with :data:`GEMM_EFFICIENCY`."""
 
@@ -130,6 +130,12 @@ class Candidate:
     pipeline: int
     expert: int
     zero: int  # 1 or 3
+    context: int = 1  # context-parallel degree: the sequence split over this many devices
+
+    @property
+    def model_devices(self) -> int:
+        """Devices holding one replica of the model and one sequence: ``t · c · p``."""
+        return self.tensor * self.context * self.pipeline
 
 
 @dataclass(frozen=True)
@@ -140,6 +146,7 @@ class Job:
     d_model: int
     heads: int
     seq_len: int
+    kv_dim: int
     fp8: bool
     experts: int  # 0 for dense
     top_k: int
@@ -155,12 +162,14 @@ def default_global_batch_tokens(parameters: float) -> float:
     return 2.0e6 * (parameters / 7.0e9) ** (1.0 / 3.0)
 
 
-def candidates(*, node: int, layers: int, heads: int, experts: int, count: int | None) -> tuple[Candidate, ...]:
+def candidates(*, node: int, layers: int, heads: int, experts: int, count: int | None, seq_len: int = 0) -> tuple[Candidate, ...]:
     """Tensor degrees: powers of two up to the node and the head count. Pipeline stages: powers of
     two up to the layer count, plus divisors of ``count/t`` up to 128 (so 2,240 GPUs can run 35 stages).
     Expert degrees: powers of two up to the expert count (at most 64)."""
     ts = [t for t in (1, 2, 4, 8, 16, 32, 64) if t <= max(node, 1) and t <= max(heads, 1)]
     es = [e for e in (1, 2, 4, 8, 16, 32, 64) if e <= max(experts, 1)]
+    # Context parallelism splits sequences of 16k tokens and more (Llama 3 used 16 at 128k).
+    cs = [c for c in (1, 2, 4, 8, 16, 32) if c == 1 or seq_len // c >= 8192]
     out = []
     for t in ts:
         ps = {p for p in (1, 2, 4, 8, 16, 32, 64, 128) if p <= layers}
@@ -169,7 +178,8 @@ def candidates(*, node: int, layers: int, heads: int, experts: int, count: int |
         for p in sorted(ps):
             for e in es:
                 for z in (1, 3):
-                    out.append(Candidate(t, p, e, z))
+                    for c in cs:
+                        out.append(Candidate(t, p, e, z, c))
     return tuple(out)
 
 
@@ -217,11 +227,16 @@ def _per_token_seconds(job: Job, x: Mapping[str, Any], c: Candidate, recompute: 
     if c.pipeline > 1:
         # Point-to-point activations between stages: 2·v boundaries per micro-batch (forward, backward),
         # each device sending its 1/t share of s·h 16-bit values; × t·p devices = whole-model seconds.
-        pp_link = ops.where(c.tensor * c.pipeline <= x["node"], link, x["scale_out"] * 1e9)
+        pp_link = ops.where(c.model_devices <= x["node"], link, x["scale_out"] * 1e9)
         comm = comm + 2.0 * virtual_stages(job, c) * 2.0 * h * c.pipeline / pp_link
     if c.tensor > 1:
         colls = 6.0 if recompute == "full" else 4.0
         comm = comm + (1.0 - o_tp) * colls * L * 2.0 * (c.tensor - 1) / c.tensor * 2.0 * h * c.tensor / link
+    if c.context > 1:
+        # Ring attention: each layer passes K and V (forward) and their gradients (backward) around the
+        # c devices of a sequence, (c − 1)·4·kv_dim bytes per token each way, 3× for forward + backward.
+        cp_link = ops.where(c.tensor * c.context <= x["node"], link, x["scale_out"] * 1e9)
+        comm = comm + (1.0 - o_tp) * L * 12.0 * (c.context - 1) * job.kv_dim / cp_link
     if c.expert > 1 and job.experts:
         ep_link = ops.where(c.expert * c.tensor <= x["node"], link, x["scale_out"] * 1e9)
         # Each device sends its 1/t share of the tokens' k copies; × t devices = whole-model seconds.
@@ -241,7 +256,7 @@ def _memory_ok(job: Job, x: Mapping[str, Any], c: Candidate, d: Any, recompute: 
     n_dev = (n_total - experts_params) / (c.tensor * c.pipeline) + experts_params / (c.tensor * c.pipeline * c.expert)
     state = n_dev * (4.0 + 12.0 / d) if c.zero == 1 else 16.0 * n_dev / d
     per_layer = {"none": 34.0 + 5.0 * job.heads * s / h, "selective": 34.0, "full": 2.0}[recompute]
-    act = L * s * h * per_layer / c.tensor
+    act = L * s * h * per_layer / (c.tensor * c.context)
     return state + act <= USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9, n_dev
 
 
@@ -263,7 +278,7 @@ def evaluate(job: Job, x: Mapping[str, Any], ops: Any = SCALAR, subset: Sequence
     for i in indices:
         c = job.candidates[i]
         tp_ok = c.tensor <= x["node"]
-        replicas = ops.floor(n / (c.tensor * c.pipeline))
+        replicas = ops.floor(n / c.model_devices)
         d_max = ops.floor(ops.minimum(replicas, batch) / c.expert) * c.expert
         usable = tp_ok & (d_max >= c.expert) if not scalar else (tp_ok and d_max >= c.expert)
         d_max = ops.maximum(d_max, float(c.expert))
@@ -272,9 +287,9 @@ def evaluate(job: Job, x: Mapping[str, Any], ops: Any = SCALAR, subset: Sequence
             # Gradient bytes per device and the link they cross.
             fits_max, n_dev = _memory_ok(job, x, c, d_max, r, ops)
             grad = BYTES_GRAD * n_dev
-            in_node = c.tensor * c.pipeline * d_max <= x["node"]
+            in_node = c.model_devices * d_max <= x["node"]
             dp_link = ops.where(in_node, x["link"] / 2.0, x["scale_out"]) * 1e9
-            window = o_dp * (2.0 / 3.0) * batch * s * compute / (c.tensor * c.pipeline)  # × 1/d
+            window = o_dp * (2.0 / 3.0) * batch * s * compute / c.model_devices  # × 1/d
             # d past which the reduction stops hiding behind the backward pass: vol·grad/link·(d−1) = window.
             d_knee = 1.0 + window / ops.maximum((2.0 if c.zero == 1 else 3.0) * grad / dp_link, 1e-30)
             for d in (d_max, ops.floor(d_knee / c.expert) * c.expert, ops.ceil(d_knee / c.expert) * c.expert):
@@ -288,9 +303,9 @@ def evaluate(job: Job, x: Mapping[str, Any], ops: Any = SCALAR, subset: Sequence
                 t_dp = vol * (d - 1.0) / d * grad / dp_link
                 exposed = ops.maximum(t_dp - window / d, 0.0)
                 bubble = (c.pipeline - 1.0) / virtual_stages(job, c)
-                step = (micro + bubble) * s * u / (c.tensor * c.pipeline) + exposed
+                step = (micro + bubble) * s * u / c.model_devices + exposed
                 tps = batch * s / (step * n)
-                eff = micro * s * compute / (c.tensor * c.pipeline) / step * (d * c.tensor * c.pipeline / n)
+                eff = micro * s * compute / c.model_devices / step * (d * c.model_devices / n)
                 tps = ops.where(ok, tps, 0.0)
                 if scalar:
                     if tps != tps:
@@ -345,7 +360,7 @@ def min_accelerators(job: Job, x: Mapping[str, Any]) -> int | None:
         if c.tensor > x["node"]:
             continue
         _, n_dev = _memory_ok(job, x, c, 1.0, "full", SCALAR)
-        act = job.layers * job.seq_len * job.d_model * 2.0 / c.tensor
+        act = job.layers * job.seq_len * job.d_model * 2.0 / (c.tensor * c.context)
         avail = mem - act
         if avail <= 0:
             continue
@@ -358,7 +373,7 @@ def min_accelerators(job: Job, x: Mapping[str, Any]) -> int | None:
         d = math.ceil(d / c.expert) * c.expert
         if d > batch or not d < 1e12:
             continue
-        n = c.tensor * c.pipeline * d
+        n = c.model_devices * d
         if best is None or n < best:
             best = n
     return best

@@ -19,7 +19,7 @@ Option = engine.Option
 
 def job(**kw: object) -> training.Job:
     base: dict[str, object] = dict(
-        layers=24, d_model=2048, heads=16, seq_len=2048, fp8=False, experts=0, top_k=0, tuning=Tuning.typical, maturity=Maturity.reference
+        layers=24, d_model=2048, heads=16, seq_len=2048, kv_dim=2048, fp8=False, experts=0, top_k=0, tuning=Tuning.typical, maturity=Maturity.reference
     )
     base.update(kw)
     base.setdefault("candidates", training.candidates(node=8, layers=int(base["layers"]), heads=16, experts=0, count=None))  # type: ignore[arg-type]
