@@ -26,6 +26,7 @@ from tco import engine, training
 from tco.errors import NotFoundError, TcoError, did_you_mean
 from tco.models import (
     Accelerator,
+    Acquisition,
     CalibrationRow,
     CalibrationSet,
     ModelShape,
@@ -35,6 +36,7 @@ from tco.models import (
     TrainingWorkload,
     Tuning,
 )
+from tco.perf import SCALAR
 
 Split = Literal["fit", "holdout"]
 
@@ -138,8 +140,9 @@ def prepare(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator],
             measure = row.measure or s.measure
             bare = accel.model_copy(update={"benchmarks": [], "mfu": None})
             wl = row_workload(row, tuning)
-            option = engine.Option(bare, row.accelerator_count, engine.Acquisition.buy)
+            option = engine.Option(bare, row.accelerator_count, Acquisition.buy)
             plan: engine.Plan | None
+            p: dict[str, Any]
             reason = None
             try:
                 plan = engine.plan_option(option, wl, scenario, market=False)
@@ -169,7 +172,7 @@ def predict(item: Prepared, constants: Mapping[str, Any], ops: Any = None) -> tu
         for st in plan.stages
     )
     plan = replace(plan, stages=stages)
-    out = engine.evaluate_plan(plan, item.p, ops or engine.SCALAR)
+    out = engine.evaluate_plan(plan, item.p, ops or SCALAR)
     tps = out["tokens_per_second_per_accelerator"]
     if item.measure == "end_to_end":
         tps = tps * out["goodput"]
@@ -285,7 +288,7 @@ def fit(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator], sce
     consts: dict[str, Any] = current_constants()
 
     def loss(group: list[Prepared], trial: Mapping[str, Any]) -> Any:
-        total = 0.0
+        total: Any = 0.0
         for it in group:
             tps, _ = predict(it, trial, np)
             err = np.abs(np.log(np.where(tps > 0, tps, 1e-30) / it.row.tokens_per_second))
@@ -297,7 +300,7 @@ def fit(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator], sce
             group = [it for it in items if it.tuning is level]
             if not group:
                 continue
-            trial = dict(consts)
+            trial: dict[str, Any] = dict(consts)
             trial[f"efficiency_{level.value}"] = grid_e
             trial[f"elementwise_{level.value}"] = grid_b
             values = loss(group, trial)

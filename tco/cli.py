@@ -294,11 +294,12 @@ def calibrate(
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
     fit: Annotated[bool, typer.Option("--fit", help="Refit the software constants on the fit half first (maintainers).")] = False,
+    summary: Annotated[bool, typer.Option("--summary", help="Only the error summary (table format).")] = False,
 ) -> None:
     """Published vs predicted training tokens/s: error on the rows the constants were fitted on and on the held-out rows."""
     from tco.render import render_calibration
 
-    emit(render_calibration(api.calibrate(refit=fit), fmt), output)
+    emit(render_calibration(api.calibrate(refit=fit), fmt, only_summary=summary), output)
 
 
 @app.command()

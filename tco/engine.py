@@ -461,14 +461,14 @@ def plan_training(
     base = KnownInputs(numeric_inputs(option, workload, scenario))
     batch_key = "workload.global_batch_tokens" if workload.global_batch_tokens else None
     specs = [("main", "workload.training_tokens", workload.seq_len, workload.precision, batch_key)]
-    for st in workload.stages:
+    for extra in workload.stages:
         specs.append(
             (
-                st.name,
-                f"workload.stages[{st.name}].tokens",
-                st.seq_len or workload.seq_len,
-                st.precision or workload.precision,
-                f"workload.stages[{st.name}].global_batch_tokens" if st.global_batch_tokens else batch_key,
+                extra.name,
+                f"workload.stages[{extra.name}].tokens",
+                extra.seq_len or workload.seq_len,
+                extra.precision or workload.precision,
+                f"workload.stages[{extra.name}].global_batch_tokens" if extra.global_batch_tokens else batch_key,
             )
         )
     matmul_key = "accel.matmul_efficiency" if accel.matmul_efficiency is not None and accel.matmul_efficiency.value is not None else None

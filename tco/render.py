@@ -431,7 +431,7 @@ def _pct(v: float | None) -> str:
     return "—" if v is None else f"{v * 100:.1f}%"
 
 
-def render_calibration(summary: Any, fmt: OutputFormat) -> str:
+def render_calibration(summary: Any, fmt: OutputFormat, *, only_summary: bool = False) -> str:
     if fmt is OutputFormat.json:
         return json_text(summary.model_dump(mode="json"))
     rows = [r.model_dump(mode="json") for r in summary.rows]
@@ -490,12 +490,8 @@ def render_calibration(summary: Any, fmt: OutputFormat) -> str:
             [f"  held out: {name} accelerators", str(st.rows), _pct(st.median_absolute_error), _pct(st.worst_absolute_error)]
         )
     consts = ", ".join(f"{k} {v:g}" for k, v in summary.constants.items())
-    return (
-        grid(headers, body, fmt)
-        + "\n\n"
-        + grid(["rows", "n", "median |error|", "worst |error|"], summary_rows, fmt)
-        + f"\nconstants: {consts}\n"
-    )
+    tail = grid(["rows", "n", "median |error|", "worst |error|"], summary_rows, fmt) + f"\nconstants: {consts}\n"
+    return tail if only_summary else grid(headers, body, fmt) + "\n\n" + tail
 
 
 # --------------------------------------------------------------------------- what-if analyses

@@ -159,7 +159,7 @@ def default_global_batch_tokens(parameters: float) -> float:
     """``2·10^6 · (N / 7·10^9)^(1/3)`` tokens per step: GPT-3's batch sizes (0.5M tokens at 125M
     parameters, 1M at 1.3B, 2M at 6.7B, 3.2M at 175B; Brown et al. 2020 Table 2.1) and Llama 2's 4M at
     7–70B (Touvron et al. 2023) lie within a factor of two of it (an estimate)."""
-    return 2.0e6 * (parameters / 7.0e9) ** (1.0 / 3.0)
+    return float(2.0e6 * (parameters / 7.0e9) ** (1.0 / 3.0))
 
 
 def candidates(*, node: int, layers: int, heads: int, experts: int, count: int | None, seq_len: int = 0) -> tuple[Candidate, ...]:

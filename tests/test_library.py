@@ -123,7 +123,21 @@ def test_estimate_by_hand() -> None:
     """A100 with a measured MFU of 0.50 (final), 6.7B params, seq 2048, 8 accelerators:
     X = 312e12 · 0.50 / (6N + 12·L·d·s) with the inferred shape."""
     result = runner.invoke(
-        app, ["estimate", "a100-80gb", "--params", "6.7B", "--seq-len", "2048", "--count", "8", "--set", "a100-80gb.mfu=0.5", "--format", "json"]
+        app,
+        [
+            "estimate",
+            "a100-80gb",
+            "--params",
+            "6.7B",
+            "--seq-len",
+            "2048",
+            "--count",
+            "8",
+            "--set",
+            "a100-80gb.mfu=0.5",
+            "--format",
+            "json",
+        ],
     )
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)

@@ -12,14 +12,24 @@ from pytest import approx
 
 from tco import engine, training
 from tco.models import Maturity, Tuning
-from tests.factories import accelerator, scenario, training as training_workload
+from tests.factories import accelerator, scenario
+from tests.factories import training as training_workload
 
 Option = engine.Option
 
 
 def job(**kw: object) -> training.Job:
     base: dict[str, object] = dict(
-        layers=24, d_model=2048, heads=16, seq_len=2048, kv_dim=2048, fp8=False, experts=0, top_k=0, tuning=Tuning.typical, maturity=Maturity.reference
+        layers=24,
+        d_model=2048,
+        heads=16,
+        seq_len=2048,
+        kv_dim=2048,
+        fp8=False,
+        experts=0,
+        top_k=0,
+        tuning=Tuning.typical,
+        maturity=Maturity.reference,
     )
     base.update(kw)
     base.setdefault("candidates", training.candidates(node=8, layers=int(base["layers"]), heads=16, experts=0, count=None))  # type: ignore[arg-type]
@@ -57,7 +67,11 @@ def test_one_accelerator_by_hand() -> None:
     j = job(candidates=(training.Candidate(1, 1, 1, 1),))
     x = inputs(count=1.0, node=1.0)
     eff = x["efficiency"] * x["matmul"]
-    u = 6 * 1.3e9 / (312e12 * eff) + 12 * 24 * 2048 * 2048 / (312e12 * eff * x["attention_ratio"]) + x["elementwise"] * 24 * 2048 * 2 / 2039e9
+    u = (
+        6 * 1.3e9 / (312e12 * eff)
+        + 12 * 24 * 2048 * 2048 / (312e12 * eff * x["attention_ratio"])
+        + x["elementwise"] * 24 * 2048 * 2 / 2039e9
+    )
     r = training.evaluate(j, x)
     assert r.recompute == "none" and r.data_parallel == 1
     assert r.tokens_per_second == approx(1 / u)
