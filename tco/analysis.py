@@ -282,7 +282,7 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
 def _index_of(prep: Prepared, ref: str) -> int:
     from tco.api import parse_option
 
-    acc, count, acq = parse_option(ref)
+    acc, count, acq, _ = parse_option(ref)
     for i, o in enumerate(prep.inputs.options):
         names = (o.accelerator.id, *o.accelerator.aliases, prep.inputs.refs[i] if prep.inputs.refs else o.accelerator.id)
         if acc in names and (count is None or o.count == count) and o.acquisition is acq:

@@ -8,11 +8,13 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tco import engine, loader, perf, training
 from tco.engine import Option
@@ -22,11 +24,13 @@ from tco.models import (
     Acquisition,
     CalibrationSet,
     Comparison,
+    Confidence,
     Currency,
     InferenceWorkload,
     OptionStatus,
     PositiveQuantity,
     Precision,
+    Rental,
     Scenario,
     StrictModel,
     TrainingWorkload,
@@ -69,21 +73,45 @@ def attributed(inputs: Inputs) -> Iterator[None]:
         raise
 
 
-def parse_option(text: str) -> tuple[str, int | None, Acquisition]:
-    """``ID[@COUNT][:rent|:buy]`` -> (ref, count, acquisition)."""
-    ref, acq = text, Acquisition.buy
-    for suffix in (":rent", ":buy"):
-        if ref.endswith(suffix):
-            ref, acq = ref[: -len(suffix)], Acquisition(suffix[1:])
+class ParsedOption(NamedTuple):
+    ref: str
+    number: int | None
+    acquisition: Acquisition
+    rate: float | None  # a rental rate quoted with :rent=RATE (USD per accelerator-hour)
+
+
+_OPTION = re.compile(r"^(?P<ref>[^@:]*)(?:@(?P<count>[^:]*))?(?::(?P<acq>rent|buy)(?:=(?P<rate>.*))?)?$")
+
+
+def parse_option(text: str) -> ParsedOption:
+    """``ID[@COUNT][:rent[=USD_PER_HOUR]|:buy]`` -> (ref, count, acquisition, quoted rate)."""
+    m = _OPTION.match(text)
+    if m is None:
+        raise InputError(f"expected ID[@COUNT][:rent[=USD_PER_HOUR]|:buy], got '{text}'", key="accelerator")
+    ref, c, acq, rate_text = m.group("ref"), m.group("count"), m.group("acq"), m.group("rate")
     count = None
-    if "@" in ref:
-        ref, _, c = ref.rpartition("@")
+    if c is not None:
         if not c.isdigit() or int(c) < 1:
             raise InputError(f"expected ID@COUNT with a whole COUNT >= 1, got '{text}'", key="accelerator")
         count = int(c)
+    rate = None
+    if rate_text is not None:
+        try:
+            rate = float(rate_text)
+        except ValueError:
+            rate = math.nan
+        if not (math.isfinite(rate) and rate > 0):
+            raise InputError(f"expected :rent=USD_PER_HOUR with a positive number, got '{text}'", key="accelerator")
     if not ref:
         raise InputError(f"missing accelerator id in '{text}'", key="accelerator")
-    return ref, count, acq
+    return ParsedOption(ref, count, Acquisition(acq) if acq else Acquisition.buy, rate)
+
+
+def with_quoted_rate(acc: Accelerator, rate: float) -> Accelerator:
+    """The profile with its rental price replaced by a rate quoted on the command line."""
+    quoted = PositiveQuantity(value=rate, source=f"quoted on the command line ({acc.id}:rent={rate:g})", confidence=Confidence.vendor)
+    rental = acc.rental.model_copy(update={"usd_per_hour": quoted}) if acc.rental else Rental(usd_per_hour=quoted)
+    return acc.model_copy(update={"rental": rental})
 
 
 def _names(ref: str, dirs: Sequence[Path] | None) -> set[str]:
@@ -108,7 +136,7 @@ def load_inputs(
     if not accelerators:
         raise InputError("name at least one accelerator", key="accelerator")
     parsed = [parse_option(a) for a in accelerators]
-    names = {ref: _names(ref, dirs) for ref, _, _ in parsed}
+    names = {o.ref: _names(o.ref, dirs) for o in parsed}
     all_names = sorted({n for ns in names.values() for n in ns})
     per_scope, w_sets, s_sets = loader.group_overrides(list(sets), all_names)
     wl = loader.load_workload(workload, overrides=w_sets, dirs=dirs)
@@ -119,21 +147,21 @@ def load_inputs(
     }
     options: list[Option] = []
     cache: dict[str, Accelerator] = {}
-    for ref, count, acq in parsed:
+    for ref, count, acq, rate in parsed:
         if ref not in cache:
             ov = [o for n in sorted(names[ref]) for o in per_scope.get(n, [])]
             cache[ref] = loader.load_accelerator(ref, overrides=ov, dirs=dirs)
         acc = cache[ref]
         sources[acc.id] = str(loader.resolve("accelerators", ref, dirs))
-        options.append(Option(acc, count, acq))
+        options.append(Option(with_quoted_rate(acc, rate) if rate is not None else acc, count, acq, rate))
     warnings = [w for acc in cache.values() for w in benchmark_warnings(acc, wl)]
-    return Inputs(options, wl, sc, tuple(sets), warnings, sources, [ref for ref, _, _ in parsed])
+    return Inputs(options, wl, sc, tuple(sets), warnings, sources, [o.ref for o in parsed])
 
 
 def compare(inputs: Inputs, *, baseline: str | None = None, currency: Currency = Currency.USD) -> Comparison:
     """Evaluate and rank every option of ``inputs``; money in ``currency`` at the scenario's exchange rate."""
     if baseline is not None:
-        ref, count, acq = parse_option(baseline)
+        ref, count, acq, _ = parse_option(baseline)
         match = [
             o.label
             for i, o in enumerate(inputs.options)

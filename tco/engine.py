@@ -75,6 +75,14 @@ from tco.perf import HOURS_PER_YEAR, SCALAR
 Workload = TrainingWorkload | InferenceWorkload
 
 
+def network_tiers(count: Any, node: Any, ops: Any = SCALAR) -> Any:
+    """Switching tiers of a radix-32 fat tree for ``count`` accelerators in servers of ``node``: 0 for
+    one or two servers (connected directly), 1 up to 64 servers, 2 up to 2,048, 3 up to 65,536
+    (Cheah's cluster cost sheet; cost-model §3.3)."""
+    servers = ops.ceil(count / node)
+    return ops.where(servers <= 2, 0.0, 1.0 + ops.ceil(ops.maximum(ops.log2(servers / 64.0), 0.0) / 5.0))
+
+
 def capital_recovery_factor(rate: Any, years: Any, ops: Any = SCALAR) -> Any:
     """``CRF(r, n) = r(1+r)^n / ((1+r)^n − 1)``. ``(1+r)^n − 1`` is computed as ``expm1(n·log1p(r))``;
     where ``r·n < 1e-9`` (``r = 0`` included) the series ``1/n + r/2`` is exact to double precision."""
@@ -91,10 +99,12 @@ class Option:
     accelerator: Accelerator
     count: int | None = None
     acquisition: Acquisition = Acquisition.buy
+    quoted_rate: float | None = None  # :rent=RATE on the command line (already in the profile's rental)
 
     @property
     def label(self) -> str:
-        return OptionSpec(accelerator=self.accelerator.id, count=self.count, acquisition=self.acquisition).label
+        label = OptionSpec(accelerator=self.accelerator.id, count=self.count, acquisition=self.acquisition).label
+        return f"{label}={self.quoted_rate:g}" if self.quoted_rate is not None else label
 
 
 # --------------------------------------------------------------------------- flattening
@@ -226,6 +236,8 @@ class Plan:
     batch: int = 0
     kv_seq_bytes: float = 0.0
     weight_bytes_per_param: float = 2.0
+    fabric: str = "infiniband"
+    server_bom: bool = False  # the profile gives server_usd_per_accelerator (else price × k_srv)
     fx: tuple[tuple[str, str], ...] = ()
     """(money input key, exchange-rate key) for every money input quoted in another currency than USD."""
     notes: tuple[str, ...] = ()
@@ -276,6 +288,7 @@ SCENARIO_MONEY = (
     "operations_usd_per_accelerator_year",
     "engineer_usd_per_year",
     "cost_of_delay_usd_per_day",
+    "storage_usd_per_accelerator",
 )
 
 
@@ -392,6 +405,8 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario, *, marke
         port_weeks_key=weeks_key,
         port_months_key=months_key,
         fx=_fx(accel, scenario),
+        fabric=scenario.fabric.value,
+        server_bom=accel.server_usd_per_accelerator is not None and accel.server_usd_per_accelerator.value is not None,
     )
     if measured:
         notes.insert(0, f"measured: {bench.source}")  # type: ignore[union-attr]
@@ -681,7 +696,11 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
         capex = capital = energy_kwh = energy = facility = ops_usd = zero
     else:
         k_srv, k_pwr = p[plan.k_srv_key], p[plan.k_pwr_key]
-        capex = n * plan.usd(p, "accel.price_usd") * k_srv / (1.0 - p["scenario.interconnect_cost_fraction"])
+        tiers = network_tiers(n, p["accel.interconnect.devices_per_node"], ops)
+        per_tier = p[f"scenario.network_usd_per_accelerator_tier.{plan.fabric}"]
+        price = plan.usd(p, "accel.price_usd")
+        server = p["accel.server_usd_per_accelerator"] + price if plan.server_bom else price * k_srv
+        capex = n * (server + tiers * per_tier + p["scenario.storage_usd_per_accelerator"])
         crf = capital_recovery_factor(p["scenario.cost_of_capital"], p["scenario.depreciation_years"], ops)
         capital = capex * crf * owned_hours / HOURS_PER_YEAR
         energy_kwh = n * avg_w * k_pwr * p["scenario.pue"] * run_hours / 1000.0
@@ -693,7 +712,11 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
     porting = p[plan.port_months_key] * plan.usd(p, "scenario.engineer_usd_per_year") / 12.0
     lead_days, deploy_days, port_days = 7.0 * p[plan.lead_key], 7.0 * p[plan.deploy_key], 7.0 * p[plan.port_weeks_key]
     ttm = lead_days + deploy_days + port_days + (run_hours / 24.0 if plan.kind == "training" else 0.0)
+    accel_hours = n * run_hours * years
     out.update(
+        accelerator_hours=accel_hours,
+        cost_per_accelerator_hour_usd=compute * years / accel_hours,
+        accelerator_energy_kwh=accel_hours * p.get("accel.tdp_w", math.nan) / 1000.0,
         power_w_per_accelerator=avg_w,
         lead_time_days=lead_days,
         deployment_days=deploy_days,

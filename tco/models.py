@@ -291,7 +291,12 @@ class Benchmark(StrictModel):
 
 class Rental(StrictModel):
     usd_per_hour: PositiveQuantity = Field(description="Rental price per accelerator-hour, USD.")
-    lead_time_weeks: NonNegativeQuantity | None = Field(None, description="Weeks until rented capacity is available.")
+    lead_time_weeks: NonNegativeQuantity = Field(
+        default_factory=lambda: NonNegativeQuantity(
+            value=0.0, source="[TCO] assumption: rented capacity is available on demand", confidence=Confidence.assumption
+        ),
+        description="Weeks until rented capacity is available; default 0 (on demand, an assumption).",
+    )
 
 
 class Market(str, Enum):
@@ -337,6 +342,11 @@ class Accelerator(StrictModel):
         None, description="All-in IT watts per accelerator ÷ TDP; default from the scenario."
     )
     lead_time_weeks: NonNegativeQuantity | None = Field(None, description="Procurement lead time, weeks.")
+    server_usd_per_accelerator: NonNegativeQuantity | None = Field(
+        None,
+        description="Server cost besides the accelerators (CPUs, memory, NICs, chassis) per accelerator, from a "
+        "bill of materials; when absent the server costs price × server_overhead_factor.",
+    )
     mfu: FractionQuantity | None = Field(
         None,
         description="Measured end-to-end training MFU on this part; when given it is final (no layout model on top).",
@@ -446,6 +456,19 @@ class WorkloadFile(StrictModel):
 # --------------------------------------------------------------------------- scenario
 
 
+class Fabric(str, Enum):
+    infiniband = "infiniband"
+    ethernet = "ethernet"
+
+
+class NetworkCosts(StrictModel):
+    """Scale-out network cost per accelerator for each switching tier it needs (a fat tree of radix-32
+    leaves: one tier up to 64 servers, two up to 2,048, three up to 65,536; two servers connect directly)."""
+
+    infiniband: NonNegativeQuantity
+    ethernet: NonNegativeQuantity
+
+
 class PortingEffort(StrictModel):
     weeks: NonNegativeQuantity
     engineer_months: NonNegativeQuantity
@@ -464,7 +487,11 @@ class Scenario(StrictModel):
     depreciation_years: PositiveQuantity
     cost_of_capital: UnitIntervalQuantity = Field(description="Annual rate, e.g. 0.10.")
     server_overhead_factor: PositiveQuantity = Field(description="Server cost ÷ accelerator price (k_srv).")
-    interconnect_cost_fraction: UnitIntervalQuantity = Field(description="Cluster network share of hardware cost (f_ic).")
+    fabric: Fabric = Field(Fabric.infiniband, description="Scale-out fabric: infiniband or ethernet (prices the network).")
+    network_usd_per_accelerator_tier: NetworkCosts = Field(
+        description="Switches, optics and cables per accelerator per switching tier, by fabric."
+    )
+    storage_usd_per_accelerator: NonNegativeQuantity = Field(description="Training storage per accelerator.")
     power_overhead_factor: PositiveQuantity = Field(description="All-in IT W ÷ TDP (k_pwr).")
     facility_usd_per_kw_month: NonNegativeQuantity = Field(description="Colocation per contracted IT kW per month.")
     operations_usd_per_accelerator_year: NonNegativeQuantity
@@ -487,14 +514,6 @@ class Scenario(StrictModel):
         for x in (v.value, v.low, v.high):
             if x is not None and x < 1:
                 raise PydanticCustomError("pue", "PUE must be >= 1, got {got}", {"got": _fmt(x)})
-        return v
-
-    @field_validator("interconnect_cost_fraction")
-    @classmethod
-    def _below_one(cls, v: UnitIntervalQuantity) -> UnitIntervalQuantity:
-        for x in (v.value, v.low, v.high):
-            if x is not None and x >= 1:
-                raise PydanticCustomError("fic", "must be < 1, got {got}", {"got": _fmt(x)})
         return v
 
 
@@ -555,7 +574,14 @@ class OptionResult(StrictModel):
     deployment_days: float | None
     porting_days: float | None
     time_to_market_days: float | None
-    energy_kwh: float | None
+    accelerator_hours: float | None = Field(None, description="Accelerator-hours of useful work (count × busy hours).")
+    cost_per_accelerator_hour_usd: float | None = Field(
+        None, description="Compute cost ÷ accelerator-hours: all-in for owned hardware (idle time included), the rate when rented."
+    )
+    accelerator_energy_kwh: float | None = Field(
+        None, description="Accelerator-hours × TDP: the accelerators alone, as publications quote it."
+    )
+    energy_kwh: float | None = Field(description="All-in energy billed: average power × server overhead × PUE (0 when rented).")
     capex_usd: float | None
     capital_usd: float | None
     rent_usd: float | None
@@ -664,3 +690,41 @@ class CalibrationSet(StrictModel):
         "(failures and restarts included).",
     )
     rows: list[CalibrationRow] = Field(min_length=1)
+
+
+class ServingRow(StrictModel):
+    """One published inference-serving measurement used to check the serving model."""
+
+    accelerator: Id = Field(description="Accelerator profile id the run used.")
+    model: str = Field(description="Model name as published, e.g. Llama-2-70B.")
+    parameters: Number = Field(gt=0, description="Parameters (active parameters for MoE).")
+    total_parameters: Number | None = Field(None, gt=0, description="Total parameters of an MoE model.")
+    layers: Count | None = None
+    d_model: Count | None = None
+    heads: Count | None = None
+    kv_heads: Count | None = None
+    precision: Precision = Field(description="Weight precision of the run (fp8, bf16, fp16, int8).")
+    accelerators: Count = Field(description="Accelerators in the measured system.")
+    replica: Count | None = Field(None, description="Accelerators per model replica (tensor parallel), when published.")
+    scenario: Literal["offline", "server", "interactive", "latency"] = Field(
+        description="offline: throughput without latency bounds; server/interactive: under the round's TTFT/TPOT limits."
+    )
+    input_tokens: Number = Field(gt=0, description="Mean prompt tokens per request.")
+    output_tokens: Number = Field(gt=0, description="Mean generated tokens per request.")
+    tokens_per_second: Number = Field(gt=0, description="Generated tokens/s per accelerator.")
+    time_to_first_token_ms: Number | None = Field(None, gt=0, description="TTFT limit (or measured value) of the scenario.")
+    time_per_output_token_ms: Number | None = Field(None, gt=0, description="TPOT limit (or measured value) of the scenario.")
+    software: str | None = Field(None, description="Serving stack, e.g. TensorRT-LLM 0.12, vLLM 0.6.")
+    source: str | None = Field(None, description="Table, row or result id within the set's publication.")
+    note: str | None = None
+
+
+class ServingSet(StrictModel):
+    """A file of ``profiles/serving/*.toml``: published serving results from one publication."""
+
+    id: Id
+    source: str = Field(description="Publication the rows come from.")
+    as_of: DateText | None = None
+    url: str | None = None
+    note: str | None = None
+    rows: list[ServingRow] = Field(min_length=1)

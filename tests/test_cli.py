@@ -57,7 +57,7 @@ def test_compare_table_has_the_article_gaps(run) -> None:
     assert out.startswith("gpt3-1.3b · scenario article\n")
     assert "-37.6%" in out  # throughput (7800 − 12500) / 12500
     assert "-37.5%" in out  # power (250 − 400) / 400
-    assert "0.65×" in out  # cost per million tokens
+    assert "0.66×" in out  # cost per million tokens
     assert "48.0" in out  # A100 time to converge, hours
     assert "$" in out and "12,500" in out  # money and separators belong in the table
 
@@ -132,7 +132,7 @@ def test_compare_markdown(run) -> None:
     assert table_lines[0].startswith("| rank")
     assert set(table_lines[1]) <= set("|-: ")  # the header rule
     assert any("| a100-80gb" in line for line in table_lines)
-    assert "-37.6%" in result.stdout and "0.65×" in result.stdout
+    assert "-37.6%" in result.stdout and "0.66×" in result.stdout
 
 
 @pytest.mark.parametrize("fmt", list(OutputFormat))
@@ -235,13 +235,13 @@ def test_set_cost_of_delay_zero_changes_the_ranking(run) -> None:
 
 
 def test_set_accelerator_field(run) -> None:
-    """--set mlu370-s4.price_usd=13000: capex = 8 · 13000 · 1.64 / (1 − 0.19); the A100 is untouched."""
+    """--set mlu370-s4.price_usd=13000: capex = 8 · 13000 · 1.64 (one server, no storage in the article view); the A100 is untouched."""
     base = by_accelerator(json.loads(run(*ARTICLE, "-f", "json").stdout))
     result = run(*ARTICLE, "-f", "json", "--set", "mlu370-s4.price_usd=13000")
     ok(result)
     res = by_accelerator(json.loads(result.stdout))
-    assert res["mlu370-s4"]["capex_usd"] == pytest.approx(8 * 13000 * 1.64 / (1 - 0.19))
-    assert base["mlu370-s4"]["capex_usd"] == pytest.approx(8 * 6500 * 1.64 / (1 - 0.19))
+    assert res["mlu370-s4"]["capex_usd"] == pytest.approx(8 * 13000 * 1.64)
+    assert base["mlu370-s4"]["capex_usd"] == pytest.approx(8 * 6500 * 1.64)
     assert res["a100-80gb"]["capex_usd"] == base["a100-80gb"]["capex_usd"]
 
 
@@ -255,7 +255,7 @@ def test_set_by_alias_and_workload_field(run) -> None:
     owned = 24 / 0.8
     crf = 0.10 * 1.10**5 / (1.10**5 - 1)
     assert res["a100-80gb"]["facility_usd"] == pytest.approx(8 * 500 * 2.03 / 1000 * 184.06 * 12 * owned / 8766)
-    assert res["a100-80gb"]["capital_usd"] == pytest.approx(8 * 17500 * 1.66 / 0.81 * crf * owned / 8766)
+    assert res["a100-80gb"]["capital_usd"] == pytest.approx(8 * 17500 * 1.66 * crf * owned / 8766)
 
 
 def test_baseline(run) -> None:

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tco
-from tco import perf
+from tco import engine, perf
 from tco.engine import Option, capital_recovery_factor, compare
 from tco.errors import InfeasibleError, InputError, MissingInputError, TcoError
 from tco.models import Acquisition, Comparison
@@ -44,7 +44,7 @@ def test_training_buy_measured_every_term_by_hand() -> None:
 
     hours = 1.44e8 / (4 * 1000 * 1.0) / 3600  # D / (n·X·G) / 3600 = 10 h
     owned = hours / 0.5  # H = T_h / u
-    capex = 4 * 10000 * 2.0 / (1 - 0.2)  # n · price · k_srv(profile) / (1 − f_ic)
+    capex = 4 * 10000 * 2.0  # n · price · k_srv(profile); the toy has no network or storage cost
     crf = 1 / 4  # r = 0: straight line over 4 years
     capital = capex * crf * owned / 8766
     facility = 4 * 500 * 1.5 / 1000 * 100 * 12 * owned / 8766  # P_pk = TDP, k_pwr(profile) = 1.5
@@ -63,7 +63,10 @@ def test_training_buy_measured_every_term_by_hand() -> None:
     assert r.deployment_days == approx(14)
     assert r.porting_days == 0
     assert r.time_to_market_days == approx(7 * (4 + 2 + 0) + 10 / 24)
-    assert r.capex_usd == approx(100_000)
+    assert r.capex_usd == approx(80_000)
+    assert r.accelerator_hours == approx(4 * 10.0)
+    assert r.cost_per_accelerator_hour_usd == approx(compute / 40.0)
+    assert r.accelerator_energy_kwh == approx(40.0 * 500 / 1000)  # accelerator-hours × TDP
     assert r.capital_usd == approx(capital)
     assert r.facility_usd == approx(facility)
     assert r.operations_usd == approx(ops)
@@ -95,7 +98,7 @@ def test_scenario_overheads_used_when_profile_has_none() -> None:
     """Without k_srv / k_pwr in the profile the scenario's (1.0 and 1.0 here) apply."""
     acc = accelerator(server_overhead_factor=None, power_overhead_factor=None, benchmarks=[bench("toy-train", 1000)])
     r = only(compare(options=[Option(acc)], workload=training(), scenario=scenario()))
-    assert r.capex_usd == approx(4 * 10000 * 1.0 / (1 - 0.2))
+    assert r.capex_usd == approx(4 * 10000 * 1.0)
     assert r.energy_kwh == approx(4 * 250 * 1.0 * 1.5 * 10 / 1000)
 
 
@@ -124,7 +127,7 @@ def test_capital_with_nonzero_cost_of_capital() -> None:
     acc = accelerator(benchmarks=[bench("toy-train", 1000)])
     r = only(compare(options=[Option(acc)], workload=training(), scenario=scenario(cost_of_capital=0.10, depreciation_years=5)))
     crf = 0.10 * 1.10**5 / (1.10**5 - 1)
-    assert r.capital_usd == approx(100_000 * crf * 20 / 8766)
+    assert r.capital_usd == approx(80_000 * crf * 20 / 8766)
 
 
 # --------------------------------------------------------------------------- capital recovery factor
@@ -343,13 +346,13 @@ def test_inference_costs_by_hand() -> None:
     acc = accelerator(benchmarks=[bench("toy-serve", 1000)])
     r = only(compare(options=[Option(acc)], workload=inference(), scenario=scenario()))
     n = 21
-    capex = n * 10000 * 2.0 / (1 - 0.2)
+    capex = n * 10000 * 2.0
     capital_year = capex * (1 / 4) * 8766 / 8766
     energy_kwh_year = n * (500 * 0.5) * 1.5 * 1.5 * (8766 * 0.5) / 1000
     facility_year = n * 500 * 1.5 / 1000 * 100 * 12
     ops_year = n * 1000
     compute_year = capital_year + energy_kwh_year * 0.1 + facility_year + ops_year
-    assert r.capex_usd == approx(525_000)
+    assert r.capex_usd == approx(420_000)
     assert r.annual_cost_usd == approx(compute_year)
     assert r.capital_usd == approx(3 * capital_year)
     assert r.energy_kwh == approx(3 * energy_kwh_year)
@@ -445,7 +448,7 @@ def test_article_a100_cost_by_hand(article: Comparison) -> None:
     """The A100 side of the article, every input from the shipped profile and scenario."""
     a = by_label(article)["a100-80gb"]
     hours, owned = 48.0, 48.0 / 0.8
-    capex = 8 * 17500 * 1.66 / (1 - 0.19)
+    capex = 8 * 17500 * 1.66  # one server: no switch tier; the article scenario counts no storage
     crf = 0.10 * 1.10**5 / (1.10**5 - 1)
     capital = capex * crf * owned / 8766
     facility = 8 * 400 * 2.03 / 1000 * 184.06 * 12 * owned / 8766  # P_pk = max(TDP 400, measured 400)
@@ -506,7 +509,7 @@ def cases(draw: st.DrawFn) -> dict:
             "utilization": draw(st.floats(min_value=0.01, max_value=1.0)),
             "depreciation_years": draw(st.floats(min_value=0.5, max_value=10.0)),
             "cost_of_capital": draw(_rate),
-            "interconnect_cost_fraction": draw(st.floats(min_value=0.0, max_value=0.9)),
+            "storage_usd_per_accelerator": draw(st.floats(min_value=0.0, max_value=5000.0)),
             "facility_usd_per_kw_month": draw(st.floats(min_value=0.0, max_value=1000.0)),
             "operations_usd_per_accelerator_year": draw(st.floats(min_value=0.0, max_value=10000.0)),
             "failure_rate_per_accelerator_day": draw(_failure_rate),
@@ -586,3 +589,83 @@ def test_property_comparison_json_round_trips(case: dict, other: dict) -> None:
     )
     assert Comparison.model_validate_json(comp.model_dump_json()) == comp
     assert Comparison.model_validate_json(render_comparison(comp, OutputFormat.json)) == comp
+
+
+# --------------------------------------------------------------------------- network tiers, storage, outputs
+
+
+@pytest.mark.parametrize(("count", "tiers"), [(4, 0), (8, 0), (12, 1), (256, 1), (260, 2), (8192, 2), (8196, 3), (262144, 3), (262148, 4)])
+def test_network_tiers_follow_the_fat_tree(count: int, tiers: int) -> None:
+    """Servers of 4: up to 2 servers direct, 64 one tier, 2,048 two, 65,536 three (Cheah)."""
+    assert engine.network_tiers(count, 4) == tiers
+
+
+def test_capex_counts_network_tiers_and_storage_by_hand() -> None:
+    """capex = n · (price · k_srv + tiers · network per tier + storage): 12 toys are 3 servers, one tier."""
+    acc = accelerator(mfu=0.5)
+    sc = scenario(network_usd_per_accelerator_tier={"infiniband": 1000, "ethernet": 700}, storage_usd_per_accelerator=300)
+    r = only(compare(options=[Option(acc, 12)], workload=training(), scenario=sc))
+    assert r.capex_usd == approx(12 * (10000 * 2.0 + 1 * 1000 + 300))
+    eth = only(
+        compare(
+            options=[Option(acc, 12)],
+            workload=training(),
+            scenario=scenario(fabric="ethernet", network_usd_per_accelerator_tier={"infiniband": 1000, "ethernet": 700}),
+        )
+    )
+    assert eth.capex_usd == approx(12 * (10000 * 2.0 + 700))
+
+
+def test_server_bill_of_materials_replaces_the_ratio() -> None:
+    """With server_usd_per_accelerator the server costs price + that, not price · k_srv."""
+    acc = accelerator(mfu=0.5, server_usd_per_accelerator=2500)
+    r = only(compare(options=[Option(acc, 4)], workload=training(), scenario=scenario()))
+    assert r.capex_usd == approx(4 * (10000 + 2500))
+
+
+def test_rented_cost_per_accelerator_hour_is_the_rate() -> None:
+    acc = accelerator(mfu=0.5, rental={"usd_per_hour": 2.5})
+    r = only(compare(options=[Option(acc, 4, Acquisition.rent)], workload=training(), scenario=scenario()))
+    assert r.cost_per_accelerator_hour_usd == approx(2.5)
+    assert r.lead_time_days == 0  # rented capacity: no lead time unless the profile says so
+
+
+def test_owned_h100_cost_per_hour_is_within_15_percent_of_published_tco() -> None:
+    """Default economics, utilization 1, 1,024 GPUs: within ±15 % of SemiAnalysis's $1.525 per H100-hour
+    (owner TCO, December 2023, the year of the shipped H100 price) — the README's comparison."""
+    inputs = tco.load_inputs(["h100-sxm@1024"], workload="llama3-70b", sets=["scenario.utilization=1"])
+    (r,) = tco.compare(inputs).results
+    assert r.cost_per_accelerator_hour_usd is not None
+    assert abs(r.cost_per_accelerator_hour_usd / 1.525 - 1) <= 0.15
+    assert r.capex_usd is not None and abs(r.capex_usd / 1024 / 43_000 - 1) <= 0.10  # Cheah: $43.0k at 1,024
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("h100-sxm", ("h100-sxm", None, Acquisition.buy, None)),
+        ("h100-sxm@64:rent", ("h100-sxm", 64, Acquisition.rent, None)),
+        ("h100-sxm:rent=2.10", ("h100-sxm", None, Acquisition.rent, 2.1)),
+        ("a100-40gb@8:buy", ("a100-40gb", 8, Acquisition.buy, None)),
+    ],
+)
+def test_option_syntax(text: str, parsed: tuple[object, ...]) -> None:
+    assert tuple(tco.api.parse_option(text)) == parsed
+
+
+@pytest.mark.parametrize("text", ["h100-sxm:rent=-1", "h100-sxm:rent=abc", "h100-sxm:rent=inf", "h100-sxm@0", "@8", "h100:lease"])
+def test_bad_option_syntax_is_an_input_error(text: str) -> None:
+    with pytest.raises(InputError):
+        tco.api.parse_option(text)
+
+
+def test_a_quoted_rental_rate_replaces_the_profile_rate() -> None:
+    inputs = tco.load_inputs(["a100-80gb:rent=1.25", "a100-80gb:rent"], workload="gpt3-1.3b")
+    quoted, shipped = (
+        tco.compare(inputs).results
+        if tco.compare(inputs).results[0].accelerator.endswith("1.25")
+        else reversed(tco.compare(inputs).results)
+    )
+    assert quoted.accelerator == "a100-80gb:rent=1.25"
+    assert quoted.cost_per_accelerator_hour_usd == pytest.approx(1.25)
+    assert shipped.cost_per_accelerator_hour_usd != pytest.approx(1.25)

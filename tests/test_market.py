@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tco.engine import network_tiers
+
 DATA = Path(__file__).parent / "data" / "market"
 YUAN = str(DATA / "yuan-x.toml")
 USD_PER_CNY = 0.14122  # profiles/scenarios/default.toml
@@ -19,11 +21,13 @@ def rows(result) -> dict[str, dict]:
 
 
 def test_a_cny_price_is_converted_at_the_scenario_rate(run) -> None:
-    """capex = n · price · rate · k_srv / (1 − f_ic): the CNY profile equals one priced 123,900 × 0.14122 USD."""
+    """capex = n · (price · rate · k_srv + tiers · network + storage): the CNY profile equals one priced
+    123,900 × 0.14122 USD (default scenario: InfiniBand $2,123 per tier, storage $400)."""
     cny = rows(run("compare", YUAN, "-w", "llama3-8b", "-f", "json"))["yuan-x"]
     usd = rows(run("compare", YUAN, "-w", "llama3-8b", "-f", "json", "--set", f"yuan-x.price_usd={{value = {123900 * USD_PER_CNY!r}}}"))
     n = cny["count"]
-    assert cny["capex_usd"] == pytest.approx(n * 123900 * USD_PER_CNY * 1.66 / (1 - 0.19), rel=1e-12)
+    tiers = network_tiers(n, 8)
+    assert cny["capex_usd"] == pytest.approx(n * (123900 * USD_PER_CNY * 1.66 + tiers * 2123 + 400), rel=1e-12)
     assert cny["capex_usd"] == pytest.approx(usd["yuan-x"]["capex_usd"], rel=1e-12)
 
 
@@ -32,7 +36,9 @@ def test_a_changed_exchange_rate_changes_only_cny_money(run) -> None:
     base = rows(run(*args))
     moved = rows(run(*args, "--set", "scenario.usd_per_cny=0.2"))
     assert moved["a100-80gb"]["capex_usd"] == base["a100-80gb"]["capex_usd"]
-    assert moved["yuan-x"]["capex_usd"] == pytest.approx(base["yuan-x"]["capex_usd"] * 0.2 / USD_PER_CNY, rel=1e-12)
+    n = base["yuan-x"]["count"]
+    fixed = n * (network_tiers(n, 8) * 2123 + 400)  # network and storage are priced in USD
+    assert moved["yuan-x"]["capex_usd"] - fixed == pytest.approx((base["yuan-x"]["capex_usd"] - fixed) * 0.2 / USD_PER_CNY, rel=1e-12)
 
 
 def test_output_currency_divides_every_money_figure_by_the_rate(run) -> None:

@@ -76,4 +76,4 @@ def test_python_example_runs() -> None:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         exec(compile(code.group(1), "README.md", "exec"), {})
-    assert out.getvalue().startswith("a100-80gb 189.18")
+    assert out.getvalue().startswith("a100-80gb 155.53")
