@@ -130,6 +130,13 @@ def resolve_target(prep: Prepared, path: str, *, where: str | None = None) -> Ta
     scope, _, rest = path.partition(".")
     opts = prep.inputs.options
     rest_parts = loader.split_path(rest)
+    counting = path == "count" or rest == "count" or (scope == "workload" and rest == "accelerator_count")
+    if counting and not isinstance(prep.inputs.workload, TrainingWorkload):
+        raise InputError(
+            "for serving, a count is the replica size (ID@N), a discrete choice: compare ID@N options instead of varying it",
+            where=where,
+            key=path,
+        )
     if path == "count" or (scope == "workload" and rest == "accelerator_count"):
         keys = {i: "count" for i, o in enumerate(opts) if path == "count" or o.count is None}
         if not keys:

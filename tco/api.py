@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tco import engine, loader, perf, training
+from tco import engine, loader, perf
 from tco.engine import Option
 from tco.errors import InputError, ProblemList, TcoError
 from tco.models import (
@@ -27,14 +27,15 @@ from tco.models import (
     Confidence,
     Currency,
     InferenceWorkload,
+    ModelShape,
     OptionStatus,
     PositiveQuantity,
     Precision,
     Rental,
     Scenario,
+    ServingSet,
     StrictModel,
     TrainingWorkload,
-    Tuning,
     Workload,
 )
 
@@ -487,8 +488,11 @@ class Estimate(StrictModel):
     min_accelerators_for_memory: int
     fits_in_memory: bool
     bound: str
-    prefill_tokens_per_second_per_accelerator: float | None = None
     layout: dict[str, Any] | None = None  # the parallel layout the training model chose
+    replica_accelerators: int | None = None
+    batch: int | None = None
+    time_per_output_token_ms: float | None = None
+    time_to_first_token_ms: float | None = None
     notes: list[str]
 
 
@@ -503,8 +507,15 @@ def estimate(
     scenario: str | None = None,
     sets: Sequence[str] = (),
     dirs: Sequence[Path] | None = None,
+    shape: Mapping[str, int | None] | None = None,
+    replica: int | None = None,
+    prompt_tokens: float | None = None,
+    output_tokens: float | None = None,
+    time_per_output_token_ms: float | None = None,
+    time_to_first_token_ms: float | None = None,
 ) -> Estimate:
-    """Derived throughput, MFU, scaling, goodput and memory fit without a workload file."""
+    """Derived throughput, MFU, scaling, goodput and memory fit without a workload file, through the same
+    engine path as ``compare``. ``shape`` (layers, d_model, heads, kv_heads) replaces the inferred shape."""
     if mode not in ("train", "infer"):
         raise InputError(f"expected train or infer, got '{mode}'", key="--mode")
     inputs_sets = list(sets)
@@ -513,12 +524,13 @@ def estimate(
     acc = loader.load_accelerator(accelerator, overrides=[o for n in sorted(names) for o in per_scope.get(n, [])], dirs=dirs)
     sc = loader.load_scenario(scenario, overrides=s_sets, dirs=dirs)
     bare = acc.model_copy(update={"benchmarks": []})
-    common = {
+    common: dict[str, Any] = {
         "id": "estimate",
         "name": "ad-hoc estimate",
         "parameters": PositiveQuantity(value=parameters),
         "precision": precision,
         "seq_len": seq_len,
+        "shape": _estimate_shape(shape),
     }
     if mode == "train":
         wl = TrainingWorkload(kind="training", training_tokens=PositiveQuantity(value=1.0), accelerator_count=count, **common)
@@ -546,31 +558,60 @@ def estimate(
             layout=layout,
             notes=notes,
         )
+
+    def q(v: float | None) -> PositiveQuantity | None:
+        return PositiveQuantity(value=v) if v is not None else None
+
     iw = InferenceWorkload(
-        kind="inference", tokens_per_day=PositiveQuantity(value=1.0), service_life_years=PositiveQuantity(value=1.0), **common
+        kind="inference",
+        tokens_per_day=PositiveQuantity(value=1.0),
+        service_life_years=PositiveQuantity(value=1.0),
+        max_batch=4096,
+        prompt_tokens=q(prompt_tokens),
+        output_tokens=q(output_tokens),
+        time_per_output_token_ms=q(time_per_output_token_ms),
+        time_to_first_token_ms=q(time_to_first_token_ms),
+        **common,
     )
-    it = perf.inference_throughput(accel=bare, workload=iw, efficiency=training.gemm_efficiency(Tuning.typical, bare.software.maturity))
-    notes = [f"replica of {it.replica_accelerators}, batch {it.batch}", *it.notes]
-    if count < it.min_accelerators:
-        notes.append(f"{count} × {acc.id} cannot hold the weights and one sequence: needs {it.min_accelerators}")
+    ev = engine.evaluate_option(engine.Option(bare, replica), iw, sc, market=False)
+    out, plan = ev.out, ev.plan
     return Estimate(
         accelerator=acc.id,
         mode=mode,
         parameters=parameters,
         seq_len=seq_len,
-        count=count,
+        count=plan.replica or count,
         precision=precision.value,
-        tokens_per_second_per_accelerator=it.tokens_per_second,
-        mfu=it.mfu,
+        tokens_per_second_per_accelerator=out["tokens_per_second_per_accelerator"],
+        mfu=out["mfu"],
         mfu_source=None,
         scaling_efficiency=1.0,
         goodput=1.0,
-        min_accelerators_for_memory=it.min_accelerators,
-        fits_in_memory=count >= it.min_accelerators,
-        bound=it.bound,
-        prefill_tokens_per_second_per_accelerator=it.prefill_tokens_per_second,
-        notes=notes,
+        min_accelerators_for_memory=plan.replica or 1,
+        fits_in_memory=bool(plan.replica),
+        bound=next((n.split(", ")[-1].removesuffix("-bound") for n in plan.notes if n.startswith("replica of")), "unknown"),
+        replica_accelerators=plan.replica or None,
+        batch=plan.batch or None,
+        time_per_output_token_ms=out.get("time_per_output_token_ms"),
+        time_to_first_token_ms=out.get("time_to_first_token_ms"),
+        notes=list(plan.notes),
     )
+
+
+def _estimate_shape(shape: Mapping[str, int | None] | None) -> ModelShape | None:
+    if not shape or not any(v is not None for v in shape.values()):
+        return None
+    layers, d_model, heads, kv_heads = (shape.get(k) for k in ("layers", "d_model", "heads", "kv_heads"))
+    if layers is None or d_model is None:
+        raise InputError("a shape needs both --layers and --d-model (and optionally --heads, --kv-heads)", key="--layers")
+    if kv_heads is not None and heads is None:
+        heads = max(1, d_model // 128)
+    if heads is not None and d_model % heads:
+        raise InputError(f"--d-model {d_model} is not a multiple of --heads {heads}", key="--heads")
+    if kv_heads is not None and heads is not None and (kv_heads > heads or heads % kv_heads):
+        raise InputError(f"--kv-heads {kv_heads} must divide --heads {heads}", key="--kv-heads")
+    kv_dim = d_model // heads * kv_heads if heads and kv_heads else None
+    return ModelShape(layers=layers, d_model=d_model, heads=heads, kv_dim=kv_dim)
 
 
 def load_calibration_sets(dirs: Sequence[Path] | None = None) -> list[CalibrationSet]:
@@ -581,18 +622,28 @@ def load_calibration_sets(dirs: Sequence[Path] | None = None) -> list[Calibratio
     return out
 
 
+def load_serving_sets(dirs: Sequence[Path] | None = None) -> list[ServingSet]:
+    """Every ``serving/*.toml`` on the search path, validated."""
+    return [loader.load_model(e.path, ServingSet) for e in loader.iter_entries("serving", dirs)]
+
+
 def calibrate(dirs: Sequence[Path] | None = None, *, refit: bool = False) -> Any:
-    """Predicted vs published tokens/s over the shipped calibration set, with the error on the fit and
-    held-out halves (see :mod:`tco.calibration`). ``refit`` first fits the software constants on the
-    fit half and reports with those instead of the shipped ones."""
+    """Predicted vs published training and serving tokens/s over the shipped calibration sets, with the
+    error on the fit and held-out halves (see :mod:`tco.calibration`). ``refit`` first fits the
+    constants on the fit halves and reports with those instead of the shipped ones."""
     from tco import calibration
 
     sets = load_calibration_sets(dirs)
-    ids = sorted({r.accelerator for s in sets for r in s.rows})
+    serving_sets = load_serving_sets(dirs)
+    ids = sorted({r.accelerator for s in sets for r in s.rows} | {r.accelerator for s in serving_sets for r in s.rows})
     profiles = {i: loader.load_accelerator(i, dirs=dirs) for i in ids}
     sc = loader.load_scenario(None, dirs=dirs)
     constants = calibration.fit(sets, profiles, sc) if refit else None
-    return calibration.calibrate(sets, profiles, sc, constants)
+    summary = calibration.calibrate(sets, profiles, sc, constants)
+    if serving_sets:
+        serving_constants = calibration.fit_serving(serving_sets, profiles, sc) if refit else None
+        summary = summary.model_copy(update={"serving": calibration.calibrate_serving(serving_sets, profiles, sc, serving_constants)})
+    return summary
 
 
 def json_schema(kind: str) -> dict[str, Any]:

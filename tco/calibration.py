@@ -22,16 +22,19 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from tco import engine, training
+from tco import engine, serving, training
 from tco.errors import NotFoundError, TcoError, did_you_mean
 from tco.models import (
     Accelerator,
     Acquisition,
     CalibrationRow,
     CalibrationSet,
+    InferenceWorkload,
     ModelShape,
     PositiveQuantity,
     Scenario,
+    ServingRow,
+    ServingSet,
     StrictModel,
     TrainingWorkload,
     Tuning,
@@ -81,6 +84,7 @@ class CalibrationSummary(StrictModel):
     # Kept for scripts written against schema 1: the figures over every row.
     median_absolute_error: float
     worst_absolute_error: float
+    serving: ServingSummary | None = None
 
 
 def split_of(set_id: str, row: CalibrationRow) -> Split:
@@ -325,3 +329,139 @@ def fit(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator], sce
                 trial[name] = values
                 consts[name] = float(values[int(np.argmin(loss(group, trial)))])
     return {k: float(v) for k, v in consts.items()}
+
+
+# --------------------------------------------------------------------------- serving
+
+
+class ServingResult(StrictModel):
+    set_id: str
+    accelerator: str
+    model: str
+    precision: str
+    scenario: str
+    split: Split
+    replica: int | None
+    measured_tokens_per_second: float
+    derived_tokens_per_second: float | None
+    error: float | None
+    batch: int | None
+    reason: str | None = None
+
+
+class ServingSummary(StrictModel):
+    schema_version: int = 1
+    constants: dict[str, float]
+    rows: list[ServingResult]
+    fit: ErrorStats
+    holdout: ErrorStats
+    holdout_by_source: dict[str, ErrorStats]
+
+
+def serving_split(set_id: str, row: ServingRow) -> Split:
+    parts: tuple[object, ...] = (set_id, row.model, row.accelerator, row.accelerators, row.scenario, row.precision.value)
+    parts += (row.input_tokens, row.output_tokens, row.replica)
+    key = "|".join(str(p) for p in parts)
+    return "fit" if hashlib.sha256(key.encode()).digest()[0] % 2 == 0 else "holdout"
+
+
+def serving_workload(row: ServingRow) -> InferenceWorkload:
+    shape = None
+    if row.layers and row.d_model:
+        kv = row.d_model // row.heads * row.kv_heads if row.heads and row.kv_heads else None
+        shape = ModelShape(layers=row.layers, d_model=row.d_model, heads=row.heads, kv_dim=kv)
+    bounded = row.scenario != "offline"
+    return InferenceWorkload(
+        kind="inference",
+        id="serving-row",
+        name=row.model,
+        parameters=PositiveQuantity(value=row.total_parameters or row.parameters),
+        active_parameters=PositiveQuantity(value=row.parameters) if row.total_parameters else None,
+        precision=row.precision,
+        seq_len=max(1, math.ceil(row.input_tokens + row.output_tokens)),
+        shape=shape,
+        tokens_per_day=PositiveQuantity(value=1e9),
+        service_life_years=PositiveQuantity(value=1.0),
+        max_batch=4096,
+        prompt_tokens=PositiveQuantity(value=row.input_tokens),
+        output_tokens=PositiveQuantity(value=row.output_tokens),
+        time_per_output_token_ms=PositiveQuantity(value=row.time_per_output_token_ms) if bounded and row.time_per_output_token_ms else None,
+        time_to_first_token_ms=PositiveQuantity(value=row.time_to_first_token_ms) if bounded and row.time_to_first_token_ms else None,
+    )
+
+
+def _serve(
+    set_id: str, row: ServingRow, accel: Accelerator, scenario: Scenario, constants: tuple[float, float]
+) -> tuple[float | None, int | None, str | None]:
+    bare = accel.model_copy(update={"benchmarks": []})
+    wl = serving_workload(row)
+    option = engine.Option(bare, row.replica, Acquisition.buy)
+    try:
+        plan = engine.plan_option(option, wl, scenario, market=False, serving_constants=constants)
+        out = engine.evaluate_plan(plan, engine.KnownInputs(engine.numeric_inputs(option, wl, scenario)))
+    except TcoError as exc:
+        return None, None, exc.message
+    tps = out["tokens_per_second_per_accelerator"]
+    return (float(tps), plan.batch, None) if tps == tps and tps > 0 else (None, None, "the model cannot serve the row")
+
+
+def calibrate_serving(
+    sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator], scenario: Scenario, constants: tuple[float, float] | None = None
+) -> ServingSummary:
+    """Predicted vs published serving tokens/s per accelerator, fit and held-out halves."""
+    consts = constants or (serving.COMPUTE_EFFICIENCY, serving.BANDWIDTH_EFFICIENCY)
+    rows = []
+    for s in sets:
+        for row in s.rows:
+            accel = profiles.get(row.accelerator)
+            if accel is None:
+                raise NotFoundError(
+                    f"serving row names unknown accelerator '{row.accelerator}'{did_you_mean(row.accelerator, profiles)}", where=s.id
+                )
+            tps, batch, reason = _serve(s.id, row, accel, scenario, consts)
+            rows.append(
+                ServingResult(
+                    set_id=s.id,
+                    accelerator=row.accelerator,
+                    model=row.model,
+                    precision=row.precision.value,
+                    scenario=row.scenario,
+                    split=serving_split(s.id, row),
+                    replica=row.replica,
+                    measured_tokens_per_second=row.tokens_per_second,
+                    derived_tokens_per_second=tps,
+                    error=None if tps is None else tps / row.tokens_per_second - 1.0,
+                    batch=batch,
+                    reason=reason,
+                )
+            )
+    hold = [r for r in rows if r.split == "holdout" and r.error is not None]
+    by_source: dict[str, list[float]] = {}
+    for r in hold:
+        by_source.setdefault(r.set_id, []).append(r.error or 0.0)
+    return ServingSummary(
+        constants={"compute_efficiency": consts[0], "bandwidth_efficiency": consts[1]},
+        rows=rows,
+        fit=_stats([r.error for r in rows if r.split == "fit" and r.error is not None]),
+        holdout=_stats([r.error or 0.0 for r in hold]),
+        holdout_by_source={k: _stats(v) for k, v in sorted(by_source.items())},
+    )
+
+
+def fit_serving(sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator], scenario: Scenario) -> tuple[float, float]:
+    """Grid over (ε, e_bw) on the fit rows only, minimizing the mean |log(predicted / published)|."""
+    best: tuple[float, tuple[float, float]] | None = None
+    fit_rows = [(s.id, r) for s in sets for r in s.rows if serving_split(s.id, r) == "fit" and r.accelerator in profiles]
+    for eff in [0.25 + 0.05 * i for i in range(15)]:
+        for bw in [0.5 + 0.05 * i for i in range(11)]:
+            total = 0.0
+            for set_id, row in fit_rows:
+                tps, _, _ = _serve(set_id, row, profiles[row.accelerator], scenario, (eff, bw))
+                total += abs(math.log(tps / row.tokens_per_second)) if tps else 10.0
+            if best is None or total < best[0]:
+                best = (total, (round(eff, 4), round(bw, 4)))
+    assert best is not None
+    return best[1]
+
+
+CalibrationSummary.model_rebuild()

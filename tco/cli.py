@@ -267,12 +267,21 @@ def estimate(
     count: Annotated[int, typer.Option("--count", min=1, help="Accelerators.")] = 8,
     precision: Annotated[Precision, typer.Option("--precision", help="Numeric precision.")] = Precision.bf16,
     mode: Annotated[Mode, typer.Option("--mode", help="Training or inference.")] = Mode.train,
+    layers: Annotated[int | None, typer.Option("--layers", min=1, help="Transformer layers (default: inferred).")] = None,
+    d_model: Annotated[int | None, typer.Option("--d-model", min=1, help="Model width.")] = None,
+    heads: Annotated[int | None, typer.Option("--heads", min=1, help="Attention heads.")] = None,
+    kv_heads: Annotated[int | None, typer.Option("--kv-heads", min=1, help="Key/value heads (GQA/MQA).")] = None,
+    replica: Annotated[int | None, typer.Option("--replica", min=1, help="Serving: accelerators per replica (default: chosen).")] = None,
+    prompt_tokens: Annotated[float | None, typer.Option("--prompt-tokens", min=1, help="Serving: prompt tokens per request.")] = None,
+    output_tokens: Annotated[float | None, typer.Option("--output-tokens", min=1, help="Serving: output tokens per request.")] = None,
+    tpot_ms: Annotated[float | None, typer.Option("--tpot-ms", min=0.001, help="Serving: time-per-output-token target, ms.")] = None,
+    ttft_ms: Annotated[float | None, typer.Option("--ttft-ms", min=0.001, help="Serving: time-to-first-token target, ms.")] = None,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
-    """Derived tokens/s, MFU, scaling, goodput and memory fit for a model, without a workload file."""
+    """Derived tokens/s, MFU, layout or replica and batch, and memory fit for a model, without a workload file."""
     from tco.render import render_model_fields
 
     result = api.estimate(
@@ -284,6 +293,12 @@ def estimate(
         mode=mode.value,
         scenario=scenario,
         sets=set_ or [],
+        shape={"layers": layers, "d_model": d_model, "heads": heads, "kv_heads": kv_heads},
+        replica=replica,
+        prompt_tokens=prompt_tokens,
+        output_tokens=output_tokens,
+        time_per_output_token_ms=tpot_ms,
+        time_to_first_token_ms=ttft_ms,
     )
     emit(render_model_fields(result, fmt), output)
 

@@ -49,7 +49,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from tco import perf, training
+from tco import perf, serving, training
 from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError
 from tco.models import (
     BYTES_PER_PARAM,
@@ -234,8 +234,11 @@ class Plan:
     explicit_count: bool = False
     replica: int = 1
     batch: int = 0
-    kv_seq_bytes: float = 0.0
-    weight_bytes_per_param: float = 2.0
+    request: serving.Request | None = None
+    tensor: int = 1
+    maturity_factor: float = 1.0
+    serving_efficiency: float = serving.COMPUTE_EFFICIENCY
+    serving_bandwidth_efficiency: float = serving.BANDWIDTH_EFFICIENCY
     fabric: str = "infiniband"
     server_bom: bool = False  # the profile gives server_usd_per_accelerator (else price × k_srv)
     fx: tuple[tuple[str, str], ...] = ()
@@ -335,7 +338,9 @@ def check_market(option: Option, scenario: Scenario) -> None:
     )
 
 
-def plan_option(option: Option, workload: Workload, scenario: Scenario, *, market: bool = True) -> Plan:
+def plan_option(
+    option: Option, workload: Workload, scenario: Scenario, *, market: bool = True, serving_constants: tuple[float, float] | None = None
+) -> Plan:
     """Discrete choices and feasibility checks for one option (raises on impossible requests).
     Unknown inputs do not raise here: the figures that need them come out unknown (NaN).
     ``market=False`` skips the availability check (``compare`` reports it beside the figures)."""
@@ -376,7 +381,9 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario, *, marke
         notes.append(f"no {precision.value} peak: the {peak_name.removesuffix('_tflops')} peak is used (same 16-bit tensor units)")
     weeks_key, months_key = _port_keys(accel, scenario)
     if shape.inferred:
-        notes.append(f"shape inferred from parameters: {shape.layers} layers, d_model {shape.d_model}")
+        known = perf.known_shape_name(workload.parameters.value or 0.0)
+        how = f"the published shape of {known}" if known else "a standard shape, no grouped-query attention"
+        notes.append(f"shape inferred from parameters ({how}): {shape.layers} layers, d_model {shape.d_model}, KV width {shape.kv_dim}")
     common: dict[str, Any] = dict(
         label=option.label,
         explicit_count=option.count is not None,
@@ -405,6 +412,7 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario, *, marke
         port_weeks_key=weeks_key,
         port_months_key=months_key,
         fx=_fx(accel, scenario),
+        maturity_factor=training.MATURITY_FACTOR[accel.software.maturity],
         fabric=scenario.fabric.value,
         server_bom=accel.server_usd_per_accelerator is not None and accel.server_usd_per_accelerator.value is not None,
     )
@@ -425,26 +433,104 @@ def plan_option(option: Option, workload: Workload, scenario: Scenario, *, marke
         if mfu_key:
             notes.append(f"measured MFU given ({mfu_key.replace('accel.', accel.id + '.')}): final, no layout model on top")
         return Plan(kind="training", min_count=need, notes=tuple(notes), stages=stages, mfu_key=mfu_key, layout=layout, **common)
-    weights_bpp = BYTES_PER_PARAM[precision]
-    kv_seq = 2.0 * shape.layers * shape.kv_dim * perf.KV_CACHE_BYTES * workload.seq_len
-    try:
-        it = perf.inference_throughput(
-            accel=accel.model_copy(update={"benchmarks": []}), workload=workload, efficiency=common["efficiency"]
+    return plan_serving(option, workload, scenario, common, notes, measured, serving_constants)
+
+
+def plan_serving(
+    option: Option,
+    workload: InferenceWorkload,
+    scenario: Scenario,
+    common: Mapping[str, Any],
+    notes: list[str],
+    measured: bool,
+    constants: tuple[float, float] | None = None,
+) -> Plan:
+    """Replica size and batch for serving (tco.serving). ``ID@N`` fixes N accelerators per replica.
+    ``constants`` (compute, bandwidth efficiency) replace the fitted ones (``tco calibrate --fit``)."""
+    eff, bw_eff = constants or (serving.COMPUTE_EFFICIENCY, serving.BANDWIDTH_EFFICIENCY)
+    accel = option.accelerator
+    shape = perf.workload_shape(workload)
+    half = workload.seq_len / 2.0
+    prompt = workload.prompt_tokens.value if workload.prompt_tokens and workload.prompt_tokens.value else half
+    output = workload.output_tokens.value if workload.output_tokens and workload.output_tokens.value else half
+    if not (workload.prompt_tokens and workload.output_tokens):
+        notes.append(f"prompt and output lengths: {prompt:g} and {output:g} tokens")
+    req = serving.Request(
+        layers=shape.layers,
+        d_model=shape.d_model,
+        kv_dim=shape.kv_dim,
+        prompt=prompt,
+        output=output,
+        weight_bytes_per_param=BYTES_PER_PARAM[workload.precision],
+        kv_bytes=min(serving.KV_BYTES, BYTES_PER_PARAM[workload.precision]),
+    )
+    node = accel.interconnect.devices_per_node
+    fixed = option.count
+    if fixed is not None and not (fixed <= node and fixed & (fixed - 1) == 0) and fixed % node != 0:
+        raise InfeasibleError(
+            f"a replica of {fixed} × {accel.id} has no tensor-parallel layout: give a power of two up to {node}, "
+            f"or a multiple of {node} (pipeline stages of a node each)",
+            where=accel.id,
+            key="count",
         )
-        replica, batch = it.replica_accelerators, it.batch
-        notes.insert(1 if measured else 0, f"replica of {replica}, batch {batch}")
-    except MissingInputError:
-        replica, batch = 0, 0  # memory, bandwidth or peak unknown: no replica can be chosen
+    base = KnownInputs(numeric_inputs(option, workload, scenario))
+    x = serving_inputs(common, base, eff, bw_eff)
+    x["memory_gb"] = base["accel.memory_gb"]
+    tpot = _seconds(workload.time_per_output_token_ms)
+    ttft = _seconds(workload.time_to_first_token_ms)
+    replica, batch, tensor = 0, 0, 1
+    if any(v != v for v in x.values()):
+        notes.append("memory, bandwidth or peak unknown: no replica can be planned")
+    else:
+        c = serving.choose(req, x, node=node, max_batch=workload.max_batch, replica=fixed, tpot_s=tpot, ttft_s=ttft)
+        if c is None:
+            why = (
+                "no batch meets the latency targets"
+                if serving.max_batch_in_memory(req, x, fixed or node) >= 1
+                else "the weights and one sequence do not fit"
+            )
+            raise InfeasibleError(
+                f"{accel.id} cannot serve {workload.id}: {why}"
+                + (f" on a replica of {fixed}" if fixed else f" on up to {node} per replica"),
+                where=accel.id,
+                key="memory_gb" if "fit" in why else "time_per_output_token_ms",
+            )
+        replica, batch, tensor = c.replica, c.batch, c.tensor
+        notes.insert(
+            1 if measured else 0,
+            f"replica of {replica} (TP {tensor}), batch {batch} (limited by {c.limited_by.replace('_', ' ')}), {c.bound}-bound",
+        )
     return Plan(
         kind="inference",
         min_count=max(replica, 1),
         replica=replica,
         batch=batch,
-        kv_seq_bytes=kv_seq,
-        weight_bytes_per_param=weights_bpp,
+        request=req,
+        tensor=tensor,
+        serving_efficiency=eff,
+        serving_bandwidth_efficiency=bw_eff,
         notes=tuple(notes),
         **common,
     )
+
+
+def _seconds(ms: Quantity | None) -> float | None:
+    return ms.value / 1000.0 if ms is not None and ms.value is not None else None
+
+
+def serving_inputs(common: Mapping[str, Any], p: Mapping[str, Any], efficiency: Any, bandwidth_efficiency: Any) -> dict[str, Any]:
+    """The continuous inputs of :func:`tco.serving.figures` from the flat inputs."""
+    return {
+        "parameters": p["workload.parameters"],
+        "active_parameters": p[common["active_key"]],
+        "peak": p[common["peak_key"]],
+        "bandwidth": p["accel.memory_bandwidth_gbps"],
+        "link": p["accel.interconnect.bandwidth_gbps"] if "accel.interconnect.bandwidth_gbps" in p else training.IN_NODE_FLOOR_GBPS,
+        "efficiency": efficiency
+        * common["maturity_factor"]
+        * (p["accel.matmul_efficiency"] if "accel.matmul_efficiency" in p else training.MATMUL_EFFICIENCY_DEFAULT),
+        "bandwidth_efficiency": bandwidth_efficiency * common["maturity_factor"],
+    }
 
 
 def _link_default(accel: Accelerator) -> tuple[str | None, float, str | None, float, list[str]]:
@@ -649,34 +735,32 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
         years = 1.0
         out.update(time_to_converge_hours=run_hours, goodput=g)
     else:
-        weights = p["workload.parameters"] * plan.weight_bytes_per_param
         k, batch = float(plan.replica), float(plan.batch)
         # The peak is needed for derived throughput; a measured run without it only lacks the MFU.
         peak: Any = p[plan.peak_key] if plan.throughput_source is ThroughputSource.derived else p.get(plan.peak_key)
         if plan.throughput_source is ThroughputSource.measured:
             tps = p[f"{plan.bench_key}.tokens_per_second"]
-        elif plan.replica == 0:
+        elif plan.replica == 0 or plan.request is None:
             # No replica could be planned: read the inputs it needs so they are reported missing.
             tps = p["accel.memory_gb"] * p["accel.memory_bandwidth_gbps"] * p[plan.peak_key] * math.nan
             k = 1.0
         else:
-            tps, _ = perf.decode_roofline(
-                weight_bytes=weights,
-                kv_seq_bytes=plan.kv_seq_bytes,
-                batch=batch,
-                replica=k,
-                bandwidth_gbps=p["accel.memory_bandwidth_gbps"],
-                peak_flops=peak * 1e12,
-                mfu=plan.efficiency,
-                active_params=p[plan.active_key],
-                ops=ops,
+            sx = serving_inputs(
+                {"active_key": plan.active_key, "peak_key": plan.peak_key, "maturity_factor": plan.maturity_factor},
+                p,
+                plan.serving_efficiency,
+                plan.serving_bandwidth_efficiency,
             )
+            f = serving.figures(plan.request, sx, replica=k, tensor=float(plan.tensor), batch=batch, ops=ops)
+            tps = f["tokens_per_second"]
+            out.update(time_per_output_token_ms=f["tpot"] * 1000.0, time_to_first_token_ms=f["ttft"] * 1000.0)
+        out.update(replica_accelerators=plan.replica or None, batch=plan.batch or None)
         mfu = 2.0 * p[plan.active_key] * tps / (peak * 1e12) if peak is not None else None
         per_day = p["workload.tokens_per_day"]
         # An owned fleet serves the day's tokens in the share u of hours it is busy; a rented one always.
         busy = p["scenario.utilization"] if plan.acquisition is Acquisition.buy else 1.0
         fleet = ops.ceil(per_day / (86400.0 * busy) / tps / k) * k
-        n = n if plan.explicit_count else ops.maximum(fleet, k)
+        n = ops.maximum(fleet, k)  # ID@N fixes the replica; the fleet is sized in replicas
         years = p["workload.service_life_years"]
         run_hours = HOURS_PER_YEAR * busy
         owned_hours = HOURS_PER_YEAR
@@ -836,14 +920,6 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
         )
     if not p.missing and not math.isfinite(out["job_cost_usd"]):
         raise InfeasibleError(f"the inputs give no finite cost for {option.label}", where=option.accelerator.id)
-    fleet = out.get("fleet_needed", math.nan)
-    if plan.kind == "inference" and option.count is not None and fleet == fleet and option.count < fleet:
-        raise InfeasibleError(
-            f"{option.count} × {option.accelerator.id} cannot serve {p['workload.tokens_per_day']:g} tokens/day of "
-            f"{workload.id}: needs {int(fleet)} (replicas of {plan.replica})",
-            where=option.accelerator.id,
-            key="count",
-        )
     return Evaluated(plan, out, tuple(p.missing))
 
 

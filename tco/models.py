@@ -443,7 +443,11 @@ class InferenceWorkload(_WorkloadBase):
     kind: Literal["inference"]
     tokens_per_day: PositiveQuantity = Field(description="Generated tokens served per day.")
     service_life_years: PositiveQuantity = Field(description="Years the service runs.")
-    max_batch: Count = Field(256, description="Largest decode batch per replica the latency target allows.")
+    max_batch: Count = Field(256, description="Largest decode batch per replica the serving stack runs.")
+    prompt_tokens: PositiveQuantity | None = Field(None, description="Mean prompt tokens per request; default seq_len / 2.")
+    output_tokens: PositiveQuantity | None = Field(None, description="Mean generated tokens per request; default seq_len / 2.")
+    time_per_output_token_ms: PositiveQuantity | None = Field(None, description="Latency target: time per output token (caps the batch).")
+    time_to_first_token_ms: PositiveQuantity | None = Field(None, description="Latency target: time to first token (caps the batch).")
 
 
 Workload = Annotated[TrainingWorkload | InferenceWorkload, Field(discriminator="kind")]
@@ -597,6 +601,10 @@ class OptionResult(StrictModel):
     effective_cost_usd: float | None
     rank: int | None
     annual_cost_usd: float | None = None
+    replica_accelerators: int | None = Field(None, description="Serving: accelerators per model replica (ID@N fixes it).")
+    batch: int | None = Field(None, description="Serving: sequences decoded together per replica.")
+    time_per_output_token_ms: float | None = Field(None, description="Serving: time per output token at the chosen batch.")
+    time_to_first_token_ms: float | None = Field(None, description="Serving: time to first token at the chosen batch.")
     price_to_match_usd: float | None = Field(
         None, description="For an unknown price: the unit price at which this option ties the best ranked option (it wins below it)."
     )

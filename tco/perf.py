@@ -64,12 +64,34 @@ class Shape:
             object.__setattr__(self, "heads", max(1, self.d_model // 128))
 
 
+KNOWN_SHAPES: tuple[tuple[str, float, int, int, int, int], ...] = (
+    # name, parameters, layers, d_model, heads, kv_heads — published architectures
+    ("GPT-3 1.3B [GPT3-2020]", 1.3e9, 24, 2048, 16, 16),
+    ("Llama 2 7B [LLAMA2-2023]", 6.74e9, 32, 4096, 32, 32),
+    ("Llama 3 8B [LLAMA3-2024]", 8.03e9, 32, 4096, 32, 8),
+    ("Llama 2 13B [LLAMA2-2023]", 13.0e9, 40, 5120, 40, 40),
+    ("Llama 2 70B [LLAMA2-2023]", 69.0e9, 80, 8192, 64, 8),
+    ("Llama 3 70B [LLAMA3-2024]", 70.6e9, 80, 8192, 64, 8),
+    ("GPT-3 175B [GPT3-2020]", 175e9, 96, 12288, 96, 96),
+    ("Llama 3 405B [LLAMA3-2024]", 405e9, 126, 16384, 128, 8),
+)
+"""Shapes of well-known dense models; a parameter count within 1 % of one is given its shape."""
+
+
 def infer_shape(parameters: float) -> Shape:
-    """Standard decoder shape for ``N`` parameters: ``N ≈ 12·L·d²`` with ``d = 128·L`` (GPT-3/Llama
-    aspect ratio), ``d`` rounded to a multiple of 128."""
+    """The published shape of a known model within 1 % of ``N`` parameters (:data:`KNOWN_SHAPES`), else
+    a standard decoder shape: ``N ≈ 12·L·d²`` with ``d = 128·L`` (GPT-3/Llama aspect ratio), ``d``
+    rounded to a multiple of 128, and no grouped-query attention (KV width = model width)."""
+    for _name, n, layers, d_model, heads, kv_heads in KNOWN_SHAPES:
+        if abs(parameters / n - 1) <= 0.01:
+            return Shape(layers=layers, d_model=d_model, kv_dim=d_model // heads * kv_heads, inferred=True, heads=heads)
     layers = max(1, round((parameters / (12 * 128.0**2)) ** (1 / 3)))
     d_model = max(128, round(math.sqrt(parameters / (12 * layers)) / 128) * 128)
     return Shape(layers=layers, d_model=d_model, kv_dim=d_model, inferred=True)
+
+
+def known_shape_name(parameters: float) -> str | None:
+    return next((name for name, n, *_ in KNOWN_SHAPES if abs(parameters / n - 1) <= 0.01), None)
 
 
 def workload_shape(workload: TrainingWorkload | InferenceWorkload) -> Shape:

@@ -491,6 +491,46 @@ def render_calibration(summary: Any, fmt: OutputFormat, *, only_summary: bool = 
         )
     consts = ", ".join(f"{k} {v:g}" for k, v in summary.constants.items())
     tail = grid(["rows", "n", "median |error|", "worst |error|"], summary_rows, fmt) + f"\nconstants: {consts}\n"
+    sv = summary.serving
+    if sv is not None:
+        srows = [["fit (constants fitted here)", str(sv.fit.rows), _pct(sv.fit.median_absolute_error), _pct(sv.fit.worst_absolute_error)]]
+        srows.append(["held out", str(sv.holdout.rows), _pct(sv.holdout.median_absolute_error), _pct(sv.holdout.worst_absolute_error)])
+        for name, st in sv.holdout_by_source.items():
+            srows.append([f"  held out: {name}", str(st.rows), _pct(st.median_absolute_error), _pct(st.worst_absolute_error)])
+        sconsts = ", ".join(f"{k} {v:g}" for k, v in sv.constants.items())
+        tail += "\nServing (generated tokens/s per accelerator)\n" + grid(["rows", "n", "median |error|", "worst |error|"], srows, fmt)
+        tail += f"\nconstants: {sconsts}\n"
+        if not only_summary:
+            body_s = [
+                [
+                    r.split,
+                    r.set_id,
+                    r.accelerator,
+                    r.model,
+                    r.precision,
+                    r.scenario,
+                    "—" if r.replica is None else str(r.replica),
+                    num(r.measured_tokens_per_second, 1),
+                    num(r.derived_tokens_per_second, 1),
+                    "—" if r.error is None else f"{r.error * 100:+.1f}%",
+                    "—" if r.batch is None else str(r.batch),
+                ]
+                for r in sv.rows
+            ]
+            heads = [
+                "split",
+                "source",
+                "accelerator",
+                "model",
+                "prec",
+                "scenario",
+                "replica",
+                "published tok/s",
+                "model tok/s",
+                "error",
+                "batch",
+            ]
+            tail += "\n" + grid(heads, body_s, fmt) + "\n"
     return tail if only_summary else grid(headers, body, fmt) + "\n\n" + tail
 
 

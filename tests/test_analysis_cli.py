@@ -447,21 +447,15 @@ max_batch = 64
 """
 
 
-def test_sweep_over_count_of_an_inference_fleet(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Varying <id>.count on an inference workload sets the fleet like ID@COUNT does in compare (11 A100s
-    are needed; 20 and 30 are over-provisioned fleets that cost more), rather than being ignored."""
+def test_sweep_over_count_of_an_inference_fleet_is_refused(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """For serving, ID@N fixes the replica size (a discrete choice), so varying a count is a usage error
+    that says what to do instead, never a silently ignored input."""
     (tmp_path / "workloads").mkdir()
     (tmp_path / "workloads" / "analysis-serve.toml").write_text(SERVE_TOML, encoding="utf-8")
     monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
-    result = run("sweep", "a100-80gb", "-w", "analysis-serve", "--vary", "a100-80gb.count=20,30")
-    ok(result)
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    for row, n in zip(rows, (20, 30), strict=True):
-        fixed = run("compare", f"a100-80gb@{n}", "-w", "analysis-serve", "-f", "json")
-        ok(fixed)
-        want = json.loads(fixed.stdout)["results"][0]
-        assert int(row["count"]) == want["count"] == n
-        assert float(row["job_cost_usd"]) == approx(want["job_cost_usd"])
+    result = run("sweep", "a100-80gb", "-w", "analysis-serve", "--vary", "a100-80gb.count=2,4")
+    assert result.exit_code == 1
+    assert "replica size (ID@N)" in result.stderr and result.stderr.count("\n") == 1
 
 
 # --------------------------------------------------------------------------- size

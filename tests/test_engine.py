@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tco
-from tco import engine, perf
+from tco import engine, perf, serving
 from tco.engine import Option, capital_recovery_factor, compare
 from tco.errors import InfeasibleError, InputError, MissingInputError, TcoError
 from tco.models import Acquisition, Comparison
@@ -211,14 +211,23 @@ def test_zero_goodput_is_a_user_error_not_a_crash() -> None:
     [
         (12 * 24 * (128 * 24) ** 2, 24, 3072),  # exactly N = 12·L·d² with d = 128·L, L = 24
         (12 * 8 * (128 * 8) ** 2, 8, 1024),
-        # (1.3e9 / (12·128²))^(1/3) = 18.77 → 19 layers; sqrt(1.3e9 / (12·19)) / 128 = 18.65 → 19 · 128
-        (1.3e9, 19, 2432),
+        # (1.5e9 / (12·128²))^(1/3) = 19.69 → 20 layers; sqrt(1.5e9 / (12·20)) / 128 = 19.53 → 20 · 128
+        (1.5e9, 20, 2560),
         (1000, 1, 128),  # floors: at least one layer of width 128
     ],
 )
 def test_infer_shape(parameters: float, layers: int, d_model: int) -> None:
     shape = perf.infer_shape(parameters)
     assert (shape.layers, shape.d_model, shape.kv_dim, shape.inferred) == (layers, d_model, d_model, True)
+
+
+@pytest.mark.parametrize(
+    ("parameters", "layers", "d_model", "kv_dim"), [(69e9, 80, 8192, 1024), (8.03e9, 32, 4096, 1024), (6.74e9, 32, 4096, 4096)]
+)
+def test_known_families_get_their_published_shape(parameters: float, layers: int, d_model: int, kv_dim: int) -> None:
+    """Llama 2 70B and Llama 3 8B use grouped-query attention (8 KV heads): KV width 1024; Llama 2 7B does not."""
+    shape = perf.infer_shape(parameters)
+    assert (shape.layers, shape.d_model, shape.kv_dim) == (layers, d_model, kv_dim)
 
 
 def test_inferred_shape_used_for_attention_flops() -> None:
@@ -329,59 +338,90 @@ def test_rent_needs_no_price_but_a_rental_table() -> None:
 
 
 def test_inference_fleet_rounds_up_to_whole_replicas() -> None:
-    """Weights 2e11 B + KV of one sequence (2·10·1000·2·1000 = 4e7 B) over 9e10 usable B per toy:
-    replicas of k = ceil(2.0004e11 / 9e10) = 3. 10,000 tokens/s served by a fleet busy u = 0.5 of
-    the time at 1,000 per toy: n = ceil(10000 / 0.5 / 1000 / 3) · 3 = 21 (not 20)."""
+    """Weights 2e11 B over 9e10 usable B per toy: a replica needs 3, so the smallest power of two is 4.
+    10,000 tokens/s served by a fleet busy u = 0.5 of the time at 1,000 per toy:
+    n = ceil(10000 / 0.5 / 1000 / 4) · 4 = 20."""
     acc = accelerator(benchmarks=[bench("toy-serve", 1000)])
     r = only(compare(options=[Option(acc)], workload=inference(), scenario=scenario()))
-    assert math.ceil((2e11 + 4e7) / 9e10) == 3
-    assert r.count == math.ceil(8.64e8 / (86400 * 0.5) / 1000 / 3) * 3 == 21
+    assert r.replica_accelerators == 4
+    assert r.count == math.ceil(8.64e8 / (86400 * 0.5) / 1000 / 4) * 4 == 20
     assert r.tokens_per_second_per_accelerator == approx(1000)
     assert r.time_to_converge_hours is None
-    assert "replica of 3, batch 256" in r.notes
 
 
 def test_inference_costs_by_hand() -> None:
     """Per year: owned all 8766 h, running 8766·u h; summed over the 3-year service life."""
     acc = accelerator(benchmarks=[bench("toy-serve", 1000)])
     r = only(compare(options=[Option(acc)], workload=inference(), scenario=scenario()))
-    n = 21
+    n = 20
     capex = n * 10000 * 2.0
     capital_year = capex * (1 / 4) * 8766 / 8766
     energy_kwh_year = n * (500 * 0.5) * 1.5 * 1.5 * (8766 * 0.5) / 1000
     facility_year = n * 500 * 1.5 / 1000 * 100 * 12
     ops_year = n * 1000
     compute_year = capital_year + energy_kwh_year * 0.1 + facility_year + ops_year
-    assert r.capex_usd == approx(420_000)
+    assert r.capex_usd == approx(400_000)
     assert r.annual_cost_usd == approx(compute_year)
     assert r.capital_usd == approx(3 * capital_year)
     assert r.energy_kwh == approx(3 * energy_kwh_year)
     assert r.facility_usd == approx(3 * facility_year)
     assert r.operations_usd == approx(3 * ops_year)
     assert r.job_cost_usd == approx(3 * compute_year)
+    assert r.accelerator_hours == approx(3 * n * 8766 * 0.5)
     assert r.cost_per_million_tokens_usd == approx(compute_year / (8.64e8 * 365.25) * 1e6)
     assert r.time_to_market_days == approx(7 * (4 + 2 + 0))
 
 
-def test_inference_roofline_by_hand() -> None:
-    """No measurement: batch = min(256, (3·9e10 − 2e11) // 4e7) = 256;
-    t_mem = (2e11 + 256·4e7) / (3 · 1e12 · 0.8) = 0.0876 s; t_comp = 2·1e11·256 / (3 · 100e12 · 0.5) = 0.341 s;
-    compute-bound: X = 256 / t_comp / 3 = 250 tokens/s; busy u = 0.5 of the time:
-    n = ceil(10000 / 0.5 / 250 / 3) · 3 = 81."""
+def serving_by_hand(k: int, batch: int, *, tpot: bool = False) -> dict[str, float]:
+    """tco.serving's formulas written out for the toy: 1e11 parameters in bf16 (W = 2e11 B), 10 layers
+    of width 1000 (no GQA: KV 2·10·1000·2 = 4e4 B per token), prompt = output = 500 tokens (half of
+    seq_len 1000), peak 100 TFLOP/s, 1000 GB/s, in-node link unknown (64 GB/s assumed), matmul
+    fraction unknown (0.8 assumed), reference maturity."""
+    eff = serving.COMPUTE_EFFICIENCY * 0.8
+    bw_eff = serving.BANDWIDTH_EFFICIENCY
+    t_mem = (2e11 + batch * 4e4 * (500 + 250)) / (k * 1000e9 * bw_eff)
+    t_comp = 2 * 1e11 * batch / (k * 100e12 * eff)
+    t_comm = 2 * 10 * (serving.COLLECTIVE_LATENCY_S + 2 * (k - 1) / k * 2 * 1000 * batch / 32e9) if k > 1 else 0.0
+    step = max(t_mem, t_comp) + t_comm
+    prefill = 500 * (2 * 1e11 + 2 * 10 * 1000 * 500) / (k * 100e12 * eff)
+    return {
+        "tps": batch * 500 / (500 * step + batch * prefill) / k,
+        "tpot": step + batch * prefill / 500,
+        "ttft": prefill + step,
+        "compute_bound": t_comp > t_mem,
+    }
+
+
+def test_serving_by_hand() -> None:
+    """No measurement: the only replica that holds 2e11 B of weights in powers of two is 4 toys; memory
+    holds (4·9e10 − 2e11) / (4e4 · 1000) = 4,000 sequences, so max_batch 256 decides the batch."""
     r = only(compare(options=[Option(accelerator())], workload=inference(), scenario=scenario()))
-    t_mem = (2e11 + 256 * 4e7) / (3 * 1e12 * 0.8)
-    t_comp = 2 * 1e11 * 256 / (3 * 100e12 * 0.5)
-    assert t_comp > t_mem
-    assert r.tokens_per_second_per_accelerator == approx(256 / t_comp / 3) == approx(250)
-    assert r.count == math.ceil(10000 / 0.5 / 250 / 3) * 3 == 81
+    f = serving_by_hand(4, 256)
+    assert r.replica_accelerators == 4 and r.batch == 256
+    assert r.tokens_per_second_per_accelerator == approx(f["tps"])
+    assert r.time_per_output_token_ms == approx(f["tpot"] * 1000)
+    assert r.time_to_first_token_ms == approx(f["ttft"] * 1000)
+    assert r.count == math.ceil(10000 / 0.5 / f["tps"] / 4) * 4
 
 
-def test_inference_explicit_count() -> None:
-    """An explicit count is used as given when it serves the load, refused when it cannot."""
-    acc = accelerator(benchmarks=[bench("toy-serve", 1000)])
-    assert only(compare(options=[Option(acc, 24)], workload=inference(), scenario=scenario())).count == 24
-    with pytest.raises(InfeasibleError, match="needs 21"):
-        compare(options=[Option(acc, 9)], workload=inference(), scenario=scenario())
+def test_a_latency_target_caps_the_batch() -> None:
+    """With a time-per-output-token target the batch is the largest whose TPOT meets it."""
+    limit = serving_by_hand(4, 100)["tpot"]
+    r = only(compare(options=[Option(accelerator())], workload=inference(time_per_output_token_ms=limit * 1000), scenario=scenario()))
+    assert r.batch == 100
+    assert serving_by_hand(4, 101)["tpot"] > limit
+    assert r.time_per_output_token_ms is not None and r.time_per_output_token_ms <= limit * 1000 * (1 + 1e-12)
+
+
+def test_id_at_n_fixes_the_replica_for_serving() -> None:
+    """toy@8 serves with replicas of 8 (two servers of 4: pipeline of 2); the fleet is whole replicas."""
+    r = only(compare(options=[Option(accelerator(), 8)], workload=inference(), scenario=scenario()))
+    assert r.replica_accelerators == 8
+    assert r.count is not None and r.count % 8 == 0
+    with pytest.raises(InfeasibleError, match="no tensor-parallel layout"):
+        compare(options=[Option(accelerator(), 3)], workload=inference(), scenario=scenario())
+    with pytest.raises(InfeasibleError, match="do not fit"):
+        compare(options=[Option(accelerator(), 2)], workload=inference(), scenario=scenario())
 
 
 # --------------------------------------------------------------------------- refusals
@@ -401,8 +441,8 @@ def test_inference_only_accelerator_cannot_train() -> None:
         compare(options=[Option(acc)], workload=training(), scenario=scenario())
     assert info.value.key == "can_train"
     assert "vendor says inference only" in str(info.value)
-    # ...but it can still serve (81 toys serve the toy load, see test_inference_roofline_by_hand).
-    assert only(compare(options=[Option(acc, 81)], workload=inference(), scenario=scenario())).count == 81
+    # ...but it can still serve (replicas of 4, see test_serving_by_hand).
+    assert only(compare(options=[Option(acc)], workload=inference(), scenario=scenario())).replica_accelerators == 4
 
 
 def test_training_only_accelerator_cannot_serve() -> None:

@@ -121,7 +121,7 @@ def test_calibrate_cli_prints_summary() -> None:
 
 def test_estimate_by_hand() -> None:
     """A100 with a measured MFU of 0.50 (final), 6.7B params, seq 2048, 8 accelerators:
-    X = 312e12 · 0.50 / (6N + 12·L·d·s) with the inferred shape."""
+    X = 312e12 · 0.50 / (6N + 12·L·d·s) with the shape given by --layers 32 --d-model 4096."""
     result = runner.invoke(
         app,
         [
@@ -137,13 +137,15 @@ def test_estimate_by_hand() -> None:
             "a100-80gb.mfu=0.5",
             "--format",
             "json",
+            "--layers",
+            "32",
+            "--d-model",
+            "4096",
         ],
     )
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    layers = round((6.7e9 / (12 * 128**2)) ** (1 / 3))
-    d = round((6.7e9 / (12 * layers)) ** 0.5 / 128) * 128
-    flops = 6 * 6.7e9 + 12 * layers * d * 2048
+    flops = 6 * 6.7e9 + 12 * 32 * 4096 * 2048
     assert data["tokens_per_second_per_accelerator"] == pytest.approx(312e12 * 0.50 / flops)
     assert data["mfu"] == 0.5 and data["scaling_efficiency"] == 1.0
     assert data["min_accelerators_for_memory"] >= 2  # 16 bytes × 6.7e9 = 107 GB > 72 GB usable
@@ -160,9 +162,13 @@ def test_estimate_accepts_scientific_and_suffix_params() -> None:
 
 def test_estimate_inference_reports_the_bound() -> None:
     """Decode of a 70B model at batch limited by memory is memory-bandwidth bound."""
-    result = runner.invoke(app, ["estimate", "h100-sxm", "--params", "70B", "--mode", "infer", "--count", "8", "-f", "json"])
+    args = ["estimate", "h100-sxm", "--params", "70B", "--mode", "infer", "-f", "json"]
+    result = runner.invoke(app, [*args, "--tpot-ms", "25"])
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["bound"] == "memory-bandwidth"
+    data = json.loads(result.stdout)
+    assert data["bound"] == "memory-bandwidth" and data["time_per_output_token_ms"] <= 25
+    loose = json.loads(runner.invoke(app, args).stdout)  # no latency target: the batch grows until compute binds
+    assert loose["bound"] == "compute" and loose["batch"] > data["batch"]
 
 
 def test_estimate_rejects_bad_params() -> None:

@@ -1,0 +1,170 @@
+"""The serving model: prefill and decode on a tensor-parallel replica, continuous batching, latency SLOs (pure).
+
+One implementation: ``tco compare`` and the analyses through :func:`tco.engine.evaluate_plan` (floats or
+numpy arrays), ``tco estimate --mode infer`` and ``tco calibrate`` through the same engine path.
+
+For a replica of ``k`` accelerators (tensor parallel ``t`` = ``k`` within a node; beyond a node
+``t`` = the node and ``k/t`` pipeline stages) serving requests of ``P`` prompt and ``O`` output tokens:
+
+* memory: weights ``W = N · bytes/param`` plus a KV cache of ``2 · L · kv_dim · 2`` bytes per token of
+  context, ``P + O`` per sequence; the batch ``B`` is at most what the memory holds;
+* one decode step for ``B`` sequences: ``max((W + B · KV · (P + O/2)) / (k · BW · e_bw),
+  2 · N_active · B / (k · peak · ε)) + 2 · L · (α + 2(t−1)/t · 2h · B / link)`` (weights and the
+  average context read once per step; two all-reduces per layer, each with latency ``α``);
+* prefill of one request: ``P · (2 · N_active + 2 · L · h · P) / (k · peak · ε)``;
+* continuous batching interleaves prefills with decode steps, so per replica
+  ``tokens/s = B · O / (O · t_step + B · T_prefill)``, the time per output token is
+  ``t_step + B · T_prefill / O`` and the time to first token ``T_prefill + t_step``;
+* the batch is the largest that fits memory, ``max_batch`` and the latency targets; the replica size is
+  the power of two (up to a node) with the most tokens/s per accelerator, unless the option fixes it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from tco.perf import SCALAR, USABLE_MEMORY_FRACTION
+
+COMPUTE_EFFICIENCY = 0.60
+"""ε: share of the peak that serving kernels reach in compute-bound phases (prefill, large batches).
+FITTED by ``tco calibrate --fit`` on the fit half of profiles/serving (2026-11-30)."""
+
+BANDWIDTH_EFFICIENCY = 0.75
+"""e_bw: share of the peak memory bandwidth a decode step sustains. FITTED with
+:data:`COMPUTE_EFFICIENCY` (the seed article reports 89 % on an A100, 72 % on an MLU370-S4)."""
+
+COLLECTIVE_LATENCY_S = 10e-6
+"""α: latency of one small all-reduce within a node (NCCL-class, about 10 µs; an estimate)."""
+
+KV_BYTES = 2.0
+"""KV cache bytes per value for 16-bit weights. With 8-bit weights the KV cache is 8-bit too (1 byte):
+the FP8 recipes of TensorRT-LLM and vLLM quantize both (an assumption)."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """The discrete side of a serving job."""
+
+    layers: int
+    d_model: int
+    kv_dim: int
+    prompt: float
+    output: float
+    weight_bytes_per_param: float
+    kv_bytes: float = KV_BYTES
+
+
+@dataclass(frozen=True)
+class Choice:
+    replica: int
+    tensor: int
+    batch: int
+    tokens_per_second: float  # per accelerator
+    time_per_output_token_s: float
+    time_to_first_token_s: float
+    bound: str  # "memory-bandwidth" | "compute"
+    limited_by: str  # "memory" | "max_batch" | "time_per_output_token" | "time_to_first_token"
+
+
+def kv_bytes_per_token(req: Request) -> float:
+    return 2.0 * req.layers * req.kv_dim * req.kv_bytes
+
+
+def figures(req: Request, x: Mapping[str, Any], *, replica: Any, tensor: Any, batch: Any, ops: Any = SCALAR) -> dict[str, Any]:
+    """Tokens/s per accelerator, latencies and the bound at one replica size and batch (floats or arrays).
+    ``x``: parameters, active_parameters, peak (TFLOP/s), bandwidth (GB/s), link (GB/s, bidirectional),
+    efficiency, bandwidth_efficiency."""
+    weights = x["parameters"] * req.weight_bytes_per_param
+    kv = kv_bytes_per_token(req)
+    t_mem = (weights + batch * kv * (req.prompt + req.output / 2.0)) / (replica * x["bandwidth"] * 1e9 * x["bandwidth_efficiency"])
+    t_comp = 2.0 * x["active_parameters"] * batch / (replica * x["peak"] * 1e12 * x["efficiency"])
+    link = x["link"] / 2.0 * 1e9
+    t_comm = ops.where(
+        tensor > 1, 2.0 * req.layers * (COLLECTIVE_LATENCY_S + 2.0 * (tensor - 1) / tensor * 2.0 * req.d_model * batch / link), 0.0
+    )
+    step = ops.maximum(t_mem, t_comp) + t_comm
+    prefill = (
+        req.prompt
+        * (2.0 * x["active_parameters"] + 2.0 * req.layers * req.d_model * req.prompt)
+        / (replica * x["peak"] * 1e12 * x["efficiency"])
+    )
+    per_replica = batch * req.output / (req.output * step + batch * prefill)
+    return {
+        "tokens_per_second": per_replica / replica,
+        "tpot": step + batch * prefill / req.output,
+        "ttft": prefill + step,
+        "memory_bound": t_mem >= t_comp,
+    }
+
+
+def max_batch_in_memory(req: Request, x: Mapping[str, Any], replica: int) -> int:
+    weights = x["parameters"] * req.weight_bytes_per_param
+    free = replica * x["memory_gb"] * 1e9 * USABLE_MEMORY_FRACTION - weights
+    per_seq = kv_bytes_per_token(req) * (req.prompt + req.output)
+    if not free > 0 or not per_seq > 0:
+        return 0
+    return int(min(free // per_seq, 1e9))
+
+
+def tensor_of(replica: int, node: int) -> int:
+    """Tensor-parallel degree of a replica: all of it within a node, else the node (pipeline across)."""
+    return min(replica, node)
+
+
+def choose(
+    req: Request,
+    x: Mapping[str, Any],
+    *,
+    node: int,
+    max_batch: int,
+    replica: int | None = None,
+    tpot_s: float | None = None,
+    ttft_s: float | None = None,
+) -> Choice | None:
+    """The replica size and batch with the most tokens/s per accelerator that fit memory and meet the
+    latency targets; ``None`` when none can (the model does not fit a node, or no batch meets the SLO)."""
+    sizes = [replica] if replica is not None else [k for k in (1, 2, 4, 8, 16, 32, 64) if k <= max(node, 1)]
+    best: Choice | None = None
+    for k in sizes:
+        t = tensor_of(k, node)
+        cap = min(max_batch, max_batch_in_memory(req, x, k))
+        if cap < 1:
+            continue
+        limited = "memory" if cap < max_batch else "max_batch"
+
+        def ok(b: int, k: int = k, t: int = t) -> bool:
+            f = figures(req, x, replica=k, tensor=t, batch=b)
+            return (tpot_s is None or f["tpot"] <= tpot_s) and (ttft_s is None or f["ttft"] <= ttft_s)
+
+        if not ok(1):
+            continue
+        lo, hi = 1, cap
+        if not ok(cap):
+            while lo < hi:  # the largest batch that meets the targets (latency rises with the batch)
+                mid = (lo + hi + 1) // 2
+                if ok(mid):
+                    lo = mid
+                else:
+                    hi = mid - 1
+            f1 = figures(req, x, replica=k, tensor=t, batch=lo + 1)
+            limited = "time_per_output_token" if tpot_s is not None and f1["tpot"] > tpot_s else "time_to_first_token"
+        b = lo if not ok(cap) else cap
+        f = figures(req, x, replica=k, tensor=t, batch=b)
+        tps = float(f["tokens_per_second"])
+        if not math.isfinite(tps):
+            continue
+        if best is None or tps > best.tokens_per_second * (1 + 1e-9):
+            best = Choice(
+                replica=k,
+                tensor=t,
+                batch=b,
+                tokens_per_second=tps,
+                time_per_output_token_s=float(f["tpot"]),
+                time_to_first_token_s=float(f["ttft"]),
+                bound="memory-bandwidth" if f["memory_bound"] else "compute",
+                limited_by=limited,
+            )
+    return best

@@ -1,0 +1,80 @@
+"""The serving model (tco.serving): properties as hypothesis tests, and its calibration."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tco
+from tco import engine, serving
+from tco.engine import Option, compare
+from tests.factories import accelerator, inference, scenario
+
+REQ = serving.Request(layers=80, d_model=8192, kv_dim=1024, prompt=1000, output=300, weight_bytes_per_param=1.0, kv_bytes=1.0)
+
+
+def x(**kw: float) -> dict[str, float]:
+    base = dict(
+        parameters=70e9,
+        active_parameters=70e9,
+        peak=1979.0,
+        bandwidth=3350.0,
+        link=900.0,
+        memory_gb=80.0,
+        efficiency=0.5,
+        bandwidth_efficiency=0.75,
+    )
+    base.update(kw)
+    return base
+
+
+def best(**kw: object) -> float:
+    c = serving.choose(REQ, x(), node=8, max_batch=512, **kw)  # type: ignore[arg-type]
+    return c.tokens_per_second if c else 0.0
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(field=st.sampled_from(["memory_gb", "bandwidth", "peak", "link"]), lo=st.floats(0.2, 1.0), factor=st.floats(1.0, 4.0))
+def test_serving_throughput_never_falls_when_a_resource_rises(field: str, lo: float, factor: float) -> None:
+    base = x()[field] * lo
+    small = serving.choose(REQ, x(**{field: base}), node=8, max_batch=512)
+    big = serving.choose(REQ, x(**{field: base * factor}), node=8, max_batch=512)
+    assert (big.tokens_per_second if big else 0.0) >= (small.tokens_per_second if small else 0.0) * (1 - 1e-9)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(tight=st.floats(5.0, 200.0), slack=st.floats(1.0, 3.0))
+def test_a_tighter_latency_target_never_raises_throughput(tight: float, slack: float) -> None:
+    assert best(tpot_s=tight / 1000) <= best(tpot_s=tight * slack / 1000) * (1 + 1e-9)
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(u=st.floats(0.2, 1.0), more=st.floats(1.0, 2.0))
+def test_cost_per_accelerator_hour_never_rises_with_utilization(u: float, more: float) -> None:
+    hi = min(1.0, u * more)
+    costs = []
+    for util in (u, hi):
+        (r,) = compare(options=[Option(accelerator())], workload=inference(), scenario=scenario(utilization=util)).results
+        assert r.cost_per_accelerator_hour_usd is not None
+        costs.append(r.cost_per_accelerator_hour_usd)
+    assert costs[1] <= costs[0] * (1 + 1e-9)
+
+
+def test_gqa_shrinks_the_kv_cache_and_raises_the_batch() -> None:
+    """Eight KV heads of 64 hold 8× less cache per token, so more sequences fit beside the weights."""
+    mha = serving.Request(**{**REQ.__dict__, "kv_dim": 8192})
+    assert serving.kv_bytes_per_token(mha) == 8 * serving.kv_bytes_per_token(REQ)
+    assert serving.max_batch_in_memory(REQ, x(), 2) > serving.max_batch_in_memory(mha, x(), 2)
+
+
+def test_serving_calibration_reports_both_halves() -> None:
+    summary = tco.calibrate()
+    sv = summary.serving
+    assert sv is not None and len(sv.rows) >= 30
+    assert sv.fit.rows >= 10 and sv.holdout.rows >= 10
+    assert sv.holdout.median_absolute_error is not None and sv.holdout.median_absolute_error <= 0.25
+
+
+def test_replica_of_a_power_of_two_only() -> None:
+    assert serving.tensor_of(16, 8) == 8 and serving.tensor_of(4, 8) == 4
+    assert engine.network_tiers(16, 8) == 0
