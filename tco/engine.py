@@ -378,7 +378,12 @@ def plan_option(
     notes: list[str] = []
     peak_name = perf.peak_field(accel, precision)
     if peak_name != perf.PEAK_FIELD[precision]:
-        notes.append(f"no {precision.value} peak: the {peak_name.removesuffix('_tflops')} peak is used (same 16-bit tensor units)")
+        if precision in (Precision.bf16, Precision.fp16):
+            notes.append(f"no {precision.value} peak: the {peak_name.removesuffix('_tflops')} peak is used (same 16-bit tensor units)")
+        else:
+            notes.append(
+                f"no {precision.value} peak in the profile: the job runs in 16-bit at the {peak_name.removesuffix('_tflops')} peak"
+            )
     weeks_key, months_key = _port_keys(accel, scenario)
     if shape.inferred:
         known = perf.known_shape_name(workload.parameters.value or 0.0)
@@ -579,7 +584,7 @@ def plan_training(
     need = 1
     layout: dict[str, Any] | None = None
     for name, tokens_key, seq_len, precision, batch_key in specs:
-        fp8 = precision is Precision.fp8
+        fp8 = precision is Precision.fp8 and perf.peak_field(accel, precision) == "fp8_tflops"
         cands = training.candidates(
             node=accel.interconnect.devices_per_node, layers=shape.layers, heads=heads, experts=experts, count=None, seq_len=seq_len
         )

@@ -4,19 +4,17 @@ The training model (parallel layout and step time) is :mod:`tco.training`. Formu
 
 * goodput ``G = 1 − T_s/T_c − (T_c/2 + T_r)/M`` with ``M = 1/(λ·n)`` and Young's interval
   ``T_c = sqrt(2·M·T_s)`` (Young 1974);
-* inference decode step ``max((W + B·KV)/(k·BW·e_bw), 2·N_active·B/(k·peak·ε))`` (roofline), at the
-  largest batch B that fits memory.
+* serving is :mod:`tco.serving`.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from tco.errors import MissingInputError
 from tco.models import (
-    BYTES_PER_PARAM,
     Accelerator,
     InferenceWorkload,
     Precision,
@@ -33,13 +31,6 @@ MAX_ACCELERATORS = 10**9
 
 USABLE_MEMORY_FRACTION = 0.9
 """Share of device memory usable by the model; the rest is runtime and fragmentation (estimate)."""
-
-ACHIEVABLE_BANDWIDTH_FRACTION = 0.8
-"""Share of peak memory bandwidth a decode kernel sustains (estimate; the seed article reports
-89 % utilisation on an A100 and 72 % on an MLU370-S4)."""
-
-KV_CACHE_BYTES = 2.0
-"""KV cache kept in 16-bit even when weights are 8-bit (common practice; estimate)."""
 
 
 def require(q: Quantity | None, path: str, *, profile: str, how: str | None = None) -> float:
@@ -121,12 +112,18 @@ PEAK_FIELD: dict[Precision, str] = {
 
 def peak_field(accel: Accelerator, precision: Precision) -> str:
     """The ``[peak]`` field a precision runs at. BF16 and FP16 run on the same 16-bit tensor units of
-    every listed part, so when one of them is unknown the other stands in."""
+    every listed part, so when one of them is unknown the other stands in. A part without an FP8 (or
+    INT8) peak runs the job in 16-bit: its BF16 (else FP16) peak is used."""
     name = PEAK_FIELD[precision]
-    twin = {Precision.bf16: "fp16_tflops", Precision.fp16: "bf16_tflops"}.get(precision)
-    if twin is not None and not _known_peak(accel, name) and _known_peak(accel, twin):
-        return twin
-    return name
+    if _known_peak(accel, name):
+        return name
+    fallbacks = {
+        Precision.bf16: ("fp16_tflops",),
+        Precision.fp16: ("bf16_tflops",),
+        Precision.fp8: ("bf16_tflops", "fp16_tflops"),
+        Precision.int8: ("bf16_tflops", "fp16_tflops"),
+    }[precision]
+    return next((f for f in fallbacks if _known_peak(accel, f)), name)
 
 
 def _known_peak(accel: Accelerator, name: str) -> bool:
@@ -206,86 +203,3 @@ def goodput(scenario: Scenario, count: int) -> float:
             count=count,
         )
     )
-
-
-@dataclass(frozen=True)
-class InferenceThroughput:
-    tokens_per_second: float  # decode tokens/s per accelerator
-    source: str
-    bound: str  # "memory-bandwidth", "compute" or "measured"
-    replica_accelerators: int
-    batch: int
-    prefill_tokens_per_second: float
-    mfu: float | None
-    notes: tuple[str, ...] = field(default=())
-    min_accelerators: int = 1  # smallest replica that holds the weights and one sequence
-
-
-def decode_roofline(
-    *,
-    weight_bytes: Any,
-    kv_seq_bytes: float,
-    batch: float,
-    replica: float,
-    bandwidth_gbps: Any,
-    peak_flops: Any,
-    mfu: Any,
-    active_params: Any,
-    ops: Any = SCALAR,
-) -> tuple[Any, Any]:
-    """(decode tokens/s per accelerator, memory-bound?) for a replica of ``k`` accelerators at batch B::
-
-    t_step = max((W + B·KV) / (k · BW · 0.8), 2·N_active·B / (k · peak · MFU));   X = B / t_step / k
-    """
-    t_mem = (weight_bytes + batch * kv_seq_bytes) / (replica * bandwidth_gbps * 1e9 * ACHIEVABLE_BANDWIDTH_FRACTION)
-    t_comp = 2.0 * active_params * batch / (replica * peak_flops * mfu)
-    return batch / ops.maximum(t_mem, t_comp) / replica, t_mem >= t_comp
-
-
-def inference_throughput(*, accel: Accelerator, workload: InferenceWorkload, efficiency: float) -> InferenceThroughput:
-    """Roofline decode throughput per accelerator. The replica size ``k`` runs from the smallest that
-    holds the weights and one sequence up to one node; each ``k`` serves the largest batch its memory
-    holds (at most ``max_batch``), and the ``k`` with the most tokens/s per accelerator is chosen."""
-    shape = workload_shape(workload)
-    n_total = require(workload.parameters, "parameters", profile=workload.id)
-    n_active = active_parameters(workload)
-    mem = require(accel.memory_gb, "memory_gb", profile=accel.id) * 1e9 * USABLE_MEMORY_FRACTION
-    weights = n_total * BYTES_PER_PARAM[workload.precision]
-    kv_seq = 2.0 * shape.layers * shape.kv_dim * KV_CACHE_BYTES * workload.seq_len
-    k_min = max(1, math.ceil((weights + kv_seq) / mem))
-    peak = peak_tflops(accel, workload.precision) * 1e12
-    mfu = efficiency
-    prefill = peak * mfu / (2.0 * n_active)
-    notes = []
-    if shape.inferred:
-        notes.append(f"shape inferred from parameters: {shape.layers} layers, d_model {shape.d_model}")
-
-    def batch_for(k: int) -> int:
-        return min(workload.max_batch, int((k * mem - weights) // kv_seq))
-
-    bench = accel.benchmark_for(workload.id)
-    if bench is not None:
-        tps = require(bench.tokens_per_second, f"benchmarks[{workload.id}].tokens_per_second", profile=accel.id)
-        return InferenceThroughput(
-            tps, "measured", "measured", k_min, batch_for(k_min), prefill, None, (f"measured: {bench.source}", *notes), k_min
-        )
-    bw = require(accel.memory_bandwidth_gbps, "memory_bandwidth_gbps", profile=accel.id)
-    best: tuple[float, int, int, bool] | None = None
-    for k in range(k_min, max(k_min, accel.interconnect.devices_per_node) + 1):
-        batch = batch_for(k)
-        tps, memory_bound = decode_roofline(
-            weight_bytes=weights,
-            kv_seq_bytes=kv_seq,
-            batch=batch,
-            replica=k,
-            bandwidth_gbps=bw,
-            peak_flops=peak,
-            mfu=mfu,
-            active_params=n_active,
-        )
-        if best is None or tps > best[0] * (1 + 1e-9):
-            best = (tps, k, batch, bool(memory_bound))
-    assert best is not None
-    tps, k, batch, memory_bound = best
-    bound = "memory-bandwidth" if memory_bound else "compute"
-    return InferenceThroughput(tps, "derived", bound, k, batch, prefill, mfu, tuple(notes), k_min)

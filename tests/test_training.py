@@ -191,3 +191,13 @@ def test_unknown_memory_gives_unknown_throughput_not_zero() -> None:
 def test_default_global_batch_follows_gpt3(params: float) -> None:
     """2M·(N/7B)^(1/3): ~1.15M tokens at 1.3B (GPT-3 used 1M), ~7.7M at 405B (Llama 3: 4M→16M)."""
     assert training.default_global_batch_tokens(params) == approx(2e6 * (params / 7e9) ** (1 / 3))
+
+
+def test_a_part_without_fp8_trains_an_fp8_workload_in_16_bit() -> None:
+    """The A100 has no FP8 peak: DeepSeek-V3 runs at its BF16 peak, with a note, instead of asking for an
+    FP8 peak that does not exist."""
+    import tco
+
+    (r,) = tco.compare(tco.load_inputs(["a100-80gb@2048"], workload="deepseek-v3")).results
+    assert r.status.value == "ranked" and r.missing_inputs == []
+    assert any("runs in 16-bit at the bf16 peak" in n for n in r.notes)
