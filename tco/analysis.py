@@ -686,6 +686,13 @@ def simulate(inputs: Inputs, *, samples: int, seed: int, progress: Callable[[int
     Deterministic for a given seed; evaluated in chunks so memory stays flat."""
     if samples < 1:
         raise InputError(f"expected at least 1 sample, got {samples}", key="--samples")
+    if samples > MAX_SAMPLES:
+        raise InputError(
+            f"at most {MAX_SAMPLES:,} samples (each is kept for the percentiles: ~100 MB per million per option), got {samples:,}",
+            key="--samples",
+        )
+    if not 0 <= seed < 2**63:
+        raise InputError(f"expected a seed from 0 to 2**63 - 1, got {seed}", key="--seed")
     prep = prepare(inputs)
     items = uncertain_inputs(prep, ranged_only=True)
     rng = np.random.default_rng(seed)
@@ -762,6 +769,13 @@ class Axis:
     values: np.ndarray
 
 
+MAX_SAMPLES = 2_000_000
+"""Monte Carlo samples are kept in memory for percentiles and CDFs: a cap keeps a typo from exhausting it."""
+
+MAX_SWEEP_ROWS = 20_000_000
+"""A sweep streams in flat memory, but its output grows: ~100 bytes per row."""
+
+
 def parse_vary(text: str) -> tuple[str, list[float] | tuple[float, float, int]]:
     """``PATH=LO:HI:N`` (N evenly spaced points) or ``PATH=v1,v2,...``."""
     path, sep, spec = text.partition("=")
@@ -775,6 +789,8 @@ def parse_vary(text: str) -> tuple[str, list[float] | tuple[float, float, int]]:
         lo, hi = parse_range(f"{parts[0]}:{parts[1]}", what=path)
         if not parts[2].strip().isdigit() or int(parts[2]) < 1:
             raise InputError(f"expected a whole number of points N >= 1, got '{parts[2]}'", key=path)
+        if int(parts[2]) > MAX_SWEEP_ROWS:
+            raise InputError(f"at most {MAX_SWEEP_ROWS:,} points per axis, got {int(parts[2]):,}", key=path)
         return path, (lo, hi, int(parts[2]))
     vals = []
     for v in spec.split(","):
@@ -843,6 +859,12 @@ def make_axes(inputs: Inputs, specs: Sequence[str]) -> tuple[Prepared, list[Axis
         axes.append(Axis(path, arr))
     if len({a.path for a in axes}) != len(axes):
         raise InputError("the same path is varied twice", key="--vary")
+    rows = math.prod(len(a.values) for a in axes) * len(prep.plans)
+    if rows > MAX_SWEEP_ROWS:
+        raise InputError(
+            f"the sweep would write {rows:,} rows (at most {MAX_SWEEP_ROWS:,}, about 2 GB of CSV): use fewer points or options",
+            key="--vary",
+        )
     return prep, axes
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -80,6 +82,10 @@ def err(line: str) -> None:
     typer.echo(line, err=True)
 
 
+INTERNAL_ERROR = 3
+"""Exit code of an unexpected failure (a bug), distinct from input (1) and usage (2) errors."""
+
+
 def handle_errors(fn: F) -> F:
     """Turn user-caused errors into ``Error:`` lines and exit 1; let bugs raise."""
 
@@ -91,6 +97,14 @@ def handle_errors(fn: F) -> F:
             for line in exc.lines():
                 err(f"Error: {line}")
             raise typer.Exit(1) from None
+        except MemoryError:
+            err("Error: out of memory: ask for fewer samples, rows or accelerators")
+            raise typer.Exit(1) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # a bug: one line, a distinct exit code, never a traceback
+            err(f"Error: internal error ({type(exc).__name__}: {exc}); this is a bug in tco, please report it with the command")
+            raise typer.Exit(INTERNAL_ERROR) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -443,20 +457,49 @@ def sweep(
 
 
 def emit_stream(pieces: Any, output: Path | None) -> None:
-    """Stream text pieces to stdout, or to a temporary file renamed onto ``output`` only at the end."""
-    if output is None:
+    """Stream text pieces to stdout (no ``-o``, or ``-o -``), or to a temporary file in the target's
+    folder that replaces the target only once everything is written. The target keeps its permissions,
+    a symlink keeps pointing where it did (its target is written), and a file with other hard links is
+    rewritten in place so the links still share it. Nothing is left behind on failure."""
+    if output is None or str(output) == "-":
         for piece in pieces:
             sys.stdout.write(piece)
         return
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError("cannot write: the folder does not exist", where=str(output))
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
+    if not str(output).strip():
+        raise InputError("expected a file name (or - for standard output), got ''", key="-o")
+    try:
+        target = Path(os.path.realpath(output))
+        if target.is_dir():
+            raise InputError("is a folder; expected a file name", where=str(output), key="-o")
+        folder = target.parent
+        if not folder.is_dir():
+            raise InputError("cannot write: the folder does not exist", where=str(output), key="-o")
+        st = os.stat(target)
+        mode, links = st.st_mode & 0o7777, st.st_nlink
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode, links = 0o666 & ~umask, 1
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", where=str(output), key="-o") from None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".tco-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", where=str(output), key="-o") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             for piece in pieces:
                 fh.write(piece)
-        os.replace(tmp, output)
+        if links > 1:
+            with open(tmp, encoding="utf-8", newline="") as src, open(target, "w", encoding="utf-8", newline="") as dst:
+                shutil.copyfileobj(src, dst)
+            Path(tmp).unlink()
+        else:
+            os.chmod(tmp, mode)
+            os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write: {exc.strerror}", where=str(output), key="-o") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -491,5 +534,6 @@ def size(
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Console-script entry point."""
+    """Console-script entry point. SIGTERM exits like Ctrl-C does, so no temporary file is left behind."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     app(args=list(argv) if argv is not None else None, prog_name="tco")

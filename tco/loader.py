@@ -13,6 +13,7 @@ import functools
 import math
 import os
 import re
+import stat
 import sys
 import types
 import typing
@@ -74,18 +75,34 @@ def search_path(env: Mapping[str, str] | None = None) -> list[Path]:
 # --------------------------------------------------------------------------- reading
 
 
+MAX_FILE_BYTES = 4 * 1024 * 1024
+"""Input files larger than this are refused (the shipped ones are under 60 kB)."""
+
+
 def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML input file as a dict; any problem with the file is one :class:`InputError` naming it."""
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise InputError("is not a regular file, expected a TOML file", where=str(path))
+            data = fh.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise InputError(f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, expected a TOML input file", where=str(path))
+        return tomllib.loads(data.decode("utf-8"))
     except FileNotFoundError:
         raise NotFoundError("no such file", where=str(path)) from None
     except IsADirectoryError:
         raise InputError("is a directory, expected a TOML file", where=str(path)) from None
+    except PermissionError:
+        raise InputError("cannot be read: permission denied", where=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", where=str(path)) from None
     except UnicodeDecodeError:
         raise InputError("not valid TOML: not UTF-8 text", where=str(path)) from None
+    except RecursionError:
+        raise InputError("not valid TOML: nested too deeply", where=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror or exc}", where=str(path)) from None
 
 
 _CITE = re.compile(rf"\[({CITATION_KEY})\]")

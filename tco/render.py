@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
 from typing import Any
@@ -67,9 +68,22 @@ def ratio(value: float | None, base: float | None) -> str:
     return f"{value / base:.2f}×"
 
 
+CSV_LINE_END = "\r\n"
+"""RFC 4180 line ends: the csv module then also quotes a field holding a bare carriage return."""
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]")
+
+
+def safe_text(v: str) -> str:
+    """A text cell a spreadsheet will not evaluate: a leading =, +, -, @, tab or CR gets a quote
+    (OWASP's CSV-injection advice). Numbers are never text here, so their signs are untouched."""
+    return "'" + v if v.startswith(_FORMULA_START) else v
+
+
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv.writer(buf, lineterminator=CSV_LINE_END)
     w.writerow(header)
     for row in rows:
         w.writerow([csv_cell(v) for v in row])
@@ -80,14 +94,25 @@ def csv_cell(v: Any) -> Any:
     if v is None:
         return ""
     if isinstance(v, Enum):
-        return v.value
+        return safe_text(str(v.value))
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, float):
-        return repr(v)
+        return _num_text(v)
     if isinstance(v, (list, tuple)):
-        return "; ".join(str(x) for x in v)
+        return safe_text("; ".join(str(x) for x in v))
+    if isinstance(v, str):
+        return safe_text(v)
     return v
+
+
+def terminal_text(v: Any, *, markdown: bool = False) -> Any:
+    """A table cell with control characters (terminal escape sequences) made visible as '?', and in
+    Markdown the column separator escaped."""
+    if not isinstance(v, str):
+        return v
+    v = _CONTROL.sub("?", v)
+    return v.replace("|", "\\|") if markdown else v
 
 
 def json_text(payload: Mapping[str, Any]) -> str:
@@ -95,8 +120,11 @@ def json_text(payload: Mapping[str, Any]) -> str:
 
 
 def grid(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: OutputFormat, *, align: Sequence[str] | None = None) -> str:
-    style = "github" if fmt is OutputFormat.markdown else "simple"
-    return str(tabulate(rows, headers=headers, tablefmt=style, disable_numparse=True, colalign=align)) + "\n"
+    md = fmt is OutputFormat.markdown
+    style = "github" if md else "simple"
+    clean = [[terminal_text(c, markdown=md) for c in row] for row in rows]
+    heads = [terminal_text(h, markdown=md) for h in headers]
+    return str(tabulate(clean, headers=heads, tablefmt=style, disable_numparse=True, colalign=align)) + "\n"
 
 
 # --------------------------------------------------------------------------- comparison
@@ -701,12 +729,22 @@ def _num_text(v: Any) -> str:
     return str(v)
 
 
+def _drain(buf: io.StringIO) -> str:
+    text = buf.getvalue()
+    buf.seek(0)
+    buf.truncate()
+    return text
+
+
 def stream_sweep(columns: Sequence[str], chunks: Iterable[Any], fmt: OutputFormat) -> Iterable[str]:
     """Text pieces of a sweep: CSV (header, then rows) or JSON Lines, one chunk at a time."""
     if fmt not in (OutputFormat.csv, OutputFormat.jsonl):
         raise ValueError(fmt)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator=CSV_LINE_END)
     if fmt is OutputFormat.csv:
-        yield ",".join(["schema_version", *columns]) + "\n"
+        writer.writerow(["schema_version", *columns])
+        yield _drain(buf)
     keys = [json.dumps(c) for c in ["schema_version", *columns]]
     for chunk in chunks:
         texts = []
@@ -718,10 +756,11 @@ def stream_sweep(columns: Sequence[str], chunks: Iterable[Any], fmt: OutputForma
             elif fmt is OutputFormat.jsonl:
                 formatted = [x if x else "null" for x in formatted]
             elif c == "option":
-                formatted = [x if ("," not in x and '"' not in x) else '"' + x.replace('"', '""') + '"' for x in formatted]
+                formatted = [safe_text(x) for x in formatted]
             texts.append(formatted)
         if fmt is OutputFormat.csv:
-            yield "".join("1," + ",".join(row) + "\n" for row in zip(*texts, strict=True))
+            writer.writerows(("1", *row) for row in zip(*texts, strict=True))
+            yield _drain(buf)
         else:
             template = "{{" + ",".join(f"{k}:{{}}" for k in keys) + "}}\n"
             yield "".join(template.format(1, *row) for row in zip(*texts, strict=True))

@@ -106,7 +106,8 @@ def max_batch_in_memory(req: Request, x: Mapping[str, Any], replica: int) -> int
     per_seq = kv_bytes_per_token(req) * (req.prompt + req.output)
     if not free > 0 or not per_seq > 0:
         return 0
-    return int(min(free // per_seq, 1e9))
+    fits = free / per_seq
+    return int(min(fits, 1e9)) if fits == fits else 0
 
 
 def tensor_of(replica: int, node: int) -> int:

@@ -210,7 +210,7 @@ def test_output_into_missing_folder_is_an_error(run, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stdout == ""
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
-    assert errors == [f"Error: {target}: cannot write: the folder does not exist"]
+    assert errors == [f"Error: {target}: -o: cannot write: the folder does not exist"]
     assert not target.parent.exists()
 
 

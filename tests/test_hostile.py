@@ -1,0 +1,109 @@
+"""Hostile input: never a traceback, one clear line, exit 1 (input) or 2 (usage), nothing half-written;
+outputs safe for spreadsheets and terminals; -o keeps the target's identity."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+HOSTILE = [
+    ["compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "workload.parameters=1e308"],
+    ["compare", "h100-sxm", "-w", "gpt3-1.3b", "--set", "h100-sxm.memory_gb=1e-300"],
+    ["compare", "h100-sxm", "-w", "gpt3-1.3b", "--set", "scenario.cost_of_delay_usd_per_day=1e308"],
+    ["compare", "h100-sxm", "-w", "chat-70b", "--set", "h100-sxm.memory_gb=1e300"],
+    ["compare", "h100-sxm", "-w", "chat-70b", "--set", "workload.tokens_per_day=1e300"],
+    ["compare", "h100-sxm", "-w", "llama3-70b", "--set", "h100-sxm.interconnect.devices_per_node=100000000"],
+    ["compare", "h100-sxm", "-w", "llama3-70b", "--set", "h100-sxm.peak.bf16_tflops=1e-300"],
+    ["compare", "h100-sxm", "-w", "llama3-70b", "--set", "workload.global_batch_tokens=1e-300"],
+    ["compare", "h100-sxm", "-w", "llama3-70b", "--set", "workload.seq_len=100000000"],
+    ["compare", "h100-sxm@99999999999999999999", "-w", "llama3-70b"],
+    ["compare", "h100-sxm:rent=nan", "-w", "gpt3-1.3b"],
+    ["compare", "h100-sxm", "-w", "gpt3-1.3b", "-s", ""],
+    ["compare", "/dev/zero", "-w", "gpt3-1.3b"],
+    ["simulate", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--seed", "-1", "-n", "100"],
+    ["simulate", "h100-sxm", "a100-80gb", "-w", "llama3-8b", "-n", "1000000000"],
+    ["sweep", "h100-sxm", "-w", "llama3-8b", "--vary", "scenario.pue=1:2:1000000000000"],
+    ["estimate", "h100-sxm", "--params", "1e308"],
+    ["estimate", "h100-sxm", "--params", "70e9", "--mode", "infer", "--tpot-ms", "0.001"],
+    ["estimate", "h100-sxm", "--params", "70e9", "--layers", "3", "--d-model", "7", "--heads", "2"],
+    ["breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--param", "scenario.pue", "--range", "1:1e308"],
+    ["size", "h100-sxm", "-w", "llama3-8b", "--deadline-days", "1e-300"],
+]
+
+
+@pytest.mark.parametrize("args", HOSTILE, ids=[" ".join(a)[:60] for a in HOSTILE])
+def test_hostile_input_never_gives_a_traceback(run, args: list[str]) -> None:
+    result = run(*args)
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+    assert result.exit_code in (0, 1, 2), result.stderr
+    if result.exit_code:
+        assert result.stdout == ""
+        assert result.stderr.startswith(("Error: ", "Usage: ")) or "Error" in result.stderr
+
+
+@pytest.mark.parametrize("target", ["folder", "empty", "long", "unwritable"])
+def test_bad_output_targets_are_one_error_line(run, tmp_path: Path, target: str) -> None:
+    path = {
+        "folder": str(tmp_path),
+        "empty": "",
+        "long": str(tmp_path / ("a" * 300 + ".csv")),
+        "unwritable": str(tmp_path / "ro" / "out.csv"),
+    }[target]
+    if target == "unwritable":
+        (tmp_path / "ro").mkdir()
+        os.chmod(tmp_path / "ro", 0o500)
+        if os.access(tmp_path / "ro", os.W_OK):  # running as root: permissions do not bind
+            pytest.skip("permissions are not enforced for this user")
+    result = run("compare", "h100-sxm", "-w", "gpt3-1.3b", "-o", path)
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".tco-")] == []
+
+
+def test_output_keeps_mode_symlink_and_hard_links(run, tmp_path: Path) -> None:
+    real = tmp_path / "real.csv"
+    real.write_text("old\n")
+    os.chmod(real, 0o644)
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    hard = tmp_path / "hard.csv"
+    os.link(real, hard)
+    result = run("compare", "h100-sxm", "-w", "gpt3-1.3b", "-f", "csv", "-o", str(link))
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink()
+    assert stat.S_IMODE(real.stat().st_mode) == 0o644
+    assert real.read_text().startswith("schema_version")
+    assert hard.read_text() == real.read_text()  # still one file under two names
+
+
+def test_dash_writes_to_standard_output(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("compare", "h100-sxm", "-w", "gpt3-1.3b", "-f", "csv", "-o", "-")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("schema_version")
+    assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x","click")', "+1", "-2", "@SUM(A1)", "\tx", "a\rb"])
+def test_csv_text_cells_cannot_become_formulas(name: str) -> None:
+    from tco.render import csv_text
+
+    text = csv_text(["option", "value"], [[name, -1.5]])
+    (row,) = list(csv.reader(io.StringIO(text)))[1:]
+    assert row[1] == "-1.5"  # numbers stay raw
+    if name[0] in "=+-@\t":
+        assert row[0] == "'" + name
+    else:
+        assert row[0] == name  # a bare CR is quoted, so the row does not split
+
+
+def test_tables_neutralise_terminal_escapes_and_markdown_pipes() -> None:
+    from tco.render import OutputFormat, grid
+
+    table = grid(["option"], [["\x1b[31mred|x"]], OutputFormat.markdown)
+    assert "\x1b" not in table and "\\|" in table
