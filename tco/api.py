@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -82,6 +83,27 @@ class ParsedOption(NamedTuple):
 
 
 _OPTION = re.compile(r"^(?P<ref>[^@:]*)(?:@(?P<count>[^:]*))?(?::(?P<acq>rent|buy)(?:=(?P<rate>.*))?)?$")
+
+
+def audit(inputs: Inputs | None = None, **arguments: Any) -> dict[str, Any]:
+    """The inputs block of every JSON result: what was run on which files (SHA-256 of each), with every
+    --set, so a result can be reproduced and audited."""
+    out: dict[str, Any] = {"command": arguments.pop("command", None)}
+    if inputs is not None:
+        out["options"] = [o.label for o in inputs.options]
+        out["workload"] = inputs.workload.id
+        out["scenario"] = inputs.scenario.id
+        out["sets"] = list(inputs.sets)
+        files = {}
+        for key, path in sorted(inputs.sources.items()):
+            try:
+                digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            except OSError:
+                digest = None
+            files[key] = {"path": path, "sha256": digest}
+        out["files"] = files
+    out.update({k: v for k, v in arguments.items() if v is not None})
+    return out
 
 
 def parse_option(text: str) -> ParsedOption:

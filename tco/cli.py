@@ -126,8 +126,13 @@ def note_missing(missing: dict[str, list[str]]) -> None:
         err(f"Note: {label} is not ranked: {', '.join(paths)} unknown; complete it with " + " ".join(f"--set {p}=VALUE" for p in paths))
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Print, or write ``output`` atomically: a temporary file in the same folder, then rename."""
+def emit(text: str, output: Path | None, *, fmt: OutputFormat | None = None, audit: dict[str, Any] | None = None) -> None:
+    """Print, or write ``output`` atomically: a temporary file in the same folder, then rename. JSON
+    gets the common envelope with the audit trail of the run."""
+    if fmt is OutputFormat.json and audit is not None:
+        from tco.render import envelope
+
+        text = envelope(text, audit)
     emit_stream([text], output)
 
 
@@ -160,7 +165,7 @@ def compare(
     check_missing({r.accelerator: r.missing_inputs for r in comp.results if r.missing_inputs}, strict)
     for w in inputs.warnings:
         err(f"Warning: {w}")
-    emit(render_comparison(comp, fmt), output)
+    emit(render_comparison(comp, fmt), output, fmt=fmt, audit=api.audit(inputs, command="compare", baseline=baseline))
     for line in incomplete_notes(comp):
         err(f"Note: {line}")
     err(verdict(comp))
@@ -314,7 +319,12 @@ def estimate(
         time_per_output_token_ms=tpot_ms,
         time_to_first_token_ms=ttft_ms,
     )
-    emit(render_model_fields(result, fmt), output)
+    emit(
+        render_model_fields(result, fmt),
+        output,
+        fmt=fmt,
+        audit=api.audit(None, command="estimate", accelerator=accelerator, sets=set_ or []),
+    )
 
 
 @app.command()
@@ -328,7 +338,12 @@ def calibrate(
     """Published vs predicted training tokens/s: error on the rows the constants were fitted on and on the held-out rows."""
     from tco.render import render_calibration
 
-    emit(render_calibration(api.calibrate(refit=fit), fmt, only_summary=summary), output)
+    emit(
+        render_calibration(api.calibrate(refit=fit), fmt, only_summary=summary),
+        output,
+        fmt=fmt,
+        audit=api.audit(None, command="calibrate", fit=fit),
+    )
 
 
 @app.command()
@@ -376,8 +391,9 @@ def breakeven(
     from tco.render import render_breakeven
 
     rng = analysis.parse_range(range_) if range_ is not None else None
-    result = api.breakeven(_inputs([a, b], workload, scenario, set_, strict), a, b, param=param, value_range=rng)
-    emit(render_breakeven(result, fmt), output)
+    inputs = _inputs([a, b], workload, scenario, set_, strict)
+    result = api.breakeven(inputs, a, b, param=param, value_range=rng)
+    emit(render_breakeven(result, fmt), output, fmt=fmt, audit=api.audit(inputs, command="breakeven", param=param, range=range_))
     err(result.message)
 
 
@@ -397,8 +413,9 @@ def sensitivity(
     from tco.render import render_sensitivity
 
     accs = list(accelerators) + ([vs] if vs and vs not in accelerators else [])
-    result = api.sensitivity(_inputs(accs, workload, scenario, set_, strict), vs=(accelerators[0], vs) if vs else None)
-    emit(render_sensitivity(result, fmt), output)
+    inputs = _inputs(accs, workload, scenario, set_, strict)
+    result = api.sensitivity(inputs, vs=(accelerators[0], vs) if vs else None)
+    emit(render_sensitivity(result, fmt), output, fmt=fmt, audit=api.audit(inputs, command="sensitivity", vs=vs))
 
 
 @app.command()
@@ -424,7 +441,7 @@ def simulate(
     result = api.simulate(inputs, samples=samples, seed=seed, progress=progress)
     if show:
         sys.stderr.write("\n")
-    emit(render_simulation(result, fmt), output)
+    emit(render_simulation(result, fmt), output, fmt=fmt, audit=api.audit(inputs, command="simulate", samples=samples, seed=seed))
 
 
 def _progress_bar(done: int, total: int) -> None:
@@ -524,10 +541,10 @@ def size(
     """The accelerator count that meets a deadline, a budget or a power envelope, with its costs."""
     from tco.render import render_size
 
-    result = api.size(
-        _inputs(accelerators, workload, scenario, set_, strict), deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw
-    )
-    emit(render_size(result, fmt), output)
+    inputs = _inputs(accelerators, workload, scenario, set_, strict)
+    result = api.size(inputs, deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw)
+    limits = {"deadline_days": deadline_days, "budget_usd": budget_usd, "power_kw": power_kw}
+    emit(render_size(result, fmt), output, fmt=fmt, audit=api.audit(inputs, command="size", **limits))
     for o in result.options:
         if not o.feasible:
             err(f"{o.option}: {o.message}")

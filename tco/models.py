@@ -620,6 +620,8 @@ class OptionResult(StrictModel):
 
 class Comparison(StrictModel):
     schema_version: Literal[1] = 1
+    tco_version: str | None = Field(None, description="Version of tco that produced the result (JSON output).")
+    inputs: dict[str, Any] | None = Field(None, description="Audit trail: command, options, files with SHA-256, every --set.")
     workload: str
     workload_kind: Literal["training", "inference"]
     scenario: str

@@ -115,6 +115,26 @@ def terminal_text(v: Any, *, markdown: bool = False) -> Any:
     return v.replace("|", "\\|") if markdown else v
 
 
+def envelope(text: str, audit: Mapping[str, Any]) -> str:
+    """One JSON shape for every command: ``{"schema_version", "tco_version", "inputs", "results", ...}``.
+    The command's list (``rows``, ``options``) becomes ``results``; a command with one record
+    (breakeven, estimate) gives a list of one. ``inputs`` is the audit trail of the run."""
+    from tco import __version__
+
+    payload = json.loads(text)
+    rest = {k: v for k, v in payload.items() if k not in ("schema_version", "tco_version", "inputs")}
+    if "results" in rest:
+        results = rest.pop("results")
+    elif "rows" in rest:
+        results = rest.pop("rows")
+    elif "options" in rest and isinstance(rest["options"], list):
+        results = rest.pop("options")
+    else:
+        results, rest = [rest], {}
+    head = {"schema_version": payload.get("schema_version", SCHEMA_VERSION), "tco_version": __version__, "inputs": dict(audit)}
+    return json_text({**head, "results": results, **rest})
+
+
 def json_text(payload: Mapping[str, Any]) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 

@@ -60,6 +60,13 @@ def json_of(result) -> dict:
     return json.loads(result.stdout)
 
 
+def record_of(result) -> dict:
+    """The one record of a single-result command (breakeven) in the common JSON shape."""
+    payload = json_of(result)
+    assert payload["inputs"]["command"] and len(payload["results"]) == 1
+    return payload["results"][0]
+
+
 # --------------------------------------------------------------------------- breakeven
 
 
@@ -67,14 +74,14 @@ def test_breakeven_cost_of_delay_is_the_linear_breakeven(run) -> None:
     """c* = (J_a100 − J_mlu) / (T_mlu − T_a100) from compare; the JSON's param and value feed --set:
     slightly above c* the A100 ranks first, slightly below the MLU does."""
     result = run("breakeven", *ARTICLE, "-f", "json")
-    payload = json_of(result)
+    payload = record_of(result)
     res = compare(run)
     a, m = res["a100-80gb"], res["mlu370-s4"]
     c_star = (a["job_cost_usd"] - m["job_cost_usd"]) / (m["time_to_market_days"] - a["time_to_market_days"])
     assert payload["param"] == "scenario.cost_of_delay_usd_per_day"
     assert payload["value"] == approx(c_star, rel=1e-6)
     assert (payload["winner_below"], payload["winner_above"]) == ("mlu370-s4", "a100-80gb")
-    assert payload["schema_version"] == 1
+    assert json_of(result)["schema_version"] == 1 and json_of(result)["inputs"]["param"] == payload["param"]
     # Verdicts and warnings on stderr only; stdout is exactly the JSON.
     assert result.stderr.splitlines()[-1] == payload["message"]
     assert "tie at scenario.cost_of_delay_usd_per_day = 155.539" in payload["message"]
@@ -88,7 +95,7 @@ def test_breakeven_on_electricity_with_a_range(run) -> None:
     """At $160/day of delay (just above the break-even $156) the A100 wins narrowly; the MLU uses less
     energy, so a dearer kWh makes it win. At the returned price both effective costs are equal (compare --set)."""
     cod = ["--set", "scenario.cost_of_delay_usd_per_day=160"]
-    payload = json_of(run("breakeven", *ARTICLE, *cod, "--param", "scenario.electricity_usd_per_kwh", "--range", "0:1", "-f", "json"))
+    payload = record_of(run("breakeven", *ARTICLE, *cod, "--param", "scenario.electricity_usd_per_kwh", "--range", "0:1", "-f", "json"))
     assert payload["param"] == "scenario.electricity_usd_per_kwh"
     assert (payload["range_low"], payload["range_high"]) == (0.0, 1.0)
     at = compare(run, *cod, "--set", f"{payload['param']}={payload['value']!r}")
@@ -104,7 +111,7 @@ def test_breakeven_on_electricity_with_a_range(run) -> None:
 def test_breakeven_on_a_price_with_the_default_range(run) -> None:
     """The MLU price has no low/high: the default range is ÷10 .. ×10 of $6,500; the tie checks out."""
     cod = ["--set", "scenario.cost_of_delay_usd_per_day=100"]
-    payload = json_of(run("breakeven", *ARTICLE, *cod, "--param", "mlu370-s4.price_usd", "-f", "json"))
+    payload = record_of(run("breakeven", *ARTICLE, *cod, "--param", "mlu370-s4.price_usd", "-f", "json"))
     assert (payload["range_low"], payload["range_high"]) == (650.0, 65000.0)
     at = compare(run, *cod, "--set", f"mlu370-s4.price_usd={payload['value']!r}")
     assert at["a100-80gb"]["effective_cost_usd"] == approx(at["mlu370-s4"]["effective_cost_usd"], rel=1e-6)
@@ -119,7 +126,7 @@ def test_breakeven_no_tie_in_range(run, fmt: str) -> None:
     message = "no tie for scenario.electricity_usd_per_kwh in [0, 1]: a100-80gb wins across the whole range"
     assert result.stderr.splitlines()[-1] == message
     if fmt == "json":
-        payload = json.loads(result.stdout)
+        payload = json.loads(result.stdout)["results"][0]
         assert payload["value"] is None and payload["all_values"] == []
         assert payload["message"] == message
     else:
@@ -130,7 +137,7 @@ def test_breakeven_on_a_count_with_a_range(run) -> None:
     """With fewer A100s the run is longer but, inside a node, costs the same (n · T_h constant). A100 time
     to market is 112 + 16/n days vs the MLU's 112 + 3.205: at n = 5 the A100 is 0.005 day ahead and the
     MLU's lower job cost wins; at n = 6 it is 0.54 day ahead and the A100 wins."""
-    payload = json_of(run("breakeven", *ARTICLE, "--param", "a100-80gb.count", "--range", "1:64", "-f", "json"))
+    payload = record_of(run("breakeven", *ARTICLE, "--param", "a100-80gb.count", "--range", "1:64", "-f", "json"))
     assert 5 <= payload["value"] <= 6
     assert (payload["winner_below"], payload["winner_above"]) == ("mlu370-s4", "a100-80gb")
     assert first(compare(run, options=["a100-80gb@5", "mlu370-s4"])) == "mlu370-s4"
@@ -144,7 +151,7 @@ def test_breakeven_on_a_count_without_a_range(run) -> None:
     own range: a count's default range must hold whole counts >= 1 (÷10 of 8 is 0.8)."""
     result = run("breakeven", *ARTICLE, "--param", "a100-80gb.count", "-f", "json")
     assert result.exit_code == 0, result.stderr
-    assert 5 <= json.loads(result.stdout)["value"] <= 6
+    assert 5 <= json.loads(result.stdout)["results"][0]["value"] <= 6
 
 
 @pytest.mark.parametrize(
@@ -179,7 +186,7 @@ def test_breakeven_and_sensitivity_accept_profile_paths(run) -> None:
     path = str(ROOT / "profiles" / "accelerators" / "mlu370-s4.toml")
     result = run("breakeven", "a100-80gb", path, "-w", "gpt3-1.3b", "-s", "article", "-f", "json")
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["value"] == approx(json_of(run("breakeven", *ARTICLE, "-f", "json"))["value"])
+    assert json.loads(result.stdout)["results"][0]["value"] == approx(record_of(run("breakeven", *ARTICLE, "-f", "json"))["value"])
     result = run("sensitivity", "a100-80gb", "-w", "gpt3-1.3b", "-s", "article", "--vs", path, "-f", "json")
     assert result.exit_code == 0, result.stderr
 
@@ -192,7 +199,7 @@ def test_sensitivity_vs_differences_equal_compare_runs(run) -> None:
     of delay swings over its scenario range ($1,000 .. $100,000), the MLU price (no range) ±20 %."""
     payload = json_of(run("sensitivity", *ARTICLE, "--vs", "mlu370-s4", "-f", "json"))
     assert payload["vs"] == ["a100-80gb", "mlu370-s4"]
-    rows = {r["param"]: r for r in payload["rows"]}
+    rows = {r["param"]: r for r in payload["results"]}
     cases = {
         "scenario.cost_of_delay_usd_per_day": (1000.0, 100000.0, "profile"),
         "mlu370-s4.price_usd": (6500 * 0.8, 6500 * 1.2, "default ±20%"),
@@ -213,12 +220,12 @@ def test_sensitivity_vs_differences_equal_compare_runs(run) -> None:
 def test_sensitivity_rows_sorted_as_documented(run) -> None:
     """--vs: inputs that flip the decision first, then by the swing of the difference; without --vs, by
     the largest swing of any option."""
-    rows = json_of(run("sensitivity", *ARTICLE, "--vs", "mlu370-s4", "-f", "json"))["rows"]
+    rows = json_of(run("sensitivity", *ARTICLE, "--vs", "mlu370-s4", "-f", "json"))["results"]
     keys = [(not r["flips_decision"], -r["difference_swing_usd"]) for r in rows]
     assert keys == sorted(keys)
     # ±20 % / 8-12 weeks of lead time moves a market date by 14 days, against a 1.2-day gap: a flip.
     assert rows[0]["flips_decision"] and rows[0]["param"].endswith("lead_time_weeks")
-    plain = json_of(run("sensitivity", *ARTICLE, "-f", "json"))["rows"]
+    plain = json_of(run("sensitivity", *ARTICLE, "-f", "json"))["results"]
     swings = [max(r["swing_usd"].values()) for r in plain]
     assert swings == sorted(swings, reverse=True)
     table = run("sensitivity", *ARTICLE, "--vs", "mlu370-s4")
@@ -232,7 +239,7 @@ def test_sensitivity_params_are_usable_as_sweep_paths(run) -> None:
     high reproduces the tornado's effective costs."""
     payload = json_of(run("sensitivity", *ARTICLE, "-f", "json"))
     failures = []
-    for row in payload["rows"]:
+    for row in payload["results"]:
         result = run("sweep", *ARTICLE, "--vary", f"{row['param']}={row['low']!r},{row['high']!r}")
         if result.exit_code != 0:
             failures.append(f"{row['param']}: {result.stderr.splitlines()[-1]}")
@@ -266,7 +273,7 @@ def test_simulate_json_probabilities_and_percentiles(run) -> None:
     """Win probabilities sum to 1; P10 ≤ P50 ≤ P90 for every metric."""
     payload = json_of(run(*SIM, "--seed", "1", "-f", "json"))
     assert (payload["samples"], payload["seed"], payload["schema_version"]) == (3000, 1, 1)
-    options = payload["options"]
+    options = payload["results"]
     assert [o["option"] for o in options] == ["a100-80gb", "mlu370-s4"]
     assert sum(o["win_probability"] for o in options) == approx(1.0, abs=1e-12)
     for o in options:
@@ -467,7 +474,7 @@ def test_size_deadline_smallest_count(run) -> None:
     carries the measurement, so both answers are checked with compare at count and count − 1."""
     limit = 114.1
     payload = json_of(run("size", *ARTICLE, "--deadline-days", str(limit), "-f", "json"))
-    counts = {o["option"]: o["count"] for o in payload["options"]}
+    counts = {o["option"]: o["count"] for o in payload["results"]}
     assert 112 + article_hours("a100-80gb", 8) / 24 <= limit < 112 + 384 / 7 / 24
     assert counts["a100-80gb"] == 8
     res = compare(run, options=[f"{c}@{n}" for c, n in counts.items()])
@@ -481,7 +488,7 @@ def test_size_budget_largest_count(run) -> None:
     the count once the pipeline bubble and communication of the layout model set in)."""
     limit = 655.0
     payload = json_of(run("size", *ARTICLE, "--budget-usd", str(limit), "-f", "json"))
-    counts = {o["option"]: o["count"] for o in payload["options"] if o["feasible"]}
+    counts = {o["option"]: o["count"] for o in payload["results"] if o["feasible"]}
     assert counts
     res = compare(run, options=[f"{c}@{n}" for c, n in counts.items()])
     assert all(r["job_cost_usd"] <= limit * (1 + 1e-9) for r in res.values())
@@ -494,12 +501,12 @@ def test_size_power_largest_count(run) -> None:
     MLU max(TDP 75, measured 250) W · 1.8 · 1.25 = 0.5625 kW → 17 (18 need 10.125)."""
     payload = json_of(run("size", *ARTICLE, "--power-kw", "10", "-f", "json"))
     per_chip = {"a100-80gb": 400 * 2.03 * 1.25 / 1000, "mlu370-s4": 250 * 1.8 * 1.25 / 1000}
-    for o in payload["options"]:
+    for o in payload["results"]:
         kw = per_chip[o["option"]]
         assert o["count"] == math.floor(10 / kw)
         assert o["facility_power_kw"] == approx(o["count"] * kw)
         assert (o["count"] + 1) * kw > 10
-    assert [o["count"] for o in payload["options"]] == [9, 17]
+    assert [o["count"] for o in payload["results"]] == [9, 17]
 
 
 def test_size_impossible_deadline(run) -> None:
@@ -513,7 +520,7 @@ def test_size_one_option_impossible(run) -> None:
     """Default scenario: the MLU's 12-week port makes 7 · (10 + 6 + 12) = 196 days; the A100 still fits 150."""
     result = run("size", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--deadline-days", "150", "-f", "json")
     ok(result)
-    options = {o["option"]: o for o in json.loads(result.stdout)["options"]}
+    options = {o["option"]: o for o in json.loads(result.stdout)["results"]}
     assert options["a100-80gb"]["feasible"] and options["a100-80gb"]["time_to_market_days"] <= 150
     assert not options["mlu370-s4"]["feasible"] and options["mlu370-s4"]["count"] is None
     assert "mlu370-s4: no count meets 150 days: lead time, deployment and porting alone take 196.0 days" in result.stderr.splitlines()
@@ -605,7 +612,7 @@ def test_compare_rent_and_buy_side_by_side(run, rentable: Path) -> None:
 
 def test_breakeven_on_the_rental_rate(run, rentable: Path) -> None:
     """No cost of delay: renting ties with buying at rate* = J_buy / (8 · 60 h)."""
-    payload = json_of(
+    payload = record_of(
         run(
             "breakeven",
             "rentable:rent",
@@ -632,10 +639,10 @@ def test_simulate_and_sensitivity_with_bought_and_rented_options(run, rentable: 
     """Mixed acquisitions in simulate and sensitivity: the rental rate is sampled and swung."""
     opts = ["rentable:rent", "rentable", "a100-80gb"]
     payload = json_of(run("simulate", *opts, "-w", "gpt3-1.3b", "-s", "article", "-n", "2000", "-f", "json"))
-    assert [o["option"] for o in payload["options"]] == opts
+    assert [o["option"] for o in payload["results"]] == opts
     assert "rentable.rental.usd_per_hour" in payload["sampled_inputs"]
-    assert sum(o["win_probability"] for o in payload["options"]) == approx(1.0, abs=1e-12)
-    rows = json_of(run("sensitivity", *opts, "-w", "gpt3-1.3b", "-s", "article", "-f", "json"))["rows"]
+    assert sum(o["win_probability"] for o in payload["results"]) == approx(1.0, abs=1e-12)
+    rows = json_of(run("sensitivity", *opts, "-w", "gpt3-1.3b", "-s", "article", "-f", "json"))["results"]
     rate = next(r for r in rows if r["param"] == "rentable.rental.usd_per_hour")
     assert rate["effective_cost_low_usd"]["rentable:rent"] == approx(8 * 1.5 * 60)
     assert rate["swing_usd"]["rentable"] == 0
@@ -663,7 +670,7 @@ def test_breakeven_with_a_profile_path_and_rent_suffix(run, tmp_path: Path) -> N
         "json",
     )
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["value"] == approx(rentable_buy_job_cost() / (8 * 60), rel=1e-6)
+    assert json.loads(result.stdout)["results"][0]["value"] == approx(rentable_buy_job_cost() / (8 * 60), rel=1e-6)
 
 
 # --------------------------------------------------------------------------- every format

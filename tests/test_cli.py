@@ -110,7 +110,10 @@ def test_compare_json(run) -> None:
     result = run(*ARTICLE, "-f", "json")
     ok(result)
     payload = json.loads(result.stdout)
-    assert payload["schema_version"] == 1
+    assert payload["schema_version"] == 1 and payload["tco_version"]
+    assert list(payload)[:4] == ["schema_version", "tco_version", "inputs", "results"]
+    assert payload["inputs"]["command"] == "compare" and payload["inputs"]["options"] == ["a100-80gb", "mlu370-s4"]
+    assert all(len(f["sha256"]) == 64 for f in payload["inputs"]["files"].values())
     assert payload["workload"] == "gpt3-1.3b" and payload["scenario"] == "article"
     assert payload["baseline"] == "a100-80gb"
     for r in payload["results"]:

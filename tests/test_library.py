@@ -144,7 +144,7 @@ def test_estimate_by_hand() -> None:
         ],
     )
     assert result.exit_code == 0, result.stderr
-    data = json.loads(result.stdout)
+    data = json.loads(result.stdout)["results"][0]
     flops = 6 * 6.7e9 + 12 * 32 * 4096 * 2048
     assert data["tokens_per_second_per_accelerator"] == pytest.approx(312e12 * 0.50 / flops)
     assert data["mfu"] == 0.5 and data["scaling_efficiency"] == 1.0
@@ -165,9 +165,9 @@ def test_estimate_inference_reports_the_bound() -> None:
     args = ["estimate", "h100-sxm", "--params", "70B", "--mode", "infer", "-f", "json"]
     result = runner.invoke(app, [*args, "--tpot-ms", "25"])
     assert result.exit_code == 0, result.stderr
-    data = json.loads(result.stdout)
+    data = json.loads(result.stdout)["results"][0]
     assert data["bound"] == "memory-bandwidth" and data["time_per_output_token_ms"] <= 25
-    loose = json.loads(runner.invoke(app, args).stdout)  # no latency target: the batch grows until compute binds
+    loose = json.loads(runner.invoke(app, args).stdout)["results"][0]  # no latency target: the batch grows until compute binds
     assert loose["bound"] == "compute" and loose["batch"] > data["batch"]
 
 

@@ -94,11 +94,11 @@ def test_analyses_show_a_market_barred_option_without_ranking_it(run) -> None:
     assert sim.exit_code == 1 and sim.stderr.count("Error: ") == 2
     sim = run("simulate", "mlu370-s4", YUAN, "-w", "llama3-8b", "-n", "200", "-q", "-f", "json", "--set", "scenario.market=cn")
     assert sim.exit_code == 0, sim.stderr
-    opts = {o["option"]: o for o in json.loads(sim.stdout)["options"]}
+    opts = {o["option"]: o for o in json.loads(sim.stdout)["results"]}
     assert opts["yuan-x"]["win_probability"] == 0 and opts["yuan-x"]["infeasible_share"] == 1
     assert "Note: yuan-x is infeasible: yuan-x cannot be bought in market 'cn'" in sim.stderr
     size = run("size", "mlu370-s4", YUAN, "-w", "llama3-8b", "--deadline-days", "5000", "-f", "json", "--set", "scenario.market=cn")
-    rows_ = {o["option"]: o for o in json.loads(size.stdout)["options"]}
+    rows_ = {o["option"]: o for o in json.loads(size.stdout)["results"]}
     assert rows_["yuan-x"]["feasible"] is False and "market 'cn'" in rows_["yuan-x"]["message"]
 
 

@@ -113,7 +113,7 @@ def test_analyses_answer_with_an_incomplete_option(run, command) -> None:
 
 def test_simulate_never_lets_an_incomplete_option_win(run) -> None:
     p = payload(run("simulate", "a100-80gb", MYSTERY, "-w", "llama3-8b", "-n", "300", "-q", "-f", "json"))
-    opts = {o["option"]: o for o in p["options"]}
+    opts = {o["option"]: o for o in p["results"]}
     assert opts["mystery-x"]["win_probability"] == 0 and opts["a100-80gb"]["win_probability"] == 1
     assert opts["mystery-x"]["missing_inputs"] == ["mystery-x.price_usd", "mystery-x.lead_time_weeks"]
     assert opts["mystery-x"]["effective_cost_usd"]["p50"] is None
