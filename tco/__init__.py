@@ -5,7 +5,6 @@ same pydantic result models the CLI renders.
 """
 
 from tco.api import (
-    Inputs,
     accelerator_table,
     breakeven,
     calibrate,
@@ -22,6 +21,7 @@ from tco.api import (
     validate_file,
 )
 from tco.errors import InfeasibleError, InputError, MissingInputError, NotFoundError, TcoError
+from tco.inputs import Inputs
 from tco.models import Accelerator, Comparison, InferenceWorkload, OptionResult, Scenario, TrainingWorkload
 
 __version__ = "0.1.0"

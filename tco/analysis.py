@@ -23,8 +23,8 @@ import numpy as np
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from tco import engine, loader
-from tco.api import Inputs
 from tco.errors import InfeasibleError, InputError, ProblemList, TcoError, did_you_mean
+from tco.inputs import Inputs, parse_option
 from tco.models import (
     Accelerator,
     FractionQuantity,
@@ -287,8 +287,6 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
 
 
 def _index_of(prep: Prepared, ref: str) -> int:
-    from tco.api import parse_option
-
     acc, count, acq, _ = parse_option(ref)
     for i, o in enumerate(prep.inputs.options):
         names = (o.accelerator.id, *o.accelerator.aliases, prep.inputs.refs[i] if prep.inputs.refs else o.accelerator.id)

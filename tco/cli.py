@@ -21,6 +21,7 @@ import typer
 
 from tco import api
 from tco.errors import InputError, TcoError
+from tco.inputs import Inputs
 from tco.models import Currency, Precision
 from tco.render import OutputFormat
 
@@ -58,13 +59,28 @@ app.add_typer(scenarios_app, name="scenarios")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+def examples(*commands: str) -> str:
+    """The Examples section of a command's --help."""
+    return "Examples:\n\n" + "\n\n".join(f"  $ {c}" for c in commands)
+
+
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically, only on success) instead of stdout.")]
-WorkloadOpt = Annotated[str, typer.Option("--workload", "-w", help="Workload id or path to a workload TOML file.")]
-ScenarioOpt = Annotated[str | None, typer.Option("--scenario", "-s", help="Scenario id or path; default: the 'default' scenario.")]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically, only on success); - is stdout."),
+]
+WorkloadOpt = Annotated[str, typer.Option("--workload", "-w", metavar="ID|FILE", help="Workload id or path to a workload TOML file.")]
+ScenarioOpt = Annotated[
+    str | None, typer.Option("--scenario", "-s", metavar="ID|FILE", help="Scenario id or path; default: the 'default' scenario.")
+]
 SetOpt = Annotated[
     list[str] | None,
-    typer.Option("--set", help="Change an input for this run: scenario.FIELD=V, workload.FIELD=V or ACCEL.FIELD=V."),
+    typer.Option(
+        "--set",
+        metavar="PATH=VALUE",
+        help="Change an input for this run (repeatable): scenario.pue=1.3, workload.tuning=tuned, h100-sxm.price_usd=25000.",
+    ),
 ]
 StrictOpt = Annotated[
     bool, typer.Option("--strict", help="Exit 1 when any option lacks an input, instead of leaving it out of the ranking.")
@@ -74,7 +90,10 @@ CurrencyOpt = Annotated[
 ]
 AccelArgs = Annotated[
     list[str],
-    typer.Argument(metavar="ACCEL", help="Accelerator ids or profile paths, each optionally ID@COUNT and/or ID:rent."),
+    typer.Argument(
+        metavar="ACCEL",
+        help="Accelerator ids or profile paths; @N accelerators (for serving: per replica); :rent, or :rent=2.10 for a quoted rate.",
+    ),
 ]
 
 
@@ -139,7 +158,13 @@ def emit(text: str, output: Path | None, *, fmt: OutputFormat | None = None, aud
 # --------------------------------------------------------------------------- compare
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "tco compare a100-80gb mlu370-s4 -w gpt3-1.3b",
+        "tco compare h100-sxm@1024 h100-sxm@1024:rent=2.10 -w llama3-70b --set workload.tuning=tuned",
+        "tco compare h100-sxm@4 mi300x -w chat-70b -f json -o result.json",
+    )
+)
 @handle_errors
 def compare(
     accelerators: AccelArgs,
@@ -277,7 +302,12 @@ class SchemaKind(str, Enum):
     scenario = "scenario"
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "tco estimate h100-sxm --params 70B --seq-len 8192 --count 1024",
+        "tco estimate h200 --params 69e9 --precision fp8 --mode infer --kv-heads 8 --heads 64 --layers 80 --d-model 8192 --tpot-ms 50",
+    )
+)
 @handle_errors
 def estimate(
     accelerator: Annotated[str, typer.Argument(help="Accelerator id or profile path.")],
@@ -327,7 +357,12 @@ def estimate(
     )
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "tco calibrate --summary",
+        "tco calibrate -f csv -o calibration.csv",
+    )
+)
 @handle_errors
 def calibrate(
     fmt: FormatOpt = OutputFormat.table,
@@ -358,7 +393,7 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="Input kind.")], outp
 # --------------------------------------------------------------------------- what-if analyses
 
 
-def _inputs(accelerators: list[str], workload: str, scenario: str | None, set_: list[str] | None, strict: bool = False) -> api.Inputs:
+def _inputs(accelerators: list[str], workload: str, scenario: str | None, set_: list[str] | None, strict: bool = False) -> Inputs:
     inputs = api.load_inputs(accelerators, workload=workload, scenario=scenario, sets=set_ or [])
     missing = api.missing_inputs(inputs)
     check_missing(missing, strict)
@@ -372,7 +407,12 @@ def _inputs(accelerators: list[str], workload: str, scenario: str | None, set_: 
     return inputs
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "tco breakeven a100-80gb mlu370-s4 -w gpt3-1.3b -s article",
+        "tco breakeven h100-sxm h100-sxm:rent -w llama3-70b --param h100-sxm.rental.usd_per_hour",
+    )
+)
 @handle_errors
 def breakeven(
     a: Annotated[str, typer.Argument(help="First option (ID[@COUNT][:rent]).")],
@@ -397,7 +437,12 @@ def breakeven(
     err(result.message)
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "tco sensitivity a100-80gb -w gpt3-1.3b",
+        "tco sensitivity a100-80gb --vs mlu370-s4 -w gpt3-1.3b -f csv",
+    )
+)
 @handle_errors
 def sensitivity(
     accelerators: AccelArgs,
@@ -418,7 +463,11 @@ def sensitivity(
     emit(render_sensitivity(result, fmt), output, fmt=fmt, audit=api.audit(inputs, command="sensitivity", vs=vs))
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "tco simulate a100-80gb mlu370-s4 -w gpt3-1.3b -n 20000 --seed 1",
+    )
+)
 @handle_errors
 def simulate(
     accelerators: AccelArgs,
@@ -451,7 +500,11 @@ def _progress_bar(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "tco sweep a100-80gb mlu370-s4 -w gpt3-1.3b --vary scenario.cost_of_delay_usd_per_day=0:2000:21 -o sweep.csv",
+    )
+)
 @handle_errors
 def sweep(
     accelerators: AccelArgs,
@@ -522,7 +575,12 @@ def emit_stream(pieces: Any, output: Path | None) -> None:
         raise
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "tco size h100-sxm mi300x -w llama3-70b --deadline-days 400",
+        "tco size a100-80gb -w gpt3-1.3b --budget-usd 5000",
+    )
+)
 @handle_errors
 def size(
     accelerators: AccelArgs,

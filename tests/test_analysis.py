@@ -19,9 +19,9 @@ from factories import accelerator, bench, scenario, training
 
 import tco
 from tco import analysis
-from tco.api import Inputs
 from tco.engine import Option
 from tco.errors import InfeasibleError, InputError
+from tco.inputs import Inputs
 from tco.models import Acquisition
 
 approx = pytest.approx

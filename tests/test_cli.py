@@ -437,3 +437,27 @@ def test_version(run) -> None:
     result = run("--version")
     assert result.exit_code == 0
     assert result.stdout == f"tco {tco.__version__}\n"
+
+
+def _help_examples() -> list[str]:
+    from tco.cli import app as cli_app
+
+    out = []
+    for command in cli_app.registered_commands:
+        for line in (command.epilog or "").splitlines():
+            if line.strip().startswith("$ tco "):
+                out.append(line.strip()[2:])
+    return out
+
+
+@pytest.mark.parametrize("command", _help_examples())
+def test_every_help_example_runs(run, command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each command's --help ends with examples; each of them works as printed."""
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    args = shlex.split(command)[1:]
+    if args[0] == "calibrate":
+        pytest.skip("calibrate is exercised in test_library")
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr

@@ -690,13 +690,13 @@ def test_owned_h100_cost_per_hour_is_within_15_percent_of_published_tco() -> Non
     ],
 )
 def test_option_syntax(text: str, parsed: tuple[object, ...]) -> None:
-    assert tuple(tco.api.parse_option(text)) == parsed
+    assert tuple(tco.inputs.parse_option(text)) == parsed
 
 
 @pytest.mark.parametrize("text", ["h100-sxm:rent=-1", "h100-sxm:rent=abc", "h100-sxm:rent=inf", "h100-sxm@0", "@8", "h100:lease"])
 def test_bad_option_syntax_is_an_input_error(text: str) -> None:
     with pytest.raises(InputError):
-        tco.api.parse_option(text)
+        tco.inputs.parse_option(text)
 
 
 def test_a_quoted_rental_rate_replaces_the_profile_rate() -> None:

@@ -1,0 +1,72 @@
+"""What one run is about: the parsed options, the workload and the scenario (pure, no I/O).
+
+The option language ``ID[@COUNT][:rent[=USD_PER_HOUR]|:buy]`` and the :class:`Inputs` bundle live
+here, below both :mod:`tco.api` and :mod:`tco.analysis`, so neither has to import the other.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from tco.engine import Option
+from tco.errors import InputError
+from tco.models import Accelerator, Acquisition, Confidence, InferenceWorkload, PositiveQuantity, Rental, Scenario, TrainingWorkload
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything one analysis needs: the options, the workload, the scenario, and warnings to show."""
+
+    options: list[Option]
+    workload: TrainingWorkload | InferenceWorkload
+    scenario: Scenario
+    sets: tuple[str, ...] = ()
+    warnings: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    """Input id -> the file it came from, so errors found later can name the file."""
+    refs: list[str] = field(default_factory=list)
+    """Each option's accelerator reference as given (id, alias or path)."""
+
+
+class ParsedOption(NamedTuple):
+    ref: str
+    number: int | None
+    acquisition: Acquisition
+    rate: float | None  # a rental rate quoted with :rent=RATE (USD per accelerator-hour)
+
+
+_OPTION = re.compile(r"^(?P<ref>[^@:]*)(?:@(?P<count>[^:]*))?(?::(?P<acq>rent|buy)(?:=(?P<rate>.*))?)?$")
+
+
+def parse_option(text: str) -> ParsedOption:
+    """``ID[@COUNT][:rent[=USD_PER_HOUR]|:buy]`` -> (ref, count, acquisition, quoted rate)."""
+    m = _OPTION.match(text)
+    if m is None:
+        raise InputError(f"expected ID[@COUNT][:rent[=USD_PER_HOUR]|:buy], got '{text}'", key="accelerator")
+    ref, c, acq, rate_text = m.group("ref"), m.group("count"), m.group("acq"), m.group("rate")
+    count = None
+    if c is not None:
+        if not c.isdigit() or int(c) < 1:
+            raise InputError(f"expected ID@COUNT with a whole COUNT >= 1, got '{text}'", key="accelerator")
+        count = int(c)
+    rate = None
+    if rate_text is not None:
+        try:
+            rate = float(rate_text)
+        except ValueError:
+            rate = math.nan
+        if not (math.isfinite(rate) and rate > 0):
+            raise InputError(f"expected :rent=USD_PER_HOUR with a positive number, got '{text}'", key="accelerator")
+    if not ref:
+        raise InputError(f"missing accelerator id in '{text}'", key="accelerator")
+    return ParsedOption(ref, count, Acquisition(acq) if acq else Acquisition.buy, rate)
+
+
+def with_quoted_rate(acc: Accelerator, rate: float) -> Accelerator:
+    """The profile with its rental price replaced by a rate quoted on the command line."""
+    quoted = PositiveQuantity(value=rate, source=f"quoted on the command line ({acc.id}:rent={rate:g})", confidence=Confidence.vendor)
+    rental = acc.rental.model_copy(update={"usd_per_hour": quoted}) if acc.rental else Rental(usd_per_hour=quoted)
+    return acc.model_copy(update={"rental": rental})

@@ -1,0 +1,54 @@
+"""The house stays clean: modules import one way (no cycle, counting imports inside functions too),
+and the heavy dependencies stay lazy."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "tco"
+
+
+def imports_of(path: Path) -> set[str]:
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("tco"):
+            if node.module == "tco":
+                out.update(f"tco.{a.name}" for a in node.names if (PACKAGE / f"{a.name}.py").exists())
+            else:
+                out.add(node.module)
+        elif isinstance(node, ast.Import):
+            out.update(a.name for a in node.names if a.name.startswith("tco."))
+    return out
+
+
+def test_no_import_cycle() -> None:
+    graph = {f"tco.{p.stem}": imports_of(p) - {f"tco.{p.stem}"} for p in PACKAGE.glob("*.py") if p.stem not in ("__init__", "__main__")}
+    graph = {k: {v for v in vs if v in graph} for k, vs in graph.items()}
+    state: dict[str, int] = {}
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            assert state.get(nxt) != 1, "import cycle: " + " -> ".join([*stack, node, nxt])
+            if nxt not in state:
+                visit(nxt, [*stack, node])
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [])
+
+
+def test_compare_does_not_import_numpy() -> None:
+    code = "import sys; from tco.cli import main; sys.argv=['tco','compare','a100-80gb','mlu370-s4','-w','gpt3-1.3b'];\n"
+    code += "import contextlib, io\nwith contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+    code += "    try:\n        main()\n    except SystemExit:\n        pass\nprint('numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "False"
+
+
+def test_package_is_typed() -> None:
+    assert (PACKAGE / "py.typed").exists()
