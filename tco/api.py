@@ -55,6 +55,14 @@ def attributed(inputs: Inputs) -> Iterator[None]:
         raise
 
 
+def _shown_path(path: Path) -> str:
+    """A shipped profile as ``builtin:<kind>/<file>`` (the same on every machine), any other file as given."""
+    try:
+        return "builtin:" + path.resolve().relative_to(loader.builtin_dir().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def audit(inputs: Inputs | None = None, **arguments: Any) -> dict[str, Any]:
     """The inputs block of every JSON result: what was run on which files (SHA-256 of each), with every
     --set, so a result can be reproduced and audited."""
@@ -70,7 +78,7 @@ def audit(inputs: Inputs | None = None, **arguments: Any) -> dict[str, Any]:
                 digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
             except OSError:
                 digest = None
-            files[key] = {"path": path, "sha256": digest}
+            files[key] = {"path": _shown_path(Path(path)), "sha256": digest}
         out["files"] = files
     out.update({k: v for k, v in arguments.items() if v is not None})
     return out
