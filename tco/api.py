@@ -122,9 +122,23 @@ def load_inputs(
             ov = [o for n in sorted(names[ref]) for o in per_scope.get(n, [])]
             cache[ref] = loader.load_accelerator(ref, overrides=ov, dirs=dirs)
         acc = cache[ref]
-        sources[acc.id] = str(loader.resolve("accelerators", ref, dirs))
+        path = str(loader.resolve("accelerators", ref, dirs))
+        if acc.id in sources and Path(sources[acc.id]).resolve() != Path(path).resolve():
+            raise InputError(
+                f"two different profiles have the id '{acc.id}' ({sources[acc.id]} and {path}): "
+                "give the copy its own id so the results can tell them apart",
+                where=path,
+                key="id",
+            )
+        sources[acc.id] = path
         options.append(Option(with_quoted_rate(acc, rate) if rate is not None else acc, count, acq, rate))
     warnings = [w for acc in cache.values() for w in benchmark_warnings(acc, wl)]
+    builtin = loader.builtin_dir().resolve()
+    for key, path in sorted(sources.items()):
+        p = Path(path).resolve()
+        kind = p.parent.name
+        if builtin not in p.parents and kind in ("accelerators", "workloads", "scenarios") and (builtin / kind / p.name).is_file():
+            warnings.append(f"{key}: {path} shadows the built-in {kind[:-1]} of the same name (TCO_PROFILE_PATH comes first)")
     return Inputs(options, wl, sc, tuple(sets), warnings, sources, [o.ref for o in parsed])
 
 

@@ -445,14 +445,21 @@ def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """Raw data of ``path``; a top-level ``extends = "<id>"`` starts from that file's data."""
+    """Raw data of ``path``; a top-level ``extends = "<id>"`` starts from that file's data: a file
+    ``<id>.toml`` beside the referring file, else the id on the search path (never an arbitrary path)."""
     data = read_toml(path)
     parent = data.pop("extends", None)
     if parent is None:
         return data
     if not isinstance(parent, str):
         raise InputError(f"expected the id of a {kind[:-1]} to extend, got {_show(parent)}", where=str(path), key="extends")
-    base_path = resolve(kind, parent, dirs)
+    if _looks_like_path(parent) or not parent.strip():
+        raise InputError(f"expected the id of a {kind[:-1]} to extend (not a path), got {_show(parent)}", where=str(path), key="extends")
+    sibling = path.parent / f"{parent}.toml"
+    try:
+        base_path = sibling if sibling.is_file() else resolve(kind, parent, dirs)
+    except NotFoundError as exc:
+        raise InputError(exc.message, where=str(path), key="extends") from None
     if base_path.resolve() in seen or base_path.resolve() == path.resolve():
         raise InputError(f"'extends' forms a cycle through '{parent}'", where=str(path), key="extends")
     return _merge(read_with_extends(kind, base_path, dirs, (*seen, path.resolve())), data)

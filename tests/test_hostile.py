@@ -107,3 +107,44 @@ def test_tables_neutralise_terminal_escapes_and_markdown_pipes() -> None:
 
     table = grid(["option"], [["\x1b[31mred|x"]], OutputFormat.markdown)
     assert "\x1b" not in table and "\\|" in table
+
+
+def _copy_profile(src: str, dst: Path, **replace: str) -> Path:
+    root = Path(__file__).resolve().parent.parent / "profiles" / "accelerators"
+    text = (root / f"{src}.toml").read_text(encoding="utf-8")
+    for a, b in replace.items():
+        text = text.replace(a, b)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    dst.write_text(text, encoding="utf-8")
+    return dst
+
+
+def test_two_profiles_with_one_id_are_refused(run, tmp_path: Path) -> None:
+    copy = _copy_profile("h100-sxm", tmp_path / "copy.toml")
+    result = run("compare", "h100-sxm", str(copy), "-w", "gpt3-1.3b")
+    assert result.exit_code == 1
+    assert "two different profiles have the id 'h100-sxm'" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_a_user_profile_shadowing_a_builtin_is_announced(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _copy_profile("h100-sxm", tmp_path / "accelerators" / "h100-sxm.toml")
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    result = run("compare", "h100-sxm", "-w", "gpt3-1.3b")
+    assert result.exit_code == 0
+    assert "shadows the built-in accelerator" in result.stderr
+
+
+@pytest.mark.parametrize("parent", ["/etc/passwd", "../x", "nope"])
+def test_extends_takes_an_id_beside_the_file_or_on_the_path_only(run, tmp_path: Path, parent: str) -> None:
+    (tmp_path / "mine.toml").write_text(f'extends = "{parent}"\nid = "mine"\nname = "Mine"\n', encoding="utf-8")
+    result = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "-s", str(tmp_path / "mine.toml"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {tmp_path / 'mine.toml'}: extends: ")
+
+
+def test_extends_finds_a_sibling_file(run, tmp_path: Path) -> None:
+    base = (Path(__file__).resolve().parent.parent / "profiles" / "scenarios" / "default.toml").read_text(encoding="utf-8")
+    (tmp_path / "base-local.toml").write_text(base.replace('id = "default"', 'id = "base-local"'), encoding="utf-8")
+    (tmp_path / "mine.toml").write_text('extends = "base-local"\nid = "mine"\nname = "Mine"\n', encoding="utf-8")
+    result = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "-s", str(tmp_path / "mine.toml"))
+    assert result.exit_code == 0, result.stderr
