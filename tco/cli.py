@@ -209,18 +209,35 @@ def profiles_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None)
     emit(render_records(records, columns, fmt, kind="accelerators", headers=headers), output)
 
 
-@profiles_app.command("show")
+class ShowFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+    markdown = "markdown"
+    toml = "toml"
+
+
+@profiles_app.command("show", epilog=examples("tco profiles show h100-sxm", "tco profiles show h100-sxm --format toml -o my-h100.toml"))
 @handle_errors
 def profiles_show(
     profile: Annotated[str, typer.Argument(help="Accelerator id, alias or path.")],
-    fmt: FormatOpt = OutputFormat.table,
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format; toml prints the profile file to copy and edit.")] = (
+        ShowFormat.table
+    ),
     output: OutputOpt = None,
 ) -> None:
     """Every field of one profile with its source, date and confidence."""
+    from tco import loader
     from tco.render import render_show
 
+    if fmt is ShowFormat.toml:
+        path = loader.resolve("accelerators", profile)
+        api.load_accelerator(profile)  # a profile that does not validate is an error, not a template
+        emit(loader.read_text(path), output)
+        return
     dumped = api.load_accelerator(profile).model_dump(mode="json", exclude_none=True)
-    emit(render_show(dumped, fmt, kind="accelerator", citations=api.citations(dumped)), output)
+    emit(render_show(dumped, OutputFormat(fmt.value), kind="accelerator", citations=api.citations(dumped)), output)
 
 
 @profiles_app.command("validate")

@@ -75,6 +75,9 @@ def search_path(env: Mapping[str, str] | None = None) -> list[Path]:
 # --------------------------------------------------------------------------- reading
 
 
+STDIN = "-"
+"""An input given as ``-`` is read from standard input (one per run)."""
+
 MAX_FILE_BYTES = 4 * 1024 * 1024
 """Input files larger than this are refused (the shipped ones are under 60 kB)."""
 
@@ -82,10 +85,13 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 def read_toml(path: Path) -> dict[str, Any]:
     """A TOML input file as a dict; any problem with the file is one :class:`InputError` naming it."""
     try:
-        with path.open("rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                raise InputError("is not a regular file, expected a TOML file", where=str(path))
-            data = fh.read(MAX_FILE_BYTES + 1)
+        if str(path) == STDIN:
+            data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        else:
+            with path.open("rb") as fh:
+                if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                    raise InputError("is not a regular file, expected a TOML file", where=str(path))
+                data = fh.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
             raise InputError(f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, expected a TOML input file", where=str(path))
         return tomllib.loads(data.decode("utf-8"))
@@ -101,6 +107,14 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise InputError("not valid TOML: not UTF-8 text", where=str(path)) from None
     except RecursionError:
         raise InputError("not valid TOML: nested too deeply", where=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror or exc}", where=str(path)) from None
+
+
+def read_text(path: Path) -> str:
+    """A shipped or user input file as text (for ``profiles show --format toml``)."""
+    try:
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot be read: {exc.strerror or exc}", where=str(path)) from None
 
@@ -171,18 +185,21 @@ def iter_entries(kind: str, dirs: Sequence[Path] | None = None) -> Iterator[Entr
 
 def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None) -> Path:
     """A file path for ``ref``: an existing path, or a built-in/user id or alias."""
+    if ref == STDIN:
+        return Path(STDIN)
     if _looks_like_path(ref):
         p = Path(ref)
         if not p.exists():
             raise NotFoundError("no such file", where=ref)
         return p
     folders = [d / kind for d in (dirs if dirs is not None else search_path())]
+    key = ref.lower()  # ids are lower case: H100-SXM finds h100-sxm
     for folder in folders:  # fast path: the id is the file name
-        if (folder / f"{ref}.toml").is_file():
-            return folder / f"{ref}.toml"
+        if (folder / f"{key}.toml").is_file():
+            return folder / f"{key}.toml"
     entries = list(iter_entries(kind, dirs))
     for e in entries:
-        if ref == e.id or ref in e.aliases:
+        if key == e.id or key in (a.lower() for a in e.aliases):
             return e.path
     names = [e.id for e in entries] + [a for e in entries for a in e.aliases]
     singular = kind[:-1]

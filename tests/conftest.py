@@ -16,8 +16,8 @@ def run(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("TCO_PROFILE_PATH", raising=False)
     runner = CliRunner()
 
-    def invoke(*args: str):
-        result = runner.invoke(app, list(args))
+    def invoke(*args: str, input: str | None = None):
+        result = runner.invoke(app, list(args), input=input)
         assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
         return result
 

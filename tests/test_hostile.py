@@ -148,3 +148,24 @@ def test_extends_finds_a_sibling_file(run, tmp_path: Path) -> None:
     (tmp_path / "mine.toml").write_text('extends = "base-local"\nid = "mine"\nname = "Mine"\n', encoding="utf-8")
     result = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "-s", str(tmp_path / "mine.toml"))
     assert result.exit_code == 0, result.stderr
+
+
+def test_ids_are_case_insensitive(run) -> None:
+    assert run("compare", "H100-SXM", "-w", "GPT3-1.3B").exit_code == 0
+
+
+def test_a_workload_can_come_from_standard_input(run) -> None:
+    text = (Path(__file__).resolve().parent.parent / "profiles" / "workloads" / "gpt3-1.3b.toml").read_text(encoding="utf-8")
+    result = run("compare", "a100-80gb", "-w", "-", "-f", "json", input=text)
+    assert result.exit_code == 0, result.stderr
+    assert '"workload": "gpt3-1.3b"' in result.stdout
+
+
+def test_profiles_show_toml_is_a_valid_profile_to_copy(run, tmp_path: Path) -> None:
+    out = tmp_path / "mine.toml"
+    assert run("profiles", "show", "h100", "--format", "toml", "-o", str(out)).exit_code == 0
+    edited = out.read_text(encoding="utf-8").replace('id = "h100-sxm"', 'id = "my-h100"')
+    out.write_text(edited, encoding="utf-8")
+    assert run("profiles", "validate", str(out)).exit_code == 0
+    assert run("compare", "--help").exit_code == 0
+    assert run("compare", "a100-80gb", "-w", "gpt3-1.3b", "-f", "toml").exit_code == 2  # only where honoured
