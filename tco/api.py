@@ -683,6 +683,27 @@ def sweep(inputs: Inputs, vary: Sequence[str]) -> Any:
         return analysis.iter_sweep(inputs, vary)
 
 
+def cashflow(
+    inputs: Inputs,
+    *,
+    revenue_usd_per_day: float | None = None,
+    lease_usd_per_month: float | None = None,
+    lease_months: float | None = None,
+) -> Any:
+    """Year-by-year cash flow and NPV per option (see :mod:`tco.cashflow`)."""
+    from tco import cashflow as cf
+
+    with attributed(inputs):
+        return cf.cashflow(
+            inputs.options,
+            inputs.workload,
+            inputs.scenario,
+            revenue_per_day=revenue_usd_per_day,
+            lease_usd_per_month=lease_usd_per_month,
+            lease_months=lease_months,
+        )
+
+
 def size(inputs: Inputs, *, deadline_days: float | None = None, budget_usd: float | None = None, power_kw: float | None = None) -> Any:
     """Count meeting a deadline, budget or power envelope (see :func:`tco.analysis.size`)."""
     from tco import analysis

@@ -510,6 +510,41 @@ def simulate(
     emit(render_simulation(result, fmt), output, fmt=fmt, audit=api.audit(inputs, command="simulate", samples=samples, seed=seed))
 
 
+@app.command(
+    epilog=examples(
+        "tco cashflow h100-sxm@1024 h100-sxm@1024:rent -w llama3-70b",
+        "tco cashflow h100-sxm@4 -w chat-70b --lease-usd-per-month 1500 --lease-months 36 --revenue-usd-per-day 20000",
+    )
+)
+@handle_errors
+def cashflow(
+    accelerators: AccelArgs,
+    workload: WorkloadOpt,
+    revenue_usd_per_day: Annotated[
+        float | None, typer.Option("--revenue-usd-per-day", metavar="USD", help="Revenue from the market date on, for payback.")
+    ] = None,
+    lease_usd_per_month: Annotated[
+        float | None,
+        typer.Option("--lease-usd-per-month", metavar="USD", help="Also show each bought option leased at this rate per accelerator."),
+    ] = None,
+    lease_months: Annotated[float | None, typer.Option("--lease-months", metavar="N", help="Lease term; default: the run.")] = None,
+    strict: StrictOpt = False,
+    scenario: ScenarioOpt = None,
+    set_: SetOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Cash flow per option and year (capex at delivery, running costs, residual value, delay penalty) and its NPV."""
+    from tco.render import render_cashflow
+
+    inputs = _inputs(accelerators, workload, scenario, set_, strict)
+    result = api.cashflow(
+        inputs, revenue_usd_per_day=revenue_usd_per_day, lease_usd_per_month=lease_usd_per_month, lease_months=lease_months
+    )
+    audit = api.audit(inputs, command="cashflow", revenue_usd_per_day=revenue_usd_per_day, lease_usd_per_month=lease_usd_per_month)
+    emit(render_cashflow(result, fmt), output, fmt=fmt, audit=audit)
+
+
 def _progress_bar(done: int, total: int) -> None:
     width = 30
     filled = int(width * done / total)

@@ -489,6 +489,16 @@ class Scenario(StrictModel):
     average_power_fraction: FractionQuantity = Field(description="Average ÷ peak power while running.")
     utilization: FractionQuantity = Field(description="Share of owned calendar hours in useful jobs.")
     depreciation_years: PositiveQuantity
+    economic_depreciation_oom_per_year: NonNegativeQuantity = Field(
+        default_factory=lambda: NonNegativeQuantity(
+            value=0.14,
+            low=0.10,
+            high=0.18,
+            source="[EPOCH-CODE] Epoch AI: hardware value falls 0.14 orders of magnitude per year (90% CI 0.10-0.18)",
+            confidence=Confidence.third_party,
+        ),
+        description="Resale value falls 10^(-δ·t) after t years (cash flow's residual value).",
+    )
     cost_of_capital: UnitIntervalQuantity = Field(description="Annual rate, e.g. 0.10.")
     server_overhead_factor: PositiveQuantity = Field(description="Server cost ÷ accelerator price (k_srv).")
     fabric: Fabric = Field(Fabric.infiniband, description="Scale-out fabric: infiniband or ethernet (prices the network).")
@@ -578,13 +588,6 @@ class OptionResult(StrictModel):
     deployment_days: float | None
     porting_days: float | None
     time_to_market_days: float | None
-    accelerator_hours: float | None = Field(None, description="Accelerator-hours of useful work (count × busy hours).")
-    cost_per_accelerator_hour_usd: float | None = Field(
-        None, description="Compute cost ÷ accelerator-hours: all-in for owned hardware (idle time included), the rate when rented."
-    )
-    accelerator_energy_kwh: float | None = Field(
-        None, description="Accelerator-hours × TDP: the accelerators alone, as publications quote it."
-    )
     energy_kwh: float | None = Field(description="All-in energy billed: average power × server overhead × PUE (0 when rented).")
     capex_usd: float | None
     capital_usd: float | None
@@ -601,10 +604,6 @@ class OptionResult(StrictModel):
     effective_cost_usd: float | None
     rank: int | None
     annual_cost_usd: float | None = None
-    replica_accelerators: int | None = Field(None, description="Serving: accelerators per model replica (ID@N fixes it).")
-    batch: int | None = Field(None, description="Serving: sequences decoded together per replica.")
-    time_per_output_token_ms: float | None = Field(None, description="Serving: time per output token at the chosen batch.")
-    time_to_first_token_ms: float | None = Field(None, description="Serving: time to first token at the chosen batch.")
     price_to_match_usd: float | None = Field(
         None, description="For an unknown price: the unit price at which this option ties the best ranked option (it wins below it)."
     )
@@ -616,6 +615,18 @@ class OptionResult(StrictModel):
         None, description="A published relative-to-A100 training estimate (e.g. the seed article's), shown beside the model."
     )
     notes: list[str] = Field(default_factory=list)
+    # Appended in 0.2 (CSV columns are only ever appended):
+    accelerator_hours: float | None = Field(None, description="Accelerator-hours of useful work (count × busy hours).")
+    cost_per_accelerator_hour_usd: float | None = Field(
+        None, description="Compute cost ÷ accelerator-hours: all-in for owned hardware (idle time included), the rate when rented."
+    )
+    accelerator_energy_kwh: float | None = Field(
+        None, description="Accelerator-hours × TDP: the accelerators alone, as publications quote it."
+    )
+    replica_accelerators: int | None = Field(None, description="Serving: accelerators per model replica (ID@N fixes it).")
+    batch: int | None = Field(None, description="Serving: sequences decoded together per replica.")
+    time_per_output_token_ms: float | None = Field(None, description="Serving: time per output token at the chosen batch.")
+    time_to_first_token_ms: float | None = Field(None, description="Serving: time to first token at the chosen batch.")
 
 
 class Comparison(StrictModel):

@@ -723,6 +723,56 @@ def render_size(result: Any, fmt: OutputFormat) -> str:
     )
 
 
+CASHFLOW_LINES = ("capex", "energy", "facility", "operations", "porting", "rent", "lease", "residual", "delay_penalty", "revenue")
+
+
+def render_cashflow(result: Any, fmt: OutputFormat) -> str:
+    """Per option and year: every cash line, net, discounted and cumulative; then NPV per option."""
+    if fmt is OutputFormat.json:
+        return json_text(result.model_dump(mode="json"))
+    records = []
+    for o in result.options:
+        for y in o.years:
+            records.append({"option": o.option, "acquisition": o.acquisition, **y.model_dump(mode="json")})
+    columns = [
+        "option",
+        "acquisition",
+        "year",
+        *[f"{c}_usd" for c in CASHFLOW_LINES],
+        "net_cost_usd",
+        "discounted_net_cost_usd",
+        "cumulative_net_cost_usd",
+    ]
+    if fmt is OutputFormat.jsonl:
+        return jsonl_text({"schema_version": SCHEMA_VERSION, **{c: r[c] for c in columns}} for r in records)
+    if fmt is OutputFormat.csv:
+        return csv_text(["schema_version", *columns], ([1, *(r[c] for c in columns)] for r in records))
+    parts = [f"{result.workload} · scenario {result.scenario} · discounted at {result.discount_rate:.1%} a year\n"]
+    for o in result.options:
+        used = [c for c in CASHFLOW_LINES if any(getattr(y, f"{c}_usd") for y in o.years)]
+        heads = ["year", *[c.replace("_", " ") for c in used], "net", "discounted", "cumulative"]
+        rows = [
+            [
+                str(y.year),
+                *[money(getattr(y, f"{c}_usd")) for c in used],
+                money(y.net_cost_usd),
+                money(y.discounted_net_cost_usd),
+                money(y.cumulative_net_cost_usd),
+            ]
+            for y in o.years
+        ]
+        parts.append(f"\n{o.option} ({o.acquisition}): NPV of cost {money(o.npv_cost_usd)}, undiscounted {money(o.total_cost_usd)}")
+        if o.payback_year is not None:
+            parts.append(f", pays back in year {o.payback_year}")
+        parts.append("\n" + grid(heads, rows, fmt))
+    ranking = [
+        [str(o.rank), o.option, o.acquisition, money(o.npv_cost_usd), money(o.total_cost_usd)]
+        for o in sorted(result.options, key=lambda o: o.rank or 0)
+    ]
+    parts.append("\n" + grid(["rank", "option", "as", "NPV of cost", "total cost"], ranking, fmt))
+    return "".join(parts)
+
+
 def _format_column(values: Any) -> list[str]:
     """Exact text of each number (repr); columns with few distinct values are formatted once per value."""
     import numpy as np
