@@ -797,7 +797,17 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
         facility = n * peak_w * k_pwr / 1000.0 * plan.usd(p, "scenario.facility_usd_per_kw_month") * 12.0 * owned_hours / HOURS_PER_YEAR
         ops_usd = n * plan.usd(p, "scenario.operations_usd_per_accelerator_year") * owned_hours / HOURS_PER_YEAR
         rent = 0.0 * tps
-    compute = capital + facility + ops_usd + energy + rent
+    # Emissions: the grid's carbon intensity × the energy drawn (a rented fleet draws it too, billed in
+    # the rate), plus the accelerators' embodied emissions amortized like their capital when known.
+    k_pwr_any = p.get(plan.k_pwr_key, math.nan)
+    physical_kwh = n * avg_w * k_pwr_any * p["scenario.pue"] * run_hours / 1000.0
+    operational_kg = physical_kwh * p.get("scenario.grid_kgco2e_per_kwh", math.nan)
+    embodied_kg = n * p.get("accel.embodied_kgco2e", math.nan) * owned_hours / (p["scenario.depreciation_years"] * HOURS_PER_YEAR)
+    carbon_price = p.get("scenario.carbon_usd_per_tonne", 0.0)
+    carbon = ops.where(
+        carbon_price > 0, (operational_kg + ops.where(embodied_kg == embodied_kg, embodied_kg, 0.0)) / 1000.0 * carbon_price, 0.0
+    )
+    compute = capital + facility + ops_usd + energy + rent + carbon
     porting = p[plan.port_months_key] * plan.usd(p, "scenario.engineer_usd_per_year") / 12.0
     lead_days, deploy_days, port_days = 7.0 * p[plan.lead_key], 7.0 * p[plan.deploy_key], 7.0 * p[plan.port_weeks_key]
     ttm = lead_days + deploy_days + port_days + (run_hours / 24.0 if plan.kind == "training" else 0.0)
@@ -812,6 +822,10 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
         porting_days=port_days,
         time_to_market_days=ttm,
         energy_kwh=energy_kwh * years,
+        operational_emissions_kgco2e=operational_kg * years,
+        embodied_emissions_kgco2e=embodied_kg * years,
+        emissions_kgco2e=(operational_kg + embodied_kg) * years,
+        carbon_usd=carbon * years,
         capex_usd=capex,
         capital_usd=capital * years,
         rent_usd=rent * years,

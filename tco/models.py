@@ -342,6 +342,9 @@ class Accelerator(StrictModel):
         None, description="All-in IT watts per accelerator ÷ TDP; default from the scenario."
     )
     lead_time_weeks: NonNegativeQuantity | None = Field(None, description="Procurement lead time, weeks.")
+    embodied_kgco2e: NonNegativeQuantity | None = Field(
+        None, description="Embodied (manufacturing) emissions of one accelerator with its share of the server, kgCO2e."
+    )
     server_usd_per_accelerator: NonNegativeQuantity | None = Field(
         None,
         description="Server cost besides the accelerators (CPUs, memory, NICs, chassis) per accelerator, from a "
@@ -489,6 +492,8 @@ class Scenario(StrictModel):
     average_power_fraction: FractionQuantity = Field(description="Average ÷ peak power while running.")
     utilization: FractionQuantity = Field(description="Share of owned calendar hours in useful jobs.")
     depreciation_years: PositiveQuantity
+    grid_kgco2e_per_kwh: NonNegativeQuantity | None = Field(None, description="Carbon intensity of the electricity, kgCO2e/kWh.")
+    carbon_usd_per_tonne: NonNegativeQuantity | None = Field(None, description="Carbon price; when > 0 emissions become a cost.")
     economic_depreciation_oom_per_year: NonNegativeQuantity = Field(
         default_factory=lambda: NonNegativeQuantity(
             value=0.14,
@@ -627,6 +632,10 @@ class OptionResult(StrictModel):
     batch: int | None = Field(None, description="Serving: sequences decoded together per replica.")
     time_per_output_token_ms: float | None = Field(None, description="Serving: time per output token at the chosen batch.")
     time_to_first_token_ms: float | None = Field(None, description="Serving: time to first token at the chosen batch.")
+    emissions_kgco2e: float | None = Field(None, description="Operational + embodied emissions (needs embodied_kgco2e).")
+    operational_emissions_kgco2e: float | None = Field(None, description="Energy drawn × grid carbon intensity (rented too).")
+    embodied_emissions_kgco2e: float | None = Field(None, description="Embodied emissions amortized over the hardware's life.")
+    carbon_usd: float | None = Field(None, description="Emissions × the scenario's carbon price (0 unless one is set).")
 
 
 class Comparison(StrictModel):

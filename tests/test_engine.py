@@ -709,3 +709,32 @@ def test_a_quoted_rental_rate_replaces_the_profile_rate() -> None:
     assert quoted.accelerator == "a100-80gb:rent=1.25"
     assert quoted.cost_per_accelerator_hour_usd == pytest.approx(1.25)
     assert shipped.cost_per_accelerator_hour_usd != pytest.approx(1.25)
+
+
+def test_emissions_and_carbon_price_by_hand() -> None:
+    """Operational = all-in kWh × grid intensity; embodied = n · kgCO2e · owned hours / (life · 8766);
+    a carbon price adds (operational + embodied) / 1000 · price to the compute cost."""
+    acc = accelerator(benchmarks=[bench("toy-train", 1000)], embodied_kgco2e=2000)
+    base = only(compare(options=[Option(acc)], workload=training(), scenario=scenario(grid_kgco2e_per_kwh=0.4)))
+    energy_kwh = 4 * (500 * 0.5) * 1.5 * 1.5 * 10 / 1000
+    assert base.operational_emissions_kgco2e == approx(energy_kwh * 0.4)
+    embodied = 4 * 2000 * 20 / (4 * 8766)  # owned 20 h of a 4-year life
+    assert base.embodied_emissions_kgco2e == approx(embodied)
+    assert base.emissions_kgco2e == approx(energy_kwh * 0.4 + embodied)
+    assert base.carbon_usd == 0
+    priced = only(compare(options=[Option(acc)], workload=training(), scenario=scenario(grid_kgco2e_per_kwh=0.4, carbon_usd_per_tonne=100)))
+    carbon = (energy_kwh * 0.4 + embodied) / 1000 * 100
+    assert priced.carbon_usd == approx(carbon)
+    assert priced.compute_cost_usd == approx((base.compute_cost_usd or 0) + carbon)
+
+
+def test_unknown_embodied_emissions_leave_only_the_total_unknown() -> None:
+    r = only(
+        compare(
+            options=[Option(accelerator(benchmarks=[bench("toy-train", 1000)]))],
+            workload=training(),
+            scenario=scenario(grid_kgco2e_per_kwh=0.4),
+        )
+    )
+    assert r.operational_emissions_kgco2e is not None and r.embodied_emissions_kgco2e is None and r.emissions_kgco2e is None
+    assert r.status.value == "ranked"
