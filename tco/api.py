@@ -90,7 +90,8 @@ def _names(ref: str, dirs: Sequence[Path] | None) -> set[str]:
     names = {ref}
     if isinstance(raw.get("id"), str):
         names.add(raw["id"])
-    names.update(a for a in raw.get("aliases", []) if isinstance(a, str))
+    aliases = raw.get("aliases")
+    names.update(a for a in (aliases if isinstance(aliases, list) else []) if isinstance(a, str))
     return names
 
 

@@ -29,6 +29,14 @@ from tco.errors import InputError
 from tco.models import Acquisition, Scenario, StrictModel, TrainingWorkload, Workload
 
 DAYS_PER_YEAR = 365.25
+MAX_YEARS = 100
+"""A cash flow is tabulated year by year: runs longer than a century are refused, not looped over."""
+
+
+def run_end_ok(years: float) -> bool:
+    return math.isfinite(years) and years <= MAX_YEARS
+
+
 LINES = ("capex", "energy", "facility", "operations", "porting", "rent", "lease", "residual", "delay_penalty", "revenue")
 
 
@@ -117,6 +125,11 @@ def cashflow_option(
         run_years = (out["time_to_converge_hours"] or 0.0) / 24.0 / DAYS_PER_YEAR
     else:
         run_years = workload.service_life_years.value or 0.0
+    if not run_end_ok(start + out["porting_days"] / DAYS_PER_YEAR + run_years):
+        raise InputError(
+            f"{option.label}: the cash flow would span more than {MAX_YEARS} years; shorten the run or the service life",
+            key="service_life_years",
+        )
     run_start = port_end
     run_end = run_start + run_years
     market = out["time_to_market_days"] / DAYS_PER_YEAR

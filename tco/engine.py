@@ -84,12 +84,14 @@ def network_tiers(count: Any, node: Any, ops: Any = SCALAR) -> Any:
 
 
 def capital_recovery_factor(rate: Any, years: Any, ops: Any = SCALAR) -> Any:
-    """``CRF(r, n) = r(1+r)^n / ((1+r)^n − 1)``. ``(1+r)^n − 1`` is computed as ``expm1(n·log1p(r))``;
-    where ``r·n < 1e-9`` (``r = 0`` included) the series ``1/n + r/2`` is exact to double precision."""
+    """``CRF(r, n) = r(1+r)^n / ((1+r)^n − 1) = r / (1 − (1+r)^−n)``, computed as
+    ``r / −expm1(−n·log1p(r))`` (no overflow for any n); where ``r·n < 1e-9`` (``r = 0`` included) the
+    series ``1/n + r/2`` is exact to double precision."""
     small = rate * years < 1e-9
     safe = ops.where(small, 1.0, rate)
-    grown_minus_one = ops.expm1(years * ops.log1p(safe))
-    return ops.where(small, 1.0 / years + rate / 2.0, safe * (grown_minus_one + 1.0) / grown_minus_one)
+    # r / (1 − (1+r)^−n): the same value, without overflow for long lives ((1+r)^−n just goes to 0).
+    shrunk = ops.expm1(-ops.minimum(years * ops.log1p(safe), 700.0))
+    return ops.where(small, 1.0 / years + rate / 2.0, safe / -shrunk)
 
 
 @dataclass(frozen=True)
@@ -943,7 +945,8 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
 
 
 def _known(v: Any) -> float | None:
-    return None if v is None or v != v else float(v)
+    """A figure for the result: unknown (NaN) or unbounded (an overflow of absurd inputs) is None."""
+    return None if v is None or not math.isfinite(v) else float(v)
 
 
 def _result(ev: Evaluated, delay: float, penalty: float, effective: float, rank: int | None) -> OptionResult:

@@ -177,7 +177,8 @@ def iter_entries(kind: str, dirs: Sequence[Path] | None = None) -> Iterator[Entr
             if kind == "accelerators":
                 try:
                     raw = read_toml(path)
-                    aliases = tuple(a for a in raw.get("aliases", []) if isinstance(a, str))
+                    listed = raw.get("aliases")
+                    aliases = tuple(a for a in (listed if isinstance(listed, list) else []) if isinstance(a, str))
                 except TcoError:
                     pass
             yield Entry(path.stem, path, aliases)
