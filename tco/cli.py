@@ -119,7 +119,7 @@ def handle_errors(fn: F) -> F:
         except MemoryError:
             err("Error: out of memory: ask for fewer samples, rows or accelerators")
             raise typer.Exit(1) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt, SystemExit):
+        except (typer.Exit, typer.Abort, typer.BadParameter, KeyboardInterrupt, SystemExit):
             raise
         except Exception as exc:  # a bug: one line, a distinct exit code, never a traceback
             err(f"Error: internal error ({type(exc).__name__}: {exc}); this is a bug in tco, please report it with the command")
@@ -145,9 +145,39 @@ def note_missing(missing: dict[str, list[str]]) -> None:
         err(f"Note: {label} is not ranked: {', '.join(paths)} unknown; complete it with " + " ".join(f"--set {p}=VALUE" for p in paths))
 
 
+XLSX_COMMANDS = "compare, cashflow, sensitivity, simulate and size"
+
+
+def wants_xlsx(fmt: OutputFormat, output: Path | None) -> bool:
+    """True for --format xlsx, which needs -o FILE.xlsx (a workbook is not for a terminal)."""
+    if fmt is not OutputFormat.xlsx:
+        return False
+    if output is None or str(output) == "-":
+        raise typer.BadParameter("--format xlsx writes a workbook: give -o FILE.xlsx", param_hint="--format")
+    return True
+
+
+def emit_workbook(inputs: Inputs, output: Path, extra: dict[str, str] | None = None) -> None:
+    """The workbook of a run: Assumptions, a Calculation sheet per option with live formulas, Results,
+    plus ``extra`` sheets (title -> CSV text of an analysis' records)."""
+    import csv
+    import io
+
+    from tco import workbook
+
+    comp = api.compare(inputs)
+    sheets = {}
+    for title, text in (extra or {}).items():
+        rows = list(csv.reader(io.StringIO(text)))
+        sheets[title] = (rows[0], rows[1:]) if rows else ([], [])
+    workbook.write_compare(output, comp, inputs.options, inputs.workload, inputs.scenario, inputs.sets, sheets)
+
+
 def emit(text: str, output: Path | None, *, fmt: OutputFormat | None = None, audit: dict[str, Any] | None = None) -> None:
     """Print, or write ``output`` atomically: a temporary file in the same folder, then rename. JSON
     gets the common envelope with the audit trail of the run."""
+    if fmt is OutputFormat.xlsx:
+        raise typer.BadParameter(f"--format xlsx is available for {XLSX_COMMANDS}", param_hint="--format")
     if fmt is OutputFormat.json and audit is not None:
         from tco.render import envelope
 
@@ -184,6 +214,10 @@ def compare(
     An option lacking an input (a price, a lead time) still gets every figure that does not need it,
     is left out of the ranking, and is told the price or lead time at which it would win."""
     inputs = api.load_inputs(accelerators, workload=workload, scenario=scenario, sets=set_ or [])
+    if wants_xlsx(fmt, output):
+        assert output is not None
+        emit_workbook(inputs, output)
+        return
     comp = api.compare(inputs, baseline=baseline, currency=currency)
     from tco.render import incomplete_notes, render_comparison, verdict
 
@@ -477,6 +511,10 @@ def sensitivity(
     accs = list(accelerators) + ([vs] if vs and vs not in accelerators else [])
     inputs = _inputs(accs, workload, scenario, set_, strict)
     result = api.sensitivity(inputs, vs=(accelerators[0], vs) if vs else None)
+    if wants_xlsx(fmt, output):
+        assert output is not None
+        emit_workbook(inputs, output, {"Sensitivity": render_sensitivity(result, OutputFormat.csv)})
+        return
     emit(render_sensitivity(result, fmt), output, fmt=fmt, audit=api.audit(inputs, command="sensitivity", vs=vs))
 
 
@@ -507,6 +545,10 @@ def simulate(
     result = api.simulate(inputs, samples=samples, seed=seed, progress=progress)
     if show:
         sys.stderr.write("\n")
+    if wants_xlsx(fmt, output):
+        assert output is not None
+        emit_workbook(inputs, output, {"Simulation": render_simulation(result, OutputFormat.csv)})
+        return
     emit(render_simulation(result, fmt), output, fmt=fmt, audit=api.audit(inputs, command="simulate", samples=samples, seed=seed))
 
 
@@ -541,6 +583,10 @@ def cashflow(
     result = api.cashflow(
         inputs, revenue_usd_per_day=revenue_usd_per_day, lease_usd_per_month=lease_usd_per_month, lease_months=lease_months
     )
+    if wants_xlsx(fmt, output):
+        assert output is not None
+        emit_workbook(inputs, output, {"Cash flow": render_cashflow(result, OutputFormat.csv)})
+        return
     audit = api.audit(inputs, command="cashflow", revenue_usd_per_day=revenue_usd_per_day, lease_usd_per_month=lease_usd_per_month)
     emit(render_cashflow(result, fmt), output, fmt=fmt, audit=audit)
 
@@ -654,6 +700,10 @@ def size(
     inputs = _inputs(accelerators, workload, scenario, set_, strict)
     result = api.size(inputs, deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw)
     limits = {"deadline_days": deadline_days, "budget_usd": budget_usd, "power_kw": power_kw}
+    if wants_xlsx(fmt, output):
+        assert output is not None
+        emit_workbook(inputs, output, {"Size": render_size(result, OutputFormat.csv)})
+        return
     emit(render_size(result, fmt), output, fmt=fmt, audit=api.audit(inputs, command="size", **limits))
     for o in result.options:
         if not o.feasible:

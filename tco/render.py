@@ -28,6 +28,7 @@ class OutputFormat(str, Enum):
     json = "json"
     jsonl = "jsonl"
     markdown = "markdown"
+    xlsx = "xlsx"
 
 
 # --------------------------------------------------------------------------- generic helpers

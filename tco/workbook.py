@@ -1,0 +1,378 @@
+"""An auditable workbook (XLSX) with live formulas: Assumptions, one Calculation sheet per option, Results.
+
+The cost model is written out as spreadsheet formulas over the Assumptions sheet, so changing an
+assumption cell changes the results the way the engine would. Throughput (tokens/s per accelerator) is
+the performance model's output and enters as an assumption (a layout search is not a spreadsheet
+formula); everything after it — time to converge, goodput, capex, capital charge, energy, facility,
+operations, carbon, porting, time to market, delay, penalty and effective cost — is a formula.
+openpyxl is an optional extra (``pip install '.[xlsx]'``), imported only here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from tco import engine
+from tco.engine import Option
+from tco.errors import InputError
+from tco.models import Acquisition, Comparison, Quantity, Scenario, Workload
+from tco.perf import HOURS_PER_YEAR
+
+MAX_SHEET = 31
+
+
+def _openpyxl() -> Any:
+    try:
+        import openpyxl
+    except ImportError:
+        raise InputError(
+            "the XLSX format needs openpyxl: pip install 'tco[xlsx]' (or pip install '.[xlsx]' in a checkout)", key="--format"
+        ) from None
+    return openpyxl
+
+
+def _meta(models: Mapping[str, Any]) -> dict[str, Quantity | None]:
+    out: dict[str, Quantity | None] = {}
+    for prefix, model in models.items():
+        for path, leaf in engine.walk_numbers(model, prefix):
+            out[path] = leaf if isinstance(leaf, Quantity) else None
+    return out
+
+
+def _sheet_name(text: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", "_", text)[: MAX_SHEET - 3]
+    name, i = base, 2
+    while name.lower() in used:
+        name, i = f"{base}~{i}", i + 1
+    used.add(name.lower())
+    return name
+
+
+class _Assumptions:
+    """The Assumptions sheet: one row per input, its cell referenced by the formulas."""
+
+    def __init__(self, ws: Any, sets: Sequence[str]) -> None:
+        self.ws = ws
+        self.sets = list(sets)
+        self.cells: dict[tuple[str, str], str] = {}
+        ws.append(["scope", "input", "value", "unit", "source", "as of", "confidence", "overridden in this run"])
+        for cell in ws[1]:
+            cell.font = cell.font.copy(bold=True)
+
+    def add(self, scope: str, key: str, value: Any, meta: Quantity | None, unit: str = "", *, derived: str | None = None) -> str:
+        if (scope, key) in self.cells:
+            return self.cells[(scope, key)]
+        user = key if scope in ("scenario", "workload") else f"{scope}.{key}"
+        overridden = any(s.split("=", 1)[0].strip() in (user, f"{scope}.{key}") for s in self.sets)
+        source = derived or (meta.source if meta is not None and meta.source else "")
+        if source.startswith(("=", "+", "-", "@")):
+            source = "'" + source  # text, never a formula
+        self.ws.append(
+            [
+                scope,
+                key,
+                value,
+                unit,
+                source,
+                meta.as_of if meta is not None and meta.as_of else "",
+                meta.confidence.value if meta is not None and meta.confidence else ("model output" if derived else ""),
+                "yes" if overridden else "",
+            ]
+        )
+        ref = f"Assumptions!$C${self.ws.max_row}"
+        self.cells[(scope, key)] = ref
+        return ref
+
+
+def _unit(key: str) -> str:
+    for suffix, unit in (
+        ("_usd", "USD"),
+        ("_weeks", "weeks"),
+        ("_kwh", "kWh"),
+        ("_w", "W"),
+        ("_gb", "GB"),
+        ("_gbps", "GB/s"),
+        ("_years", "years"),
+    ):
+        if key.endswith(suffix):
+            return unit
+    return ""
+
+
+def write_compare(
+    path: Path,
+    comp: Comparison,
+    options: Sequence[Option],
+    workload: Workload,
+    scenario: Scenario,
+    sets: Sequence[str],
+    extra: Mapping[str, tuple[Sequence[str], Sequence[Sequence[Any]]]] | None = None,
+) -> None:
+    """The comparison as a workbook: formulas for every ranked option (unranked ones are listed with
+    why); ``extra`` adds value sheets (an analysis' records, Monte Carlo samples)."""
+    openpyxl = _openpyxl()
+    wb = openpyxl.Workbook()
+    a = _Assumptions(wb.active, sets)
+    wb.active.title = "Assumptions"
+    used = {"assumptions", "results"}
+    results = {r.accelerator: r for r in comp.results}
+    calc_refs: list[tuple[str, dict[str, str]]] = []
+    for option in options:
+        res = results[option.label]
+        if res.status.value != "ranked":
+            continue
+        calc_refs.append((option.label, _option_sheet(wb, a, used, option, res, workload, scenario)))
+    _results(wb, a, calc_refs, comp, scenario)
+    for title, (header, records) in (extra or {}).items():
+        ws = wb.create_sheet(_sheet_name(title, used))
+        ws.append(list(header))
+        for row in records:
+            ws.append([_cell(v) for v in row])
+    wb.active = 0
+    _save(wb, path)
+
+
+def _cell(v: Any) -> Any:
+    if isinstance(v, str):
+        try:
+            x = float(v)
+        except ValueError:
+            return v  # openpyxl stores text as text: a leading = is not a formula only if we say so
+        return x if math.isfinite(x) else None
+    return v
+
+
+def _results(wb: Any, a: _Assumptions, calc_refs: list[tuple[str, dict[str, str]]], comp: Comparison, scenario: Scenario) -> None:
+    ws = wb.create_sheet("Results")
+    ws.append(
+        ["option", "time to market, days", "job cost, USD", "delay, days", "delay penalty, USD", "effective cost, USD", "rank", "status"]
+    )
+    meta = _meta({"scenario": scenario})
+    cod = a.add(
+        "scenario",
+        "cost_of_delay_usd_per_day",
+        scenario.cost_of_delay_usd_per_day.value,
+        meta.get("scenario.cost_of_delay_usd_per_day"),
+        "USD/day",
+    )
+    deadline = None
+    if scenario.deadline_days is not None and scenario.deadline_days.value is not None:
+        deadline = a.add("scenario", "deadline_days", scenario.deadline_days.value, meta.get("scenario.deadline_days"), "days")
+    first = ws.max_row + 1
+    last = first + len(calc_refs) - 1
+    for i, (label, refs) in enumerate(calc_refs):
+        row = first + i
+        delay = f"=MAX({refs['ttm']}-{deadline},0)" if deadline else f"={refs['ttm']}-MIN($B${first}:$B${last})"
+        ws.append(
+            [
+                label,
+                f"={refs['ttm']}",
+                f"={refs['job']}",
+                delay,
+                f"=D{row}*{cod}",
+                f"=C{row}+E{row}",
+                f"=RANK(F{row},$F${first}:$F${last},1)",
+                "ranked",
+            ]
+        )
+    for r in comp.results:
+        if r.status.value != "ranked":
+            ws.append([r.accelerator, None, None, None, None, None, None, f"{r.status.value}: {r.reason or ', '.join(r.missing_inputs)}"])
+    for col, width in zip("ABCDEFGH", (24, 20, 18, 12, 18, 20, 8, 40), strict=True):
+        ws.column_dimensions[col].width = width
+
+
+def _save(wb: Any, path: Path) -> None:
+    import os
+    import tempfile
+
+    folder = path.resolve().parent
+    fd, tmp = tempfile.mkstemp(prefix=".tco-", suffix=".xlsx", dir=folder)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write: {exc.strerror}", where=str(path), key="-o") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def records_workbook(path: Path, sheets: Mapping[str, tuple[Sequence[str], Sequence[Sequence[Any]]]]) -> None:
+    """A values workbook (one sheet per table) for the analyses' records."""
+    openpyxl = _openpyxl()
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    for title, (header, rows) in sheets.items():
+        ws = wb.create_sheet(_sheet_name(title, used))
+        ws.append(list(header))
+        for row in rows:
+            ws.append(
+                [None if isinstance(v, float) and not math.isfinite(v) else (v if not isinstance(v, (list, dict)) else str(v)) for v in row]
+            )
+    _save(wb, path)
+
+
+def _option_sheet(
+    wb: Any, a: _Assumptions, used: set[str], option: Option, res: Any, workload: Workload, scenario: Scenario
+) -> dict[str, str]:
+    """One option's Calculation sheet: every cost term as a formula over the Assumptions sheet."""
+    training = workload.kind == "training"
+    plan = engine.plan_option(option, workload, scenario, market=False)
+    p = engine.numeric_inputs(option, workload, scenario)
+    meta = _meta({"accel": option.accelerator, "workload": workload, "scenario": scenario})
+    acc = option.accelerator.id
+
+    def inp(key: str, scope: str | None = None) -> str:
+        flat = key
+        sc = scope or ("scenario" if key.startswith("scenario.") else "workload" if key.startswith("workload.") else acc)
+        short = flat.split(".", 1)[1] if "." in flat else flat
+        return a.add(sc, short, p[flat], meta.get(flat), _unit(short))
+
+    ws = wb.create_sheet(_sheet_name(f"Calc {option.label}", used))
+    ws.append(["quantity", "value", "unit", "formula (engine)"])
+    rows: dict[str, str] = {}
+
+    def put(name: str, formula: str, unit: str, note: str) -> str:
+        ws.append([name, formula, unit, note])
+        rows[name] = f"'{ws.title}'!$B${ws.max_row}"
+        return rows[name]
+
+    tps = a.add(
+        acc,
+        f"tokens_per_second_per_accelerator [{option.label}]",
+        res.tokens_per_second_per_accelerator,
+        None,
+        "tokens/s",
+        derived=f"tco performance model ({res.throughput_source.value if res.throughput_source else ''})",
+    )
+    n_in = a.add(
+        acc,
+        f"count [{option.label}]",
+        res.count,
+        None,
+        "accelerators",
+        derived="option (ID@N), or the workload's count / the fleet the serving model sizes",
+    )
+    fx = dict(plan.fx)
+
+    def money(key: str) -> str:
+        ref = inp(key)
+        rate = fx.get(key)
+        return f"({ref}*{inp(rate)})" if rate else ref
+
+    node = inp("accel.interconnect.devices_per_node")
+    n = put("accelerators", f"={n_in}", "accelerators", "count")
+    if training:
+        tokens = "+".join(inp(st.tokens_key) for st in plan.stages)
+        lam, ts, tr = (
+            inp("scenario.failure_rate_per_accelerator_day"),
+            inp("scenario.checkpoint_save_minutes"),
+            inp("scenario.restart_minutes"),
+        )
+        g = put(
+            "goodput",
+            f"=MAX(1-SQRT(2*({ts}/1440)*{lam}*{n})-({tr}/1440)*{lam}*{n},0)",
+            "",
+            "G = 1 − sqrt(2·T_s/M) − T_r/M, M = 1/(λ·n)",
+        )
+        th = put("time to converge", f"=({tokens})/({n}*{tps}*{g})/3600", "hours", "T_h = D / (n · X · G) / 3600")
+        run_h = th
+        owned_h = put("owned hours charged", f"={th}/{inp('scenario.utilization')}", "hours", "H = T_h / u")
+        years = "1"
+    else:
+        busy = inp("scenario.utilization") if option.acquisition is Acquisition.buy else "1"
+        k = plan.replica or 1
+        put(
+            "fleet",
+            f"=MAX(CEILING({inp('workload.tokens_per_day')}/(86400*{busy})/{tps}/{k},1)*{k},{k})",
+            "accelerators",
+            "replicas of k, whole",
+        )
+        # The count cell holds the engine's fleet; the formula above shows how it follows from demand.
+        run_h = put("busy hours per year", f"={HOURS_PER_YEAR}*{busy}", "hours", "8766 · u (rented: u = 1)")
+        owned_h = put("owned hours per year", f"={HOURS_PER_YEAR}", "hours", "")
+        years = inp("workload.service_life_years")
+    tdp = inp("accel.tdp_w")
+    if plan.measured_power:
+        measured = inp(f"{plan.bench_key}.power_w")
+        avg = put("average power", f"={measured}", "W", "measured run power")
+        peak_w = put("peak power", f"=MAX({tdp},{measured})", "W", "max(TDP, measured)")
+    else:
+        avg = put("average power", f"={tdp}*{inp('scenario.average_power_fraction')}", "W", "TDP · f_avg")
+        peak_w = put("peak power", f"={tdp}", "W", "TDP")
+    k_pwr = inp(plan.k_pwr_key)
+    pue = inp("scenario.pue")
+    if option.acquisition is Acquisition.rent:
+        rent = put("rent", f"={n}*{money('accel.rental.usd_per_hour')}*{run_h}*{years}", "USD", "n · rate · hours")
+        capex = put("capex", "=0", "USD", "rented")
+        parts = [rent]
+        energy_kwh = put("energy billed", "=0", "kWh", "included in the rate")
+    else:
+        servers = f"CEILING({n}/{node},1)"
+        tiers = put("network tiers", f"=IF({servers}<=2,0,1+CEILING(MAX(LOG({servers}/64,2),0)/5,1))", "", "fat tree of radix-32 leaves")
+        price = money("accel.price_usd")
+        server = f"({inp('accel.server_usd_per_accelerator')}+{price})" if plan.server_bom else f"({price}*{inp(plan.k_srv_key)})"
+        net = inp(f"scenario.network_usd_per_accelerator_tier.{plan.fabric}")
+        capex = put(
+            "capex",
+            f"={n}*({server}+{tiers}*{net}+{money('scenario.storage_usd_per_accelerator')})",
+            "USD",
+            "n · (server + tiers · network + storage)",
+        )
+        r, life = inp("scenario.cost_of_capital"), inp("scenario.depreciation_years")
+        crf = put(
+            "capital recovery factor", f"=IF({r}*{life}<1E-9,1/{life}+{r}/2,{r}/(1-(1+{r})^(-{life})))", "1/year", "r / (1 − (1+r)^−L)"
+        )
+        capital = put("capital", f"={capex}*{crf}*{owned_h}/{HOURS_PER_YEAR}*{years}", "USD", "K · CRF · H / 8766")
+        energy_kwh = put("energy", f"={n}*{avg}*{k_pwr}*{pue}*{run_h}/1000*{years}", "kWh", "n · P_avg · k_pwr · PUE · T / 1000")
+        energy = put("energy cost", f"={energy_kwh}*{money('scenario.electricity_usd_per_kwh')}", "USD", "E · price")
+        colo = money("scenario.facility_usd_per_kw_month")
+        facility = put(
+            "facility",
+            f"={n}*{peak_w}*{k_pwr}/1000*{colo}*12*{owned_h}/{HOURS_PER_YEAR}*{years}",
+            "USD",
+            "n · P_pk · k_pwr · colo · 12 · H / 8766",
+        )
+        ops_ = put(
+            "operations",
+            f"={n}*{money('scenario.operations_usd_per_accelerator_year')}*{owned_h}/{HOURS_PER_YEAR}*{years}",
+            "USD",
+            "n · ops · H / 8766",
+        )
+        parts = [capital, energy, facility, ops_]
+    if (
+        scenario.carbon_usd_per_tonne is not None
+        and (scenario.carbon_usd_per_tonne.value or 0) > 0
+        and scenario.grid_kgco2e_per_kwh is not None
+    ):
+        kwh = f"{n}*{avg}*{k_pwr}*{pue}*{run_h}/1000*{years}"
+        parts.append(
+            put(
+                "carbon",
+                f"=({kwh})*{inp('scenario.grid_kgco2e_per_kwh')}/1000*{inp('scenario.carbon_usd_per_tonne')}",
+                "USD",
+                "operational CO2e · price",
+            )
+        )
+    compute = put("compute cost", "=" + "+".join(parts), "USD", "running cost")
+    porting = put(
+        "porting", f"={inp(plan.port_months_key)}*{money('scenario.engineer_usd_per_year')}/12", "USD", "engineer-months · salary / 12"
+    )
+    ttm_formula = f"=7*({inp(plan.lead_key)}+{inp(plan.deploy_key)}+{inp(plan.port_weeks_key)})" + (f"+{th}/24" if training else "")
+    ttm = put("time to market", ttm_formula, "days", "7·(lead + deployment + porting) + T_h/24")
+    job = put("job cost", f"={compute}+{porting}", "USD", "compute + porting")
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 18
+    ws.column_dimensions["D"].width = 44
+    return {"ttm": ttm, "job": job, "capex": capex, "compute": compute}

@@ -1,0 +1,96 @@
+"""The workbook (XLSX) recalculated by a real spreadsheet engine (LibreOffice headless) equals the
+engine's JSON to 1e-9, and changing an assumption cell moves the results the way --set does."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+openpyxl = pytest.importorskip("openpyxl")
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+
+
+def recalculated(path: Path, tmp: Path) -> object:
+    out = tmp / "recalc"
+    subprocess.run(
+        [SOFFICE, "--headless", "--calc", "--convert-to", "xlsx", "--outdir", str(out), str(path)],  # type: ignore[list-item]
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={"HOME": str(tmp), "PATH": "/usr/bin:/bin"},
+    )
+    return openpyxl.load_workbook(out / path.name, data_only=True)
+
+
+def results_of(wb: object) -> dict[str, dict[str, float]]:
+    ws = wb["Results"]  # type: ignore[index]
+    rows = list(ws.iter_rows(values_only=True))
+    head = rows[0]
+    return {r[0]: dict(zip(head, r, strict=True)) for r in rows[1:] if r[7] == "ranked"}
+
+
+CASES = [
+    (["a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-s", "article"], []),
+    (["a100-80gb", "a100-80gb:rent", "h100-sxm@64", "-w", "llama3-8b"], []),
+    (["h100-sxm", "mi300x", "-w", "chat-70b"], []),
+    (["a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-s", "article"], ["--set", "scenario.electricity_usd_per_kwh=0.3"]),
+]
+
+
+@needs_soffice
+@pytest.mark.parametrize(("args", "sets"), CASES)
+def test_recalculated_workbook_equals_the_engine(run, tmp_path: Path, args: list[str], sets: list[str]) -> None:
+    path = tmp_path / "run.xlsx"
+    assert run("compare", *args, *sets, "-f", "xlsx", "-o", str(path)).exit_code == 0
+    engine = {r["accelerator"]: r for r in json.loads(run("compare", *args, *sets, "-f", "json").stdout)["results"] if r["rank"]}
+    got = results_of(recalculated(path, tmp_path))
+    assert set(got) == set(engine)
+    for label, row in got.items():
+        want = engine[label]
+        assert row["job cost, USD"] == pytest.approx(want["job_cost_usd"], rel=1e-9)
+        assert row["time to market, days"] == pytest.approx(want["time_to_market_days"], rel=1e-9)
+        assert row["delay, days"] == pytest.approx(want["delay_days"], rel=1e-9, abs=1e-9)
+        assert row["effective cost, USD"] == pytest.approx(want["effective_cost_usd"], rel=1e-9)
+        assert row["rank"] == want["rank"]
+
+
+@needs_soffice
+def test_changing_an_assumption_cell_moves_the_results_like_set(run, tmp_path: Path) -> None:
+    args = ["a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-s", "article"]
+    path = tmp_path / "base.xlsx"
+    assert run("compare", *args, "-f", "xlsx", "-o", str(path)).exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Assumptions"]
+    row = next(r for r in ws.iter_rows() if r[0].value == "scenario" and r[1].value == "electricity_usd_per_kwh")
+    row[2].value = 0.3
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+    got = results_of(recalculated(edited, tmp_path))
+    want = {
+        r["accelerator"]: r
+        for r in json.loads(run("compare", *args, "--set", "scenario.electricity_usd_per_kwh=0.3", "-f", "json").stdout)["results"]
+    }
+    for label, r in got.items():
+        assert r["effective cost, USD"] == pytest.approx(want[label]["effective_cost_usd"], rel=1e-9)
+
+
+def test_workbook_sheets_and_formulas(run, tmp_path: Path) -> None:
+    path = tmp_path / "run.xlsx"
+    assert run("compare", "a100-80gb", "a100-80gb:rent", "-w", "gpt3-1.3b", "-f", "xlsx", "-o", str(path)).exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[0] == "Assumptions" and wb.sheetnames[-1] == "Results"
+    calc = wb["Calc a100-80gb"]
+    formulas = [r[1].value for r in calc.iter_rows(min_row=2) if isinstance(r[1].value, str)]
+    assert formulas and all(f.startswith("=") for f in formulas)
+    assumptions = list(wb["Assumptions"].iter_rows(values_only=True))
+    assert assumptions[0][:5] == ("scope", "input", "value", "unit", "source")
+
+
+def test_xlsx_needs_an_output_file_and_a_supporting_command(run) -> None:
+    assert run("compare", "a100-80gb", "-w", "gpt3-1.3b", "-f", "xlsx").exit_code == 2
+    assert run("estimate", "a100-80gb", "--params", "7B", "-f", "xlsx", "-o", "x.xlsx").exit_code == 2
