@@ -659,6 +659,9 @@ class SimulationResult(StrictModel):
         description="EVPI = min over options of E[cost] − E[min over options of cost]: the most it is worth paying "
         "to resolve the sampled uncertainty before choosing (cost-model §2.6)."
     )
+    effective_cost_samples_usd: dict[str, list[float]] | None = Field(
+        None, description="Every sample's effective cost per option (only when asked for: charts, workbooks)."
+    )
 
 
 def sample_input(u: Uncertain, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -679,7 +682,9 @@ def sample_input(u: Uncertain, rng: np.random.Generator, n: int) -> np.ndarray:
     return np.clip(x, 1e-3, 1.0)
 
 
-def simulate(inputs: Inputs, *, samples: int, seed: int, progress: Callable[[int, int], None] | None = None) -> SimulationResult:
+def simulate(
+    inputs: Inputs, *, samples: int, seed: int, progress: Callable[[int, int], None] | None = None, keep_samples: bool = False
+) -> SimulationResult:
     """Monte Carlo over every ranged input, the same draws for every option (common random numbers).
     Deterministic for a given seed; evaluated in chunks so memory stays flat."""
     if samples < 1:
@@ -734,6 +739,7 @@ def simulate(inputs: Inputs, *, samples: int, seed: int, progress: Callable[[int
         means = costs[:, complete].mean(axis=1)
         best = prep.labels[rankable[int(np.argmin(means))]]
         evpi = float(means.min() - costs[:, complete].min(axis=0).mean())
+    kept = {prep.labels[i]: eff[i] for i in range(n_opt)} if keep_samples else None
     opts = [
         SimulationOption(
             option=prep.labels[i],
@@ -755,6 +761,7 @@ def simulate(inputs: Inputs, *, samples: int, seed: int, progress: Callable[[int
         options=opts,
         best_expected_option=best,
         expected_value_of_perfect_information_usd=evpi,
+        effective_cost_samples_usd=None if kept is None else {k: [float(x) for x in v] for k, v in kept.items()},
     )
 
 

@@ -668,12 +668,12 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Any:
         return analysis.sensitivity(inputs, vs=vs)
 
 
-def simulate(inputs: Inputs, *, samples: int, seed: int, progress: Any = None) -> Any:
+def simulate(inputs: Inputs, *, samples: int, seed: int, progress: Any = None, keep_samples: bool = False) -> Any:
     """Monte Carlo with common random numbers (see :func:`tco.analysis.simulate`)."""
     from tco import analysis
 
     with attributed(inputs):
-        return analysis.simulate(inputs, samples=samples, seed=seed, progress=progress)
+        return analysis.simulate(inputs, samples=samples, seed=seed, progress=progress, keep_samples=keep_samples)
 
 
 def sweep(inputs: Inputs, vary: Sequence[str]) -> Any:

@@ -591,6 +591,101 @@ def cashflow(
     emit(render_cashflow(result, fmt), output, fmt=fmt, audit=audit)
 
 
+class PlotKind(str, Enum):
+    tornado = "tornado"
+    breakeven = "breakeven"
+    cdf = "cdf"
+    scatter = "scatter"
+    sweep = "sweep"
+
+
+@app.command(
+    epilog=examples(
+        "tco plot tornado a100-80gb mlu370-s4 -w gpt3-1.3b -o tornado.svg",
+        "tco plot breakeven a100-80gb mlu370-s4 -w gpt3-1.3b -s article -o breakeven.svg",
+        "tco plot cdf a100-80gb mlu370-s4 -w gpt3-1.3b -n 5000 -o cdf.png",
+        "tco plot scatter h100-sxm@1024 mi300x@1024 a100-80gb@1024 -w llama3-70b -o scatter.svg",
+        "tco plot sweep a100-80gb mlu370-s4 -w gpt3-1.3b --vary scenario.cost_of_delay_usd_per_day=0:400:9 -o sweep.svg",
+    )
+)
+@handle_errors
+def plot(
+    kind: Annotated[PlotKind, typer.Argument(help="tornado, breakeven, cdf, scatter or sweep.")],
+    accelerators: AccelArgs,
+    workload: WorkloadOpt,
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="FILE.svg or FILE.png.")],
+    param: Annotated[str, typer.Option("--param", help="breakeven: the input to solve for.")] = "scenario.cost_of_delay_usd_per_day",
+    vary: Annotated[str | None, typer.Option("--vary", metavar="PATH=LO:HI:N", help="sweep: the input to vary.")] = None,
+    metric: Annotated[str, typer.Option("--metric", help="sweep: the figure to draw.")] = "effective_cost_usd",
+    samples: Annotated[int, typer.Option("--samples", "-n", help="cdf: Monte Carlo samples.")] = 5000,
+    seed: Annotated[int, typer.Option("--seed", help="cdf: random seed.")] = 0,
+    scenario: ScenarioOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Charts (SVG or PNG; matplotlib extra): tornado, break-even curve, Monte Carlo CDF, cost vs time to market, sweep lines."""
+    from tco import plots
+
+    suffix = output.suffix.lower().lstrip(".")
+    if suffix not in ("svg", "png"):
+        raise typer.BadParameter("expected a file name ending in .svg or .png", param_hint="--output")
+    inputs = _inputs(accelerators, workload, scenario, set_, False)
+    if kind is PlotKind.tornado:
+        data = plots.tornado(api.sensitivity(inputs), suffix)
+    elif kind is PlotKind.cdf:
+        data = plots.cdf(api.simulate(inputs, samples=samples, seed=seed, keep_samples=True), suffix)
+    elif kind is PlotKind.scatter:
+        data = plots.pareto(api.compare(inputs), suffix)
+    elif kind is PlotKind.breakeven:
+        if len(accelerators) != 2:
+            raise typer.BadParameter("a break-even curve needs exactly two options", param_hint="ACCEL")
+        result = api.breakeven(inputs, accelerators[0], accelerators[1], param=param)
+        points = [result.range_low + (result.range_high - result.range_low) * i / 40 for i in range(41)]
+        costs: dict[str, list[float | None]] = {}
+        for x in points:
+            comp = api.compare(api.load_inputs(accelerators, workload=workload, scenario=scenario, sets=[*(set_ or []), f"{param}={x!r}"]))
+            for r in comp.results:
+                costs.setdefault(r.accelerator, []).append(r.effective_cost_usd)
+        data = plots.breakeven_curve(points, costs, result, suffix)
+    else:
+        if vary is None:
+            raise typer.BadParameter("a sweep chart needs --vary PATH=LO:HI:N", param_hint="--vary")
+        columns, total, chunks = api.sweep(inputs, [vary])
+        if total > 100_000:
+            raise typer.BadParameter(f"a chart of {total:,} points is unreadable: at most 100,000", param_hint="--vary")
+        path = vary.split("=", 1)[0].strip()
+        if metric not in columns:
+            raise typer.BadParameter(
+                f"expected one of {', '.join(c for c in columns if c not in ('point', 'option'))}", param_hint="--metric"
+            )
+        rows = [
+            {"option": str(c.options[j]), path: float(c.columns[path][j]), metric: float(c.columns[metric][j])}
+            for c in chunks
+            for j in range(c.rows)
+        ]
+        data = plots.sweep_lines(path, rows, metric, inputs.workload.id, inputs.scenario.id, suffix)
+    emit_bytes(data, output)
+
+
+def emit_bytes(data: bytes, output: Path) -> None:
+    """Binary output (a chart), written atomically like text."""
+    import tempfile as _tempfile
+
+    target = Path(os.path.realpath(output))
+    if target.is_dir() or not target.parent.is_dir():
+        raise InputError("cannot write: expected a file in an existing folder", where=str(output), key="-o")
+    fd, tmp = _tempfile.mkstemp(prefix=".tco-", suffix=target.suffix, dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write: {exc.strerror}", where=str(output), key="-o") from None
+
+
 def _progress_bar(done: int, total: int) -> None:
     width = 30
     filled = int(width * done / total)

@@ -1,0 +1,142 @@
+"""Charts (SVG or PNG) from results: tornado, break-even curve, Monte Carlo CDF, cost vs time to market.
+
+matplotlib is an optional extra (``pip install '.[plot]'``), imported only here, with the Agg backend
+(no display needed). Colours are the Okabe–Ito colour-blind-safe palette; every chart has a title,
+units on its axes and a source line naming the tool, workload and scenario.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from tco.errors import InputError
+
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+"""Okabe & Ito (2008), 'Color Universal Design': distinguishable with every common colour-vision deficiency."""
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib
+    except ImportError:
+        raise InputError("charts need matplotlib: pip install 'tco[plot]' (or pip install '.[plot]' in a checkout)", key="plot") from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"svg.fonttype": "none", "font.size": 9})  # text stays text in SVG
+    return plt
+
+
+def _finish(fig: Any, ax: Any, title: str, source: str, fmt: str) -> bytes:
+    ax.set_title(title, loc="left", fontsize=10, fontweight="bold")
+    fig.text(0.01, 0.01, source, fontsize=7, color="#555555")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+    _pyplot().close(fig)
+    return buf.getvalue()
+
+
+def _usd(x: float, _pos: Any = None) -> str:
+    return f"${x / 1e6:,.2f}M" if abs(x) >= 1e6 else f"${x:,.0f}"
+
+
+def tornado(result: Any, fmt: str = "svg", top: int = 12) -> bytes:
+    """One bar per input: the first option's effective cost at the input's low and high."""
+    plt = _pyplot()
+    option = result.options[0]
+    rows = [r for r in result.rows if r.effective_cost_low_usd.get(option) is not None][:top]
+    central = result.central_effective_cost_usd.get(option) or 0.0
+    fig, ax = plt.subplots(figsize=(7.5, 0.35 * len(rows) + 1.6))
+    for i, r in enumerate(reversed(rows)):
+        lo, hi = r.effective_cost_low_usd[option], r.effective_cost_high_usd[option]
+        ax.barh(i, lo - central, left=central, color=PALETTE[0], label="input at its low" if i == 0 else None)
+        ax.barh(i, hi - central, left=central, color=PALETTE[1], label="input at its high" if i == 0 else None)
+    ax.set_yticks(range(len(rows)), [r.param for r in reversed(rows)])
+    ax.axvline(central, color="#333333", linewidth=0.8)
+    ax.xaxis.set_major_formatter(_usd)
+    ax.set_xlabel(f"effective cost of {option}, USD")
+    ax.legend(loc="lower right", fontsize=7, frameon=False)
+    return _finish(
+        fig, ax, f"What moves {option}'s effective cost", f"tco sensitivity · {result.workload} · scenario {result.scenario}", fmt
+    )
+
+
+def cdf(result: Any, fmt: str = "svg") -> bytes:
+    """Empirical CDF of each option's effective cost over the Monte Carlo samples."""
+    import numpy as np
+
+    plt = _pyplot()
+    samples: Mapping[str, Sequence[float]] = result.effective_cost_samples_usd or {}
+    if not samples:
+        raise InputError("the simulation kept no samples to chart", key="plot")
+    fig, ax = plt.subplots(figsize=(7.5, 4))
+    for i, (label, values) in enumerate(samples.items()):
+        x = np.sort(np.asarray(values)[np.isfinite(values)])
+        if x.size:
+            ax.step(x, np.arange(1, x.size + 1) / x.size, where="post", color=PALETTE[i % len(PALETTE)], label=label)
+    finite = [v for vs in samples.values() for v in vs if v == v and v > 0 and v != float("inf")]
+    if finite and max(finite) / min(finite) > 100:
+        ax.set_xscale("log")  # the options differ by orders of magnitude
+    ax.xaxis.set_major_formatter(_usd)
+    ax.set_xlabel("effective cost, USD")
+    ax.set_ylabel("share of samples at or below")
+    ax.legend(fontsize=7, frameon=False)
+    src = f"tco simulate · {result.workload} · scenario {result.scenario} · {result.samples:,} samples, seed {result.seed}"
+    return _finish(fig, ax, "Effective cost under uncertainty (CDF)", src, fmt)
+
+
+def breakeven_curve(points: Sequence[float], costs: Mapping[str, Sequence[float | None]], result: Any, fmt: str = "svg") -> bytes:
+    """Effective cost of both options against the break-even parameter, the tie marked."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.5, 4))
+    for i, (label, ys) in enumerate(costs.items()):
+        ax.plot(points, [y if y is not None else float("nan") for y in ys], color=PALETTE[i % len(PALETTE)], label=label)
+    if result.value is not None:
+        ax.axvline(result.value, color="#333333", linestyle="--", linewidth=0.8)
+        ax.annotate(f"tie at {result.value:,.4g}", (result.value, ax.get_ylim()[1]), fontsize=7, ha="left", va="top")
+    ax.yaxis.set_major_formatter(_usd)
+    ax.set_xlabel(result.param)
+    ax.set_ylabel("effective cost, USD")
+    ax.legend(fontsize=7, frameon=False)
+    return _finish(fig, ax, f"Break-even: {result.a} vs {result.b}", f"tco breakeven · {result.workload} · scenario {result.scenario}", fmt)
+
+
+def pareto(comp: Any, fmt: str = "svg") -> bytes:
+    """Job cost against time to market; the options no other beats on both are joined (Pareto front)."""
+    plt = _pyplot()
+    pts = [
+        (r.time_to_market_days, r.job_cost_usd, r.accelerator)
+        for r in comp.results
+        if r.time_to_market_days is not None and r.job_cost_usd is not None
+    ]
+    fig, ax = plt.subplots(figsize=(7.5, 4.5))
+    for i, (x, y, label) in enumerate(pts):
+        ax.scatter([x], [y], color=PALETTE[i % len(PALETTE)], zorder=3)
+        ax.annotate(label, (x, y), fontsize=7, xytext=(4, 4), textcoords="offset points")
+    front = sorted(p for p in pts if not any(q[0] <= p[0] and q[1] <= p[1] and (q[0], q[1]) != (p[0], p[1]) for q in pts))
+    if len(front) > 1:
+        ax.plot([p[0] for p in front], [p[1] for p in front], color="#333333", linewidth=0.8, linestyle="--", label="Pareto front")
+        ax.legend(fontsize=7, frameon=False)
+    ax.yaxis.set_major_formatter(_usd)
+    ax.set_xlabel("time to market, days")
+    ax.set_ylabel("job cost, USD")
+    return _finish(fig, ax, "Cost against time to market", f"tco compare · {comp.workload} · scenario {comp.scenario}", fmt)
+
+
+def sweep_lines(param: str, rows: Sequence[Mapping[str, Any]], metric: str, workload: str, scenario: str, fmt: str = "svg") -> bytes:
+    """One line per option: ``metric`` against the swept parameter."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.5, 4))
+    labels = sorted({r["option"] for r in rows})
+    for i, label in enumerate(labels):
+        pts = sorted((r[param], r[metric]) for r in rows if r["option"] == label and r[metric] is not None)
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], color=PALETTE[i % len(PALETTE)], label=label, marker="o", markersize=3)
+    ax.set_xlabel(param)
+    ax.set_ylabel(metric.replace("_", " "))
+    if metric.endswith("_usd"):
+        ax.yaxis.set_major_formatter(_usd)
+    ax.legend(fontsize=7, frameon=False)
+    return _finish(fig, ax, f"{metric.replace('_', ' ')} across {param}", f"tco sweep · {workload} · scenario {scenario}", fmt)
