@@ -660,7 +660,7 @@ class SimulationResult(StrictModel):
         "to resolve the sampled uncertainty before choosing (cost-model §2.6)."
     )
     effective_cost_samples_usd: dict[str, list[float]] | None = Field(
-        None, description="Every sample's effective cost per option (only when asked for: charts, workbooks)."
+        None, description="Every finite sample's effective cost per option (only when asked for: charts, reports)."
     )
 
 
@@ -761,7 +761,7 @@ def simulate(
         options=opts,
         best_expected_option=best,
         expected_value_of_perfect_information_usd=evpi,
-        effective_cost_samples_usd=None if kept is None else {k: [float(x) for x in v] for k, v in kept.items()},
+        effective_cost_samples_usd=None if kept is None else {k: [float(x) for x in v[np.isfinite(v)]] for k, v in kept.items()},
     )
 
 

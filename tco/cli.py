@@ -666,6 +666,39 @@ def plot(
     emit_bytes(data, output)
 
 
+@app.command(epilog=examples("tco report a100-80gb mlu370-s4 -w gpt3-1.3b -o report.html"))
+@handle_errors
+def report(
+    accelerators: AccelArgs,
+    workload: WorkloadOpt,
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="FILE.html (one self-contained page).")],
+    samples: Annotated[int, typer.Option("--samples", "-n", help="Monte Carlo samples.")] = 5000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    scenario: ScenarioOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """A one-page HTML report: verdict, ranking, break-even, tornado, Monte Carlo, assumptions, missing inputs."""
+    from tco import __version__
+    from tco import report as rep
+
+    inputs = _inputs(accelerators, workload, scenario, set_, False)
+    comp = api.compare(inputs)
+    ranked = sorted(comp.ranked, key=lambda r: r.rank or 0)
+    be = None
+    if len(ranked) >= 2:
+        be = api.breakeven(inputs, ranked[0].accelerator, ranked[1].accelerator)
+    page = rep.build(
+        inputs,
+        comp,
+        api.sensitivity(inputs),
+        api.simulate(inputs, samples=samples, seed=seed, keep_samples=True),
+        be,
+        api.audit(inputs, command="report", samples=samples, seed=seed),
+        __version__,
+    )
+    emit_stream([page], output)
+
+
 def emit_bytes(data: bytes, output: Path) -> None:
     """Binary output (a chart), written atomically like text."""
     import tempfile as _tempfile

@@ -56,6 +56,9 @@ def tornado(result: Any, fmt: str = "svg", top: int = 12) -> bytes:
         ax.barh(i, hi - central, left=central, color=PALETTE[1], label="input at its high" if i == 0 else None)
     ax.set_yticks(range(len(rows)), [r.param for r in reversed(rows)])
     ax.axvline(central, color="#333333", linewidth=0.8)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(5))
     ax.xaxis.set_major_formatter(_usd)
     ax.set_xlabel(f"effective cost of {option}, USD")
     ax.legend(loc="lower right", fontsize=7, frameon=False)

@@ -1,0 +1,132 @@
+"""The one-page report: one self-contained HTML file (inline SVG charts, no network) to attach to a memo.
+
+Sections: the verdict in one sentence, the ranking, the break-even cost of delay, the tornado, the
+Monte Carlo CDF with win probabilities, the assumptions with their sources and confidence, the missing
+inputs, and the tool version with a hash of the run's inputs. Print to PDF from a browser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from tco import plots
+from tco.engine import walk_numbers
+from tco.inputs import Inputs
+from tco.models import Quantity
+from tco.render import money, num, verdict
+
+CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;margin:1.5rem auto;color:#111;font-size:10.5pt}
+h1{font-size:15pt;margin:0 0 .3rem} h2{font-size:11.5pt;margin:1.2rem 0 .4rem;border-bottom:1px solid #ccc}
+table{border-collapse:collapse;width:100%;font-size:9pt} th,td{padding:.2rem .4rem;border-bottom:1px solid #e4e4e4;text-align:left}
+td.n{text-align:right;font-variant-numeric:tabular-nums} .verdict{font-size:12pt;background:#f3f6fa;
+padding:.6rem .8rem;border-left:4px solid #0072B2}
+.meta{color:#555;font-size:8.5pt} figure{margin:.4rem 0} svg{max-width:100%;height:auto}
+@media print{body{margin:0;max-width:none} h2{break-after:avoid} figure,table{break-inside:avoid}}
+"""
+
+
+NO_RANK = "No option could be ranked: see the missing inputs."
+
+
+def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> str:
+    numeric = numeric or set()
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td{' class=n' if i in numeric else ''}>{html.escape(c)}</td>" for i, c in enumerate(r)) + "</tr>" for r in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _svg(data: bytes) -> str:
+    text = data.decode("utf-8")
+    return text[text.index("<svg") :]
+
+
+def build(
+    inputs: Inputs, comp: Any, sensitivity: Any, simulation: Any, breakeven: Any | None, audit: Mapping[str, Any], version: str
+) -> str:
+    """The report's HTML text."""
+    ranking = sorted(comp.results, key=lambda r: (r.rank is None, r.rank or 0))
+    labels = ", ".join(o.label for o in inputs.options)
+    rank_rows = [
+        [
+            "—" if r.rank is None else str(r.rank),
+            r.accelerator,
+            num(r.tokens_per_second_per_accelerator),
+            num(r.time_to_market_days),
+            money(r.job_cost_usd),
+            money(r.delay_penalty_usd),
+            money(r.effective_cost_usd),
+            r.status.value,
+        ]
+        for r in ranking
+    ]
+    sections = [
+        f"<h1>Which accelerator: {html.escape(comp.workload)}</h1>",
+        f"<p class=meta>scenario {html.escape(comp.scenario)} · options {html.escape(labels)}</p>",
+        f'<p class=verdict id="verdict">{html.escape(verdict(comp) if comp.ranked else NO_RANK)}</p>',
+        '<h2 id="ranking">Ranking by effective cost (job cost + cost of delay)</h2>',
+        _table(
+            ["rank", "option", "tokens/s/acc", "market, days", "job cost", "delay cost", "effective cost", "status"],
+            rank_rows,
+            {2, 3, 4, 5, 6},
+        ),
+    ]
+    sections.append('<h2 id="breakeven">Break-even cost of delay</h2>')
+    if breakeven is not None:
+        sections.append(f"<p>{html.escape(breakeven.message)}.</p>")
+    else:
+        sections.append("<p>Only one option can be ranked: there is nothing to break even against.</p>")
+    sections.append('<h2 id="tornado">What moves the answer</h2>')
+    sections.append(f"<figure>{_svg(plots.tornado(sensitivity))}</figure>")
+    sections.append('<h2 id="uncertainty">Under uncertainty</h2>')
+    win_rows = [
+        [
+            o.option,
+            f"{o.win_probability:.1%}",
+            money(o.effective_cost_usd.p10),
+            money(o.effective_cost_usd.p50),
+            money(o.effective_cost_usd.p90),
+        ]
+        for o in simulation.options
+    ]
+    sections.append(f"<figure>{_svg(plots.cdf(simulation))}</figure>")
+    sections.append(_table(["option", "wins", "P10", "P50", "P90"], win_rows, {1, 2, 3, 4}))
+    evpi = simulation.expected_value_of_perfect_information_usd
+    sections.append(
+        f"<p class=meta>{simulation.samples:,} samples, seed {simulation.seed}; expected value of perfect information "
+        f"{money(evpi) if evpi is not None else '—'}.</p>"
+    )
+    sections.append('<h2 id="assumptions">Assumptions and their sources</h2>')
+    rows = []
+    for prefix, model in [
+        ("scenario", inputs.scenario),
+        ("workload", inputs.workload),
+        *((o.accelerator.id, o.accelerator) for o in inputs.options),
+    ]:
+        for path, leaf in walk_numbers(model, prefix):
+            if isinstance(leaf, Quantity) and leaf.value is not None:
+                rows.append(
+                    [path, f"{leaf.value:,.6g}", leaf.source or "", leaf.as_of or "", leaf.confidence.value if leaf.confidence else ""]
+                )
+    seen: set[str] = set()
+    unique = [r for r in rows if not (r[0] in seen or seen.add(r[0]))]  # type: ignore[func-returns-value]
+    sections.append(_table(["input", "value", "source", "as of", "confidence"], unique, {1}))
+    sections.append('<h2 id="missing">Missing inputs</h2>')
+    missing = [[r.accelerator, ", ".join(r.missing_inputs)] for r in comp.results if r.missing_inputs]
+    infeasible = [[r.accelerator, r.reason or ""] for r in comp.results if r.status.value == "infeasible"]
+    sections.append(_table(["option", "needs"], missing) if missing else "<p>None: every figure is known.</p>")
+    if infeasible:
+        sections.append(_table(["option", "cannot run the workload because"], infeasible))
+    digest = hashlib.sha256(json.dumps(audit, sort_keys=True).encode()).hexdigest()
+    files = ", ".join(f"{key} ({entry['path']})" for key, entry in audit.get("files", {}).items())
+    sections.append(f'<p class=meta id="provenance">tco {html.escape(version)} · inputs SHA-256 {digest} · files: {html.escape(files)}</p>')
+    body = "\n".join(sections)
+    title = html.escape(f"tco report: {comp.workload}")
+    head = f'<head><meta charset="utf-8"><title>{title}</title><style>{CSS}</style></head>'
+    return f'<!DOCTYPE html>\n<html lang="en">\n{head}\n<body>\n{body}\n</body>\n</html>\n'
