@@ -6,7 +6,9 @@ Exit codes: 0 success; 1 input or data error (one ``Error:`` line per problem on
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import os
 import shutil
 import signal
@@ -146,6 +148,8 @@ def note_missing(missing: dict[str, list[str]]) -> None:
 
 
 XLSX_COMMANDS = "compare, cashflow, sensitivity, simulate and size"
+XLSX_MAX_ROWS = 1_048_575
+"""Rows of a worksheet, less its header."""
 
 
 def wants_xlsx(fmt: OutputFormat, output: Path | None) -> bool:
@@ -542,12 +546,22 @@ def simulate(
     inputs = _inputs(accelerators, workload, scenario, set_, strict)
     show = not quiet and sys.stderr.isatty()
     progress = _progress_bar if show else None
-    result = api.simulate(inputs, samples=samples, seed=seed, progress=progress)
+    xlsx = wants_xlsx(fmt, output)
+    if xlsx and samples > XLSX_MAX_ROWS:
+        raise typer.BadParameter(f"a worksheet holds at most {XLSX_MAX_ROWS:,} samples", param_hint="--samples")
+    result = api.simulate(inputs, samples=samples, seed=seed, progress=progress, keep_samples=xlsx)
     if show:
         sys.stderr.write("\n")
-    if wants_xlsx(fmt, output):
+    if xlsx:
         assert output is not None
-        emit_workbook(inputs, output, {"Simulation": render_simulation(result, OutputFormat.csv)})
+        kept = result.effective_cost_samples_usd or {}
+        labels = list(kept)
+        depth = max((len(v) for v in kept.values()), default=0)
+        rows = [[i, *(kept[k][i] if i < len(kept[k]) else "" for k in labels)] for i in range(depth)]
+        buf = io.StringIO()
+        csv.writer(buf).writerows([["sample", *(f"{k} effective_cost_usd" for k in labels)], *rows])
+        result = result.model_copy(update={"effective_cost_samples_usd": None})
+        emit_workbook(inputs, output, {"Simulation": render_simulation(result, OutputFormat.csv), "Samples": buf.getvalue()})
         return
     emit(render_simulation(result, fmt), output, fmt=fmt, audit=api.audit(inputs, command="simulate", samples=samples, seed=seed))
 

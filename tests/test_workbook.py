@@ -94,3 +94,14 @@ def test_workbook_sheets_and_formulas(run, tmp_path: Path) -> None:
 def test_xlsx_needs_an_output_file_and_a_supporting_command(run) -> None:
     assert run("compare", "a100-80gb", "-w", "gpt3-1.3b", "-f", "xlsx").exit_code == 2
     assert run("estimate", "a100-80gb", "--params", "7B", "-f", "xlsx", "-o", "x.xlsx").exit_code == 2
+
+
+def test_simulate_workbook_has_its_samples(run, tmp_path: Path) -> None:
+    path = tmp_path / "sim.xlsx"
+    result = run("simulate", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-n", "200", "-q", "-f", "xlsx", "-o", str(path))
+    assert result.exit_code == 0, result.stderr
+    wb = openpyxl.load_workbook(path)
+    assert {"Assumptions", "Results", "Simulation", "Samples"} <= set(wb.sheetnames)
+    samples = wb["Samples"]
+    assert samples.max_row == 201 and samples.cell(1, 2).value == "a100-80gb effective_cost_usd"
+    assert isinstance(samples.cell(2, 2).value, float)
