@@ -93,15 +93,22 @@ def render(text: str) -> str:
     return FIELDS.sub(lambda m: m.group(1) + field_table(m.group(2)) + m.group(4), text)
 
 
+FIELD_DOCS = ROOT / "docs" / "inputs.md"
+"""The input-file reference: its field tables are generated too."""
+
+
 def main() -> int:
-    current = README.read_text(encoding="utf-8")
-    fresh = render(current)
-    if "--check" in sys.argv:
+    stale = []
+    for path in (README, FIELD_DOCS):
+        current = path.read_text(encoding="utf-8")
+        fresh = render(current) if path == README else FIELDS.sub(lambda m: m.group(1) + field_table(m.group(2)) + m.group(4), current)
         if fresh != current:
-            print("README.md is out of date: run python tools/sync_readme.py", file=sys.stderr)
-            return 1
-        return 0
-    README.write_text(fresh, encoding="utf-8")
+            stale.append(path.name)
+            if "--check" not in sys.argv:
+                path.write_text(fresh, encoding="utf-8")
+    if "--check" in sys.argv and stale:
+        print(f"{', '.join(stale)} out of date: run python tools/sync_readme.py", file=sys.stderr)
+        return 1
     return 0
 
 
