@@ -147,7 +147,7 @@ def note_missing(missing: dict[str, list[str]]) -> None:
         err(f"Note: {label} is not ranked: {', '.join(paths)} unknown; complete it with " + " ".join(f"--set {p}=VALUE" for p in paths))
 
 
-XLSX_COMMANDS = "compare, cashflow, sensitivity, simulate and size"
+XLSX_COMMANDS = "compare, cashflow, sensitivity, simulate, size and sweep"
 XLSX_MAX_ROWS = 1_048_575
 """Rows of a worksheet, less its header."""
 
@@ -753,15 +753,25 @@ def sweep(
     strict: StrictOpt = False,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="csv or jsonl (rows stream).")] = OutputFormat.csv,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="csv or jsonl (rows stream), or xlsx.")] = OutputFormat.csv,
     output: OutputOpt = None,
 ) -> None:
     """Evaluate the product of the varied axes: one tidy row per (point, option), streamed as computed."""
     from tco.render import stream_sweep
 
-    if fmt not in (OutputFormat.csv, OutputFormat.jsonl):
-        raise InputError(f"sweep streams rows: use --format csv or jsonl, not {fmt.value}", key="--format")
-    columns, total, chunks = api.sweep(_inputs(accelerators, workload, scenario, set_, strict), vary)
+    xlsx = wants_xlsx(fmt, output)
+    if fmt not in (OutputFormat.csv, OutputFormat.jsonl) and not xlsx:
+        raise InputError(f"sweep streams rows: use --format csv, jsonl or xlsx, not {fmt.value}", key="--format")
+    inputs = _inputs(accelerators, workload, scenario, set_, strict)
+    columns, total, chunks = api.sweep(inputs, vary)
+    if xlsx:
+        assert output is not None
+        if total > XLSX_MAX_ROWS:
+            raise typer.BadParameter(
+                f"a worksheet holds at most {XLSX_MAX_ROWS:,} rows; this sweep has {total:,}: use csv", param_hint="--format"
+            )
+        emit_workbook(inputs, output, {"Sweep": "".join(stream_sweep(columns, chunks, OutputFormat.csv))})
+        return
     emit_stream(stream_sweep(columns, chunks, fmt), output)
     err(f"{total:,} rows")
 

@@ -76,9 +76,17 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]")
 
 
+_ASCII = str.maketrans(
+    {"×": "x", "—": "-", "–": "-", "±": "+/-", "·": ".", "…": "...", "→": "->", "≤": "<=", "≥": ">=", "÷": "/", "’": "'", "−": "-"}
+)
+"""Typography tco writes in notes, made ASCII in CSV so any spreadsheet locale reads it (issue 11)."""
+
+
 def safe_text(v: str) -> str:
     """A text cell a spreadsheet will not evaluate: a leading =, +, -, @, tab or CR gets a quote
-    (OWASP's CSV-injection advice). Numbers are never text here, so their signs are untouched."""
+    (OWASP's CSV-injection advice). Numbers are never text here, so their signs are untouched.
+    tco's own typography (×, —, ±, ·) becomes ASCII."""
+    v = v.translate(_ASCII)
     return "'" + v if v.startswith(_FORMULA_START) else v
 
 

@@ -169,3 +169,10 @@ def test_profiles_show_toml_is_a_valid_profile_to_copy(run, tmp_path: Path) -> N
     assert run("profiles", "validate", str(out)).exit_code == 0
     assert run("compare", "--help").exit_code == 0
     assert run("compare", "a100-80gb", "-w", "gpt3-1.3b", "-f", "toml").exit_code == 2  # only where honoured
+
+
+def test_generated_csv_text_is_ascii(run) -> None:
+    """Notes use ×, — and ·; in CSV they become ASCII so every spreadsheet locale reads them."""
+    text = run("compare", "h100-sxm@64", "mlu370-s4", "-w", "llama3-8b", "-f", "csv").stdout
+    assert "layout: TP" in text
+    assert all(ord(ch) < 128 for ch in text)

@@ -105,3 +105,11 @@ def test_simulate_workbook_has_its_samples(run, tmp_path: Path) -> None:
     samples = wb["Samples"]
     assert samples.max_row == 201 and samples.cell(1, 2).value == "a100-80gb effective_cost_usd"
     assert isinstance(samples.cell(2, 2).value, float)
+
+
+def test_sweep_workbook(run, tmp_path: Path) -> None:
+    path = tmp_path / "sweep.xlsx"
+    args = ["sweep", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--vary", "scenario.pue=1:2:3", "-f", "xlsx", "-o", str(path)]
+    assert run(*args).exit_code == 0
+    ws = openpyxl.load_workbook(path)["Sweep"]
+    assert ws.max_row == 1 + 3 * 2 and ws.cell(1, 1).value == "schema_version"
