@@ -242,6 +242,7 @@ class Plan:
     serving_efficiency: float = serving.COMPUTE_EFFICIENCY
     serving_bandwidth_efficiency: float = serving.BANDWIDTH_EFFICIENCY
     fabric: str = "infiniband"
+    grid_key: str = "scenario.grid_kgco2e_per_kwh"
     server_bom: bool = False  # the profile gives server_usd_per_accelerator (else price × k_srv)
     fx: tuple[tuple[str, str], ...] = ()
     """(money input key, exchange-rate key) for every money input quoted in another currency than USD."""
@@ -421,6 +422,11 @@ def plan_option(
         fx=_fx(accel, scenario),
         maturity_factor=training.MATURITY_FACTOR[accel.software.maturity],
         fabric=scenario.fabric.value,
+        grid_key=(
+            "scenario.grid_kgco2e_per_kwh"
+            if scenario.grid_kgco2e_per_kwh is not None and scenario.grid_kgco2e_per_kwh.value is not None
+            else f"scenario.grid_kgco2e_per_kwh_by_market.{scenario.market.value}"
+        ),
         server_bom=accel.server_usd_per_accelerator is not None and accel.server_usd_per_accelerator.value is not None,
     )
     if measured:
@@ -803,7 +809,7 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
     # the rate), plus the accelerators' embodied emissions amortized like their capital when known.
     k_pwr_any = p.get(plan.k_pwr_key, math.nan)
     physical_kwh = n * avg_w * k_pwr_any * p["scenario.pue"] * run_hours / 1000.0
-    operational_kg = physical_kwh * p.get("scenario.grid_kgco2e_per_kwh", math.nan)
+    operational_kg = physical_kwh * p.get(plan.grid_key, math.nan)
     embodied_kg = n * p.get("accel.embodied_kgco2e", math.nan) * owned_hours / (p["scenario.depreciation_years"] * HOURS_PER_YEAR)
     carbon_price = p.get("scenario.carbon_usd_per_tonne", 0.0)
     carbon = ops.where(

@@ -492,7 +492,12 @@ class Scenario(StrictModel):
     average_power_fraction: FractionQuantity = Field(description="Average ÷ peak power while running.")
     utilization: FractionQuantity = Field(description="Share of owned calendar hours in useful jobs.")
     depreciation_years: PositiveQuantity
-    grid_kgco2e_per_kwh: NonNegativeQuantity | None = Field(None, description="Carbon intensity of the electricity, kgCO2e/kWh.")
+    grid_kgco2e_per_kwh: NonNegativeQuantity | None = Field(
+        None, description="Carbon intensity of the electricity, kgCO2e/kWh; default: the market's entry below."
+    )
+    grid_kgco2e_per_kwh_by_market: dict[Market, NonNegativeQuantity] = Field(
+        default_factory=dict, description="Grid carbon intensity by market (global = US average, cn = China average)."
+    )
     carbon_usd_per_tonne: NonNegativeQuantity | None = Field(None, description="Carbon price; when > 0 emissions become a cost.")
     economic_depreciation_oom_per_year: NonNegativeQuantity = Field(
         default_factory=lambda: NonNegativeQuantity(

@@ -738,3 +738,14 @@ def test_unknown_embodied_emissions_leave_only_the_total_unknown() -> None:
     )
     assert r.operational_emissions_kgco2e is not None and r.embodied_emissions_kgco2e is None and r.emissions_kgco2e is None
     assert r.status.value == "ranked"
+
+
+def test_grid_intensity_follows_the_market() -> None:
+    """Without a site figure, the scenario's market picks the grid intensity (US 0.366, China 0.5366)."""
+    acc = accelerator(benchmarks=[bench("toy-train", 1000)])
+    by_market = {"global": {"value": 0.366}, "cn": {"value": 0.5366}}
+    energy_kwh = 4 * (500 * 0.5) * 1.5 * 1.5 * 10 / 1000
+    for market, factor in (("global", 0.366), ("cn", 0.5366)):
+        sc = scenario(grid_kgco2e_per_kwh_by_market=by_market, market=market)
+        r = only(compare(options=[Option(acc)], workload=training(), scenario=sc))
+        assert r.operational_emissions_kgco2e == approx(energy_kwh * factor)
