@@ -113,3 +113,19 @@ def test_sweep_workbook(run, tmp_path: Path) -> None:
     assert run(*args).exit_code == 0
     ws = openpyxl.load_workbook(path)["Sweep"]
     assert ws.max_row == 1 + 3 * 2 and ws.cell(1, 1).value == "schema_version"
+
+
+def test_a_missing_extra_names_the_install(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without openpyxl (or matplotlib) the error says which extra to install; nothing is written."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    out = tmp_path / "x.xlsx"
+    result = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "-f", "xlsx", "-o", str(out))
+    assert result.exit_code == 1 and "pip install 'tco[xlsx]'" in result.stderr
+    assert not out.exists()
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    chart = tmp_path / "c.svg"
+    result = run("plot", "scatter", "a100-80gb", "-w", "gpt3-1.3b", "-o", str(chart))
+    assert result.exit_code == 1 and "pip install 'tco[plot]'" in result.stderr
+    assert not chart.exists()
