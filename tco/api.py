@@ -631,7 +631,9 @@ def calibrate(dirs: Sequence[Path] | None = None, *, refit: bool = False) -> Any
 
 
 def json_schema(kind: str) -> dict[str, Any]:
-    """JSON Schema of an input kind, for editors."""
+    """JSON Schema of an input kind, for editors; every shipped file validates against it (a test checks).
+    The bounds of each quantity apply to its table form too (``value``, ``low``, ``high``). Cross-field
+    rules (``low <= value <= high``, PUE >= 1) are checked by tco itself."""
     from pydantic import TypeAdapter
 
     if kind == "accelerator":
@@ -641,10 +643,40 @@ def json_schema(kind: str) -> dict[str, Any]:
     elif kind == "scenario":
         schema = Scenario.model_json_schema()
         schema["properties"]["extends"] = {"type": "string", "description": "Id of a scenario whose values this file starts from."}
+        # A file that extends another may leave out what it inherits.
+        required = schema.pop("required", [])
+        schema["if"] = {"required": ["extends"]}
+        schema["else"] = {"required": required}
+    elif kind == "benchmarks":
+        schema = CalibrationSet.model_json_schema()
+    elif kind == "serving":
+        schema = ServingSet.model_json_schema()
     else:
-        raise InputError(f"expected accelerator, workload or scenario, got '{kind}'", key="kind")
+        raise InputError(f"expected accelerator, workload, scenario, benchmarks or serving, got '{kind}'", key="kind")
+    _bound_quantity_tables(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
+
+
+_BOUNDS = ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum")
+
+
+def _bound_quantity_tables(schema: dict[str, Any]) -> None:
+    """Copy each quantity's numeric bounds (from its bare-number form) onto value/low/high of its table form."""
+    for definition in schema.get("$defs", {}).values():
+        branches = definition.get("anyOf", [])
+        number = next((b for b in branches if b.get("type") == "number"), None)
+        table = next((b for b in branches if b.get("type") == "object"), None)
+        if number is None or table is None:
+            continue
+        bounds = {k: number[k] for k in _BOUNDS if k in number}
+        for name in ("value", "low", "high"):
+            prop = table.get("properties", {}).get(name)
+            if prop is None:
+                continue
+            for branch in prop.get("anyOf", [prop]):
+                if branch.get("type") == "number":
+                    branch.update(bounds)
 
 
 # --------------------------------------------------------------------------- what-if analyses (numpy, imported lazily)

@@ -355,6 +355,8 @@ class SchemaKind(str, Enum):
     accelerator = "accelerator"
     workload = "workload"
     scenario = "scenario"
+    benchmarks = "benchmarks"
+    serving = "serving"
 
 
 @app.command(
