@@ -19,6 +19,7 @@ from tco.api import (
     size,
     sweep,
     validate_file,
+    what_if,
 )
 from tco.errors import InfeasibleError, InputError, MissingInputError, NotFoundError, TcoError
 from tco.inputs import Inputs
@@ -27,6 +28,7 @@ from tco.models import Accelerator, Comparison, InferenceWorkload, OptionResult,
 __version__ = "0.1.0"
 
 __all__ = [
+    "what_if",
     "Accelerator",
     "Comparison",
     "InferenceWorkload",

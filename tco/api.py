@@ -708,6 +708,14 @@ def simulate(inputs: Inputs, *, samples: int, seed: int, progress: Any = None, k
         return analysis.simulate(inputs, samples=samples, seed=seed, progress=progress, keep_samples=keep_samples)
 
 
+def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]]) -> Any:
+    """N validated what-ifs at once (the fast path for scripts; see :func:`tco.analysis.what_if`)."""
+    from tco import analysis
+
+    with attributed(inputs):
+        return analysis.what_if(inputs, changes)
+
+
 def sweep(inputs: Inputs, vary: Sequence[str]) -> Any:
     """(columns, total rows, iterator of column chunks) for a grid (see :func:`tco.analysis.iter_sweep`)."""
     from tco import analysis

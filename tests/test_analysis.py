@@ -595,3 +595,28 @@ def test_evpi_matches_its_definition(article: Inputs) -> None:
     assert result.expected_value_of_perfect_information_usd == approx(expected)
     assert result.expected_value_of_perfect_information_usd >= 0
     assert result.best_expected_option == prep.labels[int(costs.mean(axis=1).argmin())]
+
+
+def test_what_if_is_a_fast_validated_path() -> None:
+    """1,000 what-ifs in one call equal 1,000 compares, are validated like --set, and take well under a second."""
+    import time
+
+    inputs = tco.load_inputs(["a100-80gb", "mlu370-s4"], workload="gpt3-1.3b", scenario="article")
+    cods = [float(i) for i in range(0, 1000)]
+    start = time.perf_counter()
+    res = tco.what_if(inputs, {"scenario.cost_of_delay_usd_per_day": cods})
+    assert time.perf_counter() - start < 2.0  # ~0.1 s on the development machine; generous for CI
+    for i in (0, 155, 156, 999):
+        one = tco.compare(
+            tco.load_inputs(
+                ["a100-80gb", "mlu370-s4"], workload="gpt3-1.3b", scenario="article", sets=[f"scenario.cost_of_delay_usd_per_day={cods[i]}"]
+            )
+        )
+        for o in res.options:
+            want = next(r for r in one.results if r.accelerator == o.option)
+            assert o.effective_cost_usd[i] == approx(want.effective_cost_usd, rel=1e-12)
+            assert o.rank[i] == want.rank
+    with pytest.raises(tco.InputError, match="PUE must be >= 1"):
+        tco.what_if(inputs, {"scenario.pue": [1.2, 0.9]})
+    with pytest.raises(tco.InputError):
+        tco.what_if(inputs, {"scenario.pue": [1.2], "scenario.utilization": [0.5, 0.6]})
