@@ -31,7 +31,7 @@ app = typer.Typer(
     name="tco",
     help="Which AI accelerator, and how many, to buy or rent: cost per token plus the cost of delay.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
