@@ -4,14 +4,15 @@ No files, printing, clock or environment here. Notation (per option of ``n`` acc
 
 Training::
 
-    X      tokens/s per accelerator: measured · η(n)/η(n_meas), else peak · MFU · η(n) / F   (tco.perf)
+    X      tokens/s per accelerator: the training model's (tco.training: parallel layout, step time), or a
+           measurement carried to n by the model's ratio, or MFU · peak / F for a measured MFU
     G      goodput under failures (tco.perf.goodput_value)
     T_h    = D / (n · X · G) / 3600                       time to converge, hours
     T_mkt  = 7·(lead + deploy + port) + T_h / 24          time to market, days
     P_avg  = measured run power, else TDP · f_avg        per chip, W
     P_pk   = max(TDP, measured run power)                per chip, W
     E      = n · P_avg · k_pwr · PUE · T_h / 1000         energy, kWh
-    K      = n · price · k_srv / (1 − f_ic)               capex, USD
+    K      = n · (server + tiers(n) · net + storage)    capex, USD; server = price + BOM, else price · k_srv
     CRF    = r(1+r)^L / ((1+r)^L − 1)                     capital recovery factor
     H      = T_h / u                                      owned hours charged to the job
     capital   = K · CRF · H / 8766
@@ -19,7 +20,8 @@ Training::
     ops       = n · ops_year · H / 8766
     energy    = E · p_elec
     rent      = n · rent_hour · T_h                       (rented: replaces capital, facility, energy, ops)
-    compute   = capital + facility + ops + energy + rent
+    carbon    = (operational + embodied kgCO2e) / 1000 · carbon price    (0 unless a price is set)
+    compute   = capital + facility + ops + energy + rent + carbon
     porting   = engineer_months · engineer_year / 12
     job_cost  = compute + porting
     $/Mtok    = compute / D · 10^6                        running cost only: porting is one-off
@@ -27,7 +29,7 @@ Training::
     penalty   = CoD · delay
     effective = job_cost + penalty                        options ranked by it
 
-Inference: decode tokens/s per accelerator X from a measurement or the roofline (tco.perf); the fleet
+Inference: tokens/s per accelerator X from a measurement or the serving model (tco.serving); the fleet
 is ``n = ceil(tokens_per_day / (86400 · u) / X / k) · k`` for replicas of ``k`` accelerators (an owned
 fleet is busy a share u of the time; rented, u = 1); costs are per year (the fleet runs ``8766 · u``
 busy hours and is owned all 8766) and summed over the service life;
@@ -165,7 +167,6 @@ class StagePlan:
     batch_default: float
     peak_key: str
     peak16_key: str
-    flops_per_token: Any  # 6·N_active + 12·L·d·s, as a function of the active parameters: (a, b) with F = a·N_act + b
     attention_flops: float
     link_key: str | None
     link_default: float
@@ -617,7 +618,6 @@ def plan_training(
             batch_default=training.default_global_batch_tokens(params),
             peak_key=f"accel.peak.{perf.peak_field(accel, precision)}",
             peak16_key=common["peak16_key"],
-            flops_per_token=None,
             attention_flops=12.0 * shape.layers * shape.d_model * seq_len,
             link_key=link_key,
             link_default=link_default,
