@@ -1,0 +1,194 @@
+"""Break-even: the value of an input at which two options cost the same (cost-model §2.4)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from pydantic import Field
+
+from tco.analysis.common import (
+    Target,
+    _index_of,
+    evaluate_many,
+    missing_by_option,
+    prepare,
+    resolve_target,
+    validate_value,
+)
+from tco.errors import InputError
+from tco.inputs import Inputs
+from tco.models import (
+    StrictModel,
+)
+
+# --------------------------------------------------------------------------- break-even
+
+
+class BreakevenResult(StrictModel):
+    schema_version: int = 1
+    workload: str
+    scenario: str
+    a: str
+    b: str
+    param: str = Field(description="Dotted input path, usable with --set.")
+    range_low: float
+    range_high: float
+    value: float | None = Field(description="Input value at which both effective costs are equal; None if no tie.")
+    missing_inputs: dict[str, list[str]] = Field(default_factory=dict, description="Option -> input paths it lacks.")
+    all_values: list[float]
+    winner_below: str | None
+    winner_above: str | None
+    effective_cost_at_value_usd: float | None
+    message: str
+
+
+def parse_range(text: str, *, what: str = "--range") -> tuple[float, float]:
+    lo_s, sep, hi_s = text.partition(":")
+    if not sep:
+        raise InputError(f"expected LO:HI, got '{text}'", key=what)
+    try:
+        lo, hi = float(lo_s), float(hi_s)
+    except ValueError:
+        raise InputError(f"expected numbers LO:HI, got '{text}'", key=what) from None
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise InputError(f"expected finite numbers, got '{text}'", key=what)
+    if lo >= hi:
+        raise InputError(f"empty or inverted range '{text}': LO must be below HI", key=what)
+    return lo, hi
+
+
+def default_range(target: Target) -> tuple[float, float]:
+    """Cost of delay: 0 .. 1,000,000 $/day; else the input's own low/high when it has one; else ÷10 .. ×10."""
+    if target.path.endswith("cost_of_delay_usd_per_day"):
+        return 0.0, 1_000_000.0
+    q = target.quantity
+    if q is not None and q.low is not None and q.high is not None and q.low < q.high:
+        return q.low, q.high
+    c = target.central
+    if c is None:
+        raise InputError("has no value to build a default range from; give --range LO:HI", key=target.path)
+    if target.is_count or target.is_integer:
+        return max(1.0, math.floor(c / 10)), max(2.0, c * 10)
+    if c == 0:
+        return 0.0, 1.0
+    return (c / 10, c * 10) if c > 0 else (c * 10, c / 10)
+
+
+def breakeven(
+    inputs: Inputs,
+    a: str,
+    b: str,
+    *,
+    param: str = "scenario.cost_of_delay_usd_per_day",
+    value_range: tuple[float, float] | None = None,
+    grid: int = 2049,
+) -> BreakevenResult:
+    """The value of ``param`` at which options ``a`` and ``b`` have equal effective cost: a grid scan
+    finds every sign change of ``TEC_a − TEC_b``, then bisection refines each bracket to 1e-12."""
+    prep = prepare(inputs)
+    ia, ib = _index_of(prep, a), _index_of(prep, b)
+    if ia == ib:
+        raise InputError("compare two different options", key="option")
+    target = resolve_target(prep, param, where="--param")
+    lo, hi = value_range or default_range(target)
+    for v in (lo, hi):
+        validate_value(prep, target, v, where="--range" if value_range else "--param")
+    integer = target.is_count or target.is_integer
+    xs = np.unique(np.round(np.linspace(lo, hi, grid))) if integer else np.linspace(lo, hi, grid)
+
+    def diff(x: np.ndarray) -> np.ndarray:
+        batch = evaluate_many(prep, {param: (target, x)}, x.size)
+        return np.asarray(batch.effective_cost_usd[ia] - batch.effective_cost_usd[ib])
+
+    first = evaluate_many(prep, {param: (target, xs)}, xs.size)
+    d = np.asarray(first.effective_cost_usd[ia] - first.effective_cost_usd[ib])
+    names = prep.labels
+    lacking = {k: v for k, v in missing_by_option(prep, first).items() if k in (names[ia], names[ib])}
+    finite = np.isfinite(d)
+    common: dict[str, Any] = dict(
+        workload=inputs.workload.id,
+        scenario=inputs.scenario.id,
+        a=names[ia],
+        b=names[ib],
+        param=param,
+        range_low=lo,
+        range_high=hi,
+        missing_inputs=lacking,
+    )
+    if finite.any() and np.all(d[finite] == 0):
+        return BreakevenResult(
+            **common,
+            value=None,
+            all_values=[],
+            winner_below=None,
+            winner_above=None,
+            effective_cost_at_value_usd=None,
+            message=f"{names[ia]} and {names[ib]} cost the same for every {param} in [{lo:,.6g}, {hi:,.6g}]: "
+            "this input does not separate them",
+        )
+    roots: list[float] = []
+    for k in range(xs.size - 1):
+        d0, d1 = d[k], d[k + 1]
+        if not (np.isfinite(d0) and np.isfinite(d1)):
+            continue
+        if d0 == 0 and (k == 0 or d[k - 1] != 0):
+            roots.append(float(xs[k]))
+        elif d0 * d1 < 0:
+            # Whole-number inputs have no exact tie: report the first value on the other side.
+            roots.append(float(xs[k + 1]) if integer else _bisect(diff, float(xs[k]), float(xs[k + 1]), float(d0)))
+    if d.size > 1 and d[-1] == 0 and d[-2] != 0:
+        roots.append(float(xs[-1]))
+
+    def side(x: float) -> str | None:
+        v = diff(np.array([x]))[0]
+        return None if not np.isfinite(v) else (names[ia] if v < 0 else names[ib] if v > 0 else None)
+
+    below, above = side(lo), side(hi)
+    if roots:
+        value = roots[0]
+        cost = float(evaluate_many(prep, {param: (target, np.array([value]))}, 1).effective_cost_usd[ia][0])
+        msg = f"{names[ia]} and {names[ib]} tie at {param} = {value:,.6g}; below it {below} wins, above it {above} wins"
+        if len(roots) > 1:
+            msg = (
+                f"{names[ia]} and {names[ib]} swap places {len(roots)} times for {param} in [{lo:,.6g}, {hi:,.6g}] "
+                f"(first at {value:,.6g}, last at {roots[-1]:,.6g}); at {lo:,.6g} {below} wins, at {hi:,.6g} {above} wins"
+            )
+    else:
+        value, cost = None, None
+        winner = below or above
+        msg = (
+            f"no tie for {param} in [{lo:,.6g}, {hi:,.6g}]: {winner} wins across the whole range"
+            if winner
+            else f"no tie for {param} in [{lo:,.6g}, {hi:,.6g}]: "
+            + (
+                "unknown inputs: " + "; ".join(f"{k} needs {', '.join(v)}" for k, v in lacking.items())
+                if lacking
+                else "no option is feasible there"
+            )
+        )
+    return BreakevenResult(
+        **common,
+        value=value,
+        all_values=roots,
+        winner_below=below,
+        winner_above=above,
+        effective_cost_at_value_usd=cost,
+        message=msg,
+    )
+
+
+def _bisect(f: Callable[[np.ndarray], np.ndarray], lo: float, hi: float, f_lo: float) -> float:
+    """Bisection on a bracketed sign change: always converges, to a relative 1e-12."""
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        f_mid = float(f(np.array([mid]))[0])
+        if f_mid == 0 or (hi - lo) <= 1e-12 * max(1.0, abs(mid)):
+            return mid
+        if (f_mid < 0) == (f_lo < 0):
+            lo, f_lo = mid, f_mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)

@@ -1,0 +1,358 @@
+"""Shared machinery of the analyses: inputs by path, validation, vectorized evaluation, uncertain inputs."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from tco import engine, loader
+from tco.errors import InfeasibleError, InputError, ProblemList, TcoError, did_you_mean
+from tco.inputs import Inputs, parse_option
+from tco.models import (
+    Accelerator,
+    FractionQuantity,
+    Quantity,
+    Scenario,
+    TrainingWorkload,
+    UnitIntervalQuantity,
+    Workload,
+)
+
+CHUNK = 65_536
+"""Scenarios evaluated per vectorized batch: large enough to amortise Python overhead, small
+enough to keep memory flat for any grid or sample count."""
+
+Z95 = 1.6448536269514722
+"""Φ⁻¹(0.95): a low/high pair is read as a 90 % interval (cost-model §2.6, Hubbard; Epoch)."""
+
+DEFAULT_SWING = 0.20
+"""Inputs without a low/high range swing ±20 % in the tornado (issue requirement; an assumption)."""
+
+
+def known(x: Any) -> float | None:
+    """A float for JSON, or None where the figure is unknown (NaN: an input it needs is missing)."""
+    v = float(x)
+    return v if math.isfinite(v) else None
+
+
+def missing_by_option(prep: Prepared, batch: Batch) -> dict[str, list[str]]:
+    """Option label -> the input paths it lacks (only options that lack any)."""
+    return {label: list(m) for label, m in zip(prep.labels, batch.missing, strict=True) if m}
+
+
+# --------------------------------------------------------------------------- inputs by path
+
+
+@dataclass(frozen=True)
+class Target:
+    """A user path resolved to the flat keys it sets, per option index."""
+
+    path: str
+    keys: dict[int, str]
+    central: float | None
+    quantity: Quantity | None
+    is_count: bool = False
+    is_integer: bool = False
+
+
+@dataclass
+class Prepared:
+    """Plans and flat inputs for every option of ``inputs``, ready for vectorized evaluation."""
+
+    inputs: Inputs
+    plans: list[engine.Plan]
+    bases: list[dict[str, float]]
+    deadline: bool
+    barred: dict[int, str] = field(default_factory=dict)
+    """Option index -> why the scenario's market may not buy it."""
+
+    @property
+    def labels(self) -> list[str]:
+        return [p.label for p in self.plans]
+
+
+def prepare(inputs: Inputs) -> Prepared:
+    """Plans for every option. An option the scenario's market may not buy is planned all the same
+    (its figures are shown) and marked barred: it is never feasible, so it never ranks or wins."""
+    plans, bases, barred = [], [], {}
+    errors: list[TcoError] = []
+    for i, o in enumerate(inputs.options):
+        try:
+            engine.check_market(o, inputs.scenario)
+        except InfeasibleError as exc:
+            barred[i] = exc.message
+            errors.append(exc)
+        plans.append(engine.plan_option(o, inputs.workload, inputs.scenario, market=False))
+        bases.append(engine.numeric_inputs(o, inputs.workload, inputs.scenario))
+    if len(barred) == len(inputs.options):
+        raise errors[0] if len(errors) == 1 else ProblemList(errors)
+    sc = inputs.scenario
+    return Prepared(inputs, plans, bases, sc.deadline_days is not None and sc.deadline_days.value is not None, barred)
+
+
+def _quantity_at(model: Any, parts: Sequence[str]) -> Any:
+    cur = model
+    for part in parts:
+        if isinstance(cur, dict):
+            cur = next((v for k, v in cur.items() if getattr(k, "value", k) == part), None)
+        elif part.startswith("benchmarks[") and isinstance(cur, Accelerator):
+            cur = cur.benchmark_for(part[len("benchmarks[") : -1])
+        else:
+            cur = getattr(cur, part, None)
+        if cur is None:
+            return None
+    return cur
+
+
+def resolve_target(prep: Prepared, path: str, *, where: str | None = None) -> Target:
+    """The flat keys a user path sets in each option (raises with 'did you mean' when it names nothing).
+    ``where`` names the option that supplied the path (``--param``, ``--vary``) in error messages."""
+    if "." not in path and path != "count":
+        raise InputError("expected scenario.<field>, workload.<field> or <accelerator-id>.<field>", where=where, key=path)
+    scope, _, rest = path.partition(".")
+    opts = prep.inputs.options
+    rest_parts = loader.split_path(rest)
+    counting = path == "count" or rest == "count" or (scope == "workload" and rest == "accelerator_count")
+    if counting and not isinstance(prep.inputs.workload, TrainingWorkload):
+        raise InputError(
+            "for serving, a count is the replica size (ID@N), a discrete choice: compare ID@N options instead of varying it",
+            where=where,
+            key=path,
+        )
+    if path == "count" or (scope == "workload" and rest == "accelerator_count"):
+        keys = {i: "count" for i, o in enumerate(opts) if path == "count" or o.count is None}
+        if not keys:
+            raise InputError("every option has its own count (ID@COUNT); vary <accelerator-id>.count instead", where=where, key=path)
+        return Target(path, keys, prep.bases[next(iter(keys))]["count"], None, is_count=True)
+    if scope == "scenario":
+        loader.check_path(Scenario, rest_parts, label=path, where=where or "input")
+        q = _quantity_at(prep.inputs.scenario, rest_parts)
+        return _numeric(path, {i: path for i in range(len(opts))}, q, prep)
+    if scope == "workload":
+        wl = prep.inputs.workload
+        loader.check_path(type(wl), rest_parts, label=path, where=where or "input")
+        q = _quantity_at(wl, rest_parts)
+        return _numeric(path, {i: path for i in range(len(opts))}, q, prep)
+    idx = [i for i, o in enumerate(opts) if scope in (o.accelerator.id, *o.accelerator.aliases)]
+    if not idx:
+        names = ["scenario", "workload", *sorted({o.accelerator.id for o in opts})]
+        raise InputError(
+            f"'{scope}' is not scenario, workload or a compared accelerator{did_you_mean(scope, names)}", where=where, key=path
+        )
+    if rest == "count":
+        return Target(path, {i: "count" for i in idx}, prep.bases[idx[0]]["count"], None, is_count=True)
+    accel = opts[idx[0]].accelerator
+    parts = rest_parts
+    loader.check_path(Accelerator, parts, label=path, where=where or "input")
+    if parts[0].startswith("benchmarks[") and accel.benchmark_for(parts[0][len("benchmarks[") : -1]) is None:
+        raise InputError(f"{accel.id} has no measurement for that workload", where=where, key=path)
+    q = _quantity_at(accel, parts)
+    return _numeric(path, {i: "accel." + rest for i in idx}, q, prep)
+
+
+def _numeric(path: str, keys: dict[int, str], q: Any, prep: Prepared) -> Target:
+    if isinstance(q, bool) or (q is not None and not isinstance(q, (Quantity, int, float))):
+        raise InputError("is not a numeric input", key=path)
+    i0 = next(iter(keys))
+    central = prep.bases[i0].get(keys[i0])
+    return Target(path, keys, central, q if isinstance(q, Quantity) else None, is_integer=isinstance(q, int))
+
+
+def validate_value(prep: Prepared, target: Target, value: float, *, where: str | None = None) -> None:
+    """Rebuild the model that owns ``target`` with ``value`` through validation (raises InputError)."""
+    if target.is_count:
+        if value < 1 or value != math.floor(value):
+            raise InputError(f"expected a whole count >= 1, got {value:g}", where=where, key=target.path)
+        return
+    if target.is_integer and value != math.floor(value):
+        raise InputError(f"expected a whole number, got {value:g}", where=where, key=target.path)
+    if target.is_integer:
+        value = int(value)
+    scope, _, rest = target.path.partition(".")
+    if scope == "scenario":
+        model: BaseModel = prep.inputs.scenario
+        root: Any = Scenario
+    elif scope == "workload":
+        model = prep.inputs.workload
+        root = TypeAdapter(Workload)
+    else:
+        model = prep.inputs.options[next(iter(target.keys))].accelerator
+        root = Accelerator
+    data = loader.apply_overrides(
+        model.model_dump(mode="json", exclude_none=True),
+        [(rest, value)],
+        type(model) if root is not Accelerator else Accelerator,
+        scope=scope,
+        where=where or "input",
+    )
+    try:
+        if isinstance(root, TypeAdapter):
+            root.validate_python(data)
+        else:
+            root.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InputError(f"{value:g} is not allowed: {first['msg']}", where=where, key=target.path) from None
+
+
+# --------------------------------------------------------------------------- vectorized evaluation
+
+
+@dataclass
+class Batch:
+    """Outputs for ``size`` scenarios: ``per_option[i][metric]`` arrays, plus cross-option results."""
+
+    size: int
+    per_option: list[dict[str, np.ndarray]]
+    delay_days: list[np.ndarray]
+    delay_penalty_usd: list[np.ndarray]
+    effective_cost_usd: list[np.ndarray]
+    feasible: list[np.ndarray]
+    rank: np.ndarray  # (options, size), 1 = best
+    winner: np.ndarray  # (size,) option index
+    missing: list[tuple[str, ...]]  # per option: input paths it lacks (its costs are NaN, never ranked first)
+
+
+def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], size: int) -> Batch:
+    """Evaluate every option for ``size`` scenarios, the targets set to the given arrays."""
+    per_option: list[dict[str, np.ndarray]] = []
+    feasible: list[np.ndarray] = []
+    missing: list[tuple[str, ...]] = []
+    for i, (plan, base) in enumerate(zip(prep.plans, prep.bases, strict=True)):
+        p: dict[str, Any] = dict(base)
+        for target, arr in values.values():
+            if i in target.keys:
+                p[target.keys[i]] = arr
+                if target.is_count and not plan.explicit_count:
+                    plan = dataclasses.replace(plan, explicit_count=True)
+        # Unknown inputs read as NaN: the figures that need them come out NaN (infeasible for ranking).
+        known = engine.KnownInputs(p)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out = engine.evaluate_plan(plan, known, ops=np)
+        missing.append(tuple(plan.user_path(k) for k in known.missing))
+        arrays = {k: np.broadcast_to(np.asarray(v, dtype=float), (size,)) for k, v in out.items() if v is not None}
+        ok = (
+            np.broadcast_to(np.asarray(p["count"], dtype=float) >= plan.min_count, (size,))
+            if plan.kind == "training"
+            else np.ones(size, dtype=bool)
+        )
+        ok = ok & np.isfinite(arrays["job_cost_usd"]) & (i not in prep.barred)
+        per_option.append(arrays)
+        feasible.append(ok)
+    sp: dict[str, Any] = {k: v for k, v in prep.bases[0].items() if k.startswith("scenario.")}
+    for target, arr in values.values():
+        if target.path.startswith("scenario."):
+            sp[target.path] = arr
+    delays, penalties, effective = engine.apply_delay(
+        [o["time_to_market_days"] for o in per_option],
+        [o["job_cost_usd"] for o in per_option],
+        sp,
+        ops=np,
+        deadline=prep.deadline,
+        cod_rate=engine.scenario_fx(prep.inputs.scenario).get("scenario.cost_of_delay_usd_per_day"),
+    )
+    eff = np.vstack([np.where(ok, np.broadcast_to(e, (size,)), np.inf) for e, ok in zip(effective, feasible, strict=True)])
+    order = np.argsort(eff, axis=0, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(1, len(per_option) + 1)[:, None].repeat(size, axis=1), axis=0)
+    return Batch(
+        size,
+        per_option,
+        [np.broadcast_to(d, (size,)) for d in delays],
+        [np.broadcast_to(d, (size,)) for d in penalties],
+        [np.where(ok, np.broadcast_to(e, (size,)), np.nan) for e, ok in zip(effective, feasible, strict=True)],
+        feasible,
+        rank,
+        order[0],
+        missing,
+    )
+
+
+def _index_of(prep: Prepared, ref: str) -> int:
+    acc, count, acq, _ = parse_option(ref)
+    for i, o in enumerate(prep.inputs.options):
+        names = (o.accelerator.id, *o.accelerator.aliases, prep.inputs.refs[i] if prep.inputs.refs else o.accelerator.id)
+        if acc in names and (count is None or o.count == count) and o.acquisition is acq:
+            return i
+    raise InputError(f"'{ref}' is not one of the compared options: {', '.join(prep.labels)}", key="option")
+
+
+# --------------------------------------------------------------------------- uncertain inputs
+
+
+@dataclass(frozen=True)
+class Uncertain:
+    path: str
+    target: Target
+    central: float
+    low: float
+    high: float
+    ranged: bool  # True when the range comes from the profile/scenario, False for the ±20 % default
+    bounded: bool  # fraction-type input: bounded sampling
+
+
+def _walk_quantities(model: Any, prefix: str) -> Iterator[tuple[str, Quantity]]:
+    return ((path, leaf) for path, leaf in engine.walk_numbers(model, prefix) if isinstance(leaf, Quantity))
+
+
+def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:
+    """Every sourced number the options read, with its low/high (or ±20 % when it has none)."""
+    used: set[str] = set()
+    for plan, base in zip(prep.plans, prep.bases, strict=True):
+        used.update(_read_keys(plan, base))
+    items: list[tuple[str, Quantity]] = []
+    items += list(_walk_quantities(prep.inputs.scenario, "scenario"))
+    items += list(_walk_quantities(prep.inputs.workload, "workload"))
+    seen_acc: set[str] = set()
+    for o in prep.inputs.options:
+        if o.accelerator.id in seen_acc:
+            continue
+        seen_acc.add(o.accelerator.id)
+        items += [(o.accelerator.id + p[len("accel") :], q) for p, q in _walk_quantities(o.accelerator, "accel")]
+    out: list[Uncertain] = []
+    for path, q in items:
+        if q.value is None:
+            continue
+        target = resolve_target(prep, path)
+        if not any(k in used for k in target.keys.values()):
+            continue
+        ranged = q.low is not None and q.high is not None and q.low < q.high
+        if ranged_only and not ranged:
+            continue
+        if ranged:
+            low, high = float(q.low), float(q.high)  # type: ignore[arg-type]
+        else:
+            if q.value == 0:
+                continue
+            low, high = q.value * (1 - DEFAULT_SWING), q.value * (1 + DEFAULT_SWING)
+            if isinstance(q, (FractionQuantity, UnitIntervalQuantity)):
+                high = min(high, 1.0)
+        bounded = isinstance(q, (FractionQuantity, UnitIntervalQuantity))
+        out.append(Uncertain(path, target, q.value, low, high, ranged, bounded))
+    return out
+
+
+def _read_keys(plan: engine.Plan, base: dict[str, float]) -> set[str]:
+    """Flat keys whose value changes this option's effective cost (probed once, vectorized)."""
+    keys = [k for k in base if k != "count"]
+    size = len(keys) + 1
+    p: dict[str, Any] = {k: np.full(size, v) for k, v in base.items()}
+    for j, k in enumerate(keys, start=1):
+        p[k][j] = base[k] * 1.01 + 1e-9
+    with np.errstate(all="ignore"):
+        out = engine.evaluate_plan(plan, engine.KnownInputs(p), ops=np)
+    ref = np.broadcast_to(np.asarray(out["job_cost_usd"], dtype=float), (size,))
+    ttm = np.broadcast_to(np.asarray(out["time_to_market_days"], dtype=float), (size,))
+
+    def moved(x: np.ndarray, j: int) -> bool:
+        return not (x[j] == x[0] or (np.isnan(x[j]) and np.isnan(x[0])))
+
+    return {k for j, k in enumerate(keys, start=1) if moved(ref, j) or moved(ttm, j)} | {
+        k for k in base if k.startswith("scenario.cost_of_delay") or k.startswith("scenario.deadline")
+    }

@@ -1,0 +1,166 @@
+"""Monte Carlo with common random numbers, EVPI (cost-model §2.6)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+from pydantic import Field
+
+from tco.analysis.common import (
+    CHUNK,
+    Z95,
+    Uncertain,
+    evaluate_many,
+    prepare,
+    uncertain_inputs,
+)
+from tco.errors import InputError
+from tco.inputs import Inputs
+from tco.models import (
+    StrictModel,
+)
+
+MAX_SAMPLES = 2_000_000
+"""Monte Carlo samples are kept in memory for percentiles and CDFs: a cap keeps a typo from exhausting it."""
+
+
+# --------------------------------------------------------------------------- Monte Carlo
+
+
+class Percentiles(StrictModel):
+    """Percentiles over the samples where the figure is known (None when it never is)."""
+
+    p10: float | None
+    p50: float | None
+    p90: float | None
+
+
+class SimulationOption(StrictModel):
+    option: str
+    effective_cost_usd: Percentiles
+    cost_per_million_tokens_usd: Percentiles
+    time_to_market_days: Percentiles
+    win_probability: float
+    infeasible_share: float
+    missing_inputs: list[str] = Field(default_factory=list, description="Input paths this option lacks; its costs are unknown.")
+
+
+class SimulationResult(StrictModel):
+    schema_version: int = 1
+    workload: str
+    scenario: str
+    samples: int
+    seed: int
+    sampled_inputs: list[str]
+    options: list[SimulationOption]
+    best_expected_option: str | None = Field(description="Option with the lowest mean effective cost.")
+    expected_value_of_perfect_information_usd: float | None = Field(
+        description="EVPI = min over options of E[cost] − E[min over options of cost]: the most it is worth paying "
+        "to resolve the sampled uncertainty before choosing (cost-model §2.6)."
+    )
+    effective_cost_samples_usd: dict[str, list[float]] | None = Field(
+        None, description="Every finite sample's effective cost per option (only when asked for: charts, reports)."
+    )
+
+
+def sample_input(u: Uncertain, rng: np.random.Generator, n: int) -> np.ndarray:
+    """Lognormal with (low, high) as its 90 % interval for positive quantities (Epoch's
+    ``lognorm_from_90_ci``); a normal with the same 90 % interval around the central value, clipped to
+    (0, 1], for fractions; triangular on [low, high] for ranges that touch zero."""
+    if not u.bounded and u.low > 0:
+        sigma = (math.log(u.high) - math.log(u.low)) / (2 * Z95)
+        mu = math.log(u.low) + Z95 * sigma
+        return rng.lognormal(mu, sigma, n)
+    if not u.bounded:
+        # A range that touches zero has no lognormal: a triangular distribution on [low, high] with its
+        # mode at the central value keeps every draw inside the stated range.
+        return rng.triangular(u.low, min(max(u.central, u.low), u.high), u.high, n)
+    sd = (u.high - u.low) / (2 * Z95)
+    x = rng.normal(u.central, sd, n)
+    # Fractions stay in (0, 1]: a share of zero (utilization, power) is not a valid input.
+    return np.clip(x, 1e-3, 1.0)
+
+
+def simulate(
+    inputs: Inputs, *, samples: int, seed: int, progress: Callable[[int, int], None] | None = None, keep_samples: bool = False
+) -> SimulationResult:
+    """Monte Carlo over every ranged input, the same draws for every option (common random numbers).
+    Deterministic for a given seed; evaluated in chunks so memory stays flat."""
+    if samples < 1:
+        raise InputError(f"expected at least 1 sample, got {samples}", key="--samples")
+    if samples > MAX_SAMPLES:
+        raise InputError(
+            f"at most {MAX_SAMPLES:,} samples (each is kept for the percentiles: ~100 MB per million per option), got {samples:,}",
+            key="--samples",
+        )
+    if not 0 <= seed < 2**63:
+        raise InputError(f"expected a seed from 0 to 2**63 - 1, got {seed}", key="--seed")
+    prep = prepare(inputs)
+    items = uncertain_inputs(prep, ranged_only=True)
+    rng = np.random.default_rng(seed)
+    draws = {u.path: sample_input(u, rng, samples) for u in items}
+    n_opt = len(prep.plans)
+    wins = np.zeros(n_opt, dtype=np.int64)
+    eff = [np.empty(samples) for _ in range(n_opt)]
+    cpt = [np.empty(samples) for _ in range(n_opt)]
+    ttm = [np.empty(samples) for _ in range(n_opt)]
+    feas = [np.empty(samples, dtype=bool) for _ in range(n_opt)]
+    lacking: list[tuple[str, ...]] = [()] * n_opt
+    for start in range(0, samples, CHUNK):
+        stop = min(samples, start + CHUNK)
+        batch = evaluate_many(prep, {u.path: (u.target, draws[u.path][start:stop]) for u in items}, stop - start)
+        for i in range(n_opt):
+            eff[i][start:stop] = batch.effective_cost_usd[i]
+            cpt[i][start:stop] = batch.per_option[i]["cost_per_million_tokens_usd"]
+            ttm[i][start:stop] = batch.per_option[i]["time_to_market_days"]
+            feas[i][start:stop] = batch.feasible[i]
+        lacking = batch.missing
+        # A sample where no option can be ranked has no winner.
+        ranked = np.any(np.vstack(batch.feasible), axis=0)
+        wins += np.bincount(batch.winner[ranked], minlength=n_opt)
+        if progress:
+            progress(stop, samples)
+
+    def pct(x: np.ndarray) -> Percentiles:
+        x = x[np.isfinite(x)]
+        if x.size == 0:
+            return Percentiles(p10=None, p50=None, p90=None)
+        p10, p50, p90 = np.percentile(x, [10, 50, 90])
+        return Percentiles(p10=float(p10), p50=float(p50), p90=float(p90))
+
+    costs = np.vstack(eff)
+    # Options lacking an input have no cost: EVPI and the expected best are over the complete ones.
+    rankable = [i for i in range(n_opt) if not lacking[i]]
+    costs = costs[rankable] if rankable else costs
+    complete = np.all(np.isfinite(costs), axis=0)
+    best, evpi = None, None
+    if complete.any():
+        means = costs[:, complete].mean(axis=1)
+        best = prep.labels[rankable[int(np.argmin(means))]]
+        evpi = float(means.min() - costs[:, complete].min(axis=0).mean())
+    kept = {prep.labels[i]: eff[i] for i in range(n_opt)} if keep_samples else None
+    opts = [
+        SimulationOption(
+            option=prep.labels[i],
+            effective_cost_usd=pct(eff[i]),
+            cost_per_million_tokens_usd=pct(cpt[i]),
+            time_to_market_days=pct(ttm[i]),
+            win_probability=float(wins[i] / samples),
+            infeasible_share=float(1 - feas[i].mean()),
+            missing_inputs=list(lacking[i]),
+        )
+        for i in range(n_opt)
+    ]
+    return SimulationResult(
+        workload=inputs.workload.id,
+        scenario=inputs.scenario.id,
+        samples=samples,
+        seed=seed,
+        sampled_inputs=[u.path for u in items],
+        options=opts,
+        best_expected_option=best,
+        expected_value_of_perfect_information_usd=evpi,
+        effective_cost_samples_usd=None if kept is None else {k: [float(x) for x in v[np.isfinite(v)]] for k, v in kept.items()},
+    )

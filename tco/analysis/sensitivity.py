@@ -1,0 +1,108 @@
+"""Sensitivity (tornado): one-way swings of every uncertain input (cost-model §2.5)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from pydantic import Field
+
+from tco.analysis.common import (
+    DEFAULT_SWING,
+    Target,
+    _index_of,
+    evaluate_many,
+    known,
+    missing_by_option,
+    prepare,
+    uncertain_inputs,
+)
+from tco.inputs import Inputs
+from tco.models import (
+    StrictModel,
+)
+
+# --------------------------------------------------------------------------- sensitivity
+
+
+class SensitivityRow(StrictModel):
+    param: str
+    low: float
+    high: float
+    central: float
+    range_source: str = Field(description="'profile' (its low/high) or 'default ±20%'")
+    effective_cost_low_usd: dict[str, float | None]
+    effective_cost_high_usd: dict[str, float | None]
+    swing_usd: dict[str, float | None]
+    difference_low_usd: float | None = None
+    difference_high_usd: float | None = None
+    difference_swing_usd: float | None = None
+    flips_decision: bool | None = None
+
+
+class SensitivityResult(StrictModel):
+    schema_version: int = 1
+    workload: str
+    scenario: str
+    options: list[str]
+    vs: list[str] | None
+    central_effective_cost_usd: dict[str, float | None]
+    missing_inputs: dict[str, list[str]] = Field(default_factory=dict, description="Option -> input paths it lacks.")
+    rows: list[SensitivityRow]
+
+
+def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> SensitivityResult:
+    """One-way swings (tornado): each uncertain input to its low and high, the others at central.
+    Sorted by the swing of ``TEC_a − TEC_b`` with ``vs``, else by the largest swing of any option."""
+    prep = prepare(inputs)
+    items = uncertain_inputs(prep, ranged_only=False)
+    pair = (_index_of(prep, vs[0]), _index_of(prep, vs[1])) if vs else None
+    size = 1 + 2 * len(items)
+    assignments: dict[str, tuple[Target, np.ndarray]] = {}
+    for j, u in enumerate(items):
+        arr = np.full(size, u.central)
+        arr[1 + 2 * j], arr[2 + 2 * j] = u.low, u.high
+        assignments[u.path] = (u.target, arr)
+    batch = evaluate_many(prep, assignments, size)
+    eff = batch.effective_cost_usd
+    names = prep.labels
+    rows = []
+    for j, u in enumerate(items):
+        lo_i, hi_i = 1 + 2 * j, 2 + 2 * j
+        row: dict[str, Any] = dict(
+            param=u.path,
+            low=u.low,
+            high=u.high,
+            central=u.central,
+            range_source="profile" if u.ranged else f"default ±{DEFAULT_SWING:.0%}",
+            effective_cost_low_usd={n: known(eff[i][lo_i]) for i, n in enumerate(names)},
+            effective_cost_high_usd={n: known(eff[i][hi_i]) for i, n in enumerate(names)},
+            swing_usd={n: known(abs(eff[i][hi_i] - eff[i][lo_i])) for i, n in enumerate(names)},
+        )
+        if pair:
+            a, b = pair
+            d_lo, d_hi, d_c = (float(eff[a][k] - eff[b][k]) for k in (lo_i, hi_i, 0))
+            if math.isfinite(d_lo) and math.isfinite(d_hi) and math.isfinite(d_c):
+                row.update(
+                    difference_low_usd=d_lo,
+                    difference_high_usd=d_hi,
+                    difference_swing_usd=abs(d_hi - d_lo),
+                    flips_decision=bool(np.sign(d_lo) != np.sign(d_c) or np.sign(d_hi) != np.sign(d_c)),
+                )
+        rows.append(SensitivityRow(**row))
+    if pair:
+        rows = [r for r in rows if (r.difference_swing_usd or 0) > 0]
+        rows.sort(key=lambda r: (not r.flips_decision, -(r.difference_swing_usd or 0.0)))
+    else:
+        rows = [r for r in rows if max((v or 0.0) for v in r.swing_usd.values()) > 0]
+        rows.sort(key=lambda r: -max((v or 0.0) for v in r.swing_usd.values()))
+    return SensitivityResult(
+        workload=inputs.workload.id,
+        scenario=inputs.scenario.id,
+        options=names,
+        vs=[names[pair[0]], names[pair[1]]] if pair else None,
+        central_effective_cost_usd={n: known(eff[i][0]) for i, n in enumerate(names)},
+        missing_inputs=missing_by_option(prep, batch),
+        rows=rows,
+    )

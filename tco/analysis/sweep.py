@@ -1,0 +1,158 @@
+"""Sweeps: the product of axes, streamed in chunks in flat memory."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tco.analysis.breakeven import parse_range
+from tco.analysis.common import (
+    CHUNK,
+    Prepared,
+    evaluate_many,
+    prepare,
+    resolve_target,
+    validate_value,
+)
+from tco.errors import InputError
+from tco.inputs import Inputs
+
+# --------------------------------------------------------------------------- sweeps
+
+
+@dataclass(frozen=True)
+class Axis:
+    path: str
+    values: np.ndarray
+
+
+MAX_SWEEP_ROWS = 20_000_000
+"""A sweep streams in flat memory, but its output grows: ~100 bytes per row."""
+
+
+def parse_vary(text: str) -> tuple[str, list[float] | tuple[float, float, int]]:
+    """``PATH=LO:HI:N`` (N evenly spaced points) or ``PATH=v1,v2,...``."""
+    path, sep, spec = text.partition("=")
+    path, spec = path.strip(), spec.strip()
+    if not sep or not path or not spec:
+        raise InputError(f"expected PATH=LO:HI:N or PATH=v1,v2,..., got '{text}'", key="--vary")
+    if ":" in spec:
+        parts = spec.split(":")
+        if len(parts) != 3:
+            raise InputError(f"expected LO:HI:N, got '{spec}'", key=path)
+        lo, hi = parse_range(f"{parts[0]}:{parts[1]}", what=path)
+        if not parts[2].strip().isdigit() or int(parts[2]) < 1:
+            raise InputError(f"expected a whole number of points N >= 1, got '{parts[2]}'", key=path)
+        if int(parts[2]) > MAX_SWEEP_ROWS:
+            raise InputError(f"at most {MAX_SWEEP_ROWS:,} points per axis, got {int(parts[2]):,}", key=path)
+        return path, (lo, hi, int(parts[2]))
+    vals = []
+    for v in spec.split(","):
+        try:
+            x = float(v)
+        except ValueError:
+            raise InputError(f"expected numbers, got '{v.strip()}'", key=path) from None
+        if not math.isfinite(x):
+            raise InputError(f"expected finite numbers, got '{v.strip()}'", key=path)
+        vals.append(x)
+    return path, vals
+
+
+SWEEP_METRICS = (
+    "count",
+    "tokens_per_second_per_accelerator",
+    "time_to_converge_hours",
+    "time_to_market_days",
+    "capex_usd",
+    "job_cost_usd",
+    "cost_per_million_tokens_usd",
+)
+
+
+@dataclass
+class SweepChunk:
+    """Rows ``point × option`` for a slice of the grid, as columns (ready to stream)."""
+
+    columns: dict[str, np.ndarray] = field(default_factory=dict)
+    options: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+
+    @property
+    def rows(self) -> int:
+        return len(self.options)
+
+
+def sweep_columns(axes: Sequence[Axis]) -> list[str]:
+    return [
+        "point",
+        *[a.path for a in axes],
+        "option",
+        *SWEEP_METRICS,
+        "delay_days",
+        "delay_penalty_usd",
+        "effective_cost_usd",
+        "rank",
+        "feasible",
+    ]
+
+
+def make_axes(inputs: Inputs, specs: Sequence[str]) -> tuple[Prepared, list[Axis]]:
+    if not specs:
+        raise InputError("give at least one --vary PATH=LO:HI:N or PATH=v1,v2,...", key="--vary")
+    prep = prepare(inputs)
+    axes = []
+    for spec in specs:
+        path, vals = parse_vary(spec)
+        target = resolve_target(prep, path, where="--vary")
+        arr = np.linspace(vals[0], vals[1], vals[2]) if isinstance(vals, tuple) else np.array(vals, dtype=float)
+        for v in {float(arr.min()), float(arr.max())}:
+            validate_value(prep, target, v, where="--vary")
+        if target.is_count:
+            bad = arr[(arr != np.floor(arr))]
+            if bad.size:
+                raise InputError(f"counts must be whole numbers, got {bad[0]:g}", key=path)
+        axes.append(Axis(path, arr))
+    if len({a.path for a in axes}) != len(axes):
+        raise InputError("the same path is varied twice", key="--vary")
+    rows = math.prod(len(a.values) for a in axes) * len(prep.plans)
+    if rows > MAX_SWEEP_ROWS:
+        raise InputError(
+            f"the sweep would write {rows:,} rows (at most {MAX_SWEEP_ROWS:,}, about 2 GB of CSV): use fewer points or options",
+            key="--vary",
+        )
+    return prep, axes
+
+
+def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> tuple[list[str], int, Iterator[SweepChunk]]:
+    """(columns, total rows, chunks): the product of the axes, one row per (point, option), evaluated
+    a chunk of points at a time so memory stays flat however large the grid."""
+    prep, axes = make_axes(inputs, specs)
+    shape = tuple(a.values.size for a in axes)
+    points = math.prod(shape)
+    n_opt = len(prep.plans)
+    targets = {a.path: resolve_target(prep, a.path) for a in axes}
+    labels = np.array(prep.labels, dtype=object)
+
+    def chunks() -> Iterator[SweepChunk]:
+        per = max(1, chunk // n_opt)
+        for start in range(0, points, per):
+            idx = np.arange(start, min(points, start + per))
+            coords = np.unravel_index(idx, shape)
+            vals = {a.path: a.values[c] for a, c in zip(axes, coords, strict=True)}
+            batch = evaluate_many(prep, {p: (targets[p], v) for p, v in vals.items()}, idx.size)
+            cols: dict[str, np.ndarray] = {"point": np.repeat(idx, n_opt)}
+            for a in axes:
+                cols[a.path] = np.repeat(vals[a.path], n_opt)
+            # Interleave options per point: row = point * n_opt + option.
+            for m in SWEEP_METRICS:
+                cols[m] = np.column_stack([batch.per_option[i].get(m, np.full(idx.size, np.nan)) for i in range(n_opt)]).ravel()
+            cols["delay_days"] = np.column_stack(batch.delay_days).ravel()
+            cols["delay_penalty_usd"] = np.column_stack(batch.delay_penalty_usd).ravel()
+            cols["effective_cost_usd"] = np.column_stack(batch.effective_cost_usd).ravel()
+            cols["rank"] = batch.rank.T.ravel()
+            cols["feasible"] = np.column_stack(batch.feasible).ravel()
+            yield SweepChunk(cols, np.tile(labels, idx.size))
+
+    return sweep_columns(axes), points * n_opt, chunks()
