@@ -641,6 +641,13 @@ class OptionResult(StrictModel):
     operational_emissions_kgco2e: float | None = Field(None, description="Energy drawn × grid carbon intensity (rented too).")
     embodied_emissions_kgco2e: float | None = Field(None, description="Embodied emissions amortized over the hardware's life.")
     carbon_usd: float | None = Field(None, description="Emissions × the scenario's carbon price (0 unless one is set).")
+    option: str | None = Field(None, description="The option's label, as every command's results name it (same as accelerator).")
+
+    @model_validator(mode="after")
+    def _name_the_option(self) -> OptionResult:
+        if self.option is None:
+            object.__setattr__(self, "option", self.accelerator)
+        return self
 
 
 class Comparison(StrictModel):

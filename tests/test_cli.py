@@ -461,3 +461,11 @@ def test_every_help_example_runs(run, command: str, tmp_path: Path, monkeypatch:
         pytest.skip("calibrate is exercised in test_library")
     result = run(*args)
     assert result.exit_code == 0, result.stderr
+
+
+def test_every_command_names_its_options_option(run) -> None:
+    """One naming across JSON results: compare's records carry `option` (as the analyses' do)."""
+    payload = json.loads(run(*ARTICLE, "-f", "json").stdout)
+    assert [r["option"] for r in payload["results"]] == [r["accelerator"] for r in payload["results"]]
+    sim = json.loads(run("simulate", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-n", "50", "-q", "-f", "json").stdout)
+    assert {r["option"] for r in sim["results"]} == {"a100-80gb", "mlu370-s4"}
