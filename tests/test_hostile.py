@@ -176,3 +176,23 @@ def test_generated_csv_text_is_ascii(run) -> None:
     text = run("compare", "h100-sxm@64", "mlu370-s4", "-w", "llama3-8b", "-f", "csv").stdout
     assert "layout: TP" in text
     assert all(ord(ch) < 128 for ch in text)
+
+
+@pytest.mark.parametrize("missing", ["typer", "pydantic", "numpy"])
+def test_a_missing_dependency_is_one_line_not_a_traceback(missing: str) -> None:
+    """An environment without tco's dependencies (e.g. the system python on a checkout) gets one line."""
+    import subprocess
+    import sys
+
+    code = (
+        f"import sys; sys.modules[{missing!r}] = None\n"
+        "from tco.__main__ import main\n"
+        "main(['compare', 'a100-80gb', 'mlu370-s4', '-w', 'gpt3-1.3b'])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "Traceback" not in result.stderr
+    if missing == "numpy":  # compare never imports numpy: it still answers
+        assert result.returncode == 0, result.stderr
+        return
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and f"needs the Python package '{missing}'" in result.stderr
