@@ -588,14 +588,13 @@ def _estimate_shape(shape: Mapping[str, int | None] | None) -> ModelShape | None
     layers, d_model, heads, kv_heads = (shape.get(k) for k in ("layers", "d_model", "heads", "kv_heads"))
     if layers is None or d_model is None:
         raise InputError("a shape needs both --layers and --d-model (and optionally --heads, --kv-heads)", key="--layers")
-    if kv_heads is not None and heads is None:
-        heads = max(1, d_model // 128)
+    shape_ = ModelShape.from_heads(layers, d_model, heads, kv_heads)
+    heads = shape_.heads
     if heads is not None and d_model % heads:
         raise InputError(f"--d-model {d_model} is not a multiple of --heads {heads}", key="--heads")
     if kv_heads is not None and heads is not None and (kv_heads > heads or heads % kv_heads):
         raise InputError(f"--kv-heads {kv_heads} must divide --heads {heads}", key="--kv-heads")
-    kv_dim = d_model // heads * kv_heads if heads and kv_heads else None
-    return ModelShape(layers=layers, d_model=d_model, heads=heads, kv_dim=kv_dim)
+    return shape_
 
 
 def load_calibration_sets(dirs: Sequence[Path] | None = None) -> list[CalibrationSet]:

@@ -95,10 +95,7 @@ def split_of(set_id: str, row: CalibrationRow) -> Split:
 
 def row_workload(row: CalibrationRow, tuning: Tuning) -> TrainingWorkload:
     """A one-off training workload shaped like the published run."""
-    shape = None
-    if row.layers and row.d_model:
-        kv = row.d_model // row.heads * row.kv_heads if row.heads and row.kv_heads else None
-        shape = ModelShape(layers=row.layers, d_model=row.d_model, heads=row.heads, kv_dim=kv)
+    shape = ModelShape.from_heads(row.layers, row.d_model, row.heads, row.kv_heads) if row.layers and row.d_model else None
     total = row.total_parameters or row.parameters
     return TrainingWorkload(
         kind="training",
@@ -366,10 +363,7 @@ def serving_split(set_id: str, row: ServingRow) -> Split:
 
 
 def serving_workload(row: ServingRow) -> InferenceWorkload:
-    shape = None
-    if row.layers and row.d_model:
-        kv = row.d_model // row.heads * row.kv_heads if row.heads and row.kv_heads else None
-        shape = ModelShape(layers=row.layers, d_model=row.d_model, heads=row.heads, kv_dim=kv)
+    shape = ModelShape.from_heads(row.layers, row.d_model, row.heads, row.kv_heads) if row.layers and row.d_model else None
     bounded = row.scenario != "offline"
     return InferenceWorkload(
         kind="inference",

@@ -3,7 +3,7 @@
 ``compare`` prices capital as a levelized charge (capex × capital recovery factor per year of use); finance
 reviews a purchase as cash: capex when the hardware is delivered, running costs while it runs, a residual
 value when it is sold, and the delay penalty when the product reaches the market. Every figure here comes
-from the engine's own evaluation of the option (:func:`tco.engine.evaluate_option`); this module only
+from the engine's own evaluation of the option (the :func:`tco.engine.compare` result); this module only
 places the amounts in time and discounts them:
 
 * times are in years from today: delivery after the lead time (bought or leased) or the set-up
@@ -26,7 +26,7 @@ from pydantic import Field
 from tco import engine
 from tco.engine import Option
 from tco.errors import InputError
-from tco.models import Acquisition, Scenario, StrictModel, TrainingWorkload, Workload
+from tco.models import Acquisition, OptionResult, Scenario, StrictModel, TrainingWorkload, Workload
 
 DAYS_PER_YEAR = 365.25
 MAX_YEARS = 100
@@ -103,18 +103,17 @@ def _at(amount: float, t: float, r: float, by_year: dict[int, list[float]], line
 
 
 def cashflow_option(
-    ev: engine.Evaluated,
+    res: OptionResult,
     option: Option,
     workload: Workload,
     scenario: Scenario,
     *,
-    delay_days: float,
     penalty: float,
     revenue_per_day: float | None = None,
     lease_usd_per_month: float | None = None,
     lease_months: float | None = None,
 ) -> CashflowOption:
-    out = ev.out
+    out = res.model_dump()  # a ranked result: every figure below is known
     r = scenario.cost_of_capital.value or 0.0
     delta = scenario.economic_depreciation_oom_per_year.value or 0.0
     training = isinstance(workload, TrainingWorkload)
@@ -178,7 +177,7 @@ def cashflow_option(
     return CashflowOption(
         option=option.label + (":lease" if lease else ""),
         acquisition="lease" if lease else option.acquisition.value,
-        count=int(out["count"]) if out["count"] == out["count"] else None,
+        count=res.count,
         delivery_years=start,
         run_years=run_years,
         market_years=market,
@@ -214,12 +213,20 @@ def cashflow(
         res = by_label[option.label]
         if res.status.value != "ranked":
             raise InputError(f"{option.label} cannot be put in a cash flow: {res.reason or ', '.join(res.missing_inputs)}", key="option")
-        ev = engine.evaluate_option(option, workload, scenario, market=False)
-        kw = dict(delay_days=res.delay_days or 0.0, penalty=res.delay_penalty_usd or 0.0, revenue_per_day=revenue_per_day)
-        results.append(cashflow_option(ev, option, workload, scenario, **kw))  # type: ignore[arg-type]
+        penalty = res.delay_penalty_usd or 0.0
+        results.append(cashflow_option(res, option, workload, scenario, penalty=penalty, revenue_per_day=revenue_per_day))
         if lease_usd_per_month is not None and option.acquisition is Acquisition.buy:
             results.append(
-                cashflow_option(ev, option, workload, scenario, lease_usd_per_month=lease_usd_per_month, lease_months=lease_months, **kw)  # type: ignore[arg-type]
+                cashflow_option(
+                    res,
+                    option,
+                    workload,
+                    scenario,
+                    penalty=penalty,
+                    revenue_per_day=revenue_per_day,
+                    lease_usd_per_month=lease_usd_per_month,
+                    lease_months=lease_months,
+                )
             )
     order = sorted(range(len(results)), key=lambda i: results[i].npv_cost_usd)
     ranked = [results[i].model_copy(update={"rank": order.index(i) + 1}) for i in range(len(results))]

@@ -161,6 +161,25 @@ def wants_xlsx(fmt: OutputFormat, output: Path | None) -> bool:
     return True
 
 
+def emit_result(
+    render: Callable[[Any, OutputFormat], str],
+    result: Any,
+    fmt: OutputFormat,
+    output: Path | None,
+    *,
+    inputs: Inputs,
+    audit: dict[str, Any],
+    sheet: str,
+) -> None:
+    """An analysis' output: its rendering, or with --format xlsx the run's workbook with the analysis'
+    records (its CSV rendering) as the sheet ``sheet``."""
+    if wants_xlsx(fmt, output):
+        assert output is not None
+        emit_workbook(inputs, output, {sheet: render(result, OutputFormat.csv)})
+        return
+    emit(render(result, fmt), output, fmt=fmt, audit=audit)
+
+
 def emit_workbook(inputs: Inputs, output: Path, extra: dict[str, str] | None = None) -> None:
     """The workbook of a run: Assumptions, a Calculation sheet per option with live formulas, Results,
     plus ``extra`` sheets (title -> CSV text of an analysis' records)."""
@@ -174,7 +193,7 @@ def emit_workbook(inputs: Inputs, output: Path, extra: dict[str, str] | None = N
     for title, text in (extra or {}).items():
         rows = list(csv.reader(io.StringIO(text)))
         sheets[title] = (rows[0], rows[1:]) if rows else ([], [])
-    workbook.write_compare(output, comp, inputs.options, inputs.workload, inputs.scenario, inputs.sets, sheets)
+    emit_stream([workbook.compare_workbook(comp, inputs.options, inputs.workload, inputs.scenario, inputs.sets, sheets)], output)
 
 
 def emit(text: str, output: Path | None, *, fmt: OutputFormat | None = None, audit: dict[str, Any] | None = None) -> None:
@@ -517,11 +536,8 @@ def sensitivity(
     accs = list(accelerators) + ([vs] if vs and vs not in accelerators else [])
     inputs = _inputs(accs, workload, scenario, set_, strict)
     result = api.sensitivity(inputs, vs=(accelerators[0], vs) if vs else None)
-    if wants_xlsx(fmt, output):
-        assert output is not None
-        emit_workbook(inputs, output, {"Sensitivity": render_sensitivity(result, OutputFormat.csv)})
-        return
-    emit(render_sensitivity(result, fmt), output, fmt=fmt, audit=api.audit(inputs, command="sensitivity", vs=vs))
+    audit = api.audit(inputs, command="sensitivity", vs=vs)
+    emit_result(render_sensitivity, result, fmt, output, inputs=inputs, audit=audit, sheet="Sensitivity")
 
 
 @app.command(
@@ -599,12 +615,8 @@ def cashflow(
     result = api.cashflow(
         inputs, revenue_usd_per_day=revenue_usd_per_day, lease_usd_per_month=lease_usd_per_month, lease_months=lease_months
     )
-    if wants_xlsx(fmt, output):
-        assert output is not None
-        emit_workbook(inputs, output, {"Cash flow": render_cashflow(result, OutputFormat.csv)})
-        return
     audit = api.audit(inputs, command="cashflow", revenue_usd_per_day=revenue_usd_per_day, lease_usd_per_month=lease_usd_per_month)
-    emit(render_cashflow(result, fmt), output, fmt=fmt, audit=audit)
+    emit_result(render_cashflow, result, fmt, output, inputs=inputs, audit=audit, sheet="Cash flow")
 
 
 class PlotKind(str, Enum):
@@ -656,11 +668,10 @@ def plot(
             raise typer.BadParameter("a break-even curve needs exactly two options", param_hint="ACCEL")
         result = api.breakeven(inputs, accelerators[0], accelerators[1], param=param)
         points = [result.range_low + (result.range_high - result.range_low) * i / 40 for i in range(41)]
-        costs: dict[str, list[float | None]] = {}
-        for x in points:
-            comp = api.compare(api.load_inputs(accelerators, workload=workload, scenario=scenario, sets=[*(set_ or []), f"{param}={x!r}"]))
-            for r in comp.results:
-                costs.setdefault(r.accelerator, []).append(r.effective_cost_usd)
+        if param == "count" or param.endswith(".count"):
+            points = sorted({float(max(1, round(x))) for x in points})  # counts are whole
+        curve = api.what_if(inputs, {param: points})  # every point at once, validated like --set
+        costs = {o.option: o.effective_cost_usd for o in curve.options}
         data = plots.breakeven_curve(points, costs, result, suffix)
     else:
         if vary is None:
@@ -679,7 +690,7 @@ def plot(
             for j in range(c.rows)
         ]
         data = plots.sweep_lines(path, rows, metric, inputs.workload.id, inputs.scenario.id, suffix)
-    emit_bytes(data, output)
+    emit_stream([data], output)
 
 
 @app.command(epilog=examples("tco report a100-80gb mlu370-s4 -w gpt3-1.3b -o report.html"))
@@ -713,26 +724,6 @@ def report(
         __version__,
     )
     emit_stream([page], output)
-
-
-def emit_bytes(data: bytes, output: Path) -> None:
-    """Binary output (a chart), written atomically like text."""
-    import tempfile as _tempfile
-
-    target = Path(os.path.realpath(output))
-    if target.is_dir() or not target.parent.is_dir():
-        raise InputError("cannot write: expected a file in an existing folder", where=str(output), key="-o")
-    fd, tmp = _tempfile.mkstemp(prefix=".tco-", suffix=target.suffix, dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"cannot write: {exc.strerror}", where=str(output), key="-o") from None
 
 
 def _progress_bar(done: int, total: int) -> None:
@@ -779,13 +770,18 @@ def sweep(
 
 
 def emit_stream(pieces: Any, output: Path | None) -> None:
-    """Stream text pieces to stdout (no ``-o``, or ``-o -``), or to a temporary file in the target's
-    folder that replaces the target only once everything is written. The target keeps its permissions,
-    a symlink keeps pointing where it did (its target is written), and a file with other hard links is
-    rewritten in place so the links still share it. Nothing is left behind on failure."""
+    """Stream text (or bytes: a workbook, a chart) to stdout (no ``-o``, or ``-o -``), or to a temporary
+    file in the target's folder that replaces the target only once everything is written. The target
+    keeps its permissions, a symlink keeps pointing where it did (its target is written), and a file
+    with other hard links is rewritten in place so the links still share it. Nothing is left behind on
+    failure. The one writer of every output."""
     if output is None or str(output) == "-":
         for piece in pieces:
-            sys.stdout.write(piece)
+            if isinstance(piece, bytes):
+                sys.stdout.flush()
+                sys.stdout.buffer.write(piece)
+            else:
+                sys.stdout.write(piece)
         return
     if not str(output).strip():
         raise InputError("expected a file name (or - for standard output), got ''", key="-o")
@@ -809,11 +805,11 @@ def emit_stream(pieces: Any, output: Path | None) -> None:
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror}", where=str(output), key="-o") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with os.fdopen(fd, "wb") as fh:
             for piece in pieces:
-                fh.write(piece)
+                fh.write(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
         if links > 1:
-            with open(tmp, encoding="utf-8", newline="") as src, open(target, "w", encoding="utf-8", newline="") as dst:
+            with open(tmp, "rb") as src, open(target, "wb") as dst:
                 shutil.copyfileobj(src, dst)
             Path(tmp).unlink()
         else:
@@ -854,11 +850,7 @@ def size(
     inputs = _inputs(accelerators, workload, scenario, set_, strict)
     result = api.size(inputs, deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw)
     limits = {"deadline_days": deadline_days, "budget_usd": budget_usd, "power_kw": power_kw}
-    if wants_xlsx(fmt, output):
-        assert output is not None
-        emit_workbook(inputs, output, {"Size": render_size(result, OutputFormat.csv)})
-        return
-    emit(render_size(result, fmt), output, fmt=fmt, audit=api.audit(inputs, command="size", **limits))
+    emit_result(render_size, result, fmt, output, inputs=inputs, audit=api.audit(inputs, command="size", **limits), sheet="Size")
     for o in result.options:
         if not o.feasible:
             err(f"{o.option}: {o.message}")

@@ -648,7 +648,7 @@ def plan_training(
         x["count"] = float(max(n, fit))
         st = replace(st, subset=training.shortlist(job, x))
         if layout is None:
-            r = training.evaluate(job, x)
+            r = training.evaluate(job, x, subset=st.subset)  # the best layout is on the shortlist
             if r.best is not None:
                 c = job.candidates[r.best]
                 layout = {

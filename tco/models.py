@@ -386,6 +386,15 @@ class ModelShape(StrictModel):
     kv_dim: Count | None = Field(None, description="Width of K (and of V) per layer; default d_model (no GQA).")
     heads: Count | None = Field(None, description="Attention heads; default d_model / 128.")
 
+    @classmethod
+    def from_heads(cls, layers: int, d_model: int, heads: int | None = None, kv_heads: int | None = None) -> ModelShape:
+        """A shape from head counts as papers publish them: ``kv_dim = d_model / heads · kv_heads``
+        (grouped-query attention); with KV heads but no head count, heads of width 128 are assumed."""
+        if kv_heads is not None and heads is None:
+            heads = max(1, d_model // 128)
+        kv_dim = d_model // heads * kv_heads if heads and kv_heads else None
+        return cls(layers=layers, d_model=d_model, heads=heads, kv_dim=kv_dim)
+
 
 class _WorkloadBase(StrictModel):
     id: Id

@@ -103,7 +103,7 @@ def build(
         f"{money(evpi) if evpi is not None else '—'}.</p>"
     )
     sections.append('<h2 id="assumptions">Assumptions and their sources</h2>')
-    rows = []
+    rows: dict[str, list[str]] = {}  # by input path: an accelerator named twice is listed once
     for prefix, model in [
         ("scenario", inputs.scenario),
         ("workload", inputs.workload),
@@ -111,11 +111,11 @@ def build(
     ]:
         for path, leaf in walk_numbers(model, prefix):
             if isinstance(leaf, Quantity) and leaf.value is not None:
-                rows.append(
-                    [path, f"{leaf.value:,.6g}", leaf.source or "", leaf.as_of or "", leaf.confidence.value if leaf.confidence else ""]
+                rows.setdefault(
+                    path,
+                    [path, f"{leaf.value:,.6g}", leaf.source or "", leaf.as_of or "", leaf.confidence.value if leaf.confidence else ""],
                 )
-    seen: set[str] = set()
-    unique = [r for r in rows if not (r[0] in seen or seen.add(r[0]))]  # type: ignore[func-returns-value]
+    unique = list(rows.values())
     sections.append(_table(["input", "value", "source", "as of", "confidence"], unique, {1}))
     sections.append('<h2 id="missing">Missing inputs</h2>')
     missing = [[r.accelerator, ", ".join(r.missing_inputs)] for r in comp.results if r.missing_inputs]

@@ -332,8 +332,9 @@ def evaluate(job: Job, x: Mapping[str, Any], ops: Any = SCALAR, subset: Sequence
 
 
 def shortlist(job: Job, x: Mapping[str, Any], keep: int = 6) -> tuple[int, ...]:
-    """Indices of the ``keep`` fastest candidates at the nominal inputs (plus their ZeRO twins), so
-    thousands of sampled scenarios are evaluated over a few layouts, not all of them."""
+    """Indices of the ``keep`` fastest candidates at the nominal inputs (the fastest first among
+    equals, as :func:`evaluate` chooses), so thousands of sampled scenarios are evaluated over a few
+    layouts, not all of them."""
     scores = []
     for i in range(len(job.candidates)):
         r = evaluate(job, x, SCALAR, subset=(i,))

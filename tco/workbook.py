@@ -10,10 +10,10 @@ openpyxl is an optional extra (``pip install '.[xlsx]'``), imported only here.
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from tco import engine
@@ -103,17 +103,16 @@ def _unit(key: str) -> str:
     return ""
 
 
-def write_compare(
-    path: Path,
+def compare_workbook(
     comp: Comparison,
     options: Sequence[Option],
     workload: Workload,
     scenario: Scenario,
     sets: Sequence[str],
     extra: Mapping[str, tuple[Sequence[str], Sequence[Sequence[Any]]]] | None = None,
-) -> None:
-    """The comparison as a workbook: formulas for every ranked option (unranked ones are listed with
-    why); ``extra`` adds value sheets (an analysis' records, Monte Carlo samples)."""
+) -> bytes:
+    """The comparison as XLSX bytes: formulas for every ranked option (unranked ones are listed with
+    why); ``extra`` adds value sheets (an analysis' records, Monte Carlo samples). The CLI writes them."""
     openpyxl = _openpyxl()
     wb = openpyxl.Workbook()
     a = _Assumptions(wb.active, sets)
@@ -133,7 +132,9 @@ def write_compare(
         for row in records:
             ws.append([_cell(v) for v in row])
     wb.active = 0
-    _save(wb, path)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 def _cell(v: Any) -> Any:
@@ -184,43 +185,6 @@ def _results(wb: Any, a: _Assumptions, calc_refs: list[tuple[str, dict[str, str]
             ws.append([r.accelerator, None, None, None, None, None, None, f"{r.status.value}: {r.reason or ', '.join(r.missing_inputs)}"])
     for col, width in zip("ABCDEFGH", (24, 20, 18, 12, 18, 20, 8, 40), strict=True):
         ws.column_dimensions[col].width = width
-
-
-def _save(wb: Any, path: Path) -> None:
-    import os
-    import tempfile
-
-    folder = path.resolve().parent
-    fd, tmp = tempfile.mkstemp(prefix=".tco-", suffix=".xlsx", dir=folder)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"cannot write: {exc.strerror}", where=str(path), key="-o") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def records_workbook(path: Path, sheets: Mapping[str, tuple[Sequence[str], Sequence[Sequence[Any]]]]) -> None:
-    """A values workbook (one sheet per table) for the analyses' records."""
-    openpyxl = _openpyxl()
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    used: set[str] = set()
-    for title, (header, rows) in sheets.items():
-        ws = wb.create_sheet(_sheet_name(title, used))
-        ws.append(list(header))
-        for row in rows:
-            ws.append(
-                [None if isinstance(v, float) and not math.isfinite(v) else (v if not isinstance(v, (list, dict)) else str(v)) for v in row]
-            )
-    _save(wb, path)
 
 
 def _option_sheet(
