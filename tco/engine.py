@@ -636,13 +636,23 @@ def plan_training(
             continue
         fit = training.min_accelerators(job, x)
         if fit is None:
+            # Say which of the two cannot fit: one sequence's activations, or the training state.
             act = shape.layers * seq_len * shape.d_model * 2.0 / min(accel.interconnect.devices_per_node, heads)
+            usable = perf.USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9
+            if act >= usable:
+                raise InfeasibleError(
+                    f"activations of one {seq_len}-token sequence ({act / 1e9:.1f} GB per device even with full "
+                    f"recomputation over a node) exceed {accel.id}'s usable memory ({usable / 1e9:.1f} GB)",
+                    where=accel.id,
+                    key="memory_gb",
+                )
+            sequences = max(1.0, x["global_batch_tokens"] // seq_len)
             raise InfeasibleError(
-                f"activations of one {seq_len}-token sequence ({act / 1e9:.1f} GB per device even with full "
-                f"recomputation over a node) exceed {accel.id}'s usable memory, or the batch is too small to "
-                f"shard the training state",
-                where=accel.id,
-                key="memory_gb",
+                f"the training state of {params:,.4g} parameters does not fit on any count of {accel.id}: sharding it "
+                f"needs more data-parallel replicas than the global batch's {sequences:,.4g} sequences, or more than "
+                "10^12 accelerators; use fewer parameters, a larger workload.global_batch_tokens or a part with more memory",
+                where=workload.id,
+                key="parameters",
             )
         need = max(need, fit)
         x["count"] = float(max(n, fit))
