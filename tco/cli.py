@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 input or data error (one ``Error:`` line per problem on
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
@@ -562,14 +563,13 @@ def simulate(
     from tco.render import render_simulation
 
     inputs = _inputs(accelerators, workload, scenario, set_, strict)
-    show = not quiet and sys.stderr.isatty()
-    progress = _progress_bar if show else None
     xlsx = wants_xlsx(fmt, output)
     if xlsx and samples > XLSX_MAX_ROWS:
         raise typer.BadParameter(f"a worksheet holds at most {XLSX_MAX_ROWS:,} samples", param_hint="--samples")
-    result = api.simulate(inputs, samples=samples, seed=seed, progress=progress, keep_samples=xlsx)
-    if show:
-        sys.stderr.write("\n")
+    show = not quiet and sys.stderr.isatty()
+    with typer.progressbar(length=samples, label="samples", file=sys.stderr, show_pos=True) if show else contextlib.nullcontext() as bar:
+        progress = (lambda done, _total: bar.update(done - bar.pos)) if bar is not None else None
+        result = api.simulate(inputs, samples=samples, seed=seed, progress=progress, keep_samples=xlsx)
     if xlsx:
         assert output is not None
         kept = result.effective_cost_samples_usd or {}
@@ -724,13 +724,6 @@ def report(
         __version__,
     )
     emit_stream([page], output)
-
-
-def _progress_bar(done: int, total: int) -> None:
-    width = 30
-    filled = int(width * done / total)
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} samples")
-    sys.stderr.flush()
 
 
 @app.command(
