@@ -227,7 +227,10 @@ def calibrate(
                 if lay:
                     cp = f" CP{lay['context_parallel']}" if lay["context_parallel"] > 1 else ""
                     ep = f" EP{lay['expert_parallel']}" if lay["expert_parallel"] > 1 else ""
-                    layout = f"TP{lay['tensor_parallel']} PP{lay['pipeline_parallel']} DP{lay['data_parallel']}{cp}{ep} {lay['recompute']}"
+                    share = lay.get("full_recompute_share", 0.0)
+                    full = f" {share:.0%}" if 0 < share < 1 else ""
+                    dims = f"TP{lay['tensor_parallel']} PP{lay['pipeline_parallel']} DP{lay['data_parallel']}{cp}{ep}"
+                    layout = f"{dims} {lay['recompute']}{full}"
             else:
                 reason = "the model finds no layout that fits"
         results.append(

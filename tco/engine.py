@@ -64,6 +64,7 @@ from tco.models import (
     OptionResult,
     OptionSpec,
     OptionStatus,
+    Parallelism,
     Precision,
     Quantity,
     Scenario,
@@ -595,7 +596,13 @@ def plan_training(
     for name, tokens_key, seq_len, precision, batch_key in specs:
         fp8 = precision is Precision.fp8 and perf.peak_field(accel, precision) == "fp8_tflops"
         cands = training.candidates(
-            node=accel.interconnect.devices_per_node, layers=shape.layers, heads=heads, experts=experts, count=None, seq_len=seq_len
+            node=accel.interconnect.devices_per_node,
+            layers=shape.layers,
+            heads=heads,
+            experts=experts,
+            count=None,
+            seq_len=seq_len,
+            fsdp=workload.parallelism is Parallelism.fsdp,
         )
         job = training.Job(
             layers=shape.layers,
@@ -609,6 +616,7 @@ def plan_training(
             tuning=workload.tuning,
             maturity=accel.software.maturity,
             candidates=cands,
+            fsdp=workload.parallelism is Parallelism.fsdp,
         )
         st = StagePlan(
             name=name,
@@ -669,6 +677,7 @@ def plan_training(
                     "expert_parallel": c.expert,
                     "micro_batch_sequences": 1,
                     "recompute": r.recompute,
+                    "full_recompute_share": r.full_share,
                     "zero_stage": c.zero,
                     "global_batch_tokens": x["global_batch_tokens"],
                     "pipeline_bubble": r.bubble,
@@ -678,7 +687,9 @@ def plan_training(
                     f"layout: TP {c.tensor} × PP {c.pipeline} × DP {r.data_parallel}"
                     + (f" × CP {c.context}" if c.context > 1 else "")
                     + (f" × EP {c.expert}" if experts else "")
-                    + f", recompute {r.recompute}, ZeRO-{c.zero}"
+                    + f", recompute {r.recompute}"
+                    + (f" ({r.full_share:.0%} of layers, the rest selective)" if 0 < r.full_share < 1 else "")
+                    + f", ZeRO-{c.zero}"
                     + (f", {layout['idle_accelerators']} idle" if layout["idle_accelerators"] else "")
                 )
         stages.append(st)

@@ -204,6 +204,16 @@ BYTES_PER_PARAM: dict[Precision, float] = {
 }
 
 
+class Parallelism(str, Enum):
+    """How the training framework may split the model (see the README's model section): ``megatron``
+    searches tensor, pipeline, context, expert and data parallelism (Megatron-LM, NeMo, DeepSpeed
+    3D); ``fsdp`` is fully sharded data parallelism only (PyTorch FSDP / ZeRO-3, as in MosaicML's
+    llm-foundry), with activation checkpointing when activations do not fit."""
+
+    megatron = "megatron"
+    fsdp = "fsdp"
+
+
 class Tuning(str, Enum):
     """How well the training software of a run is tuned (see the README's model section):
     ``typical`` is a standard open-source stack as a buyer runs it (production runs reported end to
@@ -429,6 +439,10 @@ class TrainingWorkload(_WorkloadBase):
         None, description="Tokens per optimizer step; default 2e6·(N/7e9)^(1/3) (GPT-3, Llama 2 batch sizes)."
     )
     tuning: Tuning = Field(Tuning.typical, description="Software tuning: typical (default) or tuned.")
+    parallelism: Parallelism = Field(
+        Parallelism.megatron,
+        description="megatron (default: tensor/pipeline/context/expert/data layout search) or fsdp (fully sharded data parallel only).",
+    )
     mfu: FractionQuantity | None = Field(
         None, description="Measured end-to-end MFU of this job; when given it is final (no layout model on top)."
     )

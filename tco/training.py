@@ -64,12 +64,12 @@ ATTENTION_RATIO = 1.0
 reaches less of the peak (FlashAttention-2 reports 50–73 % of A100 peak forward, less backward; Dao
 2023, arXiv:2307.08691). FITTED with :data:`GEMM_EFFICIENCY`."""
 
-MOE_DISPATCH_VECTORS = 180.0
+MOE_DISPATCH_VECTORS = 190.0
 """Memory-bound routing work of an MoE layer (gating, permutation into expert order and back, forward
 and backward), per token and per routed expert, in ``d_model``-wide 16-bit vectors. FITTED on the MoE
 rows of the fit half."""
 
-FP8_GEMM_RATIO = 0.98
+FP8_GEMM_RATIO = 0.94
 """Matmul efficiency under FP8 ÷ under BF16 (scaling and casts; NVIDIA NeMo's FP8 MFU is 0.70–0.73 of
 BF16's against a twice larger peak). FITTED with :data:`GEMM_EFFICIENCY`."""
 
@@ -153,6 +153,7 @@ class Job:
     tuning: Tuning
     maturity: Maturity
     candidates: tuple[Candidate, ...]
+    fsdp: bool = False  # activations either kept (FlashAttention) or checkpointed per layer: no "none"
 
 
 def default_global_batch_tokens(parameters: float) -> float:
@@ -162,10 +163,15 @@ def default_global_batch_tokens(parameters: float) -> float:
     return float(2.0e6 * (parameters / 7.0e9) ** (1.0 / 3.0))
 
 
-def candidates(*, node: int, layers: int, heads: int, experts: int, count: int | None, seq_len: int = 0) -> tuple[Candidate, ...]:
+def candidates(
+    *, node: int, layers: int, heads: int, experts: int, count: int | None, seq_len: int = 0, fsdp: bool = False
+) -> tuple[Candidate, ...]:
     """Tensor degrees: powers of two up to the node and the head count. Pipeline stages: powers of
     two up to the layer count, plus divisors of ``count/t`` up to 128 (so 2,240 GPUs can run 35 stages).
-    Expert degrees: powers of two up to the expert count (at most 64)."""
+    Expert degrees: powers of two up to the expert count (at most 64). Under FSDP the only layout is
+    fully sharded data parallelism (ZeRO-3, no tensor, pipeline, context or expert split)."""
+    if fsdp:
+        return (Candidate(1, 1, 1, 3, 1),)
     ts = [t for t in (1, 2, 4, 8, 16, 32, 64) if t <= max(node, 1) and t <= max(heads, 1)]
     es = [e for e in (1, 2, 4, 8, 16, 32, 64) if e <= max(experts, 1)]
     # Context parallelism splits sequences of 16k tokens and more (Llama 3 used 16 at 128k).
@@ -191,6 +197,7 @@ class StepResult:
     recompute: str | None
     data_parallel: int | None
     bubble: Any = None
+    full_share: float = 0.0  # share of layers recomputed in full (recompute "full")
 
 
 def virtual_stages(job: Job, c: Candidate) -> int:
@@ -206,21 +213,23 @@ def virtual_stages(job: Job, c: Candidate) -> int:
     return v
 
 
-def _per_token_seconds(job: Job, x: Mapping[str, Any], c: Candidate, recompute: str, ops: Any) -> tuple[Any, Any]:
-    """(u, compute part of u): accelerator-seconds per token for the whole model under candidate ``c``."""
+def _per_token_seconds(job: Job, x: Mapping[str, Any], c: Candidate, recompute: str, ops: Any, phi: Any = 1.0) -> tuple[Any, Any]:
+    """(u, compute part of u): accelerator-seconds per token for the whole model under candidate ``c``;
+    under ``full`` recomputation, ``phi`` is the share of layers recomputed in full (the rest selective)."""
     L, h, s = float(job.layers), float(job.d_model), float(job.seq_len)
     eff = x["efficiency"] * x["matmul"]
     eff8 = eff * x["fp8_ratio"] if job.fp8 else eff
     active = x["active_parameters"]
     imbalance = x["load_imbalance"] if job.experts else 1.0
     attn = 12.0 * L * h * s
-    extra_mm = 2.0 * active if recompute == "full" else 0.0
+    full = phi if recompute == "full" else 0.0
+    extra_mm = 2.0 * active * full
     extra_attn = attn / 3.0 if recompute != "none" else 0.0
     gemm = (6.0 * active * imbalance + extra_mm) / (x["peak"] * 1e12 * eff8) + (attn + extra_attn) / (
         x["peak16"] * 1e12 * eff * x["attention_ratio"]
     )
     vectors = x["elementwise"] + (x["moe_vectors"] * job.top_k if job.experts else 0.0)
-    elementwise = vectors * L * h * 2.0 * (4.0 / 3.0 if recompute == "full" else 1.0) / (x["bandwidth"] * 1e9)
+    elementwise = vectors * L * h * 2.0 * (1.0 + full / 3.0) / (x["bandwidth"] * 1e9)
     _, o_tp, o_ep = OVERLAP[job.tuning]
     link = x["link"] / 2.0 * 1e9  # bidirectional -> one direction, bytes/s
     comm = 0.0
@@ -230,7 +239,7 @@ def _per_token_seconds(job: Job, x: Mapping[str, Any], c: Candidate, recompute: 
         pp_link = ops.where(c.model_devices <= x["node"], link, x["scale_out"] * 1e9)
         comm = comm + 2.0 * virtual_stages(job, c) * 2.0 * h * c.pipeline / pp_link
     if c.tensor > 1:
-        colls = 6.0 if recompute == "full" else 4.0
+        colls = 4.0 + 2.0 * full
         comm = comm + (1.0 - o_tp) * colls * L * 2.0 * (c.tensor - 1) / c.tensor * 2.0 * h * c.tensor / link
     if c.context > 1:
         # Ring attention: each layer passes K and V (forward) and their gradients (backward) around the
@@ -245,8 +254,8 @@ def _per_token_seconds(job: Job, x: Mapping[str, Any], c: Candidate, recompute: 
     return compute + comm, compute
 
 
-def _memory_ok(job: Job, x: Mapping[str, Any], c: Candidate, d: Any, recompute: str, ops: Any) -> Any:
-    L, h, s = float(job.layers), float(job.d_model), float(job.seq_len)
+def _state_bytes(job: Job, x: Mapping[str, Any], c: Candidate, d: Any, ops: Any) -> tuple[Any, Any]:
+    """(training-state bytes per device, parameters per device) for candidate ``c`` at data parallel ``d``."""
     n_total, active = x["parameters"], x["active_parameters"]
     if job.experts:
         experts_params = (n_total - active) * job.experts / max(job.experts - job.top_k, 1)
@@ -255,9 +264,30 @@ def _memory_ok(job: Job, x: Mapping[str, Any], c: Candidate, d: Any, recompute: 
         experts_params = 0.0
     n_dev = (n_total - experts_params) / (c.tensor * c.pipeline) + experts_params / (c.tensor * c.pipeline * c.expert)
     state = n_dev * (4.0 + 12.0 / d) if c.zero == 1 else 16.0 * n_dev / d
+    return state, n_dev
+
+
+def _activation_bytes(job: Job, c: Candidate, recompute: str) -> float:
+    """Activation bytes per device held by the first pipeline stage (L layers' worth of one sequence)."""
+    L, h, s = float(job.layers), float(job.d_model), float(job.seq_len)
     per_layer = {"none": 34.0 + 5.0 * job.heads * s / h, "selective": 34.0, "full": 2.0}[recompute]
-    act = L * s * h * per_layer / (c.tensor * c.context)
-    return state + act <= USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9, n_dev
+    return L * s * h * per_layer / (c.tensor * c.context)
+
+
+def _full_share(job: Job, x: Mapping[str, Any], c: Candidate, state: Any, ops: Any) -> Any:
+    """Least share of layers to recompute in full (the rest selective) for the activations to fit beside
+    ``state``, rounded up to whole layers per pipeline stage (Megatron's ``--recompute-method block
+    --recompute-num-layers``); above 1 when even full recomputation does not fit."""
+    sel, full = _activation_bytes(job, c, "selective"), _activation_bytes(job, c, "full")
+    free = USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9 - state
+    phi = ops.maximum((sel - free) / (sel - full), 0.0)
+    per_stage = max(job.layers / c.pipeline, 1.0)
+    return ops.where(phi <= 1.0, ops.minimum(ops.ceil(phi * per_stage - 1e-9) / per_stage, 1.0), phi)
+
+
+def _memory_ok(job: Job, x: Mapping[str, Any], c: Candidate, d: Any, recompute: str, ops: Any) -> Any:
+    state, n_dev = _state_bytes(job, x, c, d, ops)
+    return state + _activation_bytes(job, c, recompute) <= USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9, n_dev
 
 
 def evaluate(job: Job, x: Mapping[str, Any], ops: Any = SCALAR, subset: Sequence[int] | None = None) -> StepResult:
@@ -272,7 +302,7 @@ def evaluate(job: Job, x: Mapping[str, Any], ops: Any = SCALAR, subset: Sequence
     best_tps: Any = 0.0 * n
     best_eff: Any = 0.0 * n
     best_i: int | None = None
-    best_meta: tuple[str, int, Any] | None = None
+    best_meta: tuple[str, int, Any, float] | None = None
     scalar = ops is SCALAR
     indices = range(len(job.candidates)) if subset is None else subset
     for i in indices:
@@ -282,44 +312,71 @@ def evaluate(job: Job, x: Mapping[str, Any], ops: Any = SCALAR, subset: Sequence
         d_max = ops.floor(ops.minimum(replicas, batch) / c.expert) * c.expert
         usable = tp_ok & (d_max >= c.expert) if not scalar else (tp_ok and d_max >= c.expert)
         d_max = ops.maximum(d_max, float(c.expert))
-        for r in RECOMPUTE:
+        zero3_flat = c.zero == 3 and c.pipeline == 1  # micro-batch size set by the memory left over
+        for r in RECOMPUTE[1:] if job.fsdp else RECOMPUTE:
             u, compute = _per_token_seconds(job, x, c, r, ops)
             # Gradient bytes per device and the link they cross.
-            fits_max, n_dev = _memory_ok(job, x, c, d_max, r, ops)
+            _, n_dev = _memory_ok(job, x, c, d_max, r, ops)
             grad = BYTES_GRAD * n_dev
             in_node = c.model_devices * d_max <= x["node"]
             dp_link = ops.where(in_node, x["link"] / 2.0, x["scale_out"]) * 1e9
             window = o_dp * (2.0 / 3.0) * batch * s * compute / c.model_devices  # × 1/d
             # d past which the reduction stops hiding behind the backward pass: vol·grad/link·(d−1) = window.
             d_knee = 1.0 + window / ops.maximum((2.0 if c.zero == 1 else 3.0) * grad / dp_link, 1e-30)
+            all_fit = True  # this recomputation fits at every d tried (scalar pruning below)
             for d in (d_max, ops.floor(d_knee / c.expert) * c.expert, ops.ceil(d_knee / c.expert) * c.expert):
                 d = ops.minimum(ops.maximum(d, float(c.expert)), d_max)
-                fits, _ = _memory_ok(job, x, c, d, r, ops)
-                ok = (usable & fits) if not scalar else (usable and fits)
-                micro = batch / d
-                # ZeRO-1 reduces gradients and gathers parameters once per step (2 ring passes); ZeRO-3
-                # gathers parameters for the forward and the backward of every micro-batch (2·m + 1).
-                vol = 2.0 if c.zero == 1 else 1.0 + 2.0 * micro
-                t_dp = vol * (d - 1.0) / d * grad / dp_link
-                exposed = ops.maximum(t_dp - window / d, 0.0)
-                bubble = (c.pipeline - 1.0) / virtual_stages(job, c)
-                step = (micro + bubble) * s * u / c.model_devices + exposed
-                tps = batch * s / (step * n)
-                eff = micro * s * compute / c.model_devices / step * (d * c.model_devices / n)
-                tps = ops.where(ok, tps, 0.0)
-                if scalar:
-                    if tps != tps:
-                        return StepResult(math.nan, math.nan, None, None, None)
-                    if tps > best_tps * (1.0 + 1e-12):
-                        best_tps, best_eff, best_i = tps, ops.where(ok, eff, 0.0), i
-                        best_meta = (r, int(d), bubble / (micro + bubble))
-                else:
-                    better = tps > best_tps
-                    best_eff = ops.where(better, eff, best_eff)
-                    best_tps = ops.where(better, tps, best_tps)
-                    best_tps = ops.where(tps != tps, math.nan, best_tps)
-            if scalar and fits_max and usable:
-                break  # less recomputation fits at the largest d: more would only add work
+                for all_layers in (0, 1) if (r == "full" and zero3_flat) else (0,):
+                    phi: Any = 0.0
+                    u_d, compute_d = u, compute
+                    if r == "full":
+                        # As many layers recomputed in full as memory needs (the rest selective); with
+                        # ZeRO-3 also all of them, which frees memory for larger micro-batches.
+                        phi = _full_share(job, x, c, _state_bytes(job, x, c, d, ops)[0], ops)
+                        fits = phi <= 1.0
+                        phi = ops.minimum(phi, 1.0) if all_layers == 0 else 1.0
+                        u_d, compute_d = _per_token_seconds(job, x, c, r, ops, phi)
+                    else:
+                        fits, _ = _memory_ok(job, x, c, d, r, ops)
+                    ok = (usable & fits) if not scalar else (usable and fits)
+                    if scalar and not fits:
+                        all_fit = False
+                    micro = batch / d
+                    # ZeRO-1 reduces gradients and gathers parameters once per step (2 ring passes); ZeRO-3
+                    # gathers parameters for the forward and the backward of every micro-batch (2·m + 1).
+                    # Without pipelining a micro-batch holds as many sequences as the memory left over
+                    # holds (FSDP users raise the micro-batch until memory is full), so m = ceil(G/d / mbs).
+                    if c.zero == 1:
+                        vol: Any = 2.0
+                    elif c.pipeline == 1:
+                        state = _state_bytes(job, x, c, d, ops)[0]
+                        kept = _activation_bytes(job, c, r if r != "full" else "selective")
+                        per_seq = phi * _activation_bytes(job, c, "full") + (1.0 - phi) * kept
+                        mbs = ops.maximum(ops.floor((USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9 - state) / per_seq), 1.0)
+                        vol = 1.0 + 2.0 * ops.ceil(micro / mbs - 1e-9)
+                    else:
+                        vol = 1.0 + 2.0 * micro
+                    t_dp = vol * (d - 1.0) / d * grad / dp_link
+                    window_d = window if r != "full" else o_dp * (2.0 / 3.0) * batch * s * compute_d / c.model_devices
+                    exposed = ops.maximum(t_dp - window_d / d, 0.0)
+                    bubble = (c.pipeline - 1.0) / virtual_stages(job, c)
+                    step = (micro + bubble) * s * u_d / c.model_devices + exposed
+                    tps = batch * s / (step * n)
+                    eff = micro * s * compute_d / c.model_devices / step * (d * c.model_devices / n)
+                    tps = ops.where(ok, tps, 0.0)
+                    if scalar:
+                        if tps != tps:
+                            return StepResult(math.nan, math.nan, None, None, None)
+                        if tps > best_tps * (1.0 + 1e-12):
+                            best_tps, best_eff, best_i = tps, ops.where(ok, eff, 0.0), i
+                            best_meta = (r, int(d), bubble / (micro + bubble), float(phi))
+                    else:
+                        better = tps > best_tps
+                        best_eff = ops.where(better, eff, best_eff)
+                        best_tps = ops.where(better, tps, best_tps)
+                        best_tps = ops.where(tps != tps, math.nan, best_tps)
+            if scalar and all_fit and usable and not zero3_flat:
+                break  # less recomputation fits at every d tried: more would only add work
     # An unknown input the fit or the speed depends on makes the answer unknown, never 0.
     poison = 0.0 * (x["memory_gb"] + x["peak"] + x["peak16"] + x["bandwidth"] + x["link"] + x["scale_out"] + x["parameters"])
     if scalar:
@@ -327,7 +384,7 @@ def evaluate(job: Job, x: Mapping[str, Any], ops: Any = SCALAR, subset: Sequence
             return StepResult(math.nan, math.nan, None, None, None)
         if best_meta is None:
             return StepResult(0.0, 0.0, None, None, None)
-        return StepResult(best_tps, best_eff, best_i, best_meta[0], best_meta[1], best_meta[2])
+        return StepResult(best_tps, best_eff, best_i, best_meta[0], best_meta[1], best_meta[2], best_meta[3])
     return StepResult(best_tps + poison, best_eff + poison, None, None, None)
 
 

@@ -201,3 +201,77 @@ def test_a_part_without_fp8_trains_an_fp8_workload_in_16_bit() -> None:
     (r,) = tco.compare(tco.load_inputs(["a100-80gb@2048"], workload="deepseek-v3")).results
     assert r.status.value == "ranked" and r.missing_inputs == []
     assert any("runs in 16-bit at the bf16 peak" in n for n in r.notes)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(
+    params=st.sampled_from([1.3e9, 7e9, 70e9]),
+    count=st.integers(1, 5000),
+    memory=st.sampled_from([16.0, 24.0, 40.0, 80.0]),
+    scale_out=st.sampled_from([12.5, 25.0, 50.0]),
+    fsdp=st.booleans(),
+)
+def test_scalar_and_vectorized_evaluation_agree(params: float, count: int, memory: float, scale_out: float, fsdp: bool) -> None:
+    """compare (one scenario, plain floats) and the analyses (numpy arrays) choose the same layout and
+    give the same tokens/s: `size` once found a count that `compare` then priced differently."""
+    import numpy as np
+
+    shape = dict(layers=32 if params < 1e10 else 80, d_model=4096 if params < 1e10 else 8192, heads=32)
+    j = job(
+        **shape,
+        fsdp=fsdp,
+        candidates=training.candidates(node=8, layers=shape["layers"], heads=32, experts=0, count=None, fsdp=fsdp),
+    )
+    x = inputs(parameters=params, active_parameters=params, count=float(count), memory_gb=memory, scale_out=scale_out)
+    scalar = training.evaluate(j, x).tokens_per_second
+    vector = training.evaluate(j, dict(x, count=np.array([float(count)])), np).tokens_per_second
+    assert float(vector[0]) == approx(scalar, rel=1e-12)
+
+
+def test_full_recomputation_of_only_the_layers_memory_needs_by_hand() -> None:
+    """One device, 24 layers × 2048 × 2048, ZeRO-1 state 16 B/parameter. Selective activations are
+    34·s·h = 142.6 MB per layer (3.42 GB for 24), full 2·s·h = 8.39 MB per layer. With 0.9 × M bytes free
+    after the state, the share of layers recomputed in full is (3.42 GB − free) / (3.42 − 0.201 GB),
+    rounded up to whole layers: memory chosen so that exactly 12 layers need it."""
+    j = job()
+    s, h, L = 2048.0, 2048.0, 24
+    sel, full = L * s * h * 34.0, L * s * h * 2.0
+    params = 1.3e9
+    state = 16.0 * params
+    free = sel - 11.5 / 24 * (sel - full)  # needs 11.5 layers → 12 whole layers (φ = 0.5)
+    x = inputs(parameters=params, active_parameters=params, count=1.0, memory_gb=(state + free) / 0.9 / 1e9)
+    c = training.Candidate(1, 1, 1, 1)
+    phi = training._full_share(j, x, c, state, training.SCALAR)
+    assert phi == approx(12 / 24)
+    r = training.evaluate(j, x)
+    assert r.recompute == "full" and r.full_share == approx(0.5)
+    # Work per token: the recomputed half adds 2·N (one forward of its matmuls), the other half none.
+    u_half, _ = training._per_token_seconds(j, x, c, "full", training.SCALAR, 0.5)
+    u_all, _ = training._per_token_seconds(j, x, c, "full", training.SCALAR, 1.0)
+    u_sel, _ = training._per_token_seconds(j, x, c, "selective", training.SCALAR)
+    assert u_half - u_sel == approx((u_all - u_sel) / 2)
+
+
+def test_fsdp_allows_only_fully_sharded_data_parallelism() -> None:
+    """parallelism = fsdp: one layout, ZeRO-3 over every device (no tensor, pipeline or context split),
+    and never the "none" recomputation that would keep the full s² attention scores."""
+    cands = training.candidates(node=8, layers=32, heads=32, experts=0, count=None, fsdp=True)
+    assert cands == (training.Candidate(1, 1, 1, 3, 1),)
+    j = job(layers=32, d_model=4096, heads=32, fsdp=True, candidates=cands)
+    r = training.evaluate(j, inputs(parameters=6.7e9, active_parameters=6.7e9, count=64.0))
+    assert r.recompute in ("selective", "full") and r.data_parallel == 64
+    free = training.evaluate(job(layers=32, d_model=4096, heads=32), inputs(parameters=6.7e9, active_parameters=6.7e9, count=64.0))
+    assert free.tokens_per_second >= r.tokens_per_second * (1 - 1e-12)  # a restriction is never faster
+
+
+def test_zero3_gathers_once_per_micro_batch_of_as_many_sequences_as_fit() -> None:
+    """ZeRO-3 without pipelining: when the sequences of a step fit in one micro-batch, parameters are
+    gathered 2·1 + 1 times, not 2·m + 1 times for m one-sequence micro-batches; so, with the gathers
+    exposed (a 1 GB/s scale-out link), room for a larger micro-batch is faster."""
+    j = job(candidates=(training.Candidate(1, 1, 1, 3, 1),))
+    base = inputs(count=64.0, global_batch_tokens=4.0 * 64 * 2048, scale_out=1.0)
+    one_seq = 16.0 * 1.3e9 / 64 + 24 * 2048 * 2048 * 34.0  # state + one selective sequence
+    tight = training.evaluate(j, dict(base, memory_gb=one_seq * 1.01 / 0.9 / 1e9))
+    roomy = training.evaluate(j, dict(base, memory_gb=80.0))
+    assert roomy.recompute in ("none", "selective") and tight.recompute == "full"
+    assert roomy.tokens_per_second > tight.tokens_per_second
