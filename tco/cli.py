@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 input or data error (one ``Error:`` line per problem on
 from __future__ import annotations
 
 import contextlib
+import copy
 import csv
 import functools
 import io
@@ -852,4 +853,22 @@ def size(
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point. SIGTERM exits like Ctrl-C does, so no temporary file is left behind."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
-    app(args=list(argv) if argv is not None else None, prog_name="tco")
+    args = list(argv) if argv is not None else sys.argv[1:]
+    _app_for(args)(args=args, prog_name="tco")
+
+
+def _app_for(args: Sequence[str]) -> typer.Typer:
+    """The app with only the command being run: typer builds a click command for every registered
+    command at start-up, which cost ``tco compare`` more than its own work. Help, completion, groups and
+    unknown names get the whole app, so listings and did-you-mean suggestions are unchanged."""
+    name = args[0] if args else ""
+    if not name or name.startswith("-") or any(k.endswith("_COMPLETE") for k in os.environ):
+        return app
+    for info in app.registered_commands:
+        callback = info.callback
+        if (info.name or (callback.__name__.replace("_", "-") if callback else "")) == name:
+            single = copy.copy(app)
+            single.registered_commands = [info]
+            single.registered_groups = []
+            return single
+    return app

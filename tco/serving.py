@@ -11,7 +11,8 @@ For a replica of ``k`` accelerators (tensor parallel ``t`` = ``k`` within a node
 * one decode step for ``B`` sequences: ``max((W + B · KV · (P + O/2)) / (k · BW · e_bw),
   2 · N_active · B / (k · peak · ε)) + 2 · L · (α + 2(t−1)/t · 2h · B / link)`` (weights and the
   average context read once per step; two all-reduces per layer, each with latency ``α``);
-* prefill of one request: ``P · (2 · N_active + 2 · L · h · P) / (k · peak · ε)``;
+* prefill of one request: ``P · (2 · N_active + 2 · L · h · P) / (k · peak · ε)`` plus its two
+  all-reduces per layer over the ``P`` prompt tokens, ``2 · L · (α + 2(t−1)/t · 2h · P / link)``;
 * continuous batching interleaves prefills with decode steps, so per replica
   ``tokens/s = B · O / (O · t_step + B · T_prefill)``, the time per output token is
   ``t_step + B · T_prefill / O`` and the time to first token ``T_prefill + t_step``;
@@ -86,10 +87,10 @@ def figures(req: Request, x: Mapping[str, Any], *, replica: Any, tensor: Any, ba
         tensor > 1, 2.0 * req.layers * (COLLECTIVE_LATENCY_S + 2.0 * (tensor - 1) / tensor * 2.0 * req.d_model * batch / link), 0.0
     )
     step = ops.maximum(t_mem, t_comp) + t_comm
-    prefill = (
-        req.prompt
-        * (2.0 * x["active_parameters"] + 2.0 * req.layers * req.d_model * req.prompt)
-        / (replica * x["peak"] * 1e12 * x["efficiency"])
+    prefill = req.prompt * (2.0 * x["active_parameters"] + 2.0 * req.layers * req.d_model * req.prompt) / (
+        replica * x["peak"] * 1e12 * x["efficiency"]
+    ) + ops.where(
+        tensor > 1, 2.0 * req.layers * (COLLECTIVE_LATENCY_S + 2.0 * (tensor - 1) / tensor * 2.0 * req.d_model * req.prompt / link), 0.0
     )
     per_replica = batch * req.output / (req.output * step + batch * prefill)
     return {

@@ -469,3 +469,17 @@ def test_every_command_names_its_options_option(run) -> None:
     assert [r["option"] for r in payload["results"]] == [r["accelerator"] for r in payload["results"]]
     sim = json.loads(run("simulate", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-n", "50", "-q", "-f", "json").stdout)
     assert {r["option"] for r in sim["results"]} == {"a100-80gb", "mlu370-s4"}
+
+
+def test_a_run_builds_only_its_own_command() -> None:
+    """Start-up cost: `tco compare` builds one click command, not all of them; help, groups, options
+    before the command and unknown names still get the whole app (listings, did-you-mean)."""
+    from tco import cli
+
+    single = cli._app_for(["compare", "a100-80gb"])
+    assert [i.callback.__name__ for i in single.registered_commands if i.callback] == ["compare"]
+    assert single.registered_groups == [] and len(cli.app.registered_groups) == 3
+    for args in ([], ["--help"], ["profiles", "list"], ["comapre"]):
+        assert cli._app_for(args) is cli.app
+    done = subprocess.run([sys.executable, "-m", "tco", "comapre"], capture_output=True, text=True)
+    assert done.returncode == 2 and "compare" in done.stderr
