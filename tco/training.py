@@ -16,7 +16,8 @@ every micro-batch). For each candidate:
   (1F1B keeps ``p`` micro-batches of ``L/p`` layers on the first stage):
   ``s·h·(34 + 5·a·s/h)/t`` bytes per layer without recomputation, ``34·s·h/t`` selective (attention
   recomputed, FlashAttention-style), ``2·s·h/t`` full (Korthikanti et al. 2022). The least
-  recomputation that fits is used;
+  recomputation that fits is used, full recomputation on only as many layers as memory needs (the
+  rest selective); with ZeRO-3 and no pipeline a micro-batch holds as many sequences as fit;
 * seconds of one accelerator per token, summed over the model (``u``):
   matmuls ``(6·N_act·imbalance + recompute) / (peak · ε)`` with ``ε`` = the part's achievable matmul
   fraction (a microbenchmark) × the software efficiency of the tuning level and maturity, attention ``12·L·h·s / (peak16 · ε)``,
