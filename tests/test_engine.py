@@ -383,7 +383,9 @@ def serving_by_hand(k: int, batch: int, *, tpot: bool = False) -> dict[str, floa
     t_comp = 2 * 1e11 * batch / (k * 100e12 * eff)
     t_comm = 2 * 10 * (serving.COLLECTIVE_LATENCY_S + 2 * (k - 1) / k * 2 * 1000 * batch / 32e9) if k > 1 else 0.0
     step = max(t_mem, t_comp) + t_comm
+    # Prefill: the prompt's matmuls and attention, plus its two all-reduces per layer over 500 tokens.
     prefill = 500 * (2 * 1e11 + 2 * 10 * 1000 * 500) / (k * 100e12 * eff)
+    prefill += 2 * 10 * (serving.COLLECTIVE_LATENCY_S + 2 * (k - 1) / k * 2 * 1000 * 500 / 32e9) if k > 1 else 0.0
     return {
         "tps": batch * 500 / (500 * step + batch * prefill) / k,
         "tpot": step + batch * prefill / 500,
