@@ -20,9 +20,10 @@ every micro-batch). For each candidate:
   rest selective); with ZeRO-3 and no pipeline a micro-batch holds as many sequences as fit;
 * seconds of one accelerator per token, summed over the model (``u``):
   matmuls ``(6·N_act·imbalance + recompute) / (peak · ε)`` with ``ε`` = the part's achievable matmul
-  fraction (a microbenchmark) × the software efficiency of the tuning level and maturity, attention ``12·L·h·s / (peak16 · ε)``,
+  fraction (a microbenchmark) × the software efficiency of the tuning level and maturity,
+  attention ``6·L·h·s / (peak16 · ε · r_attn)`` (the causal half of the 12·L·h·s the MFU counts),
   memory-bound element-wise work ``β·L·h·2 bytes / bandwidth``, tensor-parallel collectives
-  ``c·L·2(t−1)/t·2h bytes / link`` (``c = 4``, 6 under full recomputation) and MoE all-to-all
+  ``c·L·2(t−1)/t·2h bytes / link`` (``c = 4 + 2φ``, φ the share fully recomputed) and MoE all-to-all
   ``4·k·L·2h·(e−1)/e bytes / link`` (in-node link while the group fits a node, else scale-out),
   the communication reduced by the overlap of the tuning level;
 * step time with the 1F1B pipeline schedule: ``(G·s/d + (p−1)·s) · u / (t·p) + exposed DP``, where
@@ -51,7 +52,7 @@ from tco.perf import SCALAR, USABLE_MEMORY_FRACTION
 
 # ----------------------------------------------------------------------------- constants
 
-GEMM_EFFICIENCY: dict[Tuning, float] = {Tuning.typical: 0.45, Tuning.tuned: 0.70}
+GEMM_EFFICIENCY: dict[Tuning, float] = {Tuning.typical: 0.45, Tuning.tuned: 0.675}
 """ε: share of the dense peak the matmul kernels of a CUDA-class stack reach, by tuning level.
 FITTED by ``tco calibrate --fit`` on the fit half of profiles/benchmarks on 2026-11-30 (see the README)."""
 
@@ -60,10 +61,11 @@ ELEMENTWISE_VECTORS: dict[Tuning, float] = {Tuning.typical: 250.0, Tuning.tuned:
 excluded) per token and layer, forward plus backward, in ``d_model``-wide 16-bit vectors; fused kernels
 (tuned) move less. FITTED with :data:`GEMM_EFFICIENCY`."""
 
-ATTENTION_RATIO = 1.0
-"""Efficiency of the attention kernels (FlashAttention-class) ÷ that of the dense matmuls: attention
-reaches less of the peak (FlashAttention-2 reports 50–73 % of A100 peak forward, less backward; Dao
-2023, arXiv:2307.08691). FITTED with :data:`GEMM_EFFICIENCY`."""
+ATTENTION_RATIO = 0.55
+"""Efficiency of the attention kernels (FlashAttention-class) ÷ that of the dense matmuls, applied to
+the causal half of the attention FLOPs they execute: attention reaches less of the peak
+(FlashAttention-2 reports 50–73 % of A100 peak forward, less backward; Dao 2023, arXiv:2307.08691).
+FITTED with :data:`GEMM_EFFICIENCY`."""
 
 MOE_DISPATCH_VECTORS = 190.0
 """Memory-bound routing work of an MoE layer (gating, permutation into expert order and back, forward
@@ -222,7 +224,10 @@ def _per_token_seconds(job: Job, x: Mapping[str, Any], c: Candidate, recompute: 
     eff8 = eff * x["fp8_ratio"] if job.fp8 else eff
     active = x["active_parameters"]
     imbalance = x["load_imbalance"] if job.experts else 1.0
-    attn = 12.0 * L * h * s
+    # Causal attention: FlashAttention-class kernels skip the blocks above the diagonal, so they execute
+    # about half of the 12·L·h·s model FLOPs the MFU convention counts (Dao 2023, §3.1.1: 1.7–1.8×
+    # faster than without the mask).
+    attn = 6.0 * L * h * s
     full = phi if recompute == "full" else 0.0
     extra_mm = 2.0 * active * full
     extra_attn = attn / 3.0 if recompute != "none" else 0.0

@@ -63,13 +63,14 @@ def inputs(**kw: float) -> dict[str, float]:
 
 def test_one_accelerator_by_hand() -> None:
     """One device: TP = PP = DP = 1, no communication, no bubble: X = 1/u with
-    u = 6N/(peak·ε) + 12·L·h·s/(peak·ε·a) + β·L·h·2/BW (nothing recomputed when it fits)."""
+    u = 6N/(peak·ε) + 6·L·h·s/(peak·ε·a) + β·L·h·2/BW (nothing recomputed when it fits; the causal
+    attention kernels execute half of the 12·L·h·s attention FLOPs)."""
     j = job(candidates=(training.Candidate(1, 1, 1, 1),))
     x = inputs(count=1.0, node=1.0)
     eff = x["efficiency"] * x["matmul"]
     u = (
         6 * 1.3e9 / (312e12 * eff)
-        + 12 * 24 * 2048 * 2048 / (312e12 * eff * x["attention_ratio"])
+        + 6 * 24 * 2048 * 2048 / (312e12 * eff * x["attention_ratio"])
         + x["elementwise"] * 24 * 2048 * 2 / 2039e9
     )
     r = training.evaluate(j, x)
