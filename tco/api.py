@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tco import engine, loader, perf
 from tco.engine import Option
@@ -34,6 +34,12 @@ from tco.models import (
     TrainingWorkload,
     Workload,
 )
+
+if TYPE_CHECKING:  # the analyses import numpy: imported lazily at run time, named here for the types
+    from tco.analysis import BreakevenResult, SensitivityResult, SimulationResult, SizeResult, WhatIfResult
+    from tco.analysis.sweep import SweepChunk
+    from tco.calibration import CalibrationSummary
+    from tco.cashflow import CashflowResult
 
 load_accelerator = loader.load_accelerator
 load_workload = loader.load_workload
@@ -610,7 +616,7 @@ def load_serving_sets(dirs: Sequence[Path] | None = None) -> list[ServingSet]:
     return [loader.load_model(e.path, ServingSet) for e in loader.iter_entries("serving", dirs)]
 
 
-def calibrate(dirs: Sequence[Path] | None = None, *, refit: bool = False) -> Any:
+def calibrate(dirs: Sequence[Path] | None = None, *, refit: bool = False) -> CalibrationSummary:
     """Predicted vs published training and serving tokens/s over the shipped calibration sets, with the
     error on the fit and held-out halves (see :mod:`tco.calibration`). ``refit`` first fits the
     constants on the fit halves and reports with those instead of the shipped ones."""
@@ -683,7 +689,7 @@ def _bound_quantity_tables(schema: dict[str, Any]) -> None:
 
 def breakeven(
     inputs: Inputs, a: str, b: str, *, param: str = "scenario.cost_of_delay_usd_per_day", value_range: tuple[float, float] | None = None
-) -> Any:
+) -> BreakevenResult:
     """Value of ``param`` at which options ``a`` and ``b`` cost the same (see :func:`tco.analysis.breakeven`)."""
     from tco import analysis
 
@@ -691,7 +697,7 @@ def breakeven(
         return analysis.breakeven(inputs, a, b, param=param, value_range=value_range)
 
 
-def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Any:
+def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> SensitivityResult:
     """Tornado of effective cost (see :func:`tco.analysis.sensitivity`)."""
     from tco import analysis
 
@@ -699,7 +705,7 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Any:
         return analysis.sensitivity(inputs, vs=vs)
 
 
-def simulate(inputs: Inputs, *, samples: int, seed: int, progress: Any = None, keep_samples: bool = False) -> Any:
+def simulate(inputs: Inputs, *, samples: int, seed: int, progress: Any = None, keep_samples: bool = False) -> SimulationResult:
     """Monte Carlo with common random numbers (see :func:`tco.analysis.simulate`)."""
     from tco import analysis
 
@@ -707,7 +713,7 @@ def simulate(inputs: Inputs, *, samples: int, seed: int, progress: Any = None, k
         return analysis.simulate(inputs, samples=samples, seed=seed, progress=progress, keep_samples=keep_samples)
 
 
-def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]]) -> Any:
+def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]]) -> WhatIfResult:
     """N validated what-ifs at once (the fast path for scripts; see :func:`tco.analysis.what_if`)."""
     from tco import analysis
 
@@ -715,7 +721,7 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]]) -> Any:
         return analysis.what_if(inputs, changes)
 
 
-def sweep(inputs: Inputs, vary: Sequence[str]) -> Any:
+def sweep(inputs: Inputs, vary: Sequence[str]) -> tuple[list[str], int, Iterator[SweepChunk]]:
     """(columns, total rows, iterator of column chunks) for a grid (see :func:`tco.analysis.iter_sweep`)."""
     from tco import analysis
 
@@ -729,7 +735,7 @@ def cashflow(
     revenue_usd_per_day: float | None = None,
     lease_usd_per_month: float | None = None,
     lease_months: float | None = None,
-) -> Any:
+) -> CashflowResult:
     """Year-by-year cash flow and NPV per option (see :mod:`tco.cashflow`)."""
     from tco import cashflow as cf
 
@@ -744,7 +750,9 @@ def cashflow(
         )
 
 
-def size(inputs: Inputs, *, deadline_days: float | None = None, budget_usd: float | None = None, power_kw: float | None = None) -> Any:
+def size(
+    inputs: Inputs, *, deadline_days: float | None = None, budget_usd: float | None = None, power_kw: float | None = None
+) -> SizeResult:
     """Count meeting a deadline, budget or power envelope (see :func:`tco.analysis.size`)."""
     from tco import analysis
 

@@ -66,3 +66,16 @@ def test_compare_does_not_import_numpy() -> None:
 
 def test_package_is_typed() -> None:
     assert (PACKAGE / "py.typed").exists()
+
+
+def test_no_public_api_function_returns_any() -> None:
+    """The Python API is typed end to end: a script's type checker sees each result's fields."""
+    import inspect
+    import typing
+
+    import tco.api
+
+    for name, fn in inspect.getmembers(tco.api, inspect.isfunction):
+        if name.startswith("_") or fn.__module__ != "tco.api":
+            continue
+        assert fn.__annotations__.get("return") not in ("Any", typing.Any), f"tco.api.{name} returns Any"
