@@ -205,7 +205,7 @@ BYTES_PER_PARAM: dict[Precision, float] = {
 
 
 class Parallelism(str, Enum):
-    """How the training framework may split the model (see the README's model section): ``megatron``
+    """How the training framework may split the model (see docs/training-model.md): ``megatron``
     searches tensor, pipeline, context, expert and data parallelism (Megatron-LM, NeMo, DeepSpeed
     3D); ``fsdp`` is fully sharded data parallelism only (PyTorch FSDP / ZeRO-3, as in MosaicML's
     llm-foundry), with activation checkpointing when activations do not fit."""
@@ -215,7 +215,7 @@ class Parallelism(str, Enum):
 
 
 class Tuning(str, Enum):
-    """How well the training software of a run is tuned (see the README's model section):
+    """How well the training software of a run is tuned (see docs/training-model.md):
     ``typical`` is a standard open-source stack as a buyer runs it (production runs reported end to
     end); ``tuned`` is a vendor- or expert-tuned stack (Megatron/NeMo performance tables, MosaicML
     benchmarks, Llama 3, MegaScale)."""

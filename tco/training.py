@@ -2,8 +2,8 @@
 
 One implementation, used by every command: ``tco compare`` and the analyses through
 :func:`tco.engine.evaluate_plan` (plain floats, or numpy arrays for thousands of scenarios at once),
-``tco estimate`` and ``tco calibrate`` through the same engine call. The README's "Training model"
-section states the formulas; docs/training-model.md gives the derivations and sources.
+``tco estimate`` and ``tco calibrate`` through the same engine call. docs/training-model.md states
+the formulas with their derivations and sources.
 
 A layout is a tensor-parallel degree ``t`` (within a node), pipeline stages ``p``, expert-parallel
 degree ``e`` (MoE; carved out of data parallelism), data-parallel degree ``d``, micro-batches of one
@@ -54,7 +54,7 @@ from tco.perf import SCALAR, USABLE_MEMORY_FRACTION
 
 GEMM_EFFICIENCY: dict[Tuning, float] = {Tuning.typical: 0.45, Tuning.tuned: 0.675}
 """ε: share of the dense peak the matmul kernels of a CUDA-class stack reach, by tuning level.
-FITTED by ``tco calibrate --fit`` on the fit half of profiles/benchmarks on 2026-11-30 (see the README)."""
+FITTED by ``tco calibrate --fit`` on the fit half of profiles/benchmarks on 2026-11-30 (see docs/training-model.md)."""
 
 ELEMENTWISE_VECTORS: dict[Tuning, float] = {Tuning.typical: 250.0, Tuning.tuned: 250.0}
 """β: memory-bound element-wise traffic (layer norms, activations, residuals, dropout, optimizer

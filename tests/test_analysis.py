@@ -2,7 +2,7 @@
 
 Break-even, sensitivity (tornado), Monte Carlo, sweeps and sizing are checked on the toy inputs of
 ``factories.py`` (round numbers, so every expected value below is written out from the formulas in
-the docstring of ``tco.engine`` / README "Cost model") and on the seed article's case. No expected
+the docstring of ``tco.engine`` / docs/cost-model.md) and on the seed article's case. No expected
 value is copied from the code's output.
 """
 

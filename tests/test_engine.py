@@ -674,7 +674,7 @@ def test_rented_cost_per_accelerator_hour_is_the_rate() -> None:
 
 def test_owned_h100_cost_per_hour_is_within_15_percent_of_published_tco() -> None:
     """Default economics, utilization 1, 1,024 GPUs: within ±15 % of SemiAnalysis's $1.525 per H100-hour
-    (owner TCO, December 2023, the year of the shipped H100 price) — the README's comparison."""
+    (owner TCO, December 2023, the year of the shipped H100 price) — the comparison in docs/cost-model.md."""
     inputs = tco.load_inputs(["h100-sxm@1024"], workload="llama3-70b", sets=["scenario.utilization=1"])
     (r,) = tco.compare(inputs).results
     assert r.cost_per_accelerator_hour_usd is not None

@@ -5,7 +5,8 @@
 * Between ``<!-- fields:KIND -->`` and ``<!-- /fields -->`` stands the field table of an input kind,
   made from the pydantic models' descriptions.
 
-``python tools/sync_readme.py`` rewrites README.md; ``--check`` exits 1 when it is out of date.
+``python tools/sync_readme.py`` rewrites README.md and docs/*.md; ``--check`` exits 1 when one is out
+of date.
 """
 
 from __future__ import annotations
@@ -88,20 +89,29 @@ def field_table(kind: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(text: str) -> str:
-    text = BLOCK.sub(lambda m: m.group(1) + m.group(2) + run_tco(m.group(2)[2:].strip()) + m.group(4), text)
+def render(text: str, *, only_with_output: bool = False) -> str:
+    """The text with every console block's output and every field table generated anew. In docs/
+    (``only_with_output``), a block that shows only commands is left as it is (tests/test_docs.py runs
+    those)."""
+
+    def block(m: re.Match[str]) -> str:
+        if only_with_output and (not m.group(3) or m.group(3).startswith("$ ")):
+            return m.group(0)
+        return m.group(1) + m.group(2) + run_tco(m.group(2)[2:].strip()) + m.group(4)
+
+    text = BLOCK.sub(block, text)
     return FIELDS.sub(lambda m: m.group(1) + field_table(m.group(2)) + m.group(4), text)
 
 
-FIELD_DOCS = ROOT / "docs" / "inputs.md"
-"""The input-file reference: its field tables are generated too."""
+DOCS = sorted((ROOT / "docs").glob("*.md"))
+"""The reference pages: their example outputs and field tables are generated too."""
 
 
 def main() -> int:
     stale = []
-    for path in (README, FIELD_DOCS):
+    for path in (README, *DOCS):
         current = path.read_text(encoding="utf-8")
-        fresh = render(current) if path == README else FIELDS.sub(lambda m: m.group(1) + field_table(m.group(2)) + m.group(4), current)
+        fresh = render(current, only_with_output=path != README)
         if fresh != current:
             stale.append(path.name)
             if "--check" not in sys.argv:
