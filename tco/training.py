@@ -24,7 +24,8 @@ every micro-batch). For each candidate:
   attention ``6·L·h·s / (peak16 · ε · r_attn)`` (the causal half of the 12·L·h·s the MFU counts),
   memory-bound element-wise work ``β·L·h·2 bytes / bandwidth``, tensor-parallel collectives
   ``c·L·2(t−1)/t·2h bytes / link`` (``c = 4 + 2φ``, φ the share fully recomputed) and MoE all-to-all
-  ``4·k·L·2h·(e−1)/e bytes / link`` (in-node link while the group fits a node, else scale-out),
+  ``4·k·L·2h·(e−1)/e bytes / link`` (in-node link while the group fits a node, else scale-out), and
+  for MoE the expert weights read per micro-batch where that exceeds their FLOPs (a roofline),
   the communication reduced by the overlap of the tuning level;
 * step time with the 1F1B pipeline schedule: ``(G·s/d + (p−1)·s) · u / (t·p) + exposed DP``, where
   ``G`` is the global batch in sequences; the data-parallel gradient reduction moves
@@ -256,18 +257,30 @@ def _per_token_seconds(job: Job, x: Mapping[str, Any], c: Candidate, recompute: 
         ep_link = ops.where(c.expert * c.tensor <= x["node"], link, x["scale_out"] * 1e9)
         # Each device sends its 1/t share of the tokens' k copies; × t devices = whole-model seconds.
         comm = comm + (1.0 - o_ep) * 4.0 * job.top_k * L * 2.0 * h * (c.expert - 1) / c.expert / ep_link
+    if job.experts:
+        # Expert weights stream from memory once per micro-batch for the forward and the two backward
+        # GEMMs, amortized over the e·s tokens an expert-parallel group routes to them: fine-grained
+        # experts with few tokens each are memory-bound (a roofline per expert GEMM).
+        experts_total = _expert_parameters(job, x, ops)
+        expert_compute = 6.0 * imbalance * experts_total * job.top_k / job.experts / (x["peak"] * 1e12 * eff8)
+        stream = 3.0 * BYTES_GRAD * experts_total / (c.expert * s) / (x["bandwidth"] * 1e9)
+        gemm = gemm + ops.maximum(stream - expert_compute, 0.0)
     compute = gemm + elementwise
     return compute + comm, compute
 
 
+def _expert_parameters(job: Job, x: Mapping[str, Any], ops: Any) -> Any:
+    """Parameters in routed experts: the total less the active count holds the E − k experts a token
+    does not visit, so all E hold ``(N − N_active) · E / (E − k)``."""
+    if not job.experts:
+        return 0.0
+    return ops.minimum((x["parameters"] - x["active_parameters"]) * job.experts / max(job.experts - job.top_k, 1), x["parameters"])
+
+
 def _state_bytes(job: Job, x: Mapping[str, Any], c: Candidate, d: Any, ops: Any) -> tuple[Any, Any]:
     """(training-state bytes per device, parameters per device) for candidate ``c`` at data parallel ``d``."""
-    n_total, active = x["parameters"], x["active_parameters"]
-    if job.experts:
-        experts_params = (n_total - active) * job.experts / max(job.experts - job.top_k, 1)
-        experts_params = ops.minimum(experts_params, n_total)
-    else:
-        experts_params = 0.0
+    n_total = x["parameters"]
+    experts_params = _expert_parameters(job, x, ops)
     n_dev = (n_total - experts_params) / (c.tensor * c.pipeline) + experts_params / (c.tensor * c.pipeline * c.expert)
     state = n_dev * (4.0 + 12.0 / d) if c.zero == 1 else 16.0 * n_dev / d
     return state, n_dev

@@ -276,3 +276,28 @@ def test_zero3_gathers_once_per_micro_batch_of_as_many_sequences_as_fit() -> Non
     roomy = training.evaluate(j, dict(base, memory_gb=80.0))
     assert roomy.recompute in ("none", "selective") and tight.recompute == "full"
     assert roomy.tokens_per_second > tight.tokens_per_second
+
+
+def test_fine_grained_experts_stream_their_weights_by_hand() -> None:
+    """An MoE layer's expert weights are read once per micro-batch for the forward and both backward
+    GEMMs (3 × 2 bytes per parameter), amortized over the e·s tokens routed to the expert-parallel
+    group; the expert GEMMs take the longer of that and their FLOPs. Only the total parameter count
+    changes between the two cases, so the difference in seconds per token is that roofline alone."""
+    j = job(experts=256, top_k=2)
+    c = training.Candidate(1, 1, 1, 1)
+    eff = training.GEMM_EFFICIENCY[Tuning.typical] * 0.85
+    active = 1.3e9
+
+    def extra(total: float) -> float:
+        experts_total = (total - active) * 256 / 254  # the 254 experts a token skips hold total − active
+        compute = 6.0 * experts_total * 2 / 256 / (312e12 * eff)
+        stream = 3.0 * 2.0 * experts_total / (1 * 2048) / 2039e9
+        return max(stream - compute, 0.0)
+
+    u = {}
+    for total in (10e9, 40e9):
+        x = inputs(parameters=total, active_parameters=active, load_imbalance=1.0)
+        u[total], _ = training._per_token_seconds(j, x, c, "none", training.SCALAR)
+    # stream / compute = E·peak·ε / (k·e·s·BW) = 256·312e12·0.3825 / (2·1·2048·2039e9) ≈ 3.7: memory-bound
+    assert extra(10e9) > 0 and extra(40e9) > extra(10e9)
+    assert u[40e9] - u[10e9] == approx(extra(40e9) - extra(10e9))
