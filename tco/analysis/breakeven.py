@@ -150,7 +150,11 @@ def breakeven(
     if roots:
         value = roots[0]
         cost = float(evaluate_many(prep, {param: (target, np.array([value]))}, 1).effective_cost_usd[ia][0])
-        msg = f"{names[ia]} and {names[ib]} tie at {param} = {value:,.6g}; below it {below} wins, above it {above} wins"
+
+        def wins(name: str | None) -> str:
+            return f"{name} wins" if name else "they cost the same"
+
+        msg = f"{names[ia]} and {names[ib]} tie at {param} = {value:,.6g}; below it {wins(below)}, above it {wins(above)}"
         if len(roots) > 1:
             msg = (
                 f"{names[ia]} and {names[ib]} swap places {len(roots)} times for {param} in [{lo:,.6g}, {hi:,.6g}] "
