@@ -593,6 +593,7 @@ def plan_training(
     stages = []
     need = 1
     layout: dict[str, Any] | None = None
+    fsdp = workload.parallelism is Parallelism.fsdp
     for name, tokens_key, seq_len, precision, batch_key in specs:
         fp8 = precision is Precision.fp8 and perf.peak_field(accel, precision) == "fp8_tflops"
         cands = training.candidates(
@@ -602,7 +603,7 @@ def plan_training(
             experts=experts,
             count=None,
             seq_len=seq_len,
-            fsdp=workload.parallelism is Parallelism.fsdp,
+            fsdp=fsdp,
         )
         job = training.Job(
             layers=shape.layers,
@@ -616,7 +617,7 @@ def plan_training(
             tuning=workload.tuning,
             maturity=accel.software.maturity,
             candidates=cands,
-            fsdp=workload.parallelism is Parallelism.fsdp,
+            fsdp=fsdp,
         )
         st = StagePlan(
             name=name,

@@ -305,8 +305,8 @@ def _full_share(job: Job, x: Mapping[str, Any], c: Candidate, state: Any, ops: A
 
 
 def _memory_ok(job: Job, x: Mapping[str, Any], c: Candidate, d: Any, recompute: str, ops: Any) -> Any:
-    state, n_dev = _state_bytes(job, x, c, d, ops)
-    return state + _activation_bytes(job, c, recompute) <= USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9, n_dev
+    state, _ = _state_bytes(job, x, c, d, ops)
+    return state + _activation_bytes(job, c, recompute) <= USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9
 
 
 def evaluate(job: Job, x: Mapping[str, Any], ops: Any = SCALAR, subset: Sequence[int] | None = None) -> StepResult:
@@ -332,14 +332,18 @@ def evaluate(job: Job, x: Mapping[str, Any], ops: Any = SCALAR, subset: Sequence
         usable = tp_ok & (d_max >= c.expert) if not scalar else (tp_ok and d_max >= c.expert)
         d_max = ops.maximum(d_max, float(c.expert))
         zero3_flat = c.zero == 3 and c.pipeline == 1  # micro-batch size set by the memory left over
+        # Gradient bytes per device and the link they cross (neither depends on the recomputation).
+        grad = BYTES_GRAD * _state_bytes(job, x, c, d_max, ops)[1]
+        in_node = c.model_devices * d_max <= x["node"]
+        dp_link = ops.where(in_node, x["link"] / 2.0, x["scale_out"]) * 1e9
+
+        def window_of(compute: Any, c: Candidate = c) -> Any:
+            """Backward-pass seconds (× 1/d) the gradient reduction can hide behind."""
+            return o_dp * (2.0 / 3.0) * batch * s * compute / c.model_devices
+
         for r in RECOMPUTE[1:] if job.fsdp else RECOMPUTE:
             u, compute = _per_token_seconds(job, x, c, r, ops)
-            # Gradient bytes per device and the link they cross.
-            _, n_dev = _memory_ok(job, x, c, d_max, r, ops)
-            grad = BYTES_GRAD * n_dev
-            in_node = c.model_devices * d_max <= x["node"]
-            dp_link = ops.where(in_node, x["link"] / 2.0, x["scale_out"]) * 1e9
-            window = o_dp * (2.0 / 3.0) * batch * s * compute / c.model_devices  # × 1/d
+            window = window_of(compute)
             # d past which the reduction stops hiding behind the backward pass: vol·grad/link·(d−1) = window.
             d_knee = 1.0 + window / ops.maximum((2.0 if c.zero == 1 else 3.0) * grad / dp_link, 1e-30)
             all_fit = True  # this recomputation fits at every d tried (scalar pruning below)
@@ -356,7 +360,7 @@ def evaluate(job: Job, x: Mapping[str, Any], ops: Any = SCALAR, subset: Sequence
                         phi = ops.minimum(phi, 1.0) if all_layers == 0 else 1.0
                         u_d, compute_d = _per_token_seconds(job, x, c, r, ops, phi)
                     else:
-                        fits, _ = _memory_ok(job, x, c, d, r, ops)
+                        fits = _memory_ok(job, x, c, d, r, ops)
                     ok = (usable & fits) if not scalar else (usable and fits)
                     if scalar and not fits:
                         all_fit = False
@@ -376,8 +380,7 @@ def evaluate(job: Job, x: Mapping[str, Any], ops: Any = SCALAR, subset: Sequence
                     else:
                         vol = 1.0 + 2.0 * micro
                     t_dp = vol * (d - 1.0) / d * grad / dp_link
-                    window_d = window if r != "full" else o_dp * (2.0 / 3.0) * batch * s * compute_d / c.model_devices
-                    exposed = ops.maximum(t_dp - window_d / d, 0.0)
+                    exposed = ops.maximum(t_dp - window_of(compute_d) / d, 0.0)
                     bubble = (c.pipeline - 1.0) / virtual_stages(job, c)
                     step = (micro + bubble) * s * u_d / c.model_devices + exposed
                     tps = batch * s / (step * n)
@@ -436,7 +439,7 @@ def min_accelerators(job: Job, x: Mapping[str, Any]) -> int | None:
     for c in job.candidates:
         if c.tensor > x["node"]:
             continue
-        _, n_dev = _memory_ok(job, x, c, 1.0, "full", SCALAR)
+        n_dev = _state_bytes(job, x, c, 1.0, SCALAR)[1]
         act = job.layers * job.seq_len * job.d_model * 2.0 / (c.tensor * c.context)
         avail = mem - act
         if avail <= 0:
