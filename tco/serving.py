@@ -8,9 +8,11 @@ For a replica of ``k`` accelerators (tensor parallel ``t`` = ``k`` within a node
 
 * memory: weights ``W = N · bytes/param`` plus a KV cache of ``2 · L · kv_dim · 2`` bytes per token of
   context, ``P + O`` per sequence; the batch ``B`` is at most what the memory holds;
-* one decode step for ``B`` sequences: ``max((W + B · KV · (P + O/2)) / (k · BW · e_bw),
-  2 · N_active · B / (k · peak · ε)) + 2 · L · (α + 2(t−1)/t · 2h · B / link)`` (weights and the
-  average context read once per step; two all-reduces per layer, each with latency ``α``);
+* one decode step for ``B`` sequences: ``max(W / (k · BW · e_bw), 2 · N_active · B / (k · peak · ε))
+  + B · KV · (P + O/2) / (k · BW · e_bw) + 2 · L · (α + 2(t−1)/t · 2h · B / link)``: the matmul
+  kernels read the weights once per step and are bound by that read or by their FLOPs (a roofline);
+  the attention kernels, which run after them, read each sequence's cache (the average context) and
+  are bound by memory bandwidth; then two all-reduces per layer, each with latency ``α``;
 * prefill of one request: ``P · (2 · N_active + 2 · L · h · P) / (k · peak · ε)`` plus its two
   all-reduces per layer over the ``P`` prompt tokens, ``2 · L · (α + 2(t−1)/t · 2h · P / link)``;
 * continuous batching interleaves prefills with decode steps, so per replica
@@ -29,7 +31,7 @@ from typing import Any
 
 from tco.perf import SCALAR, USABLE_MEMORY_FRACTION
 
-COMPUTE_EFFICIENCY = 0.60
+COMPUTE_EFFICIENCY = 0.65
 """ε: share of the peak that serving kernels reach in compute-bound phases (prefill, large batches).
 FITTED by ``tco calibrate --fit`` on the fit half of profiles/serving (2026-11-30)."""
 
@@ -80,13 +82,15 @@ def figures(req: Request, x: Mapping[str, Any], *, replica: Any, tensor: Any, ba
     efficiency, bandwidth_efficiency."""
     weights = x["parameters"] * req.weight_bytes_per_param
     kv = kv_bytes_per_token(req)
-    t_mem = (weights + batch * kv * (req.prompt + req.output / 2.0)) / (replica * x["bandwidth"] * 1e9 * x["bandwidth_efficiency"])
-    t_comp = 2.0 * x["active_parameters"] * batch / (replica * x["peak"] * 1e12 * x["efficiency"])
+    read = replica * x["bandwidth"] * 1e9 * x["bandwidth_efficiency"]
+    t_weights = weights / read  # the matmuls read the weights once per step ...
+    t_comp = 2.0 * x["active_parameters"] * batch / (replica * x["peak"] * 1e12 * x["efficiency"])  # ... and compute
+    t_kv = batch * kv * (req.prompt + req.output / 2.0) / read  # attention kernels read the cache, after them
     link = x["link"] / 2.0 * 1e9
     t_comm = ops.where(
         tensor > 1, 2.0 * req.layers * (COLLECTIVE_LATENCY_S + 2.0 * (tensor - 1) / tensor * 2.0 * req.d_model * batch / link), 0.0
     )
-    step = ops.maximum(t_mem, t_comp) + t_comm
+    step = ops.maximum(t_weights, t_comp) + t_kv + t_comm
     prefill = req.prompt * (2.0 * x["active_parameters"] + 2.0 * req.layers * req.d_model * req.prompt) / (
         replica * x["peak"] * 1e12 * x["efficiency"]
     ) + ops.where(
@@ -97,7 +101,7 @@ def figures(req: Request, x: Mapping[str, Any], *, replica: Any, tensor: Any, ba
         "tokens_per_second": per_replica / replica,
         "tpot": step + batch * prefill / req.output,
         "ttft": prefill + step,
-        "memory_bound": t_mem >= t_comp,
+        "memory_bound": t_weights + t_kv >= t_comp,
     }
 
 

@@ -379,10 +379,11 @@ def serving_by_hand(k: int, batch: int, *, tpot: bool = False) -> dict[str, floa
     fraction unknown (0.8 assumed), reference maturity."""
     eff = serving.COMPUTE_EFFICIENCY * 0.8
     bw_eff = serving.BANDWIDTH_EFFICIENCY
-    t_mem = (2e11 + batch * 4e4 * (500 + 250)) / (k * 1000e9 * bw_eff)
-    t_comp = 2 * 1e11 * batch / (k * 100e12 * eff)
+    t_weights = 2e11 / (k * 1000e9 * bw_eff)  # the matmuls read the weights ...
+    t_comp = 2 * 1e11 * batch / (k * 100e12 * eff)  # ... or compute, whichever is longer
+    t_kv = batch * 4e4 * (500 + 250) / (k * 1000e9 * bw_eff)  # then attention reads the average context
     t_comm = 2 * 10 * (serving.COLLECTIVE_LATENCY_S + 2 * (k - 1) / k * 2 * 1000 * batch / 32e9) if k > 1 else 0.0
-    step = max(t_mem, t_comp) + t_comm
+    step = max(t_weights, t_comp) + t_kv + t_comm
     # Prefill: the prompt's matmuls and attention, plus its two all-reduces per layer over 500 tokens.
     prefill = 500 * (2 * 1e11 + 2 * 10 * 1000 * 500) / (k * 100e12 * eff)
     prefill += 2 * 10 * (serving.COLLECTIVE_LATENCY_S + 2 * (k - 1) / k * 2 * 1000 * 500 / 32e9) if k > 1 else 0.0
@@ -390,7 +391,7 @@ def serving_by_hand(k: int, batch: int, *, tpot: bool = False) -> dict[str, floa
         "tps": batch * 500 / (500 * step + batch * prefill) / k,
         "tpot": step + batch * prefill / 500,
         "ttft": prefill + step,
-        "compute_bound": t_comp > t_mem,
+        "compute_bound": t_comp > t_weights + t_kv,
     }
 
 

@@ -161,8 +161,9 @@ def test_estimate_accepts_scientific_and_suffix_params() -> None:
 
 
 def test_estimate_inference_reports_the_bound() -> None:
-    """Decode of a 70B model at batch limited by memory is memory-bandwidth bound."""
-    args = ["estimate", "h100-sxm", "--params", "70B", "--mode", "infer", "-f", "json"]
+    """Decode of a 70B model at a small, latency-limited batch is memory-bandwidth bound; with short
+    requests and no latency target the batch grows until the matmuls' FLOPs outweigh every read."""
+    args = ["estimate", "h100-sxm", "--params", "70B", "--mode", "infer", "--prompt-tokens", "200", "--output-tokens", "200", "-f", "json"]
     result = runner.invoke(app, [*args, "--tpot-ms", "25"])
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)["results"][0]
