@@ -60,8 +60,10 @@ class _Assumptions:
         self.sets = list(sets)
         self.cells: dict[tuple[str, str], str] = {}
         ws.append(["scope", "input", "value", "unit", "source", "as of", "confidence", "overridden in this run"])
+        from openpyxl.styles import Font
+
         for cell in ws[1]:
-            cell.font = cell.font.copy(bold=True)
+            cell.font = Font(bold=True)
 
     def add(self, scope: str, key: str, value: Any, meta: Quantity | None, unit: str = "", *, derived: str | None = None) -> str:
         if (scope, key) in self.cells:
