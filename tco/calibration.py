@@ -27,6 +27,7 @@ from tco.errors import NotFoundError, TcoError, did_you_mean
 from tco.models import (
     Accelerator,
     Acquisition,
+    AttentionKernel,
     CalibrationRow,
     CalibrationSet,
     InferenceWorkload,
@@ -93,7 +94,7 @@ def split_of(set_id: str, row: CalibrationRow) -> Split:
     return "fit" if hashlib.sha256(key.encode()).digest()[0] % 2 == 0 else "holdout"
 
 
-def row_workload(row: CalibrationRow, tuning: Tuning) -> TrainingWorkload:
+def row_workload(row: CalibrationRow, tuning: Tuning, kernel: AttentionKernel = AttentionKernel.native) -> TrainingWorkload:
     """A one-off training workload shaped like the published run."""
     shape = ModelShape.from_heads(row.layers, row.d_model, row.heads, row.kv_heads) if row.layers and row.d_model else None
     total = row.total_parameters or row.parameters
@@ -110,6 +111,7 @@ def row_workload(row: CalibrationRow, tuning: Tuning) -> TrainingWorkload:
         shape=shape,
         global_batch_tokens=PositiveQuantity(value=row.global_batch_tokens) if row.global_batch_tokens else None,
         tuning=tuning,
+        attention_kernel=kernel,
         experts=row.experts if row.experts and row.experts_per_token else None,
         experts_per_token=row.experts_per_token if row.experts and row.experts_per_token else None,
     )
@@ -140,7 +142,7 @@ def prepare(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator],
             tuning = row.tuning or s.tuning
             measure = row.measure or s.measure
             bare = accel.model_copy(update={"benchmarks": [], "mfu": None})
-            wl = row_workload(row, tuning)
+            wl = row_workload(row, tuning, row.attention_kernel or s.attention_kernel)
             option = engine.Option(bare, row.accelerator_count, Acquisition.buy)
             plan: engine.Plan | None
             p: dict[str, Any]

@@ -57,6 +57,7 @@ from tco.models import (
     BYTES_PER_PARAM,
     Accelerator,
     Acquisition,
+    AttentionKernel,
     Benchmark,
     Comparison,
     Currency,
@@ -175,6 +176,7 @@ class StagePlan:
     scale_out_default: float
     imbalance_key: str | None
     matmul_key: str | None
+    attention_key: str | None  # the attention kernel's measured fraction; None: ATTENTION_KERNEL_DEFAULT × matmul
     efficiency: float
     elementwise: float
     fp8_ratio: float = training.FP8_GEMM_RATIO
@@ -185,6 +187,7 @@ class StagePlan:
 
 def stage_inputs(st: StagePlan, p: Mapping[str, Any], active_key: str) -> dict[str, Any]:
     """The continuous inputs of :func:`tco.training.evaluate` for one stage, from the flat inputs."""
+    matmul = p[st.matmul_key] if st.matmul_key else training.MATMUL_EFFICIENCY_DEFAULT
     return {
         "parameters": p["workload.parameters"],
         "active_parameters": p[active_key],
@@ -198,7 +201,8 @@ def stage_inputs(st: StagePlan, p: Mapping[str, Any], active_key: str) -> dict[s
         "scale_out": p[st.scale_out_key] if st.scale_out_key else st.scale_out_default,
         "node": p["accel.interconnect.devices_per_node"],
         "efficiency": st.efficiency,
-        "matmul": p[st.matmul_key] if st.matmul_key else training.MATMUL_EFFICIENCY_DEFAULT,
+        "matmul": matmul,
+        "attention": p[st.attention_key] if st.attention_key else training.ATTENTION_KERNEL_DEFAULT * matmul,
         "elementwise": st.elementwise,
         "fp8_ratio": st.fp8_ratio,
         "attention_ratio": st.attention_ratio,
@@ -548,6 +552,21 @@ def serving_inputs(common: Mapping[str, Any], p: Mapping[str, Any], efficiency: 
     }
 
 
+def _attention_key(accel: Accelerator, kernel: AttentionKernel, notes: list[str]) -> str | None:
+    """Flat key of the attention kernel's measured fraction of peak: the workload's kernel, else the
+    part's native one (FlashAttention-2 is the native kernel where no other is listed); None when the
+    profile has neither (the default ratio to the matmul fraction applies, and a note says so)."""
+    table = accel.attention_efficiency
+    for k in (kernel, AttentionKernel.native):
+        q = table.for_kernel(k) if table is not None else None
+        if q is not None and q.value is not None:
+            if k is not kernel:
+                notes.append(f"{kernel.value} attention not measured on {accel.id}: its {k.value} kernel's fraction used")
+            return f"accel.attention_efficiency.{k.value}"
+    notes.append(f"attention kernel fraction unknown: {training.ATTENTION_KERNEL_DEFAULT:g} × the matmul fraction assumed")
+    return None
+
+
 def _link_default(accel: Accelerator) -> tuple[str | None, float, str | None, float, list[str]]:
     ic = accel.interconnect
     notes = []
@@ -590,6 +609,7 @@ def plan_training(
     matmul_key = "accel.matmul_efficiency" if accel.matmul_efficiency is not None and accel.matmul_efficiency.value is not None else None
     if matmul_key is None:
         notes.append(f"achievable matmul fraction unknown: {training.MATMUL_EFFICIENCY_DEFAULT:g} of peak assumed")
+    attention_key = _attention_key(accel, workload.attention_kernel, notes)
     stages = []
     need = 1
     layout: dict[str, Any] | None = None
@@ -634,6 +654,7 @@ def plan_training(
             scale_out_default=so_default,
             imbalance_key="workload.load_imbalance" if workload.load_imbalance is not None else None,
             matmul_key=matmul_key,
+            attention_key=attention_key,
             efficiency=training.gemm_efficiency(workload.tuning, accel.software.maturity),
             elementwise=training.ELEMENTWISE_VECTORS[workload.tuning],
         )

@@ -214,6 +214,16 @@ class Parallelism(str, Enum):
     fsdp = "fsdp"
 
 
+class AttentionKernel(str, Enum):
+    """Which attention kernel a training stack runs (see docs/training-model.md): ``native`` is the
+    kernel written for the part's generation (FlashAttention-3 or cuDNN fused attention on Hopper,
+    FlashAttention-2 on Ampere), what a current stack uses; ``flash2`` is the portable
+    FlashAttention-2, what stacks ran on Hopper before FlashAttention-3 (July 2024)."""
+
+    native = "native"
+    flash2 = "flash2"
+
+
 class Tuning(str, Enum):
     """How well the training software of a run is tuned (see docs/training-model.md):
     ``typical`` is a standard open-source stack as a buyer runs it (production runs reported end to
@@ -242,6 +252,16 @@ class InterconnectClass(str, Enum):
     ici = "ici"
     ethernet = "ethernet"
     pcie = "pcie"
+
+
+class AttentionEfficiency(StrictModel):
+    """Share of the dense 16-bit peak an attention kernel reaches in training (a kernel benchmark)."""
+
+    native: FractionQuantity | None = Field(None, description="The kernel written for this part's generation.")
+    flash2: FractionQuantity | None = Field(None, description="FlashAttention-2 (the portable kernel).")
+
+    def for_kernel(self, kernel: AttentionKernel) -> FractionQuantity | None:
+        return self.native if kernel is AttentionKernel.native else self.flash2
 
 
 class PeakCompute(StrictModel):
@@ -368,6 +388,11 @@ class Accelerator(StrictModel):
         None,
         description="Maximum achievable matmul FLOPS ÷ the dense 16-bit peak (a matmul microbenchmark); default 0.80, assumed.",
     )
+    attention_efficiency: AttentionEfficiency | None = Field(
+        None,
+        description="Attention kernel FLOPS (forward + backward, causal) ÷ the dense 16-bit peak, per kernel; "
+        "default 0.725 × the matmul fraction, assumed.",
+    )
     relative_training_performance: PositiveQuantity | None = Field(
         None, description="Training throughput relative to an A100 (1.0 = A100), an estimate."
     )
@@ -439,6 +464,9 @@ class TrainingWorkload(_WorkloadBase):
         None, description="Tokens per optimizer step; default 2e6·(N/7e9)^(1/3) (GPT-3, Llama 2 batch sizes)."
     )
     tuning: Tuning = Field(Tuning.typical, description="Software tuning: typical (default) or tuned.")
+    attention_kernel: AttentionKernel = Field(
+        AttentionKernel.native, description="native (default: the kernel written for the part) or flash2 (FlashAttention-2)."
+    )
     parallelism: Parallelism = Field(
         Parallelism.megatron,
         description="megatron (default: tensor/pipeline/context/expert/data layout search) or fsdp (fully sharded data parallel only).",
@@ -734,6 +762,7 @@ class CalibrationRow(StrictModel):
     data_parallel: Count | None = None
     expert_parallel: Count | None = None
     tuning: Tuning | None = Field(None, description="Overrides the set's tuning for this row.")
+    attention_kernel: AttentionKernel | None = Field(None, description="Overrides the set's attention kernel for this row.")
     measure: Literal["throughput", "end_to_end"] | None = Field(None, description="Overrides the set's measure.")
     source: str | None = Field(None, description="Table, page or figure within the set's publication.")
     note: str | None = None
@@ -749,6 +778,8 @@ class CalibrationSet(StrictModel):
     note: str | None = None
     tuning: Tuning = Field(description="Software tuning of the published runs.")
     tuning_reason: str = Field(description="Why the runs count as typical or tuned.")
+    attention_kernel: AttentionKernel = Field(AttentionKernel.native, description="Attention kernel of the published runs.")
+    attention_kernel_reason: str | None = Field(None, description="Why the runs count as that kernel (when not native).")
     measure: Literal["throughput", "end_to_end"] = Field(
         "throughput",
         description="throughput: steady-state tokens/s; end_to_end: tokens ÷ accelerator-hours of a whole run "

@@ -21,7 +21,9 @@ every micro-batch). For each candidate:
 * seconds of one accelerator per token, summed over the model (``u``):
   matmuls ``(6·N_act·imbalance + recompute) / (peak · ε)`` with ``ε`` = the part's achievable matmul
   fraction (a microbenchmark) × the software efficiency of the tuning level and maturity,
-  attention ``6·L·h·s / (peak16 · ε · r_attn)`` (the causal half of the 12·L·h·s the MFU counts),
+  attention ``6·L·h·s / (peak16 · ε_sw · a · r_attn)`` (the causal half of the 12·L·h·s the MFU
+  counts; ``ε_sw`` the software efficiency alone, ``a`` the attention kernel's benchmark fraction of
+  peak for the workload's kernel, FlashAttention-2 or the part's native one),
   memory-bound element-wise work ``β·L·h·2 bytes / bandwidth``, tensor-parallel collectives
   ``c·L·2(t−1)/t·2h bytes / link`` (``c = 4 + 2φ``, φ the share fully recomputed) and MoE all-to-all
   ``4·k·L·2h·(e−1)/e bytes / link`` (in-node link while the group fits a node, else scale-out), and
@@ -53,27 +55,31 @@ from tco.perf import SCALAR, USABLE_MEMORY_FRACTION
 
 # ----------------------------------------------------------------------------- constants
 
-GEMM_EFFICIENCY: dict[Tuning, float] = {Tuning.typical: 0.45, Tuning.tuned: 0.675}
+GEMM_EFFICIENCY: dict[Tuning, float] = {Tuning.typical: 0.475, Tuning.tuned: 0.70}
 """ε: share of the dense peak the matmul kernels of a CUDA-class stack reach, by tuning level.
 FITTED by ``tco calibrate --fit`` on the fit half of profiles/benchmarks on 2026-11-30 (see docs/training-model.md)."""
 
-ELEMENTWISE_VECTORS: dict[Tuning, float] = {Tuning.typical: 250.0, Tuning.tuned: 250.0}
+ELEMENTWISE_VECTORS: dict[Tuning, float] = {Tuning.typical: 300.0, Tuning.tuned: 150.0}
 """β: memory-bound element-wise traffic (layer norms, activations, residuals, dropout, optimizer
 excluded) per token and layer, forward plus backward, in ``d_model``-wide 16-bit vectors; fused kernels
 (tuned) move less. FITTED with :data:`GEMM_EFFICIENCY`."""
 
-ATTENTION_RATIO = 0.55
-"""Efficiency of the attention kernels (FlashAttention-class) ÷ that of the dense matmuls, applied to
-the causal half of the attention FLOPs they execute: attention reaches less of the peak
-(FlashAttention-2 reports 50–73 % of A100 peak forward, less backward; Dao 2023, arXiv:2307.08691).
-FITTED with :data:`GEMM_EFFICIENCY`."""
+ATTENTION_RATIO = 0.70
+"""Share of its kernel benchmark (the profile's ``attention_efficiency``) that attention reaches inside
+a training step, relative to the share :data:`GEMM_EFFICIENCY` gives the matmuls; applied to the causal
+half of the attention FLOPs the kernels execute. FITTED with :data:`GEMM_EFFICIENCY`."""
 
-MOE_DISPATCH_VECTORS = 190.0
+ATTENTION_KERNEL_DEFAULT = 0.725
+"""Attention kernel fraction of peak ÷ matmul fraction, assumed for a profile with no attention
+measurement: the A100's FlashAttention-2 (0.63 of peak forward + backward [DAO-2023]) ÷ its measured
+matmul fraction (0.869 [MAMF]), i.e. a kernel written for its hardware. An estimate."""
+
+MOE_DISPATCH_VECTORS = 200.0
 """Memory-bound routing work of an MoE layer (gating, permutation into expert order and back, forward
 and backward), per token and per routed expert, in ``d_model``-wide 16-bit vectors. FITTED on the MoE
 rows of the fit half."""
 
-FP8_GEMM_RATIO = 0.94
+FP8_GEMM_RATIO = 0.88
 """Matmul efficiency under FP8 ÷ under BF16 (scaling and casts; NVIDIA NeMo's FP8 MFU is 0.70–0.73 of
 BF16's against a twice larger peak). FITTED with :data:`GEMM_EFFICIENCY`."""
 
@@ -233,7 +239,7 @@ def _per_token_seconds(job: Job, x: Mapping[str, Any], c: Candidate, recompute: 
     extra_mm = 2.0 * active * full
     extra_attn = attn / 3.0 if recompute != "none" else 0.0
     gemm = (6.0 * active * imbalance + extra_mm) / (x["peak"] * 1e12 * eff8) + (attn + extra_attn) / (
-        x["peak16"] * 1e12 * eff * x["attention_ratio"]
+        x["peak16"] * 1e12 * x["efficiency"] * x["attention"] * x["attention_ratio"]
     )
     vectors = x["elementwise"] + (x["moe_vectors"] * job.top_k if job.experts else 0.0)
     elementwise = vectors * L * h * 2.0 * (1.0 + full / 3.0) / (x["bandwidth"] * 1e9)
@@ -311,7 +317,7 @@ def _memory_ok(job: Job, x: Mapping[str, Any], c: Candidate, d: Any, recompute: 
 
 def evaluate(job: Job, x: Mapping[str, Any], ops: Any = SCALAR, subset: Sequence[int] | None = None) -> StepResult:
     """Tokens/s per accelerator of the fastest layout. ``x`` holds the continuous inputs (floats or
-    arrays): parameters, active_parameters, matmul, count, global_batch_tokens, peak, peak16, memory_gb,
+    arrays): parameters, active_parameters, matmul, attention, count, global_batch_tokens, peak, peak16, memory_gb,
     bandwidth, link (in-node, bidirectional), scale_out, node, efficiency, elementwise, fp8_ratio,
     attention_ratio, moe_vectors, load_imbalance. Infeasible everywhere gives 0 tokens/s; an unknown input gives NaN."""
     n = x["count"]

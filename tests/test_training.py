@@ -51,6 +51,7 @@ def inputs(**kw: float) -> dict[str, float]:
         node=8.0,
         efficiency=training.GEMM_EFFICIENCY[Tuning.typical],
         matmul=0.85,
+        attention=0.63,
         elementwise=training.ELEMENTWISE_VECTORS[Tuning.typical],
         fp8_ratio=training.FP8_GEMM_RATIO,
         attention_ratio=training.ATTENTION_RATIO,
@@ -63,14 +64,15 @@ def inputs(**kw: float) -> dict[str, float]:
 
 def test_one_accelerator_by_hand() -> None:
     """One device: TP = PP = DP = 1, no communication, no bubble: X = 1/u with
-    u = 6N/(peak·ε) + 6·L·h·s/(peak·ε·a) + β·L·h·2/BW (nothing recomputed when it fits; the causal
-    attention kernels execute half of the 12·L·h·s attention FLOPs)."""
+    u = 6N/(peak·ε·m) + 6·L·h·s/(peak·ε·k·r) + β·L·h·2/BW (ε the software efficiency, m the matmul
+    and k the attention kernel's benchmark fractions, r the attention ratio; nothing recomputed when it
+    fits; the causal attention kernels execute half of the 12·L·h·s attention FLOPs)."""
     j = job(candidates=(training.Candidate(1, 1, 1, 1),))
     x = inputs(count=1.0, node=1.0)
     eff = x["efficiency"] * x["matmul"]
     u = (
         6 * 1.3e9 / (312e12 * eff)
-        + 6 * 24 * 2048 * 2048 / (312e12 * eff * x["attention_ratio"])
+        + 6 * 24 * 2048 * 2048 / (312e12 * x["efficiency"] * x["attention"] * x["attention_ratio"])
         + x["elementwise"] * 24 * 2048 * 2 / 2039e9
     )
     r = training.evaluate(j, x)
@@ -125,6 +127,8 @@ FIELDS = {
     "peak": (50.0, 2500.0),
     "link": (32.0, 1800.0),
     "scale_out": (3.0, 100.0),
+    "matmul": (0.3, 0.95),
+    "attention": (0.2, 0.8),
 }
 
 
@@ -137,7 +141,8 @@ FIELDS = {
     count=st.sampled_from([1, 8, 12, 64, 512]),
 )
 def test_more_of_any_resource_is_never_slower(field: str, lo: float, factor: float, params: float, count: int) -> None:
-    """More memory, memory bandwidth, peak, in-node or scale-out bandwidth never lowers tokens/s."""
+    """More memory, memory bandwidth, peak, in-node or scale-out bandwidth, or a faster matmul or
+    attention kernel never lowers tokens/s."""
     a, b = FIELDS[field]
     value = a + lo * (b - a)
     j = job(layers=32 if params < 1e10 else 80, d_model=4096 if params < 1e10 else 8192, heads=32)
@@ -301,3 +306,36 @@ def test_fine_grained_experts_stream_their_weights_by_hand() -> None:
     # stream / compute = E·peak·ε / (k·e·s·BW) = 256·312e12·0.3825 / (2·1·2048·2039e9) ≈ 3.7: memory-bound
     assert extra(10e9) > 0 and extra(40e9) > extra(10e9)
     assert u[40e9] - u[10e9] == approx(extra(40e9) - extra(10e9))
+
+
+def _attention_input(acc_overrides: dict[str, object], kernel: str) -> tuple[float, tuple[str, ...]]:
+    acc = accelerator(mfu=None, **acc_overrides)
+    plan = engine.plan_option(Option(acc, 8), training_workload(attention_kernel=kernel), scenario())
+    flat = engine.KnownInputs(engine.numeric_inputs(Option(acc, 8), training_workload(), scenario()))
+    x = engine.stage_inputs(plan.stages[0], flat, plan.active_key)
+    return x["attention"], plan.notes
+
+
+def test_the_workload_chooses_the_attention_kernel_the_profile_measured() -> None:
+    """flash2 and native read their own profile values; a kernel the profile lacks falls back to the
+    native one, and a profile with neither gets 0.725 × its matmul fraction; each fallback is noted."""
+    both = {"attention_efficiency": {"native": {"value": 0.55, "source": "t"}, "flash2": {"value": 0.35, "source": "t"}}}
+    assert _attention_input(both, "native")[0] == 0.55
+    assert _attention_input(both, "flash2")[0] == 0.35
+    native_only = {"attention_efficiency": {"native": {"value": 0.6, "source": "t"}}}
+    value, notes = _attention_input(native_only, "flash2")
+    assert value == 0.6 and any("flash2 attention not measured" in n for n in notes)
+    value, notes = _attention_input({"matmul_efficiency": {"value": 0.9, "source": "t"}}, "native")
+    assert value == approx(training.ATTENTION_KERNEL_DEFAULT * 0.9)
+    assert any("attention kernel fraction unknown" in n for n in notes)
+
+
+def test_a_slower_attention_kernel_slows_long_sequences_more() -> None:
+    """Halving the attention kernel's fraction costs more at 32k tokens than at 2k (attention's share
+    of the FLOPs grows with the sequence)."""
+    long_candidates = training.candidates(node=8, layers=24, heads=16, experts=0, count=None, seq_len=32768)
+    j2, j32 = job(seq_len=2048), job(seq_len=32768, candidates=long_candidates)
+    fast, slow = inputs(attention=0.6), inputs(attention=0.3)
+    short = training.evaluate(j2, slow).tokens_per_second / training.evaluate(j2, fast).tokens_per_second
+    long = training.evaluate(j32, slow).tokens_per_second / training.evaluate(j32, fast).tokens_per_second
+    assert long < short < 1.0
