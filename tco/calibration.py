@@ -96,7 +96,7 @@ def split_of(set_id: str, row: CalibrationRow) -> Split:
 
 def row_workload(row: CalibrationRow, tuning: Tuning, kernel: AttentionKernel = AttentionKernel.native) -> TrainingWorkload:
     """A one-off training workload shaped like the published run."""
-    shape = ModelShape.from_heads(row.layers, row.d_model, row.heads, row.kv_heads) if row.layers and row.d_model else None
+    shape = ModelShape.from_heads(row.layers, row.d_model, row.heads, row.kv_heads, row.head_dim) if row.layers and row.d_model else None
     total = row.total_parameters or row.parameters
     return TrainingWorkload(
         kind="training",
@@ -368,7 +368,7 @@ def serving_split(set_id: str, row: ServingRow) -> Split:
 
 
 def serving_workload(row: ServingRow) -> InferenceWorkload:
-    shape = ModelShape.from_heads(row.layers, row.d_model, row.heads, row.kv_heads) if row.layers and row.d_model else None
+    shape = ModelShape.from_heads(row.layers, row.d_model, row.heads, row.kv_heads, row.head_dim) if row.layers and row.d_model else None
     bounded = row.scenario != "offline"
     return InferenceWorkload(
         kind="inference",

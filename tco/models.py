@@ -420,15 +420,20 @@ class ModelShape(StrictModel):
     d_model: Count
     kv_dim: Count | None = Field(None, description="Width of K (and of V) per layer; default d_model (no GQA).")
     heads: Count | None = Field(None, description="Attention heads; default d_model / 128.")
+    head_dim: Count | None = Field(None, description="Width of one attention head; default d_model / heads (Qwen3: 128 at any width).")
 
     @classmethod
-    def from_heads(cls, layers: int, d_model: int, heads: int | None = None, kv_heads: int | None = None) -> ModelShape:
-        """A shape from head counts as papers publish them: ``kv_dim = d_model / heads · kv_heads``
-        (grouped-query attention); with KV heads but no head count, heads of width 128 are assumed."""
+    def from_heads(
+        cls, layers: int, d_model: int, heads: int | None = None, kv_heads: int | None = None, head_dim: int | None = None
+    ) -> ModelShape:
+        """A shape from head counts as papers publish them: ``kv_dim = head_dim · kv_heads`` with
+        ``head_dim = d_model / heads`` unless given (grouped-query attention); with KV heads but no head
+        count, heads of width 128 are assumed."""
         if kv_heads is not None and heads is None:
             heads = max(1, d_model // 128)
-        kv_dim = d_model // heads * kv_heads if heads and kv_heads else None
-        return cls(layers=layers, d_model=d_model, heads=heads, kv_dim=kv_dim)
+        width = head_dim or (d_model // heads if heads else None)
+        kv_dim = width * kv_heads if width and kv_heads else None
+        return cls(layers=layers, d_model=d_model, heads=heads, kv_dim=kv_dim, head_dim=head_dim)
 
 
 class _WorkloadBase(StrictModel):
@@ -754,6 +759,7 @@ class CalibrationRow(StrictModel):
     d_model: Count | None = None
     heads: Count | None = None
     kv_heads: Count | None = None
+    head_dim: Count | None = Field(None, description="Width of one attention head when not d_model / heads.")
     total_parameters: Number | None = Field(None, gt=0, description="Total parameters of an MoE model.")
     experts: Count | None = Field(None, description="Routed experts per MoE layer.")
     experts_per_token: Count | None = Field(None, description="Routed experts each token visits (top-k).")
@@ -799,6 +805,7 @@ class ServingRow(StrictModel):
     d_model: Count | None = None
     heads: Count | None = None
     kv_heads: Count | None = None
+    head_dim: Count | None = Field(None, description="Width of one attention head when not d_model / heads.")
     precision: Precision = Field(description="Weight precision of the run (fp8, bf16, fp16, int8).")
     accelerators: Count = Field(description="Accelerators in the measured system.")
     replica: Count | None = Field(None, description="Accelerators per model replica (tensor parallel), when published.")

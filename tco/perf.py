@@ -49,10 +49,13 @@ class Shape:
     kv_dim: int
     inferred: bool
     heads: int = 0
+    attention_width: int = 0  # query heads × head width; d_model unless the shape says otherwise
 
     def __post_init__(self) -> None:
         if self.heads <= 0:
             object.__setattr__(self, "heads", max(1, self.d_model // 128))
+        if self.attention_width <= 0:
+            object.__setattr__(self, "attention_width", self.d_model)
 
 
 KNOWN_SHAPES: tuple[tuple[str, float, int, int, int, int], ...] = (
@@ -88,7 +91,8 @@ def known_shape_name(parameters: float) -> str | None:
 def workload_shape(workload: TrainingWorkload | InferenceWorkload) -> Shape:
     if workload.shape is not None:
         s = workload.shape
-        return Shape(s.layers, s.d_model, s.kv_dim or s.d_model, inferred=False, heads=s.heads or 0)
+        width = s.heads * s.head_dim if s.heads and s.head_dim else 0
+        return Shape(s.layers, s.d_model, s.kv_dim or s.d_model, inferred=False, heads=s.heads or 0, attention_width=width)
     return infer_shape(workload.parameters.value or 0.0)
 
 
@@ -98,8 +102,9 @@ def active_parameters(workload: TrainingWorkload | InferenceWorkload) -> float:
 
 
 def training_flops_per_token(*, active_params: float, shape: Shape, seq_len: int) -> float:
-    """``F = 6·N_active + 12·L·d·s`` FLOPs per trained token (PaLM App. B)."""
-    return 6.0 * active_params + 12.0 * shape.layers * shape.d_model * seq_len
+    """``F = 6·N_active + 12·L·a·s`` FLOPs per trained token (PaLM App. B), ``a`` the attention width
+    (query heads × head width; d_model for most models)."""
+    return 6.0 * active_params + 12.0 * shape.layers * shape.attention_width * seq_len
 
 
 PEAK_FIELD: dict[Precision, str] = {

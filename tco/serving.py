@@ -58,6 +58,7 @@ class Request:
     output: float
     weight_bytes_per_param: float
     kv_bytes: float = KV_BYTES
+    attention_width: int = 0  # query heads × head width; 0: d_model
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def figures(req: Request, x: Mapping[str, Any], *, replica: Any, tensor: Any, ba
         tensor > 1, 2.0 * req.layers * (COLLECTIVE_LATENCY_S + 2.0 * (tensor - 1) / tensor * 2.0 * req.d_model * batch / link), 0.0
     )
     step = ops.maximum(t_weights, t_comp) + t_kv + t_comm
-    prefill = req.prompt * (2.0 * x["active_parameters"] + 2.0 * req.layers * req.d_model * req.prompt) / (
+    prefill = req.prompt * (2.0 * x["active_parameters"] + 2.0 * req.layers * (req.attention_width or req.d_model) * req.prompt) / (
         replica * x["peak"] * 1e12 * x["efficiency"]
     ) + ops.where(
         tensor > 1, 2.0 * req.layers * (COLLECTIVE_LATENCY_S + 2.0 * (tensor - 1) / tensor * 2.0 * req.d_model * req.prompt / link), 0.0

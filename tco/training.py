@@ -55,11 +55,11 @@ from tco.perf import SCALAR, USABLE_MEMORY_FRACTION
 
 # ----------------------------------------------------------------------------- constants
 
-GEMM_EFFICIENCY: dict[Tuning, float] = {Tuning.typical: 0.475, Tuning.tuned: 0.70}
+GEMM_EFFICIENCY: dict[Tuning, float] = {Tuning.typical: 0.45, Tuning.tuned: 0.70}
 """ε: share of the dense peak the matmul kernels of a CUDA-class stack reach, by tuning level.
 FITTED by ``tco calibrate --fit`` on the fit half of profiles/benchmarks on 2026-11-30 (see docs/training-model.md)."""
 
-ELEMENTWISE_VECTORS: dict[Tuning, float] = {Tuning.typical: 300.0, Tuning.tuned: 150.0}
+ELEMENTWISE_VECTORS: dict[Tuning, float] = {Tuning.typical: 250.0, Tuning.tuned: 150.0}
 """β: memory-bound element-wise traffic (layer norms, activations, residuals, dropout, optimizer
 excluded) per token and layer, forward plus backward, in ``d_model``-wide 16-bit vectors; fused kernels
 (tuned) move less. FITTED with :data:`GEMM_EFFICIENCY`."""
@@ -74,7 +74,7 @@ ATTENTION_KERNEL_DEFAULT = 0.725
 measurement: the A100's FlashAttention-2 (0.63 of peak forward + backward [DAO-2023]) ÷ its measured
 matmul fraction (0.869 [MAMF]), i.e. a kernel written for its hardware. An estimate."""
 
-MOE_DISPATCH_VECTORS = 200.0
+MOE_DISPATCH_VECTORS = 170.0
 """Memory-bound routing work of an MoE layer (gating, permutation into expert order and back, forward
 and backward), per token and per routed expert, in ``d_model``-wide 16-bit vectors. FITTED on the MoE
 rows of the fit half."""
@@ -164,6 +164,7 @@ class Job:
     maturity: Maturity
     candidates: tuple[Candidate, ...]
     fsdp: bool = False  # activations either kept (FlashAttention) or checkpointed per layer: no "none"
+    attention_width: int = 0  # query heads × head width; 0: d_model
 
 
 def default_global_batch_tokens(parameters: float) -> float:
@@ -234,7 +235,7 @@ def _per_token_seconds(job: Job, x: Mapping[str, Any], c: Candidate, recompute: 
     # Causal attention: FlashAttention-class kernels skip the blocks above the diagonal, so they execute
     # about half of the 12·L·h·s model FLOPs the MFU convention counts (Dao 2023, §3.1.1: 1.7–1.8×
     # faster than without the mask).
-    attn = 6.0 * L * h * s
+    attn = 6.0 * L * float(job.attention_width or job.d_model) * s
     full = phi if recompute == "full" else 0.0
     extra_mm = 2.0 * active * full
     extra_attn = attn / 3.0 if recompute != "none" else 0.0

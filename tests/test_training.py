@@ -339,3 +339,19 @@ def test_a_slower_attention_kernel_slows_long_sequences_more() -> None:
     short = training.evaluate(j2, slow).tokens_per_second / training.evaluate(j2, fast).tokens_per_second
     long = training.evaluate(j32, slow).tokens_per_second / training.evaluate(j32, fast).tokens_per_second
     assert long < short < 1.0
+
+
+def test_attention_width_follows_the_head_width() -> None:
+    """Qwen3-style heads: 32 heads of 128 on a 2,048-wide model attend over 4,096 values, so the
+    attention term doubles against the default width (d_model); KV width is 4 KV heads × 128."""
+    from tco.models import ModelShape
+
+    shape = ModelShape.from_heads(48, 2048, 32, 4, 128)
+    assert shape.kv_dim == 512 and shape.head_dim == 128
+    assert ModelShape.from_heads(48, 2048, 32, 4).kv_dim == 256
+    one = (training.Candidate(1, 1, 1, 1),)
+    x = inputs(count=1.0, node=1.0)
+    narrow = 1 / training.evaluate(job(candidates=one), x).tokens_per_second
+    wide = 1 / training.evaluate(job(candidates=one, attention_width=4096), x).tokens_per_second
+    attention = 6 * 24 * 2048 * 2048 / (312e12 * x["efficiency"] * x["attention"] * x["attention_ratio"])
+    assert wide - narrow == approx(attention)
