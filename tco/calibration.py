@@ -390,7 +390,7 @@ def serving_workload(row: ServingRow) -> InferenceWorkload:
 
 
 def _serve(
-    set_id: str, row: ServingRow, accel: Accelerator, scenario: Scenario, constants: tuple[float, float]
+    set_id: str, row: ServingRow, accel: Accelerator, scenario: Scenario, constants: tuple[float, float, float]
 ) -> tuple[float | None, int | None, str | None]:
     bare = accel.model_copy(update={"benchmarks": []})
     wl = serving_workload(row)
@@ -405,10 +405,10 @@ def _serve(
 
 
 def calibrate_serving(
-    sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator], scenario: Scenario, constants: tuple[float, float] | None = None
+    sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator], scenario: Scenario, constants: tuple[float, float, float] | None = None
 ) -> ServingSummary:
     """Predicted vs published serving tokens/s per accelerator, fit and held-out halves."""
-    consts = constants or (serving.COMPUTE_EFFICIENCY, serving.BANDWIDTH_EFFICIENCY)
+    consts = constants or (serving.COMPUTE_EFFICIENCY, serving.BANDWIDTH_EFFICIENCY, serving.COLLECTIVE_EFFICIENCY)
     rows = []
     for s in sets:
         for row in s.rows:
@@ -439,7 +439,7 @@ def calibrate_serving(
     for r in hold:
         by_source.setdefault(r.set_id, []).append(r.error or 0.0)
     return ServingSummary(
-        constants={"compute_efficiency": consts[0], "bandwidth_efficiency": consts[1]},
+        constants={"compute_efficiency": consts[0], "bandwidth_efficiency": consts[1], "collective_efficiency": consts[2]},
         rows=rows,
         fit=_stats([r.error for r in rows if r.split == "fit" and r.error is not None]),
         holdout=_stats([r.error or 0.0 for r in hold]),
@@ -447,20 +447,25 @@ def calibrate_serving(
     )
 
 
-def fit_serving(sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator], scenario: Scenario) -> tuple[float, float]:
-    """Grid over (ε, e_bw) on the fit rows only, minimizing the mean |log(predicted / published)|."""
-    best: tuple[float, tuple[float, float]] | None = None
+def fit_serving(sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator], scenario: Scenario) -> tuple[float, float, float]:
+    """Fit (ε, e_bw, c) on the fit rows only, minimizing the mean |log(predicted / published)|: a grid
+    over (ε, e_bw), then over c, twice (coordinate descent, as for the training constants)."""
     fit_rows = [(s.id, r) for s in sets for r in s.rows if serving_split(s.id, r) == "fit" and r.accelerator in profiles]
-    for eff in [0.25 + 0.05 * i for i in range(15)]:
-        for bw in [0.5 + 0.05 * i for i in range(11)]:
-            total = 0.0
-            for set_id, row in fit_rows:
-                tps, _, _ = _serve(set_id, row, profiles[row.accelerator], scenario, (eff, bw))
-                total += abs(math.log(tps / row.tokens_per_second)) if tps else 10.0
-            if best is None or total < best[0]:
-                best = (total, (round(eff, 4), round(bw, 4)))
-    assert best is not None
-    return best[1]
+
+    def loss(trial: tuple[float, float, float]) -> float:
+        total = 0.0
+        for set_id, row in fit_rows:
+            tps, _, _ = _serve(set_id, row, profiles[row.accelerator], scenario, trial)
+            total += abs(math.log(tps / row.tokens_per_second)) if tps else 10.0
+        return total
+
+    consts = (serving.COMPUTE_EFFICIENCY, serving.BANDWIDTH_EFFICIENCY, serving.COLLECTIVE_EFFICIENCY)
+    for _ in range(2):
+        pairs = [(round(0.25 + 0.05 * i, 4), round(0.5 + 0.05 * j, 4)) for i in range(15) for j in range(11)]
+        eff, bw = min(pairs, key=lambda t: loss((t[0], t[1], consts[2])))
+        coll = min((round(0.3 + 0.05 * k, 4) for k in range(15)), key=lambda c: loss((eff, bw, c)))
+        consts = (eff, bw, coll)
+    return consts
 
 
 CalibrationSummary.model_rebuild()

@@ -247,6 +247,7 @@ class Plan:
     maturity_factor: float = 1.0
     serving_efficiency: float = serving.COMPUTE_EFFICIENCY
     serving_bandwidth_efficiency: float = serving.BANDWIDTH_EFFICIENCY
+    serving_collective_efficiency: float = serving.COLLECTIVE_EFFICIENCY
     fabric: str = "infiniband"
     grid_key: str = "scenario.grid_kgco2e_per_kwh"
     server_bom: bool = False  # the profile gives server_usd_per_accelerator (else price × k_srv)
@@ -348,7 +349,12 @@ def check_market(option: Option, scenario: Scenario) -> None:
 
 
 def plan_option(
-    option: Option, workload: Workload, scenario: Scenario, *, market: bool = True, serving_constants: tuple[float, float] | None = None
+    option: Option,
+    workload: Workload,
+    scenario: Scenario,
+    *,
+    market: bool = True,
+    serving_constants: tuple[float, float, float] | None = None,
 ) -> Plan:
     """Discrete choices and feasibility checks for one option (raises on impossible requests).
     Unknown inputs do not raise here: the figures that need them come out unknown (NaN).
@@ -462,11 +468,11 @@ def plan_serving(
     common: Mapping[str, Any],
     notes: list[str],
     measured: bool,
-    constants: tuple[float, float] | None = None,
+    constants: tuple[float, float, float] | None = None,
 ) -> Plan:
     """Replica size and batch for serving (tco.serving). ``ID@N`` fixes N accelerators per replica.
-    ``constants`` (compute, bandwidth efficiency) replace the fitted ones (``tco calibrate --fit``)."""
-    eff, bw_eff = constants or (serving.COMPUTE_EFFICIENCY, serving.BANDWIDTH_EFFICIENCY)
+    ``constants`` (compute, bandwidth, collective efficiency) replace the fitted ones (``tco calibrate --fit``)."""
+    eff, bw_eff, coll = constants or (serving.COMPUTE_EFFICIENCY, serving.BANDWIDTH_EFFICIENCY, serving.COLLECTIVE_EFFICIENCY)
     accel = option.accelerator
     shape = perf.workload_shape(workload)
     half = workload.seq_len / 2.0
@@ -494,7 +500,7 @@ def plan_serving(
             key="count",
         )
     base = KnownInputs(numeric_inputs(option, workload, scenario))
-    x = serving_inputs(common, base, eff, bw_eff)
+    x = serving_inputs(common, base, eff, bw_eff, coll)
     x["memory_gb"] = base["accel.memory_gb"]
     tpot = _seconds(workload.time_per_output_token_ms)
     ttft = _seconds(workload.time_to_first_token_ms)
@@ -529,6 +535,7 @@ def plan_serving(
         tensor=tensor,
         serving_efficiency=eff,
         serving_bandwidth_efficiency=bw_eff,
+        serving_collective_efficiency=coll,
         notes=tuple(notes),
         **common,
     )
@@ -538,8 +545,12 @@ def _seconds(ms: Quantity | None) -> float | None:
     return ms.value / 1000.0 if ms is not None and ms.value is not None else None
 
 
-def serving_inputs(common: Mapping[str, Any], p: Mapping[str, Any], efficiency: Any, bandwidth_efficiency: Any) -> dict[str, Any]:
-    """The continuous inputs of :func:`tco.serving.figures` from the flat inputs."""
+def serving_inputs(
+    common: Mapping[str, Any], p: Mapping[str, Any], efficiency: Any, bandwidth_efficiency: Any, collective_efficiency: Any
+) -> dict[str, Any]:
+    """The continuous inputs of :func:`tco.serving.figures` from the flat inputs. FP8 matmuls reach the
+    share :data:`tco.training.FP8_GEMM_RATIO` of the 16-bit efficiency (the same ratio as in training)."""
+    fp8 = training.FP8_GEMM_RATIO if common["peak_key"].endswith(".fp8_tflops") else 1.0
     return {
         "parameters": p["workload.parameters"],
         "active_parameters": p[common["active_key"]],
@@ -548,8 +559,10 @@ def serving_inputs(common: Mapping[str, Any], p: Mapping[str, Any], efficiency: 
         "link": p["accel.interconnect.bandwidth_gbps"] if "accel.interconnect.bandwidth_gbps" in p else training.IN_NODE_FLOOR_GBPS,
         "efficiency": efficiency
         * common["maturity_factor"]
-        * (p["accel.matmul_efficiency"] if "accel.matmul_efficiency" in p else training.MATMUL_EFFICIENCY_DEFAULT),
+        * (p["accel.matmul_efficiency"] if "accel.matmul_efficiency" in p else training.MATMUL_EFFICIENCY_DEFAULT)
+        * fp8,
         "bandwidth_efficiency": bandwidth_efficiency * common["maturity_factor"],
+        "collective_efficiency": collective_efficiency,
     }
 
 
@@ -808,6 +821,7 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
                 p,
                 plan.serving_efficiency,
                 plan.serving_bandwidth_efficiency,
+                plan.serving_collective_efficiency,
             )
             f = serving.figures(plan.request, sx, replica=k, tensor=float(plan.tensor), batch=batch, ops=ops)
             tps = f["tokens_per_second"]

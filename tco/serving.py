@@ -31,13 +31,20 @@ from typing import Any
 
 from tco.perf import SCALAR, USABLE_MEMORY_FRACTION
 
-COMPUTE_EFFICIENCY = 0.65
-"""ε: share of the peak that serving kernels reach in compute-bound phases (prefill, large batches).
-FITTED by ``tco calibrate --fit`` on the fit half of profiles/serving (2026-11-30)."""
+COMPUTE_EFFICIENCY = 0.75
+"""ε: share of the part's achievable matmul rate that serving kernels reach in compute-bound phases
+(prefill, large batches); FP8 matmuls reach :data:`tco.training.FP8_GEMM_RATIO` of it. FITTED by
+``tco calibrate --fit`` on the fit half of profiles/serving (2026-11-30)."""
 
-BANDWIDTH_EFFICIENCY = 0.75
+BANDWIDTH_EFFICIENCY = 0.80
 """e_bw: share of the peak memory bandwidth a decode step sustains. FITTED with
 :data:`COMPUTE_EFFICIENCY` (the seed article reports 89 % on an A100, 72 % on an MLU370-S4)."""
+
+COLLECTIVE_EFFICIENCY = 0.45
+"""c: share of the in-node link's one-way bandwidth that serving's tensor-parallel all-reduces reach.
+Their messages are 1–60 MB (the batch's or the prompt's activations of one layer), below the sizes at
+which NCCL reaches its large-message bus bandwidth (about 77 % of the NVLink one-way figure on H100
+[NCCL-TP-2026]). FITTED with :data:`COMPUTE_EFFICIENCY` (grid 0.3–1.0)."""
 
 COLLECTIVE_LATENCY_S = 10e-6
 """α: latency of one small all-reduce within a node (NCCL-class, about 10 µs; an estimate)."""
@@ -80,14 +87,14 @@ def kv_bytes_per_token(req: Request) -> float:
 def figures(req: Request, x: Mapping[str, Any], *, replica: Any, tensor: Any, batch: Any, ops: Any = SCALAR) -> dict[str, Any]:
     """Tokens/s per accelerator, latencies and the bound at one replica size and batch (floats or arrays).
     ``x``: parameters, active_parameters, peak (TFLOP/s), bandwidth (GB/s), link (GB/s, bidirectional),
-    efficiency, bandwidth_efficiency."""
+    efficiency, bandwidth_efficiency, collective_efficiency."""
     weights = x["parameters"] * req.weight_bytes_per_param
     kv = kv_bytes_per_token(req)
     read = replica * x["bandwidth"] * 1e9 * x["bandwidth_efficiency"]
     t_weights = weights / read  # the matmuls read the weights once per step ...
     t_comp = 2.0 * x["active_parameters"] * batch / (replica * x["peak"] * 1e12 * x["efficiency"])  # ... and compute
     t_kv = batch * kv * (req.prompt + req.output / 2.0) / read  # attention kernels read the cache, after them
-    link = x["link"] / 2.0 * 1e9
+    link = x["link"] / 2.0 * 1e9 * x["collective_efficiency"]
     t_comm = ops.where(
         tensor > 1, 2.0 * req.layers * (COLLECTIVE_LATENCY_S + 2.0 * (tensor - 1) / tensor * 2.0 * req.d_model * batch / link), 0.0
     )

@@ -715,7 +715,8 @@ def test_capital_recovery_factor_by_hand() -> None:
 
 
 def test_serving_inputs_by_hand() -> None:
-    """efficiency = e · maturity · matmul; bandwidth efficiency = b · maturity; link = the in-node bandwidth."""
+    """efficiency = e · maturity · matmul (× the FP8 ratio on an FP8 peak); bandwidth efficiency =
+    b · maturity; link = the in-node bandwidth; the collective share passes through."""
     common = {"active_key": "workload.active_parameters", "peak_key": "accel.peak.bf16_tflops", "maturity_factor": 0.8}
     p = {
         "workload.parameters": 2e9,
@@ -725,17 +726,22 @@ def test_serving_inputs_by_hand() -> None:
         "accel.interconnect.bandwidth_gbps": 300.0,
         "accel.matmul_efficiency": 0.9,
     }
-    x = engine.serving_inputs(common, p, 0.5, 0.6)
+    x = engine.serving_inputs(common, p, 0.5, 0.6, 0.7)
+    assert x["collective_efficiency"] == 0.7
     assert x["parameters"] == 2e9 and x["active_parameters"] == 1e9 and x["peak"] == 100.0 and x["bandwidth"] == 1000.0
     assert x["link"] == 300.0
     assert x["efficiency"] == approx(0.5 * 0.8 * 0.9)
     assert x["bandwidth_efficiency"] == approx(0.6 * 0.8)
     del p["accel.interconnect.bandwidth_gbps"], p["accel.matmul_efficiency"]
-    y = engine.serving_inputs(common, p, 0.5, 0.6)
+    y = engine.serving_inputs(common, p, 0.5, 0.6, 0.7)
     assert y["link"] == 64.0  # PCIe Gen4 x16 floor
     from tco import training as training_model
 
     assert y["efficiency"] == approx(0.5 * 0.8 * training_model.MATMUL_EFFICIENCY_DEFAULT)
+    p["accel.peak.fp8_tflops"] = 200.0
+    z = engine.serving_inputs({**common, "peak_key": "accel.peak.fp8_tflops"}, p, 0.5, 0.6, 0.7)
+    assert z["peak"] == 200.0
+    assert z["efficiency"] == approx(0.5 * 0.8 * training_model.MATMUL_EFFICIENCY_DEFAULT * training_model.FP8_GEMM_RATIO)
 
 
 # --------------------------------------------------------------------------- engine: errors, word for word
@@ -1464,8 +1470,8 @@ def test_known_shape_is_named_in_the_note() -> None:
 
 
 def test_fitted_serving_constants_replace_the_defaults() -> None:
-    plan = engine.plan_option(Option(accelerator()), inference(), scenario(), serving_constants=(0.3, 0.4))
-    assert (plan.serving_efficiency, plan.serving_bandwidth_efficiency) == (0.3, 0.4)
+    plan = engine.plan_option(Option(accelerator()), inference(), scenario(), serving_constants=(0.3, 0.4, 0.5))
+    assert (plan.serving_efficiency, plan.serving_bandwidth_efficiency, plan.serving_collective_efficiency) == (0.3, 0.4, 0.5)
 
 
 def test_measured_training_without_a_peak_has_no_mfu() -> None:

@@ -23,6 +23,7 @@ def x(**kw: float) -> dict[str, float]:
         memory_gb=80.0,
         efficiency=0.5,
         bandwidth_efficiency=0.75,
+        collective_efficiency=0.45,
     )
     base.update(kw)
     return base
