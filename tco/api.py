@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -78,6 +77,8 @@ def audit(inputs: Inputs | None = None, **arguments: Any) -> dict[str, Any]:
         out["workload"] = inputs.workload.id
         out["scenario"] = inputs.scenario.id
         out["sets"] = list(inputs.sets)
+        import hashlib  # only JSON results carry the audit: kept off the table path's start-up
+
         files = {}
         for key, path in sorted(inputs.sources.items()):
             try:

@@ -445,6 +445,11 @@ def split_set(item: str) -> tuple[str, str, Any]:
 
 
 def _validate(data: dict[str, Any], root: Any, where: str, overridden: Iterable[str], scope: str = "") -> Any:
+    if root is _WORKLOAD:
+        # A known kind validates against its own class (building the union's schema would also build
+        # the other kind's); an unknown or missing kind goes through the union, which names the choices.
+        kind = data.get("kind")
+        root = {"training": TrainingWorkload, "inference": InferenceWorkload}.get(kind, _WORKLOAD) if isinstance(kind, str) else _WORKLOAD
     try:
         if root is _WORKLOAD:
             return workload_adapter().validate_python(data)

@@ -316,11 +316,14 @@ def _memory_ok(job: Job, x: Mapping[str, Any], c: Candidate, d: Any, recompute: 
     return state + _activation_bytes(job, c, recompute) <= USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9
 
 
-def evaluate(job: Job, x: Mapping[str, Any], ops: Any = SCALAR, subset: Sequence[int] | None = None) -> StepResult:
+def evaluate(
+    job: Job, x: Mapping[str, Any], ops: Any = SCALAR, subset: Sequence[int] | None = None, scores: dict[int, float] | None = None
+) -> StepResult:
     """Tokens/s per accelerator of the fastest layout. ``x`` holds the continuous inputs (floats or
     arrays): parameters, active_parameters, matmul, attention, count, global_batch_tokens, peak, peak16, memory_gb,
     bandwidth, link (in-node, bidirectional), scale_out, node, efficiency, elementwise, fp8_ratio,
-    attention_ratio, moe_vectors, load_imbalance. Infeasible everywhere gives 0 tokens/s; an unknown input gives NaN."""
+    attention_ratio, moe_vectors, load_imbalance. Infeasible everywhere gives 0 tokens/s; an unknown input gives NaN.
+    ``scores`` (scalar only) receives each candidate's best tokens/s, for :func:`shortlist`."""
     n = x["count"]
     s = float(job.seq_len)
     batch = ops.maximum(ops.floor(x["global_batch_tokens"] / s), 1.0)  # sequences per step
@@ -396,6 +399,8 @@ def evaluate(job: Job, x: Mapping[str, Any], ops: Any = SCALAR, subset: Sequence
                     if scalar:
                         if tps != tps:
                             return StepResult(math.nan, math.nan, None, None, None)
+                        if scores is not None and tps > scores.get(i, 0.0):
+                            scores[i] = tps
                         if tps > best_tps * (1.0 + 1e-12):
                             best_tps, best_eff, best_i = tps, ops.where(ok, eff, 0.0), i
                             best_meta = (r, int(d), bubble / (micro + bubble), float(phi))
@@ -421,14 +426,17 @@ def shortlist(job: Job, x: Mapping[str, Any], keep: int = 6) -> tuple[int, ...]:
     """Indices of the ``keep`` fastest candidates at the nominal inputs (the fastest first among
     equals, as :func:`evaluate` chooses), so thousands of sampled scenarios are evaluated over a few
     layouts, not all of them."""
-    scores = []
-    for i in range(len(job.candidates)):
-        r = evaluate(job, x, SCALAR, subset=(i,))
-        v = r.tokens_per_second
-        scores.append((-(v if v == v else 0.0), i))
-    scores.sort()
-    chosen = {i for _, i in scores[:keep]}
-    return tuple(sorted(chosen))
+    best: dict[int, float] = {}
+    whole = evaluate(job, x, SCALAR, scores=best).tokens_per_second
+    if whole == whole:  # one pass scored every candidate
+        ranked = sorted((-best.get(i, 0.0), i) for i in range(len(job.candidates)))
+    else:  # an unknown input stopped the pass: score the candidates one by one (an unknown scores 0)
+        ranked = []
+        for i in range(len(job.candidates)):
+            v = evaluate(job, x, SCALAR, subset=(i,)).tokens_per_second
+            ranked.append((-(v if v == v else 0.0), i))
+        ranked.sort()
+    return tuple(sorted(i for _, i in ranked[:keep]))
 
 
 def gemm_efficiency(tuning: Tuning, maturity: Maturity, *, fp8: bool = False) -> float:

@@ -355,3 +355,17 @@ def test_attention_width_follows_the_head_width() -> None:
     wide = 1 / training.evaluate(job(candidates=one, attention_width=4096), x).tokens_per_second
     attention = 6 * 24 * 2048 * 2048 / (312e12 * x["efficiency"] * x["attention"] * x["attention_ratio"])
     assert wide - narrow == approx(attention)
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(params=st.sampled_from([1.3e9, 7e9, 70e9]), count=st.sampled_from([1, 8, 64, 512]), memory=st.floats(16.0, 192.0))
+def test_shortlist_in_one_pass_ranks_as_candidate_by_candidate(params: float, count: int, memory: float) -> None:
+    """The shortlist scored in one pass over the layouts equals scoring each layout on its own."""
+    j = job(layers=32 if params < 1e10 else 80, d_model=4096 if params < 1e10 else 8192, heads=32)
+    x = inputs(parameters=params, active_parameters=params, count=float(count), memory_gb=memory)
+    one_by_one = []
+    for i in range(len(j.candidates)):
+        v = training.evaluate(j, x, subset=(i,)).tokens_per_second
+        one_by_one.append((-(v if v == v else 0.0), i))
+    expected = tuple(sorted(i for _, i in sorted(one_by_one)[:6]))
+    assert training.shortlist(j, x) == expected
