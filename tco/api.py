@@ -50,12 +50,17 @@ MFU_WARNING = 0.75
 
 @contextmanager
 def attributed(inputs: Inputs) -> Iterator[None]:
-    """Re-label errors that name an input by id (the engine knows no files) with that input's file."""
+    """Re-label errors that name an input by id (the engine knows no files) with that input's file; an
+    error that names no key, on an input changed by --set, also lists those changes (they may be the cause)."""
     try:
         yield
     except TcoError as exc:
         for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
             if problem.where in inputs.sources:
+                if problem.key is None:
+                    changed = [s.strip() for s in inputs.sets if s.split("=", 1)[0].strip().split(".", 1)[0] == problem.where]
+                    if changed:
+                        problem.message += f" (with --set {', '.join(changed)})"
                 problem.where = inputs.sources[problem.where]
         raise
 
@@ -592,12 +597,12 @@ def estimate(
 def _estimate_shape(shape: Mapping[str, int | None] | None) -> ModelShape | None:
     if not shape or not any(v is not None for v in shape.values()):
         return None
-    layers, d_model, heads, kv_heads = (shape.get(k) for k in ("layers", "d_model", "heads", "kv_heads"))
+    layers, d_model, heads, kv_heads, head_dim = (shape.get(k) for k in ("layers", "d_model", "heads", "kv_heads", "head_dim"))
     if layers is None or d_model is None:
-        raise InputError("a shape needs both --layers and --d-model (and optionally --heads, --kv-heads)", key="--layers")
-    shape_ = ModelShape.from_heads(layers, d_model, heads, kv_heads)
+        raise InputError("a shape needs both --layers and --d-model (and optionally --heads, --kv-heads, --head-dim)", key="--layers")
+    shape_ = ModelShape.from_heads(layers, d_model, heads, kv_heads, head_dim)
     heads = shape_.heads
-    if heads is not None and d_model % heads:
+    if head_dim is None and heads is not None and d_model % heads:
         raise InputError(f"--d-model {d_model} is not a multiple of --heads {heads}", key="--heads")
     if kv_heads is not None and heads is not None and (kv_heads > heads or heads % kv_heads):
         raise InputError(f"--kv-heads {kv_heads} must divide --heads {heads}", key="--kv-heads")

@@ -91,7 +91,7 @@ def known_shape_name(parameters: float) -> str | None:
 def workload_shape(workload: TrainingWorkload | InferenceWorkload) -> Shape:
     if workload.shape is not None:
         s = workload.shape
-        width = s.heads * s.head_dim if s.heads and s.head_dim else 0
+        width = (s.heads or max(1, s.d_model // 128)) * s.head_dim if s.head_dim else 0
         return Shape(s.layers, s.d_model, s.kv_dim or s.d_model, inferred=False, heads=s.heads or 0, attention_width=width)
     return infer_shape(workload.parameters.value or 0.0)
 

@@ -33,6 +33,9 @@ HOSTILE = [
     ["estimate", "h100-sxm", "--params", "70e9", "--layers", "3", "--d-model", "7", "--heads", "2"],
     ["breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--param", "scenario.pue", "--range", "1:1e308"],
     ["size", "h100-sxm", "-w", "llama3-8b", "--deadline-days", "1e-300"],
+    ["compare", "h100-sxm", "-w", "llama3-8b", "--set", "h100-sxm.attention_efficiency.native=1e-300"],
+    ["compare", "h100-sxm", "-w", "llama3-8b", "--set", "workload.shape.head_dim=100000000000000000000"],
+    ["compare", "h100-sxm", "-w", "llama3-8b", "--set", "h100-sxm.attention_efficiency=3"],
 ]
 
 
@@ -196,3 +199,10 @@ def test_a_missing_dependency_is_one_line_not_a_traceback(missing: str) -> None:
         return
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and f"needs the Python package '{missing}'" in result.stderr
+
+
+def test_an_error_without_a_key_lists_the_overrides_that_may_cause_it(run) -> None:
+    """A result with no finite cost names the --set changes to that option, not only its shipped file."""
+    result = run("compare", "h100-sxm", "-w", "llama3-8b", "--set", "h100-sxm.matmul_efficiency=1e-300")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.strip().endswith("no finite cost for h100-sxm (with --set h100-sxm.matmul_efficiency=1e-300)")

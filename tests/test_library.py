@@ -271,3 +271,13 @@ def test_rent_only_part_bought_is_told_to_rent() -> None:
     assert rented.exit_code == 0, rented.stderr
     r = json.loads(rented.stdout)["results"][0]
     assert r["capex_usd"] == 0 and r["rent_usd"] == pytest.approx(1024 * 4.20 * r["time_to_converge_hours"])
+
+
+def test_estimate_head_dim_widens_the_kv_cache() -> None:
+    """--head-dim 128 on 32 heads of a 2,048-wide model doubles the KV width (4 × 128 instead of
+    4 × 64), so fewer sequences fit beside the weights."""
+    base = ["estimate", "h100-sxm", "--params", "30e9", "--layers", "48", "--d-model", "2048", "--heads", "32", "--kv-heads", "4"]
+    base += ["--mode", "infer", "--replica", "1", "-f", "json"]
+    narrow = json.loads(runner.invoke(app, base).stdout)["results"][0]
+    wide = json.loads(runner.invoke(app, [*base, "--head-dim", "128"]).stdout)["results"][0]
+    assert wide["batch"] < narrow["batch"]
