@@ -32,6 +32,7 @@ from tco.models import (
     CalibrationSet,
     InferenceWorkload,
     ModelShape,
+    Parallelism,
     PositiveQuantity,
     Scenario,
     ServingRow,
@@ -94,7 +95,12 @@ def split_of(set_id: str, row: CalibrationRow) -> Split:
     return "fit" if hashlib.sha256(key.encode()).digest()[0] % 2 == 0 else "holdout"
 
 
-def row_workload(row: CalibrationRow, tuning: Tuning, kernel: AttentionKernel = AttentionKernel.native) -> TrainingWorkload:
+def row_workload(
+    row: CalibrationRow,
+    tuning: Tuning,
+    kernel: AttentionKernel = AttentionKernel.native,
+    parallelism: Parallelism = Parallelism.megatron,
+) -> TrainingWorkload:
     """A one-off training workload shaped like the published run."""
     shape = ModelShape.from_heads(row.layers, row.d_model, row.heads, row.kv_heads, row.head_dim) if row.layers and row.d_model else None
     total = row.total_parameters or row.parameters
@@ -112,6 +118,7 @@ def row_workload(row: CalibrationRow, tuning: Tuning, kernel: AttentionKernel = 
         global_batch_tokens=PositiveQuantity(value=row.global_batch_tokens) if row.global_batch_tokens else None,
         tuning=tuning,
         attention_kernel=kernel,
+        parallelism=parallelism,
         experts=row.experts if row.experts and row.experts_per_token else None,
         experts_per_token=row.experts_per_token if row.experts and row.experts_per_token else None,
     )
@@ -142,7 +149,7 @@ def prepare(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator],
             tuning = row.tuning or s.tuning
             measure = row.measure or s.measure
             bare = accel.model_copy(update={"benchmarks": [], "mfu": None})
-            wl = row_workload(row, tuning, row.attention_kernel or s.attention_kernel)
+            wl = row_workload(row, tuning, row.attention_kernel or s.attention_kernel, s.parallelism)
             option = engine.Option(bare, row.accelerator_count, Acquisition.buy)
             plan: engine.Plan | None
             p: dict[str, Any]

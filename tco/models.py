@@ -796,6 +796,9 @@ class CalibrationSet(StrictModel):
     tuning_reason: str = Field(description="Why the runs count as typical or tuned.")
     attention_kernel: AttentionKernel = Field(AttentionKernel.native, description="Attention kernel of the published runs.")
     attention_kernel_reason: str | None = Field(None, description="Why the runs count as that kernel (when not native).")
+    parallelism: Parallelism = Field(
+        Parallelism.megatron, description="How the published runs split the model: megatron (layout search) or fsdp."
+    )
     measure: Literal["throughput", "end_to_end"] = Field(
         "throughput",
         description="throughput: steady-state tokens/s; end_to_end: tokens ÷ accelerator-hours of a whole run "

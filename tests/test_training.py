@@ -369,3 +369,16 @@ def test_shortlist_in_one_pass_ranks_as_candidate_by_candidate(params: float, co
         one_by_one.append((-(v if v == v else 0.0), i))
     expected = tuple(sorted(i for _, i in sorted(one_by_one)[:6]))
     assert training.shortlist(j, x) == expected
+
+
+def test_data_parallel_collectives_across_nodes_use_every_nic_of_the_node() -> None:
+    """A fully sharded group of 16 over two nodes of 8 has 8 members per node, so its collectives run
+    at 8 × the per-device scale-out bandwidth (one ring per NIC, NVLink spreading the traffic): with
+    8 × 5 GB/s equal to the in-node 40 GB/s one way, two nodes are exactly as fast as one node of 16."""
+    j = job(candidates=(training.Candidate(1, 1, 1, 3, 1),))
+    base = inputs(count=16.0, global_batch_tokens=16.0 * 2048, link=80.0, scale_out=5.0)
+    two_nodes = training.evaluate(j, dict(base, node=8.0))
+    one_node = training.evaluate(j, dict(base, node=16.0))
+    assert two_nodes.tokens_per_second == approx(one_node.tokens_per_second)
+    slower_nics = training.evaluate(j, dict(base, node=8.0, scale_out=2.5))
+    assert slower_nics.tokens_per_second < two_nodes.tokens_per_second
