@@ -567,9 +567,9 @@ def serving_inputs(
 
 
 def _attention_key(accel: Accelerator, kernel: AttentionKernel, notes: list[str]) -> str | None:
-    """Flat key of the attention kernel's measured fraction of peak: the workload's kernel, else the
-    part's native one (FlashAttention-2 is the native kernel where no other is listed); None when the
-    profile has neither (the default ratio to the matmul fraction applies, and a note says so)."""
+    """Flat key of the attention kernel's measured fraction of peak: the workload's kernel if the
+    profile lists it, else the part's native kernel (with a note); None when the profile has neither
+    (the default ratio to the matmul fraction applies, and a note says so)."""
     table = accel.attention_efficiency
     for k in (kernel, AttentionKernel.native):
         q = table.for_kernel(k) if table is not None else None

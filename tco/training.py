@@ -21,9 +21,10 @@ every micro-batch). For each candidate:
 * seconds of one accelerator per token, summed over the model (``u``):
   matmuls ``(6·N_act·imbalance + recompute) / (peak · ε)`` with ``ε`` = the part's achievable matmul
   fraction (a microbenchmark) × the software efficiency of the tuning level and maturity,
-  attention ``6·L·h·s / (peak16 · ε_sw · a · r_attn)`` (the causal half of the 12·L·h·s the MFU
-  counts; ``ε_sw`` the software efficiency alone, ``a`` the attention kernel's benchmark fraction of
-  peak for the workload's kernel, FlashAttention-2 or the part's native one),
+  attention ``6·L·w·s / (peak16 · ε_sw · a · r_attn)`` (the causal half of the 12·L·w·s the MFU
+  counts; ``w`` the attention width, heads × head width; ``ε_sw`` the software efficiency alone,
+  ``a`` the attention kernel's benchmark fraction of peak for the workload's kernel,
+  FlashAttention-2 or the part's native one),
   memory-bound element-wise work ``β·L·h·2 bytes / bandwidth``, tensor-parallel collectives
   ``c·L·2(t−1)/t·2h bytes / link`` (``c = 4 + 2φ``, φ the share fully recomputed) and MoE all-to-all
   ``4·k·L·2h·(e−1)/e bytes / link`` (in-node link while the group fits a node, else scale-out), and
@@ -31,8 +32,9 @@ every micro-batch). For each candidate:
   the communication reduced by the overlap of the tuning level;
 * step time with the 1F1B pipeline schedule: ``(G·s/d + (p−1)·s) · u / (t·p) + exposed DP``, where
   ``G`` is the global batch in sequences; the data-parallel gradient reduction moves
-  ``2(d−1)/d`` (ZeRO-1) or ``(2m+1)(d−1)/d`` (ZeRO-3, ``m`` micro-batches) × ``2·N_dev`` bytes over the scale-out link (in-node
-  when the whole job fits a node) and hides behind the backward pass up to the overlap share;
+  ``2(d−1)/d`` (ZeRO-1) or ``(2m+1)(d−1)/d`` (ZeRO-3, ``m`` micro-batches) × ``2·N_dev`` bytes over
+  the in-node link when the whole job fits a node, else at the scale-out bandwidth × the group's
+  members per node (one ring per NIC), and hides behind the backward pass up to the overlap share;
 * tokens/s per accelerator ``G·s / (step · n)``, ``n`` counting accelerators left idle when the
   batch or the layout cannot use them (beyond the batch's data-parallel limit extra accelerators do
   not help: the scaling limit).
