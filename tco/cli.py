@@ -16,6 +16,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import warnings
 from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
@@ -115,7 +116,11 @@ def handle_errors(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            with warnings.catch_warnings():
+                # numpy's overflow/invalid-value warnings: infinite and unknown (NaN) values propagate
+                # by design and are reported as such; stderr carries only tco's own lines.
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return fn(*args, **kwargs)
         except TcoError as exc:
             for line in exc.lines():
                 err(f"Error: {line}")

@@ -398,7 +398,8 @@ def evaluate(
                     t_dp = vol * (d - 1.0) / d * grad / dp_link
                     exposed = ops.maximum(t_dp - window_of(compute_d) / d, 0.0)
                     bubble = (c.pipeline - 1.0) / virtual_stages(job, c)
-                    step = (micro + bubble) * s * u_d / c.model_devices + exposed
+                    # (a floor of 1e-300 s: absurdly large peaks and bandwidths underflow u to 0)
+                    step = ops.maximum((micro + bubble) * s * u_d / c.model_devices + exposed, 1e-300)
                     tps = batch * s / (step * n)
                     eff = micro * s * compute_d / c.model_devices / step * (d * c.model_devices / n)
                     tps = ops.where(ok, tps, 0.0)

@@ -7,10 +7,12 @@ import csv
 import io
 import os
 import stat
+import sys
 from pathlib import Path
 
 import pytest
 
+HUGE_PART = ["--set", "h100-sxm.memory_bandwidth_gbps=1e308", "--set", "h100-sxm.peak.bf16_tflops=1e308"]
 HOSTILE = [
     ["compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "workload.parameters=1e308"],
     ["compare", "h100-sxm", "-w", "gpt3-1.3b", "--set", "h100-sxm.memory_gb=1e-300"],
@@ -36,6 +38,7 @@ HOSTILE = [
     ["compare", "h100-sxm", "-w", "llama3-8b", "--set", "h100-sxm.attention_efficiency.native=1e-300"],
     ["compare", "h100-sxm", "-w", "llama3-8b", "--set", "workload.shape.head_dim=100000000000000000000"],
     ["compare", "h100-sxm", "-w", "llama3-8b", "--set", "h100-sxm.attention_efficiency=3"],
+    ["compare", "h100-sxm", "-w", "llama3-70b", *HUGE_PART],
 ]
 
 
@@ -206,3 +209,23 @@ def test_an_error_without_a_key_lists_the_overrides_that_may_cause_it(run) -> No
     result = run("compare", "h100-sxm", "-w", "llama3-8b", "--set", "h100-sxm.matmul_efficiency=1e-300")
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.strip().endswith("no finite cost for h100-sxm (with --set h100-sxm.matmul_efficiency=1e-300)")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["size", "h100-sxm", "-w", "gpt3-1.3b", "--set", "scenario.pue=1e308", "--budget-usd", "1e6"],
+        ["compare", "h100-sxm", "-w", "llama3-70b", *HUGE_PART],
+        ["sensitivity", "h100-sxm", "-w", "llama3-70b", "--set", "workload.parameters=1e308"],
+    ],
+)
+def test_overflowing_inputs_leave_only_tco_lines_on_stderr(args: list[str]) -> None:
+    """In a real process (pytest would swallow Python warnings): numpy's overflow warnings never reach
+    stderr, which carries only tco's own Error:/Warning: lines."""
+    import subprocess
+
+    proc = subprocess.run([sys.executable, "-m", "tco", *args], capture_output=True, text=True, timeout=120)
+    assert proc.returncode in (0, 1), proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert all(line.startswith(("Error: ", "Warning: ")) or not line.startswith((" ", "/")) for line in lines), proc.stderr
+    assert "RuntimeWarning" not in proc.stderr and "Traceback" not in proc.stderr

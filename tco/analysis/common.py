@@ -249,14 +249,15 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
     for target, arr in values.values():
         if target.path.startswith("scenario."):
             sp[target.path] = arr
-    delays, penalties, effective = engine.apply_delay(
-        [o["time_to_market_days"] for o in per_option],
-        [o["job_cost_usd"] for o in per_option],
-        sp,
-        ops=np,
-        deadline=prep.deadline,
-        cod_rate=engine.scenario_fx(prep.inputs.scenario).get("scenario.cost_of_delay_usd_per_day"),
-    )
+    with np.errstate(invalid="ignore", over="ignore"):  # infinite times to market give NaN delays, by design
+        delays, penalties, effective = engine.apply_delay(
+            [o["time_to_market_days"] for o in per_option],
+            [o["job_cost_usd"] for o in per_option],
+            sp,
+            ops=np,
+            deadline=prep.deadline,
+            cod_rate=engine.scenario_fx(prep.inputs.scenario).get("scenario.cost_of_delay_usd_per_day"),
+        )
     eff = np.vstack([np.where(ok, np.broadcast_to(e, (size,)), np.inf) for e, ok in zip(effective, feasible, strict=True)])
     order = np.argsort(eff, axis=0, kind="stable")
     rank = np.empty_like(order)
