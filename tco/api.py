@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from tco import engine, loader, perf
 from tco.engine import Option
-from tco.errors import InputError, ProblemList, TcoError
+from tco.errors import InfeasibleError, InputError, ProblemList, TcoError
 from tco.inputs import Inputs, parse_option, with_quoted_rate
 from tco.models import (
     Accelerator,
@@ -207,6 +207,26 @@ LEAD_TIME_RANGE_WEEKS = (0.0, 520.0)
 """Lead times searched for a lead time to match: none to ten years."""
 
 
+def _plannable(inputs: Inputs) -> Inputs:
+    """The inputs without the options that cannot run the workload at all (an inference-only part on
+    a training job): ``compare`` shows those as infeasible and leaves them out of the delays, so the
+    analyses that solve for a number to match leave them out too."""
+    import dataclasses
+
+    keep = []
+    for i, o in enumerate(inputs.options):
+        try:
+            engine.plan_option(o, inputs.workload, inputs.scenario, market=False)
+        except InfeasibleError:
+            continue
+        keep.append(i)
+    return dataclasses.replace(
+        inputs,
+        options=[inputs.options[i] for i in keep],
+        refs=[inputs.refs[i] for i in keep] if inputs.refs else [],
+    )
+
+
 def with_numbers_to_match(inputs: Inputs, comp: Comparison) -> Comparison:
     """For each option whose only unknown input is its price (or its lead time), the value at which it
     ties the best ranked option, found by :func:`tco.analysis.breakeven` (the one solver)."""
@@ -214,6 +234,7 @@ def with_numbers_to_match(inputs: Inputs, comp: Comparison) -> Comparison:
 
     best = comp.ranked[0].accelerator
     updates: dict[str, dict[str, Any]] = {}
+    solvable: Inputs | None = None
     for r in comp.results:
         if r.status is not OptionStatus.incomplete:
             continue
@@ -227,7 +248,8 @@ def with_numbers_to_match(inputs: Inputs, comp: Comparison) -> Comparison:
         ):
             if r.missing_inputs != [path]:
                 continue
-            be = analysis.breakeven(inputs, r.accelerator, best, param=path, value_range=lo_hi)
+            solvable = solvable or _plannable(inputs)
+            be = analysis.breakeven(solvable, r.accelerator, best, param=path, value_range=lo_hi)
             what = "unit price" if key == "price_usd" else "lead time"
             if be.value is not None:
                 value = be.value

@@ -211,3 +211,14 @@ def test_emptying_any_quantity_degrades_the_option_never_the_run(run, tmp_path_f
         assert emptied["missing_inputs"] == []
     if emptied["status"] == "incomplete":
         assert emptied["missing_inputs"] and emptied["rank"] is None
+
+
+def test_an_option_that_cannot_train_does_not_stop_the_price_to_match(run) -> None:
+    """An inference-only part in a training comparison is infeasible on its own row; the incomplete
+    option is still told its price to match, the same as without the inference-only part."""
+    lead = ("--set", "mystery-x.lead_time_weeks=4", "-f", "json")
+    both = by_option(payload(run("compare", "a100-80gb", MYSTERY, "enflame-i20", "-w", "llama3-8b", *lead)))
+    assert both["enflame-i20"]["status"] == "infeasible" and "can_train" in both["enflame-i20"]["reason"]
+    alone = by_option(payload(run("compare", "a100-80gb", MYSTERY, "-w", "llama3-8b", *lead)))
+    assert both["mystery-x"]["price_to_match_usd"] == pytest.approx(alone["mystery-x"]["price_to_match_usd"])
+    assert both["mystery-x"]["price_to_match_usd"] is not None
