@@ -531,6 +531,7 @@ def estimate(
     output_tokens: float | None = None,
     time_per_output_token_ms: float | None = None,
     time_to_first_token_ms: float | None = None,
+    latency_percentile: float | None = None,
 ) -> Estimate:
     """Derived throughput, MFU, scaling, goodput and memory fit without a workload file, through the same
     engine path as ``compare``. ``shape`` (layers, d_model, heads, kv_heads) replaces the inferred shape."""
@@ -589,6 +590,7 @@ def estimate(
         output_tokens=q(output_tokens),
         time_per_output_token_ms=q(time_per_output_token_ms),
         time_to_first_token_ms=q(time_to_first_token_ms),
+        latency_percentile=latency_percentile,
         **common,
     )
     ev = engine.evaluate_option(engine.Option(bare, replica), iw, sc, market=False)

@@ -393,6 +393,7 @@ def serving_workload(row: ServingRow) -> InferenceWorkload:
         output_tokens=PositiveQuantity(value=row.output_tokens),
         time_per_output_token_ms=PositiveQuantity(value=row.time_per_output_token_ms) if bounded and row.time_per_output_token_ms else None,
         time_to_first_token_ms=PositiveQuantity(value=row.time_to_first_token_ms) if bounded and row.time_to_first_token_ms else None,
+        latency_percentile=row.latency_percentile if bounded else None,
     )
 
 

@@ -409,6 +409,9 @@ def estimate(
     output_tokens: Annotated[float | None, typer.Option("--output-tokens", min=1, help="Serving: output tokens per request.")] = None,
     tpot_ms: Annotated[float | None, typer.Option("--tpot-ms", min=0.001, help="Serving: time-per-output-token target, ms.")] = None,
     ttft_ms: Annotated[float | None, typer.Option("--ttft-ms", min=0.001, help="Serving: time-to-first-token target, ms.")] = None,
+    percentile: Annotated[
+        float | None, typer.Option("--percentile", min=50.0, max=99.99, help="Serving: share of requests, %, the TPOT target holds for.")
+    ] = None,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
     fmt: FormatOpt = OutputFormat.table,
@@ -432,6 +435,7 @@ def estimate(
         output_tokens=output_tokens,
         time_per_output_token_ms=tpot_ms,
         time_to_first_token_ms=ttft_ms,
+        latency_percentile=percentile,
     )
     emit(
         render_model_fields(result, fmt),

@@ -248,6 +248,7 @@ class Plan:
     serving_efficiency: float = serving.COMPUTE_EFFICIENCY
     serving_bandwidth_efficiency: float = serving.BANDWIDTH_EFFICIENCY
     serving_collective_efficiency: float = serving.COLLECTIVE_EFFICIENCY
+    latency_z: float = 0.0  # standard-normal quantile of the workload's latency percentile (0: the mean)
     fabric: str = "infiniband"
     grid_key: str = "scenario.grid_kgco2e_per_kwh"
     server_bom: bool = False  # the profile gives server_usd_per_accelerator (else price × k_srv)
@@ -504,11 +505,16 @@ def plan_serving(
     x["memory_gb"] = base["accel.memory_gb"]
     tpot = _seconds(workload.time_per_output_token_ms)
     ttft = _seconds(workload.time_to_first_token_ms)
+    z = 0.0  # the latency targets hold for the mean request, unless a percentile is given
+    if workload.latency_percentile is not None:
+        from statistics import NormalDist  # only here: statistics costs start-up time
+
+        z = NormalDist().inv_cdf(workload.latency_percentile / 100.0)
     replica, batch, tensor = 0, 0, 1
     if any(v != v for v in x.values()):
         notes.append("memory, bandwidth or peak unknown: no replica can be planned")
     else:
-        c = serving.choose(req, x, node=node, max_batch=workload.max_batch, replica=fixed, tpot_s=tpot, ttft_s=ttft)
+        c = serving.choose(req, x, node=node, max_batch=workload.max_batch, replica=fixed, tpot_s=tpot, ttft_s=ttft, z=z)
         if c is None:
             why = (
                 "no batch meets the latency targets"
@@ -536,6 +542,7 @@ def plan_serving(
         serving_efficiency=eff,
         serving_bandwidth_efficiency=bw_eff,
         serving_collective_efficiency=coll,
+        latency_z=z,
         notes=tuple(notes),
         **common,
     )
@@ -823,7 +830,7 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
                 plan.serving_bandwidth_efficiency,
                 plan.serving_collective_efficiency,
             )
-            f = serving.figures(plan.request, sx, replica=k, tensor=float(plan.tensor), batch=batch, ops=ops)
+            f = serving.figures(plan.request, sx, replica=k, tensor=float(plan.tensor), batch=batch, ops=ops, z=plan.latency_z)
             tps = f["tokens_per_second"]
             out.update(time_per_output_token_ms=f["tpot"] * 1000.0, time_to_first_token_ms=f["ttft"] * 1000.0)
         out.update(replica_accelerators=plan.replica or None, batch=plan.batch or None)

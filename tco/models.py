@@ -517,6 +517,12 @@ class InferenceWorkload(_WorkloadBase):
     output_tokens: PositiveQuantity | None = Field(None, description="Mean generated tokens per request; default seq_len / 2.")
     time_per_output_token_ms: PositiveQuantity | None = Field(None, description="Latency target: time per output token (caps the batch).")
     time_to_first_token_ms: PositiveQuantity | None = Field(None, description="Latency target: time to first token (caps the batch).")
+    latency_percentile: Number | None = Field(
+        None,
+        ge=50,
+        lt=100,
+        description="Percentile of requests the time-per-output-token target holds for (e.g. 99, as in MLPerf); default: the mean.",
+    )
 
 
 Workload = Annotated[TrainingWorkload | InferenceWorkload, Field(discriminator="kind")]
@@ -830,6 +836,7 @@ class ServingRow(StrictModel):
     tokens_per_second: Number = Field(gt=0, description="Generated tokens/s per accelerator.")
     time_to_first_token_ms: Number | None = Field(None, gt=0, description="TTFT limit (or measured value) of the scenario.")
     time_per_output_token_ms: Number | None = Field(None, gt=0, description="TPOT limit (or measured value) of the scenario.")
+    latency_percentile: Number | None = Field(None, ge=50, lt=100, description="Percentile the scenario's TPOT limit holds for.")
     software: str | None = Field(None, description="Serving stack, e.g. TensorRT-LLM 0.12, vLLM 0.6.")
     source: str | None = Field(None, description="Table, row or result id within the set's publication.")
     note: str | None = None

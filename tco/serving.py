@@ -17,7 +17,9 @@ For a replica of ``k`` accelerators (tensor parallel ``t`` = ``k`` within a node
   all-reduces per layer over the ``P`` prompt tokens, ``2 · L · (α + 2(t−1)/t · 2h · P / link)``;
 * continuous batching interleaves prefills with decode steps, so per replica
   ``tokens/s = B · O / (O · t_step + B · T_prefill)``, the time per output token is
-  ``t_step + B · T_prefill / O`` and the time to first token ``T_prefill + t_step``;
+  ``t_step + B · T_prefill / O`` for the mean request, ``t_step + (B + z·√B) · T_prefill / O`` at a
+  latency percentile with normal quantile ``z`` (Poisson-many prefills interleave with one request's
+  decode), and the time to first token ``T_prefill + t_step``;
 * the batch is the largest that fits memory, ``max_batch`` and the latency targets; the replica size is
   the power of two (up to a node) with the most tokens/s per accelerator, unless the option fixes it.
 """
@@ -84,10 +86,14 @@ def kv_bytes_per_token(req: Request) -> float:
     return 2.0 * req.layers * req.kv_dim * req.kv_bytes
 
 
-def figures(req: Request, x: Mapping[str, Any], *, replica: Any, tensor: Any, batch: Any, ops: Any = SCALAR) -> dict[str, Any]:
+def figures(
+    req: Request, x: Mapping[str, Any], *, replica: Any, tensor: Any, batch: Any, ops: Any = SCALAR, z: float = 0.0
+) -> dict[str, Any]:
     """Tokens/s per accelerator, latencies and the bound at one replica size and batch (floats or arrays).
     ``x``: parameters, active_parameters, peak (TFLOP/s), bandwidth (GB/s), link (GB/s, bidirectional),
-    efficiency, bandwidth_efficiency, collective_efficiency."""
+    efficiency, bandwidth_efficiency, collective_efficiency. ``z``: the standard-normal quantile of
+    the latency percentile (0: the mean); a request's decode steps interleave a Poisson number of
+    prefills, mean ``B``, so its TPOT at that percentile is ``t_step + (B + z·√B) · T_prefill / O``."""
     weights = x["parameters"] * req.weight_bytes_per_param
     kv = kv_bytes_per_token(req)
     read = replica * x["bandwidth"] * 1e9 * x["bandwidth_efficiency"]
@@ -107,7 +113,7 @@ def figures(req: Request, x: Mapping[str, Any], *, replica: Any, tensor: Any, ba
     per_replica = batch * req.output / (req.output * step + batch * prefill)
     return {
         "tokens_per_second": per_replica / replica,
-        "tpot": step + batch * prefill / req.output,
+        "tpot": step + (batch + z * ops.sqrt(batch)) * prefill / req.output,
         "ttft": prefill + step,
         "memory_bound": t_weights + t_kv >= t_comp,
     }
@@ -137,6 +143,7 @@ def choose(
     replica: int | None = None,
     tpot_s: float | None = None,
     ttft_s: float | None = None,
+    z: float = 0.0,
 ) -> Choice | None:
     """The replica size and batch with the most tokens/s per accelerator that fit memory and meet the
     latency targets; ``None`` when none can (the model does not fit a node, or no batch meets the SLO)."""
@@ -150,7 +157,7 @@ def choose(
         limited = "memory" if cap < max_batch else "max_batch"
 
         def ok(b: int, k: int = k, t: int = t) -> bool:
-            f = figures(req, x, replica=k, tensor=t, batch=b)
+            f = figures(req, x, replica=k, tensor=t, batch=b, z=z)
             return (tpot_s is None or f["tpot"] <= tpot_s) and (ttft_s is None or f["ttft"] <= ttft_s)
 
         if not ok(1):
@@ -163,10 +170,10 @@ def choose(
                     lo = mid
                 else:
                     hi = mid - 1
-            f1 = figures(req, x, replica=k, tensor=t, batch=lo + 1)
+            f1 = figures(req, x, replica=k, tensor=t, batch=lo + 1, z=z)
             limited = "time_per_output_token" if tpot_s is not None and f1["tpot"] > tpot_s else "time_to_first_token"
         b = lo if not ok(cap) else cap
-        f = figures(req, x, replica=k, tensor=t, batch=b)
+        f = figures(req, x, replica=k, tensor=t, batch=b, z=z)
         tps = float(f["tokens_per_second"])
         if not math.isfinite(tps):
             continue

@@ -372,7 +372,7 @@ def test_inference_costs_by_hand() -> None:
     assert r.time_to_market_days == approx(7 * (4 + 2 + 0))
 
 
-def serving_by_hand(k: int, batch: int, *, tpot: bool = False) -> dict[str, float]:
+def serving_by_hand(k: int, batch: int, *, tpot: bool = False, z: float = 0.0) -> dict[str, float]:
     """tco.serving's formulas written out for the toy: 1e11 parameters in bf16 (W = 2e11 B), 10 layers
     of width 1000 (no GQA: KV 2·10·1000·2 = 4e4 B per token), prompt = output = 500 tokens (half of
     seq_len 1000), peak 100 TFLOP/s, 1000 GB/s, in-node link unknown (64 GB/s assumed), matmul
@@ -390,7 +390,7 @@ def serving_by_hand(k: int, batch: int, *, tpot: bool = False) -> dict[str, floa
     prefill += 2 * 10 * (serving.COLLECTIVE_LATENCY_S + 2 * (k - 1) / k * 2 * 1000 * 500 / link) if k > 1 else 0.0
     return {
         "tps": batch * 500 / (500 * step + batch * prefill) / k,
-        "tpot": step + batch * prefill / 500,
+        "tpot": step + (batch + z * math.sqrt(batch)) * prefill / 500,  # z: the percentile's normal quantile
         "ttft": prefill + step,
         "compute_bound": t_comp > t_weights + t_kv,
     }
@@ -415,6 +415,27 @@ def test_a_latency_target_caps_the_batch() -> None:
     assert r.batch == 100
     assert serving_by_hand(4, 101)["tpot"] > limit
     assert r.time_per_output_token_ms is not None and r.time_per_output_token_ms <= limit * 1000 * (1 + 1e-12)
+
+
+def test_a_latency_percentile_holds_the_target_for_that_share_of_requests() -> None:
+    """At the 99th percentile a request's decode steps interleave B + z·√B prefills (Poisson, z = 2.326),
+    not B: the batch that meets the same TPOT target is smaller, and the TPOT reported is that percentile's."""
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(0.99)
+    limit = serving_by_hand(4, 100)["tpot"]
+    mean = only(compare(options=[Option(accelerator())], workload=inference(time_per_output_token_ms=limit * 1000), scenario=scenario()))
+    p99 = only(
+        compare(
+            options=[Option(accelerator())],
+            workload=inference(time_per_output_token_ms=limit * 1000, latency_percentile=99),
+            scenario=scenario(),
+        )
+    )
+    assert mean.batch == 100 and p99.batch is not None and p99.batch < 100
+    assert serving_by_hand(4, p99.batch, z=z)["tpot"] <= limit < serving_by_hand(4, p99.batch + 1, z=z)["tpot"]
+    assert p99.time_per_output_token_ms == approx(serving_by_hand(4, p99.batch, z=z)["tpot"] * 1000)
+    assert p99.tokens_per_second_per_accelerator == approx(serving_by_hand(4, p99.batch)["tps"])
 
 
 def test_id_at_n_fixes_the_replica_for_serving() -> None:

@@ -39,6 +39,9 @@ HOSTILE = [
     ["compare", "h100-sxm", "-w", "llama3-8b", "--set", "workload.shape.head_dim=100000000000000000000"],
     ["compare", "h100-sxm", "-w", "llama3-8b", "--set", "h100-sxm.attention_efficiency=3"],
     ["compare", "h100-sxm", "-w", "llama3-70b", *HUGE_PART],
+    ["estimate", "h100-sxm", "--params", "70e9", "--mode", "infer", "--tpot-ms", "30", "--percentile", "50"],
+    ["estimate", "h100-sxm", "--params", "70e9", "--mode", "infer", "--tpot-ms", "30", "--percentile", "100"],
+    ["compare", "h100-sxm", "-w", "chat-70b", "--set", "workload.latency_percentile=100"],
 ]
 
 

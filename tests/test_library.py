@@ -281,3 +281,11 @@ def test_estimate_head_dim_widens_the_kv_cache() -> None:
     narrow = json.loads(runner.invoke(app, base).stdout)["results"][0]
     wide = json.loads(runner.invoke(app, [*base, "--head-dim", "128"]).stdout)["results"][0]
     assert wide["batch"] < narrow["batch"]
+
+
+def test_estimate_percentile_holds_the_target_for_more_requests() -> None:
+    """--percentile 99 caps the batch lower than the same --tpot-ms for the mean request."""
+    args = ["estimate", "h100-sxm", "--params", "70B", "--mode", "infer", "--tpot-ms", "30", "-f", "json"]
+    mean = json.loads(runner.invoke(app, args).stdout)["results"][0]
+    p99 = json.loads(runner.invoke(app, [*args, "--percentile", "99"]).stdout)["results"][0]
+    assert p99["batch"] < mean["batch"] and p99["time_per_output_token_ms"] <= 30

@@ -61,6 +61,12 @@ def test_cost_per_accelerator_hour_never_rises_with_utilization(u: float, more: 
     assert costs[1] <= costs[0] * (1 + 1e-9)
 
 
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(target=st.floats(5.0, 200.0), z=st.floats(0.0, 3.0), more=st.floats(0.0, 2.0))
+def test_a_higher_latency_percentile_never_raises_throughput(target: float, z: float, more: float) -> None:
+    assert best(tpot_s=target / 1000, z=z + more) <= best(tpot_s=target / 1000, z=z) * (1 + 1e-9)
+
+
 def test_gqa_shrinks_the_kv_cache_and_raises_the_batch() -> None:
     """Eight KV heads of 64 hold 8× less cache per token, so more sequences fit beside the weights."""
     mha = serving.Request(**{**REQ.__dict__, "kv_dim": 8192})
