@@ -117,9 +117,11 @@ def handle_errors(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             with warnings.catch_warnings():
-                # numpy's overflow/invalid-value warnings: infinite and unknown (NaN) values propagate
-                # by design and are reported as such; stderr carries only tco's own lines.
+                # numpy's overflow/invalid-value warnings (infinite and unknown values propagate by design
+                # and are reported as such) and matplotlib's layout notices on degenerate charts: stderr
+                # carries only tco's own lines.
                 warnings.simplefilter("ignore", RuntimeWarning)
+                warnings.simplefilter("ignore", UserWarning)
                 return fn(*args, **kwargs)
         except TcoError as exc:
             for line in exc.lines():

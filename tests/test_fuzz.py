@@ -60,14 +60,19 @@ def test_mutated_documents_never_crash(run, tmp_path_factory, doc: Path, picks: 
 
 @settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    command=st.sampled_from(["compare", "cashflow", "sensitivity", "breakeven", "size"]),
+    command=st.sampled_from(["compare", "cashflow", "sensitivity", "breakeven", "size", "simulate", "report"]),
     sets=st.lists(st.tuples(st.sampled_from(PATHS), st.sampled_from(SET_VALUES)), min_size=1, max_size=3),
     workload=st.sampled_from(["gpt3-1.3b", "llama3-70b", "chat-70b", "llama3-8b"]),
 )
-def test_hostile_set_values_never_crash(run, command: str, sets: list[tuple[str, str]], workload: str) -> None:
+def test_hostile_set_values_never_crash(run, tmp_path_factory, command: str, sets: list[tuple[str, str]], workload: str) -> None:
     flags = [a for p, v in sets for a in ("--set", f"{p}={v}")]
     if command == "breakeven":
         args = ["breakeven", "h100-sxm", "a100-80gb", "-w", workload, *flags]
+    elif command == "simulate":
+        args = ["simulate", "h100-sxm", "a100-80gb", "-w", workload, "--samples", "200", "--seed", "1", "--quiet", *flags]
+    elif command == "report":
+        out = tmp_path_factory.mktemp("report") / "r.html"
+        args = ["report", "h100-sxm", "a100-80gb", "-w", workload, "-o", str(out), "--samples", "200", *flags]
     else:
         args = [command, "h100-sxm", "-w", workload, *flags] + (["--budget-usd", "1e6"] if command == "size" else [])
     result = run(*args)

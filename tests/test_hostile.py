@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+HUGE_DELAY = ["--set", "scenario.cost_of_delay_usd_per_day=1e308"]
 HUGE_PART = ["--set", "h100-sxm.memory_bandwidth_gbps=1e308", "--set", "h100-sxm.peak.bf16_tflops=1e308"]
 HOSTILE = [
     ["compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "workload.parameters=1e308"],
@@ -220,6 +221,7 @@ def test_an_error_without_a_key_lists_the_overrides_that_may_cause_it(run) -> No
         ["size", "h100-sxm", "-w", "gpt3-1.3b", "--set", "scenario.pue=1e308", "--budget-usd", "1e6"],
         ["compare", "h100-sxm", "-w", "llama3-70b", *HUGE_PART],
         ["sensitivity", "h100-sxm", "-w", "llama3-70b", "--set", "workload.parameters=1e308"],
+        ["simulate", "h100-sxm", "a100-80gb", "-w", "chat-70b", "-n", "200", "--quiet", *HUGE_DELAY],
     ],
 )
 def test_overflowing_inputs_leave_only_tco_lines_on_stderr(args: list[str]) -> None:

@@ -137,9 +137,12 @@ def simulate(
     complete = np.all(np.isfinite(costs), axis=0)
     best, evpi = None, None
     if complete.any():
-        means = costs[:, complete].mean(axis=1)
-        best = prep.labels[rankable[int(np.argmin(means))]]
-        evpi = float(means.min() - costs[:, complete].min(axis=0).mean())
+        with np.errstate(over="ignore", invalid="ignore"):  # costs near the float range's end overflow a mean
+            means = costs[:, complete].mean(axis=1)
+            evpi = float(means.min() - costs[:, complete].min(axis=0).mean())
+        if np.isfinite(means).any():
+            best = prep.labels[rankable[int(np.argmin(np.where(np.isfinite(means), means, np.inf)))]]
+        evpi = evpi if math.isfinite(evpi) else None
     kept = {prep.labels[i]: eff[i] for i in range(n_opt)} if keep_samples else None
     opts = [
         SimulationOption(
