@@ -51,14 +51,16 @@ MFU_WARNING = 0.75
 @contextmanager
 def attributed(inputs: Inputs) -> Iterator[None]:
     """Re-label errors that name an input by id (the engine knows no files) with that input's file; an
-    error that names no key, on an input changed by --set, also lists those changes (they may be the cause)."""
+    error that names no key also lists the --set changes to that input and to the shared scenario and
+    workload (they may be the cause)."""
     try:
         yield
     except TcoError as exc:
         for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
             if problem.where in inputs.sources:
                 if problem.key is None:
-                    changed = [s.strip() for s in inputs.sets if s.split("=", 1)[0].strip().split(".", 1)[0] == problem.where]
+                    scopes = (problem.where, "scenario", "workload")  # the option's own inputs, and the shared ones
+                    changed = [s.strip() for s in inputs.sets if s.split("=", 1)[0].strip().split(".", 1)[0] in scopes]
                     if changed:
                         problem.message += f" (with --set {', '.join(changed)})"
                 problem.where = inputs.sources[problem.where]

@@ -213,6 +213,8 @@ def test_an_error_without_a_key_lists_the_overrides_that_may_cause_it(run) -> No
     result = run("compare", "h100-sxm", "-w", "llama3-8b", "--set", "h100-sxm.matmul_efficiency=1e-300")
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.strip().endswith("no finite cost for h100-sxm (with --set h100-sxm.matmul_efficiency=1e-300)")
+    shared = run("compare", "h100-sxm", "-w", "llama3-8b", "--set", "scenario.electricity_usd_per_kwh=1e308")
+    assert shared.exit_code == 1 and shared.stderr.strip().endswith("(with --set scenario.electricity_usd_per_kwh=1e308)")
 
 
 @pytest.mark.parametrize(
