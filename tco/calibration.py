@@ -468,8 +468,8 @@ def fit_serving(sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator],
         return total
 
     consts = (serving.COMPUTE_EFFICIENCY, serving.BANDWIDTH_EFFICIENCY, serving.COLLECTIVE_EFFICIENCY)
+    pairs = [(round(0.25 + 0.05 * i, 4), round(0.5 + 0.05 * j, 4)) for i in range(15) for j in range(11)]
     for _ in range(2):
-        pairs = [(round(0.25 + 0.05 * i, 4), round(0.5 + 0.05 * j, 4)) for i in range(15) for j in range(11)]
         eff, bw = min(pairs, key=lambda t: loss((t[0], t[1], consts[2])))
         coll = min((round(0.3 + 0.05 * k, 4) for k in range(15)), key=lambda c: loss((eff, bw, c)))
         consts = (eff, bw, coll)

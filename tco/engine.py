@@ -669,7 +669,7 @@ def plan_training(
             batch_default=training.default_global_batch_tokens(params),
             peak_key=f"accel.peak.{perf.peak_field(accel, precision)}",
             peak16_key=common["peak16_key"],
-            attention_flops=12.0 * shape.layers * shape.attention_width * seq_len,
+            attention_flops=perf.attention_flops_per_token(shape, seq_len),
             link_key=link_key,
             link_default=link_default,
             scale_out_key=so_key,

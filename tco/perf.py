@@ -10,7 +10,7 @@ The training model (parallel layout and step time) is :mod:`tco.training`. Formu
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tco.errors import MissingInputError
@@ -91,8 +91,8 @@ def known_shape_name(parameters: float) -> str | None:
 def workload_shape(workload: TrainingWorkload | InferenceWorkload) -> Shape:
     if workload.shape is not None:
         s = workload.shape
-        width = (s.heads or max(1, s.d_model // 128)) * s.head_dim if s.head_dim else 0
-        return Shape(s.layers, s.d_model, s.kv_dim or s.d_model, inferred=False, heads=s.heads or 0, attention_width=width)
+        shape = Shape(s.layers, s.d_model, s.kv_dim or s.d_model, inferred=False, heads=s.heads or 0)
+        return replace(shape, attention_width=shape.heads * s.head_dim) if s.head_dim else shape
     return infer_shape(workload.parameters.value or 0.0)
 
 
@@ -102,9 +102,14 @@ def active_parameters(workload: TrainingWorkload | InferenceWorkload) -> float:
 
 
 def training_flops_per_token(*, active_params: float, shape: Shape, seq_len: int) -> float:
-    """``F = 6·N_active + 12·L·a·s`` FLOPs per trained token (PaLM App. B), ``a`` the attention width
-    (query heads × head width; d_model for most models)."""
-    return 6.0 * active_params + 12.0 * shape.layers * shape.attention_width * seq_len
+    """``F = 6·N_active + 12·L·a·s`` FLOPs per trained token (PaLM App. B)."""
+    return 6.0 * active_params + attention_flops_per_token(shape, seq_len)
+
+
+def attention_flops_per_token(shape: Shape, seq_len: int) -> float:
+    """``12·L·a·s``: the attention FLOPs the MFU convention counts per trained token, ``a`` the attention
+    width (query heads × head width; d_model for most models)."""
+    return 12.0 * shape.layers * shape.attention_width * seq_len
 
 
 PEAK_FIELD: dict[Precision, str] = {
