@@ -541,20 +541,23 @@ def estimate(
         raise InputError(f"expected train or infer, got '{mode}'", key="--mode")
     inputs_sets = list(sets)
     names = _names(accelerator, dirs)
-    per_scope, _, s_sets = loader.group_overrides(inputs_sets, sorted(names))
+    per_scope, w_sets, s_sets = loader.group_overrides(inputs_sets, sorted(names))
     acc = loader.load_accelerator(accelerator, overrides=[o for n in sorted(names) for o in per_scope.get(n, [])], dirs=dirs)
     sc = loader.load_scenario(scenario, overrides=s_sets, dirs=dirs)
     bare = acc.model_copy(update={"benchmarks": []})
-    common: dict[str, Any] = {
+    raw: dict[str, Any] = {
         "id": "estimate",
         "name": "ad-hoc estimate",
-        "parameters": PositiveQuantity(value=parameters),
-        "precision": precision,
+        "parameters": {"value": parameters},
+        "precision": precision.value,
         "seq_len": seq_len,
-        "shape": _estimate_shape(shape),
     }
+    shape_ = _estimate_shape(shape, parameters)
+    if shape_ is not None:
+        raw["shape"] = shape_.model_dump(exclude_none=True)
     if mode == "train":
-        wl = TrainingWorkload(kind="training", training_tokens=PositiveQuantity(value=1.0), accelerator_count=count, **common)
+        raw.update(kind="training", training_tokens={"value": 1.0}, accelerator_count=count)
+        wl = loader.workload_from_data(raw, w_sets, kind=TrainingWorkload)
         # The smallest count that holds the training state, from a plan at a count that surely does.
         need = engine.plan_option(engine.Option(bare, perf.MAX_ACCELERATORS), wl, sc, market=False).min_count
         ev = engine.evaluate_option(engine.Option(bare, max(count, need)), wl, sc, market=False)
@@ -570,7 +573,11 @@ def estimate(
             precision=precision.value,
             tokens_per_second_per_accelerator=out["tokens_per_second_per_accelerator"],
             mfu=out["mfu"],
-            mfu_source="layout model (typical tuning)",
+            mfu_source=(
+                "workload.mfu (measured, final)"
+                if wl.mfu is not None and wl.mfu.value is not None
+                else f"layout model ({wl.tuning.value} tuning)"
+            ),
             scaling_efficiency=out["scaling_efficiency"],
             goodput=out["goodput"],
             min_accelerators_for_memory=need,
@@ -580,21 +587,17 @@ def estimate(
             notes=notes,
         )
 
-    def q(v: float | None) -> PositiveQuantity | None:
-        return PositiveQuantity(value=v) if v is not None else None
-
-    iw = InferenceWorkload(
-        kind="inference",
-        tokens_per_day=PositiveQuantity(value=1.0),
-        service_life_years=PositiveQuantity(value=1.0),
-        max_batch=4096,
-        prompt_tokens=q(prompt_tokens),
-        output_tokens=q(output_tokens),
-        time_per_output_token_ms=q(time_per_output_token_ms),
-        time_to_first_token_ms=q(time_to_first_token_ms),
-        latency_percentile=latency_percentile,
-        **common,
-    )
+    raw.update(kind="inference", tokens_per_day={"value": 1.0}, service_life_years={"value": 1.0}, max_batch=4096)
+    optional = {
+        "prompt_tokens": prompt_tokens,
+        "output_tokens": output_tokens,
+        "time_per_output_token_ms": time_per_output_token_ms,
+        "time_to_first_token_ms": time_to_first_token_ms,
+    }
+    raw.update({k: {"value": v} for k, v in optional.items() if v is not None})
+    if latency_percentile is not None:
+        raw["latency_percentile"] = latency_percentile
+    iw = loader.workload_from_data(raw, w_sets, kind=InferenceWorkload)
     ev = engine.evaluate_option(engine.Option(bare, replica), iw, sc, market=False)
     out, plan = ev.out, ev.plan
     return Estimate(
@@ -620,12 +623,18 @@ def estimate(
     )
 
 
-def _estimate_shape(shape: Mapping[str, int | None] | None) -> ModelShape | None:
+def _estimate_shape(shape: Mapping[str, int | None] | None, parameters: float) -> ModelShape | None:
+    """The shape from ``tco estimate``'s flags. Head flags alone refine the shape inferred from the
+    parameter count (layers, width and the known model's heads)."""
     if not shape or not any(v is not None for v in shape.values()):
         return None
     layers, d_model, heads, kv_heads, head_dim = (shape.get(k) for k in ("layers", "d_model", "heads", "kv_heads", "head_dim"))
+    if (layers is None) != (d_model is None):
+        raise InputError("a shape needs both --layers and --d-model (or neither, to infer them from --params)", key="--layers")
     if layers is None or d_model is None:
-        raise InputError("a shape needs both --layers and --d-model (and optionally --heads, --kv-heads, --head-dim)", key="--layers")
+        inferred = perf.infer_shape(parameters)
+        layers, d_model = inferred.layers, inferred.d_model
+        heads = heads if heads is not None else (inferred.heads or None)
     shape_ = ModelShape.from_heads(layers, d_model, heads, kv_heads, head_dim)
     heads = shape_.heads
     if head_dim is None and heads is not None and d_model % heads:

@@ -40,6 +40,7 @@ SET_SOURCE = "--set on the command line"
 QUANTITY_KEYS = frozenset(Quantity.model_fields)
 
 M = TypeVar("M", bound=BaseModel)
+W = TypeVar("W", TrainingWorkload, InferenceWorkload)
 
 
 class _WorkloadRoot:
@@ -513,6 +514,23 @@ def load_workload(
 ) -> TrainingWorkload | InferenceWorkload:
     """A workload by id or path."""
     result: TrainingWorkload | InferenceWorkload = _load("workloads", _WORKLOAD, ref, overrides, dirs, "workload")
+    return result
+
+
+def workload_from_data(
+    data: dict[str, Any],
+    overrides: Sequence[tuple[str, Any]] = (),
+    *,
+    kind: type[W],
+    where: str = "the command-line options",
+) -> W:
+    """A workload built from raw data (``tco estimate``'s flags), with ``--set workload.…`` applied as
+    for a workload file."""
+    if overrides:
+        data = apply_overrides(data, overrides, _WORKLOAD, scope="workload")
+    result = _validate(data, _WORKLOAD, where, [p for p, _ in overrides], "workload")
+    if not isinstance(result, kind):
+        raise InputError(f"expected a {data.get('kind')} workload here", where="--set", key="workload.kind")
     return result
 
 

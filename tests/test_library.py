@@ -289,3 +289,38 @@ def test_estimate_percentile_holds_the_target_for_more_requests() -> None:
     mean = json.loads(runner.invoke(app, args).stdout)["results"][0]
     p99 = json.loads(runner.invoke(app, [*args, "--percentile", "99"]).stdout)["results"][0]
     assert p99["batch"] < mean["batch"] and p99["time_per_output_token_ms"] <= 30
+
+
+def test_estimate_applies_workload_sets() -> None:
+    """``--set workload.…`` reaches the ad-hoc workload (it was silently dropped): a measured MFU is
+    final, so X = 312e12 · 0.41 / (6N + 12·L·d·s); the tuned level is faster than the typical one and
+    says so; a misspelt field is an input error."""
+    base = ["estimate", "a100-80gb", "--params", "6.7B", "--layers", "32", "--d-model", "4096", "-f", "json"]
+    measured = runner.invoke(app, [*base, "--set", "workload.mfu=0.41"])
+    assert measured.exit_code == 0, measured.stderr
+    row = json.loads(measured.stdout)["results"][0]
+    assert row["tokens_per_second_per_accelerator"] == pytest.approx(312e12 * 0.41 / (6 * 6.7e9 + 12 * 32 * 4096 * 2048))
+    assert row["mfu"] == pytest.approx(0.41) and row["mfu_source"] == "workload.mfu (measured, final)"
+    typical = json.loads(runner.invoke(app, base).stdout)["results"][0]
+    tuned = json.loads(runner.invoke(app, [*base, "--set", "workload.tuning=tuned"]).stdout)["results"][0]
+    assert tuned["tokens_per_second_per_accelerator"] > typical["tokens_per_second_per_accelerator"]
+    assert (typical["mfu_source"], tuned["mfu_source"]) == ("layout model (typical tuning)", "layout model (tuned tuning)")
+    batch = runner.invoke(app, [*base, "--set", "workload.global_batch_tokens=65536"])
+    assert json.loads(batch.stdout)["results"][0]["layout"]["global_batch_tokens"] == 65536
+    bad = runner.invoke(app, [*base, "--set", "workload.tunin=tuned"])
+    assert bad.exit_code == 1 and bad.stderr.strip() == "Error: --set: workload.tunin: no such field (did you mean 'tuning'?)"
+    served = runner.invoke(app, ["estimate", "h100-sxm", "--params", "7B", "--mode", "infer", "--set", "workload.max_batch=0"])
+    assert served.exit_code == 1 and "workload.max_batch" in served.stderr
+
+
+def test_estimate_head_flags_refine_the_inferred_shape() -> None:
+    """--kv-heads alone keeps the layers and width inferred from --params (Llama 2 70B's known shape:
+    80 layers, 8,192 wide, 64 heads) and narrows the KV cache to 8 × 128; --layers without --d-model
+    is refused."""
+    args = ["estimate", "h200", "--params", "69e9", "--mode", "infer", "--replica", "1", "--precision", "fp8", "-f", "json"]
+    gqa = runner.invoke(app, [*args, "--kv-heads", "8"])
+    assert gqa.exit_code == 0, gqa.stderr
+    explicit = runner.invoke(app, [*args, "--layers", "80", "--d-model", "8192", "--heads", "64", "--kv-heads", "8"])
+    assert json.loads(gqa.stdout)["results"] == json.loads(explicit.stdout)["results"]
+    half = runner.invoke(app, [*args, "--layers", "80"])
+    assert half.exit_code == 1 and "--layers and --d-model" in half.stderr
