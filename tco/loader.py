@@ -189,6 +189,8 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None) -> Path:
     """A file path for ``ref``: an existing path, or a built-in/user id or alias."""
     if ref == STDIN:
         return Path(STDIN)
+    if not ref.strip():
+        raise NotFoundError(f"expected a {kind[:-1]} id or a file path, got '{ref}'", where=f"--{kind[:-1]}")
     if _looks_like_path(ref):
         p = Path(ref)
         if not p.exists():
@@ -536,7 +538,7 @@ def workload_from_data(
 
 def load_scenario(ref: str | None = None, *, overrides: Sequence[tuple[str, Any]] = (), dirs: Sequence[Path] | None = None) -> Scenario:
     """A scenario by id or path; the ``default`` scenario when ``ref`` is None."""
-    result: Scenario = _load("scenarios", Scenario, ref or DEFAULT_SCENARIO, overrides, dirs, "scenario")
+    result: Scenario = _load("scenarios", Scenario, DEFAULT_SCENARIO if ref is None else ref, overrides, dirs, "scenario")
     return result
 
 

@@ -236,3 +236,21 @@ def test_overflowing_inputs_leave_only_tco_lines_on_stderr(args: list[str]) -> N
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert all(line.startswith(("Error: ", "Warning: ")) or not line.startswith((" ", "/")) for line in lines), proc.stderr
     assert "RuntimeWarning" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["compare", "h100-sxm", "-w", "gpt3-1.3b", "-s", ""], "Error: --scenario: expected a scenario id or a file path, got ''"),
+        (["compare", "h100-sxm", "-w", " "], "Error: --workload: expected a workload id or a file path, got ' '"),
+        (
+            ["sensitivity", "a100-80gb", "--vs", "a100-80gb", "-w", "gpt3-1.3b"],
+            "Error: --vs: 'a100-80gb' is the option it would be compared with: give another option",
+        ),
+    ],
+)
+def test_empty_ids_and_a_self_comparison_are_errors(run, args: list[str], expected: str) -> None:
+    """An empty scenario or workload is not the default one, and a tornado against itself is empty:
+    each is one error line, exit 1, nothing on stdout."""
+    result = run(*args)
+    assert (result.exit_code, result.stdout, result.stderr.strip()) == (1, "", expected)

@@ -18,6 +18,7 @@ from tco.analysis.common import (
     prepare,
     uncertain_inputs,
 )
+from tco.errors import InputError
 from tco.inputs import Inputs
 from tco.models import (
     StrictModel,
@@ -58,6 +59,8 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
     prep = prepare(inputs)
     items = uncertain_inputs(prep, ranged_only=False)
     pair = (_index_of(prep, vs[0]), _index_of(prep, vs[1])) if vs else None
+    if pair is not None and pair[0] == pair[1]:
+        raise InputError(f"'{vs[1] if vs else ''}' is the option it would be compared with: give another option", key="--vs")
     size = 1 + 2 * len(items)
     assignments: dict[str, tuple[Target, np.ndarray]] = {}
     for j, u in enumerate(items):
