@@ -8,9 +8,10 @@ For a replica of ``k`` accelerators (tensor parallel ``t`` = ``k`` within a node
 
 * memory: weights ``W = N · bytes/param`` plus a KV cache of ``2 · L · kv_dim · 2`` bytes per token of
   context, ``P + O`` per sequence; the batch ``B`` is at most what the memory holds;
-* one decode step for ``B`` sequences: ``max(W / (k · BW · e_bw), 2 · N_active · B / (k · peak · ε))
+* one decode step for ``B`` sequences: ``max(W / (t · BW · e_bw), 2 · N_active · B / (k · peak · ε))
   + B · KV · (P + O/2) / (k · BW · e_bw) + 2 · L · (α + 2(t−1)/t · 2h · B / link)``: the matmul
-  kernels read the weights once per step and are bound by that read or by their FLOPs (a roofline);
+  kernels read the weights once per step (at the rate of one stage's ``t`` devices) and are bound by
+  that read or by their FLOPs (a roofline);
   the attention kernels, which run after them, read each sequence's cache (the average context) and
   are bound by memory bandwidth; then two all-reduces per layer, each with latency ``α``;
 * prefill of one request: ``P · (2 · N_active + 2 · L · h · P) / (k · peak · ε)`` plus its two
@@ -21,7 +22,8 @@ For a replica of ``k`` accelerators (tensor parallel ``t`` = ``k`` within a node
   latency percentile with normal quantile ``z`` (Poisson-many prefills interleave with one request's
   decode), and the time to first token ``T_prefill + t_step``;
 * the batch is the largest that fits memory, ``max_batch`` and the latency targets; the replica size is
-  the power of two (up to a node) with the most tokens/s per accelerator, unless the option fixes it.
+  the power of two (up to a node; across nodes only for a model a node cannot serve) with the most
+  tokens/s per accelerator, unless the option fixes it.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ BANDWIDTH_EFFICIENCY = 0.80
 """e_bw: share of the peak memory bandwidth a decode step sustains. FITTED with
 :data:`COMPUTE_EFFICIENCY` (the seed article reports 89 % on an A100, 72 % on an MLU370-S4)."""
 
-COLLECTIVE_EFFICIENCY = 0.40
+COLLECTIVE_EFFICIENCY = 0.45
 """c: share of the in-node link's one-way bandwidth that serving's tensor-parallel all-reduces reach.
 Their messages are 1–60 MB (the batch's or the prompt's activations of one layer), below the sizes at
 which NCCL reaches its large-message bus bandwidth (about 77 % of the NVLink one-way figure on H100
@@ -97,7 +99,10 @@ def figures(
     weights = x["parameters"] * req.weight_bytes_per_param
     kv = kv_bytes_per_token(req)
     read = replica * x["bandwidth"] * 1e9 * x["bandwidth_efficiency"]
-    t_weights = weights / read  # the matmuls read the weights once per step ...
+    # The matmuls read the weights once per step ... (with pipeline stages across nodes, each stage reads
+    # its share once per micro-batch, and the stages' micro-batches follow one another: one stage's t
+    # devices read as much per step as the whole replica would, so the read runs at t devices' rate)
+    t_weights = weights / (tensor * x["bandwidth"] * 1e9 * x["bandwidth_efficiency"])
     t_comp = 2.0 * x["active_parameters"] * batch / (replica * x["peak"] * 1e12 * x["efficiency"])  # ... and compute
     t_kv = batch * kv * (req.prompt + req.output / 2.0) / read  # attention kernels read the cache, after them
     link = x["link"] / 2.0 * 1e9 * x["collective_efficiency"]
@@ -129,6 +134,10 @@ def max_batch_in_memory(req: Request, x: Mapping[str, Any], replica: int) -> int
     return int(min(fits, 1e9)) if fits == fits else 0
 
 
+REPLICA_SIZES = (1, 2, 4, 8, 16, 32, 64)
+"""Replica sizes tried when the option does not fix one: powers of two, within a node first."""
+
+
 def tensor_of(replica: int, node: int) -> int:
     """Tensor-parallel degree of a replica: all of it within a node, else the node (pipeline across)."""
     return min(replica, node)
@@ -146,8 +155,22 @@ def choose(
     z: float = 0.0,
 ) -> Choice | None:
     """The replica size and batch with the most tokens/s per accelerator that fit memory and meet the
-    latency targets; ``None`` when none can (the model does not fit a node, or no batch meets the SLO)."""
-    sizes = [replica] if replica is not None else [k for k in (1, 2, 4, 8, 16, 32, 64) if k <= max(node, 1)]
+    latency targets: within a node first, across nodes (pipeline stages of a node each, up to
+    ``REPLICA_SIZES[-1]``) only when no replica within a node can serve; ``None`` when none can."""
+    sizes = [replica] if replica is not None else list(REPLICA_SIZES)
+    return _best(req, x, sizes, node, max_batch, tpot_s, ttft_s, z)
+
+
+def _best(
+    req: Request,
+    x: Mapping[str, Any],
+    sizes: list[int],
+    node: int,
+    max_batch: int,
+    tpot_s: float | None,
+    ttft_s: float | None,
+    z: float,
+) -> Choice | None:
     best: Choice | None = None
     for k in sizes:
         t = tensor_of(k, node)

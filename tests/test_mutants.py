@@ -790,9 +790,9 @@ ENGINE_ERRORS: list[tuple[str, Callable[[], object], type[TcoError], str]] = [
     ),
     (
         "weights do not fit",
-        lambda: cmp(Option(accelerator()), workload=inference(parameters=1e12)),
+        lambda: cmp(Option(accelerator()), workload=inference(parameters=1e14)),
         InfeasibleError,
-        "toy: memory_gb: toy cannot serve toy-serve: the weights and one sequence do not fit on up to 4 per replica",
+        "toy: memory_gb: toy cannot serve toy-serve: the weights and one sequence do not fit on up to 64 per replica",
     ),
     (
         "weights do not fit on the replica",
@@ -804,7 +804,7 @@ ENGINE_ERRORS: list[tuple[str, Callable[[], object], type[TcoError], str]] = [
         "latency",
         lambda: cmp(Option(accelerator()), workload=inference(time_per_output_token_ms=0.001)),
         InfeasibleError,
-        "toy: time_per_output_token_ms: toy cannot serve toy-serve: no batch meets the latency targets on up to 4 per replica",
+        "toy: time_per_output_token_ms: toy cannot serve toy-serve: no batch meets the latency targets on up to 64 per replica",
     ),
     (
         "first token",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -85,3 +86,21 @@ def test_serving_calibration_reports_both_halves() -> None:
 def test_replica_of_a_power_of_two_only() -> None:
     assert serving.tensor_of(16, 8) == 8 and serving.tensor_of(4, 8) == 4
     assert engine.network_tiers(16, 8) == 0
+
+
+def test_a_model_no_node_can_hold_gets_a_replica_across_nodes() -> None:
+    """70B in FP8 (70 GB) on 16 GB parts, 4 per node: no replica of a node fits, so the replica spans
+    nodes (pipeline stages of a node each). By hand at replica 32 (TP 4, 8 stages), batch 1: the
+    weights are read at 4 devices' bandwidth, 70e9 / (4 · 819e9 · 0.75) = 5.698 ms per step (each
+    stage reads its share once per micro-batch, and the micro-batches follow one another)."""
+    small = x(memory_gb=16.0, bandwidth=819.0, peak=394.0, link=400.0)
+    c = serving.choose(REQ, small, node=4, max_batch=512)
+    assert c is not None and c.replica > 4 and c.tensor == 4
+    f = serving.figures(REQ, small, replica=32, tensor=4, batch=1)
+    prefill = 1000 * (2 * 70e9 + 2 * 80 * 8192 * 1000) / (32 * 394e12 * 0.5)
+    prefill += 2 * 80 * (10e-6 + 2 * 3 / 4 * 2 * 8192 * 1000 / (200e9 * 0.45))
+    kv = 2 * 80 * 1024 * 1.0 * (1000 + 150) / (32 * 819e9 * 0.75)
+    comm = 2 * 80 * (10e-6 + 2 * 3 / 4 * 2 * 8192 / (200e9 * 0.45))
+    step = max(70e9 / (4 * 819e9 * 0.75), 2 * 70e9 / (32 * 394e12 * 0.5)) + kv + comm
+    assert f["ttft"] == pytest.approx(prefill + step)
+    assert serving.choose(REQ, small, node=4, max_batch=512, replica=4) is None  # one node cannot hold it
