@@ -559,8 +559,8 @@ def estimate(
         raw.update(kind="training", training_tokens={"value": 1.0}, accelerator_count=count)
         wl = loader.workload_from_data(raw, w_sets, kind=TrainingWorkload)
         # The smallest count that holds the training state, from a plan at a count that surely does.
-        need = engine.plan_option(engine.Option(bare, perf.MAX_ACCELERATORS), wl, sc, market=False).min_count
-        ev = engine.evaluate_option(engine.Option(bare, max(count, need)), wl, sc, market=False)
+        need = engine.plan_option(engine.performance_option(bare, perf.MAX_ACCELERATORS), wl, sc, market=False).min_count
+        ev = engine.evaluate_option(engine.performance_option(bare, max(count, need)), wl, sc, market=False)
         out, layout, notes = ev.out, ev.plan.layout, list(ev.plan.notes)
         if count < need:
             notes.append(f"{count} × {acc.id} cannot hold the training state: needs at least {need} (figures at {need})")
@@ -598,7 +598,7 @@ def estimate(
     if latency_percentile is not None:
         raw["latency_percentile"] = latency_percentile
     iw = loader.workload_from_data(raw, w_sets, kind=InferenceWorkload)
-    ev = engine.evaluate_option(engine.Option(bare, replica), iw, sc, market=False)
+    ev = engine.evaluate_option(engine.performance_option(bare, replica), iw, sc, market=False)
     out, plan = ev.out, ev.plan
     return Estimate(
         accelerator=acc.id,

@@ -26,7 +26,6 @@ from tco import engine, serving, training
 from tco.errors import NotFoundError, TcoError, did_you_mean
 from tco.models import (
     Accelerator,
-    Acquisition,
     AttentionKernel,
     CalibrationRow,
     CalibrationSet,
@@ -150,7 +149,7 @@ def prepare(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator],
             measure = row.measure or s.measure
             bare = accel.model_copy(update={"benchmarks": [], "mfu": None})
             wl = row_workload(row, tuning, row.attention_kernel or s.attention_kernel, s.parallelism)
-            option = engine.Option(bare, row.accelerator_count, Acquisition.buy)
+            option = engine.performance_option(bare, row.accelerator_count)
             plan: engine.Plan | None
             p: dict[str, Any]
             reason = None
@@ -402,7 +401,7 @@ def _serve(
 ) -> tuple[float | None, int | None, str | None]:
     bare = accel.model_copy(update={"benchmarks": []})
     wl = serving_workload(row)
-    option = engine.Option(bare, row.replica, Acquisition.buy)
+    option = engine.performance_option(bare, row.replica)
     try:
         plan = engine.plan_option(option, wl, scenario, market=False, serving_constants=constants)
         out = engine.evaluate_plan(plan, engine.KnownInputs(engine.numeric_inputs(option, wl, scenario)))

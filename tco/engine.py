@@ -113,6 +113,13 @@ class Option:
         return f"{label}={self.quoted_rate:g}" if self.quoted_rate is not None else label
 
 
+def performance_option(accelerator: Accelerator, count: int | None) -> Option:
+    """An option for figures that show no money (``estimate``, ``calibrate``): bought, or rented when
+    the part is sold only for rent (TPUs), so a missing purchase price does not refuse it."""
+    rent_only = accelerator.rental is not None and (accelerator.price_usd is None or accelerator.price_usd.value is None)
+    return Option(accelerator, count, Acquisition.rent if rent_only else Acquisition.buy)
+
+
 # --------------------------------------------------------------------------- flattening
 
 
@@ -518,12 +525,12 @@ def plan_serving(
         if c is None:
             why = (
                 "no batch meets the latency targets"
-                if serving.max_batch_in_memory(req, x, fixed or node) >= 1
+                if serving.max_batch_in_memory(req, x, fixed or max(node, serving.REPLICA_SIZES[-1])) >= 1
                 else "the weights and one sequence do not fit"
             )
             raise InfeasibleError(
                 f"{accel.id} cannot serve {workload.id}: {why}"
-                + (f" on a replica of {fixed}" if fixed else f" on up to {node} per replica"),
+                + (f" on a replica of {fixed}" if fixed else f" on up to {max(node, serving.REPLICA_SIZES[-1])} per replica"),
                 where=accel.id,
                 key="memory_gb" if "fit" in why else "time_per_output_token_ms",
             )

@@ -67,7 +67,9 @@ KNOWN_SHAPES: tuple[tuple[str, float, int, int, int, int], ...] = (
     ("Llama 2 70B [LLAMA2-2023]", 69.0e9, 80, 8192, 64, 8),
     ("Llama 3 70B [LLAMA3-2024]", 70.6e9, 80, 8192, 64, 8),
     ("GPT-3 175B [GPT3-2020]", 175e9, 96, 12288, 96, 96),
+    ("Nemotron-4 340B [NEMOTRON4-2024]", 340e9, 96, 18432, 96, 8),
     ("Llama 3 405B [LLAMA3-2024]", 405e9, 126, 16384, 128, 8),
+    ("MT-NLG 530B [MTNLG-2022]", 530e9, 105, 20480, 128, 128),
 )
 """Shapes of well-known dense models; a parameter count within 1 % of one is given its shape."""
 

@@ -324,3 +324,15 @@ def test_estimate_head_flags_refine_the_inferred_shape() -> None:
     assert json.loads(gqa.stdout)["results"] == json.loads(explicit.stdout)["results"]
     half = runner.invoke(app, [*args, "--layers", "80"])
     assert half.exit_code == 1 and "--layers and --d-model" in half.stderr
+
+
+def test_estimate_a_rent_only_part() -> None:
+    """A TPU has a rental rate and no purchase price: estimate (which shows no money) plans it rented
+    instead of refusing, and a purchase price changes none of its figures."""
+    args = ["estimate", "tpu-v5p", "--params", "8.03B", "--seq-len", "8192", "--count", "256", "-f", "json"]
+    rented = runner.invoke(app, args)
+    assert rented.exit_code == 0, rented.stderr
+    priced = runner.invoke(app, [*args, "--set", "tpu-v5p.price_usd=20000"])
+    a, b = (json.loads(r.stdout)["results"][0] for r in (rented, priced))
+    assert a["tokens_per_second_per_accelerator"] > 0
+    assert a["tokens_per_second_per_accelerator"] == b["tokens_per_second_per_accelerator"] and a["layout"] == b["layout"]
