@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from tco import engine, loader, perf
 from tco.engine import Option
-from tco.errors import InfeasibleError, InputError, ProblemList, TcoError
+from tco.errors import InputError, ProblemList, TcoError
 from tco.inputs import Inputs, parse_option, with_quoted_rate
 from tco.models import (
     Accelerator,
@@ -81,6 +81,8 @@ def audit(inputs: Inputs | None = None, **arguments: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"command": arguments.pop("command", None)}
     if inputs is not None:
         out["options"] = [o.label for o in inputs.options]
+        if inputs.left_out:
+            out["left_out"] = dict(inputs.left_out)
         out["workload"] = inputs.workload.id
         out["scenario"] = inputs.scenario.id
         out["sets"] = list(inputs.sets)
@@ -209,24 +211,47 @@ LEAD_TIME_RANGE_WEEKS = (0.0, 520.0)
 """Lead times searched for a lead time to match: none to ten years."""
 
 
-def _plannable(inputs: Inputs) -> Inputs:
-    """The inputs without the options that cannot run the workload at all (an inference-only part on
-    a training job): ``compare`` shows those as infeasible and leaves them out of the delays, so the
-    analyses that solve for a number to match leave them out too."""
+def analysable(inputs: Inputs, *, complete: bool = False, required: Sequence[str] = ()) -> tuple[Inputs, dict[str, str]]:
+    """(the inputs without the options an analysis cannot use, option label -> why each was left out).
+
+    Left out: options that cannot run the workload at all (an inference-only part on a training job,
+    a model no count can hold), which ``compare`` shows as infeasible; with ``complete``, also options
+    lacking an input the analysis needs (the cash flow needs the price) and options the scenario's
+    market may not buy. An option named in
+    ``required`` (``--vs``) is never dropped: its problem is raised. When no option is left, the first
+    problem is raised."""
     import dataclasses
 
-    keep = []
+    keep: list[int] = []
+    dropped: dict[str, str] = {}
+    errors: list[TcoError] = []
+    needed = set(required)
     for i, o in enumerate(inputs.options):
+        ref = inputs.refs[i] if inputs.refs else o.accelerator.id
         try:
-            engine.plan_option(o, inputs.workload, inputs.scenario, market=False)
-        except InfeasibleError:
+            ev = engine.evaluate_option(o, inputs.workload, inputs.scenario, market=complete)
+            if complete and ev.missing:
+                paths = [ev.plan.user_path(k) for k in ev.missing]
+                raise InputError(
+                    f"needs {', '.join(paths)}, which is unknown; give it with " + " ".join(f"--set {p}=VALUE" for p in paths),
+                    where=o.label,
+                )
+        except TcoError as exc:
+            if needed & {ref, o.label, o.accelerator.id}:
+                raise
+            dropped[o.label] = exc.message
+            errors.append(exc)
             continue
         keep.append(i)
-    return dataclasses.replace(
+    if not keep and errors:
+        raise errors[0] if len(errors) == 1 else ProblemList(errors)
+    kept = dataclasses.replace(
         inputs,
         options=[inputs.options[i] for i in keep],
         refs=[inputs.refs[i] for i in keep] if inputs.refs else [],
+        left_out={**inputs.left_out, **dropped},
     )
+    return kept, dropped
 
 
 def with_numbers_to_match(inputs: Inputs, comp: Comparison) -> Comparison:
@@ -250,7 +275,7 @@ def with_numbers_to_match(inputs: Inputs, comp: Comparison) -> Comparison:
         ):
             if r.missing_inputs != [path]:
                 continue
-            solvable = solvable or _plannable(inputs)
+            solvable = solvable or analysable(inputs)[0]
             be = analysis.breakeven(solvable, r.accelerator, best, param=path, value_range=lo_hi)
             what = "unit price" if key == "price_usd" else "lead time"
             if be.value is not None:

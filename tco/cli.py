@@ -483,12 +483,29 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="Input kind.")], outp
 # --------------------------------------------------------------------------- what-if analyses
 
 
-def _inputs(accelerators: list[str], workload: str, scenario: str | None, set_: list[str] | None, strict: bool = False) -> Inputs:
+def _inputs(
+    accelerators: list[str],
+    workload: str,
+    scenario: str | None,
+    set_: list[str] | None,
+    strict: bool = False,
+    *,
+    drop: bool = True,
+    complete: bool = False,
+    required: Sequence[str] = (),
+) -> Inputs:
+    """The inputs of an analysis. With ``drop``, options that cannot run the workload (and, with
+    ``complete``, options lacking an input) are left out with a note, as compare shows them
+    infeasible, so a run over a whole market answers for the rest."""
     inputs = api.load_inputs(accelerators, workload=workload, scenario=scenario, sets=set_ or [])
-    missing = api.missing_inputs(inputs)
-    check_missing(missing, strict)
     for w in inputs.warnings:
         err(f"Warning: {w}")
+    if drop:
+        inputs, dropped = api.analysable(inputs, complete=complete and not strict, required=required)
+        for label, why in dropped.items():
+            err(f"Note: {label} is left out: {why}")
+    missing = api.missing_inputs(inputs)
+    check_missing(missing, strict)
     note_missing(missing)
     barred = api.barred_options(inputs)
     if len(barred) < len(inputs.options):  # all barred: the analysis itself reports the error
@@ -521,7 +538,7 @@ def breakeven(
     from tco.render import render_breakeven
 
     rng = analysis.parse_range(range_) if range_ is not None else None
-    inputs = _inputs([a, b], workload, scenario, set_, strict)
+    inputs = _inputs([a, b], workload, scenario, set_, strict, drop=False)
     result = api.breakeven(inputs, a, b, param=param, value_range=rng)
     emit(render_breakeven(result, fmt), output, fmt=fmt, audit=api.audit(inputs, command="breakeven", param=param, range=range_))
     err(result.message)
@@ -548,7 +565,7 @@ def sensitivity(
     from tco.render import render_sensitivity
 
     accs = list(accelerators) + ([vs] if vs and vs not in accelerators else [])
-    inputs = _inputs(accs, workload, scenario, set_, strict)
+    inputs = _inputs(accs, workload, scenario, set_, strict, required=[accelerators[0], vs] if vs else [])
     result = api.sensitivity(inputs, vs=(accelerators[0], vs) if vs else None)
     audit = api.audit(inputs, command="sensitivity", vs=vs)
     emit_result(render_sensitivity, result, fmt, output, inputs=inputs, audit=audit, sheet="Sensitivity")
@@ -624,7 +641,7 @@ def cashflow(
     """Cash flow per option and year (capex at delivery, running costs, residual value, delay penalty) and its NPV."""
     from tco.render import render_cashflow
 
-    inputs = _inputs(accelerators, workload, scenario, set_, strict)
+    inputs = _inputs(accelerators, workload, scenario, set_, strict, complete=True)
     result = api.cashflow(
         inputs, revenue_usd_per_day=revenue_usd_per_day, lease_usd_per_month=lease_usd_per_month, lease_months=lease_months
     )

@@ -29,6 +29,8 @@ class Inputs:
     """Input id -> the file it came from, so errors found later can name the file."""
     refs: list[str] = field(default_factory=list)
     """Each option's accelerator reference as given (id, alias or path)."""
+    left_out: dict[str, str] = field(default_factory=dict)
+    """Option label -> why an analysis left it out (see :func:`tco.api.analysable`)."""
 
 
 class ParsedOption(NamedTuple):

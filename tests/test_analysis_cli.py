@@ -713,3 +713,30 @@ def test_sweep_streams_in_both_formats(run, fmt: OutputFormat) -> None:
     ok(result)
     lines = result.stdout.splitlines()
     assert len(lines) == 12 + (fmt is OutputFormat.csv)
+
+
+def test_analyses_leave_out_options_that_cannot_run_and_answer_for_the_rest(run) -> None:
+    """A market-wide run answers for the options that can run the workload: an inference-only card on
+    a training job is left out of sensitivity (one note, recorded in the audit), and an option without
+    a price is left out of the cash flow; the figures of the others are those of a run without them."""
+    alone = json_of(run("sensitivity", "a100-80gb", "-w", "gpt3-1.3b", "-s", "article", "-f", "json"))
+    mixed = run("sensitivity", "a100-80gb", "enflame-i20", "-w", "gpt3-1.3b", "-s", "article", "-f", "json")
+    payload = json_of(mixed)
+    assert payload["results"] == alone["results"]
+    assert list(payload["inputs"]["left_out"]) == ["enflame-i20"]
+    notes = [line for line in mixed.stderr.splitlines() if line.startswith("Note: ")]
+    assert notes == [f"Note: enflame-i20 is left out: {payload['inputs']['left_out']['enflame-i20']}"]
+    assert "is not a training accelerator" in notes[0]
+
+    flow = run("cashflow", "a100-80gb", "l20", "-w", "gpt3-1.3b", "-f", "json")
+    assert [r["option"] for r in json_of(flow)["results"]] == ["a100-80gb"]
+    assert "Note: l20 is left out: needs l20.price_usd, which is unknown; give it with --set l20.price_usd=VALUE" in flow.stderr
+
+
+def test_an_analysis_keeps_the_options_it_was_asked_to_compare(run) -> None:
+    """--vs names an option the tornado needs: when that option cannot run the workload, its problem is
+    the error (not a silent drop); so is a run where no option can run it."""
+    vs = run("sensitivity", "a100-80gb", "--vs", "enflame-i20", "-w", "gpt3-1.3b")
+    assert "enflame-i20 is not a training accelerator" in one_error(vs)
+    none = run("simulate", "enflame-i20", "-w", "gpt3-1.3b", "-n", "100", "-q")
+    assert "enflame-i20 is not a training accelerator" in one_error(none)
