@@ -356,7 +356,35 @@ def check_market(option: Option, scenario: Scenario) -> None:
     )
 
 
+_PLANS: dict[tuple[Any, ...], tuple[Accelerator, Workload, Scenario, Plan]] = {}
+_PLANS_MAX = 256
+"""Plans already made in this process, keyed by the identity of their (frozen, immutable) inputs:
+``compare`` with its prices to match and the analyses plan the same options several times."""
+
+
 def plan_option(
+    option: Option,
+    workload: Workload,
+    scenario: Scenario,
+    *,
+    market: bool = True,
+    serving_constants: tuple[float, float, float] | None = None,
+) -> Plan:
+    """:func:`_plan_option`, remembered per input objects (the models are frozen, so an object's identity
+    fixes its content; the entry holds the objects, so an identity cannot be reused while it lives)."""
+    o = option
+    key = (id(o.accelerator), o.count, o.acquisition, o.quoted_rate, id(workload), id(scenario), market, serving_constants)
+    hit = _PLANS.get(key)
+    if hit is not None and hit[0] is option.accelerator and hit[1] is workload and hit[2] is scenario:
+        return hit[3]
+    plan = _plan_option(option, workload, scenario, market=market, serving_constants=serving_constants)
+    if len(_PLANS) >= _PLANS_MAX:
+        _PLANS.pop(next(iter(_PLANS)))
+    _PLANS[key] = (option.accelerator, workload, scenario, plan)
+    return plan
+
+
+def _plan_option(
     option: Option,
     workload: Workload,
     scenario: Scenario,

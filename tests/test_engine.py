@@ -774,3 +774,16 @@ def test_grid_intensity_follows_the_market() -> None:
         sc = scenario(grid_kgco2e_per_kwh_by_market=by_market, market=market)
         r = only(compare(options=[Option(acc)], workload=training(), scenario=sc))
         assert r.operational_emissions_kgco2e == approx(energy_kwh * factor)
+
+
+def test_plans_are_remembered_per_input_objects() -> None:
+    """compare, its prices to match and the analyses plan the same options again: the same (frozen)
+    input objects give the same plan object, equal to a fresh one; a changed input is planned anew."""
+    acc, wl, sc = accelerator(), training(), scenario()
+    first = engine.plan_option(Option(acc), wl, sc)
+    assert engine.plan_option(Option(acc), wl, sc) is first
+    assert first == engine._plan_option(Option(acc), wl, sc)
+    other = wl.model_copy(update={"seq_len": wl.seq_len * 2})
+    again = engine.plan_option(Option(acc), other, sc)
+    assert again is not first and again == engine._plan_option(Option(acc), other, sc)
+    assert engine.plan_option(Option(acc, count=16), wl, sc) is not first
