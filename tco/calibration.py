@@ -32,6 +32,7 @@ from tco.models import (
     InferenceWorkload,
     ModelShape,
     Parallelism,
+    PipelineSchedule,
     PositiveQuantity,
     Scenario,
     ServingRow,
@@ -120,6 +121,7 @@ def row_workload(
         parallelism=parallelism,
         experts=row.experts if row.experts and row.experts_per_token else None,
         experts_per_token=row.experts_per_token if row.experts and row.experts_per_token else None,
+        pipeline_schedule=row.pipeline_schedule or PipelineSchedule.one_f_one_b,
     )
 
 

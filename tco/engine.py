@@ -66,6 +66,7 @@ from tco.models import (
     OptionSpec,
     OptionStatus,
     Parallelism,
+    PipelineSchedule,
     Precision,
     Quantity,
     Scenario,
@@ -695,6 +696,7 @@ def plan_training(
             maturity=accel.software.maturity,
             candidates=cands,
             fsdp=fsdp,
+            dualpipe=workload.pipeline_schedule is PipelineSchedule.dualpipe,
         )
         st = StagePlan(
             name=name,

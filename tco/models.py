@@ -223,6 +223,15 @@ class Parallelism(str, Enum):
     fsdp = "fsdp"
 
 
+class PipelineSchedule(str, Enum):
+    """Pipeline schedule (see docs/training-model.md): ``1f1b`` (Megatron's one-forward-one-backward,
+    interleaved on a tuned stack) or ``dualpipe`` (DeepSeek-V3's bidirectional schedule, which overlaps
+    the expert all-to-all and the pipeline sends of one micro-batch with the compute of another)."""
+
+    one_f_one_b = "1f1b"
+    dualpipe = "dualpipe"
+
+
 class AttentionKernel(str, Enum):
     """Which attention kernel a training stack runs (see docs/training-model.md): ``native`` is the
     kernel written for the part's generation (FlashAttention-3 or cuDNN fused attention on Hopper,
@@ -485,6 +494,10 @@ class TrainingWorkload(_WorkloadBase):
     parallelism: Parallelism = Field(
         Parallelism.megatron,
         description="megatron (default: tensor/pipeline/context/expert/data layout search) or fsdp (fully sharded data parallel only).",
+    )
+    pipeline_schedule: PipelineSchedule = Field(
+        PipelineSchedule.one_f_one_b,
+        description="1f1b (default) or dualpipe (DeepSeek-V3: all-to-all and pipeline sends hidden, smaller bubble, two parameter copies).",
     )
     mfu: FractionQuantity | None = Field(
         None, description="Measured end-to-end MFU of this job; when given it is final (no layout model on top)."
@@ -786,6 +799,7 @@ class CalibrationRow(StrictModel):
     tuning: Tuning | None = Field(None, description="Overrides the set's tuning for this row.")
     attention_kernel: AttentionKernel | None = Field(None, description="Overrides the set's attention kernel for this row.")
     measure: Literal["throughput", "end_to_end"] | None = Field(None, description="Overrides the set's measure.")
+    pipeline_schedule: PipelineSchedule | None = Field(None, description="The run's pipeline schedule when not 1f1b (dualpipe).")
     source: str | None = Field(None, description="Table, page or figure within the set's publication.")
     note: str | None = None
 

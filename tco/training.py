@@ -167,6 +167,16 @@ class Job:
     candidates: tuple[Candidate, ...]
     fsdp: bool = False  # activations either kept (FlashAttention) or checkpointed per layer: no "none"
     attention_width: int = 0  # query heads × head width; 0: d_model
+    dualpipe: bool = False  # DeepSeek-V3's DualPipe schedule (see :func:`dualpipe_of`)
+
+
+def dualpipe_of(job: Job, c: Candidate) -> bool:
+    """DualPipe applies to a pipelined layout: it feeds micro-batches from both ends of the pipeline
+    and pairs the forward chunk of one with the backward chunk of another, so the expert all-to-all
+    and the pipeline sends of each run during the other's compute (fully hidden), the bubble is
+    ``(p/2 − 1)`` micro-batch times instead of ``p − 1``, and every stage holds two copies of its
+    parameters and ``p + 1`` micro-batches of activations [DEEPSEEK-V3-2024] §3.2.1 and Table 2."""
+    return job.dualpipe and c.pipeline > 1
 
 
 def default_global_batch_tokens(parameters: float) -> float:
@@ -218,7 +228,7 @@ def virtual_stages(job: Job, c: Candidate) -> int:
     stack divides the bubble by ``v`` (Narayanan et al. 2021, §2.2.2) at the cost of ``v`` times the
     point-to-point traffic; typical stacks run plain 1F1B (``v = 1``). ``v`` is the largest power of
     two up to 8 that leaves every chunk at least one layer."""
-    if job.tuning is not Tuning.tuned or c.pipeline == 1:
+    if job.tuning is not Tuning.tuned or c.pipeline == 1 or job.dualpipe:
         return 1
     v = 1
     while v < 8 and c.pipeline * v * 2 <= job.layers:
@@ -247,9 +257,12 @@ def _per_token_seconds(job: Job, x: Mapping[str, Any], c: Candidate, recompute: 
     vectors = x["elementwise"] + (x["moe_vectors"] * job.top_k if job.experts else 0.0)
     elementwise = vectors * L * h * 2.0 * (1.0 + full / 3.0) / (x["bandwidth"] * 1e9)
     _, o_tp, o_ep = OVERLAP[job.tuning]
+    dual = dualpipe_of(job, c)
+    if dual:
+        o_ep = 1.0
     link = x["link"] / 2.0 * 1e9  # bidirectional -> one direction, bytes/s
     comm = 0.0
-    if c.pipeline > 1:
+    if c.pipeline > 1 and not dual:
         # Point-to-point activations between stages: 2·v boundaries per micro-batch (forward, backward),
         # each device sending its 1/t share of s·h 16-bit values; × t·p devices = whole-model seconds.
         pp_link = ops.where(c.model_devices <= x["node"], link, x["scale_out"] * 1e9)
@@ -292,6 +305,8 @@ def _state_bytes(job: Job, x: Mapping[str, Any], c: Candidate, d: Any, ops: Any)
     experts_params = _expert_parameters(job, x, ops)
     n_dev = (n_total - experts_params) / (c.tensor * c.pipeline) + experts_params / (c.tensor * c.pipeline * c.expert)
     state = n_dev * (4.0 + 12.0 / d) if c.zero == 1 else 16.0 * n_dev / d
+    if dualpipe_of(job, c):
+        state = state + BYTES_GRAD * n_dev  # the second copy of the 16-bit parameters
     return state, n_dev
 
 
@@ -299,7 +314,8 @@ def _activation_bytes(job: Job, c: Candidate, recompute: str) -> float:
     """Activation bytes per device held by the first pipeline stage (L layers' worth of one sequence)."""
     L, h, s = float(job.layers), float(job.d_model), float(job.seq_len)
     per_layer = {"none": 34.0 + 5.0 * job.heads * s / h, "selective": 34.0, "full": 2.0}[recompute]
-    return L * s * h * per_layer / (c.tensor * c.context)
+    kept = (c.pipeline + 1.0) / c.pipeline if dualpipe_of(job, c) else 1.0  # p + 1 micro-batches in flight
+    return L * s * h * per_layer * kept / (c.tensor * c.context)
 
 
 def _full_share(job: Job, x: Mapping[str, Any], c: Candidate, state: Any, ops: Any) -> Any:
@@ -397,7 +413,8 @@ def evaluate(
                         vol = 1.0 + 2.0 * micro
                     t_dp = vol * (d - 1.0) / d * grad / dp_link
                     exposed = ops.maximum(t_dp - window_of(compute_d) / d, 0.0)
-                    bubble = (c.pipeline - 1.0) / virtual_stages(job, c)
+                    # DualPipe's (p/2 − 1)(F&B + B − 3W) is counted as p/2 − 1 whole micro-batches (an upper bound)
+                    bubble = c.pipeline / 2.0 - 1.0 if dualpipe_of(job, c) else (c.pipeline - 1.0) / virtual_stages(job, c)
                     # (a floor of 1e-300 s: absurdly large peaks and bandwidths underflow u to 0)
                     step = ops.maximum((micro + bubble) * s * u_d / c.model_devices + exposed, 1e-300)
                     tps = batch * s / (step * n)

@@ -382,3 +382,28 @@ def test_data_parallel_collectives_across_nodes_use_every_nic_of_the_node() -> N
     assert two_nodes.tokens_per_second == approx(one_node.tokens_per_second)
     slower_nics = training.evaluate(j, dict(base, node=8.0, scale_out=2.5))
     assert slower_nics.tokens_per_second < two_nodes.tokens_per_second
+
+
+def test_dualpipe_by_hand() -> None:
+    """DualPipe on one MoE layout (TP 1, PP 4, EP 2, ZeRO-1): the expert all-to-all and the pipeline
+    sends are hidden, so the per-token seconds are the 1F1B ones less those two terms; the bubble is
+    p/2 − 1 = 1 micro-batch (1F1B's p − 1 = 3 on a typical stack); the state holds a second 16-bit copy
+    of the parameters, 2 bytes each; the first stage keeps (p + 1)/p of the 1F1B activations."""
+    c = training.Candidate(1, 4, 2, 1)
+    kw = dict(experts=8, top_k=2, candidates=(c,))
+    one, dual = job(**kw), job(dualpipe=True, **kw)
+    x = inputs(parameters=47e9, active_parameters=13e9, count=64.0, memory_gb=1e6)
+    u1, comp1 = training._per_token_seconds(one, x, c, "selective", training.SCALAR)
+    u2, comp2 = training._per_token_seconds(dual, x, c, "selective", training.SCALAR)
+    link = 600e9 / 2
+    pp = 2 * 1 * 2 * 2048 * 4 / link  # 2·v boundaries × 2 bytes × h × p / link (v = 1, in a node)
+    ep = (1 - training.OVERLAP[Tuning.typical][2]) * 4 * 2 * 24 * 2 * 2048 * (2 - 1) / 2 / link  # (EP 2 × TP 1 ≤ node)
+    assert comp1 == approx(comp2) and u1 - u2 == approx(pp + ep)
+    s1, n1 = training._state_bytes(one, x, c, 8.0, training.SCALAR)
+    s2, n2 = training._state_bytes(dual, x, c, 8.0, training.SCALAR)
+    assert n1 == n2 and s2 - s1 == approx(2 * n1)
+    assert training._activation_bytes(dual, c, "selective") == approx(training._activation_bytes(one, c, "selective") * 5 / 4)
+    r1, r2 = training.evaluate(one, x), training.evaluate(dual, x)
+    micro = (1 << 20) / 2048 / r2.data_parallel
+    assert r2.bubble == approx(1 / (micro + 1)) and r1.bubble == approx(3 / (micro + 3))
+    assert r2.tokens_per_second > r1.tokens_per_second
