@@ -874,9 +874,10 @@ def size(
     result = api.size(inputs, deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw)
     limits = {"deadline_days": deadline_days, "budget_usd": budget_usd, "power_kw": power_kw}
     emit_result(render_size, result, fmt, output, inputs=inputs, audit=api.audit(inputs, command="size", **limits), sheet="Size")
+    barred = api.barred_options(inputs)  # already noted by _inputs
     for o in result.options:
-        if not o.feasible:
-            err(f"{o.option}: {o.message}")
+        if not o.feasible and o.option not in barred:
+            err(f"Note: {o.option}: {o.message}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
