@@ -120,6 +120,7 @@ def build(
     sections.append('<h2 id="missing">Missing inputs</h2>')
     missing = [[r.accelerator, ", ".join(r.missing_inputs)] for r in comp.results if r.missing_inputs]
     infeasible = [[r.accelerator, r.reason or ""] for r in comp.results if r.status.value == "infeasible"]
+    infeasible += [[label, why] for label, why in inputs.left_out.items()]  # left out of the analyses
     sections.append(_table(["option", "needs"], missing) if missing else "<p>None: every figure is known.</p>")
     if infeasible:
         sections.append(_table(["option", "cannot run the workload because"], infeasible))

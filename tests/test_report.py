@@ -48,3 +48,15 @@ def test_report_sections_figures_and_no_network(run, tmp_path: Path) -> None:
     assert "cannot be bought in market" in text  # the barred part is explained, not dropped
     assert "[EPOCH-CODE]" in text or "[CBRE-2024]" in text  # assumptions carry their sources
     assert "inputs SHA-256" in text
+
+
+def test_report_names_the_options_it_left_out(run, tmp_path: Path) -> None:
+    """An option that cannot run the workload is left out of the analyses; the report says why, beside
+    the infeasible ones, instead of dropping it silently."""
+    out = tmp_path / "report.html"
+    result = run("report", "a100-80gb", "mlu370-s4", "enflame-i20", "-w", "gpt3-1.3b", "-s", "article", "-n", "300", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    page = Outline()
+    page.feed(out.read_text(encoding="utf-8"))
+    text = " ".join(page.text)
+    assert "enflame-i20" in text and "is not a training accelerator" in text
