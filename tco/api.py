@@ -217,9 +217,8 @@ def analysable(inputs: Inputs, *, complete: bool = False, required: Sequence[str
     Left out: options that cannot run the workload at all (an inference-only part on a training job,
     a model no count can hold), which ``compare`` shows as infeasible; with ``complete``, also options
     lacking an input the analysis needs (the cash flow needs the price) and options the scenario's
-    market may not buy. An option named in
-    ``required`` (``--vs``) is never dropped: its problem is raised. When no option is left, the first
-    problem is raised."""
+    market may not buy. An option named in ``required`` (``--vs``) is never dropped: its problem is
+    raised. When no option is left, the first problem is raised."""
     import dataclasses
 
     keep: list[int] = []

@@ -22,8 +22,8 @@ For a replica of ``k`` accelerators (tensor parallel ``t`` = ``k`` within a node
   latency percentile with normal quantile ``z`` (Poisson-many prefills interleave with one request's
   decode), and the time to first token ``T_prefill + t_step``;
 * the batch is the largest that fits memory, ``max_batch`` and the latency targets; the replica size is
-  the power of two (up to a node; across nodes only for a model a node cannot serve) with the most
-  tokens/s per accelerator, unless the option fixes it.
+  the power of two up to 64 (across nodes: pipeline stages, which pay off only where a node's memory
+  limits the model or its batch) with the most tokens/s per accelerator, unless the option fixes it.
 """
 
 from __future__ import annotations
@@ -135,7 +135,9 @@ def max_batch_in_memory(req: Request, x: Mapping[str, Any], replica: int) -> int
 
 
 REPLICA_SIZES = (1, 2, 4, 8, 16, 32, 64)
-"""Replica sizes tried when the option does not fix one: powers of two, within a node first."""
+"""Replica sizes tried when the option does not fix one: powers of two; beyond a node a replica is
+pipeline stages of a node each, which read the weights no faster than one node (so they win only
+where a node's memory limits the model or its batch)."""
 
 
 def tensor_of(replica: int, node: int) -> int:
@@ -155,8 +157,8 @@ def choose(
     z: float = 0.0,
 ) -> Choice | None:
     """The replica size and batch with the most tokens/s per accelerator that fit memory and meet the
-    latency targets: within a node first, across nodes (pipeline stages of a node each, up to
-    ``REPLICA_SIZES[-1]``) only when no replica within a node can serve; ``None`` when none can."""
+    latency targets, over :data:`REPLICA_SIZES` (beyond a node, pipeline stages of a node each); ``None``
+    when none can."""
     sizes = [replica] if replica is not None else list(REPLICA_SIZES)
     return _best(req, x, sizes, node, max_batch, tpot_s, ttft_s, z)
 
