@@ -380,7 +380,10 @@ def plan_option(
         return hit[3]
     plan = _plan_option(option, workload, scenario, market=market, serving_constants=serving_constants)
     if len(_PLANS) >= _PLANS_MAX:
-        _PLANS.pop(next(iter(_PLANS)))
+        try:  # the oldest entry; another thread may be changing the dict at the same time
+            _PLANS.pop(next(iter(_PLANS)), None)
+        except (RuntimeError, StopIteration):
+            _PLANS.clear()
     _PLANS[key] = (option.accelerator, workload, scenario, plan)
     return plan
 

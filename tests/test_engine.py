@@ -787,3 +787,14 @@ def test_plans_are_remembered_per_input_objects() -> None:
     again = engine.plan_option(Option(acc), other, sc)
     assert again is not first and again == engine._plan_option(Option(acc), other, sc)
     assert engine.plan_option(Option(acc, count=16), wl, sc) is not first
+
+
+def test_the_plan_memory_is_bounded() -> None:
+    """Planning many different inputs keeps at most ``_PLANS_MAX`` plans (the oldest go first)."""
+    acc, sc = accelerator(), scenario()
+    first = training()
+    engine.plan_option(Option(acc), first, sc)
+    for i in range(engine._PLANS_MAX + 5):
+        engine.plan_option(Option(acc), first.model_copy(update={"seq_len": 2048 + i + 1}), sc)
+    assert len(engine._PLANS) <= engine._PLANS_MAX
+    assert all(hit[1] is not first for hit in engine._PLANS.values())
