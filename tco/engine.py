@@ -373,10 +373,10 @@ def plan_option(
 ) -> Plan:
     """:func:`_plan_option`, remembered per input objects (the models are frozen, so an object's identity
     fixes its content; the entry holds the objects, so an identity cannot be reused while it lives)."""
-    o = option
-    key = (id(o.accelerator), o.count, o.acquisition, o.quoted_rate, id(workload), id(scenario), market, serving_constants)
+    accel = option.accelerator
+    key = (id(accel), option.count, option.acquisition, option.quoted_rate, id(workload), id(scenario), market, serving_constants)
     hit = _PLANS.get(key)
-    if hit is not None and hit[0] is option.accelerator and hit[1] is workload and hit[2] is scenario:
+    if hit is not None and hit[0] is accel and hit[1] is workload and hit[2] is scenario:
         return hit[3]
     plan = _plan_option(option, workload, scenario, market=market, serving_constants=serving_constants)
     if len(_PLANS) >= _PLANS_MAX:
@@ -384,7 +384,7 @@ def plan_option(
             _PLANS.pop(next(iter(_PLANS)), None)
         except (RuntimeError, StopIteration):
             _PLANS.clear()
-    _PLANS[key] = (option.accelerator, workload, scenario, plan)
+    _PLANS[key] = (accel, workload, scenario, plan)
     return plan
 
 
