@@ -71,9 +71,8 @@ class _Assumptions:
         user = key if scope in ("scenario", "workload") else f"{scope}.{key}"
         overridden = any(s.split("=", 1)[0].strip() in (user, f"{scope}.{key}") for s in self.sets)
         source = derived or (meta.source if meta is not None and meta.source else "")
-        if source.startswith(("=", "+", "-", "@")):
-            source = "'" + source  # text, never a formula
-        self.ws.append(
+        _append_text(
+            self.ws,
             [
                 scope,
                 key,
@@ -83,7 +82,7 @@ class _Assumptions:
                 meta.as_of if meta is not None and meta.as_of else "",
                 meta.confidence.value if meta is not None and meta.confidence else ("model output" if derived else ""),
                 "yes" if overridden else "",
-            ]
+            ],
         )
         ref = f"Assumptions!$C${self.ws.max_row}"
         self.cells[(scope, key)] = ref
@@ -130,13 +129,23 @@ def compare_workbook(
     _results(wb, a, calc_refs, comp, scenario)
     for title, (header, records) in (extra or {}).items():
         ws = wb.create_sheet(_sheet_name(title, used))
-        ws.append(list(header))
+        _append_text(ws, header)
         for row in records:
-            ws.append([_cell(v) for v in row])
+            _append_text(ws, [_cell(v) for v in row])
     wb.active = 0
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _append_text(ws: Any, values: Sequence[Any]) -> None:
+    """Append a row of values, none of them a formula: openpyxl takes any text starting with ``=`` as
+    one, so such text (a name, a source, a note from an input file) is typed back to a string and
+    shows as written, never evaluated (OWASP's CSV-injection advice, applied to XLSX)."""
+    ws.append(list(values))
+    for cell in ws[ws.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
 
 
 def _cell(v: Any) -> Any:
@@ -144,7 +153,7 @@ def _cell(v: Any) -> Any:
         try:
             x = float(v)
         except ValueError:
-            return v  # openpyxl stores text as text: a leading = is not a formula only if we say so
+            return v  # text: _append_text keeps a leading = from becoming a formula
         return x if math.isfinite(x) else None
     return v
 
@@ -184,7 +193,7 @@ def _results(wb: Any, a: _Assumptions, calc_refs: list[tuple[str, dict[str, str]
         )
     for r in comp.results:
         if r.status.value != "ranked":
-            ws.append([r.accelerator, None, None, None, None, None, None, f"{r.status.value}: {r.reason or ', '.join(r.missing_inputs)}"])
+            _append_text(ws, [r.accelerator, None, None, None, None, None, None, f"{r.status.value}: {r.reason or ', '.join(r.missing_inputs)}"])
     for col, width in zip("ABCDEFGH", (24, 20, 18, 12, 18, 20, 8, 40), strict=True):
         ws.column_dimensions[col].width = width
 

@@ -129,3 +129,26 @@ def test_a_missing_extra_names_the_install(run, tmp_path: Path, monkeypatch: pyt
     result = run("plot", "scatter", "a100-80gb", "-w", "gpt3-1.3b", "-o", str(chart))
     assert result.exit_code == 1 and "pip install 'tco[plot]'" in result.stderr
     assert not chart.exists()
+
+
+def test_text_from_input_files_never_becomes_a_formula(run, tmp_path: Path) -> None:
+    """Every source of a user's profile starts with a formula; in the workbook it is text, and the
+    only formulas are tco's own (the Calc sheets' values and the Results columns B-G)."""
+    shown = run("profiles", "show", "a100-80gb", "--format", "toml")
+    assert shown.exit_code == 0
+    evil = shown.stdout.replace('id = "a100-80gb"', 'id = "evil"').replace('source = "', 'source = "=HYPERLINK(1)+')
+    (tmp_path / "evil.toml").write_text(evil)
+    path = tmp_path / "evil.xlsx"
+    args = ["simulate", str(tmp_path / "evil.toml"), "a100-80gb", "-w", "gpt3-1.3b", "-n", "50", "-q", "-f", "xlsx", "-o", str(path)]
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    texts = 0
+    for ws in openpyxl.load_workbook(path):
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and "HYPERLINK" in cell.value:
+                    texts += 1
+                    assert cell.data_type == "s", (ws.title, cell.coordinate)
+                if cell.data_type == "f":
+                    assert (ws.title.startswith("Calc ") and cell.column == 2) or (ws.title == "Results" and 2 <= cell.column <= 7)
+    assert texts > 0
