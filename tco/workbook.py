@@ -193,7 +193,8 @@ def _results(wb: Any, a: _Assumptions, calc_refs: list[tuple[str, dict[str, str]
         )
     for r in comp.results:
         if r.status.value != "ranked":
-            _append_text(ws, [r.accelerator, None, None, None, None, None, None, f"{r.status.value}: {r.reason or ', '.join(r.missing_inputs)}"])
+            why = f"{r.status.value}: {r.reason or ', '.join(r.missing_inputs)}"
+            _append_text(ws, [r.accelerator, None, None, None, None, None, None, why])
     for col, width in zip("ABCDEFGH", (24, 20, 18, 12, 18, 20, 8, 40), strict=True):
         ws.column_dimensions[col].width = width
 
