@@ -553,6 +553,7 @@ def estimate(
     dirs: Sequence[Path] | None = None,
     shape: Mapping[str, int | None] | None = None,
     replica: int | None = None,
+    max_batch: int | None = None,
     prompt_tokens: float | None = None,
     output_tokens: float | None = None,
     time_per_output_token_ms: float | None = None,
@@ -611,7 +612,7 @@ def estimate(
             notes=notes,
         )
 
-    raw.update(kind="inference", tokens_per_day={"value": 1.0}, service_life_years={"value": 1.0}, max_batch=4096)
+    raw.update(kind="inference", tokens_per_day={"value": 1.0}, service_life_years={"value": 1.0}, max_batch=max_batch or 4096)
     optional = {
         "prompt_tokens": prompt_tokens,
         "output_tokens": output_tokens,

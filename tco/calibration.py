@@ -389,7 +389,7 @@ def serving_workload(row: ServingRow) -> InferenceWorkload:
         shape=shape,
         tokens_per_day=PositiveQuantity(value=1e9),
         service_life_years=PositiveQuantity(value=1.0),
-        max_batch=4096,
+        max_batch=row.max_batch or 4096,
         prompt_tokens=PositiveQuantity(value=row.input_tokens),
         output_tokens=PositiveQuantity(value=row.output_tokens),
         time_per_output_token_ms=PositiveQuantity(value=row.time_per_output_token_ms) if bounded and row.time_per_output_token_ms else None,

@@ -407,6 +407,9 @@ def estimate(
     kv_heads: Annotated[int | None, typer.Option("--kv-heads", min=1, help="Key/value heads (GQA/MQA).")] = None,
     head_dim: Annotated[int | None, typer.Option("--head-dim", min=1, help="Width of one head (default d-model / heads).")] = None,
     replica: Annotated[int | None, typer.Option("--replica", min=1, help="Serving: accelerators per replica (default: chosen).")] = None,
+    max_batch: Annotated[
+        int | None, typer.Option("--max-batch", min=1, help="Serving: most sequences a replica batches (default 4,096).")
+    ] = None,
     prompt_tokens: Annotated[float | None, typer.Option("--prompt-tokens", min=1, help="Serving: prompt tokens per request.")] = None,
     output_tokens: Annotated[float | None, typer.Option("--output-tokens", min=1, help="Serving: output tokens per request.")] = None,
     tpot_ms: Annotated[float | None, typer.Option("--tpot-ms", min=0.001, help="Serving: time-per-output-token target, ms.")] = None,
@@ -433,6 +436,7 @@ def estimate(
         sets=set_ or [],
         shape={"layers": layers, "d_model": d_model, "heads": heads, "kv_heads": kv_heads, "head_dim": head_dim},
         replica=replica,
+        max_batch=max_batch,
         prompt_tokens=prompt_tokens,
         output_tokens=output_tokens,
         time_per_output_token_ms=tpot_ms,

@@ -842,6 +842,9 @@ class ServingRow(StrictModel):
     precision: Precision = Field(description="Weight precision of the run (fp8, bf16, fp16, int8).")
     accelerators: Count = Field(description="Accelerators in the measured system.")
     replica: Count | None = Field(None, description="Accelerators per model replica (tensor parallel), when published.")
+    max_batch: Count | None = Field(
+        None, description="Sequences per replica the publication ran at (its batch size), when stated: the model's batch is capped there."
+    )
     scenario: Literal["offline", "server", "interactive", "latency"] = Field(
         description="offline: throughput without latency bounds; server/interactive: under the round's TTFT/TPOT limits."
     )

@@ -283,6 +283,16 @@ def test_estimate_head_dim_widens_the_kv_cache() -> None:
     assert wide["batch"] < narrow["batch"]
 
 
+def test_estimate_max_batch_caps_the_batch() -> None:
+    """--max-batch 64 caps a decode batch that memory alone would let grow, and with it the tokens/s
+    (a bandwidth-bound decode step costs nearly the same for 64 sequences as for more)."""
+    args = ["estimate", "h200", "--params", "8e9", "--mode", "infer", "--replica", "1", "-f", "json"]
+    free = json.loads(runner.invoke(app, args).stdout)["results"][0]
+    capped = json.loads(runner.invoke(app, [*args, "--max-batch", "64"]).stdout)["results"][0]
+    assert free["batch"] > 64 and capped["batch"] == 64
+    assert capped["tokens_per_second_per_accelerator"] < free["tokens_per_second_per_accelerator"]
+
+
 def test_estimate_percentile_holds_the_target_for_more_requests() -> None:
     """--percentile 99 caps the batch lower than the same --tpot-ms for the mean request."""
     args = ["estimate", "h100-sxm", "--params", "70B", "--mode", "infer", "--tpot-ms", "30", "-f", "json"]
