@@ -9,11 +9,13 @@ from __future__ import annotations
 import contextlib
 import copy
 import csv
+import errno
 import functools
 import io
 import os
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import warnings
@@ -812,6 +814,12 @@ def emit_stream(pieces: Any, output: Path | None) -> None:
         return
     if not str(output).strip():
         raise InputError("expected a file name (or - for standard output), got ''", key="-o")
+    with contextlib.suppress(OSError):
+        if not stat.S_ISREG(kind := os.stat(output).st_mode) and not stat.S_ISDIR(kind):
+            # A device, a FIFO or a socket (-o /dev/null, -o /dev/stdout): written to as it is, never
+            # replaced by a file; a FIFO with no reader is an error rather than a wait.
+            _write_special(pieces, Path(output), str(output))
+            return
     try:
         target = Path(os.path.realpath(output))
         if target.is_dir():
@@ -848,6 +856,22 @@ def emit_stream(pieces: Any, output: Path | None) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_special(pieces: Any, target: Path, shown: str) -> None:
+    """Stream the output into an existing non-regular file (a device or a FIFO)."""
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        why = "no process is reading the FIFO" if exc.errno == errno.ENXIO else exc.strerror
+        raise InputError(f"cannot write: {why}", where=shown, key="-o") from None
+    try:
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "wb") as fh:
+            for piece in pieces:
+                fh.write(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", where=shown, key="-o") from None
 
 
 @app.command(

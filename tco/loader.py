@@ -89,8 +89,12 @@ def read_toml(path: Path) -> dict[str, Any]:
         if str(path) == STDIN:
             data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
         else:
-            with path.open("rb") as fh:
-                if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            # Opened without blocking, so a FIFO with no writer is refused at once instead of waiting.
+            with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as fh:
+                mode = os.fstat(fh.fileno()).st_mode
+                if stat.S_ISDIR(mode):
+                    raise IsADirectoryError
+                if not stat.S_ISREG(mode):
                     raise InputError("is not a regular file, expected a TOML file", where=str(path))
                 data = fh.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:

@@ -254,3 +254,31 @@ def test_empty_ids_and_a_self_comparison_are_errors(run, args: list[str], expect
     each is one error line, exit 1, nothing on stdout."""
     result = run(*args)
     assert (result.exit_code, result.stdout, result.stderr.strip()) == (1, "", expected)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+def test_a_fifo_is_refused_as_input_and_needs_a_reader_as_output(run, tmp_path: Path) -> None:
+    """Reading a FIFO would wait for a writer forever: it is refused at once. Writing one without a
+    reader is an error, not a wait, and the FIFO stays a FIFO."""
+    fifo = tmp_path / "p.toml"
+    os.mkfifo(fifo)
+    refused = run("compare", str(fifo), "-w", "gpt3-1.3b")
+    assert refused.exit_code == 1 and "not a regular file" in refused.stderr
+    out = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "-f", "csv", "-o", str(fifo))
+    assert out.exit_code == 1 and "no process is reading" in out.stderr
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+@pytest.mark.parametrize("device", ["/dev/null", "/dev/full"])
+def test_o_onto_a_device_writes_to_it_and_never_replaces_it(run, device: str) -> None:
+    """-o /dev/null discards the output; the device node is never replaced by a file (run as root,
+    the rename used for regular files would have done that), and a full device is a clear error."""
+    if not os.path.exists(device):
+        pytest.skip(f"{device} does not exist here")
+    before = os.stat(device)
+    result = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "-f", "csv", "-o", device)
+    assert result.exit_code == (0 if device == "/dev/null" else 1), result.stderr
+    after = os.stat(device)
+    assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
+    if device == "/dev/full":
+        assert "cannot write" in result.stderr and "Traceback" not in result.stderr
