@@ -132,6 +132,12 @@ def handle_errors(fn: F) -> F:
         except MemoryError:
             err("Error: out of memory: ask for fewer samples, rows or accelerators")
             raise typer.Exit(1) from None
+        except BrokenPipeError:
+            # The reader stopped early (tco sweep ... | head): not an error of the run. Quietly stop, and
+            # point stdout at /dev/null so the interpreter's last flush does not fail again.
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except (typer.Exit, typer.Abort, typer.BadParameter, KeyboardInterrupt, SystemExit):
             raise
         except Exception as exc:  # a bug: one line, a distinct exit code, never a traceback
@@ -805,6 +811,8 @@ def emit_stream(pieces: Any, output: Path | None) -> None:
     with other hard links is rewritten in place so the links still share it. Nothing is left behind on
     failure. The one writer of every output."""
     if output is None or str(output) == "-":
+        if sys.stdout is None:  # started with stdout closed (tco ... >&-)
+            raise InputError("standard output is closed; expected -o FILE", key="-o")
         for piece in pieces:
             if isinstance(piece, bytes):
                 sys.stdout.flush()
@@ -911,6 +919,9 @@ def size(
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point. SIGTERM exits like Ctrl-C does, so no temporary file is left behind."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show ×, — or · gets ? instead of a crash
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
     args = list(argv) if argv is not None else sys.argv[1:]
     _app_for(args)(args=args, prog_name="tco")
 

@@ -70,6 +70,10 @@ def search_path(env: Mapping[str, str] | None = None) -> list[Path]:
     """Directories searched for ids, user directories (``TCO_PROFILE_PATH``) first."""
     env = os.environ if env is None else env
     extra = [Path(p) for p in env.get(ENV_PATH, "").split(os.pathsep) if p.strip()]
+    for folder in extra:
+        if not folder.is_dir():  # a typo would otherwise silently fall back to the shipped profiles
+            expected = "is not a folder; expected folders holding accelerators/, workloads/, scenarios/"
+            raise InputError(expected, where=str(folder), key=ENV_PATH)
     return [*extra, builtin_dir()]
 
 
@@ -87,6 +91,8 @@ def read_toml(path: Path) -> dict[str, Any]:
     """A TOML input file as a dict; any problem with the file is one :class:`InputError` naming it."""
     try:
         if str(path) == STDIN:
+            if sys.stdin is None:  # started with stdin closed (tco ... <&-)
+                raise InputError("standard input is closed, expected TOML on it", where=STDIN)
             data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
         else:
             # Opened without blocking, so a FIFO with no writer is refused at once instead of waiting.

@@ -282,3 +282,56 @@ def test_o_onto_a_device_writes_to_it_and_never_replaces_it(run, device: str) ->
     assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
     if device == "/dev/full":
         assert "cannot write" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_profile_path_that_is_not_a_folder_is_an_error(run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A mistyped TCO_PROFILE_PATH used to fall back silently to the shipped profiles."""
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path / "no-such-folder"))
+    result = run("compare", "a100-80gb", "-w", "gpt3-1.3b")
+    assert result.exit_code == 1 and "TCO_PROFILE_PATH" in result.stderr and "not a folder" in result.stderr
+
+
+def test_a_terminal_that_cannot_encode_the_output_gets_replacements() -> None:
+    """With an ASCII-only stdout, × and · become ? rather than an internal error."""
+    import subprocess
+
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    env.pop("TCO_PROFILE_PATH", None)
+    args = [sys.executable, "-m", "tco", "compare", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b"]
+    done = subprocess.run(args, capture_output=True, env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert b"gpt3-1.3b ? scenario default" in done.stdout and b"internal error" not in done.stderr
+
+
+def test_a_reader_that_stops_early_is_not_an_error() -> None:
+    """`tco sweep ... | head -1`: the closed pipe ends the run quietly (exit 0), not as an internal error."""
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "TCO_PROFILE_PATH"}
+    args = [sys.executable, "-m", "tco", "sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "scenario.pue=1:2:50000", "-f", "csv"]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().startswith(b"schema_version")
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=120) == 0, stderr
+    assert b"internal error" not in stderr and b"Traceback" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("redirect", "args", "message"),
+    [
+        (">&-", "compare a100-80gb -w gpt3-1.3b", "standard output is closed"),
+        ("<&-", "compare - -w gpt3-1.3b", "standard input is closed"),
+    ],
+)
+def test_a_closed_standard_stream_is_an_input_error(redirect: str, args: str, message: str) -> None:
+    """Started with stdout or stdin closed, tco says so (exit 1) instead of failing inside."""
+    import shlex
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "TCO_PROFILE_PATH"}
+    command = f"{shlex.quote(sys.executable)} -m tco {args} {redirect}"
+    done = subprocess.run(["sh", "-c", command], capture_output=True, env=env, timeout=120, check=False)
+    assert done.returncode == 1, done.stderr
+    assert message.encode() in done.stderr and b"internal error" not in done.stderr
