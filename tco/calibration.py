@@ -150,7 +150,7 @@ def prepare(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator],
             tuning = row.tuning or s.tuning
             measure = row.measure or s.measure
             bare = accel.model_copy(update={"benchmarks": [], "mfu": None})
-            wl = row_workload(row, tuning, row.attention_kernel or s.attention_kernel, s.parallelism)
+            wl = row_workload(row, tuning, row.attention_kernel or s.attention_kernel, row.parallelism or s.parallelism)
             option = engine.performance_option(bare, row.accelerator_count)
             plan: engine.Plan | None
             p: dict[str, Any]

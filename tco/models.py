@@ -799,6 +799,7 @@ class CalibrationRow(StrictModel):
     tuning: Tuning | None = Field(None, description="Overrides the set's tuning for this row.")
     attention_kernel: AttentionKernel | None = Field(None, description="Overrides the set's attention kernel for this row.")
     measure: Literal["throughput", "end_to_end"] | None = Field(None, description="Overrides the set's measure.")
+    parallelism: Parallelism | None = Field(None, description="Overrides the set's parallelism (fsdp for a fully sharded run).")
     pipeline_schedule: PipelineSchedule | None = Field(None, description="The run's pipeline schedule when not 1f1b (dualpipe).")
     source: str | None = Field(None, description="Table, page or figure within the set's publication.")
     note: str | None = None

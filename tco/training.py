@@ -16,8 +16,9 @@ every micro-batch). For each candidate:
   (1F1B keeps ``p`` micro-batches of ``L/p`` layers on the first stage):
   ``s·h·(34 + 5·a·s/h)/t`` bytes per layer without recomputation, ``34·s·h/t`` selective (attention
   recomputed, FlashAttention-style), ``2·s·h/t`` full (Korthikanti et al. 2022). The least
-  recomputation that fits is used, full recomputation on only as many layers as memory needs (the
-  rest selective); with ZeRO-3 and no pipeline a micro-batch holds as many sequences as fit;
+  recomputation that fits is used; a tuned stack recomputes in full only as many layers as memory
+  needs (the rest selective), typical and FSDP stacks every layer; with ZeRO-3 and no pipeline a
+  micro-batch holds as many sequences as fit;
 * seconds of one accelerator per token, summed over the model (``u``):
   matmuls ``(6·N_act·imbalance + recompute) / (peak · ε)`` with ``ε`` = the part's achievable matmul
   fraction (a microbenchmark) × the software efficiency of the tuning level and maturity,
@@ -61,12 +62,12 @@ GEMM_EFFICIENCY: dict[Tuning, float] = {Tuning.typical: 0.45, Tuning.tuned: 0.70
 """ε: share of the dense peak the matmul kernels of a CUDA-class stack reach, by tuning level.
 FITTED by ``tco calibrate --fit`` on the fit half of profiles/benchmarks on 2026-11-30 (see docs/training-model.md)."""
 
-ELEMENTWISE_VECTORS: dict[Tuning, float] = {Tuning.typical: 300.0, Tuning.tuned: 150.0}
+ELEMENTWISE_VECTORS: dict[Tuning, float] = {Tuning.typical: 250.0, Tuning.tuned: 150.0}
 """β: memory-bound element-wise traffic (layer norms, activations, residuals, dropout, optimizer
 excluded) per token and layer, forward plus backward, in ``d_model``-wide 16-bit vectors; fused kernels
 (tuned) move less. FITTED with :data:`GEMM_EFFICIENCY`."""
 
-ATTENTION_RATIO = 0.85
+ATTENTION_RATIO = 0.875
 """Share of its kernel benchmark (the profile's ``attention_efficiency``) that attention reaches inside
 a training step, relative to the share :data:`GEMM_EFFICIENCY` gives the matmuls; applied to the causal
 half of the attention FLOPs the kernels execute. FITTED with :data:`GEMM_EFFICIENCY`."""
@@ -329,6 +330,20 @@ def _full_share(job: Job, x: Mapping[str, Any], c: Candidate, state: Any, ops: A
     return ops.where(phi <= 1.0, ops.minimum(ops.ceil(phi * per_stage - 1e-9) / per_stage, 1.0), phi)
 
 
+def _full_variants(job: Job, recompute: str, zero3_flat: bool) -> tuple[int, ...]:
+    """How full recomputation may cover the layers: 0 = only as many as memory needs (Megatron's
+    ``--recompute-num-layers``, a tuned stack's option), 1 = every layer. Typical stacks (Megatron-LM
+    2021's ``--checkpoint-activations``, DeepSpeed and Hugging Face gradient checkpointing) and FSDP
+    stacks (an activation-checkpointing wrapper on every block, as MosaicML's llm-foundry applies it)
+    checkpoint every layer or none; a tuned ZeRO-3 stack may also checkpoint every layer to free memory
+    for larger micro-batches."""
+    if recompute != "full":
+        return (0,)
+    if job.fsdp or job.tuning is not Tuning.tuned:
+        return (1,)
+    return (0, 1) if zero3_flat else (0,)
+
+
 def _memory_ok(job: Job, x: Mapping[str, Any], c: Candidate, d: Any, recompute: str, ops: Any) -> Any:
     state, _ = _state_bytes(job, x, c, d, ops)
     return state + _activation_bytes(job, c, recompute) <= USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9
@@ -381,7 +396,7 @@ def evaluate(
             all_fit = True  # this recomputation fits at every d tried (scalar pruning below)
             for d in (d_max, ops.floor(d_knee / c.expert) * c.expert, ops.ceil(d_knee / c.expert) * c.expert):
                 d = ops.minimum(ops.maximum(d, float(c.expert)), d_max)
-                for all_layers in (0, 1) if (r == "full" and zero3_flat) else (0,):
+                for all_layers in _full_variants(job, r, zero3_flat):
                     phi: Any = 0.0
                     u_d, compute_d = u, compute
                     if r == "full":

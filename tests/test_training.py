@@ -238,8 +238,9 @@ def test_full_recomputation_of_only_the_layers_memory_needs_by_hand() -> None:
     """One device, 24 layers × 2048 × 2048, ZeRO-1 state 16 B/parameter. Selective activations are
     34·s·h = 142.6 MB per layer (3.42 GB for 24), full 2·s·h = 8.39 MB per layer. With 0.9 × M bytes free
     after the state, the share of layers recomputed in full is (3.42 GB − free) / (3.42 − 0.201 GB),
-    rounded up to whole layers: memory chosen so that exactly 12 layers need it."""
-    j = job()
+    rounded up to whole layers: memory chosen so that exactly 12 layers need it (a tuned,
+    Megatron-class stack: ``--recompute-num-layers``)."""
+    j = job(tuning=Tuning.tuned)
     s, h, L = 2048.0, 2048.0, 24
     sel, full = L * s * h * 34.0, L * s * h * 2.0
     params = 1.3e9
@@ -256,6 +257,26 @@ def test_full_recomputation_of_only_the_layers_memory_needs_by_hand() -> None:
     u_all, _ = training._per_token_seconds(j, x, c, "full", training.SCALAR, 1.0)
     u_sel, _ = training._per_token_seconds(j, x, c, "selective", training.SCALAR)
     assert u_half - u_sel == approx((u_all - u_sel) / 2)
+
+
+@pytest.mark.parametrize("kind", ["typical", "fsdp"])
+def test_typical_and_fsdp_stacks_recompute_every_layer_or_none(kind: str) -> None:
+    """The memory of the test above, which a tuned stack meets by recomputing 12 of 24 layers in full:
+    a typical stack (per-layer gradient checkpointing) and an FSDP stack (a checkpoint wrapper on every
+    block) recompute all 24, so each token costs the full share φ = 1 of extra matmul work."""
+    s, h, L = 2048.0, 2048.0, 24
+    sel, full = L * s * h * 34.0, L * s * h * 2.0
+    state = 16.0 * 1.3e9
+    free = sel - 11.5 / 24 * (sel - full)
+    c = training.Candidate(1, 1, 1, 1) if kind == "typical" else training.Candidate(1, 1, 1, 3)
+    j = job(candidates=(c,), fsdp=kind == "fsdp")
+    x = inputs(count=1.0, memory_gb=(state + free) / 0.9 / 1e9, global_batch_tokens=2048.0)
+    r = training.evaluate(j, x)
+    assert r.recompute == "full" and r.full_share == 1.0
+    u_all, _ = training._per_token_seconds(j, x, c, "full", training.SCALAR, 1.0)
+    assert r.tokens_per_second == approx(1.0 / u_all, rel=1e-9)  # one device, one sequence: no bubble, no reduction
+    tuned = training.evaluate(job(candidates=(c,), fsdp=kind == "fsdp", tuning=Tuning.tuned), x)
+    assert (tuned.full_share == approx(0.5)) is (kind == "typical")  # only Megatron-class stacks split
 
 
 def test_fsdp_allows_only_fully_sharded_data_parallelism() -> None:
