@@ -700,6 +700,7 @@ def plan_training(
             candidates=cands,
             fsdp=fsdp,
             dualpipe=workload.pipeline_schedule is PipelineSchedule.dualpipe,
+            fp32_grads=not fsdp and precision is not Precision.fp16,
         )
         st = StagePlan(
             name=name,

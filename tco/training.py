@@ -11,7 +11,8 @@ sequence, activation recomputation ``none | selective | full`` and optimizer-sta
 (``ZeRO-1``: distributed optimizer, or ``ZeRO-3``: everything sharded, parameters gathered again for
 every micro-batch). For each candidate:
 
-* memory per device: training state ``(4 + 12/d)·N_dev`` (ZeRO-1) or ``16·N_dev/d`` (ZeRO-3) with
+* memory per device: training state ``(2 + g + 12/d)·N_dev`` (ZeRO-1) or ``(14 + g)·N_dev/d`` (ZeRO-3),
+  ``g`` the gradient bytes (4: FP32, Megatron's default for BF16 and FP8; 2 for FP16 and FSDP), with
   ``N_dev = N_dense/(t·p) + N_experts/(t·p·e)``, plus activations of ``L`` layers of one sequence
   (1F1B keeps ``p`` micro-batches of ``L/p`` layers on the first stage):
   ``s·h·(34 + 5·a·s/h)/t`` bytes per layer without recomputation, ``34·s·h/t`` selective (attention
@@ -33,7 +34,8 @@ every micro-batch). For each candidate:
   the communication reduced by the overlap of the tuning level;
 * step time with the 1F1B pipeline schedule: ``(G·s/d + (p−1)·s) · u / (t·p) + exposed DP``, where
   ``G`` is the global batch in sequences; the data-parallel gradient reduction moves
-  ``2(d−1)/d`` (ZeRO-1) or ``(2m+1)(d−1)/d`` (ZeRO-3, ``m`` micro-batches) × ``2·N_dev`` bytes over
+  ``(d−1)/d · (g + 2k)·N_dev`` bytes, a reduce-scatter of gradients and ``k`` gathers of 16-bit
+  parameters (``k = 1`` with ZeRO-1, ``2m`` with ZeRO-3 and ``m`` micro-batches), over
   the in-node link when the whole job fits a node, else at the scale-out bandwidth × the group's
   members per node (one ring per NIC), and hides behind the backward pass up to the overlap share;
 * tokens/s per accelerator ``G·s / (step · n)``, ``n`` counting accelerators left idle when the
@@ -132,7 +134,15 @@ every listed card has at least (an assumption, stated in the notes)."""
 
 RECOMPUTE = ("none", "selective", "full")
 BYTES_GRAD = 2.0
-"""Gradients reduced in 16-bit (Megatron/FSDP mixed precision)."""
+"""Bytes of a 16-bit parameter (the copy the forward and backward use, gathered by ZeRO)."""
+
+
+def grad_bytes(job: Job) -> float:
+    """Bytes per gradient kept and reduced: 4 where a Megatron-class stack trains in BF16 or FP8
+    (Megatron-LM accumulates and all-reduces gradients in FP32 unless told otherwise: "bfloat16 requires
+    gradient accumulation and all-reduce to be done in fp32" [MEGATRON-LM-ARGS]), 2 for FP16 and for
+    FSDP stacks (MosaicML's PURE mixed precision reduces in 16-bit)."""
+    return 4.0 if job.fp32_grads else 2.0
 
 
 @dataclass(frozen=True)
@@ -169,6 +179,7 @@ class Job:
     fsdp: bool = False  # activations either kept (FlashAttention) or checkpointed per layer: no "none"
     attention_width: int = 0  # query heads × head width; 0: d_model
     dualpipe: bool = False  # DeepSeek-V3's DualPipe schedule (see :func:`dualpipe_of`)
+    fp32_grads: bool = False  # gradients kept and reduced in FP32 (see :func:`grad_bytes`)
 
 
 def dualpipe_of(job: Job, c: Candidate) -> bool:
@@ -305,7 +316,8 @@ def _state_bytes(job: Job, x: Mapping[str, Any], c: Candidate, d: Any, ops: Any)
     n_total = x["parameters"]
     experts_params = _expert_parameters(job, x, ops)
     n_dev = (n_total - experts_params) / (c.tensor * c.pipeline) + experts_params / (c.tensor * c.pipeline * c.expert)
-    state = n_dev * (4.0 + 12.0 / d) if c.zero == 1 else 16.0 * n_dev / d
+    g = grad_bytes(job)  # 16-bit parameters, gradients, then FP32 master weights, momentum and variance
+    state = n_dev * (BYTES_GRAD + g + 12.0 / d) if c.zero == 1 else (BYTES_GRAD + g + 12.0) * n_dev / d
     if dualpipe_of(job, c):
         state = state + BYTES_GRAD * n_dev  # the second copy of the 16-bit parameters
     return state, n_dev
@@ -376,7 +388,8 @@ def evaluate(
         d_max = ops.maximum(d_max, float(c.expert))
         zero3_flat = c.zero == 3 and c.pipeline == 1  # micro-batch size set by the memory left over
         # Gradient bytes per device and the link they cross (neither depends on the recomputation).
-        grad = BYTES_GRAD * _state_bytes(job, x, c, d_max, ops)[1]
+        n_dev = _state_bytes(job, x, c, d_max, ops)[1]
+        grad, param = grad_bytes(job) * n_dev, BYTES_GRAD * n_dev  # one reduce-scatter of gradients, gathers of parameters
         in_node = c.model_devices * d_max <= x["node"]
         # Across nodes every device of a node carries the data-parallel collectives on its own NIC: with
         # m members of a group per node (the node ÷ the TP × CP devices placed on it), NCCL's rings pass
@@ -392,7 +405,7 @@ def evaluate(
             u, compute = _per_token_seconds(job, x, c, r, ops)
             window = window_of(compute)
             # d past which the reduction stops hiding behind the backward pass: vol·grad/link·(d−1) = window.
-            d_knee = 1.0 + window / ops.maximum((2.0 if c.zero == 1 else 3.0) * grad / dp_link, 1e-30)
+            d_knee = 1.0 + window / ops.maximum((grad + (1.0 if c.zero == 1 else 2.0) * param) / dp_link, 1e-30)
             all_fit = True  # this recomputation fits at every d tried (scalar pruning below)
             for d in (d_max, ops.floor(d_knee / c.expert) * c.expert, ops.ceil(d_knee / c.expert) * c.expert):
                 d = ops.minimum(ops.maximum(d, float(c.expert)), d_max)
@@ -426,7 +439,7 @@ def evaluate(
                         vol = 1.0 + 2.0 * ops.ceil(micro / mbs - 1e-9)
                     else:
                         vol = 1.0 + 2.0 * micro
-                    t_dp = vol * (d - 1.0) / d * grad / dp_link
+                    t_dp = (d - 1.0) / d * (grad + (vol - 1.0) * param) / dp_link
                     exposed = ops.maximum(t_dp - window_of(compute_d) / d, 0.0)
                     # DualPipe's (p/2 − 1)(F&B + B − 3W) is counted as p/2 − 1 whole micro-batches (an upper bound)
                     bubble = c.pipeline / 2.0 - 1.0 if dualpipe_of(job, c) else (c.pipeline - 1.0) / virtual_stages(job, c)
@@ -498,9 +511,10 @@ def min_accelerators(job: Job, x: Mapping[str, Any]) -> int | None:
         avail = mem - act
         if avail <= 0:
             continue
-        need_d = 16.0 * n_dev / avail  # ZeRO-3
-        if avail > 4.0 * n_dev:
-            need_d = min(need_d, 12.0 * n_dev / (avail - 4.0 * n_dev))
+        kept = BYTES_GRAD + grad_bytes(job)  # 16-bit parameters and gradients
+        need_d = (kept + 12.0) * n_dev / avail  # ZeRO-3
+        if avail > kept * n_dev:
+            need_d = min(need_d, 12.0 * n_dev / (avail - kept * n_dev))
         if not need_d < 1e12:
             continue
         d = max(math.ceil(need_d - 1e-9), 1)

@@ -405,6 +405,28 @@ def test_data_parallel_collectives_across_nodes_use_every_nic_of_the_node() -> N
     assert slower_nics.tokens_per_second < two_nodes.tokens_per_second
 
 
+def test_fp32_gradients_by_hand() -> None:
+    """Megatron keeps and reduces BF16 training's gradients in FP32: ZeRO-1 state is (2 + 4 + 12/d)·N
+    instead of (2 + 2 + 12/d)·N, and a step moves (d−1)/d · (4 + 2)·N bytes (reduce-scatter of FP32
+    gradients, gather of 16-bit parameters) instead of (d−1)/d · (2 + 2)·N. On 8 nodes of one device
+    (10 GB/s each) the reduction outlasts the half of the backward pass typical tuning hides it behind,
+    so the step is one sequence's compute plus (d−1)/d · (g + 2)·N / link − that window."""
+    c = training.Candidate(1, 1, 1, 1)
+    n = 1.3e9
+    j16, j32 = job(candidates=(c,)), job(candidates=(c,), fp32_grads=True)
+    assert training._state_bytes(j16, inputs(), c, 8.0, training.SCALAR)[0] == approx(n * (4.0 + 12.0 / 8))
+    assert training._state_bytes(j32, inputs(), c, 8.0, training.SCALAR)[0] == approx(n * (6.0 + 12.0 / 8))
+    x = inputs(count=8.0, global_batch_tokens=8.0 * 2048, node=1.0, scale_out=10.0)
+    u, compute = training._per_token_seconds(j16, x, c, "none", training.SCALAR)
+    window = 0.5 * (2.0 / 3.0) * 8 * 2048 * compute / 8  # backward-pass seconds × the overlap share, over d
+    for j, g in ((j16, 2.0), (j32, 4.0)):
+        r = training.evaluate(j, x)
+        assert r.recompute == "none" and r.data_parallel == 8
+        exposed = 7.0 / 8.0 * (g + 2.0) * n / 10e9 - window
+        assert exposed > 0
+        assert 8 * 2048 / r.tokens_per_second / 8 == approx(2048 * u + exposed, rel=1e-9)
+
+
 def test_dualpipe_by_hand() -> None:
     """DualPipe on one MoE layout (TP 1, PP 4, EP 2, ZeRO-1): the expert all-to-all and the pipeline
     sends are hidden, so the per-token seconds are the 1F1B ones less those two terms; the bubble is
