@@ -31,6 +31,7 @@ from tco.models import (
     ServingSet,
     StrictModel,
     TrainingWorkload,
+    Tuning,
     Workload,
 )
 
@@ -554,6 +555,12 @@ def estimate(
     shape: Mapping[str, int | None] | None = None,
     replica: int | None = None,
     max_batch: int | None = None,
+    tuning: Tuning | None = None,
+    global_batch_tokens: float | None = None,
+    total_parameters: float | None = None,
+    experts: int | None = None,
+    experts_per_token: int | None = None,
+    layout: Mapping[str, int | str | None] | None = None,
     prompt_tokens: float | None = None,
     output_tokens: float | None = None,
     time_per_output_token_ms: float | None = None,
@@ -561,9 +568,19 @@ def estimate(
     latency_percentile: float | None = None,
 ) -> Estimate:
     """Derived throughput, MFU, scaling, goodput and memory fit without a workload file, through the same
-    engine path as ``compare``. ``shape`` (layers, d_model, heads, kv_heads) replaces the inferred shape."""
+    engine path as ``compare``. ``shape`` (layers, d_model, heads, kv_heads) replaces the inferred shape.
+    For an MoE model ``parameters`` is the active count and ``total_parameters`` the total."""
     if mode not in ("train", "infer"):
         raise InputError(f"expected train or infer, got '{mode}'", key="--mode")
+    if mode == "infer":
+        training_only: dict[str, object] = {"--tuning": tuning, "--global-batch": global_batch_tokens, "--experts": experts}
+        training_only |= {"--top-k": experts_per_token}
+        training_only |= {_LAYOUT_FLAGS[k]: v for k, v in (layout or {}).items()}
+        for flag, given in training_only.items():
+            if given is not None:
+                raise InputError("applies to training (--mode train) only", key=flag)
+    if total_parameters is not None and total_parameters < parameters:
+        raise InputError(f"expected at least the active --params ({parameters:g}), got {total_parameters:g}", key="--total-params")
     inputs_sets = list(sets)
     names = _names(accelerator, dirs)
     per_scope, w_sets, s_sets = loader.group_overrides(inputs_sets, sorted(names))
@@ -573,15 +590,25 @@ def estimate(
     raw: dict[str, Any] = {
         "id": "estimate",
         "name": "ad-hoc estimate",
-        "parameters": {"value": parameters},
+        "parameters": {"value": total_parameters or parameters},
         "precision": precision.value,
         "seq_len": seq_len,
+    }
+    if total_parameters is not None:
+        raw["active_parameters"] = {"value": parameters}
+    training_extra = {
+        "tuning": tuning.value if tuning is not None else None,
+        "global_batch_tokens": {"value": global_batch_tokens} if global_batch_tokens is not None else None,
+        "experts": experts,
+        "experts_per_token": experts_per_token,
+        "layout": {k: v for k, v in (layout or {}).items() if v is not None} or None,
     }
     shape_ = _estimate_shape(shape, parameters)
     if shape_ is not None:
         raw["shape"] = shape_.model_dump(exclude_none=True)
     if mode == "train":
         raw.update(kind="training", training_tokens={"value": 1.0}, accelerator_count=count)
+        raw.update({k: v for k, v in training_extra.items() if v is not None})
         wl = loader.workload_from_data(raw, w_sets, kind=TrainingWorkload)
         # The smallest count that holds the training state, from a plan at a count that surely does.
         need = engine.plan_option(engine.performance_option(bare, perf.MAX_ACCELERATORS), wl, sc, market=False).min_count
@@ -646,6 +673,16 @@ def estimate(
         time_to_first_token_ms=out.get("time_to_first_token_ms"),
         notes=list(plan.notes),
     )
+
+
+_LAYOUT_FLAGS = {
+    "tensor_parallel": "--tp",
+    "pipeline_parallel": "--pp",
+    "context_parallel": "--cp",
+    "expert_parallel": "--ep",
+    "recompute": "--recompute",
+}
+"""``tco estimate``'s flag for each field of a workload's ``layout``."""
 
 
 def _estimate_shape(shape: Mapping[str, int | None] | None, parameters: float) -> ModelShape | None:

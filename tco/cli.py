@@ -29,7 +29,7 @@ import typer
 from tco import api
 from tco.errors import InputError, TcoError
 from tco.inputs import Inputs
-from tco.models import Currency, Precision
+from tco.models import Currency, Precision, Tuning
 from tco.render import OutputFormat
 
 app = typer.Typer(
@@ -117,6 +117,9 @@ def handle_errors(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from tco.loader import forget_reads
+
+        forget_reads()
         try:
             with warnings.catch_warnings():
                 # numpy's overflow/invalid-value warnings (infinite and unknown values propagate by design
@@ -387,6 +390,12 @@ class Mode(str, Enum):
     infer = "infer"
 
 
+class Recompute(str, Enum):
+    none = "none"
+    selective = "selective"
+    full = "full"
+
+
 class SchemaKind(str, Enum):
     accelerator = "accelerator"
     workload = "workload"
@@ -418,6 +427,24 @@ def estimate(
     max_batch: Annotated[
         int | None, typer.Option("--max-batch", min=1, help="Serving: most sequences a replica batches (default 4,096).")
     ] = None,
+    tuning: Annotated[
+        Tuning | None, typer.Option("--tuning", help="Training: software tuning, typical (default) or tuned (Megatron/NeMo-class).")
+    ] = None,
+    global_batch: Annotated[
+        str | None, typer.Option("--global-batch", help="Training: tokens per optimizer step, e.g. 4M (default: from the model size).")
+    ] = None,
+    total_params: Annotated[
+        str | None, typer.Option("--total-params", help="MoE: total parameters (then --params is the active count).")
+    ] = None,
+    tp: Annotated[int | None, typer.Option("--tp", min=1, help="Training: fix the tensor-parallel degree (default: searched).")] = None,
+    pp: Annotated[int | None, typer.Option("--pp", min=1, help="Training: fix the pipeline stages.")] = None,
+    cp: Annotated[int | None, typer.Option("--cp", min=1, help="Training: fix the context-parallel degree.")] = None,
+    ep: Annotated[int | None, typer.Option("--ep", min=1, help="MoE training: fix the expert-parallel degree.")] = None,
+    recompute: Annotated[
+        Recompute | None, typer.Option("--recompute", help="Training: fix the activation recomputation (full: every layer).")
+    ] = None,
+    experts: Annotated[int | None, typer.Option("--experts", min=1, help="MoE training: routed experts per layer.")] = None,
+    top_k: Annotated[int | None, typer.Option("--top-k", min=1, help="MoE training: routed experts per token.")] = None,
     prompt_tokens: Annotated[float | None, typer.Option("--prompt-tokens", min=1, help="Serving: prompt tokens per request.")] = None,
     output_tokens: Annotated[float | None, typer.Option("--output-tokens", min=1, help="Serving: output tokens per request.")] = None,
     tpot_ms: Annotated[float | None, typer.Option("--tpot-ms", min=0.001, help="Serving: time-per-output-token target, ms.")] = None,
@@ -445,6 +472,18 @@ def estimate(
         shape={"layers": layers, "d_model": d_model, "heads": heads, "kv_heads": kv_heads, "head_dim": head_dim},
         replica=replica,
         max_batch=max_batch,
+        tuning=tuning,
+        global_batch_tokens=api.parse_count_text(global_batch, what="--global-batch") if global_batch is not None else None,
+        total_parameters=api.parse_count_text(total_params, what="--total-params") if total_params is not None else None,
+        experts=experts,
+        experts_per_token=top_k,
+        layout={
+            "tensor_parallel": tp,
+            "pipeline_parallel": pp,
+            "context_parallel": cp,
+            "expert_parallel": ep,
+            "recompute": recompute.value if recompute is not None else None,
+        },
         prompt_tokens=prompt_tokens,
         output_tokens=output_tokens,
         time_per_output_token_ms=tpot_ms,
@@ -828,6 +867,10 @@ def emit_stream(pieces: Any, output: Path | None) -> None:
             # replaced by a file; a FIFO with no reader is an error rather than a wait.
             _write_special(pieces, Path(output), str(output))
             return
+    from tco.loader import was_read
+
+    if was_read(output):
+        raise InputError("is an input of this run; writing the output there would replace it", where=str(output), key="-o")
     try:
         target = Path(os.path.realpath(output))
         if target.is_dir():

@@ -641,6 +641,36 @@ def _link_default(accel: Accelerator) -> tuple[str | None, float, str | None, fl
     return link_key, training.IN_NODE_FLOOR_GBPS, so_key, so_default, notes
 
 
+def _check_layout(workload: TrainingWorkload, accel: Accelerator, layers: int, heads: int, experts: int, fsdp: bool) -> None:
+    """A fixed layout the part or the model cannot run is an input error naming the degree."""
+    lay = workload.layout
+    if lay is None:
+        return
+    node = accel.interconnect.devices_per_node
+    limits = {
+        "tensor_parallel": (node, f"the {node} accelerators of a {accel.id} node"),
+        "pipeline_parallel": (layers, f"the model's {layers} layers"),
+        "expert_parallel": (max(experts, 1), f"the model's {experts} experts" if experts else "1 (a dense model has no experts)"),
+    }
+    for key, (limit, what) in limits.items():
+        value = getattr(lay, key)
+        if value is not None and value > limit:
+            raise InfeasibleError(f"layout {key} = {value} exceeds {what}", where=workload.id, key=f"layout.{key}")
+    if lay.tensor_parallel is not None and heads % lay.tensor_parallel:
+        raise InfeasibleError(
+            f"layout tensor_parallel = {lay.tensor_parallel} does not divide the {heads} attention heads",
+            where=workload.id,
+            key="layout.tensor_parallel",
+        )
+    if fsdp and (any((getattr(lay, k) or 1) > 1 for k in limits) or (lay.context_parallel or 1) > 1 or lay.recompute == "none"):
+        raise InfeasibleError(
+            "parallelism = fsdp shards data only: a layout with tensor, pipeline, context or expert degrees above 1, "
+            "or recompute = none, cannot apply",
+            where=workload.id,
+            key="layout",
+        )
+
+
 def plan_training(
     option: Option, workload: TrainingWorkload, scenario: Scenario, common: Mapping[str, Any]
 ) -> tuple[tuple[StagePlan, ...], int, dict[str, Any] | None, list[str]]:
@@ -674,6 +704,8 @@ def plan_training(
     need = 1
     layout: dict[str, Any] | None = None
     fsdp = workload.parallelism is Parallelism.fsdp
+    pin = workload.layout.model_dump(exclude={"recompute"}) if workload.layout is not None else {}
+    _check_layout(workload, accel, shape.layers, heads, experts, fsdp)
     for name, tokens_key, seq_len, precision, batch_key in specs:
         fp8 = precision is Precision.fp8 and perf.peak_field(accel, precision) == "fp8_tflops"
         cands = training.candidates(
@@ -684,6 +716,7 @@ def plan_training(
             count=None,
             seq_len=seq_len,
             fsdp=fsdp,
+            pin=pin,
         )
         job = training.Job(
             layers=shape.layers,
@@ -701,6 +734,7 @@ def plan_training(
             fsdp=fsdp,
             dualpipe=workload.pipeline_schedule is PipelineSchedule.dualpipe,
             fp32_grads=not fsdp and precision is not Precision.fp16,
+            recompute=workload.layout.recompute if workload.layout is not None else None,
         )
         st = StagePlan(
             name=name,

@@ -87,6 +87,24 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 """Input files larger than this are refused (the shipped ones are under 60 kB)."""
 
 
+_READ: set[tuple[int, int]] = set()
+"""(device, inode) of every input file read in this process, so ``-o`` cannot overwrite one."""
+
+
+def forget_reads() -> None:
+    """Start a new run's record of input files (one process may run several commands)."""
+    _READ.clear()
+
+
+def was_read(path: Path) -> bool:
+    """Whether ``path`` (following links) is a file this process has read as an input."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino) in _READ
+
+
 def read_toml(path: Path) -> dict[str, Any]:
     """A TOML input file as a dict; any problem with the file is one :class:`InputError` naming it."""
     try:
@@ -102,6 +120,8 @@ def read_toml(path: Path) -> dict[str, Any]:
                     raise IsADirectoryError
                 if not stat.S_ISREG(mode):
                     raise InputError("is not a regular file, expected a TOML file", where=str(path))
+                st = os.fstat(fh.fileno())
+                _READ.add((st.st_dev, st.st_ino))
                 data = fh.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
             raise InputError(f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, expected a TOML input file", where=str(path))

@@ -471,11 +471,22 @@ class Stage(StrictModel):
     """A further stage of a training job (long-context extension, post-training): its own tokens, and
     the workload's sequence length, precision and batch unless it says otherwise."""
 
-    name: Id
+    name: Id = Field(description="Stage name, e.g. long-context.")
     tokens: PositiveQuantity = Field(description="Tokens trained in this stage.")
-    seq_len: Count | None = None
-    precision: Precision | None = None
-    global_batch_tokens: PositiveQuantity | None = None
+    seq_len: Count | None = Field(None, description="Sequence length; default the workload's.")
+    precision: Precision | None = Field(None, description="Precision; default the workload's.")
+    global_batch_tokens: PositiveQuantity | None = Field(None, description="Tokens per step; default the workload's.")
+
+
+class TrainingLayout(StrictModel):
+    """A parallel layout to hold the job to: each degree given is fixed, each one left out is searched
+    (data parallelism always follows from the count and the batch)."""
+
+    tensor_parallel: Count | None = Field(None, description="Tensor-parallel degree (within a node).")
+    pipeline_parallel: Count | None = Field(None, description="Pipeline stages.")
+    context_parallel: Count | None = Field(None, description="Context-parallel degree (the sequence split).")
+    expert_parallel: Count | None = Field(None, description="Expert-parallel degree (MoE).")
+    recompute: Literal["none", "selective", "full"] | None = Field(None, description="Activation recomputation; full means every layer.")
 
 
 class TrainingWorkload(_WorkloadBase):
@@ -502,6 +513,7 @@ class TrainingWorkload(_WorkloadBase):
     mfu: FractionQuantity | None = Field(
         None, description="Measured end-to-end MFU of this job; when given it is final (no layout model on top)."
     )
+    layout: TrainingLayout | None = Field(None, description="Fix parallel degrees or the recomputation instead of searching them.")
     experts: Count | None = Field(None, description="Routed experts per MoE layer.")
     experts_per_token: Count | None = Field(None, description="Routed experts each token visits (top-k).")
     load_imbalance: PositiveQuantity | None = Field(None, description="Expert compute × this for uneven routing; default 1.1.")

@@ -95,7 +95,10 @@ def workload_shape(workload: TrainingWorkload | InferenceWorkload) -> Shape:
         s = workload.shape
         shape = Shape(s.layers, s.d_model, s.kv_dim or s.d_model, inferred=False, heads=s.heads or 0)
         return replace(shape, attention_width=shape.heads * s.head_dim) if s.head_dim else shape
-    return infer_shape(workload.parameters.value or 0.0)
+    # An MoE model's layers and width follow its active parameters (DeepSeek-V3: 37B active, 61 layers of
+    # 7,168; a dense 671B shape would be twice as wide), so the shape is inferred from those.
+    active = workload.active_parameters if workload.active_parameters is not None else workload.parameters
+    return infer_shape(active.value or 0.0)
 
 
 def active_parameters(workload: TrainingWorkload | InferenceWorkload) -> float:

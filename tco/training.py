@@ -180,6 +180,7 @@ class Job:
     attention_width: int = 0  # query heads × head width; 0: d_model
     dualpipe: bool = False  # DeepSeek-V3's DualPipe schedule (see :func:`dualpipe_of`)
     fp32_grads: bool = False  # gradients kept and reduced in FP32 (see :func:`grad_bytes`)
+    recompute: str | None = None  # recomputation fixed by the workload's layout ("full": every layer)
 
 
 def dualpipe_of(job: Job, c: Candidate) -> bool:
@@ -199,7 +200,15 @@ def default_global_batch_tokens(parameters: float) -> float:
 
 
 def candidates(
-    *, node: int, layers: int, heads: int, experts: int, count: int | None, seq_len: int = 0, fsdp: bool = False
+    *,
+    node: int,
+    layers: int,
+    heads: int,
+    experts: int,
+    count: int | None,
+    seq_len: int = 0,
+    fsdp: bool = False,
+    pin: Mapping[str, int | None] | None = None,
 ) -> tuple[Candidate, ...]:
     """Tensor degrees: powers of two up to the node and the head count. Pipeline stages: powers of
     two up to the layer count, plus divisors of ``count/t`` up to 128 (so 2,240 GPUs can run 35 stages).
@@ -207,15 +216,21 @@ def candidates(
     fully sharded data parallelism (ZeRO-3, no tensor, pipeline, context or expert split)."""
     if fsdp:
         return (Candidate(1, 1, 1, 3, 1),)
+    pin = pin or {}
     ts = [t for t in (1, 2, 4, 8, 16, 32, 64) if t <= max(node, 1) and t <= max(heads, 1)]
     es = [e for e in (1, 2, 4, 8, 16, 32, 64) if e <= max(experts, 1)]
     # Context parallelism splits sequences of 16k tokens and more (Llama 3 used 16 at 128k).
     cs = [c for c in (1, 2, 4, 8, 16, 32) if c == 1 or seq_len // c >= 8192]
+    ts = [int(pin["tensor_parallel"] or 1)] if pin.get("tensor_parallel") else ts
+    es = [int(pin["expert_parallel"] or 1)] if pin.get("expert_parallel") else es
+    cs = [int(pin["context_parallel"] or 1)] if pin.get("context_parallel") else cs
     out = []
     for t in ts:
         ps = {p for p in (1, 2, 4, 8, 16, 32, 64, 128) if p <= layers}
         if count is not None and count % t == 0:
             ps |= {p for p in range(3, min(layers, 128) + 1) if (count // t) % p == 0}
+        if pin.get("pipeline_parallel"):
+            ps = {int(pin["pipeline_parallel"] or 1)}
         for p in sorted(ps):
             for e in es:
                 for z in (1, 3):
@@ -351,7 +366,7 @@ def _full_variants(job: Job, recompute: str, zero3_flat: bool) -> tuple[int, ...
     for larger micro-batches."""
     if recompute != "full":
         return (0,)
-    if job.fsdp or job.tuning is not Tuning.tuned:
+    if job.fsdp or job.tuning is not Tuning.tuned or job.recompute == "full":
         return (1,)
     return (0, 1) if zero3_flat else (0,)
 
@@ -401,7 +416,7 @@ def evaluate(
             """Backward-pass seconds (× 1/d) the gradient reduction can hide behind."""
             return o_dp * (2.0 / 3.0) * batch * s * compute / c.model_devices
 
-        for r in RECOMPUTE[1:] if job.fsdp else RECOMPUTE:
+        for r in (job.recompute,) if job.recompute else RECOMPUTE[1:] if job.fsdp else RECOMPUTE:
             u, compute = _per_token_seconds(job, x, c, r, ops)
             window = window_of(compute)
             # d past which the reduction stops hiding behind the backward pass: vol·grad/link·(d−1) = window.
@@ -507,7 +522,7 @@ def min_accelerators(job: Job, x: Mapping[str, Any]) -> int | None:
         if c.tensor > x["node"]:
             continue
         n_dev = _state_bytes(job, x, c, 1.0, SCALAR)[1]
-        act = job.layers * job.seq_len * job.d_model * 2.0 / (c.tensor * c.context)
+        act = _activation_bytes(job, c, job.recompute if job.recompute in ("none", "selective") else "full")
         avail = mem - act
         if avail <= 0:
             continue

@@ -335,3 +335,15 @@ def test_a_closed_standard_stream_is_an_input_error(redirect: str, args: str, me
     done = subprocess.run(["sh", "-c", command], capture_output=True, env=env, timeout=120, check=False)
     assert done.returncode == 1, done.stderr
     assert message.encode() in done.stderr and b"internal error" not in done.stderr
+
+
+def test_o_never_overwrites_an_input_of_the_run(run, tmp_path: Path) -> None:
+    """-o onto the profile the run reads (or a link to it) is refused and the profile is untouched."""
+    profile = _copy_profile("a100-80gb", tmp_path / "mine.toml", **{'id = "a100-80gb"': 'id = "mine"'})
+    before = profile.read_bytes()
+    (tmp_path / "link.toml").symlink_to(profile)
+    for target in (profile, tmp_path / "link.toml"):
+        result = run("compare", str(profile), "-w", "gpt3-1.3b", "-f", "csv", "-o", str(target))
+        assert result.exit_code == 1 and "is an input of this run" in result.stderr
+    assert profile.read_bytes() == before
+    assert run("compare", str(profile), "-w", "gpt3-1.3b", "-f", "csv", "-o", str(tmp_path / "out.csv")).exit_code == 0

@@ -293,6 +293,56 @@ def test_estimate_max_batch_caps_the_batch() -> None:
     assert capped["tokens_per_second_per_accelerator"] < free["tokens_per_second_per_accelerator"]
 
 
+def test_estimate_training_flags_equal_their_set_paths() -> None:
+    """--tuning, --global-batch, --total-params, --experts and --top-k are the workload fields they name:
+    the same figures as the --set paths; an MoE's shape is inferred from its active parameters."""
+    base = ["estimate", "h800", "--params", "37B", "--count", "256", "--seq-len", "4096", "--precision", "fp8", "-f", "json"]
+    flags = ["--tuning", "tuned", "--global-batch", "4M", "--total-params", "671B", "--experts", "256", "--top-k", "8"]
+    sets = ["workload.tuning=tuned", "workload.global_batch_tokens=4e6", "workload.parameters=671e9"]
+    sets += ["workload.active_parameters=37e9", "workload.experts=256", "workload.experts_per_token=8"]
+    a = json.loads(runner.invoke(app, [*base, *flags]).stdout)["results"][0]
+    b = json.loads(runner.invoke(app, [*base, *(x for s in sets for x in ("--set", s))]).stdout)["results"][0]
+    assert a["tokens_per_second_per_accelerator"] == b["tokens_per_second_per_accelerator"] > 0
+    assert a["layout"]["global_batch_tokens"] == 4e6 and a["mfu_source"] == "layout model (tuned tuning)"
+    assert "57 layers, d_model 7296" in a["notes"][0]  # the shape of a dense 37B model, not of a 671B one
+
+
+@pytest.mark.parametrize(
+    ("extra", "flag"),
+    [
+        (["--mode", "infer", "--tuning", "tuned"], "--tuning"),
+        (["--mode", "infer", "--experts", "8"], "--experts"),
+        (["--total-params", "1B"], "--total-params"),
+        (["--global-batch", "-4M"], "--global-batch"),
+    ],
+)
+def test_estimate_training_flags_are_checked(extra: list[str], flag: str) -> None:
+    result = runner.invoke(app, ["estimate", "h100-sxm", "--params", "7B", *extra])
+    assert result.exit_code == 1 and flag in result.stderr
+
+
+def test_estimate_holds_a_fixed_layout() -> None:
+    """--tp/--pp/--recompute fix the layout (the search only sizes data parallelism), a fixed layout is
+    never faster than the searched one, and it equals --set workload.layout.…; an impossible degree is
+    an input error naming it."""
+    base = ["estimate", "h100-sxm", "--params", "13B", "--count", "64", "--tuning", "tuned", "-f", "json"]
+    free = json.loads(runner.invoke(app, base).stdout)["results"][0]
+    fixed = json.loads(runner.invoke(app, [*base, "--tp", "8", "--pp", "2", "--recompute", "full"]).stdout)["results"][0]
+    lay = fixed["layout"]
+    assert (lay["tensor_parallel"], lay["pipeline_parallel"], lay["data_parallel"]) == (8, 2, 4)
+    assert lay["recompute"] == "full" and lay["full_recompute_share"] == 1.0
+    assert fixed["tokens_per_second_per_accelerator"] < free["tokens_per_second_per_accelerator"]
+    sets = ["--set", "workload.layout.tensor_parallel=8", "--set", "workload.layout.pipeline_parallel=2"]
+    sets += ["--set", "workload.layout.recompute=full"]
+    same = json.loads(runner.invoke(app, [*base, *sets]).stdout)["results"][0]
+    assert same["tokens_per_second_per_accelerator"] == fixed["tokens_per_second_per_accelerator"]
+    for flag, value in (("--tp", "16"), ("--pp", "1000"), ("--ep", "2")):
+        bad = runner.invoke(app, [*base, flag, value])
+        assert bad.exit_code == 1 and "layout." in bad.stderr, bad.stderr
+    fsdp = runner.invoke(app, [*base, "--tp", "2", "--set", "workload.parallelism=fsdp"])
+    assert fsdp.exit_code == 1 and "shards data only" in fsdp.stderr
+
+
 def test_estimate_percentile_holds_the_target_for_more_requests() -> None:
     """--percentile 99 caps the batch lower than the same --tpot-ms for the mean request."""
     args = ["estimate", "h100-sxm", "--params", "70B", "--mode", "infer", "--tpot-ms", "30", "-f", "json"]

@@ -155,6 +155,32 @@ def test_more_of_any_resource_is_never_slower(field: str, lo: float, factor: flo
 
 
 @settings(max_examples=40, deadline=None, derandomize=True)
+@given(
+    params=st.sampled_from([1.3e9, 7e9, 70e9]),
+    count=st.sampled_from([8, 64, 512]),
+    tensor=st.sampled_from([None, 1, 2, 4, 8]),
+    pipeline=st.sampled_from([None, 1, 2, 4]),
+    tuning=st.sampled_from([Tuning.typical, Tuning.tuned]),
+)
+def test_a_fixed_layout_is_never_faster_than_the_search(
+    params: float, count: int, tensor: int | None, pipeline: int | None, tuning: Tuning
+) -> None:
+    """Holding the job to given tensor and pipeline degrees (workload.layout) restricts the search to a
+    subset of its candidates, so it is never faster; with nothing fixed it is the search itself."""
+    big = params > 1e10
+    shape = dict(layers=80 if big else 32, d_model=8192 if big else 4096, heads=32, tuning=tuning)
+    free = job(**shape, candidates=training.candidates(node=8, layers=shape["layers"], heads=32, experts=0, count=count))
+    pin = {"tensor_parallel": tensor, "pipeline_parallel": pipeline}
+    fixed = job(**shape, candidates=training.candidates(node=8, layers=shape["layers"], heads=32, experts=0, count=count, pin=pin))
+    assert all((tensor is None or c.tensor == tensor) and (pipeline is None or c.pipeline == pipeline) for c in fixed.candidates)
+    x = inputs(parameters=params, active_parameters=params, count=float(count))
+    a, b = training.evaluate(fixed, x).tokens_per_second, training.evaluate(free, x).tokens_per_second
+    assert a <= b * (1 + 1e-12)
+    if tensor is None and pipeline is None:
+        assert a == b
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(params=st.sampled_from([1.3e9, 7e9, 70e9]), count=st.integers(1, 600), extra=st.integers(1, 300))
 def test_time_never_rises_with_count(params: float, count: int, extra: int) -> None:
     """Job throughput (n · tokens/s per accelerator) never falls when accelerators are added: past the

@@ -66,7 +66,13 @@ def field_table(kind: str) -> str:
             ("rental.", models.Rental),
             ("benchmarks[].", models.Benchmark),
         ],
-        "workload": [("", models.TrainingWorkload), ("", models.InferenceWorkload), ("shape.", models.ModelShape)],
+        "workload": [
+            ("", models.TrainingWorkload),
+            ("", models.InferenceWorkload),
+            ("shape.", models.ModelShape),
+            ("layout.", models.TrainingLayout),
+            ("stages[].", models.Stage),
+        ],
         "scenario": [("", models.Scenario), ("porting.<maturity>.", models.PortingEffort)],
         "quantity": [("", models.Quantity)],
     }
