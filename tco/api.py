@@ -719,10 +719,11 @@ def load_serving_sets(dirs: Sequence[Path] | None = None) -> list[ServingSet]:
     return [loader.load_model(e.path, ServingSet) for e in loader.iter_entries("serving", dirs)]
 
 
-def calibrate(dirs: Sequence[Path] | None = None, *, refit: bool = False) -> CalibrationSummary:
+def calibrate(dirs: Sequence[Path] | None = None, *, refit: bool = False, published_layout: bool = False) -> CalibrationSummary:
     """Predicted vs published training and serving tokens/s over the shipped calibration sets, with the
     error on the fit and held-out halves (see :mod:`tco.calibration`). ``refit`` first fits the
-    constants on the fit halves and reports with those instead of the shipped ones."""
+    constants on the fit halves and reports with those instead of the shipped ones; ``published_layout``
+    holds each training row to the parallel degrees its source states instead of the model's choice."""
     from tco import calibration
 
     sets = load_calibration_sets(dirs)
@@ -731,7 +732,7 @@ def calibrate(dirs: Sequence[Path] | None = None, *, refit: bool = False) -> Cal
     profiles = {i: loader.load_accelerator(i, dirs=dirs) for i in ids}
     sc = loader.load_scenario(None, dirs=dirs)
     constants = calibration.fit(sets, profiles, sc) if refit else None
-    summary = calibration.calibrate(sets, profiles, sc, constants)
+    summary = calibration.calibrate(sets, profiles, sc, constants, published_layout=published_layout)
     if serving_sets:
         serving_constants = calibration.fit_serving(serving_sets, profiles, sc) if refit else None
         summary = summary.model_copy(update={"serving": calibration.calibrate_serving(serving_sets, profiles, sc, serving_constants)})

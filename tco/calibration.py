@@ -38,6 +38,7 @@ from tco.models import (
     ServingRow,
     ServingSet,
     StrictModel,
+    TrainingLayout,
     TrainingWorkload,
     Tuning,
 )
@@ -100,8 +101,11 @@ def row_workload(
     tuning: Tuning,
     kernel: AttentionKernel = AttentionKernel.native,
     parallelism: Parallelism = Parallelism.megatron,
+    published_layout: bool = False,
 ) -> TrainingWorkload:
-    """A one-off training workload shaped like the published run."""
+    """A one-off training workload shaped like the published run; with ``published_layout`` held to the
+    tensor, pipeline and expert degrees the source states (a diagnostic: the shipped figures let the
+    model choose its own layout, as it does for a buyer's workload)."""
     shape = ModelShape.from_heads(row.layers, row.d_model, row.heads, row.kv_heads, row.head_dim) if row.layers and row.d_model else None
     total = row.total_parameters or row.parameters
     return TrainingWorkload(
@@ -122,7 +126,15 @@ def row_workload(
         experts=row.experts if row.experts and row.experts_per_token else None,
         experts_per_token=row.experts_per_token if row.experts and row.experts_per_token else None,
         pipeline_schedule=row.pipeline_schedule or PipelineSchedule.one_f_one_b,
+        layout=_published_layout(row, parallelism) if published_layout else None,
     )
+
+
+def _published_layout(row: CalibrationRow, parallelism: Parallelism) -> TrainingLayout | None:
+    degrees = {"tensor_parallel": row.tensor_parallel, "pipeline_parallel": row.pipeline_parallel, "expert_parallel": row.expert_parallel}
+    if parallelism is Parallelism.fsdp or all(v is None for v in degrees.values()):
+        return None
+    return TrainingLayout(**degrees)
 
 
 @dataclass(frozen=True)
@@ -137,7 +149,9 @@ class Prepared:
     reason: str | None
 
 
-def prepare(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator], scenario: Scenario) -> list[Prepared]:
+def prepare(
+    sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator], scenario: Scenario, *, published_layout: bool = False
+) -> list[Prepared]:
     out = []
     for s in sets:
         for row in s.rows:
@@ -150,7 +164,7 @@ def prepare(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator],
             tuning = row.tuning or s.tuning
             measure = row.measure or s.measure
             bare = accel.model_copy(update={"benchmarks": [], "mfu": None})
-            wl = row_workload(row, tuning, row.attention_kernel or s.attention_kernel, row.parallelism or s.parallelism)
+            wl = row_workload(row, tuning, row.attention_kernel or s.attention_kernel, row.parallelism or s.parallelism, published_layout)
             option = engine.performance_option(bare, row.accelerator_count)
             plan: engine.Plan | None
             p: dict[str, Any]
@@ -216,11 +230,17 @@ def _band(count: int) -> str:
 
 
 def calibrate(
-    sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator], scenario: Scenario, constants: Mapping[str, float] | None = None
+    sets: Sequence[CalibrationSet],
+    profiles: Mapping[str, Accelerator],
+    scenario: Scenario,
+    constants: Mapping[str, float] | None = None,
+    *,
+    published_layout: bool = False,
 ) -> CalibrationSummary:
-    """Predicted vs published tokens/s for every row, with error figures on the fit and held-out halves."""
+    """Predicted vs published tokens/s for every row, with error figures on the fit and held-out halves;
+    ``published_layout`` holds each row to the degrees its source states (a diagnostic)."""
     consts = dict(constants or current_constants())
-    items = prepare(sets, profiles, scenario)
+    items = prepare(sets, profiles, scenario, published_layout=published_layout)
     if not items:
         raise NotFoundError("no calibration rows found: expected benchmarks/*.toml on the profile path")
     results = []

@@ -510,15 +510,21 @@ def calibrate(
     output: OutputOpt = None,
     fit: Annotated[bool, typer.Option("--fit", help="Refit the software constants on the fit half first (maintainers).")] = False,
     summary: Annotated[bool, typer.Option("--summary", help="Only the error summary (table format).")] = False,
+    published_layout: Annotated[
+        bool,
+        typer.Option(
+            "--published-layout", help="Hold each training run to the tensor, pipeline and expert degrees its source states (diagnostic)."
+        ),
+    ] = False,
 ) -> None:
     """Published vs predicted training tokens/s: error on the rows the constants were fitted on and on the held-out rows."""
     from tco.render import render_calibration
 
     emit(
-        render_calibration(api.calibrate(refit=fit), fmt, only_summary=summary),
+        render_calibration(api.calibrate(refit=fit, published_layout=published_layout), fmt, only_summary=summary),
         output,
         fmt=fmt,
-        audit=api.audit(None, command="calibrate", fit=fit),
+        audit=api.audit(None, command="calibrate", fit=fit, published_layout=published_layout),
     )
 
 

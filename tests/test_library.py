@@ -101,15 +101,26 @@ def test_rent_only_parts_have_an_hourly_price_and_no_purchase_price() -> None:
 
 
 def test_calibration_meets_the_accuracy_bar() -> None:
-    """Held-out rows: median |error| ≤ 15 % (the figure measured on 2026-11-30 is 14.2 %; the issue's
-    target of 10 % is not met yet), both halves populated, errors computed as stated."""
+    """Held-out rows: median |error| ≤ 12 % (measured on 2026-11-30: 10.05 % on 68 rows, against the
+    issue's 10 %), both halves populated, errors computed as stated."""
     summary = tco.calibrate()
     assert len(summary.rows) >= 100
     assert summary.fit.rows >= 40 and summary.holdout.rows >= 40
-    assert summary.holdout.median_absolute_error is not None and summary.holdout.median_absolute_error <= 0.15
+    assert summary.holdout.median_absolute_error is not None and summary.holdout.median_absolute_error <= 0.12
     for row in summary.rows:
         if row.error is not None and row.derived_tokens_per_second is not None:
             assert row.error == pytest.approx(row.derived_tokens_per_second / row.measured_tokens_per_second - 1)
+
+
+def test_calibrate_published_layout_holds_each_run_to_its_stated_degrees() -> None:
+    """--published-layout: a run whose source states TP 8 is evaluated at TP 8 (the layout search picks
+    2 for Nemotron-4 15B), and a run without stated degrees keeps the searched layout."""
+    free = {(r.set_id, r.model, r.accelerator_count): r for r in tco.calibrate().rows}
+    held = {(r.set_id, r.model, r.accelerator_count): r for r in tco.calibrate(published_layout=True).rows}
+    key = ("open-runs", "Nemotron-4 15B (ramp stage 3, 2,304 GPUs)", 2304)
+    assert free[key].layout.startswith("TP2 ") and held[key].layout.startswith("TP8 PP1 ")
+    mosaic = next(k for k in free if k[0] == "mosaic-h100-bf16")  # FSDP rows state no degrees
+    assert free[mosaic].layout == held[mosaic].layout
 
 
 def test_calibrate_cli_prints_summary() -> None:
