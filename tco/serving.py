@@ -40,11 +40,11 @@ COMPUTE_EFFICIENCY = 0.85
 (prefill, large batches); FP8 matmuls reach :data:`tco.training.FP8_GEMM_RATIO` of it. FITTED by
 ``tco calibrate --fit`` on the fit half of profiles/serving (2026-11-30)."""
 
-BANDWIDTH_EFFICIENCY = 0.85
+BANDWIDTH_EFFICIENCY = 0.75
 """e_bw: share of the peak memory bandwidth a decode step sustains. FITTED with
 :data:`COMPUTE_EFFICIENCY` (the seed article reports 89 % on an A100, 72 % on an MLU370-S4)."""
 
-COLLECTIVE_EFFICIENCY = 0.35
+COLLECTIVE_EFFICIENCY = 0.40
 """c: share of the in-node link's one-way bandwidth that serving's tensor-parallel all-reduces reach.
 Their messages are 1–60 MB (the batch's or the prompt's activations of one layer), below the sizes at
 which NCCL reaches its large-message bus bandwidth (about 77 % of the NVLink one-way figure on H100
