@@ -477,15 +477,17 @@ def calibrate_serving(
 
 
 def fit_serving(sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator], scenario: Scenario) -> tuple[float, float, float]:
-    """Fit (ε, e_bw, c) on the fit rows only, minimizing the mean |log(predicted / published)|: a grid
-    over (ε, e_bw), then over c, twice (coordinate descent, as for the training constants)."""
+    """Fit (ε, e_bw, c) on the fit rows only, minimizing the mean |log(predicted / published)| of each
+    publication, averaged over publications (one publication's long table does not outweigh the
+    others): a grid over (ε, e_bw), then over c, twice (coordinate descent, as for the training constants)."""
     fit_rows = [(s.id, r) for s in sets for r in s.rows if serving_split(s.id, r) == "fit" and r.accelerator in profiles]
+    per_set = {set_id: sum(1 for i, _ in fit_rows if i == set_id) for set_id, _ in fit_rows}
 
     def loss(trial: tuple[float, float, float]) -> float:
         total = 0.0
         for set_id, row in fit_rows:
             tps, _, _ = _serve(set_id, row, profiles[row.accelerator], scenario, trial)
-            total += abs(math.log(tps / row.tokens_per_second)) if tps else 10.0
+            total += (abs(math.log(tps / row.tokens_per_second)) if tps else 10.0) / per_set[set_id]
         return total
 
     consts = (serving.COMPUTE_EFFICIENCY, serving.BANDWIDTH_EFFICIENCY, serving.COLLECTIVE_EFFICIENCY)
