@@ -419,7 +419,7 @@ def serving_workload(row: ServingRow) -> InferenceWorkload:
 
 
 def _serve(
-    set_id: str, row: ServingRow, accel: Accelerator, scenario: Scenario, constants: tuple[float, float, float]
+    set_id: str, row: ServingRow, accel: Accelerator, scenario: Scenario, constants: tuple[float, float, float, float]
 ) -> tuple[float | None, int | None, str | None]:
     bare = accel.model_copy(update={"benchmarks": []})
     wl = serving_workload(row)
@@ -434,10 +434,13 @@ def _serve(
 
 
 def calibrate_serving(
-    sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator], scenario: Scenario, constants: tuple[float, float, float] | None = None
+    sets: Sequence[ServingSet],
+    profiles: Mapping[str, Accelerator],
+    scenario: Scenario,
+    constants: tuple[float, float, float, float] | None = None,
 ) -> ServingSummary:
     """Predicted vs published serving tokens/s per accelerator, fit and held-out halves."""
-    consts = constants or (serving.COMPUTE_EFFICIENCY, serving.BANDWIDTH_EFFICIENCY, serving.COLLECTIVE_EFFICIENCY)
+    consts = constants or serving.CONSTANTS
     rows = []
     for s in sets:
         for row in s.rows:
@@ -468,7 +471,12 @@ def calibrate_serving(
     for r in hold:
         by_source.setdefault(r.set_id, []).append(r.error or 0.0)
     return ServingSummary(
-        constants={"compute_efficiency": consts[0], "bandwidth_efficiency": consts[1], "collective_efficiency": consts[2]},
+        constants={
+            "compute_efficiency": consts[0],
+            "bandwidth_efficiency": consts[1],
+            "collective_efficiency": consts[2],
+            "step_overhead_ms": consts[3] * 1000.0,
+        },
         rows=rows,
         fit=_stats([r.error for r in rows if r.split == "fit" and r.error is not None]),
         holdout=_stats([r.error or 0.0 for r in hold]),
@@ -476,26 +484,27 @@ def calibrate_serving(
     )
 
 
-def fit_serving(sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator], scenario: Scenario) -> tuple[float, float, float]:
-    """Fit (ε, e_bw, c) on the fit rows only, minimizing the mean |log(predicted / published)| of each
+def fit_serving(sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator], scenario: Scenario) -> tuple[float, float, float, float]:
+    """Fit (ε, e_bw, c, τ) on the fit rows only, minimizing the mean |log(predicted / published)| of each
     publication, averaged over publications (one publication's long table does not outweigh the
     others): a grid over (ε, e_bw), then over c, twice (coordinate descent, as for the training constants)."""
     fit_rows = [(s.id, r) for s in sets for r in s.rows if serving_split(s.id, r) == "fit" and r.accelerator in profiles]
     per_set = {set_id: sum(1 for i, _ in fit_rows if i == set_id) for set_id, _ in fit_rows}
 
-    def loss(trial: tuple[float, float, float]) -> float:
+    def loss(trial: tuple[float, float, float, float]) -> float:
         total = 0.0
         for set_id, row in fit_rows:
             tps, _, _ = _serve(set_id, row, profiles[row.accelerator], scenario, trial)
             total += (abs(math.log(tps / row.tokens_per_second)) if tps else 10.0) / per_set[set_id]
         return total
 
-    consts = (serving.COMPUTE_EFFICIENCY, serving.BANDWIDTH_EFFICIENCY, serving.COLLECTIVE_EFFICIENCY)
+    consts = serving.CONSTANTS
     pairs = [(round(0.25 + 0.05 * i, 4), round(0.5 + 0.05 * j, 4)) for i in range(15) for j in range(11)]
     for _ in range(2):
-        eff, bw = min(pairs, key=lambda t: loss((t[0], t[1], consts[2])))
-        coll = min((round(0.3 + 0.05 * k, 4) for k in range(15)), key=lambda c: loss((eff, bw, c)))
-        consts = (eff, bw, coll)
+        eff, bw = min(pairs, key=lambda t: loss((t[0], t[1], consts[2], consts[3])))
+        coll = min((round(0.3 + 0.05 * k, 4) for k in range(15)), key=lambda c: loss((eff, bw, c, consts[3])))
+        tau = min((0.0, 0.00025, 0.0005, 0.001, 0.0015, 0.002, 0.003, 0.004), key=lambda t: loss((eff, bw, coll, t)))
+        consts = (eff, bw, coll, tau)
     return consts
 
 

@@ -256,6 +256,7 @@ class Plan:
     serving_efficiency: float = serving.COMPUTE_EFFICIENCY
     serving_bandwidth_efficiency: float = serving.BANDWIDTH_EFFICIENCY
     serving_collective_efficiency: float = serving.COLLECTIVE_EFFICIENCY
+    serving_step_overhead: float = serving.STEP_OVERHEAD_S
     latency_z: float = 0.0  # standard-normal quantile of the workload's latency percentile (0: the mean)
     fabric: str = "infiniband"
     grid_key: str = "scenario.grid_kgco2e_per_kwh"
@@ -369,7 +370,7 @@ def plan_option(
     scenario: Scenario,
     *,
     market: bool = True,
-    serving_constants: tuple[float, float, float] | None = None,
+    serving_constants: tuple[float, float, float, float] | None = None,
 ) -> Plan:
     """:func:`_plan_option`, remembered per input objects (the models are frozen, so an object's identity
     fixes its content; the entry holds the objects, so an identity cannot be reused while it lives)."""
@@ -394,7 +395,7 @@ def _plan_option(
     scenario: Scenario,
     *,
     market: bool = True,
-    serving_constants: tuple[float, float, float] | None = None,
+    serving_constants: tuple[float, float, float, float] | None = None,
 ) -> Plan:
     """Discrete choices and feasibility checks for one option (raises on impossible requests).
     Unknown inputs do not raise here: the figures that need them come out unknown (NaN).
@@ -508,11 +509,12 @@ def plan_serving(
     common: Mapping[str, Any],
     notes: list[str],
     measured: bool,
-    constants: tuple[float, float, float] | None = None,
+    constants: tuple[float, float, float, float] | None = None,
 ) -> Plan:
     """Replica size and batch for serving (tco.serving). ``ID@N`` fixes N accelerators per replica.
-    ``constants`` (compute, bandwidth, collective efficiency) replace the fitted ones (``tco calibrate --fit``)."""
-    eff, bw_eff, coll = constants or (serving.COMPUTE_EFFICIENCY, serving.BANDWIDTH_EFFICIENCY, serving.COLLECTIVE_EFFICIENCY)
+    ``constants`` (compute, bandwidth, collective efficiency, step overhead) replace the fitted ones
+    (``tco calibrate --fit``)."""
+    eff, bw_eff, coll, tau = constants or serving.CONSTANTS
     accel = option.accelerator
     shape = perf.workload_shape(workload)
     half = workload.seq_len / 2.0
@@ -540,7 +542,7 @@ def plan_serving(
             key="count",
         )
     base = KnownInputs(numeric_inputs(option, workload, scenario))
-    x = serving_inputs(common, base, eff, bw_eff, coll)
+    x = serving_inputs(common, base, eff, bw_eff, coll, tau)
     x["memory_gb"] = base["accel.memory_gb"]
     tpot = _seconds(workload.time_per_output_token_ms)
     ttft = _seconds(workload.time_to_first_token_ms)
@@ -581,6 +583,7 @@ def plan_serving(
         serving_efficiency=eff,
         serving_bandwidth_efficiency=bw_eff,
         serving_collective_efficiency=coll,
+        serving_step_overhead=tau,
         latency_z=z,
         notes=tuple(notes),
         **common,
@@ -592,7 +595,12 @@ def _seconds(ms: Quantity | None) -> float | None:
 
 
 def serving_inputs(
-    common: Mapping[str, Any], p: Mapping[str, Any], efficiency: Any, bandwidth_efficiency: Any, collective_efficiency: Any
+    common: Mapping[str, Any],
+    p: Mapping[str, Any],
+    efficiency: Any,
+    bandwidth_efficiency: Any,
+    collective_efficiency: Any,
+    step_overhead: Any = serving.STEP_OVERHEAD_S,
 ) -> dict[str, Any]:
     """The continuous inputs of :func:`tco.serving.figures` from the flat inputs. FP8 matmuls reach the
     share :data:`tco.training.FP8_GEMM_RATIO` of the 16-bit efficiency (the same ratio as in training)."""
@@ -609,6 +617,7 @@ def serving_inputs(
         * fp8,
         "bandwidth_efficiency": bandwidth_efficiency * common["maturity_factor"],
         "collective_efficiency": collective_efficiency,
+        "step_overhead": step_overhead,
     }
 
 
@@ -904,6 +913,7 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
                 plan.serving_efficiency,
                 plan.serving_bandwidth_efficiency,
                 plan.serving_collective_efficiency,
+                plan.serving_step_overhead,
             )
             f = serving.figures(plan.request, sx, replica=k, tensor=float(plan.tensor), batch=batch, ops=ops, z=plan.latency_z)
             tps = f["tokens_per_second"]

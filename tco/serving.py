@@ -9,11 +9,12 @@ For a replica of ``k`` accelerators (tensor parallel ``t`` = ``k`` within a node
 * memory: weights ``W = N · bytes/param`` plus a KV cache of ``2 · L · kv_dim · 2`` bytes per token of
   context, ``P + O`` per sequence; the batch ``B`` is at most what the memory holds;
 * one decode step for ``B`` sequences: ``max(W / (t · BW · e_bw), 2 · N_active · B / (k · peak · ε))
-  + B · KV · (P + O/2) / (k · BW · e_bw) + 2 · L · (α + 2(t−1)/t · 2h · B / link)``: the matmul
+  + B · KV · (P + O/2) / (k · BW · e_bw) + 2 · L · (α + 2(t−1)/t · 2h · B / link) + τ``: the matmul
   kernels read the weights once per step (at the rate of one stage's ``t`` devices) and are bound by
   that read or by their FLOPs (a roofline);
   the attention kernels, which run after them, read each sequence's cache (the average context) and
-  are bound by memory bandwidth; then two all-reduces per layer, each with latency ``α``;
+  are bound by memory bandwidth; then two all-reduces per layer, each with latency ``α``; and the
+  serving engine's fixed time per step ``τ``;
 * prefill of one request: ``P · (2 · N_active + 2 · L · h · P) / (k · peak · ε)`` plus its two
   all-reduces per layer over the ``P`` prompt tokens, ``2 · L · (α + 2(t−1)/t · 2h · P / link)``;
 * continuous batching interleaves prefills with decode steps, so per replica
@@ -49,6 +50,14 @@ COLLECTIVE_EFFICIENCY = 0.40
 Their messages are 1–60 MB (the batch's or the prompt's activations of one layer), below the sizes at
 which NCCL reaches its large-message bus bandwidth (about 77 % of the NVLink one-way figure on H100
 [NCCL-TP-2026]). FITTED with :data:`COMPUTE_EFFICIENCY` (grid 0.3–1.0)."""
+
+STEP_OVERHEAD_S = 0.00025
+"""τ: fixed time of one decode iteration beyond its kernels (the serving engine's scheduling, sampling
+and launches between steps; vLLM's v0.6 release measured its CPU overheads at a large share of a step
+[VLLM-V06-PERF]). FITTED with :data:`COMPUTE_EFFICIENCY` (grid 0–4 ms)."""
+
+CONSTANTS = (COMPUTE_EFFICIENCY, BANDWIDTH_EFFICIENCY, COLLECTIVE_EFFICIENCY, STEP_OVERHEAD_S)
+"""(ε, e_bw, c, τ): the fitted serving constants, in the order ``tco calibrate --fit`` reports them."""
 
 COLLECTIVE_LATENCY_S = 10e-6
 """α: latency of one small all-reduce within a node (NCCL-class, about 10 µs; an estimate)."""
@@ -109,7 +118,7 @@ def figures(
     t_comm = ops.where(
         tensor > 1, 2.0 * req.layers * (COLLECTIVE_LATENCY_S + 2.0 * (tensor - 1) / tensor * 2.0 * req.d_model * batch / link), 0.0
     )
-    step = ops.maximum(t_weights, t_comp) + t_kv + t_comm
+    step = ops.maximum(t_weights, t_comp) + t_kv + t_comm + x.get("step_overhead", 0.0)
     prefill = req.prompt * (2.0 * x["active_parameters"] + 2.0 * req.layers * (req.attention_width or req.d_model) * req.prompt) / (
         replica * x["peak"] * 1e12 * x["efficiency"]
     ) + ops.where(
