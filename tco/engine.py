@@ -773,14 +773,17 @@ def plan_training(
         fit = training.min_accelerators(job, x)
         if fit is None:
             # Say which of the two cannot fit: one sequence's activations, or the training state.
-            act = shape.layers * seq_len * shape.d_model * 2.0 / min(accel.interconnect.devices_per_node, heads)
+            pinned = job.recompute
+            per_layer = {"none": 34.0 + 5.0 * heads * seq_len / shape.d_model, "selective": 34.0}.get(pinned or "full", 2.0)
+            act = shape.layers * seq_len * shape.d_model * per_layer / min(accel.interconnect.devices_per_node, max(heads, 1))
             usable = perf.USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9
             if act >= usable:
+                how = f"with recompute = {pinned} (workload.layout)" if pinned else "even with full recomputation"
                 raise InfeasibleError(
-                    f"activations of one {seq_len}-token sequence ({act / 1e9:.1f} GB per device even with full "
-                    f"recomputation over a node) exceed {accel.id}'s usable memory ({usable / 1e9:.1f} GB)",
-                    where=accel.id,
-                    key="memory_gb",
+                    f"activations of one {seq_len}-token sequence ({act / 1e9:.1f} GB per device {how} over a node) "
+                    f"exceed {accel.id}'s usable memory ({usable / 1e9:.1f} GB)",
+                    where=workload.id if pinned else accel.id,
+                    key="layout.recompute" if pinned else "memory_gb",
                 )
             sequences = max(1.0, x["global_batch_tokens"] // seq_len)
             raise InfeasibleError(

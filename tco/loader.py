@@ -338,7 +338,9 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
         if err["type"] == "union_tag_invalid" or err["type"] == "union_tag_not_found":
             message = 'expected kind = "training" or "inference"'
             key = "kind"
-        by_set = key is not None and any(key == o or key.startswith(o + ".") for o in overridden)
+        # An error at an override's path, inside it, or at a table it created (a training-only table set
+        # on an inference workload) is the override's.
+        by_set = key is not None and any(key == o or key.startswith(o + ".") or o.startswith(key + ".") for o in overridden)
         if by_set and scope:
             key = f"{scope}.{key}"
         problems.append(InputError(message, where="--set" if by_set else where, key=key))

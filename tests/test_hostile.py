@@ -347,3 +347,11 @@ def test_o_never_overwrites_an_input_of_the_run(run, tmp_path: Path) -> None:
         assert result.exit_code == 1 and "is an input of this run" in result.stderr
     assert profile.read_bytes() == before
     assert run("compare", str(profile), "-w", "gpt3-1.3b", "-f", "csv", "-o", str(tmp_path / "out.csv")).exit_code == 0
+
+
+def test_a_training_table_set_on_an_inference_workload_is_blamed_on_the_set(run) -> None:
+    """--set workload.layout.tensor_parallel on a serving workload creates a table that workload has
+    not: the error names --set and the key, not the shipped workload file."""
+    result = run("compare", "h100-sxm", "-w", "chat-70b", "--set", "workload.layout.tensor_parallel=2")
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1] == "Error: --set: workload.layout: unknown key"

@@ -352,6 +352,9 @@ def test_estimate_holds_a_fixed_layout() -> None:
         assert bad.exit_code == 1 and "layout." in bad.stderr, bad.stderr
     fsdp = runner.invoke(app, [*base, "--tp", "2", "--set", "workload.parallelism=fsdp"])
     assert fsdp.exit_code == 1 and "shards data only" in fsdp.stderr
+    # Without recomputation a 32k-token sequence keeps its s² attention scores: more than a node holds.
+    long = runner.invoke(app, [*base, "--seq-len", "32768", "--recompute", "none"])
+    assert long.exit_code == 1 and "layout.recompute" in long.stderr and "with recompute = none" in long.stderr
 
 
 def test_estimate_percentile_holds_the_target_for_more_requests() -> None:
