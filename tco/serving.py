@@ -7,7 +7,8 @@ For a replica of ``k`` accelerators (tensor parallel ``t`` = ``k`` within a node
 ``t`` = the node and ``k/t`` pipeline stages) serving requests of ``P`` prompt and ``O`` output tokens:
 
 * memory: weights ``W = N · bytes/param`` plus a KV cache of ``2 · L · kv_dim · 2`` bytes per token of
-  context, ``P + O`` per sequence; the batch ``B`` is at most what the memory holds;
+  context, ``P + O`` per sequence; the batch ``B`` is at most what the cache holds, the cache taking
+  0.9 of the memory left after the weights and a runtime reserve of 2 GB per device (TensorRT-LLM's rule);
 * one decode step for ``B`` sequences: ``max(W / (t · BW · e_bw), 2 · N_active · B / (k · peak · ε))
   + B · KV · (P + O/2) / (k · BW · e_bw) + 2 · L · (α + 2(t−1)/t · 2h · B / link) + τ``: the matmul
   kernels read the weights once per step (at the rate of one stage's ``t`` devices) and are bound by
@@ -34,14 +35,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tco.perf import SCALAR, USABLE_MEMORY_FRACTION
+from tco.perf import SCALAR
 
-COMPUTE_EFFICIENCY = 0.80
+COMPUTE_EFFICIENCY = 0.85
 """ε: share of the part's achievable matmul rate that serving kernels reach in compute-bound phases
 (prefill, large batches); FP8 matmuls reach :data:`tco.training.FP8_GEMM_RATIO` of it. FITTED by
-``tco calibrate --fit`` on the fit half of profiles/serving (2026-11-30)."""
+``tco calibrate --fit`` on the fit half of profiles/serving (2026-11-30), each publication weighted equally."""
 
-BANDWIDTH_EFFICIENCY = 0.75
+BANDWIDTH_EFFICIENCY = 0.70
 """e_bw: share of the peak memory bandwidth a decode step sustains. FITTED with
 :data:`COMPUTE_EFFICIENCY` (the seed article reports 89 % on an A100, 72 % on an MLU370-S4)."""
 
@@ -51,16 +52,27 @@ Their messages are 1–60 MB (the batch's or the prompt's activations of one lay
 which NCCL reaches its large-message bus bandwidth (about 77 % of the NVLink one-way figure on H100
 [NCCL-TP-2026]). FITTED with :data:`COMPUTE_EFFICIENCY` (grid 0.3–1.0)."""
 
-STEP_OVERHEAD_S = 0.00025
+STEP_OVERHEAD_S = 0.0
 """τ: fixed time of one decode iteration beyond its kernels (the serving engine's scheduling, sampling
 and launches between steps; vLLM's v0.6 release measured its CPU overheads at a large share of a step
-[VLLM-V06-PERF]). FITTED with :data:`COMPUTE_EFFICIENCY` (grid 0–4 ms)."""
+[VLLM-V06-PERF]). FITTED with :data:`COMPUTE_EFFICIENCY` (grid 0–4 ms); 0 since the cache is sized as
+TensorRT-LLM sizes it: the published rows show no such time."""
 
 CONSTANTS = (COMPUTE_EFFICIENCY, BANDWIDTH_EFFICIENCY, COLLECTIVE_EFFICIENCY, STEP_OVERHEAD_S)
 """(ε, e_bw, c, τ): the fitted serving constants, in the order ``tco calibrate --fit`` reports them."""
 
 COLLECTIVE_LATENCY_S = 10e-6
 """α: latency of one small all-reduce within a node (NCCL-class, about 10 µs; an estimate)."""
+
+KV_FREE_FRACTION = 0.9
+"""Share of the memory left after the weights that the KV cache takes: TensorRT-LLM's default
+``free_gpu_memory_fraction`` ("TensorRT LLM will try to allocate 90% of free GPU memory for KV cache"
+[TRTLLM-KVCACHE]). vLLM instead caps weights, activations and cache together at 0.9 of the total
+(``gpu_memory_utilization``), which leaves less cache where the weights fill most of the memory."""
+
+RUNTIME_RESERVE_GB = 2.0
+"""Memory per device held by the runtime before the cache is sized: CUDA context, communication
+buffers and the activation workspace (an estimate, range 1–4 GB)."""
 
 KV_BYTES = 2.0
 """KV cache bytes per value for 16-bit weights. With 8-bit weights the KV cache is 8-bit too (1 byte):
@@ -134,8 +146,10 @@ def figures(
 
 
 def max_batch_in_memory(req: Request, x: Mapping[str, Any], replica: int) -> int:
+    """Sequences whose whole context (P + O) the KV cache holds: the cache gets the share
+    :data:`KV_FREE_FRACTION` of the memory left after the weights and each device's runtime reserve."""
     weights = x["parameters"] * req.weight_bytes_per_param
-    free = replica * x["memory_gb"] * 1e9 * USABLE_MEMORY_FRACTION - weights
+    free = KV_FREE_FRACTION * (replica * (x["memory_gb"] - RUNTIME_RESERVE_GB) * 1e9 - weights)
     per_seq = kv_bytes_per_token(req) * (req.prompt + req.output)
     if not free > 0 or not per_seq > 0:
         return 0
