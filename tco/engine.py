@@ -824,6 +824,10 @@ def plan_training(
                     + (f", {layout['idle_accelerators']} idle" if layout["idle_accelerators"] else "")
                 )
         stages.append(st)
+    if workload.layout is not None:
+        fixed = {k: v for k, v in workload.layout.model_dump().items() if v is not None}
+        if fixed:
+            notes.append("layout held to workload.layout (" + ", ".join(f"{k} {v}" for k, v in fixed.items()) + "); the rest searched")
     notes.append(f"software tuning: {workload.tuning.value}")
     return tuple(stages), need, layout, notes
 
