@@ -487,7 +487,8 @@ def calibrate_serving(
 def fit_serving(sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator], scenario: Scenario) -> tuple[float, float, float, float]:
     """Fit (ε, e_bw, c, τ) on the fit rows only, minimizing the mean |log(predicted / published)| of each
     publication, averaged over publications (one publication's long table does not outweigh the
-    others): a grid over (ε, e_bw), then over c, twice (coordinate descent, as for the training constants)."""
+    others): a grid over (ε, e_bw), then over c, then over τ, twice (coordinate descent, as for the
+    training constants)."""
     fit_rows = [(s.id, r) for s in sets for r in s.rows if serving_split(s.id, r) == "fit" and r.accelerator in profiles]
     per_set = {set_id: sum(1 for i, _ in fit_rows if i == set_id) for set_id, _ in fit_rows}
 

@@ -774,8 +774,8 @@ def plan_training(
         if fit is None:
             # Say which of the two cannot fit: one sequence's activations, or the training state.
             pinned = job.recompute
-            per_layer = {"none": 34.0 + 5.0 * heads * seq_len / shape.d_model, "selective": 34.0}.get(pinned or "full", 2.0)
-            act = shape.layers * seq_len * shape.d_model * per_layer / min(accel.interconnect.devices_per_node, max(heads, 1))
+            widest = training.Candidate(min(accel.interconnect.devices_per_node, max(heads, 1)), 1, 1, 1)
+            act = training.activation_bytes(job, widest, pinned or "full")
             usable = perf.USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9
             if act >= usable:
                 how = f"with recompute = {pinned} (workload.layout)" if pinned else "even with full recomputation"

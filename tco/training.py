@@ -221,16 +221,16 @@ def candidates(
     es = [e for e in (1, 2, 4, 8, 16, 32, 64) if e <= max(experts, 1)]
     # Context parallelism splits sequences of 16k tokens and more (Llama 3 used 16 at 128k).
     cs = [c for c in (1, 2, 4, 8, 16, 32) if c == 1 or seq_len // c >= 8192]
-    ts = [int(pin["tensor_parallel"] or 1)] if pin.get("tensor_parallel") else ts
-    es = [int(pin["expert_parallel"] or 1)] if pin.get("expert_parallel") else es
-    cs = [int(pin["context_parallel"] or 1)] if pin.get("context_parallel") else cs
+    ts = [t_pin] if (t_pin := pin.get("tensor_parallel")) else ts
+    es = [e_pin] if (e_pin := pin.get("expert_parallel")) else es
+    cs = [c_pin] if (c_pin := pin.get("context_parallel")) else cs
     out = []
     for t in ts:
         ps = {p for p in (1, 2, 4, 8, 16, 32, 64, 128) if p <= layers}
         if count is not None and count % t == 0:
             ps |= {p for p in range(3, min(layers, 128) + 1) if (count // t) % p == 0}
-        if pin.get("pipeline_parallel"):
-            ps = {int(pin["pipeline_parallel"] or 1)}
+        if p_pin := pin.get("pipeline_parallel"):
+            ps = {p_pin}
         for p in sorted(ps):
             for e in es:
                 for z in (1, 3):
@@ -338,7 +338,7 @@ def _state_bytes(job: Job, x: Mapping[str, Any], c: Candidate, d: Any, ops: Any)
     return state, n_dev
 
 
-def _activation_bytes(job: Job, c: Candidate, recompute: str) -> float:
+def activation_bytes(job: Job, c: Candidate, recompute: str) -> float:
     """Activation bytes per device held by the first pipeline stage (L layers' worth of one sequence)."""
     L, h, s = float(job.layers), float(job.d_model), float(job.seq_len)
     per_layer = {"none": 34.0 + 5.0 * job.heads * s / h, "selective": 34.0, "full": 2.0}[recompute]
@@ -350,7 +350,7 @@ def _full_share(job: Job, x: Mapping[str, Any], c: Candidate, state: Any, ops: A
     """Least share of layers to recompute in full (the rest selective) for the activations to fit beside
     ``state``, rounded up to whole layers per pipeline stage (Megatron's ``--recompute-method block
     --recompute-num-layers``); above 1 when even full recomputation does not fit."""
-    sel, full = _activation_bytes(job, c, "selective"), _activation_bytes(job, c, "full")
+    sel, full = activation_bytes(job, c, "selective"), activation_bytes(job, c, "full")
     free = USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9 - state
     phi = ops.maximum((sel - free) / (sel - full), 0.0)
     per_stage = max(job.layers / c.pipeline, 1.0)
@@ -373,7 +373,7 @@ def _full_variants(job: Job, recompute: str, zero3_flat: bool) -> tuple[int, ...
 
 def _memory_ok(job: Job, x: Mapping[str, Any], c: Candidate, d: Any, recompute: str, ops: Any) -> Any:
     state, _ = _state_bytes(job, x, c, d, ops)
-    return state + _activation_bytes(job, c, recompute) <= USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9
+    return state + activation_bytes(job, c, recompute) <= USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9
 
 
 def evaluate(
@@ -448,8 +448,8 @@ def evaluate(
                         vol: Any = 2.0
                     elif c.pipeline == 1:
                         state = _state_bytes(job, x, c, d, ops)[0]
-                        kept = _activation_bytes(job, c, r if r != "full" else "selective")
-                        per_seq = phi * _activation_bytes(job, c, "full") + (1.0 - phi) * kept
+                        kept = activation_bytes(job, c, r if r != "full" else "selective")
+                        per_seq = phi * activation_bytes(job, c, "full") + (1.0 - phi) * kept
                         mbs = ops.maximum(ops.floor((USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9 - state) / per_seq), 1.0)
                         vol = 1.0 + 2.0 * ops.ceil(micro / mbs - 1e-9)
                     else:
@@ -522,7 +522,7 @@ def min_accelerators(job: Job, x: Mapping[str, Any]) -> int | None:
         if c.tensor > x["node"]:
             continue
         n_dev = _state_bytes(job, x, c, 1.0, SCALAR)[1]
-        act = _activation_bytes(job, c, job.recompute if job.recompute in ("none", "selective") else "full")
+        act = activation_bytes(job, c, job.recompute if job.recompute in ("none", "selective") else "full")
         avail = mem - act
         if avail <= 0:
             continue

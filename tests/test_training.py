@@ -471,7 +471,7 @@ def test_dualpipe_by_hand() -> None:
     s1, n1 = training._state_bytes(one, x, c, 8.0, training.SCALAR)
     s2, n2 = training._state_bytes(dual, x, c, 8.0, training.SCALAR)
     assert n1 == n2 and s2 - s1 == approx(2 * n1)
-    assert training._activation_bytes(dual, c, "selective") == approx(training._activation_bytes(one, c, "selective") * 5 / 4)
+    assert training.activation_bytes(dual, c, "selective") == approx(training.activation_bytes(one, c, "selective") * 5 / 4)
     r1, r2 = training.evaluate(one, x), training.evaluate(dual, x)
     micro = (1 << 20) / 2048 / r2.data_parallel
     assert r2.bubble == approx(1 / (micro + 1)) and r1.bubble == approx(3 / (micro + 3))
