@@ -419,7 +419,7 @@ def serving_workload(row: ServingRow) -> InferenceWorkload:
 
 
 def _serve(
-    set_id: str, row: ServingRow, accel: Accelerator, scenario: Scenario, constants: tuple[float, float, float, float]
+    set_id: str, row: ServingRow, accel: Accelerator, scenario: Scenario, constants: serving.Constants
 ) -> tuple[float | None, int | None, str | None]:
     bare = accel.model_copy(update={"benchmarks": []})
     wl = serving_workload(row)
@@ -437,7 +437,7 @@ def calibrate_serving(
     sets: Sequence[ServingSet],
     profiles: Mapping[str, Accelerator],
     scenario: Scenario,
-    constants: tuple[float, float, float, float] | None = None,
+    constants: serving.Constants | None = None,
 ) -> ServingSummary:
     """Predicted vs published serving tokens/s per accelerator, fit and held-out halves."""
     consts = constants or serving.CONSTANTS
@@ -476,6 +476,7 @@ def calibrate_serving(
             "bandwidth_efficiency": consts[1],
             "collective_efficiency": consts[2],
             "step_overhead_ms": consts[3] * 1000.0,
+            "overlap_exponent": consts[4],
         },
         rows=rows,
         fit=_stats([r.error for r in rows if r.split == "fit" and r.error is not None]),
@@ -484,15 +485,15 @@ def calibrate_serving(
     )
 
 
-def fit_serving(sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator], scenario: Scenario) -> tuple[float, float, float, float]:
-    """Fit (ε, e_bw, c, τ) on the fit rows only, minimizing the mean |log(predicted / published)| of each
-    publication, averaged over publications (one publication's long table does not outweigh the
-    others): a grid over (ε, e_bw), then over c, then over τ, twice (coordinate descent, as for the
-    training constants)."""
+def fit_serving(sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator], scenario: Scenario) -> serving.Constants:
+    """Fit (ε, e_bw, c, τ, p) on the fit rows only, minimizing the mean |log(predicted / published)| of
+    each publication, averaged over publications (one publication's long table does not outweigh the
+    others): a grid over (ε, e_bw), then over c, then over τ, then over p, twice (coordinate descent,
+    as for the training constants)."""
     fit_rows = [(s.id, r) for s in sets for r in s.rows if serving_split(s.id, r) == "fit" and r.accelerator in profiles]
     per_set = {set_id: sum(1 for i, _ in fit_rows if i == set_id) for set_id, _ in fit_rows}
 
-    def loss(trial: tuple[float, float, float, float]) -> float:
+    def loss(trial: serving.Constants) -> float:
         total = 0.0
         for set_id, row in fit_rows:
             tps, _, _ = _serve(set_id, row, profiles[row.accelerator], scenario, trial)
@@ -502,10 +503,11 @@ def fit_serving(sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator],
     consts = serving.CONSTANTS
     pairs = [(round(0.25 + 0.05 * i, 4), round(0.5 + 0.05 * j, 4)) for i in range(15) for j in range(11)]
     for _ in range(2):
-        eff, bw = min(pairs, key=lambda t: loss((t[0], t[1], consts[2], consts[3])))
-        coll = min((round(0.3 + 0.05 * k, 4) for k in range(15)), key=lambda c: loss((eff, bw, c, consts[3])))
-        tau = min((0.0, 0.00025, 0.0005, 0.001, 0.0015, 0.002, 0.003, 0.004), key=lambda t: loss((eff, bw, coll, t)))
-        consts = (eff, bw, coll, tau)
+        eff, bw = min(pairs, key=lambda t: loss((t[0], t[1], consts[2], consts[3], consts[4])))
+        coll = min((round(0.3 + 0.05 * k, 4) for k in range(15)), key=lambda c: loss((eff, bw, c, consts[3], consts[4])))
+        tau = min((0.0, 0.00025, 0.0005, 0.001, 0.0015, 0.002, 0.003, 0.004), key=lambda t: loss((eff, bw, coll, t, consts[4])))
+        p = min((1.0, 1.5, 2.0, 3.0, 4.0, math.inf), key=lambda q: loss((eff, bw, coll, tau, q)))
+        consts = (eff, bw, coll, tau, p)
     return consts
 
 

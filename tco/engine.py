@@ -257,6 +257,7 @@ class Plan:
     serving_bandwidth_efficiency: float = serving.BANDWIDTH_EFFICIENCY
     serving_collective_efficiency: float = serving.COLLECTIVE_EFFICIENCY
     serving_step_overhead: float = serving.STEP_OVERHEAD_S
+    serving_overlap: float = serving.OVERLAP_EXPONENT
     latency_z: float = 0.0  # standard-normal quantile of the workload's latency percentile (0: the mean)
     fabric: str = "infiniband"
     grid_key: str = "scenario.grid_kgco2e_per_kwh"
@@ -370,7 +371,7 @@ def plan_option(
     scenario: Scenario,
     *,
     market: bool = True,
-    serving_constants: tuple[float, float, float, float] | None = None,
+    serving_constants: serving.Constants | None = None,
 ) -> Plan:
     """:func:`_plan_option`, remembered per input objects (the models are frozen, so an object's identity
     fixes its content; the entry holds the objects, so an identity cannot be reused while it lives)."""
@@ -395,7 +396,7 @@ def _plan_option(
     scenario: Scenario,
     *,
     market: bool = True,
-    serving_constants: tuple[float, float, float, float] | None = None,
+    serving_constants: serving.Constants | None = None,
 ) -> Plan:
     """Discrete choices and feasibility checks for one option (raises on impossible requests).
     Unknown inputs do not raise here: the figures that need them come out unknown (NaN).
@@ -509,12 +510,12 @@ def plan_serving(
     common: Mapping[str, Any],
     notes: list[str],
     measured: bool,
-    constants: tuple[float, float, float, float] | None = None,
+    constants: serving.Constants | None = None,
 ) -> Plan:
     """Replica size and batch for serving (tco.serving). ``ID@N`` fixes N accelerators per replica.
-    ``constants`` (compute, bandwidth, collective efficiency, step overhead) replace the fitted ones
-    (``tco calibrate --fit``)."""
-    eff, bw_eff, coll, tau = constants or serving.CONSTANTS
+    ``constants`` (compute, bandwidth, collective efficiency, step overhead, overlap exponent) replace
+    the fitted ones (``tco calibrate --fit``)."""
+    eff, bw_eff, coll, tau, overlap = constants or serving.CONSTANTS
     accel = option.accelerator
     shape = perf.workload_shape(workload)
     half = workload.seq_len / 2.0
@@ -542,7 +543,7 @@ def plan_serving(
             key="count",
         )
     base = KnownInputs(numeric_inputs(option, workload, scenario))
-    x = serving_inputs(common, base, eff, bw_eff, coll, tau)
+    x = serving_inputs(common, base, eff, bw_eff, coll, tau, overlap)
     x["memory_gb"] = base["accel.memory_gb"]
     tpot = _seconds(workload.time_per_output_token_ms)
     ttft = _seconds(workload.time_to_first_token_ms)
@@ -584,6 +585,7 @@ def plan_serving(
         serving_bandwidth_efficiency=bw_eff,
         serving_collective_efficiency=coll,
         serving_step_overhead=tau,
+        serving_overlap=overlap,
         latency_z=z,
         notes=tuple(notes),
         **common,
@@ -601,6 +603,7 @@ def serving_inputs(
     bandwidth_efficiency: Any,
     collective_efficiency: Any,
     step_overhead: Any = serving.STEP_OVERHEAD_S,
+    overlap: float = serving.OVERLAP_EXPONENT,
 ) -> dict[str, Any]:
     """The continuous inputs of :func:`tco.serving.figures` from the flat inputs. FP8 matmuls reach the
     share :data:`tco.training.FP8_GEMM_RATIO` of the 16-bit efficiency (the same ratio as in training)."""
@@ -618,6 +621,7 @@ def serving_inputs(
         "bandwidth_efficiency": bandwidth_efficiency * common["maturity_factor"],
         "collective_efficiency": collective_efficiency,
         "step_overhead": step_overhead,
+        "overlap": overlap,
     }
 
 
@@ -921,6 +925,7 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
                 plan.serving_bandwidth_efficiency,
                 plan.serving_collective_efficiency,
                 plan.serving_step_overhead,
+                plan.serving_overlap,
             )
             f = serving.figures(plan.request, sx, replica=k, tensor=float(plan.tensor), batch=batch, ops=ops, z=plan.latency_z)
             tps = f["tokens_per_second"]

@@ -9,10 +9,11 @@ For a replica of ``k`` accelerators (tensor parallel ``t`` = ``k`` within a node
 * memory: weights ``W = N · bytes/param`` plus a KV cache of ``2 · L · kv_dim · 2`` bytes per token of
   context, ``P + O`` per sequence; the batch ``B`` is at most what the cache holds, the cache taking
   0.9 of the memory left after the weights and a runtime reserve of 2 GB per device (TensorRT-LLM's rule);
-* one decode step for ``B`` sequences: ``max(W / (t · BW · e_bw), 2 · N_active · B / (k · peak · ε))
+* one decode step for ``B`` sequences: ``‖W / (t · BW · e_bw), 2 · N_active · B / (k · peak · ε)‖_p
   + B · KV · (P + O/2) / (k · BW · e_bw) + 2 · L · (α + 2(t−1)/t · 2h · B / link) + τ``: the matmul
   kernels read the weights once per step (at the rate of one stage's ``t`` devices) and are bound by
-  that read or by their FLOPs (a roofline);
+  that read and by their FLOPs, which overlap only in part (a roofline softened by the p-norm
+  ``‖a, b‖_p = (a^p + b^p)^(1/p)``, :data:`OVERLAP_EXPONENT`);
   the attention kernels, which run after them, read each sequence's cache (the average context) and
   are bound by memory bandwidth; then two all-reduces per layer, each with latency ``α``; and the
   serving engine's fixed time per step ``τ``;
@@ -42,7 +43,7 @@ COMPUTE_EFFICIENCY = 0.85
 (prefill, large batches); FP8 matmuls reach :data:`tco.training.FP8_GEMM_RATIO` of it. FITTED by
 ``tco calibrate --fit`` on the fit half of profiles/serving (2026-11-30), each publication weighted equally."""
 
-BANDWIDTH_EFFICIENCY = 0.70
+BANDWIDTH_EFFICIENCY = 0.80
 """e_bw: share of the peak memory bandwidth a decode step sustains. FITTED with
 :data:`COMPUTE_EFFICIENCY` (the seed article reports 89 % on an A100, 72 % on an MLU370-S4)."""
 
@@ -58,8 +59,19 @@ and launches between steps; vLLM's v0.6 release measured its CPU overheads at a 
 [VLLM-V06-PERF]). FITTED with :data:`COMPUTE_EFFICIENCY` (grid 0–4 ms); 0 since the cache is sized as
 TensorRT-LLM sizes it: the published rows show no such time."""
 
-CONSTANTS = (COMPUTE_EFFICIENCY, BANDWIDTH_EFFICIENCY, COLLECTIVE_EFFICIENCY, STEP_OVERHEAD_S)
-"""(ε, e_bw, c, τ): the fitted serving constants, in the order ``tco calibrate --fit`` reports them."""
+OVERLAP_EXPONENT = 1.5
+"""p: how far a decode step's matmuls overlap reading their weights with their arithmetic. The roofline
+bounds a kernel's time by the longer of the two, ``max(t_w, t_c)``, which assumes they overlap fully
+[WILLIAMS-2009]; decode batches of tens to a few thousand sequences put the matmuls near the ridge
+point, where the two are alike and kernels fall below that bound. The step takes
+``(t_w^p + t_c^p)^(1/p)``: p = 1 is no overlap (the sum), p → ∞ the roofline's max. FITTED with
+:data:`COMPUTE_EFFICIENCY` (grid 1, 1.5, 2, 3, 4, ∞; 2026-11-30)."""
+
+Constants = tuple[float, float, float, float, float]
+"""(ε, e_bw, c, τ, p): the fitted serving constants, in the order ``tco calibrate --fit`` reports them."""
+
+CONSTANTS: Constants = (COMPUTE_EFFICIENCY, BANDWIDTH_EFFICIENCY, COLLECTIVE_EFFICIENCY, STEP_OVERHEAD_S, OVERLAP_EXPONENT)
+"""The shipped values of :data:`Constants`."""
 
 COLLECTIVE_LATENCY_S = 10e-6
 """α: latency of one small all-reduce within a node (NCCL-class, about 10 µs; an estimate)."""
@@ -105,6 +117,16 @@ class Choice:
     limited_by: str  # "memory" | "max_batch" | "time_per_output_token" | "time_to_first_token"
 
 
+def overlap(t_w: Any, t_c: Any, p: float, ops: Any = SCALAR) -> Any:
+    """``(t_w^p + t_c^p)^(1/p)`` (:data:`OVERLAP_EXPONENT`), scaled by the larger term so that no power
+    overflows; ``p = inf`` is the roofline's ``max(t_w, t_c)``."""
+    m = ops.maximum(t_w, t_c)
+    if math.isinf(p):
+        return m
+    d = ops.where(m > 0.0, m, 1.0)
+    return ops.where(m < math.inf, m * ((t_w / d) ** p + (t_c / d) ** p) ** (1.0 / p), m)
+
+
 def kv_bytes_per_token(req: Request) -> float:
     return 2.0 * req.layers * req.kv_dim * req.kv_bytes
 
@@ -130,7 +152,7 @@ def figures(
     t_comm = ops.where(
         tensor > 1, 2.0 * req.layers * (COLLECTIVE_LATENCY_S + 2.0 * (tensor - 1) / tensor * 2.0 * req.d_model * batch / link), 0.0
     )
-    step = ops.maximum(t_weights, t_comp) + t_kv + t_comm + x.get("step_overhead", 0.0)
+    step = overlap(t_weights, t_comp, x.get("overlap", OVERLAP_EXPONENT), ops) + t_kv + t_comm + x.get("step_overhead", 0.0)
     prefill = req.prompt * (2.0 * x["active_parameters"] + 2.0 * req.layers * (req.attention_width or req.d_model) * req.prompt) / (
         replica * x["peak"] * 1e12 * x["efficiency"]
     ) + ops.where(

@@ -384,7 +384,8 @@ def serving_by_hand(k: int, batch: int, *, tpot: bool = False, z: float = 0.0) -
     t_kv = batch * 4e4 * (500 + 250) / (k * 1000e9 * bw_eff)  # then attention reads the average context
     link = 32e9 * serving.COLLECTIVE_EFFICIENCY  # one way, at the share all-reduces reach
     t_comm = 2 * 10 * (serving.COLLECTIVE_LATENCY_S + 2 * (k - 1) / k * 2 * 1000 * batch / link) if k > 1 else 0.0
-    step = max(t_weights, t_comp) + t_kv + t_comm + serving.STEP_OVERHEAD_S  # plus the engine's fixed time per step
+    q = serving.OVERLAP_EXPONENT  # the two overlap in part: (t_w^p + t_c^p)^(1/p)
+    step = (t_weights**q + t_comp**q) ** (1 / q) + t_kv + t_comm + serving.STEP_OVERHEAD_S  # plus the fixed time per step
     # Prefill: the prompt's matmuls and attention, plus its two all-reduces per layer over 500 tokens.
     prefill = 500 * (2 * 1e11 + 2 * 10 * 1000 * 500) / (k * 100e12 * eff)
     prefill += 2 * 10 * (serving.COLLECTIVE_LATENCY_S + 2 * (k - 1) / k * 2 * 1000 * 500 / link) if k > 1 else 0.0

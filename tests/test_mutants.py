@@ -1470,9 +1470,9 @@ def test_known_shape_is_named_in_the_note() -> None:
 
 
 def test_fitted_serving_constants_replace_the_defaults() -> None:
-    plan = engine.plan_option(Option(accelerator()), inference(), scenario(), serving_constants=(0.3, 0.4, 0.5, 0.002))
+    plan = engine.plan_option(Option(accelerator()), inference(), scenario(), serving_constants=(0.3, 0.4, 0.5, 0.002, 3.0))
     got = (plan.serving_efficiency, plan.serving_bandwidth_efficiency, plan.serving_collective_efficiency, plan.serving_step_overhead)
-    assert got == (0.3, 0.4, 0.5, 0.002)
+    assert got + (plan.serving_overlap,) == (0.3, 0.4, 0.5, 0.002, 3.0)
 
 
 def test_measured_training_without_a_peak_has_no_mfu() -> None:

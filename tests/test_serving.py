@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -68,6 +70,24 @@ def test_a_higher_latency_percentile_never_raises_throughput(target: float, z: f
     assert best(tpot_s=target / 1000, z=z + more) <= best(tpot_s=target / 1000, z=z) * (1 + 1e-9)
 
 
+def test_overlap_is_the_p_norm_of_the_two_roofs() -> None:
+    """(t_w^p + t_c^p)^(1/p) by hand: p = 1 is the sum, p = 2 the hypotenuse, p = inf the roofline's max;
+    scaled so that huge times neither overflow nor lose their value, and zero stays zero."""
+    assert serving.overlap(3.0, 4.0, 1.0) == pytest.approx(7.0)
+    assert serving.overlap(3.0, 4.0, 2.0) == pytest.approx(5.0)
+    assert serving.overlap(3.0, 4.0, 1.5) == pytest.approx((3.0**1.5 + 4.0**1.5) ** (1 / 1.5))
+    assert serving.overlap(3.0, 4.0, math.inf) == 4.0
+    assert serving.overlap(1e300, 1e300, 2.0) == pytest.approx(2**0.5 * 1e300)
+    assert serving.overlap(0.0, 0.0, 1.5) == 0.0
+    assert serving.overlap(math.inf, 1.0, 1.5) == math.inf
+
+
+@given(st.floats(0.0, 1e3), st.floats(0.0, 1e3), st.sampled_from([1.0, 1.5, 2.0, 3.0, 4.0, math.inf]))
+def test_overlap_lies_between_the_roofline_and_the_sum(a: float, b: float, p: float) -> None:
+    got = serving.overlap(a, b, p)
+    assert max(a, b) * (1 - 1e-12) <= got <= (a + b) * (1 + 1e-12)
+
+
 def test_gqa_shrinks_the_kv_cache_and_raises_the_batch() -> None:
     """Eight KV heads of 64 hold 8× less cache per token, so more sequences fit beside the weights."""
     mha = serving.Request(**{**REQ.__dict__, "kv_dim": 8192})
@@ -101,6 +121,7 @@ def test_a_model_no_node_can_hold_gets_a_replica_across_nodes() -> None:
     prefill += 2 * 80 * (10e-6 + 2 * 3 / 4 * 2 * 8192 * 1000 / (200e9 * 0.45))
     kv = 2 * 80 * 1024 * 1.0 * (1000 + 150) / (32 * 819e9 * 0.75)
     comm = 2 * 80 * (10e-6 + 2 * 3 / 4 * 2 * 8192 / (200e9 * 0.45))
-    step = max(70e9 / (4 * 819e9 * 0.75), 2 * 70e9 / (32 * 394e12 * 0.5)) + kv + comm
+    t_w, t_c, q = 70e9 / (4 * 819e9 * 0.75), 2 * 70e9 / (32 * 394e12 * 0.5), serving.OVERLAP_EXPONENT
+    step = (t_w**q + t_c**q) ** (1 / q) + kv + comm
     assert f["ttft"] == pytest.approx(prefill + step)
     assert serving.choose(REQ, small, node=4, max_batch=512, replica=4) is None  # one node cannot hold it
