@@ -568,7 +568,8 @@ def estimate(
     latency_percentile: float | None = None,
 ) -> Estimate:
     """Derived throughput, MFU, scaling, goodput and memory fit without a workload file, through the same
-    engine path as ``compare``. ``shape`` (layers, d_model, heads, kv_heads) replaces the inferred shape.
+    engine path as ``compare``. ``shape`` (layers, d_model, heads, kv_heads, head_dim, ffn_dim, vocab)
+    replaces the inferred shape.
     For an MoE model ``parameters`` is the active count and ``total_parameters`` the total."""
     if mode not in ("train", "infer"):
         raise InputError(f"expected train or infer, got '{mode}'", key="--mode")
@@ -686,18 +687,31 @@ _LAYOUT_FLAGS = {
 
 
 def _estimate_shape(shape: Mapping[str, int | None] | None, parameters: float) -> ModelShape | None:
-    """The shape from ``tco estimate``'s flags. Head flags alone refine the shape inferred from the
-    parameter count (layers, width and the known model's heads)."""
+    """The shape from ``tco estimate``'s flags. Flags that leave out the layers and width refine the
+    shape inferred from the parameter count: it keeps what the flags do not give (a known model's
+    heads, KV heads, FFN width and vocabulary)."""
     if not shape or not any(v is not None for v in shape.values()):
         return None
     layers, d_model, heads, kv_heads, head_dim = (shape.get(k) for k in ("layers", "d_model", "heads", "kv_heads", "head_dim"))
+    ffn_dim, vocab = shape.get("ffn_dim"), shape.get("vocab")
     if (layers is None) != (d_model is None):
         raise InputError("a shape needs both --layers and --d-model (or neither, to infer them from --params)", key="--layers")
+    gated: bool | None = None
+    tied = False
     if layers is None or d_model is None:
         inferred = perf.infer_shape(parameters)
         layers, d_model = inferred.layers, inferred.d_model
-        heads = heads if heads is not None else (inferred.heads or None)
-    shape_ = ModelShape.from_heads(layers, d_model, heads, kv_heads, head_dim)
+        if heads is None or heads == inferred.heads:
+            kv_heads = kv_heads if kv_heads is not None or head_dim is not None else inferred.kv_dim // (d_model // inferred.heads)
+        heads = heads if heads is not None else inferred.heads
+        if inferred.vocab:
+            ffn_dim = ffn_dim if ffn_dim is not None else inferred.ffn_dim
+            gated = inferred.gated_ffn if ffn_dim == inferred.ffn_dim else None
+            vocab = vocab if vocab is not None else inferred.vocab
+            tied = inferred.tied_embeddings
+    shape_ = ModelShape.from_heads(
+        layers, d_model, heads, kv_heads, head_dim, ffn_dim=ffn_dim, gated_ffn=gated, vocab=vocab, tied_embeddings=tied
+    )
     heads = shape_.heads
     if head_dim is None and heads is not None and d_model % heads:
         raise InputError(f"--d-model {d_model} is not a multiple of --heads {heads}", key="--heads")

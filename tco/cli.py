@@ -423,6 +423,8 @@ def estimate(
     heads: Annotated[int | None, typer.Option("--heads", min=1, help="Attention heads.")] = None,
     kv_heads: Annotated[int | None, typer.Option("--kv-heads", min=1, help="Key/value heads (GQA/MQA).")] = None,
     head_dim: Annotated[int | None, typer.Option("--head-dim", min=1, help="Width of one head (default d-model / heads).")] = None,
+    ffn_dim: Annotated[int | None, typer.Option("--ffn-dim", min=1, help="FFN hidden width (default 4 × d-model).")] = None,
+    vocab: Annotated[int | None, typer.Option("--vocab", min=1, help="Vocabulary size (training: the loss's logits memory).")] = None,
     replica: Annotated[int | None, typer.Option("--replica", min=1, help="Serving: accelerators per replica (default: chosen).")] = None,
     max_batch: Annotated[
         int | None, typer.Option("--max-batch", min=1, help="Serving: most sequences a replica batches (default 4,096).")
@@ -469,7 +471,15 @@ def estimate(
         mode=mode.value,
         scenario=scenario,
         sets=set_ or [],
-        shape={"layers": layers, "d_model": d_model, "heads": heads, "kv_heads": kv_heads, "head_dim": head_dim},
+        shape={
+            "layers": layers,
+            "d_model": d_model,
+            "heads": heads,
+            "kv_heads": kv_heads,
+            "head_dim": head_dim,
+            "ffn_dim": ffn_dim,
+            "vocab": vocab,
+        },
         replica=replica,
         max_batch=max_batch,
         tuning=tuning,

@@ -361,6 +361,11 @@ def check_market(option: Option, scenario: Scenario) -> None:
 
 _PLANS: dict[tuple[Any, ...], tuple[Accelerator, Workload, Scenario, Plan]] = {}
 _PLANS_MAX = 256
+
+SHAPE_COUNT_TOLERANCE = 0.05
+"""Largest gap between the parameter count a complete shape implies (:attr:`tco.perf.Shape.parameters`)
+and the workload's before a note flags it; the published shapes of :data:`tco.perf.KNOWN_SHAPES`
+reproduce their published counts within 1 %."""
 """Plans already made in this process, keyed by the identity of their (frozen, immutable) inputs:
 ``compare`` with its prices to match and the analyses plan the same options several times."""
 
@@ -445,7 +450,16 @@ def _plan_option(
     if shape.inferred:
         known = perf.known_shape_name(workload.parameters.value or 0.0)
         how = f"the published shape of {known}" if known else "a standard shape, no grouped-query attention"
-        notes.append(f"shape inferred from parameters ({how}): {shape.layers} layers, d_model {shape.d_model}, KV width {shape.kv_dim}")
+        more = f", FFN {shape.ffn_dim}, vocabulary {shape.vocab:,}" if shape.vocab else ""
+        dims = f"{shape.layers} layers, d_model {shape.d_model}, KV width {shape.kv_dim}{more}"
+        notes.append(f"shape inferred from parameters ({how}): {dims}")
+    elif shape.parameters is not None and workload.active_parameters is None and workload.parameters.value:
+        given = workload.parameters.value
+        if abs(shape.parameters / given - 1.0) > SHAPE_COUNT_TOLERANCE:
+            notes.append(
+                f"the shape counts {shape.parameters / 1e9:.3g}B parameters, the workload {given / 1e9:.3g}B: "
+                "check its layers, widths, FFN and vocabulary (the figures use the workload's count)"
+            )
     common: dict[str, Any] = dict(
         label=option.label,
         explicit_count=option.count is not None,
@@ -748,6 +762,9 @@ def plan_training(
             dualpipe=workload.pipeline_schedule is PipelineSchedule.dualpipe,
             fp32_grads=not fsdp and precision is not Precision.fp16,
             recompute=workload.layout.recompute if workload.layout is not None else None,
+            ffn_dim=shape.ffn_dim,
+            gated_ffn=shape.gated_ffn,
+            vocab=shape.vocab,
         )
         st = StagePlan(
             name=name,

@@ -440,10 +440,30 @@ class ModelShape(StrictModel):
     kv_dim: Count | None = Field(None, description="Width of K (and of V) per layer; default d_model (no GQA).")
     heads: Count | None = Field(None, description="Attention heads; default d_model / 128.")
     head_dim: Count | None = Field(None, description="Width of one attention head; default d_model / heads (Qwen3: 128 at any width).")
+    ffn_dim: Count | None = Field(
+        None, description="FFN hidden width (per expert for MoE); default 4·d_model. Sets the FFN's share of the activation memory."
+    )
+    gated_ffn: bool | None = Field(
+        None, description="Gated FFN with three matrices (SwiGLU: Llama, Mistral, Qwen); default: gated unless ffn_dim is 4·d_model."
+    )
+    vocab: Count | None = Field(None, description="Vocabulary size; sets the memory of the logits the training loss keeps.")
+    tied_embeddings: bool = Field(
+        False, description="Input and output embeddings share one matrix (GPT-3); only the parameter count uses it."
+    )
 
     @classmethod
     def from_heads(
-        cls, layers: int, d_model: int, heads: int | None = None, kv_heads: int | None = None, head_dim: int | None = None
+        cls,
+        layers: int,
+        d_model: int,
+        heads: int | None = None,
+        kv_heads: int | None = None,
+        head_dim: int | None = None,
+        *,
+        ffn_dim: int | None = None,
+        gated_ffn: bool | None = None,
+        vocab: int | None = None,
+        tied_embeddings: bool = False,
     ) -> "ModelShape":
         """A shape from head counts as papers publish them: ``kv_dim = head_dim · kv_heads`` with
         ``head_dim = d_model / heads`` unless given (grouped-query attention); with KV heads but no head
@@ -452,7 +472,17 @@ class ModelShape(StrictModel):
             heads = max(1, d_model // 128)
         width = head_dim or (d_model // heads if heads else None)
         kv_dim = width * kv_heads if width and kv_heads else None
-        return cls(layers=layers, d_model=d_model, heads=heads, kv_dim=kv_dim, head_dim=head_dim)
+        return cls(
+            layers=layers,
+            d_model=d_model,
+            heads=heads,
+            kv_dim=kv_dim,
+            head_dim=head_dim,
+            ffn_dim=ffn_dim,
+            gated_ffn=gated_ffn,
+            vocab=vocab,
+            tied_embeddings=tied_embeddings,
+        )
 
 
 class _WorkloadBase(StrictModel):

@@ -50,6 +50,10 @@ class Shape:
     inferred: bool
     heads: int = 0
     attention_width: int = 0  # query heads × head width; d_model unless the shape says otherwise
+    ffn_dim: int = 0  # FFN hidden width; 0: 4·d_model
+    gated_ffn: bool = False  # three FFN matrices (SwiGLU) instead of two
+    vocab: int = 0  # 0: unknown (no logits memory counted)
+    tied_embeddings: bool = False
 
     def __post_init__(self) -> None:
         if self.heads <= 0:
@@ -57,19 +61,31 @@ class Shape:
         if self.attention_width <= 0:
             object.__setattr__(self, "attention_width", self.d_model)
 
+    @property
+    def parameters(self) -> float | None:
+        """Parameters the shape implies, when its FFN width and vocabulary are known: per layer the
+        attention's ``2·d·a + 2·d·kv`` (Q, O; K, V) and the FFN's ``3·d·f`` (gated) or ``2·d·f``; the
+        embeddings ``V·d``, twice unless tied. Norms and biases are left out (under 0.1 %)."""
+        if not (self.ffn_dim and self.vocab):
+            return None
+        d = float(self.d_model)
+        per_layer = 2.0 * d * self.attention_width + 2.0 * d * self.kv_dim + (3.0 if self.gated_ffn else 2.0) * d * self.ffn_dim
+        return self.layers * per_layer + self.vocab * d * (1.0 if self.tied_embeddings else 2.0)
 
-KNOWN_SHAPES: tuple[tuple[str, float, int, int, int, int], ...] = (
-    # name, parameters, layers, d_model, heads, kv_heads — published architectures
-    ("GPT-3 1.3B [GPT3-2020]", 1.3e9, 24, 2048, 16, 16),
-    ("Llama 2 7B [LLAMA2-2023]", 6.74e9, 32, 4096, 32, 32),
-    ("Llama 3 8B [LLAMA3-2024]", 8.03e9, 32, 4096, 32, 8),
-    ("Llama 2 13B [LLAMA2-2023]", 13.0e9, 40, 5120, 40, 40),
-    ("Llama 2 70B [LLAMA2-2023]", 69.0e9, 80, 8192, 64, 8),
-    ("Llama 3 70B [LLAMA3-2024]", 70.6e9, 80, 8192, 64, 8),
-    ("GPT-3 175B [GPT3-2020]", 175e9, 96, 12288, 96, 96),
-    ("Nemotron-4 340B [NEMOTRON4-2024]", 340e9, 96, 18432, 96, 8),
-    ("Llama 3 405B [LLAMA3-2024]", 405e9, 126, 16384, 128, 8),
-    ("MT-NLG 530B [MTNLG-2022]", 530e9, 105, 20480, 128, 128),
+
+KNOWN_SHAPES: tuple[tuple[str, float, int, int, int, int, int, int, bool, bool], ...] = (
+    # name, parameters, layers, d_model, heads, kv_heads, ffn_dim, vocab, gated FFN, tied embeddings:
+    # published architectures
+    ("GPT-3 1.3B [GPT3-2020]", 1.3e9, 24, 2048, 16, 16, 8192, 50257, False, True),
+    ("Llama 2 7B [LLAMA2-2023]", 6.74e9, 32, 4096, 32, 32, 11008, 32000, True, False),
+    ("Llama 3 8B [LLAMA3-2024]", 8.03e9, 32, 4096, 32, 8, 14336, 128256, True, False),
+    ("Llama 2 13B [LLAMA2-2023]", 13.0e9, 40, 5120, 40, 40, 13824, 32000, True, False),
+    ("Llama 2 70B [LLAMA2-2023]", 69.0e9, 80, 8192, 64, 8, 28672, 32000, True, False),
+    ("Llama 3 70B [LLAMA3-2024]", 70.6e9, 80, 8192, 64, 8, 28672, 128256, True, False),
+    ("GPT-3 175B [GPT3-2020]", 175e9, 96, 12288, 96, 96, 49152, 50257, False, True),
+    ("Nemotron-4 340B [NEMOTRON4-2024]", 340e9, 96, 18432, 96, 8, 73728, 256000, False, False),
+    ("Llama 3 405B [LLAMA3-2024]", 405e9, 126, 16384, 128, 8, 53248, 128256, True, False),
+    ("MT-NLG 530B [MTNLG-2022]", 530e9, 105, 20480, 128, 128, 81920, 50257, False, True),
 )
 """Shapes of well-known dense models; a parameter count within 1 % of one is given its shape."""
 
@@ -77,10 +93,12 @@ KNOWN_SHAPES: tuple[tuple[str, float, int, int, int, int], ...] = (
 def infer_shape(parameters: float) -> Shape:
     """The published shape of a known model within 1 % of ``N`` parameters (:data:`KNOWN_SHAPES`), else
     a standard decoder shape: ``N ≈ 12·L·d²`` with ``d = 128·L`` (GPT-3/Llama aspect ratio), ``d``
-    rounded to a multiple of 128, and no grouped-query attention (KV width = model width)."""
-    for _name, n, layers, d_model, heads, kv_heads in KNOWN_SHAPES:
+    rounded to a multiple of 128, and no grouped-query attention (KV width = model width); its FFN
+    width and vocabulary stay unknown."""
+    for _name, n, layers, d_model, heads, kv_heads, ffn, vocab, gated, tied in KNOWN_SHAPES:
         if abs(parameters / n - 1) <= 0.01:
-            return Shape(layers=layers, d_model=d_model, kv_dim=d_model // heads * kv_heads, inferred=True, heads=heads)
+            kv = d_model // heads * kv_heads
+            return Shape(layers, d_model, kv, inferred=True, heads=heads, ffn_dim=ffn, gated_ffn=gated, vocab=vocab, tied_embeddings=tied)
     layers = max(1, round((parameters / (12 * 128.0**2)) ** (1 / 3)))
     d_model = max(128, round(math.sqrt(parameters / (12 * layers)) / 128) * 128)
     return Shape(layers=layers, d_model=d_model, kv_dim=d_model, inferred=True)
@@ -93,7 +111,19 @@ def known_shape_name(parameters: float) -> str | None:
 def workload_shape(workload: TrainingWorkload | InferenceWorkload) -> Shape:
     if workload.shape is not None:
         s = workload.shape
-        shape = Shape(s.layers, s.d_model, s.kv_dim or s.d_model, inferred=False, heads=s.heads or 0)
+        ffn = s.ffn_dim or 0
+        gated = s.gated_ffn if s.gated_ffn is not None else bool(ffn) and ffn != 4 * s.d_model
+        shape = Shape(
+            s.layers,
+            s.d_model,
+            s.kv_dim or s.d_model,
+            inferred=False,
+            heads=s.heads or 0,
+            ffn_dim=ffn,
+            gated_ffn=gated,
+            vocab=s.vocab or 0,
+            tied_embeddings=s.tied_embeddings,
+        )
         return replace(shape, attention_width=shape.heads * s.head_dim) if s.head_dim else shape
     # An MoE model's layers and width follow its active parameters (DeepSeek-V3: 37B active, 61 layers of
     # 7,168; a dense 671B shape would be twice as wide), so the shape is inferred from those.

@@ -181,6 +181,9 @@ class Job:
     dualpipe: bool = False  # DeepSeek-V3's DualPipe schedule (see :func:`dualpipe_of`)
     fp32_grads: bool = False  # gradients kept and reduced in FP32 (see :func:`grad_bytes`)
     recompute: str | None = None  # recomputation fixed by the workload's layout ("full": every layer)
+    ffn_dim: int = 0  # FFN hidden width; 0: 4·d_model (the 34·s·h of Korthikanti et al.)
+    gated_ffn: bool = False
+    vocab: int = 0  # 0: unknown, no logits memory counted
 
 
 def dualpipe_of(job: Job, c: Candidate) -> bool:
@@ -338,12 +341,33 @@ def _state_bytes(job: Job, x: Mapping[str, Any], c: Candidate, d: Any, ops: Any)
     return state, n_dev
 
 
+LOGIT_BYTES = 4.0
+"""Bytes per logit the training loss keeps for its backward: the cross-entropy's FP32 logits, one per
+token and vocabulary entry, split over the tensor-parallel ranks (Megatron's vocabulary-parallel
+loss). The logit matrix is the largest single activation of small large-vocabulary models
+[CCE-2025]; the 4 bytes (FP32) are an estimate, range 2–6."""
+
+
 def activation_bytes(job: Job, c: Candidate, recompute: str) -> float:
-    """Activation bytes per device held by the first pipeline stage (L layers' worth of one sequence)."""
+    """Activation bytes per device of one sequence, at the pipeline stage that holds the most: the first
+    (L layers' worth: p micro-batches in flight of L/p layers each) or the last (one micro-batch of
+    L/p layers, plus the logits). Per layer and token, in units of ``h`` bytes [KORTHIKANTI-2022]:
+    the attention block and norms 15, the FFN ``3 + 4·f/h`` (two matrices) or ``3 + 6·f/h`` (gated:
+    the gate's and up-projection's outputs and their product), 34 in all at ``f = 4h``; ``5·a·s/h``
+    more without recomputation, 2 (the layer's input) with full recomputation. The logits take
+    ``LOGIT_BYTES · s · V / t`` when the vocabulary is known."""
     L, h, s = float(job.layers), float(job.d_model), float(job.seq_len)
-    per_layer = {"none": 34.0 + 5.0 * job.heads * s / h, "selective": 34.0, "full": 2.0}[recompute]
+    ffn = 3.0 + (6.0 if job.gated_ffn else 4.0) * job.ffn_dim / h if job.ffn_dim and not job.experts else 19.0
+    per_layer = {"none": 15.0 + ffn + 5.0 * job.heads * s / h, "selective": 15.0 + ffn, "full": 2.0}[recompute]
+    split = c.tensor * c.context
     kept = (c.pipeline + 1.0) / c.pipeline if dualpipe_of(job, c) else 1.0  # p + 1 micro-batches in flight
-    return L * s * h * per_layer * kept / (c.tensor * c.context)
+    first = L * s * h * per_layer * kept / split
+    if not job.vocab:
+        return first
+    logits = LOGIT_BYTES * s * job.vocab / split
+    # DualPipe feeds both ends: its first stage is also a last stage
+    last = first if dualpipe_of(job, c) else L / c.pipeline * s * h * per_layer / split
+    return max(first, last + logits)
 
 
 def _full_share(job: Job, x: Mapping[str, Any], c: Candidate, state: Any, ops: Any) -> Any:

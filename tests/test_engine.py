@@ -800,3 +800,32 @@ def test_the_plan_memory_is_bounded() -> None:
         engine.plan_option(Option(acc), first.model_copy(update={"seq_len": 2048 + i + 1}), sc)
     assert len(engine._PLANS) <= engine._PLANS_MAX
     assert all(hit[1] is not first for hit in engine._PLANS.values())
+
+
+def test_known_shapes_reproduce_their_published_parameter_counts() -> None:
+    """Each published shape (layers, widths, heads, FFN, vocabulary, tied or not) counts its model's
+    parameters within 1 %: a check on the FFN widths and vocabularies transcribed into KNOWN_SHAPES."""
+    for name, n, *_ in perf.KNOWN_SHAPES:
+        counted = perf.infer_shape(n).parameters
+        assert counted is not None and counted == pytest.approx(n, rel=0.01), name
+
+
+def test_shape_parameters_by_hand() -> None:
+    """Llama 3 8B: 32 × (2·4096·4096 + 2·4096·1024 + 3·4096·14336) + 2·128256·4096 = 8.03e9; tied
+    embeddings count the matrix once; no count without the FFN width or the vocabulary."""
+    s = perf.Shape(32, 4096, 1024, inferred=False, heads=32, ffn_dim=14336, gated_ffn=True, vocab=128256)
+    per_layer = 2 * 4096 * 4096 + 2 * 4096 * 1024 + 3 * 4096 * 14336
+    assert s.parameters == pytest.approx(32 * per_layer + 2 * 128256 * 4096)
+    tied = perf.Shape(32, 4096, 1024, inferred=False, heads=32, ffn_dim=14336, gated_ffn=True, vocab=128256, tied_embeddings=True)
+    assert tied.parameters == pytest.approx(32 * per_layer + 128256 * 4096)
+    assert perf.Shape(32, 4096, 1024, inferred=False, ffn_dim=14336).parameters is None
+
+
+def test_a_given_ffn_width_is_gated_unless_it_is_four_widths() -> None:
+    from tco.models import ModelShape
+
+    def gated(**kw: object) -> bool:
+        return perf.workload_shape(training(shape=ModelShape(layers=32, d_model=4096, **kw))).gated_ffn  # type: ignore[arg-type]
+
+    assert gated(ffn_dim=14336) and not gated(ffn_dim=16384) and not gated()
+    assert not gated(ffn_dim=14336, gated_ffn=False) and gated(ffn_dim=16384, gated_ffn=True)

@@ -411,3 +411,34 @@ def test_estimate_a_rent_only_part() -> None:
     a, b = (json.loads(r.stdout)["results"][0] for r in (rented, priced))
     assert a["tokens_per_second_per_accelerator"] > 0
     assert a["tokens_per_second_per_accelerator"] == b["tokens_per_second_per_accelerator"] and a["layout"] == b["layout"]
+
+
+def test_estimate_notes_a_shape_that_counts_other_parameters() -> None:
+    """A complete shape (with --ffn-dim and --vocab) that counts 70.6B parameters while --params says 7B
+    is noted; the figures keep the given count. A shape that agrees is not noted."""
+    shape = ["--layers", "80", "--d-model", "8192", "--heads", "64", "--kv-heads", "8", "--ffn-dim", "28672", "--vocab", "128256"]
+    off = runner.invoke(app, ["estimate", "h100-sxm", "--params", "7e9", *shape, "--count", "64", "-f", "json"])
+    assert off.exit_code == 0, off.stderr
+    notes = json.loads(off.stdout)["results"][0]["notes"]
+    assert any("the shape counts 70.6B parameters, the workload 7B" in n for n in notes)
+    ok = runner.invoke(app, ["estimate", "h100-sxm", "--params", "70.6e9", *shape, "--count", "64", "-f", "json"])
+    assert not any("the shape counts" in n for n in json.loads(ok.stdout)["results"][0]["notes"])
+
+
+def test_estimate_head_flags_keep_the_known_shape() -> None:
+    """--heads alone refines Llama 3 8B's inferred shape without dropping its 8 KV heads, FFN width or
+    vocabulary: the serving batch equals the one with no shape flags at all."""
+    base = ["estimate", "h100-sxm", "--params", "8.03e9", "--mode", "infer", "--replica", "1", "-f", "json"]
+    plain = json.loads(runner.invoke(app, base).stdout)["results"][0]
+    heads = json.loads(runner.invoke(app, [*base, "--heads", "32"]).stdout)["results"][0]
+    assert heads["batch"] == plain["batch"]
+
+
+def test_a_huge_vocabulary_needs_more_memory_in_training() -> None:
+    """A 1M-token vocabulary's FP32 logits (4 · 8192 · 1e6 bytes per sequence) need more accelerators
+    than Llama 3 8B's own vocabulary."""
+    base = ["estimate", "h100-sxm", "--params", "8.03e9", "--seq-len", "8192", "--count", "8", "-f", "json"]
+    own = json.loads(runner.invoke(app, base).stdout)["results"][0]
+    huge = json.loads(runner.invoke(app, [*base, "--vocab", "1000000"]).stdout)["results"][0]
+    assert huge["min_accelerators_for_memory"] >= own["min_accelerators_for_memory"]
+    assert huge["layout"] != own["layout"]

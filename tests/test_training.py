@@ -476,3 +476,33 @@ def test_dualpipe_by_hand() -> None:
     micro = (1 << 20) / 2048 / r2.data_parallel
     assert r2.bubble == approx(1 / (micro + 1)) and r1.bubble == approx(3 / (micro + 3))
     assert r2.tokens_per_second > r1.tokens_per_second
+
+
+def test_ffn_width_and_logits_set_the_activation_memory_by_hand() -> None:
+    """Per layer and token, in units of h bytes: attention and norms 15, the FFN 3 + 6·f/h gated or
+    3 + 4·f/h with two matrices (34 in all at f = 4h, Korthikanti et al.'s figure); the logits
+    4·s·V/t on the last pipeline stage. Llama 3 8B-like: L 32, h 4096, s 8192, f 14336 gated, V 128256."""
+    c1, c2 = training.Candidate(2, 1, 1, 1), training.Candidate(1, 2, 1, 1)
+    kw = dict(layers=32, d_model=4096, heads=32, seq_len=8192, kv_dim=1024, candidates=(c1, c2))
+    plain, gated = job(**kw), job(ffn_dim=14336, gated_ffn=True, **kw)
+    four = job(ffn_dim=4 * 4096, gated_ffn=False, **kw)
+    body = 32 * 8192 * 4096
+    assert training.activation_bytes(plain, c1, "selective") == approx(body * 34 / 2)
+    assert training.activation_bytes(four, c1, "selective") == approx(body * 34 / 2)
+    assert training.activation_bytes(gated, c1, "selective") == approx(body * (15 + 3 + 6 * 14336 / 4096) / 2)
+    assert training.activation_bytes(gated, c1, "full") == approx(body * 2 / 2)  # recomputed layers keep their input only
+    vocab = job(ffn_dim=14336, gated_ffn=True, vocab=128256, **kw)
+    logits = 4.0 * 8192 * 128256
+    per_layer = 15 + 3 + 6 * 14336 / 4096
+    # one stage (TP 2): the L layers and the logits, both split over the 2 tensor ranks
+    assert training.activation_bytes(vocab, c1, "selective") == approx((body * per_layer + logits) / 2)
+    # two stages: the first holds L layers' worth, the last L/2 layers plus the logits, whichever is more
+    assert training.activation_bytes(vocab, c2, "full") == approx(max(body * 2, body / 2 * 2 + logits))
+    assert training.activation_bytes(vocab, c2, "selective") == approx(max(body * per_layer, body / 2 * per_layer + logits))
+
+
+def test_a_larger_vocabulary_never_needs_less_memory() -> None:
+    c = training.Candidate(1, 4, 1, 1)
+    small, large = job(vocab=32000), job(vocab=256000)
+    for r in ("none", "selective", "full"):
+        assert training.activation_bytes(large, c, r) >= training.activation_bytes(small, c, r)
