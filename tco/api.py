@@ -709,9 +709,16 @@ def _estimate_shape(shape: Mapping[str, int | None] | None, parameters: float) -
             gated = inferred.gated_ffn if ffn_dim == inferred.ffn_dim else None
             vocab = vocab if vocab is not None else inferred.vocab
             tied = inferred.tied_embeddings
-    shape_ = ModelShape.from_heads(
-        layers, d_model, heads, kv_heads, head_dim, ffn_dim=ffn_dim, gated_ffn=gated, vocab=vocab, tied_embeddings=tied
-    )
+    from pydantic import ValidationError
+
+    try:
+        shape_ = ModelShape.from_heads(
+            layers, d_model, heads, kv_heads, head_dim, ffn_dim=ffn_dim, gated_ffn=gated, vocab=vocab, tied_embeddings=tied
+        )
+    except ValidationError:  # the flags are bounded, so only a shape inferred from a huge count gets here
+        raise InputError(
+            f"no model shape can be inferred from --params {parameters:g}: give --layers and --d-model", key="--params"
+        ) from None
     heads = shape_.heads
     if head_dim is None and heads is not None and d_model % heads:
         raise InputError(f"--d-model {d_model} is not a multiple of --heads {heads}", key="--heads")

@@ -29,7 +29,8 @@ import typer
 from tco import api
 from tco.errors import InputError, TcoError
 from tco.inputs import Inputs
-from tco.models import Currency, Precision, Tuning
+from tco.models import MAX_COUNT, Currency, Precision, Tuning
+from tco.perf import MAX_ACCELERATORS
 from tco.render import OutputFormat
 
 app = typer.Typer(
@@ -414,20 +415,26 @@ class SchemaKind(str, Enum):
 def estimate(
     accelerator: Annotated[str, typer.Argument(help="Accelerator id or profile path.")],
     params: Annotated[str, typer.Option("--params", help="Parameters: 6.7e9 or 6.7B (active parameters for MoE).")],
-    seq_len: Annotated[int, typer.Option("--seq-len", min=1, help="Sequence length, tokens.")] = 2048,
-    count: Annotated[int, typer.Option("--count", min=1, help="Accelerators.")] = 8,
+    seq_len: Annotated[int, typer.Option("--seq-len", min=1, max=MAX_COUNT, help="Sequence length, tokens.")] = 2048,
+    count: Annotated[int, typer.Option("--count", min=1, max=MAX_ACCELERATORS, help="Accelerators.")] = 8,
     precision: Annotated[Precision, typer.Option("--precision", help="Numeric precision.")] = Precision.bf16,
     mode: Annotated[Mode, typer.Option("--mode", help="Training or inference.")] = Mode.train,
-    layers: Annotated[int | None, typer.Option("--layers", min=1, help="Transformer layers (default: inferred).")] = None,
-    d_model: Annotated[int | None, typer.Option("--d-model", min=1, help="Model width.")] = None,
-    heads: Annotated[int | None, typer.Option("--heads", min=1, help="Attention heads.")] = None,
-    kv_heads: Annotated[int | None, typer.Option("--kv-heads", min=1, help="Key/value heads (GQA/MQA).")] = None,
-    head_dim: Annotated[int | None, typer.Option("--head-dim", min=1, help="Width of one head (default d-model / heads).")] = None,
-    ffn_dim: Annotated[int | None, typer.Option("--ffn-dim", min=1, help="FFN hidden width (default 4 × d-model).")] = None,
-    vocab: Annotated[int | None, typer.Option("--vocab", min=1, help="Vocabulary size (training: the loss's logits memory).")] = None,
-    replica: Annotated[int | None, typer.Option("--replica", min=1, help="Serving: accelerators per replica (default: chosen).")] = None,
+    layers: Annotated[int | None, typer.Option("--layers", min=1, max=MAX_COUNT, help="Transformer layers (default: inferred).")] = None,
+    d_model: Annotated[int | None, typer.Option("--d-model", min=1, max=MAX_COUNT, help="Model width.")] = None,
+    heads: Annotated[int | None, typer.Option("--heads", min=1, max=MAX_COUNT, help="Attention heads.")] = None,
+    kv_heads: Annotated[int | None, typer.Option("--kv-heads", min=1, max=MAX_COUNT, help="Key/value heads (GQA/MQA).")] = None,
+    head_dim: Annotated[
+        int | None, typer.Option("--head-dim", min=1, max=MAX_COUNT, help="Width of one head (default d-model / heads).")
+    ] = None,
+    ffn_dim: Annotated[int | None, typer.Option("--ffn-dim", min=1, max=MAX_COUNT, help="FFN hidden width (default 4 × d-model).")] = None,
+    vocab: Annotated[
+        int | None, typer.Option("--vocab", min=1, max=MAX_COUNT, help="Vocabulary size (training: the loss's logits memory).")
+    ] = None,
+    replica: Annotated[
+        int | None, typer.Option("--replica", min=1, max=MAX_ACCELERATORS, help="Serving: accelerators per replica (default: chosen).")
+    ] = None,
     max_batch: Annotated[
-        int | None, typer.Option("--max-batch", min=1, help="Serving: most sequences a replica batches (default 4,096).")
+        int | None, typer.Option("--max-batch", min=1, max=MAX_COUNT, help="Serving: most sequences a replica batches (default 4,096).")
     ] = None,
     tuning: Annotated[
         Tuning | None, typer.Option("--tuning", help="Training: software tuning, typical (default) or tuned (Megatron/NeMo-class).")
@@ -438,15 +445,17 @@ def estimate(
     total_params: Annotated[
         str | None, typer.Option("--total-params", help="MoE: total parameters (then --params is the active count).")
     ] = None,
-    tp: Annotated[int | None, typer.Option("--tp", min=1, help="Training: fix the tensor-parallel degree (default: searched).")] = None,
-    pp: Annotated[int | None, typer.Option("--pp", min=1, help="Training: fix the pipeline stages.")] = None,
-    cp: Annotated[int | None, typer.Option("--cp", min=1, help="Training: fix the context-parallel degree.")] = None,
-    ep: Annotated[int | None, typer.Option("--ep", min=1, help="MoE training: fix the expert-parallel degree.")] = None,
+    tp: Annotated[
+        int | None, typer.Option("--tp", min=1, max=MAX_COUNT, help="Training: fix the tensor-parallel degree (default: searched).")
+    ] = None,
+    pp: Annotated[int | None, typer.Option("--pp", min=1, max=MAX_COUNT, help="Training: fix the pipeline stages.")] = None,
+    cp: Annotated[int | None, typer.Option("--cp", min=1, max=MAX_COUNT, help="Training: fix the context-parallel degree.")] = None,
+    ep: Annotated[int | None, typer.Option("--ep", min=1, max=MAX_COUNT, help="MoE training: fix the expert-parallel degree.")] = None,
     recompute: Annotated[
         Recompute | None, typer.Option("--recompute", help="Training: fix the activation recomputation (full: every layer).")
     ] = None,
-    experts: Annotated[int | None, typer.Option("--experts", min=1, help="MoE training: routed experts per layer.")] = None,
-    top_k: Annotated[int | None, typer.Option("--top-k", min=1, help="MoE training: routed experts per token.")] = None,
+    experts: Annotated[int | None, typer.Option("--experts", min=1, max=MAX_COUNT, help="MoE training: routed experts per layer.")] = None,
+    top_k: Annotated[int | None, typer.Option("--top-k", min=1, max=MAX_COUNT, help="MoE training: routed experts per token.")] = None,
     prompt_tokens: Annotated[float | None, typer.Option("--prompt-tokens", min=1, help="Serving: prompt tokens per request.")] = None,
     output_tokens: Annotated[float | None, typer.Option("--output-tokens", min=1, help="Serving: output tokens per request.")] = None,
     tpot_ms: Annotated[float | None, typer.Option("--tpot-ms", min=0.001, help="Serving: time-per-output-token target, ms.")] = None,

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from tco.engine import Option
 from tco.errors import InputError
 from tco.models import Accelerator, Acquisition, Confidence, InferenceWorkload, PositiveQuantity, Rental, Scenario, TrainingWorkload
+from tco.perf import MAX_ACCELERATORS
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ def parse_option(text: str) -> ParsedOption:
     if c is not None:
         if not c.isdigit() or int(c) < 1:
             raise InputError(f"expected ID@COUNT with a whole COUNT >= 1, got '{text}'", key="accelerator")
+        if len(c) > 10 or int(c) > MAX_ACCELERATORS:
+            raise InputError(f"expected ID@COUNT with COUNT at most {MAX_ACCELERATORS:,}, got '{text[:80]}'", key="accelerator")
         count = int(c)
     rate = None
     if rate_text is not None:

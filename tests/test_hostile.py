@@ -43,6 +43,15 @@ HOSTILE = [
     ["estimate", "h100-sxm", "--params", "70e9", "--mode", "infer", "--tpot-ms", "30", "--percentile", "50"],
     ["estimate", "h100-sxm", "--params", "70e9", "--mode", "infer", "--tpot-ms", "30", "--percentile", "100"],
     ["compare", "h100-sxm", "-w", "chat-70b", "--set", "workload.latency_percentile=100"],
+    # whole numbers past any float: refused with the limit, never converted
+    ["compare", "h100-sxm@" + "9" * 400, "-w", "llama3-70b"],
+    ["compare", "h100-sxm", "-w", "llama3-8b", "--set", "workload.shape.vocab=" + "9" * 400],
+    ["compare", "h100-sxm", "-w", "llama3-8b", "--set", "workload.seq_len=" + "9" * 400],
+    ["simulate", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--seed", "9" * 400, "-n", "100"],
+    *[
+        ["estimate", "h100-sxm", "--params", "8e9", flag, "9" * 400]
+        for flag in ("--layers", "--vocab", "--ffn-dim", "--count", "--replica")
+    ],
 ]
 
 

@@ -83,6 +83,15 @@ def sample_input(u: Uncertain, rng: np.random.Generator, n: int) -> np.ndarray:
     return np.clip(x, 1e-3, 1.0)
 
 
+def _short(n: int, grouped: bool = False) -> str:
+    """A whole number for a message: in full up to 20 digits (``grouped``: with thousands separators),
+    else its leading digits and length."""
+    text = str(abs(n))
+    if len(text) <= 20:
+        return f"{n:,}" if grouped else str(n)
+    return f"{'-' if n < 0 else ''}{text[:6]}… ({len(text)} digits)"
+
+
 def simulate(
     inputs: Inputs, *, samples: int, seed: int, progress: Callable[[int, int], None] | None = None, keep_samples: bool = False
 ) -> SimulationResult:
@@ -92,11 +101,12 @@ def simulate(
         raise InputError(f"expected at least 1 sample, got {samples}", key="--samples")
     if samples > MAX_SAMPLES:
         raise InputError(
-            f"at most {MAX_SAMPLES:,} samples (each is kept for the percentiles: ~100 MB per million per option), got {samples:,}",
+            f"at most {MAX_SAMPLES:,} samples (each is kept for the percentiles: ~100 MB per million per option), "
+            f"got {_short(samples, grouped=True)}",
             key="--samples",
         )
     if not 0 <= seed < 2**63:
-        raise InputError(f"expected a seed from 0 to 2**63 - 1, got {seed}", key="--seed")
+        raise InputError(f"expected a seed from 0 to 2**63 - 1, got {_short(seed)}", key="--seed")
     prep = prepare(inputs)
     items = uncertain_inputs(prep, ranged_only=True)
     rng = np.random.default_rng(seed)
