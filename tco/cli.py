@@ -113,6 +113,14 @@ INTERNAL_ERROR = 3
 """Exit code of an unexpected failure (a bug), distinct from input (1) and usage (2) errors."""
 
 
+MAX_MESSAGE = 1000
+"""Longest error line printed: a message that quotes a huge argument keeps its start and end."""
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_MESSAGE else f"{text[: MAX_MESSAGE - 300]} … {text[-250:]}"
+
+
 def handle_errors(fn: F) -> F:
     """Turn user-caused errors into ``Error:`` lines and exit 1; let bugs raise."""
 
@@ -131,7 +139,7 @@ def handle_errors(fn: F) -> F:
                 return fn(*args, **kwargs)
         except TcoError as exc:
             for line in exc.lines():
-                err(f"Error: {line}")
+                err(f"Error: {_clip(line)}")
             raise typer.Exit(1) from None
         except MemoryError:
             err("Error: out of memory: ask for fewer samples, rows or accelerators")
@@ -145,7 +153,7 @@ def handle_errors(fn: F) -> F:
         except (typer.Exit, typer.Abort, typer.BadParameter, KeyboardInterrupt, SystemExit):
             raise
         except Exception as exc:  # a bug: one line, a distinct exit code, never a traceback
-            err(f"Error: internal error ({type(exc).__name__}: {exc}); this is a bug in tco, please report it with the command")
+            err(f"Error: internal error ({type(exc).__name__}: {_clip(str(exc))}); this is a bug in tco, please report it with the command")
             raise typer.Exit(INTERNAL_ERROR) from None
 
     return wrapper  # type: ignore[return-value]

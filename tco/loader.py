@@ -26,7 +26,17 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from tco.errors import InputError, NotFoundError, ProblemList, TcoError, did_you_mean
-from tco.models import CITATION_KEY, Accelerator, Citation, InferenceWorkload, Quantity, Scenario, TrainingWorkload, Workload
+from tco.models import (
+    CITATION_KEY,
+    ID_MAX_LENGTH,
+    Accelerator,
+    Citation,
+    InferenceWorkload,
+    Quantity,
+    Scenario,
+    TrainingWorkload,
+    Workload,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -125,7 +135,8 @@ def read_toml(path: Path) -> dict[str, Any]:
                 data = fh.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
             raise InputError(f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, expected a TOML input file", where=str(path))
-        return tomllib.loads(data.decode("utf-8"))
+        # A byte-order mark (Windows editors save one) is not part of the document.
+        return tomllib.loads(data.decode("utf-8").removeprefix("\ufeff"))
     except FileNotFoundError:
         raise NotFoundError("no such file", where=str(path)) from None
     except IsADirectoryError:
@@ -223,9 +234,15 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None) -> Path:
         raise NotFoundError(f"expected a {kind[:-1]} id or a file path, got '{ref}'", where=f"--{kind[:-1]}")
     if _looks_like_path(ref):
         p = Path(ref)
-        if not p.exists():
-            raise NotFoundError("no such file", where=ref)
+        try:
+            if not p.exists():
+                raise NotFoundError("no such file", where=ref)
+        except OSError as exc:  # a name too long for the file system, a loop of links, ...
+            raise NotFoundError(f"cannot be read: {exc.strerror or exc}", where=ref) from None
         return p
+    if len(ref) > ID_MAX_LENGTH:
+        too_long = f"unknown {kind[:-1]}: an id has at most {ID_MAX_LENGTH} characters, got {len(ref):,}"
+        raise NotFoundError(too_long, where=ref[:80] + "…")
     folders = [d / kind for d in (dirs if dirs is not None else search_path())]
     key = ref.lower()  # ids are lower case: H100-SXM finds h100-sxm
     for folder in folders:  # fast path: the id is the file name

@@ -44,7 +44,8 @@ MAX_COUNT = 10**15
 """Largest whole-number input (layers, widths, counts, batch, vocabulary): far beyond any real model or
 fleet, and small enough to convert to a float exactly."""
 Count = Annotated[int, Field(strict=True, ge=1, le=MAX_COUNT)]
-Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=64)]
+ID_MAX_LENGTH = 64
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=ID_MAX_LENGTH)]
 
 
 class StrictModel(BaseModel):

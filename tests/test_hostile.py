@@ -364,3 +364,36 @@ def test_a_training_table_set_on_an_inference_workload_is_blamed_on_the_set(run)
     result = run("compare", "h100-sxm", "-w", "chat-70b", "--set", "workload.layout.tensor_parallel=2")
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines()[-1] == "Error: --set: workload.layout: unknown key"
+
+
+def test_a_byte_order_mark_is_not_part_of_the_document(run, tmp_path: Path) -> None:
+    """Windows editors save UTF-8 with a byte-order mark; the file reads as without it."""
+    plain = (Path(__file__).parent.parent / "profiles" / "scenarios" / "default.toml").read_bytes()
+    (tmp_path / "bom.toml").write_bytes(b"\xef\xbb\xbf" + plain)
+    (tmp_path / "plain.toml").write_bytes(plain)
+    with_bom = run("compare", "h100-sxm", "-w", "gpt3-1.3b", "-s", str(tmp_path / "bom.toml"), "-f", "csv")
+    without = run("compare", "h100-sxm", "-w", "gpt3-1.3b", "-s", str(tmp_path / "plain.toml"), "-f", "csv")
+    assert with_bom.exit_code == 0, with_bom.stderr
+    assert with_bom.stdout == without.stdout
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["accelerator", "workload", "scenario", "path", "output", "set"],
+)
+def test_a_huge_argument_is_one_short_error_line(run, tmp_path: Path, where: str) -> None:
+    """A 100,000-character id, file name or --set path: an input error whose line quotes only the
+    start and end of it (never a file system error, never the whole argument)."""
+    huge = "h" * 100_000
+    args = {
+        "accelerator": ["compare", huge, "-w", "gpt3-1.3b"],
+        "workload": ["compare", "h100-sxm", "-w", huge],
+        "scenario": ["compare", "h100-sxm", "-w", "gpt3-1.3b", "-s", huge],
+        "path": ["compare", "./" + huge, "-w", "gpt3-1.3b"],
+        "output": ["compare", "h100-sxm", "-w", "gpt3-1.3b", "-o", str(tmp_path / huge)],
+        "set": ["compare", "h100-sxm", "-w", "gpt3-1.3b", "--set", huge + "=1"],
+    }[where]
+    result = run(*args)
+    assert result.exit_code == 1, result.stderr[:300]
+    assert result.stdout == "" and result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert len(result.stderr) <= 1100 and "internal error" not in result.stderr
