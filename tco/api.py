@@ -61,7 +61,8 @@ def attributed(inputs: Inputs) -> Iterator[None]:
             if problem.where in inputs.sources:
                 if problem.key is None:
                     scopes = (problem.where, "scenario", "workload")  # the option's own inputs, and the shared ones
-                    changed = [s.strip() for s in inputs.sets if s.split("=", 1)[0].strip().split(".", 1)[0] in scopes]
+                    ids = [o.accelerator.id for o in inputs.options]
+                    changed = [s.strip() for s in inputs.sets if loader.split_scope(s.split("=", 1)[0].strip(), ids)[0] in scopes]
                     if changed:
                         problem.message += f" (with --set {', '.join(changed)})"
                 problem.where = inputs.sources[problem.where]

@@ -479,6 +479,16 @@ def _deepcopy(v: Any) -> Any:
     return v
 
 
+def split_scope(path: str, accelerator_ids: Iterable[str] = ()) -> tuple[str, str]:
+    """``"scope.rest"`` -> (scope, rest). Ids may hold dots (``h100.v2``): the longest compared id the
+    path starts with is its scope, else the part before the first dot."""
+    for a in sorted((a for a in accelerator_ids if "." in a), key=len, reverse=True):
+        if path.startswith(a + ".") and len(path) > len(a) + 1:
+            return a, path[len(a) + 1 :]
+    scope, _, rest = path.partition(".")
+    return scope, rest
+
+
 def split_set(item: str) -> tuple[str, str, Any]:
     """``"scope.path=value"`` -> (scope, path, value)."""
     if "=" not in item:
@@ -614,7 +624,8 @@ def group_overrides(
     workload: list[tuple[str, Any]] = []
     scenario: list[tuple[str, Any]] = []
     for item in items:
-        scope, path, value = split_set(item)
+        _, _, value = split_set(item)
+        scope, path = split_scope(item.split("=", 1)[0].strip(), accelerator_ids)
         if scope == "scenario":
             scenario.append((path, value))
         elif scope == "workload":

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
+import re
 import stat
 import sys
 from pathlib import Path
@@ -397,3 +399,21 @@ def test_a_huge_argument_is_one_short_error_line(run, tmp_path: Path, where: str
     assert result.exit_code == 1, result.stderr[:300]
     assert result.stdout == "" and result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
     assert len(result.stderr) <= 1100 and "internal error" not in result.stderr
+
+
+def test_an_id_with_dots_is_a_scope_for_set_vary_and_param(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ids may hold dots (h100.v2): --set, --vary and --param address it by its whole id, and an id that
+    is also the start of another (h100-sxm beside h100-sxm.v2) still gets its own changes."""
+    folder = tmp_path / "accelerators"
+    folder.mkdir()
+    src = (Path(__file__).parent.parent / "profiles" / "accelerators" / "h100-sxm.toml").read_text()
+    text = re.sub(r"^aliases = .*$", "aliases = []", src.replace('id = "h100-sxm"', 'id = "h100-sxm.v2"'), flags=re.M)
+    (folder / "h100-sxm.v2.toml").write_text(text)
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    both = ["h100-sxm.v2", "h100-sxm", "-w", "gpt3-1.3b"]
+    out = run("compare", *both, "--set", "h100-sxm.v2.price_usd=1000", "-f", "json")
+    assert out.exit_code == 0, out.stderr
+    rows = {r["option"]: r for r in json.loads(out.stdout)["results"]}
+    assert rows["h100-sxm.v2"]["capex_usd"] < rows["h100-sxm"]["capex_usd"]
+    assert run("sweep", *both, "--vary", "h100-sxm.v2.memory_gb=40:80:2").exit_code == 0
+    assert run("breakeven", *both, "--param", "h100-sxm.v2.price_usd").exit_code == 0

@@ -115,8 +115,8 @@ def resolve_target(prep: Prepared, path: str, *, where: str | None = None) -> Ta
     ``where`` names the option that supplied the path (``--param``, ``--vary``) in error messages."""
     if "." not in path and path != "count":
         raise InputError("expected scenario.<field>, workload.<field> or <accelerator-id>.<field>", where=where, key=path)
-    scope, _, rest = path.partition(".")
     opts = prep.inputs.options
+    scope, rest = loader.split_scope(path, [o.accelerator.id for o in opts])
     rest_parts = loader.split_path(rest)
     counting = path == "count" or rest == "count" or (scope == "workload" and rest == "accelerator_count")
     if counting and not isinstance(prep.inputs.workload, TrainingWorkload):
@@ -174,7 +174,7 @@ def validate_value(prep: Prepared, target: Target, value: float, *, where: str |
         raise InputError(f"expected a whole number, got {value:g}", where=where, key=target.path)
     if target.is_integer:
         value = int(value)
-    scope, _, rest = target.path.partition(".")
+    scope, rest = loader.split_scope(target.path, [o.accelerator.id for o in prep.inputs.options])
     if scope == "scenario":
         model: BaseModel = prep.inputs.scenario
         root: Any = Scenario
