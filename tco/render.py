@@ -41,11 +41,17 @@ def money(v: float | None) -> str:
         return "-" + money(-v)
     if v == 0:
         return "$0"
+    if v >= HUGE:  # past a quadrillion: digits nobody reads (extreme what-ifs)
+        return f"${v:.3g}"
     if abs(v) >= 100:
         return f"${v:,.0f}"
     if abs(v) >= 1:
         return f"${v:,.2f}"
-    return f"${v:.4f}"
+    return f"${v:.4f}" if v >= 1e-4 else f"${v:.2g}"
+
+
+HUGE = 1e15
+"""From here on a table shows a number in scientific notation: 1e+308 instead of 309 digits."""
 
 
 def num(v: float | None, digits: int = 1) -> str:
@@ -53,6 +59,8 @@ def num(v: float | None, digits: int = 1) -> str:
         return "—"
     if isinstance(v, float) and not math.isfinite(v):
         return str(v)
+    if abs(v) >= HUGE:
+        return f"{v:.3g}"
     return f"{v:,.{digits}f}"
 
 

@@ -417,3 +417,13 @@ def test_an_id_with_dots_is_a_scope_for_set_vary_and_param(run, tmp_path: Path, 
     assert rows["h100-sxm.v2"]["capex_usd"] < rows["h100-sxm"]["capex_usd"]
     assert run("sweep", *both, "--vary", "h100-sxm.v2.memory_gb=40:80:2").exit_code == 0
     assert run("breakeven", *both, "--param", "h100-sxm.v2.price_usd").exit_code == 0
+
+
+def test_extreme_figures_print_in_scientific_notation() -> None:
+    """A what-if at the edge of the float range prints 1e+305, not 306 digits; tiny costs keep two
+    significant digits instead of rounding to $0.0000."""
+    from tco.render import money, num
+
+    assert money(2.77e305) == "$2.77e+305" and money(-2.77e305) == "-$2.77e+305"
+    assert money(2.8e-295) == "$2.8e-295" and money(0.00012) == "$0.0001" and money(123456.0) == "$123,456"
+    assert num(1e300) == "1e+300" and num(12345.6) == "12,345.6" and num(float("inf")) == "inf"
