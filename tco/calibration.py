@@ -381,7 +381,7 @@ class ServingResult(StrictModel):
 
 class ServingSummary(StrictModel):
     schema_version: int = 1
-    constants: dict[str, float]
+    constants: dict[str, float | None]  # overlap_exponent None: the roofline's max (p = inf)
     rows: list[ServingResult]
     fit: ErrorStats
     holdout: ErrorStats
@@ -476,7 +476,7 @@ def calibrate_serving(
             "bandwidth_efficiency": consts[1],
             "collective_efficiency": consts[2],
             "step_overhead_ms": consts[3] * 1000.0,
-            "overlap_exponent": consts[4],
+            "overlap_exponent": consts[4] if math.isfinite(consts[4]) else None,
         },
         rows=rows,
         fit=_stats([r.error for r in rows if r.split == "fit" and r.error is not None]),

@@ -562,7 +562,7 @@ def render_calibration(summary: Any, fmt: OutputFormat, *, only_summary: bool = 
         srows.append(["held out", str(sv.holdout.rows), _pct(sv.holdout.median_absolute_error), _pct(sv.holdout.worst_absolute_error)])
         for name, st in sv.holdout_by_source.items():
             srows.append([f"  held out: {name}", str(st.rows), _pct(st.median_absolute_error), _pct(st.worst_absolute_error)])
-        sconsts = ", ".join(f"{k} {v:g}" for k, v in sv.constants.items())
+        sconsts = ", ".join(f"{k} {'inf' if v is None else f'{v:g}'}" for k, v in sv.constants.items())
         tail += "\nServing (generated tokens/s per accelerator)\n" + grid(["rows", "n", "median |error|", "worst |error|"], srows, fmt)
         tail += f"\nconstants: {sconsts}\n"
         if not only_summary:

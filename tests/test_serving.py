@@ -103,6 +103,20 @@ def test_serving_calibration_reports_both_halves() -> None:
     assert sv.holdout.median_absolute_error is not None and sv.holdout.median_absolute_error <= 0.25
 
 
+def test_an_infinite_overlap_exponent_is_reported_as_the_roofline() -> None:
+    """p = inf (the roofline's max, one of the fit's choices) is reported as null in JSON and 'inf' in
+    the summary table: the figures stay finite numbers or null."""
+    from tco import api, calibration, loader
+    from tco.render import OutputFormat, render_calibration
+
+    sets = api.load_serving_sets()[:1]
+    profiles = {r.accelerator: loader.load_accelerator(r.accelerator) for r in sets[0].rows}
+    sv = calibration.calibrate_serving(sets, profiles, loader.load_scenario(None), (0.85, 0.7, 0.4, 0.0, math.inf))
+    assert sv.constants["overlap_exponent"] is None and '"overlap_exponent":null' in sv.model_dump_json()
+    summary = tco.calibrate().model_copy(update={"serving": sv})
+    assert "overlap_exponent inf" in render_calibration(summary, OutputFormat.table, only_summary=True)
+
+
 def test_replica_of_a_power_of_two_only() -> None:
     assert serving.tensor_of(16, 8) == 8 and serving.tensor_of(4, 8) == 4
     assert engine.network_tiers(16, 8) == 0
