@@ -87,7 +87,13 @@ KNOWN_SHAPES: tuple[tuple[str, float, int, int, int, int, int, int, bool, bool],
     ("Llama 3 405B [LLAMA3-2024]", 405e9, 126, 16384, 128, 8, 53248, 128256, True, False),
     ("MT-NLG 530B [MTNLG-2022]", 530e9, 105, 20480, 128, 128, 81920, 50257, False, True),
 )
-"""Shapes of well-known dense models; a parameter count within 1 % of one is given its shape."""
+"""Shapes of well-known dense models; a parameter count within 1 % of one is given its shape. FFN widths
+and vocabularies: Llama 3's from its paper's Table 3 (a 128K-token vocabulary, 128,256 entries in the
+released configuration) [LLAMA3-2024]; Llama 2's 32k vocabulary from its paper and its FFN widths from
+Meta's released configuration [LLAMA2-2023]; GPT-3 and MT-NLG ``d_ff = 4·d_model`` [GPT3-2020] with
+GPT-2's 50,257-entry vocabulary shared by input and output; Nemotron-4 340B's squared-ReLU FFN of
+73,728 and 256,000-entry vocabulary [NEMOTRON4-2024]. Each reproduces its published parameter count
+within 1 % (:attr:`Shape.parameters`; a test checks)."""
 
 
 def infer_shape(parameters: float) -> Shape:
