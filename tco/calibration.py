@@ -310,8 +310,10 @@ def calibrate(
 
 def fit(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator], scenario: Scenario) -> dict[str, float]:
     """Fit the software constants on the ``fit`` rows only: a grid over (ε, β) per tuning level, then
-    the attention, FP8 and MoE-routing constants, minimizing the mean |log(predicted / published)|. Every grid point is evaluated at
-    once (numpy arrays through the same formulas). Constraints keep the properties: ε_tuned ≥
+    the attention, FP8 and MoE-routing constants, minimizing the mean |log(predicted / published)| of
+    each publication's rows, averaged over publications (as :func:`fit_serving` does: rows of one
+    publication share its stack and its way of measuring, so a long table counts once). Every grid
+    point is evaluated at once (numpy arrays through the same formulas). Constraints keep the properties: ε_tuned ≥
     ε_typical and β_tuned ≤ β_typical."""
     import numpy as np
 
@@ -322,12 +324,13 @@ def fit(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator], sce
     consts: dict[str, Any] = current_constants()
 
     def loss(group: list[Prepared], trial: Mapping[str, Any]) -> Any:
+        per_set = {it.set_id: sum(1 for o in group if o.set_id == it.set_id) for it in group}
         total: Any = 0.0
         for it in group:
             tps, _ = predict(it, trial, np)
             err = np.abs(np.log(np.where(tps > 0, tps, 1e-30) / it.row.tokens_per_second))
-            total = total + np.where(np.isfinite(err), err, 10.0)
-        return total / max(len(group), 1)
+            total = total + np.where(np.isfinite(err), err, 10.0) / per_set[it.set_id]
+        return total / max(len(per_set), 1)
 
     for _ in range(2):
         for level in (Tuning.typical, Tuning.tuned):

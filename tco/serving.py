@@ -38,7 +38,7 @@ from typing import Any
 
 from tco.perf import SCALAR
 
-COMPUTE_EFFICIENCY = 0.85
+COMPUTE_EFFICIENCY = 0.80
 """ε: share of the part's achievable matmul rate that serving kernels reach in compute-bound phases
 (prefill, large batches); FP8 matmuls reach :data:`tco.training.FP8_GEMM_RATIO` of it. FITTED by
 ``tco calibrate --fit`` on the fit half of profiles/serving (2026-11-30), each publication weighted equally."""

@@ -60,16 +60,16 @@ from tco.perf import SCALAR, USABLE_MEMORY_FRACTION
 
 # ----------------------------------------------------------------------------- constants
 
-GEMM_EFFICIENCY: dict[Tuning, float] = {Tuning.typical: 0.45, Tuning.tuned: 0.70}
+GEMM_EFFICIENCY: dict[Tuning, float] = {Tuning.typical: 0.45, Tuning.tuned: 0.725}
 """ε: share of the dense peak the matmul kernels of a CUDA-class stack reach, by tuning level.
 FITTED by ``tco calibrate --fit`` on the fit half of profiles/benchmarks on 2026-11-30 (see docs/training-model.md)."""
 
-ELEMENTWISE_VECTORS: dict[Tuning, float] = {Tuning.typical: 250.0, Tuning.tuned: 150.0}
+ELEMENTWISE_VECTORS: dict[Tuning, float] = {Tuning.typical: 200.0, Tuning.tuned: 200.0}
 """β: memory-bound element-wise traffic (layer norms, activations, residuals, dropout, optimizer
 excluded) per token and layer, forward plus backward, in ``d_model``-wide 16-bit vectors; fused kernels
 (tuned) move less. FITTED with :data:`GEMM_EFFICIENCY`."""
 
-ATTENTION_RATIO = 0.875
+ATTENTION_RATIO = 0.80
 """Share of its kernel benchmark (the profile's ``attention_efficiency``) that attention reaches inside
 a training step, relative to the share :data:`GEMM_EFFICIENCY` gives the matmuls; applied to the causal
 half of the attention FLOPs the kernels execute. FITTED with :data:`GEMM_EFFICIENCY`."""
@@ -84,7 +84,7 @@ MOE_DISPATCH_VECTORS = 190.0
 and backward), per token and per routed expert, in ``d_model``-wide 16-bit vectors. FITTED on the MoE
 rows of the fit half."""
 
-FP8_GEMM_RATIO = 0.88
+FP8_GEMM_RATIO = 0.92
 """Matmul efficiency under FP8 ÷ under BF16 (scaling and casts; NVIDIA NeMo's FP8 MFU is 0.70–0.73 of
 BF16's against a twice larger peak). FITTED with :data:`GEMM_EFFICIENCY`."""
 
