@@ -106,7 +106,8 @@ AccelArgs = Annotated[
 
 
 def err(line: str) -> None:
-    typer.echo(line, err=True)
+    """One line on stderr, whatever the inputs it quotes hold (see :func:`_clip`)."""
+    typer.echo(_clip(line), err=True)
 
 
 INTERNAL_ERROR = 3
@@ -118,6 +119,9 @@ MAX_MESSAGE = 1000
 
 
 def _clip(text: str) -> str:
+    """One printable line: control characters from the input (a newline in a path, an escape
+    sequence) shown escaped, and a message that quotes a huge argument cut to its start and end."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
     return text if len(text) <= MAX_MESSAGE else f"{text[: MAX_MESSAGE - 300]} … {text[-250:]}"
 
 
@@ -139,7 +143,7 @@ def handle_errors(fn: F) -> F:
                 return fn(*args, **kwargs)
         except TcoError as exc:
             for line in exc.lines():
-                err(f"Error: {_clip(line)}")
+                err(f"Error: {line}")
             raise typer.Exit(1) from None
         except MemoryError:
             err("Error: out of memory: ask for fewer samples, rows or accelerators")
@@ -153,7 +157,7 @@ def handle_errors(fn: F) -> F:
         except (typer.Exit, typer.Abort, typer.BadParameter, KeyboardInterrupt, SystemExit):
             raise
         except Exception as exc:  # a bug: one line, a distinct exit code, never a traceback
-            err(f"Error: internal error ({type(exc).__name__}: {_clip(str(exc))}); this is a bug in tco, please report it with the command")
+            err(f"Error: internal error ({type(exc).__name__}: {exc}); this is a bug in tco, please report it with the command")
             raise typer.Exit(INTERNAL_ERROR) from None
 
     return wrapper  # type: ignore[return-value]

@@ -81,7 +81,11 @@ def search_path(env: Mapping[str, str] | None = None) -> list[Path]:
     env = os.environ if env is None else env
     extra = [Path(p) for p in env.get(ENV_PATH, "").split(os.pathsep) if p.strip()]
     for folder in extra:
-        if not folder.is_dir():  # a typo would otherwise silently fall back to the shipped profiles
+        try:
+            is_dir = folder.is_dir()
+        except OSError as exc:  # a name too long for the file system, ...
+            raise InputError(f"cannot be read: {exc.strerror or exc}", where=str(folder), key=ENV_PATH) from None
+        if not is_dir:  # a typo would otherwise silently fall back to the shipped profiles
             expected = "is not a folder; expected folders holding accelerators/, workloads/, scenarios/"
             raise InputError(expected, where=str(folder), key=ENV_PATH)
     return [*extra, builtin_dir()]

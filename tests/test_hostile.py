@@ -427,3 +427,21 @@ def test_extreme_figures_print_in_scientific_notation() -> None:
     assert money(2.77e305) == "$2.77e+305" and money(-2.77e305) == "-$2.77e+305"
     assert money(2.8e-295) == "$2.8e-295" and money(0.00012) == "$0.0001" and money(123456.0) == "$123,456"
     assert num(1e300) == "1e+300" and num(12345.6) == "12,345.6" and num(float("inf")) == "inf"
+
+
+@pytest.mark.parametrize(
+    ("env", "args"),
+    [
+        ("/tmp/no\nsuch", ["compare", "h100-sxm", "-w", "gpt3-1.3b"]),
+        ("/tmp/" + "x" * 5000, ["compare", "h100-sxm", "-w", "gpt3-1.3b"]),
+        (None, ["compare", "h100\x1b[31m", "-w", "gpt3-1.3b"]),
+        (None, ["compare", "h100-sxm", "-w", "gpt3-1.3b", "--set", "workload.x\ny=1"]),
+    ],
+    ids=["newline-in-profile-path", "profile-path-too-long", "escape-in-id", "newline-in-set"],
+)
+def test_control_characters_and_long_names_stay_on_one_escaped_line(run, monkeypatch: pytest.MonkeyPatch, env, args) -> None:
+    if env is not None:
+        monkeypatch.setenv("TCO_PROFILE_PATH", env)
+    result = run(*args)
+    assert result.exit_code == 1 and "internal error" not in result.stderr
+    assert result.stderr.count("\n") == 1 and "\x1b" not in result.stderr and len(result.stderr) <= 1100
