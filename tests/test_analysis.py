@@ -620,3 +620,40 @@ def test_what_if_is_a_fast_validated_path() -> None:
         tco.what_if(inputs, {"scenario.pue": [1.2, 0.9]})
     with pytest.raises(tco.InputError):
         tco.what_if(inputs, {"scenario.pue": [1.2], "scenario.utilization": [0.5, 0.6]})
+
+
+@pytest.mark.parametrize(
+    ("workload", "path", "values"),
+    [
+        ("llama3-70b", "workload.seq_len", [2048.0, 32768.0]),  # the layout and the attention FLOPs
+        ("llama3-70b", "workload.shape.layers", [40.0, 80.0]),  # the shape
+        ("llama3-70b", "workload.global_batch_tokens", [1e5, 8e6]),  # absent from the file: the default batch
+        ("llama3-70b", "h100-sxm.memory_gb", [20.0, 80.0]),  # the memory fit
+        ("chat-70b", "h100-sxm.memory_gb", [40.0, 160.0]),  # the serving batch
+        ("chat-70b", "h100-sxm.memory_bandwidth_gbps", [1000.0, 6000.0]),  # the serving replica and batch
+        ("chat-70b", "workload.output_tokens", [100.0, 4000.0]),  # the request
+    ],
+)
+def test_what_if_and_sweep_replan_inputs_that_move_discrete_choices(workload: str, path: str, values: list[float]) -> None:
+    """An input that changes an option's layout, shape, batch or memory fit is planned anew at each
+    value: the sweep and the what-if give what compare gives with --set. (They held the central plan,
+    so a sweep of seq_len or of a serving part's memory printed the same throughput at every value.)"""
+    inputs = tco.load_inputs(["h100-sxm"], workload=workload)
+    wi = tco.what_if(inputs, {path: values})
+    columns, _, chunks = analysis.iter_sweep(inputs, [f"{path}={','.join(str(v) for v in values)}"])
+    rows = [c for chunk in chunks for c in chunk.columns["effective_cost_usd"]]
+    for j, v in enumerate(values):
+        text = str(int(v)) if v == int(v) else str(v)
+        ref = tco.compare(tco.load_inputs(["h100-sxm"], workload=workload, sets=[f"{path}={text}"])).results[0]
+        assert wi.options[0].effective_cost_usd[j] == pytest.approx(ref.effective_cost_usd, rel=1e-9)
+        assert rows[j] == pytest.approx(ref.effective_cost_usd, rel=1e-9)
+    assert wi.options[0].effective_cost_usd[0] != pytest.approx(wi.options[0].effective_cost_usd[1], rel=1e-6)
+
+
+def test_an_input_that_does_not_move_the_plan_stays_vectorized() -> None:
+    """Sweeping a price plans nothing anew (the check at the range's ends finds the same plan)."""
+    inputs = tco.load_inputs(["h100-sxm", "a100-80gb"], workload="llama3-8b")
+    prep = analysis.common.prepare(inputs)
+    target = analysis.common.resolve_target(prep, "scenario.pue")
+    analysis.common.evaluate_many(prep, {"scenario.pue": (target, np.linspace(1.0, 2.0, 1000))}, 1000, replan=True)
+    assert not any(prep.moving.values()) and len(prep.replans) <= 4

@@ -14,6 +14,7 @@ from tco.analysis.common import (
     _index_of,
     evaluate_many,
     missing_by_option,
+    moves_plan,
     prepare,
     resolve_target,
     validate_value,
@@ -60,6 +61,11 @@ def parse_range(text: str, *, what: str = "--range") -> tuple[float, float]:
     return lo, hi
 
 
+REPLANNED_GRID = 257
+"""Grid of the break-even scan when the input changes an option's discrete choices (each point is
+planned anew); bisection then refines each bracket as usual."""
+
+
 def default_range(target: Target) -> tuple[float, float]:
     """Cost of delay: 0 .. 1,000,000 $/day; else the input's own low/high when it has one; else ÷10 .. ×10."""
     if target.path.endswith("cost_of_delay_usd_per_day"):
@@ -97,13 +103,15 @@ def breakeven(
     for v in (lo, hi):
         validate_value(prep, target, v, where="--range" if value_range else "--param")
     integer = target.is_count or target.is_integer
+    if not target.is_count and any(moves_plan(prep, i, target, np.array([lo, hi])) for i in (ia, ib) if i in target.keys):
+        grid = min(grid, REPLANNED_GRID)  # each point is planned anew (a few ms): a coarser scan, then bisection
     xs = np.unique(np.round(np.linspace(lo, hi, grid))) if integer else np.linspace(lo, hi, grid)
 
     def diff(x: np.ndarray) -> np.ndarray:
-        batch = evaluate_many(prep, {param: (target, x)}, x.size)
+        batch = evaluate_many(prep, {param: (target, x)}, x.size, replan=True)
         return np.asarray(batch.effective_cost_usd[ia] - batch.effective_cost_usd[ib])
 
-    first = evaluate_many(prep, {param: (target, xs)}, xs.size)
+    first = evaluate_many(prep, {param: (target, xs)}, xs.size, replan=True)
     d = np.asarray(first.effective_cost_usd[ia] - first.effective_cost_usd[ib])
     names = prep.labels
     lacking = {k: v for k, v in missing_by_option(prep, first).items() if k in (names[ia], names[ib])}
@@ -149,7 +157,7 @@ def breakeven(
     below, above = side(lo), side(hi)
     if roots:
         value = roots[0]
-        cost = float(evaluate_many(prep, {param: (target, np.array([value]))}, 1).effective_cost_usd[ia][0])
+        cost = float(evaluate_many(prep, {param: (target, np.array([value]))}, 1, replan=True).effective_cost_usd[ia][0])
 
         def wins(name: str | None) -> str:
             return f"{name} wins" if name else "they cost the same"

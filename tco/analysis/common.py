@@ -71,6 +71,9 @@ class Prepared:
     deadline: bool
     barred: dict[int, str] = field(default_factory=dict)
     """Option index -> why the scenario's market may not buy it."""
+    replans: dict[Any, engine.Plan] = field(default_factory=dict)
+    """Plans at varied values of inputs that change discrete choices (see :func:`evaluate_many`)."""
+    moving: dict[Any, bool] = field(default_factory=dict)
 
     @property
     def labels(self) -> list[str]:
@@ -170,35 +173,79 @@ def validate_value(prep: Prepared, target: Target, value: float, *, where: str |
         if value < 1 or value != math.floor(value):
             raise InputError(f"expected a whole count >= 1, got {value:g}", where=where, key=target.path)
         return
+    _rebuilt(prep, target, value, None, where=where)
+
+
+def _rebuilt(prep: Prepared, target: Target, value: float, model: BaseModel | None, *, where: str | None = None) -> tuple[str, BaseModel]:
+    """(scope, the model that owns ``target`` — ``model`` if given, else the input's — rebuilt with
+    ``value`` through validation, as ``--set`` would)."""
     if target.is_integer and value != math.floor(value):
         raise InputError(f"expected a whole number, got {value:g}", where=where, key=target.path)
-    if target.is_integer:
-        value = int(value)
+    typed: float | int = int(value) if target.is_integer else value
     scope, rest = loader.split_scope(target.path, [o.accelerator.id for o in prep.inputs.options])
+    root: Any
     if scope == "scenario":
-        model: BaseModel = prep.inputs.scenario
-        root: Any = Scenario
+        model = model or prep.inputs.scenario
+        root = Scenario
     elif scope == "workload":
-        model = prep.inputs.workload
+        model = model or prep.inputs.workload
         root = TypeAdapter(Workload)
     else:
-        model = prep.inputs.options[next(iter(target.keys))].accelerator
+        model = model or prep.inputs.options[next(iter(target.keys))].accelerator
         root = Accelerator
     data = loader.apply_overrides(
         model.model_dump(mode="json", exclude_none=True),
-        [(rest, value)],
+        [(rest, typed)],
         type(model) if root is not Accelerator else Accelerator,
         scope=scope,
         where=where or "input",
     )
     try:
-        if isinstance(root, TypeAdapter):
-            root.validate_python(data)
-        else:
-            root.model_validate(data)
+        built = root.validate_python(data) if isinstance(root, TypeAdapter) else root.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise InputError(f"{value:g} is not allowed: {first['msg']}", where=where, key=target.path) from None
+    return scope, built
+
+
+MAX_REPLANS = 4096
+"""Most distinct values (per option) of varied inputs that change an option's discrete choices, each
+planned anew (a few milliseconds each)."""
+
+
+def _plan_with(prep: Prepared, i: int, assignments: tuple[tuple[Target, float], ...]) -> engine.Plan:
+    """Option ``i``'s plan with the targets set to the values: its inputs rebuilt through validation
+    and planned again (layout, batch, replica, shape, memory fit), remembered per values."""
+    key = (i, tuple((t.path, v) for t, v in assignments))
+    hit = prep.replans.get(key)
+    if hit is not None:
+        return hit
+    o = prep.inputs.options[i]
+    ids = [opt.accelerator.id for opt in prep.inputs.options]
+    current: dict[str, Any] = {"scenario": prep.inputs.scenario, "workload": prep.inputs.workload, "accel": o.accelerator}
+    for target, value in assignments:
+        scope = loader.split_scope(target.path, ids)[0]
+        slot = scope if scope in ("scenario", "workload") else "accel"
+        current[slot] = _rebuilt(prep, target, value, current[slot])[1]
+    option = dataclasses.replace(o, accelerator=current["accel"])
+    workload, scenario = current["workload"], current["scenario"]
+    plan = engine.plan_option(option, workload, scenario, market=False)
+    if len(prep.replans) < 4 * MAX_REPLANS:
+        prep.replans[key] = plan
+    return plan
+
+
+def moves_plan(prep: Prepared, i: int, target: Target, arr: np.ndarray) -> bool:
+    """Whether the target changes option ``i``'s discrete choices over the values: its plan at the
+    smallest and the largest value against the central plan (the choices move monotonically with an
+    input: more memory, a longer sequence, a larger batch), remembered per option, path and range."""
+    values = np.asarray(arr, dtype=float)
+    lo, hi = float(values.min()), float(values.max())
+    key = (i, target.path, lo, hi)
+    if key not in prep.moving:
+        base = prep.plans[i]
+        prep.moving[key] = any(_plan_with(prep, i, ((target, v),)) != base for v in {lo, hi})
+    return prep.moving[key]
 
 
 # --------------------------------------------------------------------------- vectorized evaluation
@@ -219,8 +266,54 @@ class Batch:
     missing: list[tuple[str, ...]]  # per option: input paths it lacks (its costs are NaN, never ranked first)
 
 
-def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], size: int) -> Batch:
-    """Evaluate every option for ``size`` scenarios, the targets set to the given arrays."""
+def _evaluate_groups(
+    prep: Prepared, i: int, plan: engine.Plan, p: dict[str, Any], moving: list[tuple[Target, np.ndarray]], size: int
+) -> tuple[dict[str, np.ndarray], Any, tuple[str, ...]]:
+    """Option ``i``'s outputs over ``size`` scenarios: one vectorized evaluation at ``plan``, or, when
+    targets move its discrete choices, one per distinct combination of their values at its own plan.
+    Returns (outputs, the least count that fits memory per scenario, the input paths it lacks)."""
+    if not moving:
+        known = engine.KnownInputs(p)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out = engine.evaluate_plan(plan, known, ops=np)
+        flat = {k: np.broadcast_to(np.asarray(v, dtype=float), (size,)) for k, v in out.items() if v is not None}
+        return flat, plan.min_count, tuple(plan.user_path(k) for k in known.missing)
+    combos, group = np.unique(np.column_stack([a for _, a in moving]), axis=0, return_inverse=True)
+    group = np.asarray(group).reshape(-1)
+    if len(combos) > MAX_REPLANS:
+        names = ", ".join(t.path for t, _ in moving)
+        raise InputError(
+            f"{names} changes {prep.labels[i]}'s layout, batch or memory fit, so each value is planned anew: "
+            f"at most {MAX_REPLANS:,} distinct values, got {len(combos):,}",
+            key=moving[0][0].path,
+        )
+    arrays: dict[str, np.ndarray] = {}
+    min_count = np.empty(size)
+    gone: set[str] = set()
+    for g, combo in enumerate(combos):
+        at = np.flatnonzero(group == g)
+        sub_plan = _plan_with(prep, i, tuple((t, float(v)) for (t, _), v in zip(moving, combo, strict=True)))
+        if plan.explicit_count and not sub_plan.explicit_count:
+            sub_plan = dataclasses.replace(sub_plan, explicit_count=True)
+        sub = {k: (v[at] if isinstance(v, np.ndarray) and v.shape == (size,) else v) for k, v in p.items()}
+        known = engine.KnownInputs(sub)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out = engine.evaluate_plan(sub_plan, known, ops=np)
+        gone.update(sub_plan.user_path(k) for k in known.missing)
+        for k, v in out.items():
+            if v is not None:
+                arrays.setdefault(k, np.full(size, np.nan))[at] = np.broadcast_to(np.asarray(v, dtype=float), (at.size,))
+        min_count[at] = sub_plan.min_count
+    return arrays, min_count, tuple(sorted(gone))
+
+
+def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], size: int, *, replan: bool = False) -> Batch:
+    """Evaluate every option for ``size`` scenarios, the targets set to the given arrays. The formulas
+    take the continuous inputs as arrays; the discrete choices (layout, batch, replica, shape, memory
+    fit) are planned once at the central values. With ``replan`` (sweeps, what-ifs and break-evens of
+    inputs the user names) a target that changes an option's choices is planned anew at each of its
+    values, as ``--set`` would (at most :data:`MAX_REPLANS` values); the analyses of uncertain inputs
+    (sensitivity, simulation) hold the central choices: the same deployment at other prices and rates."""
     per_option: list[dict[str, np.ndarray]] = []
     feasible: list[np.ndarray] = []
     missing: list[tuple[str, ...]] = []
@@ -231,14 +324,16 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
                 p[target.keys[i]] = arr
                 if target.is_count and not plan.explicit_count:
                     plan = dataclasses.replace(plan, explicit_count=True)
+        moving = [
+            (t, np.broadcast_to(np.asarray(a, dtype=float), (size,)))
+            for t, a in values.values()
+            if replan and i in t.keys and not t.is_count and moves_plan(prep, i, t, np.asarray(a))
+        ]
         # Unknown inputs read as NaN: the figures that need them come out NaN (infeasible for ranking).
-        known = engine.KnownInputs(p)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            out = engine.evaluate_plan(plan, known, ops=np)
-        missing.append(tuple(plan.user_path(k) for k in known.missing))
-        arrays = {k: np.broadcast_to(np.asarray(v, dtype=float), (size,)) for k, v in out.items() if v is not None}
+        arrays, min_count, gone = _evaluate_groups(prep, i, plan, p, moving, size)
+        missing.append(gone)
         ok = (
-            np.broadcast_to(np.asarray(p["count"], dtype=float) >= plan.min_count, (size,))
+            np.broadcast_to(np.asarray(p["count"], dtype=float) >= min_count, (size,))
             if plan.kind == "training"
             else np.ones(size, dtype=bool)
         )

@@ -141,7 +141,7 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> t
             idx = np.arange(start, min(points, start + per))
             coords = np.unravel_index(idx, shape)
             vals = {a.path: a.values[c] for a, c in zip(axes, coords, strict=True)}
-            batch = evaluate_many(prep, {p: (targets[p], v) for p, v in vals.items()}, idx.size)
+            batch = evaluate_many(prep, {p: (targets[p], v) for p, v in vals.items()}, idx.size, replan=True)
             cols: dict[str, np.ndarray] = {"point": np.repeat(idx, n_opt)}
             for a in axes:
                 cols[a.path] = np.repeat(vals[a.path], n_opt)

@@ -61,7 +61,7 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]]) -> WhatIfRes
         if (target.is_count or target.is_integer) and np.any(arr != np.floor(arr)):
             raise InputError("expected whole numbers", key=path)
         values[path] = (target, arr)
-    batch = evaluate_many(prep, values, size)
+    batch = evaluate_many(prep, values, size, replan=True)
 
     def listed(a: np.ndarray) -> list[float | None]:
         return [float(x) if math.isfinite(x) else None for x in a.tolist()]
