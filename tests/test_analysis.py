@@ -657,3 +657,15 @@ def test_an_input_that_does_not_move_the_plan_stays_vectorized() -> None:
     target = analysis.common.resolve_target(prep, "scenario.pue")
     analysis.common.evaluate_many(prep, {"scenario.pue": (target, np.linspace(1.0, 2.0, 1000))}, 1000, replan=True)
     assert not any(prep.moving.values()) and len(prep.replans) <= 4
+
+
+def test_a_sweep_point_where_an_option_cannot_run_is_infeasible_not_an_error() -> None:
+    """At 1 GB an H100 cannot hold a 70B model: that point's H100 row is infeasible (no figures, never
+    ranked first) while the sweep goes on, as an option that cannot run is left out of an analysis."""
+    inputs = tco.load_inputs(["h100-sxm", "a100-80gb"], workload="chat-70b")
+    _, _, chunks = analysis.iter_sweep(inputs, ["h100-sxm.memory_gb=1,80"])
+    cols = next(iter(chunks)).columns
+    assert list(cols["feasible"]) == [False, True, True, True]
+    assert math.isnan(cols["effective_cost_usd"][0]) and math.isfinite(cols["effective_cost_usd"][2])
+    wi = tco.what_if(inputs, {"h100-sxm.memory_gb": [1.0, 80.0]})
+    assert wi.options[0].effective_cost_usd[0] is None and wi.options[0].rank[0] is None

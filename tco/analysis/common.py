@@ -71,7 +71,7 @@ class Prepared:
     deadline: bool
     barred: dict[int, str] = field(default_factory=dict)
     """Option index -> why the scenario's market may not buy it."""
-    replans: dict[Any, engine.Plan] = field(default_factory=dict)
+    replans: dict[Any, engine.Plan | None] = field(default_factory=dict)
     """Plans at varied values of inputs that change discrete choices (see :func:`evaluate_many`)."""
     moving: dict[Any, bool] = field(default_factory=dict)
 
@@ -213,13 +213,13 @@ MAX_REPLANS = 4096
 planned anew (a few milliseconds each)."""
 
 
-def _plan_with(prep: Prepared, i: int, assignments: tuple[tuple[Target, float], ...]) -> engine.Plan:
+def _plan_with(prep: Prepared, i: int, assignments: tuple[tuple[Target, float], ...]) -> engine.Plan | None:
     """Option ``i``'s plan with the targets set to the values: its inputs rebuilt through validation
-    and planned again (layout, batch, replica, shape, memory fit), remembered per values."""
+    and planned again (layout, batch, replica, shape, memory fit), remembered per values; None where
+    the option cannot run (its points are infeasible, as an option that cannot run is left out)."""
     key = (i, tuple((t.path, v) for t, v in assignments))
-    hit = prep.replans.get(key)
-    if hit is not None:
-        return hit
+    if key in prep.replans:
+        return prep.replans[key]
     o = prep.inputs.options[i]
     ids = [opt.accelerator.id for opt in prep.inputs.options]
     current: dict[str, Any] = {"scenario": prep.inputs.scenario, "workload": prep.inputs.workload, "accel": o.accelerator}
@@ -229,7 +229,11 @@ def _plan_with(prep: Prepared, i: int, assignments: tuple[tuple[Target, float], 
         current[slot] = _rebuilt(prep, target, value, current[slot])[1]
     option = dataclasses.replace(o, accelerator=current["accel"])
     workload, scenario = current["workload"], current["scenario"]
-    plan = engine.plan_option(option, workload, scenario, market=False)
+    plan: engine.Plan | None
+    try:
+        plan = engine.plan_option(option, workload, scenario, market=False)
+    except TcoError:
+        plan = None
     if len(prep.replans) < 4 * MAX_REPLANS:
         prep.replans[key] = plan
     return plan
@@ -293,6 +297,9 @@ def _evaluate_groups(
     for g, combo in enumerate(combos):
         at = np.flatnonzero(group == g)
         sub_plan = _plan_with(prep, i, tuple((t, float(v)) for (t, _), v in zip(moving, combo, strict=True)))
+        if sub_plan is None:  # the option cannot run at these values: no figures, never feasible
+            min_count[at] = np.inf
+            continue
         if plan.explicit_count and not sub_plan.explicit_count:
             sub_plan = dataclasses.replace(sub_plan, explicit_count=True)
         sub = {k: (v[at] if isinstance(v, np.ndarray) and v.shape == (size,) else v) for k, v in p.items()}
@@ -304,6 +311,11 @@ def _evaluate_groups(
             if v is not None:
                 arrays.setdefault(k, np.full(size, np.nan))[at] = np.broadcast_to(np.asarray(v, dtype=float), (at.size,))
         min_count[at] = sub_plan.min_count
+    if "job_cost_usd" not in arrays:  # no value let the option run: its figures are all unknown
+        for k in engine.evaluate_plan(plan, engine.KnownInputs(dict(prep.bases[i]))):
+            arrays.setdefault(k, np.full(size, np.nan))
+    for k in list(arrays):
+        arrays[k] = arrays[k] if arrays[k].shape == (size,) else np.full(size, np.nan)
     return arrays, min_count, tuple(sorted(gone))
 
 
