@@ -669,3 +669,15 @@ def test_a_sweep_point_where_an_option_cannot_run_is_infeasible_not_an_error() -
     assert math.isnan(cols["effective_cost_usd"][0]) and math.isfinite(cols["effective_cost_usd"][2])
     wi = tco.what_if(inputs, {"h100-sxm.memory_gb": [1.0, 80.0]})
     assert wi.options[0].effective_cost_usd[0] is None and wi.options[0].rank[0] is None
+
+
+def test_two_axes_that_move_the_plan_together_match_set() -> None:
+    """A longer sequence and less memory together: each combination is planned with both values set
+    (their effects on the layout combine), as --set with both would."""
+    inputs = tco.load_inputs(["h100-sxm"], workload="llama3-70b")
+    _, _, chunks = analysis.iter_sweep(inputs, ["workload.seq_len=2048,32768", "h100-sxm.memory_gb=40,80"])
+    got = list(next(iter(chunks)).columns["effective_cost_usd"])
+    for j, (seq, mem) in enumerate([(2048, 40), (2048, 80), (32768, 40), (32768, 80)]):
+        sets = [f"workload.seq_len={seq}", f"h100-sxm.memory_gb={mem}"]
+        ref = tco.compare(tco.load_inputs(["h100-sxm"], workload="llama3-70b", sets=sets)).results[0]
+        assert got[j] == pytest.approx(ref.effective_cost_usd, rel=1e-9)

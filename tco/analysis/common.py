@@ -336,11 +336,10 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
                 p[target.keys[i]] = arr
                 if target.is_count and not plan.explicit_count:
                     plan = dataclasses.replace(plan, explicit_count=True)
-        moving = [
-            (t, np.broadcast_to(np.asarray(a, dtype=float), (size,)))
-            for t, a in values.values()
-            if replan and i in t.keys and not t.is_count and moves_plan(prep, i, t, np.asarray(a))
-        ]
+        varied = [(t, np.broadcast_to(np.asarray(a, dtype=float), (size,))) for t, a in values.values() if i in t.keys and not t.is_count]
+        # One input that moves the plan makes every varied input part of the plan: their effects on the
+        # discrete choices can combine (memory matters more at a longer sequence).
+        moving = varied if replan and any(moves_plan(prep, i, t, a) for t, a in varied) else []
         # Unknown inputs read as NaN: the figures that need them come out NaN (infeasible for ranking).
         arrays, min_count, gone = _evaluate_groups(prep, i, plan, p, moving, size)
         missing.append(gone)
