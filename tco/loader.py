@@ -493,15 +493,15 @@ def split_scope(path: str, accelerator_ids: Iterable[str] = ()) -> tuple[str, st
     return scope, rest
 
 
-def split_set(item: str) -> tuple[str, str, Any]:
-    """``"scope.path=value"`` -> (scope, path, value)."""
+def split_set(item: str, accelerator_ids: Iterable[str] = ()) -> tuple[str, str, Any]:
+    """``"scope.path=value"`` -> (scope, path, value); the scope as :func:`split_scope` finds it."""
     if "=" not in item:
         raise InputError(f"expected PATH=VALUE, got '{item}'", where="--set")
     lhs, rhs = item.split("=", 1)
     lhs = lhs.strip()
     if "." not in lhs:
         raise InputError(f"expected scenario.<field>, workload.<field> or <accelerator-id>.<field>, got '{lhs}'", where="--set")
-    scope, rest = lhs.split(".", 1)
+    scope, rest = split_scope(lhs, accelerator_ids)
     if not rest:
         raise InputError(f"missing field after '{scope}.'", where="--set")
     return scope, rest, parse_value(rhs.strip())
@@ -628,8 +628,7 @@ def group_overrides(
     workload: list[tuple[str, Any]] = []
     scenario: list[tuple[str, Any]] = []
     for item in items:
-        _, _, value = split_set(item)
-        scope, path = split_scope(item.split("=", 1)[0].strip(), accelerator_ids)
+        scope, path, value = split_set(item, accelerator_ids)
         if scope == "scenario":
             scenario.append((path, value))
         elif scope == "workload":

@@ -314,8 +314,6 @@ def _evaluate_groups(
     if "job_cost_usd" not in arrays:  # no value let the option run: its figures are all unknown
         for k in engine.evaluate_plan(plan, engine.KnownInputs(dict(prep.bases[i]))):
             arrays.setdefault(k, np.full(size, np.nan))
-    for k in list(arrays):
-        arrays[k] = arrays[k] if arrays[k].shape == (size,) else np.full(size, np.nan)
     return arrays, min_count, tuple(sorted(gone))
 
 
