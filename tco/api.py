@@ -8,10 +8,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tco import engine, loader, perf
 from tco.engine import Option
@@ -374,8 +374,11 @@ def validate_file(path: Path) -> list[str]:
 # --------------------------------------------------------------------------- listings
 
 
-def accelerator_table(dirs: Sequence[Path] | None = None) -> tuple[list[dict[str, Any]], list[str], list[str]]:
-    """Records for ``tco profiles list``: columns keep units in their names."""
+def accelerator_table(
+    dirs: Sequence[Path] | None = None, skipped: list[str] | None = None
+) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+    """Records for ``tco profiles list``: columns keep units in their names. With ``skipped`` given, a
+    file that does not load is left out and its problem appended there, instead of raised."""
     cols = [
         "id",
         "vendor",
@@ -417,7 +420,9 @@ def accelerator_table(dirs: Sequence[Path] | None = None) -> tuple[list[dict[str
         return q.value * rate.value if rate is not None and rate.value is not None else None
 
     for e in loader.iter_entries("accelerators", dirs):
-        a = loader.load_accelerator(str(e.path))
+        a = _load_listed(loader.load_accelerator, e.path, skipped)
+        if a is None:
+            continue
         peak = a.peak.bf16_tflops or a.peak.fp16_tflops
         records.append(
             {
@@ -438,8 +443,24 @@ def accelerator_table(dirs: Sequence[Path] | None = None) -> tuple[list[dict[str
     return records, cols, headers
 
 
-def input_table(kind: str, dirs: Sequence[Path] | None = None) -> tuple[list[dict[str, Any]], list[str]]:
-    """Records for ``tco workloads list`` / ``tco scenarios list``."""
+M = TypeVar("M")
+
+
+def _load_listed(load: Callable[[str], M], path: Path, skipped: list[str] | None) -> M | None:
+    """One listed file, or None with its first problem (and how many more) appended to ``skipped``;
+    raised when ``skipped`` is None."""
+    try:
+        return load(str(path))
+    except TcoError as exc:
+        if skipped is None:
+            raise
+        lines = exc.lines()
+        skipped.append(lines[0] + (f" (and {len(lines) - 1} more problems)" if len(lines) > 1 else ""))
+        return None
+
+
+def input_table(kind: str, dirs: Sequence[Path] | None = None, skipped: list[str] | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+    """Records for ``tco workloads list`` / ``tco scenarios list`` (``skipped`` as for :func:`accelerator_table`)."""
     records: list[dict[str, Any]] = []
     if kind == "workloads":
         cols = [
@@ -454,7 +475,9 @@ def input_table(kind: str, dirs: Sequence[Path] | None = None) -> tuple[list[dic
             "accelerator_count",
         ]
         for e in loader.iter_entries(kind, dirs):
-            w = loader.load_workload(str(e.path))
+            w = _load_listed(loader.load_workload, e.path, skipped)
+            if w is None:
+                continue
             records.append(
                 {
                     "id": w.id,
@@ -480,7 +503,9 @@ def input_table(kind: str, dirs: Sequence[Path] | None = None) -> tuple[list[dic
         "deadline_days",
     ]
     for e in loader.iter_entries(kind, dirs):
-        s = loader.load_scenario(str(e.path))
+        s = _load_listed(loader.load_scenario, e.path, skipped)
+        if s is None:
+            continue
         records.append(
             {
                 "id": s.id,

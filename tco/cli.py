@@ -295,7 +295,9 @@ def profiles_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None)
     """Every accelerator profile: vendor, peak, memory, power, price and maturity at a glance."""
     from tco.render import render_records
 
-    records, columns, headers = api.accelerator_table()
+    skipped: list[str] = []
+    records, columns, headers = api.accelerator_table(skipped=skipped)
+    warn_skipped(skipped)
     emit(render_records(records, columns, fmt, kind="accelerators", headers=headers), output)
 
 
@@ -352,10 +354,18 @@ def profiles_validate(
         raise typer.Exit(1)
 
 
+def warn_skipped(skipped: list[str]) -> None:
+    """A listing goes on past a file that does not load: one warning per problem, naming the file."""
+    for line in skipped:
+        err(f"Warning: skipped {line}")
+
+
 def _list(kind: str, fmt: OutputFormat, output: Path | None) -> None:
     from tco.render import render_records
 
-    records, columns = api.input_table(kind)
+    skipped: list[str] = []
+    records, columns = api.input_table(kind, skipped=skipped)
+    warn_skipped(skipped)
     emit(render_records(records, columns, fmt, kind=kind), output)
 
 

@@ -445,3 +445,23 @@ def test_control_characters_and_long_names_stay_on_one_escaped_line(run, monkeyp
     result = run(*args)
     assert result.exit_code == 1 and "internal error" not in result.stderr
     assert result.stderr.count("\n") == 1 and "\x1b" not in result.stderr and len(result.stderr) <= 1100
+
+
+@pytest.mark.parametrize("kind", ["profiles", "workloads", "scenarios"])
+def test_a_listing_goes_on_past_a_broken_user_file(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    """One broken file on TCO_PROFILE_PATH used to make the whole listing fail; it is now skipped with
+    one warning that names it, and every other file is listed."""
+    folder = {"profiles": "accelerators"}.get(kind, kind)
+    (tmp_path / folder).mkdir()
+    (tmp_path / folder / "broken.toml").write_text('id = "broken"\n[[[\n', encoding="utf-8")
+    (tmp_path / folder / "partial.toml").write_text('id = "partial"\n', encoding="utf-8")
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    result = run(kind, "list", "-f", "json")
+    assert result.exit_code == 0
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and all(line.startswith("Warning: skipped ") for line in lines)
+    assert f"{tmp_path / folder / 'broken.toml'}: not valid TOML" in lines[0]
+    assert f"{tmp_path / folder / 'partial.toml'}: " in lines[1]  # one line, however many problems the file has
+    records = json.loads(result.stdout)
+    ids = {r["id"] for r in next(iter(v for v in records.values() if isinstance(v, list)))}
+    assert {"default", "gpt3-1.3b", "a100-80gb"} & ids and not {"broken", "partial"} & ids
