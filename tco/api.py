@@ -151,12 +151,18 @@ def load_inputs(
             )
         sources[acc.id] = path
         options.append(Option(with_quoted_rate(acc, rate) if rate is not None else acc, count, acq, rate))
+    seen: dict[str, str] = {}
+    for text, option in zip(accelerators, options, strict=True):
+        if option.label in seen:
+            raise InputError(f"'{seen[option.label]}' and '{text}' name the same option ({option.label}): give it once", key="accelerator")
+        seen[option.label] = text
     warnings = [w for acc in cache.values() for w in benchmark_warnings(acc, wl)]
     builtin = loader.builtin_dir().resolve()
     for key, path in sorted(sources.items()):
         p = Path(path).resolve()
         kind = p.parent.name
-        if builtin not in p.parents and kind in ("accelerators", "workloads", "scenarios") and (builtin / kind / p.name).is_file():
+        same = (builtin / kind / p.name).is_file() or (builtin / kind / f"{key}.toml").is_file()
+        if builtin not in p.parents and kind in ("accelerators", "workloads", "scenarios") and same:
             warnings.append(f"{key}: {path} shadows the built-in {kind[:-1]} of the same name (TCO_PROFILE_PATH comes first)")
     return Inputs(options, wl, sc, tuple(sets), warnings, sources, [o.ref for o in parsed])
 
@@ -260,6 +266,8 @@ def with_numbers_to_match(inputs: Inputs, comp: Comparison) -> Comparison:
     ties the best ranked option, found by :func:`tco.analysis.breakeven` (the one solver)."""
     from tco import analysis
 
+    if not comp.ranked:
+        return comp  # nothing ranked to tie with
     best = comp.ranked[0].accelerator
     updates: dict[str, dict[str, Any]] = {}
     solvable: Inputs | None = None
@@ -639,7 +647,7 @@ def estimate(
         wl = loader.workload_from_data(raw, w_sets, kind=TrainingWorkload)
         # The smallest count that holds the training state, from a plan at a count that surely does.
         need = engine.plan_option(engine.performance_option(bare, perf.MAX_ACCELERATORS), wl, sc, market=False).min_count
-        ev = engine.evaluate_option(engine.performance_option(bare, max(count, need)), wl, sc, market=False)
+        ev = _throughput_known(engine.evaluate_option(engine.performance_option(bare, max(count, need)), wl, sc, market=False))
         out, layout, notes = ev.out, ev.plan.layout, list(ev.plan.notes)
         if count < need:
             notes.append(f"{count} × {acc.id} cannot hold the training state: needs at least {need} (figures at {need})")
@@ -677,7 +685,7 @@ def estimate(
     if latency_percentile is not None:
         raw["latency_percentile"] = latency_percentile
     iw = loader.workload_from_data(raw, w_sets, kind=InferenceWorkload)
-    ev = engine.evaluate_option(engine.performance_option(bare, replica), iw, sc, market=False)
+    ev = _throughput_known(engine.evaluate_option(engine.performance_option(bare, replica), iw, sc, market=False))
     out, plan = ev.out, ev.plan
     return Estimate(
         accelerator=acc.id,
@@ -700,6 +708,15 @@ def estimate(
         time_to_first_token_ms=out.get("time_to_first_token_ms"),
         notes=list(plan.notes),
     )
+
+
+def _throughput_known(ev: engine.Evaluated) -> engine.Evaluated:
+    """An estimate is its throughput: when an unknown input leaves it unknown, name that input."""
+    tps = ev.out["tokens_per_second_per_accelerator"]
+    if tps == tps:
+        return ev
+    errors = engine.missing_errors(ev.plan, ev.missing) or [InputError("the throughput is unknown", key="accelerator")]
+    raise errors[0] if len(errors) == 1 else ProblemList(errors)
 
 
 _LAYOUT_FLAGS = {

@@ -124,11 +124,22 @@ def cashflow_option(
         run_years = (out["time_to_converge_hours"] or 0.0) / 24.0 / DAYS_PER_YEAR
     else:
         run_years = workload.service_life_years.value or 0.0
-    if not run_end_ok(start + out["porting_days"] / DAYS_PER_YEAR + run_years):
+    span = start + out["porting_days"] / DAYS_PER_YEAR + run_years
+    if not run_end_ok(span):
+        parts = {
+            "the lead time": ("lead_time_weeks", out["lead_time_days"] / DAYS_PER_YEAR),
+            "the deployment": ("deployment_weeks", out["deployment_days"] / DAYS_PER_YEAR),
+            "the porting": ("porting", out["porting_days"] / DAYS_PER_YEAR),
+            "the run" if training else "the service life": ("training_tokens" if training else "service_life_years", run_years),
+        }
+        longest = max(parts, key=lambda k: parts[k][1])
         raise InputError(
-            f"{option.label}: the cash flow would span more than {MAX_YEARS} years; shorten the run or the service life",
-            key="service_life_years",
+            f"{option.label}: the cash flow would span {span:.3g} years, more than {MAX_YEARS}; {longest} alone takes "
+            f"{parts[longest][1]:.3g} years",
+            key=parts[longest][0],
         )
+    if lease_usd_per_month is not None and lease_months is not None and not run_end_ok(start + lease_months / 12.0):
+        raise InputError(f"a lease of {lease_months:.3g} months would run past {MAX_YEARS} years", key="--lease-months")
     run_start = port_end
     run_end = run_start + run_years
     market = out["time_to_market_days"] / DAYS_PER_YEAR
@@ -155,6 +166,13 @@ def cashflow_option(
     if revenue_per_day:
         horizon = max(run_end, market + 1.0) if training else run_end
         _spread(revenue_per_day * (horizon - market) * DAYS_PER_YEAR, market, horizon, r, by_year, LINES.index("revenue"))
+    if not all(math.isfinite(v) for row in by_year.values() for v in row):
+        flags = [f for f, v in (("--lease-usd-per-month", lease_usd_per_month), ("--revenue-usd-per-day", revenue_per_day)) if v]
+        raise InputError(
+            f"{option.label}: the cash flow overflows a float (a line above 1e308 USD)"
+            + (f"; lower {' or '.join(flags)}" if flags else ""),
+            key=flags[0] if flags else "option",
+        )
     years = []
     cumulative = 0.0
     payback = None

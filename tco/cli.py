@@ -125,6 +125,22 @@ def _clip(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE else f"{text[: MAX_MESSAGE - 300]} … {text[-250:]}"
 
 
+SHOWN_PROBLEMS = 3
+"""Problems an error line spells out; past them it says how many more there are."""
+
+
+def one_line(exc: TcoError) -> str:
+    """An error is one line: its problems joined, up to :data:`SHOWN_PROBLEMS`, and how many more
+    (``tco profiles validate FILE`` lists every problem of a file, one per line). The same problem met
+    twice (once per option) counts once."""
+    lines = list(dict.fromkeys(exc.lines()))
+    if len(lines) <= SHOWN_PROBLEMS:
+        return "; ".join(lines) if lines else str(exc)
+    where = getattr(exc, "problems", [exc])[0].where or ""
+    hint = f"; 'tco profiles validate {where}' lists them all" if where.endswith(".toml") else ""
+    return "; ".join(lines[:SHOWN_PROBLEMS]) + f" (and {len(lines) - SHOWN_PROBLEMS} more{hint})"
+
+
 def handle_errors(fn: F) -> F:
     """Turn user-caused errors into ``Error:`` lines and exit 1; let bugs raise."""
 
@@ -142,8 +158,7 @@ def handle_errors(fn: F) -> F:
                 warnings.simplefilter("ignore", UserWarning)
                 return fn(*args, **kwargs)
         except TcoError as exc:
-            for line in exc.lines():
-                err(f"Error: {line}")
+            err(f"Error: {one_line(exc)}")
             raise typer.Exit(1) from None
         except MemoryError:
             err("Error: out of memory: ask for fewer samples, rows or accelerators")
@@ -167,11 +182,14 @@ def check_missing(missing: dict[str, list[str]], strict: bool) -> None:
     """Under --strict, any missing input is an error (exit 1, nothing written); otherwise one note per
     incomplete option, with the --set that would complete it."""
     if strict and missing:
-        for label, paths in missing.items():
-            err(
-                f"Error: {label}: needs {', '.join(paths)}, which is unknown (--strict); give it with "
-                + " ".join(f"--set {p}=VALUE" for p in paths)
-            )
+        paths = list(dict.fromkeys(p for ps in missing.values() for p in ps))
+        err(
+            f"Error: {', '.join(missing)}: {'needs' if len(missing) == 1 else 'need'} {', '.join(paths)}, which "
+            f"{'is' if len(paths) == 1 else 'are'} unknown (--strict); give "
+            + ("it" if len(paths) == 1 else "them")
+            + " with "
+            + " ".join(f"--set {p}=VALUE" for p in paths)
+        )
         raise typer.Exit(1)
 
 
@@ -297,8 +315,8 @@ def profiles_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None)
 
     skipped: list[str] = []
     records, columns, headers = api.accelerator_table(skipped=skipped)
-    warn_skipped(skipped)
-    emit(render_records(records, columns, fmt, kind="accelerators", headers=headers), output)
+    warn_skipped(skipped, records)
+    emit(render_records(records, columns, fmt, kind="accelerators", headers=headers), output, fmt=fmt)
 
 
 class ShowFormat(str, Enum):
@@ -354,10 +372,14 @@ def profiles_validate(
         raise typer.Exit(1)
 
 
-def warn_skipped(skipped: list[str]) -> None:
-    """A listing goes on past a file that does not load: one warning per problem, naming the file."""
+def warn_skipped(skipped: list[str], records: list[dict[str, Any]] | None = None) -> None:
+    """A listing goes on past a file that does not load: one warning per problem, naming the file; and
+    an id that two files give is named too (the first, in TCO_PROFILE_PATH order, is the one used)."""
     for line in skipped:
         err(f"Warning: skipped {line}")
+    ids = [r["id"] for r in records or []]
+    for twice in sorted({i for i in ids if ids.count(i) > 1}):
+        err(f"Warning: {ids.count(twice)} files give the id '{twice}'; it names the first in TCO_PROFILE_PATH order")
 
 
 def _list(kind: str, fmt: OutputFormat, output: Path | None) -> None:
@@ -365,15 +387,15 @@ def _list(kind: str, fmt: OutputFormat, output: Path | None) -> None:
 
     skipped: list[str] = []
     records, columns = api.input_table(kind, skipped=skipped)
-    warn_skipped(skipped)
-    emit(render_records(records, columns, fmt, kind=kind), output)
+    warn_skipped(skipped, records)
+    emit(render_records(records, columns, fmt, kind=kind), output, fmt=fmt)
 
 
 def _show(kind: str, ref: str, fmt: OutputFormat, output: Path | None) -> None:
     from tco.render import render_show
 
     model = api.load_workload(ref) if kind == "workloads" else api.load_scenario(ref)
-    emit(render_show(model.model_dump(mode="json", exclude_none=True), fmt, kind=kind[:-1]), output)
+    emit(render_show(model.model_dump(mode="json", exclude_none=True), fmt, kind=kind[:-1]), output, fmt=fmt)
 
 
 @workloads_app.command("list")
@@ -770,17 +792,30 @@ def plot(
     accelerators: AccelArgs,
     workload: WorkloadOpt,
     output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="FILE.svg or FILE.png.")],
-    param: Annotated[str, typer.Option("--param", help="breakeven: the input to solve for.")] = "scenario.cost_of_delay_usd_per_day",
+    param: Annotated[
+        str | None, typer.Option("--param", help="breakeven: the input to solve for [default: scenario.cost_of_delay_usd_per_day].")
+    ] = None,
     vary: Annotated[str | None, typer.Option("--vary", metavar="PATH=LO:HI:N", help="sweep: the input to vary.")] = None,
-    metric: Annotated[str, typer.Option("--metric", help="sweep: the figure to draw.")] = "effective_cost_usd",
-    samples: Annotated[int, typer.Option("--samples", "-n", help="cdf: Monte Carlo samples.")] = 5000,
-    seed: Annotated[int, typer.Option("--seed", help="cdf: random seed.")] = 0,
+    metric: Annotated[str | None, typer.Option("--metric", help="sweep: the figure to draw [default: effective_cost_usd].")] = None,
+    samples: Annotated[int | None, typer.Option("--samples", "-n", help="cdf: Monte Carlo samples [default: 5000].")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="cdf: random seed [default: 0].")] = None,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
 ) -> None:
     """Charts (SVG or PNG; matplotlib extra): tornado, break-even curve, Monte Carlo CDF, cost vs time to market, sweep lines."""
     from tco import plots
 
+    # A flag that the chart does not use is refused, not silently ignored.
+    given = {"--param": param, "--vary": vary, "--metric": metric, "--samples": samples, "--seed": seed}
+    uses = {"breakeven": ("--param",), "cdf": ("--samples", "--seed"), "sweep": ("--vary", "--metric")}
+    for flag, value in given.items():
+        if value is not None and flag not in uses.get(kind.value, ()):
+            owners = " or ".join(f"'plot {k}'" for k, flags in uses.items() if flag in flags)
+            raise typer.BadParameter(f"applies to {owners} only, not to 'plot {kind.value}'", param_hint=flag)
+    param = param or "scenario.cost_of_delay_usd_per_day"
+    metric = metric or "effective_cost_usd"
+    samples = 5000 if samples is None else samples
+    seed = 0 if seed is None else seed
     suffix = output.suffix.lower().lstrip(".")
     if suffix not in ("svg", "png"):
         raise typer.BadParameter("expected a file name ending in .svg or .png", param_hint="--output")
@@ -804,14 +839,14 @@ def plot(
     else:
         if vary is None:
             raise typer.BadParameter("a sweep chart needs --vary PATH=LO:HI:N", param_hint="--vary")
-        columns, total, chunks = api.sweep(inputs, [vary])
+        columns, total, stream = api.sweep(inputs, [vary])
         if total > 100_000:
             raise typer.BadParameter(f"a chart of {total:,} points is unreadable: at most 100,000", param_hint="--vary")
         path = vary.split("=", 1)[0].strip()
-        if metric not in columns:
-            raise typer.BadParameter(
-                f"expected one of {', '.join(c for c in columns if c not in ('point', 'option'))}", param_hint="--metric"
-            )
+        chunks = list(stream)  # at most 100,000 rows
+        figures = [c for c in columns if c not in ("point", "option", path) and all(ch.columns[c].dtype.kind in "fiub" for ch in chunks)]
+        if metric not in figures:
+            raise typer.BadParameter(f"expected one of {', '.join(figures)}", param_hint="--metric")
         rows = [
             {"option": str(c.options[j]), path: float(c.columns[path][j]), metric: float(c.columns[metric][j])}
             for c in chunks

@@ -191,6 +191,7 @@ class StagePlan:
     attention_ratio: float = training.ATTENTION_RATIO
     moe_vectors: float = training.MOE_DISPATCH_VECTORS
     subset: tuple[int, ...] | None = None
+    subset_holds: bool = False  # the subset was chosen for the counts evaluated (sizing), so it holds over them
 
 
 def stage_inputs(st: StagePlan, p: Mapping[str, Any], active_key: str) -> dict[str, Any]:
@@ -869,7 +870,7 @@ def _stage_throughput(plan: Plan, st: StagePlan, p: Mapping[str, Any], ops: Any,
     # Over a swept count the best layouts change: search them all; otherwise the nominal shortlist.
     varies = getattr(x["count"], "ndim", 0) > 0 and float(ops.max(x["count"])) != float(ops.min(x["count"]))
     # At another count than planned (a measurement's), the shortlist does not apply: search them all.
-    r = training.evaluate(st.job, x, ops, subset=None if varies or count is not None else st.subset)
+    r = training.evaluate(st.job, x, ops, subset=st.subset if st.subset_holds or not (varies or count is not None) else None)
     tps = r.tokens_per_second
     return tps, tps * flops / (peak * 1e12), r.scaling_efficiency
 
@@ -899,7 +900,8 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
         t = p[st.tokens_key]
         tokens = tokens + t
         seconds = seconds + t / (n * ops.where(tps > 0, tps, math.nan))
-    return tokens / (n * seconds), mfu, eff, seconds
+    # One stage: its throughput, known even when its token count is not (only the time needs that).
+    return (tps if len(plan.stages) == 1 else tokens / (n * seconds)), mfu, eff, seconds
 
 
 def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[str, Any]:
@@ -1117,7 +1119,14 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
     cannot run the workload; unknown inputs do not raise (they are listed in ``missing``)."""
     plan = plan_option(option, workload, scenario, market=market)
     p = KnownInputs(numeric_inputs(option, workload, scenario))
-    out = evaluate_plan(plan, p)
+    try:
+        out = evaluate_plan(plan, p)
+    except (ZeroDivisionError, OverflowError) as exc:  # inputs at the ends of the float range
+        raise InfeasibleError(
+            f"the inputs give no finite result for {option.label} ({exc}): a value set near the limits of a float "
+            "(1e308 or 1e-300) overflows the arithmetic",
+            where=option.accelerator.id,
+        ) from None
     if out["goodput"] <= 0:
         raise InfeasibleError(
             f"failures leave no useful time on {int(out['count'])} × {option.accelerator.id}: goodput is 0 at "
@@ -1216,15 +1225,32 @@ def compare(*, options: Sequence[Option], workload: Workload, scenario: Scenario
         deadline=scenario.deadline_days is not None and scenario.deadline_days.value is not None,
         cod_rate=scenario_fx(scenario).get("scenario.cost_of_delay_usd_per_day"),
     )
-    rankable = [j for j in range(len(ok)) if effective[j] == effective[j]]
+    # An effective cost past the largest float (a value set near 1e308) cannot be ranked: infeasible, said why.
+    overflowed = {j for j in range(len(ok)) if effective[j] == math.inf}
+    rankable = [j for j in range(len(ok)) if effective[j] == effective[j] and j not in overflowed]
     if not rankable:
         problems = [err for _, e in ok for err in missing_errors(e.plan, e.missing)]
+        if not problems:  # nothing unknown: the figures themselves overflowed
+            _, first = ok[0]
+            names = {"time_to_market_days": "time to market", "job_cost_usd": "job cost"}
+            unbounded = [name for k, name in names.items() if not math.isfinite(first.out[k])]
+            raise InfeasibleError(
+                f"the inputs give no finite effective cost for {options[ok[0][0]].label}"
+                + (f" ({' and '.join(unbounded)} unbounded)" if unbounded else " (the delay penalty is unbounded)")
+                + ": a value set near the largest float (1e308) overflows the arithmetic",
+                where=options[ok[0][0]].accelerator.id,
+            )
         raise problems[0] if len(problems) == 1 else ProblemList(problems)
     order = sorted(rankable, key=lambda j: effective[j])
     rank = {j: k + 1 for k, j in enumerate(order)}
     by_index: dict[int, OptionResult] = {}
     for j, (i, e) in enumerate(ok):
         by_index[i] = _result(e, delays[j], penalties[j], effective[j], rank.get(j))
+        if j in overflowed:
+            why = "its effective cost overflows a float (above 1.8e308 USD): a value set near 1e308"
+            row = by_index[i]
+            update = {"status": OptionStatus.infeasible, "reason": why, "notes": [*row.notes, f"infeasible: {why}"]}
+            by_index[i] = row.model_copy(update=update)
     for i, failed in enumerate(evaluated):
         if isinstance(failed, TcoError):
             by_index[i] = _infeasible(options[i], failed)

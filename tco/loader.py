@@ -30,10 +30,12 @@ from tco.models import (
     CITATION_KEY,
     ID_MAX_LENGTH,
     Accelerator,
+    CalibrationSet,
     Citation,
     InferenceWorkload,
     Quantity,
     Scenario,
+    ServingSet,
     TrainingWorkload,
     Workload,
 )
@@ -153,6 +155,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise InputError("not valid TOML: not UTF-8 text", where=str(path)) from None
     except RecursionError:
         raise InputError("not valid TOML: nested too deeply", where=str(path)) from None
+    except ValueError as exc:  # tomllib's integers: Python refuses to convert more than 4,300 digits
+        raise InputError(f"not valid TOML: {_digits_message(exc)}", where=str(path)) from None
     except OSError as exc:
         raise InputError(f"cannot be read: {exc.strerror or exc}", where=str(path)) from None
 
@@ -206,6 +210,7 @@ class Entry:
     id: str
     path: Path
     aliases: tuple[str, ...] = ()
+    declared: str | None = None  # the id the file itself gives, when it differs from its name
 
 
 def iter_entries(kind: str, dirs: Sequence[Path] | None = None) -> Iterator[Entry]:
@@ -220,14 +225,18 @@ def iter_entries(kind: str, dirs: Sequence[Path] | None = None) -> Iterator[Entr
                 continue
             seen.add(path.stem)
             aliases: tuple[str, ...] = ()
-            if kind == "accelerators":
+            declared = None
+            # A built-in's id is its file name; a user file may give another id, and an accelerator aliases.
+            if kind == "accelerators" or d != builtin_dir():
                 try:
                     raw = read_toml(path)
-                    listed = raw.get("aliases")
+                    listed = raw.get("aliases") if kind == "accelerators" else None
                     aliases = tuple(a for a in (listed if isinstance(listed, list) else []) if isinstance(a, str))
+                    own = raw.get("id")
+                    declared = own.lower() if isinstance(own, str) and own.lower() != path.stem.lower() else None
                 except TcoError:
                     pass
-            yield Entry(path.stem, path, aliases)
+            yield Entry(path.stem, path, aliases, declared)
 
 
 def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None) -> Path:
@@ -247,16 +256,21 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None) -> Path:
     if len(ref) > ID_MAX_LENGTH:
         too_long = f"unknown {kind[:-1]}: an id has at most {ID_MAX_LENGTH} characters, got {len(ref):,}"
         raise NotFoundError(too_long, where=ref[:80] + "…")
-    folders = [d / kind for d in (dirs if dirs is not None else search_path())]
+    roots = list(dirs if dirs is not None else search_path())
     key = ref.lower()  # ids are lower case: H100-SXM finds h100-sxm
-    for folder in folders:  # fast path: the id is the file name
-        if (folder / f"{key}.toml").is_file():
-            return folder / f"{key}.toml"
-    entries = list(iter_entries(kind, dirs))
-    for e in entries:
-        if key == e.id or key in (a.lower() for a in e.aliases):
-            return e.path
-    names = [e.id for e in entries] + [a for e in entries for a in e.aliases]
+    if len(roots) == 1 and (roots[0] / kind / f"{key}.toml").is_file():  # fast path: built-ins only, the id is the file name
+        return roots[0] / kind / f"{key}.toml"
+    entries = list(iter_entries(kind, roots))
+    # User folders come first, and in each the file name, then the id a file gives, then an alias.
+    for root in roots:
+        here = [e for e in entries if e.path.parent == root / kind]
+        for e in here:
+            if key == e.id.lower():
+                return e.path
+        for e in here:
+            if key == e.declared or key in (a.lower() for a in e.aliases):
+                return e.path
+    names = [e.declared or e.id for e in entries] + [a for e in entries for a in e.aliases]
     singular = kind[:-1]
     raise NotFoundError(
         f"unknown {singular} '{ref}'{did_you_mean(ref, names)}; see 'tco {kind if kind != 'accelerators' else 'profiles'} list'"
@@ -321,6 +335,8 @@ def _expected(err: Mapping[str, Any]) -> str:
         return f"expected text, got {_show(err.get('input'))}"
     if typ == "greater_than_equal" or typ == "greater_than":
         return f"{msg[0].lower()}{msg[1:]}, got {_show(err.get('input'))}"
+    if typ == "value_error":
+        msg = msg.removeprefix("Value error, ")
     if not msg:
         return str(typ)
     return msg if msg[1:2].isupper() else msg[0].lower() + msg[1:]
@@ -354,6 +370,10 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
         key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".") or None
         loc = [p for p in loc if isinstance(p, str)]
         message = _expected(err)
+        named = re.fullmatch(r"([a-z_][a-z0-9_]*): (.+)", message, flags=re.S) if err["type"] == "value_error" else None
+        if named:  # a check across fields names the field it blames: "experts_per_token: must not exceed ..."
+            key = ".".join([*(str(p) for p in loc), named.group(1)])
+            message = named.group(2)
         if err["type"] == "extra_forbidden" and loc:
             message += did_you_mean(str(loc[-1]), _field_names(_model_at(root_cls, loc[:-1])))
         if err["type"] == "union_tag_invalid" or err["type"] == "union_tag_not_found":
@@ -377,6 +397,14 @@ def parse_value(text: str) -> Any:
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         return text
+    except ValueError as exc:
+        raise InputError(_digits_message(exc), where="--set") from None
+
+
+def _digits_message(exc: ValueError) -> str:
+    if "digits" in str(exc):
+        return "an integer of more than 4,300 digits (write a large number as a float, e.g. 1.5e12)"
+    return str(exc)
 
 
 def _unwrap(t: Any) -> Any:
@@ -489,6 +517,8 @@ def split_scope(path: str, accelerator_ids: Iterable[str] = ()) -> tuple[str, st
     for a in sorted((a for a in accelerator_ids if "." in a), key=len, reverse=True):
         if path.startswith(a + ".") and len(path) > len(a) + 1:
             return a, path[len(a) + 1 :]
+    if path.startswith(".") or path.endswith(".") or ".." in path:
+        raise InputError("expected dotted field names, got an empty one", key=path)
     scope, _, rest = path.partition(".")
     return scope, rest
 
@@ -605,19 +635,54 @@ def load_scenario(ref: str | None = None, *, overrides: Sequence[tuple[str, Any]
     return result
 
 
-def validate_file(path: Path) -> Accelerator | TrainingWorkload | InferenceWorkload | Scenario:
-    """Validate one file, guessing its kind from its folder, else from its keys; follows ``extends``."""
+def validate_file(path: Path) -> Accelerator | TrainingWorkload | InferenceWorkload | Scenario | CalibrationSet | ServingSet | None:
+    """Validate one file, guessing its kind from its folder, else from its keys; follows ``extends``.
+    Published-run sets (``benchmarks/``, ``serving/``) and bibliographies (``sources/``) validate too."""
     data = read_toml(path)
     parent = path.parent.name
     root: Any
-    if parent == "workloads" or ("kind" in data and parent != "accelerators"):
-        kind, root = "workloads", _WORKLOAD
-    elif parent == "scenarios" or "electricity_usd_per_kwh" in data or "extends" in data:
-        kind, root = "scenarios", Scenario
-    else:
-        kind, root = "accelerators", Accelerator
+    if parent in ("benchmarks", "serving"):  # the published runs tco calibrate checks the models against
+        return _validate(data, CalibrationSet if parent == "benchmarks" else ServingSet, str(path), ())  # type: ignore[no-any-return]
+    if parent == "sources":  # a bibliography: one table per citation key
+        for key, table in data.items():
+            if not re.fullmatch(CITATION_KEY, key):
+                raise InputError(f"citation keys are upper case, digits, '.' and '-' (e.g. EPOCH, NV-DS), got '{key}'", where=str(path))
+            try:
+                Citation.model_validate(table)
+            except ValidationError as exc:
+                problems = validation_problems(exc, where=str(path), root=Citation).problems
+                for problem in problems:
+                    problem.key = f"{key}.{problem.key}" if problem.key else key
+                raise ProblemList(problems) from None
+        return None
+    kind = {"workloads": "workloads", "scenarios": "scenarios", "accelerators": "accelerators"}.get(parent)
+    if kind is None:
+        if "kind" in data:
+            kind = "workloads"
+        elif "electricity_usd_per_kwh" in data:
+            kind = "scenarios"
+        elif isinstance(data.get("extends"), str):  # the kind of the file it extends
+            kind = next((k for k in ("accelerators", "workloads", "scenarios") if _resolves(k, data["extends"], path)), "scenarios")
+        else:
+            kind = "accelerators"
+    root = {"workloads": _WORKLOAD, "scenarios": Scenario, "accelerators": Accelerator}[kind]
     data = read_with_extends(kind, path, None)
     return _validate(data, root, str(path), ())  # type: ignore[no-any-return]
+
+
+def _resolves(kind: str, ref: str, beside: Path) -> bool:
+    """True when ``ref`` (an ``extends`` value) names a file of ``kind``: a file beside ``beside`` whose
+    keys say so, or an id on the search path."""
+    sibling = beside.parent / f"{ref}.toml"
+    if sibling.is_file():
+        keys = read_toml(sibling)
+        guess = "workloads" if "kind" in keys else "scenarios" if "electricity_usd_per_kwh" in keys or "extends" in keys else "accelerators"
+        return guess == kind
+    try:
+        resolve(kind, ref)
+    except TcoError:
+        return False
+    return True
 
 
 def group_overrides(

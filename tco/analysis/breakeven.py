@@ -193,9 +193,16 @@ def breakeven(
 
 
 def _bisect(f: Callable[[np.ndarray], np.ndarray], lo: float, hi: float, f_lo: float) -> float:
-    """Bisection on a bracketed sign change: always converges, to a relative 1e-12."""
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
+    """Bisection on a bracketed sign change: always converges, to a relative 1e-12. A bracket of one sign
+    that spans more than three decades is halved geometrically first (its mid point is the geometric
+    mean), so a tie near 100 in a range up to 1e100 is found in a few dozen steps."""
+    for _ in range(2200):
+        if lo >= 0 and hi > 1e3 * max(lo, 1e-300):
+            mid = math.sqrt(max(lo, 1e-300)) * math.sqrt(hi)
+        elif hi <= 0 and -lo > 1e3 * max(-hi, 1e-300):
+            mid = -math.sqrt(max(-hi, 1e-300)) * math.sqrt(-lo)
+        else:
+            mid = 0.5 * lo + 0.5 * hi
         f_mid = float(f(np.array([mid]))[0])
         if f_mid == 0 or (hi - lo) <= 1e-12 * max(1.0, abs(mid)):
             return mid

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
 
 import numpy as np
 from pydantic import Field
 
-from tco import engine
+from tco import engine, training
 from tco.analysis.common import (
     known,
     prepare,
@@ -50,6 +53,67 @@ MAX_COUNT = 1 << 17
 """Largest count considered when sizing (131,072 accelerators)."""
 
 
+def _count_chunks() -> list[np.ndarray]:
+    """The counts 1 .. :data:`MAX_COUNT` in octaves: 1–64, then (2^k, 2^(k+1)]."""
+    chunks = [np.arange(1, 65, dtype=float)]
+    lo = 64
+    while lo < MAX_COUNT:
+        chunks.append(np.arange(lo + 1, 2 * lo + 1, dtype=float))
+        lo *= 2
+    return chunks
+
+
+def _for_counts(plan: engine.Plan, base: dict[str, Any], counts: np.ndarray) -> engine.Plan:
+    """The plan with each training stage's layouts narrowed to those fastest at the octave's two ends and
+    its middle (the union of their shortlists): every layout at every count costs a minute for a large
+    MoE model over 131,072 counts, the shortlists a second."""
+    if plan.kind != "training" or plan.mfu_key or plan.throughput_source.value != "derived":
+        return plan
+    stages = []
+    for st in plan.stages:
+        picks: set[int] = set()
+        for c in (counts[0], counts[len(counts) // 2], counts[-1]):
+            p = engine.KnownInputs(base)
+            p["count"] = float(c)
+            picks.update(training.shortlist(st.job, engine.stage_inputs(st, p, plan.active_key)))
+        stages.append(replace(st, subset=tuple(sorted(picks)), subset_holds=True))
+    return replace(plan, stages=tuple(stages))
+
+
+_FIELDS = ("time_to_market_days", "job_cost_usd", "time_to_converge_hours", "cost_per_million_tokens_usd")
+
+
+def _exact(plan: engine.Plan, base: dict[str, Any], counts: np.ndarray) -> dict[str, np.ndarray]:
+    """The outputs at ``counts`` over every layout (even at a single count, where the plan's own
+    shortlist, chosen at the workload's count, would otherwise apply)."""
+    if plan.kind == "training":
+        plan = replace(plan, stages=tuple(replace(st, subset=None, subset_holds=True) for st in plan.stages))
+    p = engine.KnownInputs(base)
+    p["count"] = counts
+    with np.errstate(all="ignore"):
+        out = engine.evaluate_plan(plan, p, ops=np)
+    return {k: np.broadcast_to(out[k], counts.shape) for k in _FIELDS}
+
+
+def _evaluate_counts(
+    plan: engine.Plan, base: dict[str, Any], done: Callable[[dict[str, np.ndarray]], bool]
+) -> tuple[dict[str, np.ndarray], list[str]]:
+    """The outputs at every count (as arrays over 1 .. :data:`MAX_COUNT`, cut short once ``done`` says
+    the answer is in the octaves evaluated) and the inputs they lacked."""
+    parts: list[dict[str, np.ndarray]] = []
+    missing: set[str] = set()
+    for counts in _count_chunks():
+        p = engine.KnownInputs(base)
+        p["count"] = counts
+        with np.errstate(all="ignore"):
+            out = engine.evaluate_plan(_for_counts(plan, base, counts), p, ops=np)
+        missing.update(p.missing)
+        parts.append({"count": counts} | {k: np.broadcast_to(out[k], counts.shape) for k in _FIELDS})
+        if done(parts[-1]):
+            break
+    return {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}, sorted(missing)
+
+
 def size(
     inputs: Inputs, *, deadline_days: float | None = None, budget_usd: float | None = None, power_kw: float | None = None
 ) -> SizeResult:
@@ -64,20 +128,22 @@ def size(
     if not isinstance(inputs.workload, TrainingWorkload):
         raise InputError("sizing applies to training workloads; an inference fleet is sized by tokens_per_day already", key="workload")
     prep = prepare(inputs)
-    counts = np.arange(1, MAX_COUNT + 1, dtype=float)
     results = []
     for i, (plan, base) in enumerate(zip(prep.plans, prep.bases, strict=True)):
         if i in prep.barred:
             results.append(SizeOption(option=plan.label, feasible=False, message=prep.barred[i]))
             continue
-        p = engine.KnownInputs(base)
-        p["count"] = counts
-        with np.errstate(all="ignore"):
-            out = engine.evaluate_plan(plan, p, ops=np)
-        lacking = [plan.user_path(k) for k in p.missing]
-        ttm = np.broadcast_to(out["time_to_market_days"], counts.shape)
-        cost = np.broadcast_to(out["job_cost_usd"], counts.shape)
-        k_pwr = p[plan.k_pwr_key] if plan.acquisition.value == "buy" else 0.0
+
+        def first_met(o: dict[str, np.ndarray], m: int = plan.min_count) -> bool:
+            """A deadline wants the smallest count that meets it: the octaves above it need no evaluation."""
+            return name == "deadline_days" and bool(((o["count"] >= m) & (o["time_to_market_days"] <= limit)).any())
+
+        out, missing = _evaluate_counts(plan, base, first_met)
+        counts = out["count"]
+        lacking = [plan.user_path(k) for k in missing]
+        ttm = out["time_to_market_days"]
+        cost = out["job_cost_usd"]
+        k_pwr = base[plan.k_pwr_key] if plan.acquisition.value == "buy" else 0.0
         tdp = base.get("accel.tdp_w", math.nan)
         peak_w = max(tdp, base.get(f"{plan.bench_key}.power_w", 0.0)) if plan.measured_power else tdp
         power = counts * peak_w * k_pwr * base["scenario.pue"] / 1000.0
@@ -86,7 +152,7 @@ def size(
         if name == "deadline_days":
             meets = ok & (ttm <= limit)
             pick = int(np.argmax(meets)) if meets.any() else None
-            fixed = float(ttm[-1] - out["time_to_converge_hours"][-1] / 24.0) if plan.kind == "training" else 0.0
+            fixed = float(ttm[-1] - out["time_to_converge_hours"][-1] / 24.0) if plan.kind == "training" else 0.0  # at the largest count
             why = (
                 f"no count meets {limit:g} days: lead time, deployment and porting alone take {fixed:.1f} days"
                 if fixed >= limit
@@ -102,24 +168,48 @@ def size(
             pick = int(len(meets) - 1 - np.argmax(meets[::-1])) if meets.any() else None
             unit = "$" if name == "budget_usd" else "kW"
             why = f"even the minimum count that fits in memory ({plan.min_count}) exceeds {limit:,.6g} {unit}"
+        figures = {k: out[k][pick] for k in _FIELDS} if pick is not None else {}
+        if pick is not None and plan.kind == "training":
+            # The octaves searched their shortlisted layouts only (never faster than all of them): the exact
+            # answer is at or below a deadline's pick, at or above a budget's. Search every layout there,
+            # moving the window while its far end still meets the limit. Power does not depend on the layout.
+            n = int(counts[pick])
+            lo, hi = (n, n) if name == "power_kw" else ((n + 1) // 2, n) if name == "deadline_days" else (n, min(2 * n, MAX_COUNT))
+            while True:
+                window = np.arange(lo, hi + 1, dtype=float)
+                exact = _exact(plan, base, window)
+                metric_w = {"deadline_days": exact["time_to_market_days"], "budget_usd": exact["job_cost_usd"]}.get(name)
+                w_meets = (window >= plan.min_count) & (metric_w <= limit if metric_w is not None else True)
+                if not w_meets.any():
+                    break
+                k = int(np.argmax(w_meets)) if name == "deadline_days" else int(len(w_meets) - 1 - np.argmax(w_meets[::-1]))
+                figures = {f: exact[f][k] for f in _FIELDS}
+                n = int(window[k])
+                if name == "deadline_days" and k == 0 and lo > max(1, plan.min_count):
+                    lo, hi = (lo + 1) // 2, lo - 1
+                elif name == "budget_usd" and k == len(window) - 1 and hi < MAX_COUNT:
+                    lo, hi = hi + 1, min(2 * hi, MAX_COUNT)
+                else:
+                    break
+            pick = int(n) - 1  # counts run 1, 2, ...: the index of count n
         if pick is None:
             decided = ttm if name == "deadline_days" else cost if name == "budget_usd" else power
             if lacking and not np.isfinite(decided).any():
                 why = f"cannot be sized: needs {', '.join(lacking)}, which is unknown"
             results.append(SizeOption(option=label, feasible=False, message=why, missing_inputs=lacking))
             continue
-        n = int(counts[pick])
+        n = pick + 1
         results.append(
             SizeOption(
                 option=label,
                 feasible=True,
                 count=n,
                 missing_inputs=lacking,
-                time_to_market_days=known(ttm[pick]),
-                time_to_converge_hours=known(np.broadcast_to(out["time_to_converge_hours"], counts.shape)[pick]),
-                job_cost_usd=known(cost[pick]),
-                cost_per_million_tokens_usd=known(np.broadcast_to(out["cost_per_million_tokens_usd"], counts.shape)[pick]),
-                facility_power_kw=known(power[pick]),
+                time_to_market_days=known(figures["time_to_market_days"]),
+                time_to_converge_hours=known(figures["time_to_converge_hours"]),
+                job_cost_usd=known(figures["job_cost_usd"]),
+                cost_per_million_tokens_usd=known(figures["cost_per_million_tokens_usd"]),
+                facility_power_kw=known(n * peak_w * k_pwr * base["scenario.pue"] / 1000.0),
                 message=f"{n} × {plan.accel_id} meets {name} = {limit:,.6g}",
             )
         )
