@@ -57,11 +57,16 @@ def attributed(inputs: Inputs) -> Iterator[None]:
     try:
         yield
     except TcoError as exc:
+        ids = [o.accelerator.id for o in inputs.options]
+        set_paths = {s.split("=", 1)[0].strip() for s in inputs.sets}
         for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
-            if problem.where in inputs.sources:
+            scope = "workload" if problem.where == inputs.workload.id else problem.where
+            if problem.key is not None and f"{scope}.{problem.key}" in set_paths:
+                # The value the error is about came from --set, not from the file: blame the --set.
+                problem.where, problem.key = "--set", f"{scope}.{problem.key}"
+            elif problem.where in inputs.sources:
                 if problem.key is None:
                     scopes = (problem.where, "scenario", "workload")  # the option's own inputs, and the shared ones
-                    ids = [o.accelerator.id for o in inputs.options]
                     changed = [s.strip() for s in inputs.sets if loader.split_scope(s.split("=", 1)[0].strip(), ids)[0] in scopes]
                     if changed:
                         problem.message += f" (with --set {', '.join(changed)})"
@@ -607,6 +612,13 @@ def estimate(
     For an MoE model ``parameters`` is the active count and ``total_parameters`` the total."""
     if mode not in ("train", "infer"):
         raise InputError(f"expected train or infer, got '{mode}'", key="--mode")
+    if mode == "train":
+        serving_only: dict[str, object] = {"--replica": replica, "--max-batch": max_batch, "--prompt-tokens": prompt_tokens}
+        serving_only |= {"--output-tokens": output_tokens, "--tpot-ms": time_per_output_token_ms}
+        serving_only |= {"--ttft-ms": time_to_first_token_ms, "--percentile": latency_percentile}
+        for flag, given in serving_only.items():
+            if given is not None:
+                raise InputError("applies to serving (--mode infer) only", key=flag)
     if mode == "infer":
         training_only: dict[str, object] = {"--tuning": tuning, "--global-batch": global_batch_tokens, "--experts": experts}
         training_only |= {"--top-k": experts_per_token}

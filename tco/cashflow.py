@@ -220,6 +220,8 @@ def cashflow(
     appears leased (same hardware, monthly payments instead of capex and residual)."""
     if lease_usd_per_month is not None and not (lease_usd_per_month > 0 and math.isfinite(lease_usd_per_month)):
         raise InputError(f"expected a positive lease rate, got {lease_usd_per_month:g}", key="--lease-usd-per-month")
+    if lease_months is not None and lease_usd_per_month is None:
+        raise InputError("a lease term needs a lease rate: give --lease-usd-per-month too", key="--lease-months")
     if lease_months is not None and not (lease_months > 0 and math.isfinite(lease_months)):
         raise InputError(f"expected a positive lease term, got {lease_months:g}", key="--lease-months")
     if revenue_per_day is not None and not (revenue_per_day >= 0 and math.isfinite(revenue_per_day)):

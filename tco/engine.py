@@ -578,11 +578,17 @@ def plan_serving(
                 if serving.max_batch_in_memory(req, x, fixed or max(node, serving.REPLICA_SIZES[-1])) >= 1
                 else "the weights and one sequence do not fit"
             )
+            latency = "fit" not in why
+            target = "time_per_output_token_ms" if tpot is not None else "time_to_first_token_ms"
+            if latency and tpot is not None and ttft is not None:  # the target even a batch of one misses
+                k1 = fixed or 1
+                f1 = serving.figures(req, x, replica=k1, tensor=serving.tensor_of(k1, node), batch=1, z=z)
+                target = "time_to_first_token_ms" if f1["ttft"] > ttft else "time_per_output_token_ms"
             raise InfeasibleError(
                 f"{accel.id} cannot serve {workload.id}: {why}"
                 + (f" on a replica of {fixed}" if fixed else f" on up to {max(node, serving.REPLICA_SIZES[-1])} per replica"),
-                where=accel.id,
-                key="memory_gb" if "fit" in why else "time_per_output_token_ms",
+                where=workload.id if latency else accel.id,
+                key=target if latency else "memory_gb",
             )
         replica, batch, tensor = c.replica, c.batch, c.tensor
         notes.insert(
@@ -1130,7 +1136,8 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
     if out["goodput"] <= 0:
         raise InfeasibleError(
             f"failures leave no useful time on {int(out['count'])} × {option.accelerator.id}: goodput is 0 at "
-            f"{p['scenario.failure_rate_per_accelerator_day']:g} interruptions per accelerator-day",
+            f"{p['scenario.failure_rate_per_accelerator_day']:g} interruptions per accelerator-day, "
+            f"{p['scenario.checkpoint_save_minutes']:g}-minute checkpoint saves and {p['scenario.restart_minutes']:g}-minute restarts",
             where="scenario",
             key="failure_rate_per_accelerator_day",
         )

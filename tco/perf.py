@@ -98,15 +98,19 @@ within 1 % (:attr:`Shape.parameters`; a test checks)."""
 
 def infer_shape(parameters: float) -> Shape:
     """The published shape of a known model within 1 % of ``N`` parameters (:data:`KNOWN_SHAPES`), else
-    a standard decoder shape: ``N ≈ 12·L·d²`` with ``d = 128·L`` (GPT-3/Llama aspect ratio), ``d``
-    rounded to a multiple of 128, and no grouped-query attention (KV width = model width); its FFN
-    width and vocabulary stay unknown."""
+    a standard decoder shape: ``N ≈ 12·L·d²`` with ``d ≈ 128·L`` (GPT-3/Llama aspect ratio), ``d``
+    rounded to a multiple of 1,024 (of 128 below that), ``L`` then from ``N``, and no grouped-query
+    attention (KV width = model width); its FFN width and vocabulary stay unknown."""
     for _name, n, layers, d_model, heads, kv_heads, ffn, vocab, gated, tied in KNOWN_SHAPES:
         if abs(parameters / n - 1) <= 0.01:
             kv = d_model // heads * kv_heads
             return Shape(layers, d_model, kv, inferred=True, heads=heads, ffn_dim=ffn, gated_ffn=gated, vocab=vocab, tied_embeddings=tied)
-    layers = max(1, round((parameters / (12 * 128.0**2)) ** (1 / 3)))
-    d_model = max(128, round(math.sqrt(parameters / (12 * layers)) / 128) * 128)
+    # d ≈ 128·L, rounded to whole heads of 128 in groups of 8 from 1,024 up (so that tensor parallelism
+    # over 2, 4 or 8 devices divides the heads, as in every published model of that size), then L from N.
+    d_model = (128.0 * parameters / 12.0) ** (1 / 3)
+    step = 1024 if d_model >= 1024 else 128
+    d_model = max(128, round(d_model / step) * step)
+    layers = max(1, round(parameters / (12.0 * d_model**2)))
     return Shape(layers=layers, d_model=d_model, kv_dim=d_model, inferred=True)
 
 

@@ -342,7 +342,7 @@ def verdict(comp: Comparison) -> str:
     win = res[0]
     assert win.effective_cost_usd is not None and win.time_to_market_days is not None
     if len(res) == 1:
-        return f"{win.accelerator}: effective cost {money(win.effective_cost_usd, sym)}, market in {win.time_to_market_days:.1f} days"
+        return f"{win.accelerator}: effective cost {money(win.effective_cost_usd, sym)}, market in {num(win.time_to_market_days)} days"
     runner = res[1]
     cheaper = min(res, key=lambda r: r.cost_per_million_tokens_usd or 0.0)
     text = (
@@ -353,7 +353,7 @@ def verdict(comp: Comparison) -> str:
         c_tok, w_tok = cheaper.cost_per_million_tokens_usd or 0.0, win.cost_per_million_tokens_usd or 1.0
         c_job, w_job = cheaper.job_cost_usd or 0.0, win.job_cost_usd or 0.0
         later = (cheaper.time_to_market_days or 0.0) - win.time_to_market_days
-        text += f"; {cheaper.accelerator} is {1 - c_tok / w_tok:.0%} cheaper per token but reaches the market {later:.1f} days later"
+        text += f"; {cheaper.accelerator} is {1 - c_tok / w_tok:.0%} cheaper per token but reaches the market {num(later)} days later"
         if later > 0 and c_job < w_job:
             text += f" (worth it only if a day of delay costs less than {money((w_job - c_job) / later, sym)})"
         elif c_job >= w_job:
@@ -399,7 +399,7 @@ def _cell(v: Any) -> str:
     if v is None:
         return "—"
     if isinstance(v, float):
-        return f"{v:,.6g}" if abs(v) < 1e5 else f"{v:,.0f}"
+        return f"{v:,.6g}" if abs(v) < 1e5 else f"{v:,.0f}" if abs(v) < HUGE else f"{v:.6g}"
     if isinstance(v, Enum):
         return str(v.value)
     if isinstance(v, bool):

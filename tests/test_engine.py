@@ -216,8 +216,10 @@ def test_zero_goodput_is_a_user_error_not_a_crash() -> None:
     [
         (12 * 24 * (128 * 24) ** 2, 24, 3072),  # exactly N = 12·L·d² with d = 128·L, L = 24
         (12 * 8 * (128 * 8) ** 2, 8, 1024),
-        # (1.5e9 / (12·128²))^(1/3) = 19.69 → 20 layers; sqrt(1.5e9 / (12·20)) / 128 = 19.53 → 20 · 128
-        (1.5e9, 20, 2560),
+        # d = (128 · 1.5e9 / 12)^(1/3) = 2,519.8 → 2 · 1,024 = 2,048 (whole groups of 8 heads of 128);
+        # L = 1.5e9 / (12 · 2,048²) = 29.8 → 30
+        (1.5e9, 30, 2048),
+        (7e9, 35, 4096),  # d = 4,203 → 4,096: 32 heads, which tensor parallelism over 2, 4, 8 divides
         (1000, 1, 128),  # floors: at least one layer of width 128
     ],
 )

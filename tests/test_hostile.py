@@ -675,3 +675,26 @@ def test_money_in_another_currency_is_printed_with_its_sign(run) -> None:
 def test_checks_across_fields_name_the_field_they_blame(run, setting: str, expected: str) -> None:
     result = run("compare", "h100-sxm", "-w", "deepseek-v3", "--set", setting)
     assert result.exit_code == 1 and result.stderr == f"Error: {expected}\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (["estimate", "h100-sxm", "--params", "7B", "--tpot-ms", "30"], "--tpot-ms"),
+        (["estimate", "h100-sxm", "--params", "7B", "--replica", "8"], "--replica"),
+        (["size", "h100-sxm@8", "-w", "gpt3-1.3b", "--budget-usd", "1e6"], "accelerator"),
+        (["cashflow", "h100-sxm", "-w", "gpt3-1.3b", "--lease-months", "36"], "--lease-months"),
+    ],
+)
+def test_a_flag_the_command_would_ignore_is_refused(run, args: list[str], flag: str) -> None:
+    """Serving flags on a training estimate, a fixed count for size, a lease term without a rate: each
+    was silently ignored."""
+    result = run(*args)
+    assert result.exit_code == 1 and result.stderr.startswith(f"Error: {flag}: ")
+
+
+def test_an_error_about_a_value_set_on_the_command_line_blames_the_set(run) -> None:
+    """A latency target given with --set was blamed on the shipped accelerator file."""
+    result = run("compare", "h100-sxm", "-w", "chat-70b", "--set", "workload.time_per_output_token_ms=0.01")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: --set: workload.time_per_output_token_ms: h100-sxm cannot serve chat-70b")

@@ -315,7 +315,7 @@ def test_estimate_training_flags_equal_their_set_paths() -> None:
     b = json.loads(runner.invoke(app, [*base, *(x for s in sets for x in ("--set", s))]).stdout)["results"][0]
     assert a["tokens_per_second_per_accelerator"] == b["tokens_per_second_per_accelerator"] > 0
     assert a["layout"]["global_batch_tokens"] == 4e6 and a["mfu_source"] == "layout model (tuned tuning)"
-    assert "57 layers, d_model 7296" in a["notes"][0]  # the shape of a dense 37B model, not of a 671B one
+    assert "60 layers, d_model 7168" in a["notes"][0]  # a dense 37B shape (DeepSeek-V3: 61 × 7,168), not a 671B one
 
 
 @pytest.mark.parametrize(

@@ -804,13 +804,13 @@ ENGINE_ERRORS: list[tuple[str, Callable[[], object], type[TcoError], str]] = [
         "latency",
         lambda: cmp(Option(accelerator()), workload=inference(time_per_output_token_ms=0.001)),
         InfeasibleError,
-        "toy: time_per_output_token_ms: toy cannot serve toy-serve: no batch meets the latency targets on up to 64 per replica",
+        "toy-serve: time_per_output_token_ms: toy cannot serve toy-serve: no batch meets the latency targets on up to 64 per replica",
     ),
     (
         "first token",
         lambda: cmp(Option(accelerator(), count=4), workload=inference(time_to_first_token_ms=0.001)),
         InfeasibleError,
-        "toy: time_per_output_token_ms: toy cannot serve toy-serve: no batch meets the latency targets on a replica of 4",
+        "toy-serve: time_to_first_token_ms: toy cannot serve toy-serve: no batch meets the latency targets on a replica of 4",
     ),
     (
         "market buy",
@@ -838,7 +838,7 @@ ENGINE_ERRORS: list[tuple[str, Callable[[], object], type[TcoError], str]] = [
         lambda: cmp(Option(FAST), failure_rate_per_accelerator_day=1000.0),
         InfeasibleError,
         "scenario: failure_rate_per_accelerator_day: failures leave no useful time on 4 × toy: goodput is 0 at 1000 "
-        "interruptions per accelerator-day",
+        "interruptions per accelerator-day, 1-minute checkpoint saves and 10-minute restarts",
     ),
     (
         "no finite cost",

@@ -127,6 +127,9 @@ def size(
         raise InputError(f"expected a positive number, got {limit:g}", key=name)
     if not isinstance(inputs.workload, TrainingWorkload):
         raise InputError("sizing applies to training workloads; an inference fleet is sized by tokens_per_day already", key="workload")
+    counted = [o.label for o in inputs.options if o.count is not None]
+    if counted:
+        raise InputError(f"size chooses the count itself: name {', '.join(counted)} without @COUNT", key="accelerator")
     prep = prepare(inputs)
     results = []
     for i, (plan, base) in enumerate(zip(prep.plans, prep.bases, strict=True)):
