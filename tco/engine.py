@@ -808,7 +808,7 @@ def plan_training(
             if act >= usable:
                 how = f"with recompute = {pinned} (workload.layout)" if pinned else "even with full recomputation"
                 raise InfeasibleError(
-                    f"activations of one {seq_len}-token sequence ({act / 1e9:.1f} GB per device {how} over a node) "
+                    f"activations of one {seq_len}-token sequence ({act / 1e9:,.4g} GB per device {how} over a node) "
                     f"exceed {accel.id}'s usable memory ({usable / 1e9:.1f} GB)",
                     where=workload.id if pinned else accel.id,
                     key="layout.recompute" if pinned else "memory_gb",

@@ -107,7 +107,7 @@ def infer_shape(parameters: float) -> Shape:
             return Shape(layers, d_model, kv, inferred=True, heads=heads, ffn_dim=ffn, gated_ffn=gated, vocab=vocab, tied_embeddings=tied)
     # d ≈ 128·L, rounded to whole heads of 128 in groups of 8 from 1,024 up (so that tensor parallelism
     # over 2, 4 or 8 devices divides the heads, as in every published model of that size), then L from N.
-    d_model = (128.0 * parameters / 12.0) ** (1 / 3)
+    d_model = (parameters / 12.0) ** (1 / 3) * 128.0 ** (1 / 3)  # (128·N/12)^(1/3), without overflowing at 1e308
     step = 1024 if d_model >= 1024 else 128
     d_model = max(128, round(d_model / step) * step)
     layers = max(1, round(parameters / (12.0 * d_model**2)))
