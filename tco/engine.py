@@ -661,6 +661,12 @@ def _attention_key(accel: Accelerator, kernel: AttentionKernel, notes: list[str]
     return None
 
 
+def _gb(nbytes: float) -> str:
+    """Bytes as GB for a message: one decimal, or scientific past a million GB (absurd inputs)."""
+    gb = nbytes / 1e9
+    return f"{gb:,.1f}" if gb < 1e6 else f"{gb:.3g}"
+
+
 def _link_default(accel: Accelerator) -> tuple[str | None, float, str | None, float, list[str]]:
     ic = accel.interconnect
     notes = []
@@ -808,7 +814,7 @@ def plan_training(
             if act >= usable:
                 how = f"with recompute = {pinned} (workload.layout)" if pinned else "even with full recomputation"
                 raise InfeasibleError(
-                    f"activations of one {seq_len}-token sequence ({act / 1e9:,.4g} GB per device {how} over a node) "
+                    f"activations of one {seq_len}-token sequence ({_gb(act)} GB per device {how} over a node) "
                     f"exceed {accel.id}'s usable memory ({usable / 1e9:.1f} GB)",
                     where=workload.id if pinned else accel.id,
                     key="layout.recompute" if pinned else "memory_gb",
