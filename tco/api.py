@@ -142,6 +142,11 @@ def load_inputs(
     options: list[Option] = []
     cache: dict[str, Accelerator] = {}
     for ref, count, acq, rate in parsed:
+        if rate is not None and any(path == "rental.usd_per_hour" for n in names[ref] for path, _ in per_scope.get(n, [])):
+            raise InputError(
+                f"'{ref}:rent={rate:g}' quotes a rate and --set {ref}.rental.usd_per_hour gives another: give it once",
+                key="accelerator",
+            )
         if ref not in cache:
             ov = [o for n in sorted(names[ref]) for o in per_scope.get(n, [])]
             cache[ref] = loader.load_accelerator(ref, overrides=ov, dirs=dirs)

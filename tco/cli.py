@@ -581,6 +581,8 @@ def calibrate(
     ] = False,
 ) -> None:
     """Published vs predicted training tokens/s: error on the rows the constants were fitted on and on the held-out rows."""
+    if fit:
+        err("Note: refitting the training and serving constants on the fit halves takes a few minutes")
     from tco.render import render_calibration
 
     emit(

@@ -244,7 +244,9 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None) -> Path:
     if ref == STDIN:
         return Path(STDIN)
     if not ref.strip():
-        raise NotFoundError(f"expected a {kind[:-1]} id or a file path, got '{ref}'", where=f"--{kind[:-1]}")
+        article = "an" if kind.startswith("a") else "a"
+        flag = "ACCEL" if kind == "accelerators" else f"--{kind[:-1]}"  # the accelerators are arguments, not a flag
+        raise NotFoundError(f"expected {article} {kind[:-1]} id or a file path, got '{ref}'", where=flag)
     if _looks_like_path(ref):
         p = Path(ref)
         try:

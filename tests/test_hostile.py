@@ -698,3 +698,11 @@ def test_an_error_about_a_value_set_on_the_command_line_blames_the_set(run) -> N
     result = run("compare", "h100-sxm", "-w", "chat-70b", "--set", "workload.time_per_output_token_ms=0.01")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: --set: workload.time_per_output_token_ms: h100-sxm cannot serve chat-70b")
+
+
+@pytest.mark.parametrize("vary", ["workload.seq_len=1:100000:5000", "workload.seq_len=1024:8192:4"])
+def test_a_sweep_that_cannot_run_writes_no_header(run, vary: str) -> None:
+    """Too many values to plan anew, or a non-whole value of a whole-number input, were found after the
+    CSV header had been written: a failed run left output behind."""
+    result = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", vary)
+    assert result.exit_code == 1 and result.stdout == "" and result.stderr.count("\n") == 1

@@ -135,11 +135,15 @@ ANALYSIS_ERRORS: list[tuple[str, Callable[[], object], str]] = [
     ),
     ("make_axes count", lambda: analysis.make_axes(pair(), ["count=1,2.5"]), "--vary: count: expected a whole count >= 1, got 2.5"),
     # min 1 and max 4 are whole, 2.5 in between is not.
-    ("make_axes count middle", lambda: analysis.make_axes(pair(), ["count=1,2.5,4"]), "count: counts must be whole numbers, got 2.5"),
+    (
+        "make_axes count middle",
+        lambda: analysis.make_axes(pair(), ["count=1,2.5,4"]),
+        "count: counts must be whole numbers, got 2.5 (choose LO:HI:N so the steps are whole)",
+    ),
     (
         "make_axes count two bad",
         lambda: analysis.make_axes(pair(), ["count=1,2.5,3.5,4"]),
-        "count: counts must be whole numbers, got 2.5",
+        "count: counts must be whole numbers, got 2.5 (choose LO:HI:N so the steps are whole)",
     ),
     (
         "make_axes pue",

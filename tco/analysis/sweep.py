@@ -11,8 +11,10 @@ import numpy as np
 from tco.analysis.breakeven import parse_range
 from tco.analysis.common import (
     CHUNK,
+    MAX_REPLANS,
     Prepared,
     evaluate_many,
+    moves_plan,
     prepare,
     resolve_target,
     validate_value,
@@ -109,10 +111,11 @@ def make_axes(inputs: Inputs, specs: Sequence[str]) -> tuple[Prepared, list[Axis
         arr = np.linspace(vals[0], vals[1], vals[2]) if isinstance(vals, tuple) else np.array(vals, dtype=float)
         for v in {float(arr.min()), float(arr.max())}:
             validate_value(prep, target, v, where="--vary")
-        if target.is_count:
+        if target.is_count or target.is_integer:  # every point, before the first row is written
             bad = arr[(arr != np.floor(arr))]
             if bad.size:
-                raise InputError(f"counts must be whole numbers, got {bad[0]:g}", key=path)
+                what = "counts" if target.is_count else "its values"
+                raise InputError(f"{what} must be whole numbers, got {bad[0]:g} (choose LO:HI:N so the steps are whole)", key=path)
         axes.append(Axis(path, arr))
     if len({a.path for a in axes}) != len(axes):
         raise InputError("the same path is varied twice", key="--vary")
@@ -134,6 +137,17 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> t
     n_opt = len(prep.plans)
     targets = {a.path: resolve_target(prep, a.path) for a in axes}
     labels = np.array(prep.labels, dtype=object)
+    # Checked before the first row is written: an axis that moves an option's plan has every distinct
+    # combination of the axes planned anew, up to MAX_REPLANS (a failure mid-stream would leave a header).
+    for a in axes:
+        movers = [i for i in range(n_opt) if i in targets[a.path].keys and moves_plan(prep, i, targets[a.path], a.values)]
+        combos = math.prod(np.unique(b.values).size for b in axes)
+        if movers and combos > MAX_REPLANS:
+            raise InputError(
+                f"{a.path} changes {prep.labels[movers[0]]}'s layout, batch or memory fit, so each value is planned anew: "
+                f"at most {MAX_REPLANS:,} distinct values, got {combos:,}",
+                key=a.path,
+            )
 
     def chunks() -> Iterator[SweepChunk]:
         per = max(1, chunk // n_opt)
@@ -151,8 +165,8 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> t
             cols["delay_days"] = np.column_stack(batch.delay_days).ravel()
             cols["delay_penalty_usd"] = np.column_stack(batch.delay_penalty_usd).ravel()
             cols["effective_cost_usd"] = np.column_stack(batch.effective_cost_usd).ravel()
-            cols["rank"] = batch.rank.T.ravel()
             cols["feasible"] = np.column_stack(batch.feasible).ravel()
+            cols["rank"] = np.where(cols["feasible"], batch.rank.T.ravel(), np.nan)  # an infeasible row has no rank
             yield SweepChunk(cols, np.tile(labels, idx.size))
 
     return sweep_columns(axes), points * n_opt, chunks()
