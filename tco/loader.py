@@ -186,18 +186,26 @@ def load_bibliography(dirs: Sequence[Path] | None = None) -> dict[str, tuple[Cit
         if not folder.is_dir():
             continue
         for path in sorted(folder.glob("*.toml")):
-            for key, table in read_toml(path).items():
-                if not re.fullmatch(CITATION_KEY, key):
-                    raise InputError(f"citation keys are upper case, digits, '.' and '-' (e.g. EPOCH, NV-DS), got '{key}'", where=str(path))
+            for key, citation in citations(read_toml(path), path).items():
                 if key in out:
                     raise InputError(f"citation key defined twice (also in {out[key][1]})", where=str(path), key=key)
-                try:
-                    out[key] = (Citation.model_validate(table), path)
-                except ValidationError as exc:
-                    problems = validation_problems(exc, where=str(path), root=Citation).problems
-                    for problem in problems:
-                        problem.key = f"{key}.{problem.key}" if problem.key else key
-                    raise ProblemList(problems) from None
+                out[key] = (citation, path)
+    return out
+
+
+def citations(data: Mapping[str, Any], path: Path) -> dict[str, Citation]:
+    """The citations of one bibliography file's tables, validated (errors name the key)."""
+    out: dict[str, Citation] = {}
+    for key, table in data.items():
+        if not re.fullmatch(CITATION_KEY, key):
+            raise InputError(f"citation keys are upper case, digits, '.' and '-' (e.g. EPOCH, NV-DS), got '{key}'", where=str(path))
+        try:
+            out[key] = Citation.model_validate(table)
+        except ValidationError as exc:
+            problems = validation_problems(exc, where=str(path), root=Citation).problems
+            for problem in problems:
+                problem.key = f"{key}.{problem.key}" if problem.key else key
+            raise ProblemList(problems) from None
     return out
 
 
@@ -646,16 +654,7 @@ def validate_file(path: Path) -> Accelerator | TrainingWorkload | InferenceWorkl
     if parent in ("benchmarks", "serving"):  # the published runs tco calibrate checks the models against
         return _validate(data, CalibrationSet if parent == "benchmarks" else ServingSet, str(path), ())  # type: ignore[no-any-return]
     if parent == "sources":  # a bibliography: one table per citation key
-        for key, table in data.items():
-            if not re.fullmatch(CITATION_KEY, key):
-                raise InputError(f"citation keys are upper case, digits, '.' and '-' (e.g. EPOCH, NV-DS), got '{key}'", where=str(path))
-            try:
-                Citation.model_validate(table)
-            except ValidationError as exc:
-                problems = validation_problems(exc, where=str(path), root=Citation).problems
-                for problem in problems:
-                    problem.key = f"{key}.{problem.key}" if problem.key else key
-                raise ProblemList(problems) from None
+        citations(data, path)
         return None
     kind = {"workloads": "workloads", "scenarios": "scenarios", "accelerators": "accelerators"}.get(parent)
     if kind is None:
