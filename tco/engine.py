@@ -448,6 +448,9 @@ def _plan_option(
                 f"no {precision.value} peak in the profile: the job runs in 16-bit at the {peak_name.removesuffix('_tflops')} peak"
             )
     weeks_key, months_key = _port_keys(accel, scenario)
+    server = accel.server_usd_per_accelerator
+    if server is not None and server.value is None and option.acquisition is Acquisition.buy:
+        notes.append("server cost per accelerator unknown: the price × scenario.server_overhead_factor is used")
     if shape.inferred:
         known = perf.known_shape_name(workload.parameters.value or 0.0)
         how = f"the published shape of {known}" if known else "a standard shape, no grouped-query attention"
