@@ -706,3 +706,33 @@ def test_a_sweep_that_cannot_run_writes_no_header(run, vary: str) -> None:
     CSV header had been written: a failed run left output behind."""
     result = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", vary)
     assert result.exit_code == 1 and result.stdout == "" and result.stderr.count("\n") == 1
+
+
+def test_a_whole_number_break_even_is_the_first_whole_value_across(run) -> None:
+    """A whole-number input's tie was the next grid point after the sign change (up to 1/2,048 of the
+    range away); it is now bisected to the first whole value on the other side, checked with compare."""
+    result = run(
+        "breakeven",
+        "a100-80gb",
+        "mlu370-s4",
+        "-w",
+        "gpt3-1.3b",
+        "-s",
+        "article",
+        "--param",
+        "mlu370-s4.count",
+        "--range",
+        "1:4096",
+        "-f",
+        "json",
+    )
+    assert result.exit_code == 0
+    n = int(json.loads(result.stdout)["results"][0]["value"])
+
+    def winner(count: int) -> str:
+        rows = json.loads(run("compare", "a100-80gb", f"mlu370-s4@{count}", "-w", "gpt3-1.3b", "-s", "article", "-f", "json").stdout)[
+            "results"
+        ]
+        return next(r["accelerator"] for r in rows if r["rank"] == 1)
+
+    assert winner(n - 1) == "a100-80gb" and winner(n) == f"mlu370-s4@{n}"

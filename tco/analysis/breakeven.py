@@ -61,9 +61,9 @@ def parse_range(text: str, *, what: str = "--range") -> tuple[float, float]:
     return lo, hi
 
 
-REPLANNED_GRID = 257
+REPLANNED_GRID = 65
 """Grid of the break-even scan when the input changes an option's discrete choices (each point is
-planned anew); bisection then refines each bracket as usual."""
+planned anew, 1–50 ms); bisection then refines each bracket as usual, on whole numbers too."""
 
 
 def default_range(target: Target) -> tuple[float, float]:
@@ -145,8 +145,12 @@ def breakeven(
         if d0 == 0 and (k == 0 or d[k - 1] != 0):
             roots.append(float(xs[k]))
         elif d0 * d1 < 0:
-            # Whole-number inputs have no exact tie: report the first value on the other side.
-            roots.append(float(xs[k + 1]) if integer else _bisect(diff, float(xs[k]), float(xs[k + 1]), float(d0)))
+            # Whole-number inputs have no exact tie: report the first whole value on the other side.
+            roots.append(
+                _bisect_whole(diff, float(xs[k]), float(xs[k + 1]), float(d0))
+                if integer
+                else _bisect(diff, float(xs[k]), float(xs[k + 1]), float(d0))
+            )
     if d.size > 1 and d[-1] == 0 and d[-2] != 0:
         roots.append(float(xs[-1]))
 
@@ -190,6 +194,19 @@ def breakeven(
         effective_cost_at_value_usd=cost,
         message=msg,
     )
+
+
+def _bisect_whole(f: Callable[[np.ndarray], np.ndarray], lo: float, hi: float, f_lo: float) -> float:
+    """The first whole value after ``lo`` on the other side of a sign change bracketed by whole ``lo`` and
+    ``hi`` (the scan's grid points), by bisection on the whole numbers between them."""
+    while hi - lo > 1:
+        mid = math.floor((lo + hi) / 2)
+        f_mid = float(f(np.array([mid]))[0])
+        if math.isfinite(f_mid) and f_mid != 0 and (f_mid < 0) == (f_lo < 0):
+            lo = mid
+        else:
+            hi = mid
+    return hi
 
 
 def _bisect(f: Callable[[np.ndarray], np.ndarray], lo: float, hi: float, f_lo: float) -> float:
