@@ -177,8 +177,14 @@ def load_inputs(
     return Inputs(options, wl, sc, tuple(sets), warnings, sources, [o.ref for o in parsed])
 
 
-def compare(inputs: Inputs, *, baseline: str | None = None, currency: Currency = Currency.USD) -> Comparison:
-    """Evaluate and rank every option of ``inputs``; money in ``currency`` at the scenario's exchange rate."""
+def compare(inputs: Inputs, *, baseline: str | None = None, currency: Currency | str = Currency.USD) -> Comparison:
+    """Evaluate and rank every option of ``inputs``; money in ``currency`` (USD, CNY or EUR) at the
+    scenario's exchange rate."""
+    if not isinstance(currency, Currency):
+        try:
+            currency = Currency(str(currency).upper())
+        except ValueError:
+            raise InputError(f"expected USD, CNY or EUR, got {str(currency)[:40]!r}", key="currency") from None
     if baseline is not None:
         ref, count, acq, _ = parse_option(baseline)
         match = [

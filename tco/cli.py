@@ -287,6 +287,12 @@ def compare(
 
     An option lacking an input (a price, a lead time) still gets every figure that does not need it,
     is left out of the ranking, and is told the price or lead time at which it would win."""
+    if currency is not Currency.USD and fmt in (OutputFormat.csv, OutputFormat.jsonl, OutputFormat.xlsx):
+        raise typer.BadParameter(
+            f"converts table, markdown and json output (json says its currency); {fmt.value} columns are named "
+            "in USD (…_usd) and stay in USD",
+            param_hint="--currency",
+        )
     inputs = api.load_inputs(accelerators, workload=workload, scenario=scenario, sets=set_ or [])
     if wants_xlsx(fmt, output):
         assert output is not None
@@ -316,7 +322,12 @@ def profiles_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None)
     skipped: list[str] = []
     records, columns, headers = api.accelerator_table(skipped=skipped)
     warn_skipped(skipped, records)
-    emit(render_records(records, columns, fmt, kind="accelerators", headers=headers), output, fmt=fmt)
+    emit(
+        render_records(records, columns, fmt, kind="accelerators", headers=headers),
+        output,
+        fmt=fmt,
+        audit=api.audit(None, command="profiles list"),
+    )
 
 
 class ShowFormat(str, Enum):
@@ -347,7 +358,8 @@ def profiles_show(
         emit(loader.read_text(path), output)
         return
     dumped = api.load_accelerator(profile).model_dump(mode="json", exclude_none=True)
-    emit(render_show(dumped, OutputFormat(fmt.value), kind="accelerator", citations=api.citations(dumped)), output)
+    shown = render_show(dumped, OutputFormat(fmt.value), kind="accelerator", citations=api.citations(dumped))
+    emit(shown, output, fmt=OutputFormat(fmt.value), audit=api.audit(None, command="profiles show", ref=profile))
 
 
 @profiles_app.command("validate")
@@ -388,14 +400,15 @@ def _list(kind: str, fmt: OutputFormat, output: Path | None) -> None:
     skipped: list[str] = []
     records, columns = api.input_table(kind, skipped=skipped)
     warn_skipped(skipped, records)
-    emit(render_records(records, columns, fmt, kind=kind), output, fmt=fmt)
+    emit(render_records(records, columns, fmt, kind=kind), output, fmt=fmt, audit=api.audit(None, command=f"{kind} list"))
 
 
 def _show(kind: str, ref: str, fmt: OutputFormat, output: Path | None) -> None:
     from tco.render import render_show
 
     model = api.load_workload(ref) if kind == "workloads" else api.load_scenario(ref)
-    emit(render_show(model.model_dump(mode="json", exclude_none=True), fmt, kind=kind[:-1]), output, fmt=fmt)
+    shown = render_show(model.model_dump(mode="json", exclude_none=True), fmt, kind=kind[:-1])
+    emit(shown, output, fmt=fmt, audit=api.audit(None, command=f"{kind} show", ref=ref))
 
 
 @workloads_app.command("list")
@@ -912,7 +925,7 @@ def sweep(
 
     xlsx = wants_xlsx(fmt, output)
     if fmt not in (OutputFormat.csv, OutputFormat.jsonl) and not xlsx:
-        raise InputError(f"sweep streams rows: use --format csv, jsonl or xlsx, not {fmt.value}", key="--format")
+        raise typer.BadParameter(f"sweep streams rows: use csv, jsonl or xlsx, not {fmt.value}", param_hint="--format")
     inputs = _inputs(accelerators, workload, scenario, set_, strict)
     columns, total, chunks = api.sweep(inputs, vary)
     if xlsx:

@@ -154,6 +154,8 @@ def envelope(text: str, audit: Mapping[str, Any]) -> str:
         results = rest.pop("rows")
     elif "options" in rest and isinstance(rest["options"], list):
         results = rest.pop("options")
+    elif len(rest) == 1 and next(iter(rest)) in ("accelerators", "workloads", "scenarios"):  # a listing
+        results = rest.pop(next(iter(rest)))
     else:
         results, rest = [rest], {}
     head = {"schema_version": payload.get("schema_version", SCHEMA_VERSION), "tco_version": __version__, "inputs": dict(audit)}

@@ -430,8 +430,9 @@ def test_sweep_bad_inputs(run, vary: str, expected: str) -> None:
     "fmt", sorted(set(OutputFormat) - {OutputFormat.csv, OutputFormat.jsonl, OutputFormat.xlsx}, key=lambda f: f.value)
 )
 def test_sweep_rejects_non_streaming_formats(run, fmt: OutputFormat) -> None:
-    """sweep streams rows: table, json and markdown are refused with exit 1 (xlsx writes a workbook)."""
-    assert "csv, jsonl or xlsx" in one_error(run(*SWEEP, "--format", fmt.value))
+    """sweep streams rows: table, json and markdown are a usage error, exit 2 (xlsx writes a workbook)."""
+    result = run(*SWEEP, "--format", fmt.value)
+    assert result.exit_code == 2 and result.stdout == "" and "csv, jsonl or xlsx" in result.stderr
 
 
 def test_sweep_over_measured_throughput(run) -> None:

@@ -334,7 +334,7 @@ def test_profiles_list(run) -> None:
     assert "a100-80gb" in result.stdout and "mlu370-s4" in result.stdout
     assert "17,500" in result.stdout
     assert result.stderr == ""
-    records = json.loads(run("profiles", "list", "-f", "json").stdout)["accelerators"]
+    records = json.loads(run("profiles", "list", "-f", "json").stdout)["results"]
     prices = {r["id"]: r["price_usd"] for r in records}
     assert prices["a100-80gb"] == 17500 and prices["mlu370-s4"] == 6500
     assert prices["tpu-v5p"] is None  # rent-only: no purchase price
@@ -348,7 +348,7 @@ def test_profiles_show(run) -> None:
     assert "midpoint chosen" in result.stdout  # the source is shown
     by_alias = run("profiles", "show", "a100", "-f", "json")
     ok(by_alias)
-    assert json.loads(by_alias.stdout)["accelerator"]["id"] == "a100-80gb"
+    assert json.loads(by_alias.stdout)["results"][0]["accelerator"]["id"] == "a100-80gb"
 
 
 def test_profiles_validate_shipped_files(run) -> None:
@@ -375,7 +375,7 @@ def test_workloads_list_and_show(run) -> None:
     assert "gpt3-1.3b" in listing.stdout and "training" in listing.stdout
     shown = run("workloads", "show", "gpt3-1.3b", "-f", "json")
     ok(shown)
-    wl = json.loads(shown.stdout)["workload"]
+    wl = json.loads(shown.stdout)["results"][0]["workload"]
     assert wl["training_tokens"]["value"] == 17.28e9 and wl["accelerator_count"] == 8
 
 
@@ -386,7 +386,7 @@ def test_scenarios_list_and_show(run) -> None:
     assert {r["id"] for r in rows} == {"default", "article"}
     shown = run("scenarios", "show", "article", "-f", "json")
     ok(shown)
-    sc = json.loads(shown.stdout)["scenario"]
+    sc = json.loads(shown.stdout)["results"][0]["scenario"]
     assert sc["failure_rate_per_accelerator_day"]["value"] == 0  # its own value
     assert sc["pue"]["value"] == 1.25  # inherited from 'default'
     table = run("scenarios", "show", "article")

@@ -82,7 +82,7 @@ def test_a_part_barred_in_the_market_is_infeasible_naming_the_rule(run) -> None:
 
 def test_profiles_list_shows_cny_prices_in_usd(run) -> None:
     """h800 is priced 152,000 CNY: the list's price_usd column converts it at the default rate."""
-    records = {r["id"]: r for r in json.loads(run("profiles", "list", "-f", "json").stdout)["accelerators"]}
+    records = {r["id"]: r for r in json.loads(run("profiles", "list", "-f", "json").stdout)["results"]}
     assert records["h800"]["price_usd"] == pytest.approx(152000 * USD_PER_CNY, rel=1e-12)
     assert records["a100-80gb"]["price_usd"] == 17500
 

@@ -100,6 +100,12 @@ def breakeven(
         raise InputError("compare two different options", key="option")
     target = resolve_target(prep, param, where="--param")
     lo, hi = value_range or default_range(target)
+    try:
+        lo, hi = float(lo), float(hi)
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"expected two numbers LO, HI, got {str(value_range)[:80]}", key="--range") from None
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise InputError(f"expected finite numbers with LO below HI, got {lo:g}, {hi:g}", key="--range")
     for v in (lo, hi):
         validate_value(prep, target, v, where="--range" if value_range else "--param")
     integer = target.is_count or target.is_integer

@@ -223,11 +223,15 @@ def _plan_with(prep: Prepared, i: int, assignments: tuple[tuple[Target, float], 
     o = prep.inputs.options[i]
     ids = [opt.accelerator.id for opt in prep.inputs.options]
     current: dict[str, Any] = {"scenario": prep.inputs.scenario, "workload": prep.inputs.workload, "accel": o.accelerator}
+    count = o.count
     for target, value in assignments:
+        if target.is_count:  # ID.count is the option's count, not a field of its profile
+            count = int(value)
+            continue
         scope = loader.split_scope(target.path, ids)[0]
         slot = scope if scope in ("scenario", "workload") else "accel"
         current[slot] = _rebuilt(prep, target, value, current[slot])[1]
-    option = dataclasses.replace(o, accelerator=current["accel"])
+    option = dataclasses.replace(o, accelerator=current["accel"], count=count)
     workload, scenario = current["workload"], current["scenario"]
     plan: engine.Plan | None
     try:
