@@ -628,6 +628,7 @@ def _inputs(
     drop: bool = True,
     complete: bool = False,
     required: Sequence[str] = (),
+    fitting_count: bool = False,
 ) -> Inputs:
     """The inputs of an analysis. With ``drop``, options that cannot run the workload (and, with
     ``complete``, options lacking an input) are left out with a note, as compare shows them
@@ -635,6 +636,10 @@ def _inputs(
     inputs = api.load_inputs(accelerators, workload=workload, scenario=scenario, sets=set_ or [])
     for w in inputs.warnings:
         err(f"Warning: {w}")
+    if fitting_count:  # size searches every count: the workload's own must not rule an option out
+        from tco.analysis.sizing import with_fitting_count
+
+        inputs = with_fitting_count(inputs)
     if drop:
         inputs, dropped = api.analysable(inputs, complete=complete and not strict, required=required)
         for label, why in dropped.items():
@@ -1046,7 +1051,7 @@ def size(
     """The accelerator count that meets a deadline, a budget or a power envelope, with its costs."""
     from tco.render import render_size
 
-    inputs = _inputs(accelerators, workload, scenario, set_, strict)
+    inputs = _inputs(accelerators, workload, scenario, set_, strict, fitting_count=True)
     result = api.size(inputs, deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw)
     limits = {"deadline_days": deadline_days, "budget_usd": budget_usd, "power_kw": power_kw}
     emit_result(render_size, result, fmt, output, inputs=inputs, audit=api.audit(inputs, command="size", **limits), sheet="Size")

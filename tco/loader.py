@@ -492,7 +492,7 @@ def apply_overrides(
             item = _ITEM.match(part)
             if item:
                 entries = node.get(item.group(1), [])
-                match = next((e for e in entries if isinstance(e, dict) and e.get("workload") == item.group(2)), None)
+                match = next((e for e in entries if isinstance(e, dict) and item.group(2) in (e.get("workload"), e.get("name"))), None)
                 if match is None:
                     raise InputError(f"no {item.group(1)} entry for '{item.group(2)}'", where=where, key=label)
                 node = match

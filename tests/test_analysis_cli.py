@@ -515,7 +515,7 @@ def test_size_power_largest_count(run) -> None:
 def test_size_impossible_deadline(run) -> None:
     """Lead time 10 weeks + deployment 6 weeks = 112 days before training starts: 50 days is impossible."""
     line = one_error(run("size", *ARTICLE, "--deadline-days", "50"))
-    assert line.startswith("Error: deadline_days: ")
+    assert line.startswith("Error: --deadline-days: ")
     assert "no count meets 50 days" in line and "112.0 days" in line
 
 

@@ -165,6 +165,11 @@ def breakeven(
         return None if not np.isfinite(v) else (names[ia] if v < 0 else names[ib] if v > 0 else None)
 
     below, above = side(lo), side(hi)
+    # One option feasible over the whole range and the other nowhere: the feasible one wins throughout.
+    alone = [j for j in (ia, ib) if np.asarray(first.feasible[j]).all()]
+    never = [j for j in (ia, ib) if not np.asarray(first.feasible[j]).any()]
+    if not roots and len(alone) == 1 and len(never) == 1:
+        below = above = names[alone[0]]
     if roots:
         value = roots[0]
         cost = float(evaluate_many(prep, {param: (target, np.array([value]))}, 1, replan=True).effective_cost_usd[ia][0])
@@ -176,13 +181,14 @@ def breakeven(
         if len(roots) > 1:
             msg = (
                 f"{names[ia]} and {names[ib]} swap places {len(roots)} times for {param} in [{lo:,.6g}, {hi:,.6g}] "
-                f"(first at {value:,.6g}, last at {roots[-1]:,.6g}); at {lo:,.6g} {below} wins, at {hi:,.6g} {above} wins"
+                f"(first at {value:,.6g}, last at {roots[-1]:,.6g}); at {lo:,.6g} {wins(below)}, at {hi:,.6g} {wins(above)}"
             )
     else:
         value, cost = None, None
         winner = below or above
+        infeasible = f" ({names[never[0]]} is infeasible there)" if len(alone) == 1 and len(never) == 1 else ""
         msg = (
-            f"no tie for {param} in [{lo:,.6g}, {hi:,.6g}]: {winner} wins across the whole range"
+            f"no tie for {param} in [{lo:,.6g}, {hi:,.6g}]: {winner} wins across the whole range{infeasible}"
             if winner
             else f"no tie for {param} in [{lo:,.6g}, {hi:,.6g}]: "
             + (

@@ -366,6 +366,8 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
             deadline=prep.deadline,
             cod_rate=engine.scenario_fx(prep.inputs.scenario).get("scenario.cost_of_delay_usd_per_day"),
         )
+    # An effective cost past the largest float (a value near 1e308) cannot be ranked: infeasible, as in compare.
+    feasible = [ok & np.isfinite(np.broadcast_to(e, (size,))) for e, ok in zip(effective, feasible, strict=True)]
     eff = np.vstack([np.where(ok, np.broadcast_to(e, (size,)), np.inf) for e, ok in zip(effective, feasible, strict=True)])
     order = np.argsort(eff, axis=0, kind="stable")
     rank = np.empty_like(order)
@@ -450,17 +452,21 @@ def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:
 def _read_keys(plan: engine.Plan, base: dict[str, float]) -> set[str]:
     """Flat keys whose value changes this option's effective cost (probed once, vectorized)."""
     keys = [k for k in base if k != "count"]
-    size = len(keys) + 1
+    n = len(keys)
+    size = 2 * n + 1
     p: dict[str, Any] = {k: np.full(size, v) for k, v in base.items()}
+    # Two nudges, 1 % and 50 %: a whole-number step (a fleet of ceil(demand / capacity) replicas) can
+    # hide the small one, and an input that moves nothing at 50 % is not read.
     for j, k in enumerate(keys, start=1):
         p[k][j] = base[k] * 1.01 + 1e-9
+        p[k][n + j] = base[k] * 1.5 + 1e-9
     with np.errstate(all="ignore"):
         out = engine.evaluate_plan(plan, engine.KnownInputs(p), ops=np)
     ref = np.broadcast_to(np.asarray(out["job_cost_usd"], dtype=float), (size,))
     ttm = np.broadcast_to(np.asarray(out["time_to_market_days"], dtype=float), (size,))
 
     def moved(x: np.ndarray, j: int) -> bool:
-        return not (x[j] == x[0] or (np.isnan(x[j]) and np.isnan(x[0])))
+        return any(not (x[i] == x[0] or (np.isnan(x[i]) and np.isnan(x[0]))) for i in (j, n + j))
 
     return {k for j, k in enumerate(keys, start=1) if moved(ref, j) or moved(ttm, j)} | {
         k for k in base if k.startswith("scenario.cost_of_delay") or k.startswith("scenario.deadline")

@@ -152,7 +152,9 @@ def simulate(
             evpi = float(means.min() - costs[:, complete].min(axis=0).mean())
         if np.isfinite(means).any():
             best = prep.labels[rankable[int(np.argmin(np.where(np.isfinite(means), means, np.inf)))]]
-        evpi = evpi if math.isfinite(evpi) else None
+        # EVPI is never negative; what the two means' rounding leaves (1e-10 of the costs) is 0.
+        scale = float(np.nanmax(np.abs(means))) if np.isfinite(means).any() else 0.0
+        evpi = (0.0 if evpi < 1e-9 * scale else evpi) if math.isfinite(evpi) else None
     kept = {prep.labels[i]: eff[i] for i in range(n_opt)} if keep_samples else None
     opts = [
         SimulationOption(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import replace
@@ -10,12 +11,12 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from tco import engine, training
+from tco import engine, perf, training
 from tco.analysis.common import (
     known,
     prepare,
 )
-from tco.errors import InfeasibleError, InputError
+from tco.errors import InfeasibleError, InputError, TcoError
 from tco.inputs import Inputs
 from tco.models import (
     StrictModel,
@@ -114,6 +115,24 @@ def _evaluate_counts(
     return {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}, sorted(missing)
 
 
+def with_fitting_count(inputs: Inputs) -> Inputs:
+    """The inputs with the workload's count raised, where it is too small, to the least count that holds
+    the model on every option that can run it: sizing searches every count, so the workload's own
+    count must not stop it (it is only where the layouts are planned first)."""
+    if not isinstance(inputs.workload, TrainingWorkload):
+        return inputs
+    need = inputs.workload.accelerator_count
+    for o in inputs.options:
+        try:
+            at_most = dataclasses.replace(o, count=perf.MAX_ACCELERATORS)
+            need = max(need, engine.plan_option(at_most, inputs.workload, inputs.scenario, market=False).min_count)
+        except TcoError:
+            pass  # the analysis says why it cannot run
+    if need == inputs.workload.accelerator_count:
+        return inputs
+    return dataclasses.replace(inputs, workload=inputs.workload.model_copy(update={"accelerator_count": need}))
+
+
 def size(
     inputs: Inputs, *, deadline_days: float | None = None, budget_usd: float | None = None, power_kw: float | None = None
 ) -> SizeResult:
@@ -124,12 +143,13 @@ def size(
         raise InputError("give exactly one of --deadline-days, --budget-usd, --power-kw", key="constraint")
     name, limit = given[0]
     if not (limit > 0 and math.isfinite(limit)):
-        raise InputError(f"expected a positive number, got {limit:g}", key=name)
+        raise InputError(f"expected a positive number, got {limit:g}", key=f"--{name.replace('_', '-')}")
     if not isinstance(inputs.workload, TrainingWorkload):
         raise InputError("sizing applies to training workloads; an inference fleet is sized by tokens_per_day already", key="workload")
     counted = [o.label for o in inputs.options if o.count is not None]
     if counted:
         raise InputError(f"size chooses the count itself: name {', '.join(counted)} without @COUNT", key="accelerator")
+    inputs = with_fitting_count(inputs)
     prep = prepare(inputs)
     results = []
     for i, (plan, base) in enumerate(zip(prep.plans, prep.bases, strict=True)):
@@ -217,5 +237,5 @@ def size(
             )
         )
     if not any(r.feasible for r in results):
-        raise InfeasibleError("; ".join(f"{r.option}: {r.message}" for r in results), key=name)
+        raise InfeasibleError("; ".join(f"{r.option}: {r.message}" for r in results), key=f"--{name.replace('_', '-')}")
     return SizeResult(workload=inputs.workload.id, scenario=inputs.scenario.id, constraint=name, limit=limit, options=results)
