@@ -127,8 +127,13 @@ def load_inputs(
     dirs: Sequence[Path] | None = None,
 ) -> Inputs:
     """Load and validate the options (``ID[@COUNT][:rent]``), the workload and the scenario, with ``--set`` overrides."""
-    if not accelerators:
-        raise InputError("name at least one accelerator", key="accelerator")
+    if not accelerators or isinstance(accelerators, str):
+        raise InputError("name at least one accelerator, as a list of ids", key="accelerator")
+    for name, value in (("workload", workload), ("scenario", scenario)):
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"expected an id or a file path, got {type(value).__name__}", key=name)
+    if any(not isinstance(a, str) for a in accelerators) or isinstance(sets, str) or any(not isinstance(x, str) for x in sets):
+        raise InputError("expected accelerators and sets as lists of text", key="accelerator")
     parsed = [parse_option(a) for a in accelerators]
     names = {o.ref: _names(o.ref, dirs) for o in parsed}
     all_names = sorted({n for ns in names.values() for n in ns})
@@ -379,9 +384,27 @@ def benchmark_warnings(accel: Accelerator, workload: TrainingWorkload | Inferenc
     return out
 
 
-def validate_file(path: Path) -> list[str]:
+def _number(value: Any, key: str) -> float:
+    """A number argument of the Python API as a float, or an InputError naming it (never a TypeError,
+    ValueError or OverflowError from the arithmetic that would follow)."""
+    if isinstance(value, bool):
+        raise InputError(f"expected a number, got {value!r}", key=key)
+    try:
+        return float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"expected a number, got {str(value)[:40]!r}", key=key) from None
+
+
+def _whole(value: Any, key: str) -> int:
+    """A whole-number argument of the Python API, or an InputError naming it."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(f"expected a whole number, got {str(value)[:40]!r}", key=key)
+    return value
+
+
+def validate_file(path: Path | str) -> list[str]:
     """Validate one input file; return plausibility warnings (raises on errors)."""
-    model = loader.validate_file(path)
+    model = loader.validate_file(Path(path))
     if not isinstance(model, Accelerator):
         return []
     warnings: list[str] = []
@@ -623,6 +646,10 @@ def estimate(
     For an MoE model ``parameters`` is the active count and ``total_parameters`` the total."""
     if mode not in ("train", "infer"):
         raise InputError(f"expected train or infer, got '{mode}'", key="--mode")
+    for flag, n in (("--count", count), ("--replica", replica), ("--max-batch", max_batch), ("--seq-len", seq_len)):
+        if n is not None and (_whole(n, flag) < 1):
+            raise InputError(f"expected a whole number >= 1, got {n}", key=flag)
+    parameters = _number(parameters, "--params")
     if mode == "train":
         serving_only: dict[str, object] = {"--replica": replica, "--max-batch": max_batch, "--prompt-tokens": prompt_tokens}
         serving_only |= {"--output-tokens": output_tokens, "--tpot-ms": time_per_output_token_ms}
@@ -900,6 +927,7 @@ def simulate(inputs: Inputs, *, samples: int, seed: int, progress: Any = None, k
     """Monte Carlo with common random numbers (see :func:`tco.analysis.simulate`)."""
     from tco import analysis
 
+    samples, seed = _whole(samples, "--samples"), _whole(seed, "--seed")
     with attributed(inputs):
         return analysis.simulate(inputs, samples=samples, seed=seed, progress=progress, keep_samples=keep_samples)
 
@@ -908,8 +936,9 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]]) -> WhatIfRes
     """N validated what-ifs at once (the fast path for scripts; see :func:`tco.analysis.what_if`)."""
     from tco import analysis
 
+    checked = {path: [_number(v, path) for v in values] for path, values in changes.items()}
     with attributed(inputs):
-        return analysis.what_if(inputs, changes)
+        return analysis.what_if(inputs, checked)
 
 
 def sweep(inputs: Inputs, vary: Sequence[str]) -> tuple[list[str], int, Iterator[SweepChunk]]:
@@ -947,5 +976,7 @@ def size(
     """Count meeting a deadline, budget or power envelope (see :func:`tco.analysis.size`)."""
     from tco import analysis
 
+    limits = {"--deadline-days": deadline_days, "--budget-usd": budget_usd, "--power-kw": power_kw}
+    deadline_days, budget_usd, power_kw = (None if v is None else _number(v, k) for k, v in limits.items())
     with attributed(inputs):
         return analysis.size(inputs, deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw)

@@ -364,10 +364,9 @@ def profiles_show(
 
 @profiles_app.command("validate")
 @handle_errors
-def profiles_validate(
-    files: Annotated[list[Path], typer.Argument(help="TOML files to check.")], fmt: FormatOpt = OutputFormat.table
-) -> None:
-    """Check profile, workload or scenario files; print one line per problem; warn on implausible values."""
+def profiles_validate(files: Annotated[list[Path], typer.Argument(help="TOML files to check.")]) -> None:
+    """Check profile, workload, scenario, published-run or bibliography files: 'ok: FILE', or one line per
+    problem on stderr; warn on implausible values."""
     problems = 0
     for path in files:
         try:

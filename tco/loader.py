@@ -595,6 +595,18 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
 
 
 def _load(kind: str, root: Any, ref: str, overrides: Sequence[tuple[str, Any]], dirs: Sequence[Path] | None, scope: str) -> Any:
+    if not isinstance(ref, str):  # the Python API: a wrong type is an input error too
+        raise InputError(f"expected an id or a file path, got {type(ref).__name__}", key=kind[:-1])
+    pairs: list[tuple[str, Any]] = []
+    for o in overrides:  # (path, value) pairs, or "path=value" as on the command line
+        if isinstance(o, str) and "=" in o:
+            path_text, _, value_text = o.partition("=")
+            pairs.append((path_text.strip(), parse_value(value_text.strip())))
+        elif isinstance(o, tuple) and len(o) == 2 and isinstance(o[0], str):
+            pairs.append(o)
+        else:
+            raise InputError(f"expected (path, value) pairs or 'path=value' text, got {str(o)[:40]!r}", key="overrides")
+    overrides = pairs
     path = resolve(kind, ref, dirs)
     data = read_with_extends(kind, path, dirs)
     if overrides:
