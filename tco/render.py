@@ -85,10 +85,10 @@ CSV_LINE_END = "\r\n"
 """RFC 4180 line ends: the csv module then also quotes a field holding a bare carriage return."""
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 """Characters a terminal or a viewer acts on rather than shows: C0 and C1 controls (escape sequences,
 BEL) and the bidirectional overrides that reorder text on screen. Tab and newline are data in CSV."""
-_CONTROL_CELL = re.compile(r"[\t\n]|" + _CONTROL.pattern)
+CONTROL_CELL = re.compile(r"[\t\n]|" + CONTROL.pattern)
 """In a table cell, tab and newline too: they break the columns."""
 
 
@@ -101,8 +101,8 @@ _ASCII = str.maketrans(
 def safe_text(v: str) -> str:
     """A text cell a spreadsheet will not evaluate: a leading =, +, -, @, tab or CR gets a quote
     (OWASP's CSV-injection advice). Numbers are never text here, so their signs are untouched.
-    tco's own typography (×, —, ±, ·) becomes ASCII; control characters (:data:`_CONTROL`) become '?'."""
-    v = _CONTROL.sub("?", v.translate(_ASCII))
+    tco's own typography (×, —, ±, ·) becomes ASCII; control characters (:data:`CONTROL`) become '?'."""
+    v = CONTROL.sub("?", v.translate(_ASCII))
     return "'" + v if v.startswith(_FORMULA_START) else v
 
 
@@ -136,7 +136,7 @@ def terminal_text(v: Any, *, markdown: bool = False) -> Any:
     Markdown the column separator escaped."""
     if not isinstance(v, str):
         return v
-    v = _CONTROL_CELL.sub("?", v)
+    v = CONTROL_CELL.sub("?", v)
     return v.replace("|", "\\|") if markdown else v
 
 

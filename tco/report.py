@@ -17,7 +17,7 @@ from tco import plots
 from tco.engine import walk_numbers
 from tco.inputs import Inputs
 from tco.models import Quantity
-from tco.render import money, num, verdict
+from tco.render import CONTROL, money, num, verdict
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;margin:1.5rem auto;color:#111;font-size:10.5pt}
@@ -127,7 +127,7 @@ def build(
     digest = hashlib.sha256(json.dumps(audit, sort_keys=True).encode()).hexdigest()
     files = ", ".join(f"{key} ({entry['path']})" for key, entry in audit.get("files", {}).items())
     sections.append(f'<p class=meta id="provenance">tco {html.escape(version)} · inputs SHA-256 {digest} · files: {html.escape(files)}</p>')
-    body = "\n".join(sections)
+    body = CONTROL.sub("?", "\n".join(sections))  # escape sequences and bidi overrides from input text, as in tables
     title = html.escape(f"tco report: {comp.workload}")
     head = f'<head><meta charset="utf-8"><title>{title}</title><style>{CSS}</style></head>'
     return f'<!DOCTYPE html>\n<html lang="en">\n{head}\n<body>\n{body}\n</body>\n</html>\n'

@@ -146,15 +146,17 @@ def _append_text(ws: Any, values: Sequence[Any]) -> None:
     for cell in ws[ws.max_row]:
         if cell.data_type == "f":
             cell.data_type = "s"
+        if cell.data_type == "s" and isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
+            cell.quotePrefix = True  # shown as text, and kept text when the cell is edited (Excel's ' prefix)
 
 
 def _clean(v: Any) -> Any:
-    """Text with the control characters XML cannot hold (an escape sequence in a profile's name)
-    shown escaped, as the terminal output shows them; other values unchanged."""
+    """Text with control characters (an escape sequence in a profile's source, which XML cannot hold)
+    and bidirectional overrides shown as '?', as in CSV and tables; other values unchanged."""
     if isinstance(v, str):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+        from tco.render import CONTROL
 
-        return ILLEGAL_CHARACTERS_RE.sub(lambda m: repr(m.group())[1:-1], v)
+        return CONTROL.sub("?", v)
     return v
 
 

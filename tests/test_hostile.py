@@ -575,7 +575,7 @@ def test_sizing_matches_an_exhaustive_search_over_every_layout() -> None:
         assert got.job_cost_usd == pytest.approx(float(out["job_cost_usd"][want - 1]), rel=1e-12)
 
 
-def test_a_workbook_shows_control_characters_escaped(run, tmp_path: Path) -> None:
+def test_a_workbook_shows_control_characters_as_question_marks(run, tmp_path: Path) -> None:
     """An escape sequence in a profile's source text made openpyxl refuse the cell (an internal error)."""
     openpyxl = pytest.importorskip("openpyxl")
     text = (PROFILES / "accelerators" / "h100-sxm.toml").read_text(encoding="utf-8")
@@ -588,7 +588,7 @@ def test_a_workbook_shows_control_characters_escaped(run, tmp_path: Path) -> Non
     assert result.exit_code == 0, result.stderr
     cells = [c.value for ws in openpyxl.load_workbook(out) for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert not any("\x1b" in c for c in cells)
-    assert any("\\x1b[31mRED" in c for c in cells)  # shown escaped, as on the terminal
+    assert any("?[31mRED" in c for c in cells)  # shown as '?', as in CSV and tables
 
 
 def test_a_workload_input_unknown_to_every_option_is_one_error_naming_it(run, tmp_path: Path) -> None:
@@ -736,3 +736,30 @@ def test_a_whole_number_break_even_is_the_first_whole_value_across(run) -> None:
         return next(r["accelerator"] for r in rows if r["rank"] == 1)
 
     assert winner(n - 1) == "a100-80gb" and winner(n) == f"mlu370-s4@{n}"
+
+
+def test_workbook_text_that_looks_like_a_formula_keeps_its_quote_prefix(run, tmp_path: Path) -> None:
+    """Stored as text, but editing the cell in Excel or Calc would have made '=cmd|x' a live formula."""
+    openpyxl = pytest.importorskip("openpyxl")
+    text = (PROFILES / "accelerators" / "h100-sxm.toml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^price_usd = .*$", 'price_usd = { value = 27500, source = "=cmd|x" }', text)
+    text = re.sub(r'(?m)^id = ".*"$', 'id = "eq-h100"', text)
+    path = tmp_path / "eq.toml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out.xlsx"
+    assert run("compare", str(path), "-w", "gpt3-1.3b", "-f", "xlsx", "-o", str(out)).exit_code == 0
+    cells = [c for ws in openpyxl.load_workbook(out) for row in ws.iter_rows() for c in row if c.value == "=cmd|x"]
+    assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
+
+
+def test_the_report_shows_control_characters_as_question_marks(run, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    text = (PROFILES / "accelerators" / "h100-sxm.toml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^price_usd = .*$", 'price_usd = { value = 27500, source = "\\\\u202eevil\\\\u001b[31m" }', text)
+    text = re.sub(r'(?m)^id = ".*"$', 'id = "rtl-h100"', text)
+    path = tmp_path / "rtl.toml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "r.html"
+    assert run("report", str(path), "a100-80gb", "-w", "gpt3-1.3b", "-n", "100", "-o", str(out)).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert "?evil?[31m" in page and "\u202e" not in page and "\x1b" not in page
