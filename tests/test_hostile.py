@@ -763,3 +763,12 @@ def test_the_report_shows_control_characters_as_question_marks(run, tmp_path: Pa
     assert run("report", str(path), "a100-80gb", "-w", "gpt3-1.3b", "-n", "100", "-o", str(out)).exit_code == 0
     page = out.read_text(encoding="utf-8")
     assert "?evil?[31m" in page and "\u202e" not in page and "\x1b" not in page
+
+
+def test_a_crossing_at_a_discrete_step_is_not_called_a_tie(run) -> None:
+    """The fleet is a whole number of replicas: past a step the costs jump past each other, and --set at
+    the reported value showed a $58,600 gap for a 'tie'."""
+    args = ["breakeven", "h100-sxm@4", "mi300x@4", "-w", "chat-70b", "--param", "workload.tokens_per_day", "--range", "5e8:8.5e8"]
+    result = run(*args)
+    assert result.exit_code == 0
+    assert "do not tie but cross at workload.tokens_per_day" in result.stderr and "a gap of" in result.stderr

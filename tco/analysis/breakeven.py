@@ -178,10 +178,19 @@ def breakeven(
             return f"{name} wins" if name else "they cost the same"
 
         msg = f"{names[ia]} and {names[ib]} tie at {param} = {value:,.6g}; below it {wins(below)}, above it {wins(above)}"
+        gap = float(diff(np.array([value]))[0])
+        step = not integer and math.isfinite(gap) and abs(gap) > 1e-6 * max(abs(cost), 1.0)
+        if step:
+            # The costs jump past each other (a whole replica or accelerator more): no value makes them equal.
+            msg = (
+                f"{names[ia]} and {names[ib]} do not tie but cross at {param} = {value:,.6g}, where a discrete choice "
+                f"steps (a gap of {abs(gap):,.6g} USD); below it {wins(below)}, above it {wins(above)}"
+            )
         if len(roots) > 1:
             msg = (
                 f"{names[ia]} and {names[ib]} swap places {len(roots)} times for {param} in [{lo:,.6g}, {hi:,.6g}] "
                 f"(first at {value:,.6g}, last at {roots[-1]:,.6g}); at {lo:,.6g} {wins(below)}, at {hi:,.6g} {wins(above)}"
+                + ("; the first is a step of a discrete choice, where the costs jump past each other" if step else "")
             )
     else:
         value, cost = None, None
