@@ -46,8 +46,9 @@ def test_profiles_show_prints_the_full_citation_of_each_source(run) -> None:
     assert "\nSources\n" in result.stdout
     assert 'Epoch AI, "Data on Machine Learning Hardware' in result.stdout
     data = json.loads(run("profiles", "show", "a100-80gb", "-f", "json").stdout)
-    assert data["citations"]["EPOCH"]["publisher"] == "Epoch AI"
-    assert all(v is not None for v in data["citations"].values())
+    shown = data["results"][0]  # the common envelope
+    assert shown["citations"]["EPOCH"]["publisher"] == "Epoch AI"
+    assert all(v is not None for v in shown["citations"].values())
 
 
 def test_a_key_defined_twice_is_an_error_naming_both_files(tmp_path: Path) -> None:
