@@ -132,6 +132,8 @@ def load_inputs(
     for name, value in (("workload", workload), ("scenario", scenario)):
         if value is not None and not isinstance(value, str):
             raise InputError(f"expected an id or a file path, got {type(value).__name__}", key=name)
+    if workload == loader.STDIN and scenario == loader.STDIN:
+        raise InputError("standard input holds one file: read the workload or the scenario from '-', not both", key="--scenario")
     if any(not isinstance(a, str) for a in accelerators) or isinstance(sets, str) or any(not isinstance(x, str) for x in sets):
         raise InputError("expected accelerators and sets as lists of text", key="accelerator")
     parsed = [parse_option(a) for a in accelerators]

@@ -890,6 +890,8 @@ def report(
     from tco import __version__
     from tco import report as rep
 
+    if str(output) != "-" and output.suffix.lower() not in (".html", ".htm"):
+        raise typer.BadParameter("expected a file name ending in .html (or - for standard output)", param_hint="--output")
     inputs = _inputs(accelerators, workload, scenario, set_, False)
     comp = api.compare(inputs)
     ranked = sorted(comp.ranked, key=lambda r: r.rank or 0)

@@ -772,3 +772,22 @@ def test_a_crossing_at_a_discrete_step_is_not_called_a_tie(run) -> None:
     result = run(*args)
     assert result.exit_code == 0
     assert "do not tie but cross at workload.tokens_per_day" in result.stderr and "a gap of" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "text"),
+    [
+        (["report", "a100-80gb", "-w", "gpt3-1.3b", "-o", "r.txt"], 2, "ending in .html"),
+        (["compare", "a100-80gb", "-w", "-", "-s", "-"], 1, "standard input holds one file"),
+        (["sweep", "h100-sxm", "-w", "llama3-8b", "--vary", "scenario.pue=1.2", "--set", "scenario.pue=1.3"], 1, "both varied and set"),
+    ],
+)
+def test_contradictory_requests_are_refused(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], code: int, text: str
+) -> None:
+    """An HTML page into a .txt file, two inputs from one standard input, a path both varied and set: each
+    was carried out silently (the --set lost)."""
+    monkeypatch.chdir(tmp_path)
+    result = run(*args, input="")
+    assert result.exit_code == code and text in result.stderr and result.stdout == ""
+    assert not (tmp_path / "r.txt").exists()

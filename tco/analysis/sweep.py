@@ -120,6 +120,9 @@ def make_axes(inputs: Inputs, specs: Sequence[str]) -> tuple[Prepared, list[Axis
         axes.append(Axis(path, arr))
     if len({a.path for a in axes}) != len(axes):
         raise InputError("the same path is varied twice", key="--vary")
+    both = sorted({a.path for a in axes} & {s.split("=", 1)[0].strip() for s in inputs.sets})
+    if both:
+        raise InputError(f"{both[0]} is both varied and set with --set: give it once", key="--vary")
     rows = math.prod(len(a.values) for a in axes) * len(prep.plans)
     if rows > MAX_SWEEP_ROWS:
         raise InputError(
