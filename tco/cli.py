@@ -1069,7 +1069,25 @@ def main(argv: Sequence[str] | None = None) -> None:
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="replace")  # type: ignore[union-attr]
     args = list(argv) if argv is not None else sys.argv[1:]
-    _app_for(args)(args=args, prog_name="tco")
+    try:
+        rv = _app_for(args)(args=args, prog_name="tco", standalone_mode=False)
+    except Exception as exc:  # click's, or the copy of click that typer ships: matched by shape, not class
+        name = type(exc).__name__
+        if name == "NoArgsIsHelpError" and hasattr(exc, "show"):  # bare 'tco' or a bare group: the help
+            exc.show()
+            sys.exit(getattr(exc, "exit_code", 2))
+        code = getattr(exc, "exit_code", None)
+        if hasattr(exc, "format_message") and isinstance(code, int):
+            # A usage error is one line too (click prints a three-line usage header), exit 2.
+            ctx = getattr(exc, "ctx", None)
+            hint = f" (see '{ctx.command_path} --help')" if ctx is not None and hasattr(ctx, "command_path") else ""
+            err(f"Error: {str(exc.format_message()).replace('Value error, ', '')}{hint}")
+            sys.exit(code)
+        if name == "Abort":
+            err("Aborted")
+            sys.exit(1)
+        raise
+    sys.exit(rv if isinstance(rv, int) else 0)
 
 
 def _app_for(args: Sequence[str]) -> typer.Typer:

@@ -791,3 +791,21 @@ def test_contradictory_requests_are_refused(
     result = run(*args, input="")
     assert result.exit_code == code and text in result.stderr and result.stdout == ""
     assert not (tmp_path / "r.txt").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["compare"],
+        ["compare", "a100-80gb", "-w", "gpt3-1.3b", "--bogus"],
+        ["compare", "a100-80gb", "-w", "gpt3-1.3b", "-f", "nope"],
+        ["nosuchcmd"],
+    ],
+)
+def test_a_usage_error_is_one_line_with_exit_2(args: list[str]) -> None:
+    """click printed a usage header, a hint and a blank line before its error: three lines more."""
+    import subprocess
+
+    proc = subprocess.run([sys.executable, "-m", "tco", *args], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("Error: ") and "--help')" in proc.stderr
