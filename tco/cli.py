@@ -1081,7 +1081,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             # A usage error is one line too (click prints a three-line usage header), exit 2.
             ctx = getattr(exc, "ctx", None)
             hint = f" (see '{ctx.command_path} --help')" if ctx is not None and hasattr(ctx, "command_path") else ""
-            err(f"Error: {str(exc.format_message()).replace('Value error, ', '')}{hint}")
+            message = " ".join(str(exc.format_message()).replace("Value error, ", "").split())  # click's choices span lines
+            err(f"Error: {message}{hint}")
             sys.exit(code)
         if name == "Abort":
             err("Aborted")
