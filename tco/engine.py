@@ -1155,6 +1155,11 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
     return Evaluated(plan, out, tuple(p.missing))
 
 
+def _shown_infeasible(row: OptionResult, why: str) -> OptionResult:
+    """A result whose figures are still shown but that is not ranked, saying why."""
+    return row.model_copy(update={"status": OptionStatus.infeasible, "reason": why, "notes": [*row.notes, f"infeasible: {why}"]})
+
+
 def _known(v: Any) -> float | None:
     """A figure for the result: unknown (NaN) or unbounded (an overflow of absurd inputs) is None."""
     return None if v is None or not math.isfinite(v) else float(v)
@@ -1263,20 +1268,13 @@ def compare(*, options: Sequence[Option], workload: Workload, scenario: Scenario
     for j, (i, e) in enumerate(ok):
         by_index[i] = _result(e, delays[j], penalties[j], effective[j], rank.get(j))
         if j in overflowed:
-            why = "its effective cost overflows a float (above 1.8e308 USD): a value set near 1e308"
-            row = by_index[i]
-            update = {"status": OptionStatus.infeasible, "reason": why, "notes": [*row.notes, f"infeasible: {why}"]}
-            by_index[i] = row.model_copy(update=update)
+            by_index[i] = _shown_infeasible(by_index[i], "its effective cost overflows a float (above 1.8e308 USD): a value set near 1e308")
     for i, failed in enumerate(evaluated):
         if isinstance(failed, TcoError):
             by_index[i] = _infeasible(options[i], failed)
         elif i in barred:
             # Barred from this market: its figures are still shown, it is not ranked.
-            why = barred[i].message
-            row = _result(failed, math.nan, math.nan, math.nan, None)
-            by_index[i] = row.model_copy(
-                update={"status": OptionStatus.infeasible, "reason": why, "notes": [*row.notes, f"infeasible: {why}"]}
-            )
+            by_index[i] = _shown_infeasible(_result(failed, math.nan, math.nan, math.nan, None), barred[i].message)
     results = [
         by_index[i].model_copy(update=_claims(options[i].accelerator, by_index[i], workload.kind == "training"))
         for i in range(len(options))

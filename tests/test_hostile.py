@@ -142,6 +142,18 @@ def test_tables_neutralise_terminal_escapes_and_markdown_pipes() -> None:
     assert "\x1b" not in table and "\\|" in table
 
 
+def _edited(kind: str, stem: str, dst: Path, **lines: str) -> Path:
+    """A shipped input copied to ``dst`` with each top-level ``key = ...`` line replaced by ``key = value``
+    (the first such line: a profile's own name, not its interconnect's); every key must be there."""
+    text = (PROFILES / kind / f"{stem}.toml").read_text(encoding="utf-8")
+    for key, value in lines.items():
+        text, found = re.subn(rf"(?m)^{key} = .*$", lambda _, key=key, value=value: f"{key} = {value}", text, count=1)
+        assert found == 1, key
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    dst.write_text(text, encoding="utf-8")
+    return dst
+
+
 def _copy_profile(src: str, dst: Path, **replace: str) -> Path:
     root = Path(__file__).resolve().parent.parent / "profiles" / "accelerators"
     text = (root / f"{src}.toml").read_text(encoding="utf-8")
@@ -527,11 +539,7 @@ def test_a_dotted_path_with_an_empty_field_is_refused(run, path: str) -> None:
 
 def test_estimate_names_an_unknown_memory_input(run, tmp_path: Path) -> None:
     """An accelerator file without a memory bandwidth value gave an internal error in estimate."""
-    text = (PROFILES / "accelerators" / "h100-sxm.toml").read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^memory_bandwidth_gbps = .*$", 'memory_bandwidth_gbps = { source = "unknown yet" }', text)
-    assert "unknown yet" in text
-    path = tmp_path / "h100-unknown.toml"
-    path.write_text(text, encoding="utf-8")
+    path = _edited("accelerators", "h100-sxm", tmp_path / "h100-unknown.toml", memory_bandwidth_gbps='{ source = "unknown yet" }')
     for mode in ("train", "infer"):
         result = run("estimate", str(path), "--params", "7B", "--mode", mode)
         assert result.exit_code == 1
@@ -578,11 +586,8 @@ def test_sizing_matches_an_exhaustive_search_over_every_layout() -> None:
 def test_a_workbook_shows_control_characters_as_question_marks(run, tmp_path: Path) -> None:
     """An escape sequence in a profile's source text made openpyxl refuse the cell (an internal error)."""
     openpyxl = pytest.importorskip("openpyxl")
-    text = (PROFILES / "accelerators" / "h100-sxm.toml").read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^price_usd = .*$", 'price_usd = { value = 27500, source = "\\\\u001b[31mRED\\\\u001b[0m" }', text)
-    text = re.sub(r'(?m)^id = ".*"$', 'id = "esc-h100"', text)
-    path = tmp_path / "esc.toml"
-    path.write_text(text, encoding="utf-8")
+    source = '{ value = 27500, source = "\\u001b[31mRED\\u001b[0m" }'
+    path = _edited("accelerators", "h100-sxm", tmp_path / "esc.toml", id='"esc-h100"', price_usd=source)
     out = tmp_path / "out.xlsx"
     result = run("compare", str(path), "a100-80gb", "-w", "gpt3-1.3b", "-f", "xlsx", "-o", str(out))
     assert result.exit_code == 0, result.stderr
@@ -594,11 +599,7 @@ def test_a_workbook_shows_control_characters_as_question_marks(run, tmp_path: Pa
 def test_a_workload_input_unknown_to_every_option_is_one_error_naming_it(run, tmp_path: Path) -> None:
     """training_tokens without a value: no option can be ranked, so compare names the input, once (it
     was printed once per option), and --strict does so in one line too."""
-    text = (PROFILES / "workloads" / "llama3-8b.toml").read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^training_tokens = .*$", 'training_tokens = { source = "not decided yet" }', text)
-    assert "not decided yet" in text
-    path = tmp_path / "wl.toml"
-    path.write_text(text, encoding="utf-8")
+    path = _edited("workloads", "llama3-8b", tmp_path / "wl.toml", training_tokens='{ source = "not decided yet" }')
     result = run("compare", "h100-sxm", "a100-80gb", "-w", str(path))
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and result.stderr.count("training_tokens: needs training_tokens") == 1
@@ -614,10 +615,8 @@ def test_the_same_option_twice_is_refused(run) -> None:
 
 def test_a_user_file_is_found_by_the_id_it_gives(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A profile listed as 'evil-acc' could only be named by its file name, evil_acc."""
-    (tmp_path / "accelerators").mkdir()
-    text = (PROFILES / "accelerators" / "h100-sxm.toml").read_text(encoding="utf-8")
-    (tmp_path / "accelerators" / "my_file.toml").write_text(re.sub(r'(?m)^id = ".*"$', 'id = "my-part"', text), encoding="utf-8")
-    (tmp_path / "accelerators" / "other.toml").write_text(re.sub(r'(?m)^id = ".*"$', 'id = "my-part"', text), encoding="utf-8")
+    for file in ("my_file.toml", "other.toml"):
+        _edited("accelerators", "h100-sxm", tmp_path / "accelerators" / file, id='"my-part"')
     monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
     result = run("compare", "my-part", "-w", "gpt3-1.3b")
     assert result.exit_code == 0, result.stderr
@@ -643,12 +642,8 @@ def test_source_dates_are_checked(run, tmp_path: Path, bad: str) -> None:
 
 def test_csv_and_tables_never_pass_terminal_controls(run, tmp_path: Path) -> None:
     """CSV quoted a leading = but passed ESC, OSC and BEL through; tables passed tab and U+202E."""
-    text = (PROFILES / "accelerators" / "h100-sxm.toml").read_text(encoding="utf-8")
     evil = "=HYPERLINK(1)\\u001b[31mRED\\u001b]0;pwn\\u0007\\tTAB\\u202eRTL"
-    text = re.sub(r'(?m)^name = "H100.*"$', lambda _: f'name = "{evil}"', text)
-    text = re.sub(r'(?m)^id = ".*"$', 'id = "evil"', text)
-    path = tmp_path / "evil.toml"
-    path.write_text(text, encoding="utf-8")
+    path = _edited("accelerators", "h100-sxm", tmp_path / "evil.toml", id='"evil"', name=f'"{evil}"')
     csv_out = run("compare", str(path), "-w", "gpt3-1.3b", "-f", "csv").stdout
     table = run("profiles", "show", str(path)).stdout
     assert "'=HYPERLINK(1)?[31mRED?]0;pwn?\tTAB?RTL" in csv_out  # a tab is data in CSV
@@ -741,11 +736,7 @@ def test_a_whole_number_break_even_is_the_first_whole_value_across(run) -> None:
 def test_workbook_text_that_looks_like_a_formula_keeps_its_quote_prefix(run, tmp_path: Path) -> None:
     """Stored as text, but editing the cell in Excel or Calc would have made '=cmd|x' a live formula."""
     openpyxl = pytest.importorskip("openpyxl")
-    text = (PROFILES / "accelerators" / "h100-sxm.toml").read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^price_usd = .*$", 'price_usd = { value = 27500, source = "=cmd|x" }', text)
-    text = re.sub(r'(?m)^id = ".*"$', 'id = "eq-h100"', text)
-    path = tmp_path / "eq.toml"
-    path.write_text(text, encoding="utf-8")
+    path = _edited("accelerators", "h100-sxm", tmp_path / "eq.toml", id='"eq-h100"', price_usd='{ value = 27500, source = "=cmd|x" }')
     out = tmp_path / "out.xlsx"
     assert run("compare", str(path), "-w", "gpt3-1.3b", "-f", "xlsx", "-o", str(out)).exit_code == 0
     cells = [c for ws in openpyxl.load_workbook(out) for row in ws.iter_rows() for c in row if c.value == "=cmd|x"]
@@ -754,11 +745,8 @@ def test_workbook_text_that_looks_like_a_formula_keeps_its_quote_prefix(run, tmp
 
 def test_the_report_shows_control_characters_as_question_marks(run, tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
-    text = (PROFILES / "accelerators" / "h100-sxm.toml").read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^price_usd = .*$", 'price_usd = { value = 27500, source = "\\\\u202eevil\\\\u001b[31m" }', text)
-    text = re.sub(r'(?m)^id = ".*"$', 'id = "rtl-h100"', text)
-    path = tmp_path / "rtl.toml"
-    path.write_text(text, encoding="utf-8")
+    source = '{ value = 27500, source = "\\u202eevil\\u001b[31m" }'
+    path = _edited("accelerators", "h100-sxm", tmp_path / "rtl.toml", id='"rtl-h100"', price_usd=source)
     out = tmp_path / "r.html"
     assert run("report", str(path), "a100-80gb", "-w", "gpt3-1.3b", "-n", "100", "-o", str(out)).exit_code == 0
     page = out.read_text(encoding="utf-8")
