@@ -206,7 +206,9 @@ def compare(inputs: Inputs, *, baseline: str | None = None, currency: Currency |
             raise InputError(f"'{baseline}' is not one of the compared options: {labels}", key="--baseline")
         baseline = match[0]
     with attributed(inputs):
-        comp = engine.compare(options=inputs.options, workload=inputs.workload, scenario=inputs.scenario, baseline=baseline)
+        comp = engine.compare(
+            options=inputs.options, workload=inputs.workload, scenario=inputs.scenario, baseline=baseline, unranked_ok=True
+        )
         if any(r.status is OptionStatus.incomplete for r in comp.results):
             comp = with_numbers_to_match(inputs, comp)
         return engine.in_currency(comp, currency, inputs.scenario)

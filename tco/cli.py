@@ -194,8 +194,10 @@ def check_missing(missing: dict[str, list[str]], strict: bool) -> None:
 
 
 def note_missing(missing: dict[str, list[str]]) -> None:
-    for label, paths in missing.items():
-        err(f"Note: {label} is not ranked: {', '.join(paths)} unknown; complete it with " + " ".join(f"--set {p}=VALUE" for p in paths))
+    from tco.render import missing_notes
+
+    for line in missing_notes(missing):
+        err(f"Note: {line}")
 
 
 XLSX_COMMANDS = "compare, cashflow, sensitivity, simulate, size and sweep"

@@ -1207,12 +1207,15 @@ def _claims(accel: Accelerator, result: OptionResult, training: bool) -> dict[st
     }
 
 
-def compare(*, options: Sequence[Option], workload: Workload, scenario: Scenario, baseline: str | None = None) -> Comparison:
+def compare(
+    *, options: Sequence[Option], workload: Workload, scenario: Scenario, baseline: str | None = None, unranked_ok: bool = False
+) -> Comparison:
     """Evaluate every option, apply the delay penalty and rank by effective cost (ties keep input order).
 
     An option that cannot run the workload is reported as infeasible with its reason; one that lacks an
     input gets every figure that does not need it and is left out of the ranking when its effective
-    cost is unknown. Raises only when no option can be ranked."""
+    cost is unknown. Raises when no option can run the workload, and when none can be ranked unless
+    ``unranked_ok`` (then every option is shown with the figures its known inputs give, and none wins)."""
     if not options:
         raise InputError("no accelerator to compare")
     labels = [o.label for o in options]
@@ -1261,7 +1264,8 @@ def compare(*, options: Sequence[Option], workload: Workload, scenario: Scenario
                 + ": a value set near the largest float (1e308) overflows the arithmetic",
                 where=options[ok[0][0]].accelerator.id,
             )
-        raise problems[0] if len(problems) == 1 else ProblemList(problems)
+        if not unranked_ok:
+            raise problems[0] if len(problems) == 1 else ProblemList(problems)
     order = sorted(rankable, key=lambda j: effective[j])
     rank = {j: k + 1 for k, j in enumerate(order)}
     by_index: dict[int, OptionResult] = {}
@@ -1282,7 +1286,7 @@ def compare(*, options: Sequence[Option], workload: Workload, scenario: Scenario
     status_order = {OptionStatus.ranked: 0, OptionStatus.incomplete: 1, OptionStatus.infeasible: 2}
     results.sort(key=lambda r: (status_order[r.status], r.rank or 0))
     base = baseline or next((r.accelerator for r in results if r.accelerator == labels[0] and r.rank is not None), None)
-    base = base or next(r.accelerator for r in results if r.rank is not None)
+    base = base or next((r.accelerator for r in results if r.rank is not None), None)
     return Comparison(workload=workload.id, workload_kind=workload.kind, scenario=scenario.id, baseline=base, results=results)
 
 

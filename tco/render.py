@@ -365,19 +365,35 @@ def verdict(comp: Comparison) -> str:
     return text
 
 
-def incomplete_notes(comp: Comparison) -> list[str]:
-    """One stderr line per option left out of the ranking, with the --set that would complete it."""
+def missing_notes(missing: Mapping[str, Sequence[str]], price_to_match: Mapping[str, float] | None = None) -> list[str]:
+    """One stderr line per option left out of the ranking, with the --set that would complete it;
+    options lacking the same workload or scenario inputs (no option-specific one) share one line."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for label, paths in missing.items():
+        key = tuple(paths)
+        shared = all(p.startswith(("workload.", "scenario.")) for p in paths)
+        groups.setdefault(key if shared else (label, *key), []).append(label)
     out = []
-    for r in comp.results:
-        if r.status is OptionStatus.incomplete:
-            sets = " ".join(f"--set {m}=VALUE" for m in r.missing_inputs)
-            line = f"{r.accelerator} is not ranked: {', '.join(r.missing_inputs)} unknown; complete it with {sets}"
-            if r.price_to_match_usd is not None:
-                line += f" (it wins only below a unit price of {money(r.price_to_match_usd)})"
-            out.append(line)
-        elif r.status is OptionStatus.infeasible:
-            out.append(f"{r.accelerator} is infeasible: {r.reason}")
+    for labels in groups.values():
+        paths = list(missing[labels[0]])
+        sets = " ".join(f"--set {m}=VALUE" for m in paths)
+        who = f"{labels[0]} is" if len(labels) == 1 else f"{', '.join(labels)} are"
+        line = f"{who} not ranked: {', '.join(paths)} unknown; complete {'it' if len(labels) == 1 else 'them'} with {sets}"
+        price = (price_to_match or {}).get(labels[0]) if len(labels) == 1 else None
+        if price is not None:
+            line += f" (it wins only below a unit price of {money(price)})"
+        out.append(line)
     return out
+
+
+def incomplete_notes(comp: Comparison) -> list[str]:
+    """The notes of :func:`missing_notes` for a comparison, then one line per infeasible option."""
+    incomplete = [r for r in comp.results if r.status is OptionStatus.incomplete]
+    out = missing_notes(
+        {r.accelerator: r.missing_inputs for r in incomplete},
+        {r.accelerator: r.price_to_match_usd for r in incomplete if r.price_to_match_usd is not None},
+    )
+    return out + [f"{r.accelerator} is infeasible: {r.reason}" for r in comp.results if r.status is OptionStatus.infeasible]
 
 
 # --------------------------------------------------------------------------- records (profiles, workloads, scenarios)
@@ -712,7 +728,7 @@ def render_simulation(result: Any, fmt: OutputFormat) -> str:
             num(o.time_to_market_days.p10),
             num(o.time_to_market_days.p50),
             num(o.time_to_market_days.p90),
-            f"{o.win_probability:.1%}",
+            "—" if o.win_probability is None else f"{o.win_probability:.1%}",
         ]
         for o in result.options
     ]

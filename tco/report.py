@@ -88,7 +88,7 @@ def build(
     win_rows = [
         [
             o.option,
-            f"{o.win_probability:.1%}",
+            "—" if o.win_probability is None else f"{o.win_probability:.1%}",
             money(o.effective_cost_usd.p10),
             money(o.effective_cost_usd.p50),
             money(o.effective_cost_usd.p90),

@@ -90,7 +90,16 @@ CASES = [
         "does not fit in memory on 8 × tiny-memory",
         id="does-not-fit-in-memory",
     ),
-    pytest.param("no_price.toml", "accelerator", None, "file", "price_usd", "needs price_usd, which is unknown", id="missing-price"),
+    # Without --strict compare shows what a missing price does not decide (tests/test_missing_inputs.py).
+    pytest.param(
+        "no_price.toml",
+        "accelerator",
+        [bad("no_price.toml"), *WORKLOAD, "--strict"],
+        "no-price",
+        None,
+        "needs no-price.price_usd, which is unknown (--strict)",
+        id="missing-price",
+    ),
     pytest.param(
         None,
         "set",

@@ -59,13 +59,19 @@ def test_strict_turns_a_missing_input_into_exit_1_and_writes_nothing(run, tmp_pa
     assert not out.exists()
 
 
-def test_no_complete_option_is_an_error_naming_every_missing_input(run) -> None:
-    result = run("compare", MYSTERY, "-w", "llama3-8b")
-    assert result.exit_code == 1
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1  # an error is one line: both problems in it
-    assert "price_usd: needs price_usd, which is unknown; give it with --set mystery-x.price_usd=VALUE" in lines[0]
-    assert "lead_time_weeks: needs lead_time_weeks, which is unknown" in lines[0]
+def test_no_complete_option_still_answers_what_it_can(run) -> None:
+    """Nothing can be ranked: compare shows every figure the missing inputs do not decide (exit 0);
+    --strict makes it one error line naming every missing input."""
+    result = run("compare", MYSTERY, "-w", "llama3-8b", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    r = payload(result)["results"][0]
+    assert (r["status"], r["rank"], r["effective_cost_usd"], r["price_to_match_usd"]) == ("incomplete", None, None, None)
+    assert r["tokens_per_second_per_accelerator"] > 0 and r["time_to_converge_hours"] > 0 and r["energy_kwh"] > 0
+    assert r["missing_inputs"] == ["mystery-x.price_usd", "mystery-x.lead_time_weeks"]
+    strict = run("compare", MYSTERY, "-w", "llama3-8b", "--strict")
+    lines = strict.stderr.strip().splitlines()
+    assert strict.exit_code == 1 and strict.stdout == "" and len(lines) == 1
+    assert "needs mystery-x.price_usd, mystery-x.lead_time_weeks, which are unknown (--strict)" in lines[0]
 
 
 def test_price_to_match_is_the_price_at_which_the_option_ties_the_best(run) -> None:
@@ -111,10 +117,29 @@ def test_analyses_answer_with_an_incomplete_option(run, command) -> None:
     assert strict.exit_code == 1 and "(--strict)" in strict.stderr
 
 
+@pytest.mark.parametrize(
+    "command",
+    [("sensitivity", MYSTERY), ("sensitivity", "a100-80gb", "--vs", MYSTERY), ("sensitivity", MYSTERY, "--vs", "a100-80gb")],
+)
+def test_a_tornado_of_an_unknown_cost_is_an_error_naming_the_input(run, command) -> None:
+    """The tornado swings an effective cost: for an option whose cost is unknown it printed an empty
+    table with exit 0; it is one error naming the inputs the option lacks."""
+    result = run(*command, "-w", "llama3-8b")
+    assert result.exit_code == 1 and result.stdout == ""
+    error = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert len(error) == 1
+    assert error[0].endswith(
+        "needs mystery-x.price_usd, mystery-x.lead_time_weeks, which are unknown; give them with "
+        "--set mystery-x.price_usd=VALUE --set mystery-x.lead_time_weeks=VALUE"
+    )
+
+
 def test_simulate_never_lets_an_incomplete_option_win(run) -> None:
     p = payload(run("simulate", "a100-80gb", MYSTERY, "-w", "llama3-8b", "-n", "300", "-q", "-f", "json"))
     opts = {o["option"]: o for o in p["results"]}
-    assert opts["mystery-x"]["win_probability"] == 0 and opts["a100-80gb"]["win_probability"] == 1
+    # Its chance to win is unknown, not 0; the complete option wins every sample among the ranked ones.
+    assert opts["mystery-x"]["win_probability"] is None and opts["mystery-x"]["infeasible_share"] is None
+    assert opts["a100-80gb"]["win_probability"] == 1
     assert opts["mystery-x"]["missing_inputs"] == ["mystery-x.price_usd", "mystery-x.lead_time_weeks"]
     assert opts["mystery-x"]["effective_cost_usd"]["p50"] is None
     assert p["best_expected_option"] == "a100-80gb"
@@ -222,3 +247,19 @@ def test_an_option_that_cannot_train_does_not_stop_the_price_to_match(run) -> No
     alone = by_option(payload(run("compare", "a100-80gb", MYSTERY, "-w", "llama3-8b", *lead)))
     assert both["mystery-x"]["price_to_match_usd"] == pytest.approx(alone["mystery-x"]["price_to_match_usd"])
     assert both["mystery-x"]["price_to_match_usd"] is not None
+
+
+def test_the_library_compare_returns_an_unranked_comparison_and_analyses_still_raise() -> None:
+    """tco.compare answers as the command does (nothing ranked, no baseline); an analysis that needs a
+    cost (the cash flow) raises the missing input."""
+    import tco
+    from tco import api
+    from tco.errors import TcoError
+
+    inputs = tco.load_inputs([MYSTERY], workload="llama3-8b")
+    comp = tco.compare(inputs)
+    assert comp.baseline is None and comp.ranked == []
+    (r,) = comp.results
+    assert r.status.value == "incomplete" and r.tokens_per_second_per_accelerator and r.effective_cost_usd is None
+    with pytest.raises(TcoError, match="mystery-x.price_usd"):
+        api.cashflow(inputs)

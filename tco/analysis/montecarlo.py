@@ -42,8 +42,8 @@ class SimulationOption(StrictModel):
     effective_cost_usd: Percentiles
     cost_per_million_tokens_usd: Percentiles
     time_to_market_days: Percentiles
-    win_probability: float
-    infeasible_share: float
+    win_probability: float | None = Field(description="Share of samples in which it is the cheapest; null while it lacks an input.")
+    infeasible_share: float | None = Field(description="Share of samples in which it cannot run or is barred; null while it lacks inputs.")
     missing_inputs: list[str] = Field(default_factory=list, description="Input paths this option lacks; its costs are unknown.")
 
 
@@ -162,8 +162,8 @@ def simulate(
             effective_cost_usd=pct(eff[i]),
             cost_per_million_tokens_usd=pct(cpt[i]),
             time_to_market_days=pct(ttm[i]),
-            win_probability=float(wins[i] / samples),
-            infeasible_share=float(1 - feas[i].mean()),
+            win_probability=None if lacking[i] else float(wins[i] / samples),
+            infeasible_share=None if lacking[i] else float(1 - feas[i].mean()),
             missing_inputs=list(lacking[i]),
         )
         for i in range(n_opt)

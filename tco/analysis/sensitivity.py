@@ -18,7 +18,7 @@ from tco.analysis.common import (
     prepare,
     uncertain_inputs,
 )
-from tco.errors import InputError
+from tco.errors import InputError, MissingInputError, ProblemList, TcoError
 from tco.inputs import Inputs
 from tco.models import (
     StrictModel,
@@ -70,6 +70,23 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
     batch = evaluate_many(prep, assignments, size)
     eff = batch.effective_cost_usd
     names = prep.labels
+    # The tornado swings an effective cost: one unknown at the central values (a price not given) leaves
+    # nothing to swing, which is the error, not an empty table.
+    subject = list(pair) if pair else [i for i in range(len(names)) if math.isfinite(eff[i][0])] or list(range(len(names)))
+    missing = missing_by_option(prep, batch)
+    unknown = [names[i] for i in subject if not math.isfinite(eff[i][0]) and missing.get(names[i])]
+    if unknown:
+        problems: list[TcoError] = [
+            MissingInputError(
+                f"needs {', '.join(missing[n])}, which {'is' if len(missing[n]) == 1 else 'are'} unknown; give "
+                + ("it" if len(missing[n]) == 1 else "them")
+                + " with "
+                + " ".join(f"--set {p}=VALUE" for p in missing[n]),
+                where=n,
+            )
+            for n in unknown
+        ]
+        raise problems[0] if len(problems) == 1 else ProblemList(problems)
     rows = []
     for j, u in enumerate(items):
         lo_i, hi_i = 1 + 2 * j, 2 + 2 * j
@@ -106,6 +123,6 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
         options=names,
         vs=[names[pair[0]], names[pair[1]]] if pair else None,
         central_effective_cost_usd={n: known(eff[i][0]) for i, n in enumerate(names)},
-        missing_inputs=missing_by_option(prep, batch),
+        missing_inputs=missing,
         rows=rows,
     )
