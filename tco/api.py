@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -615,6 +616,10 @@ class Estimate(StrictModel):
     batch: int | None = None
     time_per_output_token_ms: float | None = None
     time_to_first_token_ms: float | None = None
+    training_tokens: float | None = None  # --tokens: the whole run, for the three figures below
+    time_to_converge_hours: float | None = None  # wall clock at the count, goodput included
+    time_to_converge_days: float | None = None
+    accelerator_hours: float | None = None  # count × wall clock, as published runs quote GPU-hours
     notes: list[str]
 
 
@@ -643,11 +648,13 @@ def estimate(
     time_per_output_token_ms: float | None = None,
     time_to_first_token_ms: float | None = None,
     latency_percentile: float | None = None,
+    training_tokens: float | None = None,
 ) -> Estimate:
     """Derived throughput, MFU, scaling, goodput and memory fit without a workload file, through the same
     engine path as ``compare``. ``shape`` (layers, d_model, heads, kv_heads, head_dim, ffn_dim, vocab)
     replaces the inferred shape.
-    For an MoE model ``parameters`` is the active count and ``total_parameters`` the total."""
+    For an MoE model ``parameters`` is the active count and ``total_parameters`` the total.
+    ``training_tokens`` (training) adds the whole run's wall clock and accelerator-hours."""
     if mode not in ("train", "infer"):
         raise InputError(f"expected train or infer, got '{mode}'", key="--mode")
     for flag, n in (("--count", count), ("--replica", replica), ("--max-batch", max_batch), ("--seq-len", seq_len)):
@@ -658,12 +665,14 @@ def estimate(
         serving_only: dict[str, object] = {"--replica": replica, "--max-batch": max_batch, "--prompt-tokens": prompt_tokens}
         serving_only |= {"--output-tokens": output_tokens, "--tpot-ms": time_per_output_token_ms}
         serving_only |= {"--ttft-ms": time_to_first_token_ms, "--percentile": latency_percentile}
+        if training_tokens is not None:
+            training_tokens = _number(training_tokens, "--tokens")
         for flag, given in serving_only.items():
             if given is not None:
                 raise InputError("applies to serving (--mode infer) only", key=flag)
     if mode == "infer":
         training_only: dict[str, object] = {"--tuning": tuning, "--global-batch": global_batch_tokens, "--experts": experts}
-        training_only |= {"--top-k": experts_per_token}
+        training_only |= {"--top-k": experts_per_token, "--tokens": training_tokens}
         training_only |= {_LAYOUT_FLAGS[k]: v for k, v in (layout or {}).items()}
         for flag, given in training_only.items():
             if given is not None:
@@ -696,7 +705,7 @@ def estimate(
     if shape_ is not None:
         raw["shape"] = shape_.model_dump(exclude_none=True)
     if mode == "train":
-        raw.update(kind="training", training_tokens={"value": 1.0}, accelerator_count=count)
+        raw.update(kind="training", training_tokens={"value": training_tokens or 1.0}, accelerator_count=count)
         raw.update({k: v for k, v in training_extra.items() if v is not None})
         wl = loader.workload_from_data(raw, w_sets, kind=TrainingWorkload)
         # The smallest count that holds the training state, from a plan at a count that surely does.
@@ -705,6 +714,12 @@ def estimate(
         out, layout, notes = ev.out, ev.plan.layout, list(ev.plan.notes)
         if count < need:
             notes.append(f"{count} × {acc.id} cannot hold the training state: needs at least {need} (figures at {need})")
+        run: dict[str, float | None] = {"training_tokens": training_tokens}
+        if training_tokens is not None:
+            hours = out["time_to_converge_hours"]
+            run.update(time_to_converge_hours=hours, time_to_converge_days=hours / 24.0, accelerator_hours=out["accelerator_hours"])
+            if not all(v is not None and math.isfinite(v) for v in run.values()):
+                raise InputError(f"the run of {training_tokens:g} tokens takes longer than a float can count", key="--tokens")
         return Estimate(
             accelerator=acc.id,
             mode=mode,
@@ -726,6 +741,7 @@ def estimate(
             bound="compute",
             layout=layout,
             notes=notes,
+            **run,
         )
 
     raw.update(kind="inference", tokens_per_day={"value": 1.0}, service_life_years={"value": 1.0}, max_batch=max_batch or 4096)

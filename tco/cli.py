@@ -514,6 +514,10 @@ def estimate(
     ] = None,
     experts: Annotated[int | None, typer.Option("--experts", min=1, max=MAX_COUNT, help="MoE training: routed experts per layer.")] = None,
     top_k: Annotated[int | None, typer.Option("--top-k", min=1, max=MAX_COUNT, help="MoE training: routed experts per token.")] = None,
+    tokens: Annotated[
+        str | None,
+        typer.Option("--tokens", help="Training: tokens of the whole run, e.g. 2T: adds its days and accelerator-hours."),
+    ] = None,
     prompt_tokens: Annotated[float | None, typer.Option("--prompt-tokens", min=1, help="Serving: prompt tokens per request.")] = None,
     output_tokens: Annotated[float | None, typer.Option("--output-tokens", min=1, help="Serving: output tokens per request.")] = None,
     tpot_ms: Annotated[float | None, typer.Option("--tpot-ms", min=0.001, help="Serving: time-per-output-token target, ms.")] = None,
@@ -566,6 +570,7 @@ def estimate(
         time_per_output_token_ms=tpot_ms,
         time_to_first_token_ms=ttft_ms,
         latency_percentile=percentile,
+        training_tokens=api.parse_count_text(tokens, what="--tokens") if tokens is not None else None,
     )
     emit(
         render_model_fields(result, fmt),

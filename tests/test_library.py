@@ -166,6 +166,28 @@ def test_estimate_by_hand() -> None:
     assert data["bound"] == "compute"
 
 
+def test_estimate_tokens_gives_the_whole_run_by_hand() -> None:
+    """--tokens 2T on 1,024 A100s at a measured MFU of 0.5: hours = tokens / (X · n) / goodput / 3600,
+    accelerator-hours = n × hours, days = hours / 24 (the figures published runs quote)."""
+    args = ["estimate", "a100-80gb", "--params", "6.7B", "--count", "1024", "--set", "a100-80gb.mfu=0.5", "-f", "json"]
+    result = runner.invoke(app, [*args, "--tokens", "2T"])
+    assert result.exit_code == 0, result.stderr
+    d = json.loads(result.stdout)["results"][0]
+    hours = 2e12 / (d["tokens_per_second_per_accelerator"] * 1024) / d["goodput"] / 3600
+    assert d["goodput"] < 1 and d["training_tokens"] == 2e12
+    assert d["time_to_converge_hours"] == pytest.approx(hours, rel=1e-12)
+    assert d["time_to_converge_days"] == pytest.approx(hours / 24, rel=1e-12)
+    assert d["accelerator_hours"] == pytest.approx(1024 * hours, rel=1e-12)
+    without = json.loads(runner.invoke(app, args).stdout)["results"][0]
+    assert without["accelerator_hours"] is None and without["tokens_per_second_per_accelerator"] == d["tokens_per_second_per_accelerator"]
+    for bad, message in (
+        (["--tokens", "lots"], "--tokens: expected a number"),
+        (["--tokens", "2T", "--mode", "infer"], "--tokens: applies to"),
+    ):
+        refused = runner.invoke(app, [*args, *bad])
+        assert refused.exit_code == 1 and message in refused.stderr
+
+
 def test_estimate_accepts_scientific_and_suffix_params() -> None:
     """--params 6.7e9 and 6.7B mean the same model."""
     a = runner.invoke(app, ["estimate", "h100-sxm", "--params", "6.7e9", "-f", "json"])
