@@ -19,6 +19,7 @@ from tco.engine import Option
 from tco.errors import InputError, ProblemList, TcoError
 from tco.inputs import Inputs, parse_option, with_quoted_rate
 from tco.models import (
+    TINY,
     Accelerator,
     CalibrationSet,
     Comparison,
@@ -588,8 +589,17 @@ def parse_count_text(text: str, *, what: str = "--params") -> float:
         value = float(t) * mult
     except ValueError:
         raise InputError(f"expected a number such as 6.7e9 or 6.7B, got '{text}'", key=what) from None
+    return _positive(value, what, shown=text)
+
+
+def _positive(value: float, key: str, *, shown: str | None = None) -> float:
+    """``value`` if positive, finite and at least :data:`~tco.models.TINY` (a subnormal would be refused
+    later under the model field's name rather than the flag's), else an InputError naming ``key``."""
+    got = shown if shown is not None else f"{value:g}"
     if not (value > 0 and value != float("inf")):
-        raise InputError(f"expected a positive finite number, got '{text}'", key=what)
+        raise InputError(f"expected a positive finite number, got '{got}'", key=key)
+    if value < TINY:
+        raise InputError(f"expected a positive number of at least {TINY:g}, got '{got}'", key=key)
     return value
 
 
@@ -660,13 +670,17 @@ def estimate(
     for flag, n in (("--count", count), ("--replica", replica), ("--max-batch", max_batch), ("--seq-len", seq_len)):
         if n is not None and (_whole(n, flag) < 1):
             raise InputError(f"expected a whole number >= 1, got {n}", key=flag)
-    parameters = _number(parameters, "--params")
+    parameters = _positive(_number(parameters, "--params"), "--params")
+    if global_batch_tokens is not None:
+        global_batch_tokens = _positive(_number(global_batch_tokens, "--global-batch"), "--global-batch")
+    if total_parameters is not None:
+        total_parameters = _positive(_number(total_parameters, "--total-params"), "--total-params")
+    if training_tokens is not None:
+        training_tokens = _positive(_number(training_tokens, "--tokens"), "--tokens")
     if mode == "train":
         serving_only: dict[str, object] = {"--replica": replica, "--max-batch": max_batch, "--prompt-tokens": prompt_tokens}
         serving_only |= {"--output-tokens": output_tokens, "--tpot-ms": time_per_output_token_ms}
         serving_only |= {"--ttft-ms": time_to_first_token_ms, "--percentile": latency_percentile}
-        if training_tokens is not None:
-            training_tokens = _number(training_tokens, "--tokens")
         for flag, given in serving_only.items():
             if given is not None:
                 raise InputError("applies to serving (--mode infer) only", key=flag)

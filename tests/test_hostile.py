@@ -804,3 +804,13 @@ def test_a_usage_error_is_one_line_with_exit_2(args: list[str]) -> None:
     proc = subprocess.run([sys.executable, "-m", "tco", *args], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("Error: ") and "--help')" in proc.stderr
+
+
+@pytest.mark.parametrize("flag", ["--params", "--global-batch", "--total-params", "--tokens"])
+def test_a_subnormal_count_flag_is_blamed_on_the_flag(run, flag: str) -> None:
+    """1e-320 passed the flag's check and was refused under the model's field name ('the command-line
+    options: parameters: ...'); the flag itself now names the limit."""
+    args = ["--params", "1e-320"] if flag == "--params" else ["--params", "8B", flag, "1e-320"]
+    result = run("estimate", "h100-sxm", *args)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {flag}: expected a positive number of at least 1e-300, got '1e-320'\n"
