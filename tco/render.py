@@ -346,6 +346,9 @@ def verdict(comp: Comparison) -> str:
     if len(res) == 1:
         return f"{win.accelerator}: effective cost {money(win.effective_cost_usd, sym)}, market in {num(win.time_to_market_days)} days"
     runner = res[1]
+    if runner.effective_cost_usd == win.effective_cost_usd:
+        tied = [r.accelerator for r in res if r.effective_cost_usd == win.effective_cost_usd]
+        return f"{' and '.join(tied)} tie: effective cost {money(win.effective_cost_usd, sym)} each (ranked in the order given)"
     cheaper = min(res, key=lambda r: r.cost_per_million_tokens_usd or 0.0)
     text = (
         f"{win.accelerator} wins: effective cost {money(win.effective_cost_usd, sym)} "

@@ -19,7 +19,7 @@ from tco import engine, perf, serving
 from tco.engine import Option, capital_recovery_factor, compare
 from tco.errors import InfeasibleError, InputError, MissingInputError, TcoError
 from tco.models import Acquisition, Comparison
-from tco.render import OutputFormat, gap, render_comparison
+from tco.render import OutputFormat, gap, money, render_comparison, verdict
 
 approx = pytest.approx
 HOURS_PER_YEAR = 365.25 * 24  # 8766, the engine's year
@@ -305,6 +305,8 @@ def test_ties_keep_input_order() -> None:
     b = accelerator(id="bbb", benchmarks=[bench("toy-train", 1000)])
     comp = compare(options=[Option(b), Option(a)], workload=training(), scenario=scenario())
     assert [(r.accelerator, r.rank) for r in comp.results] == [("bbb", 1), ("aaa", 2)]
+    # The verdict does not call the first the winner: it said "bbb wins: effective cost $X vs $X".
+    assert verdict(comp) == f"bbb and aaa tie: effective cost {money(comp.results[0].effective_cost_usd)} each (ranked in the order given)"
 
 
 def test_empty_and_bad_baseline_are_input_errors() -> None:

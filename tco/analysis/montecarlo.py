@@ -112,7 +112,7 @@ def simulate(
     rng = np.random.default_rng(seed)
     draws = {u.path: sample_input(u, rng, samples) for u in items}
     n_opt = len(prep.plans)
-    wins = np.zeros(n_opt, dtype=np.int64)
+    wins = np.zeros(n_opt)
     eff = [np.empty(samples) for _ in range(n_opt)]
     cpt = [np.empty(samples) for _ in range(n_opt)]
     ttm = [np.empty(samples) for _ in range(n_opt)]
@@ -127,9 +127,12 @@ def simulate(
             ttm[i][start:stop] = batch.per_option[i]["time_to_market_days"]
             feas[i][start:stop] = batch.feasible[i]
         lacking = batch.missing
-        # A sample where no option can be ranked has no winner.
-        ranked = np.any(np.vstack(batch.feasible), axis=0)
-        wins += np.bincount(batch.winner[ranked], minlength=n_opt)
+        # A sample where no option can be ranked has no winner; options that tie for the lowest cost
+        # share the sample (two identical options win half each, not 100 % and 0 % by input order).
+        costs = np.vstack([np.where(ok, e, np.inf) for e, ok in zip(batch.effective_cost_usd, batch.feasible, strict=True)])
+        best = costs.min(axis=0)
+        tied = (costs == best) & np.isfinite(best)
+        wins += (tied / np.maximum(tied.sum(axis=0), 1)).sum(axis=1)
         if progress:
             progress(stop, samples)
 
