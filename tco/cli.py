@@ -41,6 +41,42 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+class HelpCommand(typer.core.TyperCommand):
+    """A command whose --help names its arguments (``ACCEL...``) instead of showing their Python type
+    (``ACCEL <list[str]>``, ``{ACCEL}...``: typer's default from 0.2x on), with any typer version."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = _argument_name(param)
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        args: list[tuple[str, str]] = []
+        opts: list[tuple[str, str]] = []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if param.param_type_name == "argument":  # typer 0.20 leaves an argument's help out of its record
+                text = getattr(param, "help", None) or ""
+                args.append((_argument_name(param), f"{text}  [required]" if param.required else text))
+            else:  # typer 0.20 escapes brackets for rich even when rich markup is off
+                opts.append((record[0], record[1].replace("\\[", "[")))
+        for title, rows in (("Arguments", args), ("Options", opts)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+def _argument_name(param: Any) -> str:
+    return str(param.metavar or (param.name or "").upper()) + ("..." if param.nargs != 1 else "")
+
+
 profiles_app = typer.Typer(help="Accelerator profiles: list, show, validate.", no_args_is_help=True)
 workloads_app = typer.Typer(help="Workload definitions: list, show.", no_args_is_help=True)
 scenarios_app = typer.Typer(help="Economic scenarios: list, show.", no_args_is_help=True)
@@ -265,11 +301,12 @@ def emit(text: str, output: Path | None, *, fmt: OutputFormat | None = None, aud
 
 
 @app.command(
+    cls=HelpCommand,
     epilog=examples(
         "tco compare a100-80gb mlu370-s4 -w gpt3-1.3b",
         "tco compare h100-sxm@1024 h100-sxm@1024:rent=2.10 -w llama3-70b --set workload.tuning=tuned",
         "tco compare h100-sxm@4 mi300x -w chat-70b -f json -o result.json",
-    )
+    ),
 )
 @handle_errors
 def compare(
@@ -278,7 +315,7 @@ def compare(
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
     baseline: Annotated[
-        str | None, typer.Option("--baseline", "-b", help="Option the gap column compares against; default: the first.")
+        str | None, typer.Option("--baseline", "-b", metavar="OPTION", help="Option the gap column compares against; default: the first.")
     ] = None,
     currency: CurrencyOpt = Currency.USD,
     strict: StrictOpt = False,
@@ -315,7 +352,7 @@ def compare(
 # --------------------------------------------------------------------------- listings
 
 
-@profiles_app.command("list")
+@profiles_app.command("list", cls=HelpCommand)
 @handle_errors
 def profiles_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
     """Every accelerator profile: vendor, peak, memory, power, price and maturity at a glance."""
@@ -341,7 +378,9 @@ class ShowFormat(str, Enum):
     toml = "toml"
 
 
-@profiles_app.command("show", epilog=examples("tco profiles show h100-sxm", "tco profiles show h100-sxm --format toml -o my-h100.toml"))
+@profiles_app.command(
+    "show", cls=HelpCommand, epilog=examples("tco profiles show h100-sxm", "tco profiles show h100-sxm --format toml -o my-h100.toml")
+)
 @handle_errors
 def profiles_show(
     profile: Annotated[str, typer.Argument(help="Accelerator id, alias or path.")],
@@ -364,7 +403,7 @@ def profiles_show(
     emit(shown, output, fmt=OutputFormat(fmt.value), audit=api.audit(None, command="profiles show", ref=profile))
 
 
-@profiles_app.command("validate")
+@profiles_app.command("validate", cls=HelpCommand)
 @handle_errors
 def profiles_validate(files: Annotated[list[Path], typer.Argument(help="TOML files to check.")]) -> None:
     """Check profile, workload, scenario, published-run or bibliography files: 'ok: FILE', or one line per
@@ -412,14 +451,14 @@ def _show(kind: str, ref: str, fmt: OutputFormat, output: Path | None) -> None:
     emit(shown, output, fmt=fmt, audit=api.audit(None, command=f"{kind} show", ref=ref))
 
 
-@workloads_app.command("list")
+@workloads_app.command("list", cls=HelpCommand)
 @handle_errors
 def workloads_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
     """Every workload definition."""
     _list("workloads", fmt, output)
 
 
-@workloads_app.command("show")
+@workloads_app.command("show", cls=HelpCommand)
 @handle_errors
 def workloads_show(
     workload: Annotated[str, typer.Argument(help="Workload id or path.")], fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None
@@ -428,14 +467,14 @@ def workloads_show(
     _show("workloads", workload, fmt, output)
 
 
-@scenarios_app.command("list")
+@scenarios_app.command("list", cls=HelpCommand)
 @handle_errors
 def scenarios_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
     """Every scenario."""
     _list("scenarios", fmt, output)
 
 
-@scenarios_app.command("show")
+@scenarios_app.command("show", cls=HelpCommand)
 @handle_errors
 def scenarios_show(
     scenario: Annotated[str, typer.Argument(help="Scenario id or path.")], fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None
@@ -464,66 +503,96 @@ class SchemaKind(str, Enum):
 
 
 @app.command(
+    cls=HelpCommand,
     epilog=examples(
         "tco estimate h100-sxm --params 70B --seq-len 8192 --count 1024",
         "tco estimate h200 --params 69e9 --precision fp8 --mode infer --kv-heads 8 --heads 64 --layers 80 --d-model 8192 --tpot-ms 50",
-    )
+    ),
 )
 @handle_errors
 def estimate(
     accelerator: Annotated[str, typer.Argument(help="Accelerator id or profile path.")],
-    params: Annotated[str, typer.Option("--params", help="Parameters: 6.7e9 or 6.7B (active parameters for MoE).")],
-    seq_len: Annotated[int, typer.Option("--seq-len", min=1, max=MAX_COUNT, help="Sequence length, tokens.")] = 2048,
-    count: Annotated[int, typer.Option("--count", min=1, max=MAX_ACCELERATORS, help="Accelerators.")] = 8,
+    params: Annotated[str, typer.Option("--params", metavar="N", help="Parameters: 6.7e9 or 6.7B (active parameters for MoE).")],
+    seq_len: Annotated[int, typer.Option("--seq-len", metavar="TOKENS", min=1, max=MAX_COUNT, help="Sequence length, tokens.")] = 2048,
+    count: Annotated[int, typer.Option("--count", metavar="N", min=1, max=MAX_ACCELERATORS, help="Accelerators.")] = 8,
     precision: Annotated[Precision, typer.Option("--precision", help="Numeric precision.")] = Precision.bf16,
     mode: Annotated[Mode, typer.Option("--mode", help="Training or inference.")] = Mode.train,
-    layers: Annotated[int | None, typer.Option("--layers", min=1, max=MAX_COUNT, help="Transformer layers (default: inferred).")] = None,
-    d_model: Annotated[int | None, typer.Option("--d-model", min=1, max=MAX_COUNT, help="Model width.")] = None,
-    heads: Annotated[int | None, typer.Option("--heads", min=1, max=MAX_COUNT, help="Attention heads.")] = None,
-    kv_heads: Annotated[int | None, typer.Option("--kv-heads", min=1, max=MAX_COUNT, help="Key/value heads (GQA/MQA).")] = None,
-    head_dim: Annotated[
-        int | None, typer.Option("--head-dim", min=1, max=MAX_COUNT, help="Width of one head (default d-model / heads).")
+    layers: Annotated[
+        int | None, typer.Option("--layers", metavar="N", min=1, max=MAX_COUNT, help="Transformer layers (default: inferred).")
     ] = None,
-    ffn_dim: Annotated[int | None, typer.Option("--ffn-dim", min=1, max=MAX_COUNT, help="FFN hidden width (default 4 × d-model).")] = None,
+    d_model: Annotated[int | None, typer.Option("--d-model", metavar="N", min=1, max=MAX_COUNT, help="Model width.")] = None,
+    heads: Annotated[int | None, typer.Option("--heads", metavar="N", min=1, max=MAX_COUNT, help="Attention heads.")] = None,
+    kv_heads: Annotated[
+        int | None, typer.Option("--kv-heads", metavar="N", min=1, max=MAX_COUNT, help="Key/value heads (GQA/MQA).")
+    ] = None,
+    head_dim: Annotated[
+        int | None, typer.Option("--head-dim", metavar="N", min=1, max=MAX_COUNT, help="Width of one head (default d-model / heads).")
+    ] = None,
+    ffn_dim: Annotated[
+        int | None, typer.Option("--ffn-dim", metavar="N", min=1, max=MAX_COUNT, help="FFN hidden width (default 4 × d-model).")
+    ] = None,
     vocab: Annotated[
-        int | None, typer.Option("--vocab", min=1, max=MAX_COUNT, help="Vocabulary size (training: the loss's logits memory).")
+        int | None, typer.Option("--vocab", metavar="N", min=1, max=MAX_COUNT, help="Vocabulary size (training: the loss's logits memory).")
     ] = None,
     replica: Annotated[
-        int | None, typer.Option("--replica", min=1, max=MAX_ACCELERATORS, help="Serving: accelerators per replica (default: chosen).")
+        int | None,
+        typer.Option("--replica", metavar="N", min=1, max=MAX_ACCELERATORS, help="Serving: accelerators per replica (default: chosen)."),
     ] = None,
     max_batch: Annotated[
-        int | None, typer.Option("--max-batch", min=1, max=MAX_COUNT, help="Serving: most sequences a replica batches (default 4,096).")
+        int | None,
+        typer.Option("--max-batch", metavar="N", min=1, max=MAX_COUNT, help="Serving: most sequences a replica batches (default 4,096)."),
     ] = None,
     tuning: Annotated[
         Tuning | None, typer.Option("--tuning", help="Training: software tuning, typical (default) or tuned (Megatron/NeMo-class).")
     ] = None,
     global_batch: Annotated[
-        str | None, typer.Option("--global-batch", help="Training: tokens per optimizer step, e.g. 4M (default: from the model size).")
+        str | None,
+        typer.Option(
+            "--global-batch", metavar="TOKENS", help="Training: tokens per optimizer step, e.g. 4M (default: from the model size)."
+        ),
     ] = None,
     total_params: Annotated[
-        str | None, typer.Option("--total-params", help="MoE: total parameters (then --params is the active count).")
+        str | None, typer.Option("--total-params", metavar="N", help="MoE: total parameters (then --params is the active count).")
     ] = None,
     tp: Annotated[
-        int | None, typer.Option("--tp", min=1, max=MAX_COUNT, help="Training: fix the tensor-parallel degree (default: searched).")
+        int | None,
+        typer.Option("--tp", metavar="N", min=1, max=MAX_COUNT, help="Training: fix the tensor-parallel degree (default: searched)."),
     ] = None,
-    pp: Annotated[int | None, typer.Option("--pp", min=1, max=MAX_COUNT, help="Training: fix the pipeline stages.")] = None,
-    cp: Annotated[int | None, typer.Option("--cp", min=1, max=MAX_COUNT, help="Training: fix the context-parallel degree.")] = None,
-    ep: Annotated[int | None, typer.Option("--ep", min=1, max=MAX_COUNT, help="MoE training: fix the expert-parallel degree.")] = None,
+    pp: Annotated[int | None, typer.Option("--pp", metavar="N", min=1, max=MAX_COUNT, help="Training: fix the pipeline stages.")] = None,
+    cp: Annotated[
+        int | None, typer.Option("--cp", metavar="N", min=1, max=MAX_COUNT, help="Training: fix the context-parallel degree.")
+    ] = None,
+    ep: Annotated[
+        int | None, typer.Option("--ep", metavar="N", min=1, max=MAX_COUNT, help="MoE training: fix the expert-parallel degree.")
+    ] = None,
     recompute: Annotated[
         Recompute | None, typer.Option("--recompute", help="Training: fix the activation recomputation (full: every layer).")
     ] = None,
-    experts: Annotated[int | None, typer.Option("--experts", min=1, max=MAX_COUNT, help="MoE training: routed experts per layer.")] = None,
-    top_k: Annotated[int | None, typer.Option("--top-k", min=1, max=MAX_COUNT, help="MoE training: routed experts per token.")] = None,
+    experts: Annotated[
+        int | None, typer.Option("--experts", metavar="N", min=1, max=MAX_COUNT, help="MoE training: routed experts per layer.")
+    ] = None,
+    top_k: Annotated[
+        int | None, typer.Option("--top-k", metavar="N", min=1, max=MAX_COUNT, help="MoE training: routed experts per token.")
+    ] = None,
     tokens: Annotated[
         str | None,
-        typer.Option("--tokens", help="Training: tokens of the whole run, e.g. 2T: adds its days and accelerator-hours."),
+        typer.Option("--tokens", metavar="TOKENS", help="Training: tokens of the whole run, e.g. 2T: adds its days and accelerator-hours."),
     ] = None,
-    prompt_tokens: Annotated[float | None, typer.Option("--prompt-tokens", min=1, help="Serving: prompt tokens per request.")] = None,
-    output_tokens: Annotated[float | None, typer.Option("--output-tokens", min=1, help="Serving: output tokens per request.")] = None,
-    tpot_ms: Annotated[float | None, typer.Option("--tpot-ms", min=0.001, help="Serving: time-per-output-token target, ms.")] = None,
-    ttft_ms: Annotated[float | None, typer.Option("--ttft-ms", min=0.001, help="Serving: time-to-first-token target, ms.")] = None,
+    prompt_tokens: Annotated[
+        float | None, typer.Option("--prompt-tokens", metavar="TOKENS", min=1, help="Serving: prompt tokens per request.")
+    ] = None,
+    output_tokens: Annotated[
+        float | None, typer.Option("--output-tokens", metavar="TOKENS", min=1, help="Serving: output tokens per request.")
+    ] = None,
+    tpot_ms: Annotated[
+        float | None, typer.Option("--tpot-ms", metavar="MS", min=0.001, help="Serving: time-per-output-token target, ms.")
+    ] = None,
+    ttft_ms: Annotated[
+        float | None, typer.Option("--ttft-ms", metavar="MS", min=0.001, help="Serving: time-to-first-token target, ms.")
+    ] = None,
     percentile: Annotated[
-        float | None, typer.Option("--percentile", min=50.0, max=99.99, help="Serving: share of requests, %, the TPOT target holds for.")
+        float | None,
+        typer.Option("--percentile", metavar="PCT", min=50.0, max=99.99, help="Serving: share of requests, %, the TPOT target holds for."),
     ] = None,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
@@ -581,10 +650,11 @@ def estimate(
 
 
 @app.command(
+    cls=HelpCommand,
     epilog=examples(
         "tco calibrate --summary",
         "tco calibrate -f csv -o calibration.csv",
-    )
+    ),
 )
 @handle_errors
 def calibrate(
@@ -612,7 +682,7 @@ def calibrate(
     )
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 @handle_errors
 def schema(kind: Annotated[SchemaKind, typer.Argument(help="Input kind.")], output: OutputOpt = None) -> None:
     """JSON Schema of an input kind, for editor validation of TOML files."""
@@ -661,18 +731,21 @@ def _inputs(
 
 
 @app.command(
+    cls=HelpCommand,
     epilog=examples(
         "tco breakeven a100-80gb mlu370-s4 -w gpt3-1.3b -s article",
         "tco breakeven h100-sxm h100-sxm:rent -w llama3-70b --param h100-sxm.rental.usd_per_hour",
-    )
+    ),
 )
 @handle_errors
 def breakeven(
     a: Annotated[str, typer.Argument(help="First option (ID[@COUNT][:rent]).")],
     b: Annotated[str, typer.Argument(help="Second option.")],
     workload: WorkloadOpt,
-    param: Annotated[str, typer.Option("--param", help="Input path to solve for (as with --set).")] = "scenario.cost_of_delay_usd_per_day",
-    range_: Annotated[str | None, typer.Option("--range", help="LO:HI to search; default: the input's own range.")] = None,
+    param: Annotated[
+        str, typer.Option("--param", metavar="PATH", help="Input path to solve for (as with --set).")
+    ] = "scenario.cost_of_delay_usd_per_day",
+    range_: Annotated[str | None, typer.Option("--range", metavar="LO:HI", help="LO:HI to search; default: the input's own range.")] = None,
     strict: StrictOpt = False,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
@@ -691,16 +764,19 @@ def breakeven(
 
 
 @app.command(
+    cls=HelpCommand,
     epilog=examples(
         "tco sensitivity a100-80gb -w gpt3-1.3b",
         "tco sensitivity a100-80gb --vs mlu370-s4 -w gpt3-1.3b -f csv",
-    )
+    ),
 )
 @handle_errors
 def sensitivity(
     accelerators: AccelArgs,
     workload: WorkloadOpt,
-    vs: Annotated[str | None, typer.Option("--vs", help="Rank inputs by their swing of (first option − this option).")] = None,
+    vs: Annotated[
+        str | None, typer.Option("--vs", metavar="OPTION", help="Rank inputs by their swing of (first option − this option).")
+    ] = None,
     strict: StrictOpt = False,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
@@ -718,16 +794,17 @@ def sensitivity(
 
 
 @app.command(
+    cls=HelpCommand,
     epilog=examples(
         "tco simulate a100-80gb mlu370-s4 -w gpt3-1.3b -n 20000 --seed 1",
-    )
+    ),
 )
 @handle_errors
 def simulate(
     accelerators: AccelArgs,
     workload: WorkloadOpt,
-    samples: Annotated[int, typer.Option("--samples", "-n", help="Monte Carlo samples.")] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same output.")] = 0,
+    samples: Annotated[int, typer.Option("--samples", "-n", metavar="N", help="Monte Carlo samples.")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Random seed: same seed, same output.")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     strict: StrictOpt = False,
     scenario: ScenarioOpt = None,
@@ -761,10 +838,11 @@ def simulate(
 
 
 @app.command(
+    cls=HelpCommand,
     epilog=examples(
         "tco cashflow h100-sxm@1024 h100-sxm@1024:rent -w llama3-70b",
         "tco cashflow h100-sxm@4 -w chat-70b --lease-usd-per-month 1500 --lease-months 36 --revenue-usd-per-day 20000",
-    )
+    ),
 )
 @handle_errors
 def cashflow(
@@ -804,13 +882,14 @@ class PlotKind(str, Enum):
 
 
 @app.command(
+    cls=HelpCommand,
     epilog=examples(
         "tco plot tornado a100-80gb mlu370-s4 -w gpt3-1.3b -o tornado.svg",
         "tco plot breakeven a100-80gb mlu370-s4 -w gpt3-1.3b -s article -o breakeven.svg",
         "tco plot cdf a100-80gb mlu370-s4 -w gpt3-1.3b -n 5000 -o cdf.png",
         "tco plot scatter h100-sxm@1024 mi300x@1024 a100-80gb@1024 -w llama3-70b -o scatter.svg",
         "tco plot sweep a100-80gb mlu370-s4 -w gpt3-1.3b --vary scenario.cost_of_delay_usd_per_day=0:400:9 -o sweep.svg",
-    )
+    ),
 )
 @handle_errors
 def plot(
@@ -819,12 +898,15 @@ def plot(
     workload: WorkloadOpt,
     output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="FILE.svg or FILE.png.")],
     param: Annotated[
-        str | None, typer.Option("--param", help="breakeven: the input to solve for [default: scenario.cost_of_delay_usd_per_day].")
+        str | None,
+        typer.Option("--param", metavar="PATH", help="breakeven: the input to solve for [default: scenario.cost_of_delay_usd_per_day]."),
     ] = None,
     vary: Annotated[str | None, typer.Option("--vary", metavar="PATH=LO:HI:N", help="sweep: the input to vary.")] = None,
-    metric: Annotated[str | None, typer.Option("--metric", help="sweep: the figure to draw [default: effective_cost_usd].")] = None,
-    samples: Annotated[int | None, typer.Option("--samples", "-n", help="cdf: Monte Carlo samples [default: 5000].")] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="cdf: random seed [default: 0].")] = None,
+    metric: Annotated[
+        str | None, typer.Option("--metric", metavar="NAME", help="sweep: the figure to draw [default: effective_cost_usd].")
+    ] = None,
+    samples: Annotated[int | None, typer.Option("--samples", "-n", metavar="N", help="cdf: Monte Carlo samples [default: 5000].")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", metavar="N", help="cdf: random seed [default: 0].")] = None,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
 ) -> None:
@@ -882,14 +964,14 @@ def plot(
     emit_stream([data], output)
 
 
-@app.command(epilog=examples("tco report a100-80gb mlu370-s4 -w gpt3-1.3b -o report.html"))
+@app.command(cls=HelpCommand, epilog=examples("tco report a100-80gb mlu370-s4 -w gpt3-1.3b -o report.html"))
 @handle_errors
 def report(
     accelerators: AccelArgs,
     workload: WorkloadOpt,
     output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="FILE.html (one self-contained page).")],
-    samples: Annotated[int, typer.Option("--samples", "-n", help="Monte Carlo samples.")] = 5000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    samples: Annotated[int, typer.Option("--samples", "-n", metavar="N", help="Monte Carlo samples.")] = 5000,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Random seed.")] = 0,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
 ) -> None:
@@ -918,15 +1000,16 @@ def report(
 
 
 @app.command(
+    cls=HelpCommand,
     epilog=examples(
         "tco sweep a100-80gb mlu370-s4 -w gpt3-1.3b --vary scenario.cost_of_delay_usd_per_day=0:2000:21 -o sweep.csv",
-    )
+    ),
 )
 @handle_errors
 def sweep(
     accelerators: AccelArgs,
     workload: WorkloadOpt,
-    vary: Annotated[list[str], typer.Option("--vary", help="PATH=LO:HI:N or PATH=v1,v2,...; repeat for a grid.")],
+    vary: Annotated[list[str], typer.Option("--vary", metavar="PATH=LO:HI:N", help="PATH=LO:HI:N or PATH=v1,v2,...; repeat for a grid.")],
     strict: StrictOpt = False,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
@@ -1036,20 +1119,25 @@ def _write_special(pieces: Any, target: Path, shown: str) -> None:
 
 
 @app.command(
+    cls=HelpCommand,
     epilog=examples(
         "tco size h100-sxm mi300x -w llama3-70b --deadline-days 400",
         "tco size a100-80gb -w gpt3-1.3b --budget-usd 5000",
-    )
+    ),
 )
 @handle_errors
 def size(
     accelerators: AccelArgs,
     workload: WorkloadOpt,
     deadline_days: Annotated[
-        float | None, typer.Option("--deadline-days", help="Smallest count reaching the market within D days.")
+        float | None, typer.Option("--deadline-days", metavar="DAYS", help="Smallest count reaching the market within D days.")
     ] = None,
-    budget_usd: Annotated[float | None, typer.Option("--budget-usd", help="Largest count whose job cost fits the budget.")] = None,
-    power_kw: Annotated[float | None, typer.Option("--power-kw", help="Largest count within a facility power envelope (IT × PUE).")] = None,
+    budget_usd: Annotated[
+        float | None, typer.Option("--budget-usd", metavar="USD", help="Largest count whose job cost fits the budget.")
+    ] = None,
+    power_kw: Annotated[
+        float | None, typer.Option("--power-kw", metavar="KW", help="Largest count within a facility power envelope (IT × PUE).")
+    ] = None,
     strict: StrictOpt = False,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -461,6 +462,23 @@ def test_every_help_example_runs(run, command: str, tmp_path: Path, monkeypatch:
         pytest.skip("calibrate is exercised in test_library")
     result = run(*args)
     assert result.exit_code == 0, result.stderr
+
+
+COMMANDS = [
+    *[[c] for c in ("compare", "breakeven", "sensitivity", "simulate", "sweep", "size", "estimate", "calibrate", "cashflow")],
+    *[[c] for c in ("report", "plot", "schema")],
+    *[[group, c] for group in ("profiles", "workloads", "scenarios") for c in ("list", "show")],
+    ["profiles", "validate"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_help_names_values_not_python_types(run, command: list[str]) -> None:
+    """--help shows what to type (ACCEL..., --params N, --range LO:HI), not typer's Python types
+    (ACCEL <list[str]>, {ACCEL}..., --params <str>, --count <int range>)."""
+    text = run(*command, "--help").stdout
+    assert text.startswith(f"Usage: tco {' '.join(command)} [OPTIONS]")
+    assert not re.search(r"<(str|int|float|Path|list\[\w+\])( range)?>|\{[A-Z]+\}", text), text
 
 
 def test_every_command_names_its_options_option(run) -> None:
