@@ -865,7 +865,10 @@ def plan_training(
         fixed = {k: v for k, v in workload.layout.model_dump().items() if v is not None}
         if fixed:
             notes.append("layout held to workload.layout (" + ", ".join(f"{k} {v}" for k, v in fixed.items()) + "); the rest searched")
-    notes.append(f"software tuning: {workload.tuning.value}")
+    hint = (
+        " (workload.tuning = tuned: a Megatron/NeMo-class stack, as most published runs use)" if workload.tuning is Tuning.typical else ""
+    )
+    notes.append(f"software tuning: {workload.tuning.value}{hint}")
     return tuple(stages), need, layout, notes
 
 

@@ -1167,7 +1167,10 @@ def test_plan_notes_for_peak_fallback_shape_and_mfu() -> None:
     assert wl_mfu.notes[-1] == "measured MFU given (workload.mfu): final, no layout model on top"
     acc_mfu = only(cmp(Option(accelerator())))
     assert acc_mfu.notes[-1] == "measured MFU given (toy.mfu): final, no layout model on top"
-    assert "software tuning: typical" in acc_mfu.notes
+    hint = "software tuning: typical (workload.tuning = tuned: a Megatron/NeMo-class stack, as most published runs use)"
+    assert hint in acc_mfu.notes
+    tuned = only(cmp(Option(accelerator()), workload=training(tuning="tuned")))
+    assert "software tuning: tuned" in tuned.notes
 
 
 def test_serving_fleet_and_annual_costs_by_hand() -> None:
