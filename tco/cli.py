@@ -109,6 +109,11 @@ def examples(*commands: str) -> str:
     return "Examples:\n\n" + "\n\n".join(f"  $ {c}" for c in commands)
 
 
+def whole_option(flag: str, *, help: str) -> Any:
+    """A whole-number option of ``tco estimate`` (at least 1), shown as ``FLAG N`` in --help."""
+    return typer.Option(flag, metavar="N", min=1, max=MAX_COUNT, help=help)
+
+
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 OutputOpt = Annotated[
     Path | None,
@@ -517,30 +522,20 @@ def estimate(
     count: Annotated[int, typer.Option("--count", metavar="N", min=1, max=MAX_ACCELERATORS, help="Accelerators.")] = 8,
     precision: Annotated[Precision, typer.Option("--precision", help="Numeric precision.")] = Precision.bf16,
     mode: Annotated[Mode, typer.Option("--mode", help="Training or inference.")] = Mode.train,
-    layers: Annotated[
-        int | None, typer.Option("--layers", metavar="N", min=1, max=MAX_COUNT, help="Transformer layers (default: inferred).")
-    ] = None,
-    d_model: Annotated[int | None, typer.Option("--d-model", metavar="N", min=1, max=MAX_COUNT, help="Model width.")] = None,
-    heads: Annotated[int | None, typer.Option("--heads", metavar="N", min=1, max=MAX_COUNT, help="Attention heads.")] = None,
-    kv_heads: Annotated[
-        int | None, typer.Option("--kv-heads", metavar="N", min=1, max=MAX_COUNT, help="Key/value heads (GQA/MQA).")
-    ] = None,
-    head_dim: Annotated[
-        int | None, typer.Option("--head-dim", metavar="N", min=1, max=MAX_COUNT, help="Width of one head (default d-model / heads).")
-    ] = None,
-    ffn_dim: Annotated[
-        int | None, typer.Option("--ffn-dim", metavar="N", min=1, max=MAX_COUNT, help="FFN hidden width (default 4 × d-model).")
-    ] = None,
-    vocab: Annotated[
-        int | None, typer.Option("--vocab", metavar="N", min=1, max=MAX_COUNT, help="Vocabulary size (training: the loss's logits memory).")
-    ] = None,
+    layers: Annotated[int | None, whole_option("--layers", help="Transformer layers (default: inferred).")] = None,
+    d_model: Annotated[int | None, whole_option("--d-model", help="Model width.")] = None,
+    heads: Annotated[int | None, whole_option("--heads", help="Attention heads.")] = None,
+    kv_heads: Annotated[int | None, whole_option("--kv-heads", help="Key/value heads (GQA/MQA).")] = None,
+    head_dim: Annotated[int | None, whole_option("--head-dim", help="Width of one head (default d-model / heads).")] = None,
+    ffn_dim: Annotated[int | None, whole_option("--ffn-dim", help="FFN hidden width (default 4 × d-model).")] = None,
+    vocab: Annotated[int | None, whole_option("--vocab", help="Vocabulary size (training: the loss's logits memory).")] = None,
     replica: Annotated[
         int | None,
         typer.Option("--replica", metavar="N", min=1, max=MAX_ACCELERATORS, help="Serving: accelerators per replica (default: chosen)."),
     ] = None,
     max_batch: Annotated[
         int | None,
-        typer.Option("--max-batch", metavar="N", min=1, max=MAX_COUNT, help="Serving: most sequences a replica batches (default 4,096)."),
+        whole_option("--max-batch", help="Serving: most sequences a replica batches (default 4,096)."),
     ] = None,
     tuning: Annotated[
         Tuning | None, typer.Option("--tuning", help="Training: software tuning, typical (default) or tuned (Megatron/NeMo-class).")
@@ -556,24 +551,16 @@ def estimate(
     ] = None,
     tp: Annotated[
         int | None,
-        typer.Option("--tp", metavar="N", min=1, max=MAX_COUNT, help="Training: fix the tensor-parallel degree (default: searched)."),
+        whole_option("--tp", help="Training: fix the tensor-parallel degree (default: searched)."),
     ] = None,
-    pp: Annotated[int | None, typer.Option("--pp", metavar="N", min=1, max=MAX_COUNT, help="Training: fix the pipeline stages.")] = None,
-    cp: Annotated[
-        int | None, typer.Option("--cp", metavar="N", min=1, max=MAX_COUNT, help="Training: fix the context-parallel degree.")
-    ] = None,
-    ep: Annotated[
-        int | None, typer.Option("--ep", metavar="N", min=1, max=MAX_COUNT, help="MoE training: fix the expert-parallel degree.")
-    ] = None,
+    pp: Annotated[int | None, whole_option("--pp", help="Training: fix the pipeline stages.")] = None,
+    cp: Annotated[int | None, whole_option("--cp", help="Training: fix the context-parallel degree.")] = None,
+    ep: Annotated[int | None, whole_option("--ep", help="MoE training: fix the expert-parallel degree.")] = None,
     recompute: Annotated[
         Recompute | None, typer.Option("--recompute", help="Training: fix the activation recomputation (full: every layer).")
     ] = None,
-    experts: Annotated[
-        int | None, typer.Option("--experts", metavar="N", min=1, max=MAX_COUNT, help="MoE training: routed experts per layer.")
-    ] = None,
-    top_k: Annotated[
-        int | None, typer.Option("--top-k", metavar="N", min=1, max=MAX_COUNT, help="MoE training: routed experts per token.")
-    ] = None,
+    experts: Annotated[int | None, whole_option("--experts", help="MoE training: routed experts per layer.")] = None,
+    top_k: Annotated[int | None, whole_option("--top-k", help="MoE training: routed experts per token.")] = None,
     tokens: Annotated[
         str | None,
         typer.Option("--tokens", metavar="TOKENS", help="Training: tokens of the whole run, e.g. 2T: adds its days and accelerator-hours."),
