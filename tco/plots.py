@@ -11,7 +11,7 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tco.errors import InputError
+from tco.errors import InputError, MissingInputError
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 """Okabe & Ito (2008), 'Color Universal Design': distinguishable with every common colour-vision deficiency."""
@@ -37,6 +37,16 @@ def _finish(fig: Any, ax: Any, title: str, source: str, fmt: str) -> bytes:
     fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     _pyplot().close(fig)
     return buf.getvalue()
+
+
+def _nothing_to_draw(what: str, missing: Mapping[str, Sequence[str]]) -> MissingInputError:
+    """The error for a chart none of whose options has a known value: an empty chart is no answer."""
+    paths = [p for ps in missing.values() for p in ps]
+    needs = "; ".join(f"{label} needs {', '.join(ps)}" for label, ps in missing.items() if ps)
+    how = f" ({needs}, which {'is' if len(paths) == 1 else 'are'} unknown; give {'it' if len(paths) == 1 else 'them'} with " + (
+        " ".join(f"--set {p}=VALUE" for p in dict.fromkeys(paths)) + ")"
+    )
+    return MissingInputError(f"nothing to draw: no option has a known {what}" + (how if paths else ""), key="plot")
 
 
 def _usd(x: float, _pos: Any = None) -> str:
@@ -75,6 +85,8 @@ def cdf(result: Any, fmt: str = "svg") -> bytes:
     samples: Mapping[str, Sequence[float]] = result.effective_cost_samples_usd or {}
     if not samples:
         raise InputError("the simulation kept no samples to chart", key="plot")
+    if not any(v == v and abs(v) != float("inf") for vs in samples.values() for v in vs):
+        raise _nothing_to_draw("effective cost", {o.option: o.missing_inputs for o in result.options})
     fig, ax = plt.subplots(figsize=(7.5, 4))
     for i, (label, values) in enumerate(samples.items()):
         x = np.sort(np.asarray(values)[np.isfinite(values)])
@@ -93,6 +105,8 @@ def cdf(result: Any, fmt: str = "svg") -> bytes:
 
 def breakeven_curve(points: Sequence[float], costs: Mapping[str, Sequence[float | None]], result: Any, fmt: str = "svg") -> bytes:
     """Effective cost of both options against the break-even parameter, the tie marked."""
+    if all(y is None or y != y for ys in costs.values() for y in ys):
+        raise _nothing_to_draw(f"effective cost across {result.param}", {})
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 4))
     for i, (label, ys) in enumerate(costs.items()):
@@ -115,6 +129,8 @@ def pareto(comp: Any, fmt: str = "svg") -> bytes:
         for r in comp.results
         if r.time_to_market_days is not None and r.job_cost_usd is not None
     ]
+    if not pts:
+        raise _nothing_to_draw("job cost", {r.accelerator: r.missing_inputs for r in comp.results})
     fig, ax = plt.subplots(figsize=(7.5, 4.5))
     for i, (x, y, label) in enumerate(pts):
         ax.scatter([x], [y], color=PALETTE[i % len(PALETTE)], zorder=3)
@@ -134,6 +150,8 @@ def sweep_lines(param: str, rows: Sequence[Mapping[str, Any]], metric: str, work
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 4))
     labels = sorted({r["option"] for r in rows})
+    if all(r[metric] is None or r[metric] != r[metric] for r in rows):
+        raise _nothing_to_draw(f"{metric} at any point", {})
     for i, label in enumerate(labels):
         pts = sorted((r[param], r[metric]) for r in rows if r["option"] == label and r[metric] is not None)
         ax.plot([p[0] for p in pts], [p[1] for p in pts], color=PALETTE[i % len(PALETTE)], label=label, marker="o", markersize=3)

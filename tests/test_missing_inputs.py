@@ -105,7 +105,6 @@ def test_lead_time_to_match(run) -> None:
     [
         ("sensitivity", "a100-80gb", MYSTERY),
         ("simulate", "a100-80gb", MYSTERY, "-n", "200", "-q"),
-        ("breakeven", "a100-80gb", MYSTERY),
         ("size", "a100-80gb", MYSTERY, "--deadline-days", "400"),
     ],
 )
@@ -119,19 +118,29 @@ def test_analyses_answer_with_an_incomplete_option(run, command) -> None:
 
 @pytest.mark.parametrize(
     "command",
-    [("sensitivity", MYSTERY), ("sensitivity", "a100-80gb", "--vs", MYSTERY), ("sensitivity", MYSTERY, "--vs", "a100-80gb")],
+    [
+        ("sensitivity", MYSTERY),
+        ("sensitivity", "a100-80gb", "--vs", MYSTERY),
+        ("sensitivity", MYSTERY, "--vs", "a100-80gb"),
+        ("breakeven", "a100-80gb", MYSTERY),
+        ("plot", "scatter", MYSTERY, "-o", "x.svg"),
+        ("plot", "cdf", MYSTERY, "-o", "x.svg"),
+    ],
 )
-def test_a_tornado_of_an_unknown_cost_is_an_error_naming_the_input(run, command) -> None:
-    """The tornado swings an effective cost: for an option whose cost is unknown it printed an empty
-    table with exit 0; it is one error naming the inputs the option lacks."""
+def test_an_answer_that_needs_an_unknown_cost_is_an_error_naming_the_input(run, command, tmp_path: Path, monkeypatch) -> None:
+    """The tornado swings an effective cost, the break-even solves for equal costs, the charts draw
+    them: for an option whose cost is unknown they printed an empty table or chart (or "no tie:
+    unknown inputs") with exit 0; each is one error naming the inputs the option lacks."""
+    monkeypatch.chdir(tmp_path)
     result = run(*command, "-w", "llama3-8b")
     assert result.exit_code == 1 and result.stdout == ""
     error = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
     assert len(error) == 1
     assert error[0].endswith(
-        "needs mystery-x.price_usd, mystery-x.lead_time_weeks, which are unknown; give them with "
-        "--set mystery-x.price_usd=VALUE --set mystery-x.lead_time_weeks=VALUE"
+        "mystery-x.price_usd, mystery-x.lead_time_weeks, which are unknown; give them with "
+        "--set mystery-x.price_usd=VALUE --set mystery-x.lead_time_weeks=VALUE" + (")" if command[0] == "plot" else "")
     )
+    assert not (tmp_path / "x.svg").exists()
 
 
 def test_simulate_never_lets_an_incomplete_option_win(run) -> None:

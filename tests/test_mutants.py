@@ -513,14 +513,18 @@ def test_breakeven_of_identical_options_says_the_input_does_not_separate_them() 
 
 
 def test_breakeven_with_unknown_inputs_names_them() -> None:
+    """Unknown costs over the whole range: no tie can be found, and the error names what each lacks."""
     a = accelerator(id="a", price_usd=None, lead_time_weeks=None, benchmarks=[bench("toy-train", 1000)])
     b = accelerator(id="b", price_usd=None, benchmarks=[bench("toy-train", 500)])
-    r = analysis.breakeven(toy_inputs(Option(a), Option(b)), "a", "b", param="scenario.pue", value_range=(1.1, 2.0))
-    assert sorted(r.missing_inputs["a"]) == ["a.lead_time_weeks", "a.price_usd"]
-    assert r.missing_inputs["b"] == ["b.price_usd"]
-    listed = "; ".join(f"{k} needs {', '.join(v)}" for k, v in r.missing_inputs.items())
-    assert r.message == f"no tie for scenario.pue in [1.1, 2]: unknown inputs: {listed}"
-    assert listed.count(", ") == 1 and listed.count("; ") == 1
+    with pytest.raises(ProblemList) as info:
+        analysis.breakeven(toy_inputs(Option(a), Option(b)), "a", "b", param="scenario.pue", value_range=(1.1, 2.0))
+    assert [(p.where, p.message) for p in info.value.problems] == [
+        (
+            "a",
+            "needs a.price_usd, a.lead_time_weeks, which are unknown; give them with --set a.price_usd=VALUE --set a.lead_time_weeks=VALUE",
+        ),
+        ("b", "needs b.price_usd, which is unknown; give it with --set b.price_usd=VALUE"),
+    ]
 
 
 def test_breakeven_against_a_barred_option_names_the_feasible_one() -> None:

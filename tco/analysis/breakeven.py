@@ -14,6 +14,7 @@ from tco.analysis.common import (
     _index_of,
     evaluate_many,
     missing_by_option,
+    missing_error,
     moves_plan,
     prepare,
     resolve_target,
@@ -122,6 +123,8 @@ def breakeven(
     names = prep.labels
     lacking = {k: v for k, v in missing_by_option(prep, first).items() if k in (names[ia], names[ib])}
     finite = np.isfinite(d)
+    if lacking and not finite.any():  # their difference is unknown over the whole range: no answer
+        raise missing_error(lacking)
     common: dict[str, Any] = dict(
         workload=inputs.workload.id,
         scenario=inputs.scenario.id,

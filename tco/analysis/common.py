@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +12,7 @@ import numpy as np
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from tco import engine, loader
-from tco.errors import InfeasibleError, InputError, ProblemList, TcoError, did_you_mean
+from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError, did_you_mean
 from tco.inputs import Inputs, parse_option
 from tco.models import (
     Accelerator,
@@ -44,6 +44,18 @@ def known(x: Any) -> float | None:
 def missing_by_option(prep: Prepared, batch: Batch) -> dict[str, list[str]]:
     """Option label -> the input paths it lacks (only options that lack any)."""
     return {label: list(m) for label, m in zip(prep.labels, batch.missing, strict=True) if m}
+
+
+def missing_error(missing: Mapping[str, Sequence[str]]) -> TcoError:
+    """One error per option whose unknown inputs leave an analysis without an answer, naming them and
+    how to give them (an empty table with exit 0 is no answer)."""
+    problems: list[TcoError] = []
+    for label, paths in missing.items():
+        one = len(paths) == 1
+        sets = " ".join(f"--set {p}=VALUE" for p in paths)
+        text = f"needs {', '.join(paths)}, which {'is' if one else 'are'} unknown; give {'it' if one else 'them'} with {sets}"
+        problems.append(MissingInputError(text, where=label))
+    return problems[0] if len(problems) == 1 else ProblemList(problems)
 
 
 # --------------------------------------------------------------------------- inputs by path

@@ -15,10 +15,11 @@ from tco.analysis.common import (
     evaluate_many,
     known,
     missing_by_option,
+    missing_error,
     prepare,
     uncertain_inputs,
 )
-from tco.errors import InputError, MissingInputError, ProblemList, TcoError
+from tco.errors import InputError
 from tco.inputs import Inputs
 from tco.models import (
     StrictModel,
@@ -76,17 +77,7 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
     missing = missing_by_option(prep, batch)
     unknown = [names[i] for i in subject if not math.isfinite(eff[i][0]) and missing.get(names[i])]
     if unknown:
-        problems: list[TcoError] = [
-            MissingInputError(
-                f"needs {', '.join(missing[n])}, which {'is' if len(missing[n]) == 1 else 'are'} unknown; give "
-                + ("it" if len(missing[n]) == 1 else "them")
-                + " with "
-                + " ".join(f"--set {p}=VALUE" for p in missing[n]),
-                where=n,
-            )
-            for n in unknown
-        ]
-        raise problems[0] if len(problems) == 1 else ProblemList(problems)
+        raise missing_error({n: missing[n] for n in unknown})
     rows = []
     for j, u in enumerate(items):
         lo_i, hi_i = 1 + 2 * j, 2 + 2 * j
