@@ -1,0 +1,255 @@
+"""Behaviour a uniform sample of mutants showed untested (mutmut, 400 of 6,302 mutants of
+``tco/engine.py`` and ``tco/analysis/``, 2026-11-30): the workload's fields reaching the training
+model, a measurement at its own count, errors naming every option, break-evens over wide and
+whole-number ranges, sizing at its boundary, the layout rules of a fully sharded job and the serving
+target a missed latency is blamed on. Expected values come from the formulas or from a second route
+through the program (``what_if``, ``compare``), never from the output under test.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from tco import analysis, engine
+from tco.engine import Option, compare
+from tco.errors import InfeasibleError, ProblemList
+from tco.inputs import Inputs
+from tests.factories import accelerator, bench, inference, scenario, training
+
+approx = pytest.approx
+DERIVED = accelerator(mfu=None)  # no benchmark, no measured MFU: the layout model runs
+FAST_BENCH = accelerator(benchmarks=[bench("toy-train", 1000)])
+
+
+def toy(*options: Option, workload: object = None, **sc: object) -> Inputs:
+    return Inputs(list(options), workload or training(), scenario(**sc), [])  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- the workload reaches the model
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({}, dict(dualpipe=False, recompute=None, gated_ffn=False, ffn_dim=0, vocab=0, fsdp=False, fp32_grads=True, fp8=False)),
+        (
+            dict(
+                pipeline_schedule="dualpipe",
+                layout={"recompute": "full"},
+                shape={"layers": 10, "d_model": 1000, "ffn_dim": 4000, "gated_ffn": True, "vocab": 32000},
+                precision="fp8",
+            ),
+            dict(dualpipe=True, recompute="full", gated_ffn=True, ffn_dim=4000, vocab=32000, fsdp=False, fp32_grads=True, fp8=True),
+        ),
+        (dict(parallelism="fsdp", layout={"recompute": "full"}), dict(dualpipe=False, recompute="full", fsdp=True, fp32_grads=False)),
+        (dict(precision="fp16"), dict(fp32_grads=False, fp8=False)),
+    ],
+)
+def test_the_plan_carries_the_workload_into_the_training_model(fields: dict[str, object], expected: dict[str, object]) -> None:
+    """Each of these fields was dropped or inverted by a surviving mutant of plan_training (DualPipe for
+    every 1F1B job, a fixed recomputation ignored, the gated FFN lost) with no test noticing."""
+    accel = accelerator(mfu=None, peak={"bf16_tflops": 100, "fp16_tflops": 100, "fp8_tflops": 200})
+    plan = engine.plan_option(Option(accel), training(**fields), scenario(), market=False)
+    (stage,) = plan.stages
+    assert {k: getattr(stage.job, k) for k in expected} == expected
+    assert (stage.job.layers, stage.job.d_model, stage.job.seq_len) == (10, 1000, 1000)
+
+
+def test_dualpipe_and_a_fixed_recomputation_change_the_answer() -> None:
+    """Through the whole engine: four pipeline stages; DualPipe's bubble is p/2 − 1 = 1 micro-batch
+    against 1F1B's p − 1 = 3 (training.py), so it is faster; recomputing every layer is slower."""
+    shape = {"layers": 8, "d_model": 1000}
+    base = dict(shape=shape, accelerator_count=4, global_batch_tokens=4000, layout={"pipeline_parallel": 4, "tensor_parallel": 1})
+    one = engine.evaluate_option(Option(DERIVED), training(**base), scenario(), market=False)
+    dual = engine.evaluate_option(Option(DERIVED), training(pipeline_schedule="dualpipe", **base), scenario(), market=False)
+    full = engine.evaluate_option(
+        Option(DERIVED),
+        training(**{**base, "layout": {"pipeline_parallel": 4, "tensor_parallel": 1, "recompute": "full"}}),
+        scenario(),
+        market=False,
+    )
+    m = 4  # micro-batches of one sequence: 4,000 tokens / 1,000 per sequence, one data-parallel replica
+    assert one.plan.layout is not None and dual.plan.layout is not None and full.plan.layout is not None
+    assert one.plan.layout["pipeline_bubble"] == approx(3 / (m + 3))
+    assert dual.plan.layout["pipeline_bubble"] == approx(1 / (m + 1))
+    assert dual.out["tokens_per_second_per_accelerator"] > one.out["tokens_per_second_per_accelerator"]
+    assert full.plan.layout["recompute"] == "full" and one.plan.layout["recompute"] != "full"
+    assert full.out["tokens_per_second_per_accelerator"] < one.out["tokens_per_second_per_accelerator"]
+
+
+def test_scaling_efficiency_is_reported() -> None:
+    """One device has nothing to communicate (1.0); 64 devices over the scale-out link lose some."""
+    one = engine.evaluate_option(Option(DERIVED, 1), training(), scenario(), market=False)
+    wl = training(accelerator_count=64, global_batch_tokens=64000, shape=None)  # one sequence per data-parallel rank
+    many = engine.evaluate_option(Option(DERIVED, 64), wl, scenario(), market=False)
+    assert one.out["scaling_efficiency"] == 1.0
+    assert 0 < many.out["scaling_efficiency"] < 1
+
+
+# --------------------------------------------------------------------------- measurements and claims
+
+
+def test_a_measurement_at_its_own_count_is_the_measurement() -> None:
+    """A benchmark without a count was taken on one node (here of one device): the model carries it to
+    other counts by its own ratio, so at one accelerator it is the measured rate exactly, and at four it
+    is scaled by the model's four-to-one ratio (one sequence per rank, so the gradient reduction over
+    the network shows: the model's rate falls from one device to two to four)."""
+    kw = dict(mfu=None, interconnect={"kind": "ethernet", "devices_per_node": 1})
+    measured = accelerator(benchmarks=[bench("toy-train", 777.0)], **kw)
+    model = accelerator(**kw)
+
+    def tps(accel: object, n: int) -> float:
+        wl = training(accelerator_count=n, global_batch_tokens=1000 * n, shape=None)
+        return float(engine.evaluate_option(Option(accel, n), wl, scenario(), market=False).out["tokens_per_second_per_accelerator"])  # type: ignore[arg-type]
+
+    assert tps(measured, 1) == approx(777.0, rel=1e-12)
+    assert tps(model, 1) > tps(model, 2) > tps(model, 4)
+    assert tps(measured, 4) == approx(777.0 * tps(model, 4) / tps(model, 1), rel=1e-9)
+
+
+def test_a_published_relative_claim_is_carried_beside_the_model() -> None:
+    claimed = accelerator(id="claimed", relative_training_performance={"value": 0.55, "source": "test"})
+    (r,) = compare(options=[Option(claimed)], workload=training(), scenario=scenario()).results
+    assert r.claimed_relative_training_performance == 0.55 and r.maturity == "reference"
+
+
+def test_compare_names_every_option_that_cannot_run() -> None:
+    """Two inference-only parts on a training job: one error per part, both named (not just the first)."""
+    a, b = accelerator(id="infer-a", can_train=False), accelerator(id="infer-b", can_train=False)
+    with pytest.raises(ProblemList) as info:
+        compare(options=[Option(a), Option(b)], workload=training(), scenario=scenario())
+    assert [p.where for p in info.value.problems] == ["infer-a", "infer-b"]
+    assert all("is not a training accelerator" in p.message for p in info.value.problems)
+
+
+def test_an_overflowing_option_is_named_and_said_why() -> None:
+    """A cost of delay near the float's end: the option that reaches the market later overflows and is
+    shown infeasible, saying why; the first to market (no delay) is ranked."""
+    late = accelerator(id="late", lead_time_weeks=40, benchmarks=[bench("toy-train", 1000)])
+    comp = compare(options=[Option(FAST_BENCH), Option(late)], workload=training(), scenario=scenario(cost_of_delay_usd_per_day=1e307))
+    bad = next(r for r in comp.results if r.accelerator == "late")
+    assert bad.status.value == "infeasible" and bad.rank is None
+    assert bad.reason == "its effective cost overflows a float (above 1.8e308 USD): a value set near 1e308"
+    assert next(r for r in comp.results if r.accelerator == "toy").rank == 1
+
+
+def test_an_unknown_server_cost_is_noted() -> None:
+    accel = accelerator(server_usd_per_accelerator={"source": "not published"})
+    plan = engine.plan_option(Option(accel), training(), scenario(), market=False)
+    assert "server cost per accelerator unknown: the price × scenario.server_overhead_factor is used" in plan.notes
+
+
+# --------------------------------------------------------------------------- break-even
+
+
+def _cod_pair() -> Inputs:
+    fast = accelerator(benchmarks=[bench("toy-train", 1000)])
+    cheap = accelerator(id="cheap", price_usd=1000, benchmarks=[bench("toy-train", 500)])
+    return toy(Option(fast), Option(cheap))
+
+
+def test_a_break_even_over_many_decades_finds_the_same_tie() -> None:
+    """A range from 0 to 1e100 is halved geometrically first; the tie is the one of a narrow range."""
+    narrow = analysis.breakeven(_cod_pair(), "toy", "cheap", value_range=(0.0, 1e6))
+    wide = analysis.breakeven(_cod_pair(), "toy", "cheap", value_range=(0.0, 1e100))
+    assert narrow.value is not None and wide.value == approx(narrow.value, rel=1e-6)
+    shifted = analysis.breakeven(_cod_pair(), "toy", "cheap", value_range=(1e-3, 1e100))
+    assert shifted.value == approx(narrow.value, rel=1e-6)
+
+
+def test_a_whole_number_break_even_is_the_first_whole_value_across() -> None:
+    """Over the count of accelerators (a whole number, scanned 65 points apart), the answer is the
+    first count at which the winner changes: the cost difference has one sign one count below it and
+    the other (or zero) at it, as what_if evaluates them."""
+    inputs = toy(Option(accelerator(mfu=None)), Option(accelerator(id="cheap", mfu=None, price_usd=1000, peak={"bf16_tflops": 40})))
+    be = analysis.breakeven(inputs, "toy", "cheap", param="workload.accelerator_count", value_range=(1, 4000))
+    assert be.value is not None and be.value == int(be.value)
+    v = int(be.value)
+    wi = {o.option: o.effective_cost_usd for o in analysis.what_if(inputs, {"workload.accelerator_count": [v - 1, v]}).options}
+    before, at = ((wi["toy"][k] or math.nan) - (wi["cheap"][k] or math.nan) for k in (0, 1))
+    assert before != 0 and (at == 0 or np.sign(at) != np.sign(before))
+
+
+def test_the_cost_at_a_break_even_is_the_cost_there() -> None:
+    """A break-even over the model size re-plans each point; the cost it reports at the tie is what a
+    what-if at that value gives (the plan at the central size would give another)."""
+    slow = accelerator(id="cheap", mfu=None, price_usd=1000, peak={"bf16_tflops": 40})
+    inputs = toy(Option(accelerator(mfu=None)), Option(slow), cost_of_delay_usd_per_day=10)
+    be = analysis.breakeven(inputs, "toy", "cheap", param="workload.parameters", value_range=(1e8, 1e11))
+    assert be.value is not None and be.effective_cost_at_value_usd is not None
+    wi = {o.option: o.effective_cost_usd for o in analysis.what_if(inputs, {"workload.parameters": [be.value]}).options}
+    assert be.effective_cost_at_value_usd == approx(wi["toy"][0], rel=1e-9)
+    assert wi["toy"][0] == approx(wi["cheap"][0], rel=1e-6)
+
+
+# --------------------------------------------------------------------------- sizing
+
+
+def test_a_deadline_met_exactly_is_met() -> None:
+    """The smallest count meeting a deadline: at a deadline equal to that count's time to market the
+    answer is the same count (the deadline is met, not missed), and a day less needs more."""
+    inputs = toy(Option(DERIVED), workload=training(training_tokens=1e11))
+    first = analysis.size(inputs, deadline_days=200).options[0]
+    assert first.feasible and first.count is not None and first.time_to_market_days is not None
+    exact = analysis.size(inputs, deadline_days=first.time_to_market_days).options[0]
+    assert exact.count == first.count
+    tighter = analysis.size(inputs, deadline_days=first.time_to_market_days * (1 - 1e-9)).options[0]
+    assert not tighter.feasible or (tighter.count or 0) > first.count
+
+
+def test_size_plans_at_a_count_that_holds_the_model() -> None:
+    """The workload's own count (1) cannot hold a model that needs two devices' memory: size still
+    answers, from the least count that holds it."""
+    small = accelerator(id="small", mfu=None, memory_gb=10)
+    inputs = toy(Option(small), workload=training(accelerator_count=1))
+    r = analysis.size(inputs, deadline_days=1000).options[0]
+    assert r.feasible and r.count is not None and r.count >= 2
+
+
+# --------------------------------------------------------------------------- layouts and serving targets
+
+
+def test_a_fully_sharded_job_takes_only_data_parallel_layouts() -> None:
+    ok = engine.plan_option(Option(DERIVED, 4), training(parallelism="fsdp", layout={"recompute": "full"}), scenario(), market=False)
+    assert ok.layout is not None and ok.layout["recompute"] == "full"
+    with pytest.raises(InfeasibleError) as info:
+        engine.plan_option(Option(DERIVED, 4), training(parallelism="fsdp", layout={"pipeline_parallel": 2}), scenario(), market=False)
+    assert (info.value.where, info.value.key) == ("toy-train", "layout")
+    assert info.value.message == (
+        "parallelism = fsdp shards data only: a layout with tensor, pipeline, context or expert degrees above 1, "
+        "or recompute = none, cannot apply"
+    )
+
+
+def test_a_dense_model_has_no_expert_parallelism() -> None:
+    with pytest.raises(InfeasibleError) as info:
+        engine.plan_option(Option(DERIVED, 4), training(layout={"expert_parallel": 2}), scenario(), market=False)
+    assert (info.value.where, info.value.key) == ("toy-train", "layout.expert_parallel")
+    assert info.value.message == "layout expert_parallel = 2 exceeds 1 (a dense model has no experts)"
+
+
+@pytest.mark.parametrize(
+    ("targets", "key"),
+    [
+        ({"time_per_output_token_ms": 1e9, "time_to_first_token_ms": 1e-3}, "time_to_first_token_ms"),
+        ({"time_per_output_token_ms": 1e-3, "time_to_first_token_ms": 1e9}, "time_per_output_token_ms"),
+    ],
+)
+def test_a_missed_latency_target_is_blamed_on_the_target_it_misses(targets: dict[str, float], key: str) -> None:
+    """Both targets given and even a batch of one misses one of them: the error names that one."""
+    wl = inference(**{k: {"value": v} for k, v in targets.items()}, parameters=1e9)
+    with pytest.raises(InfeasibleError) as info:
+        engine.plan_option(Option(accelerator(mfu=None), 1), wl, scenario(), market=False)
+    assert (info.value.where, info.value.key) == ("toy-serve", key)
+    assert "no batch meets the latency targets on a replica of 1" in info.value.message
+
+
+def test_a_model_that_does_not_fit_is_blamed_on_memory() -> None:
+    wl = inference(parameters=1e12, time_per_output_token_ms={"value": 1e9})
+    with pytest.raises(InfeasibleError) as info:
+        engine.plan_option(Option(accelerator(mfu=None), 1), wl, scenario(), market=False)
+    assert (info.value.where, info.value.key) == ("toy", "memory_gb")
+    assert "the weights and one sequence do not fit" in info.value.message and math.isfinite(1e12)
