@@ -271,3 +271,18 @@ def test_bisection_over_decades_is_geometric(lo: float, hi: float, root: float) 
 
     assert _bisect(f, lo, hi, lo - root) == approx(root, rel=1e-9)
     assert calls < 150
+
+
+@pytest.mark.parametrize(
+    "accel", [DERIVED, accelerator(mfu=None, interconnect={"kind": "ethernet", "devices_per_node": 1})], ids=["node4", "node1"]
+)
+def test_size_for_a_deadline_is_the_least_count_that_meets_it(accel: object) -> None:
+    """Every count from 1 to 512 evaluated one by one (what_if plans each anew): the smallest count whose
+    time to market is within the deadline is size's answer, for deadlines across the range."""
+    inputs = toy(Option(accel), workload=training(training_tokens=1e11))  # type: ignore[arg-type]
+    counts = list(range(1, 513))
+    ttm = analysis.what_if(inputs, {"count": counts}).options[0].time_to_market_days
+    for deadline in (240.0, 150.0, 100.0, 60.0, 50.0, 45.0, 43.0):
+        expected = min((c for c, t in zip(counts, ttm, strict=True) if t is not None and t <= deadline), default=None)
+        assert expected is not None and expected < 512
+        assert analysis.size(inputs, deadline_days=deadline).options[0].count == expected, deadline
