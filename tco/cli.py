@@ -307,6 +307,7 @@ def emit(text: str, output: Path | None, *, fmt: OutputFormat | None = None, aud
 
 @app.command(
     cls=HelpCommand,
+    short_help="Rank options by cost per token plus cost of delay.",
     epilog=examples(
         "tco compare a100-80gb mlu370-s4 -w gpt3-1.3b",
         "tco compare h100-sxm@1024 h100-sxm@1024:rent=2.10 -w llama3-70b --set workload.tuning=tuned",
@@ -509,6 +510,7 @@ class SchemaKind(str, Enum):
 
 @app.command(
     cls=HelpCommand,
+    short_help="Throughput, layout and memory fit of one model.",
     epilog=examples(
         "tco estimate h100-sxm --params 70B --seq-len 8192 --count 1024",
         "tco estimate h200 --params 69e9 --precision fp8 --mode infer --kv-heads 8 --heads 64 --layers 80 --d-model 8192 --tpot-ms 50",
@@ -638,6 +640,7 @@ def estimate(
 
 @app.command(
     cls=HelpCommand,
+    short_help="The models' error on published runs.",
     epilog=examples(
         "tco calibrate --summary",
         "tco calibrate -f csv -o calibration.csv",
@@ -669,7 +672,7 @@ def calibrate(
     )
 
 
-@app.command(cls=HelpCommand)
+@app.command(cls=HelpCommand, short_help="JSON Schema of an input file kind.")
 @handle_errors
 def schema(kind: Annotated[SchemaKind, typer.Argument(help="Input kind.")], output: OutputOpt = None) -> None:
     """JSON Schema of an input kind, for editor validation of TOML files."""
@@ -719,6 +722,7 @@ def _inputs(
 
 @app.command(
     cls=HelpCommand,
+    short_help="The input value at which two options tie.",
     epilog=examples(
         "tco breakeven a100-80gb mlu370-s4 -w gpt3-1.3b -s article",
         "tco breakeven h100-sxm h100-sxm:rent -w llama3-70b --param h100-sxm.rental.usd_per_hour",
@@ -752,6 +756,7 @@ def breakeven(
 
 @app.command(
     cls=HelpCommand,
+    short_help="Tornado: which inputs move the answer.",
     epilog=examples(
         "tco sensitivity a100-80gb -w gpt3-1.3b",
         "tco sensitivity a100-80gb --vs mlu370-s4 -w gpt3-1.3b -f csv",
@@ -782,6 +787,7 @@ def sensitivity(
 
 @app.command(
     cls=HelpCommand,
+    short_help="Monte Carlo: win probabilities, value of information.",
     epilog=examples(
         "tco simulate a100-80gb mlu370-s4 -w gpt3-1.3b -n 20000 --seed 1",
     ),
@@ -826,6 +832,7 @@ def simulate(
 
 @app.command(
     cls=HelpCommand,
+    short_help="Year-by-year cash flow, NPV and payback.",
     epilog=examples(
         "tco cashflow h100-sxm@1024 h100-sxm@1024:rent -w llama3-70b",
         "tco cashflow h100-sxm@4 -w chat-70b --lease-usd-per-month 1500 --lease-months 36 --revenue-usd-per-day 20000",
@@ -870,6 +877,7 @@ class PlotKind(str, Enum):
 
 @app.command(
     cls=HelpCommand,
+    short_help="Charts: tornado, break-even, CDF, scatter, sweep.",
     epilog=examples(
         "tco plot tornado a100-80gb mlu370-s4 -w gpt3-1.3b -o tornado.svg",
         "tco plot breakeven a100-80gb mlu370-s4 -w gpt3-1.3b -s article -o breakeven.svg",
@@ -951,7 +959,11 @@ def plot(
     emit_stream([data], output)
 
 
-@app.command(cls=HelpCommand, epilog=examples("tco report a100-80gb mlu370-s4 -w gpt3-1.3b -o report.html"))
+@app.command(
+    cls=HelpCommand,
+    short_help="A one-page HTML report of the decision.",
+    epilog=examples("tco report a100-80gb mlu370-s4 -w gpt3-1.3b -o report.html"),
+)
 @handle_errors
 def report(
     accelerators: AccelArgs,
@@ -988,6 +1000,7 @@ def report(
 
 @app.command(
     cls=HelpCommand,
+    short_help="Evaluate a grid of inputs, one row per point.",
     epilog=examples(
         "tco sweep a100-80gb mlu370-s4 -w gpt3-1.3b --vary scenario.cost_of_delay_usd_per_day=0:2000:21 -o sweep.csv",
     ),
@@ -1107,6 +1120,7 @@ def _write_special(pieces: Any, target: Path, shown: str) -> None:
 
 @app.command(
     cls=HelpCommand,
+    short_help="The count that meets a deadline, budget or power cap.",
     epilog=examples(
         "tco size h100-sxm mi300x -w llama3-70b --deadline-days 400",
         "tco size a100-80gb -w gpt3-1.3b --budget-usd 5000",

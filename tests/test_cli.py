@@ -481,6 +481,14 @@ def test_help_names_values_not_python_types(run, command: list[str]) -> None:
     assert not re.search(r"<(str|int|float|Path|list\[\w+\])( range)?>|\{[A-Z]+\}", text), text
 
 
+def test_the_command_list_is_not_cut_off(run) -> None:
+    """`tco --help` lists each command with a summary of its own, not a docstring cut at 45 characters."""
+    text = run("--help").stdout
+    listed = text.split("Commands:\n", 1)[1].splitlines()
+    assert len([line for line in listed if line.strip()]) == 15
+    assert not any(line.rstrip().endswith("...") for line in listed)
+
+
 def test_every_command_names_its_options_option(run) -> None:
     """One naming across JSON results: compare's records carry `option` (as the analyses' do)."""
     payload = json.loads(run(*ARTICLE, "-f", "json").stdout)
