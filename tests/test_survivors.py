@@ -286,3 +286,58 @@ def test_size_for_a_deadline_is_the_least_count_that_meets_it(accel: object) -> 
         expected = min((c for c, t in zip(counts, ttm, strict=True) if t is not None and t <= deadline), default=None)
         assert expected is not None and expected < 512
         assert analysis.size(inputs, deadline_days=deadline).options[0].count == expected, deadline
+
+
+# --------------------------------------------------------------------------- found by the second sample (seed 20261201)
+
+
+def test_a_priced_carbon_is_the_emissions_of_the_whole_service_life() -> None:
+    """Serving for three years at $100 per tonne: carbon_usd = operational emissions (kg, over the
+    life) / 1000 × 100, the same three years as the emissions (it was a year's figure × 3 by the
+    code; a mutant dividing by the years survived). The grid intensity is the scenario's own."""
+    sc = scenario(carbon_usd_per_tonne=100.0, grid_kgco2e_per_kwh=0.5)
+    ev = engine.evaluate_option(Option(accelerator(mfu=None), 1), inference(parameters=1e9), sc, market=False)
+    out = ev.out
+    assert out["operational_emissions_kgco2e"] == approx(out["energy_kwh"] * 0.5, rel=1e-12)
+    assert out["carbon_usd"] == approx(out["operational_emissions_kgco2e"] / 1000.0 * 100.0, rel=1e-12)
+    assert out["carbon_usd"] > 0
+
+
+def test_a_shape_that_does_not_count_the_parameters_is_noted() -> None:
+    """10 layers of width 1,000 with a 4,000-wide FFN and a 32,000-entry vocabulary count 0.184B
+    parameters (Q and O 2·d², K and V 2·d², FFN 2·d·f per layer, input and output embeddings 2·V·d);
+    the workload says 1B: the note gives both counts. Within 5 % there is no note."""
+    shape = {"layers": 10, "d_model": 1000, "ffn_dim": 4000, "vocab": 32000}
+    count = 10 * (2 * 1000 * 1000 + 2 * 1000 * 1000 + 2 * 1000 * 4000) + 2 * 32000 * 1000
+    plan = engine.plan_option(Option(DERIVED), training(shape=shape), scenario(), market=False)
+    note = next(n for n in plan.notes if n.startswith("the shape counts"))
+    assert note.startswith(f"the shape counts {count / 1e9:.3g}B parameters, the workload 1B: check its layers, widths")
+    close = engine.plan_option(Option(DERIVED), training(parameters=count * 1.04, shape=shape), scenario(), market=False)
+    assert not any(n.startswith("the shape counts") for n in close.notes)
+
+
+def test_a_held_layout_is_noted_with_its_degrees() -> None:
+    plan = engine.plan_option(Option(DERIVED, 4), training(layout={"pipeline_parallel": 2, "recompute": "full"}), scenario(), market=False)
+    assert "layout held to workload.layout (pipeline_parallel 2, recompute full); the rest searched" in plan.notes
+
+
+def test_activations_too_large_for_a_held_recomputation_blame_the_layout() -> None:
+    """One 1M-token sequence of a 1,000-wide model holds about 2 GB per layer without recomputation;
+    the toy's 100 GB part cannot hold ten of them: with recompute = none held, the error names the
+    held setting and the workload; left to the search, even full recomputation fits."""
+    wl = training(seq_len=1_000_000, layout={"recompute": "none"}, global_batch_tokens=4_000_000)
+    with pytest.raises(InfeasibleError) as info:
+        engine.plan_option(Option(DERIVED, 4), wl, scenario(), market=False)
+    assert (info.value.where, info.value.key) == ("toy-train", "layout.recompute")
+    assert "per device with recompute = none (workload.layout) over a node) exceed toy's usable memory" in info.value.message
+
+
+def test_an_unbounded_time_to_market_is_named() -> None:
+    """A deployment of 1e308 weeks overflows the time to market: the error names that figure."""
+    with pytest.raises(InfeasibleError) as info:
+        compare(options=[Option(FAST_BENCH)], workload=training(), scenario=scenario(deployment_weeks=1e308))
+    assert info.value.where == "toy"
+    assert info.value.message == (
+        "the inputs give no finite effective cost for toy (time to market unbounded): "
+        "a value set near the largest float (1e308) overflows the arithmetic"
+    )
