@@ -429,10 +429,14 @@ def _serve(
     option = engine.performance_option(bare, row.replica)
     try:
         plan = engine.plan_option(option, wl, scenario, market=False, serving_constants=constants)
-        out = engine.evaluate_plan(plan, engine.KnownInputs(engine.numeric_inputs(option, wl, scenario)))
+        p = engine.KnownInputs(engine.numeric_inputs(option, wl, scenario))
+        out = engine.evaluate_plan(plan, p)
     except TcoError as exc:
         return None, None, exc.message
     tps = out["tokens_per_second_per_accelerator"]
+    if row.requests is not None and plan.request is not None and plan.batch and tps == tps and tps > 0:
+        sx = engine.plan_serving_inputs(plan, p)
+        tps = serving.drained_run(plan.request, sx, replica=plan.replica, tensor=plan.tensor, batch=plan.batch, requests=row.requests)
     return (float(tps), plan.batch, None) if tps == tps and tps > 0 else (None, None, "the model cannot serve the row")
 
 

@@ -649,6 +649,19 @@ def serving_inputs(
     }
 
 
+def plan_serving_inputs(plan: Plan, p: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`serving_inputs` with the constants a serving plan was made with."""
+    return serving_inputs(
+        {"active_key": plan.active_key, "peak_key": plan.peak_key, "maturity_factor": plan.maturity_factor},
+        p,
+        plan.serving_efficiency,
+        plan.serving_bandwidth_efficiency,
+        plan.serving_collective_efficiency,
+        plan.serving_step_overhead,
+        plan.serving_overlap,
+    )
+
+
 def _attention_key(accel: Accelerator, kernel: AttentionKernel, notes: list[str]) -> str | None:
     """Flat key of the attention kernel's measured fraction of peak: the workload's kernel if the
     profile lists it, else the part's native kernel (with a note); None when the profile has neither
@@ -955,15 +968,7 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
             tps = p["accel.memory_gb"] * p["accel.memory_bandwidth_gbps"] * p[plan.peak_key] * math.nan
             k = 1.0
         else:
-            sx = serving_inputs(
-                {"active_key": plan.active_key, "peak_key": plan.peak_key, "maturity_factor": plan.maturity_factor},
-                p,
-                plan.serving_efficiency,
-                plan.serving_bandwidth_efficiency,
-                plan.serving_collective_efficiency,
-                plan.serving_step_overhead,
-                plan.serving_overlap,
-            )
+            sx = plan_serving_inputs(plan, p)
             f = serving.figures(plan.request, sx, replica=k, tensor=float(plan.tensor), batch=batch, ops=ops, z=plan.latency_z)
             tps = f["tokens_per_second"]
             out.update(time_per_output_token_ms=f["tpot"] * 1000.0, time_to_first_token_ms=f["ttft"] * 1000.0)

@@ -939,6 +939,11 @@ class ServingRow(StrictModel):
     scenario: Literal["offline", "server", "interactive", "latency"] = Field(
         description="offline: throughput without latency bounds; server/interactive: under the round's TTFT/TPOT limits."
     )
+    requests: Count | None = Field(
+        None,
+        description="Requests in the measured run, all queued at once (an offline benchmark's dataset), when stated: "
+        "a finite run drains in waves of the batch, the last one partial.",
+    )
     input_tokens: Number = Field(gt=0, description="Mean prompt tokens per request.")
     output_tokens: Number = Field(gt=0, description="Mean generated tokens per request.")
     tokens_per_second: Number = Field(gt=0, description="Generated tokens/s per accelerator.")

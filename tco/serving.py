@@ -24,6 +24,8 @@ For a replica of ``k`` accelerators (tensor parallel ``t`` = ``k`` within a node
   ``t_step + B · T_prefill / O`` for the mean request, ``t_step + (B + z·√B) · T_prefill / O`` at a
   latency percentile with normal quantile ``z`` (Poisson-many prefills interleave with one request's
   decode), and the time to first token ``T_prefill + t_step``;
+* a benchmark run of ``N`` requests queued at once drains in waves of the batch, the last one partial
+  (:func:`drained_run`; ``tco calibrate`` applies it where a publication states ``N``);
 * the batch is the largest that fits memory, ``max_batch`` and the latency targets; the replica size is
   the power of two up to 64 (across nodes: pipeline stages, which pay off only where a node's memory
   limits the model or its batch) with the most tokens/s per accelerator, unless the option fixes it.
@@ -165,6 +167,24 @@ def figures(
         "ttft": prefill + step,
         "memory_bound": t_weights + t_kv >= t_comp,
     }
+
+
+def drained_run(req: Request, x: Mapping[str, Any], *, replica: int, tensor: int, batch: int, requests: int) -> float:
+    """Tokens/s per accelerator of a finite run: ``requests`` identical requests queued at once (a
+    throughput benchmark's dataset). The runtime admits as many as the batch holds; requests of one
+    length start and finish together, so the run is ``⌊N/B⌋`` waves of ``B`` and one of the rest, each
+    taking ``O · t_step(b) + b · T_prefill`` (the continuous-batching formula of :func:`figures` at
+    batch ``b``): ``tokens/s = N · O / Σ waves``. An endless stream of requests is the limit
+    ``N → ∞``, where the partial wave vanishes."""
+    b = max(1, min(batch, requests))
+    full, rest = divmod(requests, b)
+
+    def wave(n: int) -> float:  # seconds of one wave of n sequences
+        f = figures(req, x, replica=replica, tensor=tensor, batch=n)
+        return float(n * req.output / (f["tokens_per_second"] * replica))
+
+    seconds = full * wave(b) + (wave(rest) if rest else 0.0)
+    return requests * req.output / seconds / replica
 
 
 def max_batch_in_memory(req: Request, x: Mapping[str, Any], replica: int) -> int:

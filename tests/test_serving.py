@@ -139,3 +139,38 @@ def test_a_model_no_node_can_hold_gets_a_replica_across_nodes() -> None:
     step = (t_w**q + t_c**q) ** (1 / q) + kv + comm
     assert f["ttft"] == pytest.approx(prefill + step)
     assert serving.choose(REQ, small, node=4, max_batch=512, replica=4) is None  # one node cannot hold it
+
+
+def test_a_finite_run_drains_in_waves_of_the_batch() -> None:
+    """N requests queued at once, batch B: ⌊N/B⌋ full waves and one of the rest, each wave of b taking
+    O·t_step(b) + b·T_prefill (the time :func:`serving.figures` gives b sequences). By hand: 10 requests
+    at batch 4 are waves of 4, 4 and 2; a multiple of the batch, or a run no larger than it, is the
+    steady state."""
+    xs, k = x(), 2
+
+    def wave(b: int) -> float:  # O·t_step + b·T_prefill = O × (the mean TPOT at batch b)
+        return float(REQ.output * serving.figures(REQ, xs, replica=k, tensor=k, batch=b)["tpot"])
+
+    steady = float(serving.figures(REQ, xs, replica=k, tensor=k, batch=4)["tokens_per_second"])
+    got = serving.drained_run(REQ, xs, replica=k, tensor=k, batch=4, requests=10)
+    assert got == pytest.approx(10 * REQ.output / (2 * wave(4) + wave(2)) / k, rel=1e-12)
+    assert got < steady  # the partial wave pays the weight reads of a full one for fewer sequences
+    assert serving.drained_run(REQ, xs, replica=k, tensor=k, batch=4, requests=12) == pytest.approx(steady, rel=1e-12)
+    small = float(serving.figures(REQ, xs, replica=k, tensor=k, batch=3)["tokens_per_second"])
+    assert serving.drained_run(REQ, xs, replica=k, tensor=k, batch=4, requests=3) == pytest.approx(small, rel=1e-12)
+
+
+def test_calibration_applies_the_published_run_size() -> None:
+    """A serving row that states its run size is predicted as a finite run: never above the same row
+    without it (the steady state)."""
+    from tco import api, calibration, loader
+
+    sets = [s for s in api.load_serving_sets() if s.id == "trtllm-tables"]
+    row = next(r for r in sets[0].rows if r.requests is not None and r.output_tokens >= 2048)
+    accel, sc = loader.load_accelerator(row.accelerator), loader.load_scenario(None)
+    drained, batch, _ = calibration._serve("trtllm-tables", row, accel, sc, serving.CONSTANTS)
+    steady, batch2, _ = calibration._serve("trtllm-tables", row.model_copy(update={"requests": None}), accel, sc, serving.CONSTANTS)
+    assert drained is not None and steady is not None and batch == batch2
+    assert drained <= steady
+    if row.requests % batch:  # a partial last wave
+        assert drained < steady
