@@ -248,7 +248,6 @@ class Plan:
     mfu_key: str | None = None
     """``accel.mfu`` or ``workload.mfu`` when the user gave a measured end-to-end MFU (final)."""
     layout: dict[str, Any] | None = None
-    explicit_count: bool = False
     replica: int = 1
     batch: int = 0
     request: serving.Request | None = None
@@ -466,7 +465,6 @@ def _plan_option(
             )
     common: dict[str, Any] = dict(
         label=option.label,
-        explicit_count=option.count is not None,
         accel_id=accel.id,
         name=accel.name,
         acquisition=option.acquisition,
@@ -916,6 +914,9 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
     at = float(plan.measured_count or 1)
     scale: Any = 1.0
     if measured:
+        carried = n != at
+        if bool(carried.any() if hasattr(carried, "any") else carried) and isinstance(p, KnownInputs):
+            p[plan.stages[0].peak_key]  # the model carries the measurement to another count: it needs the peak
         model_at, _, _ = _stage_throughput(plan, plan.stages[0], p, ops, count=at)
         scale = p[f"{plan.bench_key}.tokens_per_second"] / ops.where(model_at > 0, model_at, math.nan)
     seconds: Any = 0.0

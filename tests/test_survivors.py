@@ -15,7 +15,7 @@ import pytest
 
 from tco import analysis, engine
 from tco.engine import Option, compare
-from tco.errors import InfeasibleError, ProblemList
+from tco.errors import InfeasibleError, InputError, ProblemList
 from tco.inputs import Inputs
 from tests.factories import accelerator, bench, inference, scenario, training
 
@@ -341,3 +341,157 @@ def test_an_unbounded_time_to_market_is_named() -> None:
         "the inputs give no finite effective cost for toy (time to market unbounded): "
         "a value set near the largest float (1e308) overflows the arithmetic"
     )
+
+
+# --------------------------------------------------------------------------- third sample (2026-11-30, 061eb10)
+
+
+def test_whole_number_bisection_finds_the_first_whole_value_across() -> None:
+    """By hand: f(x) = x − 7.5 changes sign between 7 and 8, so the first whole value after 0 on the
+    other side is 8, whichever way f runs; a tie on a whole value is that value."""
+    from tco.analysis.breakeven import _bisect_whole
+
+    assert _bisect_whole(lambda x: x - 7.5, 0.0, 16.0, -7.5) == 8
+    assert _bisect_whole(lambda x: 7.5 - x, 0.0, 16.0, 7.5) == 8
+    assert _bisect_whole(lambda x: x - 12.0, 0.0, 64.0, -12.0) == 12
+
+
+def test_sensitivity_against_itself_blames_the_vs_flag() -> None:
+    import tco
+
+    inputs = tco.load_inputs(["h100-sxm", "a100-80gb"], workload="llama3-8b")
+    with pytest.raises(InputError) as info:
+        analysis.sensitivity(inputs, vs=("h100-sxm", "h100-sxm"))
+    assert str(info.value) == "--vs: 'h100-sxm' is the option it would be compared with: give another option"
+
+
+def test_a_path_both_varied_and_set_is_refused_naming_the_vary_flag() -> None:
+    """``--set scenario.pue = 1.2`` (spaces around '=') and ``--vary scenario.pue=...`` name one input."""
+    import tco
+
+    inputs = tco.load_inputs(["h100-sxm"], workload="llama3-8b", sets=["scenario.pue = 1.2"])
+    with pytest.raises(InputError) as info:
+        analysis.iter_sweep(inputs, ["scenario.pue=1.1,1.3"])
+    assert str(info.value) == "--vary: scenario.pue is both varied and set with --set: give it once"
+
+
+def test_size_refuses_a_fixed_count_naming_the_option() -> None:
+    import tco
+
+    inputs = tco.load_inputs(["h100-sxm@16"], workload="llama3-8b")
+    with pytest.raises(InputError) as info:
+        analysis.size(inputs, deadline_days=10)
+    assert str(info.value) == "accelerator: size chooses the count itself: name h100-sxm@16 without @COUNT"
+
+
+@pytest.mark.parametrize("path", ["workload.accelerator_count", "count"])
+def test_a_serving_count_cannot_be_varied(path: str) -> None:
+    """For serving the count is the replica size, a discrete choice: both spellings of the count say so."""
+    import tco
+
+    inputs = tco.load_inputs(["h100-sxm"], workload="chat-70b")
+    with pytest.raises(InputError) as info:
+        analysis.iter_sweep(inputs, [f"{path}=1,2"])
+    assert "for serving, a count is the replica size (ID@N)" in str(info.value)
+    assert str(info.value).startswith(f"--vary: {path}: ")
+
+
+def test_a_fixed_count_holds_at_every_replanned_value() -> None:
+    """``h100-sxm@16`` swept over the sequence length (each value planned anew) keeps 16 accelerators and
+    costs what compare gives with --set (the workload's own count is 1,024)."""
+    import tco
+
+    inputs = tco.load_inputs(["h100-sxm@16"], workload="llama3-8b")
+    _, _, chunks = analysis.iter_sweep(inputs, ["workload.seq_len=2048,32768"])
+    cols = next(iter(chunks)).columns
+    assert list(cols["count"]) == [16, 16]
+    for j, seq in enumerate((2048, 32768)):
+        ref = tco.compare(tco.load_inputs(["h100-sxm@16"], workload="llama3-8b", sets=[f"workload.seq_len={seq}"])).results[0]
+        assert ref.count == 16 and cols["effective_cost_usd"][j] == approx(ref.effective_cost_usd, rel=1e-9)
+
+
+def test_a_break_even_over_an_input_that_moves_the_plan_crosses_where_compare_does() -> None:
+    """The serving batch and replica follow the H100's bandwidth: the break-even is found with each value
+    planned anew, so compare with --set just below and just above it names the two winners it reports."""
+    import tco
+
+    def winner(v: float) -> str:
+        sets = [f"h100-sxm.memory_bandwidth_gbps={v}"]
+        res = tco.compare(tco.load_inputs(["h100-sxm", "a100-80gb"], workload="chat-70b", sets=sets)).results
+        return min(res, key=lambda r: r.effective_cost_usd).option
+
+    inputs = tco.load_inputs(["h100-sxm", "a100-80gb"], workload="chat-70b")
+    be = analysis.breakeven(inputs, "h100-sxm", "a100-80gb", param="h100-sxm.memory_bandwidth_gbps", value_range=(300, 6000))
+    assert be.value is not None and be.winner_below == "a100-80gb" and be.winner_above == "h100-sxm"
+    assert "a discrete choice steps" in be.message
+    assert winner(be.value * 0.999) == "a100-80gb" and winner(be.value * 1.001) == "h100-sxm"
+
+
+def test_swaps_over_a_whole_number_input_are_not_called_steps() -> None:
+    """Over the count (whole numbers) the costs are compared at whole values only: several swaps are
+    reported without the note about a discrete choice's step, which is for continuous inputs."""
+    import tco
+
+    inputs = tco.load_inputs(["h200", "h100-sxm"], workload="llama3-8b")
+    be = analysis.breakeven(inputs, "h200", "h100-sxm", param="count", value_range=(8, 2048))
+    assert len(be.all_values) > 1 and "swap places" in be.message
+    assert "step" not in be.message
+
+
+def test_the_replan_limit_admits_exactly_its_number_of_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At most MAX_REPLANS distinct values are planned anew: that many pass, one more is refused."""
+    import tco
+    from tco.analysis import common
+
+    monkeypatch.setattr(common, "MAX_REPLANS", 3)
+    inputs = tco.load_inputs(["h100-sxm"], workload="llama3-8b")
+    _, _, chunks = analysis.iter_sweep(inputs, ["workload.seq_len=2048,4096,8192"])
+    assert len(next(iter(chunks)).columns["effective_cost_usd"]) == 3
+    with pytest.raises(InputError) as info:
+        _, _, chunks = analysis.iter_sweep(inputs, ["workload.seq_len=2048,4096,8192,16384"])
+        list(chunks)
+    assert "at most 3 distinct values, got 4" in str(info.value)
+
+
+def test_the_derived_mfu_is_throughput_times_flops_over_peak() -> None:
+    """MFU = tokens/s per accelerator × (6·N + attention FLOPs per token) ÷ peak, by hand."""
+    from tco import perf
+
+    acc = accelerator(mfu=None)
+    wl = training()
+    ev = engine.evaluate_option(Option(acc, 64), wl, scenario(), market=False)
+    shape = perf.workload_shape(wl)
+    flops = 6 * wl.parameters.value + perf.attention_flops_per_token(shape, wl.seq_len)  # type: ignore[operator]
+    tps = ev.out["tokens_per_second_per_accelerator"]
+    assert 0 < ev.out["mfu"] < 1
+    assert ev.out["mfu"] == approx(tps * flops / (acc.peak.bf16_tflops.value * 1e12))  # type: ignore[union-attr, operator]
+
+
+def test_a_two_stage_job_reports_its_tokens_over_its_accelerator_time() -> None:
+    """Stages at sequence lengths s and 4s: the job's tokens/s per accelerator is (t1 + t2) ÷ (t1/X1 + t2/X2),
+    X_i each stage's own throughput (a one-stage job at its length), not the last stage's."""
+    acc = accelerator(mfu=None)
+    base = training()
+    t1 = base.training_tokens.value
+    long_len = 4 * base.seq_len
+    wl = training(stages=[{"name": "long", "tokens": {"value": t1 / 2}, "seq_len": long_len}])
+    x1 = engine.evaluate_option(Option(acc, 8), base, scenario(), market=False).out["tokens_per_second_per_accelerator"]
+    x2 = engine.evaluate_option(Option(acc, 8), training(seq_len=long_len), scenario(), market=False).out[
+        "tokens_per_second_per_accelerator"
+    ]
+    both = engine.evaluate_option(Option(acc, 8), wl, scenario(), market=False).out
+    assert x2 < x1
+    assert both["tokens_per_second_per_accelerator"] == approx((t1 + t1 / 2) / (t1 / x1 + (t1 / 2) / x2))  # type: ignore[operator]
+
+
+def test_a_measured_run_needs_no_peak_at_its_own_count() -> None:
+    """A part with a measured run of the workload at 8 and no published peak: at 8, throughput and cost
+    come from the measurement and only the MFU is unknown; carried to 16 by the model's ratio, the run
+    needs the peak, and it is reported missing (it was an error: "no finite cost")."""
+    acc = accelerator(peak={"bf16_tflops": None, "fp16_tflops": None}, benchmarks=[bench("toy-train", 1000, accelerator_count=8)])
+    ev = engine.evaluate_option(Option(acc, 8), training(), scenario(), market=False)
+    assert ev.out["tokens_per_second_per_accelerator"] == approx(1000)
+    assert ev.out["mfu"] is None or ev.out["mfu"] != ev.out["mfu"]
+    assert math.isfinite(ev.out["job_cost_usd"]) and ev.out["job_cost_usd"] > 0
+    carried = engine.evaluate_option(Option(acc, 16), training(), scenario(), market=False)
+    assert carried.missing == ("accel.peak.bf16_tflops",)

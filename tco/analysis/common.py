@@ -316,8 +316,6 @@ def _evaluate_groups(
         if sub_plan is None:  # the option cannot run at these values: no figures, never feasible
             min_count[at] = np.inf
             continue
-        if plan.explicit_count and not sub_plan.explicit_count:
-            sub_plan = dataclasses.replace(sub_plan, explicit_count=True)
         sub = {k: (v[at] if isinstance(v, np.ndarray) and v.shape == (size,) else v) for k, v in p.items()}
         known = engine.KnownInputs(sub)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -348,8 +346,6 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
         for target, arr in values.values():
             if i in target.keys:
                 p[target.keys[i]] = arr
-                if target.is_count and not plan.explicit_count:
-                    plan = dataclasses.replace(plan, explicit_count=True)
         varied = [(t, np.broadcast_to(np.asarray(a, dtype=float), (size,))) for t, a in values.values() if i in t.keys and not t.is_count]
         # One input that moves the plan makes every varied input part of the plan: their effects on the
         # discrete choices can combine (memory matters more at a longer sequence).
