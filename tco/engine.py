@@ -58,10 +58,12 @@ from tco.models import (
     Accelerator,
     Acquisition,
     AttentionKernel,
+    Availability,
     Benchmark,
     Comparison,
     Currency,
     InferenceWorkload,
+    Market,
     OptionResult,
     OptionSpec,
     OptionStatus,
@@ -337,6 +339,11 @@ def _fx(accel: Accelerator, scenario: Scenario) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(out.items()))
 
 
+def _allows(av: Availability | None, rent: bool) -> bool:
+    """A market with no availability entry for a part sets no restriction."""
+    return av is None or (av.rent if rent else av.buy)
+
+
 def check_market(option: Option, scenario: Scenario) -> None:
     """Raise when the scenario's market may not buy (or rent) this part, naming the rule."""
     accel = option.accelerator
@@ -352,6 +359,10 @@ def check_market(option: Option, scenario: Scenario) -> None:
     hint = ""
     if not rent and av.rent and accel.rental is not None:
         hint = f"; rent it instead with {option.label}:rent"
+    else:
+        allowed = [m.value for m in Market if m is not scenario.market and _allows(accel.availability.get(m), rent)]
+        if allowed:
+            hint = f"; it can be {verb} in market '{allowed[0]}': --set scenario.market={allowed[0]}"
     raise InfeasibleError(
         f"{accel.id} cannot be {verb} in market '{scenario.market.value}'{rule}{src}{hint}",
         where=accel.id,

@@ -10,6 +10,7 @@ import pytest
 
 from tco.engine import network_tiers
 
+BUY_ELSEWHERE = "; it can be bought in market 'global': --set scenario.market=global"
 DATA = Path(__file__).parent / "data" / "market"
 YUAN = str(DATA / "yuan-x.toml")
 USD_PER_CNY = 0.14122  # profiles/scenarios/default.toml
@@ -72,7 +73,8 @@ def test_a_part_barred_in_the_market_is_infeasible_naming_the_rule(run) -> None:
     # Barred by a purchase rule, not by physics: its figures are still shown.
     assert res["yuan-x"]["tokens_per_second_per_accelerator"] > 0
     assert (
-        res["yuan-x"]["reason"] == "yuan-x cannot be bought in market 'cn': test rule: export to China needs a licence [TCO] test profile"
+        res["yuan-x"]["reason"]
+        == "yuan-x cannot be bought in market 'cn': test rule: export to China needs a licence [TCO] test profile" + BUY_ELSEWHERE
     )
     alone = run("compare", YUAN, "-w", "llama3-8b", "--set", "scenario.market=cn")
     assert alone.exit_code == 1 and "availability.cn: yuan-x cannot be bought in market 'cn'" in alone.stderr
@@ -106,3 +108,12 @@ def test_an_absurd_model_size_is_one_error_line_not_a_traceback(run) -> None:
     result = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "workload.parameters=1e308")
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "a100-80gb" in result.stderr
+
+
+def test_a_part_barred_in_the_market_names_the_market_that_may_buy_it(run) -> None:
+    """The seed's Ascend 910B alone in the default (global) market: the error names the rule and the
+    market where it can be bought, and that market answers."""
+    barred = run("compare", "ascend-910b", "-w", "chat-70b")
+    assert barred.exit_code == 1
+    assert barred.stderr.rstrip().endswith("; it can be bought in market 'cn': --set scenario.market=cn")
+    assert run("compare", "ascend-910b", "-w", "chat-70b", "--set", "scenario.market=cn").exit_code == 0

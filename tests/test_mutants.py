@@ -27,6 +27,8 @@ HOURS_PER_YEAR = 8766.0
 
 # The two toys of test_analysis.py: "toy" measured at 1000 tokens/s, "cheap" at 500 tokens/s for a tenth of the price.
 FAST = accelerator(benchmarks=[bench("toy-train", 1000)])
+BUY_ELSEWHERE = "; it can be bought in market 'global': --set scenario.market=global"
+RENT_ELSEWHERE = "; it can be rented in market 'global': --set scenario.market=global"
 CHEAP = accelerator(id="cheap", price_usd=1000, benchmarks=[bench("toy-train", 500)])
 
 
@@ -840,7 +842,7 @@ ENGINE_ERRORS: list[tuple[str, Callable[[], object], type[TcoError], str]] = [
             market="cn",
         ),
         InfeasibleError,
-        "toy: availability.cn: toy cannot be rented in market 'cn' [SRC]",
+        "toy: availability.cn: toy cannot be rented in market 'cn' [SRC]" + RENT_ELSEWHERE,
     ),
     (
         "goodput",
@@ -974,7 +976,7 @@ def test_barred_and_infeasible_rows_say_why_in_their_notes() -> None:
     no_train = accelerator(id="notrain", can_train=False)
     comp = cmp(Option(barred), Option(no_train), Option(CHEAP), market="cn")
     rows = {r.accelerator: r for r in comp.results}
-    assert rows["barred"].notes[-1] == "infeasible: barred cannot be bought in market 'cn'"
+    assert rows["barred"].notes[-1] == "infeasible: barred cannot be bought in market 'cn'" + BUY_ELSEWHERE
     why = "notrain is not a training accelerator (can_train = false); workload 'toy-train' is a training workload"
     assert rows["notrain"].reason == why
     assert rows["notrain"].notes == [f"infeasible: {why}"]
@@ -1310,7 +1312,7 @@ def test_resolve_target_serving_counts_are_discrete() -> None:
 def test_prepare_with_every_option_barred_raises_its_reason() -> None:
     barred = accelerator(id="barred", availability={"cn": {"buy": False, "rent": False}})
     msg = raised(lambda: analysis.prepare(toy_inputs(Option(barred), market="cn")), InfeasibleError)
-    assert msg == "barred: availability.cn: barred cannot be bought in market 'cn'"
+    assert msg == "barred: availability.cn: barred cannot be bought in market 'cn'" + BUY_ELSEWHERE
 
 
 def test_evaluate_many_feasibility_follows_the_memory_need() -> None:
@@ -1438,7 +1440,7 @@ def test_size_keeps_going_after_a_barred_option_and_reports_inputs_a_feasible_on
     barred = accelerator(id="barred", availability={"cn": {"buy": False, "rent": False}}, benchmarks=[bench("toy-train", 1000)])
     r = analysis.size(toy_inputs(Option(barred), Option(CHEAP), market="cn"), deadline_days=1000)
     assert [(o.option, o.feasible) for o in r.options] == [("barred", False), ("cheap", True)]
-    assert r.options[0].message == "barred cannot be bought in market 'cn'"
+    assert r.options[0].message == "barred cannot be bought in market 'cn'" + BUY_ELSEWHERE
     no_price = accelerator(id="noprice", price_usd=None, benchmarks=[bench("toy-train", 1000)])
     ok = analysis.size(toy_inputs(Option(no_price)), deadline_days=1000).options[0]  # the deadline needs no price
     assert ok.feasible and ok.count == 1
