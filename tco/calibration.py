@@ -164,6 +164,9 @@ def prepare(
             tuning = row.tuning or s.tuning
             measure = row.measure or s.measure
             bare = accel.model_copy(update={"benchmarks": [], "mfu": None})
+            if row.scale_out_gbps is not None:  # the measured cluster's own network
+                net = PositiveQuantity(value=row.scale_out_gbps, source=f"{s.id}: the run's cluster")
+                bare = bare.model_copy(update={"interconnect": bare.interconnect.model_copy(update={"scale_out_gbps": net})})
             wl = row_workload(row, tuning, row.attention_kernel or s.attention_kernel, row.parallelism or s.parallelism, published_layout)
             option = engine.performance_option(bare, row.accelerator_count)
             plan: engine.Plan | None

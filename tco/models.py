@@ -891,6 +891,12 @@ class CalibrationRow(StrictModel):
     measure: Literal["throughput", "end_to_end"] | None = Field(None, description="Overrides the set's measure.")
     parallelism: Parallelism | None = Field(None, description="Overrides the set's parallelism (fsdp for a fully sharded run).")
     pipeline_schedule: PipelineSchedule | None = Field(None, description="The run's pipeline schedule when not 1f1b (dualpipe).")
+    scale_out_gbps: Number | None = Field(
+        None,
+        gt=0,
+        description="Scale-out bandwidth per accelerator of the measured cluster (GB/s, one direction), when the publication "
+        "names hardware whose network differs from the profile's (AWS p4d: 400 Gb/s per 8 GPUs).",
+    )
     source: str | None = Field(None, description="Table, page or figure within the set's publication.")
     note: str | None = None
 

@@ -126,6 +126,25 @@ def test_calibrate_published_layout_holds_each_run_to_its_stated_degrees() -> No
     assert free[mosaic].layout == held[mosaic].layout
 
 
+def test_a_calibration_row_runs_on_its_own_clusters_network() -> None:
+    """A row that states its cluster's scale-out bandwidth (Falcon-40B on AWS p4d, 6.25 GB/s per GPU) is
+    predicted on that network: slower than on the profile's default 25 GB/s, with the layout the slower
+    network favours."""
+    from tco import api, calibration, loader
+
+    sets = [s for s in api.load_calibration_sets() if s.id == "open-runs"]
+    row = next(r for r in sets[0].rows if r.model == "Falcon-40B")
+    assert row.scale_out_gbps == 6.25
+    without = sets[0].model_copy(update={"rows": [row.model_copy(update={"scale_out_gbps": None})]})
+    with_net = sets[0].model_copy(update={"rows": [row]})
+    profiles = {"a100-40gb": loader.load_accelerator("a100-40gb")}
+    sc = loader.load_scenario(None)
+    slow = calibration.calibrate([with_net], profiles, sc).rows[0]
+    fast = calibration.calibrate([without], profiles, sc).rows[0]
+    assert slow.derived_tokens_per_second is not None and fast.derived_tokens_per_second is not None
+    assert slow.derived_tokens_per_second < fast.derived_tokens_per_second
+
+
 def test_calibrate_cli_prints_summary() -> None:
     """The table ends with the median and worst error."""
     result = runner.invoke(app, ["calibrate"])
