@@ -778,7 +778,7 @@ def sensitivity(
     """Tornado: swing each uncertain input low→high (its range, else ±20%) and report the cost swings."""
     from tco.render import render_sensitivity
 
-    accs = list(accelerators) + ([vs] if vs and vs not in accelerators else [])
+    accs = list(accelerators) + ([vs] if vs and vs.lower() not in {a.lower() for a in accelerators} else [])
     inputs = _inputs(accs, workload, scenario, set_, strict, required=[accelerators[0], vs] if vs else [])
     result = api.sensitivity(inputs, vs=(accelerators[0], vs) if vs else None)
     audit = api.audit(inputs, command="sensitivity", vs=vs)

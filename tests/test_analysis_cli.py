@@ -741,3 +741,11 @@ def test_an_analysis_keeps_the_options_it_was_asked_to_compare(run) -> None:
     assert "enflame-i20 is not a training accelerator" in one_error(vs)
     none = run("simulate", "enflame-i20", "-w", "gpt3-1.3b", "-n", "100", "-q")
     assert "enflame-i20 is not a training accelerator" in one_error(none)
+
+
+def test_the_vs_option_is_named_in_any_case(run) -> None:
+    """Ids are case-insensitive: --vs MLU370-S4 names the option already compared (it was added a second
+    time and refused as a duplicate), and the result is the same as with the id as written."""
+    lower = json_of(run("sensitivity", *ARTICLE, "--vs", "mlu370-s4", "-f", "json"))["results"]
+    upper = json_of(run("sensitivity", *ARTICLE, "--vs", "MLU370-S4", "-f", "json"))["results"]
+    assert upper == lower

@@ -27,9 +27,10 @@ HOURS_PER_YEAR = 8766.0
 
 # The two toys of test_analysis.py: "toy" measured at 1000 tokens/s, "cheap" at 500 tokens/s for a tenth of the price.
 FAST = accelerator(benchmarks=[bench("toy-train", 1000)])
+CHEAP = accelerator(id="cheap", price_usd=1000, benchmarks=[bench("toy-train", 500)])
+# The hint a barred part's error ends with: the toys may be bought and rented in the global market.
 BUY_ELSEWHERE = "; it can be bought in market 'global': --set scenario.market=global"
 RENT_ELSEWHERE = "; it can be rented in market 'global': --set scenario.market=global"
-CHEAP = accelerator(id="cheap", price_usd=1000, benchmarks=[bench("toy-train", 500)])
 
 
 def toy_inputs(*options: Option, workload: Any = None, **scenario_overrides: Any) -> Inputs:

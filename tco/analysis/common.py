@@ -397,7 +397,7 @@ def _index_of(prep: Prepared, ref: str) -> int:
     acc, count, acq, _ = parse_option(ref)
     for i, o in enumerate(prep.inputs.options):
         names = (o.accelerator.id, *o.accelerator.aliases, prep.inputs.refs[i] if prep.inputs.refs else o.accelerator.id)
-        if acc in names and (count is None or o.count == count) and o.acquisition is acq:
+        if acc.lower() in {n.lower() for n in names} and (count is None or o.count == count) and o.acquisition is acq:
             return i
     raise InputError(f"'{ref}' is not one of the compared options: {', '.join(prep.labels)}", key="option")
 
