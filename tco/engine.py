@@ -928,7 +928,7 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
         carried = n != at
         if bool(carried.any() if hasattr(carried, "any") else carried) and isinstance(p, KnownInputs):
             p[plan.stages[0].peak_key]  # the model carries the measurement to another count: it needs the peak
-        model_at, _, _ = _stage_throughput(plan, plan.stages[0], p, ops, count=at)
+        model_at, mfu_at, _ = _stage_throughput(plan, plan.stages[0], p, ops, count=at)
         scale = p[f"{plan.bench_key}.tokens_per_second"] / ops.where(model_at > 0, model_at, math.nan)
     seconds: Any = 0.0
     tokens: Any = 0.0
@@ -936,6 +936,10 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
     for i, st in enumerate(plan.stages):
         tps, m, e = _stage_throughput(plan, st, p, ops)
         tps, m = tps * scale, m * scale
+        if measured:
+            # Carried past what the peak allows (MFU above 1 where the measurement itself is below it: the
+            # measured count is beyond the scaling the model can follow), it says nothing about this count.
+            tps = ops.where((m > 1.0) & (m > mfu_at * scale * (1 + 1e-9)), math.nan, tps)
         if i == 0 and measured:
             tps = ops.where(n == at, p[f"{plan.bench_key}.tokens_per_second"], tps)  # exactly, at its own count
         if mfu is None:
@@ -1169,6 +1173,23 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
             f"{p['scenario.checkpoint_save_minutes']:g}-minute checkpoint saves and {p['scenario.restart_minutes']:g}-minute restarts",
             where="scenario",
             key="failure_rate_per_accelerator_day",
+        )
+    carried_mfu = out["mfu"] if plan.kind == "training" and plan.throughput_source is ThroughputSource.measured else None
+    if (
+        carried_mfu is not None
+        and carried_mfu > 1.0
+        and not p.missing
+        and out["tokens_per_second_per_accelerator"] != out["tokens_per_second_per_accelerator"]
+    ):
+        bench = option.accelerator.benchmark_for(workload.id)
+        stated = bench is not None and bench.accelerator_count is not None
+        raise InfeasibleError(
+            f"the measured {p[f'{plan.bench_key}.tokens_per_second']:,.6g} tokens/s on {plan.measured_count:,} accelerators"
+            + ("" if stated else " (the measurement states no count: one node)")
+            + f", carried to {int(out['count']):,} by the model's scaling, implies MFU {carried_mfu:.2f} (> 1): the model "
+            f"cannot follow the job to {plan.measured_count:,} accelerators; check the measurement's count",
+            where=option.accelerator.id,
+            key=f"benchmarks[{workload.id}].accelerator_count" if stated else "interconnect.devices_per_node",
         )
     if not p.missing and not math.isfinite(out["job_cost_usd"]):
         raise InfeasibleError(f"the inputs give no finite cost for {option.label}", where=option.accelerator.id)

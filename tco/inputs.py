@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from tco.engine import Option
 from tco.errors import InputError
-from tco.models import Accelerator, Acquisition, Confidence, InferenceWorkload, PositiveQuantity, Rental, Scenario, TrainingWorkload
+from tco.models import TINY, Accelerator, Acquisition, Confidence, InferenceWorkload, PositiveQuantity, Rental, Scenario, TrainingWorkload
 from tco.perf import MAX_ACCELERATORS
 
 
@@ -63,8 +63,8 @@ def parse_option(text: str) -> ParsedOption:
             rate = float(rate_text)
         except ValueError:
             rate = math.nan
-        if not (math.isfinite(rate) and rate > 0):
-            raise InputError(f"expected :rent=USD_PER_HOUR with a positive number, got '{text}'", key="accelerator")
+        if not (math.isfinite(rate) and rate >= TINY):
+            raise InputError(f"expected :rent=USD_PER_HOUR with a positive number of at least {TINY:g}, got '{text}'", key="accelerator")
     if not ref:
         raise InputError(f"missing accelerator id in '{text}'", key="accelerator")
     return ParsedOption(ref, count, Acquisition(acq) if acq else Acquisition.buy, rate)

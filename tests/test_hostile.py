@@ -29,6 +29,10 @@ HOSTILE = [
     ["compare", "h100-sxm", "-w", "llama3-70b", "--set", "workload.seq_len=100000000"],
     ["compare", "h100-sxm@99999999999999999999", "-w", "llama3-70b"],
     ["compare", "h100-sxm:rent=nan", "-w", "gpt3-1.3b"],
+    ["compare", "a100-80gb:rent=1e-320", "-w", "gpt3-1.3b"],
+    # a measurement carried from a count the model cannot follow (MFU 7 at the option's count)
+    ["compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "a100-80gb.benchmarks[gpt3-1.3b].accelerator_count=65536"],
+    ["compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "a100-80gb.interconnect.devices_per_node=100000"],
     ["compare", "h100-sxm", "-w", "gpt3-1.3b", "-s", ""],
     ["compare", "/dev/zero", "-w", "gpt3-1.3b"],
     ["simulate", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--seed", "-1", "-n", "100"],

@@ -495,3 +495,20 @@ def test_a_measured_run_needs_no_peak_at_its_own_count() -> None:
     assert math.isfinite(ev.out["job_cost_usd"]) and ev.out["job_cost_usd"] > 0
     carried = engine.evaluate_option(Option(acc, 16), training(), scenario(), market=False)
     assert carried.missing == ("accel.peak.bf16_tflops",)
+
+
+def test_a_measurement_carried_past_the_peak_gives_no_figure() -> None:
+    """A run "measured on 65,536 A100s" that the model cannot follow there (the batch of GPT-3 1.3B leaves
+    most of them idle) would be carried to 8 at MFU 7: compare refuses it naming the measured count, and
+    a sweep over the node size marks such values infeasible instead of ranking them."""
+    import tco
+
+    sets = ["a100-80gb.benchmarks[gpt3-1.3b].accelerator_count=65536"]
+    with pytest.raises(InfeasibleError) as info:
+        tco.compare(tco.load_inputs(["a100-80gb"], workload="gpt3-1.3b", sets=sets))
+    assert info.value.key == "a100-80gb.benchmarks[gpt3-1.3b].accelerator_count" and "(> 1)" in str(info.value)
+    own = tco.compare(tco.load_inputs(["a100-80gb@65536"], workload="gpt3-1.3b", sets=sets)).results[0]
+    assert own.tokens_per_second_per_accelerator == approx(12500)  # at its own count, as measured
+    inputs = tco.load_inputs(["a100-80gb"], workload="gpt3-1.3b")
+    _, _, chunks = analysis.iter_sweep(inputs, ["a100-80gb.interconnect.devices_per_node=8,100000"])
+    assert list(next(iter(chunks)).columns["feasible"]) == [True, False]
