@@ -271,15 +271,17 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None) -> Path:
     if len(roots) == 1 and (roots[0] / kind / f"{key}.toml").is_file():  # fast path: built-ins only, the id is the file name
         return roots[0] / kind / f"{key}.toml"
     entries = list(iter_entries(kind, roots))
-    # User folders come first, and in each the file name, then the id a file gives, then an alias.
-    for root in roots:
-        here = [e for e in entries if e.path.parent == root / kind]
-        for e in here:
-            if key == e.id.lower():
-                return e.path
-        for e in here:
-            if key == e.declared or key in (a.lower() for a in e.aliases):
-                return e.path
+    # An id (a file name, then the id a file gives) in any folder before an alias in any: a user's alias
+    # never hides a built-in's id. Within each pass user folders come first.
+    for match in (
+        lambda e: key == e.id.lower(),
+        lambda e: key == e.declared,
+        lambda e: key in (a.lower() for a in e.aliases),
+    ):
+        for root in roots:
+            for e in entries:
+                if e.path.parent == root / kind and match(e):
+                    return e.path
     names = [e.declared or e.id for e in entries] + [a for e in entries for a in e.aliases]
     singular = kind[:-1]
     raise NotFoundError(

@@ -146,7 +146,7 @@ def _append_text(ws: Any, values: Sequence[Any]) -> None:
     for cell in ws[ws.max_row]:
         if cell.data_type == "f":
             cell.data_type = "s"
-        if cell.data_type == "s" and isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
+        if cell.data_type == "s" and isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@", "\t", "\r")):
             cell.quotePrefix = True  # shown as text, and kept text when the cell is edited (Excel's ' prefix)
 
 

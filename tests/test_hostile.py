@@ -37,6 +37,7 @@ HOSTILE = [
     ["compare", "/dev/zero", "-w", "gpt3-1.3b"],
     ["simulate", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--seed", "-1", "-n", "100"],
     ["simulate", "h100-sxm", "a100-80gb", "-w", "llama3-8b", "-n", "1000000000"],
+    ["simulate", "a100-80gb", "a100-40gb", "h100-sxm", "h200", "b200", "-w", "gpt3-1.3b", "-n", "2000000"],  # 10 M values
     ["sweep", "h100-sxm", "-w", "llama3-8b", "--vary", "scenario.pue=1:2:1000000000000"],
     ["estimate", "h100-sxm", "--params", "1e308"],
     ["estimate", "h100-sxm", "--params", "70e9", "--mode", "infer", "--tpot-ms", "0.001"],
@@ -173,6 +174,20 @@ def test_two_profiles_with_one_id_are_refused(run, tmp_path: Path) -> None:
     result = run("compare", "h100-sxm", str(copy), "-w", "gpt3-1.3b")
     assert result.exit_code == 1
     assert "two different profiles have the id 'h100-sxm'" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_a_user_alias_never_hides_a_builtin_id(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user's A100 copy that lists 'mlu370-s4' among its aliases: 'mlu370-s4' still names the Cambricon
+    part (an id beats an alias, wherever each is), and the copy's own alias still finds the copy."""
+    text = (PROFILES / "accelerators" / "a100-80gb.toml").read_text()
+    text = re.sub(r'^id = "a100-80gb"', 'id = "my-a100"', text, flags=re.M)
+    text = re.sub(r"^aliases = .*$", 'aliases = ["mlu370-s4", "ampere-80"]', text, flags=re.M)
+    (tmp_path / "accelerators").mkdir()
+    (tmp_path / "accelerators" / "my-a100.toml").write_text(text)
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    cambricon = json.loads(run("compare", "mlu370-s4", "-w", "gpt3-1.3b", "-f", "json").stdout)["results"][0]
+    copy = json.loads(run("compare", "ampere-80", "-w", "gpt3-1.3b", "-f", "json").stdout)["results"][0]
+    assert (cambricon["accelerator"], copy["accelerator"]) == ("mlu370-s4", "my-a100")
 
 
 def test_a_user_profile_shadowing_a_builtin_is_announced(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -744,13 +759,14 @@ def test_a_whole_number_break_even_is_the_first_whole_value_across(run) -> None:
     assert winner(n - 1) == "a100-80gb" and winner(n) == f"mlu370-s4@{n}"
 
 
-def test_workbook_text_that_looks_like_a_formula_keeps_its_quote_prefix(run, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("toml", "text"), [("=cmd|x", "=cmd|x"), ("+SUM(2)", "+SUM(2)"), ("@SUM(1)", "@SUM(1)"), ("\\tTAB", "\tTAB")])
+def test_workbook_text_that_looks_like_a_formula_keeps_its_quote_prefix(run, tmp_path: Path, toml: str, text: str) -> None:
     """Stored as text, but editing the cell in Excel or Calc would have made '=cmd|x' a live formula."""
     openpyxl = pytest.importorskip("openpyxl")
-    path = _edited("accelerators", "h100-sxm", tmp_path / "eq.toml", id='"eq-h100"', price_usd='{ value = 27500, source = "=cmd|x" }')
+    path = _edited("accelerators", "h100-sxm", tmp_path / "eq.toml", id='"eq-h100"', price_usd=f'{{ value = 27500, source = "{toml}" }}')
     out = tmp_path / "out.xlsx"
     assert run("compare", str(path), "-w", "gpt3-1.3b", "-f", "xlsx", "-o", str(out)).exit_code == 0
-    cells = [c for ws in openpyxl.load_workbook(out) for row in ws.iter_rows() for c in row if c.value == "=cmd|x"]
+    cells = [c for ws in openpyxl.load_workbook(out) for row in ws.iter_rows() for c in row if c.value == text]
     assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
 
 

@@ -25,6 +25,9 @@ from tco.models import (
 MAX_SAMPLES = 2_000_000
 """Monte Carlo samples are kept in memory for percentiles and CDFs: a cap keeps a typo from exhausting it."""
 
+MAX_SAMPLE_VALUES = 8_000_000
+"""Samples × options kept at once (about 100 MB per million per option: 0.8 GB at the cap)."""
+
 
 # --------------------------------------------------------------------------- Monte Carlo
 
@@ -108,6 +111,12 @@ def simulate(
     if not 0 <= seed < 2**63:
         raise InputError(f"expected a seed from 0 to 2**63 - 1, got {_short(seed)}", key="--seed")
     prep = prepare(inputs)
+    if samples * len(prep.plans) > MAX_SAMPLE_VALUES:
+        raise InputError(
+            f"at most {MAX_SAMPLE_VALUES:,} samples × options (~100 MB per million per option): "
+            f"{len(prep.plans)} options allow {MAX_SAMPLE_VALUES // len(prep.plans):,} samples, got {samples:,}",
+            key="--samples",
+        )
     items = uncertain_inputs(prep, ranged_only=True)
     rng = np.random.default_rng(seed)
     draws = {u.path: sample_input(u, rng, samples) for u in items}
