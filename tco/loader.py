@@ -393,7 +393,9 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
             key = "kind"
         # An error at an override's path, inside it, or at a table it created (a training-only table set
         # on an inference workload) is the override's.
-        by_set = key is not None and any(key == o or key.startswith(o + ".") or o.startswith(key + ".") for o in overridden)
+        by_set = key is not None and any(key == o or key.startswith((o + ".", o + "[")) or o.startswith(key + ".") for o in overridden)
+        if key is not None and err["type"] == "missing" and "." in key:  # a key missing beside one the --set wrote
+            by_set = by_set or any(o.rpartition(".")[0] == key.rpartition(".")[0] for o in overridden)
         if by_set and scope:
             key = f"{scope}.{key}"
         problems.append(InputError(message, where="--set" if by_set else where, key=key))
@@ -552,7 +554,40 @@ def split_set(item: str, accelerator_ids: Iterable[str] = ()) -> tuple[str, str,
 # --------------------------------------------------------------------------- loading
 
 
+def _indexed(path: str, data: Any) -> str:
+    """``benchmarks[gpt3-1.3b].tokens_per_second`` as validation errors name it, ``benchmarks[0]...``:
+    each item selector replaced by the item's index in ``data`` (unchanged where there is none)."""
+    parts, node = [], data
+    for part in split_path(path):
+        item = _ITEM.match(part)
+        if item and isinstance(node, dict) and isinstance(node.get(item.group(1)), list):
+            entries = node[item.group(1)]
+            i = next(
+                (j for j, e in enumerate(entries) if isinstance(e, dict) and item.group(2) in (e.get("workload"), e.get("name"))), None
+            )
+            if i is not None:
+                parts.append(f"{item.group(1)}[{i}]")
+                node = entries[i]
+                continue
+        parts.append(part)
+        node = node.get(part) if isinstance(node, dict) else None
+    return ".".join(parts).replace(".[", "[")
+
+
 def _validate(data: dict[str, Any], root: Any, where: str, overridden: Iterable[str], scope: str = "") -> Any:
+    named = {_indexed(o, data): o for o in overridden}
+    try:
+        return _validate_indexed(data, root, where, list(named), scope)
+    except ProblemList as problems:
+        for pr in problems.problems:  # name a list item as the --set did, not by its index
+            for ix, orig in named.items():
+                pre, user = (f"{scope}.{ix}", f"{scope}.{orig}") if scope else (ix, orig)
+                if ix != orig and pr.where == "--set" and pr.key and (pr.key == pre or pr.key.startswith((pre + ".", pre + "["))):
+                    pr.key = user + pr.key[len(pre) :]
+        raise ProblemList(problems.problems) from None
+
+
+def _validate_indexed(data: dict[str, Any], root: Any, where: str, overridden: Iterable[str], scope: str = "") -> Any:
     if root is _WORKLOAD:
         # A known kind validates against its own class (building the union's schema would also build
         # the other kind's); an unknown or missing kind goes through the union, which names the choices.

@@ -834,3 +834,57 @@ def test_a_subnormal_count_flag_is_blamed_on_the_flag(run, flag: str) -> None:
     result = run("estimate", "h100-sxm", *args)
     assert result.exit_code == 1
     assert result.stderr == f"Error: {flag}: expected a positive number of at least 1e-300, got '1e-320'\n"
+
+
+@pytest.mark.parametrize(
+    ("workload", "vary"),
+    [
+        ("gpt3-1.3b", "workload.layout.tensor_parallel=1,2"),
+        ("gpt3-1.3b", "workload.layout.pipeline_parallel=1,2"),
+        ("deepseek-v3", "workload.stages[long-context].seq_len=8192,32768"),
+        ("gpt3-1.3b", "h100-sxm.benchmarks[gpt3-1.3b].accelerator_count=8,16"),
+    ],
+)
+def test_whole_number_inputs_without_a_value_can_be_swept(run, workload: str, vary: str) -> None:
+    """A layout degree or a stage's length is a whole number whether or not the file gives it: swept, each
+    value is what --set gives (it said '1 is not allowed: Input should be a valid integer')."""
+    sets = ["--set", "h100-sxm.benchmarks=[{workload='gpt3-1.3b', tokens_per_second=30000, source='test'}]"] if "benchmarks" in vary else []
+    result = run("sweep", "h100-sxm", "-w", workload, "--vary", vary, *sets, "-f", "jsonl")
+    assert result.exit_code == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    path, values = vary.split("=")
+    for row, value in zip(rows, values.split(","), strict=True):
+        ref = json.loads(run("compare", "h100-sxm", "-w", workload, *sets, "--set", f"{path}={value}", "-f", "json").stdout)["results"][0]
+        assert row["effective_cost_usd"] == pytest.approx(ref["effective_cost_usd"], rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("workload", "setting", "expected"),
+    [
+        (
+            "gpt3-1.3b",
+            "a100-80gb.benchmarks[gpt3-1.3b].tokens_per_second=0",
+            "Error: --set: a100-80gb.benchmarks[gpt3-1.3b].tokens_per_second: value must be a number > 0, got 0",
+        ),
+        (
+            "deepseek-v3",
+            "workload.stages[long-context].seq_len=0",
+            "Error: --set: workload.stages[long-context].seq_len: input should be greater than or equal to 1, got 0",
+        ),
+        (
+            "gpt3-1.3b",
+            'workload.stages=[{name="x",tokens=0}]',
+            "Error: --set: workload.stages[0].tokens: value must be a number > 0, got 0",
+        ),
+        (
+            "gpt3-1.3b",
+            "a100-80gb.availability.global.buy=false",
+            "Error: --set: a100-80gb.availability.global.rent: required key is missing",
+        ),
+    ],
+)
+def test_a_bad_set_on_a_list_item_or_a_new_table_blames_the_set(run, workload: str, setting: str, expected: str) -> None:
+    """The shipped file is valid: the error is the --set's, named as the user wrote it (it named the
+    shipped file and the item's index)."""
+    result = run("compare", "a100-80gb", "-w", workload, "--set", setting)
+    assert result.exit_code == 1 and result.stderr.strip() == expected

@@ -146,14 +146,14 @@ def resolve_target(prep: Prepared, path: str, *, where: str | None = None) -> Ta
             raise InputError("every option has its own count (ID@COUNT); vary <accelerator-id>.count instead", where=where, key=path)
         return Target(path, keys, prep.bases[next(iter(keys))]["count"], None, is_count=True)
     if scope == "scenario":
-        loader.check_path(Scenario, rest_parts, label=path, where=where or "input")
+        leaf = loader.check_path(Scenario, rest_parts, label=path, where=where or "input")
         q = _quantity_at(prep.inputs.scenario, rest_parts)
-        return _numeric(path, {i: path for i in range(len(opts))}, q, prep)
+        return _numeric(path, {i: path for i in range(len(opts))}, q, prep, leaf)
     if scope == "workload":
         wl = prep.inputs.workload
-        loader.check_path(type(wl), rest_parts, label=path, where=where or "input")
+        leaf = loader.check_path(type(wl), rest_parts, label=path, where=where or "input")
         q = _quantity_at(wl, rest_parts)
-        return _numeric(path, {i: path for i in range(len(opts))}, q, prep)
+        return _numeric(path, {i: path for i in range(len(opts))}, q, prep, leaf)
     idx = [i for i, o in enumerate(opts) if scope in (o.accelerator.id, *o.accelerator.aliases)]
     if not idx:
         names = ["scenario", "workload", *sorted({o.accelerator.id for o in opts})]
@@ -164,19 +164,22 @@ def resolve_target(prep: Prepared, path: str, *, where: str | None = None) -> Ta
         return Target(path, {i: "count" for i in idx}, prep.bases[idx[0]]["count"], None, is_count=True)
     accel = opts[idx[0]].accelerator
     parts = rest_parts
-    loader.check_path(Accelerator, parts, label=path, where=where or "input")
+    leaf = loader.check_path(Accelerator, parts, label=path, where=where or "input")
     if parts[0].startswith("benchmarks[") and accel.benchmark_for(parts[0][len("benchmarks[") : -1]) is None:
         raise InputError(f"{accel.id} has no measurement for that workload", where=where, key=path)
     q = _quantity_at(accel, parts)
-    return _numeric(path, {i: "accel." + rest for i in idx}, q, prep)
+    return _numeric(path, {i: "accel." + rest for i in idx}, q, prep, leaf)
 
 
-def _numeric(path: str, keys: dict[int, str], q: Any, prep: Prepared) -> Target:
+def _numeric(path: str, keys: dict[int, str], q: Any, prep: Prepared, leaf: Any = None) -> Target:
+    """A target over the input at ``path``; whole-number inputs (the field's type, whether or not it has
+    a value yet: a layout degree, a stage's sequence length) are swept and validated as whole numbers."""
     if isinstance(q, bool) or (q is not None and not isinstance(q, (Quantity, int, float))):
         raise InputError("is not a numeric input", key=path)
     i0 = next(iter(keys))
     central = prep.bases[i0].get(keys[i0])
-    return Target(path, keys, central, q if isinstance(q, Quantity) else None, is_integer=isinstance(q, int))
+    whole = isinstance(q, int) or (leaf is int)
+    return Target(path, keys, central, q if isinstance(q, Quantity) else None, is_integer=whole)
 
 
 def validate_value(prep: Prepared, target: Target, value: float, *, where: str | None = None) -> None:
