@@ -63,7 +63,8 @@ def attributed(inputs: Inputs) -> Iterator[None]:
         set_paths = {s.split("=", 1)[0].strip() for s in inputs.sets}
         for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
             scope = "workload" if problem.where == inputs.workload.id else problem.where
-            if problem.key is not None and f"{scope}.{problem.key}" in set_paths:
+            full = f"{scope}.{problem.key}"
+            if problem.key is not None and (full in set_paths or any(sp.startswith(full + ".") for sp in set_paths)):
                 # The value the error is about came from --set, not from the file: blame the --set.
                 problem.where, problem.key = "--set", f"{scope}.{problem.key}"
             elif problem.where in inputs.sources:

@@ -516,6 +516,17 @@ def _plan_option(
         n = option.count or workload.accelerator_count
         stages, need, layout, stage_notes = plan_training(option, workload, scenario, common)
         notes += stage_notes
+        lay = workload.layout
+        names = ("tensor_parallel", "pipeline_parallel", "context_parallel", "expert_parallel")
+        degrees = {k: getattr(lay, k) for k in names} if lay else {}
+        held = math.prod(v for v in degrees.values() if v)
+        if n < held:
+            spelled = " × ".join(f"{k.split('_')[0]} {v}" for k, v in degrees.items() if v)
+            raise InfeasibleError(
+                f"the layout ({spelled}) needs {held} accelerators, more than {n} × {accel.id}",
+                where=workload.id,
+                key="layout",
+            )
         if n < need:
             raise InfeasibleError(
                 f"{workload.id} does not fit in memory on {n} × {accel.id}: training state needs at least "
@@ -721,6 +732,14 @@ def _check_layout(workload: TrainingWorkload, accel: Accelerator, layers: int, h
         value = getattr(lay, key)
         if value is not None and value > limit:
             raise InfeasibleError(f"layout {key} = {value} exceeds {what}", where=workload.id, key=f"layout.{key}")
+    cp = lay.context_parallel
+    if cp is not None and any(seq % cp for seq in (workload.seq_len, *(st.seq_len for st in workload.stages if st.seq_len))):
+        raise InfeasibleError(
+            f"layout context_parallel = {cp} does not divide the sequence length"
+            f" ({', '.join(str(x) for x in sorted({workload.seq_len, *(st.seq_len for st in workload.stages if st.seq_len)}))} tokens)",
+            where=workload.id,
+            key="layout.context_parallel",
+        )
     if lay.tensor_parallel is not None and heads % lay.tensor_parallel:
         raise InfeasibleError(
             f"layout tensor_parallel = {lay.tensor_parallel} does not divide the {heads} attention heads",

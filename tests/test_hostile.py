@@ -888,3 +888,24 @@ def test_a_bad_set_on_a_list_item_or_a_new_table_blames_the_set(run, workload: s
     shipped file and the item's index)."""
     result = run("compare", "a100-80gb", "-w", workload, "--set", setting)
     assert result.exit_code == 1 and result.stderr.strip() == expected
+
+
+@pytest.mark.parametrize(
+    ("sets", "expected"),
+    [
+        (
+            ["workload.layout.pipeline_parallel=2", "workload.layout.context_parallel=8"],
+            "Error: --set: workload.layout: the layout (pipeline 2 × context 8) needs 16 accelerators, more than 8 × a100-80gb",
+        ),
+        (
+            ["workload.layout.context_parallel=3"],
+            "Error: --set: workload.layout.context_parallel: layout context_parallel = 3 does not divide the sequence length (2048 tokens)",
+        ),
+    ],
+)
+def test_a_held_layout_the_count_or_the_sequence_cannot_take_names_the_layout(run, sets: list[str], expected: str) -> None:
+    """PP 2 × CP 8 on 8 accelerators was reported as 'does not fit in memory' on memory_gb; a context
+    degree that does not divide the sequence was accepted."""
+    flags = [f for s in ["a100-80gb.benchmarks=[]", *sets] for f in ("--set", s)]
+    result = run("compare", "a100-80gb", "-w", "gpt3-1.3b", *flags)
+    assert result.exit_code == 1 and result.stderr.strip() == expected
