@@ -190,6 +190,8 @@ def handle_errors(fn: F) -> F:
         from tco.loader import forget_reads
 
         forget_reads()
+        if kwargs.get("fmt") is OutputFormat.xlsx and fn.__name__ not in XLSX_FUNCTIONS:  # a usage error: before any input loads
+            raise typer.BadParameter(f"--format xlsx is available for {XLSX_COMMANDS}", param_hint="--format")
         try:
             with warnings.catch_warnings():
                 # numpy's overflow/invalid-value warnings (infinite and unknown values propagate by design
@@ -242,6 +244,7 @@ def note_missing(missing: dict[str, list[str]]) -> None:
 
 
 XLSX_COMMANDS = "compare, cashflow, sensitivity, simulate, size and sweep"
+XLSX_FUNCTIONS = frozenset({"compare", "cashflow", "sensitivity", "simulate", "size", "sweep"})
 XLSX_MAX_ROWS = 1_048_575
 """Rows of a worksheet, less its header."""
 
@@ -922,6 +925,8 @@ def plot(
     suffix = output.suffix.lower().lstrip(".")
     if suffix not in ("svg", "png"):
         raise typer.BadParameter("expected a file name ending in .svg or .png", param_hint="--output")
+    if kind is PlotKind.breakeven and len(accelerators) != 2:  # a usage error: before any input loads
+        raise typer.BadParameter("a break-even curve needs exactly two options", param_hint="ACCEL")
     inputs = _inputs(accelerators, workload, scenario, set_, False)
     if kind is PlotKind.tornado:
         data = plots.tornado(api.sensitivity(inputs), suffix)
@@ -930,12 +935,13 @@ def plot(
     elif kind is PlotKind.scatter:
         data = plots.pareto(api.compare(inputs), suffix)
     elif kind is PlotKind.breakeven:
-        if len(accelerators) != 2:
-            raise typer.BadParameter("a break-even curve needs exactly two options", param_hint="ACCEL")
         result = api.breakeven(inputs, accelerators[0], accelerators[1], param=param)
         points = [result.range_low + (result.range_high - result.range_low) * i / 40 for i in range(41)]
-        if param == "count" or param.endswith(".count"):
-            points = sorted({float(max(1, round(x))) for x in points})  # counts are whole
+        from tco.analysis import common
+
+        target = common.resolve_target(common.prepare(inputs), param, where="--param")
+        if target.is_count or target.is_integer:  # counts, lengths, layers: whole numbers only
+            points = sorted({float(max(1, round(x))) for x in points})
         curve = api.what_if(inputs, {param: points})  # every point at once, validated like --set
         costs = {o.option: o.effective_cost_usd for o in curve.options}
         data = plots.breakeven_curve(points, costs, result, suffix)

@@ -909,3 +909,18 @@ def test_a_held_layout_the_count_or_the_sequence_cannot_take_names_the_layout(ru
     flags = [f for s in ["a100-80gb.benchmarks=[]", *sets] for f in ("--set", s)]
     result = run("compare", "a100-80gb", "-w", "gpt3-1.3b", *flags)
     assert result.exit_code == 1 and result.stderr.strip() == expected
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-f", "xlsx", "-o", "be.xlsx"],
+        ["plot", "breakeven", "a100-80gb", "mlu370-s4", "h100-sxm", "-w", "gpt3-1.3b", "-o", "p.svg"],
+    ],
+)
+def test_a_usage_error_is_one_line_before_any_input_loads(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]) -> None:
+    """The MLU370-S4's plausibility warning came first: a usage error known from the command line alone
+    is reported before the inputs load, as the only line."""
+    monkeypatch.chdir(tmp_path)
+    result = run(*args)
+    assert result.exit_code == 2 and "Warning" not in result.stderr and not list(tmp_path.iterdir())

@@ -42,3 +42,14 @@ def test_png_and_bad_names(run, tmp_path: Path) -> None:
     assert png.read_bytes().startswith(b"\x89PNG")
     assert run("plot", "scatter", "a100-80gb", "-w", "gpt3-1.3b", "-o", str(tmp_path / "c.txt")).exit_code == 2
     assert run("plot", "breakeven", "a100-80gb", "-w", "gpt3-1.3b", "-o", str(tmp_path / "b.svg")).exit_code == 2
+
+
+@pytest.mark.parametrize("param", ["workload.seq_len", "workload.shape.layers", "a100-80gb.interconnect.devices_per_node"])
+def test_a_break_even_curve_over_a_whole_number_input_is_drawn(run, tmp_path: Path, param: str) -> None:
+    """The curve's points are the break-even's own range: over a whole-number input they are rounded to
+    whole values (it said 'expected whole numbers', with no --range to mend it)."""
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "curve.svg"
+    result = run("plot", "breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-s", "article", "-o", str(out), "--param", param)
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text().lstrip().startswith(("<?xml", "<svg"))
