@@ -837,6 +837,8 @@ def _estimate_shape(shape: Mapping[str, int | None] | None, parameters: float) -
             gated = inferred.gated_ffn if ffn_dim == inferred.ffn_dim else None
             vocab = vocab if vocab is not None else inferred.vocab
             tied = inferred.tied_embeddings
+    if head_dim is None and heads is not None and d_model % heads:
+        raise InputError(f"--d-model {d_model} is not a multiple of --heads {heads}", key="--heads")
     from pydantic import ValidationError
 
     try:
@@ -848,8 +850,6 @@ def _estimate_shape(shape: Mapping[str, int | None] | None, parameters: float) -
             f"no model shape can be inferred from --params {parameters:g}: give --layers and --d-model", key="--params"
         ) from None
     heads = shape_.heads
-    if head_dim is None and heads is not None and d_model % heads:
-        raise InputError(f"--d-model {d_model} is not a multiple of --heads {heads}", key="--heads")
     if kv_heads is not None and heads is not None and (kv_heads > heads or heads % kv_heads):
         raise InputError(f"--kv-heads {kv_heads} must divide --heads {heads}", key="--kv-heads")
     return shape_

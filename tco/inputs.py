@@ -52,7 +52,7 @@ def parse_option(text: str) -> ParsedOption:
     ref, c, acq, rate_text = m.group("ref"), m.group("count"), m.group("acq"), m.group("rate")
     count = None
     if c is not None:
-        if not c.isdigit() or int(c) < 1:
+        if not (c.isascii() and c.isdigit()) or int(c) < 1:  # ASCII digits: '@８' is not a count
             raise InputError(f"expected ID@COUNT with a whole COUNT >= 1, got '{text}'", key="accelerator")
         if len(c) > 10 or int(c) > MAX_ACCELERATORS:
             raise InputError(f"expected ID@COUNT with COUNT at most {MAX_ACCELERATORS:,}, got '{text[:80]}'", key="accelerator")
@@ -60,7 +60,7 @@ def parse_option(text: str) -> ParsedOption:
     rate = None
     if rate_text is not None:
         try:
-            rate = float(rate_text)
+            rate = float(rate_text) if rate_text.isascii() else math.nan
         except ValueError:
             rate = math.nan
         if not (math.isfinite(rate) and rate >= TINY):

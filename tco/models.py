@@ -491,6 +491,14 @@ class ModelShape(StrictModel):
         False, description="Input and output embeddings share one matrix (GPT-3); only the parameter count uses it."
     )
 
+    @model_validator(mode="after")
+    def _heads_divide_the_width(self) -> "ModelShape":
+        if self.heads is not None and self.head_dim is None and self.d_model % self.heads:
+            raise ValueError(
+                f"heads: {self.heads} heads do not divide d_model = {self.d_model}; give head_dim when heads are not d_model / heads wide"
+            )
+        return self
+
     @classmethod
     def from_heads(
         cls,

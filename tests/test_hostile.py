@@ -30,6 +30,8 @@ HOSTILE = [
     ["compare", "h100-sxm@99999999999999999999", "-w", "llama3-70b"],
     ["compare", "h100-sxm:rent=nan", "-w", "gpt3-1.3b"],
     ["compare", "a100-80gb:rent=1e-320", "-w", "gpt3-1.3b"],
+    ["compare", "a100-80gb@\uff18", "-w", "gpt3-1.3b"],  # a fullwidth 8 is not a count
+    ["compare", "a100-80gb:rent=\uff12", "-w", "gpt3-1.3b"],
     # a measurement carried from a count the model cannot follow (MFU 7 at the option's count)
     ["compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "a100-80gb.benchmarks[gpt3-1.3b].accelerator_count=65536"],
     ["compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "a100-80gb.interconnect.devices_per_node=100000"],
@@ -924,3 +926,19 @@ def test_a_usage_error_is_one_line_before_any_input_loads(run, tmp_path: Path, m
     monkeypatch.chdir(tmp_path)
     result = run(*args)
     assert result.exit_code == 2 and "Warning" not in result.stderr and not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("option", ["a100-80gb@\uff18", "a100-80gb:rent=\uff12"])
+def test_counts_and_rates_are_ascii_numbers(run, option: str) -> None:
+    """A fullwidth digit ('@８') was read as 8: only ASCII digits make a count or a quoted rate."""
+    result = run("compare", option, "-w", "gpt3-1.3b")
+    assert result.exit_code == 1 and result.stderr.startswith("Error: accelerator: expected")
+
+
+def test_heads_that_do_not_divide_the_width_need_a_head_width(run) -> None:
+    """7 heads in a width of 8,192 were accepted (heads 1,170.3 wide)."""
+    result = run("compare", "a100-80gb", "-w", "llama3-70b", "--set", "workload.shape.heads=7")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: --set: workload.shape.heads: 7 heads do not divide d_model = 8192; give head_dim when heads are not d_model / heads wide"
+    )
