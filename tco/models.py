@@ -494,9 +494,7 @@ class ModelShape(StrictModel):
     @model_validator(mode="after")
     def _heads_divide_the_width(self) -> "ModelShape":
         if self.heads is not None and self.head_dim is None and self.d_model % self.heads:
-            raise ValueError(
-                f"heads: {self.heads} heads do not divide d_model = {self.d_model}; give head_dim when heads are not d_model / heads wide"
-            )
+            raise ValueError(f"heads: {self.heads} heads do not divide d_model = {self.d_model}: give head_dim, the width of one head")
         return self
 
     @classmethod

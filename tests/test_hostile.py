@@ -940,5 +940,5 @@ def test_heads_that_do_not_divide_the_width_need_a_head_width(run) -> None:
     result = run("compare", "a100-80gb", "-w", "llama3-70b", "--set", "workload.shape.heads=7")
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        "Error: --set: workload.shape.heads: 7 heads do not divide d_model = 8192; give head_dim when heads are not d_model / heads wide"
+        "Error: --set: workload.shape.heads: 7 heads do not divide d_model = 8192: give head_dim, the width of one head"
     )
