@@ -12,6 +12,7 @@ import csv
 import errno
 import functools
 import io
+import math
 import os
 import shutil
 import signal
@@ -180,6 +181,12 @@ def one_line(exc: TcoError) -> str:
     where = getattr(exc, "problems", [exc])[0].where or ""
     hint = f"; 'tco profiles validate {where}' lists them all" if where.endswith(".toml") else ""
     return "; ".join(lines[:SHOWN_PROBLEMS]) + f" (and {len(lines) - SHOWN_PROBLEMS} more{hint})"
+
+
+def _default_seq_len(prompt: float | None, output: float | None) -> int:
+    """``tco estimate``'s sequence length when not given: 2048, or a request's prompt plus output if longer."""
+    total = (prompt or 0.0) + (output or 0.0)
+    return max(2048, math.ceil(total)) if math.isfinite(total) and total <= MAX_COUNT else 2048
 
 
 def handle_errors(fn: F) -> F:
@@ -523,7 +530,16 @@ class SchemaKind(str, Enum):
 def estimate(
     accelerator: Annotated[str, typer.Argument(help="Accelerator id or profile path.")],
     params: Annotated[str, typer.Option("--params", metavar="N", help="Parameters: 6.7e9 or 6.7B (active parameters for MoE).")],
-    seq_len: Annotated[int, typer.Option("--seq-len", metavar="TOKENS", min=1, max=MAX_COUNT, help="Sequence length, tokens.")] = 2048,
+    seq_len: Annotated[
+        int | None,
+        typer.Option(
+            "--seq-len",
+            metavar="TOKENS",
+            min=1,
+            max=MAX_COUNT,
+            help="Sequence length, tokens (default 2048, or prompt + output if longer).",
+        ),
+    ] = None,
     count: Annotated[int, typer.Option("--count", metavar="N", min=1, max=MAX_ACCELERATORS, help="Accelerators.")] = 8,
     precision: Annotated[Precision, typer.Option("--precision", help="Numeric precision.")] = Precision.bf16,
     mode: Annotated[Mode, typer.Option("--mode", help="Training or inference.")] = Mode.train,
@@ -597,7 +613,7 @@ def estimate(
     result = api.estimate(
         accelerator,
         parameters=api.parse_count_text(params),
-        seq_len=seq_len,
+        seq_len=seq_len if seq_len is not None else _default_seq_len(prompt_tokens, output_tokens),
         count=count,
         precision=precision,
         mode=mode.value,

@@ -633,6 +633,19 @@ class InferenceWorkload(_WorkloadBase):
         description="Percentile of requests the time-per-output-token target holds for (e.g. 99, as in MLPerf); default: the mean.",
     )
 
+    @model_validator(mode="after")
+    def _requests_fit_the_context(self) -> "InferenceWorkload":
+        p = self.prompt_tokens.value if self.prompt_tokens is not None else None
+        o = self.output_tokens.value if self.output_tokens is not None else None
+        for name, v in (("prompt_tokens", p), ("output_tokens", o)):
+            if v is not None and v > self.seq_len:
+                raise ValueError(f"{name}: {v:g} tokens exceed seq_len = {self.seq_len}, the context a request must fit in")
+        if p is not None and o is not None and p + o > self.seq_len:
+            raise ValueError(
+                f"prompt_tokens: a request of {p:g} + {o:g} tokens exceeds seq_len = {self.seq_len}, the context it must fit in"
+            )
+        return self
+
 
 Workload = Annotated[TrainingWorkload | InferenceWorkload, Field(discriminator="kind")]
 

@@ -942,3 +942,17 @@ def test_heads_that_do_not_divide_the_width_need_a_head_width(run) -> None:
     assert result.stderr.strip() == (
         "Error: --set: workload.shape.heads: 7 heads do not divide d_model = 8192: give head_dim, the width of one head"
     )
+
+
+def test_a_request_longer_than_the_context_is_refused(run) -> None:
+    """A 100,000-token prompt in a 4,096-token context was accepted (and costed 30 times over)."""
+    result = run("compare", "h100-sxm", "-w", "chat-70b", "--set", "workload.prompt_tokens=100000")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: --set: workload.prompt_tokens: 100000 tokens exceed seq_len = 4096, the context a request must fit in"
+    )
+    # tco estimate takes the context from the request when --seq-len is not given
+    est = run(
+        "estimate", "h100-sxm", "--params", "70B", "--mode", "infer", "--prompt-tokens", "3000", "--output-tokens", "3000", "-f", "json"
+    )
+    assert est.exit_code == 0 and json.loads(est.stdout)["results"][0]["seq_len"] == 6000
