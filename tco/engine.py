@@ -561,6 +561,9 @@ def plan_serving(
     output = workload.output_tokens.value if workload.output_tokens and workload.output_tokens.value else half
     if not (workload.prompt_tokens and workload.output_tokens):
         notes.append(f"prompt and output lengths: {prompt:g} and {output:g} tokens")
+    bytes_per_param = BYTES_PER_PARAM[workload.precision]
+    if perf.peak_field(accel, workload.precision) != perf.PEAK_FIELD[workload.precision] and bytes_per_param < 2:
+        bytes_per_param = 2.0  # no 8-bit units: the job runs in 16-bit (its note says so), weights and cache too
     req = serving.Request(
         layers=shape.layers,
         d_model=shape.d_model,
@@ -568,8 +571,8 @@ def plan_serving(
         attention_width=shape.attention_width,
         prompt=prompt,
         output=output,
-        weight_bytes_per_param=BYTES_PER_PARAM[workload.precision],
-        kv_bytes=min(serving.KV_BYTES, BYTES_PER_PARAM[workload.precision]),
+        weight_bytes_per_param=bytes_per_param,
+        kv_bytes=min(serving.KV_BYTES, bytes_per_param),
     )
     node = accel.interconnect.devices_per_node
     fixed = option.count

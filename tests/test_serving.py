@@ -174,3 +174,13 @@ def test_calibration_applies_the_published_run_size() -> None:
     assert drained <= steady
     if row.requests % batch:  # a partial last wave
         assert drained < steady
+
+
+def test_fp8_serving_on_a_part_without_fp8_runs_in_16_bit() -> None:
+    """No 8-bit units: the job runs in 16-bit (its note says so), so its weights and cache take 16-bit
+    memory too; the batch memory allows was sized as 8-bit, six times the throughput."""
+    import tco
+
+    fp8 = tco.compare(tco.load_inputs(["a100-80gb@2"], workload="chat-70b", sets=["workload.precision=fp8"])).results[0]
+    bf16 = tco.compare(tco.load_inputs(["a100-80gb@2"], workload="chat-70b")).results[0]
+    assert fp8.batch == bf16.batch and fp8.effective_cost_usd == pytest.approx(bf16.effective_cost_usd)
