@@ -250,8 +250,9 @@ def note_missing(missing: dict[str, list[str]]) -> None:
         err(f"Note: {line}")
 
 
-XLSX_COMMANDS = "compare, cashflow, sensitivity, simulate, size and sweep"
-XLSX_FUNCTIONS = frozenset({"compare", "cashflow", "sensitivity", "simulate", "size", "sweep"})
+XLSX_FUNCTIONS = ("compare", "cashflow", "sensitivity", "simulate", "size", "sweep")
+"""The commands that write a workbook (``-f xlsx``), by function name."""
+XLSX_COMMANDS = ", ".join(XLSX_FUNCTIONS[:-1]) + " and " + XLSX_FUNCTIONS[-1]
 XLSX_MAX_ROWS = 1_048_575
 """Rows of a worksheet, less its header."""
 

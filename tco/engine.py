@@ -736,10 +736,10 @@ def _check_layout(workload: TrainingWorkload, accel: Accelerator, layers: int, h
         if value is not None and value > limit:
             raise InfeasibleError(f"layout {key} = {value} exceeds {what}", where=workload.id, key=f"layout.{key}")
     cp = lay.context_parallel
-    if cp is not None and any(seq % cp for seq in (workload.seq_len, *(st.seq_len for st in workload.stages if st.seq_len))):
+    lengths = sorted({workload.seq_len, *(st.seq_len for st in workload.stages if st.seq_len)})
+    if cp is not None and any(seq % cp for seq in lengths):
         raise InfeasibleError(
-            f"layout context_parallel = {cp} does not divide the sequence length"
-            f" ({', '.join(str(x) for x in sorted({workload.seq_len, *(st.seq_len for st in workload.stages if st.seq_len)}))} tokens)",
+            f"layout context_parallel = {cp} does not divide the sequence length ({', '.join(map(str, lengths))} tokens)",
             where=workload.id,
             key="layout.context_parallel",
         )

@@ -496,10 +496,10 @@ def apply_overrides(
             item = _ITEM.match(part)
             if item:
                 entries = node.get(item.group(1), [])
-                match = next((e for e in entries if isinstance(e, dict) and item.group(2) in (e.get("workload"), e.get("name"))), None)
-                if match is None:
+                at = _item_index(entries, item.group(2))
+                if at is None:
                     raise InputError(f"no {item.group(1)} entry for '{item.group(2)}'", where=where, key=label)
-                node = match
+                node = entries[at]
                 continue
             nxt = node.get(part)
             if isinstance(nxt, (int, float)) and not isinstance(nxt, bool):
@@ -554,6 +554,11 @@ def split_set(item: str, accelerator_ids: Iterable[str] = ()) -> tuple[str, str,
 # --------------------------------------------------------------------------- loading
 
 
+def _item_index(entries: Sequence[Any], label: str) -> int | None:
+    """Index of the list item ``name[label]`` selects: a measurement by its workload, a stage by its name."""
+    return next((j for j, e in enumerate(entries) if isinstance(e, dict) and label in (e.get("workload"), e.get("name"))), None)
+
+
 def _indexed(path: str, data: Any) -> str:
     """``benchmarks[gpt3-1.3b].tokens_per_second`` as validation errors name it, ``benchmarks[0]...``:
     each item selector replaced by the item's index in ``data`` (unchanged where there is none)."""
@@ -562,9 +567,7 @@ def _indexed(path: str, data: Any) -> str:
         item = _ITEM.match(part)
         if item and isinstance(node, dict) and isinstance(node.get(item.group(1)), list):
             entries = node[item.group(1)]
-            i = next(
-                (j for j, e in enumerate(entries) if isinstance(e, dict) and item.group(2) in (e.get("workload"), e.get("name"))), None
-            )
+            i = _item_index(entries, item.group(2))
             if i is not None:
                 parts.append(f"{item.group(1)}[{i}]")
                 node = entries[i]
