@@ -17,6 +17,9 @@ if TYPE_CHECKING:  # for type checkers; at run time the names load on first use 
         calibrate as calibrate,
     )
     from tco.api import (
+        cashflow as cashflow,
+    )
+    from tco.api import (
         compare as compare,
     )
     from tco.api import (
@@ -95,6 +98,7 @@ _EXPORTS = {
     "accelerator_table": "tco.api",
     "breakeven": "tco.api",
     "calibrate": "tco.api",
+    "cashflow": "tco.api",
     "compare": "tco.api",
     "estimate": "tco.api",
     "load_accelerator": "tco.api",
@@ -156,6 +160,7 @@ __all__ = [
     "accelerator_table",
     "breakeven",
     "calibrate",
+    "cashflow",
     "compare",
     "estimate",
     "load_accelerator",

@@ -39,13 +39,78 @@ from tco.models import (
 
 if TYPE_CHECKING:  # the analyses import numpy: imported lazily at run time, named here for the types
     from tco.analysis import BreakevenResult, SensitivityResult, SimulationResult, SizeResult, WhatIfResult
+    from tco.analysis.cashflow import CashflowResult
     from tco.analysis.sweep import SweepChunk
     from tco.calibration import CalibrationSummary
-    from tco.cashflow import CashflowResult
 
-load_accelerator = loader.load_accelerator
-load_workload = loader.load_workload
-load_scenario = loader.load_scenario
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def public(fn: F) -> F:
+    """Check the arguments of a public API function against its annotations before it runs, so a wrong
+    type is an InputError naming the argument, never a TypeError or ValueError from deep inside, and
+    nothing is silently misread: text is not a list of characters, an iterator is not a list, ``True``
+    is not 1. Values are converted where the meaning is plain (``"fp8"`` to Precision.fp8, a path
+    text to a Path). The per-argument validators are built on the first call (pydantic, ~1 ms each)."""
+    import functools
+    import inspect
+
+    signature = inspect.signature(fn)
+    adapters: dict[str, Any] = {}
+
+    def adapter(name: str, annotation: Any) -> Any:
+        if name not in adapters:
+            from pydantic import ConfigDict, TypeAdapter
+
+            hint = eval(annotation, fn.__globals__) if isinstance(annotation, str) else annotation  # noqa: S307 - our own annotations
+            plain = hint is Any or hint is Inputs or "Callable" in str(hint) or "Inputs" in str(hint)
+            config = ConfigDict(arbitrary_types_allowed=True)
+            adapters[name] = None if plain else TypeAdapter(hint, config=config)
+        return adapters[name]
+
+    @functools.wraps(fn)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(*args, **kwargs)
+        for name, value in bound.arguments.items():
+            param = signature.parameters[name]
+            if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD) or param.annotation is param.empty:
+                continue
+            hint = param.annotation
+            if "Inputs" in str(hint) and not isinstance(value, Inputs):
+                raise InputError(f"expected Inputs (from tco.load_inputs), got {type(value).__name__}", key=name)
+            if "Callable" in str(hint) and not (value is None or callable(value)):
+                raise InputError(f"expected a function or None, got {_shown(value)}", key=name)
+            ad = adapter(name, hint)
+            if ad is None:
+                continue
+            if isinstance(value, bool) and "bool" not in str(hint):
+                raise InputError(f"expected {_spelled(hint)}, got {value!r}", key=name)
+            from pydantic import ValidationError
+
+            try:
+                new = ad.validate_python(value)
+            except ValidationError as exc:
+                raise InputError(f"expected {_spelled(hint)}, got {_shown(value)}: {exc.errors()[0]['msg']}", key=name) from None
+            if type(new) is not type(value) or new != value:  # converted; an equal value stays the caller's object
+                bound.arguments[name] = new
+        return fn(*bound.args, **bound.kwargs)
+
+    return checked  # type: ignore[return-value]
+
+
+def _spelled(hint: Any) -> str:
+    text = str(hint).replace("collections.abc.", "").replace("pathlib.", "").replace("typing.", "")
+    return text.replace("tco.models.", "").replace("NoneType", "None")
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return f"{type(value).__name__} {text[:40]}" + ("..." if len(text) > 40 else "")
+
+
+load_accelerator = public(loader.load_accelerator)
+load_workload = public(loader.load_workload)
+load_scenario = public(loader.load_scenario)
 
 MFU_WARNING = 0.75
 """A measurement implying more MFU than this is implausible (issue: plausibility checks)."""
@@ -121,6 +186,7 @@ def _names(ref: str, dirs: Sequence[Path] | None) -> set[str]:
     return names
 
 
+@public
 def load_inputs(
     accelerators: Sequence[str],
     *,
@@ -187,6 +253,7 @@ def load_inputs(
     return Inputs(options, wl, sc, tuple(sets), warnings, sources, [o.ref for o in parsed])
 
 
+@public
 def compare(inputs: Inputs, *, baseline: str | None = None, currency: Currency | str = Currency.USD) -> Comparison:
     """Evaluate and rank every option of ``inputs``; money in ``currency`` (USD, CNY or EUR) at the
     scenario's exchange rate."""
@@ -200,7 +267,7 @@ def compare(inputs: Inputs, *, baseline: str | None = None, currency: Currency |
         match = [
             o.label
             for i, o in enumerate(inputs.options)
-            if ref in (o.accelerator.id, *o.accelerator.aliases, *inputs.refs[i : i + 1])
+            if ref.lower() in {n.lower() for n in (o.accelerator.id, *o.accelerator.aliases, *inputs.refs[i : i + 1])}
             and (count is None or o.count == count)
             and o.acquisition is acq
         ]
@@ -247,14 +314,18 @@ LEAD_TIME_RANGE_WEEKS = (0.0, 520.0)
 """Lead times searched for a lead time to match: none to ten years."""
 
 
-def analysable(inputs: Inputs, *, complete: bool = False, required: Sequence[str] = ()) -> tuple[Inputs, dict[str, str]]:
+def analysable(
+    inputs: Inputs, *, complete: bool = False, market: bool = False, required: Sequence[str] = ()
+) -> tuple[Inputs, dict[str, str]]:
     """(the inputs without the options an analysis cannot use, option label -> why each was left out).
 
     Left out: options that cannot run the workload at all (an inference-only part on a training job,
     a model no count can hold), which ``compare`` shows as infeasible; with ``complete``, also options
     lacking an input the analysis needs (the cash flow needs the price) and options the scenario's
-    market may not buy. An option named in ``required`` (``--vs``) is never dropped: its problem is
-    raised. When no option is left, the first problem is raised."""
+    market may not buy; with ``market``, those barred options only (the cash flow under --strict, which
+    makes a missing input an error but leaves a barred option out, as every analysis does). An option
+    named in ``required`` (``--vs``) is never dropped: its problem is raised. When no option is left,
+    the first problem is raised."""
     import dataclasses
 
     keep: list[int] = []
@@ -264,7 +335,7 @@ def analysable(inputs: Inputs, *, complete: bool = False, required: Sequence[str
     for i, o in enumerate(inputs.options):
         ref = inputs.refs[i] if inputs.refs else o.accelerator.id
         try:
-            ev = engine.evaluate_option(o, inputs.workload, inputs.scenario, market=complete)
+            ev = engine.evaluate_option(o, inputs.workload, inputs.scenario, market=complete or market)
             if complete and ev.missing:
                 paths = [ev.plan.user_path(k) for k in ev.missing]
                 raise InputError(
@@ -363,7 +434,7 @@ def citations(data: Any, dirs: Sequence[Path] | None = None) -> dict[str, Any]:
 
 def benchmark_warnings(accel: Accelerator, workload: TrainingWorkload | InferenceWorkload) -> list[str]:
     """Warnings for a measurement this workload would use: MFU above 0.75 or bandwidth beyond spec."""
-    bench = accel.benchmark_for(workload.id)
+    bench = engine.used_benchmark(accel, workload)
     if bench is None or bench.tokens_per_second.value is None:
         return []
     out: list[str] = []
@@ -409,6 +480,7 @@ def _whole(value: Any, key: str) -> int:
     return value
 
 
+@public
 def validate_file(path: Path | str) -> list[str]:
     """Validate one input file; return plausibility warnings (raises on errors)."""
     model = loader.validate_file(Path(path))
@@ -428,6 +500,7 @@ def validate_file(path: Path | str) -> list[str]:
 # --------------------------------------------------------------------------- listings
 
 
+@public
 def accelerator_table(
     dirs: Sequence[Path] | None = None, skipped: list[str] | None = None
 ) -> tuple[list[dict[str, Any]], list[str], list[str]]:
@@ -634,6 +707,7 @@ class Estimate(StrictModel):
     notes: list[str]
 
 
+@public
 def estimate(
     accelerator: str,
     *,
@@ -671,6 +745,12 @@ def estimate(
     for flag, n in (("--count", count), ("--replica", replica), ("--max-batch", max_batch), ("--seq-len", seq_len)):
         if n is not None and (_whole(n, flag) < 1):
             raise InputError(f"expected a whole number >= 1, got {n}", key=flag)
+    for flag, n in (("--count", count), ("--replica", replica)):
+        if n is not None and n > perf.MAX_ACCELERATORS:
+            raise InputError(f"expected at most {perf.MAX_ACCELERATORS:,} accelerators, got {n:,}", key=flag)
+    for flag, tokens in (("--prompt-tokens", prompt_tokens), ("--output-tokens", output_tokens)):
+        if tokens is not None and _number(tokens, flag) < 1:
+            raise InputError(f"expected at least 1 token, got {tokens:g}", key=flag)
     parameters = _positive(_number(parameters, "--params"), "--params")
     if global_batch_tokens is not None:
         global_batch_tokens = _positive(_number(global_batch_tokens, "--global-batch"), "--global-batch")
@@ -723,6 +803,9 @@ def estimate(
         raw.update(kind="training", training_tokens={"value": training_tokens or 1.0}, accelerator_count=count)
         raw.update({k: v for k, v in training_extra.items() if v is not None})
         wl = loader.workload_from_data(raw, w_sets, kind=TrainingWorkload)
+        held, spelled = engine.held_layout(wl)
+        if count < held:
+            raise InputError(f"the layout ({spelled}) needs {held} accelerators, more than --count {count}", key="--count")
         # The smallest count that holds the training state, from a plan at a count that surely does.
         need = engine.plan_option(engine.performance_option(bare, perf.MAX_ACCELERATORS), wl, sc, market=False).min_count
         ev = _throughput_known(engine.evaluate_option(engine.performance_option(bare, max(count, need)), wl, sc, market=False))
@@ -868,6 +951,7 @@ def load_serving_sets(dirs: Sequence[Path] | None = None) -> list[ServingSet]:
     return [loader.load_model(e.path, ServingSet) for e in loader.iter_entries("serving", dirs)]
 
 
+@public
 def calibrate(dirs: Sequence[Path] | None = None, *, refit: bool = False, published_layout: bool = False) -> CalibrationSummary:
     """Predicted vs published training and serving tokens/s over the shipped calibration sets, with the
     error on the fit and held-out halves (see :mod:`tco.calibration`). ``refit`` first fits the
@@ -940,6 +1024,7 @@ def _bound_quantity_tables(schema: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- what-if analyses (numpy, imported lazily)
 
 
+@public
 def breakeven(
     inputs: Inputs, a: str, b: str, *, param: str = "scenario.cost_of_delay_usd_per_day", value_range: tuple[float, float] | None = None
 ) -> BreakevenResult:
@@ -950,6 +1035,7 @@ def breakeven(
         return analysis.breakeven(inputs, a, b, param=param, value_range=value_range)
 
 
+@public
 def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> SensitivityResult:
     """Tornado of effective cost (see :func:`tco.analysis.sensitivity`)."""
     from tco import analysis
@@ -958,7 +1044,10 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
         return analysis.sensitivity(inputs, vs=vs)
 
 
-def simulate(inputs: Inputs, *, samples: int, seed: int, progress: Any = None, keep_samples: bool = False) -> SimulationResult:
+@public
+def simulate(
+    inputs: Inputs, *, samples: int, seed: int, progress: Callable[[int, int], None] | None = None, keep_samples: bool = False
+) -> SimulationResult:
     """Monte Carlo with common random numbers (see :func:`tco.analysis.simulate`)."""
     from tco import analysis
 
@@ -967,6 +1056,7 @@ def simulate(inputs: Inputs, *, samples: int, seed: int, progress: Any = None, k
         return analysis.simulate(inputs, samples=samples, seed=seed, progress=progress, keep_samples=keep_samples)
 
 
+@public
 def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]]) -> WhatIfResult:
     """N validated what-ifs at once (the fast path for scripts; see :func:`tco.analysis.what_if`)."""
     from tco import analysis
@@ -976,6 +1066,7 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]]) -> WhatIfRes
         return analysis.what_if(inputs, checked)
 
 
+@public
 def sweep(inputs: Inputs, vary: Sequence[str]) -> tuple[list[str], int, Iterator[SweepChunk]]:
     """(columns, total rows, iterator of column chunks) for a grid (see :func:`tco.analysis.iter_sweep`)."""
     from tco import analysis
@@ -984,6 +1075,7 @@ def sweep(inputs: Inputs, vary: Sequence[str]) -> tuple[list[str], int, Iterator
         return analysis.iter_sweep(inputs, vary)
 
 
+@public
 def cashflow(
     inputs: Inputs,
     *,
@@ -991,11 +1083,11 @@ def cashflow(
     lease_usd_per_month: float | None = None,
     lease_months: float | None = None,
 ) -> CashflowResult:
-    """Year-by-year cash flow and NPV per option (see :mod:`tco.cashflow`)."""
-    from tco import cashflow as cf
+    """Year-by-year cash flow and NPV per option (see :func:`tco.analysis.cashflow`)."""
+    from tco import analysis
 
     with attributed(inputs):
-        return cf.cashflow(
+        return analysis.cashflow(
             inputs.options,
             inputs.workload,
             inputs.scenario,
@@ -1005,6 +1097,7 @@ def cashflow(
         )
 
 
+@public
 def size(
     inputs: Inputs, *, deadline_days: float | None = None, budget_usd: float | None = None, power_kw: float | None = None
 ) -> SizeResult:

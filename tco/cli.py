@@ -116,6 +116,11 @@ def whole_option(flag: str, *, help: str) -> Any:
 
 
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+TextFormatOpt = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", metavar="<table|csv|json|jsonl|markdown>", help="Output format (no workbook here)."),
+]
+"""--format for the commands that write no workbook: the help does not offer xlsx (handle_errors refuses it)."""
 OutputOpt = Annotated[
     Path | None,
     typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically, only on success); - is stdout."),
@@ -371,7 +376,7 @@ def compare(
 
 @profiles_app.command("list", cls=HelpCommand)
 @handle_errors
-def profiles_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
+def profiles_list(fmt: TextFormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
     """Every accelerator profile: vendor, peak, memory, power, price and maturity at a glance."""
     from tco.render import render_records
 
@@ -470,7 +475,7 @@ def _show(kind: str, ref: str, fmt: OutputFormat, output: Path | None) -> None:
 
 @workloads_app.command("list", cls=HelpCommand)
 @handle_errors
-def workloads_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
+def workloads_list(fmt: TextFormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
     """Every workload definition."""
     _list("workloads", fmt, output)
 
@@ -478,7 +483,7 @@ def workloads_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None
 @workloads_app.command("show", cls=HelpCommand)
 @handle_errors
 def workloads_show(
-    workload: Annotated[str, typer.Argument(help="Workload id or path.")], fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None
+    workload: Annotated[str, typer.Argument(help="Workload id or path.")], fmt: TextFormatOpt = OutputFormat.table, output: OutputOpt = None
 ) -> None:
     """Every field of one workload with its source."""
     _show("workloads", workload, fmt, output)
@@ -486,7 +491,7 @@ def workloads_show(
 
 @scenarios_app.command("list", cls=HelpCommand)
 @handle_errors
-def scenarios_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
+def scenarios_list(fmt: TextFormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
     """Every scenario."""
     _list("scenarios", fmt, output)
 
@@ -494,7 +499,7 @@ def scenarios_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None
 @scenarios_app.command("show", cls=HelpCommand)
 @handle_errors
 def scenarios_show(
-    scenario: Annotated[str, typer.Argument(help="Scenario id or path.")], fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None
+    scenario: Annotated[str, typer.Argument(help="Scenario id or path.")], fmt: TextFormatOpt = OutputFormat.table, output: OutputOpt = None
 ) -> None:
     """Every field of one scenario with its source."""
     _show("scenarios", scenario, fmt, output)
@@ -605,7 +610,7 @@ def estimate(
     ] = None,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
-    fmt: FormatOpt = OutputFormat.table,
+    fmt: TextFormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
     """Derived tokens/s, MFU, layout or replica and batch, and memory fit for a model, without a workload file."""
@@ -668,7 +673,7 @@ def estimate(
 )
 @handle_errors
 def calibrate(
-    fmt: FormatOpt = OutputFormat.table,
+    fmt: TextFormatOpt = OutputFormat.table,
     output: OutputOpt = None,
     fit: Annotated[bool, typer.Option("--fit", help="Refit the software constants on the fit half first (maintainers).")] = False,
     summary: Annotated[bool, typer.Option("--summary", help="Only the error summary (table format).")] = False,
@@ -727,7 +732,7 @@ def _inputs(
 
         inputs = with_fitting_count(inputs)
     if drop:
-        inputs, dropped = api.analysable(inputs, complete=complete and not strict, required=required)
+        inputs, dropped = api.analysable(inputs, complete=complete and not strict, market=complete, required=required)
         for label, why in dropped.items():
             err(f"Note: {label} is left out: {why}")
     missing = api.missing_inputs(inputs)
@@ -760,7 +765,7 @@ def breakeven(
     strict: StrictOpt = False,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
-    fmt: FormatOpt = OutputFormat.table,
+    fmt: TextFormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
     """The value of an input at which A and B have the same effective cost, and who wins on each side."""
@@ -826,8 +831,10 @@ def simulate(
     output: OutputOpt = None,
 ) -> None:
     """Monte Carlo over every ranged input (common random numbers): P10/P50/P90 and win probability."""
+    from tco.analysis.montecarlo import check_draws
     from tco.render import render_simulation
 
+    check_draws(samples, seed)  # before any input loads
     inputs = _inputs(accelerators, workload, scenario, set_, strict)
     xlsx = wants_xlsx(fmt, output)
     if xlsx and samples > XLSX_MAX_ROWS:
@@ -944,6 +951,10 @@ def plot(
         raise typer.BadParameter("expected a file name ending in .svg or .png", param_hint="--output")
     if kind is PlotKind.breakeven and len(accelerators) != 2:  # a usage error: before any input loads
         raise typer.BadParameter("a break-even curve needs exactly two options", param_hint="ACCEL")
+    if kind is PlotKind.cdf:
+        from tco.analysis.montecarlo import check_draws
+
+        check_draws(samples, seed)  # before any input loads
     inputs = _inputs(accelerators, workload, scenario, set_, False)
     if kind is PlotKind.tornado:
         data = plots.tornado(api.sensitivity(inputs), suffix)
@@ -1003,6 +1014,9 @@ def report(
 
     if str(output) != "-" and output.suffix.lower() not in (".html", ".htm"):
         raise typer.BadParameter("expected a file name ending in .html (or - for standard output)", param_hint="--output")
+    from tco.analysis.montecarlo import check_draws
+
+    check_draws(samples, seed)  # before any input loads
     inputs = _inputs(accelerators, workload, scenario, set_, False)
     comp = api.compare(inputs)
     ranked = sorted(comp.ranked, key=lambda r: r.rank or 0)

@@ -55,6 +55,7 @@ from tco import perf, serving, training
 from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError
 from tco.models import (
     BYTES_PER_PARAM,
+    SCENARIO_MONEY,
     Accelerator,
     Acquisition,
     AttentionKernel,
@@ -308,15 +309,6 @@ def _port_keys(accel: Accelerator, scenario: Scenario) -> tuple[str, str]:
 RATE_KEYS: dict[Currency, str] = {Currency.CNY: "scenario.usd_per_cny", Currency.EUR: "scenario.usd_per_eur"}
 """Scenario input holding the USD value of one unit of each non-USD currency."""
 
-SCENARIO_MONEY = (
-    "electricity_usd_per_kwh",
-    "facility_usd_per_kw_month",
-    "operations_usd_per_accelerator_year",
-    "engineer_usd_per_year",
-    "cost_of_delay_usd_per_day",
-    "storage_usd_per_accelerator",
-)
-
 
 def scenario_fx(scenario: Scenario) -> dict[str, str]:
     """Scenario money inputs quoted in CNY or EUR -> the exchange-rate key that converts them."""
@@ -444,11 +436,13 @@ def _plan_option(
             where=accel.id,
             key="price_usd",
         )
-    bench = accel.benchmark_for(workload.id)
+    bench = used_benchmark(accel, workload)
+    notes: list[str] = []
+    if bench is None and accel.benchmark_for(workload.id) is not None:
+        notes.append(f"the published run of {accel.id} on {workload.id} is not used: workload.mfu is given")
     measured = bench is not None
     shape = perf.workload_shape(workload)
     precision = workload.precision
-    notes: list[str] = []
     peak_name = perf.peak_field(accel, precision)
     if peak_name != perf.PEAK_FIELD[precision]:
         if precision in (Precision.bf16, Precision.fp16):
@@ -516,12 +510,8 @@ def _plan_option(
         n = option.count or workload.accelerator_count
         stages, need, layout, stage_notes = plan_training(option, workload, scenario, common)
         notes += stage_notes
-        lay = workload.layout
-        names = ("tensor_parallel", "pipeline_parallel", "context_parallel", "expert_parallel")
-        degrees = {k: getattr(lay, k) for k in names} if lay else {}
-        held = math.prod(v for v in degrees.values() if v)
+        held, spelled = held_layout(workload)
         if n < held:
-            spelled = " × ".join(f"{k.split('_')[0]} {v}" for k, v in degrees.items() if v)
             raise InfeasibleError(
                 f"the layout ({spelled}) needs {held} accelerators, more than {n} × {accel.id}",
                 where=workload.id,
@@ -534,11 +524,28 @@ def _plan_option(
                 where=accel.id,
                 key="memory_gb",
             )
-        mfu_key = "accel.mfu" if accel.mfu is not None else "workload.mfu" if workload.mfu is not None else None
+        mfu_key = "workload.mfu" if workload.mfu is not None else "accel.mfu" if accel.mfu is not None else None
         if mfu_key:
             notes.append(f"measured MFU given ({mfu_key.replace('accel.', accel.id + '.')}): final, no layout model on top")
         return Plan(kind="training", min_count=need, notes=tuple(notes), stages=stages, mfu_key=mfu_key, layout=layout, **common)
     return plan_serving(option, workload, scenario, common, notes, measured, serving_constants)
+
+
+def held_layout(workload: TrainingWorkload) -> tuple[int, str]:
+    """(accelerators the workload's fixed parallel degrees need at least, the degrees spelled out)."""
+    names = ("tensor_parallel", "pipeline_parallel", "context_parallel", "expert_parallel")
+    lay = workload.layout
+    degrees = {k: getattr(lay, k) for k in names if getattr(lay, k)} if lay else {}
+    return math.prod(degrees.values()), " × ".join(f"{k.split('_')[0]} {v}" for k, v in degrees.items())
+
+
+def used_benchmark(accel: Accelerator, workload: TrainingWorkload | InferenceWorkload) -> Benchmark | None:
+    """The published run of ``accel`` on this workload that the figures use: none when the workload
+    gives its own measured end-to-end MFU (``workload.mfu``, final). The job's own measurement comes
+    first, then the part's published run of the workload, then the part's MFU (``ID.mfu``)."""
+    if isinstance(workload, TrainingWorkload) and workload.mfu is not None:
+        return None
+    return accel.benchmark_for(workload.id)
 
 
 def plan_serving(
@@ -580,8 +587,7 @@ def plan_serving(
         raise InfeasibleError(
             f"a replica of {fixed} × {accel.id} has no tensor-parallel layout: give a power of two up to {node}, "
             f"or a multiple of {node} (pipeline stages of a node each)",
-            where=accel.id,
-            key="count",
+            where=option.label,
         )
     base = KnownInputs(numeric_inputs(option, workload, scenario))
     x = serving_inputs(common, base, eff, bw_eff, coll, tau, overlap)

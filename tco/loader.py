@@ -366,6 +366,10 @@ def _show(v: Any) -> str:
     return repr(v)
 
 
+NAMED_CHECK = r"([a-z_][a-z0-9_]*(?:(?:\.|\[)[a-z0-9_\]-]+)*): (.+)"
+"""A check across fields names the key it blames first: "experts_per_token: must not exceed ..."."""
+
+
 def validation_problems(exc: ValidationError, *, where: str, root: Any, overridden: Iterable[str] = (), scope: str = "") -> ProblemList:
     """One :class:`InputError` per pydantic error, with dotted key paths and 'did you mean'."""
     problems: list[TcoError] = []
@@ -382,7 +386,7 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
         key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".") or None
         loc = [p for p in loc if isinstance(p, str)]
         message = _expected(err)
-        named = re.fullmatch(r"([a-z_][a-z0-9_]*): (.+)", message, flags=re.S) if err["type"] == "value_error" else None
+        named = re.fullmatch(NAMED_CHECK, message, flags=re.S) if err["type"] == "value_error" else None
         if named:  # a check across fields names the field it blames: "experts_per_token: must not exceed ..."
             key = ".".join([*(str(p) for p in loc), named.group(1)])
             message = named.group(2)
@@ -394,7 +398,8 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
         # An error at an override's path, inside it, or at a table it created (a training-only table set
         # on an inference workload) is the override's.
         by_set = key is not None and any(key == o or key.startswith((o + ".", o + "[")) or o.startswith(key + ".") for o in overridden)
-        if key is not None and err["type"] == "missing" and "." in key:  # a key missing beside one the --set wrote
+        if key is not None and ((err["type"] == "missing" and "." in key) or named):  # a key missing beside one the --set wrote, or a
+            # check across fields of the table a --set wrote into (experts without experts_per_token)
             by_set = by_set or any(o.rpartition(".")[0] == key.rpartition(".")[0] for o in overridden)
         if by_set and scope:
             key = f"{scope}.{key}"

@@ -204,6 +204,13 @@ class PositiveQuantity(Quantity):
     _expected = "a number > 0"
 
 
+class AtLeastOneQuantity(Quantity):
+    """A factor that only ever adds work, such as a load imbalance."""
+
+    _lower = 1.0
+    _expected = "a number >= 1"
+
+
 class FractionQuantity(Quantity):
     """A share in (0, 1]."""
 
@@ -233,6 +240,46 @@ def _describe(v: Any) -> str:
     if isinstance(v, list):
         return "a list"
     return type(v).__name__
+
+
+SCENARIO_MONEY = (
+    "electricity_usd_per_kwh",
+    "facility_usd_per_kw_month",
+    "operations_usd_per_accelerator_year",
+    "engineer_usd_per_year",
+    "cost_of_delay_usd_per_day",
+    "storage_usd_per_accelerator",
+)
+"""Scenario money inputs that may be quoted in CNY or EUR (the engine converts them)."""
+
+ACCELERATOR_MONEY = ("price_usd", "rental.usd_per_hour")
+"""Accelerator money inputs that may be quoted in CNY or EUR (the engine converts them)."""
+
+
+def _foreign_currency(model: BaseModel, allowed: frozenset[str], path: str = "") -> str | None:
+    """The dotted path of the first quantity quoted in CNY or EUR outside ``allowed`` (paths of the
+    money inputs the engine converts with the scenario's rates), or None."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        key = f"{path}{name}"
+        items = list(value.items()) if isinstance(value, dict) else list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for i, item in items:
+            at = key if i is None else f"{key}[{i}]"
+            if isinstance(item, Quantity):
+                if item.currency not in (None, Currency.USD) and key not in allowed:
+                    return at
+            elif isinstance(item, BaseModel):
+                found = _foreign_currency(item, allowed, f"{at}.")
+                if found:
+                    return found
+    return None
+
+
+def _check_currencies(model: BaseModel, allowed: frozenset[str]) -> None:
+    found = _foreign_currency(model, allowed)
+    if found:
+        names = f"here: {', '.join(sorted(allowed))}" if allowed else "a workload has none"
+        raise ValueError(f"{found}.currency: only money inputs take a currency ({names}); remove it, or give the value in USD")
 
 
 # --------------------------------------------------------------------------- accelerator
@@ -462,6 +509,11 @@ class Accelerator(StrictModel):
     )
     benchmarks: list[Benchmark] = Field(default_factory=_empty_list)
 
+    @model_validator(mode="after")
+    def _currencies(self) -> "Accelerator":
+        _check_currencies(self, frozenset(ACCELERATOR_MONEY))
+        return self
+
     def benchmark_for(self, workload_id: str) -> Benchmark | None:
         for b in self.benchmarks:
             if b.workload == workload_id:
@@ -547,6 +599,7 @@ class _WorkloadBase(StrictModel):
         active, total = self.active_parameters, self.parameters
         if active is not None and active.value is not None and total.value is not None and active.value > total.value:
             raise ValueError(f"active_parameters: must not exceed parameters ({total.value:g}), got {active.value:g}")
+        _check_currencies(self, frozenset())
         return self
 
 
@@ -599,7 +652,9 @@ class TrainingWorkload(_WorkloadBase):
     layout: TrainingLayout | None = Field(None, description="Fix parallel degrees or the recomputation instead of searching them.")
     experts: Count | None = Field(None, description="Routed experts per MoE layer.")
     experts_per_token: Count | None = Field(None, description="Routed experts each token visits (top-k).")
-    load_imbalance: PositiveQuantity | None = Field(None, description="Expert compute × this for uneven routing; default 1.1.")
+    load_imbalance: AtLeastOneQuantity | None = Field(
+        None, description="Expert compute × this (>= 1) for uneven routing across experts; default 1.1."
+    )
     stages: list[Stage] = Field(default_factory=_empty_list, description="Further stages after the main one.")
 
     @model_validator(mode="after")
@@ -733,6 +788,11 @@ class Scenario(StrictModel):
             if x is not None and x < 1:
                 raise PydanticCustomError("pue", "PUE must be >= 1, got {got}", {"got": _fmt(x)})
         return v
+
+    @model_validator(mode="after")
+    def _currencies(self) -> "Scenario":
+        _check_currencies(self, frozenset(SCENARIO_MONEY))
+        return self
 
 
 # --------------------------------------------------------------------------- options and results

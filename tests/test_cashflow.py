@@ -1,4 +1,4 @@
-"""Cash flow and NPV (tco.cashflow): values by hand on the toy, and the levelized figures of compare
+"""Cash flow and NPV (tco.analysis.cashflow): values by hand on the toy, and the levelized figures of compare
 equal the cash-flow figures where their assumptions coincide."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import math
 import pytest
 from pytest import approx
 
-from tco import cashflow as cf
+from tco.analysis.cashflow import cashflow
 from tco.engine import Option, compare
 from tco.errors import InputError
 from tco.models import Acquisition
@@ -20,7 +20,7 @@ def test_bought_training_job_by_hand() -> None:
     after 2 weeks of deployment, resale 80,000 · 10^(−0.14 · t) at its end, discounted at 10 %."""
     acc = accelerator(benchmarks=[bench("toy-train", 1000)])
     sc = scenario(cost_of_capital=0.10, depreciation_years=5)
-    res = cf.cashflow([Option(acc)], training(), sc)
+    res = cashflow([Option(acc)], training(), sc)
     (o,) = res.options
     (year0,) = o.years
     delivery, start = 28 / 365.25, 42 / 365.25
@@ -43,7 +43,7 @@ def test_levelized_capital_equals_cash_capex_where_assumptions_coincide() -> Non
     acc = accelerator(benchmarks=[bench("toy-serve", 1000)], lead_time_weeks=0)
     sc = scenario(cost_of_capital=0.08, depreciation_years=3, deployment_weeks=0, economic_depreciation_oom_per_year=1e6)
     (r,) = compare(options=[Option(acc)], workload=inference(), scenario=sc).results
-    (o,) = cf.cashflow([Option(acc)], inference(), sc).options
+    (o,) = cashflow([Option(acc)], inference(), sc).options
     capex = o.years[0].capex_usd
     yearly_capital = (r.capital_usd or 0) / 3
     annuity = sum(yearly_capital / 1.08**t for t in (1, 2, 3))
@@ -56,7 +56,7 @@ def test_levelized_capital_equals_cash_capex_where_assumptions_coincide() -> Non
 
 def test_rent_and_lease_side_by_side() -> None:
     acc = accelerator(benchmarks=[bench("toy-train", 1000)], rental={"usd_per_hour": 2.0})
-    res = cf.cashflow([Option(acc), Option(acc, None, Acquisition.rent)], training(), scenario(), lease_usd_per_month=500)
+    res = cashflow([Option(acc), Option(acc, None, Acquisition.rent)], training(), scenario(), lease_usd_per_month=500)
     by = {o.option: o for o in res.options}
     assert set(by) == {"toy", "toy:lease", "toy:rent"}
     assert sum(y.capex_usd for y in by["toy:lease"].years) == 0
@@ -67,7 +67,7 @@ def test_rent_and_lease_side_by_side() -> None:
 
 def test_payback_with_revenue() -> None:
     acc = accelerator(benchmarks=[bench("toy-serve", 1000)])
-    (o,) = cf.cashflow([Option(acc)], inference(), scenario(), revenue_per_day=1e5).options
+    (o,) = cashflow([Option(acc)], inference(), scenario(), revenue_per_day=1e5).options
     assert o.payback_year is not None and o.years[o.payback_year].cumulative_net_cost_usd < 0
     assert all(y.cumulative_net_cost_usd >= 0 for y in o.years[: o.payback_year])
 
@@ -77,7 +77,7 @@ def test_payback_with_revenue() -> None:
 )
 def test_bad_cashflow_inputs(kw: dict[str, float]) -> None:
     with pytest.raises(InputError):
-        cf.cashflow([Option(accelerator(benchmarks=[bench("toy-train", 1000)]))], training(), scenario(), **kw)  # type: ignore[arg-type]
+        cashflow([Option(accelerator(benchmarks=[bench("toy-train", 1000)]))], training(), scenario(), **kw)  # type: ignore[arg-type]
 
 
 def test_cashflow_cli_formats(run) -> None:

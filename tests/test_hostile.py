@@ -11,6 +11,7 @@ import re
 import stat
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -956,3 +957,187 @@ def test_a_request_longer_than_the_context_is_refused(run) -> None:
         "estimate", "h100-sxm", "--params", "70B", "--mode", "infer", "--prompt-tokens", "3000", "--output-tokens", "3000", "-f", "json"
     )
     assert est.exit_code == 0 and json.loads(est.stdout)["results"][0]["seq_len"] == 6000
+
+
+# --------------------------------------------------------------------------- hostile input, round 5
+
+
+def test_an_moe_load_imbalance_below_one_is_refused(run) -> None:
+    """A load imbalance of 0.01 was accepted: the experts did 1 % of their work, MFU 1.14."""
+    result = run("compare", "h100-sxm", "-w", "deepseek-v3", "--set", "workload.load_imbalance=0.5")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: --set: workload.load_imbalance: value must be a number >= 1, got 0.5"
+
+
+def test_a_workloads_measured_mfu_replaces_the_published_run(run) -> None:
+    """--set workload.mfu=0.3 was ignored on the A100, which has a published GPT-3 1.3B run."""
+    result = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "workload.mfu=0.3", "-f", "json")
+    (r,) = json.loads(result.stdout)["results"]
+    assert r["mfu"] == 0.3 and r["throughput_source"] == "derived"
+    assert "the published run of a100-80gb on gpt3-1.3b is not used: workload.mfu is given" in r["notes"]
+    assert "Warning" not in result.stderr  # the run it does not use is not checked for plausibility
+    # tokens/s = MFU × peak / FLOPs per token, with the peak and the FLOPs of the same result
+    plain = json.loads(run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "workload.mfu=0.6", "-f", "json").stdout)
+    assert plain["results"][0]["tokens_per_second_per_accelerator"] == pytest.approx(2 * r["tokens_per_second_per_accelerator"])
+
+
+def test_a_what_if_is_capped_and_checks_every_value() -> None:
+    """10 M what-ifs aborted on memory; a value of 1e-320 between two valid ones was accepted."""
+    import tco
+    from tco.analysis.whatif import MAX_WHAT_IF_VALUES
+
+    inputs = tco.load_inputs(["a100-80gb", "h100-sxm"], workload="gpt3-1.3b")
+    with pytest.raises(tco.InputError, match=f"more than {MAX_WHAT_IF_VALUES:,} results"):
+        tco.what_if(inputs, {"scenario.pue": [1.2] * (MAX_WHAT_IF_VALUES // 2 + 1)})
+    with pytest.raises(tco.InputError, match="0 or at least 1e-300 in size, got 1e-310"):
+        tco.what_if(inputs, {"scenario.cost_of_delay_usd_per_day": [0.0, 1e-310, 5.0]})
+
+
+def test_a_sweep_checks_every_listed_value(run) -> None:
+    result = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "scenario.cost_of_delay_usd_per_day=0,1e-310,5")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("Error: scenario.cost_of_delay_usd_per_day: values must be 0 or at least 1e-300 in size, got 1e-310")
+
+
+def test_tco_cashflow_is_the_function() -> None:
+    """``tco.cashflow`` was the module (not callable); the cash flow is now an analysis like the rest."""
+    import tco
+
+    inputs = tco.load_inputs(["a100-80gb"], workload="gpt3-1.3b")
+    assert tco.cashflow(inputs).options[0].option == "a100-80gb"
+    assert "cashflow" in tco.__all__
+
+
+SERVE: dict[str, Any] = {"parameters": 7e9, "seq_len": 2048, "count": 8, "mode": "infer"}
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (lambda t: t.load_inputs("a100-80gb", workload="gpt3-1.3b"), "accelerators: expected Sequence[str], got str 'a100-80gb'"),
+        (lambda t: t.load_inputs(["a100-80gb"], workload=3), "workload: expected str, got int 3"),
+        (lambda t: t.what_if(t.load_inputs(["a100-80gb"], workload="gpt3-1.3b"), {"scenario.pue": "1.2"}), "changes: expected"),
+        (lambda t: t.what_if(t.load_inputs(["a100-80gb"], workload="gpt3-1.3b"), {"scenario.pue": iter([1.2])}), "changes: expected"),
+        (lambda t: t.what_if({"scenario": 1}, {"scenario.pue": [1.2]}), "inputs: expected Inputs (from tco.load_inputs), got dict"),
+        (lambda t: t.sweep(t.load_inputs(["a100-80gb"], workload="gpt3-1.3b"), "scenario.pue=1:2:3"), "vary: expected Sequence[str]"),
+        (lambda t: t.estimate("h100-sxm", parameters=7e9, seq_len=2048, count=True), "count: expected int, got True"),
+        (lambda t: t.simulate(t.load_inputs(["a100-80gb"], workload="gpt3-1.3b"), samples=10.5, seed=1), "samples: expected int"),
+        (lambda t: t.estimate("h100-sxm", **SERVE, replica=10**10), "--replica: expected at most"),
+        (lambda t: t.estimate("h100-sxm", **SERVE, output_tokens=0.5), "--output-tokens: expected at least 1"),
+    ],
+)
+def test_the_python_api_names_a_wrong_argument(call, expected: str) -> None:
+    """A string was split into characters, an iterator dropped, True read as 1; 72 calls ended in a raw
+    TypeError or ValueError. Every public function checks its arguments against its annotations."""
+    import tco
+
+    with pytest.raises(tco.InputError) as info:
+        call(tco)
+    assert str(info.value).startswith(expected)
+
+
+def test_the_python_api_converts_plain_text_to_its_enums_and_paths() -> None:
+    import tco
+
+    fp8 = tco.estimate("h100-sxm", parameters=7e9, seq_len=2048, count=8, precision="fp8", tuning="tuned")
+    assert fp8.precision == "fp8" and fp8.mfu_source == "layout model (tuned tuning)"
+
+
+API_FUNCTIONS = ["load_inputs", "compare", "estimate", "breakeven", "sensitivity", "simulate", "what_if", "sweep", "cashflow", "size"]
+WRONG = [None, True, -1, 1e400, "x", b"x", [], {}, ["x"], object()]
+
+
+@pytest.mark.parametrize("name", API_FUNCTIONS)
+def test_no_public_function_leaks_a_raw_exception_on_a_wrong_argument(name: str) -> None:
+    """Each argument of each public function, in turn, given each wrong value: a result or a TcoError."""
+    import inspect
+
+    import tco
+
+    inputs = tco.load_inputs(["a100-80gb", "h100-sxm"], workload="gpt3-1.3b")
+    good: dict[str, dict[str, object]] = {
+        "load_inputs": {"accelerators": ["a100-80gb"], "workload": "gpt3-1.3b"},
+        "compare": {"inputs": inputs},
+        "estimate": {"accelerator": "h100-sxm", "parameters": 7e9, "seq_len": 2048, "count": 8},
+        "breakeven": {"inputs": inputs, "a": "a100-80gb", "b": "h100-sxm"},
+        "sensitivity": {"inputs": inputs},
+        "simulate": {"inputs": inputs, "samples": 50, "seed": 1},
+        "what_if": {"inputs": inputs, "changes": {"scenario.pue": [1.2]}},
+        "sweep": {"inputs": inputs, "vary": ["scenario.pue=1:2:2"]},
+        "cashflow": {"inputs": inputs},
+        "size": {"inputs": inputs, "deadline_days": 200.0},
+    }[name]
+    fn = getattr(tco, name)
+    for param in inspect.signature(fn).parameters:
+        for wrong in WRONG:
+            try:
+                fn(**{**good, param: wrong})
+            except tco.TcoError:
+                pass
+
+
+def test_a_replica_without_a_layout_names_the_option_not_the_profile(run) -> None:
+    result = run("compare", "h100-sxm@3", "-w", "chat-70b")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: h100-sxm@3: a replica of 3 × h100-sxm has no tensor-parallel layout")
+
+
+def test_a_held_pipeline_longer_than_the_count_is_not_a_memory_problem(run) -> None:
+    result = run("estimate", "h100-sxm", "--params", "70e9", "--pp", "16", "--count", "8")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: --count: the layout (pipeline 16) needs 16 accelerators, more than --count 8"
+
+
+def test_moe_fields_set_one_without_the_other_blame_the_set(run) -> None:
+    result = run("compare", "h100-sxm", "-w", "llama3-70b", "--set", "workload.experts=8")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: --set: workload.experts_per_token: experts and experts_per_token go together")
+
+
+def test_the_baseline_is_case_insensitive(run) -> None:
+    result = run("compare", "a100-80gb", "h100-sxm", "-w", "gpt3-1.3b", "--baseline", "H100-SXM", "-f", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["results"][0]["accelerator"] == "h100-sxm"
+
+
+@pytest.mark.parametrize("command", ["simulate", "report"])
+def test_a_bad_seed_is_one_line_before_the_inputs_load(run, command: str) -> None:
+    """--seed -1 came after the MLU370-S4's plausibility warning (two lines)."""
+    extra = ["-o", "r.html"] if command == "report" else []
+    result = run(command, "mlu370-s4", "-w", "gpt3-1.3b", "--seed", "-1", *extra)
+    assert result.exit_code == 1 and result.stderr.strip() == "Error: --seed: expected a seed from 0 to 2**63 - 1, got -1"
+
+
+def test_strict_leaves_a_barred_option_out_of_the_cash_flow_as_elsewhere(run) -> None:
+    """Under --strict, a part the market may not buy made cashflow fail (exit 1) but not the others."""
+    for command in ("cashflow", "sensitivity"):
+        result = run(command, "ascend-910b", "a100-80gb", "-w", "gpt3-1.3b", "--strict")
+        assert result.exit_code == 0 and "ascend-910b" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("path", "ok"),
+    [
+        ("a100-80gb.tdp_w.currency=CNY", False),
+        ("a100-80gb.server_usd_per_accelerator.currency=CNY", False),  # not converted by the engine: refused
+        ("scenario.pue.currency=EUR", False),
+        ("workload.parameters.currency=CNY", False),
+        ("a100-80gb.price_usd.currency=CNY", True),
+        ("scenario.electricity_usd_per_kwh.currency=EUR", True),
+        ("a100-80gb.tdp_w.currency=USD", True),
+    ],
+)
+def test_only_money_inputs_take_a_currency(run, path: str, ok: bool) -> None:
+    """``currency = "CNY"`` on a watts field was accepted and ignored."""
+    result = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", path)
+    if ok:
+        assert result.exit_code == 0
+    else:
+        key = path.split("=")[0]
+        assert result.exit_code == 1 and result.stderr.startswith(f"Error: --set: {key}: only money inputs take a currency")
+
+
+def test_help_offers_xlsx_only_where_a_workbook_is_written(run) -> None:
+    assert "xlsx" not in run("estimate", "--help").stdout
+    assert "xlsx" not in run("breakeven", "--help").stdout
+    assert "markdown|xlsx" in run("compare", "--help").stdout

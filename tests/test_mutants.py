@@ -797,7 +797,7 @@ ENGINE_ERRORS: list[tuple[str, Callable[[], object], type[TcoError], str]] = [
         "replica layout",
         lambda: cmp(Option(accelerator(), count=3), workload=inference()),
         InfeasibleError,
-        "toy: count: a replica of 3 × toy has no tensor-parallel layout: give a power of two up to 4, or a multiple of 4 "
+        "toy@3: a replica of 3 × toy has no tensor-parallel layout: give a power of two up to 4, or a multiple of 4 "
         "(pipeline stages of a node each)",
     ),
     (

@@ -1,4 +1,4 @@
-"""What-if analyses on top of the engine: break-even, sensitivity, Monte Carlo, sweeps, sizing.
+"""What-if analyses on top of the engine: break-even, sensitivity, Monte Carlo, sweeps, sizing, cash flow.
 
 All of them evaluate many scenarios at once: :func:`evaluate_many` feeds numpy arrays through the
 engine's own arithmetic (:func:`tco.engine.evaluate_plan` with ``ops=numpy``), so the formulas exist
@@ -12,6 +12,7 @@ Methods: cost-model.md §2.4 (break-even), §2.5 (tornado), §2.6 (Monte Carlo w
 """
 
 from tco.analysis.breakeven import BreakevenResult, breakeven, default_range, parse_range
+from tco.analysis.cashflow import CashflowResult, cashflow
 from tco.analysis.common import (
     CHUNK,
     DEFAULT_SWING,
@@ -39,6 +40,7 @@ __all__ = [
     "Batch",
     "BreakevenResult",
     "CHUNK",
+    "CashflowResult",
     "DEFAULT_SWING",
     "MAX_COUNT",
     "MAX_SAMPLES",
@@ -59,6 +61,7 @@ __all__ = [
     "WhatIfResult",
     "Z95",
     "breakeven",
+    "cashflow",
     "default_range",
     "evaluate_many",
     "iter_sweep",

@@ -15,6 +15,7 @@ from tco import engine, loader
 from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError, did_you_mean
 from tco.inputs import Inputs, parse_option
 from tco.models import (
+    TINY,
     Accelerator,
     FractionQuantity,
     Quantity,
@@ -180,6 +181,16 @@ def _numeric(path: str, keys: dict[int, str], q: Any, prep: Prepared, leaf: Any 
     central = prep.bases[i0].get(keys[i0])
     whole = isinstance(q, int) or (leaf is int)
     return Target(path, keys, central, q if isinstance(q, Quantity) else None, is_integer=whole)
+
+
+def check_numbers(values: np.ndarray, path: str) -> None:
+    """Every value finite, and 0 or at least 1e-300 in size (as every input file's numbers must be):
+    the checks on single values that the interval check of the smallest and largest cannot make."""
+    if not np.all(np.isfinite(values)):
+        raise InputError("expected finite numbers", key=path)
+    tiny = values[(values != 0) & (np.abs(values) < TINY)]
+    if tiny.size:
+        raise InputError(f"values must be 0 or at least 1e-300 in size, got {float(tiny[0]):g}", key=path)
 
 
 def validate_value(prep: Prepared, target: Target, value: float, *, where: str | None = None) -> None:

@@ -95,11 +95,8 @@ def _short(n: int, grouped: bool = False) -> str:
     return f"{'-' if n < 0 else ''}{text[:6]}… ({len(text)} digits)"
 
 
-def simulate(
-    inputs: Inputs, *, samples: int, seed: int, progress: Callable[[int, int], None] | None = None, keep_samples: bool = False
-) -> SimulationResult:
-    """Monte Carlo over every ranged input, the same draws for every option (common random numbers).
-    Deterministic for a given seed; evaluated in chunks so memory stays flat."""
+def check_draws(samples: int, seed: int) -> None:
+    """The sample count and the seed, checked before any input loads (the CLI calls it first)."""
     if samples < 1:
         raise InputError(f"expected at least 1 sample, got {samples}", key="--samples")
     if samples > MAX_SAMPLES:
@@ -110,6 +107,14 @@ def simulate(
         )
     if not 0 <= seed < 2**63:
         raise InputError(f"expected a seed from 0 to 2**63 - 1, got {_short(seed)}", key="--seed")
+
+
+def simulate(
+    inputs: Inputs, *, samples: int, seed: int, progress: Callable[[int, int], None] | None = None, keep_samples: bool = False
+) -> SimulationResult:
+    """Monte Carlo over every ranged input, the same draws for every option (common random numbers).
+    Deterministic for a given seed; evaluated in chunks so memory stays flat."""
+    check_draws(samples, seed)
     prep = prepare(inputs)
     if samples * len(prep.plans) > MAX_SAMPLE_VALUES:
         raise InputError(

@@ -9,6 +9,7 @@ import numpy as np
 
 from tco.analysis.common import (
     Target,
+    check_numbers,
     evaluate_many,
     prepare,
     resolve_target,
@@ -19,6 +20,10 @@ from tco.inputs import Inputs
 from tco.models import (
     StrictModel,
 )
+
+MAX_WHAT_IF_VALUES = 1_000_000
+"""What-ifs × options in one call: the result holds five Python lists of that length per option
+(about 200 MB at the cap); a larger grid goes through ``tco.sweep``, which streams."""
 
 
 class WhatIfOption(StrictModel):
@@ -50,12 +55,17 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]]) -> WhatIfRes
         raise InputError("every path needs the same, non-zero number of values", key="changes")
     (size,) = sizes
     prep = prepare(inputs)
+    if size * len(prep.plans) > MAX_WHAT_IF_VALUES:
+        raise InputError(
+            f"{size:,} what-ifs × {len(prep.plans)} options is more than {MAX_WHAT_IF_VALUES:,} results held in memory: "
+            "use tco.sweep, which streams",
+            key="changes",
+        )
     values: dict[str, tuple[Target, np.ndarray]] = {}
     for path, vals in changes.items():
         target = resolve_target(prep, path, where="what_if")
         arr = np.asarray(list(vals), dtype=float)
-        if not np.all(np.isfinite(arr)):
-            raise InputError("expected finite numbers", key=path)
+        check_numbers(arr, path)
         for v in {float(arr.min()), float(arr.max())}:
             validate_value(prep, target, v, where="what_if")
         if (target.is_count or target.is_integer) and np.any(arr != np.floor(arr)):
