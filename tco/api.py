@@ -112,6 +112,10 @@ load_accelerator = public(loader.load_accelerator)
 load_workload = public(loader.load_workload)
 load_scenario = public(loader.load_scenario)
 
+MAX_OPTIONS = 100
+"""Options in one run: a report of 40 takes about a minute on a 2-core machine, of 200 five (its
+break-even, tornado and Monte Carlo grow with the options); a market has a few dozen parts."""
+
 MFU_WARNING = 0.75
 """A measurement implying more MFU than this is implausible (issue: plausibility checks)."""
 
@@ -129,7 +133,8 @@ def attributed(inputs: Inputs) -> Iterator[None]:
         for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
             scope = "workload" if problem.where == inputs.workload.id else problem.where
             full = f"{scope}.{problem.key}"
-            if problem.key is not None and (full in set_paths or any(sp.startswith(full + ".") for sp in set_paths)):
+            inside = any(sp.startswith(full + ".") or full.startswith((sp + ".", sp + "[")) for sp in set_paths)
+            if problem.key is not None and (full in set_paths or inside):
                 # The value the error is about came from --set, not from the file: blame the --set.
                 problem.where, problem.key = "--set", f"{scope}.{problem.key}"
             elif problem.where in inputs.sources:
@@ -201,10 +206,12 @@ def load_inputs(
     for name, value in (("workload", workload), ("scenario", scenario)):
         if value is not None and not isinstance(value, str):
             raise InputError(f"expected an id or a file path, got {type(value).__name__}", key=name)
-    if workload == loader.STDIN and scenario == loader.STDIN:
-        raise InputError("standard input holds one file: read the workload or the scenario from '-', not both", key="--scenario")
+    if [*accelerators, workload, scenario].count(loader.STDIN) > 1:
+        raise InputError("standard input holds one file: read one of the profiles, the workload or the scenario from '-'", key="-")
     if any(not isinstance(a, str) for a in accelerators) or isinstance(sets, str) or any(not isinstance(x, str) for x in sets):
         raise InputError("expected accelerators and sets as lists of text", key="accelerator")
+    if len(accelerators) > MAX_OPTIONS:
+        raise InputError(f"at most {MAX_OPTIONS} options in one run, got {len(accelerators):,}", key="accelerator")
     parsed = [parse_option(a) for a in accelerators]
     names = {o.ref: _names(o.ref, dirs) for o in parsed}
     all_names = sorted({n for ns in names.values() for n in ns})
@@ -842,7 +849,8 @@ def estimate(
             **run,
         )
 
-    raw.update(kind="inference", tokens_per_day={"value": 1.0}, service_life_years={"value": 1.0}, max_batch=max_batch or 4096)
+    # No demand of its own: an unbounded one, so the replica is the one with the most tokens/s per accelerator.
+    raw.update(kind="inference", tokens_per_day={"value": 1e30}, service_life_years={"value": 1.0}, max_batch=max_batch or 4096)
     optional = {
         "prompt_tokens": prompt_tokens,
         "output_tokens": output_tokens,
@@ -979,16 +987,16 @@ def json_schema(kind: str) -> dict[str, Any]:
     from pydantic import TypeAdapter
 
     if kind == "accelerator":
-        schema = Accelerator.model_json_schema()
+        schema = _extendable(Accelerator.model_json_schema(), "profile")
     elif kind == "workload":
         schema = TypeAdapter(Workload).json_schema()
+        for name in ("TrainingWorkload", "InferenceWorkload"):
+            schema["$defs"][name] = _extendable(schema["$defs"][name], "workload")
+        # An extending file may leave out its kind (inherited), so both branches may match it.
+        schema["anyOf"] = schema.pop("oneOf")
+        schema.pop("discriminator", None)
     elif kind == "scenario":
-        schema = Scenario.model_json_schema()
-        schema["properties"]["extends"] = {"type": "string", "description": "Id of a scenario whose values this file starts from."}
-        # A file that extends another may leave out what it inherits.
-        required = schema.pop("required", [])
-        schema["if"] = {"required": ["extends"]}
-        schema["else"] = {"required": required}
+        schema = _extendable(Scenario.model_json_schema(), "scenario")
     elif kind == "benchmarks":
         schema = CalibrationSet.model_json_schema()
     elif kind == "serving":
@@ -997,6 +1005,16 @@ def json_schema(kind: str) -> dict[str, Any]:
         raise InputError(f"expected accelerator, workload, scenario, benchmarks or serving, got '{kind}'", key="kind")
     _bound_quantity_tables(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def _extendable(schema: dict[str, Any], what: str) -> dict[str, Any]:
+    """The schema of a file that may start from another of its kind (``extends = "<id or path>"``, as the
+    loader reads it): it may then leave out what it inherits."""
+    schema["properties"]["extends"] = {"type": "string", "description": f"Id or path of a {what} whose values this file starts from."}
+    required = schema.pop("required", [])
+    schema["if"] = {"required": ["extends"]}
+    schema["else"] = {"required": required}
     return schema
 
 

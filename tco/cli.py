@@ -923,6 +923,9 @@ def plot(
         str | None,
         typer.Option("--param", metavar="PATH", help="breakeven: the input to solve for [default: scenario.cost_of_delay_usd_per_day]."),
     ] = None,
+    range_: Annotated[
+        str | None, typer.Option("--range", metavar="LO:HI", help="breakeven: LO:HI to draw [default: the input's own range].")
+    ] = None,
     vary: Annotated[str | None, typer.Option("--vary", metavar="PATH=LO:HI:N", help="sweep: the input to vary.")] = None,
     metric: Annotated[
         str | None, typer.Option("--metric", metavar="NAME", help="sweep: the figure to draw [default: effective_cost_usd].")
@@ -936,8 +939,8 @@ def plot(
     from tco import plots
 
     # A flag that the chart does not use is refused, not silently ignored.
-    given = {"--param": param, "--vary": vary, "--metric": metric, "--samples": samples, "--seed": seed}
-    uses = {"breakeven": ("--param",), "cdf": ("--samples", "--seed"), "sweep": ("--vary", "--metric")}
+    given = {"--param": param, "--range": range_, "--vary": vary, "--metric": metric, "--samples": samples, "--seed": seed}
+    uses = {"breakeven": ("--param", "--range"), "cdf": ("--samples", "--seed"), "sweep": ("--vary", "--metric")}
     for flag, value in given.items():
         if value is not None and flag not in uses.get(kind.value, ()):
             owners = " or ".join(f"'plot {k}'" for k, flags in uses.items() if flag in flags)
@@ -963,10 +966,11 @@ def plot(
     elif kind is PlotKind.scatter:
         data = plots.pareto(api.compare(inputs), suffix)
     elif kind is PlotKind.breakeven:
-        result = api.breakeven(inputs, accelerators[0], accelerators[1], param=param)
-        points = [result.range_low + (result.range_high - result.range_low) * i / 40 for i in range(41)]
-        from tco.analysis import common
+        from tco.analysis import common, parse_range
 
+        rng = parse_range(range_) if range_ is not None else None
+        result = api.breakeven(inputs, accelerators[0], accelerators[1], param=param, value_range=rng)
+        points = [result.range_low + (result.range_high - result.range_low) * i / 40 for i in range(41)]
         target = common.resolve_target(common.prepare(inputs), param, where="--param")
         if target.is_count or target.is_integer:  # counts, lengths, layers: whole numbers only
             points = sorted({float(max(1, round(x))) for x in points})

@@ -295,7 +295,9 @@ class Plan:
         return f"{self.accel_id}.{key.removeprefix('accel.')}" if key.startswith("accel.") else key
 
 
-def _port_keys(accel: Accelerator, scenario: Scenario) -> tuple[str, str]:
+def port_keys(accel: Accelerator) -> tuple[str, str]:
+    """(flat key of the porting weeks, of the porting engineer-months): the profile's own, else the
+    scenario's for the part's maturity."""
     m = accel.software.maturity.value
     weeks = "accel.software.porting_weeks" if accel.software.porting_weeks is not None else f"scenario.porting.{m}.weeks"
     months = (
@@ -451,7 +453,7 @@ def _plan_option(
             notes.append(
                 f"no {precision.value} peak in the profile: the job runs in 16-bit at the {peak_name.removesuffix('_tflops')} peak"
             )
-    weeks_key, months_key = _port_keys(accel, scenario)
+    weeks_key, months_key = port_keys(accel)
     server = accel.server_usd_per_accelerator
     if server is not None and server.value is None and option.acquisition is Acquisition.buy:
         notes.append("server cost per accelerator unknown: the price × scenario.server_overhead_factor is used")
@@ -603,7 +605,10 @@ def plan_serving(
     if any(v != v for v in x.values()):
         notes.append("memory, bandwidth or peak unknown: no replica can be planned")
     else:
-        c = serving.choose(req, x, node=node, max_batch=workload.max_batch, replica=fixed, tpot_s=tpot, ttft_s=ttft, z=z)
+        # The fleet serves the day's tokens in the busy share of an owned fleet's hours (as evaluate_plan sizes it).
+        busy = base["scenario.utilization"] if option.acquisition is Acquisition.buy else 1.0
+        demand = base["workload.tokens_per_day"] / (86400.0 * busy)
+        c = serving.choose(req, x, node=node, max_batch=workload.max_batch, replica=fixed, tpot_s=tpot, ttft_s=ttft, z=z, demand=demand)
         if c is None:
             why = (
                 "no batch meets the latency targets"
@@ -969,7 +974,9 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
             # measured count is beyond the scaling the model can follow), it says nothing about this count.
             tps = ops.where((m > 1.0) & (m > mfu_at * scale * (1 + 1e-9)), math.nan, tps)
         if i == 0 and measured:
-            tps = ops.where(n == at, p[f"{plan.bench_key}.tokens_per_second"], tps)  # exactly, at its own count
+            # Exactly, at its own count; unless it implies more than the peak can compute (MFU above 1).
+            own = ops.where(mfu_at * scale > 1.0, math.nan, p[f"{plan.bench_key}.tokens_per_second"])
+            tps = ops.where(n == at, own, tps)
         if mfu is None:
             mfu, eff = m, e
         t = p[st.tokens_key]
@@ -1202,7 +1209,15 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
             where="scenario",
             key="failure_rate_per_accelerator_day",
         )
-    carried_mfu = out["mfu"] if plan.kind == "training" and plan.throughput_source is ThroughputSource.measured else None
+    measured_mfu = out["mfu"] if plan.kind == "training" and plan.throughput_source is ThroughputSource.measured else None
+    if measured_mfu is not None and measured_mfu > 1.0 and not p.missing and int(out["count"]) == plan.measured_count:
+        raise InfeasibleError(
+            f"the measured {p[f'{plan.bench_key}.tokens_per_second']:,.6g} tokens/s per accelerator on {workload.id} implies "
+            f"MFU {measured_mfu:,.2f} (> 1): more than the part's peak can compute; check the measurement",
+            where=option.accelerator.id,
+            key=f"benchmarks[{workload.id}].tokens_per_second",
+        )
+    carried_mfu = measured_mfu
     if (
         carried_mfu is not None
         and carried_mfu > 1.0

@@ -9,6 +9,7 @@ Every parse or validation failure becomes a :class:`~tco.errors.TcoError` naming
 
 from __future__ import annotations
 
+import copy
 import functools
 import math
 import os
@@ -121,13 +122,25 @@ def was_read(path: Path) -> bool:
     return (st.st_dev, st.st_ino) in _READ
 
 
+_STDIN_READ: tuple[object, bytes] | None = None
+"""(the sys.stdin object, its bytes): standard input is read once, however often '-' is loaded
+(a profile is read once for its names and once to load it)."""
+
+
+def _stdin_bytes() -> bytes:
+    global _STDIN_READ
+    if _STDIN_READ is None or _STDIN_READ[0] is not sys.stdin:
+        _STDIN_READ = (sys.stdin, sys.stdin.buffer.read(MAX_FILE_BYTES + 1))
+    return _STDIN_READ[1]
+
+
 def read_toml(path: Path) -> dict[str, Any]:
     """A TOML input file as a dict; any problem with the file is one :class:`InputError` naming it."""
     try:
         if str(path) == STDIN:
             if sys.stdin is None:  # started with stdin closed (tco ... <&-)
                 raise InputError("standard input is closed, expected TOML on it", where=STDIN)
-            data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+            data = _stdin_bytes()
         else:
             # Opened without blocking, so a FIFO with no writer is refused at once instead of waiting.
             with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as fh:
@@ -491,10 +504,12 @@ def apply_overrides(
 ) -> dict[str, Any]:
     """Set each dotted path in (a copy of) the raw TOML data. A number written over a sourced
     quantity replaces it with ``{value, source = "--set on the command line"}``."""
-    out: dict[str, Any] = _deepcopy(data)
+    out: dict[str, Any] = copy.deepcopy(data)
     for path, value in overrides:
         parts = split_path(path)
         label = f"{scope}.{path}" if scope else path
+        if parts == ["id"]:  # results, benchmarks and --set paths are matched by id: a renamed input is another input
+            raise InputError("an id cannot be changed with --set: copy the file and give the copy its own id", where=where, key=label)
         target = check_path(_WORKLOAD_CLASSES if root is _WORKLOAD else root, parts, label=label, where=where)
         node: Any = out
         for part in parts[:-1]:
@@ -514,20 +529,22 @@ def apply_overrides(
             node[part] = nxt
             node = nxt
         leaf = parts[-1]
+        item = _ITEM.match(leaf)
+        if item:  # a whole list item: stages[ext] = {tokens = 1e9, ...}
+            entries = node.get(item.group(1), [])
+            at = _item_index(entries, item.group(2))
+            if at is None:
+                raise InputError(f"no {item.group(1)} entry for '{item.group(2)}'", where=where, key=label)
+            if not isinstance(value, dict):
+                raise InputError(f"expected a table for the whole entry, e.g. {{...}}, got {value!r}", where=where, key=label)
+            entries[at] = value
+            continue
         is_quantity = isinstance(target, type) and issubclass(target, Quantity)
         if is_quantity and isinstance(value, (int, float)) and not isinstance(value, bool):
             node[leaf] = {"value": value, "source": SET_SOURCE}
         else:
             node[leaf] = value
     return out
-
-
-def _deepcopy(v: Any) -> Any:
-    if isinstance(v, dict):
-        return {k: _deepcopy(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_deepcopy(x) for x in v]
-    return v
 
 
 def split_scope(path: str, accelerator_ids: Iterable[str] = ()) -> tuple[str, str]:

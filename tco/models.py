@@ -23,6 +23,7 @@ from pydantic import (
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
+    StrictBool,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -49,7 +50,14 @@ fleet, and small enough to convert to a float exactly."""
 TINY = 1e-300
 """Smallest non-zero magnitude of an input: below it (the subnormal floats, 1e-320) the arithmetic of
 the engine underflows to 0 and divides by it."""
-Count = Annotated[int, Field(strict=True, ge=1, le=MAX_COUNT)]
+
+
+def _integral(v: Any) -> Any:
+    """A float with no fractional part (``2048.0``) is the whole number JSON Schema also takes it for."""
+    return int(v) if isinstance(v, float) and v.is_integer() and abs(v) <= MAX_COUNT else v
+
+
+Count = Annotated[int, Field(strict=True, ge=1, le=MAX_COUNT), BeforeValidator(_integral)]
 ID_MAX_LENGTH = 64
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=ID_MAX_LENGTH)]
 
@@ -444,8 +452,8 @@ class Market(str, Enum):
 class Availability(StrictModel):
     """Whether a part can be bought or rented in one market, and the rule that decides it."""
 
-    buy: bool = Field(description="The part can be purchased in this market.")
-    rent: bool = Field(description="Capacity on this part can be rented in this market.")
+    buy: StrictBool = Field(description="The part can be purchased in this market.")
+    rent: StrictBool = Field(description="Capacity on this part can be rented in this market.")
     rule: str | None = Field(None, description="The rule or fact that decides it, e.g. an export-control rule.")
     source: str | None = Field(None, description="Citation keys, e.g. [BIS-2023-10].")
     as_of: DateText | None = Field(None, description="Date of the rule or report.")
@@ -461,8 +469,8 @@ class Accelerator(StrictModel):
     name: str
     description: str | None = None
     release_year: Annotated[int, Field(strict=True)] | None = None
-    can_train: bool = Field(description="Vendor positions the part for training.")
-    can_serve: bool = Field(description="The part can serve inference.")
+    can_train: StrictBool = Field(description="Vendor positions the part for training.")
+    can_serve: StrictBool = Field(description="The part can serve inference.")
     training_note: str | None = Field(None, description="Disagreements about training capability.")
     peak: PeakCompute = Field(description="Dense peak compute per precision.")
     memory_gb: PositiveQuantity = Field(description="Accelerator memory, GB (10^9 bytes).")
@@ -535,11 +543,11 @@ class ModelShape(StrictModel):
     ffn_dim: Count | None = Field(
         None, description="FFN hidden width (per expert for MoE); default 4·d_model. Sets the FFN's share of the activation memory."
     )
-    gated_ffn: bool | None = Field(
+    gated_ffn: StrictBool | None = Field(
         None, description="Gated FFN with three matrices (SwiGLU: Llama, Mistral, Qwen); default: gated unless ffn_dim is 4·d_model."
     )
     vocab: Count | None = Field(None, description="Vocabulary size; sets the memory of the logits the training loss keeps.")
-    tied_embeddings: bool = Field(
+    tied_embeddings: StrictBool = Field(
         False, description="Input and output embeddings share one matrix (GPT-3); only the parameter count uses it."
     )
 
@@ -693,6 +701,8 @@ class InferenceWorkload(_WorkloadBase):
         p = self.prompt_tokens.value if self.prompt_tokens is not None else None
         o = self.output_tokens.value if self.output_tokens is not None else None
         for name, v in (("prompt_tokens", p), ("output_tokens", o)):
+            if v is not None and v < 1:
+                raise ValueError(f"{name}: a request has at least 1 token, got {v:g}")
             if v is not None and v > self.seq_len:
                 raise ValueError(f"{name}: {v:g} tokens exceed seq_len = {self.seq_len}, the context a request must fit in")
         if p is not None and o is not None and p + o > self.seq_len:

@@ -220,12 +220,22 @@ def choose(
     tpot_s: float | None = None,
     ttft_s: float | None = None,
     z: float = 0.0,
+    demand: float | None = None,
 ) -> Choice | None:
-    """The replica size and batch with the most tokens/s per accelerator that fit memory and meet the
-    latency targets, over :data:`REPLICA_SIZES` (beyond a node, pipeline stages of a node each); ``None``
-    when none can."""
+    """The replica size and batch that fit memory and meet the latency targets, over
+    :data:`REPLICA_SIZES` (beyond a node, pipeline stages of a node each), with the most tokens/s per
+    accelerator; given the ``demand`` (tokens/s the whole fleet must serve), the one whose fleet of
+    whole replicas, ``max(⌈demand / (X · k)⌉ · k, k)``, is the smallest, the most tokens/s per
+    accelerator among equals (a larger replica that is 2 % faster per accelerator must not double a
+    fleet that one smaller replica covers). ``None`` when none can."""
     sizes = [replica] if replica is not None else list(REPLICA_SIZES)
-    return _best(req, x, sizes, node, max_batch, tpot_s, ttft_s, z)
+    return _best(req, x, sizes, node, max_batch, tpot_s, ttft_s, z, demand)
+
+
+def fleet_size(demand: float, tokens_per_second: float, replica: int) -> float:
+    """Accelerators in whole replicas of ``replica`` that serve ``demand`` tokens/s at ``tokens_per_second``
+    per accelerator (at least one replica); the engine's fleet formula at one point."""
+    return max(math.ceil(demand / tokens_per_second / replica) * replica, replica)
 
 
 def _best(
@@ -237,8 +247,21 @@ def _best(
     tpot_s: float | None,
     ttft_s: float | None,
     z: float,
+    demand: float | None = None,
 ) -> Choice | None:
     best: Choice | None = None
+    by_fleet = demand is not None and math.isfinite(demand) and demand > 0
+
+    def better(k: int, tps: float) -> bool:
+        if best is None:
+            return True
+        if by_fleet:
+            assert demand is not None
+            mine, theirs = fleet_size(demand, tps, k), fleet_size(demand, best.tokens_per_second, best.replica)
+            if mine != theirs:
+                return mine < theirs
+        return tps > best.tokens_per_second * (1 + 1e-9)
+
     for k in sizes:
         t = tensor_of(k, node)
         cap = min(max_batch, max_batch_in_memory(req, x, k))
@@ -267,7 +290,7 @@ def _best(
         tps = float(f["tokens_per_second"])
         if not math.isfinite(tps):
             continue
-        if best is None or tps > best.tokens_per_second * (1 + 1e-9):
+        if better(k, tps):
             best = Choice(
                 replica=k,
                 tensor=t,

@@ -339,20 +339,17 @@ def _option_sheet(
             "n · ops · H / 8766",
         )
         parts = [capital, energy, facility, ops_]
-    if (
-        scenario.carbon_usd_per_tonne is not None
-        and (scenario.carbon_usd_per_tonne.value or 0) > 0
-        and scenario.grid_kgco2e_per_kwh is not None
-    ):
+    if scenario.carbon_usd_per_tonne is not None and (scenario.carbon_usd_per_tonne.value or 0) > 0:
+        # The grid intensity the engine uses (the scenario's own, else its market's), and the embodied
+        # emissions amortized like the capital when the profile gives them.
         kwh = f"{n}*{avg}*{k_pwr}*{pue}*{run_h}/1000*{years}"
-        parts.append(
-            put(
-                "carbon",
-                f"=({kwh})*{inp('scenario.grid_kgco2e_per_kwh')}/1000*{inp('scenario.carbon_usd_per_tonne')}",
-                "USD",
-                "operational CO2e · price",
-            )
-        )
+        kg = f"({kwh})*{inp(plan.grid_key)}"
+        note = "(operational"
+        if option.accelerator.embodied_kgco2e is not None and option.accelerator.embodied_kgco2e.value is not None:
+            life = inp("scenario.depreciation_years")
+            kg += f"+{n}*{inp('accel.embodied_kgco2e')}*{owned_h}/({life}*{HOURS_PER_YEAR})*{years}"
+            note += " + embodied"
+        parts.append(put("carbon", f"=({kg})/1000*{inp('scenario.carbon_usd_per_tonne')}", "USD", f"{note} CO2e) / 1000 · price"))
     compute = put("compute cost", "=" + "+".join(parts), "USD", "running cost")
     porting = put(
         "porting", f"={inp(plan.port_months_key)}*{money('scenario.engineer_usd_per_year')}/12", "USD", "engineer-months · salary / 12"

@@ -436,12 +436,15 @@ def test_sweep_rejects_non_streaming_formats(run, fmt: OutputFormat) -> None:
 
 
 def test_sweep_over_measured_throughput(run) -> None:
-    """The measured tokens/s is an input like any other: 8 MLUs at 8,000 tokens/s converge in
-    17.28e9 / (8 · 8000) / 3600 = 75 h."""
-    result = run("sweep", *ARTICLE, "--vary", "mlu370-s4.benchmarks[gpt3-1.3b].tokens_per_second=7800,8000")
+    """The measured tokens/s is an input like any other: 8 MLUs at 7,200 tokens/s converge in
+    17.28e9 / (8 · 7200) / 3600 = 83.3 h. At 8,000 the run would compute more than the part's 72 TFLOPS
+    peak (MFU 1.005): no measurement, so no figure."""
+    result = run("sweep", *ARTICLE, "--vary", "mlu370-s4.benchmarks[gpt3-1.3b].tokens_per_second=7200,7800,8000")
     assert result.exit_code == 0, result.stderr
     rows = [r for r in csv.DictReader(io.StringIO(result.stdout)) if r["option"] == "mlu370-s4"]
-    assert [float(r["time_to_converge_hours"]) for r in rows] == [approx(17.28e9 / (8 * 7800) / 3600), approx(75.0)]
+    hours = [approx(250.0 / 3), approx(17.28e9 / (8 * 7800) / 3600)]
+    assert [float(r["time_to_converge_hours"]) for r in rows[:2]] == hours
+    assert rows[2]["time_to_converge_hours"] == "" and rows[2]["feasible"] == "false"
 
 
 SERVE_TOML = """\

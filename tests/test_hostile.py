@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 PROFILES = Path(__file__).resolve().parent.parent / "profiles"
+ROOT = PROFILES.parent
 HUGE_DELAY = ["--set", "scenario.cost_of_delay_usd_per_day=1e308"]
 HUGE_PART = ["--set", "h100-sxm.memory_bandwidth_gbps=1e308", "--set", "h100-sxm.peak.bf16_tflops=1e308"]
 HOSTILE = [
@@ -535,7 +536,7 @@ def test_a_cash_flow_that_overflows_names_the_flag(run) -> None:
     long_lease = run("cashflow", "h100-sxm", "-w", "gpt3-1.3b", "--lease-usd-per-month", "1000", "--lease-months", "1e8")
     assert long_lease.exit_code == 1 and "--lease-months: a lease of 1e+08 months would run past 100 years" in long_lease.stderr
     late = run("cashflow", "h100-sxm", "-w", "gpt3-1.3b", "--set", "scenario.deployment_weeks=1e6")
-    assert late.exit_code == 1 and late.stderr.startswith("Error: deployment_weeks: h100-sxm: the cash flow would span")
+    assert late.exit_code == 1 and late.stderr.startswith("Error: --set: scenario.deployment_weeks: h100-sxm: the cash flow would span")
 
 
 @pytest.mark.parametrize("where", ["set", "file"])
@@ -1141,3 +1142,176 @@ def test_help_offers_xlsx_only_where_a_workbook_is_written(run) -> None:
     assert "xlsx" not in run("estimate", "--help").stdout
     assert "xlsx" not in run("breakeven", "--help").stdout
     assert "markdown|xlsx" in run("compare", "--help").stdout
+
+
+# --------------------------------------------------------------------------- hostile input, round 6
+
+
+@pytest.mark.parametrize(
+    ("args", "profile"),
+    [
+        (["profiles", "validate", "-"], "accelerators/a100-80gb.toml"),
+        (["profiles", "validate", "-"], "workloads/gpt3-1.3b.toml"),
+        (["compare", "-", "-w", "gpt3-1.3b", "-f", "json"], "accelerators/a100-80gb.toml"),
+    ],
+)
+def test_standard_input_is_read_once(run, args: list[str], profile: str) -> None:
+    """A valid file on '-' was reported as missing every key: it was read twice, the second time empty."""
+    text = (ROOT / "profiles" / profile).read_text(encoding="utf-8")
+    result = run(*args, input=text)
+    assert result.exit_code == 0, result.stderr
+
+
+def test_standard_input_feeds_one_input_only(run) -> None:
+    text = (ROOT / "profiles" / "workloads" / "gpt3-1.3b.toml").read_text(encoding="utf-8")
+    result = run("compare", "-", "-w", "-", input=text)
+    assert result.exit_code == 1 and "standard input holds one file" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("sets", "expected"),
+    [
+        (["workload.training_tokens=1e20"], "Error: --set: workload.training_tokens: a100-80gb: the cash flow would span 3.176e+07 years"),
+        (["scenario.deployment_weeks=1e300"], "Error: --set: scenario.deployment_weeks: a100-80gb: the cash flow would span"),
+        (["a100-80gb.lead_time_weeks=6000"], "Error: --set: a100-80gb.lead_time_weeks: a100-80gb: the cash flow would span 115.1 years"),
+    ],
+)
+def test_a_cash_flow_too_long_names_the_input_that_makes_it_so(run, sets: list[str], expected: str) -> None:
+    """The key was bare ('deployment_weeks: a100-80gb: ...'), a scenario field blamed as the part's."""
+    result = run("cashflow", "a100-80gb", "-w", "gpt3-1.3b", *[f for s in sets for f in ("--set", s)])
+    assert result.exit_code == 1 and result.stderr.startswith(expected)
+
+
+def test_a_lease_shorter_than_the_run_is_refused(run) -> None:
+    """A one-month lease ran the hardware for three years and ranked first."""
+    result = run("cashflow", "h100-sxm@8", "-w", "chat-70b", "--lease-usd-per-month", "1500", "--lease-months", "1")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: --lease-months: h100-sxm@8: a lease of 1 months ends before the run does, 36 months after delivery "
+        "(porting and run): give a term at least that long"
+    )
+
+
+def test_plot_breakeven_takes_a_range(run, tmp_path: Path) -> None:
+    """Its error told the user to 'give --range LO:HI', which plot did not have."""
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "p.svg"
+    args = ["plot", "breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-o", str(out), "--param", "a100-80gb.tdp_w.low"]
+    assert "give --range LO:HI" in run(*args).stderr
+    assert run(*args, "--range", "100:400").exit_code == 0 and out.stat().st_size > 0
+
+
+def test_a_faster_interconnect_never_buys_a_larger_serving_fleet(run) -> None:
+    """At 2,400 GB/s a replica of 8 was 1.7 % faster per accelerator than one of 4, and the fleet doubled
+    to whole replicas of 8 for the same traffic ($120,039 -> $240,079)."""
+    costs = []
+    for bw in (1200, 2400, 4800):
+        result = run("compare", "a100-80gb", "-w", "assistant-7b", "--set", f"a100-80gb.interconnect.bandwidth_gbps={bw}", "-f", "json")
+        (r,) = json.loads(result.stdout)["results"]
+        costs.append((r["count"], r["job_cost_usd"]))
+    assert costs[1][0] <= costs[0][0] and costs[2][0] <= costs[1][0]
+    assert costs[1][1] <= costs[0][1] * (1 + 1e-9) and costs[2][1] <= costs[1][1] * (1 + 1e-9)
+
+
+def test_the_serving_replica_minimises_the_fleet_for_the_demand() -> None:
+    """Among replicas that serve the demand, the one with the fewest accelerators in whole replicas wins,
+    then the most tokens/s per accelerator: by hand with two replica sizes."""
+    from tco import serving
+
+    assert serving.fleet_size(1000.0, 300.0, 4) == 4  # ceil(1000 / 1200) = 1 replica of 4
+    assert serving.fleet_size(1000.0, 310.0, 8) == 8
+    assert serving.fleet_size(5000.0, 300.0, 4) == 20  # ceil(5000 / 1200) = 5 replicas
+    assert serving.fleet_size(5000.0, 310.0, 8) == 24  # ceil(5000 / 2480) = 3 replicas of 8
+
+
+@pytest.mark.parametrize("path", ["workload.id=x", "a100-80gb.id=mlu370-s4", "scenario.id=x"])
+def test_an_id_cannot_be_set(run, path: str) -> None:
+    """workload.id=x silently dropped the part's published run (matched by workload id); a100-80gb.id=
+    mlu370-s4 was blamed on the shipped mlu370-s4.toml."""
+    result = run("compare", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--set", path)
+    key = path.split("=")[0]
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: --set: {key}: an id cannot be changed with --set: copy the file and give the copy its own id"
+
+
+def test_a_whole_stage_can_be_set_and_a_number_is_not_a_stage(run, tmp_path: Path) -> None:
+    wl = tmp_path / "staged.toml"
+    text = (ROOT / "profiles" / "workloads" / "llama3-8b.toml").read_text(encoding="utf-8")
+    wl.write_text(text.replace('id = "llama3-8b"', 'id = "staged"') + '\n[[stages]]\nname = "ext"\ntokens = 1e9\n', encoding="utf-8")
+    bad = run("compare", "h100-sxm", "-w", str(wl), "--set", "workload.stages[ext]=5")
+    assert bad.exit_code == 1
+    assert bad.stderr.strip() == "Error: --set: workload.stages[ext]: expected a table for the whole entry, e.g. {...}, got 5"
+    ok = run("compare", "h100-sxm", "-w", str(wl), "--set", 'workload.stages[ext]={name="ext", tokens=2e9}')
+    assert ok.exit_code == 0, ok.stderr
+
+
+def test_a_measurement_beyond_the_peak_is_not_ranked(run) -> None:
+    """1e9 tokens/s on an A100 (MFU 28,872) was ranked at $0.0069 with only a warning."""
+    sets = ["--set", 'a100-80gb.benchmarks=[{workload="gpt3-1.3b", tokens_per_second=1e9, source="x"}]']
+    alone = run("compare", "a100-80gb", "-w", "gpt3-1.3b", *sets)
+    assert alone.exit_code == 1
+    assert "Error: --set: a100-80gb.benchmarks[gpt3-1.3b].tokens_per_second: the measured 1e+09 tokens/s" in alone.stderr
+    assert "implies MFU 28,871.67 (> 1)" in alone.stderr
+    both = json.loads(run("compare", "a100-80gb", "h100-sxm", "-w", "gpt3-1.3b", *sets, "-f", "json").stdout)["results"]
+    assert {r["accelerator"]: r["status"] for r in both} == {"h100-sxm": "ranked", "a100-80gb": "infeasible"}
+
+
+def test_extending_profiles_and_workloads_validate_against_the_schema(run, tmp_path: Path) -> None:
+    """The loader took `extends` in every input; the schema only in scenarios."""
+    jsonschema = pytest.importorskip("jsonschema")
+    import tomllib
+
+    acc = tmp_path / "my-a100.toml"
+    acc.write_text('extends = "a100-80gb"\nid = "my-a100"\nprice_usd = 9000\n', encoding="utf-8")
+    wl = tmp_path / "my-wl.toml"
+    wl.write_text('extends = "gpt3-1.3b"\nid = "my-wl"\nseq_len = 4096\n', encoding="utf-8")
+    for kind, path in (("accelerator", acc), ("workload", wl)):
+        assert run("profiles", "validate", str(path)).exit_code == 0
+        schema = json.loads(run("schema", kind).stdout)
+        assert not list(jsonschema.Draft202012Validator(schema).iter_errors(tomllib.loads(path.read_text(encoding="utf-8"))))
+    schema = json.loads(run("schema", "workload").stdout)
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors({"id": "x", "kind": "training"}))  # no extends: all required
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "ok"),
+    [
+        ("a100-80gb.can_train", "1", False),
+        ("a100-80gb.can_train", "no", False),
+        ("a100-80gb.can_train", "true", True),
+        ("workload.seq_len", "2048.0", True),  # a whole number written as a float, as JSON Schema reads it
+        ("workload.seq_len", "1.5", False),
+    ],
+)
+def test_booleans_are_booleans_and_whole_floats_are_whole_numbers(run, path: str, value: str, ok: bool) -> None:
+    """The loader took 1, "1" and "true" for true (the schema did not), and refused 2048.0 (the schema took it)."""
+    result = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", f"{path}={value}")
+    assert (result.exit_code == 0) is ok, result.stderr
+
+
+def test_a_request_has_at_least_one_token(run) -> None:
+    """output_tokens = 1e-300 passed validation and failed later, blamed on the shipped h100-sxm.toml."""
+    result = run("compare", "h100-sxm@8", "-w", "chat-70b", "--set", "workload.output_tokens=1e-300")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: --set: workload.output_tokens: a request has at least 1 token, got 1e-300"
+
+
+def test_the_number_of_options_is_capped(run) -> None:
+    """A 200-option report ran five minutes: options were the one input without a limit."""
+    from tco.api import MAX_OPTIONS
+
+    many = [f"a100-80gb@{i}" for i in range(1, MAX_OPTIONS + 2)]
+    result = run("compare", *many, "-w", "gpt3-1.3b")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: accelerator: at most {MAX_OPTIONS} options in one run, got {MAX_OPTIONS + 1}"
+
+
+@pytest.mark.parametrize("flag", ["--revenue-usd-per-day", "--lease-usd-per-month"])
+def test_cash_flow_flags_hold_the_tiny_number_rule(run, flag: str) -> None:
+    result = run("cashflow", "a100-80gb", "-w", "gpt3-1.3b", flag, "1e-320")
+    assert result.exit_code == 1 and result.stderr.startswith(f"Error: {flag}: expected 0 or at least 1e-300")
+
+
+def test_a_word_in_a_sweep_names_the_flag(run) -> None:
+    result = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "workload.precision=bf16,fp16")
+    assert result.exit_code == 1 and result.stderr.strip() == "Error: --vary: workload.precision: expected numbers, got 'bf16'"

@@ -123,7 +123,7 @@ ANALYSIS_ERRORS: list[tuple[str, Callable[[], object], str]] = [
     ("parse_vary n 0", lambda: analysis.parse_vary("p=1:2:0"), "p: expected a whole number of points N >= 1, got '0'"),
     ("parse_vary n x", lambda: analysis.parse_vary("p=1:2:x"), "p: expected a whole number of points N >= 1, got 'x'"),
     ("parse_vary n big", lambda: analysis.parse_vary("p=1:2:5000001"), "p: at most 5,000,000 points per axis, got 5,000,001"),
-    ("parse_vary word", lambda: analysis.parse_vary("p=1,a"), "p: expected numbers, got 'a'"),
+    ("parse_vary word", lambda: analysis.parse_vary("p=1,a"), "--vary: p: expected numbers, got 'a'"),
     ("parse_vary nan", lambda: analysis.parse_vary("p=1, nan"), "p: expected finite numbers, got 'nan'"),
     ("make_axes none", lambda: analysis.make_axes(pair(), []), "--vary: give at least one --vary PATH=LO:HI:N or PATH=v1,v2,..."),
     (
@@ -209,7 +209,7 @@ def test_parse_vary_splits_path_at_the_first_equals_sign() -> None:
     with pytest.raises(InputError) as info:
         analysis.parse_vary("p=1=2")
     # partition at the first '=': path 'p', spec '1=2' -> '1=2' is not a number
-    assert str(info.value) == "p: expected numbers, got '1=2'"
+    assert str(info.value) == "--vary: p: expected numbers, got '1=2'"
 
 
 def test_what_if_unknown_figures_are_none_and_feasible_ones_are_numbers() -> None:

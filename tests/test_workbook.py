@@ -39,6 +39,13 @@ CASES = [
     (["a100-80gb", "a100-80gb:rent", "h100-sxm@64", "-w", "llama3-8b"], []),
     (["h100-sxm", "mi300x", "-w", "chat-70b"], []),
     (["a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-s", "article"], ["--set", "scenario.electricity_usd_per_kwh=0.3"]),
+    # A carbon price with the grid intensity of the scenario's market (the workbook used to drop the
+    # carbon line unless the scenario gave its own intensity), and with embodied emissions.
+    (["a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b"], ["--set", "scenario.carbon_usd_per_tonne=100000"]),
+    (
+        ["h100-sxm@8", "h200", "a100-80gb:rent", "-w", "chat-70b"],
+        ["--set", "scenario.carbon_usd_per_tonne=100", "--set", "h100-sxm.embodied_kgco2e=1500"],
+    ),
 ]
 
 

@@ -26,7 +26,7 @@ from pydantic import Field
 from tco import engine
 from tco.engine import Option
 from tco.errors import InputError
-from tco.models import Acquisition, OptionResult, Scenario, StrictModel, TrainingWorkload, Workload
+from tco.models import TINY, Acquisition, OptionResult, Scenario, StrictModel, TrainingWorkload, Workload
 
 DAYS_PER_YEAR = 365.25
 MAX_YEARS = 100
@@ -126,17 +126,23 @@ def cashflow_option(
         run_years = workload.service_life_years.value or 0.0
     span = start + out["porting_days"] / DAYS_PER_YEAR + run_years
     if not run_end_ok(span):
-        parts = {
-            "the lead time": ("lead_time_weeks", out["lead_time_days"] / DAYS_PER_YEAR),
-            "the deployment": ("deployment_weeks", out["deployment_days"] / DAYS_PER_YEAR),
-            "the porting": ("porting", out["porting_days"] / DAYS_PER_YEAR),
-            "the run" if training else "the service life": ("training_tokens" if training else "service_life_years", run_years),
+        rent = option.acquisition is Acquisition.rent
+        parts = {  # the input each part of the span comes from, as a flat key, and its days
+            "the lead time": ("accel.rental.lead_time_weeks" if rent else "accel.lead_time_weeks", out["lead_time_days"]),
+            "the deployment": ("scenario.rental_setup_weeks" if rent else "scenario.deployment_weeks", out["deployment_days"]),
+            "the porting": (engine.port_keys(option.accelerator)[0], out["porting_days"]),
+            "the run" if training else "the service life": (
+                "workload.training_tokens" if training else "workload.service_life_years",
+                run_years * DAYS_PER_YEAR,
+            ),
         }
         longest = max(parts, key=lambda k: parts[k][1])
+        scope, _, key = parts[longest][0].partition(".")
         raise InputError(
-            f"{option.label}: the cash flow would span {span:.3g} years, more than {MAX_YEARS}; {longest} alone takes "
-            f"{parts[longest][1]:.3g} years",
-            key=parts[longest][0],
+            f"{option.label}: the cash flow would span {span:,.4g} years, more than {MAX_YEARS}; {longest} alone takes "
+            f"{parts[longest][1] / DAYS_PER_YEAR:,.4g} years",
+            where={"accel": option.accelerator.id, "workload": workload.id}.get(scope, scope),
+            key=key,
         )
     if lease_usd_per_month is not None and lease_months is not None and not run_end_ok(start + lease_months / 12.0):
         raise InputError(f"a lease of {lease_months:.3g} months would run past {MAX_YEARS} years", key="--lease-months")
@@ -155,7 +161,14 @@ def cashflow_option(
         notes.append(f"residual {residual / capex:.0%} of capex after {use_years:.2f} years (10^(-{delta:g}·t))" if capex else "")
     elif lease_usd_per_month is not None:
         n = out["count"] or 0
-        months = lease_months if lease_months is not None else run_years * 12.0
+        held = (run_end - start) * 12.0  # from delivery through the porting to the end of the run
+        if lease_months is not None and lease_months < held * (1 - 1e-9):
+            raise InputError(
+                f"{option.label}: a lease of {lease_months:,.4g} months ends before the run does, {held:,.4g} months "
+                "after delivery (porting and run): give a term at least that long",
+                key="--lease-months",
+            )
+        months = lease_months if lease_months is not None else held
         _spread(n * lease_usd_per_month * months, start, start + months / 12.0, r, by_year, LINES.index("lease"))
         notes.append(f"leased: {n} × ${lease_usd_per_month:,.2f} per month for {months:g} months, no capex or residual")
     for name, key in (("energy", "energy_usd"), ("facility", "facility_usd"), ("operations", "operations_usd"), ("rent", "rent_usd")):
@@ -218,6 +231,13 @@ def cashflow(
 ) -> CashflowResult:
     """Year-by-year cash flow and NPV of every option; with a lease rate, each bought option also
     appears leased (same hardware, monthly payments instead of capex and residual)."""
+    for flag, v in (
+        ("--revenue-usd-per-day", revenue_per_day),
+        ("--lease-usd-per-month", lease_usd_per_month),
+        ("--lease-months", lease_months),
+    ):
+        if v is not None and v != 0 and abs(v) < TINY:
+            raise InputError(f"expected 0 or at least 1e-300, got {v:g}", key=flag)
     if lease_usd_per_month is not None and not (lease_usd_per_month > 0 and math.isfinite(lease_usd_per_month)):
         raise InputError(f"expected a positive lease rate, got {lease_usd_per_month:g}", key="--lease-usd-per-month")
     if lease_months is not None and lease_usd_per_month is None:

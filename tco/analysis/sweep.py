@@ -58,7 +58,7 @@ def parse_vary(text: str) -> tuple[str, list[float] | tuple[float, float, int]]:
         try:
             x = float(v)
         except ValueError:
-            raise InputError(f"expected numbers, got '{v.strip()}'", key=path) from None
+            raise InputError(f"expected numbers, got '{v.strip()}'", where="--vary", key=path) from None
         if not math.isfinite(x):
             raise InputError(f"expected finite numbers, got '{v.strip()}'", key=path)
         vals.append(x)
