@@ -1315,3 +1315,19 @@ def test_cash_flow_flags_hold_the_tiny_number_rule(run, flag: str) -> None:
 def test_a_word_in_a_sweep_names_the_flag(run) -> None:
     result = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "workload.precision=bf16,fp16")
     assert result.exit_code == 1 and result.stderr.strip() == "Error: --vary: workload.precision: expected numbers, got 'bf16'"
+
+
+def test_an_argument_of_its_annotated_type_needs_no_validator() -> None:
+    """The fast path of the API's argument check: plain values pass on isinstance; anything to convert
+    or refuse goes to pydantic (a text is never a sequence, True never a number)."""
+    from collections.abc import Mapping, Sequence
+
+    from tco.api import _plain
+    from tco.models import Precision
+
+    assert _plain(Sequence[str], ["a", "b"]) and _plain(Sequence[str], ("a",))
+    assert not _plain(Sequence[str], "ab") and not _plain(Sequence[str], iter(["a"]))
+    assert _plain(float | None, 3) and _plain(float | None, None) and not _plain(float, True) and not _plain(int, 2.0)
+    assert _plain(Precision, Precision.fp8) and not _plain(Precision, "fp8")
+    assert _plain(Mapping[str, Sequence[float]], {"x": [1.0, 2]}) and not _plain(Mapping[str, Sequence[float]], {"x": "12"})
+    assert _plain(tuple[float, float] | None, (1.0, 2.0)) and not _plain(tuple[float, float], (1.0,))
