@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from tco import engine, loader, perf
 from tco.engine import Option
-from tco.errors import InputError, ProblemList, TcoError
+from tco.errors import InputError, NotFoundError, ProblemList, TcoError
 from tco.inputs import Inputs, parse_option, with_quoted_rate
 from tco.models import (
     TINY,
@@ -172,11 +172,15 @@ def attributed(inputs: Inputs) -> Iterator[None]:
         set_paths = {s.split("=", 1)[0].strip() for s in inputs.sets}
         for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
             scope = "workload" if problem.where == inputs.workload.id else problem.where
-            full = f"{scope}.{problem.key}"
-            inside = any(sp.startswith(full + ".") or full.startswith((sp + ".", sp + "[")) for sp in set_paths)
-            if problem.key is not None and (full in set_paths or inside):
+
+            def was_set(key: str, scope: str | None = scope) -> bool:
+                full = f"{scope}.{key}"
+                return full in set_paths or any(sp.startswith(full + ".") or full.startswith((sp + ".", sp + "[")) for sp in set_paths)
+
+            blamed = next((k for k in (problem.key, *problem.also) if k is not None and was_set(k)), None)
+            if blamed is not None:
                 # The value the error is about came from --set, not from the file: blame the --set.
-                problem.where, problem.key = "--set", f"{scope}.{problem.key}"
+                problem.where, problem.key = "--set", f"{scope}.{blamed}"
             elif problem.where in inputs.sources:
                 if problem.key is None:
                     scopes = (problem.where, "scenario", "workload")  # the option's own inputs, and the shared ones
@@ -208,13 +212,21 @@ def audit(inputs: Inputs | None = None, **arguments: Any) -> dict[str, Any]:
         out["sets"] = list(inputs.sets)
         import hashlib  # only JSON results carry the audit: kept off the table path's start-up
 
+        def entry(path: Path) -> dict[str, Any]:
+            data, _ = loader.as_read(path)
+            if data is None and str(path) != loader.STDIN:
+                try:
+                    data = path.read_bytes()
+                except OSError:
+                    data = None
+            return {"path": _shown_path(path), "sha256": hashlib.sha256(data).hexdigest() if data is not None else None}
+
         files = {}
         for key, path in sorted(inputs.sources.items()):
-            try:
-                digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-            except OSError:
-                digest = None
-            files[key] = {"path": _shown_path(Path(path)), "sha256": digest}
+            files[key] = entry(Path(path))
+            chain = loader.as_read(Path(path))[1]
+            if chain:  # the files its `extends` started from, each hashed as read
+                files[key]["extends"] = [entry(Path(p)) for p in chain]
         out["files"] = files
     out.update({k: v for k, v in arguments.items() if v is not None})
     return out
@@ -1007,10 +1019,19 @@ def calibrate(dirs: Sequence[Path] | None = None, *, refit: bool = False, publis
     holds each training row to the parallel degrees its source states instead of the model's choice."""
     from tco import calibration
 
-    sets = load_calibration_sets(dirs)
-    serving_sets = load_serving_sets(dirs)
-    ids = sorted({r.accelerator for s in sets for r in s.rows} | {r.accelerator for s in serving_sets for r in s.rows})
-    profiles = {i: loader.load_accelerator(i, dirs=dirs) for i in ids}
+    files = {kind: [e.path for e in loader.iter_entries(kind, dirs)] for kind in ("benchmarks", "serving")}
+    sets = [loader.load_model(path, CalibrationSet) for path in files["benchmarks"]]
+    serving_sets = [loader.load_model(path, ServingSet) for path in files["serving"]]
+    profiles: dict[str, Accelerator] = {}
+    named: list[tuple[Path, list[str]]] = [(p, [r.accelerator for r in s.rows]) for p, s in zip(files["benchmarks"], sets, strict=True)]
+    named += [(p, [r.accelerator for r in s.rows]) for p, s in zip(files["serving"], serving_sets, strict=True)]
+    for path, parts in named:
+        for i, part in enumerate(parts):  # an unknown part names the file and the row that asks for it
+            if part not in profiles:
+                try:
+                    profiles[part] = loader.load_accelerator(part, dirs=dirs)
+                except NotFoundError as exc:
+                    raise NotFoundError(exc.message, where=str(path), key=f"rows[{i}].accelerator") from None
     sc = loader.load_scenario(None, dirs=dirs)
     constants = calibration.fit(sets, profiles, sc) if refit else None
     summary = calibration.calibrate(sets, profiles, sc, constants, published_layout=published_layout)
@@ -1051,7 +1072,7 @@ def json_schema(kind: str) -> dict[str, Any]:
 def _extendable(schema: dict[str, Any], what: str) -> dict[str, Any]:
     """The schema of a file that may start from another of its kind (``extends = "<id or path>"``, as the
     loader reads it): it may then leave out what it inherits."""
-    schema["properties"]["extends"] = {"type": "string", "description": f"Id or path of a {what} whose values this file starts from."}
+    schema["properties"]["extends"] = {"type": "string", "description": f"Id of a {what} whose values this file starts from."}
     required = schema.pop("required", [])
     schema["if"] = {"required": ["extends"]}
     schema["else"] = {"required": required}

@@ -195,6 +195,7 @@ class StagePlan:
     moe_vectors: float = training.MOE_DISPATCH_VECTORS
     subset: tuple[int, ...] | None = None
     subset_holds: bool = False  # the subset was chosen for the counts evaluated (sizing), so it holds over them
+    subset_count: float | None = None  # the count the subset was chosen at (it holds there only)
 
 
 def stage_inputs(st: StagePlan, p: Mapping[str, Any], active_key: str) -> dict[str, Any]:
@@ -887,7 +888,7 @@ def plan_training(
             )
         need = max(need, fit)
         x["count"] = float(max(n, fit))
-        st = replace(st, subset=training.shortlist(job, x))
+        st = replace(st, subset=training.shortlist(job, x), subset_count=x["count"])
         if layout is None:
             r = training.evaluate(job, x, subset=st.subset)  # the best layout is on the shortlist
             if r.best is not None:
@@ -940,10 +941,11 @@ def _stage_throughput(plan: Plan, st: StagePlan, p: Mapping[str, Any], ops: Any,
     x = stage_inputs(st, p, plan.active_key)
     if count is not None:
         x["count"] = count
-    # Over a swept count the best layouts change: search them all; otherwise the nominal shortlist.
-    varies = getattr(x["count"], "ndim", 0) > 0 and float(ops.max(x["count"])) != float(ops.min(x["count"]))
-    # At another count than planned (a measurement's), the shortlist does not apply: search them all.
-    r = training.evaluate(st.job, x, ops, subset=st.subset if st.subset_holds or not (varies or count is not None) else None)
+    # The shortlist holds at the count it was chosen at; at any other (a swept count, even a single one,
+    # or a measurement's) the best layouts change: search them all.
+    same = x["count"] == st.subset_count
+    at_planned = count is None and st.subset_count is not None and bool(same.all() if hasattr(same, "all") else same)
+    r = training.evaluate(st.job, x, ops, subset=st.subset if st.subset_holds or at_planned else None)
     tps = r.tokens_per_second
     return tps, tps * flops / (peak * 1e12), r.scaling_efficiency
 
@@ -1213,9 +1215,11 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
     if measured_mfu is not None and measured_mfu > 1.0 and not p.missing and int(out["count"]) == plan.measured_count:
         raise InfeasibleError(
             f"the measured {p[f'{plan.bench_key}.tokens_per_second']:,.6g} tokens/s per accelerator on {workload.id} implies "
-            f"MFU {measured_mfu:,.2f} (> 1): more than the part's peak can compute; check the measurement",
+            f"MFU {measured_mfu:,.2f} (> 1) of the {p[plan.stages[0].peak_key]:,.6g} TFLOPS peak "
+            f"({plan.user_path(plan.stages[0].peak_key)}): more than the part can compute; check the measurement and the peak",
             where=option.accelerator.id,
             key=f"benchmarks[{workload.id}].tokens_per_second",
+            also=(plan.stages[0].peak_key.removeprefix("accel."),),
         )
     carried_mfu = measured_mfu
     if (

@@ -14,11 +14,13 @@ from collections.abc import Iterable, Sequence
 class TcoError(Exception):
     """A problem the user can fix. ``where`` is a file name (or ``--set``), ``key`` a dotted path."""
 
-    def __init__(self, message: str, *, where: str | None = None, key: str | None = None) -> None:
+    def __init__(self, message: str, *, where: str | None = None, key: str | None = None, also: Sequence[str] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.where = where
         self.key = key
+        self.also = tuple(also)
+        """Other keys (under the same ``where``) the problem depends on: a --set of one of them is blamed."""
 
     def __str__(self) -> str:
         parts = [p for p in (self.where, self.key) if p]

@@ -127,6 +127,27 @@ _STDIN_READ: tuple[object, bytes] | None = None
 (a profile is read once for its names and once to load it)."""
 
 
+_AS_READ: dict[str, bytes] = {}
+"""Each input file's bytes as last read (key: its resolved path, or '-'), so the audit trail hashes what
+was read, not what the file holds when the output is written."""
+
+_EXTENDS: dict[str, str] = {}
+"""Resolved path of a file -> resolved path of the file its ``extends`` starts from."""
+
+
+def _key(path: Path) -> str:
+    return STDIN if str(path) == STDIN else str(path.resolve())
+
+
+def as_read(path: Path) -> tuple[bytes | None, list[str]]:
+    """(the bytes of ``path`` as tco read them, or None; the files its ``extends`` chain read, in order)."""
+    key, chain = _key(path), []
+    while key in _EXTENDS and _EXTENDS[key] not in chain:
+        key = _EXTENDS[key]
+        chain.append(key)
+    return _AS_READ.get(_key(path)), chain
+
+
 def _stdin_bytes() -> bytes:
     global _STDIN_READ
     if _STDIN_READ is None or _STDIN_READ[0] is not sys.stdin:
@@ -154,6 +175,7 @@ def read_toml(path: Path) -> dict[str, Any]:
                 data = fh.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
             raise InputError(f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, expected a TOML input file", where=str(path))
+        _AS_READ[_key(path)] = data
         # A byte-order mark (Windows editors save one) is not part of the document.
         return tomllib.loads(data.decode("utf-8").removeprefix("\ufeff"))
     except FileNotFoundError:
@@ -537,7 +559,11 @@ def apply_overrides(
                 raise InputError(f"no {item.group(1)} entry for '{item.group(2)}'", where=where, key=label)
             if not isinstance(value, dict):
                 raise InputError(f"expected a table for the whole entry, e.g. {{...}}, got {value!r}", where=where, key=label)
-            entries[at] = value
+            # The entry keeps the name (or workload) that selected it, unless the table gives the same.
+            field = "workload" if "workload" in entries[at] else "name"
+            if value.get(field, item.group(2)) != item.group(2):
+                raise InputError(f"the entry's {field} must stay '{item.group(2)}', got {value[field]!r}", where=where, key=label)
+            entries[at] = {field: item.group(2), **value}
             continue
         is_quantity = isinstance(target, type) and issubclass(target, Quantity)
         if is_quantity and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -653,6 +679,7 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
         raise InputError(exc.message, where=str(path), key="extends") from None
     if base_path.resolve() in seen or base_path.resolve() == path.resolve():
         raise InputError(f"'extends' forms a cycle through '{parent}'", where=str(path), key="extends")
+    _EXTENDS[_key(path)] = _key(base_path)
     return _merge(read_with_extends(kind, base_path, dirs, (*seen, path.resolve())), data)
 
 

@@ -1331,3 +1331,62 @@ def test_an_argument_of_its_annotated_type_needs_no_validator() -> None:
     assert _plain(Precision, Precision.fp8) and not _plain(Precision, "fp8")
     assert _plain(Mapping[str, Sequence[float]], {"x": [1.0, 2]}) and not _plain(Mapping[str, Sequence[float]], {"x": "12"})
     assert _plain(tuple[float, float] | None, (1.0, 2.0)) and not _plain(tuple[float, float], (1.0,))
+
+
+# --------------------------------------------------------------------------- hostile input, round 7
+
+
+def test_a_whole_stage_keeps_the_name_that_selected_it(run) -> None:
+    """A --set of a whole stage without its name was blamed on the shipped workload file."""
+    ok = run("compare", "h100-sxm", "-w", "deepseek-v3", "--set", "workload.stages[long-context]={tokens=1e9, seq_len=8192}")
+    assert ok.exit_code == 0, ok.stderr
+    bad = run("compare", "h100-sxm", "-w", "deepseek-v3", "--set", "workload.stages[long-context]={tokens=1e9, seq_len=0}")
+    assert bad.exit_code == 1 and bad.stderr.startswith("Error: --set: workload.stages[long-context].seq_len: ")
+    other = run("compare", "h100-sxm", "-w", "deepseek-v3", "--set", 'workload.stages[long-context]={name="other", tokens=1e9}')
+    assert other.stderr.strip() == "Error: --set: workload.stages[long-context]: the entry's name must stay 'long-context', got 'other'"
+
+
+def test_a_set_peak_below_the_published_run_blames_the_set(run) -> None:
+    result = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "a100-80gb.peak.fp16_tflops=10")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: --set: a100-80gb.peak.fp16_tflops: the measured 12,500 tokens/s per accelerator")
+
+
+def test_the_audit_hashes_the_bytes_read_and_the_extends_chain(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files reached through `extends` were not listed (two runs with different results had the same
+    audit); '-' was hashed as a file named '-' in the working directory, or not at all."""
+    import hashlib
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-").write_text("decoy", encoding="utf-8")
+    text = (ROOT / "profiles" / "workloads" / "gpt3-1.3b.toml").read_bytes()
+    files = json.loads(run("compare", "a100-80gb", "-w", "-", "-s", "article", "-f", "json", input=text.decode()).stdout)["inputs"]["files"]
+    assert files["gpt3-1.3b"] == {"path": "-", "sha256": hashlib.sha256(text).hexdigest()}
+    default = (ROOT / "profiles" / "scenarios" / "default.toml").read_bytes()
+    assert files["scenario"]["extends"] == [{"path": "builtin:scenarios/default.toml", "sha256": hashlib.sha256(default).hexdigest()}]
+
+
+def test_a_swept_count_of_one_value_is_planned_at_that_count(run) -> None:
+    """A sweep over h100-sxm.count=1520 alone used the layouts shortlisted at the workload's 2,048
+    (1,269.5 tokens/s), where compare h100-sxm@1520 and the same sweep with a second value give 1,335.4."""
+    one = list(csv.DictReader(io.StringIO(run("sweep", "h100-sxm", "-w", "deepseek-v3", "--vary", "h100-sxm.count=1520").stdout)))
+    two = list(csv.DictReader(io.StringIO(run("sweep", "h100-sxm", "-w", "deepseek-v3", "--vary", "h100-sxm.count=1520,2048").stdout)))
+    (at,) = json.loads(run("compare", "h100-sxm@1520", "-w", "deepseek-v3", "-f", "json").stdout)["results"]
+    tps = at["tokens_per_second_per_accelerator"]
+    assert float(one[0]["tokens_per_second_per_accelerator"]) == pytest.approx(tps, rel=1e-12)
+    assert float(two[0]["tokens_per_second_per_accelerator"]) == pytest.approx(tps, rel=1e-12)
+
+
+def test_calibrate_names_the_file_and_row_of_an_unknown_part(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "benchmarks").mkdir()
+    text = (ROOT / "profiles" / "benchmarks" / "megatron-2021.toml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^id = .*$", 'id = "mine"', text, count=1).replace('accelerator = "a100-80gb"', 'accelerator = "nope-gpu"')
+    (tmp_path / "benchmarks" / "mine.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    from typer.testing import CliRunner
+
+    from tco.cli import app
+
+    result = CliRunner().invoke(app, ["calibrate", "--summary"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {tmp_path / 'benchmarks' / 'mine.toml'}: rows[0].accelerator: unknown accelerator 'nope-gpu'")
