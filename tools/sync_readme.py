@@ -84,7 +84,7 @@ def field_table(kind: str) -> str:
             if key in seen:
                 continue
             seen.add(key)
-            typ = _type_name(f.annotation).replace("Quantity", " quantity").replace("PositiveQuantity", "quantity > 0")
+            typ = _type_name(f.annotation).replace("AtLeastOneQuantity", "quantity >= 1").replace("Quantity", " quantity")
             extra = ""
             if model is models.InferenceWorkload and name not in models.TrainingWorkload.model_fields:
                 extra = " (inference only)"
