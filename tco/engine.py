@@ -931,13 +931,14 @@ def plan_training(
 # --------------------------------------------------------------------------- arithmetic
 
 
-def _stage_throughput(plan: Plan, st: StagePlan, p: Mapping[str, Any], ops: Any, *, count: Any = None) -> tuple[Any, Any, Any]:
-    """(tokens/s per accelerator, MFU, scaling efficiency) of one training stage at ``count``."""
+def _stage_throughput(plan: Plan, st: StagePlan, p: Mapping[str, Any], ops: Any, *, count: Any = None) -> tuple[Any, Any, Any, Any]:
+    """(tokens/s per accelerator, MFU, scaling efficiency, accelerators the layout runs on) of one
+    training stage at ``count``."""
     flops = 6.0 * p[plan.active_key] + st.attention_flops
     peak = p[st.peak_key] if plan.throughput_source is ThroughputSource.derived else p.get(st.peak_key, math.nan)
     if plan.mfu_key:
         tps = p[plan.mfu_key] * peak * 1e12 / flops
-        return tps, p[plan.mfu_key], 1.0 + 0.0 * tps
+        return tps, p[plan.mfu_key], 1.0 + 0.0 * tps, p["count"] if count is None else count
     x = stage_inputs(st, p, plan.active_key)
     if count is not None:
         x["count"] = count
@@ -947,12 +948,14 @@ def _stage_throughput(plan: Plan, st: StagePlan, p: Mapping[str, Any], ops: Any,
     at_planned = count is None and st.subset_count is not None and bool(same.all() if hasattr(same, "all") else same)
     r = training.evaluate(st.job, x, ops, subset=st.subset if st.subset_holds or at_planned else None)
     tps = r.tokens_per_second
-    return tps, tps * flops / (peak * 1e12), r.scaling_efficiency
+    used = x["count"] if r.used is None else ops.minimum(r.used, x["count"])
+    return tps, tps * flops / (peak * 1e12), r.scaling_efficiency, used
 
 
-def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[Any, Any, Any, Any]:
+def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[Any, Any, Any, Any, Any]:
     """(tokens/s per accelerator over the whole job, main-stage MFU, scaling efficiency, accelerator-
-    seconds of the job ÷ n). A measurement for the workload comes first: the model only carries it to
+    seconds of the job ÷ n, accelerators the layouts run on: idle ones neither compute nor interrupt
+    the job). A measurement for the workload comes first: the model only carries it to
     another count, by the ratio of its own predictions at the two counts (a given MFU is the same at
     every count, so then the measurement is used as it is)."""
     n = p["count"]
@@ -963,13 +966,14 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
         carried = n != at
         if bool(carried.any() if hasattr(carried, "any") else carried) and isinstance(p, KnownInputs):
             p[plan.stages[0].peak_key]  # the model carries the measurement to another count: it needs the peak
-        model_at, mfu_at, _ = _stage_throughput(plan, plan.stages[0], p, ops, count=at)
+        model_at, mfu_at, _, _ = _stage_throughput(plan, plan.stages[0], p, ops, count=at)
         scale = p[f"{plan.bench_key}.tokens_per_second"] / ops.where(model_at > 0, model_at, math.nan)
     seconds: Any = 0.0
     tokens: Any = 0.0
-    mfu = eff = None
+    mfu = eff = used = None
     for i, st in enumerate(plan.stages):
-        tps, m, e = _stage_throughput(plan, st, p, ops)
+        tps, m, e, used_here = _stage_throughput(plan, st, p, ops)
+        used = used_here if used is None else ops.maximum(used, used_here)
         tps, m = tps * scale, m * scale
         if measured:
             # Carried past what the peak allows (MFU above 1 where the measurement itself is below it: the
@@ -985,7 +989,7 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
         tokens = tokens + t
         seconds = seconds + t / (n * ops.where(tps > 0, tps, math.nan))
     # One stage: its throughput, known even when its token count is not (only the time needs that).
-    return (tps if len(plan.stages) == 1 else tokens / (n * seconds)), mfu, eff, seconds
+    return (tps if len(plan.stages) == 1 else tokens / (n * seconds)), mfu, eff, seconds, used
 
 
 def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[str, Any]:
@@ -995,13 +999,13 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
     out: dict[str, Any] = {"scaling_efficiency": 1.0}
     mfu: Any = None
     if plan.kind == "training":
-        tps, mfu, eff, seconds = _training_throughput(plan, p, ops)
+        tps, mfu, eff, seconds, used = _training_throughput(plan, p, ops)
         out["scaling_efficiency"] = eff
         g = perf.goodput_value(
             failure_rate=p["scenario.failure_rate_per_accelerator_day"],
             save_minutes=p["scenario.checkpoint_save_minutes"],
             restart_minutes=p["scenario.restart_minutes"],
-            count=n,
+            count=n if used is None else used,  # an idle accelerator's failure does not stop the job
             ops=ops,
         )
         tokens = sum(p[st.tokens_key] for st in plan.stages)

@@ -253,6 +253,7 @@ class StepResult:
     data_parallel: int | None
     bubble: Any = None
     full_share: float = 0.0  # share of layers recomputed in full (recompute "full")
+    used: Any = None  # accelerators the chosen layout runs on (the rest idle); None: all of them
 
 
 def virtual_stages(job: Job, c: Candidate) -> int:
@@ -418,6 +419,7 @@ def evaluate(
     best_eff: Any = 0.0 * n
     best_i: int | None = None
     best_meta: tuple[str, int, Any, float] | None = None
+    best_used: Any = n
     scalar = ops is SCALAR
     indices = range(len(job.candidates)) if subset is None else subset
     most = float(n) if scalar else float(ops.max(n))  # (not NaN: a count is always known)
@@ -508,8 +510,10 @@ def evaluate(
                         if tps > best_tps * (1.0 + 1e-12):
                             best_tps, best_eff, best_i = tps, ops.where(ok, eff, 0.0), i
                             best_meta = (r, int(d), bubble / (micro + bubble), float(phi))
+                            best_used = d * c.model_devices
                     else:
                         better = tps > best_tps
+                        best_used = ops.where(better, d * c.model_devices, best_used)
                         best_eff = ops.where(better, eff, best_eff)
                         best_tps = ops.where(better, tps, best_tps)
                         best_tps = ops.where(tps != tps, math.nan, best_tps)
@@ -522,8 +526,8 @@ def evaluate(
             return StepResult(math.nan, math.nan, None, None, None)
         if best_meta is None:
             return StepResult(0.0, 0.0, None, None, None)
-        return StepResult(best_tps, best_eff, best_i, best_meta[0], best_meta[1], best_meta[2], best_meta[3])
-    return StepResult(best_tps + poison, best_eff + poison, None, None, None)
+        return StepResult(best_tps, best_eff, best_i, best_meta[0], best_meta[1], best_meta[2], best_meta[3], used=best_used)
+    return StepResult(best_tps + poison, best_eff + poison, None, None, None, used=best_used)
 
 
 def shortlist(job: Job, x: Mapping[str, Any], keep: int = 6) -> tuple[int, ...]:

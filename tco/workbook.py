@@ -268,11 +268,13 @@ def _option_sheet(
             inp("scenario.checkpoint_save_minutes"),
             inp("scenario.restart_minutes"),
         )
+        idle = int((plan.layout or {}).get("idle_accelerators") or 0)  # the layout's, at the planned count
+        running = put("accelerators running", f"=MAX({n}-{idle},1)", "accelerators", "n less the layout's idle ones")
         g = put(
             "goodput",
-            f"=MAX(1-SQRT(2*({ts}/1440)*{lam}*{n})-({tr}/1440)*{lam}*{n},0)",
+            f"=MAX(1-SQRT(2*({ts}/1440)*{lam}*{running})-({tr}/1440)*{lam}*{running},0)",
             "",
-            "G = 1 − sqrt(2·T_s/M) − T_r/M, M = 1/(λ·n)",
+            "G = 1 − sqrt(2·T_s/M) − T_r/M, M = 1/(λ·n_run): an idle part's failure stops nothing",
         )
         th = put("time to converge", f"=({tokens})/({n}*{tps}*{g})/3600", "hours", "T_h = D / (n · X · G) / 3600")
         run_h = th
