@@ -1189,6 +1189,8 @@ def size(
     """The accelerator count that meets a deadline, a budget or a power envelope, with its costs."""
     from tco.render import render_size
 
+    if sum(v is not None for v in (deadline_days, budget_usd, power_kw)) != 1:  # a usage error: before any input loads
+        raise typer.BadParameter("give exactly one of --deadline-days, --budget-usd, --power-kw", param_hint="constraint")
     inputs = _inputs(accelerators, workload, scenario, set_, strict, fitting_count=True)
     result = api.size(inputs, deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw)
     limits = {"deadline_days": deadline_days, "budget_usd": budget_usd, "power_kw": power_kw}

@@ -672,6 +672,9 @@ class TrainingWorkload(_WorkloadBase):
             raise ValueError(f"{missing}: experts and experts_per_token go together (an MoE workload needs both)")
         if self.experts is not None and self.experts_per_token is not None and self.experts_per_token > self.experts:
             raise ValueError(f"experts_per_token: must not exceed experts ({self.experts}), got {self.experts_per_token}")
+        ep = self.layout.expert_parallel if self.layout is not None else None
+        if ep is not None and self.experts is not None and self.experts % ep:  # (a dense model: the engine says so)
+            raise ValueError(f"layout.expert_parallel: an expert-parallel degree of {ep} must divide the {self.experts} experts")
         names = [s.name for s in self.stages]
         if len(set(names)) != len(names):
             raise ValueError("stages: stage names must be unique")

@@ -242,7 +242,14 @@ def _comparison_table(comp: Comparison, fmt: OutputFormat) -> str:
     out = [title + "\n", grid(headers, rows, fmt)]
     unranked = [r for r in comp.results if r.rank is None]
     if unranked:
-        out.append("\n" + grid(["option", "status", "why", "the number that would decide it"], [_unranked_row(r) for r in unranked], fmt))
+        out.append(
+            "\n"
+            + grid(
+                ["option", "status", "why", "the number that would decide it"],
+                [_unranked_row(r, SYMBOLS[comp.currency]) for r in unranked],
+                fmt,
+            )
+        )
     claims = _claims_table(comp, base, fmt) if training else ""
     if claims:
         out.append("\n" + claims)
@@ -257,12 +264,12 @@ MAX_VERSUS_TABLES = 2
 with more, the ranking table alone stays readable (JSON and CSV always carry every figure)."""
 
 
-def _unranked_row(r: OptionResult) -> list[str]:
+def _unranked_row(r: OptionResult, symbol: str = "$") -> list[str]:
     if r.status is OptionStatus.infeasible:
         return [r.accelerator, "infeasible", r.reason or "", "—"]
     decide = []
     if r.price_to_match_usd is not None:
-        decide.append(f"wins below a unit price of {money(r.price_to_match_usd)}")
+        decide.append(f"wins below a unit price of {money(r.price_to_match_usd, symbol)}")
     if r.lead_time_to_match_weeks is not None:
         decide.append(f"wins below a lead time of {r.lead_time_to_match_weeks:.1f} weeks")
     decide += [n.removeprefix("decides: ") for n in r.notes if n.startswith("decides: ")]
@@ -368,7 +375,7 @@ def verdict(comp: Comparison) -> str:
     return text
 
 
-def missing_notes(missing: Mapping[str, Sequence[str]], price_to_match: Mapping[str, float] | None = None) -> list[str]:
+def missing_notes(missing: Mapping[str, Sequence[str]], price_to_match: Mapping[str, float] | None = None, symbol: str = "$") -> list[str]:
     """One stderr line per option left out of the ranking, with the --set that would complete it;
     options lacking the same workload or scenario inputs (no option-specific one) share one line."""
     groups: dict[tuple[str, ...], list[str]] = {}
@@ -384,7 +391,7 @@ def missing_notes(missing: Mapping[str, Sequence[str]], price_to_match: Mapping[
         line = f"{who} not ranked: {', '.join(paths)} unknown; complete {'it' if len(labels) == 1 else 'them'} with {sets}"
         price = (price_to_match or {}).get(labels[0]) if len(labels) == 1 else None
         if price is not None:
-            line += f" (it wins only below a unit price of {money(price)})"
+            line += f" (it wins only below a unit price of {money(price, symbol)})"
         out.append(line)
     return out
 
@@ -395,6 +402,7 @@ def incomplete_notes(comp: Comparison) -> list[str]:
     out = missing_notes(
         {r.accelerator: r.missing_inputs for r in incomplete},
         {r.accelerator: r.price_to_match_usd for r in incomplete if r.price_to_match_usd is not None},
+        SYMBOLS[comp.currency],
     )
     return out + [f"{r.accelerator} is infeasible: {r.reason}" for r in comp.results if r.status is OptionStatus.infeasible]
 

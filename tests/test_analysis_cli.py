@@ -538,8 +538,10 @@ def test_size_one_option_impossible(run) -> None:
     ids=["none", "two", "two-more"],
 )
 def test_size_needs_exactly_one_constraint(run, args: list[str]) -> None:
-    """No constraint, or more than one: exit 1 with one Error line."""
-    assert "exactly one of --deadline-days, --budget-usd, --power-kw" in one_error(run("size", *ARTICLE, *args))
+    """No constraint, or more than one: a usage error (exit 2), one Error line, before any input loads."""
+    result = run("size", *ARTICLE, *args)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "give exactly one of --deadline-days, --budget-usd, --power-kw" in result.stderr and "Warning" not in result.stderr
 
 
 # --------------------------------------------------------------------------- buy or rent

@@ -1409,3 +1409,24 @@ def test_idle_accelerators_do_not_interrupt_the_job() -> None:
     for r in rows:
         assert r.goodput == pytest.approx(goodput, rel=1e-12)
         assert r.time_to_converge_hours == pytest.approx(rows[0].time_to_converge_hours, rel=1e-12)
+
+
+def test_the_price_to_match_shows_the_output_currency(run) -> None:
+    """With --currency CNY the price was converted but printed with '$' (7.1 times the USD threshold)."""
+    result = run("compare", "a100-80gb", "mi250x", "-w", "llama3-8b", "--set", 'mi250x.price_usd={source="x"}', "--currency", "CNY")
+    assert result.exit_code == 0
+    assert "wins below a unit price of ¥" in result.stdout and "unit price of $" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("flags", [[], ["--deadline-days", "200", "--budget-usd", "100"]])
+def test_size_needs_exactly_one_constraint_as_a_usage_error(run, flags: list[str]) -> None:
+    result = run("size", "a100-80gb", "-w", "gpt3-1.3b", *flags)
+    assert result.exit_code == 2 and "give exactly one of --deadline-days, --budget-usd, --power-kw" in result.stderr
+
+
+def test_an_expert_parallel_degree_divides_the_experts(run) -> None:
+    result = run("compare", "h100-sxm", "-w", "deepseek-v3", "--set", "workload.layout.expert_parallel=3")
+    assert result.exit_code == 1
+    assert (
+        result.stderr.strip() == "Error: --set: workload.layout.expert_parallel: an expert-parallel degree of 3 must divide the 256 experts"
+    )
