@@ -8,7 +8,11 @@
 
 from __future__ import annotations
 
+import collections.abc
+import enum
 import math
+import types
+import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -101,11 +105,6 @@ def public(fn: F) -> F:
 def _plain(hint: Any, value: Any) -> bool:
     """Whether ``value`` already is of the annotated type (no conversion, no check needed): the common
     case of every call, decided without pydantic."""
-    import collections.abc
-    import enum
-    import types
-    import typing
-
     if hint is Any:
         return True
     if hint is None or hint is type(None):
@@ -133,8 +132,6 @@ def _plain(hint: Any, value: Any) -> bool:
 
 
 def _mentions(hint: Any, kind: Any) -> bool:
-    import typing
-
     return hint is kind or typing.get_origin(hint) is kind or any(_mentions(a, kind) for a in typing.get_args(hint))
 
 
@@ -1140,9 +1137,8 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]]) -> WhatIfRes
     """N validated what-ifs at once (the fast path for scripts; see :func:`tco.analysis.what_if`)."""
     from tco import analysis
 
-    checked = {path: [_number(v, path) for v in values] for path, values in changes.items()}
-    with attributed(inputs):
-        return analysis.what_if(inputs, checked)
+    with attributed(inputs):  # (the values are checked as numbers by @public)
+        return analysis.what_if(inputs, changes)
 
 
 @public
