@@ -273,6 +273,7 @@ def load_inputs(
     }
     options: list[Option] = []
     cache: dict[str, Accelerator] = {}
+    published: dict[str, Accelerator] = {}
     for ref, count, acq, rate in parsed:
         if rate is not None and any(path == "rental.usd_per_hour" for n in names[ref] for path, _ in per_scope.get(n, [])):
             raise InputError(
@@ -282,6 +283,10 @@ def load_inputs(
         if ref not in cache:
             ov = [o for n in sorted(names[ref]) for o in per_scope.get(n, [])]
             cache[ref] = loader.load_accelerator(ref, overrides=ov, dirs=dirs)
+            # A part whose hardware --set changed keeps the profile as published: its measurements describe that part.
+            changed = any(not path.startswith(("benchmarks", "price", "rental", "name", "source", "note")) for path, _ in ov)
+            if changed and cache[ref].benchmarks:
+                published[ref] = loader.load_accelerator(ref, dirs=dirs)
         acc = cache[ref]
         path = str(loader.resolve("accelerators", ref, dirs))
         if acc.id in sources and Path(sources[acc.id]).resolve() != Path(path).resolve():
@@ -292,7 +297,7 @@ def load_inputs(
                 key="id",
             )
         sources[acc.id] = path
-        options.append(Option(with_quoted_rate(acc, rate) if rate is not None else acc, count, acq, rate))
+        options.append(Option(with_quoted_rate(acc, rate) if rate is not None else acc, count, acq, rate, published.get(ref)))
     seen: dict[str, str] = {}
     for text, option in zip(accelerators, options, strict=True):
         if option.label in seen:
@@ -400,13 +405,15 @@ def analysable(
                 )
         except TcoError as exc:
             if needed & {ref, o.label, o.accelerator.id}:
-                raise
+                with attributed(inputs):  # blamed on its --set or its file, as compare does
+                    raise
             dropped[o.label] = exc.message
             errors.append(exc)
             continue
         keep.append(i)
     if not keep and errors:
-        raise errors[0] if len(errors) == 1 else ProblemList(errors)
+        with attributed(inputs):
+            raise errors[0] if len(errors) == 1 else ProblemList(errors)
     kept = dataclasses.replace(
         inputs,
         options=[inputs.options[i] for i in keep],

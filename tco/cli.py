@@ -29,7 +29,7 @@ import typer
 
 from tco import api
 from tco.errors import InputError, TcoError
-from tco.inputs import Inputs
+from tco.inputs import Inputs, parse_option
 from tco.models import MAX_COUNT, Currency, Precision, Tuning
 from tco.perf import MAX_ACCELERATORS
 from tco.render import OutputFormat
@@ -676,7 +676,9 @@ def calibrate(
     fmt: TextFormatOpt = OutputFormat.table,
     output: OutputOpt = None,
     fit: Annotated[bool, typer.Option("--fit", help="Refit the software constants on the fit half first (maintainers).")] = False,
-    summary: Annotated[bool, typer.Option("--summary", help="Only the error summary (table format).")] = False,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="Only the error summary (fit, held out, per source and scale), in any format.")
+    ] = False,
     published_layout: Annotated[
         bool,
         typer.Option(
@@ -1191,6 +1193,9 @@ def size(
 
     if sum(v is not None for v in (deadline_days, budget_usd, power_kw)) != 1:  # a usage error: before any input loads
         raise typer.BadParameter("give exactly one of --deadline-days, --budget-usd, --power-kw", param_hint="constraint")
+    counted = [a for a in accelerators if parse_option(a).number is not None]
+    if counted:  # before any input loads: a workload that does not fit at @N must not be the first error
+        raise InputError(f"size chooses the count itself: name {', '.join(counted)} without @COUNT", key="accelerator")
     inputs = _inputs(accelerators, workload, scenario, set_, strict, fitting_count=True)
     result = api.size(inputs, deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw)
     limits = {"deadline_days": deadline_days, "budget_usd": budget_usd, "power_kw": power_kw}

@@ -110,6 +110,9 @@ class Option:
     count: int | None = None
     acquisition: Acquisition = Acquisition.buy
     quoted_rate: float | None = None  # :rent=RATE on the command line (already in the profile's rental)
+    as_measured: Accelerator | None = None
+    """The profile as published, when ``--set`` changed its hardware: its measurements describe that part,
+    so the model carries a measurement from it (None: ``accelerator`` itself)."""
 
     @property
     def label(self) -> str:
@@ -252,6 +255,10 @@ class Plan:
     mfu_key: str | None = None
     """``accel.mfu`` or ``workload.mfu`` when the user gave a measured end-to-end MFU (final)."""
     layout: dict[str, Any] | None = None
+    anchor: tuple[tuple[str, float], ...] = ()
+    """Measured training: the part's specifications (memory, bandwidth, peaks, links) as the measurement
+    was made (the profile before ``--set``, or the nominal values an analysis varies around). The model
+    carries the measurement from them: a changed part is never judged against itself at the measured count."""
     replica: int = 1
     batch: int = 0
     request: serving.Request | None = None
@@ -365,7 +372,7 @@ def check_market(option: Option, scenario: Scenario) -> None:
     )
 
 
-_PLANS: dict[tuple[Any, ...], tuple[Accelerator, Workload, Scenario, Plan]] = {}
+_PLANS: dict[tuple[Any, ...], tuple[Accelerator, Workload, Scenario, Plan, Accelerator | None]] = {}
 _PLANS_MAX = 256
 
 SHAPE_COUNT_TOLERANCE = 0.05
@@ -387,9 +394,10 @@ def plan_option(
     """:func:`_plan_option`, remembered per input objects (the models are frozen, so an object's identity
     fixes its content; the entry holds the objects, so an identity cannot be reused while it lives)."""
     accel = option.accelerator
-    key = (id(accel), option.count, option.acquisition, option.quoted_rate, id(workload), id(scenario), market, serving_constants)
+    key: tuple[Any, ...] = (id(accel), option.count, option.acquisition, option.quoted_rate, id(workload), id(scenario), market)
+    key += (serving_constants, id(option.as_measured))
     hit = _PLANS.get(key)
-    if hit is not None and hit[0] is accel and hit[1] is workload and hit[2] is scenario:
+    if hit is not None and hit[0] is accel and hit[1] is workload and hit[2] is scenario and hit[4] is option.as_measured:
         return hit[3]
     plan = _plan_option(option, workload, scenario, market=market, serving_constants=serving_constants)
     if len(_PLANS) >= _PLANS_MAX:
@@ -397,7 +405,7 @@ def plan_option(
             _PLANS.pop(next(iter(_PLANS)), None)
         except (RuntimeError, StopIteration):
             _PLANS.clear()
-    _PLANS[key] = (accel, workload, scenario, plan)
+    _PLANS[key] = (accel, workload, scenario, plan, option.as_measured)
     return plan
 
 
@@ -530,8 +538,25 @@ def _plan_option(
         mfu_key = "workload.mfu" if workload.mfu is not None else "accel.mfu" if accel.mfu is not None else None
         if mfu_key:
             notes.append(f"measured MFU given ({mfu_key.replace('accel.', accel.id + '.')}): final, no layout model on top")
-        return Plan(kind="training", min_count=need, notes=tuple(notes), stages=stages, mfu_key=mfu_key, layout=layout, **common)
+        anchor = _anchor(option, workload, scenario, stages) if measured else ()
+        return Plan(
+            kind="training", min_count=need, notes=tuple(notes), stages=stages, mfu_key=mfu_key, layout=layout, anchor=anchor, **common
+        )
     return plan_serving(option, workload, scenario, common, notes, measured, serving_constants)
+
+
+def _anchor(option: Option, workload: Workload, scenario: Scenario, stages: Sequence[StagePlan]) -> tuple[tuple[str, float], ...]:
+    """The part's physical specifications the training model reads (memory, bandwidth, peaks, links),
+    with their values in the part as measured (see :attr:`Plan.anchor`). Changing one describes another
+    part. Kernel efficiencies are not anchored: they are estimates about the same part, and an estimate's
+    uncertainty must not move a run measured on it. An input the published profile leaves unknown is not
+    anchored (the given one serves)."""
+    keys = {"accel.memory_gb", "accel.memory_bandwidth_gbps", "accel.interconnect.devices_per_node"}
+    for st in stages:
+        keys |= {k for k in (st.peak_key, st.peak16_key, st.link_key, st.scale_out_key) if k}
+    source = Option(option.as_measured or option.accelerator, option.count, option.acquisition)
+    flat = numeric_inputs(source, workload, scenario)
+    return tuple(sorted((k, flat[k]) for k in keys if k in flat))
 
 
 def held_layout(workload: TrainingWorkload) -> tuple[int, str]:
@@ -966,7 +991,17 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
         carried = n != at
         if bool(carried.any() if hasattr(carried, "any") else carried) and isinstance(p, KnownInputs):
             p[plan.stages[0].peak_key]  # the model carries the measurement to another count: it needs the peak
-        model_at, mfu_at, _, _ = _stage_throughput(plan, plan.stages[0], p, ops, count=at)
+        # The model at the measurement's count on the part as measured (plan.anchor), not as changed
+        anchored: Mapping[str, Any] = p
+        as_measured: Any = True
+        if plan.anchor:
+            anchored = KnownInputs(p) if isinstance(p, KnownInputs) else dict(p)
+            for key, value in plan.anchor:
+                as_measured = as_measured & (p[key] == value)
+                anchored[key] = value
+        model_at, mfu_at, _, _ = _stage_throughput(plan, plan.stages[0], anchored, ops, count=at)
+        if isinstance(anchored, KnownInputs) and isinstance(p, KnownInputs):
+            p.missing.extend(k for k in anchored.missing if k not in p.missing)
         scale = p[f"{plan.bench_key}.tokens_per_second"] / ops.where(model_at > 0, model_at, math.nan)
     seconds: Any = 0.0
     tokens: Any = 0.0
@@ -982,7 +1017,7 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
         if i == 0 and measured:
             # Exactly, at its own count; unless it implies more than the peak can compute (MFU above 1).
             own = ops.where(mfu_at * scale > 1.0, math.nan, p[f"{plan.bench_key}.tokens_per_second"])
-            tps = ops.where(n == at, own, tps)
+            tps = ops.where((n == at) & as_measured, own, tps)
         if mfu is None:
             mfu, eff = m, e
         t = p[st.tokens_key]

@@ -537,7 +537,47 @@ def _pct(v: float | None) -> str:
     return "—" if v is None else f"{v * 100:.1f}%"
 
 
+def calibration_summary_records(summary: Any) -> list[dict[str, Any]]:
+    """The error summary of ``tco calibrate --summary`` as records: per model (training, serving), the
+    fit half, the held-out half, and the held-out half per source (and, for training, per scale band)."""
+    out: list[dict[str, Any]] = []
+
+    def add(model: str, rows: str, st: Any) -> None:
+        out.append(
+            {
+                "model": model,
+                "rows": rows,
+                "n": st.rows,
+                "median_absolute_error": st.median_absolute_error,
+                "worst_absolute_error": st.worst_absolute_error,
+            }
+        )
+
+    parts: list[tuple[str, Any, dict[str, Any]]] = [("training", summary, {})]
+    if summary.serving is not None:
+        parts.append(("serving", summary.serving, {}))
+    for model, s, _ in parts:
+        add(model, "fit", s.fit)
+        add(model, "held out", s.holdout)
+        for name, st in s.holdout_by_source.items():
+            add(model, f"held out: {name}", st)
+        for name, st in getattr(s, "holdout_by_scale", {}).items():
+            add(model, f"held out: {name} accelerators", st)
+    return out
+
+
 def render_calibration(summary: Any, fmt: OutputFormat, *, only_summary: bool = False) -> str:
+    if only_summary and fmt in (OutputFormat.json, OutputFormat.jsonl, OutputFormat.csv):
+        records = calibration_summary_records(summary)
+        if fmt is OutputFormat.json:
+            payload: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "results": records, "constants": summary.constants}
+            if summary.serving is not None:
+                payload["serving_constants"] = summary.serving.constants
+            return json_text(payload)
+        if fmt is OutputFormat.jsonl:
+            return jsonl_text({"schema_version": SCHEMA_VERSION, **r} for r in records)
+        columns = ["model", "rows", "n", "median_absolute_error", "worst_absolute_error"]
+        return csv_text(["schema_version", *columns], ([SCHEMA_VERSION, *(r[c] for c in columns)] for r in records))
     if fmt is OutputFormat.json:
         return json_text(summary.model_dump(mode="json"))
     rows = [r.model_dump(mode="json") for r in summary.rows]
@@ -673,7 +713,8 @@ def render_sensitivity(result: Any, fmt: OutputFormat) -> str:
     opts = result.options
     records = []
     for r in result.rows:
-        rec: dict[str, Any] = {"param": r.param, "low": r.low, "high": r.high, "central": r.central, "range_source": r.range_source}
+        rec: dict[str, Any] = {"param": r.param, "low": r.low, "high": r.high, "central": r.central, "currency": r.currency}
+        rec["range_source"] = r.range_source
         for o in opts:
             rec[f"{o}.effective_cost_low_usd"] = r.effective_cost_low_usd[o]
             rec[f"{o}.effective_cost_high_usd"] = r.effective_cost_high_usd[o]
@@ -690,6 +731,7 @@ def render_sensitivity(result: Any, fmt: OutputFormat) -> str:
         "low",
         "high",
         "central",
+        "currency",
         "range_source",
         *[f"{o}.{k}" for o in opts for k in ("effective_cost_low_usd", "effective_cost_high_usd", "swing_usd")],
         "difference_low_usd",
@@ -702,7 +744,8 @@ def render_sensitivity(result: Any, fmt: OutputFormat) -> str:
         headers += [f"{result.vs[0]} − {result.vs[1]} at low", "at high", "swing", "flips?"]
     rows = []
     for r in result.rows:
-        row = [r.param, f"{r.low:,.6g}", f"{r.high:,.6g}", r.range_source, *[money(r.swing_usd[o]) for o in opts]]
+        sym = SYMBOLS[Currency(r.currency)] if r.currency else ""  # a CNY or EUR price swings in its own currency
+        row = [r.param, f"{sym}{r.low:,.6g}", f"{sym}{r.high:,.6g}", r.range_source, *[money(r.swing_usd[o]) for o in opts]]
         if result.vs:
             row += [
                 money(r.difference_low_usd),

@@ -1346,10 +1346,29 @@ def test_a_whole_stage_keeps_the_name_that_selected_it(run) -> None:
     assert other.stderr.strip() == "Error: --set: workload.stages[long-context]: the entry's name must stay 'long-context', got 'other'"
 
 
-def test_a_set_peak_below_the_published_run_blames_the_set(run) -> None:
-    result = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "a100-80gb.peak.fp16_tflops=10")
+def test_a_set_measurement_beyond_the_peak_blames_the_set(run) -> None:
+    result = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "a100-80gb.benchmarks[gpt3-1.3b].tokens_per_second=1e6")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: --set: a100-80gb.peak.fp16_tflops: the measured 12,500 tokens/s per accelerator")
+    assert result.stderr.startswith("Error: --set: a100-80gb.benchmarks[gpt3-1.3b].tokens_per_second: the measured 1e+06 tokens/s")
+
+
+def test_a_set_peak_below_the_published_run_carries_the_run_from_the_part_as_measured(run) -> None:
+    """A 10 TFLOPS 'A100' is not the part that ran 12,500 tokens/s: the model carries the run from the
+    published 312 TFLOPS part (before, the run was kept and refused as MFU > 1 of the changed peak)."""
+    from tco import engine, load_accelerator, load_scenario, load_workload
+
+    result = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "a100-80gb.peak.fp16_tflops=10", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    row = json.loads(result.stdout)["results"][0]
+    published = load_accelerator("a100-80gb").model_copy(update={"benchmarks": []})
+    slow = load_accelerator("a100-80gb", overrides=[("peak.fp16_tflops", 10)]).model_copy(update={"benchmarks": []})
+    wl, sc = load_workload("gpt3-1.3b"), load_scenario()
+
+    def model(acc: Any) -> float:
+        return engine.compare(options=[engine.Option(acc, 8)], workload=wl, scenario=sc).results[0].tokens_per_second_per_accelerator
+
+    assert row["tokens_per_second_per_accelerator"] == pytest.approx(12500 * model(slow) / model(published), rel=1e-12)
+    assert row["mfu"] < 1
 
 
 def test_the_audit_hashes_the_bytes_read_and_the_extends_chain(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -1429,4 +1448,66 @@ def test_an_expert_parallel_degree_divides_the_experts(run) -> None:
     assert result.exit_code == 1
     assert (
         result.stderr.strip() == "Error: --set: workload.layout.expert_parallel: an expert-parallel degree of 3 must divide the 256 experts"
+    )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "json"])
+def test_calibrate_summary_honours_the_format(run, fmt: str) -> None:
+    """`calibrate --summary -f csv|jsonl|json` printed every row (or ignored --summary); now the summary only (D16)."""
+    full = json.loads(run("calibrate", "-f", "json").stdout)
+    result = run("calibrate", "--summary", "-f", fmt)
+    assert result.exit_code == 0
+    if fmt == "csv":
+        records = list(csv.DictReader(io.StringIO(result.stdout)))
+    elif fmt == "jsonl":
+        records = [json.loads(line) for line in result.stdout.splitlines()]
+    else:
+        records = json.loads(result.stdout)["results"]
+    first = {k: str(v) for k, v in records[1].items()} if fmt == "csv" else records[1]
+    assert first["model"] == "training" and first["rows"] == "held out"
+    assert float(first["n"]) == full["holdout"]["rows"]
+    assert float(first["median_absolute_error"]) == full["holdout"]["median_absolute_error"]
+    serving = [r for r in records if r["model"] == "serving" and r["rows"] == "held out"]
+    assert float(serving[0]["worst_absolute_error"]) == full["serving"]["holdout"]["worst_absolute_error"]
+    # Fit, held out, per source and per scale band for training; fit, held out, per source for serving.
+    expected = 2 + len(full["holdout_by_source"]) + len(full["holdout_by_scale"]) + 2 + len(full["serving"]["holdout_by_source"])
+    assert len(records) == expected
+
+
+def test_sensitivity_shows_a_cny_price_in_its_currency(run) -> None:
+    """A CNY-priced part's range was printed as bare numbers under its `price_usd` path (D11)."""
+    table = run("sensitivity", "br100@8", "-w", "llama3-8b")
+    assert table.exit_code == 0
+    line = next(x for x in table.stdout.splitlines() if x.startswith("br100.price_usd"))
+    assert line.split()[1:3] == ["¥60,000", "¥200,000"]  # the profile's low and high, in CNY
+    rows = {r["param"]: r for r in csv.DictReader(io.StringIO(run("sensitivity", "br100@8", "-w", "llama3-8b", "-f", "csv").stdout))}
+    assert (rows["br100.price_usd"]["currency"], rows["br100.price_usd"]["central"]) == ("CNY", "120000")
+    assert rows["scenario.pue"]["currency"] == ""
+
+
+def test_size_refuses_a_count_before_it_checks_memory(run) -> None:
+    """`size ID@N` reported that the workload does not fit on N before refusing @N (D14)."""
+    result = run("size", "a100-80gb@4", "-w", "llama3-405b", "--deadline-days", "100")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: accelerator: size chooses the count itself: name a100-80gb@4 without @COUNT"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["compare", "a100-80gb"],
+        ["sensitivity", "a100-80gb"],
+        ["simulate", "a100-80gb", "--samples", "100"],
+        ["sweep", "a100-80gb", "--vary", "scenario.pue=1.1:1.3:3"],
+        ["cashflow", "a100-80gb"],
+        ["sensitivity", "a100-80gb", "mlu370-s4", "--vs", "a100-80gb"],
+    ],
+)
+def test_every_analysis_blames_a_bad_set_on_the_set(run, command: list[str]) -> None:
+    """Compare blamed `--set`; the other analyses named the profile ("a100-80gb: memory_gb", D10)."""
+    result = run(*command, "-w", "gpt3-1.3b", "--set", "a100-80gb.memory_gb=2")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        "Error: --set: a100-80gb.memory_gb: gpt3-1.3b does not fit in memory on 8 × a100-80gb: training state needs at "
+        "least 14 accelerators (give a count with a100-80gb@14)"
     )

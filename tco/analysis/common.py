@@ -257,7 +257,9 @@ def _plan_with(prep: Prepared, i: int, assignments: tuple[tuple[Target, float], 
         scope = loader.split_scope(target.path, ids)[0]
         slot = scope if scope in ("scenario", "workload") else "accel"
         current[slot] = _rebuilt(prep, target, value, current[slot])[1]
-    option = dataclasses.replace(o, accelerator=current["accel"], count=count)
+    # A changed part keeps the part as measured: its measurements are carried from it (engine.Plan.anchor).
+    measured_on = o.as_measured or (o.accelerator if current["accel"] is not o.accelerator else None)
+    option = dataclasses.replace(o, accelerator=current["accel"], count=count, as_measured=measured_on)
     workload, scenario = current["workload"], current["scenario"]
     plan: engine.Plan | None
     try:
@@ -428,6 +430,7 @@ class Uncertain:
     high: float
     ranged: bool  # True when the range comes from the profile/scenario, False for the ±20 % default
     bounded: bool  # fraction-type input: bounded sampling
+    currency: str | None = None  # CNY or EUR: the money input is quoted in it (low, high and central too)
 
 
 def _walk_quantities(model: Any, prefix: str) -> Iterator[tuple[str, Quantity]]:
@@ -467,7 +470,7 @@ def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:
             if isinstance(q, (FractionQuantity, UnitIntervalQuantity)):
                 high = min(high, 1.0)
         bounded = isinstance(q, (FractionQuantity, UnitIntervalQuantity))
-        out.append(Uncertain(path, target, q.value, low, high, ranged, bounded))
+        out.append(Uncertain(path, target, q.value, low, high, ranged, bounded, q.currency.value if q.currency else None))
     return out
 
 

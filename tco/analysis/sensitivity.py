@@ -34,6 +34,7 @@ class SensitivityRow(StrictModel):
     high: float
     central: float
     range_source: str = Field(description="'profile' (its low/high) or 'default ±20%'")
+    currency: str | None = Field(None, description="CNY or EUR when the input is quoted in it (low, high, central); None: its own unit")
     effective_cost_low_usd: dict[str, float | None]
     effective_cost_high_usd: dict[str, float | None]
     swing_usd: dict[str, float | None]
@@ -87,6 +88,7 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
             high=u.high,
             central=u.central,
             range_source="profile" if u.ranged else f"default ±{DEFAULT_SWING:.0%}",
+            currency=u.currency,
             effective_cost_low_usd={n: known(eff[i][lo_i]) for i, n in enumerate(names)},
             effective_cost_high_usd={n: known(eff[i][hi_i]) for i, n in enumerate(names)},
             swing_usd={n: known(abs(eff[i][hi_i] - eff[i][lo_i])) for i, n in enumerate(names)},
