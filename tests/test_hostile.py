@@ -1511,3 +1511,19 @@ def test_every_analysis_blames_a_bad_set_on_the_set(run, command: list[str]) -> 
         "Error: --set: a100-80gb.memory_gb: gpt3-1.3b does not fit in memory on 8 × a100-80gb: training state needs at "
         "least 14 accelerators (give a count with a100-80gb@14)"
     )
+
+
+def test_breakeven_names_the_winner_where_one_option_cannot_run(run) -> None:
+    """An end where one option could not run was called a tie ('they cost the same'), or the other option
+    was said to win 'across the whole range' (round 8, B1). Llama 3 8B needs 3 H100s (compare says so)."""
+    assert "needs at least 3 accelerators" in run("compare", "h100-sxm@2", "-w", "llama3-8b").stderr
+    result = run("breakeven", "h100-sxm", "a100-80gb", "-w", "llama3-8b", "--param", "h100-sxm.count", "--range", "1:64",
+                 "--set", "a100-80gb.price_usd=1e7", "-f", "json")  # fmt: skip
+    row = json.loads(result.stdout)["results"][0]
+    assert (row["winner_below"], row["winner_above"], row["value"]) == ("a100-80gb", "h100-sxm", None)
+    assert row["message"] == (
+        "no tie for h100-sxm.count in [1, 64]: at 1 a100-80gb wins (h100-sxm is infeasible there), at 64 h100-sxm wins; "
+        "h100-sxm is feasible from h100-sxm.count = 3"
+    )
+    wide = run("breakeven", "h100-sxm", "a100-80gb", "-w", "llama3-8b", "--param", "h100-sxm.count", "--range", "1:131072")
+    assert "at 1 a100-80gb wins (h100-sxm is infeasible there)" in wide.stdout and "they cost the same" not in wide.stdout

@@ -163,11 +163,48 @@ def breakeven(
     if d.size > 1 and d[-1] == 0 and d[-2] != 0:
         roots.append(float(xs[-1]))
 
+    def at(x: float) -> tuple[bool, bool, float]:
+        """(a feasible, b feasible, TEC_a − TEC_b) at ``x``."""
+        batch = evaluate_many(prep, {param: (target, np.array([x]))}, 1, replan=True)
+        fa, fb = bool(np.asarray(batch.feasible[ia])[0]), bool(np.asarray(batch.feasible[ib])[0])
+        return fa, fb, float(batch.effective_cost_usd[ia][0] - batch.effective_cost_usd[ib][0])
+
     def side(x: float) -> str | None:
-        v = diff(np.array([x]))[0]
-        return None if not np.isfinite(v) else (names[ia] if v < 0 else names[ib] if v > 0 else None)
+        """The option that wins at ``x``: the only feasible one, else the cheaper; None for a tie, or
+        where neither can run or their difference is unknown."""
+        fa, fb, v = at(x)
+        if fa != fb:
+            return names[ia] if fa else names[ib]
+        return None if not (fa and math.isfinite(v)) else (names[ia] if v < 0 else names[ib] if v > 0 else None)
+
+    def wins(name: str | None, x: float) -> str:
+        fa, fb, v = at(x)
+        if name:
+            other = names[ib] if name == names[ia] else names[ia]
+            return f"{name} wins" + ("" if fa and fb else f" ({other} is infeasible there)")
+        if fa and fb and v == 0:
+            return "they cost the same"
+        return "neither can run there" if not (fa or fb) else "their difference is unknown there"
 
     below, above = side(lo), side(hi)
+    # Where one option cannot run over part of the range, the other wins there: the edges of that part,
+    # found by bisection on feasibility (whole values for whole-number inputs).
+    edges: list[str] = []
+    for j in (ia, ib):
+        ok = np.asarray(first.feasible[j])
+        if ok.all() or not ok.any() or not np.asarray(first.feasible[ib if j == ia else ia]).any():
+            continue
+        for k in range(xs.size - 1):
+            if ok[k] != ok[k + 1]:
+                edge = _feasibility_edge(
+                    lambda x, j=j: bool(np.asarray(_feasible_at(prep, target, param, x)[j])[0]),
+                    float(xs[k]),
+                    float(xs[k + 1]),
+                    bool(ok[k]),
+                    integer,
+                )
+                edges.append(f"{names[j]} {'is infeasible' if ok[k] else 'is feasible'} from {param} = {edge:,.6g}")
+    note = ("; " + "; ".join(edges)) if edges else ""
     # One option feasible over the whole range and the other nowhere: the feasible one wins throughout.
     alone = [j for j in (ia, ib) if np.asarray(first.feasible[j]).all()]
     never = [j for j in (ia, ib) if not np.asarray(first.feasible[j]).any()]
@@ -176,39 +213,35 @@ def breakeven(
     if roots:
         value = roots[0]
         cost = float(evaluate_many(prep, {param: (target, np.array([value]))}, 1, replan=True).effective_cost_usd[ia][0])
-
-        def wins(name: str | None) -> str:
-            return f"{name} wins" if name else "they cost the same"
-
-        msg = f"{names[ia]} and {names[ib]} tie at {param} = {value:,.6g}; below it {wins(below)}, above it {wins(above)}"
+        msg = f"{names[ia]} and {names[ib]} tie at {param} = {value:,.6g}; below it {wins(below, lo)}, above it {wins(above, hi)}"
         gap = float(diff(np.array([value]))[0])
         step = not integer and math.isfinite(gap) and abs(gap) > 1e-6 * max(abs(cost), 1.0)
         if step:
             # The costs jump past each other (a whole replica or accelerator more): no value makes them equal.
             msg = (
                 f"{names[ia]} and {names[ib]} do not tie but cross at {param} = {value:,.6g}, where a discrete choice "
-                f"steps (a gap of {abs(gap):,.6g} USD); below it {wins(below)}, above it {wins(above)}"
+                f"steps (a gap of {abs(gap):,.6g} USD); below it {wins(below, lo)}, above it {wins(above, hi)}"
             )
         if len(roots) > 1:
             msg = (
                 f"{names[ia]} and {names[ib]} swap places {len(roots)} times for {param} in [{lo:,.6g}, {hi:,.6g}] "
-                f"(first at {value:,.6g}, last at {roots[-1]:,.6g}); at {lo:,.6g} {wins(below)}, at {hi:,.6g} {wins(above)}"
+                f"(first at {value:,.6g}, last at {roots[-1]:,.6g}); at {lo:,.6g} {wins(below, lo)}, at {hi:,.6g} {wins(above, hi)}"
                 + ("; the first is a step of a discrete choice, where the costs jump past each other" if step else "")
             )
+        msg += note
     else:
         value, cost = None, None
-        winner = below or above
         infeasible = f" ({names[never[0]]} is infeasible there)" if len(alone) == 1 and len(never) == 1 else ""
-        msg = (
-            f"no tie for {param} in [{lo:,.6g}, {hi:,.6g}]: {winner} wins across the whole range{infeasible}"
-            if winner
-            else f"no tie for {param} in [{lo:,.6g}, {hi:,.6g}]: "
-            + (
+        if below and below == above and not edges:
+            msg = f"no tie for {param} in [{lo:,.6g}, {hi:,.6g}]: {below} wins across the whole range{infeasible}"
+        elif below or above:
+            msg = f"no tie for {param} in [{lo:,.6g}, {hi:,.6g}]: at {lo:,.6g} {wins(below, lo)}, at {hi:,.6g} {wins(above, hi)}{note}"
+        else:
+            msg = f"no tie for {param} in [{lo:,.6g}, {hi:,.6g}]: " + (
                 "unknown inputs: " + "; ".join(f"{k} needs {', '.join(v)}" for k, v in lacking.items())
                 if lacking
                 else "no option is feasible there"
             )
-        )
     return BreakevenResult(
         **common,
         value=value,
@@ -218,6 +251,24 @@ def breakeven(
         effective_cost_at_value_usd=cost,
         message=msg,
     )
+
+
+def _feasible_at(prep: Any, target: Any, param: str, x: float) -> list[np.ndarray]:
+    return evaluate_many(prep, {param: (target, np.array([x]))}, 1, replan=True).feasible
+
+
+def _feasibility_edge(feasible: Callable[[float], bool], lo: float, hi: float, at_lo: bool, integer: bool) -> float:
+    """The first value after ``lo`` where feasibility differs from ``at_lo`` (it does at ``hi``): bisection,
+    on whole values for whole-number inputs, else to a relative 1e-9."""
+    for _ in range(200):
+        if (hi - lo <= 1) if integer else (hi - lo <= 1e-9 * max(1.0, abs(hi))):
+            break
+        mid = math.floor((lo + hi) / 2) if integer else 0.5 * (lo + hi)
+        if feasible(mid) == at_lo:
+            lo = mid
+        else:
+            hi = mid
+    return hi
 
 
 def _bisect_whole(f: Callable[[np.ndarray], np.ndarray], lo: float, hi: float, f_lo: float) -> float:
