@@ -264,7 +264,17 @@ def load_inputs(
     parsed = [parse_option(a) for a in accelerators]
     names = {o.ref: _names(o.ref, dirs) for o in parsed}
     all_names = sorted({n for ns in names.values() for n in ns})
+    seen_paths: dict[str, str] = {}
+    for item in sets:
+        path = item.split("=", 1)[0].strip()
+        if path in seen_paths:  # two values for one input: the last would win silently
+            raise InputError(f"given twice ('{seen_paths[path]}' and '{item}'): give it once", where="--set", key=path)
+        seen_paths[path] = item
     per_scope, w_sets, s_sets = loader.group_overrides(list(sets), all_names)
+    for scope, pairs in per_scope.items():
+        for path, value in pairs:
+            if path == "count":  # the count is part of the option, not of the profile
+                raise InputError(f"a count is part of the option: write {scope}@{value} instead", where="--set", key=f"{scope}.count")
     wl = loader.load_workload(workload, overrides=w_sets, dirs=dirs)
     sc = loader.load_scenario(scenario, overrides=s_sets, dirs=dirs)
     sources = {

@@ -701,6 +701,12 @@ class InferenceWorkload(_WorkloadBase):
 
     @model_validator(mode="after")
     def _requests_fit_the_context(self) -> "InferenceWorkload":
+        # A request length or latency target is a choice of the service, not an estimate: given without
+        # a value it would be silently dropped (the default length, no target), so it is refused.
+        for name in ("prompt_tokens", "output_tokens", "time_per_output_token_ms", "time_to_first_token_ms"):
+            q = getattr(self, name)
+            if q is not None and q.value is None:
+                raise ValueError(f"{name}: give a value (the service's own choice cannot be unknown), or leave the key out")
         p = self.prompt_tokens.value if self.prompt_tokens is not None else None
         o = self.output_tokens.value if self.output_tokens is not None else None
         for name, v in (("prompt_tokens", p), ("output_tokens", o)):
@@ -711,6 +717,12 @@ class InferenceWorkload(_WorkloadBase):
         if p is not None and o is not None and p + o > self.seq_len:
             raise ValueError(
                 f"prompt_tokens: a request of {p:g} + {o:g} tokens exceeds seq_len = {self.seq_len}, the context it must fit in"
+            )
+        if (p is None) != (o is None) and (p or o or 0.0) + self.seq_len / 2 > self.seq_len:
+            name, other = ("prompt_tokens", "output_tokens") if p is not None else ("output_tokens", "prompt_tokens")
+            raise ValueError(
+                f"{name}: a request of {p or self.seq_len / 2:g} + {o or self.seq_len / 2:g} tokens ({other} by default "
+                f"seq_len / 2) exceeds seq_len = {self.seq_len}; give {other} too"
             )
         return self
 

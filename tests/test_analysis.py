@@ -631,7 +631,7 @@ def test_what_if_is_a_fast_validated_path() -> None:
         ("llama3-70b", "h100-sxm.memory_gb", [20.0, 80.0]),  # the memory fit
         ("chat-70b", "h100-sxm.memory_gb", [40.0, 160.0]),  # the serving batch
         ("chat-70b", "h100-sxm.memory_bandwidth_gbps", [1000.0, 6000.0]),  # the serving replica and batch
-        ("chat-70b", "workload.output_tokens", [100.0, 4000.0]),  # the request
+        ("chat-70b", "workload.output_tokens", [100.0, 2048.0]),  # the request
     ],
 )
 def test_what_if_and_sweep_replan_inputs_that_move_discrete_choices(workload: str, path: str, values: list[float]) -> None:

@@ -1527,3 +1527,59 @@ def test_breakeven_names_the_winner_where_one_option_cannot_run(run) -> None:
     )
     wide = run("breakeven", "h100-sxm", "a100-80gb", "-w", "llama3-8b", "--param", "h100-sxm.count", "--range", "1:131072")
     assert "at 1 a100-80gb wins (h100-sxm is infeasible there)" in wide.stdout and "they cost the same" not in wide.stdout
+
+
+def test_a_request_length_with_a_default_partner_must_fit_the_context(run) -> None:
+    """A 4,095-token prompt with the default 2,048-token output was costed in a 4,096-token context (round 8, B3)."""
+    result = run("compare", "h100-sxm@4", "-w", "chat-70b", "--set", "workload.prompt_tokens=4095")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: --set: workload.prompt_tokens: a request of 4095 + 2048 tokens (output_tokens by default seq_len / 2) "
+        "exceeds seq_len = 4096; give output_tokens too"
+    )
+    assert run("compare", "h100-sxm@4", "-w", "chat-70b", "--set", "workload.prompt_tokens=2048").exit_code == 0
+
+
+@pytest.mark.parametrize("key", ["time_per_output_token_ms", "prompt_tokens"])
+def test_a_latency_target_or_request_length_without_a_value_is_refused(run, key: str) -> None:
+    """Given without a value they were silently dropped: no target, the default length (round 8, B5)."""
+    result = run("compare", "h100-sxm@4", "-w", "chat-70b", "--set", f'workload.{key}={{source="tbd"}}')
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"Error: --set: workload.{key}: give a value (the service's own choice cannot be unknown), or leave the key out"
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (
+            ["sweep", "h100-sxm@4", "h200:rent=3.5", "-w", "chat-70b", "--vary", "h200.rental.usd_per_hour=1,100"],
+            "Error: h200.rental.usd_per_hour: 'h200:rent=3.5' quotes a rate and --vary h200.rental.usd_per_hour gives others: "
+            "name h200:rent without =RATE",
+        ),
+        (
+            ["breakeven", "h100-sxm@4", "h200:rent=3.5", "-w", "chat-70b", "--param", "h200.rental.usd_per_hour", "--range", "0.1:100"],
+            "Error: h200.rental.usd_per_hour: 'h200:rent=3.5' quotes a rate and --param h200.rental.usd_per_hour gives others: "
+            "name h200:rent without =RATE",
+        ),
+        (
+            ["sweep", "h100-sxm@8", "h100-sxm@16:rent", "-w", "llama3-8b", "--vary", "h100-sxm.count=32"],
+            "Error: h100-sxm.count: 'h100-sxm@8' fixes the count and --vary h100-sxm.count gives others: name h100-sxm without @COUNT",
+        ),
+        (
+            ["compare", "h100-sxm@8", "-w", "llama3-8b", "--set", "h100-sxm.count=16"],
+            "Error: --set: h100-sxm.count: a count is part of the option: write h100-sxm@16 instead",
+        ),
+        (
+            ["compare", "h100-sxm", "-w", "llama3-8b", "--set", "scenario.pue=1.1", "--set", "scenario.pue=1.5"],
+            "Error: --set: scenario.pue: given twice ('scenario.pue=1.1' and 'scenario.pue=1.5'): give it once",
+        ),
+    ],
+)
+def test_a_value_the_option_or_another_set_fixes_is_not_silently_replaced(run, command: list[str], expected: str) -> None:
+    """--vary/--param ran options at other counts and rates under their old labels; two --set of one path
+    kept the last silently (round 8, B4 and D4)."""
+    result = run(*command)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == expected

@@ -1295,8 +1295,11 @@ def test_resolve_target_counts() -> None:
     assert every.keys == {0: "count", 1: "count", 2: "count"} and every.is_count and every.central == 8.0
     workload_count = analysis.resolve_target(prep, "workload.accelerator_count")
     assert workload_count.keys == {1: "count"} and workload_count.central == 4.0  # only the option without its own count
-    toy_count = analysis.resolve_target(prep, "toy.count")
-    assert toy_count.keys == {0: "count", 2: "count"} and toy_count.central == 8.0  # the first toy option's count
+    toy_count = analysis.resolve_target(analysis.prepare(toy_inputs(Option(CHEAP), Option(FAST))), "toy.count")
+    assert toy_count.keys == {1: "count"} and toy_count.central == 4.0  # the toy option, at the workload's count
+    # An option's own @COUNT is not varied under its label (compare refuses the same conflict with --set).
+    msg = raised(lambda: analysis.resolve_target(prep, "toy.count", where="--vary"))
+    assert msg == "toy.count: 'toy@8' fixes the count and --vary toy.count gives others: name toy without @COUNT"
     fixed = analysis.prepare(toy_inputs(Option(FAST, count=8)))
     msg = raised(lambda: analysis.resolve_target(fixed, "workload.accelerator_count", where="--vary"))
     assert msg == "--vary: workload.accelerator_count: every option has its own count (ID@COUNT); vary <accelerator-id>.count instead"
@@ -1326,7 +1329,8 @@ def test_evaluate_many_feasibility_follows_the_memory_need() -> None:
     assert m is not None
     need = int(m.group(1))
     # with a given MFU the cost is finite below the fitting count too: only the memory rule makes it infeasible
-    r = analysis.what_if(toy_inputs(Option(accelerator(), count=need), workload=wl), {"toy.count": [need - 1, need]})
+    at_need = training(seq_len=20_000_000, accelerator_count=need)
+    r = analysis.what_if(toy_inputs(Option(accelerator()), workload=at_need), {"toy.count": [need - 1, need]})
     assert r.options[0].rank == [None, 1]
 
 

@@ -169,6 +169,9 @@ def breakeven(
         fa, fb = bool(np.asarray(batch.feasible[ia])[0]), bool(np.asarray(batch.feasible[ib])[0])
         return fa, fb, float(batch.effective_cost_usd[ia][0] - batch.effective_cost_usd[ib][0])
 
+    def why_not(name: str) -> str:
+        return "lacks an input there" if name in lacking else "is infeasible there"
+
     def side(x: float) -> str | None:
         """The option that wins at ``x``: the only feasible one, else the cheaper; None for a tie, or
         where neither can run or their difference is unknown."""
@@ -181,7 +184,7 @@ def breakeven(
         fa, fb, v = at(x)
         if name:
             other = names[ib] if name == names[ia] else names[ia]
-            return f"{name} wins" + ("" if fa and fb else f" ({other} is infeasible there)")
+            return f"{name} wins" + ("" if fa and fb else f" ({other} {why_not(other)})")
         if fa and fb and v == 0:
             return "they cost the same"
         return "neither can run there" if not (fa or fb) else "their difference is unknown there"
@@ -190,6 +193,10 @@ def breakeven(
     # Where one option cannot run over part of the range, the other wins there: the edges of that part,
     # found by bisection on feasibility (whole values for whole-number inputs).
     edges: list[str] = []
+
+    def feasible_at(j: int) -> Callable[[float], bool]:
+        return lambda x: bool(np.asarray(_feasible_at(prep, target, param, x)[j])[0])
+
     for j in (ia, ib):
         ok = np.asarray(first.feasible[j])
         if ok.all() or not ok.any() or not np.asarray(first.feasible[ib if j == ia else ia]).any():
@@ -197,14 +204,18 @@ def breakeven(
         for k in range(xs.size - 1):
             if ok[k] != ok[k + 1]:
                 edge = _feasibility_edge(
-                    lambda x, j=j: bool(np.asarray(_feasible_at(prep, target, param, x)[j])[0]),
+                    feasible_at(j),
                     float(xs[k]),
                     float(xs[k + 1]),
                     bool(ok[k]),
                     integer,
                 )
-                edges.append(f"{names[j]} {'is infeasible' if ok[k] else 'is feasible'} from {param} = {edge:,.6g}")
+                lacks = names[j] in lacking
+                state = ("lacks an input" if lacks else "is infeasible") if ok[k] else ("has a cost" if lacks else "is feasible")
+                edges.append(f"{names[j]} {state} from {param} = {edge:,.6g}")
     note = ("; " + "; ".join(edges)) if edges else ""
+    if lacking:
+        note += "; unknown inputs: " + "; ".join(f"{k} needs {', '.join(v)}" for k, v in lacking.items())
     # One option feasible over the whole range and the other nowhere: the feasible one wins throughout.
     alone = [j for j in (ia, ib) if np.asarray(first.feasible[j]).all()]
     never = [j for j in (ia, ib) if not np.asarray(first.feasible[j]).any()]

@@ -161,8 +161,17 @@ def resolve_target(prep: Prepared, path: str, *, where: str | None = None) -> Ta
         raise InputError(
             f"'{scope}' is not scenario, workload or a compared accelerator{did_you_mean(scope, names)}", where=where, key=path
         )
+    # An option's own @COUNT or :rent=RATE fixes that value; varying it too would run the option at other
+    # values under the same label (compare refuses the same conflict with --set).
+    flag = where or "--vary"
     if rest == "count":
+        fixed = [opts[i].label for i in idx if opts[i].count is not None]
+        if fixed:
+            raise InputError(f"'{fixed[0]}' fixes the count and {flag} {path} gives others: name {scope} without @COUNT", key=path)
         return Target(path, {i: "count" for i in idx}, prep.bases[idx[0]]["count"], None, is_count=True)
+    quoted = [opts[i].label for i in idx if opts[i].quoted_rate is not None]
+    if quoted and rest == "rental.usd_per_hour":
+        raise InputError(f"'{quoted[0]}' quotes a rate and {flag} {path} gives others: name {scope}:rent without =RATE", key=path)
     accel = opts[idx[0]].accelerator
     parts = rest_parts
     leaf = loader.check_path(Accelerator, parts, label=path, where=where or "input")
