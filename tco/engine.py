@@ -1078,7 +1078,12 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
         out.update(time_to_converge_hours=None, goodput=1.0 + 0.0 * tps, fleet_needed=fleet)
     out.update(count=n, tokens_per_second_per_accelerator=tps, mfu=mfu)
     # A bought part's energy and facility bills need its TDP; a rented one only lacks its power figure.
-    tdp = p["accel.tdp_w"] if plan.acquisition is Acquisition.buy else p.get("accel.tdp_w", math.nan)
+    # A rented fleet's power is in its rate: its TDP is needed only where emissions are priced.
+    priced_carbon = p.get("scenario.carbon_usd_per_tonne", 0.0)
+    needs_tdp = plan.acquisition is Acquisition.buy or bool(
+        ops.maximum(priced_carbon, 0.0).max() > 0 if hasattr(priced_carbon, "max") else priced_carbon > 0
+    )
+    tdp = p["accel.tdp_w"] if needs_tdp else p.get("accel.tdp_w", math.nan)
     if plan.measured_power:
         measured_w = p[f"{plan.bench_key}.power_w"]
         avg_w, peak_w = measured_w, ops.maximum(tdp, measured_w)
@@ -1277,9 +1282,39 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
             where=option.accelerator.id,
             key=f"benchmarks[{workload.id}].accelerator_count" if stated else "interconnect.devices_per_node",
         )
-    if not p.missing and not math.isfinite(out["job_cost_usd"]):
+    missing = needed(plan, p, out)
+    if not missing and not math.isfinite(out["job_cost_usd"]):
         raise InfeasibleError(f"the inputs give no finite cost for {option.label}", where=option.accelerator.id)
-    return Evaluated(plan, out, tuple(p.missing))
+    return Evaluated(plan, out, missing)
+
+
+def needed(plan: Plan, p: KnownInputs, out: Mapping[str, Any]) -> tuple[str, ...]:
+    """The unknown inputs the outputs depend on: of those the formulas asked for, the ones whose value
+    changes an output (unknown, the output is NaN; given, at 1 or at 1,000, it is not). A branch not
+    taken can ask for an input it does not use: the server overhead factor of a part priced by its
+    bill of materials, the load imbalance of a dense model."""
+    if not p.missing or not math.isfinite(out["job_cost_usd"]):
+        return tuple(p.missing)  # (a cost that stays unknown: every input asked for may be the cause)
+    keep: list[str] = []
+    for key in p.missing:
+        for value in (1.0, 1000.0):
+            q = KnownInputs(p)
+            q[key] = value
+            try:
+                probe = evaluate_plan(plan, q)
+            except (ArithmeticError, TcoError):
+                keep.append(key)
+                break
+            if not all(_same(probe.get(k), out.get(k)) for k in out):
+                keep.append(key)
+                break
+    return tuple(keep)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or (a != a and b != b)
+    return bool(a == b)
 
 
 def _shown_infeasible(row: OptionResult, why: str) -> OptionResult:
