@@ -3,8 +3,10 @@
 The cost model is written out as spreadsheet formulas over the Assumptions sheet, so changing an
 assumption cell changes the results the way the engine would. Throughput (tokens/s per accelerator) is
 the performance model's output and enters as an assumption (a layout search is not a spreadsheet
-formula); everything after it — time to converge, goodput, capex, capital charge, energy, facility,
-operations, carbon, porting, time to market, delay, penalty and effective cost — is a formula.
+formula), per stage of a training job with the accelerators its layout runs on; everything after
+it — time to converge, goodput, capex, capital charge, energy, facility, operations, carbon, porting,
+time to market, delay, penalty and effective cost — is a formula. An unknown input is an empty cell
+with a note, and the formulas that need it show #N/A; money is shown in its own currency.
 openpyxl is an optional extra (``pip install '.[xlsx]'``), imported only here.
 """
 
@@ -20,7 +22,7 @@ from tco import engine
 from tco.engine import Option
 from tco.errors import InputError
 from tco.models import Acquisition, Comparison, Quantity, Scenario, Workload
-from tco.perf import HOURS_PER_YEAR
+from tco.perf import HOURS_PER_YEAR, SCALAR
 
 MAX_SHEET = 31
 
@@ -59,6 +61,7 @@ class _Assumptions:
         self.ws = ws
         self.sets = list(sets)
         self.cells: dict[tuple[str, str], str] = {}
+        self.unknown: set[str] = set()
         ws.append(["scope", "input", "value", "unit", "source", "as of", "confidence", "overridden in this run"])
         from openpyxl.styles import Font
 
@@ -66,17 +69,22 @@ class _Assumptions:
             cell.font = Font(bold=True)
 
     def add(self, scope: str, key: str, value: Any, meta: Quantity | None, unit: str = "", *, derived: str | None = None) -> str:
+        """The reference of the input's value cell (one row per input). An unknown value (none given, or
+        not a finite number) is an empty cell with a note saying so: never a made-up number."""
         if (scope, key) in self.cells:
             return self.cells[(scope, key)]
         user = key if scope in ("scenario", "workload") else f"{scope}.{key}"
         overridden = any(s.split("=", 1)[0].strip() in (user, f"{scope}.{key}") for s in self.sets)
         source = derived or (meta.source if meta is not None and meta.source else "")
+        unknown = value is None or (isinstance(value, float) and not math.isfinite(value))
+        if unknown:
+            source = f"{UNKNOWN}; {source}" if source else UNKNOWN
         _append_text(
             self.ws,
             [
                 scope,
                 key,
-                value,
+                None if unknown else value,
                 unit,
                 source,
                 meta.as_of if meta is not None and meta.as_of else "",
@@ -84,22 +92,61 @@ class _Assumptions:
                 "yes" if overridden else "",
             ],
         )
+        if unknown:
+            from openpyxl.comments import Comment
+
+            self.ws.cell(self.ws.max_row, 3).comment = Comment(UNKNOWN, "tco")
+            self.unknown.add(f"Assumptions!$C${self.ws.max_row}")
         ref = f"Assumptions!$C${self.ws.max_row}"
         self.cells[(scope, key)] = ref
         return ref
 
+    def use(self, ref: str) -> str:
+        """``ref`` in a formula: an unknown input gives #N/A (the engine's NaN) to every formula that needs it,
+        until a value is entered in its cell."""
+        return f"IF(ISBLANK({ref}),NA(),{ref})" if ref in self.unknown else ref
 
-def _unit(key: str) -> str:
+
+UNKNOWN = "unknown: no value given; every formula that needs it shows #N/A (the engine reports it unknown) until one is entered"
+
+_PER = {
+    "kwh": "kWh",
+    "kw_month": "kW·month",
+    "accelerator_year": "accelerator·year",
+    "accelerator_tier": "accelerator·tier",
+    "tonne": "t CO2e",
+}
+_MONEY = re.compile(r"(?:^|_)usd(?:_per_([a-z_]+))?$")
+
+
+def _unit(key: str, meta: Quantity | None = None) -> str:
+    """The unit of an input: a money input's in its own currency (a price quoted in CNY is CNY, the
+    formulas convert it with the scenario's rate), an exchange rate's as USD per unit."""
+    currency = meta.currency.value if meta is not None and meta.currency is not None else "USD"
+    for part in reversed(key.split(".")):
+        m = _MONEY.search(part)
+        if m is None:
+            continue
+        per = m.group(1)
+        if per in ("cny", "eur"):
+            return f"USD/{per.upper()}"
+        return currency if per is None else f"{currency}/{_PER.get(per, per.replace('_', ' '))}"
+    name = key.rsplit(".", 1)[-1]
     for suffix, unit in (
-        ("_usd", "USD"),
-        ("_weeks", "weeks"),
+        ("kgco2e_per_kwh", "kg CO2e/kWh"),
+        ("kgco2e", "kg CO2e"),
+        ("engineer_months", "engineer-months"),
+        ("weeks", "weeks"),
+        ("days", "days"),
+        ("minutes", "minutes"),
         ("_kwh", "kWh"),
         ("_w", "W"),
         ("_gb", "GB"),
         ("_gbps", "GB/s"),
+        ("_tflops", "TFLOPS"),
         ("_years", "years"),
     ):
-        if key.endswith(suffix):
+        if name.endswith(suffix):
             return unit
     return ""
 
@@ -176,16 +223,23 @@ def _results(wb: Any, a: _Assumptions, calc_refs: list[tuple[str, dict[str, str]
         ["option", "time to market, days", "job cost, USD", "delay, days", "delay penalty, USD", "effective cost, USD", "rank", "status"]
     )
     meta = _meta({"scenario": scenario})
-    cod = a.add(
-        "scenario",
-        "cost_of_delay_usd_per_day",
-        scenario.cost_of_delay_usd_per_day.value,
-        meta.get("scenario.cost_of_delay_usd_per_day"),
-        "USD/day",
-    )
+    flat: dict[str, float] = {}
+    for path, leaf in engine.walk_numbers(scenario, "scenario"):
+        value = leaf.value if isinstance(leaf, Quantity) else leaf
+        if value is not None:
+            flat[path] = float(value)
+
+    def inp(key: str) -> str:
+        short = key.removeprefix("scenario.")
+        return a.use(a.add("scenario", short, flat.get(key), meta.get(key), _unit(short, meta.get(key))))
+
+    cod = inp("scenario.cost_of_delay_usd_per_day")
+    rate = engine.scenario_fx(scenario).get("scenario.cost_of_delay_usd_per_day")
+    if rate:  # quoted in CNY or EUR: converted with the scenario's rate, as the engine does
+        cod = f"({cod}*{inp(rate)})"
     deadline = None
     if scenario.deadline_days is not None and scenario.deadline_days.value is not None:
-        deadline = a.add("scenario", "deadline_days", scenario.deadline_days.value, meta.get("scenario.deadline_days"), "days")
+        deadline = inp("scenario.deadline_days")
     first = ws.max_row + 1
     last = first + len(calc_refs) - 1
     for i, (label, refs) in enumerate(calc_refs):
@@ -211,6 +265,33 @@ def _results(wb: Any, a: _Assumptions, calc_refs: list[tuple[str, dict[str, str]
         ws.column_dimensions[col].width = width
 
 
+def _stage_figures(plan: Any, option: Option, workload: Workload, scenario: Scenario, res: Any) -> list[tuple[str, str, float, float]]:
+    """(name, token-count key, tokens/s per accelerator, accelerators its layout runs on) of every stage
+    of a training job, as the engine computes them. Goodput counts the most accelerators any stage's
+    layout runs on; a stage's throughput is the engine's over the whole job with only that stage's
+    tokens counted (one token, so a stage of none still has one), which is the stage's own, carried from
+    a measurement as the engine carries it."""
+    base = engine.numeric_inputs(option, workload, scenario)
+    out = []
+    for i, st in enumerate(plan.stages):
+        # The engine's own per-stage figure (goodput takes the maximum of these over the stages).
+        used = engine._stage_throughput(plan, st, engine.KnownInputs(base), SCALAR)[3]
+        if len(plan.stages) == 1:
+            tps = res.tokens_per_second_per_accelerator
+        else:
+            only = engine.KnownInputs(base)
+            for j, other in enumerate(plan.stages):
+                only[other.tokens_key] = 1.0 if j == i else 0.0
+            tps = engine.evaluate_plan(plan, only)["tokens_per_second_per_accelerator"]
+        out.append((st.name, st.tokens_key, _number(tps), _number(used)))
+    return out
+
+
+def _number(v: Any) -> float:
+    """A figure as a float (NaN when unknown)."""
+    return math.nan if v is None else float(v)
+
+
 def _option_sheet(
     wb: Any, a: _Assumptions, used: set[str], option: Option, res: Any, workload: Workload, scenario: Scenario
 ) -> dict[str, str]:
@@ -225,7 +306,8 @@ def _option_sheet(
         flat = key
         sc = scope or ("scenario" if key.startswith("scenario.") else "workload" if key.startswith("workload.") else acc)
         short = flat.split(".", 1)[1] if "." in flat else flat
-        return a.add(sc, short, p[flat], meta.get(flat), _unit(short))
+        # An input the profile leaves unknown is written unknown, as the engine reads it (NaN).
+        return a.use(a.add(sc, short, p.get(flat), meta.get(flat), _unit(short, meta.get(flat))))
 
     ws = wb.create_sheet(_sheet_name(f"Calc {option.label}", used))
     ws.append(["quantity", "value", "unit", "formula (engine)"])
@@ -236,14 +318,20 @@ def _option_sheet(
         rows[name] = f"'{ws.title}'!$B${ws.max_row}"
         return rows[name]
 
-    tps = a.add(
-        acc,
-        f"tokens_per_second_per_accelerator [{option.label}]",
-        res.tokens_per_second_per_accelerator,
-        None,
-        "tokens/s",
-        derived=f"tco performance model ({res.throughput_source.value if res.throughput_source else ''})",
-    )
+    source = f"tco performance model ({res.throughput_source.value if res.throughput_source else ''})"
+    if training:  # per stage: its own throughput and running accelerators, below
+        stages = _stage_figures(plan, option, workload, scenario, res)
+    else:
+        tps = a.use(
+            a.add(
+                acc,
+                f"tokens_per_second_per_accelerator [{option.label}]",
+                res.tokens_per_second_per_accelerator,
+                None,
+                "tokens/s",
+                derived=source,
+            )
+        )
     n_in = a.add(
         acc,
         f"count [{option.label}]",
@@ -262,21 +350,51 @@ def _option_sheet(
     node = inp("accel.interconnect.devices_per_node")
     n = put("accelerators", f"={n_in}", "accelerators", "count")
     if training:
-        tokens = "+".join(inp(st.tokens_key) for st in plan.stages)
         lam, ts, tr = (
             inp("scenario.failure_rate_per_accelerator_day"),
             inp("scenario.checkpoint_save_minutes"),
             inp("scenario.restart_minutes"),
         )
-        idle = int((plan.layout or {}).get("idle_accelerators") or 0)  # the layout's, at the planned count
-        running = put("accelerators running", f"=MAX({n}-{idle},1)", "accelerators", "n less the layout's idle ones")
+        # Per stage: its throughput and the accelerators its layout runs on (model outputs), its compute time.
+        many = len(stages) > 1
+        runs, hours, tokens = [], [], []
+        for name, tokens_key, stage_tps, stage_used in stages:
+            tag = f"{option.label}, stage {name}" if many else option.label
+            x = a.use(a.add(acc, f"tokens_per_second_per_accelerator [{tag}]", stage_tps, None, "tokens/s", derived=source))
+            runs.append(
+                a.use(
+                    a.add(
+                        acc,
+                        f"accelerators running [{tag}]",
+                        stage_used,
+                        None,
+                        "accelerators",
+                        derived="tco layout search: the accelerators the stage's layout runs on (idle ones excluded)",
+                    )
+                )
+            )
+            d = inp(tokens_key)
+            tokens.append(d)
+            hours.append(
+                put(f"compute hours, {name}" if many else "compute hours", f"={d}/({n}*{x})/3600", "hours", "D_s / (n · X_s) / 3600")
+            )
+        running = put(
+            "accelerators running", f"=MAX({','.join(runs)})", "accelerators", "the most any stage's layout runs on (idle ones excluded)"
+        )
         g = put(
             "goodput",
             f"=MAX(1-SQRT(2*({ts}/1440)*{lam}*{running})-({tr}/1440)*{lam}*{running},0)",
             "",
             "G = 1 − sqrt(2·T_s/M) − T_r/M, M = 1/(λ·n_run): an idle part's failure stops nothing",
         )
-        th = put("time to converge", f"=({tokens})/({n}*{tps}*{g})/3600", "hours", "T_h = D / (n · X · G) / 3600")
+        if many:
+            put(
+                "tokens/s per accelerator over the job",
+                f"=({'+'.join(tokens)})/({n}*({'+'.join(hours)})*3600)",
+                "tokens/s",
+                "ΣD_s / (n · Σ compute hours · 3600)",
+            )
+        th = put("time to converge", f"=({'+'.join(hours)})/{g}", "hours", "T_h = Σ D_s / (n · X_s) / G / 3600")
         run_h = th
         owned_h = put("owned hours charged", f"={th}/{inp('scenario.utilization')}", "hours", "H = T_h / u")
         years = "1"
