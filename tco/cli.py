@@ -406,7 +406,7 @@ class ShowFormat(str, Enum):
 @handle_errors
 def profiles_show(
     profile: Annotated[str, typer.Argument(help="Accelerator id, alias or path.")],
-    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format; toml prints the profile file to copy and edit.")] = (
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format; toml prints the whole profile to copy and edit.")] = (
         ShowFormat.table
     ),
     output: OutputOpt = None,
@@ -416,9 +416,9 @@ def profiles_show(
     from tco.render import render_show
 
     if fmt is ShowFormat.toml:
-        path = loader.resolve("accelerators", profile)
         api.load_accelerator(profile)  # a profile that does not validate is an error, not a template
-        emit(loader.read_text(path), output)
+        # The whole profile, its extends chain merged in (a copy loads anywhere), control characters escaped.
+        emit(loader.resolved_toml("accelerators", profile), output)
         return
     dumped = api.load_accelerator(profile).model_dump(mode="json", exclude_none=True)
     shown = render_show(dumped, OutputFormat(fmt.value), kind="accelerator", citations=api.citations(dumped))

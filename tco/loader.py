@@ -10,6 +10,7 @@ Every parse or validation failure becomes a :class:`~tco.errors.TcoError` naming
 from __future__ import annotations
 
 import copy
+import datetime
 import functools
 import math
 import os
@@ -18,6 +19,7 @@ import stat
 import sys
 import types
 import typing
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -31,11 +33,13 @@ from tco.models import (
     CITATION_KEY,
     ID_MAX_LENGTH,
     Accelerator,
+    CalibrationRow,
     CalibrationSet,
     Citation,
     InferenceWorkload,
     Quantity,
     Scenario,
+    ServingRow,
     ServingSet,
     TrainingWorkload,
     Workload,
@@ -196,12 +200,87 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise InputError(f"cannot be read: {exc.strerror or exc}", where=str(path)) from None
 
 
-def read_text(path: Path) -> str:
-    """A shipped or user input file as text (for ``profiles show --format toml``)."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot be read: {exc.strerror or exc}", where=str(path)) from None
+# --------------------------------------------------------------------------- writing TOML
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+_UNSHOWN = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
+"""Unicode categories written as escapes: control and format characters (bidi overrides, zero-width
+characters), line and paragraph separators, private-use and unassigned code points."""
+
+
+def toml_string(text: str) -> str:
+    """``text`` as a one-line TOML basic string; every character a terminal could act on (controls, bidi
+    overrides, line separators) is a ``\\uXXXX`` escape, so printing it is safe and loading it gives ``text``."""
+    out = []
+    for ch in text:
+        if ch in _SHORT_ESCAPES:
+            out.append(_SHORT_ESCAPES[ch])
+        elif unicodedata.category(ch) in _UNSHOWN:
+            out.append(f"\\u{ord(ch):04X}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _toml_key(key: str) -> str:
+    return key if _BARE_KEY.fullmatch(key) else toml_string(key)
+
+
+def _toml_value(v: Any) -> str:
+    """One value in TOML's inline syntax."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return ("nan" if math.isnan(v) else "inf" if v > 0 else "-inf") if not math.isfinite(v) else repr(v)
+    if isinstance(v, str):
+        return toml_string(v)
+    if isinstance(v, (datetime.date, datetime.time)):  # a datetime is a date
+        return v.isoformat()
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{_toml_key(str(k))} = {_toml_value(x)}" for k, x in v.items()) + " }" if v else "{}"
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    raise TypeError(f"no TOML form for {type(v).__name__}")
+
+
+def _is_table(v: Any) -> bool:
+    """A table written under its own header: not a quantity (written inline, as the shipped files do)."""
+    return isinstance(v, dict) and not (v.keys() <= QUANTITY_KEYS)
+
+
+def _is_table_array(v: Any) -> bool:
+    return isinstance(v, list) and bool(v) and all(isinstance(x, dict) for x in v)
+
+
+def dump_toml(data: Mapping[str, Any]) -> str:
+    """``data`` (as :func:`read_toml` returns it) as a TOML document that loads back to ``data``: values
+    first, then each table under its header, quantities as inline tables."""
+    lines: list[str] = []
+
+    def table(node: Mapping[str, Any], prefix: str, header: str | None) -> None:
+        plain = [(k, v) for k, v in node.items() if not _is_table(v) and not _is_table_array(v)]
+        nested = [(k, v) for k, v in node.items() if _is_table(v) or _is_table_array(v)]
+        if header is not None and (plain or not nested or header.startswith("[[")):
+            lines.extend(["", header] if lines else [header])
+        lines.extend(f"{_toml_key(str(k))} = {_toml_value(v)}" for k, v in plain)
+        for k, v in nested:
+            path = f"{prefix}.{_toml_key(str(k))}" if prefix else _toml_key(str(k))
+            if isinstance(v, dict):
+                table(v, path, f"[{path}]")
+            else:
+                for item in v:
+                    table(item, path, f"[[{path}]]")
+
+    table(data, "", None)
+    return "\n".join(lines) + "\n"
+
+
+def resolved_toml(kind: str, ref: str, dirs: Sequence[Path] | None = None) -> str:
+    """The file ``ref`` names, its ``extends`` chain merged in, as one self-contained TOML document."""
+    return dump_toml(read_with_extends(kind, resolve(kind, ref, dirs), dirs))
 
 
 _CITE = re.compile(rf"\[({CITATION_KEY})\]")
@@ -319,9 +398,25 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None) -> Path:
                     return e.path
     names = [e.declared or e.id for e in entries] + [a for e in entries for a in e.aliases]
     singular = kind[:-1]
+    hint = _layout_hint(roots) if dirs is None else ""
     raise NotFoundError(
-        f"unknown {singular} '{ref}'{did_you_mean(ref, names)}; see 'tco {kind if kind != 'accelerators' else 'profiles'} list'"
+        f"unknown {singular} '{ref}'{did_you_mean(ref, names)}; see 'tco {kind if kind != 'accelerators' else 'profiles'} list'{hint}"
     )
+
+
+_LAYOUT = ("accelerators", "workloads", "scenarios", "benchmarks", "serving", "sources")
+"""The folders a search-path entry may hold."""
+
+
+def _layout_hint(roots: Sequence[Path]) -> str:
+    """For an id not found: the first TCO_PROFILE_PATH entry that holds none of the folders an entry may hold
+    (the user named a kind's folder itself, say), with its parent as the guess when the entry is such a folder."""
+    for root in roots:
+        if root == builtin_dir() or any((root / sub).is_dir() for sub in _LAYOUT):
+            continue
+        guess = f"; did you mean {root.parent}?" if root.name in _LAYOUT else ""
+        return f" ({ENV_PATH} entry {root} has no accelerators/, workloads/ or scenarios/ folder{guess})"
+    return ""
 
 
 # --------------------------------------------------------------------------- validation errors
@@ -575,14 +670,27 @@ def apply_overrides(
 
 def split_scope(path: str, accelerator_ids: Iterable[str] = ()) -> tuple[str, str]:
     """``"scope.rest"`` -> (scope, rest). Ids may hold dots (``h100.v2``): the longest compared id the
-    path starts with is its scope, else the part before the first dot."""
-    for a in sorted((a for a in accelerator_ids if "." in a), key=len, reverse=True):
-        if path.startswith(a + ".") and len(path) > len(a) + 1:
+    path starts with is its scope, else the part before the first dot. The scope is matched without
+    regard to case, as ids are, and returned as ``accelerator_ids`` (or ``scenario``, ``workload``) spell it."""
+    ids = list(accelerator_ids)
+    folded = path.lower()
+    for a in sorted((a for a in ids if "." in a), key=len, reverse=True):
+        if folded.startswith(a.lower() + ".") and len(path) > len(a) + 1:
             return a, path[len(a) + 1 :]
     if path.startswith(".") or path.endswith(".") or ".." in path:
         raise InputError("expected dotted field names, got an empty one", key=path)
     scope, _, rest = path.partition(".")
-    return scope, rest
+    return _canonical_scope(scope, ids), rest
+
+
+def _canonical_scope(scope: str, ids: Sequence[str]) -> str:
+    """``scope`` as written when it is a keyword or one of ``ids``, else the keyword or id it names in another case."""
+    if scope in ("scenario", "workload") or scope in ids:
+        return scope
+    folded = scope.lower()
+    if folded in ("scenario", "workload"):
+        return folded
+    return next((a for a in ids if a.lower() == folded), scope)
 
 
 def split_set(item: str, accelerator_ids: Iterable[str] = ()) -> tuple[str, str, Any]:
@@ -661,26 +769,51 @@ def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+MAX_EXTENDS_CHAIN = 64
+"""Most files in one ``extends`` chain, the referring file included (the shipped chains have two)."""
+
+
+def _chain_error(chain: Sequence[Path]) -> InputError:
+    """The error for a chain longer than :data:`MAX_EXTENDS_CHAIN`, naming the referring file."""
+    names = [p.name for p in chain]
+    shown = " → ".join([*names[:2], "…", names[-1]]) if len(names) > 3 else " → ".join(names)
+    return InputError(f"a chain of more than {MAX_EXTENDS_CHAIN} files ({shown} → …)", where=str(chain[0]), key="extends")
+
+
 def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     """Raw data of ``path``; a top-level ``extends = "<id>"`` starts from that file's data: a file
-    ``<id>.toml`` beside the referring file, else the id on the search path (never an arbitrary path)."""
-    data = read_toml(path)
-    parent = data.pop("extends", None)
-    if parent is None:
-        return data
-    if not isinstance(parent, str):
-        raise InputError(f"expected the id of a {kind[:-1]} to extend, got {_show(parent)}", where=str(path), key="extends")
-    if _looks_like_path(parent) or not parent.strip():
-        raise InputError(f"expected the id of a {kind[:-1]} to extend (not a path), got {_show(parent)}", where=str(path), key="extends")
-    sibling = path.parent / f"{parent}.toml"
-    try:
-        base_path = sibling if sibling.is_file() else resolve(kind, parent, dirs)
-    except NotFoundError as exc:
-        raise InputError(exc.message, where=str(path), key="extends") from None
-    if base_path.resolve() in seen or base_path.resolve() == path.resolve():
-        raise InputError(f"'extends' forms a cycle through '{parent}'", where=str(path), key="extends")
-    _EXTENDS[_key(path)] = _key(base_path)
-    return _merge(read_with_extends(kind, base_path, dirs, (*seen, path.resolve())), data)
+    ``<id>.toml`` beside the referring file, else the id on the search path (never an arbitrary path).
+    The chain is followed in a loop (at most :data:`MAX_EXTENDS_CHAIN` files), then merged base first."""
+    chain: list[tuple[Path, dict[str, Any]]] = []
+    visited = set(seen)
+    current = path
+    while True:
+        data = read_toml(current)
+        parent = data.pop("extends", None)
+        chain.append((current, data))
+        if parent is None:
+            break
+        if not isinstance(parent, str):
+            raise InputError(f"expected the id of a {kind[:-1]} to extend, got {_show(parent)}", where=str(current), key="extends")
+        if _looks_like_path(parent) or not parent.strip():
+            expected = f"expected the id of a {kind[:-1]} to extend (not a path), got {_show(parent)}"
+            raise InputError(expected, where=str(current), key="extends")
+        if len(chain) >= MAX_EXTENDS_CHAIN:
+            raise _chain_error([p for p, _ in chain])
+        sibling = current.parent / f"{parent}.toml"
+        try:
+            base_path = sibling if sibling.is_file() else resolve(kind, parent, dirs)
+        except NotFoundError as exc:
+            raise InputError(exc.message, where=str(current), key="extends") from None
+        visited.add(current.resolve())
+        if base_path.resolve() in visited:
+            raise InputError(f"'extends' forms a cycle through '{parent}'", where=str(current), key="extends")
+        _EXTENDS[_key(current)] = _key(base_path)
+        current = base_path
+    merged = chain[-1][1]
+    for _, data in reversed(chain[:-1]):
+        merged = _merge(merged, data)
+    return merged
 
 
 def _load(kind: str, root: Any, ref: str, overrides: Sequence[tuple[str, Any]], dirs: Sequence[Path] | None, scope: str) -> Any:
@@ -746,9 +879,76 @@ def load_scenario(ref: str | None = None, *, overrides: Sequence[tuple[str, Any]
     return result
 
 
+_PROFILE_KINDS = ("accelerators", "workloads", "scenarios")
+
+
+def _fields(*models: type[BaseModel]) -> frozenset[str]:
+    return frozenset(f for m in models for f in m.model_fields)
+
+
+# Keys only one kind of published-run set has, at the top or in its rows: how a set outside its folder is told apart.
+_TRAINING_RUN_KEYS = (_fields(CalibrationSet) - _fields(ServingSet), _fields(CalibrationRow) - _fields(ServingRow))
+_SERVING_RUN_KEYS = (_fields(ServingSet) - _fields(CalibrationSet), _fields(ServingRow) - _fields(CalibrationRow))
+
+
+def _run_set_kind(data: Mapping[str, Any], path: Path) -> type[CalibrationSet] | type[ServingSet]:
+    """Which published-run set a file with ``rows`` outside benchmarks/ or serving/ is, by the keys only
+    one kind has (tuning, seq_len, ... vs input_tokens, scenario, ...); a tie is an error naming the folders."""
+    rows = [r for r in data["rows"] if isinstance(r, dict)] if isinstance(data["rows"], list) else []
+
+    def score(keys: tuple[frozenset[str], frozenset[str]]) -> int:
+        return len(keys[0] & data.keys()) + sum(len(keys[1] & r.keys()) for r in rows)
+
+    training, serving = score(_TRAINING_RUN_KEYS), score(_SERVING_RUN_KEYS)
+    if training != serving:
+        return CalibrationSet if training > serving else ServingSet
+    raise InputError(
+        "a set of published runs, but its keys do not say which kind: put it in a benchmarks/ folder (training runs) "
+        "or a serving/ folder (serving results)",
+        where=str(path),
+        key="rows",
+    )
+
+
+def _kind_by_keys(path: Path, data: Mapping[str, Any]) -> str:
+    """The kind of a profile, workload or scenario file outside a kind's folder, from its keys; a file that
+    extends another has the kind of the file it extends (a sibling's own chain is followed, at most
+    :data:`MAX_EXTENDS_CHAIN` files), else of the first kind whose search path has the id."""
+    visited: set[Path] = set()
+    for _ in range(MAX_EXTENDS_CHAIN):
+        if "kind" in data:
+            return "workloads"
+        if "electricity_usd_per_kwh" in data:
+            return "scenarios"
+        parent = data.get("extends")
+        if not isinstance(parent, str) or _looks_like_path(parent) or not parent.strip():
+            return "accelerators"
+        visited.add(path.resolve())
+        sibling = path.parent / f"{parent}.toml"
+        if not sibling.is_file():
+            return next((k for k in _PROFILE_KINDS if _on_search_path(k, parent)), "scenarios")
+        if sibling.resolve() in visited:
+            break  # a cycle: reading the file as a profile names it
+        try:
+            data = read_toml(sibling)
+        except TcoError:
+            break  # the sibling's problem is named when the chain is read
+        path = sibling
+    return "accelerators"
+
+
+def _on_search_path(kind: str, ref: str) -> bool:
+    try:
+        resolve(kind, ref)
+    except TcoError:
+        return False
+    return True
+
+
 def validate_file(path: Path) -> Accelerator | TrainingWorkload | InferenceWorkload | Scenario | CalibrationSet | ServingSet | None:
     """Validate one file, guessing its kind from its folder, else from its keys; follows ``extends``.
-    Published-run sets (``benchmarks/``, ``serving/``) and bibliographies (``sources/``) validate too."""
+    Published-run sets (``benchmarks/``, ``serving/``, or a file with ``rows`` elsewhere) and
+    bibliographies (``sources/``) validate too."""
     data = read_toml(path)
     parent = path.parent.name
     root: Any
@@ -757,34 +957,14 @@ def validate_file(path: Path) -> Accelerator | TrainingWorkload | InferenceWorkl
     if parent == "sources":  # a bibliography: one table per citation key
         citations(data, path)
         return None
-    kind = {"workloads": "workloads", "scenarios": "scenarios", "accelerators": "accelerators"}.get(parent)
+    kind = parent if parent in _PROFILE_KINDS else None
     if kind is None:
-        if "kind" in data:
-            kind = "workloads"
-        elif "electricity_usd_per_kwh" in data:
-            kind = "scenarios"
-        elif isinstance(data.get("extends"), str):  # the kind of the file it extends
-            kind = next((k for k in ("accelerators", "workloads", "scenarios") if _resolves(k, data["extends"], path)), "scenarios")
-        else:
-            kind = "accelerators"
+        if "rows" in data and "extends" not in data:  # a published-run set copied out of its folder
+            return _validate(data, _run_set_kind(data, path), str(path), ())  # type: ignore[no-any-return]
+        kind = _kind_by_keys(path, data)
     root = {"workloads": _WORKLOAD, "scenarios": Scenario, "accelerators": Accelerator}[kind]
     data = read_with_extends(kind, path, None)
     return _validate(data, root, str(path), ())  # type: ignore[no-any-return]
-
-
-def _resolves(kind: str, ref: str, beside: Path) -> bool:
-    """True when ``ref`` (an ``extends`` value) names a file of ``kind``: a file beside ``beside`` whose
-    keys say so, or an id on the search path."""
-    sibling = beside.parent / f"{ref}.toml"
-    if sibling.is_file():
-        keys = read_toml(sibling)
-        guess = "workloads" if "kind" in keys else "scenarios" if "electricity_usd_per_kwh" in keys or "extends" in keys else "accelerators"
-        return guess == kind
-    try:
-        resolve(kind, ref)
-    except TcoError:
-        return False
-    return True
 
 
 def group_overrides(
