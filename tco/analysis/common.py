@@ -132,7 +132,7 @@ def resolve_target(prep: Prepared, path: str, *, where: str | None = None) -> Ta
     if "." not in path and path != "count":
         raise InputError("expected scenario.<field>, workload.<field> or <accelerator-id>.<field>", where=where, key=path)
     opts = prep.inputs.options
-    scope, rest = loader.split_scope(path, [o.accelerator.id for o in opts])
+    scope, rest = loader.split_scope(path, [n for o in opts for n in (o.accelerator.id, *o.accelerator.aliases)])
     rest_parts = loader.split_path(rest)
     counting = path == "count" or rest == "count" or (scope == "workload" and rest == "accelerator_count")
     if counting and not isinstance(prep.inputs.workload, TrainingWorkload):
