@@ -13,6 +13,7 @@ import enum
 import math
 import types
 import typing
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -72,7 +73,10 @@ def public(fn: F) -> F:
 
     @functools.wraps(fn)
     def checked(*args: Any, **kwargs: Any) -> Any:
-        bound = signature.bind(*args, **kwargs)
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as exc:  # a missing, unknown or repeated argument
+            raise InputError(f"{fn.__name__}(): {exc}", key="arguments") from None
         for name, value in bound.arguments.items():
             param = signature.parameters[name]
             if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD) or param.annotation is param.empty:
@@ -97,7 +101,11 @@ def public(fn: F) -> F:
                 raise InputError(f"expected {_spelled(param.annotation)}, got {_shown(value)}: {why}", key=name) from None
             if type(new) is not type(value) or new != value:  # converted; an equal value stays the caller's object
                 bound.arguments[name] = new
-        return fn(*bound.args, **bound.kwargs)
+        with warnings.catch_warnings():
+            # numpy's overflow and invalid-value notices: infinite and unknown values propagate by design
+            # and are reported in the results (as the command line does)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return fn(*bound.args, **bound.kwargs)
 
     return checked  # type: ignore[return-value]
 
@@ -170,14 +178,23 @@ def attributed(inputs: Inputs) -> Iterator[None]:
         for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
             scope = "workload" if problem.where == inputs.workload.id else problem.where
 
-            def was_set(key: str, scope: str | None = scope) -> bool:
-                full = f"{scope}.{key}"
-                return full in set_paths or any(sp.startswith(full + ".") or full.startswith((sp + ".", sp + "[")) for sp in set_paths)
+            def set_path(key: str, scope: str | None = scope) -> str | None:
+                """The --set path that wrote ``key`` (of the problem's scope, or a full workload./scenario. path)."""
+                full = key if key.startswith(("workload.", "scenario.")) else f"{scope}.{key}"
+                return next(
+                    (
+                        sp
+                        for sp in sorted(set_paths)
+                        if sp == full or sp.startswith((full + ".", full + "[")) or full.startswith((sp + ".", sp + "["))
+                    ),
+                    None,
+                )
 
-            blamed = next((k for k in (problem.key, *problem.also) if k is not None and was_set(k)), None)
+            blamed = next((k for k in (problem.key, *problem.also) if k is not None and set_path(k)), None)
             if blamed is not None:
                 # The value the error is about came from --set, not from the file: blame the --set.
-                problem.where, problem.key = "--set", f"{scope}.{blamed}"
+                cross = blamed.startswith(("workload.", "scenario."))
+                problem.where, problem.key = "--set", set_path(blamed) if cross else f"{scope}.{blamed}"
             elif problem.where in inputs.sources:
                 if problem.key is None:
                     scopes = (problem.where, "scenario", "workload")  # the option's own inputs, and the shared ones

@@ -194,6 +194,24 @@ def _default_seq_len(prompt: float | None, output: float | None) -> int:
     return max(2048, math.ceil(total)) if math.isfinite(total) and total <= MAX_COUNT else 2048
 
 
+def _format_from_output(name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``-o FILE.xlsx`` with the default format writes the workbook; a workbook into a file not named
+    .xlsx, or text into one that is, is a usage error (a spreadsheet would not open either)."""
+    fmt, output = kwargs.get("fmt"), kwargs.get("output")
+    if not isinstance(fmt, OutputFormat) or output is None or str(output) == "-":
+        return kwargs
+    named_xlsx = Path(str(output)).suffix.lower() == ".xlsx"
+    if named_xlsx and fmt is OutputFormat.table and name in XLSX_FUNCTIONS:
+        return {**kwargs, "fmt": OutputFormat.xlsx}
+    if named_xlsx and fmt is not OutputFormat.xlsx:
+        raise typer.BadParameter(
+            f"{output} is named as a workbook but --format {fmt.value} writes text: use -f xlsx or another name", param_hint="-o"
+        )
+    if fmt is OutputFormat.xlsx and not named_xlsx:
+        raise typer.BadParameter(f"--format xlsx writes a workbook: name the file .xlsx, not {output}", param_hint="-o")
+    return kwargs
+
+
 def handle_errors(fn: F) -> F:
     """Turn user-caused errors into ``Error:`` lines and exit 1; let bugs raise."""
 
@@ -204,6 +222,7 @@ def handle_errors(fn: F) -> F:
         forget_reads()
         if kwargs.get("fmt") is OutputFormat.xlsx and fn.__name__ not in XLSX_FUNCTIONS:  # a usage error: before any input loads
             raise typer.BadParameter(f"--format xlsx is available for {XLSX_COMMANDS}", param_hint="--format")
+        kwargs = _format_from_output(fn.__name__, kwargs)
         try:
             with warnings.catch_warnings():
                 # numpy's overflow/invalid-value warnings (infinite and unknown values propagate by design
@@ -1209,6 +1228,12 @@ def size(
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point. SIGTERM exits like Ctrl-C does, so no temporary file is left behind."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    # A dropped session (SIGHUP) or another terminating signal: the same clean exit; an ignored one
+    # (nohup) stays ignored.
+    for name in ("SIGHUP", "SIGUSR1", "SIGUSR2", "SIGALRM"):
+        sig = getattr(signal, name, None)
+        if sig is not None and signal.getsignal(sig) is signal.SIG_DFL:
+            signal.signal(sig, lambda number, _frame: sys.exit(128 + number))
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show ×, — or · gets ? instead of a crash
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="replace")  # type: ignore[union-attr]

@@ -534,6 +534,7 @@ def _plan_option(
                 f"{need} accelerators (give a count with {accel.id}@{need})",
                 where=accel.id,
                 key="memory_gb",
+                also=WORKLOAD_SIZE,
             )
         mfu_key = "workload.mfu" if workload.mfu is not None else "accel.mfu" if accel.mfu is not None else None
         if mfu_key:
@@ -557,6 +558,10 @@ def _anchor(option: Option, workload: Workload, scenario: Scenario, stages: Sequ
     source = Option(option.as_measured or option.accelerator, option.count, option.acquisition)
     flat = numeric_inputs(source, workload, scenario)
     return tuple(sorted((k, flat[k]) for k in keys if k in flat))
+
+
+WORKLOAD_SIZE = ("workload.parameters", "workload.seq_len", "workload.global_batch_tokens", "workload.shape", "workload.stages")
+"""Workload inputs a memory-fit error may follow from (named by the error: a --set of one is blamed)."""
 
 
 def held_layout(workload: TrainingWorkload) -> tuple[int, str]:
@@ -902,6 +907,7 @@ def plan_training(
                     f"exceed {accel.id}'s usable memory ({usable / 1e9:.1f} GB)",
                     where=workload.id if pinned else accel.id,
                     key="layout.recompute" if pinned else "memory_gb",
+                    also=() if pinned else WORKLOAD_SIZE,
                 )
             sequences = max(1.0, x["global_batch_tokens"] // seq_len)
             raise InfeasibleError(

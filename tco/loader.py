@@ -504,6 +504,22 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
     """One :class:`InputError` per pydantic error, with dotted key paths and 'did you mean'."""
     problems: list[TcoError] = []
     overridden = set(overridden)
+    tagged = all(e["type"] not in ("union_tag_invalid", "union_tag_not_found") for e in exc.errors())
+    if root in (_WORKLOAD, TrainingWorkload, InferenceWorkload) and "kind" in overridden and tagged:
+        # Another kind needs its own keys: every error follows from the --set of the kind.
+        first = exc.errors()[0]
+        parts = first["loc"][1:] if root is _WORKLOAD else first["loc"]
+        loc = ".".join(str(p) for p in parts if not (isinstance(p, str) and p.startswith("function-")))
+        return ProblemList(
+            [
+                InputError(
+                    f"a workload of another kind needs that kind's keys (first: {loc or 'kind'}: {_expected(first)}); "
+                    "use a workload file of that kind instead",
+                    where="--set",
+                    key=f"{scope}.kind" if scope else "kind",
+                )
+            ]
+        )
     for err in exc.errors():
         loc = [p for p in err["loc"]]
         if root is _WORKLOAD and loc and loc[0] in ("training", "inference"):

@@ -1583,3 +1583,64 @@ def test_a_value_the_option_or_another_set_fixes_is_not_silently_replaced(run, c
     result = run(*command)
     assert result.exit_code == 1
     assert result.stderr.strip() == expected
+
+
+@pytest.mark.parametrize(
+    ("sets", "expected"),
+    [
+        (
+            ["workload.kind=inference"],
+            "Error: --set: workload.kind: a workload of another kind needs that kind's keys (first: tokens_per_day: "
+            "required key is missing); use a workload file of that kind instead",
+        ),
+        (
+            ["workload.parameters=1e13"],
+            "Error: --set: workload.parameters: llama3-8b does not fit in memory on 1024 × h100-sxm: training state needs at "
+            "least 2528 accelerators (give a count with h100-sxm@2528)",
+        ),
+        (
+            ["workload.seq_len=1099511627776"],
+            "Error: --set: workload.seq_len: activations of one 1099511627776-token sequence (1.07e+08 GB per device even "
+            "with full recomputation over a node) exceed h100-sxm's usable memory (72.0 GB)",
+        ),
+    ],
+)
+def test_a_workload_set_that_breaks_the_fit_is_blamed_on_the_set(run, sets: list[str], expected: str) -> None:
+    """These named the shipped workload or accelerator file (round 8, C5 and C6)."""
+    result = run("compare", "h100-sxm", "-w", "llama3-8b", *[a for s in sets for a in ("--set", s)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == expected
+
+
+def test_the_output_name_and_the_format_agree(run, tmp_path: Path) -> None:
+    """`-o out.xlsx` wrote a text table into a .xlsx file and `-f xlsx -o out.csv` a workbook into a .csv
+    (round 8, C8). Now the default format writes the workbook its name asks for; a mismatch is a usage error."""
+    book = tmp_path / "out.xlsx"
+    assert run("compare", "h100-sxm", "-w", "llama3-8b", "-o", str(book)).exit_code == 0
+    assert book.read_bytes()[:2] == b"PK"  # a zip: the workbook
+    wrong = run("compare", "h100-sxm", "-w", "llama3-8b", "-f", "xlsx", "-o", str(tmp_path / "out.csv"))
+    assert wrong.exit_code == 2 and "--format xlsx writes a workbook: name the file .xlsx" in wrong.stderr
+    text = run("compare", "h100-sxm", "-w", "llama3-8b", "-f", "csv", "-o", str(tmp_path / "t.xlsx"))
+    assert text.exit_code == 2 and "is named as a workbook but --format csv writes text" in text.stderr
+    assert not (tmp_path / "out.csv").exists() and not (tmp_path / "t.xlsx").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_a_hangup_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """SIGHUP (a dropped session) left the sweep's temporary file beside the target (round 8, D1)."""
+    import signal
+    import subprocess
+    import time
+
+    target = tmp_path / "big.csv"
+    target.write_text("original\n")
+    cmd = [sys.executable, "-m", "tco", "sweep", "a100-80gb", "h100-sxm", "-w", "llama3-8b"]
+    cmd += ["--vary", "scenario.pue=1:2:1000", "--vary", "scenario.utilization=0.5:1:1000", "-o", str(target)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not list(tmp_path.glob(".tco-*")) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)  # until the temporary file exists
+    proc.send_signal(signal.SIGHUP)
+    assert proc.wait(timeout=30) == 128 + signal.SIGHUP
+    assert target.read_text() == "original\n"
+    assert not list(tmp_path.glob(".tco-*"))
