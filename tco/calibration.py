@@ -26,6 +26,7 @@ from tco import engine, serving, training
 from tco.errors import NotFoundError, TcoError, did_you_mean
 from tco.models import (
     Accelerator,
+    AtLeastOneQuantity,
     AttentionKernel,
     CalibrationRow,
     CalibrationSet,
@@ -416,8 +417,8 @@ def serving_workload(row: ServingRow) -> InferenceWorkload:
         tokens_per_day=PositiveQuantity(value=1e9),
         service_life_years=PositiveQuantity(value=1.0),
         max_batch=row.max_batch or 4096,
-        prompt_tokens=PositiveQuantity(value=row.input_tokens),
-        output_tokens=PositiveQuantity(value=row.output_tokens),
+        prompt_tokens=AtLeastOneQuantity(value=row.input_tokens),
+        output_tokens=AtLeastOneQuantity(value=row.output_tokens),
         time_per_output_token_ms=PositiveQuantity(value=row.time_per_output_token_ms) if bounded and row.time_per_output_token_ms else None,
         time_to_first_token_ms=PositiveQuantity(value=row.time_to_first_token_ms) if bounded and row.time_to_first_token_ms else None,
         latency_percentile=row.latency_percentile if bounded else None,

@@ -509,11 +509,11 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
         # Another kind needs its own keys: every error follows from the --set of the kind.
         first = exc.errors()[0]
         parts = first["loc"][1:] if root is _WORKLOAD else first["loc"]
-        loc = ".".join(str(p) for p in parts if not (isinstance(p, str) and p.startswith("function-")))
+        first_at = ".".join(str(p) for p in parts if not (isinstance(p, str) and p.startswith("function-")))
         return ProblemList(
             [
                 InputError(
-                    f"a workload of another kind needs that kind's keys (first: {loc or 'kind'}: {_expected(first)}); "
+                    f"a workload of another kind needs that kind's keys (first: {first_at or 'kind'}: {_expected(first)}); "
                     "use a workload file of that kind instead",
                     where="--set",
                     key=f"{scope}.kind" if scope else "kind",

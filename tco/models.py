@@ -468,7 +468,7 @@ class Accelerator(StrictModel):
     vendor: str
     name: str
     description: str | None = None
-    release_year: Annotated[int, Field(strict=True)] | None = None
+    release_year: Annotated[int, Field(strict=True), BeforeValidator(_integral)] | None = None
     can_train: StrictBool = Field(description="Vendor positions the part for training.")
     can_serve: StrictBool = Field(description="The part can serve inference.")
     training_note: str | None = Field(None, description="Disagreements about training capability.")
@@ -688,8 +688,8 @@ class InferenceWorkload(_WorkloadBase):
     tokens_per_day: PositiveQuantity = Field(description="Generated tokens served per day.")
     service_life_years: PositiveQuantity = Field(description="Years the service runs.")
     max_batch: Count = Field(256, description="Largest decode batch per replica the serving stack runs.")
-    prompt_tokens: PositiveQuantity | None = Field(None, description="Mean prompt tokens per request; default seq_len / 2.")
-    output_tokens: PositiveQuantity | None = Field(None, description="Mean generated tokens per request; default seq_len / 2.")
+    prompt_tokens: AtLeastOneQuantity | None = Field(None, description="Mean prompt tokens per request; default seq_len / 2.")
+    output_tokens: AtLeastOneQuantity | None = Field(None, description="Mean generated tokens per request; default seq_len / 2.")
     time_per_output_token_ms: PositiveQuantity | None = Field(None, description="Latency target: time per output token (caps the batch).")
     time_to_first_token_ms: PositiveQuantity | None = Field(None, description="Latency target: time to first token (caps the batch).")
     latency_percentile: Number | None = Field(
@@ -762,7 +762,7 @@ class Scenario(StrictModel):
     name: str
     description: str | None = None
     electricity_usd_per_kwh: NonNegativeQuantity
-    pue: PositiveQuantity = Field(description="Power usage effectiveness, >= 1.")
+    pue: AtLeastOneQuantity = Field(description="Power usage effectiveness, >= 1.")
     average_power_fraction: FractionQuantity = Field(description="Average ÷ peak power while running.")
     utilization: FractionQuantity = Field(description="Share of owned calendar hours in useful jobs.")
     depreciation_years: PositiveQuantity

@@ -1293,7 +1293,7 @@ def test_a_request_has_at_least_one_token(run) -> None:
     """output_tokens = 1e-300 passed validation and failed later, blamed on the shipped h100-sxm.toml."""
     result = run("compare", "h100-sxm@8", "-w", "chat-70b", "--set", "workload.output_tokens=1e-300")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "Error: --set: workload.output_tokens: a request has at least 1 token, got 1e-300"
+    assert result.stderr.strip() == "Error: --set: workload.output_tokens: value must be a number >= 1, got 1e-300"
 
 
 def test_the_number_of_options_is_capped(run) -> None:
@@ -1644,3 +1644,27 @@ def test_a_hangup_leaves_no_temporary_file(tmp_path: Path) -> None:
     assert proc.wait(timeout=30) == 128 + signal.SIGHUP
     assert target.read_text() == "original\n"
     assert not list(tmp_path.glob(".tco-*"))
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "value"),
+    [("scenario", "pue", 0.5), ("workload", "prompt_tokens", 0.5)],
+)
+def test_the_schema_states_the_lower_bounds_tco_checks(kind: str, path: str, value: float) -> None:
+    """The schema allowed a PUE below 1 and a request of half a token that the tool refuses (round 8, C10)."""
+    from tco.api import json_schema
+
+    schema = json_schema(kind)
+    if "anyOf" in schema:  # the workload schema: the inference branch
+        schema = schema["$defs"]["InferenceWorkload"]
+    ref = schema["properties"][path]
+    ref = ref.get("$ref") or next(r["$ref"] for r in ref["anyOf"] if "$ref" in r)
+    quantity = json_schema(kind)["$defs"][ref.rsplit("/", 1)[1]]
+    number = next(s for s in quantity["anyOf"] if s.get("type") == "number")
+    assert number["minimum"] == 1 and value < number["minimum"]
+
+
+def test_a_release_year_may_be_written_as_a_whole_float(run) -> None:
+    """`release_year = 2022.0` was refused while other whole numbers accept it (round 8, C10)."""
+    assert run("compare", "h100-sxm", "-w", "llama3-8b", "--set", "h100-sxm.release_year=2022.0").exit_code == 0
+    assert "expected a whole number" in run("compare", "h100-sxm", "-w", "llama3-8b", "--set", "h100-sxm.release_year=2022.5").stderr
