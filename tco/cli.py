@@ -1218,6 +1218,12 @@ def size(
     inputs = _inputs(accelerators, workload, scenario, set_, strict, fitting_count=True)
     result = api.size(inputs, deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw)
     limits = {"deadline_days": deadline_days, "budget_usd": budget_usd, "power_kw": power_kw}
+    sized = {o.option: o.count for o in result.options if o.feasible and o.count}
+    if sized and fmt is OutputFormat.xlsx:  # the workbook computes each option at the count chosen for it
+        import dataclasses
+
+        chosen = [dataclasses.replace(o, count=sized[o.label]) for o in inputs.options if o.label in sized]
+        inputs = dataclasses.replace(inputs, options=chosen, refs=[])
     emit_result(render_size, result, fmt, output, inputs=inputs, audit=api.audit(inputs, command="size", **limits), sheet="Size")
     barred = api.barred_options(inputs)  # already noted by _inputs
     for o in result.options:

@@ -1668,3 +1668,14 @@ def test_a_release_year_may_be_written_as_a_whole_float(run) -> None:
     """`release_year = 2022.0` was refused while other whole numbers accept it (round 8, C10)."""
     assert run("compare", "h100-sxm", "-w", "llama3-8b", "--set", "h100-sxm.release_year=2022.0").exit_code == 0
     assert "expected a whole number" in run("compare", "h100-sxm", "-w", "llama3-8b", "--set", "h100-sxm.release_year=2022.5").stderr
+
+
+def test_the_size_workbook_computes_the_sized_counts(run, tmp_path: Path) -> None:
+    """`size -f xlsx` built its workbook at the workload's count (1,024), not the count it chose (round 8)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = tmp_path / "size.xlsx"
+    table = run("size", "h100-sxm", "a100-80gb", "-w", "llama3-8b", "--deadline-days", "200", "-f", "csv")
+    counts = {r["option"]: r["count"] for r in csv.DictReader(io.StringIO(table.stdout))}
+    assert run("size", "h100-sxm", "a100-80gb", "-w", "llama3-8b", "--deadline-days", "200", "-o", str(book)).exit_code == 0
+    sheets = openpyxl.load_workbook(book).sheetnames
+    assert [f"Calc {o}@{n}" for o, n in counts.items()] == [s for s in sheets if s.startswith("Calc ")]
