@@ -9,12 +9,13 @@
 from __future__ import annotations
 
 import collections.abc
+import contextvars
 import enum
 import math
 import types
 import typing
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -49,6 +50,24 @@ if TYPE_CHECKING:  # the analyses import numpy: imported lazily at run time, nam
     from tco.calibration import CalibrationSummary
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+COMMAND_LINE = contextvars.ContextVar("tco_command_line", default=False)
+"""True while the command line runs: errors keep naming its flags (``--samples``); a Python caller's
+errors name the function's arguments (``samples``) instead."""
+
+_FLAG_ARGUMENTS = {"--range": "value_range", "--params": "parameters", "--total-params": "total_parameters", "--tokens": "training_tokens"}
+"""Flags whose argument is not the flag's own name with '-' as '_'."""
+
+
+def _argument_keys(exc: TcoError, names: Collection[str]) -> None:
+    """Name the function's argument where an error names the flag the command line gives it with."""
+    for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
+        for attr in ("key", "where"):
+            flag = getattr(problem, attr)
+            if isinstance(flag, str) and flag.startswith("--"):
+                name = _FLAG_ARGUMENTS.get(flag, flag[2:].replace("-", "_"))
+                if name in names:
+                    setattr(problem, attr, name)
 
 
 def public(fn: F) -> F:
@@ -105,7 +124,12 @@ def public(fn: F) -> F:
             # numpy's overflow and invalid-value notices: infinite and unknown values propagate by design
             # and are reported in the results (as the command line does)
             warnings.simplefilter("ignore", RuntimeWarning)
-            return fn(*bound.args, **bound.kwargs)
+            try:
+                return fn(*bound.args, **bound.kwargs)
+            except TcoError as exc:
+                if not COMMAND_LINE.get():
+                    _argument_keys(exc, signature.parameters)
+                raise
 
     return checked  # type: ignore[return-value]
 

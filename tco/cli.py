@@ -223,6 +223,7 @@ def handle_errors(fn: F) -> F:
         if kwargs.get("fmt") is OutputFormat.xlsx and fn.__name__ not in XLSX_FUNCTIONS:  # a usage error: before any input loads
             raise typer.BadParameter(f"--format xlsx is available for {XLSX_COMMANDS}", param_hint="--format")
         kwargs = _format_from_output(fn.__name__, kwargs)
+        command_line = api.COMMAND_LINE.set(True)  # errors name the flags, not the API's arguments
         try:
             with warnings.catch_warnings():
                 # numpy's overflow/invalid-value warnings (infinite and unknown values propagate by design
@@ -248,6 +249,8 @@ def handle_errors(fn: F) -> F:
         except Exception as exc:  # a bug: one line, a distinct exit code, never a traceback
             err(f"Error: internal error ({type(exc).__name__}: {exc}); this is a bug in tco, please report it with the command")
             raise typer.Exit(INTERNAL_ERROR) from None
+        finally:
+            api.COMMAND_LINE.reset(command_line)
 
     return wrapper  # type: ignore[return-value]
 
