@@ -305,12 +305,14 @@ def load_inputs(
     parsed = [parse_option(a) for a in accelerators]
     names = {o.ref: _names(o.ref, dirs) for o in parsed}
     all_names = sorted({n for ns in names.values() for n in ns})
-    seen_paths: dict[str, str] = {}
+    seen_paths: list[tuple[tuple[str, ...], str]] = []
     for item in sets:
         path = item.split("=", 1)[0].strip()
-        if path in seen_paths:  # two values for one input: the last would win silently
-            raise InputError(f"given twice ('{seen_paths[path]}' and '{item}'): give it once", where="--set", key=path)
-        seen_paths[path] = item
+        here = loader.same_input_path(path, names.values())
+        for there, before in seen_paths:  # two values for one input (in any spelling): one would be dropped
+            if loader.overlaps(here, there):
+                raise InputError(f"given twice ('{before}' and '{item}'): give it once", where="--set", key=path)
+        seen_paths.append((here, item))
     per_scope, w_sets, s_sets = loader.group_overrides(list(sets), all_names)
     for scope, pairs in per_scope.items():
         for path, value in pairs:
@@ -326,7 +328,9 @@ def load_inputs(
     cache: dict[str, Accelerator] = {}
     published: dict[str, Accelerator] = {}
     for ref, count, acq, rate in parsed:
-        if rate is not None and any(path == "rental.usd_per_hour" for n in names[ref] for path, _ in per_scope.get(n, [])):
+        if rate is not None and any(
+            loader.overlaps(tuple(path.split(".")), ("rental", "usd_per_hour")) for n in names[ref] for path, _ in per_scope.get(n, [])
+        ):
             raise InputError(
                 f"'{ref}:rent={rate:g}' quotes a rate and --set {ref}.rental.usd_per_hour gives another: give it once",
                 key="accelerator",

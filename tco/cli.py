@@ -194,14 +194,19 @@ def _default_seq_len(prompt: float | None, output: float | None) -> int:
     return max(2048, math.ceil(total)) if math.isfinite(total) and total <= MAX_COUNT else 2048
 
 
-def _format_from_output(name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
-    """``-o FILE.xlsx`` with the default format writes the workbook; a workbook into a file not named
-    .xlsx, or text into one that is, is a usage error (a spreadsheet would not open either)."""
-    fmt, output = kwargs.get("fmt"), kwargs.get("output")
+def _format_from_output(fn: Callable[..., Any], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``-o FILE.xlsx`` with the command's default format writes the workbook; a workbook into a file not
+    named .xlsx, or text into one that is, is a usage error (a spreadsheet would not open either)."""
+    import inspect
+
+    fmt, output, name = kwargs.get("fmt"), kwargs.get("output"), fn.__name__
     if not isinstance(fmt, OutputFormat) or output is None or str(output) == "-":
         return kwargs
     named_xlsx = Path(str(output)).suffix.lower() == ".xlsx"
-    if named_xlsx and fmt is OutputFormat.table and name in XLSX_FUNCTIONS:
+    if named_xlsx and name not in XLSX_FUNCTIONS:
+        raise typer.BadParameter(f"this command writes no workbook (those are {XLSX_COMMANDS}): name the file otherwise", param_hint="-o")
+    default = inspect.signature(fn).parameters["fmt"].default
+    if named_xlsx and fmt is default:
         return {**kwargs, "fmt": OutputFormat.xlsx}
     if named_xlsx and fmt is not OutputFormat.xlsx:
         raise typer.BadParameter(
@@ -222,7 +227,7 @@ def handle_errors(fn: F) -> F:
         forget_reads()
         if kwargs.get("fmt") is OutputFormat.xlsx and fn.__name__ not in XLSX_FUNCTIONS:  # a usage error: before any input loads
             raise typer.BadParameter(f"--format xlsx is available for {XLSX_COMMANDS}", param_hint="--format")
-        kwargs = _format_from_output(fn.__name__, kwargs)
+        kwargs = _format_from_output(fn, kwargs)
         command_line = api.COMMAND_LINE.set(True)  # errors name the flags, not the API's arguments
         try:
             with warnings.catch_warnings():
@@ -1234,15 +1239,22 @@ def size(
             err(f"Note: {o.option}: {o.message}")
 
 
+def _stop(number: int, _frame: Any) -> None:
+    """A terminating signal: exit as the signal would (128 + its number), through the clean-up path."""
+    if number == getattr(signal, "SIGXCPU", None):
+        err("Error: the CPU-time limit (ulimit -t) was reached; nothing was written")
+    sys.exit(128 + number)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point. SIGTERM exits like Ctrl-C does, so no temporary file is left behind."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     # A dropped session (SIGHUP) or another terminating signal: the same clean exit; an ignored one
     # (nohup) stays ignored.
-    for name in ("SIGHUP", "SIGUSR1", "SIGUSR2", "SIGALRM"):
+    for name in ("SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGVTALRM", "SIGPROF", "SIGXCPU"):
         sig = getattr(signal, name, None)
         if sig is not None and signal.getsignal(sig) is signal.SIG_DFL:
-            signal.signal(sig, lambda number, _frame: sys.exit(128 + number))
+            signal.signal(sig, _stop)
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show ×, — or · gets ? instead of a crash
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="replace")  # type: ignore[union-attr]

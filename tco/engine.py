@@ -543,16 +543,22 @@ def _plan_option(
         return Plan(
             kind="training", min_count=need, notes=tuple(notes), stages=stages, mfu_key=mfu_key, layout=layout, anchor=anchor, **common
         )
-    return plan_serving(option, workload, scenario, common, notes, measured, serving_constants)
+    plan = plan_serving(option, workload, scenario, common, notes, measured, serving_constants)
+    if measured:
+        link = ("accel.interconnect.bandwidth_gbps",)
+        plan = replace(plan, anchor=_anchor(option, workload, scenario, (), (plan.peak_key, *link)))
+    return plan
 
 
-def _anchor(option: Option, workload: Workload, scenario: Scenario, stages: Sequence[StagePlan]) -> tuple[tuple[str, float], ...]:
+def _anchor(
+    option: Option, workload: Workload, scenario: Scenario, stages: Sequence[StagePlan], extra: Sequence[str] = ()
+) -> tuple[tuple[str, float], ...]:
     """The part's physical specifications the training model reads (memory, bandwidth, peaks, links),
     with their values in the part as measured (see :attr:`Plan.anchor`). Changing one describes another
     part. Kernel efficiencies are not anchored: they are estimates about the same part, and an estimate's
     uncertainty must not move a run measured on it. An input the published profile leaves unknown is not
     anchored (the given one serves)."""
-    keys = {"accel.memory_gb", "accel.memory_bandwidth_gbps", "accel.interconnect.devices_per_node"}
+    keys = {"accel.memory_gb", "accel.memory_bandwidth_gbps", *extra}
     for st in stages:
         keys |= {k for k in (st.peak_key, st.peak16_key, st.link_key, st.scale_out_key) if k}
     source = Option(option.as_measured or option.accelerator, option.count, option.acquisition)
@@ -983,6 +989,19 @@ def _stage_throughput(plan: Plan, st: StagePlan, p: Mapping[str, Any], ops: Any,
     return tps, tps * flops / (peak * 1e12), r.scaling_efficiency, used
 
 
+def _anchored(plan: Plan, p: Mapping[str, Any]) -> tuple[Mapping[str, Any], Any]:
+    """(the inputs with the part's specifications as measured, whether the part is the one measured:
+    True, or a boolean per scenario)."""
+    if not plan.anchor:
+        return p, True
+    anchored: dict[str, Any] = KnownInputs(p) if isinstance(p, KnownInputs) else dict(p)
+    as_measured: Any = True
+    for key, value in plan.anchor:
+        as_measured = as_measured & (p[key] == value)
+        anchored[key] = value
+    return anchored, as_measured
+
+
 def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[Any, Any, Any, Any, Any]:
     """(tokens/s per accelerator over the whole job, main-stage MFU, scaling efficiency, accelerator-
     seconds of the job ÷ n, accelerators the layouts run on: idle ones neither compute nor interrupt
@@ -998,13 +1017,7 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
         if bool(carried.any() if hasattr(carried, "any") else carried) and isinstance(p, KnownInputs):
             p[plan.stages[0].peak_key]  # the model carries the measurement to another count: it needs the peak
         # The model at the measurement's count on the part as measured (plan.anchor), not as changed
-        anchored: Mapping[str, Any] = p
-        as_measured: Any = True
-        if plan.anchor:
-            anchored = KnownInputs(p) if isinstance(p, KnownInputs) else dict(p)
-            for key, value in plan.anchor:
-                as_measured = as_measured & (p[key] == value)
-                anchored[key] = value
+        anchored, as_measured = _anchored(plan, p)
         model_at, mfu_at, _, _ = _stage_throughput(plan, plan.stages[0], anchored, ops, count=at)
         if isinstance(anchored, KnownInputs) and isinstance(p, KnownInputs):
             p.missing.extend(k for k in anchored.missing if k not in p.missing)
@@ -1017,9 +1030,14 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
         used = used_here if used is None else ops.maximum(used, used_here)
         tps, m = tps * scale, m * scale
         if measured:
-            # Carried past what the peak allows (MFU above 1 where the measurement itself is below it: the
-            # measured count is beyond the scaling the model can follow), it says nothing about this count.
-            tps = ops.where((m > 1.0) & (m > mfu_at * scale * (1 + 1e-9)), math.nan, tps)
+            # Carried to another count past what the peak allows (MFU above 1 where the measurement itself is
+            # below it: the measured count is beyond the scaling the model can follow), it says nothing about
+            # this count. Carried to a faster part, it reaches the peak at most (more bandwidth never slower).
+            past = (m > 1.0) & (m > mfu_at * scale * (1 + 1e-9))
+            tps = ops.where(past & as_measured, math.nan, tps)
+            capped = past & ~as_measured if not isinstance(as_measured, bool) else past & (not as_measured)
+            tps = ops.where(capped, tps / ops.where(m > 0, m, 1.0), tps)
+            m = ops.where(capped, 1.0, m)
         if i == 0 and measured:
             # Exactly, at its own count; unless it implies more than the peak can compute (MFU above 1).
             own = ops.where(mfu_at * scale > 1.0, math.nan, p[f"{plan.bench_key}.tokens_per_second"])
@@ -1061,6 +1079,16 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
         peak: Any = p[plan.peak_key] if plan.throughput_source is ThroughputSource.derived else p.get(plan.peak_key)
         if plan.throughput_source is ThroughputSource.measured:
             tps = p[f"{plan.bench_key}.tokens_per_second"]
+            if plan.anchor and plan.request is not None and plan.replica:
+                # Carried from the part as measured to a changed part by the serving model's ratio.
+                anchored, as_measured = _anchored(plan, p)
+                fig = {
+                    which: serving.figures(
+                        plan.request, plan_serving_inputs(plan, q), replica=k, tensor=float(plan.tensor), batch=batch, ops=ops
+                    )["tokens_per_second"]
+                    for which, q in (("now", p), ("measured", anchored))
+                }
+                tps = ops.where(as_measured, tps, tps * fig["now"] / fig["measured"])
         elif plan.replica == 0 or plan.request is None:
             # No replica could be planned: read the inputs it needs so they are reported missing.
             tps = p["accel.memory_gb"] * p["accel.memory_bandwidth_gbps"] * p[plan.peak_key] * math.nan
@@ -1105,7 +1133,7 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
         per_tier = p[f"scenario.network_usd_per_accelerator_tier.{plan.fabric}"]
         price = plan.usd(p, "accel.price_usd")
         server = p["accel.server_usd_per_accelerator"] + price if plan.server_bom else price * k_srv
-        capex = n * (server + tiers * per_tier + p["scenario.storage_usd_per_accelerator"])
+        capex = n * (server + tiers * per_tier + plan.usd(p, "scenario.storage_usd_per_accelerator"))
         crf = capital_recovery_factor(p["scenario.cost_of_capital"], p["scenario.depreciation_years"], ops)
         capital = capex * crf * owned_hours / HOURS_PER_YEAR
         energy_kwh = n * avg_w * k_pwr * p["scenario.pue"] * run_hours / 1000.0

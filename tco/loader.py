@@ -810,9 +810,9 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
         if parent is None:
             break
         if not isinstance(parent, str):
-            raise InputError(f"expected the id of a {kind[:-1]} to extend, got {_show(parent)}", where=str(current), key="extends")
+            raise InputError(f"expected the id of {_article(kind[:-1])} to extend, got {_show(parent)}", where=str(current), key="extends")
         if _looks_like_path(parent) or not parent.strip():
-            expected = f"expected the id of a {kind[:-1]} to extend (not a path), got {_show(parent)}"
+            expected = f"expected the id of {_article(kind[:-1])} to extend (not a path), got {_show(parent)}"
             raise InputError(expected, where=str(current), key="extends")
         if len(chain) >= MAX_EXTENDS_CHAIN:
             raise _chain_error([p for p, _ in chain])
@@ -1006,3 +1006,28 @@ def group_overrides(
                 key=item.split("=", 1)[0],
             )
     return per_accel, workload, scenario
+
+
+def same_input_path(path: str, groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
+    """A ``--set``/``--vary`` path as the input it names: the scope in any case, an alias as its profile's
+    id, and a quantity's ``.value`` as the quantity (``A100.price_usd.value`` is ``a100-80gb.price_usd``)."""
+    groups = [list(g) for g in groups]
+    every = [n for g in groups for n in g]
+    scope, rest = split_scope(path, every)
+    group = next((sorted(g) for g in groups if scope.lower() in {n.lower() for n in g}), None)
+    parts = [group[0] if group else scope.lower(), *rest.split(".")]
+    if parts[-1] == "value":
+        parts.pop()
+    return tuple(parts)
+
+
+def overlaps(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Whether two paths (as :func:`same_input_path` gives them) write the same input: one is the other
+    or a table that holds it (``rental`` and ``rental.usd_per_hour``)."""
+    n = min(len(a), len(b))
+    return tuple(a[:n]) == tuple(b[:n])
+
+
+def _article(noun: str) -> str:
+    """``an accelerator``, ``a workload``."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"

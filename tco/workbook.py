@@ -242,9 +242,14 @@ def _results(wb: Any, a: _Assumptions, calc_refs: list[tuple[str, dict[str, str]
         deadline = inp("scenario.deadline_days")
     first = ws.max_row + 1
     last = first + len(calc_refs) - 1
+    # The engine measures delay behind the fastest option whose time to market is known, an incomplete one
+    # (its cost unknown) included: its time to market is listed below the ranked rows and in the minimum.
+    unranked = [r for r in comp.results if r.status.value != "ranked"]
+    timed = [r.status.value == "incomplete" and r.time_to_market_days is not None for r in unranked]
+    fastest = last + (max((i + 1 for i, t in enumerate(timed) if t), default=0))
     for i, (label, refs) in enumerate(calc_refs):
         row = first + i
-        delay = f"=MAX({refs['ttm']}-{deadline},0)" if deadline else f"={refs['ttm']}-MIN($B${first}:$B${last})"
+        delay = f"=MAX({refs['ttm']}-{deadline},0)" if deadline else f"={refs['ttm']}-MIN($B${first}:$B${fastest})"
         ws.append(
             [
                 label,
@@ -257,10 +262,9 @@ def _results(wb: Any, a: _Assumptions, calc_refs: list[tuple[str, dict[str, str]
                 "ranked",
             ]
         )
-    for r in comp.results:
-        if r.status.value != "ranked":
-            why = f"{r.status.value}: {r.reason or ', '.join(r.missing_inputs)}"
-            _append_text(ws, [r.accelerator, None, None, None, None, None, None, why])
+    for r, t in zip(unranked, timed, strict=True):
+        why = f"{r.status.value}: {r.reason or ', '.join(r.missing_inputs)}"
+        _append_text(ws, [r.accelerator, r.time_to_market_days if t else None, None, None, None, None, None, why])
     for col, width in zip("ABCDEFGH", (24, 20, 18, 12, 18, 20, 8, 40), strict=True):
         ws.column_dimensions[col].width = width
 

@@ -90,3 +90,60 @@ def test_more_memory_on_a_measured_part_is_never_slower(a: float, b: float, coun
 
     lo, hi = sorted((a, b))
     assert speed(hi) >= speed(lo) * (1 - 1e-12)
+
+
+def test_more_bandwidth_on_a_measured_part_reaches_the_peak_at_most() -> None:
+    """The MLU370-S4's run is at MFU 0.98: carried to more bandwidth it passed MFU 1 and the part became
+    infeasible (round 9, W5). It now reaches the peak at most: MFU exactly 1, never slower."""
+    speeds = []
+    for bandwidth in (300, 350, 400, 700):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            inputs = tco.load_inputs(["mlu370-s4"], workload="gpt3-1.3b", sets=[f"mlu370-s4.memory_bandwidth_gbps={bandwidth}"])
+        row = tco.compare(inputs).results[0]
+        speeds.append(row.tokens_per_second_per_accelerator)
+        assert row.mfu is not None and row.mfu <= 1.0
+    assert all(b >= a * (1 - 1e-12) for a, b in zip(speeds, speeds[1:], strict=False))
+    peak = tco.load_accelerator("mlu370-s4").peak.fp16_tflops
+    flops = speeds[-1] * row.mfu  # (MFU = tokens/s · F / peak, so at MFU 1 tokens/s = peak / F)
+    assert peak is not None and row.mfu == 1.0 and flops == approx(speeds[-1])
+
+
+def test_a_measured_serving_run_is_carried_to_a_changed_part(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A measured serving figure stayed at 700 tokens/s at 1 GB/s and at 10,000 GB/s (round 9, W7). It is
+    now carried by the serving model's ratio at the same replica and batch."""
+    folder = tmp_path / "accelerators"
+    folder.mkdir()
+    (folder / "mh100.toml").write_text(
+        'extends = "h100-sxm"\nid = "mh100"\naliases = []\n[[benchmarks]]\nworkload = "chat-70b"\ntokens_per_second = 700\nsource = "x"\n'
+    )
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    rows = {}
+    for bandwidth in (3350, 4000, 6700):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            inputs = tco.load_inputs(["mh100@4"], workload="chat-70b", sets=[f"mh100.memory_bandwidth_gbps={bandwidth}"])
+            bare = tco.load_inputs(["h100-sxm@4"], workload="chat-70b", sets=[f"h100-sxm.memory_bandwidth_gbps={bandwidth}"])
+        rows[bandwidth] = (tco.compare(inputs).results[0], tco.compare(bare).results[0])
+    assert rows[3350][0].tokens_per_second_per_accelerator == 700
+    for bandwidth in (4000, 6700):  # the model's ratio to the published part, at the same replica and batch
+        ratio = rows[bandwidth][1].tokens_per_second_per_accelerator / rows[3350][1].tokens_per_second_per_accelerator
+        assert rows[bandwidth][1].batch == rows[3350][1].batch
+        assert rows[bandwidth][0].tokens_per_second_per_accelerator == approx(700 * ratio, rel=1e-9)
+    assert rows[6700][0].tokens_per_second_per_accelerator > rows[4000][0].tokens_per_second_per_accelerator > 700
+
+
+def test_storage_quoted_in_cny_is_converted(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Storage per accelerator in CNY was charged as USD (round 9, W1)."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "cnystore.toml").write_text(
+        'extends = "default"\nid = "cnystore"\nname = "x"\nstorage_usd_per_accelerator = { value = 3000, currency = "CNY" }\n'
+    )
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    cny = tco.compare(tco.load_inputs(["h100-sxm"], workload="llama3-8b", scenario="cnystore")).results[0]
+    rate = tco.load_scenario().usd_per_cny
+    assert rate is not None and rate.value is not None
+    usd = f"scenario.storage_usd_per_accelerator={3000 * rate.value!r}"
+    same = tco.compare(tco.load_inputs(["h100-sxm"], workload="llama3-8b", sets=[usd])).results[0]
+    assert cny.capex_usd == approx(same.capex_usd, rel=1e-12) and cny.job_cost_usd == approx(same.job_cost_usd, rel=1e-12)

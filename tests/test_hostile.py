@@ -1698,3 +1698,119 @@ def test_api_errors_name_the_arguments_and_the_cli_the_flags(run) -> None:
     assert str(missing.value) == "arguments: estimate(): missing a required argument: 'seq_len'"
     cli = run("size", "a100-80gb", "-w", "gpt3-1.3b", "--deadline-days", "0")
     assert cli.stderr.strip() == "Error: --deadline-days: expected a positive number, got 0"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "a100-80gb.price_usd=1000", "--set", "A100-80GB.price_usd=100000"],
+            "Error: --set: A100-80GB.price_usd: given twice ('a100-80gb.price_usd=1000' and 'A100-80GB.price_usd=100000'): give it once",
+        ),
+        (
+            ["compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "a100-80gb.price_usd=1000", "--set", "a100.price_usd.value=9"],
+            "Error: --set: a100.price_usd.value: given twice ('a100-80gb.price_usd=1000' and 'a100.price_usd.value=9'): give it once",
+        ),
+        (
+            ["sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "a100-80gb.price_usd=1000,100000", "--vary", "a100.price_usd=50000"],
+            "Error: --vary: the same path is varied twice",
+        ),
+        (
+            ["sweep", "a100-80gb", "-w", "gpt3-1.3b", "--set", "SCENARIO.pue=3", "--vary", "scenario.pue=1:2:2"],
+            "Error: --vary: scenario.pue is both varied and set with --set: give it once",
+        ),
+        (
+            ["sweep", "h100-sxm:rent=2.1", "-w", "gpt3-1.3b", "--vary", "h100-sxm.rental.usd_per_hour.value=1,3"],
+            "Error: h100-sxm.rental.usd_per_hour.value: 'h100-sxm:rent=2.1' quotes a rate and --vary "
+            "h100-sxm.rental.usd_per_hour.value gives others: name h100-sxm:rent without =RATE",
+        ),
+        (
+            ["compare", "h100-sxm:rent=2.1", "-w", "gpt3-1.3b", "--set", "h100-sxm.rental={usd_per_hour=4}"],
+            "Error: accelerator: 'h100-sxm:rent=2.1' quotes a rate and --set h100-sxm.rental.usd_per_hour gives another: give it once",
+        ),
+        (
+            ["sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "a100-80gb.count=1000000000000"],
+            "Error: --vary: a100-80gb.count: expected a count of at most 1,000,000,000, got 1e+12",
+        ),
+    ],
+)
+def test_one_input_in_any_spelling_is_given_once(run, args: list[str], expected: str) -> None:
+    """Case, an alias, `.value` or a table got past the given-twice and quoted-rate checks, and one value
+    was silently dropped (round 9, W3, W4); a varied count passed the ID@COUNT limit (U4)."""
+    result = run(*args)
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1] == expected
+
+
+def test_the_same_input_twice_in_what_if_is_refused() -> None:
+    import tco
+
+    inputs = tco.load_inputs(["a100-80gb"], workload="gpt3-1.3b")
+    with pytest.raises(tco.InputError, match="the same input is given twice"):
+        tco.what_if(inputs, {"scenario.pue": [1.0, 2.0], "SCENARIO.pue": [1.5, 1.5]})
+
+
+def test_an_input_of_at_least_one_is_swung_and_sampled_from_one(run) -> None:
+    """Sensitivity swung a PUE of 1.1 to 0.88 and Monte Carlo drew PUEs down to 0.86 (round 9, W6)."""
+    import numpy as np
+
+    import tco
+    from tco.analysis.common import prepare, uncertain_inputs
+    from tco.analysis.montecarlo import sample_input
+
+    out = run("sensitivity", "a100-80gb", "-w", "gpt3-1.3b", "--set", "scenario.pue=1.1", "-f", "csv").stdout
+    rows = {r["param"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert (float(rows["scenario.pue"]["low"]), float(rows["scenario.pue"]["high"])) == (1.0, pytest.approx(1.32))
+    pue = next(
+        u
+        for u in uncertain_inputs(prepare(tco.load_inputs(["a100-80gb"], workload="gpt3-1.3b")), ranged_only=True)
+        if u.path == "scenario.pue"
+    )
+    draws = sample_input(pue, np.random.default_rng(1), 20000)
+    assert draws.min() == 1.0 and 0 < (draws == 1.0).sum() < 500  # the tail below 1 is drawn at 1
+
+
+def test_breakeven_default_range_stays_within_the_input(run) -> None:
+    """The default range of a PUE of 1.3 started at 0.13 and the error blamed --set (round 9, U3)."""
+    result = run("breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--set", "scenario.pue=1.3", "--param", "scenario.pue")
+    assert result.exit_code == 0 and "in [1, 13]" in result.stdout
+
+
+def test_workbook_names_by_command(run, tmp_path: Path) -> None:
+    """`sweep -o s.xlsx` blamed a --format csv never given; breakeven -o x.xlsx advised -f xlsx, which it
+    refuses (round 9, U1, U2)."""
+    sweep = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "scenario.pue=1:2:3", "-o", str(tmp_path / "s.xlsx"))
+    assert sweep.exit_code == 0 and (tmp_path / "s.xlsx").read_bytes()[:2] == b"PK"
+    be = run("breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-o", str(tmp_path / "be.xlsx"))
+    assert be.exit_code == 2 and "this command writes no workbook (those are compare, cashflow" in be.stderr
+
+
+def test_a_feasibility_edge_at_the_start_of_the_range_is_said_plainly(run) -> None:
+    """The edge at 0 was printed as 7.27596e-10 (round 9, C1)."""
+    result = run("breakeven", "tpu-v5p:rent", "h100-sxm", "-w", "llama3-8b", "--param", "scenario.carbon_usd_per_tonne", "--range", "0:100")
+    assert "tpu-v5p:rent lacks an input for scenario.carbon_usd_per_tonne above 0" in result.stdout
+    assert "e-10" not in result.stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("name", ["SIGQUIT", "SIGXCPU"])
+def test_quit_and_the_cpu_limit_leave_no_temporary_file(tmp_path: Path, name: str) -> None:
+    """Ctrl-\\ and `ulimit -t` left the sweep's temporary file, with no message (round 9, U5)."""
+    import signal
+    import subprocess
+    import time
+
+    target = tmp_path / "big.csv"
+    cmd = [sys.executable, "-m", "tco", "sweep", "a100-80gb", "h100-sxm", "-w", "llama3-8b"]
+    cmd += ["--vary", "scenario.pue=1:2:1000", "--vary", "scenario.utilization=0.5:1:1000", "-o", str(target)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not list(tmp_path.glob(".tco-*")) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    sig = getattr(signal, name)
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 128 + sig
+    assert not list(tmp_path.glob(".tco-*")) and not target.exists()
+    if name == "SIGXCPU":
+        assert "the CPU-time limit (ulimit -t) was reached" in stderr

@@ -540,10 +540,10 @@ def test_breakeven_against_a_barred_option_names_the_feasible_one() -> None:
     assert r.message == "no tie for scenario.pue in [1.1, 2]: cheap wins across the whole range (barred is infeasible there)"
 
 
-def test_breakeven_default_range_is_checked_as_the_param() -> None:
-    """utilization 0.5: the default ÷10 .. ×10 range reaches 5, not a fraction: reported against --param."""
-    msg = raised(lambda: analysis.breakeven(pair(), "toy", "cheap", param="scenario.utilization"))
-    assert msg.startswith("--param: scenario.utilization: 5 is not allowed: ")
+def test_breakeven_default_range_stays_within_a_fraction() -> None:
+    """utilization 0.5: the default ÷10 .. ×10 range would reach 5, not a fraction: it stops at 1."""
+    r = analysis.breakeven(pair(), "toy", "cheap", param="scenario.utilization")
+    assert (r.range_low, r.range_high) == (pytest.approx(0.05), 1.0)
 
 
 def test_breakeven_default_range_needs_a_value() -> None:

@@ -23,7 +23,10 @@ from tco.analysis.common import (
 from tco.errors import InputError
 from tco.inputs import Inputs
 from tco.models import (
+    AtLeastOneQuantity,
+    FractionQuantity,
     StrictModel,
+    UnitIntervalQuantity,
 )
 
 # --------------------------------------------------------------------------- break-even
@@ -68,7 +71,8 @@ planned anew, 1–50 ms); bisection then refines each bracket as usual, on whole
 
 
 def default_range(target: Target) -> tuple[float, float]:
-    """Cost of delay: 0 .. 1,000,000 $/day; else the input's own low/high when it has one; else ÷10 .. ×10."""
+    """Cost of delay: 0 .. 1,000,000 $/day; else the input's own low/high when it has one; else ÷10 .. ×10,
+    within the values the input can take."""
     if target.path.endswith("cost_of_delay_usd_per_day"):
         return 0.0, 1_000_000.0
     q = target.quantity
@@ -81,7 +85,13 @@ def default_range(target: Target) -> tuple[float, float]:
         return max(1.0, math.floor(c / 10)), max(2.0, c * 10)
     if c == 0:
         return 0.0, 1.0
-    return (c / 10, c * 10) if c > 0 else (c * 10, c / 10)
+    lo, hi = (c / 10, c * 10) if c > 0 else (c * 10, c / 10)
+    # Within the values the input can take: a PUE from 1, a fraction up to 1.
+    if isinstance(q, AtLeastOneQuantity):
+        lo = max(lo, 1.0)
+    if isinstance(q, (FractionQuantity, UnitIntervalQuantity)):
+        hi = min(hi, 1.0)
+    return lo, hi
 
 
 def breakeven(
@@ -212,7 +222,11 @@ def breakeven(
                 )
                 lacks = names[j] in lacking
                 state = ("lacks an input" if lacks else "is infeasible") if ok[k] else ("has a cost" if lacks else "is feasible")
-                edges.append(f"{names[j]} {state} from {param} = {edge:,.6g}")
+                start = float(xs[k])
+                if not integer and abs(edge - start) <= 1e-9 * max(1.0, abs(hi), abs(lo)):  # at the scan point itself
+                    edges.append(f"{names[j]} {state} for {param} above {start:,.6g}")
+                else:
+                    edges.append(f"{names[j]} {state} from {param} = {edge:,.6g}")
     note = ("; " + "; ".join(edges)) if edges else ""
     if lacking:
         note += "; unknown inputs: " + "; ".join(f"{k} needs {', '.join(v)}" for k, v in lacking.items())

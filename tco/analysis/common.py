@@ -11,12 +11,13 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from tco import engine, loader
+from tco import engine, loader, perf
 from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError, did_you_mean
 from tco.inputs import Inputs, parse_option
 from tco.models import (
     TINY,
     Accelerator,
+    AtLeastOneQuantity,
     FractionQuantity,
     Quantity,
     Scenario,
@@ -170,7 +171,7 @@ def resolve_target(prep: Prepared, path: str, *, where: str | None = None) -> Ta
             raise InputError(f"'{fixed[0]}' fixes the count and {flag} {path} gives others: name {scope} without @COUNT", key=path)
         return Target(path, {i: "count" for i in idx}, prep.bases[idx[0]]["count"], None, is_count=True)
     quoted = [opts[i].label for i in idx if opts[i].quoted_rate is not None]
-    if quoted and rest == "rental.usd_per_hour":
+    if quoted and rest in ("rental.usd_per_hour", "rental.usd_per_hour.value"):
         raise InputError(f"'{quoted[0]}' quotes a rate and {flag} {path} gives others: name {scope}:rent without =RATE", key=path)
     accel = opts[idx[0]].accelerator
     parts = rest_parts
@@ -207,6 +208,8 @@ def validate_value(prep: Prepared, target: Target, value: float, *, where: str |
     if target.is_count:
         if value < 1 or value != math.floor(value):
             raise InputError(f"expected a whole count >= 1, got {value:g}", where=where, key=target.path)
+        if value > perf.MAX_ACCELERATORS:  # as ID@COUNT allows
+            raise InputError(f"expected a count of at most {perf.MAX_ACCELERATORS:,}, got {value:g}", where=where, key=target.path)
         return
     _rebuilt(prep, target, value, None, where=where)
 
@@ -440,6 +443,7 @@ class Uncertain:
     ranged: bool  # True when the range comes from the profile/scenario, False for the ±20 % default
     bounded: bool  # fraction-type input: bounded sampling
     currency: str | None = None  # CNY or EUR: the money input is quoted in it (low, high and central too)
+    floor: float | None = None  # the least value the input takes (1 for a PUE, a request length, a load imbalance)
 
 
 def _walk_quantities(model: Any, prefix: str) -> Iterator[tuple[str, Quantity]]:
@@ -478,8 +482,11 @@ def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:
             low, high = q.value * (1 - DEFAULT_SWING), q.value * (1 + DEFAULT_SWING)
             if isinstance(q, (FractionQuantity, UnitIntervalQuantity)):
                 high = min(high, 1.0)
+        floor = 1.0 if isinstance(q, AtLeastOneQuantity) else None
+        if floor is not None:
+            low = max(low, floor)  # a PUE of 0.88 is no swing of a PUE
         bounded = isinstance(q, (FractionQuantity, UnitIntervalQuantity))
-        out.append(Uncertain(path, target, q.value, low, high, ranged, bounded, q.currency.value if q.currency else None))
+        out.append(Uncertain(path, target, q.value, low, high, ranged, bounded, q.currency.value if q.currency else None, floor))
     return out
 
 

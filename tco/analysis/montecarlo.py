@@ -70,12 +70,15 @@ class SimulationResult(StrictModel):
 
 def sample_input(u: Uncertain, rng: np.random.Generator, n: int) -> np.ndarray:
     """Lognormal with (low, high) as its 90 % interval for positive quantities (Epoch's
-    ``lognorm_from_90_ci``); a normal with the same 90 % interval around the central value, clipped to
-    (0, 1], for fractions; triangular on [low, high] for ranges that touch zero."""
+    ``lognorm_from_90_ci``), at least the input's floor where it has one (a PUE of 1); a normal with the
+    same 90 % interval around the central value, clipped to (0, 1], for fractions; triangular on
+    [low, high] for ranges that touch zero."""
     if not u.bounded and u.low > 0:
         sigma = (math.log(u.high) - math.log(u.low)) / (2 * Z95)
         mu = math.log(u.low) + Z95 * sigma
-        return rng.lognormal(mu, sigma, n)
+        draws = rng.lognormal(mu, sigma, n)
+        # An input with a least value (a PUE of 1) keeps it: the tail below is drawn at the floor.
+        return np.maximum(draws, u.floor) if u.floor is not None else draws
     if not u.bounded:
         # A range that touches zero has no lognormal: a triangular distribution on [low, high] with its
         # mode at the central value keeps every draw inside the stated range.

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from tco import loader
 from tco.analysis.breakeven import parse_range
 from tco.analysis.common import (
     CHUNK,
@@ -20,7 +21,7 @@ from tco.analysis.common import (
     resolve_target,
     validate_value,
 )
-from tco.errors import InputError
+from tco.errors import InputError, TcoError
 from tco.inputs import Inputs
 
 # --------------------------------------------------------------------------- sweeps
@@ -120,11 +121,21 @@ def make_axes(inputs: Inputs, specs: Sequence[str]) -> tuple[Prepared, list[Axis
                 what = "counts" if target.is_count else "its values"
                 raise InputError(f"{what} must be whole numbers, got {bad[0]:g} (choose LO:HI:N so the steps are whole)", key=path)
         axes.append(Axis(path, arr))
-    if len({a.path for a in axes}) != len(axes):
-        raise InputError("the same path is varied twice", key="--vary")
-    both = sorted({a.path for a in axes} & {s.split("=", 1)[0].strip() for s in inputs.sets})
-    if both:
-        raise InputError(f"{both[0]} is both varied and set with --set: give it once", key="--vary")
+    # The same input in any spelling (case, an alias, ``.value``): one of its values would be dropped.
+    groups = [(o.accelerator.id, *o.accelerator.aliases) for o in inputs.options]
+    named = [loader.same_input_path(a.path, groups) for a in axes]
+    for j, here in enumerate(named):
+        if any(loader.overlaps(here, there) for there in named[:j]):
+            raise InputError("the same path is varied twice", key="--vary")
+    for item in inputs.sets:
+        given = item.split("=", 1)[0].strip()
+        try:
+            there = loader.same_input_path(given, groups)
+        except TcoError:
+            continue
+        both = [a.path for a, here in zip(axes, named, strict=True) if loader.overlaps(here, there)]
+        if both:
+            raise InputError(f"{both[0]} is both varied and set with --set: give it once", key="--vary")
     rows = math.prod(len(a.values) for a in axes) * len(prep.plans)
     if rows > MAX_SWEEP_ROWS:
         raise InputError(

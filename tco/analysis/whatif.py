@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from tco import loader
 from tco.analysis.common import (
     Target,
     check_numbers,
@@ -62,8 +63,14 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]]) -> WhatIfRes
             key="changes",
         )
     values: dict[str, tuple[Target, np.ndarray]] = {}
+    groups = [(o.accelerator.id, *o.accelerator.aliases) for o in inputs.options]
+    named: list[tuple[str, ...]] = []
     for path, vals in changes.items():
         target = resolve_target(prep, path, where="what_if")
+        here = loader.same_input_path(path, groups)
+        if any(loader.overlaps(here, there) for there in named):  # the same input in another spelling
+            raise InputError("the same input is given twice (in another spelling): give it once", key=path)
+        named.append(here)
         arr = np.asarray(list(vals), dtype=float)
         check_numbers(arr, path)
         for v in {float(arr.min()), float(arr.max())}:
