@@ -200,11 +200,13 @@ def _format_from_output(fn: Callable[..., Any], kwargs: dict[str, Any]) -> dict[
     import inspect
 
     fmt, output, name = kwargs.get("fmt"), kwargs.get("output"), fn.__name__
-    if not isinstance(fmt, OutputFormat) or output is None or str(output) == "-":
+    if output is None or str(output) == "-":
         return kwargs
     named_xlsx = Path(str(output)).suffix.lower() == ".xlsx"
     if named_xlsx and name not in XLSX_FUNCTIONS:
         raise typer.BadParameter(f"this command writes no workbook (those are {XLSX_COMMANDS}): name the file otherwise", param_hint="-o")
+    if not isinstance(fmt, OutputFormat):
+        return kwargs
     default = inspect.signature(fn).parameters["fmt"].default
     if named_xlsx and fmt is default:
         return {**kwargs, "fmt": OutputFormat.xlsx}

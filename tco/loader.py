@@ -1013,19 +1013,33 @@ def same_input_path(path: str, groups: Iterable[Iterable[str]]) -> tuple[str, ..
     id, and a quantity's ``.value`` as the quantity (``A100.price_usd.value`` is ``a100-80gb.price_usd``)."""
     groups = [list(g) for g in groups]
     every = [n for g in groups for n in g]
+    if path.strip().lower() == "count":  # every option's count: overlaps each option's own
+        return ("count",)
     scope, rest = split_scope(path, every)
     group = next((sorted(g) for g in groups if scope.lower() in {n.lower() for n in g}), None)
+    if scope.lower() == "workload" and rest == "accelerator_count":
+        return ("count",)
+    if group and rest == "count":
+        return ("count", group[0])
     parts = [group[0] if group else scope.lower(), *rest.split(".")]
     if parts[-1] == "value":
         parts.pop()
     return tuple(parts)
 
 
+_ABOUT_A_VALUE = frozenset(QUANTITY_KEYS - {"value", "currency"})
+"""A quantity's fields that describe its value without changing it (its range, source, date, note)."""
+
+
 def overlaps(a: Sequence[str], b: Sequence[str]) -> bool:
     """Whether two paths (as :func:`same_input_path` gives them) write the same input: one is the other
-    or a table that holds it (``rental`` and ``rental.usd_per_hour``)."""
+    or a table that holds it (``rental`` and ``rental.usd_per_hour``). A quantity's range or source
+    (``pue.low``) does not overlap its value (``pue``)."""
     n = min(len(a), len(b))
-    return tuple(a[:n]) == tuple(b[:n])
+    if tuple(a[:n]) != tuple(b[:n]):
+        return False
+    longer = a if len(a) > len(b) else b
+    return not (len(longer) > n and longer[n] in _ABOUT_A_VALUE and len(longer) == n + 1)
 
 
 def _article(noun: str) -> str:

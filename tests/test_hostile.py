@@ -1555,17 +1555,18 @@ def test_a_latency_target_or_request_length_without_a_value_is_refused(run, key:
     [
         (
             ["sweep", "h100-sxm@4", "h200:rent=3.5", "-w", "chat-70b", "--vary", "h200.rental.usd_per_hour=1,100"],
-            "Error: h200.rental.usd_per_hour: 'h200:rent=3.5' quotes a rate and --vary h200.rental.usd_per_hour gives others: "
-            "name h200:rent without =RATE",
+            "Error: --vary: h200.rental.usd_per_hour: 'h200:rent=3.5' quotes a rate and --vary h200.rental.usd_per_hour gives "
+            "others: give the rate once (name h200:rent without =RATE)",
         ),
         (
             ["breakeven", "h100-sxm@4", "h200:rent=3.5", "-w", "chat-70b", "--param", "h200.rental.usd_per_hour", "--range", "0.1:100"],
-            "Error: h200.rental.usd_per_hour: 'h200:rent=3.5' quotes a rate and --param h200.rental.usd_per_hour gives others: "
-            "name h200:rent without =RATE",
+            "Error: --param: h200.rental.usd_per_hour: 'h200:rent=3.5' quotes a rate and --param h200.rental.usd_per_hour gives "
+            "others: give the rate once (name h200:rent without =RATE)",
         ),
         (
             ["sweep", "h100-sxm@8", "h100-sxm@16:rent", "-w", "llama3-8b", "--vary", "h100-sxm.count=32"],
-            "Error: h100-sxm.count: 'h100-sxm@8' fixes the count and --vary h100-sxm.count gives others: name h100-sxm without @COUNT",
+            "Error: --vary: h100-sxm.count: 'h100-sxm@8' fixes the count and --vary h100-sxm.count gives others: "
+            "name h100-sxm without @COUNT",
         ),
         (
             ["compare", "h100-sxm@8", "-w", "llama3-8b", "--set", "h100-sxm.count=16"],
@@ -1721,8 +1722,8 @@ def test_api_errors_name_the_arguments_and_the_cli_the_flags(run) -> None:
         ),
         (
             ["sweep", "h100-sxm:rent=2.1", "-w", "gpt3-1.3b", "--vary", "h100-sxm.rental.usd_per_hour.value=1,3"],
-            "Error: h100-sxm.rental.usd_per_hour.value: 'h100-sxm:rent=2.1' quotes a rate and --vary "
-            "h100-sxm.rental.usd_per_hour.value gives others: name h100-sxm:rent without =RATE",
+            "Error: --vary: h100-sxm.rental.usd_per_hour.value: 'h100-sxm:rent=2.1' quotes a rate and --vary "
+            "h100-sxm.rental.usd_per_hour.value gives others: give the rate once (name h100-sxm:rent without =RATE)",
         ),
         (
             ["compare", "h100-sxm:rent=2.1", "-w", "gpt3-1.3b", "--set", "h100-sxm.rental={usd_per_hour=4}"],
@@ -1814,3 +1815,48 @@ def test_quit_and_the_cpu_limit_leave_no_temporary_file(tmp_path: Path, name: st
     assert not list(tmp_path.glob(".tco-*")) and not target.exists()
     if name == "SIGXCPU":
         assert "the CPU-time limit (ulimit -t) was reached" in stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "a100-80gb.count=8:16:2", "--vary", "workload.accelerator_count=8:32:2"],
+            "Error: --vary: the same path is varied twice",
+        ),
+        (
+            ["sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "count=8,16", "--set", "workload.accelerator_count=32"],
+            "Error: --vary: count is both varied and set with --set: give it once",
+        ),
+    ],
+)
+def test_every_spelling_of_a_count_is_one_input(run, args: list[str], expected: str) -> None:
+    """`count`, `workload.accelerator_count` and `ID.count` all set the option's count: varied together,
+    rows labelled 16 were computed at 8 or 32 (round 10)."""
+    result = run(*args)
+    assert result.exit_code == 1 and result.stderr.strip().splitlines()[-1] == expected
+
+
+def test_distinct_inputs_that_share_a_prefix_are_not_given_twice(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A quantity's range is not its value; a rental table without a rate gives none; a varied count is one
+    column; a dotted alias is a scope for --vary as for --set (round 10)."""
+    ok = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "scenario.pue=1.1:1.3:2", "--set", "scenario.pue.low=1.05")
+    assert ok.exit_code == 0, ok.stderr
+    header = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "count=8,16").stdout.splitlines()[0].split(",")
+    assert header.count("count") == 1
+    rates = run("compare", "a100-80gb:rent=2.1", "-w", "gpt3-1.3b", "--set", "a100.rental={usd_per_hour=2.1, lead_time_weeks=3}")
+    assert "quotes a rate" in rates.stderr  # a table with a rate still gives one
+    (tmp_path / "accelerators").mkdir()
+    (tmp_path / "accelerators" / "hdot.toml").write_text('extends = "h100-sxm"\nid = "hdot"\naliases = ["h.v"]\n')
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    dotted = run("sweep", "hdot", "-w", "llama3-8b", "--vary", "h.v.price_usd=20000,30000")
+    assert dotted.exit_code == 0, dotted.stderr
+    costs = [float(r["capex_usd"]) for r in csv.DictReader(io.StringIO(dotted.stdout))]
+    assert costs[1] > costs[0]
+
+
+@pytest.mark.parametrize("command", [["profiles", "show", "a100"], ["schema", "accelerator"]])
+def test_commands_without_workbooks_refuse_a_workbook_name(run, tmp_path: Path, command: list[str]) -> None:
+    result = run(*command, "-o", str(tmp_path / "x.xlsx"))
+    assert result.exit_code == 2 and "this command writes no workbook" in result.stderr
+    assert not (tmp_path / "x.xlsx").exists()

@@ -1299,7 +1299,7 @@ def test_resolve_target_counts() -> None:
     assert toy_count.keys == {1: "count"} and toy_count.central == 4.0  # the toy option, at the workload's count
     # An option's own @COUNT is not varied under its label (compare refuses the same conflict with --set).
     msg = raised(lambda: analysis.resolve_target(prep, "toy.count", where="--vary"))
-    assert msg == "toy.count: 'toy@8' fixes the count and --vary toy.count gives others: name toy without @COUNT"
+    assert msg == "--vary: toy.count: 'toy@8' fixes the count and --vary toy.count gives others: name toy without @COUNT"
     fixed = analysis.prepare(toy_inputs(Option(FAST, count=8)))
     msg = raised(lambda: analysis.resolve_target(fixed, "workload.accelerator_count", where="--vary"))
     assert msg == "--vary: workload.accelerator_count: every option has its own count (ID@COUNT); vary <accelerator-id>.count instead"

@@ -168,11 +168,17 @@ def resolve_target(prep: Prepared, path: str, *, where: str | None = None) -> Ta
     if rest == "count":
         fixed = [opts[i].label for i in idx if opts[i].count is not None]
         if fixed:
-            raise InputError(f"'{fixed[0]}' fixes the count and {flag} {path} gives others: name {scope} without @COUNT", key=path)
+            raise InputError(
+                f"'{fixed[0]}' fixes the count and {flag} {path} gives others: name {scope} without @COUNT", where=flag, key=path
+            )
         return Target(path, {i: "count" for i in idx}, prep.bases[idx[0]]["count"], None, is_count=True)
     quoted = [opts[i].label for i in idx if opts[i].quoted_rate is not None]
     if quoted and rest in ("rental.usd_per_hour", "rental.usd_per_hour.value"):
-        raise InputError(f"'{quoted[0]}' quotes a rate and {flag} {path} gives others: name {scope}:rent without =RATE", key=path)
+        raise InputError(
+            f"'{quoted[0]}' quotes a rate and {flag} {path} gives others: give the rate once (name {scope}:rent without =RATE)",
+            where=flag,
+            key=path,
+        )
     accel = opts[idx[0]].accelerator
     parts = rest_parts
     leaf = loader.check_path(Accelerator, parts, label=path, where=where or "input")
@@ -220,7 +226,7 @@ def _rebuilt(prep: Prepared, target: Target, value: float, model: BaseModel | No
     if target.is_integer and value != math.floor(value):
         raise InputError(f"expected a whole number, got {value:g}", where=where, key=target.path)
     typed: float | int = int(value) if target.is_integer else value
-    scope, rest = loader.split_scope(target.path, [o.accelerator.id for o in prep.inputs.options])
+    scope, rest = loader.split_scope(target.path, [n for o in prep.inputs.options for n in (o.accelerator.id, *o.accelerator.aliases)])
     root: Any
     if scope == "scenario":
         model = model or prep.inputs.scenario
@@ -259,7 +265,7 @@ def _plan_with(prep: Prepared, i: int, assignments: tuple[tuple[Target, float], 
     if key in prep.replans:
         return prep.replans[key]
     o = prep.inputs.options[i]
-    ids = [opt.accelerator.id for opt in prep.inputs.options]
+    ids = [n for opt in prep.inputs.options for n in (opt.accelerator.id, *opt.accelerator.aliases)]
     current: dict[str, Any] = {"scenario": prep.inputs.scenario, "workload": prep.inputs.workload, "accel": o.accelerator}
     count = o.count
     for target, value in assignments:

@@ -92,7 +92,7 @@ class SweepChunk:
 def sweep_columns(axes: Sequence[Axis]) -> list[str]:
     return [
         "point",
-        *[a.path for a in axes],
+        *[a.path for a in axes if a.path not in SWEEP_METRICS],  # (a varied "count" is the count column)
         "option",
         *SWEEP_METRICS,
         "delay_days",
