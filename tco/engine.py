@@ -256,7 +256,7 @@ class Plan:
     """``accel.mfu`` or ``workload.mfu`` when the user gave a measured end-to-end MFU (final)."""
     layout: dict[str, Any] | None = None
     anchor: tuple[tuple[str, float], ...] = ()
-    """Measured training: the part's specifications (memory, bandwidth, peaks, links) as the measurement
+    """A measured run (training or serving): the part's specifications (memory, bandwidth, peaks, links) as the measurement
     was made (the profile before ``--set``, or the nominal values an analysis varies around). The model
     carries the measurement from them: a changed part is never judged against itself at the measured count."""
     replica: int = 1
@@ -553,7 +553,7 @@ def _plan_option(
 def _anchor(
     option: Option, workload: Workload, scenario: Scenario, stages: Sequence[StagePlan], extra: Sequence[str] = ()
 ) -> tuple[tuple[str, float], ...]:
-    """The part's physical specifications the training model reads (memory, bandwidth, peaks, links),
+    """The part's physical specifications the performance model reads (memory, bandwidth, peaks, links),
     with their values in the part as measured (see :attr:`Plan.anchor`). Changing one describes another
     part. Kernel efficiencies are not anchored: they are estimates about the same part, and an estimate's
     uncertainty must not move a run measured on it. An input the published profile leaves unknown is not
