@@ -256,6 +256,9 @@ class Plan:
     """``accel.mfu`` or ``workload.mfu`` when the user gave a measured end-to-end MFU (final)."""
     layout: dict[str, Any] | None = None
     anchor: tuple[tuple[str, float], ...] = ()
+    anchor_tokens_per_second: float = math.nan
+    """A measured serving run: the model's tokens/s per accelerator on the part as measured, at the replica
+    and batch chosen for that part (the denominator of the ratio that carries the run to a changed part)."""
     """A measured run (training or serving): the part's specifications (memory, bandwidth, peaks, links) as the measurement
     was made (the profile before ``--set``, or the nominal values an analysis varies around). The model
     carries the measurement from them: a changed part is never judged against itself at the measured count."""
@@ -547,6 +550,20 @@ def _plan_option(
     if measured:
         link = ("accel.interconnect.bandwidth_gbps",)
         plan = replace(plan, anchor=_anchor(option, workload, scenario, (), (plan.peak_key, *link)))
+        # The model on the part as measured, at its own replica and batch: a changed part is carried from it.
+        own = plan
+        if option.as_measured is not None:
+            published = Option(option.as_measured, option.count, option.acquisition, option.quoted_rate)
+            own = plan_option(published, workload, scenario, market=False, serving_constants=serving_constants)
+            source = published
+        else:
+            source = Option(accel, option.count, option.acquisition, option.quoted_rate)
+        if own.request is not None and own.replica:
+            q = KnownInputs(numeric_inputs(source, workload, scenario))
+            fig = serving.figures(own.request, plan_serving_inputs(own, q), replica=own.replica, tensor=own.tensor, batch=own.batch)[
+                "tokens_per_second"
+            ]
+            plan = replace(plan, anchor_tokens_per_second=float(fig))
     return plan
 
 
@@ -607,6 +624,11 @@ def plan_serving(
     output = workload.output_tokens.value if workload.output_tokens and workload.output_tokens.value else half
     if not (workload.prompt_tokens and workload.output_tokens):
         notes.append(f"prompt and output lengths: {prompt:g} and {output:g} tokens")
+    link = accel.interconnect.bandwidth_gbps
+    if link is None or link.value is None:  # (as training says it, where the tensor-parallel collectives need it)
+        notes.append(f"in-node bandwidth unknown: {training.IN_NODE_FLOOR_GBPS:g} GB/s assumed (PCIe Gen4 x16)")
+    if accel.matmul_efficiency is None or accel.matmul_efficiency.value is None:
+        notes.append(f"achievable matmul fraction unknown: {training.MATMUL_EFFICIENCY_DEFAULT:g} of peak assumed")
     bytes_per_param = BYTES_PER_PARAM[workload.precision]
     if perf.peak_field(accel, workload.precision) != perf.PEAK_FIELD[workload.precision] and bytes_per_param < 2:
         bytes_per_param = 2.0  # no 8-bit units: the job runs in 16-bit (its note says so), weights and cache too
@@ -1077,18 +1099,18 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
         k, batch = float(plan.replica), float(plan.batch)
         # The peak is needed for derived throughput; a measured run without it only lacks the MFU.
         peak: Any = p[plan.peak_key] if plan.throughput_source is ThroughputSource.derived else p.get(plan.peak_key)
-        if plan.throughput_source is ThroughputSource.measured:
+        if plan.throughput_source is ThroughputSource.measured and plan.replica and plan.request is not None:
             tps = p[f"{plan.bench_key}.tokens_per_second"]
-            if plan.anchor and plan.request is not None and plan.replica:
-                # Carried from the part as measured to a changed part by the serving model's ratio.
-                anchored, as_measured = _anchored(plan, p)
-                fig = {
-                    which: serving.figures(
-                        plan.request, plan_serving_inputs(plan, q), replica=k, tensor=float(plan.tensor), batch=batch, ops=ops
-                    )["tokens_per_second"]
-                    for which, q in (("now", p), ("measured", anchored))
-                }
-                tps = ops.where(as_measured, tps, tps * fig["now"] / fig["measured"])
+            if plan.anchor:
+                # Carried from the part as measured to a changed part by the serving model's ratio: the
+                # changed part at its replica and batch over the measured part at its own.
+                _, as_measured = _anchored(plan, p)
+                same_plan = plan.anchor_tokens_per_second  # (nan: the part as measured has no model figure)
+                now = serving.figures(
+                    plan.request, plan_serving_inputs(plan, p), replica=k, tensor=float(plan.tensor), batch=batch, ops=ops
+                )["tokens_per_second"]
+                ratio = now / same_plan if same_plan > 0 else math.nan * now
+                tps = ops.where(as_measured, tps, tps * ratio)
         elif plan.replica == 0 or plan.request is None:
             # No replica could be planned: read the inputs it needs so they are reported missing.
             tps = p["accel.memory_gb"] * p["accel.memory_bandwidth_gbps"] * p[plan.peak_key] * math.nan

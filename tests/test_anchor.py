@@ -110,8 +110,9 @@ def test_more_bandwidth_on_a_measured_part_reaches_the_peak_at_most() -> None:
 
 
 def test_a_measured_serving_run_is_carried_to_a_changed_part(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A measured serving figure stayed at 700 tokens/s at 1 GB/s and at 10,000 GB/s (round 9, W7). It is
-    now carried by the serving model's ratio at the same replica and batch."""
+    """A measured serving figure stayed at 700 tokens/s at 1 GB/s and at 10,000 GB/s (round 9, W7), then
+    was carried at the changed part's replica and batch as if measured there, so more memory was slower
+    (round 11). It is carried by the model's ratio, each part at its own replica and batch."""
     folder = tmp_path / "accelerators"
     folder.mkdir()
     (folder / "mh100.toml").write_text(
@@ -131,6 +132,16 @@ def test_a_measured_serving_run_is_carried_to_a_changed_part(tmp_path: Any, monk
         assert rows[bandwidth][1].batch == rows[3350][1].batch
         assert rows[bandwidth][0].tokens_per_second_per_accelerator == approx(700 * ratio, rel=1e-9)
     assert rows[6700][0].tokens_per_second_per_accelerator > rows[4000][0].tokens_per_second_per_accelerator > 700
+    speeds = []
+    for memory in (40, 80, 160):  # memory moves the replica and batch: never slower with more
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            changed = tco.compare(tco.load_inputs(["mh100"], workload="chat-70b", sets=[f"mh100.memory_gb={memory}"])).results[0]
+            model = tco.compare(tco.load_inputs(["h100-sxm"], workload="chat-70b", sets=[f"h100-sxm.memory_gb={memory}"])).results[0]
+        published = rows[3350][1].tokens_per_second_per_accelerator
+        assert changed.tokens_per_second_per_accelerator == approx(700 * model.tokens_per_second_per_accelerator / published, rel=1e-9)
+        speeds.append(changed.tokens_per_second_per_accelerator)
+    assert speeds[0] < speeds[1] == 700 < speeds[2]
 
 
 def test_storage_quoted_in_cny_is_converted(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:

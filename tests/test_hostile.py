@@ -1860,3 +1860,28 @@ def test_commands_without_workbooks_refuse_a_workbook_name(run, tmp_path: Path, 
     result = run(*command, "-o", str(tmp_path / "x.xlsx"))
     assert result.exit_code == 2 and "this command writes no workbook" in result.stderr
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_measured_serving_part_with_unknown_memory_names_it(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """It ended in 'float division by zero ... a value near the limits of a float' (round 11)."""
+    (tmp_path / "accelerators").mkdir()
+    (tmp_path / "accelerators" / "mtbd.toml").write_text(
+        'extends = "h100-sxm"\nid = "mtbd"\naliases = []\nmemory_gb = { source = "tbd" }\n'
+        '[[benchmarks]]\nworkload = "chat-70b"\ntokens_per_second = 700\nsource = "x"\n'
+    )
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    result = run("compare", "mtbd", "h100-sxm", "-w", "chat-70b")
+    assert result.exit_code == 0
+    assert "Note: mtbd is not ranked: mtbd.memory_gb unknown; complete it with --set mtbd.memory_gb=VALUE" in result.stderr
+
+
+def test_serving_says_which_link_it_assumes(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Serving filled an unknown in-node bandwidth with 64 GB/s without a note, as training does (round 11)."""
+    (tmp_path / "accelerators").mkdir()
+    (tmp_path / "accelerators" / "ltbd.toml").write_text(
+        'extends = "h100-sxm"\nid = "ltbd"\naliases = []\n[interconnect]\nkind = "nvlink"\ndevices_per_node = 8\n'
+        'bandwidth_gbps = { source = "tbd" }\n'
+    )
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    row = json.loads(run("compare", "ltbd", "-w", "chat-70b", "-f", "json").stdout)["results"][0]
+    assert "in-node bandwidth unknown: 64 GB/s assumed (PCIe Gen4 x16)" in row["notes"]
