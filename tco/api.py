@@ -328,13 +328,7 @@ def load_inputs(
     cache: dict[str, Accelerator] = {}
     published: dict[str, Accelerator] = {}
     for ref, count, acq, rate in parsed:
-
-        def gives_rate(path: str, value: Any) -> bool:  # a rental table without a rate gives none
-            if path == "rental" and isinstance(value, dict):
-                return "usd_per_hour" in value
-            return loader.overlaps(tuple(path.split(".")), ("rental", "usd_per_hour"))
-
-        if rate is not None and any(gives_rate(path, value) for n in names[ref] for path, value in per_scope.get(n, [])):
+        if rate is not None and any(loader.gives_rental_rate(path, value) for n in names[ref] for path, value in per_scope.get(n, [])):
             raise InputError(
                 f"'{ref}:rent={rate:g}' quotes a rate and --set {ref}.rental.usd_per_hour gives another: give it once",
                 key="accelerator",

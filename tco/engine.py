@@ -134,14 +134,22 @@ def numeric_inputs(option: Option, workload: Workload, scenario: Scenario) -> di
     """Every known numeric input as ``{"accel.price_usd": 17500.0, "scenario.pue": 1.25, ...}``,
     plus ``count``. Unknown values are left out, so using one raises a clear error."""
     out: dict[str, float] = {}
-    _flatten(option.accelerator, "accel", out)
-    _flatten(workload, "workload", out)
-    _flatten(scenario, "scenario", out)
+    flatten_into(option.accelerator, "accel", out)
+    flatten_into(workload, "workload", out)
+    flatten_into(scenario, "scenario", out)
     out["count"] = float(option.count or getattr(workload, "accelerator_count", 0) or 0)
     return out
 
 
-def _flatten(model: Any, prefix: str, out: dict[str, float]) -> None:
+def flat_numbers(model: Any, prefix: str) -> dict[str, float]:
+    """Every known numeric leaf of ``model`` as ``{"scenario.pue": 1.25, ...}`` (one input, as
+    :func:`numeric_inputs` gives all of them)."""
+    out: dict[str, float] = {}
+    flatten_into(model, prefix, out)
+    return out
+
+
+def flatten_into(model: Any, prefix: str, out: dict[str, float]) -> None:
     for path, leaf in walk_numbers(model, prefix):
         value = leaf.value if isinstance(leaf, Quantity) else leaf
         if value is not None:
@@ -990,7 +998,7 @@ def plan_training(
 # --------------------------------------------------------------------------- arithmetic
 
 
-def _stage_throughput(plan: Plan, st: StagePlan, p: Mapping[str, Any], ops: Any, *, count: Any = None) -> tuple[Any, Any, Any, Any]:
+def stage_throughput(plan: Plan, st: StagePlan, p: Mapping[str, Any], ops: Any, *, count: Any = None) -> tuple[Any, Any, Any, Any]:
     """(tokens/s per accelerator, MFU, scaling efficiency, accelerators the layout runs on) of one
     training stage at ``count``."""
     flops = 6.0 * p[plan.active_key] + st.attention_flops
@@ -1040,7 +1048,7 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
             p[plan.stages[0].peak_key]  # the model carries the measurement to another count: it needs the peak
         # The model at the measurement's count on the part as measured (plan.anchor), not as changed
         anchored, as_measured = _anchored(plan, p)
-        model_at, mfu_at, _, _ = _stage_throughput(plan, plan.stages[0], anchored, ops, count=at)
+        model_at, mfu_at, _, _ = stage_throughput(plan, plan.stages[0], anchored, ops, count=at)
         if isinstance(anchored, KnownInputs) and isinstance(p, KnownInputs):
             p.missing.extend(k for k in anchored.missing if k not in p.missing)
         scale = p[f"{plan.bench_key}.tokens_per_second"] / ops.where(model_at > 0, model_at, math.nan)
@@ -1048,7 +1056,7 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
     tokens: Any = 0.0
     mfu = eff = used = None
     for i, st in enumerate(plan.stages):
-        tps, m, e, used_here = _stage_throughput(plan, st, p, ops)
+        tps, m, e, used_here = stage_throughput(plan, st, p, ops)
         used = used_here if used is None else ops.maximum(used, used_here)
         tps, m = tps * scale, m * scale
         if measured:

@@ -1042,6 +1042,14 @@ def overlaps(a: Sequence[str], b: Sequence[str]) -> bool:
     return not (len(longer) > n and longer[n] in _ABOUT_A_VALUE and len(longer) == n + 1)
 
 
+def gives_rental_rate(path: str, value: Any = None) -> bool:
+    """Whether a path (relative to an accelerator) and its value set the rental rate: ``rental.usd_per_hour``
+    or its ``.value``, or a ``rental`` table that holds one (its range or source alone gives none)."""
+    if path == "rental" and isinstance(value, dict):
+        return "usd_per_hour" in value
+    return overlaps(tuple(path.split(".")), ("rental", "usd_per_hour"))
+
+
 def _article(noun: str) -> str:
     """``an accelerator``, ``a workload``."""
     return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"

@@ -223,11 +223,7 @@ def _results(wb: Any, a: _Assumptions, calc_refs: list[tuple[str, dict[str, str]
         ["option", "time to market, days", "job cost, USD", "delay, days", "delay penalty, USD", "effective cost, USD", "rank", "status"]
     )
     meta = _meta({"scenario": scenario})
-    flat: dict[str, float] = {}
-    for path, leaf in engine.walk_numbers(scenario, "scenario"):
-        value = leaf.value if isinstance(leaf, Quantity) else leaf
-        if value is not None:
-            flat[path] = float(value)
+    flat = engine.flat_numbers(scenario, "scenario")
 
     def inp(key: str) -> str:
         short = key.removeprefix("scenario.")
@@ -279,7 +275,7 @@ def _stage_figures(plan: Any, option: Option, workload: Workload, scenario: Scen
     out = []
     for i, st in enumerate(plan.stages):
         # The engine's own per-stage figure (goodput takes the maximum of these over the stages).
-        used = engine._stage_throughput(plan, st, engine.KnownInputs(base), SCALAR)[3]
+        used = engine.stage_throughput(plan, st, engine.KnownInputs(base), SCALAR)[3]
         if len(plan.stages) == 1:
             tps = res.tokens_per_second_per_accelerator
         else:

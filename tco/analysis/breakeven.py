@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -173,8 +174,10 @@ def breakeven(
     if d.size > 1 and d[-1] == 0 and d[-2] != 0:
         roots.append(float(xs[-1]))
 
+    @functools.cache
     def at(x: float) -> tuple[bool, bool, float]:
-        """(a feasible, b feasible, TEC_a − TEC_b) at ``x``."""
+        """(a feasible, b feasible, TEC_a − TEC_b) at ``x`` (each point evaluated once: the ends are asked
+        who wins and why, the feasibility edges are bisected)."""
         batch = evaluate_many(prep, {param: (target, np.array([x]))}, 1, replan=True)
         fa, fb = bool(np.asarray(batch.feasible[ia])[0]), bool(np.asarray(batch.feasible[ib])[0])
         return fa, fb, float(batch.effective_cost_usd[ia][0] - batch.effective_cost_usd[ib][0])
@@ -205,7 +208,7 @@ def breakeven(
     edges: list[str] = []
 
     def feasible_at(j: int) -> Callable[[float], bool]:
-        return lambda x: bool(np.asarray(_feasible_at(prep, target, param, x)[j])[0])
+        return lambda x: at(x)[0] if j == ia else at(x)[1]
 
     for j in (ia, ib):
         ok = np.asarray(first.feasible[j])
@@ -276,10 +279,6 @@ def breakeven(
         effective_cost_at_value_usd=cost,
         message=msg,
     )
-
-
-def _feasible_at(prep: Any, target: Any, param: str, x: float) -> list[np.ndarray]:
-    return evaluate_many(prep, {param: (target, np.array([x]))}, 1, replan=True).feasible
 
 
 def _feasibility_edge(feasible: Callable[[float], bool], lo: float, hi: float, at_lo: bool, integer: bool) -> float:

@@ -133,7 +133,7 @@ def resolve_target(prep: Prepared, path: str, *, where: str | None = None) -> Ta
     if "." not in path and path != "count":
         raise InputError("expected scenario.<field>, workload.<field> or <accelerator-id>.<field>", where=where, key=path)
     opts = prep.inputs.options
-    scope, rest = loader.split_scope(path, [n for o in opts for n in (o.accelerator.id, *o.accelerator.aliases)])
+    scope, rest = loader.split_scope(path, [n for g in option_names(prep.inputs) for n in g])
     rest_parts = loader.split_path(rest)
     counting = path == "count" or rest == "count" or (scope == "workload" and rest == "accelerator_count")
     if counting and not isinstance(prep.inputs.workload, TrainingWorkload):
@@ -173,7 +173,7 @@ def resolve_target(prep: Prepared, path: str, *, where: str | None = None) -> Ta
             )
         return Target(path, {i: "count" for i in idx}, prep.bases[idx[0]]["count"], None, is_count=True)
     quoted = [opts[i].label for i in idx if opts[i].quoted_rate is not None]
-    if quoted and rest in ("rental.usd_per_hour", "rental.usd_per_hour.value"):
+    if quoted and loader.gives_rental_rate(rest):
         raise InputError(
             f"'{quoted[0]}' quotes a rate and {flag} {path} gives others: give the rate once (name {scope}:rent without =RATE)",
             where=flag,
@@ -186,6 +186,11 @@ def resolve_target(prep: Prepared, path: str, *, where: str | None = None) -> Ta
         raise InputError(f"{accel.id} has no measurement for that workload", where=where, key=path)
     q = _quantity_at(accel, parts)
     return _numeric(path, {i: "accel." + rest for i in idx}, q, prep, leaf)
+
+
+def option_names(inputs: Inputs) -> list[tuple[str, ...]]:
+    """Each option's accelerator id and aliases: the scopes a path may name it by."""
+    return [(o.accelerator.id, *o.accelerator.aliases) for o in inputs.options]
 
 
 def _numeric(path: str, keys: dict[int, str], q: Any, prep: Prepared, leaf: Any = None) -> Target:
@@ -226,7 +231,7 @@ def _rebuilt(prep: Prepared, target: Target, value: float, model: BaseModel | No
     if target.is_integer and value != math.floor(value):
         raise InputError(f"expected a whole number, got {value:g}", where=where, key=target.path)
     typed: float | int = int(value) if target.is_integer else value
-    scope, rest = loader.split_scope(target.path, [n for o in prep.inputs.options for n in (o.accelerator.id, *o.accelerator.aliases)])
+    scope, rest = loader.split_scope(target.path, [n for g in option_names(prep.inputs) for n in g])
     root: Any
     if scope == "scenario":
         model = model or prep.inputs.scenario
@@ -265,7 +270,7 @@ def _plan_with(prep: Prepared, i: int, assignments: tuple[tuple[Target, float], 
     if key in prep.replans:
         return prep.replans[key]
     o = prep.inputs.options[i]
-    ids = [n for opt in prep.inputs.options for n in (opt.accelerator.id, *opt.accelerator.aliases)]
+    ids = [n for g in option_names(prep.inputs) for n in g]
     current: dict[str, Any] = {"scenario": prep.inputs.scenario, "workload": prep.inputs.workload, "accel": o.accelerator}
     count = o.count
     for target, value in assignments:

@@ -17,6 +17,7 @@ from tco.analysis.common import (
     check_numbers,
     evaluate_many,
     moves_plan,
+    option_names,
     prepare,
     resolve_target,
     validate_value,
@@ -122,7 +123,7 @@ def make_axes(inputs: Inputs, specs: Sequence[str]) -> tuple[Prepared, list[Axis
                 raise InputError(f"{what} must be whole numbers, got {bad[0]:g} (choose LO:HI:N so the steps are whole)", key=path)
         axes.append(Axis(path, arr))
     # The same input in any spelling (case, an alias, ``.value``): one of its values would be dropped.
-    groups = [(o.accelerator.id, *o.accelerator.aliases) for o in inputs.options]
+    groups = option_names(inputs)
     named = [loader.same_input_path(a.path, groups) for a in axes]
     for j, here in enumerate(named):
         if any(loader.overlaps(here, there) for there in named[:j]):

@@ -12,6 +12,7 @@ from tco.analysis.common import (
     Target,
     check_numbers,
     evaluate_many,
+    option_names,
     prepare,
     resolve_target,
     validate_value,
@@ -63,7 +64,7 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]]) -> WhatIfRes
             key="changes",
         )
     values: dict[str, tuple[Target, np.ndarray]] = {}
-    groups = [(o.accelerator.id, *o.accelerator.aliases) for o in inputs.options]
+    groups = option_names(inputs)
     named: list[tuple[str, ...]] = []
     for path, vals in changes.items():
         target = resolve_target(prep, path, where="what_if")
