@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections.abc
 import contextvars
+import copy
 import enum
 import math
 import types
@@ -25,6 +26,8 @@ from tco.engine import Option
 from tco.errors import InputError, NotFoundError, ProblemList, TcoError
 from tco.inputs import Inputs, parse_option, with_quoted_rate
 from tco.models import (
+    ACCELERATOR_MONEY,
+    SCENARIO_MONEY,
     TINY,
     Accelerator,
     CalibrationSet,
@@ -1122,6 +1125,8 @@ def json_schema(kind: str) -> dict[str, Any]:
     else:
         raise InputError(f"expected accelerator, workload, scenario, benchmarks or serving, got '{kind}'", key="kind")
     _bound_quantity_tables(schema)
+    money = {"accelerator": ACCELERATOR_MONEY, "scenario": SCENARIO_MONEY}.get(kind, ())
+    _money_currencies(schema, money)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
 
@@ -1155,6 +1160,42 @@ def _bound_quantity_tables(schema: dict[str, Any]) -> None:
             for branch in prop.get("anyOf", [prop]):
                 if branch.get("type") == "number":
                     branch.update(bounds)
+
+
+def _money_currencies(schema: dict[str, Any], money: Sequence[str]) -> None:
+    """As tco reads them: a quantity at one of the ``money`` paths may be quoted in USD, CNY or EUR; any
+    other quantity takes no currency but USD (the loader refuses the others there). Each quantity kind a
+    money path uses gets a ``Money…`` copy that keeps the three currencies."""
+    defs = schema.get("$defs", {})
+
+    def table(definition: dict[str, Any]) -> dict[str, Any] | None:
+        return next((b for b in definition.get("anyOf", []) if b.get("type") == "object" and "currency" in b.get("properties", {})), None)
+
+    originals = {name: copy.deepcopy(d) for name, d in defs.items() if table(d) is not None}
+    for name in originals:
+        t = table(defs[name])
+        assert t is not None
+        t["properties"]["currency"] = {
+            "anyOf": [{"const": "USD"}, {"type": "null"}],
+            "default": None,
+            "description": "Only money inputs take a currency; here only USD (or nothing) is accepted.",
+        }
+    for path in money:
+        *parents, leaf = path.split(".")
+        node: dict[str, Any] | None = schema
+        for part in parents:  # follow the nested model's $ref (a table such as rental)
+            prop = (node or {}).get("properties", {}).get(part, {})
+            ref = next((b["$ref"] for b in [prop, *prop.get("anyOf", [])] if "$ref" in b), None)
+            node = defs.get(ref.rsplit("/", 1)[-1]) if ref else None
+        prop = (node or {}).get("properties", {}).get(leaf)
+        if prop is None:
+            continue
+        for branch in [prop, *prop.get("anyOf", [])]:
+            ref = branch.get("$ref", "")
+            kind = ref.rsplit("/", 1)[-1]
+            if kind in originals:
+                defs.setdefault(f"Money{kind}", originals[kind])
+                branch["$ref"] = f"#/$defs/Money{kind}"
 
 
 # --------------------------------------------------------------------------- what-if analyses (numpy, imported lazily)
