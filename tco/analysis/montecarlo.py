@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable
 
@@ -98,6 +99,13 @@ def _short(n: int, grouped: bool = False) -> str:
     return f"{'-' if n < 0 else ''}{text[:6]}… ({len(text)} digits)"
 
 
+def input_stream(seed: int, path: str) -> np.random.Generator:
+    """The random stream of one input, from the seed and the input's path alone: its draws do not depend on
+    which other inputs or options are sampled, nor on their order (``simulate a b`` and ``simulate b a``
+    draw the same values; adding an option leaves the others' draws as they were)."""
+    return np.random.default_rng([seed, int.from_bytes(hashlib.sha256(path.encode()).digest()[:8], "big")])
+
+
 def check_draws(samples: int, seed: int) -> None:
     """The sample count and the seed, checked before any input loads (the CLI calls it first)."""
     if samples < 1:
@@ -126,8 +134,7 @@ def simulate(
             key="--samples",
         )
     items = uncertain_inputs(prep, ranged_only=True)
-    rng = np.random.default_rng(seed)
-    draws = {u.path: sample_input(u, rng, samples) for u in items}
+    draws = {u.path: sample_input(u, input_stream(seed, u.path), samples) for u in items}
     n_opt = len(prep.plans)
     wins = np.zeros(n_opt)
     eff = [np.empty(samples) for _ in range(n_opt)]
