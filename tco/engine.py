@@ -508,7 +508,7 @@ def _plan_option(
             )
             * (training.FP8_GEMM_RATIO if precision is Precision.fp8 else 1.0)
         ),
-        peak16_key=f"accel.peak.{perf.peak_field(accel, Precision.bf16)}",
+        peak16_key=f"accel.peak.{perf.attention_peak_field(accel, precision)}",
         active_key="workload.active_parameters" if workload.active_parameters is not None else "workload.parameters",
         k_srv_key="accel.server_overhead_factor" if accel.server_overhead_factor else "scenario.server_overhead_factor",
         k_pwr_key="accel.power_overhead_factor" if accel.power_overhead_factor else "scenario.power_overhead_factor",
@@ -873,6 +873,10 @@ def plan_training(
     _check_layout(workload, accel, shape.layers, heads, experts, fsdp)
     for name, tokens_key, seq_len, precision, batch_key in specs:
         fp8 = precision is Precision.fp8 and perf.peak_field(accel, precision) == "fp8_tflops"
+        stage_peak = perf.peak_field(accel, precision)
+        if name != "main" and precision is not workload.precision and stage_peak != perf.PEAK_FIELD[precision]:
+            how = "the job runs in 16-bit at" if precision not in (Precision.bf16, Precision.fp16) else "it uses"
+            notes.append(f"stage {name}: no {precision.value} peak in the profile: {how} the {stage_peak.removesuffix('_tflops')} peak")
         cands = training.candidates(
             node=accel.interconnect.devices_per_node,
             layers=shape.layers,
@@ -910,8 +914,8 @@ def plan_training(
             tokens_key=tokens_key,
             batch_key=batch_key,
             batch_default=training.default_global_batch_tokens(params),
-            peak_key=f"accel.peak.{perf.peak_field(accel, precision)}",
-            peak16_key=common["peak16_key"],
+            peak_key=f"accel.peak.{stage_peak}",
+            peak16_key=f"accel.peak.{perf.attention_peak_field(accel, precision)}",
             attention_flops=perf.attention_flops_per_token(shape, seq_len),
             link_key=link_key,
             link_default=link_default,
@@ -1102,6 +1106,7 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
         run_hours = seconds / ops.where(g > 0, g, math.nan) / 3600.0
         owned_hours = run_hours / p["scenario.utilization"]
         years = 1.0
+        energy_hours = run_hours
         out.update(time_to_converge_hours=run_hours, goodput=g)
     else:
         k, batch = float(plan.replica), float(plan.batch)
@@ -1139,6 +1144,10 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
         run_hours = HOURS_PER_YEAR * busy
         owned_hours = HOURS_PER_YEAR
         tokens = per_day * 365.25
+        # Energy follows the work done: each accelerator is busy tokens / (n · X) hours a year, which is
+        # the utilization u when the fleet is exactly the demand's and less when it is rounded up to
+        # whole replicas (a fleet's spare capacity draws no serving power).
+        energy_hours = ops.minimum(tokens / (n * tps * 3600.0), run_hours)
         out.update(time_to_converge_hours=None, goodput=1.0 + 0.0 * tps, fleet_needed=fleet)
     out.update(count=n, tokens_per_second_per_accelerator=tps, mfu=mfu)
     # A bought part's energy and facility bills need its TDP; a rented one only lacks its power figure.
@@ -1166,7 +1175,7 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
         capex = n * (server + tiers * per_tier + plan.usd(p, "scenario.storage_usd_per_accelerator"))
         crf = capital_recovery_factor(p["scenario.cost_of_capital"], p["scenario.depreciation_years"], ops)
         capital = capex * crf * owned_hours / HOURS_PER_YEAR
-        energy_kwh = n * avg_w * k_pwr * p["scenario.pue"] * run_hours / 1000.0
+        energy_kwh = n * avg_w * k_pwr * p["scenario.pue"] * energy_hours / 1000.0
         energy = energy_kwh * plan.usd(p, "scenario.electricity_usd_per_kwh")
         facility = n * peak_w * k_pwr / 1000.0 * plan.usd(p, "scenario.facility_usd_per_kw_month") * 12.0 * owned_hours / HOURS_PER_YEAR
         ops_usd = n * plan.usd(p, "scenario.operations_usd_per_accelerator_year") * owned_hours / HOURS_PER_YEAR
@@ -1174,7 +1183,7 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
     # Emissions: the grid's carbon intensity × the energy drawn (a rented fleet draws it too, billed in
     # the rate), plus the accelerators' embodied emissions amortized like their capital when known.
     k_pwr_any = p.get(plan.k_pwr_key, math.nan)
-    physical_kwh = n * avg_w * k_pwr_any * p["scenario.pue"] * run_hours / 1000.0
+    physical_kwh = n * avg_w * k_pwr_any * p["scenario.pue"] * energy_hours / 1000.0
     operational_kg = physical_kwh * p.get(plan.grid_key, math.nan)
     embodied_kg = n * p.get("accel.embodied_kgco2e", math.nan) * owned_hours / (p["scenario.depreciation_years"] * HOURS_PER_YEAR)
     carbon_price = p.get("scenario.carbon_usd_per_tonne", 0.0)

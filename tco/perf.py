@@ -181,6 +181,12 @@ def peak_field(accel: Accelerator, precision: Precision) -> str:
     return next((f for f in fallbacks if _known_peak(accel, f)), name)
 
 
+def attention_peak_field(accel: Accelerator, precision: Precision) -> str:
+    """The ``[peak]`` field a job's attention runs at: 16-bit whatever the matmuls' precision (FP8
+    recipes keep attention in BF16), FP16 for an FP16 job (its BF16 figure, if any, is another unit's)."""
+    return peak_field(accel, Precision.fp16 if precision is Precision.fp16 else Precision.bf16)
+
+
 def _known_peak(accel: Accelerator, name: str) -> bool:
     q = getattr(accel.peak, name)
     return q is not None and q.value is not None

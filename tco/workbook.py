@@ -395,7 +395,7 @@ def _option_sheet(
                 "ΣD_s / (n · Σ compute hours · 3600)",
             )
         th = put("time to converge", f"=({'+'.join(hours)})/{g}", "hours", "T_h = Σ D_s / (n · X_s) / G / 3600")
-        run_h = th
+        run_h = energy_h = th
         owned_h = put("owned hours charged", f"={th}/{inp('scenario.utilization')}", "hours", "H = T_h / u")
         years = "1"
     else:
@@ -410,6 +410,12 @@ def _option_sheet(
         # The count cell holds the engine's fleet; the formula above shows how it follows from demand.
         run_h = put("busy hours per year", f"={HOURS_PER_YEAR}*{busy}", "hours", "8766 · u (rented: u = 1)")
         owned_h = put("owned hours per year", f"={HOURS_PER_YEAR}", "hours", "")
+        energy_h = put(
+            "serving hours per year",
+            f"=MIN({inp('workload.tokens_per_day')}*365.25/({n}*{tps}*3600),{run_h})",
+            "hours",
+            "the work: tokens / (n · X) / 3600, at most the busy hours",
+        )
         years = inp("workload.service_life_years")
     tdp = inp("accel.tdp_w")
     if plan.measured_power:
@@ -443,7 +449,7 @@ def _option_sheet(
             "capital recovery factor", f"=IF({r}*{life}<1E-9,1/{life}+{r}/2,{r}/(1-(1+{r})^(-{life})))", "1/year", "r / (1 − (1+r)^−L)"
         )
         capital = put("capital", f"={capex}*{crf}*{owned_h}/{HOURS_PER_YEAR}*{years}", "USD", "K · CRF · H / 8766")
-        energy_kwh = put("energy", f"={n}*{avg}*{k_pwr}*{pue}*{run_h}/1000*{years}", "kWh", "n · P_avg · k_pwr · PUE · T / 1000")
+        energy_kwh = put("energy", f"={n}*{avg}*{k_pwr}*{pue}*{energy_h}/1000*{years}", "kWh", "n · P_avg · k_pwr · PUE · T / 1000")
         energy = put("energy cost", f"={energy_kwh}*{money('scenario.electricity_usd_per_kwh')}", "USD", "E · price")
         colo = money("scenario.facility_usd_per_kw_month")
         facility = put(
@@ -462,7 +468,7 @@ def _option_sheet(
     if scenario.carbon_usd_per_tonne is not None and (scenario.carbon_usd_per_tonne.value or 0) > 0:
         # The grid intensity the engine uses (the scenario's own, else its market's), and the embodied
         # emissions amortized like the capital when the profile gives them.
-        kwh = f"{n}*{avg}*{k_pwr}*{pue}*{run_h}/1000*{years}"
+        kwh = f"{n}*{avg}*{k_pwr}*{pue}*{energy_h}/1000*{years}"
         kg = f"({kwh})*{inp(plan.grid_key)}"
         note = "(operational"
         if option.accelerator.embodied_kgco2e is not None and option.accelerator.embodied_kgco2e.value is not None:
