@@ -548,7 +548,7 @@ def test_breakeven_default_range_stays_within_a_fraction() -> None:
 
 def test_breakeven_default_range_needs_a_value() -> None:
     msg = raised(lambda: analysis.breakeven(pair(), "toy", "cheap", param="toy.embodied_kgco2e"))
-    assert msg == "toy.embodied_kgco2e: has no value to build a default range from; give --range LO:HI"
+    assert msg == "--param: toy.embodied_kgco2e: has no value to build a default range from; give --range LO:HI"
 
 
 def test_breakeven_default_range_uses_the_profile_range() -> None:

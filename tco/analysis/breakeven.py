@@ -71,9 +71,9 @@ REPLANNED_GRID = 65
 planned anew, 1–50 ms); bisection then refines each bracket as usual, on whole numbers too."""
 
 
-def default_range(target: Target) -> tuple[float, float]:
+def default_range(target: Target, *, where: str | None = None) -> tuple[float, float]:
     """Cost of delay: 0 .. 1,000,000 $/day; else the input's own low/high when it has one; else ÷10 .. ×10,
-    within the values the input can take."""
+    within the values the input can take. ``where`` names the option that gave the path in errors."""
     if target.path.endswith("cost_of_delay_usd_per_day"):
         return 0.0, 1_000_000.0
     q = target.quantity
@@ -81,7 +81,7 @@ def default_range(target: Target) -> tuple[float, float]:
         return q.low, q.high
     c = target.central
     if c is None:
-        raise InputError("has no value to build a default range from; give --range LO:HI", key=target.path)
+        raise InputError("has no value to build a default range from; give --range LO:HI", where=where, key=target.path)
     if target.is_count or target.is_integer:
         return max(1.0, math.floor(c / 10)), max(2.0, c * 10)
     if c == 0:
@@ -111,7 +111,7 @@ def breakeven(
     if ia == ib:
         raise InputError("compare two different options", key="option")
     target = resolve_target(prep, param, where="--param")
-    lo, hi = value_range or default_range(target)
+    lo, hi = value_range or default_range(target, where="--param")
     try:
         lo, hi = float(lo), float(hi)
     except (TypeError, ValueError, OverflowError):

@@ -154,6 +154,9 @@ def resolve_target(prep: Prepared, path: str, *, where: str | None = None) -> Ta
     if scope == "workload":
         wl = prep.inputs.workload
         leaf = loader.check_path(type(wl), rest_parts, label=path, where=where or "input")
+        if "[" in rest:  # an entry picked by name (stages[NAME]) must exist: say so here, not as a bad value later
+            data = wl.model_dump(mode="json", exclude_none=True)
+            loader.apply_overrides(data, [(rest, 0)], type(wl), scope=scope, where=where or "input")
         q = _quantity_at(wl, rest_parts)
         return _numeric(path, {i: path for i in range(len(opts))}, q, prep, leaf)
     idx = [i for i, o in enumerate(opts) if scope in (o.accelerator.id, *o.accelerator.aliases)]
