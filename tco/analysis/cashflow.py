@@ -10,6 +10,9 @@ places the amounts in time and discounts them:
   (rented); the run lasts the training job (time to converge) or the service life (inference);
 * capex at delivery; energy, facility, operations, rent and lease payments spread evenly over the run;
   porting at the start; the delay penalty at the market date;
+* revenue, when given, from the market date for as long for every option (the service life, or at least a
+  year after a training run): a late option earns it later, not less, so the delay is counted once, as the
+  delay penalty (the revenue's later timing costs only its discounting);
 * residual value at the end of the run: ``capex · 10^(−δ · t)`` for ``t`` years of use, δ the
   scenario's economic depreciation (Epoch AI: 0.14 orders of magnitude per year, 0.10–0.18);
 * a flow of amount ``A`` at time ``t`` is worth ``A / (1 + r)^t`` today (``r``: the scenario's cost of
@@ -178,6 +181,11 @@ def cashflow_option(
         _at(penalty, market, r, by_year, LINES.index("delay_penalty"))
     if revenue_per_day:
         horizon = max(run_end, market + 1.0) if training else run_end
+        if penalty:
+            notes.append(
+                f"revenue deferred, not lost: it runs as long from the market date as for any option; the "
+                f"{out['delay_days']:,.4g} days late are charged once, as the delay penalty (cost of delay × days late)"
+            )
         _spread(revenue_per_day * (horizon - market) * DAYS_PER_YEAR, market, horizon, r, by_year, LINES.index("revenue"))
     if not all(math.isfinite(v) for row in by_year.values() for v in row):
         flags = [f for f, v in (("--lease-usd-per-month", lease_usd_per_month), ("--revenue-usd-per-day", revenue_per_day)) if v]
