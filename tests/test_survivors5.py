@@ -16,6 +16,7 @@ import pytest
 
 from tco import analysis, engine
 from tco.analysis import sizing, sweep
+from tco.analysis.breakeven import scan_grid
 from tco.engine import Option
 from tco.errors import InfeasibleError, InputError, MissingInputError
 from tco.inputs import Inputs
@@ -82,12 +83,14 @@ def test_costs_that_meet_inside_the_range_and_stay_equal_tie_once() -> None:
 
 
 def test_a_break_even_scans_2049_points_when_the_input_moves_no_plan() -> None:
-    """The deadline changes no layout or batch: the full grid of 2,049 points over [1, 2049] (a step of one
-    day) is scanned, so the tie is the first whole day on or after the later part's time to market
-    (a 65-point grid, for inputs that re-plan, would step 32 days)."""
+    """The deadline changes no layout or batch: the full grid of 2,049 points over [1, 2049] (over three
+    decades: spaced evenly in the logarithm, a step of 0.26 day near 70) is scanned, so the tie is the
+    first scan point on or after the later part's time to market (a 65-point grid, for inputs that
+    re-plan, would step 12 % of the value)."""
     inputs, ttm = _deadline_pair()
     be = analysis.breakeven(inputs, "toy", "late", param="scenario.deadline_days", value_range=(1.0, 2049.0))
-    assert be.value == math.ceil(ttm)
+    xs = scan_grid(1.0, 2049.0, 2049, False)
+    assert be.value == float(xs[xs >= ttm][0]) and ttm <= be.value < ttm + 0.27
     assert be.winner_below == "toy" and be.winner_above is None
 
 

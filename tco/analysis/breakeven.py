@@ -123,7 +123,7 @@ def breakeven(
     integer = target.is_count or target.is_integer
     if not target.is_count and any(moves_plan(prep, i, target, np.array([lo, hi])) for i in (ia, ib) if i in target.keys):
         grid = min(grid, REPLANNED_GRID)  # each point is planned anew (a few ms): a coarser scan, then bisection
-    xs = np.unique(np.round(np.linspace(lo, hi, grid))) if integer else np.linspace(lo, hi, grid)
+    xs = scan_grid(lo, hi, grid, integer)
 
     def diff(x: np.ndarray) -> np.ndarray:
         batch = evaluate_many(prep, {param: (target, x)}, x.size, replan=True)
@@ -157,22 +157,6 @@ def breakeven(
             message=f"{names[ia]} and {names[ib]} cost the same for every {param} in [{lo:,.6g}, {hi:,.6g}]: "
             "this input does not separate them",
         )
-    roots: list[float] = []
-    for k in range(xs.size - 1):
-        d0, d1 = d[k], d[k + 1]
-        if not (np.isfinite(d0) and np.isfinite(d1)):
-            continue
-        if d0 == 0 and (k == 0 or d[k - 1] != 0):
-            roots.append(float(xs[k]))
-        elif d0 * d1 < 0:
-            # Whole-number inputs have no exact tie: report the first whole value on the other side.
-            roots.append(
-                _bisect_whole(diff, float(xs[k]), float(xs[k + 1]), float(d0))
-                if integer
-                else _bisect(diff, float(xs[k]), float(xs[k + 1]), float(d0))
-            )
-    if d.size > 1 and d[-1] == 0 and d[-2] != 0:
-        roots.append(float(xs[-1]))
 
     @functools.cache
     def at(x: float) -> tuple[bool, bool, float]:
@@ -181,6 +165,45 @@ def breakeven(
         batch = evaluate_many(prep, {param: (target, np.array([x]))}, 1, replan=True)
         fa, fb = bool(np.asarray(batch.feasible[ia])[0]), bool(np.asarray(batch.feasible[ib])[0])
         return fa, fb, float(batch.effective_cost_usd[ia][0] - batch.effective_cost_usd[ib][0])
+
+    def known(x: float) -> bool:
+        return math.isfinite(at(x)[2])
+
+    # Each root with the points just around it (where the winners on either side are read).
+    found: list[tuple[float, float, float]] = []
+
+    def crossing(x0: float, x1: float, d0: float, d1: float) -> None:
+        """A sign change of the difference between ``x0`` and ``x1`` (both known there), refined."""
+        if d0 * d1 < 0:
+            # Whole-number inputs have no exact tie: report the first whole value on the other side.
+            root = _bisect_whole(diff, x0, x1, d0) if integer else _bisect(diff, x0, x1, d0)
+            found.append((root, x0, x1))
+
+    for k in range(xs.size - 1):
+        d0, d1 = float(d[k]), float(d[k + 1])
+        x0, x1 = float(xs[k]), float(xs[k + 1])
+        if math.isfinite(d0) and math.isfinite(d1):
+            if d0 == 0 and (k == 0 or d[k - 1] != 0):
+                # A tie at a scan point, perhaps the first of a run of equal costs: above it is where they part.
+                apart = next((j for j in range(k + 1, xs.size) if d[j] != 0), xs.size - 1)
+                found.append((x0, float(xs[k - 1]) if k else x0, float(xs[apart])))
+            else:
+                crossing(x0, x1, d0, d1)
+        elif math.isfinite(d0) != math.isfinite(d1):
+            # One option becomes feasible (or its cost known) inside this step: that edge is no tie, but
+            # the costs may still cross between it and the known end, so look there too.
+            last, first_other = _edge_bracket(known, x0, x1, math.isfinite(d0), integer)
+            if math.isfinite(d0):
+                crossing(x0, last, d0, at(last)[2])
+            else:
+                e = at(first_other)[2]
+                if e == 0:
+                    found.append((first_other, first_other, x1))
+                else:
+                    crossing(first_other, x1, e, d1)
+    if d.size > 1 and d[-1] == 0 and d[-2] != 0:
+        found.append((float(xs[-1]), float(xs[-2]), float(xs[-1])))
+    roots = [r for r, _, _ in found]
 
     def why_not(name: str) -> str:
         return "lacks an input there" if name in lacking else "is infeasible there"
@@ -241,14 +264,20 @@ def breakeven(
     if roots:
         value = roots[0]
         cost = float(evaluate_many(prep, {param: (target, np.array([value]))}, 1, replan=True).effective_cost_usd[ia][0])
-        msg = f"{names[ia]} and {names[ib]} tie at {param} = {value:,.6g}; below it {wins(below, lo)}, above it {wins(above, hi)}"
+        # Either side of a single tie: the winners just around it (the ends may differ where an option
+        # becomes infeasible, which the notes on feasibility say).
+        _, xl, xr = found[0]
+        near_below, near_above = side(xl), side(xr)
+        msg = f"{names[ia]} and {names[ib]} tie at {param} = {value:,.6g}; below it {wins(near_below, xl)}, above it {wins(near_above, xr)}"
+        if near_below is not None and near_below == near_above:
+            msg = f"{names[ia]} and {names[ib]} cost the same at {param} = {value:,.6g} but do not swap: {near_below} wins on both sides"
         gap = float(diff(np.array([value]))[0])
         step = not integer and math.isfinite(gap) and abs(gap) > 1e-6 * max(abs(cost), 1.0)
         if step:
             # The costs jump past each other (a whole replica or accelerator more): no value makes them equal.
             msg = (
                 f"{names[ia]} and {names[ib]} do not tie but cross at {param} = {value:,.6g}, where a discrete choice "
-                f"steps (a gap of {abs(gap):,.6g} USD); below it {wins(below, lo)}, above it {wins(above, hi)}"
+                f"steps (a gap of {abs(gap):,.6g} USD); below it {wins(near_below, xl)}, above it {wins(near_above, xr)}"
             )
         if len(roots) > 1:
             msg = (
@@ -281,18 +310,43 @@ def breakeven(
     )
 
 
-def _feasibility_edge(feasible: Callable[[float], bool], lo: float, hi: float, at_lo: bool, integer: bool) -> float:
-    """The first value after ``lo`` where feasibility differs from ``at_lo`` (it does at ``hi``): bisection,
-    on whole values for whole-number inputs, else to a relative 1e-9."""
+def scan_grid(lo: float, hi: float, n: int, integer: bool) -> np.ndarray:
+    """The points of the break-even scan over ``[lo, hi]``: ``n`` evenly spaced, or, where the range spans
+    more than three decades on one side of zero, ``n`` spaced evenly in the logarithm there (a linear grid
+    over 1 .. 1e9 steps by 500,000 and would step over crossings at 108 and 4,449); whole numbers for
+    whole-number inputs."""
+    parts = [np.linspace(lo, hi, n)]
+    if hi > 0:
+        p0 = lo if lo > 0 else hi * 1e-6
+        if hi > 1e3 * p0:
+            parts = [np.geomspace(p0, hi, n)] if lo > 0 else [*parts, np.geomspace(p0, hi, n // 2)]
+    if lo < 0:
+        n0 = -hi if hi < 0 else -lo * 1e-6
+        if -lo > 1e3 * n0:
+            parts = [-np.geomspace(-lo, n0, n)] if hi < 0 else [*parts, -np.geomspace(-lo, n0, n // 2)]
+    xs = np.concatenate(parts)
+    xs = np.clip(np.round(xs) if integer else xs, lo, hi)
+    return np.unique(np.concatenate([xs, [lo, hi]]))
+
+
+def _edge_bracket(ok: Callable[[float], bool], lo: float, hi: float, at_lo: bool, integer: bool) -> tuple[float, float]:
+    """(last value like ``lo``, first value after it unlike it) where ``ok`` differs from ``at_lo`` (it
+    does at ``hi``): bisection, on whole values for whole-number inputs, else to a relative 1e-9."""
     for _ in range(200):
         if (hi - lo <= 1) if integer else (hi - lo <= 1e-9 * max(1.0, abs(hi))):
             break
         mid = math.floor((lo + hi) / 2) if integer else 0.5 * (lo + hi)
-        if feasible(mid) == at_lo:
+        if ok(mid) == at_lo:
             lo = mid
         else:
             hi = mid
-    return hi
+    return lo, hi
+
+
+def _feasibility_edge(feasible: Callable[[float], bool], lo: float, hi: float, at_lo: bool, integer: bool) -> float:
+    """The first value after ``lo`` where feasibility differs from ``at_lo`` (it does at ``hi``): bisection,
+    on whole values for whole-number inputs, else to a relative 1e-9."""
+    return _edge_bracket(feasible, lo, hi, at_lo, integer)[1]
 
 
 def _bisect_whole(f: Callable[[np.ndarray], np.ndarray], lo: float, hi: float, f_lo: float) -> float:
