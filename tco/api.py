@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from tco import engine, loader, perf
 from tco.engine import Option
-from tco.errors import InputError, NotFoundError, ProblemList, TcoError
+from tco.errors import InputError, NotFoundError, ProblemList, TcoError, did_you_mean
 from tco.inputs import Inputs, parse_option, with_quoted_rate
 from tco.models import (
     ACCELERATOR_MONEY,
@@ -861,6 +861,7 @@ def estimate(
     ``training_tokens`` (training) adds the whole run's wall clock and accelerator-hours."""
     if mode not in ("train", "infer"):
         raise InputError(f"expected train or infer, got '{mode}'", key="--mode")
+    _check_shape_keys(shape)
     for flag, n in (("--count", count), ("--replica", replica), ("--max-batch", max_batch), ("--seq-len", seq_len)):
         if n is not None and (_whole(n, flag) < 1):
             raise InputError(f"expected a whole number >= 1, got {n}", key=flag)
@@ -893,109 +894,111 @@ def estimate(
                 raise InputError("applies to training (--mode train) only", key=flag)
     if total_parameters is not None and total_parameters < parameters:
         raise InputError(f"expected at least the active --params ({parameters:g}), got {total_parameters:g}", key="--total-params")
-    inputs_sets = list(sets)
-    names = _names(accelerator, dirs)
-    per_scope, w_sets, s_sets = loader.group_overrides(inputs_sets, sorted(names))
-    acc = loader.load_accelerator(accelerator, overrides=[o for n in sorted(names) for o in per_scope.get(n, [])], dirs=dirs)
-    sc = loader.load_scenario(scenario, overrides=s_sets, dirs=dirs)
-    bare = acc.model_copy(update={"benchmarks": []})
-    raw: dict[str, Any] = {
-        "id": "estimate",
-        "name": "ad-hoc estimate",
-        "parameters": {"value": total_parameters or parameters},
-        "precision": precision.value,
-        "seq_len": seq_len,
-    }
-    if total_parameters is not None:
-        raw["active_parameters"] = {"value": parameters}
-    training_extra = {
-        "tuning": tuning.value if tuning is not None else None,
-        "global_batch_tokens": {"value": global_batch_tokens} if global_batch_tokens is not None else None,
-        "experts": experts,
-        "experts_per_token": experts_per_token,
-        "layout": {k: v for k, v in (layout or {}).items() if v is not None} or None,
-    }
-    shape_ = _estimate_shape(shape, parameters)
-    if shape_ is not None:
-        raw["shape"] = shape_.model_dump(exclude_none=True)
-    if mode == "train":
-        raw.update(kind="training", training_tokens={"value": training_tokens or 1.0}, accelerator_count=count)
-        raw.update({k: v for k, v in training_extra.items() if v is not None})
-        wl = loader.workload_from_data(raw, w_sets, kind=TrainingWorkload)
-        held, spelled = engine.held_layout(wl)
-        if count < held:
-            raise InputError(f"the layout ({spelled}) needs {held} accelerators, more than --count {count}", key="--count")
-        # The smallest count that holds the training state, from a plan at a count that surely does.
-        need = engine.plan_option(engine.performance_option(bare, perf.MAX_ACCELERATORS), wl, sc, market=False).min_count
-        ev = _throughput_known(engine.evaluate_option(engine.performance_option(bare, max(count, need)), wl, sc, market=False))
-        out, layout, notes = ev.out, ev.plan.layout, list(ev.plan.notes)
-        if count < need:
-            notes.append(f"{count} × {acc.id} cannot hold the training state: needs at least {need} (figures at {need})")
-        run: dict[str, float | None] = {"training_tokens": training_tokens}
-        if training_tokens is not None:
-            hours = out["time_to_converge_hours"]
-            run.update(time_to_converge_hours=hours, time_to_converge_days=hours / 24.0, accelerator_hours=out["accelerator_hours"])
-            if not all(v is not None and math.isfinite(v) for v in run.values()):
-                raise InputError(f"the run of {training_tokens:g} tokens takes longer than a float can count", key="--tokens")
+    _refuse_flag_sets(sets, total_parameters is not None)
+    with _named_by_flags(total_parameters is not None):
+        inputs_sets = list(sets)
+        names = _names(accelerator, dirs)
+        per_scope, w_sets, s_sets = loader.group_overrides(inputs_sets, sorted(names))
+        acc = loader.load_accelerator(accelerator, overrides=[o for n in sorted(names) for o in per_scope.get(n, [])], dirs=dirs)
+        sc = loader.load_scenario(scenario, overrides=s_sets, dirs=dirs)
+        bare = acc.model_copy(update={"benchmarks": []})
+        raw: dict[str, Any] = {
+            "id": "estimate",
+            "name": "ad-hoc estimate",
+            "parameters": {"value": total_parameters or parameters},
+            "precision": precision.value,
+            "seq_len": seq_len,
+        }
+        if total_parameters is not None:
+            raw["active_parameters"] = {"value": parameters}
+        training_extra = {
+            "tuning": tuning.value if tuning is not None else None,
+            "global_batch_tokens": {"value": global_batch_tokens} if global_batch_tokens is not None else None,
+            "experts": experts,
+            "experts_per_token": experts_per_token,
+            "layout": {k: v for k, v in (layout or {}).items() if v is not None} or None,
+        }
+        shape_ = _estimate_shape(shape, parameters)
+        if shape_ is not None:
+            raw["shape"] = shape_.model_dump(exclude_none=True)
+        if mode == "train":
+            raw.update(kind="training", training_tokens={"value": training_tokens or 1.0}, accelerator_count=count)
+            raw.update({k: v for k, v in training_extra.items() if v is not None})
+            wl = loader.workload_from_data(raw, w_sets, kind=TrainingWorkload)
+            held, spelled = engine.held_layout(wl)
+            if count < held:
+                raise InputError(f"the layout ({spelled}) needs {held} accelerators, more than --count {count}", key="--count")
+            # The smallest count that holds the training state, from a plan at a count that surely does.
+            need = engine.plan_option(engine.performance_option(bare, perf.MAX_ACCELERATORS), wl, sc, market=False).min_count
+            ev = _throughput_known(engine.evaluate_option(engine.performance_option(bare, max(count, need)), wl, sc, market=False))
+            out, layout, notes = ev.out, ev.plan.layout, list(ev.plan.notes)
+            if count < need:
+                notes.append(f"{count} × {acc.id} cannot hold the training state: needs at least {need} (figures at {need})")
+            run: dict[str, float | None] = {"training_tokens": training_tokens}
+            if training_tokens is not None:
+                hours = out["time_to_converge_hours"]
+                run.update(time_to_converge_hours=hours, time_to_converge_days=hours / 24.0, accelerator_hours=out["accelerator_hours"])
+                if not all(v is not None and math.isfinite(v) for v in run.values()):
+                    raise InputError(f"the run of {training_tokens:g} tokens takes longer than a float can count", key="--tokens")
+            return Estimate(
+                accelerator=acc.id,
+                mode=mode,
+                parameters=parameters,
+                seq_len=seq_len,
+                count=count,
+                precision=precision.value,
+                tokens_per_second_per_accelerator=out["tokens_per_second_per_accelerator"],
+                mfu=out["mfu"],
+                mfu_source=(
+                    "workload.mfu (measured, final)"
+                    if wl.mfu is not None and wl.mfu.value is not None
+                    else f"layout model ({wl.tuning.value} tuning)"
+                ),
+                scaling_efficiency=out["scaling_efficiency"],
+                goodput=out["goodput"],
+                min_accelerators_for_memory=need,
+                fits_in_memory=count >= need,
+                bound="compute",
+                layout=layout,
+                notes=notes,
+                **run,
+            )
+
+        # No demand of its own: an unbounded one, so the replica is the one with the most tokens/s per accelerator.
+        raw.update(kind="inference", tokens_per_day={"value": 1e30}, service_life_years={"value": 1.0}, max_batch=max_batch or 4096)
+        optional = {
+            "prompt_tokens": prompt_tokens,
+            "output_tokens": output_tokens,
+            "time_per_output_token_ms": time_per_output_token_ms,
+            "time_to_first_token_ms": time_to_first_token_ms,
+        }
+        raw.update({k: {"value": v} for k, v in optional.items() if v is not None})
+        if latency_percentile is not None:
+            raw["latency_percentile"] = latency_percentile
+        iw = loader.workload_from_data(raw, w_sets, kind=InferenceWorkload)
+        ev = _throughput_known(engine.evaluate_option(engine.performance_option(bare, replica), iw, sc, market=False))
+        out, plan = ev.out, ev.plan
         return Estimate(
             accelerator=acc.id,
             mode=mode,
             parameters=parameters,
             seq_len=seq_len,
-            count=count,
+            count=plan.replica or count,
             precision=precision.value,
             tokens_per_second_per_accelerator=out["tokens_per_second_per_accelerator"],
             mfu=out["mfu"],
-            mfu_source=(
-                "workload.mfu (measured, final)"
-                if wl.mfu is not None and wl.mfu.value is not None
-                else f"layout model ({wl.tuning.value} tuning)"
-            ),
-            scaling_efficiency=out["scaling_efficiency"],
-            goodput=out["goodput"],
-            min_accelerators_for_memory=need,
-            fits_in_memory=count >= need,
-            bound="compute",
-            layout=layout,
-            notes=notes,
-            **run,
+            mfu_source=None,
+            scaling_efficiency=1.0,
+            goodput=1.0,
+            min_accelerators_for_memory=plan.replica or 1,
+            fits_in_memory=bool(plan.replica),
+            bound=next((n.split(", ")[-1].removesuffix("-bound") for n in plan.notes if n.startswith("replica of")), "unknown"),
+            replica_accelerators=plan.replica or None,
+            batch=plan.batch or None,
+            time_per_output_token_ms=out.get("time_per_output_token_ms"),
+            time_to_first_token_ms=out.get("time_to_first_token_ms"),
+            notes=list(plan.notes),
         )
-
-    # No demand of its own: an unbounded one, so the replica is the one with the most tokens/s per accelerator.
-    raw.update(kind="inference", tokens_per_day={"value": 1e30}, service_life_years={"value": 1.0}, max_batch=max_batch or 4096)
-    optional = {
-        "prompt_tokens": prompt_tokens,
-        "output_tokens": output_tokens,
-        "time_per_output_token_ms": time_per_output_token_ms,
-        "time_to_first_token_ms": time_to_first_token_ms,
-    }
-    raw.update({k: {"value": v} for k, v in optional.items() if v is not None})
-    if latency_percentile is not None:
-        raw["latency_percentile"] = latency_percentile
-    iw = loader.workload_from_data(raw, w_sets, kind=InferenceWorkload)
-    ev = _throughput_known(engine.evaluate_option(engine.performance_option(bare, replica), iw, sc, market=False))
-    out, plan = ev.out, ev.plan
-    return Estimate(
-        accelerator=acc.id,
-        mode=mode,
-        parameters=parameters,
-        seq_len=seq_len,
-        count=plan.replica or count,
-        precision=precision.value,
-        tokens_per_second_per_accelerator=out["tokens_per_second_per_accelerator"],
-        mfu=out["mfu"],
-        mfu_source=None,
-        scaling_efficiency=1.0,
-        goodput=1.0,
-        min_accelerators_for_memory=plan.replica or 1,
-        fits_in_memory=bool(plan.replica),
-        bound=next((n.split(", ")[-1].removesuffix("-bound") for n in plan.notes if n.startswith("replica of")), "unknown"),
-        replica_accelerators=plan.replica or None,
-        batch=plan.batch or None,
-        time_per_output_token_ms=out.get("time_per_output_token_ms"),
-        time_to_first_token_ms=out.get("time_to_first_token_ms"),
-        notes=list(plan.notes),
-    )
 
 
 def _throughput_known(ev: engine.Evaluated) -> engine.Evaluated:
@@ -1015,6 +1018,112 @@ _LAYOUT_FLAGS = {
     "recompute": "--recompute",
 }
 """``tco estimate``'s flag for each field of a workload's ``layout``."""
+
+_SHAPE_FLAGS = {
+    "layers": "--layers",
+    "d_model": "--d-model",
+    "heads": "--heads",
+    "kv_heads": "--kv-heads",
+    "head_dim": "--head-dim",
+    "ffn_dim": "--ffn-dim",
+    "vocab": "--vocab",
+}
+"""``tco estimate``'s flag for each key of its ``shape``."""
+
+_ESTIMATE_INPUTS: dict[str, tuple[str, str]] = {
+    "parameters": ("--params", "parameters"),
+    "active_parameters": ("--params", "parameters"),
+    "seq_len": ("--seq-len", "seq_len"),
+    "precision": ("--precision", "precision"),
+    "kind": ("--mode", "mode"),
+    "accelerator_count": ("--count", "count"),
+    "tuning": ("--tuning", "tuning"),
+    "global_batch_tokens": ("--global-batch", "global_batch_tokens"),
+    "experts": ("--experts", "experts"),
+    "experts_per_token": ("--top-k", "experts_per_token"),
+    "training_tokens": ("--tokens", "training_tokens"),
+    "max_batch": ("--max-batch", "max_batch"),
+    "prompt_tokens": ("--prompt-tokens", "prompt_tokens"),
+    "output_tokens": ("--output-tokens", "output_tokens"),
+    "time_per_output_token_ms": ("--tpot-ms", "time_per_output_token_ms"),
+    "time_to_first_token_ms": ("--ttft-ms", "time_to_first_token_ms"),
+    "latency_percentile": ("--percentile", "latency_percentile"),
+    "shape": (", ".join(_SHAPE_FLAGS.values()), "shape"),
+    "layout": (", ".join(_LAYOUT_FLAGS.values()), "layout"),
+    **{f"shape.{k}": (flag, f"shape['{k}']") for k, flag in _SHAPE_FLAGS.items()},
+    **{f"layout.{k}": (flag, f"layout['{k}']") for k, flag in _LAYOUT_FLAGS.items()},
+}
+"""The workload inputs ``estimate`` takes as its own flags (command line) or arguments (Python): a
+workload path -> (flag, argument). Its errors name the flag."""
+
+_SHOWN_AS_GIVEN = ("parameters", "active_parameters", "seq_len", "precision", "kind", "accelerator_count", "training_tokens")
+"""The inputs ``estimate``'s record shows as its flags gave them: a ``--set workload.X`` of one would be
+computed with but shown with the flag's value, so it is refused. (The others show what was used:
+``layout``, ``mfu_source`` for the tuning, the shape in the notes; their ``--set`` is the flag's equal.)"""
+
+
+def _estimate_input(path: str, moe: bool) -> tuple[str, str] | None:
+    """The (flag, argument) that gives the workload input at ``path`` (``layout.tensor_parallel``,
+    ``parameters.value``), or None for an input ``estimate`` has no flag for."""
+    parts = loader.split_path(path)
+    if not parts:
+        return None
+    head = parts[0].split("[", 1)[0]
+    found = _ESTIMATE_INPUTS.get(f"{head}.{parts[1]}") if head in ("shape", "layout") and len(parts) > 1 else None
+    found = found or _ESTIMATE_INPUTS.get(head)
+    if found is not None and head == "parameters" and moe:
+        return ("--total-params", "total_parameters")
+    return found
+
+
+def _refuse_flag_sets(sets: Sequence[str], moe: bool) -> None:
+    """``estimate``'s record shows some inputs as the flags gave them (:data:`_SHOWN_AS_GIVEN`): a
+    ``--set workload.X`` of one would be computed with but not shown, so it is refused, naming the flag
+    (or argument) to use."""
+    for item in sets:
+        lhs = item.split("=", 1)[0].strip()
+        scope, _, path = lhs.partition(".")
+        if scope.strip().lower() != "workload" or not path:
+            continue
+        found = _estimate_input(path, moe)
+        if found is not None and loader.split_path(path)[0] in _SHOWN_AS_GIVEN:
+            use = f"give {found[0]} instead" if COMMAND_LINE.get() else f"give the argument {found[1]} instead of sets"
+            raise InputError(f"estimate takes this input as its own: {use}", where="--set" if COMMAND_LINE.get() else "sets", key=lhs)
+
+
+@contextmanager
+def _named_by_flags(moe: bool) -> Iterator[None]:
+    """On the command line, an error about a workload input ``estimate`` builds from a flag names the
+    flag (``--tp: 3 does not divide the 32 attention heads``), not the workload's key path."""
+    try:
+        yield
+    except TcoError as exc:
+        if not COMMAND_LINE.get():
+            raise
+        import re
+
+        fields = {k.rsplit(".", 1)[-1]: v[0] for k, v in _ESTIMATE_INPUTS.items() if "_" in k.rsplit(".", 1)[-1]}
+        for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
+            if problem.where not in ("estimate", "the command-line options") or not problem.key:
+                continue  # a profile's or scenario's own error, or a --set
+            found = _estimate_input(problem.key, moe)
+            if found is None or "," in found[0]:
+                continue
+            problem.where = None
+            problem.key = found[0]
+            message = re.sub(r"^(layout|shape) \w+ = ", "", problem.message).replace("(workload.layout)", f"({found[0]})")
+            message = re.sub(r"^experts and ", "--experts and ", message)
+            message = re.sub(r"(?<=exceed )experts(?= \()", "--experts", message)
+            problem.message = re.sub(r"(?<![\w.-])(" + "|".join(fields) + r")(?![\w.])", lambda m: fields[m.group(1)], message)
+        raise
+
+
+def _check_shape_keys(shape: Mapping[str, int | None] | None) -> None:
+    """An unknown key of ``shape`` (a misspelt ``layerz``) is an error, not silently dropped."""
+    unknown = [k for k in shape or {} if k not in _SHAPE_FLAGS]
+    errors = [InputError(f"unknown key{did_you_mean(str(k), _SHAPE_FLAGS)}", key=f"shape.{k}") for k in unknown]
+    if errors:
+        raise errors[0] if len(errors) == 1 else ProblemList(errors)
 
 
 def _estimate_shape(shape: Mapping[str, int | None] | None, parameters: float) -> ModelShape | None:

@@ -115,10 +115,24 @@ def whole_option(flag: str, *, help: str) -> Any:
     return typer.Option(flag, metavar="N", min=1, max=MAX_COUNT, help=help)
 
 
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+_FORMAT_GIVEN = {"given": False}
+"""Whether the command being run was given --format (set by :func:`_note_format` as its options parse)."""
+
+
+def _note_format(ctx: typer.Context, param: typer.CallbackParam, value: Any) -> Any:
+    """Record whether --format came from the command line (then ``-o NAME`` must agree with it) or is
+    the default (then ``-o NAME.json`` picks json)."""
+    source = ctx.get_parameter_source(param.name or "fmt")
+    _FORMAT_GIVEN["given"] = source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT", "PROMPT")
+    return value
+
+
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", callback=_note_format, help="Output format.")]
 TextFormatOpt = Annotated[
     OutputFormat,
-    typer.Option("--format", "-f", metavar="<table|csv|json|jsonl|markdown>", help="Output format (no workbook here)."),
+    typer.Option(
+        "--format", "-f", metavar="<table|csv|json|jsonl|markdown>", callback=_note_format, help="Output format (no workbook here)."
+    ),
 ]
 """--format for the commands that write no workbook: the help does not offer xlsx (handle_errors refuses it)."""
 OutputOpt = Annotated[
@@ -194,29 +208,65 @@ def _default_seq_len(prompt: float | None, output: float | None) -> int:
     return max(2048, math.ceil(total)) if math.isfinite(total) and total <= MAX_COUNT else 2048
 
 
-def _format_from_output(fn: Callable[..., Any], kwargs: dict[str, Any]) -> dict[str, Any]:
-    """``-o FILE.xlsx`` with the command's default format writes the workbook; a workbook into a file not
-    named .xlsx, or text into one that is, is a usage error (a spreadsheet would not open either)."""
-    import inspect
+_NAMED_FORMATS = {".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".xlsx": "xlsx"}
+"""The file names that say their format: ``-o NAME`` with one of these picks (or must agree with) the format."""
 
+_FIXED_FORMATS = {"schema": ("json",)}
+"""Commands with -o but no --format, by function name: the one format they write."""
+
+
+def _formats(fn: Callable[..., Any], fmt: Any) -> tuple[str, ...]:
+    """The formats a command writes, by the values of its --format choices (sweep: rows only)."""
+    name = fn.__name__
+    if name == "sweep":
+        return ("csv", "jsonl", "xlsx")
+    if fmt is None:
+        return _FIXED_FORMATS.get(name, ())
+    return tuple(m.value for m in type(fmt) if m.value != "xlsx" or name in XLSX_FUNCTIONS)
+
+
+def _spelled_list(words: Sequence[str]) -> str:
+    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
+
+
+def _format_from_output(fn: Callable[..., Any], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``-o FILE.json`` (``.jsonl``, ``.csv``, ``.md``, ``.xlsx``; ``.toml`` for ``profiles show``) without
+    --format writes that format; a --format that contradicts the name, or a name in a format the command
+    does not write, is a usage error (a program reading the file would fail far from the cause). Other
+    names (``.txt``, none) keep the command's default format."""
     fmt, output, name = kwargs.get("fmt"), kwargs.get("output"), fn.__name__
-    if output is None or str(output) == "-":
+    if output is None or str(output) == "-" or not isinstance(output, (str, Path)):
         return kwargs
-    named_xlsx = Path(str(output)).suffix.lower() == ".xlsx"
-    if named_xlsx and name not in XLSX_FUNCTIONS:
+    suffix = Path(str(output)).suffix.lower()
+    supported = _formats(fn, fmt)
+    named = _NAMED_FORMATS.get(suffix) or ("toml" if suffix == ".toml" and "toml" in supported else None)
+    command = name.replace("_", " ")
+    if named == "xlsx" and name not in XLSX_FUNCTIONS:
         raise typer.BadParameter(f"this command writes no workbook (those are {XLSX_COMMANDS}): name the file otherwise", param_hint="-o")
-    if not isinstance(fmt, OutputFormat):
+    if named is not None and supported and named not in supported:
+        suffixes = [next(k for k, v in _NAMED_FORMATS.items() if v == f) for f in supported if f in _NAMED_FORMATS.values()]
+        raise typer.BadParameter(
+            f"{output} is named as {named}, which {command} does not write ({_spelled_list(supported)}): "
+            f"name the file {_spelled_list(suffixes) if suffixes else 'otherwise'}",
+            param_hint="-o",
+        )
+    if not isinstance(fmt, Enum):
         return kwargs
-    default = inspect.signature(fn).parameters["fmt"].default
-    if named_xlsx and fmt is default:
-        return {**kwargs, "fmt": OutputFormat.xlsx}
-    if named_xlsx and fmt is not OutputFormat.xlsx:
+    if fmt.value == named:
+        return kwargs
+    if named is not None and not _FORMAT_GIVEN["given"]:
+        return {**kwargs, "fmt": type(fmt)(named)}
+    if fmt.value == "xlsx":
+        raise typer.BadParameter(f"--format xlsx writes a workbook: name the file .xlsx, not {output}", param_hint="-o")
+    if named == "xlsx":
         raise typer.BadParameter(
             f"{output} is named as a workbook but --format {fmt.value} writes text: use -f xlsx or another name", param_hint="-o"
         )
-    if fmt is OutputFormat.xlsx and not named_xlsx:
-        raise typer.BadParameter(f"--format xlsx writes a workbook: name the file .xlsx, not {output}", param_hint="-o")
-    return kwargs
+    if named is None:
+        return kwargs
+    raise typer.BadParameter(
+        f"{output} is named as {named} but --format {fmt.value} writes {fmt.value}: use -f {named} or another name", param_hint="-o"
+    )
 
 
 def handle_errors(fn: F) -> F:
@@ -435,9 +485,10 @@ class ShowFormat(str, Enum):
 @handle_errors
 def profiles_show(
     profile: Annotated[str, typer.Argument(help="Accelerator id, alias or path.")],
-    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format; toml prints the whole profile to copy and edit.")] = (
-        ShowFormat.table
-    ),
+    fmt: Annotated[
+        ShowFormat,
+        typer.Option("--format", "-f", callback=_note_format, help="Output format; toml prints the whole profile to copy and edit."),
+    ] = (ShowFormat.table),
     output: OutputOpt = None,
 ) -> None:
     """Every field of one profile with its source, date and confidence."""
@@ -1085,7 +1136,10 @@ def sweep(
     strict: StrictOpt = False,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="csv or jsonl (rows stream), or xlsx.")] = OutputFormat.csv,
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option("--format", "-f", metavar="<csv|jsonl|xlsx>", callback=_note_format, help="csv or jsonl (rows stream), or xlsx."),
+    ] = OutputFormat.csv,
     output: OutputOpt = None,
 ) -> None:
     """Evaluate the product of the varied axes: one tidy row per (point, option), streamed as computed."""
