@@ -493,6 +493,9 @@ def _show(v: Any) -> str:
         return str(v)
     if isinstance(v, (dict, list)):
         return "a table" if isinstance(v, dict) else "a list"
+    if isinstance(v, (datetime.date, datetime.time)):  # TOML dates and times, as the file writes them
+        kind = "a time" if isinstance(v, datetime.time) else "a date and time" if isinstance(v, datetime.datetime) else "a date"
+        return f"{kind} ({v.isoformat()})"
     return repr(v)
 
 

@@ -88,3 +88,24 @@ def test_an_fp8_stage_on_a_part_without_fp8_says_it_runs_in_16_bit(run, tmp_path
     assert "stage fp8-anneal: no fp8 peak in the profile: the job runs in 16-bit at the bf16 peak" in notes
     on_h100 = json.loads(run("compare", "h100-sxm", "-w", str(wl), "-f", "json").stdout)["results"][0]["notes"]
     assert not any(n.startswith("stage fp8-anneal:") for n in on_h100)
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ("name = 12:30:00", "name: expected text, got a time (12:30:00)"),
+        ("name = 2024-05-01", "name: expected text, got a date (2024-05-01)"),
+        ("name = 2024-05-01T07:32:00", "name: expected text, got a date and time (2024-05-01T07:32:00)"),
+    ],
+)
+def test_a_toml_date_or_time_in_a_text_field_is_shown_as_written(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str, shown: str
+) -> None:
+    folder = tmp_path / "accelerators"
+    folder.mkdir()
+    (folder / "xh.toml").write_text(f'extends = "h100-sxm"\nid = "xh"\naliases = []\n{line}\n', encoding="utf-8")
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    result = run("compare", "xh", "-w", "gpt3-1.3b")
+    assert result.exit_code == 1
+    assert result.output.strip().endswith(shown)
+    assert "datetime" not in result.output
