@@ -135,9 +135,18 @@ TextFormatOpt = Annotated[
     ),
 ]
 """--format for the commands that write no workbook: the help does not offer xlsx (handle_errors refuses it)."""
+
+
+def _output_path(text: str) -> Path:
+    """``-o``'s value as a path; a name ending in a path separator names a folder, not a file."""
+    if text.endswith(("/", os.sep)) and text.strip("/" + os.sep):
+        raise typer.BadParameter(f"{text} names a folder (it ends in '/'); expected a file name")
+    return Path(text)
+
+
 OutputOpt = Annotated[
     Path | None,
-    typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically, only on success); - is stdout."),
+    typer.Option("--output", "-o", metavar="FILE", parser=_output_path, help="Write to FILE (atomically, only on success); - is stdout."),
 ]
 WorkloadOpt = Annotated[str, typer.Option("--workload", "-w", metavar="ID|FILE", help="Workload id or path to a workload TOML file.")]
 ScenarioOpt = Annotated[
@@ -208,7 +217,16 @@ def _default_seq_len(prompt: float | None, output: float | None) -> int:
     return max(2048, math.ceil(total)) if math.isfinite(total) and total <= MAX_COUNT else 2048
 
 
-_NAMED_FORMATS = {".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".xlsx": "xlsx"}
+_NAMED_FORMATS = {
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".csv": "csv",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".xlsx": "xlsx",
+    ".html": "html",  # tco report's (it checks its own names)
+    ".htm": "html",
+}
 """The file names that say their format: ``-o NAME`` with one of these picks (or must agree with) the format."""
 
 _FIXED_FORMATS = {"schema": ("json",)}
@@ -247,7 +265,8 @@ def _format_from_output(fn: Callable[..., Any], kwargs: dict[str, Any]) -> dict[
         suffixes = [next(k for k, v in _NAMED_FORMATS.items() if v == f) for f in supported if f in _NAMED_FORMATS.values()]
         raise typer.BadParameter(
             f"{output} is named as {named}, which {command} does not write ({_spelled_list(supported)}): "
-            f"name the file {_spelled_list(suffixes) if suffixes else 'otherwise'}",
+            f"name the file {_spelled_list(suffixes) if suffixes else 'otherwise'}"
+            + ("; tco report writes HTML" if named == "html" else ""),
             param_hint="-o",
         )
     if not isinstance(fmt, Enum):

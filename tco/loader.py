@@ -681,7 +681,10 @@ def apply_overrides(
             continue
         is_quantity = isinstance(target, type) and issubclass(target, Quantity)
         if is_quantity and isinstance(value, (int, float)) and not isinstance(value, bool):
-            node[leaf] = {"value": value, "source": SET_SOURCE}
+            # The number is in the quantity's own currency, as with ``.value``: a price quoted in CNY stays in CNY.
+            old = node.get(leaf)
+            kept = {"currency": old["currency"]} if isinstance(old, dict) and old.get("currency") is not None else {}
+            node[leaf] = {"value": value, "source": SET_SOURCE, **kept}
         else:
             node[leaf] = value
     return out

@@ -500,8 +500,9 @@ def _citation_text(c: Mapping[str, Any] | None) -> str:
 # --------------------------------------------------------------------------- estimate and calibration
 
 
-def render_model_fields(model: Any, fmt: OutputFormat) -> str:
-    """One record rendered as ``field | value`` (table) or as one JSON object / one CSV row."""
+def render_model_fields(model: Any, fmt: OutputFormat, *, hide_in_table: Sequence[str] = ()) -> str:
+    """One record rendered as ``field | value`` (table) or as one JSON object / one CSV row. The fields
+    ``hide_in_table`` are left out of the table and markdown forms when they are None (no unit to say)."""
     data = model.model_dump(mode="json")
     if fmt is OutputFormat.json:
         return json_text(data)
@@ -510,7 +511,8 @@ def render_model_fields(model: Any, fmt: OutputFormat) -> str:
     if fmt is OutputFormat.csv:
         cols = list(data)
         return csv_text(cols, [[data[c] for c in cols]])
-    return grid(["field", "value"], [[k, _cell(v) if not isinstance(v, list) else "; ".join(map(str, v))] for k, v in data.items()], fmt)
+    shown = {k: v for k, v in data.items() if not (k in hide_in_table and v is None)}
+    return grid(["field", "value"], [[k, _cell(v) if not isinstance(v, list) else "; ".join(map(str, v))] for k, v in shown.items()], fmt)
 
 
 CALIBRATION_COLUMNS = (
@@ -705,7 +707,7 @@ def _records_or_table(
 
 def render_breakeven(result: Any, fmt: OutputFormat) -> str:
     if fmt in (OutputFormat.table, OutputFormat.markdown):
-        return render_model_fields(result, fmt) + f"\n{result.message}\n"
+        return render_model_fields(result, fmt, hide_in_table=("currency",)) + f"\n{result.message}\n"
     return render_model_fields(result, fmt)
 
 

@@ -40,6 +40,7 @@ class BreakevenResult(StrictModel):
     a: str
     b: str
     param: str = Field(description="Dotted input path, usable with --set.")
+    currency: str | None = Field(None, description="CNY or EUR when the input is quoted in it (range and value too); None: its own unit")
     range_low: float
     range_high: float
     value: float | None = Field(description="Input value at which both effective costs are equal; None if no tie.")
@@ -111,6 +112,10 @@ def breakeven(
     if ia == ib:
         raise InputError("compare two different options", key="option")
     target = resolve_target(prep, param, where="--param")
+    # A money input quoted in CNY or EUR is scanned, and reported, in its own currency (as --set reads it).
+    quoted = target.quantity.currency if target.quantity is not None else None
+    currency = quoted.value if quoted is not None and quoted.value != "USD" else None
+    shown = f"{param} (in {currency})" if currency else param
     lo, hi = value_range or default_range(target, where="--param")
     try:
         lo, hi = float(lo), float(hi)
@@ -142,6 +147,7 @@ def breakeven(
         a=names[ia],
         b=names[ib],
         param=param,
+        currency=currency,
         range_low=lo,
         range_high=hi,
         missing_inputs=lacking,
@@ -154,7 +160,7 @@ def breakeven(
             winner_below=None,
             winner_above=None,
             effective_cost_at_value_usd=None,
-            message=f"{names[ia]} and {names[ib]} cost the same for every {param} in [{lo:,.6g}, {hi:,.6g}]: "
+            message=f"{names[ia]} and {names[ib]} cost the same for every {shown} in [{lo:,.6g}, {hi:,.6g}]: "
             "this input does not separate them",
         )
 
@@ -250,9 +256,9 @@ def breakeven(
                 state = ("lacks an input" if lacks else "is infeasible") if ok[k] else ("has a cost" if lacks else "is feasible")
                 start = float(xs[k])
                 if not integer and abs(edge - start) <= 1e-9 * max(1.0, abs(hi), abs(lo)):  # at the scan point itself
-                    edges.append(f"{names[j]} {state} for {param} above {start:,.6g}")
+                    edges.append(f"{names[j]} {state} for {shown} above {start:,.6g}")
                 else:
-                    edges.append(f"{names[j]} {state} from {param} = {edge:,.6g}")
+                    edges.append(f"{names[j]} {state} from {shown} = {edge:,.6g}")
     note = ("; " + "; ".join(edges)) if edges else ""
     if lacking:
         note += "; unknown inputs: " + "; ".join(f"{k} needs {', '.join(v)}" for k, v in lacking.items())
@@ -268,20 +274,20 @@ def breakeven(
         # becomes infeasible, which the notes on feasibility say).
         _, xl, xr = found[0]
         near_below, near_above = side(xl), side(xr)
-        msg = f"{names[ia]} and {names[ib]} tie at {param} = {value:,.6g}; below it {wins(near_below, xl)}, above it {wins(near_above, xr)}"
+        msg = f"{names[ia]} and {names[ib]} tie at {shown} = {value:,.6g}; below it {wins(near_below, xl)}, above it {wins(near_above, xr)}"
         if near_below is not None and near_below == near_above:
-            msg = f"{names[ia]} and {names[ib]} cost the same at {param} = {value:,.6g} but do not swap: {near_below} wins on both sides"
+            msg = f"{names[ia]} and {names[ib]} cost the same at {shown} = {value:,.6g} but do not swap: {near_below} wins on both sides"
         gap = float(diff(np.array([value]))[0])
         step = not integer and math.isfinite(gap) and abs(gap) > 1e-6 * max(abs(cost), 1.0)
         if step:
             # The costs jump past each other (a whole replica or accelerator more): no value makes them equal.
             msg = (
-                f"{names[ia]} and {names[ib]} do not tie but cross at {param} = {value:,.6g}, where a discrete choice "
+                f"{names[ia]} and {names[ib]} do not tie but cross at {shown} = {value:,.6g}, where a discrete choice "
                 f"steps (a gap of {abs(gap):,.6g} USD); below it {wins(near_below, xl)}, above it {wins(near_above, xr)}"
             )
         if len(roots) > 1:
             msg = (
-                f"{names[ia]} and {names[ib]} swap places {len(roots)} times for {param} in [{lo:,.6g}, {hi:,.6g}] "
+                f"{names[ia]} and {names[ib]} swap places {len(roots)} times for {shown} in [{lo:,.6g}, {hi:,.6g}] "
                 f"(first at {value:,.6g}, last at {roots[-1]:,.6g}); at {lo:,.6g} {wins(below, lo)}, at {hi:,.6g} {wins(above, hi)}"
                 + ("; the first is a step of a discrete choice, where the costs jump past each other" if step else "")
             )
@@ -290,11 +296,11 @@ def breakeven(
         value, cost = None, None
         infeasible = f" ({names[never[0]]} is infeasible there)" if len(alone) == 1 and len(never) == 1 else ""
         if below and below == above and not edges:
-            msg = f"no tie for {param} in [{lo:,.6g}, {hi:,.6g}]: {below} wins across the whole range{infeasible}"
+            msg = f"no tie for {shown} in [{lo:,.6g}, {hi:,.6g}]: {below} wins across the whole range{infeasible}"
         elif below or above:
-            msg = f"no tie for {param} in [{lo:,.6g}, {hi:,.6g}]: at {lo:,.6g} {wins(below, lo)}, at {hi:,.6g} {wins(above, hi)}{note}"
+            msg = f"no tie for {shown} in [{lo:,.6g}, {hi:,.6g}]: at {lo:,.6g} {wins(below, lo)}, at {hi:,.6g} {wins(above, hi)}{note}"
         else:
-            msg = f"no tie for {param} in [{lo:,.6g}, {hi:,.6g}]: " + (
+            msg = f"no tie for {shown} in [{lo:,.6g}, {hi:,.6g}]: " + (
                 "unknown inputs: " + "; ".join(f"{k} needs {', '.join(v)}" for k, v in lacking.items())
                 if lacking
                 else "no option is feasible there"
