@@ -1351,7 +1351,7 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
             f"the measured {p[f'{plan.bench_key}.tokens_per_second']:,.6g} tokens/s on {plan.measured_count:,} accelerators"
             + ("" if stated else " (the measurement states no count: one node)")
             + f", carried to {int(out['count']):,} by the model's scaling, implies MFU {carried_mfu:.2f} (> 1): the model "
-            f"cannot follow the job to {plan.measured_count:,} accelerators; check the measurement's count",
+            f"cannot follow the job from {plan.measured_count:,} to {int(out['count']):,} accelerators; check the measurement's count",
             where=option.accelerator.id,
             key=f"benchmarks[{workload.id}].accelerator_count" if stated else "interconnect.devices_per_node",
         )
