@@ -173,3 +173,8 @@ __all__ = [
     "sweep",
     "validate_file",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public API with the module's own names: completion in a REPL or an IDE sees what ``__getattr__`` loads."""
+    return sorted(set(globals()) | set(__all__))

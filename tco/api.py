@@ -1322,9 +1322,13 @@ def breakeven(
 
 
 @public
-def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> SensitivityResult:
-    """Tornado of effective cost (see :func:`tco.analysis.sensitivity`)."""
+def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | str | None = None) -> SensitivityResult:
+    """Tornado of effective cost (see :func:`tco.analysis.sensitivity`). ``vs``: the pair of options whose
+    difference the inputs are ranked by, or one option (the first option against it, as ``--vs``)."""
     from tco import analysis
+
+    if isinstance(vs, str):
+        vs = (inputs.options[0].label if inputs.options else "", vs)
 
     with attributed(inputs):
         return analysis.sensitivity(inputs, vs=vs)

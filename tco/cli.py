@@ -212,8 +212,9 @@ def one_line(exc: TcoError) -> str:
 
 
 def _default_seq_len(prompt: float | None, output: float | None) -> int:
-    """``tco estimate``'s sequence length when not given: 2048, or a request's prompt plus output if longer."""
-    total = (prompt or 0.0) + (output or 0.0)
+    """``tco estimate``'s sequence length when not given: 2048, or a request's prompt plus output if longer.
+    With only one of them given the other defaults to half the sequence, so the sequence is twice it."""
+    total = (prompt or 0.0) + (output or 0.0) if (prompt is None) == (output is None) else 2.0 * (prompt or output or 0.0)
     return max(2048, math.ceil(total)) if math.isfinite(total) and total <= MAX_COUNT else 2048
 
 

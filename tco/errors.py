@@ -58,7 +58,28 @@ class ProblemList(TcoError):
         return [str(p) for p in self.problems]
 
 
+ABBREVIATIONS = {
+    "tpot": "time_per_output_token_ms",
+    "tpot_ms": "time_per_output_token_ms",
+    "ttft": "time_to_first_token_ms",
+    "ttft_ms": "time_to_first_token_ms",
+    "tp": "tensor_parallel",
+    "pp": "pipeline_parallel",
+    "cp": "context_parallel",
+    "ep": "expert_parallel",
+    "top_k": "experts_per_token",
+    "params": "parameters",
+    "tokens": "training_tokens",
+}
+"""Short names users write for a key (the command line's flags among them), and the key they mean."""
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """Return ``" (did you mean 'x'?)"`` for the closest candidate, or ``""``."""
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    """Return ``" (did you mean 'x'?)"`` for the closest candidate (or the key an abbreviation such as
+    ``tpot_ms`` stands for), or ``""``."""
+    names = list(candidates)
+    full = ABBREVIATIONS.get(word.lower().replace("-", "_"))
+    if full in names:
+        return f" (did you mean '{full}'?)"
+    close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

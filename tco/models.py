@@ -672,6 +672,19 @@ class TrainingWorkload(_WorkloadBase):
             raise ValueError(f"{missing}: experts and experts_per_token go together (an MoE workload needs both)")
         if self.experts is not None and self.experts_per_token is not None and self.experts_per_token > self.experts:
             raise ValueError(f"experts_per_token: must not exceed experts ({self.experts}), got {self.experts_per_token}")
+        active, total = self.active_parameters, self.parameters
+        if (
+            self.experts is not None
+            and self.experts_per_token == self.experts
+            and active is not None
+            and active.value is not None
+            and total.value is not None
+            and active.value < total.value
+        ):
+            raise ValueError(
+                f"experts_per_token: with every expert active ({self.experts} of {self.experts}) every parameter is, "
+                f"so active_parameters ({active.value:g}) must equal the total parameters ({total.value:g})"
+            )
         ep = self.layout.expert_parallel if self.layout is not None else None
         if ep is not None and self.experts is not None and self.experts % ep:  # (a dense model: the engine says so)
             raise ValueError(f"layout.expert_parallel: an expert-parallel degree of {ep} must divide the {self.experts} experts")

@@ -821,7 +821,9 @@ def render_size(result: Any, fmt: OutputFormat) -> str:
         headers,
         rows,
         fmt,
-        head=f"{result.workload} · {result.constraint} = {result.limit:,.6g}\n",
+        head=f"{result.workload} · {result.constraint} = "
+        + (money(result.limit) if result.constraint == "budget_usd" else f"{result.limit:,.6g}")
+        + "\n",
         whole=result.model_dump(mode="json"),
     )
 

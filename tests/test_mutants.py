@@ -663,8 +663,8 @@ def test_size_rented_option_cannot_be_sized_by_power() -> None:
 def test_size_messages_name_the_unit_and_join_options() -> None:
     budget = raised(lambda: analysis.size(pair(), budget_usd=10), InfeasibleError)
     assert budget == (
-        "--budget-usd: toy: even the minimum count that fits in memory (1) exceeds 10 $; "
-        "cheap: even the minimum count that fits in memory (1) exceeds 10 $"
+        "--budget-usd: toy: even the minimum count that fits in memory (1) exceeds $10; "
+        "cheap: even the minimum count that fits in memory (1) exceeds $10"
     )
     power = raised(lambda: analysis.size(toy_inputs(Option(FAST)), power_kw=0.1), InfeasibleError)
     assert power == "--power-kw: toy: even the minimum count that fits in memory (1) exceeds 0.1 kW"

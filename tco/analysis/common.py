@@ -127,9 +127,12 @@ def _quantity_at(model: Any, parts: Sequence[str]) -> Any:
     return cur
 
 
-def resolve_target(prep: Prepared, path: str, *, where: str | None = None) -> Target:
+def resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep_quotes: bool = False) -> Target:
     """The flat keys a user path sets in each option (raises with 'did you mean' when it names nothing).
-    ``where`` names the option that supplied the path (``--param``, ``--vary``) in error messages."""
+    ``where`` names the option that supplied the path (``--param``, ``--vary``) in error messages. A
+    rental rate that an option quotes (``ID:rent=RATE``) is that option's own: a path that would vary it
+    is refused, or with ``keep_quotes`` (the inputs sensitivity and simulate swing by themselves) leaves
+    the quoting options out, so the quote stays fixed while the profile's rate varies for the others."""
     if "." not in path and path != "count":
         raise InputError("expected scenario.<field>, workload.<field> or <accelerator-id>.<field>", where=where, key=path)
     opts = prep.inputs.options
@@ -176,7 +179,11 @@ def resolve_target(prep: Prepared, path: str, *, where: str | None = None) -> Ta
             )
         return Target(path, {i: "count" for i in idx}, prep.bases[idx[0]]["count"], None, is_count=True)
     quoted = [opts[i].label for i in idx if opts[i].quoted_rate is not None]
-    if quoted and loader.gives_rental_rate(rest):
+    if quoted and keep_quotes and loader.gives_rental_rate(rest):
+        idx = [i for i in idx if opts[i].quoted_rate is None]
+        if not idx:
+            return Target(path, {}, None, None)
+    elif quoted and loader.gives_rental_rate(rest):
         raise InputError(
             f"'{quoted[0]}' quotes a rate and {flag} {path} gives others: give the rate once (name {scope}:rent without =RATE)",
             where=flag,
@@ -482,7 +489,7 @@ def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:
     for path, q in items:
         if q.value is None:
             continue
-        target = resolve_target(prep, path)
+        target = resolve_target(prep, path, keep_quotes=True)
         if not any(k in used for k in target.keys.values()):
             continue
         ranged = q.low is not None and q.high is not None and q.low < q.high

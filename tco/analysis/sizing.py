@@ -189,8 +189,10 @@ def size(
             metric = cost if name == "budget_usd" else power
             meets = ok & (metric <= limit)
             pick = int(len(meets) - 1 - np.argmax(meets[::-1])) if meets.any() else None
-            unit = "$" if name == "budget_usd" else "kW"
-            why = f"even the minimum count that fits in memory ({plan.min_count}) exceeds {limit:,.6g} {unit}"
+            shown = (
+                f"${limit:,.0f}" if name == "budget_usd" and limit < 1e15 else f"{limit:,.6g} " + ("USD" if name == "budget_usd" else "kW")
+            )
+            why = f"even the minimum count that fits in memory ({plan.min_count}) exceeds {shown}"
         figures = {k: out[k][pick] for k in _FIELDS} if pick is not None else {}
         if pick is not None and plan.kind == "training":
             # The octaves searched their shortlisted layouts only (never faster than all of them): the exact
