@@ -281,31 +281,54 @@ CLAIM_TOLERANCE = 0.15
 of the seed article's own ranges, e.g. '~70-80%')."""
 
 
+CLAIM_REFERENCE = "a100-80gb"
+"""The part the published claims are relative to: 'the A100' of the seed article's 'Training Performance
+(vs. A100)' column, the profile the alias ``a100`` names."""
+
+
+def _claims_reference(comp: Comparison) -> OptionResult | None:
+    """The first option of the claims' reference part (any count, bought or rented) the model gives a
+    throughput for, in the results' order; None when the run has none."""
+    for r in comp.results:
+        if re.split(r"[@:]", r.accelerator, maxsplit=1)[0] == CLAIM_REFERENCE and r.tokens_per_second_per_accelerator:
+            return r
+    return None
+
+
 def _claims_table(comp: Comparison, base: OptionResult, fmt: OutputFormat) -> str:
-    """Published relative-to-A100 claims and maturity beside the model's own throughput ratio."""
+    """Published relative-to-A100 claims and maturity beside the model's own throughput ratio to the
+    A100 (an a100-80gb option of the run). Without one, the model's ratio is to the ranked first option,
+    which has another reference than the claims: it is shown, with no verdict."""
     if not any(r.claimed_relative_training_performance is not None for r in comp.results):
         return ""
+    ref = _claims_reference(comp)
     rows = []
-    b = base.tokens_per_second_per_accelerator
+    b = (ref or base).tokens_per_second_per_accelerator
     for r in comp.results:
         model = r.tokens_per_second_per_accelerator / b if r.tokens_per_second_per_accelerator is not None and b else None
         claim = r.claimed_relative_training_performance
         if model is None and r.status is OptionStatus.infeasible:
             verdict_text = "the model cannot run this workload on it"
-        elif model is None or claim is None:
+        elif model is None or claim is None or ref is None:
             verdict_text = ""
         elif abs(model / claim - 1) <= CLAIM_TOLERANCE:
             verdict_text = "agree"
         else:
             verdict_text = f"disagree: model {model:.2f}× vs claim {claim:.2f}×"
         if r.status is OptionStatus.infeasible and model is not None:
-            verdict_text += " (not available in this market)"
+            verdict_text = f"{verdict_text} (not available in this market)" if verdict_text else "not available in this market"
         extra = [n.removeprefix("training note: ") for n in r.notes if n.startswith("training note: ")]
         if extra:
             verdict_text = "; ".join(t for t in (verdict_text, extra[0].split(";")[0]) if t)
         verdict_text = verdict_text or "—"
         rows.append([r.accelerator, ratio_text(model), ratio_text(claim), r.maturity or "—", verdict_text])
-    title = f"Published claims beside the model (throughput relative to {base.accelerator})\n"
+    if ref is not None:
+        title = f"Published claims (relative to the A100) beside the model (throughput relative to {ref.accelerator})\n"
+    else:
+        title = (
+            f"Published claims (relative to the A100) beside the model (throughput relative to {base.accelerator}): "
+            f"no {CLAIM_REFERENCE} in this run, so no verdict (add {CLAIM_REFERENCE} to compare)\n"
+        )
     return title + grid(["option", "model", "claimed", "maturity", "model vs claim"], rows, fmt)
 
 
@@ -479,15 +502,34 @@ def render_show(dumped: Mapping[str, Any], fmt: OutputFormat, *, kind: str, cita
                 "confidence": p.get("confidence"),
                 "as_of": p.get("as_of"),
                 "source": (p.get("source") or "") + (f" — {p['note']}" if p.get("note") else ""),
+                "currency": p.get("currency"),
             }
         )
     if fmt is OutputFormat.csv:
         return csv_text(cols, ([r[c] for c in cols] for r in records))
-    text = grid(cols, [[_cell(r[c]) if c != "source" else r[c] for c in cols] for r in records], fmt)
+    money_cols = ("value", "low", "high")  # a money input quoted in CNY or EUR is shown with its currency
+    shown = [
+        [
+            r[c]
+            if c == "source"
+            else in_currency(_cell(r[c]), r["currency"])
+            if c in money_cols and isinstance(r[c], int | float)
+            else _cell(r[c])
+            for c in cols
+        ]
+        for r in records
+    ]
+    text = grid(cols, shown, fmt)
     if citations:
         cited = [[k, _citation_text(c)] for k, c in citations.items()]
         text += "\nSources\n" + grid(["key", "citation"], cited, fmt)
     return text
+
+
+def in_currency(text: str, currency: str | None) -> str:
+    """A money value as tables show it: in USD as it is, quoted in CNY or EUR with its currency
+    (``120,000 CNY``: the input's name says usd, the engine converts it with the scenario's rate)."""
+    return text if currency in (None, Currency.USD.value) else f"{text} {currency}"
 
 
 def _citation_text(c: Mapping[str, Any] | None) -> str:

@@ -17,7 +17,7 @@ from tco import plots
 from tco.engine import walk_numbers
 from tco.inputs import Inputs
 from tco.models import Quantity
-from tco.render import CONTROL, money, num, verdict
+from tco.render import CONTROL, in_currency, money, num, verdict
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;margin:1.5rem auto;color:#111;font-size:10.5pt}
@@ -113,7 +113,13 @@ def build(
             if isinstance(leaf, Quantity) and leaf.value is not None:
                 rows.setdefault(
                     path,
-                    [path, f"{leaf.value:,.6g}", leaf.source or "", leaf.as_of or "", leaf.confidence.value if leaf.confidence else ""],
+                    [
+                        path,
+                        in_currency(f"{leaf.value:,.6g}", leaf.currency.value if leaf.currency else None),
+                        leaf.source or "",
+                        leaf.as_of or "",
+                        leaf.confidence.value if leaf.confidence else "",
+                    ],
                 )
     unique = list(rows.values())
     sections.append(_table(["input", "value", "source", "as of", "confidence"], unique, {1}))

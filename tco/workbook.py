@@ -343,6 +343,11 @@ def _option_sheet(
     fx = dict(plan.fx)
 
     def money(key: str) -> str:
+        if key == "accel.rental.usd_per_hour" and option.quoted_rate is not None:
+            # A rate quoted on the command line (ID:rent=RATE, in USD) is this option's own input: its own
+            # row, never the profile's rate or another option's quote of the same part.
+            quoted = meta.get(key)
+            return a.use(a.add(acc, f"rental.usd_per_hour [{option.label}]", p.get(key), quoted, _unit(key, quoted)))
         ref = inp(key)
         rate = fx.get(key)
         return f"({ref}*{inp(rate)})" if rate else ref
