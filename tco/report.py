@@ -121,6 +121,15 @@ def build(
                         leaf.confidence.value if leaf.confidence else "",
                     ],
                 )
+    for o in inputs.options:  # a quoted rate is its option's own input, in USD
+        if o.quoted_rate is not None:
+            rows[f"{o.label}.rental.usd_per_hour"] = [
+                f"rental.usd_per_hour [{o.label}]",
+                f"{o.quoted_rate:,.6g}",
+                "quoted on the command line (ID:rent=RATE)",
+                "",
+                "",
+            ]
     unique = list(rows.values())
     sections.append(_table(["input", "value", "source", "as of", "confidence"], unique, {1}))
     sections.append('<h2 id="missing">Missing inputs</h2>')

@@ -107,3 +107,11 @@ def test_a_budget_reads_as_money(run) -> None:
     ok = run("size", "a100-80gb", "-w", "gpt3-1.3b", "--budget-usd", "5e6")
     assert ok.exit_code == 0
     assert ok.stdout.startswith("gpt3-1.3b · budget_usd = $5,000,000")
+
+
+def test_the_reports_assumptions_list_a_quoted_rate_as_its_options_own(run, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    assert run("report", "a100-80gb", "h100-sxm@64:rent=2", "-w", "llama3-8b", "-o", str(out)).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert "rental.usd_per_hour [h100-sxm@64:rent=2]" in page
+    assert "quoted on the command line (ID:rent=RATE)" in page
