@@ -1637,7 +1637,11 @@ def test_a_hangup_leaves_no_temporary_file(tmp_path: Path) -> None:
     target.write_text("original\n")
     cmd = [sys.executable, "-m", "tco", "sweep", "a100-80gb", "h100-sxm", "-w", "llama3-8b"]
     cmd += ["--vary", "scenario.pue=1:2:1000", "--vary", "scenario.utilization=0.5:1:1000", "-o", str(target)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # Under nohup (a CI runner may use it) the child would inherit an ignored SIGHUP, which tco leaves
+    # ignored by design: give it the default disposition, as a terminal session does.
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    )
     deadline = time.monotonic() + 30
     while not list(tmp_path.glob(".tco-*")) and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)  # until the temporary file exists
