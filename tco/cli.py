@@ -115,24 +115,28 @@ def whole_option(flag: str, *, help: str) -> Any:
     return typer.Option(flag, metavar="N", min=1, max=MAX_COUNT, help=help)
 
 
-_FORMAT_GIVEN = {"given": False}
-"""Whether the command being run was given --format (set by :func:`_note_format` as its options parse)."""
+def _format_given() -> bool:
+    """Whether the command being run was given --format on its command line (then ``-o NAME`` must agree
+    with it) rather than taking its default (then ``-o NAME.json`` picks json). Read from the running
+    command's click context: recent typers ship their own copy of click, older ones use click itself."""
+    import importlib
+
+    for name in ("typer._click.globals", "click.globals"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        ctx = module.get_current_context(silent=True)
+        if ctx is not None:
+            source = ctx.get_parameter_source("fmt")
+            return source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT", "PROMPT")
+    return False
 
 
-def _note_format(ctx: typer.Context, param: typer.CallbackParam, value: Any) -> Any:
-    """Record whether --format came from the command line (then ``-o NAME`` must agree with it) or is
-    the default (then ``-o NAME.json`` picks json)."""
-    source = ctx.get_parameter_source(param.name or "fmt")
-    _FORMAT_GIVEN["given"] = source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT", "PROMPT")
-    return value
-
-
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", callback=_note_format, help="Output format.")]
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 TextFormatOpt = Annotated[
     OutputFormat,
-    typer.Option(
-        "--format", "-f", metavar="<table|csv|json|jsonl|markdown>", callback=_note_format, help="Output format (no workbook here)."
-    ),
+    typer.Option("--format", "-f", metavar="<table|csv|json|jsonl|markdown>", help="Output format (no workbook here)."),
 ]
 """--format for the commands that write no workbook: the help does not offer xlsx (handle_errors refuses it)."""
 
@@ -274,7 +278,7 @@ def _format_from_output(fn: Callable[..., Any], kwargs: dict[str, Any]) -> dict[
         return kwargs
     if fmt.value == named:
         return kwargs
-    if named is not None and not _FORMAT_GIVEN["given"]:
+    if named is not None and not _format_given():
         return {**kwargs, "fmt": type(fmt)(named)}
     if fmt.value == "xlsx":
         raise typer.BadParameter(f"--format xlsx writes a workbook: name the file .xlsx, not {output}", param_hint="-o")
@@ -507,7 +511,7 @@ def profiles_show(
     profile: Annotated[str, typer.Argument(help="Accelerator id, alias or path.")],
     fmt: Annotated[
         ShowFormat,
-        typer.Option("--format", "-f", callback=_note_format, help="Output format; toml prints the whole profile to copy and edit."),
+        typer.Option("--format", "-f", help="Output format; toml prints the whole profile to copy and edit."),
     ] = (ShowFormat.table),
     output: OutputOpt = None,
 ) -> None:
@@ -1158,7 +1162,7 @@ def sweep(
     set_: SetOpt = None,
     fmt: Annotated[
         OutputFormat,
-        typer.Option("--format", "-f", metavar="<csv|jsonl|xlsx>", callback=_note_format, help="csv or jsonl (rows stream), or xlsx."),
+        typer.Option("--format", "-f", metavar="<csv|jsonl|xlsx>", help="csv or jsonl (rows stream), or xlsx."),
     ] = OutputFormat.csv,
     output: OutputOpt = None,
 ) -> None:
