@@ -554,7 +554,9 @@ def render_model_fields(model: Any, fmt: OutputFormat, *, hide_in_table: Sequenc
         cols = list(data)
         return csv_text(cols, [[data[c] for c in cols]])
     shown = {k: v for k, v in data.items() if not (k in hide_in_table and v is None)}
-    return grid(["field", "value"], [[k, _cell(v) if not isinstance(v, list) else "; ".join(_cell(x) for x in v)] for k, v in shown.items()], fmt)
+    return grid(
+        ["field", "value"], [[k, _cell(v) if not isinstance(v, list) else "; ".join(_cell(x) for x in v)] for k, v in shown.items()], fmt
+    )
 
 
 CALIBRATION_COLUMNS = (
