@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from tco import engine, loader, perf
 from tco.engine import Option
 from tco.errors import InputError, NotFoundError, ProblemList, TcoError, did_you_mean
-from tco.inputs import Inputs, parse_option, with_quoted_rate
+from tco.inputs import Inputs, find_option, parse_option, with_quoted_rate
 from tco.models import (
     ACCELERATOR_MONEY,
     SCENARIO_MONEY,
@@ -380,18 +380,11 @@ def compare(inputs: Inputs, *, baseline: str | None = None, currency: Currency |
         except ValueError:
             raise InputError(f"expected USD, CNY or EUR, got {str(currency)[:40]!r}", key="currency") from None
     if baseline is not None:
-        ref, count, acq, _ = parse_option(baseline)
-        match = [
-            o.label
-            for i, o in enumerate(inputs.options)
-            if ref.lower() in {n.lower() for n in (o.accelerator.id, *o.accelerator.aliases, *inputs.refs[i : i + 1])}
-            and (count is None or o.count == count)
-            and o.acquisition is acq
-        ]
-        if not match:
+        found = find_option(inputs.options, inputs.refs, baseline)
+        if found is None:
             labels = ", ".join(o.label for o in inputs.options)
             raise InputError(f"'{baseline}' is not one of the compared options: {labels}", key="--baseline")
-        baseline = match[0]
+        baseline = inputs.options[found].label
     with attributed(inputs):
         comp = engine.compare(
             options=inputs.options, workload=inputs.workload, scenario=inputs.scenario, baseline=baseline, unranked_ok=True
@@ -894,6 +887,12 @@ def estimate(
                 raise InputError("applies to training (--mode train) only", key=flag)
     if total_parameters is not None and total_parameters < parameters:
         raise InputError(f"expected at least the active --params ({parameters:g}), got {total_parameters:g}", key="--total-params")
+    if total_parameters is None and experts is not None and experts_per_token is not None and experts_per_token < experts:
+        total_name, active_name = ("--total-params", "--params") if COMMAND_LINE.get() else ("total_parameters", "parameters")
+        raise InputError(
+            f"with {experts_per_token} of {experts} experts active per token, {active_name} is the active count: give the total too",
+            key=total_name,
+        )
     _refuse_flag_sets(sets, total_parameters is not None)
     with _named_by_flags(total_parameters is not None):
         inputs_sets = list(sets)

@@ -231,6 +231,10 @@ _NAMED_FORMATS = {
     ".xlsx": "xlsx",
     ".html": "html",  # tco report's (it checks its own names)
     ".htm": "html",
+    ".svg": "svg",  # tco plot's (it checks its own names)
+    ".png": "png",
+    ".pdf": "pdf",
+    ".xls": "xls",
 }
 """The file names that say their format: ``-o NAME`` with one of these picks (or must agree with) the format."""
 
@@ -271,7 +275,7 @@ def _format_from_output(fn: Callable[..., Any], kwargs: dict[str, Any]) -> dict[
         raise typer.BadParameter(
             f"{output} is named as {named}, which {command} does not write ({_spelled_list(supported)}): "
             f"name the file {_spelled_list(suffixes) if suffixes else 'otherwise'}"
-            + ("; tco report writes HTML" if named == "html" else ""),
+            + ("; tco report writes HTML" if named == "html" else "; tco plot writes charts" if named in ("svg", "png", "pdf") else ""),
             param_hint="-o",
         )
     if not isinstance(fmt, Enum):
@@ -1024,7 +1028,7 @@ def plot(
     kind: Annotated[PlotKind, typer.Argument(help="tornado, breakeven, cdf, scatter or sweep.")],
     accelerators: AccelArgs,
     workload: WorkloadOpt,
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="FILE.svg or FILE.png.")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", parser=_output_path, help="FILE.svg or FILE.png.")],
     param: Annotated[
         str | None,
         typer.Option("--param", metavar="PATH", help="breakeven: the input to solve for [default: scenario.cost_of_delay_usd_per_day]."),
@@ -1112,7 +1116,9 @@ def plot(
 def report(
     accelerators: AccelArgs,
     workload: WorkloadOpt,
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="FILE.html (one self-contained page).")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="FILE", parser=_output_path, help="FILE.html (one self-contained page).")
+    ],
     samples: Annotated[int, typer.Option("--samples", "-n", metavar="N", help="Monte Carlo samples.")] = 5000,
     seed: Annotated[int, typer.Option("--seed", metavar="N", help="Random seed.")] = 0,
     scenario: ScenarioOpt = None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -68,6 +69,26 @@ def parse_option(text: str) -> ParsedOption:
     if not ref:
         raise InputError(f"missing accelerator id in '{text}'", key="accelerator")
     return ParsedOption(ref, count, Acquisition(acq) if acq else Acquisition.buy, rate)
+
+
+def find_option(options: Sequence[Option], refs: Sequence[str], text: str) -> int | None:
+    """Index of the option ``text`` names (``ID[@COUNT][:rent[=RATE]]``; the id by any alias, or as the
+    command line named it in ``refs``): same count (when given), acquisition and quoted rate. A rented
+    reference without a rate names the option at the profile's rate, else the first rented one. None
+    when no option matches."""
+    ref, count, acq, rate = parse_option(text)
+    folded = ref.lower()
+    found = [
+        i
+        for i, o in enumerate(options)
+        if folded in {n.lower() for n in (o.accelerator.id, *o.accelerator.aliases, *refs[i : i + 1])}
+        and (count is None or o.count == count)
+        and o.acquisition is acq
+    ]
+    exact = [i for i in found if options[i].quoted_rate == rate]
+    if exact:
+        return exact[0]
+    return found[0] if found and rate is None else None
 
 
 def with_quoted_rate(acc: Accelerator, rate: float) -> Accelerator:

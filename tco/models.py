@@ -685,6 +685,17 @@ class TrainingWorkload(_WorkloadBase):
                 f"experts_per_token: with every expert active ({self.experts} of {self.experts}) every parameter is, "
                 f"so active_parameters ({active.value:g}) must equal the total parameters ({total.value:g})"
             )
+        if (
+            self.experts is not None
+            and self.experts_per_token is not None
+            and self.experts_per_token < self.experts
+            and total.value is not None
+            and (active is None or (active.value is not None and active.value >= total.value))
+        ):
+            raise ValueError(
+                f"active_parameters: with {self.experts_per_token} of {self.experts} experts active per token, fewer parameters "
+                f"are active than the {total.value:g} in all; give active_parameters (the parameters one token uses)"
+            )
         ep = self.layout.expert_parallel if self.layout is not None else None
         if ep is not None and self.experts is not None and self.experts % ep:  # (a dense model: the engine says so)
             raise ValueError(f"layout.expert_parallel: an expert-parallel degree of {ep} must divide the {self.experts} experts")

@@ -505,8 +505,9 @@ def render_show(dumped: Mapping[str, Any], fmt: OutputFormat, *, kind: str, cita
                 "currency": p.get("currency"),
             }
         )
-    if fmt is OutputFormat.csv:
-        return csv_text(cols, ([r[c] for c in cols] for r in records))
+    if fmt is OutputFormat.csv:  # raw numbers, with the currency a CNY/EUR money input is quoted in
+        csv_cols = [*cols[:4], "currency", *cols[4:]]
+        return csv_text(csv_cols, ([r[c] for c in csv_cols] for r in records))
     money_cols = ("value", "low", "high")  # a money input quoted in CNY or EUR is shown with its currency
     shown = [
         [

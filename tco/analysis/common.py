@@ -13,7 +13,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from tco import engine, loader, perf
 from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError, did_you_mean
-from tco.inputs import Inputs, parse_option
+from tco.inputs import Inputs, find_option
 from tco.models import (
     TINY,
     Accelerator,
@@ -443,11 +443,9 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
 
 
 def _index_of(prep: Prepared, ref: str) -> int:
-    acc, count, acq, _ = parse_option(ref)
-    for i, o in enumerate(prep.inputs.options):
-        names = (o.accelerator.id, *o.accelerator.aliases, prep.inputs.refs[i] if prep.inputs.refs else o.accelerator.id)
-        if acc.lower() in {n.lower() for n in names} and (count is None or o.count == count) and o.acquisition is acq:
-            return i
+    found = find_option(prep.inputs.options, prep.inputs.refs, ref)
+    if found is not None:
+        return found
     raise InputError(f"'{ref}' is not one of the compared options: {', '.join(prep.labels)}", key="option")
 
 

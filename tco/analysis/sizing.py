@@ -235,7 +235,8 @@ def size(
                 job_cost_usd=known(figures["job_cost_usd"]),
                 cost_per_million_tokens_usd=known(figures["cost_per_million_tokens_usd"]),
                 facility_power_kw=known(n * peak_w * k_pwr * base["scenario.pue"] / 1000.0),
-                message=f"{n} × {plan.accel_id} meets {name} = {limit:,.6g}",
+                message=f"{n} × {plan.accel_id} meets {name} = "
+                + (f"${limit:,.0f}" if name == "budget_usd" and limit < 1e15 else f"{limit:,.6g}"),
             )
         )
     if not any(r.feasible for r in results):
