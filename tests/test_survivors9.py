@@ -19,21 +19,11 @@ from tco.analysis.cashflow import cashflow
 from tco.analysis.common import prepare, resolve_target
 from tco.engine import Acquisition, Option
 from tco.errors import InfeasibleError, InputError
-from tco.inputs import Inputs
 from tests.factories import accelerator, inference, scenario
 from tests.factories import training as train_wl
+from tests.test_survivors8 import toy, two_sizes
 
 approx = pytest.approx
-SMALL = {"memory_gb": 8, "mfu": None}  # the 1e9-parameter run needs 3 toys of 8 GB
-MID = {"memory_gb": 12, "mfu": None, "price_usd": 30000}  # and 2 of 12 GB, at three times the price
-
-
-def toy(*options: Option, workload: object = None, **sc: object) -> Inputs:
-    return Inputs(list(options), workload or train_wl(), scenario(**sc))  # type: ignore[arg-type]
-
-
-def two_sizes() -> Inputs:
-    return toy(Option(accelerator(**SMALL)), Option(accelerator(id="toy2", **MID)))
 
 
 # --------------------------------------------------------------------------- engine
