@@ -888,10 +888,11 @@ def estimate(
     if total_parameters is not None and total_parameters < parameters:
         raise InputError(f"expected at least the active --params ({parameters:g}), got {total_parameters:g}", key="--total-params")
     if total_parameters is None and experts is not None and experts_per_token is not None and experts_per_token < experts:
-        total_name, active_name = ("--total-params", "--params") if COMMAND_LINE.get() else ("total_parameters", "parameters")
+        # (a Python caller's error names total_parameters: the @public wrapper maps the flag to the argument)
         raise InputError(
-            f"with {experts_per_token} of {experts} experts active per token, {active_name} is the active count: give the total too",
-            key=total_name,
+            f"with {experts_per_token} of {experts} experts active per token, the parameters given are the active count: "
+            "give the total too",
+            key="--total-params",
         )
     _refuse_flag_sets(sets, total_parameters is not None)
     with _named_by_flags(total_parameters is not None):

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+import tco
+
 OPTS = ["h100-sxm@64:rent=5", "h100-sxm@64:rent=1", "h100-sxm@64", "-w", "llama3-8b"]
 
 
@@ -56,7 +58,10 @@ def test_an_moe_with_idle_experts_needs_its_active_parameters(run, tmp_path: Pat
     assert "active_parameters: with 2 of 8 experts active per token" in result.stderr
     est = run("estimate", "h100-sxm", "--params", "7B", "--experts", "8", "--top-k", "2", "--count", "8")
     assert est.exit_code == 1
-    assert est.stderr.startswith("Error: --total-params: with 2 of 8 experts active per token, --params is the active count")
+    assert est.stderr.startswith("Error: --total-params: with 2 of 8 experts active per token, the parameters given are the active count")
+    with pytest.raises(tco.InputError) as api:
+        tco.estimate("h100-sxm", parameters=7e9, seq_len=2048, count=8, experts=8, experts_per_token=2)
+    assert api.value.key == "total_parameters"
     ok = run("estimate", "h100-sxm", "--params", "13B", "--total-params", "47B", "--experts", "8", "--top-k", "2", "--count", "8")
     assert ok.exit_code == 0, ok.stderr
 

@@ -133,6 +133,11 @@ def with_fitting_count(inputs: Inputs) -> Inputs:
     return dataclasses.replace(inputs, workload=inputs.workload.model_copy(update={"accelerator_count": need}))
 
 
+def _limit_text(name: str, limit: float) -> str:
+    """A sizing limit as messages show it: a budget as money (``$2,000,000``), else the number."""
+    return f"${limit:,.0f}" if name == "budget_usd" and limit < 1e15 else f"{limit:,.6g}"
+
+
 def size(
     inputs: Inputs, *, deadline_days: float | None = None, budget_usd: float | None = None, power_kw: float | None = None
 ) -> SizeResult:
@@ -189,10 +194,8 @@ def size(
             metric = cost if name == "budget_usd" else power
             meets = ok & (metric <= limit)
             pick = int(len(meets) - 1 - np.argmax(meets[::-1])) if meets.any() else None
-            shown = (
-                f"${limit:,.0f}" if name == "budget_usd" and limit < 1e15 else f"{limit:,.6g} " + ("USD" if name == "budget_usd" else "kW")
-            )
-            why = f"even the minimum count that fits in memory ({plan.min_count}) exceeds {shown}"
+            unit = "" if name == "budget_usd" and limit < 1e15 else " USD" if name == "budget_usd" else " kW"
+            why = f"even the minimum count that fits in memory ({plan.min_count}) exceeds {_limit_text(name, limit)}{unit}"
         figures = {k: out[k][pick] for k in _FIELDS} if pick is not None else {}
         if pick is not None and plan.kind == "training":
             # The octaves searched their shortlisted layouts only (never faster than all of them): the exact
@@ -235,8 +238,7 @@ def size(
                 job_cost_usd=known(figures["job_cost_usd"]),
                 cost_per_million_tokens_usd=known(figures["cost_per_million_tokens_usd"]),
                 facility_power_kw=known(n * peak_w * k_pwr * base["scenario.pue"] / 1000.0),
-                message=f"{n} × {plan.accel_id} meets {name} = "
-                + (f"${limit:,.0f}" if name == "budget_usd" and limit < 1e15 else f"{limit:,.6g}"),
+                message=f"{n} × {plan.accel_id} meets {name} = {_limit_text(name, limit)}",
             )
         )
     if not any(r.feasible for r in results):
