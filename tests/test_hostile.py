@@ -1627,26 +1627,37 @@ def test_the_output_name_and_the_format_agree(run, tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_a_hangup_leaves_no_temporary_file(tmp_path: Path) -> None:
-    """SIGHUP (a dropped session) left the sweep's temporary file beside the target (round 8, D1)."""
+def _sweep_stopped_by(tmp_path: Path, target: Path, name: str) -> tuple[int, str]:
+    """Start a long sweep into ``target``, send it signal ``name`` once its temporary file exists, and
+    return (exit code, stderr). Under nohup (a CI runner may use it) the child would inherit an ignored
+    SIGHUP, which tco leaves ignored by design: it gets the default disposition, as a terminal session gives."""
     import signal
     import subprocess
     import time
 
-    target = tmp_path / "big.csv"
-    target.write_text("original\n")
+    sig = getattr(signal, name)
     cmd = [sys.executable, "-m", "tco", "sweep", "a100-80gb", "h100-sxm", "-w", "llama3-8b"]
     cmd += ["--vary", "scenario.pue=1:2:1000", "--vary", "scenario.utilization=0.5:1:1000", "-o", str(target)]
-    # Under nohup (a CI runner may use it) the child would inherit an ignored SIGHUP, which tco leaves
-    # ignored by design: give it the default disposition, as a terminal session does.
     proc = subprocess.Popen(
-        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, preexec_fn=lambda: signal.signal(sig, signal.SIG_DFL)
     )
     deadline = time.monotonic() + 30
     while not list(tmp_path.glob(".tco-*")) and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)  # until the temporary file exists
-    proc.send_signal(signal.SIGHUP)
-    assert proc.wait(timeout=30) == 128 + signal.SIGHUP
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=30)
+    return proc.returncode, stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_a_hangup_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """SIGHUP (a dropped session) left the sweep's temporary file beside the target (round 8, D1)."""
+    import signal
+
+    target = tmp_path / "big.csv"
+    target.write_text("original\n")
+    code, _ = _sweep_stopped_by(tmp_path, target, "SIGHUP")
+    assert code == 128 + signal.SIGHUP
     assert target.read_text() == "original\n"
     assert not list(tmp_path.glob(".tco-*"))
 
@@ -1802,20 +1813,10 @@ def test_a_feasibility_edge_at_the_start_of_the_range_is_said_plainly(run) -> No
 def test_quit_and_the_cpu_limit_leave_no_temporary_file(tmp_path: Path, name: str) -> None:
     """Ctrl-\\ and `ulimit -t` left the sweep's temporary file, with no message (round 9, U5)."""
     import signal
-    import subprocess
-    import time
 
     target = tmp_path / "big.csv"
-    cmd = [sys.executable, "-m", "tco", "sweep", "a100-80gb", "h100-sxm", "-w", "llama3-8b"]
-    cmd += ["--vary", "scenario.pue=1:2:1000", "--vary", "scenario.utilization=0.5:1:1000", "-o", str(target)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 30
-    while not list(tmp_path.glob(".tco-*")) and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.05)
-    sig = getattr(signal, name)
-    proc.send_signal(sig)
-    _, stderr = proc.communicate(timeout=30)
-    assert proc.returncode == 128 + sig
+    code, stderr = _sweep_stopped_by(tmp_path, target, name)
+    assert code == 128 + getattr(signal, name)
     assert not list(tmp_path.glob(".tco-*")) and not target.exists()
     if name == "SIGXCPU":
         assert "the CPU-time limit (ulimit -t) was reached" in stderr

@@ -27,6 +27,17 @@ def recalculated(path: Path, tmp: Path) -> object:
     return openpyxl.load_workbook(out / path.name, data_only=True)
 
 
+def with_assumption(path: Path, tmp: Path, scope: str, key: str, value: float) -> Path:
+    """A copy of the workbook at ``path`` with one Assumptions cell (``scope``, ``key``) set to ``value``, as
+    a user edits it; recalculate it with :func:`recalculated`."""
+    wb = openpyxl.load_workbook(path)
+    row = next(r for r in wb["Assumptions"].iter_rows() if r[0].value == scope and r[1].value == key)
+    row[2].value = value
+    edited = tmp / "edited.xlsx"
+    wb.save(edited)
+    return edited
+
+
 def results_of(wb: object) -> dict[str, dict[str, float]]:
     ws = wb["Results"]  # type: ignore[index]
     rows = list(ws.iter_rows(values_only=True))
@@ -72,12 +83,7 @@ def test_changing_an_assumption_cell_moves_the_results_like_set(run, tmp_path: P
     args = ["a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-s", "article"]
     path = tmp_path / "base.xlsx"
     assert run("compare", *args, "-f", "xlsx", "-o", str(path)).exit_code == 0
-    wb = openpyxl.load_workbook(path)
-    ws = wb["Assumptions"]
-    row = next(r for r in ws.iter_rows() if r[0].value == "scenario" and r[1].value == "electricity_usd_per_kwh")
-    row[2].value = 0.3
-    edited = tmp_path / "edited.xlsx"
-    wb.save(edited)
+    edited = with_assumption(path, tmp_path, "scenario", "electricity_usd_per_kwh", 0.3)
     got = results_of(recalculated(edited, tmp_path))
     want = {
         r["accelerator"]: r

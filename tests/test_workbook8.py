@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_workbook import needs_soffice, recalculated, results_of
+from tests.test_workbook import needs_soffice, recalculated, results_of, with_assumption
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -118,11 +118,7 @@ def test_entering_the_unknown_tdp_computes_the_power_like_set(run, tmp_path: Pat
     args = ["tpu-v5p:rent", "-w", "llama3-8b"]
     path = tmp_path / "tpu.xlsx"
     workbook_of(run, args, path)
-    wb = openpyxl.load_workbook(path)
-    row = next(r for r in wb["Assumptions"].iter_rows() if r[0].value == "tpu-v5p" and r[1].value == "tdp_w")
-    row[2].value = 500
-    edited = tmp_path / "edited.xlsx"
-    wb.save(edited)
+    edited = with_assumption(path, tmp_path, "tpu-v5p", "tdp_w", 500)
     want = engine_rows(run, [*args, "--set", "tpu-v5p.tdp_w=500"])["tpu-v5p:rent"]
     calc = calc_values(recalculated(edited, tmp_path), "tpu-v5p:rent")
     assert calc["average power"] == pytest.approx(want["power_w_per_accelerator"], rel=1e-12)
@@ -182,11 +178,7 @@ def test_a_stage_s_tokens_cell_is_live(run, tmp_path: Path) -> None:
     args = _stage_args(tmp_path, ["h100-sxm", "a100-80gb"])
     path = tmp_path / "st.xlsx"
     workbook_of(run, args, path)
-    wb = openpyxl.load_workbook(path)
-    row = next(r for r in wb["Assumptions"].iter_rows() if r[0].value == "workload" and r[1].value == "stages[long].tokens")
-    row[2].value = 3e12
-    edited = tmp_path / "edited.xlsx"
-    wb.save(edited)
+    edited = with_assumption(path, tmp_path, "workload", "stages[long].tokens", 3e12)
     want = engine_rows(run, [*args, "--set", "workload.stages[long].tokens=3e12"])
     assert_results_agree(results_of(recalculated(edited, tmp_path)), want)
 
