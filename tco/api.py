@@ -1104,6 +1104,10 @@ def _named_by_flags(moe: bool) -> Iterator[None]:
 
         fields = {k.rsplit(".", 1)[-1]: v[0] for k, v in _ESTIMATE_INPUTS.items() if "_" in k.rsplit(".", 1)[-1]}
         for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
+            scope, _, path = (problem.key or "").partition(".")
+            if problem.where == "--set" and scope == "workload" and (flag := _estimate_input(path, moe)) and "," not in flag[0]:
+                problem.message += f" (estimate's flag for it: {flag[0]})"  # a --set keeps its blame, and learns the flag
+                continue
             if problem.where not in ("estimate", "the command-line options") or not problem.key:
                 continue  # a profile's or scenario's own error, or a --set
             found = _estimate_input(problem.key, moe)

@@ -257,7 +257,7 @@ def _spelled_list(words: Sequence[str]) -> str:
 
 
 def _format_from_output(fn: Callable[..., Any], kwargs: dict[str, Any]) -> dict[str, Any]:
-    """``-o FILE.json`` (``.jsonl``, ``.csv``, ``.md``, ``.xlsx``; ``.toml`` for ``profiles show``) without
+    """``-o FILE.json`` (``.jsonl``, ``.csv``, ``.md``, ``.xlsx``; ``.toml``, which only ``profiles show`` writes) without
     --format writes that format; a --format that contradicts the name, or a name in a format the command
     does not write, is a usage error (a program reading the file would fail far from the cause). Other
     names (``.txt``, none) keep the command's default format."""
@@ -266,7 +266,7 @@ def _format_from_output(fn: Callable[..., Any], kwargs: dict[str, Any]) -> dict[
         return kwargs
     suffix = Path(str(output)).suffix.lower()
     supported = _formats(fn, fmt)
-    named = _NAMED_FORMATS.get(suffix) or ("toml" if suffix == ".toml" and "toml" in supported else None)
+    named = _NAMED_FORMATS.get(suffix) or ("toml" if suffix == ".toml" else None)
     command = name.replace("_", " ")
     if named == "xlsx" and name not in XLSX_FUNCTIONS:
         raise typer.BadParameter(f"this command writes no workbook (those are {XLSX_COMMANDS}): name the file otherwise", param_hint="-o")

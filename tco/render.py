@@ -68,6 +68,13 @@ def num(v: float | None, digits: int = 1) -> str:
     return f"{v:,.{digits}f}"
 
 
+def share(v: float) -> str:
+    """A positive share as a percentage with the digits it needs: ``35%``, ``0.3%``, ``<0.1%``."""
+    if v < 0.0005:
+        return "<0.1%"
+    return f"{v:.0%}" if v >= 0.095 else f"{v:.1%}"
+
+
 def gap(value: float | None, base: float | None) -> str:
     """The article's 'Gap' column: relative difference to the baseline, e.g. ``-37.6%``."""
     if value is None or base is None or base == 0:
@@ -388,7 +395,7 @@ def verdict(comp: Comparison) -> str:
         c_tok, w_tok = cheaper.cost_per_million_tokens_usd or 0.0, win.cost_per_million_tokens_usd or 1.0
         c_job, w_job = cheaper.job_cost_usd or 0.0, win.job_cost_usd or 0.0
         later = (cheaper.time_to_market_days or 0.0) - win.time_to_market_days
-        text += f"; {cheaper.accelerator} is {1 - c_tok / w_tok:.0%} cheaper per token but reaches the market {num(later)} days later"
+        text += f"; {cheaper.accelerator} is {share(1 - c_tok / w_tok)} cheaper per token but reaches the market {num(later)} days later"
         if later > 0 and c_job < w_job:
             text += f" (worth it only if a day of delay costs less than {money((w_job - c_job) / later, sym)})"
         elif c_job >= w_job:
