@@ -4,9 +4,9 @@ The public Python API. Every CLI command is a thin wrapper over these functions,
 same pydantic result models the CLI renders.
 """
 
-from typing import TYPE_CHECKING, Any
+import typing as _typing
 
-if TYPE_CHECKING:  # for type checkers; at run time the names load on first use (below)
+if _typing.TYPE_CHECKING:  # for type checkers; at run time the names load on first use (below)
     from tco.api import (
         accelerator_table as accelerator_table,
     )
@@ -126,7 +126,7 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     """Load the public API on first use: ``import tco`` stays cheap, and the console entry point can
     report a missing dependency in one line before anything imports it (tco/__main__.py)."""
     import importlib

@@ -52,3 +52,13 @@ def test_an_estimate_set_of_a_shape_key_keeps_its_blame_and_names_the_flag(run) 
     r = run("estimate", "h100-sxm", "--params", "7e9", "--set", "workload.shape.layers=64")
     assert r.exit_code == 1
     assert r.stderr.strip() == "Error: --set: workload.shape.d_model: required key is missing (estimate's flag for it: --d-model)"
+
+
+def test_dir_of_the_package_shows_the_api_and_no_typing_helpers() -> None:
+    """`dir(tco)` listed `Any` and `TYPE_CHECKING` beside the API (the module's own imports)."""
+    import types
+
+    import tco
+
+    public = [n for n in dir(tco) if not n.startswith("_") and not isinstance(getattr(tco, n), types.ModuleType)]
+    assert sorted(public) == sorted(tco.__all__)  # (submodules appear once imported, as in any package)
