@@ -322,9 +322,11 @@ def test_a_fifo_is_refused_as_input_and_needs_a_reader_as_output(run, tmp_path: 
     os.mkfifo(fifo)
     refused = run("compare", str(fifo), "-w", "gpt3-1.3b")
     assert refused.exit_code == 1 and "not a regular file" in refused.stderr
-    out = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "-f", "csv", "-o", str(fifo))
+    sink = tmp_path / "p.csv"  # (a .toml name is refused as an output outside `profiles show`)
+    os.mkfifo(sink)
+    out = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "-f", "csv", "-o", str(sink))
     assert out.exit_code == 1 and "no process is reading" in out.stderr
-    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert stat.S_ISFIFO(os.stat(sink).st_mode)
 
 
 @pytest.mark.parametrize("device", ["/dev/null", "/dev/full"])
@@ -396,14 +398,18 @@ def test_a_closed_standard_stream_is_an_input_error(redirect: str, args: str, me
 
 
 def test_o_never_overwrites_an_input_of_the_run(run, tmp_path: Path) -> None:
-    """-o onto the profile the run reads (or a link to it) is refused and the profile is untouched."""
-    profile = _copy_profile("a100-80gb", tmp_path / "mine.toml", **{'id = "a100-80gb"': 'id = "mine"'})
+    """-o onto the profile the run reads (or a link to it) is refused and the profile is untouched. (A
+    profile named .toml is refused sooner, as a TOML name only `profiles show` writes.)"""
+    profile = _copy_profile("a100-80gb", tmp_path / "mine.cfg", **{'id = "a100-80gb"': 'id = "mine"'})
     before = profile.read_bytes()
-    (tmp_path / "link.toml").symlink_to(profile)
-    for target in (profile, tmp_path / "link.toml"):
+    (tmp_path / "link.cfg").symlink_to(profile)
+    for target in (profile, tmp_path / "link.cfg"):
         result = run("compare", str(profile), "-w", "gpt3-1.3b", "-f", "csv", "-o", str(target))
         assert result.exit_code == 1 and "is an input of this run" in result.stderr
-    assert profile.read_bytes() == before
+    toml = _copy_profile("a100-80gb", tmp_path / "mine.toml", **{'id = "a100-80gb"': 'id = "mine"'})
+    result = run("compare", str(toml), "-w", "gpt3-1.3b", "-f", "csv", "-o", str(toml))
+    assert result.exit_code == 2 and "is named as toml" in result.stderr
+    assert profile.read_bytes() == before == toml.read_bytes()
     assert run("compare", str(profile), "-w", "gpt3-1.3b", "-f", "csv", "-o", str(tmp_path / "out.csv")).exit_code == 0
 
 
