@@ -880,7 +880,8 @@ def render_size(result: Any, fmt: OutputFormat) -> str:
     )
 
 
-CASHFLOW_LINES = ("capex", "energy", "facility", "operations", "porting", "rent", "lease", "residual", "delay_penalty", "revenue")
+CASHFLOW_LINES = ("capex", "energy", "facility", "operations", "porting", "rent", "lease", "carbon", "residual", "delay_penalty", "revenue")
+"""tco.analysis.cashflow.LINES (not imported: rendering stays light; a test holds the two equal)."""
 
 
 def render_cashflow(result: Any, fmt: OutputFormat) -> str:

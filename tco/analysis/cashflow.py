@@ -8,7 +8,8 @@ places the amounts in time and discounts them:
 
 * times are in years from today: delivery after the lead time (bought or leased) or the set-up
   (rented); the run lasts the training job (time to converge) or the service life (inference);
-* capex at delivery; energy, facility, operations, rent and lease payments spread evenly over the run;
+* capex at delivery; energy, facility, operations, rent, lease payments and the carbon price (when the
+  scenario prices emissions) spread evenly over the run;
   porting at the start; the delay penalty at the market date;
 * revenue, when given, from the market date for as long for every option (the service life, or at least a
   year after a training run): a late option earns it later, not less, so the delay is counted once, as the
@@ -40,7 +41,7 @@ def run_end_ok(years: float) -> bool:
     return math.isfinite(years) and years <= MAX_YEARS
 
 
-LINES = ("capex", "energy", "facility", "operations", "porting", "rent", "lease", "residual", "delay_penalty", "revenue")
+LINES = ("capex", "energy", "facility", "operations", "porting", "rent", "lease", "carbon", "residual", "delay_penalty", "revenue")
 
 
 class CashflowYear(StrictModel):
@@ -52,6 +53,7 @@ class CashflowYear(StrictModel):
     porting_usd: float = 0.0
     rent_usd: float = 0.0
     lease_usd: float = 0.0
+    carbon_usd: float = Field(0.0, description="The scenario's carbon price on the run's emissions (0 unless priced).")
     residual_usd: float = Field(0.0, description="Resale value at the end of the run (an inflow, negative cost).")
     delay_penalty_usd: float = 0.0
     revenue_usd: float = Field(0.0, description="Revenue from the market date on, when given (an inflow).")
@@ -174,7 +176,8 @@ def cashflow_option(
         months = lease_months if lease_months is not None else held
         _spread(n * lease_usd_per_month * months, start, start + months / 12.0, r, by_year, LINES.index("lease"))
         notes.append(f"leased: {n} × ${lease_usd_per_month:,.2f} per month for {months:g} months, no capex or residual")
-    for name, key in (("energy", "energy_usd"), ("facility", "facility_usd"), ("operations", "operations_usd"), ("rent", "rent_usd")):
+    for name in ("energy", "facility", "operations", "rent", "carbon"):
+        key = f"{name}_usd"
         _spread(out[key] or 0.0, run_start, run_end, r, by_year, LINES.index(name))
     _at(out["porting_usd"] or 0.0, start, r, by_year, LINES.index("porting"))
     if penalty:

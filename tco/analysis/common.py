@@ -411,16 +411,18 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
         per_option.append(arrays)
         feasible.append(ok)
     sp: dict[str, Any] = {k: v for k, v in prep.bases[0].items() if k.startswith("scenario.")}
+    deadline = prep.deadline  # the scenario's own deadline, or one the analysis varies
     for target, arr in values.values():
         if target.path.startswith("scenario."):
             sp[target.path] = arr
+            deadline = deadline or target.path == "scenario.deadline_days"
     with np.errstate(invalid="ignore", over="ignore"):  # infinite times to market give NaN delays, by design
         delays, penalties, effective = engine.apply_delay(
             [o["time_to_market_days"] for o in per_option],
             [o["job_cost_usd"] for o in per_option],
             sp,
             ops=np,
-            deadline=prep.deadline,
+            deadline=deadline,
             cod_rate=engine.scenario_fx(prep.inputs.scenario).get("scenario.cost_of_delay_usd_per_day"),
         )
     # An effective cost past the largest float (a value near 1e308) cannot be ranked: infeasible, as in compare.
