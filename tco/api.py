@@ -58,8 +58,19 @@ COMMAND_LINE = contextvars.ContextVar("tco_command_line", default=False)
 """True while the command line runs: errors keep naming its flags (``--samples``); a Python caller's
 errors name the function's arguments (``samples``) instead."""
 
-_FLAG_ARGUMENTS = {"--range": "value_range", "--params": "parameters", "--total-params": "total_parameters", "--tokens": "training_tokens"}
-"""Flags whose argument is not the flag's own name with '-' as '_'."""
+_FLAG_ARGUMENTS = {
+    "--range": "value_range",
+    "--params": "parameters",
+    "--total-params": "total_parameters",
+    "--tokens": "training_tokens",
+    "--global-batch": "global_batch_tokens",
+    "--top-k": "experts_per_token",
+    "--tpot-ms": "time_per_output_token_ms",
+    "--ttft-ms": "time_to_first_token_ms",
+    "--percentile": "latency_percentile",
+}
+"""Flags whose argument is not the flag's own name with '-' as '_' (estimate's shape and layout flags:
+:func:`_argument_keys` finds them in :data:`_ESTIMATE_INPUTS`)."""
 
 
 def _argument_keys(exc: TcoError, names: Collection[str]) -> None:
@@ -69,8 +80,11 @@ def _argument_keys(exc: TcoError, names: Collection[str]) -> None:
             flag = getattr(problem, attr)
             if isinstance(flag, str) and flag.startswith("--"):
                 name = _FLAG_ARGUMENTS.get(flag, flag[2:].replace("-", "_"))
+                nested = next((arg for f, arg in _ESTIMATE_INPUTS.values() if f == flag and "[" in arg), None)
                 if name in names:
                     setattr(problem, attr, name)
+                elif nested is not None and nested.split("[")[0] in names:  # shape['layers'], layout['tensor_parallel']
+                    setattr(problem, attr, nested)
 
 
 def public(fn: F) -> F:
@@ -651,12 +665,7 @@ def accelerator_table(
 
     def usd(q: PositiveQuantity | None) -> float | None:
         """A price in USD: quoted CNY/EUR prices are converted at the default scenario's rate."""
-        if q is None or q.value is None:
-            return None
-        if q.currency is None or q.currency is Currency.USD:
-            return q.value
-        rate = getattr(default, engine.RATE_KEYS[q.currency].removeprefix("scenario."))
-        return q.value * rate.value if rate is not None and rate.value is not None else None
+        return _in_usd(q, default)
 
     for e in loader.iter_entries("accelerators", dirs):
         a = _load_listed(loader.load_accelerator, e.path, skipped)
@@ -696,6 +705,16 @@ def _load_listed(load: Callable[[str], M], path: Path, skipped: list[str] | None
         lines = exc.lines()
         skipped.append(lines[0] + (f" (and {len(lines) - 1} more problems)" if len(lines) > 1 else ""))
         return None
+
+
+def _in_usd(q: Any, scenario: Scenario) -> float | None:
+    """A money quantity in USD: a CNY/EUR one converted at ``scenario``'s exchange rate (None when unknown)."""
+    if q is None or q.value is None:
+        return None
+    if q.currency is None or q.currency is Currency.USD:
+        return float(q.value)
+    rate = getattr(scenario, engine.RATE_KEYS[q.currency].removeprefix("scenario."))
+    return float(q.value * rate.value) if rate is not None and rate.value is not None else None
 
 
 def input_table(kind: str, dirs: Sequence[Path] | None = None, skipped: list[str] | None = None) -> tuple[list[dict[str, Any]], list[str]]:
@@ -749,11 +768,11 @@ def input_table(kind: str, dirs: Sequence[Path] | None = None, skipped: list[str
             {
                 "id": s.id,
                 "name": s.name,
-                "electricity_usd_per_kwh": s.electricity_usd_per_kwh.value,
+                "electricity_usd_per_kwh": _in_usd(s.electricity_usd_per_kwh, s),  # a CNY/EUR quote at the scenario's own rate
                 "pue": s.pue.value,
                 "cost_of_capital": s.cost_of_capital.value,
                 "depreciation_years": s.depreciation_years.value,
-                "cost_of_delay_usd_per_day": s.cost_of_delay_usd_per_day.value,
+                "cost_of_delay_usd_per_day": _in_usd(s.cost_of_delay_usd_per_day, s),
                 "deadline_days": s.deadline_days.value if s.deadline_days else None,
             }
         )
@@ -1099,6 +1118,11 @@ def _named_by_flags(moe: bool) -> Iterator[None]:
         yield
     except TcoError as exc:
         if not COMMAND_LINE.get():
+            for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
+                if problem.where in ("estimate", "the command-line options") and problem.key:
+                    found = _estimate_input(problem.key, moe)
+                    problem.where = None  # a Python caller gave arguments, not command-line options
+                    problem.key = found[1] if found is not None and "," not in found[0] else problem.key
             raise
         import re
 
@@ -1136,6 +1160,9 @@ def _estimate_shape(shape: Mapping[str, int | None] | None, parameters: float) -
     heads, KV heads, FFN width and vocabulary)."""
     if not shape or not any(v is not None for v in shape.values()):
         return None
+    for k, v in shape.items():  # (the flags are bounded; a Python mapping is not)
+        if v is not None and v < 1:
+            raise InputError(f"expected a whole number >= 1, got {v}", key=_ESTIMATE_INPUTS[f"shape.{k}"][0])
     layers, d_model, heads, kv_heads, head_dim = (shape.get(k) for k in ("layers", "d_model", "heads", "kv_heads", "head_dim"))
     ffn_dim, vocab = shape.get("ffn_dim"), shape.get("vocab")
     if (layers is None) != (d_model is None):

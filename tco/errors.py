@@ -51,8 +51,20 @@ class ProblemList(TcoError):
     """Several problems in one input; each is printed on its own line."""
 
     def __init__(self, problems: Sequence[TcoError]) -> None:
-        super().__init__("; ".join(str(p) for p in problems))
         self.problems = list(problems)
+        super().__init__("")
+
+    @property
+    def message(self) -> str:
+        """The problems joined, as they read now (a caller may rename a problem's key after raising)."""
+        return "; ".join(str(p) for p in self.problems)
+
+    @message.setter
+    def message(self, _: str) -> None:
+        pass
+
+    def __str__(self) -> str:
+        return self.message
 
     def lines(self) -> list[str]:
         return [str(p) for p in self.problems]

@@ -83,6 +83,23 @@ def builtin_dir() -> Path:
     return packaged if packaged.is_dir() else here.parent / "profiles"
 
 
+def roots(dirs: Sequence[Path] | None) -> list[Path]:
+    """The folders searched: ``dirs`` as given (a Python caller's own search path, which replaces the
+    default one, shipped profiles included), else :func:`search_path`. A given folder that does not
+    exist is an error naming it, not a silent "unknown id" later."""
+    if dirs is None:
+        return search_path()
+    for folder in dirs:
+        try:
+            is_dir = Path(folder).is_dir()
+        except OSError as exc:
+            raise InputError(f"cannot be read: {exc.strerror or exc}", where=str(folder), key="dirs") from None
+        if not is_dir:
+            expected = "is not a folder; expected folders holding accelerators/, workloads/, scenarios/"
+            raise InputError(expected, where=str(folder), key="dirs")
+    return [Path(d) for d in dirs]
+
+
 def search_path(env: Mapping[str, str] | None = None) -> list[Path]:
     """Directories searched for ids, user directories (``TCO_PROFILE_PATH``) first."""
     env = os.environ if env is None else env
@@ -295,7 +312,7 @@ def load_bibliography(dirs: Sequence[Path] | None = None) -> dict[str, tuple[Cit
     """Every citation key of ``<dir>/sources/*.toml`` in the search path -> (citation, file). A key
     defined twice is an error naming both files."""
     out: dict[str, tuple[Citation, Path]] = {}
-    for d in dirs if dirs is not None else search_path():
+    for d in roots(dirs):
         folder = d / "sources"
         if not folder.is_dir():
             continue
@@ -338,7 +355,7 @@ class Entry:
 def iter_entries(kind: str, dirs: Sequence[Path] | None = None) -> Iterator[Entry]:
     """Every ``<dir>/<kind>/*.toml`` in search order; earlier directories shadow later ones."""
     seen: set[str] = set()
-    for d in dirs if dirs is not None else search_path():
+    for d in roots(dirs):
         folder = d / kind
         if not folder.is_dir():
             continue
@@ -380,11 +397,11 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None) -> Path:
     if len(ref) > ID_MAX_LENGTH:
         too_long = f"unknown {kind[:-1]}: an id has at most {ID_MAX_LENGTH} characters, got {len(ref):,}"
         raise NotFoundError(too_long, where=ref[:80] + "…")
-    roots = list(dirs if dirs is not None else search_path())
+    folders = roots(dirs)
     key = ref.lower()  # ids are lower case: H100-SXM finds h100-sxm
-    if len(roots) == 1 and (roots[0] / kind / f"{key}.toml").is_file():  # fast path: built-ins only, the id is the file name
-        return roots[0] / kind / f"{key}.toml"
-    entries = list(iter_entries(kind, roots))
+    if len(folders) == 1 and (folders[0] / kind / f"{key}.toml").is_file():  # fast path: built-ins only, the id is the file name
+        return folders[0] / kind / f"{key}.toml"
+    entries = list(iter_entries(kind, folders))
     # An id (a file name, then the id a file gives) in any folder before an alias in any: a user's alias
     # never hides a built-in's id. Within each pass user folders come first.
     for match in (
@@ -392,13 +409,13 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None) -> Path:
         lambda e: key == e.declared,
         lambda e: key in (a.lower() for a in e.aliases),
     ):
-        for root in roots:
+        for root in folders:
             for e in entries:
                 if e.path.parent == root / kind and match(e):
                     return e.path
     names = [e.declared or e.id for e in entries] + [a for e in entries for a in e.aliases]
     singular = kind[:-1]
-    hint = _layout_hint(roots) if dirs is None else ""
+    hint = _layout_hint(folders) if dirs is None else ""
     raise NotFoundError(
         f"unknown {singular} '{ref}'{did_you_mean(ref, names)}; see 'tco {kind if kind != 'accelerators' else 'profiles'} list'{hint}"
     )

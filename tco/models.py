@@ -287,7 +287,10 @@ def _check_currencies(model: BaseModel, allowed: frozenset[str]) -> None:
     found = _foreign_currency(model, allowed)
     if found:
         names = f"here: {', '.join(sorted(allowed))}" if allowed else "a workload has none"
-        raise ValueError(f"{found}.currency: only money inputs take a currency ({names}); remove it, or give the value in USD")
+        raise ValueError(
+            f"{found}.currency: this input is in USD only; a currency is taken only by the money inputs the scenario's "
+            f"exchange rates convert ({names}): remove it, or give the value in USD"
+        )
 
 
 # --------------------------------------------------------------------------- accelerator

@@ -883,6 +883,10 @@ def render_size(result: Any, fmt: OutputFormat) -> str:
 CASHFLOW_LINES = ("capex", "energy", "facility", "operations", "porting", "rent", "lease", "carbon", "residual", "delay_penalty", "revenue")
 """tco.analysis.cashflow.LINES (not imported: rendering stays light; a test holds the two equal)."""
 
+CASHFLOW_APPENDED = ("carbon",)
+"""Lines added after the first release: CSV and JSON Lines append their columns at the end (the column
+order is stable; new columns are only appended)."""
+
 
 def render_cashflow(result: Any, fmt: OutputFormat) -> str:
     """Per option and year: every cash line, net, discounted and cumulative; then NPV per option."""
@@ -896,10 +900,11 @@ def render_cashflow(result: Any, fmt: OutputFormat) -> str:
         "option",
         "acquisition",
         "year",
-        *[f"{c}_usd" for c in CASHFLOW_LINES],
+        *[f"{c}_usd" for c in CASHFLOW_LINES if c not in CASHFLOW_APPENDED],
         "net_cost_usd",
         "discounted_net_cost_usd",
         "cumulative_net_cost_usd",
+        *[f"{c}_usd" for c in CASHFLOW_APPENDED],
     ]
     if fmt is OutputFormat.jsonl:
         return jsonl_text({"schema_version": SCHEMA_VERSION, **{c: r[c] for c in columns}} for r in records)

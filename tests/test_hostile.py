@@ -1141,7 +1141,7 @@ def test_only_money_inputs_take_a_currency(run, path: str, ok: bool) -> None:
         assert result.exit_code == 0
     else:
         key = path.split("=")[0]
-        assert result.exit_code == 1 and result.stderr.startswith(f"Error: --set: {key}: only money inputs take a currency")
+        assert result.exit_code == 1 and result.stderr.startswith(f"Error: --set: {key}: this input is in USD only;")
 
 
 def test_help_offers_xlsx_only_where_a_workbook_is_written(run) -> None:

@@ -78,3 +78,107 @@ def test_the_cash_flow_lines_are_rendered_in_one_order() -> None:
     from tco.render import CASHFLOW_LINES
 
     assert CASHFLOW_LINES == LINES
+
+
+# --------------------------------------------------------------------------- D3: scenarios list in USD
+
+
+def test_scenarios_list_shows_eur_money_in_usd_at_the_scenarios_rate(run, tmp_path, monkeypatch) -> None:
+    """EUR 0.20/kWh and EUR 5,000/day were listed as 0.2 and 5000 under `_usd` columns; at the shipped
+    1.0817 USD per EUR they are $0.21634 and $5,408.50."""
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "eur.toml").write_text(
+        'extends = "default"\nid = "eur"\nname = "EUR site"\n'
+        'electricity_usd_per_kwh = { value = 0.2, currency = "EUR" }\n'
+        'cost_of_delay_usd_per_day = { value = 5000, currency = "EUR" }\n'
+    )
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    r = run("scenarios", "list", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    eur = next(s for s in json.loads(r.stdout)["results"] if s["id"] == "eur")
+    assert eur["electricity_usd_per_kwh"] == pytest.approx(0.2 * 1.0817)
+    assert eur["cost_of_delay_usd_per_day"] == pytest.approx(5000 * 1.0817)
+
+
+# --------------------------------------------------------------------------- D4: a varied option left out
+
+
+def test_varying_an_option_left_out_says_why_it_was_left_out(run) -> None:
+    """At 16 accelerators llama2-70b does not fit on the A100 40GB, so the sweep leaves it out; a --vary
+    of its memory then said "'a100-40gb' is not scenario, workload or a compared accelerator"."""
+    r = run(
+        "sweep", "a100-40gb", "h100-sxm@32", "-w", "llama2-70b", "--set", "workload.accelerator_count=16",
+        "--vary", "a100-40gb.memory_gb=40,200", "-f", "csv",
+    )  # fmt: skip
+    assert r.exit_code == 1 and r.stdout == ""
+    line = r.stderr.strip().splitlines()[-1]
+    assert line.startswith("Error: --vary: a100-40gb.memory_gb: a100-40gb was left out at the values the analysis starts from (")
+    assert "needs at least 36 accelerators" in line and "not scenario, workload" not in line
+
+
+# --------------------------------------------------------------------------- D5: estimate's errors for Python callers
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ({"shape": {"layers": 0, "d_model": 4096}}, "shape['layers']: expected a whole number >= 1, got 0"),
+        ({"shape": {"layers": 32, "d_model": -5}}, "shape['d_model']: expected a whole number >= 1, got -5"),
+        ({"global_batch_tokens": -1.0}, "global_batch_tokens: expected a positive finite number, got '-1'"),
+        ({"mode": "infer", "latency_percentile": 100.0}, "latency_percentile: input should be less than 100"),
+        ({"experts": 8}, "experts_per_token: experts and experts_per_token go together (an MoE workload needs both)"),
+        ({"layout": {"tensor_parallel": 0}}, "layout['tensor_parallel']: input should be greater than or equal to 1, got 0"),
+    ],
+)
+def test_estimate_names_its_arguments_for_a_python_caller(given: dict, expected: str) -> None:
+    """Errors named flags (--global-batch), carried a "the command-line options" prefix, or blamed
+    --params for a bad shape the caller gave in full."""
+    with pytest.raises(tco.TcoError) as info:
+        tco.estimate("a100-80gb", parameters=7e9, seq_len=2048, count=8, **given)
+    assert str(info.value) == expected
+
+
+def test_a_problem_list_reads_as_its_problems_read_now() -> None:
+    from tco.errors import InputError, ProblemList
+
+    a, b = InputError("bad", key="x"), InputError("worse", key="y")
+    problems = ProblemList([a, b])
+    b.key = "z"
+    assert str(problems) == problems.message == "x: bad; z: worse"
+
+
+# --------------------------------------------------------------------------- D6: a dirs= folder that is not one
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda d: tco.load_inputs(["a100-80gb"], workload="gpt3-1.3b", dirs=d),
+        lambda d: tco.calibrate(dirs=d),
+        lambda d: tco.accelerator_table(dirs=d),
+    ],
+)
+def test_a_dirs_folder_that_does_not_exist_is_named(call, tmp_path) -> None:
+    """`dirs=['/nonexistent']` said "unknown accelerator 'a100-80gb'" (the folder replaced the search path)."""
+    missing = tmp_path / "nonexistent"
+    with pytest.raises(tco.InputError) as info:
+        call([missing])
+    assert str(info.value) == f"{missing}: dirs: is not a folder; expected folders holding accelerators/, workloads/, scenarios/"
+
+
+def test_a_cash_flow_csv_appends_its_carbon_column(run) -> None:
+    """The README promises a stable column order where new columns are only appended."""
+    r = run("cashflow", "a100-80gb:rent", "-w", "llama3-8b", "--set", "scenario.carbon_usd_per_tonne=100", "-f", "csv")
+    header = r.stdout.splitlines()[0].split(",")
+    assert header[-4:] == ["net_cost_usd", "discounted_net_cost_usd", "cumulative_net_cost_usd", "carbon_usd"]
+    assert header.index("residual_usd") == header.index("lease_usd") + 1
+
+
+# --------------------------------------------------------------------------- D7: USD-only money says so
+
+
+def test_a_currency_on_a_usd_only_money_input_says_it_is_usd_only(run) -> None:
+    r = run("compare", "h100-sxm", "-w", "gpt3-1.3b", "--set", 'h100-sxm.server_usd_per_accelerator={value=20000, currency="CNY"}')
+    assert r.exit_code == 1
+    assert r.stderr.startswith("Error: --set: h100-sxm.server_usd_per_accelerator.currency: this input is in USD only;")
+    assert "(here: price_usd, rental.usd_per_hour)" in r.stderr

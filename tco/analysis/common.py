@@ -165,6 +165,15 @@ def resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep_
     idx = [i for i, o in enumerate(opts) if scope in (o.accelerator.id, *o.accelerator.aliases)]
     if not idx:
         names = ["scenario", "workload", *sorted({o.accelerator.id for o in opts})]
+        gone = [(label, why) for label, why in prep.inputs.left_out.items() if label.split("@")[0].split(":")[0].lower() == scope.lower()]
+        if gone:  # left out before the analysis: it cannot run at the values it starts from
+            label, why = gone[0]
+            raise InputError(
+                f"{label} was left out at the values the analysis starts from ({why}): give a starting value "
+                "at which it runs (the --set, @COUNT or workload count), then vary from there",
+                where=where,
+                key=path,
+            )
         raise InputError(
             f"'{scope}' is not scenario, workload or a compared accelerator{did_you_mean(scope, names)}", where=where, key=path
         )
