@@ -38,6 +38,7 @@ from tco.models import (
     OptionStatus,
     PositiveQuantity,
     Precision,
+    Records,
     Scenario,
     ServingSet,
     StrictModel,
@@ -808,7 +809,7 @@ def _positive(value: float, key: str, *, shown: str | None = None) -> float:
     return value
 
 
-class Estimate(StrictModel):
+class Estimate(StrictModel, Records):
     """``tco estimate``: the derived throughput of one accelerator for an ad-hoc model."""
 
     schema_version: int = 1

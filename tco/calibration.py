@@ -35,6 +35,7 @@ from tco.models import (
     Parallelism,
     PipelineSchedule,
     PositiveQuantity,
+    Records,
     Scenario,
     ServingRow,
     ServingSet,
@@ -76,7 +77,7 @@ class ErrorStats(StrictModel):
     worst_absolute_error: float | None
 
 
-class CalibrationSummary(StrictModel):
+class CalibrationSummary(StrictModel, Records):
     schema_version: int = 1
     constants: dict[str, float]
     rows: list[CalibrationResult]

@@ -66,6 +66,20 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
 
+class Records:
+    """A command's result in Python as in its JSON: ``results`` are the records the JSON lists under
+    ``"results"`` (the model's ``rows``, else its ``options``; a command with one record is a list of
+    itself), so a script reads every command's records one way. (``Comparison`` has them as a field.)"""
+
+    @property
+    def results(self) -> list[Any]:
+        for name in ("rows", "options"):
+            records = getattr(self, name, None)
+            if isinstance(records, list) and not (records and isinstance(records[0], str)):
+                return records
+        return [self]
+
+
 # --------------------------------------------------------------------------- provenance
 
 

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+import tco
 from tco.render import share
 
 
@@ -58,7 +59,38 @@ def test_dir_of_the_package_shows_the_api_and_no_typing_helpers() -> None:
     """`dir(tco)` listed `Any` and `TYPE_CHECKING` beside the API (the module's own imports)."""
     import types
 
-    import tco
-
     public = [n for n in dir(tco) if not n.startswith("_") and not isinstance(getattr(tco, n), types.ModuleType)]
     assert sorted(public) == sorted(tco.__all__)  # (submodules appear once imported, as in any package)
+
+
+PAIR = ["a100-80gb", "mlu370-s4"]
+
+
+@pytest.mark.parametrize(
+    ("args", "call"),
+    [
+        (["compare", *PAIR, "-w", "gpt3-1.3b"], lambda i: tco.compare(i)),
+        (["sensitivity", *PAIR, "-w", "gpt3-1.3b"], lambda i: tco.sensitivity(i)),
+        (["simulate", *PAIR, "-w", "gpt3-1.3b", "-n", "200", "--seed", "3"], lambda i: tco.simulate(i, samples=200, seed=3)),
+        (["breakeven", *PAIR, "-w", "gpt3-1.3b"], lambda i: tco.breakeven(i, *PAIR)),
+        (["size", "a100-80gb", "-w", "gpt3-1.3b", "--deadline-days", "200"], lambda i: tco.size(i, deadline_days=200.0)),
+        (["cashflow", *PAIR, "-w", "gpt3-1.3b"], lambda i: tco.cashflow(i)),
+    ],
+)
+def test_python_results_are_the_json_results(run, args: list[str], call) -> None:
+    """Every command's Python result has `.results`, the records its JSON lists under "results"
+    (`rows` of a tornado, `options` of a simulation, one record for a break-even)."""
+    r = run(*args, "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    accels = [a for a in args[1:] if not a.startswith("-")][: 2 if args[0] != "size" else 1]
+    inputs = tco.load_inputs(accels, workload="gpt3-1.3b")
+    result = call(inputs)
+    dumped = [x.model_dump(mode="json") for x in result.results]
+    if result.results == [result]:  # one record: its schema_version is the envelope's
+        dumped = [{k: v for k, v in d.items() if k != "schema_version"} for d in dumped]
+    assert dumped == json.loads(r.stdout)["results"]
+
+
+def test_estimate_results_are_one_record() -> None:
+    e = tco.estimate("h100-sxm", parameters=7e9, seq_len=4096, count=64)
+    assert e.results == [e]

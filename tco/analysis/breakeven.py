@@ -26,6 +26,7 @@ from tco.inputs import Inputs
 from tco.models import (
     AtLeastOneQuantity,
     FractionQuantity,
+    Records,
     StrictModel,
     UnitIntervalQuantity,
 )
@@ -33,7 +34,7 @@ from tco.models import (
 # --------------------------------------------------------------------------- break-even
 
 
-class BreakevenResult(StrictModel):
+class BreakevenResult(StrictModel, Records):
     schema_version: int = 1
     workload: str
     scenario: str

@@ -30,7 +30,7 @@ from pydantic import Field
 from tco import engine
 from tco.engine import Option
 from tco.errors import InputError
-from tco.models import TINY, Acquisition, OptionResult, Scenario, StrictModel, TrainingWorkload, Workload
+from tco.models import TINY, Acquisition, OptionResult, Records, Scenario, StrictModel, TrainingWorkload, Workload
 
 DAYS_PER_YEAR = 365.25
 MAX_YEARS = 100
@@ -77,7 +77,7 @@ class CashflowOption(StrictModel):
     notes: list[str] = Field(default_factory=list)
 
 
-class CashflowResult(StrictModel):
+class CashflowResult(StrictModel, Records):
     schema_version: int = 1
     workload: str
     scenario: str

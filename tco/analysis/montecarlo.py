@@ -20,6 +20,7 @@ from tco.analysis.common import (
 from tco.errors import InputError
 from tco.inputs import Inputs
 from tco.models import (
+    Records,
     StrictModel,
 )
 
@@ -51,7 +52,7 @@ class SimulationOption(StrictModel):
     missing_inputs: list[str] = Field(default_factory=list, description="Input paths this option lacks; its costs are unknown.")
 
 
-class SimulationResult(StrictModel):
+class SimulationResult(StrictModel, Records):
     schema_version: int = 1
     workload: str
     scenario: str

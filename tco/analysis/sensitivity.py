@@ -22,6 +22,7 @@ from tco.analysis.common import (
 from tco.errors import InputError
 from tco.inputs import Inputs
 from tco.models import (
+    Records,
     StrictModel,
 )
 
@@ -44,7 +45,7 @@ class SensitivityRow(StrictModel):
     flips_decision: bool | None = None
 
 
-class SensitivityResult(StrictModel):
+class SensitivityResult(StrictModel, Records):
     schema_version: int = 1
     workload: str
     scenario: str

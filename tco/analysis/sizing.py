@@ -19,6 +19,7 @@ from tco.analysis.common import (
 from tco.errors import InfeasibleError, InputError, TcoError
 from tco.inputs import Inputs
 from tco.models import (
+    Records,
     StrictModel,
     TrainingWorkload,
 )
@@ -41,7 +42,7 @@ class SizeOption(StrictModel):
     facility_power_kw: float | None = None
 
 
-class SizeResult(StrictModel):
+class SizeResult(StrictModel, Records):
     schema_version: int = 1
     workload: str
     scenario: str

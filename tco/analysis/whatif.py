@@ -20,6 +20,7 @@ from tco.analysis.common import (
 from tco.errors import InputError
 from tco.inputs import Inputs
 from tco.models import (
+    Records,
     StrictModel,
 )
 
@@ -37,7 +38,7 @@ class WhatIfOption(StrictModel):
     rank: list[int | None]
 
 
-class WhatIfResult(StrictModel):
+class WhatIfResult(StrictModel, Records):
     schema_version: int = 1
     workload: str
     scenario: str
