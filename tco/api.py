@@ -845,7 +845,7 @@ def estimate(
     *,
     parameters: float,
     seq_len: int,
-    count: int,
+    count: int | None = None,
     precision: Precision = Precision.bf16,
     mode: str = "train",
     scenario: str | None = None,
@@ -901,10 +901,12 @@ def estimate(
     if mode == "infer":
         training_only: dict[str, object] = {"--tuning": tuning, "--global-batch": global_batch_tokens, "--experts": experts}
         training_only |= {"--top-k": experts_per_token, "--tokens": training_tokens}
-        training_only |= {_LAYOUT_FLAGS[k]: v for k, v in (layout or {}).items()}
+        training_only |= {_LAYOUT_FLAGS[k]: v for k, v in (layout or {}).items()} | {"--count": count}
         for flag, given in training_only.items():
             if given is not None:
-                raise InputError("applies to training (--mode train) only", key=flag)
+                hint = "; for serving, --replica fixes the accelerators of a replica" if flag == "--count" else ""
+                raise InputError("applies to training (--mode train) only" + hint, key=flag)
+    count = 8 if count is None else count  # training: the accelerators (serving reports its replica's)
     if total_parameters is not None and total_parameters < parameters:
         raise InputError(f"expected at least the active --params ({parameters:g}), got {total_parameters:g}", key="--total-params")
     if total_parameters is None and experts is not None and experts_per_token is not None and experts_per_token < experts:
@@ -914,7 +916,21 @@ def estimate(
             "give the total too",
             key="--total-params",
         )
-    _refuse_flag_sets(sets, total_parameters is not None)
+    given_flags = {
+        "tuning": tuning,
+        "global_batch_tokens": global_batch_tokens,
+        "experts": experts,
+        "experts_per_token": experts_per_token,
+        "max_batch": max_batch,
+        "prompt_tokens": prompt_tokens,
+        "output_tokens": output_tokens,
+        "time_per_output_token_ms": time_per_output_token_ms,
+        "time_to_first_token_ms": time_to_first_token_ms,
+        "latency_percentile": latency_percentile,
+        **{f"shape.{k}": v for k, v in (shape or {}).items()},
+        **{f"layout.{k}": v for k, v in (layout or {}).items()},
+    }
+    _refuse_flag_sets(sets, total_parameters is not None, {k for k, v in given_flags.items() if v is not None})
     with _named_by_flags(total_parameters is not None):
         inputs_sets = list(sets)
         names = _names(accelerator, dirs)
@@ -951,7 +967,16 @@ def estimate(
             # The smallest count that holds the training state, from a plan at a count that surely does.
             need = engine.plan_option(engine.performance_option(bare, perf.MAX_ACCELERATORS), wl, sc, market=False).min_count
             ev = _throughput_known(engine.evaluate_option(engine.performance_option(bare, max(count, need)), wl, sc, market=False))
-            out, layout, notes = ev.out, ev.plan.layout, list(ev.plan.notes)
+            out, layout = ev.out, ev.plan.layout
+            # estimate has flags, not a workload file: its notes name them
+            line = COMMAND_LINE.get()
+            named = {
+                "(workload.tuning = tuned:": "(--tuning tuned:" if line else "(tuning='tuned':",
+                "workload.global_batch_tokens (": "--global-batch (" if line else "global_batch_tokens (",
+            }
+            notes = list(ev.plan.notes)
+            for old_text, new_text in named.items():
+                notes = [n.replace(old_text, new_text) for n in notes]
             if count < need:
                 notes.append(f"{count} × {acc.id} cannot hold the training state: needs at least {need} (figures at {need})")
             run: dict[str, float | None] = {"training_tokens": training_tokens}
@@ -985,7 +1010,9 @@ def estimate(
             )
 
         # No demand of its own: an unbounded one, so the replica is the one with the most tokens/s per accelerator.
-        raw.update(kind="inference", tokens_per_day={"value": 1e30}, service_life_years={"value": 1.0}, max_batch=max_batch or 4096)
+        raw.update(kind="inference", tokens_per_day={"value": 1e30}, service_life_years={"value": 1.0})
+        if max_batch is not None:  # else the workload's default, as in compare
+            raw["max_batch"] = max_batch
         optional = {
             "prompt_tokens": prompt_tokens,
             "output_tokens": output_tokens,
@@ -1003,7 +1030,7 @@ def estimate(
             mode=mode,
             parameters=parameters,
             seq_len=seq_len,
-            count=plan.replica or count,
+            count=plan.replica or replica or 1,
             precision=precision.value,
             tokens_per_second_per_accelerator=out["tokens_per_second_per_accelerator"],
             mfu=out["mfu"],
@@ -1096,19 +1123,29 @@ def _estimate_input(path: str, moe: bool) -> tuple[str, str] | None:
     return found
 
 
-def _refuse_flag_sets(sets: Sequence[str], moe: bool) -> None:
+def _refuse_flag_sets(sets: Sequence[str], moe: bool, given: Collection[str] = ()) -> None:
     """``estimate``'s record shows some inputs as the flags gave them (:data:`_SHOWN_AS_GIVEN`): a
     ``--set workload.X`` of one would be computed with but not shown, so it is refused, naming the flag
-    (or argument) to use."""
+    (or argument) to use. A ``--set`` of an input whose flag was also given (``given``: workload paths,
+    ``max_batch``, ``layout.tensor_parallel``) gives it twice: refused, as compare refuses an input set twice."""
+    line = COMMAND_LINE.get()
     for item in sets:
         lhs = item.split("=", 1)[0].strip()
         scope, _, path = lhs.partition(".")
         if scope.strip().lower() != "workload" or not path:
             continue
         found = _estimate_input(path, moe)
-        if found is not None and loader.split_path(path)[0] in _SHOWN_AS_GIVEN:
-            use = f"give {found[0]} instead" if COMMAND_LINE.get() else f"give the argument {found[1]} instead of sets"
-            raise InputError(f"estimate takes this input as its own: {use}", where="--set" if COMMAND_LINE.get() else "sets", key=lhs)
+        if found is None:
+            continue
+        parts = loader.split_path(path)
+        head = parts[0].split("[", 1)[0]
+        if head in _SHOWN_AS_GIVEN:
+            use = f"give {found[0]} instead" if line else f"give the argument {found[1]} instead of sets"
+            raise InputError(f"estimate takes this input as its own: {use}", where="--set" if line else "sets", key=lhs)
+        named = f"{head}.{parts[1]}" if head in ("shape", "layout") and len(parts) > 1 else head
+        if named in given or (head in ("shape", "layout") and len(parts) == 1 and any(g.startswith(head + ".") for g in given)):
+            twice = f"{found[0]} and --set {lhs}" if line else f"the argument {found[1]} and sets' {lhs}"
+            raise InputError(f"{twice} both give this input: give it once", where="--set" if line else "sets", key=lhs)
 
 
 @contextmanager

@@ -30,7 +30,7 @@ import typer
 from tco import api
 from tco.errors import InputError, TcoError
 from tco.inputs import Inputs, parse_option
-from tco.models import MAX_COUNT, Currency, Precision, Tuning
+from tco.models import MAX_COUNT, Currency, InferenceWorkload, Precision, Tuning
 from tco.perf import MAX_ACCELERATORS
 from tco.render import OutputFormat
 
@@ -654,7 +654,9 @@ def estimate(
             help="Sequence length, tokens (default 2048, or prompt + output if longer).",
         ),
     ] = None,
-    count: Annotated[int, typer.Option("--count", metavar="N", min=1, max=MAX_ACCELERATORS, help="Accelerators.")] = 8,
+    count: Annotated[
+        int | None, typer.Option("--count", metavar="N", min=1, max=MAX_ACCELERATORS, help="Training: accelerators (default 8).")
+    ] = None,
     precision: Annotated[Precision, typer.Option("--precision", help="Numeric precision.")] = Precision.bf16,
     mode: Annotated[Mode, typer.Option("--mode", help="Training or inference.")] = Mode.train,
     layers: Annotated[int | None, whole_option("--layers", help="Transformer layers (default: inferred).")] = None,
@@ -670,7 +672,7 @@ def estimate(
     ] = None,
     max_batch: Annotated[
         int | None,
-        whole_option("--max-batch", help="Serving: most sequences a replica batches (default 4,096)."),
+        whole_option("--max-batch", help="Serving: most sequences a replica batches (default 256, as a workload's)."),
     ] = None,
     tuning: Annotated[
         Tuning | None, typer.Option("--tuning", help="Training: software tuning, typical (default) or tuned (Megatron/NeMo-class).")
@@ -1307,7 +1309,9 @@ def size(
     if sum(v is not None for v in (deadline_days, budget_usd, power_kw)) != 1:  # a usage error: before any input loads
         raise typer.BadParameter("give exactly one of --deadline-days, --budget-usd, --power-kw", param_hint="constraint")
     counted = [a for a in accelerators if parse_option(a).number is not None]
-    if counted:  # before any input loads: a workload that does not fit at @N must not be the first error
+    if counted:  # before the options load: a workload that does not fit at @N must not be the first error
+        if isinstance(api.load_workload(workload), InferenceWorkload):  # (@N is a serving replica's size)
+            raise InputError("sizing applies to training workloads; an inference fleet is sized by tokens_per_day already", key="workload")
         raise InputError(f"size chooses the count itself: name {', '.join(counted)} without @COUNT", key="accelerator")
     inputs = _inputs(accelerators, workload, scenario, set_, strict, fitting_count=True)
     result = api.size(inputs, deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw)

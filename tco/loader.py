@@ -782,6 +782,9 @@ def _validate(data: dict[str, Any], root: Any, where: str, overridden: Iterable[
                 pre, user = (f"{scope}.{ix}", f"{scope}.{orig}") if scope else (ix, orig)
                 if ix != orig and pr.where == "--set" and pr.key and (pr.key == pre or pr.key.startswith((pre + ".", pre + "["))):
                     pr.key = user + pr.key[len(pre) :]
+                out_of_range = pr.message.startswith("value ") and (" below low " in pr.message or " above high " in pr.message)
+                if out_of_range and pr.where == "--set" and pr.key and user.lower() == pr.key.lower() + ".value":
+                    pr.message += f" (a .value set keeps the file's low and high; give {pr.key}=V to replace the whole quantity)"
         raise ProblemList(problems.problems) from None
 
 

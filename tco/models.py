@@ -728,7 +728,9 @@ class InferenceWorkload(_WorkloadBase):
     kind: Literal["inference"]
     tokens_per_day: PositiveQuantity = Field(description="Generated tokens served per day.")
     service_life_years: PositiveQuantity = Field(description="Years the service runs.")
-    max_batch: Count = Field(256, description="Largest decode batch per replica the serving stack runs.")
+    max_batch: Count = Field(
+        256, description="Largest decode batch per replica the serving stack runs; default 256, vLLM's default max_num_seqs."
+    )
     prompt_tokens: AtLeastOneQuantity | None = Field(None, description="Mean prompt tokens per request; default seq_len / 2.")
     output_tokens: AtLeastOneQuantity | None = Field(None, description="Mean generated tokens per request; default seq_len / 2.")
     time_per_output_token_ms: PositiveQuantity | None = Field(None, description="Latency target: time per output token (caps the batch).")

@@ -134,7 +134,7 @@ def test_estimate_names_its_arguments_for_a_python_caller(given: dict, expected:
     """Errors named flags (--global-batch), carried a "the command-line options" prefix, or blamed
     --params for a bad shape the caller gave in full."""
     with pytest.raises(tco.TcoError) as info:
-        tco.estimate("a100-80gb", parameters=7e9, seq_len=2048, count=8, **given)
+        tco.estimate("a100-80gb", parameters=7e9, seq_len=2048, **given)
     assert str(info.value) == expected
 
 

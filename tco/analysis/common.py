@@ -138,6 +138,10 @@ def resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep_
     opts = prep.inputs.options
     scope, rest = loader.split_scope(path, [n for g in option_names(prep.inputs) for n in g])
     rest_parts = loader.split_path(rest)
+    if len(rest_parts) > 1 and rest_parts[-1] == "value":  # X.value is X: the quantity's value
+        rest_parts, rest = rest_parts[:-1], rest[: -len(".value")]
+    if path != "count":  # one spelling for the flat keys: Scenario.pue.value is scenario.pue
+        path = f"{scope}.{rest}"
     counting = path == "count" or rest == "count" or (scope == "workload" and rest == "accelerator_count")
     if counting and not isinstance(prep.inputs.workload, TrainingWorkload):
         raise InputError(
@@ -270,9 +274,9 @@ def _rebuilt(prep: Prepared, target: Target, value: float, model: BaseModel | No
     )
     try:
         built = root.validate_python(data) if isinstance(root, TypeAdapter) else root.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise InputError(f"{value:g} is not allowed: {first['msg']}", where=where, key=target.path) from None
+    except ValidationError as exc:  # the first problem, worded as for a --set of the same value
+        first = loader.validation_problems(exc, where=where or "input", root=type(model)).problems[0]
+        raise InputError(f"{value:g} is not allowed: {first.message}", where=where, key=target.path) from None
     return scope, built
 
 

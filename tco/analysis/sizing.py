@@ -147,11 +147,11 @@ def size(
     given = [(n, v) for n, v in (("deadline_days", deadline_days), ("budget_usd", budget_usd), ("power_kw", power_kw)) if v is not None]
     if len(given) != 1:
         raise InputError("give exactly one of --deadline-days, --budget-usd, --power-kw", key="constraint")
+    if not isinstance(inputs.workload, TrainingWorkload):  # (before @N, which is a replica for serving)
+        raise InputError("sizing applies to training workloads; an inference fleet is sized by tokens_per_day already", key="workload")
     name, limit = given[0]
     if not (limit > 0 and math.isfinite(limit)):
         raise InputError(f"expected a positive number, got {limit:g}", key=f"--{name.replace('_', '-')}")
-    if not isinstance(inputs.workload, TrainingWorkload):
-        raise InputError("sizing applies to training workloads; an inference fleet is sized by tokens_per_day already", key="workload")
     counted = [o.label for o in inputs.options if o.count is not None]
     if counted:
         raise InputError(f"size chooses the count itself: name {', '.join(counted)} without @COUNT", key="accelerator")
