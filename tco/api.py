@@ -425,7 +425,8 @@ def missing_inputs(inputs: Inputs) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for o in inputs.options:
         try:
-            ev = engine.evaluate_option(o, inputs.workload, inputs.scenario, market=False)
+            # (a barred option needs nothing: no input makes it buyable in the scenario's market)
+            ev = engine.evaluate_option(o, inputs.workload, inputs.scenario, market=True)
         except TcoError:
             continue
         if ev.missing:
@@ -518,6 +519,9 @@ def with_numbers_to_match(inputs: Inputs, comp: Comparison) -> Comparison:
                 if key == "price_usd" and acc.price_usd is not None and acc.price_usd.currency not in (None, Currency.USD):
                     rate = engine.RATE_KEYS[acc.price_usd.currency]
                     value *= getattr(inputs.scenario, rate.removeprefix("scenario.")).value or float("nan")
+                    # the field is in USD; a --set of this price is read in the profile's currency
+                    cur = acc.price_usd.currency.value
+                    notes.append(f"decides: the price is quoted in {cur}: {be.value:,.0f} {cur} (--set {path}={be.value:.6g})")
                 solved[field_name] = value
             elif be.winner_below == r.accelerator:
                 notes.append(f"decides: wins at any {what} in [{lo_hi[0]:g}, {lo_hi[1]:g}]")
@@ -548,11 +552,23 @@ def source_strings(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
             yield from source_strings(v, f"{path}[{i}]")
 
 
+def _texts(data: Any) -> Iterator[str]:
+    """Every string in a parsed input document: sources, and the notes, rules and descriptions that cite too."""
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for v in data.values():
+            yield from _texts(v)
+    elif isinstance(data, list):
+        for v in data:
+            yield from _texts(v)
+
+
 def citations(data: Any, dirs: Sequence[Path] | None = None) -> dict[str, Any]:
     """Citation key -> the bibliography entry (title, publisher, date, url) for every key cited in
-    ``data``; a key the bibliography lacks maps to None."""
+    ``data`` (in a source, a note, a market rule or a description); a key the bibliography lacks maps to None."""
     bib = loader.load_bibliography(dirs)
-    keys = sorted({k for _, text in source_strings(data) for k in loader.cited_keys(text)})
+    keys = sorted({k for text in _texts(data) for k in loader.cited_keys(text)})
     return {k: bib[k][0].model_dump(exclude_none=True) if k in bib else None for k in keys}
 
 

@@ -1394,8 +1394,12 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _shown_infeasible(row: OptionResult, why: str) -> OptionResult:
-    """A result whose figures are still shown but that is not ranked, saying why."""
-    return row.model_copy(update={"status": OptionStatus.infeasible, "reason": why, "notes": [*row.notes, f"infeasible: {why}"]})
+    """A result whose figures are still shown but that is not ranked, saying why. It needs no input:
+    none would make it rankable (the market bars it, or its figures overflow)."""
+    notes = [n for n in row.notes if not n.startswith("not ranked: needs ")]
+    return row.model_copy(
+        update={"status": OptionStatus.infeasible, "reason": why, "missing_inputs": [], "notes": [*notes, f"infeasible: {why}"]}
+    )
 
 
 def _known(v: Any) -> float | None:
@@ -1513,7 +1517,8 @@ def compare(
             by_index[i] = _shown_infeasible(by_index[i], "its effective cost overflows a float (above 1.8e308 USD): a value set near 1e308")
     for i, failed in enumerate(evaluated):
         if isinstance(failed, TcoError):
-            by_index[i] = _infeasible(options[i], failed)
+            # the market's rule first: a part this market may not have is not made possible by any input
+            by_index[i] = _infeasible(options[i], barred.get(i, failed))
         elif i in barred:
             # Barred from this market: its figures are still shown, it is not ranked.
             by_index[i] = _shown_infeasible(_result(failed, math.nan, math.nan, math.nan, None), barred[i].message)

@@ -315,7 +315,7 @@ def _claims_table(comp: Comparison, base: OptionResult, fmt: OutputFormat) -> st
         model = r.tokens_per_second_per_accelerator / b if r.tokens_per_second_per_accelerator is not None and b else None
         claim = r.claimed_relative_training_performance
         if model is None and r.status is OptionStatus.infeasible:
-            verdict_text = "the model cannot run this workload on it"
+            verdict_text = "no figures: " + (r.reason or "infeasible").split(": ", 1)[0]  # the reason's first clause
         elif model is None or claim is None or ref is None:
             verdict_text = ""
         elif abs(model / claim - 1) <= CLAIM_TOLERANCE:
@@ -405,7 +405,7 @@ def verdict(comp: Comparison) -> str:
     return text
 
 
-def missing_notes(missing: Mapping[str, Sequence[str]], price_to_match: Mapping[str, float] | None = None, symbol: str = "$") -> list[str]:
+def missing_notes(missing: Mapping[str, Sequence[str]], price_to_match: Mapping[str, str] | None = None) -> list[str]:
     """One stderr line per option left out of the ranking, with the --set that would complete it;
     options lacking the same workload or scenario inputs (no option-specific one) share one line."""
     groups: dict[tuple[str, ...], list[str]] = {}
@@ -421,7 +421,7 @@ def missing_notes(missing: Mapping[str, Sequence[str]], price_to_match: Mapping[
         line = f"{who} not ranked: {', '.join(paths)} unknown; complete {'it' if len(labels) == 1 else 'them'} with {sets}"
         price = (price_to_match or {}).get(labels[0]) if len(labels) == 1 else None
         if price is not None:
-            line += f" (it wins only below a unit price of {money(price, symbol)})"
+            line += f" (it wins only below a unit price of {price})"
         out.append(line)
     return out
 
@@ -429,10 +429,14 @@ def missing_notes(missing: Mapping[str, Sequence[str]], price_to_match: Mapping[
 def incomplete_notes(comp: Comparison) -> list[str]:
     """The notes of :func:`missing_notes` for a comparison, then one line per infeasible option."""
     incomplete = [r for r in comp.results if r.status is OptionStatus.incomplete]
+
+    def price(r: OptionResult) -> str:  # in the currency --set reads the price in, where the profile quotes another
+        quoted = [n.split(": ", 2)[2] for n in r.notes if n.startswith("decides: the price is quoted in ")]
+        return money(r.price_to_match_usd, SYMBOLS[comp.currency]) + (f" = {quoted[0]}" if quoted else "")
+
     out = missing_notes(
         {r.accelerator: r.missing_inputs for r in incomplete},
-        {r.accelerator: r.price_to_match_usd for r in incomplete if r.price_to_match_usd is not None},
-        SYMBOLS[comp.currency],
+        {r.accelerator: price(r) for r in incomplete if r.price_to_match_usd is not None},
     )
     return out + [f"{r.accelerator} is infeasible: {r.reason}" for r in comp.results if r.status is OptionStatus.infeasible]
 

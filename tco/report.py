@@ -68,7 +68,10 @@ def build(
     ]
     sections = [
         f"<h1>Which accelerator: {html.escape(comp.workload)}</h1>",
-        f"<p class=meta>scenario {html.escape(comp.scenario)} · options {html.escape(labels)}</p>",
+        f"<p class=meta>scenario {html.escape(comp.scenario)} · options {html.escape(labels)}"
+        # every --set, so the memo says which market, fabric or tuning it is for (not only the numbers below)
+        + (f" · --set {html.escape(', '.join(inputs.sets))}" if inputs.sets else "")
+        + "</p>",
         f'<p class=verdict id="verdict">{html.escape(verdict(comp) if comp.ranked else NO_RANK)}</p>',
         '<h2 id="ranking">Ranking by effective cost (job cost + cost of delay)</h2>',
         _table(

@@ -402,6 +402,7 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
     (sensitivity, simulation) hold the central choices: the same deployment at other prices and rates."""
     per_option: list[dict[str, np.ndarray]] = []
     feasible: list[np.ndarray] = []
+    runs: list[np.ndarray] = []
     missing: list[tuple[str, ...]] = []
     for i, (plan, base) in enumerate(zip(prep.plans, prep.bases, strict=True)):
         p: dict[str, Any] = dict(base)
@@ -420,6 +421,7 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
             if plan.kind == "training"
             else np.ones(size, dtype=bool)
         )
+        runs.append(ok & (i not in prep.barred))  # an option compare would evaluate (it may lack a cost)
         ok = ok & np.isfinite(arrays["job_cost_usd"]) & (i not in prep.barred)
         per_option.append(arrays)
         feasible.append(ok)
@@ -431,7 +433,9 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
             deadline = deadline or target.path == "scenario.deadline_days"
     with np.errstate(invalid="ignore", over="ignore"):  # infinite times to market give NaN delays, by design
         delays, penalties, effective = engine.apply_delay(
-            [o["time_to_market_days"] for o in per_option],
+            # an option that cannot run there (barred by the market, too few to hold the model) sets no
+            # fastest time to market, as compare leaves it out
+            [np.where(r, o["time_to_market_days"], np.nan) for o, r in zip(per_option, runs, strict=True)],
             [o["job_cost_usd"] for o in per_option],
             sp,
             ops=np,
