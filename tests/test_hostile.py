@@ -1027,7 +1027,7 @@ SERVE: dict[str, Any] = {"parameters": 7e9, "seq_len": 2048, "count": 8, "mode":
         (lambda t: t.what_if(t.load_inputs(["a100-80gb"], workload="gpt3-1.3b"), {"scenario.pue": iter([1.2])}), "changes: expected"),
         (lambda t: t.what_if({"scenario": 1}, {"scenario.pue": [1.2]}), "inputs: expected Inputs (from tco.load_inputs), got dict"),
         (lambda t: t.sweep(t.load_inputs(["a100-80gb"], workload="gpt3-1.3b"), "scenario.pue=1:2:3"), "vary: expected Sequence[str]"),
-        (lambda t: t.estimate("h100-sxm", parameters=7e9, seq_len=2048, count=True), "count: expected int, got True"),
+        (lambda t: t.estimate("h100-sxm", parameters=7e9, seq_len=2048, count=True), "count: expected int | None, got True"),
         (lambda t: t.simulate(t.load_inputs(["a100-80gb"], workload="gpt3-1.3b"), samples=10.5, seed=1), "samples: expected int"),
         (lambda t: t.estimate("h100-sxm", **SERVE, replica=10**10), "replica: expected at most"),
         (lambda t: t.estimate("h100-sxm", **SERVE, output_tokens=0.5), "output_tokens: expected at least 1"),

@@ -140,8 +140,8 @@ def resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep_
     rest_parts = loader.split_path(rest)
     if len(rest_parts) > 1 and rest_parts[-1] == "value":  # X.value is X: the quantity's value
         rest_parts, rest = rest_parts[:-1], rest[: -len(".value")]
-    if path != "count":  # one spelling for the flat keys: Scenario.pue.value is scenario.pue
-        path = f"{scope}.{rest}"
+    # one spelling for the flat keys (Scenario.pue.value is scenario.pue); messages keep the user's
+    canon = path if path == "count" else f"{scope}.{rest}"
     counting = path == "count" or rest == "count" or (scope == "workload" and rest == "accelerator_count")
     if counting and not isinstance(prep.inputs.workload, TrainingWorkload):
         raise InputError(
@@ -153,11 +153,11 @@ def resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep_
         keys = {i: "count" for i, o in enumerate(opts) if path == "count" or o.count is None}
         if not keys:
             raise InputError("every option has its own count (ID@COUNT); vary <accelerator-id>.count instead", where=where, key=path)
-        return Target(path, keys, prep.bases[next(iter(keys))]["count"], None, is_count=True)
+        return Target(canon, keys, prep.bases[next(iter(keys))]["count"], None, is_count=True)
     if scope == "scenario":
         leaf = loader.check_path(Scenario, rest_parts, label=path, where=where or "input")
         q = _quantity_at(prep.inputs.scenario, rest_parts)
-        return _numeric(path, {i: path for i in range(len(opts))}, q, prep, leaf)
+        return _numeric(canon, {i: canon for i in range(len(opts))}, q, prep, leaf)
     if scope == "workload":
         wl = prep.inputs.workload
         leaf = loader.check_path(type(wl), rest_parts, label=path, where=where or "input")
@@ -165,7 +165,7 @@ def resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep_
             data = wl.model_dump(mode="json", exclude_none=True)
             loader.apply_overrides(data, [(rest, 0)], type(wl), scope=scope, where=where or "input")
         q = _quantity_at(wl, rest_parts)
-        return _numeric(path, {i: path for i in range(len(opts))}, q, prep, leaf)
+        return _numeric(canon, {i: canon for i in range(len(opts))}, q, prep, leaf)
     idx = [i for i, o in enumerate(opts) if scope in (o.accelerator.id, *o.accelerator.aliases)]
     if not idx:
         names = ["scenario", "workload", *sorted({o.accelerator.id for o in opts})]
@@ -190,12 +190,12 @@ def resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep_
             raise InputError(
                 f"'{fixed[0]}' fixes the count and {flag} {path} gives others: name {scope} without @COUNT", where=flag, key=path
             )
-        return Target(path, {i: "count" for i in idx}, prep.bases[idx[0]]["count"], None, is_count=True)
+        return Target(canon, {i: "count" for i in idx}, prep.bases[idx[0]]["count"], None, is_count=True)
     quoted = [opts[i].label for i in idx if opts[i].quoted_rate is not None]
     if quoted and keep_quotes and loader.gives_rental_rate(rest):
         idx = [i for i in idx if opts[i].quoted_rate is None]
         if not idx:
-            return Target(path, {}, None, None)
+            return Target(canon, {}, None, None)
     elif quoted and loader.gives_rental_rate(rest):
         raise InputError(
             f"'{quoted[0]}' quotes a rate and {flag} {path} gives others: give the rate once (name {scope}:rent without =RATE)",
@@ -208,7 +208,7 @@ def resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep_
     if parts[0].startswith("benchmarks[") and accel.benchmark_for(parts[0][len("benchmarks[") : -1]) is None:
         raise InputError(f"{accel.id} has no measurement for that workload", where=where, key=path)
     q = _quantity_at(accel, parts)
-    return _numeric(path, {i: "accel." + rest for i in idx}, q, prep, leaf)
+    return _numeric(canon, {i: "accel." + rest for i in idx}, q, prep, leaf)
 
 
 def option_names(inputs: Inputs) -> list[tuple[str, ...]]:
