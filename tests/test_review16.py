@@ -94,3 +94,22 @@ def test_python_results_are_the_json_results(run, args: list[str], call) -> None
 def test_estimate_results_are_one_record() -> None:
     e = tco.estimate("h100-sxm", parameters=7e9, seq_len=4096, count=64)
     assert e.results == [e]
+
+
+def test_a_quoted_rate_listed_first_does_not_become_the_profiles_rate_in_a_tornado() -> None:
+    """With a $2/h profile, `toy:rent=3` listed before `toy:rent` made the tornado swing the profile's
+    rate around 3.0 (2.4-3.6) for `toy:rent`, whose rate is 2.0 (found by the mutation sample of common.py)."""
+    from tco import analysis
+    from tco.engine import Acquisition, Option
+    from tco.inputs import Inputs, with_quoted_rate
+    from tests.factories import accelerator, scenario, training
+
+    acc = accelerator(rental={"usd_per_hour": 2.0})
+    quoted = Option(with_quoted_rate(acc, 3.0), acquisition=Acquisition.rent, quoted_rate=3.0)
+    plain = Option(acc, acquisition=Acquisition.rent)
+    rows = []
+    for options in ([quoted, plain], [plain, quoted]):
+        row = next(r for r in analysis.sensitivity(Inputs(options, training(), scenario())).rows if r.param == "toy.rental.usd_per_hour")
+        rows.append((row.low, row.central, row.high, row.effective_cost_low_usd["toy:rent"], row.effective_cost_high_usd["toy:rent"]))
+    assert rows[0] == rows[1]
+    assert rows[0][:3] == pytest.approx((1.6, 2.0, 2.4))
