@@ -370,7 +370,7 @@ def _bisect_whole(f: Callable[[np.ndarray], np.ndarray], lo: float, hi: float, f
 
 
 def _bisect(f: Callable[[np.ndarray], np.ndarray], lo: float, hi: float, f_lo: float) -> float:
-    """Bisection on a bracketed sign change: always converges, to a relative 1e-12. A bracket of one sign
+    """Bisection on a bracketed sign change: always converges, to 1e-12 relative (absolute below 1). A bracket of one sign
     that spans more than three decades is halved geometrically first (its mid point is the geometric
     mean), so a tie near 100 in a range up to 1e100 is found in a few dozen steps."""
     for _ in range(2200):
