@@ -143,6 +143,8 @@ TextFormatOpt = Annotated[
 
 def _output_path(text: str) -> Path:
     """``-o``'s value as a path; a name ending in a path separator names a folder, not a file."""
+    if not text.strip():  # (Path("") is ".", the working folder)
+        raise typer.BadParameter(f"expected a file name (or - for standard output), got {text!r}")
     if text.endswith(("/", os.sep)) and text.strip("/" + os.sep):
         raise typer.BadParameter(f"{text} names a folder (it ends in '/'); expected a file name")
     return Path(text)
@@ -1203,12 +1205,20 @@ def emit_stream(pieces: Any, output: Path | None) -> None:
     if output is None or str(output) == "-":
         if sys.stdout is None:  # started with stdout closed (tco ... >&-)
             raise InputError("standard output is closed; expected -o FILE", key="-o")
-        for piece in pieces:
-            if isinstance(piece, bytes):
-                sys.stdout.flush()
-                sys.stdout.buffer.write(piece)
-            else:
-                sys.stdout.write(piece)
+        try:
+            for piece in pieces:
+                if isinstance(piece, bytes):
+                    sys.stdout.flush()
+                    sys.stdout.buffer.write(piece)
+                else:
+                    sys.stdout.write(piece)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise  # the reader stopped early: handle_errors stops quietly
+        except OSError as exc:  # a full disk or a failing device behind stdout: the environment's error, not a bug
+            with contextlib.suppress(OSError):  # (the interpreter's last flush must not fail again)
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise InputError(f"cannot write: {exc.strerror or exc}", where="standard output") from None
         return
     if not str(output).strip():
         raise InputError("expected a file name (or - for standard output), got ''", key="-o")
@@ -1228,7 +1238,8 @@ def emit_stream(pieces: Any, output: Path | None) -> None:
             raise InputError("is a folder; expected a file name", where=str(output), key="-o")
         folder = target.parent
         if not folder.is_dir():
-            raise InputError("cannot write: the folder does not exist", where=str(output), key="-o")
+            why = f"{folder} is a file, not a folder" if folder.exists() else "the folder does not exist"
+            raise InputError(f"cannot write: {why}", where=str(output), key="-o")
         st = os.stat(target)
         mode, links = st.st_mode & 0o7777, st.st_nlink
     except FileNotFoundError:

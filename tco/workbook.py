@@ -189,11 +189,15 @@ def _append_text(ws: Any, values: Sequence[Any]) -> None:
     """Append a row of values, none of them a formula: openpyxl takes any text starting with ``=`` as
     one, so such text (a name, a source, a note from an input file) is typed back to a string and
     shows as written, never evaluated (OWASP's CSV-injection advice, applied to XLSX)."""
-    ws.append([_clean(v) for v in values])
-    for cell in ws[ws.max_row]:
-        if cell.data_type == "f":
-            cell.data_type = "s"
-        if cell.data_type == "s" and isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@", "\t", "\r")):
+    cleaned = [_clean(v) for v in values]
+    ws.append(cleaned)
+    # The row just appended: openpyxl's own counter (``ws.max_row`` and ``ws[row]`` scan every stored
+    # cell, which made a sheet of n rows take n² steps: hours for a large sweep).
+    row = ws._current_row
+    for column, v in enumerate(cleaned, start=1):
+        if isinstance(v, str) and v.startswith(("=", "+", "-", "@", "\t", "\r")):
+            cell = ws.cell(row=row, column=column)
+            cell.data_type = "s"  # never a formula
             cell.quotePrefix = True  # shown as text, and kept text when the cell is edited (Excel's ' prefix)
 
 
@@ -332,14 +336,6 @@ def _option_sheet(
                 derived=source,
             )
         )
-    n_in = a.add(
-        acc,
-        f"count [{option.label}]",
-        res.count,
-        None,
-        "accelerators",
-        derived="option (ID@N), or the workload's count / the fleet the serving model sizes",
-    )
     fx = dict(plan.fx)
 
     def money(key: str) -> str:
@@ -353,7 +349,20 @@ def _option_sheet(
         return f"({ref}*{inp(rate)})" if rate else ref
 
     node = inp("accel.interconnect.devices_per_node")
-    n = put("accelerators", f"={n_in}", "accelerators", "count")
+    if training:
+        n_in = a.add(acc, f"count [{option.label}]", res.count, None, "accelerators", derived="option (ID@N), or the workload's count")
+        n = put("accelerators", f"={n_in}", "accelerators", "count")
+    else:
+        # The fleet follows the demand and the utilization, in whole replicas of k (the serving model's
+        # replica and throughput are its outputs), as the engine sizes it.
+        busy = inp("scenario.utilization") if option.acquisition is Acquisition.buy else "1"
+        k = plan.replica or 1
+        n = put(
+            "accelerators",
+            f"=MAX(CEILING({inp('workload.tokens_per_day')}/(86400*{busy})/{tps}/{k},1)*{k},{k})",
+            "accelerators",
+            f"fleet: ceil(D / (86400 · u) / X / k) · k, at least k = {k} (one replica)",
+        )
     if training:
         lam, ts, tr = (
             inp("scenario.failure_rate_per_accelerator_day"),
@@ -404,15 +413,6 @@ def _option_sheet(
         owned_h = put("owned hours charged", f"={th}/{inp('scenario.utilization')}", "hours", "H = T_h / u")
         years = "1"
     else:
-        busy = inp("scenario.utilization") if option.acquisition is Acquisition.buy else "1"
-        k = plan.replica or 1
-        put(
-            "fleet",
-            f"=MAX(CEILING({inp('workload.tokens_per_day')}/(86400*{busy})/{tps}/{k},1)*{k},{k})",
-            "accelerators",
-            "replicas of k, whole",
-        )
-        # The count cell holds the engine's fleet; the formula above shows how it follows from demand.
         run_h = put("busy hours per year", f"={HOURS_PER_YEAR}*{busy}", "hours", "8766 · u (rented: u = 1)")
         owned_h = put("owned hours per year", f"={HOURS_PER_YEAR}", "hours", "")
         energy_h = put(
@@ -470,9 +470,10 @@ def _option_sheet(
             "n · ops · H / 8766",
         )
         parts = [capital, energy, facility, ops_]
-    if scenario.carbon_usd_per_tonne is not None and (scenario.carbon_usd_per_tonne.value or 0) > 0:
+    if scenario.carbon_usd_per_tonne is not None:
         # The grid intensity the engine uses (the scenario's own, else its market's), and the embodied
-        # emissions amortized like the capital when the profile gives them.
+        # emissions amortized like the capital when the profile gives them; a price of 0 charges nothing
+        # (as the engine, which then needs neither the grid nor the power), and its cell can be changed.
         kwh = f"{n}*{avg}*{k_pwr}*{pue}*{energy_h}/1000*{years}"
         kg = f"({kwh})*{inp(plan.grid_key)}"
         note = "(operational"
@@ -480,7 +481,8 @@ def _option_sheet(
             life = inp("scenario.depreciation_years")
             kg += f"+{n}*{inp('accel.embodied_kgco2e')}*{owned_h}/({life}*{HOURS_PER_YEAR})*{years}"
             note += " + embodied"
-        parts.append(put("carbon", f"=({kg})/1000*{inp('scenario.carbon_usd_per_tonne')}", "USD", f"{note} CO2e) / 1000 · price"))
+        price_t = inp("scenario.carbon_usd_per_tonne")
+        parts.append(put("carbon", f"=IF({price_t}>0,({kg})/1000*{price_t},0)", "USD", f"{note} CO2e) / 1000 · price"))
     compute = put("compute cost", "=" + "+".join(parts), "USD", "running cost")
     porting = put(
         "porting", f"={inp(plan.port_months_key)}*{money('scenario.engineer_usd_per_year')}/12", "USD", "engineer-months · salary / 12"
