@@ -20,7 +20,7 @@ import stat
 import sys
 import tempfile
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -394,14 +394,15 @@ def emit_result(
     records (its CSV rendering) as the sheet ``sheet``."""
     if wants_xlsx(fmt, output):
         assert output is not None
-        emit_workbook(inputs, output, {sheet: render(result, OutputFormat.csv)})
+        emit_workbook(inputs, output, audit, {sheet: render(result, OutputFormat.csv)})
         return
     emit(render(result, fmt), output, fmt=fmt, audit=audit)
 
 
-def emit_workbook(inputs: Inputs, output: Path, extra: dict[str, str] | None = None) -> None:
+def emit_workbook(inputs: Inputs, output: Path, audit: Mapping[str, Any], extra: dict[str, str] | None = None) -> None:
     """The workbook of a run: Assumptions, a Calculation sheet per option with live formulas, Results,
-    plus ``extra`` sheets (title -> CSV text of an analysis' records)."""
+    plus ``extra`` sheets (title -> CSV text of an analysis' records), and a Run sheet with ``audit``,
+    the JSON's inputs block (command, workload, scenario, every --set, the files read and their SHA-256)."""
     import csv
     import io
 
@@ -412,7 +413,10 @@ def emit_workbook(inputs: Inputs, output: Path, extra: dict[str, str] | None = N
     for title, text in (extra or {}).items():
         rows = list(csv.reader(io.StringIO(text)))
         sheets[title] = (rows[0], rows[1:]) if rows else ([], [])
-    emit_stream([workbook.compare_workbook(comp, inputs.options, inputs.workload, inputs.scenario, inputs.sets, sheets)], output)
+    from tco import __version__
+
+    run = {"tco_version": __version__, **audit}
+    emit_stream([workbook.compare_workbook(comp, inputs.options, inputs.workload, inputs.scenario, inputs.sets, sheets, run)], output)
 
 
 def emit(text: str, output: Path | None, *, fmt: OutputFormat | None = None, audit: dict[str, Any] | None = None) -> None:
@@ -466,7 +470,7 @@ def compare(
     inputs = api.load_inputs(accelerators, workload=workload, scenario=scenario, sets=set_ or [])
     if wants_xlsx(fmt, output):
         assert output is not None
-        emit_workbook(inputs, output)
+        emit_workbook(inputs, output, api.audit(inputs, command="compare", baseline=baseline))
         return
     comp = api.compare(inputs, baseline=baseline, currency=currency)
     from tco.render import incomplete_notes, render_comparison, verdict
@@ -966,7 +970,8 @@ def simulate(
         buf = io.StringIO()
         csv.writer(buf).writerows([["sample", *(f"{k} effective_cost_usd" for k in labels)], *rows])
         result = result.model_copy(update={"effective_cost_samples_usd": None})
-        emit_workbook(inputs, output, {"Simulation": render_simulation(result, OutputFormat.csv), "Samples": buf.getvalue()})
+        audit = api.audit(inputs, command="simulate", samples=samples, seed=seed)
+        emit_workbook(inputs, output, audit, {"Simulation": render_simulation(result, OutputFormat.csv), "Samples": buf.getvalue()})
         return
     emit(render_simulation(result, fmt), output, fmt=fmt, audit=api.audit(inputs, command="simulate", samples=samples, seed=seed))
 
@@ -1190,7 +1195,8 @@ def sweep(
             raise typer.BadParameter(
                 f"a worksheet holds at most {XLSX_MAX_ROWS:,} rows; this sweep has {total:,}: use csv", param_hint="--format"
             )
-        emit_workbook(inputs, output, {"Sweep": "".join(stream_sweep(columns, chunks, OutputFormat.csv))})
+        rows = "".join(stream_sweep(columns, chunks, OutputFormat.csv))
+        emit_workbook(inputs, output, api.audit(inputs, command="sweep", vary=list(vary)), {"Sweep": rows})
         return
     emit_stream(stream_sweep(columns, chunks, fmt), output)
     err(f"{total:,} rows")

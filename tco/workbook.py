@@ -158,9 +158,11 @@ def compare_workbook(
     scenario: Scenario,
     sets: Sequence[str],
     extra: Mapping[str, tuple[Sequence[str], Sequence[Sequence[Any]]]] | None = None,
+    run: Mapping[str, Any] | None = None,
 ) -> bytes:
     """The comparison as XLSX bytes: formulas for every ranked option (unranked ones are listed with
-    why); ``extra`` adds value sheets (an analysis' records, Monte Carlo samples). The CLI writes them."""
+    why); ``extra`` adds value sheets (an analysis' records, Monte Carlo samples); ``run``, the audit
+    trail of the run (the JSON's inputs block), becomes a Run sheet. The CLI writes them."""
     openpyxl = _openpyxl()
     wb = openpyxl.Workbook()
     a = _Assumptions(wb.active, sets)
@@ -179,10 +181,32 @@ def compare_workbook(
         _append_text(ws, header)
         for row in records:
             _append_text(ws, [_cell(v) for v in row])
+    if run is not None:
+        _run_sheet(wb.create_sheet(_sheet_name("Run", used)), run)
     wb.active = 0
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _run_sheet(ws: Any, run: Mapping[str, Any]) -> None:
+    """What the workbook is of: one row per item of the audit trail (a list or table flattened), so an
+    auditor can rerun it (``--set`` inputs with no Assumptions row, a market, a latency target, included)."""
+    _append_text(ws, ["item", "value", "detail"])
+    for key, value in run.items():
+        if key == "files" and isinstance(value, Mapping):
+            for name, entry in value.items():
+                _append_text(ws, ["file", f"{name}: {entry.get('path', '')}", f"SHA-256 {entry.get('sha256', '')}"])
+        elif isinstance(value, Mapping):
+            for sub, v in value.items():
+                _append_text(ws, [key, f"{sub}: {v}", ""])
+        elif isinstance(value, (list, tuple)):
+            for v in value or ["(none)"]:
+                _append_text(ws, [key, str(v), ""])
+        elif value is not None:
+            _append_text(ws, [key, str(value), ""])
+    ws.column_dimensions["A"].width = 14
+    ws.column_dimensions["B"].width = 60
 
 
 def _append_text(ws: Any, values: Sequence[Any]) -> None:

@@ -110,3 +110,43 @@ def test_an_empty_output_name_and_a_file_as_a_folder_are_named(run, tmp_path) ->
     r = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "-o", str(plain / "x.csv"))
     assert r.exit_code == 1
     assert r.stderr.strip() == f"Error: {plain}/x.csv: -o: cannot write: {plain} is a file, not a folder"
+
+
+# --------------------------------------------------------------------------- D4: a bound on plans over all options
+
+
+def test_a_sweep_bounds_its_plans_over_all_options(run) -> None:
+    """The 4,096-value cap was per option: 29 options could make 118,784 layout searches, silently."""
+    r = run("sweep", "h100-sxm", "mi300x", "b200", "a100-80gb", "h200", "-w", "llama3-8b", "--vary", "workload.seq_len=4096:8191:4096")
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.strip() == (
+        "Error: workload.seq_len: 5 options are planned anew at each of 4,096 values: at most 16,384 plans (options × values); "
+        "sweep fewer values or fewer options"
+    )
+
+
+# --------------------------------------------------------------------------- D5: the workbook says what run it is
+
+
+@pytest.mark.parametrize(
+    ("args", "command"),
+    [
+        (["compare", "h100-sxm", "mi300x", "-w", "chat-70b", "--set", "workload.time_per_output_token_ms=30"], "compare"),
+        (["simulate", "a100-80gb", "-w", "gpt3-1.3b", "-n", "50", "--seed", "3", "-q", "--set", "scenario.market=global"], "simulate"),
+    ],
+)
+def test_a_workbook_carries_the_runs_audit_trail(run, tmp_path, args: list[str], command: str) -> None:
+    """No sheet named the workload, scenario, version or a --set with no Assumptions row (a market, a
+    latency target): a Run sheet holds the JSON's inputs block."""
+    import openpyxl
+
+    path = tmp_path / "run.xlsx"
+    assert run(*args, "-o", str(path)).exit_code == 0
+    rows = list(openpyxl.load_workbook(path)["Run"].iter_rows(values_only=True))
+    items = {(r[0], r[1]) for r in rows[1:]}
+    audit = json.loads(run(*[a for a in args if a != "-q"], "-f", "json").stdout)["inputs"]
+    assert ("command", command) in items and ("workload", audit["workload"]) in items and ("scenario", "default") in items
+    assert ("sets", audit["sets"][0]) in items
+    for name, entry in audit["files"].items():
+        assert ("file", f"{name}: {entry['path']}") in items
+        assert any(r[2] == f"SHA-256 {entry['sha256']}" for r in rows)

@@ -284,6 +284,9 @@ MAX_REPLANS = 4096
 """Most distinct values (per option) of varied inputs that change an option's discrete choices, each
 planned anew (a few milliseconds each)."""
 
+MAX_REPLANS_TOTAL = 4 * MAX_REPLANS
+"""Most plans a sweep makes over all its options (options whose plan moves × distinct values)."""
+
 
 def _plan_with(prep: Prepared, i: int, assignments: tuple[tuple[Target, float], ...]) -> engine.Plan | None:
     """Option ``i``'s plan with the targets set to the values: its inputs rebuilt through validation

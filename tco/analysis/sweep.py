@@ -13,6 +13,7 @@ from tco.analysis.breakeven import parse_range
 from tco.analysis.common import (
     CHUNK,
     MAX_REPLANS,
+    MAX_REPLANS_TOTAL,
     Prepared,
     check_numbers,
     evaluate_many,
@@ -157,15 +158,25 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> t
     labels = np.array(prep.labels, dtype=object)
     # Checked before the first row is written: an axis that moves an option's plan has every distinct
     # combination of the axes planned anew, up to MAX_REPLANS (a failure mid-stream would leave a header).
+    combos = math.prod(np.unique(b.values).size for b in axes)
+    moving: set[int] = set()
     for a in axes:
         movers = [i for i in range(n_opt) if i in targets[a.path].keys and moves_plan(prep, i, targets[a.path], a.values)]
-        combos = math.prod(np.unique(b.values).size for b in axes)
         if movers and combos > MAX_REPLANS:
             raise InputError(
                 f"{a.path} changes {prep.labels[movers[0]]}'s layout, batch or memory fit, so each value is planned anew: "
                 f"at most {MAX_REPLANS:,} distinct values, got {combos:,}",
                 key=a.path,
             )
+        moving.update(movers)
+    # Over all options too: a plan takes milliseconds (tens on a large MoE job), so many options times
+    # many values would run for hours with nothing to show.
+    if len(moving) * combos > MAX_REPLANS_TOTAL:
+        raise InputError(
+            f"{len(moving)} options are planned anew at each of {combos:,} values: at most {MAX_REPLANS_TOTAL:,} plans "
+            "(options × values); sweep fewer values or fewer options",
+            key=axes[0].path,
+        )
 
     def chunks() -> Iterator[SweepChunk]:
         per = max(1, chunk // n_opt)
