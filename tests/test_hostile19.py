@@ -150,3 +150,29 @@ def test_a_workbook_carries_the_runs_audit_trail(run, tmp_path, args: list[str],
     for name, entry in audit["files"].items():
         assert ("file", f"{name}: {entry['path']}") in items
         assert any(r[2] == f"SHA-256 {entry['sha256']}" for r in rows)
+
+
+# --------------------------------------------------------------------------- D6: a summary beside the records
+
+
+def test_the_cash_flow_and_simulation_workbooks_carry_their_summaries(run, tmp_path) -> None:
+    """The Cash flow sheet had no NPV, total, rank or payback; the Simulation sheet no seed or EVPI."""
+    import openpyxl
+
+    args = ["a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b"]
+    path = tmp_path / "cf.xlsx"
+    assert run("cashflow", *args, "--revenue-usd-per-day", "5000", "-o", str(path)).exit_code == 0
+    rows = list(openpyxl.load_workbook(path)["Cash flow summary"].iter_rows(values_only=True))
+    head = rows.index(next(r for r in rows if r[0] == "option"))
+    table = [dict(zip(rows[head], r, strict=True)) for r in rows[head + 1 :]]
+    want = json.loads(run("cashflow", *args, "--revenue-usd-per-day", "5000", "-f", "json").stdout)["results"]
+    assert [(t["option"], t["rank"], t["payback_year"]) for t in table] == [(o["option"], o["rank"], o["payback_year"]) for o in want]
+    for t, o in zip(table, want, strict=True):
+        assert (t["npv_cost_usd"], t["total_cost_usd"]) == pytest.approx((o["npv_cost_usd"], o["total_cost_usd"]), rel=1e-12)
+    sim = tmp_path / "sim.xlsx"
+    assert run("simulate", *args, "-n", "200", "--seed", "3", "-q", "-o", str(sim)).exit_code == 0
+    fields = {r[0]: r[1] for r in openpyxl.load_workbook(sim)["Simulation summary"].iter_rows(values_only=True)}
+    full = json.loads(run("simulate", *args, "-n", "200", "--seed", "3", "-f", "json").stdout)
+    assert (fields["samples"], fields["seed"]) == (200, 3)
+    assert fields["expected_value_of_perfect_information_usd"] == full["expected_value_of_perfect_information_usd"]
+    assert fields["best_expected_option"] == full["best_expected_option"]
