@@ -254,6 +254,13 @@ def _formats(fn: Callable[..., Any], fmt: Any) -> tuple[str, ...]:
     return tuple(m.value for m in type(fmt) if m.value != "xlsx" or name in XLSX_FUNCTIONS)
 
 
+def suffix_of(path: Path) -> str:
+    """The extension that names a file's format, lower case: ``.json``; a name that is only an extension
+    (``.xlsx``, which Python reads as a hidden file with none) is that extension."""
+    name = path.name
+    return (path.suffix or (name if name.startswith(".") and name.count(".") == 1 else "")).lower()
+
+
 def _spelled_list(words: Sequence[str]) -> str:
     return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
 
@@ -266,7 +273,7 @@ def _format_from_output(fn: Callable[..., Any], kwargs: dict[str, Any]) -> dict[
     fmt, output, name = kwargs.get("fmt"), kwargs.get("output"), fn.__name__
     if output is None or str(output) == "-" or not isinstance(output, (str, Path)):
         return kwargs
-    suffix = Path(str(output)).suffix.lower()
+    suffix = suffix_of(Path(str(output)))
     supported = _formats(fn, fmt)
     named = _NAMED_FORMATS.get(suffix) or ("toml" if suffix == ".toml" else None)
     command = name.replace("_", " ")
@@ -1097,7 +1104,7 @@ def plot(
     metric = metric or "effective_cost_usd"
     samples = 5000 if samples is None else samples
     seed = 0 if seed is None else seed
-    suffix = output.suffix.lower().lstrip(".")
+    suffix = suffix_of(output).lstrip(".")
     if suffix not in ("svg", "png"):
         raise typer.BadParameter("expected a file name ending in .svg or .png", param_hint="--output")
     if kind is PlotKind.breakeven and len(accelerators) != 2:  # a usage error: before any input loads
@@ -1166,7 +1173,7 @@ def report(
     from tco import __version__
     from tco import report as rep
 
-    if str(output) != "-" and output.suffix.lower() not in (".html", ".htm"):
+    if str(output) != "-" and suffix_of(output) not in (".html", ".htm"):
         raise typer.BadParameter("expected a file name ending in .html (or - for standard output)", param_hint="--output")
     from tco.analysis.montecarlo import check_draws
 
@@ -1412,6 +1419,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.exit(code)
         if name == "Abort":
             err("Aborted")
+            sys.exit(1)
+        if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):  # --help or --version into a full disk
+            with contextlib.suppress(OSError):  # (the interpreter's last flush must not fail again)
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            err(f"Error: standard output: cannot write: {exc.strerror or exc}")
             sys.exit(1)
         raise
     sys.exit(rv if isinstance(rv, int) else 0)

@@ -253,7 +253,7 @@ def _comparison_table(comp: Comparison, fmt: OutputFormat) -> str:
             "\n"
             + grid(
                 ["option", "status", "why", "the number that would decide it"],
-                [_unranked_row(r, SYMBOLS[comp.currency]) for r in unranked],
+                [unranked_row(r, SYMBOLS[comp.currency]) for r in unranked],
                 fmt,
             )
         )
@@ -271,7 +271,7 @@ MAX_VERSUS_TABLES = 2
 with more, the ranking table alone stays readable (JSON and CSV always carry every figure)."""
 
 
-def _unranked_row(r: OptionResult, symbol: str = "$") -> list[str]:
+def unranked_row(r: OptionResult, symbol: str = "$") -> list[str]:
     if r.status is OptionStatus.infeasible:
         return [r.accelerator, "infeasible", r.reason or "", "—"]
     decide = []

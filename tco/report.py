@@ -17,7 +17,7 @@ from tco import plots
 from tco.engine import walk_numbers
 from tco.inputs import Inputs
 from tco.models import Quantity
-from tco.render import CONTROL, in_currency, money, num, verdict
+from tco.render import CONTROL, SYMBOLS, in_currency, money, num, unranked_row, verdict
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;margin:1.5rem auto;color:#111;font-size:10.5pt}
@@ -137,11 +137,14 @@ def build(
     sections.append(_table(["input", "value", "source", "as of", "confidence"], unique, {1}))
     sections.append('<h2 id="missing">Missing inputs</h2>')
     missing = [[r.accelerator, ", ".join(r.missing_inputs)] for r in comp.results if r.missing_inputs]
-    infeasible = [[r.accelerator, r.reason or ""] for r in comp.results if r.status.value == "infeasible"]
-    infeasible += [[label, why] for label, why in inputs.left_out.items()]  # left out of the analyses
     sections.append(_table(["option", "needs"], missing) if missing else "<p>None: every figure is known.</p>")
-    if infeasible:
-        sections.append(_table(["option", "cannot run the workload because"], infeasible))
+    # Why each option is not ranked, and the number that would decide it (a price or lead time to match),
+    # as compare prints them; then the options the analyses left out.
+    unranked = [unranked_row(r, SYMBOLS[comp.currency]) for r in comp.results if r.rank is None]
+    unranked += [[label, "left out", why, "—"] for label, why in inputs.left_out.items()]
+    if unranked:
+        sections.append('<h2 id="unranked">Not ranked</h2>')
+        sections.append(_table(["option", "status", "why", "the number that would decide it"], unranked))
     digest = hashlib.sha256(json.dumps(audit, sort_keys=True).encode()).hexdigest()
     files = ", ".join(f"{key} ({entry['path']})" for key, entry in audit.get("files", {}).items())
     sections.append(f'<p class=meta id="provenance">tco {html.escape(version)} · inputs SHA-256 {digest} · files: {html.escape(files)}</p>')

@@ -197,6 +197,8 @@ def _run_sheet(ws: Any, run: Mapping[str, Any]) -> None:
         if key == "files" and isinstance(value, Mapping):
             for name, entry in value.items():
                 _append_text(ws, ["file", f"{name}: {entry.get('path', '')}", f"SHA-256 {entry.get('sha256', '')}"])
+                for base in entry.get("extends", []):  # the files it extends, which supply its other values
+                    _append_text(ws, ["extends", f"{name}: {base.get('path', '')}", f"SHA-256 {base.get('sha256', '')}"])
         elif isinstance(value, Mapping):
             for sub, v in value.items():
                 _append_text(ws, [key, f"{sub}: {v}", ""])
@@ -385,7 +387,8 @@ def _option_sheet(
             "accelerators",
             f"=MAX(CEILING({inp('workload.tokens_per_day')}/(86400*{busy})/{tps}/{k},1)*{k},{k})",
             "accelerators",
-            f"fleet: ceil(D / (86400 · u) / X / k) · k, at least k = {k} (one replica)",
+            f"fleet: ceil(D / (86400 · u) / X / k) · k, at least k = {k} (one replica); k and X are the serving "
+            "model's choice for the demand written: a demand far from it can change them (run tco again)",
         )
     if training:
         lam, ts, tr = (

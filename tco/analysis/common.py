@@ -501,7 +501,8 @@ def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:
     items += list(_walk_quantities(prep.inputs.workload, "workload"))
     seen_acc: set[str] = set()
     # the profile's own values: an option quoting its rate (ID:rent=RATE) carries the quote in its copy
-    for o in sorted(prep.inputs.options, key=lambda o: o.quoted_rate is not None):
+    allowed = [o for i, o in enumerate(prep.inputs.options) if i not in prep.barred]  # a barred option's inputs decide nothing
+    for o in sorted(allowed, key=lambda o: o.quoted_rate is not None):
         if o.accelerator.id in seen_acc:
             continue
         seen_acc.add(o.accelerator.id)

@@ -169,8 +169,9 @@ def simulate(
         return Percentiles(p10=float(p10), p50=float(p50), p90=float(p90))
 
     costs = np.vstack(eff)
-    # Options lacking an input have no cost: EVPI and the expected best are over the complete ones.
-    rankable = [i for i in range(n_opt) if not lacking[i]]
+    # Options lacking an input have no cost, and one the market bars is never chosen: EVPI and the
+    # expected best are over the others.
+    rankable = [i for i in range(n_opt) if not lacking[i] and i not in prep.barred]
     costs = costs[rankable] if rankable else costs
     complete = np.all(np.isfinite(costs), axis=0)
     best, evpi = None, None

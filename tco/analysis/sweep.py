@@ -163,9 +163,12 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> t
     for a in axes:
         movers = [i for i in range(n_opt) if i in targets[a.path].keys and moves_plan(prep, i, targets[a.path], a.values)]
         if movers and combos > MAX_REPLANS:
+            what = "value is planned anew: at most {:,} distinct values, got {:,}"
+            if len(axes) > 1:  # the plan is keyed on every axis: say how their values multiply
+                product = " × ".join(f"{np.unique(b.values).size:,} {b.path}" for b in axes)
+                what = "combination of the swept values is planned anew: at most {:,}, got {:,} (" + product + ")"
             raise InputError(
-                f"{a.path} changes {prep.labels[movers[0]]}'s layout, batch or memory fit, so each value is planned anew: "
-                f"at most {MAX_REPLANS:,} distinct values, got {combos:,}",
+                f"{a.path} changes {prep.labels[movers[0]]}'s layout, batch or memory fit, so each " + what.format(MAX_REPLANS, combos),
                 key=a.path,
             )
         moving.update(movers)
