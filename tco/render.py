@@ -767,6 +767,14 @@ def render_breakeven(result: Any, fmt: OutputFormat) -> str:
     return render_model_fields(result, fmt)
 
 
+def _swing(r: Any, option: str, result: Any) -> str:
+    """An option's swing; where it runs at the central values but not at an end of the input, says so."""
+    if r.swing_usd[option] is None and result.central_effective_cost_usd.get(option) is not None:
+        ends = [e for e, c in (("low", r.effective_cost_low_usd), ("high", r.effective_cost_high_usd)) if c.get(option) is None]
+        return f"cannot run at {' and '.join(ends)}" if ends else "—"
+    return money(r.swing_usd[option])
+
+
 def render_sensitivity(result: Any, fmt: OutputFormat) -> str:
     opts = result.options
     records = []
@@ -803,7 +811,7 @@ def render_sensitivity(result: Any, fmt: OutputFormat) -> str:
     rows = []
     for r in result.rows:
         sym = SYMBOLS[Currency(r.currency)] if r.currency else ""  # a CNY or EUR price swings in its own currency
-        row = [r.param, f"{sym}{r.low:,.6g}", f"{sym}{r.high:,.6g}", r.range_source, *[money(r.swing_usd[o]) for o in opts]]
+        row = [r.param, f"{sym}{r.low:,.6g}", f"{sym}{r.high:,.6g}", r.range_source, *[_swing(r, o, result) for o in opts]]
         if result.vs:
             row += [
                 money(r.difference_low_usd),

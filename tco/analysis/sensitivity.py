@@ -104,13 +104,22 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
                     difference_swing_usd=abs(d_hi - d_lo),
                     flips_decision=bool(np.sign(d_lo) != np.sign(d_c) or np.sign(d_hi) != np.sign(d_c)),
                 )
+            elif math.isfinite(d_c):  # one of the two cannot run at an end: the other wins there whatever it costs
+                row.update(flips_decision=True)
         rows.append(SensitivityRow(**row))
+    central = {n: math.isfinite(eff[i][0]) for i, n in enumerate(names)}
+
+    def stops(r: SensitivityRow) -> bool:
+        """An option that runs at the central values cannot at an end of this input: the input that
+        matters most (its swing has no finite size), never dropped from the table."""
+        return any(v is None and central[n] for n, v in r.swing_usd.items())
+
     if pair:
-        rows = [r for r in rows if (r.difference_swing_usd or 0) > 0]
-        rows.sort(key=lambda r: (not r.flips_decision, -(r.difference_swing_usd or 0.0)))
+        rows = [r for r in rows if (r.difference_swing_usd or 0) > 0 or (r.flips_decision and r.difference_swing_usd is None)]
+        rows.sort(key=lambda r: (not r.flips_decision, r.difference_swing_usd is not None, -(r.difference_swing_usd or 0.0)))
     else:
-        rows = [r for r in rows if max((v or 0.0) for v in r.swing_usd.values()) > 0]
-        rows.sort(key=lambda r: -max((v or 0.0) for v in r.swing_usd.values()))
+        rows = [r for r in rows if max((v or 0.0) for v in r.swing_usd.values()) > 0 or stops(r)]
+        rows.sort(key=lambda r: (not stops(r), -max((v or 0.0) for v in r.swing_usd.values())))
     return SensitivityResult(
         workload=inputs.workload.id,
         scenario=inputs.scenario.id,
