@@ -9,7 +9,10 @@ inputs = tco.load_inputs(["a100-80gb", "mlu370-s4"], workload="gpt3-1.3b")
 
 tornado = tco.sensitivity(inputs, vs=("a100-80gb", "mlu370-s4"))
 for row in tornado.rows[:3]:
-    print(f"{row.param}: swing of the difference ${row.difference_swing_usd:,.0f}")
+    if row.difference_swing_usd is None:  # an option cannot run at one end of this input
+        print(f"{row.param}: decides by itself (an option cannot run at one end)")
+    else:
+        print(f"{row.param}: swing of the difference ${row.difference_swing_usd:,.0f}")
 
 mc = tco.simulate(inputs, samples=20_000, seed=1)
 for option in mc.options:

@@ -161,13 +161,15 @@ def test_a_missing_stage_is_named_with_the_caller() -> None:
 
 def test_a_swing_that_leaves_an_option_without_a_cost_has_no_difference_row() -> None:
     """The cost of delay up to 1e308 $/day: the later part's effective cost overflows at the high end (no
-    figure), so that input has no cost difference to show against --vs and is left out; the rest stay."""
+    figure: compare cannot rank it there), so that input has no cost difference to show against --vs: it
+    decides by itself, first in the table, with no difference; the rest keep their differences."""
     late = accelerator(id="late", lead_time_weeks=40, benchmarks=[bench("toy-train", 1000)])
     inputs = toy(Option(FAST_BENCH), Option(late), cost_of_delay_usd_per_day={"value": 1000, "low": 500, "high": 1e308})
     res = analysis.sensitivity(inputs, vs=("toy", "late"))
-    params = [r.param for r in res.rows]
-    assert "scenario.cost_of_delay_usd_per_day" not in params and "late.lead_time_weeks" in params
-    assert all(r.difference_swing_usd is not None and math.isfinite(r.difference_swing_usd) for r in res.rows)
+    first, *rest = res.rows
+    assert first.param == "scenario.cost_of_delay_usd_per_day" and first.flips_decision and first.difference_swing_usd is None
+    assert "late.lead_time_weeks" in [r.param for r in rest]
+    assert all(r.difference_swing_usd is not None and math.isfinite(r.difference_swing_usd) for r in rest)
 
 
 def test_a_simulation_whose_means_overflow_warns_nothing() -> None:
