@@ -22,3 +22,18 @@ def run(monkeypatch: pytest.MonkeyPatch):
         return result
 
     return invoke
+
+
+@pytest.fixture
+def user_profile(tmp_path, monkeypatch: pytest.MonkeyPatch):
+    """Write a user's TOML file (``kind``: accelerators, workloads or scenarios) into a folder on
+    ``TCO_PROFILE_PATH``, as a user adds a profile beside the shipped ones; returns its path."""
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+
+    def write(kind: str, name: str, text: str):
+        (tmp_path / kind).mkdir(exist_ok=True)
+        path = tmp_path / kind / f"{name}.toml"
+        path.write_text(text)
+        return path
+
+    return write

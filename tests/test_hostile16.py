@@ -83,16 +83,16 @@ def test_the_cash_flow_lines_are_rendered_in_one_order() -> None:
 # --------------------------------------------------------------------------- D3: scenarios list in USD
 
 
-def test_scenarios_list_shows_eur_money_in_usd_at_the_scenarios_rate(run, tmp_path, monkeypatch) -> None:
+def test_scenarios_list_shows_eur_money_in_usd_at_the_scenarios_rate(run, user_profile) -> None:
     """EUR 0.20/kWh and EUR 5,000/day were listed as 0.2 and 5000 under `_usd` columns; at the shipped
     1.0817 USD per EUR they are $0.21634 and $5,408.50."""
-    (tmp_path / "scenarios").mkdir()
-    (tmp_path / "scenarios" / "eur.toml").write_text(
+    user_profile(
+        "scenarios",
+        "eur",
         'extends = "default"\nid = "eur"\nname = "EUR site"\n'
         'electricity_usd_per_kwh = { value = 0.2, currency = "EUR" }\n'
-        'cost_of_delay_usd_per_day = { value = 5000, currency = "EUR" }\n'
+        'cost_of_delay_usd_per_day = { value = 5000, currency = "EUR" }\n',
     )
-    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
     r = run("scenarios", "list", "-f", "json")
     assert r.exit_code == 0, r.stderr
     eur = next(s for s in json.loads(r.stdout)["results"] if s["id"] == "eur")

@@ -109,15 +109,15 @@ def test_estimate_infer_refuses_a_count(run) -> None:
 # --------------------------------------------------------------------------- D5: one default batch cap
 
 
-def test_estimate_and_compare_share_the_default_batch_cap(run, tmp_path, monkeypatch) -> None:
+def test_estimate_and_compare_share_the_default_batch_cap(run, user_profile) -> None:
     """A workload without max_batch was capped at 256, estimate at 4,096 (3,828 vs 4,028 tokens/s)."""
-    (tmp_path / "workloads").mkdir()
-    (tmp_path / "workloads" / "svc8b.toml").write_text(
+    user_profile(
+        "workloads",
+        "svc8b",
         'id = "svc8b"\nname = "8B service"\nkind = "inference"\nparameters = 8.03e9\nprecision = "bf16"\nseq_len = 4096\n'
         "tokens_per_day = 2e9\nservice_life_years = 3\n"
-        "[shape]\nlayers = 32\nd_model = 4096\nkv_dim = 1024\nffn_dim = 14336\nvocab = 128256\n"
+        "[shape]\nlayers = 32\nd_model = 4096\nkv_dim = 1024\nffn_dim = 14336\nvocab = 128256\n",
     )
-    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
     c = json.loads(run("compare", "h100-sxm@4", "-w", "svc8b", "-f", "json").stdout)["results"][0]
     shape = ["--layers", "32", "--d-model", "4096", "--heads", "32", "--kv-heads", "8", "--ffn-dim", "14336", "--vocab", "128256"]
     e = run("estimate", "h100-sxm", "--mode", "infer", "--params", "8.03e9", *shape, "--seq-len", "4096", "--replica", "4", "-f", "json")

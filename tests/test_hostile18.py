@@ -64,14 +64,11 @@ def test_profiles_show_resolves_a_key_cited_in_a_market_note(run) -> None:
 # --------------------------------------------------------------------------- D4: a price to match in the price's currency
 
 
-def test_a_price_to_match_names_the_number_set_reads_for_a_cny_price(run, tmp_path, monkeypatch) -> None:
+def test_a_price_to_match_names_the_number_set_reads_for_a_cny_price(run, user_profile) -> None:
     """`wins below a unit price of $8,473` beside `--set X.price_usd=VALUE`, which reads CNY: set back, no tie.
     The hint now gives the CNY figure, and set back it ties."""
-    (tmp_path / "accelerators").mkdir()
-    (tmp_path / "accelerators" / "br104-cny.toml").write_text(
-        'id = "br104-cny"\nextends = "br104"\nprice_usd = { currency = "CNY", source = "[TCO] unknown", confidence = "estimate" }\n'
-    )
-    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    unknown = 'price_usd = { currency = "CNY", source = "[TCO] unknown", confidence = "estimate" }\n'
+    user_profile("accelerators", "br104-cny", 'id = "br104-cny"\nextends = "br104"\n' + unknown)
     args = ["compare", "mlu370-x8", "br104-cny", "br104", "-w", "gpt3-1.3b", *CN]
     r = run(*args, "-f", "json")
     res = next(x for x in json.loads(r.stdout)["results"] if x["accelerator"] == "br104-cny")

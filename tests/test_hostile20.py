@@ -75,12 +75,9 @@ def test_the_sweep_plan_limit_names_how_the_axes_multiply(run) -> None:
 # --------------------------------------------------------------------------- D6: the report says why an option is not ranked
 
 
-def test_the_report_gives_the_reason_and_the_number_that_would_decide(run, tmp_path, monkeypatch) -> None:
-    (tmp_path / "accelerators").mkdir()
-    (tmp_path / "accelerators" / "mlu590-np.toml").write_text(
-        'id = "mlu590-np"\nextends = "mlu590"\nprice_usd = { currency = "CNY", source = "[TCO] unknown", confidence = "estimate" }\n'
-    )
-    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+def test_the_report_gives_the_reason_and_the_number_that_would_decide(run, tmp_path, user_profile) -> None:
+    unknown = 'price_usd = { currency = "CNY", source = "[TCO] unknown", confidence = "estimate" }\n'
+    user_profile("accelerators", "mlu590-np", 'id = "mlu590-np"\nextends = "mlu590"\n' + unknown)
     args = [
         "ascend-910b",
         "mlu590-np",
