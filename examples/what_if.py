@@ -10,7 +10,7 @@ inputs = tco.load_inputs(["a100-80gb", "mlu370-s4"], workload="gpt3-1.3b")
 tornado = tco.sensitivity(inputs, vs=("a100-80gb", "mlu370-s4"))
 for row in tornado.rows[:3]:
     if row.difference_swing_usd is None:  # an option cannot run at one end of this input
-        print(f"{row.param}: decides by itself (an option cannot run at one end)")
+        print(f"{row.param}: an option cannot run at one end (flips the decision: {row.flips_decision})")
     else:
         print(f"{row.param}: swing of the difference ${row.difference_swing_usd:,.0f}")
 

@@ -54,16 +54,36 @@ def _usd(x: float, _pos: Any = None) -> str:
 
 
 def tornado(result: Any, fmt: str = "svg", top: int = 12) -> bytes:
-    """One bar per input: the first option's effective cost at the input's low and high."""
+    """One bar per input: the first option's effective cost at the input's low and high; an end at which
+    the option cannot run (no cost) is written on its side of the central line instead of a bar."""
     plt = _pyplot()
     option = result.options[0]
-    rows = [r for r in result.rows if r.effective_cost_low_usd.get(option) is not None][:top]
+    rows = [
+        r for r in result.rows if r.effective_cost_low_usd.get(option) is not None or r.effective_cost_high_usd.get(option) is not None
+    ][:top]
     central = result.central_effective_cost_usd.get(option) or 0.0
     fig, ax = plt.subplots(figsize=(7.5, 0.35 * len(rows) + 1.6))
+    labelled: set[str] = set()
     for i, r in enumerate(reversed(rows)):
-        lo, hi = r.effective_cost_low_usd[option], r.effective_cost_high_usd[option]
-        ax.barh(i, lo - central, left=central, color=PALETTE[0], label="input at its low" if i == 0 else None)
-        ax.barh(i, hi - central, left=central, color=PALETTE[1], label="input at its high" if i == 0 else None)
+        for side, value, color, align in (
+            ("low", r.effective_cost_low_usd.get(option), PALETTE[0], "right"),
+            ("high", r.effective_cost_high_usd.get(option), PALETTE[1], "left"),
+        ):
+            if value is None:
+                ax.annotate(
+                    f"cannot run at {side}",
+                    (central, i),
+                    xytext=(-4 if align == "right" else 4, 0),
+                    textcoords="offset points",
+                    ha=align,
+                    va="center",
+                    fontsize=7,
+                    color=color,
+                )
+                continue
+            label = f"input at its {side}" if side not in labelled else None
+            labelled.add(side)
+            ax.barh(i, value - central, left=central, color=color, label=label)
     ax.set_yticks(range(len(rows)), [r.param for r in reversed(rows)])
     ax.axvline(central, color="#333333", linewidth=0.8)
     from matplotlib.ticker import MaxNLocator

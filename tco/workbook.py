@@ -243,7 +243,7 @@ def _cell(v: Any) -> Any:
             x = float(v)
         except ValueError:
             return v  # text: _append_text keeps a leading = from becoming a formula
-        return x if math.isfinite(x) else None
+        return x if math.isfinite(x) else v  # (CSV writes an unknown number as "": "nan" or "inf" is text, an id)
     return v
 
 

@@ -56,6 +56,15 @@ class SensitivityResult(StrictModel, Records):
     rows: list[SensitivityRow]
 
 
+def _winner(cost_a: float, cost_b: float) -> int | None:
+    """0 or 1: the option of a pair that wins at these costs (the one that can run, where only one can);
+    None for a tie or where neither can run."""
+    ok_a, ok_b = math.isfinite(cost_a), math.isfinite(cost_b)
+    if ok_a and ok_b:
+        return None if cost_a == cost_b else 0 if cost_a < cost_b else 1
+    return 0 if ok_a else 1 if ok_b else None
+
+
 def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> SensitivityResult:
     """One-way swings (tornado): each uncertain input to its low and high, the others at central.
     Sorted by the swing of ``TEC_a − TEC_b`` with ``vs``, else by the largest swing of any option."""
@@ -105,7 +114,9 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
                     flips_decision=bool(np.sign(d_lo) != np.sign(d_c) or np.sign(d_hi) != np.sign(d_c)),
                 )
             elif math.isfinite(d_c):  # one of the two cannot run at an end: the other wins there whatever it costs
-                row.update(flips_decision=True)
+                central_winner = _winner(eff[a][0], eff[b][0])
+                at_ends = [_winner(eff[a][k], eff[b][k]) for k in (lo_i, hi_i)]
+                row.update(flips_decision=any(w is not None and w != central_winner for w in at_ends))
         rows.append(SensitivityRow(**row))
     central = {n: math.isfinite(eff[i][0]) for i, n in enumerate(names)}
 
@@ -115,7 +126,7 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
         return any(v is None and central[n] for n, v in r.swing_usd.items())
 
     if pair:
-        rows = [r for r in rows if (r.difference_swing_usd or 0) > 0 or (r.flips_decision and r.difference_swing_usd is None)]
+        rows = [r for r in rows if (r.difference_swing_usd or 0) > 0 or (r.flips_decision is not None and r.difference_swing_usd is None)]
         rows.sort(key=lambda r: (not r.flips_decision, r.difference_swing_usd is not None, -(r.difference_swing_usd or 0.0)))
     else:
         rows = [r for r in rows if max((v or 0.0) for v in r.swing_usd.values()) > 0 or stops(r)]

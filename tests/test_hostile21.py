@@ -1,0 +1,47 @@
+"""Hostile round 21 (the tornado's rows at whose end an option cannot run, the workbook's new sheets)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+ARTICLE = ["-w", "gpt3-1.3b", "-s", "article"]
+
+
+@pytest.mark.parametrize("first", ["mlu370-s4", "a100-80gb"])
+def test_the_tornado_chart_draws_an_end_at_which_its_option_cannot_run(run, tmp_path, first: str) -> None:
+    """With the MLU370-S4 first, the chart crashed ("internal error", exit 3) on 20 % more parameters,
+    at which its measured run passes its peak, and so did the whole report."""
+    pytest.importorskip("matplotlib")
+    other = "a100-80gb" if first == "mlu370-s4" else "mlu370-s4"
+    chart = tmp_path / "t.svg"
+    assert run("plot", "tornado", first, other, *ARTICLE, "-o", str(chart)).exit_code == 0
+    assert ("cannot run at high" in chart.read_text()) == (first == "mlu370-s4")
+    assert run("report", first, other, *ARTICLE, "-n", "100", "-o", str(tmp_path / "r.html")).exit_code == 0
+
+
+def test_a_row_flips_the_decision_only_when_the_other_option_then_wins(run) -> None:
+    """20 % more parameters stop the MLU370-S4, which loses at the central values anyway: no flip (it
+    said "yes"); the lead times, which move the market dates past the 1.2-day gap, do flip."""
+    rows = json.loads(run("sensitivity", "a100-80gb", *ARTICLE, "--vs", "mlu370-s4", "-f", "json").stdout)["results"]
+    by = {r["param"]: r for r in rows}
+    assert by["workload.parameters"]["flips_decision"] is False and by["workload.parameters"]["difference_swing_usd"] is None
+    assert by["a100-80gb.lead_time_weeks"]["flips_decision"] is True
+
+
+def test_a_flip_to_the_option_that_still_runs() -> None:
+    from tco.analysis.sensitivity import _winner
+
+    assert _winner(1.0, 2.0) == 0 and _winner(2.0, 1.0) == 1 and _winner(1.0, 1.0) is None
+    assert _winner(float("nan"), 5.0) == 1 and _winner(5.0, float("inf")) == 0 and _winner(float("nan"), float("nan")) is None
+
+
+def test_a_workbook_keeps_an_id_that_reads_as_a_non_finite_number(run, tmp_path, user_profile) -> None:
+    """An option `nan` became an empty cell in the analysis sheets (the CSV's "nan" parsed as a number)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    user_profile("accelerators", "nan", 'extends = "a100-80gb"\nid = "nan"\nname = "NaN card"\n')
+    path = tmp_path / "cf.xlsx"
+    assert run("cashflow", "nan", "-w", "gpt3-1.3b", "-o", str(path)).exit_code == 0
+    rows = list(openpyxl.load_workbook(path)["Cash flow"].iter_rows(values_only=True))
+    assert rows[1][1] == "nan"
