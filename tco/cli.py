@@ -421,6 +421,10 @@ def summary_csv(result: Any) -> str:
     for key, value in dumped.items():
         if key == "options" and options and isinstance(options[0], dict):
             continue
+        if isinstance(value, dict) and all(not isinstance(v, (dict, list)) for v in value.values()):
+            for sub, v in value.items():  # a figure per option (the tornado's central costs, ...)
+                w.writerow([f"{key}.{sub}", v])
+            continue
         if isinstance(value, dict) or (isinstance(value, list) and value and isinstance(value[0], (dict, list))):
             continue  # records or samples: the other sheets
         w.writerow([key, "; ".join(map(str, value)) if isinstance(value, list) else value])

@@ -45,3 +45,14 @@ def test_a_workbook_keeps_an_id_that_reads_as_a_non_finite_number(run, tmp_path,
     assert run("cashflow", "nan", "-w", "gpt3-1.3b", "-o", str(path)).exit_code == 0
     rows = list(openpyxl.load_workbook(path)["Cash flow"].iter_rows(values_only=True))
     assert rows[1][1] == "nan"
+
+
+def test_the_sensitivity_summary_sheet_has_the_central_costs(run, tmp_path) -> None:
+    """The swings are measured from the central costs, which the summary sheet left out (it skipped every table)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    path = tmp_path / "s.xlsx"
+    assert run("sensitivity", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-o", str(path)).exit_code == 0
+    fields = {r[0]: r[1] for r in openpyxl.load_workbook(path)["Sensitivity summary"].iter_rows(values_only=True)}
+    central = json.loads(run("sensitivity", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-f", "json").stdout)["central_effective_cost_usd"]
+    for option, cost in central.items():
+        assert fields[f"central_effective_cost_usd.{option}"] == pytest.approx(cost, rel=1e-12)
