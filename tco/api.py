@@ -946,7 +946,7 @@ def estimate(
         **{f"shape.{k}": v for k, v in (shape or {}).items()},
         **{f"layout.{k}": v for k, v in (layout or {}).items()},
     }
-    _refuse_flag_sets(sets, total_parameters is not None, {k for k, v in given_flags.items() if v is not None})
+    _refuse_flag_sets(sets, total_parameters is not None, {k for k, v in given_flags.items() if v is not None}, mode)
     with _named_by_flags(total_parameters is not None):
         inputs_sets = list(sets)
         names = _names(accelerator, dirs)
@@ -1139,7 +1139,12 @@ def _estimate_input(path: str, moe: bool) -> tuple[str, str] | None:
     return found
 
 
-def _refuse_flag_sets(sets: Sequence[str], moe: bool, given: Collection[str] = ()) -> None:
+_TRAINING_ONLY = ("accelerator_count", "training_tokens", "tuning", "global_batch_tokens", "experts", "experts_per_token", "layout")
+_SERVING_ONLY = ("max_batch", "prompt_tokens", "output_tokens", "time_per_output_token_ms", "time_to_first_token_ms", "latency_percentile")
+"""Workload inputs ``estimate`` takes in one mode only (its flags for the other mode are refused)."""
+
+
+def _refuse_flag_sets(sets: Sequence[str], moe: bool, given: Collection[str] = (), mode: str = "train") -> None:
     """``estimate``'s record shows some inputs as the flags gave them (:data:`_SHOWN_AS_GIVEN`): a
     ``--set workload.X`` of one would be computed with but not shown, so it is refused, naming the flag
     (or argument) to use. A ``--set`` of an input whose flag was also given (``given``: workload paths,
@@ -1155,6 +1160,10 @@ def _refuse_flag_sets(sets: Sequence[str], moe: bool, given: Collection[str] = (
             continue
         parts = loader.split_path(path)
         head = parts[0].split("[", 1)[0]
+        other = _TRAINING_ONLY if mode == "infer" else _SERVING_ONLY
+        if head in other:  # its flag would be refused too: say so, not "give the flag instead"
+            only = "training (--mode train)" if mode == "infer" else "serving (--mode infer)"
+            raise InputError(f"applies to {only} only", where="--set" if line else "sets", key=lhs)
         if head in _SHOWN_AS_GIVEN:
             use = f"give {found[0]} instead" if line else f"give the argument {found[1]} instead of sets"
             raise InputError(f"estimate takes this input as its own: {use}", where="--set" if line else "sets", key=lhs)

@@ -56,3 +56,14 @@ def test_the_sensitivity_summary_sheet_has_the_central_costs(run, tmp_path) -> N
     central = json.loads(run("sensitivity", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-f", "json").stdout)["central_effective_cost_usd"]
     for option, cost in central.items():
         assert fields[f"central_effective_cost_usd.{option}"] == pytest.approx(cost, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("mode", "path", "only"),
+    [("infer", "workload.accelerator_count=4", "training (--mode train)"), ("train", "workload.max_batch=4", "serving (--mode infer)")],
+)
+def test_an_estimate_set_of_the_other_modes_input_says_so(run, mode: str, path: str, only: str) -> None:
+    """It said "give --count instead" in serving mode, where --count is refused."""
+    r = run("estimate", "h100-sxm", "--params", "13e9", "--mode", mode, "--set", path)
+    assert r.exit_code == 1
+    assert r.stderr.strip() == f"Error: --set: {path.split('=')[0]}: applies to {only} only"
