@@ -402,40 +402,11 @@ def emit_result(
     the records: NPV and rank per option, the seed, ...) as ``<sheet> summary``."""
     if wants_xlsx(fmt, output):
         assert output is not None
+        from tco.render import summary_csv
+
         emit_workbook(inputs, output, audit, {sheet: render(result, OutputFormat.csv), f"{sheet} summary": summary_csv(result)})
         return
     emit(render(result, fmt), output, fmt=fmt, audit=audit)
-
-
-def summary_csv(result: Any) -> str:
-    """A result's own figures beside its records, as CSV: ``field,value`` for each top-level figure (a
-    list joined by '; '), then one row per option with its figures (lists of years or samples left out)."""
-    import csv
-    import io
-
-    dumped = result.model_dump(mode="json")
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["field", "value"])
-    options = dumped.get("options") if isinstance(dumped.get("options"), list) else []
-    for key, value in dumped.items():
-        if key == "options" and options and isinstance(options[0], dict):
-            continue
-        if isinstance(value, dict) and all(not isinstance(v, (dict, list)) for v in value.values()):
-            for sub, v in value.items():  # a figure per option (the tornado's central costs, ...)
-                w.writerow([f"{key}.{sub}", v])
-            continue
-        if isinstance(value, dict) or (isinstance(value, list) and value and isinstance(value[0], (dict, list))):
-            continue  # records or samples: the other sheets
-        w.writerow([key, "; ".join(map(str, value)) if isinstance(value, list) else value])
-    if options and isinstance(options[0], dict):
-        nested = {k for k, v in options[0].items() if isinstance(v, dict) or (isinstance(v, list) and v and isinstance(v[0], dict))}
-        columns = [k for k in options[0] if k not in nested]
-        w.writerow([])
-        w.writerow(columns)
-        for o in options:
-            w.writerow(["; ".join(map(str, o[c])) if isinstance(o[c], list) else o[c] for c in columns])
-    return buf.getvalue()
 
 
 def emit_workbook(inputs: Inputs, output: Path, audit: Mapping[str, Any], extra: dict[str, str] | None = None) -> None:
@@ -1010,6 +981,8 @@ def simulate(
         csv.writer(buf).writerows([["sample", *(f"{k} effective_cost_usd" for k in labels)], *rows])
         result = result.model_copy(update={"effective_cost_samples_usd": None})
         audit = api.audit(inputs, command="simulate", samples=samples, seed=seed)
+        from tco.render import summary_csv
+
         sheets = {"Simulation": render_simulation(result, OutputFormat.csv), "Simulation summary": summary_csv(result)}
         emit_workbook(inputs, output, audit, {**sheets, "Samples": buf.getvalue()})
         return

@@ -122,6 +122,29 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return buf.getvalue()
 
 
+def summary_csv(result: Any) -> str:
+    """A result's own figures beside its records (a workbook's summary sheet), as CSV: ``field,value`` for
+    each top-level figure, ``key.option`` for a table of one figure per option, then one row per option
+    with its figures; records and samples (lists of tables) are the other sheets."""
+
+    def nested(v: Any) -> bool:
+        return isinstance(v, dict) or (isinstance(v, list) and bool(v) and isinstance(v[0], (dict, list)))
+
+    dumped = result.model_dump(mode="json")
+    options = dumped.get("options") if isinstance(dumped.get("options"), list) else []
+    table = bool(options) and isinstance(options[0], dict)
+    rows: list[list[Any]] = []
+    for key, value in dumped.items():
+        if isinstance(value, dict) and not any(nested(v) or isinstance(v, list) for v in value.values()):
+            rows += [[f"{key}.{sub}", v] for sub, v in value.items()]  # a figure per option (the tornado's central costs)
+        elif not nested(value) and not (key == "options" and table):
+            rows.append([key, value])
+    if table:
+        columns = [k for k, v in options[0].items() if not nested(v)]
+        rows += [[], columns, *([o[c] for c in columns] for o in options)]
+    return csv_text(["field", "value"], rows)
+
+
 def csv_cell(v: Any) -> Any:
     if v is None:
         return ""
