@@ -464,10 +464,13 @@ def analysable(
             ev = engine.evaluate_option(o, inputs.workload, inputs.scenario, market=complete or market)
             if complete and ev.missing:
                 paths = [ev.plan.user_path(k) for k in ev.missing]
-                raise InputError(
-                    f"needs {', '.join(paths)}, which is unknown; give it with " + " ".join(f"--set {p}=VALUE" for p in paths),
-                    where=o.label,
-                )
+                give = "give it with " + " ".join(f"--set {p}=VALUE" for p in paths)
+                scopes = {p.split(".", 1)[0] for p in paths}
+                if len(paths) == 1 and scopes <= {"workload", "scenario"}:  # the workload's or scenario's file is at fault
+                    scope, key = paths[0].split(".", 1)
+                    where = inputs.workload.id if scope == "workload" else scope
+                    raise InputError(f"unknown, and the analysis needs it; {give}", where=where, key=key)
+                raise InputError(f"needs {', '.join(paths)}, which is unknown; {give}", where=o.label)
         except TcoError as exc:
             if needed & {ref, o.label, o.accelerator.id}:
                 with attributed(inputs):  # blamed on its --set or its file, as compare does
@@ -477,8 +480,9 @@ def analysable(
             continue
         keep.append(i)
     if not keep and errors:
+        unique = list({(e.where, e.key, e.message): e for e in errors}.values())  # a shared input's problem once
         with attributed(inputs):
-            raise errors[0] if len(errors) == 1 else ProblemList(errors)
+            raise unique[0] if len(unique) == 1 else ProblemList(unique)
     kept = dataclasses.replace(
         inputs,
         options=[inputs.options[i] for i in keep],

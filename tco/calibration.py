@@ -404,7 +404,13 @@ def serving_split(set_id: str, row: ServingRow) -> Split:
 
 
 def serving_workload(row: ServingRow) -> InferenceWorkload:
-    shape = ModelShape.from_heads(row.layers, row.d_model, row.heads, row.kv_heads, row.head_dim) if row.layers and row.d_model else None
+    shape = (
+        ModelShape.from_heads(
+            row.layers, row.d_model, row.heads, row.kv_heads, row.head_dim, vocab=row.vocab, tied_embeddings=row.tied_embeddings
+        )
+        if row.layers and row.d_model
+        else None
+    )
     bounded = row.scenario != "offline"
     return InferenceWorkload(
         kind="inference",

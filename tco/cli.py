@@ -681,7 +681,9 @@ def estimate(
     kv_heads: Annotated[int | None, whole_option("--kv-heads", help="Key/value heads (GQA/MQA).")] = None,
     head_dim: Annotated[int | None, whole_option("--head-dim", help="Width of one head (default d-model / heads).")] = None,
     ffn_dim: Annotated[int | None, whole_option("--ffn-dim", help="FFN hidden width (default 4 × d-model).")] = None,
-    vocab: Annotated[int | None, whole_option("--vocab", help="Vocabulary size (training: the loss's logits memory).")] = None,
+    vocab: Annotated[
+        int | None, whole_option("--vocab", help="Vocabulary size (training: logits memory; 8-bit serving: the 16-bit embeddings).")
+    ] = None,
     replica: Annotated[
         int | None,
         typer.Option("--replica", metavar="N", min=1, max=MAX_ACCELERATORS, help="Serving: accelerators per replica (default: chosen)."),

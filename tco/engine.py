@@ -649,6 +649,7 @@ def plan_serving(
         output=output,
         weight_bytes_per_param=bytes_per_param,
         kv_bytes=min(serving.KV_BYTES, bytes_per_param),
+        embedding_bytes=serving.embedding_bytes(shape.vocab, shape.d_model, shape.tied_embeddings, bytes_per_param),
     )
     node = accel.interconnect.devices_per_node
     fixed = option.count
@@ -656,6 +657,12 @@ def plan_serving(
         raise InfeasibleError(
             f"a replica of {fixed} × {accel.id} has no tensor-parallel layout: give a power of two up to {node}, "
             f"or a multiple of {node} (pipeline stages of a node each)",
+            where=option.label,
+        )
+    if fixed is not None and fixed // min(fixed, node) > shape.layers:
+        raise InfeasibleError(
+            f"a replica of {fixed} × {accel.id} is {fixed // min(fixed, node)} pipeline stages of {min(fixed, node)}, "
+            f"more than the model's {shape.layers} layers: give at most {shape.layers * min(fixed, node)} per replica",
             where=option.label,
         )
     base = KnownInputs(numeric_inputs(option, workload, scenario))

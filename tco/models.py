@@ -563,7 +563,11 @@ class ModelShape(StrictModel):
     gated_ffn: StrictBool | None = Field(
         None, description="Gated FFN with three matrices (SwiGLU: Llama, Mistral, Qwen); default: gated unless ffn_dim is 4·d_model."
     )
-    vocab: Count | None = Field(None, description="Vocabulary size; sets the memory of the logits the training loss keeps.")
+    vocab: Count | None = Field(
+        None,
+        description="Vocabulary size; sets the memory of the logits the training loss keeps, and with 8-bit serving weights "
+        "the 16-bit embedding matrices.",
+    )
     tied_embeddings: StrictBool = Field(
         False, description="Input and output embeddings share one matrix (GPT-3); only the parameter count uses it."
     )
@@ -1083,6 +1087,8 @@ class ServingRow(StrictModel):
     heads: Count | None = None
     kv_heads: Count | None = None
     head_dim: Count | None = Field(None, description="Width of one attention head when not d_model / heads.")
+    vocab: Count | None = Field(None, description="Vocabulary size (rows of the embedding matrices), when known.")
+    tied_embeddings: StrictBool = Field(False, description="Input and output embeddings share one matrix.")
     precision: Precision = Field(description="Weight precision of the run (fp8, bf16, fp16, int8).")
     accelerators: Count = Field(description="Accelerators in the measured system.")
     replica: Count | None = Field(None, description="Accelerators per model replica (tensor parallel), when published.")

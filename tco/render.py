@@ -418,9 +418,11 @@ def verdict(comp: Comparison) -> str:
         c_tok, w_tok = cheaper.cost_per_million_tokens_usd or 0.0, win.cost_per_million_tokens_usd or 1.0
         c_job, w_job = cheaper.job_cost_usd or 0.0, win.job_cost_usd or 0.0
         later = (cheaper.time_to_market_days or 0.0) - win.time_to_market_days
+        # the days charged, not the days later: with a deadline only the days past it are (breakeven's tie)
+        charged = (cheaper.delay_days or 0.0) - (win.delay_days or 0.0)
         text += f"; {cheaper.accelerator} is {share(1 - c_tok / w_tok)} cheaper per token but reaches the market {num(later)} days later"
-        if later > 0 and c_job < w_job:
-            text += f" (worth it only if a day of delay costs less than {money((w_job - c_job) / later, sym)})"
+        if charged > 0 and c_job < w_job:
+            text += f" (worth it only if a day of delay costs less than {money((w_job - c_job) / charged, sym)})"
         elif c_job >= w_job:
             text += f", and its job cost is higher once one-off porting ({money(cheaper.porting_usd, sym)}) is counted"
     else:

@@ -6,7 +6,8 @@ numpy arrays), ``tco estimate --mode infer`` and ``tco calibrate`` through the s
 For a replica of ``k`` accelerators (tensor parallel ``t`` = ``k`` within a node; beyond a node
 ``t`` = the node and ``k/t`` pipeline stages) serving requests of ``P`` prompt and ``O`` output tokens:
 
-* memory: weights ``W = N · bytes/param`` plus a KV cache of ``2 · L · kv_dim · 2`` bytes per token of
+* memory: weights ``W = N · bytes/param`` (with 8-bit weights, plus the embedding matrices kept in 16
+  bits, :func:`embedding_bytes`) plus a KV cache of ``2 · L · kv_dim · 2`` bytes per token of
   context, ``P + O`` per sequence; the batch ``B`` is at most what the cache holds, the cache taking
   0.9 of the memory left after the weights and a runtime reserve of 2 GB per device (TensorRT-LLM's rule);
 * one decode step for ``B`` sequences: ``‖W / (t · BW · e_bw), 2 · N_active · B / (k · peak · ε)‖_p
@@ -106,6 +107,7 @@ class Request:
     weight_bytes_per_param: float
     kv_bytes: float = KV_BYTES
     attention_width: int = 0  # query heads × head width; 0: d_model
+    embedding_bytes: float = 0.0  # what 16-bit embedding matrices add to N · bytes/param (8-bit weights)
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,20 @@ def overlap(t_w: Any, t_c: Any, p: float, ops: Any = SCALAR) -> Any:
     return ops.where(m < math.inf, m * ((t_w / d) ** p + (t_c / d) ** p) ** (1.0 / p), m)
 
 
+def embedding_bytes(vocab: int, d_model: int, tied: bool, bytes_per_param: float) -> float:
+    """What the embedding matrices add to ``N · b`` bytes of weights: 8-bit recipes quantize the linear
+    layers only, and keep the token embedding and the output projection (one matrix if tied) in 16
+    bits, ``(2 − b) · V · d`` bytes each [NV-LLAMA31-FP8]; nothing with 16-bit weights or an unknown
+    vocabulary (``V = 0``)."""
+    return max(0.0, 2.0 - bytes_per_param) * vocab * d_model * (1 if tied else 2)
+
+
+def weight_bytes(req: Request, x: Mapping[str, Any]) -> Any:
+    """Bytes of weights a replica holds and a decode step streams: ``N · b`` plus the 16-bit embeddings
+    (:func:`embedding_bytes`)."""
+    return x["parameters"] * req.weight_bytes_per_param + req.embedding_bytes
+
+
 def kv_bytes_per_token(req: Request) -> float:
     return 2.0 * req.layers * req.kv_dim * req.kv_bytes
 
@@ -142,7 +158,7 @@ def figures(
     efficiency, bandwidth_efficiency, collective_efficiency. ``z``: the standard-normal quantile of
     the latency percentile (0: the mean); a request's decode steps interleave a Poisson number of
     prefills, mean ``B``, so its TPOT at that percentile is ``t_step + (B + z·√B) · T_prefill / O``."""
-    weights = x["parameters"] * req.weight_bytes_per_param
+    weights = weight_bytes(req, x)
     kv = kv_bytes_per_token(req)
     read = replica * x["bandwidth"] * 1e9 * x["bandwidth_efficiency"]
     # The matmuls read the weights once per step ... (with pipeline stages across nodes, each stage reads
@@ -191,7 +207,7 @@ def drained_run(req: Request, x: Mapping[str, Any], *, replica: int, tensor: int
 def max_batch_in_memory(req: Request, x: Mapping[str, Any], replica: int) -> int:
     """Sequences whose whole context (P + O) the KV cache holds: the cache gets the share
     :data:`KV_FREE_FRACTION` of the memory left after the weights and each device's runtime reserve."""
-    weights = x["parameters"] * req.weight_bytes_per_param
+    weights = weight_bytes(req, x)
     free = KV_FREE_FRACTION * (replica * (x["memory_gb"] - RUNTIME_RESERVE_GB) * 1e9 - weights)
     per_seq = kv_bytes_per_token(req) * (req.prompt + req.output)
     if not free > 0 or not per_seq > 0:
@@ -265,6 +281,8 @@ def _best(
 
     for k in sizes:
         t = tensor_of(k, node)
+        if k // t > req.layers:  # a pipeline stage holds at least one layer
+            continue
         cap = min(max_batch, max_batch_in_memory(req, x, k))
         if cap < 1:
             continue

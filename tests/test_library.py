@@ -442,12 +442,12 @@ def test_estimate_applies_workload_sets() -> None:
 
 def test_estimate_head_flags_refine_the_inferred_shape() -> None:
     """--kv-heads alone keeps the layers and width inferred from --params (Llama 2 70B's known shape:
-    80 layers, 8,192 wide, 64 heads) and narrows the KV cache to 8 × 128; --layers without --d-model
-    is refused."""
+    80 layers, 8,192 wide, 64 heads, a 32,000-token vocabulary) and narrows the KV cache to 8 × 128;
+    --layers without --d-model is refused."""
     args = ["estimate", "h200", "--params", "69e9", "--mode", "infer", "--replica", "1", "--precision", "fp8", "-f", "json"]
     gqa = runner.invoke(app, [*args, "--kv-heads", "8"])
     assert gqa.exit_code == 0, gqa.stderr
-    explicit = runner.invoke(app, [*args, "--layers", "80", "--d-model", "8192", "--heads", "64", "--kv-heads", "8"])
+    explicit = runner.invoke(app, [*args, "--layers", "80", "--d-model", "8192", "--heads", "64", "--kv-heads", "8", "--vocab", "32000"])
     assert json.loads(gqa.stdout)["results"] == json.loads(explicit.stdout)["results"]
     half = runner.invoke(app, [*args, "--layers", "80"])
     assert half.exit_code == 1 and "--layers and --d-model" in half.stderr

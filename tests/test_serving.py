@@ -184,3 +184,40 @@ def test_fp8_serving_on_a_part_without_fp8_runs_in_16_bit() -> None:
     fp8 = tco.compare(tco.load_inputs(["a100-80gb@2"], workload="chat-70b", sets=["workload.precision=fp8"])).results[0]
     bf16 = tco.compare(tco.load_inputs(["a100-80gb@2"], workload="chat-70b")).results[0]
     assert fp8.batch == bf16.batch and fp8.effective_cost_usd == pytest.approx(bf16.effective_cost_usd)
+
+
+def test_8_bit_weights_keep_their_embeddings_in_16_bit() -> None:
+    """(2 − b)·V·d bytes per embedding matrix, two unless tied: Llama 3's 128,256 × 4,096 in FP8 adds
+    2 × 525,336,576 bytes (NVIDIA's FP8 checkpoint of Llama 3.1 8B holds 9.08 GB for 8.03e9
+    parameters); nothing with 16-bit weights or an unknown vocabulary."""
+    assert serving.embedding_bytes(128256, 4096, False, 1.0) == 2 * 128256 * 4096 == 1_050_673_152
+    assert serving.embedding_bytes(128256, 4096, True, 1.0) == 525_336_576
+    assert serving.embedding_bytes(128256, 4096, False, 2.0) == 0.0
+    assert serving.embedding_bytes(0, 4096, False, 1.0) == 0.0
+    assert (8.03e9 + serving.embedding_bytes(128256, 4096, False, 1.0)) / 1e9 == pytest.approx(9.08, abs=0.01)
+
+
+def test_16_bit_embeddings_take_cache_and_stream_each_step() -> None:
+    """By hand, for REQ (70e9 FP8 weights, 80 layers, KV width 1,024 at one byte, 1,300 tokens a
+    sequence) on one 80 GB part, with 4.2 GB of 16-bit embeddings: the cache is
+    0.9 · ((80 − 2) GB − 74.2 GB) = 3.42 GB, 3.42e9 / (2·80·1,024·1,300) = 16 sequences (16.06); and a
+    decode step of one sequence reads 74.2 GB of weights instead of 70 GB."""
+    emb = serving.Request(**{**REQ.__dict__, "embedding_bytes": 4.2e9})
+    assert serving.max_batch_in_memory(emb, x(), 1) == 16
+    assert serving.max_batch_in_memory(REQ, x(), 1) == 33  # 0.9 · 8 GB / 212,992,000 bytes = 33.8
+    assert serving.weight_bytes(emb, x()) == pytest.approx(74.2e9)
+    slow = serving.figures(emb, x(), replica=1, tensor=1, batch=1)["tokens_per_second"]
+    fast = serving.figures(REQ, x(), replica=1, tensor=1, batch=1)["tokens_per_second"]
+    assert slow < fast
+
+
+def test_a_known_models_fp8_service_counts_its_vocabulary() -> None:
+    """chat-70b (Llama 3 70B, vocabulary 128,256) in FP8 on one H100: the batch is what the cache
+    holds beside 70.6e9 + 2·128,256·8,192 bytes of weights; without the vocabulary it would be larger."""
+    import tco
+
+    with_vocab = tco.compare(tco.load_inputs(["h100-sxm@1"], workload="chat-70b", sets=["workload.precision=fp8"])).results[0]
+    without = tco.compare(
+        tco.load_inputs(["h100-sxm@1"], workload="chat-70b", sets=["workload.precision=fp8", "workload.shape.vocab=1"])
+    ).results[0]
+    assert with_vocab.batch is not None and without.batch is not None and with_vocab.batch < without.batch

@@ -141,7 +141,7 @@ def breakeven(
     lacking = {k: v for k, v in missing_by_option(prep, first).items() if k in (names[ia], names[ib])}
     finite = np.isfinite(d)
     if lacking and not finite.any():  # their difference is unknown over the whole range: no answer
-        raise missing_error(lacking)
+        raise missing_error(lacking, inputs.workload.id)
     common: dict[str, Any] = dict(
         workload=inputs.workload.id,
         scenario=inputs.scenario.id,

@@ -48,16 +48,23 @@ def missing_by_option(prep: Prepared, batch: Batch) -> dict[str, list[str]]:
     return {label: list(m) for label, m in zip(prep.labels, batch.missing, strict=True) if m}
 
 
-def missing_error(missing: Mapping[str, Sequence[str]]) -> TcoError:
+def missing_error(missing: Mapping[str, Sequence[str]], workload_id: str | None = None) -> TcoError:
     """One error per option whose unknown inputs leave an analysis without an answer, naming them and
-    how to give them (an empty table with exit 0 is no answer)."""
-    problems: list[TcoError] = []
+    how to give them (an empty table with exit 0 is no answer). One unknown workload or scenario input
+    is the workload's (``workload_id``) or the scenario's problem, told once however many options it stops."""
+    problems: dict[tuple[str, str | None, str], TcoError] = {}
     for label, paths in missing.items():
         one = len(paths) == 1
         sets = " ".join(f"--set {p}=VALUE" for p in paths)
+        scope, _, key = paths[0].partition(".")
+        if one and workload_id is not None and scope in ("workload", "scenario"):
+            where, text = (workload_id if scope == "workload" else scope), f"unknown, and the analysis needs it; give it with {sets}"
+            problems[(where, key, text)] = MissingInputError(text, where=where, key=key)
+            continue
         text = f"needs {', '.join(paths)}, which {'is' if one else 'are'} unknown; give {'it' if one else 'them'} with {sets}"
-        problems.append(MissingInputError(text, where=label))
-    return problems[0] if len(problems) == 1 else ProblemList(problems)
+        problems[(label, None, text)] = MissingInputError(text, where=label)
+    found = list(problems.values())
+    return found[0] if len(found) == 1 else ProblemList(found)
 
 
 # --------------------------------------------------------------------------- inputs by path

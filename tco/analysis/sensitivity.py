@@ -88,7 +88,7 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
     missing = missing_by_option(prep, batch)
     unknown = [names[i] for i in subject if not math.isfinite(eff[i][0]) and missing.get(names[i])]
     if unknown:
-        raise missing_error({n: missing[n] for n in unknown})
+        raise missing_error({n: missing[n] for n in unknown}, inputs.workload.id)
     rows = []
     for j, u in enumerate(items):
         lo_i, hi_i = 1 + 2 * j, 2 + 2 * j
