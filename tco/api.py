@@ -27,6 +27,7 @@ from tco.errors import InputError, NotFoundError, ProblemList, TcoError, did_you
 from tco.inputs import Inputs, find_option, parse_option, with_quoted_rate
 from tco.models import (
     ACCELERATOR_MONEY,
+    MAX_COUNT,
     SCENARIO_MONEY,
     TINY,
     Accelerator,
@@ -50,7 +51,7 @@ from tco.models import (
 if TYPE_CHECKING:  # the analyses import numpy: imported lazily at run time, named here for the types
     from tco.analysis import BreakevenResult, SensitivityResult, SimulationResult, SizeResult, WhatIfResult
     from tco.analysis.cashflow import CashflowResult
-    from tco.analysis.sweep import SweepChunk
+    from tco.analysis.sweep import SweepRun
     from tco.calibration import CalibrationSummary
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -301,26 +302,29 @@ def _names(ref: str, dirs: Sequence[Path] | None) -> set[str]:
 
 @public
 def load_inputs(
-    accelerators: Sequence[str],
+    accelerators: Sequence[str | Path],
     *,
-    workload: str,
-    scenario: str | None = None,
+    workload: str | Path,
+    scenario: str | Path | None = None,
     sets: Sequence[str] = (),
     dirs: Sequence[Path] | None = None,
 ) -> Inputs:
-    """Load and validate the options (``ID[@COUNT][:rent]``), the workload and the scenario, with ``--set`` overrides."""
-    if not accelerators or isinstance(accelerators, str):
+    """Load and validate the options (``ID[@COUNT][:rent]``), the workload and the scenario, with ``--set``
+    overrides. Each of the three may be an id or a profile file's path (text or a Path)."""
+    if not accelerators or isinstance(accelerators, (str, Path)):
         raise InputError("name at least one accelerator, as a list of ids", key="accelerator")
+    texts = [str(a) for a in accelerators]
+    workload, scenario = str(workload), None if scenario is None else str(scenario)
     for name, value in (("workload", workload), ("scenario", scenario)):
         if value is not None and not isinstance(value, str):
             raise InputError(f"expected an id or a file path, got {type(value).__name__}", key=name)
-    if [*accelerators, workload, scenario].count(loader.STDIN) > 1:
+    if [*texts, workload, scenario].count(loader.STDIN) > 1:
         raise InputError("standard input holds one file: read one of the profiles, the workload or the scenario from '-'", key="-")
-    if any(not isinstance(a, str) for a in accelerators) or isinstance(sets, str) or any(not isinstance(x, str) for x in sets):
+    if any(not isinstance(a, str) for a in texts) or isinstance(sets, str) or any(not isinstance(x, str) for x in sets):
         raise InputError("expected accelerators and sets as lists of text", key="accelerator")
-    if len(accelerators) > MAX_OPTIONS:
-        raise InputError(f"at most {MAX_OPTIONS} options in one run, got {len(accelerators):,}", key="accelerator")
-    parsed = [parse_option(a) for a in accelerators]
+    if len(texts) > MAX_OPTIONS:
+        raise InputError(f"at most {MAX_OPTIONS} options in one run, got {len(texts):,}", key="accelerator")
+    parsed = [parse_option(a) for a in texts]
     names = {o.ref: _names(o.ref, dirs) for o in parsed}
     all_names = sorted({n for ns in names.values() for n in ns})
     seen_paths: list[tuple[tuple[str, ...], str]] = []
@@ -370,7 +374,7 @@ def load_inputs(
         sources[acc.id] = path
         options.append(Option(with_quoted_rate(acc, rate) if rate is not None else acc, count, acq, rate, published.get(ref)))
     seen: dict[str, str] = {}
-    for text, option in zip(accelerators, options, strict=True):
+    for text, option in zip(texts, options, strict=True):
         if option.label in seen:
             raise InputError(f"'{seen[option.label]}' and '{text}' name the same option ({option.label}): give it once", key="accelerator")
         seen[option.label] = text
@@ -859,16 +863,23 @@ class Estimate(StrictModel, Records):
     notes: list[str]
 
 
+def _default_seq_len(prompt: float | None, output: float | None) -> int:
+    """``tco estimate``'s sequence length when not given: 2048, or a request's prompt plus output if longer.
+    With only one of them given the other defaults to half the sequence, so the sequence is twice it."""
+    total = (prompt or 0.0) + (output or 0.0) if (prompt is None) == (output is None) else 2.0 * (prompt or output or 0.0)
+    return max(2048, math.ceil(total)) if math.isfinite(total) and total <= MAX_COUNT else 2048
+
+
 @public
 def estimate(
     accelerator: str,
     *,
     parameters: float,
-    seq_len: int,
+    seq_len: int | None = None,
     count: int | None = None,
     precision: Precision = Precision.bf16,
     mode: str = "train",
-    scenario: str | None = None,
+    scenario: str | Path | None = None,
     sets: Sequence[str] = (),
     dirs: Sequence[Path] | None = None,
     shape: Mapping[str, int | None] | None = None,
@@ -890,11 +901,14 @@ def estimate(
     """Derived throughput, MFU, scaling, goodput and memory fit without a workload file, through the same
     engine path as ``compare``. ``shape`` (layers, d_model, heads, kv_heads, head_dim, ffn_dim, vocab)
     replaces the inferred shape.
+    ``seq_len`` defaults to 2048, or the prompt plus output lengths where longer (as ``tco estimate``).
     For an MoE model ``parameters`` is the active count and ``total_parameters`` the total.
     ``training_tokens`` (training) adds the whole run's wall clock and accelerator-hours."""
     if mode not in ("train", "infer"):
         raise InputError(f"expected train or infer, got '{mode}'", key="--mode")
     _check_shape_keys(shape)
+    if seq_len is None:
+        seq_len = _default_seq_len(prompt_tokens, output_tokens)
     for flag, n in (("--count", count), ("--replica", replica), ("--max-batch", max_batch), ("--seq-len", seq_len)):
         if n is not None and (_whole(n, flag) < 1):
             raise InputError(f"expected a whole number >= 1, got {n}", key=flag)
@@ -956,7 +970,7 @@ def estimate(
         names = _names(accelerator, dirs)
         per_scope, w_sets, s_sets = loader.group_overrides(inputs_sets, sorted(names))
         acc = loader.load_accelerator(accelerator, overrides=[o for n in sorted(names) for o in per_scope.get(n, [])], dirs=dirs)
-        sc = loader.load_scenario(scenario, overrides=s_sets, dirs=dirs)
+        sc = loader.load_scenario(None if scenario is None else str(scenario), overrides=s_sets, dirs=dirs)
         bare = acc.model_copy(update={"benchmarks": []})
         raw: dict[str, Any] = {
             "id": "estimate",
@@ -1454,8 +1468,9 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]]) -> WhatIfRes
 
 
 @public
-def sweep(inputs: Inputs, vary: Sequence[str]) -> tuple[list[str], int, Iterator[SweepChunk]]:
-    """(columns, total rows, iterator of column chunks) for a grid (see :func:`tco.analysis.iter_sweep`)."""
+def sweep(inputs: Inputs, vary: Sequence[str]) -> SweepRun:
+    """(columns, total rows, iterator of column chunks) for a grid, with ``.results`` streaming the rows
+    as dicts (see :func:`tco.analysis.iter_sweep`)."""
     from tco import analysis
 
     with attributed(inputs):

@@ -12,7 +12,6 @@ import csv
 import errno
 import functools
 import io
-import math
 import os
 import shutil
 import signal
@@ -215,13 +214,6 @@ def one_line(exc: TcoError) -> str:
     where = getattr(exc, "problems", [exc])[0].where or ""
     hint = f"; 'tco profiles validate {where}' lists them all" if where.endswith(".toml") else ""
     return "; ".join(lines[:SHOWN_PROBLEMS]) + f" (and {len(lines) - SHOWN_PROBLEMS} more{hint})"
-
-
-def _default_seq_len(prompt: float | None, output: float | None) -> int:
-    """``tco estimate``'s sequence length when not given: 2048, or a request's prompt plus output if longer.
-    With only one of them given the other defaults to half the sequence, so the sequence is twice it."""
-    total = (prompt or 0.0) + (output or 0.0) if (prompt is None) == (output is None) else 2.0 * (prompt or output or 0.0)
-    return max(2048, math.ceil(total)) if math.isfinite(total) and total <= MAX_COUNT else 2048
 
 
 _NAMED_FORMATS = {
@@ -747,7 +739,7 @@ def estimate(
     result = api.estimate(
         accelerator,
         parameters=api.parse_count_text(params),
-        seq_len=seq_len if seq_len is not None else _default_seq_len(prompt_tokens, output_tokens),
+        seq_len=seq_len,
         count=count,
         precision=precision,
         mode=mode.value,

@@ -1367,6 +1367,8 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
         )
     missing = needed(plan, p, out)
     if not missing and not math.isfinite(out["job_cost_usd"]):
+        if option.quoted_rate is not None:  # the rate typed in the option, not the profile file, is at fault
+            raise InfeasibleError(f"the quoted rate {option.quoted_rate:g} $/h gives no finite cost", where=option.label)
         raise InfeasibleError(f"the inputs give no finite cost for {option.label}", where=option.accelerator.id)
     return Evaluated(plan, out, missing)
 

@@ -93,5 +93,6 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     full = ABBREVIATIONS.get(word.lower().replace("-", "_"))
     if full in names:
         return f" (did you mean '{full}'?)"
-    close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+    same = [n for n in names if n.lower() == word.lower()]  # differs only in case (PUE for pue)
+    close = same or difflib.get_close_matches(word, names, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

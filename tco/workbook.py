@@ -270,9 +270,11 @@ def _results(wb: Any, a: _Assumptions, calc_refs: list[tuple[str, dict[str, str]
     last = first + len(calc_refs) - 1
     # The engine measures delay behind the fastest option whose time to market is known, an incomplete one
     # (its cost unknown) included: its time to market is listed below the ranked rows and in the minimum.
+    # Those rows come first among the unranked, so that the minimum's range holds no other row.
     unranked = [r for r in comp.results if r.status.value != "ranked"]
+    unranked.sort(key=lambda r: not (r.status.value == "incomplete" and r.time_to_market_days is not None))
     timed = [r.status.value == "incomplete" and r.time_to_market_days is not None for r in unranked]
-    fastest = last + (max((i + 1 for i, t in enumerate(timed) if t), default=0))
+    fastest = last + sum(timed)
     for i, (label, refs) in enumerate(calc_refs):
         row = first + i
         delay = f"=MAX({refs['ttm']}-{deadline},0)" if deadline else f"={refs['ttm']}-MIN($B${first}:$B${fastest})"
@@ -290,7 +292,15 @@ def _results(wb: Any, a: _Assumptions, calc_refs: list[tuple[str, dict[str, str]
         )
     for r, t in zip(unranked, timed, strict=True):
         why = f"{r.status.value}: {r.reason or ', '.join(r.missing_inputs)}"
-        _append_text(ws, [r.accelerator, r.time_to_market_days if t else None, None, None, None, None, None, why])
+        if t:
+            _append_text(ws, [r.accelerator, r.time_to_market_days, None, None, None, None, None, why])
+            continue
+        # An option the market bars still has figures (every other output gives them): shown as the
+        # engine's values, not formulas, since it has no Calc sheet.
+        figures = [r.time_to_market_days, r.job_cost_usd, r.delay_days, r.delay_penalty_usd, r.effective_cost_usd]
+        if any(v is not None for v in figures):
+            why += " (figures as computed, not live: no Calc sheet)"
+        _append_text(ws, [r.accelerator, *figures, None, why])
     for col, width in zip("ABCDEFGH", (24, 20, 18, 12, 18, 20, 8, 40), strict=True):
         ws.column_dimensions[col].width = width
 

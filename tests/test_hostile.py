@@ -1024,8 +1024,8 @@ SERVE: dict[str, Any] = {"parameters": 7e9, "seq_len": 2048, "count": 8, "mode":
 @pytest.mark.parametrize(
     ("call", "expected"),
     [
-        (lambda t: t.load_inputs("a100-80gb", workload="gpt3-1.3b"), "accelerators: expected Sequence[str], got str 'a100-80gb'"),
-        (lambda t: t.load_inputs(["a100-80gb"], workload=3), "workload: expected str, got int 3"),
+        (lambda t: t.load_inputs("a100-80gb", workload="gpt3-1.3b"), "accelerators: expected Sequence[str | Path], got str 'a100-80gb'"),
+        (lambda t: t.load_inputs(["a100-80gb"], workload=3), "workload: expected str | Path, got int 3"),
         (lambda t: t.what_if(t.load_inputs(["a100-80gb"], workload="gpt3-1.3b"), {"scenario.pue": "1.2"}), "changes: expected"),
         (lambda t: t.what_if(t.load_inputs(["a100-80gb"], workload="gpt3-1.3b"), {"scenario.pue": iter([1.2])}), "changes: expected"),
         (lambda t: t.what_if({"scenario": 1}, {"scenario.pue": [1.2]}), "inputs: expected Inputs (from tco.load_inputs), got dict"),
@@ -1719,8 +1719,8 @@ def test_api_errors_name_the_arguments_and_the_cli_the_flags(run) -> None:
         tco.breakeven(inputs, "a100-80gb", "mlu370-s4", param="scenario.pue", value_range=(2.0, 1.0))
     assert str(range_error.value) == "value_range: expected finite numbers with LO below HI, got 2, 1"
     with pytest.raises(tco.InputError) as missing:
-        tco.estimate("h100-sxm", parameters=7e9)  # type: ignore[call-arg]
-    assert str(missing.value) == "arguments: estimate(): missing a required argument: 'seq_len'"
+        tco.estimate("h100-sxm")  # type: ignore[call-arg]
+    assert str(missing.value) == "arguments: estimate(): missing a required argument: 'parameters'"
     cli = run("size", "a100-80gb", "-w", "gpt3-1.3b", "--deadline-days", "0")
     assert cli.stderr.strip() == "Error: --deadline-days: expected a positive number, got 0"
 

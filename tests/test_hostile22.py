@@ -55,3 +55,78 @@ def test_an_unknown_scenario_input_is_blamed_on_the_scenario_file(run, tmp_path)
     sc.write_text('extends = "default"\nid = "sc"\nname = "sc"\nelectricity_usd_per_kwh = { low = 0.05, high = 0.2 }\n')
     out = run("cashflow", "h100-sxm", "-w", "gpt3-1.3b", "-s", str(sc))
     assert out.exit_code == 1 and f"Error: {sc}: electricity_usd_per_kwh: unknown" in out.stderr
+
+
+def test_breakeven_notes_a_set_value_of_the_input_it_solves_for_and_sweep_and_what_if_refuse_it(run) -> None:
+    """sweep refused an input both varied and set; what_if and breakeven silently dropped the set value.
+    what_if now refuses too; breakeven solves for the input, so the set value is noted as unused (the
+    report, which solves for the cost of delay a --set may give, must keep working)."""
+    import tco
+
+    inp = tco.load_inputs(["h100-sxm", "a100-80gb"], workload="gpt3-1.3b", sets=["scenario.pue=1.5"])
+    with pytest.raises(tco.InputError, match="Scenario.pue is both varied and set with sets=: give it once"):
+        tco.what_if(inp, {"Scenario.pue": [1.1]})
+    be = run("breakeven", "h100-sxm", "a100-80gb", "-w", "gpt3-1.3b", "--set", "scenario.pue=1.5", "--param", "scenario.pue", "-f", "json")
+    assert be.exit_code == 0 and "the value --set gives scenario.pue is not used" in json.loads(be.stdout)["results"][0]["message"]
+    swept = run("sweep", "h100-sxm", "-w", "gpt3-1.3b", "--set", "scenario.pue=1.5", "--vary", "scenario.pue=1.1", "-f", "csv")
+    assert swept.exit_code == 1 and "is both varied and set with --set" in swept.stderr
+
+
+def test_a_field_differing_only_in_case_gets_a_suggestion(run) -> None:
+    out = run("compare", "h100-sxm", "-w", "gpt3-1.3b", "--set", "scenario.PUE=1.2")
+    assert out.exit_code == 1 and "scenario.PUE: no such field (did you mean 'pue'?)" in out.stderr
+
+
+def test_a_quoted_rate_without_a_finite_cost_is_blamed_on_the_option(run) -> None:
+    out = run("compare", "h100-sxm:rent=1e308", "-w", "gpt3-1.3b")
+    assert out.exit_code == 1 and "Error: h100-sxm:rent=1e+308: the quoted rate 1e+308 $/h gives no finite cost" in out.stderr
+    assert "h100-sxm.toml" not in out.stderr
+
+
+def test_the_python_api_takes_paths_and_the_clis_defaults(tmp_path) -> None:
+    """A pathlib.Path names a profile as its text does; estimate's sequence length defaults as the CLI's."""
+    from pathlib import Path
+
+    import tco
+
+    root = Path(tco.__file__).parent.parent / "profiles"
+    by_path = tco.load_inputs(
+        [root / "accelerators" / "h100-sxm.toml"],
+        workload=root / "workloads" / "gpt3-1.3b.toml",
+        scenario=root / "scenarios" / "article.toml",
+    )
+    by_id = tco.load_inputs(["h100-sxm"], workload="gpt3-1.3b", scenario="article")
+    assert tco.compare(by_path).results[0].effective_cost_usd == tco.compare(by_id).results[0].effective_cost_usd
+    est = tco.estimate("h100-sxm", parameters=7e9, mode="infer").results[0]
+    assert est.seq_len == 2048
+    assert tco.estimate("h100-sxm", parameters=7e9, mode="infer", prompt_tokens=3000, output_tokens=500).results[0].seq_len == 3500
+
+
+def test_a_sweep_streams_its_rows_as_results() -> None:
+    import tco
+
+    inp = tco.load_inputs(["h100-sxm", "a100-80gb"], workload="gpt3-1.3b")
+    columns, total, _ = tco.sweep(inp, ["scenario.pue=1.2,1.4"])
+    rows = list(tco.sweep(inp, ["scenario.pue=1.2,1.4"]).results)
+    assert total == len(rows) == 4 and list(rows[0]) == columns
+    assert [(r["point"], r["option"], r["rank"]) for r in rows] == [
+        (0, "h100-sxm", 1),
+        (0, "a100-80gb", 2),
+        (1, "h100-sxm", 1),
+        (1, "a100-80gb", 2),
+    ]
+    one = tco.compare(tco.load_inputs(["h100-sxm", "a100-80gb"], workload="gpt3-1.3b", sets=["scenario.pue=1.4"]))
+    assert rows[2]["effective_cost_usd"] == pytest.approx(one.results[0].effective_cost_usd, rel=1e-12)
+
+
+def test_the_workbook_gives_a_barred_options_figures_as_every_other_output_does(run, tmp_path) -> None:
+    """In market cn the H100 is barred, not unknown: CSV, JSON and the table give its time to market and
+    job cost; the workbook's Results sheet left them blank."""
+    openpyxl = pytest.importorskip("openpyxl")
+    args = ["h100-sxm", "mlu590@16", "-w", "gpt3-1.3b", "--set", "scenario.market=cn"]
+    book = tmp_path / "cn.xlsx"
+    assert run("compare", *args, "-o", str(book)).exit_code == 0
+    rows = {r[0]: r for r in openpyxl.load_workbook(book)["Results"].iter_rows(values_only=True)}
+    h100 = {r["accelerator"]: r for r in json.loads(run("compare", *args, "-f", "json").stdout)["results"]}["h100-sxm"]
+    assert rows["h100-sxm"][1] == pytest.approx(h100["time_to_market_days"]) and rows["h100-sxm"][2] == pytest.approx(h100["job_cost_usd"])
+    assert "not live" in rows["h100-sxm"][7]

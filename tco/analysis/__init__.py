@@ -32,7 +32,7 @@ from tco.analysis.common import (
 from tco.analysis.montecarlo import MAX_SAMPLES, Percentiles, SimulationOption, SimulationResult, sample_input, simulate
 from tco.analysis.sensitivity import SensitivityResult, SensitivityRow, sensitivity
 from tco.analysis.sizing import MAX_COUNT, SizeOption, SizeResult, size
-from tco.analysis.sweep import MAX_SWEEP_ROWS, SWEEP_METRICS, Axis, SweepChunk, iter_sweep, make_axes, parse_vary, sweep_columns
+from tco.analysis.sweep import MAX_SWEEP_ROWS, SWEEP_METRICS, Axis, SweepChunk, SweepRun, iter_sweep, make_axes, parse_vary, sweep_columns
 from tco.analysis.whatif import WhatIfOption, WhatIfResult, what_if
 
 __all__ = [
@@ -55,6 +55,7 @@ __all__ = [
     "SizeOption",
     "SizeResult",
     "SweepChunk",
+    "SweepRun",
     "Target",
     "Uncertain",
     "WhatIfOption",

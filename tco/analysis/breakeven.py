@@ -13,6 +13,7 @@ from pydantic import Field
 from tco.analysis.common import (
     Target,
     _index_of,
+    also_set,
     evaluate_many,
     missing_by_option,
     missing_error,
@@ -306,6 +307,8 @@ def breakeven(
                 if lacking
                 else "no option is feasible there"
             )
+    if also_set(inputs, [param]) is not None:  # solved for, so the value given for it is not used (sweep refuses both)
+        msg += f"; the value --set gives {param} is not used: the tie is solved for it"
     return BreakevenResult(
         **common,
         value=value,

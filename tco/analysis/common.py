@@ -223,6 +223,30 @@ def option_names(inputs: Inputs) -> list[tuple[str, ...]]:
     return [(o.accelerator.id, *o.accelerator.aliases) for o in inputs.options]
 
 
+def also_set(inputs: Inputs, varied: Sequence[str]) -> str | None:
+    """The first of ``varied`` that the inputs also set (``--set``, ``sets=``), in any spelling."""
+    groups = option_names(inputs)
+    named = [(path, loader.same_input_path(path, groups)) for path in varied]
+    for item in inputs.sets:
+        try:
+            there = loader.same_input_path(item.split("=", 1)[0].strip(), groups)
+        except TcoError:
+            continue
+        both = [path for path, here in named if loader.overlaps(here, there)]
+        if both:
+            return both[0]
+    return None
+
+
+def given_once(inputs: Inputs, varied: Sequence[str], *, key: str, setter: str = "--set") -> None:
+    """Refuse an input that an analysis varies and the inputs also set: one of the two values would be
+    dropped silently (sweep, what_if; breakeven solves for its input, so a value set for it is only
+    noted as unused)."""
+    both = also_set(inputs, varied)
+    if both is not None:
+        raise InputError(f"{both} is both varied and set with {setter}: give it once", key=key)
+
+
 def _numeric(path: str, keys: dict[int, str], q: Any, prep: Prepared, leaf: Any = None) -> Target:
     """A target over the input at ``path``; whole-number inputs (the field's type, whether or not it has
     a value yet: a layout degree, a stage's sequence length) are swept and validated as whole numbers."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -17,13 +18,14 @@ from tco.analysis.common import (
     Prepared,
     check_numbers,
     evaluate_many,
+    given_once,
     moves_plan,
     option_names,
     prepare,
     resolve_target,
     validate_value,
 )
-from tco.errors import InputError, TcoError
+from tco.errors import InputError
 from tco.inputs import Inputs
 
 # --------------------------------------------------------------------------- sweeps
@@ -91,6 +93,34 @@ class SweepChunk:
         return len(self.options)
 
 
+class SweepRun(NamedTuple):
+    """A streamed sweep: its columns, its row count and its chunks, unpacked as
+    ``columns, total, chunks = tco.sweep(...)``; ``.results`` streams the rows as dicts (column -> value,
+    None where unknown), as every other result's ``.results`` lists its records."""
+
+    columns: list[str]
+    total_rows: int
+    chunks: Iterator[SweepChunk]
+
+    @property
+    def results(self) -> Iterator[dict[str, Any]]:
+        for chunk in self.chunks:
+            cols = [chunk.options if c == "option" else chunk.columns[c] for c in self.columns]
+            for row in zip(*cols, strict=True):
+                yield {c: _plain(c, v) for c, v in zip(self.columns, row, strict=True)}
+
+
+def _plain(column: str, v: Any) -> Any:
+    """A numpy scalar as Python's (a float, an int for the point, count and rank, None where unknown),
+    a label as text."""
+    if isinstance(v, str):
+        return v
+    f = float(v)
+    if not math.isfinite(f):
+        return None
+    return int(f) if column in ("point", "count", "rank") and f.is_integer() else f
+
+
 def sweep_columns(axes: Sequence[Axis]) -> list[str]:
     return [
         "point",
@@ -129,15 +159,7 @@ def make_axes(inputs: Inputs, specs: Sequence[str]) -> tuple[Prepared, list[Axis
     for j, here in enumerate(named):
         if any(loader.overlaps(here, there) for there in named[:j]):
             raise InputError("the same path is varied twice", key="--vary")
-    for item in inputs.sets:
-        given = item.split("=", 1)[0].strip()
-        try:
-            there = loader.same_input_path(given, groups)
-        except TcoError:
-            continue
-        both = [a.path for a, here in zip(axes, named, strict=True) if loader.overlaps(here, there)]
-        if both:
-            raise InputError(f"{both[0]} is both varied and set with --set: give it once", key="--vary")
+    given_once(inputs, [a.path for a in axes], key="--vary")
     rows = math.prod(len(a.values) for a in axes) * len(prep.plans)
     if rows > MAX_SWEEP_ROWS:
         raise InputError(
@@ -147,7 +169,7 @@ def make_axes(inputs: Inputs, specs: Sequence[str]) -> tuple[Prepared, list[Axis
     return prep, axes
 
 
-def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> tuple[list[str], int, Iterator[SweepChunk]]:
+def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> SweepRun:
     """(columns, total rows, chunks): the product of the axes, one row per (point, option), evaluated
     a chunk of points at a time so memory stays flat however large the grid."""
     prep, axes = make_axes(inputs, specs)
@@ -201,4 +223,4 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> t
             cols["rank"] = np.where(cols["feasible"], batch.rank.T.ravel(), np.nan)  # an infeasible row has no rank
             yield SweepChunk(cols, np.tile(labels, idx.size))
 
-    return sweep_columns(axes), points * n_opt, chunks()
+    return SweepRun(sweep_columns(axes), points * n_opt, chunks())

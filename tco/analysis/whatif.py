@@ -12,6 +12,7 @@ from tco.analysis.common import (
     Target,
     check_numbers,
     evaluate_many,
+    given_once,
     option_names,
     prepare,
     resolve_target,
@@ -73,6 +74,7 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]]) -> WhatIfRes
         if any(loader.overlaps(here, there) for there in named):  # the same input in another spelling
             raise InputError("the same input is given twice (in another spelling): give it once", key=path)
         named.append(here)
+        given_once(inputs, [path], key="changes", setter="sets=")
         arr = np.asarray(list(vals), dtype=float)
         check_numbers(arr, path)
         for v in {float(arr.min()), float(arr.max())}:
