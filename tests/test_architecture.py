@@ -79,3 +79,16 @@ def test_no_public_api_function_returns_any() -> None:
         if name.startswith("_") or fn.__module__ != "tco.api":
             continue
         assert fn.__annotations__.get("return") not in ("Any", typing.Any), f"tco.api.{name} returns Any"
+
+
+def test_entry_point_freezes_the_import_and_collects_after_it() -> None:
+    """python -m tco and the tco script import the CLI with the cyclic collector paused, freeze what the
+    import created (start-up speed), and run the command with the collector on again."""
+    code = (
+        "import gc, sys\nfrom tco.__main__ import main\n"
+        "sys.stdout.write = lambda text: len(text)\n"
+        "try:\n    main(['compare', 'a100-80gb', 'mlu370-s4', '-w', 'gpt3-1.3b'])\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(f'{gc.isenabled()} {gc.get_freeze_count() > 10000}')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stderr
+    assert out.endswith("True True")
