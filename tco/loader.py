@@ -19,7 +19,6 @@ import stat
 import sys
 import types
 import typing
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -229,6 +228,8 @@ characters), line and paragraph separators, private-use and unassigned code poin
 def toml_string(text: str) -> str:
     """``text`` as a one-line TOML basic string; every character a terminal could act on (controls, bidi
     overrides, line separators) is a ``\\uXXXX`` escape, so printing it is safe and loading it gives ``text``."""
+    import unicodedata  # only writing TOML needs it: kept off the start-up of the commands that read
+
     out = []
     for ch in text:
         if ch in _SHORT_ESCAPES:

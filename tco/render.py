@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -174,6 +173,8 @@ def envelope(text: str, audit: Mapping[str, Any]) -> str:
     """One JSON shape for every command: ``{"schema_version", "tco_version", "inputs", "results", ...}``.
     The command's list (``rows``, ``options``) becomes ``results``; a command with one record
     (breakeven, estimate) gives a list of one. ``inputs`` is the audit trail of the run."""
+    import json
+
     from tco import __version__
 
     payload = json.loads(text)
@@ -193,6 +194,8 @@ def envelope(text: str, audit: Mapping[str, Any]) -> str:
 
 
 def json_text(payload: Mapping[str, Any]) -> str:
+    import json  # only the json outputs need it: kept off the table path's start-up
+
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -217,6 +220,8 @@ def _baseline(comp: Comparison) -> OptionResult:
 
 
 def jsonl_text(records: Iterable[Mapping[str, Any]]) -> str:
+    import json
+
     return "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in records)
 
 
@@ -1010,6 +1015,8 @@ def stream_sweep(columns: Sequence[str], chunks: Iterable[Any], fmt: OutputForma
     """Text pieces of a sweep: CSV (header, then rows) or JSON Lines, one chunk at a time."""
     if fmt not in (OutputFormat.csv, OutputFormat.jsonl):
         raise ValueError(fmt)
+    import json
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator=CSV_LINE_END)
     if fmt is OutputFormat.csv:

@@ -92,3 +92,13 @@ def test_entry_point_freezes_the_import_and_collects_after_it() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stderr
     assert out.endswith("True True")
+
+
+def test_compare_table_does_not_import_what_only_other_outputs_need() -> None:
+    """json (the JSON outputs) and unicodedata (writing TOML) stay off the start-up of tco compare's table."""
+    code = "import sys; from tco.cli import main; sys.argv=['tco','compare','a100-80gb','mlu370-s4','-w','gpt3-1.3b'];\n"
+    code += "import contextlib, io\nwith contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+    code += "    try:\n        main()\n    except SystemExit:\n        pass\n"
+    code += "print(sorted(m for m in ('json', 'unicodedata') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
