@@ -1348,6 +1348,7 @@ def json_schema(kind: str) -> dict[str, Any]:
     _bound_quantity_tables(schema)
     money = {"accelerator": ACCELERATOR_MONEY, "scenario": SCENARIO_MONEY}.get(kind, ())
     _money_currencies(schema, money)
+    _partial_under_extends(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
 
@@ -1360,6 +1361,37 @@ def _extendable(schema: dict[str, Any], what: str) -> dict[str, Any]:
     schema["if"] = {"required": ["extends"]}
     schema["else"] = {"required": required}
     return schema
+
+
+def _partial_under_extends(schema: dict[str, Any]) -> None:
+    """An extending file's tables merge key by key into the inherited ones (``[interconnect]`` with only
+    ``devices_per_node``), so nothing under it is required: its properties point at copies of the
+    nested definitions without ``required`` (``<Name>__partial``), and the full ones apply only to a file
+    without ``extends`` (its ``else`` branch). A quantity is replaced whole, so it keeps its own rules."""
+    defs = schema.get("$defs", {})
+
+    def is_quantity(d: dict[str, Any]) -> bool:
+        return any(b.get("type") == "number" for b in d.get("anyOf", []))
+
+    relaxed = {name for name, d in defs.items() if not is_quantity(d)}
+
+    def partial(node: Any) -> Any:
+        if isinstance(node, list):
+            return [partial(x) for x in node]
+        if not isinstance(node, dict):
+            return node
+        out = {k: partial(v) for k, v in node.items() if k != "required" and k not in ("if", "then", "else")}
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.removeprefix("#/$defs/") in relaxed:
+            out["$ref"] = ref + "__partial"
+        return out
+
+    for name in sorted(relaxed):
+        defs[f"{name}__partial"] = partial(defs[name])
+    for holder in [schema, *defs.values()]:
+        if isinstance(holder, dict) and holder.get("if") == {"required": ["extends"]} and "properties" in holder:
+            holder["else"] = {**holder["else"], "properties": holder["properties"]}
+            holder["properties"] = partial(holder["properties"])
 
 
 _BOUNDS = ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum")

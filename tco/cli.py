@@ -1335,7 +1335,11 @@ def size(
     counted = [a for a in accelerators if parse_option(a).number is not None]
     if counted:  # before the options load: a workload that does not fit at @N must not be the first error
         if isinstance(api.load_workload(workload), InferenceWorkload):  # (@N is a serving replica's size)
-            raise InputError("sizing applies to training workloads; an inference fleet is sized by tokens_per_day already", key="workload")
+            raise InputError(
+                'sizing applies to training workloads, not kind = "inference": an inference fleet is sized by tokens_per_day already',
+                where=workload,
+                key="kind",
+            )
         raise InputError(f"size chooses the count itself: name {', '.join(counted)} without @COUNT", key="accelerator")
     inputs = _inputs(accelerators, workload, scenario, set_, strict, fitting_count=True)
     result = api.size(inputs, deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw)

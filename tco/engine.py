@@ -7,7 +7,7 @@ Training::
     X      tokens/s per accelerator: the training model's (tco.training: parallel layout, step time), or a
            measurement carried to n by the model's ratio, or MFU · peak / F for a measured MFU
     G      goodput under failures (tco.perf.goodput_value)
-    T_h    = D / (n · X · G) / 3600                       time to converge, hours
+    T_h    = Σ_s D_s / (n · X_s · G_s) / 3600             time to converge, hours (stages s)
     T_mkt  = 7·(lead + deploy + port) + T_h / 24          time to market, days
     P_avg  = measured run power, else TDP · f_avg        per chip, W
     P_pk   = max(TDP, measured run power)                per chip, W
@@ -1046,10 +1046,10 @@ def _anchored(plan: Plan, p: Mapping[str, Any]) -> tuple[Mapping[str, Any], Any]
     return anchored, as_measured
 
 
-def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[Any, Any, Any, Any, Any]:
+def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[Any, Any, Any, Any, list[tuple[Any, Any]]]:
     """(tokens/s per accelerator over the whole job, main-stage MFU, scaling efficiency, accelerator-
-    seconds of the job ÷ n, accelerators the layouts run on: idle ones neither compute nor interrupt
-    the job). A measurement for the workload comes first: the model only carries it to
+    seconds of the job ÷ n, and per stage its seconds and the accelerators its layout runs on: idle
+    ones neither compute nor interrupt that stage). A measurement for the workload comes first: the model only carries it to
     another count, by the ratio of its own predictions at the two counts (a given MFU is the same at
     every count, so then the measurement is used as it is)."""
     n = p["count"]
@@ -1068,10 +1068,10 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
         scale = p[f"{plan.bench_key}.tokens_per_second"] / ops.where(model_at > 0, model_at, math.nan)
     seconds: Any = 0.0
     tokens: Any = 0.0
-    mfu = eff = used = None
+    mfu = eff = None
+    per_stage: list[tuple[Any, Any]] = []
     for i, st in enumerate(plan.stages):
-        tps, m, e, used_here = stage_throughput(plan, st, p, ops)
-        used = used_here if used is None else ops.maximum(used, used_here)
+        tps, m, e, used = stage_throughput(plan, st, p, ops)
         tps, m = tps * scale, m * scale
         if measured:
             # Carried to another count past what the peak allows (MFU above 1 where the measurement itself is
@@ -1090,9 +1090,11 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
             mfu, eff = m, e
         t = p[st.tokens_key]
         tokens = tokens + t
-        seconds = seconds + t / (n * ops.where(tps > 0, tps, math.nan))
+        here = t / (n * ops.where(tps > 0, tps, math.nan))
+        seconds = seconds + here
+        per_stage.append((here, n if used is None else used))
     # One stage: its throughput, known even when its token count is not (only the time needs that).
-    return (tps if len(plan.stages) == 1 else tokens / (n * seconds)), mfu, eff, seconds, used
+    return (tps if len(plan.stages) == 1 else tokens / (n * seconds)), mfu, eff, seconds, per_stage
 
 
 def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[str, Any]:
@@ -1102,18 +1104,26 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
     out: dict[str, Any] = {"scaling_efficiency": 1.0}
     mfu: Any = None
     if plan.kind == "training":
-        tps, mfu, eff, seconds, used = _training_throughput(plan, p, ops)
+        tps, mfu, eff, seconds, per_stage = _training_throughput(plan, p, ops)
         out["scaling_efficiency"] = eff
-        g = perf.goodput_value(
-            failure_rate=p["scenario.failure_rate_per_accelerator_day"],
-            save_minutes=p["scenario.checkpoint_save_minutes"],
-            restart_minutes=p["scenario.restart_minutes"],
-            count=n if used is None else used,  # an idle accelerator's failure does not stop the job
-            ops=ops,
-        )
-        tokens = sum(p[st.tokens_key] for st in plan.stages)
+        # Each stage loses to failures of the accelerators its layout runs on (an idle accelerator's
+        # failure does not stop it); the job's goodput is its compute time over its run time.
         # No useful time left (failures outpace progress): NaN, reported as infeasible.
-        run_hours = seconds / ops.where(g > 0, g, math.nan) / 3600.0
+        run_seconds: Any = 0.0
+        g: Any = None
+        for here, used in per_stage:
+            g = g_stage = perf.goodput_value(
+                failure_rate=p["scenario.failure_rate_per_accelerator_day"],
+                save_minutes=p["scenario.checkpoint_save_minutes"],
+                restart_minutes=p["scenario.restart_minutes"],
+                count=used,
+                ops=ops,
+            )
+            run_seconds = run_seconds + here / ops.where(g_stage > 0, g_stage, math.nan)
+        if len(per_stage) > 1:  # (one stage: its goodput, known even when its token count is not)
+            g = seconds / ops.where(run_seconds > 0, run_seconds, math.nan)
+        tokens = sum(p[st.tokens_key] for st in plan.stages)
+        run_hours = run_seconds / 3600.0
         owned_hours = run_hours / p["scenario.utilization"]
         years = 1.0
         energy_hours = run_hours

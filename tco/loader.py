@@ -807,7 +807,10 @@ def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for k, v in top.items():
         # A quantity table (value, source, ...) replaces the inherited one whole, so it can also unset it.
-        mergeable = isinstance(v, dict) and not (QUANTITY_KEYS & v.keys()) and isinstance(out.get(k), dict)
+        # It is told by its fields, none of which holds a table: porting's maturities 'low' and 'high'
+        # (tables of weeks and engineer-months) are names, not a quantity's bounds, and merge.
+        quantity = isinstance(v, dict) and any(key in QUANTITY_KEYS and not isinstance(val, dict) for key, val in v.items())
+        mergeable = isinstance(v, dict) and not quantity and isinstance(out.get(k), dict)
         out[k] = _merge(out[k], v) if mergeable else v
     return out
 
@@ -843,9 +846,10 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
             raise InputError(expected, where=str(current), key="extends")
         if len(chain) >= MAX_EXTENDS_CHAIN:
             raise _chain_error([p for p, _ in chain])
-        sibling = current.parent / f"{parent}.toml"
+        # Standard input has no folder: its 'extends' goes to the search path (never the working directory).
+        sibling = None if str(current) == STDIN else current.parent / f"{parent}.toml"
         try:
-            base_path = sibling if sibling.is_file() else resolve(kind, parent, dirs)
+            base_path = sibling if sibling is not None and sibling.is_file() else resolve(kind, parent, dirs)
         except NotFoundError as exc:
             raise InputError(exc.message, where=str(current), key="extends") from None
         visited.add(current.resolve())

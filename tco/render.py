@@ -483,7 +483,7 @@ def render_records(
     if fmt is OutputFormat.jsonl:
         return jsonl_text({"schema_version": SCHEMA_VERSION, **{c: r.get(c) for c in columns}} for r in records)
     if fmt is OutputFormat.csv:
-        return csv_text(columns, ([r.get(c) for c in columns] for r in records))
+        return csv_text(["schema_version", *columns], ([SCHEMA_VERSION, *(r.get(c) for c in columns)] for r in records))
     rows = [[_cell(r.get(c)) for c in columns] for r in records]
     return grid(headers or columns, rows, fmt)
 
@@ -548,7 +548,7 @@ def render_show(dumped: Mapping[str, Any], fmt: OutputFormat, *, kind: str, cita
         )
     if fmt is OutputFormat.csv:  # raw numbers, with the currency a CNY/EUR money input is quoted in
         csv_cols = [*cols[:4], "currency", *cols[4:]]
-        return csv_text(csv_cols, ([r[c] for c in csv_cols] for r in records))
+        return csv_text(["schema_version", *csv_cols], ([SCHEMA_VERSION, *(r[c] for c in csv_cols)] for r in records))
     money_cols = ("value", "low", "high")  # a money input quoted in CNY or EUR is shown with its currency
     shown = [
         [

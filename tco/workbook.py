@@ -429,15 +429,17 @@ def _option_sheet(
             hours.append(
                 put(f"compute hours, {name}" if many else "compute hours", f"={d}/({n}*{x})/3600", "hours", "D_s / (n · X_s) / 3600")
             )
-        running = put(
-            "accelerators running", f"=MAX({','.join(runs)})", "accelerators", "the most any stage's layout runs on (idle ones excluded)"
-        )
-        g = put(
-            "goodput",
-            f"=MAX(1-SQRT(2*({ts}/1440)*{lam}*{running})-({tr}/1440)*{lam}*{running},0)",
-            "",
-            "G = 1 − sqrt(2·T_s/M) − T_r/M, M = 1/(λ·n_run): an idle part's failure stops nothing",
-        )
+        # Each stage loses to failures of the accelerators its layout runs on: an idle part's failure stops nothing.
+        why = "G_s = 1 − sqrt(2·T_s/M) − T_r/M, M = 1/(λ·n_s), n_s the accelerators the stage's layout runs on"
+        goodputs = [
+            put(
+                f"goodput, {name}" if many else "goodput",
+                f"=MAX(1-SQRT(2*({ts}/1440)*{lam}*{r})-({tr}/1440)*{lam}*{r},0)",
+                "",
+                why,
+            )
+            for (name, *_), r in zip(stages, runs, strict=True)
+        ]
         if many:
             put(
                 "tokens/s per accelerator over the job",
@@ -445,7 +447,10 @@ def _option_sheet(
                 "tokens/s",
                 "ΣD_s / (n · Σ compute hours · 3600)",
             )
-        th = put("time to converge", f"=({'+'.join(hours)})/{g}", "hours", "T_h = Σ D_s / (n · X_s) / G / 3600")
+        run_sum = "+".join(f"{h}/{g}" for h, g in zip(hours, goodputs, strict=True))
+        th = put("time to converge", f"={run_sum}", "hours", "T_h = Σ D_s / (n · X_s) / G_s / 3600")
+        if many:
+            put("goodput", f"=({'+'.join(hours)})/{th}", "", "the job's: Σ compute hours / time to converge")
         run_h = energy_h = th
         owned_h = put("owned hours charged", f"={th}/{inp('scenario.utilization')}", "hours", "H = T_h / u")
         years = "1"

@@ -78,8 +78,8 @@ def test_profiles_show_csv_names_the_currency(run, tmp_path: Path, monkeypatch: 
     result = run("profiles", "show", "cnh", "-f", "csv")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("field,value,low,high,currency,")
-    assert next(line for line in lines if line.startswith("price_usd,")).startswith("price_usd,200000,150000,250000,CNY,")
+    assert lines[0].startswith("schema_version,field,value,low,high,currency,")
+    assert next(line for line in lines if line.startswith("1,price_usd,")).startswith("1,price_usd,200000,150000,250000,CNY,")
 
 
 @pytest.mark.parametrize("name", ["x.png", "x.svg", "x.pdf", "x.xls"])

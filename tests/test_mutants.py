@@ -182,7 +182,8 @@ ANALYSIS_ERRORS: list[tuple[str, Callable[[], object], str]] = [
     (
         "size serving",
         lambda: analysis.size(toy_inputs(Option(FAST), workload=inference()), deadline_days=1),
-        "workload: sizing applies to training workloads; an inference fleet is sized by tokens_per_day already",
+        'toy-serve: kind: sizing applies to training workloads, not kind = "inference": '
+        "an inference fleet is sized by tokens_per_day already",
     ),
 ]
 

@@ -148,7 +148,11 @@ def size(
     if len(given) != 1:
         raise InputError("give exactly one of --deadline-days, --budget-usd, --power-kw", key="constraint")
     if not isinstance(inputs.workload, TrainingWorkload):  # (before @N, which is a replica for serving)
-        raise InputError("sizing applies to training workloads; an inference fleet is sized by tokens_per_day already", key="workload")
+        raise InputError(
+            'sizing applies to training workloads, not kind = "inference": an inference fleet is sized by tokens_per_day already',
+            where=inputs.workload.id,
+            key="kind",
+        )
     name, limit = given[0]
     if not (limit > 0 and math.isfinite(limit)):
         raise InputError(f"expected a positive number, got {limit:g}", key=f"--{name.replace('_', '-')}")
