@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 
 def test_extends_merges_porting_high_and_low_as_it_merges_porting_medium(run, tmp_path) -> None:
@@ -87,3 +89,19 @@ def test_size_of_a_serving_workload_names_its_file(run, tmp_path) -> None:
     )
     out = run("size", "h100-sxm", "-w", str(wl), "--budget-usd", "1e6")
     assert out.exit_code == 1 and out.stderr.startswith(f"Error: {wl}: kind: sizing applies to training workloads")
+
+
+@settings(max_examples=12, deadline=None, derandomize=True)
+@given(count=st.integers(2048, 4096).map(lambda n: n - n % 64), extra=st.sampled_from([64, 128, 512]))
+@example(count=2176, extra=64)  # the inversion found: 64 idle in the main stage, all running in the long one
+def test_a_staged_job_never_converges_later_with_more_accelerators(count: int, extra: int) -> None:
+    """deepseek-v3 (a main stage and a long-context stage, with failures): the time to converge, goodput
+    included, never rises when accelerators are added."""
+    import tco
+
+    def hours(n: int) -> float:
+        r = tco.compare(tco.load_inputs([f"h800@{n}"], workload="deepseek-v3")).results[0]
+        assert r.time_to_converge_hours is not None
+        return r.time_to_converge_hours
+
+    assert hours(count + extra) <= hours(count) * (1 + 1e-12)
