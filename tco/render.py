@@ -544,11 +544,14 @@ def render_show(dumped: Mapping[str, Any], fmt: OutputFormat, *, kind: str, cita
                 "as_of": p.get("as_of"),
                 "source": (p.get("source") or "") + (f" — {p['note']}" if p.get("note") else ""),
                 "currency": p.get("currency"),
+                "unknown": prov is not None and value is None,
             }
         )
     if fmt is OutputFormat.csv:  # raw numbers, with the currency a CNY/EUR money input is quoted in
         csv_cols = [*cols[:4], "currency", *cols[4:]]
-        return csv_text(["schema_version", *csv_cols], ([SCHEMA_VERSION, *(r[c] for c in csv_cols)] for r in records))
+        # raw: an unknown value is an empty cell (as JSON's null), not the word the table shows
+        raw = ({**r, "value": None if r["unknown"] else r["value"]} for r in records)
+        return csv_text(["schema_version", *csv_cols], ([SCHEMA_VERSION, *(r[c] for c in csv_cols)] for r in raw))
     money_cols = ("value", "low", "high")  # a money input quoted in CNY or EUR is shown with its currency
     shown = [
         [

@@ -105,3 +105,9 @@ def test_a_staged_job_never_converges_later_with_more_accelerators(count: int, e
         return r.time_to_converge_hours
 
     assert hours(count + extra) <= hours(count) * (1 + 1e-12)
+
+
+def test_show_csv_leaves_an_unknown_value_empty_as_json_gives_null(run) -> None:
+    """tpu-v5p's TDP is unknown: the table says "unknown", the CSV wrote that word into its numeric column."""
+    row = next(line for line in run("profiles", "show", "tpu-v5p", "-f", "csv").stdout.splitlines() if line.startswith("1,tdp_w,"))
+    assert row.startswith("1,tdp_w,,")
