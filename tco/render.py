@@ -529,7 +529,7 @@ def render_show(dumped: Mapping[str, Any], fmt: OutputFormat, *, kind: str, cita
         return jsonl_text([{"schema_version": SCHEMA_VERSION, kind: dumped, **extra}])
     rows = flatten(dumped)
     cols = ["field", "value", "low", "high", "confidence", "as_of", "source"]
-    records = []
+    records: list[dict[str, Any]] = []
     for key, value, prov in rows:
         if value is None and prov is None:
             continue
