@@ -233,7 +233,9 @@ def attributed(inputs: Inputs) -> Iterator[None]:
                     None,
                 )
 
-            blamed = next((k for k in (problem.key, *problem.also) if k is not None and set_path(k)), None)
+            # (an error about what a flag gave, --vary or --param, stays that flag's even where --set names the path)
+            flag = isinstance(problem.where, str) and problem.where.startswith("--")
+            blamed = None if flag else next((k for k in (problem.key, *problem.also) if k is not None and set_path(k)), None)
             if blamed is not None:
                 # The value the error is about came from --set, not from the file: blame the --set.
                 cross = blamed.startswith(("workload.", "scenario."))
@@ -492,6 +494,7 @@ def analysable(
         options=[inputs.options[i] for i in keep],
         refs=[inputs.refs[i] for i in keep] if inputs.refs else [],
         left_out={**inputs.left_out, **dropped},
+        left_out_options=[*inputs.left_out_options, *(o for i, o in enumerate(inputs.options) if i not in keep)],
     )
     return kept, dropped
 
@@ -1528,6 +1531,7 @@ def cashflow(
             revenue_per_day=revenue_usd_per_day,
             lease_usd_per_month=lease_usd_per_month,
             lease_months=lease_months,
+            reference=inputs.left_out_options,
         )
 
 

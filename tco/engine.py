@@ -232,6 +232,10 @@ def stage_inputs(st: StagePlan, p: Mapping[str, Any], active_key: str) -> dict[s
         "attention_ratio": st.attention_ratio,
         "moe_vectors": st.moe_vectors,
         "load_imbalance": p[st.imbalance_key] if st.imbalance_key else training.MOE_LOAD_IMBALANCE,
+        # for judging layouts under failures (read with get: an unknown one leaves raw speed to decide)
+        "failure_rate": p.get("scenario.failure_rate_per_accelerator_day", 0.0),
+        "save_minutes": p.get("scenario.checkpoint_save_minutes", 0.0),
+        "restart_minutes": p.get("scenario.restart_minutes", 0.0),
     }
 
 

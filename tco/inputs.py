@@ -33,6 +33,9 @@ class Inputs:
     """Each option's accelerator reference as given (id, alias or path)."""
     left_out: dict[str, str] = field(default_factory=dict)
     """Option label -> why an analysis left it out (see :func:`tco.api.analysable`)."""
+    left_out_options: list[Option] = field(default_factory=list)
+    """Those options: one that lacks only a price still reaches the market first, and sets the delay
+    of the others as in compare (the cash flow charges it)."""
 
 
 class ParsedOption(NamedTuple):

@@ -239,9 +239,12 @@ def cashflow(
     revenue_per_day: float | None = None,
     lease_usd_per_month: float | None = None,
     lease_months: float | None = None,
+    reference: Sequence[Option] = (),
 ) -> CashflowResult:
     """Year-by-year cash flow and NPV of every option; with a lease rate, each bought option also
-    appears leased (same hardware, monthly payments instead of capex and residual)."""
+    appears leased (same hardware, monthly payments instead of capex and residual). ``reference``:
+    options left out of the cash flow (an unknown price) that still set the delay, as compare counts
+    them: the fastest known time to market among all."""
     for flag, v in (
         ("--revenue-usd-per-day", revenue_per_day),
         ("--lease-usd-per-month", lease_usd_per_month),
@@ -257,7 +260,7 @@ def cashflow(
         raise InputError(f"expected a positive lease term, got {lease_months:g}", key="--lease-months")
     if revenue_per_day is not None and not (revenue_per_day >= 0 and math.isfinite(revenue_per_day)):
         raise InputError(f"expected a revenue >= 0, got {revenue_per_day:g}", key="--revenue-usd-per-day")
-    comp = engine.compare(options=options, workload=workload, scenario=scenario)
+    comp = engine.compare(options=[*options, *reference], workload=workload, scenario=scenario)
     by_label = {r.accelerator: r for r in comp.results}
     results = []
     for option in options:

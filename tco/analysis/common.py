@@ -135,6 +135,16 @@ def _quantity_at(model: Any, parts: Sequence[str]) -> Any:
 
 
 def resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep_quotes: bool = False) -> Target:
+    """:func:`_resolve_target`, its errors naming the option that supplied the path (``--param``, ``--vary``)."""
+    try:
+        return _resolve_target(prep, path, where=where, keep_quotes=keep_quotes)
+    except InputError as exc:
+        if exc.where is None:
+            exc.where = where
+        raise
+
+
+def _resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep_quotes: bool = False) -> Target:
     """The flat keys a user path sets in each option (raises with 'did you mean' when it names nothing).
     ``where`` names the option that supplied the path (``--param``, ``--vary``) in error messages. A
     rental rate that an option quotes (``ID:rent=RATE``) is that option's own: a path that would vary it
