@@ -1052,7 +1052,7 @@ def plot(
     range_: Annotated[
         str | None, typer.Option("--range", metavar="LO:HI", help="breakeven: LO:HI to draw [default: the input's own range].")
     ] = None,
-    vary: Annotated[str | None, typer.Option("--vary", metavar="PATH=LO:HI:N", help="sweep: the input to vary.")] = None,
+    varies: Annotated[list[str] | None, typer.Option("--vary", metavar="PATH=LO:HI:N", help="sweep: the input to vary (one).")] = None,
     metric: Annotated[
         str | None, typer.Option("--metric", metavar="NAME", help="sweep: the figure to draw [default: effective_cost_usd].")
     ] = None,
@@ -1064,7 +1064,11 @@ def plot(
     """Charts (SVG or PNG; matplotlib extra): tornado, break-even curve, Monte Carlo CDF, cost vs time to market, sweep lines."""
     from tco import plots
 
-    # A flag that the chart does not use is refused, not silently ignored.
+    # A flag that the chart does not use is refused, not silently ignored; so is a second --vary (a
+    # chart has one axis: click would keep the last and chart another sweep than the one asked for).
+    if varies and len(varies) > 1:
+        raise typer.BadParameter("a sweep chart has one axis: give one --vary (tco sweep takes several)", param_hint="--vary")
+    vary = varies[0] if varies else None
     given = {"--param": param, "--range": range_, "--vary": vary, "--metric": metric, "--samples": samples, "--seed": seed}
     uses = {"breakeven": ("--param", "--range"), "cdf": ("--samples", "--seed"), "sweep": ("--vary", "--metric")}
     for flag, value in given.items():

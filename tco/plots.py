@@ -53,15 +53,38 @@ def _usd(x: float, _pos: Any = None) -> str:
     return f"${x / 1e6:,.2f}M" if abs(x) >= 1e6 else f"${x:,.0f}"
 
 
+def _short(text: str, most: int = 52) -> str:
+    """A label of at most ``most`` characters, cut in the middle (a 64-character id fills a chart)."""
+    return text if len(text) <= most else text[: most // 2 - 1] + "…" + text[-(most // 2) :]
+
+
+def style(i: int) -> dict[str, Any]:
+    """The colour of series ``i``, and past the palette's eight a line style too, so no two look alike."""
+    return {"color": PALETTE[i % len(PALETTE)], "linestyle": ("-", "--", ":", "-.")[(i // len(PALETTE)) % 4]}
+
+
 def tornado(result: Any, fmt: str = "svg", top: int = 12) -> bytes:
-    """One bar per input: the first option's effective cost at the input's low and high; an end at which
-    the option cannot run (no cost) is written on its side of the central line instead of a bar."""
+    """One bar per input: the effective cost at the input's low and high of the cheapest option whose
+    central cost is known (the answer), the inputs ordered by its own swing; an end at which the option
+    cannot run (no cost) is written on its side of the central line instead of a bar, and comes first."""
     plt = _pyplot()
-    option = result.options[0]
-    rows = [
-        r for r in result.rows if r.effective_cost_low_usd.get(option) is not None or r.effective_cost_high_usd.get(option) is not None
-    ][:top]
-    central = result.central_effective_cost_usd.get(option) or 0.0
+    known = {o: c for o in result.options if (c := result.central_effective_cost_usd.get(o)) is not None and c == c}
+    if not known:
+        raise _nothing_to_draw("central effective cost", dict(result.missing_inputs))
+    option = min(known, key=lambda o: known[o])
+    central = known[option]
+
+    def weight(r: Any) -> tuple[int, float]:
+        lo, hi = r.effective_cost_low_usd.get(option), r.effective_cost_high_usd.get(option)
+        if lo is None or hi is None:
+            return (0, 0.0)  # an end at which the option cannot run moves it most
+        return (1, -abs(hi - lo))
+
+    def moves(r: Any) -> bool:  # at least one end known, and not both at the central cost
+        ends = (r.effective_cost_low_usd.get(option), r.effective_cost_high_usd.get(option))
+        return any(e is not None for e in ends) and any(e != central for e in ends)
+
+    rows = sorted(filter(moves, result.rows), key=weight)[:top]
     fig, ax = plt.subplots(figsize=(7.5, 0.35 * len(rows) + 1.6))
     labelled: set[str] = set()
     for i, r in enumerate(reversed(rows)):
@@ -84,16 +107,16 @@ def tornado(result: Any, fmt: str = "svg", top: int = 12) -> bytes:
             label = f"input at its {side}" if side not in labelled else None
             labelled.add(side)
             ax.barh(i, value - central, left=central, color=color, label=label)
-    ax.set_yticks(range(len(rows)), [r.param for r in reversed(rows)])
+    ax.set_yticks(range(len(rows)), [_short(r.param) for r in reversed(rows)])
     ax.axvline(central, color="#333333", linewidth=0.8)
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(5))
     ax.xaxis.set_major_formatter(_usd)
-    ax.set_xlabel(f"effective cost of {option}, USD")
+    ax.set_xlabel(f"effective cost of {_short(option)}, USD")
     ax.legend(loc="lower right", fontsize=7, frameon=False)
     return _finish(
-        fig, ax, f"What moves {option}'s effective cost", f"tco sensitivity · {result.workload} · scenario {result.scenario}", fmt
+        fig, ax, f"What moves {_short(option)}'s effective cost", f"tco sensitivity · {result.workload} · scenario {result.scenario}", fmt
     )
 
 
@@ -111,7 +134,7 @@ def cdf(result: Any, fmt: str = "svg") -> bytes:
     for i, (label, values) in enumerate(samples.items()):
         x = np.sort(np.asarray(values)[np.isfinite(values)])
         if x.size:
-            ax.step(x, np.arange(1, x.size + 1) / x.size, where="post", color=PALETTE[i % len(PALETTE)], label=label)
+            ax.step(x, np.arange(1, x.size + 1) / x.size, where="post", label=label, **style(i))
     finite = [v for vs in samples.values() for v in vs if v == v and v > 0 and v != float("inf")]
     if finite and max(finite) / min(finite) > 100:
         ax.set_xscale("log")  # the options differ by orders of magnitude
@@ -130,7 +153,7 @@ def breakeven_curve(points: Sequence[float], costs: Mapping[str, Sequence[float 
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 4))
     for i, (label, ys) in enumerate(costs.items()):
-        ax.plot(points, [y if y is not None else float("nan") for y in ys], color=PALETTE[i % len(PALETTE)], label=label)
+        ax.plot(points, [y if y is not None else float("nan") for y in ys], label=label, **style(i))
     if result.value is not None:
         ax.axvline(result.value, color="#333333", linestyle="--", linewidth=0.8)
         ax.annotate(f"tie at {result.value:,.4g}", (result.value, ax.get_ylim()[1]), fontsize=7, ha="left", va="top")
@@ -153,7 +176,7 @@ def pareto(comp: Any, fmt: str = "svg") -> bytes:
         raise _nothing_to_draw("job cost", {r.accelerator: r.missing_inputs for r in comp.results})
     fig, ax = plt.subplots(figsize=(7.5, 4.5))
     for i, (x, y, label) in enumerate(pts):
-        ax.scatter([x], [y], color=PALETTE[i % len(PALETTE)], zorder=3)
+        ax.scatter([x], [y], color=style(i)["color"], marker="os^D"[(i // len(PALETTE)) % 4], zorder=3)
         ax.annotate(label, (x, y), fontsize=7, xytext=(4, 4), textcoords="offset points")
     front = sorted(p for p in pts if not any(q[0] <= p[0] and q[1] <= p[1] and (q[0], q[1]) != (p[0], p[1]) for q in pts))
     if len(front) > 1:
@@ -174,7 +197,7 @@ def sweep_lines(param: str, rows: Sequence[Mapping[str, Any]], metric: str, work
         raise _nothing_to_draw(f"{metric} at any point", {})
     for i, label in enumerate(labels):
         pts = sorted((r[param], r[metric]) for r in rows if r["option"] == label and r[metric] is not None)
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], color=PALETTE[i % len(PALETTE)], label=label, marker="o", markersize=3)
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], label=label, marker="o", markersize=3, **style(i))
     ax.set_xlabel(param)
     ax.set_ylabel(metric.replace("_", " "))
     if metric.endswith("_usd"):

@@ -22,11 +22,13 @@ from tco.render import CONTROL, SYMBOLS, in_currency, money, num, unranked_row, 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;margin:1.5rem auto;color:#111;font-size:10.5pt}
 h1{font-size:15pt;margin:0 0 .3rem} h2{font-size:11.5pt;margin:1.2rem 0 .4rem;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;width:100%;font-size:9pt} th,td{padding:.2rem .4rem;border-bottom:1px solid #e4e4e4;text-align:left}
+table{border-collapse:collapse;width:100%;font-size:9pt} th,td{padding:.2rem .4rem;border-bottom:1px solid #e4e4e4;text-align:left;
+overflow-wrap:anywhere} details summary{cursor:pointer;color:#0072B2}
 td.n{text-align:right;font-variant-numeric:tabular-nums} .verdict{font-size:12pt;background:#f3f6fa;
 padding:.6rem .8rem;border-left:4px solid #0072B2}
 .meta{color:#555;font-size:8.5pt} figure{margin:.4rem 0} svg{max-width:100%;height:auto}
-@media print{body{margin:0;max-width:none} h2{break-after:avoid} figure,table{break-inside:avoid}}
+@media print{body{margin:0;max-width:none;font-size:9.5pt} h2{break-after:avoid;margin:.6rem 0 .3rem}
+figure,table{break-inside:avoid} figure svg{max-height:5cm;width:auto} details,#assumptions{display:none}} @page{margin:1cm}
 """
 
 
@@ -57,6 +59,7 @@ def build(
         [
             "—" if r.rank is None else str(r.rank),
             r.accelerator,
+            "—" if r.count is None else f"{r.count:,}",  # how many: the question is which accelerator and how many (a serving fleet's size)
             num(r.tokens_per_second_per_accelerator),
             num(r.time_to_market_days),
             money(r.job_cost_usd),
@@ -75,9 +78,9 @@ def build(
         f'<p class=verdict id="verdict">{html.escape(verdict(comp) if comp.ranked else NO_RANK)}</p>',
         '<h2 id="ranking">Ranking by effective cost (job cost + cost of delay)</h2>',
         _table(
-            ["rank", "option", "tokens/s/acc", "market, days", "job cost", "delay cost", "effective cost", "status"],
+            ["rank", "option", "count", "tokens/s/acc", "market, days", "job cost", "delay cost", "effective cost", "status"],
             rank_rows,
-            {2, 3, 4, 5, 6},
+            {2, 3, 4, 5, 6, 7},
         ),
     ]
     sections.append('<h2 id="breakeven">Break-even cost of delay</h2>')
@@ -134,10 +137,26 @@ def build(
                 "",
             ]
     unique = list(rows.values())
-    sections.append(_table(["input", "value", "source", "as of", "confidence"], unique, {1}))
+    # Folded (and so left out of a printout): the page is the answer; every source stays one click away.
+    sections.append(
+        f"<details><summary>{len(unique)} inputs, each with its value, source, date and confidence</summary>"
+        + _table(["input", "value", "source", "as of", "confidence"], unique, {1})
+        + "</details>"
+    )
     sections.append('<h2 id="missing">Missing inputs</h2>')
-    missing = [[r.accelerator, ", ".join(r.missing_inputs)] for r in comp.results if r.missing_inputs]
-    sections.append(_table(["option", "needs"], missing) if missing else "<p>None: every figure is known.</p>")
+    # What each part of the page lacks: compare's figures, and the tornado's and the simulation's, which
+    # sample inputs compare holds at their central values (a carbon price above 0 needs the TDP).
+    needs: dict[str, dict[str, list[str]]] = {}
+    for part, found in (
+        ("ranking", {r.accelerator: r.missing_inputs for r in comp.results}),
+        ("what moves the answer", dict(sensitivity.missing_inputs)),
+        ("under uncertainty", {o.option: o.missing_inputs for o in simulation.options}),
+    ):
+        for label, paths in found.items():
+            for path in paths:
+                needs.setdefault(label, {}).setdefault(path, []).append(part)
+    missing = [[label, path, ", ".join(parts)] for label, by_path in needs.items() for path, parts in by_path.items()]
+    sections.append(_table(["option", "needs", "for"], missing) if missing else "<p>None: every figure is known.</p>")
     # Why each option is not ranked, and the number that would decide it (a price or lead time to match),
     # as compare prints them; then the options the analyses left out.
     unranked = [unranked_row(r, SYMBOLS[comp.currency]) for r in comp.results if r.rank is None]

@@ -181,6 +181,14 @@ def compare_workbook(
         _append_text(ws, header)
         for row in records:
             _append_text(ws, [_cell(v) for v in row])
+        if ws.max_row >= 1:  # said on the sheet: an auditor editing Assumptions must not expect these to move
+            from openpyxl.comments import Comment
+
+            ws["A1"].comment = Comment(
+                "Values from the run, not formulas: they do not follow edits to the Assumptions sheet "
+                "(the Calc and Results sheets do). Run tco again with --set to recompute them.",
+                "tco",
+            )
     if run is not None:
         _run_sheet(wb.create_sheet(_sheet_name("Run", used)), run)
     wb.active = 0
