@@ -875,7 +875,7 @@ def _default_seq_len(prompt: float | None, output: float | None) -> int:
 
 @public
 def estimate(
-    accelerator: str,
+    accelerator: str | Path,
     *,
     parameters: float,
     seq_len: int | None = None,
@@ -907,6 +907,7 @@ def estimate(
     ``seq_len`` defaults to 2048, or the prompt plus output lengths where longer (as ``tco estimate``).
     For an MoE model ``parameters`` is the active count and ``total_parameters`` the total.
     ``training_tokens`` (training) adds the whole run's wall clock and accelerator-hours."""
+    accelerator = str(accelerator)  # (a profile's path may be a pathlib.Path, as load_inputs takes it)
     if mode not in ("train", "infer"):
         raise InputError(f"expected train or infer, got '{mode}'", key="--mode")
     _check_shape_keys(shape)

@@ -456,6 +456,7 @@ def _plan_option(
             key="rental",
         )
     if not rent and accel.rental is not None and (accel.price_usd is None or accel.price_usd.value is None):
+        check_market(option, scenario)  # a part no market sells (Cloud TPUs): the rule says so, not "give a price"
         raise InfeasibleError(
             f"{accel.id} has no purchase price, only a rental price: rent it with {option.label}:rent, or give a price "
             f"with --set {accel.id}.price_usd=VALUE",
@@ -655,6 +656,8 @@ def plan_serving(
         kv_bytes=min(serving.KV_BYTES, bytes_per_param),
         embedding_bytes=serving.embedding_bytes(shape.vocab, shape.d_model, shape.tied_embeddings, bytes_per_param),
     )
+    if bytes_per_param < 2 and not shape.vocab:
+        notes.append("vocabulary unknown: the 16-bit embedding matrices of 8-bit weights are not counted (give workload.shape.vocab)")
     node = accel.interconnect.devices_per_node
     fixed = option.count
     if fixed is not None and not (fixed <= node and fixed & (fixed - 1) == 0) and fixed % node != 0:
@@ -1115,6 +1118,7 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
         # No useful time left (failures outpace progress): NaN, reported as infeasible.
         run_seconds: Any = 0.0
         g: Any = None
+        g_least: Any = 1.0
         for here, used in per_stage:
             g = g_stage = perf.goodput_value(
                 failure_rate=p["scenario.failure_rate_per_accelerator_day"],
@@ -1124,8 +1128,10 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
                 ops=ops,
             )
             run_seconds = run_seconds + here / ops.where(g_stage > 0, g_stage, math.nan)
+            g_least = ops.minimum(g_least, g_stage)
         if len(per_stage) > 1:  # (one stage: its goodput, known even when its token count is not)
-            g = seconds / ops.where(run_seconds > 0, run_seconds, math.nan)
+            # a stage that failures leave no useful time makes the job's goodput 0 (said as such), not unknown
+            g = ops.where(g_least > 0, seconds / ops.where(run_seconds > 0, run_seconds, math.nan), 0.0)
         tokens = sum(p[st.tokens_key] for st in plan.stages)
         run_hours = run_seconds / 3600.0
         owned_hours = run_hours / p["scenario.utilization"]

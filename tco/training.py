@@ -460,7 +460,12 @@ def evaluate(
             # d past which the reduction stops hiding behind the backward pass: vol·grad/link·(d−1) = window.
             d_knee = 1.0 + window / ops.maximum((grad + (1.0 if c.zero == 1 else 2.0) * param) / dp_link, 1e-30)
             all_fit = True  # this recomputation fits at every d tried (scalar pruning below)
-            for d in (d_max, ops.floor(d_knee / c.expert) * c.expert, ops.ceil(d_knee / c.expert) * c.expert):
+            d_fail = failure_knee(fail, c.model_devices, ops)
+            degrees = [d_max, *(f(k / c.expert) * c.expert for k in (d_knee, d_fail) for f in (ops.floor, ops.ceil))]
+            # and a coarse grid below the largest (the knee's closed form assumes throughput ∝ d; where the
+            # reduction is exposed the best degree under frequent failures lies between)
+            degrees += [ops.floor(d_max * q / c.expert) * c.expert for q in (0.75, 0.5)]
+            for d in degrees:
                 d = ops.minimum(ops.maximum(d, float(c.expert)), d_max)
                 for all_layers in _full_variants(job, r, zero3_flat):
                     phi: Any = 0.0
@@ -544,6 +549,23 @@ def evaluate(
             return StepResult(0.0, 0.0, None, None, None)
         return StepResult(best_tps, best_eff, best_i, best_meta[0], best_meta[1], best_meta[2], best_meta[3], used=best_used)
     return StepResult(best_tps + poison, best_eff + poison, None, None, None, used=best_used)
+
+
+def failure_knee(fail: Mapping[str, Any], model_devices: int, ops: Any = SCALAR) -> Any:
+    """The data-parallel degree d past which more replicas lose more to failures than they add:
+    the maximum of ``d · G(d·m)`` (throughput ∝ d, goodput of the d·m accelerators running) with
+    ``G = 1 − b·√d − a·d``, ``b = sqrt(2·T_s·λ·m)``, ``a = T_r·λ·m`` (days; :func:`tco.perf.goodput_value`):
+    ``1 − 1.5·b·√d − 2·a·d = 0``, so ``√d = (−1.5·b + sqrt(2.25·b² + 8·a)) / (4·a)`` (``1/(1.5·b)`` with no
+    restart time; no failures: no knee, ``inf``). A candidate degree of the layout search, beside the
+    largest and the gradient reduction's knee, so the layout a smaller count runs stays open to a larger
+    one (its extra accelerators idle) and more accelerators never converge later."""
+    lam = fail["failure_rate"] * model_devices
+    b = ops.sqrt(2.0 * (fail["save_minutes"] / 1440.0) * lam)
+    a = (fail["restart_minutes"] / 1440.0) * lam
+    with_restart = (-1.5 * b + ops.sqrt(2.25 * b * b + 8.0 * a)) / ops.maximum(4.0 * a, 1e-300)
+    no_restart = 1.0 / ops.maximum(1.5 * b, 1e-300)
+    root = ops.where(a > 0, with_restart, ops.where(b > 0, no_restart, math.inf))
+    return ops.minimum(root * root, 1e15)
 
 
 def shortlist(job: Job, x: Mapping[str, Any], keep: int = 6) -> tuple[int, ...]:

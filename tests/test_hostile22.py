@@ -67,7 +67,10 @@ def test_breakeven_notes_a_set_value_of_the_input_it_solves_for_and_sweep_and_wh
     with pytest.raises(tco.InputError, match="Scenario.pue is both varied and set with sets=: give it once"):
         tco.what_if(inp, {"Scenario.pue": [1.1]})
     be = run("breakeven", "h100-sxm", "a100-80gb", "-w", "gpt3-1.3b", "--set", "scenario.pue=1.5", "--param", "scenario.pue", "-f", "json")
-    assert be.exit_code == 0 and "the value --set gives scenario.pue is not used" in json.loads(be.stdout)["results"][0]["message"]
+    assert (
+        be.exit_code == 0
+        and "the value --set gives scenario.pue only sets the range searched" in json.loads(be.stdout)["results"][0]["message"]
+    )
     swept = run("sweep", "h100-sxm", "-w", "gpt3-1.3b", "--set", "scenario.pue=1.5", "--vary", "scenario.pue=1.1", "-f", "csv")
     assert swept.exit_code == 1 and "is both varied and set with --set" in swept.stderr
 

@@ -74,3 +74,50 @@ def test_the_cash_flow_charges_delay_behind_an_option_left_out_for_its_price(run
 def test_an_error_about_what_vary_or_param_gave_names_that_flag(run, args, expected: str) -> None:
     out = run(*args, "-w", "llama3-8b")
     assert out.exit_code == 1 and out.stderr.strip() == expected
+
+
+@pytest.mark.parametrize(
+    ("small", "large", "workload", "sets"),
+    [
+        ("h100-sxm@6144", "h100-sxm@8192", "llama2-70b", ("scenario.failure_rate_per_accelerator_day=0.005",)),
+        (
+            "h100-sxm@3072",
+            "h100-sxm@4096",
+            "deepseek-v3",
+            ("scenario.failure_rate_per_accelerator_day=0.005", "scenario.restart_minutes=60"),
+        ),
+    ],
+)
+def test_more_accelerators_never_converge_later_under_frequent_failures(
+    small: str, large: str, workload: str, sets: tuple[str, ...]
+) -> None:
+    """At ten times the default failure rate the search's data-parallel degrees (the largest and the
+    gradient reduction's knee) missed the degree a smaller count ran: 441 → 472 h and 3,321 → 7,025 h.
+    The failure knee (d maximizing d·G(d·m)) and a coarse grid below the largest are now searched too."""
+    assert hours(large, workload, sets) <= hours(small, workload, sets) * (1 + 1e-12)
+
+
+def test_a_count_feasible_with_fewer_running_stays_feasible() -> None:
+    """At 0.1 failures per accelerator-day 64 H100s converge and 1,024 had "no finite cost": running only
+    some of them is a layout too."""
+    assert hours("h100-sxm@1024", "deepseek-v3", ("scenario.failure_rate_per_accelerator_day=0.1",)) <= hours(
+        "h100-sxm@64", "deepseek-v3", ("scenario.failure_rate_per_accelerator_day=0.1",)
+    )
+
+
+def test_the_failure_knee_maximizes_throughput_times_goodput() -> None:
+    """By hand for λ = 0.005/day, T_s = 1 min, T_r = 12.5 min, m = 8: b = sqrt(2·(1/1440)·0.04) = 7.454e-3,
+    a = (12.5/1440)·0.04 = 3.472e-4; √d = (−1.5b + sqrt(2.25b² + 8a)) / (4a) = 30.742, d = 945.1; and
+    d·G(d) is larger there than 1 % either side."""
+    from tco import training
+
+    fail = {"failure_rate": 0.005, "save_minutes": 1.0, "restart_minutes": 12.5}
+    d = training.failure_knee(fail, 8)
+    assert d == pytest.approx(945.1, rel=1e-3)
+    b, a = (2 * (1 / 1440) * 0.04) ** 0.5, (12.5 / 1440) * 0.04
+
+    def f(x: float) -> float:
+        return x * (1 - b * x**0.5 - a * x)
+
+    assert f(d) > f(d * 0.99) and f(d) > f(d * 1.01)
+    assert training.failure_knee({"failure_rate": 0.0, "save_minutes": 1.0, "restart_minutes": 12.5}, 8) == 1e15

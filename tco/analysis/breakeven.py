@@ -308,7 +308,7 @@ def breakeven(
                 else "no option is feasible there"
             )
     if also_set(inputs, [param]) is not None:  # solved for, so the value given for it is not used (sweep refuses both)
-        msg += f"; the value --set gives {param} is not used: the tie is solved for it"
+        msg += f"; the value --set gives {param} only sets the range searched: the tie is solved for it"
     return BreakevenResult(
         **common,
         value=value,

@@ -86,7 +86,8 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
     # nothing to swing, which is the error, not an empty table.
     subject = list(pair) if pair else [i for i in range(len(names)) if math.isfinite(eff[i][0])] or list(range(len(names)))
     missing = missing_by_option(prep, batch)
-    unknown = [names[i] for i in subject if not math.isfinite(eff[i][0]) and missing.get(names[i])]
+    # (an option the market bars never wins: what it lacks is not asked for, as compare does not)
+    unknown = [names[i] for i in subject if not math.isfinite(eff[i][0]) and missing.get(names[i]) and i not in prep.barred]
     if unknown:
         raise missing_error({n: missing[n] for n in unknown}, inputs.workload.id)
     rows = []

@@ -51,12 +51,17 @@ def parse_vary(text: str) -> tuple[str, list[float] | tuple[float, float, int]]:
     if ":" in spec:
         parts = spec.split(":")
         if len(parts) != 3:
-            raise InputError(f"expected LO:HI:N, got '{spec}'", key=path)
-        lo, hi = parse_range(f"{parts[0]}:{parts[1]}", what=path)
+            raise InputError(f"expected LO:HI:N, got '{spec}'", where="--vary", key=path)
+        try:
+            lo, hi = parse_range(f"{parts[0]}:{parts[1]}", what=path)
+        except InputError as exc:  # in --vary's words: the spec as typed, LO:HI:N
+            raise InputError(
+                exc.message.replace("LO:HI", "LO:HI:N").replace(f"'{parts[0]}:{parts[1]}'", f"'{spec}'"), where="--vary", key=path
+            ) from None
         if not parts[2].strip().isdigit() or int(parts[2]) < 1:
-            raise InputError(f"expected a whole number of points N >= 1, got '{parts[2]}'", key=path)
+            raise InputError(f"expected a whole number of points N >= 1, got '{parts[2]}' in '{spec}'", where="--vary", key=path)
         if int(parts[2]) > MAX_SWEEP_ROWS:
-            raise InputError(f"at most {MAX_SWEEP_ROWS:,} points per axis, got {int(parts[2]):,}", key=path)
+            raise InputError(f"at most {MAX_SWEEP_ROWS:,} points per axis, got {int(parts[2]):,}", where="--vary", key=path)
         return path, (lo, hi, int(parts[2]))
     vals = []
     for v in spec.split(","):
@@ -65,7 +70,7 @@ def parse_vary(text: str) -> tuple[str, list[float] | tuple[float, float, int]]:
         except ValueError:
             raise InputError(f"expected numbers, got '{v.strip()}'", where="--vary", key=path) from None
         if not math.isfinite(x):
-            raise InputError(f"expected finite numbers, got '{v.strip()}'", key=path)
+            raise InputError(f"expected finite numbers, got '{v.strip()}'", where="--vary", key=path)
         vals.append(x)
     return path, vals
 
