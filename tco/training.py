@@ -58,7 +58,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tco.models import InterconnectClass, Maturity, Tuning
-from tco.perf import SCALAR, USABLE_MEMORY_FRACTION, goodput_value
+from tco.perf import SCALAR, USABLE_MEMORY_FRACTION
 
 # ----------------------------------------------------------------------------- constants
 
@@ -428,6 +428,10 @@ def evaluate(
     # ones sit idle). Unknown failure inputs leave raw speed to decide.
     known = {k: x.get(k, 0.0) for k in ("failure_rate", "save_minutes", "restart_minutes")}
     fail = {k: ops.where(v == v, v, 0.0) for k, v in known.items()}
+    # G(c) = 1 − A·√c − B·c (tco.perf.goodput_value with its rates folded once: the search scores many layouts)
+    g_sqrt = ops.sqrt(2.0 * (fail["save_minutes"] / 1440.0) * fail["failure_rate"])
+    g_lin = (fail["restart_minutes"] / 1440.0) * fail["failure_rate"]
+    knees: dict[int, Any] = {}
     indices = range(len(job.candidates)) if subset is None else subset
     most = float(n) if scalar else float(ops.max(n))  # (not NaN: a count is always known)
     for i in indices:
@@ -460,12 +464,22 @@ def evaluate(
             # d past which the reduction stops hiding behind the backward pass: vol·grad/link·(d−1) = window.
             d_knee = 1.0 + window / ops.maximum((grad + (1.0 if c.zero == 1 else 2.0) * param) / dp_link, 1e-30)
             all_fit = True  # this recomputation fits at every d tried (scalar pruning below)
-            d_fail = failure_knee(fail, c.model_devices, ops)
+            d_fail = knees.get(c.model_devices)
+            if d_fail is None:  # (the same for every layout of as many devices a replica: computed once)
+                d_fail = knees[c.model_devices] = failure_knee(fail, c.model_devices, ops)
             degrees = [d_max, *(f(k / c.expert) * c.expert for k in (d_knee, d_fail) for f in (ops.floor, ops.ceil))]
-            # and a coarse grid below the largest (the knee's closed form assumes throughput ∝ d; where the
-            # reduction is exposed the best degree under frequent failures lies between)
-            degrees += [ops.floor(d_max * q / c.expert) * c.expert for q in (0.75, 0.5)]
-            for d in degrees:
+            if _anywhere(d_fail < d_max):
+                # and, where failures cap the degree, a coarse grid below the largest (the knee's closed form
+                # assumes throughput ∝ d; where the reduction is exposed the best degree lies between)
+                degrees += [ops.floor(d_max * q / c.expert) * c.expert for q in (0.75, 0.5)]
+            tried: list[Any] = []
+            for d in degrees:  # each distinct degree once (a knee past the largest is the largest)
+                if not any(
+                    _everywhere(ops.minimum(ops.maximum(d, float(c.expert)), d_max) == ops.minimum(ops.maximum(e, float(c.expert)), d_max))
+                    for e in tried
+                ):
+                    tried.append(d)
+            for d in tried:
                 d = ops.minimum(ops.maximum(d, float(c.expert)), d_max)
                 for all_layers in _full_variants(job, r, zero3_flat):
                     phi: Any = 0.0
@@ -514,13 +528,8 @@ def evaluate(
                     tps = batch * s / (step * n)
                     eff = micro * s * compute_d / c.model_devices / step * (d * c.model_devices / n)
                     tps = ops.where(ok, tps, 0.0)
-                    g = goodput_value(
-                        failure_rate=fail["failure_rate"],
-                        save_minutes=fail["save_minutes"],
-                        restart_minutes=fail["restart_minutes"],
-                        count=ops.minimum(d * c.model_devices, n),
-                        ops=ops,
-                    )
+                    running = ops.minimum(d * c.model_devices, n)
+                    g = 1.0 - g_sqrt * ops.sqrt(running) - g_lin * running
                     score = tps * ops.maximum(g, 1e-12)  # (no goodput anywhere: the fastest, reported infeasible later)
                     if scalar:
                         if tps != tps:
@@ -549,6 +558,14 @@ def evaluate(
             return StepResult(0.0, 0.0, None, None, None)
         return StepResult(best_tps, best_eff, best_i, best_meta[0], best_meta[1], best_meta[2], best_meta[3], used=best_used)
     return StepResult(best_tps + poison, best_eff + poison, None, None, None, used=best_used)
+
+
+def _anywhere(cond: Any) -> bool:
+    return bool(cond.any()) if hasattr(cond, "any") else bool(cond)
+
+
+def _everywhere(cond: Any) -> bool:
+    return bool(cond.all()) if hasattr(cond, "all") else bool(cond)
 
 
 def failure_knee(fail: Mapping[str, Any], model_devices: int, ops: Any = SCALAR) -> Any:
