@@ -248,10 +248,21 @@ def goodput_value(*, failure_rate: Any, save_minutes: Any, restart_minutes: Any,
     """``G = 1 − T_s/T_c − (T_c/2 + T_r)/M`` with ``M = 1/(λ·n)`` and Young's ``T_c = sqrt(2·M·T_s)``.
 
     Substituting ``T_c`` gives the closed form ``G = 1 − sqrt(2·T_s/M) − T_r/M`` (no overflow for tiny
-    rates; ``λ = 0`` loses nothing), floored at 0."""
-    rate = failure_rate * count  # interruptions per day = 1/M
-    waste = ops.sqrt(2.0 * (save_minutes / 1440.0) * rate) + (restart_minutes / 1440.0) * rate
-    return ops.maximum(1.0 - waste, 0.0)
+    rates; ``λ = 0`` loses nothing), floored at 0: :func:`goodput_at` of :func:`goodput_rates`."""
+    rates = goodput_rates(failure_rate=failure_rate, save_minutes=save_minutes, restart_minutes=restart_minutes, ops=ops)
+    return goodput_at(rates, count, ops)
+
+
+def goodput_rates(*, failure_rate: Any, save_minutes: Any, restart_minutes: Any, ops: Any = SCALAR) -> tuple[Any, Any]:
+    """``(A, B)`` of ``G(n) = 1 − A·√n − B·n``: ``A = sqrt(2·T_s·λ)``, ``B = T_r·λ`` (days, per
+    accelerator), folded once where many counts are scored (the layout search)."""
+    return ops.sqrt(2.0 * (save_minutes / 1440.0) * failure_rate), (restart_minutes / 1440.0) * failure_rate
+
+
+def goodput_at(rates: tuple[Any, Any], count: Any, ops: Any = SCALAR) -> Any:
+    """``G = max(1 − A·√n − B·n, 0)`` on ``n`` accelerators (:func:`goodput_rates`)."""
+    a, b = rates
+    return ops.maximum(1.0 - a * ops.sqrt(count) - b * count, 0.0)
 
 
 def goodput(scenario: Scenario, count: int) -> float:

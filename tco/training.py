@@ -58,7 +58,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tco.models import InterconnectClass, Maturity, Tuning
-from tco.perf import SCALAR, USABLE_MEMORY_FRACTION
+from tco.perf import SCALAR, USABLE_MEMORY_FRACTION, goodput_at, goodput_rates
 
 # ----------------------------------------------------------------------------- constants
 
@@ -427,10 +427,7 @@ def evaluate(
     # loses 0.8 % more to failures is not chosen, and more accelerators never converge later (the extra
     # ones sit idle). Unknown failure inputs leave raw speed to decide.
     known = {k: x.get(k, 0.0) for k in ("failure_rate", "save_minutes", "restart_minutes")}
-    fail = {k: ops.where(v == v, v, 0.0) for k, v in known.items()}
-    # G(c) = 1 − A·√c − B·c (tco.perf.goodput_value with its rates folded once: the search scores many layouts)
-    g_sqrt = ops.sqrt(2.0 * (fail["save_minutes"] / 1440.0) * fail["failure_rate"])
-    g_lin = (fail["restart_minutes"] / 1440.0) * fail["failure_rate"]
+    rates = goodput_rates(ops=ops, **{k: ops.where(v == v, v, 0.0) for k, v in known.items()})
     knees: dict[int, Any] = {}
     indices = range(len(job.candidates)) if subset is None else subset
     most = float(n) if scalar else float(ops.max(n))  # (not NaN: a count is always known)
@@ -466,21 +463,17 @@ def evaluate(
             all_fit = True  # this recomputation fits at every d tried (scalar pruning below)
             d_fail = knees.get(c.model_devices)
             if d_fail is None:  # (the same for every layout of as many devices a replica: computed once)
-                d_fail = knees[c.model_devices] = failure_knee(fail, c.model_devices, ops)
+                d_fail = knees[c.model_devices] = failure_knee(rates, c.model_devices, ops)
             degrees = [d_max, *(f(k / c.expert) * c.expert for k in (d_knee, d_fail) for f in (ops.floor, ops.ceil))]
             if _anywhere(d_fail < d_max):
                 # and, where failures cap the degree, a coarse grid below the largest (the knee's closed form
                 # assumes throughput ∝ d; where the reduction is exposed the best degree lies between)
                 degrees += [ops.floor(d_max * q / c.expert) * c.expert for q in (0.75, 0.5)]
             tried: list[Any] = []
-            for d in degrees:  # each distinct degree once (a knee past the largest is the largest)
-                if not any(
-                    _everywhere(ops.minimum(ops.maximum(d, float(c.expert)), d_max) == ops.minimum(ops.maximum(e, float(c.expert)), d_max))
-                    for e in tried
-                ):
+            for d in (ops.minimum(ops.maximum(d, float(c.expert)), d_max) for d in degrees):
+                if not any(_everywhere(d == e) for e in tried):  # each distinct degree once (a knee past d_max is d_max)
                     tried.append(d)
             for d in tried:
-                d = ops.minimum(ops.maximum(d, float(c.expert)), d_max)
                 for all_layers in _full_variants(job, r, zero3_flat):
                     phi: Any = 0.0
                     u_d, compute_d = u, compute
@@ -528,8 +521,7 @@ def evaluate(
                     tps = batch * s / (step * n)
                     eff = micro * s * compute_d / c.model_devices / step * (d * c.model_devices / n)
                     tps = ops.where(ok, tps, 0.0)
-                    running = ops.minimum(d * c.model_devices, n)
-                    g = 1.0 - g_sqrt * ops.sqrt(running) - g_lin * running
+                    g = goodput_at(rates, ops.minimum(d * c.model_devices, n), ops)
                     score = tps * ops.maximum(g, 1e-12)  # (no goodput anywhere: the fastest, reported infeasible later)
                     if scalar:
                         if tps != tps:
@@ -568,17 +560,17 @@ def _everywhere(cond: Any) -> bool:
     return bool(cond.all()) if hasattr(cond, "all") else bool(cond)
 
 
-def failure_knee(fail: Mapping[str, Any], model_devices: int, ops: Any = SCALAR) -> Any:
+def failure_knee(rates: tuple[Any, Any], model_devices: int, ops: Any = SCALAR) -> Any:
     """The data-parallel degree d past which more replicas lose more to failures than they add:
     the maximum of ``d · G(d·m)`` (throughput ∝ d, goodput of the d·m accelerators running) with
-    ``G = 1 − b·√d − a·d``, ``b = sqrt(2·T_s·λ·m)``, ``a = T_r·λ·m`` (days; :func:`tco.perf.goodput_value`):
+    ``G = 1 − b·√d − a·d``, ``b = A·√m = sqrt(2·T_s·λ·m)``, ``a = B·m = T_r·λ·m`` (``rates = (A, B)`` of
+    :func:`tco.perf.goodput_rates`, days):
     ``1 − 1.5·b·√d − 2·a·d = 0``, so ``√d = (−1.5·b + sqrt(2.25·b² + 8·a)) / (4·a)`` (``1/(1.5·b)`` with no
     restart time; no failures: no knee, ``inf``). A candidate degree of the layout search, beside the
     largest and the gradient reduction's knee, so the layout a smaller count runs stays open to a larger
     one (its extra accelerators idle) and more accelerators never converge later."""
-    lam = fail["failure_rate"] * model_devices
-    b = ops.sqrt(2.0 * (fail["save_minutes"] / 1440.0) * lam)
-    a = (fail["restart_minutes"] / 1440.0) * lam
+    b = rates[0] * math.sqrt(model_devices)
+    a = rates[1] * model_devices
     with_restart = (-1.5 * b + ops.sqrt(2.25 * b * b + 8.0 * a)) / ops.maximum(4.0 * a, 1e-300)
     no_restart = 1.0 / ops.maximum(1.5 * b, 1e-300)
     root = ops.where(a > 0, with_restart, ops.where(b > 0, no_restart, math.inf))

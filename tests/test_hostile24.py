@@ -109,10 +109,9 @@ def test_the_failure_knee_maximizes_throughput_times_goodput() -> None:
     """By hand for λ = 0.005/day, T_s = 1 min, T_r = 12.5 min, m = 8: b = sqrt(2·(1/1440)·0.04) = 7.454e-3,
     a = (12.5/1440)·0.04 = 3.472e-4; √d = (−1.5b + sqrt(2.25b² + 8a)) / (4a) = 30.742, d = 945.1; and
     d·G(d) is larger there than 1 % either side."""
-    from tco import training
+    from tco import perf, training
 
-    fail = {"failure_rate": 0.005, "save_minutes": 1.0, "restart_minutes": 12.5}
-    d = training.failure_knee(fail, 8)
+    d = training.failure_knee(perf.goodput_rates(failure_rate=0.005, save_minutes=1.0, restart_minutes=12.5), 8)
     assert d == pytest.approx(945.1, rel=1e-3)
     b, a = (2 * (1 / 1440) * 0.04) ** 0.5, (12.5 / 1440) * 0.04
 
@@ -120,4 +119,4 @@ def test_the_failure_knee_maximizes_throughput_times_goodput() -> None:
         return x * (1 - b * x**0.5 - a * x)
 
     assert f(d) > f(d * 0.99) and f(d) > f(d * 1.01)
-    assert training.failure_knee({"failure_rate": 0.0, "save_minutes": 1.0, "restart_minutes": 12.5}, 8) == 1e15
+    assert training.failure_knee(perf.goodput_rates(failure_rate=0.0, save_minutes=1.0, restart_minutes=12.5), 8) == 1e15

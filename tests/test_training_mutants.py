@@ -10,52 +10,16 @@ from pytest import approx
 
 from tco import training
 from tco.models import Maturity, Tuning
+from tests.test_training import inputs
+from tests.test_training import job as training_job
 
 C = training.Candidate
 
 
 def job(**kw: object) -> training.Job:
-    base: dict[str, object] = dict(
-        layers=24,
-        d_model=2048,
-        heads=16,
-        seq_len=2048,
-        kv_dim=2048,
-        fp8=False,
-        experts=0,
-        top_k=0,
-        tuning=Tuning.typical,
-        maturity=Maturity.reference,
-        candidates=(C(1, 1, 1, 1),),
-    )
-    base.update(kw)
-    return training.Job(**base)  # type: ignore[arg-type]
-
-
-def inputs(**kw: float) -> dict[str, float]:
-    x = dict(
-        parameters=1.3e9,
-        active_parameters=1.3e9,
-        count=8.0,
-        global_batch_tokens=float(1 << 20),
-        peak=312.0,
-        peak16=312.0,
-        memory_gb=80.0,
-        bandwidth=2039.0,
-        link=600.0,
-        scale_out=25.0,
-        node=8.0,
-        efficiency=training.GEMM_EFFICIENCY[Tuning.typical],
-        matmul=0.85,
-        attention=0.63,
-        elementwise=training.ELEMENTWISE_VECTORS[Tuning.typical],
-        fp8_ratio=training.FP8_GEMM_RATIO,
-        attention_ratio=training.ATTENTION_RATIO,
-        moe_vectors=training.MOE_DISPATCH_VECTORS,
-        load_imbalance=1.0,
-    )
-    x.update(kw)
-    return x
+    """tests.test_training's job, with one layout of one device unless told otherwise."""
+    kw.setdefault("candidates", (C(1, 1, 1, 1),))
+    return training_job(**kw)
 
 
 def test_expert_degrees_reach_64_and_context_degrees_32() -> None:
