@@ -650,6 +650,7 @@ def plan_serving(
         d_model=shape.d_model,
         kv_dim=shape.kv_dim,
         attention_width=shape.attention_width,
+        head_width=shape.attention_width // shape.heads,
         prompt=prompt,
         output=output,
         weight_bytes_per_param=bytes_per_param,
@@ -691,9 +692,10 @@ def plan_serving(
         demand = base["workload.tokens_per_day"] / (86400.0 * busy)
         c = serving.choose(req, x, node=node, max_batch=workload.max_batch, replica=fixed, tpot_s=tpot, ttft_s=ttft, z=z, demand=demand)
         if c is None:
+            k_max = fixed or max(node, serving.REPLICA_SIZES[-1])
             why = (
                 "no batch meets the latency targets"
-                if serving.max_batch_in_memory(req, x, fixed or max(node, serving.REPLICA_SIZES[-1])) >= 1
+                if serving.max_batch_in_memory(req, x, k_max, serving.tensor_of(k_max, node)) >= 1
                 else "the weights and one sequence do not fit"
             )
             latency = "fit" not in why

@@ -10,6 +10,8 @@ For a replica of ``k`` accelerators (tensor parallel ``t`` = ``k`` within a node
   bits, :func:`embedding_bytes`) plus a KV cache of ``2 · L · kv_dim · 2`` bytes per token of
   context, ``P + O`` per sequence; the batch ``B`` is at most what the cache holds, the cache taking
   0.9 of the memory left after the weights and a runtime reserve of 2 GB per device (TensorRT-LLM's rule);
+  where the model has fewer KV heads than ``t``, each device still holds one, so ``kv_dim`` is at least
+  ``t`` heads wide (:func:`kv_bytes_per_token`);
 * one decode step for ``B`` sequences: ``‖W / (t · BW · e_bw), 2 · N_active · B / (k · peak · ε)‖_p
   + B · KV · (P + O/2) / (k · BW · e_bw) + 2 · L · (α + 2(t−1)/t · 2h · B / link) + τ``: the matmul
   kernels read the weights once per step (at the rate of one stage's ``t`` devices) and are bound by
@@ -108,6 +110,7 @@ class Request:
     kv_bytes: float = KV_BYTES
     attention_width: int = 0  # query heads × head width; 0: d_model
     embedding_bytes: float = 0.0  # what 16-bit embedding matrices add to N · bytes/param (8-bit weights)
+    head_width: int = 0  # width of one attention head; 0: unknown (no KV head is replicated)
 
 
 @dataclass(frozen=True)
@@ -146,8 +149,12 @@ def weight_bytes(req: Request, x: Mapping[str, Any]) -> Any:
     return x["parameters"] * req.weight_bytes_per_param + req.embedding_bytes
 
 
-def kv_bytes_per_token(req: Request) -> float:
-    return 2.0 * req.layers * req.kv_dim * req.kv_bytes
+def kv_bytes_per_token(req: Request, tensor: Any = 1, ops: Any = SCALAR) -> Any:
+    """KV cache bytes per token of context on a replica of tensor-parallel degree ``tensor``: K and V of
+    ``kv_dim`` per layer; where the model has fewer KV heads than ``tensor`` each device still holds one
+    (TensorRT-LLM and vLLM replicate them [TRTLLM-BENCH-TUNING]), so the width is at least
+    ``tensor · head_width``."""
+    return 2.0 * req.layers * ops.maximum(req.kv_dim, tensor * req.head_width) * req.kv_bytes
 
 
 def figures(
@@ -159,7 +166,7 @@ def figures(
     the latency percentile (0: the mean); a request's decode steps interleave a Poisson number of
     prefills, mean ``B``, so its TPOT at that percentile is ``t_step + (B + z·√B) · T_prefill / O``."""
     weights = weight_bytes(req, x)
-    kv = kv_bytes_per_token(req)
+    kv = kv_bytes_per_token(req, tensor, ops)
     read = replica * x["bandwidth"] * 1e9 * x["bandwidth_efficiency"]
     # The matmuls read the weights once per step ... (with pipeline stages across nodes, each stage reads
     # its share once per micro-batch, and the stages' micro-batches follow one another: one stage's t
@@ -204,12 +211,12 @@ def drained_run(req: Request, x: Mapping[str, Any], *, replica: int, tensor: int
     return requests * req.output / seconds / replica
 
 
-def max_batch_in_memory(req: Request, x: Mapping[str, Any], replica: int) -> int:
+def max_batch_in_memory(req: Request, x: Mapping[str, Any], replica: int, tensor: int = 1) -> int:
     """Sequences whose whole context (P + O) the KV cache holds: the cache gets the share
     :data:`KV_FREE_FRACTION` of the memory left after the weights and each device's runtime reserve."""
     weights = weight_bytes(req, x)
     free = KV_FREE_FRACTION * (replica * (x["memory_gb"] - RUNTIME_RESERVE_GB) * 1e9 - weights)
-    per_seq = kv_bytes_per_token(req) * (req.prompt + req.output)
+    per_seq = kv_bytes_per_token(req, tensor) * (req.prompt + req.output)
     if not free > 0 or not per_seq > 0:
         return 0
     fits = free / per_seq
@@ -283,7 +290,7 @@ def _best(
         t = tensor_of(k, node)
         if k // t > req.layers:  # a pipeline stage holds at least one layer
             continue
-        cap = min(max_batch, max_batch_in_memory(req, x, k))
+        cap = min(max_batch, max_batch_in_memory(req, x, k, t))
         if cap < 1:
             continue
         limited = "memory" if cap < max_batch else "max_batch"

@@ -221,3 +221,27 @@ def test_a_known_models_fp8_service_counts_its_vocabulary() -> None:
         tco.load_inputs(["h100-sxm@1"], workload="chat-70b", sets=["workload.precision=fp8", "workload.shape.vocab=1"])
     ).results[0]
     assert with_vocab.batch is not None and without.batch is not None and with_vocab.batch < without.batch
+
+
+def test_fewer_kv_heads_than_the_tensor_degree_are_replicated_on_each_device() -> None:
+    """One KV head of 128 (MQA) on 80 layers, 1-byte cache: 2·80·128·1 = 20,480 bytes per token on one
+    device; on four each device holds a copy of the head, 2·80·(4·128)·1 = 81,920 bytes. Eight heads of 128
+    (REQ, kv_dim 1,024) cover eight devices, so nothing is replicated there."""
+    mqa = serving.Request(**{**REQ.__dict__, "kv_dim": 128, "head_width": 128})
+    assert serving.kv_bytes_per_token(mqa) == 20_480
+    assert serving.kv_bytes_per_token(mqa, 4) == 81_920
+    gqa = serving.Request(**{**REQ.__dict__, "head_width": 128})
+    assert serving.kv_bytes_per_token(gqa, 8) == serving.kv_bytes_per_token(gqa) == 163_840
+    # 4 × 80 GB less 2 GB each, less 70 GB of weights, 0.9 of it: 217.8 GB; 1,300 tokens per sequence
+    assert serving.max_batch_in_memory(mqa, x(), 4, 4) == 2045  # 217.8e9 / (81,920 · 1,300) = 2,045.1
+    assert serving.max_batch_in_memory(mqa, x(), 4) == 8180  # unreplicated: 217.8e9 / (20,480 · 1,300) = 8,180.5
+
+
+def test_the_engine_replicates_kv_heads_across_a_replica() -> None:
+    """Toy service: 1e11 bf16 parameters (200 GB) on a replica of 4 × 100 GB, 10 layers of 1,000 with 10
+    heads of 100 and one KV head; 500 + 500 tokens. Each of the 4 devices holds the head: 2·10·(4·100)·2
+    = 16,000 bytes per token, 1.6e7 per sequence; the cache gets 0.9 · (4 · 98 − 200) GB = 172.8 GB,
+    so 10,800 sequences (43,200 if the head were not replicated)."""
+    wl = inference(shape={"layers": 10, "d_model": 1000, "heads": 10, "kv_dim": 100}, max_batch=100_000)
+    plan = engine.plan_option(Option(accelerator(), count=4), wl, scenario(), market=False)
+    assert (plan.replica, plan.tensor, plan.batch) == (4, 4, 10_800)
