@@ -401,10 +401,19 @@ def emit_result(
     emit(render(result, fmt), output, fmt=fmt, audit=audit)
 
 
-def emit_workbook(inputs: Inputs, output: Path, audit: Mapping[str, Any], extra: dict[str, str] | None = None) -> None:
+def emit_workbook(
+    inputs: Inputs,
+    output: Path,
+    audit: Mapping[str, Any],
+    extra: dict[str, str] | None = None,
+    *,
+    cashflow: Any = None,
+    flags: Mapping[str, float | None] | None = None,
+) -> None:
     """The workbook of a run: Assumptions, a Calculation sheet per option with live formulas, Results,
-    plus ``extra`` sheets (title -> CSV text of an analysis' records), and a Run sheet with ``audit``,
-    the JSON's inputs block (command, workload, scenario, every --set, the files read and their SHA-256)."""
+    a cash flow of formulas when given one (``flags``: its lease and revenue rates), plus ``extra``
+    sheets (title -> CSV text of an analysis' records), and a Run sheet with ``audit``, the JSON's
+    inputs block (command, workload, scenario, every --set, the files read and their SHA-256)."""
     import csv
     import io
 
@@ -418,7 +427,10 @@ def emit_workbook(inputs: Inputs, output: Path, audit: Mapping[str, Any], extra:
     from tco import __version__
 
     run = {"tco_version": __version__, **audit}
-    emit_stream([workbook.compare_workbook(comp, inputs.options, inputs.workload, inputs.scenario, inputs.sets, sheets, run)], output)
+    book = workbook.compare_workbook(
+        comp, inputs.options, inputs.workload, inputs.scenario, inputs.sets, sheets, run, cashflow=cashflow, flags=flags
+    )
+    emit_stream([book], output)
 
 
 def emit(text: str, output: Path | None, *, fmt: OutputFormat | None = None, audit: dict[str, Any] | None = None) -> None:
@@ -1016,7 +1028,20 @@ def cashflow(
     result = api.cashflow(
         inputs, revenue_usd_per_day=revenue_usd_per_day, lease_usd_per_month=lease_usd_per_month, lease_months=lease_months
     )
-    audit = api.audit(inputs, command="cashflow", revenue_usd_per_day=revenue_usd_per_day, lease_usd_per_month=lease_usd_per_month)
+    audit = api.audit(
+        inputs,
+        command="cashflow",
+        revenue_usd_per_day=revenue_usd_per_day,
+        lease_usd_per_month=lease_usd_per_month,
+        lease_months=lease_months,
+    )
+    if wants_xlsx(fmt, output):  # the cash flow as formulas over the Calc sheets, its summary as values
+        assert output is not None
+        from tco.render import summary_csv
+
+        flags = {"lease_usd_per_month": lease_usd_per_month, "revenue_usd_per_day": revenue_usd_per_day}
+        emit_workbook(inputs, output, audit, {"Cash flow summary": summary_csv(result)}, cashflow=result, flags=flags)
+        return
     emit_result(render_cashflow, result, fmt, output, inputs=inputs, audit=audit, sheet="Cash flow")
 
 

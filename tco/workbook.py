@@ -16,13 +16,16 @@ import io
 import math
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tco import engine
 from tco.engine import Option
 from tco.errors import InputError
 from tco.models import Acquisition, Comparison, Quantity, Scenario, Workload
 from tco.perf import HOURS_PER_YEAR, SCALAR
+
+if TYPE_CHECKING:
+    from tco.analysis.cashflow import CashflowResult
 
 MAX_SHEET = 31
 
@@ -159,10 +162,15 @@ def compare_workbook(
     sets: Sequence[str],
     extra: Mapping[str, tuple[Sequence[str], Sequence[Sequence[Any]]]] | None = None,
     run: Mapping[str, Any] | None = None,
+    cashflow: CashflowResult | None = None,
+    flags: Mapping[str, float | None] | None = None,
 ) -> bytes:
     """The comparison as XLSX bytes: formulas for every ranked option (unranked ones are listed with
-    why); ``extra`` adds value sheets (an analysis' records, Monte Carlo samples); ``run``, the audit
-    trail of the run (the JSON's inputs block), becomes a Run sheet. The CLI writes them."""
+    why), and a chart of each one's job cost and delay penalty; ``cashflow`` adds a Cash flow sheet of
+    formulas over the Calc sheets' totals (its NPV follows the cost of capital), with a chart of the
+    cumulative net cost, ``flags`` its lease and revenue rates; ``extra`` adds value sheets (an
+    analysis' records, Monte Carlo samples); ``run``, the audit trail of the run (the JSON's inputs
+    block), becomes a Run sheet. The CLI writes them."""
     openpyxl = _openpyxl()
     wb = openpyxl.Workbook()
     a = _Assumptions(wb.active, sets)
@@ -175,7 +183,9 @@ def compare_workbook(
         if res.status.value != "ranked":
             continue
         calc_refs.append((option.label, _option_sheet(wb, a, used, option, res, workload, scenario)))
-    _results(wb, a, calc_refs, comp, scenario)
+    penalty_cells = _results(wb, a, calc_refs, comp, scenario)
+    if cashflow is not None:
+        _cashflow_sheet(wb, a, used, cashflow, dict(calc_refs), penalty_cells, scenario, flags or {})
     for title, (header, records) in (extra or {}).items():
         ws = wb.create_sheet(_sheet_name(title, used))
         _append_text(ws, header)
@@ -255,7 +265,9 @@ def _cell(v: Any) -> Any:
     return v
 
 
-def _results(wb: Any, a: _Assumptions, calc_refs: list[tuple[str, dict[str, str]]], comp: Comparison, scenario: Scenario) -> None:
+def _results(wb: Any, a: _Assumptions, calc_refs: list[tuple[str, dict[str, str]]], comp: Comparison, scenario: Scenario) -> dict[str, str]:
+    """The Results sheet (formulas over the Calc sheets) with a chart of each ranked option's job cost and
+    delay penalty; returns each ranked option's delay-penalty cell."""
     ws = wb.create_sheet("Results")
     ws.append(
         ["option", "time to market, days", "job cost, USD", "delay, days", "delay penalty, USD", "effective cost, USD", "rank", "status"]
@@ -311,6 +323,19 @@ def _results(wb: Any, a: _Assumptions, calc_refs: list[tuple[str, dict[str, str]
         _append_text(ws, [r.accelerator, *figures, None, why])
     for col, width in zip("ABCDEFGH", (24, 20, 18, 12, 18, 20, 8, 40), strict=True):
         ws.column_dimensions[col].width = width
+    if calc_refs:
+        from openpyxl.chart import BarChart, Reference
+
+        chart = BarChart()
+        chart.type, chart.grouping, chart.overlap = "bar", "stacked", 100
+        chart.title = "Effective cost = job cost + delay penalty"
+        chart.x_axis.title, chart.y_axis.title = "option", "USD"
+        for column in (3, 5):  # job cost, delay penalty: live cells, so the chart follows edits
+            chart.add_data(Reference(ws, min_col=column, min_row=first - 1, max_row=last), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+        chart.width, chart.height = 18, 3 + 1.2 * len(calc_refs)
+        ws.add_chart(chart, f"A{ws.max_row + 3}")
+    return {label: f"Results!$E${first + i}" for i, (label, _) in enumerate(calc_refs)}
 
 
 def _stage_figures(plan: Any, option: Option, workload: Workload, scenario: Scenario, res: Any) -> list[tuple[str, str, float, float]]:
@@ -543,4 +568,136 @@ def _option_sheet(
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 18
     ws.column_dimensions["D"].width = 44
-    return {"ttm": ttm, "job": job, "capex": capex, "compute": compute}
+    return {"ttm": ttm, "job": job, "capex": capex, "compute": compute, **{f"row:{k}": v for k, v in rows.items()}}
+
+
+_CASH_TOTALS = {  # the Calc row that holds each cash-flow line's total
+    "capex": "capex",
+    "energy": "energy cost",
+    "facility": "facility",
+    "operations": "operations",
+    "porting": "porting",
+    "rent": "rent",
+    "carbon": "carbon",
+}
+
+
+def _cashflow_sheet(
+    wb: Any,
+    a: _Assumptions,
+    used: set[str],
+    cf: CashflowResult,
+    calc: Mapping[str, Mapping[str, str]],
+    penalty_cells: Mapping[str, str],
+    scenario: Scenario,
+    flags: Mapping[str, float | None],
+) -> None:
+    """The cash flow as formulas: each line of each year is its total on the option's Calc sheet (the
+    delay penalty on Results) times the share of it that falls in the year, each part discounted at
+    its own time, ``(1 + r)^−t``, with ``r`` the Assumptions' cost of capital. The shares and times
+    come from the run (lead time, run length, market date); the amounts, the rate and the NPV follow
+    edits to the assumptions. Lines: :data:`tco.analysis.cashflow.LINES`."""
+    from openpyxl.chart import Reference, ScatterChart, Series
+
+    from tco.analysis.cashflow import LINES
+
+    flat = engine.flat_numbers(scenario, "scenario")
+    meta = _meta({"scenario": scenario})
+
+    def inp(key: str) -> str:
+        short = key.removeprefix("scenario.")
+        return a.use(a.add("scenario", short, flat.get(key), meta.get(key), _unit(short, meta.get(key))))
+
+    r = inp("scenario.cost_of_capital")
+    delta = inp("scenario.economic_depreciation_oom_per_year")
+    rates = {
+        key: a.use(a.add("run", key, value, None, unit, derived=f"--{key.replace('_', '-')}"))
+        for key, unit in (("lease_usd_per_month", "USD/(accelerator·month)"), ("revenue_usd_per_day", "USD/day"))
+        if (value := flags.get(key)) is not None
+    }
+    ws = wb.create_sheet(_sheet_name("Cash flow", used))
+    ws.append(
+        ["option", "year", *(f"{line.replace('_', ' ')}, USD" for line in LINES)]
+        + ["net cost, USD", "discounted net cost, USD", "cumulative net cost, USD"]
+    )
+    col = {line: openpyxl_col(3 + i) for i, line in enumerate(LINES)}
+    net_col, disc_col, cum_col = (openpyxl_col(3 + len(LINES) + i) for i in range(3))
+    inflows = ("residual", "revenue")
+    blocks: list[tuple[str, int, int]] = []
+    for opt in cf.options:
+        base = opt.option.removesuffix(":lease")
+        refs = calc.get(base, {})
+        totals = {line: refs.get(f"row:{row}") for line, row in _CASH_TOTALS.items()}
+        basis = opt._basis
+        if opt.acquisition == "lease":
+            totals["capex"] = None
+            if "lease_months" in basis and "lease_usd_per_month" in rates and "row:accelerators" in refs:
+                totals["lease"] = f"{refs['row:accelerators']}*{rates['lease_usd_per_month']}*{basis['lease_months']!r}"
+        if totals["capex"] and "use_years" in basis:
+            totals["residual"] = f"{totals['capex']}*10^(-{delta}*{basis['use_years']!r})"
+        totals["delay_penalty"] = penalty_cells.get(base)
+        if "revenue_days" in basis and "revenue_usd_per_day" in rates:
+            totals["revenue"] = f"{rates['revenue_usd_per_day']}*{basis['revenue_days']!r}"
+        pieces: dict[tuple[int, str], list[tuple[float, float]]] = {}
+        for y, line, share, t in opt._pieces:
+            pieces.setdefault((y, line), []).append((share, t))
+        first = ws._current_row + 1
+        for i, year in enumerate(opt.years):
+            row = first + i
+            cells: list[Any] = [opt.option, year.year]
+            discounted = []
+            for line in LINES:
+                parts = pieces.get((year.year, line))
+                total = totals.get(line)
+                sign = "-" if line in inflows else "+"
+                if not parts:
+                    cells.append(0)
+                elif not total:  # (a total with no formula: the run's amount as a value)
+                    cells.append(getattr(year, f"{line}_usd"))
+                    discounted += [
+                        f"{sign}{getattr(year, f'{line}_usd') * s / sum(p[0] for p in parts)!r}*(1+{r})^(-{t!r})" for s, t in parts
+                    ]
+                elif len(parts) == 1:
+                    share, t = parts[0]
+                    cells.append(f"={total}" + ("" if share == 1.0 else f"*{share!r}"))
+                    discounted.append(f"{sign}{col[line]}{row}*(1+{r})^(-{t!r})")
+                else:  # parts of one line discounted at their own times
+                    cells.append(f"={total}*({'+'.join(repr(s) for s, _ in parts)})")
+                    discounted += [f"{sign}{total}*{s!r}*(1+{r})^(-{t!r})" for s, t in parts]
+            costs = "+".join(f"{col[line]}{row}" for line in LINES if line not in inflows)
+            cells.append(f"={costs}-{col['residual']}{row}-{col['revenue']}{row}")
+            cells.append("=" + ("".join(discounted).lstrip("+") or "0"))
+            cells.append(f"={net_col}{row}" + (f"+{cum_col}{row - 1}" if i else ""))
+            _formula_row(ws, cells[:2], cells[2:])
+        last = first + len(opt.years) - 1
+        sums = [f"=SUM({c}{first}:{c}{last})" for c in [*col.values(), net_col, disc_col]]
+        _formula_row(ws, [opt.option, "NPV"], sums)  # the discounted column's sum is the NPV of the cost
+        blocks.append((opt.option, first, last))
+    ws.column_dimensions["A"].width = 24
+    if blocks:
+        chart = ScatterChart()
+        chart.title, chart.style = "Cumulative net cost by year", 13
+        chart.x_axis.title, chart.y_axis.title = "year from today", "USD"
+        cum = 3 + len(LINES) + 2
+        for label, first, last in blocks:
+            series = Series(
+                Reference(ws, min_col=cum, min_row=first, max_row=last), Reference(ws, min_col=2, min_row=first, max_row=last), title=label
+            )
+            series.marker.symbol = "circle"
+            chart.series.append(series)
+        chart.width, chart.height = 18, 9
+        ws.add_chart(chart, f"A{ws.max_row + 3}")
+
+
+def _formula_row(ws: Any, text: Sequence[Any], formulas: Sequence[Any]) -> None:
+    """A row of input text (never a formula: :func:`_append_text`) followed by this module's formulas."""
+    _append_text(ws, text)
+    row = ws._current_row
+    for j, value in enumerate(formulas, start=len(text) + 1):
+        ws.cell(row=row, column=j, value=value)
+
+
+def openpyxl_col(n: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(n))

@@ -34,15 +34,18 @@ def test_a_flow_is_booked_in_the_year_it_falls_in_and_parts_add_up() -> None:
     year 1 adds to it; at r = 10 % each part is discounted at its own midpoint."""
     t0 = math.nextafter(1.0, 0.0)
     by_year: dict[int, list[float]] = {}
-    _spread(1.0, t0, 1.5, 0.1, by_year, 0)
+    pieces: list[tuple[int, str, float, float]] = []
+    _spread(1.0, t0, 1.5, 0.1, by_year, 0, pieces)
     assert sorted(by_year) == [0, 1]
     first, rest = (1.0 - t0) / (1.5 - t0), 0.5 / (1.5 - t0)
     assert by_year[0][0] == approx(first, rel=1e-12)
     assert by_year[1][0] == approx(rest, rel=1e-12)
-    _spread(2.0, 1.0, 1.5, 0.1, by_year, 0)
+    _spread(2.0, 1.0, 1.5, 0.1, by_year, 0, pieces)
     assert by_year[1][0] == approx(rest + 2.0, rel=1e-12)
     assert by_year[1][-1] == approx((rest + 2.0) / 1.1**1.25, rel=1e-12)
     assert by_year[1][1:-1] == [0.0] * (len(LINES) - 1)
+    # where each part falls, for the workbook's formulas: (year, line, share of the flow, discount time)
+    assert pieces == [(0, LINES[0], first, (t0 + 1.0) / 2), (1, LINES[0], rest, 1.25), (1, LINES[0], 1.0, 1.25)]
 
 
 def test_a_job_too_short_to_move_the_clock_still_pays_its_energy() -> None:

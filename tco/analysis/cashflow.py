@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from tco import engine
 from tco.engine import Option
@@ -75,6 +75,11 @@ class CashflowOption(StrictModel):
     payback_year: int | None = Field(None, description="First year the cumulative net cost turns negative (with revenue).")
     rank: int | None = None
     notes: list[str] = Field(default_factory=list)
+    _pieces: list[tuple[int, str, float, float]] = PrivateAttr(default_factory=list)
+    """Where each line's total falls, :data:`Piece` (for the workbook's formulas; not in JSON or CSV)."""
+    _basis: dict[str, float] = PrivateAttr(default_factory=dict)
+    """What the totals without a Calc row are made of: ``use_years`` (the residual's), ``lease_months``,
+    ``revenue_days``; and ``source``, the option whose Calc sheet holds the other totals."""
 
 
 class CashflowResult(StrictModel, Records):
@@ -85,26 +90,42 @@ class CashflowResult(StrictModel, Records):
     options: list[CashflowOption]
 
 
-def _spread(amount: float, t0: float, t1: float, r: float, by_year: dict[int, list[float]], line: int) -> None:
+Piece = tuple[int, str, float, float]
+"""(year, line, share of the line's total, time in years at which it is discounted): where each part of
+a line falls, so that a workbook can write the cash flow as formulas over the totals of the Calc sheets."""
+
+
+def _spread(amount: float, t0: float, t1: float, r: float, by_year: dict[int, list[float]], line: int, pieces: list[Piece]) -> None:
     """Split ``amount`` evenly over ``[t0, t1]`` into year buckets (and discount each part at its midpoint)."""
     if amount == 0:
         return
     if t1 <= t0:
-        _at(amount, t0, r, by_year, line)
+        _at(amount, t0, r, by_year, line, pieces)
         return
     y = math.floor(t0)
     while y < t1:
         lo, hi = max(t0, y), min(t1, y + 1)
         if hi > lo:
-            _at(amount * (hi - lo) / (t1 - t0), (lo + hi) / 2, r, by_year, line, year=y)
+            _at(amount * (hi - lo) / (t1 - t0), (lo + hi) / 2, r, by_year, line, pieces, year=y, share=(hi - lo) / (t1 - t0))
         y += 1
 
 
-def _at(amount: float, t: float, r: float, by_year: dict[int, list[float]], line: int, year: int | None = None) -> None:
+def _at(
+    amount: float,
+    t: float,
+    r: float,
+    by_year: dict[int, list[float]],
+    line: int,
+    pieces: list[Piece],
+    year: int | None = None,
+    share: float = 1.0,
+) -> None:
     y = math.floor(t) if year is None else year
     row = by_year.setdefault(y, [0.0] * (len(LINES) + 1))
     row[line] += amount
     row[-1] += amount / (1.0 + r) ** t * (1 if line not in (LINES.index("residual"), LINES.index("revenue")) else -1)
+    if amount:
+        pieces.append((y, LINES[line], share, t))
 
 
 def cashflow_option(
@@ -155,14 +176,17 @@ def cashflow_option(
     run_end = run_start + run_years
     market = out["time_to_market_days"] / DAYS_PER_YEAR
     by_year: dict[int, list[float]] = {}
+    pieces: list[Piece] = []
+    basis: dict[str, float] = {}
     notes = []
     lease = lease_usd_per_month is not None
     if option.acquisition is Acquisition.buy and not lease:
         capex = out["capex_usd"] or 0.0
-        _at(capex, out["lead_time_days"] / DAYS_PER_YEAR, r, by_year, LINES.index("capex"))
+        _at(capex, out["lead_time_days"] / DAYS_PER_YEAR, r, by_year, LINES.index("capex"), pieces)
         use_years = run_end - out["lead_time_days"] / DAYS_PER_YEAR
         residual = capex * 10.0 ** (-delta * use_years)
-        _at(residual, run_end, r, by_year, LINES.index("residual"))
+        basis["use_years"] = use_years
+        _at(residual, run_end, r, by_year, LINES.index("residual"), pieces)
         notes.append(f"residual {residual / capex:.0%} of capex after {use_years:.2f} years (10^(-{delta:g}·t))" if capex else "")
     elif lease_usd_per_month is not None:
         n = out["count"] or 0
@@ -174,14 +198,15 @@ def cashflow_option(
                 key="--lease-months",
             )
         months = lease_months if lease_months is not None else held
-        _spread(n * lease_usd_per_month * months, start, start + months / 12.0, r, by_year, LINES.index("lease"))
+        basis["lease_months"] = months
+        _spread(n * lease_usd_per_month * months, start, start + months / 12.0, r, by_year, LINES.index("lease"), pieces)
         notes.append(f"leased: {n} × ${lease_usd_per_month:,.2f} per month for {months:g} months, no capex or residual")
     for name in ("energy", "facility", "operations", "rent", "carbon"):
         key = f"{name}_usd"
-        _spread(out[key] or 0.0, run_start, run_end, r, by_year, LINES.index(name))
-    _at(out["porting_usd"] or 0.0, start, r, by_year, LINES.index("porting"))
+        _spread(out[key] or 0.0, run_start, run_end, r, by_year, LINES.index(name), pieces)
+    _at(out["porting_usd"] or 0.0, start, r, by_year, LINES.index("porting"), pieces)
     if penalty:
-        _at(penalty, market, r, by_year, LINES.index("delay_penalty"))
+        _at(penalty, market, r, by_year, LINES.index("delay_penalty"), pieces)
     if revenue_per_day:
         horizon = max(run_end, market + 1.0) if training else run_end
         if penalty:
@@ -189,7 +214,8 @@ def cashflow_option(
                 f"revenue deferred, not lost: it runs as long from the market date as for any option; the "
                 f"{out['delay_days']:,.4g} days late are charged once, as the delay penalty (cost of delay × days late)"
             )
-        _spread(revenue_per_day * (horizon - market) * DAYS_PER_YEAR, market, horizon, r, by_year, LINES.index("revenue"))
+        basis["revenue_days"] = (horizon - market) * DAYS_PER_YEAR
+        _spread(revenue_per_day * (horizon - market) * DAYS_PER_YEAR, market, horizon, r, by_year, LINES.index("revenue"), pieces)
     if not all(math.isfinite(v) for row in by_year.values() for v in row):
         flags = [f for f, v in (("--lease-usd-per-month", lease_usd_per_month), ("--revenue-usd-per-day", revenue_per_day)) if v]
         raise InputError(
@@ -216,7 +242,7 @@ def cashflow_option(
                 cumulative_net_cost_usd=cumulative,
             )
         )
-    return CashflowOption(
+    result = CashflowOption(
         option=option.label + (":lease" if lease else ""),
         acquisition="lease" if lease else option.acquisition.value,
         count=res.count,
@@ -229,6 +255,8 @@ def cashflow_option(
         payback_year=payback,
         notes=[n for n in notes if n],
     )
+    result._pieces, result._basis = pieces, basis
+    return result
 
 
 def cashflow(
