@@ -610,8 +610,8 @@ def _cashflow_sheet(
 
     r = inp("scenario.cost_of_capital")
     delta = inp("scenario.economic_depreciation_oom_per_year")
-    rates = {
-        key: a.use(a.add("run", key, value, None, unit, derived=f"--{key.replace('_', '-')}"))
+    rates = {  # the run's flags: inputs of this run, not of a file
+        key: a.use(a.add("run", key, value, Quantity(source=f"--{key.replace('_', '-')} on the command line"), unit))
         for key, unit in (("lease_usd_per_month", "USD/(accelerator·month)"), ("revenue_usd_per_day", "USD/day"))
         if (value := flags.get(key)) is not None
     }

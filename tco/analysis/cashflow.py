@@ -79,7 +79,7 @@ class CashflowOption(StrictModel):
     """Where each line's total falls, :data:`Piece` (for the workbook's formulas; not in JSON or CSV)."""
     _basis: dict[str, float] = PrivateAttr(default_factory=dict)
     """What the totals without a Calc row are made of: ``use_years`` (the residual's), ``lease_months``,
-    ``revenue_days``; and ``source``, the option whose Calc sheet holds the other totals."""
+    ``revenue_days``."""
 
 
 class CashflowResult(StrictModel, Records):
