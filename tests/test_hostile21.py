@@ -46,8 +46,11 @@ def test_a_workbook_keeps_an_id_that_reads_as_a_non_finite_number(run, tmp_path,
     user_profile("accelerators", "nan", 'extends = "a100-80gb"\nid = "nan"\nname = "NaN card"\n')
     path = tmp_path / "cf.xlsx"
     assert run("cashflow", "nan", "-w", "gpt3-1.3b", "-o", str(path)).exit_code == 0
-    rows = list(openpyxl.load_workbook(path)["Cash flow"].iter_rows(values_only=True))
-    assert rows[1][1] == "nan"
+    wb = openpyxl.load_workbook(path)
+    rows = list(wb["Cash flow"].iter_rows(values_only=True))
+    assert rows[1][0] == "nan" and rows[-1][:2] == ("nan", "NPV")  # the cash flow's option column
+    summary = list(wb["Cash flow summary"].iter_rows(values_only=True))
+    assert any("nan" in r for r in summary)  # and the summary's, from the CSV text
 
 
 def test_the_sensitivity_summary_sheet_has_the_central_costs(run, tmp_path) -> None:
