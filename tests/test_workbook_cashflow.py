@@ -58,16 +58,23 @@ def test_the_recalculated_cash_flow_equals_the_engine(run, tmp_path: Path, args:
 
 @needs_soffice
 @pytest.mark.parametrize(
-    ("key", "value"), [("cost_of_capital", 0.25), ("electricity_usd_per_kwh", 0.4), ("cost_of_delay_usd_per_day", 1e6)]
+    ("scope", "key", "value"),
+    [
+        ("scenario", "cost_of_capital", 0.25),
+        ("scenario", "electricity_usd_per_kwh", 0.4),
+        ("scenario", "cost_of_delay_usd_per_day", 1e6),
+        ("a100-80gb", "price_usd", 30000),
+    ],
 )
-def test_an_edited_assumption_moves_the_npv_as_set_does(run, tmp_path: Path, key: str, value: float) -> None:
+def test_an_edited_assumption_moves_the_npv_as_set_does(run, tmp_path: Path, scope: str, key: str, value: float) -> None:
     """The cost of capital only discounts, electricity moves the energy line, the cost of delay the
-    penalty: none of them moves a date, so the sheet's NPV equals the engine's with --set."""
+    penalty, the price the capex and its residual: none of them moves a date, so the sheet's NPV equals
+    the engine's with --set."""
     args = ["a100-80gb", "mlu370-s4", "a100-80gb:rent", "-w", "gpt3-1.3b"]
     path = tmp_path / "cf.xlsx"
     assert run("cashflow", *args, "-o", str(path)).exit_code == 0
-    got = _sheet(recalculated(with_assumption(path, tmp_path, "scenario", key, value), tmp_path))
-    for option in _engine(run, [*args, "--set", f"scenario.{key}={value}"]):
+    got = _sheet(recalculated(with_assumption(path, tmp_path, scope, key, value), tmp_path))
+    for option in _engine(run, [*args, "--set", f"{scope}.{key}={value}"]):
         assert got[option["option"]][-1]["discounted net cost, USD"] == pytest.approx(option["npv_cost_usd"], rel=1e-9)
 
 
