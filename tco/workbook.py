@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tco import engine
@@ -191,6 +191,7 @@ def compare_workbook(
         _append_text(ws, header)
         for row in records:
             _append_text(ws, [_cell(v) for v in row])
+        _analysis_chart(ws, title, list(header), len(records))
         if ws.max_row >= 1:  # said on the sheet: an auditor editing Assumptions must not expect these to move
             from openpyxl.comments import Comment
 
@@ -687,6 +688,36 @@ def _cashflow_sheet(
             chart.series.append(series)
         chart.width, chart.height = 18, 9
         ws.add_chart(chart, f"A{ws.max_row + 3}")
+
+
+CHARTED: dict[str, tuple[str, str, Callable[[str], bool], str]] = {
+    # sheet: (chart title, column holding the categories, which value columns, axis title)
+    "Sensitivity": ("Swing of the effective cost over each input's range", "param", lambda h: h.endswith(".swing_usd"), "USD"),
+    "Simulation": ("Effective cost under uncertainty: P10, P50, P90", "option", lambda h: h.startswith("effective_cost_usd_p"), "USD"),
+}
+
+
+def _analysis_chart(ws: Any, title: str, header: list[str], rows: int) -> None:
+    """A bar chart beside an analysis' records where one says something at a glance: each option's
+    swing per input (the tornado's data) for sensitivity, the effective cost's percentiles for a
+    simulation. Drawn from the sheet's values, as the sheet itself."""
+    spec = CHARTED.get(title)
+    if spec is None or rows < 1 or spec[1] not in header:
+        return
+    name, category, wanted, axis = spec
+    columns = [i + 1 for i, h in enumerate(header) if isinstance(h, str) and wanted(h)]
+    if not columns:
+        return
+    from openpyxl.chart import BarChart, Reference
+
+    chart = BarChart()
+    chart.type, chart.title = "bar", name
+    chart.y_axis.title = axis
+    for column in columns:
+        chart.add_data(Reference(ws, min_col=column, min_row=1, max_row=rows + 1), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=header.index(category) + 1, min_row=2, max_row=rows + 1))
+    chart.width, chart.height = 20, min(4 + 0.6 * rows * max(1, len(columns) // 2), 30)
+    ws.add_chart(chart, f"{openpyxl_col(len(header) + 2)}2")
 
 
 def _formula_row(ws: Any, text: Sequence[Any], formulas: Sequence[Any]) -> None:

@@ -100,3 +100,25 @@ def test_cash_flow_cells_are_formulas_discounted_at_their_own_time(run, tmp_path
     assert all(v == 0 or (isinstance(v, str) and v.startswith("=")) for v in first[2:])
     assert first[head.index("rent, USD")] == 0 and first[head.index("energy, USD")].startswith("='Calc a100-80gb'!$B$")
     assert len(wb["Results"]._charts) == 1 and len(ws._charts) == 1
+
+
+@pytest.mark.parametrize(
+    ("command", "extra", "sheet", "series"),
+    [
+        ("sensitivity", [], "Sensitivity", ["a100-80gb.swing_usd", "mlu370-s4.swing_usd"]),
+        ("simulate", ["-n", "50"], "Simulation", ["effective_cost_usd_p10", "effective_cost_usd_p50", "effective_cost_usd_p90"]),
+    ],
+)
+def test_an_analysis_sheet_carries_a_chart_of_its_own_columns(
+    run, tmp_path: Path, command: str, extra: list[str], sheet: str, series: list[str]
+) -> None:
+    """Sensitivity: each option's swing per input; simulation: the effective cost's percentiles per option.
+    Each series is a column of the sheet, found by its header, over every record."""
+    path = tmp_path / "a.xlsx"
+    assert run(command, "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", *extra, "-o", str(path)).exit_code == 0
+    ws = openpyxl.load_workbook(path)[sheet]
+    head = [c.value for c in ws[1]]
+    (chart,) = ws._charts
+    refs = [s.val.numRef.f for s in chart.series]
+    letters = [openpyxl.utils.get_column_letter(head.index(h) + 1) for h in series]
+    assert refs == [f"'{sheet}'!${c}$2:${c}${ws.max_row}" for c in letters]
