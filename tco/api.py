@@ -128,6 +128,8 @@ def public(fn: F) -> F:
                 raise InputError(f"expected a function or None, got {_shown(value)}", key=name)
             if isinstance(value, bool):
                 raise InputError(f"expected {_spelled(param.annotation)}, got {value!r}", key=name)
+            if hint is bool:  # 'yes' or 1 is not read as True
+                raise InputError(f"expected True or False, got {_shown(value)}", key=name)
             from pydantic import ConfigDict, TypeAdapter, ValidationError
 
             if name not in adapters:
@@ -1503,6 +1505,15 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]]) -> WhatIfRes
         return analysis.what_if(inputs, changes)
 
 
+def breakeven_curve(inputs: Inputs, param: str, points: Sequence[float]) -> WhatIfResult:
+    """Both options' effective cost at each point of a break-even's range (``tco plot breakeven``): a
+    --set of ``param`` only set the range searched, as for :func:`breakeven`, so it is no conflict here."""
+    from tco import analysis
+
+    with attributed(inputs):
+        return analysis.what_if(inputs, {param: points}, over_sets=True)
+
+
 @public
 def sweep(inputs: Inputs, vary: Sequence[str]) -> SweepRun:
     """(columns, total rows, iterator of column chunks) for a grid, with ``.results`` streaming the rows
@@ -1524,6 +1535,14 @@ def cashflow(
     """Year-by-year cash flow and NPV per option (see :func:`tco.analysis.cashflow`)."""
     from tco import analysis
 
+    revenue_usd_per_day, lease_usd_per_month, lease_months = (
+        None if v is None else _number(v, key)
+        for v, key in (
+            (revenue_usd_per_day, "revenue_usd_per_day"),
+            (lease_usd_per_month, "lease_usd_per_month"),
+            (lease_months, "lease_months"),
+        )
+    )
     with attributed(inputs):
         return analysis.cashflow(
             inputs.options,

@@ -180,9 +180,29 @@ AccelArgs = Annotated[
 ]
 
 
+_NOTES: list[str] | None = None
+"""``Note:`` lines held while a command runs: printed before its next other line or when it succeeds,
+dropped when it fails (they would come before its one ``Error:`` line, and mostly say what it says)."""
+
+
 def err(line: str) -> None:
     """One line on stderr, whatever the inputs it quotes hold (see :func:`_clip`)."""
+    if _NOTES is not None and line.startswith("Note: "):
+        _NOTES.append(line)
+        return
+    if _NOTES and not line.startswith("Error: "):  # a result's line (a verdict) follows the notes, as it was written
+        notes = _NOTES[:]
+        _NOTES.clear()
+        for note in notes:
+            typer.echo(_clip(note), err=True)
     typer.echo(_clip(line), err=True)
+
+
+def _flush_notes(keep: bool) -> None:
+    global _NOTES
+    notes, _NOTES = _NOTES or [], None
+    for line in notes if keep else ():
+        err(line)
 
 
 INTERNAL_ERROR = 3
@@ -310,6 +330,8 @@ def handle_errors(fn: F) -> F:
             raise typer.BadParameter(f"--format xlsx is available for {XLSX_COMMANDS}", param_hint="--format")
         kwargs = _format_from_output(fn, kwargs)
         command_line = api.COMMAND_LINE.set(True)  # errors name the flags, not the API's arguments
+        global _NOTES
+        _NOTES, failed = [], True
         try:
             with warnings.catch_warnings():
                 # numpy's overflow/invalid-value warnings (infinite and unknown values propagate by design
@@ -317,7 +339,9 @@ def handle_errors(fn: F) -> F:
                 # carries only tco's own lines.
                 warnings.simplefilter("ignore", RuntimeWarning)
                 warnings.simplefilter("ignore", UserWarning)
-                return fn(*args, **kwargs)
+                result = fn(*args, **kwargs)
+            failed = False
+            return result
         except TcoError as exc:
             err(f"Error: {one_line(exc)}")
             raise typer.Exit(1) from None
@@ -329,14 +353,19 @@ def handle_errors(fn: F) -> F:
             # point stdout at /dev/null so the interpreter's last flush does not fail again.
             with contextlib.suppress(OSError):
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            failed = False
             raise typer.Exit(0) from None
-        except (typer.Exit, typer.Abort, typer.BadParameter, KeyboardInterrupt, SystemExit):
+        except typer.Exit as exc:
+            failed = exc.exit_code != 0
+            raise
+        except (typer.Abort, typer.BadParameter, KeyboardInterrupt, SystemExit):
             raise
         except Exception as exc:  # a bug: one line, a distinct exit code, never a traceback
             err(f"Error: internal error ({type(exc).__name__}: {exc}); this is a bug in tco, please report it with the command")
             raise typer.Exit(INTERNAL_ERROR) from None
         finally:
             api.COMMAND_LINE.reset(command_line)
+            _flush_notes(keep=not failed)
 
     return wrapper  # type: ignore[return-value]
 
@@ -1129,7 +1158,7 @@ def plot(
         target = common.resolve_target(common.prepare(inputs), param, where="--param")
         if target.is_count or target.is_integer:  # counts, lengths, layers: whole numbers only
             points = sorted({float(max(1, round(x))) for x in points})
-        curve = api.what_if(inputs, {param: points})  # every point at once, validated like --set
+        curve = api.breakeven_curve(inputs, param, points)  # every point at once, validated like --set
         costs = {o.option: o.effective_cost_usd for o in curve.options}
         data = plots.breakeven_curve(points, costs, result, suffix)
     else:

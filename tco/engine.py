@@ -1391,8 +1391,30 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
     if not missing and not math.isfinite(out["job_cost_usd"]):
         if option.quoted_rate is not None:  # the rate typed in the option, not the profile file, is at fault
             raise InfeasibleError(f"the quoted rate {option.quoted_rate:g} $/h gives no finite cost", where=option.label)
-        raise InfeasibleError(f"the inputs give no finite cost for {option.label}", where=option.accelerator.id)
+        extreme = _extreme_input(p)
+        if extreme is None:
+            raise InfeasibleError(f"the inputs give no finite cost for {option.label}", where=option.accelerator.id)
+        path, value = extreme
+        scope, _, key = path.partition(".")
+        whose = f" for {option.label}" if scope == "accel" else ""  # (a shared input's problem is every option's)
+        raise InfeasibleError(
+            f"the inputs give no finite cost{whose}: {key} = {value:g} overflows the arithmetic",
+            where={"accel": option.accelerator.id, "workload": workload.id}.get(scope, scope),
+            key=key,
+        )
     return Evaluated(plan, out, missing)
+
+
+def _extreme_input(p: Mapping[str, Any]) -> tuple[str, float] | None:
+    """The input farthest from 1 in orders of magnitude, where one is beyond 1e±100: the likely cause
+    of a cost that overflows (a value set near 1e308, or a rate near 1e-300 that something is divided by)."""
+    far: tuple[float, str, float] | None = None
+    for path, v in p.items():
+        if not path.startswith(("accel.", "workload.", "scenario.")) or not isinstance(v, float | int) or isinstance(v, bool):
+            continue
+        if v and math.isfinite(v) and abs(math.log10(abs(v))) >= 100 and (far is None or abs(math.log10(abs(v))) > far[0]):
+            far = (abs(math.log10(abs(v))), path, float(v))
+    return None if far is None else (far[1], far[2])
 
 
 def needed(plan: Plan, p: KnownInputs, out: Mapping[str, Any]) -> tuple[str, ...]:
@@ -1538,6 +1560,7 @@ def compare(
                 where=options[ok[0][0]].accelerator.id,
             )
         if not unranked_ok:
+            problems = list({(e.where, e.key, e.message): e for e in problems}.values())  # a shared input's problem once
             raise problems[0] if len(problems) == 1 else ProblemList(problems)
     order = sorted(rankable, key=lambda j: effective[j])
     rank = {j: k + 1 for k, j in enumerate(order)}

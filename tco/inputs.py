@@ -56,10 +56,13 @@ def parse_option(text: str) -> ParsedOption:
     ref, c, acq, rate_text = m.group("ref"), m.group("count"), m.group("acq"), m.group("rate")
     count = None
     if c is not None:
-        if not (c.isascii() and c.isdigit()) or int(c) < 1:  # ASCII digits: '@８' is not a count
-            raise InputError(f"expected ID@COUNT with a whole COUNT >= 1, got '{text}'", key="accelerator")
-        if len(c) > 10 or int(c) > MAX_ACCELERATORS:
+        if not (c.isascii() and c.isdigit()):  # ASCII digits: '@８' is not a count
+            raise InputError(f"expected ID@COUNT with a whole COUNT >= 1, got '{text[:80]}'", key="accelerator")
+        # (the length first: Python refuses int() on more than 4,300 digits)
+        if len(c.lstrip("0")) > 10 or int(c) > MAX_ACCELERATORS:
             raise InputError(f"expected ID@COUNT with COUNT at most {MAX_ACCELERATORS:,}, got '{text[:80]}'", key="accelerator")
+        if int(c) < 1:
+            raise InputError(f"expected ID@COUNT with a whole COUNT >= 1, got '{text[:80]}'", key="accelerator")
         count = int(c)
     rate = None
     if rate_text is not None:

@@ -94,8 +94,7 @@ def roots(dirs: Sequence[Path] | None) -> list[Path]:
         except OSError as exc:
             raise InputError(f"cannot be read: {exc.strerror or exc}", where=str(folder), key="dirs") from None
         if not is_dir:
-            expected = "is not a folder; expected folders holding accelerators/, workloads/, scenarios/"
-            raise InputError(expected, where=str(folder), key="dirs")
+            raise InputError(_not_a_folder(Path(folder)), where=str(folder), key="dirs")
     return [Path(d) for d in dirs]
 
 
@@ -109,9 +108,13 @@ def search_path(env: Mapping[str, str] | None = None) -> list[Path]:
         except OSError as exc:  # a name too long for the file system, ...
             raise InputError(f"cannot be read: {exc.strerror or exc}", where=str(folder), key=ENV_PATH) from None
         if not is_dir:  # a typo would otherwise silently fall back to the shipped profiles
-            expected = "is not a folder; expected folders holding accelerators/, workloads/, scenarios/"
-            raise InputError(expected, where=str(folder), key=ENV_PATH)
+            raise InputError(_not_a_folder(folder), where=str(folder), key=ENV_PATH)
     return [*extra, builtin_dir()]
+
+
+def _not_a_folder(path: Path) -> str:
+    what = "is not a folder" if os.path.lexists(path) else "does not exist"
+    return f"{what}; expected folders holding accelerators/, workloads/, scenarios/"
 
 
 # --------------------------------------------------------------------------- reading
@@ -847,7 +850,9 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
         if len(chain) >= MAX_EXTENDS_CHAIN:
             raise _chain_error([p for p, _ in chain])
         # Standard input has no folder: its 'extends' goes to the search path (never the working directory).
-        sibling = None if str(current) == STDIN else current.parent / f"{parent}.toml"
+        # (an id too long for one is never a file name: resolve says so, where is_file() would raise)
+        long = len(parent) > ID_MAX_LENGTH
+        sibling = None if str(current) == STDIN or long else current.parent / f"{parent}.toml"
         try:
             base_path = sibling if sibling is not None and sibling.is_file() else resolve(kind, parent, dirs)
         except NotFoundError as exc:

@@ -621,6 +621,14 @@ def _cashflow_sheet(
         ["option", "year", *(f"{line.replace('_', ' ')}, USD" for line in LINES)]
         + ["net cost, USD", "discounted net cost, USD", "cumulative net cost, USD"]
     )
+    from openpyxl.comments import Comment
+
+    ws["A1"].comment = Comment(
+        "Formulas over the Calc sheets' totals, the Results' delay penalty and the Assumptions' cost of capital. "
+        "The share of each line in a year and the time it is discounted at are the run's (lead time, run length, "
+        "market date): an edit that moves a date needs tco run again.",
+        "tco",
+    )
     col = {line: openpyxl_col(3 + i) for i, line in enumerate(LINES)}
     net_col, disc_col, cum_col = (openpyxl_col(3 + len(LINES) + i) for i in range(3))
     inflows = ("residual", "revenue")

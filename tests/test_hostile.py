@@ -270,12 +270,19 @@ def test_a_missing_dependency_is_one_line_not_a_traceback(missing: str) -> None:
 
 
 def test_an_error_without_a_key_lists_the_overrides_that_may_cause_it(run) -> None:
-    """A result with no finite cost names the --set changes to that option, not only its shipped file."""
+    """A result with no finite cost names the --set change that caused it, not the option's shipped file."""
     result = run("compare", "h100-sxm", "-w", "llama3-8b", "--set", "h100-sxm.matmul_efficiency=1e-300")
     assert result.exit_code == 1 and result.stdout == ""
-    assert result.stderr.strip().endswith("no finite cost for h100-sxm (with --set h100-sxm.matmul_efficiency=1e-300)")
+    assert result.stderr.strip().endswith(
+        "--set: h100-sxm.matmul_efficiency: the inputs give no finite cost for h100-sxm: matmul_efficiency = 1e-300 "
+        "overflows the arithmetic"
+    )
     shared = run("compare", "h100-sxm", "-w", "llama3-8b", "--set", "scenario.electricity_usd_per_kwh=1e308")
-    assert shared.exit_code == 1 and shared.stderr.strip().endswith("(with --set scenario.electricity_usd_per_kwh=1e308)")
+    assert shared.exit_code == 1
+    assert shared.stderr.strip() == (
+        "Error: --set: scenario.electricity_usd_per_kwh: the inputs give no finite cost: electricity_usd_per_kwh = 1e+308 "
+        "overflows the arithmetic"
+    )
 
 
 @pytest.mark.parametrize(
@@ -351,7 +358,11 @@ def test_a_profile_path_that_is_not_a_folder_is_an_error(run, monkeypatch: pytes
     """A mistyped TCO_PROFILE_PATH used to fall back silently to the shipped profiles."""
     monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path / "no-such-folder"))
     result = run("compare", "a100-80gb", "-w", "gpt3-1.3b")
-    assert result.exit_code == 1 and "TCO_PROFILE_PATH" in result.stderr and "not a folder" in result.stderr
+    assert result.exit_code == 1 and "TCO_PROFILE_PATH" in result.stderr and "does not exist" in result.stderr
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path / "a-file"))
+    result = run("compare", "a100-80gb", "-w", "gpt3-1.3b")
+    assert result.exit_code == 1 and "TCO_PROFILE_PATH: is not a folder" in result.stderr
 
 
 def test_a_terminal_that_cannot_encode_the_output_gets_replacements() -> None:

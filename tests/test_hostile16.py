@@ -163,7 +163,7 @@ def test_a_dirs_folder_that_does_not_exist_is_named(call, tmp_path) -> None:
     missing = tmp_path / "nonexistent"
     with pytest.raises(tco.InputError) as info:
         call([missing])
-    assert str(info.value) == f"{missing}: dirs: is not a folder; expected folders holding accelerators/, workloads/, scenarios/"
+    assert str(info.value) == f"{missing}: dirs: does not exist; expected folders holding accelerators/, workloads/, scenarios/"
 
 
 def test_a_cash_flow_csv_appends_its_carbon_column(run) -> None:

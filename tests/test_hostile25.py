@@ -76,13 +76,14 @@ def test_a_sweep_chart_refuses_a_second_vary(run, tmp_path) -> None:
 
 
 def test_the_cash_flow_sheets_say_they_hold_the_runs_values(run, tmp_path) -> None:
-    """Edited Assumptions recalculate the Calc and Results sheets; the cash-flow sheets are values."""
+    """Edited Assumptions recalculate the Calc, Results and Cash flow sheets; the summary is values, and
+    the cash flow says which of its parts are the run's."""
     openpyxl = pytest.importorskip("openpyxl")
     book = tmp_path / "c.xlsx"
     assert run("cashflow", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-o", str(book)).exit_code == 0
     wb = openpyxl.load_workbook(book)
-    for name in ("Cash flow", "Cash flow summary"):
-        assert "Values from the run, not formulas" in wb[name]["A1"].comment.text
+    assert "Values from the run, not formulas" in wb["Cash flow summary"]["A1"].comment.text
+    assert "an edit that moves a date needs tco run again" in wb["Cash flow"]["A1"].comment.text
 
 
 def test_the_report_fits_a_page_and_says_how_many(run, tmp_path) -> None:

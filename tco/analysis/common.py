@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -564,6 +565,8 @@ def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:
             if q.value == 0:
                 continue
             low, high = q.value * (1 - DEFAULT_SWING), q.value * (1 + DEFAULT_SWING)
+            # (a value near the float maximum swings to it, not past it: 1.6e308 · 1.2 is no number)
+            low, high = (max(min(v, sys.float_info.max), -sys.float_info.max) for v in (low, high))
             if isinstance(q, (FractionQuantity, UnitIntervalQuantity)):
                 high = min(high, 1.0)
         floor = 1.0 if isinstance(q, AtLeastOneQuantity) else None

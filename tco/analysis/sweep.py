@@ -58,11 +58,13 @@ def parse_vary(text: str) -> tuple[str, list[float] | tuple[float, float, int]]:
             raise InputError(
                 exc.message.replace("LO:HI", "LO:HI:N").replace(f"'{parts[0]}:{parts[1]}'", f"'{spec}'"), where="--vary", key=path
             ) from None
-        if not parts[2].strip().isdigit() or int(parts[2]) < 1:
-            raise InputError(f"expected a whole number of points N >= 1, got '{parts[2]}' in '{spec}'", where="--vary", key=path)
-        if int(parts[2]) > MAX_SWEEP_ROWS:
-            raise InputError(f"at most {MAX_SWEEP_ROWS:,} points per axis, got {int(parts[2]):,}", where="--vary", key=path)
-        return path, (lo, hi, int(parts[2]))
+        n_text = parts[2].strip()
+        if not (n_text.isascii() and n_text.isdigit()) or not n_text.strip("0"):
+            raise InputError(f"expected a whole number of points N >= 1, got '{parts[2][:40]}' in '{spec[:80]}'", where="--vary", key=path)
+        if len(n_text.lstrip("0")) > 10 or int(n_text) > MAX_SWEEP_ROWS:  # (the length first: int() refuses 4,300+ digits)
+            got = f"{int(n_text):,}" if len(n_text.lstrip("0")) <= 20 else f"a number of {len(n_text.lstrip('0')):,} digits"
+            raise InputError(f"at most {MAX_SWEEP_ROWS:,} points per axis, got {got}", where="--vary", key=path)
+        return path, (lo, hi, int(n_text))
     vals = []
     for v in spec.split(","):
         try:

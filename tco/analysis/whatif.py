@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -47,11 +48,24 @@ class WhatIfResult(StrictModel, Records):
     options: list[WhatIfOption]
 
 
-def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]]) -> WhatIfResult:
+def _not_a_number(values: list[Any]) -> Any:
+    """The first value that is not a number a float can hold (``None`` when all are)."""
+    for v in values:
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.number)):
+            return v
+        try:
+            float(v)
+        except OverflowError:
+            return v
+    return None
+
+
+def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]], *, over_sets: bool = False) -> WhatIfResult:
     """The fast, validated path for scripted what-ifs: N scenarios at once, each path set to the i-th of
     its N values, evaluated as arrays through the engine's formulas. Every value is validated as
     ``--set`` would: single-field rules are intervals (a bound, or both), so checking the smallest and
-    the largest value of each path checks them all."""
+    the largest value of each path checks them all. A path also given with --set is refused, unless
+    ``over_sets`` (a curve over the input a break-even solves for, where the --set only sets the range)."""
     if not changes:
         raise InputError("give at least one path and its values", key="changes")
     sizes = {len(v) for v in changes.values()}
@@ -74,8 +88,13 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]]) -> WhatIfRes
         if any(loader.overlaps(here, there) for there in named):  # the same input in another spelling
             raise InputError("the same input is given twice (in another spelling): give it once", key=path)
         named.append(here)
-        given_once(inputs, [path], key="changes", setter="sets=")
-        arr = np.asarray(list(vals), dtype=float)
+        if not over_sets:
+            given_once(inputs, [path], key="changes", setter="sets=")
+        listed_vals = list(vals)
+        bad = _not_a_number(listed_vals)
+        if bad is not None:  # a text, a bool, an int past the float range: an InputError, never numpy's
+            raise InputError(f"expected numbers, got {str(bad)[:40]!r}", key=path)
+        arr = np.asarray(listed_vals, dtype=float)
         check_numbers(arr, path)
         for v in {float(arr.min()), float(arr.max())}:
             validate_value(prep, target, v, where="what_if")
