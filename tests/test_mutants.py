@@ -857,7 +857,13 @@ ENGINE_ERRORS: list[tuple[str, Callable[[], object], type[TcoError], str]] = [
         "no finite cost",
         lambda: cmp(Option(accelerator(price_usd=1e308, benchmarks=[bench("toy-train", 1000)]))),
         InfeasibleError,
-        "toy: the inputs give no finite cost for toy",
+        "toy: price_usd: the inputs give no finite cost for toy: price_usd = 1e+308 overflows the arithmetic",
+    ),
+    (
+        "no finite cost, shared",  # a scenario's input: named without the option, blamed on the scenario
+        lambda: cmp(Option(accelerator(benchmarks=[bench("toy-train", 1000)])), electricity_usd_per_kwh=1e308),
+        InfeasibleError,
+        "scenario: electricity_usd_per_kwh: the inputs give no finite cost: electricity_usd_per_kwh = 1e+308 overflows the arithmetic",
     ),
 ]
 
