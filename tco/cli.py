@@ -1069,7 +1069,12 @@ def cashflow(
         from tco.render import summary_csv
 
         flags = {"lease_usd_per_month": lease_usd_per_month, "revenue_usd_per_day": revenue_usd_per_day}
-        emit_workbook(inputs, output, audit, {"Cash flow summary": summary_csv(result)}, cashflow=result, flags=flags)
+        # The options the cash flow left out (a price unknown) still set the others' delay, as in the JSON:
+        # the Results sheet lists them, unranked, with their time to market.
+        import dataclasses
+
+        book = dataclasses.replace(inputs, options=[*inputs.options, *inputs.left_out_options], refs=[], left_out_options=[])
+        emit_workbook(book, output, audit, {"Cash flow summary": summary_csv(result)}, cashflow=result, flags=flags)
         return
     emit_result(render_cashflow, result, fmt, output, inputs=inputs, audit=audit, sheet="Cash flow")
 

@@ -186,11 +186,13 @@ def compare_workbook(
     penalty_cells = _results(wb, a, calc_refs, comp, scenario)
     if cashflow is not None:
         _cashflow_sheet(wb, a, used, cashflow, dict(calc_refs), penalty_cells, scenario, flags or {})
+    # An option's name stays text where it reads as a number (an id '1e3' is no 1000)
+    names = {o.label for o in options} | {o.accelerator.id for o in options} | {f"{o.label}:lease" for o in options}
     for title, (header, records) in (extra or {}).items():
         ws = wb.create_sheet(_sheet_name(title, used))
         _append_text(ws, header)
         for row in records:
-            _append_text(ws, [_cell(v) for v in row])
+            _append_text(ws, [v if v in names else _cell(v) for v in row])
         _analysis_chart(ws, title, list(header), len(records))
         if ws.max_row >= 1:  # said on the sheet: an auditor editing Assumptions must not expect these to move
             from openpyxl.comments import Comment

@@ -122,3 +122,62 @@ def test_an_analysis_sheet_carries_a_chart_of_its_own_columns(
     refs = [s.val.numRef.f for s in chart.series]
     letters = [openpyxl.utils.get_column_letter(head.index(h) + 1) for h in series]
     assert refs == [f"'{sheet}'!${c}$2:${c}${ws.max_row}" for c in letters]
+
+
+@needs_soffice
+def test_an_option_left_out_of_the_cash_flow_still_sets_the_delay_in_the_workbook(run, tmp_path: Path) -> None:
+    """The a800 has no price: the cash flow leaves it out, but it reaches the market first and the
+    MLU370's delay is measured from it, in the JSON as in compare. The workbook's Results lacked it, so
+    the MLU370's delay penalty was $0 and its NPV $157,723 where the engine has $966,073 (round 29)."""
+    args = ["a800", "mlu370-s4", "-w", "gpt3-1.3b"]
+    path = tmp_path / "cf.xlsx"
+    assert run("cashflow", *args, "-o", str(path)).exit_code == 0
+    wb = recalculated(path, tmp_path)
+    rows = {r[0]: r for r in wb["Results"].iter_rows(values_only=True)}
+    assert rows["a800"][7].startswith("incomplete")  # listed, unranked, with its time to market
+    (option,) = _engine(run, args)
+    npv = _sheet(wb)["mlu370-s4"][-1]
+    assert option["years"] and npv["delay penalty, USD"] == pytest.approx(sum(y["delay_penalty_usd"] for y in option["years"]), rel=1e-9)
+    assert npv["discounted net cost, USD"] == pytest.approx(option["npv_cost_usd"], rel=1e-9)
+
+
+@needs_soffice
+@pytest.mark.parametrize(
+    ("key", "value", "extra"),
+    [
+        ("operations_usd_per_accelerator_year", 4500, []),
+        ("carbon_usd_per_tonne", 100, ["--set", "scenario.carbon_usd_per_tonne=0"]),
+        ("cost_of_delay_usd_per_day", 20000, ["--set", "scenario.cost_of_delay_usd_per_day=0"]),
+    ],
+)
+def test_a_line_that_is_zero_in_the_run_follows_an_edit(run, tmp_path: Path, key: str, value: float, extra: list[str]) -> None:
+    """A line of 0 in the run (operations cost by default, a carbon price or a cost of delay set to 0) was
+    a constant 0 on the sheet: its cells are now formulas at the times it would fall, so an edit moves the
+    NPV as --set does (round 29)."""
+    args = ["a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b"]
+    path = tmp_path / "cf.xlsx"
+    assert run("cashflow", *args, *extra, "-o", str(path)).exit_code == 0
+    got = _sheet(recalculated(with_assumption(path, tmp_path, "scenario", key, value), tmp_path))
+    for option in _engine(run, [*args, "--set", f"scenario.{key}={value}"]):
+        assert got[option["option"]][-1]["discounted net cost, USD"] == pytest.approx(option["npv_cost_usd"], rel=1e-9)
+
+
+def test_an_id_that_reads_as_a_number_stays_text_in_the_value_sheets(run, tmp_path: Path, user_profile) -> None:
+    """An option '1e3' showed as 1000 in the Simulation and Cash flow summary sheets (round 29)."""
+    user_profile("accelerators", "1e3", 'extends = "h100-sxm"\nid = "1e3"\n')
+    path = tmp_path / "s.xlsx"
+    assert run("simulate", "1e3", "a100-80gb", "-w", "gpt3-1.3b", "-n", "50", "-o", str(path)).exit_code == 0
+    options = [r[1] for r in openpyxl.load_workbook(path)["Simulation"].iter_rows(min_row=2, values_only=True)]
+    assert options == ["1e3", "a100-80gb"]
+
+
+@needs_soffice
+def test_a_revenue_of_zero_follows_an_edit_of_its_rate(run, tmp_path: Path) -> None:
+    """--revenue-usd-per-day 0 puts its rate on the Assumptions sheet; an edit to 20,000 gives the NPV of
+    a run with --revenue-usd-per-day 20000 (it gave 879,579 where the engine has -45,385,060: round 29)."""
+    args = ["a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b"]
+    path = tmp_path / "cf.xlsx"
+    assert run("cashflow", *args, "--revenue-usd-per-day", "0", "-o", str(path)).exit_code == 0
+    got = _sheet(recalculated(with_assumption(path, tmp_path, "run", "revenue_usd_per_day", 20000), tmp_path))
+    for option in _engine(run, [*args, "--revenue-usd-per-day", "20000"]):
+        assert got[option["option"]][-1]["discounted net cost, USD"] == pytest.approx(option["npv_cost_usd"], rel=1e-9)

@@ -97,8 +97,6 @@ a line falls, so that a workbook can write the cash flow as formulas over the to
 
 def _spread(amount: float, t0: float, t1: float, r: float, by_year: dict[int, list[float]], line: int, pieces: list[Piece]) -> None:
     """Split ``amount`` evenly over ``[t0, t1]`` into year buckets (and discount each part at its midpoint)."""
-    if amount == 0:
-        return
     if t1 <= t0:
         _at(amount, t0, r, by_year, line, pieces)
         return
@@ -121,11 +119,12 @@ def _at(
     share: float = 1.0,
 ) -> None:
     y = math.floor(t) if year is None else year
+    pieces.append((y, LINES[line], share, t))  # where it falls, an amount of 0 too (a workbook's edit may give it one)
+    if amount == 0 and (line != LINES.index("revenue") or y in by_year):
+        return  # (a revenue given as 0 keeps its years: the rate's cell can be edited)
     row = by_year.setdefault(y, [0.0] * (len(LINES) + 1))
     row[line] += amount
     row[-1] += amount / (1.0 + r) ** t * (1 if line not in (LINES.index("residual"), LINES.index("revenue")) else -1)
-    if amount:
-        pieces.append((y, LINES[line], share, t))
 
 
 def cashflow_option(
@@ -205,11 +204,10 @@ def cashflow_option(
         key = f"{name}_usd"
         _spread(out[key] or 0.0, run_start, run_end, r, by_year, LINES.index(name), pieces)
     _at(out["porting_usd"] or 0.0, start, r, by_year, LINES.index("porting"), pieces)
-    if penalty:
-        _at(penalty, market, r, by_year, LINES.index("delay_penalty"), pieces)
-    if revenue_per_day:
+    _at(penalty, market, r, by_year, LINES.index("delay_penalty"), pieces)  # (0 too: its date is known)
+    if revenue_per_day is not None:  # (0 too: where it would fall, for a workbook's edit)
         horizon = max(run_end, market + 1.0) if training else run_end
-        if penalty:
+        if penalty and revenue_per_day:
             notes.append(
                 f"revenue deferred, not lost: it runs as long from the market date as for any option; the "
                 f"{out['delay_days']:,.4g} days late are charged once, as the delay penalty (cost of delay × days late)"
