@@ -126,21 +126,23 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str) -> _typing.Any:
-    """Load the public API on first use: ``import tco`` stays cheap, and the console entry point can
-    report a missing dependency in one line before anything imports it (tco/__main__.py)."""
-    import importlib
+if not _typing.TYPE_CHECKING:  # (hidden from type checkers, so that a misspelt tco.compre is their error)
 
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
-    try:
-        return importlib.import_module(f"tco.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"tco.{name}":
-            raise
-        raise AttributeError(f"module 'tco' has no attribute '{name}'") from None
+    def __getattr__(name: str) -> _typing.Any:
+        """Load the public API on first use: ``import tco`` stays cheap, and the console entry point can
+        report a missing dependency in one line before anything imports it (tco/__main__.py)."""
+        import importlib
+
+        if name in _EXPORTS:
+            value = getattr(importlib.import_module(_EXPORTS[name]), name)
+            globals()[name] = value
+            return value
+        try:
+            return importlib.import_module(f"tco.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tco.{name}":
+                raise
+            raise AttributeError(f"module 'tco' has no attribute '{name}'") from None
 
 
 __all__ = [

@@ -13,13 +13,14 @@ import contextvars
 import copy
 import enum
 import math
+import re
 import types
 import typing
 import warnings
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from tco import engine, loader, perf
 from tco.engine import Option
@@ -88,6 +89,13 @@ def _argument_keys(exc: TcoError, names: Collection[str]) -> None:
                 elif nested is not None and nested.split("[")[0] in names:  # shape['layers'], layout['tensor_parallel']
                     setattr(problem, attr, nested)
 
+        def argument(m: re.Match[str]) -> str:  # a flag the message mentions, as the caller's argument
+            flag = m.group(0)
+            name = _FLAG_ARGUMENTS.get(flag, flag[2:].replace("-", "_"))
+            return name if name in names else flag
+
+        problem.message = re.sub(r"(?<![\w-])--[a-z][a-z0-9-]*", argument, problem.message)
+
 
 def public(fn: F) -> F:
     """Check the arguments of a public API function against its annotations before it runs, so a wrong
@@ -120,6 +128,8 @@ def public(fn: F) -> F:
             if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD) or param.annotation is param.empty:
                 continue
             hint = hint_of(name)
+            if not _mentions(hint, bool) and (flag := _bool_inside(value)) is not None:  # True is not 1, at any depth
+                raise InputError(f"expected {_spelled(param.annotation)}, got {flag!r}", key=name)
             if _plain(hint, value):
                 continue
             if _mentions(hint, Inputs):
@@ -182,6 +192,23 @@ def _plain(hint: Any, value: Any) -> bool:
     if issubclass(hint, enum.Enum) or hint in (int, str, Path) or hint is Inputs:
         return isinstance(value, hint)
     return False
+
+
+def _is_bool(value: Any) -> bool:
+    """Python's bool or numpy's (``np.True_``), which is no ``int`` but converts to 1 as quietly."""
+    return isinstance(value, bool) or (type(value).__module__ == "numpy" and type(value).__name__ in ("bool_", "bool"))
+
+
+def _bool_inside(value: Any, depth: int = 0) -> Any:
+    """A bool in ``value`` or in its items (two levels: a range's ends, a shape's values); None if none."""
+    if _is_bool(value):
+        return value
+    items = value.values() if isinstance(value, Mapping) else value if isinstance(value, (list, tuple)) else ()
+    for item in items if depth < 2 else ():
+        found = _bool_inside(item, depth + 1)
+        if found is not None:
+            return found
+    return None
 
 
 def _mentions(hint: Any, kind: Any) -> bool:
@@ -372,11 +399,22 @@ def load_inputs(
             raise InputError(
                 f"two different profiles have the id '{acc.id}' ({sources[acc.id]} and {path}): "
                 "give the copy its own id so the results can tell them apart",
-                where=path,
+                where=_the_copy(path, sources[acc.id]),
                 key="id",
             )
         sources[acc.id] = path
         options.append(Option(with_quoted_rate(acc, rate) if rate is not None else acc, count, acq, rate, published.get(ref)))
+    # An alias two profiles of the run share (a copy that kept the original's) names neither: a --set
+    # through it would change both.
+    for item in sets:
+        scope = item.split("=", 1)[0].strip().split(".", 1)[0].lower()
+        owners = sorted({o.accelerator.id for o in options if scope in {a.lower() for a in o.accelerator.aliases}})
+        if len(owners) > 1 and scope not in {o.accelerator.id.lower() for o in options}:
+            raise InputError(
+                f"'{scope}' is an alias of {' and '.join(owners)}, which this run compares: give the id of the one to change",
+                where="--set",
+                key=item.split("=", 1)[0].strip(),
+            )
     seen: dict[str, str] = {}
     for text, option in zip(texts, options, strict=True):
         if option.label in seen:
@@ -391,6 +429,12 @@ def load_inputs(
         if builtin not in p.parents and kind in ("accelerators", "workloads", "scenarios") and same:
             warnings.append(f"{key}: {path} shadows the built-in {kind[:-1]} of the same name (TCO_PROFILE_PATH comes first)")
     return Inputs(options, wl, sc, tuple(sets), warnings, sources, [o.ref for o in parsed])
+
+
+def _the_copy(path: str, other: str) -> str:
+    """Of two files that clash, the one to change: the user's, not a shipped profile."""
+    builtin = loader.builtin_dir().resolve()
+    return other if builtin in Path(path).resolve().parents and builtin not in Path(other).resolve().parents else path
 
 
 @public
@@ -871,8 +915,11 @@ class Estimate(StrictModel, Records):
 def _default_seq_len(prompt: float | None, output: float | None) -> int:
     """``tco estimate``'s sequence length when not given: 2048, or a request's prompt plus output if longer.
     With only one of them given the other defaults to half the sequence, so the sequence is twice it."""
-    total = (prompt or 0.0) + (output or 0.0) if (prompt is None) == (output is None) else 2.0 * (prompt or output or 0.0)
-    return max(2048, math.ceil(total)) if math.isfinite(total) and total <= MAX_COUNT else 2048
+    try:
+        total = (prompt or 0.0) + (output or 0.0) if (prompt is None) == (output is None) else 2.0 * (prompt or output or 0.0)
+        return max(2048, math.ceil(total)) if math.isfinite(total) and total <= MAX_COUNT else 2048
+    except (TypeError, OverflowError):  # (a value no float holds: the argument's own check names it)
+        return 2048
 
 
 @public
@@ -882,7 +929,7 @@ def estimate(
     parameters: float,
     seq_len: int | None = None,
     count: int | None = None,
-    precision: Precision = Precision.bf16,
+    precision: Precision | Literal["bf16", "fp16", "fp8", "int8"] = Precision.bf16,
     mode: str = "train",
     scenario: str | Path | None = None,
     sets: Sequence[str] = (),
@@ -890,7 +937,7 @@ def estimate(
     shape: Mapping[str, int | None] | None = None,
     replica: int | None = None,
     max_batch: int | None = None,
-    tuning: Tuning | None = None,
+    tuning: Tuning | Literal["typical", "tuned"] | None = None,
     global_batch_tokens: float | None = None,
     total_parameters: float | None = None,
     experts: int | None = None,
@@ -910,6 +957,8 @@ def estimate(
     For an MoE model ``parameters`` is the active count and ``total_parameters`` the total.
     ``training_tokens`` (training) adds the whole run's wall clock and accelerator-hours."""
     accelerator = str(accelerator)  # (a profile's path may be a pathlib.Path, as load_inputs takes it)
+    precision = Precision(precision)  # (its name, "fp8", as the README writes it: checked by @public)
+    tuning = Tuning(tuning) if tuning is not None else None
     if mode not in ("train", "infer"):
         raise InputError(f"expected train or infer, got '{mode}'", key="--mode")
     _check_shape_keys(shape)
@@ -1215,6 +1264,10 @@ def _named_by_flags(moe: bool) -> Iterator[None]:
 
         fields = {k.rsplit(".", 1)[-1]: v[0] for k, v in _ESTIMATE_INPUTS.items() if "_" in k.rsplit(".", 1)[-1]}
         for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
+            problem.message = problem.message.replace("cannot serve estimate:", "cannot serve the model:")
+            if problem.where and "@" in problem.where and problem.key is None:  # the option estimate built: its count
+                problem.where = "--replica" if "replica" in problem.message else "--count"
+                continue
             scope, _, path = (problem.key or "").partition(".")
             if problem.where == "--set" and scope == "workload" and (flag := _estimate_input(path, moe)) and "," not in flag[0]:
                 problem.message += f" (estimate's flag for it: {flag[0]})"  # a --set keeps its blame, and learns the flag
@@ -1248,8 +1301,15 @@ def _estimate_shape(shape: Mapping[str, int | None] | None, parameters: float) -
     if not shape or not any(v is not None for v in shape.values()):
         return None
     for k, v in shape.items():  # (the flags are bounded; a Python mapping is not)
-        if v is not None and v < 1:
-            raise InputError(f"expected a whole number >= 1, got {v}", key=_ESTIMATE_INPUTS[f"shape.{k}"][0])
+        if v is None:
+            continue
+        key = _ESTIMATE_INPUTS[f"shape.{k}"][0]
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise InputError(f"expected a whole number, got {str(v)[:40]}", key=key)
+        if v < 1 or v > MAX_COUNT:
+            raise InputError(
+                f"expected a whole number >= 1, got {v}" if v < 1 else f"expected at most {MAX_COUNT:,}, got {str(v)[:40]}", key=key
+            )
     layers, d_model, heads, kv_heads, head_dim = (shape.get(k) for k in ("layers", "d_model", "heads", "kv_heads", "head_dim"))
     ffn_dim, vocab = shape.get("ffn_dim"), shape.get("vocab")
     if (layers is None) != (d_model is None):
@@ -1492,6 +1552,15 @@ def simulate(
     from tco import analysis
 
     samples, seed = _whole(samples, "--samples"), _whole(seed, "--seed")
+    if progress is not None:  # called as progress(done, total): a function that cannot take two is refused now
+        import inspect
+
+        try:
+            inspect.signature(progress).bind(0, 0)
+        except TypeError:
+            raise InputError("expected a function of (done, total), called as progress(done, total)", key="progress") from None
+        except ValueError:  # (a builtin without a signature: called as given)
+            pass
     with attributed(inputs):
         return analysis.simulate(inputs, samples=samples, seed=seed, progress=progress, keep_samples=keep_samples)
 

@@ -181,13 +181,13 @@ AccelArgs = Annotated[
 
 
 _NOTES: list[str] | None = None
-"""``Note:`` lines held while a command runs: printed before its next other line or when it succeeds,
-dropped when it fails (they would come before its one ``Error:`` line, and mostly say what it says)."""
+"""``Note:`` and ``Warning:`` lines held while a command runs: printed before its next other line or when
+it succeeds, dropped when it fails (a failing run prints its one ``Error:`` line alone)."""
 
 
 def err(line: str) -> None:
     """One line on stderr, whatever the inputs it quotes hold (see :func:`_clip`)."""
-    if _NOTES is not None and line.startswith("Note: "):
+    if _NOTES is not None and line.startswith(("Note: ", "Warning: ")):
         _NOTES.append(line)
         return
     if _NOTES and not line.startswith("Error: "):  # a result's line (a verdict) follows the notes, as it was written
@@ -1159,7 +1159,7 @@ def plot(
 
         rng = parse_range(range_) if range_ is not None else None
         result = api.breakeven(inputs, accelerators[0], accelerators[1], param=param, value_range=rng)
-        points = [result.range_low + (result.range_high - result.range_low) * i / 40 for i in range(41)]
+        points = [float(x) for x in common.linspace(result.range_low, result.range_high, 41)]
         target = common.resolve_target(common.prepare(inputs), param, where="--param")
         if target.is_count or target.is_integer:  # counts, lengths, layers: whole numbers only
             points = sorted({float(max(1, round(x))) for x in points})
@@ -1352,7 +1352,12 @@ def _write_special(pieces: Any, target: Path, shown: str) -> None:
     try:
         fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK)
     except OSError as exc:
-        why = "no process is reading the FIFO" if exc.errno == errno.ENXIO else exc.strerror
+        # (ENXIO: a FIFO with no reader, or a device with nothing behind it, /dev/tty without a terminal)
+        why = (
+            ("no process is reading the FIFO" if stat.S_ISFIFO(target.stat().st_mode) else "no device behind it")
+            if exc.errno == errno.ENXIO
+            else exc.strerror
+        )
         raise InputError(f"cannot write: {why}", where=shown, key="-o") from None
     try:
         os.set_blocking(fd, True)

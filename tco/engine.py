@@ -632,7 +632,7 @@ def plan_serving(
     eff, bw_eff, coll, tau, overlap = constants or serving.CONSTANTS
     accel = option.accelerator
     shape = perf.workload_shape(workload)
-    half = workload.seq_len / 2.0
+    half = max(1.0, workload.seq_len / 2.0)  # (a request has at least one prompt and one output token)
     prompt = workload.prompt_tokens.value if workload.prompt_tokens and workload.prompt_tokens.value else half
     output = workload.output_tokens.value if workload.output_tokens and workload.output_tokens.value else half
     if not (workload.prompt_tokens and workload.output_tokens):
@@ -707,8 +707,9 @@ def plan_serving(
             raise InfeasibleError(
                 f"{accel.id} cannot serve {workload.id}: {why}"
                 + (f" on a replica of {fixed}" if fixed else f" on up to {max(node, serving.REPLICA_SIZES[-1])} per replica"),
-                where=workload.id if latency else accel.id,
-                key=target if latency else "memory_gb",
+                # (a replica the option fixes, ID@N, is the option's to change; else the part's memory)
+                where=workload.id if latency else option.label if fixed else accel.id,
+                key=target if latency else None if fixed else "memory_gb",
             )
         replica, batch, tensor = c.replica, c.batch, c.tensor
         notes.insert(

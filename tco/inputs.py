@@ -91,6 +91,12 @@ def find_option(options: Sequence[Option], refs: Sequence[str], text: str) -> in
         and (count is None or o.count == count)
         and o.acquisition is acq
     ]
+    ids = {options[i].accelerator.id for i in found}
+    if len(ids) > 1:  # an alias two profiles share (a copy that kept the original's): the id, if one is it, else neither
+        by_id = [i for i in found if options[i].accelerator.id.lower() == folded]
+        if not by_id:
+            raise InputError(f"'{ref}' is an alias of {' and '.join(sorted(ids))}: give the id of the one meant", key="option")
+        found = by_id
     exact = [i for i in found if options[i].quoted_rate == rate]
     if exact:
         return exact[0]

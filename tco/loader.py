@@ -9,6 +9,7 @@ Every parse or validation failure becomes a :class:`~tco.errors.TcoError` naming
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime
 import functools
@@ -19,7 +20,7 @@ import stat
 import sys
 import types
 import typing
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -394,6 +395,9 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None) -> Path:
         p = Path(ref)
         try:
             if not p.exists():
+                if os.path.lexists(p):  # a link: dangling ("no such file"), or a loop of links (stat says so)
+                    with contextlib.suppress(FileNotFoundError):
+                        p.stat()
                 raise NotFoundError("no such file", where=ref)
         except OSError as exc:  # a name too long for the file system, a loop of links, ...
             raise NotFoundError(f"cannot be read: {exc.strerror or exc}", where=ref) from None
@@ -408,11 +412,12 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None) -> Path:
     entries = list(iter_entries(kind, folders))
     # An id (a file name, then the id a file gives) in any folder before an alias in any: a user's alias
     # never hides a built-in's id. Within each pass user folders come first.
-    for match in (
-        lambda e: key == e.id.lower(),
-        lambda e: key == e.declared,
+    # (a file name and a file's own id alike: the first folder that has the id wins, as 'profiles list' says)
+    matches: tuple[Callable[[Entry], bool], ...] = (
+        lambda e: key in (e.id.lower(), e.declared),
         lambda e: key in (a.lower() for a in e.aliases),
-    ):
+    )
+    for match in matches:
         for root in folders:
             for e in entries:
                 if e.path.parent == root / kind and match(e):
@@ -852,9 +857,12 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
         # Standard input has no folder: its 'extends' goes to the search path (never the working directory).
         # (an id too long for one is never a file name: resolve says so, where is_file() would raise)
         long = len(parent) > ID_MAX_LENGTH
-        sibling = None if str(current) == STDIN or long else current.parent / f"{parent}.toml"
+        siblings = (
+            [] if str(current) == STDIN or long else [current.parent / f"{name}.toml" for name in dict.fromkeys([parent, parent.lower()])]
+        )
+        sibling = next((p for p in siblings if p.is_file()), None)  # (ids are case-insensitive: BASE finds base.toml)
         try:
-            base_path = sibling if sibling is not None and sibling.is_file() else resolve(kind, parent, dirs)
+            base_path = sibling if sibling is not None else resolve(kind, parent, dirs)
         except NotFoundError as exc:
             raise InputError(exc.message, where=str(current), key="extends") from None
         visited.add(current.resolve())
@@ -865,7 +873,47 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
     merged = chain[-1][1]
     for _, data in reversed(chain[:-1]):
         merged = _merge(merged, data)
+    if len(chain) > 1:
+        given: dict[str, Path] = {}  # each value's dotted path -> the nearest file of the chain that gives it
+        replaced: set[str] = set()  # paths a nearer file gave a plain value (a number for a whole quantity)
+        for file, data in chain:
+            paths = list(_dotted(data))
+            for dotted, _ in paths:
+                if not any(dotted == q or dotted.startswith(q + ".") for q in replaced):
+                    given.setdefault(dotted, file)
+            replaced.update(dotted for dotted, is_table in paths if not is_table)
+        _GIVEN[_key(path)] = given
     return merged
+
+
+_GIVEN: dict[str, dict[str, Path]] = {}
+"""Resolved path of a file that extends another -> which file of its chain gives each value."""
+
+
+def _dotted(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, bool]]:
+    """Every path of a document, and whether it holds a table."""
+    for k, v in data.items():
+        yield prefix + k, isinstance(v, Mapping)
+        if isinstance(v, Mapping):
+            yield from _dotted(v, f"{prefix}{k}.")
+
+
+def _blame_base(exc: TcoError, path: Path) -> None:
+    """An error about a value the file's ``extends`` chain gave names the file that holds it (with the one
+    it was read through), not the file that only extends it."""
+    given = _GIVEN.get(_key(path))
+    if not given:
+        return
+    for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
+        if problem.where != str(path) or not problem.key:
+            continue
+        parts = re.split(r"[.\[]", problem.key)
+        for n in range(len(parts), 0, -1):
+            file = given.get(".".join(parts[:n]))
+            if file is not None:
+                if file != path:
+                    problem.where, problem.message = str(file), f"{problem.message} (extended by {path})"
+                break
 
 
 def _load(kind: str, root: Any, ref: str, overrides: Sequence[tuple[str, Any]], dirs: Sequence[Path] | None, scope: str) -> Any:
@@ -885,7 +933,11 @@ def _load(kind: str, root: Any, ref: str, overrides: Sequence[tuple[str, Any]], 
     data = read_with_extends(kind, path, dirs)
     if overrides:
         data = apply_overrides(data, overrides, root, scope=scope)
-    return _validate(data, root, str(path), [p for p, _ in overrides], scope)
+    try:
+        return _validate(data, root, str(path), [p for p, _ in overrides], scope)
+    except TcoError as exc:
+        _blame_base(exc, path)
+        raise
 
 
 def load_model(path: Path, model: type[M]) -> M:
@@ -1016,7 +1068,11 @@ def validate_file(path: Path) -> Accelerator | TrainingWorkload | InferenceWorkl
         kind = _kind_by_keys(path, data)
     root = {"workloads": _WORKLOAD, "scenarios": Scenario, "accelerators": Accelerator}[kind]
     data = read_with_extends(kind, path, None)
-    return _validate(data, root, str(path), ())  # type: ignore[no-any-return]
+    try:
+        return _validate(data, root, str(path), ())  # type: ignore[no-any-return]
+    except TcoError as exc:
+        _blame_base(exc, path)
+        raise
 
 
 def group_overrides(

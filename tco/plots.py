@@ -49,6 +49,15 @@ def _nothing_to_draw(what: str, missing: Mapping[str, Sequence[str]]) -> Missing
     return MissingInputError(f"nothing to draw: no option has a known {what}" + (how if paths else ""), key="plot")
 
 
+AXIS_MAX = 1e300
+"""Largest magnitude a chart draws: matplotlib's axis margins and ticks overflow near the float maximum."""
+
+
+def _drawn(v: float | None) -> float:
+    """A value as a chart draws it: beyond :data:`AXIS_MAX` (or unknown) it is left out, as an infeasible point."""
+    return v if v is not None and v == v and abs(v) <= AXIS_MAX else float("nan")
+
+
 def _usd(x: float, _pos: Any = None) -> str:
     return f"${x / 1e6:,.2f}M" if abs(x) >= 1e6 else f"${x:,.0f}"
 
@@ -148,12 +157,14 @@ def cdf(result: Any, fmt: str = "svg") -> bytes:
 
 def breakeven_curve(points: Sequence[float], costs: Mapping[str, Sequence[float | None]], result: Any, fmt: str = "svg") -> bytes:
     """Effective cost of both options against the break-even parameter, the tie marked."""
-    if all(y is None or y != y for ys in costs.values() for y in ys):
-        raise _nothing_to_draw(f"effective cost across {result.param}", {})
+    if max((abs(x) for x in points), default=0.0) > AXIS_MAX:
+        raise InputError(f"a chart's axis cannot reach {max(abs(x) for x in points):.3g}: give a range within ±1e300", key="--range")
+    if all(_drawn(y) != _drawn(y) for ys in costs.values() for y in ys):
+        raise _nothing_to_draw(f"effective cost across {result.param} (below 1e300 USD)", {})
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 4))
     for i, (label, ys) in enumerate(costs.items()):
-        ax.plot(points, [y if y is not None else float("nan") for y in ys], label=label, **style(i))
+        ax.plot(points, [_drawn(y) for y in ys], label=label, **style(i))
     if result.value is not None:
         ax.axvline(result.value, color="#333333", linestyle="--", linewidth=0.8)
         ax.annotate(f"tie at {result.value:,.4g}", (result.value, ax.get_ylim()[1]), fontsize=7, ha="left", va="top")
@@ -170,10 +181,10 @@ def pareto(comp: Any, fmt: str = "svg") -> bytes:
     pts = [
         (r.time_to_market_days, r.job_cost_usd, r.accelerator)
         for r in comp.results
-        if r.time_to_market_days is not None and r.job_cost_usd is not None
+        if _drawn(r.time_to_market_days) == r.time_to_market_days and _drawn(r.job_cost_usd) == r.job_cost_usd
     ]
     if not pts:
-        raise _nothing_to_draw("job cost", {r.accelerator: r.missing_inputs for r in comp.results})
+        raise _nothing_to_draw("job cost (below 1e300 USD)", {r.accelerator: r.missing_inputs for r in comp.results})
     fig, ax = plt.subplots(figsize=(7.5, 4.5))
     for i, (x, y, label) in enumerate(pts):
         ax.scatter([x], [y], color=style(i)["color"], marker="os^D"[(i // len(PALETTE)) % 4], zorder=3)
@@ -193,10 +204,12 @@ def sweep_lines(param: str, rows: Sequence[Mapping[str, Any]], metric: str, work
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 4))
     labels = sorted({r["option"] for r in rows})
-    if all(r[metric] is None or r[metric] != r[metric] for r in rows):
-        raise _nothing_to_draw(f"{metric} at any point", {})
+    if max((abs(r[param]) for r in rows), default=0.0) > AXIS_MAX:
+        raise InputError(f"a chart's axis cannot reach {max(abs(r[param]) for r in rows):.3g}: vary within ±1e300", key="--vary")
+    if all(_drawn(r[metric]) != _drawn(r[metric]) for r in rows):
+        raise _nothing_to_draw(f"{metric} at any point (within ±1e300)", {})
     for i, label in enumerate(labels):
-        pts = sorted((r[param], r[metric]) for r in rows if r["option"] == label and r[metric] is not None)
+        pts = sorted((r[param], _drawn(r[metric])) for r in rows if r["option"] == label and r[metric] is not None)
         ax.plot([p[0] for p in pts], [p[1] for p in pts], label=label, marker="o", markersize=3, **style(i))
     ax.set_xlabel(param)
     ax.set_ylabel(metric.replace("_", " "))

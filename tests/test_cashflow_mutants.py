@@ -229,7 +229,7 @@ def test_a_cash_flow_that_overflows_names_the_flags_to_lower() -> None:
 def test_the_flags_are_checked_at_their_bounds() -> None:
     with pytest.raises(InputError) as tiny:
         cashflow([Option(BENCH)], training(), scenario(), lease_usd_per_month=500, lease_months=1e-310)
-    assert (tiny.value.message, tiny.value.key) == ("expected 0 or at least 1e-300, got 1e-310", "--lease-months")
+    assert (tiny.value.message, tiny.value.key) == ("expected a positive number of at least 1e-300, got 1e-310", "--lease-months")
     with pytest.raises(InputError) as zero:
         cashflow([Option(BENCH)], training(), scenario(), lease_usd_per_month=0)
     assert (zero.value.message, zero.value.key) == ("expected a positive lease rate, got 0", "--lease-usd-per-month")

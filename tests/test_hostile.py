@@ -538,7 +538,7 @@ def test_subnormal_inputs_are_refused_with_the_limit(run) -> None:
     """1e-320 passed validation, underflowed to 0 in the engine and was divided by (an internal error)."""
     result = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "workload.training_tokens=1e-320")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: --set: workload.training_tokens: value must be 0 or at least 1e-300 in size")
+    assert result.stderr.startswith("Error: --set: workload.training_tokens: value must be a positive number of at least 1e-300")
 
 
 def test_an_overflowing_effective_cost_is_one_clear_error(run) -> None:
@@ -1329,7 +1329,8 @@ def test_the_number_of_options_is_capped(run) -> None:
 @pytest.mark.parametrize("flag", ["--revenue-usd-per-day", "--lease-usd-per-month"])
 def test_cash_flow_flags_hold_the_tiny_number_rule(run, flag: str) -> None:
     result = run("cashflow", "a100-80gb", "-w", "gpt3-1.3b", flag, "1e-320")
-    assert result.exit_code == 1 and result.stderr.startswith(f"Error: {flag}: expected 0 or at least 1e-300")
+    allowed = "0 or at least" if flag == "--revenue-usd-per-day" else "a positive number of at least"  # (a lease rate of 0 is refused)
+    assert result.exit_code == 1 and result.stderr.startswith(f"Error: {flag}: expected {allowed} 1e-300")
 
 
 def test_a_word_in_a_sweep_names_the_flag(run) -> None:

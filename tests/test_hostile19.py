@@ -116,11 +116,11 @@ def test_an_empty_output_name_and_a_file_as_a_folder_are_named(run, tmp_path) ->
 
 
 def test_a_sweep_bounds_its_plans_over_all_options(run) -> None:
-    """The 4,096-value cap was per option: 29 options could make 118,784 layout searches, silently."""
-    r = run("sweep", "h100-sxm", "mi300x", "b200", "a100-80gb", "h200", "-w", "llama3-8b", "--vary", "workload.seq_len=4096:8191:4096")
+    """The value cap was per option: 29 options could make 118,784 layout searches, silently."""
+    r = run("sweep", "h100-sxm", "mi300x", "b200", "a100-80gb", "h200", "-w", "llama3-8b", "--vary", "workload.seq_len=4096:5119:1024")
     assert r.exit_code == 1 and r.stdout == ""
     assert r.stderr.strip() == (
-        "Error: workload.seq_len: 5 options are planned anew at each of 4,096 values: at most 16,384 plans (options × values); "
+        "Error: workload.seq_len: 5 options are planned anew at each of 1,024 values: at most 2,048 plans (options × values); "
         "sweep fewer values or fewer options"
     )
 

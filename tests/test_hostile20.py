@@ -69,7 +69,7 @@ def test_help_and_version_into_a_full_standard_output_are_one_line(args: str) ->
 def test_the_sweep_plan_limit_names_how_the_axes_multiply(run) -> None:
     r = run("sweep", "h100-sxm", "-w", "llama3-8b", "--vary", "workload.seq_len=1024:8192:8", "--vary", "scenario.pue=1:2:1000")
     assert r.exit_code == 1
-    assert r.stderr.strip().endswith("at most 4,096, got 8,000 (8 workload.seq_len × 1,000 scenario.pue)")
+    assert r.stderr.strip().endswith("at most 1,024, got 8,000 (8 workload.seq_len × 1,000 scenario.pue)")
 
 
 # --------------------------------------------------------------------------- D6: the report says why an option is not ranked

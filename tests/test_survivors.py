@@ -248,11 +248,16 @@ def test_a_missed_latency_target_is_blamed_on_the_target_it_misses(targets: dict
 
 
 def test_a_model_that_does_not_fit_is_blamed_on_memory() -> None:
+    """... on the part's memory when the replica is the model's choice, on the option when it fixes one (toy@1)."""
+    wl = inference(parameters=1e13, time_per_output_token_ms={"value": 1e9})  # 20 TB: more than 64 toys hold
+    with pytest.raises(InfeasibleError) as info:
+        engine.plan_option(Option(accelerator(mfu=None)), wl, scenario(), market=False)
+    assert (info.value.where, info.value.key) == ("toy", "memory_gb")
+    assert "the weights and one sequence do not fit" in info.value.message and math.isfinite(1e12)
     wl = inference(parameters=1e12, time_per_output_token_ms={"value": 1e9})
     with pytest.raises(InfeasibleError) as info:
         engine.plan_option(Option(accelerator(mfu=None), 1), wl, scenario(), market=False)
-    assert (info.value.where, info.value.key) == ("toy", "memory_gb")
-    assert "the weights and one sequence do not fit" in info.value.message and math.isfinite(1e12)
+    assert (info.value.where, info.value.key) == ("toy@1", None)
 
 
 @pytest.mark.parametrize(("lo", "hi", "root"), [(0.0, 1e100, 155.5), (1e-3, 1e100, 155.5), (-1e100, 0.0, -155.5), (-1e100, -1e-3, -155.5)])

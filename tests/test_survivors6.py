@@ -114,7 +114,7 @@ def test_a_tiny_cash_flow_input_is_refused_with_its_flag() -> None:
     assert (exc.value.message, exc.value.key) == ("expected 0 or at least 1e-300, got 1e-310", "--revenue-usd-per-day")
     with pytest.raises(InputError) as lease:
         cashflow([Option(BENCH)], training(), scenario(), lease_usd_per_month=1e-310)
-    assert (lease.value.message, lease.value.key) == ("expected 0 or at least 1e-300, got 1e-310", "--lease-usd-per-month")
+    assert (lease.value.message, lease.value.key) == ("expected a positive number of at least 1e-300, got 1e-310", "--lease-usd-per-month")
 
 
 def test_an_option_that_is_not_ranked_is_named_with_its_reason() -> None:

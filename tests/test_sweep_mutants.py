@@ -25,15 +25,15 @@ def csv_rows(inputs: Inputs, vary: list[str]) -> list[dict[str, str]]:
 
 
 def test_as_many_replanned_values_as_the_bound_are_allowed_and_one_more_is_not() -> None:
-    """toy.memory_gb from 1 to 4,096 GB moves the toy's memory fit (1 GB cannot hold it): 4,096 distinct values are
-    planned anew (the bound), 4,097 are refused before the first row."""
-    assert MAX_REPLANS == 4096
-    columns, total, _ = analysis.iter_sweep(pair(), ["toy.memory_gb=1:4096:4096"])
-    assert total == 2 * 4096
+    """toy.memory_gb from 1 to 1,024 GB moves the toy's memory fit (1 GB cannot hold it): 1,024 distinct values are
+    planned anew (the bound), 1,025 are refused before the first row."""
+    assert MAX_REPLANS == 1024
+    columns, total, _ = analysis.iter_sweep(pair(), ["toy.memory_gb=1:1024:1024"])
+    assert total == 2 * 1024
     assert columns[:3] == ["point", "toy.memory_gb", "option"]
-    assert raised(lambda: analysis.iter_sweep(pair(), ["toy.memory_gb=1:4097:4097"])) == (
+    assert raised(lambda: analysis.iter_sweep(pair(), ["toy.memory_gb=1:1025:1025"])) == (
         "toy.memory_gb: toy.memory_gb changes toy's layout, batch or memory fit, so each value is planned anew: "
-        "at most 4,096 distinct values, got 4,097"
+        "at most 1,024 distinct values, got 1,025"
     )
 
 

@@ -15,6 +15,7 @@ from tco.analysis.common import (
     _index_of,
     also_set,
     evaluate_many,
+    linspace,
     missing_by_option,
     missing_error,
     moves_plan,
@@ -126,7 +127,7 @@ def breakeven(
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
         raise InputError(f"expected finite numbers with LO below HI, got {lo:g}, {hi:g}", key="--range")
     for v in (lo, hi):
-        validate_value(prep, target, v, where="--range" if value_range else "--param")
+        validate_value(prep, target, v, where="--range" if value_range else "--param", given=param)
     integer = target.is_count or target.is_integer
     if not target.is_count and any(moves_plan(prep, i, target, np.array([lo, hi])) for i in (ia, ib) if i in target.keys):
         grid = min(grid, REPLANNED_GRID)  # each point is planned anew (a few ms): a coarser scan, then bisection
@@ -325,7 +326,7 @@ def scan_grid(lo: float, hi: float, n: int, integer: bool) -> np.ndarray:
     more than three decades on one side of zero, ``n`` spaced evenly in the logarithm there (a linear grid
     over 1 .. 1e9 steps by 500,000 and would step over crossings at 108 and 4,449); whole numbers for
     whole-number inputs."""
-    parts = [np.linspace(lo, hi, n)]
+    parts = [linspace(lo, hi, n)]
     if hi > 0:
         p0 = lo if lo > 0 else hi * 1e-6
         if hi > 1e3 * p0:
@@ -345,7 +346,7 @@ def _edge_bracket(ok: Callable[[float], bool], lo: float, hi: float, at_lo: bool
     for _ in range(200):
         if (hi - lo <= 1) if integer else (hi - lo <= 1e-9 * max(1.0, abs(hi))):
             break
-        mid = math.floor((lo + hi) / 2) if integer else 0.5 * (lo + hi)
+        mid = math.floor(lo / 2 + hi / 2) if integer else 0.5 * lo + 0.5 * hi  # (no overflow near the float maximum)
         if ok(mid) == at_lo:
             lo = mid
         else:
@@ -363,7 +364,7 @@ def _bisect_whole(f: Callable[[np.ndarray], np.ndarray], lo: float, hi: float, f
     """The first whole value after ``lo`` on the other side of a sign change bracketed by whole ``lo`` and
     ``hi`` (the scan's grid points), by bisection on the whole numbers between them."""
     while hi - lo > 1:
-        mid = math.floor((lo + hi) / 2)
+        mid = math.floor(lo / 2 + hi / 2)
         f_mid = float(f(np.array([mid]))[0])
         if math.isfinite(f_mid) and f_mid != 0 and (f_mid < 0) == (f_lo < 0):
             lo = mid
@@ -390,4 +391,4 @@ def _bisect(f: Callable[[np.ndarray], np.ndarray], lo: float, hi: float, f_lo: f
             lo, f_lo = mid, f_mid
         else:
             hi = mid
-    return 0.5 * (lo + hi)
+    return 0.5 * lo + 0.5 * hi

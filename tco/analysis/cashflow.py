@@ -81,6 +81,14 @@ class CashflowOption(StrictModel):
     """What the totals without a Calc row are made of: ``use_years`` (the residual's), ``lease_months``,
     ``revenue_days``."""
 
+    def __eq__(self, other: object) -> bool:
+        """Equal as results (the workbook's private placement data is no part of one: a JSON round trip keeps equality)."""
+        if not isinstance(other, CashflowOption):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    __hash__ = None  # type: ignore[assignment]  # (a mutable model, as pydantic's)
+
 
 class CashflowResult(StrictModel, Records):
     schema_version: int = 1
@@ -277,7 +285,10 @@ def cashflow(
         ("--lease-months", lease_months),
     ):
         if v is not None and v != 0 and abs(v) < TINY:
-            raise InputError(f"expected 0 or at least 1e-300, got {v:g}", key=flag)
+            raise InputError(
+                f"expected {'0 or at least' if flag == '--revenue-usd-per-day' else 'a positive number of at least'} 1e-300, got {v:g}",
+                key=flag,
+            )
     if lease_usd_per_month is not None and not (lease_usd_per_month > 0 and math.isfinite(lease_usd_per_month)):
         raise InputError(f"expected a positive lease rate, got {lease_usd_per_month:g}", key="--lease-usd-per-month")
     if lease_months is not None and lease_usd_per_month is None:

@@ -6,7 +6,7 @@ import dataclasses
 import math
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -279,8 +279,11 @@ def check_numbers(values: np.ndarray, path: str) -> None:
         raise InputError(f"values must be 0 or at least 1e-300 in size, got {float(tiny[0]):g}", key=path)
 
 
-def validate_value(prep: Prepared, target: Target, value: float, *, where: str | None = None) -> None:
-    """Rebuild the model that owns ``target`` with ``value`` through validation (raises InputError)."""
+def validate_value(prep: Prepared, target: Target, value: float, *, where: str | None = None, given: str | None = None) -> None:
+    """Rebuild the model that owns ``target`` with ``value`` through validation (raises InputError).
+    ``given``: the path as written; a ``.value`` keeps the quantity's low and high, as ``--set`` does."""
+    if given is not None and given.lower().endswith(".value") and not target.path.lower().endswith(".value"):
+        target = replace(target, path=target.path + ".value")
     if target.is_count:
         if value < 1 or value != math.floor(value):
             raise InputError(f"expected a whole count >= 1, got {value:g}", where=where, key=target.path)
@@ -322,12 +325,13 @@ def _rebuilt(prep: Prepared, target: Target, value: float, model: BaseModel | No
     return scope, built
 
 
-MAX_REPLANS = 4096
+MAX_REPLANS = 1024
 """Most distinct values (per option) of varied inputs that change an option's discrete choices, each
-planned anew (a few milliseconds each)."""
+planned anew (10–15 ms each for a dense job's layout search, about 50 ms for a large MoE job)."""
 
-MAX_REPLANS_TOTAL = 4 * MAX_REPLANS
-"""Most plans a sweep makes over all its options (options whose plan moves × distinct values)."""
+MAX_REPLANS_TOTAL = 2 * MAX_REPLANS
+"""Most plans one sweep or what-if call makes over all its options (options whose plan moves × distinct
+values): half a minute for a dense job, so that no call runs for hours."""
 
 
 def _plan_with(prep: Prepared, i: int, assignments: tuple[tuple[Target, float], ...]) -> engine.Plan | None:
@@ -599,3 +603,15 @@ def _read_keys(plan: engine.Plan, base: dict[str, float]) -> set[str]:
     return {k for j, k in enumerate(keys, start=1) if moved(ref, j) or moved(ttm, j)} | {
         k for k in base if k.startswith("scenario.cost_of_delay") or k.startswith("scenario.deadline")
     }
+
+
+def linspace(lo: float, hi: float, n: int) -> np.ndarray:
+    """``n`` evenly spaced points from ``lo`` to ``hi`` as ``lo·(1 − t) + hi·t``, which stays finite for ends
+    near the float maximum (``numpy.linspace`` takes ``hi − lo``, which overflows for −1e308 to 1e308)."""
+    if math.isfinite(hi - lo):  # numpy's own (exact for whole-number steps)
+        return np.linspace(lo, hi, n)
+    t = np.linspace(0.0, 1.0, n)
+    out = lo * (1.0 - t) + hi * t
+    if n:
+        out[0], out[-1] = lo, hi
+    return out

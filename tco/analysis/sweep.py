@@ -19,6 +19,7 @@ from tco.analysis.common import (
     check_numbers,
     evaluate_many,
     given_once,
+    linspace,
     moves_plan,
     option_names,
     prepare,
@@ -100,6 +101,26 @@ class SweepChunk:
         return len(self.options)
 
 
+class _Once(Iterator[SweepChunk]):
+    """A sweep's chunks, streamed in flat memory: read once. A second read is an error, not an empty
+    table (nothing is kept to replay)."""
+
+    def __init__(self, chunks: Iterator[SweepChunk]) -> None:
+        self._chunks, self._done = chunks, False
+
+    def __iter__(self) -> _Once:
+        if self._done:
+            raise InputError("a sweep's rows stream once, in flat memory: call tco.sweep again to read them again", key="results")
+        return self
+
+    def __next__(self) -> SweepChunk:
+        try:
+            return next(self._chunks)
+        except StopIteration:
+            self._done = True
+            raise
+
+
 class SweepRun(NamedTuple):
     """A streamed sweep: its columns, its row count and its chunks, unpacked as
     ``columns, total, chunks = tco.sweep(...)``; ``.results`` streams the rows as dicts (column -> value,
@@ -150,10 +171,10 @@ def make_axes(inputs: Inputs, specs: Sequence[str]) -> tuple[Prepared, list[Axis
     for spec in specs:
         path, vals = parse_vary(spec)
         target = resolve_target(prep, path, where="--vary")
-        arr = np.linspace(vals[0], vals[1], vals[2]) if isinstance(vals, tuple) else np.array(vals, dtype=float)
+        arr = linspace(vals[0], vals[1], vals[2]) if isinstance(vals, tuple) else np.array(vals, dtype=float)
         check_numbers(arr, path)
         for v in {float(arr.min()), float(arr.max())}:
-            validate_value(prep, target, v, where="--vary")
+            validate_value(prep, target, v, where="--vary", given=path)
         if target.is_count or target.is_integer:  # every point, before the first row is written
             bad = arr[(arr != np.floor(arr))]
             if bad.size:
@@ -230,4 +251,4 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> S
             cols["rank"] = np.where(cols["feasible"], batch.rank.T.ravel(), np.nan)  # an infeasible row has no rank
             yield SweepChunk(cols, np.tile(labels, idx.size))
 
-    return SweepRun(sweep_columns(axes), points * n_opt, chunks())
+    return SweepRun(sweep_columns(axes), points * n_opt, _Once(chunks()))

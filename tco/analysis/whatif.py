@@ -10,10 +10,12 @@ import numpy as np
 
 from tco import loader
 from tco.analysis.common import (
+    MAX_REPLANS_TOTAL,
     Target,
     check_numbers,
     evaluate_many,
     given_once,
+    moves_plan,
     option_names,
     prepare,
     resolve_target,
@@ -97,10 +99,20 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]], *, over_sets
         arr = np.asarray(listed_vals, dtype=float)
         check_numbers(arr, path)
         for v in {float(arr.min()), float(arr.max())}:
-            validate_value(prep, target, v, where="what_if")
+            validate_value(prep, target, v, where="what_if", given=path)
         if (target.is_count or target.is_integer) and np.any(arr != np.floor(arr)):
             raise InputError("expected whole numbers", key=path)
         values[path] = (target, arr)
+    # Over all options: each distinct value of an input that moves an option's plan is planned anew.
+    moving = [i for i in range(len(prep.plans)) if any(i in t.keys and moves_plan(prep, i, t, a) for t, a in values.values())]
+    if moving:
+        combos = len(np.unique(np.column_stack([a for _, a in values.values()]), axis=0))
+        if len(moving) * combos > MAX_REPLANS_TOTAL:
+            raise InputError(
+                f"{len(moving)} options are planned anew at each of {combos:,} values: at most {MAX_REPLANS_TOTAL:,} plans "
+                "(options × distinct values); give fewer values or fewer options",
+                key=next(iter(values)),
+            )
     batch = evaluate_many(prep, values, size, replan=True)
 
     def listed(a: np.ndarray) -> list[float | None]:
