@@ -269,7 +269,7 @@ def attributed(inputs: Inputs) -> Iterator[None]:
                 # The value the error is about came from --set, not from the file: blame the --set.
                 cross = blamed.startswith(("workload.", "scenario."))
                 problem.where, problem.key = "--set", set_path(blamed) if cross else f"{scope}.{blamed}"
-            elif problem.where in inputs.sources:
+            elif problem.where is not None and problem.where in inputs.sources:
                 if problem.key is None:
                     scopes = (problem.where, "scenario", "workload")  # the option's own inputs, and the shared ones
                     changed = [s.strip() for s in inputs.sets if loader.split_scope(s.split("=", 1)[0].strip(), ids)[0] in scopes]
@@ -415,11 +415,14 @@ def load_inputs(
                 where="--set",
                 key=item.split("=", 1)[0].strip(),
             )
-    seen: dict[str, str] = {}
+    seen: dict[object, str] = {}
+    default = wl.accelerator_count if isinstance(wl, TrainingWorkload) else None  # (a training job's count when @N is not given)
     for text, option in zip(texts, options, strict=True):
-        if option.label in seen:
-            raise InputError(f"'{seen[option.label]}' and '{text}' name the same option ({option.label}): give it once", key="accelerator")
-        seen[option.label] = text
+        twin = (option.accelerator.id, option.count or default, option.acquisition, option.quoted_rate)
+        for key in (option.label, twin):  # 'a100-80gb' and 'a100-80gb@8' for a job of 8 are one option too
+            if key in seen:
+                raise InputError(f"'{seen[key]}' and '{text}' name the same option ({option.label}): give it once", key="accelerator")
+            seen[key] = text
     warnings = [w for acc in cache.values() for w in benchmark_warnings(acc, wl)]
     builtin = loader.builtin_dir().resolve()
     for key, path in sorted(sources.items()):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -20,22 +20,42 @@ from tco.perf import MAX_ACCELERATORS
 
 @dataclass(frozen=True)
 class Inputs:
-    """Everything one analysis needs: the options, the workload, the scenario, and warnings to show."""
+    """Everything one analysis needs: the options, the workload, the scenario, and warnings to show.
+    Immutable through and through (its sequences are tuples, its mappings read-only), so a script
+    cannot change what ``load_inputs`` checked; ``dataclasses.replace`` makes a changed copy."""
 
-    options: list[Option]
+    options: Sequence[Option]
     workload: TrainingWorkload | InferenceWorkload
     scenario: Scenario
-    sets: tuple[str, ...] = ()
-    warnings: list[str] = field(default_factory=list)
-    sources: dict[str, str] = field(default_factory=dict)
+    sets: Sequence[str] = ()
+    warnings: Sequence[str] = ()
+    sources: Mapping[str, str] = field(default_factory=dict)
     """Input id -> the file it came from, so errors found later can name the file."""
-    refs: list[str] = field(default_factory=list)
+    refs: Sequence[str] = ()
     """Each option's accelerator reference as given (id, alias or path)."""
-    left_out: dict[str, str] = field(default_factory=dict)
+    left_out: Mapping[str, str] = field(default_factory=dict)
     """Option label -> why an analysis left it out (see :func:`tco.api.analysable`)."""
-    left_out_options: list[Option] = field(default_factory=list)
+    left_out_options: Sequence[Option] = ()
     """Those options: one that lacks only a price still reaches the market first, and sets the delay
     of the others as in compare (the cash flow charges it)."""
+
+    def __post_init__(self) -> None:
+        for name in ("options", "sets", "warnings", "refs", "left_out_options"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        for name in ("sources", "left_out"):
+            object.__setattr__(self, name, ReadOnlyDict(getattr(self, name)))
+
+
+class ReadOnlyDict(dict[str, str]):
+    """A dict that cannot be changed (``types.MappingProxyType`` cannot be pickled or deep-copied)."""
+
+    def _refuse(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("Inputs are immutable: use dataclasses.replace for a changed copy")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[type[ReadOnlyDict], tuple[dict[str, str]]]:
+        return ReadOnlyDict, (dict(self),)
 
 
 class ParsedOption(NamedTuple):

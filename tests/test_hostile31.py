@@ -99,3 +99,31 @@ def test_an_alias_two_profiles_share_names_neither(run, tmp_path: Path) -> None:
     assert r.exit_code == 1 and "'a100' is an alias of a100-80gb and other2: give the id" in r.stderr
     ok = run("compare", str(copy), "a100-80gb", "-w", "llama3-8b", "--set", "other2.price_usd=1000", "-b", "a100-80gb")
     assert ok.exit_code == 0
+
+
+def test_inputs_are_immutable_through_and_through(inputs: tco.Inputs) -> None:
+    """Its fields could not be assigned, but its lists and dicts could be changed: an appended option
+    got past load_inputs' duplicate check, a reversed refs list made baseline= pick the wrong option."""
+    import copy
+    import dataclasses
+    import pickle
+
+    with pytest.raises(AttributeError):
+        inputs.options.append(inputs.options[0])  # type: ignore[attr-defined]
+    with pytest.raises(TypeError, match="Inputs are immutable"):
+        inputs.sources["x"] = "y"  # type: ignore[index]
+    again = pickle.loads(pickle.dumps(inputs))
+    assert again.options == inputs.options and dict(again.sources) == dict(inputs.sources)
+    assert copy.deepcopy(inputs).refs == inputs.refs
+    fewer = dataclasses.replace(inputs, options=list(inputs.options[:1]))
+    assert isinstance(fewer.options, tuple) and len(fewer.options) == 1
+
+
+def test_an_option_with_the_workloads_own_count_is_the_same_option(run) -> None:
+    """'a100-80gb' and 'a100-80gb@8' for a job of 8 were ranked 1 and 2 with equal figures; another count
+    is another option, and a serving replica fixed with @N is not the model's choice of replica."""
+    r = run("compare", "a100-80gb", "a100-80gb@8", "-w", "gpt3-1.3b")
+    assert r.exit_code == 1
+    assert r.stderr.strip() == "Error: accelerator: 'a100-80gb' and 'a100-80gb@8' name the same option (a100-80gb@8): give it once"
+    assert run("compare", "a100-80gb", "a100-80gb@16", "-w", "gpt3-1.3b").exit_code == 0
+    assert run("compare", "h100-sxm", "h100-sxm@8", "-w", "chat-70b").exit_code == 0
