@@ -13,6 +13,7 @@ import contextvars
 import copy
 import enum
 import math
+import operator
 import re
 import types
 import typing
@@ -90,11 +91,16 @@ def _argument_keys(exc: TcoError, names: Collection[str]) -> None:
                     setattr(problem, attr, nested)
 
         def argument(m: re.Match[str]) -> str:  # a flag the message mentions, as the caller's argument
+            if m.group(0).startswith("'"):
+                return m.group(0)  # (text the caller typed, quoted: kept as typed)
             flag = m.group(0)
             name = _FLAG_ARGUMENTS.get(flag, flag[2:].replace("-", "_"))
-            return name if name in names else flag
+            nested = next((arg for f, arg in _ESTIMATE_INPUTS.values() if f == flag and "[" in arg), None)
+            if name in names:
+                return name
+            return nested if nested is not None and nested.split("[")[0] in names else flag
 
-        problem.message = re.sub(r"(?<![\w-])--[a-z][a-z0-9-]*", argument, problem.message)
+        problem.message = re.sub(r"'[^']*'|(?<![\w-])--[a-z][a-z0-9-]*", argument, problem.message)
 
 
 def public(fn: F) -> F:
@@ -415,14 +421,12 @@ def load_inputs(
                 where="--set",
                 key=item.split("=", 1)[0].strip(),
             )
-    seen: dict[object, str] = {}
-    default = wl.accelerator_count if isinstance(wl, TrainingWorkload) else None  # (a training job's count when @N is not given)
+    # ('a100-80gb' and 'a100-80gb@8' for a job of 8 are two options: a sweep of the job's count moves only the first)
+    seen: dict[str, str] = {}
     for text, option in zip(texts, options, strict=True):
-        twin = (option.accelerator.id, option.count or default, option.acquisition, option.quoted_rate)
-        for key in (option.label, twin):  # 'a100-80gb' and 'a100-80gb@8' for a job of 8 are one option too
-            if key in seen:
-                raise InputError(f"'{seen[key]}' and '{text}' name the same option ({option.label}): give it once", key="accelerator")
-            seen[key] = text
+        if option.label in seen:
+            raise InputError(f"'{seen[option.label]}' and '{text}' name the same option ({option.label}): give it once", key="accelerator")
+        seen[option.label] = text
     warnings = [w for acc in cache.values() for w in benchmark_warnings(acc, wl)]
     builtin = loader.builtin_dir().resolve()
     for key, path in sorted(sources.items()):
@@ -1258,6 +1262,10 @@ def _named_by_flags(moe: bool) -> Iterator[None]:
     except TcoError as exc:
         if not COMMAND_LINE.get():
             for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
+                problem.message = problem.message.replace("cannot serve estimate:", "cannot serve the model:")
+                if problem.where and "@" in problem.where and problem.key is None:  # the option estimate built: its count
+                    problem.where, problem.key = None, "replica" if "replica" in problem.message else "count"
+                    continue
                 if problem.where in ("estimate", "the command-line options") and problem.key:
                     found = _estimate_input(problem.key, moe)
                     problem.where = None  # a Python caller gave arguments, not command-line options
@@ -1303,16 +1311,24 @@ def _estimate_shape(shape: Mapping[str, int | None] | None, parameters: float) -
     heads, KV heads, FFN width and vocabulary)."""
     if not shape or not any(v is not None for v in shape.values()):
         return None
-    for k, v in shape.items():  # (the flags are bounded; a Python mapping is not)
-        if v is None:
-            continue
+    whole: dict[str, int | None] = {}
+    for k, given in shape.items():  # (the flags are bounded; a Python mapping is not)
         key = _ESTIMATE_INPUTS[f"shape.{k}"][0]
-        if isinstance(v, bool) or not isinstance(v, int):
-            raise InputError(f"expected a whole number, got {str(v)[:40]}", key=key)
+        if given is None:
+            whole[k] = None
+            continue
+        try:  # an int, numpy's too (a bool, a float or a text is no whole number)
+            if _is_bool(given):
+                raise TypeError
+            v = operator.index(given)
+        except TypeError:
+            raise InputError(f"expected a whole number, got {str(given)[:40]}", key=key) from None
         if v < 1 or v > MAX_COUNT:
             raise InputError(
                 f"expected a whole number >= 1, got {v}" if v < 1 else f"expected at most {MAX_COUNT:,}, got {str(v)[:40]}", key=key
             )
+        whole[k] = v
+    shape = whole
     layers, d_model, heads, kv_heads, head_dim = (shape.get(k) for k in ("layers", "d_model", "heads", "kv_heads", "head_dim"))
     ffn_dim, vocab = shape.get("ffn_dim"), shape.get("vocab")
     if (layers is None) != (d_model is None):

@@ -185,17 +185,24 @@ _NOTES: list[str] | None = None
 it succeeds, dropped when it fails (a failing run prints its one ``Error:`` line alone)."""
 
 
-def err(line: str) -> None:
-    """One line on stderr, whatever the inputs it quotes hold (see :func:`_clip`)."""
-    if _NOTES is not None and line.startswith(("Note: ", "Warning: ")):
+def err(line: str, *, hold: bool = True) -> None:
+    """One line on stderr, whatever the inputs it quotes hold (see :func:`_clip`); a note or warning is
+    held until the run succeeds unless ``hold`` is False (a report of several files, each its own)."""
+    if hold and _NOTES is not None and line.startswith(("Note: ", "Warning: ")):
         _NOTES.append(line)
         return
-    if _NOTES and not line.startswith("Error: "):  # a result's line (a verdict) follows the notes, as it was written
+    if not line.startswith("Error: "):  # a result's line (a verdict) follows the notes, as it was written
+        _release_notes()
+    typer.echo(_clip(line), err=True)
+
+
+def _release_notes() -> None:
+    """Print the notes and warnings held so far, and go on holding later ones."""
+    if _NOTES:
         notes = _NOTES[:]
         _NOTES.clear()
         for note in notes:
             typer.echo(_clip(note), err=True)
-    typer.echo(_clip(line), err=True)
 
 
 def _flush_notes(keep: bool) -> None:
@@ -597,7 +604,7 @@ def profiles_validate(files: Annotated[list[Path], typer.Argument(help="TOML fil
             problems += 1
             continue
         for w in warnings:
-            err(f"Warning: {path}: {w}")
+            err(f"Warning: {path}: {w}", hold=False)
         typer.echo(f"ok: {path}")
     if problems:
         raise typer.Exit(1)
@@ -1282,7 +1289,9 @@ def emit_stream(pieces: Any, output: Path | None) -> None:
         if sys.stdout is None:  # started with stdout closed (tco ... >&-)
             raise InputError("standard output is closed; expected -o FILE", key="-o")
         try:
-            for piece in pieces:
+            for n, piece in enumerate(pieces):
+                if n == 0:  # the output has begun: the notes so far come before it (a long sweep's after it is late)
+                    _release_notes()
                 if isinstance(piece, bytes):
                     sys.stdout.flush()
                     sys.stdout.buffer.write(piece)

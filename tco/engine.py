@@ -1407,14 +1407,16 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
 
 
 def _extreme_input(p: Mapping[str, Any]) -> tuple[str, float] | None:
-    """The input farthest from 1 in orders of magnitude, where one is beyond 1e±100: the likely cause
-    of a cost that overflows (a value set near 1e308, or a rate near 1e-300 that something is divided by)."""
+    """The likely cause of a cost that overflows: the largest input above 1e100 (a value set near 1e308),
+    else the smallest below 1e-100 (a rate something is divided by); None if no input is that far from 1."""
     far: tuple[float, str, float] | None = None
     for path, v in p.items():
         if not path.startswith(("accel.", "workload.", "scenario.")) or not isinstance(v, float | int) or isinstance(v, bool):
             continue
-        if v and math.isfinite(v) and abs(math.log10(abs(v))) >= 100 and (far is None or abs(math.log10(abs(v))) > far[0]):
-            far = (abs(math.log10(abs(v))), path, float(v))
+        if v and math.isfinite(v) and abs(math.log10(abs(v))) >= 100:
+            rank = 1000.0 + math.log10(abs(v)) if abs(v) > 1 else -math.log10(abs(v))  # (any large one before a tiny one)
+            if far is None or rank > far[0]:
+                far = (rank, path, float(v))
     return None if far is None else (far[1], far[2])
 
 

@@ -22,7 +22,7 @@ from tco.perf import MAX_ACCELERATORS
 class Inputs:
     """Everything one analysis needs: the options, the workload, the scenario, and warnings to show.
     Immutable through and through (its sequences are tuples, its mappings read-only), so a script
-    cannot change what ``load_inputs`` checked; ``dataclasses.replace`` makes a changed copy."""
+    cannot change what ``load_inputs`` checked: load them again for other inputs."""
 
     options: Sequence[Option]
     workload: TrainingWorkload | InferenceWorkload
@@ -50,7 +50,7 @@ class ReadOnlyDict(dict[str, str]):
     """A dict that cannot be changed (``types.MappingProxyType`` cannot be pickled or deep-copied)."""
 
     def _refuse(self, *args: object, **kwargs: object) -> None:
-        raise TypeError("Inputs are immutable: use dataclasses.replace for a changed copy")
+        raise TypeError("Inputs are immutable: call tco.load_inputs again for other inputs")
 
     __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _refuse  # type: ignore[assignment]
 

@@ -839,6 +839,7 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
     ``<id>.toml`` beside the referring file, else the id on the search path (never an arbitrary path).
     The chain is followed in a loop (at most :data:`MAX_EXTENDS_CHAIN` files), then merged base first."""
     chain: list[tuple[Path, dict[str, Any]]] = []
+    _GIVEN.pop(_key(path), None)  # (what an earlier read of the file extended: it may stand alone now)
     visited = set(seen)
     current = path
     while True:

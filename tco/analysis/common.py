@@ -16,6 +16,8 @@ from tco import engine, loader, perf
 from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError, did_you_mean
 from tco.inputs import Inputs, find_option
 from tco.models import (
+    ACCELERATOR_MONEY,
+    SCENARIO_MONEY,
     TINY,
     Accelerator,
     AtLeastOneQuantity,
@@ -325,6 +327,26 @@ def _rebuilt(prep: Prepared, target: Target, value: float, model: BaseModel | No
     return scope, built
 
 
+PLAN_FREE = frozenset(
+    (
+        *SCENARIO_MONEY,
+        *ACCELERATOR_MONEY,
+        "cost_of_capital",
+        "carbon_usd_per_tonne",
+        "deadline_days",
+        "economic_depreciation_oom_per_year",
+        "pue",
+    )
+)
+"""Inputs no plan depends on (money, the cost of capital, the deadline): a layout, batch, replica or
+memory fit is chosen without them, so varying them plans nothing anew."""
+
+
+def plan_free(target: Target) -> bool:
+    rest = target.path.split(".", 1)[1] if "." in target.path else target.path
+    return rest.removesuffix(".value") in PLAN_FREE
+
+
 MAX_REPLANS = 1024
 """Most distinct values (per option) of varied inputs that change an option's discrete choices, each
 planned anew (10–15 ms each for a dense job's layout search, about 50 ms for a large MoE job)."""
@@ -461,7 +483,8 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
         varied = [(t, np.broadcast_to(np.asarray(a, dtype=float), (size,))) for t, a in values.values() if i in t.keys and not t.is_count]
         # One input that moves the plan makes every varied input part of the plan: their effects on the
         # discrete choices can combine (memory matters more at a longer sequence).
-        moving = varied if replan and any(moves_plan(prep, i, t, a) for t, a in varied) else []
+        # (inputs no plan depends on, money and the like, are evaluated as arrays at each plan)
+        moving = [(t, a) for t, a in varied if not plan_free(t)] if replan and any(moves_plan(prep, i, t, a) for t, a in varied) else []
         # Unknown inputs read as NaN: the figures that need them come out NaN (infeasible for ranking).
         arrays, min_count, gone = _evaluate_groups(prep, i, plan, p, moving, size)
         missing.append(gone)

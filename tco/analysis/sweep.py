@@ -22,6 +22,7 @@ from tco.analysis.common import (
     linspace,
     moves_plan,
     option_names,
+    plan_free,
     prepare,
     resolve_target,
     validate_value,
@@ -208,7 +209,7 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> S
     labels = np.array(prep.labels, dtype=object)
     # Checked before the first row is written: an axis that moves an option's plan has every distinct
     # combination of the axes planned anew, up to MAX_REPLANS (a failure mid-stream would leave a header).
-    combos = math.prod(np.unique(b.values).size for b in axes)
+    combos = math.prod(np.unique(b.values).size for b in axes if not plan_free(targets[b.path]))
     moving: set[int] = set()
     for a in axes:
         movers = [i for i in range(n_opt) if i in targets[a.path].keys and moves_plan(prep, i, targets[a.path], a.values)]

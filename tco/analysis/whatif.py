@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -17,6 +18,7 @@ from tco.analysis.common import (
     given_once,
     moves_plan,
     option_names,
+    plan_free,
     prepare,
     resolve_target,
     validate_value,
@@ -51,13 +53,14 @@ class WhatIfResult(StrictModel, Records):
 
 
 def _not_a_number(values: list[Any]) -> Any:
-    """The first value that is not a number a float can hold (``None`` when all are)."""
+    """The first value that is not a number a float can hold (``None`` when all are): a bool, a text, an
+    int past the float range; a Decimal or a Fraction is a number."""
     for v in values:
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.number)):
+        if isinstance(v, (bool, np.bool_, str, bytes)) or not isinstance(v, numbers.Number):
             return v
         try:
-            float(v)
-        except OverflowError:
+            float(v)  # type: ignore[arg-type]
+        except (TypeError, ValueError, OverflowError):
             return v
     return None
 
@@ -106,7 +109,8 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]], *, over_sets
     # Over all options: each distinct value of an input that moves an option's plan is planned anew.
     moving = [i for i in range(len(prep.plans)) if any(i in t.keys and moves_plan(prep, i, t, a) for t, a in values.values())]
     if moving:
-        combos = len(np.unique(np.column_stack([a for _, a in values.values()]), axis=0))
+        planned = [a for t, a in values.values() if not plan_free(t)]  # (money and the like plan nothing)
+        combos = len(np.unique(np.column_stack(planned), axis=0)) if planned else 1
         if len(moving) * combos > MAX_REPLANS_TOTAL:
             raise InputError(
                 f"{len(moving)} options are planned anew at each of {combos:,} values: at most {MAX_REPLANS_TOTAL:,} plans "
