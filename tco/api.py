@@ -304,26 +304,32 @@ def audit(inputs: Inputs | None = None, **arguments: Any) -> dict[str, Any]:
         out["workload"] = inputs.workload.id
         out["scenario"] = inputs.scenario.id
         out["sets"] = list(inputs.sets)
-        import hashlib  # only JSON results carry the audit: kept off the table path's start-up
-
-        def entry(path: Path) -> dict[str, Any]:
-            data, _ = loader.as_read(path)
-            if data is None and str(path) != loader.STDIN:
-                try:
-                    data = path.read_bytes()
-                except OSError:
-                    data = None
-            return {"path": _shown_path(path), "sha256": hashlib.sha256(data).hexdigest() if data is not None else None}
-
-        files = {}
-        for key, path in sorted(inputs.sources.items()):
-            files[key] = entry(Path(path))
-            chain = loader.as_read(Path(path))[1]
-            if chain:  # the files its `extends` started from, each hashed as read
-                files[key]["extends"] = [entry(Path(p)) for p in chain]
-        out["files"] = files
+        out["files"] = audit_files(inputs.sources)
     out.update({k: v for k, v in arguments.items() if v is not None})
     return out
+
+
+def audit_files(sources: Mapping[str, str]) -> dict[str, Any]:
+    """Each input file of a run, as the audit trail gives it: its path and the SHA-256 of the bytes read,
+    with the files its ``extends`` started from."""
+    import hashlib  # only JSON results carry the audit: kept off the table path's start-up
+
+    def entry(path: Path) -> dict[str, Any]:
+        data, _ = loader.as_read(path)
+        if data is None and str(path) != loader.STDIN:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = None
+        return {"path": _shown_path(path), "sha256": hashlib.sha256(data).hexdigest() if data is not None else None}
+
+    files = {}
+    for key, path in sorted(sources.items()):
+        files[key] = entry(Path(path))
+        chain = loader.as_read(Path(path))[1]
+        if chain:  # the files its `extends` started from, each hashed as read
+            files[key]["extends"] = [entry(Path(p)) for p in chain]
+    return files
 
 
 def _names(ref: str, dirs: Sequence[Path] | None) -> set[str]:

@@ -28,7 +28,7 @@ import typer
 
 from tco import api
 from tco.errors import InputError, TcoError
-from tco.inputs import Inputs, parse_option
+from tco.inputs import Inputs, find_option, parse_option
 from tco.models import MAX_COUNT, Currency, InferenceWorkload, Precision, Tuning
 from tco.perf import MAX_ACCELERATORS
 from tco.render import OutputFormat
@@ -823,12 +823,26 @@ def estimate(
         latency_percentile=percentile,
         training_tokens=api.parse_count_text(tokens, what="--tokens") if tokens is not None else None,
     )
-    emit(
-        render_model_fields(result, fmt),
-        output,
-        fmt=fmt,
-        audit=api.audit(None, command="estimate", accelerator=accelerator, sets=set_ or []),
-    )
+    # The audit trail: the option, the scenario, every flag given, and the files read with their SHA-256.
+    from tco import loader
+
+    given = {
+        "params": params, "seq_len": seq_len, "count": count, "precision": precision.value, "mode": mode.value,
+        "layers": layers, "d_model": d_model, "heads": heads, "kv_heads": kv_heads, "head_dim": head_dim, "ffn_dim": ffn_dim,
+        "vocab": vocab, "replica": replica, "max_batch": max_batch, "tuning": tuning.value if tuning else None,
+        "global_batch": global_batch, "total_params": total_params, "tp": tp, "pp": pp, "cp": cp, "ep": ep,
+        "recompute": recompute.value if recompute else None, "experts": experts, "top_k": top_k, "tokens": tokens,
+        "prompt_tokens": prompt_tokens, "output_tokens": output_tokens, "tpot_ms": tpot_ms, "ttft_ms": ttft_ms, "percentile": percentile,
+    }  # fmt: skip
+    files = {
+        result.accelerator: str(loader.resolve("accelerators", accelerator, None)),
+        "scenario": str(loader.resolve("scenarios", scenario or loader.DEFAULT_SCENARIO, None)),
+    }
+    scenario_id = loader.load_scenario(scenario).id
+    trail = api.audit(None, command="estimate", options=[result.accelerator], scenario=scenario_id, sets=set_ or [])
+    trail["flags"] = {k: v for k, v in given.items() if v is not None}
+    trail["files"] = api.audit_files(files)
+    emit(render_model_fields(result, fmt), output, fmt=fmt, audit=trail)
 
 
 @app.command(
@@ -973,8 +987,15 @@ def sensitivity(
     """Tornado: swing each uncertain input low→high (its range, else ±20%) and report the cost swings."""
     from tco.render import render_sensitivity
 
-    accs = list(accelerators) + ([vs] if vs and vs.lower() not in {a.lower() for a in accelerators} else [])
-    inputs = _inputs(accs, workload, scenario, set_, strict, required=[accelerators[0], vs] if vs else [])
+    # --vs names one of the options (by its id too, where it was given by path), or adds the one it names
+    given = _inputs(list(accelerators), workload, scenario, set_, strict, required=[accelerators[0]]) if vs else None
+    named = given is not None and vs is not None and find_option(given.options, given.refs, vs) is not None
+    accs = list(accelerators) + ([vs] if vs and not named else [])
+    inputs = (
+        given
+        if named and given is not None
+        else _inputs(accs, workload, scenario, set_, strict, required=[accelerators[0], vs] if vs else [])
+    )
     result = api.sensitivity(inputs, vs=(accelerators[0], vs) if vs else None)
     audit = api.audit(inputs, command="sensitivity", vs=vs)
     emit_result(render_sensitivity, result, fmt, output, inputs=inputs, audit=audit, sheet="Sensitivity")

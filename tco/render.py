@@ -78,7 +78,8 @@ def gap(value: float | None, base: float | None) -> str:
     """The article's 'Gap' column: relative difference to the baseline, e.g. ``-37.6%``."""
     if value is None or base is None or base == 0:
         return "—"
-    return f"{(value - base) / base * 100:+.1f}%"
+    gap = (value - base) / base * 100
+    return f"{gap:+.1f}%" if round(gap, 1) != 0 else "+0.0%"  # (a gap that rounds to zero has no sign: no -0.0%)
 
 
 def ratio(value: float | None, base: float | None) -> str:

@@ -23,12 +23,14 @@ CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;margin:1.5rem auto;color:#111;font-size:10.5pt}
 h1{font-size:15pt;margin:0 0 .3rem} h2{font-size:11.5pt;margin:1.2rem 0 .4rem;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;width:100%;font-size:9pt} th,td{padding:.2rem .4rem;border-bottom:1px solid #e4e4e4;text-align:left;
-overflow-wrap:anywhere} details summary{cursor:pointer;color:#0072B2}
-td.n{text-align:right;font-variant-numeric:tabular-nums} .verdict{font-size:12pt;background:#f3f6fa;
+overflow-wrap:break-word} details summary{cursor:pointer;color:#0072B2}
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap} .verdict{font-size:12pt;background:#f3f6fa;
 padding:.6rem .8rem;border-left:4px solid #0072B2}
 .meta{color:#555;font-size:8.5pt} figure{margin:.4rem 0} svg{max-width:100%;height:auto}
-@media print{body{margin:0;max-width:none;font-size:9.5pt} h2{break-after:avoid;margin:.6rem 0 .3rem}
-figure,table{break-inside:avoid} figure svg{max-height:5cm;width:auto} details,#assumptions{display:none}} @page{margin:1cm}
+@media print{body{margin:0;max-width:none;font-size:9pt} h1{font-size:13pt} h2{break-after:avoid;margin:.45rem 0 .2rem;font-size:10.5pt}
+.verdict{font-size:10.5pt;padding:.35rem .6rem} th,td{padding:.1rem .3rem} table{font-size:8pt} .meta{font-size:7.5pt}
+figure,table{break-inside:avoid} figure{margin:.2rem 0} figure svg{max-height:4.4cm;width:auto} details,#assumptions{display:none}}
+@page{margin:1cm}
 """
 
 

@@ -243,7 +243,7 @@ def size(
                 job_cost_usd=known(figures["job_cost_usd"]),
                 cost_per_million_tokens_usd=known(figures["cost_per_million_tokens_usd"]),
                 facility_power_kw=known(n * peak_w * k_pwr * base["scenario.pue"] / 1000.0),
-                message=f"{n} × {plan.accel_id} meets {name} = {_limit_text(name, limit)}",
+                message=f"{n} × {label} meets {name} = {_limit_text(name, limit)}",
             )
         )
     if not any(r.feasible for r in results):
