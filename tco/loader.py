@@ -1031,7 +1031,8 @@ def _kind_by_keys(path: Path, data: Mapping[str, Any]) -> str:
         visited.add(path.resolve())
         sibling = path.parent / f"{parent}.toml"
         if not sibling.is_file():
-            return next((k for k in _PROFILE_KINDS if _on_search_path(k, parent)), "scenarios")
+            found = next((k for k in _PROFILE_KINDS if _on_search_path(k, parent)), None)
+            return found or _kind_of_keys(data)
         if sibling.resolve() in visited:
             break  # a cycle: reading the file as a profile names it
         try:
@@ -1040,6 +1041,18 @@ def _kind_by_keys(path: Path, data: Mapping[str, Any]) -> str:
             break  # the sibling's problem is named when the chain is read
         path = sibling
     return "accelerators"
+
+
+def _kind_of_keys(data: Mapping[str, Any]) -> str:
+    """The kind whose fields a file's own keys match most (an accelerator's price and peak, a workload's
+    parameters, a scenario's economics): for a file whose ``extends`` names no known id."""
+    fields = {
+        "accelerators": set(Accelerator.model_fields),
+        "workloads": set(TrainingWorkload.model_fields) | set(InferenceWorkload.model_fields),
+        "scenarios": set(Scenario.model_fields),
+    }
+    keys = set(data) - {"id", "name", "extends", "description", "source", "note"}
+    return max(fields, key=lambda kind: (len(keys & fields[kind]), kind == "scenarios"))
 
 
 def _on_search_path(kind: str, ref: str) -> bool:

@@ -868,7 +868,7 @@ def render_simulation(result: Any, fmt: OutputFormat) -> str:
             pct = getattr(o, metric)
             for k in ("p10", "p50", "p90"):
                 rec[f"{metric}_{k}"] = getattr(pct, k)
-        rec.update(win_probability=o.win_probability, infeasible_share=o.infeasible_share)
+        rec.update(win_probability=o.win_probability, infeasible_share=o.infeasible_share, missing_inputs=o.missing_inputs)
         records.append(rec)
     columns = list(records[0]) if records else ["option"]
     headers = ["option", "effective cost P10", "P50", "P90", "$/M tokens P50", "market days P10", "P50", "P90", "P(win)"]

@@ -81,3 +81,21 @@ def test_the_report_prints_on_one_page_for_two_options(run, tmp_path: Path, args
     )
     assert len(pypdf.PdfReader(str(pdf)).pages) == 1
     assert "white-space:nowrap" in page.read_text()
+
+
+def test_validate_names_the_kind_of_a_file_whose_extends_is_unknown(run, tmp_path: Path) -> None:
+    """An accelerator file with a mistyped extends was reported as an 'unknown scenario', with no
+    did-you-mean: with no known id to follow, the file's own keys say its kind."""
+    typo = tmp_path / "typo.toml"
+    typo.write_text('extends = "a100-80g"\nid = "fz-y"\nprice_usd = 1000\n')
+    r = run("profiles", "validate", str(typo))
+    assert r.stderr.strip() == (
+        f"Error: {typo}: extends: unknown accelerator 'a100-80g' (did you mean 'a100-80gb'?); see 'tco profiles list'"
+    )
+
+
+def test_simulate_csv_says_what_an_option_lacks(run) -> None:
+    """Its JSON carried missing_inputs; the CSV left the unpriced option's cells blank, unexplained."""
+    lines = run("simulate", "a800", "a100-80gb", "-w", "gpt3-1.3b", "-n", "100", "-f", "csv").stdout.splitlines()
+    head = lines[0].split(",")
+    assert head[-1] == "missing_inputs" and lines[1].split(",")[-1] == "a800.price_usd" and lines[2].split(",")[-1] == ""
