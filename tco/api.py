@@ -1447,7 +1447,12 @@ def json_schema(kind: str) -> dict[str, Any]:
 def _extendable(schema: dict[str, Any], what: str) -> dict[str, Any]:
     """The schema of a file that may start from another of its kind (``extends = "<id or path>"``, as the
     loader reads it): it may then leave out what it inherits."""
-    schema["properties"]["extends"] = {"type": "string", "description": f"Id of a {what} whose values this file starts from."}
+    schema["properties"]["extends"] = {  # an id, as the tool takes it: not a path, not blank, at most 64 characters
+        "type": "string",
+        "pattern": r"^(?!\s*$)(?!.*\.toml$)[^/\\]+$",
+        "maxLength": 64,  # (models.ID_MAX_LENGTH)
+        "description": f"Id of a {what} whose values this file starts from (not a path).",
+    }
     required = schema.pop("required", [])
     schema["if"] = {"required": ["extends"]}
     schema["else"] = {"required": required}

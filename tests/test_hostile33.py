@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,3 +100,23 @@ def test_simulate_csv_says_what_an_option_lacks(run) -> None:
     lines = run("simulate", "a800", "a100-80gb", "-w", "gpt3-1.3b", "-n", "100", "-f", "csv").stdout.splitlines()
     head = lines[0].split(",")
     assert head[-1] == "missing_inputs" and lines[1].split(",")[-1] == "a800.price_usd" and lines[2].split(",")[-1] == ""
+
+
+@pytest.mark.parametrize("kind", ["accelerator", "workload", "scenario"])
+def test_the_schema_takes_for_extends_what_the_tool_takes(run, kind: str) -> None:
+    """The schema's extends took any text, a path too, which the tool refuses: an id, not blank, not a
+    path, at most 64 characters."""
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(run("schema", kind).stdout)
+    validator = jsonschema.Draft202012Validator(schema)
+
+    def errors(found: Any) -> Any:  # every error, those under a workload's anyOf (training or inference) too
+        for e in found:
+            yield e
+            yield from errors(e.context)
+
+    def ok(extends: str) -> bool:
+        return not [e for e in errors(validator.iter_errors({"extends": extends, "id": "x"})) if "extends" in e.absolute_path]
+
+    assert ok("a100-80gb") and ok("BASE")
+    assert not ok("./sc1.toml") and not ok("sub/x") and not ok("x.toml") and not ok("  ") and not ok("x" * 65)
