@@ -823,26 +823,38 @@ def estimate(
         latency_percentile=percentile,
         training_tokens=api.parse_count_text(tokens, what="--tokens") if tokens is not None else None,
     )
-    # The audit trail: the option, the scenario, every flag given, and the files read with their SHA-256.
+    emit(render_model_fields(result, fmt), output, fmt=fmt, audit=_estimate_trail(result, locals()) if fmt is OutputFormat.json else None)
+
+
+def _estimate_trail(result: Any, flags: Mapping[str, Any]) -> dict[str, Any]:
+    """The audit trail of an estimate (JSON only): the option, the scenario, every flag given as typed,
+    and the files read with their SHA-256."""
     from tco import loader
 
-    given = {
-        "params": params, "seq_len": seq_len, "count": count, "precision": precision.value, "mode": mode.value,
-        "layers": layers, "d_model": d_model, "heads": heads, "kv_heads": kv_heads, "head_dim": head_dim, "ffn_dim": ffn_dim,
-        "vocab": vocab, "replica": replica, "max_batch": max_batch, "tuning": tuning.value if tuning else None,
-        "global_batch": global_batch, "total_params": total_params, "tp": tp, "pp": pp, "cp": cp, "ep": ep,
-        "recompute": recompute.value if recompute else None, "experts": experts, "top_k": top_k, "tokens": tokens,
-        "prompt_tokens": prompt_tokens, "output_tokens": output_tokens, "tpot_ms": tpot_ms, "ttft_ms": ttft_ms, "percentile": percentile,
-    }  # fmt: skip
+    accelerator, scenario, set_ = flags["accelerator"], flags["scenario"], flags["set_"]
+    given = {name: flags[name] for name in _ESTIMATE_FLAGS}
+    given.update(
+        precision=flags["precision"].value,
+        mode=flags["mode"].value,
+        tuning=flags["tuning"].value if flags["tuning"] else None,
+        recompute=flags["recompute"].value if flags["recompute"] else None,
+    )
     files = {
         result.accelerator: str(loader.resolve("accelerators", accelerator, None)),
         "scenario": str(loader.resolve("scenarios", scenario or loader.DEFAULT_SCENARIO, None)),
     }
-    scenario_id = loader.load_scenario(scenario).id
-    trail = api.audit(None, command="estimate", options=[result.accelerator], scenario=scenario_id, sets=set_ or [])
+    trail = api.audit(None, command="estimate", options=[result.accelerator], scenario=loader.load_scenario(scenario).id, sets=set_ or [])
     trail["flags"] = {k: v for k, v in given.items() if v is not None}
     trail["files"] = api.audit_files(files)
-    emit(render_model_fields(result, fmt), output, fmt=fmt, audit=trail)
+    return trail
+
+
+_ESTIMATE_FLAGS = (
+    "params", "seq_len", "count", "precision", "mode", "layers", "d_model", "heads", "kv_heads", "head_dim", "ffn_dim", "vocab",
+    "replica", "max_batch", "tuning", "global_batch", "total_params", "tp", "pp", "cp", "ep", "recompute", "experts", "top_k",
+    "tokens", "prompt_tokens", "output_tokens", "tpot_ms", "ttft_ms", "percentile",
+)  # fmt: skip
+"""estimate's parameters that its audit trail records, as the command line named them."""
 
 
 @app.command(
