@@ -128,6 +128,20 @@ def test_unknown_failure_inputs_leave_raw_speed_to_decide() -> None:
     assert failing.used == 1 and failing.tokens_per_second == approx(1 / (2 * u), rel=1e-9)
 
 
+def _tuned_node(**more: float) -> dict[str, float]:
+    """The knee tests' job: 8 accelerators in one node, a batch of 24 sequences, memory to spare, the
+    tuned level's constants; ``more`` sets the failure inputs."""
+    return inputs(
+        count=8.0,
+        node=8.0,
+        global_batch_tokens=24.0 * 2048,
+        memory_gb=1e4,
+        efficiency=training.GEMM_EFFICIENCY[Tuning.tuned],
+        elementwise=training.ELEMENTWISE_VECTORS[Tuning.tuned],
+        **more,
+    )
+
+
 def test_the_knee_of_the_gradient_reduction_sets_the_data_parallel_degree() -> None:
     """ZeRO-3 without a pipeline (C(1, 1, 1, 3)), tuned (o_dp = 0.9), one device per layout (u all
     compute), recomputation fixed to none, memory ample (one micro-batch per rank: 3 passes of 2·N
@@ -136,14 +150,7 @@ def test_the_knee_of_the_gradient_reduction_sets_the_data_parallel_degree() -> N
     set so that B3 = 0.5·A: the knee 1 + W/B3 = 2.2 offers d = 2 and 3, beside d_max = 8:
     step(2) = 0.5·A, step(3) = (A + 2·0.5·A − 0.6·A)/3 = 1.4·A/3, step(8) = (A + 3.5·A − 0.6·A)/8 =
     0.4875·A. d = 3 is fastest: tokens/s per accelerator G·s/(step·8) = 3/(1.4·u·8)."""
-    x = inputs(
-        count=8.0,
-        node=8.0,
-        global_batch_tokens=24.0 * 2048,
-        memory_gb=1e4,
-        efficiency=training.GEMM_EFFICIENCY[Tuning.tuned],
-        elementwise=training.ELEMENTWISE_VECTORS[Tuning.tuned],
-    )
+    x = _tuned_node()
     u = _u_one_device(x)
     big_a = 24 * 2048 * u
     link = 6 * 1.3e9 / (0.5 * big_a)  # bytes/s one way
@@ -164,17 +171,7 @@ def test_failures_can_favour_the_knee_of_a_zero1_reduction() -> None:
     Failures: λ = 1 per accelerator-day, no save time, 100.8 minutes to restart: G(n) = 1 − 0.07·n,
     0.79 on 3, 0.72 on 4, 0.44 on 8. Score = G/step: 1.708/A, 1.8/A, 1.437/A, so d = 4 is chosen:
     tokens/s per accelerator G·s/(0.4·A·8) = 1/(3.2·u) (goodput enters the choice, not the speed)."""
-    x = inputs(
-        count=8.0,
-        node=8.0,
-        global_batch_tokens=24.0 * 2048,
-        memory_gb=1e4,
-        efficiency=training.GEMM_EFFICIENCY[Tuning.tuned],
-        elementwise=training.ELEMENTWISE_VECTORS[Tuning.tuned],
-        failure_rate=1.0,
-        save_minutes=0.0,
-        restart_minutes=100.8,
-    )
+    x = _tuned_node(failure_rate=1.0, save_minutes=0.0, restart_minutes=100.8)
     u = _u_one_device(x)
     link = 4 * 1.3e9 / (0.25 * 24 * 2048 * u)  # bytes/s one way
     j = job(tuning=Tuning.tuned, recompute="none")
@@ -283,17 +280,7 @@ def test_the_knee_is_rounded_to_whole_expert_groups() -> None:
     1 + 0.6·A/B = 5 offers ⌊5/2⌋·2 = 4 and ⌈5/2⌉·2 = 6 beside d_max = 8. Failures (λ = 1, no save time,
     144 minutes to restart) give G(n) = 1 − 0.1·n: 0.6, 0.4, 0.2, and scores 1.846/A, 1.574/A, 0.914/A:
     d = 4, tokens/s per accelerator G·s/(0.325·A·8) = 1/(2.6·u)."""
-    x = inputs(
-        count=8.0,
-        node=8.0,
-        global_batch_tokens=24.0 * 2048,
-        memory_gb=1e4,
-        efficiency=training.GEMM_EFFICIENCY[Tuning.tuned],
-        elementwise=training.ELEMENTWISE_VECTORS[Tuning.tuned],
-        failure_rate=1.0,
-        save_minutes=0.0,
-        restart_minutes=144.0,
-    )
+    x = _tuned_node(failure_rate=1.0, save_minutes=0.0, restart_minutes=144.0)
     u = _u_one_device(x)
     link = 4 * 1.3e9 / (0.15 * 24 * 2048 * u)  # bytes/s one way
     j = job(tuning=Tuning.tuned, recompute="none", candidates=(C(1, 1, 2, 1),))
