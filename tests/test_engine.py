@@ -716,6 +716,9 @@ def test_owned_h100_cost_per_hour_is_within_15_percent_of_published_tco() -> Non
     assert r.cost_per_accelerator_hour_usd is not None
     assert abs(r.cost_per_accelerator_hour_usd / 1.525 - 1) <= 0.15
     assert r.capex_usd is not None and abs(r.capex_usd / 1024 / 43_000 - 1) <= 0.10  # Cheah: $43.0k at 1,024
+    # The README quotes both figures: $1.66 busy every owned hour, $2.06 per busy hour at the default 0.8.
+    (d,) = tco.compare(tco.load_inputs(["h100-sxm@1024"], workload="llama3-70b")).results
+    assert (round(r.cost_per_accelerator_hour_usd, 2), round(d.cost_per_accelerator_hour_usd or 0, 2)) == (1.66, 2.06)
 
 
 @pytest.mark.parametrize(
