@@ -782,6 +782,7 @@ def estimate(
     output: OutputOpt = None,
 ) -> None:
     """Derived tokens/s, MFU, layout or replica and batch, and memory fit for a model, without a workload file."""
+    from tco.engine import LAYOUT_FIELDS
     from tco.render import render_model_fields
 
     result = api.estimate(
@@ -823,7 +824,8 @@ def estimate(
         latency_percentile=percentile,
         training_tokens=api.parse_count_text(tokens, what="--tokens") if tokens is not None else None,
     )
-    emit(render_model_fields(result, fmt), output, fmt=fmt, audit=_estimate_trail(result, locals()) if fmt is OutputFormat.json else None)
+    text = render_model_fields(result, fmt, expand={"layout": LAYOUT_FIELDS})
+    emit(text, output, fmt=fmt, audit=_estimate_trail(result, locals()) if fmt is OutputFormat.json else None)
 
 
 def _estimate_trail(result: Any, flags: Mapping[str, Any]) -> dict[str, Any]:

@@ -239,6 +239,23 @@ def stage_inputs(st: StagePlan, p: Mapping[str, Any], active_key: str) -> dict[s
     }
 
 
+LAYOUT_FIELDS = (
+    "tensor_parallel",
+    "pipeline_parallel",
+    "data_parallel",
+    "context_parallel",
+    "expert_parallel",
+    "micro_batch_sequences",
+    "recompute",
+    "full_recompute_share",
+    "zero_stage",
+    "global_batch_tokens",
+    "pipeline_bubble",
+    "idle_accelerators",
+)
+"""The keys of a training plan's chosen layout (``Plan.layout``), in the order outputs list them."""
+
+
 @dataclass(frozen=True)
 class Plan:
     """The discrete choices for one option; :func:`evaluate_plan` does the arithmetic."""
@@ -984,7 +1001,7 @@ def plan_training(
             r = training.evaluate(job, x, subset=st.subset)  # the best layout is on the shortlist
             if r.best is not None:
                 c = job.candidates[r.best]
-                layout = {
+                layout = {  # keys: LAYOUT_FIELDS, in that order
                     "tensor_parallel": c.tensor,
                     "pipeline_parallel": c.pipeline,
                     "data_parallel": r.data_parallel,

@@ -588,14 +588,25 @@ def _citation_text(c: Mapping[str, Any] | None) -> str:
 # --------------------------------------------------------------------------- estimate and calibration
 
 
-def render_model_fields(model: Any, fmt: OutputFormat, *, hide_in_table: Sequence[str] = ()) -> str:
+def render_model_fields(
+    model: Any, fmt: OutputFormat, *, hide_in_table: Sequence[str] = (), expand: Mapping[str, Sequence[str]] | None = None
+) -> str:
     """One record rendered as ``field | value`` (table) or as one JSON object / one CSV row. The fields
-    ``hide_in_table`` are left out of the table and markdown forms when they are None (no unit to say)."""
+    ``hide_in_table`` are left out of the table and markdown forms when they are None (no unit to say).
+    A field of ``expand`` (a record such as the training layout) becomes one dotted field per key it lists,
+    empty in CSV when the record is absent, so that its columns do not depend on the mode; JSON keeps it nested."""
     data = model.model_dump(mode="json")
     if fmt is OutputFormat.json:
         return json_text(data)
     if fmt is OutputFormat.jsonl:
         return jsonl_text([data])
+    for name, keys in (expand or {}).items():
+        nested = data.get(name) or {}
+        if not nested and fmt is not OutputFormat.csv:
+            continue  # a table says "—" once rather than once per key
+        at = list(data).index(name)
+        items = list(data.items())
+        data = dict(items[:at] + [(f"{name}.{k}", nested.get(k)) for k in keys] + items[at + 1 :])
     if fmt is OutputFormat.csv:
         cols = list(data)
         return csv_text(cols, [[data[c] for c in cols]])

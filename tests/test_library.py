@@ -496,3 +496,24 @@ def test_a_huge_vocabulary_needs_more_memory_in_training() -> None:
     huge = json.loads(runner.invoke(app, [*base, "--vocab", "1000000"]).stdout)["results"][0]
     assert huge["min_accelerators_for_memory"] >= own["min_accelerators_for_memory"]
     assert huge["layout"] != own["layout"]
+
+
+def test_estimate_layout_is_flat_columns_in_csv_and_rows_in_a_table() -> None:
+    """The chosen layout is a nested record in JSON; CSV gives it one column per key (the same columns,
+    empty, for a serving estimate), and a table one readable row per key, not a Python dict."""
+    import csv
+    import io
+
+    from tco.engine import LAYOUT_FIELDS
+
+    train = runner.invoke(app, ["estimate", "h100-sxm", "--params", "8e9", "--count", "64", "-f", "csv"])
+    infer = runner.invoke(app, ["estimate", "h100-sxm", "--params", "8e9", "--mode", "infer", "-f", "csv"])
+    (t_head, t_row), (i_head, i_row) = (list(csv.reader(io.StringIO(r.stdout))) for r in (train, infer))
+    assert t_head == i_head and [c for c in t_head if c.startswith("layout")] == [f"layout.{k}" for k in LAYOUT_FIELDS]
+    got = dict(zip(t_head, t_row, strict=True))
+    assert (got["layout.tensor_parallel"], got["layout.data_parallel"], got["layout.recompute"]) == ("1", "64", "none")
+    assert all(dict(zip(i_head, i_row, strict=True))[f"layout.{k}"] == "" for k in LAYOUT_FIELDS)
+    whole = json.loads(runner.invoke(app, ["estimate", "h100-sxm", "--params", "8e9", "--count", "64", "-f", "json"]).stdout)
+    assert tuple(whole["results"][0]["layout"]) == LAYOUT_FIELDS
+    table = runner.invoke(app, ["estimate", "h100-sxm", "--params", "8e9", "--count", "64"]).stdout
+    assert "{" not in table and any(line.split()[:2] == ["layout.data_parallel", "64"] for line in table.splitlines() if line.strip())
