@@ -976,11 +976,15 @@ def plan_training(
             usable = perf.USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9
             if act >= usable:
                 how = f"with recompute = {pinned} (workload.layout)" if pinned else "even with full recomputation"
+                # Say so where the layers alone would fit: the vocabulary's logits are what does not.
+                layers_only = training.activation_bytes(replace(job, vocab=0), widest, pinned or "full")
+                logits = f", {_gb(act - layers_only)} GB of it the logits of a {job.vocab:,}-token vocabulary"
+                whose = logits if layers_only < usable else ""
                 raise InfeasibleError(
-                    f"activations of one {seq_len}-token sequence ({_gb(act)} GB per device {how} over a node) "
+                    f"activations of one {seq_len}-token sequence ({_gb(act)} GB per device {how} over a node{whose}) "
                     f"exceed {accel.id}'s usable memory ({usable / 1e9:.1f} GB)",
-                    where=workload.id if pinned else accel.id,
-                    key="layout.recompute" if pinned else "memory_gb",
+                    where=workload.id if pinned or whose else accel.id,
+                    key="layout.recompute" if pinned else "shape.vocab" if whose else "memory_gb",
                     also=() if pinned else WORKLOAD_SIZE,
                 )
             sequences = max(1.0, x["global_batch_tokens"] // seq_len)
