@@ -488,14 +488,24 @@ def barred_options(inputs: Inputs) -> dict[str, str]:
 def missing_inputs(inputs: Inputs) -> dict[str, list[str]]:
     """Option label -> the input paths it lacks (options lacking nothing, or infeasible, are left out)."""
     out: dict[str, list[str]] = {}
+    market: dict[str, float] = {}  # time to market (days) of each option that can run
     for o in inputs.options:
         try:
             # (a barred option needs nothing: no input makes it buyable in the scenario's market)
             ev = engine.evaluate_option(o, inputs.workload, inputs.scenario, market=True)
         except TcoError:
             continue
-        if ev.missing:
+        market[o.label] = ev.out["time_to_market_days"]
+        # (an input only some other figure needs leaves the option ranked: it is not what the analysis lacks)
+        if ev.missing and (ev.out["job_cost_usd"] != ev.out["job_cost_usd"] or market[o.label] != market[o.label]):
             out[o.label] = [ev.plan.user_path(k) for k in ev.missing]
+    # An unknown cost of delay is needed by every option that is late (behind the fastest, or past the deadline).
+    sc = inputs.scenario
+    if sc.cost_of_delay_usd_per_day.value is None and market:
+        due = sc.deadline_days.value if sc.deadline_days is not None and sc.deadline_days.value is not None else min(market.values())
+        for label, days in market.items():
+            if not days <= due:  # (an unknown time to market is late too)
+                out[label] = [*out.get(label, []), engine.COST_OF_DELAY]
     return out
 
 
@@ -909,7 +919,7 @@ class Estimate(StrictModel, Records):
     mfu: float | None
     mfu_source: str | None
     scaling_efficiency: float
-    goodput: float
+    goodput: float | None  # None: a failure or checkpoint input is unknown (the notes name it)
     min_accelerators_for_memory: int
     fits_in_memory: bool
     bound: str
@@ -1082,6 +1092,13 @@ def estimate(
             if count < need:
                 notes.append(f"{count} × {acc.id} cannot hold the training state: needs at least {need} (figures at {need})")
             run: dict[str, float | None] = {"training_tokens": training_tokens}
+            goodput = out["goodput"] if out["goodput"] == out["goodput"] else None
+            if goodput is None:  # throughput is known without it; the days of a run are not
+                unknown = [k for k in ev.missing if k.startswith("scenario.")]
+                if training_tokens is not None and unknown:
+                    errors = engine.missing_errors(ev.plan, unknown)
+                    raise errors[0] if len(errors) == 1 else ProblemList(errors)
+                notes.append(f"goodput unknown: needs {', '.join(unknown) or 'the failure inputs'} (the days of a run need it)")
             if training_tokens is not None:
                 hours = out["time_to_converge_hours"]
                 run.update(time_to_converge_hours=hours, time_to_converge_days=hours / 24.0, accelerator_hours=out["accelerator_hours"])
@@ -1102,7 +1119,7 @@ def estimate(
                     else f"layout model ({wl.tuning.value} tuning)"
                 ),
                 scaling_efficiency=out["scaling_efficiency"],
-                goodput=out["goodput"],
+                goodput=goodput,
                 min_accelerators_for_memory=need,
                 fits_in_memory=count >= need,
                 bound="compute",

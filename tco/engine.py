@@ -1296,11 +1296,16 @@ def apply_delay(
         for t in ttms[1:]:
             fastest = ops.fmin(fastest, t)
         delays = [t - fastest for t in ttms]
-    cod = scenario_p["scenario.cost_of_delay_usd_per_day"]
+    # An unknown cost of delay (NaN) leaves unknown only the penalties of options that are late: no delay
+    # costs nothing at any rate.
+    cod = scenario_p.get(COST_OF_DELAY, math.nan)
     if cod_rate:
         cod = cod * scenario_p[cod_rate]
-    penalties = [cod * d for d in delays]
+    penalties = [ops.where(d == 0, 0.0, cod * d) for d in delays]
     return delays, penalties, [c + pen for c, pen in zip(job_costs, penalties, strict=True)]
+
+
+COST_OF_DELAY = "scenario.cost_of_delay_usd_per_day"
 
 
 # --------------------------------------------------------------------------- scalar evaluation
@@ -1489,8 +1494,9 @@ def _result(ev: Evaluated, delay: float, penalty: float, effective: float, rank:
     fields = {k: _known(out[k]) for k in OptionResult.model_fields if k in out and k not in ("accelerator", "count")}
     count = _known(out["count"])
     notes = list(plan.notes)
-    if ev.missing:
-        notes.append("not ranked: needs " + ", ".join(plan.user_path(k) for k in ev.missing))
+    if ev.missing:  # (ranked all the same where its cost and time to market do not need them)
+        unknown = ", ".join(plan.user_path(k) for k in ev.missing)
+        notes.append(f"not ranked: needs {unknown}" if rank is None else f"unknown: {unknown} (the figures that need it are blank)")
     return OptionResult(
         accelerator=plan.label,
         name=plan.name,
@@ -1566,8 +1572,10 @@ def compare(
         [e.out["job_cost_usd"] for _, e in ok],
         sp,
         deadline=scenario.deadline_days is not None and scenario.deadline_days.value is not None,
-        cod_rate=scenario_fx(scenario).get("scenario.cost_of_delay_usd_per_day"),
+        cod_rate=scenario_fx(scenario).get(COST_OF_DELAY),
     )
+    if COST_OF_DELAY not in sp:  # unknown: an option that is late is not ranked, and says it needs it
+        ok = [(i, replace(e, missing=(*e.missing, COST_OF_DELAY)) if penalties[j] != penalties[j] else e) for j, (i, e) in enumerate(ok)]
     # An effective cost past the largest float (a value set near 1e308) cannot be ranked: infeasible, said why.
     overflowed = {j for j in range(len(ok)) if effective[j] == math.inf}
     rankable = [j for j in range(len(ok)) if effective[j] == effective[j] and j not in overflowed]

@@ -1027,7 +1027,8 @@ def _drain(buf: io.StringIO) -> str:
 
 
 def stream_sweep(columns: Sequence[str], chunks: Iterable[Any], fmt: OutputFormat) -> Iterable[str]:
-    """Text pieces of a sweep: CSV (header, then rows) or JSON Lines, one chunk at a time."""
+    """Text pieces of a sweep: CSV (header, then rows) or JSON Lines, one chunk at a time. The header
+    goes out with the first chunk, so that a sweep failing on its first chunk writes nothing."""
     if fmt not in (OutputFormat.csv, OutputFormat.jsonl):
         raise ValueError(fmt)
     import json
@@ -1035,8 +1036,7 @@ def stream_sweep(columns: Sequence[str], chunks: Iterable[Any], fmt: OutputForma
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator=CSV_LINE_END)
     if fmt is OutputFormat.csv:
-        writer.writerow(["schema_version", *columns])
-        yield _drain(buf)
+        writer.writerow(["schema_version", *columns])  # (drained with the first chunk's rows)
     keys = [json.dumps(c) for c in ["schema_version", *columns]]
     for chunk in chunks:
         texts = []
@@ -1056,3 +1056,5 @@ def stream_sweep(columns: Sequence[str], chunks: Iterable[Any], fmt: OutputForma
         else:
             template = "{{" + ",".join(f"{k}:{{}}" for k in keys) + "}}\n"
             yield "".join(template.format(1, *row) for row in zip(*texts, strict=True))
+    if buf.tell():  # no chunk at all: the header alone
+        yield _drain(buf)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 BIG_VOCAB = """id = "bigv"
@@ -34,3 +35,84 @@ def test_a_vocabulary_whose_logits_do_not_fit_is_blamed_on_the_vocabulary(run, t
     # Where the layers take most of it, the part's memory is still the key (one 10M-token sequence).
     r = run("estimate", "h100-sxm", "--params", "8e9", "--seq-len", "1000000000", "--count", "8")
     assert r.exit_code == 1 and "memory_gb" in r.stderr and "vocabulary" not in r.stderr
+
+
+ROOT = Path(__file__).parent.parent / "profiles"
+
+
+def _unknown(tmp_path: Path, kind: str, ref: str, field: str, new_id: str) -> Path:
+    """A copy of a shipped file with ``field`` made unknown (a source and no value)."""
+    if kind == "scenarios":
+        text = f'extends = "{ref}"\nid = "{new_id}"\nname = "x"\n{field} = {{ source = "unknown", confidence = "estimate" }}\n'
+    else:
+        lines = (ROOT / kind / f"{ref}.toml").read_text().splitlines()
+        lines = [f'id = "{new_id}"' if ln.startswith("id = ") else "aliases = []" if ln.startswith("aliases = ") else ln for ln in lines]
+        lines = [f'{field} = {{ source = "unknown" }}' if ln.startswith(f"{field} = ") else ln for ln in lines]
+        text = "\n".join(lines) + "\n"
+    path = tmp_path / f"{new_id}.toml"
+    path.write_text(text)
+    return path
+
+
+def test_an_unknown_cost_of_delay_leaves_only_late_options_unranked(run, tmp_path: Path) -> None:
+    """It ended in an internal error (KeyError) in compare, simulate, cashflow, sensitivity and sweep, and
+    the sweep had written its header first. Now no delay costs nothing at any rate: the fastest option is
+    ranked, a late one is not, and says it needs the cost of delay."""
+    sc = str(_unknown(tmp_path, "scenarios", "default", "cost_of_delay_usd_per_day", "nocod"))
+    two = ["a100-80gb", "h100-sxm", "-w", "llama3-8b", "-s", sc]
+    r = run("compare", *two, "-f", "json")
+    rows = {x["option"]: x for x in json.loads(r.stdout)["results"]}
+    assert r.exit_code == 0 and rows["h100-sxm"]["rank"] == 1 and rows["h100-sxm"]["delay_penalty_usd"] == 0
+    assert rows["a100-80gb"]["rank"] is None and rows["a100-80gb"]["missing_inputs"] == ["scenario.cost_of_delay_usd_per_day"]
+    for cmd in (["simulate", *two, "-n", "50", "-q"], ["sensitivity", *two], ["sweep", *two, "--vary", "scenario.pue=1.1:1.2:2"]):
+        r = run(*cmd)
+        assert r.exit_code == 0, r.stderr
+        assert "a100-80gb is not ranked: scenario.cost_of_delay_usd_per_day unknown" in r.stderr or cmd[0] == "sweep"
+    r = run("cashflow", *two)
+    assert r.exit_code == 1 and "a100-80gb cannot be put in a cash flow: needs scenario.cost_of_delay_usd_per_day" in r.stderr
+    assert run("cashflow", "h100-sxm", "-w", "llama3-8b", "-s", sc).exit_code == 0  # alone, nothing is late
+
+
+def test_a_sweep_that_fails_writes_no_header(run) -> None:
+    r = run("sweep", "a100-80gb", "-w", "llama3-8b", "--vary", "workload.parameters=1e308,2e308")
+    assert r.exit_code != 0 and r.stdout == ""
+
+
+def test_size_with_an_unknown_power_factor_or_pue_names_it(run, tmp_path: Path) -> None:
+    """``size`` ended in an internal error (KeyError) when the PUE or a part's power overhead was unknown."""
+    nopue = str(_unknown(tmp_path, "scenarios", "default", "pue", "nopue"))
+    nopof = str(_unknown(tmp_path, "accelerators", "h100-sxm", "power_overhead_factor", "nopof"))
+    r = run("size", "a100-80gb", "-w", "llama3-8b", "--deadline-days", "300", "-s", nopue)
+    assert r.exit_code == 0 and "536 × a100-80gb meets deadline_days = 300" in r.stdout
+    for flag, value in (("--budget-usd", "1e7"), ("--power-kw", "500")):
+        r = run("size", nopof, "-w", "llama3-8b", flag, value)
+        assert r.exit_code == 1 and "nopof: cannot be sized: needs nopof.power_overhead_factor, which is unknown" in r.stderr
+    r = run("size", nopof, "a100-80gb", "-w", "llama3-8b", "--power-kw", "500")
+    assert r.exit_code == 0 and "492 × a100-80gb meets power_kw = 500" in r.stdout
+
+
+def test_estimate_with_an_unknown_failure_input_gives_the_throughput_and_names_it_for_a_run(run, tmp_path: Path) -> None:
+    """An unknown checkpoint time ended in an internal error (goodput NaN in the result); with --tokens the
+    run was said to take 'longer than a float can count'."""
+    sc = str(_unknown(tmp_path, "scenarios", "default", "checkpoint_save_minutes", "nockpt"))
+    r = run("estimate", "a100-80gb", "--params", "7B", "-s", sc, "-f", "json")
+    out = json.loads(r.stdout)["results"][0]
+    assert r.exit_code == 0 and out["goodput"] is None and out["tokens_per_second_per_accelerator"] > 0
+    assert any("goodput unknown: needs scenario.checkpoint_save_minutes" in n for n in out["notes"])
+    r = run("estimate", "a100-80gb", "--params", "7B", "--tokens", "1T", "-s", sc)
+    assert r.exit_code == 1 and "checkpoint_save_minutes" in r.stderr and "float" not in r.stderr
+
+
+def test_an_input_no_ranked_figure_needs_does_not_unrank_an_option(run, tmp_path: Path) -> None:
+    """A part with a published run and no memory figure is ranked by compare; simulate of it alone ended
+    in an IndexError, and beside another its wins were counted but not shown (P(win) summed to 49 %)."""
+    nomem = str(_unknown(tmp_path, "accelerators", "a100-80gb", "memory_gb", "nomem"))
+    r = run("simulate", nomem, "-w", "gpt3-1.3b", "-n", "50", "-q", "-f", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["results"][0]["win_probability"] == 1.0
+    r = run("simulate", nomem, "a100-80gb", "-w", "gpt3-1.3b", "-n", "500", "--seed", "1", "-q", "-f", "json")
+    wins = [x["win_probability"] for x in json.loads(r.stdout)["results"]]
+    assert None not in wins and abs(sum(wins) - 1.0) < 1e-9
+    r = run("compare", nomem, "a100-80gb", "-w", "gpt3-1.3b", "-f", "json")
+    first = json.loads(r.stdout)["results"][0]
+    assert first["rank"] == 1 and not any(n.startswith("not ranked") for n in first["notes"])
+    assert "not ranked" not in run("sensitivity", nomem, "a100-80gb", "-w", "gpt3-1.3b").stderr

@@ -303,7 +303,13 @@ def cashflow(
     for option in options:
         res = by_label[option.label]
         if res.status.value != "ranked":
-            raise InputError(f"{option.label} cannot be put in a cash flow: {res.reason or ', '.join(res.missing_inputs)}", key="option")
+            if res.reason or not res.missing_inputs:
+                raise InputError(f"{option.label} cannot be put in a cash flow: {res.reason}", key="option")
+            raise InputError(
+                f"{option.label} cannot be put in a cash flow: needs {', '.join(res.missing_inputs)}, which is unknown; "
+                f"give it with --set {res.missing_inputs[0]}=VALUE",
+                key="option",
+            )
         penalty = res.delay_penalty_usd or 0.0
         results.append(cashflow_option(res, option, workload, scenario, penalty=penalty, revenue_per_day=revenue_per_day))
         if lease_usd_per_month is not None and option.acquisition is Acquisition.buy:

@@ -487,7 +487,9 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
         moving = [(t, a) for t, a in varied if not plan_free(t)] if replan and any(moves_plan(prep, i, t, a) for t, a in varied) else []
         # Unknown inputs read as NaN: the figures that need them come out NaN (infeasible for ranking).
         arrays, min_count, gone = _evaluate_groups(prep, i, plan, p, moving, size)
-        missing.append(gone)
+        # what the option lacks to be ranked: an input only another figure needs leaves it ranked, as in compare
+        ranked = not (np.isnan(arrays["job_cost_usd"]).any() or np.isnan(arrays["time_to_market_days"]).any())
+        missing.append(() if ranked else gone)
         ok = (
             np.broadcast_to(np.asarray(p["count"], dtype=float) >= min_count, (size,))
             if plan.kind == "training"
@@ -514,6 +516,8 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
             deadline=deadline,
             cod_rate=engine.scenario_fx(prep.inputs.scenario).get("scenario.cost_of_delay_usd_per_day"),
         )
+    if engine.COST_OF_DELAY not in sp:  # unknown: an option that is late anywhere needs it, as in compare
+        missing = [m + (engine.COST_OF_DELAY,) if np.isnan(p).any() else m for m, p in zip(missing, penalties, strict=True)]
     # An effective cost past the largest float (a value near 1e308) cannot be ranked: infeasible, as in compare.
     feasible = [ok & np.isfinite(np.broadcast_to(e, (size,))) for e, ok in zip(effective, feasible, strict=True)]
     eff = np.vstack([np.where(ok, np.broadcast_to(e, (size,)), np.inf) for e, ok in zip(effective, feasible, strict=True)])

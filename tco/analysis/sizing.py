@@ -176,10 +176,12 @@ def size(
         lacking = [plan.user_path(k) for k in missing]
         ttm = out["time_to_market_days"]
         cost = out["job_cost_usd"]
-        k_pwr = base[plan.k_pwr_key] if plan.acquisition.value == "buy" else 0.0
+        # (an unknown power factor or PUE leaves the facility power unknown; the job cost lists it as missing)
+        k_pwr = base.get(plan.k_pwr_key, math.nan) if plan.acquisition.value == "buy" else 0.0
+        pue = base.get("scenario.pue", math.nan)
         tdp = base.get("accel.tdp_w", math.nan)
         peak_w = max(tdp, base.get(f"{plan.bench_key}.power_w", 0.0)) if plan.measured_power else tdp
-        power = counts * peak_w * k_pwr * base["scenario.pue"] / 1000.0
+        power = counts * peak_w * k_pwr * pue / 1000.0
         ok = counts >= plan.min_count
         label = plan.label
         if name == "deadline_days":
@@ -242,7 +244,7 @@ def size(
                 time_to_converge_hours=known(figures["time_to_converge_hours"]),
                 job_cost_usd=known(figures["job_cost_usd"]),
                 cost_per_million_tokens_usd=known(figures["cost_per_million_tokens_usd"]),
-                facility_power_kw=known(n * peak_w * k_pwr * base["scenario.pue"] / 1000.0),
+                facility_power_kw=known(n * peak_w * k_pwr * pue / 1000.0),
                 message=f"{n} × {label} meets {name} = {_limit_text(name, limit)}",
             )
         )
