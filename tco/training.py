@@ -428,7 +428,7 @@ def evaluate(
     # ones sit idle). Unknown failure inputs leave raw speed to decide.
     known = {k: x.get(k, 0.0) for k in ("failure_rate", "save_minutes", "restart_minutes")}
     rates = goodput_rates(ops=ops, **{k: ops.where(v == v, v, 0.0) for k, v in known.items()})
-    knees: dict[int, Any] = {}
+    knees: dict[tuple[int, float], Any] = {}
     indices = range(len(job.candidates)) if subset is None else subset
     most = float(n) if scalar else float(ops.max(n))  # (not NaN: a count is always known)
     for i in indices:
@@ -461,14 +461,17 @@ def evaluate(
             # d past which the reduction stops hiding behind the backward pass: vol·grad/link·(d−1) = window.
             d_knee = 1.0 + window / ops.maximum((grad + (1.0 if c.zero == 1 else 2.0) * param) / dp_link, 1e-30)
             all_fit = True  # this recomputation fits at every d tried (scalar pruning below)
-            d_fail = knees.get(c.model_devices)
-            if d_fail is None:  # (the same for every layout of as many devices a replica: computed once)
-                d_fail = knees[c.model_devices] = failure_knee(rates, c.model_devices, ops)
+            # DualPipe's (p/2 − 1)(F&B + B − 3W) is counted as p/2 − 1 whole micro-batches (an upper bound)
+            bubble = c.pipeline / 2.0 - 1.0 if dualpipe_of(job, c) else (c.pipeline - 1.0) / virtual_stages(job, c)
+            d_fail = knees.get((c.model_devices, bubble))
+            if d_fail is None:  # (the same for every layout of as many devices a replica and bubble: computed once)
+                m = c.model_devices
+                d_fail = knees[(m, bubble)] = failure_knee(rates, m, ops) if bubble == 0 else bubble_knee(rates, m, batch, bubble, ops)
             degrees = [d_max, *(f(k / c.expert) * c.expert for k in (d_knee, d_fail) for f in (ops.floor, ops.ceil))]
             if _anywhere(d_fail < d_max):
                 # and, where failures cap the degree, a coarse grid below the largest (the knee's closed form
                 # assumes throughput ∝ d; where the reduction is exposed the best degree lies between)
-                degrees += [ops.floor(d_max * q / c.expert) * c.expert for q in (0.75, 0.5)]
+                degrees += [ops.floor(d_max * q / c.expert) * c.expert for q in DEGREE_GRID]
             tried: list[Any] = []
             for d in (ops.minimum(ops.maximum(d, float(c.expert)), d_max) for d in degrees):
                 if not any(_everywhere(d == e) for e in tried):  # each distinct degree once (a knee past d_max is d_max)
@@ -514,8 +517,6 @@ def evaluate(
                         exposed = ops.maximum(t_dp - o_dp * ops.minimum(micro, 1.0) * s * compute_d / c.model_devices, 0.0)
                     else:
                         exposed = ops.maximum(t_dp - window_of(compute_d) / d, 0.0)
-                    # DualPipe's (p/2 − 1)(F&B + B − 3W) is counted as p/2 − 1 whole micro-batches (an upper bound)
-                    bubble = c.pipeline / 2.0 - 1.0 if dualpipe_of(job, c) else (c.pipeline - 1.0) / virtual_stages(job, c)
                     # (a floor of 1e-300 s: absurdly large peaks and bandwidths underflow u to 0)
                     step = ops.maximum((micro + bubble) * s * u_d / c.model_devices + exposed, 1e-300)
                     tps = batch * s / (step * n)
@@ -560,6 +561,12 @@ def _everywhere(cond: Any) -> bool:
     return bool(cond.all()) if hasattr(cond, "all") else bool(cond)
 
 
+DEGREE_GRID = (0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5)
+"""Where failures cap the data-parallel degree, shares of the largest degree also tried: the knee's
+closed form assumes throughput ∝ d, but at a fixed global batch a pipeline's bubble grows with d
+(fewer micro-batches per replica), so the best degree can lie well below the knee."""
+
+
 def failure_knee(rates: tuple[Any, Any], model_devices: int, ops: Any = SCALAR) -> Any:
     """The data-parallel degree d past which more replicas lose more to failures than they add:
     the maximum of ``d · G(d·m)`` (throughput ∝ d, goodput of the d·m accelerators running) with
@@ -575,6 +582,24 @@ def failure_knee(rates: tuple[Any, Any], model_devices: int, ops: Any = SCALAR) 
     no_restart = 1.0 / ops.maximum(1.5 * b, 1e-300)
     root = ops.where(a > 0, with_restart, ops.where(b > 0, no_restart, math.inf))
     return ops.minimum(root * root, 1e15)
+
+
+def bubble_knee(rates: tuple[Any, Any], model_devices: int, batch: Any, bubble: float, ops: Any = SCALAR) -> Any:
+    """:func:`failure_knee` for a pipeline: at a fixed global batch of ``batch`` sequences a replica runs
+    ``batch/d`` micro-batches and the bubble ``β`` on top, so throughput ∝ ``d/(batch + β·d)``, not ``d``.
+    The maximum of ``d/(batch + β·d) · G(d·m)`` is where
+    ``batch·G = d·(batch + β·d)·(b/(2√d) + a)`` (``b``, ``a`` as in :func:`failure_knee`; β = 0 gives its
+    closed form), found by bisection on a log scale (the left side falls and the right rises with d)."""
+    b = rates[0] * math.sqrt(model_devices)
+    a = rates[1] * model_devices
+    lo: Any = 1.0 + 0.0 * batch
+    hi: Any = 1e15 + 0.0 * batch
+    for _ in range(60):
+        mid = ops.sqrt(lo * hi)
+        root = ops.sqrt(mid)
+        gain = batch * (1.0 - b * root - a * mid) - mid * (batch + bubble * mid) * (b / (2.0 * root) + a)
+        lo, hi = ops.where(gain > 0, mid, lo), ops.where(gain > 0, hi, mid)
+    return ops.where((a > 0) | (b > 0) if not isinstance(a, float) else (a > 0 or b > 0), lo, 1e15)
 
 
 def shortlist(job: Job, x: Mapping[str, Any], keep: int = 6) -> tuple[int, ...]:
