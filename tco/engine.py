@@ -570,7 +570,9 @@ def _plan_option(
                 also=WORKLOAD_SIZE,
             )
         mfu_key = "workload.mfu" if workload.mfu is not None else "accel.mfu" if accel.mfu is not None else None
-        if mfu_key:
+        if mfu_key == "accel.mfu" and measured:  # the published run of this very workload comes first
+            notes.append(f"{accel.id}.mfu is not used: the published run of {accel.id} on {workload.id} is (workload.mfu comes before it)")
+        elif mfu_key:
             notes.append(f"measured MFU given ({mfu_key.replace('accel.', accel.id + '.')}): final, no layout model on top")
         anchor = _anchor(option, workload, scenario, stages) if measured else ()
         return Plan(
@@ -1238,6 +1240,8 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
     # the rate), plus the accelerators' embodied emissions amortized like their capital when known.
     k_pwr_any = p.get(plan.k_pwr_key, math.nan)
     physical_kwh = n * avg_w * k_pwr_any * p["scenario.pue"] * energy_hours / 1000.0
+    if plan.acquisition is Acquisition.rent:
+        energy_kwh = physical_kwh  # drawn all the same; its cost is in the rate (energy_usd stays 0)
     operational_kg = physical_kwh * p.get(plan.grid_key, math.nan)
     embodied_kg = n * p.get("accel.embodied_kgco2e", math.nan) * owned_hours / (p["scenario.depreciation_years"] * HOURS_PER_YEAR)
     carbon_price = p.get("scenario.carbon_usd_per_tonne", 0.0)

@@ -926,7 +926,7 @@ class OptionResult(StrictModel):
     deployment_days: float | None
     porting_days: float | None
     time_to_market_days: float | None
-    energy_kwh: float | None = Field(description="All-in energy billed: average power × server overhead × PUE (0 when rented).")
+    energy_kwh: float | None = Field(description="All-in energy drawn: average power × server overhead × PUE (rented: cost in the rate).")
     capex_usd: float | None
     capital_usd: float | None
     rent_usd: float | None

@@ -514,7 +514,7 @@ def _option_sheet(
         rent = put("rent", f"={n}*{money('accel.rental.usd_per_hour')}*{run_h}*{years}", "USD", "n · rate · hours")
         capex = put("capex", "=0", "USD", "rented")
         parts = [rent]
-        energy_kwh = put("energy billed", "=0", "kWh", "included in the rate")
+        energy_kwh = put("energy", f"={n}*{avg}*{k_pwr}*{pue}*{energy_h}/1000*{years}", "kWh", "drawn; its cost is in the rate")
     else:
         servers = f"CEILING({n}/{node},1)"
         tiers = put("network tiers", f"=IF({servers}<=2,0,1+CEILING(MAX(LOG({servers}/64,2),0)/5,1))", "", "fat tree of radix-32 leaves")

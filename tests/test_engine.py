@@ -321,13 +321,15 @@ def test_empty_and_bad_baseline_are_input_errors() -> None:
 
 
 def test_rent_by_hand() -> None:
-    """rent = n · rate · T_h = 4 · $2/h · 10 h; no capex, capital, energy, facility or operations."""
+    """rent = n · rate · T_h = 4 · $2/h · 10 h; no capex, capital, energy cost, facility or operations. The
+    energy is drawn all the same (its cost is in the rate): 4 · (500 W · 0.5) · k_pwr 1.5 · PUE 1.5 · 10 h."""
     acc = accelerator(rental={"usd_per_hour": 2.0, "lead_time_weeks": 1}, benchmarks=[bench("toy-train", 1000)])
     r = only(compare(options=[Option(acc, None, Acquisition.rent)], workload=training(), scenario=scenario()))
     assert r.accelerator == "toy:rent"
     assert r.acquisition is Acquisition.rent
     assert r.rent_usd == approx(4 * 2.0 * 10)
-    assert (r.capex_usd, r.capital_usd, r.energy_usd, r.facility_usd, r.operations_usd, r.energy_kwh) == (0, 0, 0, 0, 0, 0)
+    assert (r.capex_usd, r.capital_usd, r.energy_usd, r.facility_usd, r.operations_usd) == (0, 0, 0, 0, 0)
+    assert r.energy_kwh == approx(4 * (500 * 0.5) * 1.5 * 1.5 * 10 / 1000)
     assert r.compute_cost_usd == approx(80)
     assert r.job_cost_usd == approx(80)
     assert r.cost_per_million_tokens_usd == approx(80 / 1.44e8 * 1e6)

@@ -152,3 +152,30 @@ def test_more_accelerators_do_not_converge_later_where_a_pipeline_bubble_grows_w
 
     base = hours(35_300)
     assert all(hours(n) <= base * (1 + 3e-4) for n in (42_917, 65_536))
+
+
+def test_a_per_option_mfu_on_a_part_with_a_published_run_says_it_is_not_used(run) -> None:
+    """``--set a100-80gb.mfu=0.05`` kept the published 12,500 tokens/s (the run of this workload comes
+    first) while the note said the MFU was final. The note now says which is used; workload.mfu comes
+    before the run: 0.05 · 312e12 / (6 · 1.3e9 + 12 · 24 · 2048 · 2048) = 1,731.80 tokens/s by hand."""
+    r = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "a100-80gb.mfu=0.05", "-f", "json")
+    out = json.loads(r.stdout)["results"][0]
+    assert out["tokens_per_second_per_accelerator"] == 12500 and out["throughput_source"] == "measured"
+    assert "a100-80gb.mfu is not used: the published run of a100-80gb on gpt3-1.3b is (workload.mfu comes before it)" in out["notes"]
+    assert not any(n.startswith("measured MFU given") for n in out["notes"])
+    r = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "workload.mfu=0.05", "-f", "json")
+    out = json.loads(r.stdout)["results"][0]
+    assert out["mfu"] == 0.05 and out["throughput_source"] == "derived"
+    assert out["tokens_per_second_per_accelerator"] == pytest.approx(0.05 * 312e12 / (6 * 1.3e9 + 12 * 24 * 2048 * 2048), rel=1e-9)
+
+
+def test_a_rented_option_reports_the_energy_it_draws(run) -> None:
+    """Rented rows said energy_kwh = 0 beside the emissions of the full kWh (hostile round 35): the energy
+    is drawn all the same, its cost is in the rate."""
+    import csv
+    import io
+
+    r = run("compare", "h100-sxm:rent", "h100-sxm", "-w", "llama3-8b", "-f", "csv")
+    rent, buy = csv.DictReader(io.StringIO(r.stdout))
+    assert float(rent["energy_kwh"]) == pytest.approx(float(buy["energy_kwh"]), rel=1e-12) and float(rent["energy_kwh"]) > 0
+    assert float(rent["energy_usd"]) == 0 and rent["operational_emissions_kgco2e"] == buy["operational_emissions_kgco2e"]
