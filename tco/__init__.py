@@ -68,6 +68,9 @@ if _typing.TYPE_CHECKING:  # for type checkers; at run time the names load on fi
         NotFoundError as NotFoundError,
     )
     from tco.errors import (
+        ProblemList as ProblemList,
+    )
+    from tco.errors import (
         TcoError as TcoError,
     )
     from tco.inputs import (
@@ -115,6 +118,7 @@ _EXPORTS = {
     "InputError": "tco.errors",
     "MissingInputError": "tco.errors",
     "NotFoundError": "tco.errors",
+    "ProblemList": "tco.errors",
     "TcoError": "tco.errors",
     "Inputs": "tco.inputs",
     "Accelerator": "tco.models",
@@ -156,6 +160,7 @@ __all__ = [
     "MissingInputError",
     "NotFoundError",
     "OptionResult",
+    "ProblemList",
     "Scenario",
     "TcoError",
     "TrainingWorkload",

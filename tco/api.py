@@ -710,6 +710,15 @@ def validate_file(path: Path | str) -> list[str]:
     if not isinstance(model, Accelerator):
         return []
     warnings: list[str] = []
+    for alias in model.aliases:  # an alias the search path gives another profile (or an id) never reaches this one
+        try:
+            found = loader.resolve("accelerators", alias)
+        except NotFoundError as exc:
+            if " is an alias of " in exc.message:
+                warnings.append(f"alias '{alias}' names another profile too: {exc.message}")
+            continue
+        if found.resolve() != Path(path).resolve():
+            warnings.append(f"alias '{alias}' reaches {found}, not this file: an id, then the first folder that has it, come first")
     for b in model.benchmarks:
         try:
             wl = loader.load_workload(b.workload)

@@ -591,7 +591,7 @@ def profiles_show(
 
 @profiles_app.command("validate", cls=HelpCommand)
 @handle_errors
-def profiles_validate(files: Annotated[list[Path], typer.Argument(help="TOML files to check.")]) -> None:
+def profiles_validate(files: Annotated[list[Path], typer.Argument(help="TOML files to check.", readable=False)]) -> None:
     """Check profile, workload, scenario, published-run or bibliography files: 'ok: FILE', or one line per
     problem on stderr; warn on implausible values."""
     problems = 0
@@ -1002,14 +1002,11 @@ def sensitivity(
     from tco.render import render_sensitivity
 
     # --vs names one of the options (by its id too, where it was given by path), or adds the one it names
-    given = _inputs(list(accelerators), workload, scenario, set_, strict, required=[accelerators[0]]) if vs else None
+    # (looked up quietly: the inputs analysed are loaded once more below, with their warnings and notes told once)
+    given = api.load_inputs(list(accelerators), workload=workload, scenario=scenario, sets=set_ or []) if vs else None
     named = given is not None and vs is not None and find_option(given.options, given.refs, vs) is not None
     accs = list(accelerators) + ([vs] if vs and not named else [])
-    inputs = (
-        given
-        if named and given is not None
-        else _inputs(accs, workload, scenario, set_, strict, required=[accelerators[0], vs] if vs else [])
-    )
+    inputs = _inputs(accs, workload, scenario, set_, strict, required=[accelerators[0], vs] if vs else [])
     result = api.sensitivity(inputs, vs=(accelerators[0], vs) if vs else None)
     audit = api.audit(inputs, command="sensitivity", vs=vs)
     emit_result(render_sensitivity, result, fmt, output, inputs=inputs, audit=audit, sheet="Sensitivity")

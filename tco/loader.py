@@ -417,11 +417,14 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None) -> Path:
         lambda e: key in (e.id.lower(), e.declared),
         lambda e: key in (a.lower() for a in e.aliases),
     )
-    for match in matches:
+    for n, match in enumerate(matches):
         for root in folders:
-            for e in entries:
-                if e.path.parent == root / kind and match(e):
-                    return e.path
+            found = [e for e in entries if e.path.parent == root / kind and match(e)]
+            if n == 1 and len({e.path for e in found}) > 1:  # an alias two files of one folder give: neither is meant
+                owners = " and ".join(sorted(e.declared or e.id for e in found))
+                raise NotFoundError(f"'{ref}' is an alias of {owners} (in {root / kind}): give the id of the one you mean")
+            if found:
+                return found[0].path
     names = [e.declared or e.id for e in entries] + [a for e in entries for a in e.aliases]
     singular = kind[:-1]
     hint = _layout_hint(folders) if dirs is None else ""

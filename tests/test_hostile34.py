@@ -179,3 +179,57 @@ def test_a_rented_option_reports_the_energy_it_draws(run) -> None:
     rent, buy = csv.DictReader(io.StringIO(r.stdout))
     assert float(rent["energy_kwh"]) == pytest.approx(float(buy["energy_kwh"]), rel=1e-12) and float(rent["energy_kwh"]) > 0
     assert float(rent["energy_usd"]) == 0 and rent["operational_emissions_kgco2e"] == buy["operational_emissions_kgco2e"]
+
+
+def test_vs_the_same_part_at_the_same_count_is_refused(run) -> None:
+    """``--vs a100-80gb@8`` beside a100-80gb (the workload's count is 8) printed an empty tornado, exit 0."""
+    r = run("sensitivity", "a100-80gb", "-w", "gpt3-1.3b", "--vs", "a100-80gb@8")
+    assert r.exit_code == 1 and "'a100-80gb@8' is the same part at the same count as a100-80gb" in r.stderr and r.stdout == ""
+    assert run("sensitivity", "a100-80gb", "-w", "gpt3-1.3b", "--vs", "a100-80gb@16").exit_code == 0
+
+
+def test_vs_an_option_outside_the_list_tells_each_warning_once(run) -> None:
+    r = run("sensitivity", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--vs", "h100-sxm")
+    assert r.exit_code == 0 and r.stderr.count("Warning: mlu370-s4: the measured 7,800 tokens/s") == 1
+
+
+def test_validate_of_an_unreadable_file_is_an_input_error(tmp_path: Path) -> None:
+    """It was click's usage error (exit 2, 'is not readable'); every other command says 'cannot be read'."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    f = tmp_path / "noperm.toml"
+    f.write_text('id = "x"\n')
+    f.chmod(0)
+    cmd = [sys.executable, "-m", "tco", "profiles", "validate", str(f)]
+    if os.geteuid() == 0:  # root reads anything: drop the capabilities that let it
+        if not shutil.which("setpriv"):
+            pytest.skip("root without setpriv cannot make a file unreadable")
+        drop = "-dac_override,-dac_read_search"
+        cmd = ["setpriv", f"--inh-caps={drop}", f"--bounding-set={drop}", *cmd]
+    r = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    assert r.returncode == 1 and r.stderr.strip() == f"Error: {f}: cannot be read: permission denied"
+
+
+def test_an_alias_two_user_profiles_give_is_refused_and_validate_warns(run, tmp_path: Path, monkeypatch) -> None:
+    """It resolved silently to the alphabetically first; an alias equal to a built-in id never reached its file."""
+    folder = tmp_path / "accelerators"
+    folder.mkdir()
+    base = (ROOT / "accelerators" / "h100-sxm.toml").read_text().splitlines()
+    for name, aliases in (("aacc", '["shared", "h100-sxm"]'), ("zacc", '["shared"]')):
+        swap = {"id = ": f'id = "{name}"', "aliases = ": f"aliases = {aliases}"}
+        lines = [next((v for k, v in swap.items() if ln.startswith(k)), ln) for ln in base]
+        (folder / f"{name}.toml").write_text("\n".join(lines) + "\n")
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    from typer.testing import CliRunner
+
+    from tco.cli import app
+
+    invoke = CliRunner().invoke
+    r = invoke(app, ["compare", "shared", "-w", "gpt3-1.3b"])
+    assert r.exit_code == 1 and "'shared' is an alias of aacc and zacc" in r.stderr
+    r = invoke(app, ["profiles", "validate", str(folder / "aacc.toml")])
+    assert r.exit_code == 0 and "alias 'shared' names another profile too" in r.stderr
+    assert "alias 'h100-sxm' reaches" in r.stderr and "h100-sxm.toml, not this file" in r.stderr
