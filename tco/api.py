@@ -433,7 +433,7 @@ def load_inputs(
         if option.label in seen:
             raise InputError(f"'{seen[option.label]}' and '{text}' name the same option ({option.label}): give it once", key="accelerator")
         seen[option.label] = text
-    warnings = [w for acc in cache.values() for w in benchmark_warnings(acc, wl)]
+    warnings = [w for acc in cache.values() for w in (*profile_warnings(acc), *benchmark_warnings(acc, wl))]
     builtin = loader.builtin_dir().resolve()
     for key, path in sorted(sources.items()):
         p = Path(path).resolve()
@@ -655,6 +655,22 @@ def citations(data: Any, dirs: Sequence[Path] | None = None) -> dict[str, Any]:
 # --------------------------------------------------------------------------- plausibility
 
 
+SCALE_UP_MAX = 9_216
+"""The largest scale-up domain built (Google's Ironwood TPU pod, 9,216 chips on one inter-chip network,
+April 2025 [GOOGLE-IRONWOOD-2025]): a node of more devices than that is a typing error, not a machine."""
+
+
+def profile_warnings(accel: Accelerator) -> list[str]:
+    """Warnings for a profile's implausible values (it still runs: the numbers are the user's)."""
+    node = accel.interconnect.devices_per_node
+    if node > SCALE_UP_MAX:
+        return [
+            f"{accel.id}: interconnect.devices_per_node = {node:,} is larger than any scale-up domain built "
+            f"({SCALE_UP_MAX:,} chips, a TPU pod): tensor parallelism and the in-node link span it all; check it"
+        ]
+    return []
+
+
 def benchmark_warnings(accel: Accelerator, workload: TrainingWorkload | InferenceWorkload) -> list[str]:
     """Warnings for a measurement this workload would use: MFU above 0.75 or bandwidth beyond spec."""
     bench = engine.used_benchmark(accel, workload)
@@ -709,7 +725,7 @@ def validate_file(path: Path | str) -> list[str]:
     model = loader.validate_file(Path(path))
     if not isinstance(model, Accelerator):
         return []
-    warnings: list[str] = []
+    warnings: list[str] = profile_warnings(model)
     for alias in model.aliases:  # an alias the search path gives another profile (or an id) never reaches this one
         try:
             found = loader.resolve("accelerators", alias)

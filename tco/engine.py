@@ -1604,7 +1604,9 @@ def compare(
     for j, (i, e) in enumerate(ok):
         by_index[i] = _result(e, delays[j], penalties[j], effective[j], rank.get(j))
         if j in overflowed:
-            by_index[i] = _shown_infeasible(by_index[i], "its effective cost overflows a float (above 1.8e308 USD): a value set near 1e308")
+            extreme = _extreme_input(numeric_inputs(options[i], workload, scenario))
+            cause = f"{extreme[0].partition('.')[2]} = {extreme[1]:g}" if extreme else "a value set near 1e308"
+            by_index[i] = _shown_infeasible(by_index[i], f"its effective cost overflows a float (above 1.8e308 USD): {cause}")
     for i, failed in enumerate(evaluated):
         if isinstance(failed, TcoError):
             # the market's rule first: a part this market may not have is not made possible by any input

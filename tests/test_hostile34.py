@@ -233,3 +233,20 @@ def test_an_alias_two_user_profiles_give_is_refused_and_validate_warns(run, tmp_
     r = invoke(app, ["profiles", "validate", str(folder / "aacc.toml")])
     assert r.exit_code == 0 and "alias 'shared' names another profile too" in r.stderr
     assert "alias 'h100-sxm' reaches" in r.stderr and "h100-sxm.toml, not this file" in r.stderr
+
+
+def test_a_huge_integer_is_said_to_be_too_large(run, tmp_path: Path) -> None:
+    r = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "scenario.pue=1" + "0" * 400)
+    assert r.exit_code == 1 and "expected a finite number (at most 1.8e308), got a 401-digit integer" in r.stderr
+
+
+def test_an_effective_cost_that_overflows_names_the_input(run) -> None:
+    r = run("compare", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--set", "a100-80gb.lead_time_weeks=1e308")
+    assert r.exit_code == 0 and "its effective cost overflows a float (above 1.8e308 USD): lead_time_weeks = 1e+308" in r.stderr
+
+
+def test_a_scale_up_domain_past_any_built_is_warned_about(run) -> None:
+    """``devices_per_node = 100,000,000`` ran quietly and cut the llama3-70b cost by 30 %."""
+    r = run("compare", "a100-80gb", "-w", "llama3-70b", "--set", "a100-80gb.interconnect.devices_per_node=100000000")
+    assert r.exit_code == 0 and "Warning: a100-80gb: interconnect.devices_per_node = 100,000,000 is larger than any" in r.stderr
+    assert "Warning" not in run("compare", "a100-80gb", "-w", "llama3-70b", "--set", "a100-80gb.interconnect.devices_per_node=72").stderr

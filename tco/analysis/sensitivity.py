@@ -85,9 +85,9 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
     if pair is not None and pair[0] == pair[1]:
         raise InputError(f"'{vs[1] if vs else ''}' is the option it would be compared with: give another option", key="--vs")
     if pair is not None and _same_configuration(inputs, *pair):
-        a, b = (prep.labels[k] for k in pair)
+        first, other = (prep.labels[k] for k in pair)
         raise InputError(
-            f"'{b}' is the same part at the same count as {a} (the workload's count is its default): no input can move "
+            f"'{other}' is the same part at the same count as {first} (the workload's count is its default): no input can move "
             "one against the other; give another option",
             key="--vs",
         )
