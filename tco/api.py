@@ -726,7 +726,9 @@ def validate_file(path: Path | str) -> list[str]:
     if not isinstance(model, Accelerator):
         return []
     warnings: list[str] = profile_warnings(model)
-    for alias in model.aliases:  # an alias the search path gives another profile (or an id) never reaches this one
+    # An alias the search path gives another profile (or an id) never reaches this one, if the file is on it.
+    on_path = any(Path(path).resolve().parent == (root / "accelerators").resolve() for root in loader.roots(None))
+    for alias in model.aliases if on_path else ():
         try:
             found = loader.resolve("accelerators", alias)
         except NotFoundError as exc:

@@ -586,7 +586,7 @@ def profiles_show(
         return
     dumped = api.load_accelerator(profile).model_dump(mode="json", exclude_none=True)
     shown = render_show(dumped, OutputFormat(fmt.value), kind="accelerator", citations=api.citations(dumped))
-    emit(shown, output, fmt=OutputFormat(fmt.value), audit=api.audit(None, command="profiles show", ref=profile))
+    emit(shown, output, fmt=OutputFormat(fmt.value), audit=_shown_audit("accelerators", profile, fmt.value))
 
 
 @profiles_app.command("validate", cls=HelpCommand)
@@ -634,7 +634,25 @@ def _show(kind: str, ref: str, fmt: OutputFormat, output: Path | None) -> None:
 
     model = api.load_workload(ref) if kind == "workloads" else api.load_scenario(ref)
     shown = render_show(model.model_dump(mode="json", exclude_none=True), fmt, kind=kind[:-1])
-    emit(shown, output, fmt=fmt, audit=api.audit(None, command=f"{kind} show", ref=ref))
+    emit(shown, output, fmt=fmt, audit=_shown_audit(kind, ref, fmt.value))
+
+
+def _calibration_audit(fit: bool, published_layout: bool) -> dict[str, Any]:
+    """The audit trail of ``tco calibrate``: every published-run file it read, with its SHA-256."""
+    from tco import loader
+
+    read = {f"{kind}.{e.id}": str(e.path) for kind in ("benchmarks", "serving") for e in loader.iter_entries(kind)}
+    return api.audit(None, command="calibrate", fit=fit, published_layout=published_layout, files=api.audit_files(read))
+
+
+def _shown_audit(kind: str, ref: str, fmt: str) -> dict[str, Any] | None:
+    """The audit trail of a ``show`` (JSON only): the file shown, with its SHA-256 and extends chain."""
+    if fmt != "json":
+        return None
+    from tco import loader
+
+    files = api.audit_files({kind[:-1]: str(loader.resolve(kind, ref))})
+    return api.audit(None, command=f"{'profiles' if kind == 'accelerators' else kind} show", ref=ref, files=files)
 
 
 @workloads_app.command("list", cls=HelpCommand)
@@ -891,7 +909,7 @@ def calibrate(
         render_calibration(api.calibrate(refit=fit, published_layout=published_layout), fmt, only_summary=summary),
         output,
         fmt=fmt,
-        audit=api.audit(None, command="calibrate", fit=fit, published_layout=published_layout),
+        audit=_calibration_audit(fit, published_layout) if fmt is OutputFormat.json else None,
     )
 
 
@@ -1142,7 +1160,7 @@ def plot(
     kind: Annotated[PlotKind, typer.Argument(help="tornado, breakeven, cdf, scatter or sweep.")],
     accelerators: AccelArgs,
     workload: WorkloadOpt,
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", parser=_output_path, help="FILE.svg or FILE.png.")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", parser=_output_path, help="FILE.svg, FILE.png, or - (SVG).")],
     param: Annotated[
         str | None,
         typer.Option("--param", metavar="PATH", help="breakeven: the input to solve for [default: scenario.cost_of_delay_usd_per_day]."),
@@ -1177,9 +1195,9 @@ def plot(
     metric = metric or "effective_cost_usd"
     samples = 5000 if samples is None else samples
     seed = 0 if seed is None else seed
-    suffix = suffix_of(output).lstrip(".")
+    suffix = "svg" if str(output) == "-" else suffix_of(output).lstrip(".")  # (- is standard output: SVG, text)
     if suffix not in ("svg", "png"):
-        raise typer.BadParameter("expected a file name ending in .svg or .png", param_hint="--output")
+        raise typer.BadParameter("expected a file name ending in .svg or .png, or - (SVG on standard output)", param_hint="--output")
     if kind is PlotKind.breakeven and len(accelerators) != 2:  # a usage error: before any input loads
         raise typer.BadParameter("a break-even curve needs exactly two options", param_hint="ACCEL")
     if kind is PlotKind.cdf:

@@ -250,3 +250,19 @@ def test_a_scale_up_domain_past_any_built_is_warned_about(run) -> None:
     r = run("compare", "a100-80gb", "-w", "llama3-70b", "--set", "a100-80gb.interconnect.devices_per_node=100000000")
     assert r.exit_code == 0 and "Warning: a100-80gb: interconnect.devices_per_node = 100,000,000 is larger than any" in r.stderr
     assert "Warning" not in run("compare", "a100-80gb", "-w", "llama3-70b", "--set", "a100-80gb.interconnect.devices_per_node=72").stderr
+
+
+def test_show_and_calibrate_json_record_the_files_they_read(run) -> None:
+    """Their audit trail named no file: a user copy shadowing a built-in could not be traced."""
+    for cmd, key in ((("profiles", "show", "a100-80gb"), "accelerator"), (("workloads", "show", "gpt3-1.3b"), "workload")):
+        files = json.loads(run(*cmd, "-f", "json").stdout)["inputs"]["files"]
+        assert files[key]["path"].startswith("builtin:") and len(files[key]["sha256"]) == 64
+    files = json.loads(run("scenarios", "show", "article", "-f", "json").stdout)["inputs"]["files"]
+    assert files["scenario"]["extends"][0]["path"] == "builtin:scenarios/default.toml"
+    files = json.loads(run("calibrate", "--summary", "-f", "json").stdout)["inputs"]["files"]
+    assert "benchmarks.a100-production" in files and any(k.startswith("serving.") for k in files)
+
+
+def test_plot_to_standard_output_is_svg(run) -> None:
+    r = run("plot", "scatter", "a100-80gb", "-w", "gpt3-1.3b", "-o", "-")
+    assert r.exit_code == 0 and "<svg" in r.stdout
