@@ -251,4 +251,8 @@ def test_an_option_lacking_two_inputs_names_both() -> None:
     nop = accelerator(id="nop", price_usd=None, lead_time_weeks=None, benchmarks=[bench("toy-train", 1000)])
     with pytest.raises(InputError) as exc:
         cashflow([Option(BENCH), Option(nop)], training(), scenario())
-    assert (exc.value.message, exc.value.key) == ("nop cannot be put in a cash flow: nop.price_usd, nop.lead_time_weeks", "option")
+    assert (exc.value.message, exc.value.key) == (
+        "nop cannot be put in a cash flow: needs nop.price_usd, nop.lead_time_weeks, which are unknown; "
+        "give them with --set nop.price_usd=VALUE --set nop.lead_time_weeks=VALUE",
+        "option",
+    )

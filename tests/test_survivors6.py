@@ -122,7 +122,10 @@ def test_an_option_that_is_not_ranked_is_named_with_its_reason() -> None:
     nop = accelerator(id="nop", price_usd=None, benchmarks=[bench("toy-train", 1000)])
     with pytest.raises(InputError) as exc:
         cashflow([Option(BENCH), Option(nop)], training(), scenario())
-    assert (exc.value.message, exc.value.key) == ("nop cannot be put in a cash flow: nop.price_usd", "option")
+    assert (exc.value.message, exc.value.key) == (
+        "nop cannot be put in a cash flow: needs nop.price_usd, which is unknown; give it with --set nop.price_usd=VALUE",
+        "option",
+    )
 
 
 # --------------------------------------------------------------------------- engine

@@ -305,9 +305,10 @@ def cashflow(
         if res.status.value != "ranked":
             if res.reason or not res.missing_inputs:
                 raise InputError(f"{option.label} cannot be put in a cash flow: {res.reason}", key="option")
+            paths, one = res.missing_inputs, len(res.missing_inputs) == 1
             raise InputError(
-                f"{option.label} cannot be put in a cash flow: needs {', '.join(res.missing_inputs)}, which is unknown; "
-                f"give it with --set {res.missing_inputs[0]}=VALUE",
+                f"{option.label} cannot be put in a cash flow: needs {', '.join(paths)}, which {'is' if one else 'are'} unknown; "
+                f"give {'it' if one else 'them'} with " + " ".join(f"--set {p}=VALUE" for p in paths),
                 key="option",
             )
         penalty = res.delay_penalty_usd or 0.0
