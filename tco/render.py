@@ -835,6 +835,7 @@ def render_sensitivity(result: Any, fmt: OutputFormat) -> str:
             difference_high_usd=r.difference_high_usd,
             difference_swing_usd=r.difference_swing_usd,
             flips_decision=r.flips_decision,
+            plan_held=r.plan_held,
         )
         records.append(rec)
     columns = [
@@ -849,6 +850,7 @@ def render_sensitivity(result: Any, fmt: OutputFormat) -> str:
         "difference_high_usd",
         "difference_swing_usd",
         "flips_decision",
+        "plan_held",
     ]
     headers = ["input", "low", "high", "range", *[f"swing {o}" for o in opts]]
     if result.vs:
@@ -856,7 +858,8 @@ def render_sensitivity(result: Any, fmt: OutputFormat) -> str:
     rows = []
     for r in result.rows:
         sym = SYMBOLS[Currency(r.currency)] if r.currency else ""  # a CNY or EUR price swings in its own currency
-        row = [r.param, f"{sym}{r.low:,.6g}", f"{sym}{r.high:,.6g}", r.range_source, *[_swing(r, o, result) for o in opts]]
+        name = f"{r.param} *" if r.plan_held else r.param
+        row = [name, f"{sym}{r.low:,.6g}", f"{sym}{r.high:,.6g}", r.range_source, *[_swing(r, o, result) for o in opts]]
         if result.vs:
             row += [
                 money(r.difference_low_usd),
@@ -866,8 +869,10 @@ def render_sensitivity(result: Any, fmt: OutputFormat) -> str:
             ]
         rows.append(row)
     central = ", ".join(f"{o} {money(v)}" for o, v in result.central_effective_cost_usd.items())
+    held = any(r.plan_held for r in result.rows)
+    tail = "\n* moves a layout, batch or replica; the swing holds the central one (--set PATH=VALUE plans anew)\n" if held else ""
     return _records_or_table(
-        records, columns, headers, rows, fmt, head=f"central effective cost: {central}\n", whole=result.model_dump(mode="json")
+        records, columns, headers, rows, fmt, head=f"central effective cost: {central}\n", tail=tail, whole=result.model_dump(mode="json")
     )
 
 

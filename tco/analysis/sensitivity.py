@@ -16,6 +16,8 @@ from tco.analysis.common import (
     known,
     missing_by_option,
     missing_error,
+    moves_plan,
+    plan_free,
     prepare,
     uncertain_inputs,
 )
@@ -43,6 +45,9 @@ class SensitivityRow(StrictModel):
     difference_high_usd: float | None = None
     difference_swing_usd: float | None = None
     flips_decision: bool | None = None
+    plan_held: bool = Field(
+        False, description="The input moves an option's layout, batch or replica; the swing holds the central one (a --set re-plans)"
+    )
 
 
 class SensitivityResult(StrictModel, Records):
@@ -121,6 +126,8 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
             effective_cost_low_usd={n: known(eff[i][lo_i]) for i, n in enumerate(names)},
             effective_cost_high_usd={n: known(eff[i][hi_i]) for i, n in enumerate(names)},
             swing_usd={n: known(abs(eff[i][hi_i] - eff[i][lo_i])) for i, n in enumerate(names)},
+            plan_held=not plan_free(u.target)
+            and any(i in u.target.keys and moves_plan(prep, i, u.target, np.array([u.low, u.high])) for i in range(len(names))),
         )
         if pair:
             a, b = pair
