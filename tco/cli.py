@@ -550,7 +550,7 @@ def profiles_list(fmt: TextFormatOpt = OutputFormat.table, output: OutputOpt = N
         render_records(records, columns, fmt, kind="accelerators", headers=headers),
         output,
         fmt=fmt,
-        audit=api.audit(None, command="profiles list"),
+        audit=_listed_audit("accelerators", "profiles list") if fmt is OutputFormat.json else None,
     )
 
 
@@ -626,7 +626,21 @@ def _list(kind: str, fmt: OutputFormat, output: Path | None) -> None:
     skipped: list[str] = []
     records, columns = api.input_table(kind, skipped=skipped)
     warn_skipped(skipped, records)
-    emit(render_records(records, columns, fmt, kind=kind), output, fmt=fmt, audit=api.audit(None, command=f"{kind} list"))
+    audit = _listed_audit(kind, f"{kind} list") if fmt is OutputFormat.json else None
+    emit(render_records(records, columns, fmt, kind=kind), output, fmt=fmt, audit=audit)
+
+
+def _listed_audit(kind: str, command: str) -> dict[str, Any]:
+    """The audit trail of a ``list`` (JSON only): every file of the kind on the search path, with its SHA-256
+    (the first folder that has an id wins, as the list does; a shadowed file is listed too)."""
+    from tco import loader
+
+    read: dict[str, str] = {}
+    for e in loader.iter_entries(kind):
+        name = e.declared or e.id
+        key = name if name not in read else f"{name} ({len([k for k in read if k.split(' (')[0] == name]) + 1})"
+        read[key] = str(e.path)
+    return api.audit(None, command=command, files=api.audit_files(read))
 
 
 def _show(kind: str, ref: str, fmt: OutputFormat, output: Path | None) -> None:

@@ -277,3 +277,12 @@ def test_a_tornado_marks_the_inputs_whose_swing_holds_the_central_plan(run) -> N
     table = run("sensitivity", "l40s", "-w", "assistant-7b").stdout
     assert "workload.tokens_per_day *" in table and "* moves a layout, batch or replica" in table
     assert "scenario.pue *" not in table
+
+
+def test_list_json_records_every_file_listed(run) -> None:
+    files = json.loads(run("profiles", "list", "-f", "json").stdout)["inputs"]["files"]
+    assert files["a100-80gb"]["path"] == "builtin:accelerators/a100-80gb.toml" and len(files) == len(
+        list((ROOT / "accelerators").glob("*.toml"))
+    )
+    files = json.loads(run("scenarios", "list", "-f", "json").stdout)["inputs"]["files"]
+    assert files["default"]["path"] == "builtin:scenarios/default.toml"
