@@ -468,10 +468,11 @@ def evaluate(
                 m = c.model_devices
                 d_fail = knees[(m, bubble)] = failure_knee(rates, m, ops) if bubble == 0 else bubble_knee(rates, m, batch, bubble, ops)
             degrees = [d_max, *(f(k / c.expert) * c.expert for k in (d_knee, d_fail) for f in (ops.floor, ops.ceil))]
-            if _anywhere(d_fail < d_max):
-                # and, where failures cap the degree, a coarse grid below the largest (the knee's closed form
-                # assumes throughput ∝ d; where the reduction is exposed the best degree lies between)
-                degrees += [ops.floor(d_max * q / c.expert) * c.expert for q in DEGREE_GRID]
+            if _anywhere(d_max >= 16):
+                # and, past a handful of replicas, a coarse grid below the largest and below the knee (the
+                # knee's closed form leaves out the gradient reduction, whose exposure grows with d: the best
+                # degree can lie below both)
+                degrees += [ops.floor(top * q / c.expert) * c.expert for top in (d_max, d_fail) for q in DEGREE_GRID]
             tried: list[Any] = []
             for d in (ops.minimum(ops.maximum(d, float(c.expert)), d_max) for d in degrees):
                 if not any(_everywhere(d == e) for e in tried):  # each distinct degree once (a knee past d_max is d_max)
@@ -562,9 +563,9 @@ def _everywhere(cond: Any) -> bool:
 
 
 DEGREE_GRID = (0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5)
-"""Where failures cap the data-parallel degree, shares of the largest degree also tried: the knee's
-closed form assumes throughput ∝ d, but at a fixed global batch a pipeline's bubble grows with d
-(fewer micro-batches per replica), so the best degree can lie well below the knee."""
+"""From 16 replicas up, shares of the largest degree and of the failure knee also tried: the knees' closed
+forms leave out the gradient reduction, whose exposure grows with d (a smaller micro-batch hides less of
+it), so the best degree can lie below both."""
 
 
 def failure_knee(rates: tuple[Any, Any], model_devices: int, ops: Any = SCALAR) -> Any:

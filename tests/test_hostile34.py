@@ -152,6 +152,11 @@ def test_more_accelerators_do_not_converge_later_where_a_pipeline_bubble_grows_w
 
     base = hours(35_300)
     assert all(hours(n) <= base * (1 + 3e-4) for n in (42_917, 65_536))
+    # Tuned (hostile round 36): 51,200 ran DP 800 in 656.9 h, 125,440 DP 976 in 670.0 h (+2.0 %).
+    tuned = ["workload.tuning=tuned"]
+    small, large = (tco.compare(tco.load_inputs([f"b200@{n}"], workload="llama3-405b", sets=tuned)).results[0] for n in (51_200, 125_440))
+    assert small.time_to_converge_hours and large.time_to_converge_hours
+    assert large.time_to_converge_hours <= small.time_to_converge_hours * (1 + 3e-4)
 
 
 def test_a_per_option_mfu_on_a_part_with_a_published_run_says_it_is_not_used(run) -> None:
