@@ -307,7 +307,7 @@ def _results(wb: Any, a: _Assumptions, calc_refs: list[tuple[str, dict[str, str]
                 f"={refs['ttm']}",
                 f"={refs['job']}",
                 delay,
-                f"=D{row}*{cod}",
+                f"=IF(D{row}=0,0,D{row}*{cod})",  # no delay costs nothing, whatever (or if unknown) the rate
                 f"=C{row}+E{row}",
                 f"=RANK(F{row},$F${first}:$F${last},1)",
                 "ranked",

@@ -291,3 +291,36 @@ def test_list_json_records_every_file_listed(run) -> None:
     )
     files = json.loads(run("scenarios", "list", "-f", "json").stdout)["inputs"]["files"]
     assert files["default"]["path"] == "builtin:scenarios/default.toml"
+
+
+def test_an_unknown_cost_of_delay_in_the_workbook_costs_nothing_at_no_delay(run, tmp_path: Path) -> None:
+    """Hostile round 36: every delay penalty, effective cost and rank recalculated to #N/A, even where the
+    delay was 0 and the JSON ranks both options."""
+    from tests.test_workbook import SOFFICE, recalculated
+
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    sc = str(_unknown(tmp_path, "scenarios", "default", "cost_of_delay_usd_per_day", "nocod"))
+    args = ["h100-sxm", "a100-80gb", "-w", "gpt3-1.3b", "-s", sc, "--set", "scenario.deadline_days=200"]
+    book = tmp_path / "w.xlsx"
+    assert run("compare", *args, "-o", str(book)).exit_code == 0
+    ranked = {x["option"]: x for x in json.loads(run("compare", *args, "-f", "json").stdout)["results"]}
+    rows = list(recalculated(book, tmp_path)["Results"].iter_rows(min_row=2, max_row=3, values_only=True))  # type: ignore[index]
+    for name, _, job, delay, penalty, effective, rank, _ in rows:
+        want = ranked[name]
+        assert (delay, penalty, rank) == (0, 0, want["rank"]) and effective == pytest.approx(want["effective_cost_usd"], rel=1e-9)
+        assert job == pytest.approx(want["job_cost_usd"], rel=1e-9)
+
+
+def test_simulate_counts_what_an_option_lacks_in_every_chunk(run, tmp_path: Path) -> None:
+    """Hostile round 36: past one chunk (65,536 samples) the last chunk alone said which option lacked the
+    cost of delay, and an option late in half the samples got a win probability; its effective-cost
+    percentiles were those of the samples where it was on time."""
+    sc = str(_unknown(tmp_path, "scenarios", "default", "cost_of_delay_usd_per_day", "nocod"))
+    for n in ("65536", "65537"):
+        r = run("simulate", "h100-sxm", "b200", "-w", "gpt3-1.3b", "-s", sc, "-n", n, "--seed", "0", "-q", "-f", "json")
+        out = json.loads(r.stdout)
+        for o in out["results"]:
+            assert o["missing_inputs"] == ["scenario.cost_of_delay_usd_per_day"] and o["win_probability"] is None
+            assert o["effective_cost_usd"] == {"p10": None, "p50": None, "p90": None}
+        assert out["best_expected_option"] is None

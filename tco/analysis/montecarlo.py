@@ -151,7 +151,8 @@ def simulate(
             cpt[i][start:stop] = batch.per_option[i]["cost_per_million_tokens_usd"]
             ttm[i][start:stop] = batch.per_option[i]["time_to_market_days"]
             feas[i][start:stop] = batch.feasible[i]
-        lacking = batch.missing
+        # (what an option lacks anywhere: a cost of delay is needed only in the samples where it is late)
+        lacking = [tuple(dict.fromkeys((*had, *now))) for had, now in zip(lacking, batch.missing, strict=True)]
         # A sample where no option can be ranked has no winner; options that tie for the lowest cost
         # share the sample (two identical options win half each, not 100 % and 0 % by input order).
         costs = np.vstack([np.where(ok, e, np.inf) for e, ok in zip(batch.effective_cost_usd, batch.feasible, strict=True)])
@@ -184,11 +185,12 @@ def simulate(
         # EVPI is never negative; what the two means' rounding leaves (1e-10 of the costs) is 0.
         scale = float(np.nanmax(np.abs(means))) if np.isfinite(means).any() else 0.0
         evpi = (0.0 if evpi < 1e-9 * scale else evpi) if math.isfinite(evpi) else None
-    kept = {prep.labels[i]: eff[i] for i in range(n_opt)} if keep_samples else None
+    kept = {prep.labels[i]: np.full(samples, np.nan) if lacking[i] else eff[i] for i in range(n_opt)} if keep_samples else None
     opts = [
         SimulationOption(
             option=prep.labels[i],
-            effective_cost_usd=pct(eff[i]),
+            # (lacking an input, its finite samples are those that did not need it: not its distribution)
+            effective_cost_usd=Percentiles(p10=None, p50=None, p90=None) if lacking[i] else pct(eff[i]),
             cost_per_million_tokens_usd=pct(cpt[i]),
             time_to_market_days=pct(ttm[i]),
             win_probability=None if lacking[i] else float(wins[i] / samples),
