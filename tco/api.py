@@ -537,7 +537,9 @@ def analysable(
         ref = inputs.refs[i] if inputs.refs else o.accelerator.id
         try:
             ev = engine.evaluate_option(o, inputs.workload, inputs.scenario, market=complete or market)
-            if complete and ev.missing:
+            # (an input only some other figure needs does not stop it: its cost and time to market are known)
+            unranked = ev.out["job_cost_usd"] != ev.out["job_cost_usd"] or ev.out["time_to_market_days"] != ev.out["time_to_market_days"]
+            if complete and ev.missing and unranked:
                 paths = [ev.plan.user_path(k) for k in ev.missing]
                 give = "give it with " + " ".join(f"--set {p}=VALUE" for p in paths)
                 scopes = {p.split(".", 1)[0] for p in paths}

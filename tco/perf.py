@@ -36,7 +36,8 @@ USABLE_MEMORY_FRACTION = 0.9
 def require(q: Quantity | None, path: str, *, profile: str, how: str | None = None) -> float:
     """Return ``q.value`` or raise :class:`MissingInputError` naming the input and how to give it."""
     if q is None or q.value is None:
-        hint = how or f"--set {profile}.{path}=VALUE, or a profile file with {path}"
+        where = {"scenario": "the scenario's file", "workload": "the workload's file"}.get(profile, "a profile file")
+        hint = how or f"--set {profile}.{path}=VALUE, or {where} with {path}"
         note = f" ({q.note.rstrip('.')})" if q is not None and q.note else ""
         raise MissingInputError(f"needs {path}, which is unknown{note}; give it with {hint}", where=profile, key=path)
     return q.value

@@ -116,7 +116,7 @@ def tornado(result: Any, fmt: str = "svg", top: int = 12) -> bytes:
             label = f"input at its {side}" if side not in labelled else None
             labelled.add(side)
             ax.barh(i, value - central, left=central, color=color, label=label)
-    ax.set_yticks(range(len(rows)), [_short(r.param) for r in reversed(rows)])
+    ax.set_yticks(range(len(rows)), [_short(r.param) + (" *" if r.plan_held else "") for r in reversed(rows)])
     ax.axvline(central, color="#333333", linewidth=0.8)
     from matplotlib.ticker import MaxNLocator
 
@@ -124,9 +124,9 @@ def tornado(result: Any, fmt: str = "svg", top: int = 12) -> bytes:
     ax.xaxis.set_major_formatter(_usd)
     ax.set_xlabel(f"effective cost of {_short(option)}, USD")
     ax.legend(loc="lower right", fontsize=7, frameon=False)
-    return _finish(
-        fig, ax, f"What moves {_short(option)}'s effective cost", f"tco sensitivity · {result.workload} · scenario {result.scenario}", fmt
-    )
+    held = " · * holds the central layout, batch or replica (a --set plans anew)" if any(r.plan_held for r in rows) else ""
+    source = f"tco sensitivity · {result.workload} · scenario {result.scenario}{held}"
+    return _finish(fig, ax, f"What moves {_short(option)}'s effective cost", source, fmt)
 
 
 def cdf(result: Any, fmt: str = "svg") -> bytes:

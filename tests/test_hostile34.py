@@ -324,3 +324,39 @@ def test_simulate_counts_what_an_option_lacks_in_every_chunk(run, tmp_path: Path
             assert o["missing_inputs"] == ["scenario.cost_of_delay_usd_per_day"] and o["win_probability"] is None
             assert o["effective_cost_usd"] == {"p10": None, "p50": None, "p90": None}
         assert out["best_expected_option"] is None
+
+
+def test_vs_an_option_that_costs_the_same_everywhere_is_refused(run) -> None:
+    """Hostile round 36: serving's chosen replica (1 here) made ``--vs h100-sxm@1`` the same configuration
+    as h100-sxm, and the tornado was empty with exit 0."""
+    r = run("sensitivity", "h100-sxm", "-w", "assistant-7b", "--vs", "h100-sxm@1")
+    assert r.exit_code == 1 and "'h100-sxm@1' costs what h100-sxm costs at every input's low and high" in r.stderr
+
+
+def test_the_report_and_plot_tornados_mark_held_plans(run, tmp_path: Path) -> None:
+    svg = tmp_path / "t.svg"
+    assert run("plot", "tornado", "l40s", "-w", "assistant-7b", "-o", str(svg)).exit_code == 0
+    text = svg.read_text()
+    assert "workload.tokens_per_day *" in text and "holds the central layout, batch or replica" in text
+
+
+def test_cashflow_keeps_an_option_whose_missing_input_no_cost_needs(run, tmp_path: Path) -> None:
+    """Hostile round 36: compare, simulate and sensitivity ranked it; cashflow left it out (or refused it)."""
+    nomem = str(_unknown(tmp_path, "accelerators", "a100-80gb", "memory_gb", "nomem"))
+    r = run("cashflow", nomem, "a100-80gb", "-w", "gpt3-1.3b", "-f", "json")
+    assert r.exit_code == 0 and {o["option"] for o in json.loads(r.stdout)["results"]} == {"nomem", "a100-80gb"}
+
+
+def test_an_unknown_scenario_input_is_asked_for_in_the_scenario_file(run, tmp_path: Path) -> None:
+    sc = str(_unknown(tmp_path, "scenarios", "default", "cost_of_delay_usd_per_day", "nocod"))
+    r = run("breakeven", "h100-sxm", "a100-80gb", "-w", "gpt3-1.3b", "-s", sc, "--param", "h100-sxm.price_usd")
+    assert r.exit_code == 1
+    assert r.stderr.strip() == (
+        f"Error: {sc}: cost_of_delay_usd_per_day: unknown, and the analysis needs it; "
+        "give it with --set scenario.cost_of_delay_usd_per_day=VALUE"
+    )
+    from tco import perf
+    from tco.errors import MissingInputError
+
+    with pytest.raises(MissingInputError, match="or the scenario's file with usd_per_cny$"):
+        perf.require(None, "usd_per_cny", profile="scenario")

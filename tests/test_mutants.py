@@ -785,7 +785,7 @@ ENGINE_ERRORS: list[tuple[str, Callable[[], object], type[TcoError], str]] = [
         lambda: cmp(Option(accelerator(price_usd={"value": 70000, "currency": "CNY"}))),
         MissingInputError,
         "scenario: usd_per_cny: needs usd_per_cny, which is unknown; give it with --set scenario.usd_per_cny=VALUE, "
-        "or a profile file with usd_per_cny",
+        "or the scenario's file with usd_per_cny",
     ),
     ("no option", lambda: cmp(), InputError, "no accelerator to compare"),
     (

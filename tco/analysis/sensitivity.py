@@ -153,6 +153,12 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
 
     if pair:
         rows = [r for r in rows if (r.difference_swing_usd or 0) > 0 or (r.flips_decision is not None and r.difference_swing_usd is None)]
+        if not rows and np.array_equal(eff[pair[0]], eff[pair[1]], equal_nan=True):  # (a serving replica the model chose)
+            raise InputError(
+                f"'{names[pair[1]]}' costs what {names[pair[0]]} costs at every input's low and high (the same configuration): "
+                "no input can move one against the other; give another option",
+                key="--vs",
+            )
         rows.sort(key=lambda r: (not r.flips_decision, r.difference_swing_usd is not None, -(r.difference_swing_usd or 0.0)))
     else:
         rows = [r for r in rows if max((v or 0.0) for v in r.swing_usd.values()) > 0 or stops(r)]
