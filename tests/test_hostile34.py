@@ -360,3 +360,12 @@ def test_an_unknown_scenario_input_is_asked_for_in_the_scenario_file(run, tmp_pa
 
     with pytest.raises(MissingInputError, match="or the scenario's file with usd_per_cny$"):
         perf.require(None, "usd_per_cny", profile="scenario")
+
+
+def test_size_says_when_only_some_counts_are_known(run, tmp_path: Path) -> None:
+    """Hostile round 36: a part with a published run at 8 and no memory figure was sized '8 × nomem meets
+    budget_usd = $5,000' (every other count needs the memory), the known part 19,828."""
+    nomem = str(_unknown(tmp_path, "accelerators", "a100-80gb", "memory_gb", "nomem"))
+    r = run("size", nomem, "-w", "gpt3-1.3b", "--budget-usd", "5000", "-f", "json")
+    (out,) = json.loads(r.stdout)["results"]
+    assert out["count"] == 8 and out["message"].endswith("among the counts whose figures are known (the others need nomem.memory_gb)")

@@ -234,6 +234,8 @@ def size(
             results.append(SizeOption(option=label, feasible=False, message=why, missing_inputs=lacking))
             continue
         n = pick + 1
+        decided = ttm if name == "deadline_days" else cost if name == "budget_usd" else power
+        unknown_elsewhere = bool(lacking) and bool(np.isnan(decided[counts >= plan.min_count]).any())
         results.append(
             SizeOption(
                 option=label,
@@ -245,7 +247,8 @@ def size(
                 job_cost_usd=known(figures["job_cost_usd"]),
                 cost_per_million_tokens_usd=known(figures["cost_per_million_tokens_usd"]),
                 facility_power_kw=known(n * peak_w * k_pwr * pue / 1000.0),
-                message=f"{n} × {label} meets {name} = {_limit_text(name, limit)}",
+                message=f"{n} × {label} meets {name} = {_limit_text(name, limit)}"
+                + (f" among the counts whose figures are known (the others need {', '.join(lacking)})" if unknown_elsewhere else ""),
             )
         )
     if not any(r.feasible for r in results):
