@@ -468,11 +468,15 @@ def evaluate(
                 m = c.model_devices
                 d_fail = knees[(m, bubble)] = failure_knee(rates, m, ops) if bubble == 0 else bubble_knee(rates, m, batch, bubble, ops)
             degrees = [d_max, *(f(k / c.expert) * c.expert for k in (d_knee, d_fail) for f in (ops.floor, ops.ceil))]
-            if _anywhere(d_max >= 16):
-                # and, past a handful of replicas, a coarse grid below the largest and below the knee (the
-                # knee's closed form leaves out the gradient reduction, whose exposure grows with d: the best
-                # degree can lie below both)
-                degrees += [ops.floor(top * q / c.expert) * c.expert for top in (d_max, d_fail) for q in DEGREE_GRID]
+            gridded = (d_max >= 16) | (d_fail < d_max) if not scalar else (d_max >= 16 or d_fail < d_max)
+            if _anywhere(gridded):
+                # and, past a handful of replicas or where failures cap the degree, a coarse grid below the
+                # largest and below the knee (the knee's closed form leaves out the gradient reduction, whose
+                # exposure grows with d: the best degree can lie below both). Per scenario, as the scalar
+                # search does: elsewhere the grid is the largest degree again.
+                degrees += [
+                    ops.where(gridded, ops.floor(top * q / c.expert) * c.expert, d_max) for top in (d_max, d_fail) for q in DEGREE_GRID
+                ]
             tried: list[Any] = []
             for d in (ops.minimum(ops.maximum(d, float(c.expert)), d_max) for d in degrees):
                 if not any(_everywhere(d == e) for e in tried):  # each distinct degree once (a knee past d_max is d_max)
