@@ -496,15 +496,17 @@ def missing_inputs(inputs: Inputs) -> dict[str, list[str]]:
         except TcoError:
             continue
         market[o.label] = ev.out["time_to_market_days"]
-        # (an input only some other figure needs leaves the option ranked: it is not what the analysis lacks)
-        if ev.missing and (ev.out["job_cost_usd"] != ev.out["job_cost_usd"] or market[o.label] != market[o.label]):
+        if ev.missing and not ev.rankable:  # (an input only some other figure needs: not what the analysis lacks)
             out[o.label] = [ev.plan.user_path(k) for k in ev.missing]
     # An unknown cost of delay is needed by every option that is late (behind the fastest, or past the deadline).
     sc = inputs.scenario
     if sc.cost_of_delay_usd_per_day.value is None and market:
-        due = sc.deadline_days.value if sc.deadline_days is not None and sc.deadline_days.value is not None else min(market.values())
-        for label, days in market.items():
-            if not days <= due:  # (an unknown time to market is late too)
+        due = sc.deadline_days.value if sc.deadline_days is not None else None
+        delays, _, _ = engine.apply_delay(
+            list(market.values()), [0.0] * len(market), {"scenario.deadline_days": due}, deadline=due is not None
+        )
+        for label, delay in zip(market, delays, strict=True):
+            if delay != 0:  # (an unknown time to market is late too)
                 out[label] = [*out.get(label, []), engine.COST_OF_DELAY]
     return out
 
@@ -537,9 +539,7 @@ def analysable(
         ref = inputs.refs[i] if inputs.refs else o.accelerator.id
         try:
             ev = engine.evaluate_option(o, inputs.workload, inputs.scenario, market=complete or market)
-            # (an input only some other figure needs does not stop it: its cost and time to market are known)
-            unranked = ev.out["job_cost_usd"] != ev.out["job_cost_usd"] or ev.out["time_to_market_days"] != ev.out["time_to_market_days"]
-            if complete and ev.missing and unranked:
+            if complete and ev.missing and not ev.rankable:  # (an input only another figure needs does not stop it)
                 paths = [ev.plan.user_path(k) for k in ev.missing]
                 give = "give it with " + " ".join(f"--set {p}=VALUE" for p in paths)
                 scopes = {p.split(".", 1)[0] for p in paths}

@@ -1282,6 +1282,10 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
     return out
 
 
+COST_OF_DELAY = "scenario.cost_of_delay_usd_per_day"
+"""The flat key of the cost of delay: unknown, it is needed only by the options that are late."""
+
+
 def apply_delay(
     ttms: Sequence[Any],
     job_costs: Sequence[Any],
@@ -1307,9 +1311,6 @@ def apply_delay(
         cod = cod * scenario_p[cod_rate]
     penalties = [ops.where(d == 0, 0.0, cod * d) for d in delays]
     return delays, penalties, [c + pen for c, pen in zip(job_costs, penalties, strict=True)]
-
-
-COST_OF_DELAY = "scenario.cost_of_delay_usd_per_day"
 
 
 # --------------------------------------------------------------------------- scalar evaluation
@@ -1368,6 +1369,12 @@ class Evaluated:
     plan: Plan
     out: dict[str, Any]
     missing: tuple[str, ...]  # flat keys
+
+    @property
+    def rankable(self) -> bool:
+        """Its job cost and time to market are known: an input only another figure needs leaves it ranked."""
+        cost, ttm = float(self.out["job_cost_usd"]), float(self.out["time_to_market_days"])
+        return cost == cost and ttm == ttm
 
 
 def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, market: bool = True) -> Evaluated:

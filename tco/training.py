@@ -468,7 +468,7 @@ def evaluate(
                 m = c.model_devices
                 d_fail = knees[(m, bubble)] = failure_knee(rates, m, ops) if bubble == 0 else bubble_knee(rates, m, batch, bubble, ops)
             degrees = [d_max, *(f(k / c.expert) * c.expert for k in (d_knee, d_fail) for f in (ops.floor, ops.ceil))]
-            gridded = (d_max >= 16) | (d_fail < d_max) if not scalar else (d_max >= 16 or d_fail < d_max)
+            gridded = (d_max >= 16) | (d_fail < d_max)
             if _anywhere(gridded):
                 # and, past a handful of replicas or where failures cap the degree, a coarse grid below the
                 # largest and below the knee (the knee's closed form leaves out the gradient reduction, whose
@@ -604,7 +604,7 @@ def bubble_knee(rates: tuple[Any, Any], model_devices: int, batch: Any, bubble: 
         root = ops.sqrt(mid)
         gain = batch * (1.0 - b * root - a * mid) - mid * (batch + bubble * mid) * (b / (2.0 * root) + a)
         lo, hi = ops.where(gain > 0, mid, lo), ops.where(gain > 0, hi, mid)
-    return ops.where((a > 0) | (b > 0) if not isinstance(a, float) else (a > 0 or b > 0), lo, 1e15)
+    return ops.where((a > 0) | (b > 0), lo, 1e15)
 
 
 def shortlist(job: Job, x: Mapping[str, Any], keep: int = 6) -> tuple[int, ...]:

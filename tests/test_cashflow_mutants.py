@@ -14,7 +14,7 @@ import pytest
 
 from tco.analysis.cashflow import LINES, _spread, cashflow
 from tco.engine import Option, compare
-from tco.errors import InputError
+from tco.errors import InputError, MissingInputError
 from tco.models import TINY, Acquisition
 from tests.factories import accelerator, bench, inference, scenario, training
 
@@ -249,10 +249,10 @@ def test_the_flags_are_checked_at_their_bounds() -> None:
 
 def test_an_option_lacking_two_inputs_names_both() -> None:
     nop = accelerator(id="nop", price_usd=None, lead_time_weeks=None, benchmarks=[bench("toy-train", 1000)])
-    with pytest.raises(InputError) as exc:
+    with pytest.raises(MissingInputError) as exc:
         cashflow([Option(BENCH), Option(nop)], training(), scenario())
-    assert (exc.value.message, exc.value.key) == (
-        "nop cannot be put in a cash flow: needs nop.price_usd, nop.lead_time_weeks, which are unknown; "
+    assert (exc.value.where, exc.value.message) == (
+        "nop",
+        "needs nop.price_usd, nop.lead_time_weeks, which are unknown; "
         "give them with --set nop.price_usd=VALUE --set nop.lead_time_weeks=VALUE",
-        "option",
     )

@@ -22,7 +22,7 @@ from tco.analysis.montecarlo import _short
 from tco.analysis.sizing import _count_chunks
 from tco.analysis.sweep import make_axes
 from tco.engine import Option
-from tco.errors import InfeasibleError, InputError
+from tco.errors import InfeasibleError, InputError, MissingInputError
 from tco.inputs import Inputs
 from tco.models import Acquisition
 from tests.factories import accelerator, bench, inference, scenario, training
@@ -120,12 +120,9 @@ def test_a_tiny_cash_flow_input_is_refused_with_its_flag() -> None:
 def test_an_option_that_is_not_ranked_is_named_with_its_reason() -> None:
     """The second part's price is unknown: compare lists it as lacking that input; the cash flow refuses it."""
     nop = accelerator(id="nop", price_usd=None, benchmarks=[bench("toy-train", 1000)])
-    with pytest.raises(InputError) as exc:
+    with pytest.raises(MissingInputError) as exc:
         cashflow([Option(BENCH), Option(nop)], training(), scenario())
-    assert (exc.value.message, exc.value.key) == (
-        "nop cannot be put in a cash flow: needs nop.price_usd, which is unknown; give it with --set nop.price_usd=VALUE",
-        "option",
-    )
+    assert (exc.value.where, exc.value.message) == ("nop", "needs nop.price_usd, which is unknown; give it with --set nop.price_usd=VALUE")
 
 
 # --------------------------------------------------------------------------- engine

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from pydantic import Field, PrivateAttr
 
 from tco import engine
+from tco.analysis.common import missing_error
 from tco.engine import Option
 from tco.errors import InputError
 from tco.models import TINY, Acquisition, OptionResult, Records, Scenario, StrictModel, TrainingWorkload, Workload
@@ -305,12 +306,7 @@ def cashflow(
         if res.status.value != "ranked":
             if res.reason or not res.missing_inputs:
                 raise InputError(f"{option.label} cannot be put in a cash flow: {res.reason}", key="option")
-            paths, one = res.missing_inputs, len(res.missing_inputs) == 1
-            raise InputError(
-                f"{option.label} cannot be put in a cash flow: needs {', '.join(paths)}, which {'is' if one else 'are'} unknown; "
-                f"give {'it' if one else 'them'} with " + " ".join(f"--set {p}=VALUE" for p in paths),
-                key="option",
-            )
+            raise missing_error({option.label: res.missing_inputs}, workload.id)  # (as every analysis words it)
         penalty = res.delay_penalty_usd or 0.0
         results.append(cashflow_option(res, option, workload, scenario, penalty=penalty, revenue_per_day=revenue_per_day))
         if lease_usd_per_month is not None and option.acquisition is Acquisition.buy:

@@ -70,17 +70,6 @@ def _winner(cost_a: float, cost_b: float) -> int | None:
     return 0 if ok_a else 1 if ok_b else None
 
 
-def _same_configuration(inputs: Inputs, a: int, b: int) -> bool:
-    """Two options that are one configuration: the same profile, count, acquisition and quoted rate."""
-    x, y = inputs.options[a], inputs.options[b]
-    default = getattr(inputs.workload, "accelerator_count", None)
-    return (
-        x.accelerator == y.accelerator
-        and (x.count or default) == (y.count or default)
-        and (x.acquisition, x.quoted_rate) == (y.acquisition, y.quoted_rate)
-    )
-
-
 def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> SensitivityResult:
     """One-way swings (tornado): each uncertain input to its low and high, the others at central.
     Sorted by the swing of ``TEC_a − TEC_b`` with ``vs``, else by the largest swing of any option."""
@@ -89,13 +78,6 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
     pair = (_index_of(prep, vs[0]), _index_of(prep, vs[1])) if vs else None
     if pair is not None and pair[0] == pair[1]:
         raise InputError(f"'{vs[1] if vs else ''}' is the option it would be compared with: give another option", key="--vs")
-    if pair is not None and _same_configuration(inputs, *pair):
-        first, other = (prep.labels[k] for k in pair)
-        raise InputError(
-            f"'{other}' is the same part at the same count as {first} (the workload's count is its default): no input can move "
-            "one against the other; give another option",
-            key="--vs",
-        )
     size = 1 + 2 * len(items)
     assignments: dict[str, tuple[Target, np.ndarray]] = {}
     for j, u in enumerate(items):
@@ -153,7 +135,8 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
 
     if pair:
         rows = [r for r in rows if (r.difference_swing_usd or 0) > 0 or (r.flips_decision is not None and r.difference_swing_usd is None)]
-        if not rows and np.array_equal(eff[pair[0]], eff[pair[1]], equal_nan=True):  # (a serving replica the model chose)
+        # (the same part at the count the workload gives, or at the serving replica the model chose)
+        if not rows and np.array_equal(eff[pair[0]], eff[pair[1]], equal_nan=True):
             raise InputError(
                 f"'{names[pair[1]]}' costs what {names[pair[0]]} costs at every input's low and high (the same configuration): "
                 "no input can move one against the other; give another option",

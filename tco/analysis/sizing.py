@@ -227,14 +227,13 @@ def size(
                 else:
                     break
             pick = int(n) - 1  # counts run 1, 2, ...: the index of count n
+        decided = ttm if name == "deadline_days" else cost if name == "budget_usd" else power
         if pick is None:
-            decided = ttm if name == "deadline_days" else cost if name == "budget_usd" else power
             if lacking and not np.isfinite(decided).any():
                 why = f"cannot be sized: needs {', '.join(lacking)}, which is unknown"
             results.append(SizeOption(option=label, feasible=False, message=why, missing_inputs=lacking))
             continue
         n = pick + 1
-        decided = ttm if name == "deadline_days" else cost if name == "budget_usd" else power
         unknown_elsewhere = bool(lacking) and bool(np.isnan(decided[counts >= plan.min_count]).any())
         results.append(
             SizeOption(
