@@ -29,6 +29,7 @@ from tco.errors import InputError, NotFoundError, ProblemList, TcoError, did_you
 from tco.inputs import Inputs, find_option, parse_option, with_quoted_rate
 from tco.models import (
     ACCELERATOR_MONEY,
+    BYTES_PER_PARAM,
     MAX_COUNT,
     SCENARIO_MONEY,
     TINY,
@@ -692,7 +693,7 @@ def benchmark_warnings(accel: Accelerator, workload: TrainingWorkload | Inferenc
                 f"implausible; check the measurement ({bench.source})"
             )
     if isinstance(workload, InferenceWorkload) and accel.memory_bandwidth_gbps.value:
-        weights = (workload.parameters.value or 0) * {"bf16": 2, "fp16": 2, "fp8": 1, "int8": 1}[workload.precision.value]
+        weights = (workload.parameters.value or 0) * BYTES_PER_PARAM[workload.precision]
         # Decode of a batch of B reads the weights once per step: tokens/s ≤ B·BW/W per replica.
         needed = tps * weights / workload.max_batch / 1e9
         if needed > accel.memory_bandwidth_gbps.value:
@@ -981,7 +982,7 @@ def estimate(
     parameters: float,
     seq_len: int | None = None,
     count: int | None = None,
-    precision: Precision | Literal["bf16", "fp16", "fp8", "int8"] = Precision.bf16,
+    precision: Precision | Literal["bf16", "fp16", "fp8", "int8", "fp4"] = Precision.bf16,
     mode: str = "train",
     scenario: str | Path | None = None,
     sets: Sequence[str] = (),

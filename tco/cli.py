@@ -267,7 +267,7 @@ def _formats(fn: Callable[..., Any], fmt: Any) -> tuple[str, ...]:
     """The formats a command writes, by the values of its --format choices (sweep: rows only)."""
     name = fn.__name__
     if name == "sweep":
-        return ("csv", "jsonl", "xlsx")
+        return ("csv", "json", "jsonl", "xlsx")
     if fmt is None:
         return _FIXED_FORMATS.get(name, ())
     return tuple(m.value for m in type(fmt) if m.value != "xlsx" or name in XLSX_FUNCTIONS)
@@ -1318,7 +1318,7 @@ def sweep(
     set_: SetOpt = None,
     fmt: Annotated[
         OutputFormat,
-        typer.Option("--format", "-f", metavar="<csv|jsonl|xlsx>", help="csv or jsonl (rows stream), or xlsx."),
+        typer.Option("--format", "-f", metavar="<csv|json|jsonl|xlsx>", help="csv, json or jsonl (rows stream), or xlsx."),
     ] = OutputFormat.csv,
     output: OutputOpt = None,
 ) -> None:
@@ -1326,8 +1326,8 @@ def sweep(
     from tco.render import stream_sweep
 
     xlsx = wants_xlsx(fmt, output)
-    if fmt not in (OutputFormat.csv, OutputFormat.jsonl) and not xlsx:
-        raise typer.BadParameter(f"sweep streams rows: use csv, jsonl or xlsx, not {fmt.value}", param_hint="--format")
+    if fmt not in (OutputFormat.csv, OutputFormat.json, OutputFormat.jsonl) and not xlsx:
+        raise typer.BadParameter(f"sweep streams rows: use csv, json, jsonl or xlsx, not {fmt.value}", param_hint="--format")
     inputs = _inputs(accelerators, workload, scenario, set_, strict)
     columns, total, chunks = api.sweep(inputs, vary)
     if xlsx:
@@ -1339,7 +1339,8 @@ def sweep(
         rows = "".join(stream_sweep(columns, chunks, OutputFormat.csv))
         emit_workbook(inputs, output, api.audit(inputs, command="sweep", vary=list(vary)), {"Sweep": rows})
         return
-    emit_stream(stream_sweep(columns, chunks, fmt), output)
+    audit = api.audit(inputs, command="sweep", vary=list(vary)) if fmt is OutputFormat.json else None
+    emit_stream(stream_sweep(columns, chunks, fmt, audit), output)
     err(f"{total:,} rows")
 
 

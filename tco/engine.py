@@ -491,6 +491,8 @@ def _plan_option(
     if peak_name != perf.PEAK_FIELD[precision]:
         if precision in (Precision.bf16, Precision.fp16):
             notes.append(f"no {precision.value} peak: the {peak_name.removesuffix('_tflops')} peak is used (same 16-bit tensor units)")
+        elif peak_name == perf.PEAK_FIELD[Precision.fp8]:
+            notes.append(f"no {precision.value} peak in the profile: the job runs in FP8 (8-bit weights) at the fp8 peak")
         else:
             notes.append(
                 f"no {precision.value} peak in the profile: the job runs in 16-bit at the {peak_name.removesuffix('_tflops')} peak"
@@ -661,9 +663,7 @@ def plan_serving(
         notes.append(f"in-node bandwidth unknown: {training.IN_NODE_FLOOR_GBPS:g} GB/s assumed (PCIe Gen4 x16)")
     if accel.matmul_efficiency is None or accel.matmul_efficiency.value is None:
         notes.append(f"achievable matmul fraction unknown: {training.MATMUL_EFFICIENCY_DEFAULT:g} of peak assumed")
-    bytes_per_param = BYTES_PER_PARAM[workload.precision]
-    if perf.peak_field(accel, workload.precision) != perf.PEAK_FIELD[workload.precision] and bytes_per_param < 2:
-        bytes_per_param = 2.0  # no 8-bit units: the job runs in 16-bit (its note says so), weights and cache too
+    bytes_per_param = BYTES_PER_PARAM[perf.runs_in(accel, workload.precision)]  # (no 8-bit units: 16-bit, as its note says)
     req = serving.Request(
         layers=shape.layers,
         d_model=shape.d_model,
@@ -673,11 +673,14 @@ def plan_serving(
         prompt=prompt,
         output=output,
         weight_bytes_per_param=bytes_per_param,
-        kv_bytes=min(serving.KV_BYTES, bytes_per_param),
+        kv_bytes=serving.kv_bytes(bytes_per_param),
         embedding_bytes=serving.embedding_bytes(shape.vocab, shape.d_model, shape.tied_embeddings, bytes_per_param),
     )
     if bytes_per_param < 2 and not shape.vocab:
-        notes.append("vocabulary unknown: the 16-bit embedding matrices of 8-bit weights are not counted (give workload.shape.vocab)")
+        notes.append(
+            f"vocabulary unknown: the 16-bit embedding matrices of {8 if bytes_per_param == 1 else 4}-bit weights are not counted "
+            "(give workload.shape.vocab)"
+        )
     node = accel.interconnect.devices_per_node
     fixed = option.count
     if fixed is not None and not (fixed <= node and fixed & (fixed - 1) == 0) and fixed % node != 0:
@@ -767,8 +770,10 @@ def serving_inputs(
     overlap: float = serving.OVERLAP_EXPONENT,
 ) -> dict[str, Any]:
     """The continuous inputs of :func:`tco.serving.figures` from the flat inputs. FP8 matmuls reach the
-    share :data:`tco.training.FP8_GEMM_RATIO` of the 16-bit efficiency (the same ratio as in training)."""
-    fp8 = training.FP8_GEMM_RATIO if common["peak_key"].endswith(".fp8_tflops") else 1.0
+    share :data:`tco.training.FP8_GEMM_RATIO` of the 16-bit efficiency (the same ratio as in training), and
+    FP4 matmuls the same share of theirs (an assumption: no FP4 row is fitted)."""
+    key = common["peak_key"]
+    fp8 = training.FP8_GEMM_RATIO if key.endswith(".fp8_tflops") else serving.FP4_GEMM_RATIO if key.endswith(".fp4_tflops") else 1.0
     return {
         "parameters": p["workload.parameters"],
         "active_parameters": p[common["active_key"]],

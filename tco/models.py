@@ -317,6 +317,7 @@ class Precision(str, Enum):
     fp16 = "fp16"
     fp8 = "fp8"
     int8 = "int8"
+    fp4 = "fp4"  # 4-bit weights and activations (NVFP4/MXFP4): a serving precision
 
 
 BYTES_PER_PARAM: dict[Precision, float] = {
@@ -324,7 +325,14 @@ BYTES_PER_PARAM: dict[Precision, float] = {
     Precision.fp16: 2.0,
     Precision.fp8: 1.0,
     Precision.int8: 1.0,
+    Precision.fp4: 0.5625,
 }
+"""Bytes a weight takes. FP4 is NVIDIA's NVFP4: 4-bit E2M1 values with an FP8 (E4M3) scale per block of 16,
+4.5 bits a value [MODAL-BLOCK-QUANTS] (MXFP4's 8-bit scale per 32 is 4.25)."""
+
+SERVING_ONLY = frozenset({Precision.fp4})
+"""Precisions tco models for serving only: FP4 training recipes (NVFP4 pre-training) keep parts of the
+model in higher precision in ways no shipped run documents."""
 
 
 class Parallelism(str, Enum):
@@ -403,6 +411,7 @@ class PeakCompute(StrictModel):
     fp16_tflops: PositiveQuantity | None = Field(None, description="Dense FP16 peak, TFLOP/s.")
     fp8_tflops: PositiveQuantity | None = Field(None, description="Dense FP8 peak, TFLOP/s.")
     int8_tops: PositiveQuantity | None = Field(None, description="Dense INT8 peak, TOP/s.")
+    fp4_tflops: PositiveQuantity | None = Field(None, description="Dense FP4 peak, TFLOP/s.")
     fp32_tflops: PositiveQuantity | None = Field(None, description="FP32 (non-tensor) peak, TFLOP/s.")
 
     def for_precision(self, precision: Precision) -> PositiveQuantity | None:
@@ -411,6 +420,7 @@ class PeakCompute(StrictModel):
             Precision.fp16: self.fp16_tflops,
             Precision.fp8: self.fp8_tflops,
             Precision.int8: self.int8_tops,
+            Precision.fp4: self.fp4_tflops,
         }[precision]
 
 
@@ -725,6 +735,9 @@ class TrainingWorkload(_WorkloadBase):
         names = [s.name for s in self.stages]
         if len(set(names)) != len(names):
             raise ValueError("stages: stage names must be unique")
+        for key, precision in [("precision", self.precision), *((f"stages[{s.name}].precision", s.precision) for s in self.stages)]:
+            if precision in SERVING_ONLY:
+                raise ValueError(f"{key}: {precision.value} is modelled for serving only (4-bit training recipes are not): use fp8 or bf16")
         return self
 
 

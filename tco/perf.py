@@ -163,13 +163,15 @@ PEAK_FIELD: dict[Precision, str] = {
     Precision.fp16: "fp16_tflops",
     Precision.fp8: "fp8_tflops",
     Precision.int8: "int8_tops",
+    Precision.fp4: "fp4_tflops",
 }
 
 
 def peak_field(accel: Accelerator, precision: Precision) -> str:
     """The ``[peak]`` field a precision runs at. BF16 and FP16 run on the same 16-bit tensor units of
     every listed part, so when one of them is unknown the other stands in. A part without an FP8 (or
-    INT8) peak runs the job in 16-bit: its BF16 (else FP16) peak is used."""
+    INT8) peak runs the job in 16-bit: its BF16 (else FP16) peak is used; one without an FP4 peak runs
+    it in FP8 where it has FP8 units, else in 16-bit."""
     name = PEAK_FIELD[precision]
     if _known_peak(accel, name):
         return name
@@ -178,8 +180,17 @@ def peak_field(accel: Accelerator, precision: Precision) -> str:
         Precision.fp16: ("bf16_tflops",),
         Precision.fp8: ("bf16_tflops", "fp16_tflops"),
         Precision.int8: ("bf16_tflops", "fp16_tflops"),
+        Precision.fp4: ("fp8_tflops", "bf16_tflops", "fp16_tflops"),
     }[precision]
     return next((f for f in fallbacks if _known_peak(accel, f)), name)
+
+
+def runs_in(accel: Accelerator, precision: Precision) -> Precision:
+    """The precision a job of ``precision`` runs in on ``accel``: its own, or the one whose peak
+    :func:`peak_field` falls back to (FP8 for FP4 on a part without FP4 units, 16-bit for FP8 without
+    FP8 units), which also sets the bytes of its weights."""
+    field = peak_field(accel, precision)
+    return precision if field == PEAK_FIELD[precision] else next(p for p, f in PEAK_FIELD.items() if f == field)
 
 
 def attention_peak_field(accel: Accelerator, precision: Precision) -> str:

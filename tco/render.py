@@ -1031,26 +1031,36 @@ def _drain(buf: io.StringIO) -> str:
     return text
 
 
-def stream_sweep(columns: Sequence[str], chunks: Iterable[Any], fmt: OutputFormat) -> Iterable[str]:
-    """Text pieces of a sweep: CSV (header, then rows) or JSON Lines, one chunk at a time. The header
-    goes out with the first chunk, so that a sweep failing on its first chunk writes nothing."""
-    if fmt not in (OutputFormat.csv, OutputFormat.jsonl):
+def stream_sweep(columns: Sequence[str], chunks: Iterable[Any], fmt: OutputFormat, audit: Mapping[str, Any] | None = None) -> Iterable[str]:
+    """Text pieces of a sweep, one chunk at a time: CSV (header, then rows), JSON Lines (a row a line,
+    each with its ``schema_version``), or JSON, the one shape of every command (:func:`envelope`, with
+    ``audit`` as its ``inputs``) whose ``results`` stream a row a line. The header goes out with the
+    first chunk, so that a sweep failing on its first chunk writes nothing."""
+    if fmt not in (OutputFormat.csv, OutputFormat.jsonl, OutputFormat.json):
         raise ValueError(fmt)
     import json
+
+    from tco import __version__
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator=CSV_LINE_END)
     if fmt is OutputFormat.csv:
         writer.writerow(["schema_version", *columns])  # (drained with the first chunk's rows)
-    keys = [json.dumps(c) for c in ["schema_version", *columns]]
+    head = ""
+    if fmt is OutputFormat.json:
+        text = json.dumps({"schema_version": SCHEMA_VERSION, "tco_version": __version__, "inputs": dict(audit or {})}, indent=2)
+        head = text[: -len("\n}")] + ',\n  "results": [\n'
+    keys = [json.dumps(c) for c in ([] if fmt is OutputFormat.json else ["schema_version"]) + list(columns)]
+    template = ("    " if fmt is OutputFormat.json else "") + "{{" + ",".join(f"{k}:{{}}" for k in keys) + "}}"
+    first = True
     for chunk in chunks:
         texts = []
         for c in columns:
             col = chunk.options if c == "option" else chunk.columns[c]
             formatted = _format_column(col)
-            if c == "option" and fmt is OutputFormat.jsonl:
+            if c == "option" and fmt is not OutputFormat.csv:
                 formatted = [json.dumps(x) for x in formatted]
-            elif fmt is OutputFormat.jsonl:
+            elif fmt is not OutputFormat.csv:
                 formatted = [x if x else "null" for x in formatted]
             elif c == "option":
                 formatted = [safe_text(x) for x in formatted]
@@ -1058,8 +1068,14 @@ def stream_sweep(columns: Sequence[str], chunks: Iterable[Any], fmt: OutputForma
         if fmt is OutputFormat.csv:
             writer.writerows(("1", *row) for row in zip(*texts, strict=True))
             yield _drain(buf)
+        elif fmt is OutputFormat.jsonl:
+            yield "".join(template.format(1, *row) + "\n" for row in zip(*texts, strict=True))
         else:
-            template = "{{" + ",".join(f"{k}:{{}}" for k in keys) + "}}\n"
-            yield "".join(template.format(1, *row) for row in zip(*texts, strict=True))
+            rows = ",\n".join(template.format(*row) for row in zip(*texts, strict=True))
+            if rows:
+                yield (head if first else ",\n") + rows
+                first = False
     if buf.tell():  # no chunk at all: the header alone
         yield _drain(buf)
+    if fmt is OutputFormat.json:
+        yield (head if first else "\n") + "  ]\n}\n"

@@ -53,6 +53,14 @@ BANDWIDTH_EFFICIENCY = 0.80
 """e_bw: share of the peak memory bandwidth a decode step sustains. FITTED with
 :data:`COMPUTE_EFFICIENCY` (the seed article reports 89 % on an A100, 72 % on an MLU370-S4)."""
 
+FP4_GEMM_RATIO = 0.60
+"""Share of the 16-bit matmul efficiency that FP4 (NVFP4) serving reaches at the part's FP4 peak: with it,
+FP4 runs 2 × 0.60 / 0.94 = 1.28× the FP8 rate, not the peak's 2× (activation quantization, and the
+attention and other kernels that stay in 8 or 16 bits). FITTED (2026-12-02) on the five fit-half B200
+FP4 rows of profiles/serving (grid 0.50–0.66 by 0.02, mean |log error| 0.080, other constants as
+shipped); the three held-out rows miss by +6.2, +2.9 and −1.5 %. Only B200 rows exist: other FP4
+parts take it as an estimate."""
+
 COLLECTIVE_EFFICIENCY = 0.40
 """c: share of the in-node link's one-way bandwidth that serving's tensor-parallel all-reduces reach.
 Their messages are 1–60 MB (the batch's or the prompt's activations of one layer), below the sizes at
@@ -94,7 +102,14 @@ buffers and the activation workspace (an estimate, range 1–4 GB)."""
 
 KV_BYTES = 2.0
 """KV cache bytes per value for 16-bit weights. With 8-bit weights the KV cache is 8-bit too (1 byte):
-the FP8 recipes of TensorRT-LLM and vLLM quantize both (an assumption)."""
+the FP8 recipes of TensorRT-LLM and vLLM quantize both (an assumption); with 4-bit weights it stays
+8-bit (:func:`kv_bytes`)."""
+
+
+def kv_bytes(weight_bytes_per_param: float) -> float:
+    """KV cache bytes per value for weights of ``weight_bytes_per_param``: 2 with 16-bit weights, 1 with
+    8-bit or 4-bit ones (FP4 recipes keep an FP8 cache; an assumption, as for FP8)."""
+    return min(KV_BYTES, max(1.0, weight_bytes_per_param))
 
 
 @dataclass(frozen=True)

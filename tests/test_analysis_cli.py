@@ -433,12 +433,12 @@ def test_sweep_bad_inputs(run, vary: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "fmt", sorted(set(OutputFormat) - {OutputFormat.csv, OutputFormat.jsonl, OutputFormat.xlsx}, key=lambda f: f.value)
+    "fmt", sorted(set(OutputFormat) - {OutputFormat.csv, OutputFormat.json, OutputFormat.jsonl, OutputFormat.xlsx}, key=lambda f: f.value)
 )
 def test_sweep_rejects_non_streaming_formats(run, fmt: OutputFormat) -> None:
-    """sweep streams rows: table, json and markdown are a usage error, exit 2 (xlsx writes a workbook)."""
+    """sweep streams rows: table and markdown are a usage error, exit 2 (xlsx writes a workbook)."""
     result = run(*SWEEP, "--format", fmt.value)
-    assert result.exit_code == 2 and result.stdout == "" and "csv, jsonl or xlsx" in result.stderr
+    assert result.exit_code == 2 and result.stdout == "" and "csv, json, jsonl or xlsx" in result.stderr
 
 
 def test_sweep_over_measured_throughput(run) -> None:

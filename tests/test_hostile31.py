@@ -62,7 +62,7 @@ def test_precision_and_tuning_by_name(inputs: tco.Inputs) -> None:
     import typing
 
     hints = typing.get_type_hints(tco.estimate)
-    assert typing.Literal["bf16", "fp16", "fp8", "int8"] in typing.get_args(hints["precision"])
+    assert typing.Literal["bf16", "fp16", "fp8", "int8", "fp4"] in typing.get_args(hints["precision"])
     est = tco.estimate("h100-sxm", parameters=70e9, precision="fp8", tuning="tuned")
     assert est.tokens_per_second_per_accelerator > 0
 

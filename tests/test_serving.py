@@ -245,3 +245,66 @@ def test_the_engine_replicates_kv_heads_across_a_replica() -> None:
     wl = inference(shape={"layers": 10, "d_model": 1000, "heads": 10, "kv_dim": 100}, max_batch=100_000)
     plan = engine.plan_option(Option(accelerator(), count=4), wl, scenario(), market=False)
     assert (plan.replica, plan.tensor, plan.batch) == (4, 4, 10_800)
+
+
+def test_fp4_weights_take_four_and_a_half_bits_and_keep_an_fp8_cache() -> None:
+    """NVFP4: 16 four-bit values share one 8-bit scale, 4.5 bits = 0.5625 bytes a weight; the cache stays
+    8-bit. Toy service (1e11 parameters, 10 layers of width 1,000, no GQA, 500 + 500 tokens) on one
+    100 GB part with FP4 units: weights 56.25 GB, cache 0.9 · (98 − 56.25) = 37.575 GB, a token
+    2·10·1,000·1 = 20,000 bytes, a sequence 2e7: 1,878 sequences (1,878.75)."""
+    from tco.models import BYTES_PER_PARAM, Precision
+
+    assert BYTES_PER_PARAM[Precision.fp4] == 0.5625
+    assert (serving.kv_bytes(0.5625), serving.kv_bytes(1.0), serving.kv_bytes(2.0)) == (1.0, 1.0, 2.0)
+    part = accelerator(peak={"fp8_tflops": 200, "fp4_tflops": 400})
+    wl = inference(precision="fp4", max_batch=100_000)
+    plan = engine.plan_option(Option(part, count=1), wl, scenario(), market=False)
+    assert (plan.replica, plan.batch) == (1, 1878)
+
+
+def test_fp4_matmuls_reach_the_fitted_share_of_the_16_bit_efficiency() -> None:
+    """At the FP4 peak the serving efficiency is ε × FP4_GEMM_RATIO (0.60); at the FP8 peak ε × 0.94."""
+    p = {"workload.parameters": 1e9, "accel.peak.bf16_tflops": 100.0, "accel.memory_bandwidth_gbps": 1000.0}
+    common = {"active_key": "workload.parameters", "maturity_factor": 1.0}
+    eff = {
+        key: engine.serving_inputs({**common, "peak_key": f"accel.peak.{key}"}, {**p, f"accel.peak.{key}": 100.0}, 0.8, 0.8, 0.4)[
+            "efficiency"
+        ]
+        for key in ("bf16_tflops", "fp8_tflops", "fp4_tflops")
+    }
+    assert serving.FP4_GEMM_RATIO == 0.60
+    assert eff["fp4_tflops"] / eff["bf16_tflops"] == pytest.approx(0.60)
+    assert eff["fp8_tflops"] / eff["bf16_tflops"] == pytest.approx(0.94)
+
+
+def test_fp4_serving_runs_in_fp8_where_the_part_has_no_fp4_units() -> None:
+    """An H100 has FP8 but no FP4 units: an FP4 service runs as the FP8 one does (same weights, batch and
+    cost) and says so; an A100 runs it in 16-bit; a B200 runs it in FP4, faster than in FP8."""
+    from tco import perf
+    from tco.models import Precision
+
+    ins = tco.load_inputs(["h100-sxm@2", "a100-80gb@2", "b200@1"], workload="chat-70b")
+    parts = {o.accelerator.id: o.accelerator for o in ins.options}
+    assert perf.runs_in(parts["h100-sxm"], Precision.fp4) is Precision.fp8
+    assert perf.runs_in(parts["a100-80gb"], Precision.fp4) is Precision.bf16
+    assert perf.runs_in(parts["b200"], Precision.fp4) is Precision.fp4
+    fp4 = tco.compare(tco.load_inputs(["h100-sxm@2", "b200@1"], workload="chat-70b", sets=["workload.precision=fp4"]))
+    fp8 = tco.compare(tco.load_inputs(["h100-sxm@2", "b200@1"], workload="chat-70b", sets=["workload.precision=fp8"]))
+    h4, b4 = (next(r for r in fp4.results if r.option == a) for a in ("h100-sxm@2", "b200@1"))
+    h8, b8 = (next(r for r in fp8.results if r.option == a) for a in ("h100-sxm@2", "b200@1"))
+    assert h4.batch == h8.batch and h4.effective_cost_usd == pytest.approx(h8.effective_cost_usd)
+    assert any("runs in FP8" in n for n in h4.notes)
+    assert b4.tokens_per_second_per_accelerator > b8.tokens_per_second_per_accelerator
+
+
+def test_training_in_fp4_is_refused_with_its_key(run) -> None:
+    from tests.factories import training
+
+    with pytest.raises(ValueError, match="precision: fp4 is modelled for serving only"):
+        training(precision="fp4")
+    with pytest.raises(ValueError, match=r"stages\[long\]\.precision: fp4"):
+        training(stages=[{"name": "long", "tokens": 1e9, "precision": "fp4"}])
+    r = run("estimate", "b200", "--params", "7e9", "--precision", "fp4")
+    assert r.exit_code == 1 and r.stdout == "" and "fp4 is modelled for serving only" in r.stderr
+    r = run("estimate", "b200", "--params", "7e9", "--precision", "fp4", "--mode", "infer")
+    assert r.exit_code == 0
