@@ -11,6 +11,9 @@ if _typing.TYPE_CHECKING:  # for type checkers; at run time the names load on fi
         accelerator_table as accelerator_table,
     )
     from tco.api import (
+        analysable as analysable,
+    )
+    from tco.api import (
         breakeven as breakeven,
     )
     from tco.api import (
@@ -99,6 +102,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "accelerator_table": "tco.api",
+    "analysable": "tco.api",
     "breakeven": "tco.api",
     "calibrate": "tco.api",
     "cashflow": "tco.api",
@@ -165,6 +169,7 @@ __all__ = [
     "TcoError",
     "TrainingWorkload",
     "accelerator_table",
+    "analysable",
     "breakeven",
     "calibrate",
     "cashflow",

@@ -294,6 +294,25 @@ def _shown_path(path: Path) -> str:
         return str(path)
 
 
+NOT_JOB = frozenset(
+    {"id", "name", "description", "source", "training_tokens", "accelerator_count", "stages", "mfu", "tokens_per_day", "service_life_years"}
+)
+"""Workload fields that say how much, how long or how to name the job, not what one step computes (a
+measured MFU replaces the model; later stages are not what a published run measured)."""
+
+
+def _job_of(workload: Workload) -> Any:
+    """What the performance model reads of a workload: its fields but :data:`NOT_JOB`, each quantity
+    by its value (a range or a source is no other job)."""
+
+    def values(v: Any) -> Any:
+        if isinstance(v, dict):
+            return values(v["value"]) if "value" in v and "source" in v else {k: values(x) for k, x in v.items()}
+        return [values(x) for x in v] if isinstance(v, list) else v
+
+    return values(workload.model_dump(exclude=set(NOT_JOB)))
+
+
 def audit(inputs: Inputs | None = None, **arguments: Any) -> dict[str, Any]:
     """The inputs block of every JSON result: what was run on which files (SHA-256 of each), with every
     --set, so a result can be reproduced and audited."""
@@ -385,6 +404,9 @@ def load_inputs(
             if path == "count":  # the count is part of the option, not of the profile
                 raise InputError(f"a count is part of the option: write {scope}@{value} instead", where="--set", key=f"{scope}.count")
     wl = loader.load_workload(workload, overrides=w_sets, dirs=dirs)
+    # A workload whose job --set changed keeps the file's: a published run on it describes that job.
+    as_file = loader.load_workload(workload, dirs=dirs) if w_sets else wl
+    measured_job = as_file if _job_of(as_file) != _job_of(wl) else None
     sc = loader.load_scenario(scenario, overrides=s_sets, dirs=dirs)
     sources = {
         wl.id: str(loader.resolve("workloads", workload, dirs)),
@@ -416,7 +438,7 @@ def load_inputs(
                 key="id",
             )
         sources[acc.id] = path
-        options.append(Option(with_quoted_rate(acc, rate) if rate is not None else acc, count, acq, rate, published.get(ref)))
+        options.append(Option(with_quoted_rate(acc, rate) if rate is not None else acc, count, acq, rate, published.get(ref), measured_job))
     # An alias two profiles of the run share (a copy that kept the original's) names neither: a --set
     # through it would change both.
     for item in sets:
@@ -518,6 +540,7 @@ LEAD_TIME_RANGE_WEEKS = (0.0, 520.0)
 """Lead times searched for a lead time to match: none to ten years."""
 
 
+@public
 def analysable(
     inputs: Inputs, *, complete: bool = False, market: bool = False, required: Sequence[str] = ()
 ) -> tuple[Inputs, dict[str, str]]:

@@ -47,6 +47,15 @@ class HelpCommand(typer.core.TyperCommand):
     """A command whose --help names its arguments (``ACCEL...``) instead of showing their Python type
     (``ACCEL <list[str]>``, ``{ACCEL}...``: typer's default from 0.2x on), with any typer version."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """A single-valued option given twice (``-w a -w b``) is a usage error, as an input given twice with
+        --set is: click would keep the last one silently."""
+        repeated = _repeated_option(self.get_params(ctx), args)
+        if repeated is not None:
+            param, first, second = repeated
+            raise typer.BadParameter(f"given twice ('{first}' and '{second}'): give it once", param_hint="/".join(param.opts))
+        return list(super().parse_args(ctx, args))
+
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []
         for param in self.get_params(ctx):
@@ -71,6 +80,33 @@ class HelpCommand(typer.core.TyperCommand):
             if rows:
                 with formatter.section(title):
                     formatter.write_dl(rows)
+
+
+def _repeated_option(params: Sequence[Any], args: Sequence[str]) -> tuple[Any, str, str] | None:
+    """(the option, its first value, its second) when a single-valued option appears twice in ``args``
+    (flags and --set-like repeatable options may repeat); None otherwise."""
+    spelled = {o: p for p in params if p.param_type_name == "option" for o in (*p.opts, *p.secondary_opts)}
+    seen: dict[str, str] = {}
+    i = 0
+    while i < len(args):
+        token = args[i]
+        if token == "--":
+            break
+        name = token.split("=", 1)[0] if token.startswith("--") else token[:2] if token.startswith("-") else ""
+        param = spelled.get(name)
+        i += 1
+        if param is None or param.is_flag or param.count:
+            continue
+        if token == name:  # the value is the next word
+            value, i = (args[i] if i < len(args) else ""), i + 1
+        else:
+            value = token[len(name) + 1 :] if token.startswith("--") else token[2:]
+        if param.multiple:
+            continue
+        if param.name in seen:
+            return param, seen[param.name], value
+        seen[param.name] = value
+    return None
 
 
 def _argument_name(param: Any) -> str:

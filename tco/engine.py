@@ -113,6 +113,10 @@ class Option:
     as_measured: Accelerator | None = None
     """The profile as published, when ``--set`` changed its hardware: its measurements describe that part,
     so the model carries a measurement from it (None: ``accelerator`` itself)."""
+    workload_as_measured: Workload | None = None
+    """The workload as its file defines it, when ``--set`` (or an analysis) changed what the performance
+    model reads of it (size, lengths, batch, shape, precision, ...): a published run of the part on it
+    describes that job, so the model carries the run from it (None: the workload itself)."""
 
     @property
     def label(self) -> str:
@@ -285,12 +289,16 @@ class Plan:
     """``accel.mfu`` or ``workload.mfu`` when the user gave a measured end-to-end MFU (final)."""
     layout: dict[str, Any] | None = None
     anchor: tuple[tuple[str, float], ...] = ()
+    """A measured run (training or serving): the part's specifications (memory, bandwidth, peaks, links)
+    and the workload's numbers the model reads, as the measurement was made (the files before ``--set``,
+    or the nominal values an analysis varies around). The model carries the measurement from them: a
+    changed part or job is never judged against itself at the measured count."""
     anchor_tokens_per_second: float = math.nan
-    """A measured serving run: the model's tokens/s per accelerator on the part as measured, at the replica
-    and batch chosen for that part (the denominator of the ratio that carries the run to a changed part)."""
-    """A measured run (training or serving): the part's specifications (memory, bandwidth, peaks, links) as the measurement
-    was made (the profile before ``--set``, or the nominal values an analysis varies around). The model
-    carries the measurement from them: a changed part is never judged against itself at the measured count."""
+    """A measured serving run: the model's tokens/s per accelerator on the part and job as measured, at the
+    replica and batch chosen for them (the denominator of the ratio that carries the run to a changed one)."""
+    anchor_stage: StagePlan | None = None
+    """A measured training run on a changed workload: the main stage of the job as measured, on which the
+    model's figure at the measured count is taken (None: the plan's own main stage)."""
     replica: int = 1
     batch: int = 0
     request: serving.Request | None = None
@@ -404,7 +412,7 @@ def check_market(option: Option, scenario: Scenario) -> None:
     )
 
 
-_PLANS: dict[tuple[Any, ...], tuple[Accelerator, Workload, Scenario, Plan, Accelerator | None]] = {}
+_PLANS: dict[tuple[Any, ...], tuple[Accelerator, Workload, Scenario, Plan, tuple[Accelerator | None, Workload | None]]] = {}
 _PLANS_MAX = 256
 
 SHAPE_COUNT_TOLERANCE = 0.05
@@ -427,9 +435,16 @@ def plan_option(
     fixes its content; the entry holds the objects, so an identity cannot be reused while it lives)."""
     accel = option.accelerator
     key: tuple[Any, ...] = (id(accel), option.count, option.acquisition, option.quoted_rate, id(workload), id(scenario), market)
-    key += (serving_constants, id(option.as_measured))
+    key += (serving_constants, id(option.as_measured), id(option.workload_as_measured))
     hit = _PLANS.get(key)
-    if hit is not None and hit[0] is accel and hit[1] is workload and hit[2] is scenario and hit[4] is option.as_measured:
+    if (
+        hit is not None
+        and hit[0] is accel
+        and hit[1] is workload
+        and hit[2] is scenario
+        and hit[4][0] is option.as_measured
+        and hit[4][1] is option.workload_as_measured
+    ):
         return hit[3]
     plan = _plan_option(option, workload, scenario, market=market, serving_constants=serving_constants)
     if len(_PLANS) >= _PLANS_MAX:
@@ -437,7 +452,7 @@ def plan_option(
             _PLANS.pop(next(iter(_PLANS)), None)
         except (RuntimeError, StopIteration):
             _PLANS.clear()
-    _PLANS[key] = (accel, workload, scenario, plan, option.as_measured)
+    _PLANS[key] = (accel, workload, scenario, plan, (option.as_measured, option.workload_as_measured))
     return plan
 
 
@@ -474,6 +489,8 @@ def _plan_option(
         )
     if not rent and accel.rental is not None and (accel.price_usd is None or accel.price_usd.value is None):
         check_market(option, scenario)  # a part no market sells (Cloud TPUs): the rule says so, not "give a price"
+    if not rent and accel.rental is not None and accel.price_usd is None:
+        # (a price the profile gives as unknown is a missing input like any other: the option keeps its figures)
         raise InfeasibleError(
             f"{accel.id} has no purchase price, only a rental price: rent it with {option.label}:rent, or give a price "
             f"with --set {accel.id}.price_usd=VALUE",
@@ -577,8 +594,22 @@ def _plan_option(
         elif mfu_key:
             notes.append(f"measured MFU given ({mfu_key.replace('accel.', accel.id + '.')}): final, no layout model on top")
         anchor = _anchor(option, workload, scenario, stages) if measured else ()
+        anchor_stage = None
+        if measured and option.workload_as_measured is not None:
+            # The job as measured: the model's figure on it is what the run is carried from.
+            source = Option(option.as_measured or accel, option.count, option.acquisition)
+            anchor_stage = plan_option(source, option.workload_as_measured, scenario, market=False).stages[0]
+            notes.append(f"the published run of {accel.id} on {workload.id} is carried to the changed workload by the model's ratio")
         return Plan(
-            kind="training", min_count=need, notes=tuple(notes), stages=stages, mfu_key=mfu_key, layout=layout, anchor=anchor, **common
+            kind="training",
+            min_count=need,
+            notes=tuple(notes),
+            stages=stages,
+            mfu_key=mfu_key,
+            layout=layout,
+            anchor=anchor,
+            anchor_stage=anchor_stage,
+            **common,
         )
     plan = plan_serving(option, workload, scenario, common, notes, measured, serving_constants)
     if measured:
@@ -586,14 +617,20 @@ def _plan_option(
         plan = replace(plan, anchor=_anchor(option, workload, scenario, (), (plan.peak_key, *link)))
         # The model on the part as measured, at its own replica and batch: a changed part is carried from it.
         own = plan
-        if option.as_measured is not None:
-            published = Option(option.as_measured, option.count, option.acquisition, option.quoted_rate)
-            own = plan_option(published, workload, scenario, market=False, serving_constants=serving_constants)
-            source = published
-        else:
-            source = Option(accel, option.count, option.acquisition, option.quoted_rate)
+        job = option.workload_as_measured or workload
+        source = Option(option.as_measured or accel, option.count, option.acquisition, option.quoted_rate)
+        if option.as_measured is not None or option.workload_as_measured is not None:
+            own = plan_option(source, job, scenario, market=False, serving_constants=serving_constants)
+        if option.workload_as_measured is not None:
+            plan = replace(
+                plan,
+                notes=(
+                    *plan.notes,
+                    f"the published run of {accel.id} on {workload.id} is carried to the changed workload by the model's ratio",
+                ),
+            )
         if own.request is not None and own.replica:
-            q = KnownInputs(numeric_inputs(source, workload, scenario))
+            q = KnownInputs(numeric_inputs(source, job, scenario))
             fig = serving.figures(own.request, plan_serving_inputs(own, q), replica=own.replica, tensor=own.tensor, batch=own.batch)[
                 "tokens_per_second"
             ]
@@ -613,8 +650,16 @@ def _anchor(
     for st in stages:
         keys |= {k for k in (st.peak_key, st.peak16_key, st.link_key, st.scale_out_key) if k}
     source = Option(option.as_measured or option.accelerator, option.count, option.acquisition)
-    flat = numeric_inputs(source, workload, scenario)
+    flat = numeric_inputs(source, option.workload_as_measured or workload, scenario)
+    keys |= {k for k in flat if k.startswith("workload.") and k not in NOT_PERFORMANCE and not k.startswith("workload.stages[")}
     return tuple(sorted((k, flat[k]) for k in keys if k in flat))
+
+
+NOT_PERFORMANCE = frozenset(
+    {"workload.training_tokens", "workload.tokens_per_day", "workload.service_life_years", "workload.accelerator_count", "workload.mfu"}
+)
+"""Workload inputs the performance model does not read (how much and how long, the default count, a
+measured MFU that replaces the model): a published run is not carried over a change of them."""
 
 
 WORKLOAD_SIZE = ("workload.parameters", "workload.seq_len", "workload.global_batch_tokens", "workload.shape", "workload.stages")
@@ -771,7 +816,7 @@ def serving_inputs(
 ) -> dict[str, Any]:
     """The continuous inputs of :func:`tco.serving.figures` from the flat inputs. FP8 matmuls reach the
     share :data:`tco.training.FP8_GEMM_RATIO` of the 16-bit efficiency (the same ratio as in training), and
-    FP4 matmuls the same share of theirs (an assumption: no FP4 row is fitted)."""
+    FP4 matmuls the share :data:`tco.serving.FP4_GEMM_RATIO` of it (fitted on the B200 FP4 rows)."""
     key = common["peak_key"]
     fp8 = training.FP8_GEMM_RATIO if key.endswith(".fp8_tflops") else serving.FP4_GEMM_RATIO if key.endswith(".fp4_tflops") else 1.0
     return {
@@ -1098,9 +1143,9 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
         carried = n != at
         if bool(carried.any() if hasattr(carried, "any") else carried) and isinstance(p, KnownInputs):
             p[plan.stages[0].peak_key]  # the model carries the measurement to another count: it needs the peak
-        # The model at the measurement's count on the part as measured (plan.anchor), not as changed
+        # The model at the measurement's count on the part and job as measured (plan.anchor), not as changed
         anchored, as_measured = _anchored(plan, p)
-        model_at, mfu_at, _, _ = stage_throughput(plan, plan.stages[0], anchored, ops, count=at)
+        model_at, mfu_at, _, _ = stage_throughput(plan, plan.anchor_stage or plan.stages[0], anchored, ops, count=at)
         if isinstance(anchored, KnownInputs) and isinstance(p, KnownInputs):
             p.missing.extend(k for k in anchored.missing if k not in p.missing)
         scale = p[f"{plan.bench_key}.tokens_per_second"] / ops.where(model_at > 0, model_at, math.nan)
@@ -1650,8 +1695,16 @@ def in_currency(comp: Comparison, currency: Currency, scenario: Scenario) -> Com
             key=key.removeprefix("scenario."),
         )
     rate = q.value
-    results = [
-        r.model_copy(update={k: v / rate for k, v in r.model_dump().items() if k.endswith("_usd") and isinstance(v, float)})
-        for r in comp.results
-    ]
+    results = []
+    for r in comp.results:
+        update = {k: v / rate for k, v in r.model_dump().items() if k.endswith("_usd") and isinstance(v, float)}
+        over = next((k for k, v in update.items() if math.isinf(v) and math.isfinite(getattr(r, k))), None)
+        if over is not None:
+            raise InputError(
+                f"{getattr(r, over):.6g} USD of {r.option}'s {over.removesuffix('_usd')} at {rate:.6g} USD per {currency.value} "
+                f"overflows a float in {currency.value}: give a larger rate",
+                where="scenario",
+                key=key.removeprefix("scenario."),
+            )
+        results.append(r.model_copy(update=update))
     return comp.model_copy(update={"results": results, "currency": currency})

@@ -79,13 +79,18 @@ def gap(value: float | None, base: float | None) -> str:
     if value is None or base is None or base == 0:
         return "—"
     gap = (value - base) / base * 100
+    if not math.isfinite(gap):  # (a baseline near the smallest float: no number says it)
+        return "—"
+    if abs(gap) >= 1e6:
+        return f"{gap:+.3g}%"  # (not a row of digits)
     return f"{gap:+.1f}%" if round(gap, 1) != 0 else "+0.0%"  # (a gap that rounds to zero has no sign: no -0.0%)
 
 
 def ratio(value: float | None, base: float | None) -> str:
     if value is None or base is None or base == 0:
         return "—"
-    return f"{value / base:.2f}×"
+    r = value / base
+    return "—" if not math.isfinite(r) else f"{r:.3g}×" if r >= 1e6 else f"{r:.2f}×"
 
 
 CSV_LINE_END = "\r\n"
@@ -498,6 +503,8 @@ def _cell(v: Any) -> str:
         return str(v.value)
     if isinstance(v, bool):
         return "yes" if v else "no"
+    if isinstance(v, int) and abs(v) >= HUGE:  # (a fleet sized for an absurd demand: not a row of digits)
+        return f"{float(v):.6g}"
     return str(v)
 
 

@@ -316,7 +316,13 @@ def _results(wb: Any, a: _Assumptions, calc_refs: list[tuple[str, dict[str, str]
     for r, t in zip(unranked, timed, strict=True):
         why = f"{r.status.value}: {r.reason or ', '.join(r.missing_inputs)}"
         if t:
+            # Its delay and penalty need no cost (every other output gives them): formulas as for the ranked rows.
             _append_text(ws, [r.accelerator, r.time_to_market_days, None, None, None, None, None, why])
+            row = ws._current_row
+            if r.delay_days is not None:
+                ws.cell(row=row, column=4).value = f"=MAX(B{row}-{deadline},0)" if deadline else f"=B{row}-MIN($B${first}:$B${fastest})"
+                if r.delay_penalty_usd is not None:
+                    ws.cell(row=row, column=5).value = f"=IF(D{row}=0,0,D{row}*{cod})"
             continue
         # An option the market bars still has figures (every other output gives them): shown as the
         # engine's values, not formulas, since it has no Calc sheet.

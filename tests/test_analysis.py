@@ -580,12 +580,10 @@ def test_example_what_if() -> None:
     """Three tornado rows, a Monte Carlo line per option, a 5-point sweep of 2 options, a sizing line each."""
     out = run_example("what_if.py").stdout.splitlines()
     assert len(out) == 3 + 2 + 1 + 2
-    # 20 % more parameters or measured tokens/s puts the MLU's measured run past its peak; the A100 wins anyway
-    assert out[:2] == [
-        "workload.parameters: an option cannot run at one end (flips the decision: False)",
-        "mlu370-s4.benchmarks[gpt3-1.3b].tokens_per_second: an option cannot run at one end (flips the decision: False)",
-    ]
-    assert ": swing of the difference $" in out[2]
+    # 20 % more measured tokens/s puts the MLU's measured run past its peak; the A100 wins anyway. (20 %
+    # more parameters carry the run to the larger job, at the peak at most: the MLU runs there.)
+    assert out[0] == "mlu370-s4.benchmarks[gpt3-1.3b].tokens_per_second: an option cannot run at one end (flips the decision: False)"
+    assert ": swing of the difference $" in out[1] and ": swing of the difference $" in out[2]
     assert [line.split(":")[0] for line in out[3:5]] == ["a100-80gb", "mlu370-s4"]
     wins = [float(line.rsplit("P(win) ", 1)[1].rstrip("%")) for line in out[3:5]]
     assert sum(wins) == approx(100, abs=0.11)

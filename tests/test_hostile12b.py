@@ -128,7 +128,7 @@ def test_output_with_other_names_keeps_the_default_format(run, tmp_path):
         (("compare", "h100-sxm", "-w", "llama3-8b", "-f", "table"), "o.json", "use -f json"),
         ((*EST, "-f", "csv"), "o.md", "use -f markdown"),
         ((*SWEEP, "-f", "jsonl"), "o.csv", "use -f csv"),
-        ((*SWEEP,), "o.json", "sweep does not write"),
+        ((*SWEEP, "-f", "csv"), "o.json", "use -f json"),
         ((*SWEEP,), "o.md", "sweep does not write"),
         (("schema", "workload"), "o.csv", "schema does not write"),
         (("compare", "h100-sxm", "-w", "llama3-8b", "-f", "csv"), "o.xlsx", "named as a workbook"),
@@ -217,12 +217,12 @@ def test_api_estimate_errors_keep_argument_names():
 
 def test_sweep_help_lists_only_the_formats_it_writes(run):
     text = run("sweep", "--help").stdout
-    assert "<csv|jsonl|xlsx>" in text
+    assert "<csv|json|jsonl|xlsx>" in text
     assert "table" not in text.split("--format", 1)[1].split("\n", 1)[0]
 
 
-@pytest.mark.parametrize("fmt", ["table", "json", "markdown"])
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
 def test_sweep_refuses_formats_its_help_does_not_list(run, fmt):
     result = run(*SWEEP, "-f", fmt)
     assert result.exit_code == 2
-    assert "csv, jsonl or xlsx" in result.stderr
+    assert "csv, json, jsonl or xlsx" in result.stderr

@@ -70,7 +70,11 @@ def test_a_changed_serving_part_carries_the_measurement_from_the_published_one()
     published = accelerator(benchmarks=measured)
     changed = accelerator(benchmarks=measured, memory_bandwidth_gbps=2000)
     plan = engine.plan_option(Option(changed, as_measured=published), inference(), scenario())
-    assert plan.anchor == (("accel.memory_bandwidth_gbps", 1000.0), ("accel.memory_gb", 100.0), ("accel.peak.bf16_tflops", 100.0))
+    accel = tuple(a for a in plan.anchor if a[0].startswith("accel."))
+    assert accel == (("accel.memory_bandwidth_gbps", 1000.0), ("accel.memory_gb", 100.0), ("accel.peak.bf16_tflops", 100.0))
+    # and the job as measured (its size, lengths and batch), not what it serves or for how long
+    job = dict(a for a in plan.anchor if a[0].startswith("workload."))
+    assert job["workload.parameters"] == 1e11 and job["workload.max_batch"] == 256 and "workload.tokens_per_day" not in job
 
     def tps(option: Option) -> float:
         (row,) = engine.compare(options=[option], workload=inference(), scenario=scenario()).results
@@ -88,7 +92,10 @@ def test_a_changed_training_part_is_anchored_to_the_published_specifications() -
     measured = [bench("toy-train", 1000)]
     changed = accelerator(benchmarks=measured, peak={"bf16_tflops": 200})
     plan = engine.plan_option(Option(changed, as_measured=accelerator(benchmarks=measured)), train_wl(), scenario())
-    assert plan.anchor == (("accel.memory_bandwidth_gbps", 1000.0), ("accel.memory_gb", 100.0), ("accel.peak.bf16_tflops", 100.0))
+    accel = tuple(a for a in plan.anchor if a[0].startswith("accel."))
+    assert accel == (("accel.memory_bandwidth_gbps", 1000.0), ("accel.memory_gb", 100.0), ("accel.peak.bf16_tflops", 100.0))
+    job = dict(a for a in plan.anchor if a[0].startswith("workload."))
+    assert job["workload.parameters"] == 1e9 and job["workload.seq_len"] == 1000 and "workload.training_tokens" not in job
 
 
 def test_a_measurement_below_one_token_a_second_is_carried_to_another_count() -> None:

@@ -374,9 +374,10 @@ def _plan_with(prep: Prepared, i: int, assignments: tuple[tuple[Target, float], 
         scope = loader.split_scope(target.path, ids)[0]
         slot = scope if scope in ("scenario", "workload") else "accel"
         current[slot] = _rebuilt(prep, target, value, current[slot])[1]
-    # A changed part keeps the part as measured: its measurements are carried from it (engine.Plan.anchor).
+    # A changed part or job keeps the one as measured: its measurements are carried from it (engine.Plan.anchor).
     measured_on = o.as_measured or (o.accelerator if current["accel"] is not o.accelerator else None)
-    option = dataclasses.replace(o, accelerator=current["accel"], count=count, as_measured=measured_on)
+    job = o.workload_as_measured or (prep.inputs.workload if current["workload"] is not prep.inputs.workload else None)
+    option = dataclasses.replace(o, accelerator=current["accel"], count=count, as_measured=measured_on, workload_as_measured=job)
     workload, scenario = current["workload"], current["scenario"]
     plan: engine.Plan | None
     try:
@@ -495,6 +496,8 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
             if plan.kind == "training"
             else np.ones(size, dtype=bool)
         )
+        if not ok.all():  # too few to hold the model: no figures there, as compare shows none
+            arrays = {k: np.where(ok, np.broadcast_to(v, (size,)), np.nan) for k, v in arrays.items()}
         runs.append(ok & (i not in prep.barred))  # an option compare would evaluate (it may lack a cost)
         ok = ok & np.isfinite(arrays["job_cost_usd"]) & (i not in prep.barred)
         per_option.append(arrays)
@@ -566,9 +569,7 @@ def _walk_quantities(model: Any, prefix: str) -> Iterator[tuple[str, Quantity]]:
 
 def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:
     """Every sourced number the options read, with its low/high (or ±20 % when it has none)."""
-    used: set[str] = set()
-    for plan, base in zip(prep.plans, prep.bases, strict=True):
-        used.update(_read_keys(plan, base))
+    used = [_read_keys(plan, base) for plan, base in zip(prep.plans, prep.bases, strict=True)]  # per option
     items: list[tuple[str, Quantity]] = []
     items += list(_walk_quantities(prep.inputs.scenario, "scenario"))
     items += list(_walk_quantities(prep.inputs.workload, "workload"))
@@ -585,8 +586,10 @@ def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:
         if q.value is None:
             continue
         target = resolve_target(prep, path, keep_quotes=True)
-        if not any(k in used for k in target.keys.values()):
+        if not any(k in used[i] for i, k in target.keys.items()):  # (a key some option reads, read by this one)
             continue
+        if q.low is not None and q.high is not None and q.low == q.high:
+            continue  # a range of zero width: the input is certain, no swing and no draw
         ranged = q.low is not None and q.high is not None and q.low < q.high
         if ranged_only and not ranged:
             continue
