@@ -1303,9 +1303,11 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
     lead_days, deploy_days, port_days = 7.0 * p[plan.lead_key], 7.0 * p[plan.deploy_key], 7.0 * p[plan.port_weeks_key]
     ttm = lead_days + deploy_days + port_days + (run_hours / 24.0 if plan.kind == "training" else 0.0)
     accel_hours = n * run_hours * years
+    owned_accel_hours = accel_hours if plan.acquisition is Acquisition.rent else n * owned_hours * years  # (rented: only while it runs)
     out.update(
         accelerator_hours=accel_hours,
         cost_per_accelerator_hour_usd=compute * years / accel_hours,
+        cost_per_owned_accelerator_hour_usd=compute * years / owned_accel_hours,
         accelerator_energy_kwh=accel_hours * p.get("accel.tdp_w", math.nan) / 1000.0,
         power_w_per_accelerator=avg_w,
         lead_time_days=lead_days,

@@ -983,6 +983,11 @@ class OptionResult(StrictModel):
     embodied_emissions_kgco2e: float | None = Field(None, description="Embodied emissions amortized over the hardware's life.")
     carbon_usd: float | None = Field(None, description="Emissions × the scenario's carbon price (0 unless one is set).")
     option: str | None = Field(None, description="The option's label, as every command's results name it (same as accelerator).")
+    cost_per_owned_accelerator_hour_usd: float | None = Field(
+        None,
+        description="Compute cost ÷ accelerator-hours owned, busy or idle (count × hours owned): the basis of published TCO "
+        "per GPU-hour; the rate when rented.",
+    )
 
     @model_validator(mode="after")
     def _name_the_option(self) -> "OptionResult":

@@ -66,6 +66,7 @@ def test_training_buy_measured_every_term_by_hand() -> None:
     assert r.capex_usd == approx(80_000)
     assert r.accelerator_hours == approx(4 * 10.0)
     assert r.cost_per_accelerator_hour_usd == approx(compute / 40.0)
+    assert r.cost_per_owned_accelerator_hour_usd == approx(compute / (4 * owned))  # every hour owned: 4 × 20 h
     assert r.accelerator_energy_kwh == approx(40.0 * 500 / 1000)  # accelerator-hours × TDP
     assert r.capital_usd == approx(capital)
     assert r.facility_usd == approx(facility)
@@ -706,7 +707,7 @@ def test_server_bill_of_materials_replaces_the_ratio() -> None:
 def test_rented_cost_per_accelerator_hour_is_the_rate() -> None:
     acc = accelerator(mfu=0.5, rental={"usd_per_hour": 2.5})
     r = only(compare(options=[Option(acc, 4, Acquisition.rent)], workload=training(), scenario=scenario()))
-    assert r.cost_per_accelerator_hour_usd == approx(2.5)
+    assert r.cost_per_accelerator_hour_usd == approx(2.5) and r.cost_per_owned_accelerator_hour_usd == approx(2.5)
     assert r.lead_time_days == 0  # rented capacity: no lead time unless the profile says so
 
 
@@ -718,9 +719,13 @@ def test_owned_h100_cost_per_hour_is_within_15_percent_of_published_tco() -> Non
     assert r.cost_per_accelerator_hour_usd is not None
     assert abs(r.cost_per_accelerator_hour_usd / 1.525 - 1) <= 0.15
     assert r.capex_usd is not None and abs(r.capex_usd / 1024 / 43_000 - 1) <= 0.10  # Cheah: $43.0k at 1,024
-    # The README quotes both figures: $1.66 busy every owned hour, $2.06 per busy hour at the default 0.8.
+    # The README quotes the defaults' figures: $1.64 per hour owned (+8 %), $2.06 per busy hour at utilization 0.8.
     (d,) = tco.compare(tco.load_inputs(["h100-sxm@1024"], workload="llama3-70b")).results
     assert (round(r.cost_per_accelerator_hour_usd, 2), round(d.cost_per_accelerator_hour_usd or 0, 2)) == (1.66, 2.06)
+    assert d.cost_per_owned_accelerator_hour_usd is not None and round(d.cost_per_owned_accelerator_hour_usd, 2) == 1.64
+    assert abs(d.cost_per_owned_accelerator_hour_usd / 1.525 - 1) <= 0.15
+    # Busy every owned hour, the two are one figure.
+    assert r.cost_per_owned_accelerator_hour_usd == approx(r.cost_per_accelerator_hour_usd)
 
 
 @pytest.mark.parametrize(

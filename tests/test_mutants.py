@@ -279,13 +279,17 @@ def test_uncertain_inputs_ranges_and_default_swing() -> None:
     assert only_ranged == ["toy.price_usd"]
 
 
-def test_uncertain_inputs_value_one_is_swung_and_low_equal_high_is_not_a_range() -> None:
-    """An input of exactly 1 still swings ±20 %; low == high is no range (it swings ±20 % too)."""
-    acc = accelerator(benchmarks=[bench("toy-train", 1000)], lead_time_weeks={"value": 1, "low": 1, "high": 1})
+def test_uncertain_inputs_value_one_is_swung_and_low_equal_high_is_certain() -> None:
+    """An input of exactly 1 still swings ±20 %; low == high says the input is certain: no swing, no draw
+    (hostile round 37: the tornado swung it ±20 % while simulate held it)."""
+    acc = accelerator(benchmarks=[bench("toy-train", 1000)], lead_time_weeks={"value": 1})
     prep = analysis.prepare(toy_inputs(Option(acc)))
     items = {u.path: u for u in analysis.uncertain_inputs(prep, ranged_only=False)}
     lead = items["toy.lead_time_weeks"]
     assert (lead.low, lead.high, lead.ranged) == (approx(0.8), approx(1.2), False)
+    pinned = accelerator(benchmarks=[bench("toy-train", 1000)], lead_time_weeks={"value": 1, "low": 1, "high": 1})
+    prep = analysis.prepare(toy_inputs(Option(pinned)))
+    assert "toy.lead_time_weeks" not in {u.path for u in analysis.uncertain_inputs(prep, ranged_only=False)}
     assert analysis.uncertain_inputs(prep, ranged_only=True) == []
 
 
