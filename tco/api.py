@@ -1064,8 +1064,7 @@ def estimate(
             if given is not None:
                 raise InputError("applies to serving (--mode infer) only", key=flag)
     if mode == "infer":
-        training_only: dict[str, object] = {"--tuning": tuning, "--global-batch": global_batch_tokens, "--experts": experts}
-        training_only |= {"--top-k": experts_per_token, "--tokens": training_tokens}
+        training_only: dict[str, object] = {"--tuning": tuning, "--global-batch": global_batch_tokens, "--tokens": training_tokens}
         training_only |= {_LAYOUT_FLAGS[k]: v for k, v in (layout or {}).items()} | {"--count": count}
         for flag, given in training_only.items():
             if given is not None:
@@ -1192,6 +1191,7 @@ def estimate(
             "time_to_first_token_ms": time_to_first_token_ms,
         }
         raw.update({k: {"value": v} for k, v in optional.items() if v is not None})
+        raw.update({k: v for k, v in (("experts", experts), ("experts_per_token", experts_per_token)) if v is not None})
         if latency_percentile is not None:
             raw["latency_percentile"] = latency_percentile
         iw = loader.workload_from_data(raw, w_sets, kind=InferenceWorkload)
@@ -1295,7 +1295,7 @@ def _estimate_input(path: str, moe: bool) -> tuple[str, str] | None:
     return found
 
 
-_TRAINING_ONLY = ("accelerator_count", "training_tokens", "tuning", "global_batch_tokens", "experts", "experts_per_token", "layout")
+_TRAINING_ONLY = ("accelerator_count", "training_tokens", "tuning", "global_batch_tokens", "layout")
 _SERVING_ONLY = ("max_batch", "prompt_tokens", "output_tokens", "time_per_output_token_ms", "time_to_first_token_ms", "latency_percentile")
 """Workload inputs ``estimate`` takes in one mode only (its flags for the other mode are refused)."""
 

@@ -822,8 +822,8 @@ def estimate(
     recompute: Annotated[
         Recompute | None, typer.Option("--recompute", help="Training: fix the activation recomputation (full: every layer).")
     ] = None,
-    experts: Annotated[int | None, whole_option("--experts", help="MoE training: routed experts per layer.")] = None,
-    top_k: Annotated[int | None, whole_option("--top-k", help="MoE training: routed experts per token.")] = None,
+    experts: Annotated[int | None, whole_option("--experts", help="MoE: routed experts per layer.")] = None,
+    top_k: Annotated[int | None, whole_option("--top-k", help="MoE: routed experts per token.")] = None,
     tokens: Annotated[
         str | None,
         typer.Option("--tokens", metavar="TOKENS", help="Training: tokens of the whole run, e.g. 2T: adds its days and accelerator-hours."),

@@ -720,6 +720,8 @@ def plan_serving(
         weight_bytes_per_param=bytes_per_param,
         kv_bytes=serving.kv_bytes(bytes_per_param),
         embedding_bytes=serving.embedding_bytes(shape.vocab, shape.d_model, shape.tied_embeddings, bytes_per_param),
+        experts=workload.experts or 0,
+        top_k=workload.experts_per_token or 0,
     )
     if bytes_per_param < 2 and not shape.vocab:
         notes.append(

@@ -634,12 +634,42 @@ class _WorkloadBase(StrictModel):
     precision: Precision = Field(description="Numeric precision of the matmuls.")
     seq_len: Count = Field(description="Sequence (context) length, tokens.")
     shape: ModelShape | None = None
+    experts: Count | None = Field(None, description="Routed experts per MoE layer.")
+    experts_per_token: Count | None = Field(None, description="Routed experts each token visits (top-k).")
 
     @model_validator(mode="after")
     def _active_within_total(self) -> "_WorkloadBase":
         active, total = self.active_parameters, self.parameters
         if active is not None and active.value is not None and total.value is not None and active.value > total.value:
             raise ValueError(f"active_parameters: must not exceed parameters ({total.value:g}), got {active.value:g}")
+        if (self.experts is None) != (self.experts_per_token is None):
+            missing = "experts_per_token" if self.experts is not None else "experts"
+            raise ValueError(f"{missing}: experts and experts_per_token go together (an MoE workload needs both)")
+        if self.experts is not None and self.experts_per_token is not None and self.experts_per_token > self.experts:
+            raise ValueError(f"experts_per_token: must not exceed experts ({self.experts}), got {self.experts_per_token}")
+        if (
+            self.experts is not None
+            and self.experts_per_token == self.experts
+            and active is not None
+            and active.value is not None
+            and total.value is not None
+            and active.value < total.value
+        ):
+            raise ValueError(
+                f"experts_per_token: with every expert active ({self.experts} of {self.experts}) every parameter is, "
+                f"so active_parameters ({active.value:g}) must equal the total parameters ({total.value:g})"
+            )
+        if (
+            self.experts is not None
+            and self.experts_per_token is not None
+            and self.experts_per_token < self.experts
+            and total.value is not None
+            and (active is None or (active.value is not None and active.value >= total.value))
+        ):
+            raise ValueError(
+                f"active_parameters: with {self.experts_per_token} of {self.experts} experts active per token, fewer parameters "
+                f"are active than the {total.value:g} in all; give active_parameters (the parameters one token uses)"
+            )
         _check_currencies(self, frozenset())
         return self
 
@@ -691,8 +721,6 @@ class TrainingWorkload(_WorkloadBase):
         None, description="Measured end-to-end MFU of this job; when given it is final (no layout model on top)."
     )
     layout: TrainingLayout | None = Field(None, description="Fix parallel degrees or the recomputation instead of searching them.")
-    experts: Count | None = Field(None, description="Routed experts per MoE layer.")
-    experts_per_token: Count | None = Field(None, description="Routed experts each token visits (top-k).")
     load_imbalance: AtLeastOneQuantity | None = Field(
         None, description="Expert compute × this (>= 1) for uneven routing across experts; default 1.1."
     )
@@ -700,35 +728,6 @@ class TrainingWorkload(_WorkloadBase):
 
     @model_validator(mode="after")
     def _moe(self) -> "TrainingWorkload":
-        if (self.experts is None) != (self.experts_per_token is None):
-            missing = "experts_per_token" if self.experts is not None else "experts"
-            raise ValueError(f"{missing}: experts and experts_per_token go together (an MoE workload needs both)")
-        if self.experts is not None and self.experts_per_token is not None and self.experts_per_token > self.experts:
-            raise ValueError(f"experts_per_token: must not exceed experts ({self.experts}), got {self.experts_per_token}")
-        active, total = self.active_parameters, self.parameters
-        if (
-            self.experts is not None
-            and self.experts_per_token == self.experts
-            and active is not None
-            and active.value is not None
-            and total.value is not None
-            and active.value < total.value
-        ):
-            raise ValueError(
-                f"experts_per_token: with every expert active ({self.experts} of {self.experts}) every parameter is, "
-                f"so active_parameters ({active.value:g}) must equal the total parameters ({total.value:g})"
-            )
-        if (
-            self.experts is not None
-            and self.experts_per_token is not None
-            and self.experts_per_token < self.experts
-            and total.value is not None
-            and (active is None or (active.value is not None and active.value >= total.value))
-        ):
-            raise ValueError(
-                f"active_parameters: with {self.experts_per_token} of {self.experts} experts active per token, fewer parameters "
-                f"are active than the {total.value:g} in all; give active_parameters (the parameters one token uses)"
-            )
         ep = self.layout.expert_parallel if self.layout is not None else None
         if ep is not None and self.experts is not None and self.experts % ep:  # (a dense model: the engine says so)
             raise ValueError(f"layout.expert_parallel: an expert-parallel degree of {ep} must divide the {self.experts} experts")

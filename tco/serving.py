@@ -12,11 +12,12 @@ For a replica of ``k`` accelerators (tensor parallel ``t`` = ``k`` within a node
   0.9 of the memory left after the weights and a runtime reserve of 2 GB per device (TensorRT-LLM's rule);
   where the model has fewer KV heads than ``t``, each device still holds one, so ``kv_dim`` is at least
   ``t`` heads wide (:func:`kv_bytes_per_token`);
-* one decode step for ``B`` sequences: ``‖W / (t · BW · e_bw), 2 · N_active · B / (k · peak · ε)‖_p
+* one decode step for ``B`` sequences: ``‖W_B / (t · BW · e_bw), 2 · N_active · B / (k · peak · ε)‖_p
   + B · KV · (P + O/2) / (k · BW · e_bw) + 2 · L · (α + 2(t−1)/t · 2h · B / link) + τ``: the matmul
   kernels read the weights once per step (at the rate of one stage's ``t`` devices) and are bound by
   that read and by their FLOPs, which overlap only in part (a roofline softened by the p-norm
-  ``‖a, b‖_p = (a^p + b^p)^(1/p)``, :data:`OVERLAP_EXPONENT`);
+  ``‖a, b‖_p = (a^p + b^p)^(1/p)``, :data:`OVERLAP_EXPONENT`); ``W_B`` is ``W`` for a dense model, and
+  for an MoE one the shared weights plus the routed experts the batch visits (:func:`step_weight_bytes`);
   the attention kernels, which run after them, read each sequence's cache (the average context) and
   are bound by memory bandwidth; then two all-reduces per layer, each with latency ``α``; and the
   serving engine's fixed time per step ``τ``;
@@ -126,6 +127,8 @@ class Request:
     attention_width: int = 0  # query heads × head width; 0: d_model
     embedding_bytes: float = 0.0  # what 16-bit embedding matrices add to N · bytes/param (8-bit weights)
     head_width: int = 0  # width of one attention head; 0: unknown (no KV head is replicated)
+    experts: int = 0  # routed experts per MoE layer; 0: dense (or unknown: every weight is read each step)
+    top_k: int = 0  # routed experts each token visits
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,26 @@ def weight_bytes(req: Request, x: Mapping[str, Any]) -> Any:
     return x["parameters"] * req.weight_bytes_per_param + req.embedding_bytes
 
 
+def expert_read_share(req: Request, batch: Any, ops: Any = SCALAR) -> Any:
+    """Share of a layer's routed experts that a decode step of ``batch`` sequences visits: each token picks
+    ``k`` of ``E``, so an expert goes unvisited by all ``B`` tokens with probability ``(1 − k/E)^B``
+    (routing taken as uniform and independent): ``1 − (1 − k/E)^B``. 1 for a dense model."""
+    if not (req.experts and req.top_k) or req.top_k >= req.experts:
+        return 1.0 + 0.0 * batch
+    return 1.0 - (1.0 - req.top_k / req.experts) ** ops.maximum(batch, 1.0)
+
+
+def step_weight_bytes(req: Request, x: Mapping[str, Any], batch: Any, ops: Any = SCALAR) -> Any:
+    """Bytes of weights one decode step streams: all of them for a dense model; for an MoE model the
+    shared weights and the routed experts the batch visits (:func:`expert_read_share`). The routed
+    experts hold ``(N − N_active) / (1 − k/E)`` parameters (``N_active`` counts ``k/E`` of them)."""
+    weights = weight_bytes(req, x)
+    if not (req.experts and req.top_k) or req.top_k >= req.experts:
+        return weights
+    routed = (x["parameters"] - x["active_parameters"]) / (1.0 - req.top_k / req.experts) * req.weight_bytes_per_param
+    return weights - routed * (1.0 - expert_read_share(req, batch, ops))
+
+
 def kv_bytes_per_token(req: Request, tensor: Any = 1, ops: Any = SCALAR) -> Any:
     """KV cache bytes per token of context on a replica of tensor-parallel degree ``tensor``: K and V of
     ``kv_dim`` per layer; where the model has fewer KV heads than ``tensor`` each device still holds one
@@ -180,7 +203,7 @@ def figures(
     efficiency, bandwidth_efficiency, collective_efficiency. ``z``: the standard-normal quantile of
     the latency percentile (0: the mean); a request's decode steps interleave a Poisson number of
     prefills, mean ``B``, so its TPOT at that percentile is ``t_step + (B + z·√B) · T_prefill / O``."""
-    weights = weight_bytes(req, x)
+    weights = step_weight_bytes(req, x, batch, ops)  # (an MoE model's step reads the experts its batch visits)
     kv = kv_bytes_per_token(req, tensor, ops)
     read = replica * x["bandwidth"] * 1e9 * x["bandwidth_efficiency"]
     # The matmuls read the weights once per step ... (with pipeline stages across nodes, each stage reads

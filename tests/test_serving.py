@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -308,3 +309,48 @@ def test_training_in_fp4_is_refused_with_its_key(run) -> None:
     assert r.exit_code == 1 and r.stdout == "" and "fp4 is modelled for serving only" in r.stderr
     r = run("estimate", "b200", "--params", "7e9", "--precision", "fp4", "--mode", "infer")
     assert r.exit_code == 0
+
+
+def test_an_moe_decode_step_reads_the_experts_its_batch_visits() -> None:
+    """Mixtral-like: 8 routed experts, 2 per token. A token visits 2 of 8: one sequence reads 1/4 of the
+    routed experts, four read 1 − 0.75⁴ = 68.4 % of them, many read nearly all. With N = 46.7e9 and
+    N_active = 12.9e9, the routed experts hold (46.7 − 12.9)e9 / (1 − 2/8) = 45.07e9 parameters and the
+    shared weights 1.63e9; at one byte each a one-sequence step streams 1.63e9 + 45.07e9 / 4 bytes."""
+    moe = serving.Request(**{**REQ.__dict__, "weight_bytes_per_param": 1.0, "experts": 8, "top_k": 2})
+    xs = x(parameters=46.7e9, active_parameters=12.9e9)
+    assert serving.expert_read_share(moe, 1) == pytest.approx(0.25)
+    assert serving.expert_read_share(moe, 4) == pytest.approx(1 - 0.75**4)
+    assert serving.expert_read_share(moe, 200) == pytest.approx(1.0)
+    routed = (46.7e9 - 12.9e9) / 0.75
+    assert serving.step_weight_bytes(moe, xs, 1) == pytest.approx(46.7e9 - routed * 0.75)
+    assert serving.step_weight_bytes(moe, xs, 1) == pytest.approx(46.7e9 - routed + routed / 4)
+    assert serving.step_weight_bytes(moe, xs, 10_000) == pytest.approx(46.7e9)
+    dense = serving.Request(**{**REQ.__dict__, "weight_bytes_per_param": 1.0})
+    assert serving.step_weight_bytes(dense, xs, 1) == pytest.approx(46.7e9)  # experts unknown: every weight, as before
+    one = serving.figures(moe, xs, replica=1, tensor=1, batch=1)
+    every = serving.figures(dense, xs, replica=1, tensor=1, batch=1)
+    assert one["tpot"] < every["tpot"] and one["tokens_per_second"] > every["tokens_per_second"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 4096), st.integers(1, 4096))
+def test_an_moe_service_never_slows_with_a_larger_batch(a: int, b: int) -> None:
+    """Tokens/s per accelerator never falls as the batch grows, although a larger batch visits more experts."""
+    moe = serving.Request(**{**REQ.__dict__, "weight_bytes_per_param": 1.0, "experts": 64, "top_k": 4})
+    xs = x(parameters=46.7e9, active_parameters=6e9)
+    lo, hi = sorted((a, b))
+    slow = serving.figures(moe, xs, replica=1, tensor=1, batch=lo)["tokens_per_second"]
+    fast = serving.figures(moe, xs, replica=1, tensor=1, batch=hi)["tokens_per_second"]
+    assert fast >= slow * (1 - 1e-12)
+
+
+def test_estimate_takes_the_experts_for_serving(run) -> None:
+    """--experts/--top-k were refused in infer mode; at one sequence the step reads 2 of 8 experts."""
+    base = ["estimate", "h100-sxm", "--mode", "infer", "--precision", "fp8", "--params", "12.9e9", "--total-params", "46.7e9"]
+    base += ["--layers", "32", "--d-model", "4096", "--heads", "32", "--kv-heads", "8", "--vocab", "32000", "--max-batch", "1"]
+    moe = run(*base, "--experts", "8", "--top-k", "2", "-f", "json")
+    dense = run(*base, "-f", "json")
+    assert moe.exit_code == 0 and dense.exit_code == 0
+    t_moe = json.loads(moe.stdout)["results"][0]["time_per_output_token_ms"]
+    t_all = json.loads(dense.stdout)["results"][0]["time_per_output_token_ms"]
+    assert t_moe < 0.5 * t_all
