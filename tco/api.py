@@ -294,11 +294,9 @@ def _shown_path(path: Path) -> str:
         return str(path)
 
 
-NOT_JOB = frozenset(
-    {"id", "name", "description", "source", "training_tokens", "accelerator_count", "stages", "mfu", "tokens_per_day", "service_life_years"}
-)
-"""Workload fields that say how much, how long or how to name the job, not what one step computes (a
-measured MFU replaces the model; later stages are not what a published run measured)."""
+NOT_JOB = frozenset({"id", "name", "description", "source", "stages"} | {k.removeprefix("workload.") for k in engine.NOT_PERFORMANCE})
+"""Workload fields that name the job or say how much and how long (:data:`tco.engine.NOT_PERFORMANCE`),
+not what one step computes (later stages are not what a published run measured)."""
 
 
 def _job_of(workload: Workload) -> Any:
