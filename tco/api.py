@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections.abc
 import contextvars
 import copy
+import dataclasses
 import enum
 import math
 import operator
@@ -32,6 +33,7 @@ from tco.models import (
     BYTES_PER_PARAM,
     MAX_COUNT,
     SCENARIO_MONEY,
+    SERVING_ONLY,
     TINY,
     Accelerator,
     CalibrationSet,
@@ -311,6 +313,24 @@ def _job_of(workload: Workload) -> Any:
     return values(workload.model_dump(exclude=set(NOT_JOB)))
 
 
+def _carried_runs(options: list[Option], workload: str, changed: Workload, dirs: Sequence[Path] | None) -> list[Option]:
+    """The options with the workload as its file defines it, where --set changed its job: a published run
+    of a part on it describes that job, so the engine carries the run from it. A file that only --set
+    makes whole (a required key, a length that needs another) defines no job a run was measured on: the
+    run is not used, and the changed job is derived."""
+    try:
+        as_file = loader.load_workload(workload, dirs=dirs)
+    except TcoError:
+
+        def without_run(acc: Accelerator) -> Accelerator:
+            return acc.model_copy(update={"benchmarks": [b for b in acc.benchmarks if b.workload != changed.id]})
+
+        return [dataclasses.replace(o, accelerator=without_run(o.accelerator)) for o in options]
+    if _job_of(as_file) == _job_of(changed):
+        return options
+    return [dataclasses.replace(o, workload_as_measured=as_file) for o in options]
+
+
 def audit(inputs: Inputs | None = None, **arguments: Any) -> dict[str, Any]:
     """The inputs block of every JSON result: what was run on which files (SHA-256 of each), with every
     --set, so a result can be reproduced and audited."""
@@ -402,9 +422,6 @@ def load_inputs(
             if path == "count":  # the count is part of the option, not of the profile
                 raise InputError(f"a count is part of the option: write {scope}@{value} instead", where="--set", key=f"{scope}.count")
     wl = loader.load_workload(workload, overrides=w_sets, dirs=dirs)
-    # A workload whose job --set changed keeps the file's: a published run on it describes that job.
-    as_file = loader.load_workload(workload, dirs=dirs) if w_sets else wl
-    measured_job = as_file if _job_of(as_file) != _job_of(wl) else None
     sc = loader.load_scenario(scenario, overrides=s_sets, dirs=dirs)
     sources = {
         wl.id: str(loader.resolve("workloads", workload, dirs)),
@@ -436,7 +453,7 @@ def load_inputs(
                 key="id",
             )
         sources[acc.id] = path
-        options.append(Option(with_quoted_rate(acc, rate) if rate is not None else acc, count, acq, rate, published.get(ref), measured_job))
+        options.append(Option(with_quoted_rate(acc, rate) if rate is not None else acc, count, acq, rate, published.get(ref)))
     # An alias two profiles of the run share (a copy that kept the original's) names neither: a --set
     # through it would change both.
     for item in sets:
@@ -448,6 +465,8 @@ def load_inputs(
                 where="--set",
                 key=item.split("=", 1)[0].strip(),
             )
+    if w_sets and any(o.accelerator.benchmark_for(wl.id) for o in options):
+        options = _carried_runs(options, workload, wl, dirs)
     # ('a100-80gb' and 'a100-80gb@8' for a job of 8 are two options: a sweep of the job's count moves only the first)
     seen: dict[str, str] = {}
     for text, option in zip(texts, options, strict=True):
@@ -1496,6 +1515,14 @@ def json_schema(kind: str) -> dict[str, Any]:
         # An extending file may leave out its kind (inherited), so both branches may match it.
         schema["anyOf"] = schema.pop("oneOf")
         schema.pop("discriminator", None)
+        # A training job's precision excludes the serving-only ones (FP4), as the tool refuses them.
+        trains = {"type": "string", "enum": [p.value for p in Precision if p not in SERVING_ONLY]}
+        for name in ("TrainingWorkload", "Stage"):
+            prop = schema["$defs"][name]["properties"]["precision"]
+            for branch in prop.get("anyOf", [prop]):
+                if branch.get("$ref") == "#/$defs/Precision":
+                    branch.pop("$ref")
+                    branch.update(trains)
     elif kind == "scenario":
         schema = _extendable(Scenario.model_json_schema(), "scenario")
     elif kind == "benchmarks":

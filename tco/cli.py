@@ -90,22 +90,33 @@ def _repeated_option(params: Sequence[Any], args: Sequence[str]) -> tuple[Any, s
     i = 0
     while i < len(args):
         token = args[i]
+        i += 1
         if token == "--":
             break
-        name = token.split("=", 1)[0] if token.startswith("--") else token[:2] if token.startswith("-") else ""
-        param = spelled.get(name)
-        i += 1
-        if param is None or param.is_flag or param.count:
-            continue
-        if token == name:  # the value is the next word
-            value, i = (args[i] if i < len(args) else ""), i + 1
+        if token.startswith("--"):
+            name, _, attached = token.partition("=")
+            found = [(spelled.get(name), attached if "=" in token else None)]
+        elif token.startswith("-") and len(token) > 1:
+            # -q -n10 or a cluster -qn10: flags up to the first option that takes a value (the rest is its value)
+            found = []
+            for j, letter in enumerate(token[1:], start=1):
+                param = spelled.get(f"-{letter}")
+                takes = param is not None and not (param.is_flag or param.count)
+                found.append((param, (token[j + 1 :] or None) if takes else ""))
+                if takes or param is None:
+                    break
         else:
-            value = token[len(name) + 1 :] if token.startswith("--") else token[2:]
-        if param.multiple:
             continue
-        if param.name in seen:
-            return param, seen[param.name], value
-        seen[param.name] = value
+        for param, value in found:
+            if param is None or param.is_flag or param.count:
+                continue
+            if value is None:  # the value is the next word
+                value, i = (args[i] if i < len(args) else ""), i + 1
+            if param.multiple:
+                continue
+            if param.name in seen:
+                return param, seen[param.name], value
+            seen[param.name] = value
     return None
 
 

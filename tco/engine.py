@@ -299,6 +299,10 @@ class Plan:
     anchor_stage: StagePlan | None = None
     """A measured training run on a changed workload: the main stage of the job as measured, on which the
     model's figure at the measured count is taken (None: the plan's own main stage)."""
+    job_changed: bool = False
+    """A measured run whose job ``--set`` or an analysis changed (in any input: a number, the precision,
+    the attention kernel, one the file leaves to its default): never the job as measured, so the run is
+    always carried by the model's ratio."""
     replica: int = 1
     batch: int = 0
     request: serving.Request | None = None
@@ -501,6 +505,31 @@ def _plan_option(
     notes: list[str] = []
     if bench is None and accel.benchmark_for(workload.id) is not None:
         notes.append(f"the published run of {accel.id} on {workload.id} is not used: workload.mfu is given")
+    published_job: Plan | None = None  # the job as measured, when --set or an analysis changed it
+    if bench is not None and option.workload_as_measured is not None:
+        # The run is carried from the job as published: a training job planned at the run's own count (it
+        # ran there); a service at the option's replica as the changed one is, else at the run's own.
+        own_count = bench.accelerator_count or accel.interconnect.devices_per_node
+        counts = [own_count] if isinstance(workload, TrainingWorkload) else list(dict.fromkeys([option.count, own_count]))
+        for at in counts:
+            try:
+                published_job = plan_option(
+                    Option(option.as_measured or accel, at, option.acquisition, option.quoted_rate),
+                    option.workload_as_measured,
+                    scenario,
+                    market=False,
+                    serving_constants=serving_constants,
+                )
+                break
+            except TcoError:  # (the job as published does not fit there)
+                continue
+        if published_job is None:  # the model cannot place the job as published: nothing to carry from
+            notes.append(
+                f"the published run of {accel.id} on {workload.id} is not used: the model cannot place it, so the changed job is derived"
+            )
+            bench = None
+        else:
+            notes.append(f"the published run of {accel.id} on {workload.id} is carried to the changed workload by the model's ratio")
     measured = bench is not None
     shape = perf.workload_shape(workload)
     precision = workload.precision
@@ -594,12 +623,11 @@ def _plan_option(
         elif mfu_key:
             notes.append(f"measured MFU given ({mfu_key.replace('accel.', accel.id + '.')}): final, no layout model on top")
         anchor = _anchor(option, workload, scenario, stages) if measured else ()
-        anchor_stage = None
-        if measured and option.workload_as_measured is not None:
-            # The job as measured: the model's figure on it is what the run is carried from.
-            source = Option(option.as_measured or accel, option.count, option.acquisition)
-            anchor_stage = plan_option(source, option.workload_as_measured, scenario, market=False).stages[0]
-            notes.append(f"the published run of {accel.id} on {workload.id} is carried to the changed workload by the model's ratio")
+        if published_job is not None and common["active_key"] != published_job.active_key:
+            # (the changed job names its active parameters and the published one did not, or the reverse:
+            # the model's figure as measured reads the published count under the changed job's key)
+            flat = numeric_inputs(Option(option.as_measured or accel, option.count), option.workload_as_measured or workload, scenario)
+            anchor = tuple(sorted({**dict(anchor), common["active_key"]: flat[published_job.active_key]}.items()))
         return Plan(
             kind="training",
             min_count=need,
@@ -608,7 +636,8 @@ def _plan_option(
             mfu_key=mfu_key,
             layout=layout,
             anchor=anchor,
-            anchor_stage=anchor_stage,
+            anchor_stage=published_job.stages[0] if published_job is not None and published_job.stages else None,
+            job_changed=published_job is not None,
             **common,
         )
     plan = plan_serving(option, workload, scenario, common, notes, measured, serving_constants)
@@ -617,18 +646,14 @@ def _plan_option(
         plan = replace(plan, anchor=_anchor(option, workload, scenario, (), (plan.peak_key, *link)))
         # The model on the part as measured, at its own replica and batch: a changed part is carried from it.
         own = plan
-        job = option.workload_as_measured or workload
+        job: Workload = workload
         source = Option(option.as_measured or accel, option.count, option.acquisition, option.quoted_rate)
-        if option.as_measured is not None or option.workload_as_measured is not None:
+        if published_job is not None:  # the job as measured, at its replica
+            own, job = published_job, option.workload_as_measured or workload
+            source = Option(option.as_measured or accel, published_job.replica, option.acquisition, option.quoted_rate)
+            plan = replace(plan, job_changed=True)
+        elif option.as_measured is not None:
             own = plan_option(source, job, scenario, market=False, serving_constants=serving_constants)
-        if option.workload_as_measured is not None:
-            plan = replace(
-                plan,
-                notes=(
-                    *plan.notes,
-                    f"the published run of {accel.id} on {workload.id} is carried to the changed workload by the model's ratio",
-                ),
-            )
         if own.request is not None and own.replica:
             q = KnownInputs(numeric_inputs(source, job, scenario))
             fig = serving.figures(own.request, plan_serving_inputs(own, q), replica=own.replica, tensor=own.tensor, batch=own.batch)[
@@ -820,7 +845,13 @@ def serving_inputs(
     share :data:`tco.training.FP8_GEMM_RATIO` of the 16-bit efficiency (the same ratio as in training), and
     FP4 matmuls the share :data:`tco.serving.FP4_GEMM_RATIO` of it (fitted on the B200 FP4 rows)."""
     key = common["peak_key"]
-    fp8 = training.FP8_GEMM_RATIO if key.endswith(".fp8_tflops") else serving.FP4_GEMM_RATIO if key.endswith(".fp4_tflops") else 1.0
+    fp8: Any = training.FP8_GEMM_RATIO if key.endswith(".fp8_tflops") else serving.FP4_GEMM_RATIO if key.endswith(".fp4_tflops") else 1.0
+    fp8_key = key.replace(".fp4_tflops", ".fp8_tflops")
+    if key.endswith(".fp4_tflops") and fp8_key in p:
+        # A part with FP8 units runs FP4 matmuls no slower than FP8 ones (a runtime keeps the faster path):
+        # the larger of the two rates, max(a, b) = (a + b + |a − b|) / 2 for floats and arrays alike.
+        via_fp8 = training.FP8_GEMM_RATIO * p[fp8_key] / p[key]
+        fp8 = (fp8 + via_fp8 + abs(fp8 - via_fp8)) / 2.0
     return {
         "parameters": p["workload.parameters"],
         "active_parameters": p[common["active_key"]],
@@ -1122,9 +1153,9 @@ def _anchored(plan: Plan, p: Mapping[str, Any]) -> tuple[Mapping[str, Any], Any]
     """(the inputs with the part's specifications as measured, whether the part is the one measured:
     True, or a boolean per scenario)."""
     if not plan.anchor:
-        return p, True
+        return p, not plan.job_changed
     anchored: dict[str, Any] = KnownInputs(p) if isinstance(p, KnownInputs) else dict(p)
-    as_measured: Any = True
+    as_measured: Any = not plan.job_changed
     for key, value in plan.anchor:
         as_measured = as_measured & (p[key] == value)
         anchored[key] = value

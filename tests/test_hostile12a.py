@@ -39,17 +39,17 @@ def costs(run, count: int) -> dict[str, float | None]:
 
 @pytest.mark.parametrize("rng", ["1:131072", "1:1e6", "1:1e9", "50:1e9"])
 def test_d1_breakeven_finds_both_count_crossings_in_every_wide_range(run, rng: str) -> None:
-    """Both swaps (108 and 4,449) in every range that holds them; compare agrees on each side of both."""
+    """Both swaps (110 and 4,539) in every range that holds them; compare agrees on each side of both."""
     result = run("breakeven", *PAIR, "--param", "h100-sxm.count", "--range", rng, "-f", "json")
     record = json_out(result)["results"][0]
-    assert record["all_values"] == [108.0, 4449.0]
+    assert record["all_values"] == [110.0, 4539.0]
     assert record["message"].startswith("h100-sxm and a100-80gb swap places 2 times")
     assert (record["winner_below"], record["winner_above"]) == ("a100-80gb", "a100-80gb")
 
 
 def test_d1_the_crossings_are_where_compare_swaps_the_winner(run) -> None:
-    """The ground truth: the H100 wins from 108 to 4,448 and loses at 107 and 4,449."""
-    for count, h100_wins in ((107, False), (108, True), (200, True), (1024, True), (4448, True), (4449, False)):
+    """The ground truth: the H100 wins from 110 to 4,538 and loses at 109 and 4,539."""
+    for count, h100_wins in ((109, False), (110, True), (200, True), (1024, True), (4538, True), (4539, False)):
         c = costs(run, count)
         assert c["h100-sxm"] is not None and c["a100-80gb"] is not None
         assert (c["h100-sxm"] < c["a100-80gb"]) is h100_wins, count
@@ -58,12 +58,12 @@ def test_d1_the_crossings_are_where_compare_swaps_the_winner(run) -> None:
 def test_d1_a_single_tie_names_the_winners_on_either_side_of_it(run) -> None:
     """One tie in range: the sides are read around the tie, not at the range's ends, so they differ."""
     record = json_out(run("breakeven", *PAIR, "--param", "h100-sxm.count", "--range", "1:4096", "-f", "json"))["results"][0]
-    assert record["all_values"] == [108.0]
-    assert "tie at h100-sxm.count = 108; below it a100-80gb wins, above it h100-sxm wins" in record["message"]
+    assert record["all_values"] == [110.0]
+    assert "tie at h100-sxm.count = 110; below it a100-80gb wins, above it h100-sxm wins" in record["message"]
     assert "h100-sxm is feasible from h100-sxm.count = 3" in record["message"]
     late = json_out(run("breakeven", *PAIR, "--param", "h100-sxm.count", "--range", "1000:1e9", "-f", "json"))["results"][0]
-    assert late["all_values"] == [4449.0]
-    assert "tie at h100-sxm.count = 4,449; below it h100-sxm wins, above it a100-80gb wins" in late["message"]
+    assert late["all_values"] == [4539.0]
+    assert "tie at h100-sxm.count = 4,539; below it h100-sxm wins, above it a100-80gb wins" in late["message"]
 
 
 @pytest.mark.parametrize("rng", ["1:50", "1:4096", "1:131072", "1:1e6", "1:1e9", "2:200", "1000:1e9", "1e4:1e9"])
@@ -73,7 +73,7 @@ def test_d1_no_self_contradicting_verdicts(run, rng: str) -> None:
     same = re.search(r"below it (\S+) wins.*above it (\S+) wins", record["message"])
     assert not (same and same.group(1) == same.group(2)), record["message"]
     lo, hi = (float(v) for v in rng.split(":"))
-    expected = [v for v in (108.0, 4449.0) if lo < v <= hi]
+    expected = [v for v in (110.0, 4539.0) if lo < v <= hi]
     assert record["all_values"] == expected
     assert record["message"].startswith("no tie") is (not expected)
 
@@ -93,7 +93,7 @@ def test_d1_a_feasibility_edge_is_no_tie(run) -> None:
 def test_d1_python_api_agrees_with_the_cli() -> None:
     inputs = tco.load_inputs(["h100-sxm", "a100-80gb"], workload="llama3-8b")
     res = tco.breakeven(inputs, "h100-sxm", "a100-80gb", param="h100-sxm.count", value_range=(1, 1e9))
-    assert res.all_values == [108.0, 4449.0] and res.value == 108.0
+    assert res.all_values == [110.0, 4539.0] and res.value == 110.0
 
 
 def test_d1_scan_grid_is_logarithmic_over_wide_ranges() -> None:
