@@ -60,7 +60,8 @@ FP4 runs 2 × 0.60 / 0.94 = 1.28× the FP8 rate, not the peak's 2× (activation 
 attention and other kernels that stay in 8 or 16 bits). FITTED (2026-12-02) on the five fit-half B200
 FP4 rows of profiles/serving (grid 0.50–0.66 by 0.02, mean |log error| 0.080, other constants as
 shipped); the three held-out rows miss by +6.2, +2.9 and −1.5 %. Only B200 rows exist: other FP4
-parts take it as an estimate."""
+parts take it as an estimate. On a part with FP8 units the FP8 path's rate is the floor
+(:func:`tco.engine.serving_inputs`)."""
 
 COLLECTIVE_EFFICIENCY = 0.40
 """c: share of the in-node link's one-way bandwidth that serving's tensor-parallel all-reduces reach.

@@ -1,0 +1,116 @@
+"""Hostile round 38 (today's changes attacked): each defect, fixed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+MH100 = """extends = "h100-sxm"
+id = "mh100"
+aliases = []
+[[benchmarks]]
+workload = "chat-70b"
+tokens_per_second = 700
+source = "test"
+[[benchmarks]]
+workload = "llama3-8b"
+tokens_per_second = 8000
+accelerator_count = 8
+source = "test"
+"""
+
+MB200 = """extends = "b200"
+id = "mb200"
+aliases = []
+[[benchmarks]]
+workload = "chat-70b"
+tokens_per_second = 2000
+source = "test"
+"""
+
+
+@pytest.fixture
+def measured(user_profile):
+    user_profile("accelerators", "mh100", MH100)
+    user_profile("accelerators", "mb200", MB200)
+
+
+def _rows(run, *args: str) -> dict[str, dict]:
+    r = run(*args, "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    return {x["option"]: x for x in json.loads(r.stdout)["results"]}
+
+
+def test_a_changed_precision_carries_the_run_at_its_own_count(run, measured) -> None:
+    """D1: --set workload.precision=fp8 kept the published 8,000 tokens/s at the run's count (8) and carried
+    it at 16; the run is carried by the model's ratio at every count."""
+    at8 = _rows(run, "compare", "mh100@8", "h100-sxm@8", "-w", "llama3-8b", "--set", "workload.precision=fp8")
+    at16 = _rows(run, "compare", "mh100@16", "h100-sxm@16", "-w", "llama3-8b", "--set", "workload.precision=fp8")
+    base = _rows(run, "compare", "mh100@8", "h100-sxm@8", "-w", "llama3-8b")
+    assert base["mh100@8"]["tokens_per_second_per_accelerator"] == 8000
+    ratio = at8["h100-sxm@8"]["tokens_per_second_per_accelerator"] / base["h100-sxm@8"]["tokens_per_second_per_accelerator"]
+    assert at8["mh100@8"]["tokens_per_second_per_accelerator"] == pytest.approx(8000 * ratio, rel=1e-9)
+    assert at16["mh100@16"]["tokens_per_second_per_accelerator"] == pytest.approx(
+        at8["mh100@8"]["tokens_per_second_per_accelerator"], rel=0.02
+    )
+
+
+@pytest.mark.parametrize("setting", ["workload.output_tokens=100", "workload.time_per_output_token_ms=15", "workload.shape.heads=16"])
+def test_an_input_the_file_leaves_to_its_default_carries_a_serving_run(run, measured, setting: str) -> None:
+    """D2: an input chat-70b's file does not give (output length, a latency target, head count) left the
+    published 700 tokens/s as it was; it moves with the model's ratio, as the derived part does."""
+    base = _rows(run, "compare", "mh100", "h100-sxm", "-w", "chat-70b")
+    changed = _rows(run, "compare", "mh100", "h100-sxm", "-w", "chat-70b", "--set", setting)
+    derived = changed["h100-sxm"]["tokens_per_second_per_accelerator"] / base["h100-sxm"]["tokens_per_second_per_accelerator"]
+    carried = changed["mh100"]["tokens_per_second_per_accelerator"] / 700
+    assert derived < 0.9 and carried == pytest.approx(derived, rel=0.05)
+    assert any("carried to the changed workload" in n for n in changed["mh100"]["notes"])
+    # (a --set that repeats the default is the same job: the run as published)
+    same = _rows(run, "compare", "mh100", "-w", "chat-70b", "--set", "workload.output_tokens=2048")
+    assert same["mh100"]["tokens_per_second_per_accelerator"] == 700
+
+
+def test_a_smaller_job_on_a_measured_part_is_not_refused_for_the_published_one(run, measured) -> None:
+    """D3: a 1B training job on one measured H100 was refused because llama3-8b does not fit on one."""
+    rows = _rows(
+        run, "compare", "mh100@1", "h100-sxm@1", "-w", "llama3-8b", "--set", "workload.parameters=1e9", "--set", "workload.shape.layers=8"
+    )
+    assert rows["mh100@1"]["status"] == "ranked" and rows["mh100@1"]["tokens_per_second_per_accelerator"] > 0
+
+
+def test_a_workload_file_that_set_completes_is_honoured(run, tmp_path: Path) -> None:
+    """D4: the file was also loaded without its --set, so one that --set completes was refused."""
+    wl = tmp_path / "w1.toml"
+    wl.write_text('id = "w1"\nname = "x"\nkind = "inference"\nparameters = 7e9\nprecision = "bf16"\nseq_len = 4096\n')
+    r = run("compare", "b200", "-w", str(wl), "--set", "workload.tokens_per_day=1e9", "--set", "workload.service_life_years=3")
+    assert r.exit_code == 0, r.stderr
+
+
+def test_a_short_flag_cluster_counts_for_the_repeated_option_check(run) -> None:
+    """D5: -qn10 -n 20 kept the last value silently."""
+    r = run("simulate", "a100-80gb", "-w", "gpt3-1.3b", "-qn10", "-n", "20")
+    assert r.exit_code == 2 and "given twice ('10' and '20')" in r.stderr
+    assert run("simulate", "a100-80gb", "-w", "gpt3-1.3b", "-qn10", "-f", "json").exit_code == 0
+
+
+def test_fp4_is_never_slower_than_the_parts_fp8_path(run) -> None:
+    """D6: with an FP4 peak below 1.57 × the FP8 one, FP4 serving came out slower than FP8 at the same batch."""
+    args = ["estimate", "b200", "--mode", "infer", "--params", "70e9", "--layers", "80", "--d-model", "8192", "--max-batch", "256"]
+    fp8 = json.loads(run(*args, "--precision", "fp8", "-f", "json").stdout)["results"][0]
+    for peak in ("4500", "6000", "9000"):
+        fp4 = json.loads(run(*args, "--precision", "fp4", "--set", f"b200.peak.fp4_tflops={peak}", "-f", "json").stdout)["results"][0]
+        assert fp4["tokens_per_second_per_accelerator"] >= fp8["tokens_per_second_per_accelerator"]
+
+
+def test_the_schema_refuses_fp4_for_training() -> None:
+    """D7: tco schema workload accepted fp4 as a training precision, which the tool refuses."""
+    import tco.api
+
+    schema = tco.api.json_schema("workload")
+    training = schema["$defs"]["TrainingWorkload"]
+    prop = training.get("properties", {}).get("precision") or training["else"]["properties"]["precision"]
+    assert "fp4" not in prop["enum"] and "fp8" in prop["enum"]
+    serving = schema["$defs"]["InferenceWorkload"]["else"]["properties"]["precision"]
+    assert serving["$ref"] == "#/$defs/Precision"
