@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from tco import engine, loader, perf
+from tco import engine, loader, perf, serving
 from tco.engine import Option
 from tco.errors import InputError, NotFoundError, ProblemList, TcoError, did_you_mean
 from tco.inputs import Inputs, find_option, parse_option, with_quoted_rate
@@ -473,7 +473,9 @@ def load_inputs(
         if option.label in seen:
             raise InputError(f"'{seen[option.label]}' and '{text}' name the same option ({option.label}): give it once", key="accelerator")
         seen[option.label] = text
-    warnings = [w for acc in cache.values() for w in (*profile_warnings(acc), *benchmark_warnings(acc, wl))]
+    # (a published run is judged on the job it was measured on, the file's, not on a --set change of it)
+    measured_on = next((o.workload_as_measured for o in options if o.workload_as_measured is not None), wl)
+    warnings = [w for acc in cache.values() for w in (*profile_warnings(acc), *benchmark_warnings(acc, measured_on))]
     builtin = loader.builtin_dir().resolve()
     for key, path in sorted(sources.items()):
         p = Path(path).resolve()
@@ -733,8 +735,14 @@ def benchmark_warnings(accel: Accelerator, workload: TrainingWorkload | Inferenc
                 f"implausible; check the measurement ({bench.source})"
             )
     if isinstance(workload, InferenceWorkload) and accel.memory_bandwidth_gbps.value:
-        weights = (workload.parameters.value or 0) * BYTES_PER_PARAM[workload.precision]
-        # Decode of a batch of B reads the weights once per step: tokens/s ≤ B·BW/W per replica.
+        total = workload.parameters.value or 0
+        active = workload.active_parameters.value if workload.active_parameters and workload.active_parameters.value else total
+        b = BYTES_PER_PARAM[workload.precision]
+        # Decode of a batch of B reads the weights once per step (an MoE model's shared ones and the
+        # experts the batch visits, tco.serving): tokens/s ≤ B·BW/W per replica.
+        weights = total * b - serving.unvisited_expert_bytes(
+            total, active, workload.experts or 0, workload.experts_per_token or 0, b, float(workload.max_batch)
+        )
         needed = tps * weights / workload.max_batch / 1e9
         if needed > accel.memory_bandwidth_gbps.value:
             out.append(

@@ -622,7 +622,9 @@ def _plan_option(
             notes.append(f"{accel.id}.mfu is not used: the published run of {accel.id} on {workload.id} is (workload.mfu comes before it)")
         elif mfu_key:
             notes.append(f"measured MFU given ({mfu_key.replace('accel.', accel.id + '.')}): final, no layout model on top")
-        anchor = _anchor(option, workload, scenario, stages) if measured else ()
+        # (the job as published reads its own peaks and links, as measured: a changed precision reads others)
+        both = (*stages, *published_job.stages) if published_job is not None else stages
+        anchor = _anchor(option, workload, scenario, both) if measured else ()
         if published_job is not None and common["active_key"] != published_job.active_key:
             # (the changed job names its active parameters and the published one did not, or the reverse:
             # the model's figure as measured reads the published count under the changed job's key)
@@ -1193,9 +1195,11 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
             # Carried to another count past what the peak allows (MFU above 1 where the measurement itself is
             # below it: the measured count is beyond the scaling the model can follow), it says nothing about
             # this count. Carried to a faster part, it reaches the peak at most (more bandwidth never slower).
+            # Any other MFU above 1 (the measurement itself, or a changed job no faster than the published
+            # one, past the peak) says nothing either: no figure, in every path (compare refuses it).
             past = (m > 1.0) & (m > mfu_at * scale * (1 + 1e-9))
-            tps = ops.where(past & as_measured, math.nan, tps)
             capped = past & ~as_measured if not isinstance(as_measured, bool) else past & (not as_measured)
+            tps = ops.where((m > 1.0) & ~capped, math.nan, tps)
             tps = ops.where(capped, tps / ops.where(m > 0, m, 1.0), tps)
             m = ops.where(capped, 1.0, m)
         if i == 0 and measured:
@@ -1485,8 +1489,9 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
         )
     measured_mfu = out["mfu"] if plan.kind == "training" and plan.throughput_source is ThroughputSource.measured else None
     if measured_mfu is not None and measured_mfu > 1.0 and not p.missing and int(out["count"]) == plan.measured_count:
+        carried = ", carried to the changed workload," if plan.job_changed else ""
         raise InfeasibleError(
-            f"the measured {p[f'{plan.bench_key}.tokens_per_second']:,.6g} tokens/s per accelerator on {workload.id} implies "
+            f"the measured {p[f'{plan.bench_key}.tokens_per_second']:,.6g} tokens/s per accelerator on {workload.id}{carried} implies "
             f"MFU {measured_mfu:,.2f} (> 1) of the {p[plan.stages[0].peak_key]:,.6g} TFLOPS peak "
             f"({plan.user_path(plan.stages[0].peak_key)}): more than the part can compute; check the measurement and the peak",
             where=option.accelerator.id,

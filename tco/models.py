@@ -659,6 +659,12 @@ class _WorkloadBase(StrictModel):
                 f"experts_per_token: with every expert active ({self.experts} of {self.experts}) every parameter is, "
                 f"so active_parameters ({active.value:g}) must equal the total parameters ({total.value:g})"
             )
+        share = self.experts_per_token / self.experts if self.experts and self.experts_per_token else 1.0
+        if share < 1 and active is not None and active.value is not None and total.value is not None and active.value < share * total.value:
+            raise ValueError(
+                f"active_parameters: with {self.experts_per_token} of {self.experts} experts per token at least that share of the "
+                f"parameters is active ({share * total.value:g} of {total.value:g}, more with shared weights), got {active.value:g}"
+            )
         if (
             self.experts is not None
             and self.experts_per_token is not None

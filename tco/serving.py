@@ -179,13 +179,23 @@ def expert_read_share(req: Request, batch: Any, ops: Any = SCALAR) -> Any:
 
 def step_weight_bytes(req: Request, x: Mapping[str, Any], batch: Any, ops: Any = SCALAR) -> Any:
     """Bytes of weights one decode step streams: all of them for a dense model; for an MoE model the
-    shared weights and the routed experts the batch visits (:func:`expert_read_share`). The routed
-    experts hold ``(N − N_active) / (1 − k/E)`` parameters (``N_active`` counts ``k/E`` of them)."""
-    weights = weight_bytes(req, x)
-    if not (req.experts and req.top_k) or req.top_k >= req.experts:
-        return weights
-    routed = (x["parameters"] - x["active_parameters"]) / (1.0 - req.top_k / req.experts) * req.weight_bytes_per_param
-    return weights - routed * (1.0 - expert_read_share(req, batch, ops))
+    shared weights and the routed experts the batch visits (:func:`unvisited_expert_bytes`)."""
+    unvisited = unvisited_expert_bytes(
+        x["parameters"], x["active_parameters"], req.experts, req.top_k, req.weight_bytes_per_param, batch, ops
+    )
+    return weight_bytes(req, x) - unvisited
+
+
+def unvisited_expert_bytes(
+    parameters: Any, active: Any, experts: int, top_k: int, bytes_per_param: float, batch: Any, ops: Any = SCALAR
+) -> Any:
+    """Bytes of routed experts a decode step of ``batch`` sequences leaves unread: the routed experts hold
+    ``(N − N_active) / (1 − k/E)`` parameters (``N_active`` counts ``k/E`` of them), and a step visits the
+    share ``1 − (1 − k/E)^B`` of them (:func:`expert_read_share`). 0 for a dense model."""
+    if not (experts and top_k) or top_k >= experts:
+        return 0.0 * batch
+    routed = (parameters - active) / (1.0 - top_k / experts) * bytes_per_param
+    return routed * (1.0 - top_k / experts) ** ops.maximum(batch, 1.0)
 
 
 def kv_bytes_per_token(req: Request, tensor: Any = 1, ops: Any = SCALAR) -> Any:

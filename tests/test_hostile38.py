@@ -114,3 +114,67 @@ def test_the_schema_refuses_fp4_for_training() -> None:
     assert "fp4" not in prop["enum"] and "fp8" in prop["enum"]
     serving = schema["$defs"]["InferenceWorkload"]["else"]["properties"]["precision"]
     assert serving["$ref"] == "#/$defs/Precision"
+
+
+# ---------------------------------------------------------------- hostile round 39
+
+
+@pytest.mark.parametrize("peak", ["156", "624", "1248"])
+def test_a_carried_run_reads_the_published_jobs_peak_as_measured(run, peak: str) -> None:
+    """D1: with --set workload.precision=bf16, the A100's fp16 peak (the published job's) was read from the
+    changed part: 4x the fp16 peak made the bf16 job 3x slower. The bf16 job does not use it."""
+    base = _rows(run, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "workload.precision=bf16")
+    moved = _rows(
+        run, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "workload.precision=bf16", "--set", f"a100-80gb.peak.fp16_tflops={peak}"
+    )
+    assert moved["a100-80gb"]["tokens_per_second_per_accelerator"] == pytest.approx(base["a100-80gb"]["tokens_per_second_per_accelerator"])
+
+
+def test_an_impossible_run_on_a_changed_job_has_no_figure_in_any_path(run) -> None:
+    """D2: 9,360 tokens/s on the MLU370-S4 (MFU 1.17) with the job changed: compare refused it, while sweep,
+    what_if and sensitivity gave a ranked figure at MFU 1.17."""
+    import tco
+
+    sets = ["mlu370-s4.benchmarks[gpt3-1.3b].tokens_per_second=9360", "workload.precision=bf16"]
+    r = run("compare", "mlu370-s4", "-w", "gpt3-1.3b", *(a for s in sets for a in ("--set", s)))
+    assert r.exit_code == 1 and "carried to the changed workload, implies MFU 1.17" in r.stderr
+    inputs = tco.load_inputs(["mlu370-s4"], workload="gpt3-1.3b", sets=sets[1:])
+    res = tco.what_if(inputs, {"mlu370-s4.benchmarks[gpt3-1.3b].tokens_per_second": [9360.0]}).results[0]
+    assert res.effective_cost_usd == [None]
+
+
+def test_the_measured_run_warning_judges_the_published_job(run) -> None:
+    """D3: --set workload.parameters=2.6e9 made the MLU's published run 'MFU 1.82' (it is 0.98)."""
+    r = run("compare", "mlu370-s4", "-w", "gpt3-1.3b", "--set", "workload.parameters=2.6e9")
+    assert "implies MFU 0.98" in r.stderr and "1.82" not in r.stderr
+    r = run("compare", "mlu370-s4", "-w", "gpt3-1.3b", "--set", "workload.precision=bf16")
+    assert "72 TFLOPS fp16 peak" in r.stderr
+
+
+def test_an_moe_split_with_negative_shared_weights_is_refused(run) -> None:
+    """D4: 12.9e9 active of 46.7e9 with 2 of 4 experts per token means the routed experts hold more than
+    the model (67.6e9) and the shared weights are negative; at least 2/4 of the parameters are active."""
+    from tests.factories import inference
+
+    with pytest.raises(ValueError, match="at least that share of the parameters is active"):
+        inference(parameters={"value": 46.7e9}, active_parameters={"value": 12.9e9}, experts=4, experts_per_token=2)
+    r = run("estimate", "h100-sxm", "--mode", "infer", "--params", "12.9e9", "--total-params", "46.7e9", "--experts", "4", "--top-k", "2")
+    assert r.exit_code == 1 and r.stderr.startswith("Error: --params:")
+
+
+def test_the_bandwidth_warning_of_a_measured_moe_run_counts_the_experts_a_step_reads(run, user_profile) -> None:
+    """D5: a measured 150 tokens/s for Mixtral at batch 1 on an H100 was flagged as needing more bandwidth
+    than the part has: a step reads 12.9 GB (the shared weights and 2 of 8 experts), not 46.7 GB."""
+    user_profile(
+        "workloads",
+        "mixtral-b1",
+        'id = "mixtral-b1"\nname = "x"\nkind = "inference"\nparameters = 46.7e9\nactive_parameters = 12.9e9\nexperts = 8\n'
+        'experts_per_token = 2\nprecision = "fp8"\nseq_len = 2048\ntokens_per_day = 1e6\nservice_life_years = 1\nmax_batch = 1\n',
+    )
+    user_profile(
+        "accelerators",
+        "mh100moe",
+        'extends = "h100-sxm"\nid = "mh100moe"\naliases = []\n[[benchmarks]]\nworkload = "mixtral-b1"\ntokens_per_second = 150\nsource = "test"\n',
+    )
+    r = run("compare", "mh100moe", "-w", "mixtral-b1")
+    assert r.exit_code == 0 and "needs more memory bandwidth" not in r.stderr, r.stderr
