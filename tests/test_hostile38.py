@@ -174,7 +174,8 @@ def test_the_bandwidth_warning_of_a_measured_moe_run_counts_the_experts_a_step_r
     user_profile(
         "accelerators",
         "mh100moe",
-        'extends = "h100-sxm"\nid = "mh100moe"\naliases = []\n[[benchmarks]]\nworkload = "mixtral-b1"\ntokens_per_second = 150\nsource = "test"\n',
+        'extends = "h100-sxm"\nid = "mh100moe"\naliases = []\n'
+        '[[benchmarks]]\nworkload = "mixtral-b1"\ntokens_per_second = 150\nsource = "test"\n',
     )
     r = run("compare", "mh100moe", "-w", "mixtral-b1")
     assert r.exit_code == 0 and "needs more memory bandwidth" not in r.stderr, r.stderr
