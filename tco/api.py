@@ -475,7 +475,10 @@ def load_inputs(
         seen[option.label] = text
     # (a published run is judged on the job it was measured on, the file's, not on a --set change of it)
     measured_on = next((o.workload_as_measured for o in options if o.workload_as_measured is not None), wl)
-    warnings = [w for acc in cache.values() for w in (*profile_warnings(acc), *benchmark_warnings(acc, measured_on))]
+    # (and on the part it was measured on, the profile before --set: a what-if of another part is no verdict on the run)
+    warnings = [
+        w for ref, acc in cache.items() for w in (*profile_warnings(acc), *benchmark_warnings(published.get(ref, acc), measured_on))
+    ]
     builtin = loader.builtin_dir().resolve()
     for key, path in sorted(sources.items()):
         p = Path(path).resolve()

@@ -1164,6 +1164,19 @@ def _anchored(plan: Plan, p: Mapping[str, Any]) -> tuple[Mapping[str, Any], Any]
     return anchored, as_measured
 
 
+def _as_measured(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[Any, Any, Any]:
+    """(the model's tokens/s on the part and job as measured at the run's count, the run's MFU there,
+    whether the part and job are the ones measured): what a measured training run is carried from."""
+    anchored, as_measured = _anchored(plan, p)
+    model_at, mfu_at, _, _ = stage_throughput(
+        plan, plan.anchor_stage or plan.stages[0], anchored, ops, count=float(plan.measured_count or 1)
+    )
+    if isinstance(anchored, KnownInputs) and isinstance(p, KnownInputs):
+        p.missing.extend(k for k in anchored.missing if k not in p.missing)
+    run_mfu = mfu_at * p[f"{plan.bench_key}.tokens_per_second"] / ops.where(model_at > 0, model_at, math.nan)
+    return model_at, run_mfu, as_measured
+
+
 def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[Any, Any, Any, Any, list[tuple[Any, Any]]]:
     """(tokens/s per accelerator over the whole job, main-stage MFU, scaling efficiency, accelerator-
     seconds of the job ÷ n, and per stage its seconds and the accelerators its layout runs on: idle
@@ -1173,39 +1186,32 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
     n = p["count"]
     measured = plan.throughput_source is ThroughputSource.measured
     at = float(plan.measured_count or 1)
-    scale: Any = 1.0
     if measured:
         carried = n != at
         if bool(carried.any() if hasattr(carried, "any") else carried) and isinstance(p, KnownInputs):
             p[plan.stages[0].peak_key]  # the model carries the measurement to another count: it needs the peak
-        # The model at the measurement's count on the part and job as measured (plan.anchor), not as changed
-        anchored, as_measured = _anchored(plan, p)
-        model_at, mfu_at, _, _ = stage_throughput(plan, plan.anchor_stage or plan.stages[0], anchored, ops, count=at)
-        if isinstance(anchored, KnownInputs) and isinstance(p, KnownInputs):
-            p.missing.extend(k for k in anchored.missing if k not in p.missing)
-        scale = p[f"{plan.bench_key}.tokens_per_second"] / ops.where(model_at > 0, model_at, math.nan)
+        model_at, run_mfu, as_measured = _as_measured(plan, p, ops)
+        run = p[f"{plan.bench_key}.tokens_per_second"]
     seconds: Any = 0.0
     tokens: Any = 0.0
     mfu = eff = None
     per_stage: list[tuple[Any, Any]] = []
     for i, st in enumerate(plan.stages):
         tps, m, e, used = stage_throughput(plan, st, p, ops)
-        tps, m = tps * scale, m * scale
         if measured:
-            # Carried to another count past what the peak allows (MFU above 1 where the measurement itself is
-            # below it: the measured count is beyond the scaling the model can follow), it says nothing about
-            # this count. Carried to a faster part, it reaches the peak at most (more bandwidth never slower).
-            # Any other MFU above 1 (the measurement itself, or a changed job no faster than the published
-            # one, past the peak) says nothing either: no figure, in every path (compare refuses it).
-            past = (m > 1.0) & (m > mfu_at * scale * (1 + 1e-9))
-            capped = past & ~as_measured if not isinstance(as_measured, bool) else past & (not as_measured)
-            tps = ops.where((m > 1.0) & ~capped, math.nan, tps)
+            # X_run · X_model / X_model(as measured): the ratio first, so a ratio of 1 gives the run exactly.
+            scale = run / ops.where(model_at > 0, model_at, math.nan)
+            tps, m = run * (tps / ops.where(model_at > 0, model_at, math.nan)), m * scale
+            # A measurement above the peak on the part and job it was made on (MFU above 1) says nothing
+            # anywhere. Carried to another count past the peak, it says nothing about that count (the model
+            # cannot follow the scaling); carried to a faster part or a larger job, it reaches the peak at most.
+            capped = (m > 1.0) & (not as_measured if isinstance(as_measured, bool) else ~as_measured)
+            tps = ops.where((run_mfu > 1.0) | ((m > 1.0) & ~capped), math.nan, tps)
             tps = ops.where(capped, tps / ops.where(m > 0, m, 1.0), tps)
             m = ops.where(capped, 1.0, m)
         if i == 0 and measured:
-            # Exactly, at its own count; unless it implies more than the peak can compute (MFU above 1).
-            own = ops.where(mfu_at * scale > 1.0, math.nan, p[f"{plan.bench_key}.tokens_per_second"])
-            tps = ops.where((n == at) & as_measured, own, tps)
+            # Exactly, at its own count, on the part and job as measured.
+            tps = ops.where((n == at) & as_measured & (run_mfu <= 1.0), run, tps)
         if mfu is None:
             mfu, eff = m, e
         t = p[st.tokens_key]
@@ -1488,16 +1494,20 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
             key="failure_rate_per_accelerator_day",
         )
     measured_mfu = out["mfu"] if plan.kind == "training" and plan.throughput_source is ThroughputSource.measured else None
-    if measured_mfu is not None and measured_mfu > 1.0 and not p.missing and int(out["count"]) == plan.measured_count:
-        carried = ", carried to the changed workload," if plan.job_changed else ""
-        raise InfeasibleError(
-            f"the measured {p[f'{plan.bench_key}.tokens_per_second']:,.6g} tokens/s per accelerator on {workload.id}{carried} implies "
-            f"MFU {measured_mfu:,.2f} (> 1) of the {p[plan.stages[0].peak_key]:,.6g} TFLOPS peak "
-            f"({plan.user_path(plan.stages[0].peak_key)}): more than the part can compute; check the measurement and the peak",
-            where=option.accelerator.id,
-            key=f"benchmarks[{workload.id}].tokens_per_second",
-            also=(plan.stages[0].peak_key.removeprefix("accel."),),
-        )
+    if measured_mfu is not None and not p.missing:
+        _, run_mfu, _ = _as_measured(plan, p, SCALAR)
+        if run_mfu > 1.0 and not p.missing:  # the run itself, on the part and job it was made on
+            st = plan.anchor_stage or plan.stages[0]
+            peak = dict(plan.anchor).get(st.peak_key, p[st.peak_key])
+            raise InfeasibleError(
+                f"the measured {p[f'{plan.bench_key}.tokens_per_second']:,.6g} tokens/s per accelerator on {workload.id} implies "
+                f"MFU {run_mfu:,.2f} (> 1) of the {peak:,.6g} TFLOPS peak ({plan.user_path(st.peak_key)}"
+                + (" as published" if plan.anchor and st.peak_key in dict(plan.anchor) and peak != p[st.peak_key] else "")
+                + "): more than the part can compute; check the measurement and the peak",
+                where=option.accelerator.id,
+                key=f"benchmarks[{workload.id}].tokens_per_second",
+                also=(st.peak_key.removeprefix("accel."),),
+            )
     carried_mfu = measured_mfu
     if (
         carried_mfu is not None

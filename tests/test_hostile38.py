@@ -137,7 +137,7 @@ def test_an_impossible_run_on_a_changed_job_has_no_figure_in_any_path(run) -> No
 
     sets = ["mlu370-s4.benchmarks[gpt3-1.3b].tokens_per_second=9360", "workload.precision=bf16"]
     r = run("compare", "mlu370-s4", "-w", "gpt3-1.3b", *(a for s in sets for a in ("--set", s)))
-    assert r.exit_code == 1 and "carried to the changed workload, implies MFU 1.17" in r.stderr
+    assert r.exit_code == 1 and "the measured 9,360 tokens/s per accelerator on gpt3-1.3b implies MFU 1.17" in r.stderr
     inputs = tco.load_inputs(["mlu370-s4"], workload="gpt3-1.3b", sets=sets[1:])
     res = tco.what_if(inputs, {"mlu370-s4.benchmarks[gpt3-1.3b].tokens_per_second": [9360.0]}).results[0]
     assert res.effective_cost_usd == [None]
@@ -179,3 +179,52 @@ def test_the_bandwidth_warning_of_a_measured_moe_run_counts_the_experts_a_step_r
     )
     r = run("compare", "mh100moe", "-w", "mixtral-b1")
     assert r.exit_code == 0 and "needs more memory bandwidth" not in r.stderr, r.stderr
+
+
+# ---------------------------------------------------------------- hostile round 40
+
+IMPOSSIBLE = "mlu370-s4.benchmarks[gpt3-1.3b].tokens_per_second=9360"  # MFU 1.17 of the MLU370-S4's 72 TFLOPS
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        [],
+        ["--set", "mlu370-s4.peak.fp16_tflops=60"],  # a slower part was ranked at MFU 1
+        ["--set", "mlu370-s4.peak.fp16_tflops=150"],  # a faster one was refused with a carried MFU 1.05
+        ["--set", "workload.parameters=1.31e9"],  # a 0.8 % larger job was ranked at the peak
+    ],
+)
+def test_a_run_above_the_peak_where_it_was_made_says_nothing_anywhere(run, extra: list[str]) -> None:
+    """D1–D3: a measurement implying MFU 1.17 on the part and job it was made on was ranked on a slower
+    part, at one accelerator and for a slightly larger job, and refused elsewhere with carried figures.
+    It has no figure anywhere, and the refusal quotes the run's own MFU on the part as published."""
+    r = run("compare", "mlu370-s4", "-w", "gpt3-1.3b", "--set", IMPOSSIBLE, *extra)
+    assert r.exit_code == 1 and "implies MFU 1.17 (> 1) of the 72 TFLOPS peak" in r.stderr
+    r = run("compare", "mlu370-s4@1", "-w", "gpt3-1.3b", "--set", IMPOSSIBLE, *extra)
+    assert r.exit_code == 1 and "implies MFU 1.17" in r.stderr
+
+
+def test_sweep_and_what_if_agree_with_compare_on_an_impossible_run(run) -> None:
+    """D5: compare --set and what_if ranked the MLU at 2.6e9 parameters while the sweep left it out."""
+    import tco
+
+    inputs = tco.load_inputs(["a100-80gb", "mlu370-s4"], workload="gpt3-1.3b", sets=[IMPOSSIBLE])
+    res = {r.option: r for r in tco.what_if(inputs, {"workload.parameters": [2.6e9]}).results}
+    assert res["mlu370-s4"].effective_cost_usd == [None]
+    rows = _rows(run, "compare", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--set", IMPOSSIBLE, "--set", "workload.parameters=2.6e9")
+    assert rows["mlu370-s4"]["status"] == "infeasible" and rows["a100-80gb"]["status"] == "ranked"
+
+
+def test_the_measured_run_warning_judges_the_part_it_was_measured_on(run) -> None:
+    """D4: a slower A100 by --set made its good run 'implausible'; a faster MLU hid its implausible one."""
+    r = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "a100-80gb.peak.fp16_tflops=40")
+    assert "implausible" not in r.stderr
+    r = run("compare", "mlu370-s4", "-w", "gpt3-1.3b", "--set", "mlu370-s4.peak.fp16_tflops=300")
+    assert "implies MFU 0.98 (> 0.75) of its 72 TFLOPS fp16 peak" in r.stderr
+
+
+def test_a_ratio_of_one_gives_the_run_exactly(run) -> None:
+    """D8: a change the model says changes nothing printed 7799.999999999999."""
+    rows = _rows(run, "compare", "mlu370-s4", "-w", "gpt3-1.3b", "--set", "workload.shape.ffn_dim=16384")
+    assert rows["mlu370-s4"]["tokens_per_second_per_accelerator"] == 7800
