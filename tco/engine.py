@@ -1211,7 +1211,8 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
             m = ops.where(capped, 1.0, m)
         if i == 0 and measured:
             # Exactly, at its own count, on the part and job as measured.
-            tps = ops.where((n == at) & as_measured & (run_mfu <= 1.0), run, tps)
+            # (a peak the profile leaves unknown gives no MFU: the run stands at its own count all the same)
+            tps = ops.where((n == at) & as_measured & ops.where(run_mfu > 1.0, False, True), run, tps)
         if mfu is None:
             mfu, eff = m, e
         t = p[st.tokens_key]
