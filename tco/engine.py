@@ -847,13 +847,13 @@ def serving_inputs(
     share :data:`tco.training.FP8_GEMM_RATIO` of the 16-bit efficiency (the same ratio as in training), and
     FP4 matmuls the share :data:`tco.serving.FP4_GEMM_RATIO` of it (fitted on the B200 FP4 rows)."""
     key = common["peak_key"]
-    fp8: Any = training.FP8_GEMM_RATIO if key.endswith(".fp8_tflops") else serving.FP4_GEMM_RATIO if key.endswith(".fp4_tflops") else 1.0
+    ratio: Any = training.FP8_GEMM_RATIO if key.endswith(".fp8_tflops") else serving.FP4_GEMM_RATIO if key.endswith(".fp4_tflops") else 1.0
     fp8_key = key.replace(".fp4_tflops", ".fp8_tflops")
     if key.endswith(".fp4_tflops") and fp8_key in p:
         # A part with FP8 units runs FP4 matmuls no slower than FP8 ones (a runtime keeps the faster path):
         # the larger of the two rates, max(a, b) = (a + b + |a − b|) / 2 for floats and arrays alike.
         via_fp8 = training.FP8_GEMM_RATIO * p[fp8_key] / p[key]
-        fp8 = (fp8 + via_fp8 + abs(fp8 - via_fp8)) / 2.0
+        ratio = (ratio + via_fp8 + abs(ratio - via_fp8)) / 2.0
     return {
         "parameters": p["workload.parameters"],
         "active_parameters": p[common["active_key"]],
@@ -863,7 +863,7 @@ def serving_inputs(
         "efficiency": efficiency
         * common["maturity_factor"]
         * (p["accel.matmul_efficiency"] if "accel.matmul_efficiency" in p else training.MATMUL_EFFICIENCY_DEFAULT)
-        * fp8,
+        * ratio,
         "bandwidth_efficiency": bandwidth_efficiency * common["maturity_factor"],
         "collective_efficiency": collective_efficiency,
         "step_overhead": step_overhead,
