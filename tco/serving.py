@@ -172,9 +172,14 @@ def expert_read_share(req: Request, batch: Any, ops: Any = SCALAR) -> Any:
     """Share of a layer's routed experts that a decode step of ``batch`` sequences visits: each token picks
     ``k`` of ``E``, so an expert goes unvisited by all ``B`` tokens with probability ``(1 − k/E)^B``
     (routing taken as uniform and independent): ``1 − (1 − k/E)^B``. 1 for a dense model."""
-    if not (req.experts and req.top_k) or req.top_k >= req.experts:
-        return 1.0 + 0.0 * batch
-    return 1.0 - (1.0 - req.top_k / req.experts) ** ops.maximum(batch, 1.0)
+    return 1.0 - _unvisited_share(req.experts, req.top_k, batch, ops)
+
+
+def _unvisited_share(experts: int, top_k: int, batch: Any, ops: Any) -> Any:
+    """``(1 − k/E)^B``: the share of routed experts no token of a ``batch``-sequence step visits (0: dense)."""
+    if not (experts and top_k) or top_k >= experts:
+        return 0.0 * batch
+    return (1.0 - top_k / experts) ** ops.maximum(batch, 1.0)
 
 
 def step_weight_bytes(req: Request, x: Mapping[str, Any], batch: Any, ops: Any = SCALAR) -> Any:
@@ -190,12 +195,12 @@ def unvisited_expert_bytes(
     parameters: Any, active: Any, experts: int, top_k: int, bytes_per_param: float, batch: Any, ops: Any = SCALAR
 ) -> Any:
     """Bytes of routed experts a decode step of ``batch`` sequences leaves unread: the routed experts hold
-    ``(N − N_active) / (1 − k/E)`` parameters (``N_active`` counts ``k/E`` of them), and a step visits the
-    share ``1 − (1 − k/E)^B`` of them (:func:`expert_read_share`). 0 for a dense model."""
-    if not (experts and top_k) or top_k >= experts:
-        return 0.0 * batch
-    routed = (parameters - active) / (1.0 - top_k / experts) * bytes_per_param
-    return routed * (1.0 - top_k / experts) ** ops.maximum(batch, 1.0)
+    ``(N − N_active) / (1 − k/E)`` parameters (``N_active`` counts ``k/E`` of them), of which the step
+    leaves the share ``(1 − k/E)^B`` unvisited (:func:`expert_read_share`). 0 for a dense model."""
+    unvisited = _unvisited_share(experts, top_k, batch, ops)
+    if not (experts and top_k) or top_k >= experts:  # (dense: nothing routed, and no division by 1 − k/E = 0)
+        return unvisited
+    return (parameters - active) / (1.0 - top_k / experts) * bytes_per_param * unvisited
 
 
 def kv_bytes_per_token(req: Request, tensor: Any = 1, ops: Any = SCALAR) -> Any:
