@@ -624,6 +624,14 @@ class ModelShape(StrictModel):
         )
 
 
+def _ends(q: Quantity) -> tuple[float, float]:
+    """The smallest and largest value a quantity takes over its range (its value where an end is absent)."""
+    v = float(q.value) if q.value is not None else math.nan
+    lo = float(q.low) if q.low is not None else v
+    hi = float(q.high) if q.high is not None else v
+    return min(lo, v), max(hi, v)
+
+
 class _WorkloadBase(StrictModel):
     id: Id
     name: str
@@ -665,6 +673,23 @@ class _WorkloadBase(StrictModel):
                 f"active_parameters: with {self.experts_per_token} of {self.experts} experts per token at least that share of the "
                 f"parameters is active ({share * total.value:g} of {total.value:g}, more with shared weights), got {active.value:g}"
             )
+        if active is not None and active.value is not None and total.value is not None:
+            # The rules hold over the ranges too: sensitivity and simulate move each end on its own, so the
+            # smallest active count must reach its share of the largest total, and the largest active
+            # count must not exceed the smallest total.
+            a_lo, a_hi = _ends(active)
+            t_lo, t_hi = _ends(total)
+            if a_hi > t_lo:
+                raise ValueError(
+                    f"active_parameters: must not exceed parameters over their ranges: the active high ({a_hi:g}) "
+                    f"is above the total low ({t_lo:g})"
+                )
+            if share < 1 and a_lo < share * t_hi:
+                raise ValueError(
+                    f"active_parameters: with {self.experts_per_token} of {self.experts} experts per token at least that share "
+                    f"of the parameters is active over their ranges: the active low ({a_lo:g}) is below {share:g} x the total "
+                    f"high ({share * t_hi:g})"
+                )
         if (
             self.experts is not None
             and self.experts_per_token is not None

@@ -1,0 +1,49 @@
+"""Hostile rounds 40 (left over) and 41: each defect, fixed."""
+
+from __future__ import annotations
+
+import pytest
+
+MOE_RANGED = """id = "moe-r"
+name = "moe serving ranged"
+kind = "inference"
+parameters = {{ value = 46.7e9, low = {t_lo}, high = {t_hi}, source = "test", confidence = "estimate" }}
+active_parameters = {{ value = 12.9e9, low = {a_lo}, high = {a_hi}, source = "test", confidence = "estimate" }}
+experts = 8
+experts_per_token = 2
+precision = "fp8"
+seq_len = 4096
+tokens_per_day = 1e9
+service_life_years = 3
+max_batch = 64
+[shape]
+layers = 32
+d_model = 4096
+kv_dim = 1024
+vocab = 32000
+"""
+
+
+@pytest.mark.parametrize(
+    ("ends", "message"),
+    [
+        ({"t_lo": 40e9, "t_hi": 60e9, "a_lo": 11e9, "a_hi": 14e9}, "the active low (1.1e+10) is below 0.25 x the total high (1.5e+10)"),
+        ({"t_lo": 12e9, "t_hi": 50e9, "a_lo": 12.5e9, "a_hi": 13e9}, "the active high (1.3e+10) is above the total low (1.2e+10)"),
+    ],
+)
+def test_the_moe_split_holds_over_the_ranges(run, user_profile, ends, message) -> None:
+    """Round 40 D7: active >= k/E x total and active <= total were checked on central values only, so
+    sensitivity and simulate moved an end past them. A file whose ranges break them is refused with its key."""
+    path = user_profile("workloads", "moe-r", MOE_RANGED.format(**ends))
+    for args in (["profiles", "validate", str(path)], ["compare", "h100-sxm", "-w", "moe-r"], ["sensitivity", "h100-sxm", "-w", "moe-r"]):
+        r = run(*args)
+        assert r.exit_code == 1, (args, r.stdout, r.stderr)
+        assert "active_parameters:" in r.stderr and message in r.stderr, r.stderr
+        assert "Traceback" not in r.stderr
+
+
+def test_an_moe_split_within_its_ranges_is_accepted(run, user_profile) -> None:
+    """The ends of both ranges keep the split possible: 11e9 >= 0.25 x 44e9 and 14e9 <= 40e9 (the value 42e9)."""
+    user_profile("workloads", "moe-r", MOE_RANGED.format(t_lo=40e9, t_hi=44e9, a_lo=11e9, a_hi=14e9).replace("value = 46.7e9", "value = 42e9"))
+    r = run("sensitivity", "h100-sxm", "-w", "moe-r")
+    assert r.exit_code == 0, r.stderr
