@@ -44,6 +44,7 @@ def test_the_moe_split_holds_over_the_ranges(run, user_profile, ends, message) -
 
 def test_an_moe_split_within_its_ranges_is_accepted(run, user_profile) -> None:
     """The ends of both ranges keep the split possible: 11e9 >= 0.25 x 44e9 and 14e9 <= 40e9 (the value 42e9)."""
-    user_profile("workloads", "moe-r", MOE_RANGED.format(t_lo=40e9, t_hi=44e9, a_lo=11e9, a_hi=14e9).replace("value = 46.7e9", "value = 42e9"))
+    text = MOE_RANGED.format(t_lo=40e9, t_hi=44e9, a_lo=11e9, a_hi=14e9).replace("value = 46.7e9", "value = 42e9")
+    user_profile("workloads", "moe-r", text)
     r = run("sensitivity", "h100-sxm", "-w", "moe-r")
     assert r.exit_code == 0, r.stderr
