@@ -29,7 +29,7 @@ import typer
 from tco import api
 from tco.errors import InputError, TcoError
 from tco.inputs import Inputs, find_option, parse_option
-from tco.models import MAX_COUNT, Currency, InferenceWorkload, Precision, Tuning
+from tco.models import MAX_COUNT, Comparison, Currency, InferenceWorkload, Precision, Tuning
 from tco.perf import MAX_ACCELERATORS
 from tco.render import OutputFormat
 
@@ -492,6 +492,7 @@ def emit_workbook(
     *,
     cashflow: Any = None,
     flags: Mapping[str, float | None] | None = None,
+    comp: Comparison | None = None,
 ) -> None:
     """The workbook of a run: Assumptions, a Calculation sheet per option with live formulas, Results,
     a cash flow of formulas when given one (``flags``: its lease and revenue rates), plus ``extra``
@@ -502,7 +503,7 @@ def emit_workbook(
 
     from tco import workbook
 
-    comp = api.compare(inputs)
+    comp = comp or api.compare(inputs)
     sheets = {}
     for title, text in (extra or {}).items():
         rows = list(csv.reader(io.StringIO(text)))
@@ -565,17 +566,18 @@ def compare(
             param_hint="--currency",
         )
     inputs = api.load_inputs(accelerators, workload=workload, scenario=scenario, sets=set_ or [])
-    if wants_xlsx(fmt, output):
-        assert output is not None
-        emit_workbook(inputs, output, api.audit(inputs, command="compare", baseline=baseline))
-        return
     comp = api.compare(inputs, baseline=baseline, currency=currency)
     from tco.render import incomplete_notes, render_comparison, verdict
 
     check_missing({r.accelerator: r.missing_inputs for r in comp.results if r.missing_inputs}, strict)
     for w in inputs.warnings:
         err(f"Warning: {w}")
-    emit(render_comparison(comp, fmt), output, fmt=fmt, audit=api.audit(inputs, command="compare", baseline=baseline))
+    audit = api.audit(inputs, command="compare", baseline=baseline)
+    if wants_xlsx(fmt, output):  # (the same checks, warnings and verdict as every other format)
+        assert output is not None
+        emit_workbook(inputs, output, audit, comp=comp)
+    else:
+        emit(render_comparison(comp, fmt), output, fmt=fmt, audit=audit)
     for line in incomplete_notes(comp):
         err(f"Note: {line}")
     err(verdict(comp))

@@ -309,7 +309,8 @@ def _results(wb: Any, a: _Assumptions, calc_refs: list[tuple[str, dict[str, str]
                 delay,
                 f"=IF(D{row}=0,0,D{row}*{cod})",  # no delay costs nothing, whatever (or if unknown) the rate
                 f"=C{row}+E{row}",
-                f"=RANK(F{row},$F${first}:$F${last},1)",
+                # (ties ranked in the order given, as the engine ranks them: the earlier equal rows first)
+                f"=RANK(F{row},$F${first}:$F${last},1)" + (f"+COUNTIF($F${first}:$F${row - 1},F{row})" if i else ""),
                 "ranked",
             ]
         )

@@ -48,3 +48,38 @@ def test_an_moe_split_within_its_ranges_is_accepted(run, user_profile) -> None:
     user_profile("workloads", "moe-r", text)
     r = run("sensitivity", "h100-sxm", "-w", "moe-r")
     assert r.exit_code == 0, r.stderr
+
+
+def test_a_workbook_compare_runs_the_checks_every_format_runs(run, tmp_path) -> None:
+    """Round 41 D1: `compare -o FILE.xlsx` returned before --strict, the --baseline check, the warnings and
+    the verdict: it exited 0 and wrote a workbook where csv exits 1."""
+    book = tmp_path / "x.xlsx"
+    r = run("compare", "a100-80gb", "a800", "-w", "gpt3-1.3b", "--strict", "-o", str(book))
+    assert r.exit_code == 1 and "a800.price_usd" in r.stderr and "--strict" in r.stderr
+    assert not book.exists()
+    r = run("compare", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--baseline", "nosuch", "-o", str(book))
+    assert r.exit_code == 1 and "--baseline" in r.stderr and not book.exists()
+    r = run("compare", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-o", str(book))
+    assert r.exit_code == 0 and book.exists()
+    csv = run("compare", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-f", "csv")
+    assert r.stderr == csv.stderr and "a100-80gb wins" in r.stderr and "Warning: mlu370-s4" in r.stderr
+
+
+def test_the_workbook_ranks_ties_in_the_order_given(run, user_profile, tmp_path) -> None:
+    """Round 41 D2: RANK() gave three tied copies rank 1 each once recalculated; the engine ranks ties in
+    the order given (1, 2, 3)."""
+    from tests.test_workbook import needs_soffice, recalculated, results_of
+
+    if needs_soffice.args[0]:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    user_profile("accelerators", "zz-copy", 'extends = "a100-80gb"\nid = "zz-copy"\naliases = []\n')
+    user_profile("accelerators", "aa-copy", 'extends = "a100-80gb"\nid = "aa-copy"\naliases = []\n')
+    book = tmp_path / "t.xlsx"
+    args = ("compare", "zz-copy", "aa-copy", "a100-80gb", "-w", "gpt3-1.3b")
+    assert run(*args, "-o", str(book)).exit_code == 0
+    import json
+
+    engine = {r["option"]: r["rank"] for r in json.loads(run(*args, "-f", "json").stdout)["results"]}
+    assert engine == {"zz-copy": 1, "aa-copy": 2, "a100-80gb": 3}
+    rows = results_of(recalculated(book, tmp_path))
+    assert {k: v["rank"] for k, v in rows.items()} == engine
