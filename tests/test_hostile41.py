@@ -83,3 +83,20 @@ def test_the_workbook_ranks_ties_in_the_order_given(run, user_profile, tmp_path)
     assert engine == {"zz-copy": 1, "aa-copy": 2, "a100-80gb": 3}
     rows = results_of(recalculated(book, tmp_path))
     assert {k: v["rank"] for k, v in rows.items()} == engine
+
+
+def test_a_break_even_over_a_whole_number_says_the_costs_swap_not_tie(run) -> None:
+    """Round 41 D3: over a count the costs step past each other between two whole values; breakeven said
+    "tie at count = 6" where the costs are $550 and $5,747."""
+    import json
+
+    r = run("breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-s", "article", "--param", "a100-80gb.count", "--range", "1:64")
+    assert r.exit_code == 0, r.stderr
+    assert "do not tie but swap between a100-80gb.count = 5 and 6" in r.stderr and "tie at" not in r.stderr
+    costs = {}
+    for n in (5, 6):
+        out = json.loads(run("compare", f"a100-80gb@{n}", "mlu370-s4", "-w", "gpt3-1.3b", "-s", "article", "-f", "json").stdout)
+        costs[n] = {x["option"].split("@")[0]: x["effective_cost_usd"] for x in out["results"]}
+    assert costs[5]["mlu370-s4"] < costs[5]["a100-80gb"] and costs[6]["a100-80gb"] < costs[6]["mlu370-s4"]
+    gap = costs[6]["mlu370-s4"] - costs[6]["a100-80gb"]
+    assert f"a gap of {gap:,.6g} USD at 6" in r.stderr

@@ -281,8 +281,14 @@ def breakeven(
         if near_below is not None and near_below == near_above:
             msg = f"{names[ia]} and {names[ib]} cost the same at {shown} = {value:,.6g} but do not swap: {near_below} wins on both sides"
         gap = float(diff(np.array([value]))[0])
-        step = not integer and math.isfinite(gap) and abs(gap) > 1e-6 * max(abs(cost), 1.0)
-        if step:
+        step = math.isfinite(gap) and abs(gap) > 1e-6 * max(abs(cost), 1.0)
+        if step and integer:
+            # Whole values have no tie between them: the costs swap from one whole value to the next.
+            msg = (
+                f"{names[ia]} and {names[ib]} do not tie but swap between {shown} = {value - 1:,.6g} and {value:,.6g} "
+                f"(a gap of {abs(gap):,.6g} USD at {value:,.6g}); below it {wins(near_below, xl)}, from it {wins(near_above, xr)}"
+            )
+        elif step:
             # The costs jump past each other (a whole replica or accelerator more): no value makes them equal.
             msg = (
                 f"{names[ia]} and {names[ib]} do not tie but cross at {shown} = {value:,.6g}, where a discrete choice "
@@ -292,7 +298,7 @@ def breakeven(
             msg = (
                 f"{names[ia]} and {names[ib]} swap places {len(roots)} times for {shown} in [{lo:,.6g}, {hi:,.6g}] "
                 f"(first at {value:,.6g}, last at {roots[-1]:,.6g}); at {lo:,.6g} {wins(below, lo)}, at {hi:,.6g} {wins(above, hi)}"
-                + ("; the first is a step of a discrete choice, where the costs jump past each other" if step else "")
+                + ("; the first is a step of a discrete choice, where the costs jump past each other" if step and not integer else "")
             )
         msg += note
     else:
