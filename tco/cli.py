@@ -1149,7 +1149,7 @@ def simulate(
     short_help="Year-by-year cash flow, NPV and payback.",
     epilog=examples(
         "tco cashflow h100-sxm@1024 h100-sxm@1024:rent -w llama3-70b",
-        "tco cashflow h100-sxm@4 -w chat-70b --lease-usd-per-month 1500 --lease-months 36 --revenue-usd-per-day 20000",
+        "tco cashflow h100-sxm@4 -w chat-70b --lease-usd-per-month 1500 --lease-months 48 --revenue-usd-per-day 20000",
     ),
 )
 @handle_errors

@@ -60,7 +60,8 @@ def test_rent_and_lease_side_by_side() -> None:
     by = {o.option: o for o in res.options}
     assert set(by) == {"toy", "toy:lease", "toy:rent"}
     assert sum(y.capex_usd for y in by["toy:lease"].years) == 0
-    assert sum(y.lease_usd for y in by["toy:lease"].years) == approx(4 * 500 * 12 * (10 / 24 / 365.25))
+    # leased from delivery (the lead time) through the 2 weeks of deployment and the 10-hour run
+    assert sum(y.lease_usd for y in by["toy:lease"].years) == approx(4 * 500 * 12 * ((14 + 10 / 24) / 365.25))
     assert sum(y.rent_usd for y in by["toy:rent"].years) == approx(4 * 2.0 * 10)
     assert sorted(o.rank for o in res.options) == [1, 2, 3]
 

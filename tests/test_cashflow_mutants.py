@@ -111,15 +111,16 @@ def test_the_cumulative_cost_runs_over_the_years() -> None:
 
 def test_porting_is_paid_at_delivery_and_delays_the_run() -> None:
     """A medium-maturity part ports for 2 weeks ($30,000 = 3 engineer-months at $120,000 a year): it is paid
-    at delivery (42 days), the run starts after it, and a lease holds the hardware through both: 4 × $500 ×
-    12 × (14 days + 10 hours) / 365.25."""
+    once deployed (42 days), the run starts after it, and a lease holds the hardware from delivery (28 days)
+    through deployment, porting and the run: 4 × $500 × 12 × (14 + 14 days + 10 hours) / 365.25."""
     acc = accelerator(benchmarks=[bench("toy-train", 1000)], software={"maturity": "medium"})
     own, leased = cashflow([Option(acc)], training(), scenario(cost_of_capital=0.1), lease_usd_per_month=500).options
     (year0,) = own.years
     assert year0.porting_usd == 30_000
     assert own.market_years == approx((42 + 14 + 10 / 24) / DAYS)
-    held = (14 + 10 / 24) / DAYS
+    held = (14 + 14 + 10 / 24) / DAYS
     assert sum(y.lease_usd for y in leased.years) == approx(4 * 500 * 12 * held)
+    assert (own.delivery_years, leased.delivery_years) == (28 / DAYS, 28 / DAYS)
     delivery, start = 42 / DAYS, 56 / DAYS  # (capex at the lead time, 28 days)
     end = start + 10 / 24 / DAYS
     residual = 80_000 * 10 ** (-0.14 * (end - 28 / DAYS))
@@ -167,9 +168,9 @@ def test_a_rented_span_past_a_century_names_the_rental_input(acc, sc, longest, w
 def test_a_lease_of_exactly_the_held_time_less_the_tolerance_is_accepted() -> None:
     """The run is held (run end − delivery) × 12 months; a term shorter by a relative 1e-9 is still accepted."""
     (r,) = compare(options=[Option(BENCH)], workload=training(), scenario=scenario()).results
-    start = 42 / DAYS
+    delivery, start = 28 / DAYS, 42 / DAYS  # (the lead time, then 2 weeks of deployment)
     run_end = start + 0 / DAYS + (r.time_to_converge_hours or 0) / 24 / DAYS
-    term = (run_end - start) * 12 * (1 - 1e-9)
+    term = (run_end - delivery) * 12 * (1 - 1e-9)
     (_, leased) = cashflow([Option(BENCH)], training(), scenario(), lease_usd_per_month=500, lease_months=term).options
     assert sum(y.lease_usd for y in leased.years) == approx(4 * 500 * term)
 

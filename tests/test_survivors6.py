@@ -68,11 +68,11 @@ def test_a_cash_flow_past_a_century_names_its_longest_part(acc, wl, sc, longest,
 
 
 def test_a_lease_term_is_spread_over_its_own_months() -> None:
-    """A 24-month lease of 4 toys at $500 a month: $48,000 spread evenly from delivery (42 days: lead time
-    and deployment) over two years: (1 − t0)/2 of it in year 0, half in year 1, t0/2 in year 2."""
+    """A 24-month lease of 4 toys at $500 a month: $48,000 spread evenly from delivery (28 days: the lead
+    time) over two years: (1 − t0)/2 of it in year 0, half in year 1, t0/2 in year 2."""
     (own, leased) = cashflow([Option(BENCH)], training(), scenario(), lease_usd_per_month=500, lease_months=24).options
     assert leased.option == "toy:lease"
-    t0 = 42 / DAYS
+    t0 = 28 / DAYS
     by_year = {y.year: y.lease_usd for y in leased.years}
     assert by_year[0] == approx(48_000 * (1 - t0) / 2)
     assert by_year[1] == approx(24_000)
@@ -82,12 +82,13 @@ def test_a_lease_term_is_spread_over_its_own_months() -> None:
 
 
 def test_a_lease_shorter_than_the_run_and_one_past_a_century_are_refused() -> None:
-    """Held from delivery through the 10-hour run: 10 / 24 / 365.25 × 12 = 0.01369 months."""
+    """Held from delivery through 2 weeks of deployment and the 10-hour run: (14 + 10 / 24) / 365.25 × 12 =
+    0.4736 months."""
     with pytest.raises(InputError) as short:
         cashflow([Option(BENCH)], training(), scenario(), lease_usd_per_month=500, lease_months=0.001)
-    held = 10 / 24 / DAYS * 12
+    held = (14 + 10 / 24) / DAYS * 12
     assert short.value.message == (
-        f"toy: a lease of 0.001 months ends before the run does, {held:,.4g} months after delivery (porting and run): "
+        f"toy: a lease of 0.001 months ends before the run does, {held:,.4g} months after delivery (deployment, porting and run): "
         "give a term at least that long"
     )
     assert short.value.key == "--lease-months"
@@ -95,7 +96,7 @@ def test_a_lease_shorter_than_the_run_and_one_past_a_century_are_refused() -> No
     (_, ok) = cashflow([Option(BENCH)], training(), scenario(), lease_usd_per_month=500, lease_months=held).options
     assert sum(y.lease_usd for y in ok.years) == approx(4 * 500 * held)
     with pytest.raises(InputError) as long:
-        cashflow([Option(BENCH)], training(), scenario(), lease_usd_per_month=500, lease_months=1300)  # 42 days + 108.3 years
+        cashflow([Option(BENCH)], training(), scenario(), lease_usd_per_month=500, lease_months=1300)  # 28 days + 108.3 years
     assert (long.value.message, long.value.key) == ("a lease of 1.3e+03 months would run past 100 years", "--lease-months")
 
 

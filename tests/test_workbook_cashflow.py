@@ -15,7 +15,7 @@ openpyxl = pytest.importorskip("openpyxl")
 
 CASES = [
     ["a100-80gb", "mlu370-s4", "a100-80gb:rent", "-w", "gpt3-1.3b"],
-    ["h100-sxm@4", "h100-sxm@4:rent", "-w", "chat-70b", "--lease-usd-per-month", "1500", "--lease-months", "36"]
+    ["h100-sxm@4", "h100-sxm@4:rent", "-w", "chat-70b", "--lease-usd-per-month", "1500", "--lease-months", "48"]
     + ["--revenue-usd-per-day", "20000"],
     ["h100-sxm@64", "mi300x@64", "-w", "llama3-8b", "--set", "scenario.carbon_usd_per_tonne=100"],
 ]

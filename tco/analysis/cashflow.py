@@ -67,7 +67,7 @@ class CashflowOption(StrictModel):
     option: str
     acquisition: str
     count: int | None
-    delivery_years: float
+    delivery_years: float = Field(description="Years from today to delivery: the lead time (capex is paid, a lease starts).")
     run_years: float
     market_years: float
     years: list[CashflowYear]
@@ -151,8 +151,8 @@ def cashflow_option(
     r = scenario.cost_of_capital.value or 0.0
     delta = scenario.economic_depreciation_oom_per_year.value or 0.0
     training = isinstance(workload, TrainingWorkload)
-    setup_days = out["lead_time_days"] + out["deployment_days"]
-    start = setup_days / DAYS_PER_YEAR
+    delivery = out["lead_time_days"] / DAYS_PER_YEAR  # the hardware (or the rented capacity) arrives
+    start = delivery + out["deployment_days"] / DAYS_PER_YEAR  # deployed: porting, then the run
     port_end = start + out["porting_days"] / DAYS_PER_YEAR
     if isinstance(workload, TrainingWorkload):
         run_years = (out["time_to_converge_hours"] or 0.0) / 24.0 / DAYS_PER_YEAR
@@ -178,7 +178,7 @@ def cashflow_option(
             where={"accel": option.accelerator.id, "workload": workload.id}.get(scope, scope),
             key=key,
         )
-    if lease_usd_per_month is not None and lease_months is not None and not run_end_ok(start + lease_months / 12.0):
+    if lease_usd_per_month is not None and lease_months is not None and not run_end_ok(delivery + lease_months / 12.0):
         raise InputError(f"a lease of {lease_months:.3g} months would run past {MAX_YEARS} years", key="--lease-months")
     run_start = port_end
     run_end = run_start + run_years
@@ -190,24 +190,24 @@ def cashflow_option(
     lease = lease_usd_per_month is not None
     if option.acquisition is Acquisition.buy and not lease:
         capex = out["capex_usd"] or 0.0
-        _at(capex, out["lead_time_days"] / DAYS_PER_YEAR, r, by_year, LINES.index("capex"), pieces)
-        use_years = run_end - out["lead_time_days"] / DAYS_PER_YEAR
+        _at(capex, delivery, r, by_year, LINES.index("capex"), pieces)
+        use_years = run_end - delivery
         residual = capex * 10.0 ** (-delta * use_years)
         basis["use_years"] = use_years
         _at(residual, run_end, r, by_year, LINES.index("residual"), pieces)
         notes.append(f"residual {residual / capex:.0%} of capex after {use_years:.2f} years (10^(-{delta:g}·t))" if capex else "")
     elif lease_usd_per_month is not None:
         n = out["count"] or 0
-        held = (run_end - start) * 12.0  # from delivery through the porting to the end of the run
+        held = (run_end - delivery) * 12.0  # from delivery through deployment and porting to the end of the run
         if lease_months is not None and lease_months < held * (1 - 1e-9):
             raise InputError(
                 f"{option.label}: a lease of {lease_months:,.4g} months ends before the run does, {held:,.4g} months "
-                "after delivery (porting and run): give a term at least that long",
+                "after delivery (deployment, porting and run): give a term at least that long",
                 key="--lease-months",
             )
         months = lease_months if lease_months is not None else held
         basis["lease_months"] = months
-        _spread(n * lease_usd_per_month * months, start, start + months / 12.0, r, by_year, LINES.index("lease"), pieces)
+        _spread(n * lease_usd_per_month * months, delivery, delivery + months / 12.0, r, by_year, LINES.index("lease"), pieces)
         notes.append(f"leased: {n} × ${lease_usd_per_month:,.2f} per month for {months:g} months, no capex or residual")
     for name in ("energy", "facility", "operations", "rent", "carbon"):
         key = f"{name}_usd"
@@ -253,7 +253,7 @@ def cashflow_option(
         option=option.label + (":lease" if lease else ""),
         acquisition="lease" if lease else option.acquisition.value,
         count=res.count,
-        delivery_years=start,
+        delivery_years=delivery,
         run_years=run_years,
         market_years=market,
         years=years,
