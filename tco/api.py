@@ -411,9 +411,25 @@ def load_inputs(
     seen_paths: list[tuple[tuple[str, ...], str]] = []
     for item in sets:
         path = item.split("=", 1)[0].strip()
-        here = loader.same_input_path(path, names.values())
+        try:
+            here = loader.same_input_path(path, names.values())
+        except InputError as exc:  # (a malformed path is the --set's, as every other --set error says)
+            exc.where = exc.where or "--set"
+            raise
         for there, before in seen_paths:  # two values for one input (in any spelling): one would be dropped
             if loader.overlaps(here, there):
+                pair = sorted((here, there), key=len)
+                if len(pair[1]) == len(pair[0]) + 1 and pair[1][-1] == "currency":
+                    # A value and its currency are one input: two --set would each replace the other's half.
+                    currency_item, value_item = (item, before) if here == pair[1] else (before, item)
+                    quantity = value_item.split("=", 1)[0].strip().removesuffix(".value")
+                    value, code = value_item.partition("=")[2].strip(), currency_item.partition("=")[2].strip().strip("'\"")
+                    raise InputError(
+                        f"a value and its currency are one input ('{before}' and '{item}'): give them as one table, "
+                        f"--set '{quantity}={{value={value}, currency=\"{code}\"}}'",
+                        where="--set",
+                        key=path,
+                    )
                 raise InputError(f"given twice ('{before}' and '{item}'): give it once", where="--set", key=path)
         seen_paths.append((here, item))
     per_scope, w_sets, s_sets = loader.group_overrides(list(sets), all_names)

@@ -161,6 +161,8 @@ def csv_cell(v: Any) -> Any:
         return _num_text(v)
     if isinstance(v, (list, tuple)):
         return safe_text("; ".join(str(x) for x in v))
+    if isinstance(v, dict):  # (an option's list of inputs by option: blank when empty, as a list is)
+        return safe_text("; ".join(f"{k}: {', '.join(map(str, x)) if isinstance(x, (list, tuple)) else x}" for k, x in v.items()))
     if isinstance(v, str):
         return safe_text(v)
     return v
@@ -168,11 +170,12 @@ def csv_cell(v: Any) -> Any:
 
 def terminal_text(v: Any, *, markdown: bool = False) -> Any:
     """A table cell with control characters (terminal escape sequences) made visible as '?', and in
-    Markdown the column separator escaped."""
+    Markdown the column separator escaped and the angle brackets of HTML tags written as entities (a
+    Markdown viewer renders raw HTML: a profile's name is shown, not run)."""
     if not isinstance(v, str):
         return v
     v = CONTROL_CELL.sub("?", v)
-    return v.replace("|", "\\|") if markdown else v
+    return v.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;") if markdown else v
 
 
 def envelope(text: str, audit: Mapping[str, Any]) -> str:

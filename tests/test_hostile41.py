@@ -100,3 +100,41 @@ def test_a_break_even_over_a_whole_number_says_the_costs_swap_not_tie(run) -> No
     assert costs[5]["mlu370-s4"] < costs[5]["a100-80gb"] and costs[6]["a100-80gb"] < costs[6]["mlu370-s4"]
     gap = costs[6]["mlu370-s4"] - costs[6]["a100-80gb"]
     assert f"a gap of {gap:,.6g} USD at 6" in r.stderr
+
+
+def test_a_value_and_its_currency_in_two_sets_are_told_to_come_as_one_table(run) -> None:
+    """Round 41 D5: `--set X.price_usd.value=V --set X.price_usd.currency=CNY` was refused as "given twice"
+    with no hint; the message now shows the one-table spelling, which works."""
+    args = ("compare", "mlu590", "a100-80gb", "-w", "gpt3-1.3b")
+    r = run(*args, "--set", "mlu590.price_usd.value=45000", "--set", "mlu590.price_usd.currency=CNY")
+    assert r.exit_code == 1
+    assert r.stderr.strip() == (
+        "Error: --set: mlu590.price_usd.currency: a value and its currency are one input ('mlu590.price_usd.value=45000' and "
+        "'mlu590.price_usd.currency=CNY'): give them as one table, --set 'mlu590.price_usd={value=45000, currency=\"CNY\"}'"
+    )
+    assert run(*args, "--set", 'mlu590.price_usd={value=45000, currency="CNY"}').exit_code == 0
+
+
+def test_markdown_shows_html_in_a_profile_as_text(run, user_profile) -> None:
+    """Round 41 D6: a profile named with an HTML tag reached Markdown raw, which viewers render."""
+    user_profile("accelerators", "ctl", 'extends = "mlu370-s4"\nid = "ctl"\naliases = []\nname = "<img src=x onerror=alert(1)> a|b"\n')
+    r = run("profiles", "list", "-f", "markdown")
+    assert r.exit_code == 0
+    line = next(x for x in r.stdout.splitlines() if x.startswith("| ctl"))
+    assert "&lt;img src=x onerror=alert(1)&gt; a\\|b" in line and "<img" not in line
+
+
+def test_a_malformed_set_path_is_the_sets_and_csv_leaves_no_missing_input_blank(run) -> None:
+    """Round 41 D7: `--set scenario.=3` lacked the `--set:` of every other --set error; breakeven's CSV wrote
+    an empty missing_inputs as the literal {}."""
+    r = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "scenario.=3")
+    assert r.exit_code == 1 and r.stderr.strip() == "Error: --set: scenario.: expected dotted field names, got an empty one"
+    r = run("breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-f", "csv")
+    head, row = r.stdout.splitlines()[:2]
+    import csv
+
+    cells = dict(zip(next(csv.reader([head])), next(csv.reader([row])), strict=True))
+    assert cells["missing_inputs"] == ""
+    from tco.render import csv_cell
+
+    assert csv_cell({"a800": ["a800.price_usd", "a800.lead_time_weeks"]}) == "a800: a800.price_usd, a800.lead_time_weeks"
