@@ -572,11 +572,11 @@ def compare(
     check_missing({r.accelerator: r.missing_inputs for r in comp.results if r.missing_inputs}, strict)
     for w in inputs.warnings:
         err(f"Warning: {w}")
-    audit = api.audit(inputs, command="compare", baseline=baseline)
     if wants_xlsx(fmt, output):  # (the same checks, warnings and verdict as every other format)
         assert output is not None
-        emit_workbook(inputs, output, audit, comp=comp)
-    else:
+        emit_workbook(inputs, output, api.audit(inputs, command="compare", baseline=baseline), comp=comp)
+    else:  # (the audit trail, which hashes every input file, is json's alone)
+        audit = api.audit(inputs, command="compare", baseline=baseline) if fmt is OutputFormat.json else None
         emit(render_comparison(comp, fmt), output, fmt=fmt, audit=audit)
     for line in incomplete_notes(comp):
         err(f"Note: {line}")

@@ -43,6 +43,7 @@ from tco.models import (
     ServingSet,
     TrainingWorkload,
     Workload,
+    build_quantity_schemas,
 )
 
 if sys.version_info >= (3, 11):
@@ -810,6 +811,7 @@ def _validate_indexed(data: dict[str, Any], root: Any, where: str, overridden: I
         # the other kind's); an unknown or missing kind goes through the union, which names the choices.
         kind = data.get("kind")
         root = {"training": TrainingWorkload, "inference": InferenceWorkload}.get(kind, _WORKLOAD) if isinstance(kind, str) else _WORKLOAD
+    build_quantity_schemas()
     try:
         if root is _WORKLOAD:
             return workload_adapter().validate_python(data)
