@@ -59,18 +59,21 @@ def test_d1_a_single_tie_names_the_winners_on_either_side_of_it(run) -> None:
     """One tie in range: the sides are read around the tie, not at the range's ends, so they differ."""
     record = json_out(run("breakeven", *PAIR, "--param", "h100-sxm.count", "--range", "1:4096", "-f", "json"))["results"][0]
     assert record["all_values"] == [110.0]
-    assert "tie at h100-sxm.count = 110; below it a100-80gb wins, above it h100-sxm wins" in record["message"]
+    # (whole counts: the costs swap between 109 and 110, round 41 D3)
+    assert "swap between h100-sxm.count = 109 and 110 (a gap of" in record["message"]
+    assert "below it a100-80gb wins, from it h100-sxm wins" in record["message"]
     assert "h100-sxm is feasible from h100-sxm.count = 3" in record["message"]
     late = json_out(run("breakeven", *PAIR, "--param", "h100-sxm.count", "--range", "1000:1e9", "-f", "json"))["results"][0]
     assert late["all_values"] == [4539.0]
-    assert "tie at h100-sxm.count = 4,539; below it h100-sxm wins, above it a100-80gb wins" in late["message"]
+    assert "swap between h100-sxm.count = 4,538 and 4,539" in late["message"]
+    assert "below it h100-sxm wins, from it a100-80gb wins" in late["message"]
 
 
 @pytest.mark.parametrize("rng", ["1:50", "1:4096", "1:131072", "1:1e6", "1:1e9", "2:200", "1000:1e9", "1e4:1e9"])
 def test_d1_no_self_contradicting_verdicts(run, rng: str) -> None:
     """Never 'below it X wins, above it X wins' for a tie, never 'no tie' where compare shows a swap."""
     record = json_out(run("breakeven", *PAIR, "--param", "h100-sxm.count", "--range", rng, "-f", "json"))["results"][0]
-    same = re.search(r"below it (\S+) wins.*above it (\S+) wins", record["message"])
+    same = re.search(r"below it (\S+) wins.*(?:above|from) it (\S+) wins", record["message"])
     assert not (same and same.group(1) == same.group(2)), record["message"]
     lo, hi = (float(v) for v in rng.split(":"))
     expected = [v for v in (110.0, 4539.0) if lo < v <= hi]
