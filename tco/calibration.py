@@ -418,6 +418,8 @@ def serving_workload(row: ServingRow) -> InferenceWorkload:
         name=row.model,
         parameters=PositiveQuantity(value=row.total_parameters or row.parameters),
         active_parameters=PositiveQuantity(value=row.parameters) if row.total_parameters else None,
+        experts=row.experts,
+        experts_per_token=row.experts_per_token,
         precision=row.precision,
         seq_len=max(1, math.ceil(row.input_tokens + row.output_tokens)),
         shape=shape,

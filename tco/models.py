@@ -1146,6 +1146,8 @@ class ServingRow(StrictModel):
     model: str = Field(description="Model name as published, e.g. Llama-2-70B.")
     parameters: Number = Field(gt=0, description="Parameters (active parameters for MoE).")
     total_parameters: Number | None = Field(None, gt=0, description="Total parameters of an MoE model.")
+    experts: Count | None = Field(None, description="Routed experts per MoE layer (an MoE model).")
+    experts_per_token: Count | None = Field(None, description="Routed experts each token visits (top-k).")
     layers: Count | None = None
     d_model: Count | None = None
     heads: Count | None = None
