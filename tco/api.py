@@ -424,9 +424,15 @@ def load_inputs(
                     currency_item, value_item = (item, before) if here == pair[1] else (before, item)
                     quantity = value_item.split("=", 1)[0].strip().removesuffix(".value")
                     value, code = value_item.partition("=")[2].strip(), currency_item.partition("=")[2].strip().strip("'\"")
+                    import json  # (only for this message)
+
+                    given = loader.parse_value(value)
+                    fields = {**given, "currency": code} if isinstance(given, dict) else {"value": value, "currency": code}
+                    # (a table given for the quantity takes the currency beside its own fields)
+                    table = ", ".join(f"{k}={json.dumps(v) if isinstance(v, str) and k != 'value' else v}" for k, v in fields.items())
                     raise InputError(
                         f"a value and its currency are one input ('{before}' and '{item}'): give them as one table, "
-                        f"--set '{quantity}={{value={value}, currency=\"{code}\"}}'",
+                        f"--set '{quantity}={{{table}}}'",
                         where="--set",
                         key=path,
                     )

@@ -1526,9 +1526,11 @@ def size(
     counted = [a for a in accelerators if parse_option(a).number is not None]
     if counted:  # before the options load: a workload that does not fit at @N must not be the first error
         if isinstance(api.load_workload(workload), InferenceWorkload):  # (@N is a serving replica's size)
+            from tco import loader
+
             raise InputError(
                 'sizing applies to training workloads, not kind = "inference": an inference fleet is sized by tokens_per_day already',
-                where=workload,
+                where=str(loader.resolve("workloads", workload)),  # (the file, as without @COUNT)
                 key="kind",
             )
         raise InputError(f"size chooses the count itself: name {', '.join(counted)} without @COUNT", key="accelerator")

@@ -21,8 +21,10 @@ from tco.perf import MAX_ACCELERATORS
 @dataclass(frozen=True)
 class Inputs:
     """Everything one analysis needs: the options, the workload, the scenario, and warnings to show.
-    Immutable through and through (its sequences are tuples, its mappings read-only), so a script
-    cannot change what ``load_inputs`` checked: load them again for other inputs."""
+    Frozen (its sequences are tuples, its mappings read-only, its models frozen), so a script cannot
+    reassign what ``load_inputs`` checked: load them again for other inputs. The models' own lists and
+    tables (a profile's benchmarks, a scenario's porting) are not copies: changed in place, they would
+    disagree with the plans remembered for those objects (:func:`tco.engine.plan_option`)."""
 
     options: Sequence[Option]
     workload: TrainingWorkload | InferenceWorkload

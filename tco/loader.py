@@ -31,6 +31,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from tco.errors import InputError, NotFoundError, ProblemList, TcoError, did_you_mean
 from tco.models import (
     CITATION_KEY,
+    CROSS_FIELD_CHECKS,
     ID_MAX_LENGTH,
     Accelerator,
     CalibrationRow,
@@ -581,7 +582,12 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
         # An error at an override's path, inside it, or at a table it created (a training-only table set
         # on an inference workload) is the override's.
         by_set = key is not None and any(key == o or key.startswith((o + ".", o + "[")) or o.startswith(key + ".") for o in overridden)
-        if key is not None and ((err["type"] == "missing" and "." in key) or named):  # a key missing beside one the --set wrote, or a
+        related = CROSS_FIELD_CHECKS.get(named.group(1)) if named else None
+        if key is not None and related:  # a check across named fields (the MoE split): a --set of one of them
+            table = key.rpartition(".")[0]
+            fields = [f"{table}.{f}" if table else f for f in related]
+            by_set = any(o == f or o.startswith((f + ".", f + "[")) for o in overridden for f in fields)
+        elif key is not None and ((err["type"] == "missing" and "." in key) or named):  # a key missing beside one the --set wrote, or a
             # check across fields of the table a --set wrote into (experts without experts_per_token)
             by_set = by_set or any(o.rpartition(".")[0] == key.rpartition(".")[0] for o in overridden)
         if by_set and scope:
@@ -792,7 +798,8 @@ def _indexed(path: str, data: Any) -> str:
 def _validate(data: dict[str, Any], root: Any, where: str, overridden: Iterable[str], scope: str = "") -> Any:
     named = {_indexed(o, data): o for o in overridden}
     try:
-        return _validate_indexed(data, root, where, list(named), scope)
+        # (both spellings: pydantic names a list item by its index, a check across fields by its name)
+        return _validate_indexed(data, root, where, [*named, *(o for o in named.values() if o not in named)], scope)
     except ProblemList as problems:
         for pr in problems.problems:  # name a list item as the --set did, not by its index
             for ix, orig in named.items():

@@ -638,6 +638,12 @@ class ModelShape(StrictModel):
         )
 
 
+MOE_SPLIT_FIELDS = ("parameters", "active_parameters", "experts", "experts_per_token")
+CROSS_FIELD_CHECKS: dict[str, tuple[str, ...]] = {name: MOE_SPLIT_FIELDS for name in MOE_SPLIT_FIELDS}
+"""The fields a check across a workload's fields reads, by the field its message names: an error of the
+check is a ``--set``'s when the ``--set`` wrote one of them (or a part of one, such as its range)."""
+
+
 def _ends(q: Quantity) -> tuple[float, float]:
     """The smallest and largest value a quantity takes over its range (its value where an end is absent)."""
     v = float(q.value) if q.value is not None else math.nan

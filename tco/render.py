@@ -161,8 +161,8 @@ def csv_cell(v: Any) -> Any:
         return _num_text(v)
     if isinstance(v, (list, tuple)):
         return safe_text("; ".join(str(x) for x in v))
-    if isinstance(v, dict):  # (an option's list of inputs by option: blank when empty, as a list is)
-        return safe_text("; ".join(f"{k}: {', '.join(map(str, x)) if isinstance(x, (list, tuple)) else x}" for k, x in v.items()))
+    if isinstance(v, dict):  # (the inputs each option lacks: blank when empty, as a list is)
+        return safe_text(dict_text(v))
     if isinstance(v, str):
         return safe_text(v)
     return v
@@ -497,9 +497,16 @@ def render_records(
     return grid(headers or columns, rows, fmt)
 
 
+def dict_text(v: Mapping[str, Any]) -> str:
+    """A table of lists (an option's missing inputs by option) as one cell: ``a:rent (x, y); b (z)``."""
+    return "; ".join(f"{k} ({', '.join(map(str, x)) if isinstance(x, (list, tuple)) else x})" for k, x in v.items())
+
+
 def _cell(v: Any) -> str:
-    if v is None:
+    if v is None or (isinstance(v, dict) and not v):
         return "—"
+    if isinstance(v, dict):
+        return dict_text(v)
     if isinstance(v, float):
         return f"{v:,.6g}" if abs(v) < 1e5 else f"{v:,.0f}" if abs(v) < HUGE else f"{v:.6g}"
     if isinstance(v, Enum):

@@ -144,8 +144,9 @@ def test_a_varied_value_is_refused_in_sets_words(run) -> None:
 def test_size_of_a_serving_workload_says_so_before_the_replica(run) -> None:
     r = run("size", "h100-sxm@8", "-w", "chat-70b", "--budget-usd", "1e6")
     assert r.exit_code == 1
+    path = tco.loader.builtin_dir() / "workloads" / "chat-70b.toml"  # (the file, as `size ID` names it)
     assert r.stderr.strip() == (
-        'Error: chat-70b: kind: sizing applies to training workloads, not kind = "inference": '
+        f'Error: {path}: kind: sizing applies to training workloads, not kind = "inference": '
         "an inference fleet is sized by tokens_per_day already"
     )
 

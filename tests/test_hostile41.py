@@ -1,4 +1,4 @@
-"""Hostile rounds 40 (left over) and 41: each defect, fixed."""
+"""Hostile rounds 40 (left over), 41 and 42: each defect, fixed."""
 
 from __future__ import annotations
 
@@ -137,4 +137,88 @@ def test_a_malformed_set_path_is_the_sets_and_csv_leaves_no_missing_input_blank(
     assert cells["missing_inputs"] == ""
     from tco.render import csv_cell
 
-    assert csv_cell({"a800": ["a800.price_usd", "a800.lead_time_weeks"]}) == "a800: a800.price_usd, a800.lead_time_weeks"
+    assert csv_cell({"a800:rent": ["a800.price_usd", "a800.tdp_w"]}) == "a800:rent (a800.price_usd, a800.tdp_w)"
+
+
+MOE_SERVE = """id = "moe-serve"
+name = "MoE serve (Mixtral-like)"
+kind = "inference"
+parameters = 46.7e9
+active_parameters = 12.9e9
+precision = "bf16"
+seq_len = 4096
+experts = 8
+experts_per_token = 2
+tokens_per_day = 1e9
+service_life_years = 3
+[shape]
+layers = 32
+d_model = 4096
+kv_dim = 1024
+"""
+
+
+def test_the_default_swing_of_an_moe_split_stays_within_it(run, user_profile) -> None:
+    """Round 42 D1: sensitivity's default ±20 % of parameters (56.04e9) put the active 12.9e9 below 2/8 of
+    the total, and the tornado refused a workload compare accepts. The swing is cut at the split: the total
+    up to 12.9e9 / 0.25 = 51.6e9, the active down to 0.25 × 46.7e9 = 11.675e9."""
+    import json
+
+    user_profile("workloads", "moe-serve", MOE_SERVE)
+    r = run("sensitivity", "h100-sxm", "-w", "moe-serve", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    rows = {x["param"]: x for x in json.loads(r.stdout)["results"]}
+    total, active = rows["workload.parameters"], rows["workload.active_parameters"]
+    assert (total["low"], total["high"]) == pytest.approx((46.7e9 * 0.8, 12.9e9 / 0.25))
+    assert (active["low"], active["high"]) == pytest.approx((0.25 * 46.7e9, 12.9e9 * 1.2))
+    assert total["range_source"] == "default ±20%, within the MoE split"
+
+
+def test_a_cross_field_error_names_the_set_that_caused_it(run, user_profile) -> None:
+    """Round 42 D2/D3: a --set of the total's range was blamed on the shipped file, a file's own bad range on
+    an unrelated --set; a stage's --set on the file."""
+    r = run("compare", "h100-sxm", "-w", "deepseek-v3", "--set", "workload.parameters.low=3e10")
+    assert r.exit_code == 1
+    assert r.stderr.startswith("Error: --set: workload.active_parameters: must not exceed parameters over their ranges")
+    bad = MOE_SERVE.replace("parameters = 46.7e9", "parameters = {value = 46.7e9, high = 60e9}", 1)
+    path = user_profile("workloads", "moe-bad", bad.replace('id = "moe-serve"', 'id = "moe-bad"'))
+    r = run("compare", "h100-sxm", "-w", "moe-bad", "--set", "workload.seq_len=2048")
+    assert r.exit_code == 1 and r.stderr.startswith(f"Error: {path}: active_parameters: ")
+    r = run("compare", "h100-sxm@2048", "-w", "deepseek-v3", "--set", "workload.stages[long-context].precision=fp4")
+    assert r.exit_code == 1
+    assert r.stderr.startswith("Error: --set: workload.stages[long-context].precision: fp4 is modelled for serving only")
+
+
+def test_the_value_and_currency_message_merges_a_table(run) -> None:
+    """Round 42 D4: a value given as a table was nested inside the suggestion, which then failed."""
+    args = ("compare", "a100-80gb", "-w", "gpt3-1.3b")
+    r = run(*args, "--set", "a100-80gb.price_usd={value=1, low=0.5}", "--set", "a100-80gb.price_usd.currency=EUR")
+    suggestion = "a100-80gb.price_usd={value=1, low=0.5, currency=\"EUR\"}"
+    assert r.exit_code == 1 and r.stderr.strip().endswith(f"--set '{suggestion}'")
+    assert run(*args, "--set", suggestion).exit_code == 0
+
+
+def test_the_lease_term_the_error_asks_for_is_accepted_and_a_rented_only_lease_is_refused(run) -> None:
+    """Round 42 D5: the minimum term was printed rounded down and then refused; D7: lease flags with only
+    rented options were ignored without a word."""
+    import re
+
+    args = ("cashflow", "h100-sxm@192", "-w", "llama3-8b", "--lease-usd-per-month", "1500")
+    r = run(*args, "--lease-months", "1")
+    m = re.search(r"the run does, ([0-9.,]+) months", r.stderr)
+    assert r.exit_code == 1 and m is not None
+    assert run(*args, "--lease-months", m.group(1).replace(",", "")).exit_code == 0
+    r = run("cashflow", "tpu-v5p:rent", "-w", "gpt3-1.3b", "--lease-usd-per-month", "100")
+    assert r.exit_code == 1 and "--lease-usd-per-month: a lease applies to bought options" in r.stderr
+
+
+def test_missing_inputs_read_alike_in_every_format_and_size_names_the_file(run) -> None:
+    """Round 42 D8: tables and Markdown printed a Python dict; D9: `size ID@N` on an inference workload named
+    the id where `size ID` names the file."""
+    args = ("breakeven", "a100-80gb", "tpu-v5p:rent", "-w", "gpt3-1.3b", "--param", "scenario.carbon_usd_per_tonne", "--range", "0:100")
+    for fmt in ("table", "markdown"):
+        out = run(*args, "-f", fmt).stdout
+        assert "tpu-v5p:rent (tpu-v5p.tdp_w)" in out and "{" not in out
+    with_count = run("size", "h100-sxm@8", "-w", "chat-70b", "--power-kw", "20").stderr
+    without = run("size", "h100-sxm", "-w", "chat-70b", "--power-kw", "20").stderr
+    assert with_count == without and "chat-70b.toml: kind: sizing applies to training workloads" in without

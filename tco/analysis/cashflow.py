@@ -200,8 +200,10 @@ def cashflow_option(
         n = out["count"] or 0
         held = (run_end - delivery) * 12.0  # from delivery through deployment and porting to the end of the run
         if lease_months is not None and lease_months < held * (1 - 1e-9):
+            step = 10.0 ** (math.floor(math.log10(held)) - 3) if held > 0 else 1.0
+            enough = math.ceil(held / step) * step  # (4 significant digits, rounded up: a term that is accepted)
             raise InputError(
-                f"{option.label}: a lease of {lease_months:,.4g} months ends before the run does, {held:,.4g} months "
+                f"{option.label}: a lease of {lease_months:,.4g} months ends before the run does, {enough:,.4g} months "
                 "after delivery (deployment, porting and run): give a term at least that long",
                 key="--lease-months",
             )
@@ -298,6 +300,8 @@ def cashflow(
         raise InputError(f"expected a positive lease term, got {lease_months:g}", key="--lease-months")
     if revenue_per_day is not None and not (revenue_per_day >= 0 and math.isfinite(revenue_per_day)):
         raise InputError(f"expected a revenue >= 0, got {revenue_per_day:g}", key="--revenue-usd-per-day")
+    if lease_usd_per_month is not None and not any(o.acquisition is Acquisition.buy for o in options):
+        raise InputError("a lease applies to bought options, and every option here is rented: give one to buy", key="--lease-usd-per-month")
     comp = engine.compare(options=[*options, *reference], workload=workload, scenario=scenario)
     by_label = {r.accelerator: r for r in comp.results}
     results = []

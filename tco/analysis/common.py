@@ -603,12 +603,35 @@ def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:
             low, high = (max(min(v, sys.float_info.max), -sys.float_info.max) for v in (low, high))
             if isinstance(q, (FractionQuantity, UnitIntervalQuantity)):
                 high = min(high, 1.0)
+            low, high = _within_moe_split(prep.inputs.workload, path, low, high)
+            if not low < high:
+                continue  # (no default swing keeps the split: the input is held)
         floor = 1.0 if isinstance(q, AtLeastOneQuantity) else None
         if floor is not None:
             low = max(low, floor)  # a PUE of 0.88 is no swing of a PUE
         bounded = isinstance(q, (FractionQuantity, UnitIntervalQuantity))
         out.append(Uncertain(path, target, q.value, low, high, ranged, bounded, q.currency.value if q.currency else None, floor))
     return out
+
+
+def _within_moe_split(workload: Any, path: str, low: float, high: float) -> tuple[float, float]:
+    """A default swing of the total or the active parameters kept where the workload stays valid: the
+    active parameters at most the total, and with k of E experts per token at least k/E of it (the
+    rule a file's own ranges are held to; a swing past it names a workload that cannot exist)."""
+    total, active = workload.parameters.value, workload.active_parameters.value if workload.active_parameters else None
+    if active is None or total is None:
+        return low, high
+    k, e = workload.experts_per_token, workload.experts
+    share = k / e if k and e and k < e else None
+    if path == "workload.parameters":
+        low = max(low, active)
+        if share:
+            high = min(high, active / share)
+    elif path == "workload.active_parameters":
+        high = min(high, total)
+        if share:
+            low = max(low, share * total)
+    return low, high
 
 
 def _read_keys(plan: engine.Plan, base: dict[str, float]) -> set[str]:

@@ -11,6 +11,7 @@ from pydantic import Field
 from tco.analysis.common import (
     DEFAULT_SWING,
     Target,
+    Uncertain,
     _index_of,
     evaluate_many,
     known,
@@ -36,7 +37,7 @@ class SensitivityRow(StrictModel):
     low: float
     high: float
     central: float
-    range_source: str = Field(description="'profile' (its low/high) or 'default ±20%'")
+    range_source: str = Field(description="'profile' (its low/high) or 'default ±20%' (', within the MoE split' where that cut it)")
     currency: str | None = Field(None, description="CNY or EUR when the input is quoted in it (low, high, central); None: its own unit")
     effective_cost_low_usd: dict[str, float | None]
     effective_cost_high_usd: dict[str, float | None]
@@ -59,6 +60,13 @@ class SensitivityResult(StrictModel, Records):
     central_effective_cost_usd: dict[str, float | None]
     missing_inputs: dict[str, list[str]] = Field(default_factory=dict, description="Option -> input paths it lacks.")
     rows: list[SensitivityRow]
+
+
+def _clipped(u: Uncertain) -> str:
+    """The note on a default swing of the total or active parameters that the MoE split cut short."""
+    full = (u.central * (1 - DEFAULT_SWING), u.central * (1 + DEFAULT_SWING))
+    moe = u.path in ("workload.parameters", "workload.active_parameters")
+    return ", within the MoE split" if moe and not (math.isclose(u.low, full[0]) and math.isclose(u.high, full[1])) else ""
 
 
 def _winner(cost_a: float, cost_b: float) -> int | None:
@@ -103,7 +111,7 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
             low=u.low,
             high=u.high,
             central=u.central,
-            range_source="profile" if u.ranged else f"default ±{DEFAULT_SWING:.0%}",
+            range_source="profile" if u.ranged else f"default ±{DEFAULT_SWING:.0%}" + _clipped(u),
             currency=u.currency,
             effective_cost_low_usd={n: known(eff[i][lo_i]) for i, n in enumerate(names)},
             effective_cost_high_usd={n: known(eff[i][hi_i]) for i, n in enumerate(names)},
