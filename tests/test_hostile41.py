@@ -193,7 +193,7 @@ def test_the_value_and_currency_message_merges_a_table(run) -> None:
     """Round 42 D4: a value given as a table was nested inside the suggestion, which then failed."""
     args = ("compare", "a100-80gb", "-w", "gpt3-1.3b")
     r = run(*args, "--set", "a100-80gb.price_usd={value=1, low=0.5}", "--set", "a100-80gb.price_usd.currency=EUR")
-    suggestion = "a100-80gb.price_usd={value=1, low=0.5, currency=\"EUR\"}"
+    suggestion = 'a100-80gb.price_usd={value=1, low=0.5, currency="EUR"}'
     assert r.exit_code == 1 and r.stderr.strip().endswith(f"--set '{suggestion}'")
     assert run(*args, "--set", suggestion).exit_code == 0
 
