@@ -36,6 +36,7 @@ from tco.models import (
     SERVING_ONLY,
     TINY,
     Accelerator,
+    Acquisition,
     CalibrationSet,
     Comparison,
     Currency,
@@ -424,12 +425,17 @@ def load_inputs(
                     currency_item, value_item = (item, before) if here == pair[1] else (before, item)
                     quantity = value_item.split("=", 1)[0].strip().removesuffix(".value")
                     value, code = value_item.partition("=")[2].strip(), currency_item.partition("=")[2].strip().strip("'\"")
-                    import json  # (only for this message)
-
                     given = loader.parse_value(value)
-                    fields = {**given, "currency": code} if isinstance(given, dict) else {"value": value, "currency": code}
+                    own = given.get("currency") if isinstance(given, dict) else None
+                    if own is not None and str(own).upper() != code.upper():
+                        raise InputError(
+                            f"two currencies for one value ('{before}' and '{item}'): {own} in the table, {code} in the other: give one",
+                            where="--set",
+                            key=path,
+                        )
                     # (a table given for the quantity takes the currency beside its own fields)
-                    table = ", ".join(f"{k}={json.dumps(v) if isinstance(v, str) and k != 'value' else v}" for k, v in fields.items())
+                    fields = {**given, "currency": code} if isinstance(given, dict) else {"value": given, "currency": code}
+                    table = ", ".join(f"{k}={loader.toml_value(v)}" for k, v in fields.items())
                     raise InputError(
                         f"a value and its currency are one input ('{before}' and '{item}'): give them as one table, "
                         f"--set '{quantity}={{{table}}}'",
@@ -1770,6 +1776,10 @@ def cashflow(
             (lease_months, "lease_months"),
         )
     )
+    bought_out = [o for o in inputs.left_out_options if o.acquisition is Acquisition.buy]
+    if lease_usd_per_month is not None and bought_out and not any(o.acquisition is Acquisition.buy for o in inputs.options):
+        why = "; ".join(f"{o.label}: {inputs.left_out.get(o.label, 'left out')}" for o in bought_out)
+        raise InputError(f"a lease applies to bought options, and the bought ones were left out ({why})", key="--lease-usd-per-month")
     with attributed(inputs):
         return analysis.cashflow(
             inputs.options,

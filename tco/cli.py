@@ -1525,7 +1525,8 @@ def size(
         raise typer.BadParameter("give exactly one of --deadline-days, --budget-usd, --power-kw", param_hint="constraint")
     counted = [a for a in accelerators if parse_option(a).number is not None]
     if counted:  # before the options load: a workload that does not fit at @N must not be the first error
-        if isinstance(api.load_workload(workload), InferenceWorkload):  # (@N is a serving replica's size)
+        kind_set = any(s.split("=", 1)[0].strip().lower() in ("workload.kind", "workload.kind.value") for s in set_ or [])
+        if not kind_set and isinstance(api.load_workload(workload), InferenceWorkload):  # (@N is a serving replica's size)
             from tco import loader
 
             raise InputError(

@@ -538,6 +538,10 @@ NAMED_CHECK = r"([a-z_][a-z0-9_]*(?:(?:\.|\[)[a-z0-9_\]-]+)*): (.+)"
 """A check across fields names the key it blames first: "experts_per_token: must not exceed ..."."""
 
 
+_DESCRIBES_A_VALUE = frozenset({"source", "as_of", "confidence", "note"})
+"""A quantity's fields that describe it and change no check: a ``--set`` of them is blamed for none."""
+
+
 def validation_problems(exc: ValidationError, *, where: str, root: Any, overridden: Iterable[str] = (), scope: str = "") -> ProblemList:
     """One :class:`InputError` per pydantic error, with dotted key paths and 'did you mean'."""
     problems: list[TcoError] = []
@@ -584,9 +588,10 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
         by_set = key is not None and any(key == o or key.startswith((o + ".", o + "[")) or o.startswith(key + ".") for o in overridden)
         related = CROSS_FIELD_CHECKS.get(named.group(1)) if named else None
         if key is not None and related:  # a check across named fields (the MoE split): a --set of one of them
-            table = key.rpartition(".")[0]
-            fields = [f"{table}.{f}" if table else f for f in related]
-            by_set = any(o == f or o.startswith((f + ".", f + "[")) for o in overridden for f in fields)
+            model_at = ".".join(str(p) for p in loc)  # (the fields are the model's, where the check runs)
+            fields = [f"{model_at}.{f}" if model_at else f for f in related]
+            written = [o for o in overridden if o.rpartition(".")[2] not in _DESCRIBES_A_VALUE]
+            by_set = any(o == f or o.startswith((f + ".", f + "[")) for o in written for f in fields)
         elif key is not None and ((err["type"] == "missing" and "." in key) or named):  # a key missing beside one the --set wrote, or a
             # check across fields of the table a --set wrote into (experts without experts_per_token)
             by_set = by_set or any(o.rpartition(".")[0] == key.rpartition(".")[0] for o in overridden)
@@ -597,6 +602,19 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
 
 
 # --------------------------------------------------------------------------- --set overrides
+
+
+def toml_value(v: Any) -> str:
+    """A value written back as a ``--set`` takes it: TOML's spelling of text, booleans, arrays and tables."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}={toml_value(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    return str(v)
 
 
 def parse_value(text: str) -> Any:
@@ -806,6 +824,10 @@ def _validate(data: dict[str, Any], root: Any, where: str, overridden: Iterable[
                 pre, user = (f"{scope}.{ix}", f"{scope}.{orig}") if scope else (ix, orig)
                 if ix != orig and pr.where == "--set" and pr.key and (pr.key == pre or pr.key.startswith((pre + ".", pre + "["))):
                     pr.key = user + pr.key[len(pre) :]
+                elif ix != orig and pr.where == "--set" and pr.key and pre.startswith((pr.key + ".", pr.key + "[")):
+                    # the error sits on a table the --set wrote into (a quantity whose .low it set): as many
+                    # segments of the --set's own spelling
+                    pr.key = ".".join(split_path(user)[: len(split_path(pr.key))])
                 out_of_range = pr.message.startswith("value ") and (" below low " in pr.message or " above high " in pr.message)
                 if out_of_range and pr.where == "--set" and pr.key and user.lower() == pr.key.lower() + ".value":
                     pr.message += f" (a .value set keeps the file's low and high; give {pr.key}=V to replace the whole quantity)"

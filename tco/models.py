@@ -638,10 +638,18 @@ class ModelShape(StrictModel):
         )
 
 
-MOE_SPLIT_FIELDS = ("parameters", "active_parameters", "experts", "experts_per_token")
-CROSS_FIELD_CHECKS: dict[str, tuple[str, ...]] = {name: MOE_SPLIT_FIELDS for name in MOE_SPLIT_FIELDS}
-"""The fields a check across a workload's fields reads, by the field its message names: an error of the
-check is a ``--set``'s when the ``--set`` wrote one of them (or a part of one, such as its range)."""
+CROSS_FIELD_CHECKS: dict[str, tuple[str, ...]] = {
+    "active_parameters": ("parameters", "active_parameters", "experts", "experts_per_token"),
+    "experts_per_token": ("experts", "experts_per_token"),
+    "experts": ("experts", "experts_per_token"),
+    "layout.expert_parallel": ("layout", "experts"),
+    "prompt_tokens": ("prompt_tokens", "output_tokens", "seq_len"),
+    "output_tokens": ("prompt_tokens", "output_tokens", "seq_len"),
+    "heads": ("heads", "d_model", "head_dim"),
+}
+"""The fields a check across a model's fields reads, by the field its message names (relative to the
+model): an error of the check is a ``--set``'s when the ``--set`` wrote one of them (or a part of one,
+such as its range; not its source or note), else the file's."""
 
 
 def _ends(q: Quantity) -> tuple[float, float]:
@@ -708,7 +716,7 @@ class _WorkloadBase(StrictModel):
                 raise ValueError(
                     f"active_parameters: with {self.experts_per_token} of {self.experts} experts per token at least that share "
                     f"of the parameters is active over their ranges: the active low ({a_lo:g}) is below {share:g} x the total "
-                    f"high ({share * t_hi:g})"
+                    f"high {t_hi:g} = {share * t_hi:g}"
                 )
         if (
             self.experts is not None

@@ -142,6 +142,8 @@ def summary_csv(result: Any) -> str:
     for key, value in dumped.items():
         if isinstance(value, dict) and not any(nested(v) or isinstance(v, list) for v in value.values()):
             rows += [[f"{key}.{sub}", v] for sub, v in value.items()]  # a figure per option (the tornado's central costs)
+        elif isinstance(value, dict) and all(isinstance(v, list) and not any(nested(x) for x in v) for v in value.values()):
+            rows.append([key, value])  # a list per option (the inputs each lacks), in one cell as every format shows it
         elif not nested(value) and not (key == "options" and table):
             rows.append([key, value])
     if table:

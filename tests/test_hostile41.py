@@ -1,4 +1,4 @@
-"""Hostile rounds 40 (left over), 41 and 42: each defect, fixed."""
+"""Hostile rounds 40 (left over), 41, 42 and 43: each defect, fixed."""
 
 from __future__ import annotations
 
@@ -27,7 +27,10 @@ vocab = 32000
 @pytest.mark.parametrize(
     ("ends", "message"),
     [
-        ({"t_lo": 40e9, "t_hi": 60e9, "a_lo": 11e9, "a_hi": 14e9}, "the active low (1.1e+10) is below 0.25 x the total high (1.5e+10)"),
+        (
+            {"t_lo": 40e9, "t_hi": 60e9, "a_lo": 11e9, "a_hi": 14e9},
+            "the active low (1.1e+10) is below 0.25 x the total high 6e+10 = 1.5e+10",
+        ),
         ({"t_lo": 12e9, "t_hi": 50e9, "a_lo": 12.5e9, "a_hi": 13e9}, "the active high (1.3e+10) is above the total low (1.2e+10)"),
     ],
 )
@@ -222,3 +225,77 @@ def test_missing_inputs_read_alike_in_every_format_and_size_names_the_file(run) 
     with_count = run("size", "h100-sxm@8", "-w", "chat-70b", "--power-kw", "20").stderr
     without = run("size", "h100-sxm", "-w", "chat-70b", "--power-kw", "20").stderr
     assert with_count == without and "chat-70b.toml: kind: sizing applies to training workloads" in without
+
+
+def test_a_workload_with_every_expert_active_holds_both_counts_in_a_tornado(run, user_profile) -> None:
+    """Round 43 D1: with experts == experts_per_token the active count must equal the total, so neither
+    can swing alone; the tornado refused the workload with a value nobody gave."""
+    text = MOE_SERVE.replace("active_parameters = 12.9e9", "active_parameters = 46.7e9").replace(
+        "experts_per_token = 2", "experts_per_token = 8"
+    )
+    user_profile("workloads", "moe-serve", text)
+    assert run("compare", "h100-sxm", "-w", "moe-serve").exit_code == 0
+    r = run("sensitivity", "h100-sxm", "-w", "moe-serve", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    import json
+
+    params = {x["param"] for x in json.loads(r.stdout)["results"]}
+    assert not params & {"workload.parameters", "workload.active_parameters"}
+
+
+@pytest.mark.parametrize(
+    ("text", "sets", "blamed"),
+    [
+        # the file's own errors, beside a --set of a field the check does not read (or of a source text)
+        (MOE_SERVE.replace("experts_per_token = 2", "experts_per_token = 9"), ["workload.parameters=50e9"], "file"),
+        (MOE_SERVE.replace("experts_per_token = 2", "experts_per_token = 9"), ["workload.parameters.source=mine"], "file"),
+        (
+            MOE_SERVE.replace("output_tokens", "x").replace('kind = "inference"', 'kind = "inference"\nprompt_tokens = 5000'),
+            ["workload.tokens_per_day=2e9"],
+            "file",
+        ),
+        # a --set that breaks a check another field of the file is held to
+        (MOE_SERVE, ["workload.experts=3"], "--set"),
+    ],
+)
+def test_a_cross_field_error_blames_what_wrote_a_field_it_reads(run, user_profile, text, sets, blamed) -> None:
+    """Round 43 D2, D4, D5: every field of the MoE checks counted for each of them, and any --set into the
+    same table took the blame for a file's own request-length error."""
+    path = user_profile("workloads", "moe-serve", text)
+    r = run("compare", "h100-sxm", "-w", "moe-serve", *[a for s in sets for a in ("--set", s)])
+    assert r.exit_code == 1 and "Traceback" not in r.stderr
+    assert r.stderr.startswith(f"Error: {path}: " if blamed == "file" else "Error: --set: workload."), r.stderr
+
+
+def test_a_list_items_range_is_named_as_the_set_named_it(run) -> None:
+    """Round 43 D6: a .low or .value set on stages[NAME] came back as stages[0], without the .value hint."""
+    r = run("compare", "h100-sxm@2048", "-w", "deepseek-v3", "--set", "workload.stages[long-context].tokens.value=1e13")
+    assert r.exit_code == 1
+    assert r.stderr.startswith("Error: --set: workload.stages[long-context].tokens: value 1e+13 is above high")
+    assert "give workload.stages[long-context].tokens=V to replace the whole quantity" in r.stderr
+
+
+def test_a_lease_with_its_bought_options_left_out_says_why(run) -> None:
+    """Round 43 D7: "every option here is rented" when the bought a800 was left out for its unknown price."""
+    r = run("cashflow", "h100-sxm:rent", "a800", "-w", "gpt3-1.3b", "--lease-usd-per-month", "1000")
+    assert r.exit_code == 1
+    assert "the bought ones were left out (a800: needs a800.price_usd" in r.stderr
+
+
+def test_the_value_and_currency_hint_keeps_the_text_and_refuses_two_currencies(run) -> None:
+    """Round 43 D8: a table's own EUR was replaced by the other --set's CNY without a word, and text came
+    back JSON-escaped (caf\\u00e9), booleans as Python's True."""
+    args = ("compare", "h100-sxm", "-w", "gpt3-1.3b")
+    r = run(*args, "--set", 'h100-sxm.price_usd={value=200000, currency="EUR"}', "--set", "h100-sxm.price_usd.currency=CNY")
+    assert r.exit_code == 1 and "EUR in the table, CNY in the other: give one" in r.stderr
+    r = run(*args, "--set", 'h100-sxm.price_usd={value=200000, source="café"}', "--set", "h100-sxm.price_usd.currency=CNY")
+    assert r.stderr.strip().endswith('--set \'h100-sxm.price_usd={value=200000, source="café", currency="CNY"}\'')
+
+
+def test_the_sensitivity_workbook_summary_lists_the_missing_inputs(run) -> None:
+    """Round 43 D9: the workbook's summary dropped missing_inputs, which JSON reports."""
+    import tco
+    from tco.render import summary_csv
+
+    result = tco.sensitivity(tco.load_inputs(["a100-80gb", "a800"], workload="gpt3-1.3b"))
+    assert "missing_inputs,a800 (a800.price_usd)" in summary_csv(result).splitlines()

@@ -622,6 +622,10 @@ def _within_moe_split(workload: Any, path: str, low: float, high: float) -> tupl
     if active is None or total is None:
         return low, high
     k, e = workload.experts_per_token, workload.experts
+    if k and e and k >= e and path in ("workload.parameters", "workload.active_parameters"):
+        # With every expert active, every parameter is: neither count moves without the other (held).
+        held = active if path == "workload.active_parameters" else total
+        return held, held
     share = k / e if k and e and k < e else None
     if path == "workload.parameters":
         low = max(low, active)
