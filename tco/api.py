@@ -424,7 +424,7 @@ def load_inputs(
                     # A value and its currency are one input: two --set would each replace the other's half.
                     currency_item, value_item = (item, before) if here == pair[1] else (before, item)
                     quantity = value_item.split("=", 1)[0].strip().removesuffix(".value")
-                    value, code = value_item.partition("=")[2].strip(), currency_item.partition("=")[2].strip().strip("'\"")
+                    value, code = value_item.partition("=")[2].strip(), currency_item.partition("=")[2].strip().strip("'\"").upper()
                     given = loader.parse_value(value)
                     own = given.get("currency") if isinstance(given, dict) else None
                     if own is not None and str(own).upper() != code.upper():

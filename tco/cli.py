@@ -1525,14 +1525,18 @@ def size(
         raise typer.BadParameter("give exactly one of --deadline-days, --budget-usd, --power-kw", param_hint="constraint")
     counted = [a for a in accelerators if parse_option(a).number is not None]
     if counted:  # before the options load: a workload that does not fit at @N must not be the first error
-        kind_set = any(s.split("=", 1)[0].strip().lower() in ("workload.kind", "workload.kind.value") for s in set_ or [])
+        kind_set = any(  # (a --set that makes the workload a training one: the load says what it lacks)
+            s.split("=", 1)[0].strip().lower() == "workload.kind" and s.split("=", 1)[-1].strip().strip("'\"") == "training"
+            for s in set_ or []
+        )
         if not kind_set and isinstance(api.load_workload(workload), InferenceWorkload):  # (@N is a serving replica's size)
             from tco import loader
 
+            kind_given = any(s.split("=", 1)[0].strip().lower() == "workload.kind" for s in set_ or [])
             raise InputError(
                 'sizing applies to training workloads, not kind = "inference": an inference fleet is sized by tokens_per_day already',
-                where=str(loader.resolve("workloads", workload)),  # (the file, as without @COUNT)
-                key="kind",
+                where="--set" if kind_given else str(loader.resolve("workloads", workload)),  # (as without @COUNT)
+                key="workload.kind" if kind_given else "kind",
             )
         raise InputError(f"size chooses the count itself: name {', '.join(counted)} without @COUNT", key="accelerator")
     inputs = _inputs(accelerators, workload, scenario, set_, strict, fitting_count=True)

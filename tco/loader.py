@@ -32,6 +32,7 @@ from tco.errors import InputError, NotFoundError, ProblemList, TcoError, did_you
 from tco.models import (
     CITATION_KEY,
     CROSS_FIELD_CHECKS,
+    CROSS_FIELD_MESSAGES,
     ID_MAX_LENGTH,
     Accelerator,
     CalibrationRow,
@@ -538,6 +539,19 @@ NAMED_CHECK = r"([a-z_][a-z0-9_]*(?:(?:\.|\[)[a-z0-9_\]-]+)*): (.+)"
 """A check across fields names the key it blames first: "experts_per_token: must not exceed ..."."""
 
 
+def _overlap(key: str, written: str) -> bool:
+    """Whether a ``--set`` of ``written`` wrote ``key``: the same path, a table holding it, or a part of it."""
+    return key == written or key.startswith((written + ".", written + "[")) or written.startswith((key + ".", key + "["))
+
+
+def _related_fields(field: str, message: str) -> tuple[str, ...] | None:
+    """The fields the check behind a named message reads (:data:`tco.models.CROSS_FIELD_CHECKS`)."""
+    for start, fields in CROSS_FIELD_MESSAGES.items():
+        if message.startswith(start):
+            return fields
+    return CROSS_FIELD_CHECKS.get(field)
+
+
 _DESCRIBES_A_VALUE = frozenset({"source", "as_of", "confidence", "note"})
 """A quantity's fields that describe it and change no check: a ``--set`` of them is blamed for none."""
 
@@ -585,15 +599,14 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
             key = "kind"
         # An error at an override's path, inside it, or at a table it created (a training-only table set
         # on an inference workload) is the override's.
-        by_set = key is not None and any(key == o or key.startswith((o + ".", o + "[")) or o.startswith(key + ".") for o in overridden)
-        related = CROSS_FIELD_CHECKS.get(named.group(1)) if named else None
+        by_set = key is not None and any(_overlap(key, o) for o in overridden)
+        related = _related_fields(named.group(1), named.group(2)) if named else None
         if key is not None and related:  # a check across named fields (the MoE split): a --set of one of them
             model_at = ".".join(str(p) for p in loc)  # (the fields are the model's, where the check runs)
             fields = [f"{model_at}.{f}" if model_at else f for f in related]
             written = [o for o in overridden if o.rpartition(".")[2] not in _DESCRIBES_A_VALUE]
-            by_set = any(o == f or o.startswith((f + ".", f + "[")) for o in written for f in fields)
-        elif key is not None and ((err["type"] == "missing" and "." in key) or named):  # a key missing beside one the --set wrote, or a
-            # check across fields of the table a --set wrote into (experts without experts_per_token)
+            by_set = by_set or any(_overlap(f, o) for o in written for f in fields)
+        elif key is not None and err["type"] == "missing" and "." in key:  # a key missing beside one the --set wrote
             by_set = by_set or any(o.rpartition(".")[0] == key.rpartition(".")[0] for o in overridden)
         if by_set and scope:
             key = f"{scope}.{key}"
@@ -608,8 +621,9 @@ def toml_value(v: Any) -> str:
     """A value written back as a ``--set`` takes it: TOML's spelling of text, booleans, arrays and tables."""
     if isinstance(v, bool):
         return "true" if v else "false"
-    if isinstance(v, str):
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(v, str):  # (a basic string: backslash, quote and control characters escaped, the rest as typed)
+        escaped = v.replace("\\", "\\\\").replace('"', '\\"')
+        return '"' + re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", escaped) + '"'
     if isinstance(v, dict):
         return "{" + ", ".join(f"{k}={toml_value(x)}" for k, x in v.items()) + "}"
     if isinstance(v, (list, tuple)):

@@ -651,6 +651,13 @@ CROSS_FIELD_CHECKS: dict[str, tuple[str, ...]] = {
 model): an error of the check is a ``--set``'s when the ``--set`` wrote one of them (or a part of one,
 such as its range; not its source or note), else the file's."""
 
+CROSS_FIELD_MESSAGES: dict[str, tuple[str, ...]] = {
+    "with every expert active": ("parameters", "active_parameters", "experts", "experts_per_token"),
+    "stage names must be unique": ("stages",),
+}
+"""As :data:`CROSS_FIELD_CHECKS`, for a check told by the start of its message where the field it names
+carries other checks too (``experts_per_token``)."""
+
 
 def _ends(q: Quantity) -> tuple[float, float]:
     """The smallest and largest value a quantity takes over its range (its value where an end is absent)."""

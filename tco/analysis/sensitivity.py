@@ -62,11 +62,14 @@ class SensitivityResult(StrictModel, Records):
     rows: list[SensitivityRow]
 
 
-def _clipped(u: Uncertain) -> str:
-    """The note on a default swing of the total or active parameters that the MoE split cut short."""
+def _clipped(u: Uncertain, *, moe: bool) -> str:
+    """The note on a default swing of the total or active parameters cut short where the other count
+    bounds it (the MoE split, or the active count at most the total)."""
     full = (u.central * (1 - DEFAULT_SWING), u.central * (1 + DEFAULT_SWING))
-    moe = u.path in ("workload.parameters", "workload.active_parameters")
-    return ", within the MoE split" if moe and not (math.isclose(u.low, full[0]) and math.isclose(u.high, full[1])) else ""
+    counts = u.path in ("workload.parameters", "workload.active_parameters")
+    if not counts or (math.isclose(u.low, full[0]) and math.isclose(u.high, full[1])):
+        return ""
+    return ", within the MoE split" if moe else ", active at most the total"
 
 
 def _winner(cost_a: float, cost_b: float) -> int | None:
@@ -111,7 +114,7 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
             low=u.low,
             high=u.high,
             central=u.central,
-            range_source="profile" if u.ranged else f"default ±{DEFAULT_SWING:.0%}" + _clipped(u),
+            range_source="profile" if u.ranged else f"default ±{DEFAULT_SWING:.0%}" + _clipped(u, moe=bool(inputs.workload.experts)),
             currency=u.currency,
             effective_cost_low_usd={n: known(eff[i][lo_i]) for i, n in enumerate(names)},
             effective_cost_high_usd={n: known(eff[i][hi_i]) for i, n in enumerate(names)},
