@@ -1195,8 +1195,10 @@ def cashflow(
 
         book = dataclasses.replace(inputs, options=[*inputs.options, *inputs.left_out_options], refs=[], left_out_options=[])
         emit_workbook(book, output, audit, {"Cash flow summary": summary_csv(result)}, cashflow=result, flags=flags)
-        return
-    emit_result(render_cashflow, result, fmt, output, inputs=inputs, audit=audit, sheet="Cash flow")
+    else:
+        emit_result(render_cashflow, result, fmt, output, inputs=inputs, audit=audit, sheet="Cash flow")
+    for note in dict.fromkeys(n for o in result.options for n in o.notes if n.startswith("the delay is counted from")):
+        err(f"Note: {note}")  # (a delay set by an option the table does not show)
 
 
 class PlotKind(str, Enum):

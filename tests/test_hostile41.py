@@ -1,4 +1,4 @@
-"""Hostile rounds 40 (left over) and 41-44: each defect, fixed."""
+"""Hostile rounds 40 (left over) and 41-45: each defect, fixed."""
 
 from __future__ import annotations
 
@@ -374,3 +374,15 @@ def test_a_dense_count_swing_is_labelled_as_what_cut_it(run, user_profile) -> No
     user_profile("workloads", "dense-act", text)
     rows = {x["param"]: x for x in json.loads(run("sensitivity", "a100-80gb", "-w", "dense-act", "-f", "json").stdout)["results"]}
     assert rows["workload.active_parameters"]["range_source"] == "default ±20%, active at most the total"
+
+
+def test_a_cash_flow_says_when_a_left_out_option_sets_the_delay(run) -> None:
+    """Round 45 O1: the L20, left out for its unknown price, still sets the MLU590's delay (as in compare),
+    and the cash flow did not say so."""
+    import json
+
+    args = ("cashflow", "l20", "mlu590", "-w", "gpt3-1.3b", "--set", "scenario.market=cn")
+    r = run(*args)
+    assert r.exit_code == 0 and "Note: the delay is counted from l20's market date (day " in r.stderr
+    (mlu,) = json.loads(run(*args, "-f", "json").stdout)["results"]
+    assert any(n.startswith("the delay is counted from l20's market date") for n in mlu["notes"])

@@ -326,6 +326,14 @@ def cashflow(
                     lease_months=lease_months,
                 )
             )
+    # The delay is counted from the first market date of every option compare would weigh, one left out
+    # of the cash flow for a missing input included (as compare does): say so where that one sets it.
+    left = {o.label for o in reference}
+    timed = [(r.time_to_market_days, r.accelerator) for r in comp.results if r.time_to_market_days is not None]
+    first = min(timed) if timed else None
+    if first is not None and first[1] in left and scenario.deadline_days is None:
+        note = f"the delay is counted from {first[1]}'s market date (day {first[0]:,.1f}), an option left out of the cash flow"
+        results = [r.model_copy(update={"notes": [*r.notes, note]}) if r.market_years * DAYS_PER_YEAR > first[0] else r for r in results]
     order = sorted(range(len(results)), key=lambda i: results[i].npv_cost_usd)
     ranked = [results[i].model_copy(update={"rank": order.index(i) + 1}) for i in range(len(results))]
     return CashflowResult(workload=workload.id, scenario=scenario.id, discount_rate=scenario.cost_of_capital.value or 0.0, options=ranked)
