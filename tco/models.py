@@ -708,13 +708,21 @@ class _WorkloadBase(StrictModel):
                 f"active_parameters: with {self.experts_per_token} of {self.experts} experts per token at least that share of the "
                 f"parameters is active ({share * total.value:g} of {total.value:g}, more with shared weights), got {active.value:g}"
             )
+        every = self.experts is not None and self.experts_per_token == self.experts
+        if every and active is not None and active.value is not None and total.value is not None and _ends(active) != _ends(total):
+            raise ValueError(
+                f"experts_per_token: with every expert active ({self.experts} of {self.experts}) every parameter is, so "
+                "active_parameters must equal the total parameters over their ranges too: {:g}–{:g} against {:g}–{:g}".format(
+                    *_ends(active), *_ends(total)
+                )
+            )
         if active is not None and active.value is not None and total.value is not None:
             # The rules hold over the ranges too: sensitivity and simulate move each end on its own, so the
             # smallest active count must reach its share of the largest total, and the largest active
             # count must not exceed the smallest total.
             a_lo, a_hi = _ends(active)
             t_lo, t_hi = _ends(total)
-            if a_hi > t_lo:
+            if a_hi > t_lo and not every:  # (with every expert active they are one number, held equal above)
                 raise ValueError(
                     f"active_parameters: must not exceed parameters over their ranges: the active high ({a_hi:g}) "
                     f"is above the total low ({t_lo:g})"

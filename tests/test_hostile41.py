@@ -386,3 +386,24 @@ def test_a_cash_flow_says_when_a_left_out_option_sets_the_delay(run) -> None:
     assert r.exit_code == 0 and "Note: the delay is counted from l20's market date (day " in r.stderr
     (mlu,) = json.loads(run(*args, "-f", "json").stdout)["results"]
     assert any(n.startswith("the delay is counted from l20's market date") for n in mlu["notes"])
+
+
+def test_every_expert_active_holds_the_counts_equal_over_their_ranges(run, user_profile) -> None:
+    """Round 44 #4: with every expert active and ranges in the file, compare and simulate accepted the
+    workload and the tornado refused it. Its counts must be one number, ranges included: a file that
+    ranges them apart is refused by every command, and one that ranges them alike has neither swung alone."""
+    import json
+
+    text = (
+        'id = "fullr"\nname = "all experts ranged"\nkind = "training"\nparameters = {{value = 46.7e9, low = 46.7e9, high = 50e9}}\n'
+        "active_parameters = {{value = 46.7e9, low = {lo}, high = 50e9}}\nexperts = 8\nexperts_per_token = 8\n"
+        'training_tokens = 1e12\nprecision = "bf16"\nseq_len = 4096\naccelerator_count = 256\n'
+    )
+    path = user_profile("workloads", "fullr", text.format(lo="40e9"))
+    for args in (["compare"], ["simulate", "--samples", "50", "--seed", "1"], ["sensitivity"]):
+        r = run(args[0], "h100-sxm", "-w", "fullr", *args[1:])
+        assert r.exit_code == 1 and r.stderr.startswith(f"Error: {path}: experts_per_token: with every expert active"), r.stderr
+    user_profile("workloads", "fullr", text.format(lo="46.7e9"))
+    r = run("sensitivity", "h100-sxm", "-w", "fullr", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    assert not {x["param"] for x in json.loads(r.stdout)["results"]} & {"workload.parameters", "workload.active_parameters"}

@@ -590,6 +590,8 @@ def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:
             continue
         if q.low is not None and q.high is not None and q.low == q.high:
             continue  # a range of zero width: the input is certain, no swing and no draw
+        if path in ("workload.parameters", "workload.active_parameters") and _every_expert_active(prep.inputs.workload):
+            continue  # (the two counts are one number: neither moves without the other, so both are held)
         ranged = q.low is not None and q.high is not None and q.low < q.high
         if ranged_only and not ranged:
             continue
@@ -614,6 +616,13 @@ def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:
     return out
 
 
+def _every_expert_active(workload: Any) -> bool:
+    """An MoE workload whose tokens visit every expert and that gives its active count: the active count
+    is the total (its file is held to that, ranges included), so the two cannot swing one at a time."""
+    k, e = workload.experts_per_token, workload.experts
+    return bool(k and e and k >= e and workload.active_parameters is not None)
+
+
 def _within_moe_split(workload: Any, path: str, low: float, high: float) -> tuple[float, float]:
     """A default swing of the total or the active parameters kept where the workload stays valid: the
     active parameters at most the total, and with k of E experts per token at least k/E of it (the
@@ -622,10 +631,6 @@ def _within_moe_split(workload: Any, path: str, low: float, high: float) -> tupl
     if active is None or total is None:
         return low, high
     k, e = workload.experts_per_token, workload.experts
-    if k and e and k >= e and path in ("workload.parameters", "workload.active_parameters"):
-        # With every expert active, every parameter is: neither count moves without the other (held).
-        held = active if path == "workload.active_parameters" else total
-        return held, held
     share = k / e if k and e and k < e else None
     if path == "workload.parameters":
         low = max(low, active)
