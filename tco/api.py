@@ -409,41 +409,7 @@ def load_inputs(
     parsed = [parse_option(a) for a in texts]
     names = {o.ref: _names(o.ref, dirs) for o in parsed}
     all_names = sorted({n for ns in names.values() for n in ns})
-    seen_paths: list[tuple[tuple[str, ...], str]] = []
-    for item in sets:
-        path = item.split("=", 1)[0].strip()
-        try:
-            here = loader.same_input_path(path, names.values())
-        except InputError as exc:  # (a malformed path is the --set's, as every other --set error says)
-            exc.where = exc.where or "--set"
-            raise
-        for there, before in seen_paths:  # two values for one input (in any spelling): one would be dropped
-            if loader.overlaps(here, there):
-                pair = sorted((here, there), key=len)
-                if len(pair[1]) == len(pair[0]) + 1 and pair[1][-1] == "currency":
-                    # A value and its currency are one input: two --set would each replace the other's half.
-                    currency_item, value_item = (item, before) if here == pair[1] else (before, item)
-                    quantity = value_item.split("=", 1)[0].strip().removesuffix(".value")
-                    value, code = value_item.partition("=")[2].strip(), currency_item.partition("=")[2].strip().strip("'\"").upper()
-                    given = loader.parse_value(value)
-                    own = given.get("currency") if isinstance(given, dict) else None
-                    if own is not None and str(own).upper() != code.upper():
-                        raise InputError(
-                            f"two currencies for one value ('{before}' and '{item}'): {own} in the table, {code} in the other: give one",
-                            where="--set",
-                            key=path,
-                        )
-                    # (a table given for the quantity takes the currency beside its own fields)
-                    fields = {**given, "currency": code} if isinstance(given, dict) else {"value": given, "currency": code}
-                    table = ", ".join(f"{k}={loader.toml_value(v)}" for k, v in fields.items())
-                    raise InputError(
-                        f"a value and its currency are one input ('{before}' and '{item}'): give them as one table, "
-                        f"--set '{quantity}={{{table}}}'",
-                        where="--set",
-                        key=path,
-                    )
-                raise InputError(f"given twice ('{before}' and '{item}'): give it once", where="--set", key=path)
-        seen_paths.append((here, item))
+    loader.refuse_repeated_sets(sets, names.values())
     per_scope, w_sets, s_sets = loader.group_overrides(list(sets), all_names)
     for scope, pairs in per_scope.items():
         for path, value in pairs:
@@ -1120,7 +1086,7 @@ def estimate(
             if given is not None:
                 raise InputError("applies to serving (--mode infer) only", key=flag)
     if mode == "infer":
-        training_only: dict[str, object] = {"--tuning": tuning, "--global-batch": global_batch_tokens, "--tokens": training_tokens}
+        training_only: dict[str, object] = {"--global-batch": global_batch_tokens, "--tokens": training_tokens}
         training_only |= {_LAYOUT_FLAGS[k]: v for k, v in (layout or {}).items()} | {"--count": count}
         for flag, given in training_only.items():
             if given is not None:
@@ -1188,15 +1154,7 @@ def estimate(
             need = engine.plan_option(engine.performance_option(bare, perf.MAX_ACCELERATORS), wl, sc, market=False).min_count
             ev = _throughput_known(engine.evaluate_option(engine.performance_option(bare, max(count, need)), wl, sc, market=False))
             out, layout = ev.out, ev.plan.layout
-            # estimate has flags, not a workload file: its notes name them
-            line = COMMAND_LINE.get()
-            named = {
-                "(workload.tuning = tuned:": "(--tuning tuned:" if line else "(tuning='tuned':",
-                "workload.global_batch_tokens (": "--global-batch (" if line else "global_batch_tokens (",
-            }
-            notes = list(ev.plan.notes)
-            for old_text, new_text in named.items():
-                notes = [n.replace(old_text, new_text) for n in notes]
+            notes = _notes_as_flags(ev.plan.notes)
             if count < need:
                 notes.append(f"{count} × {acc.id} cannot hold the training state: needs at least {need} (figures at {need})")
             run: dict[str, float | None] = {"training_tokens": training_tokens}
@@ -1250,6 +1208,8 @@ def estimate(
         raw.update({k: v for k, v in (("experts", experts), ("experts_per_token", experts_per_token)) if v is not None})
         if latency_percentile is not None:
             raw["latency_percentile"] = latency_percentile
+        if tuning is not None:
+            raw["tuning"] = tuning.value
         iw = loader.workload_from_data(raw, w_sets, kind=InferenceWorkload)
         ev = _throughput_known(engine.evaluate_option(engine.performance_option(bare, replica), iw, sc, market=False))
         out, plan = ev.out, ev.plan
@@ -1272,8 +1232,21 @@ def estimate(
             batch=plan.batch or None,
             time_per_output_token_ms=out.get("time_per_output_token_ms"),
             time_to_first_token_ms=out.get("time_to_first_token_ms"),
-            notes=list(plan.notes),
+            notes=_notes_as_flags(plan.notes),
         )
+
+
+def _notes_as_flags(notes: Sequence[str]) -> list[str]:
+    """estimate has flags, not a workload file: its notes name them."""
+    line = COMMAND_LINE.get()
+    named = {
+        "(workload.tuning = tuned:": "(--tuning tuned:" if line else "(tuning='tuned':",
+        "workload.global_batch_tokens (": "--global-batch (" if line else "global_batch_tokens (",
+    }
+    out = list(notes)
+    for old_text, new_text in named.items():
+        out = [n.replace(old_text, new_text) for n in out]
+    return out
 
 
 def _throughput_known(ev: engine.Evaluated) -> engine.Evaluated:
@@ -1351,7 +1324,7 @@ def _estimate_input(path: str, moe: bool) -> tuple[str, str] | None:
     return found
 
 
-_TRAINING_ONLY = ("accelerator_count", "training_tokens", "tuning", "global_batch_tokens", "layout")
+_TRAINING_ONLY = ("accelerator_count", "training_tokens", "global_batch_tokens", "layout")
 _SERVING_ONLY = ("max_batch", "prompt_tokens", "output_tokens", "time_per_output_token_ms", "time_to_first_token_ms", "latency_percentile")
 """Workload inputs ``estimate`` takes in one mode only (its flags for the other mode are refused)."""
 

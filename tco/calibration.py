@@ -403,7 +403,8 @@ def serving_split(set_id: str, row: ServingRow) -> Split:
     return "fit" if hashlib.sha256(key.encode()).digest()[0] % 2 == 0 else "holdout"
 
 
-def serving_workload(row: ServingRow) -> InferenceWorkload:
+def serving_workload(row: ServingRow, tuning: Tuning = Tuning.tuned) -> InferenceWorkload:
+    """The inference workload a published serving row describes, run on an engine of ``tuning`` (its set's)."""
     shape = (
         ModelShape.from_heads(
             row.layers, row.d_model, row.heads, row.kv_heads, row.head_dim, vocab=row.vocab, tied_embeddings=row.tied_embeddings
@@ -426,6 +427,7 @@ def serving_workload(row: ServingRow) -> InferenceWorkload:
         tokens_per_day=PositiveQuantity(value=1e9),
         service_life_years=PositiveQuantity(value=1.0),
         max_batch=row.max_batch or 4096,
+        tuning=tuning,
         prompt_tokens=AtLeastOneQuantity(value=row.input_tokens),
         output_tokens=AtLeastOneQuantity(value=row.output_tokens),
         time_per_output_token_ms=PositiveQuantity(value=row.time_per_output_token_ms) if bounded and row.time_per_output_token_ms else None,
@@ -435,10 +437,10 @@ def serving_workload(row: ServingRow) -> InferenceWorkload:
 
 
 def _serve(
-    set_id: str, row: ServingRow, accel: Accelerator, scenario: Scenario, constants: serving.Constants
+    tuning: Tuning, row: ServingRow, accel: Accelerator, scenario: Scenario, constants: serving.Constants
 ) -> tuple[float | None, int | None, str | None]:
     bare = accel.model_copy(update={"benchmarks": []})
-    wl = serving_workload(row)
+    wl = serving_workload(row, tuning)
     option = engine.performance_option(bare, row.replica)
     try:
         plan = engine.plan_option(option, wl, scenario, market=False, serving_constants=constants)
@@ -469,7 +471,7 @@ def calibrate_serving(
                 raise NotFoundError(
                     f"serving row names unknown accelerator '{row.accelerator}'{did_you_mean(row.accelerator, profiles)}", where=s.id
                 )
-            tps, batch, reason = _serve(s.id, row, accel, scenario, consts)
+            tps, batch, reason = _serve(s.tuning, row, accel, scenario, consts)
             rows.append(
                 ServingResult(
                     set_id=s.id,
@@ -497,6 +499,7 @@ def calibrate_serving(
             "collective_efficiency": consts[2],
             "step_overhead_ms": consts[3] * 1000.0,
             "overlap_exponent": consts[4] if math.isfinite(consts[4]) else None,
+            "layer_overhead_typical_ms": consts[5] * 1000.0,
         },
         rows=rows,
         fit=_stats([r.error for r in rows if r.split == "fit" and r.error is not None]),
@@ -506,28 +509,30 @@ def calibrate_serving(
 
 
 def fit_serving(sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator], scenario: Scenario) -> serving.Constants:
-    """Fit (ε, e_bw, c, τ, p) on the fit rows only, minimizing the mean |log(predicted / published)| of
-    each publication, averaged over publications (one publication's long table does not outweigh the
-    others): a grid over (ε, e_bw), then over c, then over τ, then over p, twice (coordinate descent,
-    as for the training constants)."""
-    fit_rows = [(s.id, r) for s in sets for r in s.rows if serving_split(s.id, r) == "fit" and r.accelerator in profiles]
-    per_set = {set_id: sum(1 for i, _ in fit_rows if i == set_id) for set_id, _ in fit_rows}
+    """Fit (ε, e_bw, c, τ, p, λ) on the fit rows only, minimizing the mean |log(predicted / published)|
+    of each publication, averaged over publications (one publication's long table does not outweigh the
+    others): a grid over (ε, e_bw), then over c, τ, λ (a typical engine's time per layer: only the
+    typical sets' rows move with it) and p, twice (coordinate descent, as for the training constants)."""
+    fit_rows = [(s.id, s.tuning, r) for s in sets for r in s.rows if serving_split(s.id, r) == "fit" and r.accelerator in profiles]
+    per_set = {set_id: sum(1 for i, _, _ in fit_rows if i == set_id) for set_id, _, _ in fit_rows}
 
     def loss(trial: serving.Constants) -> float:
         total = 0.0
-        for set_id, row in fit_rows:
-            tps, _, _ = _serve(set_id, row, profiles[row.accelerator], scenario, trial)
+        for set_id, tuning, row in fit_rows:
+            tps, _, _ = _serve(tuning, row, profiles[row.accelerator], scenario, trial)
             total += (abs(math.log(tps / row.tokens_per_second)) if tps else 10.0) / per_set[set_id]
         return total
 
     consts = serving.CONSTANTS
+    taus = (0.0, 0.00025, 0.0005, 0.001, 0.0015, 0.002, 0.0025, 0.003, 0.0035, 0.004, 0.005)
     pairs = [(round(0.25 + 0.05 * i, 4), round(0.5 + 0.05 * j, 4)) for i in range(15) for j in range(11)]
     for _ in range(2):
-        eff, bw = min(pairs, key=lambda t: loss((t[0], t[1], consts[2], consts[3], consts[4])))
-        coll = min((round(0.3 + 0.05 * k, 4) for k in range(15)), key=lambda c: loss((eff, bw, c, consts[3], consts[4])))
-        tau = min((0.0, 0.00025, 0.0005, 0.001, 0.0015, 0.002, 0.003, 0.004), key=lambda t: loss((eff, bw, coll, t, consts[4])))
-        p = min((1.0, 1.5, 2.0, 3.0, 4.0, math.inf), key=lambda q: loss((eff, bw, coll, tau, q)))
-        consts = (eff, bw, coll, tau, p)
+        eff, bw = min(pairs, key=lambda t: loss((t[0], t[1], *consts[2:])))
+        coll = min((round(0.3 + 0.05 * k, 4) for k in range(15)), key=lambda c: loss((eff, bw, c, *consts[3:])))
+        tau = min(taus, key=lambda t: loss((eff, bw, coll, t, consts[4], consts[5])))
+        per_layer = min((round(1e-5 * k, 6) for k in range(21)), key=lambda t: loss((eff, bw, coll, tau, consts[4], t)))
+        p = min((1.0, 1.5, 2.0, 3.0, 4.0, math.inf), key=lambda q: loss((eff, bw, coll, tau, q, per_layer)))
+        consts = (eff, bw, coll, tau, p, per_layer)
     return consts
 
 

@@ -814,7 +814,11 @@ def estimate(
         whole_option("--max-batch", help="Serving: most sequences a replica batches (default 256, as a workload's)."),
     ] = None,
     tuning: Annotated[
-        Tuning | None, typer.Option("--tuning", help="Training: software tuning, typical (default) or tuned (Megatron/NeMo-class).")
+        Tuning | None,
+        typer.Option(
+            "--tuning",
+            help="Software tuning, typical (default) or tuned: training Megatron/NeMo-class, serving a vendor engine such as TensorRT-LLM.",
+        ),
     ] = None,
     global_batch: Annotated[
         str | None,
@@ -1527,14 +1531,15 @@ def size(
         raise typer.BadParameter("give exactly one of --deadline-days, --budget-usd, --power-kw", param_hint="constraint")
     counted = [a for a in accelerators if parse_option(a).number is not None]
     if counted:  # before the options load: a workload that does not fit at @N must not be the first error
-        kind_set = any(  # (a --set that makes the workload a training one: the load says what it lacks)
-            s.split("=", 1)[0].strip().lower() == "workload.kind" and s.split("=", 1)[-1].strip().strip("'\"") == "training"
-            for s in set_ or []
-        )
-        if not kind_set and isinstance(api.load_workload(workload), InferenceWorkload):  # (@N is a serving replica's size)
+        # The last --set of workload.kind, if any: one that makes the workload a training one leaves the
+        # load to say what it lacks.
+        kinds = [
+            rhs.strip().strip("'\"") for lhs, _, rhs in (s.partition("=") for s in set_ or []) if lhs.strip().lower() == "workload.kind"
+        ]
+        kind_given = bool(kinds)
+        if "training" not in kinds and isinstance(api.load_workload(workload), InferenceWorkload):  # (@N is a serving replica's size)
             from tco import loader
 
-            kind_given = any(s.split("=", 1)[0].strip().lower() == "workload.kind" for s in set_ or [])
             raise InputError(
                 'sizing applies to training workloads, not kind = "inference": an inference fleet is sized by tokens_per_day already',
                 where="--set" if kind_given else str(loader.resolve("workloads", workload)),  # (as without @COUNT)

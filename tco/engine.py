@@ -312,6 +312,7 @@ class Plan:
     serving_bandwidth_efficiency: float = serving.BANDWIDTH_EFFICIENCY
     serving_collective_efficiency: float = serving.COLLECTIVE_EFFICIENCY
     serving_step_overhead: float = serving.STEP_OVERHEAD_S
+    serving_layer_overhead: float = 0.0  # λ: a typical engine's time per layer per step (0 for a tuned one)
     serving_overlap: float = serving.OVERLAP_EXPONENT
     latency_z: float = 0.0  # standard-normal quantile of the workload's latency percentile (0: the mean)
     fabric: str = "infiniband"
@@ -720,9 +721,10 @@ def plan_serving(
     constants: serving.Constants | None = None,
 ) -> Plan:
     """Replica size and batch for serving (tco.serving). ``ID@N`` fixes N accelerators per replica.
-    ``constants`` (compute, bandwidth, collective efficiency, step overhead, overlap exponent) replace
-    the fitted ones (``tco calibrate --fit``)."""
-    eff, bw_eff, coll, tau, overlap = constants or serving.CONSTANTS
+    ``constants`` (compute, bandwidth, collective efficiency, step overhead, overlap exponent, a typical
+    engine's time per layer) replace the fitted ones (``tco calibrate --fit``)."""
+    eff, bw_eff, coll, tau, overlap, per_layer = constants or serving.CONSTANTS
+    per_layer = 0.0 if workload.tuning is Tuning.tuned else per_layer  # (a vendor-tuned engine fuses the small kernels)
     accel = option.accelerator
     shape = perf.workload_shape(workload)
     half = max(1.0, workload.seq_len / 2.0)  # (a request has at least one prompt and one output token)
@@ -770,7 +772,7 @@ def plan_serving(
             where=option.label,
         )
     base = KnownInputs(numeric_inputs(option, workload, scenario))
-    x = serving_inputs(common, base, eff, bw_eff, coll, tau, overlap)
+    x = serving_inputs(common, base, eff, bw_eff, coll, tau, overlap, per_layer)
     x["memory_gb"] = base["accel.memory_gb"]
     tpot = _seconds(workload.time_per_output_token_ms)
     ttft = _seconds(workload.time_to_first_token_ms)
@@ -812,6 +814,11 @@ def plan_serving(
             1 if measured else 0,
             f"replica of {replica} (TP {tensor}), batch {batch} (limited by {c.limited_by.replace('_', ' ')}), {c.bound}-bound",
         )
+        engine_hint = " (workload.tuning = tuned: a vendor-tuned engine such as TensorRT-LLM)" if workload.tuning is Tuning.typical else ""
+        notes.append(
+            f"serving engine: {workload.tuning.value}, {(tau + shape.layers * per_layer) * 1000.0:.3g} ms per decode step beyond its "
+            f"kernels{engine_hint}"
+        )
     return Plan(
         kind="inference",
         min_count=max(replica, 1),
@@ -823,6 +830,7 @@ def plan_serving(
         serving_bandwidth_efficiency=bw_eff,
         serving_collective_efficiency=coll,
         serving_step_overhead=tau,
+        serving_layer_overhead=per_layer,
         serving_overlap=overlap,
         latency_z=z,
         notes=tuple(notes),
@@ -842,6 +850,7 @@ def serving_inputs(
     collective_efficiency: Any,
     step_overhead: Any = serving.STEP_OVERHEAD_S,
     overlap: float = serving.OVERLAP_EXPONENT,
+    layer_overhead: Any = 0.0,
 ) -> dict[str, Any]:
     """The continuous inputs of :func:`tco.serving.figures` from the flat inputs. FP8 matmuls reach the
     share :data:`tco.training.FP8_GEMM_RATIO` of the 16-bit efficiency (the same ratio as in training), and
@@ -867,6 +876,7 @@ def serving_inputs(
         "bandwidth_efficiency": bandwidth_efficiency * common["maturity_factor"],
         "collective_efficiency": collective_efficiency,
         "step_overhead": step_overhead,
+        "layer_overhead": layer_overhead,
         "overlap": overlap,
     }
 
@@ -881,6 +891,7 @@ def plan_serving_inputs(plan: Plan, p: Mapping[str, Any]) -> dict[str, Any]:
         plan.serving_collective_efficiency,
         plan.serving_step_overhead,
         plan.serving_overlap,
+        plan.serving_layer_overhead,
     )
 
 
@@ -1177,15 +1188,17 @@ def _as_measured(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[Any, Any, 
     return model_at, run_mfu, as_measured
 
 
-def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[Any, Any, Any, Any, list[tuple[Any, Any]]]:
+def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[Any, Any, Any, Any, list[tuple[Any, Any]], Any]:
     """(tokens/s per accelerator over the whole job, main-stage MFU, scaling efficiency, accelerator-
-    seconds of the job ÷ n, and per stage its seconds and the accelerators its layout runs on: idle
-    ones neither compute nor interrupt that stage). A measurement for the workload comes first: the model only carries it to
+    seconds of the job ÷ n, per stage its seconds and the accelerators its layout runs on (idle
+    ones neither compute nor interrupt that stage), and a measured run's own MFU on the part and job
+    as measured, None without a measurement). A measurement for the workload comes first: the model only carries it to
     another count, by the ratio of its own predictions at the two counts (a given MFU is the same at
     every count, so then the measurement is used as it is)."""
     n = p["count"]
     measured = plan.throughput_source is ThroughputSource.measured
     at = float(plan.measured_count or 1)
+    run_mfu: Any = None
     if measured:
         carried = n != at
         if bool(carried.any() if hasattr(carried, "any") else carried) and isinstance(p, KnownInputs):
@@ -1221,7 +1234,7 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
         seconds = seconds + here
         per_stage.append((here, n if used is None else used))
     # One stage: its throughput, known even when its token count is not (only the time needs that).
-    return (tps if len(plan.stages) == 1 else tokens / (n * seconds)), mfu, eff, seconds, per_stage
+    return (tps if len(plan.stages) == 1 else tokens / (n * seconds)), mfu, eff, seconds, per_stage, run_mfu
 
 
 def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[str, Any]:
@@ -1231,8 +1244,10 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
     out: dict[str, Any] = {"scaling_efficiency": 1.0}
     mfu: Any = None
     if plan.kind == "training":
-        tps, mfu, eff, seconds, per_stage = _training_throughput(plan, p, ops)
+        tps, mfu, eff, seconds, per_stage, run_mfu = _training_throughput(plan, p, ops)
         out["scaling_efficiency"] = eff
+        if run_mfu is not None:  # (evaluate_option refuses a run above the peak on the part it was made on)
+            out["measured_run_mfu"] = run_mfu
         # Each stage loses to failures of the accelerators its layout runs on (an idle accelerator's
         # failure does not stop it); the job's goodput is its compute time over its run time.
         # No useful time left (failures outpace progress): NaN, reported as infeasible.
@@ -1496,7 +1511,7 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
         )
     measured_mfu = out["mfu"] if plan.kind == "training" and plan.throughput_source is ThroughputSource.measured else None
     if measured_mfu is not None and not p.missing:
-        _, run_mfu, _ = _as_measured(plan, p, SCALAR)
+        run_mfu = out["measured_run_mfu"]
         if run_mfu > 1.0 and not p.missing:  # the run itself, on the part and job it was made on
             st = plan.anchor_stage or plan.stages[0]
             peak = dict(plan.anchor).get(st.peak_key, p[st.peak_key])

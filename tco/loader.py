@@ -32,12 +32,12 @@ from tco.errors import InputError, NotFoundError, ProblemList, TcoError, did_you
 from tco.models import (
     CITATION_KEY,
     CROSS_FIELD_CHECKS,
-    CROSS_FIELD_MESSAGES,
     ID_MAX_LENGTH,
     Accelerator,
     CalibrationRow,
     CalibrationSet,
     Citation,
+    CrossFieldError,
     InferenceWorkload,
     Quantity,
     Scenario,
@@ -544,12 +544,11 @@ def _overlap(key: str, written: str) -> bool:
     return key == written or key.startswith((written + ".", written + "[")) or written.startswith((key + ".", key + "["))
 
 
-def _related_fields(field: str, message: str) -> tuple[str, ...] | None:
-    """The fields the check behind a named message reads (:data:`tco.models.CROSS_FIELD_CHECKS`)."""
-    for start, fields in CROSS_FIELD_MESSAGES.items():
-        if message.startswith(start):
-            return fields
-    return CROSS_FIELD_CHECKS.get(field)
+def _related_fields(field: str, err: Any) -> tuple[str, ...] | None:
+    """The fields the check behind a pydantic error reads: its own list where it raised a
+    :class:`tco.models.CrossFieldError`, else :data:`tco.models.CROSS_FIELD_CHECKS`' entry for the field it names."""
+    raised = (err.get("ctx") or {}).get("error")
+    return raised.reads if isinstance(raised, CrossFieldError) else CROSS_FIELD_CHECKS.get(field)
 
 
 _DESCRIBES_A_VALUE = frozenset({"source", "as_of", "confidence", "note"})
@@ -600,7 +599,7 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
         # An error at an override's path, inside it, or at a table it created (a training-only table set
         # on an inference workload) is the override's.
         by_set = key is not None and any(_overlap(key, o) for o in overridden)
-        related = _related_fields(named.group(1), named.group(2)) if named else None
+        related = _related_fields(named.group(1), err) if named else None
         if key is not None and related:  # a check across named fields (the MoE split): a --set of one of them
             model_at = ".".join(str(p) for p in loc)  # (the fields are the model's, where the check runs)
             fields = [f"{model_at}.{f}" if model_at else f for f in related]
@@ -1187,6 +1186,54 @@ def same_input_path(path: str, groups: Iterable[Iterable[str]]) -> tuple[str, ..
 
 _ABOUT_A_VALUE = frozenset(QUANTITY_KEYS - {"value", "currency"})
 """A quantity's fields that describe its value without changing it (its range, source, date, note)."""
+
+
+def refuse_repeated_sets(sets: Sequence[str], names: Iterable[Iterable[str]]) -> None:
+    """Refuse two ``--set`` of one input in any spelling (one would be dropped), ``names`` the ids and
+    aliases each option's profile answers to. A value and its currency set apart are one input: the
+    error gives the one-table spelling."""
+    groups = [list(g) for g in names]
+    seen: list[tuple[tuple[str, ...], str]] = []
+    for item in sets:
+        path = item.split("=", 1)[0].strip()
+        try:
+            here = same_input_path(path, groups)
+        except InputError as exc:  # (a malformed path is the --set's, as every other --set error says)
+            exc.where = exc.where or "--set"
+            raise
+        for there, before in seen:
+            if not overlaps(here, there):
+                continue
+            short, long_ = sorted((here, there), key=len)
+            if len(long_) == len(short) + 1 and long_[-1] == "currency":
+                currency_item, value_item = (item, before) if here == long_ else (before, item)
+                raise _one_table_error(value_item, currency_item, (before, item), key=path)
+            raise InputError(f"given twice ('{before}' and '{item}'): give it once", where="--set", key=path)
+        seen.append((here, item))
+
+
+def _one_table_error(value_item: str, currency_item: str, both: tuple[str, str], *, key: str) -> InputError:
+    """A value and its currency are one input: two ``--set`` would each replace the other's half. The
+    error spells the one table that gives both (a table given for the value takes the currency beside
+    its own fields; one with a currency of its own that differs is refused)."""
+    before, item = both
+    quantity = value_item.split("=", 1)[0].strip().removesuffix(".value")
+    given = parse_value(value_item.partition("=")[2].strip())
+    code = currency_item.partition("=")[2].strip().strip("'\"").upper()
+    own = given.get("currency") if isinstance(given, dict) else None
+    if own is not None and str(own).upper() != code:
+        return InputError(
+            f"two currencies for one value ('{before}' and '{item}'): {own} in the table, {code} in the other: give one",
+            where="--set",
+            key=key,
+        )
+    fields = {**given, "currency": code} if isinstance(given, dict) else {"value": given, "currency": code}
+    table = ", ".join(f"{k}={toml_value(v)}" for k, v in fields.items())
+    return InputError(
+        f"a value and its currency are one input ('{before}' and '{item}'): give them as one table, --set '{quantity}={{{table}}}'",
+        where="--set",
+        key=key,
+    )
 
 
 def overlaps(a: Sequence[str], b: Sequence[str]) -> bool:

@@ -379,10 +379,11 @@ class AttentionKernel(str, Enum):
 
 
 class Tuning(str, Enum):
-    """How well the training software of a run is tuned (see docs/training-model.md):
-    ``typical`` is a standard open-source stack as a buyer runs it (production runs reported end to
-    end); ``tuned`` is a vendor- or expert-tuned stack (Megatron/NeMo performance tables, MosaicML
-    benchmarks, Llama 3, MegaScale)."""
+    """How well the software of a run is tuned (see docs/training-model.md and docs/serving-model.md):
+    ``typical`` is a standard open-source stack as a buyer runs it (training: production runs reported
+    end to end; serving: an open-source engine such as vLLM); ``tuned`` is a vendor- or expert-tuned
+    stack (Megatron/NeMo performance tables, MosaicML benchmarks, Llama 3, MegaScale; serving:
+    TensorRT-LLM's tables, MLPerf submissions)."""
 
     typical = "typical"
     tuned = "tuned"
@@ -638,8 +639,12 @@ class ModelShape(StrictModel):
         )
 
 
+_MOE_SPLIT = ("parameters", "active_parameters", "experts", "experts_per_token")
+"""The fields the MoE split's checks read."""
+
+
 CROSS_FIELD_CHECKS: dict[str, tuple[str, ...]] = {
-    "active_parameters": ("parameters", "active_parameters", "experts", "experts_per_token"),
+    "active_parameters": _MOE_SPLIT,
     "experts_per_token": ("experts", "experts_per_token"),
     "experts": ("experts", "experts_per_token"),
     "layout.expert_parallel": ("layout", "experts"),
@@ -651,12 +656,15 @@ CROSS_FIELD_CHECKS: dict[str, tuple[str, ...]] = {
 model): an error of the check is a ``--set``'s when the ``--set`` wrote one of them (or a part of one,
 such as its range; not its source or note), else the file's."""
 
-CROSS_FIELD_MESSAGES: dict[str, tuple[str, ...]] = {
-    "with every expert active": ("parameters", "active_parameters", "experts", "experts_per_token"),
-    "stage names must be unique": ("stages",),
-}
-"""As :data:`CROSS_FIELD_CHECKS`, for a check told by the start of its message where the field it names
-carries other checks too (``experts_per_token``)."""
+
+class CrossFieldError(ValueError):
+    """A check across fields whose message names a field that carries other checks too
+    (``experts_per_token``): it says which fields it reads itself, where it raises, instead of
+    :data:`CROSS_FIELD_CHECKS`' entry for the field it names."""
+
+    def __init__(self, message: str, *, reads: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.reads = reads
 
 
 def _ends(q: Quantity) -> tuple[float, float]:
@@ -698,9 +706,10 @@ class _WorkloadBase(StrictModel):
             and total.value is not None
             and active.value < total.value
         ):
-            raise ValueError(
+            raise CrossFieldError(
                 f"experts_per_token: with every expert active ({self.experts} of {self.experts}) every parameter is, "
-                f"so active_parameters ({active.value:g}) must equal the total parameters ({total.value:g})"
+                f"so active_parameters ({active.value:g}) must equal the total parameters ({total.value:g})",
+                reads=_MOE_SPLIT,
             )
         share = self.experts_per_token / self.experts if self.experts and self.experts_per_token else 1.0
         if share < 1 and active is not None and active.value is not None and total.value is not None and active.value < share * total.value:
@@ -710,11 +719,12 @@ class _WorkloadBase(StrictModel):
             )
         every = self.experts is not None and self.experts_per_token == self.experts
         if every and active is not None and active.value is not None and total.value is not None and _ends(active) != _ends(total):
-            raise ValueError(
+            raise CrossFieldError(
                 f"experts_per_token: with every expert active ({self.experts} of {self.experts}) every parameter is, so "
                 "active_parameters must equal the total parameters over their ranges too: {:g}–{:g} against {:g}–{:g}".format(
                     *_ends(active), *_ends(total)
-                )
+                ),
+                reads=_MOE_SPLIT,
             )
         if active is not None and active.value is not None and total.value is not None:
             # The rules hold over the ranges too: sensitivity and simulate move each end on its own, so the
@@ -779,7 +789,11 @@ class TrainingWorkload(_WorkloadBase):
     global_batch_tokens: PositiveQuantity | None = Field(
         None, description="Tokens per optimizer step; default 2e6·(N/7e9)^(1/3) (GPT-3, Llama 2 batch sizes)."
     )
-    tuning: Tuning = Field(Tuning.typical, description="Software tuning: typical (default) or tuned.")
+    tuning: Tuning = Field(
+        Tuning.typical,
+        description="Software tuning: typical (default: an open-source stack as a buyer runs it) or tuned "
+        "(training: Megatron/NeMo-class; serving: a vendor engine such as TensorRT-LLM).",
+    )
     attention_kernel: AttentionKernel = Field(
         AttentionKernel.native, description="native (default: the kernel written for the part) or flash2 (FlashAttention-2)."
     )
@@ -807,7 +821,7 @@ class TrainingWorkload(_WorkloadBase):
             raise ValueError(f"layout.expert_parallel: an expert-parallel degree of {ep} must divide the {self.experts} experts")
         names = [s.name for s in self.stages]
         if len(set(names)) != len(names):
-            raise ValueError("stages: stage names must be unique")
+            raise CrossFieldError("stages: stage names must be unique", reads=("stages",))
         for key, precision in [("precision", self.precision), *((f"stages[{s.name}].precision", s.precision) for s in self.stages)]:
             if precision in SERVING_ONLY:
                 raise ValueError(f"{key}: {precision.value} is modelled for serving only (4-bit training recipes are not): use fp8 or bf16")
@@ -822,6 +836,11 @@ class InferenceWorkload(_WorkloadBase):
     service_life_years: PositiveQuantity = Field(description="Years the service runs.")
     max_batch: Count = Field(
         256, description="Largest decode batch per replica the serving stack runs; default 256, vLLM's default max_num_seqs."
+    )
+    tuning: Tuning = Field(
+        Tuning.typical,
+        description="Software tuning: typical (default: an open-source stack as a buyer runs it) or tuned "
+        "(training: Megatron/NeMo-class; serving: a vendor engine such as TensorRT-LLM).",
     )
     prompt_tokens: AtLeastOneQuantity | None = Field(None, description="Mean prompt tokens per request; default seq_len / 2.")
     output_tokens: AtLeastOneQuantity | None = Field(None, description="Mean generated tokens per request; default seq_len / 2.")
@@ -1217,4 +1236,6 @@ class ServingSet(StrictModel):
     as_of: DateText | None = None
     url: str | None = None
     note: str | None = None
+    tuning: Tuning = Field(description="Serving engine of the published runs: typical (open-source, as a buyer runs it) or tuned (vendor).")
+    tuning_reason: str = Field(description="Why the runs count as typical or tuned.")
     rows: list[ServingRow] = Field(min_length=1)

@@ -20,7 +20,8 @@ For a replica of ``k`` accelerators (tensor parallel ``t`` = ``k`` within a node
   for an MoE one the shared weights plus the routed experts the batch visits (:func:`step_weight_bytes`);
   the attention kernels, which run after them, read each sequence's cache (the average context) and
   are bound by memory bandwidth; then two all-reduces per layer, each with latency ``α``; and the
-  serving engine's fixed time per step ``τ``;
+  serving engine's fixed time per step ``τ``; an open-source engine (``tuning = "typical"``) also
+  spends ``λ`` per layer on its kernels' floors, ``L · λ`` (:data:`LAYER_OVERHEAD_TYPICAL_S`);
 * prefill of one request: ``P · (2 · N_active + 2 · L · h · P) / (k · peak · ε)`` plus its two
   all-reduces per layer over the ``P`` prompt tokens, ``2 · L · (α + 2(t−1)/t · 2h · P / link)``;
 * continuous batching interleaves prefills with decode steps, so per replica
@@ -48,7 +49,8 @@ from tco.perf import SCALAR
 COMPUTE_EFFICIENCY = 0.80
 """ε: share of the part's achievable matmul rate that serving kernels reach in compute-bound phases
 (prefill, large batches); FP8 matmuls reach :data:`tco.training.FP8_GEMM_RATIO` of it. FITTED by
-``tco calibrate --fit`` on the fit half of profiles/serving (2026-11-30), each publication weighted equally."""
+``tco calibrate --fit`` on the fit half of profiles/serving (2026-12-02, unchanged since 2026-11-30), each
+publication weighted equally."""
 
 BANDWIDTH_EFFICIENCY = 0.80
 """e_bw: share of the peak memory bandwidth a decode step sustains. FITTED with
@@ -69,24 +71,44 @@ Their messages are 1–60 MB (the batch's or the prompt's activations of one lay
 which NCCL reaches its large-message bus bandwidth (about 77 % of the NVLink one-way figure on H100
 [NCCL-TP-2026]). FITTED with :data:`COMPUTE_EFFICIENCY` (grid 0.3–1.0)."""
 
-STEP_OVERHEAD_S = 0.0
-"""τ: fixed time of one decode iteration beyond its kernels (the serving engine's scheduling, sampling
-and launches between steps; vLLM's v0.6 release measured its CPU overheads at a large share of a step
-[VLLM-V06-PERF]). FITTED with :data:`COMPUTE_EFFICIENCY` (grid 0–4 ms); 0 since the cache is sized as
-TensorRT-LLM sizes it: the published rows show no such time."""
+STEP_OVERHEAD_S = 0.0025
+"""τ: fixed time of one decode iteration beyond its kernels, on any engine (the serving engine's
+scheduling, sampling and launches between steps [VLLM-V06-PERF]). FITTED with :data:`COMPUTE_EFFICIENCY`
+(grid 0–5 ms; 2026-12-02). It was 0 until single-request rows entered the set (profiles/serving/qwen-vllm.toml):
+at the batches of throughput tables a few milliseconds are lost in steps of 50–200 ms."""
 
-OVERLAP_EXPONENT = 1.5
+LAYER_OVERHEAD_TYPICAL_S = 0.00004
+"""λ: time per layer of one decode step beyond its kernels' roofline, for an open-source engine as a
+buyer runs it (``tuning = "typical"``, the default: vLLM-class). A layer runs about ten kernels (norms,
+projections, rotary embedding, attention, activation, residual adds), each with a floor of a few
+microseconds of launch and ramp-up however little it reads; at small batches these floors, not the
+bytes, set the step, which is why single-request decode runs slower than its weights' read time
+[VLLM-V06-PERF]. A vendor-tuned engine fuses most of them (0). Added to the step as ``L · λ`` (at large
+batches, where kernels are long, this overstates the floor a little). FITTED with the others
+(grid 0–0.2 ms by 0.01; 2026-12-02): 0.04 ms, so a 28-layer 7B model's single-request step spends
+τ + 28 λ = 3.6 ms beyond reading its weights. Only the typical rows (profiles/serving/qwen-vllm.toml)
+move with it."""
+
+OVERLAP_EXPONENT = 2.0
 """p: how far a decode step's matmuls overlap reading their weights with their arithmetic. The roofline
 bounds a kernel's time by the longer of the two, ``max(t_w, t_c)``, which assumes they overlap fully
 [WILLIAMS-2009]; decode batches of tens to a few thousand sequences put the matmuls near the ridge
 point, where the two are alike and kernels fall below that bound. The step takes
 ``(t_w^p + t_c^p)^(1/p)``: p = 1 is no overlap (the sum), p → ∞ the roofline's max. FITTED with
-:data:`COMPUTE_EFFICIENCY` (grid 1, 1.5, 2, 3, 4, ∞; 2026-11-30)."""
+:data:`COMPUTE_EFFICIENCY` (grid 1, 1.5, 2, 3, 4, ∞; 2026-12-02: 2, where it was 1.5 while τ was 0)."""
 
-Constants = tuple[float, float, float, float, float]
-"""(ε, e_bw, c, τ, p): the fitted serving constants, in the order ``tco calibrate --fit`` reports them."""
+Constants = tuple[float, float, float, float, float, float]
+"""(ε, e_bw, c, τ, p, λ): the fitted serving constants, in the order ``tco calibrate --fit``
+reports them."""
 
-CONSTANTS: Constants = (COMPUTE_EFFICIENCY, BANDWIDTH_EFFICIENCY, COLLECTIVE_EFFICIENCY, STEP_OVERHEAD_S, OVERLAP_EXPONENT)
+CONSTANTS: Constants = (
+    COMPUTE_EFFICIENCY,
+    BANDWIDTH_EFFICIENCY,
+    COLLECTIVE_EFFICIENCY,
+    STEP_OVERHEAD_S,
+    OVERLAP_EXPONENT,
+    LAYER_OVERHEAD_TYPICAL_S,
+)
 """The shipped values of :data:`Constants`."""
 
 COLLECTIVE_LATENCY_S = 10e-6
@@ -232,7 +254,8 @@ def figures(
     t_comm = ops.where(
         tensor > 1, 2.0 * req.layers * (COLLECTIVE_LATENCY_S + 2.0 * (tensor - 1) / tensor * 2.0 * req.d_model * batch / link), 0.0
     )
-    step = overlap(t_weights, t_comp, x.get("overlap", OVERLAP_EXPONENT), ops) + t_kv + t_comm + x.get("step_overhead", 0.0)
+    fixed = x.get("step_overhead", 0.0) + req.layers * x.get("layer_overhead", 0.0)  # τ + L·λ
+    step = overlap(t_weights, t_comp, x.get("overlap", OVERLAP_EXPONENT), ops) + t_kv + t_comm + fixed
     prefill = req.prompt * (2.0 * x["active_parameters"] + 2.0 * req.layers * (req.attention_width or req.d_model) * req.prompt) / (
         replica * x["peak"] * 1e12 * x["efficiency"]
     ) + ops.where(

@@ -388,7 +388,7 @@ def serving_by_hand(k: int, batch: int, *, tpot: bool = False, z: float = 0.0) -
     """tco.serving's formulas written out for the toy: 1e11 parameters in bf16 (W = 2e11 B), 10 layers
     of width 1000 (no GQA: KV 2·10·1000·2 = 4e4 B per token), prompt = output = 500 tokens (half of
     seq_len 1000), peak 100 TFLOP/s, 1000 GB/s, in-node link unknown (64 GB/s assumed), matmul
-    fraction unknown (0.8 assumed), reference maturity."""
+    fraction unknown (0.8 assumed), reference maturity, a typical engine (the default: λ per layer)."""
     eff = serving.COMPUTE_EFFICIENCY * 0.8
     bw_eff = serving.BANDWIDTH_EFFICIENCY
     t_weights = 2e11 / (k * 1000e9 * bw_eff)  # the matmuls read the weights ...
@@ -397,7 +397,8 @@ def serving_by_hand(k: int, batch: int, *, tpot: bool = False, z: float = 0.0) -
     link = 32e9 * serving.COLLECTIVE_EFFICIENCY  # one way, at the share all-reduces reach
     t_comm = 2 * 10 * (serving.COLLECTIVE_LATENCY_S + 2 * (k - 1) / k * 2 * 1000 * batch / link) if k > 1 else 0.0
     q = serving.OVERLAP_EXPONENT  # the two overlap in part: (t_w^p + t_c^p)^(1/p)
-    step = (t_weights**q + t_comp**q) ** (1 / q) + t_kv + t_comm + serving.STEP_OVERHEAD_S  # plus the fixed time per step
+    fixed = serving.STEP_OVERHEAD_S + 10 * serving.LAYER_OVERHEAD_TYPICAL_S  # the fixed time per step, τ + L·λ
+    step = (t_weights**q + t_comp**q) ** (1 / q) + t_kv + t_comm + fixed
     # Prefill: the prompt's matmuls and attention, plus its two all-reduces per layer over 500 tokens.
     prefill = 500 * (2 * 1e11 + 2 * 10 * 1000 * 500) / (k * 100e12 * eff)
     prefill += 2 * 10 * (serving.COLLECTIVE_LATENCY_S + 2 * (k - 1) / k * 2 * 1000 * 500 / link) if k > 1 else 0.0

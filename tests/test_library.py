@@ -374,7 +374,7 @@ def test_estimate_training_flags_equal_their_set_paths() -> None:
 @pytest.mark.parametrize(
     ("extra", "flag"),
     [
-        (["--mode", "infer", "--tuning", "tuned"], "--tuning"),
+        (["--mode", "infer", "--global-batch", "4M"], "--global-batch"),
         (["--mode", "infer", "--experts", "8"], "--experts"),
         (["--total-params", "1B"], "--total-params"),
         (["--global-batch", "-4M"], "--global-batch"),

@@ -170,7 +170,8 @@ def test_every_shipped_run_set_is_recognised_outside_its_folder(folder: str, tmp
 
 def test_a_serving_set_outside_its_folder_is_checked_as_one(run, tmp_path: Path) -> None:
     row = 'accelerator = "h100-sxm"\nmodel = "m"\nparameters = 7e9\nprecision = "fp8"\naccelerators = 8\nscenario = "offline"\n'
-    bad = write(tmp_path / "runs.toml", f'id = "runs"\nsource = "s"\n\n[[rows]]\n{row}input_tokens = 100\noutput_tokens = 0\n')
+    head = 'id = "runs"\nsource = "s"\ntuning = "tuned"\ntuning_reason = "r"\n'
+    bad = write(tmp_path / "runs.toml", f"{head}\n[[rows]]\n{row}input_tokens = 100\noutput_tokens = 0\n")
     result = run("profiles", "validate", str(bad))
     assert result.exit_code == 1
     assert errors(result) == [

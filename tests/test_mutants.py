@@ -1500,9 +1500,13 @@ def test_known_shape_is_named_in_the_note() -> None:
 
 
 def test_fitted_serving_constants_replace_the_defaults() -> None:
-    plan = engine.plan_option(Option(accelerator()), inference(), scenario(), serving_constants=(0.3, 0.4, 0.5, 0.002, 3.0))
+    plan = engine.plan_option(Option(accelerator()), inference(), scenario(), serving_constants=(0.3, 0.4, 0.5, 0.002, 3.0, 1e-4))
     got = (plan.serving_efficiency, plan.serving_bandwidth_efficiency, plan.serving_collective_efficiency, plan.serving_step_overhead)
-    assert got + (plan.serving_overlap,) == (0.3, 0.4, 0.5, 0.002, 3.0)
+    assert got + (plan.serving_overlap, plan.serving_layer_overhead) == (0.3, 0.4, 0.5, 0.002, 3.0, 1e-4)
+    tuned = engine.plan_option(
+        Option(accelerator()), inference(tuning="tuned"), scenario(), serving_constants=(0.3, 0.4, 0.5, 0.002, 3.0, 1e-4)
+    )
+    assert tuned.serving_layer_overhead == 0.0 and tuned.serving_step_overhead == 0.002  # (a tuned engine has no λ)
 
 
 def test_measured_training_without_a_peak_has_no_mfu() -> None:

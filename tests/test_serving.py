@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 import tco
 from tco import engine, serving
 from tco.engine import Option, compare
+from tco.models import Tuning
 from tests.factories import accelerator, inference, scenario
+from tests.test_engine import only
 
 REQ = serving.Request(layers=80, d_model=8192, kv_dim=1024, prompt=1000, output=300, weight_bytes_per_param=1.0, kv_bytes=1.0)
 
@@ -112,7 +114,7 @@ def test_an_infinite_overlap_exponent_is_reported_as_the_roofline() -> None:
 
     sets = api.load_serving_sets()[:1]
     profiles = {r.accelerator: loader.load_accelerator(r.accelerator) for r in sets[0].rows}
-    sv = calibration.calibrate_serving(sets, profiles, loader.load_scenario(None), (0.85, 0.7, 0.4, 0.0, math.inf))
+    sv = calibration.calibrate_serving(sets, profiles, loader.load_scenario(None), (0.85, 0.7, 0.4, 0.0, math.inf, 0.0))
     assert sv.constants["overlap_exponent"] is None and '"overlap_exponent":null' in sv.model_dump_json()
     summary = tco.calibrate().model_copy(update={"serving": sv})
     assert "overlap_exponent inf" in render_calibration(summary, OutputFormat.table, only_summary=True)
@@ -169,8 +171,8 @@ def test_calibration_applies_the_published_run_size() -> None:
     sets = [s for s in api.load_serving_sets() if s.id == "trtllm-tables"]
     row = next(r for r in sets[0].rows if r.requests is not None and r.output_tokens >= 2048)
     accel, sc = loader.load_accelerator(row.accelerator), loader.load_scenario(None)
-    drained, batch, _ = calibration._serve("trtllm-tables", row, accel, sc, serving.CONSTANTS)
-    steady, batch2, _ = calibration._serve("trtllm-tables", row.model_copy(update={"requests": None}), accel, sc, serving.CONSTANTS)
+    drained, batch, _ = calibration._serve(Tuning.tuned, row, accel, sc, serving.CONSTANTS)
+    steady, batch2, _ = calibration._serve(Tuning.tuned, row.model_copy(update={"requests": None}), accel, sc, serving.CONSTANTS)
     assert drained is not None and steady is not None and batch == batch2
     assert drained <= steady
     if row.requests % batch:  # a partial last wave
@@ -354,3 +356,41 @@ def test_estimate_takes_the_experts_for_serving(run) -> None:
     t_moe = json.loads(moe.stdout)["results"][0]["time_per_output_token_ms"]
     t_all = json.loads(dense.stdout)["results"][0]["time_per_output_token_ms"]
     assert t_moe < 0.5 * t_all
+
+
+def test_a_typical_engine_spends_its_time_per_layer_on_every_decode_step() -> None:
+    """Serving tuning: a typical (open-source) engine adds L·λ to each decode step, a tuned one does not.
+    The toy has 10 layers; at a fixed replica and batch the TPOTs differ by exactly 10·λ, and the tuned
+    engine's step is the roofline's alone."""
+    one = Option(accelerator(), 4)  # (the toy's 2e11 bytes of weights need four)
+    typical = only(compare(options=[one], workload=inference(max_batch=1), scenario=scenario()))
+    tuned = only(compare(options=[one], workload=inference(max_batch=1, tuning="tuned"), scenario=scenario()))
+    assert typical.batch == tuned.batch == 1
+    assert typical.time_per_output_token_ms is not None and tuned.time_per_output_token_ms is not None
+    gap_ms = typical.time_per_output_token_ms - tuned.time_per_output_token_ms
+    assert gap_ms == pytest.approx(10 * serving.LAYER_OVERHEAD_TYPICAL_S * 1000.0, rel=1e-9)
+    assert serving.LAYER_OVERHEAD_TYPICAL_S > 0  # fitted on vLLM's single-request rows: not zero
+    assert any("serving engine: typical" in n for n in typical.notes)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(layers=st.integers(1, 160), per_layer=st.floats(0.0, 5e-4), batch=st.integers(1, 4096))
+def test_a_tuned_engine_is_never_slower_than_a_typical_one(layers: int, per_layer: float, batch: int) -> None:
+    """The per-layer time only adds to a step: more of it never raises tokens/s, at any batch."""
+    req = serving.Request(layers=layers, d_model=8192, kv_dim=1024, prompt=1000, output=300, weight_bytes_per_param=1.0, kv_bytes=1.0)
+    typical = serving.figures(req, x(layer_overhead=per_layer), replica=8, tensor=8, batch=batch)
+    tuned = serving.figures(req, x(layer_overhead=0.0), replica=8, tensor=8, batch=batch)
+    assert tuned["tokens_per_second"] >= typical["tokens_per_second"] * (1 - 1e-12)
+    assert typical["tpot"] - tuned["tpot"] == pytest.approx(layers * per_layer, abs=1e-12)
+
+
+def test_serving_sets_say_which_engine_they_ran() -> None:
+    """Every shipped serving set names its engine's tuning; vendors' tables are tuned, the Qwen team's
+    stock-vLLM rows typical, and calibration runs each row on its set's engine."""
+    from tco import api
+
+    tunings = {s.id: s.tuning for s in api.load_serving_sets()}
+    assert tunings["qwen-vllm"] is Tuning.typical
+    assert all(t is Tuning.tuned for k, t in tunings.items() if k != "qwen-vllm")
+    summary = tco.calibrate().serving
+    assert summary is not None and "qwen-vllm" in summary.holdout_by_source
