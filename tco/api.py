@@ -1120,6 +1120,7 @@ def estimate(
     with _named_by_flags(total_parameters is not None):
         inputs_sets = list(sets)
         names = _names(accelerator, dirs)
+        loader.refuse_repeated_sets(inputs_sets, [names])  # (one input is given once, as compare says)
         per_scope, w_sets, s_sets = loader.group_overrides(inputs_sets, sorted(names))
         acc = loader.load_accelerator(accelerator, overrides=[o for n in sorted(names) for o in per_scope.get(n, [])], dirs=dirs)
         sc = loader.load_scenario(None if scenario is None else str(scenario), overrides=s_sets, dirs=dirs)
@@ -1246,6 +1247,14 @@ def _notes_as_flags(notes: Sequence[str]) -> list[str]:
     out = list(notes)
     for old_text, new_text in named.items():
         out = [n.replace(old_text, new_text) for n in out]
+    if line:  # "layout held to workload.layout (tensor_parallel 2, recompute full)": the flags that held it
+        held = re.compile(r"layout held to workload\.layout \(([^)]*)\)")
+
+        def flags(m: re.Match[str]) -> str:
+            parts = [p.split(" ", 1) for p in m.group(1).split(", ")]
+            return "layout held to " + " ".join(f"{_LAYOUT_FLAGS.get(k, k)} {v}" for k, v in parts)
+
+        out = [held.sub(flags, n) for n in out]
     return out
 
 
@@ -1368,6 +1377,7 @@ def _named_by_flags(moe: bool) -> Iterator[None]:
         if not COMMAND_LINE.get():
             for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
                 problem.message = problem.message.replace("cannot serve estimate:", "cannot serve the model:")
+                problem.message = problem.message.replace("workload.tuning = tuned:", "tuning='tuned':")
                 if problem.where and "@" in problem.where and problem.key is None:  # the option estimate built: its count
                     problem.where, problem.key = None, "replica" if "replica" in problem.message else "count"
                     continue
@@ -1381,6 +1391,7 @@ def _named_by_flags(moe: bool) -> Iterator[None]:
         fields = {k.rsplit(".", 1)[-1]: v[0] for k, v in _ESTIMATE_INPUTS.items() if "_" in k.rsplit(".", 1)[-1]}
         for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
             problem.message = problem.message.replace("cannot serve estimate:", "cannot serve the model:")
+            problem.message = problem.message.replace("workload.tuning = tuned:", "--tuning tuned:")
             if problem.where and "@" in problem.where and problem.key is None:  # the option estimate built: its count
                 problem.where = "--replica" if "replica" in problem.message else "--count"
                 continue

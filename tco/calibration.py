@@ -378,6 +378,7 @@ class ServingResult(StrictModel):
     model: str
     precision: str
     scenario: str
+    tuning: str = Field(description="The serving engine the row is modelled on (its set's): typical or tuned.")
     split: Split
     replica: int | None
     measured_tokens_per_second: float
@@ -479,6 +480,7 @@ def calibrate_serving(
                     model=row.model,
                     precision=row.precision.value,
                     scenario=row.scenario,
+                    tuning=s.tuning.value,
                     split=serving_split(s.id, row),
                     replica=row.replica,
                     measured_tokens_per_second=row.tokens_per_second,
@@ -512,7 +514,8 @@ def fit_serving(sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator],
     """Fit (ε, e_bw, c, τ, p, λ) on the fit rows only, minimizing the mean |log(predicted / published)|
     of each publication, averaged over publications (one publication's long table does not outweigh the
     others): a grid over (ε, e_bw), then over c, τ, λ (a typical engine's time per layer: only the
-    typical sets' rows move with it) and p, twice (coordinate descent, as for the training constants)."""
+    typical sets' rows move with it) and p, repeated until a pass changes nothing (coordinate descent to
+    a fixed point, so a refit from the shipped constants gives them back)."""
     fit_rows = [(s.id, s.tuning, r) for s in sets for r in s.rows if serving_split(s.id, r) == "fit" and r.accelerator in profiles]
     per_set = {set_id: sum(1 for i, _, _ in fit_rows if i == set_id) for set_id, _, _ in fit_rows}
 
@@ -526,13 +529,16 @@ def fit_serving(sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator],
     consts = serving.CONSTANTS
     taus = (0.0, 0.00025, 0.0005, 0.001, 0.0015, 0.002, 0.0025, 0.003, 0.0035, 0.004, 0.005)
     pairs = [(round(0.25 + 0.05 * i, 4), round(0.5 + 0.05 * j, 4)) for i in range(15) for j in range(11)]
-    for _ in range(2):
+    for _ in range(8):  # (three passes reached the fixed point on 2026-12-02)
+        before = consts
         eff, bw = min(pairs, key=lambda t: loss((t[0], t[1], *consts[2:])))
         coll = min((round(0.3 + 0.05 * k, 4) for k in range(15)), key=lambda c: loss((eff, bw, c, *consts[3:])))
         tau = min(taus, key=lambda t: loss((eff, bw, coll, t, consts[4], consts[5])))
         per_layer = min((round(1e-5 * k, 6) for k in range(21)), key=lambda t: loss((eff, bw, coll, tau, consts[4], t)))
         p = min((1.0, 1.5, 2.0, 3.0, 4.0, math.inf), key=lambda q: loss((eff, bw, coll, tau, q, per_layer)))
         consts = (eff, bw, coll, tau, p, per_layer)
+        if consts == before:
+            break
     return consts
 
 

@@ -1531,19 +1531,21 @@ def size(
         raise typer.BadParameter("give exactly one of --deadline-days, --budget-usd, --power-kw", param_hint="constraint")
     counted = [a for a in accelerators if parse_option(a).number is not None]
     if counted:  # before the options load: a workload that does not fit at @N must not be the first error
-        # The last --set of workload.kind, if any: one that makes the workload a training one leaves the
-        # load to say what it lacks.
-        kinds = [
-            rhs.strip().strip("'\"") for lhs, _, rhs in (s.partition("=") for s in set_ or []) if lhs.strip().lower() == "workload.kind"
-        ]
-        kind_given = bool(kinds)
-        if "training" not in kinds and isinstance(api.load_workload(workload), InferenceWorkload):  # (@N is a serving replica's size)
+        # A --set of workload.kind leaves the load to judge it (a bad value, a training workload's missing
+        # keys); else an inference workload is refused as without @COUNT: @N is a serving replica's size.
+        kind_set = any(s.partition("=")[0].strip().lower() == "workload.kind" for s in set_ or [])
+        loaded = (
+            _inputs([parse_option(a).ref for a in accelerators], workload, scenario, set_, strict, fitting_count=True).workload
+            if kind_set
+            else api.load_workload(workload)
+        )
+        if isinstance(loaded, InferenceWorkload):
             from tco import loader
 
             raise InputError(
                 'sizing applies to training workloads, not kind = "inference": an inference fleet is sized by tokens_per_day already',
-                where="--set" if kind_given else str(loader.resolve("workloads", workload)),  # (as without @COUNT)
-                key="workload.kind" if kind_given else "kind",
+                where="--set" if kind_set else str(loader.resolve("workloads", workload)),  # (as without @COUNT)
+                key="workload.kind" if kind_set else "kind",
             )
         raise InputError(f"size chooses the count itself: name {', '.join(counted)} without @COUNT", key="accelerator")
     inputs = _inputs(accelerators, workload, scenario, set_, strict, fitting_count=True)

@@ -802,12 +802,29 @@ def plan_serving(
                 k1 = fixed or 1
                 f1 = serving.figures(req, x, replica=k1, tensor=serving.tensor_of(k1, node), batch=1, z=z)
                 target = "time_to_first_token_ms" if f1["ttft"] > ttft else "time_per_output_token_ms"
+            engine_time = ""
+            if latency and per_layer > 0 and tpot is not None and target == "time_per_output_token_ms":
+                # A typical engine's own time per step is what misses the target where a tuned engine, with
+                # none per layer, meets it at a batch of one on the largest replica.
+                bare = serving.figures(
+                    req, {**x, "layer_overhead": 0.0}, replica=k_max, tensor=serving.tensor_of(k_max, node), batch=1, z=z
+                )
+                engine_time = (
+                    ""
+                    if bare["tpot"] > tpot
+                    else (
+                        f" (a typical engine spends {(tau + shape.layers * per_layer) * 1000.0:.3g} ms per decode step beyond its "
+                        f"kernels; workload.tuning = tuned: a vendor engine's {tau * 1000.0:.3g} ms)"
+                    )
+                )
             raise InfeasibleError(
                 f"{accel.id} cannot serve {workload.id}: {why}"
-                + (f" on a replica of {fixed}" if fixed else f" on up to {max(node, serving.REPLICA_SIZES[-1])} per replica"),
+                + (f" on a replica of {fixed}" if fixed else f" on up to {max(node, serving.REPLICA_SIZES[-1])} per replica")
+                + engine_time,
                 # (a replica the option fixes, ID@N, is the option's to change; else the part's memory)
                 where=workload.id if latency else option.label if fixed else accel.id,
                 key=target if latency else None if fixed else "memory_gb",
+                also=("tuning",) if engine_time else (),  # (a --set of the engine takes the blame where the target's is the file's)
             )
         replica, batch, tensor = c.replica, c.batch, c.tensor
         notes.insert(

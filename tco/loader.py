@@ -1202,7 +1202,7 @@ def refuse_repeated_sets(sets: Sequence[str], names: Iterable[Iterable[str]]) ->
             exc.where = exc.where or "--set"
             raise
         for there, before in seen:
-            if not overlaps(here, there):
+            if not overlaps(here, there) and not _table_holds(here, item, there, before):
                 continue
             short, long_ = sorted((here, there), key=len)
             if len(long_) == len(short) + 1 and long_[-1] == "currency":
@@ -1210,6 +1210,16 @@ def refuse_repeated_sets(sets: Sequence[str], names: Iterable[Iterable[str]]) ->
                 raise _one_table_error(value_item, currency_item, (before, item), key=path)
             raise InputError(f"given twice ('{before}' and '{item}'): give it once", where="--set", key=path)
         seen.append((here, item))
+
+
+def _table_holds(a: Sequence[str], a_item: str, b: Sequence[str], b_item: str) -> bool:
+    """Whether one of two ``--set`` gives a quantity as a table holding the field of it the other sets
+    (``pue={value=1.3, low=1.2}`` and ``pue.low=1.0``): the same input twice, one value dropped."""
+    short, long_, table = (a, b, a_item) if len(a) < len(b) else (b, a, b_item)
+    if len(long_) != len(short) + 1 or tuple(long_[:-1]) != tuple(short) or long_[-1] not in _ABOUT_A_VALUE:
+        return False
+    given = parse_value(table.partition("=")[2].strip())
+    return isinstance(given, dict) and long_[-1] in given
 
 
 def _one_table_error(value_item: str, currency_item: str, both: tuple[str, str], *, key: str) -> InputError:

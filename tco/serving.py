@@ -52,16 +52,18 @@ COMPUTE_EFFICIENCY = 0.80
 ``tco calibrate --fit`` on the fit half of profiles/serving (2026-12-02, unchanged since 2026-11-30), each
 publication weighted equally."""
 
-BANDWIDTH_EFFICIENCY = 0.80
+BANDWIDTH_EFFICIENCY = 0.85
 """e_bw: share of the peak memory bandwidth a decode step sustains. FITTED with
-:data:`COMPUTE_EFFICIENCY` (the seed article reports 89 % on an A100, 72 % on an MLU370-S4)."""
+:data:`COMPUTE_EFFICIENCY` (0.80 → 0.85 on 2026-12-02, with the engine's time per step; the seed article
+reports 89 % on an A100, 72 % on an MLU370-S4)."""
 
 FP4_GEMM_RATIO = 0.60
 """Share of the 16-bit matmul efficiency that FP4 (NVFP4) serving reaches at the part's FP4 peak: with it,
 FP4 runs 2 × 0.60 / 0.94 = 1.28× the FP8 rate, not the peak's 2× (activation quantization, and the
 attention and other kernels that stay in 8 or 16 bits). FITTED (2026-12-02) on the five fit-half B200
 FP4 rows of profiles/serving (grid 0.50–0.66 by 0.02, mean |log error| 0.080, other constants as
-shipped); the three held-out rows miss by +6.2, +2.9 and −1.5 %. Only B200 rows exist: other FP4
+shipped); the three held-out rows miss by +6.2, +2.9 and −1.5 % (+7.5, +3.2 and −0.9 % with the
+constants refitted on 2026-12-02). Only B200 rows exist: other FP4
 parts take it as an estimate. On a part with FP8 units the FP8 path's rate is the floor
 (:func:`tco.engine.serving_inputs`)."""
 
@@ -71,13 +73,13 @@ Their messages are 1–60 MB (the batch's or the prompt's activations of one lay
 which NCCL reaches its large-message bus bandwidth (about 77 % of the NVLink one-way figure on H100
 [NCCL-TP-2026]). FITTED with :data:`COMPUTE_EFFICIENCY` (grid 0.3–1.0)."""
 
-STEP_OVERHEAD_S = 0.0025
+STEP_OVERHEAD_S = 0.0005
 """τ: fixed time of one decode iteration beyond its kernels, on any engine (the serving engine's
 scheduling, sampling and launches between steps [VLLM-V06-PERF]). FITTED with :data:`COMPUTE_EFFICIENCY`
-(grid 0–5 ms; 2026-12-02). It was 0 until single-request rows entered the set (profiles/serving/qwen-vllm.toml):
-at the batches of throughput tables a few milliseconds are lost in steps of 50–200 ms."""
+(grid 0–5 ms; 2026-12-02: 0.5 ms). It was 0 until single-request rows entered the set
+(profiles/serving/qwen-vllm.toml)."""
 
-LAYER_OVERHEAD_TYPICAL_S = 0.00004
+LAYER_OVERHEAD_TYPICAL_S = 0.0001
 """λ: time per layer of one decode step beyond its kernels' roofline, for an open-source engine as a
 buyer runs it (``tuning = "typical"``, the default: vLLM-class). A layer runs about ten kernels (norms,
 projections, rotary embedding, attention, activation, residual adds), each with a floor of a few
@@ -85,17 +87,17 @@ microseconds of launch and ramp-up however little it reads; at small batches the
 bytes, set the step, which is why single-request decode runs slower than its weights' read time
 [VLLM-V06-PERF]. A vendor-tuned engine fuses most of them (0). Added to the step as ``L · λ`` (at large
 batches, where kernels are long, this overstates the floor a little). FITTED with the others
-(grid 0–0.2 ms by 0.01; 2026-12-02): 0.04 ms, so a 28-layer 7B model's single-request step spends
-τ + 28 λ = 3.6 ms beyond reading its weights. Only the typical rows (profiles/serving/qwen-vllm.toml)
+(grid 0–0.2 ms by 0.01; 2026-12-02): 0.1 ms, so a 28-layer 7B model's single-request step spends
+τ + 28 λ = 3.3 ms beyond reading its weights. Only the typical rows (profiles/serving/qwen-vllm.toml)
 move with it."""
 
-OVERLAP_EXPONENT = 2.0
+OVERLAP_EXPONENT = 1.5
 """p: how far a decode step's matmuls overlap reading their weights with their arithmetic. The roofline
 bounds a kernel's time by the longer of the two, ``max(t_w, t_c)``, which assumes they overlap fully
 [WILLIAMS-2009]; decode batches of tens to a few thousand sequences put the matmuls near the ridge
 point, where the two are alike and kernels fall below that bound. The step takes
 ``(t_w^p + t_c^p)^(1/p)``: p = 1 is no overlap (the sum), p → ∞ the roofline's max. FITTED with
-:data:`COMPUTE_EFFICIENCY` (grid 1, 1.5, 2, 3, 4, ∞; 2026-12-02: 2, where it was 1.5 while τ was 0)."""
+:data:`COMPUTE_EFFICIENCY` (grid 1, 1.5, 2, 3, 4, ∞; 2026-11-30, kept by the refit of 2026-12-02)."""
 
 Constants = tuple[float, float, float, float, float, float]
 """(ε, e_bw, c, τ, p, λ): the fitted serving constants, in the order ``tco calibrate --fit``

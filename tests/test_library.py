@@ -395,7 +395,7 @@ def test_estimate_holds_a_fixed_layout() -> None:
     lay = fixed["layout"]
     assert (lay["tensor_parallel"], lay["pipeline_parallel"], lay["data_parallel"]) == (8, 2, 4)
     assert lay["recompute"] == "full" and lay["full_recompute_share"] == 1.0
-    assert "layout held to workload.layout (tensor_parallel 8, pipeline_parallel 2, recompute full)" in " ".join(fixed["notes"])
+    assert "layout held to --tp 8 --pp 2 --recompute full; the rest searched" in fixed["notes"]  # (estimate's notes name its flags)
     assert fixed["tokens_per_second_per_accelerator"] < free["tokens_per_second_per_accelerator"]
     sets = ["--set", "workload.layout.tensor_parallel=8", "--set", "workload.layout.pipeline_parallel=2"]
     sets += ["--set", "workload.layout.recompute=full"]

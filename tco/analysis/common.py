@@ -561,6 +561,7 @@ class Uncertain:
     bounded: bool  # fraction-type input: bounded sampling
     currency: str | None = None  # CNY or EUR: the money input is quoted in it (low, high and central too)
     floor: float | None = None  # the least value the input takes (1 for a PUE, a request length, a load imbalance)
+    given_end: str = ""  # "low" or "high": the one end a file gave (the other is the default swing's)
 
 
 def _walk_quantities(model: Any, prefix: str) -> Iterator[tuple[str, Quantity]]:
@@ -603,6 +604,8 @@ def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:
             low, high = q.value * (1 - DEFAULT_SWING), q.value * (1 + DEFAULT_SWING)
             # (a value near the float maximum swings to it, not past it: 1.6e308 · 1.2 is no number)
             low, high = (max(min(v, sys.float_info.max), -sys.float_info.max) for v in (low, high))
+            # One end given (a low without a high): that end as given, the default swing for the other.
+            low, high = float(q.low) if q.low is not None else low, float(q.high) if q.high is not None else high
             if isinstance(q, (FractionQuantity, UnitIntervalQuantity)):
                 high = min(high, 1.0)
             low, high = _within_moe_split(prep.inputs.workload, path, low, high)
@@ -612,7 +615,8 @@ def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:
         if floor is not None:
             low = max(low, floor)  # a PUE of 0.88 is no swing of a PUE
         bounded = isinstance(q, (FractionQuantity, UnitIntervalQuantity))
-        out.append(Uncertain(path, target, q.value, low, high, ranged, bounded, q.currency.value if q.currency else None, floor))
+        given_end = "" if ranged else "low" if q.low is not None else "high" if q.high is not None else ""
+        out.append(Uncertain(path, target, q.value, low, high, ranged, bounded, q.currency.value if q.currency else None, floor, given_end))
     return out
 
 

@@ -37,7 +37,10 @@ class SensitivityRow(StrictModel):
     low: float
     high: float
     central: float
-    range_source: str = Field(description="'profile' (its low/high) or 'default ±20%' (', within the MoE split' where that cut it)")
+    range_source: str = Field(
+        description="'profile' (its low/high) or 'default ±20%' (', its low as given' where a file gave one end; "
+        "', within the MoE split' where that cut it)"
+    )
     currency: str | None = Field(None, description="CNY or EUR when the input is quoted in it (low, high, central); None: its own unit")
     effective_cost_low_usd: dict[str, float | None]
     effective_cost_high_usd: dict[str, float | None]
@@ -114,7 +117,11 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
             low=u.low,
             high=u.high,
             central=u.central,
-            range_source="profile" if u.ranged else f"default ±{DEFAULT_SWING:.0%}" + _clipped(u, moe=bool(inputs.workload.experts)),
+            range_source="profile"
+            if u.ranged
+            else f"default ±{DEFAULT_SWING:.0%}"
+            + (f", its {u.given_end} as given" if u.given_end else "")
+            + _clipped(u, moe=bool(inputs.workload.experts)),
             currency=u.currency,
             effective_cost_low_usd={n: known(eff[i][lo_i]) for i, n in enumerate(names)},
             effective_cost_high_usd={n: known(eff[i][hi_i]) for i, n in enumerate(names)},
