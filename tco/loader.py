@@ -540,7 +540,16 @@ NAMED_CHECK = r"([a-z_][a-z0-9_]*(?:(?:\.|\[)[a-z0-9_\]-]+)*): (.+)"
 
 
 def _overlap(key: str, written: str) -> bool:
-    """Whether a ``--set`` of ``written`` wrote ``key``: the same path, a table holding it, or a part of it."""
+    """Whether a ``--set`` of ``written`` wrote ``key``: the same path, a table holding it, or a part of it.
+    ``[*]`` in ``key`` stands for any item of a list (``stages[*].name``: every stage's name)."""
+    if "[*]" in key:
+        head, _, tail = key.partition("[*]")
+        if written == head or head.startswith((written + ".", written + "[")):
+            return True  # the list, or a table holding it
+        if not written.startswith(head + "["):
+            return False
+        after = written[len(head) :].partition("]")[2]  # what of one item the --set wrote ("" = the whole item)
+        return not after or not tail or _overlap(tail.lstrip("."), after.lstrip("."))
     return key == written or key.startswith((written + ".", written + "[")) or written.startswith((key + ".", key + "["))
 
 
@@ -604,7 +613,10 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
             model_at = ".".join(str(p) for p in loc)  # (the fields are the model's, where the check runs)
             fields = [f"{model_at}.{f}" if model_at else f for f in related]
             written = [o for o in overridden if o.rpartition(".")[2] not in _DESCRIBES_A_VALUE]
-            by_set = by_set or any(_overlap(f, o) for o in written for f in fields)
+            # (a check that names the fields it reads, where it raises, decides alone: a --set inside the
+            # named table that wrote none of them, such as a stage's tokens for the stage-name check, takes no blame)
+            explicit = isinstance((err.get("ctx") or {}).get("error"), CrossFieldError)
+            by_set = (by_set and not explicit) or any(_overlap(f, o) for o in written for f in fields)
         elif key is not None and err["type"] == "missing" and "." in key:  # a key missing beside one the --set wrote
             by_set = by_set or any(o.rpartition(".")[0] == key.rpartition(".")[0] for o in overridden)
         if by_set and scope:
@@ -1237,10 +1249,15 @@ def _one_table_error(value_item: str, currency_item: str, both: tuple[str, str],
             where="--set",
             key=key,
         )
-    fields = {**given, "currency": code} if isinstance(given, dict) else {"value": given, "currency": code}
-    table = ", ".join(f"{k}={toml_value(v)}" for k, v in fields.items())
+    if not isinstance(given, (dict, int, float)) or isinstance(given, bool):  # (no table to propose for a value that is no number)
+        return InputError(f"given twice ('{before}' and '{item}'): give it once", where="--set", key=key)
+    raw = value_item.partition("=")[2].strip()  # as typed (2e5, not 200000.0)
+    if isinstance(given, dict):  # the table as typed, the currency added beside its own fields
+        table = raw if "currency" in given else f'{raw[:-1].rstrip()}, currency="{code}"}}'
+    else:
+        table = f'{{value={raw}, currency="{code}"}}'
     return InputError(
-        f"a value and its currency are one input ('{before}' and '{item}'): give them as one table, --set '{quantity}={{{table}}}'",
+        f"a value and its currency are one input ('{before}' and '{item}'): give them as one table, --set '{quantity}={table}'",
         where="--set",
         key=key,
     )

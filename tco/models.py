@@ -821,7 +821,7 @@ class TrainingWorkload(_WorkloadBase):
             raise ValueError(f"layout.expert_parallel: an expert-parallel degree of {ep} must divide the {self.experts} experts")
         names = [s.name for s in self.stages]
         if len(set(names)) != len(names):
-            raise CrossFieldError("stages: stage names must be unique", reads=("stages",))
+            raise CrossFieldError("stages: stage names must be unique", reads=("stages[*].name",))
         for key, precision in [("precision", self.precision), *((f"stages[{s.name}].precision", s.precision) for s in self.stages)]:
             if precision in SERVING_ONLY:
                 raise ValueError(f"{key}: {precision.value} is modelled for serving only (4-bit training recipes are not): use fp8 or bf16")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import tco
+
+PROFILES = Path(__file__).resolve().parent.parent / "profiles"
 
 
 def test_estimate_refuses_one_input_set_twice_as_compare_does(run) -> None:
@@ -85,3 +88,50 @@ def test_one_end_given_keeps_that_end_in_the_tornado(run) -> None:
     out = run("sensitivity", "a100-80gb", "-w", "gpt3-1.3b", "--set", "scenario.pue={value=1.3,low=1.2}", "-f", "json")
     (row,) = [r for r in json.loads(out.stdout)["results"] if r["param"] == "scenario.pue"]
     assert (row["low"], row["high"]) == (1.2, 1.3 * 1.2) and row["range_source"] == "default ±20%, its low as given"
+
+
+def test_a_run_above_the_published_peak_is_the_files_whatever_peak_is_set(run, user_profile) -> None:
+    """D3: a benchmark implying MFU 28.9 of the published peak was blamed on a --set of the peak, which the
+    check does not use (it measures the run against the part as published)."""
+    text = (PROFILES / "accelerators" / "a100-80gb.toml").read_text()
+    text = text.replace('id = "a100-80gb"', 'id = "my-a100"', 1).replace(
+        "tokens_per_second = { value = 12500,", "tokens_per_second = { value = 1e6,"
+    )
+    path = user_profile(
+        "accelerators", "my-a100", "\n".join("aliases = []" if ln.startswith("aliases =") else ln for ln in text.splitlines())
+    )
+    r = run("compare", "my-a100", "-w", "gpt3-1.3b", "--set", "my-a100.peak.fp16_tflops=5000")
+    assert (
+        r.exit_code == 1 and r.stderr.startswith(f"Error: {path}: benchmarks[gpt3-1.3b].tokens_per_second:") and "as published" in r.stderr
+    )
+
+
+def test_duplicate_stage_names_are_the_files_beside_a_set_of_a_stages_tokens(run, user_profile) -> None:
+    """D4: the stage-name check reads the names only: a --set of one stage's tokens takes no blame; a --set
+    of the whole list does."""
+    text = (PROFILES / "workloads" / "deepseek-v3.toml").read_text()
+    text = text.replace('id = "deepseek-v3"', 'id = "dup-stages"', 1) + '\n[[stages]]\nname = "long-context"\ntokens = 1e9\n'
+    path = user_profile("workloads", "dup-stages", text)
+    r = run("compare", "h100-sxm", "-w", "dup-stages", "--set", "workload.stages[long-context].tokens=2e10")
+    assert r.exit_code == 1 and r.stderr.startswith(f"Error: {path}: stages: stage names must be unique")
+    whole = run("compare", "h100-sxm", "-w", "deepseek-v3", "--set", 'workload.stages=[{name="a",tokens=1e9},{name="a",tokens=1e9}]')
+    assert whole.exit_code == 1 and whole.stderr.startswith("Error: --set: workload.stages: stage names must be unique")
+
+
+def test_the_one_table_proposal_keeps_the_value_as_typed(run) -> None:
+    """D11: the proposed table showed 2e5 as 200000.0, and proposed a table for a value that is no number."""
+    r = run("compare", "h100-sxm", "-w", "chat-70b", "--set", "h100-sxm.price_usd=2e5", "--set", "h100-sxm.price_usd.currency=cny")
+    assert r.exit_code == 1 and """--set 'h100-sxm.price_usd={value=2e5, currency="CNY"}'""" in r.stderr
+    t = run(
+        "compare",
+        "h100-sxm",
+        "-w",
+        "chat-70b",
+        "--set",
+        "h100-sxm.price_usd.currency=CNY",
+        "--set",
+        "h100-sxm.price_usd={value=2e5, low=1e5}",
+    )
+    assert t.exit_code == 1 and """--set 'h100-sxm.price_usd={value=2e5, low=1e5, currency="CNY"}'""" in t.stderr
+    bad = run("compare", "h100-sxm", "-w", "chat-70b", "--set", "h100-sxm.price_usd=abc", "--set", "h100-sxm.price_usd.currency=CNY")
+    assert bad.exit_code == 1 and "given twice" in bad.stderr and "one table" not in bad.stderr
