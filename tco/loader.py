@@ -553,11 +553,12 @@ def _overlap(key: str, written: str) -> bool:
     return key == written or key.startswith((written + ".", written + "[")) or written.startswith((key + ".", key + "["))
 
 
-def _related_fields(field: str, err: Any) -> tuple[str, ...] | None:
-    """The fields the check behind a pydantic error reads: its own list where it raised a
-    :class:`tco.models.CrossFieldError`, else :data:`tco.models.CROSS_FIELD_CHECKS`' entry for the field it names."""
+def _related_fields(field: str, err: Any) -> tuple[tuple[str, ...] | None, bool]:
+    """The fields the check behind a pydantic error reads, and whether the check named them itself: its
+    own list where it raised a :class:`tco.models.CrossFieldError`, else
+    :data:`tco.models.CROSS_FIELD_CHECKS`' entry for the field it names."""
     raised = (err.get("ctx") or {}).get("error")
-    return raised.reads if isinstance(raised, CrossFieldError) else CROSS_FIELD_CHECKS.get(field)
+    return (raised.reads, True) if isinstance(raised, CrossFieldError) else (CROSS_FIELD_CHECKS.get(field), False)
 
 
 _DESCRIBES_A_VALUE = frozenset({"source", "as_of", "confidence", "note"})
@@ -608,14 +609,13 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
         # An error at an override's path, inside it, or at a table it created (a training-only table set
         # on an inference workload) is the override's.
         by_set = key is not None and any(_overlap(key, o) for o in overridden)
-        related = _related_fields(named.group(1), err) if named else None
+        related, explicit = _related_fields(named.group(1), err) if named else (None, False)
         if key is not None and related:  # a check across named fields (the MoE split): a --set of one of them
             model_at = ".".join(str(p) for p in loc)  # (the fields are the model's, where the check runs)
             fields = [f"{model_at}.{f}" if model_at else f for f in related]
             written = [o for o in overridden if o.rpartition(".")[2] not in _DESCRIBES_A_VALUE]
             # (a check that names the fields it reads, where it raises, decides alone: a --set inside the
             # named table that wrote none of them, such as a stage's tokens for the stage-name check, takes no blame)
-            explicit = isinstance((err.get("ctx") or {}).get("error"), CrossFieldError)
             by_set = (by_set and not explicit) or any(_overlap(f, o) for o in written for f in fields)
         elif key is not None and err["type"] == "missing" and "." in key:  # a key missing beside one the --set wrote
             by_set = by_set or any(o.rpartition(".")[0] == key.rpartition(".")[0] for o in overridden)
@@ -626,20 +626,6 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
 
 
 # --------------------------------------------------------------------------- --set overrides
-
-
-def toml_value(v: Any) -> str:
-    """A value written back as a ``--set`` takes it: TOML's spelling of text, booleans, arrays and tables."""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, str):  # (a basic string: backslash, quote and control characters escaped, the rest as typed)
-        escaped = v.replace("\\", "\\\\").replace('"', '\\"')
-        return '"' + re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", escaped) + '"'
-    if isinstance(v, dict):
-        return "{" + ", ".join(f"{k}={toml_value(x)}" for k, x in v.items()) + "}"
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(toml_value(x) for x in v) + "]"
-    return str(v)
 
 
 def parse_value(text: str) -> Any:

@@ -346,14 +346,17 @@ def test_the_currency_hint_is_spelled_as_the_tool_takes_it_and_text_escapes_cont
     suggested TOML string raw."""
     import tco
     from tco.errors import InputError
-    from tco.loader import parse_value, toml_value
+    from tco.loader import parse_value
 
     with pytest.raises(InputError) as exc:
         tco.load_inputs(["h100-sxm"], workload="gpt3-1.3b", sets=["h100-sxm.price_usd=200000", "h100-sxm.price_usd.currency=cny"])
     assert 'currency="CNY"' in exc.value.message
-    for v in ('two\nlines\tand "quotes" \\ café', {"a": [1, True, "x\r"]}):
-        text = toml_value(v)
-        assert "\n" not in text and "\r" not in text and parse_value(text) == v
+    # The proposal is the table as typed (escapes kept), with the currency beside its fields: it parses back.
+    typed = 'h100-sxm.price_usd={value=2e5, note="two\\nlines \\"quoted\\" café"}'
+    with pytest.raises(InputError) as exc:
+        tco.load_inputs(["h100-sxm"], workload="gpt3-1.3b", sets=[typed, "h100-sxm.price_usd.currency=cny"])
+    proposed = exc.value.message.split("--set 'h100-sxm.price_usd=", 1)[1].rsplit("'", 1)[0]
+    assert "\n" not in proposed and parse_value(proposed) == {"value": 2e5, "note": 'two\nlines "quoted" café', "currency": "CNY"}
 
 
 def test_size_at_a_count_blames_a_set_of_the_kind_as_without_it(run) -> None:
