@@ -135,3 +135,23 @@ def test_the_one_table_proposal_keeps_the_value_as_typed(run) -> None:
     assert t.exit_code == 1 and """--set 'h100-sxm.price_usd={value=2e5, low=1e5, currency="CNY"}'""" in t.stderr
     bad = run("compare", "h100-sxm", "-w", "chat-70b", "--set", "h100-sxm.price_usd=abc", "--set", "h100-sxm.price_usd.currency=CNY")
     assert bad.exit_code == 1 and "given twice" in bad.stderr and "one table" not in bad.stderr
+
+
+def test_validate_refuses_a_run_above_the_peak_that_every_command_refuses(run, tmp_path) -> None:
+    """D12: `profiles validate` said ok (with a warning) for a benchmark implying MFU 28.9, which every
+    run on that workload refuses; the shipped MLU370-S4 run (MFU 0.98, implausible but possible) still passes."""
+    text = (PROFILES / "accelerators" / "a100-80gb.toml").read_text()
+    bad = tmp_path / "my-a100.toml"
+    bad.write_text(
+        text.replace('id = "a100-80gb"', 'id = "my-a100"', 1).replace(
+            "tokens_per_second = { value = 12500,", "tokens_per_second = { value = 1e6,"
+        )
+    )
+    r = run("profiles", "validate", str(bad))
+    assert (
+        r.exit_code == 1
+        and r.stderr.startswith(f"Error: {bad}: benchmarks[gpt3-1.3b].tokens_per_second: ")
+        and "MFU 28.87 (> 1)" in r.stderr
+    )
+    ok = run("profiles", "validate", str(PROFILES / "accelerators" / "mlu370-s4.toml"))
+    assert ok.exit_code == 0 and "implausible" in ok.stderr and ok.stdout.startswith("ok:")
