@@ -797,29 +797,19 @@ def validate_file(path: Path | str) -> list[str]:
 
 
 def _refuse_a_run_above_the_peak(path: Path, accel: Accelerator, workload: TrainingWorkload | InferenceWorkload) -> None:
-    """A measured training run whose own MFU (the engine's, on the part and job as published) exceeds 1
-    is refused by every command that uses it: ``profiles validate`` says so too, not ``ok``."""
-    if not isinstance(workload, TrainingWorkload):
-        return
+    """A measured training run whose own MFU exceeds 1 is refused by every command that uses it (the
+    engine's check, :func:`tco.engine.evaluate_option`): ``profiles validate`` says so too, not ``ok``."""
     bench = accel.benchmark_for(workload.id)
-    if bench is None or bench.tokens_per_second.value is None:
+    if not isinstance(workload, TrainingWorkload) or bench is None:
         return
-    option = engine.performance_option(accel, bench.accelerator_count)
+    key = f"benchmarks[{workload.id}].tokens_per_second"
     try:
-        sc = loader.load_scenario(None)
-        plan = engine.plan_option(option, workload, sc, market=False)
-        out = engine.evaluate_plan(plan, engine.KnownInputs(engine.numeric_inputs(option, workload, sc)))
-    except (TcoError, ZeroDivisionError, OverflowError):
-        return  # (what else stops the run, every command says)
-    run_mfu = out.get("measured_run_mfu")
-    if run_mfu is not None and run_mfu == run_mfu and run_mfu > 1.0:
-        raise InputError(
-            f"the measured {bench.tokens_per_second.value:,.6g} tokens/s per accelerator on {workload.id} implies MFU "
-            f"{run_mfu:,.2f} (> 1) of the part's peak: more than it can compute, so every run on {workload.id} refuses it; "
-            "check the measurement and the peak",
-            where=str(path),
-            key=f"benchmarks[{workload.id}].tokens_per_second",
+        engine.evaluate_option(
+            engine.performance_option(accel, bench.accelerator_count), workload, loader.load_scenario(None), market=False
         )
+    except TcoError as exc:  # (only that check is the file's benchmark's; whatever else stops a run, its command says)
+        if exc.key == key:
+            raise InputError(exc.message, where=str(path), key=key) from None
 
 
 # --------------------------------------------------------------------------- listings
