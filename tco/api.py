@@ -341,6 +341,7 @@ def audit(inputs: Inputs | None = None, **arguments: Any) -> dict[str, Any]:
         if inputs.left_out:
             out["left_out"] = dict(inputs.left_out)
         out["workload"] = inputs.workload.id
+        out["tuning"] = inputs.workload.tuning.value  # what derived throughput assumes (software or serving engine)
         out["scenario"] = inputs.scenario.id
         out["sets"] = list(inputs.sets)
         out["files"] = audit_files(inputs.sources)
@@ -1161,6 +1162,7 @@ def estimate(
         shape_ = _estimate_shape(shape, parameters)
         if shape_ is not None:
             raw["shape"] = shape_.model_dump(exclude_none=True)
+        shape_note = _inferred_part_note(shape, shape_, parameters)
         if mode == "train":
             raw.update(kind="training", training_tokens={"value": training_tokens or 1.0}, accelerator_count=count)
             raw.update({k: v for k, v in training_extra.items() if v is not None})
@@ -1172,7 +1174,7 @@ def estimate(
             need = engine.plan_option(engine.performance_option(bare, perf.MAX_ACCELERATORS), wl, sc, market=False).min_count
             ev = _throughput_known(engine.evaluate_option(engine.performance_option(bare, max(count, need)), wl, sc, market=False))
             out, layout = ev.out, ev.plan.layout
-            notes = _notes_as_flags(ev.plan.notes)
+            notes = shape_note + _notes_as_flags(ev.plan.notes)
             if count < need:
                 notes.append(f"{count} × {acc.id} cannot hold the training state: needs at least {need} (figures at {need})")
             run: dict[str, float | None] = {"training_tokens": training_tokens}
@@ -1250,8 +1252,23 @@ def estimate(
             batch=plan.batch or None,
             time_per_output_token_ms=out.get("time_per_output_token_ms"),
             time_to_first_token_ms=out.get("time_to_first_token_ms"),
-            notes=_notes_as_flags(plan.notes),
+            notes=shape_note + _notes_as_flags(plan.notes),
         )
+
+
+def _inferred_part_note(shape: Mapping[str, int | None] | None, whole: ModelShape | None, parameters: float) -> list[str]:
+    """The note of a shape whose layers and width were inferred from the parameter count while other
+    flags (KV heads, heads, FFN width) were given: what was costed, as a fully inferred shape's note says."""
+    if whole is None or shape is None or shape.get("layers") is not None:
+        return []
+    known = perf.known_shape_name(parameters)
+    how = f"the published shape of {known}" if known else "a standard shape"
+    spelled = 0 if COMMAND_LINE.get() else 1  # the flag, or the Python argument
+    given = ", ".join(_ESTIMATE_INPUTS[f"shape.{k}"][spelled] for k, v in shape.items() if v is not None)
+    return [
+        f"layers and width inferred from parameters ({how}; {given} as given): {whole.layers} layers, "
+        f"d_model {whole.d_model}, KV width {whole.kv_dim}"
+    ]
 
 
 def _notes_as_flags(notes: Sequence[str]) -> list[str]:
@@ -1260,6 +1277,8 @@ def _notes_as_flags(notes: Sequence[str]) -> list[str]:
     named = {
         "(workload.tuning = tuned:": "(--tuning tuned:" if line else "(tuning='tuned':",
         "workload.global_batch_tokens (": "--global-batch (" if line else "global_batch_tokens (",
+        "workload.global_batch_tokens sets it": "--global-batch sets it" if line else "global_batch_tokens sets it",
+        ": workload.global_batch_tokens)": ": --global-batch)" if line else ": global_batch_tokens)",
     }
     out = list(notes)
     for old_text, new_text in named.items():

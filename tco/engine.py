@@ -561,6 +561,14 @@ def _plan_option(
                 f"the shape counts {shape.parameters / 1e9:.3g}B parameters, the workload {given / 1e9:.3g}B: "
                 "check its layers, widths, FFN and vocabulary (the figures use the workload's count)"
             )
+    if workload.kind == "training" and peak_name in ("fp8_tflops", "int8_tflops") and not measured:
+        q16 = next((q for q in (accel.peak.bf16_tflops, accel.peak.fp16_tflops) if q is not None and q.value), None)
+        q8 = getattr(accel.peak, peak_name)
+        if q16 is not None and q8 is not None and q8.value:
+            notes.append(
+                f"MFU counts the {peak_name.removesuffix('_tflops')} peak the job runs at ({q8.value:,.4g} TFLOPS); "
+                f"against the 16-bit peak ({q16.value:,.4g}) it is {q8.value / q16.value:.3g}× higher"
+            )
     common: dict[str, Any] = dict(
         label=option.label,
         accel_id=accel.id,
@@ -692,6 +700,15 @@ measured MFU that replaces the model): a published run is not carried over a cha
 
 WORKLOAD_SIZE = ("workload.parameters", "workload.seq_len", "workload.global_batch_tokens", "workload.shape", "workload.stages")
 """Workload inputs a memory-fit error may follow from (named by the error: a --set of one is blamed)."""
+
+
+def _idle_reason(data_parallel: int, sequences: float, batch_key: str | None, replica: int) -> str:
+    """Why a training layout leaves accelerators idle: its data parallelism reached the global batch's
+    sequences (one each), or the count is no multiple of one model replica's accelerators."""
+    if data_parallel >= sequences:
+        given = batch_key or "the default global batch, 2M × (N/7B)^(1/3) tokens; workload.global_batch_tokens sets it"
+        return f" (data parallelism is bounded by the global batch's {int(sequences):,} sequences: {given})"
+    return f" (the count is not a multiple of one replica's {replica} accelerators)"
 
 
 def held_layout(workload: TrainingWorkload) -> tuple[int, str]:
@@ -1142,6 +1159,11 @@ def plan_training(
                     + (f" ({r.full_share:.0%} of layers, the rest selective)" if 0 < r.full_share < 1 else "")
                     + f", ZeRO-{c.zero}"
                     + (f", {layout['idle_accelerators']} idle" if layout["idle_accelerators"] else "")
+                    + (
+                        _idle_reason(r.data_parallel or 0, x["global_batch_tokens"] // seq_len, st.batch_key, c.model_devices)
+                        if layout["idle_accelerators"]
+                        else ""
+                    )
                 )
         stages.append(st)
     if workload.layout is not None:
@@ -1149,7 +1171,9 @@ def plan_training(
         if fixed:
             notes.append("layout held to workload.layout (" + ", ".join(f"{k} {v}" for k, v in fixed.items()) + "); the rest searched")
     hint = (
-        " (workload.tuning = tuned: a Megatron/NeMo-class stack, as most published runs use)" if workload.tuning is Tuning.typical else ""
+        " (workload.tuning = tuned: a Megatron/NeMo-class stack, as in vendor benchmark tables)"
+        if workload.tuning is Tuning.typical
+        else ""
     )
     notes.append(f"software tuning: {workload.tuning.value}{hint}")
     return tuple(stages), need, layout, notes
@@ -1764,7 +1788,9 @@ def compare(
     results.sort(key=lambda r: (status_order[r.status], r.rank or 0))
     base = baseline or next((r.accelerator for r in results if r.accelerator == labels[0] and r.rank is not None), None)
     base = base or next((r.accelerator for r in results if r.rank is not None), None)
-    return Comparison(workload=workload.id, workload_kind=workload.kind, scenario=scenario.id, baseline=base, results=results)
+    return Comparison(
+        workload=workload.id, workload_kind=workload.kind, tuning=workload.tuning, scenario=scenario.id, baseline=base, results=results
+    )
 
 
 def in_currency(comp: Comparison, currency: Currency, scenario: Scenario) -> Comparison:

@@ -1094,6 +1094,10 @@ class Comparison(StrictModel):
     inputs: dict[str, Any] | None = Field(None, description="Audit trail: command, options, files with SHA-256, every --set.")
     workload: str
     workload_kind: Literal["training", "inference"]
+    tuning: Tuning = Field(
+        Tuning.typical,
+        description="The workload's software tuning (training) or serving engine (inference) that derived throughput assumes.",
+    )
     scenario: str
     currency: Currency = Currency.USD
     baseline: str | None

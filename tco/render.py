@@ -284,7 +284,8 @@ def _comparison_table(comp: Comparison, fmt: OutputFormat) -> str:
             gap(r.effective_cost_usd, base.effective_cost_usd),
         ]
         rows.append(row)
-    title = f"{comp.workload} · scenario {comp.scenario}" + (f" · money in{cur}" if cur else "")
+    engine = "software tuning" if training else "serving engine"
+    title = f"{comp.workload} · {engine} {comp.tuning.value} · scenario {comp.scenario}" + (f" · money in{cur}" if cur else "")
     out = [title + "\n", grid(headers, rows, fmt)]
     unranked = [r for r in comp.results if r.rank is None]
     if unranked:
@@ -364,7 +365,7 @@ def _claims_table(comp: Comparison, base: OptionResult, fmt: OutputFormat) -> st
         if r.status is OptionStatus.infeasible and model is not None:
             verdict_text = f"{verdict_text} (not available in this market)" if verdict_text else "not available in this market"
         extra = [n.removeprefix("training note: ") for n in r.notes if n.startswith("training note: ")]
-        if extra:
+        if extra and extra[0].split(";")[0] not in verdict_text:  # (a refusal's reason may quote the note already)
             verdict_text = "; ".join(t for t in (verdict_text, extra[0].split(";")[0]) if t)
         verdict_text = verdict_text or "—"
         rows.append([r.accelerator, ratio_text(model), ratio_text(claim), r.maturity or "—", verdict_text])

@@ -73,7 +73,8 @@ def build(
     ]
     sections = [
         f"<h1>Which accelerator: {html.escape(comp.workload)}</h1>",
-        f"<p class=meta>scenario {html.escape(comp.scenario)} · options {html.escape(labels)}"
+        f"<p class=meta>{'software tuning' if comp.workload_kind == 'training' else 'serving engine'} {comp.tuning.value}"
+        f" · scenario {html.escape(comp.scenario)} · options {html.escape(labels)}"
         # every --set, so the memo says which market, fabric or tuning it is for (not only the numbers below)
         + (f" · --set {html.escape(', '.join(inputs.sets))}" if inputs.sets else "")
         + "</p>",

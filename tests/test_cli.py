@@ -55,7 +55,7 @@ def test_compare_table_has_the_article_gaps(run) -> None:
     result = run(*ARTICLE)
     ok(result)
     out = result.stdout
-    assert out.startswith("gpt3-1.3b · scenario article\n")
+    assert out.startswith("gpt3-1.3b · software tuning typical · scenario article\n")
     assert "-37.6%" in out  # throughput (7800 − 12500) / 12500
     assert "-37.5%" in out  # power (250 − 400) / 400
     assert "0.66×" in out  # cost per million tokens

@@ -374,7 +374,7 @@ def test_a_terminal_that_cannot_encode_the_output_gets_replacements() -> None:
     args = [sys.executable, "-m", "tco", "compare", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b"]
     done = subprocess.run(args, capture_output=True, env=env, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
-    assert b"gpt3-1.3b ? scenario default" in done.stdout and b"internal error" not in done.stderr
+    assert b"gpt3-1.3b ? software tuning typical ? scenario default" in done.stdout and b"internal error" not in done.stderr
 
 
 def test_a_reader_that_stops_early_is_not_an_error() -> None:

@@ -90,7 +90,7 @@ def test_api_estimate_refuses_sets_of_its_arguments():
         (("compare", "h100-sxm", "-w", "llama3-8b"), "x.json", "{"),
         (("compare", "h100-sxm", "-w", "llama3-8b"), "x.csv", "schema_version,"),
         (("compare", "h100-sxm", "-w", "llama3-8b"), "x.jsonl", '{"schema_version"'),
-        (("compare", "h100-sxm", "-w", "llama3-8b"), "x.md", "llama3-8b · scenario default\n|"),
+        (("compare", "h100-sxm", "-w", "llama3-8b"), "x.md", "llama3-8b · software tuning typical · scenario default\n|"),
         (EST, "e.json", "{"),
         (EST, "e.CSV", "schema_version,"),
         (SWEEP, "s.jsonl", '{"schema_version"'),

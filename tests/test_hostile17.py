@@ -161,4 +161,4 @@ def test_a_global_batch_below_one_sequence_is_noted(run) -> None:
 
 def test_estimates_tuning_note_names_the_flag(run) -> None:
     e = json.loads(run("estimate", "h100-sxm", "--params", "13e9", "--seq-len", "4096", "-f", "json").stdout)["results"][0]
-    assert e["notes"][-1] == "software tuning: typical (--tuning tuned: a Megatron/NeMo-class stack, as most published runs use)"
+    assert e["notes"][-1] == "software tuning: typical (--tuning tuned: a Megatron/NeMo-class stack, as in vendor benchmark tables)"

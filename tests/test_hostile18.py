@@ -41,7 +41,8 @@ def test_the_report_names_every_set_it_was_run_with(run, tmp_path) -> None:
     sets = ["--set", "scenario.market=cn", "--set", "workload.tuning=tuned"]
     r = run("report", "h200", "mlu590", "-w", "gpt3-1.3b", *sets, "-n", "100", "-o", str(out))
     assert r.exit_code == 0, r.stderr
-    assert "<p class=meta>scenario default · options h200, mlu590 · --set scenario.market=cn, workload.tuning=tuned</p>" in out.read_text()
+    meta = "software tuning tuned · scenario default · options h200, mlu590 · --set scenario.market=cn, workload.tuning=tuned"
+    assert f"<p class=meta>{meta}</p>" in out.read_text()
 
 
 # --------------------------------------------------------------------------- D3: keys cited in notes resolve

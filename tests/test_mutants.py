@@ -1187,7 +1187,7 @@ def test_plan_notes_for_peak_fallback_shape_and_mfu() -> None:
     assert wl_mfu.notes[-1] == "measured MFU given (workload.mfu): final, no layout model on top"
     acc_mfu = only(cmp(Option(accelerator())))
     assert acc_mfu.notes[-1] == "measured MFU given (toy.mfu): final, no layout model on top"
-    hint = "software tuning: typical (workload.tuning = tuned: a Megatron/NeMo-class stack, as most published runs use)"
+    hint = "software tuning: typical (workload.tuning = tuned: a Megatron/NeMo-class stack, as in vendor benchmark tables)"
     assert hint in acc_mfu.notes
     tuned = only(cmp(Option(accelerator()), workload=training(tuning="tuned")))
     assert "software tuning: tuned" in tuned.notes
@@ -1431,6 +1431,14 @@ def test_layout_accounts_for_every_accelerator_and_matches_its_note(count: int) 
         + f", ZeRO-{lay['zero_stage']}"
         + (f", {lay['idle_accelerators']} idle" if lay["idle_accelerators"] else "")
     )
+    if lay["idle_accelerators"]:  # and why: the batch's sequences bound data parallelism, or the count divides badly
+        sequences = int(lay["global_batch_tokens"] // 2048)
+        expected += (
+            f" (data parallelism is bounded by the global batch's {sequences:,} sequences: the default global batch, "
+            "2M × (N/7B)^(1/3) tokens; workload.global_batch_tokens sets it)"
+            if lay["data_parallel"] >= sequences
+            else f" (the count is not a multiple of one replica's {used // lay['data_parallel']} accelerators)"
+        )
     assert note == expected
 
 
