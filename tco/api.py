@@ -37,6 +37,7 @@ from tco.models import (
     TINY,
     Accelerator,
     Acquisition,
+    CalibrationRow,
     CalibrationSet,
     Comparison,
     Currency,
@@ -47,6 +48,7 @@ from tco.models import (
     Precision,
     Records,
     Scenario,
+    ServingRow,
     ServingSet,
     StrictModel,
     TrainingWorkload,
@@ -428,7 +430,7 @@ def load_inputs(
     for ref, count, acq, rate in parsed:
         if rate is not None and any(loader.gives_rental_rate(path, value) for n in names[ref] for path, value in per_scope.get(n, [])):
             raise InputError(
-                f"'{ref}:rent={rate:g}' quotes a rate and --set {ref}.rental.usd_per_hour gives another: give it once",
+                f"'{ref}:rent={rate:.15g}' quotes a rate and --set {ref}.rental.usd_per_hour gives another: give it once",
                 key="accelerator",
             )
         if ref not in cache:
@@ -772,6 +774,9 @@ def _whole(value: Any, key: str) -> int:
 def validate_file(path: Path | str) -> list[str]:
     """Validate one input file; return plausibility warnings (raises on errors)."""
     model = loader.validate_file(Path(path))
+    if isinstance(model, CalibrationSet | ServingSet):
+        _check_published_rows(Path(path), model)
+        return []
     if not isinstance(model, Accelerator):
         return []
     warnings: list[str] = profile_warnings(model)
@@ -786,6 +791,7 @@ def validate_file(path: Path | str) -> list[str]:
             continue
         if found.resolve() != Path(path).resolve():
             warnings.append(f"alias '{alias}' reaches {found}, not this file: an id, then the first folder that has it, come first")
+    problems: list[TcoError] = []
     for b in model.benchmarks:
         try:
             wl = loader.load_workload(b.workload)
@@ -793,24 +799,66 @@ def validate_file(path: Path | str) -> list[str]:
             warnings.append(f"benchmark for unknown workload '{b.workload}': plausibility not checked")
             continue
         warnings.extend(benchmark_warnings(model, wl))
-        _refuse_a_run_above_the_peak(Path(path), model, wl)
+        problems += _run_above_the_peak(Path(path), model, wl)
+    if problems:  # (every benchmark's, not the first one's)
+        raise problems[0] if len(problems) == 1 else ProblemList(problems)
     return warnings
 
 
-def _refuse_a_run_above_the_peak(path: Path, accel: Accelerator, workload: TrainingWorkload | InferenceWorkload) -> None:
-    """A measured training run whose own MFU exceeds 1 is refused by every command that uses it (the
-    engine's check, :func:`tco.engine.evaluate_option`): ``profiles validate`` says so too, not ``ok``."""
+def _check_published_rows(path: Path, published: CalibrationSet | ServingSet) -> None:
+    """What ``tco calibrate`` refuses or cannot use in a set of published runs: a row on an unknown
+    accelerator, and a rate above what the part computes at its peak (training: 6 FLOPs per parameter
+    per token; serving: 2 per active parameter per generated token)."""
+    problems: list[TcoError] = []
+    rows: Sequence[CalibrationRow | ServingRow] = published.rows
+    parts: dict[str, Accelerator | NotFoundError] = {}
+    for i, row in enumerate(rows):
+        if row.accelerator not in parts:  # (a set has hundreds of rows on a few parts)
+            try:
+                parts[row.accelerator] = loader.load_accelerator(row.accelerator)
+            except NotFoundError as exc:
+                parts[row.accelerator] = exc
+        accel = parts[row.accelerator]
+        if isinstance(accel, NotFoundError):
+            problems.append(InputError(accel.message, where=str(path), key=f"rows[{i}].accelerator"))
+            continue
+        name = perf.peak_field(accel, row.precision)
+        peak = getattr(accel.peak, name)
+        if peak is None or not peak.value:
+            continue
+        flops = 6.0 if isinstance(row, CalibrationRow) else 2.0
+        mfu = flops * row.parameters * row.tokens_per_second / (peak.value * 1e12)
+        if mfu > 1.0:
+            problems.append(
+                InputError(
+                    f"{row.tokens_per_second:,.6g} tokens/s per accelerator implies MFU "
+                    + (f"{mfu:,.2f} (> 1)" if math.isfinite(mfu) else "far above 1")
+                    + f" of {accel.id}'s "
+                    f"{peak.value:,.6g} TFLOPS {name.removesuffix('_tflops').removesuffix('_tops')} peak "
+                    f"({flops:g} FLOPs per {'parameter' if flops == 6.0 else 'active parameter'} per token): "
+                    "more than the part can compute; check the measurement",
+                    where=str(path),
+                    key=f"rows[{i}].tokens_per_second",
+                )
+            )
+    if problems:
+        raise problems[0] if len(problems) == 1 else ProblemList(problems)
+
+
+def _run_above_the_peak(path: Path, accel: Accelerator, workload: TrainingWorkload | InferenceWorkload) -> list[TcoError]:
+    """A measured run (training or serving) whose own MFU exceeds 1 is refused by every command that uses
+    it (the engine's check, :func:`tco.engine.evaluate_option`): ``profiles validate`` says so too, not ``ok``."""
     bench = accel.benchmark_for(workload.id)
-    if not isinstance(workload, TrainingWorkload) or bench is None:
-        return
+    if bench is None:
+        return []
     key = f"benchmarks[{workload.id}].tokens_per_second"
+    count = bench.accelerator_count if isinstance(workload, TrainingWorkload) else None  # (serving: its own replica)
     try:
-        engine.evaluate_option(
-            engine.performance_option(accel, bench.accelerator_count), workload, loader.load_scenario(None), market=False
-        )
+        engine.evaluate_option(engine.performance_option(accel, count), workload, loader.load_scenario(None), market=False)
     except TcoError as exc:  # (only that check is the file's benchmark's; whatever else stops a run, its command says)
         if exc.key == key:
-            raise InputError(exc.message, where=str(path), key=key) from None
+            return [InputError(exc.message, where=str(path), key=key)]
+    return []
 
 
 # --------------------------------------------------------------------------- listings
@@ -1135,7 +1183,7 @@ def estimate(
         **{f"layout.{k}": v for k, v in (layout or {}).items()},
     }
     _refuse_flag_sets(sets, total_parameters is not None, {k for k, v in given_flags.items() if v is not None}, mode)
-    with _named_by_flags(total_parameters is not None):
+    with _named_by_flags(total_parameters is not None, sets):
         inputs_sets = list(sets)
         names = _names(accelerator, dirs)
         loader.refuse_repeated_sets(inputs_sets, [names])  # (one input is given once, as compare says)
@@ -1231,8 +1279,11 @@ def estimate(
         if tuning is not None:
             raw["tuning"] = tuning.value
         iw = loader.workload_from_data(raw, w_sets, kind=InferenceWorkload)
-        ev = _throughput_known(engine.evaluate_option(engine.performance_option(bare, replica), iw, sc, market=False))
+        option = engine.performance_option(bare, replica)
+        ev = _throughput_known(engine.evaluate_option(option, iw, sc, market=False))
         out, plan = ev.out, ev.plan
+        # The memory minimum is the part's and the model's, not the replica a target or --replica chose.
+        memory_minimum = engine.serving_memory_minimum(plan, engine.KnownInputs(engine.numeric_inputs(option, iw, sc)))
         return Estimate(
             accelerator=acc.id,
             mode=mode,
@@ -1245,7 +1296,7 @@ def estimate(
             mfu_source=None,
             scaling_efficiency=1.0,
             goodput=1.0,
-            min_accelerators_for_memory=plan.replica or 1,
+            min_accelerators_for_memory=memory_minimum or plan.replica or 1,
             fits_in_memory=bool(plan.replica),
             bound=next((n.split(", ")[-1].removesuffix("-bound") for n in plan.notes if n.startswith("replica of")), "unknown"),
             replica_accelerators=plan.replica or None,
@@ -1299,7 +1350,8 @@ def _throughput_known(ev: engine.Evaluated) -> engine.Evaluated:
     tps = ev.out["tokens_per_second_per_accelerator"]
     if tps == tps:
         return ev
-    errors = engine.missing_errors(ev.plan, ev.missing) or [InputError("the throughput is unknown", key="accelerator")]
+    missing = engine.speed_inputs(ev.missing) or list(ev.missing)  # (a missing price is compare's concern, not estimate's)
+    errors = engine.missing_errors(ev.plan, missing) or [InputError("the throughput is unknown", key="accelerator")]
     raise errors[0] if len(errors) == 1 else ProblemList(errors)
 
 
@@ -1404,12 +1456,19 @@ def _refuse_flag_sets(sets: Sequence[str], moe: bool, given: Collection[str] = (
 
 
 @contextmanager
-def _named_by_flags(moe: bool) -> Iterator[None]:
+def _named_by_flags(moe: bool, sets: Sequence[str] = ()) -> Iterator[None]:
     """On the command line, an error about a workload input ``estimate`` builds from a flag names the
-    flag (``--tp: 3 does not divide the 32 attention heads``), not the workload's key path."""
+    flag (``--tp: 3 does not divide the 32 attention heads``), not the workload's key path; an error
+    about the accelerator's input that a ``--set`` wrote names that ``--set``."""
     try:
         yield
     except TcoError as exc:
+        written = {lhs.split(".", 1)[1]: lhs for lhs in (item.split("=", 1)[0].strip() for item in sets) if "." in lhs}
+        written = {k: v for k, v in written.items() if v.split(".", 1)[0].lower() not in ("workload", "scenario")}
+        for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
+            hit = next((written[k] for k in (problem.key, *problem.also) if k in written), None)
+            if hit is not None and problem.where not in (None, "--set", "sets") and "@" not in str(problem.where):
+                problem.where, problem.key = ("--set" if COMMAND_LINE.get() else "sets"), hit
         if not COMMAND_LINE.get():
             for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
                 problem.message = problem.message.replace("cannot serve estimate:", "cannot serve the model:")
@@ -1540,6 +1599,14 @@ def calibrate(dirs: Sequence[Path] | None = None, *, refit: bool = False, publis
     files = {kind: [e.path for e in loader.iter_entries(kind, dirs)] for kind in ("benchmarks", "serving")}
     sets = [loader.load_model(path, CalibrationSet) for path in files["benchmarks"]]
     serving_sets = [loader.load_model(path, ServingSet) for path in files["serving"]]
+    published: list[tuple[Path, CalibrationSet | ServingSet]] = [*zip(files["benchmarks"], sets, strict=True)]
+    published += zip(files["serving"], serving_sets, strict=True)
+    ids: dict[str, Path] = {}
+    for path, one in published:
+        _check_published_rows(path, one)  # (what profiles validate refuses, calibrate does not use)
+        if one.id in ids:  # one publication's statistics, and its rows' split, are keyed on its id (user files first)
+            raise InputError(f"the id '{one.id}' is also the id of {path}: give each set its own", where=str(ids[one.id]), key="id")
+        ids[one.id] = path
     profiles: dict[str, Accelerator] = {}
     named: list[tuple[Path, list[str]]] = [(p, [r.accelerator for r in s.rows]) for p, s in zip(files["benchmarks"], sets, strict=True)]
     named += [(p, [r.accelerator for r in s.rows]) for p, s in zip(files["serving"], serving_sets, strict=True)]

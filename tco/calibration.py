@@ -453,7 +453,10 @@ def _serve(
     if row.requests is not None and plan.request is not None and plan.batch and tps == tps and tps > 0:
         sx = engine.plan_serving_inputs(plan, p)
         tps = serving.drained_run(plan.request, sx, replica=plan.replica, tensor=plan.tensor, batch=plan.batch, requests=row.requests)
-    return (float(tps), plan.batch, None) if tps == tps and tps > 0 else (None, None, "the model cannot serve the row")
+    if tps == tps and tps > 0:
+        return float(tps), plan.batch, None
+    unknown = sorted(k.replace("accel.", f"{accel.id}.", 1) for k in engine.speed_inputs(p.missing))
+    return None, None, f"{', '.join(unknown)} unknown" if unknown else "the model cannot serve the row"
 
 
 def calibrate_serving(

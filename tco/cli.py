@@ -449,8 +449,10 @@ def note_missing(missing: dict[str, list[str]]) -> None:
 XLSX_FUNCTIONS = ("compare", "cashflow", "sensitivity", "simulate", "size", "sweep")
 """The commands that write a workbook (``-f xlsx``), by function name."""
 XLSX_COMMANDS = ", ".join(XLSX_FUNCTIONS[:-1]) + " and " + XLSX_FUNCTIONS[-1]
-XLSX_MAX_ROWS = 1_048_575
-"""Rows of a worksheet, less its header."""
+XLSX_MAX_ROWS = 100_000
+"""Rows a workbook's data sheet may hold here: the workbook is built in memory (openpyxl), about 7 KB
+per sweep row (measured: 723 MB for 100,000), so the cap keeps a run near a gigabyte; a worksheet itself
+holds 1,048,575. CSV and JSON Lines stream in flat memory at any size."""
 
 
 def wants_xlsx(fmt: OutputFormat, output: Path | None) -> bool:
@@ -1125,7 +1127,10 @@ def simulate(
     inputs = _inputs(accelerators, workload, scenario, set_, strict)
     xlsx = wants_xlsx(fmt, output)
     if xlsx and samples > XLSX_MAX_ROWS:
-        raise typer.BadParameter(f"a worksheet holds at most {XLSX_MAX_ROWS:,} samples", param_hint="--samples")
+        raise typer.BadParameter(
+            f"a workbook is built in memory: at most {XLSX_MAX_ROWS:,} samples in one; use -f csv or -f json for more",
+            param_hint="--samples",
+        )
     show = not quiet and sys.stderr.isatty()
     with typer.progressbar(length=samples, label="samples", file=sys.stderr, show_pos=True) if show else contextlib.nullcontext() as bar:
         progress = (lambda done, _total: bar.update(done - bar.pos)) if bar is not None else None
@@ -1389,7 +1394,8 @@ def sweep(
         assert output is not None
         if total > XLSX_MAX_ROWS:
             raise typer.BadParameter(
-                f"a worksheet holds at most {XLSX_MAX_ROWS:,} rows; this sweep has {total:,}: use csv", param_hint="--format"
+                f"a workbook is built in memory: at most {XLSX_MAX_ROWS:,} rows in one; this sweep has {total:,}: use csv",
+                param_hint="--format",
             )
         rows = "".join(stream_sweep(columns, chunks, OutputFormat.csv))
         emit_workbook(inputs, output, api.audit(inputs, command="sweep", vary=list(vary)), {"Sweep": rows})
@@ -1530,10 +1536,23 @@ def size(
     if sum(v is not None for v in (deadline_days, budget_usd, power_kw)) != 1:  # a usage error: before any input loads
         raise typer.BadParameter("give exactly one of --deadline-days, --budget-usd, --power-kw", param_hint="constraint")
     counted = [a for a in accelerators if parse_option(a).number is not None]
+    kind_set = any(s.partition("=")[0].strip().lower() == "workload.kind" for s in set_ or [])
+    as_filed = None
+    kinds = {s.partition("=")[2].strip().strip("'\"") for s in set_ or [] if s.partition("=")[0].strip().lower() == "workload.kind"}
+    if kinds == {"inference"}:  # a --set of the kind a file already has changes nothing: the file is what sizing refuses
+        with contextlib.suppress(TcoError):
+            as_filed = api.load_workload(workload)
+    if isinstance(as_filed, InferenceWorkload):
+        from tco import loader
+
+        raise InputError(
+            'sizing applies to training workloads, not kind = "inference": an inference fleet is sized by tokens_per_day already',
+            where=str(loader.resolve("workloads", workload)),
+            key="kind",
+        )
     if counted:  # before the options load: a workload that does not fit at @N must not be the first error
         # A --set of workload.kind leaves the load to judge it (a bad value, a training workload's missing
         # keys); else an inference workload is refused as without @COUNT: @N is a serving replica's size.
-        kind_set = any(s.partition("=")[0].strip().lower() == "workload.kind" for s in set_ or [])
         loaded = (
             _inputs([parse_option(a).ref for a in accelerators], workload, scenario, set_, strict, fitting_count=True).workload
             if kind_set

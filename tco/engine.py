@@ -45,7 +45,7 @@ evaluates thousands of scenarios at once (tco.analysis) with exactly the same fo
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -121,7 +121,7 @@ class Option:
     @property
     def label(self) -> str:
         label = OptionSpec(accelerator=self.accelerator.id, count=self.count, acquisition=self.acquisition).label
-        return f"{label}={self.quoted_rate:g}" if self.quoted_rate is not None else label
+        return f"{label}={self.quoted_rate:.15g}" if self.quoted_rate is not None else label
 
 
 def performance_option(accelerator: Accelerator, count: int | None) -> Option:
@@ -701,6 +701,9 @@ measured MFU that replaces the model): a published run is not carried over a cha
 WORKLOAD_SIZE = ("workload.parameters", "workload.seq_len", "workload.global_batch_tokens", "workload.shape", "workload.stages")
 """Workload inputs a memory-fit error may follow from (named by the error: a --set of one is blamed)."""
 
+SERVING_SIZE = (*WORKLOAD_SIZE, "workload.prompt_tokens", "workload.output_tokens", "workload.precision", "workload.active_parameters")
+"""What a serving replica's memory must hold: the weights and one sequence's cache."""
+
 
 def _idle_reason(data_parallel: int, sequences: float, batch_key: str | None, replica: int) -> str:
     """Why a training layout leaves accelerators idle: its data parallelism reached the global batch's
@@ -841,7 +844,8 @@ def plan_serving(
                 # (a replica the option fixes, ID@N, is the option's to change; else the part's memory)
                 where=workload.id if latency else option.label if fixed else accel.id,
                 key=target if latency else None if fixed else "memory_gb",
-                also=("tuning",) if engine_time else (),  # (a --set of the engine takes the blame where the target's is the file's)
+                # (a --set of the engine takes the blame where the target's is the file's; of the model's size, a memory misfit)
+                also=("tuning",) if engine_time else () if latency else SERVING_SIZE,
             )
         replica, batch, tensor = c.replica, c.batch, c.tensor
         notes.insert(
@@ -913,6 +917,27 @@ def serving_inputs(
         "layer_overhead": layer_overhead,
         "overlap": overlap,
     }
+
+
+def speed_inputs(missing: Iterable[str]) -> list[str]:
+    """Of the unknown inputs, those a throughput reads (peaks, memory, links, efficiencies, the workload),
+    not the price or lead time only a cost needs: what an estimate or a calibration row lacks."""
+    speed = ("peak", "memory", "bandwidth", "interconnect", "mfu", "matmul", "attention", "benchmarks", "workload.")
+    return [k for k in missing if any(w in k for w in speed)]
+
+
+def serving_memory_minimum(plan: Plan, p: Mapping[str, Any]) -> int | None:
+    """The smallest replica (of :data:`tco.serving.REPLICA_SIZES`) whose memory holds the weights and one
+    sequence, whatever the latency targets or a fixed replica ask; None when none does or an input is unknown."""
+    if plan.request is None:
+        return None
+    x = {**plan_serving_inputs(plan, p), "memory_gb": p["accel.memory_gb"]}
+    node = int(p["accel.interconnect.devices_per_node"])
+    for k in serving.REPLICA_SIZES:
+        t = serving.tensor_of(k, node)
+        if k // t <= plan.request.layers and serving.max_batch_in_memory(plan.request, x, k, t) >= 1:
+            return k
+    return None
 
 
 def plan_serving_inputs(plan: Plan, p: Mapping[str, Any]) -> dict[str, Any]:
@@ -1567,6 +1592,17 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
                 # (a --set of the peak takes the blame only where the MFU was taken against it)
                 also=() if as_published else (st.peak_key.removeprefix("accel."),),
             )
+    if plan.kind == "inference" and plan.throughput_source is ThroughputSource.measured and not p.missing and out["mfu"] > 1.0:
+        # Each generated token costs at least 2 · N_active FLOPs: a measured rate above peak / (2 · N_active)
+        # per accelerator is more than the part can compute, whatever its batch.
+        raise InfeasibleError(
+            f"the measured {p[f'{plan.bench_key}.tokens_per_second']:,.6g} generated tokens/s per accelerator on {workload.id} "
+            f"implies MFU {out['mfu']:,.2f} (> 1) of the {p[plan.peak_key]:,.6g} TFLOPS peak ({plan.user_path(plan.peak_key)}): "
+            "more than the part can compute (2 FLOPs per active parameter per token); check the measurement and the peak",
+            where=option.accelerator.id,
+            key=f"benchmarks[{workload.id}].tokens_per_second",
+            also=(plan.peak_key.removeprefix("accel."),),
+        )
     carried_mfu = measured_mfu
     if (
         carried_mfu is not None

@@ -127,6 +127,6 @@ def find_option(options: Sequence[Option], refs: Sequence[str], text: str) -> in
 
 def with_quoted_rate(acc: Accelerator, rate: float) -> Accelerator:
     """The profile with its rental price replaced by a rate quoted on the command line."""
-    quoted = PositiveQuantity(value=rate, source=f"quoted on the command line ({acc.id}:rent={rate:g})", confidence=Confidence.vendor)
+    quoted = PositiveQuantity(value=rate, source=f"quoted on the command line ({acc.id}:rent={rate:.15g})", confidence=Confidence.vendor)
     rental = acc.rental.model_copy(update={"usd_per_hour": quoted}) if acc.rental else Rental(usd_per_hour=quoted)
     return acc.model_copy(update={"rental": rental})

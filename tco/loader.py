@@ -386,6 +386,26 @@ def iter_entries(kind: str, dirs: Sequence[Path] | None = None) -> Iterator[Entr
             yield Entry(path.stem, path, aliases, declared)
 
 
+def _shadowed_alias(kind: str, key: str, folders: Sequence[Path], entries: Sequence[Entry]) -> str | None:
+    """Why an alias is not found when a file of a later folder gives it, but an earlier folder's file of
+    the same name hides that file (a user's copy of a built-in profile, without its aliases)."""
+    if kind != "accelerators":
+        return None
+    shown = {e.path for e in entries}
+    for root in folders:
+        for path in sorted((root / kind).glob("*.toml")) if (root / kind).is_dir() else []:
+            if path in shown:
+                continue
+            try:
+                listed = read_toml(path).get("aliases")
+            except TcoError:
+                continue
+            if isinstance(listed, list) and key in (a.lower() for a in listed if isinstance(a, str)):
+                hider = next(e.path for e in entries if e.id == path.stem)
+                return f"'{key}' is an alias of {path.stem} in {path}, which {hider} hides (a file of the same name comes first)"
+    return None
+
+
 def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None) -> Path:
     """A file path for ``ref``: an existing path, or a built-in/user id or alias."""
     if ref == STDIN:
@@ -428,6 +448,9 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None) -> Path:
                 raise NotFoundError(f"'{ref}' is an alias of {owners} (in {root / kind}): give the id of the one you mean")
             if found:
                 return found[0].path
+    shadow = _shadowed_alias(kind, key, folders, entries)
+    if shadow is not None:
+        raise NotFoundError(shadow)
     names = [e.declared or e.id for e in entries] + [a for e in entries for a in e.aliases]
     singular = kind[:-1]
     hint = _layout_hint(folders) if dirs is None else ""
@@ -628,14 +651,17 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
 # --------------------------------------------------------------------------- --set overrides
 
 
-def parse_value(text: str) -> Any:
-    """A ``--set`` value: a TOML literal (number, boolean, date, quoted text, array) or bare text."""
+def parse_value(text: str, key: str | None = None) -> Any:
+    """A ``--set`` value: a TOML literal (number, boolean, date, quoted text, array) or bare text.
+    ``key``: the path it sets, named by an error."""
     try:
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         return text
+    except RecursionError:  # (the file reader refuses the same nesting)
+        raise InputError("not valid TOML: nested too deeply", where="--set", key=key) from None
     except ValueError as exc:
-        raise InputError(_digits_message(exc), where="--set") from None
+        raise InputError(_digits_message(exc), where="--set", key=key) from None
 
 
 def _digits_message(exc: ValueError) -> str:
@@ -795,7 +821,7 @@ def split_set(item: str, accelerator_ids: Iterable[str] = ()) -> tuple[str, str,
     scope, rest = split_scope(lhs, accelerator_ids)
     if not rest:
         raise InputError(f"missing field after '{scope}.'", where="--set")
-    return scope, rest, parse_value(rhs.strip())
+    return scope, rest, parse_value(rhs.strip(), lhs)
 
 
 # --------------------------------------------------------------------------- loading
@@ -822,6 +848,12 @@ def _indexed(path: str, data: Any) -> str:
         parts.append(part)
         node = node.get(part) if isinstance(node, dict) else None
     return ".".join(parts).replace(".[", "[")
+
+
+def _written(data: Mapping[str, Any], overrides: Sequence[tuple[str, Any]]) -> list[str]:
+    """The paths the overrides change, for blame: a ``kind`` set to the kind the data has changes nothing
+    (so it is not blamed as 'a workload of another kind' for another input's error)."""
+    return [p for p, v in overrides if not (p == "kind" and data.get("kind") == v)]
 
 
 def _validate(data: dict[str, Any], root: Any, where: str, overridden: Iterable[str], scope: str = "") -> Any:
@@ -973,7 +1005,7 @@ def _load(kind: str, root: Any, ref: str, overrides: Sequence[tuple[str, Any]], 
     for o in overrides:  # (path, value) pairs, or "path=value" as on the command line
         if isinstance(o, str) and "=" in o:
             path_text, _, value_text = o.partition("=")
-            pairs.append((path_text.strip(), parse_value(value_text.strip())))
+            pairs.append((path_text.strip(), parse_value(value_text.strip(), path_text.strip())))
         elif isinstance(o, tuple) and len(o) == 2 and isinstance(o[0], str):
             pairs.append(o)
         else:
@@ -981,13 +1013,33 @@ def _load(kind: str, root: Any, ref: str, overrides: Sequence[tuple[str, Any]], 
     overrides = pairs
     path = resolve(kind, ref, dirs)
     data = read_with_extends(kind, path, dirs)
+    written = _written(data, overrides)
     if overrides:
         data = apply_overrides(data, overrides, root, scope=scope)
     try:
-        return _validate(data, root, str(path), [p for p, _ in overrides], scope)
+        return _validate(data, root, str(path), written, scope)
     except TcoError as exc:
+        other = _other_kind(kind, path, data)
+        if other is not None:  # (a workload file given as a profile: its missing keys are not the point)
+            raise InputError(f"this is {other[0]}, not {_A_KIND[kind][0]} (give it {other[1]})", where=str(path)) from None
         _blame_base(exc, path)
         raise
+
+
+_A_KIND = {
+    "accelerators": ("an accelerator profile", "as an ACCEL argument"),
+    "workloads": ("a workload file", "with -w"),
+    "scenarios": ("a scenario file", "with -s"),
+}
+"""What a file of each kind is called, and where a command takes it."""
+
+
+def _other_kind(kind: str, path: Path, data: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The kind a file that fails as ``kind`` plainly is instead: its folder says so, or a key only that
+    kind has (a workload's ``kind``, a scenario's electricity price)."""
+    found = path.parent.name if path.parent.name in _A_KIND else None
+    found = found or ("workloads" if "kind" in data else "scenarios" if "electricity_usd_per_kwh" in data else None)
+    return _A_KIND[found] if found is not None and found != kind else None
 
 
 def load_model(path: Path, model: type[M]) -> M:
@@ -1019,9 +1071,10 @@ def workload_from_data(
 ) -> W:
     """A workload built from raw data (``tco estimate``'s flags), with ``--set workload.…`` applied as
     for a workload file."""
+    written = _written(data, overrides)
     if overrides:
         data = apply_overrides(data, overrides, _WORKLOAD, scope="workload")
-    result = _validate(data, _WORKLOAD, where, [p for p, _ in overrides], "workload")
+    result = _validate(data, _WORKLOAD, where, written, "workload")
     if not isinstance(result, kind):
         raise InputError(f"expected a {data.get('kind')} workload here", where="--set", key="workload.kind")
     return result

@@ -24,12 +24,20 @@ from pydantic import (
     Field,
     GetJsonSchemaHandler,
     StrictBool,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
+
+
+def _not_blank(v: str) -> str:
+    """Text that says something: not empty or only spaces."""
+    if not v.strip():
+        raise PydanticCustomError("blank", "expected a reason, got blank text")
+    return v
 
 
 def _empty_list() -> list[Any]:
@@ -1177,7 +1185,7 @@ class CalibrationSet(StrictModel):
     url: str | None = None
     note: str | None = None
     tuning: Tuning = Field(description="Software tuning of the published runs.")
-    tuning_reason: str = Field(description="Why the runs count as typical or tuned.")
+    tuning_reason: str = Field(min_length=1, description="Why the runs count as typical or tuned (not blank).")
     attention_kernel: AttentionKernel = Field(AttentionKernel.native, description="Attention kernel of the published runs.")
     attention_kernel_reason: str | None = Field(None, description="Why the runs count as that kernel (when not native).")
     parallelism: Parallelism = Field(
@@ -1189,6 +1197,11 @@ class CalibrationSet(StrictModel):
         "(failures and restarts included).",
     )
     rows: list[CalibrationRow] = Field(min_length=1)
+
+    @field_validator("tuning_reason")
+    @classmethod
+    def _reason_given(cls, v: str) -> str:
+        return _not_blank(v)
 
 
 class ServingRow(StrictModel):
@@ -1231,6 +1244,29 @@ class ServingRow(StrictModel):
     source: str | None = Field(None, description="Table, row or result id within the set's publication.")
     note: str | None = None
 
+    @field_validator("replica")
+    @classmethod
+    def _replica_within_the_system(cls, v: int | None, info: ValidationInfo) -> int | None:
+        system = info.data.get("accelerators")
+        if v is not None and isinstance(system, int) and v > system:
+            raise PydanticCustomError(
+                "replica", "a replica of {v} is more than the {n} accelerators measured", {"v": str(v), "n": str(system)}
+            )
+        return v
+
+    @field_validator("output_tokens")
+    @classmethod
+    def _request_fits_a_context(cls, v: float, info: ValidationInfo) -> float:
+        """A request is a workload's context (seq_len, a count): prompt + output at most 10^15 tokens."""
+        prompt = info.data.get("input_tokens")
+        if isinstance(prompt, float | int) and math.ceil(prompt + v) > MAX_COUNT:
+            raise PydanticCustomError(
+                "request",
+                "input_tokens + output_tokens must be at most {most} tokens, got {p} + {o}",
+                {"most": "10^15", "p": _fmt(prompt), "o": _fmt(v)},
+            )
+        return v
+
 
 class ServingSet(StrictModel):
     """A file of ``profiles/serving/*.toml``: published serving results from one publication."""
@@ -1241,5 +1277,10 @@ class ServingSet(StrictModel):
     url: str | None = None
     note: str | None = None
     tuning: Tuning = Field(description="Serving engine of the published runs: typical (open-source, as a buyer runs it) or tuned (vendor).")
-    tuning_reason: str = Field(description="Why the runs count as typical or tuned.")
+    tuning_reason: str = Field(min_length=1, description="Why the runs count as typical or tuned (not blank).")
     rows: list[ServingRow] = Field(min_length=1)
+
+    @field_validator("tuning_reason")
+    @classmethod
+    def _reason_given(cls, v: str) -> str:
+        return _not_blank(v)

@@ -653,11 +653,18 @@ CALIBRATION_COLUMNS = (
     "derived_mfu",
     "reported_mfu",
     "layout",
+    "kind",  # (appended: training or serving; the serving rows' own columns follow)
+    "scenario",
+    "replica",
+    "batch",
+    "reason",
 )
+"""calibrate's CSV columns: training rows leave the serving columns empty, serving rows the training ones."""
 
 
 def _pct(v: float | None) -> str:
-    return "—" if v is None else f"{v * 100:.1f}%"
+    """A share as a percentage; one beyond a million percent in significant digits, not hundreds of them."""
+    return "—" if v is None else f"{v * 100:.1f}%" if abs(v) < 1e4 else f"{v * 100:.3g}%"
 
 
 def calibration_summary_records(summary: Any) -> list[dict[str, Any]]:
@@ -704,10 +711,13 @@ def render_calibration(summary: Any, fmt: OutputFormat, *, only_summary: bool = 
     if fmt is OutputFormat.json:
         return json_text(summary.model_dump(mode="json"))
     rows = [r.model_dump(mode="json") for r in summary.rows]
+    # Every row a format carries: the training rows, then the serving rows (kind says which).
+    both = [{"kind": "training", **r} for r in rows]
+    both += [{"kind": "serving", **r.model_dump(mode="json")} for r in (summary.serving.rows if summary.serving else [])]
     if fmt is OutputFormat.jsonl:
-        return jsonl_text({"schema_version": SCHEMA_VERSION, **r} for r in rows)
+        return jsonl_text({"schema_version": SCHEMA_VERSION, **r} for r in both)
     if fmt is OutputFormat.csv:
-        return csv_text(["schema_version", *CALIBRATION_COLUMNS], ([1, *(r[c] for c in CALIBRATION_COLUMNS)] for r in rows))
+        return csv_text(["schema_version", *CALIBRATION_COLUMNS], ([1, *(r.get(c) for c in CALIBRATION_COLUMNS)] for r in both))
     headers = [
         "split",
         "source",
@@ -735,7 +745,7 @@ def render_calibration(summary: Any, fmt: OutputFormat, *, only_summary: bool = 
             r["tuning"] + (" (run)" if r["measure"] == "end_to_end" else ""),
             num(r["measured_tokens_per_second"], 1),
             num(r["derived_tokens_per_second"], 1),
-            "—" if r["error"] is None else f"{r['error'] * 100:+.1f}%",
+            "—" if r["error"] is None else f"{r['error'] * 100:+.1f}%" if abs(r["error"]) < 1e4 else f"{r['error'] * 100:+.3g}%",
             "—" if r["derived_mfu"] is None else f"{r['derived_mfu']:.3f}",
             r["layout"] or (r["reason"] or "—"),
         ]

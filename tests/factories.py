@@ -117,6 +117,11 @@ def scenario(**overrides: Any) -> Scenario:
     return Scenario.model_validate(merge(SCENARIO, overrides))
 
 
+SERVING_PEAK = {"bf16_tflops": 1000, "fp16_tflops": 1000}
+"""A toy's peak where it carries a measured serving rate of 1,000–5,000 tokens/s: a rate above
+peak / (2 · N) = 100e12 / 2e11 = 500 tokens/s on the 100-TFLOPS toy is more than it can compute."""
+
+
 def bench(workload: str, tokens_per_second: float, **extra: Any) -> dict[str, Any]:
     """A measured run, as it appears in a profile's ``benchmarks`` list."""
     return {"workload": workload, "tokens_per_second": tokens_per_second, "source": "test", **extra}

@@ -12,7 +12,7 @@ from tco.analysis.cashflow import cashflow
 from tco.engine import Option, compare
 from tco.errors import InputError
 from tco.models import Acquisition
-from tests.factories import accelerator, bench, inference, scenario, training
+from tests.factories import SERVING_PEAK, accelerator, bench, inference, scenario, training
 
 
 def test_bought_training_job_by_hand() -> None:
@@ -40,7 +40,7 @@ def test_levelized_capital_equals_cash_capex_where_assumptions_coincide() -> Non
     """Serving for L = 3 years, depreciated over the same 3 years, delivered today (no lead time, no
     deployment), no resale: compare's yearly capital charge capex · CRF, paid at each year's end, is worth
     exactly the capex today; and the yearly running costs of both views are equal."""
-    acc = accelerator(benchmarks=[bench("toy-serve", 1000)], lead_time_weeks=0)
+    acc = accelerator(peak=SERVING_PEAK, benchmarks=[bench("toy-serve", 1000)], lead_time_weeks=0)
     sc = scenario(cost_of_capital=0.08, depreciation_years=3, deployment_weeks=0, economic_depreciation_oom_per_year=1e6)
     (r,) = compare(options=[Option(acc)], workload=inference(), scenario=sc).results
     (o,) = cashflow([Option(acc)], inference(), sc).options
@@ -67,7 +67,7 @@ def test_rent_and_lease_side_by_side() -> None:
 
 
 def test_payback_with_revenue() -> None:
-    acc = accelerator(benchmarks=[bench("toy-serve", 1000)])
+    acc = accelerator(peak=SERVING_PEAK, benchmarks=[bench("toy-serve", 1000)])
     (o,) = cashflow([Option(acc)], inference(), scenario(), revenue_per_day=1e5).options
     assert o.payback_year is not None and o.years[o.payback_year].cumulative_net_cost_usd < 0
     assert all(y.cumulative_net_cost_usd >= 0 for y in o.years[: o.payback_year])

@@ -16,7 +16,7 @@ from tco.analysis.cashflow import LINES, _spread, cashflow
 from tco.engine import Option, compare
 from tco.errors import InputError, MissingInputError
 from tco.models import TINY, Acquisition
-from tests.factories import accelerator, bench, inference, scenario, training
+from tests.factories import SERVING_PEAK, accelerator, bench, inference, scenario, training
 
 approx = pytest.approx
 DAYS = 365.25
@@ -96,7 +96,7 @@ def test_the_result_names_the_rate_counts_acquisitions_and_ranks_by_npv() -> Non
 def test_the_cumulative_cost_runs_over_the_years() -> None:
     """Three years of service bought at r = 0: the cumulative cost is the running sum of the net costs,
     starting from nothing."""
-    acc = accelerator(benchmarks=[bench("toy-serve", 1000)])
+    acc = accelerator(peak=SERVING_PEAK, benchmarks=[bench("toy-serve", 1000)])
     (o,) = cashflow([Option(acc)], inference(), scenario()).options
     assert len(o.years) >= 3
     total = 0.0
@@ -133,7 +133,7 @@ def test_porting_is_paid_at_delivery_and_delays_the_run() -> None:
 def test_a_century_exactly_is_allowed_and_a_lease_past_it_is_not() -> None:
     """Delivered today, served for exactly 100 years, and leased for exactly 1,200 months: accepted. A lease
     of 1,250 months from day 42 runs 104.3 years: refused."""
-    acc = accelerator(benchmarks=[bench("toy-serve", 1000)], lead_time_weeks=0)
+    acc = accelerator(peak=SERVING_PEAK, benchmarks=[bench("toy-serve", 1000)], lead_time_weeks=0)
     sc = scenario(deployment_weeks=0)
     own, leased = cashflow([Option(acc)], inference(service_life_years=100), sc, lease_usd_per_month=1, lease_months=1200).options
     assert own.run_years == 100 and own.years[-1].year == 100
@@ -181,7 +181,7 @@ def test_a_lease_of_exactly_the_held_time_less_the_tolerance_is_accepted() -> No
 def test_revenue_after_a_short_service_runs_to_its_end() -> None:
     """Served for half a year: revenue runs from the market date to the end of the service, 0.5 × 365.25
     days × $1,000 (a year after the market date is the rule for training runs only)."""
-    acc = accelerator(benchmarks=[bench("toy-serve", 1000)])
+    acc = accelerator(peak=SERVING_PEAK, benchmarks=[bench("toy-serve", 1000)])
     (o,) = cashflow([Option(acc)], inference(service_life_years=0.5), scenario(), revenue_per_day=1000).options
     assert sum(y.revenue_usd for y in o.years) == approx(182_625)
 
@@ -197,7 +197,7 @@ def test_a_late_option_with_revenue_notes_its_deferral() -> None:
 def test_a_cumulative_cost_of_exactly_zero_is_no_payback() -> None:
     """Rented service from today whose revenue equals its rent ($631,152: 12 toys × $2/h × 3 years): every
     year nets exactly zero, which is not a payback."""
-    acc = accelerator(benchmarks=[bench("toy-serve", 1000)], rental={"usd_per_hour": 2.0})
+    acc = accelerator(peak=SERVING_PEAK, benchmarks=[bench("toy-serve", 1000)], rental={"usd_per_hour": 2.0})
     sc = scenario(rental_setup_weeks=0)
     (r,) = compare(options=[Option(acc, None, Acquisition.rent)], workload=inference(), scenario=sc).results
     assert r.rent_usd == 12 * 2.0 * 3 * DAYS * 24

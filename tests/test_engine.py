@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from factories import accelerator, bench, inference, scenario, training
+from factories import SERVING_PEAK, accelerator, bench, inference, scenario, training
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -353,7 +353,7 @@ def test_inference_fleet_rounds_up_to_whole_replicas() -> None:
     """Weights 2e11 B over 9e10 usable B per toy: a replica needs 3, so the smallest power of two is 4.
     10,000 tokens/s served by a fleet busy u = 0.5 of the time at 1,000 per toy:
     n = ceil(10000 / 0.5 / 1000 / 4) · 4 = 20."""
-    acc = accelerator(benchmarks=[bench("toy-serve", 1000)])
+    acc = accelerator(peak=SERVING_PEAK, benchmarks=[bench("toy-serve", 1000)])
     r = only(compare(options=[Option(acc)], workload=inference(), scenario=scenario()))
     assert r.replica_accelerators == 4
     assert r.count == math.ceil(8.64e8 / (86400 * 0.5) / 1000 / 4) * 4 == 20
@@ -363,7 +363,7 @@ def test_inference_fleet_rounds_up_to_whole_replicas() -> None:
 
 def test_inference_costs_by_hand() -> None:
     """Per year: owned all 8766 h, running 8766·u h; summed over the 3-year service life."""
-    acc = accelerator(benchmarks=[bench("toy-serve", 1000)])
+    acc = accelerator(peak=SERVING_PEAK, benchmarks=[bench("toy-serve", 1000)])
     r = only(compare(options=[Option(acc)], workload=inference(), scenario=scenario()))
     n = 20
     capex = n * 10000 * 2.0

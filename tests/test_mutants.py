@@ -20,7 +20,7 @@ from tco.engine import Option, capital_recovery_factor, compare, network_tiers
 from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError
 from tco.inputs import Inputs
 from tco.models import Acquisition, Currency
-from tests.factories import accelerator, bench, inference, scenario, training
+from tests.factories import SERVING_PEAK, accelerator, bench, inference, scenario, training
 
 approx = pytest.approx
 HOURS_PER_YEAR = 8766.0
@@ -141,12 +141,12 @@ ANALYSIS_ERRORS: list[tuple[str, Callable[[], object], str]] = [
     (
         "make_axes count middle",
         lambda: analysis.make_axes(pair(), ["count=1,2.5,4"]),
-        "count: counts must be whole numbers, got 2.5 (choose LO:HI:N so the steps are whole)",
+        "--vary: count: counts must be whole numbers, got 2.5 (choose LO:HI:N so the steps are whole)",
     ),
     (
         "make_axes count two bad",
         lambda: analysis.make_axes(pair(), ["count=1,2.5,3.5,4"]),
-        "count: counts must be whole numbers, got 2.5 (choose LO:HI:N so the steps are whole)",
+        "--vary: count: counts must be whole numbers, got 2.5 (choose LO:HI:N so the steps are whole)",
     ),
     (
         "make_axes pue",
@@ -302,13 +302,15 @@ def test_uncertain_inputs_include_the_workload_and_skip_zero_values() -> None:
 
 
 def test_uncertain_input_with_only_a_low_bound_is_not_ranged() -> None:
-    """A low without a high is no range (simulate does not draw it): the tornado swings it from the low
-    given to the default +20 % (hostile round 46: it swung ±20 %, below the low it was given)."""
+    """A low without a high is no range: the tornado swings it from the low given to the default +20 %
+    (hostile round 46: it swung ±20 %, below the low it was given), and simulate draws it over the same
+    span (hostile round 48: it was left out of the draws)."""
     acc = accelerator(benchmarks=[bench("toy-train", 1000)], price_usd={"value": 10000, "low": 9000})
     prep = analysis.prepare(toy_inputs(Option(acc)))
     price = {u.path: u for u in analysis.uncertain_inputs(prep, ranged_only=False)}["toy.price_usd"]
     assert (price.low, price.high, price.ranged, price.given_end) == (approx(9000), approx(12000), False, "low")
-    assert "toy.price_usd" not in {u.path for u in analysis.uncertain_inputs(prep, ranged_only=True)}
+    drawn = {u.path: u for u in analysis.uncertain_inputs(prep, ranged_only=True)}["toy.price_usd"]
+    assert (drawn.low, drawn.high, drawn.ranged) == (approx(9000), approx(12000), False)
 
 
 # --------------------------------------------------------------------------- analysis: sensitivity
@@ -1009,7 +1011,7 @@ def test_serving_notes_order_and_replica_plan() -> None:
     r = only(cmp(Option(accelerator()), workload=inference()))
     assert r.notes[0].startswith("replica of 4 (TP 4), batch 256 (limited by max batch)")
     assert "prompt and output lengths: 500 and 500 tokens" in r.notes
-    measured = only(cmp(Option(accelerator(benchmarks=[bench("toy-serve", 5000)])), workload=inference()))
+    measured = only(cmp(Option(accelerator(peak=SERVING_PEAK, benchmarks=[bench("toy-serve", 5000)])), workload=inference()))
     assert measured.notes[0] == "measured: test"
     assert measured.notes[1].startswith("replica of 4 (TP 4)")
     prompt_only = only(cmp(Option(accelerator()), workload=inference(prompt_tokens=200)))
@@ -1198,7 +1200,7 @@ def test_serving_fleet_and_annual_costs_by_hand() -> None:
     Bought (busy u = 0.5): n = ⌈10000 / 0.5 / 1000 / 4⌉ · 4 = 20; per year: capital 20 · 10000 · 2 · 1/4 = 100,000,
     facility 20 · 500 · 1.5 / 1000 · 100 · 12 = 18,000, operations 20 · 1000 = 20,000,
     energy 20 · 250 · 1.5 · 1.5 · (8766 · 0.5) / 1000 · 0.1 = 4,930.875."""
-    r = only(cmp(Option(accelerator(benchmarks=[bench("toy-serve", 1000)])), workload=inference()))
+    r = only(cmp(Option(accelerator(peak=SERVING_PEAK, benchmarks=[bench("toy-serve", 1000)])), workload=inference()))
     busy_hours = HOURS_PER_YEAR * 0.5
     energy = 20 * 250 * 1.5 * 1.5 * busy_hours / 1000 * 0.1
     annual = 100_000 + 18_000 + 20_000 + energy
@@ -1216,7 +1218,7 @@ def test_serving_fleet_and_annual_costs_by_hand() -> None:
     assert r.cost_per_accelerator_hour_usd == approx(3 * annual / (20 * busy_hours * 3))
     assert r.accelerator_energy_kwh == approx(20 * busy_hours * 3 * 500 / 1000)
     assert r.power_w_per_accelerator == approx(250)
-    assert r.mfu == approx(2 * 1e11 * 1000 / (100 * 1e12))  # 2 · P · X / peak
+    assert r.mfu == approx(2 * 1e11 * 1000 / (1000 * 1e12))  # 2 · P · X / peak (SERVING_PEAK)
     assert r.time_to_market_days == approx(7 * (4 + 2 + 0))  # no training term
     assert r.time_to_converge_hours is None
     assert r.goodput == 1.0
@@ -1224,7 +1226,7 @@ def test_serving_fleet_and_annual_costs_by_hand() -> None:
 
 def test_rented_serving_fleet_is_always_busy() -> None:
     """Rented: u = 1, n = ⌈10000 / 1000 / 4⌉ · 4 = 12; rent = 12 · $2 · 8766 h · 3 years."""
-    acc = accelerator(rental={"usd_per_hour": 2}, benchmarks=[bench("toy-serve", 1000)])
+    acc = accelerator(peak=SERVING_PEAK, rental={"usd_per_hour": 2}, benchmarks=[bench("toy-serve", 1000)])
     r = only(cmp(Option(acc, acquisition=Acquisition.rent), workload=inference()))
     assert r.count == 12
     assert r.rent_usd == approx(12 * 2 * HOURS_PER_YEAR * 3)
@@ -1499,7 +1501,7 @@ def test_inputs_read_but_without_effect_are_not_uncertain() -> None:
 
 def test_serving_embodied_emissions_add_up_over_the_service_life() -> None:
     """20 toys, 1000 kg each, amortized over 4 years: 20 · 1000 · 8766 / (4 · 8766) = 5000 kg a year, 15,000 over 3."""
-    acc = accelerator(embodied_kgco2e=1000, benchmarks=[bench("toy-serve", 1000)])
+    acc = accelerator(peak=SERVING_PEAK, embodied_kgco2e=1000, benchmarks=[bench("toy-serve", 1000)])
     r = only(cmp(Option(acc), workload=inference()))
     assert r.embodied_emissions_kgco2e == approx(15_000)
 

@@ -23,7 +23,7 @@ from tco.analysis.whatif import what_if
 from tco.engine import Option
 from tco.errors import InfeasibleError, InputError, MissingInputError
 from tco.inputs import Inputs
-from tests.factories import accelerator, bench, inference, scenario
+from tests.factories import SERVING_PEAK, accelerator, bench, inference, scenario
 from tests.factories import training as train_wl
 
 approx = pytest.approx
@@ -64,14 +64,15 @@ def test_a_service_has_no_scaling_loss() -> None:
 
 
 def test_a_changed_serving_part_carries_the_measurement_from_the_published_one() -> None:
-    """2,000 tokens/s measured on the published toy (1,000 GB/s); changed to 2,000 GB/s, the model's ratio
-    on the two parts (derived, without the measurement: 155.3 and 149.6 tokens/s) carries it."""
+    """2,000 tokens/s measured on the published toy (1,000 GB/s, and a 1,000-TFLOPS peak so that the rate
+    is within it); changed to 2,000 GB/s, the model's ratio on the two parts (derived, without the
+    measurement: 689.5 and 986.0 tokens/s) carries it."""
     measured = [bench("toy-serve", 2000)]
-    published = accelerator(benchmarks=measured)
-    changed = accelerator(benchmarks=measured, memory_bandwidth_gbps=2000)
+    published = accelerator(peak=SERVING_PEAK, benchmarks=measured)
+    changed = accelerator(peak=SERVING_PEAK, benchmarks=measured, memory_bandwidth_gbps=2000)
     plan = engine.plan_option(Option(changed, as_measured=published), inference(), scenario())
     accel = tuple(a for a in plan.anchor if a[0].startswith("accel."))
-    assert accel == (("accel.memory_bandwidth_gbps", 1000.0), ("accel.memory_gb", 100.0), ("accel.peak.bf16_tflops", 100.0))
+    assert accel == (("accel.memory_bandwidth_gbps", 1000.0), ("accel.memory_gb", 100.0), ("accel.peak.bf16_tflops", 1000.0))
     # and the job as measured (its size, lengths and batch), not what it serves or for how long
     job = dict(a for a in plan.anchor if a[0].startswith("workload."))
     assert job["workload.parameters"] == 1e11 and job["workload.max_batch"] == 256 and "workload.tokens_per_day" not in job
@@ -81,7 +82,8 @@ def test_a_changed_serving_part_carries_the_measurement_from_the_published_one()
         assert row.tokens_per_second_per_accelerator is not None
         return row.tokens_per_second_per_accelerator
 
-    model_published, model_changed = tps(Option(accelerator())), tps(Option(accelerator(memory_bandwidth_gbps=2000)))
+    model_published = tps(Option(accelerator(peak=SERVING_PEAK)))
+    model_changed = tps(Option(accelerator(peak=SERVING_PEAK, memory_bandwidth_gbps=2000)))
     assert plan.anchor_tokens_per_second == approx(model_published)
     assert model_changed > model_published
     assert tps(Option(changed, as_measured=published)) == approx(2000 * model_changed / model_published)
@@ -239,16 +241,18 @@ def test_a_cash_flow_past_the_float_range_names_the_flag_to_lower(extra, flag) -
 def test_what_if_on_a_measured_service_carries_the_measurement_to_the_changed_part() -> None:
     """Toys of 50 GB serve in replicas of 8: the what-if plans them anew and carries the 2,000 tokens/s
     measured on the published 100 GB toy by the model's ratio, as ``compare`` does for the changed part
-    (1,829 tokens/s: 1e6 tokens/s at 50 % use on ⌈2e6 / 1,829 / 8⌉ · 8 = 1,096 of them, not the 1,000 the
-    bare measurement needs)."""
+    (1,207 tokens/s: 1e6 tokens/s at 50 % use on ⌈2e6 / 1,207 / 8⌉ · 8 = 1,664 of them, not the 1,000 the
+    bare measurement needs; the toys have a 1,000-TFLOPS peak so that 2,000 tokens/s is within it)."""
     measured = [bench("toy-serve", 2000)]
-    published = accelerator(benchmarks=measured)
+    published = accelerator(peak=SERVING_PEAK, benchmarks=measured)
     wl = inference(tokens_per_day=8.64e10)
     res = what_if(Inputs([Option(published)], wl, scenario()), {"toy.memory_gb": [50.0]})
-    changed = Option(accelerator(benchmarks=measured, memory_gb=50), as_measured=published)
+    changed = Option(accelerator(peak=SERVING_PEAK, benchmarks=measured, memory_gb=50), as_measured=published)
     (row,) = engine.compare(options=[changed], workload=wl, scenario=scenario()).results
-    assert row.count == 1096 and row.tokens_per_second_per_accelerator == approx(1829.49, rel=1e-5)
-    (bare,) = engine.compare(options=[Option(accelerator(benchmarks=measured, memory_gb=50))], workload=wl, scenario=scenario()).results
+    assert row.count == 1664 and row.tokens_per_second_per_accelerator == approx(1207.489, rel=1e-5)
+    (bare,) = engine.compare(
+        options=[Option(accelerator(peak=SERVING_PEAK, benchmarks=measured, memory_gb=50))], workload=wl, scenario=scenario()
+    ).results
     assert bare.count == 1000
     assert res.options[0].job_cost_usd == [approx(row.job_cost_usd)]
     assert row.job_cost_usd != approx(bare.job_cost_usd)

@@ -40,7 +40,7 @@ def test_as_many_replanned_values_as_the_bound_are_allowed_and_one_more_is_not()
 def test_a_whole_number_input_names_its_values_and_a_tiny_value_names_its_path() -> None:
     """seq_len from 1,000 to 2,001 in 3 points: its ends are whole, its middle (1,500.5) is not."""
     assert raised(lambda: analysis.iter_sweep(pair(), ["workload.seq_len=1000:2001:3"])) == (
-        "workload.seq_len: its values must be whole numbers, got 1500.5 (choose LO:HI:N so the steps are whole)"
+        "--vary: workload.seq_len: its values must be whole numbers, got 1500.5 (choose LO:HI:N so the steps are whole)"
     )
     assert raised(lambda: analysis.iter_sweep(pair(), ["scenario.electricity_usd_per_kwh=0,1e-310"])) == (
         "scenario.electricity_usd_per_kwh: values must be 0 or at least 1e-300 in size, got 1e-310"

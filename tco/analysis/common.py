@@ -355,6 +355,17 @@ MAX_REPLANS_TOTAL = 2 * MAX_REPLANS
 """Most plans one sweep or what-if call makes over all its options (options whose plan moves × distinct
 values): half a minute for a dense job, so that no call runs for hours."""
 
+MOE_PLAN_COST = 16
+"""An MoE job's plan searches expert-parallel layouts too: about 16 times a dense job's (measured
+2026-12-02: 0.13 s for DeepSeek-V3 against 4–15 ms), so its calls make that many times fewer plans."""
+
+
+def replan_budget(workload: Any) -> tuple[int, str]:
+    """(most plans over all options for this workload, why it is that number)."""
+    if getattr(workload, "experts", None):
+        return MAX_REPLANS_TOTAL // MOE_PLAN_COST, f"; an MoE job's plan costs about {MOE_PLAN_COST}× a dense one's"
+    return MAX_REPLANS_TOTAL, ""
+
 
 def _plan_with(prep: Prepared, i: int, assignments: tuple[tuple[Target, float], ...]) -> engine.Plan | None:
     """Option ``i``'s plan with the targets set to the values: its inputs rebuilt through validation
@@ -569,7 +580,8 @@ def _walk_quantities(model: Any, prefix: str) -> Iterator[tuple[str, Quantity]]:
 
 
 def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:
-    """Every sourced number the options read, with its low/high (or ±20 % when it has none)."""
+    """Every sourced number the options read, with its low/high (or ±20 % when it has none; one end
+    given: that end and the default swing's other). ``ranged_only``: only those with a given end."""
     used = [_read_keys(plan, base) for plan, base in zip(prep.plans, prep.bases, strict=True)]  # per option
     items: list[tuple[str, Quantity]] = []
     items += list(_walk_quantities(prep.inputs.scenario, "scenario"))
@@ -594,13 +606,14 @@ def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:
         if path in ("workload.parameters", "workload.active_parameters") and _every_expert_active(prep.inputs.workload):
             continue  # (the two counts are one number: neither moves without the other, so both are held)
         ranged = q.low is not None and q.high is not None and q.low < q.high
-        if ranged_only and not ranged:
+        one_end = q.low is not None or q.high is not None  # (a file or --set gave one end: its uncertainty too)
+        if ranged_only and not ranged and not one_end:
             continue
         if ranged:
             low, high = float(q.low), float(q.high)  # type: ignore[arg-type]
         else:
-            if q.value == 0:
-                continue
+            if q.value == 0 and not one_end:
+                continue  # (no default swing moves a zero)
             low, high = q.value * (1 - DEFAULT_SWING), q.value * (1 + DEFAULT_SWING)
             # (a value near the float maximum swings to it, not past it: 1.6e308 · 1.2 is no number)
             low, high = (max(min(v, sys.float_info.max), -sys.float_info.max) for v in (low, high))

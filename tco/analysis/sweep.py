@@ -14,7 +14,6 @@ from tco.analysis.breakeven import parse_range
 from tco.analysis.common import (
     CHUNK,
     MAX_REPLANS,
-    MAX_REPLANS_TOTAL,
     Prepared,
     check_numbers,
     evaluate_many,
@@ -24,6 +23,7 @@ from tco.analysis.common import (
     option_names,
     plan_free,
     prepare,
+    replan_budget,
     resolve_target,
     validate_value,
 )
@@ -180,7 +180,11 @@ def make_axes(inputs: Inputs, specs: Sequence[str]) -> tuple[Prepared, list[Axis
             bad = arr[(arr != np.floor(arr))]
             if bad.size:
                 what = "counts" if target.is_count else "its values"
-                raise InputError(f"{what} must be whole numbers, got {bad[0]:g} (choose LO:HI:N so the steps are whole)", key=path)
+                raise InputError(
+                    f"{what} must be whole numbers, got {float(bad[0]):.15g} (choose LO:HI:N so the steps are whole)",
+                    where="--vary",
+                    key=path,
+                )
         axes.append(Axis(path, arr))
     # The same input in any spelling (case, an alias, ``.value``): one of its values would be dropped.
     groups = option_names(inputs)
@@ -225,10 +229,11 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> S
         moving.update(movers)
     # Over all options too: a plan takes milliseconds (tens on a large MoE job), so many options times
     # many values would run for hours with nothing to show.
-    if len(moving) * combos > MAX_REPLANS_TOTAL:
+    budget, why = replan_budget(prep.inputs.workload)
+    if len(moving) * combos > budget:
         raise InputError(
-            f"{len(moving)} options are planned anew at each of {combos:,} values: at most {MAX_REPLANS_TOTAL:,} plans "
-            "(options × values); sweep fewer values or fewer options",
+            f"{len(moving)} options are planned anew at each of {combos:,} values: at most {budget:,} plans "
+            f"(options × values{why}); sweep fewer values or fewer options",
             key=axes[0].path,
         )
 

@@ -11,7 +11,6 @@ import numpy as np
 
 from tco import loader
 from tco.analysis.common import (
-    MAX_REPLANS_TOTAL,
     Target,
     check_numbers,
     evaluate_many,
@@ -20,6 +19,7 @@ from tco.analysis.common import (
     option_names,
     plan_free,
     prepare,
+    replan_budget,
     resolve_target,
     validate_value,
 )
@@ -111,10 +111,11 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]], *, over_sets
     if moving:
         planned = [a for t, a in values.values() if not plan_free(t)]  # (money and the like plan nothing)
         combos = len(np.unique(np.column_stack(planned), axis=0)) if planned else 1
-        if len(moving) * combos > MAX_REPLANS_TOTAL:
+        budget, why = replan_budget(prep.inputs.workload)
+        if len(moving) * combos > budget:
             raise InputError(
-                f"{len(moving)} options are planned anew at each of {combos:,} values: at most {MAX_REPLANS_TOTAL:,} plans "
-                "(options × distinct values); give fewer values or fewer options",
+                f"{len(moving)} options are planned anew at each of {combos:,} values: at most {budget:,} plans "
+                f"(options × distinct values{why}); give fewer values or fewer options",
                 key=next(iter(values)),
             )
     batch = evaluate_many(prep, values, size, replan=True)
