@@ -1047,10 +1047,12 @@ def _format_column(values: Any) -> list[str]:
 
 
 def _num_text(v: Any) -> str:
+    """A number as CSV writes it: a whole float a float holds exactly (up to 2^53) as an integer, any
+    other in its shortest round-trip form (``repr``); NaN and infinity empty."""
     if isinstance(v, float):
         if v != v or v in (float("inf"), float("-inf")):
             return ""
-        if v.is_integer() and abs(v) < 1e15:
+        if v.is_integer() and abs(v) <= 2.0**53:
             return str(int(v))
         return repr(v)
     return str(v)

@@ -250,3 +250,10 @@ def test_a_sweeps_fractional_count_is_shown_as_it_is(run) -> None:
     """D23: 1:1000000:3 has a middle of 500,000.5, shown as 'got 500000' and without --vary."""
     r = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "a100-80gb.count=1:1000000:3", "-f", "csv")
     assert r.exit_code == 1 and r.stderr.startswith("Error: --vary: a100-80gb.count: counts must be whole numbers, got 500000.5")
+
+
+def test_csv_writes_whole_numbers_alike_up_to_what_a_float_holds() -> None:
+    """D26: a sweep's axis wrote 1e9 as 1000000000 and 1e15 as 1000000000000000.0."""
+    from tco.render import _num_text
+
+    assert [_num_text(v) for v in (1e9, 1e15, 2.0**53, 1e16, 0.5)] == ["1000000000", "1000000000000000", "9007199254740992", "1e+16", "0.5"]

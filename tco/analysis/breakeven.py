@@ -49,8 +49,10 @@ class BreakevenResult(StrictModel, Records):
     value: float | None = Field(description="Input value at which both effective costs are equal; None if no tie.")
     missing_inputs: dict[str, list[str]] = Field(default_factory=dict, description="Option -> input paths it lacks.")
     all_values: list[float]
-    winner_below: str | None
-    winner_above: str | None
+    winner_below: str | None = Field(description="The cheaper option at the range's low end (None: neither can run there, or unknown).")
+    winner_above: str | None = Field(
+        description="The cheaper option at the range's high end; the message also says who wins just either side of a tie."
+    )
     effective_cost_at_value_usd: float | None
     message: str
 
