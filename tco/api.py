@@ -805,7 +805,7 @@ def validate_file(path: Path | str) -> list[str]:
     return warnings
 
 
-def _check_published_rows(path: Path, published: CalibrationSet | ServingSet) -> None:
+def _check_published_rows(path: Path, published: CalibrationSet | ServingSet, dirs: Sequence[Path] | None = None) -> None:
     """What ``tco calibrate`` refuses or cannot use in a set of published runs: a row on an unknown
     accelerator, and a rate above what the part computes at its peak (training: 6 FLOPs per parameter
     per token; serving: 2 per active parameter per generated token)."""
@@ -815,7 +815,7 @@ def _check_published_rows(path: Path, published: CalibrationSet | ServingSet) ->
     for i, row in enumerate(rows):
         if row.accelerator not in parts:  # (a set has hundreds of rows on a few parts)
             try:
-                parts[row.accelerator] = loader.load_accelerator(row.accelerator)
+                parts[row.accelerator] = loader.load_accelerator(row.accelerator, dirs=dirs)
             except NotFoundError as exc:
                 parts[row.accelerator] = exc
         accel = parts[row.accelerator]
@@ -1603,7 +1603,7 @@ def calibrate(dirs: Sequence[Path] | None = None, *, refit: bool = False, publis
     published += zip(files["serving"], serving_sets, strict=True)
     ids: dict[str, Path] = {}
     for path, one in published:
-        _check_published_rows(path, one)  # (what profiles validate refuses, calibrate does not use)
+        _check_published_rows(path, one, dirs)  # (what profiles validate refuses, calibrate does not use)
         if one.id in ids:  # one publication's statistics, and its rows' split, are keyed on its id (user files first)
             raise InputError(f"the id '{one.id}' is also the id of {path}: give each set its own", where=str(ids[one.id]), key="id")
         ids[one.id] = path
