@@ -775,7 +775,7 @@ def validate_file(path: Path | str) -> list[str]:
     """Validate one input file; return plausibility warnings (raises on errors)."""
     model = loader.validate_file(Path(path))
     if isinstance(model, CalibrationSet | ServingSet):
-        _check_published_rows(Path(path), model)
+        _check_published_rows(Path(path), model, {})
         return []
     if not isinstance(model, Accelerator):
         return []
@@ -805,13 +805,15 @@ def validate_file(path: Path | str) -> list[str]:
     return warnings
 
 
-def _check_published_rows(path: Path, published: CalibrationSet | ServingSet, dirs: Sequence[Path] | None = None) -> None:
+def _check_published_rows(
+    path: Path, published: CalibrationSet | ServingSet, parts: dict[str, Accelerator | NotFoundError], dirs: Sequence[Path] | None = None
+) -> None:
     """What ``tco calibrate`` refuses or cannot use in a set of published runs: a row on an unknown
     accelerator, and a rate above what the part computes at its peak (training: 6 FLOPs per parameter
-    per token; serving: 2 per active parameter per generated token)."""
+    per token; serving: 2 per active parameter per generated token). ``parts``: each part loaded once
+    (the profiles calibrate then uses), filled here."""
     problems: list[TcoError] = []
     rows: Sequence[CalibrationRow | ServingRow] = published.rows
-    parts: dict[str, Accelerator | NotFoundError] = {}
     for i, row in enumerate(rows):
         if row.accelerator not in parts:  # (a set has hundreds of rows on a few parts)
             try:
@@ -1602,21 +1604,14 @@ def calibrate(dirs: Sequence[Path] | None = None, *, refit: bool = False, publis
     published: list[tuple[Path, CalibrationSet | ServingSet]] = [*zip(files["benchmarks"], sets, strict=True)]
     published += zip(files["serving"], serving_sets, strict=True)
     ids: dict[str, Path] = {}
+    parts: dict[str, Accelerator | NotFoundError] = {}
     for path, one in published:
-        _check_published_rows(path, one, dirs)  # (what profiles validate refuses, calibrate does not use)
+        # (what profiles validate refuses, calibrate does not use: an unknown part names the file and its row)
+        _check_published_rows(path, one, parts, dirs)
         if one.id in ids:  # one publication's statistics, and its rows' split, are keyed on its id (user files first)
             raise InputError(f"the id '{one.id}' is also the id of {path}: give each set its own", where=str(ids[one.id]), key="id")
         ids[one.id] = path
-    profiles: dict[str, Accelerator] = {}
-    named: list[tuple[Path, list[str]]] = [(p, [r.accelerator for r in s.rows]) for p, s in zip(files["benchmarks"], sets, strict=True)]
-    named += [(p, [r.accelerator for r in s.rows]) for p, s in zip(files["serving"], serving_sets, strict=True)]
-    for path, parts in named:
-        for i, part in enumerate(parts):  # an unknown part names the file and the row that asks for it
-            if part not in profiles:
-                try:
-                    profiles[part] = loader.load_accelerator(part, dirs=dirs)
-                except NotFoundError as exc:
-                    raise NotFoundError(exc.message, where=str(path), key=f"rows[{i}].accelerator") from None
+    profiles = {k: v for k, v in parts.items() if isinstance(v, Accelerator)}
     sc = loader.load_scenario(None, dirs=dirs)
     constants = calibration.fit(sets, profiles, sc) if refit else None
     summary = calibration.calibrate(sets, profiles, sc, constants, published_layout=published_layout)
