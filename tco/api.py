@@ -281,6 +281,9 @@ def attributed(inputs: Inputs) -> Iterator[None]:
                 # The value the error is about came from --set, not from the file: blame the --set.
                 cross = blamed.startswith(("workload.", "scenario."))
                 problem.where, problem.key = "--set", set_path(blamed) if cross else f"{scope}.{blamed}"
+            elif (own := _users_workload_key(inputs, problem)) is not None:
+                # A shipped part cannot be at fault for what the user's own workload file writes: blame the file.
+                problem.where, problem.key = inputs.sources[inputs.workload.id], own
             elif problem.where is not None and problem.where in inputs.sources:
                 if problem.key is None:
                     scopes = (problem.where, "scenario", "workload")  # the option's own inputs, and the shared ones
@@ -289,6 +292,23 @@ def attributed(inputs: Inputs) -> Iterator[None]:
                         problem.message += f" (with --set {', '.join(changed)})"
                 problem.where = inputs.sources[problem.where]
         raise
+
+
+def _users_workload_key(inputs: Inputs, problem: TcoError) -> str | None:
+    """The key of the user's workload file that a shipped part's misfit is about (``parameters``,
+    ``seq_len``, ...: the first of the problem's workload inputs the file itself writes), or None: the
+    part is not shipped, the workload file is, or it writes none of them (an ``extends`` parent did)."""
+    wl_source = inputs.sources.get(inputs.workload.id)
+    part = inputs.sources.get(problem.where) if problem.where is not None and problem.where != inputs.workload.id else None
+    if wl_source is None or part is None or not problem.also:
+        return None
+    if not _shown_path(Path(part)).startswith("builtin:") or _shown_path(Path(wl_source)).startswith("builtin:"):
+        return None
+    try:
+        own = loader.read_toml(Path(wl_source))
+    except (OSError, TcoError):
+        return None
+    return next((k.removeprefix("workload.") for k in problem.also if k.removeprefix("workload.") in own), None)
 
 
 def _shown_path(path: Path) -> str:

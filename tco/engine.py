@@ -1207,9 +1207,12 @@ def plan_training(
 # --------------------------------------------------------------------------- arithmetic
 
 
-def stage_throughput(plan: Plan, st: StagePlan, p: Mapping[str, Any], ops: Any, *, count: Any = None) -> tuple[Any, Any, Any, Any]:
+def stage_throughput(
+    plan: Plan, st: StagePlan, p: Mapping[str, Any], ops: Any, *, count: Any = None, steady: bool = False
+) -> tuple[Any, Any, Any, Any]:
     """(tokens/s per accelerator, MFU, scaling efficiency, accelerators the layout runs on) of one
-    training stage at ``count``."""
+    training stage at ``count``. ``steady``: layouts judged by speed alone, without failures (what a
+    published run's steady rate describes: every accelerator of the run computing)."""
     flops = 6.0 * p[plan.active_key] + st.attention_flops
     peak = p[st.peak_key] if plan.throughput_source is ThroughputSource.derived else p.get(st.peak_key, math.nan)
     if plan.mfu_key:
@@ -1218,6 +1221,8 @@ def stage_throughput(plan: Plan, st: StagePlan, p: Mapping[str, Any], ops: Any, 
     x = stage_inputs(st, p, plan.active_key)
     if count is not None:
         x["count"] = count
+    if steady:
+        x["failure_rate"] = 0.0
     # The shortlist holds at the count it was chosen at; at any other (a swept count, even a single one,
     # or a measurement's) the best layouts change: search them all.
     same = x["count"] == st.subset_count
@@ -1241,17 +1246,20 @@ def _anchored(plan: Plan, p: Mapping[str, Any]) -> tuple[Mapping[str, Any], Any]
     return anchored, as_measured
 
 
-def _as_measured(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[Any, Any, Any]:
+def _as_measured(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[Any, Any, Any, Any]:
     """(the model's tokens/s on the part and job as measured at the run's count, the run's MFU there,
-    whether the part and job are the ones measured): what a measured training run is carried from."""
+    whether the part and job are the ones measured, the accelerators that layout runs on): what a
+    measured training run is carried from. The run's rate is a steady rate with every accelerator of
+    the run computing, so the model's figure there is taken without failures: a scenario whose failures
+    idle accelerators lowers the carried rate by the model's ratio, at the run's own count too."""
     anchored, as_measured = _anchored(plan, p)
-    model_at, mfu_at, _, _ = stage_throughput(
-        plan, plan.anchor_stage or plan.stages[0], anchored, ops, count=float(plan.measured_count or 1)
+    model_at, mfu_at, _, used_at = stage_throughput(
+        plan, plan.anchor_stage or plan.stages[0], anchored, ops, count=float(plan.measured_count or 1), steady=True
     )
     if isinstance(anchored, KnownInputs) and isinstance(p, KnownInputs):
         p.missing.extend(k for k in anchored.missing if k not in p.missing)
     run_mfu = mfu_at * p[f"{plan.bench_key}.tokens_per_second"] / ops.where(model_at > 0, model_at, math.nan)
-    return model_at, run_mfu, as_measured
+    return model_at, run_mfu, as_measured, used_at
 
 
 def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[Any, Any, Any, Any, list[tuple[Any, Any]], Any]:
@@ -1269,7 +1277,7 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
         carried = n != at
         if bool(carried.any() if hasattr(carried, "any") else carried) and isinstance(p, KnownInputs):
             p[plan.stages[0].peak_key]  # the model carries the measurement to another count: it needs the peak
-        model_at, run_mfu, as_measured = _as_measured(plan, p, ops)
+        model_at, run_mfu, as_measured, used_at = _as_measured(plan, p, ops)
         run = p[f"{plan.bench_key}.tokens_per_second"]
     seconds: Any = 0.0
     tokens: Any = 0.0
@@ -1289,9 +1297,11 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
             tps = ops.where(capped, tps / ops.where(m > 0, m, 1.0), tps)
             m = ops.where(capped, 1.0, m)
         if i == 0 and measured:
-            # Exactly, at its own count, on the part and job as measured.
+            # Exactly, at its own count, on the part and job as measured, when the layout there runs as many
+            # accelerators as the run did (failures that idle some carry it by the model's ratio instead).
             # (a peak the profile leaves unknown gives no MFU: the run stands at its own count all the same)
-            tps = ops.where((n == at) & as_measured & ops.where(run_mfu > 1.0, False, True), run, tps)
+            exact = (n == at) & as_measured & ops.where(run_mfu > 1.0, False, True) & (used >= used_at)
+            tps = ops.where(exact, run, tps)
         if mfu is None:
             mfu, eff = m, e
         t = p[st.tokens_key]

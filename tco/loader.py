@@ -1035,10 +1035,19 @@ _A_KIND = {
 
 
 def _other_kind(kind: str, path: Path, data: Mapping[str, Any]) -> tuple[str, str] | None:
-    """The kind a file that fails as ``kind`` plainly is instead: its folder says so, or a key only that
-    kind has (a workload's ``kind``, a scenario's electricity price)."""
-    found = path.parent.name if path.parent.name in _A_KIND else None
-    found = found or ("workloads" if "kind" in data else "scenarios" if "electricity_usd_per_kwh" in data else None)
+    """The kind a file that fails as ``kind`` plainly is instead: a key only that kind has (a workload's
+    ``kind``, a scenario's electricity price, an accelerator's memory or peaks), else its folder's name
+    (the content first: a profile kept in a folder named ``workloads/`` is still a profile)."""
+    found = (
+        "workloads"
+        if "kind" in data
+        else "scenarios"
+        if "electricity_usd_per_kwh" in data
+        else "accelerators"
+        if "memory_gb" in data or "peak" in data
+        else None
+    )
+    found = found or (path.parent.name if path.parent.name in _A_KIND else None)
     return _A_KIND[found] if found is not None and found != kind else None
 
 

@@ -257,3 +257,49 @@ def test_csv_writes_whole_numbers_alike_up_to_what_a_float_holds() -> None:
     from tco.render import _num_text
 
     assert [_num_text(v) for v in (1e9, 1e15, 2.0**53, 1e16, 0.5)] == ["1000000000", "1000000000000000", "9007199254740992", "1e+16", "0.5"]
+
+
+def test_a_measured_run_is_carried_down_when_failures_idle_accelerators(run) -> None:
+    """D5: with failures so costly that the layout runs DP 2 of 8, the A100's published 12,500 tokens/s
+    per accelerator (all 8 running) stayed whole at 8 and was halved at 16 (12,500 × 8/16). The rate is
+    carried by the model's ratio to its steady figure at the run's count (all 8 computing): at 8, 2 of 8
+    run, 12,500 × 2/8 = 3,125; at 16, still 2 run, 12,500 × 2/16 = 1,562.5. The defaults are unchanged."""
+    sets = ("--set", "scenario.restart_minutes=1e6")
+    for option, rate in (("a100-80gb", 3125.0), ("a100-80gb@16", 1562.5)):
+        r = run("compare", option, "-w", "gpt3-1.3b", *sets, "-f", "json")
+        res = json.loads(r.stdout)["results"][0]
+        assert any("TP 1 × PP 1 × DP 2" in n for n in res["notes"]), res["notes"]
+        assert res["tokens_per_second_per_accelerator"] == pytest.approx(rate, rel=1e-9)
+    plain = json.loads(run("compare", "a100-80gb", "-w", "gpt3-1.3b", "-f", "json").stdout)["results"][0]
+    assert plain["tokens_per_second_per_accelerator"] == 12500.0
+
+
+def test_a_users_workload_file_takes_the_blame_for_its_misfit(run, tmp_path) -> None:
+    """D12: a workload file of the user's that no shipped part can hold blamed the shipped part's file
+    (`.../accelerators/h100-sxm.toml: memory_gb`); the user's file wrote the cause."""
+    big = tmp_path / "bigs.toml"
+    big.write_text('extends = "chat-70b"\nid = "bigs"\nname = "b"\nparameters = 1e14\n')
+    long = tmp_path / "bigseq.toml"
+    long.write_text('extends = "llama3-8b"\nid = "bigseq"\nname = "b"\nseq_len = 1000000000\n')
+    for path, key in ((big, "parameters"), (long, "seq_len")):
+        r = run("compare", "h100-sxm", "-w", str(path))
+        assert r.exit_code == 1
+        assert r.stderr.startswith(f"Error: {path}: {key}: "), r.stderr
+    # A shipped workload on a shipped part still names the part (the count is the remedy there).
+    r = run("compare", "mlu370-s4@1", "-w", "llama3-70b")
+    assert r.exit_code == 1 and "accelerators/mlu370-s4.toml: memory_gb: " in r.stderr
+
+
+def test_a_profile_in_a_folder_named_workloads_gets_its_own_errors(run, tmp_path) -> None:
+    """Left from D18: the file-kind message trusted the folder's name, so a broken profile kept in a
+    folder named workloads/ was called a workload file. Its keys say what it is."""
+    text = (PROFILES / "accelerators" / "h100-sxm.toml").read_text()
+    text = re.sub(r'^id = "h100-sxm"', 'id = "myh"', text, flags=re.M)
+    text = re.sub(r"^aliases = .*$", "aliases = []", text, flags=re.M)
+    text = re.sub(r"^memory_gb = .*$", 'memory_gb = "lots"', text, flags=re.M)
+    (tmp_path / "workloads").mkdir()
+    path = tmp_path / "workloads" / "myh.toml"
+    path.write_text(text)
+    r = run("compare", str(path), "-w", "gpt3-1.3b")
+    assert r.exit_code == 1
+    assert r.stderr.startswith(f"Error: {path}: memory_gb: expected a number > 0"), r.stderr
