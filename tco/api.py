@@ -24,6 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from pydantic import ValidationError
+
 from tco import engine, loader, perf, serving
 from tco.engine import Option
 from tco.errors import InputError, NotFoundError, ProblemList, TcoError, did_you_mean
@@ -152,7 +154,7 @@ def public(fn: F) -> F:
                 raise InputError(f"expected {_spelled(param.annotation)}, got {value!r}", key=name)
             if hint is bool:  # 'yes' or 1 is not read as True
                 raise InputError(f"expected True or False, got {_shown(value)}", key=name)
-            from pydantic import ConfigDict, TypeAdapter, ValidationError
+            from pydantic import ConfigDict, TypeAdapter
 
             if name not in adapters:
                 adapters[name] = TypeAdapter(hint, config=ConfigDict(arbitrary_types_allowed=True))
@@ -616,6 +618,10 @@ def analysable(
                 with attributed(inputs):  # blamed on its --set or its file, as compare does
                     raise
             dropped[o.label] = exc.message
+            if exc.key and exc.where in ("scenario", inputs.workload.id) and exc.message.startswith("unknown, and the analysis needs it; "):
+                # (the note names the option, so the input it lacks is named in full)
+                scope = "scenario" if exc.where == "scenario" else "workload"
+                dropped[o.label] = f"needs {scope}.{exc.key}, which is unknown; " + exc.message.split("; ", 1)[1]
             errors.append(exc)
             continue
         keep.append(i)
@@ -832,9 +838,21 @@ def _check_published_rows(
     accelerator, and a rate above what the part computes at its peak (training: 6 FLOPs per parameter
     per token; serving: 2 per active parameter per generated token). ``parts``: each part loaded once
     (the profiles calibrate then uses), filled here."""
+    from tco import calibration
+
     problems: list[TcoError] = []
     rows: Sequence[CalibrationRow | ServingRow] = published.rows
     for i, row in enumerate(rows):
+        # The row must describe a model the engine can build (heads dividing the width, experts with
+        # their top-k, a precision the mode runs in), as calibrate builds it.
+        try:
+            if isinstance(row, CalibrationRow):
+                calibration.row_workload(row, row.tuning or published.tuning)
+            else:
+                calibration.serving_workload(row, published.tuning)
+        except ValidationError as exc:
+            problems.append(_row_problem(path, i, row, exc))
+            continue
         if row.accelerator not in parts:  # (a set has hundreds of rows on a few parts)
             try:
                 parts[row.accelerator] = loader.load_accelerator(row.accelerator, dirs=dirs)
@@ -865,6 +883,26 @@ def _check_published_rows(
             )
     if problems:
         raise problems[0] if len(problems) == 1 else ProblemList(problems)
+
+
+def _row_problem(path: Path, i: int, row: CalibrationRow | ServingRow, exc: ValidationError) -> InputError:
+    """A row's model the workload refuses, named by the row's own key: the workload's ``parameters`` is
+    the row's ``total_parameters`` (or ``parameters`` for a dense row), its ``active_parameters`` the row's
+    ``parameters``; a shape's key is the row's (layers, d_model, heads, ...)."""
+    err = exc.errors()[0]
+    message = str(err.get("msg", exc)).removeprefix("Value error, ")
+    field, sep, rest = message.partition(": ")
+    if sep and re.fullmatch(r"[a-z_]+", field):
+        message = rest
+    else:
+        loc = [str(x) for x in err.get("loc", ()) if isinstance(x, str)]
+        field = loc[-1] if loc else ""
+    if field == "active_parameters":  # (the row's names: its total is total_parameters)
+        message = message.replace("exceed parameters (", "exceed total_parameters (")
+    total = "total_parameters" if row.total_parameters else "parameters"
+    field = {"active_parameters": "parameters", "parameters": total}.get(field, field)
+    known = field in type(row).model_fields
+    return InputError(message, where=str(path), key=f"rows[{i}]" + (f".{field}" if known else ""))
 
 
 def _run_above_the_peak(path: Path, accel: Accelerator, workload: TrainingWorkload | InferenceWorkload) -> list[TcoError]:
@@ -1581,7 +1619,6 @@ def _estimate_shape(shape: Mapping[str, int | None] | None, parameters: float) -
             tied = inferred.tied_embeddings
     if head_dim is None and heads is not None and d_model % heads:
         raise InputError(f"--d-model {d_model} is not a multiple of --heads {heads}", key="--heads")
-    from pydantic import ValidationError
 
     try:
         shape_ = ModelShape.from_heads(

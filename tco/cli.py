@@ -1091,10 +1091,12 @@ def sensitivity(
     # --vs names one of the options (by its id too, where it was given by path), or adds the one it names
     # (looked up quietly: the inputs analysed are loaded once more below, with their warnings and notes told once)
     given = api.load_inputs(list(accelerators), workload=workload, scenario=scenario, sets=set_ or []) if vs else None
-    named = given is not None and vs is not None and find_option(given.options, given.refs, vs) is not None
-    accs = list(accelerators) + ([vs] if vs and not named else [])
-    inputs = _inputs(accs, workload, scenario, set_, strict, required=[accelerators[0], vs] if vs else [])
-    result = api.sensitivity(inputs, vs=(accelerators[0], vs) if vs else None)
+    at = find_option(given.options, given.refs, vs) if given is not None and vs is not None else None
+    accs = list(accelerators) + ([vs] if vs and at is None else [])
+    # (--vs naming the first of two options compares the other with it: the pair is the same either way)
+    first = accelerators[1] if at == 0 and len(accelerators) == 2 else accelerators[0]
+    inputs = _inputs(accs, workload, scenario, set_, strict, required=[first, vs] if vs else [])
+    result = api.sensitivity(inputs, vs=(first, vs) if vs else None)
     audit = api.audit(inputs, command="sensitivity", vs=vs)
     emit_result(render_sensitivity, result, fmt, output, inputs=inputs, audit=audit, sheet="Sensitivity")
 

@@ -622,8 +622,9 @@ def _plan_option(
             raise InfeasibleError(
                 f"{workload.id} does not fit in memory on {n} × {accel.id}: training state needs at least "
                 f"{need} accelerators (give a count with {accel.id}@{need})",
-                where=accel.id,
-                key="memory_gb",
+                # (a count the option gave is the user's to change, as a fixed serving replica is)
+                where=option.label if option.count is not None else accel.id,
+                key=None if option.count is not None else "memory_gb",
                 also=WORKLOAD_SIZE,
             )
         mfu_key = "workload.mfu" if workload.mfu is not None else "accel.mfu" if accel.mfu is not None else None

@@ -1021,23 +1021,29 @@ def _load(kind: str, root: Any, ref: str, overrides: Sequence[tuple[str, Any]], 
     except TcoError as exc:
         other = _other_kind(kind, path, data)
         if other is not None:  # (a workload file given as a profile: its missing keys are not the point)
-            raise InputError(f"this is {other[0]}, not {_A_KIND[kind][0]} (give it {other[1]})", where=str(path)) from None
+            raise InputError(f"this is {other[0]}, not {_A_KIND[kind][0]} ({other[1]})", where=str(path)) from None
         _blame_base(exc, path)
         raise
 
 
 _A_KIND = {
-    "accelerators": ("an accelerator profile", "as an ACCEL argument"),
-    "workloads": ("a workload file", "with -w"),
-    "scenarios": ("a scenario file", "with -s"),
+    "accelerators": ("an accelerator profile", "give it as an ACCEL argument"),
+    "workloads": ("a workload file", "give it with -w"),
+    "scenarios": ("a scenario file", "give it with -s"),
+    "benchmarks": ("a set of published training runs", "tco calibrate reads it from a benchmarks/ folder on TCO_PROFILE_PATH"),
+    "serving": ("a set of published serving results", "tco calibrate reads it from a serving/ folder on TCO_PROFILE_PATH"),
+    "sources": ("a bibliography", "profiles cite its keys; keep it in a sources/ folder on TCO_PROFILE_PATH"),
 }
-"""What a file of each kind is called, and where a command takes it."""
+"""What a file of each kind is called, and where it goes."""
 
 
 def _other_kind(kind: str, path: Path, data: Mapping[str, Any]) -> tuple[str, str] | None:
     """The kind a file that fails as ``kind`` plainly is instead: a key only that kind has (a workload's
     ``kind``, a scenario's electricity price, an accelerator's memory or peaks), else its folder's name
     (the content first: a profile kept in a folder named ``workloads/`` is still a profile)."""
+    rows = data.get("rows")
+    row = rows[0] if isinstance(rows, list) and rows and isinstance(rows[0], dict) else {}
+    cited = bool(data) and all(isinstance(v, dict) and "title" in v for v in data.values())
     found = (
         "workloads"
         if "kind" in data
@@ -1045,6 +1051,12 @@ def _other_kind(kind: str, path: Path, data: Mapping[str, Any]) -> tuple[str, st
         if "electricity_usd_per_kwh" in data
         else "accelerators"
         if "memory_gb" in data or "peak" in data
+        else "serving"
+        if "output_tokens" in row or "input_tokens" in row
+        else "benchmarks"
+        if "accelerator_count" in row or "seq_len" in row
+        else "sources"
+        if cited
         else None
     )
     found = found or (path.parent.name if path.parent.name in _A_KIND else None)

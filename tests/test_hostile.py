@@ -313,7 +313,8 @@ def test_overflowing_inputs_leave_only_tco_lines_on_stderr(args: list[str]) -> N
         (["compare", "h100-sxm", "-w", " "], "Error: --workload: expected a workload id or a file path, got ' '"),
         (
             ["sensitivity", "a100-80gb", "--vs", "a100-80gb", "-w", "gpt3-1.3b"],
-            "Error: --vs: 'a100-80gb' is the option it would be compared with: give another option",
+            "Error: --vs: 'a100-80gb' is the first option, the one the tornado compares with --vs: name another option with --vs, "
+            "or list another first",
         ),
     ],
 )

@@ -367,7 +367,9 @@ def test_sensitivity_against_itself_blames_the_vs_flag() -> None:
     inputs = tco.load_inputs(["h100-sxm", "a100-80gb"], workload="llama3-8b")
     with pytest.raises(InputError) as info:
         analysis.sensitivity(inputs, vs=("h100-sxm", "h100-sxm"))
-    assert str(info.value) == "--vs: 'h100-sxm' is the option it would be compared with: give another option"
+    assert str(info.value) == (
+        "--vs: 'h100-sxm' is the first option, the one the tornado compares with --vs: name another option with --vs, or list another first"
+    )
 
 
 def test_a_path_both_varied_and_set_is_refused_naming_the_vary_flag() -> None:

@@ -84,7 +84,12 @@ def sample_input(u: Uncertain, rng: np.random.Generator, n: int) -> np.ndarray:
     if not u.bounded:
         # A range that touches zero has no lognormal: a triangular distribution on [low, high] with its
         # mode at the central value keeps every draw inside the stated range.
-        return rng.triangular(u.low, min(max(u.central, u.low), u.high), u.high, n)
+        mode = min(max(u.central, u.low), u.high)
+        if abs(u.high - u.low) <= 1e150:
+            return rng.triangular(u.low, mode, u.high, n)
+        # (numpy squares the span: past 1e154 it overflows and every draw is -inf) drawn on a unit scale
+        scale = max(abs(u.low), abs(u.high))
+        return scale * rng.triangular(u.low / scale, mode / scale, u.high / scale, n)
     sd = (u.high - u.low) / (2 * Z95)
     x = rng.normal(u.central, sd, n)
     # Fractions stay in (0, 1]: a share of zero (utilization, power) is not a valid input.
@@ -136,6 +141,13 @@ def simulate(
         )
     items = uncertain_inputs(prep, ranged_only=True)
     draws = {u.path: sample_input(u, input_stream(seed, u.path), samples) for u in items}
+    for u in items:
+        if not np.isfinite(draws[u.path]).all():
+            raise InputError(
+                f"its range ({u.low:.6g} to {u.high:.6g}) is too wide to sample: its distribution's tail passes the "
+                "largest number a float holds (1.8e308); narrow it",
+                key=u.path,
+            )
     n_opt = len(prep.plans)
     wins = np.zeros(n_opt)
     eff = [np.empty(samples) for _ in range(n_opt)]

@@ -91,7 +91,11 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
     items = uncertain_inputs(prep, ranged_only=False)
     pair = (_index_of(prep, vs[0]), _index_of(prep, vs[1])) if vs else None
     if pair is not None and pair[0] == pair[1]:
-        raise InputError(f"'{vs[1] if vs else ''}' is the option it would be compared with: give another option", key="--vs")
+        raise InputError(
+            f"'{vs[1] if vs else ''}' is the first option, the one the tornado compares with --vs: "
+            "name another option with --vs, or list another first",
+            key="--vs",
+        )
     size = 1 + 2 * len(items)
     assignments: dict[str, tuple[Target, np.ndarray]] = {}
     for j, u in enumerate(items):
