@@ -450,11 +450,13 @@ def _serve(
     except TcoError as exc:
         return None, None, exc.message
     tps = out["tokens_per_second_per_accelerator"]
+    batch = plan.batch
     if row.requests is not None and plan.request is not None and plan.batch and tps == tps and tps > 0:
         sx = engine.plan_serving_inputs(plan, p)
         tps = serving.drained_run(plan.request, sx, replica=plan.replica, tensor=plan.tensor, batch=plan.batch, requests=row.requests)
+        batch = min(plan.batch, row.requests)  # (a run of fewer requests than the batch runs them all at once)
     if tps == tps and tps > 0:
-        return float(tps), plan.batch, None
+        return float(tps), batch, None
     unknown = sorted(k.replace("accel.", f"{accel.id}.", 1) for k in engine.speed_inputs(p.missing))
     return None, None, f"{', '.join(unknown)} unknown" if unknown else "the model cannot serve the row"
 

@@ -534,7 +534,7 @@ def _expected(err: Mapping[str, Any]) -> str:
         return f"expected true or false, got {_show(err.get('input'))}"
     if typ in ("string_type",):
         return f"expected text, got {_show(err.get('input'))}"
-    if typ == "greater_than_equal" or typ == "greater_than":
+    if typ in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         return f"{msg[0].lower()}{msg[1:]}, got {_show(err.get('input'))}"
     if typ == "value_error":
         msg = msg.removeprefix("Value error, ")
@@ -550,6 +550,8 @@ def _show(v: Any) -> str:
         return str(v).lower()
     if isinstance(v, float) and not math.isfinite(v):
         return str(v)
+    if isinstance(v, int) and abs(v) >= 10**16:  # (a float's whole number written out has 300 digits)
+        return f"{float(v):.6g}" if abs(v) < 10**308 else "an integer of more than 308 digits"
     if isinstance(v, (dict, list)):
         return "a table" if isinstance(v, dict) else "a list"
     if isinstance(v, (datetime.date, datetime.time)):  # TOML dates and times, as the file writes them
@@ -749,7 +751,7 @@ def apply_overrides(
                 entries = node.get(item.group(1), [])
                 at = _item_index(entries, item.group(2))
                 if at is None:
-                    raise InputError(f"no {item.group(1)} entry for '{item.group(2)}'", where=where, key=label)
+                    raise InputError(_no_entry(item.group(1), item.group(2), entries), where=where, key=label)
                 node = entries[at]
                 continue
             nxt = node.get(part)
@@ -765,7 +767,7 @@ def apply_overrides(
             entries = node.get(item.group(1), [])
             at = _item_index(entries, item.group(2))
             if at is None:
-                raise InputError(f"no {item.group(1)} entry for '{item.group(2)}'", where=where, key=label)
+                raise InputError(_no_entry(item.group(1), item.group(2), entries), where=where, key=label)
             if not isinstance(value, dict):
                 raise InputError(f"expected a table for the whole entry, e.g. {{...}}, got {value!r}", where=where, key=label)
             # The entry keeps the name (or workload) that selected it, unless the table gives the same.
@@ -825,6 +827,18 @@ def split_set(item: str, accelerator_ids: Iterable[str] = ()) -> tuple[str, str,
 
 
 # --------------------------------------------------------------------------- loading
+
+
+def _no_entry(name: str, label: str, entries: Sequence[Any]) -> str:
+    """'no stages entry for '0'', with the labels the entries are selected by (a stage by its name, a
+    measurement by its workload; not by position)."""
+    labels = [str(e.get("workload") or e.get("name")) for e in entries if isinstance(e, dict) and (e.get("workload") or e.get("name"))]
+    what = "workload" if name == "benchmarks" else "name"
+    if not labels:
+        return f"no {name} entry for '{label}' (this input has no {name})"
+    shown = " or ".join(f"{name}[{x}]" for x in labels[:5]) + (" ..." if len(labels) > 5 else "")
+    numbered = f" ({name} are named{' by their workload' if what == 'workload' else ''}, not numbered)" if label.isdigit() else ""
+    return f"no {name} entry for '{label}': give {shown}{numbered}"
 
 
 def _item_index(entries: Sequence[Any], label: str) -> int | None:

@@ -61,8 +61,9 @@ the engine underflows to 0 and divides by it."""
 
 
 def _integral(v: Any) -> Any:
-    """A float with no fractional part (``2048.0``) is the whole number JSON Schema also takes it for."""
-    return int(v) if isinstance(v, float) and v.is_integer() and abs(v) <= MAX_COUNT else v
+    """A float with no fractional part (``2048.0``) is the whole number JSON Schema also takes it for
+    (``1e16`` too: its bound, not its spelling, refuses it)."""
+    return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
 Count = Annotated[int, Field(strict=True, ge=1, le=MAX_COUNT), BeforeValidator(_integral)]

@@ -156,10 +156,10 @@ def staged(tmp_path: Path) -> str:
 @pytest.mark.parametrize("extra", [[], ["--range", "1e9:1e12"]])
 def test_d7_breakeven_param_on_a_missing_stage_blames_param(run, staged: str, extra: list[str]) -> None:
     line = error_line(run("breakeven", "h100-sxm", "a100-80gb", "-w", staged, "--param", "workload.stages[0].tokens", *extra))
-    assert line == "Error: --param: workload.stages[0].tokens: no stages entry for '0'"
+    assert line == "Error: --param: workload.stages[0].tokens: no stages entry for '0': give stages[long] (stages are named, not numbered)"
     # As sweep --vary says it.
     vary = error_line(run("sweep", "h100-sxm", "-w", staged, "--vary", "workload.stages[0].tokens=1e9,2e9"))
-    assert vary == "Error: --vary: workload.stages[0].tokens: no stages entry for '0'"
+    assert vary == "Error: --vary: workload.stages[0].tokens: no stages entry for '0': give stages[long] (stages are named, not numbered)"
 
 
 def test_d7_an_existing_stage_still_works(run, staged: str) -> None:

@@ -170,3 +170,44 @@ def test_vs_naming_the_first_of_two_options_compares_the_other_with_it(run) -> N
     assert one["results"][0]["difference_low_usd"] == two["results"][0]["difference_low_usd"]
     r = run("sensitivity", "h100-sxm", "mi300x", "a100-80gb", "-w", "llama3-8b", "--vs", "h100")
     assert r.exit_code == 1 and "is the first option, the one the tornado compares with --vs" in r.stderr
+
+
+@pytest.mark.parametrize("value", ["1e16", "1e20", "100000000000000000000", "1e300"])
+def test_a_whole_number_past_the_bound_is_told_the_bound(run, value: str) -> None:
+    """D9: 1e16 (a whole number) was refused as 'expected a whole number'; the integer spelling got the
+    bound. Both spellings now get the bound, with the value in significant digits."""
+    r = run("compare", "h100-sxm", "-w", "llama3-8b", "--set", f"workload.seq_len={value}")
+    assert r.exit_code == 1
+    assert r.stderr.startswith("Error: --set: workload.seq_len: input should be less than or equal to 1000000000000000, got 1e+"), r.stderr
+    assert len(r.stderr) < 200
+
+
+def test_calibrates_batch_is_the_batch_a_one_request_row_ran_at(run, tmp_path, monkeypatch) -> None:
+    """D10: a row of one request (requests = 1) ran at batch 1, but the batch column showed the plan's 53."""
+    (tmp_path / "serving").mkdir()
+    (tmp_path / "serving" / "s1.toml").write_text(
+        'id = "s1"\nsource = "my lab"\ntuning = "typical"\ntuning_reason = "stock vLLM"\n\n[[rows]]\n'
+        'accelerator = "a100-80gb"\nmodel = "x"\nparameters = 7e9\nlayers = 32\nd_model = 4096\nprecision = "bf16"\n'
+        'accelerators = 1\nscenario = "latency"\ninput_tokens = 1\noutput_tokens = 2048\nrequests = 1\n'
+        'tokens_per_second = 50\nsource = "run 1"\n'
+    )
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    r = run("calibrate", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    rows = [x for x in json.loads(r.stdout)["serving"]["rows"] if x["set_id"] == "s1"]
+    assert len(rows) == 1 and rows[0]["batch"] == 1
+
+
+def test_a_stage_named_by_position_is_told_the_names(run, tmp_path) -> None:
+    """D12: `stages[0]` got "no stages entry for '0'" with no hint that stages are selected by name."""
+    path = tmp_path / "st.toml"
+    path.write_text(
+        (PROFILES / "workloads" / "llama3-8b.toml").read_text()
+        + '\n[[stages]]\nname = "long-context"\ntokens = 8e11\nseq_len = 131072\n\n[[stages]]\nname = "fp8-anneal"\ntokens = 4e10\n'
+        'precision = "fp8"\n'
+    )
+    r = run("compare", "h100-sxm", "-w", str(path), "--set", "workload.stages[0].tokens=1e11")
+    assert r.stderr.strip() == (
+        "Error: --set: workload.stages[0].tokens: no stages entry for '0': give stages[long-context] or stages[fp8-anneal] "
+        "(stages are named, not numbered)"
+    )

@@ -153,7 +153,7 @@ def test_a_workload_input_carries_its_range() -> None:
 def test_a_missing_stage_is_named_with_the_caller() -> None:
     with pytest.raises(InputError) as info:
         analysis.what_if(toy(Option(accelerator())), {"workload.stages[nope].seq_len": [2048]})
-    assert str(info.value) == "what_if: workload.stages[nope].seq_len: no stages entry for 'nope'"
+    assert str(info.value) == "what_if: workload.stages[nope].seq_len: no stages entry for 'nope' (this input has no stages)"
 
 
 # --------------------------------------------------------------------------- sensitivity and simulation
