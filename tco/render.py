@@ -74,6 +74,15 @@ def share(v: float) -> str:
     return f"{v:.0%}" if v >= 0.095 else f"{v:.1%}"
 
 
+def probability(p: float) -> str:
+    """A probability to 0.1 %, rounded from the decimal it is (0.8185: a count of wins over samples) half
+    to even, not from its nearest binary float (0.81849999...): two options' shares 0.8185 and 0.1815
+    show 81.8 % and 18.2 %, summing to 100 %, not 81.8 % and 18.1 %."""
+    from decimal import ROUND_HALF_EVEN, Decimal
+
+    return f"{(Decimal(repr(p)) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_EVEN)}%"
+
+
 def gap(value: float | None, base: float | None) -> str:
     """The article's 'Gap' column: relative difference to the baseline, e.g. ``-37.6%``."""
     if value is None or base is None or base == 0:
@@ -930,7 +939,7 @@ def render_simulation(result: Any, fmt: OutputFormat) -> str:
             num(o.time_to_market_days.p10),
             num(o.time_to_market_days.p50),
             num(o.time_to_market_days.p90),
-            "—" if o.win_probability is None else f"{o.win_probability:.1%}",
+            "—" if o.win_probability is None else probability(o.win_probability),
         ]
         for o in result.options
     ]

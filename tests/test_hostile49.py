@@ -211,3 +211,12 @@ def test_a_stage_named_by_position_is_told_the_names(run, tmp_path) -> None:
         "Error: --set: workload.stages[0].tokens: no stages entry for '0': give stages[long-context] or stages[fp8-anneal] "
         "(stages are named, not numbered)"
     )
+
+
+def test_win_probabilities_round_from_the_decimal_they_are() -> None:
+    """D11: 0.8185 and 0.1815 (wins over 2,000 samples) showed 81.8 % and 18.1 %: the binary floats just
+    below the decimals rounded down. Rounded half to even from the decimals: 81.8 % and 18.2 %."""
+    from tco.render import probability
+
+    assert (probability(0.8185), probability(0.1815)) == ("81.8%", "18.2%")
+    assert (probability(1.0), probability(0.0), probability(0.5), probability(1e-05)) == ("100.0%", "0.0%", "50.0%", "0.0%")
