@@ -1397,7 +1397,7 @@ def sweep(
         if total > XLSX_MAX_ROWS:
             raise typer.BadParameter(
                 f"a workbook is built in memory: at most {XLSX_MAX_ROWS:,} rows in one; this sweep has {total:,}: use csv",
-                param_hint="--format",
+                param_hint="--format" if _format_given() else "-o",  # (-o FILE.xlsx chose the workbook)
             )
         rows = "".join(stream_sweep(columns, chunks, OutputFormat.csv))
         emit_workbook(inputs, output, api.audit(inputs, command="sweep", vary=list(vary)), {"Sweep": rows})

@@ -706,12 +706,18 @@ SERVING_SIZE = (*WORKLOAD_SIZE, "workload.prompt_tokens", "workload.output_token
 """What a serving replica's memory must hold: the weights and one sequence's cache."""
 
 
-def _idle_reason(data_parallel: int, sequences: float, batch_key: str | None, replica: int) -> str:
+def _idle_reason(data_parallel: int, sequences: float, batch_key: str | None, replica: int, count: float | None = None) -> str:
     """Why a training layout leaves accelerators idle: its data parallelism reached the global batch's
-    sequences (one each), or the count is no multiple of one model replica's accelerators."""
+    sequences (one each), whole replicas are left out because fewer lose less to failures (layouts are
+    judged by speed × goodput), or the count is no multiple of one model replica's accelerators."""
     if data_parallel >= sequences:
         given = batch_key or "the default global batch, 2M × (N/7B)^(1/3) tokens; workload.global_batch_tokens sets it"
         return f" (data parallelism is bounded by the global batch's {int(sequences):,} sequences: {given})"
+    if count is not None and count // replica > data_parallel:
+        return (
+            " (fewer replicas lose less to failures: layouts are judged by speed × goodput; "
+            "scenario.failure_rate_per_accelerator_day and restart_minutes set it)"
+        )
     return f" (the count is not a multiple of one replica's {replica} accelerators)"
 
 
@@ -1186,7 +1192,7 @@ def plan_training(
                     + f", ZeRO-{c.zero}"
                     + (f", {layout['idle_accelerators']} idle" if layout["idle_accelerators"] else "")
                     + (
-                        _idle_reason(r.data_parallel or 0, x["global_batch_tokens"] // seq_len, st.batch_key, c.model_devices)
+                        _idle_reason(r.data_parallel or 0, x["global_batch_tokens"] // seq_len, st.batch_key, c.model_devices, x["count"])
                         if layout["idle_accelerators"]
                         else ""
                     )

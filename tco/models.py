@@ -67,6 +67,10 @@ def _integral(v: Any) -> Any:
 
 
 Count = Annotated[int, Field(strict=True, ge=1, le=MAX_COUNT), BeforeValidator(_integral)]
+MAX_ACCELERATORS = 10**9
+"""Counts beyond a billion accelerators are reported as infeasible rather than computed."""
+Accelerators = Annotated[int, Field(strict=True, ge=1, le=MAX_ACCELERATORS), BeforeValidator(_integral)]
+"""An accelerator count: the same bound as ``ID@N``, ``--vary`` and ``what_if`` take."""
 ID_MAX_LENGTH = 64
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=ID_MAX_LENGTH)]
 
@@ -478,7 +482,7 @@ class Benchmark(StrictModel):
     workload: Id = Field(description="Workload id this measurement applies to.")
     tokens_per_second: PositiveQuantity = Field(description="Measured tokens/s per accelerator.")
     power_w: PositiveQuantity | None = Field(None, description="Measured power per accelerator during the run, W.")
-    accelerator_count: Count | None = Field(None, description="Accelerators in the measured run; absent = within one node.")
+    accelerator_count: Accelerators | None = Field(None, description="Accelerators in the measured run; absent = within one node.")
     memory_bandwidth_utilization: FractionQuantity | None = Field(None, description="Reported share of peak bandwidth.")
     source: str = Field(description="Publication of the measurement.")
     as_of: DateText | None = Field(None, description="Date of the publication.")
@@ -573,6 +577,18 @@ class Accelerator(StrictModel):
     @model_validator(mode="after")
     def _currencies(self) -> "Accelerator":
         _check_currencies(self, frozenset(ACCELERATOR_MONEY))
+        return self
+
+    @model_validator(mode="after")
+    def _one_run_per_workload(self) -> "Accelerator":
+        # (the engine carries one measured run to other counts, and --set names a run by its workload)
+        seen = [b.workload for b in self.benchmarks]
+        twice = next((w for i, w in enumerate(seen) if w in seen[:i]), None)
+        if twice is not None:
+            raise CrossFieldError(
+                f"benchmarks: two runs of the workload '{twice}': give one per workload (the model carries it to other counts)",
+                reads=("benchmarks[*].workload",),
+            )
         return self
 
     def benchmark_for(self, workload_id: str) -> Benchmark | None:
@@ -794,7 +810,7 @@ class TrainingWorkload(_WorkloadBase):
 
     kind: Literal["training"]
     training_tokens: PositiveQuantity = Field(description="Tokens of the main stage (pre-training).")
-    accelerator_count: Count = Field(description="Accelerators per option unless an option says otherwise.")
+    accelerator_count: Accelerators = Field(description="Accelerators per option unless an option says otherwise.")
     global_batch_tokens: PositiveQuantity | None = Field(
         None, description="Tokens per optimizer step; default 2e6·(N/7e9)^(1/3) (GPT-3, Llama 2 batch sizes)."
     )
@@ -1235,8 +1251,8 @@ class ServingRow(StrictModel):
         description="Requests in the measured run, all queued at once (an offline benchmark's dataset), when stated: "
         "a finite run drains in waves of the batch, the last one partial.",
     )
-    input_tokens: Number = Field(gt=0, description="Mean prompt tokens per request.")
-    output_tokens: Number = Field(gt=0, description="Mean generated tokens per request.")
+    input_tokens: Number = Field(ge=1, description="Mean prompt tokens per request (at least 1).")
+    output_tokens: Number = Field(ge=1, description="Mean generated tokens per request (at least 1).")
     tokens_per_second: Number = Field(gt=0, description="Generated tokens/s per accelerator.")
     time_to_first_token_ms: Number | None = Field(None, gt=0, description="TTFT limit (or measured value) of the scenario.")
     time_per_output_token_ms: Number | None = Field(None, gt=0, description="TPOT limit (or measured value) of the scenario.")

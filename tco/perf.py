@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from tco.errors import MissingInputError
+from tco.models import MAX_ACCELERATORS as MAX_ACCELERATORS  # (the count bound, for the modules that read it here)
 from tco.models import (
     Accelerator,
     InferenceWorkload,
@@ -26,8 +27,6 @@ from tco.models import (
 HOURS_PER_YEAR = 8766.0
 """365.25 days × 24 h, as Epoch AI uses (cost-model §4.3)."""
 
-MAX_ACCELERATORS = 10**9
-"""Counts beyond a billion accelerators are reported as infeasible rather than computed."""
 
 USABLE_MEMORY_FRACTION = 0.9
 """Share of device memory usable by the model; the rest is runtime and fragmentation (estimate)."""

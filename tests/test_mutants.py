@@ -1439,6 +1439,9 @@ def test_layout_accounts_for_every_accelerator_and_matches_its_note(count: int) 
             f" (data parallelism is bounded by the global batch's {sequences:,} sequences: the default global batch, "
             "2M × (N/7B)^(1/3) tokens; workload.global_batch_tokens sets it)"
             if lay["data_parallel"] >= sequences
+            else " (fewer replicas lose less to failures: layouts are judged by speed × goodput; "
+            "scenario.failure_rate_per_accelerator_day and restart_minutes set it)"
+            if count // (used // lay["data_parallel"]) > lay["data_parallel"]
             else f" (the count is not a multiple of one replica's {used // lay['data_parallel']} accelerators)"
         )
     assert note == expected

@@ -143,10 +143,12 @@ def simulate(
     draws = {u.path: sample_input(u, input_stream(seed, u.path), samples) for u in items}
     for u in items:
         if not np.isfinite(draws[u.path]).all():
+            scope, _, key = u.path.partition(".")  # (named by its file, or by the --set that gave it)
             raise InputError(
                 f"its range ({u.low:.6g} to {u.high:.6g}) is too wide to sample: its distribution's tail passes the "
                 "largest number a float holds (1.8e308); narrow it",
-                key=u.path,
+                where=inputs.workload.id if scope == "workload" else scope,
+                key=key,
             )
     n_opt = len(prep.plans)
     wins = np.zeros(n_opt)
@@ -191,12 +193,14 @@ def simulate(
     if complete.any():
         with np.errstate(over="ignore", invalid="ignore"):  # costs near the float range's end overflow a mean
             means = costs[:, complete].mean(axis=1)
-            evpi = float(means.min() - costs[:, complete].min(axis=0).mean())
-        if np.isfinite(means).any():
-            best = prep.labels[rankable[int(np.argmin(np.where(np.isfinite(means), means, np.inf)))]]
-        # EVPI is never negative; what the two means' rounding leaves (1e-10 of the costs) is 0.
-        scale = float(np.nanmax(np.abs(means))) if np.isfinite(means).any() else 0.0
-        evpi = (0.0 if evpi < 1e-9 * scale else evpi) if math.isfinite(evpi) else None
+            if np.isfinite(means).any():
+                at = int(np.argmin(np.where(np.isfinite(means), means, np.inf)))
+                best = prep.labels[rankable[at]]
+                # EVPI = min_a E[cost_a] − E[min_a cost_a] = E[cost_best − min_a cost_a]: the mean of a
+                # non-negative difference, exact however large the costs (the difference of two means
+                # cancels, and was cut to 0 below 1e-9 of them).
+                evpi = float((costs[at, complete] - costs[:, complete].min(axis=0)).mean())
+        evpi = evpi if evpi is not None and math.isfinite(evpi) else None
     kept = {prep.labels[i]: np.full(samples, np.nan) if lacking[i] else eff[i] for i in range(n_opt)} if keep_samples else None
     opts = [
         SimulationOption(

@@ -1,0 +1,105 @@
+"""Hostile round 50 (this session's changes, then the schema, plots, the API and shadowing): each defect fixed, with a test."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+PROFILES = Path(__file__).resolve().parent.parent / "profiles"
+
+
+def test_two_runs_of_one_workload_in_a_profile_are_refused(run, tmp_path) -> None:
+    """D1: two [[benchmarks]] of gpt3-1.3b were accepted and mixed: one run's rate with the other's
+    count and source, and a --set of benchmarks[gpt3-1.3b] changed nothing."""
+    path = tmp_path / "dupbench.toml"
+    path.write_text(
+        'extends = "a100-80gb"\nid = "dupbench"\naliases = []\n\n'
+        '[[benchmarks]]\nworkload = "gpt3-1.3b"\naccelerator_count = 8\ntokens_per_second = 12500\nsource = "run A"\n\n'
+        '[[benchmarks]]\nworkload = "gpt3-1.3b"\naccelerator_count = 64\ntokens_per_second = 6000\nsource = "run B"\n'
+    )
+    expected = f"Error: {path}: benchmarks: two runs of the workload 'gpt3-1.3b': give one per workload"
+    for args in (("profiles", "validate", str(path)), ("compare", f"{path}@8", "-w", "gpt3-1.3b")):
+        r = run(*args)
+        assert r.exit_code == 1 and r.stderr.startswith(expected), r.stderr
+
+
+def test_idle_accelerators_left_out_for_failures_say_so(run) -> None:
+    """D6: accelerators the layout leaves out because fewer lose less to failures were explained as
+    'the count is not a multiple of one replica's 1 accelerators' (8 is a multiple of 1)."""
+    sets = ("--set", "scenario.restart_minutes=1000", "--set", "scenario.failure_rate_per_accelerator_day=0.1")
+    notes = json.loads(run("compare", "a100-80gb", "-w", "gpt3-1.3b", *sets, "-f", "json").stdout)["results"][0]["notes"]
+    layout = next(n for n in notes if n.startswith("layout: "))
+    assert layout.endswith("1 idle (fewer replicas lose less to failures: layouts are judged by speed × goodput; "
+                           "scenario.failure_rate_per_accelerator_day and restart_minutes set it)"), layout  # fmt: skip
+
+
+def test_a_serving_rows_lengths_below_one_token_name_their_key(run, tmp_path) -> None:
+    """D8: output_tokens = 0.5 was 'rows[0]: value must be a number >= 1' (no key); the schema said > 0."""
+    (tmp_path / "serving").mkdir()
+    path = tmp_path / "serving" / "m.toml"
+    path.write_text(
+        'id = "mysrv"\nsource = "x"\ntuning = "typical"\ntuning_reason = "stock vLLM"\n\n[[rows]]\naccelerator = "a100-80gb"\n'
+        'model = "x"\nparameters = 7e9\nprecision = "bf16"\naccelerators = 1\nscenario = "offline"\ninput_tokens = 128\n'
+        'output_tokens = 0.5\ntokens_per_second = 50\nsource = "t"\n'
+    )
+    r = run("profiles", "validate", str(path))
+    assert r.stderr.strip() == f"Error: {path}: rows[0].output_tokens: input should be greater than or equal to 1, got 0.5"
+    schema = json.loads(run("schema", "serving").stdout)
+    row = schema["$defs"]["ServingRow"]["properties"]
+    assert row["output_tokens"]["minimum"] == 1 and row["input_tokens"]["minimum"] == 1
+
+
+@pytest.mark.parametrize("args", [("--set", "workload.accelerator_count=2e9"), ("--vary", "workload.accelerator_count=2e9")])
+def test_an_accelerator_count_has_one_bound_everywhere(run, args: tuple[str, ...]) -> None:
+    """D9: --set workload.accelerator_count=2e9 ran while --vary, what_if, --range and ID@N refused
+    anything past 1,000,000,000."""
+    command = "sweep" if args[0] == "--vary" else "compare"
+    r = run(command, "a100-80gb", "-w", "llama3-8b", *args, *(["-f", "csv"] if command == "sweep" else []))
+    assert r.exit_code == 1 and ("1,000,000,000" in r.stderr or "1000000000" in r.stderr), r.stderr
+
+
+def test_a_range_too_wide_to_sample_names_its_file(run, tmp_path) -> None:
+    """D11: the error named the key (widep.price_usd) but not the file holding it."""
+    text = (PROFILES / "accelerators" / "a100-80gb.toml").read_text()
+    text = re.sub(r'^id = "a100-80gb"', 'id = "widep"', text, flags=re.M)
+    text = re.sub(r"^aliases = .*$", "aliases = []", text, flags=re.M)
+    text = re.sub(r"^price_usd = .*$", 'price_usd = { value = 17500, low = 1e-300, high = 1e300, source = "x" }', text, flags=re.M)
+    path = tmp_path / "widep.toml"
+    path.write_text(text)
+    r = run("simulate", str(path), "-w", "gpt3-1.3b", "--samples", "100", "--seed", "1", "-q")
+    assert r.exit_code == 1 and r.stderr.startswith(f"Error: {path}: price_usd: its range (1e-300 to 1e+300) is too wide to sample")
+
+
+def test_evpi_is_the_mean_regret_of_the_best_on_average() -> None:
+    """D14: EVPI was min E[cost] − E[min cost], cut to 0 below 1e-9 of the costs: with costs near 1e49
+    a regret of 2.4e39 printed $0. It is now E[cost_best − min_a cost_a], computed as such."""
+    import tco
+    from tco.analysis import montecarlo
+
+    inputs = tco.load_inputs(
+        ["a100-80gb", "mlu370-s4"], workload="gpt3-1.3b", sets=["scenario.electricity_usd_per_kwh={value=0.08,low=1e-30,high=1e30}"]
+    )
+    result = montecarlo.simulate(inputs, samples=2000, seed=1, keep_samples=True)
+    import numpy as np
+
+    kept = result.effective_cost_samples_usd
+    assert kept is not None
+    a, b = np.array(kept["a100-80gb"]), np.array(kept["mlu370-s4"])
+    best = a if a.mean() <= b.mean() else b
+    regret = float((best - np.minimum(a, b)).mean())
+    assert regret > 0
+    assert result.expected_value_of_perfect_information_usd == pytest.approx(regret, rel=1e-9)
+
+
+def test_a_sweep_too_large_for_a_workbook_blames_the_flag_that_chose_it(run, tmp_path) -> None:
+    """D15: `-o big.xlsx` (no --format) was 'Invalid value for --format'."""
+    vary = ("--vary", "scenario.pue=1:2:300", "--vary", "scenario.utilization=0.1:1:400")
+    target = tmp_path / "big.xlsx"
+    r = run("sweep", "a100-80gb", "h100-sxm", "-w", "gpt3-1.3b", *vary, "-o", str(target))
+    assert r.exit_code == 2 and "Error: Invalid value for -o: a workbook is built in memory" in r.stderr
+    r = run("sweep", "a100-80gb", "h100-sxm", "-w", "gpt3-1.3b", *vary, "-f", "xlsx", "-o", str(target))
+    assert r.exit_code == 2 and "Error: Invalid value for --format: a workbook is built in memory" in r.stderr
+    assert not target.exists()
