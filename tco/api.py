@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from tco import engine, loader, perf, serving
 from tco.engine import Option
 from tco.errors import InputError, NotFoundError, ProblemList, TcoError, did_you_mean
-from tco.inputs import Inputs, find_option, parse_option, with_quoted_rate
+from tco.inputs import Inputs, find_option, parse_option, with_quoted_rate, with_unknown_rate
 from tco.models import (
     ACCELERATOR_MONEY,
     BYTES_PER_PARAM,
@@ -472,7 +472,8 @@ def load_inputs(
                 key="id",
             )
         sources[acc.id] = path
-        options.append(Option(with_quoted_rate(acc, rate) if rate is not None else acc, count, acq, rate, published.get(ref)))
+        part = with_quoted_rate(acc, rate) if rate is not None else with_unknown_rate(acc) if acq is Acquisition.rent else acc
+        options.append(Option(part, count, acq, rate, published.get(ref)))
     # An alias two profiles of the run share (a copy that kept the original's) names neither: a --set
     # through it would change both.
     for item in sets:

@@ -125,6 +125,15 @@ def find_option(options: Sequence[Option], refs: Sequence[str], text: str) -> in
     return found[0] if found and rate is None else None
 
 
+def with_unknown_rate(acc: Accelerator) -> Accelerator:
+    """A profile without a rental table, rented: its rate is an unknown input like any other (the option
+    keeps every figure that does not need it and names ``ID.rental.usd_per_hour``), not a part that cannot run."""
+    if acc.rental is not None:
+        return acc
+    unknown = PositiveQuantity(value=None, source="unknown: the profile has no rental table", confidence=Confidence.estimate)
+    return acc.model_copy(update={"rental": Rental(usd_per_hour=unknown)})
+
+
 def with_quoted_rate(acc: Accelerator, rate: float) -> Accelerator:
     """The profile with its rental price replaced by a rate quoted on the command line."""
     quoted = PositiveQuantity(value=rate, source=f"quoted on the command line ({acc.id}:rent={rate:.15g})", confidence=Confidence.vendor)

@@ -966,6 +966,16 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
             raise InputError(f"'extends' forms a cycle through '{parent}'", where=str(current), key="extends")
         _EXTENDS[_key(current)] = _key(base_path)
         current = base_path
+    if kind == "workloads":  # (a parent's keys are of its kind: a child of another kind would be blamed on them)
+        kinds = [(file, data["kind"]) for file, data in chain if isinstance(data.get("kind"), str)]
+        for (child, mine), (parent_file, theirs) in zip(kinds, kinds[1:], strict=False):
+            if mine != theirs:
+                raise InputError(
+                    f"kind = {toml_string(mine)} cannot extend {parent_file.stem} ({_article(theirs)} workload): its keys are a "
+                    f"{theirs} workload's; start from {_article(mine)} workload, or write the file without extends",
+                    where=str(child),
+                    key="kind",
+                )
     merged = chain[-1][1]
     for _, data in reversed(chain[:-1]):
         merged = _merge(merged, data)

@@ -167,9 +167,10 @@ def breakeven_curve(points: Sequence[float], costs: Mapping[str, Sequence[float 
         ax.plot(points, [_drawn(y) for y in ys], label=label, **style(i))
     if result.value is not None:
         ax.axvline(result.value, color="#333333", linestyle="--", linewidth=0.8)
-        ax.annotate(f"tie at {result.value:,.4g}", (result.value, ax.get_ylim()[1]), fontsize=7, ha="left", va="top")
+        unit = f" {result.currency}" if result.currency else ""  # (a price quoted in CNY is scanned in CNY)
+        ax.annotate(f"tie at {result.value:,.4g}{unit}", (result.value, ax.get_ylim()[1]), fontsize=7, ha="left", va="top")
     ax.yaxis.set_major_formatter(_usd)
-    ax.set_xlabel(result.param)
+    ax.set_xlabel(f"{result.param} (in {result.currency})" if result.currency else result.param)
     ax.set_ylabel("effective cost, USD")
     ax.legend(fontsize=7, frameon=False)
     return _finish(fig, ax, f"Break-even: {result.a} vs {result.b}", f"tco breakeven · {result.workload} · scenario {result.scenario}", fmt)

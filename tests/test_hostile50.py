@@ -103,3 +103,55 @@ def test_a_sweep_too_large_for_a_workbook_blames_the_flag_that_chose_it(run, tmp
     r = run("sweep", "a100-80gb", "h100-sxm", "-w", "gpt3-1.3b", *vary, "-f", "xlsx", "-o", str(target))
     assert r.exit_code == 2 and "Error: Invalid value for --format: a workbook is built in memory" in r.stderr
     assert not target.exists()
+
+
+def test_renting_a_part_without_a_rental_table_lacks_its_rate(run) -> None:
+    """D2: `br100:rent` (no [rental] table) was infeasible with no missing input, so --strict passed it,
+    though its reason asked for br100.rental.usd_per_hour. Its rate is now an unknown input."""
+    sets = ("--set", "scenario.market=cn")
+    res = json.loads(run("compare", "h200", "br100:rent", "-w", "llama3-8b", *sets, "-f", "json").stdout)["results"]
+    rented = next(r for r in res if r["option"] == "br100:rent")
+    assert rented["status"] == "incomplete" and rented["missing_inputs"] == ["br100.rental.usd_per_hour"]
+    assert rented["time_to_converge_hours"] > 0  # every figure that does not need the rate
+    r = run("compare", "h200", "br100:rent", "-w", "llama3-8b", *sets, "--strict")
+    assert r.exit_code == 1 and "br100.rental.usd_per_hour" in r.stderr
+
+
+def test_a_workload_of_another_kind_cannot_extend_a_shipped_one(run, tmp_path) -> None:
+    """D4: a user file extending llama3-8b (training) with kind = "inference" was told the shipped
+    llama3-8b.toml has unknown keys. The user's kind is named instead."""
+    path = tmp_path / "kinf.toml"
+    path.write_text('extends = "llama3-8b"\nid = "wext"\nkind = "inference"\n')
+    expected = (
+        f'Error: {path}: kind: kind = "inference" cannot extend llama3-8b (a training workload): its keys are a training '
+        "workload's; start from an inference workload, or write the file without extends"
+    )
+    for args in (("compare", "h100-sxm", "-w", str(path)), ("profiles", "validate", str(path))):
+        r = run(*args)
+        assert r.exit_code == 1 and r.stderr.strip() == expected, r.stderr
+
+
+def test_a_break_even_chart_over_a_cny_price_says_cny(run, tmp_path) -> None:
+    """D13: the axis read `mlu590.price_usd` and the tie `4.639e+04` with no currency; breakeven says
+    '(in CNY)' (the MLU590's price is quoted in yuan)."""
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "be.svg"
+    sets = ("--set", "scenario.cost_of_delay_usd_per_day=0", "--set", "scenario.porting.low-medium.engineer_months=0")
+    r = run(
+        "plot",
+        "breakeven",
+        "a100-80gb",
+        "mlu590",
+        "-w",
+        "gpt3-1.3b",
+        *sets,
+        "--param",
+        "mlu590.price_usd",
+        "--range",
+        "1000:500000",
+        "-o",
+        str(out),
+    )
+    assert r.exit_code == 0, r.stderr
+    svg = out.read_text()
+    assert "mlu590.price_usd (in CNY)" in svg and "4.639e+04 CNY" in svg
