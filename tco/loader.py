@@ -1061,14 +1061,14 @@ _A_KIND = {
 """What a file of each kind is called, and where it goes."""
 
 
-def _other_kind(kind: str, path: Path, data: Mapping[str, Any]) -> tuple[str, str] | None:
-    """The kind a file that fails as ``kind`` plainly is instead: a key only that kind has (a workload's
-    ``kind``, a scenario's electricity price, an accelerator's memory or peaks), else its folder's name
-    (the content first: a profile kept in a folder named ``workloads/`` is still a profile)."""
+def _content_kind(data: Mapping[str, Any]) -> str | None:
+    """The kind a file's keys say it is: a key only that kind has (a workload's ``kind``, a scenario's
+    electricity price, an accelerator's memory or peaks, a serving or training row's lengths, a
+    bibliography's titled tables); None when they say nothing."""
     rows = data.get("rows")
     row = rows[0] if isinstance(rows, list) and rows and isinstance(rows[0], dict) else {}
     cited = bool(data) and all(isinstance(v, dict) and "title" in v for v in data.values())
-    found = (
+    return (
         "workloads"
         if "kind" in data
         else "scenarios"
@@ -1083,14 +1083,38 @@ def _other_kind(kind: str, path: Path, data: Mapping[str, Any]) -> tuple[str, st
         if cited
         else None
     )
+
+
+def _other_kind(kind: str, path: Path, data: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The kind a file that fails as ``kind`` plainly is instead: what its keys say, else its folder's
+    name (the content first: a profile kept in a folder named ``workloads/`` is still a profile)."""
     # (a set of published runs always has rows and a bibliography titles: their folders alone say nothing)
-    found = found or (path.parent.name if path.parent.name in ("accelerators", "workloads", "scenarios") else None)
+    found = _content_kind(data) or (path.parent.name if path.parent.name in ("accelerators", "workloads", "scenarios") else None)
     return _A_KIND[found] if found is not None and found != kind else None
+
+
+def _misfiled(path: Path, data: Mapping[str, Any]) -> InputError | None:
+    """A file whose keys say one kind kept in the folder of another (the search path reads it as that
+    folder's kind): one line naming both, not that kind's list of missing keys."""
+    folder, content = path.parent.name, _content_kind(data)
+    if folder not in _A_KIND or content is None or content == folder:
+        return None
+    return InputError(
+        f"this is {_A_KIND[content][0]}, not {_A_KIND[folder][0]} as its folder {folder}/ says; keep it in a {content}/ folder",
+        where=str(path),
+    )
 
 
 def load_model(path: Path, model: type[M]) -> M:
     """Any file validated against ``model`` (used for calibration sets)."""
-    return _validate(read_toml(path), model, str(path), ())  # type: ignore[no-any-return]
+    data = read_toml(path)
+    try:
+        return _validate(data, model, str(path), ())  # type: ignore[no-any-return]
+    except TcoError:
+        misfiled = _misfiled(path, data)
+        if misfiled is not None:
+            raise misfiled from None
+        raise
 
 
 def load_accelerator(ref: str, *, overrides: Sequence[tuple[str, Any]] = (), dirs: Sequence[Path] | None = None) -> Accelerator:
@@ -1216,7 +1240,12 @@ def validate_file(path: Path) -> Accelerator | TrainingWorkload | InferenceWorkl
     Published-run sets (``benchmarks/``, ``serving/``, or a file with ``rows`` elsewhere) and
     bibliographies (``sources/``) validate too."""
     data = read_toml(path)
+    misfiled = _misfiled(path, data)
+    if misfiled is not None:
+        raise misfiled
     parent = path.parent.name
+    if parent not in _A_KIND:  # (a file outside the kinds' folders: what its keys say, where they say it)
+        parent = {"benchmarks": "benchmarks", "serving": "serving", "sources": "sources"}.get(_content_kind(data) or "", parent)
     root: Any
     if parent in ("benchmarks", "serving"):  # the published runs tco calibrate checks the models against
         return _validate(data, CalibrationSet if parent == "benchmarks" else ServingSet, str(path), ())  # type: ignore[no-any-return]

@@ -155,3 +155,28 @@ def test_a_break_even_chart_over_a_cny_price_says_cny(run, tmp_path) -> None:
     assert r.exit_code == 0, r.stderr
     svg = out.read_text()
     assert "mlu590.price_usd (in CNY)" in svg and "4.639e+04 CNY" in svg
+
+
+def test_validate_and_calibrate_say_a_file_is_in_the_wrong_folder(run, tmp_path, monkeypatch) -> None:
+    """D7: validate and calibrate went by the folder alone: a workload in accelerators/ got 17 missing
+    accelerator keys, a serving set in benchmarks/ a list of training-row errors, and a bibliography
+    outside sources/ was checked as an accelerator."""
+    for folder in ("accelerators", "benchmarks", "misc"):
+        (tmp_path / folder).mkdir()
+    wl = tmp_path / "accelerators" / "wl.toml"
+    wl.write_text((PROFILES / "workloads" / "llama3-8b.toml").read_text())
+    srv = tmp_path / "benchmarks" / "srv.toml"
+    srv.write_text((PROFILES / "serving" / "qwen-vllm.toml").read_text())
+    bib = tmp_path / "misc" / "bib.toml"
+    bib.write_text((PROFILES / "sources" / "economics.toml").read_text())
+    r = run("profiles", "validate", str(wl))
+    assert r.stderr.strip() == (
+        f"Error: {wl}: this is a workload file, not an accelerator profile as its folder accelerators/ says; keep it in a workloads/ folder"
+    )
+    said = f"Error: {srv}: this is a set of published serving results, not a set of published training runs as its folder benchmarks/ says"
+    assert run("profiles", "validate", str(srv)).stderr.startswith(said)
+    assert run("profiles", "validate", str(bib)).exit_code == 0
+    wl.unlink()
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    c = run("calibrate", "--summary")
+    assert c.exit_code == 1 and c.stderr.startswith(said), c.stderr
