@@ -304,21 +304,13 @@ def _users_workload_key(inputs: Inputs, problem: TcoError) -> str | None:
     part = inputs.sources.get(problem.where) if problem.where is not None and problem.where != inputs.workload.id else None
     if wl_source is None or part is None or not problem.also:
         return None
-    if not _shown_path(Path(part)).startswith("builtin:") or _shown_path(Path(wl_source)).startswith("builtin:"):
+    if not loader.is_builtin(Path(part)) or loader.is_builtin(Path(wl_source)):
         return None
     try:
         own = loader.read_toml(Path(wl_source))
     except (OSError, TcoError):
         return None
     return next((k.removeprefix("workload.") for k in problem.also if k.removeprefix("workload.") in own), None)
-
-
-def _shown_path(path: Path) -> str:
-    """A shipped profile as ``builtin:<kind>/<file>`` (the same on every machine), any other file as given."""
-    try:
-        return "builtin:" + path.resolve().relative_to(loader.builtin_dir().resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 NOT_JOB = frozenset({"id", "name", "description", "source", "stages"} | {k.removeprefix("workload.") for k in engine.NOT_PERFORMANCE})
@@ -385,7 +377,7 @@ def audit_files(sources: Mapping[str, str]) -> dict[str, Any]:
                 data = path.read_bytes()
             except OSError:
                 data = None
-        return {"path": _shown_path(path), "sha256": hashlib.sha256(data).hexdigest() if data is not None else None}
+        return {"path": loader.shown_path(path), "sha256": hashlib.sha256(data).hexdigest() if data is not None else None}
 
     files = {}
     for key, path in sorted(sources.items()):

@@ -316,6 +316,33 @@ def cited_keys(text: str) -> list[str]:
     return _CITE.findall(text)
 
 
+def is_builtin(path: Path) -> bool:
+    """Whether ``path`` is a shipped file."""
+    return path.resolve().is_relative_to(builtin_dir().resolve())
+
+
+def shown_path(path: Path) -> str:
+    """A shipped file as ``builtin:<kind>/<file>`` (the same on every machine), any other as given."""
+    return "builtin:" + path.resolve().relative_to(builtin_dir().resolve()).as_posix() if is_builtin(path) else str(path)
+
+
+def clashing_citation(path: Path, keys: Iterable[str]) -> tuple[str, Path] | None:
+    """(a key of the bibliography ``path`` that another bibliography on the search path defines too,
+    that file), or None: ``profiles validate`` refuses what would stop every command later."""
+    wanted = set(keys)
+    for d in roots(None):
+        for other in sorted((d / "sources").glob("*.toml")) if (d / "sources").is_dir() else ():
+            if other.resolve() == path.resolve():
+                continue
+            try:
+                found = sorted(wanted & set(read_toml(other)))
+            except TcoError:
+                continue
+            if found:
+                return found[0], other
+    return None
+
+
 def load_bibliography(dirs: Sequence[Path] | None = None) -> dict[str, tuple[Citation, Path]]:
     """Every citation key of ``<dir>/sources/*.toml`` in the search path -> (citation, file). A key
     defined twice is an error naming both files."""
@@ -327,7 +354,9 @@ def load_bibliography(dirs: Sequence[Path] | None = None) -> dict[str, tuple[Cit
         for path in sorted(folder.glob("*.toml")):
             for key, citation in citations(read_toml(path), path).items():
                 if key in out:
-                    raise InputError(f"citation key defined twice (also in {out[key][1]})", where=str(path), key=key)
+                    # (the user's file is the one to change: a shipped bibliography is named as builtin:)
+                    mine, theirs = (out[key][1], path) if is_builtin(path) else (path, out[key][1])
+                    raise InputError(f"citation key defined twice (also in {shown_path(theirs)})", where=str(mine), key=key)
                 out[key] = (citation, path)
     return out
 
@@ -1250,7 +1279,9 @@ def validate_file(path: Path) -> Accelerator | TrainingWorkload | InferenceWorkl
     if parent in ("benchmarks", "serving"):  # the published runs tco calibrate checks the models against
         return _validate(data, CalibrationSet if parent == "benchmarks" else ServingSet, str(path), ())  # type: ignore[no-any-return]
     if parent == "sources":  # a bibliography: one table per citation key
-        citations(data, path)
+        clash = clashing_citation(path, citations(data, path))
+        if clash is not None:
+            raise InputError(f"citation key defined twice (also in {shown_path(clash[1])})", where=str(path), key=clash[0])
         return None
     kind = parent if parent in _PROFILE_KINDS else None
     if kind is None:

@@ -180,3 +180,15 @@ def test_validate_and_calibrate_say_a_file_is_in_the_wrong_folder(run, tmp_path,
     monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
     c = run("calibrate", "--summary")
     assert c.exit_code == 1 and c.stderr.startswith(said), c.stderr
+
+
+def test_a_users_bibliography_redefining_a_shipped_key_is_named(run, tmp_path, monkeypatch) -> None:
+    """D5: a user's sources/mine.toml redefining [EPOCH] passed validate, then every `profiles show`
+    failed naming the shipped reference.toml first."""
+    (tmp_path / "sources").mkdir()
+    mine = tmp_path / "sources" / "mine.toml"
+    mine.write_text('[EPOCH]\ntitle = "my own EPOCH"\npublisher = "me"\ndate = "2024"\n')
+    expected = f"Error: {mine}: EPOCH: citation key defined twice (also in builtin:sources/reference.toml)"
+    assert run("profiles", "validate", str(mine)).stderr.strip() == expected
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    assert run("profiles", "show", "a100-80gb").stderr.strip() == expected
