@@ -498,6 +498,17 @@ def load_inputs(
         same = (builtin / kind / p.name).is_file() or (builtin / kind / f"{key}.toml").is_file()
         if builtin not in p.parents and kind in ("accelerators", "workloads", "scenarios") and same:
             warnings.append(f"{key}: {path} shadows the built-in {kind[:-1]} of the same name (TCO_PROFILE_PATH comes first)")
+    # (a user profile that takes a shipped part's alias answers to it: the name now means another part)
+    typed = {text.lower(): text for text, *_ in parsed}
+    for o in options:
+        alias = next((t for low, t in typed.items() if low in {a.lower() for a in o.accelerator.aliases}), None)
+        if alias is not None and not loader.is_builtin(Path(sources.get(o.accelerator.id, ""))):
+            owner = loader.builtin_alias_owner(alias)
+            if owner is not None and owner != o.accelerator.id and not any(alias in w for w in warnings):
+                warnings.append(
+                    f"{alias}: the alias names {o.accelerator.id} ({sources[o.accelerator.id]}), not the built-in {owner} "
+                    "whose alias it also is (TCO_PROFILE_PATH comes first)"
+                )
     return Inputs(options, wl, sc, tuple(sets), warnings, sources, [o.ref for o in parsed])
 
 
@@ -801,6 +812,9 @@ def validate_file(path: Path | str) -> list[str]:
     warnings: list[str] = profile_warnings(model)
     # An alias the search path gives another profile (or an id) never reaches this one, if the file is on it.
     on_path = any(Path(path).resolve().parent == (root / "accelerators").resolve() for root in loader.roots(None))
+    for alias in model.aliases:  # (an id comes before any alias: this alias never reaches this file)
+        if alias.lower() != model.id.lower() and (loader.builtin_dir() / "accelerators" / f"{alias.lower()}.toml").is_file():
+            warnings.append(f"alias '{alias}' is the id of the built-in {alias.lower()}: an id comes first, so it never names this profile")
     for alias in model.aliases if on_path else ():
         try:
             found = loader.resolve("accelerators", alias)

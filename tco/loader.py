@@ -415,6 +415,12 @@ def iter_entries(kind: str, dirs: Sequence[Path] | None = None) -> Iterator[Entr
             yield Entry(path.stem, path, aliases, declared)
 
 
+def builtin_alias_owner(name: str) -> str | None:
+    """The shipped accelerator whose aliases include ``name`` (any case), or None."""
+    low = name.lower()
+    return next((e.id for e in iter_entries("accelerators", [builtin_dir()]) if low in (a.lower() for a in e.aliases)), None)
+
+
 def _shadowed_alias(kind: str, key: str, folders: Sequence[Path], entries: Sequence[Entry]) -> str | None:
     """Why an alias is not found when a file of a later folder gives it, but an earlier folder's file of
     the same name hides that file (a user's copy of a built-in profile, without its aliases)."""

@@ -168,7 +168,7 @@ def test_validate_and_calibrate_say_a_file_is_in_the_wrong_folder(run, tmp_path,
     srv = tmp_path / "benchmarks" / "srv.toml"
     srv.write_text((PROFILES / "serving" / "qwen-vllm.toml").read_text())
     bib = tmp_path / "misc" / "bib.toml"
-    bib.write_text((PROFILES / "sources" / "economics.toml").read_text())
+    bib.write_text('[MY-LAB-2026]\ntitle = "Our own measurements"\npublisher = "my lab"\ndate = "2026"\n')
     r = run("profiles", "validate", str(wl))
     assert r.stderr.strip() == (
         f"Error: {wl}: this is a workload file, not an accelerator profile as its folder accelerators/ says; keep it in a workloads/ folder"
@@ -192,3 +192,20 @@ def test_a_users_bibliography_redefining_a_shipped_key_is_named(run, tmp_path, m
     assert run("profiles", "validate", str(mine)).stderr.strip() == expected
     monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
     assert run("profiles", "show", "a100-80gb").stderr.strip() == expected
+
+
+def test_a_user_profile_taking_a_shipped_alias_is_told(run, tmp_path, monkeypatch) -> None:
+    """D10: a user profile with aliases ["h100-sxm", "a100"] silently took the shipped A100's alias, and
+    its alias equal to a shipped id (never reachable) passed validate."""
+    text = (PROFILES / "accelerators" / "a100-80gb.toml").read_text()
+    text = re.sub(r'^id = "a100-80gb"', 'id = "fake"', text, flags=re.M)
+    text = re.sub(r"^aliases = .*$", 'aliases = ["h100-sxm", "a100"]', text, flags=re.M)
+    (tmp_path / "accelerators").mkdir()
+    path = tmp_path / "accelerators" / "fake.toml"
+    path.write_text(text)
+    v = run("profiles", "validate", str(path))
+    assert "alias 'h100-sxm' is the id of the built-in h100-sxm: an id comes first, so it never names this profile" in v.stderr
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    r = run("compare", "a100", "-w", "gpt3-1.3b", "-f", "csv")
+    assert r.exit_code == 0 and ",fake," in r.stdout
+    assert f"Warning: a100: the alias names fake ({path}), not the built-in a100-80gb whose alias it also is" in r.stderr
