@@ -125,3 +125,17 @@ peak / (2 · N) = 100e12 / 2e11 = 500 tokens/s on the 100-TFLOPS toy is more tha
 def bench(workload: str, tokens_per_second: float, **extra: Any) -> dict[str, Any]:
     """A measured run, as it appears in a profile's ``benchmarks`` list."""
     return {"workload": workload, "tokens_per_second": tokens_per_second, "source": "test", **extra}
+
+
+def shipped_copy(part: str, new_id: str, **lines: str) -> str:
+    """The text of the shipped profile ``part`` under the id ``new_id``, without aliases, with each
+    top-level ``key = ...`` line named in ``lines`` replaced (``price_usd='{ value = 1, currency = "CNY" }'``)."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "profiles" / "accelerators" / f"{part}.toml").read_text()
+    text = re.sub(rf'^id = "{re.escape(part)}"', f'id = "{new_id}"', text, flags=re.M)
+    text = re.sub(r"^aliases = .*$", "aliases = []", text, flags=re.M)
+    for key, value in lines.items():
+        text = re.sub(rf"^{key} = .*$", lambda _m, k=key, v=value: f"{k} = {v}", text, flags=re.M)
+    return text

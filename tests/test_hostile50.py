@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
+
+from tests.factories import shipped_copy
 
 PROFILES = Path(__file__).resolve().parent.parent / "profiles"
 
@@ -63,12 +64,8 @@ def test_an_accelerator_count_has_one_bound_everywhere(run, args: tuple[str, ...
 
 def test_a_range_too_wide_to_sample_names_its_file(run, tmp_path) -> None:
     """D11: the error named the key (widep.price_usd) but not the file holding it."""
-    text = (PROFILES / "accelerators" / "a100-80gb.toml").read_text()
-    text = re.sub(r'^id = "a100-80gb"', 'id = "widep"', text, flags=re.M)
-    text = re.sub(r"^aliases = .*$", "aliases = []", text, flags=re.M)
-    text = re.sub(r"^price_usd = .*$", 'price_usd = { value = 17500, low = 1e-300, high = 1e300, source = "x" }', text, flags=re.M)
     path = tmp_path / "widep.toml"
-    path.write_text(text)
+    path.write_text(shipped_copy("a100-80gb", "widep", price_usd='{ value = 17500, low = 1e-300, high = 1e300, source = "x" }'))
     r = run("simulate", str(path), "-w", "gpt3-1.3b", "--samples", "100", "--seed", "1", "-q")
     assert r.exit_code == 1 and r.stderr.startswith(f"Error: {path}: price_usd: its range (1e-300 to 1e+300) is too wide to sample")
 
@@ -197,12 +194,9 @@ def test_a_users_bibliography_redefining_a_shipped_key_is_named(run, tmp_path, m
 def test_a_user_profile_taking_a_shipped_alias_is_told(run, tmp_path, monkeypatch) -> None:
     """D10: a user profile with aliases ["h100-sxm", "a100"] silently took the shipped A100's alias, and
     its alias equal to a shipped id (never reachable) passed validate."""
-    text = (PROFILES / "accelerators" / "a100-80gb.toml").read_text()
-    text = re.sub(r'^id = "a100-80gb"', 'id = "fake"', text, flags=re.M)
-    text = re.sub(r"^aliases = .*$", 'aliases = ["h100-sxm", "a100"]', text, flags=re.M)
     (tmp_path / "accelerators").mkdir()
     path = tmp_path / "accelerators" / "fake.toml"
-    path.write_text(text)
+    path.write_text(shipped_copy("a100-80gb", "fake", aliases='["h100-sxm", "a100"]'))
     v = run("profiles", "validate", str(path))
     assert "alias 'h100-sxm' is the id of the built-in h100-sxm: an id comes first, so it never names this profile" in v.stderr
     monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
