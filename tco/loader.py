@@ -155,6 +155,10 @@ _STDIN_READ: tuple[object, bytes] | None = None
 
 
 _AS_READ: dict[str, bytes] = {}
+_PARSED: dict[bytes, dict[str, Any]] = {}
+_PARSED_MAX = 256
+"""Each document parsed once per process, by its bytes: a profile is read once to learn its names and once to
+load it; the caller gets a copy to change."""
 """Each input file's bytes as last read (key: its resolved path, or '-'), so the audit trail hashes what
 was read, not what the file holds when the output is written."""
 
@@ -203,8 +207,14 @@ def read_toml(path: Path) -> dict[str, Any]:
         if len(data) > MAX_FILE_BYTES:
             raise InputError(f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, expected a TOML input file", where=str(path))
         _AS_READ[_key(path)] = data
-        # A byte-order mark (Windows editors save one) is not part of the document.
-        return tomllib.loads(data.decode("utf-8").removeprefix("\ufeff"))
+        parsed = _PARSED.get(data)
+        if parsed is None:
+            # A byte-order mark (Windows editors save one) is not part of the document.
+            parsed = tomllib.loads(data.decode("utf-8").removeprefix("\ufeff"))
+            if len(_PARSED) >= _PARSED_MAX:  # a script that rewrites its files keeps only the latest
+                del _PARSED[next(iter(_PARSED))]
+            _PARSED[data] = parsed
+        return copy.deepcopy(parsed)
     except FileNotFoundError:
         raise NotFoundError("no such file", where=str(path)) from None
     except IsADirectoryError:

@@ -259,3 +259,19 @@ def test_vary_and_param_scopes_in_upper_case(run) -> None:
     lower = run("breakeven", *ARTICLE, "--param", "a100-80gb.price_usd")
     assert (upper.exit_code, errors(upper)) == (0, [])
     assert upper.stdout.replace("A100-80GB.price_usd", "a100-80gb.price_usd") == lower.stdout
+
+
+def test_a_document_is_parsed_once_and_each_reader_gets_its_own_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """compare reads each profile twice (its names, then the profile): the second read reuses the parse,
+    and a caller that changes its dict does not change what the next reader gets; new bytes are parsed anew."""
+    f = write(tmp_path / "p.toml", 'id = "p"\n[t]\nx = 1\n')
+    calls = []
+    real = loader.tomllib.loads
+    monkeypatch.setattr(loader.tomllib, "loads", lambda text: calls.append(text) or real(text))
+    first = loader.read_toml(f)
+    first["t"]["x"] = 99
+    assert loader.read_toml(f) == {"id": "p", "t": {"x": 1}}
+    assert len(calls) == 1
+    write(f, 'id = "p"\n[t]\nx = 2\n')
+    assert loader.read_toml(f)["t"]["x"] == 2
+    assert len(calls) == 2
