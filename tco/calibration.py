@@ -507,6 +507,7 @@ def calibrate_serving(
             "step_overhead_ms": consts[3] * 1000.0,
             "overlap_exponent": consts[4] if math.isfinite(consts[4]) else None,
             "layer_overhead_typical_ms": consts[5] * 1000.0,
+            "kv_bandwidth_ratio": consts[6],
         },
         rows=rows,
         fit=_stats([r.error for r in rows if r.split == "fit" and r.error is not None]),
@@ -516,11 +517,12 @@ def calibrate_serving(
 
 
 def fit_serving(sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator], scenario: Scenario) -> serving.Constants:
-    """Fit (ε, e_bw, c, τ, p, λ) on the fit rows only, minimizing the mean |log(predicted / published)|
+    """Fit (ε, e_bw, c, τ, p, λ, r_kv) on the fit rows only, minimizing the mean |log(predicted / published)|
     of each publication, averaged over publications (one publication's long table does not outweigh the
     others): a grid over (ε, e_bw), then over c, τ, λ (a typical engine's time per layer: only the
-    typical sets' rows move with it) and p, repeated until a pass changes nothing (coordinate descent to
-    a fixed point, so a refit from the shipped constants gives them back)."""
+    typical sets' rows move with it), p and r_kv (the KV cache's share of the weights' read rate),
+    repeated until a pass changes nothing (coordinate descent to a fixed point, so a refit from the
+    shipped constants gives them back)."""
     fit_rows = [(s.id, s.tuning, r) for s in sets for r in s.rows if serving_split(s.id, r) == "fit" and r.accelerator in profiles]
     per_set = {set_id: sum(1 for i, _, _ in fit_rows if i == set_id) for set_id, _, _ in fit_rows}
 
@@ -538,10 +540,11 @@ def fit_serving(sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator],
         before = consts
         eff, bw = min(pairs, key=lambda t: loss((t[0], t[1], *consts[2:])))
         coll = min((round(0.3 + 0.05 * k, 4) for k in range(15)), key=lambda c: loss((eff, bw, c, *consts[3:])))
-        tau = min(taus, key=lambda t: loss((eff, bw, coll, t, consts[4], consts[5])))
-        per_layer = min((round(1e-5 * k, 6) for k in range(21)), key=lambda t: loss((eff, bw, coll, tau, consts[4], t)))
-        p = min((1.0, 1.5, 2.0, 3.0, 4.0, math.inf), key=lambda q: loss((eff, bw, coll, tau, q, per_layer)))
-        consts = (eff, bw, coll, tau, p, per_layer)
+        tau = min(taus, key=lambda t: loss((eff, bw, coll, t, *consts[4:])))
+        per_layer = min((round(1e-5 * k, 6) for k in range(21)), key=lambda t: loss((eff, bw, coll, tau, consts[4], t, consts[6])))
+        p = min((1.0, 1.5, 2.0, 3.0, 4.0, math.inf), key=lambda q: loss((eff, bw, coll, tau, q, per_layer, consts[6])))
+        kv = min((round(0.5 + 0.05 * k, 4) for k in range(11)), key=lambda r: loss((eff, bw, coll, tau, p, per_layer, r)))
+        consts = (eff, bw, coll, tau, p, per_layer, kv)
         if consts == before:
             break
     return consts

@@ -314,6 +314,7 @@ class Plan:
     serving_step_overhead: float = serving.STEP_OVERHEAD_S
     serving_layer_overhead: float = 0.0  # λ: a typical engine's time per layer per step (0 for a tuned one)
     serving_overlap: float = serving.OVERLAP_EXPONENT
+    serving_kv_ratio: float = serving.KV_BANDWIDTH_RATIO
     latency_z: float = 0.0  # standard-normal quantile of the workload's latency percentile (0: the mean)
     fabric: str = "infiniband"
     grid_key: str = "scenario.grid_kgco2e_per_kwh"
@@ -749,8 +750,8 @@ def plan_serving(
 ) -> Plan:
     """Replica size and batch for serving (tco.serving). ``ID@N`` fixes N accelerators per replica.
     ``constants`` (compute, bandwidth, collective efficiency, step overhead, overlap exponent, a typical
-    engine's time per layer) replace the fitted ones (``tco calibrate --fit``)."""
-    eff, bw_eff, coll, tau, overlap, per_layer = constants or serving.CONSTANTS
+    engine's time per layer, the KV cache's share of the read rate) replace the fitted ones (``tco calibrate --fit``)."""
+    eff, bw_eff, coll, tau, overlap, per_layer, kv_ratio = constants or serving.CONSTANTS
     per_layer = 0.0 if workload.tuning is Tuning.tuned else per_layer  # (a vendor-tuned engine fuses the small kernels)
     accel = option.accelerator
     shape = perf.workload_shape(workload)
@@ -799,7 +800,7 @@ def plan_serving(
             where=option.label,
         )
     base = KnownInputs(numeric_inputs(option, workload, scenario))
-    x = serving_inputs(common, base, eff, bw_eff, coll, tau, overlap, per_layer)
+    x = serving_inputs(common, base, eff, bw_eff, coll, tau, overlap, per_layer, kv_ratio)
     x["memory_gb"] = base["accel.memory_gb"]
     tpot = _seconds(workload.time_per_output_token_ms)
     ttft = _seconds(workload.time_to_first_token_ms)
@@ -877,6 +878,7 @@ def plan_serving(
         serving_step_overhead=tau,
         serving_layer_overhead=per_layer,
         serving_overlap=overlap,
+        serving_kv_ratio=kv_ratio,
         latency_z=z,
         notes=tuple(notes),
         **common,
@@ -896,6 +898,7 @@ def serving_inputs(
     step_overhead: Any = serving.STEP_OVERHEAD_S,
     overlap: float = serving.OVERLAP_EXPONENT,
     layer_overhead: Any = 0.0,
+    kv_ratio: Any = serving.KV_BANDWIDTH_RATIO,
 ) -> dict[str, Any]:
     """The continuous inputs of :func:`tco.serving.figures` from the flat inputs. FP8 matmuls reach the
     share :data:`tco.training.FP8_GEMM_RATIO` of the 16-bit efficiency (the same ratio as in training), and
@@ -923,6 +926,7 @@ def serving_inputs(
         "step_overhead": step_overhead,
         "layer_overhead": layer_overhead,
         "overlap": overlap,
+        "kv_ratio": kv_ratio,
     }
 
 
@@ -958,6 +962,7 @@ def plan_serving_inputs(plan: Plan, p: Mapping[str, Any]) -> dict[str, Any]:
         plan.serving_step_overhead,
         plan.serving_overlap,
         plan.serving_layer_overhead,
+        plan.serving_kv_ratio,
     )
 
 

@@ -13,13 +13,14 @@ For a replica of ``k`` accelerators (tensor parallel ``t`` = ``k`` within a node
   where the model has fewer KV heads than ``t``, each device still holds one, so ``kv_dim`` is at least
   ``t`` heads wide (:func:`kv_bytes_per_token`);
 * one decode step for ``B`` sequences: ``‖W_B / (t · BW · e_bw), 2 · N_active · B / (k · peak · ε)‖_p
-  + B · KV · (P + O/2) / (k · BW · e_bw) + 2 · L · (α + 2(t−1)/t · 2h · B / link) + τ``: the matmul
+  + B · KV · (P + O/2) / (k · BW · e_bw · r_kv) + 2 · L · (α + 2(t−1)/t · 2h · B / link) + τ``: the matmul
   kernels read the weights once per step (at the rate of one stage's ``t`` devices) and are bound by
   that read and by their FLOPs, which overlap only in part (a roofline softened by the p-norm
   ``‖a, b‖_p = (a^p + b^p)^(1/p)``, :data:`OVERLAP_EXPONENT`); ``W_B`` is ``W`` for a dense model, and
   for an MoE one the shared weights plus the routed experts the batch visits (:func:`step_weight_bytes`);
   the attention kernels, which run after them, read each sequence's cache (the average context) and
-  are bound by memory bandwidth; then two all-reduces per layer, each with latency ``α``; and the
+  are bound by memory bandwidth, of which they reach the share ``r_kv`` of the weights' rate
+  (:data:`KV_BANDWIDTH_RATIO`); then two all-reduces per layer, each with latency ``α``; and the
   serving engine's fixed time per step ``τ``; an open-source engine (``tuning = "typical"``) also
   spends ``λ`` per layer on its kernels' floors, ``L · λ`` (:data:`LAYER_OVERHEAD_TYPICAL_S`);
 * prefill of one request: ``P · (2 · N_active + 2 · L · h · P) / (k · peak · ε)`` plus its two
@@ -67,19 +68,19 @@ constants refitted on 2026-12-02). Only B200 rows exist: other FP4
 parts take it as an estimate. On a part with FP8 units the FP8 path's rate is the floor
 (:func:`tco.engine.serving_inputs`)."""
 
-COLLECTIVE_EFFICIENCY = 0.40
+COLLECTIVE_EFFICIENCY = 0.45
 """c: share of the in-node link's one-way bandwidth that serving's tensor-parallel all-reduces reach.
 Their messages are 1–60 MB (the batch's or the prompt's activations of one layer), below the sizes at
 which NCCL reaches its large-message bus bandwidth (about 77 % of the NVLink one-way figure on H100
 [NCCL-TP-2026]). FITTED with :data:`COMPUTE_EFFICIENCY` (grid 0.3–1.0)."""
 
-STEP_OVERHEAD_S = 0.0005
+STEP_OVERHEAD_S = 0.0
 """τ: fixed time of one decode iteration beyond its kernels, on any engine (the serving engine's
 scheduling, sampling and launches between steps [VLLM-V06-PERF]). FITTED with :data:`COMPUTE_EFFICIENCY`
 (grid 0–5 ms; 2026-12-02: 0.5 ms). It was 0 until single-request rows entered the set
 (profiles/serving/qwen-vllm.toml)."""
 
-LAYER_OVERHEAD_TYPICAL_S = 0.0001
+LAYER_OVERHEAD_TYPICAL_S = 0.00011
 """λ: time per layer of one decode step beyond its kernels' roofline, for an open-source engine as a
 buyer runs it (``tuning = "typical"``, the default: vLLM-class). A layer runs about ten kernels (norms,
 projections, rotary embedding, attention, activation, residual adds), each with a floor of a few
@@ -99,8 +100,16 @@ point, where the two are alike and kernels fall below that bound. The step takes
 ``(t_w^p + t_c^p)^(1/p)``: p = 1 is no overlap (the sum), p → ∞ the roofline's max. FITTED with
 :data:`COMPUTE_EFFICIENCY` (grid 1, 1.5, 2, 3, 4, ∞; 2026-11-30, kept by the refit of 2026-12-02)."""
 
-Constants = tuple[float, float, float, float, float, float]
-"""(ε, e_bw, c, τ, p, λ): the fitted serving constants, in the order ``tco calibrate --fit``
+KV_BANDWIDTH_RATIO = 0.85
+"""r_kv: share of the weights' read rate (``e_bw``) that the attention kernels reach reading the KV cache.
+Weight streaming reads a few large contiguous matrices; decode attention gathers each sequence's cache
+from pages of a few tokens, per sequence and per KV head, and its work is uneven across sequences of
+different lengths, so it sustains less of the peak bandwidth ([FLASHINFER-2025]: decode kernels over
+paged caches, and their gap to the bandwidth bound, depend on page layout and length spread). FITTED with
+the others (grid 0.5–1.0 by 0.05)."""
+
+Constants = tuple[float, float, float, float, float, float, float]
+"""(ε, e_bw, c, τ, p, λ, r_kv): the fitted serving constants, in the order ``tco calibrate --fit``
 reports them."""
 
 CONSTANTS: Constants = (
@@ -110,6 +119,7 @@ CONSTANTS: Constants = (
     STEP_OVERHEAD_S,
     OVERLAP_EXPONENT,
     LAYER_OVERHEAD_TYPICAL_S,
+    KV_BANDWIDTH_RATIO,
 )
 """The shipped values of :data:`Constants`."""
 
@@ -240,7 +250,7 @@ def figures(
 ) -> dict[str, Any]:
     """Tokens/s per accelerator, latencies and the bound at one replica size and batch (floats or arrays).
     ``x``: parameters, active_parameters, peak (TFLOP/s), bandwidth (GB/s), link (GB/s, bidirectional),
-    efficiency, bandwidth_efficiency, collective_efficiency. ``z``: the standard-normal quantile of
+    efficiency, bandwidth_efficiency, collective_efficiency, kv_ratio (r_kv, default 1). ``z``: the standard-normal quantile of
     the latency percentile (0: the mean); a request's decode steps interleave a Poisson number of
     prefills, mean ``B``, so its TPOT at that percentile is ``t_step + (B + z·√B) · T_prefill / O``."""
     weights = step_weight_bytes(req, x, batch, ops)  # (an MoE model's step reads the experts its batch visits)
@@ -251,7 +261,7 @@ def figures(
     # devices read as much per step as the whole replica would, so the read runs at t devices' rate)
     t_weights = weights / (tensor * x["bandwidth"] * 1e9 * x["bandwidth_efficiency"])
     t_comp = 2.0 * x["active_parameters"] * batch / (replica * x["peak"] * 1e12 * x["efficiency"])  # ... and compute
-    t_kv = batch * kv * (req.prompt + req.output / 2.0) / read  # attention kernels read the cache, after them
+    t_kv = batch * kv * (req.prompt + req.output / 2.0) / (read * x.get("kv_ratio", 1.0))  # attention reads the cache, after them
     link = x["link"] / 2.0 * 1e9 * x["collective_efficiency"]
     t_comm = ops.where(
         tensor > 1, 2.0 * req.layers * (COLLECTIVE_LATENCY_S + 2.0 * (tensor - 1) / tensor * 2.0 * req.d_model * batch / link), 0.0

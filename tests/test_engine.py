@@ -393,7 +393,8 @@ def serving_by_hand(k: int, batch: int, *, tpot: bool = False, z: float = 0.0) -
     bw_eff = serving.BANDWIDTH_EFFICIENCY
     t_weights = 2e11 / (k * 1000e9 * bw_eff)  # the matmuls read the weights ...
     t_comp = 2 * 1e11 * batch / (k * 100e12 * eff)  # ... or compute, whichever is longer
-    t_kv = batch * 4e4 * (500 + 250) / (k * 1000e9 * bw_eff)  # then attention reads the average context
+    # then attention reads the average context, at the share r_kv of the weights' read rate
+    t_kv = batch * 4e4 * (500 + 250) / (k * 1000e9 * bw_eff * serving.KV_BANDWIDTH_RATIO)
     link = 32e9 * serving.COLLECTIVE_EFFICIENCY  # one way, at the share all-reduces reach
     t_comm = 2 * 10 * (serving.COLLECTIVE_LATENCY_S + 2 * (k - 1) / k * 2 * 1000 * batch / link) if k > 1 else 0.0
     q = serving.OVERLAP_EXPONENT  # the two overlap in part: (t_w^p + t_c^p)^(1/p)

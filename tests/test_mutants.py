@@ -1515,11 +1515,11 @@ def test_known_shape_is_named_in_the_note() -> None:
 
 
 def test_fitted_serving_constants_replace_the_defaults() -> None:
-    plan = engine.plan_option(Option(accelerator()), inference(), scenario(), serving_constants=(0.3, 0.4, 0.5, 0.002, 3.0, 1e-4))
+    plan = engine.plan_option(Option(accelerator()), inference(), scenario(), serving_constants=(0.3, 0.4, 0.5, 0.002, 3.0, 1e-4, 0.7))
     got = (plan.serving_efficiency, plan.serving_bandwidth_efficiency, plan.serving_collective_efficiency, plan.serving_step_overhead)
-    assert got + (plan.serving_overlap, plan.serving_layer_overhead) == (0.3, 0.4, 0.5, 0.002, 3.0, 1e-4)
+    assert got + (plan.serving_overlap, plan.serving_layer_overhead, plan.serving_kv_ratio) == (0.3, 0.4, 0.5, 0.002, 3.0, 1e-4, 0.7)
     tuned = engine.plan_option(
-        Option(accelerator()), inference(tuning="tuned"), scenario(), serving_constants=(0.3, 0.4, 0.5, 0.002, 3.0, 1e-4)
+        Option(accelerator()), inference(tuning="tuned"), scenario(), serving_constants=(0.3, 0.4, 0.5, 0.002, 3.0, 1e-4, 0.7)
     )
     assert tuned.serving_layer_overhead == 0.0 and tuned.serving_step_overhead == 0.002  # (a tuned engine has no λ)
 

@@ -114,7 +114,7 @@ def test_an_infinite_overlap_exponent_is_reported_as_the_roofline() -> None:
 
     sets = api.load_serving_sets()[:1]
     profiles = {r.accelerator: loader.load_accelerator(r.accelerator) for r in sets[0].rows}
-    sv = calibration.calibrate_serving(sets, profiles, loader.load_scenario(None), (0.85, 0.7, 0.4, 0.0, math.inf, 0.0))
+    sv = calibration.calibrate_serving(sets, profiles, loader.load_scenario(None), (0.85, 0.7, 0.4, 0.0, math.inf, 0.0, 1.0))
     assert sv.constants["overlap_exponent"] is None and '"overlap_exponent":null' in sv.model_dump_json()
     summary = tco.calibrate().model_copy(update={"serving": sv})
     assert "overlap_exponent inf" in render_calibration(summary, OutputFormat.table, only_summary=True)
