@@ -1347,7 +1347,7 @@ def estimate(
             raw["tuning"] = tuning.value
         iw = loader.workload_from_data(raw, w_sets, kind=InferenceWorkload)
         option = engine.performance_option(bare, replica)
-        ev = _throughput_known(engine.evaluate_option(option, iw, sc, market=False))
+        ev = _throughput_known(engine.evaluate_option(option, iw, sc, market=False, fleet_limit=False))
         out, plan = ev.out, ev.plan
         # The memory minimum is the part's and the model's, not the replica a target or --replica chose.
         memory_minimum = engine.serving_memory_minimum(plan, engine.KnownInputs(engine.numeric_inputs(option, iw, sc)))

@@ -1306,6 +1306,7 @@ def plot(
         if total > 100_000:
             raise typer.BadParameter(f"a chart of {total:,} points is unreadable: at most 100,000", param_hint="--vary")
         path = vary.split("=", 1)[0].strip()
+        path = next((c for c in columns if c.startswith(path + " (")), path)  # (a column that names its currency)
         chunks = list(stream)  # at most 100,000 rows
         figures = [c for c in columns if c not in ("point", "option", path) and all(ch.columns[c].dtype.kind in "fiub" for ch in chunks)]
         if metric not in figures:

@@ -55,6 +55,7 @@ from tco import perf, serving, training
 from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError
 from tco.models import (
     BYTES_PER_PARAM,
+    MAX_ACCELERATORS,
     SCENARIO_MONEY,
     Accelerator,
     Acquisition,
@@ -415,6 +416,7 @@ def check_market(option: Option, scenario: Scenario) -> None:
         f"{accel.id} cannot be {verb} in market '{scenario.market.value}'{rule}{src}{hint}",
         where=accel.id,
         key=f"availability.{scenario.market.value}",
+        also=("scenario.market",),  # (a --set of the market made this run's choice)
     )
 
 
@@ -1576,9 +1578,11 @@ class Evaluated:
         return cost == cost and ttm == ttm
 
 
-def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, market: bool = True) -> Evaluated:
+def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, market: bool = True, fleet_limit: bool = True) -> Evaluated:
     """Outputs of one option, before delay and ranking. Raises :class:`InfeasibleError` when the option
-    cannot run the workload; unknown inputs do not raise (they are listed in ``missing``)."""
+    cannot run the workload; unknown inputs do not raise (they are listed in ``missing``). ``fleet_limit``:
+    a serving demand that needs more than :data:`tco.models.MAX_ACCELERATORS` raises (an estimate, whose
+    demand is unbounded on purpose, turns it off)."""
     plan = plan_option(option, workload, scenario, market=market)
     p = KnownInputs(numeric_inputs(option, workload, scenario))
     try:
@@ -1624,6 +1628,13 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
             where=option.accelerator.id,
             key=f"benchmarks[{workload.id}].tokens_per_second",
             also=(plan.peak_key.removeprefix("accel."),),
+        )
+    if fleet_limit and plan.kind == "inference" and out["count"] == out["count"] and out["count"] > MAX_ACCELERATORS:
+        raise InfeasibleError(
+            f"serving {p['workload.tokens_per_day']:,.4g} tokens a day needs {out['count']:,.4g} × {option.accelerator.id}, "
+            f"more than the {MAX_ACCELERATORS:,} accelerators the model takes; give a smaller demand",
+            where=workload.id,
+            key="tokens_per_day",
         )
     carried_mfu = measured_mfu
     if (

@@ -67,7 +67,9 @@ class ParsedOption(NamedTuple):
     rate: float | None  # a rental rate quoted with :rent=RATE (USD per accelerator-hour)
 
 
-_OPTION = re.compile(r"^(?P<ref>[^@:]*)(?:@(?P<count>[^:]*))?(?::(?P<acq>rent|buy)(?:=(?P<rate>.*))?)?$")
+_OPTION = re.compile(r"^(?P<ref>.*\.[Tt][Oo][Mm][Ll]|[^@:]*)(?:@(?P<count>[^:]*))?(?::(?P<acq>rent|buy)(?:=(?P<rate>.*))?)?$")
+"""An id, or a profile file's path up to its last ``.toml`` (which may hold ``@`` and ``:``: ``me@corp/x.toml``,
+``C:\\x.toml``), then the count and the acquisition."""
 
 
 def parse_option(text: str) -> ParsedOption:

@@ -663,10 +663,17 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
         else:
             root_cls = root
         # Drop pydantic's validator-wrapper segments ("function-after[...]"); list indexes read as [i].
-        loc = [p for p in loc if not (isinstance(p, str) and p.startswith("function-"))]
-        key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".") or None
+        # pydantic's "[key]" segment marks a table's key that is not one of the allowed (a market's name).
+        bad_name = "[key]" in loc
+        loc = [p for p in loc if not (isinstance(p, str) and (p.startswith("function-") or p == "[key]"))]
+        # A key with a dot in it was written in quotes ("peak.bf16_tflops" = ...): shown quoted, as TOML reads it.
+        key = "".join(f"[{p}]" if isinstance(p, int) else f'."{p}"' if "." in p else f".{p}" for p in loc).lstrip(".") or None
         loc = [p for p in loc if isinstance(p, str)]
         message = _expected(err)
+        if bad_name:
+            message = f"not an allowed name here: {message}"
+        if err["type"] == "extra_forbidden" and loc and "." in str(loc[-1]):
+            message += f" (a quoted key with a dot in it; a table's key is written [{str(loc[-1]).partition('.')[0]}] and below it)"
         named = re.fullmatch(NAMED_CHECK, message, flags=re.S) if err["type"] == "value_error" else None
         if named:  # a check across fields names the field it blames: "experts_per_token: must not exceed ..."
             key = ".".join([*(str(p) for p in loc), named.group(1)])
@@ -951,13 +958,20 @@ def _validate_indexed(data: dict[str, Any], root: Any, where: str, overridden: I
         raise validation_problems(exc, where=where, root=root, overridden=overridden, scope=scope) from None
 
 
+def _is_quantity(v: Any) -> bool:
+    """A quantity's table (value, source, ...), told by its fields, none of which holds a table."""
+    return isinstance(v, dict) and any(key in QUANTITY_KEYS and not isinstance(val, dict) for key, val in v.items())
+
+
 def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for k, v in top.items():
         # A quantity table (value, source, ...) replaces the inherited one whole, so it can also unset it.
         # It is told by its fields, none of which holds a table: porting's maturities 'low' and 'high'
         # (tables of weeks and engineer-months) are names, not a quantity's bounds, and merge.
-        quantity = isinstance(v, dict) and any(key in QUANTITY_KEYS and not isinstance(val, dict) for key, val in v.items())
+        # An empty table over an inherited quantity is that quantity with nothing known: it unsets it, as it
+        # does given by --set or in a file of its own.
+        quantity = _is_quantity(v) or (v == {} and _is_quantity(out.get(k)))
         mergeable = isinstance(v, dict) and not quantity and isinstance(out.get(k), dict)
         out[k] = _merge(out[k], v) if mergeable else v
     return out
@@ -1016,8 +1030,8 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
         for (child, mine), (parent_file, theirs) in zip(kinds, kinds[1:], strict=False):
             if mine != theirs:
                 raise InputError(
-                    f"kind = {toml_string(mine)} cannot extend {parent_file.stem} ({_article(theirs)} workload): its keys are a "
-                    f"{theirs} workload's; start from {_article(mine)} workload, or write the file without extends",
+                    f"kind = {toml_string(mine)} cannot extend {parent_file.stem} ({_article(theirs)} workload): its keys are "
+                    f"{_article(theirs)} workload's; start from {_article(mine)} workload, or write the file without extends",
                     where=str(child),
                     key="kind",
                 )
@@ -1062,7 +1076,12 @@ def _blame_base(exc: TcoError, path: Path) -> None:
         for n in range(len(parts), 0, -1):
             file = given.get(".".join(parts[:n]))
             if file is not None:
-                if file != path:
+                prefix, _, field = problem.key.rpartition(".")
+                # A check across fields, one of which this file writes: the file that changed the pair is at fault.
+                own = [f for f in CROSS_FIELD_CHECKS.get(field, ()) if f != field and given.get(f"{prefix}.{f}" if prefix else f) == path]
+                if file != path and own:
+                    problem.message = f"{problem.message} ({', '.join(own)} from this file, {field} from {file.name}, which it extends)"
+                elif file != path:
                     problem.where, problem.message = str(file), f"{problem.message} (extended by {path})"
                 break
 

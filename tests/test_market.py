@@ -77,7 +77,8 @@ def test_a_part_barred_in_the_market_is_infeasible_naming_the_rule(run) -> None:
         == "yuan-x cannot be bought in market 'cn': test rule: export to China needs a licence [TCO] test profile" + BUY_ELSEWHERE
     )
     alone = run("compare", YUAN, "-w", "llama3-8b", "--set", "scenario.market=cn")
-    assert alone.exit_code == 1 and "availability.cn: yuan-x cannot be bought in market 'cn'" in alone.stderr
+    # (the --set of the market made this run's choice: it takes the blame, hostile round 51's D5)
+    assert alone.exit_code == 1 and "Error: --set: scenario.market: yuan-x cannot be bought in market 'cn'" in alone.stderr
     # The global market (the default) may buy it.
     assert rows(run("compare", YUAN, "-w", "llama3-8b", "-f", "json"))["yuan-x"]["status"] == "ranked"
 

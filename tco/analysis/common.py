@@ -107,6 +107,8 @@ class Prepared:
 def prepare(inputs: Inputs) -> Prepared:
     """Plans for every option. An option the scenario's market may not buy is planned all the same
     (its figures are shown) and marked barred: it is never feasible, so it never ranks or wins."""
+    if not inputs.options:  # (an Inputs built by hand; load_inputs never returns one without options)
+        raise InputError("no accelerator to compare")
     plans, bases, barred = [], [], {}
     errors: list[TcoError] = []
     for i, o in enumerate(inputs.options):
@@ -505,9 +507,10 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
         ok = (
             np.broadcast_to(np.asarray(p["count"], dtype=float) >= min_count, (size,))
             if plan.kind == "training"
-            else np.ones(size, dtype=bool)
+            # a demand that needs more accelerators than the model takes, as compare refuses it
+            else ~np.broadcast_to(np.asarray(arrays["count"], dtype=float) > perf.MAX_ACCELERATORS, (size,))
         )
-        if not ok.all():  # too few to hold the model: no figures there, as compare shows none
+        if not ok.all():  # too few to hold the model (or too many to serve): no figures there, as compare shows none
             arrays = {k: np.where(ok, np.broadcast_to(v, (size,)), np.nan) for k, v in arrays.items()}
         runs.append(ok & (i not in prep.barred))  # an option compare would evaluate (it may lack a cost)
         ok = ok & np.isfinite(arrays["job_cost_usd"]) & (i not in prep.barred)

@@ -37,6 +37,13 @@ from tco.inputs import Inputs
 class Axis:
     path: str
     values: np.ndarray
+    currency: str | None = None
+    """CNY or EUR where the varied input is quoted in it (its values are in it, as --set reads them)."""
+
+    @property
+    def column(self) -> str:
+        """The axis' column: its path, with the currency its values are in where that is not USD."""
+        return f"{self.path} ({self.currency})" if self.currency else self.path
 
 
 MAX_SWEEP_ROWS = 5_000_000
@@ -153,7 +160,7 @@ def _plain(column: str, v: Any) -> Any:
 def sweep_columns(axes: Sequence[Axis]) -> list[str]:
     return [
         "point",
-        *[a.path for a in axes if a.path not in SWEEP_METRICS],  # (a varied "count" is the count column)
+        *[a.column for a in axes if a.path not in SWEEP_METRICS],  # (a varied "count" is the count column)
         "option",
         *SWEEP_METRICS,
         "delay_days",
@@ -185,7 +192,8 @@ def make_axes(inputs: Inputs, specs: Sequence[str]) -> tuple[Prepared, list[Axis
                     where="--vary",
                     key=path,
                 )
-        axes.append(Axis(path, arr))
+        quoted = target.quantity.currency if target.quantity is not None else None
+        axes.append(Axis(path, arr, quoted.value if quoted is not None and quoted.value != "USD" else None))
     # The same input in any spelling (case, an alias, ``.value``): one of its values would be dropped.
     groups = option_names(inputs)
     named = [loader.same_input_path(a.path, groups) for a in axes]
@@ -246,7 +254,7 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> S
             batch = evaluate_many(prep, {p: (targets[p], v) for p, v in vals.items()}, idx.size, replan=True)
             cols: dict[str, np.ndarray] = {"point": np.repeat(idx, n_opt)}
             for a in axes:
-                cols[a.path] = np.repeat(vals[a.path], n_opt)
+                cols[a.column] = np.repeat(vals[a.path], n_opt)
             # Interleave options per point: row = point * n_opt + option.
             for m in SWEEP_METRICS:
                 cols[m] = np.column_stack([batch.per_option[i].get(m, np.full(idx.size, np.nan)) for i in range(n_opt)]).ravel()

@@ -130,9 +130,10 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]], *, over_sets
             WhatIfOption(
                 option=label,
                 effective_cost_usd=listed(batch.effective_cost_usd[i]),
-                job_cost_usd=listed(np.where(ok, batch.per_option[i]["job_cost_usd"], np.nan)),
+                # (an option barred in the market still has its costs, as compare and sweep show them)
+                job_cost_usd=listed(batch.per_option[i]["job_cost_usd"]),
                 time_to_market_days=listed(batch.per_option[i]["time_to_market_days"]),
-                cost_per_million_tokens_usd=listed(np.where(ok, batch.per_option[i]["cost_per_million_tokens_usd"], np.nan)),
+                cost_per_million_tokens_usd=listed(batch.per_option[i]["cost_per_million_tokens_usd"]),
                 rank=[int(r) if f else None for r, f in zip(batch.rank[i].tolist(), ok.tolist(), strict=True)],
             )
         )
