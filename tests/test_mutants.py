@@ -233,12 +233,19 @@ def test_what_if_unknown_figures_are_none_and_feasible_ones_are_numbers() -> Non
 
 
 def test_what_if_barred_option_reports_no_cost_and_no_rank() -> None:
-    """A part the market may not buy is evaluated but never feasible: its job cost and rank are None."""
+    """A part the market may not buy is evaluated but never feasible: its effective cost and rank are None,
+    and its job cost and cost per token are compare's at the same inputs (hostile round 51's D4: they were None)."""
     barred = accelerator(id="barred", availability={"cn": {"buy": False, "rent": False}}, benchmarks=[bench("toy-train", 1000)])
     r = analysis.what_if(toy_inputs(Option(barred), Option(CHEAP), market="cn"), {"scenario.pue": [1.5, 2.0]})
     b, c = r.options
-    assert b.job_cost_usd == [None, None]
-    assert b.cost_per_million_tokens_usd == [None, None]
+    for j, pue in enumerate((1.5, 2.0)):
+        one = toy_inputs(Option(barred), Option(CHEAP), market="cn", pue=pue)
+        results = engine.compare(options=one.options, workload=one.workload, scenario=one.scenario).results
+        compared = next(x for x in results if x.option == "barred")
+        assert compared.status.value == "infeasible"
+        assert b.job_cost_usd[j] == approx(compared.job_cost_usd, rel=1e-12)
+        assert b.cost_per_million_tokens_usd[j] == approx(compared.cost_per_million_tokens_usd, rel=1e-12)
+    assert b.effective_cost_usd == [None, None]
     assert b.rank == [None, None]
     assert c.rank == [1, 1]
     assert all(v is not None for v in c.job_cost_usd)
