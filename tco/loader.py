@@ -155,12 +155,13 @@ _STDIN_READ: tuple[object, bytes] | None = None
 
 
 _AS_READ: dict[str, bytes] = {}
-_PARSED: dict[bytes, dict[str, Any]] = {}
-_PARSED_MAX = 256
-"""Each document parsed once per process, by its bytes: a profile is read once to learn its names and once to
-load it; the caller gets a copy to change."""
 """Each input file's bytes as last read (key: its resolved path, or '-'), so the audit trail hashes what
 was read, not what the file holds when the output is written."""
+
+_PARSED: dict[bytes, dict[str, Any]] = {}
+"""Each document parsed once per process, by its bytes: a profile is read once to learn its names and once to
+load it; the caller gets a copy to change."""
+_PARSED_MAX = 256
 
 _EXTENDS: dict[str, str] = {}
 """Resolved path of a file -> resolved path of the file its ``extends`` starts from."""

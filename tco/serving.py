@@ -72,13 +72,14 @@ COLLECTIVE_EFFICIENCY = 0.45
 """c: share of the in-node link's one-way bandwidth that serving's tensor-parallel all-reduces reach.
 Their messages are 1–60 MB (the batch's or the prompt's activations of one layer), below the sizes at
 which NCCL reaches its large-message bus bandwidth (about 77 % of the NVLink one-way figure on H100
-[NCCL-TP-2026]). FITTED with :data:`COMPUTE_EFFICIENCY` (grid 0.3–1.0)."""
+[NCCL-TP-2026]). FITTED with :data:`COMPUTE_EFFICIENCY` (grid 0.3–1.0; 0.40 → 0.45 in the refit with
+:data:`KV_BANDWIDTH_RATIO`, 2026-12-02)."""
 
 STEP_OVERHEAD_S = 0.0
 """τ: fixed time of one decode iteration beyond its kernels, on any engine (the serving engine's
 scheduling, sampling and launches between steps [VLLM-V06-PERF]). FITTED with :data:`COMPUTE_EFFICIENCY`
-(grid 0–5 ms; 2026-12-02: 0.5 ms). It was 0 until single-request rows entered the set
-(profiles/serving/qwen-vllm.toml)."""
+(grid 0–5 ms). It was 0 until single-request rows entered the set (profiles/serving/qwen-vllm.toml), then
+0.5 ms, and 0 again in the refit with :data:`KV_BANDWIDTH_RATIO` (2026-12-02), where λ carries the engine's time."""
 
 LAYER_OVERHEAD_TYPICAL_S = 0.00011
 """λ: time per layer of one decode step beyond its kernels' roofline, for an open-source engine as a
@@ -88,8 +89,8 @@ microseconds of launch and ramp-up however little it reads; at small batches the
 bytes, set the step, which is why single-request decode runs slower than its weights' read time
 [VLLM-V06-PERF]. A vendor-tuned engine fuses most of them (0). Added to the step as ``L · λ`` (at large
 batches, where kernels are long, this overstates the floor a little). FITTED with the others
-(grid 0–0.2 ms by 0.01; 2026-12-02): 0.1 ms, so a 28-layer 7B model's single-request step spends
-τ + 28 λ = 3.3 ms beyond reading its weights. Only the typical rows (profiles/serving/qwen-vllm.toml)
+(grid 0–0.2 ms by 0.01; 2026-12-02, with :data:`KV_BANDWIDTH_RATIO`): 0.11 ms, so a 28-layer 7B model's
+single-request step spends τ + 28 λ = 3.1 ms beyond reading its weights. Only the typical rows (profiles/serving/qwen-vllm.toml)
 move with it."""
 
 OVERLAP_EXPONENT = 1.5
@@ -106,7 +107,7 @@ Weight streaming reads a few large contiguous matrices; decode attention gathers
 from pages of a few tokens, per sequence and per KV head, and its work is uneven across sequences of
 different lengths, so it sustains less of the peak bandwidth ([FLASHINFER-2025]: decode kernels over
 paged caches, and their gap to the bandwidth bound, depend on page layout and length spread). FITTED with
-the others (grid 0.5–1.0 by 0.05)."""
+the others (grid 0.5–1.0 by 0.05; 2026-12-02: 0.85, a fixed point of the refit; held-out median 11.6 → 10.6 %)."""
 
 Constants = tuple[float, float, float, float, float, float, float]
 """(ε, e_bw, c, τ, p, λ, r_kv): the fitted serving constants, in the order ``tco calibrate --fit``
