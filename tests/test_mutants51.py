@@ -129,6 +129,26 @@ def test_a_measured_serving_run_is_carried_to_a_changed_service_by_the_model_rat
     assert row(measured, changed, published) == approx(2000 * ratio, rel=1e-9)
 
 
+def test_a_measured_serving_part_barred_in_the_market_is_carried_to_a_changed_part_all_the_same() -> None:
+    """Survivor #20 of the sample: the analyses plan a barred part with market=False (its figures are shown,
+    it never ranks); the model on the part as measured, which a changed part is carried from, must be planned
+    the same way, not refused by the market. Barred in cn or not, the changed part's anchor is the same
+    model figure on the published toy."""
+    barred = {"cn": {"buy": False, "rent": False}}
+    published = accelerator(peak=SERVING_PEAK, benchmarks=[bench("toy-serve", 2000)], availability=barred)
+    changed = accelerator(peak=SERVING_PEAK, benchmarks=[bench("toy-serve", 2000)], availability=barred, memory_gb=50)
+    plan = engine.plan_option(Option(changed, as_measured=published), inference(), scenario(market="cn"), market=False)
+    free = engine.plan_option(
+        Option(
+            accelerator(peak=SERVING_PEAK, benchmarks=[bench("toy-serve", 2000)], memory_gb=50), as_measured=accelerator(peak=SERVING_PEAK)
+        ),
+        inference(),
+        scenario(),
+        market=False,
+    )
+    assert plan.anchor_tokens_per_second is not None and plan.anchor_tokens_per_second == approx(free.anchor_tokens_per_second, rel=1e-12)
+
+
 def test_a_money_figure_that_overflows_in_the_currency_names_the_rate() -> None:
     """capex = n · price · k_srv = 4 · 1e9 · 2.0 (the toy's own server overhead) = 8e9 USD; at 1e-300 USD per CNY it
     is 8e309 CNY, over the largest float (1.8e308), so the rate is named without its ``scenario.`` prefix (the
