@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from tco import engine, loader, perf, serving
 from tco.engine import Option
-from tco.errors import InputError, NotFoundError, ProblemList, TcoError, did_you_mean
+from tco.errors import InfeasibleError, InputError, NotFoundError, ProblemList, TcoError, did_you_mean
 from tco.inputs import Inputs, find_option, parse_option, with_quoted_rate, with_unknown_rate
 from tco.models import (
     ACCELERATOR_MONEY,
@@ -286,6 +286,15 @@ def attributed(inputs: Inputs) -> Iterator[None]:
             elif (own := _users_workload_key(inputs, problem)) is not None:
                 # A shipped part cannot be at fault for what the user's own workload file writes: blame the file.
                 problem.where, problem.key = inputs.sources[inputs.workload.id], own
+            elif (
+                problem.where is not None
+                and problem.where in inputs.sources
+                and _a_choice(problem)
+                and loader.is_builtin(Path(inputs.sources[problem.where]))
+            ):
+                # A shipped part that may not be bought here, or not train or serve: the option was the choice, the
+                # profile is right (a user's own profile is named, its table may be what is wrong).
+                problem.where, problem.key = None, "accelerator"
             elif problem.where is not None and problem.where in inputs.sources:
                 if problem.key is None:
                     scopes = (problem.where, "scenario", "workload")  # the option's own inputs, and the shared ones
@@ -294,6 +303,12 @@ def attributed(inputs: Inputs) -> Iterator[None]:
                         problem.message += f" (with --set {', '.join(changed)})"
                 problem.where = inputs.sources[problem.where]
         raise
+
+
+def _a_choice(problem: TcoError) -> bool:
+    """An error about the part's market or its use (training, serving): about the user's choice of option."""
+    key = problem.key or ""
+    return isinstance(problem, InfeasibleError) and (key.startswith("availability.") or key in ("can_train", "can_serve"))
 
 
 def _users_workload_key(inputs: Inputs, problem: TcoError) -> str | None:

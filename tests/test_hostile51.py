@@ -146,3 +146,14 @@ def test_a_sweep_of_a_foreign_currency_input_names_its_currency(run, tmp_path, m
     out = tmp_path / "sweep.svg"
     r = run("plot", "sweep", *args, "-o", str(out))
     assert r.exit_code == 0 and "price_usd (EUR)" in out.read_text(), r.stderr
+
+
+def test_a_shipped_part_that_cannot_be_had_or_used_blames_the_choice_of_option(run) -> None:
+    """D5 (the rest): a shipped part that is not sold in the market, or cannot train, named its own profile's
+    availability table or can_train key as if the shipped file were wrong; the choice of option is what to change."""
+    r = run("compare", "tpu-v5p", "-w", "llama3-8b")
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.startswith("Error: accelerator: tpu-v5p cannot be bought in market 'global'"), r.stderr
+    assert "rent it instead with tpu-v5p:rent" in r.stderr and "tpu-v5p.toml" not in r.stderr
+    r = run("simulate", "enflame-i20", "-w", "llama3-8b")
+    assert r.exit_code == 1 and r.stderr.startswith("Error: accelerator: enflame-i20 is not a training accelerator"), r.stderr
