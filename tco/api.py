@@ -543,7 +543,7 @@ def compare(inputs: Inputs, *, baseline: str | None = None, currency: Currency |
         except ValueError:
             raise InputError(f"expected USD, CNY or EUR, got {str(currency)[:40]!r}", key="currency") from None
     if baseline is not None:
-        found = find_option(inputs.options, inputs.refs, baseline)
+        found = find_option(inputs.options, inputs.refs, baseline, inputs.sources)
         if found is None:
             labels = ", ".join(o.label for o in inputs.options)
             raise InputError(f"'{baseline}' is not one of the compared options: {labels}", key="--baseline")

@@ -1578,6 +1578,11 @@ class Evaluated:
         return cost == cost and ttm == ttm
 
 
+def _count_text(count: float) -> str:
+    """A count past the bound, in full while it is near it (1,000,000,008, not 1e+09), else as 1.2e+15."""
+    return f"{count:,.0f}" if count < 1e15 else f"{count:.4g}"
+
+
 def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, market: bool = True, fleet_limit: bool = True) -> Evaluated:
     """Outputs of one option, before delay and ranking. Raises :class:`InfeasibleError` when the option
     cannot run the workload; unknown inputs do not raise (they are listed in ``missing``). ``fleet_limit``:
@@ -1631,7 +1636,7 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
         )
     if fleet_limit and plan.kind == "inference" and out["count"] == out["count"] and out["count"] > MAX_ACCELERATORS:
         raise InfeasibleError(
-            f"serving {p['workload.tokens_per_day']:,.4g} tokens a day needs {out['count']:,.4g} × {option.accelerator.id}, "
+            f"serving {p['workload.tokens_per_day']:,.4g} tokens a day needs {_count_text(out['count'])} × {option.accelerator.id}, "
             f"more than the {MAX_ACCELERATORS:,} accelerators the model takes; give a smaller demand",
             where=workload.id,
             key="tokens_per_day",

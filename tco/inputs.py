@@ -10,10 +10,12 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import NamedTuple
 
+from tco import loader
 from tco.engine import Option
-from tco.errors import InputError
+from tco.errors import InputError, TcoError
 from tco.models import TINY, Accelerator, Acquisition, Confidence, InferenceWorkload, PositiveQuantity, Rental, Scenario, TrainingWorkload
 from tco.perf import MAX_ACCELERATORS
 
@@ -101,11 +103,12 @@ def parse_option(text: str) -> ParsedOption:
     return ParsedOption(ref, count, Acquisition(acq) if acq else Acquisition.buy, rate)
 
 
-def find_option(options: Sequence[Option], refs: Sequence[str], text: str) -> int | None:
+def find_option(options: Sequence[Option], refs: Sequence[str], text: str, sources: Mapping[str, str] | None = None) -> int | None:
     """Index of the option ``text`` names (``ID[@COUNT][:rent[=RATE]]``; the id by any alias, or as the
     command line named it in ``refs``): same count (when given), acquisition and quoted rate. A rented
     reference without a rate names the option at the profile's rate, else the first rented one. None
-    when no option matches."""
+    when no option matches. A path spelled otherwise names the option whose profile is that file (``sources``:
+    each id's file)."""
     ref, count, acq, rate = parse_option(text)
     folded = ref.lower()
     found = [
@@ -115,6 +118,17 @@ def find_option(options: Sequence[Option], refs: Sequence[str], text: str) -> in
         and (count is None or o.count == count)
         and o.acquisition is acq
     ]
+    if not found and sources and loader.looks_like_path(ref):  # a path spelled otherwise (./x.toml, an absolute one)
+        file = _profile_file(ref)
+        found = [
+            i
+            for i, o in enumerate(options)
+            if file is not None
+            and o.accelerator.id in sources
+            and Path(sources[o.accelerator.id]).resolve() == file
+            and (count is None or o.count == count)
+            and o.acquisition is acq
+        ]
     ids = {options[i].accelerator.id for i in found}
     if len(ids) > 1:  # an alias two profiles share (a copy that kept the original's): the id, if one is it, else neither
         by_id = [i for i in found if options[i].accelerator.id.lower() == folded]
@@ -125,6 +139,14 @@ def find_option(options: Sequence[Option], refs: Sequence[str], text: str) -> in
     if exact:
         return exact[0]
     return found[0] if found and rate is None else None
+
+
+def _profile_file(ref: str) -> Path | None:
+    """The file an accelerator reference reads (links followed), or None: it names none."""
+    try:
+        return loader.resolve("accelerators", ref).resolve()
+    except (TcoError, OSError):
+        return None
 
 
 def with_unknown_rate(acc: Accelerator) -> Accelerator:

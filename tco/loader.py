@@ -388,8 +388,9 @@ def citations(data: Mapping[str, Any], path: Path) -> dict[str, Citation]:
     return out
 
 
-def _looks_like_path(ref: str) -> bool:
-    return ref.endswith(".toml") or os.sep in ref or "/" in ref
+def looks_like_path(ref: str) -> bool:
+    """A file's path, not an id: it ends in .toml (in any case, as the option grammar reads it) or holds a folder."""
+    return ref.lower().endswith(".toml") or os.sep in ref or "/" in ref
 
 
 @dataclass(frozen=True)
@@ -460,7 +461,7 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None) -> Path:
         article = "an" if kind.startswith("a") else "a"
         flag = "ACCEL" if kind == "accelerators" else f"--{kind[:-1]}"  # the accelerators are arguments, not a flag
         raise NotFoundError(f"expected {article} {kind[:-1]} id or a file path, got '{ref}'", where=flag)
-    if _looks_like_path(ref):
+    if looks_like_path(ref):
         p = Path(ref)
         try:
             if not p.exists():
@@ -851,6 +852,9 @@ def split_scope(path: str, accelerator_ids: Iterable[str] = ()) -> tuple[str, st
             return a, path[len(a) + 1 :]
     if path.startswith(".") or path.endswith(".") or ".." in path:
         raise InputError("expected dotted field names, got an empty one", key=path)
+    file = re.match(r"^(.*\.[Tt][Oo][Mm][Ll])\.(.+)$", path)  # a profile's path runs to its last .toml, as in an option
+    if file is not None:
+        return _canonical_scope(file.group(1), ids), file.group(2)
     scope, _, rest = path.partition(".")
     return _canonical_scope(scope, ids), rest
 
@@ -960,21 +964,40 @@ def _validate_indexed(data: dict[str, Any], root: Any, where: str, overridden: I
 
 
 def _is_quantity(v: Any) -> bool:
-    """A quantity's table (value, source, ...), told by its fields, none of which holds a table."""
+    """A quantity's table (value, source, ...), told by its fields, none of which holds a table: for a table whose
+    place in the schema is not known."""
     return isinstance(v, dict) and any(key in QUANTITY_KEYS and not isinstance(val, dict) for key, val in v.items())
 
 
-def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+_MERGE_ROOTS: dict[str, Any] = {"accelerators": Accelerator, "workloads": _WORKLOAD_CLASSES, "scenarios": Scenario}
+"""The model (or the models) a kind's documents are read into, for :func:`_merge`."""
+
+
+def _child_type(t: Any, key: str) -> Any:
+    """The type a table's ``key`` holds (``t`` the table's model, models, or ``dict`` type), or None: not known."""
+    if typing.get_origin(t) is dict:
+        return _unwrap(typing.get_args(t)[1])
+    classes = [c for c in (t if isinstance(t, list) else [t]) if isinstance(c, type) and issubclass(c, BaseModel)]
+    owner = next((c for c in classes if key in c.model_fields), None)
+    return None if owner is None else _unwrap(owner.model_fields[key].annotation)
+
+
+def _quantity_type(t: Any) -> bool:
+    return any(isinstance(c, type) and issubclass(c, Quantity) for c in (t if isinstance(t, list) else [t]))
+
+
+def _merge(base: dict[str, Any], top: dict[str, Any], schema: Any = None) -> dict[str, Any]:
+    """``top`` over ``base``: tables merge key by key, a quantity's table replaces the inherited one whole (so it can
+    also unset it: an empty table over an inherited quantity is that quantity with nothing known, as it is given by
+    --set or in a file of its own). What is a quantity is told by the schema (``schema`` the table's model): a
+    market's availability (source, as_of, note) or porting's maturities 'low' and 'high' are tables that merge.
+    Where the schema does not know the key, by its fields (:func:`_is_quantity`)."""
     out = dict(base)
     for k, v in top.items():
-        # A quantity table (value, source, ...) replaces the inherited one whole, so it can also unset it.
-        # It is told by its fields, none of which holds a table: porting's maturities 'low' and 'high'
-        # (tables of weeks and engineer-months) are names, not a quantity's bounds, and merge.
-        # An empty table over an inherited quantity is that quantity with nothing known: it unsets it, as it
-        # does given by --set or in a file of its own.
-        quantity = _is_quantity(v) or (v == {} and _is_quantity(out.get(k)))
+        t = _child_type(schema, k) if schema is not None else None
+        quantity = _quantity_type(t) if t is not None else _is_quantity(v) or (v == {} and _is_quantity(out.get(k)))
         mergeable = isinstance(v, dict) and not quantity and isinstance(out.get(k), dict)
-        out[k] = _merge(out[k], v) if mergeable else v
+        out[k] = _merge(out[k], v, t) if mergeable else v
     return out
 
 
@@ -995,6 +1018,7 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
     The chain is followed in a loop (at most :data:`MAX_EXTENDS_CHAIN` files), then merged base first."""
     chain: list[tuple[Path, dict[str, Any]]] = []
     _GIVEN.pop(_key(path), None)  # (what an earlier read of the file extended: it may stand alone now)
+    _CHAIN.pop(_key(path), None)
     visited = set(seen)
     current = path
     while True:
@@ -1005,7 +1029,7 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
             break
         if not isinstance(parent, str):
             raise InputError(f"expected the id of {_article(kind[:-1])} to extend, got {_show(parent)}", where=str(current), key="extends")
-        if _looks_like_path(parent) or not parent.strip():
+        if looks_like_path(parent) or not parent.strip():
             expected = f"expected the id of {_article(kind[:-1])} to extend (not a path), got {_show(parent)}"
             raise InputError(expected, where=str(current), key="extends")
         if len(chain) >= MAX_EXTENDS_CHAIN:
@@ -1038,7 +1062,7 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
                 )
     merged = chain[-1][1]
     for _, data in reversed(chain[:-1]):
-        merged = _merge(merged, data)
+        merged = _merge(merged, data, _MERGE_ROOTS.get(kind))
     if len(chain) > 1:
         given: dict[str, Path] = {}  # each value's dotted path -> the nearest file of the chain that gives it
         replaced: set[str] = set()  # paths a nearer file gave a plain value (a number for a whole quantity)
@@ -1049,11 +1073,14 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
                     given.setdefault(dotted, file)
             replaced.update(dotted for dotted, is_table in paths if not is_table)
         _GIVEN[_key(path)] = given
+        _CHAIN[_key(path)] = [file for file, _ in chain]
     return merged
 
 
 _GIVEN: dict[str, dict[str, Path]] = {}
 """Resolved path of a file that extends another -> which file of its chain gives each value."""
+_CHAIN: dict[str, list[Path]] = {}
+"""Resolved path of a file that extends another -> the files of its chain, nearest first."""
 
 
 def _dotted(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, bool]]:
@@ -1066,10 +1093,12 @@ def _dotted(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, bo
 
 def _blame_base(exc: TcoError, path: Path) -> None:
     """An error about a value the file's ``extends`` chain gave names the file that holds it (with the one
-    it was read through), not the file that only extends it."""
+    it was read through), not the file that only extends it. A check across fields blames the nearest file of
+    the chain that writes any of them: that file changed the pair."""
     given = _GIVEN.get(_key(path))
     if not given:
         return
+    chain = _CHAIN.get(_key(path), [path])
     for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
         if problem.where != str(path) or not problem.key:
             continue
@@ -1078,16 +1107,22 @@ def _blame_base(exc: TcoError, path: Path) -> None:
             file = given.get(".".join(parts[:n]))
             if file is not None:
                 prefix, _, field = problem.key.rpartition(".")
-                # A check across fields, one of which this file writes: the file that changed the pair is at fault.
-                own = [f for f in CROSS_FIELD_CHECKS.get(field, ()) if f != field and given.get(f"{prefix}.{f}" if prefix else f) == path]
-                if file != path and own:
-                    problem.message = f"{problem.message} ({', '.join(own)} from this file, {field} from {file.name}, which it extends)"
+                writers = {f: given.get(f"{prefix}.{f}" if prefix else f) for f in CROSS_FIELD_CHECKS.get(field, (field,))}
+                nearest = next((f for f in chain if f in writers.values()), file)
+                own = [f for f, w in writers.items() if f != field and w == nearest]
+                extended = "" if nearest == path else f"; extended by {path}"
+                if nearest != file and own:
+                    problem.where = str(nearest)
+                    mine = ", ".join(own)
+                    problem.message = f"{problem.message} ({mine} from this file, {field} from {file.name}, which it extends{extended})"
                 elif file != path:
                     problem.where, problem.message = str(file), f"{problem.message} (extended by {path})"
                 break
 
 
-def _load(kind: str, root: Any, ref: str, overrides: Sequence[tuple[str, Any]], dirs: Sequence[Path] | None, scope: str) -> Any:
+def _load(kind: str, root: Any, ref: str, overrides: Sequence[tuple[str, Any]], dirs: Sequence[Path] | None, scope: str | None) -> Any:
+    """``ref``'s model with ``overrides`` applied; errors' keys start with ``scope`` (None: the id the file gives,
+    which --set takes, else the file's name)."""
     if not isinstance(ref, str):  # the Python API: a wrong type is an input error too
         raise InputError(f"expected an id or a file path, got {type(ref).__name__}", key=kind[:-1])
     pairs: list[tuple[str, Any]] = []
@@ -1102,6 +1137,8 @@ def _load(kind: str, root: Any, ref: str, overrides: Sequence[tuple[str, Any]], 
     overrides = pairs
     path = resolve(kind, ref, dirs)
     data = read_with_extends(kind, path, dirs)
+    if scope is None:
+        scope = data["id"] if isinstance(data.get("id"), str) and data["id"] else Path(ref).stem
     written = _written(data, overrides)
     if overrides:
         data = apply_overrides(data, overrides, root, scope=scope)
@@ -1184,8 +1221,7 @@ def load_model(path: Path, model: type[M]) -> M:
 
 def load_accelerator(ref: str, *, overrides: Sequence[tuple[str, Any]] = (), dirs: Sequence[Path] | None = None) -> Accelerator:
     """An accelerator profile by id, alias or path."""
-    scope = Path(ref).stem if _looks_like_path(ref) else ref
-    result: Accelerator = _load("accelerators", Accelerator, ref, overrides, dirs, scope)
+    result: Accelerator = _load("accelerators", Accelerator, ref, overrides, dirs, None if looks_like_path(ref) else ref)
     return result
 
 
@@ -1263,7 +1299,7 @@ def _kind_by_keys(path: Path, data: Mapping[str, Any]) -> str:
         if "electricity_usd_per_kwh" in data:
             return "scenarios"
         parent = data.get("extends")
-        if not isinstance(parent, str) or _looks_like_path(parent) or not parent.strip():
+        if not isinstance(parent, str) or looks_like_path(parent) or not parent.strip():
             return "accelerators"
         visited.add(path.resolve())
         sibling = path.parent / f"{parent}.toml"

@@ -72,7 +72,15 @@ MAX_ACCELERATORS = 10**9
 Accelerators = Annotated[int, Field(strict=True, ge=1, le=MAX_ACCELERATORS), BeforeValidator(_integral)]
 """An accelerator count: the same bound as ``ID@N``, ``--vary`` and ``what_if`` take."""
 ID_MAX_LENGTH = 64
-Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=ID_MAX_LENGTH)]
+
+
+def _not_a_file_name(v: str) -> str:
+    if v.endswith(".toml"):
+        raise ValueError("an id may not end in '.toml': the command line reads such a name as a file's path")
+    return v
+
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=ID_MAX_LENGTH), AfterValidator(_not_a_file_name)]
 
 
 class StrictModel(BaseModel):

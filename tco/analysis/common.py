@@ -7,6 +7,7 @@ import math
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -158,7 +159,10 @@ def _resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep
     if "." not in path and path != "count":
         raise InputError("expected scenario.<field>, workload.<field> or <accelerator-id>.<field>", where=where, key=path)
     opts = prep.inputs.options
-    scope, rest = loader.split_scope(path, [n for g in option_names(prep.inputs) for n in g])
+    groups = option_names(prep.inputs)
+    scope, rest = loader.split_scope(path, [n for g in groups for n in g])
+    if loader.looks_like_path(scope):  # a profile named by its path: its id
+        scope = next((opts[i].accelerator.id for i, g in enumerate(groups) if scope in g), scope)
     rest_parts = loader.split_path(rest)
     if len(rest_parts) > 1 and rest_parts[-1] == "value":  # X.value is X: the quantity's value
         rest_parts, rest = rest_parts[:-1], rest[: -len(".value")]
@@ -234,8 +238,16 @@ def _resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep
 
 
 def option_names(inputs: Inputs) -> list[tuple[str, ...]]:
-    """Each option's accelerator id and aliases: the scopes a path may name it by."""
-    return [(o.accelerator.id, *o.accelerator.aliases) for o in inputs.options]
+    """Each option's accelerator id, aliases and the paths it was given by (a reference to the file its id came
+    from): the scopes a path may name it by, as ``--set`` takes them."""
+    paths = [r for r in dict.fromkeys(inputs.refs) if loader.looks_like_path(r)]
+    files = {r: Path(r).resolve() for r in paths}
+    names = []
+    for o in inputs.options:
+        source = inputs.sources.get(o.accelerator.id)
+        given = [r for r in paths if source is not None and files[r] == Path(source).resolve()]
+        names.append(tuple(dict.fromkeys((o.accelerator.id, *o.accelerator.aliases, *given))))
+    return names
 
 
 def also_set(inputs: Inputs, varied: Sequence[str]) -> str | None:
@@ -555,7 +567,7 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
 
 
 def _index_of(prep: Prepared, ref: str) -> int:
-    found = find_option(prep.inputs.options, prep.inputs.refs, ref)
+    found = find_option(prep.inputs.options, prep.inputs.refs, ref, prep.inputs.sources)
     if found is not None:
         return found
     raise InputError(f"'{ref}' is not one of the compared options: {', '.join(prep.labels)}", key="option")
