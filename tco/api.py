@@ -296,6 +296,8 @@ def attributed(inputs: Inputs) -> Iterator[None]:
                 # profile is right (a user's own profile is named, its table may be what is wrong).
                 problem.where, problem.key = None, "accelerator"
             elif problem.where is not None and problem.where in inputs.sources:
+                if problem.where == "scenario" and problem.key is not None and problem.also:
+                    problem.key = _key_the_file_writes(inputs.sources["scenario"], problem.key, problem.also)
                 if problem.key is None:
                     scopes = (problem.where, "scenario", "workload")  # the option's own inputs, and the shared ones
                     changed = [s.strip() for s in inputs.sets if loader.split_scope(s.split("=", 1)[0].strip(), ids)[0] in scopes]
@@ -303,6 +305,17 @@ def attributed(inputs: Inputs) -> Iterator[None]:
                         problem.message += f" (with --set {', '.join(changed)})"
                 problem.where = inputs.sources[problem.where]
         raise
+
+
+def _key_the_file_writes(source: str, key: str, also: Sequence[str]) -> str:
+    """Of an error's key and the other inputs it names as causes, the first the scenario file itself writes (a file that
+    extends the default and changes one of them is about that one), else the key."""
+    try:
+        data = loader.read_toml(Path(source))
+    except TcoError:
+        return key
+    tops = [k.removeprefix("scenario.") for k in (key, *also) if not k.startswith("workload.")]
+    return next((k for k in tops if k.split(".")[0] in data), key)
 
 
 def _a_choice(problem: TcoError) -> bool:
@@ -1297,11 +1310,12 @@ def estimate(
             raw.update(kind="training", training_tokens={"value": training_tokens or 1.0}, accelerator_count=count)
             raw.update({k: v for k, v in training_extra.items() if v is not None})
             wl = loader.workload_from_data(raw, w_sets, kind=TrainingWorkload)
+            # The smallest count that holds the training state, from a plan at a count that surely does (which
+            # also refuses a layout no count can run: a tensor degree past the node).
+            need = engine.plan_option(engine.performance_option(bare, perf.MAX_ACCELERATORS), wl, sc, market=False).min_count
             held, spelled = engine.held_layout(wl)
             if count < held:
                 raise InputError(f"the layout ({spelled}) needs {held} accelerators, more than --count {count}", key="--count")
-            # The smallest count that holds the training state, from a plan at a count that surely does.
-            need = engine.plan_option(engine.performance_option(bare, perf.MAX_ACCELERATORS), wl, sc, market=False).min_count
             ev = _throughput_known(engine.evaluate_option(engine.performance_option(bare, max(count, need)), wl, sc, market=False))
             out, layout = ev.out, ev.plan.layout
             notes = shape_note + _notes_as_flags(ev.plan.notes)

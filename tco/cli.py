@@ -1542,16 +1542,21 @@ def size(
     kind_set = any(s.partition("=")[0].strip().lower() == "workload.kind" for s in set_ or [])
     as_filed = None
     kinds = {s.partition("=")[2].strip().strip("'\"") for s in set_ or [] if s.partition("=")[0].strip().lower() == "workload.kind"}
-    if kinds == {"inference"}:  # a --set of the kind a file already has changes nothing: the file is what sizing refuses
+    if not kind_set or kinds == {"inference"}:  # (a --set of the kind a file already has changes nothing)
         with contextlib.suppress(TcoError):
             as_filed = api.load_workload(workload)
     if isinstance(as_filed, InferenceWorkload):
         from tco import loader
 
+        # A shipped serving workload is right as it is: the choice of it for sizing is what to change. The
+        # user's own file is named with its kind.
+        path = loader.resolve("workloads", workload)
+        shipped = loader.is_builtin(path)
         raise InputError(
-            'sizing applies to training workloads, not kind = "inference": an inference fleet is sized by tokens_per_day already',
-            where=str(loader.resolve("workloads", workload)),
-            key="kind",
+            'sizing applies to training workloads, not kind = "inference": an inference fleet is sized by tokens_per_day already'
+            + (f" ({as_filed.id} is a serving workload: choose a training one with -w)" if shipped else ""),
+            where=None if shipped else str(path),
+            key="workload" if shipped else "kind",
         )
     if counted:  # before the options load: a workload that does not fit at @N must not be the first error
         # A --set of workload.kind leaves the load to judge it (a bad value, a training workload's missing

@@ -1441,9 +1441,12 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
     physical_kwh = n * avg_w * k_pwr_any * p["scenario.pue"] * energy_hours / 1000.0
     if plan.acquisition is Acquisition.rent:
         energy_kwh = physical_kwh  # drawn all the same; its cost is in the rate (energy_usd stays 0)
-    operational_kg = physical_kwh * p.get(plan.grid_key, math.nan)
-    embodied_kg = n * p.get("accel.embodied_kgco2e", math.nan) * owned_hours / (p["scenario.depreciation_years"] * HOURS_PER_YEAR)
     carbon_price = p.get("scenario.carbon_usd_per_tonne", 0.0)
+    # The grid's intensity is needed (an unknown one names itself) where carbon is priced; else only the
+    # emissions figures need it, and they come out unknown.
+    priced = bool(carbon_price.any()) if hasattr(carbon_price, "any") else carbon_price > 0
+    operational_kg = physical_kwh * (p[plan.grid_key] if priced else p.get(plan.grid_key, math.nan))
+    embodied_kg = n * p.get("accel.embodied_kgco2e", math.nan) * owned_hours / (p["scenario.depreciation_years"] * HOURS_PER_YEAR)
     carbon = ops.where(
         carbon_price > 0, (operational_kg + ops.where(embodied_kg == embodied_kg, embodied_kg, 0.0)) / 1000.0 * carbon_price, 0.0
     )
@@ -1599,12 +1602,16 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
             where=option.accelerator.id,
         ) from None
     if out["goodput"] <= 0:
+        # G = 1 − A·√n − B·n: the failure rate is in both losses (the input G is most sensitive to); the save and
+        # restart times are causes too (a --set of one, or a scenario file that writes only one, is blamed).
+        rate, save = p["scenario.failure_rate_per_accelerator_day"], p["scenario.checkpoint_save_minutes"]
+        restart = p["scenario.restart_minutes"]
         raise InfeasibleError(
             f"failures leave no useful time on {int(out['count'])} × {option.accelerator.id}: goodput is 0 at "
-            f"{p['scenario.failure_rate_per_accelerator_day']:g} interruptions per accelerator-day, "
-            f"{p['scenario.checkpoint_save_minutes']:g}-minute checkpoint saves and {p['scenario.restart_minutes']:g}-minute restarts",
+            f"{rate:g} interruptions per accelerator-day, {save:g}-minute checkpoint saves and {restart:g}-minute restarts",
             where="scenario",
             key="failure_rate_per_accelerator_day",
+            also=("scenario.checkpoint_save_minutes", "scenario.restart_minutes"),
         )
     measured_mfu = out["mfu"] if plan.kind == "training" and plan.throughput_source is ThroughputSource.measured else None
     if measured_mfu is not None and not p.missing:
@@ -1829,11 +1836,21 @@ def compare(
             _, first = ok[0]
             names = {"time_to_market_days": "time to market", "job_cost_usd": "job cost"}
             unbounded = [name for k, name in names.items() if not math.isfinite(first.out[k])]
+            what = f" ({' and '.join(unbounded)} unbounded)" if unbounded else " (the delay penalty is unbounded)"
+            extreme = _extreme_input(numeric_inputs(options[ok[0][0]], workload, scenario))
+            if extreme is None:
+                raise InfeasibleError(
+                    f"the inputs give no finite effective cost for {options[ok[0][0]].label}{what}: a value set near the "
+                    "largest float (1e308) overflows the arithmetic",
+                    where=options[ok[0][0]].accelerator.id,
+                )
+            path, value = extreme  # (as a job cost that overflows: the input that far from 1 is named)
+            scope, _, key = path.partition(".")
+            whose = f" for {options[ok[0][0]].label}" if scope == "accel" else ""
             raise InfeasibleError(
-                f"the inputs give no finite effective cost for {options[ok[0][0]].label}"
-                + (f" ({' and '.join(unbounded)} unbounded)" if unbounded else " (the delay penalty is unbounded)")
-                + ": a value set near the largest float (1e308) overflows the arithmetic",
-                where=options[ok[0][0]].accelerator.id,
+                f"the inputs give no finite effective cost{whose}{what}: {key} = {value:g} overflows the arithmetic",
+                where={"accel": options[ok[0][0]].accelerator.id, "workload": workload.id}.get(scope, scope),
+                key=key,
             )
         if not unranked_ok:
             problems = list({(e.where, e.key, e.message): e for e in problems}.values())  # a shared input's problem once

@@ -401,15 +401,16 @@ class Entry:
     declared: str | None = None  # the id the file itself gives, when it differs from its name
 
 
-def iter_entries(kind: str, dirs: Sequence[Path] | None = None) -> Iterator[Entry]:
-    """Every ``<dir>/<kind>/*.toml`` in search order; earlier directories shadow later ones."""
+def iter_entries(kind: str, dirs: Sequence[Path] | None = None, *, skip: Path | None = None) -> Iterator[Entry]:
+    """Every ``<dir>/<kind>/*.toml`` in search order; earlier directories shadow later ones (``skip``, a resolved
+    path, is left out and shadows nothing)."""
     seen: set[str] = set()
     for d in roots(dirs):
         folder = d / kind
         if not folder.is_dir():
             continue
         for path in sorted(folder.glob("*.toml")):
-            if path.stem in seen:
+            if path.stem in seen or (skip is not None and path.resolve() == skip):
                 continue
             seen.add(path.stem)
             aliases: tuple[str, ...] = ()
@@ -453,7 +454,7 @@ def _shadowed_alias(kind: str, key: str, folders: Sequence[Path], entries: Seque
     return None
 
 
-def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None) -> Path:
+def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None, *, skip: Path | None = None) -> Path:
     """A file path for ``ref``: an existing path, or a built-in/user id or alias."""
     if ref == STDIN:
         return Path(STDIN)
@@ -477,9 +478,11 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None) -> Path:
         raise NotFoundError(too_long, where=ref[:80] + "…")
     folders = roots(dirs)
     key = ref.lower()  # ids are lower case: H100-SXM finds h100-sxm
-    if len(folders) == 1 and (folders[0] / kind / f"{key}.toml").is_file():  # fast path: built-ins only, the id is the file name
-        return folders[0] / kind / f"{key}.toml"
-    entries = list(iter_entries(kind, folders))
+    fast = folders[0] / kind / f"{key}.toml"
+    if len(folders) == 1 and fast.is_file() and (skip is None or fast.resolve() != skip):  # built-ins only, the id is the name
+        return fast
+    # (``skip``: a file that extends its own id means the next file of that id, not itself)
+    entries = list(iter_entries(kind, folders, skip=skip))
     # An id (a file name, then the id a file gives) in any folder before an alias in any: a user's alias
     # never hides a built-in's id. Within each pass user folders come first.
     # (a file name and a file's own id alike: the first folder that has the id wins, as 'profiles list' says)
@@ -501,9 +504,10 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None) -> Path:
     names = [e.declared or e.id for e in entries] + [a for e in entries for a in e.aliases]
     singular = kind[:-1]
     hint = _layout_hint(folders) if dirs is None else ""
-    raise NotFoundError(
-        f"unknown {singular} '{ref}'{did_you_mean(ref, names)}; see 'tco {kind if kind != 'accelerators' else 'profiles'} list'{hint}"
-    )
+    own = skip is not None and skip.stem.lower() == key
+    itself = " other than this file (a file that extends its own id extends the next file of that id)" if own else ""
+    listing = kind if kind != "accelerators" else "profiles"
+    raise NotFoundError(f"unknown {singular} '{ref}'{itself}{did_you_mean(ref, names)}; see 'tco {listing} list'{hint}")
 
 
 _LAYOUT = ("accelerators", "workloads", "scenarios", "benchmarks", "serving", "sources")
@@ -1040,9 +1044,12 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
         siblings = (
             [] if str(current) == STDIN or long else [current.parent / f"{name}.toml" for name in dict.fromkeys([parent, parent.lower()])]
         )
-        sibling = next((p for p in siblings if p.is_file()), None)  # (ids are case-insensitive: BASE finds base.toml)
+        # (ids are case-insensitive: BASE finds base.toml; a file that extends its own name, a copy of a shipped
+        # profile on the search path that changes one value, extends the next file of that id)
+        here = None if str(current) == STDIN else current.resolve()
+        sibling = next((p for p in siblings if p.is_file() and p.resolve() != here), None)
         try:
-            base_path = sibling if sibling is not None else resolve(kind, parent, dirs)
+            base_path = sibling if sibling is not None else resolve(kind, parent, dirs, skip=here)
         except NotFoundError as exc:
             raise InputError(exc.message, where=str(current), key="extends") from None
         visited.add(current.resolve())

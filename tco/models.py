@@ -74,9 +74,15 @@ Accelerators = Annotated[int, Field(strict=True, ge=1, le=MAX_ACCELERATORS), Bef
 ID_MAX_LENGTH = 64
 
 
+RESERVED_IDS = ("scenario", "workload")
+"""Words that begin a --set path (``scenario.pue``): no input may take them as its id or alias."""
+
+
 def _not_a_file_name(v: str) -> str:
     if v.endswith(".toml"):
         raise ValueError("an id may not end in '.toml': the command line reads such a name as a file's path")
+    if v in RESERVED_IDS:
+        raise ValueError(f"'{v}' is reserved: --set {v}.<field> names the run's {v}; give another id")
     return v
 
 
@@ -1161,6 +1167,16 @@ class Citation(StrictModel):
 # --------------------------------------------------------------------------- calibration set
 
 
+def _kv_heads_divide(v: int | None, info: ValidationInfo) -> int | None:
+    """KV heads are shared by groups of query heads: their count divides the heads' (as tco estimate's flags
+    require); with no head count given, heads of width 128 are assumed (:meth:`ModelShape.from_heads`)."""
+    heads, width = info.data.get("heads"), info.data.get("d_model")
+    heads = heads if heads is not None else (max(1, width // 128) if isinstance(width, int) else None)
+    if v is not None and isinstance(heads, int) and heads % v:
+        raise PydanticCustomError("kv_heads", "{v} KV heads must divide the {h} attention heads", {"v": str(v), "h": str(heads)})
+    return v
+
+
 class CalibrationRow(StrictModel):
     """One published training measurement used to check the derived throughput model."""
 
@@ -1179,6 +1195,12 @@ class CalibrationRow(StrictModel):
     heads: Count | None = None
     kv_heads: Count | None = None
     head_dim: Count | None = Field(None, description="Width of one attention head when not d_model / heads.")
+
+    @field_validator("kv_heads")
+    @classmethod
+    def _kv_heads_divide_the_heads(cls, v: int | None, info: ValidationInfo) -> int | None:
+        return _kv_heads_divide(v, info)
+
     total_parameters: Number | None = Field(None, gt=0, description="Total parameters of an MoE model.")
     experts: Count | None = Field(None, description="Routed experts per MoE layer.")
     experts_per_token: Count | None = Field(None, description="Routed experts each token visits (top-k).")
@@ -1243,6 +1265,12 @@ class ServingRow(StrictModel):
     heads: Count | None = None
     kv_heads: Count | None = None
     head_dim: Count | None = Field(None, description="Width of one attention head when not d_model / heads.")
+
+    @field_validator("kv_heads")
+    @classmethod
+    def _kv_heads_divide_the_heads(cls, v: int | None, info: ValidationInfo) -> int | None:
+        return _kv_heads_divide(v, info)
+
     vocab: Count | None = Field(None, description="Vocabulary size (rows of the embedding matrices), when known.")
     tied_embeddings: StrictBool = Field(False, description="Input and output embeddings share one matrix.")
     precision: Precision = Field(description="Weight precision of the run (fp8, bf16, fp16, int8).")

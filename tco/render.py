@@ -857,7 +857,10 @@ def _swing(r: Any, option: str, result: Any) -> str:
     """An option's swing; where it runs at the central values but not at an end of the input, says so."""
     if r.swing_usd[option] is None and result.central_effective_cost_usd.get(option) is not None:
         ends = [e for e, c in (("low", r.effective_cost_low_usd), ("high", r.effective_cost_high_usd)) if c.get(option) is None]
-        return f"cannot run at {' and '.join(ends)}" if ends else "—"
+        over = [e for e in ends if e in r.overflows.get(option, ())]
+        told = [f"cannot run at {' and '.join(e for e in ends if e not in over)}"] if len(over) < len(ends) else []
+        told += [f"overflows at {' and '.join(over)}"] if over else []
+        return "; ".join(told) or "—"
     return money(r.swing_usd[option])
 
 
@@ -944,6 +947,10 @@ def render_simulation(result: Any, fmt: OutputFormat) -> str:
         for o in result.options
     ]
     tail = f"\n{result.samples:,} samples, seed {result.seed}; sampled: {', '.join(result.sampled_inputs) or 'nothing'}\n"
+    for o in result.options:  # (an input needed only by some samples, e.g. a grid intensity where carbon is priced)
+        if o.missing_inputs:
+            sets = " ".join(f"--set {k}=VALUE" for k in o.missing_inputs)
+            tail += f"{o.option} has no cost: the samples need {', '.join(o.missing_inputs)}, which is unknown; give it with {sets}\n"
     if result.expected_value_of_perfect_information_usd is not None:
         tail += (
             f"lowest expected effective cost: {result.best_expected_option}; value of perfect information "

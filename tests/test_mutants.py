@@ -75,7 +75,7 @@ ANALYSIS_ERRORS: list[tuple[str, Callable[[], object], str]] = [
     (
         "what_if integer",
         lambda: analysis.what_if(pair(), {"workload.seq_len": [1000.5]}),
-        "what_if: workload.seq_len: expected a whole number, got 1000.5",
+        "what_if: workload.seq_len: expected a whole number, got 1,000.5",
     ),
     (
         "what_if seq_len 0",

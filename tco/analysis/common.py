@@ -295,6 +295,13 @@ def check_numbers(values: np.ndarray, path: str) -> None:
         raise InputError(f"values must be 0 or at least 1e-300 in size, got {float(tiny[0]):g}", key=path)
 
 
+def _given(value: float) -> str:
+    """A value refused against a bound or for not being whole, in full (1,000,000,001 or 999,999,999.6, not 1e+09)."""
+    if not math.isfinite(value) or abs(value) >= 1e16 or (value and abs(value) < 1e-4):
+        return f"{value:.15g}"
+    return f"{value:,.0f}" if value == math.floor(value) else f"{value:,.15g}"
+
+
 def validate_value(prep: Prepared, target: Target, value: float, *, where: str | None = None, given: str | None = None) -> None:
     """Rebuild the model that owns ``target`` with ``value`` through validation (raises InputError).
     ``given``: the path as written; a ``.value`` keeps the quantity's low and high, as ``--set`` does."""
@@ -302,9 +309,9 @@ def validate_value(prep: Prepared, target: Target, value: float, *, where: str |
         target = replace(target, path=target.path + ".value")
     if target.is_count:
         if value < 1 or value != math.floor(value):
-            raise InputError(f"expected a whole count >= 1, got {value:g}", where=where, key=target.path)
+            raise InputError(f"expected a whole count >= 1, got {_given(value)}", where=where, key=target.path)
         if value > perf.MAX_ACCELERATORS:  # as ID@COUNT allows
-            raise InputError(f"expected a count of at most {perf.MAX_ACCELERATORS:,}, got {value:g}", where=where, key=target.path)
+            raise InputError(f"expected a count of at most {perf.MAX_ACCELERATORS:,}, got {_given(value)}", where=where, key=target.path)
         return
     _rebuilt(prep, target, value, None, where=where)
 
@@ -313,7 +320,7 @@ def _rebuilt(prep: Prepared, target: Target, value: float, model: BaseModel | No
     """(scope, the model that owns ``target`` — ``model`` if given, else the input's — rebuilt with
     ``value`` through validation, as ``--set`` would)."""
     if target.is_integer and value != math.floor(value):
-        raise InputError(f"expected a whole number, got {value:g}", where=where, key=target.path)
+        raise InputError(f"expected a whole number, got {_given(value)}", where=where, key=target.path)
     typed: float | int = int(value) if target.is_integer else value
     scope, rest = loader.split_scope(target.path, [n for g in option_names(prep.inputs) for n in g])
     root: Any

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from tco.analysis.common import (
     DEFAULT_SWING,
+    Batch,
     Target,
     Uncertain,
     _index_of,
@@ -52,6 +53,16 @@ class SensitivityRow(StrictModel):
     plan_held: bool = Field(
         False, description="The input moves an option's layout, batch or replica; the swing holds the central one (a --set re-plans)"
     )
+    overflows: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Per option, the ends (low, high) where it runs but its cost passes the largest float (a value near 1e308)",
+    )
+
+
+def _overflowed(batch: Batch, i: int, k: int) -> bool:
+    """Whether option ``i`` runs at point ``k`` but a cost or time of it is past the largest float."""
+    figures = (batch.per_option[i]["job_cost_usd"], batch.per_option[i]["time_to_market_days"], batch.delay_penalty_usd[i])
+    return any(bool(np.isinf(a[k])) for a in figures)
 
 
 class SensitivityResult(StrictModel, Records):
@@ -130,6 +141,11 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
             effective_cost_low_usd={n: known(eff[i][lo_i]) for i, n in enumerate(names)},
             effective_cost_high_usd={n: known(eff[i][hi_i]) for i, n in enumerate(names)},
             swing_usd={n: known(abs(eff[i][hi_i] - eff[i][lo_i])) for i, n in enumerate(names)},
+            overflows={
+                n: ends
+                for i, n in enumerate(names)
+                if (ends := [end for end, k in (("low", lo_i), ("high", hi_i)) if _overflowed(batch, i, k)])
+            },
             plan_held=not plan_free(u.target)
             and any(i in u.target.keys and moves_plan(prep, i, u.target, np.array([u.low, u.high])) for i in range(len(names))),
         )
