@@ -478,8 +478,8 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None, *, skip: Pa
         raise NotFoundError(too_long, where=ref[:80] + "…")
     folders = roots(dirs)
     key = ref.lower()  # ids are lower case: H100-SXM finds h100-sxm
-    fast = folders[0] / kind / f"{key}.toml"
-    if len(folders) == 1 and fast.is_file() and (skip is None or fast.resolve() != skip):  # built-ins only, the id is the name
+    fast = folders[0] / kind / f"{key}.toml" if len(folders) == 1 else None
+    if fast is not None and fast.is_file() and (skip is None or fast.resolve() != skip):  # built-ins only, the id is the name
         return fast
     # (``skip``: a file that extends its own id means the next file of that id, not itself)
     entries = list(iter_entries(kind, folders, skip=skip))

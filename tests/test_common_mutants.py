@@ -38,7 +38,7 @@ def test_a_count_past_the_largest_names_the_vary_option() -> None:
     with pytest.raises(InputError) as exc:
         make_axes(toy(Option(accelerator())), ["toy.count=4,2e9"])
     e = exc.value
-    assert e.message == "expected a count of at most 1,000,000,000, got 2e+09"
+    assert e.message == "expected a count of at most 1,000,000,000, got 2,000,000,000"
     assert (e.where, e.key) == ("--vary", "toy.count")
 
 

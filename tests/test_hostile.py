@@ -547,7 +547,7 @@ def test_an_overflowing_effective_cost_is_one_clear_error(run) -> None:
     result = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "scenario.deployment_weeks=1e308")
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.count("\n") == 1
-    assert "no finite effective cost for a100-80gb (time to market unbounded)" in result.stderr
+    assert result.stderr.startswith("Error: --set: scenario.deployment_weeks: the inputs give no finite effective cost (time to market")
 
 
 def test_a_cash_flow_that_overflows_names_the_flag(run) -> None:
@@ -1774,7 +1774,7 @@ def test_api_errors_name_the_arguments_and_the_cli_the_flags(run) -> None:
         ),
         (
             ["sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "a100-80gb.count=1000000000000"],
-            "Error: --vary: a100-80gb.count: expected a count of at most 1,000,000,000, got 1e+12",
+            "Error: --vary: a100-80gb.count: expected a count of at most 1,000,000,000, got 1,000,000,000,000",
         ),
     ],
 )

@@ -144,10 +144,10 @@ def test_a_varied_value_is_refused_in_sets_words(run) -> None:
 def test_size_of_a_serving_workload_says_so_before_the_replica(run) -> None:
     r = run("size", "h100-sxm@8", "-w", "chat-70b", "--budget-usd", "1e6")
     assert r.exit_code == 1
-    path = tco.loader.builtin_dir() / "workloads" / "chat-70b.toml"  # (the file, as `size ID` names it)
+    # (the choice of the shipped workload, as `size ID` names it since round 53)
     assert r.stderr.strip() == (
-        f'Error: {path}: kind: sizing applies to training workloads, not kind = "inference": '
-        "an inference fleet is sized by tokens_per_day already"
+        'Error: workload: sizing applies to training workloads, not kind = "inference": '
+        "an inference fleet is sized by tokens_per_day already (chat-70b is a serving workload: choose a training one with -w)"
     )
 
 

@@ -338,13 +338,13 @@ def test_activations_too_large_for_a_held_recomputation_blame_the_layout() -> No
 
 
 def test_an_unbounded_time_to_market_is_named() -> None:
-    """A deployment of 1e308 weeks overflows the time to market: the error names that figure."""
+    """A deployment of 1e308 weeks overflows the time to market: the error names that figure and (since hostile
+    round 53) the input, as an overflowing job cost does."""
     with pytest.raises(InfeasibleError) as info:
         compare(options=[Option(FAST_BENCH)], workload=training(), scenario=scenario(deployment_weeks=1e308))
-    assert info.value.where == "toy"
+    assert (info.value.where, info.value.key) == ("scenario", "deployment_weeks")
     assert info.value.message == (
-        "the inputs give no finite effective cost for toy (time to market unbounded): "
-        "a value set near the largest float (1e308) overflows the arithmetic"
+        "the inputs give no finite effective cost (time to market unbounded): deployment_weeks = 1e+308 overflows the arithmetic"
     )
 
 
