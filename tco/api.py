@@ -285,7 +285,9 @@ def attributed(inputs: Inputs) -> Iterator[None]:
                 problem.where, problem.key = "--set", set_path(blamed) if cross else f"{scope}.{blamed}"
             elif (own := _users_workload_key(inputs, problem)) is not None:
                 # A shipped part cannot be at fault for what the user's own workload file writes: blame the file.
-                problem.where, problem.key = inputs.sources[inputs.workload.id], own
+                top = inputs.sources[inputs.workload.id]
+                (problem.where, problem.key), extended = own, "" if own[0] == top else f" (extended by {top})"
+                problem.message += extended
             elif (
                 problem.where is not None
                 and problem.where in inputs.sources
@@ -296,26 +298,31 @@ def attributed(inputs: Inputs) -> Iterator[None]:
                 # profile is right (a user's own profile is named, its table may be what is wrong).
                 problem.where, problem.key = None, "accelerator"
             elif problem.where is not None and problem.where in inputs.sources:
+                file = inputs.sources[problem.where]
                 if problem.where == "scenario" and problem.key is not None and problem.also:
-                    problem.key = _key_the_file_writes(inputs.sources["scenario"], problem.key, problem.also)
+                    file, problem.key = _key_the_file_writes(file, problem.key, problem.also)
+                    problem.message += f" (extended by {inputs.sources['scenario']})" if file != inputs.sources["scenario"] else ""
                 if problem.key is None:
                     scopes = (problem.where, "scenario", "workload")  # the option's own inputs, and the shared ones
                     changed = [s.strip() for s in inputs.sets if loader.split_scope(s.split("=", 1)[0].strip(), ids)[0] in scopes]
                     if changed:
                         problem.message += f" (with --set {', '.join(changed)})"
-                problem.where = inputs.sources[problem.where]
+                problem.where = file
         raise
 
 
-def _key_the_file_writes(source: str, key: str, also: Sequence[str]) -> str:
-    """Of an error's key and the other inputs it names as causes, the first the scenario file itself writes (a file that
-    extends the default and changes one of them is about that one), else the key."""
-    try:
-        data = loader.read_toml(Path(source))
-    except TcoError:
-        return key
-    tops = [k.removeprefix("scenario.") for k in (key, *also) if not k.startswith("workload.")]
-    return next((k for k in tops if k.split(".")[0] in data), key)
+def _key_the_file_writes(source: str, key: str, also: Sequence[str]) -> tuple[str, str]:
+    """Of an error's key and the other inputs it names as causes, the first a user's file of the scenario's chain
+    writes, with that file (a file that extends the default and changes one of them is about that one), else the
+    scenario's file and the key."""
+    for k in (key, *also):
+        if k.startswith("workload."):
+            continue
+        name = k.removeprefix("scenario.")
+        writer = loader.writer_of(Path(source), name)
+        if writer is not None and not loader.is_builtin(writer):
+            return str(writer), name
+    return source, key
 
 
 def _a_choice(problem: TcoError) -> bool:
@@ -324,21 +331,20 @@ def _a_choice(problem: TcoError) -> bool:
     return isinstance(problem, InfeasibleError) and (key.startswith("availability.") or key in ("can_train", "can_serve"))
 
 
-def _users_workload_key(inputs: Inputs, problem: TcoError) -> str | None:
-    """The key of the user's workload file that a shipped part's misfit is about (``parameters``,
-    ``seq_len``, ...: the first of the problem's workload inputs the file itself writes), or None: the
-    part is not shipped, the workload file is, or it writes none of them (an ``extends`` parent did)."""
+def _users_workload_key(inputs: Inputs, problem: TcoError) -> tuple[str, str] | None:
+    """The user's file and key that a shipped part's misfit is about (``parameters``, ``seq_len``, ...: the
+    first of the problem's workload inputs a user's file of the workload's ``extends`` chain writes, with the
+    file that writes it), or None: the part is not shipped, or no user's file writes any of them."""
     wl_source = inputs.sources.get(inputs.workload.id)
     part = inputs.sources.get(problem.where) if problem.where is not None and problem.where != inputs.workload.id else None
-    if wl_source is None or part is None or not problem.also:
+    if wl_source is None or part is None or not problem.also or not loader.is_builtin(Path(part)):
         return None
-    if not loader.is_builtin(Path(part)) or loader.is_builtin(Path(wl_source)):
-        return None
-    try:
-        own = loader.read_toml(Path(wl_source))
-    except (OSError, TcoError):
-        return None
-    return next((k.removeprefix("workload.") for k in problem.also if k.removeprefix("workload.") in own), None)
+    for k in problem.also:
+        key = k.removeprefix("workload.")
+        writer = loader.writer_of(Path(wl_source), key)
+        if writer is not None and not loader.is_builtin(writer):
+            return str(writer), key
+    return None
 
 
 NOT_JOB = frozenset({"id", "name", "description", "source", "stages"} | {k.removeprefix("workload.") for k in engine.NOT_PERFORMANCE})
@@ -419,7 +425,11 @@ def audit_files(sources: Mapping[str, str]) -> dict[str, Any]:
 def _names(ref: str, dirs: Sequence[Path] | None) -> set[str]:
     path = loader.resolve("accelerators", ref, dirs)
     raw = loader.read_toml(path)
+    if "aliases" not in raw and "extends" in raw:  # (a copy of the profile it extends answers to its aliases)
+        raw = loader.read_with_extends("accelerators", path, dirs)
     names = {ref}
+    if loader.looks_like_path(ref):  # (a path scopes a --set in any spelling of the file: ./x.toml, x.toml, absolute)
+        names.update({str(path), str(path.resolve())})
     if isinstance(raw.get("id"), str):
         names.add(raw["id"])
     aliases = raw.get("aliases")

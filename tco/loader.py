@@ -20,7 +20,7 @@ import stat
 import sys
 import types
 import typing
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -401,20 +401,22 @@ class Entry:
     declared: str | None = None  # the id the file itself gives, when it differs from its name
 
 
-def iter_entries(kind: str, dirs: Sequence[Path] | None = None, *, skip: Path | None = None) -> Iterator[Entry]:
-    """Every ``<dir>/<kind>/*.toml`` in search order; earlier directories shadow later ones (``skip``, a resolved
-    path, is left out and shadows nothing)."""
-    seen: set[str] = set()
+def iter_entries(kind: str, dirs: Sequence[Path] | None = None, *, skip: Collection[Path] = ()) -> Iterator[Entry]:
+    """Every ``<dir>/<kind>/*.toml`` in search order; earlier directories shadow later ones (``skip``, resolved
+    paths, are left out and shadow nothing). A copy that extends its own id and lists no aliases answers to those
+    of the file it shadows, as its merged profile has them (:func:`read_with_extends`)."""
+    found: dict[str, Entry] = {}
+    inherits: set[str] = set()  # stems whose entry takes the aliases of the next file of that name
     for d in roots(dirs):
         folder = d / kind
         if not folder.is_dir():
             continue
         for path in sorted(folder.glob("*.toml")):
-            if path.stem in seen or (skip is not None and path.resolve() == skip):
+            if (skip and path.resolve() in skip) or (path.stem in found and path.stem not in inherits):
                 continue
-            seen.add(path.stem)
             aliases: tuple[str, ...] = ()
             declared = None
+            listed: Any = None
             # A built-in's id is its file name; a user file may give another id, and an accelerator aliases.
             if kind == "accelerators" or d != builtin_dir():
                 try:
@@ -423,9 +425,22 @@ def iter_entries(kind: str, dirs: Sequence[Path] | None = None, *, skip: Path | 
                     aliases = tuple(a for a in (listed if isinstance(listed, list) else []) if isinstance(a, str))
                     own = raw.get("id")
                     declared = own.lower() if isinstance(own, str) and own.lower() != path.stem.lower() else None
+                    copy = kind == "accelerators" and listed is None and str(raw.get("extends", "")).lower() == path.stem.lower()
                 except TcoError:
-                    pass
-            yield Entry(path.stem, path, aliases, declared)
+                    copy = False
+            else:
+                copy = False
+            if path.stem in found:  # the file a copy shadows: its aliases are the copy's
+                inherits.discard(path.stem)
+                shadowing = found[path.stem]
+                found[path.stem] = Entry(shadowing.id, shadowing.path, aliases, shadowing.declared)
+                if copy:  # (a copy of a copy: the next file's aliases)
+                    inherits.add(path.stem)
+                continue
+            found[path.stem] = Entry(path.stem, path, aliases, declared)
+            if copy:
+                inherits.add(path.stem)
+    yield from found.values()
 
 
 def builtin_alias_owner(name: str) -> str | None:
@@ -454,7 +469,7 @@ def _shadowed_alias(kind: str, key: str, folders: Sequence[Path], entries: Seque
     return None
 
 
-def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None, *, skip: Path | None = None) -> Path:
+def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None, *, skip: Collection[Path] = ()) -> Path:
     """A file path for ``ref``: an existing path, or a built-in/user id or alias."""
     if ref == STDIN:
         return Path(STDIN)
@@ -479,9 +494,9 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None, *, skip: Pa
     folders = roots(dirs)
     key = ref.lower()  # ids are lower case: H100-SXM finds h100-sxm
     fast = folders[0] / kind / f"{key}.toml" if len(folders) == 1 else None
-    if fast is not None and fast.is_file() and (skip is None or fast.resolve() != skip):  # built-ins only, the id is the name
+    if fast is not None and fast.is_file() and not (skip and fast.resolve() in skip):  # built-ins only, the id is the name
         return fast
-    # (``skip``: a file that extends its own id means the next file of that id, not itself)
+    # (``skip``: the files of a chain in which a file extends its own id: it means the next file of that id)
     entries = list(iter_entries(kind, folders, skip=skip))
     # An id (a file name, then the id a file gives) in any folder before an alias in any: a user's alias
     # never hides a built-in's id. Within each pass user folders come first.
@@ -504,7 +519,7 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None, *, skip: Pa
     names = [e.declared or e.id for e in entries] + [a for e in entries for a in e.aliases]
     singular = kind[:-1]
     hint = _layout_hint(folders) if dirs is None else ""
-    own = skip is not None and skip.stem.lower() == key
+    own = any(p.stem.lower() == key for p in skip)
     itself = " other than this file (a file that extends its own id extends the next file of that id)" if own else ""
     listing = kind if kind != "accelerators" else "profiles"
     raise NotFoundError(f"unknown {singular} '{ref}'{itself}{did_you_mean(ref, names)}; see 'tco {listing} list'{hint}")
@@ -693,6 +708,7 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
         # on an inference workload) is the override's.
         by_set = key is not None and any(_overlap(key, o) for o in overridden)
         related, explicit = _related_fields(named.group(1), err) if named else (None, False)
+        fields: list[str] = []
         if key is not None and related:  # a check across named fields (the MoE split): a --set of one of them
             model_at = ".".join(str(p) for p in loc)  # (the fields are the model's, where the check runs)
             fields = [f"{model_at}.{f}" if model_at else f for f in related]
@@ -704,7 +720,8 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
             by_set = by_set or any(o.rpartition(".")[0] == key.rpartition(".")[0] for o in overridden)
         if by_set and scope:
             key = f"{scope}.{key}"
-        problems.append(InputError(message, where="--set" if by_set else where, key=key))
+        # (the fields a check across them reads: the file of an extends chain that wrote one of them is blamed)
+        problems.append(InputError(message, where="--set" if by_set else where, key=key, also=[f for f in fields if f != key]))
     return ProblemList(problems)
 
 
@@ -851,14 +868,15 @@ def split_scope(path: str, accelerator_ids: Iterable[str] = ()) -> tuple[str, st
     regard to case, as ids are, and returned as ``accelerator_ids`` (or ``scenario``, ``workload``) spell it."""
     ids = list(accelerator_ids)
     folded = path.lower()
+    # A profile's path runs to its last .toml, as in an option (no field is named toml, and no id ends in .toml).
+    file = re.match(r"^(.*\.[Tt][Oo][Mm][Ll])\.(.+)$", path)
+    if file is not None:
+        return _canonical_scope(file.group(1), ids), file.group(2)
     for a in sorted((a for a in ids if "." in a), key=len, reverse=True):
         if folded.startswith(a.lower() + ".") and len(path) > len(a) + 1:
             return a, path[len(a) + 1 :]
     if path.startswith(".") or path.endswith(".") or ".." in path:
         raise InputError("expected dotted field names, got an empty one", key=path)
-    file = re.match(r"^(.*\.[Tt][Oo][Mm][Ll])\.(.+)$", path)  # a profile's path runs to its last .toml, as in an option
-    if file is not None:
-        return _canonical_scope(file.group(1), ids), file.group(2)
     scope, _, rest = path.partition(".")
     return _canonical_scope(scope, ids), rest
 
@@ -1046,10 +1064,12 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
         )
         # (ids are case-insensitive: BASE finds base.toml; a file that extends its own name, a copy of a shipped
         # profile on the search path that changes one value, extends the next file of that id)
-        here = None if str(current) == STDIN else current.resolve()
-        sibling = next((p for p in siblings if p.is_file() and p.resolve() != here), None)
+        own_id = data.get("id")
+        itself = parent.lower() in (current.stem.lower(), own_id.lower() if isinstance(own_id, str) else None)
+        skip = {p.resolve() for p, _ in chain if str(p) != STDIN} if itself else set()
+        sibling = next((p for p in siblings if p.is_file() and p.resolve() not in skip), None)
         try:
-            base_path = sibling if sibling is not None else resolve(kind, parent, dirs, skip=here)
+            base_path = sibling if sibling is not None else resolve(kind, parent, dirs, skip=skip)
         except NotFoundError as exc:
             raise InputError(exc.message, where=str(current), key="extends") from None
         visited.add(current.resolve())
@@ -1069,6 +1089,9 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
                 )
     merged = chain[-1][1]
     for _, data in reversed(chain[:-1]):
+        if kind == "accelerators" and "aliases" not in data and data.get("id") != merged.get("id"):
+            # Another id is another profile: it does not answer to the names of the one it starts from.
+            merged = {k: v for k, v in merged.items() if k != "aliases"}
         merged = _merge(merged, data, _MERGE_ROOTS.get(kind))
     if len(chain) > 1:
         given: dict[str, Path] = {}  # each value's dotted path -> the nearest file of the chain that gives it
@@ -1088,6 +1111,24 @@ _GIVEN: dict[str, dict[str, Path]] = {}
 """Resolved path of a file that extends another -> which file of its chain gives each value."""
 _CHAIN: dict[str, list[Path]] = {}
 """Resolved path of a file that extends another -> the files of its chain, nearest first."""
+
+
+def writer_of(path: Path, key: str) -> Path | None:
+    """The file that gives ``key`` (a dotted path) to the document read from ``path``: the nearest file of its
+    ``extends`` chain that writes it (or a table holding it), ``path`` itself if it extends nothing and writes it,
+    else None."""
+    given = _GIVEN.get(_key(path))
+    if given is not None:
+        return _given_at(given, key)
+    try:
+        data: Any = read_toml(path)
+    except TcoError:
+        return None
+    for part in split_path(key):
+        if not isinstance(data, Mapping) or part not in data:
+            return None
+        data = data[part]
+    return path
 
 
 def _dotted(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, bool]]:
@@ -1114,17 +1155,26 @@ def _blame_base(exc: TcoError, path: Path) -> None:
             file = given.get(".".join(parts[:n]))
             if file is not None:
                 prefix, _, field = problem.key.rpartition(".")
-                writers = {f: given.get(f"{prefix}.{f}" if prefix else f) for f in CROSS_FIELD_CHECKS.get(field, (field,))}
+                # (the fields the check read, as it said, else as the table of checks says by the field's name)
+                reads = list(problem.also) or [f"{prefix}.{f}" if prefix else f for f in CROSS_FIELD_CHECKS.get(field, (field,))]
+                writers = {f: _given_at(given, f) for f in dict.fromkeys([problem.key, *reads])}
                 nearest = next((f for f in chain if f in writers.values()), file)
-                own = [f for f, w in writers.items() if f != field and w == nearest]
+                own = [f for f, w in writers.items() if f != problem.key and w == nearest]
                 extended = "" if nearest == path else f"; extended by {path}"
                 if nearest != file and own:
                     problem.where = str(nearest)
                     mine = ", ".join(own)
-                    problem.message = f"{problem.message} ({mine} from this file, {field} from {file.name}, which it extends{extended})"
+                    named = problem.key
+                    problem.message = f"{problem.message} ({mine} from this file, {named} from {file.name}, which it extends{extended})"
                 elif file != path:
                     problem.where, problem.message = str(file), f"{problem.message} (extended by {path})"
                 break
+
+
+def _given_at(given: Mapping[str, Path], key: str) -> Path | None:
+    """The file of a chain that gives ``key``, or the table holding it."""
+    parts = split_path(key)
+    return next((given[p] for n in range(len(parts), 0, -1) if (p := ".".join(parts[:n])) in given), None)
 
 
 def _load(kind: str, root: Any, ref: str, overrides: Sequence[tuple[str, Any]], dirs: Sequence[Path] | None, scope: str | None) -> Any:

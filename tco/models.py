@@ -81,8 +81,9 @@ RESERVED_IDS = ("scenario", "workload")
 def _not_a_file_name(v: str) -> str:
     if v.endswith(".toml"):
         raise ValueError("an id may not end in '.toml': the command line reads such a name as a file's path")
-    if v in RESERVED_IDS:
-        raise ValueError(f"'{v}' is reserved: --set {v}.<field> names the run's {v}; give another id")
+    word = next((w for w in RESERVED_IDS if v == w or v.startswith(w + ".")), None)
+    if word is not None:
+        raise ValueError(f"'{v}' is reserved: --set {word}.<field> names the run's {word}; give another id")
     return v
 
 

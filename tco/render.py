@@ -858,7 +858,9 @@ def _swing(r: Any, option: str, result: Any) -> str:
     if r.swing_usd[option] is None and result.central_effective_cost_usd.get(option) is not None:
         ends = [e for e, c in (("low", r.effective_cost_low_usd), ("high", r.effective_cost_high_usd)) if c.get(option) is None]
         over = [e for e in ends if e in r.overflows.get(option, ())]
-        told = [f"cannot run at {' and '.join(e for e in ends if e not in over)}"] if len(over) < len(ends) else []
+        lacking = result.missing_inputs.get(option)  # (an input only some ends need: a grid intensity where carbon is priced)
+        cannot = f"needs {', '.join(lacking)} at" if lacking else "cannot run at"
+        told = [f"{cannot} {' and '.join(e for e in ends if e not in over)}"] if len(over) < len(ends) else []
         told += [f"overflows at {' and '.join(over)}"] if over else []
         return "; ".join(told) or "—"
     return money(r.swing_usd[option])
@@ -874,6 +876,8 @@ def render_sensitivity(result: Any, fmt: OutputFormat) -> str:
             rec[f"{o}.effective_cost_low_usd"] = r.effective_cost_low_usd[o]
             rec[f"{o}.effective_cost_high_usd"] = r.effective_cost_high_usd[o]
             rec[f"{o}.swing_usd"] = r.swing_usd[o]
+        for o in opts:  # (appended: the columns before keep their places)
+            rec[f"{o}.overflows"] = " ".join(r.overflows.get(o, [])) or None
         rec.update(
             difference_low_usd=r.difference_low_usd,
             difference_high_usd=r.difference_high_usd,
@@ -895,6 +899,7 @@ def render_sensitivity(result: Any, fmt: OutputFormat) -> str:
         "difference_swing_usd",
         "flips_decision",
         "plan_held",
+        *[f"{o}.overflows" for o in opts],
     ]
     headers = ["input", "low", "high", "range", *[f"swing {o}" for o in opts]]
     if result.vs:

@@ -161,8 +161,10 @@ def _resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep
     opts = prep.inputs.options
     groups = option_names(prep.inputs)
     scope, rest = loader.split_scope(path, [n for g in groups for n in g])
-    if loader.looks_like_path(scope):  # a profile named by its path: its id
-        scope = next((opts[i].accelerator.id for i, g in enumerate(groups) if scope in g), scope)
+    if loader.looks_like_path(scope):  # a profile named by its path (in any spelling of the file): its id
+        file, sources = Path(scope).resolve(), prep.inputs.sources
+        same = [i for i, o in enumerate(opts) if o.accelerator.id in sources and Path(sources[o.accelerator.id]).resolve() == file]
+        scope = next((opts[i].accelerator.id for i in range(len(opts)) if scope in groups[i] or i in same), scope)
     rest_parts = loader.split_path(rest)
     if len(rest_parts) > 1 and rest_parts[-1] == "value":  # X.value is X: the quantity's value
         rest_parts, rest = rest_parts[:-1], rest[: -len(".value")]
