@@ -145,7 +145,7 @@ def _profile_file(ref: str) -> Path | None:
     """The file an accelerator reference reads (links followed), or None: it names none."""
     try:
         return loader.resolve("accelerators", ref).resolve()
-    except (TcoError, OSError):
+    except (TcoError, OSError, ValueError):  # (a NUL in the text: no file)
         return None
 
 

@@ -425,7 +425,8 @@ def iter_entries(kind: str, dirs: Sequence[Path] | None = None, *, skip: Collect
                     aliases = tuple(a for a in (listed if isinstance(listed, list) else []) if isinstance(a, str))
                     own = raw.get("id")
                     declared = own.lower() if isinstance(own, str) and own.lower() != path.stem.lower() else None
-                    copy = kind == "accelerators" and listed is None and str(raw.get("extends", "")).lower() == path.stem.lower()
+                    extends = str(raw.get("extends", "")).lower()
+                    copy = kind == "accelerators" and listed is None and extends == (declared or path.stem.lower())
                 except TcoError:
                     copy = False
             else:
@@ -440,6 +441,11 @@ def iter_entries(kind: str, dirs: Sequence[Path] | None = None, *, skip: Collect
             found[path.stem] = Entry(path.stem, path, aliases, declared)
             if copy:
                 inherits.add(path.stem)
+    for stem in inherits & {s for s, e in found.items() if e.declared}:  # a copy named by its id in another file's name
+        copy_entry = found[stem]
+        nxt = next((e for s, e in found.items() if s != stem and (e.declared or e.id.lower()) == copy_entry.declared), None)
+        if nxt is not None:
+            found[stem] = Entry(copy_entry.id, copy_entry.path, nxt.aliases, copy_entry.declared)
     yield from found.values()
 
 
@@ -449,7 +455,7 @@ def builtin_alias_owner(name: str) -> str | None:
     return next((e.id for e in iter_entries("accelerators", [builtin_dir()]) if low in (a.lower() for a in e.aliases)), None)
 
 
-def _shadowed_alias(kind: str, key: str, folders: Sequence[Path], entries: Sequence[Entry]) -> str | None:
+def _shadowed_alias(kind: str, key: str, folders: Sequence[Path], entries: Sequence[Entry]) -> tuple[str, Path] | None:
     """Why an alias is not found when a file of a later folder gives it, but an earlier folder's file of
     the same name hides that file (a user's copy of a built-in profile, without its aliases)."""
     if kind != "accelerators":
@@ -465,7 +471,7 @@ def _shadowed_alias(kind: str, key: str, folders: Sequence[Path], entries: Seque
                 continue
             if isinstance(listed, list) and key in (a.lower() for a in listed if isinstance(a, str)):
                 hider = next(e.path for e in entries if e.id == path.stem)
-                return f"'{key}' is an alias of {path.stem} in {path}, which {hider} hides (a file of the same name comes first)"
+                return f"'{key}' is an alias of {path.stem} in {path}, which this file hides (a file of the same name comes first)", hider
     return None
 
 
@@ -514,8 +520,8 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None, *, skip: Co
             if found:
                 return found[0].path
     shadow = _shadowed_alias(kind, key, folders, entries)
-    if shadow is not None:
-        raise NotFoundError(shadow)
+    if shadow is not None:  # (the file to change: the one that hides the alias)
+        raise NotFoundError(shadow[0], where=str(shadow[1]))
     names = [e.declared or e.id for e in entries] + [a for e in entries for a in e.aliases]
     singular = kind[:-1]
     hint = _layout_hint(folders) if dirs is None else ""
@@ -868,13 +874,15 @@ def split_scope(path: str, accelerator_ids: Iterable[str] = ()) -> tuple[str, st
     regard to case, as ids are, and returned as ``accelerator_ids`` (or ``scenario``, ``workload``) spell it."""
     ids = list(accelerator_ids)
     folded = path.lower()
-    # A profile's path runs to its last .toml, as in an option (no field is named toml, and no id ends in .toml).
+    # A compared id with dots (but not one whose rest starts 'toml.': no field is named toml, so that is a path
+    # ending in .toml, ``my.gpu.toml.price_usd``); then a profile's path, which runs to its last .toml, as in an option.
+    for a in sorted((a for a in ids if "." in a), key=len, reverse=True):
+        rest = path[len(a) + 1 :]
+        if folded.startswith(a.lower() + ".") and rest and not rest.lower().startswith("toml."):
+            return a, rest
     file = re.match(r"^(.*\.[Tt][Oo][Mm][Ll])\.(.+)$", path)
     if file is not None:
         return _canonical_scope(file.group(1), ids), file.group(2)
-    for a in sorted((a for a in ids if "." in a), key=len, reverse=True):
-        if folded.startswith(a.lower() + ".") and len(path) > len(a) + 1:
-            return a, path[len(a) + 1 :]
     if path.startswith(".") or path.endswith(".") or ".." in path:
         raise InputError("expected dotted field names, got an empty one", key=path)
     scope, _, rest = path.partition(".")
@@ -1089,7 +1097,7 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
                 )
     merged = chain[-1][1]
     for _, data in reversed(chain[:-1]):
-        if kind == "accelerators" and "aliases" not in data and data.get("id") != merged.get("id"):
+        if kind == "accelerators" and "aliases" not in data and "id" in data and data["id"] != merged.get("id"):
             # Another id is another profile: it does not answer to the names of the one it starts from.
             merged = {k: v for k, v in merged.items() if k != "aliases"}
         merged = _merge(merged, data, _MERGE_ROOTS.get(kind))

@@ -858,9 +858,7 @@ def _swing(r: Any, option: str, result: Any) -> str:
     if r.swing_usd[option] is None and result.central_effective_cost_usd.get(option) is not None:
         ends = [e for e, c in (("low", r.effective_cost_low_usd), ("high", r.effective_cost_high_usd)) if c.get(option) is None]
         over = [e for e in ends if e in r.overflows.get(option, ())]
-        lacking = result.missing_inputs.get(option)  # (an input only some ends need: a grid intensity where carbon is priced)
-        cannot = f"needs {', '.join(lacking)} at" if lacking else "cannot run at"
-        told = [f"{cannot} {' and '.join(e for e in ends if e not in over)}"] if len(over) < len(ends) else []
+        told = [f"cannot run at {' and '.join(e for e in ends if e not in over)}"] if len(over) < len(ends) else []
         told += [f"overflows at {' and '.join(over)}"] if over else []
         return "; ".join(told) or "—"
     return money(r.swing_usd[option])
@@ -920,6 +918,8 @@ def render_sensitivity(result: Any, fmt: OutputFormat) -> str:
     central = ", ".join(f"{o} {money(v)}" for o, v in result.central_effective_cost_usd.items())
     held = any(r.plan_held for r in result.rows)
     tail = "\n* moves a layout, batch or replica; the swing holds the central one (--set PATH=VALUE plans anew)\n" if held else ""
+    for o, lacking in result.missing_inputs.items():  # (an input only some ends need: a grid intensity where carbon is priced)
+        tail += f"{o} cannot run at some ends without {', '.join(lacking)}, which is unknown: give it with --set {lacking[0]}=VALUE\n"
     return _records_or_table(
         records, columns, headers, rows, fmt, head=f"central effective cost: {central}\n", tail=tail, whole=result.model_dump(mode="json")
     )

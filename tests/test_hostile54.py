@@ -112,12 +112,55 @@ def test_a_path_scope_in_any_spelling_names_the_option(run, tmp_path, monkeypatc
 
 
 def test_sensitivity_names_an_input_an_end_needs_and_its_csv_says_what_overflows(run) -> None:
-    """10: a priced carbon with no grid intensity showed as 'cannot run at high'; the CSV had no overflows column."""
+    """10: a priced carbon with no grid intensity showed as 'cannot run at high' and named no input; the CSV had no
+    overflows column. (Which input an end lacks is known per option, not per row: the table's foot names it.)"""
     r = run("sensitivity", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--set", "scenario.grid_kgco2e_per_kwh_by_market={}")
     line = next(x for x in r.stdout.splitlines() if x.startswith("scenario.carbon_usd_per_tonne"))
-    assert "needs scenario.grid_kgco2e_per_kwh_by_market.global at high" in line and "cannot run" not in line
+    assert "cannot run at high" in line
+    assert (
+        "a100-80gb cannot run at some ends without scenario.grid_kgco2e_per_kwh_by_market.global, which is unknown: "
+        "give it with --set scenario.grid_kgco2e_per_kwh_by_market.global=VALUE"
+    ) in r.stdout
     args = ("sensitivity", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--set", "a100-80gb.price_usd={value=17500, high=1e308}")
     rows = list(csv.DictReader(io.StringIO(run(*args, "-f", "csv").stdout)))
     price = next(row for row in rows if row["param"] == "a100-80gb.price_usd")
     assert (price["a100-80gb.overflows"], price["mlu370-s4.overflows"]) == ("high", "")
     assert list(rows[0])[-2:] == ["a100-80gb.overflows", "mlu370-s4.overflows"]
+
+
+# --------------------------------------------------------------------------- round 55 (the round-54 changes, checked)
+
+
+def test_a_copy_without_an_id_keeps_the_aliases_and_one_named_by_its_id_answers_to_them(run, tmp_path, monkeypatch) -> None:
+    """55 D1: a copy with no id key (`extends = "h100-sxm"` and a price) lost the built-in's aliases, though `h100`
+    found it. D3: a copy whose file has another name (mycopy.toml, id = "h100-sxm") answered to its id, and `h100`
+    gave the built-in. D2: a file named h100-sxm.toml with another id is another profile: `h100` names the
+    built-in it hides, and the error names the file that hides it."""
+    _write(tmp_path / "a" / "accelerators" / "h100-sxm.toml", 'extends = "h100-sxm"\nprice_usd = 20000\n')
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path / "a"))
+    assert tco.load_accelerator("h100").aliases == ["nvidia-h100-sxm", "h100"]
+    assert run("compare", "h100@8", "-w", "gpt3-1.3b", "--set", "nvidia-h100-sxm.price_usd=1").exit_code == 0
+    _write(tmp_path / "e" / "accelerators" / "mycopy.toml", 'extends = "h100-sxm"\nid = "h100-sxm"\nprice_usd = 20000\n')
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path / "e"))
+    assert tco.load_accelerator("h100").price_usd.value == tco.load_accelerator("h100-sxm").price_usd.value == 20000
+    other = _write(tmp_path / "d" / "accelerators" / "h100-sxm.toml", 'extends = "h100-sxm"\nid = "myh"\nprice_usd = 20000\n')
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path / "d"))
+    assert tco.load_accelerator("myh").aliases == []
+    r = run("compare", "h100@8", "-w", "gpt3-1.3b")
+    assert r.exit_code == 1 and r.stderr.startswith(f"Error: {other}: 'h100' is an alias of h100-sxm in "), r.stderr
+
+
+def test_an_id_with_toml_inside_still_scopes_a_set(run, tmp_path) -> None:
+    """55 D4: an id 'gpu.toml.v2' was read as the path 'gpu.toml' in --set and --vary (a regression of round 54)."""
+    gpu = _write(tmp_path / "gpu.toml.v2.toml", 'extends = "a100-80gb"\nid = "gpu.toml.v2"\naliases = []\n')
+    r = run("compare", str(gpu), "-w", "gpt3-1.3b", "--set", "gpu.toml.v2.price_usd=1000", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    r = run("sweep", str(gpu), "-w", "gpt3-1.3b", "--vary", "gpu.toml.v2.price_usd=1000,2000", "-f", "csv")
+    assert r.exit_code == 0 and len(r.stdout.splitlines()) == 3, r.stderr
+
+
+def test_a_nul_in_a_path_scope_is_an_input_error() -> None:
+    """55 D6: a NUL in a `<path>.toml.` scope raised a bare ValueError from what_if, sweep and breakeven."""
+    inputs = tco.load_inputs(["a100-80gb"], workload="gpt3-1.3b")
+    with pytest.raises(tco.errors.TcoError):
+        tco.what_if(inputs, {"x\x00y.toml.price_usd": [1.0]})

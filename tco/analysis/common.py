@@ -162,8 +162,9 @@ def _resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep
     groups = option_names(prep.inputs)
     scope, rest = loader.split_scope(path, [n for g in groups for n in g])
     if loader.looks_like_path(scope):  # a profile named by its path (in any spelling of the file): its id
-        file, sources = Path(scope).resolve(), prep.inputs.sources
-        same = [i for i, o in enumerate(opts) if o.accelerator.id in sources and Path(sources[o.accelerator.id]).resolve() == file]
+        file, sources = _resolved(scope), prep.inputs.sources
+        ids = [o.accelerator.id for o in opts]
+        same = [i for i, a in enumerate(ids) if file is not None and a in sources and _resolved(sources[a]) == file]
         scope = next((opts[i].accelerator.id for i in range(len(opts)) if scope in groups[i] or i in same), scope)
     rest_parts = loader.split_path(rest)
     if len(rest_parts) > 1 and rest_parts[-1] == "value":  # X.value is X: the quantity's value
@@ -239,15 +240,23 @@ def _resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep
     return _numeric(canon, {i: "accel." + rest for i in idx}, q, prep, leaf)
 
 
+def _resolved(text: str) -> Path | None:
+    """The file a path names (links followed), or None where the text cannot be a path (a NUL in it)."""
+    try:
+        return Path(text).resolve()
+    except (OSError, ValueError):
+        return None
+
+
 def option_names(inputs: Inputs) -> list[tuple[str, ...]]:
     """Each option's accelerator id, aliases and the paths it was given by (a reference to the file its id came
     from): the scopes a path may name it by, as ``--set`` takes them."""
     paths = [r for r in dict.fromkeys(inputs.refs) if loader.looks_like_path(r)]
-    files = {r: Path(r).resolve() for r in paths}
+    files = {r: _resolved(r) for r in paths}
     names = []
     for o in inputs.options:
         source = inputs.sources.get(o.accelerator.id)
-        given = [r for r in paths if source is not None and files[r] == Path(source).resolve()]
+        given = [r for r in paths if source is not None and files[r] is not None and files[r] == _resolved(source)]
         names.append(tuple(dict.fromkeys((o.accelerator.id, *o.accelerator.aliases, *given))))
     return names
 
