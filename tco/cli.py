@@ -27,7 +27,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from tco import api
-from tco.errors import InputError, TcoError
+from tco.errors import InputError, ProblemList, TcoError
 from tco.inputs import Inputs, find_option, parse_option
 from tco.models import MAX_COUNT, Comparison, Currency, InferenceWorkload, Precision, Tuning
 from tco.perf import MAX_ACCELERATORS
@@ -282,12 +282,15 @@ def one_line(exc: TcoError) -> str:
     """An error is one line: its problems joined, up to :data:`SHOWN_PROBLEMS`, and how many more
     (``tco profiles validate FILE`` lists every problem of a file, one per line). The same problem met
     twice (once per option) counts once."""
-    lines = list(dict.fromkeys(exc.lines()))
-    if len(lines) <= SHOWN_PROBLEMS:
+    problems = exc.problems if isinstance(exc, ProblemList) else [exc]
+    lines = list(dict.fromkeys(str(p) for p in problems))
+    more = exc.more if isinstance(exc, ProblemList) else 0
+    if len(lines) <= SHOWN_PROBLEMS and not more:
         return "; ".join(lines) if lines else str(exc)
-    where = getattr(exc, "problems", [exc])[0].where or ""
-    hint = f"; 'tco profiles validate {where}' lists them all" if where.endswith(".toml") else ""
-    return "; ".join(lines[:SHOWN_PROBLEMS]) + f" (and {len(lines) - SHOWN_PROBLEMS} more{hint})"
+    where = problems[0].where or "" if problems else ""
+    listed = "lists them all" if not more else f"lists the first {len(problems):,}"
+    hint = f"; 'tco profiles validate {where}' {listed}" if where.endswith(".toml") else ""
+    return "; ".join(lines[:SHOWN_PROBLEMS]) + f" (and {len(lines) - min(len(lines), SHOWN_PROBLEMS) + more:,} more{hint})"
 
 
 _NAMED_FORMATS = {

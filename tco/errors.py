@@ -47,11 +47,18 @@ class InfeasibleError(TcoError):
     """The request cannot be met (model does not fit, no count meets a deadline, ...)."""
 
 
-class ProblemList(TcoError):
-    """Several problems in one input; each is printed on its own line."""
+MAX_LISTED_PROBLEMS = 100
+"""Problems of one input spelled out; past them an error says how many more there are."""
 
-    def __init__(self, problems: Sequence[TcoError]) -> None:
+
+class ProblemList(TcoError):
+    """Several problems in one input; each is printed on its own line. ``more``: problems found past the
+    listed ones and not spelled out (an input with thousands of bad keys lists the first
+    :data:`MAX_LISTED_PROBLEMS`)."""
+
+    def __init__(self, problems: Sequence[TcoError], more: int = 0) -> None:
         self.problems = list(problems)
+        self.more = more
         super().__init__("")
 
     @property
@@ -67,7 +74,11 @@ class ProblemList(TcoError):
         return self.message
 
     def lines(self) -> list[str]:
-        return [str(p) for p in self.problems]
+        listed = [str(p) for p in self.problems]
+        if self.more:
+            where = self.problems[0].where if self.problems else None
+            listed.append(f"{where + ': ' if where else ''}{self.more:,} more problems, not listed")
+        return listed
 
 
 ABBREVIATIONS = {

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from tco.errors import InputError, NotFoundError, ProblemList, TcoError, did_you_mean
+from tco.errors import MAX_LISTED_PROBLEMS, InputError, NotFoundError, ProblemList, TcoError, did_you_mean
 from tco.models import (
     CITATION_KEY,
     CROSS_FIELD_CHECKS,
@@ -128,7 +128,32 @@ STDIN = "-"
 """An input given as ``-`` is read from standard input (one per run)."""
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
-"""Input files larger than this are refused (the shipped ones are under 60 kB)."""
+"""Input files larger than this are refused (the shipped ones are under 300 kB)."""
+
+MAX_VALUES = 100_000
+"""Values (tables, arrays, keys' values and array entries) one input document may hold: validating
+costs memory per value, and per error (the largest shipped document holds about 16,500)."""
+
+MAX_ENTRIES = 10_000
+"""Entries one array may hold (the longest shipped array, a published-run set's rows, has about 800)."""
+
+
+def _over_limits(doc: dict[str, Any]) -> tuple[str, str] | None:
+    """(key path, what is wrong) where a parsed document passes :data:`MAX_ENTRIES` or :data:`MAX_VALUES`."""
+    stack: list[tuple[str, Any]] = [("", doc)]
+    count = 0
+    while stack:
+        at, value = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            return "", f"holds more than {MAX_VALUES:,} values, expected a TOML input file"
+        if isinstance(value, dict):
+            stack.extend((f"{at}.{k}" if at else str(k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            if len(value) > MAX_ENTRIES:
+                return at, f"an array of {len(value):,} entries, expected at most {MAX_ENTRIES:,}"
+            stack.extend((f"{at}[{i}]", v) for i, v in enumerate(value))
+    return None
 
 
 _READ: set[tuple[int, int]] = set()
@@ -212,6 +237,9 @@ def read_toml(path: Path) -> dict[str, Any]:
         if parsed is None:
             # A byte-order mark (Windows editors save one) is not part of the document.
             parsed = tomllib.loads(data.decode("utf-8").removeprefix("\ufeff"))
+            over = _over_limits(parsed)
+            if over is not None:
+                raise InputError(over[1], where=str(path), key=over[0] or None)
             if len(_PARSED) >= _PARSED_MAX:  # a script that rewrites its files keeps only the latest
                 del _PARSED[next(iter(_PARSED))]
             _PARSED[data] = parsed
@@ -381,10 +409,10 @@ def citations(data: Mapping[str, Any], path: Path) -> dict[str, Citation]:
         try:
             out[key] = Citation.model_validate(table)
         except ValidationError as exc:
-            problems = validation_problems(exc, where=str(path), root=Citation).problems
-            for problem in problems:
+            listed = validation_problems(exc, where=str(path), root=Citation)
+            for problem in listed.problems:
                 problem.key = f"{key}.{problem.key}" if problem.key else key
-            raise ProblemList(problems) from None
+            raise ProblemList(listed.problems, more=listed.more) from None
     return out
 
 
@@ -682,7 +710,8 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
                 )
             ]
         )
-    for err in exc.errors():
+    errors = exc.errors()
+    for err in errors[:MAX_LISTED_PROBLEMS]:
         loc = [p for p in err["loc"]]
         if root is _WORKLOAD and loc and loc[0] in ("training", "inference"):
             kind = loc.pop(0)
@@ -728,7 +757,7 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
             key = f"{scope}.{key}"
         # (the fields a check across them reads: the file of an extends chain that wrote one of them is blamed)
         problems.append(InputError(message, where="--set" if by_set else where, key=key, also=[f for f in fields if f != key]))
-    return ProblemList(problems)
+    return ProblemList(problems, more=max(0, len(errors) - MAX_LISTED_PROBLEMS))
 
 
 # --------------------------------------------------------------------------- --set overrides
@@ -975,7 +1004,7 @@ def _validate(data: dict[str, Any], root: Any, where: str, overridden: Iterable[
                 out_of_range = pr.message.startswith("value ") and (" below low " in pr.message or " above high " in pr.message)
                 if out_of_range and pr.where == "--set" and pr.key and user.lower() == pr.key.lower() + ".value":
                     pr.message += f" (a .value set keeps the file's low and high; give {pr.key}=V to replace the whole quantity)"
-        raise ProblemList(problems.problems) from None
+        raise ProblemList(problems.problems, more=problems.more) from None
 
 
 def _validate_indexed(data: dict[str, Any], root: Any, where: str, overridden: Iterable[str], scope: str = "") -> Any:
@@ -1364,8 +1393,10 @@ def _kind_by_keys(path: Path, data: Mapping[str, Any]) -> str:
         if "electricity_usd_per_kwh" in data:
             return "scenarios"
         parent = data.get("extends")
-        if not isinstance(parent, str) or looks_like_path(parent) or not parent.strip():
+        if parent is None:
             return "accelerators"
+        if not isinstance(parent, str) or looks_like_path(parent) or not parent.strip():
+            return _kind_of_keys(data, default="accelerators")  # (an extends that names no id: its own keys say)
         visited.add(path.resolve())
         sibling = path.parent / f"{parent}.toml"
         if not sibling.is_file():
@@ -1381,15 +1412,18 @@ def _kind_by_keys(path: Path, data: Mapping[str, Any]) -> str:
     return "accelerators"
 
 
-def _kind_of_keys(data: Mapping[str, Any]) -> str:
+def _kind_of_keys(data: Mapping[str, Any], default: str | None = None) -> str:
     """The kind whose fields a file's own keys match most (an accelerator's price and peak, a workload's
-    parameters, a scenario's economics): for a file whose ``extends`` names no known id."""
+    parameters, a scenario's economics): for a file whose ``extends`` names no known id. ``default``: the
+    kind of a file none of whose keys is any kind's (else the tie goes to scenarios)."""
     fields = {
         "accelerators": set(Accelerator.model_fields),
         "workloads": set(TrainingWorkload.model_fields) | set(InferenceWorkload.model_fields),
         "scenarios": set(Scenario.model_fields),
     }
     keys = set(data) - {"id", "name", "extends", "description", "source", "note"}
+    if default is not None and not any(keys & f for f in fields.values()):
+        return default
     return max(fields, key=lambda kind: (len(keys & fields[kind]), kind == "scenarios"))
 
 
