@@ -297,6 +297,9 @@ def attributed(inputs: Inputs) -> Iterator[None]:
                 # A shipped part that may not be bought here, or not train or serve: the option was the choice, the
                 # profile is right (a user's own profile is named, its table may be what is wrong).
                 problem.where, problem.key = None, "accelerator"
+            elif (scenario_key := _users_scenario_key(inputs, problem)) is not None:
+                # A shared input that the workload's own file does not write, written by the user's scenario file.
+                problem.where, problem.key = scenario_key
             elif problem.where is not None and problem.where in inputs.sources:
                 file = inputs.sources[problem.where]
                 if problem.where == "scenario" and problem.key is not None and problem.also:
@@ -323,6 +326,23 @@ def _key_the_file_writes(source: str, key: str, also: Sequence[str]) -> tuple[st
         if writer is not None and not loader.is_builtin(writer):
             return str(writer), name
     return source, key
+
+
+def _users_scenario_key(inputs: Inputs, problem: TcoError) -> tuple[str, str] | None:
+    """(the user's scenario file, key) for an error about the workload whose key no user's workload file
+    writes while a scenario input it names as a cause is written by a user's scenario file; else None."""
+    if problem.where != inputs.workload.id or problem.key is None or "scenario" not in inputs.sources:
+        return None
+    wl_source = inputs.sources.get(inputs.workload.id)
+    writer = loader.writer_of(Path(wl_source), problem.key) if wl_source is not None else None
+    if writer is not None and not loader.is_builtin(writer):
+        return None
+    for k in problem.also:
+        if k.startswith("scenario."):
+            found = loader.writer_of(Path(inputs.sources["scenario"]), k.removeprefix("scenario."))
+            if found is not None and not loader.is_builtin(found):
+                return str(found), k.removeprefix("scenario.")
+    return None
 
 
 def _a_choice(problem: TcoError) -> bool:
@@ -1424,7 +1444,7 @@ def _inferred_part_note(shape: Mapping[str, int | None] | None, whole: ModelShap
     given = ", ".join(_ESTIMATE_INPUTS[f"shape.{k}"][spelled] for k, v in shape.items() if v is not None)
     return [
         f"layers and width inferred from parameters ({how}; {given} as given): {whole.layers} layers, "
-        f"d_model {whole.d_model}, KV width {whole.kv_dim}"
+        f"d_model {whole.d_model}, KV width {whole.kv_dim or whole.d_model}"
     ]
 
 
@@ -1756,6 +1776,10 @@ def json_schema(kind: str) -> dict[str, Any]:
     else:
         raise InputError(f"expected accelerator, workload, scenario, benchmarks or serving, got '{kind}'", key="kind")
     _bound_quantity_tables(schema)
+    if kind == "workload":  # an MoE workload gives both (a file that extends another may inherit one)
+        pair = {"experts": ["experts_per_token"], "experts_per_token": ["experts"]}
+        for name in ("TrainingWorkload", "InferenceWorkload"):
+            schema["$defs"][name]["else"]["dependentRequired"] = pair
     money = {"accelerator": ACCELERATOR_MONEY, "scenario": SCENARIO_MONEY}.get(kind, ())
     _money_currencies(schema, money)
     _partial_under_extends(schema)
@@ -1809,7 +1833,7 @@ def _partial_under_extends(schema: dict[str, Any]) -> None:
             holder["properties"] = partial(holder["properties"])
 
 
-_BOUNDS = ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum")
+_BOUNDS = ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum", "not")
 
 
 def _bound_quantity_tables(schema: dict[str, Any]) -> None:

@@ -1132,9 +1132,9 @@ def simulate(
     inputs = _inputs(accelerators, workload, scenario, set_, strict)
     xlsx = wants_xlsx(fmt, output)
     if xlsx and samples > XLSX_MAX_ROWS:
-        raise typer.BadParameter(
+        raise InputError(  # (a limit tco checks: exit 1, as --samples past its own limit)
             f"a workbook is built in memory: at most {XLSX_MAX_ROWS:,} samples in one; use -f csv or -f json for more",
-            param_hint="--samples",
+            key="--samples",
         )
     show = not quiet and sys.stderr.isatty()
     with typer.progressbar(length=samples, label="samples", file=sys.stderr, show_pos=True) if show else contextlib.nullcontext() as bar:
@@ -1399,9 +1399,9 @@ def sweep(
     if xlsx:
         assert output is not None
         if total > XLSX_MAX_ROWS:
-            raise typer.BadParameter(
+            raise InputError(  # (a limit tco checks: exit 1, as the sweep's own row limit)
                 f"a workbook is built in memory: at most {XLSX_MAX_ROWS:,} rows in one; this sweep has {total:,}: use csv",
-                param_hint="--format" if _format_given() else "-o",  # (-o FILE.xlsx chose the workbook)
+                key="--format" if _format_given() else "-o",  # (-o FILE.xlsx chose the workbook)
             )
         rows = "".join(stream_sweep(columns, chunks, OutputFormat.csv))
         emit_workbook(inputs, output, api.audit(inputs, command="sweep", vary=list(vary)), {"Sweep": rows})

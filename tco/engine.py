@@ -1644,9 +1644,11 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
     if fleet_limit and plan.kind == "inference" and out["count"] == out["count"] and out["count"] > MAX_ACCELERATORS:
         raise InfeasibleError(
             f"serving {p['workload.tokens_per_day']:,.4g} tokens a day needs {_count_text(out['count'])} × {option.accelerator.id}, "
-            f"more than the {MAX_ACCELERATORS:,} accelerators the model takes; give a smaller demand",
+            f"more than the {MAX_ACCELERATORS:,} accelerators the model takes (at utilization {p['scenario.utilization']:.4g}); "
+            "give a smaller demand or a higher utilization",
             where=workload.id,
             key="tokens_per_day",
+            also=("scenario.utilization",),  # (the fleet is demand ÷ utilization: a --set or a scenario file of either)
         )
     carried_mfu = measured_mfu
     if (

@@ -58,6 +58,10 @@ fleet, and small enough to convert to a float exactly."""
 TINY = 1e-300
 """Smallest non-zero magnitude of an input: below it (the subnormal floats, 1e-320) the arithmetic of
 the engine underflows to 0 and divides by it."""
+TINY_SCHEMA: dict[str, Any] = {
+    "anyOf": [{"exclusiveMinimum": 0, "exclusiveMaximum": TINY}, {"exclusiveMinimum": -TINY, "exclusiveMaximum": 0}]
+}
+"""The magnitudes below :data:`TINY` but 0, which the JSON Schema of a quantity refuses (``not``)."""
 
 
 def _integral(v: Any) -> Any:
@@ -87,7 +91,15 @@ def _not_a_file_name(v: str) -> str:
     return v
 
 
-Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=ID_MAX_LENGTH), AfterValidator(_not_a_file_name)]
+ID_SCHEMA_PATTERN = r"^(?!(scenario|workload)(\.|$))(?!.*\.toml$)[a-z0-9][a-z0-9._-]*$"
+"""The id rule as JSON Schema states it: the pattern, and neither a reserved word nor a file's name
+(pydantic's own pattern engine has no look-ahead; :func:`_not_a_file_name` checks those two)."""
+
+Id = Annotated[
+    str,
+    Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=ID_MAX_LENGTH, json_schema_extra={"pattern": ID_SCHEMA_PATTERN}),
+    AfterValidator(_not_a_file_name),
+]
 
 
 class StrictModel(BaseModel):
@@ -237,7 +249,7 @@ class Quantity(StrictModel):
     @classmethod
     def __get_pydantic_json_schema__(cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         table = handler(schema)
-        number: dict[str, Any] = {"type": "number"}
+        number: dict[str, Any] = {"type": "number", "not": dict(TINY_SCHEMA)}
         if cls._lower is not None:
             number["exclusiveMinimum" if not cls._lower_inclusive else "minimum"] = cls._lower
         if cls._upper is not None:
@@ -798,6 +810,11 @@ class _WorkloadBase(StrictModel):
         return self
 
 
+MAX_STAGES = 64
+"""Stages of one training workload: each is planned on its own (a layout search), so a runaway list would
+run for hours (published runs have two to five: pre-training, long-context extension, post-training)."""
+
+
 class Stage(StrictModel):
     """A further stage of a training job (long-context extension, post-training): its own tokens, and
     the workload's sequence length, precision and batch unless it says otherwise."""
@@ -852,7 +869,9 @@ class TrainingWorkload(_WorkloadBase):
     load_imbalance: AtLeastOneQuantity | None = Field(
         None, description="Expert compute × this (>= 1) for uneven routing across experts; default 1.1."
     )
-    stages: list[Stage] = Field(default_factory=_empty_list, description="Further stages after the main one.")
+    stages: list[Stage] = Field(
+        default_factory=_empty_list, max_length=MAX_STAGES, description=f"Further stages after the main one (at most {MAX_STAGES})."
+    )
 
     @model_validator(mode="after")
     def _moe(self) -> "TrainingWorkload":

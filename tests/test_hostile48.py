@@ -159,9 +159,9 @@ def test_memory_misfits_blame_the_set_that_caused_them(run) -> None:
 def test_a_workbook_too_large_for_memory_is_refused_before_it_is_built(run, tmp_path) -> None:
     """D15: -o FILE.xlsx held ~7 KB per sweep row in memory up to the worksheet's 1,048,575 rows (~7 GB)."""
     s = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "scenario.pue=1:2:200000", "-o", str(tmp_path / "big.xlsx"))
-    assert s.exit_code == 2 and "at most 100,000 rows in one; this sweep has 200,000: use csv" in s.stderr
+    assert s.exit_code == 1 and "at most 100,000 rows in one; this sweep has 200,000: use csv" in s.stderr
     m = run("simulate", "a100-80gb", "-w", "gpt3-1.3b", "-n", "200000", "-o", str(tmp_path / "s.xlsx"))
-    assert m.exit_code == 2 and "at most 100,000 samples in one" in m.stderr
+    assert m.exit_code == 1 and "Error: --samples: a workbook is built in memory: at most 100,000 samples in one" in m.stderr
     assert not (tmp_path / "big.xlsx").exists() and not (tmp_path / "s.xlsx").exists()
 
 

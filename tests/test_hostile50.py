@@ -92,13 +92,14 @@ def test_evpi_is_the_mean_regret_of_the_best_on_average() -> None:
 
 
 def test_a_sweep_too_large_for_a_workbook_blames_the_flag_that_chose_it(run, tmp_path) -> None:
-    """D15: `-o big.xlsx` (no --format) was 'Invalid value for --format'."""
+    """D15: `-o big.xlsx` (no --format) was 'Invalid value for --format'. (Round 56: a limit tco checks exits 1,
+    as the sweep's own row limit does.)"""
     vary = ("--vary", "scenario.pue=1:2:300", "--vary", "scenario.utilization=0.1:1:400")
     target = tmp_path / "big.xlsx"
     r = run("sweep", "a100-80gb", "h100-sxm", "-w", "gpt3-1.3b", *vary, "-o", str(target))
-    assert r.exit_code == 2 and "Error: Invalid value for -o: a workbook is built in memory" in r.stderr
+    assert r.exit_code == 1 and "Error: -o: a workbook is built in memory" in r.stderr
     r = run("sweep", "a100-80gb", "h100-sxm", "-w", "gpt3-1.3b", *vary, "-f", "xlsx", "-o", str(target))
-    assert r.exit_code == 2 and "Error: Invalid value for --format: a workbook is built in memory" in r.stderr
+    assert r.exit_code == 1 and "Error: --format: a workbook is built in memory" in r.stderr
     assert not target.exists()
 
 

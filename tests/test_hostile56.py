@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 import tco
-from tco import loader
+from tco import api, loader
 from tco.errors import MAX_LISTED_PROBLEMS, ProblemList, TcoError
 
 
@@ -84,3 +85,100 @@ def test_a_python_caller_sees_the_count_of_unlisted_problems(tmp_path) -> None:
         tco.validate_file(bad)
     assert isinstance(caught.value, ProblemList) and caught.value.more > 0
     assert caught.value.lines()[-1].endswith("more problems, not listed")
+
+
+def test_a_workload_of_more_stages_than_the_limit_is_refused(run, tmp_path) -> None:
+    """2: each stage is planned on its own (a layout search): 60,000 stages ran 2 min 46 s for one option, and the
+    time grows with the options; a workload takes at most 64."""
+    stages = "".join(f'[[stages]]\nname = "s{i}"\ntokens = 1e6\nseq_len = {512 + i}\n' for i in range(tco.models.MAX_STAGES + 1))
+    wl = _write(tmp_path / "stagey.toml", f'extends = "gpt3-1.3b"\nid = "stagey"\n{stages}')
+    r = run("compare", "a100-80gb", "-w", str(wl))
+    assert r.exit_code == 1 and r.stderr == f"Error: {wl}: stages: list should have at most 64 items after validation, not 65\n", r.stderr
+
+
+def test_an_estimate_with_heads_and_no_kv_heads_names_its_kv_width(run) -> None:
+    """4: `--heads 16` without `--kv-heads` printed "KV width None"; without KV heads K and V are as wide as the
+    model (no grouped-query attention), 4,096 for this shape."""
+    r = run("estimate", "h100-sxm", "--params", "7B", "--heads", "16")
+    assert r.exit_code == 0 and "KV width None" not in r.stdout
+    assert "d_model 4096, KV width 4096" in r.stdout, r.stdout
+
+
+@pytest.mark.parametrize(
+    ("command", "flag"),
+    [
+        (["breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--param"], "--param"),
+        (["sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary"], "--vary"),
+    ],
+)
+def test_a_range_end_cannot_be_swept_or_broken_even_on(run, command, flag) -> None:
+    """7: `--vary ID.price_usd.low=1:2:2` wrote identical rows and breakeven said one option 'wins across the whole
+    range' (no figure of theirs reads a range's end); without --range breakeven said low 'has no value'."""
+    path = "a100-80gb.price_usd.low" + ("=1:2:2" if flag == "--vary" else "")
+    r = run(*command, path)
+    assert r.exit_code == 1
+    assert r.stderr == (
+        f"Error: {flag}: a100-80gb.price_usd.low: an end of a100-80gb.price_usd's range, which only sensitivity and "
+        "simulate read: no figure here changes with it; vary a100-80gb.price_usd instead (for sensitivity or simulate, "
+        "set the end with --set)\n"
+    ), r.stderr
+
+
+def test_a_what_if_of_a_range_end_is_refused_and_a_set_of_one_still_feeds_sensitivity(run) -> None:
+    """7: the same in the Python API; --set of an end stays what moves sensitivity's swing."""
+    inputs = tco.load_inputs(["a100-80gb"], workload="gpt3-1.3b")
+    with pytest.raises(TcoError, match=r"^what_if: a100-80gb\.price_usd\.high: an end of a100-80gb\.price_usd's range"):
+        tco.what_if(inputs, {"a100-80gb.price_usd.high": [1e5]})
+    r = run("sensitivity", "a100-80gb", "-w", "gpt3-1.3b", "--set", "a100-80gb.price_usd.low=1000", "-f", "json")
+    assert r.exit_code == 0
+    row = next(x for x in json.loads(r.stdout)["results"] if x["param"] == "a100-80gb.price_usd")
+    assert row["low"] == 1000
+
+
+def test_the_schema_refuses_what_the_tool_refuses_in_one_field(tmp_path) -> None:
+    """8: the JSON Schema took a subnormal number, the reserved ids and experts without experts_per_token."""
+    jsonschema = pytest.importorskip("jsonschema")
+    import tomllib
+
+    validator = jsonschema.Draft202012Validator(api.json_schema("workload"))
+    base = tomllib.loads((loader.builtin_dir() / "workloads" / "gpt3-1.3b.toml").read_text(encoding="utf-8"))
+    assert validator.is_valid(base)
+    for change in (
+        {"parameters": 1e-310},
+        {"parameters": {"value": 1e-310}},
+        {"training_tokens": {"value": 1e10, "low": -1e-310}},
+        {"id": "scenario"},
+        {"id": "workload.v2"},
+        {"id": "gpt.toml"},
+        {"experts": 8},
+        {"experts_per_token": 2},
+    ):
+        doc = {**base, **change}
+        assert not validator.is_valid(doc), change
+        with pytest.raises(TcoError):  # (the tool refuses each too)
+            tco.validate_file(_write(tmp_path / "workloads" / "w.toml", loader.dump_toml(doc)))
+    for fine in (
+        {"id": "scenarios"},
+        {"id": "workload-v2"},
+        {"id": "toml.x"},
+        {"experts": 8, "experts_per_token": 2, "active_parameters": 5e8},
+    ):
+        assert validator.is_valid({**base, **fine}), fine
+    assert validator.is_valid({"extends": "gpt3-1.3b", "experts": 8})  # (an extending file may inherit the other)
+    accel = jsonschema.Draft202012Validator(api.json_schema("accelerator"))
+    assert not accel.is_valid({"extends": "h100-sxm", "memory_gb": 5e-324})
+    assert accel.is_valid({"extends": "h100-sxm", "memory_gb": 0.5})
+
+
+def test_a_serving_fleet_too_large_for_a_low_utilization_blames_the_utilization(run, tmp_path) -> None:
+    """9: the fleet is demand ÷ utilization; a tiny utilization from a scenario file or --set was blamed on the shipped
+    workload's tokens_per_day ("give a smaller demand")."""
+    low = _write(tmp_path / "lowutil.toml", 'extends = "article"\nid = "lowutil"\nutilization = 1e-12\n')
+    r = run("compare", "h100-sxm@4", "-w", "chat-70b", "-s", str(low))
+    assert r.exit_code == 1 and r.stderr.startswith(f"Error: {low}: utilization: serving 1e+09 tokens a day needs "), r.stderr
+    assert r.stderr.rstrip().endswith("(at utilization 1e-12); give a smaller demand or a higher utilization")
+    r = run("compare", "h100-sxm@4", "-w", "chat-70b", "--set", "scenario.utilization=1e-12")
+    assert r.stderr.startswith("Error: --set: scenario.utilization: serving 1e+09 tokens a day needs "), r.stderr
+    big = _write(tmp_path / "bd.toml", 'extends = "chat-70b"\nid = "bd"\ntokens_per_day = 1e25\n')
+    r = run("compare", "h100-sxm@4", "-w", str(big), "-s", str(low))  # (the user's own demand is named first)
+    assert r.stderr.startswith(f"Error: {big}: tokens_per_day: serving 1e+25 tokens a day"), r.stderr

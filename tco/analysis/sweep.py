@@ -193,8 +193,6 @@ def make_axes(inputs: Inputs, specs: Sequence[str]) -> tuple[Prepared, list[Axis
                     key=path,
                 )
         quantity = target.quantity
-        if quantity is None and path.lower().endswith((".low", ".high")):  # a bound is in its quantity's currency
-            quantity = resolve_target(prep, path.rpartition(".")[0], where="--vary").quantity
         quoted = quantity.currency if quantity is not None else None
         axes.append(Axis(path, arr, quoted.value if quoted is not None and quoted.value != "USD" else None))
     # The same input in any spelling (case, an alias, ``.value``): one of its values would be dropped.
