@@ -260,7 +260,7 @@ def attributed(inputs: Inputs) -> Iterator[None]:
         yield
     except TcoError as exc:
         ids = [o.accelerator.id for o in inputs.options]
-        set_paths = {s.split("=", 1)[0].strip() for s in inputs.sets}
+        set_paths = {_canonical_set_path(inputs, s.split("=", 1)[0].strip()) for s in inputs.sets}
         for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
             scope = "workload" if problem.where == inputs.workload.id else problem.where
 
@@ -312,6 +312,18 @@ def attributed(inputs: Inputs) -> Iterator[None]:
                         problem.message += f" (with --set {', '.join(changed)})"
                 problem.where = file
         raise
+
+
+def _canonical_set_path(inputs: Inputs, path: str) -> str:
+    """A ``--set`` path in the spelling errors use: the scope ``scenario``/``workload`` in lower case, an
+    option's alias or id in any case as its id (``A100.memory_gb`` is ``a100-80gb.memory_gb``)."""
+    names = [n for o in inputs.options for n in (o.accelerator.id, *o.accelerator.aliases)]
+    scope, rest = loader.split_scope(path, names)
+    low = scope.lower()
+    if low in ("scenario", "workload"):
+        return f"{low}.{rest}"
+    owner = next((o.accelerator.id for o in inputs.options if low in {n.lower() for n in (o.accelerator.id, *o.accelerator.aliases)}), None)
+    return f"{owner}.{rest}" if owner is not None else path
 
 
 def _key_the_file_writes(source: str, key: str, also: Sequence[str]) -> tuple[str, str]:

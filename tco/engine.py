@@ -1642,13 +1642,18 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
             also=(plan.peak_key.removeprefix("accel."),),
         )
     if fleet_limit and plan.kind == "inference" and out["count"] == out["count"] and out["count"] > MAX_ACCELERATORS:
+        owned = option.acquisition is not Acquisition.rent  # (a rented fleet is sized at full use: u = 1)
         raise InfeasibleError(
             f"serving {p['workload.tokens_per_day']:,.4g} tokens a day needs {_count_text(out['count'])} × {option.accelerator.id}, "
-            f"more than the {MAX_ACCELERATORS:,} accelerators the model takes (at utilization {p['scenario.utilization']:.4g}); "
-            "give a smaller demand or a higher utilization",
+            f"more than the {MAX_ACCELERATORS:,} accelerators the model takes"
+            + (
+                f" (at utilization {p['scenario.utilization']:.4g}); give a smaller demand or a higher utilization"
+                if owned
+                else "; give a smaller demand"
+            ),
             where=workload.id,
             key="tokens_per_day",
-            also=("scenario.utilization",),  # (the fleet is demand ÷ utilization: a --set or a scenario file of either)
+            also=("scenario.utilization",) if owned else (),  # (an owned fleet is demand ÷ utilization: a --set or file of either)
         )
     carried_mfu = measured_mfu
     if (

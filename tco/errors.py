@@ -63,8 +63,9 @@ class ProblemList(TcoError):
 
     @property
     def message(self) -> str:
-        """The problems joined, as they read now (a caller may rename a problem's key after raising)."""
-        return "; ".join(str(p) for p in self.problems)
+        """The problems joined, as they read now (a caller may rename a problem's key after raising), and how
+        many more there are."""
+        return "; ".join(self.lines())
 
     @message.setter
     def message(self, _: str) -> None:
@@ -77,7 +78,7 @@ class ProblemList(TcoError):
         listed = [str(p) for p in self.problems]
         if self.more:
             where = self.problems[0].where if self.problems else None
-            listed.append(f"{where + ': ' if where else ''}{self.more:,} more problems, not listed")
+            listed.append(f"{where + ': ' if where else ''}{self.more:,} more problem{'s' if self.more != 1 else ''}, not listed")
         return listed
 
 

@@ -767,13 +767,18 @@ def parse_value(text: str, key: str | None = None) -> Any:
     """A ``--set`` value: a TOML literal (number, boolean, date, quoted text, array) or bare text.
     ``key``: the path it sets, named by an error."""
     try:
-        return tomllib.loads(f"v = {text}")["v"]
+        value = tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         return text
     except RecursionError:  # (the file reader refuses the same nesting)
         raise InputError("not valid TOML: nested too deeply", where="--set", key=key) from None
     except ValueError as exc:
         raise InputError(_digits_message(exc), where="--set", key=key) from None
+    over = _over_limits({"v": value})  # (the limits of a file's document)
+    if over is not None:
+        at = over[0].removeprefix("v")
+        raise InputError(over[1], where="--set", key=f"{key}{at}" if key else None)
+    return value
 
 
 def _digits_message(exc: ValueError) -> str:

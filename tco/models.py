@@ -64,6 +64,17 @@ TINY_SCHEMA: dict[str, Any] = {
 """The magnitudes below :data:`TINY` but 0, which the JSON Schema of a quantity refuses (``not``)."""
 
 
+def _not_tiny(v: float) -> float:
+    if v != 0 and abs(v) < TINY:
+        raise ValueError(f"expected a number of at least 1e-300 in size, got {v:g}")
+    return v
+
+
+Measured = Annotated[float, Field(strict=True, json_schema_extra={"not": TINY_SCHEMA}), AfterValidator(_not_tiny)]
+"""A published run's figure (its rate, size, latency): a number, never below :data:`TINY` in size but 0
+(a subnormal rate makes every derived figure infinite)."""
+
+
 def _integral(v: Any) -> Any:
     """A float with no fractional part (``2048.0``) is the whole number JSON Schema also takes it for
     (``1e16`` too: its bound, not its spelling, refuses it)."""
@@ -1202,14 +1213,14 @@ class CalibrationRow(StrictModel):
 
     accelerator: Id = Field(description="Accelerator profile id the run used.")
     model: str = Field(description="Model name as published, e.g. MPT-7B.")
-    parameters: Number = Field(gt=0, description="Parameters (active parameters for MoE).")
+    parameters: Measured = Field(gt=0, description="Parameters (active parameters for MoE).")
     seq_len: Count
     accelerator_count: Count
     precision: Precision
-    tokens_per_second: Number = Field(gt=0, description="Measured tokens/s per accelerator.")
-    reported_mfu: Number | None = Field(None, gt=0, le=1, description="MFU as the source reports it.")
+    tokens_per_second: Measured = Field(gt=0, description="Measured tokens/s per accelerator.")
+    reported_mfu: Measured | None = Field(None, gt=0, le=1, description="MFU as the source reports it.")
     activation_checkpointing: bool | None = None
-    global_batch_tokens: Number | None = Field(None, gt=0)
+    global_batch_tokens: Measured | None = Field(None, gt=0)
     layers: Count | None = None
     d_model: Count | None = None
     heads: Count | None = None
@@ -1221,7 +1232,7 @@ class CalibrationRow(StrictModel):
     def _kv_heads_divide_the_heads(cls, v: int | None, info: ValidationInfo) -> int | None:
         return _kv_heads_divide(v, info)
 
-    total_parameters: Number | None = Field(None, gt=0, description="Total parameters of an MoE model.")
+    total_parameters: Measured | None = Field(None, gt=0, description="Total parameters of an MoE model.")
     experts: Count | None = Field(None, description="Routed experts per MoE layer.")
     experts_per_token: Count | None = Field(None, description="Routed experts each token visits (top-k).")
     tensor_parallel: Count | None = Field(None, description="Published layout (informative; the model chooses its own).")
@@ -1233,7 +1244,7 @@ class CalibrationRow(StrictModel):
     measure: Literal["throughput", "end_to_end"] | None = Field(None, description="Overrides the set's measure.")
     parallelism: Parallelism | None = Field(None, description="Overrides the set's parallelism (fsdp for a fully sharded run).")
     pipeline_schedule: PipelineSchedule | None = Field(None, description="The run's pipeline schedule when not 1f1b (dualpipe).")
-    scale_out_gbps: Number | None = Field(
+    scale_out_gbps: Measured | None = Field(
         None,
         gt=0,
         description="Scale-out bandwidth per accelerator of the measured cluster (GB/s, one direction), when the publication "
@@ -1276,8 +1287,8 @@ class ServingRow(StrictModel):
 
     accelerator: Id = Field(description="Accelerator profile id the run used.")
     model: str = Field(description="Model name as published, e.g. Llama-2-70B.")
-    parameters: Number = Field(gt=0, description="Parameters (active parameters for MoE).")
-    total_parameters: Number | None = Field(None, gt=0, description="Total parameters of an MoE model.")
+    parameters: Measured = Field(gt=0, description="Parameters (active parameters for MoE).")
+    total_parameters: Measured | None = Field(None, gt=0, description="Total parameters of an MoE model.")
     experts: Count | None = Field(None, description="Routed experts per MoE layer (an MoE model).")
     experts_per_token: Count | None = Field(None, description="Routed experts each token visits (top-k).")
     layers: Count | None = None
@@ -1307,12 +1318,12 @@ class ServingRow(StrictModel):
         description="Requests in the measured run, all queued at once (an offline benchmark's dataset), when stated: "
         "a finite run drains in waves of the batch, the last one partial.",
     )
-    input_tokens: Number = Field(ge=1, description="Mean prompt tokens per request (at least 1).")
-    output_tokens: Number = Field(ge=1, description="Mean generated tokens per request (at least 1).")
-    tokens_per_second: Number = Field(gt=0, description="Generated tokens/s per accelerator.")
-    time_to_first_token_ms: Number | None = Field(None, gt=0, description="TTFT limit (or measured value) of the scenario.")
-    time_per_output_token_ms: Number | None = Field(None, gt=0, description="TPOT limit (or measured value) of the scenario.")
-    latency_percentile: Number | None = Field(None, ge=50, lt=100, description="Percentile the scenario's TPOT limit holds for.")
+    input_tokens: Measured = Field(ge=1, description="Mean prompt tokens per request (at least 1).")
+    output_tokens: Measured = Field(ge=1, description="Mean generated tokens per request (at least 1).")
+    tokens_per_second: Measured = Field(gt=0, description="Generated tokens/s per accelerator.")
+    time_to_first_token_ms: Measured | None = Field(None, gt=0, description="TTFT limit (or measured value) of the scenario.")
+    time_per_output_token_ms: Measured | None = Field(None, gt=0, description="TPOT limit (or measured value) of the scenario.")
+    latency_percentile: Measured | None = Field(None, ge=50, lt=100, description="Percentile the scenario's TPOT limit holds for.")
     software: str | None = Field(None, description="Serving stack, e.g. TensorRT-LLM 0.12, vLLM 0.6.")
     source: str | None = Field(None, description="Table, row or result id within the set's publication.")
     note: str | None = None

@@ -143,11 +143,23 @@ def _quantity_at(model: Any, parts: Sequence[str]) -> Any:
 def resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep_quotes: bool = False) -> Target:
     """:func:`_resolve_target`, its errors naming the option that supplied the path (``--param``, ``--vary``)."""
     try:
-        return _resolve_target(prep, path, where=where, keep_quotes=keep_quotes)
+        target = _resolve_target(prep, path, where=where, keep_quotes=keep_quotes)
     except InputError as exc:
         if exc.where is None:
             exc.where = where
         raise
+    parts = loader.split_path(path)
+    if not keep_quotes and target.quantity is None and len(parts) > 1 and parts[-1] in ("low", "high"):
+        # A quantity's range end (the path resolved: the field is a quantity's low or high) is read by sensitivity
+        # and simulate only: a break-even, sweep or what-if over it would show the same figures at every value.
+        whole = path[: path.rfind(".")]
+        raise InputError(
+            f"an end of {whole}'s range, which only sensitivity and simulate read: no figure here changes with it; "
+            f"vary {whole} instead (for sensitivity or simulate, set the end with --set)",
+            where=where,
+            key=path,
+        )
+    return target
 
 
 def _resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep_quotes: bool = False) -> Target:
@@ -169,16 +181,6 @@ def _resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep
     rest_parts = loader.split_path(rest)
     if len(rest_parts) > 1 and rest_parts[-1] == "value":  # X.value is X: the quantity's value
         rest_parts, rest = rest_parts[:-1], rest[: -len(".value")]
-    if not keep_quotes and len(rest_parts) > 1 and rest_parts[-1].lower() in ("low", "high"):
-        # A range's end is read by sensitivity and simulate only: a break-even, sweep or what-if over it
-        # would show the same figures at every value (the ends are set with --set for those two).
-        whole = path[: -len(rest_parts[-1]) - 1]
-        raise InputError(
-            f"an end of {whole}'s range, which only sensitivity and simulate read: no figure here changes with it; "
-            f"vary {whole} instead (for sensitivity or simulate, set the end with --set)",
-            where=where,
-            key=path,
-        )
     # one spelling for the flat keys (Scenario.pue.value is scenario.pue); messages keep the user's
     canon = path if path == "count" else f"{scope}.{rest}"
     counting = path == "count" or rest == "count" or (scope == "workload" and rest == "accelerator_count")
