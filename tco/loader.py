@@ -148,7 +148,7 @@ def _over_limits(doc: dict[str, Any]) -> tuple[str, str] | None:
         if count > MAX_VALUES:
             return "", f"holds more than {MAX_VALUES:,} values, expected a TOML input file"
         if isinstance(value, dict):
-            stack.extend((f"{at}.{k}" if at else str(k), v) for k, v in value.items())
+            stack.extend((f"{at}.{_toml_key(k)}" if at else _toml_key(k), v) for k, v in value.items())  # (as TOML writes it)
         elif isinstance(value, list):
             if len(value) > MAX_ENTRIES:
                 return at, f"an array of {len(value):,} entries, expected at most {MAX_ENTRIES:,}"
@@ -636,6 +636,9 @@ def _expected(err: Mapping[str, Any]) -> str:
         return f"expected text, got {_show(err.get('input'))}"
     if typ in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         return f"{msg[0].lower()}{msg[1:]}, got {_show(err.get('input'))}"
+    if typ == "too_long" and isinstance(err.get("ctx"), Mapping) and "max_length" in err["ctx"]:
+        ctx = err["ctx"]
+        return f"expected at most {ctx['max_length']:,} entries, got {ctx.get('actual_length', '?'):,}"
     if typ == "value_error":
         msg = msg.removeprefix("Value error, ")
     if not msg:

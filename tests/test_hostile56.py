@@ -93,7 +93,7 @@ def test_a_workload_of_more_stages_than_the_limit_is_refused(run, tmp_path) -> N
     stages = "".join(f'[[stages]]\nname = "s{i}"\ntokens = 1e6\nseq_len = {512 + i}\n' for i in range(tco.models.MAX_STAGES + 1))
     wl = _write(tmp_path / "stagey.toml", f'extends = "gpt3-1.3b"\nid = "stagey"\n{stages}')
     r = run("compare", "a100-80gb", "-w", str(wl))
-    assert r.exit_code == 1 and r.stderr == f"Error: {wl}: stages: list should have at most 64 items after validation, not 65\n", r.stderr
+    assert r.exit_code == 1 and r.stderr == f"Error: {wl}: stages: expected at most 64 entries, got 65\n", r.stderr
 
 
 def test_an_estimate_with_heads_and_no_kv_heads_names_its_kv_width(run) -> None:

@@ -114,3 +114,17 @@ def test_an_engine_error_blames_a_set_in_any_spelling_the_tool_takes(run, args, 
     they named the shipped file by its absolute path."""
     r = run("compare", "a100-80gb", *args)
     assert r.exit_code == 1 and r.stderr.startswith(start), r.stderr
+
+
+def test_the_array_limit_names_a_quoted_key_as_toml_writes_it(run, tmp_path) -> None:
+    """D9: a quoted dotted key ("a.b" = [...]) was named a.b, a path of two keys."""
+    bad = _write(tmp_path / "qa.toml", 'id = "q"\n"a.b" = [' + ",".join(["1"] * (loader.MAX_ENTRIES + 1)) + "]\n")
+    r = run("profiles", "validate", str(bad))
+    assert r.stderr == f'Error: {bad}: "a.b": an array of 10,001 entries, expected at most 10,000\n', r.stderr
+
+
+def test_the_stage_limit_is_said_in_the_tools_words(run, tmp_path) -> None:
+    """D9: the 64-stage limit read "list should have at most 64 items after validation, not 65" (pydantic's words)."""
+    stages = "".join(f'[[stages]]\nname = "s{i}"\ntokens = 1e6\n' for i in range(65))
+    wl = _write(tmp_path / "st.toml", f'extends = "gpt3-1.3b"\nid = "st"\n{stages}')
+    assert run("profiles", "validate", str(wl)).stderr == f"Error: {wl}: stages: expected at most 64 entries, got 65\n"
