@@ -37,6 +37,7 @@ from tco.models import (
     SCENARIO_MONEY,
     SERVING_ONLY,
     TINY,
+    TINY_SCHEMA,
     Accelerator,
     Acquisition,
     CalibrationRow,
@@ -267,14 +268,12 @@ def attributed(inputs: Inputs) -> Iterator[None]:
             def set_path(key: str, scope: str | None = scope) -> str | None:
                 """The --set path that wrote ``key`` (of the problem's scope, or a full workload./scenario. path)."""
                 full = key if key.startswith(("workload.", "scenario.")) else f"{scope}.{key}"
-                return next(
-                    (
-                        sp
-                        for sp in sorted(set_paths)
-                        if sp == full or sp.startswith((full + ".", full + "[")) or full.startswith((sp + ".", sp + "["))
-                    ),
-                    None,
-                )
+
+                def writes(sp: str) -> bool:  # (a quantity's range, source or note leaves its value as it was)
+                    inside = sp.startswith(full + ".") and sp[len(full) + 1 :].split(".")[0] in loader.ABOUT_A_VALUE
+                    return sp == full or (sp.startswith((full + ".", full + "[")) and not inside) or full.startswith((sp + ".", sp + "["))
+
+                return next((sp for sp in sorted(set_paths) if writes(sp)), None)
 
             # (an error about what a flag gave, --vary or --param, stays that flag's even where --set names the path)
             flag = isinstance(problem.where, str) and problem.where.startswith("--")
@@ -1782,9 +1781,9 @@ def json_schema(kind: str) -> dict[str, Any]:
     elif kind == "scenario":
         schema = _extendable(Scenario.model_json_schema(), "scenario")
     elif kind == "benchmarks":
-        schema = CalibrationSet.model_json_schema()
+        schema = _no_subnormal_figures(CalibrationSet.model_json_schema(), "CalibrationRow")
     elif kind == "serving":
-        schema = ServingSet.model_json_schema()
+        schema = _no_subnormal_figures(ServingSet.model_json_schema(), "ServingRow")
     else:
         raise InputError(f"expected accelerator, workload, scenario, benchmarks or serving, got '{kind}'", key="kind")
     _bound_quantity_tables(schema)
@@ -1796,6 +1795,15 @@ def json_schema(kind: str) -> dict[str, Any]:
     _money_currencies(schema, money)
     _partial_under_extends(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def _no_subnormal_figures(schema: dict[str, Any], row: str) -> dict[str, Any]:
+    """A published run's numbers refuse the magnitudes below 1e-300 but 0, as the tool does (``models.Measured``)."""
+    for prop in schema["$defs"][row]["properties"].values():
+        for branch in prop.get("anyOf", [prop]):
+            if branch.get("type") == "number":
+                branch["not"] = dict(TINY_SCHEMA)
     return schema
 
 

@@ -638,7 +638,8 @@ def _expected(err: Mapping[str, Any]) -> str:
         return f"{msg[0].lower()}{msg[1:]}, got {_show(err.get('input'))}"
     if typ == "too_long" and isinstance(err.get("ctx"), Mapping) and "max_length" in err["ctx"]:
         ctx = err["ctx"]
-        return f"expected at most {ctx['max_length']:,} entries, got {ctx.get('actual_length', '?'):,}"
+        got = ctx.get("actual_length")
+        return f"expected at most {ctx['max_length']:,} entries" + (f", got {got:,}" if isinstance(got, int) else "")
     if typ == "value_error":
         msg = msg.removeprefix("Value error, ")
     if not msg:
@@ -780,7 +781,9 @@ def parse_value(text: str, key: str | None = None) -> Any:
     over = _over_limits({"v": value})  # (the limits of a file's document)
     if over is not None:
         at = over[0].removeprefix("v")
-        raise InputError(over[1], where="--set", key=f"{key}{at}" if key else None)
+        raise InputError(
+            over[1].replace("expected a TOML input file", "expected a smaller value"), where="--set", key=f"{key}{at}" if key else None
+        )
     return value
 
 
@@ -1520,7 +1523,7 @@ def same_input_path(path: str, groups: Iterable[Iterable[str]]) -> tuple[str, ..
     return tuple(parts)
 
 
-_ABOUT_A_VALUE = frozenset(QUANTITY_KEYS - {"value", "currency"})
+ABOUT_A_VALUE = frozenset(QUANTITY_KEYS - {"value", "currency"})
 """A quantity's fields that describe its value without changing it (its range, source, date, note)."""
 
 
@@ -1552,9 +1555,9 @@ def _table_holds(a: Sequence[str], a_item: str, b: Sequence[str], b_item: str) -
     """Whether one of two ``--set`` gives a quantity as a table holding the field of it the other sets
     (``pue={value=1.3, low=1.2}`` and ``pue.low=1.0``): the same input twice, one value dropped."""
     short, long_, table = (a, b, a_item) if len(a) < len(b) else (b, a, b_item)
-    if len(long_) != len(short) + 1 or tuple(long_[:-1]) != tuple(short) or long_[-1] not in _ABOUT_A_VALUE:
+    if len(long_) != len(short) + 1 or tuple(long_[:-1]) != tuple(short) or long_[-1] not in ABOUT_A_VALUE:
         return False
-    given = parse_value(table.partition("=")[2].strip())
+    given = parse_value(table.partition("=")[2].strip(), table.partition("=")[0].strip())
     return isinstance(given, dict) and long_[-1] in given
 
 
@@ -1564,7 +1567,7 @@ def _one_table_error(value_item: str, currency_item: str, both: tuple[str, str],
     its own fields; one with a currency of its own that differs is refused)."""
     before, item = both
     quantity = value_item.split("=", 1)[0].strip().removesuffix(".value")
-    given = parse_value(value_item.partition("=")[2].strip())
+    given = parse_value(value_item.partition("=")[2].strip(), value_item.partition("=")[0].strip())
     code = currency_item.partition("=")[2].strip().strip("'\"").upper()
     own = given.get("currency") if isinstance(given, dict) else None
     if own is not None and str(own).upper() != code:
@@ -1595,7 +1598,7 @@ def overlaps(a: Sequence[str], b: Sequence[str]) -> bool:
     if tuple(a[:n]) != tuple(b[:n]):
         return False
     longer = a if len(a) > len(b) else b
-    return not (len(longer) > n and longer[n] in _ABOUT_A_VALUE and len(longer) == n + 1)
+    return not (len(longer) > n and longer[n] in ABOUT_A_VALUE and len(longer) == n + 1)
 
 
 def gives_rental_rate(path: str, value: Any = None) -> bool:

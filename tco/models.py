@@ -64,15 +64,12 @@ TINY_SCHEMA: dict[str, Any] = {
 """The magnitudes below :data:`TINY` but 0, which the JSON Schema of a quantity refuses (``not``)."""
 
 
-def _not_tiny(v: float) -> float:
-    if v != 0 and abs(v) < TINY:
+def _not_tiny(v: float | None) -> float | None:
+    """A published run's figure (its rate, size, latency) is never below :data:`TINY` in size but 0: a subnormal
+    rate makes every derived figure infinite (the JSON Schema says so too, ``tco.api.json_schema``)."""
+    if v is not None and v != 0 and abs(v) < TINY:
         raise ValueError(f"expected a number of at least 1e-300 in size, got {v:g}")
     return v
-
-
-Measured = Annotated[float, Field(strict=True, json_schema_extra={"not": TINY_SCHEMA}), AfterValidator(_not_tiny)]
-"""A published run's figure (its rate, size, latency): a number, never below :data:`TINY` in size but 0
-(a subnormal rate makes every derived figure infinite)."""
 
 
 def _integral(v: Any) -> Any:
@@ -1211,16 +1208,21 @@ def _kv_heads_divide(v: int | None, info: ValidationInfo) -> int | None:
 class CalibrationRow(StrictModel):
     """One published training measurement used to check the derived throughput model."""
 
+    @field_validator("parameters", "tokens_per_second", "reported_mfu", "global_batch_tokens", "total_parameters", "scale_out_gbps")
+    @classmethod
+    def _no_subnormal_figure(cls, v: float | None) -> float | None:
+        return _not_tiny(v)
+
     accelerator: Id = Field(description="Accelerator profile id the run used.")
     model: str = Field(description="Model name as published, e.g. MPT-7B.")
-    parameters: Measured = Field(gt=0, description="Parameters (active parameters for MoE).")
+    parameters: Number = Field(gt=0, description="Parameters (active parameters for MoE).")
     seq_len: Count
     accelerator_count: Count
     precision: Precision
-    tokens_per_second: Measured = Field(gt=0, description="Measured tokens/s per accelerator.")
-    reported_mfu: Measured | None = Field(None, gt=0, le=1, description="MFU as the source reports it.")
+    tokens_per_second: Number = Field(gt=0, description="Measured tokens/s per accelerator.")
+    reported_mfu: Number | None = Field(None, gt=0, le=1, description="MFU as the source reports it.")
     activation_checkpointing: bool | None = None
-    global_batch_tokens: Measured | None = Field(None, gt=0)
+    global_batch_tokens: Number | None = Field(None, gt=0)
     layers: Count | None = None
     d_model: Count | None = None
     heads: Count | None = None
@@ -1232,7 +1234,7 @@ class CalibrationRow(StrictModel):
     def _kv_heads_divide_the_heads(cls, v: int | None, info: ValidationInfo) -> int | None:
         return _kv_heads_divide(v, info)
 
-    total_parameters: Measured | None = Field(None, gt=0, description="Total parameters of an MoE model.")
+    total_parameters: Number | None = Field(None, gt=0, description="Total parameters of an MoE model.")
     experts: Count | None = Field(None, description="Routed experts per MoE layer.")
     experts_per_token: Count | None = Field(None, description="Routed experts each token visits (top-k).")
     tensor_parallel: Count | None = Field(None, description="Published layout (informative; the model chooses its own).")
@@ -1244,7 +1246,7 @@ class CalibrationRow(StrictModel):
     measure: Literal["throughput", "end_to_end"] | None = Field(None, description="Overrides the set's measure.")
     parallelism: Parallelism | None = Field(None, description="Overrides the set's parallelism (fsdp for a fully sharded run).")
     pipeline_schedule: PipelineSchedule | None = Field(None, description="The run's pipeline schedule when not 1f1b (dualpipe).")
-    scale_out_gbps: Measured | None = Field(
+    scale_out_gbps: Number | None = Field(
         None,
         gt=0,
         description="Scale-out bandwidth per accelerator of the measured cluster (GB/s, one direction), when the publication "
@@ -1285,10 +1287,24 @@ class CalibrationSet(StrictModel):
 class ServingRow(StrictModel):
     """One published inference-serving measurement used to check the serving model."""
 
+    @field_validator(
+        "parameters",
+        "total_parameters",
+        "input_tokens",
+        "output_tokens",
+        "tokens_per_second",
+        "time_to_first_token_ms",
+        "time_per_output_token_ms",
+        "latency_percentile",
+    )
+    @classmethod
+    def _no_subnormal_figure(cls, v: float | None) -> float | None:
+        return _not_tiny(v)
+
     accelerator: Id = Field(description="Accelerator profile id the run used.")
     model: str = Field(description="Model name as published, e.g. Llama-2-70B.")
-    parameters: Measured = Field(gt=0, description="Parameters (active parameters for MoE).")
-    total_parameters: Measured | None = Field(None, gt=0, description="Total parameters of an MoE model.")
+    parameters: Number = Field(gt=0, description="Parameters (active parameters for MoE).")
+    total_parameters: Number | None = Field(None, gt=0, description="Total parameters of an MoE model.")
     experts: Count | None = Field(None, description="Routed experts per MoE layer (an MoE model).")
     experts_per_token: Count | None = Field(None, description="Routed experts each token visits (top-k).")
     layers: Count | None = None
@@ -1318,12 +1334,12 @@ class ServingRow(StrictModel):
         description="Requests in the measured run, all queued at once (an offline benchmark's dataset), when stated: "
         "a finite run drains in waves of the batch, the last one partial.",
     )
-    input_tokens: Measured = Field(ge=1, description="Mean prompt tokens per request (at least 1).")
-    output_tokens: Measured = Field(ge=1, description="Mean generated tokens per request (at least 1).")
-    tokens_per_second: Measured = Field(gt=0, description="Generated tokens/s per accelerator.")
-    time_to_first_token_ms: Measured | None = Field(None, gt=0, description="TTFT limit (or measured value) of the scenario.")
-    time_per_output_token_ms: Measured | None = Field(None, gt=0, description="TPOT limit (or measured value) of the scenario.")
-    latency_percentile: Measured | None = Field(None, ge=50, lt=100, description="Percentile the scenario's TPOT limit holds for.")
+    input_tokens: Number = Field(ge=1, description="Mean prompt tokens per request (at least 1).")
+    output_tokens: Number = Field(ge=1, description="Mean generated tokens per request (at least 1).")
+    tokens_per_second: Number = Field(gt=0, description="Generated tokens/s per accelerator.")
+    time_to_first_token_ms: Number | None = Field(None, gt=0, description="TTFT limit (or measured value) of the scenario.")
+    time_per_output_token_ms: Number | None = Field(None, gt=0, description="TPOT limit (or measured value) of the scenario.")
+    latency_percentile: Number | None = Field(None, ge=50, lt=100, description="Percentile the scenario's TPOT limit holds for.")
     software: str | None = Field(None, description="Serving stack, e.g. TensorRT-LLM 0.12, vLLM 0.6.")
     source: str | None = Field(None, description="Table, row or result id within the set's publication.")
     note: str | None = None
