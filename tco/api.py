@@ -322,6 +322,9 @@ def _canonical_set_path(inputs: Inputs, path: str) -> str:
     if low in ("scenario", "workload"):
         return f"{low}.{rest}"
     owner = next((o.accelerator.id for o in inputs.options if low in {n.lower() for n in (o.accelerator.id, *o.accelerator.aliases)}), None)
+    if owner is None and loader.looks_like_path(scope) and "\0" not in scope:  # a profile named by its file, in any spelling
+        file = Path(scope).resolve()
+        owner = next((i for i, src in inputs.sources.items() if src != "-" and Path(src).resolve() == file), None)
     return f"{owner}.{rest}" if owner is not None else path
 
 

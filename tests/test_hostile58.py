@@ -80,3 +80,16 @@ def test_a_set_of_a_quantitys_note_or_range_takes_no_blame_for_its_value(run) ->
     assert r.exit_code == 1 and r.stderr.startswith("Error: --set: scenario.utilization: serving 1e+09 tokens a day"), r.stderr
     r = run("compare", "a100-80gb", "-w", "chat-70b", "--set", "workload.tokens_per_day.low=1", "--set", "scenario.utilization=1e-8")
     assert r.stderr.startswith("Error: --set: scenario.utilization: serving"), r.stderr
+
+
+def test_a_path_scoped_set_takes_the_blame_for_its_profile(run, tmp_path, monkeypatch) -> None:
+    """D1: `--set ./x.toml.memory_gb=1` on a profile given by its path blamed x.toml's (right) memory_gb."""
+    from tco import loader
+
+    text = (loader.builtin_dir() / "accelerators" / "a100-80gb.toml").read_text(encoding="utf-8")
+    lines = ['id = "xacc"' if ln.startswith("id = ") else "aliases = []" if ln.startswith("aliases = ") else ln for ln in text.splitlines()]
+    (tmp_path / "x.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for scope in ("./x.toml", "x.toml", str(tmp_path / "x.toml"), "xacc"):
+        r = run("compare", "./x.toml", "-w", "chat-70b", "--set", f"{scope}.memory_gb=1")
+        assert r.exit_code == 1 and r.stderr.startswith("Error: --set: xacc.memory_gb: xacc cannot serve chat-70b"), (scope, r.stderr)
