@@ -263,7 +263,9 @@ def attributed(inputs: Inputs) -> Iterator[None]:
         ids = [o.accelerator.id for o in inputs.options]
         set_paths = {_canonical_set_path(inputs, s.split("=", 1)[0].strip()) for s in inputs.sets}
         for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
-            scope = "workload" if problem.where == inputs.workload.id else problem.where
+            # (an error about an option, ID@N, is about its part's inputs)
+            label = next((o.accelerator.id for o in inputs.options if o.label == problem.where and o.label != o.accelerator.id), None)
+            scope = "workload" if problem.where == inputs.workload.id else label or problem.where
 
             def set_path(key: str, scope: str | None = scope) -> str | None:
                 """The --set path that wrote ``key`` (of the problem's scope, or a full workload./scenario. path)."""

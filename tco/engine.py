@@ -855,7 +855,7 @@ def plan_serving(
                 where=workload.id if latency else option.label if fixed else accel.id,
                 key=target if latency else None if fixed else "memory_gb",
                 # (a --set of the engine takes the blame where the target's is the file's; of the model's size, a memory misfit)
-                also=("tuning",) if engine_time else () if latency else SERVING_SIZE,
+                also=("tuning",) if engine_time else () if latency else ("memory_gb", *SERVING_SIZE) if fixed else SERVING_SIZE,
             )
         replica, batch, tensor = c.replica, c.batch, c.tensor
         notes.insert(

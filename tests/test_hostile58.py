@@ -93,3 +93,18 @@ def test_a_path_scoped_set_takes_the_blame_for_its_profile(run, tmp_path, monkey
     for scope in ("./x.toml", "x.toml", str(tmp_path / "x.toml"), "xacc"):
         r = run("compare", "./x.toml", "-w", "chat-70b", "--set", f"{scope}.memory_gb=1")
         assert r.exit_code == 1 and r.stderr.startswith("Error: --set: xacc.memory_gb: xacc cannot serve chat-70b"), (scope, r.stderr)
+
+
+def test_a_fixed_replica_that_a_set_of_memory_made_too_small_blames_the_set(run) -> None:
+    """D9: with `a100-80gb@8` a --set of memory_gb=1 (any spelling) was blamed on the option, naming no --set;
+    without a --set the option stays the cause (its replica size is the choice to change)."""
+    for spelling in ("a100-80gb", "A100"):
+        r = run("compare", "a100-80gb@8", "-w", "chat-70b", "--set", f"{spelling}.memory_gb=1")
+        assert r.exit_code == 1
+        assert r.stderr.startswith("Error: --set: a100-80gb.memory_gb: a100-80gb cannot serve chat-70b: the weights and one sequence"), (
+            r.stderr
+        )
+    r = run("compare", "a100-80gb@1", "-w", "chat-70b")
+    assert r.stderr.startswith(
+        "Error: a100-80gb@1: a100-80gb cannot serve chat-70b: the weights and one sequence do not fit on a replica of 1"
+    )
