@@ -325,8 +325,11 @@ def _canonical_set_path(inputs: Inputs, path: str) -> str:
         return f"{low}.{rest}"
     owner = next((o.accelerator.id for o in inputs.options if low in {n.lower() for n in (o.accelerator.id, *o.accelerator.aliases)}), None)
     if owner is None and loader.looks_like_path(scope) and "\0" not in scope:  # a profile named by its file, in any spelling
-        file = Path(scope).resolve()
-        owner = next((i for i, src in inputs.sources.items() if src != "-" and Path(src).resolve() == file), None)
+        try:
+            file = Path(scope).resolve()
+            owner = next((i for i, src in inputs.sources.items() if src != "-" and Path(src).resolve() == file), None)
+        except (OSError, RuntimeError):  # (a symlink loop: the path names no profile)
+            owner = None
     return f"{owner}.{rest}" if owner is not None else path
 
 
@@ -1804,7 +1807,7 @@ def json_schema(kind: str) -> dict[str, Any]:
 
 
 def _no_subnormal_figures(schema: dict[str, Any], row: str) -> dict[str, Any]:
-    """A published run's numbers refuse the magnitudes below 1e-300 but 0, as the tool does (``models.Measured``)."""
+    """A published run's numbers refuse the magnitudes below 1e-300 but 0, as the tool does (``models._not_tiny``)."""
     for prop in schema["$defs"][row]["properties"].values():
         for branch in prop.get("anyOf", [prop]):
             if branch.get("type") == "number":
