@@ -323,7 +323,10 @@ def _canonical_set_path(inputs: Inputs, path: str) -> str:
     low = scope.lower()
     if low in ("scenario", "workload"):
         return f"{low}.{rest}"
-    owner = next((o.accelerator.id for o in inputs.options if low in {n.lower() for n in (o.accelerator.id, *o.accelerator.aliases)}), None)
+    # (an option's own id wins over another's alias of the same spelling, as it does in load_inputs)
+    owner = next((o.accelerator.id for o in inputs.options if low == o.accelerator.id.lower()), None)
+    if owner is None:
+        owner = next((o.accelerator.id for o in inputs.options if low in {a.lower() for a in o.accelerator.aliases}), None)
     if owner is None and loader.looks_like_path(scope) and "\0" not in scope:  # a profile named by its file, in any spelling
         try:
             file = Path(scope).resolve()
@@ -461,7 +464,9 @@ def audit_files(sources: Mapping[str, str]) -> dict[str, Any]:
     return files
 
 
-def _names(ref: str, dirs: Sequence[Path] | None) -> set[str]:
+def _names(ref: str, dirs: Sequence[Path] | None, *, aliases: bool = True) -> set[str]:
+    """The names a ``--set`` scope may give an option by: how it was given, its file's spellings, its id
+    and (with ``aliases``) its aliases."""
     path = loader.resolve("accelerators", ref, dirs)
     raw = loader.read_toml(path)
     if "aliases" not in raw and "extends" in raw:  # (a copy of the profile it extends answers to its aliases)
@@ -471,8 +476,8 @@ def _names(ref: str, dirs: Sequence[Path] | None) -> set[str]:
         names.update({str(path), str(path.resolve())})
     if isinstance(raw.get("id"), str):
         names.add(raw["id"])
-    aliases = raw.get("aliases")
-    names.update(a for a in (aliases if isinstance(aliases, list) else []) if isinstance(a, str))
+    listed = raw.get("aliases") if aliases else None
+    names.update(a for a in (listed if isinstance(listed, list) else []) if isinstance(a, str))
     return names
 
 
@@ -502,6 +507,11 @@ def load_inputs(
         raise InputError(f"at most {MAX_OPTIONS} options in one run, got {len(texts):,}", key="accelerator")
     parsed = [parse_option(a) for a in texts]
     names = {o.ref: _names(o.ref, dirs) for o in parsed}
+    # An alias of one option that is another option's own name (its id, or as given) names that one only.
+    own = {ref: _names(ref, dirs, aliases=False) for ref in names}
+    for ref in names:
+        others = {n.lower() for r, ns in own.items() if r != ref for n in ns}
+        names[ref] = {n for n in names[ref] if n in own[ref] or n.lower() not in others}
     all_names = sorted({n for ns in names.values() for n in ns})
     loader.refuse_repeated_sets(sets, names.values())
     per_scope, w_sets, s_sets = loader.group_overrides(list(sets), all_names)
