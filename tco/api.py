@@ -966,7 +966,7 @@ def _check_published_rows(
             problems.append(
                 InputError(
                     f"{row.tokens_per_second:,.6g} tokens/s per accelerator implies MFU "
-                    + (f"{mfu:,.2f} (> 1)" if math.isfinite(mfu) else "far above 1")
+                    + (f"{mfu:,.2f} (> 1)" if mfu < 1e6 else f"{mfu:.3g} (> 1)" if math.isfinite(mfu) else "far above 1")
                     + f" of {accel.id}'s "
                     f"{peak.value:,.6g} TFLOPS {name.removesuffix('_tflops').removesuffix('_tops')} peak "
                     f"({flops:g} FLOPs per {'parameter' if flops == 6.0 else 'active parameter'} per token): "

@@ -43,8 +43,9 @@ def _serving_set(tmp_path: Path, row: str, reason: str = "vendor tables", set_id
 
 
 def test_a_request_longer_than_a_context_is_refused_by_validate_and_calibrate(run, tmp_path, monkeypatch) -> None:
-    """D2: input_tokens = 1e15 passed validate and made calibrate exit 3 (the workload's seq_len bound)."""
-    path = _serving_set(tmp_path, "input_tokens = 1e15\noutput_tokens = 200\ntokens_per_second = 100\n")
+    """D2: input_tokens = 1e15 passed validate and made calibrate exit 3 (the workload's seq_len bound); a prompt
+    that fits alone but not with its output is blamed on the sum (round 59: 1e15 alone is the prompt's fault)."""
+    path = _serving_set(tmp_path, "input_tokens = 999999999999900\noutput_tokens = 200\ntokens_per_second = 100\n")
     message = "rows[0].output_tokens: input_tokens + output_tokens must be at most 10^15 tokens, got 1e+15 + 200"
     v = run("profiles", "validate", str(path))
     assert v.exit_code == 1 and message in v.stderr

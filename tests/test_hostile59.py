@@ -31,3 +31,28 @@ def test_an_id_that_is_another_options_alias_takes_the_set_alone(run, tmp_path, 
     assert after["a100"] < before["a100"]
     r = run("compare", "./z.toml", "a100-80gb", "-w", "chat-70b", "--set", "a100.memory_gb=1")
     assert r.exit_code == 0 and "a100 is infeasible: a100 cannot serve" in r.stderr and "a100-80gb is infeasible" not in r.stderr
+
+
+def _one_row_set(kind: str, name: str, field: str, value: float, tmp_path):
+    data = loader.read_toml(loader.builtin_dir() / kind / f"{name}.toml")
+    data["id"] = "x"
+    data["rows"] = data["rows"][:1]
+    data["rows"][0][field] = value
+    path = tmp_path / kind / "x.toml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(loader.dump_toml(data), encoding="utf-8")
+    return path
+
+
+def test_a_huge_prompt_is_blamed_on_the_prompt(run, tmp_path) -> None:
+    """Round 58 D6: `input_tokens = 1e300` in a serving row was blamed on `output_tokens` (the sum's check)."""
+    r = run("profiles", "validate", str(_one_row_set("serving", "vendor-serving", "input_tokens", 1e300, tmp_path)))
+    assert r.exit_code == 1 and "rows[0].input_tokens: input should be less than or equal to 999999999999999" in r.stderr, r.stderr
+    r = run("profiles", "validate", str(_one_row_set("serving", "vendor-serving", "input_tokens", 1e15 - 1, tmp_path)))
+    assert r.exit_code == 1 and "rows[0].output_tokens: input_tokens + output_tokens must be at most 10^15" in r.stderr, r.stderr
+
+
+def test_an_absurd_implied_mfu_is_printed_short(run, tmp_path) -> None:
+    """Round 58 D6: `parameters = 1e300` in a training row printed a 300-digit MFU."""
+    r = run("profiles", "validate", str(_one_row_set("benchmarks", "megatron-2021", "parameters", 1e300, tmp_path)))
+    assert r.exit_code == 1 and "implies MFU 1.79e+290 (> 1)" in r.stderr and len(r.stderr) < 400, r.stderr
