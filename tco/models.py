@@ -110,6 +110,11 @@ Id = Annotated[
 ]
 
 
+StageName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=ID_MAX_LENGTH)]
+"""A stage's name: an id's characters; it is no --set scope (``workload.stages[NAME]`` names it), so the
+words that begin one may be stage names."""
+
+
 class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
@@ -827,7 +832,7 @@ class Stage(StrictModel):
     """A further stage of a training job (long-context extension, post-training): its own tokens, and
     the workload's sequence length, precision and batch unless it says otherwise."""
 
-    name: Id = Field(description="Stage name, e.g. long-context.")
+    name: StageName = Field(description="Stage name, e.g. long-context.")
     tokens: PositiveQuantity = Field(description="Tokens trained in this stage.")
     seq_len: Count | None = Field(None, description="Sequence length; default the workload's.")
     precision: Precision | None = Field(None, description="Precision; default the workload's.")

@@ -56,3 +56,16 @@ def test_an_absurd_implied_mfu_is_printed_short(run, tmp_path) -> None:
     """Round 58 D6: `parameters = 1e300` in a training row printed a 300-digit MFU."""
     r = run("profiles", "validate", str(_one_row_set("benchmarks", "megatron-2021", "parameters", 1e300, tmp_path)))
     assert r.exit_code == 1 and "implies MFU 1.79e+290 (> 1)" in r.stderr and len(r.stderr) < 400, r.stderr
+
+
+def test_a_stage_may_be_named_like_a_set_scope(run, tmp_path) -> None:
+    """Round 57 D9(b): a stage named `workload` was refused as a reserved id; a stage name is no --set scope
+    (`workload.stages[workload].tokens` names it), and a --set through that name reaches it."""
+    text = (loader.builtin_dir() / "workloads" / "deepseek-v3.toml").read_text(encoding="utf-8")
+    path = tmp_path / "ds.toml"
+    path.write_text(text.replace('id = "deepseek-v3"', 'id = "ds"').replace('name = "long-context"', 'name = "workload"'), "utf-8")
+    r = run("compare", "h800@2048", "-w", str(path), "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    base = json.loads(r.stdout)["results"][0]["job_cost_usd"]
+    r = run("compare", "h800@2048", "-w", str(path), "--format", "json", "--set", "workload.stages[workload].tokens=2e10")
+    assert r.exit_code == 0 and json.loads(r.stdout)["results"][0]["job_cost_usd"] > base, r.stderr
