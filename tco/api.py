@@ -143,6 +143,8 @@ def public(fn: F) -> F:
             if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD) or param.annotation is param.empty:
                 continue
             hint = hint_of(name)
+            if (n := _count_values(value)) > MAX_ARGUMENT_VALUES:
+                raise InputError(f"{n:,} values, more than the {MAX_ARGUMENT_VALUES:,} one call takes", key=name)
             if not _mentions(hint, bool) and (flag := _bool_inside(value)) is not None:  # True is not 1, at any depth
                 raise InputError(f"expected {_spelled(param.annotation)}, got {flag!r}", key=name)
             if _plain(hint, value):
@@ -164,6 +166,8 @@ def public(fn: F) -> F:
             except ValidationError as exc:
                 why = exc.errors()[0]["msg"]
                 raise InputError(f"expected {_spelled(param.annotation)}, got {_shown(value)}: {why}", key=name) from None
+            except RecursionError:  # (an enum's own message reprs the value)
+                raise InputError(f"expected {_spelled(param.annotation)}, got {type(value).__name__} nested too deeply", key=name) from None
             if type(new) is not type(value) or new != value:  # converted; an equal value stays the caller's object
                 bound.arguments[name] = new
         with warnings.catch_warnings():
@@ -236,8 +240,23 @@ def _spelled(hint: Any) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = repr(value)
+    import reprlib
+
+    short = reprlib.Repr()  # (a list nested 1,000 deep too)
+    short.maxlevel, short.maxstring, short.maxother = 3, 60, 60
+    text = short.repr(value)
     return f"{type(value).__name__} {text[:40]}" + ("..." if len(text) > 40 else "")
+
+
+MAX_ARGUMENT_VALUES = 1_000_000
+"""Values in one argument of a public function (a list, a mapping, or a mapping's lists): counted before
+each is checked, so an oversized what-if is refused at once, not after checking every value."""
+
+
+def _count_values(value: Any) -> int:
+    if isinstance(value, Mapping):
+        return len(value) + sum(len(v) for v in value.values() if isinstance(v, (list, tuple)))
+    return len(value) if isinstance(value, (list, tuple)) else 0
 
 
 load_accelerator = public(loader.load_accelerator)
@@ -1955,6 +1974,16 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | str | None = None) -> S
         return analysis.sensitivity(inputs, vs=vs)
 
 
+def _called_as_progress(fn: Callable[[int, int], None]) -> Callable[[int, int], None]:
+    def call(done: int, total: int) -> None:
+        try:
+            fn(done, total)
+        except TypeError as exc:
+            raise InputError(f"expected a function of (done, total): progress(done, total) failed: {exc}", key="progress") from None
+
+    return call
+
+
 @public
 def simulate(
     inputs: Inputs, *, samples: int, seed: int, progress: Callable[[int, int], None] | None = None, keep_samples: bool = False
@@ -1970,8 +1999,8 @@ def simulate(
             inspect.signature(progress).bind(0, 0)
         except TypeError:
             raise InputError("expected a function of (done, total), called as progress(done, total)", key="progress") from None
-        except ValueError:  # (a builtin without a signature: called as given)
-            pass
+        except ValueError:  # (a builtin without a signature: a call it refuses is refused as one)
+            progress = _called_as_progress(progress)
     with attributed(inputs):
         return analysis.simulate(inputs, samples=samples, seed=seed, progress=progress, keep_samples=keep_samples)
 

@@ -44,10 +44,30 @@ class Inputs:
     of the others as in compare (the cash flow charges it)."""
 
     def __post_init__(self) -> None:
-        for name in ("options", "sets", "warnings", "refs", "left_out_options"):
-            object.__setattr__(self, name, tuple(getattr(self, name)))
+        # (an Inputs built by hand or changed with dataclasses.replace is checked as load_inputs' own)
+        kinds = {"options": Option, "sets": str, "warnings": str, "refs": str, "left_out_options": Option}
+        for name, kind in kinds.items():
+            value = getattr(self, name)
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, kind) for v in value):
+                raise InputError(f"expected a list of {kind.__name__} (from tco.load_inputs), got {_named(value)}", key=f"inputs.{name}")
+            object.__setattr__(self, name, tuple(value))
         for name in ("sources", "left_out"):
-            object.__setattr__(self, name, ReadOnlyDict(getattr(self, name)))
+            value = getattr(self, name)
+            if not isinstance(value, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+                raise InputError(f"expected a mapping of text to text, got {_named(value)}", key=f"inputs.{name}")
+            object.__setattr__(self, name, ReadOnlyDict(value))
+        if not isinstance(self.workload, (TrainingWorkload, InferenceWorkload)):
+            raise InputError(f"expected a workload (from tco.load_inputs), got {_named(self.workload)}", key="inputs.workload")
+        if not isinstance(self.scenario, Scenario):
+            raise InputError(f"expected a scenario (from tco.load_inputs), got {_named(self.scenario)}", key="inputs.scenario")
+
+
+def _named(value: object) -> str:
+    """A value's type, and its items' where one is of another type than expected (a list of str)."""
+    if isinstance(value, (list, tuple)):
+        odd = sorted({type(v).__name__ for v in value})
+        return f"{type(value).__name__} of {', '.join(odd)}" if odd else f"an empty {type(value).__name__}"
+    return type(value).__name__
 
 
 class ReadOnlyDict(dict[str, str]):

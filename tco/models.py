@@ -320,7 +320,11 @@ def build_quantity_schemas() -> None:
 
 
 def _fmt(v: float) -> str:
-    return repr(v) if not math.isfinite(v) else f"{v:g}"
+    """A value in an error, short (``1e+300``) unless that would round it (``1.0000001`` is not ``1``)."""
+    if not math.isfinite(v):
+        return repr(v)
+    short = f"{v:g}"
+    return short if float(short) == v else repr(float(v))
 
 
 def _describe(v: Any) -> str:

@@ -25,13 +25,20 @@ def _pyplot() -> Any:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update({"svg.fonttype": "none", "font.size": 9})  # text stays text in SVG
+    # (text stays text in SVG; a '$' in a path or an input's name is shown, not read as TeX)
+    plt.rcParams.update({"svg.fonttype": "none", "font.size": 9, "text.parse_math": False})
     return plt
 
 
 def _finish(fig: Any, ax: Any, title: str, source: str, fmt: str) -> bytes:
+    from matplotlib.text import Text
+
+    from tco.render import CONTROL
+
     ax.set_title(title, loc="left", fontsize=10, fontweight="bold")
     fig.text(0.01, 0.01, source, fontsize=7, color="#555555")
+    for text in fig.findobj(Text):  # (control characters and bytes no font can draw, as in tables: '?')
+        text.set_text(CONTROL.sub("?", text.get_text()))
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None)

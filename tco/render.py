@@ -106,9 +106,11 @@ CSV_LINE_END = "\r\n"
 """RFC 4180 line ends: the csv module then also quotes a field holding a bare carriage return."""
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 """Characters a terminal or a viewer acts on rather than shows: C0 and C1 controls (escape sequences,
-BEL) and the bidirectional overrides that reorder text on screen. Tab and newline are data in CSV."""
+BEL), the bidirectional controls that reorder text on screen (Unicode's Bidi_Control set) and the line
+and paragraph separators; and what no file can hold: lone surrogates (a command-line byte that is not
+UTF-8) and U+FFFE/U+FFFF, which XML 1.0 (a workbook's sheets) refuses. Tab and newline are data in CSV."""
 CONTROL_CELL = re.compile(r"[\t\n]|" + CONTROL.pattern)
 """In a table cell, tab and newline too: they break the columns."""
 
@@ -181,12 +183,16 @@ def csv_cell(v: Any) -> Any:
 
 def terminal_text(v: Any, *, markdown: bool = False) -> Any:
     """A table cell with control characters (terminal escape sequences) made visible as '?', and in
-    Markdown the column separator escaped and the angle brackets of HTML tags written as entities (a
-    Markdown viewer renders raw HTML: a profile's name is shown, not run)."""
+    Markdown the column separator escaped, the angle brackets of HTML tags written as entities and the
+    brackets and backticks of links, images and code escaped (a Markdown viewer renders raw HTML and
+    fetches an image: a profile's name is shown, not run)."""
     if not isinstance(v, str):
         return v
     v = CONTROL_CELL.sub("?", v)
-    return v.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;") if markdown else v
+    return v.translate(_MARKDOWN) if markdown else v
+
+
+_MARKDOWN = str.maketrans({"|": "\\|", "[": "\\[", "]": "\\]", "`": "\\`", "<": "&lt;", ">": "&gt;"})
 
 
 def envelope(text: str, audit: Mapping[str, Any]) -> str:

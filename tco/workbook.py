@@ -49,10 +49,15 @@ def _meta(models: Mapping[str, Any]) -> dict[str, Quantity | None]:
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", "_", text)[: MAX_SHEET - 3]
+    """A sheet name Excel accepts: at most 31 characters, none of ``[]:*?/\\``, no apostrophe at either end,
+    unique in any case (``~2``, ``~3``, ... cut the name to make room)."""
+    from tco.render import CONTROL
+
+    base = re.sub(r"^'|'$", "_", re.sub(r"[\[\]:*?/\\]", "_", CONTROL.sub("?", text))[:MAX_SHEET])
     name, i = base, 2
     while name.lower() in used:
-        name, i = f"{base}~{i}", i + 1
+        suffix = f"~{i}"
+        name, i = re.sub(r"'$", "_", base[: MAX_SHEET - len(suffix)]) + suffix, i + 1
     used.add(name.lower())
     return name
 
@@ -188,6 +193,7 @@ def compare_workbook(
         _cashflow_sheet(wb, a, used, cashflow, dict(calc_refs), penalty_cells, scenario, flags or {})
     # An option's name stays text where it reads as a number (an id '1e3' is no 1000)
     names = {o.label for o in options} | {o.accelerator.id for o in options} | {f"{o.label}:lease" for o in options}
+    names |= {workload.id, scenario.id}  # (and the workload's and the scenario's: '007' keeps its zeros)
     for title, (header, records) in (extra or {}).items():
         ws = wb.create_sheet(_sheet_name(title, used))
         _append_text(ws, header)
@@ -260,6 +266,8 @@ def _clean(v: Any) -> Any:
 
 def _cell(v: Any) -> Any:
     if isinstance(v, str):
+        if "_" in v or v != v.strip():  # (Python reads '1_0' as 10: no CSV number is written so)
+            return v
         try:
             x = float(v)
         except ValueError:
@@ -398,7 +406,7 @@ def _option_sheet(
 
     def put(name: str, formula: str, unit: str, note: str) -> str:
         ws.append([name, formula, unit, _clean(note)])
-        rows[name] = f"'{ws.title}'!$B${ws.max_row}"
+        rows[name] = "'" + ws.title.replace("'", "''") + f"'!$B${ws.max_row}"  # (an apostrophe in a quoted name is doubled)
         return rows[name]
 
     source = f"tco performance model ({res.throughput_source.value if res.throughput_source else ''})"

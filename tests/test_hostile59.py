@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tco import loader
 
 
@@ -69,3 +71,122 @@ def test_a_stage_may_be_named_like_a_set_scope(run, tmp_path) -> None:
     base = json.loads(r.stdout)["results"][0]["job_cost_usd"]
     r = run("compare", "h800@2048", "-w", str(path), "--format", "json", "--set", "workload.stages[workload].tokens=2e10")
     assert r.exit_code == 0 and json.loads(r.stdout)["results"][0]["job_cost_usd"] > base, r.stderr
+
+
+def _a100_copy(new_id: str, **fields: str) -> str:
+    text = (loader.builtin_dir() / "accelerators" / "a100-80gb.toml").read_text(encoding="utf-8")
+    swap = {"id = ": f'id = "{new_id}"', "aliases = ": "aliases = []", **{f"{k} = ": f"{k} = {v}" for k, v in fields.items()}}
+    return "\n".join(next((v for k, v in swap.items() if ln.startswith(k)), ln) for ln in text.splitlines()) + "\n"
+
+
+def test_a_workbook_holds_no_character_xml_refuses(run, user_profile, tmp_path) -> None:
+    """59a D1: U+FFFE/U+FFFF (legal TOML escapes) in a profile's text made the workbook's XML malformed:
+    openpyxl could not open it and LibreOffice dropped the Assumptions rows after the cell."""
+    openpyxl = pytest.importorskip("openpyxl")
+    price = '{ value = 17500, source = "N\\uFFFEx\\uFFFFy", confidence = "estimate" }'
+    user_profile("accelerators", "nc-gpu", _a100_copy("nc-gpu", price_usd=price))
+    out = tmp_path / "x.xlsx"
+    r = run("compare", "nc-gpu", "a100-80gb", "-w", "gpt3-1.3b", "-o", str(out))
+    assert r.exit_code == 0, r.stderr
+    wb = openpyxl.load_workbook(out)
+    texts = [c for ws in wb for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert not any("\ufffe" in t or "\uffff" in t for t in texts)
+    assert any(t.startswith("N?x?y") for t in texts), texts
+
+
+def test_a_chart_label_is_text_not_tex_and_undecodable_bytes_show_as_marks(run, tmp_path, monkeypatch) -> None:
+    """59a D2: a `$...$` in a --param path was parsed as TeX (exit 3 on bad TeX); a path that is not UTF-8
+    crashed the font code (exit 3)."""
+    pytest.importorskip("matplotlib")
+    monkeypatch.chdir(tmp_path)
+    for folder in ("dol$\\frac{x$", "d\udcff"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "g.toml").write_text(_a100_copy("dolgpu"), encoding="utf-8")
+        ref = f"{folder}/g.toml"
+        out = tmp_path / "be.svg"
+        r = run("plot", "breakeven", ref, "mlu370-s4", "-w", "gpt3-1.3b", "--param", f"{ref}.price_usd", "-o", str(out))
+        assert r.exit_code == 0, r.stderr
+        assert ("dol$\\frac{x$/g.toml.price_usd" if "$" in folder else "d?/g.toml.price_usd") in out.read_text(encoding="utf-8")
+
+
+def test_a_report_of_an_undecodable_set_is_written(run, tmp_path) -> None:
+    """59a D3: a --set text that is not UTF-8 ended `tco report -o FILE` in exit 3 (UnicodeEncodeError)."""
+    out = tmp_path / "r.html"
+    r = run("report", "a100-80gb", "-w", "gpt3-1.3b", "-n", "20", "--set", "scenario.name=bad\udcffbyte", "-o", str(out))
+    assert r.exit_code == 0, r.stderr
+    assert "bad?byte" in out.read_text(encoding="utf-8")
+
+
+def test_sheet_names_stay_within_excels_31_characters() -> None:
+    """59a D4: the 100th option of a shared 28-character prefix got a 32-character sheet name (`~100`)."""
+    from tco.workbook import _sheet_name
+
+    used: set[str] = set()
+    names = [_sheet_name("Calc a-very-long-accelerator-identifier@" + str(i), used) for i in range(101)]
+    assert max(map(len, names)) == 31 and len({n.lower() for n in names}) == 101
+    assert names[100] == "Calc a-very-long-accelerato~101" and _sheet_name("'quoted'", set()) == "_quoted_"
+
+
+def test_numeric_looking_ids_stay_text_in_analysis_sheets(run, user_profile, tmp_path) -> None:
+    """59a D5: a workload `1e3` and a scenario `007` became 1000 and 7 in the summary sheets."""
+    openpyxl = pytest.importorskip("openpyxl")
+    wl = (loader.builtin_dir() / "workloads" / "gpt3-1.3b.toml").read_text(encoding="utf-8")
+    user_profile("workloads", "1e3", wl.replace('id = "gpt3-1.3b"', 'id = "1e3"'))
+    user_profile("scenarios", "007", 'extends = "default"\nid = "007"\n')
+    out = tmp_path / "s.xlsx"
+    r = run("simulate", "a100-80gb", "-w", "1e3", "-s", "007", "--samples", "10", "-o", str(out))
+    assert r.exit_code == 0, r.stderr
+    values = [c.value for c in openpyxl.load_workbook(out)["Simulation summary"]["B"]]
+    assert "1e3" in values and "007" in values
+
+
+def test_api_arguments_nested_deeply_hand_built_inputs_and_huge_lists_are_input_errors() -> None:
+    """59a D6–D9: RecursionError from a 1,000-deep list; AttributeError from an Inputs with no workload or
+    scenario, or options as text; a 5-million-value what-if checked value by value (25 s) before its limit;
+    TypeError from a builtin given as progress."""
+    import dataclasses
+    import time
+
+    import tco
+
+    inp = tco.load_inputs(["a100-80gb", "mlu370-s4"], workload="gpt3-1.3b")
+    deep: object = "a100-80gb"
+    for _ in range(1000):
+        deep = [deep]
+    with pytest.raises(tco.InputError, match="^baseline: expected str | None, got list"):
+        tco.compare(inp, baseline=deep)  # type: ignore[arg-type]
+    with pytest.raises(tco.InputError, match="^currency: .* nested too deeply"):
+        tco.compare(inp, currency=deep)  # type: ignore[arg-type]
+    with pytest.raises(tco.InputError, match="^inputs.workload: expected a workload"):
+        dataclasses.replace(inp, workload=None)
+    with pytest.raises(tco.InputError, match="^inputs.scenario: expected a scenario"):
+        tco.Inputs(options=inp.options, workload=inp.workload, scenario=None)  # type: ignore[arg-type]
+    with pytest.raises(tco.InputError, match="^inputs.options: expected a list of Option .* got list of str"):
+        tco.Inputs(options=["a100-80gb"], workload=inp.workload, scenario=inp.scenario)  # type: ignore[list-item]
+    start = time.perf_counter()
+    with pytest.raises(tco.InputError, match="^changes: 5,000,001 values, more than the 1,000,000 one call takes"):
+        tco.what_if(inp, {"scenario.pue": [1.1] * 5_000_000})
+    assert time.perf_counter() - start < 2.0
+    with pytest.raises(tco.InputError, match="^progress: expected a function of \\(done, total\\)"):
+        tco.simulate(inp, samples=10, seed=1, progress=int)  # type: ignore[arg-type]
+
+
+def test_a_bound_error_shows_the_value_unrounded(run) -> None:
+    """59a D10: `cost_of_capital=1.0000001` was told "must be in [0, 1], got 1"."""
+    r = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "scenario.cost_of_capital=1.0000001")
+    assert r.exit_code == 1 and r.stderr.rstrip().endswith("got 1.0000001"), r.stderr
+
+
+def test_markdown_cells_escape_links_images_and_code(run, user_profile) -> None:
+    """59a D11: `![x](https://evil/pixel.png)` in a profile's note reached Markdown output live."""
+    user_profile("accelerators", "md-gpu", _a100_copy("md-gpu", name='"![x](https://evil.example/p.png) [d](https://e.example) `c`"'))
+    r = run("profiles", "show", "md-gpu", "--format", "markdown")
+    assert r.exit_code == 0, r.stderr
+    assert "!\\[x\\](https://evil.example/p.png) \\[d\\](https://e.example) \\`c\\`" in r.stdout and "![x]" not in r.stdout
+
+
+def test_bidi_marks_and_line_separators_are_shown_as_marks() -> None:
+    """59a D12: U+061C (a bidi control) and U+2028/U+2029 reached tables, CSV and the report."""
+    from tco.render import CONTROL
+
+    assert CONTROL.sub("?", "A\u061cB\u2028C\u2029D\ufffeE\udcffF") == "A?B?C?D?E?F"
