@@ -33,6 +33,7 @@ from tco.inputs import Inputs, find_option, parse_option, with_quoted_rate, with
 from tco.models import (
     ACCELERATOR_MONEY,
     BYTES_PER_PARAM,
+    CITATION_KEY,
     MAX_COUNT,
     SCENARIO_MONEY,
     SERVING_ONLY,
@@ -42,6 +43,7 @@ from tco.models import (
     Acquisition,
     CalibrationRow,
     CalibrationSet,
+    Citation,
     Comparison,
     Currency,
     InferenceWorkload,
@@ -537,7 +539,11 @@ def load_inputs(
     for scope, pairs in per_scope.items():
         for path, value in pairs:
             if path == "count":  # the count is part of the option, not of the profile
-                raise InputError(f"a count is part of the option: write {scope}@{value} instead", where="--set", key=f"{scope}.count")
+                whole = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value == int(value)
+                how = (
+                    f"write {scope}@{int(value)} instead" if whole and value >= 1 else f"write {scope}@N (N a whole number of accelerators)"
+                )
+                raise InputError(f"a count is part of the option: {how}", where="--set", key=f"{scope}.count")
     wl = loader.load_workload(workload, overrides=w_sets, dirs=dirs)
     sc = loader.load_scenario(scenario, overrides=s_sets, dirs=dirs)
     sources = {
@@ -1821,8 +1827,18 @@ def json_schema(kind: str) -> dict[str, Any]:
         schema = _no_subnormal_figures(CalibrationSet.model_json_schema(), "CalibrationRow")
     elif kind == "serving":
         schema = _no_subnormal_figures(ServingSet.model_json_schema(), "ServingRow")
+    elif kind == "sources":  # a bibliography: one table per citation key
+        citation = Citation.model_json_schema()
+        schema = {
+            "title": "Bibliography",
+            "description": "Citation keys (cited in a source string as [KEY]), each with its publication.",
+            "type": "object",
+            "propertyNames": {"pattern": f"^{CITATION_KEY}$"},
+            "additionalProperties": {"$ref": "#/$defs/Citation"},
+            "$defs": {**citation.pop("$defs", {}), "Citation": citation},
+        }
     else:
-        raise InputError(f"expected accelerator, workload, scenario, benchmarks or serving, got '{kind}'", key="kind")
+        raise InputError(f"expected accelerator, workload, scenario, benchmarks, serving or sources, got '{kind}'", key="kind")
     _bound_quantity_tables(schema)
     if kind == "workload":  # an MoE workload gives both (a file that extends another may inherit one)
         pair = {"experts": ["experts_per_token"], "experts_per_token": ["experts"]}

@@ -581,7 +581,7 @@ def compare(
         assert output is not None
         emit_workbook(inputs, output, api.audit(inputs, command="compare", baseline=baseline), comp=comp)
     else:  # (the audit trail, which hashes every input file, is json's alone)
-        audit = api.audit(inputs, command="compare", baseline=baseline) if fmt is OutputFormat.json else None
+        audit = api.audit(inputs, command="compare", baseline=baseline, currency=currency.value) if fmt is OutputFormat.json else None
         emit(render_comparison(comp, fmt), output, fmt=fmt, audit=audit)
     for line in incomplete_notes(comp):
         err(f"Note: {line}")
@@ -617,6 +617,9 @@ class ShowFormat(str, Enum):
     toml = "toml"
 
 
+ShowFormatOpt = Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format; toml prints the whole file to copy and edit.")]
+
+
 @profiles_app.command(
     "show", cls=HelpCommand, epilog=examples("tco profiles show h100-sxm", "tco profiles show h100-sxm --format toml -o my-h100.toml")
 )
@@ -647,8 +650,10 @@ def profiles_show(
 @handle_errors
 def profiles_validate(files: Annotated[list[Path], typer.Argument(help="TOML files to check.", readable=False)]) -> None:
     """Check profile, workload, scenario, published-run or bibliography files: 'ok: FILE', or one line per
-    problem on stderr; warn on implausible values."""
+    problem on stderr; warn on implausible values. When any file fails, nothing goes to stdout (the
+    files that passed are named on stderr)."""
     problems = 0
+    passed: list[str] = []
     for path in files:
         try:
             warnings = api.validate_file(path)
@@ -659,9 +664,13 @@ def profiles_validate(files: Annotated[list[Path], typer.Argument(help="TOML fil
             continue
         for w in warnings:
             err(f"Warning: {path}: {w}", hold=False)
-        typer.echo(f"ok: {path}")
+        passed.append(f"ok: {path}")
     if problems:
+        for line in passed:
+            err(line, hold=False)
         raise typer.Exit(1)
+    for line in passed:
+        typer.echo(line)
 
 
 def warn_skipped(skipped: list[str], records: list[dict[str, Any]] | None = None) -> None:
@@ -694,23 +703,38 @@ def _listed_audit(kind: str, command: str) -> dict[str, Any]:
         name = e.declared or e.id
         key = name if name not in read else f"{name} ({len([k for k in read if k.split(' (')[0] == name]) + 1})"
         read[key] = str(e.path)
+    if kind == "accelerators":  # (prices in CNY or EUR are listed in USD at the default scenario's rates)
+        read["scenario"] = str(loader.resolve("scenarios", loader.DEFAULT_SCENARIO))
     return api.audit(None, command=command, files=api.audit_files(read))
 
 
-def _show(kind: str, ref: str, fmt: OutputFormat, output: Path | None) -> None:
+def _show(kind: str, ref: str, fmt: ShowFormat, output: Path | None) -> None:
+    from tco import loader
     from tco.render import render_show
 
     model = api.load_workload(ref) if kind == "workloads" else api.load_scenario(ref)
-    shown = render_show(model.model_dump(mode="json", exclude_none=True), fmt, kind=kind[:-1])
-    emit(shown, output, fmt=fmt, audit=_shown_audit(kind, ref, fmt.value))
+    if fmt is ShowFormat.toml:  # (as profiles show: the file, its extends chain merged in, to copy and edit)
+        emit(loader.resolved_toml(kind, ref), output)
+        return
+    shown = render_show(model.model_dump(mode="json", exclude_none=True), OutputFormat(fmt.value), kind=kind[:-1])
+    emit(shown, output, fmt=OutputFormat(fmt.value), audit=_shown_audit(kind, ref, fmt.value))
 
 
-def _calibration_audit(fit: bool, published_layout: bool) -> dict[str, Any]:
-    """The audit trail of ``tco calibrate``: every published-run file it read, with its SHA-256."""
+def _calibration_audit(fit: bool, published_layout: bool, summary: bool) -> dict[str, Any]:
+    """The audit trail of ``tco calibrate``: every file it read, with its SHA-256: the published-run sets, the
+    profile of each part their rows name, and the default scenario."""
     from tco import loader
+    from tco.errors import TcoError
 
     read = {f"{kind}.{e.id}": str(e.path) for kind in ("benchmarks", "serving") for e in loader.iter_entries(kind)}
-    return api.audit(None, command="calibrate", fit=fit, published_layout=published_layout, files=api.audit_files(read))
+    rows = [r for path in list(read.values()) for r in loader.read_toml(Path(path)).get("rows", []) if isinstance(r, dict)]
+    for part in sorted({r["accelerator"] for r in rows if isinstance(r.get("accelerator"), str)}):
+        try:
+            read[f"accelerators.{part}"] = str(loader.resolve("accelerators", part))
+        except TcoError:  # (a row naming no part was refused before the audit is written)
+            continue
+    read["scenario"] = str(loader.resolve("scenarios", loader.DEFAULT_SCENARIO))
+    return api.audit(None, command="calibrate", fit=fit, published_layout=published_layout, summary=summary, files=api.audit_files(read))
 
 
 def _shown_audit(kind: str, ref: str, fmt: str) -> dict[str, Any] | None:
@@ -730,10 +754,14 @@ def workloads_list(fmt: TextFormatOpt = OutputFormat.table, output: OutputOpt = 
     _list("workloads", fmt, output)
 
 
-@workloads_app.command("show", cls=HelpCommand)
+@workloads_app.command(
+    "show",
+    cls=HelpCommand,
+    epilog=examples("tco workloads show gpt3-1.3b", "tco workloads show gpt3-1.3b --format toml -o my-workload.toml"),
+)
 @handle_errors
 def workloads_show(
-    workload: Annotated[str, typer.Argument(help="Workload id or path.")], fmt: TextFormatOpt = OutputFormat.table, output: OutputOpt = None
+    workload: Annotated[str, typer.Argument(help="Workload id or path.")], fmt: ShowFormatOpt = ShowFormat.table, output: OutputOpt = None
 ) -> None:
     """Every field of one workload with its source."""
     _show("workloads", workload, fmt, output)
@@ -746,10 +774,12 @@ def scenarios_list(fmt: TextFormatOpt = OutputFormat.table, output: OutputOpt = 
     _list("scenarios", fmt, output)
 
 
-@scenarios_app.command("show", cls=HelpCommand)
+@scenarios_app.command(
+    "show", cls=HelpCommand, epilog=examples("tco scenarios show article", "tco scenarios show article --format toml -o my-scenario.toml")
+)
 @handle_errors
 def scenarios_show(
-    scenario: Annotated[str, typer.Argument(help="Scenario id or path.")], fmt: TextFormatOpt = OutputFormat.table, output: OutputOpt = None
+    scenario: Annotated[str, typer.Argument(help="Scenario id or path.")], fmt: ShowFormatOpt = ShowFormat.table, output: OutputOpt = None
 ) -> None:
     """Every field of one scenario with its source."""
     _show("scenarios", scenario, fmt, output)
@@ -772,6 +802,7 @@ class SchemaKind(str, Enum):
     scenario = "scenario"
     benchmarks = "benchmarks"
     serving = "serving"
+    sources = "sources"
 
 
 @app.command(
@@ -981,7 +1012,7 @@ def calibrate(
         render_calibration(api.calibrate(refit=fit, published_layout=published_layout), fmt, only_summary=summary),
         output,
         fmt=fmt,
-        audit=_calibration_audit(fit, published_layout) if fmt is OutputFormat.json else None,
+        audit=_calibration_audit(fit, published_layout, summary) if fmt is OutputFormat.json else None,
     )
 
 

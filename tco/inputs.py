@@ -155,10 +155,17 @@ def find_option(options: Sequence[Option], refs: Sequence[str], text: str, sourc
         if not by_id:
             raise InputError(f"'{ref}' is an alias of {' and '.join(sorted(ids))}: give the id of the one meant", key="option")
         found = by_id
+    if count is None and len({options[i].count for i in found}) > 1:  # an id without @N: the option given without one
+        found = [i for i in found if options[i].count is None] or _one_count(options, found, ref)
     exact = [i for i in found if options[i].quoted_rate == rate]
     if exact:
         return exact[0]
     return found[0] if found and rate is None else None
+
+
+def _one_count(options: Sequence[Option], found: list[int], ref: str) -> list[int]:
+    labels = sorted({options[i].label for i in found})
+    raise InputError(f"'{ref}' names {' and '.join(labels)}: give the count (ID@N) of the one meant", key="option")
 
 
 def _profile_file(ref: str) -> Path | None:

@@ -155,7 +155,14 @@ def _date_to_text(v: Any) -> Any:
     return v
 
 
-_DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
+_YEAR = r"(?:[1-9]\d{3}|0[1-9]\d\d|00[1-9]\d|000[1-9])"
+_DATE = re.compile(
+    rf"{_YEAR}(?:-(?:0[1-9]|1[0-2]))?"
+    rf"|{_YEAR}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))"
+    r"|(?:\d\d(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29"
+)
+"""YYYY, YYYY-MM or a calendar date YYYY-MM-DD (years 1 to 9999, February 29 in leap years only), as one
+pattern so the JSON Schema says what the tool accepts."""
 
 
 def _check_date(v: str) -> str:
@@ -176,7 +183,7 @@ DateText = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "string", "pattern": "^" + _DATE.pattern + "$"},
+                {"type": "string", "pattern": "^(?:" + _DATE.pattern + ")$"},
                 {"type": "integer", "minimum": 1000, "maximum": 9999},
             ]
         }

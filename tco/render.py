@@ -968,6 +968,11 @@ def render_simulation(result: Any, fmt: OutputFormat) -> str:
             f"{money(result.expected_value_of_perfect_information_usd)} (the most worth paying to resolve these "
             "uncertainties, e.g. with a benchmark, before buying)\n"
         )
+    elif not any(o.missing_inputs for o in result.options):
+        tail += (
+            "no expected best and no value of perfect information: no option has a finite expected effective cost "
+            "(each cannot run in some samples, or its costs pass 1.8e308 USD)\n"
+        )
     return _records_or_table(records, columns, headers, rows, fmt, tail=tail, whole=result.model_dump(mode="json"))
 
 

@@ -288,9 +288,10 @@ def test_a_tornado_marks_the_inputs_whose_swing_holds_the_central_plan(run) -> N
 
 def test_list_json_records_every_file_listed(run) -> None:
     files = json.loads(run("profiles", "list", "-f", "json").stdout)["inputs"]["files"]
-    assert files["a100-80gb"]["path"] == "builtin:accelerators/a100-80gb.toml" and len(files) == len(
+    assert files["a100-80gb"]["path"] == "builtin:accelerators/a100-80gb.toml" and len(files) == 1 + len(
         list((ROOT / "accelerators").glob("*.toml"))
     )
+    assert files["scenario"]["path"] == "builtin:scenarios/default.toml"  # (its rates convert CNY and EUR prices)
     files = json.loads(run("scenarios", "list", "-f", "json").stdout)["inputs"]["files"]
     assert files["default"]["path"] == "builtin:scenarios/default.toml"
 

@@ -46,7 +46,7 @@ def test_a_request_longer_than_a_context_is_refused_by_validate_and_calibrate(ru
     """D2: input_tokens = 1e15 passed validate and made calibrate exit 3 (the workload's seq_len bound); a prompt
     that fits alone but not with its output is blamed on the sum (round 59: 1e15 alone is the prompt's fault)."""
     path = _serving_set(tmp_path, "input_tokens = 999999999999900\noutput_tokens = 200\ntokens_per_second = 100\n")
-    message = "rows[0].output_tokens: input_tokens + output_tokens must be at most 10^15 tokens, got 1e+15 + 200"
+    message = "rows[0].output_tokens: input_tokens + output_tokens must be at most 10^15 tokens, got 999999999999900.0 + 200"
     v = run("profiles", "validate", str(path))
     assert v.exit_code == 1 and message in v.stderr
     monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))

@@ -17,7 +17,7 @@ def _keys(node: Any) -> set[str]:
     return set()
 
 
-@pytest.mark.parametrize("kind", ["accelerator", "workload", "scenario", "benchmarks", "serving"])
+@pytest.mark.parametrize("kind", ["accelerator", "workload", "scenario", "benchmarks", "serving", "sources"])
 def test_every_schema_states_its_bounds_in_json_schema_words(kind) -> None:
     """D3: round 57's subnormal rule wrote the bounds of the optional published-run figures as pydantic's gt/ge/lt/le,
     which JSON Schema validators ignore (reported_mfu = 0 or 1e300 passed)."""

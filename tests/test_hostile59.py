@@ -190,3 +190,115 @@ def test_bidi_marks_and_line_separators_are_shown_as_marks() -> None:
     from tco.render import CONTROL
 
     assert CONTROL.sub("?", "A\u061cB\u2028C\u2029D\ufffeE\udcffF") == "A?B?C?D?E?F"
+
+
+def test_the_audit_trail_names_every_file_that_moves_the_numbers(run) -> None:
+    """59c D1, D7, D19: calibrate's audit left out the profiles its rows name and the default scenario (a
+    shadowing copy moved the median error with `inputs` unchanged), profiles list the scenario whose rates
+    convert CNY prices; --summary and compare's --currency were not recorded."""
+    cal = json.loads(run("calibrate", "--summary", "-f", "json").stdout)["inputs"]
+    assert cal["summary"] is True and cal["files"]["scenario"]["path"] == "builtin:scenarios/default.toml"
+    assert cal["files"]["accelerators.h100-sxm"]["path"] == "builtin:accelerators/h100-sxm.toml"
+    listed = json.loads(run("profiles", "list", "-f", "json").stdout)["inputs"]
+    assert listed["files"]["scenario"]["path"] == "builtin:scenarios/default.toml"
+    r = run("compare", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--currency", "CNY", "-f", "json")
+    assert json.loads(r.stdout)["inputs"]["currency"] == "CNY"
+
+
+@pytest.mark.parametrize(("kind", "ref", "option"), [("workloads", "deepseek-v3", "h800@2048"), ("scenarios", "article", "mlu370-s4")])
+def test_workloads_and_scenarios_show_as_a_file_that_loads_back(run, tmp_path, kind, ref, option) -> None:
+    """59c D8: only profiles show had --format toml; a workload or scenario could not be exported to edit."""
+    r = run(kind, "show", ref, "--format", "toml")
+    assert r.exit_code == 0, r.stderr
+    copy = tmp_path / f"{ref}.toml"
+    copy.write_text(r.stdout, encoding="utf-8")
+    flag = "-w" if kind == "workloads" else "-s"
+    base = ["compare", option, *(["-w", "gpt3-1.3b"] if kind == "scenarios" else []), "-f", "csv"]
+    assert run(*base, flag, str(copy)).stdout == run(*base, flag, ref).stdout
+
+
+def test_the_schema_and_the_tool_agree_on_calendar_dates(run, tmp_path) -> None:
+    """59c D9: the schema took 2024-02-30, 2023-02-29 and 0000-01-01, which the tool refuses; the tool took
+    the year 0000 alone."""
+    jsonschema = pytest.importorskip("jsonschema")
+    import tomllib
+
+    from tco import api
+
+    validator = jsonschema.Draft202012Validator(api.json_schema("accelerator"))
+    text = (loader.builtin_dir() / "accelerators" / "a100-80gb.toml").read_text(encoding="utf-8")
+    for date, good in [("2024-02-29", True), ("2000-02-29", True), ("2024-02-30", False), ("2023-02-29", False)]:
+        for date_, good_ in [(date, good), ("1900-02-29", False), ("0000-01-01", False), ("0000", False), ("0001-12", True)]:
+            doc = text.replace(
+                'confidence = "estimate", note = "A100 40GB', f'as_of = "{date_}", confidence = "estimate", note = "A100 40GB', 1
+            )
+            path = tmp_path / "a100-80gb.toml"
+            path.write_text(doc, encoding="utf-8")
+            assert validator.is_valid(tomllib.loads(doc)) is good_, date_
+            assert (run("profiles", "validate", str(path)).exit_code == 0) is good_, date_
+
+
+def test_a_failing_validate_writes_nothing_to_stdout(run, tmp_path) -> None:
+    """59c D18: `profiles validate good.toml bad.toml` printed `ok: good.toml` on stdout and exited 1."""
+    good = loader.builtin_dir() / "accelerators" / "h100-sxm.toml"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('extends = "a100-80gb"\nid = "bad"\nprice_usd = -1\n', encoding="utf-8")
+    r = run("profiles", "validate", str(good), str(bad))
+    assert r.exit_code == 1 and r.stdout == "" and f"ok: {good}" in r.stderr
+    r = run("profiles", "validate", str(good))
+    assert r.exit_code == 0 and r.stdout == f"ok: {good}\n"
+
+
+def test_a_bibliography_has_a_schema(run) -> None:
+    """59c D11: `tco schema sources` was a usage error although profiles validate checks bibliographies."""
+    jsonschema = pytest.importorskip("jsonschema")
+    r = run("schema", "sources")
+    assert r.exit_code == 0
+    validator = jsonschema.Draft202012Validator(json.loads(r.stdout))
+    assert validator.is_valid({"KEY-1": {"title": "t", "publisher": "p", "date": "2024-03"}})
+    assert not validator.is_valid({"key": {"title": "t", "publisher": "p", "date": "2024-03"}})
+    assert not validator.is_valid({"KEY": {"title": "t", "publisher": "p", "date": "2024-02-30"}})
+    assert not validator.is_valid({"KEY": {"title": "t", "date": "2024"}})
+
+
+def test_an_id_without_a_count_names_the_option_given_without_one(run) -> None:
+    """59b D1: `breakeven a100-80gb@16 a100-80gb` was refused as one option twice, and `--baseline a100-80gb`
+    took a100-80gb@16 (the first with that id); an id naming two counts, neither without @N, is refused."""
+    r = run("breakeven", "a100-80gb@16", "a100-80gb", "-w", "gpt3-1.3b", "--param", "scenario.pue")
+    assert r.exit_code == 0, r.stderr
+    r = run("compare", "a100-80gb@16", "a100-80gb", "-w", "gpt3-1.3b", "--baseline", "a100-80gb")
+    gaps = {line.split()[1]: line.split()[-1] for line in r.stdout.splitlines() if line[:1].isdigit()}
+    assert gaps == {"a100-80gb@16": "-94.7%", "a100-80gb": "+0.0%"}, r.stdout
+    r = run("compare", "a100-80gb@16", "a100-80gb@8", "-w", "gpt3-1.3b", "--baseline", "a100-80gb")
+    assert r.exit_code == 1 and "'a100-80gb' names a100-80gb@16 and a100-80gb@8: give the count" in r.stderr, r.stderr
+
+
+def test_the_expected_best_is_an_option_that_runs_in_every_sample() -> None:
+    """59b D4: an option that could not run in 75 % of the samples was named the expected best (EVPI $10.60),
+    both taken over the samples where every option ran; EVPI is now against the cheapest that runs per sample."""
+    import numpy as np
+
+    import tco
+
+    inp = tco.load_inputs(
+        ["a100-80gb@64", "mlu370-s4@2"],
+        workload="gpt3-1.3b",
+        scenario="article",
+        sets=["workload.parameters={value=1.3e9, low=1e9, high=30e9}", "scenario.cost_of_delay_usd_per_day=0"],
+    )
+    res = tco.simulate(inp, samples=2000, seed=0, keep_samples=True)
+    shares = {o.option: o.infeasible_share for o in res.options}
+    assert shares["a100-80gb@64"] == 0 and shares["mlu370-s4@2"] > 0.5
+    assert res.best_expected_option == "a100-80gb@64"
+    samples = res.effective_cost_samples_usd
+    assert samples is not None
+    a = np.asarray(samples["a100-80gb@64"])
+    assert res.expected_value_of_perfect_information_usd is not None and res.expected_value_of_perfect_information_usd >= 0
+    assert res.expected_value_of_perfect_information_usd <= float(a.max() - a.min())
+
+
+def test_a_count_set_is_told_a_count_it_can_write(run) -> None:
+    """59b D8: `--set a100-80gb.count=5.0` was told to write `a100-80gb@5.0`, which is refused; 5.5 got `@5.5`."""
+    for value, advice in (("5.0", "write a100-80gb@5 instead"), ("5.5", "write a100-80gb@N (N a whole number of accelerators)")):
+        r = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", f"a100-80gb.count={value}")
+        assert r.exit_code == 1 and r.stderr.strip().endswith(advice), r.stderr

@@ -12,7 +12,14 @@ import tomllib
 jsonschema = pytest.importorskip("jsonschema")
 
 ROOT = Path(__file__).resolve().parent.parent / "profiles"
-KINDS = {"accelerator": "accelerators", "workload": "workloads", "scenario": "scenarios", "benchmarks": "benchmarks", "serving": "serving"}
+KINDS = {
+    "accelerator": "accelerators",
+    "workload": "workloads",
+    "scenario": "scenarios",
+    "benchmarks": "benchmarks",
+    "serving": "serving",
+    "sources": "sources",
+}
 FILES = [(kind, path) for kind, folder in KINDS.items() for path in sorted((ROOT / folder).glob("*.toml"))]
 
 

@@ -260,7 +260,7 @@ def test_values_of_exactly_1e_300_are_allowed() -> None:
     check_numbers(np.array([1e-300, -1e-300, 0.0, 2.0]), "scenario.pue")
     with pytest.raises(InputError) as exc:
         check_numbers(np.array([1.0, 9e-301]), "scenario.pue")
-    assert exc.value.message == "values must be 0 or at least 1e-300 in size, got 9e-301"
+    assert exc.value.message == "expected values of at least 1e-300 in size (or 0, where the input takes it), got 9e-301"
     assert exc.value.key == "scenario.pue"
 
 

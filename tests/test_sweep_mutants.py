@@ -43,7 +43,7 @@ def test_a_whole_number_input_names_its_values_and_a_tiny_value_names_its_path()
         "--vary: workload.seq_len: its values must be whole numbers, got 1500.5 (choose LO:HI:N so the steps are whole)"
     )
     assert raised(lambda: analysis.iter_sweep(pair(), ["scenario.electricity_usd_per_kwh=0,1e-310"])) == (
-        "scenario.electricity_usd_per_kwh: values must be 0 or at least 1e-300 in size, got 1e-310"
+        "--vary: scenario.electricity_usd_per_kwh: expected values of at least 1e-300 in size (or 0, where the input takes it), got 1e-310"
     )
 
 

@@ -308,14 +308,16 @@ def _numeric(path: str, keys: dict[int, str], q: Any, prep: Prepared, leaf: Any 
     return Target(path, keys, central, q if isinstance(q, Quantity) else None, is_integer=whole)
 
 
-def check_numbers(values: np.ndarray, path: str) -> None:
-    """Every value finite, and 0 or at least 1e-300 in size (as every input file's numbers must be):
+def check_numbers(values: np.ndarray, path: str, where: str | None = None) -> None:
+    """Every value finite, and none between 0 and 1e-300 in size (as every input file's numbers must be):
     the checks on single values that the interval check of the smallest and largest cannot make."""
     if not np.all(np.isfinite(values)):
-        raise InputError("expected finite numbers", key=path)
+        raise InputError("expected finite numbers", where=where, key=path)
     tiny = values[(values != 0) & (np.abs(values) < TINY)]
     if tiny.size:
-        raise InputError(f"values must be 0 or at least 1e-300 in size, got {float(tiny[0]):g}", key=path)
+        raise InputError(
+            f"expected values of at least 1e-300 in size (or 0, where the input takes it), got {float(tiny[0]):g}", where=where, key=path
+        )
 
 
 def _given(value: float) -> str:

@@ -188,18 +188,21 @@ def simulate(
     # expected best are over the others.
     rankable = [i for i in range(n_opt) if not lacking[i] and i not in prep.barred]
     costs = costs[rankable] if rankable else costs
-    complete = np.all(np.isfinite(costs), axis=0)
+    # The choice is made before the uncertainty resolves: an option that cannot run in some samples has no
+    # expected cost (it may leave the buyer with nothing), so the expected best is among those that run in
+    # every sample; with perfect information the buyer takes, per sample, the cheapest that runs there.
+    always = np.all(np.isfinite(costs), axis=1)
     best, evpi = None, None
-    if complete.any():
+    if always.any():
         with np.errstate(over="ignore", invalid="ignore"):  # costs near the float range's end overflow a mean
-            means = costs[:, complete].mean(axis=1)
+            means = np.where(always, costs.mean(axis=1, where=always[:, None]), np.inf)
             if np.isfinite(means).any():
-                at = int(np.argmin(np.where(np.isfinite(means), means, np.inf)))
+                at = int(np.argmin(means))
                 best = prep.labels[rankable[at]]
                 # EVPI = min_a E[cost_a] − E[min_a cost_a] = E[cost_best − min_a cost_a]: the mean of a
                 # non-negative difference, exact however large the costs (the difference of two means
                 # cancels, and was cut to 0 below 1e-9 of them).
-                evpi = float((costs[at, complete] - costs[:, complete].min(axis=0)).mean())
+                evpi = float((costs[at] - np.where(np.isfinite(costs), costs, np.inf).min(axis=0)).mean())
         evpi = evpi if evpi is not None and math.isfinite(evpi) else None
     kept = {prep.labels[i]: np.full(samples, np.nan) if lacking[i] else eff[i] for i in range(n_opt)} if keep_samples else None
     opts = [

@@ -180,7 +180,7 @@ def make_axes(inputs: Inputs, specs: Sequence[str]) -> tuple[Prepared, list[Axis
         path, vals = parse_vary(spec)
         target = resolve_target(prep, path, where="--vary")
         arr = linspace(vals[0], vals[1], vals[2]) if isinstance(vals, tuple) else np.array(vals, dtype=float)
-        check_numbers(arr, path)
+        check_numbers(arr, path, where="--vary")
         for v in {float(arr.min()), float(arr.max())}:
             validate_value(prep, target, v, where="--vary", given=path)
         if target.is_count or target.is_integer:  # every point, before the first row is written
