@@ -77,6 +77,61 @@ REPLANNED_GRID = 65
 planned anew, 1–50 ms); bisection then refines each bracket as usual, on whole numbers too."""
 
 
+REFINE_BUDGET = 1024
+"""Extra points the scan of a plan-moving input may spend where a count steps between two of its points."""
+
+REFINE_WIDTH = 1e-3
+"""Relative width below which a bracket around a count's step is not split further."""
+
+
+def _refined_at_steps(
+    prep: Any,
+    param: str,
+    target: Target,
+    pair: tuple[int, int],
+    first: Any,
+    xs: np.ndarray,
+    d: np.ndarray,
+    feasible: dict[int, np.ndarray],
+    integer: bool,
+) -> tuple[np.ndarray, np.ndarray, dict[int, np.ndarray], int]:
+    """The scan of an input that moves a plan, with points added where either option's count differs
+    between neighbours: a serving fleet's cost is flat between its steps, so the costs cross only where
+    one steps, and two steps between scan points may cross and cross back unseen. Brackets are halved
+    (geometrically on positive ranges) until the count is equal at both ends or the bracket is narrower
+    than :data:`REFINE_WIDTH` of its value, within :data:`REFINE_BUDGET` points. Returns the merged scan
+    and the number of brackets left unresolved when the budget ran out."""
+    ia, ib = pair
+
+    def counts(batch: Any) -> np.ndarray:
+        return np.vstack([np.nan_to_num(np.asarray(batch.per_option[j]["count"], dtype=float), nan=-1.0) for j in pair])
+
+    c = counts(first)
+    fa, fb = feasible[ia], feasible[ib]
+    spent = 0
+    while True:
+        differ = np.any(c[:, 1:] != c[:, :-1], axis=0)
+        left, right = xs[:-1], xs[1:]
+        wide = (right - left > 1.0) if integer else (right - left > REFINE_WIDTH * np.maximum(np.abs(left), np.abs(right)))
+        idx = np.nonzero(differ & wide)[0]
+        if idx.size == 0:
+            return xs, d, {ia: fa, ib: fb}, 0
+        if spent + idx.size > REFINE_BUDGET:
+            return xs, d, {ia: fa, ib: fb}, int(idx.size)
+        x0, x1 = left[idx], right[idx]
+        geometric = (x0 > 0) & (x1 > 2 * x0)
+        mids = np.where(geometric, np.sqrt(np.abs(x0 * x1)), (x0 + x1) / 2)
+        mids = np.floor(mids) if integer else mids
+        batch = evaluate_many(prep, {param: (target, mids)}, mids.size, replan=True)
+        spent += int(mids.size)
+        order = np.argsort(np.concatenate([xs, mids]), kind="stable")
+        xs = np.concatenate([xs, mids])[order]
+        d = np.concatenate([d, np.asarray(batch.effective_cost_usd[ia] - batch.effective_cost_usd[ib])])[order]
+        c = np.concatenate([c, counts(batch)], axis=1)[:, order]
+        fa = np.concatenate([fa, np.asarray(batch.feasible[ia], dtype=bool)])[order]
+        fb = np.concatenate([fb, np.asarray(batch.feasible[ib], dtype=bool)])[order]
+
+
 def default_range(target: Target, *, where: str | None = None) -> tuple[float, float]:
     """Cost of delay: 0 .. 1,000,000 $/day; else the input's own low/high when it has one; else ÷10 .. ×10,
     within the values the input can take. ``where`` names the option that gave the path in errors."""
@@ -131,7 +186,8 @@ def breakeven(
     for v in (lo, hi):
         validate_value(prep, target, v, where="--range" if value_range else "--param", given=param)
     integer = target.is_count or target.is_integer
-    if not target.is_count and any(moves_plan(prep, i, target, np.array([lo, hi])) for i in (ia, ib) if i in target.keys):
+    replanned = not target.is_count and any(moves_plan(prep, i, target, np.array([lo, hi])) for i in (ia, ib) if i in target.keys)
+    if replanned:
         grid = min(grid, REPLANNED_GRID)  # each point is planned anew (a few ms): a coarser scan, then bisection
     xs = scan_grid(lo, hi, grid, integer)
 
@@ -141,6 +197,10 @@ def breakeven(
 
     first = evaluate_many(prep, {param: (target, xs)}, xs.size, replan=True)
     d = np.asarray(first.effective_cost_usd[ia] - first.effective_cost_usd[ib])
+    feasible = {j: np.asarray(first.feasible[j], dtype=bool) for j in (ia, ib)}
+    unresolved = 0
+    if replanned:  # (a count that steps between two scan points may hide a pair of crossings: look closer there)
+        xs, d, feasible, unresolved = _refined_at_steps(prep, param, target, (ia, ib), first, xs, d, feasible, integer)
     names = prep.labels
     lacking = {k: v for k, v in missing_by_option(prep, first).items() if k in (names[ia], names[ib])}
     finite = np.isfinite(d)
@@ -245,8 +305,8 @@ def breakeven(
         return lambda x: at(x)[0] if j == ia else at(x)[1]
 
     for j in (ia, ib):
-        ok = np.asarray(first.feasible[j])
-        if ok.all() or not ok.any() or not np.asarray(first.feasible[ib if j == ia else ia]).any():
+        ok = feasible[j]
+        if ok.all() or not ok.any() or not feasible[ib if j == ia else ia].any():
             continue
         for k in range(xs.size - 1):
             if ok[k] != ok[k + 1]:
@@ -268,8 +328,13 @@ def breakeven(
     if lacking:
         note += "; unknown inputs: " + "; ".join(f"{k} needs {', '.join(v)}" for k, v in lacking.items())
     # One option feasible over the whole range and the other nowhere: the feasible one wins throughout.
-    alone = [j for j in (ia, ib) if np.asarray(first.feasible[j]).all()]
-    never = [j for j in (ia, ib) if not np.asarray(first.feasible[j]).any()]
+    alone = [j for j in (ia, ib) if feasible[j].all()]
+    never = [j for j in (ia, ib) if not feasible[j].any()]
+    if unresolved:
+        note += (
+            f"; between {unresolved:,} pairs of scan points a fleet or replica count steps more often than "
+            f"{REFINE_BUDGET:,} extra points resolve: crossings there may be missed (narrow --range)"
+        )
     if not roots and len(alone) == 1 and len(never) == 1:
         below = above = names[alone[0]]
     if roots:
