@@ -528,10 +528,11 @@ def load_inputs(
         raise InputError(f"at most {MAX_OPTIONS} options in one run, got {len(texts):,}", key="accelerator")
     parsed = [parse_option(a) for a in texts]
     names = {o.ref: _names(o.ref, dirs) for o in parsed}
-    # An alias of one option that is another option's own name (its id, or as given) names that one only.
+    # An alias of one option that is another profile's own name (its id, or as given) names that one only
+    # (two options of one profile, given by alias and by id, share their names).
     own = {ref: _names(ref, dirs, aliases=False) for ref in names}
     for ref in names:
-        others = {n.lower() for r, ns in own.items() if r != ref for n in ns}
+        others = {n.lower() for r, ns in own.items() if r != ref and not ns & own[ref] for n in ns}
         names[ref] = {n for n in names[ref] if n in own[ref] or n.lower() not in others}
     all_names = sorted({n for ns in names.values() for n in ns})
     loader.refuse_repeated_sets(sets, names.values())

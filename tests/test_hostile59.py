@@ -316,3 +316,11 @@ def test_breakeven_finds_the_crossings_a_fleet_step_hides_between_scan_points() 
     at = tco.compare(tco.load_inputs(["h100-sxm", "mi300x"], workload="chat-70b", sets=["workload.tokens_per_day=6e8"]))
     ranked = sorted((r for r in at.results if r.rank is not None), key=lambda r: r.rank or 0)
     assert ranked[0].accelerator == "h100-sxm"
+
+
+def test_one_profile_given_by_alias_and_by_id_takes_a_set_through_either(run) -> None:
+    """The D5 fix must not split one profile: `a100` (alias) and `a100-80gb@16` are one part at two counts, and
+    `--set a100.price_usd=…` changes both (the 16 then cost twice the 8)."""
+    r = run("compare", "a100", "a100-80gb@16", "-w", "gpt3-1.3b", "--set", "a100.price_usd=1000", "-f", "json")
+    capex = {row["accelerator"]: row["capex_usd"] for row in json.loads(r.stdout)["results"]}
+    assert capex["a100-80gb@16"] == 2 * capex["a100-80gb"], capex
