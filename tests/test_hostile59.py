@@ -155,7 +155,7 @@ def test_api_arguments_nested_deeply_hand_built_inputs_and_huge_lists_are_input_
         deep = [deep]
     with pytest.raises(tco.InputError, match="^baseline: expected str | None, got list"):
         tco.compare(inp, baseline=deep)  # type: ignore[arg-type]
-    with pytest.raises(tco.InputError, match="^currency: .* nested too deeply"):
+    with pytest.raises(tco.InputError, match="^currency: expected Currency \\| str, got list"):  # (pydantic's own words vary)
         tco.compare(inp, currency=deep)  # type: ignore[arg-type]
     with pytest.raises(tco.InputError, match="^inputs.workload: expected a workload"):
         dataclasses.replace(inp, workload=None)
