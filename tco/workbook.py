@@ -400,13 +400,15 @@ def _option_sheet(
         # An input the profile leaves unknown is written unknown, as the engine reads it (NaN).
         return a.use(a.add(sc, short, p.get(flat), meta.get(flat), _unit(short, meta.get(flat))))
 
+    from openpyxl.utils import quote_sheetname
+
     ws = wb.create_sheet(_sheet_name(f"Calc {option.label}", used))
     ws.append(["quantity", "value", "unit", "formula (engine)"])
     rows: dict[str, str] = {}
 
     def put(name: str, formula: str, unit: str, note: str) -> str:
         ws.append([name, formula, unit, _clean(note)])
-        rows[name] = "'" + ws.title.replace("'", "''") + f"'!$B${ws.max_row}"  # (an apostrophe in a quoted name is doubled)
+        rows[name] = f"{quote_sheetname(ws.title)}!$B${ws.max_row}"  # (quoted, an apostrophe in the name doubled)
         return rows[name]
 
     source = f"tco performance model ({res.throughput_source.value if res.throughput_source else ''})"
