@@ -412,3 +412,43 @@ def test_a_multi_stage_job_is_the_sum_of_its_stages() -> None:
     for col in ("time_to_converge_hours", "accelerator_hours", "energy_kwh", "compute_cost_usd"):
         whole, a, b = (getattr(next(iter(r.values())), col) for r in runs)  # type: ignore[union-attr]
         assert _close(a + b, 3 * whole, 1e-9)
+
+
+@settings(max_examples=5, deadline=None, derandomize=True)
+@given(
+    options=st.sampled_from([["h100-sxm", "a100-80gb:rent=1.9"], ["mi300x", "b200"], ["mlu590", "h200"], ["gaudi3"]]),
+    workload=st.sampled_from(_WORKLOADS),
+)
+def test_sensitivity_rows_that_hold_no_plan_are_compare_at_low_and_high(options: list[str], workload: str) -> None:
+    """Each tornado row not marked `plan_held` (its input moves no layout, batch or replica) gives, at its
+    low and at its high, compare's effective cost with `--set PARAM=low|high` (vectorized vs one at a
+    time). Rows marked `plan_held` hold the central plan by design (README: sensitivity and Monte Carlo
+    hold the layout, batch and serving replica), so a --set that plans anew may differ there."""
+    inputs = tco.load_inputs(options, workload=workload)
+    for row in [r for r in tco.sensitivity(inputs).rows if not r.plan_held][:4]:
+        for value, got in ((row.low, row.effective_cost_low_usd), (row.high, row.effective_cost_high_usd)):
+            res = _compare(options, workload, [f"{row.param}={value!r}"])
+            assert res is not None
+            for option, cost in got.items():
+                assert _close(cost, res[option].effective_cost_usd), (row.param, value, option)
+
+
+@_FEW
+@given(
+    part=st.sampled_from(_TRAIN_PARTS),
+    kw=_training,
+    tp=st.sampled_from([None, 1, 2, 4, 8]),
+    pp=st.sampled_from([None, 1, 2, 4, 8]),
+    recompute=st.sampled_from([None, "none", "selective", "full"]),
+)
+def test_the_layout_search_is_never_beaten_by_a_held_layout(
+    part: str, kw: dict, tp: int | None, pp: int | None, recompute: str | None
+) -> None:
+    """The searched layout converges no later than any layout the user holds (tensor, pipeline,
+    recomputation) that fits: the search misses no better layout (800 random cases in round 60c held)."""
+    layout = {k: v for k, v in (("tensor_parallel", tp), ("pipeline_parallel", pp), ("recompute", recompute)) if v is not None}
+    free = _estimate(part, training_tokens=1e11, **kw)
+    held = _estimate(part, training_tokens=1e11, layout=layout, **kw)
+    if free is None or held is None or not free.fits_in_memory or not held.fits_in_memory:
+        return
+    assert free.time_to_converge_hours <= held.time_to_converge_hours * (1 + 1e-9)  # type: ignore[operator]
