@@ -13,6 +13,7 @@ import contextvars
 import copy
 import dataclasses
 import enum
+import functools
 import math
 import operator
 import re
@@ -24,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from tco import engine, loader, perf, serving
 from tco.engine import Option
@@ -547,6 +548,7 @@ def load_inputs(
                 raise InputError(f"a count is part of the option: {how}", where="--set", key=f"{scope}.count")
     wl = loader.load_workload(workload, overrides=w_sets, dirs=dirs)
     sc = loader.load_scenario(scenario, overrides=s_sets, dirs=dirs)
+    dropped = _dropped_currencies("scenario", s_sets, SCENARIO_MONEY, lambda: loader.load_scenario(scenario, dirs=dirs))
     sources = {
         wl.id: str(loader.resolve("workloads", workload, dirs)),
         "scenario": str(loader.resolve("scenarios", scenario or loader.DEFAULT_SCENARIO, dirs)),
@@ -563,6 +565,7 @@ def load_inputs(
         if ref not in cache:
             ov = [o for n in sorted(names[ref]) for o in per_scope.get(n, [])]
             cache[ref] = loader.load_accelerator(ref, overrides=ov, dirs=dirs)
+            dropped += _dropped_currencies(ref, ov, ACCELERATOR_MONEY, functools.partial(loader.load_accelerator, ref, dirs=dirs))
             # A part whose hardware --set changed keeps the profile as published: its measurements describe that part.
             changed = any(not path.startswith(("benchmarks", "price", "rental", "name", "source", "note")) for path, _ in ov)
             if changed and cache[ref].benchmarks:
@@ -604,6 +607,7 @@ def load_inputs(
     warnings = [
         w for ref, acc in cache.items() for w in (*profile_warnings(acc), *benchmark_warnings(published.get(ref, acc), measured_on))
     ]
+    warnings += dropped
     builtin = loader.builtin_dir().resolve()
     for key, path in sorted(sources.items()):
         p = Path(path).resolve()
@@ -846,6 +850,30 @@ def citations(data: Any, dirs: Sequence[Path] | None = None) -> dict[str, Any]:
 SCALE_UP_MAX = 9_216
 """The largest scale-up domain built (Google's Ironwood TPU pod, 9,216 chips on one inter-chip network,
 April 2025 [GOOGLE-IRONWOOD-2025]): a node of more devices than that is a typing error, not a machine."""
+
+
+def _dropped_currencies(
+    scope: str, overrides: Sequence[tuple[str, Any]], money: Sequence[str], published: Callable[[], BaseModel]
+) -> list[str]:
+    """A warning for each ``--set`` table that replaces a money quantity quoted in CNY or EUR without a
+    ``currency`` of its own: the table is a new quantity, read as USD (a bare number stays in the
+    quantity's own currency), so ``{value=45000}`` for a price of ¥45,000 would silently mean $45,000."""
+    tables = [path for path, value in overrides if path in money and isinstance(value, dict) and "currency" not in value]
+    if not tables:
+        return []
+    model = published()
+    out = []
+    for path in tables:
+        old: Any = model
+        for part in path.split("."):
+            old = getattr(old, part, None)
+        code = getattr(getattr(old, "currency", None), "value", None)
+        if code is not None and code != "USD":
+            out.append(
+                f"--set {scope}.{path}: the table replaces a quantity quoted in {code} and gives no currency, so its "
+                f'value is read as USD; add currency="{code}" to the table to keep {code}'
+            )
+    return out
 
 
 def profile_warnings(accel: Accelerator) -> list[str]:
