@@ -1003,7 +1003,7 @@ def calibrate(
         ),
     ] = False,
 ) -> None:
-    """Published vs predicted training tokens/s: error on the rows the constants were fitted on and on the held-out rows."""
+    """Published vs predicted training and serving tokens/s: error on the rows the constants were fitted on and on the held-out rows."""
     if fit:
         err("Note: refitting the training and serving constants on the fit halves takes a few minutes")
     from tco.render import render_calibration
@@ -1080,7 +1080,14 @@ def breakeven(
     param: Annotated[
         str, typer.Option("--param", metavar="PATH", help="Input path to solve for (as with --set).")
     ] = "scenario.cost_of_delay_usd_per_day",
-    range_: Annotated[str | None, typer.Option("--range", metavar="LO:HI", help="LO:HI to search; default: the input's own range.")] = None,
+    range_: Annotated[
+        str | None,
+        typer.Option(
+            "--range",
+            metavar="LO:HI",
+            help="LO:HI to search; default: 0:1000000 for the cost of delay, else the input's low:high, else ÷10 to ×10 of its value.",
+        ),
+    ] = None,
     strict: StrictOpt = False,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
@@ -1276,7 +1283,12 @@ def plot(
         typer.Option("--param", metavar="PATH", help="breakeven: the input to solve for [default: scenario.cost_of_delay_usd_per_day]."),
     ] = None,
     range_: Annotated[
-        str | None, typer.Option("--range", metavar="LO:HI", help="breakeven: LO:HI to draw [default: the input's own range].")
+        str | None,
+        typer.Option(
+            "--range",
+            metavar="LO:HI",
+            help="breakeven: LO:HI to draw [default: 0:1000000 for the cost of delay, else the input's low:high].",
+        ),
     ] = None,
     varies: Annotated[list[str] | None, typer.Option("--vary", metavar="PATH=LO:HI:N", help="sweep: the input to vary (one).")] = None,
     metric: Annotated[
