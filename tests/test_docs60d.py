@@ -148,3 +148,18 @@ def test_readme_tornado_claim() -> None:
     assert rows["mlu370-s4.benchmarks[gpt3-1.3b].tokens_per_second"].effective_cost_high_usd["mlu370-s4"] is None
     assert rows["workload.parameters"].effective_cost_high_usd["mlu370-s4"] is not None
     assert "a measured rate 20 % higher would put the MLU past its peak" in README
+
+
+@pytest.mark.parametrize(("ident", "refused"), [("scenario", True), ("workload.x", True), ("scenario-a", False), ("workloads", False)])
+def test_reserved_ids_as_inputs_md_says(tmp_path: Path, ident: str, refused: bool) -> None:
+    """inputs.md: an id may not be `scenario` or `workload` nor begin with `scenario.` or `workload.`; an id
+    that merely starts with the word (`scenario-a`) is fine (the page said "begin with `scenario`")."""
+    runner = CliRunner()
+    toml = runner.invoke(app, ["profiles", "show", "a100-80gb", "--format", "toml"]).stdout
+    lines = [f'id = "{ident}"' if line.startswith("id = ") else line for line in toml.splitlines()]
+    path = tmp_path / "accelerators" / "mine.toml"
+    path.parent.mkdir()
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = runner.invoke(app, ["profiles", "validate", str(path)])
+    assert (r.exit_code == 1 and "is reserved" in r.stderr) if refused else (r.exit_code == 0 and "ok:" in r.stdout)
+    assert "begin with `scenario.` or `workload.`" in _flat((ROOT / "docs" / "inputs.md").read_text(encoding="utf-8"))
