@@ -31,7 +31,10 @@ def _flat(text: str) -> str:
 def test_owned_h100_hour_against_semianalysis() -> None:
     """cost-model.md: an owned H100 at 1,024 GPUs costs $1.64 per owned hour, +8 % against SemiAnalysis's
     $1.525; at a 13 % cost of capital $1.74, +14 % (the page said +9 %, +15 % and $1.76)."""
-    base = _one("h100-sxm@1024", "llama3-8b").cost_per_owned_accelerator_hour_usd
+    default = _one("h100-sxm@1024", "llama3-8b")
+    base = default.cost_per_owned_accelerator_hour_usd
+    assert round(default.cost_per_accelerator_hour_usd, 2) == 2.06  # each busy hour at utilization 0.8
+    assert "each busy hour, at the default utilization 0.8, costs $2.06" in _flat(README)
     at13 = _one("h100-sxm@1024", "llama3-8b", sets=["scenario.cost_of_capital=0.13"]).cost_per_owned_accelerator_hour_usd
     assert round(base, 2) == 1.64 and round(at13, 2) == 1.74
     assert round((base / 1.525 - 1) * 100) == 8 and round((at13 / 1.525 - 1) * 100) == 14
