@@ -31,6 +31,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             "install tco with its dependencies (pip install . in a checkout, or pip install tco)\n"
         )
         raise SystemExit(1) from None
+    except KeyboardInterrupt:  # Ctrl-C while the modules load: exit as after it (130), not a traceback of the import
+        raise SystemExit(130) from None
     finally:
         if first:
             gc.freeze()

@@ -240,7 +240,18 @@ def err(line: str, *, hold: bool = True) -> None:
         return
     if not line.startswith("Error: "):  # a result's line (a verdict) follows the notes, as it was written
         _release_notes()
-    typer.echo(_clip(line), err=True)
+    _to_stderr(_clip(line))
+
+
+def _to_stderr(line: str) -> None:
+    """One line on stderr. A stderr that cannot be written (its reader gone: ``2>&1 >out.csv | head``, a
+    full disk) loses the line, as a closed one does, never the run: the result on stdout or in -o FILE is
+    still written, with the run's own exit code (a broken stderr pipe is not the stdout reader stopping)."""
+    try:
+        typer.echo(line, err=True)
+    except OSError:
+        with contextlib.suppress(OSError, AttributeError, ValueError):  # (the interpreter's last flush must not fail again)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stderr.fileno())
 
 
 def _release_notes() -> None:
@@ -249,7 +260,7 @@ def _release_notes() -> None:
         notes = _NOTES[:]
         _NOTES.clear()
         for note in notes:
-            typer.echo(_clip(note), err=True)
+            _to_stderr(_clip(note))
 
 
 def _flush_notes(keep: bool) -> None:
@@ -669,8 +680,8 @@ def profiles_validate(files: Annotated[list[Path], typer.Argument(help="TOML fil
         for line in passed:
             err(line, hold=False)
         raise typer.Exit(1)
-    for line in passed:
-        typer.echo(line)
+    if passed and sys.stdout is not None:  # (started with stdout closed: the exit code says it)
+        emit_stream(["".join(f"{line}\n" for line in passed)], None)
 
 
 def warn_skipped(skipped: list[str], records: list[dict[str, Any]] | None = None) -> None:
@@ -1174,7 +1185,7 @@ def simulate(
             f"a workbook is built in memory: at most {XLSX_MAX_ROWS:,} samples in one; use -f csv or -f json for more",
             key="--samples",
         )
-    show = not quiet and sys.stderr.isatty()
+    show = not quiet and sys.stderr is not None and sys.stderr.isatty()  # (None: started with stderr closed)
     with typer.progressbar(length=samples, label="samples", file=sys.stderr, show_pos=True) if show else contextlib.nullcontext() as bar:
         progress = (lambda done, _total: bar.update(done - bar.pos)) if bar is not None else None
         result = api.simulate(inputs, samples=samples, seed=seed, progress=progress, keep_samples=xlsx)
@@ -1502,6 +1513,9 @@ def emit_stream(pieces: Any, output: Path | None) -> None:
             raise InputError(f"cannot write: {why}", where=str(output), key="-o")
         st = os.stat(target)
         mode, links = st.st_mode & 0o7777, st.st_nlink
+        if not os.access(target, os.W_OK):  # (a rename would replace it anyway: refused, as `> FILE` is)
+            why = "cannot write: the file is read-only: make it writable (chmod u+w) or name another"
+            raise InputError(why, where=str(output), key="-o")
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)

@@ -219,10 +219,20 @@ def envelope(text: str, audit: Mapping[str, Any]) -> str:
     return json_text({**head, "results": results, **rest})
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _escape_surrogates(text: str) -> str:
+    """JSON text with every lone surrogate (a byte of a file name that is not UTF-8, as Python reads it)
+    written as its ``\\uXXXX`` escape, which JSON holds and a reader gets back as it was; raw, no UTF-8
+    file can hold it (and only a string holds one, so the escape is always inside quotes)."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def json_text(payload: Mapping[str, Any]) -> str:
     import json  # only the json outputs need it: kept off the table path's start-up
 
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return _escape_surrogates(json.dumps(payload, indent=2, ensure_ascii=False)) + "\n"
 
 
 def grid(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: OutputFormat, *, align: Sequence[str] | None = None) -> str:
@@ -248,7 +258,7 @@ def _baseline(comp: Comparison) -> OptionResult:
 def jsonl_text(records: Iterable[Mapping[str, Any]]) -> str:
     import json
 
-    return "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in records)
+    return "".join(_escape_surrogates(json.dumps(r, ensure_ascii=False, separators=(",", ":"))) + "\n" for r in records)
 
 
 def render_comparison(comp: Comparison, fmt: OutputFormat) -> str:
