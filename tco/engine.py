@@ -1586,6 +1586,12 @@ def _count_text(count: float) -> str:
     return f"{count:,.0f}" if count < 1e15 else f"{count:.4g}"
 
 
+def _mfu_text(mfu: float) -> str:
+    """An MFU above 1 as a message shows it: 18.02, then 1.8e+200 past a million (not 200 digits), and
+    'far above 1' when the arithmetic overflowed (as the published-run check writes it)."""
+    return f"{mfu:,.2f}" if mfu < 1e6 else f"{mfu:.3g}" if math.isfinite(mfu) else "far above 1"
+
+
 def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, market: bool = True, fleet_limit: bool = True) -> Evaluated:
     """Outputs of one option, before delay and ranking. Raises :class:`InfeasibleError` when the option
     cannot run the workload; unknown inputs do not raise (they are listed in ``missing``). ``fleet_limit``:
@@ -1614,15 +1620,17 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
             also=("scenario.checkpoint_save_minutes", "scenario.restart_minutes"),
         )
     measured_mfu = out["mfu"] if plan.kind == "training" and plan.throughput_source is ThroughputSource.measured else None
-    if measured_mfu is not None and not p.missing:
+    # (a run's MFU needs only the run, the part's peak and the job: an unknown price or lead time elsewhere
+    # does not hide it, or completing that input would only then reveal the run as impossible)
+    if measured_mfu is not None:
         run_mfu = out["measured_run_mfu"]
-        if run_mfu > 1.0 and not p.missing:  # the run itself, on the part and job it was made on
+        if run_mfu > 1.0:  # the run itself, on the part and job it was made on (NaN when an input it needs is unknown)
             st = plan.anchor_stage or plan.stages[0]
             peak = dict(plan.anchor).get(st.peak_key, p[st.peak_key])
             as_published = bool(plan.anchor) and st.peak_key in dict(plan.anchor) and peak != p[st.peak_key]
             raise InfeasibleError(
                 f"the measured {p[f'{plan.bench_key}.tokens_per_second']:,.6g} tokens/s per accelerator on {workload.id} implies "
-                f"MFU {run_mfu:,.2f} (> 1) of the {peak:,.6g} TFLOPS peak ({plan.user_path(st.peak_key)}"
+                f"MFU {_mfu_text(run_mfu)} (> 1) of the {peak:,.6g} TFLOPS peak ({plan.user_path(st.peak_key)}"
                 + (" as published" if as_published else "")
                 + "): more than the part can compute; check the measurement and the peak",
                 where=option.accelerator.id,
@@ -1630,12 +1638,12 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
                 # (a --set of the peak takes the blame only where the MFU was taken against it)
                 also=() if as_published else (st.peak_key.removeprefix("accel."),),
             )
-    if plan.kind == "inference" and plan.throughput_source is ThroughputSource.measured and not p.missing and out["mfu"] > 1.0:
+    if plan.kind == "inference" and plan.throughput_source is ThroughputSource.measured and out["mfu"] > 1.0:
         # Each generated token costs at least 2 · N_active FLOPs: a measured rate above peak / (2 · N_active)
         # per accelerator is more than the part can compute, whatever its batch.
         raise InfeasibleError(
             f"the measured {p[f'{plan.bench_key}.tokens_per_second']:,.6g} generated tokens/s per accelerator on {workload.id} "
-            f"implies MFU {out['mfu']:,.2f} (> 1) of the {p[plan.peak_key]:,.6g} TFLOPS peak ({plan.user_path(plan.peak_key)}): "
+            f"implies MFU {_mfu_text(out['mfu'])} (> 1) of the {p[plan.peak_key]:,.6g} TFLOPS peak ({plan.user_path(plan.peak_key)}): "
             "more than the part can compute (2 FLOPs per active parameter per token); check the measurement and the peak",
             where=option.accelerator.id,
             key=f"benchmarks[{workload.id}].tokens_per_second",
@@ -1659,7 +1667,6 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
     if (
         carried_mfu is not None
         and carried_mfu > 1.0
-        and not p.missing
         and out["tokens_per_second_per_accelerator"] != out["tokens_per_second_per_accelerator"]
     ):
         bench = option.accelerator.benchmark_for(workload.id)
@@ -1667,7 +1674,7 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
         raise InfeasibleError(
             f"the measured {p[f'{plan.bench_key}.tokens_per_second']:,.6g} tokens/s on {plan.measured_count:,} accelerators"
             + ("" if stated else " (the measurement states no count: one node)")
-            + f", carried to {int(out['count']):,} by the model's scaling, implies MFU {carried_mfu:.2f} (> 1): the model "
+            + f", carried to {int(out['count']):,} by the model's scaling, implies MFU {_mfu_text(carried_mfu)} (> 1): the model "
             f"cannot follow the job from {plan.measured_count:,} to {int(out['count']):,} accelerators; check the measurement's count",
             where=option.accelerator.id,
             key=f"benchmarks[{workload.id}].accelerator_count" if stated else "interconnect.devices_per_node",

@@ -174,13 +174,15 @@ def test_a_measurement_at_its_own_count_needs_no_peak() -> None:
 
 
 def test_a_measurement_beyond_the_peak_with_an_unknown_input_is_not_refused() -> None:
-    """1e9 tokens/s is MFU 61,200 (> 1), but the price is unknown: the option is shown lacking the price
-    (its throughput unknown), not refused as a measurement carried to another count."""
+    """1e9 tokens/s is MFU 61,200 (> 1) and the price is unknown: the run is refused as the run itself
+    (its MFU needs no price; round 60a: an unknown price no longer hides it), not as a measurement
+    carried to another count."""
     acc = accelerator(price_usd=None, benchmarks=[bench("toy-train", 1e9)])
-    ev = engine.evaluate_option(Option(acc), training(), scenario(), market=False)
-    assert ev.missing == ("accel.price_usd",)
-    assert ev.out["mfu"] == approx(1e9 * (6e9 + 1.2e8) / 100e12)
-    assert ev.out["tokens_per_second_per_accelerator"] != ev.out["tokens_per_second_per_accelerator"]  # NaN
+    with pytest.raises(InfeasibleError) as exc:
+        engine.evaluate_option(Option(acc), training(), scenario(), market=False)
+    assert exc.value.key == "benchmarks[toy-train].tokens_per_second"
+    assert "implies MFU 61,200.00 (> 1) of the 100 TFLOPS peak" in exc.value.message
+    assert "carried" not in exc.value.message
 
 
 def test_missing_errors_keep_the_whole_nested_path() -> None:
