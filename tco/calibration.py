@@ -18,7 +18,7 @@ import math
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import Field
 
@@ -86,9 +86,9 @@ class CalibrationSummary(StrictModel, Records):
     holdout_by_source: dict[str, ErrorStats]
     holdout_by_scale: dict[str, ErrorStats]
     worst_row: str | None
-    # Kept for scripts written against schema 1: the figures over every row.
-    median_absolute_error: float
-    worst_absolute_error: float
+    # Kept for scripts written against schema 1: the figures over every row (None when the model runs no row, as in ErrorStats).
+    median_absolute_error: float | None
+    worst_absolute_error: float | None
     serving: ServingSummary | None = None
 
 
@@ -308,8 +308,8 @@ def calibrate(
         worst_row=(
             f"{worst.set_id}: {worst.model} seq {worst.seq_len} on {worst.accelerator_count} × {worst.accelerator}" if worst else None
         ),
-        median_absolute_error=statistics.median(all_errors) if all_errors else math.nan,
-        worst_absolute_error=max(all_errors) if all_errors else math.nan,
+        median_absolute_error=statistics.median(all_errors) if all_errors else None,
+        worst_absolute_error=max(all_errors) if all_errors else None,
     )
 
 
@@ -534,17 +534,33 @@ def fit_serving(sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator],
         return total
 
     consts = serving.CONSTANTS
+    if not fit_rows:  # (as fit does for a tuning level without rows: nothing to fit, the constants stay)
+        return consts
     taus = (0.0, 0.00025, 0.0005, 0.001, 0.0015, 0.002, 0.0025, 0.003, 0.0035, 0.004, 0.005)
     pairs = [(round(0.25 + 0.05 * i, 4), round(0.5 + 0.05 * j, 4)) for i in range(15) for j in range(11)]
+
+    def best(base: serving.Constants, at: tuple[int, ...], candidates: Sequence[tuple[float, ...]]) -> serving.Constants:
+        """``base`` with the candidate of least loss at the positions ``at``; ``base`` itself unless one is strictly
+        better: a constant the fit rows do not move (a tie, e.g. the collective efficiency on single-accelerator
+        rows) keeps its value instead of taking its grid's first."""
+
+        def put(values: tuple[float, ...]) -> serving.Constants:
+            trial = list(base)
+            for i, v in zip(at, values, strict=True):
+                trial[i] = v
+            return cast(serving.Constants, tuple(trial))
+
+        choice = min((put(c) for c in candidates), key=loss)
+        return choice if loss(choice) < loss(base) else base
+
     for _ in range(8):  # (three passes reached the fixed point on 2026-12-02)
         before = consts
-        eff, bw = min(pairs, key=lambda t: loss((t[0], t[1], *consts[2:])))
-        coll = min((round(0.3 + 0.05 * k, 4) for k in range(15)), key=lambda c: loss((eff, bw, c, *consts[3:])))
-        tau = min(taus, key=lambda t: loss((eff, bw, coll, t, *consts[4:])))
-        per_layer = min((round(1e-5 * k, 6) for k in range(21)), key=lambda t: loss((eff, bw, coll, tau, consts[4], t, consts[6])))
-        p = min((1.0, 1.5, 2.0, 3.0, 4.0, math.inf), key=lambda q: loss((eff, bw, coll, tau, q, per_layer, consts[6])))
-        kv = min((round(0.5 + 0.05 * k, 4) for k in range(11)), key=lambda r: loss((eff, bw, coll, tau, p, per_layer, r)))
-        consts = (eff, bw, coll, tau, p, per_layer, kv)
+        consts = best(consts, (0, 1), pairs)
+        consts = best(consts, (2,), [(round(0.3 + 0.05 * k, 4),) for k in range(15)])
+        consts = best(consts, (3,), [(t,) for t in taus])
+        consts = best(consts, (5,), [(round(1e-5 * k, 6),) for k in range(21)])
+        consts = best(consts, (4,), [(q,) for q in (1.0, 1.5, 2.0, 3.0, 4.0, math.inf)])
+        consts = best(consts, (6,), [(round(0.5 + 0.05 * k, 4),) for k in range(11)])
         if consts == before:
             break
     return consts

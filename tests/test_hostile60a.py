@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import pytest
+
+import tco
+from tco import loader
+
 PROFILE = """id = "{id}"
 vendor = "X"
 name = "X"
@@ -53,3 +61,78 @@ def test_an_absurd_measured_run_shows_a_short_mfu(run, tmp_path) -> None:
     """1e200 tokens/s printed its MFU as a 196-digit number; it is written as the published-run check writes it."""
     r = run("profiles", "validate", _profile(tmp_path, "bt", "gpt3-1.3b", 1e200))
     assert r.exit_code == 1 and "implies MFU 1.8e+195 (> 1)" in r.stderr and len(r.stderr) < 400, r.stderr
+
+
+def _published(tmp_path, training_row: str, serving_row: str = "") -> Path:
+    """A search path of the shipped profiles and scenarios with one training set (and one serving set)."""
+    root = tmp_path / "path"
+    for kind in ("accelerators", "scenarios"):
+        shutil.copytree(loader.builtin_dir() / kind, root / kind)
+    head = 'source = "x"\ntuning = "typical"\ntuning_reason = "r"\n'
+    (root / "benchmarks").mkdir()
+    (root / "benchmarks" / "u.toml").write_text(f'id = "u"\n{head}[[rows]]\n{training_row}', encoding="utf-8")
+    if serving_row:
+        (root / "serving").mkdir()
+        (root / "serving" / "s.toml").write_text(f'id = "s"\n{head}[[rows]]\n{serving_row}', encoding="utf-8")
+    return root
+
+
+TRAINING_ROW = """accelerator = "a100-80gb"
+model = "m"
+parameters = 1.7e9
+seq_len = {seq_len}
+accelerator_count = 32
+precision = "fp16"
+tokens_per_second = 9288
+"""
+
+SERVING_ROW = """accelerator = "h200"
+model = "{model}"
+parameters = 7.06e10
+layers = 80
+d_model = 8192
+heads = 64
+kv_heads = 8
+precision = "fp8"
+accelerators = 1
+replica = 1
+scenario = "offline"
+input_tokens = 128
+output_tokens = 128
+tokens_per_second = 3803.0
+"""
+
+
+def test_calibrate_over_rows_the_model_cannot_run_is_not_an_internal_error(run, tmp_path, monkeypatch) -> None:
+    """A set whose every training row the model cannot run (a 10^15-token sequence fits no memory) made the
+    summary's all-row error NaN, which its model refuses: `tco calibrate` exited 3 (internal error) and
+    tco.calibrate raised a pydantic ValidationError. The figures over no row are None, as ErrorStats' are."""
+    root = _published(tmp_path, TRAINING_ROW.format(seq_len=10**15))
+    summary = tco.calibrate(dirs=[root])
+    assert summary.median_absolute_error is None and summary.worst_absolute_error is None
+    assert summary.rows[0].error is None and "exceed a100-80gb's usable memory" in (summary.rows[0].reason or "")
+    shadow = tmp_path / "shadow" / "benchmarks"
+    shadow.mkdir(parents=True)
+    for path in (loader.builtin_dir() / "benchmarks").glob("*.toml"):  # every shipped set shadowed by such a set
+        head = f'id = "{path.stem}"\nsource = "x"\ntuning = "typical"\ntuning_reason = "r"\n[[rows]]\n'
+        (shadow / path.name).write_text(head + TRAINING_ROW.format(seq_len=10**15), encoding="utf-8")
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(shadow.parent))
+    r = run("calibrate", "--summary", "-f", "csv")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines()[1:3] == ["1,training,fit,0,,", "1,training,held out,0,,"]
+
+
+def test_a_serving_refit_keeps_the_constants_its_rows_do_not_move(tmp_path) -> None:
+    """`calibrate --fit` over serving sets with no row in the fit half replaced every serving constant by
+    its grid's first value (each trial's loss is 0: the first wins), and a constant the fit rows do not move
+    (the collective efficiency, on single-accelerator rows) likewise; the training fit keeps its constants
+    when it has nothing to fit, and so does the serving fit now."""
+    shipped = {"compute_efficiency": 0.8, "bandwidth_efficiency": 0.85, "collective_efficiency": 0.45, "kv_bandwidth_ratio": 0.85}
+    row = TRAINING_ROW.format(seq_len=2048)
+    held_out = tco.calibrate(dirs=[_published(tmp_path / "a", row, SERVING_ROW.format(model="L"))], refit=True)
+    assert held_out.serving is not None and [r.split for r in held_out.serving.rows] == ["holdout"]
+    assert {k: held_out.serving.constants[k] for k in shipped} == shipped
+    assert held_out.serving.constants["layer_overhead_typical_ms"] == pytest.approx(0.11)
+    fitted = tco.calibrate(dirs=[_published(tmp_path / "b", row, SERVING_ROW.format(model="b"))], refit=True)
+    assert fitted.serving is not None and [r.split for r in fitted.serving.rows] == ["fit"]
+    assert fitted.serving.constants["collective_efficiency"] == 0.45  # (one accelerator: no collective)
