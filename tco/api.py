@@ -609,10 +609,15 @@ def load_inputs(
     ]
     warnings += dropped
     builtin = loader.builtin_dir().resolve()
+    # (a file named by its path shadows nothing: the search path, TCO_PROFILE_PATH first, is not searched for it)
+    typed_as = {wl.id: workload, "scenario": scenario or loader.DEFAULT_SCENARIO}
+    typed_as.update({o.accelerator.id: ref for o, (ref, *_) in zip(options, parsed, strict=True)})
     for key, path in sorted(sources.items()):
         p = Path(path).resolve()
         kind = p.parent.name
         same = (builtin / kind / p.name).is_file() or (builtin / kind / f"{key}.toml").is_file()
+        if loader.looks_like_path(typed_as.get(key, "")) or typed_as.get(key) == loader.STDIN:
+            continue
         if builtin not in p.parents and kind in ("accelerators", "workloads", "scenarios") and same:
             warnings.append(f"{key}: {path} shadows the built-in {kind[:-1]} of the same name (TCO_PROFILE_PATH comes first)")
     # (a user profile that takes a shipped part's alias answers to it: the name now means another part)

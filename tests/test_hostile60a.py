@@ -136,3 +136,20 @@ def test_a_serving_refit_keeps_the_constants_its_rows_do_not_move(tmp_path) -> N
     fitted = tco.calibrate(dirs=[_published(tmp_path / "b", row, SERVING_ROW.format(model="b"))], refit=True)
     assert fitted.serving is not None and [r.split for r in fitted.serving.rows] == ["fit"]
     assert fitted.serving.constants["collective_efficiency"] == 0.45  # (one accelerator: no collective)
+
+
+def test_a_file_named_by_its_path_is_not_said_to_shadow_through_the_search_path(run, tmp_path, monkeypatch) -> None:
+    """A copy of a shipped profile and workload in ./accelerators and ./workloads, named by their paths with
+    TCO_PROFILE_PATH unset, was warned to shadow the built-ins '(TCO_PROFILE_PATH comes first)': a file named
+    by its path is not found on the search path. Found there by its id, the copy is still announced."""
+    for kind, name in (("accelerators", "h100-sxm"), ("workloads", "gpt3-1.3b")):
+        (tmp_path / kind).mkdir()
+        shutil.copy(loader.builtin_dir() / kind / f"{name}.toml", tmp_path / kind / f"{name}.toml")
+    monkeypatch.chdir(tmp_path)
+    r = run("compare", "./accelerators/h100-sxm.toml", "-w", "./workloads/gpt3-1.3b.toml")
+    assert r.exit_code == 0 and "shadows" not in r.stderr and "TCO_PROFILE_PATH" not in r.stderr, r.stderr
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    r = run("compare", "h100-sxm", "-w", "gpt3-1.3b")
+    assert r.exit_code == 0
+    assert "h100-sxm: " in r.stderr and "shadows the built-in accelerator of the same name (TCO_PROFILE_PATH comes first)" in r.stderr
+    assert "shadows the built-in workload of the same name" in r.stderr
