@@ -688,16 +688,20 @@ def missing_inputs(inputs: Inputs) -> dict[str, list[str]]:
         market[o.label] = ev.out["time_to_market_days"]
         if ev.missing and not ev.rankable:  # (an input only some other figure needs: not what the analysis lacks)
             out[o.label] = [ev.plan.user_path(k) for k in ev.missing]
-    # An unknown cost of delay is needed by every option that is late (behind the fastest, or past the deadline).
+    # An unknown cost of delay (or the rate of one quoted in CNY or EUR) is needed by every option that is late
+    # (behind the fastest, or past the deadline).
     sc = inputs.scenario
-    if sc.cost_of_delay_usd_per_day.value is None and market:
+    known: dict[str, Any] = {}
+    engine.flatten_into(sc, "scenario", known)
+    unknown = engine.delay_unknowns(sc, known)
+    if unknown and market:
         due = sc.deadline_days.value if sc.deadline_days is not None else None
         delays, _, _ = engine.apply_delay(
             list(market.values()), [0.0] * len(market), {"scenario.deadline_days": due}, deadline=due is not None
         )
         for label, delay in zip(market, delays, strict=True):
             if delay != 0:  # (an unknown time to market is late too)
-                out[label] = [*out.get(label, []), engine.COST_OF_DELAY]
+                out[label] = [*out.get(label, []), *(k for k in unknown if k not in out.get(label, []))]
     return out
 
 

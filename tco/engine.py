@@ -1511,10 +1511,17 @@ def apply_delay(
     # An unknown cost of delay (NaN) leaves unknown only the penalties of options that are late: no delay
     # costs nothing at any rate.
     cod = scenario_p.get(COST_OF_DELAY, math.nan)
-    if cod_rate:
-        cod = cod * scenario_p[cod_rate]
+    if cod_rate:  # (an unknown rate, like an unknown cost of delay, leaves the late options' penalties unknown)
+        cod = cod * scenario_p.get(cod_rate, math.nan)
     penalties = [ops.where(d == 0, 0.0, cod * d) for d in delays]
     return delays, penalties, [c + pen for c, pen in zip(job_costs, penalties, strict=True)]
+
+
+def delay_unknowns(scenario: Scenario, scenario_p: Mapping[str, Any]) -> tuple[str, ...]:
+    """The inputs a penalty for delay needs that ``scenario_p`` lacks (unknown): the cost of delay, and the
+    exchange rate that converts one quoted in CNY or EUR. Every option that is late needs them."""
+    rate = scenario_fx(scenario).get(COST_OF_DELAY)
+    return tuple(k for k in (COST_OF_DELAY, rate) if k is not None and k not in scenario_p)
 
 
 # --------------------------------------------------------------------------- scalar evaluation
@@ -1839,8 +1846,12 @@ def compare(
         deadline=scenario.deadline_days is not None and scenario.deadline_days.value is not None,
         cod_rate=scenario_fx(scenario).get(COST_OF_DELAY),
     )
-    if COST_OF_DELAY not in sp:  # unknown: an option that is late is not ranked, and says it needs it
-        ok = [(i, replace(e, missing=(*e.missing, COST_OF_DELAY)) if penalties[j] != penalties[j] else e) for j, (i, e) in enumerate(ok)]
+    unknown = delay_unknowns(scenario, sp)
+    if unknown:  # an option that is late is not ranked, and says it needs them
+        ok = [
+            (i, replace(e, missing=(*e.missing, *(k for k in unknown if k not in e.missing))) if penalties[j] != penalties[j] else e)
+            for j, (i, e) in enumerate(ok)
+        ]
     # An effective cost past the largest float (a value set near 1e308) cannot be ranked: infeasible, said why.
     overflowed = {j for j in range(len(ok)) if effective[j] == math.inf}
     rankable = [j for j in range(len(ok)) if effective[j] == effective[j] and j not in overflowed]

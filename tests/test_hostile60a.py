@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -153,3 +154,28 @@ def test_a_file_named_by_its_path_is_not_said_to_shadow_through_the_search_path(
     assert r.exit_code == 0
     assert "h100-sxm: " in r.stderr and "shadows the built-in accelerator of the same name (TCO_PROFILE_PATH comes first)" in r.stderr
     assert "shadows the built-in workload of the same name" in r.stderr
+
+
+def test_a_cost_of_delay_in_yuan_without_a_rate_asks_for_the_rate(run, tmp_path) -> None:
+    """A scenario quoting the cost of delay in CNY with `usd_per_cny = {}` (unknown) made compare, simulate,
+    sweep and breakeven exit 3 (KeyError 'scenario.usd_per_cny'): the rate is now an unknown input the late
+    options need, as an unknown cost of delay is."""
+    path = tmp_path / "cny.toml"
+    path.write_text(
+        'id = "cny"\nname = "x"\nextends = "default"\ncost_of_delay_usd_per_day = { value = 1000, currency = "CNY" }\nusd_per_cny = {}\n',
+        encoding="utf-8",
+    )
+    r = run("compare", "h100-sxm", "a100-80gb", "-w", "gpt3-1.3b", "-s", str(path), "-f", "json")
+    assert r.exit_code == 0, r.output
+    rows = {row["option"]: row for row in json.loads(r.stdout)["results"]}
+    assert rows["h100-sxm"]["status"] == "ranked" and rows["h100-sxm"]["delay_penalty_usd"] == 0.0
+    assert rows["a100-80gb"]["status"] == "incomplete" and rows["a100-80gb"]["missing_inputs"] == ["scenario.usd_per_cny"]
+    assert "a100-80gb is not ranked: scenario.usd_per_cny unknown; complete it with --set scenario.usd_per_cny=VALUE" in r.stderr
+    r = run("breakeven", "h100-sxm", "a100-80gb", "-w", "gpt3-1.3b", "-s", str(path))
+    assert r.exit_code == 1 and r.stdout == ""
+    assert "usd_per_cny: unknown, and the analysis needs it; give it with --set scenario.usd_per_cny=VALUE" in r.stderr
+    r = run("sweep", "h100-sxm", "a100-80gb", "-w", "gpt3-1.3b", "-s", str(path), "--vary", "scenario.pue=1.1:1.5:3", "-f", "csv")
+    assert r.exit_code == 0 and len(r.stdout.splitlines()) == 7, r.output
+    r = run("compare", "h100-sxm", "a100-80gb", "-w", "gpt3-1.3b", "-s", str(path), "--set", "scenario.usd_per_cny=0.14", "-f", "json")
+    rows = {row["option"]: row for row in json.loads(r.stdout)["results"]}
+    assert rows["a100-80gb"]["delay_penalty_usd"] == pytest.approx(1000 * 0.14 * rows["a100-80gb"]["delay_days"])

@@ -577,8 +577,9 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
             deadline=deadline,
             cod_rate=engine.scenario_fx(prep.inputs.scenario).get("scenario.cost_of_delay_usd_per_day"),
         )
-    if engine.COST_OF_DELAY not in sp:  # unknown: an option that is late anywhere needs it, as in compare
-        missing = [m + (engine.COST_OF_DELAY,) if np.isnan(p).any() else m for m, p in zip(missing, penalties, strict=True)]
+    unknown = engine.delay_unknowns(prep.inputs.scenario, sp)
+    if unknown:  # an option that is late anywhere needs them, as in compare
+        missing = [m + tuple(k for k in unknown if k not in m) if np.isnan(p).any() else m for m, p in zip(missing, penalties, strict=True)]
     # An effective cost past the largest float (a value near 1e308) cannot be ranked: infeasible, as in compare.
     feasible = [ok & np.isfinite(np.broadcast_to(e, (size,))) for e, ok in zip(effective, feasible, strict=True)]
     eff = np.vstack([np.where(ok, np.broadcast_to(e, (size,)), np.inf) for e, ok in zip(effective, feasible, strict=True)])
