@@ -68,9 +68,12 @@ def num(v: float | None, digits: int = 1) -> str:
 
 
 def share(v: float) -> str:
-    """A positive share as a percentage with the digits it needs: ``35%``, ``0.3%``, ``<0.1%``."""
+    """A positive share as a percentage with the digits it needs: ``35%``, ``0.3%``, ``<0.1%``, and near
+    the whole, ``99.7%`` or ``>99.9%`` (a share short of it is never written ``100%``)."""
     if v < 0.0005:
         return "<0.1%"
+    if 0.995 <= v < 1.0:
+        return ">99.9%" if v >= 0.9995 else f"{v:.1%}"
     return f"{v:.0%}" if v >= 0.095 else f"{v:.1%}"
 
 

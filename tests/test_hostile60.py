@@ -40,3 +40,27 @@ def test_a_usd_quantity_given_as_a_table_warns_of_nothing(run):
     )
     assert result.exit_code == 0
     assert "read as USD" not in result.stderr
+
+
+def test_a_share_short_of_the_whole_is_never_written_100_percent():
+    """Round 60a: a verdict said an option was "100% cheaper" per token where it was 99.97 % cheaper
+    (``{:.0%}`` rounds it up). Near the whole a share keeps the digit it needs, or says ``>99.9%``."""
+    from tco.render import share
+
+    assert [share(v) for v in (0.35, 0.9949, 0.995, 0.9969, 0.9995, 0.9997, 1.0)] == [
+        "35%",
+        "99%",
+        "99.5%",
+        "99.7%",
+        ">99.9%",
+        ">99.9%",
+        "100%",
+    ]
+
+
+def test_schema_help_lists_the_kinds(run):
+    """Round 60d: ``tco schema --help`` named no kind (only a wrong one's error listed them)."""
+    result = run("schema", "--help")
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert "Input kind: accelerator, workload, scenario, benchmarks, serving, sources." in text
