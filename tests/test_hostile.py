@@ -1211,7 +1211,7 @@ def test_a_lease_shorter_than_the_run_is_refused(run) -> None:
     result = run("cashflow", "h100-sxm@8", "-w", "chat-70b", "--lease-usd-per-month", "1500", "--lease-months", "1")
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        "Error: --lease-months: h100-sxm@8: a lease of 1 months ends before the run does, 37.38 months after delivery "
+        "Error: --lease-months: h100-sxm@8: a lease of 1 month ends before the run does, 37.38 months after delivery "
         "(deployment, porting and run): give a term at least that long"
     )
 

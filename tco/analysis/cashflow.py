@@ -203,7 +203,8 @@ def cashflow_option(
             step = 10.0 ** (math.floor(math.log10(held)) - 3) if held > 0 else 1.0
             enough = math.ceil(held / step) * step  # (4 significant digits, rounded up: a term that is accepted)
             raise InputError(
-                f"{option.label}: a lease of {lease_months:,.4g} months ends before the run does, {enough:,.4g} months "
+                f"{option.label}: a lease of {lease_months:,.4g} month{'' if lease_months == 1 else 's'} ends before the run does, "
+                f"{enough:,.4g} months "
                 "after delivery (deployment, porting and run): give a term at least that long",
                 key="--lease-months",
             )
