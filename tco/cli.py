@@ -1029,10 +1029,9 @@ def calibrate(
 
 @app.command(cls=HelpCommand, short_help="JSON Schema of an input file kind.")
 @handle_errors
-def schema(
-    kind: Annotated[SchemaKind, typer.Argument(help=f"Input kind: {', '.join(k.value for k in SchemaKind)}.")], output: OutputOpt = None
-) -> None:
-    """JSON Schema of an input kind, for editor validation of TOML files."""
+def schema(kind: Annotated[SchemaKind, typer.Argument(help="Input kind.")], output: OutputOpt = None) -> None:
+    """JSON Schema of an input kind (accelerator, workload, scenario, benchmarks, serving or sources), for
+    editor validation of TOML files."""
     import json
 
     emit(json.dumps(api.json_schema(kind.value), indent=2) + "\n", output)
