@@ -475,6 +475,13 @@ def wants_xlsx(fmt: OutputFormat, output: Path | None) -> bool:
         return False
     if output is None or str(output) == "-":
         raise typer.BadParameter("--format xlsx writes a workbook: give -o FILE.xlsx", param_hint="--format")
+    import importlib.util
+
+    if importlib.util.find_spec("openpyxl") is None:  # (before any input loads; -o FILE.xlsx may have chosen it)
+        raise InputError(
+            "a workbook needs openpyxl: pip install 'tco[xlsx]' (or pip install '.[xlsx]' in a checkout)",
+            key="--format" if _format_given() else "-o",
+        )
     return True
 
 
@@ -1690,6 +1697,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         if name == "Abort":
             err("Aborted")
             sys.exit(1)
+        if isinstance(exc, KeyError) and any(k.endswith("_COMPLETE") for k in os.environ):
+            # _TCO_COMPLETE set by hand: the completion protocol reads variables only the shell's script sets
+            err(f"Error: shell completion: {exc.args[0] if exc.args else exc} is not set; use the script 'tco --show-completion' prints")
+            sys.exit(2)
         if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):  # --help or --version into a full disk
             with contextlib.suppress(OSError):  # (the interpreter's last flush must not fail again)
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime
+import errno
 import functools
 import math
 import os
@@ -117,7 +118,17 @@ def search_path(env: Mapping[str, str] | None = None) -> list[Path]:
 
 
 def _not_a_folder(path: Path) -> str:
-    what = "is not a folder" if os.path.lexists(path) else "does not exist"
+    if not os.path.lexists(path):
+        what = "does not exist"
+    elif os.path.islink(path) and not os.path.exists(path):
+        try:
+            os.stat(path)
+        except OSError as exc:  # a loop of links (ELOOP), or a link to nothing
+            what = "is a symbolic link loop" if exc.errno == errno.ELOOP else "is a link to nothing"
+        else:
+            what = "is not a folder"
+    else:
+        what = "is not a folder"
     return f"{what}; expected folders holding accelerators/, workloads/, scenarios/"
 
 

@@ -404,7 +404,13 @@ def _memory_ok(job: Job, x: Mapping[str, Any], c: Candidate, d: Any, recompute: 
 
 
 def evaluate(
-    job: Job, x: Mapping[str, Any], ops: Any = SCALAR, subset: Sequence[int] | None = None, scores: dict[int, float] | None = None
+    job: Job,
+    x: Mapping[str, Any],
+    ops: Any = SCALAR,
+    subset: Sequence[int] | None = None,
+    scores: dict[int, float] | None = None,
+    *,
+    grouped: bool = True,
 ) -> StepResult:
     """Tokens/s per accelerator of the fastest layout. ``x`` holds the continuous inputs (floats or
     arrays): parameters, active_parameters, matmul, attention, count, global_batch_tokens, peak, peak16, memory_gb,
@@ -431,11 +437,21 @@ def evaluate(
     knees: dict[tuple[int, float], Any] = {}
     indices = range(len(job.candidates)) if subset is None else subset
     most = float(n) if scalar else float(ops.max(n))  # (not NaN: a count is always known)
+    grouped = grouped and _groupable(x, scalar)
     for i in indices:
         c = job.candidates[i]
         if c.model_devices > most:
             continue  # needs more accelerators than any count asked about: usable nowhere
         tp_ok = c.tensor <= x["node"]
+        n_all, groups = n, None
+        if grouped:
+            # Over counts alone (sizing, a swept count) a layout's step depends on the count only through
+            # its largest data-parallel degree: the search runs once per distinct degree, at the least
+            # count that has it, and only the per-accelerator figures are taken at every count.
+            raw = ops.floor(ops.minimum(ops.floor(n_all / c.model_devices), batch) / c.expert) * c.expert
+            _, first, groups = ops.unique(raw, return_index=True, return_inverse=True)
+            n = n_all[first]
+            local = _LocalBest(n, ops)
         replicas = ops.floor(n / c.model_devices)
         d_max = ops.floor(ops.minimum(replicas, batch) / c.expert) * c.expert
         usable = tp_ok & (d_max >= c.expert) if not scalar else (tp_ok and d_max >= c.expert)
@@ -538,6 +554,10 @@ def evaluate(
                             best_tps, best_eff, best_i, best_score = tps, ops.where(ok, eff, 0.0), i, score
                             best_meta = (r, int(d), bubble / (micro + bubble), float(phi))
                             best_used = d * c.model_devices
+                    elif groups is not None:
+                        if bool((tps != tps).any()):
+                            return evaluate(job, x, ops, subset, grouped=False)  # (an unknown's NaN: the plain search keeps its order)
+                        local.take(score, step, d, compute_d, ok, g)
                     else:
                         better = score > best_score
                         best_used = ops.where(better, d * c.model_devices, best_used)
@@ -547,6 +567,18 @@ def evaluate(
                         best_tps = ops.where(tps != tps, math.nan, best_tps)
             if scalar and all_fit and usable and not zero3_flat:
                 break  # less recomputation fits at every d tried: more would only add work
+        if groups is not None:
+            # The candidate's best layout per degree, at every count: the same arithmetic as above.
+            n = n_all
+            step, d, compute_d, ok, g = (v[groups] for v in (local.step, local.d, local.compute, local.ok, local.goodput))
+            tps = ops.where(ok, batch * s / (step * n), 0.0)
+            eff = batch / d * s * compute_d / c.model_devices / step * (d * c.model_devices / n)
+            score = tps * ops.maximum(g, 1e-12)
+            better = score > best_score
+            best_used = ops.where(better, d * c.model_devices, best_used)
+            best_eff = ops.where(better, eff, best_eff)
+            best_tps = ops.where(better, tps, best_tps)
+            best_score = ops.where(better, score, best_score)
     # An unknown input the fit or the speed depends on makes the answer unknown, never 0.
     poison = 0.0 * (x["memory_gb"] + x["peak"] + x["peak16"] + x["bandwidth"] + x["link"] + x["scale_out"] + x["parameters"])
     if scalar:
@@ -556,6 +588,41 @@ def evaluate(
             return StepResult(0.0, 0.0, None, None, None)
         return StepResult(best_tps, best_eff, best_i, best_meta[0], best_meta[1], best_meta[2], best_meta[3], used=best_used)
     return StepResult(best_tps + poison, best_eff + poison, None, None, None, used=best_used)
+
+
+GROUP_FROM = 256
+"""Counts in one vectorized evaluation from which the layout search runs once per distinct
+data-parallel degree (:func:`evaluate`), when the count is the only input that varies."""
+
+
+def _groupable(x: Mapping[str, Any], scalar: bool) -> bool:
+    """Whether ``x`` varies in its count alone, over at least :data:`GROUP_FROM` counts."""
+    if scalar or getattr(x["count"], "size", 1) < GROUP_FROM or getattr(x["count"], "ndim", 0) != 1:
+        return False
+    return all(getattr(v, "ndim", 0) == 0 for k, v in x.items() if k != "count")
+
+
+class _LocalBest:
+    """One candidate's best layout per group of counts (:func:`evaluate`): the first of the highest score,
+    as the running search takes it."""
+
+    def __init__(self, n: Any, ops: Any) -> None:
+        self.ops = ops
+        self.score = 0.0 * n
+        self.step = self.score + math.inf  # (no layout fits: 0 tokens/s)
+        self.d = self.score + 1.0
+        self.compute = self.score
+        self.ok = self.score > 0.0
+        self.goodput = self.score
+
+    def take(self, score: Any, step: Any, d: Any, compute: Any, ok: Any, goodput: Any) -> None:
+        where, better = self.ops.where, score > self.score
+        self.score = where(better, score, self.score)
+        self.step = where(better, step, self.step)
+        self.d = where(better, d, self.d)
+        self.compute = where(better, compute, self.compute)
+        self.ok = where(better, ok, self.ok)
+        self.goodput = where(better, goodput, self.goodput)
 
 
 def _anywhere(cond: Any) -> bool:
