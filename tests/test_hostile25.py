@@ -25,16 +25,16 @@ def test_the_report_lists_what_the_simulation_and_the_tornado_lack(run, tmp_path
 
 
 def test_the_tornado_draws_the_cheapest_option_with_a_known_cost(run, tmp_path) -> None:
-    """a800 has no price: the chart was of the a800 (empty, an axis of $0 … $1). It draws the A100."""
+    """l20 has no price: the chart was of the l20 (empty, an axis of $0 … $1). It draws the A100."""
     chart = tmp_path / "t.svg"
-    assert run("plot", "tornado", "a800", "a100-80gb", "-w", "gpt3-1.3b", "-o", str(chart)).exit_code == 0
+    assert run("plot", "tornado", "l20", "a100-80gb", "-w", "gpt3-1.3b", "-o", str(chart)).exit_code == 0
     svg = chart.read_text()
     assert "What moves a100-80gb" in svg and "scenario.utilization" in svg
 
 
 def test_a_tornado_with_no_known_cost_is_an_error_not_an_empty_chart(run, tmp_path) -> None:
-    out = run("plot", "tornado", "a800", "-w", "gpt3-1.3b", "-o", str(tmp_path / "t.svg"))
-    assert out.exit_code == 1 and "needs a800.price_usd" in out.stderr
+    out = run("plot", "tornado", "l20", "-w", "gpt3-1.3b", "-o", str(tmp_path / "t.svg"))
+    assert out.exit_code == 1 and "needs l20.price_usd" in out.stderr
     assert not (tmp_path / "t.svg").exists()
 
 

@@ -104,7 +104,7 @@ def test_a_breakeven_chart_with_the_solved_input_set_draws_as_breakeven_answers(
 
 def test_a_failing_run_prints_its_error_alone(run) -> None:
     """Notes about options left out came before the one Error line; they are held until the run succeeds."""
-    r = run("breakeven", "a800", "a100-80gb", "-w", "gpt3-1.3b")
+    r = run("breakeven", "l20", "a100-80gb", "-w", "gpt3-1.3b")
     assert r.exit_code == 1 and [line.split(":")[0] for line in r.stderr.strip().splitlines()] == ["Error"]
-    ok = run("compare", "a800", "a100-80gb", "-w", "gpt3-1.3b")
-    assert ok.exit_code == 0 and "Note: a800 is not ranked" in ok.stderr
+    ok = run("compare", "l20", "a100-80gb", "-w", "gpt3-1.3b")
+    assert ok.exit_code == 0 and "Note: l20 is not ranked" in ok.stderr

@@ -63,7 +63,7 @@ def test_sizing_names_the_rented_option(run) -> None:
     "args",
     [
         ["a100-80gb", "h100-sxm@2:rent=2.5", "-w", "chat-70b"],
-        ["h100-sxm:rent", "a800", "-w", "llama3-8b"],
+        ["h100-sxm:rent", "l20", "-w", "llama3-8b"],
         ["ascend-910b", "mlu590", "-w", "gpt3-1.3b"],
     ],
 )
@@ -97,9 +97,9 @@ def test_validate_names_the_kind_of_a_file_whose_extends_is_unknown(run, tmp_pat
 
 def test_simulate_csv_says_what_an_option_lacks(run) -> None:
     """Its JSON carried missing_inputs; the CSV left the unpriced option's cells blank, unexplained."""
-    lines = run("simulate", "a800", "a100-80gb", "-w", "gpt3-1.3b", "-n", "100", "-f", "csv").stdout.splitlines()
+    lines = run("simulate", "l20", "a100-80gb", "-w", "gpt3-1.3b", "-n", "100", "-f", "csv").stdout.splitlines()
     head = lines[0].split(",")
-    assert head[-1] == "missing_inputs" and lines[1].split(",")[-1] == "a800.price_usd" and lines[2].split(",")[-1] == ""
+    assert head[-1] == "missing_inputs" and lines[1].split(",")[-1] == "l20.price_usd" and lines[2].split(",")[-1] == ""
 
 
 @pytest.mark.parametrize("kind", ["accelerator", "workload", "scenario"])

@@ -67,11 +67,11 @@ def _csv_rows(text: str) -> list[dict[str, str]]:
 def test_an_unknown_price_beside_a_rental_leaves_the_buy_option_its_figures(run) -> None:
     """D1: giving an unpriced part a rental made its buy option infeasible with every figure blank; it is
     incomplete, as without the rental, and lacks only the price."""
-    r = run("compare", "a800", "b200", "-w", "llama3-8b", "--set", "a800.rental.usd_per_hour=2", "-f", "json")
+    r = run("compare", "l20", "b200", "-w", "llama3-8b", "--set", "l20.rental.usd_per_hour=2", "-f", "json")
     assert r.exit_code == 0
-    a800 = next(x for x in json.loads(r.stdout)["results"] if x["option"] == "a800")
-    assert a800["status"] == "incomplete" and a800["missing_inputs"] == ["a800.price_usd"]
-    assert a800["tokens_per_second_per_accelerator"] > 0 and a800["time_to_market_days"] > 0
+    l20 = next(x for x in json.loads(r.stdout)["results"] if x["option"] == "l20")
+    assert l20["status"] == "incomplete" and l20["missing_inputs"] == ["l20.price_usd"]
+    assert l20["tokens_per_second_per_accelerator"] > 0 and l20["time_to_market_days"] > 0
     r = run("compare", "tpu-v5p", "-w", "llama3-8b")  # a part no market sells still says so
     assert r.exit_code == 1 and "cannot be bought in market 'global'" in r.stderr
 
@@ -112,9 +112,9 @@ def test_the_workbook_gives_an_incomplete_option_its_delay_and_penalty(run, tmp_
     them in tests/test_workbook*.py's way; here the formulas are checked."""
     openpyxl = pytest.importorskip("openpyxl")
     out = tmp_path / "w.xlsx"
-    assert run("compare", "a800", "a100-80gb", "-w", "gpt3-1.3b", "-o", str(out)).exit_code == 0
+    assert run("compare", "l20", "a100-80gb", "-w", "gpt3-1.3b", "-o", str(out)).exit_code == 0
     ws = openpyxl.load_workbook(out)["Results"]
-    row = next(r for r in ws.iter_rows() if r[0].value == "a800")
+    row = next(r for r in ws.iter_rows() if r[0].value == "l20")
     n = row[0].row
     assert str(row[3].value).startswith(f"=B{n}-MIN($B$")
     assert str(row[4].value).startswith(f"=IF(D{n}=0,0,D{n}*")

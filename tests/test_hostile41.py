@@ -57,8 +57,8 @@ def test_a_workbook_compare_runs_the_checks_every_format_runs(run, tmp_path) -> 
     """Round 41 D1: `compare -o FILE.xlsx` returned before --strict, the --baseline check, the warnings and
     the verdict: it exited 0 and wrote a workbook where csv exits 1."""
     book = tmp_path / "x.xlsx"
-    r = run("compare", "a100-80gb", "a800", "-w", "gpt3-1.3b", "--strict", "-o", str(book))
-    assert r.exit_code == 1 and "a800.price_usd" in r.stderr and "--strict" in r.stderr
+    r = run("compare", "a100-80gb", "l20", "-w", "gpt3-1.3b", "--strict", "-o", str(book))
+    assert r.exit_code == 1 and "l20.price_usd" in r.stderr and "--strict" in r.stderr
     assert not book.exists()
     r = run("compare", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--baseline", "nosuch", "-o", str(book))
     assert r.exit_code == 1 and "--baseline" in r.stderr and not book.exists()
@@ -140,7 +140,7 @@ def test_a_malformed_set_path_is_the_sets_and_csv_leaves_no_missing_input_blank(
     assert cells["missing_inputs"] == ""
     from tco.render import csv_cell
 
-    assert csv_cell({"a800:rent": ["a800.price_usd", "a800.tdp_w"]}) == "a800:rent (a800.price_usd, a800.tdp_w)"
+    assert csv_cell({"l20:rent": ["l20.price_usd", "l20.tdp_w"]}) == "l20:rent (l20.price_usd, l20.tdp_w)"
 
 
 MOE_SERVE = """id = "moe-serve"
@@ -276,10 +276,10 @@ def test_a_list_items_range_is_named_as_the_set_named_it(run) -> None:
 
 
 def test_a_lease_with_its_bought_options_left_out_says_why(run) -> None:
-    """Round 43 D7: "every option here is rented" when the bought a800 was left out for its unknown price."""
-    r = run("cashflow", "h100-sxm:rent", "a800", "-w", "gpt3-1.3b", "--lease-usd-per-month", "1000")
+    """Round 43 D7: "every option here is rented" when the bought l20 was left out for its unknown price."""
+    r = run("cashflow", "h100-sxm:rent", "l20", "-w", "gpt3-1.3b", "--lease-usd-per-month", "1000")
     assert r.exit_code == 1
-    assert "the bought ones were left out (a800: needs a800.price_usd" in r.stderr
+    assert "the bought ones were left out (l20: needs l20.price_usd" in r.stderr
 
 
 def test_the_value_and_currency_hint_keeps_the_text_and_refuses_two_currencies(run) -> None:
@@ -297,8 +297,8 @@ def test_the_sensitivity_workbook_summary_lists_the_missing_inputs(run) -> None:
     import tco
     from tco.render import summary_csv
 
-    result = tco.sensitivity(tco.load_inputs(["a100-80gb", "a800"], workload="gpt3-1.3b"))
-    assert "missing_inputs,a800 (a800.price_usd)" in summary_csv(result).splitlines()
+    result = tco.sensitivity(tco.load_inputs(["a100-80gb", "l20"], workload="gpt3-1.3b"))
+    assert "missing_inputs,l20 (l20.price_usd)" in summary_csv(result).splitlines()
 
 
 @pytest.mark.parametrize(

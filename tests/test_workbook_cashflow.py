@@ -126,15 +126,15 @@ def test_an_analysis_sheet_carries_a_chart_of_its_own_columns(
 
 @needs_soffice
 def test_an_option_left_out_of_the_cash_flow_still_sets_the_delay_in_the_workbook(run, tmp_path: Path) -> None:
-    """The a800 has no price: the cash flow leaves it out, but it reaches the market first and the
+    """The l20 has no price: the cash flow leaves it out, but it reaches the market first and the
     MLU370's delay is measured from it, in the JSON as in compare. The workbook's Results lacked it, so
     the MLU370's delay penalty was $0 and its NPV $157,723 where the engine has $966,073 (round 29)."""
-    args = ["a800", "mlu370-s4", "-w", "gpt3-1.3b"]
+    args = ["l20", "mlu370-s4", "-w", "gpt3-1.3b"]
     path = tmp_path / "cf.xlsx"
     assert run("cashflow", *args, "-o", str(path)).exit_code == 0
     wb = recalculated(path, tmp_path)
     rows = {r[0]: r for r in wb["Results"].iter_rows(values_only=True)}
-    assert rows["a800"][7].startswith("incomplete")  # listed, unranked, with its time to market
+    assert rows["l20"][7].startswith("incomplete")  # listed, unranked, with its time to market
     (option,) = _engine(run, args)
     npv = _sheet(wb)["mlu370-s4"][-1]
     assert option["years"] and npv["delay penalty, USD"] == pytest.approx(sum(y["delay_penalty_usd"] for y in option["years"]), rel=1e-9)
