@@ -23,7 +23,7 @@ import warnings
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -61,12 +61,16 @@ from tco.models import (
     Tuning,
     Workload,
 )
-
-if TYPE_CHECKING:  # the analyses import numpy: imported lazily at run time, named here for the types
-    from tco.analysis import BreakevenResult, SensitivityResult, SimulationResult, SizeResult, WhatIfResult
-    from tco.analysis.cashflow import CashflowResult
-    from tco.analysis.sweep import SweepRun
-    from tco.calibration import CalibrationSummary
+from tco.results import (
+    BreakevenResult,
+    CalibrationSummary,
+    CashflowResult,
+    SensitivityResult,
+    SimulationResult,
+    SizeResult,
+    SweepRun,
+    WhatIfResult,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -18,9 +18,7 @@ import math
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal, cast
-
-from pydantic import Field
+from typing import Any, cast
 
 from tco import engine, serving, training
 from tco.errors import NotFoundError, TcoError, did_you_mean
@@ -35,61 +33,17 @@ from tco.models import (
     Parallelism,
     PipelineSchedule,
     PositiveQuantity,
-    Records,
     Scenario,
     ServingRow,
     ServingSet,
-    StrictModel,
     TrainingLayout,
     TrainingWorkload,
     Tuning,
 )
 from tco.perf import SCALAR
-
-Split = Literal["fit", "holdout"]
+from tco.results import CalibrationResult, CalibrationSummary, ErrorStats, ServingResult, ServingSummary, Split
 
 SCALE_BANDS = ((1, 63, "8-63"), (64, 511, "64-511"), (512, 4095, "512-4,095"), (4096, 10**12, "4,096+"))
-
-
-class CalibrationResult(StrictModel):
-    set_id: str
-    accelerator: str
-    model: str
-    parameters: float
-    seq_len: int
-    accelerator_count: int
-    precision: str
-    tuning: str
-    measure: str
-    split: Split
-    measured_tokens_per_second: float
-    derived_tokens_per_second: float | None
-    error: float | None = Field(description="derived / measured − 1; null when the model cannot run the row")
-    derived_mfu: float | None
-    reported_mfu: float | None
-    layout: str | None
-    reason: str | None = None
-
-
-class ErrorStats(StrictModel):
-    rows: int
-    median_absolute_error: float | None
-    worst_absolute_error: float | None
-
-
-class CalibrationSummary(StrictModel, Records):
-    schema_version: int = 1
-    constants: dict[str, float]
-    rows: list[CalibrationResult]
-    fit: ErrorStats
-    holdout: ErrorStats
-    holdout_by_source: dict[str, ErrorStats]
-    holdout_by_scale: dict[str, ErrorStats]
-    worst_row: str | None
-    # Kept for scripts written against schema 1: the figures over every row (None when the model runs no row, as in ErrorStats).
-    median_absolute_error: float | None
-    worst_absolute_error: float | None
-    serving: ServingSummary | None = None
 
 
 def split_of(set_id: str, row: CalibrationRow) -> Split:
@@ -370,31 +324,6 @@ def fit(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator], sce
 
 
 # --------------------------------------------------------------------------- serving
-
-
-class ServingResult(StrictModel):
-    set_id: str
-    accelerator: str
-    model: str
-    precision: str
-    scenario: str
-    tuning: str = Field(description="The serving engine the row is modelled on (its set's): typical or tuned.")
-    split: Split
-    replica: int | None
-    measured_tokens_per_second: float
-    derived_tokens_per_second: float | None
-    error: float | None
-    batch: int | None
-    reason: str | None = None
-
-
-class ServingSummary(StrictModel):
-    schema_version: int = 1
-    constants: dict[str, float | None]  # overlap_exponent None: the roofline's max (p = inf)
-    rows: list[ServingResult]
-    fit: ErrorStats
-    holdout: ErrorStats
-    holdout_by_source: dict[str, ErrorStats]
 
 
 def serving_split(set_id: str, row: ServingRow) -> Split:

@@ -25,7 +25,7 @@ from tco.models import Acquisition, Comparison, Quantity, Scenario, Workload
 from tco.perf import HOURS_PER_YEAR, SCALAR
 
 if TYPE_CHECKING:
-    from tco.analysis.cashflow import CashflowResult
+    from tco.results import CashflowResult
 
 MAX_SHEET = 31
 

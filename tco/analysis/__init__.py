@@ -11,8 +11,8 @@ Methods: cost-model.md §2.4 (break-even), §2.5 (tornado), §2.6 (Monte Carlo w
 90 % interval, common random numbers across options).
 """
 
-from tco.analysis.breakeven import BreakevenResult, breakeven, default_range, parse_range
-from tco.analysis.cashflow import CashflowResult, cashflow
+from tco.analysis.breakeven import breakeven, default_range, parse_range
+from tco.analysis.cashflow import cashflow
 from tco.analysis.common import (
     CHUNK,
     DEFAULT_SWING,
@@ -29,11 +29,26 @@ from tco.analysis.common import (
     uncertain_inputs,
     validate_value,
 )
-from tco.analysis.montecarlo import MAX_SAMPLES, Percentiles, SimulationOption, SimulationResult, sample_input, simulate
-from tco.analysis.sensitivity import SensitivityResult, SensitivityRow, sensitivity
-from tco.analysis.sizing import MAX_COUNT, SizeOption, SizeResult, size
-from tco.analysis.sweep import MAX_SWEEP_ROWS, SWEEP_METRICS, Axis, SweepChunk, SweepRun, iter_sweep, make_axes, parse_vary, sweep_columns
-from tco.analysis.whatif import WhatIfOption, WhatIfResult, what_if
+from tco.analysis.montecarlo import MAX_SAMPLES, sample_input, simulate
+from tco.analysis.sensitivity import sensitivity
+from tco.analysis.sizing import MAX_COUNT, size
+from tco.analysis.sweep import MAX_SWEEP_ROWS, SWEEP_METRICS, Axis, iter_sweep, make_axes, parse_vary, sweep_columns
+from tco.analysis.whatif import what_if
+from tco.results import (
+    BreakevenResult,
+    CashflowResult,
+    Percentiles,
+    SensitivityResult,
+    SensitivityRow,
+    SimulationOption,
+    SimulationResult,
+    SizeOption,
+    SizeResult,
+    SweepChunk,
+    SweepRun,
+    WhatIfOption,
+    WhatIfResult,
+)
 
 __all__ = [
     "Axis",

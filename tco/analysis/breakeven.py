@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from pydantic import Field
 
 from tco.analysis.common import (
     Target,
@@ -28,33 +27,11 @@ from tco.inputs import Inputs
 from tco.models import (
     AtLeastOneQuantity,
     FractionQuantity,
-    Records,
-    StrictModel,
     UnitIntervalQuantity,
 )
+from tco.results import BreakevenResult
 
 # --------------------------------------------------------------------------- break-even
-
-
-class BreakevenResult(StrictModel, Records):
-    schema_version: int = 1
-    workload: str
-    scenario: str
-    a: str
-    b: str
-    param: str = Field(description="Dotted input path, usable with --set.")
-    currency: str | None = Field(None, description="CNY or EUR when the input is quoted in it (range and value too); None: its own unit")
-    range_low: float
-    range_high: float
-    value: float | None = Field(description="Input value at which both effective costs are equal; None if no tie.")
-    missing_inputs: dict[str, list[str]] = Field(default_factory=dict, description="Option -> input paths it lacks.")
-    all_values: list[float]
-    winner_below: str | None = Field(description="The cheaper option at the range's low end (None: neither can run there, or unknown).")
-    winner_above: str | None = Field(
-        description="The cheaper option at the range's high end; the message also says who wins just either side of a tie."
-    )
-    effective_cost_at_value_usd: float | None
-    message: str
 
 
 def parse_range(text: str, *, what: str = "--range") -> tuple[float, float]:

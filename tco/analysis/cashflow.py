@@ -25,13 +25,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from pydantic import Field, PrivateAttr
-
 from tco import engine
 from tco.analysis.common import missing_error
 from tco.engine import Option
 from tco.errors import InputError
-from tco.models import TINY, Acquisition, OptionResult, Records, Scenario, StrictModel, TrainingWorkload, Workload
+from tco.models import TINY, Acquisition, OptionResult, Scenario, TrainingWorkload, Workload
+from tco.results import CashflowOption, CashflowResult, CashflowYear
 
 DAYS_PER_YEAR = 365.25
 MAX_YEARS = 100
@@ -43,60 +42,6 @@ def run_end_ok(years: float) -> bool:
 
 
 LINES = ("capex", "energy", "facility", "operations", "porting", "rent", "lease", "carbon", "residual", "delay_penalty", "revenue")
-
-
-class CashflowYear(StrictModel):
-    year: int = Field(description="Year from today: 0 is the first twelve months.")
-    capex_usd: float = 0.0
-    energy_usd: float = 0.0
-    facility_usd: float = 0.0
-    operations_usd: float = 0.0
-    porting_usd: float = 0.0
-    rent_usd: float = 0.0
-    lease_usd: float = 0.0
-    carbon_usd: float = Field(0.0, description="The scenario's carbon price on the run's emissions (0 unless priced).")
-    residual_usd: float = Field(0.0, description="Resale value at the end of the run (an inflow, negative cost).")
-    delay_penalty_usd: float = 0.0
-    revenue_usd: float = Field(0.0, description="Revenue from the market date on, when given (an inflow).")
-    net_cost_usd: float = Field(description="Costs − inflows of the year.")
-    discounted_net_cost_usd: float = Field(description="The year's net cost in today's money.")
-    cumulative_net_cost_usd: float
-
-
-class CashflowOption(StrictModel):
-    option: str
-    acquisition: str
-    count: int | None
-    delivery_years: float = Field(description="Years from today to delivery: the lead time (capex is paid, a lease starts).")
-    run_years: float
-    market_years: float
-    years: list[CashflowYear]
-    total_cost_usd: float = Field(description="Undiscounted sum of net costs.")
-    npv_cost_usd: float = Field(description="Net present cost at the scenario's cost of capital (lower is better).")
-    payback_year: int | None = Field(None, description="First year the cumulative net cost turns negative (with revenue).")
-    rank: int | None = None
-    notes: list[str] = Field(default_factory=list)
-    _pieces: list[tuple[int, str, float, float]] = PrivateAttr(default_factory=list)
-    """Where each line's total falls, :data:`Piece` (for the workbook's formulas; not in JSON or CSV)."""
-    _basis: dict[str, float] = PrivateAttr(default_factory=dict)
-    """What the totals without a Calc row are made of: ``use_years`` (the residual's), ``lease_months``,
-    ``revenue_days``."""
-
-    def __eq__(self, other: object) -> bool:
-        """Equal as results (the workbook's private placement data is no part of one: a JSON round trip keeps equality)."""
-        if not isinstance(other, CashflowOption):
-            return NotImplemented
-        return self.model_dump() == other.model_dump()
-
-    __hash__ = None  # type: ignore[assignment]  # (a mutable model, as pydantic's)
-
-
-class CashflowResult(StrictModel, Records):
-    schema_version: int = 1
-    workload: str
-    scenario: str
-    discount_rate: float
-    options: list[CashflowOption]
 
 
 Piece = tuple[int, str, float, float]

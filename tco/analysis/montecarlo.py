@@ -7,7 +7,6 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-from pydantic import Field
 
 from tco.analysis.common import (
     CHUNK,
@@ -19,10 +18,7 @@ from tco.analysis.common import (
 )
 from tco.errors import InputError
 from tco.inputs import Inputs
-from tco.models import (
-    Records,
-    StrictModel,
-)
+from tco.results import Percentiles, SimulationOption, SimulationResult
 
 MAX_SAMPLES = 2_000_000
 """Monte Carlo samples are kept in memory for percentiles and CDFs: a cap keeps a typo from exhausting it."""
@@ -32,42 +28,6 @@ MAX_SAMPLE_VALUES = 8_000_000
 
 
 # --------------------------------------------------------------------------- Monte Carlo
-
-
-class Percentiles(StrictModel):
-    """Percentiles over the samples where the figure is known (None when it never is)."""
-
-    p10: float | None
-    p50: float | None
-    p90: float | None
-
-
-class SimulationOption(StrictModel):
-    option: str
-    effective_cost_usd: Percentiles
-    cost_per_million_tokens_usd: Percentiles
-    time_to_market_days: Percentiles
-    win_probability: float | None = Field(description="Share of samples in which it is the cheapest; null while it lacks an input.")
-    infeasible_share: float | None = Field(description="Share of samples in which it cannot run or is barred; null while it lacks inputs.")
-    missing_inputs: list[str] = Field(default_factory=list, description="Input paths this option lacks; its costs are unknown.")
-
-
-class SimulationResult(StrictModel, Records):
-    schema_version: int = 1
-    workload: str
-    scenario: str
-    samples: int
-    seed: int
-    sampled_inputs: list[str]
-    options: list[SimulationOption]
-    best_expected_option: str | None = Field(description="Option with the lowest mean effective cost.")
-    expected_value_of_perfect_information_usd: float | None = Field(
-        description="EVPI = min over options of E[cost] − E[min over options of cost]: the most it is worth paying "
-        "to resolve the sampled uncertainty before choosing (cost-model §2.6)."
-    )
-    effective_cost_samples_usd: dict[str, list[float]] | None = Field(
-        None, description="Every finite sample's effective cost per option (only when asked for: charts, reports)."
-    )
 
 
 def sample_input(u: Uncertain, rng: np.random.Generator, n: int) -> np.ndarray:

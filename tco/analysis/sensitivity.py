@@ -6,7 +6,6 @@ import math
 from typing import Any
 
 import numpy as np
-from pydantic import Field
 
 from tco.analysis.common import (
     DEFAULT_SWING,
@@ -25,55 +24,15 @@ from tco.analysis.common import (
 )
 from tco.errors import InputError
 from tco.inputs import Inputs
-from tco.models import (
-    Records,
-    StrictModel,
-)
+from tco.results import SensitivityResult, SensitivityRow
 
 # --------------------------------------------------------------------------- sensitivity
-
-
-class SensitivityRow(StrictModel):
-    param: str
-    low: float
-    high: float
-    central: float
-    range_source: str = Field(
-        description="'profile' (its low/high) or 'default ±20%' (', its low as given' where a file gave one end; "
-        "', within the MoE split' where that cut it)"
-    )
-    currency: str | None = Field(None, description="CNY or EUR when the input is quoted in it (low, high, central); None: its own unit")
-    effective_cost_low_usd: dict[str, float | None]
-    effective_cost_high_usd: dict[str, float | None]
-    swing_usd: dict[str, float | None]
-    difference_low_usd: float | None = None
-    difference_high_usd: float | None = None
-    difference_swing_usd: float | None = None
-    flips_decision: bool | None = None
-    plan_held: bool = Field(
-        False, description="The input moves an option's layout, batch or replica; the swing holds the central one (a --set re-plans)"
-    )
-    overflows: dict[str, list[str]] = Field(
-        default_factory=dict,
-        description="Per option, the ends (low, high) where it runs but its cost passes the largest float (a value near 1e308)",
-    )
 
 
 def _overflowed(batch: Batch, i: int, k: int) -> bool:
     """Whether option ``i`` runs at point ``k`` but a cost or time of it is past the largest float."""
     figures = (batch.per_option[i]["job_cost_usd"], batch.per_option[i]["time_to_market_days"], batch.delay_penalty_usd[i])
     return any(bool(np.isinf(a[k])) for a in figures)
-
-
-class SensitivityResult(StrictModel, Records):
-    schema_version: int = 1
-    workload: str
-    scenario: str
-    options: list[str]
-    vs: list[str] | None
-    central_effective_cost_usd: dict[str, float | None]
-    missing_inputs: dict[str, list[str]] = Field(default_factory=dict, description="Option -> input paths it lacks.")
-    rows: list[SensitivityRow]
 
 
 def _clipped(u: Uncertain, *, moe: bool) -> str:

@@ -9,7 +9,6 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from pydantic import Field
 
 from tco import engine, perf, training
 from tco.analysis.common import (
@@ -19,36 +18,11 @@ from tco.analysis.common import (
 from tco.errors import InfeasibleError, InputError, TcoError
 from tco.inputs import Inputs
 from tco.models import (
-    Records,
-    StrictModel,
     TrainingWorkload,
 )
+from tco.results import SizeOption, SizeResult
 
 # --------------------------------------------------------------------------- sizing
-
-
-class SizeOption(StrictModel):
-    """The count chosen for one option under the constraint; the figures are None when none meets it."""
-
-    option: str
-    feasible: bool
-    message: str
-    count: int | None = None
-    missing_inputs: list[str] = Field(default_factory=list, description="Input paths this option lacks.")
-    time_to_market_days: float | None = None
-    time_to_converge_hours: float | None = None
-    job_cost_usd: float | None = None
-    cost_per_million_tokens_usd: float | None = None
-    facility_power_kw: float | None = None
-
-
-class SizeResult(StrictModel, Records):
-    schema_version: int = 1
-    workload: str
-    scenario: str
-    constraint: str
-    limit: float
-    options: list[SizeOption]
 
 
 MAX_COUNT = 1 << 17

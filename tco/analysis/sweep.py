@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -29,6 +28,7 @@ from tco.analysis.common import (
 )
 from tco.errors import InputError
 from tco.inputs import Inputs
+from tco.results import SweepChunk, SweepRun, _Once
 
 # --------------------------------------------------------------------------- sweeps
 
@@ -95,66 +95,6 @@ SWEEP_METRICS = (
     "job_cost_usd",
     "cost_per_million_tokens_usd",
 )
-
-
-@dataclass
-class SweepChunk:
-    """Rows ``point × option`` for a slice of the grid, as columns (ready to stream)."""
-
-    columns: dict[str, np.ndarray] = field(default_factory=dict)
-    options: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
-
-    @property
-    def rows(self) -> int:
-        return len(self.options)
-
-
-class _Once(Iterator[SweepChunk]):
-    """A sweep's chunks, streamed in flat memory: read once. A second read is an error, not an empty
-    table (nothing is kept to replay)."""
-
-    def __init__(self, chunks: Iterator[SweepChunk]) -> None:
-        self._chunks, self._done = chunks, False
-
-    def __iter__(self) -> _Once:
-        if self._done:
-            raise InputError("a sweep's rows stream once, in flat memory: call tco.sweep again to read them again", key="results")
-        return self
-
-    def __next__(self) -> SweepChunk:
-        try:
-            return next(self._chunks)
-        except StopIteration:
-            self._done = True
-            raise
-
-
-class SweepRun(NamedTuple):
-    """A streamed sweep: its columns, its row count and its chunks, unpacked as
-    ``columns, total, chunks = tco.sweep(...)``; ``.results`` streams the rows as dicts (column -> value,
-    None where unknown), as every other result's ``.results`` lists its records."""
-
-    columns: list[str]
-    total_rows: int
-    chunks: Iterator[SweepChunk]
-
-    @property
-    def results(self) -> Iterator[dict[str, Any]]:
-        for chunk in self.chunks:
-            cols = [chunk.options if c == "option" else chunk.columns[c] for c in self.columns]
-            for row in zip(*cols, strict=True):
-                yield {c: _plain(c, v) for c, v in zip(self.columns, row, strict=True)}
-
-
-def _plain(column: str, v: Any) -> Any:
-    """A numpy scalar as Python's (a float, an int for the point, count and rank, None where unknown),
-    a label as text."""
-    if isinstance(v, str):
-        return v
-    f = float(v)
-    if not math.isfinite(f):
-        return None
-    return int(f) if column in ("point", "count", "rank") and f.is_integer() else f
 
 
 def sweep_columns(axes: Sequence[Axis]) -> list[str]:

@@ -25,31 +25,11 @@ from tco.analysis.common import (
 )
 from tco.errors import InputError
 from tco.inputs import Inputs
-from tco.models import (
-    Records,
-    StrictModel,
-)
+from tco.results import WhatIfOption, WhatIfResult
 
 MAX_WHAT_IF_VALUES = 1_000_000
 """What-ifs × options in one call: the result holds five Python lists of that length per option
 (about 200 MB at the cap); a larger grid goes through ``tco.sweep``, which streams."""
-
-
-class WhatIfOption(StrictModel):
-    option: str
-    effective_cost_usd: list[float | None]
-    job_cost_usd: list[float | None]
-    time_to_market_days: list[float | None]
-    cost_per_million_tokens_usd: list[float | None]
-    rank: list[int | None]
-
-
-class WhatIfResult(StrictModel, Records):
-    schema_version: int = 1
-    workload: str
-    scenario: str
-    changes: dict[str, list[float]]
-    options: list[WhatIfOption]
 
 
 def _not_a_number(values: list[Any]) -> Any:
