@@ -154,6 +154,9 @@ def public(fn: F) -> F:
                 raise InputError(f"{n:,} values, more than the {MAX_ARGUMENT_VALUES:,} one call takes", key=name)
             if not _mentions(hint, bool) and (flag := _bool_inside(value)) is not None:  # True is not 1, at any depth
                 raise InputError(f"expected {_spelled(param.annotation)}, got {flag!r}", key=name)
+            if _mentions(hint, list) and not isinstance(value, list) and value is not None:
+                # a list parameter is one the function appends to (``skipped``): a copy would lose what it appends
+                raise InputError(f"expected a list for the function to append to, or None; got {_shown(value)}", key=name)
             if _plain(hint, value):
                 continue
             if _mentions(hint, Inputs):

@@ -4,11 +4,17 @@ docstring examples, wrong types, threads, pickling, frozen models)."""
 from __future__ import annotations
 
 import inspect
+import shutil
 import subprocess
 import sys
 import typing
+from pathlib import Path
+
+import pytest
 
 import tco
+
+PROFILES = Path(__file__).resolve().parent.parent / "profiles"
 
 
 def _own_classes(hint: typing.Any) -> list[type]:
@@ -52,3 +58,20 @@ def test_import_tco_still_skips_numpy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+@pytest.mark.parametrize("skipped", [(), iter([]), "abc"])
+def test_accelerator_table_skipped_must_be_a_list(tmp_path: Path, skipped: typing.Any) -> None:
+    """D2: ``tco.accelerator_table(dirs, skipped=())`` raised AttributeError ('tuple' object has no
+    attribute 'append') on the first file that did not load, and ``skipped=iter([])`` was quietly copied
+    into a new list, so the problems appended to it were lost. ``skipped`` is appended to: only a list
+    (or None) is taken."""
+    (tmp_path / "accelerators").mkdir()
+    (tmp_path / "accelerators" / "broken.toml").write_text('id = "broken"\nvendor = 3\n')
+    shutil.copytree(PROFILES / "scenarios", tmp_path / "scenarios")
+    with pytest.raises(tco.InputError, match="expected a list for the function to append to") as info:
+        tco.accelerator_table([tmp_path], skipped=skipped)
+    assert info.value.key == "skipped"
+    kept: list[str] = []
+    rows, _, _ = tco.accelerator_table([tmp_path], skipped=kept)
+    assert rows == [] and len(kept) == 1 and "broken.toml" in kept[0]
