@@ -93,13 +93,21 @@ _FLAG_ARGUMENTS = {
 :func:`_argument_keys` finds them in :data:`_ESTIMATE_INPUTS`)."""
 
 
+def _argument_of(flag: str, names: Collection[str]) -> str:
+    """The argument a flag's value is given with: ``--set``'s is ``sets`` (load_inputs, estimate) or
+    ``overrides`` (load_accelerator, load_workload, load_scenario)."""
+    if flag == "--set":
+        return next((n for n in ("sets", "overrides") if n in names), "sets")
+    return _FLAG_ARGUMENTS.get(flag, flag[2:].replace("-", "_"))
+
+
 def _argument_keys(exc: TcoError, names: Collection[str]) -> None:
     """Name the function's argument where an error names the flag the command line gives it with."""
     for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
         for attr in ("key", "where"):
             flag = getattr(problem, attr)
             if isinstance(flag, str) and flag.startswith("--"):
-                name = _FLAG_ARGUMENTS.get(flag, flag[2:].replace("-", "_"))
+                name = _argument_of(flag, names)
                 nested = next((arg for f, arg in _ESTIMATE_INPUTS.values() if f == flag and "[" in arg), None)
                 if name in names:
                     setattr(problem, attr, name)
@@ -110,7 +118,7 @@ def _argument_keys(exc: TcoError, names: Collection[str]) -> None:
             if m.group(0).startswith("'"):
                 return m.group(0)  # (text the caller typed, quoted: kept as typed)
             flag = m.group(0)
-            name = _FLAG_ARGUMENTS.get(flag, flag[2:].replace("-", "_"))
+            name = _argument_of(flag, names)
             nested = next((arg for f, arg in _ESTIMATE_INPUTS.values() if f == flag and "[" in arg), None)
             if name in names:
                 return name

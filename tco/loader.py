@@ -12,9 +12,11 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime
+import decimal
 import errno
 import functools
 import math
+import numbers
 import os
 import re
 import stat
@@ -1236,6 +1238,23 @@ def _given_at(given: Mapping[str, Path], key: str) -> Path | None:
     return next((given[p] for n in range(len(parts), 0, -1) if (p := ".".join(parts[:n])) in given), None)
 
 
+def _python_numbers(value: Any, depth: int = 0) -> Any:
+    """A Python caller's override value with numbers of other types (numpy's ``int64`` or ``float32``, a
+    Decimal, a Fraction) as the int or float a TOML file gives, in a table or a list too; a bool (numpy's
+    too) and anything else is left for validation to judge."""
+    if isinstance(value, (bool, int, float, str)) or type(value).__module__ == "numpy" and type(value).__name__ in ("bool_", "bool"):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, (numbers.Real, decimal.Decimal)):
+        return float(value)
+    if depth < 2 and isinstance(value, dict):
+        return {k: _python_numbers(v, depth + 1) for k, v in value.items()}
+    if depth < 2 and isinstance(value, list):
+        return [_python_numbers(v, depth + 1) for v in value]
+    return value
+
+
 def _load(kind: str, root: Any, ref: str, overrides: Sequence[tuple[str, Any]], dirs: Sequence[Path] | None, scope: str | None) -> Any:
     """``ref``'s model with ``overrides`` applied; errors' keys start with ``scope`` (None: the id the file gives,
     which --set takes, else the file's name)."""
@@ -1247,7 +1266,7 @@ def _load(kind: str, root: Any, ref: str, overrides: Sequence[tuple[str, Any]], 
             path_text, _, value_text = o.partition("=")
             pairs.append((path_text.strip(), parse_value(value_text.strip(), path_text.strip())))
         elif isinstance(o, tuple) and len(o) == 2 and isinstance(o[0], str):
-            pairs.append(o)
+            pairs.append((o[0], _python_numbers(o[1])))
         else:
             raise InputError(f"expected (path, value) pairs or 'path=value' text, got {str(o)[:40]!r}", key="overrides")
     overrides = pairs

@@ -3,6 +3,7 @@ docstring examples, wrong types, threads, pickling, frozen models)."""
 
 from __future__ import annotations
 
+import decimal
 import inspect
 import shutil
 import subprocess
@@ -75,3 +76,45 @@ def test_accelerator_table_skipped_must_be_a_list(tmp_path: Path, skipped: typin
     kept: list[str] = []
     rows, _, _ = tco.accelerator_table([tmp_path], skipped=kept)
     assert rows == [] and len(kept) == 1 and "broken.toml" in kept[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("np.int64(3)", 3.0),
+        ("np.float32(2.5)", 2.5),
+        ("decimal.Decimal('4.25')", 4.25),
+        ("fractions.Fraction(7, 2)", 3.5),
+        ("{'value': np.int64(4), 'low': np.float32(1), 'high': decimal.Decimal(9)}", 4.0),
+    ],
+)
+def test_overrides_take_numbers_of_any_type(value: str, expected: float) -> None:
+    """D3: ``tco.load_scenario('article', overrides=[('cost_of_delay_usd_per_day', np.int64(3))])`` (a value
+    read from a pandas column) was refused: "--set: ... expected a number >= 0 ..., got int64" (a Decimal,
+    a Fraction or numpy's float32 too), while tco.what_if takes them. They are read as the number they are.
+    And the error named the command line's --set, not the caller's argument."""
+    import decimal
+    import fractions
+
+    import numpy as np
+
+    v = eval(value, {"np": np, "decimal": decimal, "fractions": fractions})  # noqa: S307 - the test's own
+    scenario = tco.load_scenario("article", overrides=[("cost_of_delay_usd_per_day", v)])
+    assert scenario.cost_of_delay_usd_per_day.value == expected
+
+
+@pytest.mark.parametrize(
+    ("call", "argument"),
+    [
+        (lambda: tco.load_scenario("article", overrides=[("cost_of_delay_usd_per_day", decimal.Decimal("NaN"))]), "overrides"),
+        (lambda: tco.load_workload("gpt3-1.3b", overrides=[("nope", 1)]), "overrides"),
+        (lambda: tco.load_inputs(["a100-80gb"], workload="gpt3-1.3b", sets=["workload.nope=1"]), "sets"),
+    ],
+)
+def test_override_errors_name_the_argument(call: typing.Callable[[], object], argument: str) -> None:
+    """D3: an override's error names the Python argument (``overrides`` or ``sets``), not ``--set``."""
+    with pytest.raises(tco.TcoError) as info:
+        call()
+    problem = info.value.problems[0] if isinstance(info.value, tco.ProblemList) else info.value
+    assert problem.where == argument and "--set" not in str(info.value)
+
