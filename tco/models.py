@@ -1172,6 +1172,9 @@ class OptionResult(StrictModel):
 
 
 class Comparison(StrictModel):
+    """What ``tco.compare`` returns: every option's figures (``results``, cheapest effective cost first;
+    ``ranked``: those that can be ranked)."""
+
     schema_version: Literal[1] = 1
     tco_version: str | None = Field(None, description="Version of tco that produced the result (JSON output).")
     inputs: dict[str, Any] | None = Field(None, description="Audit trail: command, options, files with SHA-256, every --set.")

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 
 class WhatIfOption(StrictModel):
+    """One option's figures at each what-if, in the order of the changes' values (None where unknown or it cannot run)."""
+
     option: str
     effective_cost_usd: list[float | None]
     job_cost_usd: list[float | None]
@@ -34,6 +36,8 @@ class WhatIfOption(StrictModel):
 
 
 class WhatIfResult(StrictModel, Records):
+    """What ``tco.what_if`` returns: the changes as given and, per option, its figures at each of them."""
+
     schema_version: int = 1
     workload: str
     scenario: str
@@ -60,6 +64,8 @@ class SizeOption(StrictModel):
 
 
 class SizeResult(StrictModel, Records):
+    """What ``tco.size`` returns: the constraint, its limit and the count chosen for each option."""
+
     schema_version: int = 1
     workload: str
     scenario: str
@@ -72,6 +78,8 @@ class SizeResult(StrictModel, Records):
 
 
 class BreakevenResult(StrictModel, Records):
+    """What ``tco.breakeven`` returns: the value of ``param`` at which options ``a`` and ``b`` cost the same."""
+
     schema_version: int = 1
     workload: str
     scenario: str
@@ -104,6 +112,8 @@ class Percentiles(StrictModel):
 
 
 class SimulationOption(StrictModel):
+    """One option's Monte Carlo percentiles, win probability and infeasible share."""
+
     option: str
     effective_cost_usd: Percentiles
     cost_per_million_tokens_usd: Percentiles
@@ -114,6 +124,8 @@ class SimulationOption(StrictModel):
 
 
 class SimulationResult(StrictModel, Records):
+    """What ``tco.simulate`` returns: per option percentiles and win probabilities over the samples, and the EVPI."""
+
     schema_version: int = 1
     workload: str
     scenario: str
@@ -135,6 +147,8 @@ class SimulationResult(StrictModel, Records):
 
 
 class SensitivityRow(StrictModel):
+    """One input of the tornado: its range and each option's effective cost at its low and high ends."""
+
     param: str
     low: float
     high: float
@@ -161,6 +175,8 @@ class SensitivityRow(StrictModel):
 
 
 class SensitivityResult(StrictModel, Records):
+    """What ``tco.sensitivity`` returns: the tornado's rows, the inputs that move the answer most first."""
+
     schema_version: int = 1
     workload: str
     scenario: str
@@ -244,6 +260,8 @@ def _plain(column: str, v: Any) -> Any:
 
 
 class CashflowYear(StrictModel):
+    """One year of an option's cash flow, by line (USD; inflows are negative costs)."""
+
     year: int = Field(description="Year from today: 0 is the first twelve months.")
     capex_usd: float = 0.0
     energy_usd: float = 0.0
@@ -262,6 +280,8 @@ class CashflowYear(StrictModel):
 
 
 class CashflowOption(StrictModel):
+    """One option's cash flow: its years, total, net present cost and payback year."""
+
     option: str
     acquisition: str
     count: int | None
@@ -290,6 +310,8 @@ class CashflowOption(StrictModel):
 
 
 class CashflowResult(StrictModel, Records):
+    """What ``tco.cashflow`` returns: the year-by-year cash flow and NPV of each option."""
+
     schema_version: int = 1
     workload: str
     scenario: str
@@ -304,6 +326,8 @@ Split = Literal["fit", "holdout"]
 
 
 class CalibrationResult(StrictModel):
+    """One published training run: measured and derived tokens/s and the error."""
+
     set_id: str
     accelerator: str
     model: str
@@ -324,12 +348,16 @@ class CalibrationResult(StrictModel):
 
 
 class ErrorStats(StrictModel):
+    """The error over a set of calibration rows (None when the model runs none of them)."""
+
     rows: int
     median_absolute_error: float | None
     worst_absolute_error: float | None
 
 
 class CalibrationSummary(StrictModel, Records):
+    """What ``tco.calibrate`` returns: every row's error, and the error over the fit and held-out halves."""
+
     schema_version: int = 1
     constants: dict[str, float]
     rows: list[CalibrationResult]
@@ -345,6 +373,8 @@ class CalibrationSummary(StrictModel, Records):
 
 
 class ServingResult(StrictModel):
+    """One published serving measurement: measured and derived tokens/s and the error."""
+
     set_id: str
     accelerator: str
     model: str
@@ -361,6 +391,8 @@ class ServingResult(StrictModel):
 
 
 class ServingSummary(StrictModel):
+    """The serving model's calibration: every row's error, and the error over the fit and held-out halves."""
+
     schema_version: int = 1
     constants: dict[str, float | None]  # overlap_exponent None: the roofline's max (p = inf)
     rows: list[ServingResult]

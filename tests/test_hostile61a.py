@@ -118,3 +118,13 @@ def test_override_errors_name_the_argument(call: typing.Callable[[], object], ar
     problem = info.value.problems[0] if isinstance(info.value, tco.ProblemList) else info.value
     assert problem.where == argument and "--set" not in str(info.value)
 
+
+def test_help_of_every_result_describes_it() -> None:
+    """D4: ``help(tco.Comparison)`` (and of every result a public function returns: WhatIfResult,
+    BreakevenResult, SimulationResult, ...) showed pydantic's "A base class for creating Pydantic
+    models" with its private attributes: those classes had no docstring of their own."""
+    returned = {typing.get_type_hints(getattr(tco, n)).get("return") for n in tco.__all__ if callable(getattr(tco, n))}
+    classes = {c for hint in returned for c in _own_classes(hint)} | {tco.Comparison, tco.OptionResult}
+    for cls in classes:
+        doc = inspect.getdoc(cls) or ""
+        assert "Pydantic" not in doc and doc, cls
