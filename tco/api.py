@@ -165,6 +165,8 @@ def public(fn: F) -> F:
             if _mentions(hint, list) and not isinstance(value, list) and value is not None:
                 # a list parameter is one the function appends to (``skipped``): a copy would lose what it appends
                 raise InputError(f"expected a list for the function to append to, or None; got {_shown(value)}", key=name)
+            if isinstance(value, Inputs):
+                value.check_models()
             if _plain(hint, value):
                 continue
             if _mentions(hint, Inputs):
@@ -646,7 +648,9 @@ def load_inputs(
                     f"{alias}: the alias names {o.accelerator.id} ({sources[o.accelerator.id]}), not the built-in {owner} "
                     "whose alias it also is (TCO_PROFILE_PATH comes first)"
                 )
-    return Inputs(options, wl, sc, tuple(sets), warnings, sources, [o.ref for o in parsed])
+    inputs = Inputs(options, wl, sc, tuple(sets), warnings, sources, [o.ref for o in parsed])
+    object.__setattr__(inputs, "_valid", True)  # (its models are the loader's, validated)
+    return inputs
 
 
 def _the_copy(path: str, other: str) -> str:

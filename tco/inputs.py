@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
+
+from pydantic import BaseModel, ValidationError
 
 from tco import loader
 from tco.engine import Option
@@ -42,6 +45,8 @@ class Inputs:
     left_out_options: Sequence[Option] = ()
     """Those options: one that lacks only a price still reaches the market first, and sets the delay
     of the others as in compare (the cash flow charges it)."""
+    _valid: bool = field(default=False, init=False, repr=False, compare=False)
+    """Whether :meth:`check_models` found the models valid (``load_inputs``' own are)."""
 
     def __post_init__(self) -> None:
         # (an Inputs built by hand or changed with dataclasses.replace is checked as load_inputs' own)
@@ -60,6 +65,37 @@ class Inputs:
             raise InputError(f"expected a workload (from tco.load_inputs), got {_named(self.workload)}", key="inputs.workload")
         if not isinstance(self.scenario, Scenario):
             raise InputError(f"expected a scenario (from tco.load_inputs), got {_named(self.scenario)}", key="inputs.scenario")
+
+    def check_models(self) -> None:
+        """Refuse a model that would not load: one changed with pydantic's ``model_copy(update=...)``,
+        which does not validate (a text or a NaN for a quantity, a negative price), and put in with
+        ``dataclasses.replace``. Checked once per Inputs, as a file's values are (about 0.5 ms a model)."""
+        if self._valid:
+            return
+        models: list[tuple[str, BaseModel]] = [("scenario", self.scenario), ("workload", self.workload)]
+        models += [(o.accelerator.id, o.accelerator) for o in (*self.options, *self.left_out_options)]
+        for label, model in models:
+            try:
+                with warnings.catch_warnings():  # (pydantic's notice that a field holds a value of another type)
+                    warnings.simplefilter("ignore")
+                    loaded = type(model).model_validate(model.model_dump())
+            except ValidationError as exc:
+                error = exc.errors()[0]
+                path = ".".join(str(p) for p in error["loc"])
+                raise InputError(
+                    f"{error['msg']} (a model changed with model_copy(update=...) is not validated: "
+                    "give the change to tco.load_inputs as sets=['PATH=VALUE'])",
+                    key=f"inputs.{label}.{path}" if path else f"inputs.{label}",
+                ) from None
+            changed = next((f for f in type(model).model_fields if getattr(loaded, f) != getattr(model, f)), None)
+            if changed is not None:  # (a bare number where a file's number loads as a quantity with its source)
+                value = getattr(model, changed)
+                raise InputError(
+                    f"expected {type(getattr(loaded, changed)).__name__}, got {type(value).__name__} {str(value)[:40]!r} (a model changed "
+                    "with model_copy(update=...) is not validated: give the change to tco.load_inputs as sets=['PATH=VALUE'])",
+                    key=f"inputs.{label}.{changed}",
+                )
+        object.__setattr__(self, "_valid", True)
 
 
 def _named(value: object) -> str:

@@ -3,8 +3,10 @@ docstring examples, wrong types, threads, pickling, frozen models)."""
 
 from __future__ import annotations
 
+import dataclasses
 import decimal
 import inspect
+import math
 import shutil
 import subprocess
 import sys
@@ -128,3 +130,25 @@ def test_help_of_every_result_describes_it() -> None:
     for cls in classes:
         doc = inspect.getdoc(cls) or ""
         assert "Pydantic" not in doc and doc, cls
+
+
+def test_inputs_with_a_model_changed_by_model_copy_are_checked() -> None:
+    """D5: a notebook's ``dataclasses.replace(inputs, scenario=inputs.scenario.model_copy(update=...))``
+    (pydantic's model_copy does not validate) reached the engine: a bare number for a quantity raised
+    AttributeError ('float' object has no attribute 'currency'), a NaN gave NaN costs, a negative cost
+    of delay a lower cost. Each public function now checks such inputs' models once, as a file's."""
+    inputs = tco.load_inputs(["a100-80gb", "mlu370-s4"], workload="gpt3-1.3b", scenario="article")
+    q = inputs.scenario.cost_of_delay_usd_per_day
+    bad = {
+        "5.0": (5.0, "expected NonNegativeQuantity, got float"),
+        "nan": (q.model_copy(update={"value": math.nan}), "finite number"),
+        "-5": (q.model_copy(update={"value": -5.0}), "value must be a number >= 0"),
+    }
+    for value, message in bad.values():
+        changed = dataclasses.replace(inputs, scenario=inputs.scenario.model_copy(update={"cost_of_delay_usd_per_day": value}))
+        for call in (tco.compare, lambda i: tco.what_if(i, {"a100-80gb.price_usd": [1.0]})):
+            with pytest.raises(tco.InputError, match=message) as info:
+                call(changed)
+            assert info.value.key.startswith("inputs.scenario.cost_of_delay_usd_per_day")
+    same = dataclasses.replace(inputs, scenario=tco.load_scenario("article", overrides=[("cost_of_delay_usd_per_day", 5.0)]))
+    assert tco.compare(same).results[0].effective_cost_usd == pytest.approx(368.6010956029402)
