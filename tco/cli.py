@@ -525,6 +525,7 @@ def emit_workbook(
     import io
 
     from tco import workbook
+    from tco.analysis.common import option_names
 
     comp = comp or api.compare(inputs)
     sheets = {}
@@ -535,7 +536,16 @@ def emit_workbook(
 
     run = {"tco_version": __version__, **audit}
     book = workbook.compare_workbook(
-        comp, inputs.options, inputs.workload, inputs.scenario, inputs.sets, sheets, run, cashflow=cashflow, flags=flags
+        comp,
+        inputs.options,
+        inputs.workload,
+        inputs.scenario,
+        inputs.sets,
+        sheets,
+        run,
+        cashflow=cashflow,
+        flags=flags,
+        names=option_names(inputs),
     )
     emit_stream([book], output)
 
@@ -1417,10 +1427,13 @@ def report(
     be = None
     if len(ranked) >= 2:
         be = api.breakeven(inputs, ranked[0].accelerator, ranked[1].accelerator)
+    # The tornado swings a known effective cost: with none (every option lacks an input) the page says so
+    # and lists what is missing, as compare does, instead of refusing the whole report.
+    incomplete = any(r.status.value == "incomplete" for r in comp.results)
     page = rep.build(
         inputs,
         comp,
-        api.sensitivity(inputs),
+        api.sensitivity(inputs) if comp.ranked or not incomplete else None,
         api.simulate(inputs, samples=samples, seed=seed, keep_samples=True),
         be,
         api.audit(inputs, command="report", samples=samples, seed=seed),

@@ -24,7 +24,7 @@ body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;m
 h1{font-size:15pt;margin:0 0 .3rem} h2{font-size:11.5pt;margin:1.2rem 0 .4rem;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;width:100%;font-size:9pt} th,td{padding:.2rem .4rem;border-bottom:1px solid #e4e4e4;text-align:left;
 overflow-wrap:break-word} details summary{cursor:pointer;color:#0072B2}
-td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap} .verdict{font-size:12pt;background:#f3f6fa;
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap} .verdict{font-size:12pt;background:#f3f6fa;
 padding:.6rem .8rem;border-left:4px solid #0072B2}
 .meta{color:#555;font-size:8.5pt} figure{margin:.4rem 0} svg{max-width:100%;height:auto}
 @media print{body{margin:0;max-width:none;font-size:9pt} h1{font-size:13pt} h2{break-after:avoid;margin:.45rem 0 .2rem;font-size:10.5pt}
@@ -39,7 +39,7 @@ NO_RANK = "No option could be ranked: see the missing inputs."
 
 def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> str:
     numeric = numeric or set()
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    head = "".join(f"<th{' class=n' if i in numeric else ''}>{html.escape(h)}</th>" for i, h in enumerate(headers))
     body = "".join(
         "<tr>" + "".join(f"<td{' class=n' if i in numeric else ''}>{html.escape(c)}</td>" for i, c in enumerate(r)) + "</tr>" for r in rows
     )
@@ -49,6 +49,17 @@ def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None =
 def _svg(data: bytes) -> str:
     text = data.decode("utf-8")
     return text[text.index("<svg") :]
+
+
+def _chart(draw: Any, result: Any) -> str:
+    """A chart as inline SVG, or, where no option has a known value to draw (an input it needs is
+    unknown), a line saying so: the rest of the page still answers (the missing inputs are listed below)."""
+    from tco.errors import MissingInputError
+
+    try:
+        return f"<figure>{_svg(draw(result))}</figure>"
+    except MissingInputError as exc:
+        return f"<p class=unknown>No chart: {html.escape(exc.message.removeprefix('nothing to draw: '))}.</p>"
 
 
 def build(
@@ -90,9 +101,16 @@ def build(
     if breakeven is not None:
         sections.append(f"<p>{html.escape(breakeven.message)}.</p>")
     else:
-        sections.append("<p>Only one option can be ranked: there is nothing to break even against.</p>")
+        sections.append(
+            "<p>Only one option can be ranked: there is nothing to break even against.</p>"
+            if comp.ranked
+            else "<p>No option can be ranked: there is nothing to break even (see the missing inputs).</p>"
+        )
     sections.append('<h2 id="tornado">What moves the answer</h2>')
-    sections.append(f"<figure>{_svg(plots.tornado(sensitivity))}</figure>")
+    if sensitivity is None:  # no option has a known effective cost at the central values: nothing to swing
+        sections.append("<p class=unknown>No chart: no option has a known effective cost to swing (see the missing inputs).</p>")
+    else:
+        sections.append(_chart(plots.tornado, sensitivity))
     sections.append('<h2 id="uncertainty">Under uncertainty</h2>')
     win_rows = [
         [
@@ -104,7 +122,7 @@ def build(
         ]
         for o in simulation.options
     ]
-    sections.append(f"<figure>{_svg(plots.cdf(simulation))}</figure>")
+    sections.append(_chart(plots.cdf, simulation))
     sections.append(_table(["option", "wins", "P10", "P50", "P90"], win_rows, {1, 2, 3, 4}))
     evpi = simulation.expected_value_of_perfect_information_usd
     sections.append(
@@ -152,7 +170,7 @@ def build(
     needs: dict[str, dict[str, list[str]]] = {}
     for part, found in (
         ("ranking", {r.accelerator: r.missing_inputs for r in comp.results}),
-        ("what moves the answer", dict(sensitivity.missing_inputs)),
+        ("what moves the answer", dict(sensitivity.missing_inputs) if sensitivity is not None else {}),
         ("under uncertainty", {o.option: o.missing_inputs for o in simulation.options}),
     ):
         for label, paths in found.items():

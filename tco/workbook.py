@@ -65,9 +65,20 @@ def _sheet_name(text: str, used: set[str]) -> str:
 class _Assumptions:
     """The Assumptions sheet: one row per input, its cell referenced by the formulas."""
 
-    def __init__(self, ws: Any, sets: Sequence[str]) -> None:
+    def __init__(self, ws: Any, sets: Sequence[str], names: Sequence[Sequence[str]] = ()) -> None:
+        from tco import loader
+        from tco.errors import TcoError
+
         self.ws = ws
-        self.sets = list(sets)
+        self.names = [list(n) for n in names]
+        # Each --set as the input it names, in any spelling the run took it in: an id in another case, an
+        # alias, a profile's path, a quantity's ``.value`` (``A100.price_usd.value`` is ``a100-80gb.price_usd``).
+        self.set_paths: list[tuple[str, ...]] = []
+        for item in sets:
+            try:
+                self.set_paths.append(loader.same_input_path(item.split("=", 1)[0].strip(), self.names))
+            except TcoError:  # (the run took it, so it parses; a path no longer resolvable changes no row here)
+                continue
         self.cells: dict[tuple[str, str], str] = {}
         self.unknown: set[str] = set()
         ws.append(["scope", "input", "value", "unit", "source", "as of", "confidence", "overridden in this run"])
@@ -81,8 +92,7 @@ class _Assumptions:
         not a finite number) is an empty cell with a note saying so: never a made-up number."""
         if (scope, key) in self.cells:
             return self.cells[(scope, key)]
-        user = key if scope in ("scenario", "workload") else f"{scope}.{key}"
-        overridden = any(s.split("=", 1)[0].strip() in (user, f"{scope}.{key}") for s in self.sets)
+        overridden = self.overridden(scope, key)
         source = derived or (meta.source if meta is not None and meta.source else "")
         unknown = value is None or (isinstance(value, float) and not math.isfinite(value))
         if unknown:
@@ -108,6 +118,16 @@ class _Assumptions:
         ref = f"Assumptions!$C${self.ws.max_row}"
         self.cells[(scope, key)] = ref
         return ref
+
+    def overridden(self, scope: str, key: str) -> bool:
+        """Whether a ``--set`` of this run wrote the input (its value, or a table holding it; a range or
+        source alone leaves the value as the file gives it)."""
+        if " [" in key or scope == "run":  # a model output or an option's own figure (ID@N, :rent=RATE): no --set writes it
+            return False
+        from tco import loader
+
+        here = loader.same_input_path(f"{scope}.{key}", self.names)
+        return any(loader.overlaps(here, there) for there in self.set_paths)
 
     def use(self, ref: str) -> str:
         """``ref`` in a formula: an unknown input gives #N/A (the engine's NaN) to every formula that needs it,
@@ -169,16 +189,22 @@ def compare_workbook(
     run: Mapping[str, Any] | None = None,
     cashflow: CashflowResult | None = None,
     flags: Mapping[str, float | None] | None = None,
+    names: Sequence[Sequence[str]] | None = None,
 ) -> bytes:
     """The comparison as XLSX bytes: formulas for every ranked option (unranked ones are listed with
     why), and a chart of each one's job cost and delay penalty; ``cashflow`` adds a Cash flow sheet of
     formulas over the Calc sheets' totals (its NPV follows the cost of capital), with a chart of the
     cumulative net cost, ``flags`` its lease and revenue rates; ``extra`` adds value sheets (an
     analysis' records, Monte Carlo samples); ``run``, the audit trail of the run (the JSON's inputs
-    block), becomes a Run sheet. The CLI writes them."""
+    block), becomes a Run sheet; ``names``, each option's id, aliases and the paths it was given by
+    (:func:`tco.analysis.common.option_names`; by default its id and aliases), the scopes a ``--set``
+    may name it by, so the Assumptions sheet marks what this run overrode in any spelling. The CLI
+    writes them."""
     openpyxl = _openpyxl()
     wb = openpyxl.Workbook()
-    a = _Assumptions(wb.active, sets)
+    if names is None:
+        names = [(o.accelerator.id, *o.accelerator.aliases) for o in options]
+    a = _Assumptions(wb.active, sets, names)
     wb.active.title = "Assumptions"
     used = {"assumptions", "results"}
     results = {r.accelerator: r for r in comp.results}
@@ -192,13 +218,13 @@ def compare_workbook(
     if cashflow is not None:
         _cashflow_sheet(wb, a, used, cashflow, dict(calc_refs), penalty_cells, scenario, flags or {})
     # An option's name stays text where it reads as a number (an id '1e3' is no 1000)
-    names = {o.label for o in options} | {o.accelerator.id for o in options} | {f"{o.label}:lease" for o in options}
-    names |= {workload.id, scenario.id}  # (and the workload's and the scenario's: '007' keeps its zeros)
+    ids = {o.label for o in options} | {o.accelerator.id for o in options} | {f"{o.label}:lease" for o in options}
+    ids |= {workload.id, scenario.id}  # (and the workload's and the scenario's: '007' keeps its zeros)
     for title, (header, records) in (extra or {}).items():
         ws = wb.create_sheet(_sheet_name(title, used))
         _append_text(ws, header)
         for row in records:
-            _append_text(ws, [v if v in names else _cell(v) for v in row])
+            _append_text(ws, [v if v in ids else _cell(v) for v in row])
         _analysis_chart(ws, title, list(header), len(records))
         if ws.max_row >= 1:  # said on the sheet: an auditor editing Assumptions must not expect these to move
             from openpyxl.comments import Comment
