@@ -158,7 +158,9 @@ def cdf(result: Any, fmt: str = "svg") -> bytes:
     ax.set_xlabel("effective cost, USD")
     ax.set_ylabel("share of samples at or below")
     ax.legend(fontsize=7, frameon=False)
-    src = f"tco simulate · {result.workload} · scenario {result.scenario} · {result.samples:,} samples, seed {result.seed}"
+    from tco.render import samples_text
+
+    src = f"tco simulate · {result.workload} · scenario {result.scenario} · {samples_text(result.samples)}, seed {result.seed}"
     return _finish(fig, ax, "Effective cost under uncertainty (CDF)", src, fmt)
 
 

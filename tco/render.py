@@ -539,7 +539,7 @@ def _cell(v: Any) -> str:
     if isinstance(v, dict):
         return dict_text(v)
     if isinstance(v, float):
-        return f"{v:,.6g}" if abs(v) < 1e5 else f"{v:,.0f}" if abs(v) < HUGE else f"{v:.6g}"
+        return input_number(v)
     if isinstance(v, Enum):
         return str(v.value)
     if isinstance(v, bool):
@@ -547,6 +547,17 @@ def _cell(v: Any) -> str:
     if isinstance(v, int) and abs(v) >= HUGE:  # (a fleet sized for an absurd demand: not a row of digits)
         return f"{float(v):.6g}"
     return str(v)
+
+
+def samples_text(n: int) -> str:
+    """How many Monte Carlo samples a run drew: '1 sample', '20,000 samples'."""
+    return f"{n:,} sample{'' if n == 1 else 's'}"
+
+
+def input_number(v: float) -> str:
+    """An input's value as tables (``profiles show``) and the report show it: six significant digits
+    below 100,000, whole with thousands separators up to 10^15 (17,280,000,000 tokens, not 1.728e+10)."""
+    return f"{v:,.6g}" if abs(v) < 1e5 else f"{v:,.0f}" if abs(v) < HUGE else f"{v:.6g}"
 
 
 def flatten(data: Any, prefix: str = "") -> list[tuple[str, Any, Mapping[str, Any] | None]]:
@@ -970,7 +981,7 @@ def render_simulation(result: Any, fmt: OutputFormat) -> str:
         ]
         for o in result.options
     ]
-    tail = f"\n{result.samples:,} samples, seed {result.seed}; sampled: {', '.join(result.sampled_inputs) or 'nothing'}\n"
+    tail = f"\n{samples_text(result.samples)}, seed {result.seed}; sampled: {', '.join(result.sampled_inputs) or 'nothing'}\n"
     for o in result.options:  # (an input needed only by some samples, e.g. a grid intensity where carbon is priced)
         if o.missing_inputs:
             sets = " ".join(f"--set {k}=VALUE" for k in o.missing_inputs)

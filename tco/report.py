@@ -17,7 +17,7 @@ from tco import plots
 from tco.engine import walk_numbers
 from tco.inputs import Inputs
 from tco.models import Quantity
-from tco.render import CONTROL, SYMBOLS, in_currency, money, num, unranked_row, verdict
+from tco.render import CONTROL, SYMBOLS, in_currency, input_number, money, num, samples_text, unranked_row, verdict
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;margin:1.5rem auto;color:#111;font-size:10.5pt}
@@ -126,7 +126,7 @@ def build(
     sections.append(_table(["option", "wins", "P10", "P50", "P90"], win_rows, {1, 2, 3, 4}))
     evpi = simulation.expected_value_of_perfect_information_usd
     sections.append(
-        f"<p class=meta>{simulation.samples:,} samples, seed {simulation.seed}; expected value of perfect information "
+        f"<p class=meta>{samples_text(simulation.samples)}, seed {simulation.seed}; expected value of perfect information "
         f"{money(evpi) if evpi is not None else '—'}.</p>"
     )
     sections.append('<h2 id="assumptions">Assumptions and their sources</h2>')
@@ -142,7 +142,7 @@ def build(
                     path,
                     [
                         path,
-                        in_currency(f"{leaf.value:,.6g}", leaf.currency.value if leaf.currency else None),
+                        in_currency(input_number(float(leaf.value)), leaf.currency.value if leaf.currency else None),
                         leaf.source or "",
                         leaf.as_of or "",
                         leaf.confidence.value if leaf.confidence else "",
@@ -152,7 +152,7 @@ def build(
         if o.quoted_rate is not None:
             rows[f"{o.label}.rental.usd_per_hour"] = [
                 f"rental.usd_per_hour [{o.label}]",
-                f"{o.quoted_rate:,.6g}",
+                input_number(o.quoted_rate),
                 "quoted on the command line (ID:rent=RATE)",
                 "",
                 "",

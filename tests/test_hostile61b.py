@@ -238,3 +238,32 @@ def test_a_hostile_cny_workbook_recalculates_to_the_json_and_evaluates_no_input_
                 assert got in (None, "#N/A"), (label, key, got)
             else:
                 assert got == pytest.approx(r[key], rel=1e-9, abs=1e-9), (label, key)
+
+
+def test_the_report_shows_an_input_as_profiles_show_does(run, tmp_path: Path) -> None:
+    """D4 (minor): the report's assumptions wrote every value to six significant digits in any magnitude,
+    so 17,280,000,000 training tokens read '1.728e+10' and a $2,123,456 price '2.12346e+06' (rounded),
+    where ``tco profiles show`` and ``workloads show`` print '17,280,000,000' and '2,123,456': one
+    formatting of an input (render.input_number) for both. Repro: ``tco report a100-80gb mlu370-s4 -w
+    gpt3-1.3b --set a100-80gb.price_usd=2123456 -o r.html``, then the folded assumptions."""
+    out = tmp_path / "r.html"
+    result = run("report", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--set", "a100-80gb.price_usd=2123456", "-n", "100", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "<td>workload.training_tokens</td><td class=n>17,280,000,000</td>" in html
+    assert "<td>a100-80gb.price_usd</td><td class=n>2,123,456</td>" in html
+    assert "e+" not in html.split('id="assumptions"', 1)[1].split('id="missing"', 1)[0]
+    shown = run("workloads", "show", "gpt3-1.3b").stdout
+    assert "17,280,000,000" in shown
+
+
+def test_one_sample_is_one_sample(run, tmp_path: Path) -> None:
+    """D5 (cosmetic): a Monte Carlo of one draw said '1 samples, seed 0' in the report's line, its CDF's
+    caption and simulate's table (as a lease said '1 months' before e866af5). Repro: ``tco report
+    a100-80gb -w gpt3-1.3b -n 1 -o r.html``; ``tco simulate a100-80gb -w gpt3-1.3b -n 1``."""
+    out = tmp_path / "r.html"
+    assert run("report", "a100-80gb", "-w", "gpt3-1.3b", "-n", "1", "-o", str(out)).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert "<p class=meta>1 sample, seed 0;" in page and "1 sample, seed 0</text>" in page and "1 samples" not in page
+    assert "\n1 sample, seed 0; sampled:" in run("simulate", "a100-80gb", "-w", "gpt3-1.3b", "-n", "1").stdout
+    assert "2,000 samples, seed 0" in run("simulate", "a100-80gb", "-w", "gpt3-1.3b", "-n", "2000").stdout
