@@ -286,8 +286,16 @@ def _clean(v: Any) -> Any:
     if isinstance(v, str):
         from tco.render import CONTROL
 
-        return CONTROL.sub("?", v)
+        v = CONTROL.sub("?", v)
+        if len(v) > MAX_CELL_TEXT:  # (openpyxl cut it there silently: an auditor would read a whole text)
+            cut = f" … [cut: {len(v):,} characters, a cell holds {MAX_CELL_TEXT:,}; the whole text is in the input file]"
+            v = v[: MAX_CELL_TEXT - len(cut)] + cut
+        return v
     return v
+
+
+MAX_CELL_TEXT = 32767
+"""Characters a spreadsheet cell holds (Excel's limit; openpyxl cuts longer text there without a word)."""
 
 
 def _cell(v: Any) -> Any:
@@ -352,6 +360,8 @@ def _results(wb: Any, a: _Assumptions, calc_refs: list[tuple[str, dict[str, str]
         why = f"{r.status.value}: {r.reason or ', '.join(r.missing_inputs)}"
         if t:
             # Its delay and penalty need no cost (every other output gives them): formulas as for the ranked rows.
+            # Its time to market is the engine's value (it has no Calc sheet), and says so.
+            why += " (time to market as computed, not live: no Calc sheet)"
             _append_text(ws, [r.accelerator, r.time_to_market_days, None, None, None, None, None, why])
             row = ws._current_row
             if r.delay_days is not None:

@@ -267,3 +267,31 @@ def test_one_sample_is_one_sample(run, tmp_path: Path) -> None:
     assert "<p class=meta>1 sample, seed 0;" in page and "1 sample, seed 0</text>" in page and "1 samples" not in page
     assert "\n1 sample, seed 0; sampled:" in run("simulate", "a100-80gb", "-w", "gpt3-1.3b", "-n", "1").stdout
     assert "2,000 samples, seed 0" in run("simulate", "a100-80gb", "-w", "gpt3-1.3b", "-n", "2000").stdout
+
+
+def test_a_text_longer_than_a_cell_holds_is_cut_visibly(run, tmp_path: Path, user_profile) -> None:
+    """D6 (minor): a source of 40,000 characters (files may hold 4 MB) was cut at 32,767, the most a cell
+    holds, by openpyxl without a word, so the Assumptions sheet showed a shorter source as if whole. It is
+    cut with a note saying so. Repro: a profile whose ``price_usd.source`` is 40,000 characters, then
+    ``tco compare big-gpu -w gpt3-1.3b -o x.xlsx``."""
+    text = f'extends = "h100-sxm"\nid = "big-gpu"\nprice_usd = {{ value = 25000, source = "{"S" * 40000}END" }}\n'
+    user_profile("accelerators", "big-gpu", text)
+    out = tmp_path / "x.xlsx"
+    result = run("compare", "big-gpu", "-w", "gpt3-1.3b", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    source = next(r[4] for r in openpyxl.load_workbook(out)["Assumptions"].iter_rows(values_only=True) if r[1] == "price_usd")
+    assert len(source) == 32767
+    assert source.endswith("[cut: 40,003 characters, a cell holds 32,767; the whole text is in the input file]")
+
+
+def test_an_incomplete_row_says_its_time_to_market_is_not_live(run, tmp_path: Path, user_profile) -> None:
+    """D7 (minor): an option lacking only its price has a time to market (it sets the others' delay) but
+    no Calc sheet: the Results sheet wrote that time as a value among live formulas and its status said
+    nothing of it (a barred row says '(figures as computed, not live)'), so editing its lead time on no
+    sheet could be expected to move it. Repro: ``tco compare h100-sxm noprice-gpu -w gpt3-1.3b -o x.xlsx``."""
+    user_profile("accelerators", "noprice-gpu", NO_PRICE)
+    out = tmp_path / "x.xlsx"
+    assert run("compare", "h100-sxm", "noprice-gpu", "-w", "gpt3-1.3b", "-o", str(out)).exit_code == 0
+    row = next(r for r in openpyxl.load_workbook(out)["Results"].iter_rows(values_only=True) if r[0] == "noprice-gpu")
+    assert isinstance(row[1], float) and row[3].startswith("=")  # the value, and the delay as a formula over it
+    assert row[7] == "incomplete: noprice-gpu.price_usd (time to market as computed, not live: no Calc sheet)"
