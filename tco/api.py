@@ -23,7 +23,7 @@ import warnings
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -61,16 +61,22 @@ from tco.models import (
     Tuning,
     Workload,
 )
-from tco.results import (
-    BreakevenResult,
-    CalibrationSummary,
-    CashflowResult,
-    SensitivityResult,
-    SimulationResult,
-    SizeResult,
-    SweepRun,
-    WhatIfResult,
-)
+
+if TYPE_CHECKING:
+    from tco import results
+else:
+
+    class _Results:
+        """tco.results, imported when a name in it is first read: its 21 result models cost ``tco compare``
+        (which returns none of them) a few milliseconds to build, while ``typing.get_type_hints`` on the
+        functions below still resolves their return types (``results.SweepRun``)."""
+
+        def __getattr__(self, name: str) -> Any:
+            from tco import results as module
+
+            return getattr(module, name)
+
+    results = _Results()
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -1825,7 +1831,7 @@ def load_serving_sets(dirs: Sequence[Path] | None = None) -> list[ServingSet]:
 
 
 @public
-def calibrate(dirs: Sequence[Path] | None = None, *, refit: bool = False, published_layout: bool = False) -> CalibrationSummary:
+def calibrate(dirs: Sequence[Path] | None = None, *, refit: bool = False, published_layout: bool = False) -> results.CalibrationSummary:
     """Predicted vs published training and serving tokens/s over the shipped calibration sets, with the
     error on the fit and held-out halves (see :mod:`tco.calibration`). ``refit`` first fits the
     constants on the fit halves and reports with those instead of the shipped ones; ``published_layout``
@@ -2026,7 +2032,7 @@ def _money_currencies(schema: dict[str, Any], money: Sequence[str]) -> None:
 @public
 def breakeven(
     inputs: Inputs, a: str, b: str, *, param: str = "scenario.cost_of_delay_usd_per_day", value_range: tuple[float, float] | None = None
-) -> BreakevenResult:
+) -> results.BreakevenResult:
     """Value of ``param`` at which options ``a`` and ``b`` cost the same (see :func:`tco.analysis.breakeven`)."""
     from tco import analysis
 
@@ -2035,7 +2041,7 @@ def breakeven(
 
 
 @public
-def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | str | None = None) -> SensitivityResult:
+def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | str | None = None) -> results.SensitivityResult:
     """Tornado of effective cost (see :func:`tco.analysis.sensitivity`). ``vs``: the pair of options whose
     difference the inputs are ranked by, or one option (the first option against it, as ``--vs``)."""
     from tco import analysis
@@ -2060,7 +2066,7 @@ def _called_as_progress(fn: Callable[[int, int], None]) -> Callable[[int, int], 
 @public
 def simulate(
     inputs: Inputs, *, samples: int, seed: int, progress: Callable[[int, int], None] | None = None, keep_samples: bool = False
-) -> SimulationResult:
+) -> results.SimulationResult:
     """Monte Carlo with common random numbers (see :func:`tco.analysis.simulate`)."""
     from tco import analysis
 
@@ -2079,7 +2085,7 @@ def simulate(
 
 
 @public
-def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]]) -> WhatIfResult:
+def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]]) -> results.WhatIfResult:
     """N validated what-ifs at once (the fast path for scripts; see :func:`tco.analysis.what_if`)."""
     from tco import analysis
 
@@ -2087,7 +2093,7 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]]) -> WhatIfRes
         return analysis.what_if(inputs, changes)
 
 
-def breakeven_curve(inputs: Inputs, param: str, points: Sequence[float]) -> WhatIfResult:
+def breakeven_curve(inputs: Inputs, param: str, points: Sequence[float]) -> results.WhatIfResult:
     """Both options' effective cost at each point of a break-even's range (``tco plot breakeven``): a
     --set of ``param`` only set the range searched, as for :func:`breakeven`, so it is no conflict here."""
     from tco import analysis
@@ -2097,7 +2103,7 @@ def breakeven_curve(inputs: Inputs, param: str, points: Sequence[float]) -> What
 
 
 @public
-def sweep(inputs: Inputs, vary: Sequence[str]) -> SweepRun:
+def sweep(inputs: Inputs, vary: Sequence[str]) -> results.SweepRun:
     """(columns, total rows, iterator of column chunks) for a grid, with ``.results`` streaming the rows
     as dicts (see :func:`tco.analysis.iter_sweep`)."""
     from tco import analysis
@@ -2113,7 +2119,7 @@ def cashflow(
     revenue_usd_per_day: float | None = None,
     lease_usd_per_month: float | None = None,
     lease_months: float | None = None,
-) -> CashflowResult:
+) -> results.CashflowResult:
     """Year-by-year cash flow and NPV per option (see :func:`tco.analysis.cashflow`)."""
     from tco import analysis
 
@@ -2144,7 +2150,7 @@ def cashflow(
 @public
 def size(
     inputs: Inputs, *, deadline_days: float | None = None, budget_usd: float | None = None, power_kw: float | None = None
-) -> SizeResult:
+) -> results.SizeResult:
     """Count meeting a deadline, budget or power envelope (see :func:`tco.analysis.size`)."""
     from tco import analysis
 
