@@ -902,6 +902,11 @@ class TrainingWorkload(_WorkloadBase):
         ep = self.layout.expert_parallel if self.layout is not None else None
         if ep is not None and self.experts is not None and self.experts % ep:  # (a dense model: the engine says so)
             raise ValueError(f"layout.expert_parallel: an expert-parallel degree of {ep} must divide the {self.experts} experts")
+        if self.load_imbalance is not None and self.experts is None:  # (read only for routed experts: else silently dropped)
+            raise ValueError(
+                "load_imbalance: uneven routing across experts applies to an MoE workload (give experts and "
+                "experts_per_token), not a dense one; leave load_imbalance out"
+            )
         names = [s.name for s in self.stages]
         if len(set(names)) != len(names):
             raise CrossFieldError("stages: stage names must be unique", reads=("stages[*].name",))
