@@ -82,6 +82,16 @@ def workload_adapter() -> TypeAdapter[TrainingWorkload | InferenceWorkload]:
 _WORKLOAD_CLASSES = [TrainingWorkload, InferenceWorkload]
 
 
+def other_kinds_key(cls: Any, name: str) -> str | None:
+    """Why a key of the other workload kind is refused here (``mfu`` on a serving workload, ``prompt_tokens``
+    on a training one): an input the other kind reads, not a misspelling; None for any other key."""
+    for this, other in ((TrainingWorkload, InferenceWorkload), (InferenceWorkload, TrainingWorkload)):
+        if cls is this and name in other.model_fields and name not in this.model_fields:
+            theirs, ours = other.model_fields["kind"].annotation, this.model_fields["kind"].annotation
+            return f'applies to kind = "{typing.get_args(theirs)[0]}" workloads only, not this kind = "{typing.get_args(ours)[0]}" one'
+    return None
+
+
 def builtin_dir() -> Path:
     """The shipped profiles: inside the installed package, else the source tree's ``profiles/``."""
     here = Path(__file__).resolve().parent
@@ -752,7 +762,8 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
             key = ".".join([*(str(p) for p in loc), named.group(1)])
             message = named.group(2)
         if err["type"] == "extra_forbidden" and loc:
-            message += did_you_mean(str(loc[-1]), _field_names(_model_at(root_cls, loc[:-1])))
+            other = other_kinds_key(root_cls, str(loc[0])) if len(loc) == 1 else None
+            message = other or message + did_you_mean(str(loc[-1]), _field_names(_model_at(root_cls, loc[:-1])))
         if err["type"] == "union_tag_invalid" or err["type"] == "union_tag_not_found":
             message = 'expected kind = "training" or "inference"'
             key = "kind"
@@ -844,6 +855,9 @@ def check_path(root: Any, parts: Sequence[str], *, label: str, where: str = "--s
         if owner is None:
             if not classes:
                 raise InputError(f"no such field: '{prefix}' is a value, not a table", where=where, key=label)
+            other = other_kinds_key(classes[0], name) if i == 0 and len(classes) == 1 else None
+            if other is not None:
+                raise InputError(other, where=where, key=label)
             raise InputError(f"no such field{did_you_mean(name, _field_names(classes))}", where=where, key=label)
         t = _unwrap(owner.model_fields[name].annotation)
         origin = typing.get_origin(t)

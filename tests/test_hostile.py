@@ -433,7 +433,9 @@ def test_a_training_table_set_on_an_inference_workload_is_blamed_on_the_set(run)
     not: the error names --set and the key, not the shipped workload file."""
     result = run("compare", "h100-sxm", "-w", "chat-70b", "--set", "workload.layout.tensor_parallel=2")
     assert result.exit_code == 1
-    assert result.stderr.strip().splitlines()[-1] == "Error: --set: workload.layout: unknown key"
+    assert result.stderr.strip().splitlines()[-1] == (
+        'Error: --set: workload.layout: applies to kind = "training" workloads only, not this kind = "inference" one'
+    )
 
 
 def test_a_byte_order_mark_is_not_part_of_the_document(run, tmp_path: Path) -> None:

@@ -168,3 +168,45 @@ def test_sweep_breakeven_and_estimate_agree_with_compare(tmp_path) -> None:
         time_to_first_token_ms=500,
     )
     assert e.tokens_per_second_per_accelerator == pytest.approx(_one("h100-sxm", str(serve)).tokens_per_second_per_accelerator, rel=1e-12)
+
+
+def test_a_key_of_the_other_workload_kind_is_named_as_such(run, tmp_path) -> None:
+    """D2: a serving workload given a training-only key (``mfu``, ``training_tokens``, ``load_imbalance``,
+    ``layout``) or a training workload given a serving-only one (``prompt_tokens``,
+    ``time_per_output_token_ms``) was told 'unknown key' by --set and a file, but 'no such field' by --vary
+    and --param, of a key the docs list: neither said that the key belongs to the other kind. Every
+    route now says so, in one line."""
+    serving = 'applies to kind = "training" workloads only, not this kind = "inference" one'
+    training = 'applies to kind = "inference" workloads only, not this kind = "training" one'
+    for args, said in (
+        (("compare", "h100-sxm", "-w", "chat-70b", "--set", "workload.mfu=0.3"), f"--set: workload.mfu: {serving}"),
+        (
+            ("sweep", "h100-sxm", "-w", "chat-70b", "--vary", "workload.training_tokens=1e9,2e9"),
+            f"--vary: workload.training_tokens: {serving}",
+        ),
+        (
+            ("breakeven", "h100-sxm", "a100-80gb", "-w", "chat-70b", "--param", "workload.load_imbalance", "--range", "1:2"),
+            f"--param: workload.load_imbalance: {serving}",
+        ),
+        (
+            ("sweep", "h100-sxm", "-w", "chat-70b", "--vary", "workload.layout.tensor_parallel=1,2"),
+            f"--vary: workload.layout.tensor_parallel: {serving}",
+        ),
+        (
+            ("sweep", "h100-sxm", "-w", "llama3-8b", "--vary", "workload.time_per_output_token_ms=10,20"),
+            f"--vary: workload.time_per_output_token_ms: {training}",
+        ),
+        (("compare", "h100-sxm", "-w", "llama3-8b", "--set", "workload.prompt_tokens=100"), f"--set: workload.prompt_tokens: {training}"),
+    ):
+        result = run(*args)
+        assert result.exit_code == 1 and result.stderr.strip() == f"Error: {said}", (args, result.stderr)
+    wl = tmp_path / "inf.toml"
+    wl.write_text(
+        'id = "x"\nname = "x"\nkind = "inference"\nparameters = 7e9\nprecision = "bf16"\nseq_len = 2048\n'
+        "tokens_per_day = 1e9\nservice_life_years = 3\nmfu = 0.4\n"
+    )
+    result = run("compare", "h100-sxm", "-w", str(wl))
+    assert result.exit_code == 1 and result.stderr.strip() == f"Error: {wl}: mfu: {serving}"
+    # a misspelt key is still one, with its suggestion
+    result = run("sweep", "h100-sxm", "-w", "chat-70b", "--vary", "workload.bogus=1,2")
+    assert result.exit_code == 1 and result.stderr.strip() == "Error: --vary: workload.bogus: no such field"
