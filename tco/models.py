@@ -891,7 +891,7 @@ class TrainingWorkload(_WorkloadBase):
     )
     layout: TrainingLayout | None = Field(None, description="Fix parallel degrees or the recomputation instead of searching them.")
     load_imbalance: AtLeastOneQuantity | None = Field(
-        None, description="Expert compute × this (>= 1) for uneven routing across experts; default 1.1."
+        None, description="MoE only: expert compute × this (>= 1) for uneven routing across experts; default 1.1."
     )
     stages: list[Stage] = Field(
         default_factory=_empty_list, max_length=MAX_STAGES, description=f"Further stages after the main one (at most {MAX_STAGES})."
