@@ -113,3 +113,28 @@ def test_completion_asked_by_hand_is_one_line(tmp_path: Path) -> None:
     env |= {"COMP_WORDS": "tco comp", "COMP_CWORD": "1"}
     proc = subprocess.run([sys.executable, "-m", "tco"], capture_output=True, text=True, env=env, timeout=120, check=False)
     assert proc.returncode == 0 and "compare" in proc.stdout
+
+
+def test_a_breakeven_over_money_plans_nothing_anew(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`tco breakeven h800 h100-sxm:rent -w deepseek-v3` (over the cost of delay, the default) took 41 s:
+    each bisection step asked whether the cost of delay moves the plan, planning the MoE job again at
+    the step's two ends (82 plans). Money never moves a plan: now no plan is made anew (4 s), and the
+    tie is where it was."""
+    from tco.analysis import common
+
+    plans: list[object] = []
+    real = common._plan_with
+
+    def spy(*args: object) -> object:
+        plans.append(args)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(common, "_plan_with", spy)
+    pair = ["h800", "h100-sxm:rent"]
+    result = tco.breakeven(tco.load_inputs(pair, workload="llama3-8b"), *pair)
+    assert plans == []
+    assert result.value is not None
+    # the tie: both options' effective costs agree there
+    at = [f"scenario.cost_of_delay_usd_per_day={result.value!r}"]
+    costs = [r.effective_cost_usd for r in tco.compare(tco.load_inputs(pair, workload="llama3-8b", sets=at)).results]
+    assert costs[0] == pytest.approx(costs[1], rel=1e-6)

@@ -18,6 +18,7 @@ from tco.analysis.common import (
     missing_by_option,
     missing_error,
     moves_plan,
+    plan_free,
     prepare,
     resolve_target,
     validate_value,
@@ -163,7 +164,11 @@ def breakeven(
     for v in (lo, hi):
         validate_value(prep, target, v, where="--range" if value_range else "--param", given=param)
     integer = target.is_count or target.is_integer
-    replanned = not target.is_count and any(moves_plan(prep, i, target, np.array([lo, hi])) for i in (ia, ib) if i in target.keys)
+    replanned = (
+        not target.is_count  # (money and the like never move a plan: not asked, which costs two plans)
+        and not plan_free(target)
+        and any(moves_plan(prep, i, target, np.array([lo, hi])) for i in (ia, ib) if i in target.keys)
+    )
     if replanned:
         grid = min(grid, REPLANNED_GRID)  # each point is planned anew (a few ms): a coarser scan, then bisection
     xs = scan_grid(lo, hi, grid, integer)

@@ -541,8 +541,10 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
         varied = [(t, np.broadcast_to(np.asarray(a, dtype=float), (size,))) for t, a in values.values() if i in t.keys and not t.is_count]
         # One input that moves the plan makes every varied input part of the plan: their effects on the
         # discrete choices can combine (memory matters more at a longer sequence).
-        # (inputs no plan depends on, money and the like, are evaluated as arrays at each plan)
-        moving = [(t, a) for t, a in varied if not plan_free(t)] if replan and any(moves_plan(prep, i, t, a) for t, a in varied) else []
+        # (inputs no plan depends on, money and the like, are evaluated as arrays at each plan: never planned
+        # anew, nor asked whether they move the plan, which costs two plans per range a bisection tries)
+        planned = [(t, a) for t, a in varied if not plan_free(t)]
+        moving = planned if replan and any(moves_plan(prep, i, t, a) for t, a in planned) else []
         # Unknown inputs read as NaN: the figures that need them come out NaN (infeasible for ranking).
         arrays, min_count, gone = _evaluate_groups(prep, i, plan, p, moving, size)
         # what the option lacks to be ranked: an input only another figure needs leaves it ranked, as in compare
