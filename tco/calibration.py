@@ -479,8 +479,7 @@ def fit_serving(sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator],
                 trial[i] = v
             return cast(serving.Constants, tuple(trial))
 
-        choice = min((put(c) for c in candidates), key=loss)
-        return choice if loss(choice) < loss(base) else base
+        return min([base, *(put(c) for c in candidates)], key=loss)  # (the first of the least: base on a tie)
 
     for _ in range(8):  # (three passes reached the fixed point on 2026-12-02)
         before = consts
