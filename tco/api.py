@@ -130,6 +130,9 @@ def _argument_keys(exc: TcoError, names: Collection[str]) -> None:
                 return name
             return nested if nested is not None and nested.split("[")[0] in names else flag
 
+        sets = _argument_of("--set", names)
+        if sets in names:  # a suggested --set 'PATH=VALUE', as the caller gives it: sets=['PATH=VALUE']
+            problem.message = re.sub(r"(?<![\w-])--set '([^']*)'", sets + r"=['\1']", problem.message)
         problem.message = re.sub(r"'[^']*'|(?<![\w-])--[a-z][a-z0-9-]*", argument, problem.message)
 
 

@@ -355,7 +355,7 @@ def test_the_currency_hint_is_spelled_as_the_tool_takes_it_and_text_escapes_cont
     typed = 'h100-sxm.price_usd={value=2e5, note="two\\nlines \\"quoted\\" café"}'
     with pytest.raises(InputError) as exc:
         tco.load_inputs(["h100-sxm"], workload="gpt3-1.3b", sets=[typed, "h100-sxm.price_usd.currency=cny"])
-    proposed = exc.value.message.split("--set 'h100-sxm.price_usd=", 1)[1].rsplit("'", 1)[0]
+    proposed = exc.value.message.split("sets=['h100-sxm.price_usd=", 1)[1].rsplit("'", 1)[0]  # (a Python caller's argument)
     assert "\n" not in proposed and parse_value(proposed) == {"value": 2e5, "note": 'two\nlines "quoted" café', "currency": "CNY"}
 
 
