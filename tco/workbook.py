@@ -439,7 +439,12 @@ def _option_sheet(
     from openpyxl.utils import quote_sheetname
 
     ws = wb.create_sheet(_sheet_name(f"Calc {option.label}", used))
-    ws.append(["quantity", "value", "unit", "formula (engine)"])
+    # The option this sheet computes, named on the sheet (its title may be cut to 31 characters, 'Calc a-ver…~2'):
+    # its label and the part's name beside the header row, as text (a name '=1+2' is never a formula), so no row moves.
+    _append_text(ws, ["quantity", "value", "unit", "formula (engine)", "option", option.label, option.accelerator.name])
+    from openpyxl.styles import Font
+
+    ws.cell(1, 6).font = Font(bold=True)
     rows: dict[str, str] = {}
 
     def put(name: str, formula: str, unit: str, note: str) -> str:
