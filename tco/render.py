@@ -109,11 +109,15 @@ CSV_LINE_END = "\r\n"
 """RFC 4180 line ends: the csv module then also quotes a field holding a bare carriage return."""
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff\ufffe\uffff]"
+)
 """Characters a terminal or a viewer acts on rather than shows: C0 and C1 controls (escape sequences,
-BEL), the bidirectional controls that reorder text on screen (Unicode's Bidi_Control set) and the line
-and paragraph separators; and what no file can hold: lone surrogates (a command-line byte that is not
-UTF-8) and U+FFFE/U+FFFF, which XML 1.0 (a workbook's sheets) refuses. Tab and newline are data in CSV."""
+BEL), the bidirectional controls that reorder text on screen (Unicode's Bidi_Control set), the line
+and paragraph separators, and the invisible characters that make two names look alike or one name look
+like another (zero-width space, non-joiner and joiner, word joiner, the byte-order mark U+FEFF); and
+what no file can hold: lone surrogates (a command-line byte that is not UTF-8) and U+FFFE/U+FFFF,
+which XML 1.0 (a workbook's sheets) refuses. Tab and newline are data in CSV."""
 CONTROL_CELL = re.compile(r"[\t\n]|" + CONTROL.pattern)
 """In a table cell, tab and newline too: they break the columns."""
 
@@ -552,6 +556,16 @@ def _cell(v: Any) -> str:
 def samples_text(n: int) -> str:
     """How many Monte Carlo samples a run drew: '1 sample', '20,000 samples'."""
     return f"{n:,} sample{'' if n == 1 else 's'}"
+
+
+def given_number(v: float) -> str:
+    """A number as its input gives it (a quoted rate ``ID:rent=2.123456789``, a profile's value, a --set),
+    as the report's assumptions list it: every digit of the shortest form that reads back as the same
+    float, with thousands separators (``2.123456789``, ``12,000``), where :func:`input_number` keeps six
+    significant digits (tables of computed figures); past 10^15 as :func:`input_number` writes it."""
+    if abs(v) >= HUGE or not math.isfinite(v):
+        return input_number(v)
+    return f"{v:,.0f}" if v == int(v) else f"{v:,}"
 
 
 def input_number(v: float) -> str:

@@ -17,7 +17,7 @@ from tco import plots
 from tco.engine import walk_numbers
 from tco.inputs import Inputs
 from tco.models import Quantity
-from tco.render import CONTROL, SYMBOLS, in_currency, input_number, money, num, samples_text, unranked_row, verdict
+from tco.render import CONTROL, SYMBOLS, given_number, in_currency, money, num, samples_text, unranked_row, verdict
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;margin:1.5rem auto;color:#111;font-size:10.5pt}
@@ -142,7 +142,10 @@ def build(
                     path,
                     [
                         path,
-                        in_currency(input_number(float(leaf.value)), leaf.currency.value if leaf.currency else None),
+                        in_currency(
+                            given_number(float(leaf.value)),  # as the profile or --set gives it
+                            leaf.currency.value if leaf.currency else None,
+                        ),
                         leaf.source or "",
                         leaf.as_of or "",
                         leaf.confidence.value if leaf.confidence else "",
@@ -152,7 +155,7 @@ def build(
         if o.quoted_rate is not None:
             rows[f"{o.label}.rental.usd_per_hour"] = [
                 f"rental.usd_per_hour [{o.label}]",
-                input_number(o.quoted_rate),
+                given_number(o.quoted_rate),  # as typed beside it in the label (rent=2.123456789), not to 6 digits
                 "quoted on the command line (ID:rent=RATE)",
                 "",
                 "",
@@ -189,6 +192,6 @@ def build(
     files = ", ".join(f"{key} ({entry['path']})" for key, entry in audit.get("files", {}).items())
     sections.append(f'<p class=meta id="provenance">tco {html.escape(version)} · inputs SHA-256 {digest} · files: {html.escape(files)}</p>')
     body = CONTROL.sub("?", "\n".join(sections))  # escape sequences and bidi overrides from input text, as in tables
-    title = html.escape(f"tco report: {comp.workload}")
+    title = html.escape(CONTROL.sub("?", f"tco report: {comp.workload}"))  # (the tab's title too)
     head = f'<head><meta charset="utf-8"><title>{title}</title><style>{CSS}</style></head>'
     return f'<!DOCTYPE html>\n<html lang="en">\n{head}\n<body>\n{body}\n</body>\n</html>\n'

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tco.render import CONTROL, given_number, terminal_text
+from tests.test_hostile61b import parsed
 from tests.test_workbook import needs_soffice, recalculated, results_of
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -104,3 +106,66 @@ def test_the_named_calc_sheets_recalculate_to_the_json(run, tmp_path: Path, user
     labels = sorted(wb[n]["F1"].value for n in wb.sheetnames if n.startswith("Calc "))  # type: ignore[index]
     assert labels == sorted([f"{ids[0]}@4", f"{ids[1]}:rent=2.123456789"])
     assert {wb[n]["G1"].value for n in wb.sheetnames if n.startswith("Calc ")} == {"=1+2"}  # type: ignore[index]
+
+
+# --------------------------------------------------------------------------- 3: invisible characters
+
+
+@pytest.mark.parametrize("ch", list(INVISIBLE + BIDI))
+def test_control_covers_zero_width_characters_and_bidi_controls(ch: str) -> None:
+    """Defect 3: the zero-width space, non-joiner and joiner, word joiner and byte-order mark passed
+    ``render.CONTROL`` (the bidi controls did not); every one is now shown as '?', in a table cell too."""
+    assert CONTROL.sub("?", f"a{ch}b") == "a?b" and terminal_text(f"a{ch}b") == "a?b"
+
+
+def test_invisible_characters_from_a_profile_reach_no_table_page_or_cell(run, tmp_path: Path, user_profile) -> None:
+    """Defect 3: a profile whose name and a source hold U+200B, U+2060, U+FEFF and bidi isolates showed
+    them in ``profiles show``, the report's assumptions and the workbook's cells. None reaches any now."""
+    user_profile("accelerators", "sneaky-gpu", SNEAKY)
+    bad = set(INVISIBLE + BIDI)
+    for args in (["profiles", "show", "sneaky-gpu"], ["compare", "sneaky-gpu", "mi300x", "-w", "chat-70b", "-f", "markdown"]):
+        result = run(*args)
+        assert result.exit_code == 0, result.stderr
+        assert not bad & set(result.stdout), args
+    page = tmp_path / "r.html"
+    assert run("report", "sneaky-gpu", "mi300x", "-w", "chat-70b", "-n", "200", "-o", str(page)).exit_code == 0
+    assert not bad & set(page.read_text(encoding="utf-8")) and "zero?width? source?" in page.read_text(encoding="utf-8")
+    book = tmp_path / "w.xlsx"
+    assert run("compare", "sneaky-gpu", "mi300x", "-w", "chat-70b", "-o", str(book)).exit_code == 0
+    wb = openpyxl.load_workbook(book)
+    texts = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not any(bad & set(t) for t in texts)
+    assert "H100?SXM??evil????" in texts  # the name on its Calc sheet, each invisible character shown
+
+
+# --------------------------------------------------------------------------- 4: a quoted rent as typed
+
+
+def test_a_quoted_rent_is_shown_as_typed_in_the_reports_assumptions(run, tmp_path: Path) -> None:
+    """Defect 4: ``tco report h100-sxm:rent=2.123456789 ...`` listed the rate as ``2.12346`` beside the label
+    ``rent=2.123456789`` (six significant digits, as derived inputs are shown). It is shown as typed."""
+    page = tmp_path / "r.html"
+    args = ["h100-sxm@4:rent=2.123456789", "mi300x", "-w", "chat-70b", "-n", "200", "-o", str(page)]
+    assert run("report", *args).exit_code == 0
+    _, text = parsed(page.read_text(encoding="utf-8"))
+    assert "rental.usd_per_hour [h100-sxm@4:rent=2.123456789] 2.123456789 quoted on the command line" in text
+    assert "2.12346" not in text
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (2.123456789, "2.123456789"),
+        (2.1, "2.1"),
+        (2.0, "2"),
+        (12000.0, "12,000"),
+        (123456.789, "123,456.789"),
+        (0.0001, "0.0001"),
+        (1e20, "1e+20"),
+    ],
+)
+def test_given_number_keeps_every_digit_typed(value: float, shown: str) -> None:
+    """The shortest form that reads back as the same float, with thousands separators; past 10^15 as
+    every other input is shown."""
+    assert given_number(value) == shown
+    assert float(shown.replace(",", "")) == value
