@@ -1,6 +1,7 @@
 """The one-page report: one self-contained HTML file (inline SVG charts, no network) to attach to a memo.
 
-Sections: the verdict in one sentence, the ranking, the break-even cost of delay, the tornado, the
+Sections: the verdict in one sentence, the ranking, for a serving workload its latency targets and each
+option's replica, batch and modelled latencies, the break-even cost of delay, the tornado, the
 Monte Carlo CDF with win probabilities, the assumptions with their sources and confidence, the missing
 inputs, and the tool version with a hash of the run's inputs. Print to PDF from a browser.
 """
@@ -62,6 +63,49 @@ def _chart(draw: Any, result: Any) -> str:
         return f"<p class=unknown>No chart: {html.escape(exc.message.removeprefix('nothing to draw: '))}.</p>"
 
 
+def _latency_targets(workload: Any) -> str:
+    """The serving workload's latency targets as its input gives them (they cap each option's batch)."""
+    tpot = workload.time_per_output_token_ms.value if workload.time_per_output_token_ms is not None else None
+    ttft = workload.time_to_first_token_ms.value if workload.time_to_first_token_ms is not None else None
+    at = (
+        f"at the {given_number(workload.latency_percentile)}th percentile"
+        if workload.latency_percentile is not None
+        else "for the mean request"
+    )
+    targets = [f"time per output token ≤ {given_number(tpot)} ms {at}"] if tpot is not None else []
+    targets += [f"time to first token ≤ {given_number(ttft)} ms"] if ttft is not None else []
+    batch = f"largest batch {workload.max_batch:,} per replica (workload.max_batch)"
+    if not targets:
+        none = "none (workload.time_per_output_token_ms, workload.time_to_first_token_ms)"
+        return f"Latency targets: {none}; the batch is what memory and the {batch} allow."
+    return f"Latency targets: {'; '.join(targets)}; {batch}."
+
+
+def _serving(inputs: Inputs, ranking: list[Any]) -> list[str]:
+    """A serving workload's latency targets, and per option the replica, the batch and the latencies the
+    model gives at that batch: the figures a serving buyer compares (compare's JSON holds the same)."""
+    rows = [
+        [
+            r.accelerator,
+            "—" if r.replica_accelerators is None else f"{r.replica_accelerators:,}",
+            "—" if r.batch is None else f"{r.batch:,}",
+            num(r.time_per_output_token_ms),
+            num(r.time_to_first_token_ms),
+            num(r.tokens_per_second_per_accelerator),
+        ]
+        for r in ranking
+    ]
+    return [
+        '<h2 id="serving">Serving: replica, batch and latency</h2>',
+        f'<p class=meta id="latency-targets">{html.escape(_latency_targets(inputs.workload))}</p>',
+        _table(
+            ["option", "replica, accelerators", "batch", "time per output token, ms", "time to first token, ms", "tokens/s/acc"],
+            rows,
+            {1, 2, 3, 4, 5},
+        ),
+    ]
+
+
 def build(
     inputs: Inputs, comp: Any, sensitivity: Any, simulation: Any, breakeven: Any | None, audit: Mapping[str, Any], version: str
 ) -> str:
@@ -97,6 +141,8 @@ def build(
             {2, 3, 4, 5, 6, 7},
         ),
     ]
+    if comp.workload_kind == "inference":
+        sections += _serving(inputs, ranking)
     sections.append('<h2 id="breakeven">Break-even cost of delay</h2>')
     if breakeven is not None:
         sections.append(f"<p>{html.escape(breakeven.message)}.</p>")

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from tco.render import CONTROL, given_number, terminal_text
-from tests.test_hostile61b import parsed
+from tco.render import CONTROL, given_number, num, terminal_text
+from tests.test_hostile61b import CHROMIUM, _chromium_dom, needs_chromium, parsed
 from tests.test_workbook import needs_soffice, recalculated, results_of
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -48,6 +49,66 @@ def _compare(run, *args: str) -> dict[str, dict[str, object]]:
     result = run("compare", *args, "-f", "json")
     assert result.exit_code == 0, result.stderr
     return {r["accelerator"]: r for r in json.loads(result.stdout)["results"]}
+
+
+# --------------------------------------------------------------------------- 1: the serving report
+
+
+def test_the_serving_report_shows_the_targets_and_each_options_batch_and_latency(run, tmp_path: Path) -> None:
+    """Defect 1: ``tco report h100-sxm@4 mi300x -w chat-70b --set workload.time_per_output_token_ms=50 ...``
+    showed neither the latency targets nor the replica, batch, TPOT and TTFT each option is planned at,
+    though compare's JSON has them. The page now has a line of targets and a row per option with the
+    JSON's own figures, as the page formats numbers."""
+    args = ["h100-sxm@4", "mi300x", "-w", "chat-70b", *TARGETS]
+    out = tmp_path / "r.html"
+    result = run("report", *args, "-n", "200", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    _, text = parsed(out.read_text(encoding="utf-8"))
+    block = _serving_block(text)
+    assert "Latency targets: time per output token ≤ 50 ms at the 99th percentile; time to first token ≤ 2,000 ms" in block
+    assert "largest batch 256 per replica (workload.max_batch)" in block
+    for label, r in _compare(run, *args).items():
+        assert r["batch"] and r["replica_accelerators"] and r["time_per_output_token_ms"] <= 50  # type: ignore[operator]
+        row = (
+            f"{label} {r['replica_accelerators']:,} {r['batch']:,} {num(r['time_per_output_token_ms'])} "  # type: ignore[arg-type]
+            f"{num(r['time_to_first_token_ms'])} {num(r['tokens_per_second_per_accelerator'])}"  # type: ignore[arg-type]
+        )
+        assert row in block, (row, block)
+
+
+def test_a_serving_report_without_targets_says_so_and_a_training_report_has_no_serving_section(run, tmp_path: Path) -> None:
+    """With no latency target (chat-70b as shipped) the line says there is none and what caps the batch
+    instead; a training report has no serving section (it has no batch or latency to show)."""
+    out = tmp_path / "s.html"
+    assert run("report", "h100-sxm@4", "mi300x", "-w", "chat-70b", "-n", "200", "-o", str(out)).exit_code == 0
+    _, text = parsed(out.read_text(encoding="utf-8"))
+    assert "Latency targets: none (workload.time_per_output_token_ms, workload.time_to_first_token_ms)" in _serving_block(text)
+    train = tmp_path / "t.html"
+    assert run("report", "a100-80gb", "h100-sxm", "-w", "gpt3-1.3b", "-n", "200", "-o", str(train)).exit_code == 0
+    assert "Serving: replica" not in train.read_text(encoding="utf-8") and "Latency targets" not in train.read_text(encoding="utf-8")
+
+
+@needs_chromium
+def test_chromium_shows_the_serving_figures_and_a_two_option_serving_report_prints_on_one_page(run, tmp_path: Path) -> None:
+    """The serving section as Chromium renders it (the DOM after load), and printed to PDF a two-option
+    serving comparison still fits one page (docs/cost-model.md says a two-option report does)."""
+    args = ["h100-sxm@4", "mi300x", "-w", "chat-70b", *TARGETS]
+    out = tmp_path / "r.html"
+    assert run("report", *args, "-n", "300", "-o", str(out)).exit_code == 0
+    _, text = parsed(_chromium_dom(out, tmp_path))
+    block = _serving_block(text)
+    for label, r in _compare(run, *args).items():
+        assert f"{label} {r['replica_accelerators']:,} {r['batch']:,} {num(r['time_per_output_token_ms'])}" in block  # type: ignore[arg-type]
+    pypdf = pytest.importorskip("pypdf")
+    pdf = tmp_path / "r.pdf"
+    subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", f"--print-to-pdf={pdf}", out.as_uri()],  # type: ignore[list-item]
+        check=True,
+        capture_output=True,
+        timeout=120,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    assert len(pypdf.PdfReader(str(pdf)).pages) == 1
 
 
 # --------------------------------------------------------------------------- 2: Calc sheets name their option
