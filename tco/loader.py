@@ -568,6 +568,8 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None, *, skip: Co
             if n == 1 and len({e.path for e in found}) > 1:  # an alias two files of one folder give: neither is meant
                 owners = " and ".join(sorted(e.declared or e.id for e in found))
                 raise NotFoundError(f"'{ref}' is an alias of {owners} (in {root / kind}): give the id of the one you mean")
+            if n == 0:  # (a file whose own id is the one asked for before one whose name differs from it only in case)
+                found.sort(key=lambda e: (e.declared or e.id.lower()) != key)
             if found:
                 return found[0].path
     shadow = _shadowed_alias(kind, key, folders, entries)
