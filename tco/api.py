@@ -366,11 +366,18 @@ def attributed(inputs: Inputs) -> Iterator[None]:
 def _canonical_set_path(inputs: Inputs, path: str) -> str:
     """A ``--set`` path in the spelling errors use: the scope ``scenario``/``workload`` in lower case, an
     option's alias or id in any case as its id (``A100.memory_gb`` is ``a100-80gb.memory_gb``)."""
+    scope, rest = _set_scope(inputs, path)
+    return f"{scope}.{rest}"
+
+
+def _set_scope(inputs: Inputs, path: str) -> tuple[str, str]:
+    """(scope, rest) of a ``--set`` path, the scope spelled as :func:`_canonical_set_path` spells it
+    (``scenario``, ``workload``, an option's id; else as written: it names no option)."""
     names = [n for o in inputs.options for n in (o.accelerator.id, *o.accelerator.aliases)]
     scope, rest = loader.split_scope(path, names)
     low = scope.lower()
     if low in ("scenario", "workload"):
-        return f"{low}.{rest}"
+        return low, rest
     # (an option's own id wins over another's alias of the same spelling, as it does in load_inputs)
     owner = next((o.accelerator.id for o in inputs.options if low == o.accelerator.id.lower()), None)
     if owner is None:
@@ -381,7 +388,7 @@ def _canonical_set_path(inputs: Inputs, path: str) -> str:
             owner = next((i for i, src in inputs.sources.items() if src != "-" and Path(src).resolve() == file), None)
         except (OSError, RuntimeError):  # (a symlink loop: the path names no profile)
             owner = None
-    return f"{owner}.{rest}" if owner is not None else path
+    return (owner, rest) if owner is not None else (scope, rest)
 
 
 def _key_the_file_writes(source: str, key: str, also: Sequence[str]) -> tuple[str, str]:
@@ -658,8 +665,143 @@ def load_inputs(
                     "whose alias it also is (TCO_PROFILE_PATH comes first)"
                 )
     inputs = Inputs(options, wl, sc, tuple(sets), warnings, sources, [o.ref for o in parsed])
+    unread = unread_sets(inputs) if sets else []
+    if unread:
+        inputs = Inputs(options, wl, sc, tuple(sets), [*warnings, *unread], sources, [o.ref for o in parsed])
     object.__setattr__(inputs, "_valid", True)  # (its models are the loader's, validated)
     return inputs
+
+
+def unread_sets(inputs: Inputs) -> list[str]:
+    """One warning per ``--set`` of a number that no option reads, so it changes nothing in any analysis
+    of these inputs (never a silently ignored input): a rental rate of a part that is only bought, the
+    rental set-up when nothing is rented, the network cost of the fabric the scenario does not use.
+
+    An input is read when an option's evaluation asks for it (:func:`tco.engine.inputs_read`) or its
+    plan (layout, batch, replica, memory fit) moves with it: planned again at a thousandth and a
+    thousand times its value, as an analysis does. One read that happens to change no figure is read.
+    An option that cannot run may be stopped by any input: nothing it could read is reported."""
+    reads: dict[int, frozenset[str] | None] = {}
+    out: list[str] = []
+    flag = "--set" if COMMAND_LINE.get() else "sets"
+    for item in inputs.sets:
+        lhs = item.split("=", 1)[0].strip()
+        try:
+            scope, rest = _set_scope(inputs, lhs)
+        except TcoError:
+            continue
+        parts = loader.split_path(rest)
+        if len(parts) > 1 and parts[-1] == "value":  # (X.value is X)
+            parts = parts[:-1]
+        key = ".".join(parts)
+        shared = scope in ("scenario", "workload")
+        owners = [i for i, o in enumerate(inputs.options) if shared or o.accelerator.id == scope]
+        flat = f"{scope}.{key}" if shared else f"accel.{key}"
+        if not owners or flat in engine.RUN_INPUTS:
+            continue
+        first = inputs.options[owners[0]]
+        value = engine.numeric_inputs(first, inputs.workload, inputs.scenario).get(flat)
+        if value is None:  # (not a number: a choice, a text, a table, a range's end, which plans read)
+            continue
+        for i in owners:
+            if i not in reads:
+                reads[i] = engine.inputs_read(inputs.options[i], inputs.workload, inputs.scenario)
+        if any(reads[i] is None or flat in reads[i] for i in owners):  # type: ignore[operator]
+            continue
+        if flat not in PLAN_FREE and any(_plan_moves(inputs, i, scope, key, value) for i in owners):
+            continue
+        why = _unread_why(inputs, [inputs.options[i] for i in owners], scope, flat)
+        out.append(f"{flag} {item.strip()}: no option reads it" + (f" ({why})" if why else ""))
+    return out
+
+
+PLAN_FREE = frozenset(
+    {f"scenario.{k}" for k in SCENARIO_MONEY}
+    | {f"accel.{k}" for k in ACCELERATOR_MONEY}
+    | {"scenario.deployment_weeks", "scenario.rental_setup_weeks", "accel.lead_time_weeks", "accel.rental.lead_time_weeks"}
+)
+"""Flat inputs whose value no plan reads (money and the weeks to market; a plan chooses a layout, batch,
+replica and memory fit): :func:`unread_sets` need not plan again to know an unread one is unread (an
+MoE job's plan takes a tenth of a second)."""
+
+
+def _plan_moves(inputs: Inputs, i: int, scope: str, key: str, value: float) -> bool:
+    """Whether option ``i``'s plan (or whether it can run at all) changes with the input ``key`` of
+    ``scope``: planned at a thousandth and a thousand times ``value`` (whole numbers where the input
+    takes one), each rebuilt through validation; a value that does not validate is not tried, and an
+    input no other value of which validates counts as moving it."""
+    o = inputs.options[i]
+    slot = scope if scope in ("scenario", "workload") else "accel"
+    model: BaseModel = {"scenario": inputs.scenario, "workload": inputs.workload}.get(slot, o.accelerator)
+
+    def plan(option: Option, workload: Any, scenario: Any) -> engine.Plan | None:
+        try:
+            return engine.plan_option(option, workload, scenario, market=False)
+        except TcoError:
+            return None
+
+    base = plan(o, inputs.workload, inputs.scenario)
+    whole = value == int(value) and value >= 1
+    tried = 0
+    for v in {max(1, int(value) // 1000) if whole else value / 1000.0, int(value) * 1000 + 1 if whole else value * 1000.0 + 1.0}:
+        if v == value:
+            continue
+        try:
+            data = loader.apply_overrides(model.model_dump(mode="json", exclude_none=True), [(key, v)], type(model))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                built = type(model).model_validate(data)
+        except (TcoError, ValidationError):
+            continue
+        tried += 1
+        option = dataclasses.replace(o, accelerator=built) if isinstance(built, Accelerator) else o
+        workload = built if isinstance(built, (TrainingWorkload, InferenceWorkload)) else inputs.workload
+        if plan(option, workload, built if isinstance(built, Scenario) else inputs.scenario) != base:
+            return True
+    return tried == 0
+
+
+FAILURE_INPUTS = frozenset({"scenario.failure_rate_per_accelerator_day", "scenario.checkpoint_save_minutes", "scenario.restart_minutes"})
+"""Scenario inputs of a training run's goodput only: a service is not interrupted by them in the model."""
+
+
+def _unread_why(inputs: Inputs, owners: Sequence[Option], scope: str, flat: str) -> str:
+    """Why no option reads an input, where the cause is plain: a rental input of a part only bought, the
+    rental set-up with nothing rented, the network cost of the other fabric, the grid of another market,
+    a scenario default every part gives its own, the porting of a maturity no part has, a training input
+    of a service, the workload's count with every option giving its own; else what every option shares."""
+    rented = [o for o in owners if o.acquisition is Acquisition.rent]
+    sc = inputs.scenario
+    name = flat.split(".", 1)[1]
+    accels = {o.accelerator.id: o.accelerator for o in owners}
+    if flat.startswith("accel.rental.") and not rented:
+        label = owners[0].label
+        return f"{label} is bought; rent it with {label}:rent"
+    if flat == "scenario.rental_setup_weeks" and not rented:
+        return "no option is rented"
+    if flat.startswith("scenario.network_usd_per_accelerator_tier.") and name.rsplit(".", 1)[1] != sc.fabric.value:
+        return f"the scenario's fabric is {sc.fabric.value}"
+    if flat.startswith("scenario.grid_kgco2e_per_kwh_by_market."):
+        if sc.grid_kgco2e_per_kwh is not None and sc.grid_kgco2e_per_kwh.value is not None:
+            return "the scenario gives grid_kgco2e_per_kwh itself"
+        if name.rsplit(".", 1)[1] != sc.market.value:
+            return f"the scenario's market is {sc.market.value}"
+    if scope == "scenario" and name in Accelerator.model_fields and all(getattr(a, name) for a in accels.values()):
+        return f"{'every option gives' if len(accels) > 1 else f'{next(iter(accels))} gives'} its own {name}"
+    if flat.startswith("scenario.porting."):
+        maturity = name.split(".")[1]
+        if all(a.software.maturity.value != maturity for a in accels.values()):
+            return f"no option's software maturity is {maturity}"
+    if flat in FAILURE_INPUTS and isinstance(inputs.workload, InferenceWorkload):
+        return f"{inputs.workload.id} is a serving workload; failures are modelled for training"
+    if flat == "workload.accelerator_count" and all(o.count is not None for o in owners):
+        return "every option gives its own count, ID@COUNT"
+    if rented and len(rented) == len(owners):
+        # (the cause only where the option bought would read it: a price, the facility, the deployment)
+        bought = [dataclasses.replace(o, acquisition=Acquisition.buy, quoted_rate=None) for o in owners]
+        if any(flat in (engine.inputs_read(o, inputs.workload, sc) or ()) for o in bought):
+            return f"{owners[0].label} is rented" if scope not in ("scenario", "workload") else "every option is rented"
+    return ""
 
 
 def _the_copy(path: str, other: str) -> str:

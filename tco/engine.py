@@ -1252,7 +1252,8 @@ def _anchored(plan: Plan, p: Mapping[str, Any]) -> tuple[Mapping[str, Any], Any]
     True, or a boolean per scenario)."""
     if not plan.anchor:
         return p, not plan.job_changed
-    anchored: dict[str, Any] = KnownInputs(p) if isinstance(p, KnownInputs) else dict(p)
+    # (a copy of the same kind: one that records what is read (ReadInputs) records into the same set)
+    anchored: dict[str, Any] = type(p)(p) if isinstance(p, KnownInputs) else dict(p)
     as_measured: Any = not plan.job_changed
     for key, value in plan.anchor:
         as_measured = as_measured & (p[key] == value)
@@ -1541,6 +1542,52 @@ class KnownInputs(dict[str, Any]):
         if key not in self.missing:
             self.missing.append(key)
         return math.nan
+
+
+class ReadInputs(KnownInputs):
+    """:class:`KnownInputs` that also remember every input asked for, known or not (by ``p[key]``,
+    ``p.get(key)`` or ``key in p``): what an option's evaluation reads (:func:`inputs_read`). Only for
+    that check, once per option: a read through it is slower than a plain dict's."""
+
+    def __init__(self, base: Mapping[str, Any]) -> None:
+        super().__init__(base)
+        self.read: set[str] = base.read if isinstance(base, ReadInputs) else set()  # (a copy records into the same set)
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self.read.add(key)
+        return super().__contains__(key)
+
+
+RUN_INPUTS = frozenset(
+    {COST_OF_DELAY, "scenario.deadline_days", *RATE_KEYS.values(), "scenario.cost_of_capital"}
+    | {"scenario.economic_depreciation_oom_per_year"}
+)
+"""Inputs a run reads across its options, outside any one option's evaluation: the cost of delay and the
+deadline (the delay penalty), the exchange rates (``--currency``, money quoted in CNY or EUR), the cost of
+capital and the economic depreciation (the cash flow's discounting and residual value)."""
+
+
+def inputs_read(option: Option, workload: Workload, scenario: Scenario) -> frozenset[str] | None:
+    """The flat inputs (``accel.price_usd``, ``scenario.pue``, ``count``, ...) that the evaluation of one
+    option's plan asks for: an input it never asks for changes none of its figures, whatever its value,
+    while the plan stays the same (the plan reads the profiles themselves: compare plans to know). None
+    when the option cannot be planned or evaluated: then any input may be what stops it."""
+    try:
+        plan = plan_option(option, workload, scenario, market=False)
+        p = ReadInputs(numeric_inputs(option, workload, scenario))
+        evaluate_plan(plan, p)
+    except (ArithmeticError, TcoError):
+        return None
+    return frozenset(p.read)
 
 
 def missing_errors(plan: Plan, keys: Sequence[str]) -> list[TcoError]:
