@@ -44,7 +44,6 @@ evaluates thousands of scenarios at once (tco.analysis) with exactly the same fo
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -613,7 +612,7 @@ def _plan_option(
         notes.insert(0, f"measured: {bench.source}")  # type: ignore[union-attr]
     if isinstance(workload, TrainingWorkload):
         n = option.count or workload.accelerator_count
-        stages, need, layout, stage_notes = _training_plan_of(option, workload, scenario, common)
+        stages, need, layout, stage_notes = plan_training(option, workload, scenario, common)
         notes += stage_notes
         held, spelled = held_layout(workload)
         if n < held:
@@ -1040,35 +1039,6 @@ def _check_layout(workload: TrainingWorkload, accel: Accelerator, layers: int, h
             where=workload.id,
             key="layout",
         )
-
-
-_TRAINING_PLANS: dict[tuple[str, ...], tuple[tuple[StagePlan, ...], int, dict[str, Any] | None, tuple[str, ...]]] = {}
-_TRAINING_PLANS_MAX = 64
-
-
-def _training_plan_of(
-    option: Option, workload: TrainingWorkload, scenario: Scenario, common: Mapping[str, Any]
-) -> tuple[tuple[StagePlan, ...], int, dict[str, Any] | None, list[str]]:
-    """:func:`plan_training`, remembered by the content of what it reads: the part, the count, the job, the
-    scenario and the active-parameter key (never the acquisition, the part's rental table, a quoted rate or a
-    measured part, which the search does not read: the layout search of ``h100-sxm@1024`` and of
-    ``h100-sxm@1024:rent`` is one search). A copy is handed out."""
-    key = (
-        option.accelerator.model_dump_json(exclude={"rental"}),
-        repr(option.count),
-        type(workload).__name__,
-        workload.model_dump_json(),
-        scenario.model_dump_json(),
-        str(common["active_key"]),
-    )
-    hit = _TRAINING_PLANS.get(key)
-    if hit is None:
-        stages, need, layout, notes = plan_training(option, workload, scenario, common)
-        hit = (stages, need, copy.deepcopy(layout), tuple(notes))
-        if len(_TRAINING_PLANS) >= _TRAINING_PLANS_MAX:
-            _TRAINING_PLANS.clear()
-        _TRAINING_PLANS[key] = hit
-    return hit[0], hit[1], copy.deepcopy(hit[2]), list(hit[3])
 
 
 def plan_training(
