@@ -708,21 +708,11 @@ def unread_sets(inputs: Inputs) -> list[str]:
                 reads[i] = engine.inputs_read(inputs.options[i], inputs.workload, inputs.scenario)
         if any(reads[i] is None or flat in reads[i] for i in owners):  # type: ignore[operator]
             continue
-        if flat not in PLAN_FREE and any(_plan_moves(inputs, i, scope, key, value) for i in owners):
+        if not engine.plan_free(flat) and any(_plan_moves(inputs, i, scope, key, value) for i in owners):
             continue
         why = _unread_why(inputs, [inputs.options[i] for i in owners], scope, flat)
         out.append(f"{flag} {item.strip()}: no option reads it" + (f" ({why})" if why else ""))
     return out
-
-
-PLAN_FREE = frozenset(
-    {f"scenario.{k}" for k in SCENARIO_MONEY}
-    | {f"accel.{k}" for k in ACCELERATOR_MONEY}
-    | {"scenario.deployment_weeks", "scenario.rental_setup_weeks", "accel.lead_time_weeks", "accel.rental.lead_time_weeks"}
-)
-"""Flat inputs whose value no plan reads (money and the weeks to market; a plan chooses a layout, batch,
-replica and memory fit): :func:`unread_sets` need not plan again to know an unread one is unread (an
-MoE job's plan takes a tenth of a second)."""
 
 
 def _plan_moves(inputs: Inputs, i: int, scope: str, key: str, value: float) -> bool:

@@ -54,6 +54,7 @@ from pydantic import BaseModel
 from tco import perf, serving, training
 from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError
 from tco.models import (
+    ACCELERATOR_MONEY,
     BYTES_PER_PARAM,
     MAX_ACCELERATORS,
     SCENARIO_MONEY,
@@ -904,7 +905,9 @@ def serving_inputs(
 ) -> dict[str, Any]:
     """The continuous inputs of :func:`tco.serving.figures` from the flat inputs. FP8 matmuls reach the
     share :data:`tco.training.FP8_GEMM_RATIO` of the 16-bit efficiency (the same ratio as in training), and
-    FP4 matmuls the share :data:`tco.serving.FP4_GEMM_RATIO` of it (fitted on the B200 FP4 rows)."""
+    FP4 matmuls the share :data:`tco.serving.FP4_GEMM_RATIO` of it (fitted on the B200 FP4 rows). The software
+    maturity factor multiplies ε only: a less mature stack's matmul and attention kernels reach less of the peak
+    FLOPs, while streaming weights and the cache runs at the share e_bw of the bandwidth on any stack."""
     key = common["peak_key"]
     ratio: Any = training.FP8_GEMM_RATIO if key.endswith(".fp8_tflops") else serving.FP4_GEMM_RATIO if key.endswith(".fp4_tflops") else 1.0
     fp8_key = key.replace(".fp4_tflops", ".fp8_tflops")
@@ -923,7 +926,8 @@ def serving_inputs(
         * common["maturity_factor"]
         * (p["accel.matmul_efficiency"] if "accel.matmul_efficiency" in p else training.MATMUL_EFFICIENCY_DEFAULT)
         * ratio,
-        "bandwidth_efficiency": bandwidth_efficiency * common["maturity_factor"],
+        # (the maturity factor derates the kernels' share of peak compute, not the rate memory streams at)
+        "bandwidth_efficiency": bandwidth_efficiency,
         "collective_efficiency": collective_efficiency,
         "step_overhead": step_overhead,
         "layer_overhead": layer_overhead,
@@ -1565,6 +1569,37 @@ class ReadInputs(KnownInputs):
         if isinstance(key, str):
             self.read.add(key)
         return super().__contains__(key)
+
+
+PLAN_FREE = frozenset(
+    {f"scenario.{k}" for k in SCENARIO_MONEY}
+    | {f"accel.{k}" for k in ACCELERATOR_MONEY}
+    | {"scenario.cost_of_capital", "scenario.economic_depreciation_oom_per_year", "scenario.depreciation_years"}
+    | {"scenario.usd_per_cny", "scenario.usd_per_eur", "scenario.deadline_days", "scenario.carbon_usd_per_tonne"}
+    | {"scenario.server_overhead_factor", "accel.server_overhead_factor", "accel.server_usd_per_accelerator"}
+    | {"scenario.pue", "scenario.power_overhead_factor", "accel.power_overhead_factor", "scenario.average_power_fraction", "accel.tdp_w"}
+    | {"scenario.grid_kgco2e_per_kwh", "workload.service_life_years", "workload.training_tokens"}
+    | {"scenario.deployment_weeks", "scenario.rental_setup_weeks", "accel.lead_time_weeks", "accel.rental.lead_time_weeks"}
+)
+"""Flat inputs whose value no plan reads: money, power and carbon, the weeks to market and a training job's
+tokens (and each stage's, :func:`plan_free`). A plan chooses a layout, batch, replica and memory fit from the
+part's memory, bandwidth, peaks and links, the job's shape, sequence and batch, the failure inputs (layouts are
+judged by goodput) and, for an owned serving fleet, the demand and utilization; none of these. An analysis
+need not plan again to vary one (an MoE job's plan takes a tenth of a second); tests/test_session40.py plans
+each at a thousandth and a thousand times its value."""
+
+PLAN_FREE_TABLES = ("scenario.network_usd_per_accelerator_tier.", "scenario.grid_kgco2e_per_kwh_by_market.", "scenario.porting.")
+"""Prefixes of keyed tables in :data:`PLAN_FREE`: network money per fabric tier, grid carbon per market, porting
+weeks and engineer-months per maturity."""
+
+
+def plan_free(flat: str, kind: str = "") -> bool:
+    """Whether no plan reads the flat input ``flat`` (:data:`PLAN_FREE`, :data:`PLAN_FREE_TABLES`); given the
+    plan's ``kind``, also the utilization for training (only an owned serving fleet's demand reads it)."""
+    flat = flat.removesuffix(".value")
+    stage_tokens = flat.startswith("workload.stages[") and flat.endswith("].tokens")
+    training_only = kind == "training" and flat == "scenario.utilization"
+    return flat in PLAN_FREE or flat.startswith(PLAN_FREE_TABLES) or stage_tokens or training_only
 
 
 RUN_INPUTS = frozenset(

@@ -75,11 +75,12 @@ which NCCL reaches its large-message bus bandwidth (about 77 % of the NVLink one
 [NCCL-TP-2026]). FITTED with :data:`COMPUTE_EFFICIENCY` (grid 0.3–1.0; 0.40 → 0.45 in the refit with
 :data:`KV_BANDWIDTH_RATIO`, 2026-12-02)."""
 
-STEP_OVERHEAD_S = 0.0
+STEP_OVERHEAD_S = 0.00025
 """τ: fixed time of one decode iteration beyond its kernels, on any engine (the serving engine's
 scheduling, sampling and launches between steps [VLLM-V06-PERF]). FITTED with :data:`COMPUTE_EFFICIENCY`
 (grid 0–5 ms). It was 0 until single-request rows entered the set (profiles/serving/qwen-vllm.toml), then
-0.5 ms, and 0 again in the refit with :data:`KV_BANDWIDTH_RATIO` (2026-12-02), where λ carries the engine's time."""
+0.5 ms, 0 in the refit with :data:`KV_BANDWIDTH_RATIO` (2026-12-02), where λ carries the engine's time, and
+0.25 ms in the refit after the maturity factor stopped derating the bandwidth (2026-12-03)."""
 
 LAYER_OVERHEAD_TYPICAL_S = 0.00011
 """λ: time per layer of one decode step beyond its kernels' roofline, for an open-source engine as a

@@ -446,8 +446,9 @@ def evaluate(
         n_all, groups = n, None
         if grouped:
             # Over counts alone (sizing, a swept count) a layout's step depends on the count only through
-            # its largest data-parallel degree: the search runs once per distinct degree, at the least
-            # count that has it, and only the per-accelerator figures are taken at every count.
+            # its largest data-parallel degree: the search runs once per distinct degree, at the first
+            # count (in the array's order) that has it, and only the per-accelerator figures are taken at
+            # every count.
             raw = ops.floor(ops.minimum(ops.floor(n_all / c.model_devices), batch) / c.expert) * c.expert
             _, first, groups = ops.unique(raw, return_index=True, return_inverse=True)
             n = n_all[first]

@@ -173,10 +173,10 @@ def test_a_file_name_in_another_case_with_its_own_id_is_preferred_to_none(user_p
 
 @pytest.mark.parametrize(("accelerators", "workload"), [(["h100-sxm", "h100-sxm:rent"], "gpt3-1.3b"), (["h100-sxm@8"], "chat-70b")])
 def test_plan_free_inputs_move_no_plan(accelerators: list[str], workload: str) -> None:
-    """unread_sets skips planning again for api.PLAN_FREE (money, weeks to market): that is only right while no
+    """unread_sets skips planning again for engine.PLAN_FREE (money, weeks to market): that is only right while no
     plan reads them. Each one, at a thousandth and a thousand times its value, leaves every plan as it was."""
     inputs = api.load_inputs(accelerators, workload=workload)
-    for flat in sorted(api.PLAN_FREE):
+    for flat in sorted(engine.PLAN_FREE):
         scope, key = flat.split(".", 1)
         for i, o in enumerate(inputs.options):
             value = engine.numeric_inputs(o, inputs.workload, inputs.scenario).get(flat)

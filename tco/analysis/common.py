@@ -17,8 +17,6 @@ from tco import engine, loader, perf
 from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError, did_you_mean
 from tco.inputs import Inputs, find_option
 from tco.models import (
-    ACCELERATOR_MONEY,
-    SCENARIO_MONEY,
     TINY,
     Accelerator,
     AtLeastOneQuantity,
@@ -373,24 +371,9 @@ def _rebuilt(prep: Prepared, target: Target, value: float, model: BaseModel | No
     return scope, built
 
 
-PLAN_FREE = frozenset(
-    (
-        *SCENARIO_MONEY,
-        *ACCELERATOR_MONEY,
-        "cost_of_capital",
-        "carbon_usd_per_tonne",
-        "deadline_days",
-        "economic_depreciation_oom_per_year",
-        "pue",
-    )
-)
-"""Inputs no plan depends on (money, the cost of capital, the deadline): a layout, batch, replica or
-memory fit is chosen without them, so varying them plans nothing anew."""
-
-
 def plan_free(target: Target) -> bool:
-    rest = target.path.split(".", 1)[1] if "." in target.path else target.path
-    return rest.removesuffix(".value") in PLAN_FREE
+    """Whether no plan reads the input the target sets, for any option (:func:`tco.engine.plan_free`)."""
+    return bool(target.keys) and all(engine.plan_free(k) for k in target.keys.values())
 
 
 MAX_REPLANS = 1024
@@ -450,6 +433,8 @@ def moves_plan(prep: Prepared, i: int, target: Target, arr: np.ndarray) -> bool:
     """Whether the target changes option ``i``'s discrete choices over the values: its plan at the
     smallest and the largest value against the central plan (the choices move monotonically with an
     input: more memory, a longer sequence, a larger batch), remembered per option, path and range."""
+    if i in target.keys and engine.plan_free(target.keys[i], prep.plans[i].kind):
+        return False
     values = np.asarray(arr, dtype=float)
     lo, hi = float(values.min()), float(values.max())
     key = (i, target.path, lo, hi)
