@@ -810,7 +810,10 @@ def compare(inputs: Inputs, *, baseline: str | None = None, currency: Currency |
         except ValueError:
             raise InputError(f"expected USD, CNY or EUR, got {str(currency)[:40]!r}", key="currency") from None
     if baseline is not None:
-        found = find_option(inputs.options, inputs.refs, baseline, inputs.sources)
+        try:
+            found = find_option(inputs.options, inputs.refs, baseline, inputs.sources)
+        except InputError as exc:  # a malformed or empty option is the baseline's error, not the accelerators'
+            raise InputError(exc.message, key="--baseline") from None
         if found is None:
             labels = ", ".join(o.label for o in inputs.options)
             raise InputError(f"'{baseline}' is not one of the compared options: {labels}", key="--baseline")

@@ -1158,6 +1158,12 @@ def sensitivity(
     """Tornado: swing each uncertain input low→high (its range, else ±20%) and report the cost swings."""
     from tco.render import render_sensitivity
 
+    if vs is not None:  # '' or a malformed option is --vs's error, not the accelerators' (nor '' a tornado without --vs)
+        try:
+            if not parse_option(vs).ref.strip():
+                raise InputError(f"expected an option ID[@COUNT][:rent], got '{vs}'")
+        except InputError as exc:
+            raise InputError(exc.message, key="--vs") from None
     # --vs names one of the options (by its id too, where it was given by path), or adds the one it names
     # (looked up quietly: the inputs analysed are loaded once more below, with their warnings and notes told once)
     given = api.load_inputs(list(accelerators), workload=workload, scenario=scenario, sets=set_ or []) if vs else None

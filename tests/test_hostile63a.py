@@ -1,0 +1,44 @@
+"""Hostile round 63a (a command x option matrix of hostile values): each defect fixed, with a test."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("vs", "message"),
+    [
+        ("", "missing accelerator id in ''"),
+        (" ", "expected an option ID[@COUNT][:rent], got ' '"),
+        ("a100-80gb@0", "expected ID@COUNT with a whole COUNT >= 1, got 'a100-80gb@0'"),
+        ("a100-80gb:rent=-1", "expected :rent=USD_PER_HOUR with a positive number of at least 1e-300, got 'a100-80gb:rent=-1'"),
+    ],
+)
+def test_a_malformed_vs_is_the_vs_flags_error(run, vs: str, message: str) -> None:
+    """1: '--vs ""' was ignored (a plain tornado, exit 0), '--vs " "' blamed ACCEL and a malformed option the
+    accelerators: each is --vs's error."""
+    r = run("sensitivity", "a100-80gb", "-w", "gpt3-1.3b", "--vs", vs)
+    assert r.exit_code == 1, r.stdout
+    assert r.stderr == f"Error: --vs: {message}\n", r.stderr
+    assert r.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("baseline", "message"),
+    [
+        ("", "missing accelerator id in ''"),
+        ("a100-80gb@0", "expected ID@COUNT with a whole COUNT >= 1, got 'a100-80gb@0'"),
+    ],
+)
+def test_a_malformed_baseline_is_the_baseline_flags_error(run, baseline: str, message: str) -> None:
+    """1: '-b ""' said 'accelerator: missing accelerator id', naming no flag."""
+    r = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "-b", baseline)
+    assert r.exit_code == 1
+    assert r.stderr == f"Error: --baseline: {message}\n", r.stderr
+
+
+def test_a_well_formed_vs_still_compares(run) -> None:
+    """The check does not refuse a --vs naming another option."""
+    r = run("sensitivity", "a100-80gb", "-w", "gpt3-1.3b", "--vs", "h100-sxm", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    assert '"h100-sxm"' in r.stdout
