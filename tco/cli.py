@@ -1348,8 +1348,8 @@ def plot(
         if value is not None and flag not in uses.get(kind.value, ()):
             owners = " or ".join(f"'plot {k}'" for k, flags in uses.items() if flag in flags)
             raise typer.BadParameter(f"applies to {owners} only, not to 'plot {kind.value}'", param_hint=flag)
-    param = param or "scenario.cost_of_delay_usd_per_day"
-    metric = metric or "effective_cost_usd"
+    param = "scenario.cost_of_delay_usd_per_day" if param is None else param  # ('' is refused as tco breakeven refuses it)
+    metric = "effective_cost_usd" if metric is None else metric
     samples = 5000 if samples is None else samples
     seed = 0 if seed is None else seed
     suffix = "svg" if str(output) == "-" else suffix_of(output).lstrip(".")  # (- is standard output: SVG, text)

@@ -42,3 +42,21 @@ def test_a_well_formed_vs_still_compares(run) -> None:
     r = run("sensitivity", "a100-80gb", "-w", "gpt3-1.3b", "--vs", "h100-sxm", "-f", "json")
     assert r.exit_code == 0, r.stderr
     assert '"h100-sxm"' in r.stdout
+
+
+def test_an_empty_param_of_a_breakeven_chart_is_refused(run, tmp_path) -> None:
+    """2: 'plot breakeven --param ""' drew the cost-of-delay curve (exit 0) where 'tco breakeven --param ""' is refused."""
+    out = tmp_path / "b.svg"
+    r = run("plot", "breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--param", "", "-o", str(out))
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[-1] == "Error: --param: expected scenario.<field>, workload.<field> or <accelerator-id>.<field>"
+    assert not out.exists()
+
+
+def test_an_empty_metric_of_a_sweep_chart_is_refused(run, tmp_path) -> None:
+    """2: 'plot sweep --metric ""' drew the effective cost (exit 0): an empty name is not the default."""
+    out = tmp_path / "s.svg"
+    r = run("plot", "sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "scenario.pue=1:2:3", "--metric", "", "-o", str(out))
+    assert r.exit_code == 2
+    assert "Error: Invalid value for --metric: expected one of count, tokens_per_second_per_accelerator," in r.stderr, r.stderr
+    assert not out.exists()
