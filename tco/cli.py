@@ -664,6 +664,7 @@ def profiles_show(
     from tco import loader
     from tco.render import render_show
 
+    _blank_ref("accelerators", profile, "PROFILE")
     if fmt is ShowFormat.toml:
         api.load_accelerator(profile)  # a profile that does not validate is an error, not a template
         # The whole profile, its extends chain merged in (a copy loads anywhere), control characters escaped.
@@ -736,10 +737,19 @@ def _listed_audit(kind: str, command: str) -> dict[str, Any]:
     return api.audit(None, command=command, files=api.audit_files(read))
 
 
+def _blank_ref(kind: str, ref: str, argument: str) -> None:
+    """An empty id given to 'show' is its argument's error (the loader names the flag of the analysis
+    commands: --workload, --scenario, ACCEL)."""
+    if not ref.strip():
+        article = "an" if kind.startswith("a") else "a"
+        raise InputError(f"expected {article} {kind[:-1]} id or a file path, got '{ref}'", where=argument)
+
+
 def _show(kind: str, ref: str, fmt: ShowFormat, output: Path | None) -> None:
     from tco import loader
     from tco.render import render_show
 
+    _blank_ref(kind, ref, kind[:-1].upper())
     model = api.load_workload(ref) if kind == "workloads" else api.load_scenario(ref)
     if fmt is ShowFormat.toml:  # (as profiles show: the file, its extends chain merged in, to copy and edit)
         emit(loader.resolved_toml(kind, ref), output)

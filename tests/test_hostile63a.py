@@ -60,3 +60,27 @@ def test_an_empty_metric_of_a_sweep_chart_is_refused(run, tmp_path) -> None:
     assert r.exit_code == 2
     assert "Error: Invalid value for --metric: expected one of count, tokens_per_second_per_accelerator," in r.stderr, r.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "ref", "line"),
+    [
+        (("workloads", "show"), "", "Error: WORKLOAD: expected a workload id or a file path, got ''"),
+        (("scenarios", "show"), " ", "Error: SCENARIO: expected a scenario id or a file path, got ' '"),
+        (("profiles", "show"), "", "Error: PROFILE: expected an accelerator id or a file path, got ''"),
+        (("profiles", "show", "-f", "toml"), "", "Error: PROFILE: expected an accelerator id or a file path, got ''"),
+    ],
+)
+def test_an_empty_id_to_show_blames_its_argument(run, command: tuple[str, ...], ref: str, line: str) -> None:
+    """3: 'workloads show ""' blamed --workload, 'scenarios show ""' --scenario and 'profiles show ""' ACCEL:
+    none of them is a parameter of those commands."""
+    r = run(*command[:2], ref, *command[2:])
+    assert r.exit_code == 1
+    assert r.stderr == line + "\n", r.stderr
+    assert r.stdout == ""
+
+
+def test_show_still_shows_an_id(run) -> None:
+    r = run("workloads", "show", "gpt3-1.3b", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    assert '"gpt3-1.3b"' in r.stdout
