@@ -196,6 +196,13 @@ def _output_path(text: str) -> Path:
     return Path(text)
 
 
+def _file_path(text: str) -> Path:
+    """A file to check; an empty name is refused, not read as the working folder (Path("") is ".")."""
+    if not text.strip():
+        raise typer.BadParameter(f"expected a TOML file name, got {text!r}")
+    return Path(text)
+
+
 OutputOpt = Annotated[
     Path | None,
     typer.Option("--output", "-o", metavar="FILE", parser=_output_path, help="Write to FILE (atomically, only on success); - is stdout."),
@@ -677,7 +684,7 @@ def profiles_show(
 
 @profiles_app.command("validate", cls=HelpCommand)
 @handle_errors
-def profiles_validate(files: Annotated[list[Path], typer.Argument(help="TOML files to check.", readable=False)]) -> None:
+def profiles_validate(files: Annotated[list[Path], typer.Argument(help="TOML files to check.", readable=False, parser=_file_path)]) -> None:
     """Check profile, workload, scenario, published-run or bibliography files: 'ok: FILE', or one line per
     problem on stderr; warn on implausible values. When any file fails, nothing goes to stdout (the
     files that passed are named on stderr)."""
@@ -944,6 +951,7 @@ def estimate(
     from tco.engine import LAYOUT_FIELDS
     from tco.render import render_model_fields
 
+    _blank_ref("accelerators", accelerator, "ACCELERATOR")
     result = api.estimate(
         accelerator,
         parameters=api.parse_count_text(params),

@@ -84,3 +84,19 @@ def test_show_still_shows_an_id(run) -> None:
     r = run("workloads", "show", "gpt3-1.3b", "-f", "json")
     assert r.exit_code == 0, r.stderr
     assert '"gpt3-1.3b"' in r.stdout
+
+
+def test_an_empty_accelerator_of_estimate_blames_its_argument(run) -> None:
+    """3: 'estimate ""' blamed ACCEL, the analysis commands' argument; estimate's is ACCELERATOR."""
+    r = run("estimate", "", "--params", "7B")
+    assert r.exit_code == 1
+    assert r.stderr == "Error: ACCELERATOR: expected an accelerator id or a file path, got ''\n", r.stderr
+
+
+@pytest.mark.parametrize("name", ["", " "])
+def test_an_empty_file_name_to_validate_is_refused_not_read_as_the_folder(run, name: str) -> None:
+    """4: 'profiles validate ""' said '.: is a directory': the empty name became the working folder."""
+    r = run("profiles", "validate", name)
+    assert r.exit_code == 2
+    assert f"expected a TOML file name, got {name!r}" in r.stderr, r.stderr
+    assert ".: is a directory" not in r.stderr
