@@ -1145,6 +1145,8 @@ def breakeven(
     from tco import analysis
     from tco.render import render_breakeven
 
+    for text, argument in ((a, "A"), (b, "B")):
+        _blank_ref("accelerators", text, argument)
     rng = analysis.parse_range(range_) if range_ is not None else None
     inputs = _inputs([a, b], workload, scenario, set_, strict, drop=False)
     result = api.breakeven(inputs, a, b, param=param, value_range=rng)

@@ -100,3 +100,17 @@ def test_an_empty_file_name_to_validate_is_refused_not_read_as_the_folder(run, n
     assert r.exit_code == 2
     assert f"expected a TOML file name, got {name!r}" in r.stderr, r.stderr
     assert ".: is a directory" not in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "line"),
+    [
+        ("", "a100-80gb", "A: expected an accelerator id or a file path, got ''"),
+        ("a100-80gb", " ", "B: expected an accelerator id or a file path, got ' '"),
+    ],
+)
+def test_an_empty_option_of_breakeven_blames_a_or_b(run, a: str, b: str, line: str) -> None:
+    """3: 'breakeven "" X' said 'accelerator: missing accelerator id', 'breakeven X " "' blamed ACCEL: its arguments are A and B."""
+    r = run("breakeven", a, b, "-w", "gpt3-1.3b")
+    assert r.exit_code == 1
+    assert r.stderr == f"Error: {line}\n", r.stderr
