@@ -67,10 +67,10 @@ def test_help_and_version_into_a_full_standard_output_are_one_line(args: str) ->
 
 
 def test_the_sweep_plan_limit_names_how_the_axes_multiply(run) -> None:
-    r = run("sweep", "h100-sxm", "-w", "llama3-8b", "--vary", "workload.seq_len=1024:8192:8", "--vary", "h100-sxm.tdp_w=500:999:500")
+    r = run("sweep", "h100-sxm", "-w", "llama3-8b", "--vary", "workload.seq_len=1024:8192:8", "--vary", "h100-sxm.memory_gb=20:119:500")
     assert r.exit_code == 1
-    assert r.stderr.strip().endswith("at most 1,024, got 4,000 (8 workload.seq_len × 500 h100-sxm.tdp_w)")
-    # a PUE, which no plan depends on, multiplies no plans: 8 lengths × 1,000 PUEs are 8 plans
+    assert r.stderr.strip().endswith("at most 1,024, got 4,000 (8 workload.seq_len × 500 h100-sxm.memory_gb)")
+    # a PUE (or a TDP: engine.PLAN_FREE), which no plan depends on, multiplies no plans: 8 lengths × 1,000 PUEs are 8 plans
     ok = run("sweep", "h100-sxm", "-w", "llama3-8b", "--vary", "workload.seq_len=1024:8192:8", "--vary", "scenario.pue=1:2:1000")
     assert ok.exit_code == 0 and len(ok.stdout.splitlines()) == 8 * 1000 + 1
 

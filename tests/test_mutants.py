@@ -743,8 +743,9 @@ def test_capital_recovery_factor_by_hand() -> None:
 
 
 def test_serving_inputs_by_hand() -> None:
-    """efficiency = e · maturity · matmul (× the FP8 ratio on an FP8 peak); bandwidth efficiency =
-    b · maturity; link = the in-node bandwidth; the collective share passes through."""
+    """efficiency = e · maturity · matmul (× the FP8 ratio on an FP8 peak); bandwidth efficiency = b (the
+    maturity factor derates compute only, since 2026-12-03); link = the in-node bandwidth; the collective share
+    passes through."""
     common = {"active_key": "workload.active_parameters", "peak_key": "accel.peak.bf16_tflops", "maturity_factor": 0.8}
     p = {
         "workload.parameters": 2e9,
@@ -759,7 +760,7 @@ def test_serving_inputs_by_hand() -> None:
     assert x["parameters"] == 2e9 and x["active_parameters"] == 1e9 and x["peak"] == 100.0 and x["bandwidth"] == 1000.0
     assert x["link"] == 300.0
     assert x["efficiency"] == approx(0.5 * 0.8 * 0.9)
-    assert x["bandwidth_efficiency"] == approx(0.6 * 0.8)
+    assert x["bandwidth_efficiency"] == approx(0.6)
     del p["accel.interconnect.bandwidth_gbps"], p["accel.matmul_efficiency"]
     y = engine.serving_inputs(common, p, 0.5, 0.6, 0.7)
     assert y["link"] == 64.0  # PCIe Gen4 x16 floor

@@ -244,13 +244,14 @@ def test_what_if_takes_whole_numbers_past_the_int64_range() -> None:
 def test_two_inputs_planned_anew_past_the_limit_are_named_together() -> None:
     """The toys' memory moves their memory fit (3 needed at 10 GB, 1 at 100 GB), so both varied inputs
     that a plan may depend on are planned anew per distinct pair: 1,025 pairs are one more than 1,024
-    (a PUE, which no plan depends on, is evaluated at each plan and not named)."""
+    (a PUE, which no plan depends on, is evaluated at each plan and not named; a TDP neither, since
+    engine.PLAN_FREE lists it)."""
     memory = np.linspace(10, 100, 1025).tolist()
-    many = {"toy.memory_gb": memory, "toy.tdp_w": [500.0] * 1025, "scenario.pue": [1.5] * 1025}
+    many = {"toy.memory_gb": memory, "toy.memory_bandwidth_gbps": [900.0] * 1025, "scenario.pue": [1.5] * 1025}
     with pytest.raises(InputError) as exc:
         what_if(toy(Option(accelerator())), many)
     assert exc.value.message == (
-        "toy.memory_gb, toy.tdp_w changes toy's layout, batch or memory fit, so each value is planned anew: "
+        "toy.memory_gb, toy.memory_bandwidth_gbps changes toy's layout, batch or memory fit, so each value is planned anew: "
         "at most 1,024 distinct values, got 1,025"
     )
     assert exc.value.key == "toy.memory_gb"
