@@ -216,7 +216,12 @@ _EXTENDS: dict[str, str] = {}
 
 
 def _key(path: Path) -> str:
-    return STDIN if str(path) == STDIN else str(path.resolve())
+    if str(path) == STDIN:
+        return STDIN
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13): reading it says so
+        return os.path.abspath(path)
 
 
 def as_read(path: Path) -> tuple[bytes | None, list[str]]:

@@ -1,0 +1,39 @@
+"""Hostile round 63b: a matrix of hostile TOML inputs (every leaf of shipped seeds mutated, whole-file
+hostility, extends chains) run through validate, compare and calibrate. Each test names the defect it pins
+and its repro."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# --------------------------------------------------------------------------- 1: a symlink loop named as an id
+
+
+@pytest.mark.parametrize(
+    ("folder", "args"),
+    [
+        ("workloads", ("compare", "h100-sxm", "a100-80gb", "-w", "loop")),
+        ("accelerators", ("compare", "loop", "h100-sxm", "-w", "llama3-8b")),
+        ("scenarios", ("compare", "h100-sxm", "a100-80gb", "-w", "llama3-8b", "-s", "loop")),
+    ],
+)
+def test_an_id_whose_file_is_a_symlink_loop_is_one_error_naming_the_file(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str, args: tuple[str, ...]
+) -> None:
+    """Defect 1: ``workloads/loop.toml -> other.toml -> loop.toml`` on TCO_PROFILE_PATH and
+    ``tco compare h100-sxm a100-80gb -w loop`` exited 3 with 'internal error (RuntimeError: Symlink loop
+    from ...)': the key of the read-once cache resolved the path strictly (Python < 3.13 raises
+    RuntimeError on a loop) before the file was read. Now the read says what is wrong with the file, exit 1."""
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    (tmp_path / folder).mkdir()
+    os.symlink(tmp_path / folder / "other.toml", tmp_path / folder / "loop.toml")
+    os.symlink(tmp_path / folder / "loop.toml", tmp_path / folder / "other.toml")
+    result = run(*args)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Error: {tmp_path / folder / 'loop.toml'}: cannot be read: Too many levels of symbolic links"
+    )
+    assert "internal error" not in result.stderr
