@@ -1245,7 +1245,7 @@ class CalibrationRow(StrictModel):
     precision: Precision
     tokens_per_second: Number = Field(gt=0, description="Measured tokens/s per accelerator.")
     reported_mfu: Number | None = Field(None, gt=0, le=1, description="MFU as the source reports it.")
-    activation_checkpointing: bool | None = None
+    activation_checkpointing: StrictBool | None = None
     global_batch_tokens: Number | None = Field(None, gt=0)
     layers: Count | None = None
     d_model: Count | None = None

@@ -37,3 +37,26 @@ def test_an_id_whose_file_is_a_symlink_loop_is_one_error_naming_the_file(
         f"Error: {tmp_path / folder / 'loop.toml'}: cannot be read: Too many levels of symbolic links"
     )
     assert "internal error" not in result.stderr
+
+
+# --------------------------------------------------------------------------- 2: a published run's boolean is strict
+
+
+@pytest.mark.parametrize(("text", "shown"), [('"yes"', "'yes'"), ('"1"', "'1'"), ("0", "0"), ("-0.0", "-0.0")])
+def test_activation_checkpointing_of_a_published_run_is_true_or_false(run, tmp_path: Path, text: str, shown: str) -> None:
+    """Defect 2: a published training run with ``activation_checkpointing = "yes"`` (or ``"1"``, ``0``,
+    ``-0.0``) validated and was read as true or false (pydantic's lax bool), though ``tco schema benchmarks``
+    types the key as a boolean and every other boolean of the inputs (can_train, buy, tied_embeddings) refuses
+    anything but true or false. It is refused now, naming the row and the key."""
+    shipped = (Path(__file__).parents[1] / "profiles" / "benchmarks" / "megatron-2021.toml").read_text()
+    assert "activation_checkpointing = true" in shipped
+    path = tmp_path / "benchmarks" / "mine.toml"
+    path.parent.mkdir()
+    path.write_text(
+        shipped.replace('id = "megatron-2021"', 'id = "mine"', 1).replace(
+            "activation_checkpointing = true", f"activation_checkpointing = {text}", 1
+        )
+    )
+    result = run("profiles", "validate", str(path))
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip() == f"Error: {path}: rows[0].activation_checkpointing: expected true or false, got {shown}"
