@@ -147,9 +147,10 @@ class Confidence(str, Enum):
 
 
 def _date_to_text(v: Any) -> Any:
-    """TOML dates (``as_of = 2024-06-11``) become ISO text; bare years become text."""
-    if isinstance(v, (_dt.date, _dt.datetime)):
-        return v.isoformat()[:10]
+    """TOML dates (``as_of = 2024-06-11``) become ISO text; bare years become text. A date and time is left
+    as it is, and refused: the schema's pattern takes a date only, and the time would be dropped unseen."""
+    if isinstance(v, _dt.date) and not isinstance(v, _dt.datetime):
+        return v.isoformat()
     if isinstance(v, int) and not isinstance(v, bool):
         return str(v)
     return v

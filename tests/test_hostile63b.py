@@ -60,3 +60,26 @@ def test_activation_checkpointing_of_a_published_run_is_true_or_false(run, tmp_p
     result = run("profiles", "validate", str(path))
     assert result.exit_code == 1, result.output
     assert result.stderr.strip() == f"Error: {path}: rows[0].activation_checkpointing: expected true or false, got {shown}"
+
+
+# --------------------------------------------------------------------------- 3: a date and time is not a date
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"), [("2024-06-11T10:00:00Z", "2024-06-11T10:00:00+00:00"), ("2024-06-11T10:00:00", "2024-06-11T10:00:00")]
+)
+def test_an_as_of_with_a_time_is_refused_as_the_schema_refuses_it(
+    run, user_profile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written: str, shown: str
+) -> None:
+    """Defect 3: ``as_of = 2024-06-11T10:00:00Z`` (a TOML date and time) was accepted and cut to '2024-06-11'
+    without a word, while ``tco schema accelerator`` gives as_of a date-only pattern (YYYY, YYYY-MM or
+    YYYY-MM-DD), so an editor checking the file against the schema refused what the tool accepted. A TOML
+    date (``as_of = 2024-06-11``) is still read as that date."""
+    path = user_profile("accelerators", "hd", f'id = "hd"\nextends = "h100-sxm"\nprice_usd = {{ value = 30000, as_of = {written} }}\n')
+    result = run("profiles", "validate", str(path))
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip() == f"Error: {path}: price_usd.as_of: expected text, got a date and time ({shown})"
+    again = user_profile("accelerators", "hd", 'id = "hd"\nextends = "h100-sxm"\nprice_usd = { value = 30000, as_of = 2024-06-11 }\n')
+    assert run("profiles", "validate", str(again)).stdout.strip() == f"ok: {again}"
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    assert run("compare", "hd", "-w", "llama3-8b").exit_code == 0
