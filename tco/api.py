@@ -1571,6 +1571,7 @@ def estimate(
         acc = loader.load_accelerator(accelerator, overrides=[o for n in sorted(names) for o in per_scope.get(n, [])], dirs=dirs)
         sc = loader.load_scenario(None if scenario is None else str(scenario), overrides=s_sets, dirs=dirs)
         bare = acc.model_copy(update={"benchmarks": []})
+        unread = _estimate_unread(inputs_sets, names)
         raw: dict[str, Any] = {
             "id": "estimate",
             "name": "ad-hoc estimate",
@@ -1603,7 +1604,7 @@ def estimate(
                 raise InputError(f"the layout ({spelled}) needs {held} accelerators, more than --count {count}", key="--count")
             ev = _throughput_known(engine.evaluate_option(engine.performance_option(bare, max(count, need)), wl, sc, market=False))
             out, layout = ev.out, ev.plan.layout
-            notes = shape_note + _notes_as_flags(ev.plan.notes)
+            notes = shape_note + _notes_as_flags(ev.plan.notes) + unread
             if count < need:
                 notes.append(f"{count} × {acc.id} cannot hold the training state: needs at least {need} (figures at {need})")
             run: dict[str, float | None] = {"training_tokens": training_tokens}
@@ -1684,7 +1685,7 @@ def estimate(
             batch=plan.batch or None,
             time_per_output_token_ms=out.get("time_per_output_token_ms"),
             time_to_first_token_ms=out.get("time_to_first_token_ms"),
-            notes=shape_note + _notes_as_flags(plan.notes),
+            notes=shape_note + _notes_as_flags(plan.notes) + unread,
         )
 
 
@@ -1805,6 +1806,22 @@ def _estimate_input(path: str, moe: bool) -> tuple[str, str] | None:
 _TRAINING_ONLY = ("accelerator_count", "training_tokens", "global_batch_tokens", "layout")
 _SERVING_ONLY = ("max_batch", "prompt_tokens", "output_tokens", "time_per_output_token_ms", "time_to_first_token_ms", "latency_percentile")
 """Workload inputs ``estimate`` takes in one mode only (its flags for the other mode are refused)."""
+
+
+def _estimate_unread(sets: Sequence[str], names: Collection[str]) -> list[str]:
+    """A note per ``--set`` of the part or the scenario that estimate never reads: the inputs no plan reads
+    (:func:`tco.engine.plan_free`: money, power, carbon, the weeks to market), since estimate reports speed
+    and time to converge only; ``tco compare`` reads them."""
+    flag = "--set" if COMMAND_LINE.get() else "sets"
+    parts = {n.lower() for n in names}
+    out = []
+    for item in sets:
+        lhs = item.split("=", 1)[0].strip()
+        scope, _, rest = lhs.partition(".")
+        slot = "scenario" if scope.strip().lower() == "scenario" else "accel" if scope.strip().lower() in parts else None
+        if slot is not None and rest and engine.plan_free(f"{slot}.{'.'.join(loader.split_path(rest))}"):
+            out.append(f"{flag} {lhs}: not read by estimate, which reports speed and time, not cost, power or time to market")
+    return out
 
 
 def _refuse_flag_sets(sets: Sequence[str], moe: bool, given: Collection[str] = (), mode: str = "train") -> None:
