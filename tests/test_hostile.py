@@ -1222,7 +1222,7 @@ def test_plot_breakeven_takes_a_range(run, tmp_path: Path) -> None:
     """Its error told the user to 'give --range LO:HI', which plot did not have."""
     pytest.importorskip("matplotlib")
     out = tmp_path / "p.svg"
-    # (the A800's price is unknown: no value to build a default range from)
+    # (the L20's price is unknown: no value to build a default range from)
     args = ["plot", "breakeven", "l20", "a100-80gb", "-w", "gpt3-1.3b", "-o", str(out), "--param", "l20.price_usd"]
     assert "give --range LO:HI" in run(*args).stderr
     assert run(*args, "--range", "5000:40000").exit_code == 0 and out.stat().st_size > 0
