@@ -641,6 +641,9 @@ def load_inputs(
         w for ref, acc in cache.items() for w in (*profile_warnings(acc), *benchmark_warnings(published.get(ref, acc), measured_on))
     ]
     warnings += dropped
+    gap = engine.shape_count_gap(wl)  # (a count the shape disagrees with: the memory plan is the shape's, the FLOPs the count's)
+    if gap is not None:
+        warnings.append(f"{wl.id}: {gap}")
     builtin = loader.builtin_dir().resolve()
     # (a file named by its path shadows nothing: the search path, TCO_PROFILE_PATH first, is not searched for it)
     typed_as = {wl.id: workload, "scenario": scenario or loader.DEFAULT_SCENARIO}

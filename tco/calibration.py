@@ -60,7 +60,7 @@ def row_workload(
     published_layout: bool = False,
 ) -> TrainingWorkload:
     """A one-off training workload shaped like the published run; with ``published_layout`` held to the
-    tensor, pipeline and expert degrees the source states (a diagnostic: the shipped figures let the
+    tensor, pipeline, context and expert degrees the source states (a diagnostic: the shipped figures let the
     model choose its own layout, as it does for a buyer's workload)."""
     shape = ModelShape.from_heads(row.layers, row.d_model, row.heads, row.kv_heads, row.head_dim) if row.layers and row.d_model else None
     total = row.total_parameters or row.parameters
@@ -87,7 +87,12 @@ def row_workload(
 
 
 def _published_layout(row: CalibrationRow, parallelism: Parallelism) -> TrainingLayout | None:
-    degrees = {"tensor_parallel": row.tensor_parallel, "pipeline_parallel": row.pipeline_parallel, "expert_parallel": row.expert_parallel}
+    degrees = {
+        "tensor_parallel": row.tensor_parallel,
+        "pipeline_parallel": row.pipeline_parallel,
+        "context_parallel": row.context_parallel,
+        "expert_parallel": row.expert_parallel,
+    }
     if parallelism is Parallelism.fsdp or all(v is None for v in degrees.values()):
         return None
     return TrainingLayout(**degrees)

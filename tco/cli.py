@@ -1045,7 +1045,8 @@ def calibrate(
     published_layout: Annotated[
         bool,
         typer.Option(
-            "--published-layout", help="Hold each training run to the tensor, pipeline and expert degrees its source states (diagnostic)."
+            "--published-layout",
+            help="Hold each training run to the tensor, pipeline, context and expert degrees its source states (diagnostic).",
         ),
     ] = False,
 ) -> None:

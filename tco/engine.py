@@ -424,6 +424,23 @@ def check_market(option: Option, scenario: Scenario) -> None:
 _PLANS: dict[tuple[Any, ...], tuple[Accelerator, Workload, Scenario, Plan, tuple[Accelerator | None, Workload | None]]] = {}
 _PLANS_MAX = 256
 
+
+def shape_count_gap(workload: TrainingWorkload | InferenceWorkload) -> str | None:
+    """A note when the workload's own shape implies a parameter count more than
+    :data:`SHAPE_COUNT_TOLERANCE` away from its ``parameters`` (a dense model with a complete shape):
+    the figures use the workload's count, the memory plan the shape."""
+    shape = perf.workload_shape(workload)
+    given = workload.parameters.value
+    if shape.inferred or shape.parameters is None or workload.active_parameters is not None or not given:
+        return None
+    if abs(shape.parameters / given - 1.0) <= SHAPE_COUNT_TOLERANCE:
+        return None
+    return (
+        f"the shape counts {shape.parameters / 1e9:.3g}B parameters, the workload {given / 1e9:.3g}B: "
+        "check its layers, widths, FFN and vocabulary (the figures use the workload's count)"
+    )
+
+
 SHAPE_COUNT_TOLERANCE = 0.05
 """Largest gap between the parameter count a complete shape implies (:attr:`tco.perf.Shape.parameters`)
 and the workload's before a note flags it; the published shapes of :data:`tco.perf.KNOWN_SHAPES`
@@ -558,13 +575,8 @@ def _plan_option(
         more = f", FFN {shape.ffn_dim}, vocabulary {shape.vocab:,}" if shape.vocab else ""
         dims = f"{shape.layers} layers, d_model {shape.d_model}, KV width {shape.kv_dim}{more}"
         notes.append(f"shape inferred from parameters ({how}): {dims}")
-    elif shape.parameters is not None and workload.active_parameters is None and workload.parameters.value:
-        given = workload.parameters.value
-        if abs(shape.parameters / given - 1.0) > SHAPE_COUNT_TOLERANCE:
-            notes.append(
-                f"the shape counts {shape.parameters / 1e9:.3g}B parameters, the workload {given / 1e9:.3g}B: "
-                "check its layers, widths, FFN and vocabulary (the figures use the workload's count)"
-            )
+    elif (gap := shape_count_gap(workload)) is not None:
+        notes.append(gap)
     if workload.kind == "training" and peak_name in ("fp8_tflops", "int8_tflops") and not measured:
         q16 = next((q for q in (accel.peak.bf16_tflops, accel.peak.fp16_tflops) if q is not None and q.value), None)
         q8 = getattr(accel.peak, peak_name)

@@ -766,7 +766,7 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
             message += f" (a quoted key with a dot in it; a table's key is written [{str(loc[-1]).partition('.')[0]}] and below it)"
         named = re.fullmatch(NAMED_CHECK, message, flags=re.S) if err["type"] == "value_error" else None
         if named:  # a check across fields names the field it blames: "experts_per_token: must not exceed ..."
-            key = ".".join([*(str(p) for p in loc), named.group(1)])
+            key = f"{key}.{named.group(1)}" if key else named.group(1)  # (a list's index kept: rows[5].data_parallel)
             message = named.group(2)
         if err["type"] == "extra_forbidden" and loc:
             other = other_kinds_key(root_cls, str(loc[0])) if len(loc) == 1 else None

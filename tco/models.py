@@ -1264,8 +1264,9 @@ class CalibrationRow(StrictModel):
     experts_per_token: Count | None = Field(None, description="Routed experts each token visits (top-k).")
     tensor_parallel: Count | None = Field(None, description="Published layout (informative; the model chooses its own).")
     pipeline_parallel: Count | None = None
+    context_parallel: Count | None = Field(None, description="Published context-parallel degree (the sequence split); 1 when not given.")
     data_parallel: Count | None = None
-    expert_parallel: Count | None = None
+    expert_parallel: Count | None = Field(None, description="Published expert-parallel degree (carved out of the data-parallel ranks).")
     tuning: Tuning | None = Field(None, description="Overrides the set's tuning for this row.")
     attention_kernel: AttentionKernel | None = Field(None, description="Overrides the set's attention kernel for this row.")
     measure: Literal["throughput", "end_to_end"] | None = Field(None, description="Overrides the set's measure.")
@@ -1279,6 +1280,25 @@ class CalibrationRow(StrictModel):
     )
     source: str | None = Field(None, description="Table, page or figure within the set's publication.")
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _layout_uses_the_count(self) -> "CalibrationRow":
+        """A published layout splits the run's accelerators: TP × PP × CP × DP is the count when all of TP,
+        PP and DP are given, and divides it when some are (expert parallelism is carved out of DP)."""
+        named = {k: getattr(self, k) for k in ("tensor_parallel", "pipeline_parallel", "context_parallel", "data_parallel")}
+        given = {k: v for k, v in named.items() if v is not None}
+        if not given:
+            return self
+        used = math.prod(given.values())
+        text = " × ".join(f"{k} {v}" for k, v in given.items())
+        n = self.accelerator_count
+        if all(named[k] is not None for k in ("tensor_parallel", "pipeline_parallel", "data_parallel")) and used != n:
+            raise ValueError(f"data_parallel: the published layout {text} uses {used} accelerators, not the row's accelerator_count = {n}")
+        if n % used:
+            raise ValueError(
+                f"data_parallel: the published layout {text} ({used} accelerators) does not divide the row's accelerator_count = {n}"
+            )
+        return self
 
 
 class CalibrationSet(StrictModel):

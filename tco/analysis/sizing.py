@@ -108,6 +108,12 @@ def with_fitting_count(inputs: Inputs) -> Inputs:
     return dataclasses.replace(inputs, workload=inputs.workload.model_copy(update={"accelerator_count": need}))
 
 
+def _fixed_days(out: dict[str, np.ndarray]) -> np.ndarray:
+    """The days of the time to market that no count shortens (lead time, deployment, porting): the time to
+    market less the time to converge, NaN where either is unknown."""
+    return out["time_to_market_days"] - out["time_to_converge_hours"] / 24.0
+
+
 def _limit_text(name: str, limit: float) -> str:
     """A sizing limit as messages show it: a budget as money (``$2,000,000``), else the number."""
     return f"${limit:,.0f}" if name == "budget_usd" and limit < 1e15 else f"{limit:,.6g}"
@@ -142,8 +148,12 @@ def size(
             continue
 
         def first_met(o: dict[str, np.ndarray], m: int = plan.min_count) -> bool:
-            """A deadline wants the smallest count that meets it: the octaves above it need no evaluation."""
-            return name == "deadline_days" and bool(((o["count"] >= m) & (o["time_to_market_days"] <= limit)).any())
+            """A deadline wants the smallest count that meets it: the octaves above it need no evaluation; nor
+            do any once the part of the time to market no count shortens (lead time, deployment, porting)
+            alone exceeds the deadline."""
+            if name != "deadline_days":
+                return False
+            return bool(((o["count"] >= m) & (o["time_to_market_days"] <= limit)).any()) or bool((_fixed_days(o) >= limit).any())
 
         out, missing = _evaluate_counts(plan, base, first_met)
         counts = out["count"]
@@ -161,7 +171,8 @@ def size(
         if name == "deadline_days":
             meets = ok & (ttm <= limit)
             pick = int(np.argmax(meets)) if meets.any() else None
-            fixed = float(ttm[-1] - out["time_to_converge_hours"][-1] / 24.0) if plan.kind == "training" else 0.0  # at the largest count
+            fixed_all = _fixed_days(out)
+            fixed = float(fixed_all[np.isfinite(fixed_all)][-1]) if np.isfinite(fixed_all).any() else 0.0
             why = (
                 f"no count meets {limit:g} days: lead time, deployment and porting alone take {fixed:.1f} days"
                 if fixed >= limit
