@@ -423,6 +423,8 @@ def check_market(option: Option, scenario: Scenario) -> None:
 
 _PLANS: dict[tuple[Any, ...], tuple[Accelerator, Workload, Scenario, Plan, tuple[Accelerator | None, Workload | None]]] = {}
 _PLANS_MAX = 256
+"""Plans already made in this process, keyed by the identity of their (frozen, immutable) inputs:
+``compare`` with its prices to match and the analyses plan the same options several times."""
 
 
 def shape_count_gap(workload: TrainingWorkload | InferenceWorkload) -> str | None:
@@ -445,8 +447,6 @@ SHAPE_COUNT_TOLERANCE = 0.05
 """Largest gap between the parameter count a complete shape implies (:attr:`tco.perf.Shape.parameters`)
 and the workload's before a note flags it; the published shapes of :data:`tco.perf.KNOWN_SHAPES`
 reproduce their published counts within 1 %."""
-"""Plans already made in this process, keyed by the identity of their (frozen, immutable) inputs:
-``compare`` with its prices to match and the analyses plan the same options several times."""
 
 
 def plan_option(

@@ -675,10 +675,33 @@ def bubble_knee(rates: tuple[Any, Any], model_devices: int, batch: Any, bubble: 
     return ops.where((a > 0) | (b > 0), lo, 1e15)
 
 
+_SHORTLISTS: dict[tuple[Any, ...], tuple[int, ...]] = {}
+_SHORTLISTS_MAX = 256
+"""Shortlists already found in this process, keyed by value: the job (a frozen dataclass) and the inputs
+(numbers). The bought and the rented copy of one part, and an analysis planning the same job again,
+search the layouts once (``compare h800 h800:rent -w deepseek-v3``: two searches of ~0.8 s became one)."""
+
+
 def shortlist(job: Job, x: Mapping[str, Any], keep: int = 6) -> tuple[int, ...]:
     """Indices of the ``keep`` fastest candidates at the nominal inputs (the fastest first among
     equals, as :func:`evaluate` chooses), so thousands of sampled scenarios are evaluated over a few
-    layouts, not all of them."""
+    layouts, not all of them. Remembered per value (:data:`_SHORTLISTS`)."""
+    try:
+        key: tuple[Any, ...] | None = (job, keep, tuple(sorted(x.items())))
+        hash(key)
+    except TypeError:  # (an array among the inputs: not remembered)
+        key = None
+    if key is not None and (hit := _SHORTLISTS.get(key)) is not None:
+        return hit
+    found = _shortlist(job, x, keep)
+    if key is not None:
+        if len(_SHORTLISTS) >= _SHORTLISTS_MAX:
+            _SHORTLISTS.clear()
+        _SHORTLISTS[key] = found
+    return found
+
+
+def _shortlist(job: Job, x: Mapping[str, Any], keep: int) -> tuple[int, ...]:
     best: dict[int, float] = {}
     whole = evaluate(job, x, SCALAR, scores=best).tokens_per_second
     if whole == whole:  # one pass scored every candidate

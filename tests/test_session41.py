@@ -113,3 +113,31 @@ def test_a_shape_that_disagrees_with_the_count_is_a_warning(run) -> None:
     at = lambda n: wl.model_copy(update={"parameters": wl.parameters.model_copy(update={"value": n})})  # noqa: E731
     assert engine.shape_count_gap(at(8.3e9)) is None  # 3.3 % off: within SHAPE_COUNT_TOLERANCE (5 %)
     assert engine.shape_count_gap(at(8.6e9)) is not None  # 6.6 % off
+
+
+def test_the_bought_and_the_rented_part_search_the_layouts_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """compare h800 h800:rent -w deepseek-v3 searched every layout of both stages twice (an acquisition moves no
+    layout). The shortlist is remembered per value: one search per stage, the same plans, the same figures."""
+    from tco import training
+
+    calls: list[int] = []
+    real = training._shortlist
+
+    def counting(job, x, keep):  # type: ignore[no-untyped-def]
+        calls.append(keep)
+        return real(job, x, keep)
+
+    monkeypatch.setattr(training, "_SHORTLISTS", {})
+    monkeypatch.setattr(engine, "_PLANS", {})
+    monkeypatch.setattr(training, "_shortlist", counting)
+    inputs = api.load_inputs(["h800", "h800:rent"], workload="deepseek-v3")
+    bought, rented = (engine.plan_option(o, inputs.workload, inputs.scenario, market=False) for o in inputs.options)
+    assert len(calls) == 2  # main and long-context stages, once each
+    assert [st.subset for st in bought.stages] == [st.subset for st in rented.stages]
+    assert bought.layout == rented.layout
+    # a remembered shortlist is the one a fresh search finds
+    flat = engine.KnownInputs(engine.numeric_inputs(inputs.options[0], inputs.workload, inputs.scenario))
+    for st in bought.stages:
+        x = engine.stage_inputs(st, flat, bought.active_key)
+        x["count"] = st.subset_count
+        assert real(st.job, x, 6) == st.subset
