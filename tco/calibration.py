@@ -442,6 +442,7 @@ def calibrate_serving(
             "overlap_exponent": consts[4] if math.isfinite(consts[4]) else None,
             "layer_overhead_typical_ms": consts[5] * 1000.0,
             "kv_bandwidth_ratio": consts[6],
+            "layer_overhead_tuned_ms": consts[7] * 1000.0,
         },
         rows=rows,
         fit=_stats([r.error for r in rows if r.split == "fit" and r.error is not None]),
@@ -451,10 +452,11 @@ def calibrate_serving(
 
 
 def fit_serving(sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator], scenario: Scenario) -> serving.Constants:
-    """Fit (ε, e_bw, c, τ, p, λ, r_kv) on the fit rows only, minimizing the mean |log(predicted / published)|
+    """Fit (ε, e_bw, c, τ, p, λ_typ, r_kv, λ_tuned) on the fit rows only, minimizing the mean |log(predicted / published)|
     of each publication, averaged over publications (one publication's long table does not outweigh the
     others): a grid over (ε, e_bw), then over c, τ, λ (a typical engine's time per layer: only the
-    typical sets' rows move with it), p and r_kv (the KV cache's share of the weights' read rate),
+    typical sets' rows move with it), p, r_kv (the KV cache's share of the weights' read rate) and
+    λ_tuned (a tuned engine's time per layer),
     repeated until a pass changes nothing (coordinate descent to a fixed point, so a refit from the
     shipped constants gives them back)."""
     fit_rows = [(s.id, s.tuning, r) for s in sets for r in s.rows if serving_split(s.id, r) == "fit" and r.accelerator in profiles]
@@ -494,6 +496,7 @@ def fit_serving(sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator],
         consts = best(consts, (5,), [(round(1e-5 * k, 6),) for k in range(21)])
         consts = best(consts, (4,), [(q,) for q in (1.0, 1.5, 2.0, 3.0, 4.0, math.inf)])
         consts = best(consts, (6,), [(round(0.5 + 0.05 * k, 4),) for k in range(11)])
+        consts = best(consts, (7,), [(round(5e-6 * k, 7),) for k in range(11)])
         if consts == before:
             break
     return consts

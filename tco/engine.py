@@ -314,7 +314,7 @@ class Plan:
     serving_bandwidth_efficiency: float = serving.BANDWIDTH_EFFICIENCY
     serving_collective_efficiency: float = serving.COLLECTIVE_EFFICIENCY
     serving_step_overhead: float = serving.STEP_OVERHEAD_S
-    serving_layer_overhead: float = 0.0  # λ: a typical engine's time per layer per step (0 for a tuned one)
+    serving_layer_overhead: float = 0.0  # λ: the serving engine's time per layer per step (λ_typ or λ_tuned)
     serving_overlap: float = serving.OVERLAP_EXPONENT
     serving_kv_ratio: float = serving.KV_BANDWIDTH_RATIO
     latency_z: float = 0.0  # standard-normal quantile of the workload's latency percentile (0: the mean)
@@ -765,9 +765,10 @@ def plan_serving(
 ) -> Plan:
     """Replica size and batch for serving (tco.serving). ``ID@N`` fixes N accelerators per replica.
     ``constants`` (compute, bandwidth, collective efficiency, step overhead, overlap exponent, a typical
-    engine's time per layer, the KV cache's share of the read rate) replace the fitted ones (``tco calibrate --fit``)."""
-    eff, bw_eff, coll, tau, overlap, per_layer, kv_ratio = constants or serving.CONSTANTS
-    per_layer = 0.0 if workload.tuning is Tuning.tuned else per_layer  # (a vendor-tuned engine fuses the small kernels)
+    engine's time per layer, the KV cache's share of the read rate, a tuned engine's time per layer) replace
+    the fitted ones (``tco calibrate --fit``)."""
+    eff, bw_eff, coll, tau, overlap, per_layer, kv_ratio, per_layer_tuned = constants or serving.CONSTANTS
+    per_layer = per_layer_tuned if workload.tuning is Tuning.tuned else per_layer  # (a vendor-tuned engine fuses most small kernels)
     accel = option.accelerator
     shape = perf.workload_shape(workload)
     half = max(1.0, workload.seq_len / 2.0)  # (a request has at least one prompt and one output token)
@@ -846,18 +847,19 @@ def plan_serving(
                 f1 = serving.figures(req, x, replica=k1, tensor=serving.tensor_of(k1, node), batch=1, z=z)
                 target = "time_to_first_token_ms" if f1["ttft"] > ttft else "time_per_output_token_ms"
             engine_time = ""
-            if latency and per_layer > 0 and tpot is not None and target == "time_per_output_token_ms":
+            tuned_step = tau + shape.layers * per_layer_tuned
+            if latency and per_layer > per_layer_tuned and tpot is not None and target == "time_per_output_token_ms":
                 # A typical engine's own time per step is what misses the target where a tuned engine, with
-                # none per layer, meets it at a batch of one on the largest replica.
+                # less per layer, meets it at a batch of one on the largest replica.
                 bare = serving.figures(
-                    req, {**x, "layer_overhead": 0.0}, replica=k_max, tensor=serving.tensor_of(k_max, node), batch=1, z=z
+                    req, {**x, "layer_overhead": per_layer_tuned}, replica=k_max, tensor=serving.tensor_of(k_max, node), batch=1, z=z
                 )
                 engine_time = (
                     ""
                     if bare["tpot"] > tpot
                     else (
                         f" (a typical engine spends {(tau + shape.layers * per_layer) * 1000.0:.3g} ms per decode step beyond its "
-                        f"kernels; workload.tuning = tuned: a vendor engine's {tau * 1000.0:.3g} ms)"
+                        f"kernels; workload.tuning = tuned: a vendor engine's {tuned_step * 1000.0:.3g} ms)"
                     )
                 )
             raise InfeasibleError(

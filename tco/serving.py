@@ -21,8 +21,9 @@ For a replica of ``k`` accelerators (tensor parallel ``t`` = ``k`` within a node
   the attention kernels, which run after them, read each sequence's cache (the average context) and
   are bound by memory bandwidth, of which they reach the share ``r_kv`` of the weights' rate
   (:data:`KV_BANDWIDTH_RATIO`); then two all-reduces per layer, each with latency ``α``; and the
-  serving engine's fixed time per step ``τ``; an open-source engine (``tuning = "typical"``) also
-  spends ``λ`` per layer on its kernels' floors, ``L · λ`` (:data:`LAYER_OVERHEAD_TYPICAL_S`);
+  serving engine's fixed time per step ``τ``; and the floors of the layer's kernels, ``L · λ``: an
+  open-source engine (``tuning = "typical"``) spends ``λ_typ`` per layer (:data:`LAYER_OVERHEAD_TYPICAL_S`),
+  a vendor-tuned one, which fuses most of the small kernels, ``λ_tuned`` (:data:`LAYER_OVERHEAD_TUNED_S`);
 * prefill of one request: ``P · (2 · N_active + 2 · L · h · P) / (k · peak · ε)`` plus its two
   all-reduces per layer over the ``P`` prompt tokens, ``2 · L · (α + 2(t−1)/t · 2h · P / link)``;
 * continuous batching interleaves prefills with decode steps, so per replica
@@ -75,12 +76,14 @@ which NCCL reaches its large-message bus bandwidth (about 77 % of the NVLink one
 [NCCL-TP-2026]). FITTED with :data:`COMPUTE_EFFICIENCY` (grid 0.3–1.0; 0.40 → 0.45 in the refit with
 :data:`KV_BANDWIDTH_RATIO`, 2026-12-02)."""
 
-STEP_OVERHEAD_S = 0.00025
+STEP_OVERHEAD_S = 0.0
 """τ: fixed time of one decode iteration beyond its kernels, on any engine (the serving engine's
 scheduling, sampling and launches between steps [VLLM-V06-PERF]). FITTED with :data:`COMPUTE_EFFICIENCY`
 (grid 0–5 ms). It was 0 until single-request rows entered the set (profiles/serving/qwen-vllm.toml), then
 0.5 ms, 0 in the refit with :data:`KV_BANDWIDTH_RATIO` (2026-12-02), where λ carries the engine's time, and
-0.25 ms in the refit after the maturity factor stopped derating the bandwidth (2026-12-03)."""
+0.25 ms in the refit after the maturity factor stopped derating the bandwidth (2026-12-03), and 0 again in the
+refit that gave a tuned engine its time per layer (:data:`LAYER_OVERHEAD_TUNED_S`, 2026-12-03), which now
+carries that engine's time beyond its kernels."""
 
 LAYER_OVERHEAD_TYPICAL_S = 0.00011
 """λ: time per layer of one decode step beyond its kernels' roofline, for an open-source engine as a
@@ -110,8 +113,20 @@ different lengths, so it sustains less of the peak bandwidth ([FLASHINFER-2025]:
 paged caches, and their gap to the bandwidth bound, depend on page layout and length spread). FITTED with
 the others (grid 0.5–1.0 by 0.05; 2026-12-02: 0.85, a fixed point of the refit; held-out median 11.6 → 10.6 %)."""
 
-Constants = tuple[float, float, float, float, float, float, float]
-"""(ε, e_bw, c, τ, p, λ, r_kv): the fitted serving constants, in the order ``tco calibrate --fit``
+LAYER_OVERHEAD_TUNED_S = 0.000025
+"""λ_tuned: time per layer of one decode step beyond its kernels' roofline, for a vendor-tuned engine
+(``tuning = "tuned"``: TensorRT-LLM-class). Such an engine fuses the small kernels (norms, rotary
+embedding, activation, residual adds) into the matmuls and the attention, and captures the step in one
+CUDA graph, so no launch gaps remain; the few kernels a layer still runs (the projections, the
+attention, the all-reduces of a tensor-parallel replica) each keep a floor of ramp-up and tail of a
+few microseconds however little they read [VLLM-V06-PERF]. The floor is the same on every device of a
+replica while the bytes each device reads shrink with the tensor-parallel degree, so it weighs most
+on wide replicas. It was 0 (all fused away) until 2026-12-03; FITTED then with the others to a fixed point
+(grid 0–50 µs by 5 µs, fit half only): 25 µs, with τ 0.25 → 0 ms and the other constants kept; the fit
+half's objective fell 0.599 → 0.584. An 80-layer 70B model's tuned step spends 2 ms beyond its kernels."""
+
+Constants = tuple[float, float, float, float, float, float, float, float]
+"""(ε, e_bw, c, τ, p, λ_typ, r_kv, λ_tuned): the fitted serving constants, in the order ``tco calibrate --fit``
 reports them."""
 
 CONSTANTS: Constants = (
@@ -122,6 +137,7 @@ CONSTANTS: Constants = (
     OVERLAP_EXPONENT,
     LAYER_OVERHEAD_TYPICAL_S,
     KV_BANDWIDTH_RATIO,
+    LAYER_OVERHEAD_TUNED_S,
 )
 """The shipped values of :data:`Constants`."""
 
