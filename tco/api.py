@@ -1961,6 +1961,10 @@ def _estimate_shape(shape: Mapping[str, int | None] | None, parameters: float) -
     if head_dim is None and heads is not None and d_model % heads:
         raise InputError(f"--d-model {d_model} is not a multiple of --heads {heads}", key="--heads")
 
+    # (KV heads with no head count: heads of width 128, as ModelShape.from_heads assumes)
+    q_heads = heads if heads is not None else max(1, d_model // 128) if kv_heads is not None else None
+    if kv_heads is not None and q_heads is not None and (kv_heads > q_heads or q_heads % kv_heads):
+        raise InputError(f"--kv-heads {kv_heads} must divide --heads {q_heads}", key="--kv-heads")
     try:
         shape_ = ModelShape.from_heads(
             layers, d_model, heads, kv_heads, head_dim, ffn_dim=ffn_dim, gated_ffn=gated, vocab=vocab, tied_embeddings=tied
@@ -1969,9 +1973,6 @@ def _estimate_shape(shape: Mapping[str, int | None] | None, parameters: float) -
         raise InputError(
             f"no model shape can be inferred from --params {parameters:g}: give --layers and --d-model", key="--params"
         ) from None
-    heads = shape_.heads
-    if kv_heads is not None and heads is not None and (kv_heads > heads or heads % kv_heads):
-        raise InputError(f"--kv-heads {kv_heads} must divide --heads {heads}", key="--kv-heads")
     return shape_
 
 

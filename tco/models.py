@@ -680,6 +680,14 @@ class ModelShape(StrictModel):
     def _heads_divide_the_width(self) -> "ModelShape":
         if self.heads is not None and self.head_dim is None and self.d_model % self.heads:
             raise ValueError(f"heads: {self.heads} heads do not divide d_model = {self.d_model}: give head_dim, the width of one head")
+        # K and V are at most as wide as the queries (MHA: equal; GQA, MQA and MLA: narrower)
+        heads = self.heads if self.heads is not None else max(1, self.d_model // 128)
+        attention = heads * (self.head_dim or self.d_model // heads)
+        if self.kv_dim is not None and self.kv_dim > attention:
+            raise ValueError(
+                f"kv_dim: {self.kv_dim} is wider than the queries ({heads} heads × {attention // heads} = {attention}): "
+                "K and V have at most as many heads as Q"
+            )
         return self
 
     @classmethod

@@ -384,11 +384,14 @@ def test_inference_costs_by_hand() -> None:
     assert r.time_to_market_days == approx(7 * (4 + 2 + 0))
 
 
-def serving_by_hand(k: int, batch: int, *, tpot: bool = False, z: float = 0.0) -> dict[str, float]:
+def serving_by_hand(
+    k: int, batch: int, *, tpot: bool = False, z: float = 0.0, per_layer: float = serving.LAYER_OVERHEAD_TYPICAL_S
+) -> dict[str, float]:
     """tco.serving's formulas written out for the toy: 1e11 parameters in bf16 (W = 2e11 B), 10 layers
     of width 1000 (no GQA: KV 2·10·1000·2 = 4e4 B per token), prompt = output = 500 tokens (half of
     seq_len 1000), peak 100 TFLOP/s, 1000 GB/s, in-node link unknown (64 GB/s assumed), matmul
-    fraction unknown (0.8 assumed), reference maturity, a typical engine (the default: λ per layer)."""
+    fraction unknown (0.8 assumed), reference maturity, a typical engine (the default: λ_typ per layer; a
+    tuned one: ``per_layer`` = λ_tuned)."""
     eff = serving.COMPUTE_EFFICIENCY * 0.8
     bw_eff = serving.BANDWIDTH_EFFICIENCY
     t_weights = 2e11 / (k * 1000e9 * bw_eff)  # the matmuls read the weights ...
@@ -398,7 +401,7 @@ def serving_by_hand(k: int, batch: int, *, tpot: bool = False, z: float = 0.0) -
     link = 32e9 * serving.COLLECTIVE_EFFICIENCY  # one way, at the share all-reduces reach
     t_comm = 2 * 10 * (serving.COLLECTIVE_LATENCY_S + 2 * (k - 1) / k * 2 * 1000 * batch / link) if k > 1 else 0.0
     q = serving.OVERLAP_EXPONENT  # the two overlap in part: (t_w^p + t_c^p)^(1/p)
-    fixed = serving.STEP_OVERHEAD_S + 10 * serving.LAYER_OVERHEAD_TYPICAL_S  # the fixed time per step, τ + L·λ
+    fixed = serving.STEP_OVERHEAD_S + 10 * per_layer  # the fixed time per step, τ + L·λ
     step = (t_weights**q + t_comp**q) ** (1 / q) + t_kv + t_comm + fixed
     # Prefill: the prompt's matmuls and attention, plus its two all-reduces per layer over 500 tokens.
     prefill = 500 * (2 * 1e11 + 2 * 10 * 1000 * 500) / (k * 100e12 * eff)
@@ -421,6 +424,19 @@ def test_serving_by_hand() -> None:
     assert r.time_per_output_token_ms == approx(f["tpot"] * 1000)
     assert r.time_to_first_token_ms == approx(f["ttft"] * 1000)
     assert r.count == math.ceil(10000 / 0.5 / f["tps"] / 4) * 4
+
+
+def test_serving_by_hand_on_a_tuned_engine() -> None:
+    """A tuned engine pays λ_tuned per layer (25 µs, fitted), not λ_typ: the same toy, the same replica and
+    batch, each decode step 10 · (0.11 − 0.025) ms shorter."""
+    r = only(compare(options=[Option(accelerator())], workload=inference(tuning="tuned"), scenario=scenario()))
+    f = serving_by_hand(4, 256, per_layer=serving.LAYER_OVERHEAD_TUNED_S)
+    assert serving.LAYER_OVERHEAD_TUNED_S == 2.5e-5 and serving.LAYER_OVERHEAD_TYPICAL_S == 1.1e-4
+    assert r.replica_accelerators == 4 and r.batch == 256
+    assert r.tokens_per_second_per_accelerator == approx(f["tps"])
+    assert r.time_per_output_token_ms == approx(f["tpot"] * 1000)
+    assert r.time_to_first_token_ms == approx(f["ttft"] * 1000)
+    assert f["tpot"] == approx(serving_by_hand(4, 256)["tpot"] - 10 * (1.1e-4 - 2.5e-5))
 
 
 def test_a_latency_target_caps_the_batch() -> None:

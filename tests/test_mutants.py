@@ -1523,13 +1523,12 @@ def test_known_shape_is_named_in_the_note() -> None:
 
 
 def test_fitted_serving_constants_replace_the_defaults() -> None:
-    plan = engine.plan_option(Option(accelerator()), inference(), scenario(), serving_constants=(0.3, 0.4, 0.5, 0.002, 3.0, 1e-4, 0.7))
+    consts = (0.3, 0.4, 0.5, 0.002, 3.0, 1e-4, 0.7, 3e-5)
+    plan = engine.plan_option(Option(accelerator()), inference(), scenario(), serving_constants=consts)
     got = (plan.serving_efficiency, plan.serving_bandwidth_efficiency, plan.serving_collective_efficiency, plan.serving_step_overhead)
     assert got + (plan.serving_overlap, plan.serving_layer_overhead, plan.serving_kv_ratio) == (0.3, 0.4, 0.5, 0.002, 3.0, 1e-4, 0.7)
-    tuned = engine.plan_option(
-        Option(accelerator()), inference(tuning="tuned"), scenario(), serving_constants=(0.3, 0.4, 0.5, 0.002, 3.0, 1e-4, 0.7)
-    )
-    assert tuned.serving_layer_overhead == 0.0 and tuned.serving_step_overhead == 0.002  # (a tuned engine has no λ)
+    tuned = engine.plan_option(Option(accelerator()), inference(tuning="tuned"), scenario(), serving_constants=consts)
+    assert tuned.serving_layer_overhead == 3e-5 and tuned.serving_step_overhead == 0.002  # (a tuned engine's λ: the eighth)
 
 
 def test_measured_training_without_a_peak_has_no_mfu() -> None:

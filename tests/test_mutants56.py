@@ -20,14 +20,16 @@ from tests.factories import SERVING_PEAK, accelerator, bench, inference, scenari
 
 approx = pytest.approx
 
-# τ + L · λ of a typical engine on the toy service's 10 layers, in ms: (0.00025 + 10 · 0.00011) · 1000 = 1.35.
+# τ + L · λ of a typical engine on the toy service's 10 layers, in ms: (0 + 10 · 0.00011) · 1000 = 1.1; of a
+# tuned one (0 + 10 · 0.000025) · 1000 = 0.25.
 TYPICAL_MS = (serving.STEP_OVERHEAD_S + 10 * serving.LAYER_OVERHEAD_TYPICAL_S) * 1000.0
 
 
 def test_the_constants_the_engine_notes_are_worked_from() -> None:
-    """The hand arithmetic below rests on τ = 0.25 ms and λ = 0.11 ms (tco/serving.py's fitted constants)."""
-    assert serving.STEP_OVERHEAD_S == 0.00025 and serving.LAYER_OVERHEAD_TYPICAL_S == 0.00011
-    assert f"{TYPICAL_MS:.3g}" == "1.35"
+    """The hand arithmetic below rests on τ = 0, λ_typ = 0.11 ms and λ_tuned = 0.025 ms (tco/serving.py's fitted
+    constants)."""
+    assert serving.STEP_OVERHEAD_S == 0.0 and serving.LAYER_OVERHEAD_TYPICAL_S == 0.00011 and serving.LAYER_OVERHEAD_TUNED_S == 0.000025
+    assert f"{TYPICAL_MS:.3g}" == "1.1"
 
 
 # --------------------------------------------------------------------------- plan_serving: the engine's note
@@ -38,7 +40,7 @@ def test_the_constants_the_engine_notes_are_worked_from() -> None:
     [
         (
             "typical",
-            "serving engine: typical, 1.35 ms per decode step beyond its kernels"
+            "serving engine: typical, 1.1 ms per decode step beyond its kernels"
             " (workload.tuning = tuned: a vendor-tuned engine such as TensorRT-LLM)",
         ),
         ("tuned", "serving engine: tuned, 0.25 ms per decode step beyond its kernels"),
@@ -47,8 +49,8 @@ def test_the_constants_the_engine_notes_are_worked_from() -> None:
 def test_the_serving_engine_note_names_the_time_per_step_and_hints_at_a_tuned_engine_only_for_a_typical_one(tuning: str, note: str) -> None:
     """Kills x_plan_serving__mutmut_404 (a tuned engine's note ends with "XXXX" where it ends with nothing).
 
-    Typical: τ + L · λ = 0.25 + 10 · 0.11 ms = 1.35 ms, and the hint names the tuned engine. Tuned: λ = 0, so
-    τ + L · 0 = 0.25 ms, and there is no hint to give."""
+    Typical: τ + L · λ_typ = 0 + 10 · 0.11 ms = 1.1 ms, and the hint names the tuned engine. Tuned:
+    τ + L · λ_tuned = 0 + 10 · 0.025 = 0.25 ms, and there is no hint to give."""
     plan = engine.plan_option(Option(accelerator()), inference(tuning=tuning), scenario())
     assert [n for n in plan.notes if n.startswith("serving engine:")] == [note]
 
@@ -59,18 +61,18 @@ def test_the_serving_engine_note_names_the_time_per_step_and_hints_at_a_tuned_en
 def test_a_tpot_target_below_the_typical_engines_own_time_per_step_names_the_engine() -> None:
     """Kills x_plan_serving__mutmut_337 (the engine's time never named: ``engine_time`` always "").
 
-    A 1e8-parameter toy service with a TPOT target of 1 ms. A typical engine spends τ + L · λ = 1.35 ms per step
-    beyond its kernels, more than the target by itself, so no batch on any replica meets it. Without λ the
+    A 1e8-parameter toy service with a TPOT target of 1 ms. A typical engine spends τ + L · λ_typ = 1.1 ms per step
+    beyond its kernels, more than the target by itself, so no batch on any replica meets it. With λ_tuned the
     single-request step on one toy reads its 2e8 B of 16-bit weights in about 2e8 / (1000e9 · e_bw) = 0.2–0.4 ms,
-    with τ = 0.25 ms under 1 ms: a tuned engine meets the target (it runs, below), so the error names the engine's
-    time, 1.35 ms, and the tuned engine's τ = 0.25 ms, and blames the tuning as well as the target."""
+    with τ + L · λ_tuned = 0.25 ms under 1 ms: a tuned engine meets the target (it runs, below), so the error names
+    the engine's time, 1.1 ms, and the tuned engine's 0.25 ms, and blames the tuning as well as the target."""
     typical = inference(parameters=1e8, time_per_output_token_ms={"value": 1})
     with pytest.raises(InfeasibleError) as info:
         engine.plan_option(Option(accelerator()), typical, scenario())
     err = info.value
     assert "no batch meets the latency targets" in str(err)
     assert str(err).endswith(
-        "on up to 64 per replica (a typical engine spends 1.35 ms per decode step beyond its kernels; "
+        "on up to 64 per replica (a typical engine spends 1.1 ms per decode step beyond its kernels; "
         "workload.tuning = tuned: a vendor engine's 0.25 ms)"
     )
     assert err.where == "toy-serve" and err.key == "time_per_output_token_ms" and err.also == ("tuning",)

@@ -114,7 +114,7 @@ def test_an_infinite_overlap_exponent_is_reported_as_the_roofline() -> None:
 
     sets = api.load_serving_sets()[:1]
     profiles = {r.accelerator: loader.load_accelerator(r.accelerator) for r in sets[0].rows}
-    sv = calibration.calibrate_serving(sets, profiles, loader.load_scenario(None), (0.85, 0.7, 0.4, 0.0, math.inf, 0.0, 1.0))
+    sv = calibration.calibrate_serving(sets, profiles, loader.load_scenario(None), (0.85, 0.7, 0.4, 0.0, math.inf, 0.0, 1.0, 0.0))
     assert sv.constants["overlap_exponent"] is None and '"overlap_exponent":null' in sv.model_dump_json()
     summary = tco.calibrate().model_copy(update={"serving": sv})
     assert "overlap_exponent inf" in render_calibration(summary, OutputFormat.table, only_summary=True)
@@ -359,17 +359,16 @@ def test_estimate_takes_the_experts_for_serving(run) -> None:
 
 
 def test_a_typical_engine_spends_its_time_per_layer_on_every_decode_step() -> None:
-    """Serving tuning: a typical (open-source) engine adds L·λ to each decode step, a tuned one does not.
-    The toy has 10 layers; at a fixed replica and batch the TPOTs differ by exactly 10·λ, and the tuned
-    engine's step is the roofline's alone."""
+    """Serving tuning: a typical (open-source) engine adds L·λ_typ to each decode step, a tuned one L·λ_tuned.
+    The toy has 10 layers; at a fixed replica and batch the TPOTs differ by exactly 10·(λ_typ − λ_tuned)."""
     one = Option(accelerator(), 4)  # (the toy's 2e11 bytes of weights need four)
     typical = only(compare(options=[one], workload=inference(max_batch=1), scenario=scenario()))
     tuned = only(compare(options=[one], workload=inference(max_batch=1, tuning="tuned"), scenario=scenario()))
     assert typical.batch == tuned.batch == 1
     assert typical.time_per_output_token_ms is not None and tuned.time_per_output_token_ms is not None
     gap_ms = typical.time_per_output_token_ms - tuned.time_per_output_token_ms
-    assert gap_ms == pytest.approx(10 * serving.LAYER_OVERHEAD_TYPICAL_S * 1000.0, rel=1e-9)
-    assert serving.LAYER_OVERHEAD_TYPICAL_S > 0  # fitted on vLLM's single-request rows: not zero
+    assert gap_ms == pytest.approx(10 * (serving.LAYER_OVERHEAD_TYPICAL_S - serving.LAYER_OVERHEAD_TUNED_S) * 1000.0, rel=1e-9)
+    assert serving.LAYER_OVERHEAD_TYPICAL_S > serving.LAYER_OVERHEAD_TUNED_S > 0  # both fitted: a tuned engine fuses most kernels
     assert any("serving engine: typical" in n for n in typical.notes)
 
 

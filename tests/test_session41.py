@@ -141,3 +141,24 @@ def test_the_bought_and_the_rented_part_search_the_layouts_once(monkeypatch: pyt
         x = engine.stage_inputs(st, flat, bought.active_key)
         x["count"] = st.subset_count
         assert real(st.job, x, 6) == st.subset
+
+
+def test_a_kv_width_wider_than_the_queries_is_refused(run) -> None:
+    """``--set workload.shape.kv_dim=8192`` on Llama 3 8B (32 heads of 128: queries 4,096 wide) was priced, with
+    only the parameter-count warning: K and V have at most as many heads as Q (MHA equal, GQA/MQA/MLA fewer)."""
+    r = run("compare", "h100-sxm", "-w", "llama3-8b", "--set", "workload.shape.kv_dim=8192")
+    assert r.exit_code == 1
+    assert r.stderr.strip() == (
+        "Error: --set: workload.shape.kv_dim: 8192 is wider than the queries (32 heads × 128 = 4096): "
+        "K and V have at most as many heads as Q"
+    )
+    ok = run("compare", "h100-sxm", "-w", "llama3-8b", "--set", "workload.shape.kv_dim=4096")  # MHA: as wide
+    assert ok.exit_code == 0, ok.output
+
+
+def test_estimate_names_the_kv_heads_flag_not_the_parameter_count(run) -> None:
+    """With the shape's new check, 64 KV heads over 32 query heads reached it first and was reported as 'no model
+    shape can be inferred from --params', though --layers and --d-model were given. The flag is named."""
+    r = run("estimate", "h100-sxm", "--params", "8e9", "--layers", "32", "--d-model", "4096", "--heads", "32", "--kv-heads", "64")
+    assert r.exit_code == 1
+    assert r.stderr.strip() == "Error: --kv-heads: --kv-heads 64 must divide --heads 32"
