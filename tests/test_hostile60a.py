@@ -134,6 +134,7 @@ def test_a_serving_refit_keeps_the_constants_its_rows_do_not_move(tmp_path) -> N
     assert held_out.serving is not None and [r.split for r in held_out.serving.rows] == ["holdout"]
     assert {k: held_out.serving.constants[k] for k in shipped} == shipped
     assert held_out.serving.constants["layer_overhead_typical_ms"] == pytest.approx(0.11)
+    assert held_out.serving.constants["layer_overhead_tuned_ms"] == pytest.approx(0.025)
     fitted = tco.calibrate(dirs=[_published(tmp_path / "b", row, SERVING_ROW.format(model="b"))], refit=True)
     assert fitted.serving is not None and [r.split for r in fitted.serving.rows] == ["fit"]
     assert fitted.serving.constants["collective_efficiency"] == 0.45  # (one accelerator: no collective)
