@@ -14,14 +14,14 @@ RENT = ["h100-sxm", "h100-sxm@4:rent=2.1", "-w", "assistant-7b", "--set", "scena
 def test_the_verdicts_break_even_cost_of_delay_counts_only_days_past_the_deadline(run) -> None:
     """The verdict divided the job-cost gap by the 91-day gap in market dates ($1,127 a day), but with
     a 60-day deadline only the days past it are charged: 52 days for the H100 and none for the rental,
-    so the tie is at ($119,516 − $220,903) / (0 − 52) = $1,949.75 a day (with the refit of 2026-12-03; $1,950.82
-    with the KV cache's own read rate, $1,961.58 before it, $1,972.07 before the engine time per step), which
-    breakeven solves for."""
+    so the tie is at ($119,461 − $220,903) / (0 − 52) = $1,950.82 a day (since the refit that gave a tuned engine its
+    time per layer, 2026-12-03, with τ back at 0; $1,949.75 with τ = 0.25 ms, $1,950.82 with the KV cache's own read
+    rate, $1,961.58 before it, $1,972.07 before the engine time per step), which breakeven solves for."""
     out = run("compare", *RENT, "-f", "json")
     rows = {r["accelerator"]: r for r in json.loads(out.stdout)["results"]}
     own, rent = rows["h100-sxm"], rows["h100-sxm@4:rent=2.1"]
     tie = (rent["job_cost_usd"] - own["job_cost_usd"]) / (own["delay_days"] - rent["delay_days"])
-    assert f"less than ${tie:,.0f}" in out.stderr and f"${tie:,.0f}" == "$1,950"
+    assert f"less than ${tie:,.0f}" in out.stderr and f"${tie:,.0f}" == "$1,951"
     solved = run("breakeven", *RENT, "--param", "scenario.cost_of_delay_usd_per_day", "-f", "json")
     assert json.loads(solved.stdout)["results"][0]["value"] == pytest.approx(tie, rel=1e-4)
 

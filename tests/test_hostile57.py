@@ -95,7 +95,7 @@ def test_a_rented_fleet_too_large_says_nothing_of_utilization(run, tmp_path) -> 
     r = run("compare", "a100-80gb:rent", "-w", "chat-70b", "--set", "workload.tokens_per_day=1e17", "-s", str(low))
     assert r.exit_code == 1
     assert r.stderr == (
-        "Error: --set: workload.tokens_per_day: serving 1e+17 tokens a day needs 3,496,973,280 × a100-80gb, more than the "
+        "Error: --set: workload.tokens_per_day: serving 1e+17 tokens a day needs 3,487,931,032 × a100-80gb, more than the "
         "1,000,000,000 accelerators the model takes; give a smaller demand\n"
     ), r.stderr
 

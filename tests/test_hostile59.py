@@ -307,13 +307,14 @@ def test_a_count_set_is_told_a_count_it_can_write(run) -> None:
 def test_breakeven_finds_the_crossings_a_fleet_step_hides_between_scan_points() -> None:
     """59b D2: over a plan-moving input the 65-point scan saw one crossing of h100-sxm and mi300x on chat-70b
     (4.88e8, "above it mi300x wins") where compare ranks h100-sxm first at 6.3e8: the fleets step between
-    points, and the costs cross and cross back (a dense scan: 4.85e8, 5.99e8, 6.60e8 since the serving refit of
-    2026-12-03; 4.88e8, 5.72e8, 6.64e8 before)."""
+    points, and the costs cross and cross back (a dense scan: 4.88e8, 6.01e8, 6.64e8 since the refit that gave a tuned
+    engine its time per layer, 2026-12-03; 4.85e8, 5.99e8, 6.60e8 after the refit before it; 4.88e8, 5.72e8, 6.64e8
+    before that)."""
     import tco
 
     inp = tco.load_inputs(["h100-sxm", "mi300x"], workload="chat-70b")
     res = tco.breakeven(inp, "h100-sxm", "mi300x", param="workload.tokens_per_day", value_range=(1e8, 1e10))
-    assert [round(v / 1e6) for v in res.all_values] == [485, 599, 660], res.all_values
+    assert [round(v / 1e6) for v in res.all_values] == [488, 601, 664], res.all_values
     at = tco.compare(tco.load_inputs(["h100-sxm", "mi300x"], workload="chat-70b", sets=["workload.tokens_per_day=6.3e8"]))
     ranked = sorted((r for r in at.results if r.rank is not None), key=lambda r: r.rank or 0)
     assert ranked[0].accelerator == "h100-sxm"

@@ -137,9 +137,9 @@ def test_performance_option_rents_only_what_cannot_be_bought() -> None:
 
 
 def test_the_serving_replica_minimises_the_fleet_for_the_demand() -> None:
-    """4.5e10 parameters (90 GB of weights on a 100 GB toy): one accelerator serves 322.1 tokens/s, a
-    replica of two 330.7 per accelerator (322.2 and 330.9 before the refit to τ = 0.25 ms of 2026-12-03,
-    322.6 and 331.1 before the KV cache read at its own rate).
+    """4.5e10 parameters (90 GB of weights on a 100 GB toy): one accelerator serves 322.2 tokens/s, a
+    replica of two 330.9 per accelerator (322.1 and 330.7 while τ was 0.25 ms, 2026-12-03; the refit that gave a
+    tuned engine its time per layer took τ back to 0; 322.6 and 331.1 before the KV cache read at its own rate).
     200 tokens/s (8.64e6 a day at utilization 0.5) need one
     accelerator, or one replica of two: the smaller fleet wins, although slower per accelerator."""
     wl = inference(parameters=4.5e10, tokens_per_day=8.64e6)
@@ -148,19 +148,19 @@ def test_the_serving_replica_minimises_the_fleet_for_the_demand() -> None:
     x1 = ev.out["tokens_per_second_per_accelerator"]
     big = engine.evaluate_option(Option(accelerator(), 2), wl, scenario(), market=False)
     x2 = big.out["tokens_per_second_per_accelerator"]
-    assert x1 == approx(322.0544, rel=1e-4) and x2 == approx(330.6856, rel=1e-4)
+    assert x1 == approx(322.1985, rel=1e-4) and x2 == approx(330.8993, rel=1e-4)
     assert serving.fleet_size(200.0, x1, 1) == 1 and serving.fleet_size(200.0, x2, 2) == 2
 
 
 def test_a_rented_fleet_is_sized_for_all_hours() -> None:
-    """Rented, the fleet is busy every hour (u = 1): 630 tokens/s need ⌈630 / 322.1⌉ = 2 single accelerators
-    or one replica of two (661 tokens/s): the same fleet, so the faster replica of two. Read as u = 2
+    """Rented, the fleet is busy every hour (u = 1): 630 tokens/s need ⌈630 / 322.2⌉ = 2 single accelerators
+    or one replica of two (662 tokens/s): the same fleet, so the faster replica of two. Read as u = 2
     (315 tokens/s) one accelerator would do, and a replica of one would be chosen."""
     wl = inference(parameters=4.5e10, tokens_per_day=630 * 86400)
     acc = accelerator(rental={"usd_per_hour": 2.0})
     rent = engine.evaluate_option(Option(acc, None, Acquisition.rent), wl, scenario(), market=False)
     assert (rent.plan.replica, rent.out["count"]) == (2, 2.0)
-    assert rent.out["tokens_per_second_per_accelerator"] == approx(330.6856, rel=1e-4)
+    assert rent.out["tokens_per_second_per_accelerator"] == approx(330.8993, rel=1e-4)
     buy = engine.evaluate_option(Option(acc), wl, scenario(), market=False)  # 1,260 tokens/s at u = 0.5: 4 either way
     assert (buy.plan.replica, buy.out["count"]) == (2, 4.0)
 
