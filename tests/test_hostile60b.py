@@ -132,6 +132,7 @@ def test_ctrl_c_while_tco_starts_exits_130_without_a_traceback() -> None:
     """D6: SIGINT in the first ~0.4 s (`tco sweep ... -o big.csv`, then Ctrl-C at once) printed a Python
     traceback of the import under way (pydantic, enum, importlib) and died of the signal; later it exits
     130 quietly. The import is now interrupted the same way."""
+    import signal
     import time
 
     code = (
@@ -145,6 +146,17 @@ def test_ctrl_c_while_tco_starts_exits_130_without_a_traceback() -> None:
         "from tco.__main__ import main; main()"
     )
     start = time.monotonic()
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), timeout=120, check=False)
+    # (a test run started in the background without job control inherits an ignored SIGINT, which Python then
+    # leaves ignored: the child gets the default disposition a terminal gives, as _sweep_stopped_by in
+    # test_hostile.py does for its signals)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=120,
+        check=False,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     assert (done.returncode, done.stderr, done.stdout) == (130, "", "")
     assert time.monotonic() - start < 60
