@@ -427,6 +427,12 @@ _PLANS_MAX = 256
 ``compare`` with its prices to match and the analyses plan the same options several times."""
 
 
+SHAPE_COUNT_TOLERANCE = 0.05
+"""Largest gap between the parameter count a complete shape implies (:attr:`tco.perf.Shape.parameters`)
+and the workload's before a note flags it; the published shapes of :data:`tco.perf.KNOWN_SHAPES`
+reproduce their published counts within 1 %."""
+
+
 def shape_count_gap(workload: TrainingWorkload | InferenceWorkload) -> str | None:
     """A note when the workload's own shape implies a parameter count more than
     :data:`SHAPE_COUNT_TOLERANCE` away from its ``parameters`` (a dense model with a complete shape):
@@ -441,12 +447,6 @@ def shape_count_gap(workload: TrainingWorkload | InferenceWorkload) -> str | Non
         f"the shape counts {shape.parameters / 1e9:.3g}B parameters, the workload {given / 1e9:.3g}B: "
         "check its layers, widths, FFN and vocabulary (the figures use the workload's count)"
     )
-
-
-SHAPE_COUNT_TOLERANCE = 0.05
-"""Largest gap between the parameter count a complete shape implies (:attr:`tco.perf.Shape.parameters`)
-and the workload's before a note flags it; the published shapes of :data:`tco.perf.KNOWN_SHAPES`
-reproduce their published counts within 1 %."""
 
 
 def plan_option(

@@ -119,7 +119,8 @@ LAYER_OVERHEAD_TUNED_S = 0.000025
 embedding, activation, residual adds) into the matmuls and the attention, and captures the step in one
 CUDA graph, so no launch gaps remain; the few kernels a layer still runs (the projections, the
 attention, the all-reduces of a tensor-parallel replica) each keep a floor of ramp-up and tail of a
-few microseconds however little they read [VLLM-V06-PERF]. The floor is the same on every device of a
+few microseconds however little they read (this project's reading of the mechanism: the value is fitted,
+not taken from a source). The floor is the same on every device of a
 replica while the bytes each device reads shrink with the tensor-parallel degree, so it weighs most
 on wide replicas. It was 0 (all fused away) until 2026-12-03; FITTED then with the others to a fixed point
 (grid 0–50 µs by 5 µs, fit half only): 25 µs, with τ 0.25 → 0 ms and the other constants kept; the fit

@@ -249,7 +249,7 @@ def test_what_if_on_a_measured_service_carries_the_measurement_to_the_changed_pa
     res = what_if(Inputs([Option(published)], wl, scenario()), {"toy.memory_gb": [50.0]})
     changed = Option(accelerator(peak=SERVING_PEAK, benchmarks=measured, memory_gb=50), as_measured=published)
     (row,) = engine.compare(options=[changed], workload=wl, scenario=scenario()).results
-    assert row.count == 1656 and row.tokens_per_second_per_accelerator == approx(1211.366, rel=1e-5)  # (τ = 0: 1,210.677 while τ was 0.25 ms)
+    assert row.count == 1656 and row.tokens_per_second_per_accelerator == approx(1211.366, rel=1e-5)  # (1,210.677 at τ = 0.25 ms)
     (bare,) = engine.compare(
         options=[Option(accelerator(peak=SERVING_PEAK, benchmarks=measured, memory_gb=50))], workload=wl, scenario=scenario()
     ).results
