@@ -42,13 +42,15 @@ def _count_chunks() -> list[np.ndarray]:
 def _for_counts(plan: engine.Plan, base: dict[str, Any], counts: np.ndarray) -> engine.Plan:
     """The plan with each training stage's layouts narrowed to those fastest at the octave's two ends and
     its middle (the union of their shortlists): every layout at every count costs a minute for a large
-    MoE model over 131,072 counts, the shortlists a second."""
+    MoE model over 131,072 counts, the shortlists a second. The lower end is taken at the previous octave's
+    last count, 2^k, so adjacent octaves share a search (:func:`tco.training.shortlist` remembers it);
+    a shortlist only bounds the search, and the answer is then searched over every layout (:func:`_exact`)."""
     if plan.kind != "training" or plan.mfu_key or plan.throughput_source.value != "derived":
         return plan
     stages = []
     for st in plan.stages:
         picks: set[int] = set()
-        for c in (counts[0], counts[len(counts) // 2], counts[-1]):
+        for c in (max(counts[0] - 1, 1.0), counts[len(counts) // 2], counts[-1]):
             p = engine.KnownInputs(base)
             p["count"] = float(c)
             picks.update(training.shortlist(st.job, engine.stage_inputs(st, p, plan.active_key)))
