@@ -60,6 +60,7 @@ from tco.models import (
     TrainingWorkload,
     Tuning,
     Workload,
+    default_heads,
 )
 
 if TYPE_CHECKING:
@@ -1962,7 +1963,7 @@ def _estimate_shape(shape: Mapping[str, int | None] | None, parameters: float) -
         raise InputError(f"--d-model {d_model} is not a multiple of --heads {heads}", key="--heads")
 
     # (KV heads with no head count: heads of width 128, as ModelShape.from_heads assumes)
-    q_heads = heads if heads is not None else max(1, d_model // 128) if kv_heads is not None else None
+    q_heads = heads if heads is not None else default_heads(d_model) if kv_heads is not None else None
     if kv_heads is not None and q_heads is not None and (kv_heads > q_heads or q_heads % kv_heads):
         raise InputError(f"--kv-heads {kv_heads} must divide --heads {q_heads}", key="--kv-heads")
     try:

@@ -653,6 +653,11 @@ class Accelerator(StrictModel):
 # --------------------------------------------------------------------------- workload
 
 
+def default_heads(d_model: int) -> int:
+    """Attention heads where a shape gives none: heads of width 128, at least one."""
+    return max(1, d_model // 128)
+
+
 class ModelShape(StrictModel):
     """Transformer shape; when absent a standard shape is inferred from the parameter count."""
 
@@ -681,7 +686,7 @@ class ModelShape(StrictModel):
         if self.heads is not None and self.head_dim is None and self.d_model % self.heads:
             raise ValueError(f"heads: {self.heads} heads do not divide d_model = {self.d_model}: give head_dim, the width of one head")
         # K and V are at most as wide as the queries (MHA: equal; GQA, MQA and MLA: narrower)
-        heads = self.heads if self.heads is not None else max(1, self.d_model // 128)
+        heads = self.heads if self.heads is not None else default_heads(self.d_model)
         attention = heads * (self.head_dim or self.d_model // heads)
         if self.kv_dim is not None and self.kv_dim > attention:
             raise ValueError(
@@ -708,7 +713,7 @@ class ModelShape(StrictModel):
         ``head_dim = d_model / heads`` unless given (grouped-query attention); with KV heads but no head
         count, heads of width 128 are assumed."""
         if kv_heads is not None and heads is None:
-            heads = max(1, d_model // 128)
+            heads = default_heads(d_model)
         width = head_dim or (d_model // heads if heads else None)
         kv_dim = width * kv_heads if width and kv_heads else None
         return cls(
@@ -1232,7 +1237,7 @@ def _kv_heads_divide(v: int | None, info: ValidationInfo) -> int | None:
     """KV heads are shared by groups of query heads: their count divides the heads' (as tco estimate's flags
     require); with no head count given, heads of width 128 are assumed (:meth:`ModelShape.from_heads`)."""
     heads, width = info.data.get("heads"), info.data.get("d_model")
-    heads = heads if heads is not None else (max(1, width // 128) if isinstance(width, int) else None)
+    heads = heads if heads is not None else (default_heads(width) if isinstance(width, int) else None)
     if v is not None and isinstance(heads, int) and heads % v:
         raise PydanticCustomError("kv_heads", "{v} KV heads must divide the {h} attention heads", {"v": str(v), "h": str(heads)})
     return v

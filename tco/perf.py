@@ -22,6 +22,7 @@ from tco.models import (
     Quantity,
     Scenario,
     TrainingWorkload,
+    default_heads,
 )
 
 HOURS_PER_YEAR = 8766.0
@@ -57,7 +58,7 @@ class Shape:
 
     def __post_init__(self) -> None:
         if self.heads <= 0:
-            object.__setattr__(self, "heads", max(1, self.d_model // 128))
+            object.__setattr__(self, "heads", default_heads(self.d_model))
         if self.attention_width <= 0:
             object.__setattr__(self, "attention_width", self.d_model)
 
