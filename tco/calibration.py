@@ -110,18 +110,21 @@ class Prepared:
     reason: str | None
 
 
+def _part(profiles: Mapping[str, Accelerator], part: str, kind: str, set_id: str) -> Accelerator:
+    """The profile a published row names (``kind``: calibration or serving), or an error naming its file."""
+    accel = profiles.get(part)
+    if accel is None:
+        raise NotFoundError(f"{kind} row names unknown accelerator '{part}'{did_you_mean(part, profiles)}", where=set_id)
+    return accel
+
+
 def prepare(
     sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator], scenario: Scenario, *, published_layout: bool = False
 ) -> list[Prepared]:
     out = []
     for s in sets:
         for row in s.rows:
-            accel = profiles.get(row.accelerator)
-            if accel is None:
-                raise NotFoundError(
-                    f"calibration row names unknown accelerator '{row.accelerator}'{did_you_mean(row.accelerator, profiles)}",
-                    where=s.id,
-                )
+            accel = _part(profiles, row.accelerator, "calibration", s.id)
             tuning = row.tuning or s.tuning
             measure = row.measure or s.measure
             bare = accel.model_copy(update={"benchmarks": [], "mfu": None})
@@ -406,11 +409,7 @@ def calibrate_serving(
     rows = []
     for s in sets:
         for row in s.rows:
-            accel = profiles.get(row.accelerator)
-            if accel is None:
-                raise NotFoundError(
-                    f"serving row names unknown accelerator '{row.accelerator}'{did_you_mean(row.accelerator, profiles)}", where=s.id
-                )
+            accel = _part(profiles, row.accelerator, "serving", s.id)
             tps, batch, reason = _serve(s.tuning, row, accel, scenario, consts)
             rows.append(
                 ServingResult(

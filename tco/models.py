@@ -1314,8 +1314,8 @@ class CalibrationRow(StrictModel):
         return self
 
 
-class CalibrationSet(StrictModel):
-    """A file of ``profiles/benchmarks/*.toml``: rows from one publication."""
+class PublishedSet(StrictModel):
+    """What every file of published results states: the publication and its software's tuning."""
 
     id: Id
     source: str = Field(description="Publication the rows come from.")
@@ -1324,6 +1324,16 @@ class CalibrationSet(StrictModel):
     note: str | None = None
     tuning: Tuning = Field(description="Software tuning of the published runs.")
     tuning_reason: str = Field(min_length=1, description="Why the runs count as typical or tuned (not blank).")
+
+    @field_validator("tuning_reason")
+    @classmethod
+    def _reason_given(cls, v: str) -> str:
+        return _not_blank(v)
+
+
+class CalibrationSet(PublishedSet):
+    """A file of ``profiles/benchmarks/*.toml``: rows from one publication."""
+
     attention_kernel: AttentionKernel = Field(AttentionKernel.native, description="Attention kernel of the published runs.")
     attention_kernel_reason: str | None = Field(None, description="Why the runs count as that kernel (when not native).")
     parallelism: Parallelism = Field(
@@ -1335,11 +1345,6 @@ class CalibrationSet(StrictModel):
         "(failures and restarts included).",
     )
     rows: list[CalibrationRow] = Field(min_length=1)
-
-    @field_validator("tuning_reason")
-    @classmethod
-    def _reason_given(cls, v: str) -> str:
-        return _not_blank(v)
 
 
 class ServingRow(StrictModel):
@@ -1426,19 +1431,8 @@ class ServingRow(StrictModel):
         return v
 
 
-class ServingSet(StrictModel):
+class ServingSet(PublishedSet):
     """A file of ``profiles/serving/*.toml``: published serving results from one publication."""
 
-    id: Id
-    source: str = Field(description="Publication the rows come from.")
-    as_of: DateText | None = None
-    url: str | None = None
-    note: str | None = None
     tuning: Tuning = Field(description="Serving engine of the published runs: typical (open-source, as a buyer runs it) or tuned (vendor).")
-    tuning_reason: str = Field(min_length=1, description="Why the runs count as typical or tuned (not blank).")
     rows: list[ServingRow] = Field(min_length=1)
-
-    @field_validator("tuning_reason")
-    @classmethod
-    def _reason_given(cls, v: str) -> str:
-        return _not_blank(v)
