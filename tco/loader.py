@@ -269,7 +269,10 @@ def read_toml(path: Path) -> dict[str, Any]:
             if over is not None:
                 raise InputError(over[1], where=str(path), key=over[0] or None)
             if len(_PARSED) >= _PARSED_MAX:  # a script that rewrites its files keeps only the latest
-                del _PARSED[next(iter(_PARSED))]
+                try:  # the oldest entry; another thread may be evicting it, or changing the dict, at the same time
+                    _PARSED.pop(next(iter(_PARSED)), None)
+                except (RuntimeError, StopIteration):
+                    _PARSED.clear()
             _PARSED[data] = parsed
         return copy.deepcopy(parsed)
     except FileNotFoundError:
