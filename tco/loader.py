@@ -1133,6 +1133,7 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
         parent = data.pop("extends", None)
         chain.append((current, data))
         if parent is None:
+            _EXTENDS.pop(_key(current), None)  # (an earlier read of the file extended another: it stands alone now)
             break
         if not isinstance(parent, str):
             raise InputError(f"expected the id of {_article(kind[:-1])} to extend, got {_show(parent)}", where=str(current), key="extends")

@@ -4,6 +4,7 @@ cache's eviction survives another thread evicting the same entry."""
 
 from __future__ import annotations
 
+import hashlib
 import math
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 
 import tco
-from tco import engine, loader, training
+from tco import api, engine, loader, training
 
 
 def _clear_caches() -> None:
@@ -107,3 +108,19 @@ def test_shortlist_hit_equals_a_fresh_search_and_stays_bounded() -> None:
     for k in range(training._SHORTLISTS_MAX + 40):
         training.shortlist(st.job, base | {"count": float(8 + k)}, keep=1)
     assert 0 < len(training._SHORTLISTS) <= training._SHORTLISTS_MAX
+
+
+def test_audit_drops_an_extends_chain_the_rewritten_file_no_longer_has(tmp_path: Path) -> None:
+    """A profile that extended a shipped one is rewritten in the same process to stand alone: the audit
+    trail of the next run hashes the file alone (as a fresh process does), not with the chain it once had."""
+    mine = tmp_path / "mine.toml"
+    mine.write_text('extends = "h100-sxm"\nid = "mine"\nprice_usd = 20000\n')
+    tco.load_inputs([str(mine)], workload="gpt3-1.3b")
+    [first] = api.audit_files({"mine": str(mine)}).values()
+    assert [e["path"] for e in first["extends"]] == ["builtin:accelerators/h100-sxm.toml"]
+    shipped = (loader.builtin_dir() / "accelerators" / "h100-sxm.toml").read_text()
+    alone = shipped.replace('id = "h100-sxm"', 'id = "mine"', 1).replace('aliases = ["nvidia-h100-sxm", "h100"]', "aliases = []", 1)
+    mine.write_text(alone)
+    inputs = tco.load_inputs([str(mine)], workload="gpt3-1.3b")
+    assert inputs.options[0].accelerator.price_usd is not None and inputs.options[0].accelerator.price_usd.value == 27500
+    assert api.audit_files({"mine": str(mine)}) == {"mine": {"path": str(mine), "sha256": hashlib.sha256(alone.encode()).hexdigest()}}
