@@ -214,6 +214,22 @@ _PARSED_MAX = 256
 _EXTENDS: dict[str, str] = {}
 """Resolved path of a file -> resolved path of the file its ``extends`` starts from."""
 
+_PER_FILE_MAX = 1024
+"""Files each of the per-file records (:data:`_AS_READ`, :data:`_EXTENDS`, :data:`_GIVEN`, :data:`_CHAIN`) keeps:
+a script that loads many distinct files (a temporary profile per case) keeps the latest, not every one it
+ever read (about 16 kB each). A run reads far fewer; the audit of a file no longer kept hashes it as it is now."""
+
+
+def _remember(table: dict[str, Any], key: str, value: Any) -> None:
+    """``table[key] = value`` as the latest entry, the oldest dropped past :data:`_PER_FILE_MAX`."""
+    table.pop(key, None)
+    table[key] = value
+    while len(table) > _PER_FILE_MAX:
+        try:  # the oldest entry; another thread may be changing the dict at the same time
+            table.pop(next(iter(table)), None)
+        except (RuntimeError, StopIteration):
+            table.clear()
+
 
 def _key(path: Path) -> str:
     if str(path) == STDIN:
@@ -227,8 +243,8 @@ def _key(path: Path) -> str:
 def as_read(path: Path) -> tuple[bytes | None, list[str]]:
     """(the bytes of ``path`` as tco read them, or None; the files its ``extends`` chain read, in order)."""
     key, chain = _key(path), []
-    while key in _EXTENDS and _EXTENDS[key] not in chain:
-        key = _EXTENDS[key]
+    while (base := _EXTENDS.get(key)) is not None and base not in chain:
+        key = base
         chain.append(key)
     return _AS_READ.get(_key(path)), chain
 
@@ -260,7 +276,7 @@ def read_toml(path: Path) -> dict[str, Any]:
                 data = fh.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
             raise InputError(f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, expected a TOML input file", where=str(path))
-        _AS_READ[_key(path)] = data
+        _remember(_AS_READ, _key(path), data)
         parsed = _PARSED.get(data)
         if parsed is None:
             # A byte-order mark (Windows editors save one) is not part of the document.
@@ -1161,7 +1177,7 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
         visited.add(current.resolve())
         if base_path.resolve() in visited:
             raise InputError(f"'extends' forms a cycle through '{parent}'", where=str(current), key="extends")
-        _EXTENDS[_key(current)] = _key(base_path)
+        _remember(_EXTENDS, _key(current), _key(base_path))
         current = base_path
     if kind == "workloads":  # (a parent's keys are of its kind: a child of another kind would be blamed on them)
         kinds = [(file, data["kind"]) for file, data in chain if isinstance(data.get("kind"), str)]
@@ -1188,8 +1204,8 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
                 if not any(dotted == q or dotted.startswith(q + ".") for q in replaced):
                     given.setdefault(dotted, file)
             replaced.update(dotted for dotted, is_table in paths if not is_table)
-        _GIVEN[_key(path)] = given
-        _CHAIN[_key(path)] = [file for file, _ in chain]
+        _remember(_GIVEN, _key(path), given)
+        _remember(_CHAIN, _key(path), [file for file, _ in chain])
     return merged
 
 

@@ -124,3 +124,28 @@ def test_audit_drops_an_extends_chain_the_rewritten_file_no_longer_has(tmp_path:
     inputs = tco.load_inputs([str(mine)], workload="gpt3-1.3b")
     assert inputs.options[0].accelerator.price_usd is not None and inputs.options[0].accelerator.price_usd.value == 27500
     assert api.audit_files({"mine": str(mine)}) == {"mine": {"path": str(mine), "sha256": hashlib.sha256(alone.encode()).hexdigest()}}
+
+
+def test_per_file_records_stay_bounded_over_many_distinct_files(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A script that loads a new temporary profile per case (each extending a shipped one) keeps only the
+    latest files' records (bytes as read, extends chains, which file gives each value), not one per file
+    ever read (about 16 kB each, 160 MB over 10,000 cases); the latest file's audit is still exact."""
+    monkeypatch.setattr(loader, "_PER_FILE_MAX", 8, raising=False)
+    for name in ("_AS_READ", "_EXTENDS", "_GIVEN", "_CHAIN"):
+        monkeypatch.setattr(loader, name, {})
+    for k in range(30):
+        mine = tmp_path / f"p{k}.toml"
+        mine.write_text(f'extends = "h100-sxm"\nid = "p{k}"\nprice_usd = {20000 + k}\n')
+        acc = tco.load_accelerator(str(mine))
+        assert acc.price_usd is not None and acc.price_usd.value == 20000 + k
+    assert [len(t) <= 8 for t in (loader._AS_READ, loader._EXTENDS, loader._GIVEN, loader._CHAIN)] == [True] * 4
+    shipped = loader.builtin_dir() / "accelerators" / "h100-sxm.toml"
+    last = tmp_path / "p29.toml"
+    assert api.audit_files({"p29": str(last)}) == {
+        "p29": {
+            "path": str(last),
+            "sha256": hashlib.sha256(last.read_bytes()).hexdigest(),
+            "extends": [{"path": "builtin:accelerators/h100-sxm.toml", "sha256": hashlib.sha256(shipped.read_bytes()).hexdigest()}],
+        }
+    }
+    assert loader.writer_of(last, "price_usd") == last and loader.writer_of(last, "memory_gb") == shipped.resolve()
