@@ -276,7 +276,6 @@ class Plan:
     measured_power: bool
     measured_count: int | None
     peak_key: str
-    efficiency: float  # matmul share of peak for inference compute (training: per stage)
     peak16_key: str
     active_key: str
     k_srv_key: str
@@ -595,14 +594,6 @@ def _plan_option(
         measured_power=bool(bench and bench.power_w is not None and bench.power_w.value is not None),
         measured_count=(bench.accelerator_count or accel.interconnect.devices_per_node) if bench else None,
         peak_key=f"accel.peak.{peak_name}",
-        efficiency=(
-            (
-                accel.mfu.value
-                if accel.mfu is not None and accel.mfu.value is not None
-                else training.gemm_efficiency(Tuning.typical, accel.software.maturity)
-            )
-            * (training.FP8_GEMM_RATIO if precision is Precision.fp8 else 1.0)
-        ),
         peak16_key=f"accel.peak.{perf.attention_peak_field(accel, precision)}",
         active_key="workload.active_parameters" if workload.active_parameters is not None else "workload.parameters",
         k_srv_key="accel.server_overhead_factor" if accel.server_overhead_factor else "scenario.server_overhead_factor",

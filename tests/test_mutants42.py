@@ -121,7 +121,7 @@ def test_a_what_if_counts_the_distinct_values_an_moe_plan_is_made_at() -> None:
     with pytest.raises(tco.InputError) as exc:
         tco.what_if(inputs, {"workload.seq_len": [4096.0 + 8 * k for k in range(129)]})
     assert exc.value.message == (
-        "1 options are planned anew at each of 129 values: at most 128 plans (options × distinct values; an MoE job's "
+        "1 option is planned anew at each of 129 values: at most 128 plans (options × distinct values; an MoE job's "
         "plan costs about 16× a dense one's); give fewer values or fewer options"
     )
     assert exc.value.key == "workload.seq_len"

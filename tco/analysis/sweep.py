@@ -181,7 +181,8 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> S
     budget, why = replan_budget(prep.inputs.workload)
     if len(moving) * combos > budget:
         raise InputError(
-            f"{len(moving)} options are planned anew at each of {combos:,} values: at most {budget:,} plans "
+            f"{len(moving)} option{'s are' if len(moving) != 1 else ' is'} planned anew at each of {combos:,} values: "
+            f"at most {budget:,} plans "
             f"(options × values{why}); sweep fewer values or fewer options",
             key=axes[0].path,
         )

@@ -94,7 +94,8 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]], *, over_sets
         budget, why = replan_budget(prep.inputs.workload)
         if len(moving) * combos > budget:
             raise InputError(
-                f"{len(moving)} options are planned anew at each of {combos:,} values: at most {budget:,} plans "
+                f"{len(moving)} option{'s are' if len(moving) != 1 else ' is'} planned anew at each of {combos:,} values: "
+                f"at most {budget:,} plans "
                 f"(options × distinct values{why}); give fewer values or fewer options",
                 key=next(iter(values)),
             )
