@@ -53,6 +53,7 @@ from pydantic import BaseModel
 
 from tco import perf, serving, training
 from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError
+from tco.memo import remember
 from tco.models import (
     ACCELERATOR_MONEY,
     BYTES_PER_PARAM,
@@ -472,12 +473,7 @@ def plan_option(
     ):
         return hit[3]
     plan = _plan_option(option, workload, scenario, market=market, serving_constants=serving_constants)
-    if len(_PLANS) >= _PLANS_MAX:
-        try:  # the oldest entry; another thread may be changing the dict at the same time
-            _PLANS.pop(next(iter(_PLANS)), None)
-        except (RuntimeError, StopIteration):
-            _PLANS.clear()
-    _PLANS[key] = (accel, workload, scenario, plan, (option.as_measured, option.workload_as_measured))
+    remember(_PLANS, key, (accel, workload, scenario, plan, (option.as_measured, option.workload_as_measured)), _PLANS_MAX)
     return plan
 
 

@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from tco.errors import MAX_LISTED_PROBLEMS, InputError, NotFoundError, ProblemList, TcoError, did_you_mean
+from tco.memo import remember
 from tco.models import (
     CITATION_KEY,
     CROSS_FIELD_CHECKS,
@@ -222,13 +223,7 @@ ever read (about 16 kB each). A run reads far fewer; the audit of a file no long
 
 def _remember(table: dict[str, Any], key: str, value: Any) -> None:
     """``table[key] = value`` as the latest entry, the oldest dropped past :data:`_PER_FILE_MAX`."""
-    table.pop(key, None)
-    table[key] = value
-    while len(table) > _PER_FILE_MAX:
-        try:  # the oldest entry; another thread may be changing the dict at the same time
-            table.pop(next(iter(table)), None)
-        except (RuntimeError, StopIteration):
-            table.clear()
+    remember(table, key, value, _PER_FILE_MAX)
 
 
 def _key(path: Path) -> str:
@@ -284,12 +279,7 @@ def read_toml(path: Path) -> dict[str, Any]:
             over = _over_limits(parsed)
             if over is not None:
                 raise InputError(over[1], where=str(path), key=over[0] or None)
-            if len(_PARSED) >= _PARSED_MAX:  # a script that rewrites its files keeps only the latest
-                try:  # the oldest entry; another thread may be evicting it, or changing the dict, at the same time
-                    _PARSED.pop(next(iter(_PARSED)), None)
-                except (RuntimeError, StopIteration):
-                    _PARSED.clear()
-            _PARSED[data] = parsed
+            remember(_PARSED, data, parsed, _PARSED_MAX)  # a script that rewrites its files keeps only the latest
         return copy.deepcopy(parsed)
     except FileNotFoundError:
         raise NotFoundError("no such file", where=str(path)) from None

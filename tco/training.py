@@ -57,6 +57,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tco.memo import remember
 from tco.models import InterconnectClass, Maturity, Tuning
 from tco.perf import SCALAR, USABLE_MEMORY_FRACTION, goodput_at, goodput_rates
 
@@ -695,9 +696,7 @@ def shortlist(job: Job, x: Mapping[str, Any], keep: int = 6) -> tuple[int, ...]:
         return hit
     found = _shortlist(job, x, keep)
     if key is not None:
-        if len(_SHORTLISTS) >= _SHORTLISTS_MAX:
-            _SHORTLISTS.clear()
-        _SHORTLISTS[key] = found
+        remember(_SHORTLISTS, key, found, _SHORTLISTS_MAX)
     return found
 
 
