@@ -588,7 +588,13 @@ def compare(
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
     baseline: Annotated[
-        str | None, typer.Option("--baseline", "-b", metavar="OPTION", help="Option the gap column compares against; default: the first.")
+        str | None,
+        typer.Option(
+            "--baseline",
+            "-b",
+            metavar="OPTION",
+            help="Option the others are measured against (the ranking's last column, the side-by-side table); default: the first.",
+        ),
     ] = None,
     currency: CurrencyOpt = Currency.USD,
     strict: StrictOpt = False,

@@ -98,6 +98,17 @@ def gap(value: float | None, base: float | None) -> str:
     return f"{gap:+.1f}%" if round(gap, 1) != 0 else "+0.0%"  # (a gap that rounds to zero has no sign: no -0.0%)
 
 
+def difference(value: float | None, base: float | None, symbol: str = "$") -> str:
+    """Money above (+) or below (-) the baseline, e.g. ``+$847,833``: the ranking's last column, where a
+    percentage of a small baseline would read +152428.1 %."""
+    if value is None or base is None or value != value or base != base:
+        return "—"
+    d = value - base
+    if not math.isfinite(d):
+        return "—"
+    return ("+" if d > 0 else "") + money(d, symbol)
+
+
 def ratio(value: float | None, base: float | None) -> str:
     if value is None or base is None or base == 0:
         return "—"
@@ -294,7 +305,7 @@ def _comparison_table(comp: Comparison, fmt: OutputFormat) -> str:
     headers += ["converge h"] if training else [f"annual cost{cur}"]
     per_m = "$/M tokens" if not cur else f"{cur.strip()}/M tokens"
     headers += ["market d", f"job cost{cur}", per_m, "delay d", f"delay cost{cur}", f"effective cost{cur}"]
-    headers += [f"gap vs {base.accelerator}"]
+    headers += [f"vs {base.accelerator}{cur}"]
     rows = []
     for r in comp.results:
         row = [
@@ -313,7 +324,7 @@ def _comparison_table(comp: Comparison, fmt: OutputFormat) -> str:
             num(r.delay_days),
             money(r.delay_penalty_usd, sym),
             money(r.effective_cost_usd, sym),
-            gap(r.effective_cost_usd, base.effective_cost_usd),
+            difference(r.effective_cost_usd, base.effective_cost_usd, sym),
         ]
         rows.append(row)
     engine = "software tuning" if training else "serving engine"

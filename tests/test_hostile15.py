@@ -21,10 +21,13 @@ def test_the_baseline_is_the_option_at_the_quoted_rate_asked_for(run) -> None:
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["baseline"] == "h100-sxm@64:rent=1"
     table = run("compare", *OPTS, "-b", "h100-sxm@64:rent=1")
-    assert "gap vs h100-sxm@64:rent=1" in table.stdout
+    assert table.stdout.splitlines()[1].split()[-1] == "h100-sxm@64:rent=1"  # header: ... vs h100-sxm@64:rent=1
     rows = {line.split()[1]: line.split()[-1] for line in table.stdout.splitlines() if line[:1].isdigit()}
-    assert rows["h100-sxm@64:rent=1"] == "+0.0%"
-    assert rows["h100-sxm@64:rent=5"] == "+400.0%"  # rent 5 vs 1 on the same part: five times the cost
+    assert rows["h100-sxm@64:rent=1"] == "$0"
+    # rent 5 vs 1 on the same part, same hours and no delay between them: four times the cheaper one's cost more
+    eff = {r["option"]: r["effective_cost_usd"] for r in json.loads(result.stdout)["results"]}
+    assert eff["h100-sxm@64:rent=5"] == pytest.approx(5 * eff["h100-sxm@64:rent=1"])
+    assert rows["h100-sxm@64:rent=5"] == f"+${eff['h100-sxm@64:rent=5'] - eff['h100-sxm@64:rent=1']:,.0f}"
 
 
 def test_two_quoted_rates_of_one_part_are_two_options_for_breakeven(run) -> None:

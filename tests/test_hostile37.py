@@ -147,6 +147,17 @@ def test_gaps_past_what_a_number_says_are_a_dash_or_short() -> None:
     assert gap(3.0, 1.0) == "+200.0%" and ratio(3.0, 1.0) == "3.00×" and ratio(3e7, 1.0) == "3e+07×"
 
 
+def test_the_ranking_s_difference_column_is_money_with_a_sign() -> None:
+    """The ranking's last column is the money above or below the baseline: a percentage of a $556 baseline
+    read +152428.1 %. Past a quadrillion it is short, and a difference no float holds is a dash."""
+    from tco.render import difference
+
+    assert difference(1_002_433.4, 556.2) == "+$1,001,877" and difference(556.2, 556.2) == "$0"
+    assert difference(500.0, 556.25, "€") == "-€56.25" and difference(None, 1.0) == "—"
+    assert difference(3e300, 1.0) == "+$3e+300" and difference(float("inf"), 1.0) == "—"
+    assert difference(-1.7e308, 1.7e308) == "—" and difference(float("nan"), 1.0) == "—"
+
+
 def test_the_api_exports_the_rule_that_leaves_options_out(run) -> None:
     """D7: the analyses refuse an option the CLI leaves out with a note; tco.analysable gives Python the
     CLI's rule."""
