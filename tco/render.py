@@ -253,12 +253,34 @@ def json_text(payload: Mapping[str, Any]) -> str:
     return _escape_surrogates(json.dumps(payload, indent=2, ensure_ascii=False)) + "\n"
 
 
-def grid(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: OutputFormat, *, align: Sequence[str] | None = None) -> str:
+def grid(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    fmt: OutputFormat,
+    *,
+    align: Sequence[str] | None = None,
+    wrap: Sequence[int | None] | None = None,
+) -> str:
+    """A table. ``wrap`` gives a width per column at which a terminal table folds long prose onto more
+    lines (a reason of 400 characters would otherwise push the table past any screen); markdown keeps
+    one line per row, as its cells cannot hold a line break."""
     md = fmt is OutputFormat.markdown
     style = "github" if md else "simple"
     clean = [[terminal_text(c, markdown=md) for c in row] for row in rows]
     heads = [terminal_text(h, markdown=md) for h in headers]
+    if wrap is not None and not md:
+        clean = [[_fold(c, w) if w else c for c, w in zip(row, wrap, strict=True)] for row in clean]
     return str(tabulate(clean, headers=heads, tablefmt=style, disable_numparse=True, colalign=align)) + "\n"
+
+
+def _fold(text: str, width: int) -> str:
+    """``text`` on lines of at most ``width`` characters, broken at spaces (a word longer than a line is
+    cut). tabulate's own ``maxcolwidths`` parses such cells as numbers first, and fails on ``69,000,000``."""
+    if len(text) <= width:
+        return text
+    import textwrap
+
+    return "\n".join(line for part in text.splitlines() for line in textwrap.wrap(part, width, break_on_hyphens=False))
 
 
 # --------------------------------------------------------------------------- comparison
@@ -277,6 +299,10 @@ def jsonl_text(records: Iterable[Mapping[str, Any]]) -> str:
     import json
 
     return "".join(_escape_surrogates(json.dumps(r, ensure_ascii=False, separators=(",", ":"))) + "\n" for r in records)
+
+
+PROSE_WIDTH = 100
+"""Characters per line of a prose column (a reason, a note) in a terminal table."""
 
 
 def render_comparison(comp: Comparison, fmt: OutputFormat) -> str:
@@ -338,6 +364,7 @@ def _comparison_table(comp: Comparison, fmt: OutputFormat) -> str:
                 ["option", "status", "why", "the number that would decide it"],
                 [unranked_row(r, SYMBOLS[comp.currency]) for r in unranked],
                 fmt,
+                wrap=[None, None, PROSE_WIDTH, 70],
             )
         )
     claims = _claims_table(comp, base, fmt) if training else ""
@@ -419,7 +446,7 @@ def _claims_table(comp: Comparison, base: OptionResult, fmt: OutputFormat) -> st
             f"Published claims (relative to the A100) beside the model (throughput relative to {base.accelerator}): "
             f"no {CLAIM_REFERENCE} in this run, so no verdict (add {CLAIM_REFERENCE} to compare)\n"
         )
-    return title + grid(["option", "model", "claimed", "maturity", "model vs claim"], rows, fmt)
+    return title + grid(["option", "model", "claimed", "maturity", "model vs claim"], rows, fmt, wrap=[None, None, None, None, PROSE_WIDTH])
 
 
 def _opt_float(v: int | None) -> float | None:
@@ -696,7 +723,10 @@ def render_model_fields(
         return csv_text(cols, [[data[c] for c in cols]])
     shown = {k: v for k, v in data.items() if not (k in hide_in_table and v is None)}
     return grid(
-        ["field", "value"], [[k, _cell(v) if not isinstance(v, list) else "; ".join(_cell(x) for x in v)] for k, v in shown.items()], fmt
+        ["field", "value"],
+        [[k, _cell(v) if not isinstance(v, list) else "; ".join(_cell(x) for x in v)] for k, v in shown.items()],
+        fmt,
+        wrap=[None, PROSE_WIDTH],
     )
 
 

@@ -139,3 +139,16 @@ def shipped_copy(part: str, new_id: str, **lines: str) -> str:
     for key, value in lines.items():
         text = re.sub(rf"^{key} = .*$", lambda _m, k=key, v=value: f"{k} = {v}", text, flags=re.M)
     return text
+
+
+def table_row(text: str, first: str) -> str:
+    """The row of a terminal table that starts with ``first``, with the lines its long cells fold onto
+    (the indented lines below it) joined by a space."""
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith(first))
+    row = [lines[at].rstrip()]
+    for line in lines[at + 1 :]:
+        if not line.startswith(" ") or not line.strip():
+            break
+        row.append(line.strip())
+    return " ".join(row)
