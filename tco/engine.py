@@ -705,6 +705,16 @@ measured MFU that replaces the model): a published run is not carried over a cha
 WORKLOAD_SIZE = ("workload.parameters", "workload.seq_len", "workload.global_batch_tokens", "workload.shape", "workload.stages")
 """Workload inputs a memory-fit error may follow from (named by the error: a --set of one is blamed)."""
 
+
+def _sequence_causes(workload: TrainingWorkload, stage: str) -> tuple[str, ...]:
+    """:data:`WORKLOAD_SIZE` ordered for one sequence's activations, which grow with its length and the shape,
+    not the parameter count (unless the shape is inferred from it): a file that writes them all is blamed for
+    the stage's own length, else the workload's, not for ``parameters``."""
+    own = any(s.name == stage and s.seq_len is not None for s in workload.stages)
+    first = ("workload.stages" if own else "workload.seq_len", "workload.shape" if workload.shape is not None else "workload.parameters")
+    return tuple(dict.fromkeys((*first, *WORKLOAD_SIZE)))
+
+
 SERVING_SIZE = (*WORKLOAD_SIZE, "workload.prompt_tokens", "workload.output_tokens", "workload.precision", "workload.active_parameters")
 """What a serving replica's memory must hold: the weights and one sequence's cache."""
 
@@ -1156,12 +1166,13 @@ def plan_training(
                 layers_only = training.activation_bytes(replace(job, vocab=0), widest, pinned or "full")
                 logits = f", {_gb(act - layers_only)} GB of it the logits of a {job.vocab:,}-token vocabulary"
                 whose = logits if layers_only < usable else ""
+                stage = "" if name == "main" else f" of stage {name}"
                 raise InfeasibleError(
-                    f"activations of one {seq_len}-token sequence ({_gb(act)} GB per device {how} over a node{whose}) "
+                    f"activations of one {seq_len}-token sequence{stage} ({_gb(act)} GB per device {how} over a node{whose}) "
                     f"exceed {accel.id}'s usable memory ({usable / 1e9:.1f} GB)",
                     where=workload.id if pinned or whose else accel.id,
                     key="layout.recompute" if pinned else "shape.vocab" if whose else "memory_gb",
-                    also=() if pinned else WORKLOAD_SIZE,
+                    also=() if pinned else _sequence_causes(workload, name),
                 )
             sequences = max(1.0, x["global_batch_tokens"] // seq_len)
             raise InfeasibleError(
