@@ -685,10 +685,16 @@ def unread_sets(inputs: Inputs) -> list[str]:
     plan (layout, batch, replica, memory fit) moves with it: planned again at a thousandth and a
     thousand times its value, as an analysis does. One read that happens to change no figure is read.
     An option that cannot run may be stopped by any input: nothing it could read is reported."""
+    return unread_inputs(inputs, inputs.sets, "--set" if COMMAND_LINE.get() else "sets")
+
+
+def unread_inputs(inputs: Inputs, items: Sequence[str], flag: str) -> list[str]:
+    """As :func:`unread_sets`, for ``items`` (``PATH=...`` or a bare ``PATH``) that another flag names:
+    ``--vary`` (a sweep whose rows would all be the same) or ``--param`` (a break-even over an input that
+    moves neither option)."""
     reads: dict[int, frozenset[str] | None] = {}
     out: list[str] = []
-    flag = "--set" if COMMAND_LINE.get() else "sets"
-    for item in inputs.sets:
+    for item in items:
         lhs = item.split("=", 1)[0].strip()
         try:
             scope, rest = _set_scope(inputs, lhs)

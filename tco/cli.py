@@ -1157,6 +1157,8 @@ def breakeven(
     rng = analysis.parse_range(range_) if range_ is not None else None
     inputs = _inputs([a, b], workload, scenario, set_, strict, drop=False)
     result = api.breakeven(inputs, a, b, param=param, value_range=rng)
+    for w in api.unread_inputs(inputs, [param], "--param"):
+        err(f"Warning: {w}")
     emit(render_breakeven(result, fmt), output, fmt=fmt, audit=api.audit(inputs, command="breakeven", param=param, range=range_))
     err(result.message)
 
@@ -1405,12 +1407,16 @@ def plot(
         if target.is_count or target.is_integer:  # counts, lengths, layers: whole numbers only
             points = sorted({float(max(1, round(x))) for x in points})
         curve = api.breakeven_curve(inputs, param, points)  # every point at once, validated like --set
+        for w in api.unread_inputs(inputs, [param], "--param"):
+            err(f"Warning: {w}")
         costs = {o.option: o.effective_cost_usd for o in curve.options}
         data = plots.breakeven_curve(points, costs, result, suffix)
     else:
         if vary is None:
             raise typer.BadParameter("a sweep chart needs --vary PATH=LO:HI:N", param_hint="--vary")
         columns, total, stream = api.sweep(inputs, [vary])
+        for w in api.unread_inputs(inputs, [vary], "--vary"):
+            err(f"Warning: {w}")
         if total > 100_000:
             raise typer.BadParameter(f"a chart of {total:,} points is unreadable: at most 100,000", param_hint="--vary")
         path = vary.split("=", 1)[0].strip()
@@ -1504,6 +1510,8 @@ def sweep(
         raise typer.BadParameter(f"sweep streams rows: use csv, json, jsonl or xlsx, not {fmt.value}", param_hint="--format")
     inputs = _inputs(accelerators, workload, scenario, set_, strict)
     columns, total, chunks = api.sweep(inputs, vary)
+    for w in api.unread_inputs(inputs, vary, "--vary"):
+        err(f"Warning: {w}")
     if xlsx:
         assert output is not None
         if total > XLSX_MAX_ROWS:

@@ -31,3 +31,26 @@ def test_a_too_long_sequence_in_a_full_copy_blames_seq_len_not_parameters(run, t
     assert r.stderr.startswith(f"Error: {stage}: stages: activations of one 1000000000-token sequence of stage long ("), r.stderr
     fine = _copy_of_gpt3(tmp_path, "stagefine", extra='\n[[stages]]\nname = "long"\ntokens = 1e9\nseq_len = 4096\n')
     assert run("compare", "a100-80gb", "-w", str(fine)).exit_code == 0
+
+
+def test_a_vary_or_param_no_option_reads_is_warned_as_a_set_is(run, tmp_path) -> None:
+    """2: 'tco sweep a100-80gb --vary a100-80gb.rental.usd_per_hour=1:2:2' (the A100 bought) wrote rows that were all
+    the same, and 'tco breakeven a100-80gb mlu370-s4 --param a100-80gb.rental.usd_per_hour' answered 'a100-80gb wins
+    across the whole range', both without a word: the --set of the same input is warned about since round 62a. The
+    flags now say so too; an input an option reads is not warned about."""
+    r = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "a100-80gb.rental.usd_per_hour=1:2:2", "--vary", "scenario.pue=1.1:1.2:2")
+    assert r.exit_code == 0 and "Traceback" not in r.output
+    warned = [line for line in r.stderr.splitlines() if "no option reads it" in line]
+    assert warned == [
+        "Warning: --vary a100-80gb.rental.usd_per_hour=1:2:2: no option reads it (a100-80gb is bought; rent it with a100-80gb:rent)"
+    ], r.stderr
+    r = run("breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--param", "a100-80gb.rental.usd_per_hour")
+    assert r.exit_code == 0
+    assert "Warning: --param a100-80gb.rental.usd_per_hour: no option reads it (a100-80gb is bought" in r.stderr, r.stderr
+    svg = tmp_path / "be.svg"
+    r = run("plot", "breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--param", "a100-80gb.rental.usd_per_hour", "-o", str(svg))
+    assert r.exit_code == 0 and "Warning: --param a100-80gb.rental.usd_per_hour: no option reads it" in r.stderr, r.stderr
+    r = run("plot", "sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "scenario.rental_setup_weeks=1:2:2", "-o", str(svg))
+    assert r.exit_code == 0 and "Warning: --vary scenario.rental_setup_weeks=1:2:2: no option reads it (no option is rented)" in r.stderr
+    r = run("breakeven", "a100-80gb:rent", "mlu370-s4", "-w", "gpt3-1.3b", "--param", "a100-80gb.rental.usd_per_hour")
+    assert r.exit_code == 0 and "no option reads it" not in r.stderr
