@@ -548,6 +548,18 @@ def load_inputs(
 ) -> Inputs:
     """Load and validate the options (``ID[@COUNT][:rent]``), the workload and the scenario, with ``--set``
     overrides. Each of the three may be an id or a profile file's path (text or a Path)."""
+    with loader.one_scan():  # (the search path's folders are read once, not at each of the run's lookups)
+        return _load_inputs(accelerators, workload=workload, scenario=scenario, sets=sets, dirs=dirs)
+
+
+def _load_inputs(
+    accelerators: Sequence[str | Path],
+    *,
+    workload: str | Path,
+    scenario: str | Path | None,
+    sets: Sequence[str],
+    dirs: Sequence[Path] | None,
+) -> Inputs:
     if not accelerators or isinstance(accelerators, (str, Path)):
         raise InputError("name at least one accelerator, as a list of ids", key="accelerator")
     texts = [str(a) for a in accelerators]

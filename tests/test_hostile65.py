@@ -54,3 +54,31 @@ def test_a_vary_or_param_no_option_reads_is_warned_as_a_set_is(run, tmp_path) ->
     assert r.exit_code == 0 and "Warning: --vary scenario.rental_setup_weeks=1:2:2: no option reads it (no option is rented)" in r.stderr
     r = run("breakeven", "a100-80gb:rent", "mlu370-s4", "-w", "gpt3-1.3b", "--param", "a100-80gb.rental.usd_per_hour")
     assert r.exit_code == 0 and "no option reads it" not in r.stderr
+
+
+def test_a_search_path_folder_is_read_once_per_run_not_at_every_lookup(tmp_path, monkeypatch) -> None:
+    """3: TCO_PROFILE_PATH naming a folder of 10,000 accelerator profiles made 'tco compare a100-80gb -w gpt3-1.3b'
+    take 56 s on a busy 2-core machine: loading one run's inputs looks ids up about a dozen times (each option's
+    names and file, the workload, the scenario) and each lookup read every file of the folder again (46,121 reads
+    of 13,000 files). A run now reads each file of the search path once; a later run reads the folder anew."""
+    import tco
+    from tco import loader
+
+    folder = tmp_path / "accelerators"
+    folder.mkdir()
+    for i in range(50):
+        (folder / f"x{i}.toml").write_text(f'id = "x{i}"\n', encoding="utf-8")
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    reads: dict[str, int] = {}
+    real = loader.read_toml
+
+    def counted(path: Path):
+        reads[str(path)] = reads.get(str(path), 0) + 1
+        return real(path)
+
+    monkeypatch.setattr(loader, "read_toml", counted)
+    inputs = tco.load_inputs(["a100-80gb", "mlu370-s4"], workload="gpt3-1.3b")
+    assert [o.accelerator.id for o in inputs.options] == ["a100-80gb", "mlu370-s4"]
+    assert max(n for p, n in reads.items() if p.startswith(str(folder))) == 1, reads
+    (folder / "x0.toml").write_text('extends = "mlu370-s4"\nid = "x0"\naliases = ["zz9"]\n', encoding="utf-8")
+    assert [o.accelerator.id for o in tco.load_inputs(["zz9"], workload="gpt3-1.3b").options] == ["x0"]  # the next run sees it
