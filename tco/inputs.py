@@ -61,6 +61,9 @@ class Inputs:
             if not isinstance(value, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
                 raise InputError(f"expected a mapping of text to text, got {_named(value)}", key=f"inputs.{name}")
             object.__setattr__(self, name, ReadOnlyDict(value))
+        for name in ("options", "left_out_options"):
+            for i, option in enumerate(getattr(self, name)):
+                _check_option(option, f"inputs.{name}[{i}]")
         if not isinstance(self.workload, (TrainingWorkload, InferenceWorkload)):
             raise InputError(f"expected a workload (from tco.load_inputs), got {_named(self.workload)}", key="inputs.workload")
         if not isinstance(self.scenario, Scenario):
@@ -96,6 +99,29 @@ class Inputs:
                     key=f"inputs.{label}.{changed}",
                 )
         object.__setattr__(self, "_valid", True)
+
+
+def _check_option(option: Option, key: str) -> None:
+    """Refuse an option changed with ``dataclasses.replace`` to what ``ID[@COUNT][:rent[=RATE]]`` cannot say (a
+    count of 0 or 1.5, the text 'rent', a NaN rate, a dict for the profile): such a field met the engine as an
+    AttributeError, a pydantic ValidationError, or a rented option costed as bought."""
+    count, rate = option.count, option.quoted_rate
+    problem = (
+        f"accelerator: expected an Accelerator (from tco.load_inputs), got {_named(option.accelerator)}"
+        if not isinstance(option.accelerator, Accelerator)
+        else f"count: expected None or a whole number from 1 to {MAX_ACCELERATORS:,}, got {count!r}"
+        if count is not None and (type(count) is not int or not 1 <= count <= MAX_ACCELERATORS)
+        else f"acquisition: expected Acquisition.buy or Acquisition.rent, got {option.acquisition!r}"
+        if type(option.acquisition) is not Acquisition
+        else f"quoted_rate: expected None or a number of at least {TINY:g}, got {rate!r}"
+        if rate is not None and (type(rate) not in (int, float) or not (math.isfinite(rate) and rate >= TINY))
+        else f"as_measured: expected None or an Accelerator, got {_named(option.as_measured)}"
+        if option.as_measured is not None and not isinstance(option.as_measured, Accelerator)
+        else None
+    )
+    if problem is not None:
+        field, _, message = problem.partition(": ")
+        raise InputError(f"{message} (an option is made by tco.load_inputs: give ID[@COUNT][:rent[=RATE]] there)", key=f"{key}.{field}")
 
 
 def _named(value: object) -> str:

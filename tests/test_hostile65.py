@@ -82,3 +82,33 @@ def test_a_search_path_folder_is_read_once_per_run_not_at_every_lookup(tmp_path,
     assert max(n for p, n in reads.items() if p.startswith(str(folder))) == 1, reads
     (folder / "x0.toml").write_text('extends = "mlu370-s4"\nid = "x0"\naliases = ["zz9"]\n', encoding="utf-8")
     assert [o.accelerator.id for o in tco.load_inputs(["zz9"], workload="gpt3-1.3b").options] == ["x0"]  # the next run sees it
+
+
+def test_an_option_changed_with_dataclasses_replace_is_refused_by_name() -> None:
+    """4: Inputs checks its models (round 61a) but not its options' own fields: an option changed with
+    dataclasses.replace to count=0 made tco.compare raise pydantic's ValidationError, accelerator={} an
+    AttributeError, and acquisition='rent' (text, not Acquisition.rent) was costed as bought; a NaN quoted rate
+    went on. Each is now an InputError naming the option's field."""
+    import dataclasses
+    import math
+
+    import pytest
+
+    import tco
+
+    inputs = tco.load_inputs(["a100-80gb", "mlu370-s4"], workload="gpt3-1.3b")
+    first = inputs.options[0]
+    for change, key in (
+        ({"count": 0}, "inputs.options[0].count"),
+        ({"count": 1.5}, "inputs.options[0].count"),
+        ({"count": True}, "inputs.options[0].count"),
+        ({"accelerator": {}}, "inputs.options[0].accelerator"),
+        ({"acquisition": "rent"}, "inputs.options[0].acquisition"),
+        ({"quoted_rate": math.nan}, "inputs.options[0].quoted_rate"),
+    ):
+        with pytest.raises(tco.InputError) as caught:
+            tco.compare(dataclasses.replace(inputs, options=(dataclasses.replace(first, **change), *inputs.options[1:])))
+        assert caught.value.key == key, (change, caught.value)
+        assert "an option is made by tco.load_inputs" in str(caught.value)
+    rented = dataclasses.replace(first, acquisition=tco.models.Acquisition.rent, count=16)
+    assert tco.compare(dataclasses.replace(inputs, options=(rented,))).results[0].acquisition == "rent"
