@@ -237,13 +237,16 @@ def envelope(text: str, audit: Mapping[str, Any]) -> str:
     return json_text({**head, "results": results, **rest})
 
 
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff\x85\u2028\u2029]")
+"""Lone surrogates, and the line breaks JSON leaves raw (NEL, LINE and PARAGRAPH SEPARATOR): a JSON Lines reader
+that splits with Python's str.splitlines() cut a record holding one in two."""
 
 
 def _escape_surrogates(text: str) -> str:
     """JSON text with every lone surrogate (a byte of a file name that is not UTF-8, as Python reads it)
     written as its ``\\uXXXX`` escape, which JSON holds and a reader gets back as it was; raw, no UTF-8
-    file can hold it (and only a string holds one, so the escape is always inside quotes)."""
+    file can hold it (and only a string holds one, so the escape is always inside quotes). NEL, U+2028 and
+    U+2029 are escaped too: raw, they end a line for str.splitlines()."""
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

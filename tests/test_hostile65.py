@@ -112,3 +112,20 @@ def test_an_option_changed_with_dataclasses_replace_is_refused_by_name() -> None
         assert "an option is made by tco.load_inputs" in str(caught.value)
     rented = dataclasses.replace(first, acquisition=tco.models.Acquisition.rent, count=16)
     assert tco.compare(dataclasses.replace(inputs, options=(rented,))).results[0].acquisition == "rent"
+
+
+def test_jsonl_records_holding_a_nel_or_line_separator_stay_one_line(run, user_profile) -> None:
+    """5: a profile whose name holds NEL (U+0085) or U+2028 was written raw in 'compare -f jsonl': valid JSON, but
+    str.splitlines() (and so a reader of JSON Lines that uses it) cut the record in two ('Unterminated string').
+    They are written as \\u0085 and \\u2028 escapes, which json.loads reads back as they were."""
+    import json
+
+    text = (PROFILES / "accelerators" / "mlu370-s4.toml").read_text(encoding="utf-8")
+    text = text.replace('id = "mlu370-s4"', 'id = "nel"').replace('aliases = ["cambricon-mlu370-s4"]', "aliases = []")
+    user_profile("accelerators", "nel", text.replace('name = "MLU370-S4 (half-height PCIe)"', 'name = "a\\u0085b\\u2028c\\u2029d"'))
+    for fmt in ("jsonl", "json"):
+        r = run("compare", "a100-80gb", "nel", "-w", "gpt3-1.3b", "-f", fmt)
+        assert r.exit_code == 0 and "Traceback" not in r.output
+        assert not {"\x85", "\u2028", "\u2029"} & set(r.stdout), fmt
+        records = [json.loads(line) for line in r.stdout.splitlines()] if fmt == "jsonl" else json.loads(r.stdout)["results"]
+        assert [x["name"] for x in records if x["accelerator"] == "nel"] == ["a\x85b\u2028c\u2029d"]
