@@ -572,13 +572,15 @@ def _plan_option(
         notes.append(f"shape inferred from parameters ({how}): {dims}")
     elif (gap := shape_count_gap(workload)) is not None:
         notes.append(gap)
-    if workload.kind == "training" and peak_name in ("fp8_tflops", "int8_tflops") and not measured:
+    sixteen = (perf.PEAK_FIELD[Precision.bf16], perf.PEAK_FIELD[Precision.fp16])
+    if workload.kind == "training" and peak_name not in sixteen and not measured:  # an 8- or 4-bit peak
         q16 = next((q for q in (accel.peak.bf16_tflops, accel.peak.fp16_tflops) if q is not None and q.value), None)
         q8 = getattr(accel.peak, peak_name)
         if q16 is not None and q8 is not None and q8.value:
+            label, unit = peak_name.rsplit("_", 1)
             notes.append(
-                f"MFU counts the {peak_name.removesuffix('_tflops')} peak the job runs at ({q8.value:,.4g} TFLOPS); "
-                f"against the 16-bit peak ({q16.value:,.4g}) it is {q8.value / q16.value:.3g}× higher"
+                f"MFU counts the {label} peak the job runs at ({q8.value:,.4g} {unit.upper()}); "
+                f"against the 16-bit peak ({q16.value:,.4g} TFLOPS) it is {q8.value / q16.value:.3g}× higher"
             )
     common: dict[str, Any] = dict(
         label=option.label,

@@ -37,10 +37,23 @@ def test_an_fp8_mfu_names_the_peak_it_counts(run) -> None:
     fp8, bf16 = (peak[k]["value"] if isinstance(peak[k], dict) else peak[k] for k in ("fp8_tflops", "bf16_tflops"))
     notes = _notes(run, "h100-sxm", "--params", "8e9", "--count", "64", "--precision", "fp8")
     assert (
-        f"MFU counts the fp8 peak the job runs at ({fp8:,.4g} TFLOPS); against the 16-bit peak ({bf16:,.4g}) it is {fp8 / bf16:.3g}× higher"
-        in notes
+        f"MFU counts the fp8 peak the job runs at ({fp8:,.4g} TFLOPS); against the 16-bit peak ({bf16:,.4g} TFLOPS) it is "
+        f"{fp8 / bf16:.3g}× higher" in notes
     )
     assert not any(n.startswith("MFU counts") for n in _notes(run, "h100-sxm", "--params", "8e9", "--count", "64"))
+
+
+def test_an_int8_mfu_names_the_peak_it_counts_in_tops(run) -> None:
+    """Seed-43 mutant _plan_option 182 was equivalent because the check named 'int8_tflops', a field that does not
+    exist (the INT8 peak is int8_tops): an INT8 training job never said which peak its MFU counts."""
+    peak = tomllib.loads((PROFILES / "accelerators" / "a100-80gb.toml").read_text())["peak"]
+    int8, bf16 = (peak[k]["value"] if isinstance(peak[k], dict) else peak[k] for k in ("int8_tops", "bf16_tflops"))
+    notes = _notes(run, "a100-80gb", "--params", "1e9", "--count", "8", "--precision", "int8")
+    assert (
+        f"MFU counts the int8 peak the job runs at ({int8:,.4g} TOPS); against the 16-bit peak ({bf16:,.4g} TFLOPS) it is 2× higher"
+        in notes
+    )
+    assert int8 == 2 * bf16  # 624 TOPS and 312 TFLOPS dense on the A100
 
 
 @pytest.mark.parametrize(
