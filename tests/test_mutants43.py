@@ -246,3 +246,22 @@ def test_a_what_if_bounds_a_dense_job_s_plans_without_the_moe_note() -> None:
         "3 options are planned anew at each of 683 values: at most 2,048 plans (options × distinct values); "
         "give fewer values or fewer options"
     )
+
+
+def test_a_tornado_of_an_moe_whose_active_share_is_high_swings_below_the_total() -> None:
+    """Seen in the seed-43 round: with 2 of 8 experts per token the active parameters must stay below the total
+    (some experts are idle), but the default ±20 % swing of 9e8 active was cut at the total, 1e9, a workload that
+    cannot exist, and ``tco.sensitivity`` failed on it. The swing now stops at the largest float below 1e9 (and
+    the total's swing at the smallest above 9e8)."""
+    import math
+
+    moe = training(parameters=1e9, active_parameters=9e8, experts=8, experts_per_token=2)
+    from tco.analysis.common import _within_moe_split
+
+    rows = {r.param: r for r in tco.sensitivity(Inputs([Option(accelerator())], moe, scenario())).rows}
+    active = rows["workload.active_parameters"]
+    assert (active.low, active.high) == (pytest.approx(7.2e8), math.nextafter(1e9, 0.0))
+    assert active.range_source == "default ±20%, within the MoE split"
+    # (the total is not in this tornado; its swing is held to the same rule: above 9e8, at most 9e8 / (2/8))
+    assert _within_moe_split(moe, "workload.parameters", 8e8, 1.2e9) == (math.nextafter(9e8, math.inf), 1.2e9)
+    assert _within_moe_split(moe, "workload.parameters", 8e8, 4e9) == (math.nextafter(9e8, math.inf), 3.6e9)

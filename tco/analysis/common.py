@@ -677,19 +677,20 @@ def _every_expert_active(workload: Any) -> bool:
 
 def _within_moe_split(workload: Any, path: str, low: float, high: float) -> tuple[float, float]:
     """A default swing of the total or the active parameters kept where the workload stays valid: the
-    active parameters at most the total, and with k of E experts per token at least k/E of it (the
-    rule a file's own ranges are held to; a swing past it names a workload that cannot exist)."""
+    active parameters at most the total (below it when k of E < E experts run per token: some are idle),
+    and with k of E experts per token at least k/E of it (the rule a file's own ranges are held to; a
+    swing past it names a workload that cannot exist)."""
     total, active = workload.parameters.value, workload.active_parameters.value if workload.active_parameters else None
     if active is None or total is None:
         return low, high
     k, e = workload.experts_per_token, workload.experts
     share = k / e if k and e and k < e else None
     if path == "workload.parameters":
-        low = max(low, active)
+        low = max(low, math.nextafter(active, math.inf) if share else active)
         if share:
             high = min(high, active / share)
     elif path == "workload.active_parameters":
-        high = min(high, total)
+        high = min(high, math.nextafter(total, 0.0) if share else total)
         if share:
             low = max(low, share * total)
     return low, high
