@@ -6,6 +6,7 @@ the active parameters of a mixture of experts."""
 from __future__ import annotations
 
 import json
+import math
 from types import SimpleNamespace as NS
 
 from tco.analysis.common import _within_moe_split
@@ -34,6 +35,7 @@ def test_a_swing_of_the_active_parameters_stays_above_k_of_e_of_the_total() -> N
     """Kills tco.analysis.common.x__within_moe_split__mutmut_42 (``share * total`` -> ``share / total``).
 
     total 100, active 20, k = 2 of E = 8 experts: share = 2/8 = 0.25; a swing [1, 1000] of the active
-    parameters becomes [max(1, 0.25 x 100), min(1000, 100)] = [25, 100] (the mutant gives max(1, 0.0025) = 1)."""
+    parameters becomes [max(1, 0.25 x 100), just below 100] (the mutant gives max(1, 0.0025) = 1; with 6 of the 8
+    experts idle the active count cannot reach the total, which the workload's validation refuses)."""
     w = NS(parameters=NS(value=100.0), active_parameters=NS(value=20.0), experts_per_token=2, experts=8)
-    assert _within_moe_split(w, "workload.active_parameters", 1.0, 1000.0) == (25.0, 100.0)
+    assert _within_moe_split(w, "workload.active_parameters", 1.0, 1000.0) == (25.0, math.nextafter(100.0, 0.0))
