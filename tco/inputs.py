@@ -106,19 +106,17 @@ def _check_option(option: Option, key: str) -> None:
     count of 0 or 1.5, the text 'rent', a NaN rate, a dict for the profile): such a field met the engine as an
     AttributeError, a pydantic ValidationError, or a rented option costed as bought."""
     count, rate = option.count, option.quoted_rate
-    problem = (
-        f"accelerator: expected an Accelerator (from tco.load_inputs), got {_named(option.accelerator)}"
-        if not isinstance(option.accelerator, Accelerator)
-        else f"count: expected None or a whole number from 1 to {MAX_ACCELERATORS:,}, got {count!r}"
-        if count is not None and (type(count) is not int or not 1 <= count <= MAX_ACCELERATORS)
-        else f"acquisition: expected Acquisition.buy or Acquisition.rent, got {option.acquisition!r}"
-        if type(option.acquisition) is not Acquisition
-        else f"quoted_rate: expected None or a number of at least {TINY:g}, got {rate!r}"
-        if rate is not None and (type(rate) not in (int, float) or not (math.isfinite(rate) and rate >= TINY))
-        else f"as_measured: expected None or an Accelerator, got {_named(option.as_measured)}"
-        if option.as_measured is not None and not isinstance(option.as_measured, Accelerator)
-        else None
-    )
+    problem = None
+    if not isinstance(option.accelerator, Accelerator):
+        problem = f"accelerator: expected an Accelerator (from tco.load_inputs), got {_named(option.accelerator)}"
+    elif count is not None and (type(count) is not int or not 1 <= count <= MAX_ACCELERATORS):
+        problem = f"count: expected None or a whole number from 1 to {MAX_ACCELERATORS:,}, got {count!r}"
+    elif type(option.acquisition) is not Acquisition:
+        problem = f"acquisition: expected Acquisition.buy or Acquisition.rent, got {option.acquisition!r}"
+    elif rate is not None and (type(rate) not in (int, float) or not (math.isfinite(rate) and rate >= TINY)):
+        problem = f"quoted_rate: expected None or a number of at least {TINY:g}, got {rate!r}"
+    elif option.as_measured is not None and not isinstance(option.as_measured, Accelerator):
+        problem = f"as_measured: expected None or an Accelerator, got {_named(option.as_measured)}"
     if problem is not None:
         field, _, message = problem.partition(": ")
         raise InputError(f"{message} (an option is made by tco.load_inputs: give ID[@COUNT][:rent[=RATE]] there)", key=f"{key}.{field}")
