@@ -936,8 +936,10 @@ def _records_or_table(
 
 
 def render_breakeven(result: Any, fmt: OutputFormat) -> str:
+    """The break-even's fields; its message is a row of the table (the CLI also prints it on stderr, as
+    compare prints its verdict)."""
     if fmt in (OutputFormat.table, OutputFormat.markdown):
-        return render_model_fields(result, fmt, hide_in_table=("currency",)) + f"\n{result.message}\n"
+        return render_model_fields(result, fmt, hide_in_table=("currency",)).rstrip("\n") + "\n"
     return render_model_fields(result, fmt)
 
 
