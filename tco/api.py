@@ -1528,6 +1528,7 @@ def estimate(
     if mode not in ("train", "infer"):
         raise InputError(f"expected train or infer, got '{mode}'", key="--mode")
     _check_shape_keys(shape)
+    seq_given = seq_len is not None
     if seq_len is None:
         seq_len = _default_seq_len(prompt_tokens, output_tokens)
     for flag, n in (("--count", count), ("--replica", replica), ("--max-batch", max_batch), ("--seq-len", seq_len)):
@@ -1585,7 +1586,8 @@ def estimate(
         **{f"layout.{k}": v for k, v in (layout or {}).items()},
     }
     _refuse_flag_sets(sets, total_parameters is not None, {k for k, v in given_flags.items() if v is not None}, mode)
-    with _named_by_flags(total_parameters is not None, sets):
+    flagged = {"parameters", *(["seq_len"] if seq_given else []), *(k for k, v in given_flags.items() if v is not None)}
+    with _named_by_flags(total_parameters is not None, sets, flagged):
         inputs_sets = list(sets)
         names = _names(accelerator, dirs)
         loader.refuse_repeated_sets(inputs_sets, [names])  # (one input is given once, as compare says)
@@ -1875,11 +1877,26 @@ def _refuse_flag_sets(sets: Sequence[str], moe: bool, given: Collection[str] = (
             raise InputError(f"{twice} both give this input: give it once", where="--set" if line else "sets", key=lhs)
 
 
+def _given_size_input(also: Sequence[str], given: Collection[str]) -> str | None:
+    """The first workload input of ``also`` (``workload.seq_len``, ``workload.shape``, ...) that one of
+    estimate's flags gave (``given``: workload paths such as ``seq_len``, ``shape.d_model``); of a shape,
+    its width where given."""
+    for key in also:
+        scope, _, path = key.partition(".")
+        hits = sorted(g for g in given if scope == "workload" and (g == path or g.startswith(path + ".")))
+        if hits:
+            return "shape.d_model" if path == "shape" and "shape.d_model" in hits else hits[0]
+    return None
+
+
 @contextmanager
-def _named_by_flags(moe: bool, sets: Sequence[str] = ()) -> Iterator[None]:
+def _named_by_flags(moe: bool, sets: Sequence[str] = (), given: Collection[str] = ()) -> Iterator[None]:
     """On the command line, an error about a workload input ``estimate`` builds from a flag names the
     flag (``--tp: 3 does not divide the 32 attention heads``), not the workload's key path; an error
-    about the accelerator's input that a ``--set`` wrote names that ``--set``."""
+    about the accelerator's input that a ``--set`` wrote names that ``--set``. A memory-fit error that
+    follows from the workload's size (an error's ``also``) names the first of those inputs whose flag was
+    ``given`` (workload paths: ``--seq-len 1e15`` is blamed, not the part's memory), as compare names the
+    workload file's key."""
     try:
         yield
     except TcoError as exc:
@@ -1889,6 +1906,10 @@ def _named_by_flags(moe: bool, sets: Sequence[str] = ()) -> Iterator[None]:
             hit = next((written[k] for k in (problem.key, *problem.also) if k in written), None)
             if hit is not None and problem.where not in (None, "--set", "sets") and "@" not in str(problem.where):
                 problem.where, problem.key = ("--set" if COMMAND_LINE.get() else "sets"), hit
+                continue
+            size = _given_size_input(problem.also, given)
+            if problem.key == "memory_gb" and size is not None and problem.where not in (None, "--set", "sets", "estimate"):
+                problem.where, problem.key = "estimate", size
         if not COMMAND_LINE.get():
             for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
                 problem.message = problem.message.replace("cannot serve estimate:", "cannot serve the model:")

@@ -721,6 +721,14 @@ SERVING_SIZE = (*WORKLOAD_SIZE, "workload.prompt_tokens", "workload.output_token
 """What a serving replica's memory must hold: the weights and one sequence's cache."""
 
 
+def _serving_causes(prompt_first: bool) -> tuple[str, ...]:
+    """:data:`SERVING_SIZE` ordered for one sequence's cache, which grows with its lengths (the longer of prompt
+    and output first, then the sequence length they default from), not for ``parameters``."""
+    lengths = ("workload.prompt_tokens", "workload.output_tokens")
+    first = (*(lengths if prompt_first else lengths[::-1]), "workload.seq_len")
+    return tuple(dict.fromkeys((*first, *SERVING_SIZE)))
+
+
 def _idle_reason(data_parallel: int, sequences: float, batch_key: str | None, replica: int, count: float | None = None) -> str:
     """Why a training layout leaves accelerators idle: its data parallelism reached the global batch's
     sequences (one each), whole replicas are left out because fewer lose less to failures (layouts are
@@ -834,12 +842,17 @@ def plan_serving(
         c = serving.choose(req, x, node=node, max_batch=workload.max_batch, replica=fixed, tpot_s=tpot, ttft_s=ttft, z=z, demand=demand)
         if c is None:
             k_max = fixed or max(node, serving.REPLICA_SIZES[-1])
+            # (weights that fit the largest replica leave one sequence's cache to blame: its lengths come first)
+            weights_fit = serving.weight_bytes(req, x) < k_max * (x["memory_gb"] - serving.RUNTIME_RESERVE_GB) * 1e9
             why = (
                 "no batch meets the latency targets"
                 if serving.max_batch_in_memory(req, x, k_max, serving.tensor_of(k_max, node)) >= 1
+                else f"one {prompt + output:,.0f}-token sequence's KV cache does not fit beside the weights"
+                if weights_fit
                 else "the weights and one sequence do not fit"
             )
             latency = "fit" not in why
+            size = _serving_causes(prompt >= output) if weights_fit else SERVING_SIZE
             target = "time_per_output_token_ms" if tpot is not None else "time_to_first_token_ms"
             if latency and tpot is not None and ttft is not None:  # the target even a batch of one misses
                 k1 = fixed or 1
@@ -869,7 +882,7 @@ def plan_serving(
                 where=workload.id if latency else option.label if fixed else accel.id,
                 key=target if latency else None if fixed else "memory_gb",
                 # (a --set of the engine takes the blame where the target's is the file's; of the model's size, a memory misfit)
-                also=("tuning",) if engine_time else () if latency else ("memory_gb", *SERVING_SIZE) if fixed else SERVING_SIZE,
+                also=("tuning",) if engine_time else () if latency else ("memory_gb", *size) if fixed else size,
             )
         replica, batch, tensor = c.replica, c.batch, c.tensor
         notes.insert(

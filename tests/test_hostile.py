@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from tests.factories import table_row
+
 PROFILES = Path(__file__).resolve().parent.parent / "profiles"
 ROOT = PROFILES.parent
 HUGE_DELAY = ["--set", "scenario.cost_of_delay_usd_per_day=1e308"]
@@ -1838,7 +1840,8 @@ def test_workbook_names_by_command(run, tmp_path: Path) -> None:
 def test_a_feasibility_edge_at_the_start_of_the_range_is_said_plainly(run) -> None:
     """The edge at 0 was printed as 7.27596e-10 (round 9, C1)."""
     result = run("breakeven", "tpu-v5p:rent", "h100-sxm", "-w", "llama3-8b", "--param", "scenario.carbon_usd_per_tonne", "--range", "0:100")
-    assert "tpu-v5p:rent lacks an input for scenario.carbon_usd_per_tonne above 0" in result.stdout
+    assert "tpu-v5p:rent lacks an input for scenario.carbon_usd_per_tonne above 0" in table_row(result.stdout, "message")
+    assert "tpu-v5p:rent lacks an input for scenario.carbon_usd_per_tonne above 0" in result.stderr
     assert "e-10" not in result.stdout
 
 

@@ -1,0 +1,91 @@
+"""Errors name the input a user would change: a sequence too long for memory blames its length (the flag or the
+file's key), not the part's memory or the parameter count; and a break-even's verdict is printed once per stream."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import tco
+from tests.factories import table_row
+
+PROFILES = Path(__file__).resolve().parent.parent / "profiles"
+
+
+def test_estimate_blames_the_sequence_length_its_flag_gave(run) -> None:
+    """``estimate a100-80gb --params 1e9 --seq-len 1e15`` said 'a100-80gb: memory_gb: activations of one
+    1000000000000000-token sequence ... exceed a100-80gb's usable memory': the part was blamed for a length
+    no part holds. The flag is blamed now, as compare blames a workload file's seq_len; a Python caller's
+    argument is ``seq_len``."""
+    r = run("estimate", "a100-80gb", "--params", "1e9", "--seq-len", "1000000000000000")
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.startswith("Error: --seq-len: activations of one 1000000000000000-token sequence"), r.stderr
+    assert r.stderr.count("\n") == 1
+    with pytest.raises(tco.InfeasibleError) as exc:
+        tco.estimate("a100-80gb", parameters=1e9, seq_len=10**15)
+    assert str(exc.value).startswith("seq_len: activations of one 1000000000000000-token sequence")
+
+
+def test_a_set_of_the_memory_keeps_the_blame(run) -> None:
+    """Where a --set wrote the part's memory, that --set is blamed, as before: it is what changed."""
+    r = run("estimate", "a100-80gb", "--params", "1e9", "--seq-len", "100000000000", "--set", "a100-80gb.memory_gb=2")
+    assert r.exit_code == 1
+    assert r.stderr.startswith("Error: --set: a100-80gb.memory_gb: activations of one 100000000000-token sequence"), r.stderr
+
+
+def test_an_unflagged_sequence_length_is_not_blamed(run) -> None:
+    """Without --seq-len (2,048 by default), a width too large for one sequence's activations blames the
+    width's flag, --d-model, not a --seq-len the user never gave."""
+    r = run("estimate", "a100-80gb", "--params", "1e9", "--d-model", "100000000", "--layers", "2", "--heads", "8")
+    assert r.exit_code == 1
+    assert r.stderr.startswith("Error: --d-model: activations of one 2048-token sequence"), r.stderr
+
+
+def test_serving_blames_the_sequence_when_the_weights_fit(run) -> None:
+    """Serving a 1e9-parameter model (2 GB of 16-bit weights, which fit one 80 GB part) at a 1e13-token
+    sequence said '--params: ... the weights and one sequence do not fit': the sequence's cache is what does
+    not fit, so its length is blamed (the longer of the output and prompt flags given, else --seq-len)."""
+    r = run("estimate", "a100-80gb", "--params", "1e9", "--mode", "infer", "--seq-len", "10000000000000")
+    assert r.exit_code == 1
+    assert r.stderr == (
+        "Error: --seq-len: a100-80gb cannot serve the model: one 10,000,000,000,000-token sequence's KV cache "
+        "does not fit beside the weights on up to 64 per replica\n"
+    )
+    r = run("estimate", "a100-80gb", "--params", "1e9", "--mode", "infer", "--output-tokens", "10000000000", "--prompt-tokens", "10")
+    assert r.exit_code == 1 and r.stderr.startswith("Error: --output-tokens: "), r.stderr
+    # 1e14 parameters are 200 TB of 16-bit weights, past 64 × 80 GB: the model's size is blamed, as before.
+    r = run("estimate", "a100-80gb", "--params", "1e14", "--mode", "infer")
+    assert r.exit_code == 1
+    assert r.stderr == (
+        "Error: --params: a100-80gb cannot serve the model: the weights and one sequence do not fit on up to 64 per replica\n"
+    )
+
+
+def test_a_serving_file_s_too_long_sequence_blames_its_seq_len(run, tmp_path: Path) -> None:
+    """A full copy of chat-70b (it writes parameters, seq_len and the shape) with seq_len = 4e12 blamed
+    ``parameters``, the first size key it writes; the weights (141 GB) fit a replica of 64 H100s, so its
+    seq_len is blamed."""
+    text = (PROFILES / "workloads" / "chat-70b.toml").read_text(encoding="utf-8")
+    text = text.replace('id = "chat-70b"', 'id = "chatlong"').replace("seq_len = 4096", "seq_len = 4000000000000")
+    path = tmp_path / "chatlong.toml"
+    path.write_text(text, encoding="utf-8")
+    r = run("compare", "h100-sxm", "-w", str(path))
+    assert r.exit_code == 1
+    assert r.stderr == (
+        f"Error: {path}: seq_len: h100-sxm cannot serve chatlong: one 4,000,000,000,000-token sequence's KV cache "
+        "does not fit beside the weights on up to 64 per replica\n"
+    )
+
+
+def test_a_break_even_s_verdict_is_printed_once_per_stream(run) -> None:
+    """The table showed the verdict as its message row, then again as a trailing line (and stderr a third
+    time): now the table's row and stderr's line, as compare prints its verdict on stderr."""
+    r = run("breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-s", "article")
+    assert r.exit_code == 0
+    verdict = r.stderr.strip().splitlines()[-1]
+    assert verdict.startswith("a100-80gb and mlu370-s4 tie at scenario.cost_of_delay_usd_per_day = ")
+    assert table_row(r.stdout, "message") == "message                      " + verdict
+    assert r.stdout.count(" tie at ") == 1 and r.stdout.endswith("wins\n")
+    md = run("breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-s", "article", "-f", "markdown")
+    assert md.stdout.count(" tie at ") == 1 and md.stdout.endswith("|\n")
