@@ -1463,9 +1463,10 @@ def report(
     inputs = _inputs(accelerators, workload, scenario, set_, False)
     comp = api.compare(inputs)
     ranked = sorted(comp.ranked, key=lambda r: r.rank or 0)
-    be = None
+    be = decision = None
     if len(ranked) >= 2:
         be = api.breakeven(inputs, ranked[0].accelerator, ranked[1].accelerator)
+        decision = api.sensitivity(inputs, vs=(ranked[0].accelerator, ranked[1].accelerator))
     # The tornado swings a known effective cost: with none (every option lacks an input) the page says so
     # and lists what is missing, as compare does, instead of refusing the whole report.
     incomplete = any(r.status.value == "incomplete" for r in comp.results)
@@ -1477,6 +1478,7 @@ def report(
         be,
         api.audit(inputs, command="report", samples=samples, seed=seed),
         __version__,
+        decision,
     )
     emit_stream([page], output)
 

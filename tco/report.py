@@ -1,9 +1,10 @@
 """The one-page report: one self-contained HTML file (inline SVG charts, no network) to attach to a memo.
 
 Sections: the verdict in one sentence, the ranking, for a serving workload its latency targets and each
-option's replica, batch and modelled latencies, the break-even cost of delay, the tornado, the
-Monte Carlo CDF with win probabilities, the assumptions with their sources and confidence, the missing
-inputs, and the tool version with a hash of the run's inputs. Print to PDF from a browser.
+option's replica, batch and modelled latencies, the break-even cost of delay, the tornado and the inputs
+that alone would change the answer, the Monte Carlo CDF with win probabilities, the assumptions with their
+sources and confidence, the missing inputs, and the tool version with a hash of the run's inputs. Print
+to PDF from a browser.
 """
 
 from __future__ import annotations
@@ -106,10 +107,60 @@ def _serving(inputs: Inputs, ranking: list[Any]) -> list[str]:
     ]
 
 
+def _winner_at(r: Any, end: str, a: str, b: str, symbol: str) -> str:
+    """Who is cheaper with the input at one end (the rest at their central values), and by how much."""
+    costs = r.effective_cost_low_usd if end == "low" else r.effective_cost_high_usd
+    ca, cb = costs.get(a), costs.get(b)
+    if ca is None or cb is None:
+        return "neither runs" if ca is None and cb is None else f"{a if cb is None else b} ({b if cb is None else a} cannot run)"
+    if ca == cb:
+        return "a tie"
+    return f"{a if ca < cb else b} by {money(abs(ca - cb), symbol)}"
+
+
+def _decision(decision: Any, symbol: str) -> list[str]:
+    """The inputs that alone, moved across their range, change which of the two leading options is cheaper;
+    where none does, the one that comes closest (the tornado above shows the winner's own swing)."""
+    a, b = decision.vs
+    flips = [r for r in decision.rows if r.flips_decision]
+    if flips:
+        rows = [
+            [
+                r.param,
+                f"{given_number(r.low)} – {given_number(r.high)}",
+                _winner_at(r, "low", a, b, symbol),
+                _winner_at(r, "high", a, b, symbol),
+            ]
+            for r in flips
+        ]
+        return [
+            f"<p id=flips>Inputs that alone change the answer between {html.escape(a)} and {html.escape(b)} "
+            "(each moved across its range, the rest at their central values):</p>",
+            _table(["input", "range", "cheaper at its low", "cheaper at its high"], rows),
+        ]
+    ends = [
+        (d, r, end) for r in decision.rows for d, end in ((r.difference_low_usd, "low"), (r.difference_high_usd, "high")) if d is not None
+    ]
+    text = f"No single input, moved across its range with the rest at their central values, makes {b} cheaper than {a}"
+    if ends:
+        d, r, end = max(ends, key=lambda e: e[0])  # (A − B: the winner's lead is smallest where it is largest)
+        at = r.low if end == "low" else r.high
+        text += f"; the closest, {r.param} at its {end} ({given_number(at)}), leaves {a} ahead by {money(-d, symbol)}"
+    return [f"<p id=flips>{html.escape(text)}.</p>"]
+
+
 def build(
-    inputs: Inputs, comp: Any, sensitivity: Any, simulation: Any, breakeven: Any | None, audit: Mapping[str, Any], version: str
+    inputs: Inputs,
+    comp: Any,
+    sensitivity: Any,
+    simulation: Any,
+    breakeven: Any | None,
+    audit: Mapping[str, Any],
+    version: str,
+    decision: Any | None = None,
 ) -> str:
-    """The report's HTML text."""
+    """The report's HTML text. ``decision``: the tornado of the two leading options' difference
+    (``sensitivity(inputs, vs=(first, second))``), for the inputs that would change the answer."""
     ranking = sorted(comp.results, key=lambda r: (r.rank is None, r.rank or 0))
     labels = ", ".join(o.label for o in inputs.options)
     rank_rows = [
@@ -157,6 +208,8 @@ def build(
         sections.append("<p class=unknown>No chart: no option has a known effective cost to swing (see the missing inputs).</p>")
     else:
         sections.append(_chart(plots.tornado, sensitivity))
+    if decision is not None:
+        sections += _decision(decision, SYMBOLS[comp.currency])
     sections.append('<h2 id="uncertainty">Under uncertainty</h2>')
     win_rows = [
         [

@@ -60,3 +60,68 @@ def test_report_names_the_options_it_left_out(run, tmp_path: Path) -> None:
     page.feed(out.read_text(encoding="utf-8"))
     text = " ".join(page.text)
     assert "enflame-i20" in text and "is not a training accelerator" in text
+
+
+def _flips_text(path: Path) -> str:
+    page = path.read_text(encoding="utf-8")
+    start = page.index("id=flips")
+    return page[start : page.index("<h2", start)]
+
+
+def test_report_names_the_inputs_that_would_change_the_answer(run, tmp_path: Path) -> None:
+    """Below the winner's tornado, the inputs whose range alone changes which of the two leading options is
+    cheaper. In the article's scenario the A100's and the MLU370's lead times (8-12 weeks) do: each end's
+    margin is what compare gives with that input --set there (an independent path through the engine)."""
+    import json
+
+    out = tmp_path / "r.html"
+    assert run("report", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-s", "article", "-n", "200", "-o", str(out)).exit_code == 0
+    text = _flips_text(out)
+    assert "Inputs that alone change the answer between a100-80gb and mlu370-s4" in text
+    rows = [row.split("</td><td>") for row in text.split("<tr><td>")[1:]]
+    assert [r[0] for r in rows] == ["a100-80gb.lead_time_weeks", "mlu370-s4.lead_time_weeks"]
+
+    def margin(part: str, weeks: int) -> tuple[str, float]:
+        r = run(
+            "compare",
+            "a100-80gb",
+            "mlu370-s4",
+            "-w",
+            "gpt3-1.3b",
+            "-s",
+            "article",
+            "--set",
+            f"{part}.lead_time_weeks={weeks}",
+            "-f",
+            "json",
+        )
+        cost = {x["option"]: x["effective_cost_usd"] for x in json.loads(r.stdout)["results"]}
+        a, b = cost["a100-80gb"], cost["mlu370-s4"]
+        return ("a100-80gb" if a < b else "mlu370-s4"), abs(a - b)
+
+    for row, part in zip(rows, ("a100-80gb", "mlu370-s4"), strict=True):
+        assert row[1] == "8 – 12"
+        for cell, weeks in ((row[2], 8), (row[3], 12)):
+            who, by = margin(part, weeks)
+            assert cell.split("</td>")[0] == f"{who} by ${by:,.0f}"
+    # Which way each end goes, by hand: the A100 arriving at 8 weeks keeps it ahead; at 12 the MLU370 wins
+    # (and the mirror image for the MLU370's own lead time).
+    assert rows[0][2].startswith("a100-80gb") and rows[0][3].startswith("mlu370-s4")
+    assert rows[1][2].startswith("mlu370-s4") and rows[1][3].startswith("a100-80gb")
+
+
+def test_report_says_when_no_single_input_changes_the_answer(run, tmp_path: Path) -> None:
+    """In the default scenario no input flips A100 vs MLU370; the closest is the lowest cost of delay,
+    $1,000/day: the MLU370's job cost (porting included) plus 1,000 × its days behind, less the A100's cost."""
+    import json
+
+    out = tmp_path / "r.html"
+    assert run("report", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-n", "200", "-o", str(out)).exit_code == 0
+    r = run("compare", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-f", "json")
+    res = {x["option"]: x for x in json.loads(r.stdout)["results"]}
+    lead = res["mlu370-s4"]["job_cost_usd"] + 1000 * res["mlu370-s4"]["delay_days"] - res["a100-80gb"]["effective_cost_usd"]
+    assert _flips_text(out) == (
+        "id=flips>No single input, moved across its range with the rest at their central values, makes mlu370-s4 cheaper "
+        "than a100-80gb; the closest, scenario.cost_of_delay_usd_per_day at its low (1,000), leaves a100-80gb ahead by "
+        f"${lead:,.0f}.</p>\n"
+    )
