@@ -31,7 +31,7 @@ padding:.6rem .8rem;border-left:4px solid #0072B2}
 .meta{color:#555;font-size:8.5pt} figure{margin:.4rem 0} svg{max-width:100%;height:auto}
 @media print{body{margin:0;max-width:none;font-size:9pt} h1{font-size:13pt} h2{break-after:avoid;margin:.45rem 0 .2rem;font-size:10.5pt}
 .verdict{font-size:10.5pt;padding:.35rem .6rem} th,td{padding:.1rem .3rem} table{font-size:8pt} .meta{font-size:7.5pt}
-figure,table{break-inside:avoid} figure{margin:.2rem 0} figure svg{max-height:4.4cm;width:auto} details,#assumptions{display:none}}
+figure,table{break-inside:avoid} figure{margin:.2rem 0} figure svg{max-height:4.1cm;width:auto} details,#assumptions{display:none}}
 @page{margin:1cm}
 """
 
@@ -123,20 +123,15 @@ def _decision(decision: Any, symbol: str) -> list[str]:
     where none does, the one that comes closest (the tornado above shows the winner's own swing)."""
     a, b = decision.vs
     flips = [r for r in decision.rows if r.flips_decision]
-    if flips:
-        rows = [
-            [
-                r.param,
-                f"{given_number(r.low)} – {given_number(r.high)}",
-                _winner_at(r, "low", a, b, symbol),
-                _winner_at(r, "high", a, b, symbol),
-            ]
+    if flips:  # (sentences, not a table: the page stays one sheet for two options)
+        told = "; ".join(
+            f"{r.param} ({given_number(r.low)} – {given_number(r.high)}): at its low {_winner_at(r, 'low', a, b, symbol)}, "
+            f"at its high {_winner_at(r, 'high', a, b, symbol)}"
             for r in flips
-        ]
+        )
         return [
-            f"<p id=flips>Inputs that alone change the answer between {html.escape(a)} and {html.escape(b)} "
-            "(each moved across its range, the rest at their central values):</p>",
-            _table(["input", "range", "cheaper at its low", "cheaper at its high"], rows),
+            f"<p id=flips>Inputs that alone change the answer between {html.escape(a)} and {html.escape(b)} (each moved across "
+            f"its range, the rest at their central values; the cheaper option at each end, and by how much): {html.escape(told)}.</p>"
         ]
     ends = [
         (d, r, end) for r in decision.rows for d, end in ((r.difference_low_usd, "low"), (r.difference_high_usd, "high")) if d is not None
