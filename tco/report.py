@@ -19,7 +19,7 @@ from tco import plots
 from tco.engine import walk_numbers
 from tco.inputs import Inputs
 from tco.models import Quantity
-from tco.render import CONTROL, SYMBOLS, given_number, in_currency, money, num, samples_text, unranked_row, verdict
+from tco.render import CONTROL, SYMBOLS, given_number, in_currency, input_number, money, num, samples_text, unranked_row, verdict
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;margin:1.5rem auto;color:#111;font-size:10.5pt}
@@ -32,7 +32,7 @@ padding:.6rem .8rem;border-left:4px solid #0072B2}
 @media print{body{margin:0;max-width:none;font-size:9pt} h1{font-size:13pt} h2{break-after:avoid;margin:.45rem 0 .2rem;font-size:10.5pt}
 .verdict{font-size:10.5pt;padding:.35rem .6rem} th,td{padding:.1rem .3rem} table{font-size:8pt} .meta{font-size:7.5pt}
 figure,table{break-inside:avoid} figure{margin:.2rem 0} figure svg{max-height:4.1cm;width:auto} details,#assumptions{display:none}}
-@page{margin:1cm}
+@page{margin:.8cm}
 """
 
 
@@ -118,20 +118,27 @@ def _winner_at(r: Any, end: str, a: str, b: str, symbol: str) -> str:
     return f"{a if ca < cb else b} by {money(abs(ca - cb), symbol)}"
 
 
+FLIPS_SHOWN = 3
+"""Inputs that change the answer named on the page (the tornado's order: those that move the difference most)."""
+
+
 def _decision(decision: Any, symbol: str) -> list[str]:
     """The inputs that alone, moved across their range, change which of the two leading options is cheaper;
     where none does, the one that comes closest (the tornado above shows the winner's own swing)."""
     a, b = decision.vs
     flips = [r for r in decision.rows if r.flips_decision]
-    if flips:  # (sentences, not a table: the page stays one sheet for two options)
+    if flips:  # (sentences, not a table, and the three that move the difference most: the page stays one sheet)
         told = "; ".join(
-            f"{r.param} ({given_number(r.low)} – {given_number(r.high)}): at its low {_winner_at(r, 'low', a, b, symbol)}, "
+            f"{r.param} ({input_number(r.low)} – {input_number(r.high)}): at its low {_winner_at(r, 'low', a, b, symbol)}, "
             f"at its high {_winner_at(r, 'high', a, b, symbol)}"
-            for r in flips
+            for r in flips[:FLIPS_SHOWN]
         )
+        more = len(flips) - FLIPS_SHOWN
+        rest = f"; and {more} more (tco sensitivity {a} --vs {b})" if more > 0 else ""
         return [
             f"<p id=flips>Inputs that alone change the answer between {html.escape(a)} and {html.escape(b)} (each moved across "
-            f"its range, the rest at their central values; the cheaper option at each end, and by how much): {html.escape(told)}.</p>"
+            f"its range, the rest at their central values; the cheaper option at each end, and by how much): "
+            f"{html.escape(told + rest)}.</p>"
         ]
     ends = [
         (d, r, end) for r in decision.rows for d, end in ((r.difference_low_usd, "low"), (r.difference_high_usd, "high")) if d is not None
@@ -140,7 +147,7 @@ def _decision(decision: Any, symbol: str) -> list[str]:
     if ends:
         d, r, end = max(ends, key=lambda e: e[0])  # (A − B: the winner's lead is smallest where it is largest)
         at = r.low if end == "low" else r.high
-        text += f"; the closest, {r.param} at its {end} ({given_number(at)}), leaves {a} ahead by {money(-d, symbol)}"
+        text += f"; the closest, {r.param} at its {end} ({input_number(at)}), leaves {a} ahead by {money(-d, symbol)}"
     return [f"<p id=flips>{html.escape(text)}.</p>"]
 
 
@@ -261,7 +268,6 @@ def build(
         + _table(["input", "value", "source", "as of", "confidence"], unique, {1})
         + "</details>"
     )
-    sections.append('<h2 id="missing">Missing inputs</h2>')
     # What each part of the page lacks: compare's figures, and the tornado's and the simulation's, which
     # sample inputs compare holds at their central values (a carbon price above 0 needs the TDP).
     needs: dict[str, dict[str, list[str]]] = {}
@@ -274,7 +280,12 @@ def build(
             for path in paths:
                 needs.setdefault(label, {}).setdefault(path, []).append(part)
     missing = [[label, path, ", ".join(parts)] for label, by_path in needs.items() for path, parts in by_path.items()]
-    sections.append(_table(["option", "needs", "for"], missing) if missing else "<p>None: every figure is known.</p>")
+    # (with nothing missing, one line rather than a section: the page stays one sheet)
+    sections += (
+        ['<h2 id="missing">Missing inputs</h2>', _table(["option", "needs", "for"], missing)]
+        if missing
+        else ['<p class=meta id="missing">Missing inputs: none; every figure is known.</p>']
+    )
     # Why each option is not ranked, and the number that would decide it (a price or lead time to match),
     # as compare prints them; then the options the analyses left out.
     unranked = [unranked_row(r, SYMBOLS[comp.currency]) for r in comp.results if r.rank is None]
