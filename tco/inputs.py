@@ -162,10 +162,12 @@ def parse_option(text: str) -> ParsedOption:
     ref, c, acq, rate_text = m.group("ref"), m.group("count"), m.group("acq"), m.group("rate")
     count = None
     if c is not None:
-        if not (c.isascii() and c.isdigit()):  # ASCII digits: '@８' is not a count
+        # ASCII digits, grouped by single underscores as Python writes them and as :rent=, --set and the numeric
+        # flags read them ('@1_000' is 1000): '@８', '@_1' and '@1__0' are not counts
+        if re.fullmatch(r"[0-9]+(?:_[0-9]+)*", c) is None:
             raise InputError(f"expected ID@COUNT with a whole COUNT >= 1, got '{text[:80]}'", key="accelerator")
         # (the length first: Python refuses int() on more than 4,300 digits)
-        if len(c.lstrip("0")) > 10 or int(c) > MAX_ACCELERATORS:
+        if len(c.replace("_", "").lstrip("0")) > 10 or int(c) > MAX_ACCELERATORS:
             raise InputError(f"expected ID@COUNT with COUNT at most {MAX_ACCELERATORS:,}, got '{text[:80]}'", key="accelerator")
         if int(c) < 1:
             raise InputError(f"expected ID@COUNT with a whole COUNT >= 1, got '{text[:80]}'", key="accelerator")

@@ -1,0 +1,21 @@
+"""Hostile round 66 (the option language, flags across commands, odd outputs, the Python API): each defect fixed,
+with a test."""
+
+from __future__ import annotations
+
+
+def test_a_count_with_python_underscores_reads_as_a_rate_with_them_does(run) -> None:
+    """1: 'tco compare a100-80gb@1_0' was refused ('expected ID@COUNT with a whole COUNT >= 1') while
+    'a100-80gb:rent=1_0' read a rate of 10, '--samples 1_00' 100 samples and '--set ...=1_0000' 10000: the count
+    alone refused the underscores Python writes between digits. A count now reads them as the rest does; an
+    underscore that is not between two digits is still refused."""
+    r = run("compare", "a100-80gb@1_0", "-w", "gpt3-1.3b", "-f", "csv")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines()[1].split(",")[9] == "10"
+    assert run("compare", "a100-80gb@1_0", "-w", "gpt3-1.3b").stdout == run("compare", "a100-80gb@10", "-w", "gpt3-1.3b").stdout
+    for bad in ("a100-80gb@_1", "a100-80gb@1__0", "a100-80gb@1_", "a100-80gb@0_0", "a100-80gb@１_0"):
+        r = run("compare", bad, "-w", "gpt3-1.3b")
+        assert r.exit_code == 1 and r.stdout == ""
+        assert r.stderr == f"Error: accelerator: expected ID@COUNT with a whole COUNT >= 1, got '{bad}'\n", r.stderr
+    r = run("compare", "a100-80gb@1_000_000_000_0", "-w", "gpt3-1.3b")
+    assert r.stderr == "Error: accelerator: expected ID@COUNT with COUNT at most 1,000,000,000, got 'a100-80gb@1_000_000_000_0'\n"
