@@ -711,7 +711,7 @@ def profiles_validate(files: Annotated[list[Path], typer.Argument(help="TOML fil
         for line in passed:
             err(line, hold=False)
         raise typer.Exit(1)
-    if passed and sys.stdout is not None:  # (started with stdout closed: the exit code says it)
+    if passed and not _stdout_closed():  # (started with stdout closed: the exit code says it)
         emit_stream(["".join(f"{line}\n" for line in passed)], None)
 
 
@@ -1536,7 +1536,7 @@ def emit_stream(pieces: Any, output: Path | None) -> None:
     with other hard links is rewritten in place so the links still share it. Nothing is left behind on
     failure. The one writer of every output."""
     if output is None or str(output) == "-":
-        if sys.stdout is None:  # started with stdout closed (tco ... >&-)
+        if _stdout_closed():  # started with stdout closed (tco ... >&-)
             raise InputError("standard output is closed; expected -o FILE", key="-o")
         try:
             for n, piece in enumerate(pieces):
@@ -1735,10 +1735,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="replace")  # type: ignore[union-attr]
     args = list(argv) if argv is not None else sys.argv[1:]
+    if sys.stdout is None:  # started with stdout closed (tco --help >&-): what click writes there fails, not vanishes
+        sys.stdout = _ClosedStdout()
     try:
         rv = _app_for(args)(args=args, prog_name="tco", standalone_mode=False)
     except Exception as exc:  # click's, or the copy of click that typer ships: matched by shape, not class
         name = type(exc).__name__
+        if isinstance(exc, _StdoutClosedError):  # --help, --version, --show-completion
+            err("Error: standard output is closed; nothing was written")
+            sys.exit(1)
         if name == "NoArgsIsHelpError" and hasattr(exc, "show"):  # bare 'tco' or a bare group: the help
             exc.show()
             sys.exit(getattr(exc, "exit_code", 2))
@@ -1764,6 +1769,22 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.exit(1)
         raise
     sys.exit(rv if isinstance(rv, int) else 0)
+
+
+class _StdoutClosedError(OSError):
+    """A write to standard output that was closed when tco started."""
+
+
+class _ClosedStdout(io.TextIOBase):
+    """``sys.stdout`` when tco started with it closed: click drops what it echoes to a missing stdout (``tco
+    --help >&-`` exited 0 having written nothing), so a write here raises instead."""
+
+    def write(self, text: str) -> int:
+        raise _StdoutClosedError(errno.EBADF, "standard output is closed")
+
+
+def _stdout_closed() -> bool:
+    return sys.stdout is None or isinstance(sys.stdout, _ClosedStdout)
 
 
 def _app_for(args: Sequence[str]) -> typer.Typer:

@@ -3,6 +3,14 @@ with a test."""
 
 from __future__ import annotations
 
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+PROFILES = Path(__file__).resolve().parent.parent / "profiles"
+
 
 def test_a_count_with_python_underscores_reads_as_a_rate_with_them_does(run) -> None:
     """1: 'tco compare a100-80gb@1_0' was refused ('expected ID@COUNT with a whole COUNT >= 1') while
@@ -19,3 +27,22 @@ def test_a_count_with_python_underscores_reads_as_a_rate_with_them_does(run) -> 
         assert r.stderr == f"Error: accelerator: expected ID@COUNT with a whole COUNT >= 1, got '{bad}'\n", r.stderr
     r = run("compare", "a100-80gb@1_000_000_000_0", "-w", "gpt3-1.3b")
     assert r.stderr == "Error: accelerator: expected ID@COUNT with COUNT at most 1,000,000,000, got 'a100-80gb@1_000_000_000_0'\n"
+
+
+def _closed_stdout(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "TCO_PROFILE_PATH"}
+    command = f"{shlex.join([sys.executable, '-m', 'tco', *args])} >&-"
+    return subprocess.run(["sh", "-c", command], capture_output=True, text=True, env=env, timeout=120, check=False)
+
+
+def test_help_or_version_into_a_closed_stdout_is_an_error_not_a_silent_success() -> None:
+    """2: 'tco --help >&-' (and --version, 'tco compare --help', --show-completion) exited 0 having written nothing:
+    click drops what it echoes when there is no stdout. Into /dev/full the same flags exit 1, and every command's
+    output into a closed stdout is an error. They now exit 1 with one line saying so; 'profiles validate', whose
+    answer is its exit code, still exits 0."""
+    for args in (["--help"], ["--version"], ["compare", "--help"], ["sweep", "--help"]):
+        done = _closed_stdout(*args)
+        assert (done.returncode, done.stderr) == (1, "Error: standard output is closed; nothing was written\n"), (args, done.stderr)
+    done = _closed_stdout("compare", "a100-80gb", "-w", "gpt3-1.3b")
+    assert (done.returncode, done.stderr) == (1, "Error: -o: standard output is closed; expected -o FILE\n")
+    assert _closed_stdout("profiles", "validate", str(PROFILES / "accelerators" / "a100-80gb.toml")).returncode == 0
