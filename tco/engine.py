@@ -1221,6 +1221,7 @@ def plan_training(
                     "pipeline_bubble": r.bubble,
                     "idle_accelerators": int(x["count"]) - c.model_devices * (r.data_parallel or 0),
                 }
+                batch_sequences = max(1.0, x["global_batch_tokens"] // seq_len)  # (a batch under one sequence runs one a step)
                 notes.append(
                     f"layout: TP {c.tensor} × PP {c.pipeline} × DP {r.data_parallel}"
                     + (f" × CP {c.context}" if c.context > 1 else "")
@@ -1230,7 +1231,7 @@ def plan_training(
                     + f", ZeRO-{c.zero}"
                     + (f", {layout['idle_accelerators']} idle" if layout["idle_accelerators"] else "")
                     + (
-                        _idle_reason(r.data_parallel or 0, x["global_batch_tokens"] // seq_len, st.batch_key, c.model_devices, x["count"])
+                        _idle_reason(r.data_parallel or 0, batch_sequences, st.batch_key, c.model_devices, x["count"])
                         if layout["idle_accelerators"]
                         else ""
                     )

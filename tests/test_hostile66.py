@@ -46,3 +46,16 @@ def test_help_or_version_into_a_closed_stdout_is_an_error_not_a_silent_success()
     done = _closed_stdout("compare", "a100-80gb", "-w", "gpt3-1.3b")
     assert (done.returncode, done.stderr) == (1, "Error: -o: standard output is closed; expected -o FILE\n")
     assert _closed_stdout("profiles", "validate", str(PROFILES / "accelerators" / "a100-80gb.toml")).returncode == 0
+
+
+def test_a_global_batch_below_one_sequence_bounds_data_parallelism_at_one_sequence_not_zero(run) -> None:
+    """3: 'tco estimate h100-sxm --params 1.5 --global-batch 7' noted '--global-batch (7 tokens) is less than one
+    2,048-token sequence: a step runs one; layout: TP 1 × PP 1 × DP 1, ..., 7 idle (data parallelism is bounded by
+    the global batch's 0 sequences: --global-batch)': the idle accelerators' reason floored the batch to 0 sequences
+    where the note before it (and the layout, DP 1) runs one. It now says 1, as the step does."""
+    r = run("estimate", "h100-sxm", "--params", "1.5", "--global-batch", "7", "-f", "json")
+    assert r.exit_code == 0, r.output
+    notes = " ".join(r.stdout.split())
+    assert "--global-batch (7 tokens) is less than one 2,048-token sequence: a step runs one" in notes
+    assert "7 idle (data parallelism is bounded by the global batch's 1 sequences: --global-batch)" in notes, notes
+    assert "0 sequences" not in notes
