@@ -29,7 +29,7 @@ import typer
 from tco import api
 from tco.errors import InputError, ProblemList, TcoError
 from tco.inputs import Inputs, find_option, parse_option
-from tco.models import MAX_COUNT, Comparison, Currency, InferenceWorkload, Precision, Tuning
+from tco.models import MAX_COUNT, TINY, Comparison, Currency, InferenceWorkload, Precision, Tuning
 from tco.perf import MAX_ACCELERATORS
 from tco.render import OutputFormat
 
@@ -1402,7 +1402,8 @@ def plot(
 
         rng = parse_range(range_) if range_ is not None else None
         result = api.breakeven(inputs, accelerators[0], accelerators[1], param=param, value_range=rng)
-        points = [float(x) for x in common.linspace(result.range_low, result.range_high, 41)]
+        # (the grid's points below 1e-300 in size, between 0 and a tiny HI, are drawn at 0: no input takes them)
+        points = sorted({0.0 if abs(x) < TINY else float(x) for x in common.linspace(result.range_low, result.range_high, 41)})
         target = common.resolve_target(common.prepare(inputs), param, where="--param")
         if target.is_count or target.is_integer:  # counts, lengths, layers: whole numbers only
             points = sorted({float(max(1, round(x))) for x in points})

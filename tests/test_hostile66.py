@@ -59,3 +59,16 @@ def test_a_global_batch_below_one_sequence_bounds_data_parallelism_at_one_sequen
     assert "--global-batch (7 tokens) is less than one 2,048-token sequence: a step runs one" in notes
     assert "7 idle (data parallelism is bounded by the global batch's 1 sequences: --global-batch)" in notes, notes
     assert "0 sequences" not in notes
+
+
+def test_a_break_even_chart_over_a_range_ending_at_1e_300_draws_as_the_break_even_answers(run, tmp_path) -> None:
+    """4: 'tco plot breakeven a100-80gb mlu370-s4 -w gpt3-1.3b --range 0:1e-300 -o be.svg' failed with 'Error:
+    scenario.cost_of_delay_usd_per_day: expected values of at least 1e-300 in size (or 0, where the input takes it),
+    got 2.5e-302' (no flag named, and a value the user never gave), while 'tco breakeven' over the same range answers:
+    the chart's own 41-point grid fell between 0 and 1e-300, which no input takes. Those points are drawn at 0."""
+    args = ("a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--range", "0:1e-300")
+    assert run("breakeven", *args).exit_code == 0
+    svg = tmp_path / "be.svg"
+    r = run("plot", "breakeven", *args, "-o", str(svg))
+    assert r.exit_code == 0, r.stderr
+    assert "Error" not in r.stderr and svg.read_bytes().startswith(b"<?xml")
