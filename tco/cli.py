@@ -1754,6 +1754,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             ctx = getattr(exc, "ctx", None)
             hint = f" (see '{ctx.command_path} --help')" if ctx is not None and hasattr(ctx, "command_path") else ""
             message = " ".join(str(exc.format_message()).replace("Value error, ", "").split())  # click's choices span lines
+            metavar = getattr(getattr(exc, "param", None), "metavar", None)
+            if isinstance(metavar, str) and metavar.startswith("<") and " is not one of " in message:
+                # the choices the command takes, as its help lists them (a text command's --format: no xlsx)
+                head = message.rpartition(" is not one of ")[0]
+                message = f"{head} is not one of {', '.join(repr(c) for c in metavar.strip('<>').split('|'))}."
             err(f"Error: {message}{hint}")
             sys.exit(code)
         if name == "Abort":
