@@ -105,3 +105,18 @@ def test_an_unknown_format_lists_the_formats_the_command_takes(capsys, monkeypat
     assert error == f"Error: Invalid value for '--format' / '-f': 'toml' is not one of {rows}. (see 'tco sweep --help')\n"
     code, _, error = _main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "-f", "toml")
     assert error == f"Error: Invalid value for '--format' / '-f': 'toml' is not one of {text}, 'xlsx'. (see 'tco compare --help')\n"
+
+
+def test_a_sweeps_point_count_with_python_underscores_reads_as_its_range_does(run) -> None:
+    """6: 'tco sweep a100-80gb --vary scenario.pue=1:2:1_0' was refused ('expected a whole number of points N >= 1,
+    got '1_0'') while LO and HI read '1_0' as 10, as --set, :rent=, --samples and (since 1) ID@COUNT do. N now reads
+    it too; an underscore not between two digits is still refused."""
+    r = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "scenario.pue=1:2:1_0")
+    assert r.exit_code == 0, r.stderr
+    assert r.stderr.splitlines()[-1] == "10 rows"
+    for bad in ("_1", "1__0", "1_", "0_0"):
+        r = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", f"scenario.pue=1:2:{bad}")
+        assert r.exit_code == 1 and r.stdout == ""
+        assert r.stderr == f"Error: --vary: scenario.pue: expected a whole number of points N >= 1, got '{bad}' in '1:2:{bad}'\n"
+    r = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "scenario.pue=1:2:5_000_001")
+    assert r.stderr == "Error: --vary: scenario.pue: at most 5,000,000 points per axis, got 5,000,001\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -67,11 +68,13 @@ def parse_vary(text: str) -> tuple[str, list[float] | tuple[float, float, int]]:
             raise InputError(
                 exc.message.replace("LO:HI", "LO:HI:N").replace(f"'{parts[0]}:{parts[1]}'", f"'{spec}'"), where="--vary", key=path
             ) from None
+        # ASCII digits, grouped by single underscores as Python writes them (1_000), as LO, HI and ID@COUNT read them
         n_text = parts[2].strip()
-        if not (n_text.isascii() and n_text.isdigit()) or not n_text.strip("0"):
+        if re.fullmatch(r"[0-9]+(?:_[0-9]+)*", n_text) is None or not n_text.strip("0_"):
             raise InputError(f"expected a whole number of points N >= 1, got '{parts[2][:40]}' in '{spec[:80]}'", where="--vary", key=path)
-        if len(n_text.lstrip("0")) > 10 or int(n_text) > MAX_SWEEP_ROWS:  # (the length first: int() refuses 4,300+ digits)
-            got = f"{int(n_text):,}" if len(n_text.lstrip("0")) <= 20 else f"a number of {len(n_text.lstrip('0')):,} digits"
+        digits = n_text.replace("_", "").lstrip("0")
+        if len(digits) > 10 or int(n_text) > MAX_SWEEP_ROWS:  # (the length first: int() refuses 4,300+ digits)
+            got = f"{int(n_text):,}" if len(digits) <= 20 else f"a number of {len(digits):,} digits"
             raise InputError(f"at most {MAX_SWEEP_ROWS:,} points per axis, got {got}", where="--vary", key=path)
         return path, (lo, hi, int(n_text))
     vals = []
