@@ -108,3 +108,13 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     same = [n for n in names if n.lower() == word.lower()]  # differs only in case (PUE for pue)
     close = same or difflib.get_close_matches(word, names, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def unknown_scope(scope: str, accelerators: Iterable[str]) -> str:
+    """Why a --set/--vary path's first part names no input: an option's label (``h100-sxm@64``, ``h100-sxm:rent``)
+    is named by its accelerator's id, the profile every option of it reads; else the nearest name."""
+    names = list(accelerators)
+    head = scope.replace(":", "@").split("@", 1)[0]
+    if head != scope and head.lower() in {n.lower() for n in names}:
+        return f"'{scope}' names an option: a path names the accelerator by its id ('{head}'), whose inputs its options share"
+    return f"'{scope}' is not scenario, workload or a compared accelerator{did_you_mean(scope, ['scenario', 'workload', *names])}"

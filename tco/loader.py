@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from tco.errors import MAX_LISTED_PROBLEMS, InputError, NotFoundError, ProblemList, TcoError, did_you_mean
+from tco.errors import MAX_LISTED_PROBLEMS, InputError, NotFoundError, ProblemList, TcoError, did_you_mean, unknown_scope
 from tco.memo import remember
 from tco.models import (
     CITATION_KEY,
@@ -1587,9 +1587,8 @@ def group_overrides(
         elif scope in per_accel:
             per_accel[scope].append((path, value))
         else:
-            choices = ["scenario", "workload", *accelerator_ids]
             raise InputError(
-                f"'{scope}' is not scenario, workload or a compared accelerator{did_you_mean(scope, choices)}",
+                unknown_scope(scope, accelerator_ids),
                 where="--set",
                 key=item.split("=", 1)[0],
             )

@@ -120,3 +120,20 @@ def test_a_sweeps_point_count_with_python_underscores_reads_as_its_range_does(ru
         assert r.stderr == f"Error: --vary: scenario.pue: expected a whole number of points N >= 1, got '{bad}' in '1:2:{bad}'\n"
     r = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "scenario.pue=1:2:5_000_001")
     assert r.stderr == "Error: --vary: scenario.pue: at most 5,000,000 points per axis, got 5,000,001\n"
+
+
+def test_a_set_path_naming_an_option_says_to_name_its_accelerator(run) -> None:
+    """7: 'tco compare a100-80gb@8 -w gpt3-1.3b --set a100-80gb@8.price_usd=1' said "'a100-80gb@8' is not scenario,
+    workload or a compared accelerator (did you mean 'a100-80gb'?)": a100-80gb@8 is the very option compared. A path
+    names an accelerator's profile, which all its options read, by its id; the error (of --set, --vary and --param
+    alike) now says so. A name that is no option keeps the old message."""
+    r = run("compare", "a100-80gb@8", "-w", "gpt3-1.3b", "--set", "a100-80gb@8.price_usd=1")
+    assert r.exit_code == 1 and r.stdout == ""
+    why = "names an option: a path names the accelerator by its id ('a100-80gb'), whose inputs its options share"
+    assert r.stderr == f"Error: --set: a100-80gb@8.price_usd: 'a100-80gb@8' {why}\n", r.stderr
+    r = run("sweep", "a100-80gb:rent", "-w", "gpt3-1.3b", "--vary", "a100-80gb:rent.rental.usd_per_hour=1:2:2")
+    assert r.stderr == f"Error: --vary: a100-80gb:rent.rental.usd_per_hour: 'a100-80gb:rent' {why}\n", r.stderr
+    r = run("breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--param", "a100-80gb@8.price_usd")
+    assert r.exit_code == 1 and r.stderr.endswith(f"'a100-80gb@8' {why}\n"), r.stderr
+    r = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "mlu370-s4@8.price_usd=1")
+    assert r.stderr == "Error: --set: mlu370-s4@8.price_usd: 'mlu370-s4@8' is not scenario, workload or a compared accelerator\n"

@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from tco import engine, loader, perf
-from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError, did_you_mean
+from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError, unknown_scope
 from tco.inputs import Inputs, find_option
 from tco.models import (
     TINY,
@@ -217,9 +217,7 @@ def _resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep
                 where=where,
                 key=path,
             )
-        raise InputError(
-            f"'{scope}' is not scenario, workload or a compared accelerator{did_you_mean(scope, names)}", where=where, key=path
-        )
+        raise InputError(unknown_scope(scope, names[2:]), where=where, key=path)
     # An option's own @COUNT or :rent=RATE fixes that value; varying it too would run the option at other
     # values under the same label (compare refuses the same conflict with --set).
     flag = where or "--vary"
