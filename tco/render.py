@@ -925,6 +925,7 @@ def _records_or_table(
     head: str = "",
     tail: str = "",
     whole: Mapping[str, Any] | None = None,
+    wrap: Sequence[int | None] | None = None,
 ) -> str:
     if fmt is OutputFormat.json:
         return json_text(whole if whole is not None else {"schema_version": SCHEMA_VERSION, "rows": records})
@@ -932,7 +933,7 @@ def _records_or_table(
         return jsonl_text({"schema_version": SCHEMA_VERSION, **r} for r in records)
     if fmt is OutputFormat.csv:
         return csv_text(["schema_version", *columns], ([SCHEMA_VERSION, *(r.get(c) for c in columns)] for r in records))
-    return head + grid(headers, table_rows, fmt) + tail
+    return head + grid(headers, table_rows, fmt, wrap=wrap) + tail
 
 
 def render_breakeven(result: Any, fmt: OutputFormat) -> str:
@@ -1063,7 +1064,7 @@ def render_simulation(result: Any, fmt: OutputFormat) -> str:
 def render_size(result: Any, fmt: OutputFormat) -> str:
     records = [o.model_dump(mode="json") for o in result.options]
     columns = list(records[0])
-    headers = ["option", "count", "market days", "converge h", "job cost", "$/M tokens", "facility kW", "note"]
+    headers = ["option", "count", "market days", "converge h", "job cost", "$/M tokens", "facility kW", "capex", "note"]
     rows = [
         [
             o.option,
@@ -1073,6 +1074,7 @@ def render_size(result: Any, fmt: OutputFormat) -> str:
             money(o.job_cost_usd),
             money(o.cost_per_million_tokens_usd),
             num(o.facility_power_kw),
+            money(o.capex_usd),
             o.message,
         ]
         for o in result.options
@@ -1087,6 +1089,7 @@ def render_size(result: Any, fmt: OutputFormat) -> str:
         + (money(result.limit) if result.constraint == "budget_usd" else f"{result.limit:,.6g}")
         + "\n",
         whole=result.model_dump(mode="json"),
+        wrap=[None] * 8 + [70],
     )
 
 

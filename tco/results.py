@@ -61,6 +61,7 @@ class SizeOption(StrictModel):
     job_cost_usd: float | None = None
     cost_per_million_tokens_usd: float | None = None
     facility_power_kw: float | None = None
+    capex_usd: float | None = Field(None, description="The purchase of the chosen count (0 for rented capacity).")
 
 
 class SizeResult(StrictModel, Records):

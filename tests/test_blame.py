@@ -89,3 +89,25 @@ def test_a_break_even_s_verdict_is_printed_once_per_stream(run) -> None:
     assert r.stdout.count(" tie at ") == 1 and r.stdout.endswith("wins\n")
     md = run("breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-s", "article", "-f", "markdown")
     assert md.stdout.count(" tie at ") == 1 and md.stdout.endswith("|\n")
+
+
+def test_size_shows_the_purchase_beside_a_budget_that_bounds_the_job_cost(run) -> None:
+    """``size a100-80gb --budget-usd 1e6`` answered 131,072 A100s 'meeting' $1M: the budget bounds the job's cost,
+    which charges an owned fleet only its share of the hardware's life. The purchase is now a column (capex),
+    and the note says when it exceeds the budget. One A100's capex is $29,450 (a deadline of 200 days sizes one);
+    the count's capex is at least that many times it (a larger cluster adds network tiers: the capex per
+    accelerator rises with the count). Rented capacity has no capex and no note."""
+    import json
+
+    one = json.loads(run("size", "a100-80gb", "-w", "gpt3-1.3b", "--deadline-days", "200", "-f", "json").stdout)["results"][0]
+    assert one["count"] == 1 and one["capex_usd"] == pytest.approx(29450)
+    r = run("size", "a100-80gb", "a100-80gb:rent", "-w", "gpt3-1.3b", "--budget-usd", "1e6", "-f", "json")
+    bought, rented = json.loads(r.stdout)["results"]
+    assert bought["capex_usd"] >= bought["count"] * 29450
+    assert bought["message"] == (
+        f"{bought['count']} × a100-80gb meets budget_usd = $1,000,000 (the job's cost; buying them costs "
+        f"${bought['capex_usd']:,.0f} up front)"
+    )
+    assert rented["capex_usd"] == 0 and rented["message"] == f"{rented['count']} × a100-80gb:rent meets budget_usd = $1,000,000"
+    table = run("size", "a100-80gb", "-w", "gpt3-1.3b", "--deadline-days", "200").stdout
+    assert table.splitlines()[1].split()[-2:] == ["capex", "note"] and "$29,450" in table

@@ -111,4 +111,5 @@ def test_plot_and_report_refuse_a_name_that_ends_in_a_slash(run, tmp_path: Path,
 def test_the_size_note_reads_the_budget_as_money(run) -> None:
     result = run("size", "a100-80gb", "-w", "gpt3-1.3b", "--budget-usd", "2e6", "-f", "json")
     assert result.exit_code == 0
-    assert json.loads(result.stdout)["results"][0]["message"].endswith("meets budget_usd = $2,000,000")
+    out = json.loads(result.stdout)["results"][0]
+    assert f"meets budget_usd = $2,000,000 (the job's cost; buying them costs ${out['capex_usd']:,.0f} up front)" in out["message"]

@@ -372,4 +372,6 @@ def test_size_says_when_only_some_counts_are_known(run, tmp_path: Path) -> None:
     nomem = str(_unknown(tmp_path, "accelerators", "a100-80gb", "memory_gb", "nomem"))
     r = run("size", nomem, "-w", "gpt3-1.3b", "--budget-usd", "5000", "-f", "json")
     (out,) = json.loads(r.stdout)["results"]
-    assert out["count"] == 8 and out["message"].endswith("among the counts whose figures are known (the others need nomem.memory_gb)")
+    assert out["count"] == 8 and out["message"].endswith(
+        "among the counts whose figures are known (the others need nomem.memory_gb) (the job's cost; buying them costs $235,600 up front)"
+    )

@@ -58,7 +58,7 @@ def _for_counts(plan: engine.Plan, base: dict[str, Any], counts: np.ndarray) -> 
     return replace(plan, stages=tuple(stages))
 
 
-_FIELDS = ("time_to_market_days", "job_cost_usd", "time_to_converge_hours", "cost_per_million_tokens_usd")
+_FIELDS = ("time_to_market_days", "job_cost_usd", "time_to_converge_hours", "cost_per_million_tokens_usd", "capex_usd")
 
 
 def _exact(plan: engine.Plan, base: dict[str, Any], counts: np.ndarray) -> dict[str, np.ndarray]:
@@ -71,6 +71,14 @@ def _exact(plan: engine.Plan, base: dict[str, Any], counts: np.ndarray) -> dict[
     with np.errstate(all="ignore"):
         out = engine.evaluate_plan(plan, p, ops=np)
     return {k: np.broadcast_to(out[k], counts.shape) for k in _FIELDS}
+
+
+def _outlay_note(name: str, limit: float, capex: float) -> str:
+    """A budget bounds the job's cost, which charges an owned fleet only its share of the hardware's life:
+    where buying the fleet costs more than the budget up front, the message says so."""
+    if name != "budget_usd" or not capex > limit or not math.isfinite(capex):
+        return ""
+    return f" (the job's cost; buying them costs {_limit_text(name, capex)} up front)"
 
 
 def _evaluate_counts(
@@ -233,8 +241,10 @@ def size(
                 job_cost_usd=known(figures["job_cost_usd"]),
                 cost_per_million_tokens_usd=known(figures["cost_per_million_tokens_usd"]),
                 facility_power_kw=known(n * peak_w * k_pwr * pue / 1000.0),
+                capex_usd=known(figures["capex_usd"]),
                 message=f"{n} × {label} meets {name} = {_limit_text(name, limit)}"
-                + (f" among the counts whose figures are known (the others need {', '.join(lacking)})" if unknown_elsewhere else ""),
+                + (f" among the counts whose figures are known (the others need {', '.join(lacking)})" if unknown_elsewhere else "")
+                + _outlay_note(name, limit, figures["capex_usd"]),
             )
         )
     if not any(r.feasible for r in results):
