@@ -285,3 +285,25 @@ def test_a_sweep_of_a_nested_input_s_value_sweeps_the_input() -> None:
     assert [r["toy.peak.bf16_tflops.value"] for r in rows] == [50.0, 100.0]
     flops = 6 * 1e9 + 12 * 10 * 1000 * 1000
     assert [r["tokens_per_second_per_accelerator"] for r in rows] == [pytest.approx(p * 1e12 * 0.5 / flops) for p in (50, 100)]
+
+
+def test_a_winner_across_the_whole_range_keeps_the_note_on_unresolved_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seen in the seed-44 round (while killing x__refined_at_steps__mutmut_56): where the refinement's budget ran
+    out, the note "crossings there may be missed" was added to every message but "X wins across the whole range",
+    the one it qualifies most (l40s against h100-sxm on assistant-7b over 1e9 .. 1e14 tokens a day leaves 958
+    brackets and said only "h100-sxm wins across the whole range").
+
+    Here with a budget of 1 extra point: the batch cap moves both toys' serving plans alike (the same fleet at
+    every cap, so the dear one, at twice the price, costs more everywhere), their fleets step between scan points
+    of the 65-point scan of 1 .. 256, and one extra point cannot refine them all."""
+    import sys
+
+    breakeven_module = sys.modules["tco.analysis.breakeven"]
+    monkeypatch.setattr(breakeven_module, "REFINE_BUDGET", 1)
+    inputs = Inputs([Option(accelerator()), Option(accelerator(id="dear", price_usd=20000))], inference(), scenario())
+    msg = tco.breakeven(inputs, "toy", "dear", param="workload.max_batch", value_range=(1, 256)).message
+    assert msg.startswith("no tie for workload.max_batch in [1, 256]: toy wins across the whole range; between ")
+    assert msg.endswith(
+        " pairs of scan points a fleet or replica count steps more often than 1 extra points resolve: "
+        "crossings there may be missed (narrow --range)"
+    )

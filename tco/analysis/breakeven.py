@@ -312,11 +312,13 @@ def breakeven(
     # One option feasible over the whole range and the other nowhere: the feasible one wins throughout.
     alone = [j for j in (ia, ib) if feasible[j].all()]
     never = [j for j in (ia, ib) if not feasible[j].any()]
-    if unresolved:
-        note += (
-            f"; between {unresolved:,} pairs of scan points a fleet or replica count steps more often than "
-            f"{REFINE_BUDGET:,} extra points resolve: crossings there may be missed (narrow --range)"
-        )
+    steps_note = (
+        f"; between {unresolved:,} pairs of scan points a fleet or replica count steps more often than "
+        f"{REFINE_BUDGET:,} extra points resolve: crossings there may be missed (narrow --range)"
+        if unresolved
+        else ""
+    )
+    note += steps_note
     if not roots and len(alone) == 1 and len(never) == 1:
         below = above = names[alone[0]]
     if roots:
@@ -354,7 +356,8 @@ def breakeven(
         value, cost = None, None
         infeasible = f" ({names[never[0]]} is infeasible there)" if len(alone) == 1 and len(never) == 1 else ""
         if below and below == above and not edges:
-            msg = f"no tie for {shown} in [{lo:,.6g}, {hi:,.6g}]: {below} wins across the whole range{infeasible}"
+            # (a winner across the whole range is only as sure as the scan: brackets left unresolved may hide a pair of crossings)
+            msg = f"no tie for {shown} in [{lo:,.6g}, {hi:,.6g}]: {below} wins across the whole range{infeasible}{steps_note}"
         elif below or above:
             msg = f"no tie for {shown} in [{lo:,.6g}, {hi:,.6g}]: at {lo:,.6g} {wins(below, lo)}, at {hi:,.6g} {wins(above, hi)}{note}"
         else:
