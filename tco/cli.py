@@ -694,6 +694,8 @@ def profiles_validate(files: Annotated[list[Path], typer.Argument(help="TOML fil
     """Check profile, workload, scenario, published-run or bibliography files: 'ok: FILE', or one line per
     problem on stderr; warn on implausible values. When any file fails, nothing goes to stdout (the
     files that passed are named on stderr)."""
+    if sum(str(f) == "-" for f in files) > 1:  # (as compare refuses it: the second read would see nothing new)
+        raise InputError("standard input holds one file: give '-' once", key="-")
     problems = 0
     passed: list[str] = []
     for path in files:

@@ -111,3 +111,28 @@ def test_size_shows_the_purchase_beside_a_budget_that_bounds_the_job_cost(run) -
     assert rented["capex_usd"] == 0 and rented["message"] == f"{rented['count']} × a100-80gb:rent meets budget_usd = $1,000,000"
     table = run("size", "a100-80gb", "-w", "gpt3-1.3b", "--deadline-days", "200").stdout
     assert table.splitlines()[1].split()[-2:] == ["capex", "note"] and "$29,450" in table
+
+
+def test_a_default_break_even_range_stays_within_the_numbers_an_input_takes(run) -> None:
+    """The default range of an input without low/high is ÷10 .. ×10 of its value. After ``--set
+    a100-80gb.price_usd=1e-300`` that reached 1e-301, and the run failed on a value the user never gave
+    ('1e-301 is not allowed'); after 1e308, ×10 overflowed to inf ('got 1e+307, inf'). The range now stops at
+    1e-300 and at the largest float (1.79769e+308)."""
+    base = ["breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--param", "a100-80gb.price_usd"]
+    r = run(*base, "--set", "a100-80gb.price_usd=1e-300")
+    assert r.exit_code == 0, r.stderr
+    assert "no tie for a100-80gb.price_usd in [1e-300, 1e-299]: a100-80gb wins across the whole range" in r.stderr
+    r = run(*base, "--set", "a100-80gb.price_usd=1e308")
+    assert r.exit_code == 0, r.stderr
+    assert "no tie for a100-80gb.price_usd in [1e+307, 1.79769e+308]: mlu370-s4 wins across the whole range" in r.stderr
+
+
+def test_profiles_validate_reads_standard_input_once(run) -> None:
+    """``profiles validate - -`` read standard input twice and printed 'ok: -' twice (or each error twice);
+    compare refuses '-' given twice, and so does validate now."""
+    text = (PROFILES / "accelerators" / "a100-80gb.toml").read_text(encoding="utf-8")
+    r = run("profiles", "validate", "-", "-", input=text)
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr == "Error: -: standard input holds one file: give '-' once\n"
+    r = run("profiles", "validate", "-", input=text)
+    assert r.exit_code == 0 and r.stdout == "ok: -\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,7 @@ from tco.analysis.common import (
 from tco.errors import InputError
 from tco.inputs import Inputs
 from tco.models import (
+    TINY,
     AtLeastOneQuantity,
     FractionQuantity,
     UnitIntervalQuantity,
@@ -126,6 +128,9 @@ def default_range(target: Target, *, where: str | None = None) -> tuple[float, f
     if c == 0:
         return 0.0, 1.0
     lo, hi = (c / 10, c * 10) if c > 0 else (c * 10, c / 10)
+    # Within the values a number can take: at least 1e-300 in size (smaller ones underflow), at most the largest float.
+    big = sys.float_info.max
+    lo, hi = (max(lo, TINY), min(hi, big)) if c > 0 else (max(lo, -big), min(hi, -TINY))
     # Within the values the input can take: a PUE from 1, a fraction up to 1.
     if isinstance(q, AtLeastOneQuantity):
         lo = max(lo, 1.0)
