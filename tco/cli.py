@@ -1385,7 +1385,7 @@ def plot(
     seed = 0 if seed is None else seed
     suffix = "svg" if str(output) == "-" else suffix_of(output).lstrip(".")  # (- is standard output: SVG, text)
     if suffix not in ("svg", "png"):
-        raise typer.BadParameter("expected a file name ending in .svg or .png, or - (SVG on standard output)", param_hint="--output")
+        raise typer.BadParameter("expected a file name ending in .svg or .png, or - (SVG on standard output)", param_hint="-o")
     if kind is PlotKind.breakeven and len(accelerators) != 2:  # a usage error: before any input loads
         raise typer.BadParameter("a break-even curve needs exactly two options", param_hint="ACCEL")
     if kind is PlotKind.cdf:
@@ -1459,7 +1459,7 @@ def report(
     from tco import report as rep
 
     if str(output) != "-" and suffix_of(output) not in (".html", ".htm"):
-        raise typer.BadParameter("expected a file name ending in .html (or - for standard output)", param_hint="--output")
+        raise typer.BadParameter("expected a file name ending in .html (or - for standard output)", param_hint="-o")
     from tco.analysis.montecarlo import check_draws
 
     check_draws(samples, seed)  # before any input loads

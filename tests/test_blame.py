@@ -136,3 +136,15 @@ def test_profiles_validate_reads_standard_input_once(run) -> None:
     assert r.stderr == "Error: -: standard input holds one file: give '-' once\n"
     r = run("profiles", "validate", "-", input=text)
     assert r.exit_code == 0 and r.stdout == "ok: -\n"
+
+
+def test_report_and_plot_name_the_output_flag_as_every_command_does(run, tmp_path: Path) -> None:
+    """report and plot named a wrong output suffix '--output' where every other command's output errors say
+    '-o' (the flag the README and the help examples use)."""
+    r = run("report", "a100-80gb", "-w", "gpt3-1.3b", "-o", str(tmp_path / "x.pdf"))
+    assert r.exit_code == 2
+    assert "Error: Invalid value for -o: expected a file name ending in .html (or - for standard output)" in r.stderr
+    r = run("plot", "cdf", "a100-80gb", "-w", "gpt3-1.3b", "-o", str(tmp_path / "x.pdf"))
+    assert r.exit_code == 2
+    assert "Error: Invalid value for -o: expected a file name ending in .svg or .png" in r.stderr
+    assert not (tmp_path / "x.pdf").exists()
