@@ -158,7 +158,10 @@ def parse_option(text: str) -> ParsedOption:
     """``ID[@COUNT][:rent[=USD_PER_HOUR]|:buy]`` -> (ref, count, acquisition, quoted rate)."""
     m = _OPTION.match(text)
     if m is None:
-        raise InputError(f"expected ID[@COUNT][:rent[=USD_PER_HOUR]|:buy], got '{text}'", key="accelerator")
+        # (the keyword is lower case: ':RENT' is refused, with the spelling that works)
+        word = re.search(r":(rent|buy)(?==|$)", text, re.IGNORECASE)
+        hint = f" (did you mean ':{word.group(1).lower()}'?)" if word else ""
+        raise InputError(f"expected ID[@COUNT][:rent[=USD_PER_HOUR]|:buy], got '{text}'{hint}", key="accelerator")
     ref, c, acq, rate_text = m.group("ref"), m.group("count"), m.group("acq"), m.group("rate")
     count = None
     if c is not None:

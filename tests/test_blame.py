@@ -148,3 +148,15 @@ def test_report_and_plot_name_the_output_flag_as_every_command_does(run, tmp_pat
     assert r.exit_code == 2
     assert "Error: Invalid value for -o: expected a file name ending in .svg or .png" in r.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_an_upper_case_rent_keyword_is_refused_with_the_spelling_that_works(run) -> None:
+    """Ids are case-insensitive but ':rent' and ':buy' are keywords, written in lower case: ':RENT' was refused
+    with the grammar alone; the error now says which spelling works."""
+    r = run("compare", "a100-80gb@8:Rent=2.5", "-w", "gpt3-1.3b")
+    assert r.exit_code == 1
+    assert r.stderr == (
+        "Error: accelerator: expected ID[@COUNT][:rent[=USD_PER_HOUR]|:buy], got 'a100-80gb@8:Rent=2.5' (did you mean ':rent'?)\n"
+    )
+    r = run("compare", "a100-80gb:lease", "-w", "gpt3-1.3b")
+    assert r.exit_code == 1 and r.stderr.endswith("got 'a100-80gb:lease'\n")
