@@ -461,7 +461,8 @@ def ratio_text(v: float | None) -> str:
 
 
 def _versus(base: OptionResult, other: OptionResult, fmt: OutputFormat, training: bool, currency: Currency = Currency.USD) -> str:
-    """Metric | baseline | other | Gap | Ratio, as in the seed article's benchmark table."""
+    """Metric | baseline | other | Gap | Ratio, as in the seed article's benchmark table (the gap of a total,
+    job or effective cost, in money)."""
     metrics: list[tuple[str, float | None, float | None, str]] = [
         ("Throughput (tokens/s per accelerator)", base.tokens_per_second_per_accelerator, other.tokens_per_second_per_accelerator, "n0"),
         ("Power (W per accelerator)", base.power_w_per_accelerator, other.power_w_per_accelerator, "n0"),
@@ -473,13 +474,14 @@ def _versus(base: OptionResult, other: OptionResult, fmt: OutputFormat, training
     metrics += [
         ("Time to market (days)", base.time_to_market_days, other.time_to_market_days, "n1"),
         (f"Cost per million tokens ({currency.value})", base.cost_per_million_tokens_usd, other.cost_per_million_tokens_usd, "$"),
-        (f"Job cost ({currency.value})", base.job_cost_usd, other.job_cost_usd, "$"),
-        (f"Effective cost ({currency.value})", base.effective_cost_usd, other.effective_cost_usd, "$"),
+        (f"Job cost ({currency.value})", base.job_cost_usd, other.job_cost_usd, "$$"),
+        (f"Effective cost ({currency.value})", base.effective_cost_usd, other.effective_cost_usd, "$$"),
     ]
     rows = []
     for label, b, o, kind in metrics:
-        shown = [money(v, SYMBOLS[currency]) if kind == "$" else num(v, int(kind[1])) for v in (b, o)]
-        rows.append([label, *shown, gap(o, b), ratio(o, b)])
+        shown = [money(v, SYMBOLS[currency]) if kind.startswith("$") else num(v, int(kind[1])) for v in (b, o)]
+        # (a total's gap is money, as the ranking's last column: a percentage of a small baseline reads +180122.9%)
+        rows.append([label, *shown, difference(o, b, SYMBOLS[currency]) if kind == "$$" else gap(o, b), ratio(o, b)])
     return grid(
         ["metric", base.accelerator, other.accelerator, "gap", "ratio"], rows, fmt, align=["left", "right", "right", "right", "right"]
     )

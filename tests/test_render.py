@@ -7,6 +7,7 @@ import io
 import json
 
 from tco.render import PROSE_WIDTH, OutputFormat, _fold, grid
+from tests.factories import table_row
 
 REASON = "word " * 60 + "[C-CROWELL-2025-05-19] --set scenario.market=cn"
 
@@ -49,3 +50,21 @@ def test_the_comparison_folds_its_reasons_in_the_terminal_and_not_elsewhere(run)
     assert "\n" not in reason and "General Prohibition 10" in reason
     row = [r for r in csv.DictReader(io.StringIO(run(*args, "-f", "csv").stdout)) if r["option"] == "ascend-910b"][0]
     assert row["reason"] == reason
+
+
+def test_the_side_by_side_table_gives_a_total_s_gap_in_money(run) -> None:
+    """The versus table's gap of the job cost and the effective cost read +26934.7 % and +180122.9 % against a
+    $556 baseline: it is now the money between them, other minus baseline (as the ranking's last column),
+    while rates keep the article's percentage gap."""
+
+    args = ("compare", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b")
+    res = {r["option"]: r for r in json.loads(run(*args, "-f", "json").stdout)["results"]}
+    a, m = res["a100-80gb"], res["mlu370-s4"]
+    out = run(*args).stdout
+    job = table_row(out, "Job cost (USD)").split()
+    eff = table_row(out, "Effective cost (USD)").split()
+    assert job[-2] == f"+${m['job_cost_usd'] - a['job_cost_usd']:,.0f}"
+    assert eff[-2] == f"+${m['effective_cost_usd'] - a['effective_cost_usd']:,.0f}"
+    rate = table_row(out, "Cost per million tokens (USD)").split()
+    share = m["cost_per_million_tokens_usd"] / a["cost_per_million_tokens_usd"] - 1
+    assert rate[-2] == f"{share:+.1%}"
