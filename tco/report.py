@@ -31,7 +31,7 @@ padding:.6rem .8rem;border-left:4px solid #0072B2}
 .meta{color:#555;font-size:8.5pt} figure{margin:.4rem 0} svg{max-width:100%;height:auto}
 @media print{body{margin:0;max-width:none;font-size:9pt} h1{font-size:13pt} h2{break-after:avoid;margin:.45rem 0 .2rem;font-size:10.5pt}
 .verdict{font-size:10.5pt;padding:.35rem .6rem} th,td{padding:.1rem .3rem} table{font-size:8pt} .meta{font-size:7.5pt}
-figure,table{break-inside:avoid} figure{margin:.2rem 0} figure svg{max-height:4.1cm;width:auto} details,#assumptions{display:none}}
+figure,table{break-inside:avoid} figure{margin:.2rem 0} figure svg{max-height:4.4cm;width:auto} details,#assumptions{display:none}}
 @page{margin:.8cm}
 """
 
@@ -117,6 +117,9 @@ def _winner_at(r: Any, end: str, a: str, b: str, symbol: str) -> str:
         return "a tie"
     return f"{a if ca < cb else b} by {money(abs(ca - cb), symbol)}"
 
+
+TORNADO_ROWS = 8
+"""Inputs the report's tornado draws (``tco plot tornado`` draws 12)."""
 
 FLIPS_SHOWN = 3
 """Inputs that change the answer named on the page (the tornado's order: those that move the difference most)."""
@@ -209,7 +212,8 @@ def build(
     if sensitivity is None:  # no option has a known effective cost at the central values: nothing to swing
         sections.append("<p class=unknown>No chart: no option has a known effective cost to swing (see the missing inputs).</p>")
     else:
-        sections.append(_chart(plots.tornado, sensitivity))
+        # (the eight inputs that move the winner most: the chart stays legible printed on one sheet)
+        sections.append(_chart(lambda result: plots.tornado(result, top=TORNADO_ROWS), sensitivity))
     if decision is not None:
         sections += _decision(decision, SYMBOLS[comp.currency])
     sections.append('<h2 id="uncertainty">Under uncertainty</h2>')
