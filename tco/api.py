@@ -2348,12 +2348,18 @@ def cashflow(
 
 @public
 def size(
-    inputs: Inputs, *, deadline_days: float | None = None, budget_usd: float | None = None, power_kw: float | None = None
+    inputs: Inputs,
+    *,
+    deadline_days: float | None = None,
+    budget_usd: float | None = None,
+    power_kw: float | None = None,
+    capex_usd: float | None = None,
 ) -> results.SizeResult:
-    """Count meeting a deadline, budget or power envelope (see :func:`tco.analysis.size`)."""
+    """Count meeting a deadline, a budget (job cost), a purchase budget (capex) or a power envelope (see
+    :func:`tco.analysis.size`)."""
     from tco import analysis
 
-    limits = {"--deadline-days": deadline_days, "--budget-usd": budget_usd, "--power-kw": power_kw}
-    deadline_days, budget_usd, power_kw = (None if v is None else _number(v, k) for k, v in limits.items())
+    limits = {"--deadline-days": deadline_days, "--budget-usd": budget_usd, "--power-kw": power_kw, "--capex-usd": capex_usd}
+    deadline_days, budget_usd, power_kw, capex_usd = (None if v is None else _number(v, k) for k, v in limits.items())
     with attributed(inputs):
-        return analysis.size(inputs, deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw)
+        return analysis.size(inputs, deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw, capex_usd=capex_usd)

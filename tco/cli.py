@@ -1635,10 +1635,11 @@ def _write_special(pieces: Any, target: Path, shown: str) -> None:
 
 @app.command(
     cls=HelpCommand,
-    short_help="The count that meets a deadline, budget or power cap.",
+    short_help="The count that meets a deadline, budget, purchase budget or power cap.",
     epilog=examples(
         "tco size h100-sxm mi300x -w llama3-70b --deadline-days 400",
         "tco size a100-80gb -w gpt3-1.3b --budget-usd 5000",
+        "tco size h100-sxm mi300x -w llama3-70b --capex-usd 50e6",
     ),
 )
 @handle_errors
@@ -1651,6 +1652,10 @@ def size(
     budget_usd: Annotated[
         float | None, typer.Option("--budget-usd", metavar="USD", help="Largest count whose job cost fits the budget.")
     ] = None,
+    capex_usd: Annotated[
+        float | None,
+        typer.Option("--capex-usd", metavar="USD", help="Largest count whose purchase (capex, up front) fits a purchase budget."),
+    ] = None,
     power_kw: Annotated[
         float | None, typer.Option("--power-kw", metavar="KW", help="Largest count within a facility power envelope (IT × PUE).")
     ] = None,
@@ -1660,11 +1665,11 @@ def size(
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
-    """The accelerator count that meets a deadline, a budget or a power envelope, with its costs."""
+    """The accelerator count that meets a deadline, a budget, a purchase budget or a power envelope, with its costs."""
     from tco.render import render_size
 
-    if sum(v is not None for v in (deadline_days, budget_usd, power_kw)) != 1:  # a usage error: before any input loads
-        raise typer.BadParameter("give exactly one of --deadline-days, --budget-usd, --power-kw", param_hint="constraint")
+    if sum(v is not None for v in (deadline_days, budget_usd, capex_usd, power_kw)) != 1:  # a usage error: before any input loads
+        raise typer.BadParameter("give exactly one of --deadline-days, --budget-usd, --capex-usd, --power-kw", param_hint="constraint")
     counted = [a for a in accelerators if parse_option(a).number is not None]
     kind_set = any(s.partition("=")[0].strip().lower() == "workload.kind" for s in set_ or [])
     as_filed = None
@@ -1703,8 +1708,8 @@ def size(
             )
         raise InputError(f"size chooses the count itself: name {', '.join(counted)} without @COUNT", key="accelerator")
     inputs = _inputs(accelerators, workload, scenario, set_, strict, fitting_count=True)
-    result = api.size(inputs, deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw)
-    limits = {"deadline_days": deadline_days, "budget_usd": budget_usd, "power_kw": power_kw}
+    result = api.size(inputs, deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw, capex_usd=capex_usd)
+    limits = {"deadline_days": deadline_days, "budget_usd": budget_usd, "capex_usd": capex_usd, "power_kw": power_kw}
     sized = {o.option: o.count for o in result.options if o.feasible and o.count}
     if sized and fmt is OutputFormat.xlsx:  # the workbook computes each option at the count chosen for it
         import dataclasses

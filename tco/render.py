@@ -1088,7 +1088,7 @@ def render_size(result: Any, fmt: OutputFormat) -> str:
         rows,
         fmt,
         head=f"{result.workload} · {result.constraint} = "
-        + (money(result.limit) if result.constraint == "budget_usd" else f"{result.limit:,.6g}")
+        + (money(result.limit) if result.constraint in ("budget_usd", "capex_usd") else f"{result.limit:,.6g}")
         + "\n",
         whole=result.model_dump(mode="json"),
         wrap=[None] * 8 + [70],

@@ -492,6 +492,44 @@ def test_size_power_toy_by_hand() -> None:
     assert o.facility_power_kw == approx(8 * 1.125)
 
 
+def test_size_purchase_budget_toy_by_hand() -> None:
+    """Capex per toy = price $10,000 × k_srv 2.0 = $20,000 (one server: no switch tier): $150,000 buys 7
+    (8 cost $160,000). The job cost at 7 is the toy's own formula, not the budget."""
+    res = tco.size(toy_inputs(Option(FAST)), capex_usd=150_000)
+    (o,) = res.options
+    assert (res.constraint, res.limit) == ("capex_usd", 150_000)
+    assert o.feasible and o.count == 7 and o.capex_usd == approx(140_000)
+    assert o.job_cost_usd == approx(toy_job_cost(price=10000, tps=1000, n=7))
+    assert o.message == "7 × toy meets capex_usd = $150,000"
+    with pytest.raises(InfeasibleError, match=r"\(1\) exceeds \$19,999"):
+        tco.size(toy_inputs(Option(FAST)), capex_usd=19_999)
+
+
+def test_size_purchase_budget_matches_compare_across_switch_tiers() -> None:
+    """On a shipped profile at a count spanning many servers (switch tiers, storage), the largest count
+    whose capex fits is the one ``compare`` at that count and the next confirms: capex(n) <= B < capex(n+1)."""
+
+    def capex(n: int) -> float:
+        (r,) = tco.compare(tco.load_inputs([f"h100-sxm@{n}"], workload="llama3-70b")).results
+        assert r.capex_usd is not None
+        return r.capex_usd
+
+    budget = 0.5 * (capex(1000) + capex(1001))
+    (o,) = tco.size(tco.load_inputs(["h100-sxm"], workload="llama3-70b"), capex_usd=budget).options
+    assert o.count == 1000 and o.capex_usd == approx(capex(1000))
+    assert o.job_cost_usd == approx(tco.compare(tco.load_inputs(["h100-sxm@1000"], workload="llama3-70b")).results[0].job_cost_usd)
+
+
+def test_size_purchase_budget_does_not_size_rented_capacity() -> None:
+    """Rented capacity is not bought: beside an owned option it is noted, alone it is infeasible."""
+    inputs = toy_inputs(Option(RENTABLE, None, Acquisition.rent), Option(RENTABLE))
+    rent, buy = tco.size(inputs, capex_usd=100_000).options
+    assert not rent.feasible and "a purchase budget does not size it" in (rent.message or "")
+    assert buy.feasible and buy.count == 5  # $20,000 each
+    with pytest.raises(InfeasibleError, match="rented capacity is not bought"):
+        tco.size(toy_inputs(Option(RENTABLE, None, Acquisition.rent)), capex_usd=100_000)
+
+
 def test_size_needs_exactly_one_constraint_and_a_possible_one() -> None:
     """No constraint or two is an input error; a deadline inside the lead time is infeasible."""
     inputs = toy_inputs(Option(FAST))
@@ -499,6 +537,8 @@ def test_size_needs_exactly_one_constraint_and_a_possible_one() -> None:
         tco.size(inputs)
     with pytest.raises(InputError, match="exactly one"):
         tco.size(inputs, deadline_days=50, budget_usd=100)
+    with pytest.raises(InputError, match="exactly one"):
+        tco.size(inputs, budget_usd=100, capex_usd=100)
     # Lead time 4 weeks + deployment 2 weeks = 42 days before any training.
     with pytest.raises(InfeasibleError, match="42.0 days"):
         tco.size(inputs, deadline_days=30)

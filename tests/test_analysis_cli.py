@@ -521,6 +521,25 @@ def test_size_power_largest_count(run) -> None:
     assert [o["count"] for o in payload["results"]] == [9, 17]
 
 
+def test_size_purchase_budget_largest_count(run) -> None:
+    """--capex-usd 2e6: the largest count whose purchase fits, checked with compare at count and count + 1
+    (each past one server: switch tiers join the capex); the audit records the limit, the table shows money."""
+    payload = json_of(run("size", *ARTICLE, "--capex-usd", "2e6", "-f", "json"))
+    assert payload["inputs"]["capex_usd"] == 2e6
+    counts = {o["option"]: o["count"] for o in payload["results"]}
+    assert all(n > 8 for n in counts.values())
+    res = compare(run, options=[f"{c}@{n}" for c, n in counts.items()])
+    assert all(r["capex_usd"] <= 2e6 for r in res.values())
+    assert {f"{o['option']}@{o['count']}": o["capex_usd"] for o in payload["results"]} == approx(
+        {k: r["capex_usd"] for k, r in res.items()}
+    )
+    more = compare(run, options=[f"{c}@{n + 1}" for c, n in counts.items()])
+    assert all(r["capex_usd"] > 2e6 for r in more.values())
+    table = run("size", *ARTICLE, "--capex-usd", "2e6")
+    ok(table)
+    assert table.stdout.splitlines()[0] == "gpt3-1.3b · capex_usd = $2,000,000"
+
+
 def test_size_impossible_deadline(run) -> None:
     """Lead time 10 weeks + deployment 6 weeks = 112 days before training starts: 50 days is impossible."""
     line = one_error(run("size", *ARTICLE, "--deadline-days", "50"))
@@ -540,14 +559,19 @@ def test_size_one_option_impossible(run) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [[], ["--deadline-days", "120", "--budget-usd", "1000"], ["--budget-usd", "1000", "--power-kw", "10"]],
-    ids=["none", "two", "two-more"],
+    [
+        [],
+        ["--deadline-days", "120", "--budget-usd", "1000"],
+        ["--budget-usd", "1000", "--power-kw", "10"],
+        ["--budget-usd", "1", "--capex-usd", "1"],
+    ],
+    ids=["none", "two", "two-more", "two-budgets"],
 )
 def test_size_needs_exactly_one_constraint(run, args: list[str]) -> None:
     """No constraint, or more than one: a usage error (exit 2), one Error line, before any input loads."""
     result = run("size", *ARTICLE, *args)
     assert result.exit_code == 2 and result.stdout == ""
-    assert "give exactly one of --deadline-days, --budget-usd, --power-kw" in result.stderr and "Warning" not in result.stderr
+    assert "give exactly one of --deadline-days, --budget-usd, --capex-usd, --power-kw" in result.stderr and "Warning" not in result.stderr
 
 
 # --------------------------------------------------------------------------- buy or rent

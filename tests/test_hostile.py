@@ -1476,7 +1476,7 @@ def test_the_price_to_match_shows_the_output_currency(run) -> None:
 @pytest.mark.parametrize("flags", [[], ["--deadline-days", "200", "--budget-usd", "100"]])
 def test_size_needs_exactly_one_constraint_as_a_usage_error(run, flags: list[str]) -> None:
     result = run("size", "a100-80gb", "-w", "gpt3-1.3b", *flags)
-    assert result.exit_code == 2 and "give exactly one of --deadline-days, --budget-usd, --power-kw" in result.stderr
+    assert result.exit_code == 2 and "give exactly one of --deadline-days, --budget-usd, --capex-usd, --power-kw" in result.stderr
 
 
 def test_an_expert_parallel_degree_divides_the_experts(run) -> None:

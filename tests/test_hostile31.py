@@ -40,7 +40,7 @@ def test_what_ifs_that_replan_are_bounded_over_all_options(inputs: tco.Inputs) -
             "shape['layers']: expected at most",
         ),
         (lambda i: tco.simulate(i, samples=100, seed=1, progress=lambda: None), "progress: expected a function of (done, total)"),
-        (lambda i: tco.size(i), "constraint: give exactly one of deadline_days, budget_usd, power_kw"),
+        (lambda i: tco.size(i), "constraint: give exactly one of deadline_days, budget_usd, capex_usd, power_kw"),
         (lambda i: tco.cashflow(i, lease_months=12), "give lease_usd_per_month too"),
     ],
 )

@@ -171,11 +171,11 @@ ANALYSIS_ERRORS: list[tuple[str, Callable[[], object], str]] = [
         lambda: analysis.simulate(pair(), samples=1, seed=2**63),
         "--seed: expected a seed from 0 to 2**63 - 1, got 9223372036854775808",
     ),
-    ("size none", lambda: analysis.size(pair()), "constraint: give exactly one of --deadline-days, --budget-usd, --power-kw"),
+    ("size none", lambda: analysis.size(pair()), "constraint: give exactly one of --deadline-days, --budget-usd, --capex-usd, --power-kw"),
     (
         "size two",
         lambda: analysis.size(pair(), budget_usd=1, power_kw=1),
-        "constraint: give exactly one of --deadline-days, --budget-usd, --power-kw",
+        "constraint: give exactly one of --deadline-days, --budget-usd, --capex-usd, --power-kw",
     ),
     ("size zero", lambda: analysis.size(pair(), budget_usd=0), "--budget-usd: expected a positive number, got 0"),
     ("size inf", lambda: analysis.size(pair(), power_kw=math.inf), "--power-kw: expected a positive number, got inf"),

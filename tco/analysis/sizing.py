@@ -124,19 +124,30 @@ def _fixed_days(out: dict[str, np.ndarray]) -> np.ndarray:
     return out["time_to_market_days"] - out["time_to_converge_hours"] / 24.0
 
 
+MONEY_LIMITS = ("budget_usd", "capex_usd")
+"""The sizing limits that are money: messages show them as ``$2,000,000``."""
+
+
 def _limit_text(name: str, limit: float) -> str:
     """A sizing limit as messages show it: a budget as money (``$2,000,000``), else the number."""
-    return f"${limit:,.0f}" if name == "budget_usd" and limit < 1e15 else f"{limit:,.6g}"
+    return f"${limit:,.0f}" if name in MONEY_LIMITS and limit < 1e15 else f"{limit:,.6g}"
 
 
 def size(
-    inputs: Inputs, *, deadline_days: float | None = None, budget_usd: float | None = None, power_kw: float | None = None
+    inputs: Inputs,
+    *,
+    deadline_days: float | None = None,
+    budget_usd: float | None = None,
+    power_kw: float | None = None,
+    capex_usd: float | None = None,
 ) -> SizeResult:
     """Per option: the smallest count meeting a deadline (time to market), or the largest count within a
-    budget (job cost) or a facility power envelope (IT power × PUE), honouring memory fit and scaling."""
-    given = [(n, v) for n, v in (("deadline_days", deadline_days), ("budget_usd", budget_usd), ("power_kw", power_kw)) if v is not None]
+    budget (job cost), a purchase budget (capex: what buying the fleet costs up front) or a facility power
+    envelope (IT power × PUE), honouring memory fit and scaling."""
+    limits = (("deadline_days", deadline_days), ("budget_usd", budget_usd), ("capex_usd", capex_usd), ("power_kw", power_kw))
+    given = [(n, v) for n, v in limits if v is not None]
     if len(given) != 1:
-        raise InputError("give exactly one of --deadline-days, --budget-usd, --power-kw", key="constraint")
+        raise InputError("give exactly one of --deadline-days, --budget-usd, --capex-usd, --power-kw", key="constraint")
     if not isinstance(inputs.workload, TrainingWorkload):  # (before @N, which is a replica for serving)
         raise InputError(
             'sizing applies to training workloads, not kind = "inference": an inference fleet is sized by tokens_per_day already',
@@ -188,23 +199,34 @@ def size(
                 if fixed >= limit
                 else f"no count up to {MAX_COUNT:,} reaches the market within {limit:g} days"
             )
-        elif name == "power_kw" and plan.acquisition.value == "rent":
+        elif name in ("power_kw", "capex_usd") and plan.acquisition.value == "rent":
             meets = np.zeros_like(ok)
             pick = None
-            why = "rented capacity draws no power from your facility: a power envelope does not size it"
+            why = (
+                "rented capacity draws no power from your facility: a power envelope does not size it"
+                if name == "power_kw"
+                else "rented capacity is not bought: a purchase budget does not size it (--budget-usd bounds the job's cost)"
+            )
         else:
-            metric = cost if name == "budget_usd" else power
+            metric = {"budget_usd": cost, "capex_usd": out["capex_usd"]}.get(name, power)
             meets = ok & (metric <= limit)
             pick = int(len(meets) - 1 - np.argmax(meets[::-1])) if meets.any() else None
-            unit = "" if name == "budget_usd" and limit < 1e15 else " USD" if name == "budget_usd" else " kW"
+            unit = "" if name in MONEY_LIMITS and limit < 1e15 else " USD" if name in MONEY_LIMITS else " kW"
             why = f"even the minimum count that fits in memory ({plan.min_count}) exceeds {_limit_text(name, limit)}{unit}"
         figures = {k: out[k][pick] for k in _FIELDS} if pick is not None else {}
         if pick is not None and plan.kind == "training":
             # The octaves searched their shortlisted layouts only (never faster than all of them): the exact
             # answer is at or below a deadline's pick, at or above a budget's. Search every layout there,
-            # moving the window while its far end still meets the limit. Power does not depend on the layout.
+            # moving the window while its far end still meets the limit. Power and the purchase do not depend
+            # on the layout.
             n = int(counts[pick])
-            lo, hi = (n, n) if name == "power_kw" else ((n + 1) // 2, n) if name == "deadline_days" else (n, min(2 * n, MAX_COUNT))
+            lo, hi = (
+                (n, n)
+                if name in ("power_kw", "capex_usd")
+                else ((n + 1) // 2, n)
+                if name == "deadline_days"
+                else (n, min(2 * n, MAX_COUNT))
+            )
             while True:
                 window = np.arange(lo, hi + 1, dtype=float)
                 exact = _exact(plan, base, window)
@@ -222,7 +244,7 @@ def size(
                 else:
                     break
             pick = int(n) - 1  # counts run 1, 2, ...: the index of count n
-        decided = ttm if name == "deadline_days" else cost if name == "budget_usd" else power
+        decided = {"deadline_days": ttm, "budget_usd": cost, "capex_usd": out["capex_usd"]}.get(name, power)
         if pick is None:
             if lacking and not np.isfinite(decided).any():
                 why = f"cannot be sized: needs {', '.join(lacking)}, which is unknown"
