@@ -30,16 +30,25 @@ def _pyplot() -> Any:
     return plt
 
 
-def _finish(fig: Any, ax: Any, title: str, source: str, fmt: str) -> bytes:
+PAGE_WIDTH_IN = 7.4
+"""Width of a chart drawn for the printed report (``page=True``), inches: the printable width of an A4 or
+Letter page with the report's 0.8 cm margins (19.4 cm, 7.6 in), so it prints at its own size, text at the
+point sizes below (body 6.5 pt) instead of a 7.5-inch screen chart shrunk to a few centimetres."""
+
+PAGE_FONT_PT = 6.5
+"""Body text of a chart drawn for the printed report, points (titles 7.5, legend and source line 5.5)."""
+
+
+def _finish(fig: Any, ax: Any, title: str, source: str, fmt: str, page: bool = False) -> bytes:
     from matplotlib.text import Text
 
     from tco.render import CONTROL
 
-    ax.set_title(title, loc="left", fontsize=10, fontweight="bold")
-    fig.text(0.01, 0.01, source, fontsize=7, color="#555555")
+    ax.set_title(title, loc="left", fontsize=PAGE_FONT_PT + 1 if page else 10, fontweight="bold")
+    fig.text(0.01, 0.01, source, fontsize=PAGE_FONT_PT - 1 if page else 7, color="#555555")
     for text in fig.findobj(Text):  # (control characters and bytes no font can draw, as in tables: '?')
         text.set_text(CONTROL.sub("?", text.get_text()))
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fig.tight_layout(rect=(0, 0.06 if page else 0.04, 1, 1), pad=0.4 if page else 1.08)
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     _pyplot().close(fig)
@@ -79,11 +88,17 @@ def style(i: int) -> dict[str, Any]:
     return {"color": PALETTE[i % len(PALETTE)], "linestyle": ("-", "--", ":", "-.")[(i // len(PALETTE)) % 4]}
 
 
-def tornado(result: Any, fmt: str = "svg", top: int = 12) -> bytes:
+def tornado(result: Any, fmt: str = "svg", top: int = 12, page: bool = False) -> bytes:
     """One bar per input: the effective cost at the input's low and high of the cheapest option whose
     central cost is known (the answer), the inputs ordered by its own swing; an end at which the option
-    cannot run (no cost) is written on its side of the central line instead of a bar, and comes first."""
+    cannot run (no cost) is written on its side of the central line instead of a bar, and comes first.
+    ``page``: drawn at the printed report's size (:data:`PAGE_WIDTH_IN`, :data:`PAGE_FONT_PT`)."""
     plt = _pyplot()
+    with plt.rc_context({"font.size": PAGE_FONT_PT} if page else {}):
+        return _tornado(plt, result, fmt, top, page)
+
+
+def _tornado(plt: Any, result: Any, fmt: str, top: int, page: bool) -> bytes:
     known = {o: c for o in result.options if (c := result.central_effective_cost_usd.get(o)) is not None and c == c}
     if not known:
         raise _nothing_to_draw("central effective cost", dict(result.missing_inputs))
@@ -101,7 +116,8 @@ def tornado(result: Any, fmt: str = "svg", top: int = 12) -> bytes:
         return any(e is not None for e in ends) and any(e != central for e in ends)
 
     rows = sorted(filter(moves, result.rows), key=weight)[:top]
-    fig, ax = plt.subplots(figsize=(7.5, 0.35 * len(rows) + 1.6))
+    size = (PAGE_WIDTH_IN, 0.125 * len(rows) + 0.8) if page else (7.5, 0.35 * len(rows) + 1.6)
+    fig, ax = plt.subplots(figsize=size)
     labelled: set[str] = set()
     for i, r in enumerate(reversed(rows)):
         for side, value, color, align in (
@@ -116,7 +132,7 @@ def tornado(result: Any, fmt: str = "svg", top: int = 12) -> bytes:
                     textcoords="offset points",
                     ha=align,
                     va="center",
-                    fontsize=7,
+                    fontsize=PAGE_FONT_PT - 1 if page else 7,
                     color=color,
                 )
                 continue
@@ -130,23 +146,29 @@ def tornado(result: Any, fmt: str = "svg", top: int = 12) -> bytes:
     ax.xaxis.set_major_locator(MaxNLocator(5))
     ax.xaxis.set_major_formatter(_usd)
     ax.set_xlabel(f"effective cost of {_short(option)}, USD")
-    ax.legend(loc="lower right", fontsize=7, frameon=False)
+    ax.legend(loc="lower right", fontsize=PAGE_FONT_PT - 1 if page else 7, frameon=False)
     held = " · * holds the central layout, batch or replica (a --set plans anew)" if any(r.plan_held for r in rows) else ""
     source = f"tco sensitivity · {result.workload} · scenario {result.scenario}{held}"
-    return _finish(fig, ax, f"What moves {_short(option)}'s effective cost", source, fmt)
+    return _finish(fig, ax, f"What moves {_short(option)}'s effective cost", source, fmt, page)
 
 
-def cdf(result: Any, fmt: str = "svg") -> bytes:
-    """Empirical CDF of each option's effective cost over the Monte Carlo samples."""
+def cdf(result: Any, fmt: str = "svg", page: bool = False) -> bytes:
+    """Empirical CDF of each option's effective cost over the Monte Carlo samples. ``page``: drawn at the
+    printed report's size (:data:`PAGE_WIDTH_IN`, :data:`PAGE_FONT_PT`)."""
+    plt = _pyplot()
+    with plt.rc_context({"font.size": PAGE_FONT_PT} if page else {}):
+        return _cdf(plt, result, fmt, page)
+
+
+def _cdf(plt: Any, result: Any, fmt: str, page: bool) -> bytes:
     import numpy as np
 
-    plt = _pyplot()
     samples: Mapping[str, Sequence[float]] = result.effective_cost_samples_usd or {}
     if not samples:
         raise InputError("the simulation kept no samples to chart", key="plot")
     if not any(v == v and abs(v) != float("inf") for vs in samples.values() for v in vs):
         raise _nothing_to_draw("effective cost", {o.option: o.missing_inputs for o in result.options})
-    fig, ax = plt.subplots(figsize=(7.5, 4))
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH_IN, 1.5) if page else (7.5, 4))
     for i, (label, values) in enumerate(samples.items()):
         x = np.sort(np.asarray(values)[np.isfinite(values)])
         if x.size:
@@ -156,12 +178,12 @@ def cdf(result: Any, fmt: str = "svg") -> bytes:
         ax.set_xscale("log")  # the options differ by orders of magnitude
     ax.xaxis.set_major_formatter(_usd)
     ax.set_xlabel("effective cost, USD")
-    ax.set_ylabel("share of samples at or below")
-    ax.legend(fontsize=7, frameon=False)
+    ax.set_ylabel("share at or below" if page else "share of samples at or below")
+    ax.legend(fontsize=PAGE_FONT_PT - 1 if page else 7, frameon=False)
     from tco.render import samples_text
 
     src = f"tco simulate · {result.workload} · scenario {result.scenario} · {samples_text(result.samples)}, seed {result.seed}"
-    return _finish(fig, ax, "Effective cost under uncertainty (CDF)", src, fmt)
+    return _finish(fig, ax, "Effective cost under uncertainty (CDF)", src, fmt, page)
 
 
 def breakeven_curve(points: Sequence[float], costs: Mapping[str, Sequence[float | None]], result: Any, fmt: str = "svg") -> bytes:

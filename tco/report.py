@@ -31,7 +31,7 @@ padding:.6rem .8rem;border-left:4px solid #0072B2}
 .meta{color:#555;font-size:8.5pt} figure{margin:.4rem 0} svg{max-width:100%;height:auto}
 @media print{body{margin:0;max-width:none;font-size:9pt} h1{font-size:13pt} h2{break-after:avoid;margin:.45rem 0 .2rem;font-size:10.5pt}
 .verdict{font-size:10.5pt;padding:.35rem .6rem} th,td{padding:.1rem .3rem} table{font-size:8pt} .meta{font-size:7.5pt}
-figure,table{break-inside:avoid} figure{margin:.2rem 0} figure svg{max-height:4.4cm;width:auto} details,#assumptions{display:none}}
+figure,table{break-inside:avoid} figure{margin:.2rem 0} figure svg{width:100%;height:auto} details,#assumptions{display:none}}
 @page{margin:.8cm}
 """
 
@@ -213,7 +213,7 @@ def build(
         sections.append("<p class=unknown>No chart: no option has a known effective cost to swing (see the missing inputs).</p>")
     else:
         # (the eight inputs that move the winner most: the chart stays legible printed on one sheet)
-        sections.append(_chart(lambda result: plots.tornado(result, top=TORNADO_ROWS), sensitivity))
+        sections.append(_chart(lambda result: plots.tornado(result, top=TORNADO_ROWS, page=True), sensitivity))
     if decision is not None:
         sections += _decision(decision, SYMBOLS[comp.currency])
     sections.append('<h2 id="uncertainty">Under uncertainty</h2>')
@@ -227,7 +227,7 @@ def build(
         ]
         for o in simulation.options
     ]
-    sections.append(_chart(plots.cdf, simulation))
+    sections.append(_chart(lambda result: plots.cdf(result, page=True), simulation))
     sections.append(_table(["option", "wins", "P10", "P50", "P90"], win_rows, {1, 2, 3, 4}))
     evpi = simulation.expected_value_of_perfect_information_usd
     sections.append(

@@ -123,3 +123,27 @@ def test_report_says_when_no_single_input_changes_the_answer(run, tmp_path: Path
         "than a100-80gb; the closest, scenario.cost_of_delay_usd_per_day at its low (1,000), leaves a100-80gb ahead by "
         f"${lead:,.0f}.</p>\n"
     )
+
+
+def test_report_charts_are_drawn_at_the_printed_size(run, tmp_path: Path) -> None:
+    """The report's tornado and CDF are drawn 7.4 in (532.8 pt) wide, the printable width of a Letter page
+    with 0.8 cm margins (7.87 in) within 7 %, and print at width 100 %: their text prints at 5.5-7.5 pt
+    (it printed at about 3.5 pt when 7.5-inch screen charts were shrunk to 4.4 cm high). ``tco plot`` keeps
+    the screen size (7.5 in = 540 pt)."""
+    import re
+
+    page = tmp_path / "r.html"
+    assert run("report", "a100-80gb", "h100-sxm", "-w", "gpt3-1.3b", "-n", "200", "-o", str(page)).exit_code == 0
+    text = page.read_text(encoding="utf-8")
+    widths = re.findall(r'<svg [^>]*width="([0-9.]+)pt"', text)
+    assert widths == ["532.8", "532.8"]
+    from tco.plots import PAGE_WIDTH_IN
+
+    letter, a4 = 8.5 - 1.6 / 2.54, 21.0 / 2.54 - 1.6 / 2.54  # printable widths, inches, with 0.8 cm margins
+    assert round(PAGE_WIDTH_IN * 72, 1) == 532.8 and PAGE_WIDTH_IN <= a4 < letter < 1.07 * PAGE_WIDTH_IN
+    assert "figure svg{width:100%;height:auto}" in text
+    sizes = {float(s) for s in re.findall(r"font-size: ([0-9.]+)px", text)}
+    assert sizes and min(sizes) >= 5.5 and max(sizes) <= 7.5
+    chart = tmp_path / "t.svg"
+    assert run("plot", "tornado", "a100-80gb", "h100-sxm", "-w", "gpt3-1.3b", "-o", str(chart)).exit_code == 0
+    assert re.search(r'<svg [^>]*width="540pt"', chart.read_text(encoding="utf-8"))
