@@ -1635,7 +1635,7 @@ def _write_special(pieces: Any, target: Path, shown: str) -> None:
 
 @app.command(
     cls=HelpCommand,
-    short_help="The count that meets a deadline, budget, purchase budget or power cap.",
+    short_help="The count that meets a deadline, budget or power cap.",
     epilog=examples(
         "tco size h100-sxm mi300x -w llama3-70b --deadline-days 400",
         "tco size a100-80gb -w gpt3-1.3b --budget-usd 5000",

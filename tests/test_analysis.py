@@ -505,6 +505,21 @@ def test_size_purchase_budget_toy_by_hand() -> None:
         tco.size(toy_inputs(Option(FAST)), capex_usd=19_999)
 
 
+def test_size_says_when_the_answer_is_the_largest_count_searched() -> None:
+    """A limit every count up to 131,072 meets: the answer is the search's end, not the limit's, and the
+    note says so (a deadline wants the smallest count: its answer is never cut by the search)."""
+    (o,) = tco.size(toy_inputs(Option(FAST)), capex_usd=1e300).options
+    assert o.count == analysis.sizing.MAX_COUNT == 131072
+    assert o.message == "131072 × toy meets capex_usd = 1e+300 (the largest count searched, 131,072: more may fit)"
+    (o,) = tco.size(toy_inputs(Option(FAST)), capex_usd=20_000 * 131072).options
+    searched = " (the largest count searched, 131,072: more may fit)"
+    assert o.count == 131072 and o.message == f"131072 × toy meets capex_usd = $2,621,440,000{searched}"
+    (o,) = tco.size(toy_inputs(Option(FAST)), capex_usd=20_000 * 131071).options
+    assert o.count == 131071 and o.message == "131071 × toy meets capex_usd = $2,621,420,000"
+    (o,) = tco.size(toy_inputs(Option(FAST)), deadline_days=1e300).options
+    assert o.count == 1 and "searched" not in (o.message or "")
+
+
 def test_size_purchase_budget_matches_compare_across_switch_tiers() -> None:
     """On a shipped profile at a count spanning many servers (switch tiers, storage), the largest count
     whose capex fits is the one ``compare`` at that count and the next confirms: capex(n) <= B < capex(n+1)."""

@@ -266,6 +266,7 @@ def size(
                 capex_usd=known(figures["capex_usd"]),
                 message=f"{n} × {label} meets {name} = {_limit_text(name, limit)}"
                 + (f" among the counts whose figures are known (the others need {', '.join(lacking)})" if unknown_elsewhere else "")
+                + (f" (the largest count searched, {MAX_COUNT:,}: more may fit)" if n == MAX_COUNT and name != "deadline_days" else "")
                 + _outlay_note(name, limit, figures["capex_usd"]),
             )
         )
