@@ -64,6 +64,11 @@ class Inputs:
         for name in ("options", "left_out_options"):
             for i, option in enumerate(getattr(self, name)):
                 _check_option(option, f"inputs.{name}[{i}]")
+        labels = [o.label for o in (*self.options, *self.left_out_options)]
+        twice = next((i for i, label in enumerate(labels) if label in labels[:i]), None)
+        if twice is not None:  # (results, gaps and --set paths are keyed by the label: two rows of one name, as load_inputs refuses)
+            name, at = ("options", twice) if twice < len(self.options) else ("left_out_options", twice - len(self.options))
+            raise InputError(f"{labels[twice]!r} is given twice: give each option once", key=f"inputs.{name}[{at}]")
         if not isinstance(self.workload, (TrainingWorkload, InferenceWorkload)):
             raise InputError(f"expected a workload (from tco.load_inputs), got {_named(self.workload)}", key="inputs.workload")
         if not isinstance(self.scenario, Scenario):
