@@ -1534,6 +1534,9 @@ def estimate(
     for flag, n in (("--count", count), ("--replica", replica), ("--max-batch", max_batch), ("--seq-len", seq_len)):
         if n is not None and (_whole(n, flag) < 1):
             raise InputError(f"expected a whole number >= 1, got {n}", key=flag)
+    for flag, n in (("--max-batch", max_batch), ("--seq-len", seq_len)):  # (the bound --help shows and workload files have)
+        if n is not None and n > MAX_COUNT:
+            raise InputError(f"expected at most {MAX_COUNT:,}, got {n:,}", key=flag)
     for flag, n in (("--count", count), ("--replica", replica)):
         if n is not None and n > perf.MAX_ACCELERATORS:
             raise InputError(f"expected at most {perf.MAX_ACCELERATORS:,} accelerators, got {n:,}", key=flag)

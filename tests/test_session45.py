@@ -26,3 +26,16 @@ def test_an_option_given_twice_through_the_api_is_refused_as_the_command_line_re
     eight = dataclasses.replace(first, count=8)
     rows = tco.compare(dataclasses.replace(inputs, options=[first, eight])).results
     assert sorted(r.option for r in rows) == ["a100-80gb", "a100-80gb@8"]
+
+
+@pytest.mark.parametrize(("argument", "value"), [("seq_len", 2**64), ("max_batch", 10**16)])
+def test_estimate_says_a_too_large_whole_number_in_its_own_words(argument: str, value: int) -> None:
+    """``tco.estimate(seq_len=2**64)`` raised pydantic's 'input should be less than or equal to 1000000000000000,
+    got 1.84467e+19' (a ProblemList from the workload model), where every other whole-number argument says
+    'expected at most N, got M' in tco's words; the bound is the one --help shows ([1<=x<=1000000000000000])."""
+    extra = {"mode": "infer"} if argument == "max_batch" else {}
+    with pytest.raises(tco.InputError) as info:
+        tco.estimate("a100-80gb", parameters=7e9, **{argument: value}, **extra)
+    assert type(info.value) is tco.InputError
+    assert str(info.value) == f"{argument}: expected at most 1,000,000,000,000,000, got {value:,}"
+    tco.estimate("a100-80gb", parameters=7e9, **{argument: 4096}, **extra)  # (in range: answers)
