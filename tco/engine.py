@@ -841,7 +841,7 @@ def plan_serving(
         demand = base["workload.tokens_per_day"] / (86400.0 * busy)
         c = serving.choose(req, x, node=node, max_batch=workload.max_batch, replica=fixed, tpot_s=tpot, ttft_s=ttft, z=z, demand=demand)
         if c is None:
-            k_max = fixed or max(node, serving.REPLICA_SIZES[-1])
+            k_max = fixed or serving.replica_sizes(node)[-1]
             # (weights that fit the largest replica leave one sequence's cache to blame: its lengths come first)
             weights_fit = serving.weight_bytes(req, x) < k_max * (x["memory_gb"] - serving.RUNTIME_RESERVE_GB) * 1e9
             why = (
@@ -876,7 +876,7 @@ def plan_serving(
                 )
             raise InfeasibleError(
                 f"{accel.id} cannot serve {workload.id}: {why}"
-                + (f" on a replica of {fixed}" if fixed else f" on up to {max(node, serving.REPLICA_SIZES[-1])} per replica")
+                + (f" on a replica of {fixed}" if fixed else f" on up to {serving.replica_sizes(node)[-1]} per replica")
                 + engine_time,
                 # (a replica the option fixes, ID@N, is the option's to change; else the part's memory)
                 where=workload.id if latency else option.label if fixed else accel.id,
@@ -970,13 +970,13 @@ def speed_inputs(missing: Iterable[str]) -> list[str]:
 
 
 def serving_memory_minimum(plan: Plan, p: Mapping[str, Any]) -> int | None:
-    """The smallest replica (of :data:`tco.serving.REPLICA_SIZES`) whose memory holds the weights and one
+    """The smallest replica (of :func:`tco.serving.replica_sizes`) whose memory holds the weights and one
     sequence, whatever the latency targets or a fixed replica ask; None when none does or an input is unknown."""
     if plan.request is None:
         return None
     x = {**plan_serving_inputs(plan, p), "memory_gb": p["accel.memory_gb"]}
     node = int(p["accel.interconnect.devices_per_node"])
-    for k in serving.REPLICA_SIZES:
+    for k in serving.replica_sizes(node):
         t = serving.tensor_of(k, node)
         if k // t <= plan.request.layers and serving.max_batch_in_memory(plan.request, x, k, t) >= 1:
             return k

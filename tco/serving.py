@@ -332,9 +332,19 @@ def max_batch_in_memory(req: Request, x: Mapping[str, Any], replica: int, tensor
 
 
 REPLICA_SIZES = (1, 2, 4, 8, 16, 32, 64)
-"""Replica sizes tried when the option does not fix one: powers of two; beyond a node a replica is
-pipeline stages of a node each, which read the weights no faster than one node (so they win only
-where a node's memory limits the model or its batch)."""
+"""Replica sizes tried when the option does not fix one, on a node of a power of two devices (see
+:func:`replica_sizes`): beyond a node a replica is pipeline stages of a node each, which read the weights
+no faster than one node (so they win only where a node's memory limits the model or its batch)."""
+
+
+def replica_sizes(node: int) -> tuple[int, ...]:
+    """The replica sizes the search tries on nodes of ``node`` devices, up to :data:`REPLICA_SIZES`' last: the
+    powers of two within a node (tensor parallel), then whole nodes, doubling (pipeline stages of a node
+    each): the sizes an option's ``ID@N`` may fix. On nodes of a power of two these are :data:`REPLICA_SIZES`;
+    on nodes of 3, 1, 2, 3, 6, 12, 24, 48 (a replica of 4 there has no layout: it is refused as ``ID@4``)."""
+    inside = [k for k in REPLICA_SIZES if k <= node]
+    beyond = [node << j for j in range(REPLICA_SIZES[-1].bit_length()) if node << j <= REPLICA_SIZES[-1]]
+    return tuple(sorted(set(inside + beyond)))
 
 
 def tensor_of(replica: int, node: int) -> int:
@@ -355,12 +365,12 @@ def choose(
     demand: float | None = None,
 ) -> Choice | None:
     """The replica size and batch that fit memory and meet the latency targets, over
-    :data:`REPLICA_SIZES` (beyond a node, pipeline stages of a node each), with the most tokens/s per
+    :func:`replica_sizes` (beyond a node, pipeline stages of a node each), with the most tokens/s per
     accelerator; given the ``demand`` (tokens/s the whole fleet must serve), the one whose fleet of
     whole replicas, ``max(⌈demand / (X · k)⌉ · k, k)``, is the smallest, the most tokens/s per
     accelerator among equals (a larger replica that is 2 % faster per accelerator must not double a
     fleet that one smaller replica covers). ``None`` when none can."""
-    sizes = [replica] if replica is not None else list(REPLICA_SIZES)
+    sizes = [replica] if replica is not None else list(replica_sizes(node))
     return _best(req, x, sizes, node, max_batch, tpot_s, ttft_s, z, demand)
 
 

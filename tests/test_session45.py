@@ -39,3 +39,28 @@ def test_estimate_says_a_too_large_whole_number_in_its_own_words(argument: str, 
     assert type(info.value) is tco.InputError
     assert str(info.value) == f"{argument}: expected at most 1,000,000,000,000,000, got {value:,}"
     tco.estimate("a100-80gb", parameters=7e9, **{argument: 4096}, **extra)  # (in range: answers)
+
+
+def test_the_serving_search_tries_only_replicas_an_option_may_fix() -> None:
+    """On nodes of 3 devices the search tried replicas of 1, 2, 4, 8, ... and planned a replica of 4 (tensor 3,
+    '4 // 3' = one stage, the memory of four) that ``h100-sxm@4`` is refused as ('no tensor-parallel layout: give
+    a power of two up to 3, or a multiple of 3'). It now tries the sizes @N may give: powers of two within the
+    node, then whole nodes doubling; on nodes of a power of two, 1 .. 64 as before. (Found by mutation sample 45.)"""
+    from tco import serving
+
+    assert serving.replica_sizes(8) == serving.replica_sizes(4) == serving.replica_sizes(256) == (1, 2, 4, 8, 16, 32, 64)
+    assert serving.replica_sizes(3) == (1, 2, 3, 6, 12, 24, 48)
+    assert serving.replica_sizes(12) == (1, 2, 4, 8, 12, 24, 48)
+    # 1e11 parameters in BF16 (200 GB) on 80 GB parts: three hold them, two do not.
+    args = {
+        "parameters": 1e11,
+        "mode": "infer",
+        "sets": ["h100-sxm.interconnect.devices_per_node=3"],
+        "shape": {"layers": 1, "d_model": 8192},
+    }
+    chosen = tco.estimate("h100-sxm", **args)
+    assert chosen.replica_accelerators == chosen.min_accelerators_for_memory == 3
+    fixed = tco.estimate("h100-sxm", replica=3, **args)
+    assert fixed.tokens_per_second_per_accelerator == chosen.tokens_per_second_per_accelerator
+    with pytest.raises(tco.InfeasibleError, match="a replica of 4 × h100-sxm has no tensor-parallel layout"):
+        tco.estimate("h100-sxm", replica=4, **args)
