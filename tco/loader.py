@@ -880,6 +880,17 @@ def split_path(path: str) -> list[str]:
     return re.findall(r"[^.\[\]]+(?:\[[^\]]*\])?", path)
 
 
+def path_parts(path: str, *, where: str | None, key: str) -> list[str]:
+    """:func:`split_path` of a path a user wrote, refusing what it would drop: an empty path (``[]``) or a
+    bracket outside ``name[LABEL]`` (``pue]`` would set pue under another key, which nothing reads)."""
+    parts = split_path(path)
+    if not parts:
+        raise InputError("expected dotted field names, got an empty one", where=where, key=key)
+    if ".".join(parts) != path:
+        raise InputError("expected dotted field names (an entry as name[LABEL]), got a stray '[' or ']'", where=where, key=key)
+    return parts
+
+
 _ITEM = re.compile(r"^(\w+)\[([^\]]*)\]$")
 
 
@@ -934,8 +945,8 @@ def apply_overrides(
     quantity replaces it with ``{value, source = "--set on the command line"}``."""
     out: dict[str, Any] = copy.deepcopy(data)
     for path, value in overrides:
-        parts = split_path(path)
         label = f"{scope}.{path}" if scope else path
+        parts = path_parts(path, where=where, key=label)
         if parts == ["id"]:  # results, benchmarks and --set paths are matched by id: a renamed input is another input
             raise InputError("an id cannot be changed with --set: copy the file and give the copy its own id", where=where, key=label)
         target = check_path(_WORKLOAD_CLASSES if root is _WORKLOAD else root, parts, label=label, where=where)

@@ -176,7 +176,7 @@ def _resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep
         ids = [o.accelerator.id for o in opts]
         same = [i for i, a in enumerate(ids) if file is not None and a in sources and _resolved(sources[a]) == file]
         scope = next((opts[i].accelerator.id for i in range(len(opts)) if scope in groups[i] or i in same), scope)
-    rest_parts = loader.split_path(rest)
+    rest_parts = loader.path_parts(rest, where=where, key=path) if rest else []
     if len(rest_parts) > 1 and rest_parts[-1] == "value":  # X.value is X: the quantity's value
         rest_parts, rest = rest_parts[:-1], rest[: -len(".value")]
     # one spelling for the flat keys (Scenario.pue.value is scenario.pue); messages keep the user's
