@@ -376,8 +376,12 @@ def choose(
 
 def fleet_size(demand: float, tokens_per_second: float, replica: int) -> float:
     """Accelerators in whole replicas of ``replica`` that serve ``demand`` tokens/s at ``tokens_per_second``
-    per accelerator (at least one replica); the engine's fleet formula at one point."""
-    return max(math.ceil(demand / tokens_per_second / replica) * replica, replica)
+    per accelerator (at least one replica); the engine's fleet formula at one point. Infinite when the rate is
+    too small for the quotient to be a float (a bandwidth of 1e-300 GB/s): no whole fleet serves it."""
+    replicas = demand / tokens_per_second / replica if tokens_per_second > 0 else math.inf
+    if not math.isfinite(replicas):
+        return math.inf
+    return max(math.ceil(replicas) * replica, replica)
 
 
 def _best(

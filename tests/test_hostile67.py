@@ -58,3 +58,58 @@ def test_an_empty_set_path_in_brackets_is_a_user_error(run) -> None:
     r = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "scenario.[]=1")
     assert r.exit_code == 1 and r.stdout == ""
     assert r.stderr.strip() == "Error: --set: scenario.[]: expected dotted field names, got an empty one"
+
+
+def test_a_serving_estimate_on_a_part_with_almost_no_bandwidth_is_an_input_error(run) -> None:
+    """3: 'tco estimate a100-80gb --params 7B --mode infer --set a100-80gb.memory_bandwidth_gbps=1e-300' was an
+    internal error (OverflowError: cannot convert float infinity to integer): comparing two replicas' fleets divided
+    the demand by a rate of ~1e-300 tokens/s. The fleet is now infinite there and the run ends on the error compare
+    gives for the same inputs, naming the --set."""
+    r = run("estimate", "a100-80gb", "--params", "7B", "--mode", "infer", "--set", "a100-80gb.memory_bandwidth_gbps=1e-300")
+    assert r.exit_code == 1, r.output
+    assert r.stdout == ""
+    assert r.stderr.startswith("Error: --set: a100-80gb.memory_bandwidth_gbps: ")
+    assert len(r.stderr.strip().splitlines()) == 1
+    with pytest.raises(tco.TcoError):
+        tco.estimate("a100-80gb", parameters=7e9, mode="infer", sets=["a100-80gb.memory_bandwidth_gbps=1e-300"])
+
+
+def test_fleet_size_of_a_vanishing_rate_is_infinite() -> None:
+    from tco.serving import fleet_size
+
+    assert fleet_size(1e6, 1e-320, 8) == float("inf")
+    assert fleet_size(1e6, 0.0, 8) == float("inf")
+    assert fleet_size(100.0, 10.0, 4) == 12
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ("sweep", "a100-80gb", "-w", "deepseek-v3", "--vary", "workload.experts=1,256"),
+            "Error: --vary: workload.experts: 1 is not allowed: experts_per_token: must not exceed experts (1), got 8",
+        ),
+        (
+            ("breakeven", "a100-80gb", "h100-sxm", "-w", "deepseek-v3", "--param", "workload.experts", "--range", "1:4"),
+            "Error: --range: workload.experts: 1 is not allowed: experts_per_token: must not exceed experts (1), got 8",
+        ),
+        (
+            ("sweep", "a100-80gb", "-w", "chat-70b", "--set", "workload.prompt_tokens=10", "--vary", "workload.seq_len=8,16"),
+            "Error: --vary: workload.seq_len: 8 is not allowed: prompt_tokens: 10 tokens exceed seq_len = 8, "
+            "the context a request must fit in",
+        ),
+        (
+            ("sweep", "a100-80gb", "-w", "deepseek-v3", "--vary", "workload.experts_per_token=1,300"),
+            "Error: --vary: workload.experts_per_token: 300 is not allowed: must not exceed experts (256), got 300",
+        ),
+    ],
+)
+def test_a_varied_value_refused_by_a_check_across_fields_names_the_field_blamed(run, args: tuple[str, ...], line: str) -> None:
+    """4: 'tco sweep ... -w deepseek-v3 --vary workload.experts=1,256' said 'workload.experts: 1 is not allowed: must
+    not exceed experts (1), got 8': the check blames experts_per_token (8), but its name was dropped, so the line
+    read as if experts (1) had to stay under experts. --set names that field; --vary and --range now do too (and
+    keep the message as it was when the check blames the varied field itself)."""
+    r = run(*args)
+    assert r.exit_code == 1, r.output
+    assert r.stdout == ""
+    assert r.stderr.strip() == line
