@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -365,7 +366,12 @@ def _rebuilt(prep: Prepared, target: Target, value: float, model: BaseModel | No
         built = root.validate_python(data) if isinstance(root, TypeAdapter) else root.model_validate(data)
     except ValidationError as exc:  # the first problem, worded as for a --set of the same value
         first = loader.validation_problems(exc, where=where or "input", root=type(model)).problems[0]
-        raise InputError(f"{value:g} is not allowed: {first.message}", where=where, key=target.path) from None
+        # A check across fields may blame another field (experts_per_token for a value of experts): name it.
+        # (a workload's errors start at its kind, which the path does not name)
+        blamed = re.sub(r"^(training|inference)\.", "", first.key) if first.key and scope == "workload" else first.key
+        other = blamed and not any(a == b or a.startswith((b + ".", b + "[")) for a, b in ((blamed, rest), (rest, blamed)))
+        detail = f"{blamed}: {first.message}" if other else first.message
+        raise InputError(f"{value:g} is not allowed: {detail}", where=where, key=target.path) from None
     return scope, built
 
 
