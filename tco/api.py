@@ -284,8 +284,8 @@ each is checked, so an oversized what-if is refused at once, not after checking 
 
 
 def _count_values(value: Any) -> int:
-    if isinstance(value, Mapping):
-        return len(value) + sum(len(v) for v in value.values() if isinstance(v, (list, tuple)))
+    if isinstance(value, Mapping):  # a mapping's lists count their values (not the key too), any other value one
+        return sum(len(v) if isinstance(v, (list, tuple)) else 1 for v in value.values())
     return len(value) if isinstance(value, (list, tuple)) else 0
 
 

@@ -113,3 +113,17 @@ def test_a_varied_value_refused_by_a_check_across_fields_names_the_field_blamed(
     assert r.exit_code == 1, r.output
     assert r.stdout == ""
     assert r.stderr.strip() == line
+
+
+def test_what_if_counts_the_values_it_is_given_not_the_paths_too() -> None:
+    """5: tco.what_if(inputs, {"scenario.pue": [1.1] * 1_000_000}) was refused with '1,000,001 values, more than
+    the 1,000,000 one call takes': the argument's count added the path to its values, so the documented limit
+    (1,000,000 results of one call) could not be reached on one option, and every refusal overstated the count
+    by the number of paths. The count is now the values; one past the limit is still refused, by its own count."""
+    inputs = tco.load_inputs(["a100-80gb", "mlu370-s4"], workload="gpt3-1.3b", scenario="article")
+    with pytest.raises(tco.InputError, match="^changes: 1,000,000 what-ifs × 2 options is more than 1,000,000 results"):
+        tco.what_if(inputs, {"scenario.pue": [1.1] * 1_000_000})
+    with pytest.raises(tco.InputError, match="^changes: 1,000,001 values, more than the 1,000,000 one call takes"):
+        tco.what_if(inputs, {"scenario.pue": [1.1] * 1_000_001})
+    with pytest.raises(tco.InputError, match="^changes: 1,000,002 values, more than"):
+        tco.what_if(inputs, {"scenario.pue": [1.1] * 500_001, "scenario.utilization": [0.5] * 500_001})
