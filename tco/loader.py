@@ -849,6 +849,13 @@ def parse_value(text: str, key: str | None = None) -> Any:
         raise InputError("not valid TOML: nested too deeply", where="--set", key=key) from None
     except ValueError as exc:
         raise InputError(_digits_message(exc), where="--set", key=key) from None
+    if isinstance(value, float) and value == 0 and re.search(r"[1-9]", text.split("e")[0].split("E")[0]):
+        # 1e-400 reads as 0: said so, not "must be > 0, got 0" of a number typed as positive
+        raise InputError(
+            f"{text.strip()} is too close to 0 for a float (it reads as 0): give 0 or a number of at least 1e-300 in size",
+            where="--set",
+            key=key,
+        )
     over = _over_limits({"v": value})  # (the limits of a file's document)
     if over is not None:
         at = over[0].removeprefix("v")

@@ -127,3 +127,21 @@ def test_what_if_counts_the_values_it_is_given_not_the_paths_too() -> None:
         tco.what_if(inputs, {"scenario.pue": [1.1] * 1_000_001})
     with pytest.raises(tco.InputError, match="^changes: 1,000,002 values, more than"):
         tco.what_if(inputs, {"scenario.pue": [1.1] * 500_001, "scenario.utilization": [0.5] * 500_001})
+
+
+@pytest.mark.parametrize("typed", ["1e-324", "-1e-400", "1_0e-999"])
+def test_a_set_number_too_close_to_zero_for_a_float_says_so(run, typed: str) -> None:
+    """6: '--set a100-80gb.price_usd=1e-324' said 'value must be a number > 0, got 0': the number typed is
+    positive, but TOML reads it as 0.0 (below the smallest float), and the error showed the 0 as if typed. Now the
+    --set says the value underflows; a typed 0 is still refused as 0, and 5e-324 by the 1e-300 floor."""
+    r = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", f"a100-80gb.price_usd={typed}")
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.strip() == (
+        f"Error: --set: a100-80gb.price_usd: {typed} is too close to 0 for a float (it reads as 0): "
+        "give 0 or a number of at least 1e-300 in size"
+    )
+    r = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "a100-80gb.price_usd=0.0")
+    assert r.exit_code == 1
+    assert r.stderr.strip() == "Error: --set: a100-80gb.price_usd: value must be a number > 0, got 0"
+    r = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "scenario.storage_usd_per_accelerator=0e5")
+    assert r.exit_code == 0, r.stderr
