@@ -64,3 +64,15 @@ def test_the_serving_search_tries_only_replicas_an_option_may_fix() -> None:
     assert fixed.tokens_per_second_per_accelerator == chosen.tokens_per_second_per_accelerator
     with pytest.raises(tco.InfeasibleError, match="a replica of 4 × h100-sxm has no tensor-parallel layout"):
         tco.estimate("h100-sxm", replica=4, **args)
+
+
+@pytest.mark.parametrize(
+    ("flag", "limit", "shown"), [("budget_usd", 0.5, "$0.5"), ("capex_usd", 1e-300, "$1e-300"), ("budget_usd", 99.5, "$99.5")]
+)
+def test_a_sizing_budget_below_a_hundred_dollars_is_not_shown_as_zero(flag: str, limit: float, shown: str) -> None:
+    """``tco size a100-80gb --budget-usd 0.5`` said 'exceeds $0': the limit was rounded to whole dollars. Below $100 it
+    keeps its significant digits (found by hostile round 67: a budget of 1e-300 read '$0')."""
+    inputs = tco.load_inputs(["a100-80gb"], workload="gpt3-1.3b")
+    with pytest.raises(tco.InfeasibleError) as info:
+        tco.size(inputs, **{flag: limit})
+    assert str(info.value).endswith(f"even the minimum count that fits in memory (1) exceeds {shown}")

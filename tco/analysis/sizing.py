@@ -129,8 +129,11 @@ MONEY_LIMITS = ("budget_usd", "capex_usd")
 
 
 def _limit_text(name: str, limit: float) -> str:
-    """A sizing limit as messages show it: a budget as money (``$2,000,000``), else the number."""
-    return f"${limit:,.0f}" if name in MONEY_LIMITS and limit < 1e15 else f"{limit:,.6g}"
+    """A sizing limit as messages show it: a budget as money (``$2,000,000``; below $100 with its cents or
+    significant digits, ``$0.5``, not rounded to ``$0``), else the number."""
+    if name in MONEY_LIMITS and limit < 1e15:
+        return f"${limit:,.0f}" if limit >= 100 else f"${limit:,.6g}"
+    return f"{limit:,.6g}"
 
 
 def size(
