@@ -876,7 +876,7 @@ def plan_serving(
                 )
             raise InfeasibleError(
                 f"{accel.id} cannot serve {workload.id}: {why}"
-                + (f" on a replica of {fixed}" if fixed else f" on up to {serving.replica_sizes(node)[-1]} per replica")
+                + (f" on a replica of {fixed}" if fixed else f" on up to {k_max} per replica")
                 + engine_time,
                 # (a replica the option fixes, ID@N, is the option's to change; else the part's memory)
                 where=workload.id if latency else option.label if fixed else accel.id,

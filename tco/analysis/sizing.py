@@ -127,6 +127,10 @@ def _fixed_days(out: dict[str, np.ndarray]) -> np.ndarray:
 MONEY_LIMITS = ("budget_usd", "capex_usd")
 """The sizing limits that are money: messages show them as ``$2,000,000``."""
 
+HARDWARE_LIMITS = ("power_kw", "capex_usd")
+"""The limits on the owned hardware itself, its power and its purchase: the layout does not change them, and
+rented capacity has neither, so they do not size it."""
+
 
 def _limit_text(name: str, limit: float) -> str:
     """A sizing limit as messages show it: a budget as money (``$2,000,000``; below $100 with its cents or
@@ -190,6 +194,7 @@ def size(
         tdp = base.get("accel.tdp_w", math.nan)
         peak_w = max(tdp, base.get(f"{plan.bench_key}.power_w", 0.0)) if plan.measured_power else tdp
         power = counts * peak_w * k_pwr * pue / 1000.0
+        decided = {"deadline_days": ttm, "budget_usd": cost, "capex_usd": out["capex_usd"], "power_kw": power}[name]
         ok = counts >= plan.min_count
         label = plan.label
         if name == "deadline_days":
@@ -202,7 +207,7 @@ def size(
                 if fixed >= limit
                 else f"no count up to {MAX_COUNT:,} reaches the market within {limit:g} days"
             )
-        elif name in ("power_kw", "capex_usd") and plan.acquisition.value == "rent":
+        elif name in HARDWARE_LIMITS and plan.acquisition.value == "rent":
             meets = np.zeros_like(ok)
             pick = None
             why = (
@@ -211,8 +216,7 @@ def size(
                 else "rented capacity is not bought: a purchase budget does not size it (--budget-usd bounds the job's cost)"
             )
         else:
-            metric = {"budget_usd": cost, "capex_usd": out["capex_usd"]}.get(name, power)
-            meets = ok & (metric <= limit)
+            meets = ok & (decided <= limit)
             pick = int(len(meets) - 1 - np.argmax(meets[::-1])) if meets.any() else None
             unit = "" if name in MONEY_LIMITS and limit < 1e15 else " USD" if name in MONEY_LIMITS else " kW"
             why = f"even the minimum count that fits in memory ({plan.min_count}) exceeds {_limit_text(name, limit)}{unit}"
@@ -223,13 +227,7 @@ def size(
             # moving the window while its far end still meets the limit. Power and the purchase do not depend
             # on the layout.
             n = int(counts[pick])
-            lo, hi = (
-                (n, n)
-                if name in ("power_kw", "capex_usd")
-                else ((n + 1) // 2, n)
-                if name == "deadline_days"
-                else (n, min(2 * n, MAX_COUNT))
-            )
+            lo, hi = (n, n) if name in HARDWARE_LIMITS else ((n + 1) // 2, n) if name == "deadline_days" else (n, min(2 * n, MAX_COUNT))
             while True:
                 window = np.arange(lo, hi + 1, dtype=float)
                 exact = _exact(plan, base, window)
@@ -247,7 +245,6 @@ def size(
                 else:
                     break
             pick = int(n) - 1  # counts run 1, 2, ...: the index of count n
-        decided = {"deadline_days": ttm, "budget_usd": cost, "capex_usd": out["capex_usd"]}.get(name, power)
         if pick is None:
             if lacking and not np.isfinite(decided).any():
                 why = f"cannot be sized: needs {', '.join(lacking)}, which is unknown"
