@@ -525,3 +525,21 @@ def test_gradient_reduction_hides_behind_the_last_micro_batch_only_by_hand() -> 
     exposed = 7.0 / 8.0 * (2.0 + 2.0) * n / 10e9 - 0.5 * 2048 * compute
     assert exposed > 0
     assert 32 * 2048 / r.tokens_per_second / 8 == approx(4 * 2048 * u + exposed, rel=1e-9)
+
+
+def test_the_bubble_knee_of_an_array_is_the_scalar_knee_of_each_element() -> None:
+    """A Monte Carlo run that samples the failure inputs bisects every element; one that does not (every element
+    alike) bisects once and broadcasts: both give each element exactly what the scalar path gives it. By hand
+    for one element: with b = 3e-3·√64 = 0.024, a = 2e-5·64 = 1.28e-3, batch 1,953 and β = 0.4 the knee d
+    satisfies batch·(1 − b√d − a·d) = d·(batch + β·d)·(b/(2√d) + a)."""
+    import numpy as np
+
+    rates = (np.array([3e-3, 1e-3, 3e-3]), np.array([2e-5, 5e-6, 2e-5]))
+    varied = training.bubble_knee(rates, 64, np.full(3, 1953.0), 0.4, np)
+    alike = training.bubble_knee((np.full(4, 3e-3), np.full(4, 2e-5)), 64, np.full(4, 1953.0), 0.4, np)
+    one = training.bubble_knee((3e-3, 2e-5), 64, 1953.0, 0.4)
+    assert varied.shape == (3,) and alike.shape == (4,)
+    assert list(alike) == [one] * 4 and varied[0] == varied[2] == one
+    assert varied[1] == training.bubble_knee((1e-3, 5e-6), 64, 1953.0, 0.4)
+    b, a, d = 3e-3 * 8, 2e-5 * 64, one
+    assert 1953 * (1 - b * d**0.5 - a * d) == approx(d * (1953 + 0.4 * d) * (b / (2 * d**0.5) + a), rel=1e-9)
