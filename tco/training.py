@@ -673,7 +673,8 @@ def bubble_knee(rates: tuple[Any, Any], model_devices: int, batch: Any, bubble: 
         arrays = [ops.ravel(ops.asarray(v, dtype=float)) for v in (b, a, batch)]
         shape = ops.broadcast_shapes(*(ops.shape(v) for v in (b, a, batch)))
         if shape and all(v.size and v[0] == v.min() == v.max() for v in arrays):
-            return ops.broadcast_to(_bubble_bisection(*(v[:1] for v in arrays), bubble, ops), shape).copy()
+            one = _bubble_bisection(arrays[0][:1], arrays[1][:1], arrays[2][:1], bubble, ops)
+            return ops.broadcast_to(one, shape).copy()
     return _bubble_bisection(b, a, batch, bubble, ops)
 
 
