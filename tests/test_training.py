@@ -543,3 +543,17 @@ def test_the_bubble_knee_of_an_array_is_the_scalar_knee_of_each_element() -> Non
     assert varied[1] == training.bubble_knee((1e-3, 5e-6), 64, 1953.0, 0.4)
     b, a, d = 3e-3 * 8, 2e-5 * 64, one
     assert 1953 * (1 - b * d**0.5 - a * d) == approx(d * (1953 + 0.4 * d) * (b / (2 * d**0.5) + a), rel=1e-9)
+
+
+def test_a_knee_remembered_by_value_is_the_one_bisected() -> None:
+    """Elements that differ are bisected each and remembered by the bytes of the inputs: a second call with equal
+    arrays (new objects) returns the same knees, and a copy, so changing it changes nothing remembered."""
+    import numpy as np
+
+    rates = (np.array([3e-3, 1e-3]), np.array([2e-5, 5e-6]))
+    first = training.bubble_knee(rates, 64, 1953.0, 0.4, np)
+    first[:] = 0.0
+    again = training.bubble_knee((rates[0].copy(), rates[1].copy()), 64, 1953.0, 0.4, np)
+    assert list(again) == [training.bubble_knee((3e-3, 2e-5), 64, 1953.0, 0.4), training.bubble_knee((1e-3, 5e-6), 64, 1953.0, 0.4)]
+    other = training.bubble_knee(rates, 64, 1953.0, 0.8, np)  # another bubble: another knee, lower
+    assert all(other < again)
