@@ -236,10 +236,66 @@ def compare_workbook(
             )
     if run is not None:
         _run_sheet(wb.create_sheet(_sheet_name("Run", used)), run)
+    _number_formats(wb)
     wb.active = 0
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+MONEY_FORMAT = "#,##0"
+"""Whole dollars with thousands separators: totals (capex, job cost, a year's cash flow, an NPV)."""
+
+RATE_FORMAT = "#,##0.0000"
+"""Money per unit (per million tokens, per accelerator-hour), kept to four decimals."""
+
+TIME_FORMAT = "#,##0.0"
+"""Days, hours, energy and power: one decimal with thousands separators."""
+
+
+def _format_of(unit: str) -> str | None:
+    """The display format of a value in ``unit`` (a Calc sheet's unit cell, or a column header's unit: the text
+    after its last ', ', or its key's suffix), or None to leave it General (counts, shares, mixed columns). The
+    format changes what a cell shows, never its value or formula."""
+    u = unit.strip().lower()
+    if u in {"usd", "cny", "eur"} or (u.endswith(("_usd", " usd")) and "_per_" not in u and " per " not in u):
+        return MONEY_FORMAT
+    if u.endswith("_usd") or u.startswith(("usd/", "usd per")):
+        return RATE_FORMAT
+    if u in {"hours", "days", "kwh", "kw", "w"} or u.endswith(("_days", "_hours", "_kwh", "_kw")):
+        return TIME_FORMAT
+    return None
+
+
+def _number_formats(wb: Any) -> None:
+    """Thousands separators and sensible decimals on the computed figures, as a finance reader expects
+    (``39,210,484`` not ``39210484.213889``, nor ``1.38E+08`` in a narrow column): each Calc sheet's values by
+    their unit cell, every other sheet's columns by their header's unit (``job cost, USD``, ``capex_usd``,
+    ``time_to_market_days``). The Assumptions keep General, which shows each input as given (0.0826 $/kWh
+    beside a $17,500 price); the Run sheet is text."""
+    for ws in wb.worksheets:
+        if ws.title in {"Assumptions", "Run"} or ws.max_row < 2:
+            continue
+        if ws.cell(1, 1).value == "quantity" and ws.cell(1, 3).value == "unit":  # a Calc sheet
+            for row in range(2, ws.max_row + 1):
+                fmt = _format_of(str(ws.cell(row, 3).value or ""))
+                if fmt is not None:
+                    ws.cell(row, 2).number_format = fmt
+            continue
+        for col in range(1, ws.max_column + 1):
+            header = ws.cell(1, col).value
+            if not isinstance(header, str):
+                continue
+            fmt = _format_of(header.rsplit(", ", 1)[-1] if ", " in header else header)
+            if fmt is None:
+                continue
+            for row in range(2, ws.max_row + 1):
+                cell = ws.cell(row, col)
+                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool) or str(cell.value).startswith("="):
+                    cell.number_format = fmt
+            letter = openpyxl_col(col)
+            if ws.column_dimensions[letter].width in (None, 13.0) or not ws.column_dimensions[letter].customWidth:
+                ws.column_dimensions[letter].width = max(12, min(len(header) + 2, 30))
 
 
 def _run_sheet(ws: Any, run: Mapping[str, Any]) -> None:

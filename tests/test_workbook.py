@@ -166,3 +166,51 @@ def test_text_from_input_files_never_becomes_a_formula(run, tmp_path: Path) -> N
                 if cell.data_type == "f":
                     assert (ws.title.startswith("Calc ") and cell.column == 2) or (ws.title == "Results" and 2 <= cell.column <= 7)
     assert texts > 0
+
+
+def test_figures_show_thousands_separators_and_their_units_decimals(run, tmp_path: Path) -> None:
+    """A finance reader sees 39,210,484 and 363.5, not 39210484.213889 nor 1.38E+08 in a narrow column: money
+    totals in whole dollars, per-unit money to four decimals, days and hours to one; the Assumptions as given. A
+    format changes only what a cell shows: the recalculated values stay the engine's
+    (test_recalculated_workbook_equals_the_engine)."""
+    from tco.workbook import MONEY_FORMAT, RATE_FORMAT, TIME_FORMAT
+
+    path = tmp_path / "cf.xlsx"
+    assert run("cashflow", "a100-80gb", "h100-sxm", "-w", "llama3-70b", "-o", str(path)).exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    head = [c.value for c in wb["Results"][1]]
+    second = {h: c.number_format for h, c in zip(head, wb["Results"][2], strict=True)}
+    assert second["job cost, USD"] == second["effective cost, USD"] == MONEY_FORMAT
+    assert second["time to market, days"] == TIME_FORMAT and second["rank"] == "General"
+    calc = {r[0].value: r[1].number_format for r in wb["Calc a100-80gb"].iter_rows(min_row=2)}
+    assert calc["capex"] == calc["job cost"] == MONEY_FORMAT and calc["time to converge"] == calc["energy"] == TIME_FORMAT
+    assert calc["goodput"] == calc["capital recovery factor"] == "General"
+    flows = wb["Cash flow"]
+    assert {flows.cell(2, c).number_format for c in range(3, flows.max_column + 1)} == {MONEY_FORMAT}
+    assert {c.number_format for row in wb["Assumptions"].iter_rows(min_row=2) for c in row} == {"General"}
+    sized = tmp_path / "size.xlsx"
+    assert run("size", "a100-80gb", "-w", "gpt3-1.3b", "--deadline-days", "130", "-o", str(sized)).exit_code == 0
+    size = openpyxl.load_workbook(sized)["Size"]
+    formats = {size.cell(1, c).value: size.cell(2, c).number_format for c in range(1, size.max_column + 1)}
+    assert formats["cost_per_million_tokens_usd"] == RATE_FORMAT and formats["capex_usd"] == MONEY_FORMAT
+    assert formats["count"] == "General" and formats["time_to_converge_hours"] == TIME_FORMAT
+
+
+@needs_soffice
+def test_libreoffice_prints_the_figures_formatted(run, tmp_path: Path) -> None:
+    """The real spreadsheet shows them so: the workbook printed by LibreOffice to PDF holds the job cost with
+    thousands separators in whole dollars and the time to market to one decimal, as compare computes them."""
+    pypdf = pytest.importorskip("pypdf")
+    path = tmp_path / "cf.xlsx"
+    assert run("cashflow", "a100-80gb", "h100-sxm", "-w", "llama3-70b", "-o", str(path)).exit_code == 0
+    subprocess.run(
+        [SOFFICE, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],  # type: ignore[list-item]
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    text = " ".join(page.extract_text() or "" for page in pypdf.PdfReader(tmp_path / "cf.pdf").pages)
+    job = json.loads(run("compare", "a100-80gb", "h100-sxm", "-w", "llama3-70b", "-f", "json").stdout)["results"]
+    a100 = next(r for r in job if r["accelerator"] == "a100-80gb")
+    assert f"{a100['job_cost_usd']:,.0f}" in text and f"{a100['time_to_market_days']:,.1f}" in text
