@@ -273,7 +273,17 @@ def _number_formats(wb: Any) -> None:
     their unit cell, every other sheet's columns by their header's unit (``job cost, USD``, ``capex_usd``,
     ``time_to_market_days``). The Assumptions keep General, which shows each input as given (0.0826 $/kWh
     beside a $17,500 price); the Run sheet is text."""
+    from openpyxl.styles import Font
+
     for ws in wb.worksheets:
+        # Every sheet's header row in bold and kept in view while scrolling its rows.
+        for cell in ws[1]:
+            if cell.value is not None and not cell.font.bold:
+                cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+        if ws.title == "Assumptions":
+            for letter, width in zip("ABCDEFGH", (14, 36, 14, 16, 70, 10, 12, 12), strict=True):
+                ws.column_dimensions[letter].width = width
         if ws.title in {"Assumptions", "Run"} or ws.max_row < 2:
             continue
         if ws.cell(1, 1).value == "quantity" and ws.cell(1, 3).value == "unit":  # a Calc sheet

@@ -188,6 +188,8 @@ def test_figures_show_thousands_separators_and_their_units_decimals(run, tmp_pat
     flows = wb["Cash flow"]
     assert {flows.cell(2, c).number_format for c in range(3, flows.max_column + 1)} == {MONEY_FORMAT}
     assert {c.number_format for row in wb["Assumptions"].iter_rows(min_row=2) for c in row} == {"General"}
+    # every sheet's header row bold and frozen in view
+    assert all(ws.freeze_panes == "A2" and all(c.font.bold for c in ws[1] if c.value is not None) for ws in wb.worksheets)
     sized = tmp_path / "size.xlsx"
     assert run("size", "a100-80gb", "-w", "gpt3-1.3b", "--deadline-days", "130", "-o", str(sized)).exit_code == 0
     size = openpyxl.load_workbook(sized)["Size"]
