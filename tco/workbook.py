@@ -299,9 +299,8 @@ def _number_formats(wb: Any) -> None:
             fmt = _format_of(header.rsplit(", ", 1)[-1] if ", " in header else header)
             if fmt is None:
                 continue
-            for row in range(2, ws.max_row + 1):
-                cell = ws.cell(row, col)
-                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool) or str(cell.value).startswith("="):
+            for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+                if cell.data_type in ("n", "f") and cell.value is not None:  # a number or a formula (text stays General)
                     cell.number_format = fmt
             letter = openpyxl_col(col)
             if ws.column_dimensions[letter].width in (None, 13.0) or not ws.column_dimensions[letter].customWidth:
