@@ -168,7 +168,7 @@ def _cdf(plt: Any, result: Any, fmt: str, page: bool) -> bytes:
         raise InputError("the simulation kept no samples to chart", key="plot")
     if not any(v == v and abs(v) != float("inf") for vs in samples.values() for v in vs):
         raise _nothing_to_draw("effective cost", {o.option: o.missing_inputs for o in result.options})
-    fig, ax = plt.subplots(figsize=(PAGE_WIDTH_IN, 1.5) if page else (7.5, 4))
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH_IN, 1.35) if page else (7.5, 4))
     for i, (label, values) in enumerate(samples.items()):
         x = np.sort(np.asarray(values)[np.isfinite(values)])
         if x.size:

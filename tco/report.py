@@ -30,7 +30,8 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 padding:.6rem .8rem;border-left:4px solid #0072B2}
 .meta{color:#555;font-size:8.5pt} figure{margin:.4rem 0} svg{max-width:100%;height:auto}
 @media print{body{margin:0;max-width:none;font-size:9pt} h1{font-size:13pt} h2{break-after:avoid;margin:.45rem 0 .2rem;font-size:10.5pt}
-.verdict{font-size:10.5pt;padding:.35rem .6rem} th,td{padding:.1rem .3rem} table{font-size:8pt} .meta{font-size:7.5pt}
+p{margin:.3rem 0} .verdict{font-size:10.5pt;padding:.35rem .6rem} th,td{padding:.1rem .3rem} table{font-size:8pt} .meta{font-size:7.5pt}
+table.notes{font-size:7pt} #provenance{font-size:6.5pt} table.notes th{white-space:nowrap}
 figure,table{break-inside:avoid} figure{margin:.2rem 0} figure svg{width:100%;height:auto} details,#assumptions{display:none}}
 @page{margin:.8cm}
 """
@@ -39,13 +40,13 @@ figure,table{break-inside:avoid} figure{margin:.2rem 0} figure svg{width:100%;he
 NO_RANK = "No option could be ranked: see the missing inputs."
 
 
-def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> str:
+def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None = None, css: str = "") -> str:
     numeric = numeric or set()
     head = "".join(f"<th{' class=n' if i in numeric else ''}>{html.escape(h)}</th>" for i, h in enumerate(headers))
     body = "".join(
         "<tr>" + "".join(f"<td{' class=n' if i in numeric else ''}>{html.escape(c)}</td>" for i, c in enumerate(r)) + "</tr>" for r in rows
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f"<table{f' class={css}' if css else ''}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _svg(data: bytes) -> str:
@@ -119,7 +120,10 @@ def _winner_at(r: Any, end: str, a: str, b: str, symbol: str) -> str:
 
 
 TORNADO_ROWS = 8
-"""Inputs the report's tornado draws (``tco plot tornado`` draws 12)."""
+"""Inputs the report's tornado draws (``tco plot tornado`` draws 12) for up to three options; with more, whose
+ranking, serving and simulation tables are longer, :data:`TORNADO_ROWS_MANY`, so four options print on one page."""
+
+TORNADO_ROWS_MANY = 5
 
 FLIPS_SHOWN = 3
 """Inputs that change the answer named on the page (the tornado's order: those that move the difference most)."""
@@ -213,7 +217,8 @@ def build(
         sections.append("<p class=unknown>No chart: no option has a known effective cost to swing (see the missing inputs).</p>")
     else:
         # (the eight inputs that move the winner most: the chart stays legible printed on one sheet)
-        sections.append(_chart(lambda result: plots.tornado(result, top=TORNADO_ROWS, page=True), sensitivity))
+        drawn = TORNADO_ROWS if len(inputs.options) <= 3 else TORNADO_ROWS_MANY
+        sections.append(_chart(lambda result: plots.tornado(result, top=drawn, page=True), sensitivity))
     if decision is not None:
         sections += _decision(decision, SYMBOLS[comp.currency])
     sections.append('<h2 id="uncertainty">Under uncertainty</h2>')
@@ -286,7 +291,7 @@ def build(
     missing = [[label, path, ", ".join(parts)] for label, by_path in needs.items() for path, parts in by_path.items()]
     # (with nothing missing, one line rather than a section: the page stays one sheet)
     sections += (
-        ['<h2 id="missing">Missing inputs</h2>', _table(["option", "needs", "for"], missing)]
+        ['<h2 id="missing">Missing inputs</h2>', _table(["option", "needs", "for"], missing, css="notes")]
         if missing
         else ['<p class=meta id="missing">Missing inputs: none; every figure is known.</p>']
     )
@@ -296,9 +301,13 @@ def build(
     unranked += [[label, "left out", why, "—"] for label, why in inputs.left_out.items()]
     if unranked:
         sections.append('<h2 id="unranked">Not ranked</h2>')
-        sections.append(_table(["option", "status", "why", "the number that would decide it"], unranked))
+        sections.append(_table(["option", "status", "why", "the number that would decide it"], unranked, css="notes"))
     digest = hashlib.sha256(json.dumps(audit, sort_keys=True).encode()).hexdigest()
-    files = ", ".join(f"{key} ({entry['path']})" for key, entry in audit.get("files", {}).items())
+    # (a shipped file by its id alone, "built in": its path is the id's; a file of the user's by its path)
+    files = ", ".join(
+        f"{key} (built in)" if str(entry["path"]).startswith("builtin:") else f"{key} ({entry['path']})"
+        for key, entry in audit.get("files", {}).items()
+    )
     sections.append(f'<p class=meta id="provenance">tco {html.escape(version)} · inputs SHA-256 {digest} · files: {html.escape(files)}</p>')
     body = CONTROL.sub("?", "\n".join(sections))  # escape sequences and bidi overrides from input text, as in tables
     title = html.escape(CONTROL.sub("?", f"tco report: {comp.workload}"))  # (the tab's title too)

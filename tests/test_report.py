@@ -147,3 +147,46 @@ def test_report_charts_are_drawn_at_the_printed_size(run, tmp_path: Path) -> Non
     chart = tmp_path / "t.svg"
     assert run("plot", "tornado", "a100-80gb", "h100-sxm", "-w", "gpt3-1.3b", "-o", str(chart)).exit_code == 0
     assert re.search(r'<svg [^>]*width="540pt"', chart.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["h100-sxm", "h200", "mi300x", "-w", "chat-70b"],
+        ["h100-sxm", "h200", "mi300x", "b200", "gaudi3", "-w", "chat-70b"],
+        ["a100-80gb", "ascend-910b", "br100", "l20", "-w", "gpt3-1.3b"],
+        ["h800", "h100-sxm:rent", "l20", "ascend-910b", "-w", "deepseek-v3"],
+    ],
+)
+def test_three_to_five_options_print_on_one_page(run, tmp_path: Path, args: list[str]) -> None:
+    """Three serving options printed the provenance line on a second page, four with an unpriced and a barred
+    part their 'Not ranked' table: paragraphs now keep small margins in print, the notes tables and the
+    provenance line print smaller (a shipped file by its id, 'built in'), and with four or more options the
+    tornado draws five inputs (eight up to three)."""
+    import shutil
+    import subprocess
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if chromium is None:
+        pytest.skip("headless Chromium is not installed")
+    pypdf = pytest.importorskip("pypdf")
+    page = tmp_path / "r.html"
+    assert run("report", *args, "-n", "300", "-o", str(page)).exit_code == 0
+    text = page.read_text(encoding="utf-8")
+    from tco.report import TORNADO_ROWS, TORNADO_ROWS_MANY
+
+    options = args.index("-w")
+    rows = TORNADO_ROWS if options <= 3 else TORNADO_ROWS_MANY
+    assert (TORNADO_ROWS, TORNADO_ROWS_MANY) == (8, 5) and "(built in)" in text and "builtin:" not in text
+    pdf = tmp_path / "r.pdf"
+    subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--print-to-pdf={pdf}", page.as_uri()],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    reader = pypdf.PdfReader(str(pdf))
+    assert len(reader.pages) == 1
+    assert "inputs SHA-256" in (reader.pages[0].extract_text() or "")
+    tornado = text[text.index("<figure>") : text.index("</figure>")]
+    assert tornado.count("ytick") == rows  # one tick label per input drawn
