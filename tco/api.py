@@ -13,6 +13,7 @@ import contextvars
 import copy
 import dataclasses
 import enum
+import fractions
 import functools
 import math
 import operator
@@ -172,6 +173,8 @@ def public(fn: F) -> F:
                 raise InputError(f"{n:,} values, more than the {MAX_ARGUMENT_VALUES:,} one call takes", key=name)
             if not _mentions(hint, bool) and (flag := _bool_inside(value)) is not None:  # True is not 1, at any depth
                 raise InputError(f"expected {_spelled(param.annotation)}, got {flag!r}", key=name)
+            if (huge := _huge_inside(value)) is not None:
+                raise InputError(f"expected {_spelled(param.annotation)}, got {huge}", key=name)
             if _mentions(hint, list) and not isinstance(value, list) and value is not None:
                 # a list parameter is one the function appends to (``skipped``): a copy would lose what it appends
                 raise InputError(f"expected a list for the function to append to, or None; got {_shown(value)}", key=name)
@@ -198,6 +201,8 @@ def public(fn: F) -> F:
                 raise InputError(f"expected {_spelled(param.annotation)}, got {_shown(value)}: {why}", key=name) from None
             except RecursionError:  # (an enum's own message reprs the value)
                 raise InputError(f"expected {_spelled(param.annotation)}, got {type(value).__name__} nested too deeply", key=name) from None
+            if (huge := _huge_inside(new)) is not None:  # (a Decimal of 4,001 digits as an int)
+                raise InputError(f"expected {_spelled(param.annotation)}, got {_shown(value)}: {huge}", key=name)
             if type(new) is not type(value) or new != value:  # converted; an equal value stays the caller's object
                 bound.arguments[name] = new
         with warnings.catch_warnings():
@@ -255,6 +260,26 @@ def _bool_inside(value: Any, depth: int = 0) -> Any:
     items = value.values() if isinstance(value, Mapping) else value if isinstance(value, (list, tuple)) else ()
     for item in items if depth < 2 else ():
         found = _bool_inside(item, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
+_HUGE = 10**4000
+"""An integer this large (4,001 digits and more) is past any input, and Python refuses to print one of more than
+4,300 digits (``str()`` raises ValueError): such a value is refused before any message would show it."""
+
+
+def _huge_inside(value: Any, depth: int = 0) -> str | None:
+    """How a huge integer in ``value`` or in its items (two levels, as :func:`_bool_inside`) is named in a
+    message (a Fraction's numerator or denominator too); None if none."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _HUGE:
+        return "a 4,000+-digit integer"
+    if isinstance(value, fractions.Fraction) and max(abs(value.numerator), value.denominator) >= _HUGE:
+        return "a Fraction of 4,000+-digit integers"
+    items = value.values() if isinstance(value, Mapping) else value if isinstance(value, (list, tuple)) else ()
+    for item in items if depth < 2 else ():
+        found = _huge_inside(item, depth + 1)
         if found is not None:
             return found
     return None

@@ -1,0 +1,61 @@
+"""Hostile round 68 (size's purchase budget, the report, serving replicas, the Python API's odd values): each
+defect fixed, with a test."""
+
+from __future__ import annotations
+
+import decimal
+from fractions import Fraction
+
+import pytest
+
+import tco
+
+HUGE = 10**5000
+
+
+@pytest.mark.parametrize(
+    ("call", "line"),
+    [
+        (lambda i: tco.size(i, capex_usd=HUGE), "capex_usd: expected float | None, got a 4,000+-digit integer"),
+        (lambda i: tco.size(i, budget_usd=-HUGE), "budget_usd: expected float | None, got a 4,000+-digit integer"),
+        (lambda i: tco.cashflow(i, revenue_usd_per_day=HUGE), "revenue_usd_per_day: expected float | None, got a 4,000+-digit integer"),
+        (lambda i: tco.simulate(i, samples=HUGE, seed=0), "samples: expected int, got a 4,000+-digit integer"),
+        (lambda i: tco.simulate(i, samples=10, seed=HUGE), "seed: expected int, got a 4,000+-digit integer"),
+        (lambda i: tco.what_if(i, {"scenario.pue": [HUGE]}), "changes: expected Mapping[str, Sequence[float]], got a 4,000+-digit integer"),
+        (
+            lambda i: tco.breakeven(i, "a100-80gb", "h100-sxm", value_range=(0, HUGE)),
+            "value_range: expected tuple[float, float] | None, got a 4,000+-digit integer",
+        ),
+        (lambda i: tco.size(i, capex_usd=Fraction(HUGE)), "capex_usd: expected float | None, got a Fraction of 4,000+-digit integers"),
+        (lambda i: tco.estimate("a100-80gb", parameters=HUGE), "parameters: expected float, got a 4,000+-digit integer"),
+        (lambda i: tco.estimate("a100-80gb", parameters=1e9, count=HUGE), "count: expected int | None, got a 4,000+-digit integer"),
+        (
+            lambda i: tco.estimate("a100-80gb", parameters=1e9, shape={"layers": HUGE}),
+            "shape: expected Mapping[str, int | None] | None, got a 4,000+-digit integer",
+        ),
+        (
+            lambda i: tco.load_scenario(overrides=[("pue", HUGE)]),
+            "overrides: expected Sequence[tuple[str, Any]], got a 4,000+-digit integer",
+        ),
+    ],
+)
+def test_an_integer_too_long_to_print_is_an_input_error_in_every_api_function(call, line: str) -> None:
+    """1: tco.size(inputs, capex_usd=10**5000) raised ValueError ('Exceeds the limit (4300 digits) for integer
+    string conversion'): the message refusing the value printed it, which Python refuses past 4,300 digits. So did
+    budget_usd, cashflow, estimate's numbers, simulate's samples and seed, what_if, breakeven's range, a shape.
+    Every public function now refuses an integer of 4,001 digits and more (a Fraction's terms too) by argument."""
+    inputs = tco.load_inputs(["a100-80gb", "h100-sxm"], workload="gpt3-1.3b")
+    with pytest.raises(tco.InputError) as caught:
+        call(inputs)
+    assert str(caught.value) == line
+
+
+def test_a_decimal_converted_to_an_integer_too_long_to_print_is_an_input_error() -> None:
+    with pytest.raises(tco.InputError, match=r"^count: expected int \| None, got Decimal .*: a 4,000\+-digit integer$"):
+        tco.estimate("a100-80gb", parameters=1e9, count=decimal.Decimal(10) ** 5000)
+
+
+def test_an_integer_of_400_digits_is_still_refused_as_before() -> None:
+    inputs = tco.load_inputs(["a100-80gb"], workload="gpt3-1.3b")
+    with pytest.raises(tco.InputError, match="^capex_usd: expected a number, got '1000000000"):
+        tco.size(inputs, capex_usd=10**400)
