@@ -1327,7 +1327,10 @@ def _python_numbers(value: Any, depth: int = 0) -> Any:
     if isinstance(value, numbers.Integral):
         return int(value)
     if isinstance(value, (numbers.Real, decimal.Decimal)):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # (a Fraction past 1.8e308; a Decimal reads as inf): refused as infinite
+            return math.inf if typing.cast(Any, value) > 0 else -math.inf
     if depth < 2 and isinstance(value, dict):
         return {k: _python_numbers(v, depth + 1) for k, v in value.items()}
     if depth < 2 and isinstance(value, list):

@@ -59,3 +59,14 @@ def test_an_integer_of_400_digits_is_still_refused_as_before() -> None:
     inputs = tco.load_inputs(["a100-80gb"], workload="gpt3-1.3b")
     with pytest.raises(tco.InputError, match="^capex_usd: expected a number, got '1000000000"):
         tco.size(inputs, capex_usd=10**400)
+
+
+@pytest.mark.parametrize("value", [Fraction(10**400), Fraction(-(10**400))])
+def test_a_fraction_past_the_largest_float_in_an_override_is_an_input_error(value: Fraction) -> None:
+    """2: tco.load_scenario(overrides=[("pue", Fraction(10**400))]) (and load_accelerator's) raised OverflowError:
+    the override's Fraction was converted to a float, which it exceeds. It now reads as infinite and is refused as
+    a Decimal('1e400') is."""
+    with pytest.raises(tco.ProblemList, match=r"^overrides: scenario\.pue\.value: expected a finite number, got NaN or infinity$"):
+        tco.load_scenario(overrides=[("pue", value)])
+    with pytest.raises(tco.ProblemList, match=r"^overrides: a100-80gb\.price_usd\.value: expected a finite number"):
+        tco.load_accelerator("a100-80gb", overrides=[("price_usd", value)])
