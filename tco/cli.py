@@ -1469,7 +1469,11 @@ def report(
     be = decision = None
     if len(ranked) >= 2:
         be = api.breakeven(inputs, ranked[0].accelerator, ranked[1].accelerator)
-        decision = api.sensitivity(inputs, vs=(ranked[0].accelerator, ranked[1].accelerator))
+        try:
+            decision = api.sensitivity(inputs, vs=(ranked[0].accelerator, ranked[1].accelerator))
+        except InputError as exc:  # the two are one configuration (a100-80gb and a100-80gb@8 where the workload
+            if exc.key != "--vs":  # gives 8): no input separates them, as the break-even says; the page has no --vs
+                raise
     # The tornado swings a known effective cost: with none (every option lacks an input) the page says so
     # and lists what is missing, as compare does, instead of refusing the whole report.
     incomplete = any(r.status.value == "incomplete" for r in comp.results)

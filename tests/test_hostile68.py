@@ -70,3 +70,22 @@ def test_a_fraction_past_the_largest_float_in_an_override_is_an_input_error(valu
         tco.load_scenario(overrides=[("pue", value)])
     with pytest.raises(tco.ProblemList, match=r"^overrides: a100-80gb\.price_usd\.value: expected a finite number"):
         tco.load_accelerator("a100-80gb", overrides=[("price_usd", value)])
+
+
+@pytest.mark.parametrize(
+    ("options", "workload"), [(("a100-80gb", "a100-80gb@8"), "gpt3-1.3b"), (("h100-sxm", "h100-sxm@4", "h100-sxm@8"), "chat-70b")]
+)
+def test_a_report_whose_two_leaders_are_one_configuration_is_written(run, tmp_path, options: tuple[str, ...], workload: str) -> None:
+    """3: 'tco report a100-80gb a100-80gb@8 -w gpt3-1.3b -o r.html' (the workload's own count is 8; for serving,
+    h100-sxm and h100-sxm@4 where 4 is the replica the model picks) failed with "Error: --vs: 'a100-80gb@8' costs
+    what a100-80gb costs at every input's low and high (the same configuration): ...", naming a flag report does not
+    have, and wrote nothing, while compare, breakeven, sensitivity and simulate answer. The page is now written, with
+    the break-even's 'this input does not separate them' and no paragraph of inputs that change the answer."""
+    page = tmp_path / "r.html"
+    r = run("report", *options, "-w", workload, "-o", str(page), "-n", "50")
+    assert r.exit_code == 0, r.output
+    assert r.stderr == ""
+    text = page.read_text()
+    assert f"{options[0]} and {options[1]} cost the same for every scenario.cost_of_delay_usd_per_day" in text
+    assert "this input does not separate them" in text
+    assert "id=flips" not in text
