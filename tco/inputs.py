@@ -120,6 +120,12 @@ def _check_option(option: Option, key: str) -> None:
         problem = f"acquisition: expected Acquisition.buy or Acquisition.rent, got {option.acquisition!r}"
     elif rate is not None and (type(rate) not in (int, float) or not (math.isfinite(rate) and rate >= TINY)):
         problem = f"quoted_rate: expected None or a number of at least {TINY:g}, got {rate!r}"
+    elif rate is not None and option.acquisition is not Acquisition.rent:
+        problem = f"quoted_rate: a rate is quoted for rented capacity: expected None for a bought option, got {rate!r}"
+    elif rate is not None and (option.accelerator.rental is None or option.accelerator.rental.usd_per_hour.value != rate):
+        # (the label shows the quoted rate, the cost charges the profile's: load_inputs puts the one into the other)
+        charged = option.accelerator.rental.usd_per_hour.value if option.accelerator.rental is not None else None
+        problem = f"quoted_rate: {rate!r} is not the rate the profile charges (rental.usd_per_hour = {charged!r})"
     elif option.as_measured is not None and not isinstance(option.as_measured, Accelerator):
         problem = f"as_measured: expected None or an Accelerator, got {_named(option.as_measured)}"
     if problem is not None:

@@ -89,3 +89,34 @@ def test_a_report_whose_two_leaders_are_one_configuration_is_written(run, tmp_pa
     assert f"{options[0]} and {options[1]} cost the same for every scenario.cost_of_delay_usd_per_day" in text
     assert "this input does not separate them" in text
     assert "id=flips" not in text
+
+
+def test_an_option_built_by_hand_with_a_rate_it_is_not_charged_is_refused() -> None:
+    """4: an Inputs built by hand with Option(a100, acquisition=Acquisition.buy, quoted_rate=2.0) ran, labelled
+    'a100-80gb=2' (a label no option names) and costed as bought; Option(h100, 8, Acquisition.rent, quoted_rate=1e300)
+    was labelled 'h100-sxm@8:rent=1e+300' and costed at the profile's own rental rate ($1.5M, where the command line's
+    'h100-sxm@8:rent=1e300' costs $6e305). Both are now refused, as other options ID[@COUNT][:rent[=RATE]] cannot
+    say are; the option load_inputs makes, its profile charging the quoted rate, runs as before."""
+    import dataclasses
+
+    from tco.engine import Option
+    from tco.inputs import Inputs, with_quoted_rate
+    from tco.models import Acquisition
+
+    loaded = tco.load_inputs(["a100-80gb", "h100-sxm@8:rent=3"], workload="gpt3-1.3b")
+    a100, rented = loaded.options
+    with pytest.raises(tco.InputError) as caught:
+        tco.compare(Inputs([Option(a100.accelerator, None, Acquisition.buy, 2.0)], loaded.workload, loaded.scenario))
+    assert str(caught.value) == (
+        "inputs.options[0].quoted_rate: a rate is quoted for rented capacity: expected None for a bought option, got 2.0 "
+        "(an option is made by tco.load_inputs: give ID[@COUNT][:rent[=RATE]] there)"
+    )
+    with pytest.raises(tco.InputError) as caught:
+        tco.compare(dataclasses.replace(loaded, options=(a100, dataclasses.replace(rented, quoted_rate=1e300))))
+    assert str(caught.value) == (
+        "inputs.options[1].quoted_rate: 1e+300 is not the rate the profile charges (rental.usd_per_hour = 3.0) "
+        "(an option is made by tco.load_inputs: give ID[@COUNT][:rent[=RATE]] there)"
+    )
+    assert [r.accelerator for r in tco.compare(loaded).results] == ["h100-sxm@8:rent=3", "a100-80gb"]
+    by_hand = Option(with_quoted_rate(a100.accelerator, 2.0), None, Acquisition.rent, 2.0)
+    assert tco.compare(Inputs([by_hand], loaded.workload, loaded.scenario)).results[0].accelerator == "a100-80gb:rent=2"

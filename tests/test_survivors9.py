@@ -19,6 +19,7 @@ from tco.analysis.cashflow import cashflow
 from tco.analysis.common import prepare, resolve_target
 from tco.engine import Acquisition, Option
 from tco.errors import InfeasibleError, InputError
+from tco.inputs import with_quoted_rate
 from tests.factories import accelerator, inference, scenario
 from tests.factories import training as train_wl
 from tests.test_survivors8 import toy, two_sizes
@@ -82,7 +83,8 @@ def test_replans_are_remembered_up_to_four_times_the_cap(monkeypatch: pytest.Mon
 
 
 def test_a_rate_quoted_on_the_command_line_cannot_also_be_varied() -> None:
-    prep = prepare(toy(Option(accelerator(rental={"usd_per_hour": 2.0}), acquisition=Acquisition.rent, quoted_rate=3.0)))
+    quoted = with_quoted_rate(accelerator(rental={"usd_per_hour": 2.0}), 3.0)  # (as load_inputs makes toy:rent=3)
+    prep = prepare(toy(Option(quoted, acquisition=Acquisition.rent, quoted_rate=3.0)))
     with pytest.raises(InputError) as exc:
         resolve_target(prep, "toy.rental.usd_per_hour")
     assert exc.value.message == (
