@@ -120,3 +120,28 @@ def test_an_option_built_by_hand_with_a_rate_it_is_not_charged_is_refused() -> N
     assert [r.accelerator for r in tco.compare(loaded).results] == ["h100-sxm@8:rent=3", "a100-80gb"]
     by_hand = Option(with_quoted_rate(a100.accelerator, 2.0), None, Acquisition.rent, 2.0)
     assert tco.compare(Inputs([by_hand], loaded.workload, loaded.scenario)).results[0].accelerator == "a100-80gb:rent=2"
+
+
+@pytest.mark.parametrize(
+    ("flag", "typed", "line"),
+    [
+        ("--capex-usd", "1e-320", "Error: --capex-usd: a100-80gb: even the minimum count that fits in memory (1) exceeds $1e-320"),
+        ("--capex-usd", "99.999999", "Error: --capex-usd: a100-80gb: even the minimum count that fits in memory (1) exceeds $99.999999"),
+        ("--budget-usd", "1e-320", "Error: --budget-usd: a100-80gb: even the minimum count that fits in memory (1) exceeds $1e-320"),
+        ("--power-kw", "1e-320", "Error: --power-kw: a100-80gb: even the minimum count that fits in memory (1) exceeds 1e-320 kW"),
+        (
+            "--deadline-days",
+            "1e-320",
+            "Error: --deadline-days: a100-80gb: no count meets 1e-320 days: lead time, deployment and porting alone take 112.0 days",
+        ),
+        ("--capex-usd", "0.5", "Error: --capex-usd: a100-80gb: even the minimum count that fits in memory (1) exceeds $0.5"),
+    ],
+)
+def test_a_size_limit_shows_as_typed_not_rounded_past_it(run, flag: str, typed: str, line: str) -> None:
+    """5: 'tco size a100-80gb -w gpt3-1.3b --capex-usd 1e-320' said 'exceeds $9.99989e-321' (six digits of a number
+    below the smallest normal float are not its digits), and '--capex-usd 99.999999' said 'exceeds $100', a limit
+    the user did not give; --budget-usd, --power-kw and --deadline-days the same. A limit whose six digits are not
+    the number now shows its shortest exact text."""
+    r = run("size", "a100-80gb", "-w", "gpt3-1.3b", flag, typed)
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.strip() == line

@@ -640,7 +640,7 @@ def test_size_deadline_before_the_fixed_lead_times() -> None:
 def test_size_deadline_just_past_the_lead_times_but_not_reachable() -> None:
     """42 + 4/131072 days at the largest count exceeds a 42.00001-day deadline."""
     msg = raised(lambda: analysis.size(deadline_inputs(3.456e8), deadline_days=42.00001), InfeasibleError)
-    assert msg == "--deadline-days: toy: no count up to 131,072 reaches the market within 42 days"
+    assert msg == "--deadline-days: toy: no count up to 131,072 reaches the market within 42.00001 days"
 
 
 def test_size_power_envelope_met_exactly_and_by_measured_power() -> None:

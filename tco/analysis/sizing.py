@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -135,9 +136,19 @@ rented capacity has neither, so they do not size it."""
 def _limit_text(name: str, limit: float) -> str:
     """A sizing limit as messages show it: a budget as money (``$2,000,000``; below $100 with its cents or
     significant digits, ``$0.5``, not rounded to ``$0``), else the number."""
+    if name in MONEY_LIMITS and limit < 100:
+        return f"${_as_given(limit)}"
     if name in MONEY_LIMITS and limit < 1e15:
-        return f"${limit:,.0f}" if limit >= 100 else f"${limit:,.6g}"
-    return f"{limit:,.6g}"
+        return f"${limit:,.0f}"
+    return _as_given(limit)
+
+
+def _as_given(limit: float) -> str:
+    """Six significant digits where they are the number (``0.5``, ``1e+300``, ``1,234.5``), else its shortest exact
+    text: ``99.999999`` is not ``100``, nor ``1e-320`` (below the smallest normal float, whose digits ``:g`` prints
+    wrong) ``9.99989e-321``."""
+    short = f"{limit:,.6g}"
+    return short if float(short.replace(",", "")) == limit and limit >= sys.float_info.min else repr(limit)
 
 
 def size(
@@ -203,9 +214,9 @@ def size(
             fixed_all = _fixed_days(out)
             fixed = float(fixed_all[np.isfinite(fixed_all)][-1]) if np.isfinite(fixed_all).any() else 0.0
             why = (
-                f"no count meets {limit:g} days: lead time, deployment and porting alone take {fixed:.1f} days"
+                f"no count meets {_as_given(limit)} days: lead time, deployment and porting alone take {fixed:.1f} days"
                 if fixed >= limit
-                else f"no count up to {MAX_COUNT:,} reaches the market within {limit:g} days"
+                else f"no count up to {MAX_COUNT:,} reaches the market within {_as_given(limit)} days"
             )
         elif name in HARDWARE_LIMITS and plan.acquisition.value == "rent":
             meets = np.zeros_like(ok)
