@@ -630,7 +630,8 @@ def _plan_option(
                 # (a count the option gave is the user's to change, as a fixed serving replica is)
                 where=option.label if option.count is not None else accel.id,
                 key=None if option.count is not None else "memory_gb",
-                also=WORKLOAD_SIZE,
+                # (and, with no @N, the workload's count: a --set of it is blamed, not the part's memory)
+                also=WORKLOAD_SIZE if option.count is not None else (*WORKLOAD_SIZE, "workload.accelerator_count"),
             )
         mfu_key = "workload.mfu" if workload.mfu is not None else "accel.mfu" if accel.mfu is not None else None
         if mfu_key == "accel.mfu" and measured:  # the published run of this very workload comes first

@@ -145,3 +145,20 @@ def test_a_size_limit_shows_as_typed_not_rounded_past_it(run, flag: str, typed: 
     r = run("size", "a100-80gb", "-w", "gpt3-1.3b", flag, typed)
     assert r.exit_code == 1 and r.stdout == ""
     assert r.stderr.strip() == line
+
+
+def test_a_workload_count_set_too_small_for_memory_blames_the_set_not_the_part(run) -> None:
+    """6: 'tco compare a100-80gb -w llama3-405b --set workload.accelerator_count=1' (report and the rest too)
+    blamed the shipped profile: 'Error: .../accelerators/a100-80gb.toml: memory_gb: llama3-405b does not fit in
+    memory on 1 × a100-80gb ...': the count the user changed was not among the inputs the error follows from. The
+    --set of the count is now named; a --set of the part's memory or of the model's size is still blamed first."""
+    r = run("compare", "a100-80gb", "-w", "llama3-405b", "--set", "workload.accelerator_count=1")
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.strip() == (
+        "Error: --set: workload.accelerator_count: llama3-405b does not fit in memory on 1 × a100-80gb: training state needs "
+        "at least 112 accelerators (give a count with a100-80gb@112)"
+    )
+    r = run("compare", "a100-80gb", "-w", "llama3-405b", "--set", "workload.accelerator_count=1", "--set", "workload.parameters=1e12")
+    assert r.stderr.startswith("Error: --set: workload.parameters: llama3-405b does not fit in memory on 1 × a100-80gb")
+    r = run("compare", "a100-80gb@1", "-w", "llama3-405b", "--set", "workload.accelerator_count=1")
+    assert r.stderr.startswith("Error: a100-80gb@1: llama3-405b does not fit in memory on 1 × a100-80gb")
