@@ -13,6 +13,7 @@ Conventions:
 import datetime as _dt
 import math
 import re
+import sys
 from enum import Enum
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -68,7 +69,7 @@ def _not_tiny(v: float | None) -> float | None:
     """A published run's figure (its rate, size, latency) is never below :data:`TINY` in size but 0: a subnormal
     rate makes every derived figure infinite (the JSON Schema says so too, ``tco.api.json_schema``)."""
     if v is not None and v != 0 and abs(v) < TINY:
-        raise ValueError(f"expected a number of at least 1e-300 in size, got {v:g}")
+        raise ValueError(f"expected a number of at least 1e-300 in size, got {_fmt(v)}")
     return v
 
 
@@ -331,8 +332,8 @@ def _fmt(v: float) -> str:
     """A value in an error, short (``1e+300``) unless that would round it (``1.0000001`` is not ``1``)."""
     if not math.isfinite(v):
         return repr(v)
-    short = f"{v:g}"
-    return short if float(short) == v else repr(float(v))
+    short = f"{v:g}"  # (below the smallest normal float its six digits are not the number's: 1e-320 is not 9.99989e-321)
+    return short if float(short) == v and not 0 < abs(v) < sys.float_info.min else repr(float(v))
 
 
 def _describe(v: Any) -> str:

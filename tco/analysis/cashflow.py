@@ -235,7 +235,7 @@ def cashflow(
     ):
         if v is not None and v != 0 and abs(v) < TINY:
             raise InputError(
-                f"expected {'0 or at least' if flag == '--revenue-usd-per-day' else 'a positive number of at least'} 1e-300, got {v:g}",
+                f"expected {'0 or at least' if flag == '--revenue-usd-per-day' else 'a positive number of at least'} 1e-300, got {v!r}",
                 key=flag,
             )
     if lease_usd_per_month is not None and not (lease_usd_per_month > 0 and math.isfinite(lease_usd_per_month)):

@@ -313,7 +313,7 @@ def check_numbers(values: np.ndarray, path: str, where: str | None = None) -> No
     tiny = values[(values != 0) & (np.abs(values) < TINY)]
     if tiny.size:
         raise InputError(
-            f"expected values of at least 1e-300 in size (or 0, where the input takes it), got {float(tiny[0]):g}", where=where, key=path
+            f"expected values of at least 1e-300 in size (or 0, where the input takes it), got {float(tiny[0])!r}", where=where, key=path
         )
 
 
@@ -371,7 +371,8 @@ def _rebuilt(prep: Prepared, target: Target, value: float, model: BaseModel | No
         blamed = re.sub(r"^(training|inference)\.", "", first.key) if first.key and scope == "workload" else first.key
         other = blamed and not any(a == b or a.startswith((b + ".", b + "[")) for a, b in ((blamed, rest), (rest, blamed)))
         detail = f"{blamed}: {first.message}" if other else first.message
-        raise InputError(f"{value:g} is not allowed: {detail}", where=where, key=target.path) from None
+        shown = repr(value) if 0 < abs(value) < sys.float_info.min else f"{value:g}"  # (1e-320, not 9.99989e-321)
+        raise InputError(f"{shown} is not allowed: {detail}", where=where, key=target.path) from None
     return scope, built
 
 
