@@ -131,6 +131,14 @@ def _check_option(option: Option, key: str) -> None:
     if problem is not None:
         field, _, message = problem.partition(": ")
         raise InputError(f"{message} (an option is made by tco.load_inputs: give ID[@COUNT][:rent[=RATE]] there)", key=f"{key}.{field}")
+    try:
+        option.label  # noqa: B018 - (the id, as ID[@COUNT] spells it: a results row and a --set path are named by it)
+    except ValidationError:  # an id changed with model_copy(update=...), which does not validate
+        raise InputError(
+            f"expected an id of lowercase letters, digits, '.', '_' and '-', got {option.accelerator.id!r} (a profile changed "
+            "with model_copy(update=...) is not validated: an id is a profile file's)",
+            key=f"{key}.accelerator.id",
+        ) from None
 
 
 def _named(value: object) -> str:

@@ -190,3 +190,21 @@ def test_a_number_below_the_smallest_normal_float_is_refused_as_typed(run) -> No
     )
     r = run("cashflow", "a100-80gb", "-w", "gpt3-1.3b", "--lease-usd-per-month", "1000", "--lease-months", "1e-320")
     assert r.stderr.strip() == "Error: --lease-months: expected a positive number of at least 1e-300, got 1e-320"
+
+
+@pytest.mark.parametrize("odd", ["A100-80GB", "a100:rent", "a100@8", ""])
+def test_an_option_whose_profile_id_was_changed_to_no_id_is_an_input_error(odd: str) -> None:
+    """8: an Inputs built by hand with a profile whose id was changed with model_copy(update={'id': 'A100-80GB'}) (or
+    'a100:rent', 'a100@8', '') raised pydantic's ValidationError from the option's label, before any check of the
+    models could refuse it. It is now an InputError naming the option's id."""
+    from tco.engine import Option
+    from tco.inputs import Inputs
+
+    loaded = tco.load_inputs(["a100-80gb"], workload="gpt3-1.3b")
+    part = loaded.options[0].accelerator
+    with pytest.raises(tco.InputError) as caught:
+        tco.size(Inputs([Option(part), Option(part.model_copy(update={"id": odd}))], loaded.workload, loaded.scenario), capex_usd=1e6)
+    assert str(caught.value) == (
+        f"inputs.options[1].accelerator.id: expected an id of lowercase letters, digits, '.', '_' and '-', got {odd!r} "
+        "(a profile changed with model_copy(update=...) is not validated: an id is a profile file's)"
+    )
