@@ -1087,12 +1087,18 @@ def render_size(result: Any, fmt: OutputFormat) -> str:
         headers,
         rows,
         fmt,
-        head=f"{result.workload} · {result.constraint} = "
-        + (money(result.limit) if result.constraint in ("budget_usd", "capex_usd") else f"{result.limit:,.6g}")
-        + "\n",
+        head=f"{result.workload} · {result.constraint} = {_limit_text(result.constraint, result.limit)}\n",
         whole=result.model_dump(mode="json"),
         wrap=[None] * 8 + [70],
     )
+
+
+def _limit_text(name: str, limit: float) -> str:
+    """The size table's title shows its limit as the messages do (tco.results.limit_text: loaded with the size
+    result it belongs to, not with every command's rendering)."""
+    from tco.results import limit_text
+
+    return limit_text(name, limit)
 
 
 CASHFLOW_LINES = ("capex", "energy", "facility", "operations", "porting", "rent", "lease", "carbon", "residual", "delay_penalty", "revenue")

@@ -510,7 +510,7 @@ def test_size_says_when_the_answer_is_the_largest_count_searched() -> None:
     note says so (a deadline wants the smallest count: its answer is never cut by the search)."""
     (o,) = tco.size(toy_inputs(Option(FAST)), capex_usd=1e300).options
     assert o.count == analysis.sizing.MAX_COUNT == 131072
-    assert o.message == "131072 × toy meets capex_usd = 1e+300 (the largest count searched, 131,072: more may fit)"
+    assert o.message == "131072 × toy meets capex_usd = 1e+300 USD (the largest count searched, 131,072: more may fit)"
     (o,) = tco.size(toy_inputs(Option(FAST)), capex_usd=20_000 * 131072).options
     searched = " (the largest count searched, 131,072: more may fit)"
     assert o.count == 131072 and o.message == f"131072 × toy meets capex_usd = $2,621,440,000{searched}"

@@ -208,3 +208,21 @@ def test_an_option_whose_profile_id_was_changed_to_no_id_is_an_input_error(odd: 
         f"inputs.options[1].accelerator.id: expected an id of lowercase letters, digits, '.', '_' and '-', got {odd!r} "
         "(a profile changed with model_copy(update=...) is not validated: an id is a profile file's)"
     )
+
+
+def test_the_size_table_title_shows_the_limit_as_its_notes_do(run) -> None:
+    """The title rounded what the note kept: 'deadline_days = 113' above '... meets deadline_days = 112.99999999',
+    and a budget from $10^15 lost its unit in the note ('meets budget_usd = 1e+15'); both now read the limit
+    through one function (tco.results.limit_text)."""
+    import json
+
+    from tco.results import limit_text
+
+    r = run("size", "a100-80gb", "-w", "gpt3-1.3b", "--deadline-days", "112.99999999")
+    assert r.exit_code == 0 and r.stdout.splitlines()[0] == "gpt3-1.3b · deadline_days = 112.99999999"
+    assert "meets deadline_days = 112.99999999" in r.stdout
+    r = run("size", "a100-80gb", "-w", "gpt3-1.3b", "--budget-usd", "1e15", "-f", "json")
+    (row,) = json.loads(r.stdout)["results"]
+    assert row["message"].startswith("131072 × a100-80gb meets budget_usd = 1e+15 USD")
+    assert [limit_text("capex_usd", v) for v in (0.5, 2e6, 1e15)] == ["$0.5", "$2,000,000", "1e+15 USD"]
+    assert limit_text("power_kw", 30.0) == "30" and limit_text("deadline_days", 1e-320) == "1e-320"

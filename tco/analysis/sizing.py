@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import sys
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -21,7 +20,7 @@ from tco.inputs import Inputs
 from tco.models import (
     TrainingWorkload,
 )
-from tco.results import SizeOption, SizeResult
+from tco.results import MONEY_LIMITS, SizeOption, SizeResult, as_given, limit_text
 
 # --------------------------------------------------------------------------- sizing
 
@@ -79,7 +78,7 @@ def _outlay_note(name: str, limit: float, capex: float) -> str:
     where buying the fleet costs more than the budget up front, the message says so."""
     if name != "budget_usd" or not capex > limit or not math.isfinite(capex):
         return ""
-    return f" (the job's cost; buying them costs {_limit_text(name, capex)} up front)"
+    return f" (the job's cost; buying them costs {limit_text(name, capex)} up front)"
 
 
 def _evaluate_counts(
@@ -125,30 +124,9 @@ def _fixed_days(out: dict[str, np.ndarray]) -> np.ndarray:
     return out["time_to_market_days"] - out["time_to_converge_hours"] / 24.0
 
 
-MONEY_LIMITS = ("budget_usd", "capex_usd")
-"""The sizing limits that are money: messages show them as ``$2,000,000``."""
-
 HARDWARE_LIMITS = ("power_kw", "capex_usd")
 """The limits on the owned hardware itself, its power and its purchase: the layout does not change them, and
 rented capacity has neither, so they do not size it."""
-
-
-def _limit_text(name: str, limit: float) -> str:
-    """A sizing limit as messages show it: a budget as money (``$2,000,000``; below $100 with its cents or
-    significant digits, ``$0.5``, not rounded to ``$0``), else the number."""
-    if name in MONEY_LIMITS and limit < 100:
-        return f"${_as_given(limit)}"
-    if name in MONEY_LIMITS and limit < 1e15:
-        return f"${limit:,.0f}"
-    return _as_given(limit)
-
-
-def _as_given(limit: float) -> str:
-    """Six significant digits where they are the number (``0.5``, ``1e+300``, ``1,234.5``), else its shortest exact
-    text: ``99.999999`` is not ``100``, nor ``1e-320`` (below the smallest normal float, whose digits ``:g`` prints
-    wrong) ``9.99989e-321``."""
-    short = f"{limit:,.6g}"
-    return short if float(short.replace(",", "")) == limit and limit >= sys.float_info.min else repr(limit)
 
 
 def size(
@@ -214,9 +192,9 @@ def size(
             fixed_all = _fixed_days(out)
             fixed = float(fixed_all[np.isfinite(fixed_all)][-1]) if np.isfinite(fixed_all).any() else 0.0
             why = (
-                f"no count meets {_as_given(limit)} days: lead time, deployment and porting alone take {fixed:.1f} days"
+                f"no count meets {as_given(limit)} days: lead time, deployment and porting alone take {fixed:.1f} days"
                 if fixed >= limit
-                else f"no count up to {MAX_COUNT:,} reaches the market within {_as_given(limit)} days"
+                else f"no count up to {MAX_COUNT:,} reaches the market within {as_given(limit)} days"
             )
         elif name in HARDWARE_LIMITS and plan.acquisition.value == "rent":
             meets = np.zeros_like(ok)
@@ -229,8 +207,8 @@ def size(
         else:
             meets = ok & (decided <= limit)
             pick = int(len(meets) - 1 - np.argmax(meets[::-1])) if meets.any() else None
-            unit = "" if name in MONEY_LIMITS and limit < 1e15 else " USD" if name in MONEY_LIMITS else " kW"
-            why = f"even the minimum count that fits in memory ({plan.min_count}) exceeds {_limit_text(name, limit)}{unit}"
+            unit = "" if name in MONEY_LIMITS else " kW"  # (money says its unit: $2,000,000, 1e+15 USD)
+            why = f"even the minimum count that fits in memory ({plan.min_count}) exceeds {limit_text(name, limit)}{unit}"
         figures = {k: out[k][pick] for k in _FIELDS} if pick is not None else {}
         if pick is not None and plan.kind == "training":
             # The octaves searched their shortlisted layouts only (never faster than all of them): the exact
@@ -275,7 +253,7 @@ def size(
                 cost_per_million_tokens_usd=known(figures["cost_per_million_tokens_usd"]),
                 facility_power_kw=known(n * peak_w * k_pwr * pue / 1000.0),
                 capex_usd=known(figures["capex_usd"]),
-                message=f"{n} × {label} meets {name} = {_limit_text(name, limit)}"
+                message=f"{n} × {label} meets {name} = {limit_text(name, limit)}"
                 + (f" among the counts whose figures are known (the others need {', '.join(lacking)})" if unknown_elsewhere else "")
                 + (f" (the largest count searched, {MAX_COUNT:,}: more may fit)" if n == MAX_COUNT and name != "deadline_days" else "")
                 + _outlay_note(name, limit, figures["capex_usd"]),
