@@ -253,16 +253,23 @@ def _is_bool(value: Any) -> bool:
     return isinstance(value, bool) or (type(value).__module__ == "numpy" and type(value).__name__ in ("bool_", "bool"))
 
 
-def _bool_inside(value: Any, depth: int = 0) -> Any:
-    """A bool in ``value`` or in its items (two levels: a range's ends, a shape's values); None if none."""
-    if _is_bool(value):
-        return value
+def _inside(value: Any, found: Callable[[Any], Any], depth: int = 0) -> Any:
+    """The first answer other than None that ``found`` gives for ``value`` or its items (two levels: a range's
+    ends, a shape's values); None if none."""
+    here = found(value)
+    if here is not None:
+        return here
     items = value.values() if isinstance(value, Mapping) else value if isinstance(value, (list, tuple)) else ()
     for item in items if depth < 2 else ():
-        found = _bool_inside(item, depth + 1)
-        if found is not None:
-            return found
+        below = _inside(item, found, depth + 1)
+        if below is not None:
+            return below
     return None
+
+
+def _bool_inside(value: Any) -> Any:
+    """A bool in ``value`` or in its items; None if none."""
+    return _inside(value, lambda v: v if _is_bool(v) else None)
 
 
 _HUGE = 10**4000
@@ -270,19 +277,19 @@ _HUGE = 10**4000
 4,300 digits (``str()`` raises ValueError): such a value is refused before any message would show it."""
 
 
-def _huge_inside(value: Any, depth: int = 0) -> str | None:
-    """How a huge integer in ``value`` or in its items (two levels, as :func:`_bool_inside`) is named in a
-    message (a Fraction's numerator or denominator too); None if none."""
+def _huge(value: Any) -> str | None:
+    """How a huge integer (a Fraction's numerator or denominator too) is named in a message; None for any other value."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _HUGE:
         return "a 4,000+-digit integer"
     if isinstance(value, fractions.Fraction) and max(abs(value.numerator), value.denominator) >= _HUGE:
         return "a Fraction of 4,000+-digit integers"
-    items = value.values() if isinstance(value, Mapping) else value if isinstance(value, (list, tuple)) else ()
-    for item in items if depth < 2 else ():
-        found = _huge_inside(item, depth + 1)
-        if found is not None:
-            return found
     return None
+
+
+def _huge_inside(value: Any) -> str | None:
+    """How a huge integer in ``value`` or in its items is named in a message; None if none."""
+    found: str | None = _inside(value, _huge)
+    return found
 
 
 def _mentions(hint: Any, kind: Any) -> bool:

@@ -303,7 +303,7 @@ def _number_formats(wb: Any) -> None:
                 if cell.data_type in ("n", "f") and cell.value is not None:  # a number or a formula (text stays General)
                     cell.number_format = fmt
             letter = openpyxl_col(col)
-            if ws.column_dimensions[letter].width in (None, 13.0) or not ws.column_dimensions[letter].customWidth:
+            if letter not in ws.column_dimensions:  # (a width the sheet's builder set stays)
                 ws.column_dimensions[letter].width = max(12, min(len(header) + 2, 30))
 
 
