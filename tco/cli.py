@@ -935,20 +935,16 @@ def estimate(
         typer.Option("--tokens", metavar="TOKENS", help="Training: tokens of the whole run, e.g. 2T: adds its days and accelerator-hours."),
     ] = None,
     prompt_tokens: Annotated[
-        float | None, typer.Option("--prompt-tokens", metavar="TOKENS", min=1, help="Serving: prompt tokens per request.")
+        float | None, typer.Option("--prompt-tokens", metavar="TOKENS", help="Serving: prompt tokens per request.")
     ] = None,
     output_tokens: Annotated[
-        float | None, typer.Option("--output-tokens", metavar="TOKENS", min=1, help="Serving: output tokens per request.")
+        float | None, typer.Option("--output-tokens", metavar="TOKENS", help="Serving: output tokens per request.")
     ] = None,
-    tpot_ms: Annotated[
-        float | None, typer.Option("--tpot-ms", metavar="MS", min=0.001, help="Serving: time-per-output-token target, ms.")
-    ] = None,
-    ttft_ms: Annotated[
-        float | None, typer.Option("--ttft-ms", metavar="MS", min=0.001, help="Serving: time-to-first-token target, ms.")
-    ] = None,
+    tpot_ms: Annotated[float | None, typer.Option("--tpot-ms", metavar="MS", help="Serving: time-per-output-token target, ms.")] = None,
+    ttft_ms: Annotated[float | None, typer.Option("--ttft-ms", metavar="MS", help="Serving: time-to-first-token target, ms.")] = None,
     percentile: Annotated[
         float | None,
-        typer.Option("--percentile", metavar="PCT", min=50.0, max=99.99, help="Serving: share of requests, %, the TPOT target holds for."),
+        typer.Option("--percentile", metavar="PCT", help="Serving: share of requests, %, the TPOT target holds for (50 to below 100)."),
     ] = None,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
