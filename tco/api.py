@@ -30,7 +30,7 @@ from pydantic import BaseModel, ValidationError
 
 from tco import engine, loader, perf, serving
 from tco.engine import Option
-from tco.errors import InfeasibleError, InputError, NotFoundError, ProblemList, TcoError, did_you_mean
+from tco.errors import InfeasibleError, InputError, NotFoundError, ProblemList, TcoError, did_you_mean, show_number
 from tco.inputs import Inputs, find_option, parse_option, with_quoted_rate, with_unknown_rate
 from tco.models import (
     ACCELERATOR_MONEY,
@@ -1472,7 +1472,7 @@ def parse_count_text(text: str, *, what: str = "--params") -> float:
 def _positive(value: float, key: str, *, shown: str | None = None) -> float:
     """``value`` if positive, finite and at least :data:`~tco.models.TINY` (a subnormal would be refused
     later under the model field's name rather than the flag's), else an InputError naming ``key``."""
-    got = shown if shown is not None else f"{value:g}"
+    got = shown if shown is not None else show_number(value)
     if not (value > 0 and value != float("inf")):
         raise InputError(f"expected a positive finite number, got '{got}'", key=key)
     if value < TINY:
@@ -1574,7 +1574,7 @@ def estimate(
             raise InputError(f"expected at most {perf.MAX_ACCELERATORS:,} accelerators, got {n:,}", key=flag)
     for flag, tokens in (("--prompt-tokens", prompt_tokens), ("--output-tokens", output_tokens)):
         if tokens is not None and _number(tokens, flag) < 1:
-            raise InputError(f"expected at least 1 token, got {tokens:g}", key=flag)
+            raise InputError(f"expected at least 1 token, got {show_number(tokens)}", key=flag)
     parameters = _positive(_number(parameters, "--params"), "--params")
     if global_batch_tokens is not None:
         global_batch_tokens = _positive(_number(global_batch_tokens, "--global-batch"), "--global-batch")
@@ -1598,7 +1598,9 @@ def estimate(
                 raise InputError("applies to training (--mode train) only" + hint, key=flag)
     count = 8 if count is None else count  # training: the accelerators (serving reports its replica's)
     if total_parameters is not None and total_parameters < parameters:
-        raise InputError(f"expected at least the active --params ({parameters:g}), got {total_parameters:g}", key="--total-params")
+        raise InputError(
+            f"expected at least the active --params ({show_number(parameters)}), got {show_number(total_parameters)}", key="--total-params"
+        )
     if total_parameters is None and experts is not None and experts_per_token is not None and experts_per_token < experts:
         # (a Python caller's error names total_parameters: the @public wrapper maps the flag to the argument)
         raise InputError(

@@ -52,7 +52,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from tco import perf, serving, training
-from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError
+from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError, show_number
 from tco.memo import remember
 from tco.models import (
     ACCELERATOR_MONEY,
@@ -1998,7 +1998,7 @@ def compare(
         by_index[i] = _result(e, delays[j], penalties[j], effective[j], rank.get(j))
         if j in overflowed:
             extreme = _extreme_input(numeric_inputs(options[i], workload, scenario))
-            cause = f"{extreme[0].partition('.')[2]} = {extreme[1]:g}" if extreme else "a value set near 1e308"
+            cause = f"{extreme[0].partition('.')[2]} = {show_number(extreme[1])}" if extreme else "a value set near 1e308"
             by_index[i] = _shown_infeasible(by_index[i], f"its effective cost overflows a float (above 1.8e308 USD): {cause}")
     for i, failed in enumerate(evaluated):
         if isinstance(failed, TcoError):

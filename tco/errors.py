@@ -8,7 +8,21 @@ anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import difflib
+import math
+import sys
 from collections.abc import Iterable, Sequence
+
+
+def show_number(value: float, *, grouping: bool = False) -> str:
+    """A number in a message: six significant digits where they are the number (``0.5``, ``1e+300``, with
+    ``grouping`` ``1,234.5``), else its shortest exact text, so that a refusal never shows the limit it refused:
+    ``0.9999999`` is not ``1``, and below the smallest normal float ``:g`` prints wrong digits (``1e-320`` is
+    not ``9.99989e-321``)."""
+    if not math.isfinite(value):
+        return repr(float(value))
+    short = f"{value:,.6g}" if grouping else f"{value:.6g}"
+    exact = float(short.replace(",", "")) == value and not 0 < abs(value) < sys.float_info.min
+    return short if exact else repr(float(value))
 
 
 class TcoError(Exception):

@@ -13,7 +13,6 @@ Conventions:
 import datetime as _dt
 import math
 import re
-import sys
 from enum import Enum
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -32,6 +31,8 @@ from pydantic import (
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
+
+from tco.errors import show_number as _num
 
 
 def _not_blank(v: str) -> str:
@@ -69,7 +70,7 @@ def _not_tiny(v: float | None) -> float | None:
     """A published run's figure (its rate, size, latency) is never below :data:`TINY` in size but 0: a subnormal
     rate makes every derived figure infinite (the JSON Schema says so too, ``tco.api.json_schema``)."""
     if v is not None and v != 0 and abs(v) < TINY:
-        raise ValueError(f"expected a number of at least 1e-300 in size, got {_fmt(v)}")
+        raise ValueError(f"expected a number of at least 1e-300 in size, got {_num(v)}")
     return v
 
 
@@ -245,7 +246,7 @@ class Quantity(StrictModel):
                 zero_ok = not (self._lower == 0 and not self._lower_inclusive)  # (a positive quantity refuses 0 too)
                 allowed = "0 or at least 1e-300 in size" if zero_ok else "a positive number of at least 1e-300"
                 raise PydanticCustomError(
-                    "quantity_tiny", "{name} must be {allowed}, got {got}", {"name": name, "allowed": allowed, "got": _fmt(v)}
+                    "quantity_tiny", "{name} must be {allowed}, got {got}", {"name": name, "allowed": allowed, "got": _num(v)}
                 )
             lo, hi = self._lower, self._upper
             bad = (lo is not None and (v < lo if self._lower_inclusive else v <= lo)) or (hi is not None and v > hi)
@@ -253,19 +254,19 @@ class Quantity(StrictModel):
                 raise PydanticCustomError(
                     "quantity_bound",
                     "{name} must be {expected}, got {got}",
-                    {"name": name, "expected": self._expected, "got": _fmt(v)},
+                    {"name": name, "expected": self._expected, "got": _num(v)},
                 )
         if self.low is not None and self.high is not None and self.low > self.high:
             raise PydanticCustomError(
                 "quantity_range",
                 "low ({low}) must not exceed high ({high})",
-                {"low": _fmt(self.low), "high": _fmt(self.high)},
+                {"low": _num(self.low), "high": _num(self.high)},
             )
         if self.value is not None:
             if self.low is not None and self.value < self.low:
-                raise PydanticCustomError("quantity_range", "value {v} is below low {lo}", {"v": _fmt(self.value), "lo": _fmt(self.low)})
+                raise PydanticCustomError("quantity_range", "value {v} is below low {lo}", {"v": _num(self.value), "lo": _num(self.low)})
             if self.high is not None and self.value > self.high:
-                raise PydanticCustomError("quantity_range", "value {v} is above high {hi}", {"v": _fmt(self.value), "hi": _fmt(self.high)})
+                raise PydanticCustomError("quantity_range", "value {v} is above high {hi}", {"v": _num(self.value), "hi": _num(self.high)})
         return self
 
     @classmethod
@@ -326,14 +327,6 @@ def build_quantity_schemas() -> None:
         for cls in (Quantity, NonNegativeQuantity, PositiveQuantity, AtLeastOneQuantity, FractionQuantity, UnitIntervalQuantity):
             cls.model_rebuild()
         _SCHEMAS_BUILT = True
-
-
-def _fmt(v: float) -> str:
-    """A value in an error, short (``1e+300``) unless that would round it (``1.0000001`` is not ``1``)."""
-    if not math.isfinite(v):
-        return repr(v)
-    short = f"{v:g}"  # (below the smallest normal float its six digits are not the number's: 1e-320 is not 9.99989e-321)
-    return short if float(short) == v and not 0 < abs(v) < sys.float_info.min else repr(float(v))
 
 
 def _describe(v: Any) -> str:
@@ -783,7 +776,7 @@ class _WorkloadBase(StrictModel):
     def _active_within_total(self) -> "_WorkloadBase":
         active, total = self.active_parameters, self.parameters
         if active is not None and active.value is not None and total.value is not None and active.value > total.value:
-            raise ValueError(f"active_parameters: must not exceed parameters ({total.value:g}), got {active.value:g}")
+            raise ValueError(f"active_parameters: must not exceed parameters ({_num(total.value)}), got {_num(active.value)}")
         if (self.experts is None) != (self.experts_per_token is None):
             missing = "experts_per_token" if self.experts is not None else "experts"
             raise ValueError(f"{missing}: experts and experts_per_token go together (an MoE workload needs both)")
@@ -799,21 +792,22 @@ class _WorkloadBase(StrictModel):
         ):
             raise CrossFieldError(
                 f"experts_per_token: with every expert active ({self.experts} of {self.experts}) every parameter is, "
-                f"so active_parameters ({active.value:g}) must equal the total parameters ({total.value:g})",
+                f"so active_parameters ({_num(active.value)}) must equal the total parameters ({_num(total.value)})",
                 reads=_MOE_SPLIT,
             )
         share = self.experts_per_token / self.experts if self.experts and self.experts_per_token else 1.0
         if share < 1 and active is not None and active.value is not None and total.value is not None and active.value < share * total.value:
             raise ValueError(
                 f"active_parameters: with {self.experts_per_token} of {self.experts} experts per token at least that share of the "
-                f"parameters is active ({share * total.value:g} of {total.value:g}, more with shared weights), got {active.value:g}"
+                f"parameters is active ({_num(share * total.value)} of {_num(total.value)}, more with shared weights), "
+                f"got {_num(active.value)}"
             )
         every = self.experts is not None and self.experts_per_token == self.experts
         if every and active is not None and active.value is not None and total.value is not None and _ends(active) != _ends(total):
             raise CrossFieldError(
                 f"experts_per_token: with every expert active ({self.experts} of {self.experts}) every parameter is, so "
-                "active_parameters must equal the total parameters over their ranges too: {:g}–{:g} against {:g}–{:g}".format(
-                    *_ends(active), *_ends(total)
+                "active_parameters must equal the total parameters over their ranges too: {}–{} against {}–{}".format(
+                    *map(_num, (*_ends(active), *_ends(total)))
                 ),
                 reads=_MOE_SPLIT,
             )
@@ -825,14 +819,14 @@ class _WorkloadBase(StrictModel):
             t_lo, t_hi = _ends(total)
             if a_hi > t_lo and not every:  # (with every expert active they are one number, held equal above)
                 raise ValueError(
-                    f"active_parameters: must not exceed parameters over their ranges: the active high ({a_hi:g}) "
-                    f"is above the total low ({t_lo:g})"
+                    f"active_parameters: must not exceed parameters over their ranges: the active high ({_num(a_hi)}) "
+                    f"is above the total low ({_num(t_lo)})"
                 )
             if share < 1 and a_lo < share * t_hi:
                 raise ValueError(
                     f"active_parameters: with {self.experts_per_token} of {self.experts} experts per token at least that share "
-                    f"of the parameters is active over their ranges: the active low ({a_lo:g}) is below {share:g} x the total "
-                    f"high {t_hi:g} = {share * t_hi:g}"
+                    f"of the parameters is active over their ranges: the active low ({_num(a_lo)}) is below {_num(share)} x the total "
+                    f"high {_num(t_hi)} = {_num(share * t_hi)}"
                 )
         if (
             self.experts is not None
@@ -843,7 +837,7 @@ class _WorkloadBase(StrictModel):
         ):
             raise ValueError(
                 f"active_parameters: with {self.experts_per_token} of {self.experts} experts active per token, fewer parameters "
-                f"are active than the {total.value:g} in all; give active_parameters (the parameters one token uses)"
+                f"are active than the {_num(total.value)} in all; give active_parameters (the parameters one token uses)"
             )
         _check_currencies(self, frozenset())
         return self
@@ -968,17 +962,17 @@ class InferenceWorkload(_WorkloadBase):
         o = self.output_tokens.value if self.output_tokens is not None else None
         for name, v in (("prompt_tokens", p), ("output_tokens", o)):
             if v is not None and v < 1:
-                raise ValueError(f"{name}: a request has at least 1 token, got {v:g}")
+                raise ValueError(f"{name}: a request has at least 1 token, got {_num(v)}")
             if v is not None and v > self.seq_len:
-                raise ValueError(f"{name}: {v:g} tokens exceed seq_len = {self.seq_len}, the context a request must fit in")
+                raise ValueError(f"{name}: {_num(v)} tokens exceed seq_len = {self.seq_len}, the context a request must fit in")
         if p is not None and o is not None and p + o > self.seq_len:
             raise ValueError(
-                f"prompt_tokens: a request of {p:g} + {o:g} tokens exceeds seq_len = {self.seq_len}, the context it must fit in"
+                f"prompt_tokens: a request of {_num(p)} + {_num(o)} tokens exceeds seq_len = {self.seq_len}, the context it must fit in"
             )
         if (p is None) != (o is None) and (p or o or 0.0) + self.seq_len / 2 > self.seq_len:
             name, other = ("prompt_tokens", "output_tokens") if p is not None else ("output_tokens", "prompt_tokens")
             raise ValueError(
-                f"{name}: a request of {p or self.seq_len / 2:g} + {o or self.seq_len / 2:g} tokens ({other} by default "
+                f"{name}: a request of {_num(p or self.seq_len / 2)} + {_num(o or self.seq_len / 2)} tokens ({other} by default "
                 f"seq_len / 2) exceeds seq_len = {self.seq_len}; give {other} too"
             )
         return self
@@ -1068,7 +1062,7 @@ class Scenario(StrictModel):
     def _pue_at_least_one(cls, v: PositiveQuantity) -> PositiveQuantity:
         for x in (v.value, v.low, v.high):
             if x is not None and x < 1:
-                raise PydanticCustomError("pue", "PUE must be >= 1, got {got}", {"got": _fmt(x)})
+                raise PydanticCustomError("pue", "PUE must be >= 1, got {got}", {"got": _num(x)})
         return v
 
     @model_validator(mode="after")
@@ -1427,7 +1421,7 @@ class ServingRow(StrictModel):
             raise PydanticCustomError(
                 "request",
                 "input_tokens + output_tokens must be at most {most} tokens, got {p} + {o}",
-                {"most": "10^15", "p": _fmt(prompt), "o": _fmt(v)},
+                {"most": "10^15", "p": _num(prompt), "o": _num(v)},
             )
         return v
 

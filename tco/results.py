@@ -9,14 +9,13 @@ still never import numpy. The analyses themselves (:mod:`tco.analysis`, which im
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from pydantic import Field, PrivateAttr
 
-from tco.errors import InputError
+from tco.errors import InputError, show_number
 from tco.models import Records, StrictModel
 
 if TYPE_CHECKING:
@@ -34,18 +33,10 @@ def limit_text(name: str, limit: float) -> str:
     $100 with its cents or significant digits, ``$0.5``, not rounded to ``$0``; from $10^15 in exponent form with
     its unit, ``1e+15 USD``), else the number as given."""
     if name in MONEY_LIMITS and limit < 100:
-        return f"${as_given(limit)}"
+        return f"${show_number(limit, grouping=True)}"
     if name in MONEY_LIMITS and limit < 1e15:
         return f"${limit:,.0f}"
-    return f"{as_given(limit)} USD" if name in MONEY_LIMITS else as_given(limit)
-
-
-def as_given(limit: float) -> str:
-    """Six significant digits where they are the number (``0.5``, ``1e+300``, ``1,234.5``), else its shortest exact
-    text: ``99.999999`` is not ``100``, nor ``1e-320`` (below the smallest normal float, whose digits ``:g`` prints
-    wrong) ``9.99989e-321``."""
-    short = f"{limit:,.6g}"
-    return short if float(short.replace(",", "")) == limit and limit >= sys.float_info.min else repr(limit)
+    return f"{show_number(limit, grouping=True)} USD" if name in MONEY_LIMITS else show_number(limit, grouping=True)
 
 
 class WhatIfOption(StrictModel):

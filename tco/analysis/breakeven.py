@@ -24,7 +24,7 @@ from tco.analysis.common import (
     resolve_target,
     validate_value,
 )
-from tco.errors import InputError
+from tco.errors import InputError, show_number
 from tco.inputs import Inputs
 from tco.models import (
     TINY,
@@ -165,7 +165,7 @@ def breakeven(
     except (TypeError, ValueError, OverflowError):
         raise InputError(f"expected two numbers LO, HI, got {str(value_range)[:80]}", key="--range") from None
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-        raise InputError(f"expected finite numbers with LO below HI, got {lo:g}, {hi:g}", key="--range")
+        raise InputError(f"expected finite numbers with LO below HI, got {show_number(lo)}, {show_number(hi)}", key="--range")
     for v in (lo, hi):
         validate_value(prep, target, v, where="--range" if value_range else "--param", given=param)
     integer = target.is_count or target.is_integer

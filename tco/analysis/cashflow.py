@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from tco import engine
 from tco.analysis.common import missing_error
 from tco.engine import Option
-from tco.errors import InputError
+from tco.errors import InputError, show_number
 from tco.models import TINY, Acquisition, OptionResult, Scenario, TrainingWorkload, Workload
 from tco.results import CashflowOption, CashflowResult, CashflowYear
 
@@ -239,13 +239,13 @@ def cashflow(
                 key=flag,
             )
     if lease_usd_per_month is not None and not (lease_usd_per_month > 0 and math.isfinite(lease_usd_per_month)):
-        raise InputError(f"expected a positive lease rate, got {lease_usd_per_month:g}", key="--lease-usd-per-month")
+        raise InputError(f"expected a positive lease rate, got {show_number(lease_usd_per_month)}", key="--lease-usd-per-month")
     if lease_months is not None and lease_usd_per_month is None:
         raise InputError("a lease term needs a lease rate: give --lease-usd-per-month too", key="--lease-months")
     if lease_months is not None and not (lease_months > 0 and math.isfinite(lease_months)):
-        raise InputError(f"expected a positive lease term, got {lease_months:g}", key="--lease-months")
+        raise InputError(f"expected a positive lease term, got {show_number(lease_months)}", key="--lease-months")
     if revenue_per_day is not None and not (revenue_per_day >= 0 and math.isfinite(revenue_per_day)):
-        raise InputError(f"expected a revenue >= 0, got {revenue_per_day:g}", key="--revenue-usd-per-day")
+        raise InputError(f"expected a revenue >= 0, got {show_number(revenue_per_day)}", key="--revenue-usd-per-day")
     if lease_usd_per_month is not None and not any(o.acquisition is Acquisition.buy for o in options):
         raise InputError("a lease applies to bought options, and every option here is rented: give one to buy", key="--lease-usd-per-month")
     comp = engine.compare(options=[*options, *reference], workload=workload, scenario=scenario)

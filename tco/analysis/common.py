@@ -15,7 +15,7 @@ import numpy as np
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from tco import engine, loader, perf
-from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError, unknown_scope
+from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError, show_number, unknown_scope
 from tco.inputs import Inputs, find_option
 from tco.models import (
     TINY,
@@ -371,7 +371,7 @@ def _rebuilt(prep: Prepared, target: Target, value: float, model: BaseModel | No
         blamed = re.sub(r"^(training|inference)\.", "", first.key) if first.key and scope == "workload" else first.key
         other = blamed and not any(a == b or a.startswith((b + ".", b + "[")) for a, b in ((blamed, rest), (rest, blamed)))
         detail = f"{blamed}: {first.message}" if other else first.message
-        shown = repr(value) if 0 < abs(value) < sys.float_info.min else f"{value:g}"  # (1e-320, not 9.99989e-321)
+        shown = show_number(value)
         raise InputError(f"{shown} is not allowed: {detail}", where=where, key=target.path) from None
     return scope, built
 

@@ -15,12 +15,12 @@ from tco.analysis.common import (
     known,
     prepare,
 )
-from tco.errors import InfeasibleError, InputError, TcoError
+from tco.errors import InfeasibleError, InputError, TcoError, show_number
 from tco.inputs import Inputs
 from tco.models import (
     TrainingWorkload,
 )
-from tco.results import MONEY_LIMITS, SizeOption, SizeResult, as_given, limit_text
+from tco.results import MONEY_LIMITS, SizeOption, SizeResult, limit_text
 
 # --------------------------------------------------------------------------- sizing
 
@@ -152,7 +152,7 @@ def size(
         )
     name, limit = given[0]
     if not (limit > 0 and math.isfinite(limit)):
-        raise InputError(f"expected a positive number, got {limit:g}", key=f"--{name.replace('_', '-')}")
+        raise InputError(f"expected a positive number, got {show_number(limit)}", key=f"--{name.replace('_', '-')}")
     counted = [o.label for o in inputs.options if o.count is not None]
     if counted:
         raise InputError(f"size chooses the count itself: name {', '.join(counted)} without @COUNT", key="accelerator")
@@ -192,9 +192,9 @@ def size(
             fixed_all = _fixed_days(out)
             fixed = float(fixed_all[np.isfinite(fixed_all)][-1]) if np.isfinite(fixed_all).any() else 0.0
             why = (
-                f"no count meets {as_given(limit)} days: lead time, deployment and porting alone take {fixed:.1f} days"
+                f"no count meets {show_number(limit, grouping=True)} days: lead time, deployment and porting alone take {fixed:.1f} days"
                 if fixed >= limit
-                else f"no count up to {MAX_COUNT:,} reaches the market within {as_given(limit)} days"
+                else f"no count up to {MAX_COUNT:,} reaches the market within {show_number(limit, grouping=True)} days"
             )
         elif name in HARDWARE_LIMITS and plan.acquisition.value == "rent":
             meets = np.zeros_like(ok)
