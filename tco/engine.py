@@ -625,8 +625,7 @@ def _plan_option(
             )
         if n < need:
             raise InfeasibleError(
-                f"{workload.id} does not fit in memory on {n} × {accel.id}: training state needs at least "
-                f"{need} accelerators (give a count with {accel.id}@{need})",
+                too_few_text(workload.id, n, accel.id, need),
                 # (a count the option gave is the user's to change, as a fixed serving replica is)
                 where=option.label if option.count is not None else accel.id,
                 key=None if option.count is not None else "memory_gb",
@@ -1699,6 +1698,23 @@ class Evaluated:
         return cost == cost and ttm == ttm
 
 
+def too_few_text(workload_id: str, count: int, accel_id: str, need: int) -> str:
+    """Why ``count`` accelerators cannot train the workload: its training state needs ``need`` of them
+    (compare's reason, and a sweep's at each point a count or memory too small)."""
+    return (
+        f"{workload_id} does not fit in memory on {count} × {accel_id}: training state needs at least "
+        f"{need} accelerators (give a count with {accel_id}@{need})"
+    )
+
+
+def too_many_text(tokens_per_day: float, count: float, accel_id: str) -> str:
+    """Why a serving demand cannot be met: it needs more accelerators than the model takes."""
+    return (
+        f"serving {tokens_per_day:,.4g} tokens a day needs {_count_text(count)} × {accel_id}, "
+        f"more than the {MAX_ACCELERATORS:,} accelerators the model takes"
+    )
+
+
 def _count_text(count: float) -> str:
     """A count past the bound, in full while it is near it (1,000,000,008, not 1e+09), else as 1.2e+15."""
     return f"{count:,.0f}" if count < 1e15 else f"{count:.4g}"
@@ -1770,8 +1786,7 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
     if fleet_limit and plan.kind == "inference" and out["count"] == out["count"] and out["count"] > MAX_ACCELERATORS:
         owned = option.acquisition is not Acquisition.rent  # (a rented fleet is sized at full use: u = 1)
         raise InfeasibleError(
-            f"serving {p['workload.tokens_per_day']:,.4g} tokens a day needs {_count_text(out['count'])} × {option.accelerator.id}, "
-            f"more than the {MAX_ACCELERATORS:,} accelerators the model takes"
+            too_many_text(p["workload.tokens_per_day"], out["count"], option.accelerator.id)
             + (
                 f" (at utilization {p['scenario.utilization']:.4g}); give a smaller demand or a higher utilization"
                 if owned

@@ -1192,6 +1192,10 @@ def _drain(buf: io.StringIO) -> str:
     return text
 
 
+SWEEP_TEXT = ("option", "reason")
+"""A sweep's text columns: quoted in JSON (a reason that is empty is null), made safe for spreadsheets in CSV."""
+
+
 def stream_sweep(columns: Sequence[str], chunks: Iterable[Any], fmt: OutputFormat, audit: Mapping[str, Any] | None = None) -> Iterable[str]:
     """Text pieces of a sweep, one chunk at a time: CSV (header, then rows), JSON Lines (a row a line,
     each with its ``schema_version``), or JSON, the one shape of every command (:func:`envelope`, with
@@ -1219,12 +1223,13 @@ def stream_sweep(columns: Sequence[str], chunks: Iterable[Any], fmt: OutputForma
         for c in columns:
             col = chunk.options if c == "option" else chunk.columns[c]
             formatted = _format_column(col)
-            if c == "option" and fmt is not OutputFormat.csv:
-                formatted = [json.dumps(x) for x in formatted]
+            if c in SWEEP_TEXT:  # (few distinct texts: each written once)
+                shown = {x: json.dumps(x) if x or c == "option" else "null" for x in set(formatted)}
+                if fmt is OutputFormat.csv:
+                    shown = {x: safe_text(x) for x in shown}
+                formatted = [shown[x] for x in formatted]
             elif fmt is not OutputFormat.csv:
                 formatted = [x if x else "null" for x in formatted]
-            elif c == "option":
-                formatted = [safe_text(x) for x in formatted]
             texts.append(formatted)
         if fmt is OutputFormat.csv:
             writer.writerows(("1", *row) for row in zip(*texts, strict=True))

@@ -79,3 +79,69 @@ def test_a_refusal_never_shows_the_limit_it_refused(run, args, line) -> None:
     base = ("estimate", "h100-sxm", "--mode", "infer") + (() if "--params" in args else ("--params", "70e9"))
     r = run(*base, *args)
     assert (r.exit_code, r.stdout, r.stderr) == (1, "", line)
+
+
+def _jsonl(r) -> list[dict]:
+    import json
+
+    assert r.exit_code == 0, r.stderr
+    return [json.loads(line) for line in r.stdout.splitlines()]
+
+
+def test_a_sweep_row_says_why_it_is_infeasible_in_compares_words(run) -> None:
+    """A sweep row that cannot run said only ``feasible = false``: a count too small for the model, a market
+    that may not buy the part, a missing price and a demand past the model's count all looked alike. Each row
+    now carries compare's ``reason`` (empty, or null in JSON, where the row is feasible)."""
+    import json
+
+    rows = _jsonl(run("sweep", "h100-sxm", "a100-80gb", "-w", "llama3-70b", "--vary", "h100-sxm.count=8,4096", "-f", "jsonl"))
+    refused = run("compare", "h100-sxm@8", "-w", "llama3-70b")
+    assert refused.exit_code == 1 and refused.stderr.startswith("Error: h100-sxm@8: ")
+    assert [(r["option"], r["feasible"]) for r in rows] == [
+        ("h100-sxm", False),
+        ("a100-80gb", True),
+        ("h100-sxm", True),
+        ("a100-80gb", True),
+    ]
+    assert rows[0]["reason"] == refused.stderr.removeprefix("Error: h100-sxm@8: ").rstrip("\n")
+    assert [r["reason"] for r in rows[1:]] == [None, None, None]
+
+    rows = _jsonl(run("sweep", "h100-sxm", "l20", "ascend-910b", "-w", "gpt3-1.3b", "--vary", "scenario.pue=1.1,1.2", "-f", "jsonl"))
+    barred = json.loads(run("compare", "h100-sxm", "ascend-910b", "-w", "gpt3-1.3b", "-f", "json").stdout)["results"][1]
+    assert barred["status"] == "infeasible" and barred["reason"]
+    by = {(r["point"], r["option"]): r["reason"] for r in rows}
+    for point in (0, 1):
+        assert by[point, "h100-sxm"] is None
+        assert by[point, "l20"] == "incomplete: lacks l20.price_usd"  # (compare: incomplete, missing_inputs l20.price_usd)
+        assert by[point, "ascend-910b"] == barred["reason"]
+
+
+def test_a_sweep_row_past_the_serving_limit_and_a_refused_plan_say_so(run) -> None:
+    """A demand whose fleet exceeds the 10^9 accelerators the model takes, and a sequence whose activations no
+    layout holds (the planner's refusal at that value, as ``--set`` prints it)."""
+    rows = _jsonl(run("sweep", "h100-sxm", "-w", "chat-70b", "--vary", "workload.tokens_per_day=1e9,1e18", "-f", "jsonl"))
+    assert rows[0]["reason"] is None and rows[0]["feasible"] is True
+    assert rows[1]["feasible"] is False and rows[1]["count"] is None
+    assert rows[1]["reason"].startswith("serving 1e+18 tokens a day needs ")
+    assert rows[1]["reason"].endswith(" × h100-sxm, more than the 1,000,000,000 accelerators the model takes")
+
+    args = ("-w", "llama3-70b")
+    rows = _jsonl(run("sweep", "h100-sxm", "a100-80gb", *args, "--vary", "workload.seq_len=100000000,8192", "-f", "jsonl"))
+    refused = run("compare", "h100-sxm", *args, "--set", "workload.seq_len=100000000")
+    assert refused.exit_code == 1
+    assert rows[0]["reason"] == refused.stderr.removeprefix("Error: --set: workload.seq_len: ").rstrip("\n")
+    assert rows[1]["reason"].endswith("exceed a100-80gb's usable memory (72.0 GB)")
+    assert [r["reason"] for r in rows[2:]] == [None, None]
+
+
+def test_a_sweep_reason_is_csv_text_a_spreadsheet_will_not_evaluate(run) -> None:
+    """In CSV the reason is the last column, empty where the row is feasible, in ASCII as tco's other CSV text."""
+    import csv
+    import io
+
+    r = run("sweep", "h100-sxm", "-w", "llama3-70b", "--vary", "h100-sxm.count=8,4096")
+    assert r.exit_code == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert list(rows[0])[-2:] == ["feasible", "reason"]
+    assert rows[0]["reason"].startswith("llama3-70b does not fit in memory on 8 x h100-sxm: ")
+    assert rows[1]["reason"] == "" and rows[1]["feasible"] == "true"

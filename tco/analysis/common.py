@@ -98,6 +98,8 @@ class Prepared:
     replans: dict[Any, engine.Plan | None] = field(default_factory=dict)
     """Plans at varied values of inputs that change discrete choices (see :func:`evaluate_many`)."""
     moving: dict[Any, bool] = field(default_factory=dict)
+    refusals: dict[Any, str] = field(default_factory=dict)
+    """Why an option cannot run at varied values (the planner's message), keyed as :attr:`replans`."""
 
     @property
     def labels(self) -> list[str]:
@@ -427,11 +429,18 @@ def _plan_with(prep: Prepared, i: int, assignments: tuple[tuple[Target, float], 
     plan: engine.Plan | None
     try:
         plan = engine.plan_option(option, workload, scenario, market=False)
-    except TcoError:
+    except TcoError as exc:
         plan = None
+        if len(prep.refusals) < 4 * MAX_REPLANS:
+            prep.refusals[key] = exc.message
     if len(prep.replans) < 4 * MAX_REPLANS:
         prep.replans[key] = plan
     return plan
+
+
+def _refusal(prep: Prepared, i: int, assignments: tuple[tuple[Target, float], ...]) -> str:
+    """The planner's message for option ``i`` at values :func:`_plan_with` could not plan (after it tried)."""
+    return prep.refusals.get((i, tuple((t.path, v) for t, v in assignments)), "it cannot run at these values")
 
 
 def moves_plan(prep: Prepared, i: int, target: Target, arr: np.ndarray) -> bool:
@@ -465,20 +474,22 @@ class Batch:
     rank: np.ndarray  # (options, size), 1 = best
     winner: np.ndarray  # (size,) option index
     missing: list[tuple[str, ...]]  # per option: input paths it lacks (its costs are NaN, never ranked first)
+    reasons: list[np.ndarray] | None = None  # per option, with ``reasons=True``: why each infeasible point is ('' if feasible)
 
 
 def _evaluate_groups(
     prep: Prepared, i: int, plan: engine.Plan, p: dict[str, Any], moving: list[tuple[Target, np.ndarray]], size: int
-) -> tuple[dict[str, np.ndarray], Any, tuple[str, ...]]:
+) -> tuple[dict[str, np.ndarray], Any, tuple[str, ...], np.ndarray | None]:
     """Option ``i``'s outputs over ``size`` scenarios: one vectorized evaluation at ``plan``, or, when
     targets move its discrete choices, one per distinct combination of their values at its own plan.
-    Returns (outputs, the least count that fits memory per scenario, the input paths it lacks)."""
+    Returns (outputs, the least count that fits memory per scenario, the input paths it lacks, and where
+    the option cannot be planned at all, the planner's reason per scenario, else None)."""
     if not moving:
         known = engine.KnownInputs(p)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             out = engine.evaluate_plan(plan, known, ops=np)
         flat = {k: np.broadcast_to(np.asarray(v, dtype=float), (size,)) for k, v in out.items() if v is not None}
-        return flat, plan.min_count, tuple(plan.user_path(k) for k in known.missing)
+        return flat, plan.min_count, tuple(plan.user_path(k) for k in known.missing), None
     combos, group = np.unique(np.column_stack([a for _, a in moving]), axis=0, return_inverse=True)
     group = np.asarray(group).reshape(-1)
     if len(combos) > MAX_REPLANS:
@@ -491,11 +502,16 @@ def _evaluate_groups(
     arrays: dict[str, np.ndarray] = {}
     min_count = np.empty(size)
     gone: set[str] = set()
+    refused: np.ndarray | None = None
     for g, combo in enumerate(combos):
         at = np.flatnonzero(group == g)
-        sub_plan = _plan_with(prep, i, tuple((t, float(v)) for (t, _), v in zip(moving, combo, strict=True)))
+        assignments = tuple((t, float(v)) for (t, _), v in zip(moving, combo, strict=True))
+        sub_plan = _plan_with(prep, i, assignments)
         if sub_plan is None:  # the option cannot run at these values: no figures, never feasible
             min_count[at] = np.inf
+            if refused is None:
+                refused = np.full(size, "", dtype=object)
+            refused[at] = _refusal(prep, i, assignments)
             continue
         sub = {k: (v[at] if isinstance(v, np.ndarray) and v.shape == (size,) else v) for k, v in p.items()}
         known = engine.KnownInputs(sub)
@@ -509,20 +525,24 @@ def _evaluate_groups(
     if "job_cost_usd" not in arrays:  # no value let the option run: its figures are all unknown
         for k in engine.evaluate_plan(plan, engine.KnownInputs(dict(prep.bases[i]))):
             arrays.setdefault(k, np.full(size, np.nan))
-    return arrays, min_count, tuple(sorted(gone))
+    return arrays, min_count, tuple(sorted(gone)), refused
 
 
-def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], size: int, *, replan: bool = False) -> Batch:
+def evaluate_many(
+    prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], size: int, *, replan: bool = False, reasons: bool = False
+) -> Batch:
     """Evaluate every option for ``size`` scenarios, the targets set to the given arrays. The formulas
     take the continuous inputs as arrays; the discrete choices (layout, batch, replica, shape, memory
     fit) are planned once at the central values. With ``replan`` (sweeps, what-ifs and break-evens of
     inputs the user names) a target that changes an option's choices is planned anew at each of its
     values, as ``--set`` would (at most :data:`MAX_REPLANS` values); the analyses of uncertain inputs
-    (sensitivity, simulation) hold the central choices: the same deployment at other prices and rates."""
+    (sensitivity, simulation) hold the central choices: the same deployment at other prices and rates.
+    With ``reasons`` each option's infeasible points say why, as compare's ``reason`` does (a sweep's rows)."""
     per_option: list[dict[str, np.ndarray]] = []
     feasible: list[np.ndarray] = []
     runs: list[np.ndarray] = []
     missing: list[tuple[str, ...]] = []
+    why: list[np.ndarray] = []
     for i, (plan, base) in enumerate(zip(prep.plans, prep.bases, strict=True)):
         p: dict[str, Any] = dict(base)
         for target, arr in values.values():
@@ -536,7 +556,7 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
         planned = [(t, a) for t, a in varied if not plan_free(t)]
         moving = planned if replan and any(moves_plan(prep, i, t, a) for t, a in planned) else []
         # Unknown inputs read as NaN: the figures that need them come out NaN (infeasible for ranking).
-        arrays, min_count, gone = _evaluate_groups(prep, i, plan, p, moving, size)
+        arrays, min_count, gone, refused = _evaluate_groups(prep, i, plan, p, moving, size)
         # what the option lacks to be ranked: an input only another figure needs leaves it ranked, as in compare
         ranked = not (np.isnan(arrays["job_cost_usd"]).any() or np.isnan(arrays["time_to_market_days"]).any())
         missing.append(() if ranked else gone)
@@ -546,6 +566,8 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
             # a demand that needs more accelerators than the model takes, as compare refuses it
             else ~np.broadcast_to(np.asarray(arrays["count"], dtype=float) > perf.MAX_ACCELERATORS, (size,))
         )
+        if reasons:  # (before the figures are cleared: a demand's count says how far past the limit it is)
+            why.append(_run_reasons(prep, i, plan, p, arrays, min_count, ok, refused, size))
         if not ok.all():  # too few to hold the model (or too many to serve): no figures there, as compare shows none
             arrays = {k: np.where(ok, np.broadcast_to(v, (size,)), np.nan) for k, v in arrays.items()}
         runs.append(ok & (i not in prep.barred))  # an option compare would evaluate (it may lack a cost)
@@ -578,6 +600,8 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
     order = np.argsort(eff, axis=0, kind="stable")
     rank = np.empty_like(order)
     np.put_along_axis(rank, order, np.arange(1, len(per_option) + 1)[:, None].repeat(size, axis=1), axis=0)
+    if reasons:
+        why = [_other_reasons(r, ok, m) for r, ok, m in zip(why, feasible, missing, strict=True)]
     return Batch(
         size,
         per_option,
@@ -588,7 +612,53 @@ def evaluate_many(prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], 
         rank,
         order[0],
         missing,
+        why if reasons else None,
     )
+
+
+def _run_reasons(
+    prep: Prepared,
+    i: int,
+    plan: engine.Plan,
+    p: dict[str, Any],
+    arrays: dict[str, np.ndarray],
+    min_count: Any,
+    ok: np.ndarray,
+    refused: np.ndarray | None,
+    size: int,
+) -> np.ndarray:
+    """Option ``i``'s reason at each point it cannot run, in compare's words: the market's bar, the
+    planner's refusal, a count too small to hold the model, a demand past the count the model takes."""
+    out = np.full(size, "", dtype=object) if refused is None else refused.copy()
+    if i in prep.barred:
+        out[:] = prep.barred[i]
+        return out
+    short = ~ok & (out == "")
+    if not short.any():
+        return out
+    label = prep.inputs.options[i].accelerator.id
+    if plan.kind == "training":
+        counts = np.broadcast_to(np.asarray(p["count"], dtype=float), (size,))
+        needs = np.broadcast_to(np.asarray(min_count, dtype=float), (size,))
+        for c, n in set(zip(counts[short].tolist(), needs[short].tolist(), strict=True)):
+            text = engine.too_few_text(prep.inputs.workload.id, int(c), label, int(n))
+            out[short & (counts == c) & (needs == n)] = text
+    else:
+        counts = np.broadcast_to(np.asarray(arrays["count"], dtype=float), (size,))
+        demand = np.broadcast_to(np.asarray(p["workload.tokens_per_day"], dtype=float), (size,))
+        for at in np.flatnonzero(short):
+            out[at] = engine.too_many_text(float(demand[at]), float(counts[at]), label)
+    return out
+
+
+def _other_reasons(reason: np.ndarray, feasible: np.ndarray, missing: tuple[str, ...]) -> np.ndarray:
+    """The reasons of :func:`_run_reasons`, then, where an option ran but cannot be ranked, what it lacks
+    (compare's incomplete option) or its effective cost past the largest float; feasible points none."""
+    out = np.where(feasible, "", reason).astype(object)
+    rest = ~feasible & (out == "")
+    if rest.any():
+        out[rest] = f"incomplete: lacks {', '.join(missing)}" if missing else "its effective cost overflows a float (above 1.8e308 USD)"
+    return out
 
 
 def _index_of(prep: Prepared, ref: str) -> int:

@@ -111,6 +111,7 @@ def sweep_columns(axes: Sequence[Axis]) -> list[str]:
         "effective_cost_usd",
         "rank",
         "feasible",
+        "reason",
     ]
 
 
@@ -196,7 +197,7 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> S
             idx = np.arange(start, min(points, start + per))
             coords = np.unravel_index(idx, shape)
             vals = {a.path: a.values[c] for a, c in zip(axes, coords, strict=True)}
-            batch = evaluate_many(prep, {p: (targets[p], v) for p, v in vals.items()}, idx.size, replan=True)
+            batch = evaluate_many(prep, {p: (targets[p], v) for p, v in vals.items()}, idx.size, replan=True, reasons=True)
             cols: dict[str, np.ndarray] = {"point": np.repeat(idx, n_opt)}
             for a in axes:
                 cols[a.column] = np.repeat(vals[a.path], n_opt)
@@ -208,6 +209,8 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> S
             cols["effective_cost_usd"] = np.column_stack(batch.effective_cost_usd).ravel()
             cols["feasible"] = np.column_stack(batch.feasible).ravel()
             cols["rank"] = np.where(cols["feasible"], batch.rank.T.ravel(), np.nan)  # an infeasible row has no rank
+            assert batch.reasons is not None
+            cols["reason"] = np.column_stack(batch.reasons).ravel()  # why a row is infeasible, as compare says ('' if not)
             yield SweepChunk(cols, np.tile(labels, idx.size))
 
     return SweepRun(sweep_columns(axes), points * n_opt, _Once(chunks()))
