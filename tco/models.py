@@ -118,7 +118,8 @@ words that begin one may be stage names."""
 
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
+    # (no protected namespaces: no field begins with model_, and the check costs each class at import)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True, protected_namespaces=())
 
 
 class Records:
@@ -159,17 +160,17 @@ def _date_to_text(v: Any) -> Any:
 
 
 _YEAR = r"(?:[1-9]\d{3}|0[1-9]\d\d|00[1-9]\d|000[1-9])"
-_DATE = re.compile(
+_DATE = (
     rf"{_YEAR}(?:-(?:0[1-9]|1[0-2]))?"
     rf"|{_YEAR}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))"
     r"|(?:\d\d(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29"
 )
 """YYYY, YYYY-MM or a calendar date YYYY-MM-DD (years 1 to 9999, February 29 in leap years only), as one
-pattern so the JSON Schema says what the tool accepts."""
+pattern so the JSON Schema says what the tool accepts (compiled on first use: a start-up cost otherwise)."""
 
 
 def _check_date(v: str) -> str:
-    if not _DATE.fullmatch(v):
+    if not re.fullmatch(_DATE, v):
         raise PydanticCustomError("date_text", "expected a date YYYY, YYYY-MM or YYYY-MM-DD, got {got}", {"got": repr(v[:40])})
     if len(v) == 10:
         try:
@@ -186,7 +187,7 @@ DateText = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "string", "pattern": "^(?:" + _DATE.pattern + ")$"},
+                {"type": "string", "pattern": "^(?:" + _DATE + ")$"},
                 {"type": "integer", "minimum": 1000, "maximum": 9999},
             ]
         }
