@@ -155,9 +155,15 @@ def test_simulate_never_lets_an_incomplete_option_win(run) -> None:
 
 
 def test_sweep_streams_rows_for_an_incomplete_option(run) -> None:
+    """A row per point for the incomplete option, whose reason names the inputs it lacks."""
+    import csv
+    import io
+
     result = run("sweep", "a100-80gb", MYSTERY, "-w", "llama3-8b", "--vary", "scenario.pue=1.1,1.2")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.count("mystery-x") == 2
+    rows = [r for r in csv.DictReader(io.StringIO(result.stdout)) if r["option"] == "mystery-x"]
+    assert [(r["point"], r["feasible"]) for r in rows] == [("0", "false"), ("1", "false")]
+    assert {r["reason"] for r in rows} == {"incomplete: lacks mystery-x.price_usd, mystery-x.lead_time_weeks"}
 
 
 def test_infeasible_option_is_a_row_with_its_reason_not_a_failed_run(run) -> None:
