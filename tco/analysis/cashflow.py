@@ -228,23 +228,25 @@ def cashflow(
     appears leased (same hardware, monthly payments instead of capex and residual). ``reference``:
     options left out of the cash flow (an unknown price) that still set the delay, as compare counts
     them: the fastest known time to market among all."""
-    for flag, v in (
-        ("--revenue-usd-per-day", revenue_per_day),
-        ("--lease-usd-per-month", lease_usd_per_month),
-        ("--lease-months", lease_months),
+    for flag, v, what in (
+        ("--revenue-usd-per-day", revenue_per_day, "revenue >= 0"),
+        ("--lease-usd-per-month", lease_usd_per_month, "positive lease rate"),
+        ("--lease-months", lease_months, "positive lease term"),
     ):
+        if v is not None and not math.isfinite(v):  # ('expected a revenue >= 0, got inf' would contradict itself)
+            raise InputError(f"expected a finite {what}, got {show_number(v)}", key=flag)
         if v is not None and v != 0 and abs(v) < TINY:
             raise InputError(
                 f"expected {'0 or at least' if flag == '--revenue-usd-per-day' else 'a positive number of at least'} 1e-300, got {v!r}",
                 key=flag,
             )
-    if lease_usd_per_month is not None and not (lease_usd_per_month > 0 and math.isfinite(lease_usd_per_month)):
+    if lease_usd_per_month is not None and not lease_usd_per_month > 0:
         raise InputError(f"expected a positive lease rate, got {show_number(lease_usd_per_month)}", key="--lease-usd-per-month")
     if lease_months is not None and lease_usd_per_month is None:
         raise InputError("a lease term needs a lease rate: give --lease-usd-per-month too", key="--lease-months")
-    if lease_months is not None and not (lease_months > 0 and math.isfinite(lease_months)):
+    if lease_months is not None and not lease_months > 0:
         raise InputError(f"expected a positive lease term, got {show_number(lease_months)}", key="--lease-months")
-    if revenue_per_day is not None and not (revenue_per_day >= 0 and math.isfinite(revenue_per_day)):
+    if revenue_per_day is not None and not revenue_per_day >= 0:
         raise InputError(f"expected a revenue >= 0, got {show_number(revenue_per_day)}", key="--revenue-usd-per-day")
     if lease_usd_per_month is not None and not any(o.acquisition is Acquisition.buy for o in options):
         raise InputError("a lease applies to bought options, and every option here is rented: give one to buy", key="--lease-usd-per-month")
