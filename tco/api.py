@@ -772,7 +772,7 @@ def unread_inputs(inputs: Inputs, items: Sequence[str], flag: str) -> list[str]:
 def _plan_moves(inputs: Inputs, i: int, scope: str, key: str, value: float) -> bool:
     """Whether option ``i``'s plan (or whether it can run at all) changes with the input ``key`` of
     ``scope``: planned at a thousandth and a thousand times ``value`` (whole numbers where the input
-    takes one), each rebuilt through validation; a value that does not validate is not tried, and an
+    takes one, and then at 1 too), each rebuilt through validation; a value that does not validate is not tried, and an
     input no other value of which validates counts as moving it."""
     o = inputs.options[i]
     slot = scope if scope in ("scenario", "workload") else "accel"
@@ -787,7 +787,9 @@ def _plan_moves(inputs: Inputs, i: int, scope: str, key: str, value: float) -> b
     base = plan(o, inputs.workload, inputs.scenario)
     whole = value == int(value) and value >= 1
     tried = 0
-    for v in {max(1, int(value) // 1000) if whole else value / 1000.0, int(value) * 1000 + 1 if whole else value * 1000.0 + 1.0}:
+    # (and a whole input at 1: a cap on a count, max_batch = 1,000,000, binds there but not at 1,000)
+    lows = {max(1, int(value) // 1000), 1} if whole else {value / 1000.0}
+    for v in {*lows, int(value) * 1000 + 1 if whole else value * 1000.0 + 1.0}:
         if v == value:
             continue
         try:

@@ -38,3 +38,24 @@ def test_the_python_api_says_the_same_for_a_decimal_too_large_for_a_float() -> N
         tco.cashflow(inputs, revenue_usd_per_day=decimal.Decimal("1e400"))
     with pytest.raises(tco.InputError, match=r"^revenue_usd_per_day: expected a revenue >= 0, got -1$"):
         tco.cashflow(inputs, revenue_usd_per_day=-1)
+
+
+@pytest.mark.parametrize("value", ["1000000", "1000000000000"])
+def test_a_serving_cap_set_far_above_the_batch_is_not_called_unread(run, value: str) -> None:
+    """2: 'tco compare h100-sxm -w chat-70b --set workload.max_batch=1000000' warned '--set
+    workload.max_batch=1000000: no option reads it', while the set changed the answer: the file's 256 capped the
+    batch ($1,157,140), the million lets memory cap it ($995,177). The check planned the input again at a
+    thousandth (1,000) and a thousand times its value, where memory caps the batch alike. A whole input is now
+    planned at 1 too, where a cap binds: no warning, and the figures are those of the set."""
+    r = run("compare", "h100-sxm", "-w", "chat-70b", "--set", f"workload.max_batch={value}", "-f", "csv")
+    assert r.exit_code == 0, r.output
+    assert "no option reads it" not in r.stderr, r.stderr
+    header, row = r.stdout.splitlines()[:2]
+    base = run("compare", "h100-sxm", "-w", "chat-70b", "-f", "csv")
+    col = header.split(",").index("effective_cost_usd")
+    assert float(row.split(",")[col]) < float(base.stdout.splitlines()[1].split(",")[col])
+
+
+def test_an_input_no_option_reads_is_still_called_unread() -> None:
+    inputs = tco.load_inputs(["h100-sxm"], workload="chat-70b", sets=["h100-sxm.release_year=1999"])
+    assert list(inputs.warnings) == ["sets h100-sxm.release_year=1999: no option reads it"]
