@@ -842,13 +842,16 @@ def parse_value(text: str, key: str | None = None) -> Any:
     """A ``--set`` value: a TOML literal (number, boolean, date, quoted text, array) or bare text.
     ``key``: the path it sets, named by an error."""
     try:
-        value = tomllib.loads(f"v = {text}")["v"]
+        document = tomllib.loads(f"v = {text}")
     except tomllib.TOMLDecodeError:
         return text
     except RecursionError:  # (the file reader refuses the same nesting)
         raise InputError("not valid TOML: nested too deeply", where="--set", key=key) from None
     except ValueError as exc:
         raise InputError(_digits_message(exc), where="--set", key=key) from None
+    if len(document) > 1:  # ('1.2\nscenario.utilization = 0.5' read as a document: its second line set nothing)
+        raise InputError("expected one value, got more lines after it (one PATH=VALUE sets one input)", where="--set", key=key)
+    value = document["v"]
     if isinstance(value, float) and value == 0 and re.search(r"[1-9]", text.split("e")[0].split("E")[0]):
         # 1e-400 reads as 0: said so, not "must be > 0, got 0" of a number typed as positive
         raise InputError(

@@ -59,3 +59,17 @@ def test_a_serving_cap_set_far_above_the_batch_is_not_called_unread(run, value: 
 def test_an_input_no_option_reads_is_still_called_unread() -> None:
     inputs = tco.load_inputs(["h100-sxm"], workload="chat-70b", sets=["h100-sxm.release_year=1999"])
     assert list(inputs.warnings) == ["sets h100-sxm.release_year=1999: no option reads it"]
+
+
+def test_a_set_value_that_runs_on_to_another_line_is_refused_not_half_read(run) -> None:
+    """3: "--set $'scenario.pue=1.2\\nscenario.utilization=0.5'" (a value pasted with its neighbour) set the PUE and
+    dropped the second line without a word: the value was read as a TOML document 'v = ...' and only its 'v'
+    kept, so the utilization stayed 0.8 while the audit trail listed the whole text as set. The value must now be
+    one value; a trailing newline or comment still reads."""
+    r = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "scenario.pue=1.2\nscenario.utilization=0.5")
+    assert r.exit_code == 1, r.output
+    assert r.stdout == ""
+    assert r.stderr.strip() == "Error: --set: scenario.pue: expected one value, got more lines after it (one PATH=VALUE sets one input)"
+    assert run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "scenario.pue=1.2\n# why\n").exit_code == 0
+    with pytest.raises(tco.InputError, match=r"^sets: scenario\.pue: expected one value, got more lines after it"):
+        tco.load_inputs(["a100-80gb"], workload="gpt3-1.3b", sets=["scenario.pue=1.2\n[x]\ny = 1"])
