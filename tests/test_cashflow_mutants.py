@@ -140,7 +140,10 @@ def test_a_century_exactly_is_allowed_and_a_lease_past_it_is_not() -> None:
     assert sum(y.lease_usd for y in leased.years) == approx(own.count * 1200)
     with pytest.raises(InputError) as exc:
         cashflow([Option(BENCH)], training(), scenario(), lease_usd_per_month=500, lease_months=1250)
-    assert (exc.value.message, exc.value.key) == ("a lease of 1.25e+03 months would run past 100 years", "--lease-months")
+    assert (exc.value.message, exc.value.key) == (
+        "a lease of 1,250 months would run past 100 years (it starts at toy's delivery, 0.0767 years in)",
+        "--lease-months",
+    )
 
 
 @pytest.mark.parametrize(

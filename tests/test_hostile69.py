@@ -73,3 +73,17 @@ def test_a_set_value_that_runs_on_to_another_line_is_refused_not_half_read(run) 
     assert run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "scenario.pue=1.2\n# why\n").exit_code == 0
     with pytest.raises(tco.InputError, match=r"^sets: scenario\.pue: expected one value, got more lines after it"):
         tco.load_inputs(["a100-80gb"], workload="gpt3-1.3b", sets=["scenario.pue=1.2\n[x]\ny = 1"])
+
+
+@pytest.mark.parametrize(("months", "shown"), [("1200", "1,200"), ("1201", "1,201"), ("1e308", "1e+308")])
+def test_a_lease_too_long_shows_its_term_as_typed_and_where_it_starts(run, months: str, shown: str) -> None:
+    """4: 'tco cashflow h100-sxm@8 -w chat-70b --lease-usd-per-month 1500 --lease-months 1201' said 'a lease of
+    1.2e+03 months would run past 100 years', as 1200 did: three digits of the term, and 1,200 months are 100 years,
+    which looked like a wrong refusal (the lease starts at delivery, after the lead time). The term is now shown as
+    typed, and the message says where the lease starts."""
+    r = run("cashflow", "h100-sxm@8", "-w", "chat-70b", "--lease-usd-per-month", "1500", "--lease-months", months)
+    assert r.exit_code == 1, r.output
+    assert r.stdout == ""
+    assert r.stderr.strip() == (
+        f"Error: --lease-months: a lease of {shown} months would run past 100 years (it starts at h100-sxm@8's delivery, 0.192 years in)"
+    )

@@ -97,7 +97,10 @@ def test_a_lease_shorter_than_the_run_and_one_past_a_century_are_refused() -> No
     assert sum(y.lease_usd for y in ok.years) == approx(4 * 500 * held)
     with pytest.raises(InputError) as long:
         cashflow([Option(BENCH)], training(), scenario(), lease_usd_per_month=500, lease_months=1300)  # 28 days + 108.3 years
-    assert (long.value.message, long.value.key) == ("a lease of 1.3e+03 months would run past 100 years", "--lease-months")
+    assert (long.value.message, long.value.key) == (
+        "a lease of 1,300 months would run past 100 years (it starts at toy's delivery, 0.0767 years in)",
+        "--lease-months",
+    )
 
 
 def test_the_residual_note_of_a_bought_option() -> None:

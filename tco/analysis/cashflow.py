@@ -30,7 +30,7 @@ from tco.analysis.common import missing_error
 from tco.engine import Option
 from tco.errors import InputError, show_number
 from tco.models import TINY, Acquisition, OptionResult, Scenario, TrainingWorkload, Workload
-from tco.results import CashflowOption, CashflowResult, CashflowYear
+from tco.results import CashflowOption, CashflowResult, CashflowYear, as_given
 
 DAYS_PER_YEAR = 365.25
 MAX_YEARS = 100
@@ -124,7 +124,11 @@ def cashflow_option(
             key=key,
         )
     if lease_usd_per_month is not None and lease_months is not None and not run_end_ok(delivery + lease_months / 12.0):
-        raise InputError(f"a lease of {lease_months:.3g} months would run past {MAX_YEARS} years", key="--lease-months")
+        raise InputError(  # (the term as typed: 1,201 months, not 1.2e+03)
+            f"a lease of {as_given(lease_months)} months would run past {MAX_YEARS} years (it starts at "
+            f"{option.label}'s delivery, {delivery:,.3g} years in)",
+            key="--lease-months",
+        )
     run_start = port_end
     run_end = run_start + run_years
     market = out["time_to_market_days"] / DAYS_PER_YEAR
