@@ -30,7 +30,7 @@ from tco.analysis.common import missing_error
 from tco.engine import Option
 from tco.errors import InputError, show_number
 from tco.models import TINY, Acquisition, OptionResult, Scenario, TrainingWorkload, Workload
-from tco.results import CashflowOption, CashflowResult, CashflowYear, as_given
+from tco.results import CashflowOption, CashflowResult, CashflowYear
 
 DAYS_PER_YEAR = 365.25
 MAX_YEARS = 100
@@ -125,7 +125,7 @@ def cashflow_option(
         )
     if lease_usd_per_month is not None and lease_months is not None and not run_end_ok(delivery + lease_months / 12.0):
         raise InputError(  # (the term as typed: 1,201 months, not 1.2e+03)
-            f"a lease of {as_given(lease_months)} months would run past {MAX_YEARS} years (it starts at "
+            f"a lease of {show_number(lease_months, grouping=True)} months would run past {MAX_YEARS} years (it starts at "
             f"{option.label}'s delivery, {delivery:,.3g} years in)",
             key="--lease-months",
         )
