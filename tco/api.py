@@ -1964,6 +1964,7 @@ def _named_by_flags(moe: bool, sets: Sequence[str] = (), given: Collection[str] 
         import re
 
         fields = {k.rsplit(".", 1)[-1]: v[0] for k, v in _ESTIMATE_INPUTS.items() if "_" in k.rsplit(".", 1)[-1]}
+        wrote = [item.split("=", 1)[0].strip().lower() for item in sets]
         for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
             problem.message = problem.message.replace("cannot serve estimate:", "cannot serve the model:")
             problem.message = problem.message.replace("workload.tuning = tuned:", "--tuning tuned:")
@@ -1976,8 +1977,16 @@ def _named_by_flags(moe: bool, sets: Sequence[str] = (), given: Collection[str] 
                 continue
             if problem.where not in ("estimate", "the command-line options") or not problem.key:
                 continue  # a profile's or scenario's own error, or a --set
+            if problem.where == "estimate" and any(
+                lhs == f"workload.{problem.key}" or lhs.startswith(f"workload.{problem.key}.") for lhs in wrote
+            ):
+                problem.where, problem.key = "--set", f"workload.{problem.key}"  # (as compare blames a --set of the table)
+                continue
             found = _estimate_input(problem.key, moe)
-            if found is None or "," in found[0]:
+            if found is not None and "," in found[0]:  # a table of several flags (the layout): those of it given
+                named = [flag for path, (flag, _) in _ESTIMATE_INPUTS.items() if path.startswith(f"{problem.key}.") and path in given]
+                found = (", ".join(named), found[1]) if named else None
+            if found is None:
                 continue
             problem.where = None
             problem.key = found[0]

@@ -87,3 +87,39 @@ def test_a_lease_too_long_shows_its_term_as_typed_and_where_it_starts(run, month
     assert r.stderr.strip() == (
         f"Error: --lease-months: a lease of {shown} months would run past 100 years (it starts at h100-sxm@8's delivery, 0.192 years in)"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["--set", "workload.parallelism=fsdp", "--tp", "2"],
+            "Error: --tp: parallelism = fsdp shards data only: a layout with tensor, pipeline, context or expert degrees above 1, "
+            "or recompute = none, cannot apply",
+        ),
+        (
+            ["--set", "workload.parallelism=fsdp", "--set", "workload.layout.tensor_parallel=2"],
+            "Error: --set: workload.layout: parallelism = fsdp shards data only: a layout with tensor, pipeline, context or "
+            "expert degrees above 1, or recompute = none, cannot apply",
+        ),
+        (
+            ["--set", "workload.layout.tensor_parallel=3"],
+            "Error: --set: workload.layout.tensor_parallel: layout tensor_parallel = 3 does not divide the 32 attention heads",
+        ),
+    ],
+)
+def test_an_estimate_layout_error_names_the_flag_or_the_set_that_gave_the_layout(run, args: list[str], line: str) -> None:
+    """5: 'tco estimate h100-sxm --params 7B --set workload.parallelism=fsdp --tp 2' said 'Error: estimate: layout:
+    parallelism = fsdp shards data only ...': 'estimate' is no file nor flag, and 'layout' no flag (the layout's
+    flags are --tp, --pp, --cp, --ep, --recompute); with the layout from a --set it said the same. And
+    '--set workload.layout.tensor_parallel=3' alone blamed '--tp', a flag not given. The error now names the
+    layout flags given, or the --set that wrote the layout, as compare names it."""
+    r = run("estimate", "h100-sxm", "--params", "7B", *args)
+    assert r.exit_code == 1, r.output
+    assert r.stdout == ""
+    assert r.stderr.strip() == line
+
+
+def test_the_flag_alone_is_still_blamed_by_its_name(run) -> None:
+    r = run("estimate", "h100-sxm", "--params", "7B", "--tp", "3")
+    assert r.exit_code == 1 and r.stderr.strip() == "Error: --tp: 3 does not divide the 32 attention heads"
