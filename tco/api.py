@@ -1916,6 +1916,11 @@ def _refuse_flag_sets(sets: Sequence[str], moe: bool, given: Collection[str] = (
             raise InputError(f"{twice} both give this input: give it once", where="--set" if line else "sets", key=lhs)
 
 
+def _set_under(key: str, sets: Sequence[str]) -> bool:
+    """Whether one of ``sets`` (``PATH=VALUE``) wrote the input ``key`` (``workload.stages``) or a part of it."""
+    return any((lhs := item.split("=", 1)[0].strip().lower()) == key or lhs.startswith(f"{key}.") for item in sets)
+
+
 def _given_size_input(also: Sequence[str], given: Collection[str]) -> str | None:
     """The first workload input of ``also`` (``workload.seq_len``, ``workload.shape``, ...) that one of
     estimate's flags gave (``given``: workload paths such as ``seq_len``, ``shape.d_model``); of a shape,
@@ -1946,9 +1951,11 @@ def _named_by_flags(moe: bool, sets: Sequence[str] = (), given: Collection[str] 
             if hit is not None and problem.where not in (None, "--set", "sets") and "@" not in str(problem.where):
                 problem.where, problem.key = ("--set" if COMMAND_LINE.get() else "sets"), hit
                 continue
-            size = _given_size_input(problem.also, given)
-            if problem.key == "memory_gb" and size is not None and problem.where not in (None, "--set", "sets", "estimate"):
-                problem.where, problem.key = "estimate", size
+            # (the first input of the workload's size that a flag or a --set gave: a --set of the stages is blamed, not --params)
+            first = next((k for k in problem.also if _given_size_input((k,), given) or _set_under(k, sets)), None)
+            size = _given_size_input((first,), given) if first is not None else None
+            if problem.key == "memory_gb" and first is not None and problem.where not in (None, "--set", "sets", "estimate"):
+                problem.where, problem.key = ("estimate", size) if size else ("--set" if COMMAND_LINE.get() else "sets", first)
         if not COMMAND_LINE.get():
             for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
                 problem.message = problem.message.replace("cannot serve estimate:", "cannot serve the model:")
