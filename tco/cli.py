@@ -323,7 +323,11 @@ _NAMED_FORMATS = {
     ".svg": "svg",  # tco plot's (it checks its own names)
     ".png": "png",
     ".pdf": "pdf",
-    ".xls": "xls",
+    ".xls": "xls",  # the spreadsheet names tco does not write: refused, not given a text table
+    ".xlsm": "xlsm",
+    ".xlsb": "xlsb",
+    ".ods": "ods",
+    ".numbers": "numbers",
 }
 """The file names that say their format: ``-o NAME`` with one of these picks (or must agree with) the format."""
 

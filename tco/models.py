@@ -919,7 +919,8 @@ class TrainingWorkload(_WorkloadBase):
             )
         names = [s.name for s in self.stages]
         if len(set(names)) != len(names):
-            raise CrossFieldError("stages: stage names must be unique", reads=("stages[*].name",))
+            twice = next(n for i, n in enumerate(names) if n in names[:i])
+            raise CrossFieldError(f"stages: stage names must be unique, got '{twice}' twice", reads=("stages[*].name",))
         for key, precision in [("precision", self.precision), *((f"stages[{s.name}].precision", s.precision) for s in self.stages)]:
             if precision in SERVING_ONLY:
                 raise ValueError(f"{key}: {precision.value} is modelled for serving only (4-bit training recipes are not): use fp8 or bf16")

@@ -501,7 +501,7 @@ def verdict(comp: Comparison) -> str:
     runner = res[1]
     if runner.effective_cost_usd == win.effective_cost_usd:
         tied = [r.accelerator for r in res if r.effective_cost_usd == win.effective_cost_usd]
-        return f"{' and '.join(tied)} tie: effective cost {money(win.effective_cost_usd, sym)} each (ranked in the order given)"
+        return f"{_and(tied)} tie: effective cost {money(win.effective_cost_usd, sym)} each (ranked in the order given)"
     cheaper = min(res, key=lambda r: r.cost_per_million_tokens_usd or 0.0)
     text = (
         f"{win.accelerator} wins: effective cost {money(win.effective_cost_usd, sym)} "
@@ -1195,6 +1195,11 @@ def _drain(buf: io.StringIO) -> str:
 
 SWEEP_TEXT = ("option", "reason")
 """A sweep's text columns: quoted in JSON (a reason that is empty is null), made safe for spreadsheets in CSV."""
+
+
+def _and(names: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return " and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def stream_sweep(columns: Sequence[str], chunks: Iterable[Any], fmt: OutputFormat, audit: Mapping[str, Any] | None = None) -> Iterable[str]:

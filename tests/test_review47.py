@@ -145,3 +145,35 @@ def test_a_sweep_reason_is_csv_text_a_spreadsheet_will_not_evaluate(run) -> None
     assert list(rows[0])[-2:] == ["feasible", "reason"]
     assert rows[0]["reason"].startswith("llama3-70b does not fit in memory on 8 x h100-sxm: ")
     assert rows[1]["reason"] == "" and rows[1]["feasible"] == "true"
+
+
+@pytest.mark.parametrize("name", ["out.xlsm", "out.xlsb", "out.ods", "out.numbers"])
+def test_a_spreadsheet_name_tco_does_not_write_is_refused_not_given_a_text_table(run, tmp_path, name) -> None:
+    """``-o out.xlsm`` wrote the text table into a file a spreadsheet then failed to open (only .xls was refused
+    among the spreadsheet names); now a usage error naming the formats the command writes, and no file."""
+    target = tmp_path / name
+    r = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "-o", str(target))
+    assert r.exit_code == 2 and r.stdout == ""
+    assert f"is named as {name.split('.')[1]}, which compare does not write" in r.stderr and not target.exists()
+
+
+def test_duplicate_stage_names_name_the_duplicate(run) -> None:
+    """'stage names must be unique' did not say which name came twice (among many stages, a search)."""
+    stages = '[{name="pre",tokens=1e9},{name="long",tokens=1e9},{name="pre",tokens=1e9}]'
+    r = run("compare", "h100-sxm", "-w", "deepseek-v3", "--set", f"workload.stages={stages}")
+    assert r.exit_code == 1
+    assert r.stderr == "Error: --set: workload.stages: stage names must be unique, got 'pre' twice\n"
+
+
+def test_three_options_that_tie_are_listed_as_a_list() -> None:
+    """'ccc and bbb and aaa tie' now reads 'ccc, bbb and aaa tie' (two stay 'bbb and aaa tie')."""
+    from tco.engine import Option, compare
+    from tco.render import money, verdict
+    from tests.factories import accelerator, bench, scenario, training
+
+    parts = [accelerator(id=i, benchmarks=[bench("toy-train", 1000)]) for i in ("ccc", "bbb", "aaa")]
+    comp = compare(options=[Option(p) for p in parts], workload=training(), scenario=scenario())
+    assert (
+        verdict(comp)
+        == f"ccc, bbb and aaa tie: effective cost {money(comp.results[0].effective_cost_usd)} each (ranked in the order given)"
+    )
