@@ -1440,16 +1440,18 @@ def load_model(path: Path, model: type[M]) -> M:
         raise
 
 
-def load_accelerator(ref: str, *, overrides: Sequence[tuple[str, Any]] = (), dirs: Sequence[Path] | None = None) -> Accelerator:
-    """An accelerator profile by id, alias or path."""
+def load_accelerator(ref: str | Path, *, overrides: Sequence[tuple[str, Any]] = (), dirs: Sequence[Path] | None = None) -> Accelerator:
+    """An accelerator profile by id, alias or path (text or a Path, as :func:`tco.load_inputs` takes)."""
+    ref = str(ref)
     result: Accelerator = _load("accelerators", Accelerator, ref, overrides, dirs, None if looks_like_path(ref) else ref)
     return result
 
 
 def load_workload(
-    ref: str, *, overrides: Sequence[tuple[str, Any]] = (), dirs: Sequence[Path] | None = None
+    ref: str | Path, *, overrides: Sequence[tuple[str, Any]] = (), dirs: Sequence[Path] | None = None
 ) -> TrainingWorkload | InferenceWorkload:
-    """A workload by id or path."""
+    """A workload by id or path (text or a Path)."""
+    ref = str(ref)
     result: TrainingWorkload | InferenceWorkload = _load("workloads", _WORKLOAD, ref, overrides, dirs, "workload")
     return result
 
@@ -1472,8 +1474,11 @@ def workload_from_data(
     return result
 
 
-def load_scenario(ref: str | None = None, *, overrides: Sequence[tuple[str, Any]] = (), dirs: Sequence[Path] | None = None) -> Scenario:
-    """A scenario by id or path; the ``default`` scenario when ``ref`` is None."""
+def load_scenario(
+    ref: str | Path | None = None, *, overrides: Sequence[tuple[str, Any]] = (), dirs: Sequence[Path] | None = None
+) -> Scenario:
+    """A scenario by id or path (text or a Path); the ``default`` scenario when ``ref`` is None."""
+    ref = None if ref is None else str(ref)
     result: Scenario = _load("scenarios", Scenario, DEFAULT_SCENARIO if ref is None else ref, overrides, dirs, "scenario")
     return result
 

@@ -177,3 +177,18 @@ def test_three_options_that_tie_are_listed_as_a_list() -> None:
         verdict(comp)
         == f"ccc, bbb and aaa tie: effective cost {money(comp.results[0].effective_cost_usd)} each (ranked in the order given)"
     )
+
+
+def test_the_profile_loaders_take_a_path_as_load_inputs_does() -> None:
+    """``tco.load_inputs`` took a Path for each profile, ``tco.load_accelerator(Path(...))`` was refused
+    ('ref: expected str, got PosixPath'); the three loaders take one now (hostile round 69)."""
+    from pathlib import Path
+
+    import tco
+
+    root = Path(__file__).resolve().parent.parent / "profiles"
+    assert tco.load_accelerator(root / "accelerators" / "h100-sxm.toml").id == "h100-sxm"
+    assert tco.load_workload(root / "workloads" / "gpt3-1.3b.toml").id == "gpt3-1.3b"
+    assert tco.load_scenario(root / "scenarios" / "article.toml").id == "article"
+    with pytest.raises(tco.InputError, match=r"^ref: expected str \| Path, got int 3"):
+        tco.load_accelerator(3)  # type: ignore[arg-type]
