@@ -1204,8 +1204,18 @@ def sensitivity(
     first = accelerators[1] if at == 0 and len(accelerators) == 2 else accelerators[0]
     inputs = _inputs(accs, workload, scenario, set_, strict, required=[first, vs] if vs else [])
     result = api.sensitivity(inputs, vs=(first, vs) if vs else None)
+    _held_notes(result.held_ranges, "swung")
     audit = api.audit(inputs, command="sensitivity", vs=vs)
     emit_result(render_sensitivity, result, fmt, output, inputs=inputs, audit=audit, sheet="Sensitivity")
+
+
+def _held_notes(paths: Sequence[str], how: str) -> None:
+    """One note per input whose range only the plan reads: the analysis held it, where a sweep re-plans."""
+    for path in paths:
+        err(
+            f"Note: {path} has a range that changes only the plan (layout, batch or memory fit): not {how}, held at its "
+            f"value as the central plan is; tco sweep --vary {path}=LOW,HIGH plans each value anew"
+        )
 
 
 @app.command(
@@ -1244,6 +1254,7 @@ def simulate(
     with typer.progressbar(length=samples, label="samples", file=sys.stderr, show_pos=True) if show else contextlib.nullcontext() as bar:
         progress = (lambda done, _total: bar.update(done - bar.pos)) if bar is not None else None
         result = api.simulate(inputs, samples=samples, seed=seed, progress=progress, keep_samples=xlsx)
+    _held_notes(result.held_ranges, "sampled")
     if xlsx:
         assert output is not None
         kept = result.effective_cost_samples_usd or {}

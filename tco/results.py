@@ -149,6 +149,11 @@ class SimulationResult(StrictModel, Records):
     seed: int
     sampled_inputs: list[str]
     options: list[SimulationOption]
+    held_ranges: list[str] = Field(
+        default_factory=list,
+        description="Inputs given a range that only the plan reads (layout, batch, memory fit): held at their value, "
+        "as the central plan is; tco sweep --vary re-plans at each value",
+    )
     best_expected_option: str | None = Field(description="Option with the lowest mean effective cost.")
     expected_value_of_perfect_information_usd: float | None = Field(
         description="EVPI = min over options of E[cost] − E[min over options of cost]: the most it is worth paying "
@@ -201,6 +206,11 @@ class SensitivityResult(StrictModel, Records):
     central_effective_cost_usd: dict[str, float | None]
     missing_inputs: dict[str, list[str]] = Field(default_factory=dict, description="Option -> input paths it lacks.")
     rows: list[SensitivityRow]
+    held_ranges: list[str] = Field(
+        default_factory=list,
+        description="Inputs given a range that only the plan reads (layout, batch, memory fit): held at their value, "
+        "as the central plan is; tco sweep --vary re-plans at each value",
+    )
 
 
 # --------------------------------------------------------------------------- sweeps (tco.sweep)

@@ -192,3 +192,33 @@ def test_the_profile_loaders_take_a_path_as_load_inputs_does() -> None:
     assert tco.load_scenario(root / "scenarios" / "article.toml").id == "article"
     with pytest.raises(tco.InputError, match=r"^ref: expected str \| Path, got int 3"):
         tco.load_accelerator(3)  # type: ignore[arg-type]
+
+
+MEMORY_RANGE = ("--set", "h100-sxm.memory_gb.low=60", "--set", "h100-sxm.memory_gb.high=90")
+
+
+@pytest.mark.parametrize(("command", "how"), [(("sensitivity",), "swung"), (("simulate", "-n", "200"), "sampled")])
+def test_a_range_only_the_plan_reads_is_said_to_be_held(run, command, how) -> None:
+    """A range on an input only the plan reads (the memory that caps a serving batch) was neither swung nor
+    sampled, and nothing said so (hostile round 69). Its ends change the batch here (60 GB and 90 GB hold other
+    batches of the 70B chat service), so it is listed in ``held_ranges`` and a note names it; on the 1.3B
+    training job the same range moves nothing (the model fits either way) and stays silent."""
+    import json
+
+    r = run(*command, "h100-sxm", "a100-80gb", "-w", "chat-70b", *MEMORY_RANGE, "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["held_ranges"] == ["h100-sxm.memory_gb"]
+    assert f"Note: h100-sxm.memory_gb has a range that changes only the plan (layout, batch or memory fit): not {how}" in r.stderr
+    quiet = run(*command, "h100-sxm", "a100-80gb", "-w", "gpt3-1.3b", *MEMORY_RANGE, "-f", "json")
+    assert quiet.exit_code == 0, quiet.stderr
+    assert json.loads(quiet.stdout)["held_ranges"] == [] and "h100-sxm.memory_gb" not in quiet.stderr
+
+
+def test_the_shipped_defaults_hold_no_range_silently() -> None:
+    """No shipped range is one only the plan reads, so the article's case and the 70B service list none."""
+    import tco
+
+    for workload in ("gpt3-1.3b", "chat-70b"):
+        inputs = tco.load_inputs(["a100-80gb", "h100-sxm"], workload=workload)
+        assert tco.sensitivity(inputs).held_ranges == []
+        assert tco.simulate(inputs, samples=100, seed=1).held_ranges == []

@@ -98,6 +98,9 @@ class Prepared:
     replans: dict[Any, engine.Plan | None] = field(default_factory=dict)
     """Plans at varied values of inputs that change discrete choices (see :func:`evaluate_many`)."""
     moving: dict[Any, bool] = field(default_factory=dict)
+    held: list[str] = field(default_factory=list)
+    """Inputs given a range that only the plan reads (layout, batch, memory fit): :func:`uncertain_inputs`
+    holds them at their value, as the analyses of uncertain inputs hold the central plan."""
     refusals: dict[Any, str] = field(default_factory=dict)
     """Why an option cannot run at varied values (the planner's message), keyed as :attr:`replans`."""
 
@@ -710,6 +713,9 @@ def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:
             continue
         target = resolve_target(prep, path, keep_quotes=True)
         if not any(k in used[i] for i, k in target.keys.items()):  # (a key some option reads, read by this one)
+            ends = np.array([q.value if q.low is None else q.low, q.value if q.high is None else q.high], dtype=float)
+            if (q.low is not None or q.high is not None) and any(moves_plan(prep, i, target, ends) for i in target.keys):
+                prep.held.append(path)  # a range whose ends change only the plan: held at its value, said so
             continue
         if q.low is not None and q.high is not None and q.low == q.high:
             continue  # a range of zero width: the input is certain, no swing and no draw

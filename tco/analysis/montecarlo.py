@@ -184,6 +184,7 @@ def simulate(
         samples=samples,
         seed=seed,
         sampled_inputs=[u.path for u in items],
+        held_ranges=list(prep.held),
         options=opts,
         best_expected_option=best,
         expected_value_of_perfect_information_usd=evpi,

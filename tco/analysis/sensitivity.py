@@ -151,4 +151,5 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
         central_effective_cost_usd={n: known(eff[i][0]) for i, n in enumerate(names)},
         missing_inputs=missing,
         rows=rows,
+        held_ranges=list(prep.held),
     )
