@@ -1634,7 +1634,7 @@ def estimate(
         acc = loader.load_accelerator(accelerator, overrides=[o for n in sorted(names) for o in per_scope.get(n, [])], dirs=dirs)
         sc = loader.load_scenario(None if scenario is None else str(scenario), overrides=s_sets, dirs=dirs)
         bare = acc.model_copy(update={"benchmarks": []})
-        unread = _estimate_unread(inputs_sets, names)
+        unread = _estimate_unread(inputs_sets, names, mode)
         raw: dict[str, Any] = {
             "id": "estimate",
             "name": "ad-hoc estimate",
@@ -1871,10 +1871,15 @@ _SERVING_ONLY = ("max_batch", "prompt_tokens", "output_tokens", "time_per_output
 """Workload inputs ``estimate`` takes in one mode only (its flags for the other mode are refused)."""
 
 
-def _estimate_unread(sets: Sequence[str], names: Collection[str]) -> list[str]:
+_FLEET_ONLY = ("tokens_per_day", "service_life_years")
+"""A service's inputs that size its fleet and its costs: estimate reports one replica, so it reads neither."""
+
+
+def _estimate_unread(sets: Sequence[str], names: Collection[str], mode: str = "train") -> list[str]:
     """A note per ``--set`` of the part or the scenario that estimate never reads: the inputs no plan reads
     (:func:`tco.engine.plan_free`: money, power, carbon, the weeks to market), since estimate reports speed
-    and time to converge only; ``tco compare`` reads them."""
+    and time to converge only; ``tco compare`` reads them. In serving, also a service's demand and life
+    (:data:`_FLEET_ONLY`), which size a fleet estimate does not."""
     flag = "--set" if COMMAND_LINE.get() else "sets"
     parts = {n.lower() for n in names}
     out = []
@@ -1884,6 +1889,9 @@ def _estimate_unread(sets: Sequence[str], names: Collection[str]) -> list[str]:
         slot = "scenario" if scope.strip().lower() == "scenario" else "accel" if scope.strip().lower() in parts else None
         if slot is not None and rest and engine.plan_free(f"{slot}.{'.'.join(loader.split_path(rest))}"):
             out.append(f"{flag} {lhs}: not read by estimate, which reports speed and time, not cost, power or time to market")
+        elif mode == "infer" and scope.strip().lower() == "workload" and rest and loader.split_path(rest)[0] in _FLEET_ONLY:
+            fleet = "which reports one replica's speed and latency, not a fleet (tco compare sizes one)"
+            out.append(f"{flag} {lhs}: not read by estimate, {fleet}")
     return out
 
 

@@ -222,3 +222,22 @@ def test_the_shipped_defaults_hold_no_range_silently() -> None:
         inputs = tco.load_inputs(["a100-80gb", "h100-sxm"], workload=workload)
         assert tco.sensitivity(inputs).held_ranges == []
         assert tco.simulate(inputs, samples=100, seed=1).held_ranges == []
+
+
+def test_estimate_says_it_does_not_read_a_services_demand_or_life(run) -> None:
+    """``estimate --mode infer --set workload.tokens_per_day=1e12`` changed nothing and said nothing (hostile
+    round 69): a demand and a service life size a fleet, and estimate reports one replica. A note says so, as
+    for a --set of a price; the figures are those without the --set."""
+    import json
+
+    base = ("estimate", "h100-sxm", "--params", "70e9", "--mode", "infer", "-f", "json")
+    plain = json.loads(run(*base).stdout)["results"][0]
+    r = run(*base, "--set", "workload.tokens_per_day=1e12", "--set", "workload.service_life_years=3")
+    assert r.exit_code == 0, r.stderr
+    got = json.loads(r.stdout)["results"][0]
+    assert got["tokens_per_second_per_accelerator"] == plain["tokens_per_second_per_accelerator"]
+    fleet = "not read by estimate, which reports one replica's speed and latency, not a fleet (tco compare sizes one)"
+    assert [n for n in got["notes"] if "not read by estimate" in n] == [
+        f"--set workload.tokens_per_day: {fleet}",
+        f"--set workload.service_life_years: {fleet}",
+    ]
