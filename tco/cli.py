@@ -721,11 +721,18 @@ def profiles_validate(files: Annotated[list[Path], typer.Argument(help="TOML fil
         emit_stream(["".join(f"{line}\n" for line in passed)], None)
 
 
+SHOWN_SKIPPED = 20
+"""Most files a listing names as skipped; past it, their count."""
+
+
 def warn_skipped(skipped: list[str], records: list[dict[str, Any]] | None = None) -> None:
     """A listing goes on past a file that does not load: one warning per problem, naming the file; and
     an id that two files give is named too (the first, in TCO_PROFILE_PATH order, is the one used)."""
-    for line in skipped:
+    for line in skipped[:SHOWN_SKIPPED]:
         err(f"Warning: skipped {line}")
+    if len(skipped) > SHOWN_SKIPPED:  # (a folder of thousands of broken files: a screen of them, then the count)
+        rest = len(skipped) - SHOWN_SKIPPED
+        err(f"Warning: and {rest:,} more problem{'s' if rest != 1 else ''} of files skipped ('tco profiles validate FILE' shows each)")
     ids = [r["id"] for r in records or []]
     for twice in sorted({i for i in ids if ids.count(i) > 1}):
         err(f"Warning: {ids.count(twice)} files give the id '{twice}'; it names the first in TCO_PROFILE_PATH order")

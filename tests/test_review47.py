@@ -241,3 +241,18 @@ def test_estimate_says_it_does_not_read_a_services_demand_or_life(run) -> None:
         f"--set workload.tokens_per_day: {fleet}",
         f"--set workload.service_life_years: {fleet}",
     ]
+
+
+def test_a_listing_names_twenty_skipped_files_then_counts_the_rest(run, tmp_path, monkeypatch) -> None:
+    """``tco profiles list`` over a folder of 10,000 broken files printed 10,000 warnings (hostile round 69):
+    it names the first twenty, then says how many more, and still lists the shipped profiles."""
+    folder = tmp_path / "accelerators"
+    folder.mkdir()
+    for n in range(25):
+        (folder / f"b{n:02d}.toml").write_text("id = \n")
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    r = run("profiles", "list")
+    assert r.exit_code == 0 and "h100-sxm" in r.stdout
+    lines = r.stderr.splitlines()
+    assert len(lines) == 21 and all(line.startswith("Warning: skipped ") for line in lines[:20])
+    assert lines[20] == "Warning: and 5 more problems of files skipped ('tco profiles validate FILE' shows each)"
