@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from tco.errors import MAX_LISTED_PROBLEMS, InputError, NotFoundError, ProblemList, TcoError, did_you_mean, unknown_scope
+from tco.errors import MAX_LISTED_PROBLEMS, InputError, NotFoundError, ProblemList, TcoError, did_you_mean, show_number, unknown_scope
 from tco.memo import remember
 from tco.models import (
     CITATION_KEY,
@@ -725,7 +725,7 @@ def _show(v: Any) -> str:
     if isinstance(v, float) and not math.isfinite(v):
         return str(v)
     if isinstance(v, int) and abs(v) >= 10**16:  # (a float's whole number written out has 300 digits)
-        return f"{float(v):.6g}" if abs(v) < 10**308 else "an integer of more than 308 digits"
+        return show_number(float(v)) if abs(v) < 10**308 else "an integer of more than 308 digits"
     if isinstance(v, (dict, list)):
         return "a table" if isinstance(v, dict) else "a list"
     if isinstance(v, (datetime.date, datetime.time)):  # TOML dates and times, as the file writes them

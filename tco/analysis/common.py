@@ -713,8 +713,7 @@ def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:
             continue
         target = resolve_target(prep, path, keep_quotes=True)
         if not any(k in used[i] for i, k in target.keys.items()):  # (a key some option reads, read by this one)
-            ends = np.array([q.value if q.low is None else q.low, q.value if q.high is None else q.high], dtype=float)
-            if (q.low is not None or q.high is not None) and any(moves_plan(prep, i, target, ends) for i in target.keys):
+            if (q.low is not None or q.high is not None) and _held(prep, path, target, q):
                 prep.held.append(path)  # a range whose ends change only the plan: held at its value, said so
             continue
         if q.low is not None and q.high is not None and q.low == q.high:
@@ -747,6 +746,18 @@ def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:
         given_end = "" if ranged else "low" if q.low is not None else "high" if q.high is not None else ""
         out.append(Uncertain(path, target, q.value, low, high, ranged, bounded, q.currency.value if q.currency else None, floor, given_end))
     return out
+
+
+def _held(prep: Prepared, path: str, target: Target, q: Quantity) -> bool:
+    """Whether the given ends of an input no cost reads change an option's plan (it is then held, not
+    swung); an end that cannot be set alone (the MoE split, a value that does not validate) is not asked."""
+    if path in ("workload.parameters", "workload.active_parameters") and _every_expert_active(prep.inputs.workload):
+        return False
+    ends = np.array([q.value if q.low is None else q.low, q.value if q.high is None else q.high], dtype=float)
+    try:
+        return any(moves_plan(prep, i, target, ends) for i in target.keys)
+    except TcoError:
+        return False
 
 
 def _every_expert_active(workload: Any) -> bool:
