@@ -183,17 +183,20 @@ def test_a_break_even_range_that_is_not_numbers_is_refused_with_what_was_given()
     assert exc.value.key == "--range"
 
 
-def test_the_smallest_normal_float_is_shown_in_six_digits_when_refused() -> None:
-    """Kills tco.analysis.common.x__rebuilt__mutmut_118 (``0 < abs(value) < sys.float_info.min`` -> ``<=``: the
-    smallest normal float itself was shown by repr, 2.2250738585072014e-308).
+def test_the_smallest_normal_float_is_shown_exactly_when_refused() -> None:
+    """Written for tco.analysis.common.x__rebuilt__mutmut_118 (``0 < abs(value) < sys.float_info.min`` -> ``<=``),
+    whose line the same session replaced by ``tco.errors.show_number``: the refusal of a --set or --range value
+    showed the smallest normal float in six digits (2.22507e-308) and the check it failed showed it exactly
+    (got 2.2250738585072014e-308). Six digits are not that number, so both show it exactly now; a subnormal
+    (1e-320) is shown as written.
 
-    Only a subnormal number (below 2.2250738585072014e-308) is shown by repr, as 1e-320 is; the smallest normal
-    number prints in six significant digits like any other, 2.22507e-308. Both are refused as a PUE: a value
-    must be 0 or at least 1e-300 in size."""
+    Both are refused as a PUE: a value must be 0 or at least 1e-300 in size."""
     inputs = Inputs([Option(accelerator(id="a")), Option(accelerator(id="b"))], training(), scenario(), [])
     with pytest.raises(tco.InputError) as exc:
         breakeven(inputs, "a", "b", param="scenario.pue", value_range=(sys.float_info.min, 2))
-    assert exc.value.message.startswith("2.22507e-308 is not allowed: ")
+    assert exc.value.message == (
+        "2.2250738585072014e-308 is not allowed: value must be 0 or at least 1e-300 in size, got 2.2250738585072014e-308"
+    )
     assert (exc.value.where, exc.value.key) == ("--range", "scenario.pue")
     with pytest.raises(tco.InputError) as exc:
         breakeven(inputs, "a", "b", param="scenario.pue", value_range=(1e-320, 2))
