@@ -1193,7 +1193,7 @@ def _drain(buf: io.StringIO) -> str:
     return text
 
 
-SWEEP_TEXT = ("option", "reason")
+SWEEP_TEXT = ("option", "status", "reason")
 """A sweep's text columns: quoted in JSON (a reason that is empty is null), made safe for spreadsheets in CSV."""
 
 

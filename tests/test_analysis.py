@@ -642,8 +642,8 @@ def test_example_what_if() -> None:
     assert [line.split(":")[0] for line in out[3:5]] == ["a100-80gb", "mlu370-s4"]
     wins = [float(line.rsplit("P(win) ", 1)[1].rstrip("%")) for line in out[3:5]]
     assert sum(wins) == approx(100, abs=0.11)
-    # point, 1 axis, option, 7 metrics, delay, penalty, effective, rank, feasible, reason = 16 columns.
-    assert out[5] == "sweep: 10 rows of 16 columns"
+    # point, 1 axis, option, 7 metrics, delay, penalty, effective, rank, feasible, status, reason = 17 columns.
+    assert out[5] == "sweep: 10 rows of 17 columns"
     assert out[6].startswith("a100-80gb: ") and "meets deadline_days = 120" in out[6]
     # The default scenario ports the MLU for 12 weeks: 7 · (10 + 6 + 12) = 196 days before training.
     assert out[7] == "mlu370-s4: no count meets 120 days: lead time, deployment and porting alone take 196.0 days"

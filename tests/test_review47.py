@@ -114,6 +114,8 @@ def test_a_sweep_row_says_why_it_is_infeasible_in_compares_words(run) -> None:
         assert by[point, "h100-sxm"] is None
         assert by[point, "l20"] == "incomplete: lacks l20.price_usd"  # (compare: incomplete, missing_inputs l20.price_usd)
         assert by[point, "ascend-910b"] == barred["reason"]
+    # each row's status is compare's for the same option: ranked, incomplete (a missing price), infeasible (barred)
+    assert {(r["option"], r["status"]) for r in rows} == {("h100-sxm", "ranked"), ("l20", "incomplete"), ("ascend-910b", "infeasible")}
 
 
 def test_a_sweep_row_past_the_serving_limit_and_a_refused_plan_say_so(run) -> None:
@@ -142,7 +144,8 @@ def test_a_sweep_reason_is_csv_text_a_spreadsheet_will_not_evaluate(run) -> None
     r = run("sweep", "h100-sxm", "-w", "llama3-70b", "--vary", "h100-sxm.count=8,4096")
     assert r.exit_code == 0, r.stderr
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
-    assert list(rows[0])[-2:] == ["feasible", "reason"]
+    assert list(rows[0])[-3:] == ["feasible", "status", "reason"]
+    assert [(r["status"], r["feasible"]) for r in rows] == [("infeasible", "false"), ("ranked", "true")]
     assert rows[0]["reason"].startswith("llama3-70b does not fit in memory on 8 x h100-sxm: ")
     assert rows[1]["reason"] == "" and rows[1]["feasible"] == "true"
 

@@ -22,6 +22,7 @@ from tco.models import (
     Accelerator,
     AtLeastOneQuantity,
     FractionQuantity,
+    OptionStatus,
     Quantity,
     Scenario,
     TrainingWorkload,
@@ -478,6 +479,7 @@ class Batch:
     winner: np.ndarray  # (size,) option index
     missing: list[tuple[str, ...]]  # per option: input paths it lacks (its costs are NaN, never ranked first)
     reasons: list[np.ndarray] | None = None  # per option, with ``reasons=True``: why each infeasible point is ('' if feasible)
+    statuses: list[np.ndarray] | None = None  # per option, with ``reasons=True``: compare's status at each point
 
 
 def _evaluate_groups(
@@ -604,7 +606,7 @@ def evaluate_many(
     rank = np.empty_like(order)
     np.put_along_axis(rank, order, np.arange(1, len(per_option) + 1)[:, None].repeat(size, axis=1), axis=0)
     if reasons:
-        why = [_other_reasons(r, ok, m) for r, ok, m in zip(why, feasible, missing, strict=True)]
+        why, statuses = map(list, zip(*(_other_reasons(r, ok, m) for r, ok, m in zip(why, feasible, missing, strict=True)), strict=True))
     return Batch(
         size,
         per_option,
@@ -616,6 +618,7 @@ def evaluate_many(
         order[0],
         missing,
         why if reasons else None,
+        statuses if reasons else None,
     )
 
 
@@ -654,14 +657,18 @@ def _run_reasons(
     return out
 
 
-def _other_reasons(reason: np.ndarray, feasible: np.ndarray, missing: tuple[str, ...]) -> np.ndarray:
+def _other_reasons(reason: np.ndarray, feasible: np.ndarray, missing: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     """The reasons of :func:`_run_reasons`, then, where an option ran but cannot be ranked, what it lacks
-    (compare's incomplete option) or its effective cost past the largest float; feasible points none."""
+    (compare's incomplete option) or its effective cost past the largest float; feasible points none. With
+    each point's status as compare gives it (:class:`tco.models.OptionStatus`)."""
     out = np.where(feasible, "", reason).astype(object)
+    status = np.where(feasible, OptionStatus.ranked.value, OptionStatus.infeasible.value).astype(object)
     rest = ~feasible & (out == "")
     if rest.any():
         out[rest] = f"incomplete: lacks {', '.join(missing)}" if missing else "its effective cost overflows a float (above 1.8e308 USD)"
-    return out
+        if missing:
+            status[rest] = OptionStatus.incomplete.value
+    return out, status
 
 
 def _index_of(prep: Prepared, ref: str) -> int:

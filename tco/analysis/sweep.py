@@ -111,6 +111,7 @@ def sweep_columns(axes: Sequence[Axis]) -> list[str]:
         "effective_cost_usd",
         "rank",
         "feasible",
+        "status",
         "reason",
     ]
 
@@ -210,6 +211,8 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> S
             cols["feasible"] = np.column_stack(batch.feasible).ravel()
             cols["rank"] = np.where(cols["feasible"], batch.rank.T.ravel(), np.nan)  # an infeasible row has no rank
             assert batch.reasons is not None
+            assert batch.statuses is not None
+            cols["status"] = np.column_stack(batch.statuses).ravel()  # compare's status: ranked, incomplete, infeasible
             cols["reason"] = np.column_stack(batch.reasons).ravel()  # why a row is infeasible, as compare says ('' if not)
             yield SweepChunk(cols, np.tile(labels, idx.size))
 
