@@ -99,9 +99,6 @@ class Prepared:
     replans: dict[Any, engine.Plan | None] = field(default_factory=dict)
     """Plans at varied values of inputs that change discrete choices (see :func:`evaluate_many`)."""
     moving: dict[Any, bool] = field(default_factory=dict)
-    held: list[str] = field(default_factory=list)
-    """Inputs given a range that only the plan reads (layout, batch, memory fit): :func:`uncertain_inputs`
-    holds them at their value, as the analyses of uncertain inputs hold the central plan."""
     refusals: dict[Any, str] = field(default_factory=dict)
     """Why an option cannot run at varied values (the planner's message), keyed as :attr:`replans`."""
 
@@ -652,8 +649,8 @@ def _run_reasons(
     else:
         counts = np.broadcast_to(np.asarray(arrays["count"], dtype=float), (size,))
         demand = np.broadcast_to(np.asarray(p["workload.tokens_per_day"], dtype=float), (size,))
-        for at in np.flatnonzero(short):
-            out[at] = engine.too_many_text(float(demand[at]), float(counts[at]), label)
+        for d, c in set(zip(demand[short].tolist(), counts[short].tolist(), strict=True)):
+            out[short & (demand == d) & (counts == c)] = engine.too_many_text(d, c, label)
     return out
 
 
@@ -702,6 +699,13 @@ def _walk_quantities(model: Any, prefix: str) -> Iterator[tuple[str, Quantity]]:
 def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:
     """Every sourced number the options read, with its low/high (or ±20 % when it has none; one end
     given: that end and the default swing's other). ``ranged_only``: only those with a given end."""
+    return uncertain_and_held(prep, ranged_only=ranged_only)[0]
+
+
+def uncertain_and_held(prep: Prepared, *, ranged_only: bool) -> tuple[list[Uncertain], list[str]]:
+    """:func:`uncertain_inputs`, and the inputs given a range that only the plan reads (layout, batch,
+    memory fit): the analyses of uncertain inputs hold them at their value, as they hold the central plan."""
+    held: list[str] = []
     used = [_read_keys(plan, base) for plan, base in zip(prep.plans, prep.bases, strict=True)]  # per option
     items: list[tuple[str, Quantity]] = []
     items += list(_walk_quantities(prep.inputs.scenario, "scenario"))
@@ -721,7 +725,7 @@ def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:
         target = resolve_target(prep, path, keep_quotes=True)
         if not any(k in used[i] for i, k in target.keys.items()):  # (a key some option reads, read by this one)
             if (q.low is not None or q.high is not None) and _held(prep, path, target, q):
-                prep.held.append(path)  # a range whose ends change only the plan: held at its value, said so
+                held.append(path)  # a range whose ends change only the plan: held at its value, said so
             continue
         if q.low is not None and q.high is not None and q.low == q.high:
             continue  # a range of zero width: the input is certain, no swing and no draw
@@ -752,7 +756,7 @@ def uncertain_inputs(prep: Prepared, *, ranged_only: bool) -> list[Uncertain]:
         bounded = isinstance(q, (FractionQuantity, UnitIntervalQuantity))
         given_end = "" if ranged else "low" if q.low is not None else "high" if q.high is not None else ""
         out.append(Uncertain(path, target, q.value, low, high, ranged, bounded, q.currency.value if q.currency else None, floor, given_end))
-    return out
+    return out, held
 
 
 def _held(prep: Prepared, path: str, target: Target, q: Quantity) -> bool:

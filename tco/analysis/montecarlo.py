@@ -14,7 +14,7 @@ from tco.analysis.common import (
     Uncertain,
     evaluate_many,
     prepare,
-    uncertain_inputs,
+    uncertain_and_held,
 )
 from tco.errors import InputError
 from tco.inputs import Inputs
@@ -99,7 +99,7 @@ def simulate(
             f"{len(prep.plans)} options allow {MAX_SAMPLE_VALUES // len(prep.plans):,} samples, got {samples:,}",
             key="--samples",
         )
-    items = uncertain_inputs(prep, ranged_only=True)
+    items, held = uncertain_and_held(prep, ranged_only=True)
     draws = {u.path: sample_input(u, input_stream(seed, u.path), samples) for u in items}
     for u in items:
         if not np.isfinite(draws[u.path]).all():
@@ -184,7 +184,7 @@ def simulate(
         samples=samples,
         seed=seed,
         sampled_inputs=[u.path for u in items],
-        held_ranges=list(prep.held),
+        held_ranges=held,
         options=opts,
         best_expected_option=best,
         expected_value_of_perfect_information_usd=evpi,

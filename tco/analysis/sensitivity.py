@@ -20,7 +20,7 @@ from tco.analysis.common import (
     moves_plan,
     plan_free,
     prepare,
-    uncertain_inputs,
+    uncertain_and_held,
 )
 from tco.errors import InputError
 from tco.inputs import Inputs
@@ -58,7 +58,7 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
     """One-way swings (tornado): each uncertain input to its low and high, the others at central.
     Sorted by the swing of ``TEC_a − TEC_b`` with ``vs``, else by the largest swing of any option."""
     prep = prepare(inputs)
-    items = uncertain_inputs(prep, ranged_only=False)
+    items, held = uncertain_and_held(prep, ranged_only=False)
     pair = (_index_of(prep, vs[0]), _index_of(prep, vs[1])) if vs else None
     if pair is not None and pair[0] == pair[1]:
         raise InputError(
@@ -151,5 +151,5 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
         central_effective_cost_usd={n: known(eff[i][0]) for i, n in enumerate(names)},
         missing_inputs=missing,
         rows=rows,
-        held_ranges=list(prep.held),
+        held_ranges=held,
     )
