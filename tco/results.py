@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from pydantic import Field, PrivateAttr
 
 from tco.errors import InputError, show_number
-from tco.models import Records, StrictModel
+from tco.models import OptionStatus, Records, StrictModel
 
 if TYPE_CHECKING:
     import numpy as np
@@ -77,6 +77,12 @@ class SizeOption(StrictModel):
     cost_per_million_tokens_usd: float | None = None
     facility_power_kw: float | None = None
     capex_usd: float | None = Field(None, description="The purchase of the chosen count (0 for rented capacity).")
+    status: OptionStatus = Field(
+        description="As in compare: ranked (a count meets the limit and every figure is known), incomplete (an input "
+        "it needs is unknown: what does not need it is still given), infeasible (no count meets the limit, or the "
+        "option cannot run at all)."
+    )
+    reason: str | None = Field(description="Why no count is given (the message), or None when one is.")
 
 
 class SizeResult(StrictModel, Records):

@@ -17,9 +17,7 @@ from tco.analysis.common import (
 )
 from tco.errors import InfeasibleError, InputError, TcoError, show_number
 from tco.inputs import Inputs
-from tco.models import (
-    TrainingWorkload,
-)
+from tco.models import OptionStatus, TrainingWorkload
 from tco.results import MONEY_LIMITS, SizeOption, SizeResult, limit_text
 
 # --------------------------------------------------------------------------- sizing
@@ -161,7 +159,7 @@ def size(
     results = []
     for i, (plan, base) in enumerate(zip(prep.plans, prep.bases, strict=True)):
         if i in prep.barred:
-            results.append(SizeOption(option=plan.label, feasible=False, message=prep.barred[i]))
+            results.append(_unmet(plan.label, prep.barred[i], []))
             continue
 
         def first_met(o: dict[str, np.ndarray], m: int = plan.min_count) -> bool:
@@ -234,17 +232,20 @@ def size(
                 else:
                     break
             pick = int(n) - 1  # counts run 1, 2, ...: the index of count n
+        unknown_elsewhere = bool(lacking) and bool(np.isnan(decided[counts >= plan.min_count]).any())
         if pick is None:
             if lacking and not np.isfinite(decided).any():
                 why = f"cannot be sized: needs {', '.join(lacking)}, which is unknown"
-            results.append(SizeOption(option=label, feasible=False, message=why, missing_inputs=lacking))
+            # (a count whose figure is unknown might meet the limit: incomplete, as compare says of an unknown input)
+            results.append(_unmet(label, why, lacking, incomplete=unknown_elsewhere))
             continue
         n = pick + 1
-        unknown_elsewhere = bool(lacking) and bool(np.isnan(decided[counts >= plan.min_count]).any())
         results.append(
             SizeOption(
                 option=label,
                 feasible=True,
+                status=OptionStatus.incomplete if lacking else OptionStatus.ranked,
+                reason=None,
                 count=n,
                 missing_inputs=lacking,
                 time_to_market_days=known(figures["time_to_market_days"]),
@@ -262,3 +263,10 @@ def size(
     if not any(r.feasible for r in results):
         raise InfeasibleError("; ".join(f"{r.option}: {r.message}" for r in results), key=f"--{name.replace('_', '-')}")
     return SizeResult(workload=inputs.workload.id, scenario=inputs.scenario.id, constraint=name, limit=limit, options=results)
+
+
+def _unmet(label: str, why: str, lacking: list[str], *, incomplete: bool = False) -> SizeOption:
+    """An option without a count, with the message as its reason: incomplete when a count left unjudged for
+    want of an input might meet the limit, else infeasible (compare's statuses)."""
+    status = OptionStatus.incomplete if incomplete else OptionStatus.infeasible
+    return SizeOption(option=label, feasible=False, message=why, missing_inputs=lacking, status=status, reason=why)
