@@ -27,7 +27,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from tco import api
-from tco.errors import InputError, ProblemList, TcoError
+from tco.errors import InputError, ProblemList, TcoError, underflow
 from tco.inputs import Inputs, find_option, parse_option
 from tco.models import MAX_COUNT, TINY, Comparison, Currency, InferenceWorkload, Precision, Tuning
 from tco.perf import MAX_ACCELERATORS
@@ -154,6 +154,19 @@ F = TypeVar("F", bound=Callable[..., Any])
 def examples(*commands: str) -> str:
     """The Examples section of a command's --help."""
     return "Examples:\n\n" + "\n\n".join(f"  $ {c}" for c in commands)
+
+
+def real(text: str) -> float:
+    """A number flag's value, read as Python reads a float; one too close to 0 to be a float (``1e-400``, which
+    reads as 0) is refused as --set refuses it, not taken as the 0 a positive number was not."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise typer.BadParameter(f"expected a number, got {text!r}") from None
+    tiny = underflow(text, value)
+    if tiny is not None:
+        raise typer.BadParameter(tiny)
+    return value
 
 
 def whole_option(flag: str, *, help: str) -> Any:
@@ -946,16 +959,22 @@ def estimate(
         typer.Option("--tokens", metavar="TOKENS", help="Training: tokens of the whole run, e.g. 2T: adds its days and accelerator-hours."),
     ] = None,
     prompt_tokens: Annotated[
-        float | None, typer.Option("--prompt-tokens", metavar="TOKENS", help="Serving: prompt tokens per request.")
+        float | None, typer.Option("--prompt-tokens", parser=real, metavar="TOKENS", help="Serving: prompt tokens per request.")
     ] = None,
     output_tokens: Annotated[
-        float | None, typer.Option("--output-tokens", metavar="TOKENS", help="Serving: output tokens per request.")
+        float | None, typer.Option("--output-tokens", parser=real, metavar="TOKENS", help="Serving: output tokens per request.")
     ] = None,
-    tpot_ms: Annotated[float | None, typer.Option("--tpot-ms", metavar="MS", help="Serving: time-per-output-token target, ms.")] = None,
-    ttft_ms: Annotated[float | None, typer.Option("--ttft-ms", metavar="MS", help="Serving: time-to-first-token target, ms.")] = None,
+    tpot_ms: Annotated[
+        float | None, typer.Option("--tpot-ms", parser=real, metavar="MS", help="Serving: time-per-output-token target, ms.")
+    ] = None,
+    ttft_ms: Annotated[
+        float | None, typer.Option("--ttft-ms", parser=real, metavar="MS", help="Serving: time-to-first-token target, ms.")
+    ] = None,
     percentile: Annotated[
         float | None,
-        typer.Option("--percentile", metavar="PCT", help="Serving: share of requests, %, the TPOT target holds for (50 to below 100)."),
+        typer.Option(
+            "--percentile", parser=real, metavar="PCT", help="Serving: share of requests, %, the TPOT target holds for (50 to below 100)."
+        ),
     ] = None,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
@@ -1293,13 +1312,18 @@ def cashflow(
     accelerators: AccelArgs,
     workload: WorkloadOpt,
     revenue_usd_per_day: Annotated[
-        float | None, typer.Option("--revenue-usd-per-day", metavar="USD", help="Revenue from the market date on, for payback.")
+        float | None,
+        typer.Option("--revenue-usd-per-day", parser=real, metavar="USD", help="Revenue from the market date on, for payback."),
     ] = None,
     lease_usd_per_month: Annotated[
         float | None,
-        typer.Option("--lease-usd-per-month", metavar="USD", help="Also show each bought option leased at this rate per accelerator."),
+        typer.Option(
+            "--lease-usd-per-month", parser=real, metavar="USD", help="Also show each bought option leased at this rate per accelerator."
+        ),
     ] = None,
-    lease_months: Annotated[float | None, typer.Option("--lease-months", metavar="N", help="Lease term; default: the run.")] = None,
+    lease_months: Annotated[
+        float | None, typer.Option("--lease-months", parser=real, metavar="N", help="Lease term; default: the run.")
+    ] = None,
     strict: StrictOpt = False,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
@@ -1669,17 +1693,20 @@ def size(
     accelerators: AccelArgs,
     workload: WorkloadOpt,
     deadline_days: Annotated[
-        float | None, typer.Option("--deadline-days", metavar="DAYS", help="Smallest count reaching the market within D days.")
+        float | None, typer.Option("--deadline-days", parser=real, metavar="DAYS", help="Smallest count reaching the market within D days.")
     ] = None,
     budget_usd: Annotated[
-        float | None, typer.Option("--budget-usd", metavar="USD", help="Largest count whose job cost fits the budget.")
+        float | None, typer.Option("--budget-usd", parser=real, metavar="USD", help="Largest count whose job cost fits the budget.")
     ] = None,
     capex_usd: Annotated[
         float | None,
-        typer.Option("--capex-usd", metavar="USD", help="Largest count whose purchase (capex, up front) fits a purchase budget."),
+        typer.Option(
+            "--capex-usd", parser=real, metavar="USD", help="Largest count whose purchase (capex, up front) fits a purchase budget."
+        ),
     ] = None,
     power_kw: Annotated[
-        float | None, typer.Option("--power-kw", metavar="KW", help="Largest count within a facility power envelope (IT × PUE).")
+        float | None,
+        typer.Option("--power-kw", parser=real, metavar="KW", help="Largest count within a facility power envelope (IT × PUE)."),
     ] = None,
     strict: StrictOpt = False,
     scenario: ScenarioOpt = None,

@@ -112,6 +112,14 @@ ABBREVIATIONS = {
 """Short names users write for a key (the command line's flags among them), and the key they mean."""
 
 
+def underflow(text: str, value: object) -> str | None:
+    """Why ``text``, which reads as the float ``value``, is refused: a number too close to 0 for a float
+    (``1e-400`` reads as 0) is not the 0 its digits do not write. None for any other value."""
+    if not (isinstance(value, float) and value == 0 and any(c in "123456789" for c in text.lower().split("e")[0])):
+        return None
+    return f"{text.strip()} is too close to 0 for a float (it reads as 0): give 0 or a number of at least 1e-300 in size"
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """Return ``" (did you mean 'x'?)"`` for the closest candidate (or the key an abbreviation such as
     ``tpot_ms`` stands for), or ``""``."""

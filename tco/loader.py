@@ -32,7 +32,17 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from tco.errors import MAX_LISTED_PROBLEMS, InputError, NotFoundError, ProblemList, TcoError, did_you_mean, show_number, unknown_scope
+from tco.errors import (
+    MAX_LISTED_PROBLEMS,
+    InputError,
+    NotFoundError,
+    ProblemList,
+    TcoError,
+    did_you_mean,
+    show_number,
+    underflow,
+    unknown_scope,
+)
 from tco.memo import remember
 from tco.models import (
     CITATION_KEY,
@@ -852,13 +862,9 @@ def parse_value(text: str, key: str | None = None) -> Any:
     if len(document) > 1:  # ('1.2\nscenario.utilization = 0.5' read as a document: its second line set nothing)
         raise InputError("expected one value, got more lines after it (one PATH=VALUE sets one input)", where="--set", key=key)
     value = document["v"]
-    if isinstance(value, float) and value == 0 and re.search(r"[1-9]", text.split("e")[0].split("E")[0]):
-        # 1e-400 reads as 0: said so, not "must be > 0, got 0" of a number typed as positive
-        raise InputError(
-            f"{text.strip()} is too close to 0 for a float (it reads as 0): give 0 or a number of at least 1e-300 in size",
-            where="--set",
-            key=key,
-        )
+    tiny = underflow(text, value)  # (1e-400 reads as 0: said so, not "must be > 0, got 0" of a number typed as positive)
+    if tiny is not None:
+        raise InputError(tiny, where="--set", key=key)
     over = _over_limits({"v": value})  # (the limits of a file's document)
     if over is not None:
         at = over[0].removeprefix("v")

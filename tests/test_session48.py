@@ -56,3 +56,53 @@ def test_the_size_status_and_reason_are_appended_to_the_flat_outputs(run, fmt: s
         records = [json.loads(line) for line in r.stdout.splitlines()]
         assert list(records[0])[-2:] == ["status", "reason"]
     assert [x["status"] for x in records] == ["ranked", "infeasible"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("size", "h100-sxm", "-w", "llama3-8b", "--deadline-days", "1e-400"),
+        ("cashflow", "h100-sxm@8", "-w", "llama3-8b", "--revenue-usd-per-day", "1e-400"),
+        ("cashflow", "h100-sxm@8", "-w", "llama3-8b", "--lease-usd-per-month", "2.5e-999"),
+        ("estimate", "h100-sxm", "--params", "7B", "--mode", "infer", "--tpot-ms", "1E-400"),
+    ],
+)
+def test_a_number_flag_too_close_to_0_for_a_float_is_refused_not_read_as_0(capsys, monkeypatch, args) -> None:
+    """A number flag read ``1e-400`` as the float it rounds to, 0: ``--deadline-days 1e-400`` said 'expected a
+    positive number, got 0' of a number typed as positive, and ``--revenue-usd-per-day 1e-400`` was silently taken
+    as no revenue. Every number flag now refuses it as ``--set`` does (a value the parser cannot represent: a usage
+    error, exit 2), naming the flag and the text given."""
+    monkeypatch.delenv("TCO_PROFILE_PATH", raising=False)
+    code, out, error = _main(capsys, *args)
+    assert (code, out) == (2, "")
+    flag, text = args[-2], args[-1]
+    command = args[0]
+    assert error == (
+        f"Error: Invalid value for '{flag}': {text} is too close to 0 for a float (it reads as 0): give 0 or a number of at "
+        f"least 1e-300 in size (see 'tco {command} --help')\n"
+    )
+
+
+def _main(capsys, *args: str) -> tuple[int, str, str]:
+    """The console entry point in this process (its usage-error line is main's, not CliRunner's)."""
+    from tco.cli import main
+
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    else:
+        code = 0
+    out, error = capsys.readouterr()
+    return code, out, error
+
+
+def test_a_number_flag_still_reads_0_and_underscored_digits_and_refuses_text(run) -> None:
+    """The flags read what Python's float reads (``0.0e5`` is 0, refused here by the deadline's own range, exit 1;
+    ``1_000`` is 1000), and text that is no number is a usage error naming it."""
+    zero = run("size", "h100-sxm", "-w", "llama3-8b", "--deadline-days", "0.0e5")
+    assert (zero.exit_code, zero.stderr.strip()) == (1, "Error: --deadline-days: expected a positive number, got 0")
+    thousand = run("size", "h100-sxm", "-w", "llama3-8b", "--deadline-days", "1_000", "-f", "json")
+    assert thousand.exit_code == 0 and json.loads(thousand.stdout)["limit"] == 1000.0
+    text = run("size", "h100-sxm", "-w", "llama3-8b", "--deadline-days", "5k")
+    assert text.exit_code == 2 and "Invalid value for '--deadline-days': expected a number, got '5k'" in text.stderr
