@@ -173,8 +173,26 @@ MAX_ENTRIES = 10_000
 """Entries one array may hold (the longest shipped array, a published-run set's rows, has about 800)."""
 
 
+class _Tiny(float):
+    """A TOML float too close to 0 for a float (``1e-400``): 0, with its text, so that the file's check can
+    refuse it by key path (:func:`_over_limits`) instead of the field's range judging a 0 nobody wrote."""
+
+    text: str
+
+
+def _float(text: str) -> float:
+    """tomllib's float reader: Python's, marking a value that underflows to 0 (:class:`_Tiny`)."""
+    value = float(text)
+    if underflow(text, value) is None:
+        return value
+    tiny = _Tiny(value)
+    tiny.text = text
+    return tiny
+
+
 def _over_limits(doc: dict[str, Any]) -> tuple[str, str] | None:
-    """(key path, what is wrong) where a parsed document passes :data:`MAX_ENTRIES` or :data:`MAX_VALUES`."""
+    """(key path, what is wrong) where a parsed document passes :data:`MAX_ENTRIES` or :data:`MAX_VALUES`, or
+    writes a number too close to 0 for a float."""
     stack: list[tuple[str, Any]] = [("", doc)]
     count = 0
     while stack:
@@ -188,6 +206,8 @@ def _over_limits(doc: dict[str, Any]) -> tuple[str, str] | None:
             if len(value) > MAX_ENTRIES:
                 return at, f"an array of {len(value):,} entries, expected at most {MAX_ENTRIES:,}"
             stack.extend((f"{at}[{i}]", v) for i, v in enumerate(value))
+        elif isinstance(value, _Tiny):
+            return at, underflow(value.text, 0.0) or ""
     return None
 
 
@@ -286,7 +306,7 @@ def read_toml(path: Path) -> dict[str, Any]:
         parsed = _PARSED.get(data)
         if parsed is None:
             # A byte-order mark (Windows editors save one) is not part of the document.
-            parsed = tomllib.loads(data.decode("utf-8").removeprefix("\ufeff"))
+            parsed = tomllib.loads(data.decode("utf-8").removeprefix("\ufeff"), parse_float=_float)
             over = _over_limits(parsed)
             if over is not None:
                 raise InputError(over[1], where=str(path), key=over[0] or None)

@@ -106,3 +106,21 @@ def test_a_number_flag_still_reads_0_and_underscored_digits_and_refuses_text(run
     assert thousand.exit_code == 0 and json.loads(thousand.stdout)["limit"] == 1000.0
     text = run("size", "h100-sxm", "-w", "llama3-8b", "--deadline-days", "5k")
     assert text.exit_code == 2 and "Invalid value for '--deadline-days': expected a number, got '5k'" in text.stderr
+
+
+def test_a_file_number_too_close_to_0_for_a_float_is_refused_by_its_key_path(run, tmp_path) -> None:
+    """In a file, ``pue = 1e-400`` read as 0 and was judged by the field's range ('value must be a number >= 1,
+    got 0'), and a value that may be 0 took 0 silently. The file is now refused at the key path that writes it,
+    in an array too; 0 itself (also written -0.0) still reads as 0."""
+    scenario = tmp_path / "s.toml"
+    scenario.write_text('extends = "default"\nid = "s"\npue = 1e-400\n')
+    r = run("compare", "h100-sxm", "-w", "llama3-8b", "-s", str(scenario))
+    assert r.exit_code == 1
+    tiny = "1e-400 is too close to 0 for a float (it reads as 0): give 0 or a number of at least 1e-300 in size"
+    assert r.stderr == f"Error: {scenario}: pue: {tiny}\n"
+    scenario.write_text('extends = "default"\nid = "s"\n[porting.low]\nweeks = 2E-999\n')
+    r = run("compare", "h100-sxm", "-w", "llama3-8b", "-s", str(scenario))
+    assert r.stderr.startswith(f"Error: {scenario}: porting.low.weeks: 2E-999 is too close to 0 for a float")
+    scenario.write_text('extends = "default"\nid = "s"\npue = -0.0\n')
+    r = run("compare", "h100-sxm", "-w", "llama3-8b", "-s", str(scenario))
+    assert r.stderr == f"Error: {scenario}: pue: value must be a number >= 1, got -0\n"
