@@ -841,7 +841,11 @@ def plan_serving(
         demand = base["workload.tokens_per_day"] / (86400.0 * busy)
         c = serving.choose(req, x, node=node, max_batch=workload.max_batch, replica=fixed, tpot_s=tpot, ttft_s=ttft, z=z, demand=demand)
         if c is None:
-            k_max = fixed or serving.replica_sizes(node)[-1]
+            sizes = serving.replica_sizes(node)
+            # (the largest replica the search tried: a pipeline stage holds at least one layer, so a model of few layers
+            # caps it, and a replica it skipped must not decide why none serves)
+            k_max = fixed or max(k for k in sizes if k // serving.tensor_of(k, node) <= shape.layers)
+            capped = "" if fixed or k_max == sizes[-1] else f" (a pipeline stage holds at least one of the model's {shape.layers} layers)"
             # (weights that fit the largest replica leave one sequence's cache to blame: its lengths come first)
             weights_fit = serving.weight_bytes(req, x) < k_max * (x["memory_gb"] - serving.RUNTIME_RESERVE_GB) * 1e9
             why = (
@@ -876,7 +880,7 @@ def plan_serving(
                 )
             raise InfeasibleError(
                 f"{accel.id} cannot serve {workload.id}: {why}"
-                + (f" on a replica of {fixed}" if fixed else f" on up to {k_max} per replica")
+                + (f" on a replica of {fixed}" if fixed else f" on up to {k_max} per replica{capped}")
                 + engine_time,
                 # (a replica the option fixes, ID@N, is the option's to change; else the part's memory)
                 where=workload.id if latency else option.label if fixed else accel.id,

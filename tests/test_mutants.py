@@ -821,7 +821,8 @@ ENGINE_ERRORS: list[tuple[str, Callable[[], object], type[TcoError], str]] = [
         "weights do not fit",
         lambda: cmp(Option(accelerator()), workload=inference(parameters=1e14)),
         InfeasibleError,
-        "toy: memory_gb: toy cannot serve toy-serve: the weights and one sequence do not fit on up to 64 per replica",
+        "toy: memory_gb: toy cannot serve toy-serve: the weights and one sequence do not fit on up to 32 per replica "
+        "(a pipeline stage holds at least one of the model's 10 layers)",
     ),
     (
         "weights do not fit on the replica",
@@ -833,7 +834,8 @@ ENGINE_ERRORS: list[tuple[str, Callable[[], object], type[TcoError], str]] = [
         "latency",
         lambda: cmp(Option(accelerator()), workload=inference(time_per_output_token_ms=0.001)),
         InfeasibleError,
-        "toy-serve: time_per_output_token_ms: toy cannot serve toy-serve: no batch meets the latency targets on up to 64 per replica",
+        "toy-serve: time_per_output_token_ms: toy cannot serve toy-serve: no batch meets the latency targets on up to 32 per replica "
+        "(a pipeline stage holds at least one of the model's 10 layers)",
     ),
     (
         "first token",

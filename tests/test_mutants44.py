@@ -270,7 +270,10 @@ def test_a_time_to_first_token_no_batch_meets_is_the_target_blamed() -> None:
     wl = inference(time_per_output_token_ms=1000, time_to_first_token_ms=0.001)
     with pytest.raises(tco.InfeasibleError) as exc:
         compare(options=[Option(accelerator())], workload=wl, scenario=scenario())
-    assert exc.value.message == "toy cannot serve toy-serve: no batch meets the latency targets on up to 64 per replica"
+    assert (
+        exc.value.message == "toy cannot serve toy-serve: no batch meets the latency targets on up to 32 per replica "
+        "(a pipeline stage holds at least one of the model's 10 layers)"
+    )
     assert (exc.value.where, exc.value.key) == ("toy-serve", "time_to_first_token_ms")
 
 

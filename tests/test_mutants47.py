@@ -119,7 +119,10 @@ def test_a_sequence_cache_too_large_blames_the_longer_length_first() -> None:
     wl = inference(parameters=1e9, seq_len=10_000_000_010, prompt_tokens=10, output_tokens=1e10)
     with pytest.raises(tco.InfeasibleError) as exc:
         compare(options=[Option(accelerator())], workload=wl, scenario=scenario())
-    assert "one 10,000,000,010-token sequence's KV cache does not fit beside the weights on up to 64 per replica" in exc.value.message
+    assert (
+        "one 10,000,000,010-token sequence's KV cache does not fit beside the weights on up to 32 per replica "
+        "(a pipeline stage holds at least one of the model's 10 layers)" in exc.value.message
+    )
     assert (exc.value.where, exc.value.key) == ("toy", "memory_gb")
     assert exc.value.also[:3] == ("workload.output_tokens", "workload.prompt_tokens", "workload.seq_len")
     assert "workload.output_tokens" in exc.value.also and not any("XX" in k for k in exc.value.also)
@@ -153,7 +156,10 @@ def test_the_cache_read_rate_of_given_constants_plans_the_replica() -> None:
     slow_cache = (*serving.CONSTANTS[:6], 1e-9, serving.CONSTANTS[7])
     with pytest.raises(tco.InfeasibleError) as exc:
         engine.plan_option(Option(accelerator()), wl, scenario(), market=False, serving_constants=slow_cache)
-    assert exc.value.message == "toy cannot serve toy-serve: no batch meets the latency targets on up to 64 per replica"
+    assert (
+        exc.value.message == "toy cannot serve toy-serve: no batch meets the latency targets on up to 32 per replica "
+        "(a pipeline stage holds at least one of the model's 10 layers)"
+    )
     assert exc.value.key == "time_per_output_token_ms"
 
 

@@ -25,12 +25,16 @@ approx = pytest.approx
 
 
 def test_a_model_too_large_for_any_replica_blames_memory_and_the_model_size() -> None:
-    """1e12 bf16 parameters are 2e12 B = 2,000 GB of weights; the largest replica, 64 toys of 1 GB, holds 64 GB: the
-    weights and one sequence do not fit. The part's memory takes the blame, and the model's size inputs may too
-    (a --set of one of them), not the engine's tuning."""
+    """1e12 bf16 parameters are 2e12 B = 2,000 GB of weights; the largest replica tried, 32 toys of 1 GB (8 pipeline
+    stages of a 4-toy node: 64 would be 16 stages, more than the model's 10 layers), holds 32 GB: the weights and one
+    sequence do not fit. The part's memory takes the blame, and the model's size inputs may too (a --set of one of
+    them), not the engine's tuning."""
     with pytest.raises(InfeasibleError) as exc:
         engine.plan_option(Option(accelerator(memory_gb=1)), inference(parameters=1e12), scenario(), market=False)
-    assert exc.value.message == "toy cannot serve toy-serve: the weights and one sequence do not fit on up to 64 per replica"
+    assert exc.value.message == (
+        "toy cannot serve toy-serve: the weights and one sequence do not fit on up to 32 per replica "
+        "(a pipeline stage holds at least one of the model's 10 layers)"
+    )
     assert (exc.value.where, exc.value.key) == ("toy", "memory_gb")
     assert exc.value.also == engine.SERVING_SIZE
     assert "workload.parameters" in exc.value.also and "tuning" not in exc.value.also
@@ -42,7 +46,10 @@ def test_a_time_per_token_no_engine_can_meet_blames_the_target_alone() -> None:
     time per step: the workload's target takes the blame and nothing else (``also`` is empty, not the tuning)."""
     with pytest.raises(InfeasibleError) as exc:
         engine.plan_option(Option(accelerator()), inference(time_per_output_token_ms=0.001), scenario(), market=False)
-    assert exc.value.message == "toy cannot serve toy-serve: no batch meets the latency targets on up to 64 per replica"
+    assert (
+        exc.value.message == "toy cannot serve toy-serve: no batch meets the latency targets on up to 32 per replica "
+        "(a pipeline stage holds at least one of the model's 10 layers)"
+    )
     assert (exc.value.where, exc.value.key, exc.value.also) == ("toy-serve", "time_per_output_token_ms", ())
 
 

@@ -72,8 +72,9 @@ def test_a_tpot_target_below_the_typical_engines_own_time_per_step_names_the_eng
     err = info.value
     assert "no batch meets the latency targets" in str(err)
     assert str(err).endswith(
-        "on up to 64 per replica (a typical engine spends 1.1 ms per decode step beyond its kernels; "
-        "workload.tuning = tuned: a vendor engine's 0.25 ms)"
+        "on up to 32 per replica "
+        "(a pipeline stage holds at least one of the model's 10 layers) "
+        "(a typical engine spends 1.1 ms per decode step beyond its kernels; workload.tuning = tuned: a vendor engine's 0.25 ms)"
     )
     assert err.where == "toy-serve" and err.key == "time_per_output_token_ms" and err.also == ("tuning",)
     tuned = engine.plan_option(

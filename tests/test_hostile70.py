@@ -1,0 +1,52 @@
+"""Hostile round 70 (user calibration sets, the analyses, the Python API): each defect fixed, with a test."""
+
+from __future__ import annotations
+
+import tco
+
+
+def test_a_serving_model_of_few_layers_is_not_said_to_miss_latency_targets_it_has_not(run) -> None:
+    """1: 'tco compare h100-sxm -w chat-70b --set workload.shape.layers=2 --set workload.parameters=2e12' said
+    'Error: .../chat-70b.toml: time_to_first_token_ms: h100-sxm cannot serve chat-70b: no batch meets the latency
+    targets on up to 64 per replica': chat-70b has no latency target (the key blamed is not in the file). The
+    weights fit 64 accelerators, but a replica of 64 is 8 pipeline stages and the model has 2 layers, so the search
+    never tried it; the reason was judged on that skipped replica. It is now judged on the largest replica tried,
+    and says why that is the largest."""
+    r = run("compare", "h100-sxm", "-w", "chat-70b", "--set", "workload.shape.layers=2", "--set", "workload.parameters=2e12")
+    assert r.exit_code == 1, r.output
+    assert r.stdout == ""
+    assert r.stderr.strip() == (
+        "Error: --set: workload.parameters: h100-sxm cannot serve chat-70b: the weights and one sequence do not fit on up "
+        "to 16 per replica (a pipeline stage holds at least one of the model's 2 layers)"
+    )
+
+
+def test_a_published_offline_serving_row_of_one_layer_gives_its_memory_as_the_reason() -> None:
+    """(The same in tco calibrate: an offline serving row of one layer whose weights need more than a node was
+    reported 'no batch meets the latency targets', for a row with none.)"""
+    from tco import calibration, loader
+    from tco.models import ServingSet
+
+    row = {
+        "accelerator": "h100-sxm",
+        "model": "L",
+        "parameters": 8e9,
+        "precision": "fp8",
+        "accelerators": 1,
+        "scenario": "offline",
+        "input_tokens": 128,
+        "output_tokens": 128,
+        "tokens_per_second": 10000,
+        "layers": 1,
+        "d_model": 1,
+        "heads": 1,
+        "kv_heads": 1,
+        "vocab": 10**12,
+    }
+    one = ServingSet.model_validate({"id": "one-layer", "source": "x", "tuning": "tuned", "tuning_reason": "r", "rows": [row]})
+    profiles = {"h100-sxm": tco.load_accelerator("h100-sxm")}
+    (result,) = calibration.calibrate_serving([one], profiles, loader.load_scenario(None)).rows
+    assert result.reason == (
+        "h100-sxm cannot serve serving-row: the weights and one sequence do not fit on up to 8 per replica "
+        "(a pipeline stage holds at least one of the model's 1 layers)"
+    )
