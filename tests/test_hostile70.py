@@ -50,3 +50,16 @@ def test_a_published_offline_serving_row_of_one_layer_gives_its_memory_as_the_re
         "h100-sxm cannot serve serving-row: the weights and one sequence do not fit on up to 8 per replica "
         "(a pipeline stage holds at least one of the model's 1 layers)"
     )
+
+
+def test_a_whole_number_input_where_an_option_stops_running_is_shown_in_full(run) -> None:
+    """2: 'tco breakeven a100-80gb h100-sxm -w gpt3-1.3b --param workload.seq_len --range 1:1e15' said 'a100-80gb is
+    infeasible from workload.seq_len = 1.8548e+06': six digits, read as 1,854,800, while the part cannot run from
+    1,854,797 on (compare refuses --set workload.seq_len=1854799). A whole-number input's values found by the scan
+    (the edge, the ties and swaps) are now shown in full."""
+    r = run("breakeven", "a100-80gb", "h100-sxm", "-w", "gpt3-1.3b", "--param", "workload.seq_len", "--range", "1:1e15")
+    assert r.exit_code == 0, r.output
+    assert "a100-80gb is infeasible from workload.seq_len = 1,854,797;" in r.stderr, r.stderr
+    assert "1.8548e+06" not in r.stdout + r.stderr
+    assert run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "workload.seq_len=1854797").exit_code == 1
+    assert run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "workload.seq_len=1854796").exit_code == 0

@@ -263,6 +263,10 @@ def breakeven(
         found.append((float(xs[-1]), float(xs[-2]), float(xs[-1])))
     roots = [r for r, _, _ in found]
 
+    def show(x: float) -> str:
+        """A value the scan found: a whole-number input's in full (six digits would show 1,854,797 as 1.8548e+06)."""
+        return f"{x:,.0f}" if integer and float(x).is_integer() else f"{x:,.6g}"
+
     def why_not(name: str) -> str:
         return "lacks an input there" if name in lacking else "is infeasible there"
 
@@ -310,7 +314,7 @@ def breakeven(
                 if not integer and abs(edge - start) <= 1e-9 * max(1.0, abs(hi), abs(lo)):  # at the scan point itself
                     edges.append(f"{names[j]} {state} for {shown} above {start:,.6g}")
                 else:
-                    edges.append(f"{names[j]} {state} from {shown} = {edge:,.6g}")
+                    edges.append(f"{names[j]} {state} from {shown} = {show(edge)}")
     note = ("; " + "; ".join(edges)) if edges else ""
     if lacking:
         note += "; unknown inputs: " + "; ".join(f"{k} needs {', '.join(v)}" for k, v in lacking.items())
@@ -333,27 +337,29 @@ def breakeven(
         # becomes infeasible, which the notes on feasibility say).
         _, xl, xr = found[0]
         near_below, near_above = side(xl), side(xr)
-        msg = f"{names[ia]} and {names[ib]} tie at {shown} = {value:,.6g}; below it {wins(near_below, xl)}, above it {wins(near_above, xr)}"
+        msg = (
+            f"{names[ia]} and {names[ib]} tie at {shown} = {show(value)}; below it {wins(near_below, xl)}, above it {wins(near_above, xr)}"
+        )
         if near_below is not None and near_below == near_above:
-            msg = f"{names[ia]} and {names[ib]} cost the same at {shown} = {value:,.6g} but do not swap: {near_below} wins on both sides"
+            msg = f"{names[ia]} and {names[ib]} cost the same at {shown} = {show(value)} but do not swap: {near_below} wins on both sides"
         gap = float(diff(np.array([value]))[0])
         step = math.isfinite(gap) and abs(gap) > 1e-6 * max(abs(cost), 1.0)
         if step and integer:
             # Whole values have no tie between them: the costs swap from one whole value to the next.
             msg = (
-                f"{names[ia]} and {names[ib]} do not tie but swap between {shown} = {value - 1:,.6g} and {value:,.6g} "
-                f"(a gap of {abs(gap):,.6g} USD at {value:,.6g}); below it {wins(near_below, xl)}, from it {wins(near_above, xr)}"
+                f"{names[ia]} and {names[ib]} do not tie but swap between {shown} = {show(value - 1)} and {show(value)} "
+                f"(a gap of {abs(gap):,.6g} USD at {show(value)}); below it {wins(near_below, xl)}, from it {wins(near_above, xr)}"
             )
         elif step:
             # The costs jump past each other (a whole replica or accelerator more): no value makes them equal.
             msg = (
-                f"{names[ia]} and {names[ib]} do not tie but cross at {shown} = {value:,.6g}, where a discrete choice "
+                f"{names[ia]} and {names[ib]} do not tie but cross at {shown} = {show(value)}, where a discrete choice "
                 f"steps (a gap of {abs(gap):,.6g} USD); below it {wins(near_below, xl)}, above it {wins(near_above, xr)}"
             )
         if len(roots) > 1:
             msg = (
                 f"{names[ia]} and {names[ib]} swap places {len(roots)} times for {shown} in [{lo:,.6g}, {hi:,.6g}] "
-                f"(first at {value:,.6g}, last at {roots[-1]:,.6g}); at {lo:,.6g} {wins(below, lo)}, at {hi:,.6g} {wins(above, hi)}"
+                f"(first at {show(value)}, last at {show(roots[-1])}); at {lo:,.6g} {wins(below, lo)}, at {hi:,.6g} {wins(above, hi)}"
                 + ("; the first is a step of a discrete choice, where the costs jump past each other" if step and not integer else "")
             )
         msg += note
