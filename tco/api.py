@@ -949,6 +949,15 @@ def analysable(
     dropped: dict[str, str] = {}
     errors: list[TcoError] = []
     needed = set(required)
+    # (as the analysis finds them: an option named in another spelling, 'H100-SXM' or ':rent=2.0', is still named)
+    named: set[int] = set()
+    for text in required:
+        try:
+            at = find_option(inputs.options, inputs.refs, text, inputs.sources)
+        except InputError:  # (an alias two profiles share: the analysis says so)
+            at = None
+        if at is not None:
+            named.add(at)
     for i, o in enumerate(inputs.options):
         ref = inputs.refs[i] if inputs.refs else o.accelerator.id
         try:
@@ -963,7 +972,7 @@ def analysable(
                     raise InputError(f"unknown, and the analysis needs it; {give}", where=where, key=key)
                 raise InputError(f"needs {', '.join(paths)}, which is unknown; {give}", where=o.label)
         except TcoError as exc:
-            if needed & {ref, o.label, o.accelerator.id}:
+            if i in named or needed & {ref, o.label, o.accelerator.id}:
                 with attributed(inputs):  # blamed on its --set or its file, as compare does
                     raise
             dropped[o.label] = exc.message

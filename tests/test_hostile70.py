@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import tco
 
 
@@ -63,3 +65,31 @@ def test_a_whole_number_input_where_an_option_stops_running_is_shown_in_full(run
     assert "1.8548e+06" not in r.stdout + r.stderr
     assert run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "workload.seq_len=1854797").exit_code == 1
     assert run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "workload.seq_len=1854796").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("vs", "line"),
+    [
+        (
+            "A100-40GB@1",
+            "Error: a100-40gb@1: llama3-70b does not fit in memory on 1 × a100-40gb: training state needs at least 40 accelerators "
+            "(give a count with a100-40gb@40)",
+        ),
+        (
+            "h100-sxm@1:rent=2.0",
+            "Error: h100-sxm@1:rent=2: llama3-70b does not fit in memory on 1 × h100-sxm: training state needs at least 20 accelerators "
+            "(give a count with h100-sxm@20)",
+        ),
+        ("h100-sxm:rent=1e308", "Error: h100-sxm:rent=1e+308: the quoted rate 1e+308 $/h gives no finite cost"),
+    ],
+)
+def test_a_vs_option_that_cannot_run_says_why_in_any_spelling(run, vs: str, line: str) -> None:
+    """3: 'tco sensitivity a100-80gb --vs A100-40GB@1 -w llama3-70b' said "Error: option: 'A100-40GB@1' is not one of
+    the compared options: a100-80gb", where --vs a100-40gb@1 said why the option cannot run (the model does not fit
+    on one). An option --vs names is kept to report its problem, but it was matched by its spelling only: another
+    case, a rate written 2.0 or 1e308 (shown 2 and 1e+308) did not match, the option was left out silently and
+    then not found. It is now matched as the analysis finds options."""
+    r = run("sensitivity", "a100-80gb", "--vs", vs, "-w", "llama3-70b")
+    assert r.exit_code == 1, r.output
+    assert r.stdout == ""
+    assert r.stderr.strip() == line
