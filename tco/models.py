@@ -1302,11 +1302,12 @@ class CalibrationRow(StrictModel):
         used = math.prod(given.values())
         text = " × ".join(f"{k} {v}" for k, v in given.items())
         n = self.accelerator_count
+        blamed = "data_parallel" if "data_parallel" in given else list(given)[-1]  # (a degree the row gives, not one it leaves out)
         if all(named[k] is not None for k in ("tensor_parallel", "pipeline_parallel", "data_parallel")) and used != n:
-            raise ValueError(f"data_parallel: the published layout {text} uses {used} accelerators, not the row's accelerator_count = {n}")
+            raise ValueError(f"{blamed}: the published layout {text} uses {used} accelerators, not the row's accelerator_count = {n}")
         if n % used:
             raise ValueError(
-                f"data_parallel: the published layout {text} ({used} accelerators) does not divide the row's accelerator_count = {n}"
+                f"{blamed}: the published layout {text} ({used} accelerators) does not divide the row's accelerator_count = {n}"
             )
         return self
 

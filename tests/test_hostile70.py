@@ -93,3 +93,31 @@ def test_a_vs_option_that_cannot_run_says_why_in_any_spelling(run, vs: str, line
     assert r.exit_code == 1, r.output
     assert r.stdout == ""
     assert r.stderr.strip() == line
+
+
+@pytest.mark.parametrize(
+    ("degrees", "key", "text", "used"),
+    [
+        ("tensor_parallel = 3\n", "tensor_parallel", "tensor_parallel 3", 3),
+        ("tensor_parallel = 2\npipeline_parallel = 3\n", "pipeline_parallel", "tensor_parallel 2 × pipeline_parallel 3", 6),
+        ("tensor_parallel = 2\ndata_parallel = 3\n", "data_parallel", "tensor_parallel 2 × data_parallel 3", 6),
+    ],
+)
+def test_a_published_layout_that_does_not_divide_the_count_blames_a_degree_the_row_gives(
+    run, tmp_path, degrees: str, key: str, text: str, used: int
+) -> None:
+    """4: a training calibration row (benchmarks/*.toml) of 64 accelerators with 'tensor_parallel = 3' and no
+    data_parallel was refused with 'rows[0].data_parallel: the published layout tensor_parallel 3 (3 accelerators)
+    does not divide the row's accelerator_count = 64': the key blamed is one the row does not have. The error now
+    names data_parallel when the row gives it, else the last degree it gives."""
+    path = tmp_path / "set.toml"
+    path.write_text(
+        'id = "set"\nsource = "x"\ntuning = "typical"\ntuning_reason = "r"\n[[rows]]\naccelerator = "a100-80gb"\nmodel = "M"\n'
+        'parameters = 7e9\nseq_len = 2048\naccelerator_count = 64\nprecision = "bf16"\ntokens_per_second = 3000\n' + degrees
+    )
+    r = run("profiles", "validate", str(path))
+    assert r.exit_code == 1, r.output
+    assert r.stdout == ""
+    assert r.stderr.strip() == (
+        f"Error: {path}: rows[0].{key}: the published layout {text} ({used} accelerators) does not divide the row's accelerator_count = 64"
+    )

@@ -77,7 +77,7 @@ def test_a_partial_layout_must_divide_the_count(run, tmp_path: Path) -> None:
     path.write_text(text)
     bad = run("profiles", "validate", str(path))
     assert bad.exit_code == 1, bad.output
-    assert "rows[0].data_parallel: the published layout tensor_parallel 5 (5 accelerators) does not divide" in bad.stderr
+    assert "rows[0].tensor_parallel: the published layout tensor_parallel 5 (5 accelerators) does not divide" in bad.stderr
 
 
 def test_every_shipped_row_with_a_full_layout_uses_its_count() -> None:
