@@ -197,8 +197,14 @@ def public(fn: F) -> F:
             try:
                 new = adapters[name].validate_python(value)
             except ValidationError as exc:
-                why = exc.errors()[0]["msg"]
-                raise InputError(f"expected {_spelled(param.annotation)}, got {_shown(value)}: {why}", key=name) from None
+                first = exc.errors()[0]
+                # (a numpy integer past 2**63 is an int: the function's own check says its range, as for a Python int or
+                # a Decimal; any other number there is no 'input string' pydantic could not parse)
+                big = first["type"] == "int_parsing_size"
+                new = _numpy_integer(value) if big and _mentions(hint, int) else None
+                if new is None:
+                    why = "past the 64-bit integers (2**63 - 1)" if big else first["msg"]
+                    raise InputError(f"expected {_spelled(param.annotation)}, got {_shown(value)}: {why}", key=name) from None
             except RecursionError:  # (an enum's own message reprs the value)
                 raise InputError(f"expected {_spelled(param.annotation)}, got {type(value).__name__} nested too deeply", key=name) from None
             if (huge := _huge_inside(new)) is not None:  # (a Decimal of 4,001 digits as an int)
@@ -284,6 +290,13 @@ def _huge(value: Any) -> str | None:
     if isinstance(value, fractions.Fraction) and max(abs(value.numerator), value.denominator) >= _HUGE:
         return "a Fraction of 4,000+-digit integers"
     return None
+
+
+def _numpy_integer(value: Any) -> int | None:
+    """A numpy integer (``np.uint64(2**63)``) as an int; None for any other value."""
+    import numbers
+
+    return int(value) if isinstance(value, numbers.Integral) and not isinstance(value, int) and not _is_bool(value) else None
 
 
 def _huge_inside(value: Any) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import tco
@@ -121,3 +122,32 @@ def test_a_published_layout_that_does_not_divide_the_count_blames_a_degree_the_r
     assert r.stderr.strip() == (
         f"Error: {path}: rows[0].{key}: the published layout {text} ({used} accelerators) does not divide the row's accelerator_count = 64"
     )
+
+
+@pytest.mark.parametrize(
+    ("call", "line"),
+    [
+        (
+            lambda i: tco.simulate(i, samples=10, seed=np.uint64(2**63)),
+            "seed: expected a seed from 0 to 2**63 - 1, got 9223372036854775808",
+        ),
+        (
+            lambda i: tco.estimate("a100-80gb", parameters=1e9, count=np.uint64(2**63)),
+            "count: expected at most 1,000,000,000 accelerators, got 9,223,372,036,854,775,808",
+        ),
+        (lambda i: tco.simulate(i, samples=1e19, seed=0), "samples: expected int, got float 1e+19: past the 64-bit integers (2**63 - 1)"),
+        (
+            lambda i: tco.simulate(i, samples=10, seed=np.float64(1e300)),
+            "seed: expected int, got float64 np.float64(1e+300): past the 64-bit integers (2**63 - 1)",
+        ),
+    ],
+)
+def test_a_whole_number_past_64_bits_is_refused_in_plain_words(call, line: str) -> None:
+    """5: tco.simulate(inputs, samples=10, seed=np.uint64(2**63)) said 'seed: expected int, got uint64
+    np.uint64(9223372036854775808): Unable to parse input string as an integer, exceeded maximum size', where the same
+    number as a Python int (or a Decimal) gets the seed's own range; a float of 1e19 said the same of an 'input
+    string'. A numpy integer is now checked as an int, and a float past 2**63 is refused as such."""
+    inputs = tco.load_inputs(["a100-80gb"], workload="gpt3-1.3b")
+    with pytest.raises(tco.InputError) as caught:
+        call(inputs)
+    assert str(caught.value) == line
