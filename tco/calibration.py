@@ -79,8 +79,8 @@ def row_workload(
         tuning=tuning,
         attention_kernel=kernel,
         parallelism=parallelism,
-        experts=row.experts if row.experts and row.experts_per_token else None,
-        experts_per_token=row.experts_per_token if row.experts and row.experts_per_token else None,
+        experts=row.experts,  # (one without the other is refused, as a workload's and a serving row's are)
+        experts_per_token=row.experts_per_token,
         pipeline_schedule=row.pipeline_schedule or PipelineSchedule.one_f_one_b,
         layout=_published_layout(row, parallelism) if published_layout else None,
     )

@@ -151,3 +151,19 @@ def test_a_whole_number_past_64_bits_is_refused_in_plain_words(call, line: str) 
     with pytest.raises(tco.InputError) as caught:
         call(inputs)
     assert str(caught.value) == line
+
+
+@pytest.mark.parametrize(("given", "missing"), [("experts = 8\n", "experts_per_token"), ("experts_per_token = 2\n", "experts")])
+def test_a_training_calibration_row_with_half_its_moe_fields_is_refused_not_read_as_dense(run, tmp_path, given: str, missing: str) -> None:
+    """6: a training calibration row (benchmarks/*.toml) with 'experts = 8' and no experts_per_token (or the reverse)
+    was checked as a dense model without a word: the half given was dropped. A serving row and a workload refuse it
+    ('experts and experts_per_token go together'); the training row now does too, naming the key it lacks."""
+    path = tmp_path / "set.toml"
+    path.write_text(
+        'id = "set"\nsource = "x"\ntuning = "typical"\ntuning_reason = "r"\n[[rows]]\naccelerator = "a100-80gb"\nmodel = "M"\n'
+        'parameters = 7e9\nseq_len = 2048\naccelerator_count = 8\nprecision = "bf16"\ntokens_per_second = 3000\n' + given
+    )
+    r = run("profiles", "validate", str(path))
+    assert r.exit_code == 1, r.output
+    assert r.stdout == ""
+    assert r.stderr.strip() == f"Error: {path}: rows[0].{missing}: experts and experts_per_token go together (an MoE workload needs both)"
