@@ -122,7 +122,7 @@ def test_a_sweep_bounds_its_plans_over_all_options(run) -> None:
     r = run("sweep", "h100-sxm", "mi300x", "b200", "a100-80gb", "h200", "-w", "llama3-8b", "--vary", "workload.seq_len=4096:5119:1024")
     assert r.exit_code == 1 and r.stdout == ""
     assert r.stderr.strip() == (
-        "Error: workload.seq_len: 5 options are planned anew at each of 1,024 values: at most 2,048 plans (options × values); "
+        "Error: --vary: workload.seq_len: 5 options are planned anew at each of 1,024 values: at most 2,048 plans (options × values); "
         "sweep fewer values or fewer options"
     )
 

@@ -167,3 +167,19 @@ def test_a_training_calibration_row_with_half_its_moe_fields_is_refused_not_read
     assert r.exit_code == 1, r.output
     assert r.stdout == ""
     assert r.stderr.strip() == f"Error: {path}: rows[0].{missing}: experts and experts_per_token go together (an MoE workload needs both)"
+
+
+def test_a_sweep_with_too_many_values_to_plan_names_the_vary_flag(run) -> None:
+    """7: 'tco sweep a100-80gb -w gpt3-1.3b --vary workload.seq_len=1:2048:2048' said 'Error: workload.seq_len:
+    workload.seq_len changes ...': no file nor flag, where every other refusal of a --vary axis says '--vary: PATH:'
+    (and the sweep's plan budget over all options said the same). Both now name --vary (vary= in Python)."""
+    r = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "workload.seq_len=1:2048:2048")
+    assert r.exit_code == 1, r.output
+    assert r.stdout == ""
+    assert r.stderr.strip() == (
+        "Error: --vary: workload.seq_len: workload.seq_len changes a100-80gb's layout, batch or memory fit, so each value is "
+        "planned anew: at most 1,024 distinct values, got 2,048"
+    )
+    inputs = tco.load_inputs(["a100-80gb"], workload="gpt3-1.3b")
+    with pytest.raises(tco.InputError, match=r"^vary: workload\.seq_len: workload\.seq_len changes a100-80gb's layout"):
+        tco.sweep(inputs, ["workload.seq_len=1:2048:2048"])

@@ -203,7 +203,7 @@ def test_the_sweep_replan_limit_names_the_axis(monkeypatch: pytest.MonkeyPatch) 
         analysis.iter_sweep(inputs, ["workload.seq_len=2048,4096,8192,16384"])
     assert info.value.key == "workload.seq_len"
     assert str(info.value) == (
-        "workload.seq_len: workload.seq_len changes h100-sxm's layout, batch or memory fit, so each value is planned anew: "
+        "--vary: workload.seq_len: workload.seq_len changes h100-sxm's layout, batch or memory fit, so each value is planned anew: "
         "at most 3 distinct values, got 4"
     )
 

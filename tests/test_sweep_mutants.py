@@ -32,7 +32,7 @@ def test_as_many_replanned_values_as_the_bound_are_allowed_and_one_more_is_not()
     assert total == 2 * 1024
     assert columns[:3] == ["point", "toy.memory_gb", "option"]
     assert raised(lambda: analysis.iter_sweep(pair(), ["toy.memory_gb=1:1025:1025"])) == (
-        "toy.memory_gb: toy.memory_gb changes toy's layout, batch or memory fit, so each value is planned anew: "
+        "--vary: toy.memory_gb: toy.memory_gb changes toy's layout, batch or memory fit, so each value is planned anew: "
         "at most 1,024 distinct values, got 1,025"
     )
 

@@ -178,6 +178,7 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> S
                 what = "combination of the swept values is planned anew: at most {:,}, got {:,} (" + product + ")"
             raise InputError(
                 f"{a.path} changes {prep.labels[movers[0]]}'s layout, batch or memory fit, so each " + what.format(MAX_REPLANS, combos),
+                where="--vary",  # (as the flag's other errors are named)
                 key=a.path,
             )
         moving.update(movers)
@@ -189,6 +190,7 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> S
             f"{len(moving)} option{'s are' if len(moving) != 1 else ' is'} planned anew at each of {combos:,} values: "
             f"at most {budget:,} plans "
             f"(options × values{why}); sweep fewer values or fewer options",
+            where="--vary",
             key=axes[0].path,
         )
 
