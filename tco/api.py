@@ -319,7 +319,9 @@ def _shown(value: Any) -> str:
 
     short = reprlib.Repr()  # (a list nested 1,000 deep too)
     short.maxlevel, short.maxstring, short.maxother = 3, 60, 60
-    text = short.repr(value)
+    # (a numpy scalar as the Python number it holds: numpy 1 and 2 write np.float64(1e+300) differently)
+    scalar = type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0 and hasattr(value, "item")
+    text = short.repr(value.item() if scalar else value)
     return f"{type(value).__name__} {text[:40]}" + ("..." if len(text) > 40 else "")
 
 

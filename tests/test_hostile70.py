@@ -138,7 +138,7 @@ def test_a_published_layout_that_does_not_divide_the_count_blames_a_degree_the_r
         (lambda i: tco.simulate(i, samples=1e19, seed=0), "samples: expected int, got float 1e+19: past the 64-bit integers (2**63 - 1)"),
         (
             lambda i: tco.simulate(i, samples=10, seed=np.float64(1e300)),
-            "seed: expected int, got float64 np.float64(1e+300): past the 64-bit integers (2**63 - 1)",
+            "seed: expected int, got float64 1e+300: past the 64-bit integers (2**63 - 1)",
         ),
     ],
 )
