@@ -1268,7 +1268,22 @@ def _check_published_rows(
             continue
         flops = 6.0 if isinstance(row, CalibrationRow) else 2.0
         mfu = flops * row.parameters * row.tokens_per_second / (peak.value * 1e12)
-        if mfu > 1.0:
+        part_file = loader.resolve("accelerators", row.accelerator, dirs)
+        if mfu > 1.0 and loader.is_builtin(path) and not loader.is_builtin(part_file):
+            # A shipped run checked against the user's own profile of the part (TCO_PROFILE_PATH shadows the shipped
+            # one): the profile's peak is what the user gave, and what to check (once per part, not once per row).
+            if not any(p.where == str(part_file) and p.key == f"peak.{name}" for p in problems):
+                problems.append(
+                    InputError(
+                        f"{peak.value:,.6g} TFLOPS is less than the shipped run {loader.shown_path(path)} rows[{i}] measured on "
+                        f"{accel.id}: {row.tokens_per_second:,.6g} tokens/s per accelerator implies MFU "
+                        + (f"{mfu:,.2f}" if mfu < 1e6 else f"{mfu:.3g}" if math.isfinite(mfu) else "far above 1")
+                        + f" ({flops:g} FLOPs per {'parameter' if flops == 6.0 else 'active parameter'} per token); check the peak",
+                        where=str(part_file),
+                        key=f"peak.{name}",
+                    )
+                )
+        elif mfu > 1.0:
             problems.append(
                 InputError(
                     f"{row.tokens_per_second:,.6g} tokens/s per accelerator implies MFU "

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import tco
+from tco import loader
 
 
 def test_a_serving_model_of_few_layers_is_not_said_to_miss_latency_targets_it_has_not(run) -> None:
@@ -183,3 +184,21 @@ def test_a_sweep_with_too_many_values_to_plan_names_the_vary_flag(run) -> None:
     inputs = tco.load_inputs(["a100-80gb"], workload="gpt3-1.3b")
     with pytest.raises(tco.InputError, match=r"^vary: workload\.seq_len: workload\.seq_len changes a100-80gb's layout"):
         tco.sweep(inputs, ["workload.seq_len=1:2048:2048"])
+
+
+def test_a_users_profile_whose_peak_a_shipped_run_exceeds_is_blamed_not_the_shipped_run(run, user_profile) -> None:
+    """8: with TCO_PROFILE_PATH holding the user's own accelerators/a100-80gb.toml whose peak.bf16_tflops is 31.2 (a
+    slip for 312), 'tco calibrate' said 'Error: .../profiles/benchmarks/a100-production.toml: rows[0].tokens_per_second:
+    380 tokens/s per accelerator implies MFU 4.76 (> 1) ...; check the measurement': it blamed a shipped file the user
+    cannot change. A shipped run checked against the user's profile now blames the profile's peak, once."""
+    text = (loader.builtin_dir() / "accelerators" / "a100-80gb.toml").read_text()
+    assert "\nbf16_tflops = { value = 312," in text
+    path = user_profile("accelerators", "a100-80gb", text.replace("\nbf16_tflops = { value = 312,", "\nbf16_tflops = { value = 31.2,"))
+    r = run("calibrate", "--summary")
+    assert r.exit_code == 1, r.output
+    assert r.stdout == ""
+    assert r.stderr.strip() == (
+        f"Error: {path}: peak.bf16_tflops: 31.2 TFLOPS is less than the shipped run builtin:benchmarks/a100-production.toml "
+        "rows[0] measured on a100-80gb: 380 tokens/s per accelerator implies MFU 4.76 (6 FLOPs per parameter per token); "
+        "check the peak"
+    )
