@@ -1305,7 +1305,7 @@ def _row_problem(path: Path, i: int, row: CalibrationRow | ServingRow, exc: Vali
     the row's ``total_parameters`` (or ``parameters`` for a dense row), its ``active_parameters`` the row's
     ``parameters``; a shape's key is the row's (layers, d_model, heads, ...)."""
     err = exc.errors()[0]
-    message = str(err.get("msg", exc)).removeprefix("Value error, ")
+    message = loader._expected(err)  # (in a file's words: 'input should be at most ..., got ...', as the row's own keys are)
     field, sep, rest = message.partition(": ")
     if sep and re.fullmatch(r"[a-z_]+", field):
         message = rest

@@ -202,3 +202,21 @@ def test_a_users_profile_whose_peak_a_shipped_run_exceeds_is_blamed_not_the_ship
         "rows[0] measured on a100-80gb: 380 tokens/s per accelerator implies MFU 4.76 (6 FLOPs per parameter per token); "
         "check the peak"
     )
+
+
+def test_a_calibration_row_past_the_accelerator_bound_says_what_it_got(run, tmp_path) -> None:
+    """9: a training calibration row with 'accelerator_count = 10000000000000' (the row takes counts up to 10^15, the
+    workload it is checked as up to 10^9) was refused with 'rows[0].accelerator_count: Input should be less than or
+    equal to 1000000000': pydantic's words, capitalised, without the value, where a row's own keys say 'input should be
+    ..., got ...'. The row's model is now refused in the same words."""
+    path = tmp_path / "set.toml"
+    path.write_text(
+        'id = "set"\nsource = "x"\ntuning = "typical"\ntuning_reason = "r"\n[[rows]]\naccelerator = "a100-80gb"\nmodel = "M"\n'
+        'parameters = 7e9\nseq_len = 2048\naccelerator_count = 10000000000000\nprecision = "bf16"\ntokens_per_second = 3000\n'
+    )
+    r = run("profiles", "validate", str(path))
+    assert r.exit_code == 1, r.output
+    assert r.stdout == ""
+    assert r.stderr.strip() == (
+        f"Error: {path}: rows[0].accelerator_count: input should be less than or equal to 1000000000, got 10000000000000"
+    )
