@@ -439,8 +439,17 @@ def shape_count_gap(workload: TrainingWorkload | InferenceWorkload) -> str | Non
     the figures use the workload's count, the memory plan the shape."""
     shape = perf.workload_shape(workload)
     given = workload.parameters.value
-    if shape.inferred or shape.parameters is None or workload.active_parameters is not None or not given:
+    if shape.inferred or workload.active_parameters is not None or not given:
         return None
+    if shape.parameters is None:
+        # (an incomplete shape still counts its attention, and what else it gives: more than the count is wrong)
+        least = shape.least_parameters
+        if least <= given * (1.0 + SHAPE_COUNT_TOLERANCE):
+            return None
+        return (
+            f"the shape counts at least {least / 1e9:.3g}B parameters in what it gives (layers, widths, heads), the workload "
+            f"{given / 1e9:.3g}B: check them (the figures use the workload's count)"
+        )
     if abs(shape.parameters / given - 1.0) <= SHAPE_COUNT_TOLERANCE:
         return None
     return (

@@ -73,6 +73,17 @@ class Shape:
         per_layer = 2.0 * d * self.attention_width + 2.0 * d * self.kv_dim + (3.0 if self.gated_ffn else 2.0) * d * self.ffn_dim
         return self.layers * per_layer + self.vocab * d * (1.0 if self.tied_embeddings else 2.0)
 
+    @property
+    def least_parameters(self) -> float:
+        """Parameters the shape implies at least, from what it gives: per layer the attention's
+        ``2·d·a + 2·d·kv``, plus the FFN where its width is known and the embeddings where the vocabulary is
+        (:attr:`parameters` when both are)."""
+        d = float(self.d_model)
+        ffn = (3.0 if self.gated_ffn else 2.0) * d * self.ffn_dim
+        return self.layers * (2.0 * d * self.attention_width + 2.0 * d * self.kv_dim + ffn) + self.vocab * d * (
+            1.0 if self.tied_embeddings else 2.0
+        )
+
 
 KNOWN_SHAPES: tuple[tuple[str, float, int, int, int, int, int, int, bool, bool], ...] = (
     # name, parameters, layers, d_model, heads, kv_heads, ffn_dim, vocab, gated FFN, tied embeddings:

@@ -124,3 +124,19 @@ def test_a_file_number_too_close_to_0_for_a_float_is_refused_by_its_key_path(run
     scenario.write_text('extends = "default"\nid = "s"\npue = -0.0\n')
     r = run("compare", "h100-sxm", "-w", "llama3-8b", "-s", str(scenario))
     assert r.stderr == f"Error: {scenario}: pue: value must be a number >= 1, got -0\n"
+
+
+def test_an_incomplete_shape_that_counts_more_than_the_parameters_is_noted(run) -> None:
+    """``tco estimate h100-sxm --params 1B --layers 32 --d-model 4096`` (no FFN width, no vocabulary) was taken
+    without a word, though its attention alone counts more than 1B: the shape was checked against the count only
+    when complete. An incomplete shape now counts what it gives, per layer ``2·d·a + 2·d·kv`` (Q, O; K, V) =
+    2·4096·4096 + 2·4096·4096 = 67,108,864, × 32 layers = 2.147e9, and says so where that passes the count by
+    more than 5 %. A head width of 10^15 (hostile round 69: 'fits in memory: yes', 1.4e-08 tokens/s) is noted
+    the same way; a shape within the count (the standard 7B's own head width) gets no note."""
+    notes = lambda *a: " ".join(json.loads(run("estimate", "h100-sxm", *a, "-f", "json").stdout)["results"][0]["notes"])  # noqa: E731
+    assert "the shape counts at least 2.15B parameters in what it gives (layers, widths, heads), the workload 1B" in notes(
+        "--params", "1B", "--layers", "32", "--d-model", "4096"
+    )
+    assert "the shape counts at least" in notes("--params", "7B", "--head-dim", "1000000000000000")
+    assert "the shape counts" not in notes("--params", "7B", "--head-dim", "128")
+    assert "the shape counts" not in notes("--params", "2.2B", "--layers", "32", "--d-model", "4096")
