@@ -4,6 +4,8 @@ report)."""
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 import tco
@@ -279,3 +281,40 @@ def test_an_entry_of_a_table_the_scenario_lacks_is_validated_as_a_new_entry() ->
         analysis.what_if(pair(), {"scenario.porting.low.weeks": [3.0]})
     assert exc.value.message == "3 is not allowed: porting.low.engineer_months: required key is missing"
     assert (exc.value.where, exc.value.key) == ("what_if", "scenario.porting.low.weeks")
+
+
+def test_a_deadline_no_count_can_reach_in_finite_time_is_not_blamed_on_fixed_days() -> None:
+    """Kills tco.analysis.sizing.x_size__mutmut_196 (the fixed days where none is known, ``0.0`` -> ``1.0``: the
+    refusal said the lead time, deployment and porting alone take 1.0 days, past the 0.5-day deadline).
+
+    At a measured 1e-9 tokens/s per toy, 1e308 tokens take at least 1e308 / (131,072 × 1e-9) = 7.6e311 s even on
+    the largest count sized, past the largest float: the time to converge and to market are infinite at every
+    count, so the days no count shortens (time to market less time to converge, inf − inf) are unknown, and no
+    count reaches the market within 0.5 days."""
+    acc = accelerator(benchmarks=[bench("toy-train", 1e-9)])
+    inputs = Inputs([Option(acc)], training(training_tokens=1e308), scenario(), [])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # (inf − inf in the fixed days, by design)
+        with pytest.raises(tco.InfeasibleError) as exc:
+            analysis.size(inputs, deadline_days=0.5)
+    assert exc.value.message == "toy: no count up to 131,072 reaches the market within 0.5 days"
+    assert exc.value.key == "--deadline-days"
+
+
+def test_a_sequence_that_fits_only_with_recomputation_blames_the_held_recompute() -> None:
+    """Kills tco.engine.x_plan_training__mutmut_258 (``pinned = job.recompute`` -> ``None``: the activations were
+    judged under full recomputation, which fits, so a held recompute = none was reported as training state too
+    large for any count).
+
+    Under full recomputation a 2e6-token sequence keeps each layer's input, 2e6 × 1,000 × 2 bytes × 10 layers =
+    4e10 bytes, 1e10 (10 GB) per device over a node of 4: it fits in the toy's 90 GB usable. Held at recompute =
+    none, every layer keeps all its activations (many times its input, and the attention's), past 90 GB: the
+    layout's recompute is the input to change."""
+    wl = training(seq_len=2_000_000, layout={"recompute": "none"})
+    with pytest.raises(tco.InfeasibleError) as exc:
+        compare(options=[Option(accelerator())], workload=wl, scenario=scenario())
+    head = "activations of one 2000000-token sequence ("
+    tail = " GB per device with recompute = none (workload.layout) over a node) exceed toy's usable memory (90.0 GB)"
+    assert exc.value.message.startswith(head) and exc.value.message.endswith(tail)
+    assert float(exc.value.message[len(head) : -len(tail)].replace(",", "")) > 90
+    assert (exc.value.where, exc.value.key, exc.value.also) == ("toy-train", "layout.recompute", ())
