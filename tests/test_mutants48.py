@@ -14,6 +14,7 @@ from tco.analysis.breakeven import breakeven
 from tco.analysis.cashflow import cashflow
 from tco.engine import Option, compare
 from tco.inputs import Inputs
+from tco.models import Acquisition
 from tests.factories import accelerator, bench, inference, scenario, training
 from tests.test_mutants import pair
 
@@ -173,13 +174,16 @@ def test_an_mfu_of_a_million_is_shown_in_three_digits() -> None:
 
     A toy training token costs 6.12e9 FLOPs against the 100 TFLOPS (1e14) peak, so a measured rate r implies MFU
     r × 6.12e-5: r = 1,000,000.5 / 6.12e-5 = 1.63399e10 tokens/s implies 1,000,000.5, a million or more, shown
-    ``1e+06``."""
+    ``1e+06``. Kills tco.engine.x_evaluate_option__mutmut_116 too (the peak's key ``removeprefix("accel.")`` ->
+    ``removesuffix``: the error's other cause was ``accel.peak.bf16_tflops``, a path no --set takes, where the
+    part's own ``peak.bf16_tflops`` is meant; the peak is not changed from the one measured, so it shares the blame)."""
     acc = accelerator(benchmarks=[bench("toy-train", 1_000_000.5 / 6.12e-5)])
     with pytest.raises(tco.InfeasibleError) as exc:
         engine.evaluate_option(Option(acc), training(), scenario(), market=False)
     assert exc.value.message.startswith(
         "the measured 1.63399e+10 tokens/s per accelerator on toy-train implies MFU 1e+06 (> 1) of the 100 TFLOPS peak"
     )
+    assert exc.value.also == ("peak.bf16_tflops",)
 
 
 def test_a_quantity_s_value_is_the_same_input_and_training_reads_no_utilization_in_its_plan() -> None:
@@ -318,3 +322,42 @@ def test_a_sequence_that_fits_only_with_recomputation_blames_the_held_recompute(
     assert exc.value.message.startswith(head) and exc.value.message.endswith(tail)
     assert float(exc.value.message[len(head) : -len(tail)].replace(",", "")) > 90
     assert (exc.value.where, exc.value.key, exc.value.also) == ("toy-train", "layout.recompute", ())
+
+
+def test_a_fully_sharded_job_refuses_a_held_recompute_of_none_in_words() -> None:
+    """Kills tco.engine.x__check_layout__mutmut_93 (the refusal's text "or recompute = none, cannot apply" ->
+    "XXor recompute = none, cannot applyXX").
+
+    FSDP keeps no activations unsharded beside the sharded state: recompute = none cannot be held on it."""
+    wl = training(parallelism="fsdp", layout={"recompute": "none"})
+    with pytest.raises(tco.InfeasibleError) as exc:
+        compare(options=[Option(accelerator())], workload=wl, scenario=scenario())
+    assert exc.value.message == (
+        "parallelism = fsdp shards data only: a layout with tensor, pipeline, context or expert degrees above 1, "
+        "or recompute = none, cannot apply"
+    )
+    assert (exc.value.where, exc.value.key) == ("toy-train", "layout")
+
+
+def test_a_rented_fleet_under_a_carbon_price_below_a_dollar_needs_its_tdp() -> None:
+    """Kills tco.engine.x_evaluate_plan__mutmut_305 (a scalar carbon price counts as priced when ``> 0`` -> ``> 1``: at
+    $0.5 a tonne a rented fleet's TDP was read with ``get``, so its absence named no input and the option was
+    refused as having no finite cost).
+
+    A rented fleet's power is in its rate, $2 an hour × 4 toys × 1.224 hours = $9.792: its TDP is needed only where
+    emissions are priced. At $0.5 a tonne they are (energy kWh × 0.4 kg/kWh / 1,000 × $0.5), so the unknown TDP
+    leaves the job's cost unknown and is the input it lacks; at $0 the rent alone is the cost."""
+    acc = accelerator(rental={"usd_per_hour": 2.0}, tdp_w={"value": None})
+    rented = Option(acc, None, Acquisition.rent)
+
+    def evaluate(price: float) -> engine.Evaluated:
+        sc = scenario(carbon_usd_per_tonne=price, grid_kgco2e_per_kwh=0.4)
+        return engine.evaluate_option(rented, training(), sc, market=False)
+
+    priced = evaluate(0.5)
+    assert priced.missing == ("accel.tdp_w",)
+    assert priced.out["job_cost_usd"] != priced.out["job_cost_usd"]  # NaN: unknown
+    assert priced.out["rent_usd"] == approx(2.0 * 4 * 1.224)
+    free = evaluate(0)
+    assert free.missing == ()
+    assert free.out["job_cost_usd"] == approx(2.0 * 4 * 1.224)
