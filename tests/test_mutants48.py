@@ -361,3 +361,20 @@ def test_a_rented_fleet_under_a_carbon_price_below_a_dollar_needs_its_tdp() -> N
     free = evaluate(0)
     assert free.missing == ()
     assert free.out["job_cost_usd"] == approx(2.0 * 4 * 1.224)
+
+
+def test_a_mixture_of_experts_decode_step_at_batch_one_reads_only_the_experts_it_visits() -> None:
+    """Kills tco.engine.x_plan_serving__mutmut_55 (the serving request's ``top_k=workload.experts_per_token or 0`` ->
+    ``top_k=None``: an MoE model was served as if dense, every expert's weights read at every step).
+
+    1e10 parameters, 1e9 active, 64 experts of which a token visits 1, served one sequence at a time on one toy
+    (1,000 GB/s). The routed experts hold (1e10 − 1e9) / (1 − 1/64) = 9.142857e9 parameters, of which a step of
+    one sequence leaves (1 − 1/64) unread: 9.142857e9 × 63/64 × 2 bytes = 1.8e10 bytes of the 2e10, so a step
+    streams 2e9 bytes of weights, at least 2e9 / 1e12 = 2 ms, and well under the 2e10 / 1e12 = 20 ms that reading
+    every weight would take at the full bandwidth."""
+    wl = inference(parameters=1e10, active_parameters=1e9, experts=64, experts_per_token=1, max_batch=1)
+    (res,) = compare(options=[Option(accelerator())], workload=wl, scenario=scenario()).results
+    assert (res.replica_accelerators, res.batch) == (1, 1)
+    assert res.time_per_output_token_ms is not None
+    assert 2e9 / 1e12 * 1e3 <= res.time_per_output_token_ms < 2e10 / 1e12 * 1e3
+    assert (1e10 - 1e9) / (1 - 1 / 64) * 63 / 64 * 2 == approx(1.8e10)
