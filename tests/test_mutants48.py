@@ -378,3 +378,20 @@ def test_a_mixture_of_experts_decode_step_at_batch_one_reads_only_the_experts_it
     assert res.time_per_output_token_ms is not None
     assert 2e9 / 1e12 * 1e3 <= res.time_per_output_token_ms < 2e10 / 1e12 * 1e3
     assert (1e10 - 1e9) / (1 - 1 / 64) * 63 / 64 * 2 == approx(1.8e10)
+
+
+def test_a_training_run_the_model_cannot_place_at_its_own_count_is_not_carried() -> None:
+    """Kills tco.engine.x__plan_option__mutmut_90 (a training job as published planned at ``[own_count]`` -> at the
+    option's count first, as a service is: a run the model cannot place where it ran was carried from the
+    workload's count instead).
+
+    The run states it ran on 1 toy of 10 GB (9 GB usable); the 1e9 parameters' training state alone is 16 bytes
+    each, 16 GB: the model cannot place the job as published on the 1 it ran on, so there is nothing to carry the
+    run from, and the changed job (2,000-token sequences) is derived, though 4 toys, the workload's count, would
+    hold it."""
+    acc = accelerator(memory_gb=10, mfu=None, benchmarks=[bench("toy-train", 1000, accelerator_count=1)])
+    option = Option(acc, workload_as_measured=training())
+    plan = engine.plan_option(option, training(seq_len=2000), scenario(), market=False)
+    assert plan.throughput_source.value == "derived"
+    assert "the published run of toy on toy-train is not used: the model cannot place it, so the changed job is derived" in plan.notes
+    assert not any("carried to the changed workload" in n for n in plan.notes)
