@@ -287,22 +287,31 @@ def test_an_entry_of_a_table_the_scenario_lacks_is_validated_as_a_new_entry() ->
     assert (exc.value.where, exc.value.key) == ("what_if", "scenario.porting.low.weeks")
 
 
-def test_a_deadline_no_count_can_reach_in_finite_time_is_not_blamed_on_fixed_days() -> None:
-    """Kills tco.analysis.sizing.x_size__mutmut_196 (the fixed days where none is known, ``0.0`` -> ``1.0``: the
-    refusal said the lead time, deployment and porting alone take 1.0 days, past the 0.5-day deadline).
-
-    At a measured 1e-9 tokens/s per toy, 1e308 tokens take at least 1e308 / (131,072 × 1e-9) = 7.6e311 s even on
+def test_a_deadline_no_count_can_reach_in_finite_time_is_refused_for_its_fixed_days_without_a_warning() -> None:
+    """At a measured 1e-9 tokens/s per toy, 1e308 tokens take at least 1e308 / (131,072 × 1e-9) = 7.6e311 s even on
     the largest count sized, past the largest float: the time to converge and to market are infinite at every
-    count, so the days no count shortens (time to market less time to converge, inf − inf) are unknown, and no
-    count reaches the market within 0.5 days."""
+    count. The days no count shortens were taken as the time to market less the time to converge, inf − inf: a
+    RuntimeWarning reached the caller and the refusal fell back to 'no count up to 131,072 reaches the market
+    within 0.5 days' (the seed-48 sample, sizing.x_size__mutmut_196). They are now the lead time, deployment and
+    porting themselves, known here: the toy's 42 days already pass the 0.5-day deadline, and no warning is raised."""
     acc = accelerator(benchmarks=[bench("toy-train", 1e-9)])
     inputs = Inputs([Option(acc)], training(training_tokens=1e308), scenario(), [])
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # (inf − inf in the fixed days, by design)
+        warnings.simplefilter("error", RuntimeWarning)
         with pytest.raises(tco.InfeasibleError) as exc:
             analysis.size(inputs, deadline_days=0.5)
-    assert exc.value.message == "toy: no count up to 131,072 reaches the market within 0.5 days"
+    assert exc.value.message == "toy: no count meets 0.5 days: lead time, deployment and porting alone take 42.0 days"
     assert exc.value.key == "--deadline-days"
+
+
+def test_a_huge_lead_time_is_written_in_six_digits_not_three_hundred() -> None:
+    """The seed-48 sample also found a lead time of 1e300 weeks written out in full in the same refusal, 383
+    characters ('take 69999...0.0 days'). Past a billion days the count is written in six digits: 7 × 1e300 days
+    of lead time plus the toy's deployment and porting is 7e+300."""
+    acc = accelerator(lead_time_weeks=1e300)
+    with pytest.raises(tco.InfeasibleError) as exc:
+        analysis.size(Inputs([Option(acc)], training(), scenario(), []), deadline_days=10)
+    assert exc.value.message == "toy: no count meets 10 days: lead time, deployment and porting alone take 7e+300 days"
 
 
 def test_a_sequence_that_fits_only_with_recomputation_blames_the_held_recompute() -> None:

@@ -57,6 +57,8 @@ def _for_counts(plan: engine.Plan, base: dict[str, Any], counts: np.ndarray) -> 
 
 
 _FIELDS = ("time_to_market_days", "job_cost_usd", "time_to_converge_hours", "cost_per_million_tokens_usd", "capex_usd")
+_FIXED = ("lead_time_days", "deployment_days", "porting_days")
+"""The parts of the time to market no count shortens."""
 
 
 def _exact(plan: engine.Plan, base: dict[str, Any], counts: np.ndarray) -> dict[str, np.ndarray]:
@@ -92,7 +94,7 @@ def _evaluate_counts(
         with np.errstate(all="ignore"):
             out = engine.evaluate_plan(_for_counts(plan, base, counts), p, ops=np)
         missing.update(p.missing)
-        parts.append({"count": counts} | {k: np.broadcast_to(out[k], counts.shape) for k in _FIELDS})
+        parts.append({"count": counts} | {k: np.broadcast_to(out[k], counts.shape) for k in (*_FIELDS, *_FIXED)})
         if done(parts[-1]):
             break
     return {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}, sorted(missing)
@@ -117,9 +119,10 @@ def with_fitting_count(inputs: Inputs) -> Inputs:
 
 
 def _fixed_days(out: dict[str, np.ndarray]) -> np.ndarray:
-    """The days of the time to market that no count shortens (lead time, deployment, porting): the time to
-    market less the time to converge, NaN where either is unknown."""
-    return out["time_to_market_days"] - out["time_to_converge_hours"] / 24.0
+    """The days of the time to market that no count shortens: lead time, deployment and porting (known even
+    where the run never ends at any count; NaN where one is unknown)."""
+    fixed: np.ndarray = out["lead_time_days"] + out["deployment_days"] + out["porting_days"]
+    return fixed
 
 
 HARDWARE_LIMITS = ("power_kw", "capex_usd")
@@ -190,7 +193,7 @@ def size(
             fixed_all = _fixed_days(out)
             fixed = float(fixed_all[np.isfinite(fixed_all)][-1]) if np.isfinite(fixed_all).any() else 0.0
             why = (
-                f"no count meets {show_number(limit, grouping=True)} days: lead time, deployment and porting alone take {fixed:.1f} days"
+                f"no count meets {show_number(limit, grouping=True)} days: lead time, deployment and porting alone take {_days(fixed)} days"
                 if fixed >= limit
                 else f"no count up to {MAX_COUNT:,} reaches the market within {show_number(limit, grouping=True)} days"
             )
@@ -270,3 +273,8 @@ def _unmet(label: str, why: str, lacking: list[str], *, incomplete: bool = False
     want of an input might meet the limit, else infeasible (compare's statuses)."""
     status = OptionStatus.incomplete if incomplete else OptionStatus.infeasible
     return SizeOption(option=label, feasible=False, message=why, missing_inputs=lacking, status=status, reason=why)
+
+
+def _days(days: float) -> str:
+    """Days as the refusals write them: one decimal, or six digits past a billion (not 300 digits of 1e300 weeks)."""
+    return f"{days:,.1f}" if days < 1e9 else show_number(days, grouping=True)
