@@ -5,11 +5,16 @@ constrained field and a validator per id, and prints a table with tabulate. It d
 what ``tco compare`` costs beyond this is what tco adds (its models, its input files, its arithmetic).
 """
 
+import sys
 from typing import Annotated
 
-import tomllib
 import typer
 from pydantic import BaseModel, Field, field_validator
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # (as tco reads TOML on Python 3.10)
+    import tomli as tomllib
 from tabulate import tabulate
 
 app = typer.Typer()

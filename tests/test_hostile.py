@@ -1288,7 +1288,7 @@ def test_a_measurement_beyond_the_peak_is_not_ranked(run) -> None:
 def test_extending_profiles_and_workloads_validate_against_the_schema(run, tmp_path: Path) -> None:
     """The loader took `extends` in every input; the schema only in scenarios."""
     jsonschema = pytest.importorskip("jsonschema")
-    import tomllib
+    from tco.loader import tomllib
 
     acc = tmp_path / "my-a100.toml"
     acc.write_text('extends = "a100-80gb"\nid = "my-a100"\nprice_usd = 9000\n', encoding="utf-8")

@@ -63,7 +63,7 @@ def test_the_job_time_is_each_stages_compute_time_over_its_own_goodput() -> None
 
 def test_the_schema_accepts_an_extending_file_that_overrides_part_of_a_table(run, tmp_path) -> None:
     jsonschema = pytest.importorskip("jsonschema")
-    import tomllib
+    from tco.loader import tomllib
 
     schema = json.loads(run("schema", "accelerator").stdout)
     child = 'extends = "a100-80gb"\nid = "a100-4way"\n\n[interconnect]\ndevices_per_node = 4\n\n[rental]\nlead_time_weeks = 2\n'

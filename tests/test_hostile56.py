@@ -139,7 +139,7 @@ def test_a_what_if_of_a_range_end_is_refused_and_a_set_of_one_still_feeds_sensit
 def test_the_schema_refuses_what_the_tool_refuses_in_one_field(tmp_path) -> None:
     """8: the JSON Schema took a subnormal number, the reserved ids and experts without experts_per_token."""
     jsonschema = pytest.importorskip("jsonschema")
-    import tomllib
+    from tco.loader import tomllib
 
     validator = jsonschema.Draft202012Validator(api.json_schema("workload"))
     base = tomllib.loads((loader.builtin_dir() / "workloads" / "gpt3-1.3b.toml").read_text(encoding="utf-8"))

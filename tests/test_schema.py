@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-import tomllib
+
+from tco.loader import tomllib
 
 jsonschema = pytest.importorskip("jsonschema")
 
