@@ -1,4 +1,5 @@
-"""Session 48 (2026-12-05): one result shape across commands (size rows say their status as compare's do)."""
+"""Session 48 (2026-12-05): size rows say their status as compare's do; a number too close to 0 for a float is refused
+wherever it is given; an incomplete shape that counts more than the parameters is noted."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import io
 import json
 
 import pytest
+
+from tests.test_hostile66 import _main  # (the console entry point in this process)
 
 
 def _rows(run, *args: str) -> dict[str, dict]:
@@ -81,20 +84,6 @@ def test_a_number_flag_too_close_to_0_for_a_float_is_refused_not_read_as_0(capsy
         f"Error: Invalid value for '{flag}': {text} is too close to 0 for a float (it reads as 0): give 0 or a number of at "
         f"least 1e-300 in size (see 'tco {command} --help')\n"
     )
-
-
-def _main(capsys, *args: str) -> tuple[int, str, str]:
-    """The console entry point in this process (its usage-error line is main's, not CliRunner's)."""
-    from tco.cli import main
-
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    else:
-        code = 0
-    out, error = capsys.readouterr()
-    return code, out, error
 
 
 def test_a_number_flag_still_reads_0_and_underscored_digits_and_refuses_text(run) -> None:
