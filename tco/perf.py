@@ -67,11 +67,7 @@ class Shape:
         """Parameters the shape implies, when its FFN width and vocabulary are known: per layer the
         attention's ``2·d·a + 2·d·kv`` (Q, O; K, V) and the FFN's ``3·d·f`` (gated) or ``2·d·f``; the
         embeddings ``V·d``, twice unless tied. Norms and biases are left out (under 0.1 %)."""
-        if not (self.ffn_dim and self.vocab):
-            return None
-        d = float(self.d_model)
-        per_layer = 2.0 * d * self.attention_width + 2.0 * d * self.kv_dim + (3.0 if self.gated_ffn else 2.0) * d * self.ffn_dim
-        return self.layers * per_layer + self.vocab * d * (1.0 if self.tied_embeddings else 2.0)
+        return self.least_parameters if self.ffn_dim and self.vocab else None
 
     @property
     def least_parameters(self) -> float:
