@@ -112,6 +112,12 @@ Id = Annotated[
 ]
 
 
+LABEL_MAX_LENGTH = 256
+Label = Annotated[str, Field(max_length=LABEL_MAX_LENGTH)]
+"""A name shown in a table cell (a profile's name, a published model's): at most 256 characters, so one cell of
+a 4 MB file cannot widen every row of an output (the longest shipped label has 177)."""
+
+
 StageName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=ID_MAX_LENGTH)]
 """A stage's name: an id's characters; it is no --set scope (``workload.stages[NAME]`` names it), so the
 words that begin one may be stage names."""
@@ -500,7 +506,7 @@ class PeakCompute(StrictModel):
 
 
 class Interconnect(StrictModel):
-    name: str | None = Field(None, description="Fabric name, e.g. NVLink 3, HCCS, PCIe Gen4 x16.")
+    name: Label | None = Field(None, description="Fabric name, e.g. NVLink 3, HCCS, PCIe Gen4 x16.")
     kind: InterconnectClass = Field(description="nvlink, proprietary, ici, ethernet or pcie.")
     bandwidth_gbps: PositiveQuantity | None = Field(None, description="Per-device bidirectional bandwidth, GB/s.")
     devices_per_node: Count = Field(8, description="Accelerators per server / scale-up domain.")
@@ -512,7 +518,7 @@ class Interconnect(StrictModel):
 
 
 class Software(StrictModel):
-    stack: str = Field(description="Software stack, e.g. CUDA, CANN, NeuWare.")
+    stack: Label = Field(description="Software stack, e.g. CUDA, CANN, NeuWare.")
     maturity: Maturity = Field(description="Ecosystem maturity relative to CUDA.")
     maturity_source: str | None = Field(None, description="Who rated the maturity.")
     porting_weeks: NonNegativeQuantity | None = Field(
@@ -569,8 +575,8 @@ class Accelerator(StrictModel):
 
     id: Id = Field(description="Lowercase hyphenated id, e.g. a100-80gb.")
     aliases: list[Id] = Field(default_factory=_empty_list, description="Other ids that name this profile.")
-    vendor: str
-    name: str
+    vendor: Label
+    name: Label
     description: str | None = None
     release_year: Annotated[int, Field(strict=True), BeforeValidator(_integral)] | None = None
     can_train: StrictBool = Field(description="Vendor positions the part for training.")
@@ -762,7 +768,7 @@ def _ends(q: Quantity) -> tuple[float, float]:
 
 class _WorkloadBase(StrictModel):
     id: Id
-    name: str
+    name: Label
     description: str | None = None
     source: str | None = Field(None, description="Where the parameters and tokens come from.")
     parameters: PositiveQuantity = Field(description="Total parameters.")
@@ -1012,7 +1018,7 @@ class Scenario(StrictModel):
     """The economics (``profiles/scenarios/<id>.toml``)."""
 
     id: Id
-    name: str
+    name: Label
     description: str | None = None
     electricity_usd_per_kwh: NonNegativeQuantity
     pue: AtLeastOneQuantity = Field(description="Power usage effectiveness, >= 1.")
@@ -1220,8 +1226,8 @@ CITATION_KEY = r"[A-Z0-9][A-Z0-9.-]*[A-Z0-9]"
 class Citation(StrictModel):
     """One publication of the shipped bibliography (``profiles/sources/*.toml``, a table per key)."""
 
-    title: str
-    publisher: str
+    title: Label
+    publisher: Label
     date: DateText = Field(description="Publication or data-snapshot date: YYYY, YYYY-MM or YYYY-MM-DD.")
     url: str | None = None
     note: str | None = None
@@ -1249,7 +1255,7 @@ class CalibrationRow(StrictModel):
         return _not_tiny(v)
 
     accelerator: Id = Field(description="Accelerator profile id the run used.")
-    model: str = Field(description="Model name as published, e.g. MPT-7B.")
+    model: Label = Field(description="Model name as published, e.g. MPT-7B.")
     parameters: Number = Field(gt=0, description="Parameters (active parameters for MoE).")
     seq_len: Count
     accelerator_count: Count
@@ -1363,7 +1369,7 @@ class ServingRow(StrictModel):
         return _not_tiny(v)
 
     accelerator: Id = Field(description="Accelerator profile id the run used.")
-    model: str = Field(description="Model name as published, e.g. Llama-2-70B.")
+    model: Label = Field(description="Model name as published, e.g. Llama-2-70B.")
     parameters: Number = Field(gt=0, description="Parameters (active parameters for MoE).")
     total_parameters: Number | None = Field(None, gt=0, description="Total parameters of an MoE model.")
     experts: Count | None = Field(None, description="Routed experts per MoE layer (an MoE model).")
@@ -1401,7 +1407,7 @@ class ServingRow(StrictModel):
     time_to_first_token_ms: Number | None = Field(None, gt=0, description="TTFT limit (or measured value) of the scenario.")
     time_per_output_token_ms: Number | None = Field(None, gt=0, description="TPOT limit (or measured value) of the scenario.")
     latency_percentile: Number | None = Field(None, ge=50, lt=100, description="Percentile the scenario's TPOT limit holds for.")
-    software: str | None = Field(None, description="Serving stack, e.g. TensorRT-LLM 0.12, vLLM 0.6.")
+    software: Label | None = Field(None, description="Serving stack, e.g. TensorRT-LLM 0.12, vLLM 0.6.")
     source: str | None = Field(None, description="Table, row or result id within the set's publication.")
     note: str | None = None
 

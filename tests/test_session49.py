@@ -1,0 +1,46 @@
+"""Session 49 (2026-12-05): a name shown in a table cell has a length limit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tco.models import LABEL_MAX_LENGTH
+
+SHIPPED = Path(__file__).resolve().parents[1] / "profiles"
+
+
+def test_a_profile_name_longer_than_a_label_is_refused_at_its_key(run, tmp_path) -> None:
+    """A profile whose ``name`` was 200,000 characters was taken: ``tco profiles show`` printed 8 MB for a 200 kB
+    file, and a calibration set's ``model`` of that length widened every row of the calibrate table. A name shown
+    in a cell now has at most 256 characters, and the file is refused at the key, with the length it has."""
+    text = (SHIPPED / "accelerators" / "h100-sxm.toml").read_text()
+    start = text.index('\nname = "') + 1
+    end = text.index("\n", start)
+    path = tmp_path / "long.toml"
+    path.write_text(text[:start] + 'name = "' + "N" * 200_000 + '"' + text[end:])
+    for args in (("profiles", "show", str(path)), ("compare", str(path), "-w", "gpt3-1.3b")):
+        r = run(*args)
+        assert r.exit_code == 1 and r.stdout == ""
+        assert r.stderr.strip() == f"Error: {path}: name: expected text of at most 256 characters, got 200,000"
+
+
+def test_a_label_set_past_the_limit_is_blamed_on_the_set(run) -> None:
+    """The same limit holds for a ``--set``, which is blamed, not the shipped file; 256 characters are taken."""
+    r = run("compare", "h100-sxm", "-w", "gpt3-1.3b", "--set", "h100-sxm.name=" + "x" * 257)
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.strip() == "Error: --set: h100-sxm.name: expected text of at most 256 characters, got 257"
+    assert run("compare", "h100-sxm", "-w", "gpt3-1.3b", "--set", "h100-sxm.name=" + "x" * LABEL_MAX_LENGTH).exit_code == 0
+
+
+def test_a_published_model_name_past_the_limit_is_refused_at_its_row(run, user_profile) -> None:
+    """A user's calibration set is held to the same limit, at the row's key path."""
+    row = (
+        'accelerator = "h100-sxm"\nparameters = 7e9\nseq_len = 4096\naccelerator_count = 8\nprecision = "bf16"\n'
+        'tokens_per_second = 3000\nsource = "s"\nmodel = "' + "M" * 300 + '"\n'
+    )
+    path = user_profile(
+        "benchmarks", "mine", 'id = "mine"\nsource = "s"\nas_of = "2024"\ntuning = "typical"\ntuning_reason = "r"\n[[rows]]\n' + row
+    )
+    r = run("calibrate", "--summary")
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.strip() == f"Error: {path}: rows[0].model: expected text of at most 256 characters, got 300"
