@@ -169,6 +169,11 @@ def real(text: str) -> float:
     return value
 
 
+def number_option(flag: str, *, metavar: str, help: str) -> Any:
+    """A number option read by :func:`real`, shown as ``FLAG METAVAR`` in --help."""
+    return typer.Option(flag, parser=real, metavar=metavar, help=help)
+
+
 def whole_option(flag: str, *, help: str) -> Any:
     """A whole-number option of ``tco estimate`` (at least 1), shown as ``FLAG N`` in --help."""
     return typer.Option(flag, metavar="N", min=1, max=MAX_COUNT, help=help)
@@ -959,22 +964,16 @@ def estimate(
         typer.Option("--tokens", metavar="TOKENS", help="Training: tokens of the whole run, e.g. 2T: adds its days and accelerator-hours."),
     ] = None,
     prompt_tokens: Annotated[
-        float | None, typer.Option("--prompt-tokens", parser=real, metavar="TOKENS", help="Serving: prompt tokens per request.")
+        float | None, number_option("--prompt-tokens", metavar="TOKENS", help="Serving: prompt tokens per request.")
     ] = None,
     output_tokens: Annotated[
-        float | None, typer.Option("--output-tokens", parser=real, metavar="TOKENS", help="Serving: output tokens per request.")
+        float | None, number_option("--output-tokens", metavar="TOKENS", help="Serving: output tokens per request.")
     ] = None,
-    tpot_ms: Annotated[
-        float | None, typer.Option("--tpot-ms", parser=real, metavar="MS", help="Serving: time-per-output-token target, ms.")
-    ] = None,
-    ttft_ms: Annotated[
-        float | None, typer.Option("--ttft-ms", parser=real, metavar="MS", help="Serving: time-to-first-token target, ms.")
-    ] = None,
+    tpot_ms: Annotated[float | None, number_option("--tpot-ms", metavar="MS", help="Serving: time-per-output-token target, ms.")] = None,
+    ttft_ms: Annotated[float | None, number_option("--ttft-ms", metavar="MS", help="Serving: time-to-first-token target, ms.")] = None,
     percentile: Annotated[
         float | None,
-        typer.Option(
-            "--percentile", parser=real, metavar="PCT", help="Serving: share of requests, %, the TPOT target holds for (50 to below 100)."
-        ),
+        number_option("--percentile", metavar="PCT", help="Serving: share of requests, %, the TPOT target holds for (50 to below 100)."),
     ] = None,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
@@ -1313,17 +1312,13 @@ def cashflow(
     workload: WorkloadOpt,
     revenue_usd_per_day: Annotated[
         float | None,
-        typer.Option("--revenue-usd-per-day", parser=real, metavar="USD", help="Revenue from the market date on, for payback."),
+        number_option("--revenue-usd-per-day", metavar="USD", help="Revenue from the market date on, for payback."),
     ] = None,
     lease_usd_per_month: Annotated[
         float | None,
-        typer.Option(
-            "--lease-usd-per-month", parser=real, metavar="USD", help="Also show each bought option leased at this rate per accelerator."
-        ),
+        number_option("--lease-usd-per-month", metavar="USD", help="Also show each bought option leased at this rate per accelerator."),
     ] = None,
-    lease_months: Annotated[
-        float | None, typer.Option("--lease-months", parser=real, metavar="N", help="Lease term; default: the run.")
-    ] = None,
+    lease_months: Annotated[float | None, number_option("--lease-months", metavar="N", help="Lease term; default: the run.")] = None,
     strict: StrictOpt = False,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
@@ -1693,20 +1688,18 @@ def size(
     accelerators: AccelArgs,
     workload: WorkloadOpt,
     deadline_days: Annotated[
-        float | None, typer.Option("--deadline-days", parser=real, metavar="DAYS", help="Smallest count reaching the market within D days.")
+        float | None, number_option("--deadline-days", metavar="DAYS", help="Smallest count reaching the market within D days.")
     ] = None,
     budget_usd: Annotated[
-        float | None, typer.Option("--budget-usd", parser=real, metavar="USD", help="Largest count whose job cost fits the budget.")
+        float | None, number_option("--budget-usd", metavar="USD", help="Largest count whose job cost fits the budget.")
     ] = None,
     capex_usd: Annotated[
         float | None,
-        typer.Option(
-            "--capex-usd", parser=real, metavar="USD", help="Largest count whose purchase (capex, up front) fits a purchase budget."
-        ),
+        number_option("--capex-usd", metavar="USD", help="Largest count whose purchase (capex, up front) fits a purchase budget."),
     ] = None,
     power_kw: Annotated[
         float | None,
-        typer.Option("--power-kw", parser=real, metavar="KW", help="Largest count within a facility power envelope (IT × PUE)."),
+        number_option("--power-kw", metavar="KW", help="Largest count within a facility power envelope (IT × PUE)."),
     ] = None,
     strict: StrictOpt = False,
     scenario: ScenarioOpt = None,
