@@ -1664,7 +1664,11 @@ def estimate(
         **{f"layout.{k}": v for k, v in (layout or {}).items()},
     }
     _refuse_flag_sets(sets, total_parameters is not None, {k for k, v in given_flags.items() if v is not None}, mode)
-    flagged = {"parameters", *(["seq_len"] if seq_given else []), *(k for k, v in given_flags.items() if v is not None)}
+    flagged = {
+        "parameters": parameters,
+        **({"seq_len": seq_len} if seq_given else {}),
+        **{k: v for k, v in given_flags.items() if v is not None},
+    }
     with _named_by_flags(total_parameters is not None, sets, flagged):
         inputs_sets = list(sets)
         names = _names(accelerator, dirs)
@@ -1968,26 +1972,38 @@ def _set_under(key: str, sets: Sequence[str]) -> bool:
     return any((lhs := item.split("=", 1)[0].strip().lower()) == key or lhs.startswith(f"{key}.") for item in sets)
 
 
-def _given_size_input(also: Sequence[str], given: Collection[str]) -> str | None:
+def _given_size_input(also: Sequence[str], given: Mapping[str, Any]) -> str | None:
     """The first workload input of ``also`` (``workload.seq_len``, ``workload.shape``, ...) that one of
-    estimate's flags gave (``given``: workload paths such as ``seq_len``, ``shape.d_model``); of a shape,
-    its width where given."""
+    estimate's flags gave (``given``: workload paths such as ``seq_len``, ``shape.d_model``, to the values
+    given); of a shape, :func:`_shape_size_input`."""
     for key in also:
         scope, _, path = key.partition(".")
         hits = sorted(g for g in given if scope == "workload" and (g == path or g.startswith(path + ".")))
         if hits:
-            return "shape.d_model" if path == "shape" and "shape.d_model" in hits else hits[0]
+            return _shape_size_input(hits, given) if path == "shape" else hits[0]
     return None
 
 
+def _shape_size_input(hits: Sequence[str], given: Mapping[str, Any]) -> str:
+    """Of a shape's given keys, the one a sequence's activations grow with: its width or its layers (they
+    grow with the product), of the two given the one furthest above what the parameter count implies
+    (:func:`tco.perf.infer_shape`; the width on a tie), else the first given."""
+    size = [k for k in ("shape.d_model", "shape.layers") if k in hits]
+    if len(size) < 2:
+        return size[0] if size else hits[0]
+    implied = perf.infer_shape(float(given["parameters"]))
+    return max(size, key=lambda k: float(given[k]) / float(getattr(implied, k.removeprefix("shape."))))
+
+
 @contextmanager
-def _named_by_flags(moe: bool, sets: Sequence[str] = (), given: Collection[str] = ()) -> Iterator[None]:
+def _named_by_flags(moe: bool, sets: Sequence[str] = (), given: Mapping[str, Any] | None = None) -> Iterator[None]:
     """On the command line, an error about a workload input ``estimate`` builds from a flag names the
     flag (``--tp: 3 does not divide the 32 attention heads``), not the workload's key path; an error
     about the accelerator's input that a ``--set`` wrote names that ``--set``. A memory-fit error that
     follows from the workload's size (an error's ``also``) names the first of those inputs whose flag was
-    ``given`` (workload paths: ``--seq-len 1e15`` is blamed, not the part's memory), as compare names the
-    workload file's key."""
+    ``given`` (workload paths to values: ``--seq-len 1e15`` is blamed, not the part's memory), as compare names
+    the workload file's key."""
+    given = given or {}
     try:
         yield
     except TcoError as exc:

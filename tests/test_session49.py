@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tco.models import LABEL_MAX_LENGTH
 
 SHIPPED = Path(__file__).resolve().parents[1] / "profiles"
@@ -44,3 +46,20 @@ def test_a_published_model_name_past_the_limit_is_refused_at_its_row(run, user_p
     r = run("calibrate", "--summary")
     assert r.exit_code == 1 and r.stdout == ""
     assert r.stderr.strip() == f"Error: {path}: rows[0].model: expected text of at most 256 characters, got 300"
+
+
+@pytest.mark.parametrize(
+    ("flags", "blamed"),
+    [
+        (("--layers", "100000", "--d-model", "4096"), "--layers"),  # 2,857 × the 35 layers 7B implies, the width as implied
+        (("--layers", "40", "--d-model", "8388608"), "--d-model"),  # 2,048 × the width, 1.14 × the layers
+        (("--heads", "32", "--layers", "100000", "--d-model", "4096"), "--layers"),  # heads are given, and sort first
+    ],
+)
+def test_activations_too_large_blame_the_shape_flag_furthest_above_the_parameter_count(run, flags, blamed) -> None:
+    """'tco estimate h100-sxm --params 7B --layers 100000 --d-model 4096' blamed --d-model, the width a 7B model has,
+    for one sequence's activations that grow with layers × width: of the two, the width was always blamed. Now
+    the one furthest above what the parameter count implies is (perf.infer_shape: 35 layers of 4,096 for 7B)."""
+    r = run("estimate", "h100-sxm", "--params", "7B", *flags)
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.startswith(f"Error: {blamed}: activations of one "), r.stderr
