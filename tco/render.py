@@ -1047,6 +1047,12 @@ def render_simulation(result: Any, fmt: OutputFormat) -> str:
     ]
     tail = f"\n{samples_text(result.samples)}, seed {result.seed}; sampled: {', '.join(result.sampled_inputs) or 'nothing'}\n"
     for o in result.options:  # (an input needed only by some samples, e.g. a grid intensity where carbon is priced)
+        if o.infeasible_share is not None and 0 < o.infeasible_share < 1:
+            failed = round(o.infeasible_share * result.samples)
+            tail += (
+                f"{o.option} cannot run in {failed:,} of the {samples_text(result.samples)} ({probability(o.infeasible_share)}): "
+                f"its percentiles are over the other {result.samples - failed:,}, and it wins none of the {failed:,}\n"
+            )
         if o.missing_inputs:
             sets = " ".join(f"--set {k}=VALUE" for k in o.missing_inputs)
             tail += f"{o.option} has no cost: the samples need {', '.join(o.missing_inputs)}, which is unknown; give it with {sets}\n"

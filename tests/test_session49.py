@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,23 @@ def test_activations_too_large_blame_the_shape_flag_furthest_above_the_parameter
     r = run("estimate", "h100-sxm", "--params", "7B", *flags)
     assert r.exit_code == 1 and r.stdout == ""
     assert r.stderr.startswith(f"Error: {blamed}: activations of one "), r.stderr
+
+
+def test_simulate_says_how_many_samples_an_option_cannot_run_in(run) -> None:
+    """A sampled failure rate up to 0.5 a day per accelerator stops a 20,000-accelerator run from ending in some
+    samples. JSON gave that share (``infeasible_share``), but the table showed percentiles over the samples the
+    option runs in without saying so, and its win probability over all of them. The table now says how many
+    samples it cannot run in and that its percentiles are over the rest; an option that runs in all says nothing."""
+    args = ("simulate", "a100-80gb@20000", "h100-sxm", "-w", "gpt3-1.3b", "-n", "2000", "-q")
+    args += ("--set", "scenario.failure_rate_per_accelerator_day.high=0.5")
+    data = json.loads(run(*args, "-f", "json").stdout)
+    share = {o["option"]: o["infeasible_share"] for o in data["results"]}
+    assert share["h100-sxm"] == 0 and 0 < share["a100-80gb@20000"] < 0.05
+    failed = round(share["a100-80gb@20000"] * 2000)
+    r = run(*args)
+    assert r.exit_code == 0
+    lines = [line for line in r.stdout.splitlines() if "cannot run in" in line]
+    assert lines == [
+        f"a100-80gb@20000 cannot run in {failed:,} of the 2,000 samples ({share['a100-80gb@20000'] * 100:.1f}%): its percentiles "
+        f"are over the other {2000 - failed:,}, and it wins none of the {failed:,}"
+    ]
