@@ -12,7 +12,9 @@ import csv
 import errno
 import functools
 import io
+import math
 import os
+import re
 import shutil
 import signal
 import stat
@@ -169,14 +171,49 @@ def real(text: str) -> float:
     return value
 
 
+_WHOLE = re.compile(r"[+-]?[0-9]+(?:_[0-9]+)*")
+"""A whole number as Python writes one in ASCII digits (``1000``, ``1_000``), as ``ID@COUNT`` takes a count."""
+
+
+def whole(text: str | int) -> int:
+    """A whole-number flag's value, read as ``--set`` reads one: ``1000``, ``1_000`` or a float that is whole
+    (``1e6``); ``1.5``, ``1k`` or a number no float holds is refused with the text given. (An option's
+    default reaches it as the number it is.)"""
+    if isinstance(text, int):
+        return text
+    t = text.strip()
+    if _WHOLE.fullmatch(t) and len(t) <= 400:  # (int() refuses more than 4,300 digits; 400 pass any bound)
+        return int(t)
+    try:
+        value = float(t)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not value.is_integer():
+        raise typer.BadParameter(f"expected a whole number, got {text[:40]!r}")
+    return int(value)
+
+
+def _whole_within(low: int, high: int) -> Callable[[str], int]:
+    """:func:`whole` bounded to [low, high] (a parser replaces typer's own range check)."""
+
+    def parse(text: str) -> int:
+        n = whole(text)
+        if not low <= n <= high:
+            raise typer.BadParameter(f"expected a whole number from {low:,} to {high:,}, got {text[:40]}")
+        return n
+
+    return parse
+
+
 def number_option(flag: str, *, metavar: str, help: str) -> Any:
     """A number option read by :func:`real`, shown as ``FLAG METAVAR`` in --help."""
     return typer.Option(flag, parser=real, metavar=metavar, help=help)
 
 
-def whole_option(flag: str, *, help: str) -> Any:
-    """A whole-number option of ``tco estimate`` (at least 1), shown as ``FLAG N`` in --help."""
-    return typer.Option(flag, metavar="N", min=1, max=MAX_COUNT, help=help)
+def whole_option(flag: str, *, help: str, metavar: str = "N", high: int = MAX_COUNT) -> Any:
+    """A whole-number option of ``tco estimate`` from 1 to ``high``, read by :func:`whole` and shown as
+    ``FLAG N`` with its range in --help."""
+    return typer.Option(flag, metavar=metavar, parser=_whole_within(1, high), min=1, max=high, help=help)
 
 
 def _format_given() -> bool:
@@ -901,17 +938,9 @@ def estimate(
     params: Annotated[str, typer.Option("--params", metavar="N", help="Parameters: 6.7e9 or 6.7B (active parameters for MoE).")],
     seq_len: Annotated[
         int | None,
-        typer.Option(
-            "--seq-len",
-            metavar="TOKENS",
-            min=1,
-            max=MAX_COUNT,
-            help="Sequence length, tokens (default 2048, or prompt + output if longer).",
-        ),
+        whole_option("--seq-len", metavar="TOKENS", help="Sequence length, tokens (default 2048, or prompt + output if longer)."),
     ] = None,
-    count: Annotated[
-        int | None, typer.Option("--count", metavar="N", min=1, max=MAX_ACCELERATORS, help="Training: accelerators (default 8).")
-    ] = None,
+    count: Annotated[int | None, whole_option("--count", high=MAX_ACCELERATORS, help="Training: accelerators (default 8).")] = None,
     precision: Annotated[Precision, typer.Option("--precision", help="Numeric precision.")] = Precision.bf16,
     mode: Annotated[Mode, typer.Option("--mode", help="Training or inference.")] = Mode.train,
     layers: Annotated[int | None, whole_option("--layers", help="Transformer layers (default: inferred).")] = None,
@@ -925,7 +954,7 @@ def estimate(
     ] = None,
     replica: Annotated[
         int | None,
-        typer.Option("--replica", metavar="N", min=1, max=MAX_ACCELERATORS, help="Serving: accelerators per replica (default: chosen)."),
+        whole_option("--replica", high=MAX_ACCELERATORS, help="Serving: accelerators per replica (default: chosen)."),
     ] = None,
     max_batch: Annotated[
         int | None,
@@ -1254,8 +1283,8 @@ def _held_notes(paths: Sequence[str], how: str) -> None:
 def simulate(
     accelerators: AccelArgs,
     workload: WorkloadOpt,
-    samples: Annotated[int, typer.Option("--samples", "-n", metavar="N", help="Monte Carlo samples.")] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Random seed: same seed, same output.")] = 0,
+    samples: Annotated[int, typer.Option("--samples", "-n", metavar="N", parser=whole, help="Monte Carlo samples.")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", parser=whole, help="Random seed: same seed, same output.")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     strict: StrictOpt = False,
     scenario: ScenarioOpt = None,
@@ -1397,8 +1426,10 @@ def plot(
     metric: Annotated[
         str | None, typer.Option("--metric", metavar="NAME", help="sweep: the figure to draw [default: effective_cost_usd].")
     ] = None,
-    samples: Annotated[int | None, typer.Option("--samples", "-n", metavar="N", help="cdf: Monte Carlo samples [default: 5000].")] = None,
-    seed: Annotated[int | None, typer.Option("--seed", metavar="N", help="cdf: random seed [default: 0].")] = None,
+    samples: Annotated[
+        int | None, typer.Option("--samples", "-n", metavar="N", parser=whole, help="cdf: Monte Carlo samples [default: 5000].")
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", metavar="N", parser=whole, help="cdf: random seed [default: 0].")] = None,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
 ) -> None:
@@ -1486,8 +1517,8 @@ def report(
     output: Annotated[
         Path, typer.Option("--output", "-o", metavar="FILE", parser=_output_path, help="FILE.html (one self-contained page).")
     ],
-    samples: Annotated[int, typer.Option("--samples", "-n", metavar="N", help="Monte Carlo samples.")] = 5000,
-    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Random seed.")] = 0,
+    samples: Annotated[int, typer.Option("--samples", "-n", metavar="N", parser=whole, help="Monte Carlo samples.")] = 5000,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", parser=whole, help="Random seed.")] = 0,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
 ) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tco.models import LABEL_MAX_LENGTH
+from tests.test_hostile66 import _main  # (the console entry point in this process)
 
 SHIPPED = Path(__file__).resolve().parents[1] / "profiles"
 
@@ -84,3 +85,37 @@ def test_simulate_says_how_many_samples_an_option_cannot_run_in(run) -> None:
         f"a100-80gb@20000 cannot run in {failed:,} of the 2,000 samples ({share['a100-80gb@20000'] * 100:.1f}%): its percentiles "
         f"are over the other {2000 - failed:,}, and it wins none of the {failed:,}"
     ]
+
+
+@pytest.mark.parametrize(
+    ("flag", "text", "error"),
+    [
+        ("--count", "1.5", "expected a whole number, got '1.5'"),
+        ("--count", "1k", "expected a whole number, got '1k'"),
+        ("--count", "0", "expected a whole number from 1 to 1,000,000,000, got 0"),
+        ("--count", "1e10", "expected a whole number from 1 to 1,000,000,000, got 1e10"),
+        ("--count", "9" * 30, f"expected a whole number from 1 to 1,000,000,000, got {'9' * 30}"),
+        ("--layers", "inf", "expected a whole number, got 'inf'"),
+        ("--seq-len", "-2048", "expected a whole number from 1 to 1,000,000,000,000,000, got -2048"),
+    ],
+)
+def test_a_whole_number_flag_names_the_text_it_refuses(capsys, flag, text, error) -> None:
+    """'tco estimate ... --count 1.5' (and 1k, 0, 1e10) said only "Input should be a valid integer, unable to parse
+    string as an integer" or "Input should be greater than or equal to 1", without the value or the bound above.
+    A whole-number flag now reads its own text and says what it expected, with the range, as a usage error."""
+    code, out, err = _main(capsys, "estimate", "h100-sxm", "--params", "7B", flag, text)
+    assert (code, out) == (2, "")
+    assert err.strip() == f"Error: Invalid value for '{flag}': {error} (see 'tco estimate --help')"
+
+
+def test_a_whole_number_flag_takes_a_whole_float_as_set_does(run) -> None:
+    """'--count 1e3' and '-n 2e3' were refused although '--set workload.accelerator_count=1e3' and '--vary count=1e3'
+    take 1e3 as 1,000: a whole-number flag now takes any number that is whole, written as --set reads it."""
+    r = run("estimate", "h100-sxm", "--params", "7B", "--count", "1e3", "--seq-len", "4_096", "-f", "json")
+    assert r.exit_code == 0, r.output
+    (row,) = json.loads(r.stdout)["results"]
+    assert (row["count"], row["seq_len"]) == (1000, 4096)
+    r = run("simulate", "h100-sxm", "-w", "gpt3-1.3b", "-n", "2e3", "--seed", "1e0", "-q", "-f", "json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert (data["samples"], data["seed"]) == (2000, 1)
