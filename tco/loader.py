@@ -1386,6 +1386,7 @@ def _load(kind: str, root: Any, ref: str, overrides: Sequence[tuple[str, Any]], 
     overrides = pairs
     path = resolve(kind, ref, dirs)
     data = read_with_extends(kind, path, dirs)
+    empty = not data
     if scope is None:
         scope = data["id"] if isinstance(data.get("id"), str) and data["id"] else Path(ref).stem
     written = _written(data, overrides)
@@ -1394,6 +1395,8 @@ def _load(kind: str, root: Any, ref: str, overrides: Sequence[tuple[str, Any]], 
     try:
         return _validate(data, root, str(path), written, scope)
     except TcoError as exc:
+        if empty:  # (an empty file or stdin: not every key it lacks)
+            raise InputError(f"is empty (no keys), expected {_A_KIND[kind][0]}", where=str(path)) from None
         other = _other_kind(kind, path, data)
         if other is not None:  # (a workload file given as a profile: its missing keys are not the point)
             raise InputError(f"this is {other[0]}, not {_A_KIND[kind][0]} ({other[1]})", where=str(path)) from None

@@ -119,3 +119,24 @@ def test_a_whole_number_flag_takes_a_whole_float_as_set_does(run) -> None:
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert (data["samples"], data["seed"]) == (2000, 1)
+
+
+@pytest.mark.parametrize(("flag", "kind"), [(None, "an accelerator profile"), ("-w", "a workload file"), ("-s", "a scenario file")])
+def test_an_empty_input_file_says_it_is_empty(run, tmp_path, flag, kind) -> None:
+    """An empty profile (or empty standard input) was reported by its first three missing keys 'and 8 more';
+    an empty workload as 'kind: expected kind = "training" or "inference"'. It now says it is empty, and what
+    was expected; 'tco profiles validate' still lists every key the file lacks."""
+    empty = tmp_path / "empty.toml"
+    empty.write_text("\n")
+    args = {
+        None: [str(empty), "-w", "gpt3-1.3b"],
+        "-w": ["h100-sxm", "-w", str(empty)],
+        "-s": ["h100-sxm", "-w", "gpt3-1.3b", "-s", str(empty)],
+    }
+    r = run("compare", *args[flag])
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.strip() == f"Error: {empty}: is empty (no keys), expected {kind}"
+    if flag is None:
+        r = run("compare", "-", "-w", "gpt3-1.3b", input="  \n")
+        assert r.stderr.strip() == "Error: -: is empty (no keys), expected an accelerator profile"
+        assert "Error: " + str(empty) + ": memory_gb: required key is missing" in run("profiles", "validate", str(empty)).stderr
