@@ -2,7 +2,7 @@
 
 Every error a user can cause (a bad file, an unknown id, an impossible request) is a
 :class:`TcoError`. The CLI turns each one into a single line on stderr and exit code 1;
-anything else is a bug and keeps its traceback.
+anything else is a bug: one line naming it as one, and exit code 3 (README, Exit codes).
 """
 
 from __future__ import annotations
