@@ -182,7 +182,10 @@ def whole(text: str | int) -> int:
     if isinstance(text, int):
         return text
     t = text.strip()
-    if _WHOLE.fullmatch(t) and len(t) <= 400:  # (int() refuses more than 4,300 digits; 400 pass any bound)
+    if _WHOLE.fullmatch(t):
+        digits = len(t.lstrip("+-").replace("_", ""))
+        if digits > 4000:  # (int() refuses more than 4,300 digits)
+            raise typer.BadParameter(f"expected a whole number, got one of {digits:,} digits")
         return int(t)
     try:
         value = float(t)

@@ -95,6 +95,7 @@ def test_simulate_says_how_many_samples_an_option_cannot_run_in(run) -> None:
         ("--count", "0", "expected a whole number from 1 to 1,000,000,000, got 0"),
         ("--count", "1e10", "expected a whole number from 1 to 1,000,000,000, got 1e10"),
         ("--count", "9" * 30, f"expected a whole number from 1 to 1,000,000,000, got {'9' * 30}"),
+        ("--count", "9" * 5000, "expected a whole number, got one of 5,000 digits"),
         ("--layers", "inf", "expected a whole number, got 'inf'"),
         ("--seq-len", "-2048", "expected a whole number from 1 to 1,000,000,000,000,000, got -2048"),
     ],
