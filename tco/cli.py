@@ -1135,7 +1135,9 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="Input kind.")], outp
     editor validation of TOML files."""
     import json
 
-    emit(json.dumps(api.json_schema(kind.value), indent=2) + "\n", output)
+    from tco.schema import json_schema
+
+    emit(json.dumps(json_schema(kind.value), indent=2) + "\n", output)
 
 
 # --------------------------------------------------------------------------- what-if analyses

@@ -68,7 +68,7 @@ TINY_SCHEMA: dict[str, Any] = {
 
 def _not_tiny(v: float | None) -> float | None:
     """A published run's figure (its rate, size, latency) is never below :data:`TINY` in size but 0: a subnormal
-    rate makes every derived figure infinite (the JSON Schema says so too, ``tco.api.json_schema``)."""
+    rate makes every derived figure infinite (the JSON Schema says so too, ``tco.schema.json_schema``)."""
     if v is not None and v != 0 and abs(v) < TINY:
         raise ValueError(f"expected a number of at least 1e-300 in size, got {_num(v)}")
     return v

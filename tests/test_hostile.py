@@ -1704,7 +1704,7 @@ def test_a_hangup_leaves_no_temporary_file(tmp_path: Path) -> None:
 )
 def test_the_schema_states_the_lower_bounds_tco_checks(kind: str, path: str, value: float) -> None:
     """The schema allowed a PUE below 1 and a request of half a token that the tool refuses (round 8, C10)."""
-    from tco.api import json_schema
+    from tco.schema import json_schema
 
     schema = json_schema(kind)
     if "anyOf" in schema:  # the workload schema: the inference branch

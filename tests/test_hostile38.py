@@ -106,9 +106,9 @@ def test_fp4_is_never_slower_than_the_parts_fp8_path(run) -> None:
 
 def test_the_schema_refuses_fp4_for_training() -> None:
     """D7: tco schema workload accepted fp4 as a training precision, which the tool refuses."""
-    import tco.api
+    import tco.schema
 
-    schema = tco.api.json_schema("workload")
+    schema = tco.schema.json_schema("workload")
     training = schema["$defs"]["TrainingWorkload"]
     prop = training.get("properties", {}).get("precision") or training["else"]["properties"]["precision"]
     assert "fp4" not in prop["enum"] and "fp8" in prop["enum"]

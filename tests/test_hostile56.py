@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import tco
-from tco import api, loader
+from tco import loader, schema
 from tco.errors import MAX_LISTED_PROBLEMS, ProblemList, TcoError
 from tests.factories import table_row
 
@@ -141,7 +141,7 @@ def test_the_schema_refuses_what_the_tool_refuses_in_one_field(tmp_path) -> None
     jsonschema = pytest.importorskip("jsonschema")
     from tco.loader import tomllib
 
-    validator = jsonschema.Draft202012Validator(api.json_schema("workload"))
+    validator = jsonschema.Draft202012Validator(schema.json_schema("workload"))
     base = tomllib.loads((loader.builtin_dir() / "workloads" / "gpt3-1.3b.toml").read_text(encoding="utf-8"))
     assert validator.is_valid(base)
     for change in (
@@ -166,7 +166,7 @@ def test_the_schema_refuses_what_the_tool_refuses_in_one_field(tmp_path) -> None
     ):
         assert validator.is_valid({**base, **fine}), fine
     assert validator.is_valid({"extends": "gpt3-1.3b", "experts": 8})  # (an extending file may inherit the other)
-    accel = jsonschema.Draft202012Validator(api.json_schema("accelerator"))
+    accel = jsonschema.Draft202012Validator(schema.json_schema("accelerator"))
     assert not accel.is_valid({"extends": "h100-sxm", "memory_gb": 5e-324})
     assert accel.is_valid({"extends": "h100-sxm", "memory_gb": 0.5})
 

@@ -61,11 +61,11 @@ def test_a_subnormal_figure_of_a_published_run_is_refused_by_the_tool_and_the_sc
     assert r.exit_code == 1
     assert r.stderr == f"Error: {bad}: rows[0].{key}: expected a number of at least 1e-300 in size, got 1e-310\n", r.stderr
     jsonschema = pytest.importorskip("jsonschema")
-    from tco import api
+    from tco import schema
 
-    assert not jsonschema.Draft202012Validator(api.json_schema(kind)).is_valid(data)
+    assert not jsonschema.Draft202012Validator(schema.json_schema(kind)).is_valid(data)
     data["rows"][0][key] = 1e-300 if key != "parameters" else 1e9
-    assert jsonschema.Draft202012Validator(api.json_schema(kind)).is_valid(data)
+    assert jsonschema.Draft202012Validator(schema.json_schema(kind)).is_valid(data)
 
 
 def test_the_text_of_an_error_with_unlisted_problems_counts_them(tmp_path) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tco import api
+from tco import schema
 
 
 def _keys(node: Any) -> set[str]:
@@ -21,12 +21,12 @@ def _keys(node: Any) -> set[str]:
 def test_every_schema_states_its_bounds_in_json_schema_words(kind) -> None:
     """D3: round 57's subnormal rule wrote the bounds of the optional published-run figures as pydantic's gt/ge/lt/le,
     which JSON Schema validators ignore (reported_mfu = 0 or 1e300 passed)."""
-    assert not {"gt", "ge", "lt", "le"} & _keys(api.json_schema(kind))
+    assert not {"gt", "ge", "lt", "le"} & _keys(schema.json_schema(kind))
 
 
 def test_the_run_schemas_refuse_what_the_tool_refuses_in_optional_figures() -> None:
     jsonschema = pytest.importorskip("jsonschema")
-    bench = jsonschema.Draft202012Validator(api.json_schema("benchmarks"))
+    bench = jsonschema.Draft202012Validator(schema.json_schema("benchmarks"))
     row = {"accelerator": "a100-80gb", "model": "m", "parameters": 1e9, "seq_len": 2048, "accelerator_count": 8}
     row |= {"precision": "bf16", "tokens_per_second": 1000.0}
     doc = {"id": "s", "source": "[X]", "as_of": "2024-01", "tuning": "typical", "tuning_reason": "a test", "rows": [row]}

@@ -221,10 +221,10 @@ def test_the_schema_and_the_tool_agree_on_calendar_dates(run, tmp_path) -> None:
     """59c D9: the schema took 2024-02-30, 2023-02-29 and 0000-01-01, which the tool refuses; the tool took
     the year 0000 alone."""
     jsonschema = pytest.importorskip("jsonschema")
-    from tco import api
+    from tco import schema
     from tco.loader import tomllib
 
-    validator = jsonschema.Draft202012Validator(api.json_schema("accelerator"))
+    validator = jsonschema.Draft202012Validator(schema.json_schema("accelerator"))
     text = (loader.builtin_dir() / "accelerators" / "a100-80gb.toml").read_text(encoding="utf-8")
     for date, good in [("2024-02-29", True), ("2000-02-29", True), ("2024-02-30", False), ("2023-02-29", False)]:
         for date_, good_ in [(date, good), ("1900-02-29", False), ("0000-01-01", False), ("0000", False), ("0001-12", True)]:

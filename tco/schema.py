@@ -1,0 +1,190 @@
+"""JSON Schema of each input kind (``tco schema KIND``), for editors: generated from the strict models, with the
+rules the tool applies that pydantic's own schema leaves out (quantity tables' bounds, currencies only where money is
+quoted, a file that ``extends`` another). Every shipped file validates against it (a test checks)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from typing import Any
+
+from tco.errors import InputError
+from tco.models import (
+    ACCELERATOR_MONEY,
+    CITATION_KEY,
+    SCENARIO_MONEY,
+    SERVING_ONLY,
+    TINY_SCHEMA,
+    Accelerator,
+    CalibrationSet,
+    Citation,
+    Precision,
+    Scenario,
+    ServingSet,
+    Workload,
+)
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """JSON Schema of an input kind, for editors; every shipped file validates against it (a test checks).
+    The bounds of each quantity apply to its table form too (``value``, ``low``, ``high``). Cross-field
+    rules (``low <= value <= high``, PUE >= 1) are checked by tco itself."""
+    from pydantic import TypeAdapter
+
+    if kind == "accelerator":
+        schema = _extendable(Accelerator.model_json_schema(), "profile")
+    elif kind == "workload":
+        schema = TypeAdapter(Workload).json_schema()
+        for name in ("TrainingWorkload", "InferenceWorkload"):
+            schema["$defs"][name] = _extendable(schema["$defs"][name], "workload")
+        # An extending file may leave out its kind (inherited), so both branches may match it.
+        schema["anyOf"] = schema.pop("oneOf")
+        schema.pop("discriminator", None)
+        # A training job's precision excludes the serving-only ones (FP4), as the tool refuses them.
+        trains = {"type": "string", "enum": [p.value for p in Precision if p not in SERVING_ONLY]}
+        for name in ("TrainingWorkload", "Stage"):
+            prop = schema["$defs"][name]["properties"]["precision"]
+            for branch in prop.get("anyOf", [prop]):
+                if branch.get("$ref") == "#/$defs/Precision":
+                    branch.pop("$ref")
+                    branch.update(trains)
+    elif kind == "scenario":
+        schema = _extendable(Scenario.model_json_schema(), "scenario")
+    elif kind == "benchmarks":
+        schema = _no_subnormal_figures(CalibrationSet.model_json_schema(), "CalibrationRow")
+    elif kind == "serving":
+        schema = _no_subnormal_figures(ServingSet.model_json_schema(), "ServingRow")
+    elif kind == "sources":  # a bibliography: one table per citation key
+        citation = Citation.model_json_schema()
+        schema = {
+            "title": "Bibliography",
+            "description": "Citation keys (cited in a source string as [KEY]), each with its publication.",
+            "type": "object",
+            "propertyNames": {"pattern": f"^{CITATION_KEY}$"},
+            "additionalProperties": {"$ref": "#/$defs/Citation"},
+            "$defs": {**citation.pop("$defs", {}), "Citation": citation},
+        }
+    else:
+        raise InputError(f"expected accelerator, workload, scenario, benchmarks, serving or sources, got '{kind}'", key="kind")
+    _bound_quantity_tables(schema)
+    if kind == "workload":  # an MoE workload gives both (a file that extends another may inherit one)
+        pair = {"experts": ["experts_per_token"], "experts_per_token": ["experts"]}
+        for name in ("TrainingWorkload", "InferenceWorkload"):
+            schema["$defs"][name]["else"]["dependentRequired"] = pair
+    money = {"accelerator": ACCELERATOR_MONEY, "scenario": SCENARIO_MONEY}.get(kind, ())
+    _money_currencies(schema, money)
+    _partial_under_extends(schema)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def _no_subnormal_figures(schema: dict[str, Any], row: str) -> dict[str, Any]:
+    """A published run's numbers refuse the magnitudes below 1e-300 but 0, as the tool does (``models._not_tiny``)."""
+    for prop in schema["$defs"][row]["properties"].values():
+        for branch in prop.get("anyOf", [prop]):
+            if branch.get("type") == "number":
+                branch["not"] = dict(TINY_SCHEMA)
+    return schema
+
+
+def _extendable(schema: dict[str, Any], what: str) -> dict[str, Any]:
+    """The schema of a file that may start from another of its kind (``extends = "<id or path>"``, as the
+    loader reads it): it may then leave out what it inherits."""
+    schema["properties"]["extends"] = {  # an id, as the tool takes it: not a path, not blank, at most 64 characters
+        "type": "string",
+        "pattern": r"^(?!\s*$)(?!.*\.toml$)[^/\\]+$",
+        "maxLength": 64,  # (models.ID_MAX_LENGTH)
+        "description": f"Id of a {what} whose values this file starts from (not a path).",
+    }
+    required = schema.pop("required", [])
+    schema["if"] = {"required": ["extends"]}
+    schema["else"] = {"required": required}
+    return schema
+
+
+def _partial_under_extends(schema: dict[str, Any]) -> None:
+    """An extending file's tables merge key by key into the inherited ones (``[interconnect]`` with only
+    ``devices_per_node``), so nothing under it is required: its properties point at copies of the
+    nested definitions without ``required`` (``<Name>__partial``), and the full ones apply only to a file
+    without ``extends`` (its ``else`` branch). A quantity is replaced whole, so it keeps its own rules."""
+    defs = schema.get("$defs", {})
+
+    def is_quantity(d: dict[str, Any]) -> bool:
+        return any(b.get("type") == "number" for b in d.get("anyOf", []))
+
+    relaxed = {name for name, d in defs.items() if not is_quantity(d)}
+
+    def partial(node: Any) -> Any:
+        if isinstance(node, list):
+            return [partial(x) for x in node]
+        if not isinstance(node, dict):
+            return node
+        out = {k: partial(v) for k, v in node.items() if k != "required" and k not in ("if", "then", "else")}
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.removeprefix("#/$defs/") in relaxed:
+            out["$ref"] = ref + "__partial"
+        return out
+
+    for name in sorted(relaxed):
+        defs[f"{name}__partial"] = partial(defs[name])
+    for holder in [schema, *defs.values()]:
+        if isinstance(holder, dict) and holder.get("if") == {"required": ["extends"]} and "properties" in holder:
+            holder["else"] = {**holder["else"], "properties": holder["properties"]}
+            holder["properties"] = partial(holder["properties"])
+
+
+_BOUNDS = ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum", "not")
+
+
+def _bound_quantity_tables(schema: dict[str, Any]) -> None:
+    """Copy each quantity's numeric bounds (from its bare-number form) onto value/low/high of its table form."""
+    for definition in schema.get("$defs", {}).values():
+        branches = definition.get("anyOf", [])
+        number = next((b for b in branches if b.get("type") == "number"), None)
+        table = next((b for b in branches if b.get("type") == "object"), None)
+        if number is None or table is None:
+            continue
+        bounds = {k: number[k] for k in _BOUNDS if k in number}
+        for name in ("value", "low", "high"):
+            prop = table.get("properties", {}).get(name)
+            if prop is None:
+                continue
+            for branch in prop.get("anyOf", [prop]):
+                if branch.get("type") == "number":
+                    branch.update(bounds)
+
+
+def _money_currencies(schema: dict[str, Any], money: Sequence[str]) -> None:
+    """As tco reads them: a quantity at one of the ``money`` paths may be quoted in USD, CNY or EUR; any
+    other quantity takes no currency but USD (the loader refuses the others there). Each quantity kind a
+    money path uses gets a ``Money…`` copy that keeps the three currencies."""
+    defs = schema.get("$defs", {})
+
+    def table(definition: dict[str, Any]) -> dict[str, Any] | None:
+        return next((b for b in definition.get("anyOf", []) if b.get("type") == "object" and "currency" in b.get("properties", {})), None)
+
+    originals = {name: copy.deepcopy(d) for name, d in defs.items() if table(d) is not None}
+    for name in originals:
+        t = table(defs[name])
+        assert t is not None
+        t["properties"]["currency"] = {
+            "anyOf": [{"const": "USD"}, {"type": "null"}],
+            "default": None,
+            "description": "Only money inputs take a currency; here only USD (or nothing) is accepted.",
+        }
+    for path in money:
+        *parents, leaf = path.split(".")
+        node: dict[str, Any] | None = schema
+        for part in parents:  # follow the nested model's $ref (a table such as rental)
+            prop = (node or {}).get("properties", {}).get(part, {})
+            ref = next((b["$ref"] for b in [prop, *prop.get("anyOf", [])] if "$ref" in b), None)
+            node = defs.get(ref.rsplit("/", 1)[-1]) if ref else None
+        prop = (node or {}).get("properties", {}).get(leaf)
+        if prop is None:
+            continue
+        for branch in [prop, *prop.get("anyOf", [])]:
+            ref = branch.get("$ref", "")
+            kind = ref.rsplit("/", 1)[-1]
+            if kind in originals:
+                defs.setdefault(f"Money{kind}", originals[kind])
+                branch["$ref"] = f"#/$defs/Money{kind}"
