@@ -124,7 +124,7 @@ def roots(dirs: Sequence[Path] | None) -> list[Path]:
             raise InputError(f"cannot be read: {exc.strerror or exc}", where=str(folder), key="dirs") from None
         if not is_dir:
             raise InputError(_not_a_folder(Path(folder)), where=str(folder), key="dirs")
-    return [Path(d) for d in dirs]
+    return _each_once([Path(d) for d in dirs])
 
 
 def search_path(env: Mapping[str, str] | None = None) -> list[Path]:
@@ -138,7 +138,20 @@ def search_path(env: Mapping[str, str] | None = None) -> list[Path]:
             raise InputError(f"cannot be read: {exc.strerror or exc}", where=str(folder), key=ENV_PATH) from None
         if not is_dir:  # a typo would otherwise silently fall back to the shipped profiles
             raise InputError(_not_a_folder(folder), where=str(folder), key=ENV_PATH)
-    return [*extra, builtin_dir()]
+    return _each_once([*extra, builtin_dir()])
+
+
+def _each_once(folders: Sequence[Path]) -> list[Path]:
+    """``folders`` with a folder named again (``a:a``, ``a:a/``, the shipped folder on TCO_PROFILE_PATH) kept
+    at its first place only: read twice, its bibliography defined every key twice, in a file clashing with itself."""
+    seen: set[str] = set()
+    out = []
+    for folder in folders:
+        key = _key(folder)
+        if key not in seen:
+            seen.add(key)
+            out.append(folder)
+    return out
 
 
 def _not_a_folder(path: Path) -> str:
