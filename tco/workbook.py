@@ -347,7 +347,8 @@ def _append_text(ws: Any, values: Sequence[Any]) -> None:
 
 def _clean(v: Any) -> Any:
     """Text with control characters (an escape sequence in a profile's source, which XML cannot hold)
-    and bidirectional overrides shown as '?', as in CSV and tables; other values unchanged."""
+    and bidirectional overrides shown as '?', as in CSV and tables; a number past :data:`MAX_CELL_NUMBER`
+    as that; other values unchanged."""
     if isinstance(v, str):
         from tco.render import CONTROL
 
@@ -356,8 +357,15 @@ def _clean(v: Any) -> Any:
             cut = f" … [cut: {len(v):,} characters, a cell holds {MAX_CELL_TEXT:,}; the whole text is in the input file]"
             v = v[: MAX_CELL_TEXT - len(cut)] + cut
         return v
+    if isinstance(v, float) and math.isfinite(v) and abs(v) > MAX_CELL_NUMBER:
+        return math.copysign(MAX_CELL_NUMBER, v)
     return v
 
+
+MAX_CELL_NUMBER = 1.797693134862315e308
+"""The largest number a cell holds as written: openpyxl writes 16 significant digits, and the few floats above
+this one (up to 1.7976931348623157e308, an input's high a file may give) round to 1.797693134862316e+308,
+which no float holds: the cell read back as infinity (INF in LibreOffice), not the finite number it was."""
 
 MAX_CELL_TEXT = 32767
 """Characters a spreadsheet cell holds (Excel's limit; openpyxl cuts longer text there without a word)."""

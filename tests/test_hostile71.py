@@ -24,3 +24,24 @@ def test_a_folder_named_twice_on_the_search_path_is_read_once(run, tmp_path, mon
     monkeypatch.setenv("TCO_PROFILE_PATH", f"{tmp_path}{os.pathsep}{tmp_path}")
     assert loader.search_path() == [tmp_path, loader.builtin_dir()]
     assert sorted(k for k in loader.load_bibliography() if k.startswith("MY-")) == ["MY-KEY-2025"]
+
+
+def test_a_finite_number_at_the_float_edge_is_a_finite_number_in_the_workbook(run, tmp_path) -> None:
+    """2: 'tco compare h100-sxm -w gpt3-1.3b --set scenario.cost_of_delay_usd_per_day=1.7976931348623157e308 -f xlsx'
+    (and sensitivity's low/high columns for a range up to that number): openpyxl writes 16 significant digits, so
+    the cell held 1.797693134862316e+308, above the largest float: it read back as infinity (INF in LibreOffice)
+    for an input tco took as finite. Such a number is now written as 1.797693134862315e+308, the largest a cell
+    holds as written."""
+    import openpyxl
+
+    book = tmp_path / "c.xlsx"
+    r = run("compare", "h100-sxm", "-w", "gpt3-1.3b", "--set", "scenario.cost_of_delay_usd_per_day=1.7976931348623157e308", "-o", str(book))
+    assert r.exit_code == 0, r.output
+    rows = openpyxl.load_workbook(book)["Assumptions"].iter_rows(values_only=True)
+    assert [row[2] for row in rows if row[1] == "cost_of_delay_usd_per_day"] == [1.797693134862315e308]
+    book = tmp_path / "s.xlsx"
+    edge = "scenario.cost_of_delay_usd_per_day={value=1e300,low=0,high=1.7976931348623157e308}"
+    r = run("sensitivity", "h100-sxm", "a100-80gb", "-w", "gpt3-1.3b", "--set", edge, "-o", str(book))
+    assert r.exit_code == 0, r.output
+    sheet = openpyxl.load_workbook(book)["Sensitivity"]
+    assert (sheet["B2"].value, sheet["C2"].value, sheet["D2"].value) == ("scenario.cost_of_delay_usd_per_day", 0, 1.797693134862315e308)
