@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from tco import loader
+from tests.test_hostile59 import _a100_copy
 
 
 def test_a_folder_named_twice_on_the_search_path_is_read_once(run, tmp_path, monkeypatch) -> None:
@@ -45,3 +46,15 @@ def test_a_finite_number_at_the_float_edge_is_a_finite_number_in_the_workbook(ru
     assert r.exit_code == 0, r.output
     sheet = openpyxl.load_workbook(book)["Sensitivity"]
     assert (sheet["B2"].value, sheet["C2"].value, sheet["D2"].value) == ("scenario.cost_of_delay_usd_per_day", 0, 1.797693134862315e308)
+
+
+def test_a_backslash_in_a_name_does_not_unescape_a_markdown_link(run, user_profile) -> None:
+    r"""3: a profile named '\[x\](https://e.example) \| y' (a backslash before each bracket and the pipe): 'tco profiles
+    show ID -f markdown' wrote '\\[x\\](https://e.example) \\| y', each added backslash escaped by the text's own, so
+    a Markdown viewer showed a live link to https://e.example (round 59's escaping undone) and lost the backslash
+    before the pipe. A backslash is now escaped too: the viewer shows the name as written."""
+    user_profile("accelerators", "md-gpu", _a100_copy("md-gpu", name='"\\\\[x\\\\](https://e.example) \\\\| y"'))
+    r = run("profiles", "show", "md-gpu", "-f", "markdown")
+    assert r.exit_code == 0, r.output
+    (row,) = [line for line in r.stdout.splitlines() if line.startswith("| name ")]
+    assert row.split(" | ")[1].strip() == "\\\\\\[x\\\\\\](https://e.example) \\\\\\| y"
