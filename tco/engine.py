@@ -1857,6 +1857,25 @@ def _extreme_input(p: Mapping[str, Any]) -> tuple[str, float] | None:
     return None if far is None else (far[1], far[2])
 
 
+def overflow_cause(option: Option, workload: Workload, scenario: Scenario) -> tuple[str, str | None, float | None]:
+    """(file or scope, key, value) of the input an option's overflowing figures are blamed on: the one furthest
+    from 1 (:func:`_extreme_input`), in the accelerator's file, the workload's or the scenario; the accelerator's
+    file with no key and no value when no input is that far (a value set near 1e308 overflowed)."""
+    extreme = _extreme_input(numeric_inputs(option, workload, scenario))
+    if extreme is None:
+        return option.accelerator.id, None, None
+    path, value = extreme
+    scope, _, key = path.partition(".")
+    return {"accel": option.accelerator.id, "workload": workload.id}.get(scope, scope), key, value
+
+
+def overflow_reason(option: Option, workload: Workload, scenario: Scenario) -> str:
+    """Why an option whose effective cost overflows is not ranked, naming :func:`overflow_cause`'s input."""
+    _, key, value = overflow_cause(option, workload, scenario)
+    cause = "a value set near 1e308" if value is None else f"{key} = {show_number(value)}"
+    return f"its effective cost overflows a float (above 1.8e308 USD): {cause}"
+
+
 def needed(plan: Plan, p: KnownInputs, out: Mapping[str, Any]) -> tuple[str, ...]:
     """The unknown inputs the outputs depend on: of those the formulas asked for, the ones whose value
     changes an output (unknown, the output is NaN; given, at 1 or at 1,000, it is not). A branch not
@@ -2001,19 +2020,18 @@ def compare(
             names = {"time_to_market_days": "time to market", "job_cost_usd": "job cost"}
             unbounded = [name for k, name in names.items() if not math.isfinite(first.out[k])]
             what = f" ({' and '.join(unbounded)} unbounded)" if unbounded else " (the delay penalty is unbounded)"
-            extreme = _extreme_input(numeric_inputs(options[ok[0][0]], workload, scenario))
-            if extreme is None:
+            where, key, value = overflow_cause(options[ok[0][0]], workload, scenario)
+            if value is None:
                 raise InfeasibleError(
                     f"the inputs give no finite effective cost for {options[ok[0][0]].label}{what}: a value set near the "
                     "largest float (1e308) overflows the arithmetic",
-                    where=options[ok[0][0]].accelerator.id,
+                    where=where,
                 )
-            path, value = extreme  # (as a job cost that overflows: the input that far from 1 is named)
-            scope, _, key = path.partition(".")
-            whose = f" for {options[ok[0][0]].label}" if scope == "accel" else ""
+            # (as a job cost that overflows: the input that far from 1 is named)
+            whose = f" for {options[ok[0][0]].label}" if where == options[ok[0][0]].accelerator.id else ""
             raise InfeasibleError(
                 f"the inputs give no finite effective cost{whose}{what}: {key} = {value:g} overflows the arithmetic",
-                where={"accel": options[ok[0][0]].accelerator.id, "workload": workload.id}.get(scope, scope),
+                where=where,
                 key=key,
             )
         if not unranked_ok:
@@ -2025,9 +2043,7 @@ def compare(
     for j, (i, e) in enumerate(ok):
         by_index[i] = _result(e, delays[j], penalties[j], effective[j], rank.get(j))
         if j in overflowed:
-            extreme = _extreme_input(numeric_inputs(options[i], workload, scenario))
-            cause = f"{extreme[0].partition('.')[2]} = {show_number(extreme[1])}" if extreme else "a value set near 1e308"
-            by_index[i] = _shown_infeasible(by_index[i], f"its effective cost overflows a float (above 1.8e308 USD): {cause}")
+            by_index[i] = _shown_infeasible(by_index[i], overflow_reason(options[i], workload, scenario))
     for i, failed in enumerate(evaluated):
         if isinstance(failed, TcoError):
             # the market's rule first: a part this market may not have is not made possible by any input

@@ -141,3 +141,16 @@ def test_an_empty_input_file_says_it_is_empty(run, tmp_path, flag, kind) -> None
         r = run("compare", "-", "-w", "gpt3-1.3b", input="  \n")
         assert r.stderr.strip() == "Error: -: is empty (no keys), expected an accelerator profile"
         assert "Error: " + str(empty) + ": memory_gb: required key is missing" in run("profiles", "validate", str(empty)).stderr
+
+
+def test_a_cash_flow_that_overflows_blames_the_input(run) -> None:
+    """Hostile round 71 left this: 'tco cashflow h100-sxm h100-sxm:rent ... --set
+    scenario.cost_of_delay_usd_per_day=1e308' (the bought H100 is 91 days later, so its penalty overflows) said
+    'Error: option: h100-sxm cannot be put in a cash flow: ...', blaming no input. It now blames the input
+    compare names for that overflow, here the --set."""
+    r = run("cashflow", "h100-sxm", "h100-sxm:rent", "-w", "gpt3-1.3b", "--set", "scenario.cost_of_delay_usd_per_day=1e308")
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.strip() == (
+        "Error: --set: scenario.cost_of_delay_usd_per_day: h100-sxm cannot be put in a cash flow: its effective cost "
+        "overflows a float (above 1.8e308 USD): cost_of_delay_usd_per_day = 1e+308"
+    )

@@ -261,7 +261,11 @@ def cashflow(
         res = by_label[option.label]
         if res.status.value != "ranked":
             if res.reason or not res.missing_inputs:
-                raise InputError(f"{option.label} cannot be put in a cash flow: {res.reason}", key="option")
+                why = f"{option.label} cannot be put in a cash flow: {res.reason}"
+                if res.reason == engine.overflow_reason(option, workload, scenario):  # blamed on the input, as compare names it
+                    where, key, _ = engine.overflow_cause(option, workload, scenario)
+                    raise InputError(why, where=where, key=key)
+                raise InputError(why, key="option")
             raise missing_error({option.label: res.missing_inputs}, workload.id)  # (as every analysis words it)
         penalty = res.delay_penalty_usd or 0.0
         results.append(cashflow_option(res, option, workload, scenario, penalty=penalty, revenue_per_day=revenue_per_day))
