@@ -8,12 +8,14 @@ import pytest
 
 import tco
 from tco import analysis, engine
+from tco.analysis.breakeven import breakeven
 from tco.analysis.cashflow import cashflow
 from tco.engine import Option, compare
 from tco.inputs import Inputs
 from tco.models import Acquisition
 from tests.factories import accelerator, bench, inference, scenario, training
-from tests.test_mutants48 import FREE_RUNNING
+from tests.test_mutants import pair
+from tests.test_mutants48 import FREE_RUNNING, sweep_rows
 
 approx = pytest.approx
 
@@ -169,3 +171,79 @@ def test_a_profile_named_by_another_spelling_of_its_file_is_its_option() -> None
     inputs = Inputs([Option(accelerator())], training(), scenario(), [], sources={"toy": "/nonexistent/dir/toy.toml"})
     target = analysis.resolve_target(analysis.prepare(inputs), "/nonexistent/dir/../dir/toy.toml.price_usd")
     assert (target.path, target.keys, target.central) == ("toy.price_usd", {0: "accel.price_usd"}, 10000.0)
+
+
+def test_two_options_that_cost_the_same_from_a_deadline_on_tie_at_the_first_scan_point() -> None:
+    """Kills tco.analysis.breakeven.x_breakeven__mutmut_296 (the first point where the costs part again,
+    ``next(…, xs.size - 1)`` -> ``next(…)``: a tie that lasts to the end of the range raised StopIteration) and
+    x_breakeven__mutmut_371 (the tie at the last point ``d[-2] != 0`` -> ``d[-3] != 0``: a tie over the last two
+    points was found twice, "swap places 2 times").
+
+    a and b are the same toy but b arrives a week later: a reaches the market after 4 weeks of lead time and 2 of
+    deployment plus the 1.224-hour run, 42.051 days; b after 49.051. Past a deadline of D days each pays $1,000 a
+    day late: at D = 40 b pays 7 days more than a, $7,000, so a wins; from D = 49.051 neither is late and they cost
+    the same, the job alone. Scanned at 10, 20, …, 60, they tie first at 50, and at 60. At 50 the job costs its
+    capital 4 × $20,000 × 1/4 × 2.448 / 8,766 (1.224 hours at utilization 0.5), energy 4 × 250 W × 1.5 × 1.5 ×
+    1.224 h × $0.1/kWh, facility 4 × 0.75 kW × $100 × 12 × 2.448 / 8,766 and operations 4 × $1,000 × 2.448 / 8,766."""
+    a, b = accelerator(id="a"), accelerator(id="b", lead_time_weeks=5)
+    inputs = Inputs([Option(a), Option(b)], training(), scenario(deadline_days=45), [])
+    res = breakeven(inputs, "a", "b", param="scenario.deadline_days", value_range=(10, 60), grid=6)
+    assert (res.value, res.all_values, res.winner_below, res.winner_above) == (50.0, [50.0], "a", None)
+    assert res.message == "a and b tie at scenario.deadline_days = 50; below it a wins, above it they cost the same"
+    hours = 2.448 / 8766
+    job = 4 * 20_000 / 4 * hours + 4 * 250 * 1.5 * 1.5 * 1.224 / 1000 * 0.1 + 4 * 0.75 * 100 * 12 * hours + 4 * 1000 * hours
+    assert res.effective_cost_at_value_usd == approx(job)
+
+
+def test_a_sweep_row_a_moved_input_cannot_plan_says_the_planner_s_reason() -> None:
+    """Kills tco.analysis.common.x__evaluate_groups__mutmut_99 (the refusal looked up as ``_refusal(prep, None, …)``:
+    no option's, so a row the planner refused said only "it cannot run at these values").
+
+    The toy's memory swept to 1 GB (0.9 GB usable) cannot hold the 1e9 parameters' 16 bytes of training state each,
+    1.6e10 bytes, on the workload's 4: at least 1.6e10 / 0.9e9 = 17.8, so 18 toys or more, activations besides. The
+    row says what compare says of 4 such toys."""
+    inputs = Inputs([Option(accelerator())], training(), scenario(), [])
+    (p0, n0, ok0, status0, why0), (p1, n1, ok1, status1, why1) = sweep_rows(inputs, ["toy.memory_gb=1,100"])
+    assert (p0, ok0, status0) == (0, False, "infeasible") and n0 != n0
+    assert (p1, n1, ok1, status1, why1) == (1, 4.0, True, "ranked", "")
+    with pytest.raises(tco.InfeasibleError) as exc:
+        compare(options=[Option(accelerator(memory_gb=1))], workload=training(), scenario=scenario())
+    assert why0 == exc.value.message
+    prefix = "toy-train does not fit in memory on 4 × toy: training state needs at least "
+    assert isinstance(why0, str) and why0.startswith(prefix) and int(why0[len(prefix) :].split(" ")[0]) >= 18
+
+
+def test_a_serving_fleet_of_exactly_the_largest_count_is_feasible() -> None:
+    """Kills tco.analysis.common.x_evaluate_many__mutmut_101 (a demand past the model's limit ``count >
+    MAX_ACCELERATORS`` -> ``>=``: a fleet of exactly 1e9 accelerators was refused).
+
+    A toy measured at 1,000 tokens/s carries 1,000 × 86,400 × 0.5 = 4.32e7 tokens a day at utilization 0.5:
+    4.32e16 a day takes exactly 1e9 toys, the most the model takes, allowed as compare allows it."""
+    a = accelerator(id="a", benchmarks=[bench("toy-serve", 1000)])
+    inputs = Inputs([Option(a)], inference(parameters=1e9), scenario(), [])
+    rows = sweep_rows(inputs, ["workload.tokens_per_day=8.64e8,4.32e16"])
+    assert rows == [(0, 20.0, True, "ranked", ""), (1, 1e9, True, "ranked", "")]
+
+
+def test_a_memory_range_that_moves_the_plan_is_held_not_swung() -> None:
+    """Kills tco.analysis.common.x__held__mutmut_9 (the ends ``np.array([low, high])`` -> ``None``: no range ever
+    moved a plan, so none was held).
+
+    At its low end, 1 GB (0.9 GB usable), the toy cannot hold the 16 GB of training state on the 4 it runs on:
+    the memory's range changes the plan, so the tornado holds it and names it instead of swinging it."""
+    acc = accelerator(memory_gb={"value": 100, "low": 1, "high": 200})
+    res = analysis.sensitivity(Inputs([Option(acc)], training(), scenario(), []))
+    assert res.held_ranges == ["toy.memory_gb"]
+    assert "toy.memory_gb" not in [r.param for r in res.rows]
+
+
+def test_a_what_if_may_plan_anew_exactly_the_most_distinct_values() -> None:
+    """Kills tco.analysis.common.x__evaluate_groups__mutmut_50 (the limit ``len(combos) > MAX_REPLANS`` -> ``>=``:
+    1,024 distinct values, the most allowed, were refused).
+
+    toy.memory_gb at 1, 2, …, 1,024 GB moves the toy's memory fit (1 GB cannot hold 16 GB of state on 4 toys), so
+    each value is planned anew: 1,024 plans. At 1 GB the toy cannot run; at 1,024 GB it fits."""
+    res = analysis.what_if(pair(), {"toy.memory_gb": [float(v) for v in range(1, 1025)]})
+    toy = next(o for o in res.options if o.option == "toy")
+    assert len(toy.effective_cost_usd) == 1024
+    assert toy.effective_cost_usd[0] is None and toy.effective_cost_usd[-1] is not None
