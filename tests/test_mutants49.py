@@ -247,3 +247,64 @@ def test_a_what_if_may_plan_anew_exactly_the_most_distinct_values() -> None:
     toy = next(o for o in res.options if o.option == "toy")
     assert len(toy.effective_cost_usd) == 1024
     assert toy.effective_cost_usd[0] is None and toy.effective_cost_usd[-1] is not None
+
+
+def test_a_shape_that_does_not_count_the_parameters_names_its_ffn() -> None:
+    """Kills tco.engine.x_shape_count_gap__mutmut_28 (the note's "FFN" -> "ffn").
+
+    10 layers of width 1,000 with a 4,000-wide FFN and a 32,000-entry vocabulary count 10 × (2 · 1,000² + 2 ·
+    1,000² + 2 · 1,000 · 4,000) + 2 · 32,000 · 1,000 = 1.84e8 parameters (Q and O, K and V, the FFN, two
+    embeddings), 0.184B against the workload's 1B."""
+    wl = training(shape={"layers": 10, "d_model": 1000, "ffn_dim": 4000, "vocab": 32000})
+    assert engine.shape_count_gap(wl) == (
+        "the shape counts 0.184B parameters, the workload 1B: check its layers, widths, FFN and vocabulary "
+        "(the figures use the workload's count)"
+    )
+
+
+def test_an_eight_bit_job_on_a_part_without_a_sixteen_bit_peak_is_planned_without_the_comparison() -> None:
+    """Kills tco.engine.x__plan_option__mutmut_185 (the 16-bit peak ``next(…, None)`` -> ``next(…)``: a part with
+    neither a BF16 nor an FP16 peak raised StopIteration when planning an FP8 job).
+
+    The FP8 job's MFU counts the part's 200 TFLOPS FP8 peak; with no 16-bit peak there is nothing to compare it
+    with, so no note says how much higher it is."""
+    acc = accelerator(mfu=None, peak={"bf16_tflops": None, "fp16_tflops": None, "fp8_tflops": 200})
+    plan = engine.plan_option(Option(acc), training(precision="fp8"), scenario(), market=False)
+    assert plan.peak_key == "accel.peak.fp8_tflops"
+    assert not any(n.startswith("MFU counts the") for n in plan.notes)
+
+
+def test_a_lease_too_short_for_the_run_asks_for_the_term_rounded_up_in_four_digits() -> None:
+    """Kills tco.analysis.cashflow.x_cashflow_option__mutmut_226 (the rounding step ``10^(floor(log10 held) − 3)`` ->
+    ``− 4``: the term asked for was rounded up in five digits and shown in four, rounded down, 1 month, itself too
+    short).
+
+    With no deployment or porting the lease is held through the run alone. Tokens of 1.0002 × 730.5 × 3,600 × 4 ×
+    5e13 / 6.12e9 take 1.0002 × 730.5 hours on 4 toys at 5e13 FLOP/s each, and a month is 730.5 hours (8,766 / 12):
+    1.0002 months, rounded up to four digits 1.001. A 1-month lease ends before it."""
+    tokens = 1.0002 * 730.5 * 3600 * 4 * 5e13 / 6.12e9
+    with pytest.raises(tco.InputError) as exc:
+        cashflow(
+            [Option(accelerator())], training(training_tokens=tokens), scenario(deployment_weeks=0), lease_usd_per_month=100, lease_months=1
+        )
+    assert exc.value.message == (
+        "toy: a lease of 1 month ends before the run does, 1.001 months after delivery (deployment, porting and run): "
+        "give a term at least that long"
+    )
+    assert exc.value.key == "--lease-months"
+
+
+def test_a_training_job_reports_its_scaling_efficiency() -> None:
+    """Kills tco.engine.x_evaluate_plan__mutmut_21 (``out["scaling_efficiency"] = eff`` -> ``out["SCALING_EFFICIENCY"]``:
+    every training job was reported at efficiency 1).
+
+    One toy has nothing to communicate: it computes at its full rate, efficiency 1. On 1,000 toys (TP 4 × DP 250)
+    communication is exposed: each toy makes fewer tokens a second, and the efficiency is that share of the single
+    toy's rate."""
+    (one,) = compare(options=[Option(accelerator(mfu=None), 1)], workload=training(), scenario=scenario()).results
+    (many,) = compare(options=[Option(accelerator(mfu=None), 1000)], workload=training(), scenario=scenario()).results
+    assert one.scaling_efficiency == 1.0
+    assert one.tokens_per_second_per_accelerator is not None and many.tokens_per_second_per_accelerator is not None
+    share = many.tokens_per_second_per_accelerator / one.tokens_per_second_per_accelerator
+    assert share < 0.9
+    assert many.scaling_efficiency == approx(share, rel=1e-9)
