@@ -26,9 +26,6 @@ if _typing.TYPE_CHECKING:  # for type checkers; at run time the names load on fi
         compare as compare,
     )
     from tco.api import (
-        estimate as estimate,
-    )
-    from tco.api import (
         load_accelerator as load_accelerator,
     )
     from tco.api import (
@@ -76,6 +73,9 @@ if _typing.TYPE_CHECKING:  # for type checkers; at run time the names load on fi
     from tco.errors import (
         TcoError as TcoError,
     )
+    from tco.estimates import (
+        estimate as estimate,
+    )
     from tco.inputs import (
         Inputs as Inputs,
     )
@@ -107,7 +107,7 @@ _EXPORTS = {
     "calibrate": "tco.api",
     "cashflow": "tco.api",
     "compare": "tco.api",
-    "estimate": "tco.api",
+    "estimate": "tco.estimates",
     "load_accelerator": "tco.api",
     "load_inputs": "tco.api",
     "load_scenario": "tco.api",

@@ -1014,12 +1014,14 @@ def estimate(
 ) -> None:
     """Derived tokens/s, MFU, layout or replica and batch, and memory fit for a model, without a workload file."""
     from tco.engine import LAYOUT_FIELDS
+    from tco.estimates import estimate as run_estimate
+    from tco.estimates import parse_count_text
     from tco.render import render_model_fields
 
     _blank_ref("accelerators", accelerator, "ACCELERATOR")
-    result = api.estimate(
+    result = run_estimate(
         accelerator,
-        parameters=api.parse_count_text(params),
+        parameters=parse_count_text(params),
         seq_len=seq_len,
         count=count,
         precision=precision,
@@ -1038,8 +1040,8 @@ def estimate(
         replica=replica,
         max_batch=max_batch,
         tuning=tuning,
-        global_batch_tokens=api.parse_count_text(global_batch, what="--global-batch") if global_batch is not None else None,
-        total_parameters=api.parse_count_text(total_params, what="--total-params") if total_params is not None else None,
+        global_batch_tokens=parse_count_text(global_batch, what="--global-batch") if global_batch is not None else None,
+        total_parameters=parse_count_text(total_params, what="--total-params") if total_params is not None else None,
         experts=experts,
         experts_per_token=top_k,
         layout={
@@ -1054,7 +1056,7 @@ def estimate(
         time_per_output_token_ms=tpot_ms,
         time_to_first_token_ms=ttft_ms,
         latency_percentile=percentile,
-        training_tokens=api.parse_count_text(tokens, what="--tokens") if tokens is not None else None,
+        training_tokens=parse_count_text(tokens, what="--tokens") if tokens is not None else None,
     )
     text = render_model_fields(result, fmt, expand={"layout": LAYOUT_FIELDS})
     emit(text, output, fmt=fmt, audit=_estimate_trail(result, locals()) if fmt is OutputFormat.json else None)

@@ -74,11 +74,13 @@ def test_no_public_api_function_returns_any() -> None:
     import typing
 
     import tco.api
+    import tco.estimates
 
-    for name, fn in inspect.getmembers(tco.api, inspect.isfunction):
-        if name.startswith("_") or fn.__module__ != "tco.api":
-            continue
-        assert fn.__annotations__.get("return") not in ("Any", typing.Any), f"tco.api.{name} returns Any"
+    for module in (tco.api, tco.estimates):
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("_") or fn.__module__ != module.__name__:
+                continue
+            assert fn.__annotations__.get("return") not in ("Any", typing.Any), f"{module.__name__}.{name} returns Any"
 
 
 def test_entry_point_freezes_the_import_and_collects_after_it() -> None:

@@ -28,7 +28,7 @@ def _value(part: str, path: str) -> float | None:
     return getattr(cur, "value", None)
 
 
-def _estimate(part: str, sets: list[str] | None = None, **kw: object) -> tco.api.Estimate | None:
+def _estimate(part: str, sets: list[str] | None = None, **kw: object) -> tco.estimates.Estimate | None:
     try:
         return tco.estimate(part, sets=sets or [], **kw)  # type: ignore[arg-type]
     except TcoError:

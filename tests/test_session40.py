@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import tco
 from tco import api, engine
 from tco.analysis import common
 
@@ -79,13 +80,13 @@ def test_sensitivity_plans_only_what_can_move(monkeypatch: pytest.MonkeyPatch) -
 def test_estimate_notes_a_set_it_never_reads() -> None:
     """estimate reports speed and time only: a --set of a price, a PUE or a TDP changed nothing there without a
     word (round 63a). Each is now noted as unread; a memory size, which the layout reads, is not."""
-    est = api.estimate("h100-sxm", parameters=7e9, sets=["h100-sxm.price_usd=1", "scenario.pue=1.3", "h100-sxm.memory_gb=60"])
+    est = tco.estimate("h100-sxm", parameters=7e9, sets=["h100-sxm.price_usd=1", "scenario.pue=1.3", "h100-sxm.memory_gb=60"])
     unread = [n for n in est.notes if "not read by estimate" in n]
     assert unread == [
         "sets h100-sxm.price_usd: not read by estimate, which reports speed and time, not cost, power or time to market",
         "sets scenario.pue: not read by estimate, which reports speed and time, not cost, power or time to market",
     ]
-    served = api.estimate("h100-sxm", parameters=7e9, mode="infer", sets=["h100-sxm.tdp_w=500"])
+    served = tco.estimate("h100-sxm", parameters=7e9, mode="infer", sets=["h100-sxm.tdp_w=500"])
     assert [n for n in served.notes if "not read by estimate" in n] == [
         "sets h100-sxm.tdp_w: not read by estimate, which reports speed and time, not cost, power or time to market"
     ]

@@ -1,0 +1,623 @@
+"""``tco estimate``: throughput, layout and memory fit of one model on one accelerator, from flags (or a Python
+caller's arguments) rather than a workload file; its errors name the flag (or argument) that gave the input."""
+
+from __future__ import annotations
+
+import math
+import operator
+import re
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from tco import engine, loader, perf
+from tco.api import _ESTIMATE_INPUTS, _LAYOUT_FLAGS, _SHAPE_FLAGS, COMMAND_LINE, _is_bool, _names, _number, _whole, public
+from tco.errors import InputError, ProblemList, TcoError, did_you_mean, show_number
+from tco.models import (
+    MAX_COUNT,
+    TINY,
+    InferenceWorkload,
+    ModelShape,
+    Precision,
+    Records,
+    StrictModel,
+    TrainingWorkload,
+    Tuning,
+    default_heads,
+)
+
+_SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12}
+
+
+def parse_count_text(text: str, *, what: str = "--params") -> float:
+    """``"6.7e9"``, ``"6.7B"``, ``"70b"``, ``"405M"`` -> a positive number."""
+    t = text.strip().replace("_", "").replace(",", "")
+    mult = 1.0
+    if t and t[-1].lower() in _SUFFIX:
+        mult, t = _SUFFIX[t[-1].lower()], t[:-1]
+    try:
+        value = float(t) * mult
+    except ValueError:
+        raise InputError(f"expected a number such as 6.7e9 or 6.7B, got '{text}'", key=what) from None
+    return _positive(value, what, shown=text)
+
+
+def _positive(value: float, key: str, *, shown: str | None = None) -> float:
+    """``value`` if positive, finite and at least :data:`~tco.models.TINY` (a subnormal would be refused
+    later under the model field's name rather than the flag's), else an InputError naming ``key``."""
+    got = shown if shown is not None else show_number(value)
+    if not (value > 0 and value != float("inf")):
+        raise InputError(f"expected a positive finite number, got '{got}'", key=key)
+    if value < TINY:
+        raise InputError(f"expected a positive number of at least {TINY:g}, got '{got}'", key=key)
+    return value
+
+
+class Estimate(StrictModel, Records):
+    """``tco estimate``: the derived throughput of one accelerator for an ad-hoc model."""
+
+    schema_version: int = 1
+    accelerator: str
+    mode: str
+    parameters: float
+    seq_len: int
+    count: int
+    precision: str
+    tokens_per_second_per_accelerator: float
+    mfu: float | None
+    mfu_source: str | None
+    scaling_efficiency: float
+    goodput: float | None  # None: a failure or checkpoint input is unknown (the notes name it)
+    min_accelerators_for_memory: int
+    fits_in_memory: bool
+    bound: str
+    layout: dict[str, Any] | None = None  # the parallel layout the training model chose
+    replica_accelerators: int | None = None
+    batch: int | None = None
+    time_per_output_token_ms: float | None = None
+    time_to_first_token_ms: float | None = None
+    training_tokens: float | None = None  # --tokens: the whole run, for the three figures below
+    time_to_converge_hours: float | None = None  # wall clock at the count, goodput included
+    time_to_converge_days: float | None = None
+    accelerator_hours: float | None = None  # count × wall clock, as published runs quote GPU-hours
+    notes: list[str]
+
+
+def _default_seq_len(prompt: float | None, output: float | None) -> int:
+    """``tco estimate``'s sequence length when not given: 2048, or a request's prompt plus output if longer.
+    With only one of them given the other defaults to half the sequence, so the sequence is twice it."""
+    try:
+        total = (prompt or 0.0) + (output or 0.0) if (prompt is None) == (output is None) else 2.0 * (prompt or output or 0.0)
+        return max(2048, math.ceil(total)) if math.isfinite(total) and total <= MAX_COUNT else 2048
+    except (TypeError, OverflowError):  # (a value no float holds: the argument's own check names it)
+        return 2048
+
+
+@public
+def estimate(
+    accelerator: str | Path,
+    *,
+    parameters: float,
+    seq_len: int | None = None,
+    count: int | None = None,
+    precision: Precision | Literal["bf16", "fp16", "fp8", "int8", "fp4"] = Precision.bf16,
+    mode: str = "train",
+    scenario: str | Path | None = None,
+    sets: Sequence[str] = (),
+    dirs: Sequence[Path] | None = None,
+    shape: Mapping[str, int | None] | None = None,
+    replica: int | None = None,
+    max_batch: int | None = None,
+    tuning: Tuning | Literal["typical", "tuned"] | None = None,
+    global_batch_tokens: float | None = None,
+    total_parameters: float | None = None,
+    experts: int | None = None,
+    experts_per_token: int | None = None,
+    layout: Mapping[str, int | str | None] | None = None,
+    prompt_tokens: float | None = None,
+    output_tokens: float | None = None,
+    time_per_output_token_ms: float | None = None,
+    time_to_first_token_ms: float | None = None,
+    latency_percentile: float | None = None,
+    training_tokens: float | None = None,
+) -> Estimate:
+    """Derived throughput, MFU, scaling, goodput and memory fit without a workload file, through the same
+    engine path as ``compare``. ``shape`` (layers, d_model, heads, kv_heads, head_dim, ffn_dim, vocab)
+    replaces the inferred shape.
+    ``seq_len`` defaults to 2048, or the prompt plus output lengths where longer (as ``tco estimate``).
+    For an MoE model ``parameters`` is the active count and ``total_parameters`` the total.
+    ``training_tokens`` (training) adds the whole run's wall clock and accelerator-hours."""
+    accelerator = str(accelerator)  # (a profile's path may be a pathlib.Path, as load_inputs takes it)
+    precision = Precision(precision)  # (its name, "fp8", as the README writes it: checked by @public)
+    tuning = Tuning(tuning) if tuning is not None else None
+    if mode not in ("train", "infer"):
+        raise InputError(f"expected train or infer, got '{mode}'", key="--mode")
+    _check_shape_keys(shape)
+    seq_given = seq_len is not None
+    if seq_len is None:
+        seq_len = _default_seq_len(prompt_tokens, output_tokens)
+    for flag, n in (("--count", count), ("--replica", replica), ("--max-batch", max_batch), ("--seq-len", seq_len)):
+        if n is not None and (_whole(n, flag) < 1):
+            raise InputError(f"expected a whole number >= 1, got {n}", key=flag)
+    for flag, n in (("--max-batch", max_batch), ("--seq-len", seq_len)):  # (the bound --help shows and workload files have)
+        if n is not None and n > MAX_COUNT:
+            raise InputError(f"expected at most {MAX_COUNT:,}, got {n:,}", key=flag)
+    for flag, n in (("--count", count), ("--replica", replica)):
+        if n is not None and n > perf.MAX_ACCELERATORS:
+            raise InputError(f"expected at most {perf.MAX_ACCELERATORS:,} accelerators, got {n:,}", key=flag)
+    for flag, tokens in (("--prompt-tokens", prompt_tokens), ("--output-tokens", output_tokens)):
+        if tokens is not None and _number(tokens, flag) < 1:
+            raise InputError(f"expected at least 1 token, got {show_number(tokens)}", key=flag)
+    parameters = _positive(_number(parameters, "--params"), "--params")
+    if global_batch_tokens is not None:
+        global_batch_tokens = _positive(_number(global_batch_tokens, "--global-batch"), "--global-batch")
+    if total_parameters is not None:
+        total_parameters = _positive(_number(total_parameters, "--total-params"), "--total-params")
+    if training_tokens is not None:
+        training_tokens = _positive(_number(training_tokens, "--tokens"), "--tokens")
+    if mode == "train":
+        serving_only: dict[str, object] = {"--replica": replica, "--max-batch": max_batch, "--prompt-tokens": prompt_tokens}
+        serving_only |= {"--output-tokens": output_tokens, "--tpot-ms": time_per_output_token_ms}
+        serving_only |= {"--ttft-ms": time_to_first_token_ms, "--percentile": latency_percentile}
+        for flag, given in serving_only.items():
+            if given is not None:
+                raise InputError("applies to serving (--mode infer) only", key=flag)
+    if mode == "infer":
+        training_only: dict[str, object] = {"--global-batch": global_batch_tokens, "--tokens": training_tokens}
+        training_only |= {_LAYOUT_FLAGS[k]: v for k, v in (layout or {}).items()} | {"--count": count}
+        for flag, given in training_only.items():
+            if given is not None:
+                hint = "; for serving, --replica fixes the accelerators of a replica" if flag == "--count" else ""
+                raise InputError("applies to training (--mode train) only" + hint, key=flag)
+    count = 8 if count is None else count  # training: the accelerators (serving reports its replica's)
+    if total_parameters is not None and total_parameters < parameters:
+        raise InputError(
+            f"expected at least the active --params ({show_number(parameters)}), got {show_number(total_parameters)}", key="--total-params"
+        )
+    if total_parameters is None and experts is not None and experts_per_token is not None and experts_per_token < experts:
+        # (a Python caller's error names total_parameters: the @public wrapper maps the flag to the argument)
+        raise InputError(
+            f"with {experts_per_token} of {experts} experts active per token, the parameters given are the active count: "
+            "give the total too",
+            key="--total-params",
+        )
+    given_flags = {
+        "tuning": tuning,
+        "global_batch_tokens": global_batch_tokens,
+        "experts": experts,
+        "experts_per_token": experts_per_token,
+        "max_batch": max_batch,
+        "prompt_tokens": prompt_tokens,
+        "output_tokens": output_tokens,
+        "time_per_output_token_ms": time_per_output_token_ms,
+        "time_to_first_token_ms": time_to_first_token_ms,
+        "latency_percentile": latency_percentile,
+        **{f"shape.{k}": v for k, v in (shape or {}).items()},
+        **{f"layout.{k}": v for k, v in (layout or {}).items()},
+    }
+    _refuse_flag_sets(sets, total_parameters is not None, {k for k, v in given_flags.items() if v is not None}, mode)
+    flagged = {
+        "parameters": parameters,
+        **({"seq_len": seq_len} if seq_given else {}),
+        **{k: v for k, v in given_flags.items() if v is not None},
+    }
+    with _named_by_flags(total_parameters is not None, sets, flagged):
+        inputs_sets = list(sets)
+        names = _names(accelerator, dirs)
+        loader.refuse_repeated_sets(inputs_sets, [names])  # (one input is given once, as compare says)
+        per_scope, w_sets, s_sets = loader.group_overrides(inputs_sets, sorted(names))
+        acc = loader.load_accelerator(accelerator, overrides=[o for n in sorted(names) for o in per_scope.get(n, [])], dirs=dirs)
+        sc = loader.load_scenario(None if scenario is None else str(scenario), overrides=s_sets, dirs=dirs)
+        bare = acc.model_copy(update={"benchmarks": []})
+        unread = _estimate_unread(inputs_sets, names, mode)
+        raw: dict[str, Any] = {
+            "id": "estimate",
+            "name": "ad-hoc estimate",
+            "parameters": {"value": total_parameters or parameters},
+            "precision": precision.value,
+            "seq_len": seq_len,
+        }
+        if total_parameters is not None:
+            raw["active_parameters"] = {"value": parameters}
+        training_extra = {
+            "tuning": tuning.value if tuning is not None else None,
+            "global_batch_tokens": {"value": global_batch_tokens} if global_batch_tokens is not None else None,
+            "experts": experts,
+            "experts_per_token": experts_per_token,
+            "layout": {k: v for k, v in (layout or {}).items() if v is not None} or None,
+        }
+        shape_ = _estimate_shape(shape, parameters)
+        if shape_ is not None:
+            raw["shape"] = shape_.model_dump(exclude_none=True)
+        shape_note = _inferred_part_note(shape, shape_, parameters)
+        if mode == "train":
+            raw.update(kind="training", training_tokens={"value": training_tokens or 1.0}, accelerator_count=count)
+            raw.update({k: v for k, v in training_extra.items() if v is not None})
+            wl = loader.workload_from_data(raw, w_sets, kind=TrainingWorkload)
+            # The smallest count that holds the training state, from a plan at a count that surely does (which
+            # also refuses a layout no count can run: a tensor degree past the node).
+            need = engine.plan_option(engine.performance_option(bare, perf.MAX_ACCELERATORS), wl, sc, market=False).min_count
+            held, spelled = engine.held_layout(wl)
+            if count < held:
+                raise InputError(f"the layout ({spelled}) needs {held} accelerators, more than --count {count}", key="--count")
+            ev = _throughput_known(engine.evaluate_option(engine.performance_option(bare, max(count, need)), wl, sc, market=False))
+            out, layout = ev.out, ev.plan.layout
+            notes = shape_note + _notes_as_flags(ev.plan.notes) + unread
+            if count < need:
+                notes.append(f"{count} × {acc.id} cannot hold the training state: needs at least {need} (figures at {need})")
+            run: dict[str, float | None] = {"training_tokens": training_tokens}
+            goodput = out["goodput"] if out["goodput"] == out["goodput"] else None
+            if goodput is None:  # throughput is known without it; the days of a run are not
+                unknown = [k for k in ev.missing if k.startswith("scenario.")]
+                if training_tokens is not None and unknown:
+                    errors = engine.missing_errors(ev.plan, unknown)
+                    raise errors[0] if len(errors) == 1 else ProblemList(errors)
+                notes.append(f"goodput unknown: needs {', '.join(unknown) or 'the failure inputs'} (the days of a run need it)")
+            if training_tokens is not None:
+                hours = out["time_to_converge_hours"]
+                run.update(time_to_converge_hours=hours, time_to_converge_days=hours / 24.0, accelerator_hours=out["accelerator_hours"])
+                if not all(v is not None and math.isfinite(v) for v in run.values()):
+                    raise InputError(f"the run of {training_tokens:g} tokens takes longer than a float can count", key="--tokens")
+            return Estimate(
+                accelerator=acc.id,
+                mode=mode,
+                parameters=parameters,
+                seq_len=seq_len,
+                count=count,
+                precision=precision.value,
+                tokens_per_second_per_accelerator=out["tokens_per_second_per_accelerator"],
+                mfu=out["mfu"],
+                mfu_source=(
+                    "workload.mfu (measured, final)"
+                    if wl.mfu is not None and wl.mfu.value is not None
+                    else f"layout model ({wl.tuning.value} tuning)"
+                ),
+                scaling_efficiency=out["scaling_efficiency"],
+                goodput=goodput,
+                min_accelerators_for_memory=need,
+                fits_in_memory=count >= need,
+                bound="compute",
+                layout=layout,
+                notes=notes,
+                **run,
+            )
+
+        # No demand of its own: an unbounded one, so the replica is the one with the most tokens/s per accelerator.
+        raw.update(kind="inference", tokens_per_day={"value": 1e30}, service_life_years={"value": 1.0})
+        if max_batch is not None:  # else the workload's default, as in compare
+            raw["max_batch"] = max_batch
+        optional = {
+            "prompt_tokens": prompt_tokens,
+            "output_tokens": output_tokens,
+            "time_per_output_token_ms": time_per_output_token_ms,
+            "time_to_first_token_ms": time_to_first_token_ms,
+        }
+        raw.update({k: {"value": v} for k, v in optional.items() if v is not None})
+        raw.update({k: v for k, v in (("experts", experts), ("experts_per_token", experts_per_token)) if v is not None})
+        if latency_percentile is not None:
+            raw["latency_percentile"] = latency_percentile
+        if tuning is not None:
+            raw["tuning"] = tuning.value
+        iw = loader.workload_from_data(raw, w_sets, kind=InferenceWorkload)
+        option = engine.performance_option(bare, replica)
+        ev = _throughput_known(engine.evaluate_option(option, iw, sc, market=False, fleet_limit=False))
+        out, plan = ev.out, ev.plan
+        # The memory minimum is the part's and the model's, not the replica a target or --replica chose.
+        memory_minimum = engine.serving_memory_minimum(plan, engine.KnownInputs(engine.numeric_inputs(option, iw, sc)))
+        return Estimate(
+            accelerator=acc.id,
+            mode=mode,
+            parameters=parameters,
+            seq_len=seq_len,
+            count=plan.replica or replica or 1,
+            precision=precision.value,
+            tokens_per_second_per_accelerator=out["tokens_per_second_per_accelerator"],
+            mfu=out["mfu"],
+            mfu_source=None,
+            scaling_efficiency=1.0,
+            goodput=1.0,
+            min_accelerators_for_memory=memory_minimum or plan.replica or 1,
+            fits_in_memory=bool(plan.replica),
+            bound=next((n.split(", ")[-1].removesuffix("-bound") for n in plan.notes if n.startswith("replica of")), "unknown"),
+            replica_accelerators=plan.replica or None,
+            batch=plan.batch or None,
+            time_per_output_token_ms=out.get("time_per_output_token_ms"),
+            time_to_first_token_ms=out.get("time_to_first_token_ms"),
+            notes=shape_note + _notes_as_flags(plan.notes) + unread,
+        )
+
+
+def _inferred_part_note(shape: Mapping[str, int | None] | None, whole: ModelShape | None, parameters: float) -> list[str]:
+    """The note of a shape whose layers and width were inferred from the parameter count while other
+    flags (KV heads, heads, FFN width) were given: what was costed, as a fully inferred shape's note says."""
+    if whole is None or shape is None or shape.get("layers") is not None:
+        return []
+    known = perf.known_shape_name(parameters)
+    how = f"the published shape of {known}" if known else "a standard shape"
+    spelled = 0 if COMMAND_LINE.get() else 1  # the flag, or the Python argument
+    given = ", ".join(_ESTIMATE_INPUTS[f"shape.{k}"][spelled] for k, v in shape.items() if v is not None)
+    return [
+        f"layers and width inferred from parameters ({how}; {given} as given): {whole.layers} layers, "
+        f"d_model {whole.d_model}, KV width {whole.kv_dim or whole.d_model}"
+    ]
+
+
+def _notes_as_flags(notes: Sequence[str]) -> list[str]:
+    """estimate has flags, not a workload file: its notes name them."""
+    line = COMMAND_LINE.get()
+    named = {
+        "(workload.tuning = tuned:": "(--tuning tuned:" if line else "(tuning='tuned':",
+        "workload.global_batch_tokens (": "--global-batch (" if line else "global_batch_tokens (",
+        "workload.global_batch_tokens sets it": "--global-batch sets it" if line else "global_batch_tokens sets it",
+        ": workload.global_batch_tokens)": ": --global-batch)" if line else ": global_batch_tokens)",
+    }
+    out = list(notes)
+    for old_text, new_text in named.items():
+        out = [n.replace(old_text, new_text) for n in out]
+    if line:  # "layout held to workload.layout (tensor_parallel 2, recompute full)": the flags that held it
+        held = re.compile(r"layout held to workload\.layout \(([^)]*)\)")
+
+        def flags(m: re.Match[str]) -> str:
+            parts = [p.split(" ", 1) for p in m.group(1).split(", ")]
+            return "layout held to " + " ".join(f"{_LAYOUT_FLAGS.get(k, k)} {v}" for k, v in parts)
+
+        out = [held.sub(flags, n) for n in out]
+    return out
+
+
+def _throughput_known(ev: engine.Evaluated) -> engine.Evaluated:
+    """An estimate is its throughput: when an unknown input leaves it unknown, name that input."""
+    tps = ev.out["tokens_per_second_per_accelerator"]
+    if tps == tps:
+        return ev
+    missing = engine.speed_inputs(ev.missing) or list(ev.missing)  # (a missing price is compare's concern, not estimate's)
+    errors = engine.missing_errors(ev.plan, missing) or [InputError("the throughput is unknown", key="accelerator")]
+    raise errors[0] if len(errors) == 1 else ProblemList(errors)
+
+
+_SHOWN_AS_GIVEN = ("parameters", "active_parameters", "seq_len", "precision", "kind", "accelerator_count", "training_tokens")
+"""The inputs ``estimate``'s record shows as its flags gave them: a ``--set workload.X`` of one would be
+computed with but shown with the flag's value, so it is refused. (The others show what was used:
+``layout``, ``mfu_source`` for the tuning, the shape in the notes; their ``--set`` is the flag's equal.)"""
+
+
+def _estimate_input(path: str, moe: bool) -> tuple[str, str] | None:
+    """The (flag, argument) that gives the workload input at ``path`` (``layout.tensor_parallel``,
+    ``parameters.value``), or None for an input ``estimate`` has no flag for."""
+    parts = loader.split_path(path)
+    if not parts:
+        return None
+    head = parts[0].split("[", 1)[0]
+    found = _ESTIMATE_INPUTS.get(f"{head}.{parts[1]}") if head in ("shape", "layout") and len(parts) > 1 else None
+    found = found or _ESTIMATE_INPUTS.get(head)
+    if found is not None and head == "parameters" and moe:
+        return ("--total-params", "total_parameters")
+    return found
+
+
+_TRAINING_ONLY = ("accelerator_count", "training_tokens", "global_batch_tokens", "layout")
+_SERVING_ONLY = ("max_batch", "prompt_tokens", "output_tokens", "time_per_output_token_ms", "time_to_first_token_ms", "latency_percentile")
+"""Workload inputs ``estimate`` takes in one mode only (its flags for the other mode are refused)."""
+
+
+_FLEET_ONLY = ("tokens_per_day", "service_life_years")
+"""A service's inputs that size its fleet and its costs: estimate reports one replica, so it reads neither."""
+
+
+def _estimate_unread(sets: Sequence[str], names: Collection[str], mode: str = "train") -> list[str]:
+    """A note per ``--set`` of the part or the scenario that estimate never reads: the inputs no plan reads
+    (:func:`tco.engine.plan_free`: money, power, carbon, the weeks to market), since estimate reports speed
+    and time to converge only; ``tco compare`` reads them. In serving, also a service's demand and life
+    (:data:`_FLEET_ONLY`), which size a fleet estimate does not."""
+    flag = "--set" if COMMAND_LINE.get() else "sets"
+    parts = {n.lower() for n in names}
+    out = []
+    for item in sets:
+        lhs = item.split("=", 1)[0].strip()
+        scope, _, rest = lhs.partition(".")
+        slot = "scenario" if scope.strip().lower() == "scenario" else "accel" if scope.strip().lower() in parts else None
+        if slot is not None and rest and engine.plan_free(f"{slot}.{'.'.join(loader.split_path(rest))}"):
+            out.append(f"{flag} {lhs}: not read by estimate, which reports speed and time, not cost, power or time to market")
+        elif mode == "infer" and scope.strip().lower() == "workload" and rest and loader.split_path(rest)[0] in _FLEET_ONLY:
+            fleet = "which reports one replica's speed and latency, not a fleet (tco compare sizes one)"
+            out.append(f"{flag} {lhs}: not read by estimate, {fleet}")
+    return out
+
+
+def _refuse_flag_sets(sets: Sequence[str], moe: bool, given: Collection[str] = (), mode: str = "train") -> None:
+    """``estimate``'s record shows some inputs as the flags gave them (:data:`_SHOWN_AS_GIVEN`): a
+    ``--set workload.X`` of one would be computed with but not shown, so it is refused, naming the flag
+    (or argument) to use. A ``--set`` of an input whose flag was also given (``given``: workload paths,
+    ``max_batch``, ``layout.tensor_parallel``) gives it twice: refused, as compare refuses an input set twice."""
+    line = COMMAND_LINE.get()
+    for item in sets:
+        lhs = item.split("=", 1)[0].strip()
+        scope, _, path = lhs.partition(".")
+        if scope.strip().lower() != "workload" or not path:
+            continue
+        found = _estimate_input(path, moe)
+        if found is None:
+            continue
+        parts = loader.split_path(path)
+        head = parts[0].split("[", 1)[0]
+        other = _TRAINING_ONLY if mode == "infer" else _SERVING_ONLY
+        if head in other:  # its flag would be refused too: say so, not "give the flag instead"
+            only = "training (--mode train)" if mode == "infer" else "serving (--mode infer)"
+            raise InputError(f"applies to {only} only", where="--set" if line else "sets", key=lhs)
+        if head in _SHOWN_AS_GIVEN:
+            use = f"give {found[0]} instead" if line else f"give the argument {found[1]} instead of sets"
+            raise InputError(f"estimate takes this input as its own: {use}", where="--set" if line else "sets", key=lhs)
+        named = f"{head}.{parts[1]}" if head in ("shape", "layout") and len(parts) > 1 else head
+        if named in given or (head in ("shape", "layout") and len(parts) == 1 and any(g.startswith(head + ".") for g in given)):
+            twice = f"{found[0]} and --set {lhs}" if line else f"the argument {found[1]} and sets' {lhs}"
+            raise InputError(f"{twice} both give this input: give it once", where="--set" if line else "sets", key=lhs)
+
+
+def _set_under(key: str, sets: Sequence[str]) -> bool:
+    """Whether one of ``sets`` (``PATH=VALUE``) wrote the input ``key`` (``workload.stages``) or a part of it."""
+    return any((lhs := item.split("=", 1)[0].strip().lower()) == key or lhs.startswith(f"{key}.") for item in sets)
+
+
+def _given_size_input(also: Sequence[str], given: Mapping[str, Any]) -> str | None:
+    """The first workload input of ``also`` (``workload.seq_len``, ``workload.shape``, ...) that one of
+    estimate's flags gave (``given``: workload paths such as ``seq_len``, ``shape.d_model``, to the values
+    given); of a shape, :func:`_shape_size_input`."""
+    for key in also:
+        scope, _, path = key.partition(".")
+        hits = sorted(g for g in given if scope == "workload" and (g == path or g.startswith(path + ".")))
+        if hits:
+            return _shape_size_input(hits, given) if path == "shape" else hits[0]
+    return None
+
+
+def _shape_size_input(hits: Sequence[str], given: Mapping[str, Any]) -> str:
+    """Of a shape's given keys, the one a sequence's activations grow with: its width or its layers (they
+    grow with the product), of the two given the one furthest above what the parameter count implies
+    (:func:`tco.perf.infer_shape`; the width on a tie), else the first given."""
+    size = [k for k in ("shape.d_model", "shape.layers") if k in hits]
+    if len(size) < 2:
+        return size[0] if size else hits[0]
+    implied = perf.infer_shape(float(given["parameters"]))
+    return max(size, key=lambda k: float(given[k]) / float(getattr(implied, k.removeprefix("shape."))))
+
+
+@contextmanager
+def _named_by_flags(moe: bool, sets: Sequence[str] = (), given: Mapping[str, Any] | None = None) -> Iterator[None]:
+    """On the command line, an error about a workload input ``estimate`` builds from a flag names the
+    flag (``--tp: 3 does not divide the 32 attention heads``), not the workload's key path; an error
+    about the accelerator's input that a ``--set`` wrote names that ``--set``. A memory-fit error that
+    follows from the workload's size (an error's ``also``) names the first of those inputs whose flag was
+    ``given`` (workload paths to values: ``--seq-len 1e15`` is blamed, not the part's memory), as compare names
+    the workload file's key."""
+    given = given or {}
+    try:
+        yield
+    except TcoError as exc:
+        written = {lhs.split(".", 1)[1]: lhs for lhs in (item.split("=", 1)[0].strip() for item in sets) if "." in lhs}
+        written = {k: v for k, v in written.items() if v.split(".", 1)[0].lower() not in ("workload", "scenario")}
+        for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
+            hit = next((written[k] for k in (problem.key, *problem.also) if k in written), None)
+            if hit is not None and problem.where not in (None, "--set", "sets") and "@" not in str(problem.where):
+                problem.where, problem.key = ("--set" if COMMAND_LINE.get() else "sets"), hit
+                continue
+            # (the first input of the workload's size that a flag or a --set gave: a --set of the stages is blamed, not --params)
+            first = next((k for k in problem.also if _given_size_input((k,), given) or _set_under(k, sets)), None)
+            size = _given_size_input((first,), given) if first is not None else None
+            if problem.key == "memory_gb" and first is not None and problem.where not in (None, "--set", "sets", "estimate"):
+                problem.where, problem.key = ("estimate", size) if size else ("--set" if COMMAND_LINE.get() else "sets", first)
+        if not COMMAND_LINE.get():
+            for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
+                problem.message = problem.message.replace("cannot serve estimate:", "cannot serve the model:")
+                problem.message = problem.message.replace("workload.tuning = tuned:", "tuning='tuned':")
+                if problem.where and "@" in problem.where and problem.key is None:  # the option estimate built: its count
+                    problem.where, problem.key = None, "replica" if "replica" in problem.message else "count"
+                    continue
+                if problem.where in ("estimate", "the command-line options") and problem.key:
+                    found = _estimate_input(problem.key, moe)
+                    problem.where = None  # a Python caller gave arguments, not command-line options
+                    problem.key = found[1] if found is not None and "," not in found[0] else problem.key
+            raise
+        import re
+
+        fields = {k.rsplit(".", 1)[-1]: v[0] for k, v in _ESTIMATE_INPUTS.items() if "_" in k.rsplit(".", 1)[-1]}
+        wrote = [item.split("=", 1)[0].strip().lower() for item in sets]
+        for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
+            problem.message = problem.message.replace("cannot serve estimate:", "cannot serve the model:")
+            problem.message = problem.message.replace("workload.tuning = tuned:", "--tuning tuned:")
+            if problem.where and "@" in problem.where and problem.key is None:  # the option estimate built: its count
+                problem.where = "--replica" if "replica" in problem.message else "--count"
+                continue
+            scope, _, path = (problem.key or "").partition(".")
+            if problem.where == "--set" and scope == "workload" and (flag := _estimate_input(path, moe)) and "," not in flag[0]:
+                problem.message += f" (estimate's flag for it: {flag[0]})"  # a --set keeps its blame, and learns the flag
+                continue
+            if problem.where not in ("estimate", "the command-line options") or not problem.key:
+                continue  # a profile's or scenario's own error, or a --set
+            if problem.where == "estimate" and any(
+                lhs == f"workload.{problem.key}" or lhs.startswith(f"workload.{problem.key}.") for lhs in wrote
+            ):
+                problem.where, problem.key = "--set", f"workload.{problem.key}"  # (as compare blames a --set of the table)
+                continue
+            found = _estimate_input(problem.key, moe)
+            if found is not None and "," in found[0]:  # a table of several flags (the layout): those of it given
+                named = [flag for path, (flag, _) in _ESTIMATE_INPUTS.items() if path.startswith(f"{problem.key}.") and path in given]
+                found = (", ".join(named), found[1]) if named else None
+            if found is None:
+                continue
+            problem.where = None
+            problem.key = found[0]
+            message = re.sub(r"^(layout|shape) \w+ = ", "", problem.message).replace("(workload.layout)", f"({found[0]})")
+            message = re.sub(r"^experts and ", "--experts and ", message)
+            message = re.sub(r"(?<=exceed )experts(?= \()", "--experts", message)
+            problem.message = re.sub(r"(?<![\w.-])(" + "|".join(fields) + r")(?![\w.])", lambda m: fields[m.group(1)], message)
+        raise
+
+
+def _check_shape_keys(shape: Mapping[str, int | None] | None) -> None:
+    """An unknown key of ``shape`` (a misspelt ``layerz``) is an error, not silently dropped."""
+    unknown = [k for k in shape or {} if k not in _SHAPE_FLAGS]
+    errors = [InputError(f"unknown key{did_you_mean(str(k), _SHAPE_FLAGS)}", key=f"shape.{k}") for k in unknown]
+    if errors:
+        raise errors[0] if len(errors) == 1 else ProblemList(errors)
+
+
+def _estimate_shape(shape: Mapping[str, int | None] | None, parameters: float) -> ModelShape | None:
+    """The shape from ``tco estimate``'s flags. Flags that leave out the layers and width refine the
+    shape inferred from the parameter count: it keeps what the flags do not give (a known model's
+    heads, KV heads, FFN width and vocabulary)."""
+    if not shape or not any(v is not None for v in shape.values()):
+        return None
+    whole: dict[str, int | None] = {}
+    for k, given in shape.items():  # (the flags are bounded; a Python mapping is not)
+        key = _ESTIMATE_INPUTS[f"shape.{k}"][0]
+        if given is None:
+            whole[k] = None
+            continue
+        try:  # an int, numpy's too (a bool, a float or a text is no whole number)
+            if _is_bool(given):
+                raise TypeError
+            v = operator.index(given)
+        except TypeError:
+            raise InputError(f"expected a whole number, got {str(given)[:40]}", key=key) from None
+        if v < 1 or v > MAX_COUNT:
+            raise InputError(
+                f"expected a whole number >= 1, got {v}" if v < 1 else f"expected at most {MAX_COUNT:,}, got {str(v)[:40]}", key=key
+            )
+        whole[k] = v
+    shape = whole
+    layers, d_model, heads, kv_heads, head_dim = (shape.get(k) for k in ("layers", "d_model", "heads", "kv_heads", "head_dim"))
+    ffn_dim, vocab = shape.get("ffn_dim"), shape.get("vocab")
+    if (layers is None) != (d_model is None):
+        raise InputError("a shape needs both --layers and --d-model (or neither, to infer them from --params)", key="--layers")
+    gated: bool | None = None
+    tied = False
+    if layers is None or d_model is None:
+        inferred = perf.infer_shape(parameters)
+        layers, d_model = inferred.layers, inferred.d_model
+        if heads is None or heads == inferred.heads:
+            kv_heads = kv_heads if kv_heads is not None or head_dim is not None else inferred.kv_dim // (d_model // inferred.heads)
+        heads = heads if heads is not None else inferred.heads
+        if inferred.vocab:
+            ffn_dim = ffn_dim if ffn_dim is not None else inferred.ffn_dim
+            gated = inferred.gated_ffn if ffn_dim == inferred.ffn_dim else None
+            vocab = vocab if vocab is not None else inferred.vocab
+            tied = inferred.tied_embeddings
+    if head_dim is None and heads is not None and d_model % heads:
+        raise InputError(f"--d-model {d_model} is not a multiple of --heads {heads}", key="--heads")
+
+    # (KV heads with no head count: heads of width 128, as ModelShape.from_heads assumes)
+    q_heads = heads if heads is not None else default_heads(d_model) if kv_heads is not None else None
+    if kv_heads is not None and q_heads is not None and (kv_heads > q_heads or q_heads % kv_heads):
+        raise InputError(f"--kv-heads {kv_heads} must divide --heads {q_heads}", key="--kv-heads")
+    try:
+        shape_ = ModelShape.from_heads(
+            layers, d_model, heads, kv_heads, head_dim, ffn_dim=ffn_dim, gated_ffn=gated, vocab=vocab, tied_embeddings=tied
+        )
+    except ValidationError:  # the flags are bounded, so only a shape inferred from a huge count gets here
+        raise InputError(
+            f"no model shape can be inferred from --params {parameters:g}: give --layers and --d-model", key="--params"
+        ) from None
+    return shape_
