@@ -333,12 +333,15 @@ def test_a_sequence_that_fits_only_with_recomputation_blames_the_held_recompute(
     assert (exc.value.where, exc.value.key, exc.value.also) == ("toy-train", "layout.recompute", ())
 
 
-def test_a_fully_sharded_job_refuses_a_held_recompute_of_none_in_words() -> None:
+@pytest.mark.parametrize("layout", [{"recompute": "none"}, {"context_parallel": 2}])
+def test_a_fully_sharded_job_refuses_a_held_recompute_of_none_in_words(layout) -> None:
     """Kills tco.engine.x__check_layout__mutmut_93 (the refusal's text "or recompute = none, cannot apply" ->
-    "XXor recompute = none, cannot applyXX").
+    "XXor recompute = none, cannot applyXX") and, seed 49, x__check_layout__mutmut_81 (``(lay.context_parallel or
+    1) > 1`` -> ``> 2``: a held context degree of 2 was allowed on an fsdp job).
 
-    FSDP keeps no activations unsharded beside the sharded state: recompute = none cannot be held on it."""
-    wl = training(parallelism="fsdp", layout={"recompute": "none"})
+    FSDP shards data only and keeps no activations unsharded beside the sharded state: neither recompute = none
+    nor a context degree of 2 (each sequence split over 2 devices) can be held on it."""
+    wl = training(parallelism="fsdp", layout=layout)
     with pytest.raises(tco.InfeasibleError) as exc:
         compare(options=[Option(accelerator())], workload=wl, scenario=scenario())
     assert exc.value.message == (

@@ -108,21 +108,6 @@ def test_a_revenue_below_the_smallest_float_kept_may_still_be_zero() -> None:
     assert exc.value.key == "--revenue-usd-per-day"
 
 
-def test_a_fully_sharded_job_refuses_a_held_context_degree_of_two() -> None:
-    """Kills tco.engine.x__check_layout__mutmut_81 (``(lay.context_parallel or 1) > 1`` -> ``> 2``: a held context
-    degree of 2 was allowed on an fsdp job).
-
-    FSDP shards data only: a context degree of 2 splits each sequence over 2 devices, which it cannot do."""
-    wl = training(parallelism="fsdp", layout={"context_parallel": 2})
-    with pytest.raises(tco.InfeasibleError) as exc:
-        compare(options=[Option(accelerator())], workload=wl, scenario=scenario())
-    assert exc.value.message == (
-        "parallelism = fsdp shards data only: a layout with tensor, pipeline, context or expert degrees above 1, "
-        "or recompute = none, cannot apply"
-    )
-    assert (exc.value.where, exc.value.key) == ("toy-train", "layout")
-
-
 def test_a_measured_run_slower_than_a_token_a_second_keeps_its_mfu() -> None:
     """Kills tco.engine.x__training_throughput__mutmut_57 (the scale of the MFU ``run / where(model_at > 0, …)`` ->
     ``model_at > 1``: a run the model puts below 1 token/s lost its MFU).
