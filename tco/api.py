@@ -84,10 +84,10 @@ _FLAG_ARGUMENTS = {
     "--percentile": "latency_percentile",
 }
 """Flags whose argument is not the flag's own name with '-' as '_' (estimate's shape and layout flags:
-:func:`_argument_keys` finds them in :data:`_ESTIMATE_INPUTS`)."""
+:func:`_argument_keys` finds them in :data:`ESTIMATE_INPUTS`)."""
 
 
-_LAYOUT_FLAGS = {
+LAYOUT_FLAGS = {
     "tensor_parallel": "--tp",
     "pipeline_parallel": "--pp",
     "context_parallel": "--cp",
@@ -96,7 +96,7 @@ _LAYOUT_FLAGS = {
 }
 """``tco estimate``'s flag for each field of a workload's ``layout``."""
 
-_SHAPE_FLAGS = {
+SHAPE_FLAGS = {
     "layers": "--layers",
     "d_model": "--d-model",
     "heads": "--heads",
@@ -107,7 +107,7 @@ _SHAPE_FLAGS = {
 }
 """``tco estimate``'s flag for each key of its ``shape``."""
 
-_ESTIMATE_INPUTS: dict[str, tuple[str, str]] = {
+ESTIMATE_INPUTS: dict[str, tuple[str, str]] = {
     "parameters": ("--params", "parameters"),
     "active_parameters": ("--params", "parameters"),
     "seq_len": ("--seq-len", "seq_len"),
@@ -125,10 +125,10 @@ _ESTIMATE_INPUTS: dict[str, tuple[str, str]] = {
     "time_per_output_token_ms": ("--tpot-ms", "time_per_output_token_ms"),
     "time_to_first_token_ms": ("--ttft-ms", "time_to_first_token_ms"),
     "latency_percentile": ("--percentile", "latency_percentile"),
-    "shape": (", ".join(_SHAPE_FLAGS.values()), "shape"),
-    "layout": (", ".join(_LAYOUT_FLAGS.values()), "layout"),
-    **{f"shape.{k}": (flag, f"shape['{k}']") for k, flag in _SHAPE_FLAGS.items()},
-    **{f"layout.{k}": (flag, f"layout['{k}']") for k, flag in _LAYOUT_FLAGS.items()},
+    "shape": (", ".join(SHAPE_FLAGS.values()), "shape"),
+    "layout": (", ".join(LAYOUT_FLAGS.values()), "layout"),
+    **{f"shape.{k}": (flag, f"shape['{k}']") for k, flag in SHAPE_FLAGS.items()},
+    **{f"layout.{k}": (flag, f"layout['{k}']") for k, flag in LAYOUT_FLAGS.items()},
 }
 """The workload inputs ``estimate`` takes as its own flags (command line) or arguments (Python): a
 workload path -> (flag, argument). Its errors name the flag."""
@@ -149,7 +149,7 @@ def _argument_keys(exc: TcoError, names: Collection[str]) -> None:
             flag = getattr(problem, attr)
             if isinstance(flag, str) and flag.startswith("--"):
                 name = _argument_of(flag, names)
-                nested = next((arg for f, arg in _ESTIMATE_INPUTS.values() if f == flag and "[" in arg), None)
+                nested = next((arg for f, arg in ESTIMATE_INPUTS.values() if f == flag and "[" in arg), None)
                 if name in names:
                     setattr(problem, attr, name)
                 elif nested is not None and nested.split("[")[0] in names:  # shape['layers'], layout['tensor_parallel']
@@ -160,7 +160,7 @@ def _argument_keys(exc: TcoError, names: Collection[str]) -> None:
                 return m.group(0)  # (text the caller typed, quoted: kept as typed)
             flag = m.group(0)
             name = _argument_of(flag, names)
-            nested = next((arg for f, arg in _ESTIMATE_INPUTS.values() if f == flag and "[" in arg), None)
+            nested = next((arg for f, arg in ESTIMATE_INPUTS.values() if f == flag and "[" in arg), None)
             if name in names:
                 return name
             return nested if nested is not None and nested.split("[")[0] in names else flag
@@ -287,7 +287,7 @@ def _plain(hint: Any, value: Any) -> bool:
     return False
 
 
-def _is_bool(value: Any) -> bool:
+def is_bool(value: Any) -> bool:
     """Python's bool or numpy's (``np.True_``), which is no ``int`` but converts to 1 as quietly."""
     return isinstance(value, bool) or (type(value).__module__ == "numpy" and type(value).__name__ in ("bool_", "bool"))
 
@@ -308,7 +308,7 @@ def _inside(value: Any, found: Callable[[Any], Any], depth: int = 0) -> Any:
 
 def _bool_inside(value: Any) -> Any:
     """A bool in ``value`` or in its items; None if none."""
-    return _inside(value, lambda v: v if _is_bool(v) else None)
+    return _inside(value, lambda v: v if is_bool(v) else None)
 
 
 _HUGE = 10**4000
@@ -329,7 +329,7 @@ def _numpy_integer(value: Any) -> int | None:
     """A numpy integer (``np.uint64(2**63)``) as an int; None for any other value."""
     import numbers
 
-    return int(value) if isinstance(value, numbers.Integral) and not isinstance(value, int) and not _is_bool(value) else None
+    return int(value) if isinstance(value, numbers.Integral) and not isinstance(value, int) and not is_bool(value) else None
 
 
 def _huge_inside(value: Any) -> str | None:
@@ -600,7 +600,7 @@ def audit_files(sources: Mapping[str, str]) -> dict[str, Any]:
     return files
 
 
-def _names(ref: str, dirs: Sequence[Path] | None, *, aliases: bool = True) -> set[str]:
+def ref_names(ref: str, dirs: Sequence[Path] | None, *, aliases: bool = True) -> set[str]:
     """The names a ``--set`` scope may give an option by: how it was given, its file's spellings, its id
     and (with ``aliases``) its aliases."""
     path = loader.resolve("accelerators", ref, dirs)
@@ -654,10 +654,10 @@ def _load_inputs(
     if len(texts) > MAX_OPTIONS:
         raise InputError(f"at most {MAX_OPTIONS} options in one run, got {len(texts):,}", key="accelerator")
     parsed = [parse_option(a) for a in texts]
-    names = {o.ref: _names(o.ref, dirs) for o in parsed}
+    names = {o.ref: ref_names(o.ref, dirs) for o in parsed}
     # An alias of one option that is another profile's own name (its id, or as given) names that one only
     # (two options of one profile, given by alias and by id, share their names).
-    own = {ref: _names(ref, dirs, aliases=False) for ref in names}
+    own = {ref: ref_names(ref, dirs, aliases=False) for ref in names}
     for ref in names:
         others = {n.lower() for r, ns in own.items() if r != ref and not ns & own[ref] for n in ns}
         names[ref] = {n for n in names[ref] if n in own[ref] or n.lower() not in others}
@@ -1208,7 +1208,7 @@ def benchmark_warnings(accel: Accelerator, workload: TrainingWorkload | Inferenc
     return out
 
 
-def _number(value: Any, key: str) -> float:
+def number_argument(value: Any, key: str) -> float:
     """A number argument of the Python API as a float, or an InputError naming it (never a TypeError,
     ValueError or OverflowError from the arithmetic that would follow)."""
     if isinstance(value, bool):
@@ -1219,7 +1219,7 @@ def _number(value: Any, key: str) -> float:
         raise InputError(f"expected a number, got {str(value)[:40]!r}", key=key) from None
 
 
-def _whole(value: Any, key: str) -> int:
+def whole_argument(value: Any, key: str) -> int:
     """A whole-number argument of the Python API, or an InputError naming it."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InputError(f"expected a whole number, got {str(value)[:40]!r}", key=key)
@@ -1616,7 +1616,7 @@ def simulate(
     """Monte Carlo with common random numbers (see :func:`tco.analysis.simulate`)."""
     from tco import analysis
 
-    samples, seed = _whole(samples, "--samples"), _whole(seed, "--seed")
+    samples, seed = whole_argument(samples, "--samples"), whole_argument(seed, "--seed")
     if progress is not None:  # called as progress(done, total): a function that cannot take two is refused now
         import inspect
 
@@ -1670,7 +1670,7 @@ def cashflow(
     from tco import analysis
 
     revenue_usd_per_day, lease_usd_per_month, lease_months = (
-        None if v is None else _number(v, key)
+        None if v is None else number_argument(v, key)
         for v, key in (
             (revenue_usd_per_day, "revenue_usd_per_day"),
             (lease_usd_per_month, "lease_usd_per_month"),
@@ -1707,6 +1707,6 @@ def size(
     from tco import analysis
 
     limits = {"--deadline-days": deadline_days, "--budget-usd": budget_usd, "--power-kw": power_kw, "--capex-usd": capex_usd}
-    deadline_days, budget_usd, power_kw, capex_usd = (None if v is None else _number(v, k) for k, v in limits.items())
+    deadline_days, budget_usd, power_kw, capex_usd = (None if v is None else number_argument(v, k) for k, v in limits.items())
     with attributed(inputs):
         return analysis.size(inputs, deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw, capex_usd=capex_usd)

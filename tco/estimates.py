@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from tco import engine, loader, perf
-from tco.api import _ESTIMATE_INPUTS, _LAYOUT_FLAGS, _SHAPE_FLAGS, COMMAND_LINE, _is_bool, _names, _number, _whole, public
+from tco.api import COMMAND_LINE, ESTIMATE_INPUTS, LAYOUT_FLAGS, SHAPE_FLAGS, is_bool, number_argument, public, ref_names, whole_argument
 from tco.errors import InputError, ProblemList, TcoError, did_you_mean, show_number
 from tco.models import (
     MAX_COUNT,
@@ -140,7 +140,7 @@ def estimate(
     if seq_len is None:
         seq_len = _default_seq_len(prompt_tokens, output_tokens)
     for flag, n in (("--count", count), ("--replica", replica), ("--max-batch", max_batch), ("--seq-len", seq_len)):
-        if n is not None and (_whole(n, flag) < 1):
+        if n is not None and (whole_argument(n, flag) < 1):
             raise InputError(f"expected a whole number >= 1, got {n}", key=flag)
     for flag, n in (("--max-batch", max_batch), ("--seq-len", seq_len)):  # (the bound --help shows and workload files have)
         if n is not None and n > MAX_COUNT:
@@ -149,15 +149,15 @@ def estimate(
         if n is not None and n > perf.MAX_ACCELERATORS:
             raise InputError(f"expected at most {perf.MAX_ACCELERATORS:,} accelerators, got {n:,}", key=flag)
     for flag, tokens in (("--prompt-tokens", prompt_tokens), ("--output-tokens", output_tokens)):
-        if tokens is not None and _number(tokens, flag) < 1:
+        if tokens is not None and number_argument(tokens, flag) < 1:
             raise InputError(f"expected at least 1 token, got {show_number(tokens)}", key=flag)
-    parameters = _positive(_number(parameters, "--params"), "--params")
+    parameters = _positive(number_argument(parameters, "--params"), "--params")
     if global_batch_tokens is not None:
-        global_batch_tokens = _positive(_number(global_batch_tokens, "--global-batch"), "--global-batch")
+        global_batch_tokens = _positive(number_argument(global_batch_tokens, "--global-batch"), "--global-batch")
     if total_parameters is not None:
-        total_parameters = _positive(_number(total_parameters, "--total-params"), "--total-params")
+        total_parameters = _positive(number_argument(total_parameters, "--total-params"), "--total-params")
     if training_tokens is not None:
-        training_tokens = _positive(_number(training_tokens, "--tokens"), "--tokens")
+        training_tokens = _positive(number_argument(training_tokens, "--tokens"), "--tokens")
     if mode == "train":
         serving_only: dict[str, object] = {"--replica": replica, "--max-batch": max_batch, "--prompt-tokens": prompt_tokens}
         serving_only |= {"--output-tokens": output_tokens, "--tpot-ms": time_per_output_token_ms}
@@ -167,7 +167,7 @@ def estimate(
                 raise InputError("applies to serving (--mode infer) only", key=flag)
     if mode == "infer":
         training_only: dict[str, object] = {"--global-batch": global_batch_tokens, "--tokens": training_tokens}
-        training_only |= {_LAYOUT_FLAGS[k]: v for k, v in (layout or {}).items()} | {"--count": count}
+        training_only |= {LAYOUT_FLAGS[k]: v for k, v in (layout or {}).items()} | {"--count": count}
         for flag, given in training_only.items():
             if given is not None:
                 hint = "; for serving, --replica fixes the accelerators of a replica" if flag == "--count" else ""
@@ -206,7 +206,7 @@ def estimate(
     }
     with _named_by_flags(total_parameters is not None, sets, flagged):
         inputs_sets = list(sets)
-        names = _names(accelerator, dirs)
+        names = ref_names(accelerator, dirs)
         loader.refuse_repeated_sets(inputs_sets, [names])  # (one input is given once, as compare says)
         per_scope, w_sets, s_sets = loader.group_overrides(inputs_sets, sorted(names))
         acc = loader.load_accelerator(accelerator, overrides=[o for n in sorted(names) for o in per_scope.get(n, [])], dirs=dirs)
@@ -338,7 +338,7 @@ def _inferred_part_note(shape: Mapping[str, int | None] | None, whole: ModelShap
     known = perf.known_shape_name(parameters)
     how = f"the published shape of {known}" if known else "a standard shape"
     spelled = 0 if COMMAND_LINE.get() else 1  # the flag, or the Python argument
-    given = ", ".join(_ESTIMATE_INPUTS[f"shape.{k}"][spelled] for k, v in shape.items() if v is not None)
+    given = ", ".join(ESTIMATE_INPUTS[f"shape.{k}"][spelled] for k, v in shape.items() if v is not None)
     return [
         f"layers and width inferred from parameters ({how}; {given} as given): {whole.layers} layers, "
         f"d_model {whole.d_model}, KV width {whole.kv_dim or whole.d_model}"
@@ -362,7 +362,7 @@ def _notes_as_flags(notes: Sequence[str]) -> list[str]:
 
         def flags(m: re.Match[str]) -> str:
             parts = [p.split(" ", 1) for p in m.group(1).split(", ")]
-            return "layout held to " + " ".join(f"{_LAYOUT_FLAGS.get(k, k)} {v}" for k, v in parts)
+            return "layout held to " + " ".join(f"{LAYOUT_FLAGS.get(k, k)} {v}" for k, v in parts)
 
         out = [held.sub(flags, n) for n in out]
     return out
@@ -391,8 +391,8 @@ def _estimate_input(path: str, moe: bool) -> tuple[str, str] | None:
     if not parts:
         return None
     head = parts[0].split("[", 1)[0]
-    found = _ESTIMATE_INPUTS.get(f"{head}.{parts[1]}") if head in ("shape", "layout") and len(parts) > 1 else None
-    found = found or _ESTIMATE_INPUTS.get(head)
+    found = ESTIMATE_INPUTS.get(f"{head}.{parts[1]}") if head in ("shape", "layout") and len(parts) > 1 else None
+    found = found or ESTIMATE_INPUTS.get(head)
     if found is not None and head == "parameters" and moe:
         return ("--total-params", "total_parameters")
     return found
@@ -522,7 +522,7 @@ def _named_by_flags(moe: bool, sets: Sequence[str] = (), given: Mapping[str, Any
             raise
         import re
 
-        fields = {k.rsplit(".", 1)[-1]: v[0] for k, v in _ESTIMATE_INPUTS.items() if "_" in k.rsplit(".", 1)[-1]}
+        fields = {k.rsplit(".", 1)[-1]: v[0] for k, v in ESTIMATE_INPUTS.items() if "_" in k.rsplit(".", 1)[-1]}
         wrote = [item.split("=", 1)[0].strip().lower() for item in sets]
         for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
             problem.message = problem.message.replace("cannot serve estimate:", "cannot serve the model:")
@@ -543,7 +543,7 @@ def _named_by_flags(moe: bool, sets: Sequence[str] = (), given: Mapping[str, Any
                 continue
             found = _estimate_input(problem.key, moe)
             if found is not None and "," in found[0]:  # a table of several flags (the layout): those of it given
-                named = [flag for path, (flag, _) in _ESTIMATE_INPUTS.items() if path.startswith(f"{problem.key}.") and path in given]
+                named = [flag for path, (flag, _) in ESTIMATE_INPUTS.items() if path.startswith(f"{problem.key}.") and path in given]
                 found = (", ".join(named), found[1]) if named else None
             if found is None:
                 continue
@@ -558,8 +558,8 @@ def _named_by_flags(moe: bool, sets: Sequence[str] = (), given: Mapping[str, Any
 
 def _check_shape_keys(shape: Mapping[str, int | None] | None) -> None:
     """An unknown key of ``shape`` (a misspelt ``layerz``) is an error, not silently dropped."""
-    unknown = [k for k in shape or {} if k not in _SHAPE_FLAGS]
-    errors = [InputError(f"unknown key{did_you_mean(str(k), _SHAPE_FLAGS)}", key=f"shape.{k}") for k in unknown]
+    unknown = [k for k in shape or {} if k not in SHAPE_FLAGS]
+    errors = [InputError(f"unknown key{did_you_mean(str(k), SHAPE_FLAGS)}", key=f"shape.{k}") for k in unknown]
     if errors:
         raise errors[0] if len(errors) == 1 else ProblemList(errors)
 
@@ -572,12 +572,12 @@ def _estimate_shape(shape: Mapping[str, int | None] | None, parameters: float) -
         return None
     whole: dict[str, int | None] = {}
     for k, given in shape.items():  # (the flags are bounded; a Python mapping is not)
-        key = _ESTIMATE_INPUTS[f"shape.{k}"][0]
+        key = ESTIMATE_INPUTS[f"shape.{k}"][0]
         if given is None:
             whole[k] = None
             continue
         try:  # an int, numpy's too (a bool, a float or a text is no whole number)
-            if _is_bool(given):
+            if is_bool(given):
                 raise TypeError
             v = operator.index(given)
         except TypeError:
