@@ -29,7 +29,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from tco import api
-from tco.errors import InputError, ProblemList, TcoError, underflow
+from tco.errors import InputError, ProblemList, TcoError, ascii_float, underflow
 from tco.inputs import Inputs, find_option, parse_option
 from tco.models import MAX_COUNT, TINY, Comparison, Currency, InferenceWorkload, Precision, Tuning
 from tco.perf import MAX_ACCELERATORS
@@ -160,11 +160,12 @@ def examples(*commands: str) -> str:
 
 def real(text: str) -> float:
     """A number flag's value, read as Python reads a float; one too close to 0 to be a float (``1e-400``, which
-    reads as 0) is refused as --set refuses it, not taken as the 0 a positive number was not."""
+    reads as 0) is refused as --set refuses it, not taken as the 0 a positive number was not. Digits are ASCII,
+    as --set and ``ID@COUNT`` read them (Python's float() also takes '１２０')."""
     try:
-        value = float(text)
+        value = ascii_float(text)
     except ValueError:
-        raise typer.BadParameter(f"expected a number, got {text!r}") from None
+        raise typer.BadParameter(f"expected a number, got {text[:40]!r}") from None
     tiny = underflow(text, value)
     if tiny is not None:
         raise typer.BadParameter(tiny)
@@ -188,7 +189,7 @@ def whole(text: str | int) -> int:
             raise typer.BadParameter(f"expected a whole number, got one of {digits:,} digits")
         return int(t)
     try:
-        value = float(t)
+        value = ascii_float(t)
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or not value.is_integer():

@@ -112,6 +112,14 @@ ABBREVIATIONS = {
 """Short names users write for a key (the command line's flags among them), and the key they mean."""
 
 
+def ascii_float(text: str) -> float:
+    """``float(text)`` for a number written in ASCII, as ``--set`` (TOML) and ``ID@COUNT`` read one: Python's own
+    float() also reads other scripts' digits ('１２０', '١٢٠'). ValueError for any other text."""
+    if not text.isascii():
+        raise ValueError(f"not an ASCII number: {text[:40]!r}")
+    return float(text)
+
+
 def underflow(text: str, value: object) -> str | None:
     """Why ``text``, which reads as the float ``value``, is refused: a number too close to 0 for a float
     (``1e-400`` reads as 0) is not the 0 its digits do not write. None for any other value."""

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from tco import engine, loader, perf
 from tco.api import COMMAND_LINE, ESTIMATE_INPUTS, LAYOUT_FLAGS, SHAPE_FLAGS, is_bool, number_argument, public, ref_names, whole_argument
-from tco.errors import InputError, ProblemList, TcoError, did_you_mean, show_number
+from tco.errors import InputError, ProblemList, TcoError, ascii_float, did_you_mean, show_number
 from tco.models import (
     MAX_COUNT,
     TINY,
@@ -39,7 +39,7 @@ def parse_count_text(text: str, *, what: str = "--params") -> float:
     if t and t[-1].lower() in _SUFFIX:
         mult, t = _SUFFIX[t[-1].lower()], t[:-1]
     try:
-        value = float(t) * mult
+        value = ascii_float(t) * mult
     except ValueError:
         raise InputError(f"expected a number such as 6.7e9 or 6.7B, got '{text}'", key=what) from None
     return _positive(value, what, shown=text)

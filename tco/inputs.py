@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from tco import loader
 from tco.engine import Option
-from tco.errors import InputError, TcoError
+from tco.errors import InputError, TcoError, ascii_float
 from tco.models import TINY, Accelerator, Acquisition, Confidence, InferenceWorkload, PositiveQuantity, Rental, Scenario, TrainingWorkload
 from tco.perf import MAX_ACCELERATORS
 
@@ -197,7 +197,7 @@ def parse_option(text: str) -> ParsedOption:
     rate = None
     if rate_text is not None:
         try:
-            rate = float(rate_text) if rate_text.isascii() else math.nan
+            rate = ascii_float(rate_text)
         except ValueError:
             rate = math.nan
         if not (math.isfinite(rate) and rate >= TINY):

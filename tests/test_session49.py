@@ -154,3 +154,30 @@ def test_a_cash_flow_that_overflows_blames_the_input(run) -> None:
         "Error: --set: scenario.cost_of_delay_usd_per_day: h100-sxm cannot be put in a cash flow: its effective cost "
         "overflows a float (above 1.8e308 USD): cost_of_delay_usd_per_day = 1e+308"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (
+            ("size", "h100-sxm", "-w", "gpt3-1.3b", "--deadline-days", "１２０"),
+            "Invalid value for '--deadline-days': expected a number, got '１２０'",
+        ),
+        (
+            ("simulate", "h100-sxm", "-w", "gpt3-1.3b", "-n", "５０"),
+            "Invalid value for '--samples' / '-n': expected a whole number, got '５０'",
+        ),
+        (("estimate", "h100-sxm", "--params", "７B"), "--params: expected a number such as 6.7e9 or 6.7B, got '７B'"),
+        (
+            ("breakeven", "a100-80gb", "h100-sxm", "-w", "gpt3-1.3b", "--range", "０:１００"),
+            "--range: expected numbers LO:HI, got '０:１００'",
+        ),
+    ],
+)
+def test_a_number_flag_reads_ascii_digits_as_set_does(capsys, args, error) -> None:
+    """Python's float() reads other scripts' digits: '--deadline-days １２０' was taken as 120, and so were '--params
+    ７B' and '--range ０:１００', while '--set scenario.pue=１.２', '--vary' and ':rent=' refuse such text. Every
+    number flag now reads ASCII digits only (tco.errors.ascii_float, also :rent='s)."""
+    code, out, err = _main(capsys, *args)
+    assert out == "" and code in (1, 2)
+    assert err.strip().startswith(f"Error: {error}")

@@ -24,7 +24,7 @@ from tco.analysis.common import (
     resolve_target,
     validate_value,
 )
-from tco.errors import InputError, show_number
+from tco.errors import InputError, ascii_float, show_number
 from tco.inputs import Inputs
 from tco.models import (
     TINY,
@@ -42,7 +42,7 @@ def parse_range(text: str, *, what: str = "--range") -> tuple[float, float]:
     if not sep:
         raise InputError(f"expected LO:HI, got '{text}'", key=what)
     try:
-        lo, hi = float(lo_s), float(hi_s)
+        lo, hi = ascii_float(lo_s), ascii_float(hi_s)
     except ValueError:
         raise InputError(f"expected numbers LO:HI, got '{text}'", key=what) from None
     if not (math.isfinite(lo) and math.isfinite(hi)):
