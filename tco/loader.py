@@ -768,7 +768,7 @@ def _show(v: Any) -> str:
     if isinstance(v, float) and not math.isfinite(v):
         return str(v)
     if isinstance(v, int) and abs(v) >= 10**16:  # (a float's whole number written out has 300 digits)
-        return show_number(float(v)) if abs(v) < 10**308 else "an integer of more than 308 digits"
+        return show_number(float(v)) if abs(v) <= _LARGEST_FLOAT else "an integer of more than 308 digits"
     if isinstance(v, (dict, list)):
         return "a table" if isinstance(v, dict) else "a list"
     if isinstance(v, (datetime.date, datetime.time)):  # TOML dates and times, as the file writes them
@@ -776,6 +776,9 @@ def _show(v: Any) -> str:
         return f"{kind} ({v.isoformat()})"
     return repr(v)
 
+
+_LARGEST_FLOAT = int(sys.float_info.max)
+"""The largest whole number a float holds (1.8e308): an integer up to it is shown as the float it came from."""
 
 NAMED_CHECK = r"([a-z_][a-z0-9_]*(?:(?:\.|\[)[a-z0-9_\]-]+)*): (.+)"
 """A check across fields names the key it blames first: "experts_per_token: must not exceed ..."."""

@@ -587,7 +587,7 @@ class Accelerator(StrictModel):
     vendor: Label
     name: Label
     description: str | None = None
-    release_year: Annotated[int, Field(strict=True), BeforeValidator(_integral)] | None = None
+    release_year: Annotated[int, Field(strict=True, ge=1900, le=2100), BeforeValidator(_integral)] | None = None
     can_train: StrictBool = Field(description="Vendor positions the part for training.")
     can_serve: StrictBool = Field(description="The part can serve inference.")
     training_note: str | None = Field(None, description="Disagreements about training capability.")

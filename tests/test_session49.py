@@ -181,3 +181,14 @@ def test_a_number_flag_reads_ascii_digits_as_set_does(capsys, args, error) -> No
     code, out, err = _main(capsys, *args)
     assert out == "" and code in (1, 2)
     assert err.strip().startswith(f"Error: {error}")
+
+
+def test_a_release_year_is_a_calendar_year(run) -> None:
+    """A fuzz found 'tco compare mlu370-s4 -w gpt3-1.3b --set mlu370-s4.release_year=1e308' ending in 'internal
+    error (OverflowError: int too large to convert to float)', exit 3: the year, the one whole-number input with no
+    bound, was taken as a 309-digit integer, and the check of whether a --set moves the plan tried it at a thousand
+    times that, which no float holds. A release year is now a year from 1900 to 2100, refused at its key otherwise."""
+    r = run("compare", "mlu370-s4", "-w", "gpt3-1.3b", "--set", "mlu370-s4.release_year=1e308")
+    assert (r.exit_code, r.stdout) == (1, "")
+    assert r.stderr.strip() == "Error: --set: mlu370-s4.release_year: input should be less than or equal to 2100, got 1e+308"
+    assert run("compare", "mlu370-s4", "-w", "gpt3-1.3b", "--set", "mlu370-s4.release_year=2019").exit_code == 0
