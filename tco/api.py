@@ -820,8 +820,9 @@ def unread_inputs(inputs: Inputs, items: Sequence[str], flag: str) -> list[str]:
 def _plan_moves(inputs: Inputs, i: int, scope: str, key: str, value: float) -> bool:
     """Whether option ``i``'s plan (or whether it can run at all) changes with the input ``key`` of
     ``scope``: planned at a thousandth and a thousand times ``value`` (whole numbers where the input
-    takes one, and then at 1 too), each rebuilt through validation; a value that does not validate is not tried, and an
-    input no other value of which validates counts as moving it."""
+    takes one, and then at 1 too; a whole input neither of which validates, at its neighbours), each rebuilt through
+    validation; a value that does not validate is not tried, and an input no other value of which validates counts as
+    moving it."""
     o = inputs.options[i]
     slot = scope if scope in ("scenario", "workload") else "accel"
     model: BaseModel = {"scenario": inputs.scenario, "workload": inputs.workload}.get(slot, o.accelerator)
@@ -837,8 +838,11 @@ def _plan_moves(inputs: Inputs, i: int, scope: str, key: str, value: float) -> b
     tried = 0
     # (and a whole input at 1: a cap on a count, max_batch = 1,000,000, binds there but not at 1,000)
     lows = {max(1, int(value) // 1000), 1} if whole else {value / 1000.0}
-    for v in {*lows, int(value) * 1000 + 1 if whole else value * 1000.0 + 1.0}:
-        if v == value:
+    trials = [*sorted(lows), int(value) * 1000 + 1 if whole else value * 1000.0 + 1.0]
+    # (a whole input bounded near its value, a release year of 1900 to 2100, validates at neither: its neighbours then)
+    neighbours = [int(value) + 1, int(value) - 1] if whole else []
+    for v in [*trials, *neighbours]:
+        if v == value or (v in neighbours and tried):
             continue
         try:
             data = loader.apply_overrides(model.model_dump(mode="json", exclude_none=True), [(key, v)], type(model))
