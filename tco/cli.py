@@ -14,7 +14,6 @@ import functools
 import io
 import math
 import os
-import re
 import shutil
 import signal
 import stat
@@ -29,7 +28,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from tco import api
-from tco.errors import InputError, ProblemList, TcoError, ascii_float, underflow
+from tco.errors import WHOLE_DIGITS, InputError, ProblemList, TcoError, ascii_float, underflow
 from tco.inputs import Inputs, find_option, parse_option
 from tco.models import MAX_COUNT, TINY, Comparison, Currency, InferenceWorkload, Precision, Tuning
 from tco.perf import MAX_ACCELERATORS
@@ -172,10 +171,6 @@ def real(text: str) -> float:
     return value
 
 
-_WHOLE = re.compile(r"[+-]?[0-9]+(?:_[0-9]+)*")
-"""A whole number as Python writes one in ASCII digits (``1000``, ``1_000``), as ``ID@COUNT`` takes a count."""
-
-
 def whole(text: str | int) -> int:
     """A whole-number flag's value, read as ``--set`` reads one: ``1000``, ``1_000`` or a float that is whole
     (``1e6``); ``1.5``, ``1k`` or a number no float holds is refused with the text given. (An option's
@@ -183,7 +178,7 @@ def whole(text: str | int) -> int:
     if isinstance(text, int):
         return text
     t = text.strip()
-    if _WHOLE.fullmatch(t):
+    if WHOLE_DIGITS.fullmatch(t[1:] if t[:1] in ("+", "-") else t):
         digits = len(t.lstrip("+-").replace("_", ""))
         if digits > 4000:  # (int() refuses more than 4,300 digits)
             raise typer.BadParameter(f"expected a whole number, got one of {digits:,} digits")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import sys
 from collections.abc import Iterable, Sequence
 
@@ -110,6 +111,11 @@ ABBREVIATIONS = {
     "tokens": "training_tokens",
 }
 """Short names users write for a key (the command line's flags among them), and the key they mean."""
+
+
+WHOLE_DIGITS = re.compile(r"[0-9]+(?:_[0-9]+)*")
+"""A whole number in ASCII digits, grouped by single underscores as Python and TOML write them (``1_000``): how
+``ID@COUNT``, ``--vary``'s N and the whole-number flags read one (``@８``, ``_1`` and ``1__0`` are not numbers)."""
 
 
 def ascii_float(text: str) -> float:

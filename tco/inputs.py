@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from tco import loader
 from tco.engine import Option
-from tco.errors import InputError, TcoError, ascii_float
+from tco.errors import WHOLE_DIGITS, InputError, TcoError, ascii_float
 from tco.models import TINY, Accelerator, Acquisition, Confidence, InferenceWorkload, PositiveQuantity, Rental, Scenario, TrainingWorkload
 from tco.perf import MAX_ACCELERATORS
 
@@ -186,7 +186,7 @@ def parse_option(text: str) -> ParsedOption:
     if c is not None:
         # ASCII digits, grouped by single underscores as Python writes them and as :rent=, --set and the numeric
         # flags read them ('@1_000' is 1000): '@８', '@_1' and '@1__0' are not counts
-        if re.fullmatch(r"[0-9]+(?:_[0-9]+)*", c) is None:
+        if WHOLE_DIGITS.fullmatch(c) is None:
             raise InputError(f"expected ID@COUNT with a whole COUNT >= 1, got '{text[:80]}'", key="accelerator")
         # (the length first: Python refuses int() on more than 4,300 digits)
         if len(c.replace("_", "").lstrip("0")) > 10 or int(c) > MAX_ACCELERATORS:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -27,7 +26,7 @@ from tco.analysis.common import (
     resolve_target,
     validate_value,
 )
-from tco.errors import InputError
+from tco.errors import WHOLE_DIGITS, InputError
 from tco.inputs import Inputs
 from tco.results import SweepChunk, SweepRun, _Once
 
@@ -70,7 +69,7 @@ def parse_vary(text: str) -> tuple[str, list[float] | tuple[float, float, int]]:
             ) from None
         # ASCII digits, grouped by single underscores as Python writes them (1_000), as LO, HI and ID@COUNT read them
         n_text = parts[2].strip()
-        if re.fullmatch(r"[0-9]+(?:_[0-9]+)*", n_text) is None or not n_text.strip("0_"):
+        if WHOLE_DIGITS.fullmatch(n_text) is None or not n_text.strip("0_"):
             raise InputError(f"expected a whole number of points N >= 1, got '{parts[2][:40]}' in '{spec[:80]}'", where="--vary", key=path)
         digits = n_text.replace("_", "").lstrip("0")
         if len(digits) > 10 or int(n_text) > MAX_SWEEP_ROWS:  # (the length first: int() refuses 4,300+ digits)
