@@ -255,6 +255,7 @@ class StepResult:
     bubble: Any = None
     full_share: float = 0.0  # share of layers recomputed in full (recompute "full")
     used: Any = None  # accelerators the chosen layout runs on (the rest idle); None: all of them
+    exposed_share: float = 0.0  # share of the chosen layout's step spent waiting on the data-parallel reduction (scalar only)
 
 
 def virtual_stages(job: Job, c: Candidate) -> int:
@@ -425,7 +426,7 @@ def evaluate(
     best_tps: Any = 0.0 * n
     best_eff: Any = 0.0 * n
     best_i: int | None = None
-    best_meta: tuple[str, int, Any, float] | None = None
+    best_meta: tuple[str, int, Any, float, float] | None = None
     best_used: Any = n
     best_score: Any = 0.0 * n
     scalar = ops is SCALAR
@@ -554,7 +555,7 @@ def evaluate(
                             scores[i] = score
                         if score > best_score * (1.0 + 1e-12):
                             best_tps, best_eff, best_i, best_score = tps, ops.where(ok, eff, 0.0), i, score
-                            best_meta = (r, int(d), bubble / (micro + bubble), float(phi))
+                            best_meta = (r, int(d), bubble / (micro + bubble), float(phi), float(exposed / step))
                             best_used = d * c.model_devices
                     elif groups is not None:
                         if bool((tps != tps).any()):
@@ -588,7 +589,9 @@ def evaluate(
             return StepResult(math.nan, math.nan, None, None, None)
         if best_meta is None:
             return StepResult(0.0, 0.0, None, None, None)
-        return StepResult(best_tps, best_eff, best_i, best_meta[0], best_meta[1], best_meta[2], best_meta[3], used=best_used)
+        return StepResult(
+            best_tps, best_eff, best_i, best_meta[0], best_meta[1], best_meta[2], best_meta[3], used=best_used, exposed_share=best_meta[4]
+        )
     return StepResult(best_tps + poison, best_eff + poison, None, None, None, used=best_used)
 
 

@@ -1,0 +1,101 @@
+"""Session 50 (2026-12-05): a layout that waits on its gradient reduction says so, and why."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from pytest import approx
+
+from tco import training
+from tests.test_training import inputs, job
+
+
+def test_the_exposed_share_of_the_step_by_hand() -> None:
+    """The layout search reports the share of the chosen layout's step spent waiting on the data-parallel
+    reduction. One candidate (TP 1, PP 1, ZeRO-1), 8 replicas on 8 nodes of one device at 10 GB/s, 4
+    sequences of 2,048 tokens each a step: the reduction passes (d−1)/d · (g + 2)·N bytes (g = 2, this
+    job's 16-bit gradients; 2, the 16-bit parameters gathered) and hides behind the overlap share (0.5, typical) of one
+    sequence's compute, so the step is 4·s·u + exposed and the share is exposed / step."""
+    c = training.Candidate(1, 1, 1, 1)
+    n = 1.3e9
+    j = job(candidates=(c,))
+    x = inputs(count=8.0, global_batch_tokens=32.0 * 2048, node=1.0, scale_out=10.0)
+    u, compute = training._per_token_seconds(j, x, c, "none", training.SCALAR)
+    r = training.evaluate(j, x)
+    exposed = 7.0 / 8.0 * (2.0 + 2.0) * n / 10e9 - 0.5 * 2048 * compute
+    step = 4 * 2048 * u + exposed
+    assert exposed > 0
+    assert r.exposed_share == approx(exposed / step, rel=1e-9)
+    assert 0 < r.exposed_share < 1
+
+
+def test_nothing_exposed_on_one_node() -> None:
+    """On one node the reduction runs over the in-node link (half of 600 GB/s one way) and hides behind the
+    cover: nothing waits, the share is 0."""
+    r = training.evaluate(job(), inputs())
+    assert r.exposed_share == 0.0
+
+
+def _notes(run, *args: str) -> dict[str, list[str]]:
+    r = run("compare", *args, "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    return {o["option"]: o["notes"] for o in json.loads(r.stdout)["results"]}
+
+
+def test_a_layout_that_waits_on_its_reduction_is_told_why(run) -> None:
+    """Llama 3 70B on 4,096 B200s at the default global batch (2M × (70.6/7)^(1/3) = 4.32M tokens, 527
+    sequences of 8,192): the layout (TP 8, DP 512) gives each replica 527 / 512 = 1.03 sequences a step,
+    and the FP32 gradient reduction across nodes outlasts the compute it hides behind. The note gives the
+    share, the sequences per replica and the input that sets the batch; the H100 (slower compute, the same
+    reduction) waits less than a fifth of its step and has no such note."""
+    notes = _notes(run, "b200", "h100-sxm", "-w", "llama3-70b")
+    said = [n for n in notes["b200"] if "gradient reduction is exposed" in n]
+    assert len(said) == 1
+    m = re.search(r"exposed for (\d+)% of each step: one step gives each replica ([\d.]+) sequences", said[0])
+    assert m is not None
+    assert 20 <= int(m.group(1)) < 100
+    assert float(m.group(2)) == approx(527 / 512, abs=0.005)
+    assert "the default global batch, 2M × (N/7B)^(1/3) tokens, an estimate; workload.global_batch_tokens sets it" in said[0]
+    assert not any("gradient reduction is exposed" in n for n in notes["h100-sxm"])
+
+
+def test_a_larger_global_batch_hides_the_reduction(run) -> None:
+    """At 8M tokens a step (976 sequences) the layout search spreads them one per replica and the job waits
+    less: the note names the workload's own batch. At 16M (1,953 sequences) it waits less than a fifth of
+    its step, and nothing is said."""
+
+    def shares(notes: list[str]) -> list[int]:
+        return [int(m.group(1)) for n in notes if (m := re.search(r"exposed for (\d+)% of each step", n))]
+
+    before = shares(_notes(run, "b200", "-w", "llama3-70b")["b200"])
+    eight = _notes(run, "b200", "-w", "llama3-70b", "--set", "workload.global_batch_tokens=8e6")["b200"]
+    assert len(before) == 1 and len(shares(eight)) == 1 and shares(eight)[0] < before[0]
+    assert any("of the global batch (workload.global_batch_tokens)" in n for n in eight)
+    assert shares(_notes(run, "b200", "-w", "llama3-70b", "--set", "workload.global_batch_tokens=16e6")["b200"]) == []
+
+
+def test_estimate_names_its_flag(run) -> None:
+    """tco estimate names --global-batch, its flag for the batch."""
+    r = run("estimate", "b200", "--params", "70.6e9", "--seq-len", "8192", "--count", "4096")
+    assert r.exit_code == 0, r.stderr
+    text = " ".join(r.stdout.split())
+    assert "the data-parallel gradient reduction is exposed for" in text
+    assert "an estimate; --global-batch sets it" in text
+
+
+def test_the_training_page_states_what_the_tool_computes(run) -> None:
+    """docs/training-model.md gives the B200 example's figures: 47 % exposed, 700 tokens/s per GPU at the
+    default batch, 1,075 at 8M tokens a step and 1,249 at 16M."""
+    from pathlib import Path
+
+    page = " ".join((Path(__file__).resolve().parents[1] / "docs" / "training-model.md").read_text().split())
+    assert "waits on it for 47 % of each step and runs at 700 tokens/s per GPU; at 8M tokens a step 1,075 and at 16M 1,249" in page
+    rates = []
+    for extra in ((), ("--set", "workload.global_batch_tokens=8e6"), ("--set", "workload.global_batch_tokens=16e6")):
+        r = run("compare", "b200", "-w", "llama3-70b", *extra, "-f", "json")
+        assert r.exit_code == 0, r.stderr
+        rates.append(f"{json.loads(r.stdout)['results'][0]['tokens_per_second_per_accelerator']:,.0f}")
+    assert rates == ["700", "1,075", "1,249"]
+    notes = _notes(run, "b200", "-w", "llama3-70b")["b200"]
+    assert any("exposed for 47% of each step" in n for n in notes)
