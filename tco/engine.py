@@ -753,16 +753,12 @@ def _idle_reason(data_parallel: int, sequences: float, batch_key: str | None, re
     return f" (the count is not a multiple of one replica's {replica} accelerators)"
 
 
-EXPOSED_REDUCTION_NOTE = 0.2
-"""Share of a training step spent waiting on the data-parallel gradient reduction from which the notes say why."""
-
-
 def _exposed_reason(share: float, per_replica: float, batch_key: str | None) -> str:
     """Why the layout chosen (for the job's first stage) waits on its gradient reduction: too little of the global
     batch per replica to hide it behind."""
     given = batch_key or "the default global batch, 2M × (N/7B)^(1/3) tokens, an estimate; workload.global_batch_tokens sets it"
     return (
-        f"the data-parallel gradient reduction is exposed for {share:.0%} of "
+        f"{training.EXPOSED_NOTE}{share:.0%} of "
         f"each step: one step gives each replica {per_replica:,.3g} sequence{'s' if per_replica != 1 else ''} of the global "
         f"batch ({given}), too little compute to hide it behind; a larger global batch or fewer accelerators hide more of it"
     )
@@ -1264,7 +1260,7 @@ def plan_training(
                         else ""
                     )
                 )
-                if r.exposed_share >= EXPOSED_REDUCTION_NOTE:
+                if r.exposed_share >= training.EXPOSED_SHARE_NOTED:
                     notes.append(_exposed_reason(r.exposed_share, batch_sequences / (r.data_parallel or 1), st.batch_key))
         stages.append(st)
     if workload.layout is not None:

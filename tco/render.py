@@ -560,6 +560,14 @@ def incomplete_notes(comp: Comparison) -> list[str]:
     return out + [f"{r.accelerator} is infeasible: {r.reason}" for r in comp.results if r.status is OptionStatus.infeasible]
 
 
+def layout_notes(comp: Comparison) -> list[str]:
+    """The notes that say why an option's layout leaves much of its speed unused, an input that would change
+    the answer (its global batch): shown on stderr with the verdict, as an incomplete option's are."""
+    from tco.training import EXPOSED_NOTE
+
+    return [f"{r.accelerator}: {n}" for r in comp.results for n in r.notes if n.startswith(EXPOSED_NOTE)]
+
+
 # --------------------------------------------------------------------------- records (profiles, workloads, scenarios)
 
 

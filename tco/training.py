@@ -140,6 +140,14 @@ BYTES_GRAD = 2.0
 """Bytes of a 16-bit parameter (the copy the forward and backward use, gathered by ZeRO)."""
 
 
+EXPOSED_SHARE_NOTED = 0.2
+"""Share of a training step spent waiting on the data-parallel gradient reduction from which a result's
+notes say why (and ``tco compare`` repeats the note on stderr)."""
+
+EXPOSED_NOTE = "the data-parallel gradient reduction is exposed for "
+"""How that note begins."""
+
+
 def grad_bytes(job: Job) -> float:
     """Bytes per gradient kept and reduced: 4 where a Megatron-class stack trains in BF16 or FP8
     (Megatron-LM accumulates and all-reduces gradients in FP32 unless told otherwise: "bfloat16 requires

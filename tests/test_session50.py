@@ -99,3 +99,17 @@ def test_the_training_page_states_what_the_tool_computes(run) -> None:
     assert rates == ["700", "1,075", "1,249"]
     notes = _notes(run, "b200", "-w", "llama3-70b")["b200"]
     assert any("exposed for 47% of each step" in n for n in notes)
+
+
+def test_compare_repeats_the_note_on_stderr(run) -> None:
+    """The table has no room for it, so compare repeats the note on stderr with the option's name, before the
+    verdict, as it does an incomplete option's; the H100 has none."""
+    r = run("compare", "h100-sxm", "b200", "-w", "llama3-70b")
+    assert r.exit_code == 0, r.stderr
+    lines = r.stderr.splitlines()
+    said = [n for n in lines if "gradient reduction is exposed" in n]
+    assert len(said) == 1
+    assert said[0].startswith("Note: b200: the data-parallel gradient reduction is exposed for 47% of each step")
+    assert lines[-1].startswith("b200 wins") and lines.index(said[0]) < len(lines) - 1
+    quiet = run("compare", "h100-sxm", "b200", "-w", "llama3-70b", "--set", "workload.global_batch_tokens=16e6")
+    assert quiet.exit_code == 0 and "gradient reduction" not in quiet.stderr
