@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from tco import engine
 from tco.engine import Option
 from tco.errors import InputError
-from tco.models import Acquisition, Comparison, Quantity, Scenario, Workload
+from tco.models import Acquisition, Comparison, Quantity, Scenario, ThroughputSource, Workload
 from tco.perf import HOURS_PER_YEAR, SCALAR
 
 if TYPE_CHECKING:
@@ -526,6 +526,11 @@ def _option_sheet(
         return rows[name]
 
     source = f"tco performance model ({res.throughput_source.value if res.throughput_source else ''})"
+    main_source = source  # (the first stage's: the layout in the notes is the one chosen for it)
+    if training and res.throughput_source is ThroughputSource.derived:  # the layout behind the rate, beside it
+        from tco.training import EXPOSED_NOTE
+
+        main_source = "; ".join([source, *(n for n in res.notes if n.startswith(("layout: ", EXPOSED_NOTE)))])
     if training:  # per stage: its own throughput and running accelerators, below
         stages = _stage_figures(plan, option, workload, scenario, res)
     else:
@@ -578,7 +583,8 @@ def _option_sheet(
         runs, hours, tokens = [], [], []
         for name, tokens_key, stage_tps, stage_used in stages:
             tag = f"{option.label}, stage {name}" if many else option.label
-            x = a.use(a.add(acc, f"tokens_per_second_per_accelerator [{tag}]", stage_tps, None, "tokens/s", derived=source))
+            said = main_source if name == "main" else source
+            x = a.use(a.add(acc, f"tokens_per_second_per_accelerator [{tag}]", stage_tps, None, "tokens/s", derived=said))
             runs.append(
                 a.use(
                     a.add(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from pytest import approx
 
 from tco import training
@@ -113,3 +114,19 @@ def test_compare_repeats_the_note_on_stderr(run) -> None:
     assert lines[-1].startswith("b200 wins") and lines.index(said[0]) < len(lines) - 1
     quiet = run("compare", "h100-sxm", "b200", "-w", "llama3-70b", "--set", "workload.global_batch_tokens=16e6")
     assert quiet.exit_code == 0 and "gradient reduction" not in quiet.stderr
+
+
+def test_the_workbook_shows_the_layout_beside_a_derived_rate(run, tmp_path) -> None:
+    """The Assumptions sheet's row of a derived training rate says where it comes from: the layout, and the
+    exposed reduction where there is one; a measured rate's row names only its source."""
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "c.xlsx"
+    assert run("compare", "b200", "a100-80gb", "-w", "llama3-70b", "-o", str(out)).exit_code == 0
+    rows = {r[1]: r[4] for r in openpyxl.load_workbook(out)["Assumptions"].iter_rows(values_only=True) if r[1]}
+    b200 = rows["tokens_per_second_per_accelerator [b200]"]
+    assert b200.startswith("tco performance model (derived); layout: TP 8 × PP 1 × DP 512, recompute selective, ZeRO-1; ")
+    assert "the data-parallel gradient reduction is exposed for 47% of each step" in b200
+    measured = tmp_path / "m.xlsx"
+    assert run("compare", "a100-80gb", "-w", "gpt3-1.3b", "-o", str(measured)).exit_code == 0
+    rows = {r[1]: r[4] for r in openpyxl.load_workbook(measured)["Assumptions"].iter_rows(values_only=True) if r[1]}
+    assert rows["tokens_per_second_per_accelerator [a100-80gb]"] == "tco performance model (measured)"
