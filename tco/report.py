@@ -19,7 +19,19 @@ from tco import plots
 from tco.engine import walk_numbers
 from tco.inputs import Inputs
 from tco.models import Quantity
-from tco.render import CONTROL, SYMBOLS, given_number, in_currency, input_number, money, num, samples_text, unranked_row, verdict
+from tco.render import (
+    CONTROL,
+    SYMBOLS,
+    given_number,
+    in_currency,
+    input_number,
+    layout_notes,
+    money,
+    num,
+    samples_text,
+    unranked_row,
+    verdict,
+)
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;margin:1.5rem auto;color:#111;font-size:10.5pt}
@@ -203,6 +215,8 @@ def build(
     ]
     if comp.workload_kind == "inference":
         sections += _serving(inputs, ranking)
+    # (what holds a ranked speed back and the input that would change it, as compare notes it on stderr)
+    sections += [f"<p class=meta>Note: {html.escape(line)}</p>" for line in layout_notes(comp)]
     sections.append('<h2 id="breakeven">Break-even cost of delay</h2>')
     if breakeven is not None:
         sections.append(f"<p>{html.escape(breakeven.message)}.</p>")

@@ -130,3 +130,18 @@ def test_the_workbook_shows_the_layout_beside_a_derived_rate(run, tmp_path) -> N
     assert run("compare", "a100-80gb", "-w", "gpt3-1.3b", "-o", str(measured)).exit_code == 0
     rows = {r[1]: r[4] for r in openpyxl.load_workbook(measured)["Assumptions"].iter_rows(values_only=True) if r[1]}
     assert rows["tokens_per_second_per_accelerator [a100-80gb]"] == "tco performance model (measured)"
+
+
+def test_the_report_notes_it_under_the_ranking(run, tmp_path) -> None:
+    """The one-page report gives the note under the ranking, escaped, once; without it (16M tokens a step) the
+    page has no such line."""
+    pytest.importorskip("matplotlib")
+    page = tmp_path / "r.html"
+    assert run("report", "h100-sxm", "b200", "-w", "llama3-70b", "-o", str(page), "-n", "200").exit_code == 0
+    text = page.read_text()
+    assert text.count("<p class=meta>Note: b200: the data-parallel gradient reduction is exposed for 47% of each step") == 1
+    assert text.index('id="ranking"') < text.index("gradient reduction is exposed") < text.index('id="breakeven"')
+    quiet = tmp_path / "q.html"
+    args = ("report", "h100-sxm", "b200", "-w", "llama3-70b", "-o", str(quiet), "-n", "200", "--set", "workload.global_batch_tokens=16e6")
+    assert run(*args).exit_code == 0
+    assert "gradient reduction is exposed" not in quiet.read_text()
