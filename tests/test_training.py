@@ -525,6 +525,8 @@ def test_gradient_reduction_hides_behind_the_last_micro_batch_only_by_hand() -> 
     exposed = 7.0 / 8.0 * (2.0 + 2.0) * n / 10e9 - 0.5 * 2048 * compute
     assert exposed > 0
     assert 32 * 2048 / r.tokens_per_second / 8 == approx(4 * 2048 * u + exposed, rel=1e-9)
+    # (the share of the step the reduction is exposed for, which the notes report from a fifth up)
+    assert r.exposed_share == approx(exposed / (4 * 2048 * u + exposed), rel=1e-9)
 
 
 def test_the_bubble_knee_of_an_array_is_the_scalar_knee_of_each_element() -> None:
