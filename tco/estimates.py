@@ -33,8 +33,10 @@ _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12}
 
 
 def parse_count_text(text: str, *, what: str = "--params") -> float:
-    """``"6.7e9"``, ``"6.7B"``, ``"70b"``, ``"405M"`` -> a positive number."""
-    t = text.strip().replace("_", "").replace(",", "")
+    """``"6.7e9"``, ``"6.7B"``, ``"70b"``, ``"405M"`` -> a positive number. The digits are read as every number
+    flag reads them (:func:`~tco.errors.ascii_float`): grouped by single underscores between digits (``70_000M``),
+    never by commas (``1,5B`` is not 15B)."""
+    t = text.strip()
     mult = 1.0
     if t and t[-1].lower() in _SUFFIX:
         mult, t = _SUFFIX[t[-1].lower()], t[:-1]
