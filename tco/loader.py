@@ -1003,6 +1003,8 @@ def apply_overrides(
             raise InputError("an id cannot be changed with --set: copy the file and give the copy its own id", where=where, key=label)
         target = check_path(_WORKLOAD_CLASSES if root is _WORKLOAD else root, parts, label=label, where=where)
         node: Any = out
+        if not _lists_hold(out, parts):
+            continue  # (the input's own value where a list belongs is refused by validation, naming its file)
         for part in parts[:-1]:
             item = _ITEM.match(part)
             if item:
@@ -1043,6 +1045,24 @@ def apply_overrides(
         else:
             node[leaf] = value
     return out
+
+
+def _lists_hold(data: Mapping[str, Any], parts: Sequence[str]) -> bool:
+    """Whether each list a path selects an entry of (``stages[ext]``) is a list in ``data``, or absent: a file may
+    give ``stages = 7``, which no entry can be selected from."""
+    node: Any = data
+    for part in parts:
+        if not isinstance(node, dict):
+            return True
+        item = _ITEM.match(part)
+        node = node.get(item.group(1) if item else part)
+        if item:
+            if node is not None and not isinstance(node, list):
+                return False
+            entries = node or []
+            at = _item_index(entries, item.group(2))
+            node = None if at is None else entries[at]
+    return True
 
 
 def split_scope(path: str, accelerator_ids: Iterable[str] = ()) -> tuple[str, str]:
@@ -1130,8 +1150,9 @@ def _indexed(path: str, data: Any) -> str:
 
 def _written(data: Mapping[str, Any], overrides: Sequence[tuple[str, Any]]) -> list[str]:
     """The paths the overrides change, for blame: a ``kind`` set to the kind the data has changes nothing
-    (so it is not blamed as 'a workload of another kind' for another input's error)."""
-    return [p for p, v in overrides if not (p == "kind" and data.get("kind") == v)]
+    (so it is not blamed as 'a workload of another kind' for another input's error), nor an entry of a list the data
+    gives as no list (``stages = 7``: :func:`apply_overrides` leaves it, and the file is blamed)."""
+    return [p for p, v in overrides if not (p == "kind" and data.get("kind") == v) and _lists_hold(data, split_path(p))]
 
 
 def _validate(data: dict[str, Any], root: Any, where: str, overridden: Iterable[str], scope: str = "") -> Any:

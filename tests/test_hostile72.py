@@ -23,3 +23,26 @@ def test_estimate_still_reads_grouped_digits_and_suffixes(run) -> None:
     r = run("estimate", "h100-sxm", "--params", "70_000M", "-f", "json")
     assert r.exit_code == 0, r.output
     assert '"parameters": 70000000000.0' in r.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("stages = 7", "w.toml: stages"),
+        ("stages = {long-context = 1}", "w.toml: stages"),
+        ("", "--set: workload.stages"),
+    ],
+)
+def test_an_entry_of_what_is_no_list_is_refused_naming_who_gave_it(run, tmp_path, text, where) -> None:
+    """2: a workload file with 'stages = 7' and '--set workload.stages[long-context].tokens=5e9' ended in an internal
+    error, exit 3 ('int' object is not iterable), as did '--set workload.stages=7' before that --set (a fuzz found it
+    with h100-sxm.benchmarks); 'stages = {...}' blamed the --set ('this input has no stages'). The --set now leaves
+    such a value to validation, which names the file (or the --set) that gave no list."""
+    (tmp_path / "w.toml").write_text(f'extends = "deepseek-v3"\nid = "w"\n{text}\n')
+    before = [] if text else ["--set", "workload.stages=7"]
+    for cmd in (["compare", "h100-sxm"], ["sweep", "h100-sxm", "--vary", "scenario.pue=1.2,1.3"]):
+        r = run(*cmd, "-w", str(tmp_path / "w.toml"), *before, "--set", "workload.stages[long-context].tokens=5e9")
+        assert r.exit_code == 1, r.output
+        assert r.stdout == ""
+        assert r.stderr.endswith(f"{where}: input should be a valid list\n"), r.stderr
+        assert len(r.stderr.splitlines()) == 1
