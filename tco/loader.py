@@ -971,6 +971,11 @@ def check_path(root: Any, parts: Sequence[str], *, label: str, where: str = "--s
             raise InputError(f"no such field{did_you_mean(name, _field_names(classes))}", where=where, key=label)
         t = _unwrap(owner.model_fields[name].annotation)
         origin = typing.get_origin(t)
+        entry = _unwrap(typing.get_args(t)[0]) if origin is list else None
+        if item and not (isinstance(entry, type) and issubclass(entry, BaseModel)):
+            # (only a list of tables has entries to select, each by its name or workload)
+            how = f"{name}=[...]" if origin is list else f"{name}.{item.group(2)}" if origin is dict else f"{name}=..."
+            raise InputError(f"'{name}' is not a list of tables: [{item.group(2)}] selects none of it; write {how}", where=where, key=label)
         if origin is dict:
             key_type, value_type = typing.get_args(t)
             i += 1

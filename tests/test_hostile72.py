@@ -46,3 +46,29 @@ def test_an_entry_of_what_is_no_list_is_refused_naming_who_gave_it(run, tmp_path
         assert r.stdout == ""
         assert r.stderr.endswith(f"{where}: input should be a valid list\n"), r.stderr
         assert len(r.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "write"),
+    [
+        ("workload.name[x]", "name=..."),
+        ("workload.parameters[x]", "parameters=..."),
+        ("h100-sxm.aliases[x]", "aliases=[...]"),
+        ("h100-sxm.availability[cn].buy", "availability.cn"),
+        ("scenario.porting[low].weeks", "porting.low"),
+    ],
+)
+def test_an_entry_selector_on_what_is_no_list_of_tables_says_so(run, path, write) -> None:
+    """3: '--set workload.name[x]=5' said 'no name entry for 'x' (this input has no name)' (the workload has a
+    name), '--set h100-sxm.aliases[x]=5' that h100-sxm has no aliases (it has), and 'h100-sxm.availability[cn].buy'
+    'no such key; expected one of global, cn' (cn is one). Only a list of tables (stages, benchmarks) has entries to
+    select: the error now says the field is none, and how to write it; --vary and --param say the same."""
+    name = path.split(".")[1].split("[")[0]
+    label = path.split("[")[1].split("]")[0]
+    expected = f"'{name}' is not a list of tables: [{label}] selects none of it; write {write}"
+    r = run("compare", "h100-sxm", "-w", "deepseek-v3", "--set", f"{path}=5")
+    assert r.exit_code == 1, r.output
+    assert r.stderr == f"Error: --set: {path}: {expected}\n"
+    r = run("sweep", "h100-sxm", "-w", "deepseek-v3", "--vary", f"{path}=5,6")
+    assert r.exit_code == 1, r.output
+    assert r.stderr == f"Error: --vary: {path}: {expected}\n"
