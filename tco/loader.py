@@ -1708,7 +1708,12 @@ def same_input_path(path: str, groups: Iterable[Iterable[str]]) -> tuple[str, ..
         return ("count",)
     if group and rest == "count":
         return ("count", group[0])
-    parts = [group[0] if group else scope.lower(), *rest.split(".")]
+    # A list's entry is a part of the list (``stages[ext].tokens`` is within ``stages``): the list's name, then the entry.
+    pieces = split_path(rest) if ".".join(split_path(rest)) == rest else rest.split(".")
+    parts = [group[0] if group else scope.lower()]
+    for piece in pieces:
+        item = _ITEM.match(piece)
+        parts += [item.group(1), f"[{item.group(2)}]"] if item else [piece]
     if parts[-1] == "value":
         parts.pop()
     return tuple(parts)

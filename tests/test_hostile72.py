@@ -30,18 +30,16 @@ def test_estimate_still_reads_grouped_digits_and_suffixes(run) -> None:
     [
         ("stages = 7", "w.toml: stages"),
         ("stages = {long-context = 1}", "w.toml: stages"),
-        ("", "--set: workload.stages"),
     ],
 )
 def test_an_entry_of_what_is_no_list_is_refused_naming_who_gave_it(run, tmp_path, text, where) -> None:
     """2: a workload file with 'stages = 7' and '--set workload.stages[long-context].tokens=5e9' ended in an internal
     error, exit 3 ('int' object is not iterable), as did '--set workload.stages=7' before that --set (a fuzz found it
     with h100-sxm.benchmarks); 'stages = {...}' blamed the --set ('this input has no stages'). The --set now leaves
-    such a value to validation, which names the file (or the --set) that gave no list."""
+    such a value to validation, which names the file that gave no list (the two --set: test 4)."""
     (tmp_path / "w.toml").write_text(f'extends = "deepseek-v3"\nid = "w"\n{text}\n')
-    before = [] if text else ["--set", "workload.stages=7"]
     for cmd in (["compare", "h100-sxm"], ["sweep", "h100-sxm", "--vary", "scenario.pue=1.2,1.3"]):
-        r = run(*cmd, "-w", str(tmp_path / "w.toml"), *before, "--set", "workload.stages[long-context].tokens=5e9")
+        r = run(*cmd, "-w", str(tmp_path / "w.toml"), "--set", "workload.stages[long-context].tokens=5e9")
         assert r.exit_code == 1, r.output
         assert r.stdout == ""
         assert r.stderr.endswith(f"{where}: input should be a valid list\n"), r.stderr
@@ -72,3 +70,42 @@ def test_an_entry_selector_on_what_is_no_list_of_tables_says_so(run, path, write
     r = run("sweep", "h100-sxm", "-w", "deepseek-v3", "--vary", f"{path}=5,6")
     assert r.exit_code == 1, r.output
     assert r.stderr == f"Error: --vary: {path}: {expected}\n"
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("workload.stages[long-context].tokens=5e9", "workload.stages=[{name='long-context', tokens=1e9}]"),
+        ("workload.stages=[{name='long-context', tokens=1e9}]", "workload.stages[long-context].tokens=5e9"),
+        ("workload.stages[long-context]={tokens=1e10}", "workload.stages[long-context].tokens=5e9"),
+        ("workload.stages=7", "workload.stages[long-context].tokens=5e9"),
+    ],
+)
+def test_a_list_set_whole_and_an_entry_of_it_are_one_input_given_twice(run, first, second) -> None:
+    """4: '--set workload.stages[long-context].tokens=5e9 --set workload.stages=[...]' dropped the first --set
+    silently (the list replaced the entry it had set), while a table and its field set apart are refused as one
+    input given twice. A --set path now names an entry as a part of its list: the pair is refused in either order
+    (as a --set of a table and a --vary of its field are; a --set list and a --vary of its entry now are too)."""
+    r = run("compare", "h100-sxm", "-w", "deepseek-v3", "--set", first, "--set", second)
+    assert r.exit_code == 1, r.output
+    assert r.stdout == ""
+    assert r.stderr == f"Error: --set: {second.split('=')[0]}: given twice ('{first}' and '{second}'): give it once\n"
+    whole = "workload.stages=[{name='long-context', tokens=1e9}]"
+    r = run("sweep", "h100-sxm", "-w", "deepseek-v3", "--set", whole, "--vary", "workload.stages[long-context].tokens.value=5e9,6e9")
+    assert r.exit_code == 1, r.output
+    assert "is both varied and set with --set: give it once" in r.stderr
+    # two entries, or two fields of one entry, are two inputs
+    both = ("workload.stages[long-context].tokens=1e10", "workload.stages[long-context].seq_len=8192")
+    assert run("compare", "h100-sxm", "-w", "deepseek-v3", "--set", both[0], "--set", both[1]).exit_code == 0
+
+
+def test_a_list_set_whole_marks_its_entries_overridden_in_the_workbook(run, tmp_path) -> None:
+    """4: 'tco compare h100-sxm -w deepseek-v3 --set workload.stages=[...] -o c.xlsx' left the Assumptions row
+    'stages[long-context].tokens' unmarked in 'overridden in this run', as if the file gave it."""
+    import openpyxl
+
+    book = tmp_path / "c.xlsx"
+    r = run("compare", "h100-sxm", "-w", "deepseek-v3", "--set", "workload.stages=[{name='long-context', tokens=5e9}]", "-o", str(book))
+    assert r.exit_code == 0, r.output
+    rows = openpyxl.load_workbook(book)["Assumptions"].iter_rows(values_only=True)
+    assert [(row[2], row[7]) for row in rows if row[1] == "stages[long-context].tokens"] == [(5e9, "yes")]
