@@ -206,7 +206,7 @@ def estimate(
         **({"seq_len": seq_len} if seq_given else {}),
         **{k: v for k, v in given_flags.items() if v is not None},
     }
-    with _named_by_flags(total_parameters is not None, sets, flagged):
+    with _named_by_flags(total_parameters is not None, sets, flagged, str(accelerator)):
         inputs_sets = list(sets)
         names = ref_names(accelerator, dirs)
         loader.refuse_repeated_sets(inputs_sets, [names])  # (one input is given once, as compare says)
@@ -487,14 +487,20 @@ def _shape_size_input(hits: Sequence[str], given: Mapping[str, Any]) -> str:
 
 
 @contextmanager
-def _named_by_flags(moe: bool, sets: Sequence[str] = (), given: Mapping[str, Any] | None = None) -> Iterator[None]:
+def _named_by_flags(moe: bool, sets: Sequence[str] = (), given: Mapping[str, Any] | None = None, ref: str = "") -> Iterator[None]:
     """On the command line, an error about a workload input ``estimate`` builds from a flag names the
     flag (``--tp: 3 does not divide the 32 attention heads``), not the workload's key path; an error
     about the accelerator's input that a ``--set`` wrote names that ``--set``. A memory-fit error that
     follows from the workload's size (an error's ``also``) names the first of those inputs whose flag was
     ``given`` (workload paths to values: ``--seq-len 1e15`` is blamed, not the part's memory), as compare names
-    the workload file's key."""
+    the workload file's key. ``ref`` is the accelerator as given: a path with ``@`` in it (``./my@8.toml``)
+    names its file, not the option estimate built (``h100-sxm@8``), whose count is a flag's."""
     given = given or {}
+
+    def built(where: str | None) -> bool:
+        """Whether an error is the option's estimate built, ``ID@COUNT``, and not the file given."""
+        return where is not None and where != ref and re.fullmatch(r"[^@/\\]+@[0-9]+", where) is not None
+
     try:
         yield
     except TcoError as exc:
@@ -502,7 +508,7 @@ def _named_by_flags(moe: bool, sets: Sequence[str] = (), given: Mapping[str, Any
         written = {k: v for k, v in written.items() if v.split(".", 1)[0].lower() not in ("workload", "scenario")}
         for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
             hit = next((written[k] for k in (problem.key, *problem.also) if k in written), None)
-            if hit is not None and problem.where not in (None, "--set", "sets") and "@" not in str(problem.where):
+            if hit is not None and problem.where not in (None, "--set", "sets") and not built(problem.where):
                 problem.where, problem.key = ("--set" if COMMAND_LINE.get() else "sets"), hit
                 continue
             # (the first input of the workload's size that a flag or a --set gave: a --set of the stages is blamed, not --params)
@@ -514,7 +520,7 @@ def _named_by_flags(moe: bool, sets: Sequence[str] = (), given: Mapping[str, Any
             for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
                 problem.message = problem.message.replace("cannot serve estimate:", "cannot serve the model:")
                 problem.message = problem.message.replace("workload.tuning = tuned:", "tuning='tuned':")
-                if problem.where and "@" in problem.where and problem.key is None:  # the option estimate built: its count
+                if built(problem.where) and problem.key is None:  # the option estimate built: its count
                     problem.where, problem.key = None, "replica" if "replica" in problem.message else "count"
                     continue
                 if problem.where in ("estimate", "the command-line options") and problem.key:
@@ -522,14 +528,13 @@ def _named_by_flags(moe: bool, sets: Sequence[str] = (), given: Mapping[str, Any
                     problem.where = None  # a Python caller gave arguments, not command-line options
                     problem.key = found[1] if found is not None and "," not in found[0] else problem.key
             raise
-        import re
 
         fields = {k.rsplit(".", 1)[-1]: v[0] for k, v in ESTIMATE_INPUTS.items() if "_" in k.rsplit(".", 1)[-1]}
         wrote = [item.split("=", 1)[0].strip().lower() for item in sets]
         for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
             problem.message = problem.message.replace("cannot serve estimate:", "cannot serve the model:")
             problem.message = problem.message.replace("workload.tuning = tuned:", "--tuning tuned:")
-            if problem.where and "@" in problem.where and problem.key is None:  # the option estimate built: its count
+            if built(problem.where) and problem.key is None:  # the option estimate built: its count
                 problem.where = "--replica" if "replica" in problem.message else "--count"
                 continue
             scope, _, path = (problem.key or "").partition(".")

@@ -109,3 +109,25 @@ def test_a_list_set_whole_marks_its_entries_overridden_in_the_workbook(run, tmp_
     assert r.exit_code == 0, r.output
     rows = openpyxl.load_workbook(book)["Assumptions"].iter_rows(values_only=True)
     assert [(row[2], row[7]) for row in rows if row[1] == "stages[long-context].tokens"] == [(5e9, "yes")]
+
+
+def test_an_estimate_of_a_file_with_at_in_its_name_names_the_file_not_count(run, tmp_path, monkeypatch) -> None:
+    """5: 'tco estimate ./a1.toml@8 --params 7B' said 'Error: --count: no such file' (no --count was given), and a
+    profile named 'b@8.toml' that is not valid TOML 'Error: --count: not valid TOML'; tco.estimate('./a1.toml@8')
+    'count: no such file'. An error about an accelerator given with '@' in it was taken for one about the option
+    estimate builds (h100-sxm@8), whose count is --count's. Now the file is named."""
+    import tco
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "b@8.toml").write_text("x = = 1\n")
+    r = run("estimate", "./a1.toml@8", "--params", "7B")
+    assert r.exit_code == 1, r.output
+    assert r.stderr == "Error: ./a1.toml@8: no such file\n"
+    r = run("estimate", "b@8.toml", "--params", "7B")
+    assert r.exit_code == 1, r.output
+    assert r.stderr.startswith("Error: b@8.toml: not valid TOML: ")
+    with pytest.raises(tco.TcoError, match=r"^\./a1\.toml@8: no such file$"):
+        tco.estimate("./a1.toml@8", parameters=7e9)
+    # the option estimate builds still names the flag
+    r = run("estimate", "h100-sxm", "--params", "400B", "--mode", "infer", "--replica", "1")
+    assert r.stderr.startswith("Error: --replica: h100-sxm cannot serve the model"), r.stderr
