@@ -1,0 +1,185 @@
+"""Mutation survivors of tco/engine.py and tco/analysis/*.py (mutmut 3.8.1, a uniform random sample of 300 of their
+11,064 mutants, seed 50; the counts of those run, killed here, equivalent or left untested are in the session's
+report)."""
+
+from __future__ import annotations
+
+import pytest
+
+import tco
+from tco import analysis, engine
+from tco.analysis.breakeven import breakeven
+from tco.analysis.cashflow import cashflow
+from tco.engine import Option, compare
+from tco.inputs import Inputs
+from tco.models import Acquisition
+from tests.factories import accelerator, inference, scenario, training
+from tests.test_mutants48 import FREE_RUNNING
+
+approx = pytest.approx
+
+
+def test_a_part_that_is_sold_and_rented_is_estimated_as_bought() -> None:
+    """Kills tco.engine.x_performance_option__mutmut_14 (``Acquisition.rent if rent_only else …`` -> ``if rent_only
+    or True``: every part was estimated as rented).
+
+    The toy has a price ($10,000) and a rental ($2 an hour): it is bought. 4 toys at a server overhead of 2 cost
+    4 × 10,000 × 2 = $80,000 up front; at no cost of capital over 4 years that is $20,000 a year, and the 1.224 h job
+    (1.44e8 × 6.12e9 / (4 × 5e13) s) at 50 % utilization is charged 20,000 × 1.224 / (8,766 × 0.5) = $5.5852 of it.
+    Rented, it would cost 2 × 4 × 1.224 = $9.792 and no capex."""
+    acc = accelerator(rental={"usd_per_hour": 2.0})
+    option = engine.performance_option(acc, 4)
+    assert option.acquisition is Acquisition.buy
+    ev = engine.evaluate_option(option, training(), scenario(**FREE_RUNNING), market=False)
+    assert ev.out["capex_usd"] == approx(80_000)
+    assert ev.out["rent_usd"] == 0
+    assert ev.out["job_cost_usd"] == approx(20_000 * 1.224 / (8_766 * 0.5))
+
+
+def test_a_tornado_swings_a_pue_to_the_high_end_its_file_gives() -> None:
+    """Kills tco.analysis.common.x_uncertain_and_held__mutmut_142 (a given high end ignored when no low is given:
+    ``float(q.high) if q.high is not None`` -> ``… and False``, so the default +20 % was used).
+
+    A PUE of 1.5 with only a high end of 2.0 swings from 1.5 × 0.8 = 1.2 (the default −20 %) to 2.0 (as given). The
+    energy drawn per unit of PUE is 4 toys × 500 W × 0.5 (average power) × 1.5 (power overhead) × 1.224 h = 1.836 kWh,
+    at $0.1: $0.1836, so the high end costs (2.0 − 1.5) × 0.1836 = $0.0918 more than the central PUE."""
+    sc = scenario(pue={"value": 1.5, "high": 2.0})
+    res = analysis.sensitivity(Inputs([Option(accelerator())], training(), sc, []))
+    (row,) = [r for r in res.rows if r.param == "scenario.pue"]
+    assert (row.low, row.high, row.central) == (approx(1.2), 2.0, 1.5)
+    assert row.range_source == "default ±20%, its high as given"
+    assert row.effective_cost_high_usd["toy"] - res.central_effective_cost_usd["toy"] == approx(0.5 * 0.1836)
+    assert res.central_effective_cost_usd["toy"] - row.effective_cost_low_usd["toy"] == approx(0.3 * 0.1836)
+
+
+def test_size_refuses_a_counted_option_saying_why() -> None:
+    """Kills tco.analysis.sizing.x_size__mutmut_55 (the refusal of ``ID@N`` lost its message: TypeError).
+
+    Sizing chooses the count, so toy@8 is refused, naming the option as it was written."""
+    inputs = Inputs([Option(accelerator(), 8)], training(), scenario(), [])
+    with pytest.raises(tco.InputError) as exc:
+        analysis.size(inputs, deadline_days=30)
+    assert exc.value.message == "size chooses the count itself: name toy@8 without @COUNT"
+    assert exc.value.key == "accelerator"
+
+
+def test_a_cash_flow_spanning_a_century_for_deployment_blames_the_deployment_weeks() -> None:
+    """Kills tco.analysis.cashflow.x_cashflow_option__mutmut_58 (the deployment's input ``"scenario.rental_setup_weeks"
+    if rent else "scenario.deployment_weeks"`` -> ``if rent or True``: a bought fleet's was named as a rental's).
+
+    A bought toy is delivered after 4 weeks and deployed over 6,000: (4 + 6,000) × 7 / 365.25 = 115.07 years, plus a
+    1.224 h run, past the 100-year limit. The deployment alone is 6,000 × 7 / 365.25 = 114.99 years, the longest part,
+    and its input is the scenario's deployment_weeks (rental_setup_weeks is for rented capacity)."""
+    with pytest.raises(tco.InputError) as exc:
+        cashflow([Option(accelerator())], training(), scenario(deployment_weeks=6000))
+    assert exc.value.message == "toy: the cash flow would span 115.1 years, more than 100; the deployment alone takes 115 years"
+    assert (exc.value.where, exc.value.key) == ("scenario", "deployment_weeks")
+
+
+def test_a_cash_flow_stopped_by_an_unknown_scenario_input_blames_the_scenario() -> None:
+    """Kills tco.analysis.cashflow.x_cashflow__mutmut_145 (``missing_error(…, workload.id)`` -> ``missing_error(…,
+    None)``: the one unknown scenario input was put on the option, "a: needs scenario.pue, …").
+
+    A rented b pays its rate, which includes its energy, so compare ranks it with the PUE unknown; a bought a needs
+    the PUE for its energy and facility power, and has no cash flow without it. The one unknown input is the
+    scenario's: the error is the scenario's, worded as every analysis words it."""
+    a, b = accelerator(id="a"), accelerator(id="b", rental={"usd_per_hour": 2.0})
+    with pytest.raises(tco.MissingInputError) as exc:
+        cashflow([Option(a), Option(b, None, Acquisition.rent)], training(), scenario(pue={"value": None}))
+    assert exc.value.message == "unknown, and the analysis needs it; give it with --set scenario.pue=VALUE"
+    assert (exc.value.where, exc.value.key) == ("scenario", "pue")
+
+
+def test_a_lease_term_short_of_the_run_by_the_tolerance_is_accepted() -> None:
+    """Kills tco.analysis.cashflow.x_cashflow_option__mutmut_213 (the short-term refusal ``lease_months < held × (1 −
+    1e-9)`` -> ``<=``: a term at the tolerance's edge was refused).
+
+    With no lead time, deployment or porting, a 3-year service holds the leased fleet from delivery for exactly
+    3 × 12 = 36 months. A term 1e-9 of that shorter, 36 × (1 − 1e-9) months, is within the tolerance and is the
+    lease's term (count × $100 × that term in all); 2e-9 shorter is refused, asking for 36 months."""
+    acc, sc = accelerator(lead_time_weeks=0), scenario(deployment_weeks=0)
+    term = 36 * (1 - 1e-9)
+    res = cashflow([Option(acc)], inference(), sc, lease_usd_per_month=100.0, lease_months=term)
+    leased = res.options[-1]
+    assert leased.notes[-1] == f"leased: {leased.count} × $100.00 per month for 36 months, no capex or residual"
+    assert sum(y.lease_usd for y in leased.years) == approx(leased.count * 100.0 * term, rel=1e-12)
+    with pytest.raises(tco.InputError) as exc:
+        cashflow([Option(acc)], inference(), sc, lease_usd_per_month=100.0, lease_months=36 * (1 - 2e-9))
+    assert exc.value.message == (
+        "toy: a lease of 36 months ends before the run does, 36 months after delivery (deployment, porting and run): "
+        "give a term at least that long"
+    )
+
+
+def test_a_break_even_end_where_only_one_option_runs_is_won_by_it() -> None:
+    """Kills tco.analysis.breakeven.x_breakeven__mutmut_399 (the winner where one option is feasible, ``names[ia] if
+    fa else names[ib]`` -> ``if fa and False``: b was said to win where only a runs).
+
+    a and b are the same toy but b costs half as much ($5,000) with 50 GB, a 1,000 GB. At 1e9 parameters both hold
+    the job on 4, equally fast, and b wins on price. At 5e10 parameters the training state alone is 5e10 × 16 bytes
+    (bf16 weights and gradients, FP32 master copy and two Adam moments) = 800 GB, past b's 4 × 50 = 200 GB but within
+    a's 4,000 GB: only a runs, and a wins there. They never cost the same, so there is no tie."""
+    a, b = accelerator(id="a", memory_gb=1000), accelerator(id="b", memory_gb=50, price_usd=5000)
+    inputs = Inputs([Option(a), Option(b)], training(), scenario(**FREE_RUNNING), [])
+    res = breakeven(inputs, "a", "b", param="workload.parameters", value_range=(1e9, 5e10))
+    assert (res.value, res.winner_below, res.winner_above) == (None, "b", "a")
+    assert res.message.startswith(
+        "no tie for workload.parameters in [1e+09, 5e+10]: at 1e+09 b wins, at 5e+10 a wins (b is infeasible there); "
+        "b is infeasible from workload.parameters = "
+    )
+
+
+def test_compare_with_no_option_that_can_run_lists_every_option_s_problem() -> None:
+    """Kills tco.engine.x_compare__mutmut_48 (``raise errors[0] if len(errors) == 1 else ProblemList(errors)`` -> ``if
+    … or True``: only the first option's problem was raised).
+
+    A 1e9-parameter training state is 1e9 × 16 bytes = 16 GB, 4 GB on each of 4 toys: neither a 1 GB a nor a 1 GB b
+    holds it, so each says it needs more, one problem per option in the order given."""
+    a, b = accelerator(id="a", memory_gb=1), accelerator(id="b", memory_gb=1)
+    with pytest.raises(tco.ProblemList) as exc:
+        compare(options=[Option(a), Option(b)], workload=training(), scenario=scenario())
+    assert [(p.where, p.key) for p in exc.value.problems] == [("a", "memory_gb"), ("b", "memory_gb")]
+    for name, problem in zip("ab", exc.value.problems, strict=True):
+        assert problem.message.startswith(f"toy-train does not fit in memory on 4 × {name}: training state needs at least ")
+
+
+def test_a_model_too_large_for_the_largest_replica_is_not_said_to_be_capped_by_its_layers() -> None:
+    """Kills tco.engine.x_plan_serving__mutmut_238 (the note on a replica capped by the model's layers, ``"" if fixed
+    or k_max == sizes[-1] else …`` -> ``… and False``: it was added where the largest replica was tried).
+
+    On nodes of 4 the replicas run up to 64, 4-way tensor parallel × 16 pipeline stages, and 100 layers give each
+    stage at least one: the 64 is tried. 1e13 bf16 weights take 2e13 bytes = 20,000 GB, past 64 × (100 − 2 GB
+    runtime reserve) = 6,272 GB: nothing serves, and the message says so without the layers' cap."""
+    wl = inference(parameters=1e13, shape={"layers": 100, "d_model": 1000})
+    with pytest.raises(tco.InfeasibleError) as exc:
+        engine.evaluate_option(Option(accelerator()), wl, scenario(), market=False)
+    assert exc.value.message == "toy cannot serve toy-serve: the weights and one sequence do not fit on up to 64 per replica"
+    assert (exc.value.where, exc.value.key) == ("toy", "memory_gb")
+
+
+def test_a_break_even_path_with_a_stray_bracket_is_refused_under_the_path() -> None:
+    """Kills tco.analysis.common.x__resolve_target__mutmut_50 (the refusal of the path's fields lost ``key=path``).
+
+    ``scenario.pue]`` has a bracket outside ``name[LABEL]``: it is refused on --param, under the path as written."""
+    inputs = Inputs([Option(accelerator(id="a")), Option(accelerator(id="b"))], training(), scenario(), [])
+    with pytest.raises(tco.InputError) as exc:
+        breakeven(inputs, "a", "b", param="scenario.pue]")
+    assert exc.value.message == "expected dotted field names (an entry as name[LABEL]), got a stray '[' or ']'"
+    assert (exc.value.where, exc.value.key) == ("--param", "scenario.pue]")
+
+
+def test_failures_that_leave_no_useful_time_also_blame_the_save_and_restart_times() -> None:
+    """Kills tco.engine.x_evaluate_option__mutmut_50 (the refusal lost ``also=(checkpoint_save_minutes,
+    restart_minutes)``: a --set of either would not be blamed).
+
+    1,000 interruptions per accelerator-day on 4 toys are 4,000 a day, each losing at least its 10-minute restart:
+    40,000 minutes of a day's 1,440, so nothing is left. The failure rate is named, and the save and restart times
+    with it."""
+    with pytest.raises(tco.InfeasibleError) as exc:
+        engine.evaluate_option(Option(accelerator()), training(), scenario(failure_rate_per_accelerator_day=1000), market=False)
+    assert exc.value.message == (
+        "failures leave no useful time on 4 × toy: goodput is 0 at 1000 interruptions per accelerator-day, "
+        "1-minute checkpoint saves and 10-minute restarts"
+    )
+    assert (exc.value.where, exc.value.key) == ("scenario", "failure_rate_per_accelerator_day")
+    assert exc.value.also == ("scenario.checkpoint_save_minutes", "scenario.restart_minutes")
