@@ -4,6 +4,8 @@ report)."""
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 import tco
@@ -13,7 +15,7 @@ from tco.analysis.cashflow import cashflow
 from tco.engine import Option, compare
 from tco.inputs import Inputs
 from tco.models import Acquisition
-from tests.factories import accelerator, inference, scenario, training
+from tests.factories import accelerator, bench, inference, scenario, training
 from tests.test_mutants48 import FREE_RUNNING
 
 approx = pytest.approx
@@ -183,3 +185,80 @@ def test_failures_that_leave_no_useful_time_also_blame_the_save_and_restart_time
     )
     assert (exc.value.where, exc.value.key) == ("scenario", "failure_rate_per_accelerator_day")
     assert exc.value.also == ("scenario.checkpoint_save_minutes", "scenario.restart_minutes")
+
+
+def test_a_run_above_a_peak_the_published_profile_left_blank_is_judged_on_the_peak_given() -> None:
+    """Kills tco.engine.x_evaluate_option__mutmut_83 (the peak shown, ``dict(plan.anchor).get(peak_key, p[peak_key])``
+    -> ``.get(peak_key, None)``: TypeError formatting None).
+
+    The profile as published has no BF16 peak, so none is anchored to the measured run; a --set gives 1 TFLOPS.
+    1e6 tokens/s × 6.12e9 FLOPs a token = 6.12e15 FLOP/s over 1e12 is an MFU of 6,120: refused against the 1 TFLOPS
+    given (not "as published"), and a --set of that peak shares the blame."""
+    run = [bench("toy-train", 1e6)]
+    published = accelerator(peak={"bf16_tflops": None}, benchmarks=run)
+    changed = accelerator(peak={"bf16_tflops": 1}, benchmarks=run)
+    with pytest.raises(tco.InfeasibleError) as exc:
+        engine.evaluate_option(Option(changed, as_measured=published), training(), scenario(), market=False)
+    assert exc.value.message == (
+        "the measured 1e+06 tokens/s per accelerator on toy-train implies MFU 6,120.00 (> 1) of the 1 TFLOPS peak "
+        "(toy.peak.bf16_tflops): more than the part can compute; check the measurement and the peak"
+    )
+    assert exc.value.also == ("peak.bf16_tflops",)
+
+
+def test_a_native_attention_fraction_is_read_for_the_native_kernel() -> None:
+    """Kills tco.engine.x__attention_key__mutmut_5 (``table.for_kernel(k)`` -> ``for_kernel(None)``, the FlashAttention-2
+    entry: a part that lists only its native kernel's fraction was taken to list none).
+
+    A part whose native kernel reaches 0.3 of peak, run with the native kernel, is the same part as one whose
+    FlashAttention-2 reaches 0.3, run with FlashAttention-2: the same rate, and no note of an unknown fraction. Both
+    are slower than the same part with no fraction listed, which assumes 0.725 × the 0.8 matmul fraction = 0.58."""
+    by_kernel = []
+    for acc, kernel in (
+        (accelerator(mfu=None, attention_efficiency={"native": 0.3}), "native"),
+        (accelerator(mfu=None, attention_efficiency={"flash2": 0.3}), "flash2"),
+        (accelerator(mfu=None), "native"),
+    ):
+        (res,) = compare(options=[Option(acc)], workload=training(attention_kernel=kernel), scenario=scenario()).results
+        by_kernel.append((res.tokens_per_second_per_accelerator, [n for n in res.notes if "attention" in n]))
+    (native, native_notes), (flash2, flash2_notes), (default, default_notes) = by_kernel
+    assert native == approx(flash2, rel=1e-12)
+    assert native_notes == flash2_notes == []
+    assert native < default
+    assert default_notes == ["attention kernel fraction unknown: 0.725 × the matmul fraction assumed"]
+
+
+@pytest.mark.parametrize(
+    ("layout", "count", "message"),
+    [
+        ({"tensor_parallel": 8}, 8, "layout tensor_parallel = 8 exceeds the 4 accelerators of a toy node"),
+        ({"pipeline_parallel": 20}, 20, "layout pipeline_parallel = 20 exceeds the model's 10 layers"),
+        ({"expert_parallel": 2}, 2, "layout expert_parallel = 2 exceeds 1 (a dense model has no experts)"),
+    ],
+)
+def test_a_fixed_layout_degree_past_what_the_part_or_model_has_is_refused(layout: dict[str, int], count: int, message: str) -> None:
+    """Kills tco.engine.x__check_layout__mutmut_20 (each degree read as None: no fixed degree was checked).
+
+    The toy's node holds 4 accelerators, the toy model has 10 layers and no experts: a tensor degree of 8, 20 pipeline
+    stages or 2 expert groups cannot be laid out."""
+    with pytest.raises(tco.InfeasibleError) as exc:
+        engine.evaluate_option(Option(accelerator()), training(layout=layout, accelerator_count=count), scenario(), market=False)
+    assert exc.value.message == message
+    assert (exc.value.where, exc.value.key) == ("toy-train", f"layout.{next(iter(layout))}")
+
+
+def test_a_tornado_near_the_float_limit_probes_its_inputs_without_numpy_warnings() -> None:
+    """Kills tco.analysis.common.x__read_keys__mutmut_32 (the probe of which inputs move the cost ran under
+    ``np.errstate(all=None)``, numpy's defaults, not ``"ignore"``: "overflow encountered in multiply" was warned).
+
+    4 toys at $2e307 with a server overhead of 2 cost 8 × 2e307 = 1.6e308 up front, still a float; the probe's 1.5 ×
+    the price, 3e307, makes 2.4e308, past the largest float (1.8e308), and must overflow quietly. The central job cost is
+    its capital share, 1.6e308 / 4 years × 1.224 h / (8,766 h × 0.5) = 1.117e304; the price's default high end,
+    2.4e307, overflows as the row says (8 × 2.4e307 = 1.92e308)."""
+    inputs = Inputs([Option(accelerator(price_usd=2e307))], training(), scenario(**FREE_RUNNING), [])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        res = analysis.sensitivity(inputs)
+    assert res.central_effective_cost_usd["toy"] == approx(8 * 2e307 / 4 * 1.224 / (8_766 * 0.5))
+    (price,) = [r for r in res.rows if r.param == "toy.price_usd"]
+    assert (price.low, price.high, price.overflows) == (approx(1.6e307), approx(2.4e307), {"toy": ["high"]})
