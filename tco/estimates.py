@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from tco import engine, loader, perf
 from tco.api import COMMAND_LINE, ESTIMATE_INPUTS, LAYOUT_FLAGS, SHAPE_FLAGS, is_bool, number_argument, public, ref_names, whole_argument
-from tco.errors import InputError, ProblemList, TcoError, ascii_float, did_you_mean, show_number
+from tco.errors import InputError, NotFoundError, ProblemList, TcoError, ascii_float, did_you_mean, show_number
 from tco.models import (
     MAX_COUNT,
     TINY,
@@ -133,6 +133,15 @@ def estimate(
     For an MoE model ``parameters`` is the active count and ``total_parameters`` the total.
     ``training_tokens`` (training) adds the whole run's wall clock and accelerator-hours."""
     accelerator = str(accelerator)  # (a profile's path may be a pathlib.Path, as load_inputs takes it)
+    base = re.split(r"[@:]", accelerator, maxsplit=1)[0]
+    if base != accelerator and base.strip() and not loader.looks_like_path(accelerator):  # (no id holds '@' or ':')
+        # An option of compare's (ID@COUNT, ID:rent): estimate takes the part alone, and a count as its own input.
+        how = ("--count N (training) or --replica N (serving)", "count=N or replica=N")[0 if COMMAND_LINE.get() else 1]
+        raise NotFoundError(
+            f"estimate takes one accelerator id or profile path, not an option (ID@COUNT, ID:rent): give '{base}', "
+            f"and a count with {how}",
+            where=accelerator,
+        )
     precision = Precision(precision)  # (its name, "fp8", as the README writes it: checked by @public)
     tuning = Tuning(tuning) if tuning is not None else None
     if mode not in ("train", "infer"):
