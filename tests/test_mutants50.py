@@ -16,7 +16,7 @@ from tco.engine import Option, compare
 from tco.inputs import Inputs
 from tco.models import Acquisition
 from tests.factories import accelerator, bench, inference, scenario, training
-from tests.test_mutants48 import FREE_RUNNING
+from tests.test_mutants48 import FREE_RUNNING, sweep_rows
 
 approx = pytest.approx
 
@@ -48,10 +48,13 @@ def test_a_tornado_swings_a_pue_to_the_high_end_its_file_gives() -> None:
     sc = scenario(pue={"value": 1.5, "high": 2.0})
     res = analysis.sensitivity(Inputs([Option(accelerator())], training(), sc, []))
     (row,) = [r for r in res.rows if r.param == "scenario.pue"]
-    assert (row.low, row.high, row.central) == (approx(1.2), 2.0, 1.5)
+    assert row.low == approx(1.2)
+    assert (row.high, row.central) == (2.0, 1.5)
     assert row.range_source == "default ±20%, its high as given"
-    assert row.effective_cost_high_usd["toy"] - res.central_effective_cost_usd["toy"] == approx(0.5 * 0.1836)
-    assert res.central_effective_cost_usd["toy"] - row.effective_cost_low_usd["toy"] == approx(0.3 * 0.1836)
+    low, central, high = row.effective_cost_low_usd["toy"], res.central_effective_cost_usd["toy"], row.effective_cost_high_usd["toy"]
+    assert low is not None and central is not None and high is not None
+    assert high - central == approx(0.5 * 0.1836)
+    assert central - low == approx(0.3 * 0.1836)
 
 
 def test_size_refuses_a_counted_option_saying_why() -> None:
@@ -103,6 +106,7 @@ def test_a_lease_term_short_of_the_run_by_the_tolerance_is_accepted() -> None:
     term = 36 * (1 - 1e-9)
     res = cashflow([Option(acc)], inference(), sc, lease_usd_per_month=100.0, lease_months=term)
     leased = res.options[-1]
+    assert leased.count is not None
     assert leased.notes[-1] == f"leased: {leased.count} × $100.00 per month for 36 months, no capex or residual"
     assert sum(y.lease_usd for y in leased.years) == approx(leased.count * 100.0 * term, rel=1e-12)
     with pytest.raises(tco.InputError) as exc:
@@ -222,6 +226,7 @@ def test_a_native_attention_fraction_is_read_for_the_native_kernel() -> None:
         (res,) = compare(options=[Option(acc)], workload=training(attention_kernel=kernel), scenario=scenario()).results
         by_kernel.append((res.tokens_per_second_per_accelerator, [n for n in res.notes if "attention" in n]))
     (native, native_notes), (flash2, flash2_notes), (default, default_notes) = by_kernel
+    assert native is not None and flash2 is not None and default is not None
     assert native == approx(flash2, rel=1e-12)
     assert native_notes == flash2_notes == []
     assert native < default
@@ -261,4 +266,87 @@ def test_a_tornado_near_the_float_limit_probes_its_inputs_without_numpy_warnings
         res = analysis.sensitivity(inputs)
     assert res.central_effective_cost_usd["toy"] == approx(8 * 2e307 / 4 * 1.224 / (8_766 * 0.5))
     (price,) = [r for r in res.rows if r.param == "toy.price_usd"]
-    assert (price.low, price.high, price.overflows) == (approx(1.6e307), approx(2.4e307), {"toy": ["high"]})
+    assert price.low == approx(1.6e307)
+    assert price.high == approx(2.4e307)
+    assert price.overflows == {"toy": ["high"]}
+
+
+def test_a_default_global_batch_shorter_than_a_sequence_is_named_as_the_default() -> None:
+    """Kills tco.engine.x_plan_training__mutmut_386 (the note's "the default global batch" -> "XXthe default global
+    batchXX").
+
+    With no workload.global_batch_tokens the batch is 2e6 × (N / 7e9)^(1/3) tokens: at N = 7e3 that is 2e6 × 0.01 =
+    20,000 tokens, less than one 32,000-token sequence."""
+    wl = training(parameters=7e3, seq_len=32000)
+    (res,) = compare(options=[Option(accelerator())], workload=wl, scenario=scenario()).results
+    assert "the default global batch (20,000 tokens) is less than one 32,000-token sequence: a step runs one" in res.notes
+
+
+def test_an_moe_layout_note_gives_its_expert_degree() -> None:
+    """Kills tco.engine.x_plan_training__mutmut_484 (the layout note's `` × EP k`` for an MoE model ``if experts`` ->
+    ``if experts and False``).
+
+    A model of 8 experts (2 a token) laid out on 4 toys with its expert degree held at 4: TP 1 × PP 1, the 4 data
+    ranks, out of which the 4 expert groups are carved."""
+    wl = training(experts=8, experts_per_token=2, active_parameters=4e8, layout={"expert_parallel": 4})
+    (res,) = compare(options=[Option(accelerator())], workload=wl, scenario=scenario()).results
+    (note,) = [n for n in res.notes if n.startswith("layout: ")]
+    assert note.startswith("layout: TP 1 × PP 1 × DP 4 × EP 4, ")
+
+
+def test_a_swept_service_on_a_part_with_no_peak_lacks_the_peak() -> None:
+    """Kills tco.engine.x_evaluate_plan__mutmut_213 (the serving MFU computed ``if peak is not None or True``: a part
+    with no peak raised TypeError, None × 1e12).
+
+    The toy lists neither a BF16 nor an FP16 peak, only a measured 2,000 tokens/s on the service: no replica can be
+    planned without the peak, so every row of a sweep is incomplete and says what it lacks."""
+    acc = accelerator(peak={"bf16_tflops": None, "fp16_tflops": None}, benchmarks=[bench("toy-serve", 2000)])
+    rows = sweep_rows(Inputs([Option(acc)], inference(), scenario(), []), ["scenario.pue=1.2,1.5"])
+    assert [(point, feasible, status, reason) for point, _, feasible, status, reason in rows] == [
+        (0, False, "incomplete", "incomplete: lacks toy.peak.bf16_tflops"),
+        (1, False, "incomplete", "incomplete: lacks toy.peak.bf16_tflops"),
+    ]
+
+
+def test_a_part_barred_from_rent_points_to_the_market_where_it_can_be_rented() -> None:
+    """Kills tco.engine.x_check_market__mutmut_38 (the other markets judged by ``_allows(…, None)``, i.e. whether they
+    may *buy* it, for a rented option too).
+
+    The toy may be neither bought nor rented in 'cn', and only rented in 'global': a rented toy in 'cn' is refused,
+    and the hint is the market where it can be rented, 'global' (which may not buy it)."""
+    acc = accelerator(
+        rental={"usd_per_hour": 2.0},
+        availability={"cn": {"buy": False, "rent": False, "rule": "export rule"}, "global": {"buy": False, "rent": True}},
+    )
+    with pytest.raises(tco.InfeasibleError) as exc:
+        compare(options=[Option(acc, None, Acquisition.rent)], workload=training(), scenario=scenario(market="cn"))
+    assert exc.value.message == (
+        "toy cannot be rented in market 'cn': export rule; it can be rented in market 'global': --set scenario.market=global"
+    )
+    assert (exc.value.where, exc.value.key) == ("toy", "availability.cn")
+
+
+def test_a_break_even_on_a_plan_moving_input_costs_the_tie_at_its_own_plan() -> None:
+    """Kills tco.analysis.breakeven.x_breakeven__mutmut_568 (the cost at the value found evaluated without
+    ``replan=True``: a's central plan, at 100 GB, was costed at a memory where it needs another toy).
+
+    No energy, facility or operations: a service of 3 years on owned toys costs only its capital, count × price × 2
+    (server overhead) × 3/4 (3 years of a 4-year life at no cost of capital). b ($12,000, 100 GB) serves on 3:
+    3 × 12,000 × 1.5 = $54,000. a ($10,000) serves on 3 at 100 GB ($45,000), and on 4 once its memory is down to
+    about 6.58 GB: 4 × 10,000 × 1.5 = $60,000, where the costs cross by a step of $6,000. The cost reported there is
+    a's $60,000, as compare gives with that memory set."""
+    a, b = accelerator(id="a"), accelerator(id="b", price_usd=12000)
+    inputs = Inputs([Option(a), Option(b)], inference(parameters=1e9), scenario(**FREE_RUNNING), [])
+    res = breakeven(inputs, "a", "b", param="a.memory_gb", value_range=(3, 100))
+    assert res.effective_cost_at_value_usd == approx(4 * 10_000 * 1.5)
+    assert res.message.startswith("a and b do not tie but cross at a.memory_gb = 6.5")
+    assert "(a gap of 6,000 USD); below it b wins, above it a wins" in res.message
+    assert res.value is not None
+    there = compare(
+        options=[Option(accelerator(id="a", memory_gb=res.value)), Option(b)], workload=inputs.workload, scenario=inputs.scenario
+    )
+    counts = {r.option: r.count for r in there.results}
+    costs = {r.option: r.effective_cost_usd for r in there.results}
+    assert counts == {"a": 4, "b": 3}
+    assert costs["a"] == approx(60_000)
+    assert costs["b"] == approx(54_000)
