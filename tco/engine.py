@@ -1798,7 +1798,8 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
                 # (a --set of the peak takes the blame only where the MFU was taken against it)
                 also=() if as_published else (st.peak_key.removeprefix("accel."),),
             )
-    if plan.kind == "inference" and plan.throughput_source is ThroughputSource.measured and out["mfu"] > 1.0:
+    served_mfu = out["mfu"] if plan.kind == "inference" and plan.throughput_source is ThroughputSource.measured else None
+    if served_mfu is not None and served_mfu > 1.0:  # (None where the peak is unknown: the option is incomplete, not refused)
         # Each generated token costs at least 2 · N_active FLOPs: a measured rate above peak / (2 · N_active)
         # per accelerator is more than the part can compute, whatever its batch.
         raise InfeasibleError(

@@ -159,3 +159,23 @@ def test_the_python_estimate_names_its_arguments() -> None:
 
     with pytest.raises(tco.NotFoundError, match=r"give 'h100-sxm', and a count with count=N or replica=N$"):
         tco.estimate("h100-sxm@8", parameters=7e9)
+
+
+def test_a_measured_serving_rate_on_a_part_without_a_peak_is_incomplete(run, tmp_path) -> None:
+    """A profile with no 16-bit peak and a measured serving rate on the workload ended compare in an internal
+    error, exit 3 (TypeError: the unknown MFU compared with 1; mutation sample 50 found it). The MFU check
+    needs the peak; without it the option is incomplete, naming the peak, as sweep already said."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "profiles" / "accelerators" / "a100-80gb.toml").read_text()
+    text = re.sub(r'^id = "a100-80gb"', 'id = "nopeak"', text, flags=re.M)
+    text = re.sub(r"^aliases = .*$", "aliases = []", text, flags=re.M)
+    text = re.sub(r"^(bf16|fp16)_tflops = .*$", "", text, flags=re.M)
+    text += '\n[[benchmarks]]\nworkload = "assistant-7b"\ntokens_per_second = 2000\nsource = "test"\n'
+    path = tmp_path / "nopeak.toml"
+    path.write_text(text)
+    r = run("compare", str(path), "a100-80gb", "-w", "assistant-7b", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    result = {o["option"]: o for o in json.loads(r.stdout)["results"]}["nopeak"]
+    assert result["status"] == "incomplete" and result["missing_inputs"] == ["nopeak.peak.bf16_tflops"]
+    assert "Note: nopeak is not ranked: nopeak.peak.bf16_tflops unknown" in r.stderr
