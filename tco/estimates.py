@@ -138,8 +138,7 @@ def estimate(
         # An option of compare's (ID@COUNT, ID:rent): estimate takes the part alone, and a count as its own input.
         how = ("--count N (training) or --replica N (serving)", "count=N or replica=N")[0 if COMMAND_LINE.get() else 1]
         raise NotFoundError(
-            f"estimate takes one accelerator id or profile path, not an option (ID@COUNT, ID:rent): give '{base}', "
-            f"and a count with {how}",
+            f"estimate takes one accelerator id or profile path, not an option (ID@COUNT, ID:rent): give '{base}', and a count with {how}",
             where=accelerator,
         )
     precision = Precision(precision)  # (its name, "fp8", as the README writes it: checked by @public)

@@ -48,6 +48,7 @@ from tco.models import (
     CITATION_KEY,
     CROSS_FIELD_CHECKS,
     ID_MAX_LENGTH,
+    ID_PATTERN,
     Accelerator,
     CalibrationRow,
     CalibrationSet,
@@ -747,6 +748,10 @@ def _expected(err: Mapping[str, Any]) -> str:
         return f"expected true or false, got {_show(err.get('input'))}"
     if typ in ("string_type",):
         return f"expected text, got {_show(err.get('input'))}"
+    given = err.get("input")
+    if typ == "string_pattern_mismatch" and isinstance(err.get("ctx"), Mapping) and err["ctx"].get("pattern") == ID_PATTERN:
+        hint = f": write {given.lower()!r}" if isinstance(given, str) and re.fullmatch(ID_PATTERN, given.lower()) else ""
+        return f"expected an id (lower-case letters, digits, '.', '_' and '-', from a letter or digit), got {_show(given)}{hint}"
     if typ in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         return f"{msg[0].lower()}{msg[1:]}, got {_show(err.get('input'))}"
     if typ == "too_long" and isinstance(err.get("ctx"), Mapping) and "max_length" in err["ctx"]:
@@ -1160,8 +1165,17 @@ def _written(data: Mapping[str, Any], overrides: Sequence[tuple[str, Any]]) -> l
     return [p for p, v in overrides if not (p == "kind" and data.get("kind") == v) and _lists_hold(data, split_path(p))]
 
 
-def _validate(data: dict[str, Any], root: Any, where: str, overridden: Iterable[str], scope: str = "") -> Any:
-    named = {_indexed(o, data): o for o in overridden}
+def _validate(
+    data: dict[str, Any], root: Any, where: str, overridden: Iterable[str], scope: str = "", before: Mapping[str, Any] | None = None
+) -> Any:
+    """``data`` validated, its errors blamed on the ``--set`` paths that wrote them (``overridden``). ``before``: the
+    data the overrides were applied to, where an entry a --set renamed (``stages[long].name=x``) is still found."""
+
+    def indexed(o: str) -> str:
+        ix = _indexed(o, data)
+        return _indexed(o, before) if ix == o and before is not None else ix
+
+    named = {indexed(o): o for o in overridden}
     try:
         # (both spellings: pydantic names a list item by its index, a check across fields by its name)
         return _validate_indexed(data, root, where, [*named, *(o for o in named.values() if o not in named)], scope)
@@ -1173,8 +1187,11 @@ def _validate(data: dict[str, Any], root: Any, where: str, overridden: Iterable[
                     pr.key = user + pr.key[len(pre) :]
                 elif ix != orig and pr.where == "--set" and pr.key and pre.startswith((pr.key + ".", pr.key + "[")):
                     # the error sits on a table the --set wrote into (a quantity whose .low it set): as many
-                    # segments of the --set's own spelling
+                    # segments of the --set's own spelling; on a list itself, the list (not the entry the --set named)
+                    on_list = pre.startswith(pr.key + "[")
                     pr.key = ".".join(split_path(user)[: len(split_path(pr.key))])
+                    if on_list and pr.key.endswith("]"):
+                        pr.key = pr.key[: pr.key.rindex("[")]
                 out_of_range = pr.message.startswith("value ") and (" below low " in pr.message or " above high " in pr.message)
                 if out_of_range and pr.where == "--set" and pr.key and user.lower() == pr.key.lower() + ".value":
                     pr.message += f" (a .value set keeps the file's low and high; give {pr.key}=V to replace the whole quantity)"
@@ -1429,11 +1446,11 @@ def _load(kind: str, root: Any, ref: str, overrides: Sequence[tuple[str, Any]], 
     empty = not data
     if scope is None:
         scope = data["id"] if isinstance(data.get("id"), str) and data["id"] else Path(ref).stem
-    written = _written(data, overrides)
+    written, before = _written(data, overrides), data
     if overrides:
         data = apply_overrides(data, overrides, root, scope=scope)
     try:
-        return _validate(data, root, str(path), written, scope)
+        return _validate(data, root, str(path), written, scope, before)
     except TcoError as exc:
         if empty:  # (an empty file or stdin: not every key it lacks)
             raise InputError(f"is empty (no keys), expected {_A_KIND[kind][0]}", where=str(path)) from None
@@ -1536,10 +1553,10 @@ def workload_from_data(
 ) -> W:
     """A workload built from raw data (``tco estimate``'s flags), with ``--set workload.…`` applied as
     for a workload file."""
-    written = _written(data, overrides)
+    written, before = _written(data, overrides), data
     if overrides:
         data = apply_overrides(data, overrides, _WORKLOAD, scope="workload")
-    result = _validate(data, _WORKLOAD, where, written, "workload")
+    result = _validate(data, _WORKLOAD, where, written, "workload", before)
     if not isinstance(result, kind):
         raise InputError(f"expected a {data.get('kind')} workload here", where="--set", key="workload.kind")
     return result

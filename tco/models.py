@@ -101,13 +101,16 @@ def _not_a_file_name(v: str) -> str:
     return v
 
 
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+"""An id's characters: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit."""
+
 ID_SCHEMA_PATTERN = r"^(?!(scenario|workload)(\.|$))(?!.*\.toml$)[a-z0-9][a-z0-9._-]*$"
 """The id rule as JSON Schema states it: the pattern, and neither a reserved word nor a file's name
 (pydantic's own pattern engine has no look-ahead; :func:`_not_a_file_name` checks those two)."""
 
 Id = Annotated[
     str,
-    Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=ID_MAX_LENGTH, json_schema_extra={"pattern": ID_SCHEMA_PATTERN}),
+    Field(pattern=ID_PATTERN, min_length=1, max_length=ID_MAX_LENGTH, json_schema_extra={"pattern": ID_SCHEMA_PATTERN}),
     AfterValidator(_not_a_file_name),
 ]
 
@@ -127,7 +130,7 @@ a 4 MB file cannot widen every row of an output (the longest shipped label has 1
 pydantic's ``max_length``, which refuses text it cannot encode (a lone surrogate of an undecodable --set)."""
 
 
-StageName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=ID_MAX_LENGTH)]
+StageName = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=ID_MAX_LENGTH)]
 """A stage's name: an id's characters; it is no --set scope (``workload.stages[NAME]`` names it), so the
 words that begin one may be stage names."""
 

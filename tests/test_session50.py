@@ -179,3 +179,32 @@ def test_a_measured_serving_rate_on_a_part_without_a_peak_is_incomplete(run, tmp
     result = {o["option"]: o for o in json.loads(r.stdout)["results"]}["nopeak"]
     assert result["status"] == "incomplete" and result["missing_inputs"] == ["nopeak.peak.bf16_tflops"]
     assert "Note: nopeak is not ranked: nopeak.peak.bf16_tflops unknown" in r.stderr
+
+
+ID_RULE = "expected an id (lower-case letters, digits, '.', '_' and '-', from a letter or digit)"
+
+
+def test_an_id_in_capitals_is_refused_with_the_rule_and_the_id_to_write(run, tmp_path) -> None:
+    """An id outside the rule said pydantic's "string should match pattern '^[a-z0-9][a-z0-9._-]*$'". It now says
+    the rule in words, and where the text in lower case is an id, that id: a profile's id, and a calibration
+    row's accelerator (the command line matches ids in any case; a file's reference must be written as the id)."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "profiles" / "accelerators" / "h100-sxm.toml").read_text()
+    path = tmp_path / "H.toml"
+    path.write_text(re.sub(r'^id = "h100-sxm"', 'id = "H100X"', text, flags=re.M))
+    r = run("profiles", "validate", str(path))
+    assert r.exit_code == 1
+    assert r.stderr.strip() == f"Error: {path}: id: {ID_RULE}, got 'H100X': write 'h100x'"
+    path.write_text(re.sub(r'^id = "h100-sxm"', 'id = "h 100"', text, flags=re.M))
+    assert run("profiles", "validate", str(path)).stderr.strip() == f"Error: {path}: id: {ID_RULE}, got 'h 100'"
+
+
+def test_a_stage_renamed_by_a_set_is_blamed_on_the_set(run) -> None:
+    """'--set workload.stages[long-context].name=Long' blamed the shipped workload file (its stages[0].name): the
+    entry the --set named is no longer found by that name once renamed. It is looked up in the file as given."""
+    r = run("compare", "h100-sxm", "-w", "deepseek-v3", "--set", "workload.stages[long-context].name=Long")
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.strip() == f"Error: --set: workload.stages[long-context].name: {ID_RULE}, got 'Long': write 'long'"
+    ok = run("compare", "h100-sxm", "-w", "deepseek-v3", "--set", "workload.stages[long-context].name=long", "-f", "json")
+    assert ok.exit_code == 0, ok.stderr
