@@ -16,7 +16,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from tco.models import Comparison, Currency, OptionResult, OptionStatus, Quantity
+from tco.models import Comparison, Currency, OptionResult, OptionStatus, Quantity, ThroughputSource
 
 SCHEMA_VERSION = 1
 
@@ -565,7 +565,8 @@ def layout_notes(comp: Comparison) -> list[str]:
     the answer (its global batch): shown on stderr with the verdict, as an incomplete option's are."""
     from tco.training import EXPOSED_NOTE
 
-    return [f"{r.accelerator}: {n}" for r in comp.results for n in r.notes if n.startswith(EXPOSED_NOTE)]
+    derived = [r for r in comp.results if r.throughput_source is ThroughputSource.derived]  # (a measured rate already holds it)
+    return [f"{r.accelerator}: {n}" for r in derived for n in r.notes if n.startswith(EXPOSED_NOTE)]
 
 
 # --------------------------------------------------------------------------- records (profiles, workloads, scenarios)
