@@ -214,6 +214,33 @@ class StagePlan:
     subset: tuple[int, ...] | None = None
     subset_holds: bool = False  # the subset was chosen for the counts evaluated (sizing), so it holds over them
     subset_count: float | None = None  # the count the subset was chosen at (it holds there only)
+    subset_batch: float | None = None  # and the global batch; None once widened over a batch range (:func:`widen_shortlist`)
+
+
+DEFAULT_BATCH_KEY = "workload.global_batch_tokens"
+"""The flat key of the workload's global batch. Where the workload gives none, the analyses of uncertain inputs put
+the default in it (``tco.analysis.common.prepare``) to swing or sample it as an estimate; every stage without its own
+batch reads it there, as it reads the default otherwise."""
+
+
+def widen_shortlist(plan: Plan, p: Mapping[str, Any], key: str, batches: Sequence[float]) -> Plan:
+    """``plan`` with the shortlist of every stage whose global batch is the flat input ``key`` made the union of its
+    shortlists at those ``batches`` (the flat inputs ``p`` otherwise), held at any batch: the layouts the analyses
+    of uncertain inputs search when they swing or sample the batch (the tornado's ends as ``--set`` plans them, the
+    draws between and beyond as every other sampled input is, over layouts fastest at nominal values)."""
+    stages = []
+    for st in plan.stages:
+        reads = st.batch_key == key or (st.batch_key is None and key == DEFAULT_BATCH_KEY)
+        if st.subset is None or st.subset_count is None or not reads:
+            stages.append(st)
+            continue
+        picks = set(st.subset)
+        for batch in batches:
+            x = stage_inputs(st, KnownInputs({**p, key: batch}), plan.active_key)
+            x["count"] = st.subset_count
+            picks.update(training.shortlist(st.job, x))
+        stages.append(replace(st, subset=tuple(sorted(picks)), subset_batch=None))
+    return replace(plan, stages=tuple(stages))
 
 
 def stage_inputs(st: StagePlan, p: Mapping[str, Any], active_key: str) -> dict[str, Any]:
@@ -223,7 +250,7 @@ def stage_inputs(st: StagePlan, p: Mapping[str, Any], active_key: str) -> dict[s
         "parameters": p["workload.parameters"],
         "active_parameters": p[active_key],
         "count": p["count"],
-        "global_batch_tokens": p[st.batch_key] if st.batch_key else st.batch_default,
+        "global_batch_tokens": p[st.batch_key] if st.batch_key else p[DEFAULT_BATCH_KEY] if DEFAULT_BATCH_KEY in p else st.batch_default,
         "peak": p[st.peak_key],
         "peak16": p[st.peak16_key],
         "memory_gb": p["accel.memory_gb"],
@@ -1226,7 +1253,7 @@ def plan_training(
             notes.append(f"{given} ({x['global_batch_tokens']:,.6g} tokens) is less than one {seq_len:,}-token sequence: a step runs one")
         need = max(need, fit)
         x["count"] = float(max(n, fit))
-        st = replace(st, subset=training.shortlist(job, x), subset_count=x["count"])
+        st = replace(st, subset=training.shortlist(job, x), subset_count=x["count"], subset_batch=x["global_batch_tokens"])
         if layout is None:
             r = training.evaluate(job, x, subset=st.subset)  # the best layout is on the shortlist
             if r.best is not None:
@@ -1295,9 +1322,9 @@ def stage_throughput(
         x["count"] = count
     if steady:
         x["failure_rate"] = 0.0
-    # The shortlist holds at the count it was chosen at; at any other (a swept count, even a single one,
-    # or a measurement's) the best layouts change: search them all.
-    same = x["count"] == st.subset_count
+    # The shortlist holds at the count and the global batch it was chosen at (or over the batches it was widened
+    # to); at any other (a swept count, even a single one, or a measurement's) the best layouts change: search them all.
+    same = (x["count"] == st.subset_count) & (True if st.subset_batch is None else x["global_batch_tokens"] == st.subset_batch)
     at_planned = count is None and st.subset_count is not None and bool(same.all() if hasattr(same, "all") else same)
     r = training.evaluate(st.job, x, ops, subset=st.subset if st.subset_holds or at_planned else None)
     tps = r.tokens_per_second
@@ -1654,6 +1681,13 @@ def plan_free(flat: str, kind: str = "") -> bool:
     stage_tokens = flat.startswith("workload.stages[") and flat.endswith("].tokens")
     training_only = kind == "training" and flat == "scenario.utilization"
     return flat in PLAN_FREE or flat.startswith(PLAN_FREE_TABLES) or stage_tokens or training_only
+
+
+def searched_per_scenario(flat: str) -> bool:
+    """Whether a held plan gives, for the flat input ``flat``, the figures a new plan would: the global batch (the
+    workload's or a stage's), which the layout search takes afresh in each scenario (a plan's shortlist of layouts
+    holds only at the batch it was chosen at)."""
+    return flat.startswith("workload.") and flat.removesuffix(".value").endswith("global_batch_tokens")
 
 
 RUN_INPUTS = frozenset(

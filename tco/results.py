@@ -181,8 +181,9 @@ class SensitivityRow(StrictModel):
     high: float
     central: float
     range_source: str = Field(
-        description="'profile' (its low/high) or 'default ±20%' (', its low as given' where a file gave one end; "
-        "', within the MoE split' where that cut it)"
+        description="'profile' (its low/high), 'default ±20%' (', its low as given' where a file gave one end; "
+        "', within the MoE split' where that cut it) or 'default estimate ×0.5–×2' (a default the tool estimates: the global batch "
+        "a training workload does not give)"
     )
     currency: str | None = Field(None, description="CNY or EUR when the input is quoted in it (low, high, central); None: its own unit")
     effective_cost_low_usd: dict[str, float | None]

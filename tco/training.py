@@ -213,6 +213,12 @@ def default_global_batch_tokens(parameters: float) -> float:
     return float(2.0e6 * (parameters / 7.0e9) ** (1.0 / 3.0))
 
 
+DEFAULT_BATCH_RANGE = (0.5, 2.0)
+"""Low and high of :func:`default_global_batch_tokens` as multiples of it, where a workload gives no batch: the
+published batches it is drawn from lie within a factor of two of it (Llama 3 405B's last, 16M tokens, is 2.7 times
+it). An estimate's range: ``tco sensitivity`` swings the default batch over it and ``tco simulate`` samples it."""
+
+
 def candidates(
     *,
     node: int,

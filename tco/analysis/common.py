@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from tco import engine, loader, perf
+from tco import engine, loader, perf, training
 from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError, show_number, unknown_scope
 from tco.inputs import Inputs, find_option
 from tco.models import (
@@ -101,6 +101,9 @@ class Prepared:
     moving: dict[Any, bool] = field(default_factory=dict)
     refusals: dict[Any, str] = field(default_factory=dict)
     """Why an option cannot run at varied values (the planner's message), keyed as :attr:`replans`."""
+    planned: dict[int, engine.Plan] = field(default_factory=dict)
+    """Option index -> its plan as planned, where :func:`search_batch_range` widened the one evaluated (whether an
+    input moves the plan is asked of this one)."""
 
     @property
     def labels(self) -> list[str]:
@@ -122,10 +125,21 @@ def prepare(inputs: Inputs) -> Prepared:
             errors.append(exc)
         plans.append(engine.plan_option(o, inputs.workload, inputs.scenario, market=False))
         bases.append(engine.numeric_inputs(o, inputs.workload, inputs.scenario))
+        default = default_batch(inputs.workload)
+        if default is not None:
+            bases[-1][engine.DEFAULT_BATCH_KEY] = default  # (an estimate these analyses swing and sample: see uncertain_and_held)
     if len(barred) == len(inputs.options):
         raise errors[0] if len(errors) == 1 else ProblemList(errors)
     sc = inputs.scenario
     return Prepared(inputs, plans, bases, sc.deadline_days is not None and sc.deadline_days.value is not None, barred)
+
+
+def default_batch(workload: Any) -> float | None:
+    """The global batch a training workload that gives none runs at (tokens per step; None where it gives one or its
+    parameters are unknown): an estimate, :func:`tco.training.default_global_batch_tokens`."""
+    if not isinstance(workload, TrainingWorkload) or workload.global_batch_tokens is not None or workload.parameters.value is None:
+        return None
+    return training.default_global_batch_tokens(workload.parameters.value)
 
 
 def _quantity_at(model: Any, parts: Sequence[str]) -> Any:
@@ -454,7 +468,7 @@ def moves_plan(prep: Prepared, i: int, target: Target, arr: np.ndarray) -> bool:
     lo, hi = float(values.min()), float(values.max())
     key = (i, target.path, lo, hi)
     if key not in prep.moving:
-        base = prep.plans[i]
+        base = prep.planned.get(i, prep.plans[i])
         prep.moving[key] = any(_plan_with(prep, i, ((target, v),)) != base for v in {lo, hi})
     return prep.moving[key]
 
@@ -690,6 +704,7 @@ class Uncertain:
     currency: str | None = None  # CNY or EUR: the money input is quoted in it (low, high and central too)
     floor: float | None = None  # the least value the input takes (1 for a PUE, a request length, a load imbalance)
     given_end: str = ""  # "low" or "high": the one end a file gave (the other is the default swing's)
+    estimate: str = ""  # the range of a default the tool estimates (no file gives the input): where it comes from
 
 
 def _walk_quantities(model: Any, prefix: str) -> Iterator[tuple[str, Quantity]]:
@@ -756,7 +771,25 @@ def uncertain_and_held(prep: Prepared, *, ranged_only: bool) -> tuple[list[Uncer
         bounded = isinstance(q, (FractionQuantity, UnitIntervalQuantity))
         given_end = "" if ranged else "low" if q.low is not None else "high" if q.high is not None else ""
         out.append(Uncertain(path, target, q.value, low, high, ranged, bounded, q.currency.value if q.currency else None, floor, given_end))
+    batch = default_batch(prep.inputs.workload)
+    if batch is not None and any(engine.DEFAULT_BATCH_KEY in keys for keys in used):
+        # The global batch no file gives: the default is an estimate with a range, swung and sampled as one.
+        lo, hi = training.DEFAULT_BATCH_RANGE
+        target = resolve_target(prep, engine.DEFAULT_BATCH_KEY, keep_quotes=True)
+        out.append(Uncertain(target.path, target, batch, batch * lo, batch * hi, True, False, estimate=f"default estimate ×{lo:g}–×{hi:g}"))
     return out, held
+
+
+def search_batch_range(prep: Prepared, items: Sequence[Uncertain]) -> None:
+    """Widen the plans' layout shortlists over the range of each global batch among ``items`` (the analyses of
+    uncertain inputs swing or sample it): the layouts searched are the fastest at its low, central and high
+    (:func:`tco.engine.widen_shortlist`), so the tornado's ends are what ``--set`` gives there."""
+    for u in items:
+        if not u.target.keys or not all(engine.searched_per_scenario(k) for k in u.target.keys.values()):
+            continue
+        for i, key in u.target.keys.items():
+            prep.planned.setdefault(i, prep.plans[i])
+            prep.plans[i] = engine.widen_shortlist(prep.plans[i], prep.bases[i], key, (u.low, u.central, u.high))
 
 
 def _held(prep: Prepared, path: str, target: Target, q: Quantity) -> bool:

@@ -14,6 +14,7 @@ from tco.analysis.common import (
     Uncertain,
     evaluate_many,
     prepare,
+    search_batch_range,
     uncertain_and_held,
 )
 from tco.errors import InputError
@@ -100,6 +101,7 @@ def simulate(
             key="--samples",
         )
     items, held = uncertain_and_held(prep, ranged_only=True)
+    search_batch_range(prep, items)
     draws = {u.path: sample_input(u, input_stream(seed, u.path), samples) for u in items}
     for u in items:
         if not np.isfinite(draws[u.path]).all():

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from tco import engine
 from tco.analysis.common import (
     DEFAULT_SWING,
     Batch,
@@ -20,6 +21,7 @@ from tco.analysis.common import (
     moves_plan,
     plan_free,
     prepare,
+    search_batch_range,
     uncertain_and_held,
 )
 from tco.errors import InputError
@@ -59,6 +61,7 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
     Sorted by the swing of ``TEC_a − TEC_b`` with ``vs``, else by the largest swing of any option."""
     prep = prepare(inputs)
     items, held = uncertain_and_held(prep, ranged_only=False)
+    search_batch_range(prep, items)
     pair = (_index_of(prep, vs[0]), _index_of(prep, vs[1])) if vs else None
     if pair is not None and pair[0] == pair[1]:
         raise InputError(
@@ -91,8 +94,8 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
             low=u.low,
             high=u.high,
             central=u.central,
-            range_source="profile"
-            if u.ranged
+            range_source=u.estimate or "profile"
+            if u.estimate or u.ranged
             else f"default ±{DEFAULT_SWING:.0%}"
             + (f", its {u.given_end} as given" if u.given_end else "")
             + _clipped(u, moe=bool(inputs.workload.experts)),
@@ -106,6 +109,7 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
                 if (ends := [end for end, k in (("low", lo_i), ("high", hi_i)) if _overflowed(batch, i, k)])
             },
             plan_held=not plan_free(u.target)
+            and not all(engine.searched_per_scenario(k) for k in u.target.keys.values())
             and any(i in u.target.keys and moves_plan(prep, i, u.target, np.array([u.low, u.high])) for i in range(len(names))),
         )
         if pair:

@@ -1,0 +1,132 @@
+"""Session 51 (2026-12-05): the default global batch is an estimate with a range, swung by the tornado and sampled
+by the Monte Carlo (it was held at its value: an estimate that decides a part's speed showed no swing)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+from pytest import approx
+
+import tco
+from tco import engine, training
+from tco.analysis.common import Uncertain, default_batch, prepare, resolve_target, uncertain_inputs
+from tco.analysis.montecarlo import sample_input
+
+# Llama 3 70B (llama3-70b.toml: 70.6e9 parameters, no global batch): 2e6 · (70.6e9 / 7e9)^(1/3) tokens a step.
+LLAMA3_70B_BATCH = 2.0e6 * (70.6e9 / 7.0e9) ** (1.0 / 3.0)
+
+
+def test_the_default_batch_and_its_range_by_hand() -> None:
+    """The default is 2M × (N/7B)^(1/3) tokens (4.32M for Llama 3 70B); its range is half to twice it."""
+    inputs = tco.load_inputs(["h100-sxm", "b200"], workload="llama3-70b")
+    assert default_batch(inputs.workload) == approx(LLAMA3_70B_BATCH, rel=1e-12)
+    assert LLAMA3_70B_BATCH == approx(4.3211e6, rel=1e-4)
+    assert training.DEFAULT_BATCH_RANGE == (0.5, 2.0)
+    rows = {r.param: r for r in tco.sensitivity(inputs).rows}
+    row = rows["workload.global_batch_tokens"]
+    assert (row.low, row.central, row.high) == approx((LLAMA3_70B_BATCH / 2, LLAMA3_70B_BATCH, LLAMA3_70B_BATCH * 2), rel=1e-12)
+    assert row.range_source == "default estimate ×0.5–×2"
+
+
+def test_each_end_of_the_swing_is_compare_at_that_batch() -> None:
+    """The tornado's costs at the batch's low and high are compare's with the batch set there (the layout search
+    runs per scenario: the held plan is the candidate layouts, which do not depend on the batch), and at 4,096
+    GPUs a smaller batch leaves fewer sequences per replica, so both parts cost more at the low end."""
+    inputs = tco.load_inputs(["h100-sxm", "b200"], workload="llama3-70b")
+    row = next(r for r in tco.sensitivity(inputs).rows if r.param == "workload.global_batch_tokens")
+    for end, value in (("low", row.low), ("high", row.high)):
+        fixed = tco.load_inputs(["h100-sxm", "b200"], workload="llama3-70b", sets=[f"workload.global_batch_tokens={value!r}"])
+        compared = {r.option: r.effective_cost_usd for r in tco.compare(fixed).results}
+        swung = row.effective_cost_low_usd if end == "low" else row.effective_cost_high_usd
+        for option, cost in compared.items():
+            assert swung[option] == approx(cost, rel=1e-9), (end, option)
+    for option in ("h100-sxm", "b200"):
+        assert row.effective_cost_low_usd[option] > row.effective_cost_high_usd[option]
+    assert not row.plan_held  # (the row's ends are what --set gives: no '*' on it)
+
+
+def test_a_given_batch_range_swings_as_set_too() -> None:
+    """Llama 3 405B gives its batch, 16M with the 4M–16M ramp as its range: the tornado's low end is compare at 4M
+    (the layouts searched again at that batch, not held to the shortlist chosen at 16M)."""
+    inputs = tco.load_inputs(["h100-sxm"], workload="llama3-405b")
+    row = next(r for r in tco.sensitivity(inputs).rows if r.param == "workload.global_batch_tokens")
+    fixed = tco.load_inputs(["h100-sxm"], workload="llama3-405b", sets=["workload.global_batch_tokens=4e6"])
+    assert row.effective_cost_low_usd["h100-sxm"] == approx(tco.compare(fixed).results[0].effective_cost_usd, rel=1e-9)
+    assert not row.plan_held
+
+
+def test_the_batch_tops_the_tornado_where_it_decides_the_speed() -> None:
+    """Llama 3 70B on 4,096 H100s or B200s at the default batch waits on its gradient reduction (session 50): the
+    batch not yet chosen is the input worth most, ahead of utilization (0.6–1)."""
+    result = tco.sensitivity(tco.load_inputs(["h100-sxm", "b200"], workload="llama3-70b"))
+    assert result.rows[0].param == "workload.global_batch_tokens"
+
+
+def test_a_batch_the_workload_gives_is_no_estimate() -> None:
+    """A given batch is a number like any other: no range given, the ±20 % default swing, labelled as such; with a
+    range (Llama 3 405B's 4M–16M ramp) the file's own range."""
+    given = tco.load_inputs(["h100-sxm"], workload="llama2-70b")
+    assert default_batch(given.workload) is None
+    row = next(r for r in tco.sensitivity(given).rows if r.param == "workload.global_batch_tokens")
+    assert row.range_source == "default ±20%"
+    assert (row.low, row.high) == approx((4.0e6 * 0.8, 4.0e6 * 1.2))
+    ranged = tco.load_inputs(["h100-sxm"], workload="llama3-405b")
+    row = next(r for r in tco.sensitivity(ranged).rows if r.param == "workload.global_batch_tokens")
+    assert (row.low, row.high, row.range_source) == (4.0e6, 1.6e7, "profile")
+
+
+def test_measured_rates_do_not_read_the_batch() -> None:
+    """The article's case runs both parts at their published rates (12,500 and 7,800 tokens/s): the batch moves
+    neither, so it is neither swung nor sampled."""
+    inputs = tco.load_inputs(["a100-80gb", "mlu370-s4"], workload="gpt3-1.3b")
+    assert default_batch(inputs.workload) is not None
+    assert "workload.global_batch_tokens" not in [u.path for u in uncertain_inputs(prepare(inputs), ranged_only=False)]
+    assert "workload.global_batch_tokens" not in tco.simulate(inputs, samples=10, seed=1).sampled_inputs
+
+
+def test_simulate_samples_the_default_batch_around_it() -> None:
+    """Simulate samples it lognormal with half and twice the default as its 90 % interval: the median is the
+    default (the interval's geometric middle), and 90 % of the draws lie inside."""
+    inputs = tco.load_inputs(["h100-sxm", "b200"], workload="llama3-70b")
+    assert "workload.global_batch_tokens" in tco.simulate(inputs, samples=10, seed=1).sampled_inputs
+    prep = prepare(inputs)
+    u = next(u for u in uncertain_inputs(prep, ranged_only=True) if u.path == "workload.global_batch_tokens")
+    assert isinstance(u, Uncertain) and u.target == resolve_target(prep, "workload.global_batch_tokens", keep_quotes=True)
+    draws = sample_input(u, np.random.default_rng(7), 200_000)
+    assert float(np.median(draws)) == approx(LLAMA3_70B_BATCH, rel=0.01)
+    inside = float(np.mean((draws >= u.low) & (draws <= u.high)))
+    assert inside == approx(0.90, abs=0.005)
+    assert math.log(u.high / u.central) == approx(math.log(2.0))
+
+
+def test_the_cli_tornado_names_the_estimate(run) -> None:
+    """The JSON row says where the range comes from; the table shows it in the range column."""
+    r = run("sensitivity", "h100-sxm", "b200", "-w", "llama3-70b", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    rows = {x["param"]: x for x in json.loads(r.stdout)["results"]}
+    assert rows["workload.global_batch_tokens"]["range_source"] == "default estimate ×0.5–×2"
+    table = run("sensitivity", "h100-sxm", "b200", "-w", "llama3-70b")
+    assert "default estimate ×0.5–×2" in table.stdout
+
+
+def test_the_shortlist_is_widened_over_the_batch_range() -> None:
+    """The analyses of uncertain inputs search, for a swung or sampled batch, the layouts fastest at its low, central
+    and high (the union of the three shortlists), at any batch; elsewhere a plan's shortlist holds only at the batch
+    it was chosen at, and a held plan at another batch searches every layout."""
+    inputs = tco.load_inputs(["b200"], workload="llama3-405b")
+    plan = engine.plan_option(inputs.options[0], inputs.workload, inputs.scenario, market=False)
+    st = plan.stages[0]
+    assert st.subset is not None and st.subset_batch == 1.6e7
+    base = engine.numeric_inputs(inputs.options[0], inputs.workload, inputs.scenario)
+    wide = engine.widen_shortlist(plan, base, "workload.global_batch_tokens", (4e6, 1.6e7))
+    ws = wide.stages[0]
+    assert ws.subset_batch is None
+    for batch in (4e6, 1.6e7):
+        x = engine.stage_inputs(st, {**base, "workload.global_batch_tokens": batch}, plan.active_key)
+        x["count"] = st.subset_count
+        assert set(training.shortlist(st.job, x)) <= set(ws.subset or ())
+    assert len(ws.subset or ()) < len(st.job.candidates)
+    # (a key the stage does not read leaves it as it was)
+    assert engine.widen_shortlist(plan, base, "workload.stages[x].global_batch_tokens", (4e6,)).stages[0] == st
