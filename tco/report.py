@@ -15,7 +15,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from tco import plots
+from tco import plots, training
+from tco.analysis.common import default_batch
 from tco.engine import walk_numbers
 from tco.inputs import Inputs
 from tco.models import Quantity
@@ -284,6 +285,17 @@ def build(
                 "",
                 "",
             ]
+    batch = default_batch(inputs.workload)
+    if batch is not None and "workload.global_batch_tokens" in simulation.sampled_inputs:
+        # The batch no file gives: the default the figures above use (an option that reads it: the simulation
+        # samples it), an estimate the tornado swings.
+        rows["workload.global_batch_tokens"] = [
+            "workload.global_batch_tokens",
+            given_number(round(batch)),  # (whole tokens)
+            training.DEFAULT_BATCH_SOURCE,
+            "2024-07",
+            "estimate",
+        ]
     unique = list(rows.values())
     # Folded (and so left out of a printout): the page is the answer; every source stays one click away.
     sections.append(

@@ -10,7 +10,7 @@ import numpy as np
 from pytest import approx
 
 import tco
-from tco import engine, training
+from tco import engine, loader, training
 from tco.analysis.common import Uncertain, default_batch, prepare, resolve_target, uncertain_inputs
 from tco.analysis.montecarlo import sample_input
 
@@ -130,3 +130,21 @@ def test_the_shortlist_is_widened_over_the_batch_range() -> None:
     assert len(ws.subset or ()) < len(st.job.candidates)
     # (a key the stage does not read leaves it as it was)
     assert engine.widen_shortlist(plan, base, "workload.stages[x].global_batch_tokens", (4e6,)).stages[0] == st
+
+
+def test_the_report_lists_the_default_batch_among_its_assumptions(run, tmp_path) -> None:
+    """The report's assumptions list the default batch the figures use, whole tokens, as an estimate with its
+    sources (each key in the shipped bibliography); a job that gives its batch, or whose options all run at measured
+    rates, lists no default."""
+    out = tmp_path / "r.html"
+    r = run("report", "h100-sxm", "b200", "-w", "llama3-70b", "-o", str(out))
+    assert r.exit_code == 0, r.stderr
+    page = out.read_text()
+    assert f"workload.global_batch_tokens</td><td class=n>{round(LLAMA3_70B_BATCH):,}</td>" in page
+    assert "half to twice it" in page
+    keys = loader.cited_keys(training.DEFAULT_BATCH_SOURCE)
+    assert keys == ["TCO", "GPT3-2020", "LLAMA2-2023", "LLAMA3-2024"]
+    assert set(keys) <= set(loader.load_bibliography())
+    out2 = tmp_path / "r2.html"
+    assert run("report", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-o", str(out2)).exit_code == 0
+    assert "global_batch_tokens" not in out2.read_text()
