@@ -1029,6 +1029,22 @@ def render_sensitivity(result: Any, fmt: OutputFormat) -> str:
     )
 
 
+PARTIAL_VALUES_SHOWN = 3
+"""Inputs the simulation's text names with their value of information (JSON holds every one)."""
+
+
+def partial_values_text(values: Mapping[str, float] | None, shown: int = PARTIAL_VALUES_SHOWN) -> str:
+    """The line naming the inputs most worth learning alone (EVPPI), or saying that none is; empty without them."""
+    if values is None:
+        return ""
+    worth = [(k, v) for k, v in values.items() if v > 0]
+    if not worth:
+        return "no input alone is worth learning before buying: the value of information lies in several together\n"
+    named = ", ".join(f"{k} {money(v)}" for k, v in worth[:shown])
+    more = f" (and {len(worth) - shown} more, in the JSON)" if len(worth) > shown else ""
+    return f"worth learning alone before buying (EVPPI): {named}{more}\n"
+
+
 def render_simulation(result: Any, fmt: OutputFormat) -> str:
     records = []
     for o in result.options:
@@ -1072,6 +1088,8 @@ def render_simulation(result: Any, fmt: OutputFormat) -> str:
             f"{money(result.expected_value_of_perfect_information_usd)} (the most worth paying to resolve these "
             "uncertainties, e.g. with a benchmark, before buying)\n"
         )
+        if result.expected_value_of_perfect_information_usd > 0:  # (with nothing to learn, nothing to learn first)
+            tail += partial_values_text(result.value_of_information_by_input_usd)
     elif not any(o.missing_inputs for o in result.options):
         tail += (
             "no expected best and no value of perfect information: no option has a finite expected effective cost "

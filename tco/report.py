@@ -29,6 +29,7 @@ from tco.render import (
     layout_notes,
     money,
     num,
+    partial_values_text,
     samples_text,
     unranked_row,
     verdict,
@@ -250,9 +251,10 @@ def build(
     sections.append(_chart(lambda result: plots.cdf(result, page=True), simulation))
     sections.append(_table(["option", "wins", "P10", "P50", "P90"], win_rows, {1, 2, 3, 4}))
     evpi = simulation.expected_value_of_perfect_information_usd
+    learn = partial_values_text(simulation.value_of_information_by_input_usd).strip() if evpi else ""
     sections.append(
         f"<p class=meta>{samples_text(simulation.samples)}, seed {simulation.seed}; expected value of perfect information "
-        f"{money(evpi) if evpi is not None else '—'}.</p>"
+        f"{money(evpi) if evpi is not None else '—'}{'; ' + html.escape(learn) if learn else ''}.</p>"
     )
     sections.append('<h2 id="assumptions">Assumptions and their sources</h2>')
     rows: dict[str, list[str]] = {}  # by input path: an accelerator named twice is listed once

@@ -165,6 +165,13 @@ class SimulationResult(StrictModel, Records):
         description="EVPI = min over options of E[cost] − E[min over options of cost]: the most it is worth paying "
         "to resolve the sampled uncertainty before choosing (cost-model §2.6)."
     )
+    value_of_information_by_input_usd: dict[str, float] | None = Field(
+        None,
+        description="EVPPI of each sampled input, most first: what learning that input alone before choosing is expected "
+        "to save (E[cost of the expected best] − E over the input of the cheapest expected cost given it; cross-fitted "
+        "over 10 bins of its value, an estimate that errs low; cost-model §2.6). None with fewer than 1,000 samples, "
+        "fewer than two options that run in every sample, or no EVPI.",
+    )
     effective_cost_samples_usd: dict[str, list[float]] | None = Field(
         None, description="Every finite sample's effective cost per option (only when asked for: charts, reports)."
     )

@@ -148,3 +148,75 @@ def test_the_report_lists_the_default_batch_among_its_assumptions(run, tmp_path)
     out2 = tmp_path / "r2.html"
     assert run("report", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-o", str(out2)).exit_code == 0
     assert "global_batch_tokens" not in out2.read_text()
+
+
+# --------------------------------------------------------------------------- EVPPI: the value of learning one input
+
+
+def _grid(n: int, seed: int) -> np.ndarray:
+    """n values evenly spread over (0, 1), (i + 0.5) / n, in a shuffled order."""
+    return np.random.default_rng(seed).permutation((np.arange(n) + 0.5) / n)
+
+
+def test_evppi_of_the_input_that_decides_is_the_evpi_by_hand() -> None:
+    """Option A costs x, option B costs 0.4, x spread evenly over (0, 1). Without information B is the better bet
+    (0.4 against E[x] = 0.5); knowing x, the buyer takes A below 0.4: EVPPI = E[max(0.4 − x, 0)] = 0.4² / 2 = 0.08,
+    all of the EVPI (x is the only uncertainty). The bins' edges (deciles of each half) fall on 0.4, so the binned
+    choice loses nothing. An input independent of the costs is worth nothing: in every bin B costs less on average."""
+    from tco.analysis.montecarlo import partial_values
+
+    n = 20_000
+    x = _grid(n, 1)
+    unrelated = _grid(n, 2)
+    costs = np.vstack([x, np.full(n, 0.4)])
+    values = partial_values(costs, 1, {"x": x, "unrelated": unrelated})
+    assert values["x"] == approx(0.08, abs=5e-4)
+    assert values["unrelated"] == 0.0
+    assert list(values) == ["x", "unrelated"]  # (most first)
+
+
+def test_evppi_errs_low_where_the_switch_falls_inside_a_bin() -> None:
+    """With B at 0.45 the switch lies inside the bin [0.4, 0.5): the binned choice takes A up to 0.4 and B above (the
+    bin's mean 0.45 ties; the first of equals, A, is taken: it costs the same on average there), so the estimate is
+    E[max(0.45 − x, 0)] over x < 0.4 plus that bin's part: between E[max(0.45 − x, 0) · 1(x < 0.4)] = 0.4 · 0.45 − 0.08
+    = 0.1 and the EVPPI 0.45² / 2 = 0.10125."""
+    from tco.analysis.montecarlo import partial_values
+
+    n = 20_000
+    x = _grid(n, 3)
+    value = partial_values(np.vstack([x, np.full(n, 0.45)]), 1, {"x": x})["x"]
+    assert 0.1 - 5e-4 <= value <= 0.10125 + 5e-4
+
+
+def test_simulate_reports_what_each_input_alone_is_worth() -> None:
+    """Llama 3 8B on H100s or MI300Xs: the H100 is the better bet and the cost of delay decides most samples the
+    MI300X wins. Each input's EVPPI is at most the EVPI (a choice made knowing one input cannot beat one made knowing
+    all: on each half the cross-fitted choice costs at least the per-sample cheapest), the cost of delay's is the
+    largest, and inputs that no option's cost reads are worth 0. Below 1,000 samples there is no estimate."""
+    inputs = tco.load_inputs(["h100-sxm", "mi300x"], workload="llama3-8b")
+    r = tco.simulate(inputs, samples=4_000, seed=3)
+    evpi, values = r.expected_value_of_perfect_information_usd, r.value_of_information_by_input_usd
+    assert evpi is not None and evpi > 0 and values is not None
+    assert set(values) == set(r.sampled_inputs)
+    assert all(0.0 <= v <= evpi * (1 + 1e-12) for v in values.values())
+    assert next(iter(values)) == "scenario.cost_of_delay_usd_per_day" and values["scenario.cost_of_delay_usd_per_day"] > 0
+    assert values["scenario.carbon_usd_per_tonne"] == 0.0
+    assert tco.simulate(inputs, samples=999, seed=3).value_of_information_by_input_usd is None
+
+
+def test_the_cli_names_the_inputs_worth_learning(run) -> None:
+    """The table's last line names the inputs worth most alone; with no value of information at all (the article's
+    case: the A100 wins every sample) nothing is said; where none alone is worth anything, that is said."""
+    from tco.render import partial_values_text
+
+    r = run("simulate", "h100-sxm", "mi300x", "-w", "llama3-8b", "-n", "2000", "-q")
+    assert r.exit_code == 0, r.stderr
+    assert "worth learning alone before buying (EVPPI): scenario.cost_of_delay_usd_per_day $" in r.stdout
+    quiet = run("simulate", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "-n", "2000", "-q")
+    assert quiet.exit_code == 0 and "value of perfect information $0" in quiet.stdout and "EVPPI" not in quiet.stdout
+    none = "no input alone is worth learning before buying: the value of information lies in several together\n"
+    assert partial_values_text({"a": 0.0}) == none
+    assert partial_values_text({"a": 3.0, "b": 2.0, "c": 1.0, "d": 0.5, "e": 0.0}) == (
+        "worth learning alone before buying (EVPPI): a $3.00, b $2.00, c $1.00 (and 1 more, in the JSON)\n"
+    )
+    assert partial_values_text(None) == ""
