@@ -217,6 +217,10 @@ class StagePlan:
     subset_batch: float | None = None  # and the global batch; None once widened over a batch range (:func:`widen_shortlist`)
 
 
+MATMUL_KEY = "accel.matmul_efficiency"
+"""The flat key of the part's achievable matmul fraction; where the profile gives none, the analyses of uncertain
+inputs put the assumed value in it to swing or sample it, as they do the default global batch."""
+
 DEFAULT_BATCH_KEY = "workload.global_batch_tokens"
 """The flat key of the workload's global batch. Where the workload gives none, the analyses of uncertain inputs put
 the default in it (``tco.analysis.common.prepare``) to swing or sample it as an estimate; every stage without its own
@@ -245,7 +249,8 @@ def widen_shortlist(plan: Plan, p: Mapping[str, Any], key: str, batches: Sequenc
 
 def stage_inputs(st: StagePlan, p: Mapping[str, Any], active_key: str) -> dict[str, Any]:
     """The continuous inputs of :func:`tco.training.evaluate` for one stage, from the flat inputs."""
-    matmul = p[st.matmul_key] if st.matmul_key else training.MATMUL_EFFICIENCY_DEFAULT
+    # (where the profile gives none, the assumed value, or the one an analysis of uncertain inputs puts in its key)
+    matmul = p[st.matmul_key] if st.matmul_key else p[MATMUL_KEY] if MATMUL_KEY in p else training.MATMUL_EFFICIENCY_DEFAULT
     return {
         "parameters": p["workload.parameters"],
         "active_parameters": p[active_key],
@@ -905,10 +910,18 @@ def plan_serving(
             latency = "fit" not in why
             size = _serving_causes(prompt >= output) if weights_fit else SERVING_SIZE
             target = "time_per_output_token_ms" if tpot is not None else "time_to_first_token_ms"
-            if latency and tpot is not None and ttft is not None:  # the target even a batch of one misses
-                k1 = fixed or 1
-                f1 = serving.figures(req, x, replica=k1, tensor=serving.tensor_of(k1, node), batch=1, z=z)
-                target = "time_to_first_token_ms" if f1["ttft"] > ttft else "time_per_output_token_ms"
+            if latency and tpot is not None and ttft is not None:
+                # The target a batch of one misses on every replica the search tried that holds a sequence (the
+                # other, relaxed, would not help); where each alone is met on some or neither on any, the one missed
+                # on the smallest.
+                tried = [fixed] if fixed else [k for k in sizes if k <= k_max and k // serving.tensor_of(k, node) <= shape.layers]
+                tried = [k for k in tried if serving.max_batch_in_memory(req, x, k, serving.tensor_of(k, node)) >= 1] or tried
+                ones = [serving.figures(req, x, replica=k, tensor=serving.tensor_of(k, node), batch=1, z=z) for k in tried]
+                tpot_met, ttft_met = any(f["tpot"] <= tpot for f in ones), any(f["ttft"] <= ttft for f in ones)
+                if tpot_met != ttft_met:
+                    target = "time_per_output_token_ms" if ttft_met else "time_to_first_token_ms"
+                else:
+                    target = "time_to_first_token_ms" if ones[0]["ttft"] > ttft else "time_per_output_token_ms"
             engine_time = ""
             tuned_step = tau + shape.layers * per_layer_tuned
             if latency and per_layer > per_layer_tuned and tpot is not None and target == "time_per_output_token_ms":
@@ -1001,7 +1014,7 @@ def serving_inputs(
         "link": p["accel.interconnect.bandwidth_gbps"] if "accel.interconnect.bandwidth_gbps" in p else training.IN_NODE_FLOOR_GBPS,
         "efficiency": efficiency
         * common["maturity_factor"]
-        * (p["accel.matmul_efficiency"] if "accel.matmul_efficiency" in p else training.MATMUL_EFFICIENCY_DEFAULT)
+        * (p[MATMUL_KEY] if MATMUL_KEY in p else training.MATMUL_EFFICIENCY_DEFAULT)
         * ratio,
         # (the maturity factor derates the kernels' share of peak compute, not the rate memory streams at)
         "bandwidth_efficiency": bandwidth_efficiency,

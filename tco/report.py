@@ -15,8 +15,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from tco import plots, training
-from tco.analysis.common import default_batch
+from tco import plots
+from tco.analysis.common import assumed_values
 from tco.engine import walk_numbers
 from tco.inputs import Inputs
 from tco.models import Quantity
@@ -287,17 +287,15 @@ def build(
                 "",
                 "",
             ]
-    batch = default_batch(inputs.workload)
-    if batch is not None and "workload.global_batch_tokens" in simulation.sampled_inputs:
-        # The batch no file gives: the default the figures above use (an option that reads it: the simulation
-        # samples it), an estimate the tornado swings.
-        rows["workload.global_batch_tokens"] = [
-            "workload.global_batch_tokens",
-            given_number(round(batch)),  # (whole tokens)
-            training.DEFAULT_BATCH_SOURCE,
-            "2024-07",
-            "estimate",
-        ]
+    for a in assumed_values(inputs):
+        if a.path in simulation.sampled_inputs:  # (a value no file gives that the figures above use: the simulation samples it)
+            rows[a.path] = [
+                a.path,
+                given_number(round(a.value) if a.value >= 1000 else a.value),  # (a batch in whole tokens)
+                a.source,
+                a.as_of,
+                "estimate",
+            ]
     unique = list(rows.values())
     # Folded (and so left out of a printout): the page is the answer; every source stays one click away.
     sections.append(

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tco
-from tco.analysis.common import default_batch
+from tco.analysis.common import assumed_values
 from tco.errors import TcoError
 
 _FEW = settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -345,8 +345,8 @@ def _resolve(inputs: tco.Inputs, path: str) -> str | None:
         else:
             cur = getattr(cur, name, None)
     value, currency = getattr(cur, "value", None), getattr(cur, "currency", None)
-    if path == "workload.global_batch_tokens" and cur is None:  # (the default batch, an estimate simulate samples)
-        value = default_batch(inputs.workload)
+    if value is None:  # (a value the models assume where no file gives it, an estimate simulate samples)
+        value = next((a.value for a in assumed_values(inputs) if a.path == path), None)
     if value is None:
         return None
     return f"{{value={value!r}" + (f', currency="{currency.value}"' if currency is not None else "") + "}"

@@ -220,3 +220,82 @@ def test_the_cli_names_the_inputs_worth_learning(run) -> None:
         "worth learning alone before buying (EVPPI): a $3.00, b $2.00, c $1.00 (and 1 more, in the JSON)\n"
     )
     assert partial_values_text(None) == ""
+
+
+# --------------------------------------------------------------------------- the assumed matmul fraction
+
+
+def test_an_unmeasured_matmul_fraction_is_swung_over_the_measured_parts_span() -> None:
+    """The MLU590 has no matmul benchmark: its derived rate assumes 0.80 of peak (about the H100's). The tornado
+    swings that over the span of the parts measured, 0.51 (MI300X) to 0.99 (Gaudi 2), and labels it an assumption;
+    its central cost is compare's, and a faster kernel costs less. The H100, measured (0.803), has no such row."""
+    inputs = tco.load_inputs(["mlu590", "h100-sxm"], workload="llama3-8b", sets=["scenario.market=cn"])
+    result = tco.sensitivity(inputs)
+    rows = {r.param: r for r in result.rows}
+    row = rows["mlu590.matmul_efficiency"]
+    assert (
+        (row.low, row.central, row.high)
+        == (0.51, 0.8, 0.99)
+        == (*training.MATMUL_EFFICIENCY_RANGE[:1], 0.8, training.MATMUL_EFFICIENCY_RANGE[1])
+    )
+    assert row.range_source == "assumed, measured parts 0.51–0.99"
+    assert row.effective_cost_high_usd["mlu590"] < result.central_effective_cost_usd["mlu590"] < row.effective_cost_low_usd["mlu590"]
+    compared = {r.option: r.effective_cost_usd for r in tco.compare(inputs).results}
+    assert result.central_effective_cost_usd["mlu590"] == approx(compared["mlu590"], rel=1e-12)
+    assert "h100-sxm.matmul_efficiency" not in rows
+    # the assumed value, set as if measured, is the central figure: the same cost
+    fixed = tco.load_inputs(["mlu590"], workload="llama3-8b", sets=["scenario.market=cn", "mlu590.matmul_efficiency=0.8"])
+    assert tco.compare(fixed).results[0].effective_cost_usd == approx(compared["mlu590"], rel=1e-12)
+
+
+def test_simulate_samples_an_assumed_matmul_fraction_and_the_report_lists_it(run, tmp_path) -> None:
+    """The Monte Carlo samples the assumed fraction as a fraction (a normal with 0.51–0.99 as its 90 % interval,
+    clipped to (0, 1]); the report lists it among the assumptions as an estimate with its source."""
+    inputs = tco.load_inputs(["mlu590", "ascend-910b"], workload="chat-70b", sets=["scenario.market=cn"])
+    sampled = tco.simulate(inputs, samples=50, seed=2).sampled_inputs
+    assert "mlu590.matmul_efficiency" in sampled and "ascend-910b.matmul_efficiency" in sampled
+    u = next(u for u in uncertain_inputs(prepare(inputs), ranged_only=True) if u.path == "mlu590.matmul_efficiency")
+    assert u.bounded and (u.low, u.central, u.high) == (0.51, 0.8, 0.99)
+    out = tmp_path / "r.html"
+    r = run("report", "mlu590", "ascend-910b", "-w", "chat-70b", "--set", "scenario.market=cn", "-o", str(out))
+    assert r.exit_code == 0, r.stderr
+    page = out.read_text()
+    assert "mlu590.matmul_efficiency</td><td class=n>0.8</td><td>[TCO] [MAMF] not measured for this part" in page
+    assert set(loader.cited_keys(training.MATMUL_DEFAULT_SOURCE)) <= set(loader.load_bibliography())
+
+
+# --------------------------------------------------------------------------- which latency target is to blame
+
+
+def test_the_target_no_replica_meets_is_blamed(run) -> None:
+    """A 70B chat service on H100s with a 2 ms time-per-output-token target: a typical engine spends 80 layers ×
+    0.11 ms = 8.8 ms a decode step beyond its kernels, so no replica meets it, whatever the first-token target. A
+    400 ms first-token target is met by 8 H100s (a 2,048-token prompt is 2 × 70.6e9 × 2,048 = 2.9e14 FLOP, 46 ms at
+    0.8 of their 7.9 PFLOP/s), yet the error blamed it: it was the one a batch of one missed on a single accelerator,
+    which cannot even hold the 141 GB of weights. Now the target missed on every replica that holds a sequence is
+    blamed; the other way round (a 1 ms first-token target, below the 4.6 ms the prompt takes on 64 H100s at their
+    whole peak, with a 30 ms TPOT that 8 meet) the first-token target is."""
+    tpot = run(
+        "compare",
+        "h100-sxm",
+        "-w",
+        "chat-70b",
+        "--set",
+        "workload.time_per_output_token_ms=2",
+        "--set",
+        "workload.time_to_first_token_ms=400",
+    )
+    assert tpot.exit_code == 1
+    assert "workload.time_per_output_token_ms: h100-sxm cannot serve chat-70b: no batch meets the latency targets" in tpot.stderr
+    ttft = run(
+        "compare",
+        "h100-sxm",
+        "-w",
+        "chat-70b",
+        "--set",
+        "workload.time_per_output_token_ms=30",
+        "--set",
+        "workload.time_to_first_token_ms=1",
+    )
+    assert ttft.exit_code == 1
+    assert "workload.time_to_first_token_ms: h100-sxm cannot serve chat-70b: no batch meets the latency targets" in ttft.stderr

@@ -125,13 +125,75 @@ def prepare(inputs: Inputs) -> Prepared:
             errors.append(exc)
         plans.append(engine.plan_option(o, inputs.workload, inputs.scenario, market=False))
         bases.append(engine.numeric_inputs(o, inputs.workload, inputs.scenario))
-        default = default_batch(inputs.workload)
-        if default is not None:
-            bases[-1][engine.DEFAULT_BATCH_KEY] = default  # (an estimate these analyses swing and sample: see uncertain_and_held)
+        for a in assumed_values(inputs):  # (estimates these analyses swing and sample: see uncertain_and_held)
+            if a.scope in ("workload", o.accelerator.id):
+                bases[-1][a.flat] = a.value
     if len(barred) == len(inputs.options):
         raise errors[0] if len(errors) == 1 else ProblemList(errors)
     sc = inputs.scenario
     return Prepared(inputs, plans, bases, sc.deadline_days is not None and sc.deadline_days.value is not None, barred)
+
+
+@dataclass(frozen=True)
+class Assumed:
+    """A value the tool assumes where no file gives the input (an estimate with a range): the analyses of uncertain
+    inputs swing and sample it as they do a sourced range, and the report lists it among the assumptions."""
+
+    path: str  # as a user names it: workload.global_batch_tokens, <id>.matmul_efficiency
+    scope: str  # "workload" or the accelerator id
+    flat: str  # the flat key the evaluation reads it from
+    value: float
+    low: float
+    high: float
+    bounded: bool  # a fraction: sampled as one (cf. Uncertain.bounded)
+    label: str  # the tornado's range column
+    source: str  # the assumptions' source column
+    as_of: str  # the date of its latest source
+
+
+def assumed_values(inputs: Inputs) -> list[Assumed]:
+    """The inputs no file gives whose value the models assume: the default global batch of a training workload,
+    and the achievable matmul fraction of a part that has no measurement (each option's part once, in order)."""
+    out = []
+    batch = default_batch(inputs.workload)
+    if batch is not None:
+        lo, hi = training.DEFAULT_BATCH_RANGE
+        out.append(
+            Assumed(
+                path=engine.DEFAULT_BATCH_KEY,
+                scope="workload",
+                flat=engine.DEFAULT_BATCH_KEY,
+                value=batch,
+                low=batch * lo,
+                high=batch * hi,
+                bounded=False,
+                label=f"default estimate ×{lo:g}–×{hi:g}",
+                source=training.DEFAULT_BATCH_SOURCE,
+                as_of="2024-07",
+            )
+        )
+    lo, hi = training.MATMUL_EFFICIENCY_RANGE
+    seen: set[str] = set()
+    for accel in (o.accelerator for o in inputs.options):
+        if accel.id in seen:
+            continue
+        seen.add(accel.id)
+        if accel.matmul_efficiency is None or accel.matmul_efficiency.value is None:
+            out.append(
+                Assumed(
+                    path=f"{accel.id}.matmul_efficiency",
+                    scope=accel.id,
+                    flat=engine.MATMUL_KEY,
+                    value=training.MATMUL_EFFICIENCY_DEFAULT,
+                    low=lo,
+                    high=hi,
+                    bounded=True,
+                    label=f"assumed, measured parts {lo:g}–{hi:g}",
+                    source=training.MATMUL_DEFAULT_SOURCE,
+                    as_of="2025",
+                )
+            )
+    return out
 
 
 def default_batch(workload: Any) -> float | None:
@@ -771,12 +833,12 @@ def uncertain_and_held(prep: Prepared, *, ranged_only: bool) -> tuple[list[Uncer
         bounded = isinstance(q, (FractionQuantity, UnitIntervalQuantity))
         given_end = "" if ranged else "low" if q.low is not None else "high" if q.high is not None else ""
         out.append(Uncertain(path, target, q.value, low, high, ranged, bounded, q.currency.value if q.currency else None, floor, given_end))
-    batch = default_batch(prep.inputs.workload)
-    if batch is not None and any(engine.DEFAULT_BATCH_KEY in keys for keys in used):
-        # The global batch no file gives: the default is an estimate with a range, swung and sampled as one.
-        lo, hi = training.DEFAULT_BATCH_RANGE
-        target = resolve_target(prep, engine.DEFAULT_BATCH_KEY, keep_quotes=True)
-        out.append(Uncertain(target.path, target, batch, batch * lo, batch * hi, True, False, estimate=f"default estimate ×{lo:g}–×{hi:g}"))
+    for a in assumed_values(prep.inputs):
+        # An input no file gives, whose value the models assume: an estimate with a range, swung and sampled as one
+        # (where the figures of some option the market allows read it).
+        target = resolve_target(prep, a.path, keep_quotes=True)
+        if any(k in used[i] for i, k in target.keys.items() if i not in prep.barred):
+            out.append(Uncertain(target.path, target, a.value, a.low, a.high, True, a.bounded, estimate=a.label))
     return out, held
 
 
