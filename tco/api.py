@@ -397,8 +397,9 @@ def attributed(inputs: Inputs) -> Iterator[None]:
             scope = "workload" if problem.where == inputs.workload.id else label or problem.where
 
             def set_path(key: str, scope: str | None = scope) -> str | None:
-                """The --set path that wrote ``key`` (of the problem's scope, or a full workload./scenario. path)."""
-                full = key if key.startswith(("workload.", "scenario.")) else f"{scope}.{key}"
+                """The --set path that wrote ``key`` (of the problem's scope, or a full workload./scenario. path, or an
+                option's part's ``ID.field`` named by an error about the workload)."""
+                full = key if key.startswith(("workload.", "scenario.")) or _a_parts_input(key, scope) else f"{scope}.{key}"
 
                 def writes(sp: str) -> bool:  # (a quantity's range, source or note leaves its value as it was)
                     inside = sp.startswith(full + ".") and sp[len(full) + 1 :].split(".")[0] in loader.ABOUT_A_VALUE
@@ -406,12 +407,17 @@ def attributed(inputs: Inputs) -> Iterator[None]:
 
                 return next((sp for sp in sorted(set_paths) if writes(sp)), None)
 
+            def _a_parts_input(key: str, scope: str | None) -> bool:
+                """``key`` is ``ID.field`` of an option's part in an error about the workload (not a workload field)."""
+                head = key.split(".", 1)[0]
+                return scope == "workload" and "." in key and head in ids and head not in type(inputs.workload).model_fields
+
             # (an error about what a flag gave, --vary or --param, stays that flag's even where --set names the path)
             flag = isinstance(problem.where, str) and problem.where.startswith("--")
             blamed = None if flag else next((k for k in (problem.key, *problem.also) if k is not None and set_path(k)), None)
             if blamed is not None:
                 # The value the error is about came from --set, not from the file: blame the --set.
-                cross = blamed.startswith(("workload.", "scenario."))
+                cross = blamed.startswith(("workload.", "scenario.")) or _a_parts_input(blamed, scope)
                 problem.where, problem.key = "--set", set_path(blamed) if cross else f"{scope}.{blamed}"
             elif (own := _users_workload_key(inputs, problem)) is not None:
                 # A shipped part cannot be at fault for what the user's own workload file writes: blame the file.

@@ -1788,6 +1788,33 @@ def too_many_text(tokens_per_day: float, count: float, accel_id: str) -> str:
     )
 
 
+SERVING_RATE = (
+    "accel.memory_bandwidth_gbps",
+    "accel.memory_gb",
+    "accel.interconnect.bandwidth_gbps",
+    "accel.matmul_efficiency",
+    "workload.parameters",
+    "workload.active_parameters",
+    "workload.precision",
+    "workload.seq_len",
+    "workload.shape",
+    "workload.prompt_tokens",
+    "workload.output_tokens",
+    "workload.max_batch",
+    "workload.time_per_output_token_ms",
+    "workload.time_to_first_token_ms",
+    "workload.latency_percentile",
+    "workload.tuning",
+)
+"""Inputs a serving rate per accelerator follows from (the part's as ``accel.``, with the peak and a measured rate)."""
+
+
+def _serving_rate_causes(plan: Plan) -> tuple[str, ...]:
+    """:data:`SERVING_RATE` for ``plan``, the part's inputs as the paths a --set gives (``h100-sxm.memory_gb``)."""
+    measured = (f"{plan.bench_key}.tokens_per_second",) if plan.bench_key is not None else ()
+    return tuple(plan.user_path(k) for k in (*measured, plan.peak_key, *SERVING_RATE))
+
+
 def _count_text(count: float) -> str:
     """A count past the bound, in full while it is near it (1,000,000,008, not 1e+09), else as 1.2e+15."""
     return f"{count:,.0f}" if count < 1e15 else f"{count:.4g}"
@@ -1868,7 +1895,9 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
             ),
             where=workload.id,
             key="tokens_per_day",
-            also=("scenario.utilization",) if owned else (),  # (an owned fleet is demand ÷ utilization: a --set or file of either)
+            # (an owned fleet is demand ÷ utilization: a --set or file of either; and ÷ the rate per accelerator: a
+            # --set of the part or the model that lowered it is the cause, not the file's demand)
+            also=(*(("scenario.utilization",) if owned else ()), *_serving_rate_causes(plan)),
         )
     carried_mfu = measured_mfu
     if (
