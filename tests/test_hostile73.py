@@ -36,3 +36,47 @@ def test_the_fleet_bound_still_names_the_demand_or_the_utilization_that_was_set(
     (tmp_path / "w.toml").write_text('extends = "chat-70b"\nid = "w"\ntokens_per_day = 1e30\n')
     r = run("compare", "h100-sxm", "-w", str(tmp_path / "w.toml"), "--set", "h100-sxm.price_usd=30000")
     assert r.exit_code == 1 and r.stderr.startswith(f"Error: {tmp_path / 'w.toml'}: tokens_per_day: serving 1e+30 tokens a day"), r.stderr
+
+
+@pytest.mark.parametrize("values", ["１.２,1.3", "1.2,١.٣", "1.2, ２ "])
+def test_a_vary_list_reads_ascii_digits_as_its_range_does(run, values) -> None:
+    """2: 'tco sweep a100-80gb -w gpt3-1.3b --vary scenario.pue=１.２,١.٣' swept pue at 1.2 and 1.3: the list form
+    of --vary read numbers with Python's float(), which takes full-width and Arabic-Indic digits, while its LO:HI:N
+    form, --set, --range and ID@COUNT refuse them. The list now reads ASCII numbers too."""
+    r = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", f"scenario.pue={values}")
+    assert r.exit_code == 1, r.output
+    assert r.stdout == ""
+    bad = next(v for v in values.split(",") if not v.isascii())
+    assert r.stderr == f"Error: --vary: scenario.pue: expected numbers, got '{bad.strip()}'\n"
+
+
+DELAY = "scenario.cost_of_delay_usd_per_day"
+UNDERFLOW = "is too close to 0 for a float (it reads as 0): give 0 or a number of at least 1e-300 in size"
+
+
+@pytest.mark.parametrize(
+    ("args", "typed", "where"),
+    [
+        (("sweep", "a100-80gb", "--vary", f"{DELAY}=1e-400,1"), "1e-400", f"--vary: {DELAY}"),
+        (("sweep", "a100-80gb", "--vary", f"{DELAY}=-1e-400,1"), "-1e-400", f"--vary: {DELAY}"),
+        (("sweep", "a100-80gb", "--vary", f"{DELAY}=1e-400:1:3"), "1e-400", f"--vary: {DELAY}"),
+        (("sweep", "a100-80gb", "--vary", f"{DELAY}=0:1e-999:3"), "1e-999", f"--vary: {DELAY}"),
+        (("breakeven", "a100-80gb", "mlu370-s4", "--range", "1e-400:1000"), "1e-400", "--range"),
+        (("breakeven", "a100-80gb", "mlu370-s4", "--range", "0:1_0e-999"), "1_0e-999", "--range"),
+    ],
+)
+def test_a_vary_or_range_number_too_close_to_zero_for_a_float_says_so(run, args, typed, where) -> None:
+    """3: '--vary scenario.cost_of_delay_usd_per_day=1e-400,1' swept the cost of delay at 0 and 1, and '--range
+    1e-400:1000' scanned from 0: a number too close to 0 for a float read as 0, which --set, the number flags and a
+    file refuse (docs/inputs.md: 'refused wherever it is given'). --vary and --range now refuse it too."""
+    r = run(*args, "-w", "gpt3-1.3b")
+    assert r.exit_code == 1, r.output
+    assert r.stdout == ""
+    assert r.stderr == f"Error: {where}: {typed} {UNDERFLOW}\n"
+
+
+def test_a_vary_list_still_reads_zero_grouped_digits_and_spaces(run) -> None:
+    r = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", f"{DELAY}=0, 0e5 ,0.0,1_0")
+    assert r.exit_code == 0, r.output
+    assert [line.split(",")[2] for line in r.stdout.splitlines()[1:]] == ["0", "0", "0", "10"]
+    assert run("breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--range", "0e-400:1000").exit_code == 0

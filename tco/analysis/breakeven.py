@@ -24,7 +24,7 @@ from tco.analysis.common import (
     resolve_target,
     validate_value,
 )
-from tco.errors import InputError, ascii_float, show_number
+from tco.errors import InputError, ascii_float, show_number, underflow
 from tco.inputs import Inputs
 from tco.models import (
     TINY,
@@ -47,6 +47,9 @@ def parse_range(text: str, *, what: str = "--range") -> tuple[float, float]:
         raise InputError(f"expected numbers LO:HI, got '{text}'", key=what) from None
     if not (math.isfinite(lo) and math.isfinite(hi)):
         raise InputError(f"expected finite numbers, got '{text}'", key=what)
+    for end, value in ((lo_s, lo), (hi_s, hi)):  # (1e-400 reads as 0: refused, as --set and the number flags refuse it)
+        if (why := underflow(end, value)) is not None:
+            raise InputError(why, key=what)
     if lo >= hi:
         raise InputError(f"empty or inverted range '{text}': LO must be below HI", key=what)
     return lo, hi

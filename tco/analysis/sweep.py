@@ -26,7 +26,7 @@ from tco.analysis.common import (
     resolve_target,
     validate_value,
 )
-from tco.errors import WHOLE_DIGITS, InputError
+from tco.errors import WHOLE_DIGITS, InputError, ascii_float, underflow
 from tco.inputs import Inputs
 from tco.results import SweepChunk, SweepRun, _Once
 
@@ -79,11 +79,13 @@ def parse_vary(text: str) -> tuple[str, list[float] | tuple[float, float, int]]:
     vals = []
     for v in spec.split(","):
         try:
-            x = float(v)
+            x = ascii_float(v)  # (ASCII, as LO:HI:N, --set and ID@COUNT read a number: not '１.２')
         except ValueError:
             raise InputError(f"expected numbers, got '{v.strip()}'", where="--vary", key=path) from None
         if not math.isfinite(x):
             raise InputError(f"expected finite numbers, got '{v.strip()}'", where="--vary", key=path)
+        if (why := underflow(v, x)) is not None:
+            raise InputError(why, where="--vary", key=path)
         vals.append(x)
     return path, vals
 
