@@ -150,7 +150,7 @@ def safe_text(v: str) -> str:
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator=CSV_LINE_END)
-    w.writerow(header)
+    w.writerow([safe_text(h) for h in header])  # (a header may be a path the user typed: --vary '@x.toml.price_usd=...')
     for row in rows:
         w.writerow([csv_cell(v) for v in row])
     return buf.getvalue()
@@ -1250,7 +1250,9 @@ def stream_sweep(columns: Sequence[str], chunks: Iterable[Any], fmt: OutputForma
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator=CSV_LINE_END)
     if fmt is OutputFormat.csv:
-        writer.writerow(["schema_version", *columns])  # (drained with the first chunk's rows)
+        # (drained with the first chunk's rows; an axis' column is its path as typed, which may begin '@' or '+': a
+        # profile's file, '@x.toml.price_usd', quoted as a text cell is)
+        writer.writerow(["schema_version", *(safe_text(c) for c in columns)])
     head = ""
     if fmt is OutputFormat.json:
         text = json.dumps({"schema_version": SCHEMA_VERSION, "tco_version": __version__, "inputs": dict(audit or {})}, indent=2)

@@ -80,3 +80,18 @@ def test_a_vary_list_still_reads_zero_grouped_digits_and_spaces(run) -> None:
     assert r.exit_code == 0, r.output
     assert [line.split(",")[2] for line in r.stdout.splitlines()[1:]] == ["0", "0", "0", "10"]
     assert run("breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--range", "0e-400:1000").exit_code == 0
+
+
+@pytest.mark.parametrize("name", ["@x", "+x", "-x"])
+def test_a_sweep_column_named_by_a_typed_path_cannot_become_a_formula(run, tmp_path, monkeypatch, name) -> None:
+    """4: 'tco sweep ./@x.toml -w gpt3-1.3b --vary @x.toml.price_usd=1,2' wrote the CSV header cell
+    '@x.toml.price_usd': an axis' column is its path as typed, and the header row was written as it was, while every
+    text cell gets a leading quote (a spreadsheet evaluates a cell beginning =, +, -, @). Header cells are now quoted
+    the same way (a path of a profile's file may begin with any of them)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / f"{name}.toml").write_text('extends = "h100-sxm"\nid = "px"\n')
+    r = run("sweep", f"./{name}.toml", "-w", "gpt3-1.3b", "--vary", f"{name}.toml.price_usd=1,2", "-f", "csv")
+    assert r.exit_code == 0, r.output
+    header = r.stdout.splitlines()[0].split(",")
+    assert header[:4] == ["schema_version", "point", f"'{name}.toml.price_usd", "option"]
+    assert [line.split(",")[3] for line in r.stdout.splitlines()[1:]] == ["px", "px"]
