@@ -989,6 +989,11 @@ class InferenceWorkload(_WorkloadBase):
             raise ValueError(
                 f"prompt_tokens: a request of {_num(p)} + {_num(o)} tokens exceeds seq_len = {self.seq_len}, the context it must fit in"
             )
+        if p is None and o is None and self.seq_len < 2:  # (each defaults to seq_len / 2, and a request has one token of each)
+            raise ValueError(
+                f"seq_len: a request has at least 1 prompt and 1 output token, which a context of {self.seq_len} cannot hold: "
+                "give seq_len of at least 2"
+            )
         if (p is None) != (o is None) and (p or o or 0.0) + self.seq_len / 2 > self.seq_len:
             name, other = ("prompt_tokens", "output_tokens") if p is not None else ("output_tokens", "prompt_tokens")
             raise ValueError(

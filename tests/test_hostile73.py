@@ -95,3 +95,26 @@ def test_a_sweep_column_named_by_a_typed_path_cannot_become_a_formula(run, tmp_p
     header = r.stdout.splitlines()[0].split(",")
     assert header[:4] == ["schema_version", "point", f"'{name}.toml.price_usd", "option"]
     assert [line.split(",")[3] for line in r.stdout.splitlines()[1:]] == ["px", "px"]
+
+
+SEQ_1 = "a request has at least 1 prompt and 1 output token, which a context of 1 cannot hold: give seq_len of at least 2"
+
+
+def test_a_serving_context_of_one_token_is_refused(run, tmp_path) -> None:
+    """5: 'tco compare h100-sxm -w chat-70b --set workload.seq_len=1' served requests of 1 prompt and 1 output token
+    (each length defaults to seq_len / 2, at least 1) in a context of 1, which the workload's own rule refuses
+    whenever a length is given ('prompt_tokens: a request of 1 + 0.5 tokens ... exceeds seq_len = 1'); 'tco estimate
+    h100-sxm --params 7B --mode infer --seq-len 1' did the same. A serving seq_len of 1 is now refused."""
+    r = run("compare", "h100-sxm", "-w", "chat-70b", "--set", "workload.seq_len=1")
+    assert (r.exit_code, r.stdout) == (1, "")
+    assert r.stderr == f"Error: --set: workload.seq_len: {SEQ_1}\n"
+    (tmp_path / "s1.toml").write_text('extends = "chat-70b"\nid = "s1"\nseq_len = 1\n')
+    r = run("compare", "h100-sxm", "-w", str(tmp_path / "s1.toml"))
+    assert r.exit_code == 1 and r.stderr == f"Error: {tmp_path / 's1.toml'}: seq_len: {SEQ_1}\n"
+    r = run("estimate", "h100-sxm", "--params", "7B", "--mode", "infer", "--seq-len", "1")
+    assert r.exit_code == 1 and r.stderr == "Error: --seq-len: " + SEQ_1.replace("seq_len", "--seq-len") + "\n"
+    r = run("sweep", "h100-sxm", "-w", "chat-70b", "--vary", "workload.seq_len=1,2")
+    assert r.exit_code == 1 and r.stderr == f"Error: --vary: workload.seq_len: 1 is not allowed: {SEQ_1}\n"
+    # a context of 2 holds one token of each; a training sequence of 1 is another matter
+    assert run("compare", "h100-sxm", "-w", "chat-70b", "--set", "workload.seq_len=2").exit_code == 0
+    assert run("compare", "h100-sxm", "-w", "gpt3-1.3b", "--set", "workload.seq_len=1").exit_code == 0
