@@ -28,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 
 from tco import engine, loader, perf, serving
 from tco.engine import Option
-from tco.errors import InfeasibleError, InputError, NotFoundError, ProblemList, TcoError
+from tco.errors import InfeasibleError, InputError, NotFoundError, ProblemList, TcoError, too_large
 from tco.inputs import Inputs, find_option, parse_option, with_quoted_rate, with_unknown_rate
 from tco.models import (
     ACCELERATOR_MONEY,
@@ -1223,6 +1223,8 @@ def number_argument(value: Any, key: str) -> float:
     ValueError or OverflowError from the arithmetic that would follow)."""
     if isinstance(value, bool):
         raise InputError(f"expected a number, got {value!r}", key=key)
+    if (big := too_large(value)) is not None:
+        raise InputError(big, key=key)
     try:
         return float(value)
     except (TypeError, ValueError, OverflowError):

@@ -118,6 +118,24 @@ WHOLE_DIGITS = re.compile(r"[0-9]+(?:_[0-9]+)*")
 ``ID@COUNT``, ``--vary``'s N and the whole-number flags read one (``@８``, ``_1`` and ``1__0`` are not numbers)."""
 
 
+def show_whole(n: int, grouped: bool = False) -> str:
+    """A whole number for a message: in full up to 20 digits (``grouped``: with thousands separators),
+    else its leading digits and length."""
+    text = str(abs(n))
+    if len(text) <= 20:
+        return f"{n:,}" if grouped else str(n)
+    return f"{'-' if n < 0 else ''}{text[:6]}… ({len(text)} digits)"
+
+
+def too_large(value: object) -> str | None:
+    """Why an integer past the largest float (1.8e308) is refused, naming its length (its leading digits alone would
+    read as another number); None for any other value."""
+    if not isinstance(value, int) or isinstance(value, bool) or abs(value) <= sys.float_info.max:
+        return None
+    digits = len(str(abs(value))) if abs(value) < 10**4000 else 4000  # (str() refuses past 4,300 digits)
+    return f"expected a finite number (at most 1.8e308), got a {digits:,}{'+' if digits == 4000 else ''}-digit integer"
+
+
 def ascii_float(text: str) -> float:
     """``float(text)`` for a number written in ASCII, as ``--set`` (TOML) and ``ID@COUNT`` read one: Python's own
     float() also reads other scripts' digits ('１２０', '١٢٠'). ValueError for any other text."""

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from tco import engine, loader, perf
 from tco.api import COMMAND_LINE, ESTIMATE_INPUTS, LAYOUT_FLAGS, SHAPE_FLAGS, is_bool, number_argument, public, ref_names, whole_argument
-from tco.errors import InputError, NotFoundError, ProblemList, TcoError, ascii_float, did_you_mean, show_number
+from tco.errors import InputError, NotFoundError, ProblemList, TcoError, ascii_float, did_you_mean, show_number, show_whole
 from tco.models import (
     MAX_COUNT,
     TINY,
@@ -154,10 +154,10 @@ def estimate(
             raise InputError(f"expected a whole number >= 1, got {n}", key=flag)
     for flag, n in (("--max-batch", max_batch), ("--seq-len", seq_len)):  # (the bound --help shows and workload files have)
         if n is not None and n > MAX_COUNT:
-            raise InputError(f"expected at most {MAX_COUNT:,}, got {n:,}", key=flag)
+            raise InputError(f"expected at most {MAX_COUNT:,}, got {show_whole(n, grouped=True)}", key=flag)
     for flag, n in (("--count", count), ("--replica", replica)):
         if n is not None and n > perf.MAX_ACCELERATORS:
-            raise InputError(f"expected at most {perf.MAX_ACCELERATORS:,} accelerators, got {n:,}", key=flag)
+            raise InputError(f"expected at most {perf.MAX_ACCELERATORS:,} accelerators, got {show_whole(n, grouped=True)}", key=flag)
     for flag, tokens in (("--prompt-tokens", prompt_tokens), ("--output-tokens", output_tokens)):
         if tokens is not None and number_argument(tokens, flag) < 1:
             raise InputError(f"expected at least 1 token, got {show_number(tokens)}", key=flag)

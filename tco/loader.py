@@ -40,6 +40,7 @@ from tco.errors import (
     TcoError,
     did_you_mean,
     show_number,
+    too_large,
     underflow,
     unknown_scope,
 )
@@ -738,10 +739,8 @@ def _expected(err: Mapping[str, Any]) -> str:
         return "unknown key"
     if typ == "finite_number":
         return "expected a finite number, got NaN or infinity"
-    big = err.get("input")
-    if typ == "float_type" and isinstance(big, int) and not isinstance(big, bool) and abs(big) > 1.7976931348623157e308:
-        digits = len(str(abs(big))) if abs(big) < 10**4000 else 4000  # (str() refuses past 4,300 digits)
-        return f"expected a finite number (at most 1.8e308), got a {digits:,}{'+' if digits == 4000 else ''}-digit integer"
+    if typ == "float_type" and (big := too_large(err.get("input"))) is not None:
+        return big
     if typ in ("int_type", "int_from_float", "int_parsing"):
         return f"expected a whole number, got {_show(err.get('input'))}"
     if typ in ("bool_type", "bool_parsing"):

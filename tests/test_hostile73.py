@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+import tco
+
 TOO_MANY = "more than the 1,000,000,000 accelerators the model takes"
 
 
@@ -118,3 +120,38 @@ def test_a_serving_context_of_one_token_is_refused(run, tmp_path) -> None:
     # a context of 2 holds one token of each; a training sequence of 1 is another matter
     assert run("compare", "h100-sxm", "-w", "chat-70b", "--set", "workload.seq_len=2").exit_code == 0
     assert run("compare", "h100-sxm", "-w", "gpt3-1.3b", "--set", "workload.seq_len=1").exit_code == 0
+
+
+BIG = 10**400
+TOO_LARGE = "expected a finite number (at most 1.8e308), got a 401-digit integer"
+
+
+@pytest.mark.parametrize(
+    ("call", "key"),
+    [
+        (lambda i: tco.what_if(i, {"scenario.pue": [1.2, BIG]}), "scenario.pue"),
+        (lambda i: tco.what_if(i, {"scenario.pue": [-BIG]}), "scenario.pue"),
+        (lambda i: tco.size(i, budget_usd=BIG), "budget_usd"),
+        (lambda i: tco.cashflow(i, lease_usd_per_month=1000.0, lease_months=BIG), "lease_months"),
+        (lambda i: tco.breakeven(i, "a100-80gb", "mlu370-s4", value_range=(0, BIG)), "value_range"),
+    ],
+)
+def test_an_integer_past_the_largest_float_is_named_by_its_length_in_the_python_api(call, key) -> None:
+    """6: tco.what_if(inputs, {'scenario.pue': [10**400]}) said "expected numbers, got '1000000000000000000000000000000000000000'"
+    and tco.size(inputs, budget_usd=10**400) "expected a number, got '1000...'": the first 40 digits of a 401-digit
+    integer, which read as 1e39; breakeven's range printed 80 characters of it. They now say what --set and a file
+    say of it (the integer's length), and estimate's counts show a long integer as simulate's seed does (6 digits
+    and the length, not 400 digits)."""
+    inputs = tco.load_inputs(["a100-80gb", "mlu370-s4"], workload="gpt3-1.3b")
+    with pytest.raises(tco.InputError) as caught:
+        call(inputs)
+    assert str(caught.value) == f"{key}: {TOO_LARGE}"
+
+
+def test_an_estimate_count_too_large_shows_its_length_not_its_digits() -> None:
+    with pytest.raises(tco.InputError) as caught:
+        tco.estimate("h100-sxm", parameters=7e9, count=BIG)
+    assert str(caught.value) == "count: expected at most 1,000,000,000 accelerators, got 100000… (401 digits)"
+    with pytest.raises(tco.InputError) as caught:
+        tco.estimate("h100-sxm", parameters=7e9, max_batch=2 * 10**15)
+    assert str(caught.value) == "max_batch: expected at most 1,000,000,000,000,000, got 2,000,000,000,000,000"

@@ -24,7 +24,7 @@ from tco.analysis.common import (
     resolve_target,
     validate_value,
 )
-from tco.errors import InputError, ascii_float, show_number, underflow
+from tco.errors import InputError, ascii_float, show_number, too_large, underflow
 from tco.inputs import Inputs
 from tco.models import (
     TINY,
@@ -163,6 +163,8 @@ def breakeven(
     currency = quoted.value if quoted is not None and quoted.value != "USD" else None
     shown = f"{param} (in {currency})" if currency else param
     lo, hi = value_range or default_range(target, where="--param")
+    if (big := too_large(lo) or too_large(hi)) is not None:
+        raise InputError(big, key="--range")
     try:
         lo, hi = float(lo), float(hi)
     except (TypeError, ValueError, OverflowError):

@@ -18,6 +18,7 @@ from tco.analysis.common import (
     uncertain_and_held,
 )
 from tco.errors import InputError
+from tco.errors import show_whole as _short  # (its tests import it from here)
 from tco.inputs import Inputs
 from tco.results import Percentiles, SimulationOption, SimulationResult
 
@@ -94,15 +95,6 @@ def sample_input(u: Uncertain, rng: np.random.Generator, n: int) -> np.ndarray:
     x = rng.normal(u.central, sd, n)
     # Fractions stay in (0, 1]: a share of zero (utilization, power) is not a valid input.
     return np.clip(x, 1e-3, 1.0)
-
-
-def _short(n: int, grouped: bool = False) -> str:
-    """A whole number for a message: in full up to 20 digits (``grouped``: with thousands separators),
-    else its leading digits and length."""
-    text = str(abs(n))
-    if len(text) <= 20:
-        return f"{n:,}" if grouped else str(n)
-    return f"{'-' if n < 0 else ''}{text[:6]}… ({len(text)} digits)"
 
 
 def input_stream(seed: int, path: str) -> np.random.Generator:

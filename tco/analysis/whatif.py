@@ -23,7 +23,7 @@ from tco.analysis.common import (
     resolve_target,
     validate_value,
 )
-from tco.errors import InputError
+from tco.errors import InputError, too_large
 from tco.inputs import Inputs
 from tco.results import WhatIfOption, WhatIfResult
 
@@ -78,7 +78,7 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]], *, over_sets
         listed_vals = list(vals)
         bad = _not_a_number(listed_vals)
         if bad is not None:  # a text, a bool, an int past the float range: an InputError, never numpy's
-            raise InputError(f"expected numbers, got {str(bad)[:40]!r}", key=path)
+            raise InputError(too_large(bad) or f"expected numbers, got {str(bad)[:40]!r}", key=path)
         arr = np.asarray(listed_vals, dtype=float)
         check_numbers(arr, path)
         for v in {float(arr.min()), float(arr.max())}:
