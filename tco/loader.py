@@ -743,6 +743,8 @@ def _expected(err: Mapping[str, Any]) -> str:
         return big
     if typ in ("int_type", "int_from_float", "int_parsing"):
         return f"expected a whole number, got {_show(err.get('input'))}"
+    if typ in ("float_type", "float_parsing"):  # (a plain number, as a whole number says what it got)
+        return f"expected a number, got {_show(err.get('input'))}"
     if typ in ("bool_type", "bool_parsing"):
         return f"expected true or false, got {_show(err.get('input'))}"
     if typ in ("string_type",):

@@ -355,6 +355,9 @@ def _describe(v: Any) -> str:
         return f"boolean {str(v).lower()}"
     if isinstance(v, list):
         return "a list"
+    if isinstance(v, (_dt.date, _dt.time)):  # (a TOML date or time, as the loader shows one)
+        kind = "a time" if isinstance(v, _dt.time) else "a date and time" if isinstance(v, _dt.datetime) else "a date"
+        return f"{kind} ({v.isoformat()})"
     return type(v).__name__
 
 

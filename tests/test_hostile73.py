@@ -155,3 +155,29 @@ def test_an_estimate_count_too_large_shows_its_length_not_its_digits() -> None:
     with pytest.raises(tco.InputError) as caught:
         tco.estimate("h100-sxm", parameters=7e9, max_batch=2 * 10**15)
     assert str(caught.value) == "max_batch: expected at most 1,000,000,000,000,000, got 2,000,000,000,000,000"
+
+
+A_PRICE = "expected a number > 0 or a table with value, low, high, source, as_of"
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("h100-sxm.price_usd=1979-05-27", f"price_usd: {A_PRICE}, got a date (1979-05-27)"),
+        ("h100-sxm.price_usd=07:32:00", f"price_usd: {A_PRICE}, got a time (07:32:00)"),
+        ("h100-sxm.price_usd={value={value=5}}", "price_usd.value: expected a number, got a table"),
+        ("h100-sxm.price_usd={value='5'}", "price_usd.value: expected a number, got '5'"),
+        ("workload.latency_percentile=p99", "latency_percentile: expected a number, got 'p99'"),
+        ("workload.latency_percentile=true", "latency_percentile: expected a number, got true"),
+        ("workload.latency_percentile={value=99}", "latency_percentile: expected a number, got a table"),
+    ],
+)
+def test_a_number_field_given_no_number_says_what_it_got(run, given, said) -> None:
+    """7: '--set h100-sxm.price_usd=1979-05-27' said '... got date' (a quantity named a TOML date by its Python type),
+    and a plain number field ('--set workload.latency_percentile=p99', a quantity's value, a published row's rate) said
+    pydantic's 'input should be a valid number', naming nothing, where a whole-number field says 'expected a whole
+    number, got ...'. Both now say what they got, as the loader shows a value."""
+    r = run("compare", "h100-sxm", "-w", "chat-70b", "--set", given)
+    assert (r.exit_code, r.stdout) == (1, "")
+    scope = given.split(".")[0]
+    assert r.stderr == f"Error: --set: {scope}.{said}\n"
