@@ -1234,6 +1234,7 @@ def plan_training(
             continue
         fit = training.min_accelerators(job, x)
         if fit is None:
+            memory = f"{accel.id}.memory_gb"  # (as a --set names the part's input, in an error about the workload)
             # Say which of the two cannot fit: one sequence's activations, or the training state.
             pinned = job.recompute
             widest = training.Candidate(min(accel.interconnect.devices_per_node, max(heads, 1)), 1, 1, 1)
@@ -1251,15 +1252,19 @@ def plan_training(
                     f"exceed {accel.id}'s usable memory ({usable / 1e9:.1f} GB)",
                     where=workload.id if pinned or whose else accel.id,
                     key="layout.recompute" if pinned else "shape.vocab" if whose else "memory_gb",
-                    also=() if pinned else _sequence_causes(workload, name),
+                    # (an error about the workload's layout or vocabulary names the part's memory too: a --set of it
+                    # is blamed, not the shipped file)
+                    also=(*_sequence_causes(workload, name), memory) if pinned or whose else _sequence_causes(workload, name),
                 )
             sequences = max(1.0, x["global_batch_tokens"] // seq_len)
+            batch = st.batch_key or "workload.global_batch_tokens"
             raise InfeasibleError(
                 f"the training state of {params:,.4g} parameters does not fit on any count of {accel.id}: sharding it "
                 f"needs more data-parallel replicas than the global batch's {sequences:,.4g} sequences, or more than "
                 "10^12 accelerators; use fewer parameters, a larger workload.global_batch_tokens or a part with more memory",
                 where=workload.id,
                 key="parameters",
+                also=(batch, memory),  # (the two the message names: a --set of either is blamed, not the file's parameters)
             )
         if x["global_batch_tokens"] < seq_len:
             given = st.batch_key or "the default global batch"
