@@ -663,6 +663,7 @@ def _plan_option(
                 f"the layout ({spelled}) needs {held} accelerators, more than {n} × {accel.id}",
                 where=workload.id,
                 key="layout",
+                also=() if option.count is not None else ("workload.accelerator_count",),  # (a --set of the count is blamed)
             )
         if n < need:
             raise InfeasibleError(
@@ -1103,15 +1104,21 @@ def _check_layout(workload: TrainingWorkload, accel: Accelerator, layers: int, h
     if lay is None:
         return
     node = accel.interconnect.devices_per_node
+    # (what each degree is held against: a --set of it is blamed, not the file that fixed the degree)
+    shape = ("workload.shape", "workload.parameters")  # (the shape is inferred from the parameters where not given)
     limits = {
-        "tensor_parallel": (node, f"the {node} accelerators of a {accel.id} node"),
-        "pipeline_parallel": (layers, f"the model's {layers} layers"),
-        "expert_parallel": (max(experts, 1), f"the model's {experts} experts" if experts else "1 (a dense model has no experts)"),
+        "tensor_parallel": (node, f"the {node} accelerators of a {accel.id} node", (f"{accel.id}.interconnect.devices_per_node",)),
+        "pipeline_parallel": (layers, f"the model's {layers} layers", shape),
+        "expert_parallel": (
+            max(experts, 1),
+            f"the model's {experts} experts" if experts else "1 (a dense model has no experts)",
+            ("workload.experts",),
+        ),
     }
-    for key, (limit, what) in limits.items():
+    for key, (limit, what, causes) in limits.items():
         value = getattr(lay, key)
         if value is not None and value > limit:
-            raise InfeasibleError(f"layout {key} = {value} exceeds {what}", where=workload.id, key=f"layout.{key}")
+            raise InfeasibleError(f"layout {key} = {value} exceeds {what}", where=workload.id, key=f"layout.{key}", also=causes)
     cp = lay.context_parallel
     lengths = sorted({workload.seq_len, *(st.seq_len for st in workload.stages if st.seq_len)})
     if cp is not None and any(seq % cp for seq in lengths):
@@ -1119,12 +1126,14 @@ def _check_layout(workload: TrainingWorkload, accel: Accelerator, layers: int, h
             f"layout context_parallel = {cp} does not divide the sequence length ({', '.join(map(str, lengths))} tokens)",
             where=workload.id,
             key="layout.context_parallel",
+            also=("workload.seq_len", "workload.stages"),
         )
     if lay.tensor_parallel is not None and heads % lay.tensor_parallel:
         raise InfeasibleError(
             f"layout tensor_parallel = {lay.tensor_parallel} does not divide the {heads} attention heads",
             where=workload.id,
             key="layout.tensor_parallel",
+            also=shape,
         )
     if fsdp and (any((getattr(lay, k) or 1) > 1 for k in limits) or (lay.context_parallel or 1) > 1 or lay.recompute == "none"):
         raise InfeasibleError(

@@ -214,3 +214,37 @@ def test_a_set_of_the_part_s_memory_is_blamed_where_the_error_names_the_workload
         assert r.stderr.startswith(f"Error: --set: {blamed or 'h100-sxm.memory_gb'}: {state}"), r.stderr
     r = run("compare", "h100-sxm", "-w", str(tmp_path / "g1.toml"))  # no --set: the file that gave the batch
     assert r.exit_code == 0  # (the part's own memory holds it at this batch)
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("h100-sxm.interconnect.devices_per_node=4", "layout tensor_parallel = 8 exceeds the 4 accelerators of a h100-sxm node"),
+        ("workload.accelerator_count=8", "the layout (tensor 8 × pipeline 2) needs 16 accelerators, more than 8 × h100-sxm"),
+        ("workload.shape.layers=1", "layout pipeline_parallel = 2 exceeds the model's 1 layers"),
+        ("workload.shape.d_model=1000", "layout tensor_parallel = 8 does not divide the 7 attention heads"),
+    ],
+)
+def test_a_set_that_a_fixed_layout_cannot_hold_is_blamed_not_the_layout_s_file(run, tmp_path, given, said) -> None:
+    """9: with a workload file fixing 'tensor_parallel = 8' and 'pipeline_parallel = 2' (16 accelerators, the count
+    set to 16), '--set h100-sxm.interconnect.devices_per_node=4' said 'Error: w.toml: layout.tensor_parallel: layout
+    tensor_parallel = 8 exceeds the 4 accelerators of a h100-sxm node': the file was blamed for what the --set changed;
+    so for a --set of the count, the layers, the width (the heads), the sequence length (context parallel). A fixed
+    degree's error now names what it is held against: a --set of that is blamed."""
+    (tmp_path / "w.toml").write_text(
+        'extends = "gpt3-1.3b"\nid = "w"\naccelerator_count = 16\n[layout]\ntensor_parallel = 8\npipeline_parallel = 2\n'
+    )
+    assert run("compare", "h100-sxm", "-w", str(tmp_path / "w.toml")).exit_code == 0
+    r = run("compare", "h100-sxm", "-w", str(tmp_path / "w.toml"), "--set", given)
+    assert (r.exit_code, r.stdout) == (1, "")
+    assert r.stderr == f"Error: --set: {given.split('=')[0]}: {said}\n"
+
+
+def test_a_context_parallel_degree_blames_the_set_sequence_length(run, tmp_path) -> None:
+    (tmp_path / "c.toml").write_text('extends = "gpt3-1.3b"\nid = "c"\n[layout]\ncontext_parallel = 2\n')
+    r = run("compare", "h100-sxm", "-w", str(tmp_path / "c.toml"), "--set", "workload.seq_len=2047")
+    assert r.stderr == "Error: --set: workload.seq_len: layout context_parallel = 2 does not divide the sequence length (2047 tokens)\n"
+    r = run("compare", "h100-sxm", "-w", str(tmp_path / "c.toml"), "--set", "workload.stages=[{name='a', tokens=1e9, seq_len=1001}]")
+    assert r.stderr.startswith("Error: --set: workload.stages: layout context_parallel = 2 does not divide the sequence length (1001, 2048")
+    r = run("compare", "h100-sxm@8", "-w", str(tmp_path / "c.toml"), "--set", "workload.layout.context_parallel=3")
+    assert r.stderr.startswith("Error: --set: workload.layout.context_parallel: layout context_parallel = 3 does not divide"), r.stderr
