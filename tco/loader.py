@@ -1523,6 +1523,9 @@ def load_model(path: Path, model: type[M]) -> M:
     try:
         return _validate(data, model, str(path), ())  # type: ignore[no-any-return]
     except TcoError:
+        if not data:  # (an empty file: not every key it lacks, as a profile, workload or scenario says)
+            kind = "serving" if model is ServingSet else "benchmarks"
+            raise InputError(f"is empty (no keys), expected {_A_KIND[kind][0]}", where=str(path)) from None
         misfiled = _misfiled(path, data)
         if misfiled is not None:
             raise misfiled from None

@@ -248,3 +248,26 @@ def test_a_context_parallel_degree_blames_the_set_sequence_length(run, tmp_path)
     assert r.stderr.startswith("Error: --set: workload.stages: layout context_parallel = 2 does not divide the sequence length (1001, 2048")
     r = run("compare", "h100-sxm@8", "-w", str(tmp_path / "c.toml"), "--set", "workload.layout.context_parallel=3")
     assert r.stderr.startswith("Error: --set: workload.layout.context_parallel: layout context_parallel = 3 does not divide"), r.stderr
+
+
+@pytest.mark.parametrize(
+    ("folder", "kind"), [("benchmarks", "a set of published training runs"), ("serving", "a set of published serving results")]
+)
+def test_calibrate_says_an_empty_published_set_is_empty(run, tmp_path, monkeypatch, folder, kind) -> None:
+    """10: an empty benchmarks/x.toml on TCO_PROFILE_PATH made 'tco calibrate' say 'x.toml: id: required key is
+    missing; x.toml: source: required key is missing; x.toml: tuning: required key is missing (and 2 more; ...)',
+    where every other command that reads an empty file says it is empty (session 49); 'tco profiles validate' still
+    lists every key the file lacks."""
+    (tmp_path / folder).mkdir()
+    empty = tmp_path / folder / "x.toml"
+    empty.write_text("# nothing yet\n")
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    from typer.testing import CliRunner
+
+    from tco.cli import app
+
+    r = CliRunner().invoke(app, ["calibrate", "--summary"])
+    assert (r.exit_code, r.stdout) == (1, "")
+    assert r.stderr == f"Error: {empty}: is empty (no keys), expected {kind}\n"
+    r = CliRunner().invoke(app, ["profiles", "validate", str(empty)])
+    assert r.exit_code == 1 and "id: required key is missing" in r.stderr
