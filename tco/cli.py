@@ -28,7 +28,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from tco import api
-from tco.errors import WHOLE_DIGITS, InputError, ProblemList, TcoError, ascii_float, underflow
+from tco.errors import WHOLE_DIGITS, InputError, ProblemList, TcoError, ascii_float, show_whole, too_large, underflow
 from tco.inputs import Inputs, find_option, parse_option
 from tco.models import MAX_COUNT, TINY, Comparison, Currency, InferenceWorkload, Precision, Tuning
 from tco.perf import MAX_ACCELERATORS
@@ -168,7 +168,22 @@ def real(text: str) -> float:
     tiny = underflow(text, value)
     if tiny is not None:
         raise typer.BadParameter(tiny)
+    big = _huge_whole(text)
+    if big is not None:  # (it reads as inf: name its length, as --set does, not the inf it was not)
+        raise typer.BadParameter(big)
     return value
+
+
+def _huge_whole(text: str) -> str | None:
+    """:func:`~tco.errors.too_large`'s reason for a flag's whole number past the largest float (``1`` and 400
+    zeros reads as inf), as --set names one; None for any other text."""
+    t = text.strip()
+    digits = t[1:] if t[:1] in ("+", "-") else t
+    if not WHOLE_DIGITS.fullmatch(digits) or len(digits) < 309:
+        return None
+    if len(digits.replace("_", "")) > 4000:  # (int() refuses more than 4,300 digits; too_large says 4,000+)
+        return too_large(10**4000)
+    return too_large(int(t))
 
 
 def whole(text: str | int) -> int:
@@ -198,7 +213,8 @@ def _whole_within(low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         n = whole(text)
         if not low <= n <= high:
-            raise typer.BadParameter(f"expected a whole number from {low:,} to {high:,}, got {text[:40]}")
+            got = text if len(text) <= 40 else show_whole(n)  # (its first 40 digits would read as another number)
+            raise typer.BadParameter(f"expected a whole number from {low:,} to {high:,}, got {got}")
         return n
 
     return parse

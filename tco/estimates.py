@@ -15,7 +15,18 @@ from pydantic import ValidationError
 
 from tco import engine, loader, perf
 from tco.api import COMMAND_LINE, ESTIMATE_INPUTS, LAYOUT_FLAGS, SHAPE_FLAGS, is_bool, number_argument, public, ref_names, whole_argument
-from tco.errors import InputError, NotFoundError, ProblemList, TcoError, ascii_float, did_you_mean, show_number, show_whole
+from tco.errors import (
+    WHOLE_DIGITS,
+    InputError,
+    NotFoundError,
+    ProblemList,
+    TcoError,
+    ascii_float,
+    did_you_mean,
+    show_number,
+    show_whole,
+    too_large,
+)
 from tco.models import (
     MAX_COUNT,
     TINY,
@@ -44,6 +55,10 @@ def parse_count_text(text: str, *, what: str = "--params") -> float:
         value = ascii_float(t) * mult
     except ValueError:
         raise InputError(f"expected a number such as 6.7e9 or 6.7B, got '{text}'", key=what) from None
+    if WHOLE_DIGITS.fullmatch(t) and len(t) >= 309:  # (it reads as inf: name its length, as --set does)
+        big = too_large(int(t) if len(t.replace("_", "")) <= 4000 else 10**4000)
+        if big is not None:
+            raise InputError(big, key=what)
     return _positive(value, what, shown=text)
 
 

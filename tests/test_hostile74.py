@@ -1,0 +1,74 @@
+"""Hostile round 74 (huge whole numbers on number flags, --currency's spelling, whitespace in option labels,
+--baseline's count): each defect fixed, with a test."""
+
+from __future__ import annotations
+
+import pytest
+
+BIG = "1" + "0" * 400
+
+
+def _main(capsys, *args: str) -> tuple[int, str, str]:
+    """The console entry point in this process (its usage-error line is main's, not CliRunner's)."""
+    from tco.cli import main
+
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    else:
+        code = 0
+    out, error = capsys.readouterr()
+    return code, out, error
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "line"),
+    [
+        (
+            ["estimate", "h100-sxm", "--params", BIG],
+            1,
+            "Error: --params: expected a finite number (at most 1.8e308), got a 401-digit integer",
+        ),
+        (
+            ["estimate", "h100-sxm", "--params", "1e9", "--tokens", BIG],
+            1,
+            "Error: --tokens: expected a finite number (at most 1.8e308), got a 401-digit integer",
+        ),
+        (
+            ["estimate", "h100-sxm", "--params", "1" * 5000],
+            1,
+            "Error: --params: expected a finite number (at most 1.8e308), got a 4,000+-digit integer",
+        ),
+        (
+            ["estimate", "h100-sxm", "--params", "1e9", "--count", BIG],
+            2,
+            "Error: Invalid value for '--count': expected a whole number from 1 to 1,000,000,000, got 100000… (401 digits)"
+            " (see 'tco estimate --help')",
+        ),
+        (
+            ["estimate", "h100-sxm", "--params", "1e9", "--mode", "infer", "--prompt-tokens", BIG],
+            2,
+            "Error: Invalid value for '--prompt-tokens': expected a finite number (at most 1.8e308), got a 401-digit integer"
+            " (see 'tco estimate --help')",
+        ),
+        (
+            ["size", "h100-sxm", "-w", "gpt3-1.3b", "--budget-usd", BIG],
+            2,
+            "Error: Invalid value for '--budget-usd': expected a finite number (at most 1.8e308), got a 401-digit integer"
+            " (see 'tco size --help')",
+        ),
+        (
+            ["simulate", "a100-80gb", "-w", "gpt3-1.3b", "--samples", "1", "--seed", BIG],
+            1,
+            "Error: --seed: expected a seed from 0 to 2**63 - 1, got 100000… (401 digits)",
+        ),
+    ],
+)
+def test_a_401_digit_integer_on_a_number_flag_is_named_by_its_length(capsys, args, code, line) -> None:
+    """1: '--params 1' and 400 zeros said "expected a positive finite number, got '1000…'" with all 401 digits,
+    '--budget-usd' and '--prompt-tokens' said 'got inf', and a bounded whole flag ('--count') showed the first 40
+    digits (another number). Each now names the integer by its length, as --set does."""
+    got, out, error = _main(capsys, *args)
+    assert (got, out) == (code, "")
+    assert error == line + "\n", error
