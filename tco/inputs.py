@@ -173,8 +173,25 @@ _OPTION = re.compile(r"^(?P<ref>.*\.[Tt][Oo][Mm][Ll]|[^@:]*)(?:@(?P<count>[^:]*)
 ``C:\\x.toml``), then the count and the acquisition."""
 
 
+def _unspaced(text: str) -> str | None:
+    """The label to write for ``text`` whose count, acquisition or rate is spaced off (``h100-sxm @8``,
+    ``h100-sxm:rent= 2``, ``h100-sxm@8 ``): the spaces around '@', ':' and '=' and at its end dropped. None when
+    there are none there (an id with spaces is an unknown id, and a profile file's path may hold them)."""
+    if not any(c.isspace() for c in text) or re.search(r"\.[Tt][Oo][Mm][Ll]\s*$", text):
+        return None
+    m = re.match(r"(?s)^(.*\.[Tt][Oo][Mm][Ll]|[^@:]*?)(\s*[@:].*)$", text)
+    if m is None or not any(c.isspace() for c in m.group(2)):
+        return None
+    tail = re.sub(r"\s*([@:=])\s*", r"\1", m.group(2)).rstrip()
+    return None if any(c.isspace() for c in tail) else m.group(1) + tail
+
+
 def parse_option(text: str) -> ParsedOption:
-    """``ID[@COUNT][:rent[=USD_PER_HOUR]|:buy]`` -> (ref, count, acquisition, quoted rate)."""
+    """``ID[@COUNT][:rent[=USD_PER_HOUR]|:buy]`` -> (ref, count, acquisition, quoted rate). Spaces around '@',
+    ':' or '=' are refused with the label to write, as a spaced id is (':rent= 2' read as 2 while '@ 8' was refused)."""
+    fixed = _unspaced(text)
+    if fixed is not None:
+        raise InputError(f"expected no spaces in ID[@COUNT][:rent[=USD_PER_HOUR]|:buy], got '{text}': write '{fixed}'", key="accelerator")
     m = _OPTION.match(text)
     if m is None:
         # (the keyword is lower case: ':RENT' is refused, with the spelling that works)

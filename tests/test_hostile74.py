@@ -90,3 +90,42 @@ def test_an_unknown_currency_is_refused_in_the_python_apis_words(capsys) -> None
     assert error == "Error: Invalid value for '--currency': expected USD, CNY or EUR, got 'gbp' (see 'tco compare --help')\n"
     code, out, _ = _main(capsys, "compare", "--help")
     assert code == 0 and "--currency <USD|CNY|EUR>" in out and "[default: USD]" in out
+
+
+@pytest.mark.parametrize(
+    ("label", "write"),
+    [
+        ("h100-sxm:rent= 2", "h100-sxm:rent=2"),
+        ("h100-sxm:rent =2", "h100-sxm:rent=2"),
+        ("h100-sxm: rent=2", "h100-sxm:rent=2"),
+        ("h100-sxm:rent=2 ", "h100-sxm:rent=2"),
+        ("h100-sxm@ 8", "h100-sxm@8"),
+        ("h100-sxm @8", "h100-sxm@8"),
+        ("h100-sxm@8 ", "h100-sxm@8"),
+        ("h100-sxm@8 :rent", "h100-sxm@8:rent"),
+    ],
+)
+def test_spaces_in_an_options_label_are_refused_with_the_label_to_write(capsys, label, write) -> None:
+    """3: 'h100-sxm:rent= 2' (and 'h100-sxm:rent=2 ') was read as 'h100-sxm:rent=2' (float() drops the spaces),
+    while 'h100-sxm:rent =2' and 'h100-sxm@ 8' were refused as malformed, and 'h100-sxm @8' as an unknown id
+    'h100-sxm '. An id with spaces is refused everywhere (' h100-sxm', -w ' gpt3-1.3b'), so every spaced label
+    is now refused, with the label to write."""
+    code, out, error = _main(capsys, "compare", label, "-w", "gpt3-1.3b")
+    assert (code, out) == (1, "")
+    assert error == f"Error: accelerator: expected no spaces in ID[@COUNT][:rent[=USD_PER_HOUR]|:buy], got '{label}': write '{write}'\n"
+
+
+def test_a_spaced_baseline_is_refused_under_its_flag_and_a_spaced_path_is_still_read(capsys, tmp_path) -> None:
+    """3: --baseline reads a label as the arguments do; a profile file's path may hold spaces (only the count,
+    acquisition and rate after it are checked)."""
+    code, _, error = _main(capsys, "compare", "h100-sxm", "h100-sxm@4", "-w", "gpt3-1.3b", "-b", "h100-sxm @4")
+    assert code == 1
+    assert (
+        error == "Error: --baseline: expected no spaces in ID[@COUNT][:rent[=USD_PER_HOUR]|:buy], got 'h100-sxm @4': write 'h100-sxm@4'\n"
+    )
+    from tco import inputs
+
+    assert inputs.parse_option(f"{tmp_path}/my dir/x.toml@8:rent=2") == inputs.ParsedOption(
+        f"{tmp_path}/my dir/x.toml", 8, inputs.Acquisition.rent, 2.0
+    )
+    assert inputs.parse_option("my dir/x.toml").ref == "my dir/x.toml"
