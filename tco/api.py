@@ -908,6 +908,27 @@ def _unread_why(inputs: Inputs, owners: Sequence[Option], scope: str, flat: str)
     return ""
 
 
+def _implied_count(inputs: Inputs) -> int | None:
+    """The count an option given without @N runs on: a training workload's accelerator_count (a serving one
+    chooses its replica, so no count is implied)."""
+    return inputs.workload.accelerator_count if isinstance(inputs.workload, TrainingWorkload) else None
+
+
+def _runs_on(inputs: Inputs, text: str) -> str:
+    """For an option named with another count than the one it runs on (``h100-sxm@4`` for ``h100-sxm`` on a
+    workload of 8): the count it runs on and the label to give; else ''."""
+    implied = _implied_count(inputs)
+    parsed = parse_option(text)
+    if implied is None or parsed.number is None:
+        return ""
+    rented = ":rent" + (f"={parsed.rate!r}" if parsed.rate is not None else "") if parsed.acquisition is Acquisition.rent else ""
+    at = find_option(inputs.options, inputs.refs, parsed.ref + rented, inputs.sources)
+    if at is None or inputs.options[at].count is not None:
+        return ""
+    label = inputs.options[at].label
+    return f" ({label} runs on the workload's {implied:,}: give '{label}', or compare '{text}' too)"
+
+
 def _the_copy(path: str, other: str) -> str:
     """Of two files that clash, the one to change: the user's, not a shipped profile."""
     builtin = loader.builtin_dir().resolve()
@@ -925,12 +946,12 @@ def compare(inputs: Inputs, *, baseline: str | None = None, currency: Currency |
             raise InputError(f"expected USD, CNY or EUR, got {str(currency)[:40]!r}", key="currency") from None
     if baseline is not None:
         try:
-            found = find_option(inputs.options, inputs.refs, baseline, inputs.sources)
+            found = find_option(inputs.options, inputs.refs, baseline, inputs.sources, implied=_implied_count(inputs))
         except InputError as exc:  # a malformed or empty option is the baseline's error, not the accelerators'
             raise InputError(exc.message, key="--baseline") from None
         if found is None:
             labels = ", ".join(o.label for o in inputs.options)
-            raise InputError(f"'{baseline}' is not one of the compared options: {labels}", key="--baseline")
+            raise InputError(f"'{baseline}' is not one of the compared options: {labels}{_runs_on(inputs, baseline)}", key="--baseline")
         baseline = inputs.options[found].label
     with attributed(inputs):
         comp = engine.compare(
@@ -1011,7 +1032,7 @@ def analysable(
     named: set[int] = set()
     for text in required:
         try:
-            at = find_option(inputs.options, inputs.refs, text, inputs.sources)
+            at = find_option(inputs.options, inputs.refs, text, inputs.sources, implied=_implied_count(inputs))
         except InputError:  # (an alias two profiles share: the analysis says so)
             at = None
         if at is not None:

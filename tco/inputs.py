@@ -224,32 +224,46 @@ def parse_option(text: str) -> ParsedOption:
     return ParsedOption(ref, count, Acquisition(acq) if acq else Acquisition.buy, rate)
 
 
-def find_option(options: Sequence[Option], refs: Sequence[str], text: str, sources: Mapping[str, str] | None = None) -> int | None:
+def find_option(
+    options: Sequence[Option], refs: Sequence[str], text: str, sources: Mapping[str, str] | None = None, *, implied: int | None = None
+) -> int | None:
     """Index of the option ``text`` names (``ID[@COUNT][:rent[=RATE]]``; the id by any alias, or as the
     command line named it in ``refs``): same count (when given), acquisition and quoted rate. A rented
     reference without a rate names the option at the profile's rate, else the first rented one. None
     when no option matches. A path spelled otherwise names the option whose profile is that file (``sources``:
-    each id's file)."""
+    each id's file). ``implied``: the count an option given without one runs on (a training workload's
+    accelerator_count), so ``h100-sxm@8`` names ``h100-sxm`` on a workload of 8 when no option says @8 itself."""
     ref, count, acq, rate = parse_option(text)
     folded = ref.lower()
-    found = [
-        i
-        for i, o in enumerate(options)
-        if folded in {n.lower() for n in (o.accelerator.id, *o.accelerator.aliases, *refs[i : i + 1])}
-        and (count is None or o.count == count)
-        and o.acquisition is acq
-    ]
-    if not found and sources and loader.looks_like_path(ref):  # a path spelled otherwise (./x.toml, an absolute one)
-        file = _profile_file(ref)
+
+    def counted(o: Option) -> bool:
+        return count is None or o.count == count
+
+    def implied_count(o: Option) -> bool:
+        return count is not None and o.count is None and count == implied
+
+    found: list[int] = []
+    for same_count in (counted, implied_count):  # an option's own @N first, then the workload's count it runs on
         found = [
             i
             for i, o in enumerate(options)
-            if file is not None
-            and o.accelerator.id in sources
-            and Path(sources[o.accelerator.id]).resolve() == file
-            and (count is None or o.count == count)
+            if folded in {n.lower() for n in (o.accelerator.id, *o.accelerator.aliases, *refs[i : i + 1])}
+            and same_count(o)
             and o.acquisition is acq
         ]
+        if not found and sources and loader.looks_like_path(ref):  # a path spelled otherwise (./x.toml, an absolute one)
+            file = _profile_file(ref)
+            found = [
+                i
+                for i, o in enumerate(options)
+                if file is not None
+                and o.accelerator.id in sources
+                and Path(sources[o.accelerator.id]).resolve() == file
+                and same_count(o)
+                and o.acquisition is acq
+            ]
+        if found or implied is None:
+            break
     ids = {options[i].accelerator.id for i in found}
     if len(ids) > 1:  # an alias two profiles share (a copy that kept the original's): the id, if one is it, else neither
         by_id = [i for i in found if options[i].accelerator.id.lower() == folded]

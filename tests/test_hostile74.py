@@ -129,3 +129,28 @@ def test_a_spaced_baseline_is_refused_under_its_flag_and_a_spaced_path_is_still_
         f"{tmp_path}/my dir/x.toml", 8, inputs.Acquisition.rent, 2.0
     )
     assert inputs.parse_option("my dir/x.toml").ref == "my dir/x.toml"
+
+
+def test_a_baseline_at_the_workloads_count_names_the_option_given_without_one(capsys) -> None:
+    """4: 'tco compare h100-sxm a100-80gb -w gpt3-1.3b -b h100-sxm@8' said "'h100-sxm@8' is not one of the compared
+    options: h100-sxm, a100-80gb", though h100-sxm runs on the workload's 8. It now names that option; an option
+    that says @8 itself is still the one named, and another count is still refused, saying which label to give."""
+    code, out, error = _main(capsys, "compare", "h100-sxm", "a100-80gb", "-w", "gpt3-1.3b", "-b", "h100-sxm@8", "-f", "json")
+    assert code == 0, error
+    assert '"baseline": "h100-sxm"' in out
+    code, out, error = _main(capsys, "compare", "h100-sxm", "h100-sxm@8", "-w", "gpt3-1.3b", "-b", "h100-sxm@8", "-f", "json")
+    assert code == 0, error
+    assert '"baseline": "h100-sxm@8"' in out
+    code, out, error = _main(capsys, "compare", "h100-sxm", "a100-80gb", "-w", "gpt3-1.3b", "-b", "h100-sxm@4")
+    assert (code, out) == (1, "")
+    assert error == (
+        "Error: --baseline: 'h100-sxm@4' is not one of the compared options: h100-sxm, a100-80gb"
+        " (h100-sxm runs on the workload's 8: give 'h100-sxm', or compare 'h100-sxm@4' too)\n"
+    )
+
+
+def test_a_count_names_no_option_of_a_serving_workload_given_without_one(capsys) -> None:
+    """4: a serving option without @N chooses its replica, so no count is implied for it."""
+    code, out, error = _main(capsys, "compare", "h100-sxm", "mi300x", "-w", "chat-70b", "-b", "h100-sxm@8")
+    assert (code, out) == (1, "")
+    assert error == "Error: --baseline: 'h100-sxm@8' is not one of the compared options: h100-sxm, mi300x\n"
