@@ -202,6 +202,9 @@ def test_simulate_reports_what_each_input_alone_is_worth() -> None:
     assert next(iter(values)) == "scenario.cost_of_delay_usd_per_day" and values["scenario.cost_of_delay_usd_per_day"] > 0
     assert values["scenario.carbon_usd_per_tonne"] == 0.0
     assert tco.simulate(inputs, samples=999, seed=3).value_of_information_by_input_usd is None
+    odd = tco.simulate(inputs, samples=1_001, seed=3)  # (halves of 501 and 500: the EVPI caps each value)
+    assert odd.value_of_information_by_input_usd is not None and odd.expected_value_of_perfect_information_usd is not None
+    assert max(odd.value_of_information_by_input_usd.values()) <= odd.expected_value_of_perfect_information_usd
 
 
 def test_the_cli_names_the_inputs_worth_learning(run) -> None:

@@ -201,7 +201,8 @@ def simulate(
                 if samples >= EVPPI_MIN_SAMPLES and len(sure) > 1 and evpi is not None and math.isfinite(evpi):
                     with np.errstate(over="ignore", invalid="ignore"):
                         partial = partial_values(costs[sure], int(np.flatnonzero(sure == at)[0]), draws)
-                    partial = {k: v for k, v in partial.items() if math.isfinite(v)}
+                    # (at most the EVPI: exactly so for an even count of samples, whose halves are equal)
+                    partial = {k: min(v, evpi) for k, v in partial.items() if math.isfinite(v)}
         evpi = evpi if evpi is not None and math.isfinite(evpi) else None
     kept = {prep.labels[i]: np.full(samples, np.nan) if lacking[i] else eff[i] for i in range(n_opt)} if keep_samples else None
     opts = [
