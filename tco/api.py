@@ -29,7 +29,7 @@ from pydantic import BaseModel, ValidationError
 from tco import engine, loader, perf, serving
 from tco.engine import Option
 from tco.errors import InfeasibleError, InputError, NotFoundError, ProblemList, TcoError, too_large
-from tco.inputs import Inputs, find_option, parse_option, with_quoted_rate, with_unknown_rate
+from tco.inputs import Inputs, find_option, implied_count, named_option, parse_option, with_quoted_rate, with_unknown_rate
 from tco.models import (
     ACCELERATOR_MONEY,
     BYTES_PER_PARAM,
@@ -908,16 +908,10 @@ def _unread_why(inputs: Inputs, owners: Sequence[Option], scope: str, flat: str)
     return ""
 
 
-def _implied_count(inputs: Inputs) -> int | None:
-    """The count an option given without @N runs on: a training workload's accelerator_count (a serving one
-    chooses its replica, so no count is implied)."""
-    return inputs.workload.accelerator_count if isinstance(inputs.workload, TrainingWorkload) else None
-
-
 def _runs_on(inputs: Inputs, text: str) -> str:
     """For an option named with another count than the one it runs on (``h100-sxm@4`` for ``h100-sxm`` on a
     workload of 8): the count it runs on and the label to give; else ''."""
-    implied = _implied_count(inputs)
+    implied = implied_count(inputs)
     parsed = parse_option(text)
     if implied is None or parsed.number is None:
         return ""
@@ -946,7 +940,7 @@ def compare(inputs: Inputs, *, baseline: str | None = None, currency: Currency |
             raise InputError(f"expected USD, CNY or EUR, got {str(currency)[:40]!r}", key="currency") from None
     if baseline is not None:
         try:
-            found = find_option(inputs.options, inputs.refs, baseline, inputs.sources, implied=_implied_count(inputs))
+            found = named_option(inputs, baseline)
         except InputError as exc:  # a malformed or empty option is the baseline's error, not the accelerators'
             raise InputError(exc.message, key="--baseline") from None
         if found is None:
@@ -1032,7 +1026,7 @@ def analysable(
     named: set[int] = set()
     for text in required:
         try:
-            at = find_option(inputs.options, inputs.refs, text, inputs.sources, implied=_implied_count(inputs))
+            at = named_option(inputs, text)
         except InputError:  # (an alias two profiles share: the analysis says so)
             at = None
         if at is not None:

@@ -29,7 +29,7 @@ import typer
 
 from tco import api
 from tco.errors import WHOLE_DIGITS, InputError, ProblemList, TcoError, ascii_float, show_whole, too_large, underflow
-from tco.inputs import Inputs, find_option, parse_option
+from tco.inputs import Inputs, named_option, parse_option
 from tco.models import MAX_COUNT, TINY, Comparison, Currency, InferenceWorkload, Precision, Tuning
 from tco.perf import MAX_ACCELERATORS
 from tco.render import OutputFormat
@@ -1289,7 +1289,7 @@ def sensitivity(
     # --vs names one of the options (by its id too, where it was given by path), or adds the one it names
     # (looked up quietly: the inputs analysed are loaded once more below, with their warnings and notes told once)
     given = api.load_inputs(list(accelerators), workload=workload, scenario=scenario, sets=set_ or []) if vs else None
-    at = find_option(given.options, given.refs, vs, given.sources) if given is not None and vs is not None else None
+    at = named_option(given, vs) if given is not None and vs is not None else None
     accs = list(accelerators) + ([vs] if vs and at is None else [])
     # (--vs naming the first of two options compares the other with it: the pair is the same either way)
     first = accelerators[1] if at == 0 and len(accelerators) == 2 else accelerators[0]

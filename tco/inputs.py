@@ -224,6 +224,18 @@ def parse_option(text: str) -> ParsedOption:
     return ParsedOption(ref, count, Acquisition(acq) if acq else Acquisition.buy, rate)
 
 
+def implied_count(inputs: Inputs) -> int | None:
+    """The count an option given without @N runs on: a training workload's accelerator_count (a serving one
+    chooses its replica, so no count is implied)."""
+    return inputs.workload.accelerator_count if isinstance(inputs.workload, TrainingWorkload) else None
+
+
+def named_option(inputs: Inputs, text: str) -> int | None:
+    """Index of the option of ``inputs`` that ``text`` names (:func:`find_option`), ``ID@N`` naming the option given
+    without a count where N is the count it runs on (:func:`implied_count`); None when none is."""
+    return find_option(inputs.options, inputs.refs, text, inputs.sources, implied=implied_count(inputs))
+
+
 def find_option(
     options: Sequence[Option], refs: Sequence[str], text: str, sources: Mapping[str, str] | None = None, *, implied: int | None = None
 ) -> int | None:

@@ -302,3 +302,17 @@ def test_the_target_no_replica_meets_is_blamed(run) -> None:
     )
     assert ttft.exit_code == 1
     assert "workload.time_to_first_token_ms: h100-sxm cannot serve chat-70b: no batch meets the latency targets" in ttft.stderr
+
+
+def test_vs_names_the_option_at_the_count_it_runs_on(run) -> None:
+    """Llama 3 8B runs on the workload's 1,024 accelerators: '--vs a100-80gb@1024' names the option a100-80gb (as
+    '--baseline' does since hostile round 74), where it added a second, identical column 'a100-80gb@1024'; another
+    count is another configuration, added as before."""
+    same = run("sensitivity", "h100-sxm", "a100-80gb", "-w", "llama3-8b", "--vs", "a100-80gb@1024", "-f", "json")
+    assert same.exit_code == 0, same.stderr
+    rows = json.loads(same.stdout)["results"]
+    assert rows and set(rows[0]["swing_usd"]) == {"h100-sxm", "a100-80gb"}  # (the audit keeps '--vs' as typed)
+    inputs = tco.load_inputs(["h100-sxm", "a100-80gb"], workload="llama3-8b")
+    assert tco.sensitivity(inputs, vs=("h100-sxm", "a100-80gb@1024")).vs == ["h100-sxm", "a100-80gb"]
+    other = run("sensitivity", "h100-sxm", "a100-80gb", "-w", "llama3-8b", "--vs", "a100-80gb@8", "-f", "json")
+    assert other.exit_code == 0 and "a100-80gb@8" in other.stdout

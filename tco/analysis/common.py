@@ -16,7 +16,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from tco import engine, loader, perf, training
 from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError, show_number, unknown_scope
-from tco.inputs import Inputs, find_option
+from tco.inputs import Inputs, named_option
 from tco.models import (
     TINY,
     Accelerator,
@@ -745,7 +745,7 @@ def _other_reasons(reason: np.ndarray, feasible: np.ndarray, missing: tuple[str,
 
 
 def _index_of(prep: Prepared, ref: str) -> int:
-    found = find_option(prep.inputs.options, prep.inputs.refs, ref, prep.inputs.sources)
+    found = named_option(prep.inputs, ref)
     if found is not None:
         return found
     raise InputError(f"'{ref}' is not one of the compared options: {', '.join(prep.labels)}", key="option")
