@@ -292,26 +292,8 @@ SetOpt = Annotated[
 StrictOpt = Annotated[
     bool, typer.Option("--strict", help="Exit 1 when any option lacks an input, instead of leaving it out of the ranking.")
 ]
-
-
-def _currency(text: str | Currency) -> Currency:
-    """--currency's value in any case, as ``tco.compare(currency=...)`` reads it: ``cny`` is CNY."""
-    if isinstance(text, Currency):
-        return text
-    try:
-        return Currency(text.strip().upper())
-    except ValueError:
-        raise typer.BadParameter(f"expected USD, CNY or EUR, got {text[:40]!r}") from None
-
-
 CurrencyOpt = Annotated[
-    Currency,
-    typer.Option(
-        "--currency",
-        parser=_currency,
-        metavar="<USD|CNY|EUR>",
-        help="Currency of money outputs, converted at the scenario's dated exchange rate (any case: cny is CNY).",
-    ),
+    Currency, typer.Option("--currency", help="Currency of money outputs, converted at the scenario's dated exchange rate.")
 ]
 AccelArgs = Annotated[
     list[str],
