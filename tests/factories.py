@@ -152,3 +152,18 @@ def table_row(text: str, first: str) -> str:
             break
         row.append(line.strip())
     return " ".join(row)
+
+
+def run_main(capsys: Any, *args: str) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of the console entry point run in this process (its usage-error line is main's,
+    not CliRunner's)."""
+    from tco.cli import main
+
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    else:
+        code = 0
+    out, error = capsys.readouterr()
+    return code, out, error

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.factories import run_main
+
 PROFILES = Path(__file__).resolve().parent.parent / "profiles"
 
 
@@ -74,20 +76,6 @@ def test_a_break_even_chart_over_a_range_ending_at_1e_300_draws_as_the_break_eve
     assert "Error" not in r.stderr and svg.read_bytes().startswith(b"<?xml")
 
 
-def _main(capsys, *args: str) -> tuple[int, str, str]:
-    """The console entry point in this process (its usage-error line is main's, not CliRunner's)."""
-    from tco.cli import main
-
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    else:
-        code = 0
-    out, error = capsys.readouterr()
-    return code, out, error
-
-
 def test_an_unknown_format_lists_the_formats_the_command_takes(capsys, monkeypatch) -> None:
     """5: 'tco profiles list -f toml' (and calibrate, estimate, the listings) said "'toml' is not one of 'table',
     'csv', 'json', 'jsonl', 'markdown', 'xlsx'", offering a workbook those commands refuse ('--format xlsx is
@@ -96,14 +84,14 @@ def test_an_unknown_format_lists_the_formats_the_command_takes(capsys, monkeypat
     monkeypatch.delenv("TCO_PROFILE_PATH", raising=False)
     text = "'table', 'csv', 'json', 'jsonl', 'markdown'"
     for command, args in (("profiles list", []), ("calibrate", []), ("estimate", ["a100-80gb", "--params", "1e9"]), ("workloads list", [])):
-        code, out, error = _main(capsys, *command.split(), *args, "-f", "toml")
+        code, out, error = run_main(capsys, *command.split(), *args, "-f", "toml")
         assert (code, out) == (2, "")
         assert error == f"Error: Invalid value for '--format' / '-f': 'toml' is not one of {text}. (see 'tco {command} --help')\n", error
-    code, out, error = _main(capsys, "sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "scenario.pue=1:2:2", "-f", "toml")
+    code, out, error = run_main(capsys, "sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "scenario.pue=1:2:2", "-f", "toml")
     assert (code, out) == (2, "")
     rows = "'csv', 'json', 'jsonl', 'xlsx'"
     assert error == f"Error: Invalid value for '--format' / '-f': 'toml' is not one of {rows}. (see 'tco sweep --help')\n"
-    code, _, error = _main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "-f", "toml")
+    code, _, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "-f", "toml")
     assert error == f"Error: Invalid value for '--format' / '-f': 'toml' is not one of {text}, 'xlsx'. (see 'tco compare --help')\n"
 
 

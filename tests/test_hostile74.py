@@ -6,21 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import run_main
+
 BIG = "1" + "0" * 400
-
-
-def _main(capsys, *args: str) -> tuple[int, str, str]:
-    """The console entry point in this process (its usage-error line is main's, not CliRunner's)."""
-    from tco.cli import main
-
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    else:
-        code = 0
-    out, error = capsys.readouterr()
-    return code, out, error
 
 
 @pytest.mark.parametrize(
@@ -70,7 +58,7 @@ def test_a_401_digit_integer_on_a_number_flag_is_named_by_its_length(capsys, arg
     """1: '--params 1' and 400 zeros said "expected a positive finite number, got '1000…'" with all 401 digits,
     '--budget-usd' and '--prompt-tokens' said 'got inf', and a bounded whole flag ('--count') showed the first 40
     digits (another number). Each now names the integer by its length, as --set does."""
-    got, out, error = _main(capsys, *args)
+    got, out, error = run_main(capsys, *args)
     assert (got, out) == (code, "")
     assert error == line + "\n", error
 
@@ -93,7 +81,7 @@ def test_spaces_in_an_options_label_are_refused_with_the_label_to_write(capsys, 
     while 'h100-sxm:rent =2' and 'h100-sxm@ 8' were refused as malformed, and 'h100-sxm @8' as an unknown id
     'h100-sxm '. An id with spaces is refused everywhere (' h100-sxm', -w ' gpt3-1.3b'), so every spaced label
     is now refused, with the label to write."""
-    code, out, error = _main(capsys, "compare", label, "-w", "gpt3-1.3b")
+    code, out, error = run_main(capsys, "compare", label, "-w", "gpt3-1.3b")
     assert (code, out) == (1, "")
     assert error == f"Error: accelerator: expected no spaces in ID[@COUNT][:rent[=USD_PER_HOUR]|:buy], got '{label}': write '{write}'\n"
 
@@ -101,7 +89,7 @@ def test_spaces_in_an_options_label_are_refused_with_the_label_to_write(capsys, 
 def test_a_spaced_baseline_is_refused_under_its_flag_and_a_spaced_path_is_still_read(capsys, tmp_path) -> None:
     """3: --baseline reads a label as the arguments do; a profile file's path may hold spaces (only the count,
     acquisition and rate after it are checked)."""
-    code, _, error = _main(capsys, "compare", "h100-sxm", "h100-sxm@4", "-w", "gpt3-1.3b", "-b", "h100-sxm @4")
+    code, _, error = run_main(capsys, "compare", "h100-sxm", "h100-sxm@4", "-w", "gpt3-1.3b", "-b", "h100-sxm @4")
     assert code == 1
     assert (
         error == "Error: --baseline: expected no spaces in ID[@COUNT][:rent[=USD_PER_HOUR]|:buy], got 'h100-sxm @4': write 'h100-sxm@4'\n"
@@ -118,13 +106,13 @@ def test_a_baseline_at_the_workloads_count_names_the_option_given_without_one(ca
     """4: 'tco compare h100-sxm a100-80gb -w gpt3-1.3b -b h100-sxm@8' said "'h100-sxm@8' is not one of the compared
     options: h100-sxm, a100-80gb", though h100-sxm runs on the workload's 8. It now names that option; an option
     that says @8 itself is still the one named, and another count is still refused, saying which label to give."""
-    code, out, error = _main(capsys, "compare", "h100-sxm", "a100-80gb", "-w", "gpt3-1.3b", "-b", "h100-sxm@8", "-f", "json")
+    code, out, error = run_main(capsys, "compare", "h100-sxm", "a100-80gb", "-w", "gpt3-1.3b", "-b", "h100-sxm@8", "-f", "json")
     assert code == 0, error
     assert '"baseline": "h100-sxm"' in out
-    code, out, error = _main(capsys, "compare", "h100-sxm", "h100-sxm@8", "-w", "gpt3-1.3b", "-b", "h100-sxm@8", "-f", "json")
+    code, out, error = run_main(capsys, "compare", "h100-sxm", "h100-sxm@8", "-w", "gpt3-1.3b", "-b", "h100-sxm@8", "-f", "json")
     assert code == 0, error
     assert '"baseline": "h100-sxm@8"' in out
-    code, out, error = _main(capsys, "compare", "h100-sxm", "a100-80gb", "-w", "gpt3-1.3b", "-b", "h100-sxm@4")
+    code, out, error = run_main(capsys, "compare", "h100-sxm", "a100-80gb", "-w", "gpt3-1.3b", "-b", "h100-sxm@4")
     assert (code, out) == (1, "")
     assert error == (
         "Error: --baseline: 'h100-sxm@4' is not one of the compared options: h100-sxm, a100-80gb"
@@ -134,6 +122,6 @@ def test_a_baseline_at_the_workloads_count_names_the_option_given_without_one(ca
 
 def test_a_count_names_no_option_of_a_serving_workload_given_without_one(capsys) -> None:
     """4: a serving option without @N chooses its replica, so no count is implied for it."""
-    code, out, error = _main(capsys, "compare", "h100-sxm", "mi300x", "-w", "chat-70b", "-b", "h100-sxm@8")
+    code, out, error = run_main(capsys, "compare", "h100-sxm", "mi300x", "-w", "chat-70b", "-b", "h100-sxm@8")
     assert (code, out) == (1, "")
     assert error == "Error: --baseline: 'h100-sxm@8' is not one of the compared options: h100-sxm, mi300x\n"

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tests.test_hostile66 import _main  # (the console entry point in this process)
+from tests.factories import run_main  # (the console entry point in this process)
 
 
 def _rows(run, *args: str) -> dict[str, dict]:
@@ -76,7 +76,7 @@ def test_a_number_flag_too_close_to_0_for_a_float_is_refused_not_read_as_0(capsy
     as no revenue. Every number flag now refuses it as ``--set`` does (a value the parser cannot represent: a usage
     error, exit 2), naming the flag and the text given."""
     monkeypatch.delenv("TCO_PROFILE_PATH", raising=False)
-    code, out, error = _main(capsys, *args)
+    code, out, error = run_main(capsys, *args)
     assert (code, out) == (2, "")
     flag, text = args[-2], args[-1]
     command = args[0]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tco.models import LABEL_MAX_LENGTH
-from tests.test_hostile66 import _main  # (the console entry point in this process)
+from tests.factories import run_main  # (the console entry point in this process)
 
 SHIPPED = Path(__file__).resolve().parents[1] / "profiles"
 
@@ -104,7 +104,7 @@ def test_a_whole_number_flag_names_the_text_it_refuses(capsys, flag, text, error
     """'tco estimate ... --count 1.5' (and 1k, 0, 1e10) said only "Input should be a valid integer, unable to parse
     string as an integer" or "Input should be greater than or equal to 1", without the value or the bound above.
     A whole-number flag now reads its own text and says what it expected, with the range, as a usage error."""
-    code, out, err = _main(capsys, "estimate", "h100-sxm", "--params", "7B", flag, text)
+    code, out, err = run_main(capsys, "estimate", "h100-sxm", "--params", "7B", flag, text)
     assert (code, out) == (2, "")
     assert err.strip() == f"Error: Invalid value for '{flag}': {error} (see 'tco estimate --help')"
 
@@ -178,7 +178,7 @@ def test_a_number_flag_reads_ascii_digits_as_set_does(capsys, args, error) -> No
     """Python's float() reads other scripts' digits: '--deadline-days １２０' was taken as 120, and so were '--params
     ７B' and '--range ０:１００', while '--set scenario.pue=１.２', '--vary' and ':rent=' refuse such text. Every
     number flag now reads ASCII digits only (tco.errors.ascii_float, also :rent='s)."""
-    code, out, err = _main(capsys, *args)
+    code, out, err = run_main(capsys, *args)
     assert out == "" and code in (1, 2)
     assert err.strip().startswith(f"Error: {error}")
 

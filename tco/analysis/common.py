@@ -117,6 +117,7 @@ def prepare(inputs: Inputs) -> Prepared:
         raise InputError("no accelerator to compare")
     plans, bases, barred = [], [], {}
     errors: list[TcoError] = []
+    assumed = assumed_values(inputs)  # (estimates these analyses swing and sample: see uncertain_and_held)
     for i, o in enumerate(inputs.options):
         try:
             engine.check_market(o, inputs.scenario)
@@ -125,7 +126,7 @@ def prepare(inputs: Inputs) -> Prepared:
             errors.append(exc)
         plans.append(engine.plan_option(o, inputs.workload, inputs.scenario, market=False))
         bases.append(engine.numeric_inputs(o, inputs.workload, inputs.scenario))
-        for a in assumed_values(inputs):  # (estimates these analyses swing and sample: see uncertain_and_held)
+        for a in assumed:
             if a.scope in ("workload", o.accelerator.id):
                 bases[-1][a.flat] = a.value
     if len(barred) == len(inputs.options):
