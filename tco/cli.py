@@ -1680,11 +1680,16 @@ def emit_stream(pieces: Any, output: Path | None) -> None:
         mode, links = 0o666 & ~umask, 1
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror}", where=str(output), key="-o") from None
+    # A terminating signal between the temporary file's creation and the clean-up below would leave the file
+    # behind (the handlers exit at once): they wait, blocked, until the clean-up is in place.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS) if hasattr(signal, "pthread_sigmask") else None
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tco-", suffix=".tmp", dir=folder)
     except OSError as exc:
+        _restore_mask(mask)
         raise InputError(f"cannot write: {exc.strerror}", where=str(output), key="-o") from None
     try:
+        _restore_mask(mask)  # (a signal that came meanwhile is handled here, with the clean-up in place)
         with os.fdopen(fd, "wb") as fh:
             for piece in pieces:
                 fh.write(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
@@ -1701,6 +1706,19 @@ def emit_stream(pieces: Any, output: Path | None) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+_STOP_SIGNALS = frozenset(
+    getattr(signal, name)
+    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGVTALRM", "SIGPROF", "SIGXCPU")
+    if hasattr(signal, name)
+)
+"""The signals that stop tco through its clean-up path (:func:`main` installs their handlers)."""
+
+
+def _restore_mask(mask: set[int | signal.Signals] | None) -> None:
+    if mask is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _write_special(pieces: Any, target: Path, shown: str) -> None:
@@ -1827,9 +1845,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     # A dropped session (SIGHUP) or another terminating signal: the same clean exit; an ignored one
     # (nohup) stays ignored.
-    for name in ("SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGVTALRM", "SIGPROF", "SIGXCPU"):
-        sig = getattr(signal, name, None)
-        if sig is not None and signal.getsignal(sig) is signal.SIG_DFL:
+    for sig in _STOP_SIGNALS - {signal.SIGINT, signal.SIGTERM}:
+        if signal.getsignal(sig) is signal.SIG_DFL:
             signal.signal(sig, _stop)
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show ×, — or · gets ? instead of a crash
         with contextlib.suppress(AttributeError, ValueError):
