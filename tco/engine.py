@@ -195,7 +195,8 @@ class StagePlan:
     job: training.Job
     tokens_key: str
     batch_key: str | None  # global batch tokens given by the workload, else the default below
-    batch_default: float
+    batch_default: float  # the default global batch at the workload's parameter count as planned ...
+    batch_parameters: float  # ... this one (the default follows the count: :func:`default_batch`)
     peak_key: str
     peak16_key: str
     attention_flops: float
@@ -247,6 +248,17 @@ def widen_shortlist(plan: Plan, p: Mapping[str, Any], key: str, batches: Sequenc
     return replace(plan, stages=tuple(stages))
 
 
+def default_batch(st: StagePlan, p: Mapping[str, Any]) -> Any:
+    """The global batch of a stage the workload gives none: the default at the planned parameter count (or the
+    value an analysis of uncertain inputs puts in :data:`DEFAULT_BATCH_KEY` for it), moved with the parameter count
+    by the default's own law, ``(N / N_planned)^(1/3)`` (:func:`tco.training.default_global_batch_tokens`): a sweep,
+    a breakeven or a swing of ``workload.parameters`` runs each count at the batch ``--set`` gives it."""
+    batch = p[DEFAULT_BATCH_KEY] if DEFAULT_BATCH_KEY in p else st.batch_default
+    if not st.batch_parameters:  # (a count unknown when planned: nothing to follow)
+        return batch
+    return batch * (p["workload.parameters"] / st.batch_parameters) ** (1.0 / 3.0)
+
+
 def stage_inputs(st: StagePlan, p: Mapping[str, Any], active_key: str) -> dict[str, Any]:
     """The continuous inputs of :func:`tco.training.evaluate` for one stage, from the flat inputs."""
     # (where the profile gives none, the assumed value, or the one an analysis of uncertain inputs puts in its key)
@@ -255,7 +267,7 @@ def stage_inputs(st: StagePlan, p: Mapping[str, Any], active_key: str) -> dict[s
         "parameters": p["workload.parameters"],
         "active_parameters": p[active_key],
         "count": p["count"],
-        "global_batch_tokens": p[st.batch_key] if st.batch_key else p[DEFAULT_BATCH_KEY] if DEFAULT_BATCH_KEY in p else st.batch_default,
+        "global_batch_tokens": p[st.batch_key] if st.batch_key else default_batch(st, p),
         "peak": p[st.peak_key],
         "peak16": p[st.peak16_key],
         "memory_gb": p["accel.memory_gb"],
@@ -1156,6 +1168,10 @@ def plan_training(
     n = option.count or workload.accelerator_count
     link_key, link_default, so_key, so_default, notes = _link_default(accel)
     params = workload.parameters.value or 0.0
+    # The default batch is estimated at the job's parameter count as given (an analysis's value of it, in
+    # DEFAULT_BATCH_KEY, means that count's), and follows a varied count from there (default_batch).
+    nominal = option.workload_as_measured
+    batch_params = (nominal.parameters.value if isinstance(nominal, TrainingWorkload) else None) or params
     base = KnownInputs(numeric_inputs(option, workload, scenario))
     batch_key = "workload.global_batch_tokens" if workload.global_batch_tokens else None
     specs = [("main", "workload.training_tokens", workload.seq_len, workload.precision, batch_key)]
@@ -1221,7 +1237,8 @@ def plan_training(
             job=job,
             tokens_key=tokens_key,
             batch_key=batch_key,
-            batch_default=training.default_global_batch_tokens(params),
+            batch_default=training.default_global_batch_tokens(batch_params),
+            batch_parameters=batch_params,
             peak_key=f"accel.peak.{stage_peak}",
             peak16_key=f"accel.peak.{perf.attention_peak_field(accel, precision)}",
             attention_flops=perf.attention_flops_per_token(shape, seq_len),

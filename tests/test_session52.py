@@ -45,3 +45,27 @@ def test_the_output_is_written_with_the_signal_mask_restored(tmp_path: Path) -> 
     assert target.read_text() == "a,b\n1,2\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
     assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == set()
+
+
+def test_a_sweep_of_the_parameter_count_runs_each_count_at_the_default_batch_compare_gives_it() -> None:
+    """The default global batch, 2M × (N / 7B)^(1/3) tokens, was computed once at the workload's parameter count and
+    held: a sweep (or breakeven) of workload.parameters ran 300B parameters at the 70.6B model's batch, 154.7 tokens/s
+    per H100 where `compare --set workload.parameters=3e11` gives 171.9. The default now follows the count."""
+    import tco
+    from tco import engine, training
+
+    inputs = tco.load_inputs(["h100-sxm@1024"], workload="llama3-70b")
+    _, _, chunks = tco.sweep(inputs, ["workload.parameters=7.06e10,3e11"])
+    swept = [float(v) for chunk in chunks for v in chunk.columns["tokens_per_second_per_accelerator"]]
+    for n, got in zip((7.06e10, 3e11), swept, strict=True):
+        alone = tco.compare(tco.load_inputs(["h100-sxm@1024"], workload="llama3-70b", sets=[f"workload.parameters={n}"]))
+        assert got == pytest.approx(alone.results[0].tokens_per_second_per_accelerator, rel=1e-9)
+    # by hand: the batch of the plan made at 70.6B, read at 300B, is 2e6 · (3e11 / 7e9)^(1/3) tokens
+    plan = engine.plan_option(inputs.options[0], inputs.workload, inputs.scenario, market=False)
+    st = plan.stages[0]
+    p = {"workload.parameters": 3e11}
+    assert engine.default_batch(st, p) == pytest.approx(2e6 * (3e11 / 7e9) ** (1 / 3), rel=1e-12)
+    assert engine.default_batch(st, {"workload.parameters": 7.06e10}) == training.default_global_batch_tokens(7.06e10)
+    # an analysis's value of the default (a swing to twice it) is the value at the count as given, and follows too
+    doubled = {"workload.parameters": 3e11, engine.DEFAULT_BATCH_KEY: 2 * training.default_global_batch_tokens(7.06e10)}
+    assert engine.default_batch(st, doubled) == pytest.approx(2 * 2e6 * (3e11 / 7e9) ** (1 / 3), rel=1e-12)
