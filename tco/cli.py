@@ -694,7 +694,13 @@ def compare(
         err(f"Warning: {w}")
     if wants_xlsx(fmt, output):  # (the same checks, warnings and verdict as every other format)
         assert output is not None
-        emit_workbook(inputs, output, api.audit(inputs, command="compare", baseline=baseline), comp=comp)
+        # The buyer's workbook carries the cash flow and its NPV too (formulas over the Calc sheets, as tco cashflow
+        # writes them), for the options it can be drawn for (a price known, the market's to buy).
+        try:
+            cash = api.cashflow(api.analysable(inputs, complete=True)[0])
+        except TcoError:  # (no such option: no Cash flow sheet; tco cashflow says why)
+            cash = None
+        emit_workbook(inputs, output, api.audit(inputs, command="compare", baseline=baseline), comp=comp, cashflow=cash)
     else:  # (the audit trail, which hashes every input file, is json's alone)
         audit = api.audit(inputs, command="compare", baseline=baseline, currency=currency.value) if fmt is OutputFormat.json else None
         emit(render_comparison(comp, fmt), output, fmt=fmt, audit=audit)

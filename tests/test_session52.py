@@ -69,3 +69,37 @@ def test_a_sweep_of_the_parameter_count_runs_each_count_at_the_default_batch_com
     # an analysis's value of the default (a swing to twice it) is the value at the count as given, and follows too
     doubled = {"workload.parameters": 3e11, engine.DEFAULT_BATCH_KEY: 2 * training.default_global_batch_tokens(7.06e10)}
     assert engine.default_batch(st, doubled) == pytest.approx(2 * 2e6 * (3e11 / 7e9) ** (1 / 3), rel=1e-12)
+
+
+openpyxl = pytest.importorskip("openpyxl")
+
+
+@pytest.mark.parametrize("args", [["a100-80gb", "mlu370-s4", "a100-80gb:rent", "-w", "gpt3-1.3b"], ["h100-sxm", "l20", "-w", "llama3-8b"]])
+def test_the_compare_workbook_carries_the_cash_flow_and_its_npv(run, tmp_path: Path, args: list[str]) -> None:
+    """`tco compare -o x.xlsx`, the buyer's workbook, had no cash flow or NPV: only `tco cashflow -o` wrote them.
+    It now has the same Cash flow sheet of formulas, for the options the cash flow can be drawn for (l20 has no
+    price: it is left out of the sheet, as tco cashflow leaves it out); recalculated, its NPV is the engine's."""
+    import json
+
+    from tests.test_workbook import SOFFICE, recalculated
+
+    path = tmp_path / "c.xlsx"
+    assert run("compare", *args, "-o", str(path)).exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    assert "Cash flow" in wb.sheetnames
+    engine = json.loads(run("cashflow", *args, "-f", "json").stdout)["results"]
+    listed = {r[0] for r in wb["Cash flow"].iter_rows(min_row=2, values_only=True) if r[0] is not None}
+    assert listed == {o["option"] for o in engine}
+    assert "l20" not in listed
+    if SOFFICE is None:  # (no LibreOffice here: the sheet's formulas are those test_workbook_cashflow recalculates)
+        return
+    rows = list(recalculated(path, tmp_path)["Cash flow"].iter_rows(values_only=True))
+    npv = {r[0]: r[rows[0].index("discounted net cost, USD")] for r in rows[1:] if r[1] == "NPV"}
+    assert npv == {o["option"]: pytest.approx(o["npv_cost_usd"], rel=1e-9) for o in engine}
+
+
+def test_a_compare_workbook_without_a_priced_option_has_no_cash_flow_sheet(run, tmp_path: Path) -> None:
+    path = tmp_path / "c.xlsx"
+    result = run("compare", "l20", "-w", "llama3-8b", "-o", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "Cash flow" not in openpyxl.load_workbook(path).sheetnames

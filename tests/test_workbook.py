@@ -97,7 +97,7 @@ def test_workbook_sheets_and_formulas(run, tmp_path: Path) -> None:
     path = tmp_path / "run.xlsx"
     assert run("compare", "a100-80gb", "a100-80gb:rent", "-w", "gpt3-1.3b", "-f", "xlsx", "-o", str(path)).exit_code == 0
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames[0] == "Assumptions" and wb.sheetnames[-2:] == ["Results", "Run"]
+    assert wb.sheetnames[0] == "Assumptions" and wb.sheetnames[-3:] == ["Results", "Cash flow", "Run"]
     calc = wb["Calc a100-80gb"]
     formulas = [r[1].value for r in calc.iter_rows(min_row=2) if isinstance(r[1].value, str)]
     assert formulas and all(f.startswith("=") for f in formulas)
