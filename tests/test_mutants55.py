@@ -167,32 +167,28 @@ def test_partial_values_are_listed_largest_first() -> None:
     assert out["b"] == approx(2.0, rel=1e-12) and out["a"] == 0.0
 
 
-# --------------------------------------------------------------------------- breakeven: a crossing beyond a feasibility edge
+# --------------------------------------------------------------------------- breakeven: a crossing beyond where a cost is known
 
 
-def test_a_crossing_between_a_feasibility_edge_and_the_next_scan_point_is_found() -> None:
-    """Kills tco.analysis.breakeven.x_breakeven__mutmut_365 (the bracket from the first value where the option's
-    cost is known up to the next scan point lost its upper end: the bisection there failed).
+def test_a_crossing_between_where_a_cost_becomes_known_and_the_next_scan_point_is_found() -> None:
+    """Kills tco.analysis.breakeven.x_breakeven__mutmut_365 (the bracket from the first value where the difference
+    is known up to the next scan point lost its upper end: the bisection there failed).
 
-    toy (no MFU of its own: its speed follows from its layout, so from its memory) against toy2, the same part at
-    $10,100. On a scan of two points, 5 and 100 GB of toy's memory, toy cannot hold the job at 5 GB and its cost is
-    unknown there: the feasibility edge is bisected (about 5.006 GB), and between it and 100 GB the difference
-    changes sign (toy dearer where little memory forces recomputation, cheaper at 100 GB where toy2 only costs the
-    higher price). The crossing is found there, as the default fine scan finds it; on either side of it compare
-    ranks toy2, then toy, first."""
-    inputs = Inputs([Option(accelerator(mfu=None)), Option(accelerator(id="toy2", mfu=None, price_usd=10_100))], training(), scenario())
-    coarse = breakeven(inputs, "toy", "toy2", param="toy.memory_gb", value_range=(5, 100), grid=2)
-    fine = breakeven(inputs, "toy", "toy2", param="toy.memory_gb", value_range=(5, 100))
-    assert coarse.value is not None and fine.value is not None
-    assert len(coarse.all_values) == 1 and coarse.value == approx(fine.value, rel=1e-9)
-    assert 5 < coarse.value < 100
-    assert (coarse.winner_below, coarse.winner_above) == ("toy2", "toy")
-    assert "toy is feasible from toy.memory_gb = 5.00" in coarse.message
-    assert "below it toy2 wins, above it toy wins" in coarse.message
-
-    def first(memory: float) -> str:
-        options = [Option(accelerator(mfu=None, memory_gb=memory)), Option(accelerator(id="toy2", mfu=None, price_usd=10_100))]
-        return engine.compare(options=options, workload=training(), scenario=scenario()).results[0].option
-
-    assert first(coarse.value * (1 - 1e-6)) == "toy2"
-    assert first(coarse.value * (1 + 1e-6)) == "toy"
+    toy against toy2, the same part at $10,100, with a day of delay at $1e12, over toy's MFU in [1e-300, 1]. Both
+    parts are identical but for the price, so their times to market are equal at toy's MFU = toy2's 0.5: below it
+    toy is later and pays the penalty, above it toy2 does (its $100 dearer purchase is worth a few nanoseconds of
+    delay at $1e12 a day), and the winner swaps at 0.5. At 1e-300 toy's run takes 1e300 times as long as at MFU 1,
+    about 2e298 days more than toy2's: its penalty, above 1e310 USD, overflows, and the difference is unknown there.
+    A scan of two points (1e-300, 1) leaves a single step from there to MFU 1, where toy wins: the value where the
+    cost becomes known is bisected, and between it and 1 the difference changes sign. The tie found there is the
+    one the default fine scan finds, 0.5, with toy2 below it and toy above."""
+    inputs = Inputs(
+        [Option(accelerator()), Option(accelerator(id="toy2", price_usd=10_100))], training(), scenario(cost_of_delay_usd_per_day=1e12)
+    )
+    coarse = breakeven(inputs, "toy", "toy2", param="toy.mfu", value_range=(1e-300, 1), grid=2)
+    fine = breakeven(inputs, "toy", "toy2", param="toy.mfu", value_range=(1e-300, 1))
+    for r in (coarse, fine):
+        assert len(r.all_values) == 1 and r.value == approx(0.5, rel=1e-9)
+        assert (r.winner_below, r.winner_above) == ("toy2", "toy")
+        assert "below it toy2 wins, above it toy wins" in r.message
+    assert coarse.message.endswith("; toy is feasible for toy.mfu above 1e-300")
