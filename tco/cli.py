@@ -1570,6 +1570,10 @@ def report(
     # The tornado swings a known effective cost: with none (every option lacks an input) the page says so
     # and lists what is missing, as compare does, instead of refusing the whole report.
     incomplete = any(r.status.value == "incomplete" for r in comp.results)
+    try:  # (the options whose cash flow can be drawn: a price known, the market's to buy)
+        cash = api.cashflow(api.analysable(inputs, complete=True)[0])
+    except TcoError:
+        cash = None
     page = rep.build(
         inputs,
         comp,
@@ -1579,6 +1583,7 @@ def report(
         api.audit(inputs, command="report", samples=samples, seed=seed),
         __version__,
         decision,
+        cash,
     )
     emit_stream([page], output)
 

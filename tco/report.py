@@ -181,10 +181,16 @@ def build(
     audit: Mapping[str, Any],
     version: str,
     decision: Any | None = None,
+    cashflow: Any | None = None,
 ) -> str:
     """The report's HTML text. ``decision``: the tornado of the two leading options' difference
-    (``sensitivity(inputs, vs=(first, second))``), for the inputs that would change the answer."""
+    (``sensitivity(inputs, vs=(first, second))``), for the inputs that would change the answer; ``cashflow``
+    (``tco.cashflow`` of the options it can be drawn for), each one's net present cost beside its effective cost."""
     ranking = sorted(comp.results, key=lambda r: (r.rank is None, r.rank or 0))
+    npv = {o.option: o.npv_cost_usd for o in cashflow.options} if cashflow is not None else {}
+    # (the cash flow's net present cost: the purchase at delivery and the resale at the end, where the job cost
+    # charges the capital for the hours the job holds it)
+    npv_head = f"NPV at {cashflow.discount_rate:.0%}" if cashflow is not None else "NPV"
     labels = ", ".join(o.label for o in inputs.options)
     rank_rows = [
         [
@@ -196,6 +202,7 @@ def build(
             money(r.job_cost_usd),
             money(r.delay_penalty_usd),
             money(r.effective_cost_usd),
+            money(npv.get(r.accelerator)),
             r.status.value,
         ]
         for r in ranking
@@ -210,9 +217,9 @@ def build(
         f'<p class=verdict id="verdict">{html.escape(verdict(comp) if comp.ranked else NO_RANK)}</p>',
         '<h2 id="ranking">Ranking by effective cost (job cost + cost of delay)</h2>',
         _table(
-            ["rank", "option", "count", "tokens/s/acc", "market, days", "job cost", "delay cost", "effective cost", "status"],
+            ["rank", "option", "count", "tokens/s/acc", "market, days", "job cost", "delay cost", "effective cost", npv_head, "status"],
             rank_rows,
-            {2, 3, 4, 5, 6, 7},
+            {2, 3, 4, 5, 6, 7, 8},
         ),
     ]
     if comp.workload_kind == "inference":

@@ -103,3 +103,26 @@ def test_a_compare_workbook_without_a_priced_option_has_no_cash_flow_sheet(run, 
     result = run("compare", "l20", "-w", "llama3-8b", "-o", str(path))
     assert result.exit_code == 0, result.stderr
     assert "Cash flow" not in openpyxl.load_workbook(path).sheetnames
+
+
+def test_the_report_ranking_shows_each_options_npv(run, tmp_path: Path) -> None:
+    """The one-page report had no cash flow figure; its ranking now shows each option's NPV (tco cashflow's net
+    present cost at the cost of capital), — for an option the cash flow cannot be drawn for (no price)."""
+    import json
+    import re
+
+    pytest.importorskip("matplotlib")
+    args = ["a100-80gb", "mlu370-s4", "l20", "-w", "gpt3-1.3b", "-s", "article"]
+    out = tmp_path / "r.html"
+    assert run("report", *args, "-n", "300", "-o", str(out)).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    ranking = page[page.index('id="ranking"') : page.index("</table>", page.index('id="ranking"'))]
+    cells = [re.sub("<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>.*?</t[hd]>", ranking, re.S)]
+    assert "NPV at 10%" in cells
+    width = cells.index("status") + 1
+    rows = {r[1]: dict(zip(cells[:width], r, strict=True)) for r in (cells[i : i + width] for i in range(width, len(cells), width))}
+    engine = {o["option"]: o["npv_cost_usd"] for o in json.loads(run("cashflow", *args, "-f", "json").stdout)["results"]}
+    assert set(engine) == {"a100-80gb", "mlu370-s4"}
+    for option, npv in engine.items():
+        assert rows[option]["NPV at 10%"] == f"${npv:,.0f}"
+    assert rows["l20"]["NPV at 10%"] == "—"
