@@ -588,6 +588,15 @@ def emit_result(
     emit(render(result, fmt), output, fmt=fmt, audit=audit)
 
 
+def _cash_flow_of_those_priced(inputs: Inputs) -> Any:
+    """``tco cashflow`` of the options it can be drawn for (a price known, the market's to buy), as compare's
+    workbook and the report show it beside the ranking; None where there is none (tco cashflow says why)."""
+    try:
+        return api.cashflow(api.analysable(inputs, complete=True)[0])
+    except TcoError:
+        return None
+
+
 def emit_workbook(
     inputs: Inputs,
     output: Path,
@@ -695,12 +704,9 @@ def compare(
     if wants_xlsx(fmt, output):  # (the same checks, warnings and verdict as every other format)
         assert output is not None
         # The buyer's workbook carries the cash flow and its NPV too (formulas over the Calc sheets, as tco cashflow
-        # writes them), for the options it can be drawn for (a price known, the market's to buy).
-        try:
-            cash = api.cashflow(api.analysable(inputs, complete=True)[0])
-        except TcoError:  # (no such option: no Cash flow sheet; tco cashflow says why)
-            cash = None
-        emit_workbook(inputs, output, api.audit(inputs, command="compare", baseline=baseline), comp=comp, cashflow=cash)
+        # writes them)
+        trail = api.audit(inputs, command="compare", baseline=baseline)
+        emit_workbook(inputs, output, trail, comp=comp, cashflow=_cash_flow_of_those_priced(inputs))
     else:  # (the audit trail, which hashes every input file, is json's alone)
         audit = api.audit(inputs, command="compare", baseline=baseline, currency=currency.value) if fmt is OutputFormat.json else None
         emit(render_comparison(comp, fmt), output, fmt=fmt, audit=audit)
@@ -1570,10 +1576,6 @@ def report(
     # The tornado swings a known effective cost: with none (every option lacks an input) the page says so
     # and lists what is missing, as compare does, instead of refusing the whole report.
     incomplete = any(r.status.value == "incomplete" for r in comp.results)
-    try:  # (the options whose cash flow can be drawn: a price known, the market's to buy)
-        cash = api.cashflow(api.analysable(inputs, complete=True)[0])
-    except TcoError:
-        cash = None
     page = rep.build(
         inputs,
         comp,
@@ -1583,7 +1585,7 @@ def report(
         api.audit(inputs, command="report", samples=samples, seed=seed),
         __version__,
         decision,
-        cash,
+        _cash_flow_of_those_priced(inputs),
     )
     emit_stream([page], output)
 
@@ -1692,15 +1694,15 @@ def emit_stream(pieces: Any, output: Path | None) -> None:
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror}", where=str(output), key="-o") from None
     # A terminating signal between the temporary file's creation and the clean-up below would leave the file
-    # behind (the handlers exit at once): they wait, blocked, until the clean-up is in place.
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS) if hasattr(signal, "pthread_sigmask") else None
+    # behind (the handlers exit at once): it is held until the clean-up is in place.
+    _HELD.append([])
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tco-", suffix=".tmp", dir=folder)
     except OSError as exc:
-        _restore_mask(mask)
+        _release_held()
         raise InputError(f"cannot write: {exc.strerror}", where=str(output), key="-o") from None
     try:
-        _restore_mask(mask)  # (a signal that came meanwhile is handled here, with the clean-up in place)
+        _release_held()  # (a signal that came meanwhile stops the run here, with the clean-up in place)
         with os.fdopen(fd, "wb") as fh:
             for piece in pieces:
                 fh.write(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
@@ -1719,17 +1721,31 @@ def emit_stream(pieces: Any, output: Path | None) -> None:
         raise
 
 
-_STOP_SIGNALS = frozenset(
-    getattr(signal, name)
-    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGVTALRM", "SIGPROF", "SIGXCPU")
-    if hasattr(signal, name)
-)
-"""The signals that stop tco through its clean-up path (:func:`main` installs their handlers)."""
+_HELD: list[list[int]] = []
+"""While not empty, the stop signals that arrived (:func:`_stop`) are recorded in its last list
+instead of stopping the run: a section that must not be cut short (the temporary file created, its clean-up not yet
+in place). Held in Python, not by the process's signal mask: a signal may be delivered to any thread (numpy's), and
+its Python handler runs in the main thread all the same."""
 
 
-def _restore_mask(mask: set[int | signal.Signals] | None) -> None:
-    if mask is not None:
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+def _release_held() -> None:
+    """End the held section: a signal that came meanwhile stops the run now."""
+    held = _HELD.pop()
+    if held:
+        _stop(held[0], None)
+
+
+def _stop(number: int, _frame: Any) -> None:
+    """A terminating signal: exit as the signal would (128 + its number; Ctrl-C as KeyboardInterrupt), through the
+    clean-up path; held while :data:`_HELD` says so."""
+    if _HELD:
+        _HELD[-1].append(number)
+        return
+    if number == signal.SIGINT:
+        raise KeyboardInterrupt
+    if number == getattr(signal, "SIGXCPU", None):
+        err("Error: the CPU-time limit (ulimit -t) was reached; nothing was written")
+    sys.exit(128 + number)
 
 
 def _write_special(pieces: Any, target: Path, shown: str) -> None:
@@ -1844,20 +1860,16 @@ def size(
             err(f"Note: {o.option}: {o.message}")
 
 
-def _stop(number: int, _frame: Any) -> None:
-    """A terminating signal: exit as the signal would (128 + its number), through the clean-up path."""
-    if number == getattr(signal, "SIGXCPU", None):
-        err("Error: the CPU-time limit (ulimit -t) was reached; nothing was written")
-    sys.exit(128 + number)
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point. SIGTERM exits like Ctrl-C does, so no temporary file is left behind."""
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    signal.signal(signal.SIGTERM, _stop)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # (Ctrl-C: KeyboardInterrupt, or held)
+        signal.signal(signal.SIGINT, _stop)
     # A dropped session (SIGHUP) or another terminating signal: the same clean exit; an ignored one
     # (nohup) stays ignored.
-    for sig in _STOP_SIGNALS - {signal.SIGINT, signal.SIGTERM}:
-        if signal.getsignal(sig) is signal.SIG_DFL:
+    for name in ("SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGVTALRM", "SIGPROF", "SIGXCPU"):
+        sig = getattr(signal, name, None)
+        if sig is not None and signal.getsignal(sig) is signal.SIG_DFL:
             signal.signal(sig, _stop)
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show ×, — or · gets ? instead of a crash
         with contextlib.suppress(AttributeError, ValueError):

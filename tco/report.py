@@ -190,7 +190,7 @@ def build(
     npv = {o.option: o.npv_cost_usd for o in cashflow.options} if cashflow is not None else {}
     # (the cash flow's net present cost: the purchase at delivery and the resale at the end, where the job cost
     # charges the capital for the hours the job holds it)
-    npv_head = f"NPV at {cashflow.discount_rate:.0%}" if cashflow is not None else "NPV"
+    npv_head = f"NPV at {cashflow.discount_rate * 100:g}%" if cashflow is not None else "NPV"
     labels = ", ".join(o.label for o in inputs.options)
     rank_rows = [
         [

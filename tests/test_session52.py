@@ -35,16 +35,36 @@ def test_a_signal_as_the_temporary_file_is_created_leaves_no_file(tmp_path: Path
         signal.signal(signal.SIGUSR1, previous)
     assert stopped.value.code == 128 + signal.SIGUSR1
     assert list(tmp_path.iterdir()) == []
-    assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == set()  # the mask is as it was: nothing left blocked
+    assert cli._HELD == []  # nothing is left held
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_the_output_is_written_with_the_signal_mask_restored(tmp_path: Path) -> None:
+def test_the_output_is_written_and_nothing_is_left_held(tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
     cli.emit_stream(iter(["a,b\n", "1,2\n"]), target)
     assert target.read_text() == "a,b\n1,2\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
-    assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == set()
+    assert cli._HELD == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_as_the_temporary_file_is_created_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C (SIGINT) in the same window: held too, then KeyboardInterrupt (exit 130 through handle_errors)."""
+    real = tempfile.mkstemp
+
+    def mkstemp_then_interrupt(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        made = real(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)
+        return made
+
+    monkeypatch.setattr(cli.tempfile, "mkstemp", mkstemp_then_interrupt)
+    previous = signal.signal(signal.SIGINT, cli._stop)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            cli.emit_stream(iter(["a,b\n"]), tmp_path / "out.csv")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert list(tmp_path.iterdir()) == [] and cli._HELD == []
 
 
 def test_a_sweep_of_the_parameter_count_runs_each_count_at_the_default_batch_compare_gives_it() -> None:
