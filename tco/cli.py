@@ -293,8 +293,24 @@ StrictOpt = Annotated[
     bool, typer.Option("--strict", help="Exit 1 when any option lacks an input, instead of leaving it out of the ranking.")
 ]
 CurrencyOpt = Annotated[
-    Currency, typer.Option("--currency", help="Currency of money outputs, converted at the scenario's dated exchange rate.")
+    str,
+    typer.Option(
+        "--currency",
+        metavar="<USD|CNY|EUR>",
+        help="Currency of money outputs, converted at the scenario's dated exchange rate (any case: cny is CNY).",
+    ),
 ]
+
+
+def _currency(text: str) -> Currency:
+    """--currency's value in any case, as ``tco.compare(currency=...)`` reads it. Read in the command's body, not by a
+    typer ``parser=``: typer 0.20 (the oldest supported) runs that on the default too."""
+    try:
+        return Currency(text.strip().upper())
+    except ValueError:
+        raise typer.BadParameter(f"expected USD, CNY or EUR, got {text[:40]!r}", param_hint="'--currency'") from None
+
+
 AccelArgs = Annotated[
     list[str],
     typer.Argument(
@@ -679,7 +695,7 @@ def compare(
             help="Option the others are measured against (the ranking's last column, the side-by-side table); default: the first.",
         ),
     ] = None,
-    currency: CurrencyOpt = Currency.USD,
+    currency_text: CurrencyOpt = "USD",
     strict: StrictOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
@@ -688,6 +704,7 @@ def compare(
 
     An option lacking an input (a price, a lead time) still gets every figure that does not need it,
     is left out of the ranking, and is told the price or lead time at which it would win."""
+    currency = _currency(currency_text)
     if currency is not Currency.USD and fmt in (OutputFormat.csv, OutputFormat.jsonl, OutputFormat.xlsx):
         raise typer.BadParameter(
             f"converts table, markdown and json output (json says its currency); {fmt.value} columns are named "
