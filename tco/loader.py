@@ -1048,7 +1048,10 @@ def apply_overrides(
             entries[at] = {field: item.group(2), **value}
             continue
         is_quantity = isinstance(target, type) and issubclass(target, Quantity)
-        if is_quantity and isinstance(value, (int, float)) and not isinstance(value, bool):
+        bare = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if is_quantity and bare and (too_large(value) is not None or not math.isfinite(value)):
+            node[leaf] = value  # (refused by the quantity itself, under the path written, not its .value)
+        elif is_quantity and bare:
             # The number is in the quantity's own currency, as with ``.value``: a price quoted in CNY stays in CNY.
             old = node.get(leaf)
             kept = {"currency": old["currency"]} if isinstance(old, dict) and old.get("currency") is not None else {}

@@ -33,6 +33,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
 from tco.errors import show_number as _num
+from tco.errors import too_large
 
 
 def _not_blank(v: str) -> str:
@@ -251,6 +252,11 @@ class Quantity(StrictModel):
                 "expected {expected} or a table with value, low, high, source, as_of, got {got}",
                 {"expected": cls._expected, "got": _describe(data)},
             )
+        # A bare number no float holds is refused on the quantity written, not on the .value it stands for.
+        if isinstance(data, float) and not math.isfinite(data):
+            raise PydanticCustomError("finite_number", "Input should be a finite number")
+        if too_large(data) is not None:
+            raise PydanticCustomError("float_type", "Input should be a valid number")
         if isinstance(data, (int, float)):
             return {"value": data}
         return data

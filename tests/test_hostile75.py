@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from tests.factories import run_main
@@ -39,3 +42,29 @@ def test_an_unknown_currency_is_a_usage_error_in_the_python_apis_words(capsys) -
     assert error == "Error: Invalid value for '--currency': expected USD, CNY or EUR, got 'gbp' (see 'tco compare --help')\n"
     code, out, _ = run_main(capsys, "compare", "--help")
     assert code == 0 and "--currency <USD|CNY|EUR>" in out and "[default: USD]" in out
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "1e309"])
+def test_an_infinite_set_is_refused_under_the_key_path_typed(capsys, value) -> None:
+    """2: 'tco compare a100-80gb -w gpt3-1.3b --set scenario.pue=inf' said 'scenario.pue.value: expected a finite
+    number', a key the user did not type (the bare number is read as {value = ...}). It now names scenario.pue; a
+    .value typed is still named so."""
+    code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", f"scenario.pue={value}")
+    assert (code, out) == (1, "")
+    assert error == "Error: --set: scenario.pue: expected a finite number, got NaN or infinity\n"
+    code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", f"a100-80gb.price_usd.value={value}")
+    assert (code, out) == (1, "")
+    assert error == "Error: --set: a100-80gb.price_usd.value: expected a finite number, got NaN or infinity\n"
+
+
+def test_a_401_digit_set_and_an_infinite_file_value_are_named_by_the_key_written(capsys, tmp_path) -> None:
+    """2: the same for a whole number past the largest float, and for 'pue = inf' in a scenario file."""
+    code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "scenario.pue=1" + "0" * 400)
+    assert (code, out) == (1, "")
+    assert error == "Error: --set: scenario.pue: expected a finite number (at most 1.8e308), got a 401-digit integer\n"
+    default = (Path(__file__).parents[1] / "profiles" / "scenarios" / "default.toml").read_text(encoding="utf-8")
+    file = tmp_path / "s.toml"
+    file.write_text(re.sub(r"(?m)^pue = .*$", "pue = inf", default.replace('id = "default"', 'id = "s"')), encoding="utf-8")
+    code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "-s", str(file))
+    assert (code, out) == (1, "")
+    assert error == f"Error: {file}: pue: expected a finite number, got NaN or infinity\n"
