@@ -29,7 +29,7 @@ from pydantic import BaseModel, ValidationError
 from tco import engine, loader, perf, serving
 from tco.engine import Option
 from tco.errors import InfeasibleError, InputError, NotFoundError, ProblemList, TcoError, too_large
-from tco.inputs import Inputs, find_option, implied_count, named_option, parse_option, with_quoted_rate, with_unknown_rate
+from tco.inputs import Inputs, named_option, parse_option, runs_on, with_quoted_rate, with_unknown_rate
 from tco.models import (
     ACCELERATOR_MONEY,
     BYTES_PER_PARAM,
@@ -908,21 +908,6 @@ def _unread_why(inputs: Inputs, owners: Sequence[Option], scope: str, flat: str)
     return ""
 
 
-def _runs_on(inputs: Inputs, text: str) -> str:
-    """For an option named with another count than the one it runs on (``h100-sxm@4`` for ``h100-sxm`` on a
-    workload of 8): the count it runs on and the label to give; else ''."""
-    implied = implied_count(inputs)
-    parsed = parse_option(text)
-    if implied is None or parsed.number is None:
-        return ""
-    rented = ":rent" + (f"={parsed.rate!r}" if parsed.rate is not None else "") if parsed.acquisition is Acquisition.rent else ""
-    at = find_option(inputs.options, inputs.refs, parsed.ref + rented, inputs.sources)
-    if at is None or inputs.options[at].count is not None:
-        return ""
-    label = inputs.options[at].label
-    return f" ({label} runs on the workload's {implied:,}: give '{label}', or compare '{text}' too)"
-
-
 def _the_copy(path: str, other: str) -> str:
     """Of two files that clash, the one to change: the user's, not a shipped profile."""
     builtin = loader.builtin_dir().resolve()
@@ -945,7 +930,7 @@ def compare(inputs: Inputs, *, baseline: str | None = None, currency: Currency |
             raise InputError(exc.message, key="--baseline") from None
         if found is None:
             labels = ", ".join(o.label for o in inputs.options)
-            raise InputError(f"'{baseline}' is not one of the compared options: {labels}{_runs_on(inputs, baseline)}", key="--baseline")
+            raise InputError(f"'{baseline}' is not one of the compared options: {labels}{runs_on(inputs, baseline)}", key="--baseline")
         baseline = inputs.options[found].label
     with attributed(inputs):
         comp = engine.compare(

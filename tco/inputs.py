@@ -236,6 +236,22 @@ def named_option(inputs: Inputs, text: str) -> int | None:
     return find_option(inputs.options, inputs.refs, text, inputs.sources, implied=implied_count(inputs))
 
 
+def runs_on(inputs: Inputs, text: str) -> str:
+    """For an option named with another count than the one it runs on (``h100-sxm@4`` for ``h100-sxm`` on a
+    workload of 8): the count it runs on and the label to give, as every 'is not one of the compared options'
+    says it (compare's --baseline, the analyses' options); else ''."""
+    implied = implied_count(inputs)
+    parsed = parse_option(text)
+    if implied is None or parsed.number is None:
+        return ""
+    rented = ":rent" + (f"={parsed.rate!r}" if parsed.rate is not None else "") if parsed.acquisition is Acquisition.rent else ""
+    at = find_option(inputs.options, inputs.refs, parsed.ref + rented, inputs.sources)
+    if at is None or inputs.options[at].count is not None:
+        return ""
+    label = inputs.options[at].label
+    return f" ({label} runs on the workload's {implied:,}: give '{label}', or compare '{text}' too)"
+
+
 def find_option(
     options: Sequence[Option], refs: Sequence[str], text: str, sources: Mapping[str, str] | None = None, *, implied: int | None = None
 ) -> int | None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import tco
 from tests.factories import run_main
 
 
@@ -68,3 +69,36 @@ def test_a_401_digit_set_and_an_infinite_file_value_are_named_by_the_key_written
     code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "-s", str(file))
     assert (code, out) == (1, "")
     assert error == f"Error: {file}: pue: expected a finite number, got NaN or infinity\n"
+
+
+HINT = " (h100-sxm runs on the workload's 8: give 'h100-sxm', or compare 'h100-sxm@4' too)"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda i: tco.sensitivity(i, vs="h100-sxm@4"),
+        lambda i: tco.sensitivity(i, vs=("h100-sxm@4", "a100-80gb")),
+        lambda i: tco.breakeven(i, "a100-80gb", "h100-sxm@4"),
+        lambda i: tco.breakeven(i, "h100-sxm@4", "a100-80gb"),
+    ],
+)
+def test_an_analysis_refusing_an_option_at_another_count_says_the_count_it_runs_on(call) -> None:
+    """3: tco.compare(inputs, baseline='h100-sxm@4') on a workload of 8 said which count h100-sxm runs on and what
+    to give; tco.sensitivity(vs=...) and tco.breakeven(a, b) said only "'h100-sxm@4' is not one of the compared
+    options: a100-80gb, h100-sxm". Every such refusal now gives the hint (tco.inputs.runs_on)."""
+    inputs = tco.load_inputs(["a100-80gb", "h100-sxm"], workload="gpt3-1.3b")
+    with pytest.raises(tco.InputError) as caught:
+        call(inputs)
+    assert str(caught.value) == "option: 'h100-sxm@4' is not one of the compared options: a100-80gb, h100-sxm" + HINT
+    with pytest.raises(tco.InputError) as caught:
+        tco.compare(inputs, baseline="h100-sxm@4")
+    assert str(caught.value) == "baseline: 'h100-sxm@4' is not one of the compared options: a100-80gb, h100-sxm" + HINT
+
+
+def test_an_analysis_refusing_an_option_not_compared_at_all_gives_no_count_hint() -> None:
+    """3: an id that is not compared at any count gets no hint."""
+    inputs = tco.load_inputs(["a100-80gb", "h100-sxm"], workload="gpt3-1.3b")
+    with pytest.raises(tco.InputError) as caught:
+        tco.breakeven(inputs, "a100-80gb", "mi300x@4")
+    assert str(caught.value) == "option: 'mi300x@4' is not one of the compared options: a100-80gb, h100-sxm"

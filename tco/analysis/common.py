@@ -16,7 +16,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from tco import engine, loader, perf, training
 from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError, show_number, unknown_scope
-from tco.inputs import Inputs, named_option
+from tco.inputs import Inputs, named_option, runs_on
 from tco.models import (
     TINY,
     Accelerator,
@@ -749,7 +749,7 @@ def _index_of(prep: Prepared, ref: str) -> int:
     found = named_option(prep.inputs, ref)
     if found is not None:
         return found
-    raise InputError(f"'{ref}' is not one of the compared options: {', '.join(prep.labels)}", key="option")
+    raise InputError(f"'{ref}' is not one of the compared options: {', '.join(prep.labels)}{runs_on(prep.inputs, ref)}", key="option")
 
 
 # --------------------------------------------------------------------------- uncertain inputs
