@@ -1475,6 +1475,11 @@ _A_KIND = {
 }
 """What a file of each kind is called, and where it goes."""
 
+_ANY_KIND = (
+    "an accelerator profile, a workload or scenario file or a set of published runs, each with an id ('tco schema KIND' lists its keys)"
+)
+"""What ``tco profiles validate`` reads, for an empty file in no kind's folder (an empty bibliography, in sources/, is valid)."""
+
 
 def _content_kind(data: Mapping[str, Any]) -> str | None:
     """The kind a file's keys say it is: a key only that kind has (a workload's ``kind``, a scenario's
@@ -1667,6 +1672,9 @@ def validate_file(path: Path) -> Accelerator | TrainingWorkload | InferenceWorkl
     Published-run sets (``benchmarks/``, ``serving/``, or a file with ``rows`` elsewhere) and
     bibliographies (``sources/``) validate too."""
     data = read_toml(path)
+    if not data and path.parent.name != "sources":  # (an empty file: what it should hold, not each key of a kind guessed)
+        expected = _A_KIND[path.parent.name][0] if path.parent.name in _A_KIND else _ANY_KIND
+        raise InputError(f"is empty (no keys), expected {expected}", where=str(path))
     misfiled = _misfiled(path, data)
     if misfiled is not None:
         raise misfiled

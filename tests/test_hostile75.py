@@ -102,3 +102,44 @@ def test_an_analysis_refusing_an_option_not_compared_at_all_gives_no_count_hint(
     with pytest.raises(tco.InputError) as caught:
         tco.breakeven(inputs, "a100-80gb", "mi300x@4")
     assert str(caught.value) == "option: 'mi300x@4' is not one of the compared options: a100-80gb, h100-sxm"
+
+
+ANY_KIND = (
+    "an accelerator profile, a workload or scenario file or a set of published runs, each with an id ('tco schema KIND' lists its keys)"
+)
+
+
+@pytest.mark.parametrize("text", ["", "\n", "# nothing yet\n"])
+def test_validate_says_an_empty_file_is_empty_in_one_line(capsys, tmp_path, text) -> None:
+    """4: 'tco profiles validate empty.toml' printed eleven lines, one per key of an accelerator profile (the kind
+    guessed for a file with no keys: 'id: required key is missing', 'vendor: ...'), where compare says the file is
+    empty. It now says so in one line, with what kind of file it expected."""
+    empty = tmp_path / "empty.toml"
+    empty.write_text(text, encoding="utf-8")
+    code, out, error = run_main(capsys, "profiles", "validate", str(empty))
+    assert (code, out) == (1, "")
+    assert error == f"Error: {empty}: is empty (no keys), expected {ANY_KIND}\n"
+
+
+@pytest.mark.parametrize(
+    ("folder", "kind"),
+    [
+        ("accelerators", "an accelerator profile"),
+        ("workloads", "a workload file"),
+        ("scenarios", "a scenario file"),
+        ("benchmarks", "a set of published training runs"),
+        ("serving", "a set of published serving results"),
+    ],
+)
+def test_validate_names_the_kind_of_an_empty_file_its_folder_gives(capsys, tmp_path, folder, kind) -> None:
+    """4: in a kind's folder the file is that kind (an empty scenario listed 22 missing keys); an empty bibliography
+    (sources/) still passes, as it did: it cites nothing."""
+    (tmp_path / folder).mkdir()
+    empty = tmp_path / folder / "x.toml"
+    empty.write_text("", encoding="utf-8")
+    ok = tmp_path / "sources"
+    ok.mkdir()
+    (ok / "refs.toml").write_text("# none yet\n", encoding="utf-8")
+    code, out, error = run_main(capsys, "profiles", "validate", str(empty), str(ok / "refs.toml"))
+    assert (code, out) == (1, "")
+    assert error == f"Error: {empty}: is empty (no keys), expected {kind}\nok: {ok / 'refs.toml'}\n"

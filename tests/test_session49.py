@@ -126,7 +126,7 @@ def test_a_whole_number_flag_takes_a_whole_float_as_set_does(run) -> None:
 def test_an_empty_input_file_says_it_is_empty(run, tmp_path, flag, kind) -> None:
     """An empty profile (or empty standard input) was reported by its first three missing keys 'and 8 more';
     an empty workload as 'kind: expected kind = "training" or "inference"'. It now says it is empty, and what
-    was expected; 'tco profiles validate' still lists every key the file lacks."""
+    was expected."""
     empty = tmp_path / "empty.toml"
     empty.write_text("\n")
     args = {
@@ -140,7 +140,8 @@ def test_an_empty_input_file_says_it_is_empty(run, tmp_path, flag, kind) -> None
     if flag is None:
         r = run("compare", "-", "-w", "gpt3-1.3b", input="  \n")
         assert r.stderr.strip() == "Error: -: is empty (no keys), expected an accelerator profile"
-        assert "Error: " + str(empty) + ": memory_gb: required key is missing" in run("profiles", "validate", str(empty)).stderr
+        # (and 'tco profiles validate' says so too, in one line: hostile round 75)
+        assert run("profiles", "validate", str(empty)).stderr.startswith(f"Error: {empty}: is empty (no keys), expected an accelerator")
 
 
 def test_a_cash_flow_that_overflows_blames_the_input(run) -> None:
