@@ -749,6 +749,10 @@ def _expected(err: Mapping[str, Any]) -> str:
         return f"expected true or false, got {_show(err.get('input'))}"
     if typ in ("string_type",):
         return f"expected text, got {_show(err.get('input'))}"
+    if typ in ("model_type", "model_attributes_type", "dict_type"):  # (not pydantic's 'dictionary or instance of PeakCompute')
+        return f"expected a table, got {_show(err.get('input'))}"
+    if typ == "list_type":
+        return f"expected a list, got {_show(err.get('input'))}"
     given = err.get("input")
     if typ == "string_pattern_mismatch" and isinstance(err.get("ctx"), Mapping) and err["ctx"].get("pattern") == ID_PATTERN:
         hint = f": write {given.lower()!r}" if isinstance(given, str) and re.fullmatch(ID_PATTERN, given.lower()) else ""

@@ -143,3 +143,39 @@ def test_validate_names_the_kind_of_an_empty_file_its_folder_gives(capsys, tmp_p
     code, out, error = run_main(capsys, "profiles", "validate", str(empty), str(ok / "refs.toml"))
     assert (code, out) == (1, "")
     assert error == f"Error: {empty}: is empty (no keys), expected {kind}\nok: {ok / 'refs.toml'}\n"
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("a100-80gb.peak=5", "a100-80gb.peak: expected a table, got 5"),
+        ("a100-80gb.peak=[1]", "a100-80gb.peak: expected a table, got a list"),
+        ("a100-80gb.interconnect=true", "a100-80gb.interconnect: expected a table, got true"),
+        ('a100-80gb.software="x"', "a100-80gb.software: expected a table, got 'x'"),
+        ("scenario.porting=1", "scenario.porting: expected a table, got 1"),
+        ("a100-80gb.benchmarks=[1]", "a100-80gb.benchmarks[0]: expected a table, got 1"),
+        ('a100-80gb.aliases="x"', "a100-80gb.aliases: expected a list, got 'x'"),
+        ("a100-80gb.benchmarks={}", "a100-80gb.benchmarks: expected a list, got a table"),
+        ("workload.stages=7", "workload.stages: expected a list, got 7"),
+    ],
+)
+def test_a_scalar_where_a_table_or_list_belongs_says_what_it_got_in_toml_words(capsys, given, said) -> None:
+    """5: '--set a100-80gb.peak=5' said 'input should be a valid dictionary or instance of PeakCompute' (pydantic's
+    words and an internal class name), '--set scenario.porting=1' 'input should be a valid dictionary' and
+    '--set a100-80gb.aliases="x"' 'input should be a valid list', none saying what was given. Each now says a table
+    or a list was expected, and what it got, as 'expected text, got a table' does."""
+    code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", given)
+    assert (code, out) == (1, "")
+    assert error == f"Error: --set: {said}\n"
+
+
+def test_a_profile_file_with_a_scalar_where_a_table_belongs_says_so(capsys, tmp_path) -> None:
+    """5: the same in a profile file given by path (peak = 312, as if its bf16 figure)."""
+    text = (Path(__file__).parents[1] / "profiles" / "accelerators" / "a100-80gb.toml").read_text(encoding="utf-8")
+    head, _, rest = text.partition("\n[peak]\n")
+    rest = rest.partition("\n[")[2]  # (the [peak] table dropped, a bare number in its place)
+    file = tmp_path / "p.toml"
+    file.write_text(head.replace('id = "a100-80gb"', 'id = "p"\npeak = 312') + "\n[" + rest, encoding="utf-8")
+    code, out, error = run_main(capsys, "profiles", "validate", str(file))
+    assert (code, out) == (1, "")
+    assert error == f"Error: {file}: peak: expected a table, got 312\n"
