@@ -753,6 +753,11 @@ def _expected(err: Mapping[str, Any]) -> str:
         return f"expected a table, got {_show(err.get('input'))}"
     if typ == "list_type":
         return f"expected a list, got {_show(err.get('input'))}"
+    if typ in ("enum", "literal_error") and isinstance(err.get("ctx"), Mapping) and isinstance(err["ctx"].get("expected"), str):
+        given = err.get("input")  # (what was given, and the spelling to write where only its case differs: 'BF16')
+        allowed = re.findall(r"'([^']*)'", err["ctx"]["expected"])
+        same = [a for a in allowed if isinstance(given, str) and a.lower() == given.strip().lower()]
+        return f"expected {err['ctx']['expected']}, got {_show(given)}" + (f": write {same[0]!r}" if same else "")
     given = err.get("input")
     if typ == "string_pattern_mismatch" and isinstance(err.get("ctx"), Mapping) and err["ctx"].get("pattern") == ID_PATTERN:
         hint = f": write {given.lower()!r}" if isinstance(given, str) and re.fullmatch(ID_PATTERN, given.lower()) else ""

@@ -121,7 +121,7 @@ def test_validate_messages_name_keys_as_written(run, tmp_path) -> None:
     """D8: 'availability.mars.[key]', a quoted dotted key shown as the nested one, and 'a inference workload's'."""
     mars = _write(tmp_path / "mars.toml", 'extends = "h100-sxm"\nid = "mars"\naliases = []\n[availability.mars]\nbuy = true\nrent = true\n')
     r = run("profiles", "validate", str(mars))
-    assert f"Error: {mars}: availability.mars: not an allowed name here: input should be 'global' or 'cn'" in r.stderr, r.stderr
+    assert f"Error: {mars}: availability.mars: not an allowed name here: expected 'global' or 'cn', got 'mars'\n" in r.stderr, r.stderr
     dotted = _write(tmp_path / "dotted.toml", 'extends = "h100-sxm"\nid = "dotted"\naliases = []\n"peak.bf16_tflops" = 5\n')
     r = run("profiles", "validate", str(dotted))
     assert f'Error: {dotted}: "peak.bf16_tflops": unknown key (a quoted key with a dot in it; a table\'s key is written [peak]' in r.stderr

@@ -179,3 +179,30 @@ def test_a_profile_file_with_a_scalar_where_a_table_belongs_says_so(capsys, tmp_
     code, out, error = run_main(capsys, "profiles", "validate", str(file))
     assert (code, out) == (1, "")
     assert error == f"Error: {file}: peak: expected a table, got 312\n"
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("workload.precision=fp3", "workload.precision: expected 'bf16', 'fp16', 'fp8', 'int8' or 'fp4', got 'fp3'"),
+        ("workload.precision=BF16", "workload.precision: expected 'bf16', 'fp16', 'fp8', 'int8' or 'fp4', got 'BF16': write 'bf16'"),
+        ("workload.tuning=Tuned", "workload.tuning: expected 'typical' or 'tuned', got 'Tuned': write 'tuned'"),
+        ("workload.precision=1", "workload.precision: expected 'bf16', 'fp16', 'fp8', 'int8' or 'fp4', got 1"),
+        (
+            'a100-80gb.price_usd={value=1e5, currency="cny"}',
+            "a100-80gb.price_usd.currency: expected 'USD', 'CNY' or 'EUR', got 'cny': write 'CNY'",
+        ),
+        (
+            'scenario.pue={value=1.2, confidence="sure"}',
+            "scenario.pue.confidence: expected 'vendor', 'third-party', 'measured', 'estimate' or 'assumption', got 'sure'",
+        ),
+    ],
+)
+def test_a_value_not_among_the_choices_says_what_it_got_and_the_spelling_to_write(capsys, given, said) -> None:
+    """5: '--set workload.precision=BF16' said only "input should be 'bf16', 'fp16', 'fp8', 'int8' or 'fp4'" (and
+    a quantity's currency="cny", "input should be 'USD', 'CNY' or 'EUR'"): not what was given, nor that only its
+    case was wrong. It now says what it got and, where only the case differs, the spelling to write (as an id
+    does)."""
+    code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", given)
+    assert (code, out) == (1, "")
+    assert error == f"Error: --set: {said}\n"
