@@ -1768,7 +1768,7 @@ def test_api_errors_name_the_arguments_and_the_cli_the_flags(run) -> None:
         ),
         (
             ["sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "a100-80gb.price_usd=1000,100000", "--vary", "a100.price_usd=50000"],
-            "Error: --vary: the same path is varied twice",
+            "Error: --vary: a100.price_usd: the same input as 'a100-80gb.price_usd', varied twice: give it once",
         ),
         (
             ["sweep", "a100-80gb", "-w", "gpt3-1.3b", "--set", "SCENARIO.pue=3", "--vary", "scenario.pue=1:2:2"],
@@ -1867,7 +1867,7 @@ def test_quit_and_the_cpu_limit_leave_no_temporary_file(tmp_path: Path, name: st
     [
         (
             ["sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "a100-80gb.count=8:16:2", "--vary", "workload.accelerator_count=8:32:2"],
-            "Error: --vary: the same path is varied twice",
+            "Error: --vary: workload.accelerator_count: the same input as 'a100-80gb.count', varied twice: give it once",
         ),
         (
             ["sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "count=8,16", "--set", "workload.accelerator_count=32"],

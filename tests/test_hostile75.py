@@ -206,3 +206,27 @@ def test_a_value_not_among_the_choices_says_what_it_got_and_the_spelling_to_writ
     code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", given)
     assert (code, out) == (1, "")
     assert error == f"Error: --set: {said}\n"
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "said"),
+    [
+        ("scenario.pue=1:2:3", "scenario.pue=1.5", "scenario.pue: given twice: give it once"),
+        (
+            "scenario.pue=1.2,1.3",
+            "SCENARIO.pue.value=1.4",
+            "SCENARIO.pue.value: the same input as 'scenario.pue', varied twice: give it once",
+        ),
+        (
+            "a100-80gb.count=8:16:2",
+            "workload.accelerator_count=8,32",
+            "workload.accelerator_count: the same input as 'a100-80gb.count', varied twice: give it once",
+        ),
+    ],
+)
+def test_an_input_varied_twice_is_named_with_the_other_spelling(capsys, first, second, said) -> None:
+    """5: two --vary of one input said 'Error: --vary: the same path is varied twice', naming neither (the house
+    rule: name the key path); --set's 'given twice' names both. It now names the second as given and the first."""
+    code, out, error = run_main(capsys, "sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", first, "--vary", second)
+    assert (code, out) == (1, "")
+    assert error == f"Error: --vary: {said}\n"

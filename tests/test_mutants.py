@@ -129,7 +129,7 @@ ANALYSIS_ERRORS: list[tuple[str, Callable[[], object], str]] = [
     (
         "make_axes twice",
         lambda: analysis.make_axes(pair(), ["scenario.pue=1.1,1.2", "scenario.pue=1.3"]),
-        "--vary: the same path is varied twice",
+        "--vary: scenario.pue: given twice: give it once",
     ),
     (
         "make_axes path",

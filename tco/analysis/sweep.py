@@ -145,8 +145,10 @@ def make_axes(inputs: Inputs, specs: Sequence[str]) -> tuple[Prepared, list[Axis
     groups = option_names(inputs)
     named = [loader.same_input_path(a.path, groups) for a in axes]
     for j, here in enumerate(named):
-        if any(loader.overlaps(here, there) for there in named[:j]):
-            raise InputError("the same path is varied twice", key="--vary")
+        first = next((axes[k].path for k, there in enumerate(named[:j]) if loader.overlaps(here, there)), None)
+        if first is not None:  # (named as given, as --set's 'given twice' names both)
+            again = "given twice" if first == axes[j].path else f"the same input as '{first}', varied twice"
+            raise InputError(f"{again}: give it once", where="--vary", key=axes[j].path)
     given_once(inputs, [a.path for a in axes], key="--vary")
     rows = math.prod(len(a.values) for a in axes) * len(prep.plans)
     if rows > MAX_SWEEP_ROWS:
