@@ -267,13 +267,14 @@ class Quantity(StrictModel):
             v = getattr(self, name)
             if v is None:
                 continue
-            if v != 0 and abs(v) < TINY:
-                zero_ok = not (self._lower == 0 and not self._lower_inclusive)  # (a positive quantity refuses 0 too)
+            lo, hi = self._lower, self._upper
+            # (a quantity of at least 1, the PUE, says so: it takes no 0, nor a number near it)
+            if v != 0 and abs(v) < TINY and not (lo is not None and lo > 0):
+                zero_ok = not (lo == 0 and not self._lower_inclusive)  # (a positive quantity refuses 0 too)
                 allowed = "0 or at least 1e-300 in size" if zero_ok else "a positive number of at least 1e-300"
                 raise PydanticCustomError(
                     "quantity_tiny", "{name} must be {allowed}, got {got}", {"name": name, "allowed": allowed, "got": _num(v)}
                 )
-            lo, hi = self._lower, self._upper
             bad = (lo is not None and (v < lo if self._lower_inclusive else v <= lo)) or (hi is not None and v > hi)
             if bad:
                 raise PydanticCustomError(

@@ -230,3 +230,16 @@ def test_an_input_varied_twice_is_named_with_the_other_spelling(capsys, first, s
     code, out, error = run_main(capsys, "sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", first, "--vary", second)
     assert (code, out) == (1, "")
     assert error == f"Error: --vary: {said}\n"
+
+
+@pytest.mark.parametrize("value", ["1e-320", "-1e-320", "5e-324"])
+def test_a_number_near_0_for_a_pue_says_a_pue_is_at_least_1(capsys, value) -> None:
+    """5: '--set scenario.pue=1e-320' said 'value must be 0 or at least 1e-300 in size', though a PUE of 0 is refused
+    too ('value must be a number >= 1'). A quantity with a positive lower bound now says that bound; one that takes
+    0 (or only positive numbers) still says how near 0 a number may be."""
+    code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", f"scenario.pue={value}")
+    assert (code, out) == (1, "")
+    assert error == f"Error: --set: scenario.pue: value must be a number >= 1, got {value}\n"
+    code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", f"a100-80gb.price_usd={value}")
+    assert (code, out) == (1, "")
+    assert error == f"Error: --set: a100-80gb.price_usd: value must be a positive number of at least 1e-300, got {value}\n"
