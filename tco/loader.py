@@ -768,6 +768,10 @@ def _expected(err: Mapping[str, Any]) -> str:
         ctx = err["ctx"]
         got = ctx.get("actual_length")
         return f"expected at most {ctx['max_length']:,} entries" + (f", got {got:,}" if isinstance(got, int) else "")
+    if typ == "string_too_long" and isinstance(err.get("ctx"), Mapping) and isinstance(given := err.get("input"), str):
+        return f"expected text of at most {err['ctx']['max_length']:,} characters, got {len(given):,}"  # (as a name says it)
+    if typ == "string_too_short" and isinstance(err.get("ctx"), Mapping) and err["ctx"].get("min_length") == 1:
+        return f"expected non-empty text, got {_show(err.get('input'))}"
     if typ == "value_error":
         msg = msg.removeprefix("Value error, ")
     if not msg:

@@ -243,3 +243,22 @@ def test_a_number_near_0_for_a_pue_says_a_pue_is_at_least_1(capsys, value) -> No
     code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", f"a100-80gb.price_usd={value}")
     assert (code, out) == (1, "")
     assert error == f"Error: --set: a100-80gb.price_usd: value must be a positive number of at least 1e-300, got {value}\n"
+
+
+def test_an_id_too_long_or_empty_says_what_it_got_as_a_long_name_does(capsys, tmp_path) -> None:
+    """5: a profile with a 300-character id said 'id: string should have at most 64 characters' (pydantic's words,
+    not what it got), where a 100,000-character name says 'expected text of at most 256 characters, got 100,000';
+    id = "" said 'string should have at least 1 character'. Both now say what was expected and what was given."""
+    long = tmp_path / "long.toml"
+    long.write_text(f'extends = "a100-80gb"\nid = "{"a" * 300}"\n', encoding="utf-8")
+    code, out, error = run_main(capsys, "compare", str(long), "-w", "gpt3-1.3b")
+    assert (code, out) == (1, "")
+    assert error == f"Error: {long}: id: expected text of at most 64 characters, got 300\n"
+    empty = tmp_path / "empty-id.toml"
+    empty.write_text('extends = "a100-80gb"\nid = ""\n', encoding="utf-8")
+    code, out, error = run_main(capsys, "compare", str(empty), "-w", "gpt3-1.3b")
+    assert (code, out) == (1, "")
+    assert error == f"Error: {empty}: id: expected non-empty text, got ''\n"
+    code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", f'a100-80gb.aliases=["{"b" * 70}"]')
+    assert (code, out) == (1, "")
+    assert error == "Error: --set: a100-80gb.aliases[0]: expected text of at most 64 characters, got 70\n"
