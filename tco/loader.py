@@ -768,6 +768,11 @@ def _expected(err: Mapping[str, Any]) -> str:
         ctx = err["ctx"]
         got = ctx.get("actual_length")
         return f"expected at most {ctx['max_length']:,} entries" + (f", got {got:,}" if isinstance(got, int) else "")
+    if typ == "too_short" and isinstance(err.get("ctx"), Mapping) and "min_length" in err["ctx"]:
+        ctx = err["ctx"]
+        got = ctx.get("actual_length")
+        least = f"at least {ctx['min_length']:,} entr{'y' if ctx['min_length'] == 1 else 'ies'}"
+        return f"expected {least}" + (f", got {got:,}" if isinstance(got, int) else "")
     if typ == "string_too_long" and isinstance(err.get("ctx"), Mapping) and isinstance(given := err.get("input"), str):
         return f"expected text of at most {err['ctx']['max_length']:,} characters, got {len(given):,}"  # (as a name says it)
     if typ == "string_too_short" and isinstance(err.get("ctx"), Mapping) and err["ctx"].get("min_length") == 1:

@@ -262,3 +262,16 @@ def test_an_id_too_long_or_empty_says_what_it_got_as_a_long_name_does(capsys, tm
     code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", f'a100-80gb.aliases=["{"b" * 70}"]')
     assert (code, out) == (1, "")
     assert error == "Error: --set: a100-80gb.aliases[0]: expected text of at most 64 characters, got 70\n"
+
+
+def test_a_published_run_set_with_no_rows_says_so_in_tcos_words(capsys, tmp_path) -> None:
+    """5: a set of published runs with 'rows = []' said 'rows: list should have at least 1 item after validation, not
+    0' (pydantic's words), where 65 stages say 'expected at most 64 entries, got 65'. It now says 'expected at least 1
+    entry, got 0'."""
+    shipped = (Path(__file__).parents[1] / "profiles" / "benchmarks" / "a100-production.toml").read_text(encoding="utf-8")
+    (tmp_path / "benchmarks").mkdir()
+    file = tmp_path / "benchmarks" / "none.toml"
+    file.write_text(shipped.partition("[[rows]]")[0] + "rows = []\n", encoding="utf-8")
+    code, out, error = run_main(capsys, "profiles", "validate", str(file))
+    assert (code, out) == (1, "")
+    assert error == f"Error: {file}: rows: expected at least 1 entry, got 0\n"
