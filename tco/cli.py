@@ -1543,7 +1543,7 @@ def plot(
         chunks = list(stream)  # at most 100,000 rows
         figures = [c for c in columns if c not in ("point", "option", path) and all(ch.columns[c].dtype.kind in "fiub" for ch in chunks)]
         if metric not in figures:
-            raise typer.BadParameter(f"expected one of {', '.join(figures)}", param_hint="--metric")
+            raise typer.BadParameter(f"expected one of {', '.join(figures)}, got {metric[:40]!r}", param_hint="--metric")
         rows = [
             {"option": str(c.options[j]), path: float(c.columns[path][j]), metric: float(c.columns[metric][j])}
             for c in chunks

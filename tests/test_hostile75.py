@@ -275,3 +275,19 @@ def test_a_published_run_set_with_no_rows_says_so_in_tcos_words(capsys, tmp_path
     code, out, error = run_main(capsys, "profiles", "validate", str(file))
     assert (code, out) == (1, "")
     assert error == f"Error: {file}: rows: expected at least 1 entry, got 0\n"
+
+
+def test_an_unknown_sweep_chart_metric_says_what_it_got(capsys, tmp_path) -> None:
+    """5: 'tco plot sweep ... --metric cost' listed the figures it draws but not the name it was given (every other
+    refusal says what it got). It now does; nothing is written."""
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "s.svg"
+    args = ["plot", "sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "scenario.pue=1:2:3", "--metric", "cost", "-o", str(out)]
+    code, stdout, error = run_main(capsys, *args)
+    assert (code, stdout) == (2, "")
+    assert error == (
+        "Error: Invalid value for --metric: expected one of count, tokens_per_second_per_accelerator, time_to_converge_hours,"
+        " time_to_market_days, capex_usd, job_cost_usd, cost_per_million_tokens_usd, delay_days, delay_penalty_usd,"
+        " effective_cost_usd, rank, feasible, got 'cost' (see 'tco plot --help')\n"
+    )
+    assert not out.exists()
