@@ -979,7 +979,9 @@ def check_path(root: Any, parts: Sequence[str], *, label: str, where: str = "--s
         part = parts[i]
         prefix = ".".join(parts[:i]) or label
         if isinstance(t, type) and issubclass(t, Quantity):
-            if part not in Quantity.model_fields or i != len(parts) - 1:
+            if part in Quantity.model_fields and i != len(parts) - 1:  # (not 'did you mean 'value'?' for pue.value.x)
+                raise InputError(f"no such field: '{'.'.join(parts[: i + 1])}' is a value, not a table", where=where, key=label)
+            if part not in Quantity.model_fields:
                 raise InputError(f"no such field{did_you_mean(part, Quantity.model_fields)}", where=where, key=label)
             return _unwrap(Quantity.model_fields[part].annotation)
         item = _ITEM.match(part)

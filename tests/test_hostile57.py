@@ -24,7 +24,7 @@ def _write(path: Path, text: str) -> Path:
         ("workload.tokens.low", "workload.tokens.low: no such field (did you mean 'prompt_tokens'?)"),
         ("scenario.market.low", "scenario.market.low: no such field: 'market' is a value, not a table"),
         ("a100-80gb.price_usd.LOW", "a100-80gb.price_usd.LOW: no such field (did you mean 'low'?)"),
-        ("a100-80gb.price_usd.low.value", "a100-80gb.price_usd.low.value: no such field (did you mean 'low'?)"),
+        ("a100-80gb.price_usd.low.value", "a100-80gb.price_usd.low.value: no such field: 'price_usd.low' is a value, not a table"),
     ],
 )
 def test_a_path_that_names_no_range_end_is_checked_as_a_path_first(run, path, said) -> None:

@@ -291,3 +291,22 @@ def test_an_unknown_sweep_chart_metric_says_what_it_got(capsys, tmp_path) -> Non
         " effective_cost_usd, rank, feasible, got 'cost' (see 'tco plot --help')\n"
     )
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("scenario.pue.value.x=1", "scenario.pue.value.x: no such field: 'pue.value' is a value, not a table"),
+        (
+            "a100-80gb.peak.bf16_tflops.low.x=1",
+            "a100-80gb.peak.bf16_tflops.low.x: no such field: 'peak.bf16_tflops.low' is a value, not a table",
+        ),
+        ("scenario.pue.valu=1", "scenario.pue.valu: no such field (did you mean 'value'?)"),
+    ],
+)
+def test_a_path_past_a_quantitys_value_says_the_value_is_no_table(capsys, given, said) -> None:
+    """5: '--set scenario.pue.value.x=1' said "no such field (did you mean 'value'?)", suggesting the very key the
+    path already gives. It now says that key is a value, not a table, as 'a100-80gb.name.x' does."""
+    code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", given)
+    assert (code, out) == (1, "")
+    assert error == f"Error: --set: {said}\n"
