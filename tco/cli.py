@@ -306,7 +306,7 @@ def _currency(text: str) -> Currency:
     """--currency's value in any case, as ``tco.compare(currency=...)`` reads it. Read in the command's body, not by a
     typer ``parser=``: typer 0.20 (the oldest supported) runs that on the default too."""
     try:
-        return Currency(text.strip().upper())
+        return Currency(text.upper())
     except ValueError:
         raise typer.BadParameter(f"expected USD, CNY or EUR, got {text[:40]!r}", param_hint="'--currency'") from None
 
