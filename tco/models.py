@@ -175,6 +175,9 @@ def _date_to_text(v: Any) -> Any:
         return v.isoformat()
     if isinstance(v, int) and not isinstance(v, bool):
         return str(v)
+    if not isinstance(v, str):  # (a date and time, a float: not 'expected text', which a date is not either)
+        got = _num(v) if isinstance(v, float) else "a table" if isinstance(v, dict) else _describe(v)
+        raise PydanticCustomError("date_text", "expected a date YYYY, YYYY-MM or YYYY-MM-DD, got {got}", {"got": got})
     return v
 
 

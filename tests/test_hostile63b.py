@@ -78,7 +78,10 @@ def test_an_as_of_with_a_time_is_refused_as_the_schema_refuses_it(
     path = user_profile("accelerators", "hd", f'id = "hd"\nextends = "h100-sxm"\nprice_usd = {{ value = 30000, as_of = {written} }}\n')
     result = run("profiles", "validate", str(path))
     assert result.exit_code == 1, result.output
-    assert result.stderr.strip() == f"Error: {path}: price_usd.as_of: expected text, got a date and time ({shown})"
+    assert (
+        result.stderr.strip()
+        == f"Error: {path}: price_usd.as_of: expected a date YYYY, YYYY-MM or YYYY-MM-DD, got a date and time ({shown})"
+    )
     again = user_profile("accelerators", "hd", 'id = "hd"\nextends = "h100-sxm"\nprice_usd = { value = 30000, as_of = 2024-06-11 }\n')
     assert run("profiles", "validate", str(again)).stdout.strip() == f"ok: {again}"
     monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))

@@ -316,3 +316,23 @@ def test_a_path_past_a_quantitys_value_says_the_value_is_no_table(capsys, given,
     code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", given)
     assert (code, out) == (1, "")
     assert error == f"Error: --set: {said}\n"
+
+
+@pytest.mark.parametrize(
+    ("written", "got"),
+    [
+        ("1979-05-27T07:32:00Z", "a date and time (1979-05-27T07:32:00+00:00)"),
+        ("07:32:00", "a time (07:32:00)"),
+        ("2024.5", "2024.5"),
+        ("true", "boolean true"),
+        ("{y=2024}", "a table"),
+    ],
+)
+def test_an_as_of_that_is_no_date_says_a_date_was_expected(capsys, written, got) -> None:
+    """5: 'as_of = 1979-05-27T07:32:00Z' (and as_of = 2024.5) said 'expected text, got ...', though as_of takes a TOML
+    date (2024-05-27) and a bare year (2024), which are not text either. It now says the date it expects."""
+    code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", f"scenario.pue={{value=1.2, as_of={written}}}")
+    assert (code, out) == (1, "")
+    assert error == f"Error: --set: scenario.pue.as_of: expected a date YYYY, YYYY-MM or YYYY-MM-DD, got {got}\n"
+    code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "scenario.pue={value=1.2, as_of=2024-05-27}")
+    assert code == 0, error
