@@ -1,4 +1,6 @@
-"""Hostile round 75 (--currency in any case on every supported typer, ...): each defect fixed, with a test."""
+"""Hostile round 75 (--currency in any case on every supported typer; key paths as typed, not .value; the count hint
+of every 'not one of the compared options'; an empty file validated in one line; pydantic's words and internal class
+names replaced by what was expected and what was given): each defect fixed, with a test."""
 
 from __future__ import annotations
 
