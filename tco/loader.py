@@ -883,6 +883,10 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
             message = other or message + did_you_mean(str(loc[-1]), _field_names(_model_at(root_cls, loc[:-1])))
         if err["type"] == "union_tag_invalid" or err["type"] == "union_tag_not_found":
             message = 'expected kind = "training" or "inference"'
+            given = err["input"].get("kind") if isinstance(err.get("input"), Mapping) else None
+            if err["type"] == "union_tag_invalid" and given is not None:  # what was given, and the spelling to write
+                same = isinstance(given, str) and given.strip().lower() in ("training", "inference")
+                message += f", got {_show(given)}" + (f": write {given.strip().lower()!r}" if same else "")
             key = "kind"
         # An error at an override's path, inside it, or at a table it created (a training-only table set
         # on an inference workload) is the override's.

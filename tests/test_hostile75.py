@@ -338,3 +338,22 @@ def test_an_as_of_that_is_no_date_says_a_date_was_expected(capsys, written, got)
     assert error == f"Error: --set: scenario.pue.as_of: expected a date YYYY, YYYY-MM or YYYY-MM-DD, got {got}\n"
     code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "scenario.pue={value=1.2, as_of=2024-05-27}")
     assert code == 0, error
+
+
+@pytest.mark.parametrize(
+    ("written", "got"),
+    [("5", "5"), ('"Training"', "'Training': write 'training'"), ('"serving"', "'serving'"), ('["training"]', "a list")],
+)
+def test_a_workload_of_no_known_kind_says_what_kind_it_gave(capsys, tmp_path, written, got) -> None:
+    """5: a workload file with kind = "Training" (or 5, or "serving") said 'kind: expected kind = "training" or
+    "inference"', not what it gave nor that only the case was wrong. It now does, as other choices do; a file with
+    no kind still says only what is expected."""
+    file = tmp_path / "w.toml"
+    file.write_text(f'id = "w"\nkind = {written}\n', encoding="utf-8")
+    code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", str(file))
+    assert (code, out) == (1, "")
+    assert error == f'Error: {file}: kind: expected kind = "training" or "inference", got {got}\n'
+    file.write_text('id = "w"\nname = "w"\n', encoding="utf-8")
+    code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", str(file))
+    assert (code, out) == (1, "")
+    assert error == f'Error: {file}: kind: expected kind = "training" or "inference"\n'
