@@ -109,6 +109,12 @@ ABBREVIATIONS = {
     "top_k": "experts_per_token",
     "params": "parameters",
     "tokens": "training_tokens",
+    # (serving benchmarks' words for a request's lengths: input/output, ISL/OSL)
+    "input_tokens": "prompt_tokens",
+    "input_length": "prompt_tokens",
+    "isl": "prompt_tokens",
+    "output_length": "output_tokens",
+    "osl": "output_tokens",
 }
 """Short names users write for a key (the command line's flags among them), and the key they mean."""
 

@@ -347,6 +347,20 @@ class UnitIntervalQuantity(Quantity):
 _SCHEMAS_BUILT = False
 
 
+_NUMBER_LIKE = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def _number_hint(text: str) -> str:
+    """For text that reads as a number where a quantity is expected, how to write it: quoted (``"1.5"``), or in a
+    form TOML reads as no number (``.5``, ``5.``: TOML wants a digit on each side of the point); else ``""``."""
+    t = text.strip()
+    if not _NUMBER_LIKE.fullmatch(t):
+        return ""
+    if re.fullmatch(r"[+-]?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?", t):  # (a number TOML reads, given as quoted text)
+        return f" (a number is written without quotes: {t})"
+    return f" (a number needs a digit on each side of the point: write {float(t)!r})"
+
+
 def build_quantity_schemas() -> None:
     """Build the schemas of the quantity models (deferred like every model's) before the first model that
     holds them: each model's schema then reuses them, where a deferred quantity is built again inside
@@ -360,7 +374,7 @@ def build_quantity_schemas() -> None:
 
 def _describe(v: Any) -> str:
     if isinstance(v, str):
-        return f"text {v!r}"
+        return f"text {v!r}{_number_hint(v)}"
     if isinstance(v, bool):
         return f"boolean {str(v).lower()}"
     if isinstance(v, list):
