@@ -1119,7 +1119,7 @@ def _check_layout(workload: TrainingWorkload, accel: Accelerator, layers: int, h
     # (what each degree is held against: a --set of it is blamed, not the file that fixed the degree)
     shape = ("workload.shape", "workload.parameters")  # (the shape is inferred from the parameters where not given)
     limits = {
-        "tensor_parallel": (node, f"the {node} accelerators of a {accel.id} node", (f"{accel.id}.interconnect.devices_per_node",)),
+        "tensor_parallel": (node, f"the {node} accelerators of one {accel.id} node", (f"{accel.id}.interconnect.devices_per_node",)),
         "pipeline_parallel": (layers, f"the model's {layers} layers", shape),
         "expert_parallel": (
             max(experts, 1),

@@ -122,7 +122,7 @@ def test_a_sensitivity_end_that_overflows_says_so(run) -> None:
 def test_estimate_names_a_tensor_degree_no_count_can_run(run) -> None:
     """8: `--tp 64 --count 16` on an 8-GPU node blamed --count; raising it then moved the error to --tp."""
     r = run("estimate", "h100-sxm", "--params", "7B", "--tp", "64", "--count", "16")
-    assert r.exit_code == 1 and r.stderr.startswith("Error: --tp: 64 exceeds the 8 accelerators of a h100-sxm node"), r.stderr
+    assert r.exit_code == 1 and r.stderr.startswith("Error: --tp: 64 exceeds the 8 accelerators of one h100-sxm node"), r.stderr
     r = run("estimate", "h100-sxm", "--params", "7B", "--tp", "8", "--count", "4")
     assert r.stderr.startswith("Error: --count: the layout (tensor 8) needs 8 accelerators, more than --count 4"), r.stderr
 

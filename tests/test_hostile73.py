@@ -219,7 +219,7 @@ def test_a_set_of_the_part_s_memory_is_blamed_where_the_error_names_the_workload
 @pytest.mark.parametrize(
     ("given", "said"),
     [
-        ("h100-sxm.interconnect.devices_per_node=4", "layout tensor_parallel = 8 exceeds the 4 accelerators of a h100-sxm node"),
+        ("h100-sxm.interconnect.devices_per_node=4", "layout tensor_parallel = 8 exceeds the 4 accelerators of one h100-sxm node"),
         ("workload.accelerator_count=8", "the layout (tensor 8 × pipeline 2) needs 16 accelerators, more than 8 × h100-sxm"),
         ("workload.shape.layers=1", "layout pipeline_parallel = 2 exceeds the model's 1 layers"),
         ("workload.shape.d_model=1000", "layout tensor_parallel = 8 does not divide the 7 attention heads"),
@@ -228,7 +228,7 @@ def test_a_set_of_the_part_s_memory_is_blamed_where_the_error_names_the_workload
 def test_a_set_that_a_fixed_layout_cannot_hold_is_blamed_not_the_layout_s_file(run, tmp_path, given, said) -> None:
     """9: with a workload file fixing 'tensor_parallel = 8' and 'pipeline_parallel = 2' (16 accelerators, the count
     set to 16), '--set h100-sxm.interconnect.devices_per_node=4' said 'Error: w.toml: layout.tensor_parallel: layout
-    tensor_parallel = 8 exceeds the 4 accelerators of a h100-sxm node': the file was blamed for what the --set changed;
+    tensor_parallel = 8 exceeds the 4 accelerators of one h100-sxm node': the file was blamed for what the --set changed;
     so for a --set of the count, the layers, the width (the heads), the sequence length (context parallel). A fixed
     degree's error now names what it is held against: a --set of that is blamed."""
     (tmp_path / "w.toml").write_text(

@@ -236,7 +236,7 @@ def test_a_native_attention_fraction_is_read_for_the_native_kernel() -> None:
 @pytest.mark.parametrize(
     ("layout", "count", "message"),
     [
-        ({"tensor_parallel": 8}, 8, "layout tensor_parallel = 8 exceeds the 4 accelerators of a toy node"),
+        ({"tensor_parallel": 8}, 8, "layout tensor_parallel = 8 exceeds the 4 accelerators of one toy node"),
         ({"pipeline_parallel": 20}, 20, "layout pipeline_parallel = 20 exceeds the model's 10 layers"),
         ({"expert_parallel": 2}, 2, "layout expert_parallel = 2 exceeds 1 (a dense model has no experts)"),
     ],
