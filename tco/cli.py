@@ -54,7 +54,7 @@ class HelpCommand(typer.core.TyperCommand):
         repeated = _repeated_option(self.get_params(ctx), args)
         if repeated is not None:
             param, first, second = repeated
-            raise typer.BadParameter(f"given twice ('{first}' and '{second}'): give it once", param_hint="/".join(param.opts))
+            raise typer.BadParameter(f"given twice ('{first}' and '{second}'): give it once", ctx=ctx, param_hint="/".join(param.opts))
         return list(super().parse_args(ctx, args))
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:

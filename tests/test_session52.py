@@ -174,3 +174,14 @@ def test_a_serving_benchmarks_word_for_a_length_suggests_the_key(run, word: str,
     result = run("compare", "h100-sxm", "-w", "chat-70b", "--set", f"workload.{word}=100")
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines()[-1] == f"Error: --set: workload.{word}: no such field (did you mean '{meant}'?)"
+
+
+def test_an_option_given_twice_points_to_the_commands_help(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every other usage error ends with "(see 'tco compare --help')"; an option given twice did not (round 75)."""
+    from tests.factories import run_main
+
+    code, _, stderr = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "-o", "a.csv", "-o", "b.csv")
+    assert code == 2
+    assert stderr.strip().splitlines()[-1] == (
+        "Error: Invalid value for --output/-o: given twice ('a.csv' and 'b.csv'): give it once (see 'tco compare --help')"
+    )
