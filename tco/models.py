@@ -122,13 +122,17 @@ LABEL_MAX_LENGTH = 256
 def _label(v: str) -> str:
     if len(v) > LABEL_MAX_LENGTH:
         raise ValueError(f"expected text of at most {LABEL_MAX_LENGTH:,} characters, got {len(v):,}")
+    if not v.strip():
+        raise ValueError(f"expected a name, got blank text {v!r}")
     return v
 
 
-Label = Annotated[str, AfterValidator(_label), WithJsonSchema({"type": "string", "maxLength": LABEL_MAX_LENGTH})]
-"""A name shown in a table cell (a profile's name, a published model's): at most 256 characters, so one cell of
-a 4 MB file cannot widen every row of an output (the longest shipped label has 177). Checked in Python, not by
-pydantic's ``max_length``, which refuses text it cannot encode (a lone surrogate of an undecodable --set)."""
+Label = Annotated[
+    str, AfterValidator(_label), WithJsonSchema({"type": "string", "maxLength": LABEL_MAX_LENGTH, "pattern": r"\S"})
+]
+"""A name shown in a table cell (a profile's name, a published model's): not blank, and at most 256 characters, so
+one cell of a 4 MB file cannot widen every row of an output (the longest shipped label has 177). Checked in Python,
+not by pydantic's ``max_length``, which refuses text it cannot encode (a lone surrogate of an undecodable --set)."""
 
 
 StageName = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=ID_MAX_LENGTH)]

@@ -185,3 +185,19 @@ def test_an_option_given_twice_points_to_the_commands_help(capsys: pytest.Captur
     assert stderr.strip().splitlines()[-1] == (
         "Error: Invalid value for --output/-o: given twice ('a.csv' and 'b.csv'): give it once (see 'tco compare --help')"
     )
+
+
+@pytest.mark.parametrize(("path", "value"), [("a100-80gb.name", '""'), ("scenario.name", '"   "'), ("workload.name", '"\\t"')])
+def test_a_blank_name_is_refused_as_the_schema_refuses_it(run, path: str, value: str) -> None:
+    """A profile named "" or "   " was accepted (a blank cell in every table) while a blank tuning_reason was refused
+    (round 75's defects left); `tco schema` now refuses it too (a pattern of one non-space character)."""
+    import json
+
+    import jsonschema
+
+    result = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", f"{path}={value}")
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1].startswith(f"Error: --set: {path}: expected a name, got blank text")
+    schema = json.loads(run("schema", "accelerator").stdout)["properties"]["name"]
+    assert not jsonschema.Draft202012Validator({"type": "object", "properties": {"name": schema}}).is_valid({"name": "   "})
+    assert jsonschema.Draft202012Validator({"type": "object", "properties": {"name": schema}}).is_valid({"name": "H100 SXM5"})
