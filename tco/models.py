@@ -127,9 +127,7 @@ def _label(v: str) -> str:
     return v
 
 
-Label = Annotated[
-    str, AfterValidator(_label), WithJsonSchema({"type": "string", "maxLength": LABEL_MAX_LENGTH, "pattern": r"\S"})
-]
+Label = Annotated[str, AfterValidator(_label), WithJsonSchema({"type": "string", "maxLength": LABEL_MAX_LENGTH, "pattern": r"\S"})]
 """A name shown in a table cell (a profile's name, a published model's): not blank, and at most 256 characters, so
 one cell of a 4 MB file cannot widen every row of an output (the longest shipped label has 177). Checked in Python,
 not by pydantic's ``max_length``, which refuses text it cannot encode (a lone surrogate of an undecodable --set)."""
