@@ -8,9 +8,10 @@ tco/analysis/sizing.py, or read by a second route through the program. The toy p
 
 from __future__ import annotations
 
-from tco import engine
+from tco import analysis, engine
 from tco.engine import Option
-from tests.factories import accelerator, inference, scenario
+from tco.inputs import Inputs
+from tests.factories import accelerator, inference, scenario, training
 
 VOCAB_NOTE = "vocabulary unknown"
 
@@ -33,3 +34,18 @@ def test_serving_plan_without_vocabulary_notes_it_for_8_bit_weights_only_not_16_
     assert not any(VOCAB_NOTE in n for n in bf16.notes)
     fp8 = engine.plan_option(Option(accelerator(peak={"fp8_tflops": 200}), 4), inference(precision="fp8"), scenario())
     assert "vocabulary unknown: the 16-bit embedding matrices of 8-bit weights are not counted (give workload.shape.vocab)" in fp8.notes
+
+
+def test_a_memory_range_that_moves_the_plan_is_held_on_an_moe_with_every_expert_active() -> None:
+    """Kills tco.analysis.common.x__held__mutmut_2 (``path in (parameters, active_parameters)`` -> ``not in``: on an
+    MoE whose tokens visit every expert, every input but the two counts was said not to move the plan).
+
+    Only the total and active parameters of such a workload are exempt (they are one number). The toy's memory
+    range reaches 1 GB (0.9 GB usable), too little for the training state of 1e9 parameters on 4 toys: the range
+    changes the plan, so the tornado holds it at its value and names it, with 4 of 4 experts active as without
+    experts."""
+    acc = accelerator(memory_gb={"value": 100, "low": 1, "high": 200})
+    moe = training(experts=4, experts_per_token=4, active_parameters=1e9)
+    res = analysis.sensitivity(Inputs([Option(acc)], moe, scenario(), []))
+    assert res.held_ranges == ["toy.memory_gb"]
+    assert "toy.memory_gb" not in [r.param for r in res.rows]
