@@ -49,3 +49,15 @@ def test_a_memory_range_that_moves_the_plan_is_held_on_an_moe_with_every_expert_
     res = analysis.sensitivity(Inputs([Option(acc)], moe, scenario(), []))
     assert res.held_ranges == ["toy.memory_gb"]
     assert "toy.memory_gb" not in [r.param for r in res.rows]
+
+
+def test_a_workload_mfu_reports_a_scaling_efficiency_of_exactly_one() -> None:
+    """Kills tco.engine.x_stage_throughput__mutmut_22 (``1.0 + 0.0 * tps`` -> ``1.0 + 1.0 * tps``: the scaling
+    efficiency of a job that gives its own end-to-end MFU became 1 plus its tokens/s).
+
+    workload.mfu is measured end to end: it already includes the scaling losses, so the model applies none
+    (efficiency 1, the MFU as given: 0.4)."""
+    res = engine.compare(options=[Option(accelerator())], workload=training(mfu=0.4), scenario=scenario())
+    (o,) = res.results
+    assert o.scaling_efficiency == 1.0
+    assert o.mfu == 0.4
