@@ -8,10 +8,14 @@ tco/analysis/sizing.py, or read by a second route through the program. The toy p
 
 from __future__ import annotations
 
+import pytest
+
 from tco import analysis, engine
 from tco.engine import Option
+from tco.errors import MissingInputError
 from tco.inputs import Inputs
 from tests.factories import accelerator, inference, scenario, training
+from tests.test_mutants48 import sweep_rows
 
 VOCAB_NOTE = "vocabulary unknown"
 
@@ -61,3 +65,21 @@ def test_a_workload_mfu_reports_a_scaling_efficiency_of_exactly_one() -> None:
     (o,) = res.results
     assert o.scaling_efficiency == 1.0
     assert o.mfu == 0.4
+
+
+def test_a_swept_carbon_price_names_the_unknown_grid_intensity_it_needs() -> None:
+    """Kills tco.engine.x_evaluate_plan__mutmut_465 (``bool(carbon_price.any())`` -> ``bool(None)``: over arrays, as a
+    sweep evaluates, carbon was never priced, so an unknown grid intensity went unrecorded and a priced point's
+    unknown cost was blamed on an overflow).
+
+    The toy scenario gives no grid intensity. Unpriced (0 $/t), emissions cost nothing and the point is ranked;
+    at 100 $/t the carbon cost needs the intensity of the market's grid: the point is incomplete and names it, as
+    compare says at that price."""
+    inputs = Inputs([Option(accelerator())], training(), scenario(), [])
+    grid = "scenario.grid_kgco2e_per_kwh_by_market.global"
+    assert sweep_rows(inputs, ["scenario.carbon_usd_per_tonne=0,100"]) == [
+        (0, 4.0, True, "ranked", ""),
+        (1, 4.0, False, "incomplete", f"incomplete: lacks {grid}"),
+    ]
+    with pytest.raises(MissingInputError, match="needs grid_kgco2e_per_kwh_by_market.global, which is unknown"):
+        engine.compare(options=[Option(accelerator())], workload=training(), scenario=scenario(carbon_usd_per_tonne=100))
