@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tco import analysis, engine
+from tco.analysis.breakeven import breakeven
 from tco.engine import Option
 from tco.errors import MissingInputError
 from tco.inputs import Inputs
@@ -83,3 +84,20 @@ def test_a_swept_carbon_price_names_the_unknown_grid_intensity_it_needs() -> Non
     ]
     with pytest.raises(MissingInputError, match="needs grid_kgco2e_per_kwh_by_market.global, which is unknown"):
         engine.compare(options=[Option(accelerator())], workload=training(), scenario=scenario(carbon_usd_per_tonne=100))
+
+
+def test_a_break_even_against_an_option_never_feasible_names_no_feasibility_edge() -> None:
+    """Kills tco.analysis.breakeven.x_breakeven__mutmut_469 (``feasible[ib if j == ia else ia]`` -> ``j != ia``: the
+    option checked its own feasibility instead of the other's, so an edge was named against an option that never
+    runs in the range).
+
+    At 4 accelerators, b's 8 GB (7.2 GB usable) hold 28.8 GB in all, less than the 16 bytes a parameter of training
+    state takes at 2e9 parameters (32 GB): b runs nowhere in [2e9, 4e10]. a's 100 GB hold 360 GB, enough up to about
+    2e10 parameters: a wins below and neither runs at 4e10. With b never feasible there is no choice between them
+    where a's feasibility changes, so the message names no edge of a's."""
+    inputs = Inputs([Option(accelerator(id="a")), Option(accelerator(id="b", memory_gb=8))], training(), scenario(), [])
+    res = breakeven(inputs, "a", "b", param="workload.parameters", value_range=(2e9, 4e10))
+    assert (res.value, res.all_values, res.winner_below, res.winner_above) == (None, [], "a", None)
+    assert res.message == (
+        "no tie for workload.parameters in [2e+09, 4e+10]: at 2e+09 a wins (b is infeasible there), at 4e+10 neither can run there"
+    )
