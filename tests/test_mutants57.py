@@ -1,10 +1,13 @@
 """Mutation survivors of tco/engine.py and tco/analysis/*.py (mutmut 3.8.1, a uniform random sample of 150 of their
 11,578 mutants, seed 57: ``random.Random(57).sample`` over the sorted names): the plural of the sequences per
-replica in the exposed-reduction note, the vocabulary note of a serving plan (8- and 4-bit weights only), and the
-sizing searches.
+replica in the exposed-reduction note, the vocabulary note of a serving plan (8- and 4-bit weights only), a
+plan-moving range held on an MoE with every expert active, the scaling efficiency of a workload's own MFU, an
+unknown grid intensity named where a sweep prices carbon, a break-even against an option never feasible, and the
+tolerance of an incomplete shape's parameter count.
 
-Every expected value is worked out by hand from the formulas and the docstrings of tco/engine.py and
-tco/analysis/sizing.py, or read by a second route through the program. The toy parts are tests.factories'."""
+Every expected value is worked out by hand from the formulas and the docstrings of tco/engine.py, tco/perf.py,
+tco/analysis/common.py and tco/analysis/breakeven.py (the arithmetic is in each test), or read by a second route
+through the program. The toy parts are tests.factories'."""
 
 from __future__ import annotations
 
@@ -100,4 +103,20 @@ def test_a_break_even_against_an_option_never_feasible_names_no_feasibility_edge
     assert (res.value, res.all_values, res.winner_below, res.winner_above) == (None, [], "a", None)
     assert res.message == (
         "no tie for workload.parameters in [2e+09, 4e+10]: at 2e+09 a wins (b is infeasible there), at 4e+10 neither can run there"
+    )
+
+
+def test_an_incomplete_shape_is_checked_against_the_count_within_5_percent_above_it() -> None:
+    """Kills tco.engine.x_shape_count_gap__mutmut_11 (``least <= given * 1.05`` -> ``given / 1.05``: a shape that
+    counts at least the workload's parameters, within the tolerance, was called wrong).
+
+    The toy shape gives 10 layers of width 1000 (no FFN width, no vocabulary): its attention alone is at least
+    10 × (2·1000·1000 + 2·1000·1000) = 4e7 parameters. A workload of 4e7 or 3.9e7 (4e7 <= 3.9e7 × 1.05 = 4.095e7)
+    is within 5%; one of 3.8e7 (× 1.05 = 3.99e7 < 4e7) is not."""
+    assert engine.perf.workload_shape(training(parameters=4e7)).least_parameters == 4e7
+    assert engine.shape_count_gap(training(parameters=4e7)) is None
+    assert engine.shape_count_gap(training(parameters=3.9e7)) is None
+    assert engine.shape_count_gap(training(parameters=3.8e7)) == (
+        "the shape counts at least 0.04B parameters in what it gives (layers, widths, heads), the workload "
+        "0.038B: check them (the figures use the workload's count)"
     )
