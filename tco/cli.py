@@ -249,10 +249,10 @@ def _format_given() -> bool:
     return False
 
 
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", case_sensitive=False, help="Output format.")]
 TextFormatOpt = Annotated[
     OutputFormat,
-    typer.Option("--format", "-f", metavar="<table|csv|json|jsonl|markdown>", help="Output format (no workbook here)."),
+    typer.Option("--format", "-f", metavar="<table|csv|json|jsonl|markdown>", case_sensitive=False, help="Output format (no workbook here)."),
 ]
 """--format for the commands that write no workbook: the help does not offer xlsx (handle_errors refuses it)."""
 
@@ -985,8 +985,8 @@ def estimate(
         whole_option("--seq-len", metavar="TOKENS", help="Sequence length, tokens (default 2048, or prompt + output if longer)."),
     ] = None,
     count: Annotated[int | None, whole_option("--count", high=MAX_ACCELERATORS, help="Training: accelerators (default 8).")] = None,
-    precision: Annotated[Precision, typer.Option("--precision", help="Numeric precision.")] = Precision.bf16,
-    mode: Annotated[Mode, typer.Option("--mode", help="Training or inference.")] = Mode.train,
+    precision: Annotated[Precision, typer.Option("--precision", case_sensitive=False, help="Numeric precision.")] = Precision.bf16,
+    mode: Annotated[Mode, typer.Option("--mode", case_sensitive=False, help="Training or inference.")] = Mode.train,
     layers: Annotated[int | None, whole_option("--layers", help="Transformer layers (default: inferred).")] = None,
     d_model: Annotated[int | None, whole_option("--d-model", help="Model width.")] = None,
     heads: Annotated[int | None, whole_option("--heads", help="Attention heads.")] = None,
@@ -1173,7 +1173,7 @@ def calibrate(
 
 @app.command(cls=HelpCommand, short_help="JSON Schema of an input file kind.")
 @handle_errors
-def schema(kind: Annotated[SchemaKind, typer.Argument(help="Input kind.")], output: OutputOpt = None) -> None:
+def schema(kind: Annotated[SchemaKind, typer.Argument(case_sensitive=False, help="Input kind.")], output: OutputOpt = None) -> None:
     """JSON Schema of an input kind (accelerator, workload, scenario, benchmarks, serving or sources), for
     editor validation of TOML files."""
     import json
@@ -1454,7 +1454,7 @@ class PlotKind(str, Enum):
 )
 @handle_errors
 def plot(
-    kind: Annotated[PlotKind, typer.Argument(help="tornado, breakeven, cdf, scatter or sweep.")],
+    kind: Annotated[PlotKind, typer.Argument(case_sensitive=False, help="tornado, breakeven, cdf, scatter or sweep.")],
     accelerators: AccelArgs,
     workload: WorkloadOpt,
     output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", parser=_output_path, help="FILE.svg, FILE.png, or - (SVG).")],
