@@ -252,7 +252,9 @@ def _format_given() -> bool:
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", case_sensitive=False, help="Output format.")]
 TextFormatOpt = Annotated[
     OutputFormat,
-    typer.Option("--format", "-f", metavar="<table|csv|json|jsonl|markdown>", case_sensitive=False, help="Output format (no workbook here)."),
+    typer.Option(
+        "--format", "-f", metavar="<table|csv|json|jsonl|markdown>", case_sensitive=False, help="Output format (no workbook here)."
+    ),
 ]
 """--format for the commands that write no workbook: the help does not offer xlsx (handle_errors refuses it)."""
 
