@@ -1,4 +1,7 @@
-"""Session 52: a terminating signal as the output's temporary file is created leaves nothing behind."""
+"""Session 52: a terminating signal as the output's temporary file is created leaves nothing behind; the default
+global batch follows the parameter count in sweeps; compare's workbook and the report carry the cash flow's NPV;
+and the messages left from hostile round 75 (numbers TOML does not read, serving words, blank names, choices in any
+case, an option given twice)."""
 
 from __future__ import annotations
 
