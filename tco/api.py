@@ -920,9 +920,9 @@ def compare(inputs: Inputs, *, baseline: str | None = None, currency: Currency |
     scenario's exchange rate."""
     if not isinstance(currency, Currency):
         try:
-            currency = Currency(str(currency).upper())
-        except ValueError:
-            raise InputError(f"expected USD, CNY or EUR, got {str(currency)[:40]!r}", key="currency") from None
+            currency = Currency.read(currency)
+        except ValueError as exc:
+            raise InputError(str(exc), key="currency") from None
     if baseline is not None:
         try:
             found = named_option(inputs, baseline)

@@ -308,9 +308,9 @@ def _currency(text: str) -> Currency:
     """--currency's value in any case, as ``tco.compare(currency=...)`` reads it. Read in the command's body, not by a
     typer ``parser=``: typer 0.20 (the oldest supported) runs that on the default too."""
     try:
-        return Currency(text.upper())
-    except ValueError:
-        raise typer.BadParameter(f"expected USD, CNY or EUR, got {text[:40]!r}", param_hint="'--currency'") from None
+        return Currency.read(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--currency'") from None
 
 
 AccelArgs = Annotated[

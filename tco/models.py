@@ -227,6 +227,15 @@ class Currency(str, Enum):
     CNY = "CNY"
     EUR = "EUR"
 
+    @classmethod
+    def read(cls, text: object) -> "Currency":
+        """A currency code in any case (``--currency eur``, ``tco.compare(currency="cny")``); ValueError with
+        the one message both the command line and the Python API give."""
+        try:
+            return cls(str(text).upper())
+        except ValueError:
+            raise ValueError(f"expected USD, CNY or EUR, got {str(text)[:40]!r}") from None
+
 
 class Quantity(StrictModel):
     """A number with its provenance. A bare number in TOML means ``{value = number}``."""
