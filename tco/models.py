@@ -231,6 +231,8 @@ class Currency(str, Enum):
     def read(cls, text: object) -> "Currency":
         """A currency code in any case (``--currency eur``, ``tco.compare(currency="cny")``); ValueError with
         the one message both the command line and the Python API give."""
+        if isinstance(text, cls):
+            return text
         try:
             return cls(str(text).upper())
         except ValueError:

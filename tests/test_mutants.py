@@ -638,9 +638,13 @@ def test_size_deadline_before_the_fixed_lead_times() -> None:
 
 
 def test_size_deadline_just_past_the_lead_times_but_not_reachable() -> None:
-    """42 + 4/131072 days at the largest count exceeds a 42.00001-day deadline."""
+    """42 + 4/131072 days at the largest count exceeds a 42.00001-day deadline; the closest count is the largest,
+    its 42.0000305 days shown to the decimals that tell them from the deadline."""
     msg = raised(lambda: analysis.size(deadline_inputs(3.456e8), deadline_days=42.00001), InfeasibleError)
-    assert msg == "--deadline-days: toy: no count up to 131,072 reaches the market within 42.00001 days"
+    assert msg == (
+        "--deadline-days: toy: no count up to 131,072 reaches the market within 42.00001 days; "
+        "the closest, 131,072 × toy, reaches it in 42.00003 days"
+    )
 
 
 def test_size_power_envelope_met_exactly_and_by_measured_power() -> None:

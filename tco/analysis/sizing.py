@@ -196,6 +196,7 @@ def size(
                 f"no count meets {show_number(limit, grouping=True)} days: lead time, deployment and porting alone take {_days(fixed)} days"
                 if fixed >= limit
                 else f"no count up to {MAX_COUNT:,} reaches the market within {show_number(limit, grouping=True)} days"
+                + _closest(plan, base, counts[ok], ttm[ok], limit)
             )
         elif name in HARDWARE_LIMITS and plan.acquisition.value == "rent":
             meets = np.zeros_like(ok)
@@ -266,6 +267,27 @@ def size(
     if not any(r.feasible for r in results):
         raise InfeasibleError("; ".join(f"{r.option}: {r.message}" for r in results), key=f"--{name.replace('_', '-')}")
     return SizeResult(workload=inputs.workload.id, scenario=inputs.scenario.id, constraint=name, limit=limit, options=results)
+
+
+def _closest(plan: engine.Plan, base: dict[str, Any], counts: np.ndarray, ttm: np.ndarray, limit: float) -> str:
+    """For a deadline no count meets: the count that comes closest and its time to market (the smallest count
+    at the least time: past it the global batch or failures stop more accelerators from helping), taken over
+    every layout at that count, as ``tco compare ID@COUNT`` gives it, with the decimals it takes to show it past the
+    deadline (42.00003 days, not 42.0, for a deadline of 42.00001); empty where no count runs at all."""
+    finite = np.isfinite(ttm)
+    if not finite.any():
+        return ""
+    k = int(np.argmax(finite & (ttm == ttm[finite].min())))
+    n = counts[k : k + 1]
+    days = float(_exact(plan, base, n)["time_to_market_days"][0])
+    if not math.isfinite(days):
+        return ""
+    text = _days(days)
+    for places in range(2, 13):
+        if float(text.replace(",", "")) > limit:
+            break
+        text = f"{days:,.{places}f}"
+    return f"; the closest, {int(n[0]):,} × {plan.label}, reaches it in {text} days"
 
 
 def _unmet(label: str, why: str, lacking: list[str], *, incomplete: bool = False) -> SizeOption:

@@ -1,0 +1,52 @@
+"""Session 53: a deadline no count meets names the count that comes closest and when it reaches the market, as
+``tco compare ID@COUNT`` gives it; the currency code is read in one place for the command line and the API."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import tco
+from tco.errors import InfeasibleError, InputError
+from tco.models import Currency
+
+
+def test_an_unmet_deadline_names_the_closest_count_and_its_date() -> None:
+    """Llama 3 70B on MI300X cannot reach the market within 200 days at any count: past some count the global
+    batch bounds data parallelism and more accelerators add nothing. The refusal said only "no count up to 131,072
+    reaches the market"; it now names the smallest count at the least time to market and that time, which compare
+    reproduces at that count (and one accelerator fewer arrives later)."""
+    inputs = tco.load_inputs(["mi300x", "b200"], workload="llama3-70b")  # (b200 meets it: sizing does not refuse)
+    option, met = tco.size(inputs, deadline_days=200).options
+    assert met.feasible and "closest" not in met.message
+    assert not option.feasible
+    found = re.search(
+        r"no count up to 131,072 reaches the market within 200 days; the closest, ([\d,]+) × mi300x, reaches it in ([\d.]+) days",
+        option.message,
+    )
+    assert found is not None, option.message
+    n, days = int(found.group(1).replace(",", "")), float(found.group(2))
+    assert 200 < days
+    by = {r.option: r for r in tco.compare(tco.load_inputs([f"mi300x@{n}", f"mi300x@{n - 1}"], workload="llama3-70b")).results}
+    at_n, fewer = by[f"mi300x@{n}"], by[f"mi300x@{n - 1}"]
+    assert at_n.time_to_market_days == pytest.approx(days, abs=0.05)
+    assert fewer.time_to_market_days > at_n.time_to_market_days
+    # a deadline the fixed days alone exceed keeps its own reason (no count to name)
+    with pytest.raises(InfeasibleError) as refused:
+        tco.size(inputs, deadline_days=100)
+    assert "lead time, deployment and porting alone take" in refused.value.message and "closest" not in refused.value.message
+
+
+@pytest.mark.parametrize("text", ["eur", "Eur", "EUR", Currency.EUR])
+def test_currency_read_in_any_case(text: object) -> None:
+    assert Currency.read(text) is Currency.EUR
+
+
+def test_currency_refusal_is_one_message_for_api_and_command_line() -> None:
+    with pytest.raises(ValueError, match=r"^expected USD, CNY or EUR, got 'yen'$"):
+        Currency.read("yen")
+    inputs = tco.load_inputs(["a100-80gb"], workload="gpt3-1.3b")
+    with pytest.raises(InputError, match="expected USD, CNY or EUR, got 'yen'") as refused:
+        tco.compare(inputs, currency="yen")
+    assert refused.value.key == "currency"
