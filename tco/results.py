@@ -29,13 +29,14 @@ MONEY_LIMITS = ("budget_usd", "capex_usd")
 
 
 def limit_text(name: str, limit: float) -> str:
-    """A sizing limit as the size table's title and its messages show it: a budget as money (``$2,000,000``; below
-    $100 with its cents or significant digits, ``$0.5``, not rounded to ``$0``; from $10^15 in exponent form with
-    its unit, ``1e+15 USD``), else the number as given."""
+    """A sizing limit as the size table's title and its messages show it: a budget as money (``$2,000,000``; with
+    its cents or significant digits where it has them, ``$0.5``, ``$29,449.8``, not rounded to ``$0`` or
+    ``$29,450``; from $10^15 in exponent form with its unit, ``1e+15 USD``), else the number as given."""
     if name in MONEY_LIMITS and limit < 100:
         return f"${show_number(limit, grouping=True)}"
     if name in MONEY_LIMITS and limit < 1e15:
-        return f"${limit:,.0f}"
+        whole = f"${limit:,.0f}"  # (cents where they are there: a limit of $29,449.8 is not shown as $29,450)
+        return whole if float(whole[1:].replace(",", "")) == limit else f"${show_number(limit, grouping=True)}"
     return f"{show_number(limit, grouping=True)} USD" if name in MONEY_LIMITS else show_number(limit, grouping=True)
 
 

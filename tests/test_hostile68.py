@@ -125,16 +125,41 @@ def test_an_option_built_by_hand_with_a_rate_it_is_not_charged_is_refused() -> N
 @pytest.mark.parametrize(
     ("flag", "typed", "line"),
     [
-        ("--capex-usd", "1e-320", "Error: --capex-usd: a100-80gb: even the minimum count that fits in memory (1) exceeds $1e-320"),
-        ("--capex-usd", "99.999999", "Error: --capex-usd: a100-80gb: even the minimum count that fits in memory (1) exceeds $99.999999"),
-        ("--budget-usd", "1e-320", "Error: --budget-usd: a100-80gb: even the minimum count that fits in memory (1) exceeds $1e-320"),
-        ("--power-kw", "1e-320", "Error: --power-kw: a100-80gb: even the minimum count that fits in memory (1) exceeds 1e-320 kW"),
+        (
+            "--capex-usd",
+            "1e-320",
+            "Error: --capex-usd: a100-80gb: even the minimum count that fits in memory (1) exceeds $1e-320"
+            "; the least purchase, at 1, is $29,450",
+        ),
+        (
+            "--capex-usd",
+            "99.999999",
+            "Error: --capex-usd: a100-80gb: even the minimum count that fits in memory (1) exceeds $99.999999"
+            "; the least purchase, at 1, is $29,450",
+        ),
+        (
+            "--budget-usd",
+            "1e-320",
+            "Error: --budget-usd: a100-80gb: even the minimum count that fits in memory (1) exceeds $1e-320"
+            "; the least job cost found, at 1, is $556",
+        ),
+        (
+            "--power-kw",
+            "1e-320",
+            "Error: --power-kw: a100-80gb: even the minimum count that fits in memory (1) exceeds 1e-320 kW"
+            "; the least facility power, at 1, is 1.015 kW",
+        ),
         (
             "--deadline-days",
             "1e-320",
             "Error: --deadline-days: a100-80gb: no count meets 1e-320 days: lead time, deployment and porting alone take 112.0 days",
         ),
-        ("--capex-usd", "0.5", "Error: --capex-usd: a100-80gb: even the minimum count that fits in memory (1) exceeds $0.5"),
+        (
+            "--capex-usd",
+            "0.5",
+            "Error: --capex-usd: a100-80gb: even the minimum count that fits in memory (1) exceeds $0.5"
+            "; the least purchase, at 1, is $29,450",
+        ),
     ],
 )
 def test_a_size_limit_shows_as_typed_not_rounded_past_it(run, flag: str, typed: str, line: str) -> None:

@@ -9,6 +9,7 @@ value is copied from the program's output.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -682,12 +683,18 @@ def test_size_rented_option_cannot_be_sized_by_power() -> None:
 
 def test_size_messages_name_the_unit_and_join_options() -> None:
     budget = raised(lambda: analysis.size(pair(), budget_usd=10), InfeasibleError)
-    assert budget == (
-        "--budget-usd: toy: even the minimum count that fits in memory (1) exceeds $10; "
-        "cheap: even the minimum count that fits in memory (1) exceeds $10"
+    assert re.fullmatch(
+        r"--budget-usd: toy: even the minimum count that fits in memory \(1\) exceeds \$10"
+        r"; the least job cost found, at [\d,]+, is \$[\d.]+; "
+        r"cheap: even the minimum count that fits in memory \(1\) exceeds \$10; the least job cost found, at [\d,]+, is \$[\d.]+",
+        budget,
     )
     power = raised(lambda: analysis.size(toy_inputs(Option(FAST)), power_kw=0.1), InfeasibleError)
-    assert power == "--power-kw: toy: even the minimum count that fits in memory (1) exceeds 0.1 kW"
+    # one toy: TDP 500 W × k_pwr 1.5 × PUE 1.5 / 1000 = 1.125 kW
+    assert (
+        power
+        == "--power-kw: toy: even the minimum count that fits in memory (1) exceeds 0.1 kW; the least facility power, at 1, is 1.125 kW"
+    )
 
 
 def test_size_option_lacking_an_input_is_reported_and_the_next_is_sized() -> None:
@@ -1497,7 +1504,10 @@ def test_size_power_envelope_ignores_an_unknown_price() -> None:
     """The power of one toy (1.125 kW) exceeds 0.1 kW: that, not the unknown price, is why none fits."""
     no_price = accelerator(id="noprice", price_usd=None, benchmarks=[bench("toy-train", 1000)])
     msg = raised(lambda: analysis.size(toy_inputs(Option(no_price)), power_kw=0.1), InfeasibleError)
-    assert msg == "--power-kw: noprice: even the minimum count that fits in memory (1) exceeds 0.1 kW"
+    assert (
+        msg
+        == "--power-kw: noprice: even the minimum count that fits in memory (1) exceeds 0.1 kW; the least facility power, at 1, is 1.125 kW"
+    )
 
 
 def test_simulate_accepts_the_sample_cap() -> None:

@@ -50,3 +50,42 @@ def test_currency_refusal_is_one_message_for_api_and_command_line() -> None:
     with pytest.raises(InputError, match="expected USD, CNY or EUR, got 'yen'") as refused:
         tco.compare(inputs, currency="yen")
     assert refused.value.key == "currency"
+
+
+def test_a_limit_no_count_fits_names_the_least_figure_and_its_count() -> None:
+    """A budget, purchase or power envelope below what any count needs said only that even the minimum count
+    exceeds it; the refusal now gives the least figure and the count: the purchase and the power at the minimum
+    count (both grow with it), as compare gives them there, and the job cost the search found."""
+    inputs = tco.load_inputs(["a100-80gb"], workload="gpt3-1.3b")
+    at_one = tco.compare(tco.load_inputs(["a100-80gb@1"], workload="gpt3-1.3b")).results[0]
+    assert at_one.capex_usd is not None and at_one.job_cost_usd is not None
+    for limit, text in (
+        ({"capex_usd": 1.0}, f"the least purchase, at 1, is ${at_one.capex_usd:,.0f}"),
+        ({"budget_usd": 1.0}, f"the least job cost found, at 1, is ${at_one.job_cost_usd:,.0f}"),
+    ):
+        with pytest.raises(InfeasibleError) as refused:
+            tco.size(inputs, **limit)
+        assert refused.value.message.endswith(text), refused.value.message
+    # facility power of one: TDP 400 W × the A100 server's power factor 2.03 (its profile's) × PUE 1.25 / 1000
+    sc, a100 = inputs.scenario, inputs.options[0].accelerator
+    assert a100.power_overhead_factor is not None and a100.tdp_w.value is not None and sc.pue.value is not None
+    assert (a100.tdp_w.value, a100.power_overhead_factor.value, sc.pue.value) == (400, 2.03, 1.25)
+    kw = 400 * 2.03 * 1.25 / 1000.0
+    with pytest.raises(InfeasibleError) as refused:
+        tco.size(inputs, power_kw=0.5)
+    assert refused.value.message.endswith(f"the least facility power, at 1, is {kw:,.4g} kW")
+
+
+def test_the_least_figure_is_told_apart_from_a_limit_it_rounds_onto() -> None:
+    """A limit of $29,449.8 was shown as "$29,450", the A100's whole purchase, so the refusal would have read
+    "exceeds $29,450; the least purchase is $29,450": the limit keeps the digits it has."""
+    inputs = tco.load_inputs(["a100-80gb"], workload="gpt3-1.3b")
+    capex = tco.compare(tco.load_inputs(["a100-80gb@1"], workload="gpt3-1.3b")).results[0].capex_usd
+    assert capex is not None
+    assert capex == 29_450.0
+    with pytest.raises(InfeasibleError) as refused:
+        tco.size(inputs, capex_usd=capex - 0.2)
+    assert refused.value.message.endswith("exceeds $29,449.8; the least purchase, at 1, is $29,450")
+    with pytest.raises(InfeasibleError) as refused:
+        tco.size(inputs, capex_usd=capex - 1e-9)
+    assert refused.value.message.endswith("exceeds $29449.999999999; the least purchase, at 1, is $29,450")

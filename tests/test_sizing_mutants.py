@@ -93,5 +93,7 @@ def test_a_budget_from_1e15_dollars_is_shown_in_exponent_form(budget: float, sho
     inputs = Inputs([Option(accelerator())], training(training_tokens=1e30), scenario())
     with pytest.raises(InfeasibleError) as exc:
         analysis.size(inputs, budget_usd=budget)
-    assert exc.value.message == f"toy: even the minimum count that fits in memory (1) exceeds {shown}"
+    assert exc.value.message.startswith(
+        f"toy: even the minimum count that fits in memory (1) exceeds {shown}; the least job cost found, at "
+    )
     assert exc.value.key == "--budget-usd"

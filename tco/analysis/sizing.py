@@ -211,6 +211,7 @@ def size(
             pick = int(len(meets) - 1 - np.argmax(meets[::-1])) if meets.any() else None
             unit = "" if name in MONEY_LIMITS else " kW"  # (money says its unit: $2,000,000, 1e+15 USD)
             why = f"even the minimum count that fits in memory ({plan.min_count}) exceeds {limit_text(name, limit)}{unit}"
+            why += _least(plan, base, name, counts[ok], decided[ok], limit)
         figures = {k: out[k][pick] for k in _FIELDS} if pick is not None else {}
         if pick is not None and plan.kind == "training":
             # The octaves searched their shortlisted layouts only (never faster than all of them): the exact
@@ -288,6 +289,33 @@ def _closest(plan: engine.Plan, base: dict[str, Any], counts: np.ndarray, ttm: n
             break
         text = f"{days:,.{places}f}"
     return f"; the closest, {int(n[0]):,} × {plan.label}, reaches it in {text} days"
+
+
+LEAST = {"budget_usd": "job cost found", "capex_usd": "purchase", "power_kw": "facility power"}
+"""What a limit other than a deadline bounds, as :func:`_least` names it (the job cost as the search found it: a
+layout outside every shortlist is not seen; the purchase and the power follow the count alone)."""
+
+
+def _least(plan: engine.Plan, base: dict[str, Any], name: str, counts: np.ndarray, values: np.ndarray, limit: float) -> str:
+    """For a budget, a purchase or a power envelope no count fits: the least figure of any count and the count
+    (the job cost over every layout at that count, as ``tco compare ID@COUNT`` gives it), told apart from the limit
+    where the two round alike; empty where no figure is known."""
+    finite = np.isfinite(values)
+    if not finite.any():
+        return ""
+    k = int(np.argmax(finite & (values == values[finite].min())))
+    least = float(values[k])
+    if name == "budget_usd" and plan.kind == "training":
+        least = min(least, float(_exact(plan, base, counts[k : k + 1])["job_cost_usd"][0]))
+    money = name in MONEY_LIMITS
+    if money:
+        text = f"${least:,.0f}" if 100 <= least < 1e15 else f"${least:,.2f}" if 0.01 <= least < 100 else f"{least:.6g} USD"
+    else:
+        text = f"{least:,.4g}" if least < 1e4 else f"{least:,.0f}"
+    if text in (limit_text(name, limit), limit_text(name, limit) + " kW") or float(text.strip("$ USD").replace(",", "")) <= limit:
+        # (rounded onto the limit, or read as it: every digit it takes)
+        text = f"${least!r}" if money else repr(least)
+    return f"; the least {LEAST[name]}, at {int(counts[k]):,}, is {text}{'' if money else ' kW'}"
 
 
 def _unmet(label: str, why: str, lacking: list[str], *, incomplete: bool = False) -> SizeOption:
