@@ -762,7 +762,15 @@ def _expected(err: Mapping[str, Any]) -> str:
     if typ == "string_pattern_mismatch" and isinstance(err.get("ctx"), Mapping) and err["ctx"].get("pattern") == ID_PATTERN:
         hint = f": write {given.lower()!r}" if isinstance(given, str) and re.fullmatch(ID_PATTERN, given.lower()) else ""
         return f"expected an id (lower-case letters, digits, '.', '_' and '-', from a letter or digit), got {_show(given)}{hint}"
-    if typ in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+    if typ in BOUNDS and isinstance(err.get("ctx"), Mapping) and BOUNDS[typ][0] in err["ctx"]:
+        key, words = BOUNDS[typ]  # (in the house's words, not pydantic's 'input should be less than or equal to')
+        bound = err["ctx"][key]
+        if isinstance(bound, float) and bound.is_integer() and abs(bound) < 1e16:
+            bound = int(bound)  # (999,999,999,999,999, not 999999999999999.0)
+        whole = isinstance(bound, int) and not isinstance(bound, bool)  # (a year's 2100 without a separator)
+        shown = (f"{bound:,}" if abs(bound) >= 10_000 else str(bound)) if whole else show_number(float(bound), grouping=True)
+        return f"expected {words} {shown}, got {_show(err.get('input'))}"
+    if typ in BOUNDS:
         return f"{msg[0].lower()}{msg[1:]}, got {_show(err.get('input'))}"
     if typ == "too_long" and isinstance(err.get("ctx"), Mapping) and "max_length" in err["ctx"]:
         ctx = err["ctx"]
@@ -782,6 +790,15 @@ def _expected(err: Mapping[str, Any]) -> str:
     if not msg:
         return str(typ)
     return msg if msg[1:2].isupper() else msg[0].lower() + msg[1:]
+
+
+BOUNDS = {
+    "greater_than_equal": ("ge", "at least"),
+    "greater_than": ("gt", "more than"),
+    "less_than_equal": ("le", "at most"),
+    "less_than": ("lt", "less than"),
+}
+"""pydantic's bound errors, the context key holding the bound and the words :func:`_expected` says it in."""
 
 
 def _show(v: Any) -> str:

@@ -901,7 +901,7 @@ def test_whole_number_inputs_without_a_value_can_be_swept(run, user_profile, wor
         (
             "deepseek-v3",
             "workload.stages[long-context].seq_len=0",
-            "Error: --set: workload.stages[long-context].seq_len: input should be greater than or equal to 1, got 0",
+            "Error: --set: workload.stages[long-context].seq_len: expected at least 1, got 0",
         ),
         (
             "gpt3-1.3b",

@@ -176,7 +176,7 @@ def test_a_whole_number_past_the_bound_is_told_the_bound(run, value: str) -> Non
     bound. Both spellings now get the bound, with the value in significant digits."""
     r = run("compare", "h100-sxm", "-w", "llama3-8b", "--set", f"workload.seq_len={value}")
     assert r.exit_code == 1
-    assert r.stderr.startswith("Error: --set: workload.seq_len: input should be less than or equal to 1000000000000000, got 1e+"), r.stderr
+    assert r.stderr.startswith("Error: --set: workload.seq_len: expected at most 1,000,000,000,000,000, got 1e+"), r.stderr
     assert len(r.stderr) < 200
 
 

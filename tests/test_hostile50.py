@@ -47,7 +47,7 @@ def test_a_serving_rows_lengths_below_one_token_name_their_key(run, tmp_path) ->
         'output_tokens = 0.5\ntokens_per_second = 50\nsource = "t"\n'
     )
     r = run("profiles", "validate", str(path))
-    assert r.stderr.strip() == f"Error: {path}: rows[0].output_tokens: input should be greater than or equal to 1, got 0.5"
+    assert r.stderr.strip() == f"Error: {path}: rows[0].output_tokens: expected at least 1, got 0.5"
     schema = json.loads(run("schema", "serving").stdout)
     row = schema["$defs"]["ServingRow"]["properties"]
     assert row["output_tokens"]["minimum"] == 1 and row["input_tokens"]["minimum"] == 1

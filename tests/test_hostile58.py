@@ -48,7 +48,7 @@ def test_a_subnormal_percentile_is_told_its_own_bound(run, tmp_path) -> None:
     bad.parent.mkdir()
     bad.write_text(loader.dump_toml(data), encoding="utf-8")
     r = run("profiles", "validate", str(bad))
-    assert r.exit_code == 1 and "rows[0].latency_percentile: input should be greater than or equal to 50" in r.stderr, r.stderr
+    assert r.exit_code == 1 and "rows[0].latency_percentile: expected at least 50" in r.stderr, r.stderr
 
 
 def test_a_repeated_set_with_an_over_long_array_names_its_key(run) -> None:

@@ -49,7 +49,7 @@ def _one_row_set(kind: str, name: str, field: str, value: float, tmp_path):
 def test_a_huge_prompt_is_blamed_on_the_prompt(run, tmp_path) -> None:
     """Round 58 D6: `input_tokens = 1e300` in a serving row was blamed on `output_tokens` (the sum's check)."""
     r = run("profiles", "validate", str(_one_row_set("serving", "vendor-serving", "input_tokens", 1e300, tmp_path)))
-    assert r.exit_code == 1 and "rows[0].input_tokens: input should be less than or equal to 999999999999999" in r.stderr, r.stderr
+    assert r.exit_code == 1 and "rows[0].input_tokens: expected at most 999,999,999,999,999" in r.stderr, r.stderr
     r = run("profiles", "validate", str(_one_row_set("serving", "vendor-serving", "input_tokens", 1e15 - 1, tmp_path)))
     assert r.exit_code == 1 and "rows[0].output_tokens: input_tokens + output_tokens must be at most 10^15" in r.stderr, r.stderr
 

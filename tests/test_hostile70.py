@@ -217,6 +217,4 @@ def test_a_calibration_row_past_the_accelerator_bound_says_what_it_got(run, tmp_
     r = run("profiles", "validate", str(path))
     assert r.exit_code == 1, r.output
     assert r.stdout == ""
-    assert r.stderr.strip() == (
-        f"Error: {path}: rows[0].accelerator_count: input should be less than or equal to 1000000000, got 10000000000000"
-    )
+    assert r.stderr.strip() == (f"Error: {path}: rows[0].accelerator_count: expected at most 1,000,000,000, got 10000000000000")

@@ -175,7 +175,7 @@ def test_a_serving_set_outside_its_folder_is_checked_as_one(run, tmp_path: Path)
     result = run("profiles", "validate", str(bad))
     assert result.exit_code == 1
     assert errors(result) == [
-        f"Error: {bad}: rows[0].output_tokens: input should be greater than or equal to 1, got 0",
+        f"Error: {bad}: rows[0].output_tokens: expected at least 1, got 0",
         f"Error: {bad}: rows[0].tokens_per_second: required key is missing",
     ]
 

@@ -81,7 +81,7 @@ ANALYSIS_ERRORS: list[tuple[str, Callable[[], object], str]] = [
     (
         "what_if seq_len 0",
         lambda: analysis.what_if(pair(), {"workload.seq_len": [0]}),
-        "what_if: workload.seq_len: 0 is not allowed: input should be greater than or equal to 1, got 0",
+        "what_if: workload.seq_len: 0 is not allowed: expected at least 1, got 0",
     ),
     (
         "what_if pue",

@@ -17,8 +17,8 @@ INFER = ("estimate", "h100-sxm", "--params", "70e9", "--mode", "infer")
         ("--prompt-tokens", "0", "expected at least 1 token, got 0"),
         ("--output-tokens", "nan", "expected a finite number, got NaN or infinity"),
         ("--percentile", "nan", "expected a finite number, got NaN or infinity"),
-        ("--percentile", "100", "input should be less than 100, got 100.0"),
-        ("--percentile", "49", "input should be greater than or equal to 50, got 49.0"),
+        ("--percentile", "100", "expected less than 100, got 100.0"),
+        ("--percentile", "49", "expected at least 50, got 49.0"),
     ],
 )
 def test_a_serving_flag_out_of_range_is_an_input_error_like_every_other_number(run, flag, value, says) -> None:

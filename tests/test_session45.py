@@ -30,7 +30,7 @@ def test_an_option_given_twice_through_the_api_is_refused_as_the_command_line_re
 
 @pytest.mark.parametrize(("argument", "value"), [("seq_len", 2**64), ("max_batch", 10**16)])
 def test_estimate_says_a_too_large_whole_number_in_its_own_words(argument: str, value: int) -> None:
-    """``tco.estimate(seq_len=2**64)`` raised pydantic's 'input should be less than or equal to 1000000000000000,
+    """``tco.estimate(seq_len=2**64)`` raised pydantic's 'expected at most 1,000,000,000,000,000,
     got 1.84467e+19' (a ProblemList from the workload model), where every other whole-number argument says
     'expected at most N, got M' in tco's words; the bound is the one --help shows ([1<=x<=1000000000000000])."""
     extra = {"mode": "infer"} if argument == "max_batch" else {}
