@@ -16,7 +16,7 @@ import pytest
 
 from tco import analysis, perf
 from tco.analysis.cashflow import cashflow
-from tco.analysis.common import assumed_values
+from tco.analysis.common import assumed_values, default_batch
 from tco.analysis.montecarlo import simulate
 from tco.analysis.sizing import size
 from tco.engine import Option
@@ -29,7 +29,10 @@ def test_an_estimated_input_is_ranged_by_its_estimate() -> None:
     """Kills tco.analysis.common.x_uncertain_and_held__mutmut_242 (the ``ranged`` flag of an input the models assume,
     ``True`` -> ``False``: an estimate's range was reported as the ±20 % default's) and
     tco.analysis.common.x_assumed_values__mutmut_8 (the default batch's scope ``"workload"`` -> ``None``: no option's
-    prepared inputs held the assumed batch, so none was found to read it and it was neither swung nor sampled).
+    prepared inputs held the assumed batch, so none was found to read it and it was neither swung nor sampled),
+    tco.analysis.common.x_assumed_values__mutmut_14 (the batch's label -> ``None``: the tornado's range column said
+    "profile" for an estimate no file gives) and tco.analysis.common.x_default_batch__mutmut_5 (``parameters.value is
+    None`` -> ``is not None``: a workload with a parameter count got no default batch to swing).
 
     The toy training workload gives no global batch and the toy part no matmul efficiency; without the toy's MFU
     (``mfu=None``) the layout model derives the speed and reads both: both are assumed, each with a range of its
@@ -38,7 +41,7 @@ def test_an_estimated_input_is_ranged_by_its_estimate() -> None:
     measured, 0.51 to 0.99. Both are ranged (a range, not the default swing), so a Monte Carlo, which samples
     ranged inputs only, keeps them."""
     prep = analysis.prepare(Inputs([Option(accelerator(mfu=None))], training(), scenario(), []))
-    got = {u.path: (u.central, u.low, u.high, u.ranged) for u in analysis.uncertain_inputs(prep, ranged_only=True)}
+    got = {u.path: (u.central, u.low, u.high, u.ranged, u.estimate) for u in analysis.uncertain_inputs(prep, ranged_only=True)}
     batch = 2e6 * (1e9 / 7e9) ** (1 / 3)
     assert [(a.path, a.scope) for a in assumed_values(prep.inputs)] == [
         ("workload.global_batch_tokens", "workload"),
@@ -46,8 +49,15 @@ def test_an_estimated_input_is_ranged_by_its_estimate() -> None:
     ]
     assert prep.bases[0]["workload.global_batch_tokens"] == pytest.approx(batch)
     assert set(got) == {"workload.global_batch_tokens", "toy.matmul_efficiency"}
-    assert got["workload.global_batch_tokens"] == (pytest.approx(batch), pytest.approx(batch / 2), pytest.approx(2 * batch), True)
-    assert got["toy.matmul_efficiency"] == (0.8, 0.51, 0.99, True)
+    assert default_batch(prep.inputs.workload) == pytest.approx(batch)
+    assert got["workload.global_batch_tokens"] == (
+        pytest.approx(batch),
+        pytest.approx(batch / 2),
+        pytest.approx(2 * batch),
+        True,
+        "default estimate ×0.5–×2",
+    )
+    assert got["toy.matmul_efficiency"] == (0.8, 0.51, 0.99, True, "assumed, measured parts 0.51–0.99")
 
 
 def test_a_count_of_exactly_the_largest_is_a_valid_value() -> None:
