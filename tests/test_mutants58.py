@@ -1,7 +1,8 @@
 """Mutation survivors of tco/engine.py and tco/analysis/*.py (mutmut 3.8.1, a uniform random sample of 150 of their
 11,593 mutants, seed 58: ``random.Random(58).sample`` over the sorted names): the ranged flag of an estimated input,
 the count at the largest a count may be, the porting weeks among the days no count shortens, the effective cost of
-an option that lacks an input in some samples only, and the finite-value refusals of the cash flow.
+an option that lacks an input in some samples only, the finite-value refusals of the cash flow, and the replica a
+changed serving part is carried from.
 
 Every expected value is worked out by hand from the formulas and the docstrings of tco/engine.py, tco/training.py,
 tco/analysis/common.py, tco/analysis/sizing.py, tco/analysis/montecarlo.py and tco/analysis/cashflow.py (the
@@ -14,7 +15,7 @@ import math
 import numpy as np
 import pytest
 
-from tco import analysis, perf
+from tco import analysis, engine, perf
 from tco.analysis.cashflow import cashflow
 from tco.analysis.common import assumed_values, default_batch
 from tco.analysis.montecarlo import simulate
@@ -22,7 +23,7 @@ from tco.analysis.sizing import size
 from tco.engine import Option
 from tco.errors import InputError
 from tco.inputs import Inputs
-from tests.factories import accelerator, scenario, training
+from tests.factories import SERVING_PEAK, accelerator, bench, inference, scenario, training
 
 
 def test_an_estimated_input_is_ranged_by_its_estimate() -> None:
@@ -131,3 +132,31 @@ def test_an_infinite_revenue_is_refused_with_its_flag_and_what_it_must_be() -> N
     with pytest.raises(InputError) as exc:
         cashflow([Option(accelerator())], training(), scenario(), lease_usd_per_month=math.nan)
     assert (exc.value.message, exc.value.key) == ("expected a finite positive lease rate, got nan", "--lease-usd-per-month")
+
+
+def test_a_changed_serving_part_at_a_fixed_replica_is_carried_from_the_published_part_at_that_replica() -> None:
+    """Kills tco.engine.x__plan_option__mutmut_531 (the part as measured planned with ``option.count`` -> ``None``:
+    a changed serving part fixed at a replica of 8 (``ID@8``) was carried from the model's figure for the published
+    part at the replica the model chooses, 4, not at 8).
+
+    X(8) = X_bench · X_model(changed, 8) / X_model(as measured, 8): the measured 2,000 tokens/s on the published toy
+    (1,000 GB/s), times the model's ratio of the changed toy (2,000 GB/s) to the published one, both at replica 8
+    (the model figures read by a second route: compare of each part, derived, at @8). At replica 8 the published
+    toy's model figure (418.8 tokens/s an accelerator) is below the one at its own choice of 4 (691.5), so the
+    anchor is the replica's own."""
+    measured = [bench("toy-serve", 2000)]
+    published = accelerator(peak=SERVING_PEAK, benchmarks=measured)
+    changed = accelerator(peak=SERVING_PEAK, benchmarks=measured, memory_bandwidth_gbps=2000)
+
+    def tps(option: Option) -> float:
+        (row,) = engine.compare(options=[option], workload=inference(), scenario=scenario()).results
+        assert row.tokens_per_second_per_accelerator is not None
+        return row.tokens_per_second_per_accelerator
+
+    model_published_8 = tps(Option(accelerator(peak=SERVING_PEAK), 8))
+    model_changed_8 = tps(Option(accelerator(peak=SERVING_PEAK, memory_bandwidth_gbps=2000), 8))
+    assert engine.plan_option(Option(accelerator(peak=SERVING_PEAK)), inference(), scenario()).replica == 4
+    assert model_published_8 < tps(Option(accelerator(peak=SERVING_PEAK))) * 0.7
+    plan = engine.plan_option(Option(changed, 8, as_measured=published), inference(), scenario())
+    assert plan.anchor_tokens_per_second == pytest.approx(model_published_8, rel=1e-12)
+    assert tps(Option(changed, 8, as_measured=published)) == pytest.approx(2000 * model_changed_8 / model_published_8, rel=1e-9)
