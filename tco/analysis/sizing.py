@@ -312,7 +312,7 @@ def _least(plan: engine.Plan, base: dict[str, Any], name: str, counts: np.ndarra
         text = f"${least:,.0f}" if 100 <= least < 1e15 else f"${least:,.2f}" if 0.01 <= least < 100 else f"{least:.6g} USD"
     else:
         text = f"{least:,.4g}" if least < 1e4 else f"{least:,.0f}"
-    if text in (limit_text(name, limit), limit_text(name, limit) + " kW") or float(text.strip("$ USD").replace(",", "")) <= limit:
+    if text == limit_text(name, limit) or float(text.strip("$ USD").replace(",", "")) <= limit:
         # (rounded onto the limit, or read as it: every digit it takes)
         text = f"${least!r}" if money else repr(least)
     return f"; the least {LEAST[name]}, at {int(counts[k]):,}, is {text}{'' if money else ' kW'}"
