@@ -503,22 +503,31 @@ def verdict(comp: Comparison) -> str:
     if runner.effective_cost_usd == win.effective_cost_usd:
         tied = [r.accelerator for r in res if r.effective_cost_usd == win.effective_cost_usd]
         return f"{_and(tied)} tie: effective cost {money(win.effective_cost_usd, sym)} each (ranked in the order given)"
-    cheaper = min(res, key=lambda r: r.cost_per_million_tokens_usd or 0.0)
+    # (a cost per token too large for a float is unknown (None), not the cheapest: it is left out of the comparison)
+    priced = [r for r in res if r.cost_per_million_tokens_usd is not None]
+    cheaper = min(priced, key=lambda r: r.cost_per_million_tokens_usd or 0.0) if priced else win
     text = (
         f"{win.accelerator} wins: effective cost {money(win.effective_cost_usd, sym)} "
         f"vs {money(runner.effective_cost_usd, sym)} for {runner.accelerator}"
     )
-    if cheaper is not win:
-        c_tok, w_tok = cheaper.cost_per_million_tokens_usd or 0.0, win.cost_per_million_tokens_usd or 1.0
+    if win.cost_per_million_tokens_usd is None:
+        pass  # (no figure to compare the others' with)
+    elif cheaper is not win:
+        c_tok, w_tok = cheaper.cost_per_million_tokens_usd or 0.0, win.cost_per_million_tokens_usd
         c_job, w_job = cheaper.job_cost_usd or 0.0, win.job_cost_usd or 0.0
         later = (cheaper.time_to_market_days or 0.0) - win.time_to_market_days
         # the days charged, not the days later: with a deadline only the days past it are (breakeven's tie)
         charged = (cheaper.delay_days or 0.0) - (win.delay_days or 0.0)
-        text += f"; {cheaper.accelerator} is {share(1 - c_tok / w_tok)} cheaper per token but reaches the market {num(later)} days later"
+        text += f"; {cheaper.accelerator} is {share(1 - c_tok / w_tok)} cheaper per token"
+        if later > 0:
+            text += f" but reaches the market {num(later)} days later"
+        elif later < 0:  # (it loses on its job cost alone: porting is not in the cost per token)
+            text += f" and reaches the market {num(-later)} days earlier"
         if charged > 0 and c_job < w_job:
             text += f" (worth it only if a day of delay costs less than {money((w_job - c_job) / charged, sym)})"
         elif c_job >= w_job:
-            text += f", and its job cost is higher once one-off porting ({money(cheaper.porting_usd, sym)}) is counted"
+            joint = ", and" if later > 0 else ", but"
+            text += f"{joint} its job cost is higher once one-off porting ({money(cheaper.porting_usd, sym)}) is counted"
     else:
         text += f"; it is also the cheapest per token ({money(win.cost_per_million_tokens_usd, sym)}/M)"
     return text
