@@ -13,6 +13,7 @@ Conventions:
 import datetime as _dt
 import math
 import re
+import unicodedata
 from enum import Enum
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -35,10 +36,19 @@ from pydantic_core import PydanticCustomError, core_schema
 from tco.errors import show_number as _num
 from tco.errors import too_large
 
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""Letters and symbols drawn as blank space (the Hangul fillers, the blank Braille pattern)."""
+
+
+def blank(v: str) -> bool:
+    """Text that shows nothing: empty, or only spaces, controls, invisible format characters (a zero-width space, a
+    bidirectional override, a byte-order mark, a soft hyphen) and fillers: a table cell of it reads as empty."""
+    return all(c.isspace() or c in _FILLERS or unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp") for c in v)
+
 
 def _not_blank(v: str) -> str:
-    """Text that says something: not empty or only spaces."""
-    if not v.strip():
+    """Text that says something: not empty or only spaces (or other characters that show nothing)."""
+    if blank(v):
         raise PydanticCustomError("blank", "expected a reason, got blank text")
     return v
 
@@ -122,7 +132,7 @@ LABEL_MAX_LENGTH = 256
 def _label(v: str) -> str:
     if len(v) > LABEL_MAX_LENGTH:
         raise ValueError(f"expected text of at most {LABEL_MAX_LENGTH:,} characters, got {len(v):,}")
-    if not v.strip():
+    if blank(v):  # (a zero-width space or a bidirectional override alone is as blank in a table as "")
         raise ValueError(f"expected a name, got blank text {v!r}")
     return v
 

@@ -1,9 +1,16 @@
 """Hostile round 76 (the verdict's 'days later' of an option that reaches the market earlier, and a cost per token
-too large for a float read as the cheapest): each defect fixed, with a test."""
+too large for a float read as the cheapest; a name of only invisible characters): each defect fixed, with a test."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import pytest
+
 from tests.factories import run_main
+
+ROOT = Path(__file__).parents[1]
 
 CHEAP_PORT = (
     "--set",
@@ -59,3 +66,41 @@ def test_a_cost_per_token_past_the_largest_float_is_not_read_as_the_cheapest(cap
     assert error.splitlines()[-1] == (
         "h100-sxm wins: effective cost $910,252 vs $175,320,000 for a100-80gb:rent; it is also the cheapest per token ($6.9e+307/M)"
     )
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["\\u200b", "\\u202e", "\\u001b", "\\ufeff", "\\u00ad", "\\u2060\\u200e", "\\u3164", "\\u2800"],
+)
+def test_a_name_of_only_invisible_characters_is_blank(capsys, name) -> None:
+    """2: a name may not be blank (d12bf3b: name = "" gave a blank cell in every table), but a name of a zero-width
+    space, a bidirectional override, an escape, a byte-order mark, a soft hyphen or a Hangul filler alone passed
+    (str.strip keeps them), and every table showed an empty cell (or a lone '?'). Such a name is now blank too."""
+    code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", f'a100-80gb.name="{name}"')
+    assert (code, out) == (1, "")
+    shown = repr(name.encode("ascii").decode("unicode_escape"))
+    assert error == f"Error: --set: a100-80gb.name: expected a name, got blank text {shown}\n"
+
+
+def test_a_blank_file_name_and_tuning_reason_are_refused_and_visible_text_with_an_invisible_character_is_not(capsys, tmp_path) -> None:
+    """2: the same in a file, and for a published-run set's tuning_reason (blank by the same rule); a name that shows
+    something beside a zero-width space still loads."""
+    text = (ROOT / "profiles" / "accelerators" / "h100-sxm.toml").read_text(encoding="utf-8")
+    bad = tmp_path / "zw.toml"
+    bad.write_text(text.replace('id = "h100-sxm"', 'id = "zw"').replace('name = "H100 SXM5 80GB"', 'name = "\\u200b"'), encoding="utf-8")
+    code, out, error = run_main(capsys, "compare", str(bad), "-w", "gpt3-1.3b")
+    assert (code, out) == (1, "")
+    assert error == f"Error: {bad}: name: expected a name, got blank text '\\u200b'\n"
+    good = tmp_path / "zw2.toml"
+    shown = text.replace('id = "h100-sxm"', 'id = "zw2"').replace('name = "H100 SXM5 80GB"', 'name = "\\u200bH100"')
+    good.write_text(shown, encoding="utf-8")
+    code, out, error = run_main(capsys, "compare", str(good), "-w", "gpt3-1.3b")
+    assert code == 0 and out, error
+    runs = (ROOT / "profiles" / "benchmarks" / "open-runs.toml").read_text(encoding="utf-8")
+    folder = tmp_path / "benchmarks"
+    folder.mkdir()
+    reason = folder / "r.toml"
+    reason.write_text(re.sub(r'(?m)^tuning_reason = ".*"$', 'tuning_reason = "\\\\u200b\\\\u2060"', runs, count=1), encoding="utf-8")
+    code, out, error = run_main(capsys, "profiles", "validate", str(reason))
+    assert (code, out) == (1, "")
+    assert error == f"Error: {reason}: tuning_reason: expected a reason, got blank text\n"
