@@ -374,6 +374,13 @@ def _toml_key(key: str) -> str:
     return key if _BARE_KEY.fullmatch(key) else toml_string(key)
 
 
+def _quoted_key(key: str) -> str:
+    """A key of an error's path as it is written in TOML where it cannot be read bare: empty, with a dot, a space,
+    a quote or a character not shown (a control, a zero-width space) in it; other keys (any letters) as they are."""
+    plain = key and key.isprintable() and "." not in key and '"' not in key and not any(c.isspace() for c in key)
+    return key if plain else toml_string(key)
+
+
 def _toml_value(v: Any) -> str:
     """One value in TOML's inline syntax."""
     if isinstance(v, bool):
@@ -883,8 +890,9 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
         # pydantic's "[key]" segment marks a table's key that is not one of the allowed (a market's name).
         bad_name = "[key]" in loc
         loc = [p for p in loc if not (isinstance(p, str) and (p.startswith("function-") or p == "[key]"))]
-        # A key with a dot in it was written in quotes ("peak.bf16_tflops" = ...): shown quoted, as TOML reads it.
-        key = "".join(f"[{p}]" if isinstance(p, int) else f'."{p}"' if "." in p else f".{p}" for p in loc).lstrip(".") or None
+        # A key with a dot in it was written in quotes ("peak.bf16_tflops" = ...): shown quoted, as TOML reads it;
+        # so is one that is empty or holds a space, a quote or a character not shown ("" = 1 read 'porting.low.: ...').
+        key = "".join(f"[{p}]" if isinstance(p, int) else f".{_quoted_key(p)}" for p in loc).lstrip(".") or None
         loc = [p for p in loc if isinstance(p, str)]
         message = _expected(err)
         if bad_name:

@@ -13,7 +13,6 @@ Conventions:
 import datetime as _dt
 import math
 import re
-import unicodedata
 from enum import Enum
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -43,6 +42,10 @@ _FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 def blank(v: str) -> bool:
     """Text that shows nothing: empty, or only spaces, controls, invisible format characters (a zero-width space, a
     bidirectional override, a byte-order mark, a soft hyphen) and fillers: a table cell of it reads as empty."""
+    if v.isascii() and v.isprintable():  # (every shipped name: no character data needed)
+        return not v.strip()
+    import unicodedata  # (as tco.loader.toml_string: kept off the start-up of every command)
+
     return all(c.isspace() or c in _FILLERS or unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp") for c in v)
 
 

@@ -1,5 +1,6 @@
 """Hostile round 76 (the verdict's 'days later' of an option that reaches the market earlier, and a cost per token
-too large for a float read as the cheapest; a name of only invisible characters): each defect fixed, with a test."""
+too large for a float read as the cheapest; a name of only invisible characters; a key path with an empty or
+spaced key): each defect fixed, with a test."""
 
 from __future__ import annotations
 
@@ -104,3 +105,19 @@ def test_a_blank_file_name_and_tuning_reason_are_refused_and_visible_text_with_a
     code, out, error = run_main(capsys, "profiles", "validate", str(reason))
     assert (code, out) == (1, "")
     assert error == f"Error: {reason}: tuning_reason: expected a reason, got blank text\n"
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [('"" = 1', 'porting.low.""'), ('" pue" = 1', 'porting.low." pue"'), ('"pue\\u200b" = 1', 'porting.low."pue\\u200B"')],
+)
+def test_a_key_that_cannot_be_written_bare_is_named_quoted(capsys, tmp_path, written, shown) -> None:
+    """3: an unknown key that is empty, holds a space or an invisible character was named bare: '"" = 1' at the
+    end of a scenario said 'porting.low.: unknown key' (a path ending in a dot), '" pue" = 1' 'porting.low. pue'.
+    Such a key is now quoted, as TOML writes it (and as a key with a dot in it already was)."""
+    text = (ROOT / "profiles" / "scenarios" / "default.toml").read_text(encoding="utf-8").replace('id = "default"', 'id = "k"')
+    file = tmp_path / "k.toml"
+    file.write_text(f"{text}\n{written}\n", encoding="utf-8")
+    code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "-s", str(file))
+    assert (code, out) == (1, "")
+    assert error == f"Error: {file}: {shown}: unknown key\n"
