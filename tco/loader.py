@@ -663,7 +663,8 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None, *, skip: Co
         for root in folders:
             found = [e for e in entries if e.path.parent == root / kind and match(e)]
             if n == 1 and len({e.path for e in found}) > 1:  # an alias two files of one folder give: neither is meant
-                owners = " and ".join(sorted(e.declared or e.id for e in found))
+                ids = [e.declared or e.id for e in found]  # (two files of one id are told apart by their names)
+                owners = " and ".join(sorted(f"{i} ({e.path.name})" if ids.count(i) > 1 else i for i, e in zip(ids, found, strict=True)))
                 raise NotFoundError(f"'{ref}' is an alias of {owners} (in {root / kind}): give the id of the one you mean")
             if n == 0:  # (a file whose own id is the one asked for before one whose name differs from it only in case)
                 found.sort(key=lambda e: (e.declared or e.id.lower()) != key)

@@ -1,6 +1,6 @@
 """Hostile round 76 (the verdict's 'days later' of an option that reaches the market earlier, and a cost per token
 too large for a float read as the cheapest; a name of only invisible characters; a key path with an empty or
-spaced key): each defect fixed, with a test."""
+spaced key; an alias of two files of one id): each defect fixed, with a test."""
 
 from __future__ import annotations
 
@@ -121,3 +121,20 @@ def test_a_key_that_cannot_be_written_bare_is_named_quoted(capsys, tmp_path, wri
     code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "-s", str(file))
     assert (code, out) == (1, "")
     assert error == f"Error: {file}: {shown}: unknown key\n"
+
+
+def test_an_alias_of_two_files_of_one_id_names_them_apart(capsys, tmp_path, monkeypatch) -> None:
+    """4: with two files of one id (zz.toml and other.toml, both id 'zz') and a third (yy) giving the alias 'h100' in one
+    TCO_PROFILE_PATH folder, 'tco compare h100' said "'h100' is an alias of yy and zz and zz": the same name twice.
+    The two files are now told apart by their names."""
+    text = (ROOT / "profiles" / "accelerators" / "h100-sxm.toml").read_text(encoding="utf-8")
+    folder = tmp_path / "accelerators"
+    folder.mkdir()
+    for name, given in (("zz", "zz"), ("other", "zz"), ("yy", "yy")):
+        (folder / f"{name}.toml").write_text(text.replace('id = "h100-sxm"', f'id = "{given}"'), encoding="utf-8")
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    code, out, error = run_main(capsys, "compare", "h100", "-w", "gpt3-1.3b")
+    assert (code, out) == (1, "")
+    assert error.splitlines()[-1] == (
+        f"Error: 'h100' is an alias of yy and zz (other.toml) and zz (zz.toml) (in {folder}): give the id of the one you mean"
+    )
