@@ -89,3 +89,22 @@ def test_the_least_figure_is_told_apart_from_a_limit_it_rounds_onto() -> None:
     with pytest.raises(InfeasibleError) as refused:
         tco.size(inputs, capex_usd=capex - 1e-9)
     assert refused.value.message.endswith("exceeds $29449.999999999; the least purchase, at 1, is $29,450")
+
+
+def test_a_what_if_of_serving_demand_plans_every_value_as_compare_does() -> None:
+    """A serving fleet's replica is the size whose fleet of whole replicas is the smallest for the demand, and the
+    rounding moves that choice back and forth as the demand rises (chat-70b on H100: TP 4 up to 4.1e8 tokens a day,
+    TP 8 to 6.3e8, TP 4 again, ...). A what-if or sweep over the demand planned only the range's two ends and, where
+    they matched the central plan, held it for every value: at 5.27e8 tokens a day it gave $632,063 where
+    ``compare --set`` gives $631,518. Every value of a serving what-if is now planned, as compare plans it."""
+    import numpy as np
+
+    inputs = tco.load_inputs(["h100-sxm"], workload="chat-70b")
+    values = [float(v) for v in np.geomspace(1e9 / 3, 3e9, 121)]
+    costs = tco.what_if(inputs, {"workload.tokens_per_day": values}).options[0].effective_cost_usd
+    for k in (0, 25, 30, 55, 120):  # (25, 30 and 55 were held at the central plan's TP 4)
+        at = tco.load_inputs(["h100-sxm"], workload="chat-70b", sets=[f"workload.tokens_per_day={values[k]!r}"])
+        assert costs[k] == pytest.approx(tco.compare(at).results[0].effective_cost_usd, rel=1e-12), values[k]
+    # (the same rows as a sweep gives them)
+    swept = [row for row in tco.sweep(inputs, [f"workload.tokens_per_day={values[25]!r}:{values[30]!r}:2"]).results]
+    assert [r["effective_cost_usd"] for r in swept] == pytest.approx([costs[25], costs[30]], rel=1e-12)

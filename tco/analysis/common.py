@@ -522,13 +522,20 @@ def _refusal(prep: Prepared, i: int, assignments: tuple[tuple[Target, float], ..
 
 
 def moves_plan(prep: Prepared, i: int, target: Target, arr: np.ndarray) -> bool:
-    """Whether the target changes option ``i``'s discrete choices over the values: its plan at the
-    smallest and the largest value against the central plan (the choices move monotonically with an
-    input: more memory, a longer sequence, a larger batch), remembered per option, path and range."""
+    """Whether the target changes option ``i``'s discrete choices over the values: a training plan's at the
+    smallest and the largest value against the central plan (the layout's choices move monotonically with an
+    input: more memory, a longer sequence, a larger batch), remembered per option, path and range; a serving
+    plan's at any range of values (its fleet's rounding to whole replicas is not monotone)."""
     if i in target.keys and engine.plan_free(target.keys[i], prep.plans[i].kind):
         return False
     values = np.asarray(arr, dtype=float)
     lo, hi = float(values.min()), float(values.max())
+    if lo != hi and prep.plans[i].kind == "inference":
+        # A serving plan's replica is the one whose fleet of whole replicas is the smallest for the demand: the
+        # rounding to whole replicas moves that choice back and forth as the demand or the speed rises (TP 4, then
+        # TP 8, then TP 4 again), so the two ends do not vouch for the values between. Each value is planned
+        # (a serving plan takes ~5 ms), as compare --set plans it.
+        return True
     key = (i, target.path, lo, hi)
     if key not in prep.moving:
         base = prep.planned.get(i, prep.plans[i])
