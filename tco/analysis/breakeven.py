@@ -18,9 +18,9 @@ from tco.analysis.common import (
     linspace,
     missing_by_option,
     missing_error,
-    moves_plan,
     plan_free,
     prepare,
+    replans_values,
     resolve_target,
     validate_value,
 )
@@ -177,7 +177,7 @@ def breakeven(
     replanned = (
         not target.is_count  # (money and the like never move a plan: not asked, which costs two plans)
         and not plan_free(target)
-        and any(moves_plan(prep, i, target, np.array([lo, hi])) for i in (ia, ib) if i in target.keys)
+        and any(replans_values(prep, i, target, np.array([lo, hi])) for i in (ia, ib) if i in target.keys)
     )
     if replanned:
         grid = min(grid, REPLANNED_GRID)  # each point is planned anew (a few ms): a coarser scan, then bisection

@@ -522,25 +522,34 @@ def _refusal(prep: Prepared, i: int, assignments: tuple[tuple[Target, float], ..
 
 
 def moves_plan(prep: Prepared, i: int, target: Target, arr: np.ndarray) -> bool:
-    """Whether the target changes option ``i``'s discrete choices over the values: a training plan's at the
-    smallest and the largest value against the central plan (the layout's choices move monotonically with an
-    input: more memory, a longer sequence, a larger batch), remembered per option, path and range; a serving
-    plan's at any range of values (its fleet's rounding to whole replicas is not monotone)."""
+    """Whether the target changes option ``i``'s discrete choices over the values: its plan at the
+    smallest and the largest value against the central plan (the choices move monotonically with an
+    input: more memory, a longer sequence, a larger batch), remembered per option, path and range. Exact for
+    two values (a tornado's swing); an analysis of many asks :func:`replans_values`."""
     if i in target.keys and engine.plan_free(target.keys[i], prep.plans[i].kind):
         return False
     values = np.asarray(arr, dtype=float)
     lo, hi = float(values.min()), float(values.max())
-    if lo != hi and prep.plans[i].kind == "inference":
-        # A serving plan's replica is the one whose fleet of whole replicas is the smallest for the demand: the
-        # rounding to whole replicas moves that choice back and forth as the demand or the speed rises (TP 4, then
-        # TP 8, then TP 4 again), so the two ends do not vouch for the values between. Each value is planned
-        # (a serving plan takes ~5 ms), as compare --set plans it.
-        return True
     key = (i, target.path, lo, hi)
     if key not in prep.moving:
         base = prep.planned.get(i, prep.plans[i])
         prep.moving[key] = any(_plan_with(prep, i, ((target, v),)) != base for v in {lo, hi})
     return prep.moving[key]
+
+
+def replans_values(prep: Prepared, i: int, target: Target, arr: np.ndarray) -> bool:
+    """Whether an analysis that plans a named input anew (a sweep, a what-if, a break-even's scan) plans option
+    ``i`` at each distinct value of ``arr``: where :func:`moves_plan` says the range moves its choices, and for a
+    serving option over any values that differ. A serving plan's replica is the size whose fleet of whole replicas
+    is the smallest for the demand; the rounding moves that choice back and forth as the demand or the speed rises
+    (chat-70b on H100: TP 4, TP 8, TP 4 again), so the range's two ends do not vouch for the values between. A
+    serving plan takes ~5 ms."""
+    if i in target.keys and engine.plan_free(target.keys[i], prep.plans[i].kind):
+        return False
+    values = np.asarray(arr, dtype=float)
+    if prep.plans[i].kind == "inference" and values.size and values.min() != values.max():
+        return True
+    return moves_plan(prep, i, target, values)
 
 
 # --------------------------------------------------------------------------- vectorized evaluation
@@ -640,7 +649,7 @@ def evaluate_many(
         # (inputs no plan depends on, money and the like, are evaluated as arrays at each plan: never planned
         # anew, nor asked whether they move the plan, which costs two plans per range a bisection tries)
         planned = [(t, a) for t, a in varied if not plan_free(t)]
-        moving = planned if replan and any(moves_plan(prep, i, t, a) for t, a in planned) else []
+        moving = planned if replan and any(replans_values(prep, i, t, a) for t, a in planned) else []
         # Unknown inputs read as NaN: the figures that need them come out NaN (infeasible for ranking).
         arrays, min_count, gone, refused = _evaluate_groups(prep, i, plan, p, moving, size)
         # what the option lacks to be ranked: an input only another figure needs leaves it ranked, as in compare

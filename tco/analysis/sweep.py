@@ -18,11 +18,11 @@ from tco.analysis.common import (
     evaluate_many,
     given_once,
     linspace,
-    moves_plan,
     option_names,
     plan_free,
     prepare,
     replan_budget,
+    replans_values,
     resolve_target,
     validate_value,
 )
@@ -173,7 +173,7 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> S
     combos = math.prod(np.unique(b.values).size for b in axes if not plan_free(targets[b.path]))
     moving: set[int] = set()
     for a in axes:
-        movers = [i for i in range(n_opt) if i in targets[a.path].keys and moves_plan(prep, i, targets[a.path], a.values)]
+        movers = [i for i in range(n_opt) if i in targets[a.path].keys and replans_values(prep, i, targets[a.path], a.values)]
         if movers and combos > MAX_REPLANS:
             what = "value is planned anew: at most {:,} distinct values, got {:,}"
             if len(axes) > 1:  # the plan is keyed on every axis: say how their values multiply

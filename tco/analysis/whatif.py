@@ -15,11 +15,11 @@ from tco.analysis.common import (
     check_numbers,
     evaluate_many,
     given_once,
-    moves_plan,
     option_names,
     plan_free,
     prepare,
     replan_budget,
+    replans_values,
     resolve_target,
     validate_value,
 )
@@ -87,7 +87,7 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]], *, over_sets
             raise InputError("expected whole numbers", key=path)
         values[path] = (target, arr)
     # Over all options: each distinct value of an input that moves an option's plan is planned anew.
-    moving = [i for i in range(len(prep.plans)) if any(i in t.keys and moves_plan(prep, i, t, a) for t, a in values.values())]
+    moving = [i for i in range(len(prep.plans)) if any(i in t.keys and replans_values(prep, i, t, a) for t, a in values.values())]
     if moving:
         planned = [a for t, a in values.values() if not plan_free(t)]  # (money and the like plan nothing)
         combos = len(np.unique(np.column_stack(planned), axis=0)) if planned else 1
