@@ -1,0 +1,68 @@
+"""Mutation survivors of tco/engine.py and tco/analysis/*.py (mutmut 3.8.1, a uniform random sample of 150 of their
+11,755 mutants, seed 59: ``random.Random(59).sample`` over the sorted names): the count a replan of ID.count plans
+at, the bounded sampling of an assumed matmul fraction, and the least purchase a capex refusal names.
+
+Every expected value is worked out by hand from the formulas and the docstrings of tco/engine.py,
+tco/analysis/common.py, tco/analysis/montecarlo.py and tco/analysis/sizing.py (the arithmetic is in each test).
+The toy parts are tests.factories'."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tco import analysis
+from tco.analysis.common import moves_plan
+from tco.analysis.montecarlo import sample_input
+from tco.analysis.sizing import size
+from tco.engine import Option
+from tco.errors import InfeasibleError
+from tco.inputs import Inputs
+from tests.factories import accelerator, scenario, training
+
+
+def test_a_count_moves_the_training_plan() -> None:
+    """Kills tco.analysis.common.x__plan_with__mutmut_15 (``count = int(value)`` -> ``count = None``: a value of
+    ID.count was planned at the option's own count, so the plan never moved with it).
+
+    The toy training workload runs on 4 accelerators (workload.accelerator_count); the central plan lays them out
+    as data parallel 4, labelled "toy". At a count of 8 the plan is the option at @8: labelled "toy@8", laid out
+    as data parallel 8 (TP 1 × PP 1 × DP 8 = 8): not the central plan, so the count moves the plan. The mutant
+    planned the option without a count (the central plan again) and found nothing moved."""
+    prep = analysis.prepare(Inputs([Option(accelerator())], training(), scenario(), []))
+    target = analysis.resolve_target(prep, "toy.count")
+    assert target.is_count and prep.plans[0].label == "toy"
+    assert prep.plans[0].layout["data_parallel"] == 4
+    assert moves_plan(prep, 0, target, np.array([4.0, 8.0])) is True
+    assert ("toy@8", 8) in {(p.label, p.layout["data_parallel"]) for p in prep.replans.values() if p is not None}
+
+
+def test_an_assumed_matmul_fraction_is_sampled_as_a_fraction() -> None:
+    """Kills tco.analysis.common.x_uncertain_and_held__mutmut_232 (an assumed value's ``bounded`` -> ``None``: the
+    assumed matmul fraction was drawn from a lognormal, past 1, instead of a normal clipped to (0, 1]).
+
+    A part without a matmul efficiency is assumed at 0.80, ranged over the parts measured, 0.51 to 0.99: a
+    fraction. Sampled as one: a normal around 0.80 with the 90 % interval's width, sd = (0.99 − 0.51) / (2 ×
+    1.6449) = 0.48 / 3.2897 = 0.14591, clipped to [1e-3, 1]. No draw exceeds 1; the median stays 0.80 (the
+    clip moves only the tail); P(x > 1) = P(z > 0.2 / 0.14591 = 1.3707) = 0.0852 of the draws sit at exactly 1.
+    A lognormal with the same 90 % interval has its median at sqrt(0.51 × 0.99) = 0.7106 and draws above 1."""
+    prep = analysis.prepare(Inputs([Option(accelerator(mfu=None))], training(), scenario(), []))
+    got = {u.path: u for u in analysis.uncertain_inputs(prep, ranged_only=True)}
+    u = got["toy.matmul_efficiency"]
+    assert (u.central, u.low, u.high, u.bounded) == (0.8, 0.51, 0.99, True)
+    draws = sample_input(u, np.random.default_rng(0), 20000)
+    assert draws.max() == 1.0
+    assert float(np.median(draws)) == pytest.approx(0.8, abs=0.01)
+    assert float((draws == 1.0).mean()) == pytest.approx(0.0852, abs=0.01)
+
+
+def test_a_purchase_budget_refusal_names_the_least_purchase_with_digit_grouping() -> None:
+    """Kills tco.analysis.sizing.x__least__mutmut_57 (``text in (limit texts)`` -> ``text not in``: every least value
+    was written as its repr, "$20000.0", not "$20,000").
+
+    One toy costs its price × the part's server overhead factor: 10,000 × 2.0 = $20,000 (no network, no storage),
+    so a $100 purchase budget holds no count; the least purchase, at 1, is $20,000, shown grouped, with no digits
+    after the point: it neither reads as the limit ("$100") nor is at most 100, so the repr is not needed."""
+    with pytest.raises(InfeasibleError) as exc:
+        size(Inputs([Option(accelerator())], training(), scenario(), []), capex_usd=100)
+    assert exc.value.message == ("toy: even the minimum count that fits in memory (1) exceeds $100; the least purchase, at 1, is $20,000")
