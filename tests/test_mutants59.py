@@ -1,6 +1,7 @@
 """Mutation survivors of tco/engine.py and tco/analysis/*.py (mutmut 3.8.1, a uniform random sample of 150 of their
 11,755 mutants, seed 59: ``random.Random(59).sample`` over the sorted names): the count a replan of ID.count plans
-at, the bounded sampling of an assumed matmul fraction, and the least purchase a capex refusal names.
+at, the bounded sampling of an assumed matmul fraction, the least purchase a capex refusal names, and the inputs a
+fixed layout's refusal blames.
 
 Every expected value is worked out by hand from the formulas and the docstrings of tco/engine.py,
 tco/analysis/common.py, tco/analysis/montecarlo.py and tco/analysis/sizing.py (the arithmetic is in each test).
@@ -11,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tco import analysis
+from tco import analysis, engine
 from tco.analysis.common import moves_plan
 from tco.analysis.montecarlo import sample_input
 from tco.analysis.sizing import size
@@ -66,3 +67,22 @@ def test_a_purchase_budget_refusal_names_the_least_purchase_with_digit_grouping(
     with pytest.raises(InfeasibleError) as exc:
         size(Inputs([Option(accelerator())], training(), scenario(), []), capex_usd=100)
     assert exc.value.message == ("toy: even the minimum count that fits in memory (1) exceeds $100; the least purchase, at 1, is $20,000")
+
+
+def test_a_layout_wider_than_the_options_own_count_blames_the_option_not_the_workloads_count() -> None:
+    """Kills tco.engine.x__plan_option__mutmut_367 (``also=() if option.count is not None else (...)`` -> ``... and
+    False``: a count the option gives, toy@4, was refused as if the workload's accelerator_count set it, so a
+    --set of workload.accelerator_count was blamed for a count it does not decide).
+
+    workload.layout fixes pipeline 5 (the toy's 10 layers split 2 per stage): 5 accelerators at least, more than 4.
+    With toy@4 the count is the option's: the refusal names the layout only (also = ()). Without @N the count is
+    the workload's accelerator_count (4): the refusal blames it too."""
+    job = training(layout={"pipeline_parallel": 5})
+    msg = "the layout (pipeline 5) needs 5 accelerators, more than 4 × toy"
+    with pytest.raises(InfeasibleError) as given:
+        engine.plan_option(Option(accelerator(), count=4), job, scenario())
+    assert (given.value.message, given.value.where, given.value.key, given.value.also) == (msg, "toy-train", "layout", ())
+    with pytest.raises(InfeasibleError) as workload_count:
+        engine.plan_option(Option(accelerator()), job, scenario())
+    assert workload_count.value.also == ("workload.accelerator_count",)
+    assert workload_count.value.message == msg
