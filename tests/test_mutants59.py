@@ -1,7 +1,7 @@
 """Mutation survivors of tco/engine.py and tco/analysis/*.py (mutmut 3.8.1, a uniform random sample of 150 of their
 11,755 mutants, seed 59: ``random.Random(59).sample`` over the sorted names): the count a replan of ID.count plans
-at, the bounded sampling of an assumed matmul fraction, the least purchase a capex refusal names, and the inputs a
-fixed layout's refusal blames.
+at, the bounded sampling of an assumed matmul fraction, the least purchase a capex refusal names, the inputs a
+fixed layout's refusal blames, and a deadline the days no count shortens equal exactly.
 
 Every expected value is worked out by hand from the formulas and the docstrings of tco/engine.py,
 tco/analysis/common.py, tco/analysis/montecarlo.py and tco/analysis/sizing.py (the arithmetic is in each test).
@@ -86,3 +86,28 @@ def test_a_layout_wider_than_the_options_own_count_blames_the_option_not_the_wor
         engine.plan_option(Option(accelerator()), job, scenario())
     assert workload_count.value.also == ("workload.accelerator_count",)
     assert workload_count.value.message == msg
+
+
+def test_a_deadline_equal_to_the_fixed_days_is_met_where_the_run_rounds_away() -> None:
+    """Kills tco.analysis.sizing.x_size__mutmut_98 (in sizing's early stop, ``_fixed_days(o) > limit`` -> ``>=``),
+    and checks the fix of the bug that mutant revealed: the search stopped after counts 1-64 once lead time,
+    deployment and porting alone *equalled* the deadline, and refused ("no count meets 42 days") a deadline that
+    compare says toy@80 meets (delay 0). The docstring's rule is "alone exceeds the deadline".
+
+    Lead time 4 weeks (28 days) + deployment 2 weeks (14) + porting 0 (reference maturity) = 42 days, the deadline.
+    A job of 2e-4 tokens is 2e-4 × 6.12e9 = 1.224e6 FLOPs (6·1e9 + attention 6·10·1000·1000·2 = 1.2e8 per token);
+    at MFU 0.5 of 100 TFLOPS one toy takes 1.224e6 / 5e13 = 2.448e-8 s, n toys 2.448e-8 / n s = 2.8333e-13 / n
+    days. 42 lies in [32, 64), where a float's spacing is 2^-47 = 7.105e-15: 42 + x rounds to 42 for x at most
+    half of it, 3.553e-15, so for n >= 2.8333e-13 / 3.553e-15 = 79.75, the least such count is 80 (at 79,
+    3.5865e-15 rounds up to 42 + 7.105e-15). Counts 1-64 all arrive after day 42; count 80, in the octave
+    65-128, arrives on day 42.0 exactly: it meets the deadline, and so does compare's toy@80."""
+    job = training(training_tokens=2e-4)
+    res = size(Inputs([Option(accelerator())], job, scenario(), []), deadline_days=42)
+    (toy,) = res.options
+    assert (toy.feasible, toy.count, toy.time_to_market_days) == (True, 80, 42.0)
+    late, on_time = (
+        engine.compare(options=[Option(accelerator(), count=n)], workload=job, scenario=scenario(deadline_days=42)).results[0]
+        for n in (79, 80)
+    )
+    assert late.time_to_market_days == 42 + 2.0**-47 and on_time.time_to_market_days == 42.0
+    assert (late.delay_days, on_time.delay_days) == (2.0**-47, 0.0)

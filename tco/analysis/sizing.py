@@ -171,7 +171,7 @@ def size(
             alone exceeds the deadline."""
             if name != "deadline_days":
                 return False
-            return bool(((o["count"] >= m) & (o["time_to_market_days"] <= limit)).any()) or bool((_fixed_days(o) >= limit).any())
+            return bool(((o["count"] >= m) & (o["time_to_market_days"] <= limit)).any()) or bool((_fixed_days(o) > limit).any())
 
         out, missing = _evaluate_counts(plan, base, first_met)
         counts = out["count"]
