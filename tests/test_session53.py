@@ -1,5 +1,7 @@
 """Session 53: a deadline no count meets names the count that comes closest and when it reaches the market, as
-``tco compare ID@COUNT`` gives it; the currency code is read in one place for the command line and the API."""
+``tco compare ID@COUNT`` gives it; a budget, purchase or power no count fits names the least figure and its count,
+and a money limit keeps its cents; the currency code is read in one place for the command line and the API; and a
+what-if of a serving option's demand plans every value, as compare does."""
 
 from __future__ import annotations
 
