@@ -110,3 +110,18 @@ def test_a_what_if_of_serving_demand_plans_every_value_as_compare_does() -> None
     # (the same rows as a sweep gives them)
     swept = [row for row in tco.sweep(inputs, [f"workload.tokens_per_day={values[25]!r}:{values[30]!r}:2"]).results]
     assert [r["effective_cost_usd"] for r in swept] == pytest.approx([costs[25], costs[30]], rel=1e-12)
+
+
+def test_a_met_limit_does_not_search_for_the_closest_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The closest count and the least figure belong to a refusal only: they were computed (a search over every
+    layout at one count, each) for every option sized, met or not, and thrown away. A met limit now skips them."""
+    from tco.analysis import sizing
+
+    def unexpected(*args: object) -> str:
+        raise AssertionError("searched for a refusal's figure where the limit is met")
+
+    monkeypatch.setattr(sizing, "_closest", unexpected)
+    monkeypatch.setattr(sizing, "_least", unexpected)
+    inputs = tco.load_inputs(["h100-sxm", "b200"], workload="llama3-70b")
+    assert [o.count for o in tco.size(inputs, deadline_days=300).options] == [1856, 704]
+    assert all(o.feasible for o in tco.size(inputs, budget_usd=2e7).options)

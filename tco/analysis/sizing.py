@@ -196,7 +196,7 @@ def size(
                 f"no count meets {show_number(limit, grouping=True)} days: lead time, deployment and porting alone take {_days(fixed)} days"
                 if fixed >= limit
                 else f"no count up to {MAX_COUNT:,} reaches the market within {show_number(limit, grouping=True)} days"
-                + _closest(plan, base, counts[ok], ttm[ok], limit)
+                + ("" if pick is not None else _closest(plan, base, counts[ok], ttm[ok], limit))
             )
         elif name in HARDWARE_LIMITS and plan.acquisition.value == "rent":
             meets = np.zeros_like(ok)
@@ -211,7 +211,8 @@ def size(
             pick = int(len(meets) - 1 - np.argmax(meets[::-1])) if meets.any() else None
             unit = "" if name in MONEY_LIMITS else " kW"  # (money says its unit: $2,000,000, 1e+15 USD)
             why = f"even the minimum count that fits in memory ({plan.min_count}) exceeds {limit_text(name, limit)}{unit}"
-            why += _least(plan, base, name, counts[ok], decided[ok], limit)
+            if pick is None:  # (only a refusal says it: the search at one count is not done for an answer)
+                why += _least(plan, base, name, counts[ok], decided[ok], limit)
         figures = {k: out[k][pick] for k in _FIELDS} if pick is not None else {}
         if pick is not None and plan.kind == "training":
             # The octaves searched their shortlisted layouts only (never faster than all of them): the exact
