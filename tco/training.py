@@ -368,14 +368,24 @@ def _expert_parameters(job: Job, x: Mapping[str, Any], ops: Any) -> Any:
 
 def _state_bytes(job: Job, x: Mapping[str, Any], c: Candidate, d: Any, ops: Any) -> tuple[Any, Any]:
     """(training-state bytes per device, parameters per device) for candidate ``c`` at data parallel ``d``."""
+    n_dev = _device_parameters(job, x, c, ops)
+    return _state_at(job, c, n_dev, d), n_dev
+
+
+def _device_parameters(job: Job, x: Mapping[str, Any], c: Candidate, ops: Any) -> Any:
+    """Parameters per device under candidate ``c`` (its expert-parallel degree splits the routed experts)."""
     n_total = x["parameters"]
     experts_params = _expert_parameters(job, x, ops)
-    n_dev = (n_total - experts_params) / (c.tensor * c.pipeline) + experts_params / (c.tensor * c.pipeline * c.expert)
+    return (n_total - experts_params) / (c.tensor * c.pipeline) + experts_params / (c.tensor * c.pipeline * c.expert)
+
+
+def _state_at(job: Job, c: Candidate, n_dev: Any, d: Any) -> Any:
+    """Training-state bytes per device of ``n_dev`` parameters per device at data parallel ``d``."""
     g = grad_bytes(job)  # 16-bit parameters, gradients, then FP32 master weights, momentum and variance
     state = n_dev * (BYTES_GRAD + g + 12.0 / d) if c.zero == 1 else (BYTES_GRAD + g + 12.0) * n_dev / d
     if dualpipe_of(job, c):
         state = state + BYTES_GRAD * n_dev  # the second copy of the 16-bit parameters
-    return state, n_dev
+    return state
 
 
 LOGIT_BYTES = 4.0
@@ -407,11 +417,13 @@ def activation_bytes(job: Job, c: Candidate, recompute: str) -> float:
     return max(first, last + logits)
 
 
-def _full_share(job: Job, x: Mapping[str, Any], c: Candidate, state: Any, ops: Any) -> Any:
+def _full_share(job: Job, x: Mapping[str, Any], c: Candidate, state: Any, ops: Any, acts: Mapping[str, float] | None = None) -> Any:
     """Least share of layers to recompute in full (the rest selective) for the activations to fit beside
     ``state``, rounded up to whole layers per pipeline stage (Megatron's ``--recompute-method block
-    --recompute-num-layers``); above 1 when even full recomputation does not fit."""
-    sel, full = activation_bytes(job, c, "selective"), activation_bytes(job, c, "full")
+    --recompute-num-layers``); above 1 when even full recomputation does not fit. ``acts``: the candidate's
+    :func:`activation_bytes` per recomputation, where the caller has them."""
+    acts = acts or _activations(job, c)
+    sel, full = acts["selective"], acts["full"]
     free = USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9 - state
     phi = ops.maximum((sel - free) / (sel - full), 0.0)
     per_stage = max(job.layers / c.pipeline, 1.0)
@@ -432,9 +444,10 @@ def _full_variants(job: Job, recompute: str, zero3_flat: bool) -> tuple[int, ...
     return (0, 1) if zero3_flat else (0,)
 
 
-def _memory_ok(job: Job, x: Mapping[str, Any], c: Candidate, d: Any, recompute: str, ops: Any) -> Any:
-    state, _ = _state_bytes(job, x, c, d, ops)
-    return state + activation_bytes(job, c, recompute) <= USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9
+def _activations(job: Job, c: Candidate) -> dict[str, float]:
+    """:func:`activation_bytes` of candidate ``c`` under each recomputation (the layout search asks for them
+    at every degree it tries; they depend on the job and the candidate alone)."""
+    return {r: activation_bytes(job, c, r) for r in RECOMPUTE}
 
 
 def evaluate(
@@ -474,7 +487,8 @@ def evaluate(
     grouped = grouped and _groupable(x, scalar)
     for i in indices:
         c = job.candidates[i]
-        if c.model_devices > most:
+        md = c.model_devices
+        if md > most:
             continue  # needs more accelerators than any count asked about: usable nowhere
         tp_ok = c.tensor <= x["node"]
         n_all, groups = n, None
@@ -483,68 +497,87 @@ def evaluate(
             # its largest data-parallel degree: the search runs once per distinct degree, at the first
             # count (in the array's order) that has it, and only the per-accelerator figures are taken at
             # every count.
-            raw = ops.floor(ops.minimum(ops.floor(n_all / c.model_devices), batch) / c.expert) * c.expert
+            raw = ops.floor(ops.minimum(ops.floor(n_all / md), batch) / c.expert) * c.expert
             _, first, groups = ops.unique(raw, return_index=True, return_inverse=True)
             n = n_all[first]
             local = _LocalBest(n, ops)
-        replicas = ops.floor(n / c.model_devices)
+        replicas = ops.floor(n / md)
         d_max = ops.floor(ops.minimum(replicas, batch) / c.expert) * c.expert
         usable = tp_ok & (d_max >= c.expert) if not scalar else (tp_ok and d_max >= c.expert)
         d_max = ops.maximum(d_max, float(c.expert))
         zero3_flat = c.zero == 3 and c.pipeline == 1  # micro-batch size set by the memory left over
+        acts = _activations(job, c)
         # Gradient bytes per device and the link they cross (neither depends on the recomputation).
-        n_dev = _state_bytes(job, x, c, d_max, ops)[1]
+        n_dev = _device_parameters(job, x, c, ops)
         grad, param = grad_bytes(job) * n_dev, BYTES_GRAD * n_dev  # one reduce-scatter of gradients, gathers of parameters
-        in_node = c.model_devices * d_max <= x["node"]
+        in_node = md * d_max <= x["node"]
         # Across nodes every device of a node carries the data-parallel collectives on its own NIC: with
         # m members of a group per node (the node ÷ the TP × CP devices placed on it), NCCL's rings pass
         # each device's share at m × its scale-out bandwidth, up to the in-node link [NCCL-RINGS].
         members = ops.maximum(ops.floor(x["node"] / (c.tensor * c.context)), 1.0)
         dp_link = ops.where(in_node, x["link"] / 2.0, ops.minimum(x["scale_out"] * members, x["link"] / 2.0)) * 1e9
 
-        def window_of(compute: Any, c: Candidate = c) -> Any:
+        def window_of(compute: Any, md: int = md) -> Any:
             """Backward-pass seconds (× 1/d) the gradient reduction can hide behind."""
-            return o_dp * (2.0 / 3.0) * batch * s * compute / c.model_devices
+            return o_dp * (2.0 / 3.0) * batch * s * compute / md
 
+        # DualPipe's (p/2 − 1)(F&B + B − 3W) is counted as p/2 − 1 whole micro-batches (an upper bound)
+        bubble = c.pipeline / 2.0 - 1.0 if dualpipe_of(job, c) else (c.pipeline - 1.0) / virtual_stages(job, c)
+        d_fail = knees.get((md, bubble))
+        if d_fail is None:  # (the same for every layout of as many devices a replica and bubble: computed once)
+            d_fail = knees[(md, bubble)] = failure_knee(rates, md, ops) if bubble == 0 else bubble_knee(rates, md, batch, bubble, ops)
+        gridded = (d_max >= 16) | (d_fail < d_max)
+        # Past a handful of replicas or where failures cap the degree, a coarse grid below the largest
+        # and below the knee (the knee's closed form leaves out the gradient reduction, whose exposure
+        # grows with d: the best degree can lie below both). Per scenario, as the scalar search does:
+        # elsewhere the grid is the largest degree again. (It does not depend on the recomputation.)
+        grid = (
+            [ops.where(gridded, ops.floor(top * q / c.expert) * c.expert, d_max) for top in (d_max, d_fail) for q in DEGREE_GRID]
+            if _anywhere(gridded)
+            else []
+        )
+        clamp = float(c.expert)
+        grid = [ops.minimum(ops.maximum(d, clamp), d_max) for d in grid]  # (within [e, d_max], as every degree tried)
+        full_seconds: dict[float, tuple[Any, Any]] = {}  # (scalar) u and its compute part per share of full recomputation
         for r in (job.recompute,) if job.recompute else RECOMPUTE[1:] if job.fsdp else RECOMPUTE:
             u, compute = _per_token_seconds(job, x, c, r, ops)
             window = window_of(compute)
             # d past which the reduction stops hiding behind the backward pass: vol·grad/link·(d−1) = window.
             d_knee = 1.0 + window / ops.maximum((grad + (1.0 if c.zero == 1 else 2.0) * param) / dp_link, 1e-30)
             all_fit = True  # this recomputation fits at every d tried (scalar pruning below)
-            # DualPipe's (p/2 − 1)(F&B + B − 3W) is counted as p/2 − 1 whole micro-batches (an upper bound)
-            bubble = c.pipeline / 2.0 - 1.0 if dualpipe_of(job, c) else (c.pipeline - 1.0) / virtual_stages(job, c)
-            d_fail = knees.get((c.model_devices, bubble))
-            if d_fail is None:  # (the same for every layout of as many devices a replica and bubble: computed once)
-                m = c.model_devices
-                d_fail = knees[(m, bubble)] = failure_knee(rates, m, ops) if bubble == 0 else bubble_knee(rates, m, batch, bubble, ops)
-            degrees = [d_max, *(f(k / c.expert) * c.expert for k in (d_knee, d_fail) for f in (ops.floor, ops.ceil))]
-            gridded = (d_max >= 16) | (d_fail < d_max)
-            if _anywhere(gridded):
-                # and, past a handful of replicas or where failures cap the degree, a coarse grid below the
-                # largest and below the knee (the knee's closed form leaves out the gradient reduction, whose
-                # exposure grows with d: the best degree can lie below both). Per scenario, as the scalar
-                # search does: elsewhere the grid is the largest degree again.
-                degrees += [
-                    ops.where(gridded, ops.floor(top * q / c.expert) * c.expert, d_max) for top in (d_max, d_fail) for q in DEGREE_GRID
-                ]
+            knee_degrees = (f(k / c.expert) * c.expert for k in (d_knee, d_fail) for f in (ops.floor, ops.ceil))
             tried: list[Any] = []
-            for d in (ops.minimum(ops.maximum(d, float(c.expert)), d_max) for d in degrees):
-                if not any(_everywhere(d == e) for e in tried):  # each distinct degree once (a knee past d_max is d_max)
+            seen: set[float] = set()
+            for d in [d_max, *(ops.minimum(ops.maximum(d, clamp), d_max) for d in knee_degrees), *grid]:
+                # each distinct degree once (a knee past d_max is d_max); a scalar by value (NaN, equal to
+                # nothing, every time, as the arrays' test keeps it)
+                if scalar:
+                    if d in seen:
+                        continue
+                    if d == d:
+                        seen.add(d)
+                    tried.append(d)
+                elif not any(_everywhere(d == e) for e in tried):
                     tried.append(d)
             for d in tried:
+                state = _state_at(job, c, n_dev, d)
                 for all_layers in _full_variants(job, r, zero3_flat):
                     phi: Any = 0.0
                     u_d, compute_d = u, compute
                     if r == "full":
                         # As many layers recomputed in full as memory needs (the rest selective); with
                         # ZeRO-3 also all of them, which frees memory for larger micro-batches.
-                        phi = _full_share(job, x, c, _state_bytes(job, x, c, d, ops)[0], ops)
+                        phi = _full_share(job, x, c, state, ops, acts)
                         fits = phi <= 1.0
                         phi = ops.minimum(phi, 1.0) if all_layers == 0 else 1.0
-                        u_d, compute_d = _per_token_seconds(job, x, c, r, ops, phi)
+                        if not scalar:
+                            u_d, compute_d = _per_token_seconds(job, x, c, r, ops, phi)
+                        elif (known_seconds := full_seconds.get(phi)) is not None:
+                            u_d, compute_d = known_seconds
+                        else:
+                            u_d, compute_d = full_seconds.setdefault(phi, _per_token_seconds(job, x, c, r, ops, phi))
                     else:
-                        fits = _memory_ok(job, x, c, d, r, ops)
+                        fits = state + acts[r] <= USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9
                     ok = (usable & fits) if not scalar else (usable and fits)
                     if scalar and not fits:
                         all_fit = False
@@ -556,9 +589,8 @@ def evaluate(
                     if c.zero == 1:
                         vol: Any = 2.0
                     elif c.pipeline == 1:
-                        state = _state_bytes(job, x, c, d, ops)[0]
-                        kept = activation_bytes(job, c, r if r != "full" else "selective")
-                        per_seq = phi * activation_bytes(job, c, "full") + (1.0 - phi) * kept
+                        kept = acts[r if r != "full" else "selective"]
+                        per_seq = phi * acts["full"] + (1.0 - phi) * kept
                         mbs = ops.maximum(ops.floor((USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9 - state) / per_seq), 1.0)
                         vol = 1.0 + 2.0 * ops.ceil(micro / mbs - 1e-9)
                     else:
@@ -570,15 +602,15 @@ def evaluate(
                         # [MEGATRON-SCHEDULES]), then
                         # gathers parameters behind the next step's first forward: one micro-batch of one
                         # sequence, forward and backward, is all the cover the reduction has.
-                        exposed = ops.maximum(t_dp - o_dp * ops.minimum(micro, 1.0) * s * compute_d / c.model_devices, 0.0)
+                        exposed = ops.maximum(t_dp - o_dp * ops.minimum(micro, 1.0) * s * compute_d / md, 0.0)
                     else:
                         exposed = ops.maximum(t_dp - window_of(compute_d) / d, 0.0)
                     # (a floor of 1e-300 s: absurdly large peaks and bandwidths underflow u to 0)
-                    step = ops.maximum((micro + bubble) * s * u_d / c.model_devices + exposed, 1e-300)
+                    step = ops.maximum((micro + bubble) * s * u_d / md + exposed, 1e-300)
                     tps = batch * s / (step * n)
-                    eff = micro * s * compute_d / c.model_devices / step * (d * c.model_devices / n)
+                    eff = micro * s * compute_d / md / step * (d * md / n)
                     tps = ops.where(ok, tps, 0.0)
-                    g = goodput_at(rates, ops.minimum(d * c.model_devices, n), ops)
+                    g = goodput_at(rates, ops.minimum(d * md, n), ops)
                     score = tps * ops.maximum(g, 1e-12)  # (no goodput anywhere: the fastest, reported infeasible later)
                     if scalar:
                         if tps != tps:
@@ -588,14 +620,14 @@ def evaluate(
                         if score > best_score * (1.0 + 1e-12):
                             best_tps, best_eff, best_i, best_score = tps, ops.where(ok, eff, 0.0), i, score
                             best_meta = (r, int(d), bubble / (micro + bubble), float(phi), float(exposed / step))
-                            best_used = d * c.model_devices
+                            best_used = d * md
                     elif groups is not None:
                         if bool((tps != tps).any()):
                             return evaluate(job, x, ops, subset, grouped=False)  # (an unknown's NaN: the plain search keeps its order)
                         local.take(score, step, d, compute_d, ok, g)
                     else:
                         better = score > best_score
-                        best_used = ops.where(better, d * c.model_devices, best_used)
+                        best_used = ops.where(better, d * md, best_used)
                         best_eff = ops.where(better, eff, best_eff)
                         best_tps = ops.where(better, tps, best_tps)
                         best_score = ops.where(better, score, best_score)
@@ -607,10 +639,10 @@ def evaluate(
             n = n_all
             step, d, compute_d, ok, g = (v[groups] for v in (local.step, local.d, local.compute, local.ok, local.goodput))
             tps = ops.where(ok, batch * s / (step * n), 0.0)
-            eff = batch / d * s * compute_d / c.model_devices / step * (d * c.model_devices / n)
+            eff = batch / d * s * compute_d / md / step * (d * md / n)
             score = tps * ops.maximum(g, 1e-12)
             better = score > best_score
-            best_used = ops.where(better, d * c.model_devices, best_used)
+            best_used = ops.where(better, d * md, best_used)
             best_eff = ops.where(better, eff, best_eff)
             best_tps = ops.where(better, tps, best_tps)
             best_score = ops.where(better, score, best_score)
