@@ -171,6 +171,33 @@ def _argument_keys(exc: TcoError, names: Collection[str]) -> None:
         problem.message = re.sub(r"'[^']*'|(?<![\w-])--[a-z][a-z0-9-]*", argument, problem.message)
 
 
+def _why(err: Mapping[str, Any]) -> str:
+    """Why a public function's argument was refused, in the house's words rather than pydantic's ('Input should be
+    a valid integer, got a number with a fractional part'), naming the item of a tuple or list that failed."""
+    typ, ctx = err["type"], err.get("ctx") or {}
+    item = next((f"item {p}: " for p in reversed(err.get("loc", ())) if isinstance(p, int)), "")
+    words = {
+        "int_from_float": "not a whole number",
+        "int_parsing": "not a whole number",
+        "int_type": "not a whole number",
+        "float_parsing": "not a number",
+        "float_type": "not a number",
+        "string_type": "not text",
+        "sequence_str": "text is not a list of values (put it in a list)",
+    }
+    if typ == "missing":
+        return f"too few items (no {item[:-2]})" if item else "too few items"
+    if typ in ("too_long", "too_short") and "actual_length" in ctx:
+        bound = f"at most {ctx['max_length']}" if typ == "too_long" else f"at least {ctx['min_length']}"
+        return f"{ctx['actual_length']} items, expected {bound}"
+    if typ == "is_instance_of" and "class" in ctx:
+        return f"{item}not a {'list' if ctx['class'] == 'Sequence' else ctx['class']}"
+    if typ in words:
+        return item + words[typ]
+    msg = str(err["msg"])
+    return item + msg[:1].lower() + msg[1:]
+
+
 def public(fn: F) -> F:
     """Check the arguments of a public API function against its annotations before it runs, so a wrong
     type is an InputError naming the argument, never a TypeError or ValueError from deep inside, and
@@ -236,7 +263,7 @@ def public(fn: F) -> F:
                 big = first["type"] == "int_parsing_size"
                 new = _numpy_integer(value) if big and _mentions(hint, int) else None
                 if new is None:
-                    why = "past the 64-bit integers (2**63 - 1)" if big else first["msg"]
+                    why = "past the 64-bit integers (2**63 - 1)" if big else _why(first)
                     raise InputError(f"expected {_spelled(param.annotation)}, got {_shown(value)}: {why}", key=name) from None
             except RecursionError:  # (an enum's own message reprs the value)
                 raise InputError(f"expected {_spelled(param.annotation)}, got {type(value).__name__} nested too deeply", key=name) from None
