@@ -485,6 +485,7 @@ def evaluate(
     indices = range(len(job.candidates)) if subset is None else subset
     most = float(n) if scalar else float(ops.max(n))  # (not NaN: a count is always known)
     grouped = grouped and _groupable(x, scalar)
+    memory = USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9
     for i in indices:
         c = job.candidates[i]
         md = c.model_devices
@@ -540,6 +541,12 @@ def evaluate(
         grid = [ops.minimum(ops.maximum(d, clamp), d_max) for d in grid]  # (within [e, d_max], as every degree tried)
         full_seconds: dict[float, tuple[Any, Any]] = {}  # (scalar) u and its compute part per share of full recomputation
         for r in (job.recompute,) if job.recompute else RECOMPUTE[1:] if job.fsdp else RECOMPUTE:
+            if scalar:
+                # The state per device falls as d rises, so where this recomputation does not fit at the largest
+                # degree it fits at none: every degree would score 0 (and the pruning below would not stop here).
+                top = _state_at(job, c, n_dev, d_max)
+                if not (_full_share(job, x, c, top, ops, acts) <= 1.0 if r == "full" else top + acts[r] <= memory):
+                    continue
             u, compute = _per_token_seconds(job, x, c, r, ops)
             window = window_of(compute)
             # d past which the reduction stops hiding behind the backward pass: vol·grad/link·(d−1) = window.
@@ -577,7 +584,7 @@ def evaluate(
                         else:
                             u_d, compute_d = full_seconds.setdefault(phi, _per_token_seconds(job, x, c, r, ops, phi))
                     else:
-                        fits = state + acts[r] <= USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9
+                        fits = state + acts[r] <= memory
                     ok = (usable & fits) if not scalar else (usable and fits)
                     if scalar and not fits:
                         all_fit = False
@@ -591,7 +598,7 @@ def evaluate(
                     elif c.pipeline == 1:
                         kept = acts[r if r != "full" else "selective"]
                         per_seq = phi * acts["full"] + (1.0 - phi) * kept
-                        mbs = ops.maximum(ops.floor((USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9 - state) / per_seq), 1.0)
+                        mbs = ops.maximum(ops.floor((memory - state) / per_seq), 1.0)
                         vol = 1.0 + 2.0 * ops.ceil(micro / mbs - 1e-9)
                     else:
                         vol = 1.0 + 2.0 * micro
