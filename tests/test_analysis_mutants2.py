@@ -57,17 +57,14 @@ def test_varying_an_option_left_out_names_it_and_why() -> None:
 
 
 def test_a_stage_picked_by_name_is_a_target_read_from_the_flat_inputs() -> None:
-    """``stages[ext]`` is no attribute of the workload (an entry picked by name): the target has no quantity
-    of its own and starts from the stage's tokens as given, 1.44e8."""
+    """``stages[ext]`` is no attribute of the workload (an entry picked by name): the target starts from the
+    stage's tokens as given, 1.44e8, and its quantity is the stage's (whose low and high a break-even's default
+    range reads, hostile round 77)."""
     wl = training(stages=[{"name": "ext", "tokens": 1.44e8, "seq_len": 2000}])
     prep = prepare(Inputs([Option(accelerator())], wl, scenario()))
     target = resolve_target(prep, "workload.stages[ext].tokens")
-    assert (target.path, target.keys, target.central, target.quantity) == (
-        "workload.stages[ext].tokens",
-        {0: "workload.stages[ext].tokens"},
-        1.44e8,
-        None,
-    )
+    assert (target.path, target.keys, target.central) == ("workload.stages[ext].tokens", {0: "workload.stages[ext].tokens"}, 1.44e8)
+    assert target.quantity is wl.stages[0].tokens
 
 
 def test_the_plans_are_remembered_per_range() -> None:

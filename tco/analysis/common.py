@@ -206,12 +206,17 @@ def default_batch(workload: Any) -> float | None:
 
 
 def _quantity_at(model: Any, parts: Sequence[str]) -> Any:
+    """The value at ``parts`` in ``model``; an entry ``name[LABEL]`` of a list of tables is the one the
+    label selects, as ``--set`` selects it (a measurement by its workload, a stage by its name)."""
     cur = model
     for part in parts:
+        item = re.match(r"^(\w+)\[([^\]]*)\]$", part)
         if isinstance(cur, dict):
             cur = next((v for k, v in cur.items() if getattr(k, "value", k) == part), None)
-        elif part.startswith("benchmarks[") and isinstance(cur, Accelerator):
-            cur = cur.benchmark_for(part[len("benchmarks[") : -1])
+        elif item is not None:
+            entries = getattr(cur, item.group(1), None) or []
+            label = item.group(2)
+            cur = next((e for e in entries if label in (getattr(e, "workload", None), getattr(e, "name", None))), None)
         else:
             cur = getattr(cur, part, None)
         if cur is None:
@@ -449,6 +454,10 @@ def _rebuilt(prep: Prepared, target: Target, value: float, model: BaseModel | No
         # A check across fields may blame another field (experts_per_token for a value of experts): name it.
         # (a workload's errors start at its kind, which the path does not name)
         blamed = re.sub(r"^(training|inference)\.", "", first.key) if first.key and scope == "workload" else first.key
+        if blamed:  # (pydantic names an entry by its index, stages[0]: name it as the path does, by its label)
+            named, indexed, parts = loader.split_path(rest), loader.split_path(loader._indexed(rest, data)), loader.split_path(blamed)
+            same = next((k for k, (a, b) in enumerate(zip(parts, indexed, strict=False)) if a != b), min(len(parts), len(indexed)))
+            blamed = ".".join([*named[:same], *parts[same:]]).replace(".[", "[")
         other = blamed and not any(a == b or a.startswith((b + ".", b + "[")) for a, b in ((blamed, rest), (rest, blamed)))
         detail = f"{blamed}: {first.message}" if other else first.message
         shown = show_number(value)
