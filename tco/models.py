@@ -755,8 +755,9 @@ class ModelShape(StrictModel):
         heads = self.heads if self.heads is not None else default_heads(self.d_model)
         attention = heads * (self.head_dim or self.d_model // heads)
         if self.kv_dim is not None and self.kv_dim > attention:
+            shown = f"{heads} head{'s' if heads != 1 else ''}"
             raise ValueError(
-                f"kv_dim: {self.kv_dim} is wider than the queries ({heads} heads × {attention // heads} = {attention}): "
+                f"kv_dim: {self.kv_dim} is wider than the queries ({shown} × {attention // heads} = {attention}): "
                 "K and V have at most as many heads as Q"
             )
         return self
@@ -807,6 +808,7 @@ CROSS_FIELD_CHECKS: dict[str, tuple[str, ...]] = {
     "prompt_tokens": ("prompt_tokens", "output_tokens", "seq_len"),
     "output_tokens": ("prompt_tokens", "output_tokens", "seq_len"),
     "heads": ("heads", "d_model", "head_dim"),
+    "kv_dim": ("kv_dim", "heads", "d_model", "head_dim"),
 }
 """The fields a check across a model's fields reads, by the field its message names (relative to the
 model): an error of the check is a ``--set``'s when the ``--set`` wrote one of them (or a part of one,

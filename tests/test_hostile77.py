@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 from tests.factories import run_main
+
+ROOT = Path(__file__).parents[1]
 
 STAGE = "workload.stages[long-context]"
 
@@ -49,3 +52,32 @@ def test_a_check_across_fields_still_names_the_other_field(capsys) -> None:
     code, _, error = run_main(capsys, "sweep", "h100-sxm", "-w", "deepseek-v3", "--vary", "workload.experts=1,2")
     assert code == 1
     assert error == "Error: --vary: workload.experts: 1 is not allowed: experts_per_token: must not exceed experts (1), got 8\n"
+
+
+def test_a_set_that_narrows_the_queries_below_the_kv_width_is_blamed_not_the_file(capsys) -> None:
+    """3: 'tco compare h100-sxm -w chat-70b --set workload.shape.head_dim=1' (or d_model=1) said 'Error: .../profiles/
+    workloads/chat-70b.toml: shape.kv_dim: 1024 is wider than the queries (64 heads × 1 = 64)', blaming the shipped
+    file, whose kv_dim of 1,024 is fine: the --set narrowed the queries. The check reads kv_dim, heads, head_dim and
+    d_model, so a --set of any of them is blamed (and one head is '1 head', not '1 heads')."""
+    code, out, error = run_main(capsys, "compare", "h100-sxm", "-w", "chat-70b", "--set", "workload.shape.head_dim=1")
+    assert (code, out) == (1, "")
+    assert error == (
+        "Error: --set: workload.shape.kv_dim: 1024 is wider than the queries (64 heads × 1 = 64): K and V have at most as many heads as Q\n"
+    )
+    code, out, error = run_main(capsys, "compare", "h100-sxm", "-w", "chat-70b", "--set", "workload.shape.d_model=1")
+    assert (code, out) == (1, "")
+    assert error == (
+        "Error: --set: workload.shape.kv_dim: 1024 is wider than the queries (1 head × 1 = 1): K and V have at most as many heads as Q\n"
+    )
+
+
+def test_a_kv_width_a_file_gives_too_wide_is_still_the_files(capsys, tmp_path) -> None:
+    """3: a --set of another field leaves the blame with the file that gave the width."""
+    text = (ROOT / "profiles" / "workloads" / "chat-70b.toml").read_text(encoding="utf-8")
+    bad = tmp_path / "wide.toml"
+    bad.write_text(text.replace("kv_dim = 1024", "kv_dim = 100000"), encoding="utf-8")
+    code, out, error = run_main(capsys, "compare", "h100-sxm", "-w", str(bad), "--set", "workload.shape.layers=2")
+    assert (code, out) == (1, "")
+    assert error == (
+        f"Error: {bad}: shape.kv_dim: 100000 is wider than the queries (64 heads × 128 = 8192): K and V have at most as many heads as Q\n"
+    )
