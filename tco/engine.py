@@ -1846,6 +1846,43 @@ def _serving_rate_causes(plan: Plan) -> tuple[str, ...]:
     return tuple(plan.user_path(k) for k in (*measured, plan.peak_key, *SERVING_RATE))
 
 
+TRAINING_RATE = (
+    "accel.matmul_efficiency",
+    "accel.attention_efficiency",
+    "accel.memory_gb",
+    "accel.memory_bandwidth_gbps",
+    "accel.interconnect",
+    "workload.parameters",
+    "workload.active_parameters",
+    "workload.precision",
+    "workload.seq_len",
+    "workload.shape",
+    "workload.global_batch_tokens",
+    "workload.tuning",
+    "workload.attention_kernel",
+    "workload.parallelism",
+    "workload.pipeline_schedule",
+    "workload.mfu",
+    "workload.layout",
+    "workload.load_imbalance",
+    "workload.experts",
+    "workload.experts_per_token",
+    "scenario.failure_rate_per_accelerator_day",
+    "scenario.checkpoint_save_minutes",
+    "scenario.restart_minutes",
+)
+"""Inputs a training run's rate per accelerator follows from (the part's as ``accel.``, with its peaks and a
+measured rate), its goodput's included."""
+
+
+def run_length_causes(plan: Plan) -> tuple[str, ...]:
+    """What a training run's length follows from besides its main stage's tokens, as the paths a --set gives: the
+    further stages, the count, and the rate per accelerator (each stage's peak, a measured rate, :data:`TRAINING_RATE`)."""
+    measured = (f"{plan.bench_key}.tokens_per_second",) if plan.bench_key is not None else ()
+    peaks = tuple(dict.fromkeys(st.peak_key for st in plan.stages)) or (plan.peak_key,)
+    return tuple(plan.user_path(k) for k in ("workload.stages", "workload.accelerator_count", *measured, *peaks, *TRAINING_RATE))
+
+
 def _count_text(count: float) -> str:
     """A count past the bound, in full while it is near it (1,000,000,008, not 1e+09), else as 1.2e+15."""
     return f"{count:,.0f}" if count < 1e15 else f"{count:.4g}"

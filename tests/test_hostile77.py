@@ -81,3 +81,44 @@ def test_a_kv_width_a_file_gives_too_wide_is_still_the_files(capsys, tmp_path) -
     assert error == (
         f"Error: {bad}: shape.kv_dim: 100000 is wider than the queries (64 heads × 128 = 8192): K and V have at most as many heads as Q\n"
     )
+
+
+def test_a_set_that_lengthens_the_run_past_the_cash_flow_s_span_is_blamed_not_the_file(capsys) -> None:
+    """4: 'tco cashflow h100-sxm -w gpt3-1.3b --set h100-sxm.peak.fp16_tflops=1e-6' (or a --set of a further stage's
+    tokens, or of a measured rate) said 'Error: .../profiles/workloads/gpt3-1.3b.toml: training_tokens: h100-sxm: the
+    cash flow would span 1.694e+06 years ...', blaming the shipped file's tokens, which are fine: the --set made the
+    run that long. The run's length follows from its stages, its count and its rate per accelerator, and a --set of
+    one of them is blamed (a --set of a peak the run does not use is not)."""
+    cases = {
+        "h100-sxm.peak.fp16_tflops=1e-6": ("h100-sxm.peak.fp16_tflops", "1.694e+06"),
+        'workload.stages=[{name="a",tokens=1e20}]': ("workload.stages", "1.224e+07"),
+        "h100-sxm.matmul_efficiency=1e-6": ("h100-sxm.matmul_efficiency", "1,200"),
+    }
+    for given, (blamed, years) in cases.items():
+        code, out, error = run_main(
+            capsys, "cashflow", "h100-sxm", "-w", "gpt3-1.3b", "--set", given, "--set", "h100-sxm.peak.fp8_tflops=1"
+        )
+        assert (code, out) == (1, ""), given
+        assert error == (
+            f"Error: --set: {blamed}: h100-sxm: the cash flow would span {years} years, more than 100; the run alone takes {years} years\n"
+        )
+    code, _, error = run_main(
+        capsys, "cashflow", "a100-80gb", "-w", "gpt3-1.3b", "--set", "a100-80gb.benchmarks[gpt3-1.3b].tokens_per_second=1e-3"
+    )
+    assert code == 1
+    assert error.startswith("Error: --set: a100-80gb.benchmarks[gpt3-1.3b].tokens_per_second: a100-80gb: the cash flow would span ")
+
+
+def test_a_run_a_file_makes_too_long_is_still_the_files(capsys, tmp_path) -> None:
+    """4: a --set that does not shorten or lengthen the run leaves the blame with the file's tokens."""
+    text = (ROOT / "profiles" / "workloads" / "gpt3-1.3b.toml").read_text(encoding="utf-8")
+    long = tmp_path / "long.toml"
+    long.write_text(
+        "\n".join("training_tokens = 1e20" if s.startswith("training_tokens") else s for s in text.splitlines()), encoding="utf-8"
+    )
+    code, out, error = run_main(capsys, "cashflow", "h100-sxm", "-w", str(long), "--set", "h100-sxm.peak.fp8_tflops=5")
+    assert (code, out) == (1, "")
+    assert error == (
+        f"Error: {long}: training_tokens: h100-sxm: the cash flow would span 1.224e+07 years, more than 100; the run alone "
+        "takes 1.224e+07 years\n"
+    )

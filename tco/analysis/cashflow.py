@@ -117,11 +117,14 @@ def cashflow_option(
         }
         longest = max(parts, key=lambda k: parts[k][1])
         scope, _, key = parts[longest][0].partition(".")
+        # (a run is long for its tokens, or for a rate a --set lowered: that --set is blamed, not the file's tokens)
+        run = longest == "the run"
         raise InputError(
             f"{option.label}: the cash flow would span {span:,.4g} years, more than {MAX_YEARS}; {longest} alone takes "
             f"{parts[longest][1] / DAYS_PER_YEAR:,.4g} years",
             where={"accel": option.accelerator.id, "workload": workload.id}.get(scope, scope),
             key=key,
+            also=engine.run_length_causes(engine.plan_option(option, workload, scenario, market=False)) if run else (),
         )
     if lease_usd_per_month is not None and lease_months is not None and not run_end_ok(delivery + lease_months / 12.0):
         raise InputError(  # (the term as typed: 1,201 months, not 1.2e+03)
