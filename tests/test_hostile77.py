@@ -122,3 +122,45 @@ def test_a_run_a_file_makes_too_long_is_still_the_files(capsys, tmp_path) -> Non
         f"Error: {long}: training_tokens: h100-sxm: the cash flow would span 1.224e+07 years, more than 100; the run alone "
         "takes 1.224e+07 years\n"
     )
+
+
+def test_a_set_of_a_quantity_s_currency_alone_is_no_value_given_for_it(capsys) -> None:
+    """5: with '--set h100-sxm.price_usd.currency=CNY' (the file's price quoted in yuan), 'tco breakeven ... --param
+    h100-sxm.price_usd' ended 'the value --set gives h100-sxm.price_usd only sets the range searched', though the
+    --set gave no value and the range searched was the file's; and 'tco sweep ... --vary h100-sxm.price_usd=1e5,2e5'
+    was refused as 'both varied and set with --set: give it once'. The currency quotes the varied values, as a file's
+    currency does: the sweep runs (its figures those of a file quoting the price in CNY) and the note is gone."""
+    code, out, error = run_main(
+        capsys, "breakeven", "h100-sxm", "a100-80gb", "-w", "gpt3-1.3b", "--param", "h100-sxm.price_usd",
+        "--set", "h100-sxm.price_usd.currency=CNY", "-f", "csv",
+    )  # fmt: skip
+    assert code == 0, error
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert (row["currency"], row["range_low"], row["range_high"]) == ("CNY", "24400", "30700")
+    assert row["message"] == "no tie for h100-sxm.price_usd (in CNY) in [24,400, 30,700]: h100-sxm wins across the whole range"
+    code, out, error = run_main(
+        capsys, "sweep", "h100-sxm", "-w", "gpt3-1.3b", "--vary", "h100-sxm.price_usd=1e5,2e5",
+        "--set", "h100-sxm.price_usd.currency=CNY",
+    )  # fmt: skip
+    assert code == 0, error
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["h100-sxm.price_usd (CNY)"], r["capex_usd"]) for r in rows] == [("100000", "189976"), ("200000", "302952")]
+
+
+def test_a_set_of_the_value_is_still_given_twice(capsys) -> None:
+    """5: a --set of the value (or of the whole quantity) is still refused beside a --vary of it, and noted by
+    breakeven."""
+    code, out, error = run_main(
+        capsys, "sweep", "h100-sxm", "-w", "gpt3-1.3b", "--vary", "h100-sxm.price_usd=1e5,2e5",
+        "--set", 'h100-sxm.price_usd={value=2e5,currency="CNY"}',
+    )  # fmt: skip
+    assert (code, out) == (1, "")
+    assert error == "Error: --vary: h100-sxm.price_usd is both varied and set with --set: give it once\n"
+    code, _, error = run_main(
+        capsys, "breakeven", "h100-sxm", "a100-80gb", "-w", "gpt3-1.3b", "--param", "h100-sxm.price_usd",
+        "--set", "h100-sxm.price_usd=30000",
+    )  # fmt: skip
+    assert code == 0
+    assert error.splitlines()[-1].endswith(
+        "; the value --set gives h100-sxm.price_usd only sets the range searched: the tie is solved for it"
+    )

@@ -356,7 +356,8 @@ def option_names(inputs: Inputs) -> list[tuple[str, ...]]:
 
 
 def also_set(inputs: Inputs, varied: Sequence[str]) -> str | None:
-    """The first of ``varied`` that the inputs also set (``--set``, ``sets=``), in any spelling."""
+    """The first of ``varied`` that the inputs also set (``--set``, ``sets=``), in any spelling. A --set of its
+    currency alone gives no value (it quotes the varied values in that currency, as a file's ``currency`` does)."""
     groups = option_names(inputs)
     named = [(path, loader.same_input_path(path, groups)) for path in varied]
     for item in inputs.sets:
@@ -364,7 +365,8 @@ def also_set(inputs: Inputs, varied: Sequence[str]) -> str | None:
             there = loader.same_input_path(item.split("=", 1)[0].strip(), groups)
         except TcoError:
             continue
-        both = [path for path, here in named if loader.overlaps(here, there)]
+        quotes = [path for path, here in named if list(there) == [*here, "currency"]]
+        both = [path for path, here in named if loader.overlaps(here, there) and path not in quotes]
         if both:
             return both[0]
     return None
