@@ -58,12 +58,15 @@ HUGE = 1e15
 
 
 def num(v: float | None, digits: int = 1) -> str:
+    """A figure to ``digits`` decimals; one that is not 0 but would read 0 (0.08 tokens/s) to two significant digits."""
     if v is None:
         return "—"
     if isinstance(v, float) and not math.isfinite(v):
         return str(v)
     if abs(v) >= HUGE:
         return f"{v:.3g}"
+    if v and round(abs(v), digits) == 0:
+        return f"{v:.2g}"
     return f"{v:,.{digits}f}"
 
 

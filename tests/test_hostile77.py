@@ -164,3 +164,28 @@ def test_a_set_of_the_value_is_still_given_twice(capsys) -> None:
     assert error.splitlines()[-1].endswith(
         "; the value --set gives h100-sxm.price_usd only sets the range searched: the tie is solved for it"
     )
+
+
+def test_a_figure_that_is_not_0_is_not_shown_as_0(capsys) -> None:
+    """6: 'tco compare h100-sxm@1000000000 -w gpt3-1.3b' showed 0 tokens/s/acc (it is 0.085: the job converges in
+    0.06 hours), and 'tco compare h100-sxm@1000 h100-sxm@1024 -w gpt3-1.3b' said h100-sxm@1000 'reaches the market
+    0.0 days later' (0.00015). A figure that is not 0 but would round to 0 is shown to two significant digits."""
+    code, out, error = run_main(capsys, "compare", "h100-sxm@1000000000", "-w", "gpt3-1.3b")
+    assert code == 0, error
+    row = out.splitlines()[3].split()
+    assert row[:6] == ["1", "h100-sxm@1000000000", "1000000000", "0.085", "derived", "525"]
+    code, _, error = run_main(capsys, "compare", "h100-sxm@1000", "h100-sxm@1024", "-w", "gpt3-1.3b")
+    assert code == 0
+    assert error.splitlines()[-1] == (
+        "h100-sxm@1024 wins: effective cost $326 vs $327 for h100-sxm@1000; h100-sxm@1000 is <0.1% cheaper per token but"
+        " reaches the market 0.00015 days later (worth it only if a day of delay costs less than $418)"
+    )
+
+
+def test_a_figure_of_0_and_one_past_the_decimals_read_as_before() -> None:
+    """6: 0 is 0.0; 0.06 hours to one decimal is 0.1; large figures are grouped or scientific as before."""
+    from tco.render import num
+
+    assert [num(0.0), num(0.06), num(0.04), num(-0.04), num(0.084, 0), num(12345.6), num(1e300)] == [
+        "0.0", "0.1", "0.04", "-0.04", "0.084", "12,345.6", "1e+300",
+    ]  # fmt: skip
