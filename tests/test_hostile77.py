@@ -1,4 +1,6 @@
-"""Hostile round 77 (a stage's own range and name in the analyses, ...): each defect fixed, with a test."""
+"""Hostile round 77 (a stage's own range and name in the analyses; a --set that narrows the queries or lengthens the
+run blamed, not the file; a --set of a varied quantity's currency alone; a figure that is not 0 shown as 0): each
+defect fixed, with a test."""
 
 from __future__ import annotations
 
