@@ -402,7 +402,9 @@ def one_line(exc: TcoError) -> str:
 _NAMED_FORMATS = {
     ".json": "json",
     ".jsonl": "jsonl",
+    ".ndjson": "jsonl",  # (newline-delimited JSON: JSON Lines by another name)
     ".csv": "csv",
+    ".tsv": "tsv",  # (tab-separated: a format tco does not write, refused like the spreadsheet names below)
     ".md": "markdown",
     ".markdown": "markdown",
     ".xlsx": "xlsx",

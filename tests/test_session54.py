@@ -85,3 +85,19 @@ def test_the_whole_search_chooses_what_candidates_scored_alone_choose(workload: 
     assert best_i is not None and whole.best == best_i
     assert math.isclose(whole.tokens_per_second, training.evaluate(stage.job, x, SCALAR, subset=(best_i,)).tokens_per_second, rel_tol=0)
     assert best > 0
+
+
+def test_an_ndjson_name_writes_json_lines_and_a_tsv_name_is_refused(capsys, tmp_path) -> None:
+    """-o out.ndjson wrote the table (an unknown name keeps the default format); newline-delimited JSON is JSON Lines by
+    another name. -o out.tsv wrote a text table a program would misread as tab-separated; it is refused like .xls."""
+    from tests.factories import run_main
+
+    out = tmp_path / "out.ndjson"
+    code, _, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "-o", str(out))
+    assert code == 0, error
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 and lines[0].startswith('{"schema_version":1,') and '"accelerator":"a100-80gb"' in lines[0]
+    tsv = tmp_path / "out.tsv"
+    code, _, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "-o", str(tsv))
+    assert code == 2 and not tsv.exists()
+    assert f"{tsv} is named as tsv, which compare does not write" in error
