@@ -1875,9 +1875,11 @@ def size(
         chosen = [dataclasses.replace(o, count=sized[o.label]) for o in inputs.options if o.label in sized]
         inputs = dataclasses.replace(inputs, options=chosen, refs=[])
     emit_result(render_size, result, fmt, output, inputs=inputs, audit=api.audit(inputs, command="size", **limits), sheet="Size")
-    barred = api.barred_options(inputs)  # already noted by _inputs
+    from tco.analysis.sizing import unknown_reason
+
+    barred = api.barred_options(inputs)  # already noted by _inputs, as are the missing inputs
     for o in result.options:
-        if not o.feasible and o.option not in barred:
+        if not o.feasible and o.option not in barred and o.message != unknown_reason(o.missing_inputs):
             err(f"Note: {o.option}: {o.message}")
 
 

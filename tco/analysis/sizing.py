@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -241,7 +241,7 @@ def size(
         unknown_elsewhere = bool(lacking) and bool(np.isnan(decided[counts >= plan.min_count]).any())
         if pick is None:
             if lacking and not np.isfinite(decided).any():
-                why = f"cannot be sized: needs {', '.join(lacking)}, which is unknown"
+                why = unknown_reason(lacking)
             # (a count whose figure is unknown might meet the limit: incomplete, as compare says of an unknown input)
             results.append(_unmet(label, why, lacking, incomplete=unknown_elsewhere))
             continue
@@ -317,6 +317,12 @@ def _least(plan: engine.Plan, base: dict[str, Any], name: str, counts: np.ndarra
         # (rounded onto the limit, or read as it: every digit it takes)
         text = f"${least!r}" if money else repr(least)
     return f"; the least {LEAST[name]}, at {int(counts[k]):,}, is {text}{'' if money else ' kW'}"
+
+
+def unknown_reason(lacking: Sequence[str]) -> str:
+    """Why an option whose every count needs an unknown input has no count: what the note of the missing
+    inputs already says, so the command line does not say it twice."""
+    return f"cannot be sized: needs {', '.join(lacking)}, which is unknown"
 
 
 def _unmet(label: str, why: str, lacking: list[str], *, incomplete: bool = False) -> SizeOption:
