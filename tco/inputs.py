@@ -186,12 +186,32 @@ def _unspaced(text: str) -> str | None:
     return None if any(c.isspace() for c in tail) else m.group(1) + tail
 
 
+def _count_last(text: str) -> str | None:
+    """The label to write for ``text`` whose count follows its acquisition (``h100-sxm:rent=2@8``,
+    ``h100-sxm:buy@8``): the count moved before it, when the label so written is one. None otherwise."""
+    m = re.fullmatch(r"(?s)(.*\.[Tt][Oo][Mm][Ll]|[^@:]*)(:rent(?:=[^@:]*)?|:buy)@([^@:=]*)", text)
+    if m is None:
+        return None
+    fixed = f"{m.group(1)}@{m.group(3)}{m.group(2)}"
+    try:
+        parse_option(fixed)
+    except InputError:
+        return None
+    return fixed
+
+
 def parse_option(text: str) -> ParsedOption:
     """``ID[@COUNT][:rent[=USD_PER_HOUR]|:buy]`` -> (ref, count, acquisition, quoted rate). Spaces around '@',
     ':' or '=' are refused with the label to write, as a spaced id is (':rent= 2' read as 2 while '@ 8' was refused)."""
     fixed = _unspaced(text)
     if fixed is not None:
         raise InputError(f"expected no spaces in ID[@COUNT][:rent[=USD_PER_HOUR]|:buy], got '{text}': write '{fixed}'", key="accelerator")
+    moved = _count_last(text)
+    if moved is not None:
+        raise InputError(
+            f"expected the count before the acquisition, ID[@COUNT][:rent[=USD_PER_HOUR]|:buy], got '{text}': write '{moved}'",
+            key="accelerator",
+        )
     m = _OPTION.match(text)
     if m is None:
         # (the keyword is lower case: ':RENT' is refused, with the spelling that works)

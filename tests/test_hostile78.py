@@ -1,4 +1,5 @@
-"""Hostile round 78 (a part without a price noted twice by size): each defect fixed, with a test."""
+"""Hostile round 78 (a part without a price noted twice by size; a count written after :rent or :buy): each defect fixed,
+with a test."""
 
 from __future__ import annotations
 
@@ -19,3 +20,20 @@ def test_size_notes_a_part_without_a_price_once(capsys) -> None:
         "Note: l20 is not ranked: l20.price_usd unknown; complete it with --set l20.price_usd=VALUE",
         "Note: l20: no count up to 131,072 reaches the market within 300 days; the closest, 16,864 × l20, reaches it in 791.4 days",
     ]
+
+
+def test_a_count_written_after_rent_or_buy_is_refused_with_the_label_to_write(capsys) -> None:
+    """2: 'h100-sxm:rent=2@8' (the count after the rate) was refused as 'expected :rent=USD_PER_HOUR with a positive
+    number of at least 1e-300', though 2 is one; 'h100-sxm:rent@8' with the bare form alone. Both now say the count
+    goes before the acquisition, with the label to write; a label that would still be refused is not offered."""
+    form = "ID[@COUNT][:rent[=USD_PER_HOUR]|:buy]"
+    for given, fixed in (
+        ("h100-sxm:rent=2@8", "h100-sxm@8:rent=2"),
+        ("h100-sxm:rent@8", "h100-sxm@8:rent"),
+        ("h100-sxm:buy@8", "h100-sxm@8:buy"),
+    ):
+        code, out, error = run_main(capsys, "compare", given, "-w", "llama3-8b")
+        assert (code, out) == (1, "")
+        assert error == f"Error: accelerator: expected the count before the acquisition, {form}, got '{given}': write '{fixed}'\n"
+    code, out, error = run_main(capsys, "compare", "h100-sxm:rent@0", "-w", "llama3-8b")
+    assert (code, out, error) == (1, "", f"Error: accelerator: expected {form}, got 'h100-sxm:rent@0'\n")
