@@ -214,9 +214,16 @@ def parse_option(text: str) -> ParsedOption:
         )
     m = _OPTION.match(text)
     if m is None:
-        # (the keyword is lower case: ':RENT' is refused, with the spelling that works)
-        word = re.search(r":(rent|buy)(?==|$)", text, re.IGNORECASE)
-        hint = f" (did you mean ':{word.group(1).lower()}'?)" if word else ""
+        # (the keyword is lower case: ':RENT' is refused, with the spelling that works; two keywords are
+        # refused as two, not with a keyword already written as the spelling to use)
+        words = re.findall(r":(rent|buy)(?==|:|$)", text, re.IGNORECASE)
+        hint = (
+            " (give one of ':rent' or ':buy', once)"
+            if len(words) > 1
+            else f" (did you mean ':{words[0].lower()}'?)"
+            if words and words[0] != words[0].lower()
+            else ""
+        )
         raise InputError(f"expected ID[@COUNT][:rent[=USD_PER_HOUR]|:buy], got '{text}'{hint}", key="accelerator")
     ref, c, acq, rate_text = m.group("ref"), m.group("count"), m.group("acq"), m.group("rate")
     count = None

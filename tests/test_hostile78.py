@@ -1,5 +1,5 @@
-"""Hostile round 78 (a part without a price noted twice by size; a count written after :rent or :buy): each defect fixed,
-with a test."""
+"""Hostile round 78 (a part without a price noted twice by size; a count written after :rent or :buy; two
+acquisitions answered with one already written): each defect fixed, with a test."""
 
 from __future__ import annotations
 
@@ -37,3 +37,16 @@ def test_a_count_written_after_rent_or_buy_is_refused_with_the_label_to_write(ca
         assert error == f"Error: accelerator: expected the count before the acquisition, {form}, got '{given}': write '{fixed}'\n"
     code, out, error = run_main(capsys, "compare", "h100-sxm:rent@0", "-w", "llama3-8b")
     assert (code, out, error) == (1, "", f"Error: accelerator: expected {form}, got 'h100-sxm:rent@0'\n")
+
+
+def test_two_acquisitions_are_not_answered_with_one_already_written(capsys) -> None:
+    """3: 'h100-sxm@8:rent:rent' and 'h100-sxm@8:buy:rent' were refused with '(did you mean ':rent'?)', a spelling
+    the label already holds (the hint is for ':RENT'). They now say to give one of ':rent' or ':buy', once; ':Rent'
+    still gets its hint."""
+    form = "ID[@COUNT][:rent[=USD_PER_HOUR]|:buy]"
+    for given in ("h100-sxm@8:rent:rent", "h100-sxm@8:buy:rent"):
+        code, out, error = run_main(capsys, "compare", given, "-w", "llama3-8b")
+        assert (code, out) == (1, "")
+        assert error == f"Error: accelerator: expected {form}, got '{given}' (give one of ':rent' or ':buy', once)\n"
+    code, out, error = run_main(capsys, "compare", "h100-sxm@8:Rent=2", "-w", "llama3-8b")
+    assert (code, out, error) == (1, "", f"Error: accelerator: expected {form}, got 'h100-sxm@8:Rent=2' (did you mean ':rent'?)\n")
