@@ -239,6 +239,11 @@ def parse_option(text: str) -> ParsedOption:
             raise InputError(f"expected ID@COUNT with a whole COUNT >= 1, got '{text[:80]}'", key="accelerator")
         count = int(c)
     rate = None
+    if rate_text is not None and acq == "buy":  # (a rate is quoted for rented capacity; a bought part has a price)
+        raise InputError(
+            f"expected :buy without a rate (a rate per hour is quoted for rented capacity, :rent=USD_PER_HOUR), got '{text}'",
+            key="accelerator",
+        )
     if rate_text is not None:
         try:
             rate = ascii_float(rate_text)

@@ -1,5 +1,6 @@
 """Hostile round 78 (a part without a price noted twice by size; a count written after :rent or :buy; two
-acquisitions answered with one already written): each defect fixed, with a test."""
+acquisitions answered with one already written; a rate after :buy blamed on an internal field): each defect
+fixed, with a test."""
 
 from __future__ import annotations
 
@@ -50,3 +51,16 @@ def test_two_acquisitions_are_not_answered_with_one_already_written(capsys) -> N
         assert error == f"Error: accelerator: expected {form}, got '{given}' (give one of ':rent' or ':buy', once)\n"
     code, out, error = run_main(capsys, "compare", "h100-sxm@8:Rent=2", "-w", "llama3-8b")
     assert (code, out, error) == (1, "", f"Error: accelerator: expected {form}, got 'h100-sxm@8:Rent=2' (did you mean ':rent'?)\n")
+
+
+def test_a_rate_after_buy_is_refused_as_the_label_not_as_an_internal_field(capsys) -> None:
+    """4: 'h100-sxm@8:buy=2' was parsed as a bought option quoting a rate, then refused by the option's model as
+    'inputs.options[0].quoted_rate: ... (an option is made by tco.load_inputs: give ID[@COUNT][:rent[=RATE]] there)',
+    a field and a Python function the command line never named. It is now refused as the label it is."""
+    for given in ("h100-sxm@8:buy=2", "h100-sxm:buy="):
+        code, out, error = run_main(capsys, "compare", given, "-w", "llama3-8b")
+        assert (code, out) == (1, "")
+        assert error == (
+            "Error: accelerator: expected :buy without a rate (a rate per hour is quoted for rented capacity,"
+            f" :rent=USD_PER_HOUR), got '{given}'\n"
+        )
