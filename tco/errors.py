@@ -155,7 +155,7 @@ def underflow(text: str, value: object) -> str | None:
     (``1e-400`` reads as 0) is not the 0 its digits do not write. None for any other value."""
     if not (isinstance(value, float) and value == 0 and any(c in "123456789" for c in text.lower().split("e")[0])):
         return None
-    return f"{text.strip()} is too close to 0 for a float (it reads as 0): give 0 or a number of at least 1e-300 in size"
+    return f"{text.strip()} is too close to 0 for a float (it reads as 0): give a number of at least 1e-300 in size"
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:

@@ -1,6 +1,6 @@
 """Hostile round 78 (a part without a price noted twice by size; a count written after :rent or :buy; two
-acquisitions answered with one already written; a rate after :buy blamed on an internal field): each defect
-fixed, with a test."""
+acquisitions answered with one already written; a rate after :buy blamed on an internal field; 0 offered for a
+number too close to 0 where 0 is refused): each defect fixed, with a test."""
 
 from __future__ import annotations
 
@@ -64,3 +64,18 @@ def test_a_rate_after_buy_is_refused_as_the_label_not_as_an_internal_field(capsy
             "Error: accelerator: expected :buy without a rate (a rate per hour is quoted for rented capacity,"
             f" :rent=USD_PER_HOUR), got '{given}'\n"
         )
+
+
+def test_a_number_too_close_to_0_is_not_answered_with_0_where_0_is_refused(capsys) -> None:
+    """5: 'tco size h100-sxm -w llama3-70b --capex-usd 1e-400' was refused with 'give 0 or a number of at least 1e-300
+    in size', and '--capex-usd 0' then with 'expected a positive number, got 0'; '--set
+    workload.time_per_output_token_ms=1e-400' likewise offered the 0 its range refuses. The refusal of an underflow
+    (flags, --set, files) now asks for a number of at least 1e-300 in size, which is what the digits meant."""
+    tiny = "1e-400 is too close to 0 for a float (it reads as 0): give a number of at least 1e-300 in size"
+    code, out, error = run_main(capsys, "size", "h100-sxm", "-w", "llama3-70b", "--capex-usd", "1e-400")
+    assert (code, out, error) == (2, "", f"Error: Invalid value for '--capex-usd': {tiny} (see 'tco size --help')\n")
+    code, out, error = run_main(capsys, "size", "h100-sxm", "-w", "llama3-70b", "--capex-usd", "0")
+    assert (code, out, error) == (1, "", "Error: --capex-usd: expected a positive number, got 0\n")
+    tpot = "workload.time_per_output_token_ms"
+    code, out, error = run_main(capsys, "compare", "h100-sxm@4", "-w", "chat-70b", "--set", f"{tpot}=1e-400")
+    assert (code, out, error) == (1, "", f"Error: --set: {tpot}: {tiny}\n")

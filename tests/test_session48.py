@@ -81,8 +81,8 @@ def test_a_number_flag_too_close_to_0_for_a_float_is_refused_not_read_as_0(capsy
     flag, text = args[-2], args[-1]
     command = args[0]
     assert error == (
-        f"Error: Invalid value for '{flag}': {text} is too close to 0 for a float (it reads as 0): give 0 or a number of at "
-        f"least 1e-300 in size (see 'tco {command} --help')\n"
+        f"Error: Invalid value for '{flag}': {text} is too close to 0 for a float (it reads as 0): give a number of at least "
+        f"1e-300 in size (see 'tco {command} --help')\n"
     )
 
 
@@ -105,7 +105,7 @@ def test_a_file_number_too_close_to_0_for_a_float_is_refused_by_its_key_path(run
     scenario.write_text('extends = "default"\nid = "s"\npue = 1e-400\n')
     r = run("compare", "h100-sxm", "-w", "llama3-8b", "-s", str(scenario))
     assert r.exit_code == 1
-    tiny = "1e-400 is too close to 0 for a float (it reads as 0): give 0 or a number of at least 1e-300 in size"
+    tiny = "1e-400 is too close to 0 for a float (it reads as 0): give a number of at least 1e-300 in size"
     assert r.stderr == f"Error: {scenario}: pue: {tiny}\n"
     scenario.write_text('extends = "default"\nid = "s"\n[porting.low]\nweeks = 2E-999\n')
     r = run("compare", "h100-sxm", "-w", "llama3-8b", "-s", str(scenario))
