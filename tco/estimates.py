@@ -105,10 +105,24 @@ class Estimate(StrictModel, Records):
 
 def _default_seq_len(prompt: float | None, output: float | None) -> int:
     """``tco estimate``'s sequence length when not given: 2048, or a request's prompt plus output if longer.
-    With only one of them given the other defaults to half the sequence, so the sequence is twice it."""
+    With only one of them given the other defaults to half the sequence, so the sequence is twice it. A request
+    longer than any sequence is refused by the flag that gave it, not held to the 2048 no flag gave."""
     try:
         total = (prompt or 0.0) + (output or 0.0) if (prompt is None) == (output is None) else 2.0 * (prompt or output or 0.0)
-        return max(2048, math.ceil(total)) if math.isfinite(total) and total <= MAX_COUNT else 2048
+        if total > MAX_COUNT and all(v is None or (math.isfinite(v) and v >= 1) for v in (prompt, output)):
+            flag, one = ("--prompt-tokens", prompt) if prompt is not None else ("--output-tokens", output)
+
+            def shown(v: float) -> str:
+                return f"{v:,.0f}" if v == math.floor(v) and v < 1e21 else show_number(v)
+
+            what = (
+                f"a request of {shown(prompt)} + {shown(output)} tokens"
+                if prompt is not None and output is not None
+                else f"a request of {shown(one or 0.0)} {flag[2:-7]} tokens and as many {'output' if flag[2] == 'p' else 'prompt'} tokens"
+                " (by default, half the sequence each)"
+            )
+            raise InputError(f"{what} exceeds the longest sequence, {MAX_COUNT:,} tokens", key=flag)
+        return max(2048, math.ceil(total)) if math.isfinite(total) else 2048
     except (TypeError, OverflowError):  # (a value no float holds: the argument's own check names it)
         return 2048
 

@@ -1,6 +1,7 @@
 """Hostile round 78 (a part without a price noted twice by size; a count written after :rent or :buy; two
 acquisitions answered with one already written; a rate after :buy blamed on an internal field; 0 offered for a
-number too close to 0 where 0 is refused): each defect fixed, with a test."""
+number too close to 0 where 0 is refused; a request past the longest sequence blamed on a --seq-len not given):
+each defect fixed, with a test."""
 
 from __future__ import annotations
 
@@ -79,3 +80,24 @@ def test_a_number_too_close_to_0_is_not_answered_with_0_where_0_is_refused(capsy
     tpot = "workload.time_per_output_token_ms"
     code, out, error = run_main(capsys, "compare", "h100-sxm@4", "-w", "chat-70b", "--set", f"{tpot}=1e-400")
     assert (code, out, error) == (1, "", f"Error: --set: {tpot}: {tiny}\n")
+
+
+def test_estimate_refuses_a_request_longer_than_any_sequence_by_its_own_flag(capsys) -> None:
+    """6: 'tco estimate h100-sxm --params 70B --mode infer --prompt-tokens 999999999999999' said '999999999999999.0
+    tokens exceed --seq-len = 2048, the context a request must fit in', though no --seq-len was given and its default
+    is the prompt plus output where longer: past the longest sequence the default fell back to 2048. The request is
+    now refused as longer than any sequence, by the flag that gave it; a --seq-len given is still judged as before."""
+    cmd = ("estimate", "h100-sxm", "--params", "70B", "--mode", "infer")
+    longest = "exceeds the longest sequence, 1,000,000,000,000,000 tokens"
+    code, out, error = run_main(capsys, *cmd, "--prompt-tokens", "999999999999999")
+    assert (code, out) == (1, "")
+    assert error == (
+        "Error: --prompt-tokens: a request of 999,999,999,999,999 prompt tokens and as many output tokens (by default, half"
+        f" the sequence each) {longest}\n"
+    )
+    code, out, error = run_main(capsys, *cmd, "--prompt-tokens", "6e14", "--output-tokens", "5e14")
+    assert (code, out) == (1, "")
+    assert error == f"Error: --prompt-tokens: a request of 600,000,000,000,000 + 500,000,000,000,000 tokens {longest}\n"
+    code, out, error = run_main(capsys, *cmd, "--prompt-tokens", "2e15", "--seq-len", "4096")
+    assert (code, out) == (1, "")
+    assert error == "Error: --prompt-tokens: 2e+15 tokens exceed --seq-len = 4096, the context a request must fit in\n"
