@@ -1,0 +1,43 @@
+"""Tests that kill surviving mutants of the seed-61 sample of tco/engine.py and tco/analysis/*.py (mutmut 3.8.1, a
+uniform random sample of 100 of their 11,883 mutants: ``random.Random(61).sample`` over the sorted names): the
+order in which two inputs far above 1 are blamed for an overflow, and the swing of the active parameters of a
+mixture of experts whose total is below one parameter.
+
+Every expected value is worked out by hand from the formulas and the docstrings of tco/engine.py and
+tco/analysis/common.py (the arithmetic is in each test). The toy parts are tests.factories'."""
+
+from __future__ import annotations
+
+import math
+
+from tco.analysis.common import _within_moe_split
+from tco.engine import _extreme_input
+from tests.factories import training
+
+
+def test_the_largest_of_two_large_inputs_is_the_likely_cause() -> None:
+    """Kills tco.engine.x__extreme_input__mutmut_25 (a large value ranked ``1000 - log10|v|`` instead of
+    ``1000 + log10|v|``: the large value nearest 1 was blamed).
+
+    Two inputs above 1e100: 1e150 ranks 1000 + 150 = 1150 and 1e300 ranks 1000 + 300 = 1300, so 1e300, the one
+    furthest from 1, is the cause (the mutant ranks them 850 and 700 and blames 1e150). A tiny 1e-250 ranks
+    -log10 = 250, below either large one, and 1.2 is within 1e100 of 1 and never ranked."""
+    p = {"accel.price_usd": 1e150, "workload.tokens": 1e300, "scenario.pue": 1.2, "scenario.years": 1e-250}
+    assert _extreme_input(p) == ("workload.tokens", 1e300)
+    assert _extreme_input({**p, "workload.tokens": 1e120}) == ("accel.price_usd", 1e150)
+
+
+def test_a_swing_of_the_active_parameters_stays_below_a_total_under_one() -> None:
+    """Kills tco.analysis.common.x__within_moe_split__mutmut_49 (the bound just below the total,
+    ``nextafter(total, 0.0)`` -> ``nextafter(total, 1.0)``: for a total below 1 the step towards 1 goes up, past
+    the total).
+
+    A valid workload of 0.5 parameters, 0.2 of them active, with k = 2 of E = 8 experts per token: share = 2/8 =
+    0.25, so a swing [0.01, 10] of the active parameters is held to [max(0.01, 0.25 x 0.5), min(10, the float just
+    below 0.5)] = [0.125, nextafter(0.5, 0)]: with 6 of the 8 experts idle the active count stays below the total
+    (the mutant's upper end is the float just above 0.5)."""
+    w = training(parameters=0.5, active_parameters=0.2, experts=8, experts_per_token=2)
+    low, high = _within_moe_split(w, "workload.active_parameters", 0.01, 10.0)
+    assert low == 0.125
+    assert high == math.nextafter(0.5, 0.0)
+    assert high < 0.5
