@@ -1,7 +1,7 @@
 """Tests that kill surviving mutants of the seed-61 sample of tco/engine.py and tco/analysis/*.py (mutmut 3.8.1, a
 uniform random sample of 100 of their 11,883 mutants: ``random.Random(61).sample`` over the sorted names): the
 order in which two inputs far above 1 are blamed for an overflow, and the swing of the active parameters of a
-mixture of experts whose total is below one parameter.
+mixture of experts whose total is below one parameter, and a measured training run at exactly the peak.
 
 Every expected value is worked out by hand from the formulas and the docstrings of tco/engine.py and
 tco/analysis/common.py (the arithmetic is in each test). The toy parts are tests.factories'."""
@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
+from tco import engine
 from tco.analysis.common import _within_moe_split
-from tco.engine import _extreme_input
-from tests.factories import training
+from tco.engine import Option, _extreme_input
+from tco.errors import InfeasibleError
+from tests.factories import accelerator, bench, scenario, training
 
 
 def test_the_largest_of_two_large_inputs_is_the_likely_cause() -> None:
@@ -41,3 +45,22 @@ def test_a_swing_of_the_active_parameters_stays_below_a_total_under_one() -> Non
     assert low == 0.125
     assert high == math.nextafter(0.5, 0.0)
     assert high < 0.5
+
+
+def test_a_measured_run_at_exactly_the_peak_stands() -> None:
+    """Kills tco.engine.x_evaluate_option__mutmut_76 (the refusal of a measured run above the peak,
+    ``run_mfu > 1.0`` -> ``run_mfu >= 1.0``: a run at MFU exactly 1, which the part can compute, was refused).
+
+    The toy job costs 6·N + 12·L·d·S = 6 × 1e9 + 12 × 10 × 1000 × 1000 = 6.12e9 FLOPs per token; on a part of
+    61.2 TFLOPS peak, 10,000 tokens/s per accelerator is 10,000 × 6.12e9 / 61.2e12 = MFU 1 exactly. Measured on
+    the job's own 4 accelerators (one node of the toy's 4), the run stands as it is: 10,000 tokens/s at MFU 1.
+    The next float above 10,000 tokens/s is past the peak and refused."""
+    w, s = training(), scenario()
+    peak = {"bf16_tflops": 61.2, "fp16_tflops": 61.2}
+    ev = engine.evaluate_option(Option(accelerator(peak=peak, benchmarks=[bench("toy-train", 10000.0)])), w, s)
+    assert ev.out["measured_run_mfu"] == 1.0 and ev.out["mfu"] == 1.0
+    assert ev.out["tokens_per_second_per_accelerator"] == 10000.0
+    above = accelerator(peak=peak, benchmarks=[bench("toy-train", math.nextafter(10000.0, math.inf))])
+    with pytest.raises(InfeasibleError) as exc:
+        engine.evaluate_option(Option(above), w, s)
+    assert exc.value.key == "benchmarks[toy-train].tokens_per_second"
