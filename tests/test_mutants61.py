@@ -1,7 +1,8 @@
 """Tests that kill surviving mutants of the seed-61 sample of tco/engine.py and tco/analysis/*.py (mutmut 3.8.1, a
 uniform random sample of 100 of their 11,883 mutants: ``random.Random(61).sample`` over the sorted names): the
 order in which two inputs far above 1 are blamed for an overflow, and the swing of the active parameters of a
-mixture of experts whose total is below one parameter, and a measured training run at exactly the peak.
+mixture of experts whose total is below one parameter, a measured training run at exactly the peak, and the default batch
+of a training stage read at another parameter count.
 
 Every expected value is worked out by hand from the formulas and the docstrings of tco/engine.py and
 tco/analysis/common.py (the arithmetic is in each test). The toy parts are tests.factories'."""
@@ -64,3 +65,22 @@ def test_a_measured_run_at_exactly_the_peak_stands() -> None:
     with pytest.raises(InfeasibleError) as exc:
         engine.evaluate_option(Option(above), w, s)
     assert exc.value.key == "benchmarks[toy-train].tokens_per_second"
+
+
+def test_the_default_batch_grows_with_the_cube_root_of_the_parameter_count() -> None:
+    """Kills tco.engine.x_default_batch__mutmut_6 (``batch * (N / N_planned)^(1/3)`` -> ``batch / ...``: a sweep or
+    swing of workload.parameters ran a larger model at a smaller batch).
+
+    The toy job gives no batch: its plan, made at N = 1e9, takes the default 2e6 × (1e9 / 7e9)^(1/3) tokens. Read at
+    8 times the count (8e9 parameters) it grows by 8^(1/3) = 2, to 2e6 × (8e9 / 7e9)^(1/3), the default's own law at
+    8e9; a value an analysis puts in the default's key (3e6 tokens) doubles the same way, to 6e6 (the mutant halves
+    both)."""
+    plan = engine.plan_option(Option(accelerator()), training(), scenario())
+    st = plan.stages[0]
+    assert st.batch_parameters == 1e9
+    assert st.batch_default == pytest.approx(2e6 * (1e9 / 7e9) ** (1 / 3), rel=1e-12)
+    at_8e9 = engine.default_batch(st, {"workload.parameters": 8e9})
+    assert at_8e9 == pytest.approx(2 * st.batch_default, rel=1e-12)
+    assert at_8e9 == pytest.approx(2e6 * (8e9 / 7e9) ** (1 / 3), rel=1e-12)
+    assert engine.default_batch(st, {"workload.parameters": 8e9, engine.DEFAULT_BATCH_KEY: 3e6}) == pytest.approx(6e6)
+    assert engine.default_batch(st, {"workload.parameters": 1e9, engine.DEFAULT_BATCH_KEY: 3e6}) == 3e6
