@@ -28,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 
 from tco import engine, loader, perf, serving
 from tco.engine import Option
-from tco.errors import InfeasibleError, InputError, NotFoundError, ProblemList, TcoError, too_large
+from tco.errors import InfeasibleError, InputError, NotFoundError, ProblemList, TcoError, too_large, unknown_inputs
 from tco.inputs import Inputs, named_option, parse_option, runs_on, with_quoted_rate, with_unknown_rate
 from tco.models import (
     ACCELERATOR_MONEY,
@@ -1049,13 +1049,13 @@ def analysable(
             ev = engine.evaluate_option(o, inputs.workload, inputs.scenario, market=complete or market)
             if complete and ev.missing and not ev.rankable:  # (an input only another figure needs does not stop it)
                 paths = [ev.plan.user_path(k) for k in ev.missing]
-                give = "give it with " + " ".join(f"--set {p}=VALUE" for p in paths)
+                give = f"give {'it' if len(paths) == 1 else 'them'} with " + " ".join(f"--set {p}=VALUE" for p in paths)
                 scopes = {p.split(".", 1)[0] for p in paths}
                 if len(paths) == 1 and scopes <= {"workload", "scenario"}:  # the workload's or scenario's file is at fault
                     scope, key = paths[0].split(".", 1)
                     where = inputs.workload.id if scope == "workload" else scope
                     raise InputError(f"unknown, and the analysis needs it; {give}", where=where, key=key)
-                raise InputError(f"needs {', '.join(paths)}, which is unknown; {give}", where=o.label)
+                raise InputError(f"needs {unknown_inputs(paths)}; {give}", where=o.label)
         except TcoError as exc:
             if i in named or needed & {ref, o.label, o.accelerator.id}:
                 with attributed(inputs):  # blamed on its --set or its file, as compare does

@@ -158,6 +158,15 @@ def underflow(text: str, value: object) -> str | None:
     return f"{text.strip()} is too close to 0 for a float (it reads as 0): give a number of at least 1e-300 in size"
 
 
+def unknown_inputs(paths: Sequence[str]) -> str:
+    """``a, which is unknown`` or ``a and b, which are unknown``: the inputs a figure needs and lacks, in one voice
+    wherever a message names them."""
+    if not paths:
+        return ""
+    listed = paths[0] if len(paths) == 1 else ", ".join(paths[:-1]) + " and " + paths[-1]
+    return f"{listed}, which {'is' if len(paths) == 1 else 'are'} unknown"
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """Return ``" (did you mean 'x'?)"`` for the closest candidate (or the key an abbreviation such as
     ``tpot_ms`` stands for), or ``""``."""

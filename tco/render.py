@@ -16,6 +16,7 @@ from typing import Any
 
 from tabulate import tabulate
 
+from tco.errors import unknown_inputs
 from tco.models import Comparison, Currency, OptionResult, OptionStatus, Quantity, ThroughputSource
 
 SCHEMA_VERSION = 1
@@ -1035,7 +1036,8 @@ def render_sensitivity(result: Any, fmt: OutputFormat) -> str:
     held = any(r.plan_held for r in result.rows)
     tail = "\n* moves a layout, batch or replica; the swing holds the central one (--set PATH=VALUE plans anew)\n" if held else ""
     for o, lacking in result.missing_inputs.items():  # (an input only some ends need: a grid intensity where carbon is priced)
-        tail += f"{o} cannot run at some ends without {', '.join(lacking)}, which is unknown: give it with --set {lacking[0]}=VALUE\n"
+        sets = " ".join(f"--set {k}=VALUE" for k in lacking)
+        tail += f"{o} cannot run at some ends without {unknown_inputs(lacking)}: give {'it' if len(lacking) == 1 else 'them'} with {sets}\n"
     return _records_or_table(
         records, columns, headers, rows, fmt, head=f"central effective cost: {central}\n", tail=tail, whole=result.model_dump(mode="json")
     )
@@ -1093,7 +1095,8 @@ def render_simulation(result: Any, fmt: OutputFormat) -> str:
             )
         if o.missing_inputs:
             sets = " ".join(f"--set {k}=VALUE" for k in o.missing_inputs)
-            tail += f"{o.option} has no cost: the samples need {', '.join(o.missing_inputs)}, which is unknown; give it with {sets}\n"
+            them = "it" if len(o.missing_inputs) == 1 else "them"
+            tail += f"{o.option} has no cost: the samples need {unknown_inputs(o.missing_inputs)}; give {them} with {sets}\n"
     if result.expected_value_of_perfect_information_usd is not None:
         tail += (
             f"lowest expected effective cost: {result.best_expected_option}; value of perfect information "

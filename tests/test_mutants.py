@@ -717,8 +717,8 @@ def test_size_lists_every_unknown_input() -> None:
     r = analysis.size(toy_inputs(Option(a), Option(CHEAP)), budget_usd=1000)
     msg = r.options[0].message
     assert msg in (
-        "cannot be sized: needs a.price_usd, a.lead_time_weeks, which is unknown",
-        "cannot be sized: needs a.lead_time_weeks, a.price_usd, which is unknown",
+        "cannot be sized: needs a.price_usd and a.lead_time_weeks, which are unknown",
+        "cannot be sized: needs a.lead_time_weeks and a.price_usd, which are unknown",
     )
 
 

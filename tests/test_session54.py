@@ -101,3 +101,14 @@ def test_an_ndjson_name_writes_json_lines_and_a_tsv_name_is_refused(capsys, tmp_
     code, _, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "-o", str(tsv))
     assert code == 2 and not tsv.exists()
     assert f"{tsv} is named as tsv, which compare does not write" in error
+
+
+def test_two_unknown_inputs_are_named_as_two(capsys) -> None:
+    """'needs a.price_usd, a.lead_time_weeks, which is unknown' (one verb for two inputs, and a sensitivity tail that
+    gave only the first's --set): the inputs a figure lacks are now listed with 'and' and 'are', and every --set given."""
+    from tco.errors import unknown_inputs
+
+    assert unknown_inputs(["a.price_usd"]) == "a.price_usd, which is unknown"
+    assert unknown_inputs(["a.price_usd", "a.lead_time_weeks"]) == "a.price_usd and a.lead_time_weeks, which are unknown"
+    assert unknown_inputs(["x", "y", "z"]) == "x, y and z, which are unknown"
+    assert unknown_inputs([]) == ""

@@ -15,7 +15,7 @@ from tco.analysis.common import (
     known,
     prepare,
 )
-from tco.errors import InfeasibleError, InputError, TcoError, show_number
+from tco.errors import InfeasibleError, InputError, TcoError, show_number, unknown_inputs
 from tco.inputs import Inputs
 from tco.models import OptionStatus, TrainingWorkload
 from tco.results import MONEY_LIMITS, SizeOption, SizeResult, limit_text
@@ -322,7 +322,7 @@ def _least(plan: engine.Plan, base: dict[str, Any], name: str, counts: np.ndarra
 def unknown_reason(lacking: Sequence[str]) -> str:
     """Why an option whose every count needs an unknown input has no count: what the note of the missing
     inputs already says, so the command line does not say it twice."""
-    return f"cannot be sized: needs {', '.join(lacking)}, which is unknown"
+    return f"cannot be sized: needs {unknown_inputs(lacking)}"
 
 
 def _unmet(label: str, why: str, lacking: list[str], *, incomplete: bool = False) -> SizeOption:
