@@ -28,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 
 from tco import engine, loader, perf, serving
 from tco.engine import Option
-from tco.errors import InfeasibleError, InputError, NotFoundError, ProblemList, TcoError, too_large, unknown_inputs
+from tco.errors import InfeasibleError, InputError, NotFoundError, ProblemList, TcoError, give_with, too_large, unknown_inputs
 from tco.inputs import Inputs, named_option, parse_option, runs_on, with_quoted_rate, with_unknown_rate
 from tco.models import (
     ACCELERATOR_MONEY,
@@ -1049,7 +1049,7 @@ def analysable(
             ev = engine.evaluate_option(o, inputs.workload, inputs.scenario, market=complete or market)
             if complete and ev.missing and not ev.rankable:  # (an input only another figure needs does not stop it)
                 paths = [ev.plan.user_path(k) for k in ev.missing]
-                give = f"give {'it' if len(paths) == 1 else 'them'} with " + " ".join(f"--set {p}=VALUE" for p in paths)
+                give = give_with(paths)
                 scopes = {p.split(".", 1)[0] for p in paths}
                 if len(paths) == 1 and scopes <= {"workload", "scenario"}:  # the workload's or scenario's file is at fault
                     scope, key = paths[0].split(".", 1)

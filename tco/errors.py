@@ -167,6 +167,12 @@ def unknown_inputs(paths: Sequence[str]) -> str:
     return f"{listed}, which {'is' if len(paths) == 1 else 'are'} unknown"
 
 
+def give_with(paths: Sequence[str]) -> str:
+    """``give it with --set a=VALUE`` or ``give them with --set a=VALUE --set b=VALUE``: how to give what
+    :func:`unknown_inputs` names."""
+    return f"give {'it' if len(paths) == 1 else 'them'} with " + " ".join(f"--set {p}=VALUE" for p in paths)
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """Return ``" (did you mean 'x'?)"`` for the closest candidate (or the key an abbreviation such as
     ``tpot_ms`` stands for), or ``""``."""

@@ -16,7 +16,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from tco.errors import unknown_inputs
+from tco.errors import give_with, unknown_inputs
 from tco.models import Comparison, Currency, OptionResult, OptionStatus, Quantity, ThroughputSource
 
 SCHEMA_VERSION = 1
@@ -1036,8 +1036,7 @@ def render_sensitivity(result: Any, fmt: OutputFormat) -> str:
     held = any(r.plan_held for r in result.rows)
     tail = "\n* moves a layout, batch or replica; the swing holds the central one (--set PATH=VALUE plans anew)\n" if held else ""
     for o, lacking in result.missing_inputs.items():  # (an input only some ends need: a grid intensity where carbon is priced)
-        sets = " ".join(f"--set {k}=VALUE" for k in lacking)
-        tail += f"{o} cannot run at some ends without {unknown_inputs(lacking)}: give {'it' if len(lacking) == 1 else 'them'} with {sets}\n"
+        tail += f"{o} cannot run at some ends without {unknown_inputs(lacking)}: {give_with(lacking)}\n"
     return _records_or_table(
         records, columns, headers, rows, fmt, head=f"central effective cost: {central}\n", tail=tail, whole=result.model_dump(mode="json")
     )
@@ -1094,9 +1093,7 @@ def render_simulation(result: Any, fmt: OutputFormat) -> str:
                 f"its percentiles are over the other {result.samples - failed:,}, and it wins none of the {failed:,}\n"
             )
         if o.missing_inputs:
-            sets = " ".join(f"--set {k}=VALUE" for k in o.missing_inputs)
-            them = "it" if len(o.missing_inputs) == 1 else "them"
-            tail += f"{o.option} has no cost: the samples need {unknown_inputs(o.missing_inputs)}; give {them} with {sets}\n"
+            tail += f"{o.option} has no cost: the samples need {unknown_inputs(o.missing_inputs)}; {give_with(o.missing_inputs)}\n"
     if result.expected_value_of_perfect_information_usd is not None:
         tail += (
             f"lowest expected effective cost: {result.best_expected_option}; value of perfect information "
