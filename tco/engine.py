@@ -52,7 +52,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from tco import perf, serving, training
-from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError, show_number
+from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError, show_count, show_number
 from tco.memo import remember
 from tco.models import (
     ACCELERATOR_MONEY,
@@ -491,13 +491,13 @@ def shape_count_gap(workload: TrainingWorkload | InferenceWorkload) -> str | Non
         if least <= given * (1.0 + SHAPE_COUNT_TOLERANCE):
             return None
         return (
-            f"the shape counts at least {least / 1e9:.3g}B parameters in what it gives (layers, widths, heads), the workload "
-            f"{given / 1e9:.3g}B: check them (the figures use the workload's count)"
+            f"the shape counts at least {show_count(least)} parameters in what it gives (layers, widths, heads), the "
+            f"workload {show_count(given)}: check them (the figures use the workload's count)"
         )
     if abs(shape.parameters / given - 1.0) <= SHAPE_COUNT_TOLERANCE:
         return None
     return (
-        f"the shape counts {shape.parameters / 1e9:.3g}B parameters, the workload {given / 1e9:.3g}B: "
+        f"the shape counts {show_count(shape.parameters)} parameters, the workload {show_count(given)}: "
         "check its layers, widths, FFN and vocabulary (the figures use the workload's count)"
     )
 

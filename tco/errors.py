@@ -26,6 +26,16 @@ def show_number(value: float, *, grouping: bool = False) -> str:
     return short if exact else repr(float(value))
 
 
+def show_count(value: float) -> str:
+    """A parameter count in a message: ``8.03B``, ``16.4T``, and past a thousand trillion the number itself
+    (``1.64e+19``; below a millionth of a billion too), never a count of billions in exponent form (``1.64e+10B``)."""
+    for scale, unit in ((1e9, "B"), (1e12, "T")):
+        text = f"{value / scale:.3g}"
+        if "e" not in text:
+            return text + unit
+    return show_number(value)
+
+
 class TcoError(Exception):
     """A problem the user can fix. ``where`` is a file name (or ``--set``), ``key`` a dotted path."""
 

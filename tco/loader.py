@@ -777,7 +777,9 @@ def _expected(err: Mapping[str, Any]) -> str:
             bound = int(bound)  # (999,999,999,999,999, not 999999999999999.0)
         whole = isinstance(bound, int) and not isinstance(bound, bool)  # (a year's 2100 without a separator)
         shown = (f"{bound:,}" if abs(bound) >= 10_000 else str(bound)) if whole else show_number(float(bound), grouping=True)
-        return f"expected {words} {shown}, got {_show(err.get('input'))}"
+        given = err.get("input")  # (a float as a number, as the bound is: --percentile 100 gave 'got 100.0')
+        got = show_number(given, grouping=True) if isinstance(given, float) and math.isfinite(given) else _show(given)
+        return f"expected {words} {shown}, got {got}"
     if typ in BOUNDS:
         return f"{msg[0].lower()}{msg[1:]}, got {_show(err.get('input'))}"
     if typ == "too_long" and isinstance(err.get("ctx"), Mapping) and "max_length" in err["ctx"]:
@@ -831,6 +833,9 @@ _LARGEST_FLOAT = int(sys.float_info.max)
 
 NAMED_CHECK = r"([a-z_][a-z0-9_]*(?:(?:\.|\[)[a-z0-9_\]-]+)*): (.+)"
 """A check across fields names the key it blames first: "experts_per_token: must not exceed ..."."""
+
+NAMING_ERRORS = ("value_error", "quantity_bound", "quantity_tiny")
+"""Errors whose message may name the key below the one pydantic blames (a quantity's ``low`` or ``high``)."""
 
 
 def _overlap(key: str, written: str) -> bool:
@@ -900,7 +905,7 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
             message = f"not an allowed name here: {message}"
         if err["type"] == "extra_forbidden" and loc and "." in str(loc[-1]):
             message += f" (a quoted key with a dot in it; a table's key is written [{str(loc[-1]).partition('.')[0]}] and below it)"
-        named = re.fullmatch(NAMED_CHECK, message, flags=re.S) if err["type"] == "value_error" else None
+        named = re.fullmatch(NAMED_CHECK, message, flags=re.S) if err["type"] in NAMING_ERRORS else None
         if named:  # a check across fields names the field it blames: "experts_per_token: must not exceed ..."
             key = f"{key}.{named.group(1)}" if key else named.group(1)  # (a list's index kept: rows[5].data_parallel)
             message = named.group(2)

@@ -271,6 +271,8 @@ class Quantity(StrictModel):
     _lower_inclusive: ClassVar[bool] = True
     _upper: ClassVar[float | None] = None
     _expected: ClassVar[str] = "a finite number"
+    _bound: ClassVar[str] = ""
+    """The bound in the house's words, as every bound error says it: ``expected more than 0, got -5``."""
 
     @model_validator(mode="before")
     @classmethod
@@ -302,14 +304,14 @@ class Quantity(StrictModel):
                 zero_ok = not (lo == 0 and not self._lower_inclusive)  # (a positive quantity refuses 0 too)
                 allowed = "0 or at least 1e-300 in size" if zero_ok else "a positive number of at least 1e-300"
                 raise PydanticCustomError(
-                    "quantity_tiny", "{name} must be {allowed}, got {got}", {"name": name, "allowed": allowed, "got": _num(v)}
+                    "quantity_tiny", "{name}expected {allowed}, got {got}", {"name": _named(name), "allowed": allowed, "got": _num(v)}
                 )
             bad = (lo is not None and (v < lo if self._lower_inclusive else v <= lo)) or (hi is not None and v > hi)
             if bad:
                 raise PydanticCustomError(
                     "quantity_bound",
-                    "{name} must be {expected}, got {got}",
-                    {"name": name, "expected": self._expected, "got": _num(v)},
+                    "{name}expected {expected}, got {got}",
+                    {"name": _named(name), "expected": self._bound, "got": _num(v)},
                 )
         if self.low is not None and self.high is not None and self.low > self.high:
             raise PydanticCustomError(
@@ -335,22 +337,31 @@ class Quantity(StrictModel):
         return {"anyOf": [number, table]}
 
 
+def _named(name: str) -> str:
+    """How a quantity's bound error names the entry it refuses: its ``value`` is the quantity itself (a bare
+    number stands for it), so only ``low`` or ``high`` is named: ``low: expected more than 0, got -1``."""
+    return "" if name == "value" else f"{name}: "
+
+
 class NonNegativeQuantity(Quantity):
     _lower = 0.0
-    _expected = "a number >= 0"
+    _expected = "a number of at least 0"
+    _bound = "at least 0"
 
 
 class PositiveQuantity(Quantity):
     _lower = 0.0
     _lower_inclusive = False
-    _expected = "a number > 0"
+    _expected = "a number more than 0"
+    _bound = "more than 0"
 
 
 class AtLeastOneQuantity(Quantity):
     """A factor that only ever adds work, such as a load imbalance."""
 
     _lower = 1.0
-    _expected = "a number >= 1"
+    _expected = "a number of at least 1"
+    _bound = "at least 1"
 
 
 class FractionQuantity(Quantity):
@@ -359,7 +370,8 @@ class FractionQuantity(Quantity):
     _lower = 0.0
     _lower_inclusive = False
     _upper = 1.0
-    _expected = "a number in (0, 1]"
+    _expected = "a number more than 0 and at most 1"
+    _bound = "more than 0 and at most 1"
 
 
 class UnitIntervalQuantity(Quantity):
@@ -367,7 +379,8 @@ class UnitIntervalQuantity(Quantity):
 
     _lower = 0.0
     _upper = 1.0
-    _expected = "a number in [0, 1]"
+    _expected = "a number from 0 to 1"
+    _bound = "from 0 to 1"
 
 
 _SCHEMAS_BUILT = False

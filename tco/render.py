@@ -346,7 +346,7 @@ def _comparison_table(comp: Comparison, fmt: OutputFormat) -> str:
         row = [
             str(r.rank) if r.rank is not None else r.status.value,
             r.accelerator,
-            _cell(r.count),
+            count_text(r.count),
             num(r.tokens_per_second_per_accelerator, 0),
             r.throughput_source.value if r.throughput_source else "—",
             num(r.power_w_per_accelerator, 0),
@@ -620,6 +620,11 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
+def count_text(n: int | None) -> str:
+    """A count in a table as the notes write it: ``16,384`` accelerators, ``131,072`` tokens (``—`` unknown)."""
+    return "—" if n is None else f"{n:,}" if abs(n) < HUGE else f"{float(n):.6g}"
+
+
 def samples_text(n: int) -> str:
     """How many Monte Carlo samples a run drew: '1 sample', '20,000 samples'."""
     return f"{n:,} sample{'' if n == 1 else 's'}"
@@ -862,8 +867,8 @@ def render_calibration(summary: Any, fmt: OutputFormat, *, only_summary: bool = 
             r["set_id"],
             r["accelerator"],
             r["model"],
-            str(r["seq_len"]),
-            str(r["accelerator_count"]),
+            count_text(r["seq_len"]),
+            count_text(r["accelerator_count"]),
             r["precision"],
             r["tuning"] + (" (run)" if r["measure"] == "end_to_end" else ""),
             num(r["measured_tokens_per_second"], 1),
@@ -1117,7 +1122,7 @@ def render_size(result: Any, fmt: OutputFormat) -> str:
     rows = [
         [
             o.option,
-            "—" if o.count is None else str(o.count),
+            count_text(o.count),
             num(o.time_to_market_days),
             num(o.time_to_converge_hours),
             money(o.job_cost_usd),

@@ -688,7 +688,7 @@ def test_what_if_is_a_fast_validated_path() -> None:
             want = next(r for r in one.results if r.accelerator == o.option)
             assert o.effective_cost_usd[i] == approx(want.effective_cost_usd, rel=1e-12)
             assert o.rank[i] == want.rank
-    with pytest.raises(tco.InputError, match="value must be a number >= 1"):
+    with pytest.raises(tco.InputError, match="expected at least 1"):
         tco.what_if(inputs, {"scenario.pue": [1.2, 0.9]})
     with pytest.raises(tco.InputError):
         tco.what_if(inputs, {"scenario.pue": [1.2], "scenario.utilization": [0.5, 0.6]})

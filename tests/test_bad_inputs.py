@@ -36,7 +36,7 @@ CASES = [
     pytest.param("unknown_key.toml", "accelerator", None, "file", "prize_usd", "unknown key (did you mean 'price_usd'?)", id="unknown-key"),
     pytest.param("missing_key.toml", "accelerator", None, "file", "memory_gb", "required key is missing", id="missing-key"),
     pytest.param("wrong_type.toml", "accelerator", None, "file", "tdp_w", "got text '400 W'", id="wrong-type"),
-    pytest.param("negative.toml", "accelerator", None, "file", "price_usd", "must be a number > 0, got -17500", id="not-positive"),
+    pytest.param("negative.toml", "accelerator", None, "file", "price_usd", "expected more than 0, got -17500", id="not-positive"),
     pytest.param("nan.toml", "scenario", None, "file", "electricity_usd_per_kwh", "expected a finite number", id="nan"),
     pytest.param("infinity.toml", "workload", None, "file", "training_tokens", "expected a finite number", id="infinity"),
     pytest.param(

@@ -309,4 +309,4 @@ def test_a_profile_in_a_folder_named_workloads_gets_its_own_errors(run, tmp_path
     path.write_text(text)
     r = run("compare", str(path), "-w", "gpt3-1.3b")
     assert r.exit_code == 1
-    assert r.stderr.startswith(f"Error: {path}: memory_gb: expected a number > 0"), r.stderr
+    assert r.stderr.startswith(f"Error: {path}: memory_gb: expected a number more than 0"), r.stderr

@@ -64,7 +64,7 @@ def test_a_profile_given_by_path_is_named_by_its_id_in_errors(run, tmp_path) -> 
     path = _write(tmp_path / "odd@x.toml", plain)
     for key in ("myh100.price_usd", f"{path}.price_usd"):
         r = run("compare", f"{path}@8", "-w", "gpt3-1.3b", "--set", f"{key}=-1")
-        assert r.stderr.startswith("Error: --set: myh100.price_usd: value must be a number > 0, got -1"), r.stderr
+        assert r.stderr.startswith("Error: --set: myh100.price_usd: expected more than 0, got -1"), r.stderr
     r = run("compare", f"{path}@8", "-w", "gpt3-1.3b", "--set", "myh100.nope=1")
     assert r.stderr.startswith("Error: --set: myh100.nope: no such field"), r.stderr
 

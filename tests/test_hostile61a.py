@@ -142,7 +142,7 @@ def test_inputs_with_a_model_changed_by_model_copy_are_checked() -> None:
     bad = {
         "5.0": (5.0, "expected NonNegativeQuantity, got float"),
         "nan": (q.model_copy(update={"value": math.nan}), "finite number"),
-        "-5": (q.model_copy(update={"value": -5.0}), "value must be a number >= 0"),
+        "-5": (q.model_copy(update={"value": -5.0}), "expected at least 0"),
     }
     for value, message in bad.values():
         changed = dataclasses.replace(inputs, scenario=inputs.scenario.model_copy(update={"cost_of_delay_usd_per_day": value}))

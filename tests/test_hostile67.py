@@ -142,6 +142,6 @@ def test_a_set_number_too_close_to_zero_for_a_float_says_so(run, typed: str) -> 
     )
     r = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "a100-80gb.price_usd=0.0")
     assert r.exit_code == 1
-    assert r.stderr.strip() == "Error: --set: a100-80gb.price_usd: value must be a number > 0, got 0"
+    assert r.stderr.strip() == "Error: --set: a100-80gb.price_usd: expected more than 0, got 0"
     r = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "scenario.storage_usd_per_accelerator=0e5")
     assert r.exit_code == 0, r.stderr

@@ -196,7 +196,7 @@ def test_a_number_below_the_smallest_normal_float_is_refused_as_typed(run) -> No
     r = run("compare", "h100-sxm", "-w", "chat-70b", "--set", "workload.time_per_output_token_ms=1e-320")
     assert r.exit_code == 1 and r.stdout == ""
     assert r.stderr.strip() == (
-        "Error: --set: workload.time_per_output_token_ms: value must be a positive number of at least 1e-300, got 1e-320"
+        "Error: --set: workload.time_per_output_token_ms: expected a positive number of at least 1e-300, got 1e-320"
     )
     r = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "a100-80gb.price_usd=1e-320,1")
     assert r.exit_code == 1
@@ -207,11 +207,11 @@ def test_a_number_below_the_smallest_normal_float_is_refused_as_typed(run) -> No
     with pytest.raises(tco.InputError, match=r"got 1e-320$"):
         tco.what_if(inputs, {"a100-80gb.price_usd": [1e-320]})
     r = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "scenario.carbon_usd_per_tonne=1e-310")
-    assert r.stderr.strip() == "Error: --set: scenario.carbon_usd_per_tonne: value must be 0 or at least 1e-300 in size, got 1e-310"
+    assert r.stderr.strip() == "Error: --set: scenario.carbon_usd_per_tonne: expected 0 or at least 1e-300 in size, got 1e-310"
     with pytest.raises(tco.InputError) as caught:
         tco.breakeven(tco.load_inputs(["a100-80gb", "h100-sxm"], workload="gpt3-1.3b"), "a100-80gb", "h100-sxm", value_range=(1e-320, 1))
     assert str(caught.value) == (
-        "value_range: scenario.cost_of_delay_usd_per_day: 1e-320 is not allowed: value must be 0 or at least 1e-300 in size, got 1e-320"
+        "value_range: scenario.cost_of_delay_usd_per_day: 1e-320 is not allowed: expected 0 or at least 1e-300 in size, got 1e-320"
     )
     r = run("cashflow", "a100-80gb", "-w", "gpt3-1.3b", "--lease-usd-per-month", "1000", "--lease-months", "1e-320")
     assert r.stderr.strip() == "Error: --lease-months: expected a positive number of at least 1e-300, got 1e-320"

@@ -157,7 +157,7 @@ def test_an_estimate_count_too_large_shows_its_length_not_its_digits() -> None:
     assert str(caught.value) == "max_batch: expected at most 1,000,000,000,000,000, got 2,000,000,000,000,000"
 
 
-A_PRICE = "expected a number > 0 or a table with value, low, high, source, as_of"
+A_PRICE = "expected a number more than 0 or a table with value, low, high, source, as_of"
 
 
 @pytest.mark.parametrize(

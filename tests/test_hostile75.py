@@ -247,10 +247,10 @@ def test_a_number_near_0_for_a_pue_says_a_pue_is_at_least_1(capsys, value) -> No
     0 (or only positive numbers) still says how near 0 a number may be."""
     code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", f"scenario.pue={value}")
     assert (code, out) == (1, "")
-    assert error == f"Error: --set: scenario.pue: value must be a number >= 1, got {value}\n"
+    assert error == f"Error: --set: scenario.pue: expected at least 1, got {value}\n"
     code, out, error = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", f"a100-80gb.price_usd={value}")
     assert (code, out) == (1, "")
-    assert error == f"Error: --set: a100-80gb.price_usd: value must be a positive number of at least 1e-300, got {value}\n"
+    assert error == f"Error: --set: a100-80gb.price_usd: expected a positive number of at least 1e-300, got {value}\n"
 
 
 def test_an_id_too_long_or_empty_says_what_it_got_as_a_long_name_does(capsys, tmp_path) -> None:

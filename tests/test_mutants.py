@@ -86,7 +86,7 @@ ANALYSIS_ERRORS: list[tuple[str, Callable[[], object], str]] = [
     (
         "what_if pue",
         lambda: analysis.what_if(pair(), {"scenario.pue": [0.5]}),
-        "what_if: scenario.pue: 0.5 is not allowed: value must be a number >= 1, got 0.5",
+        "what_if: scenario.pue: 0.5 is not allowed: expected at least 1, got 0.5",
     ),
     (
         "what_if path",
@@ -107,7 +107,7 @@ ANALYSIS_ERRORS: list[tuple[str, Callable[[], object], str]] = [
     (
         "breakeven range",
         lambda: analysis.breakeven(pair(), "toy", "cheap", param="scenario.pue", value_range=(0.5, 2.0)),
-        "--range: scenario.pue: 0.5 is not allowed: value must be a number >= 1, got 0.5",
+        "--range: scenario.pue: 0.5 is not allowed: expected at least 1, got 0.5",
     ),
     ("parse_range sep", lambda: analysis.parse_range("1"), "--range: expected LO:HI, got '1'"),
     ("parse_range words", lambda: analysis.parse_range("a:b"), "--range: expected numbers LO:HI, got 'a:b'"),
@@ -152,7 +152,7 @@ ANALYSIS_ERRORS: list[tuple[str, Callable[[], object], str]] = [
     (
         "make_axes pue",
         lambda: analysis.make_axes(pair(), ["scenario.pue=0.5,1.2"]),
-        "--vary: scenario.pue: 0.5 is not allowed: value must be a number >= 1, got 0.5",
+        "--vary: scenario.pue: 0.5 is not allowed: expected at least 1, got 0.5",
     ),
     (
         # 5000 × 4000 points × 2 options = 40,000,000 rows

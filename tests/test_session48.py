@@ -112,7 +112,7 @@ def test_a_file_number_too_close_to_0_for_a_float_is_refused_by_its_key_path(run
     assert r.stderr.startswith(f"Error: {scenario}: porting.low.weeks: 2E-999 is too close to 0 for a float")
     scenario.write_text('extends = "default"\nid = "s"\npue = -0.0\n')
     r = run("compare", "h100-sxm", "-w", "llama3-8b", "-s", str(scenario))
-    assert r.stderr == f"Error: {scenario}: pue: value must be a number >= 1, got -0\n"
+    assert r.stderr == f"Error: {scenario}: pue: expected at least 1, got -0\n"
 
 
 def test_an_incomplete_shape_that_counts_more_than_the_parameters_is_noted(run) -> None:
