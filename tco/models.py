@@ -1150,14 +1150,6 @@ class Scenario(StrictModel):
     usd_per_cny: PositiveQuantity | None = Field(None, description="Exchange rate, USD per 1 CNY (dated, with a range).")
     usd_per_eur: PositiveQuantity | None = Field(None, description="Exchange rate, USD per 1 EUR (dated, with a range).")
 
-    @field_validator("pue")
-    @classmethod
-    def _pue_at_least_one(cls, v: PositiveQuantity) -> PositiveQuantity:
-        for x in (v.value, v.low, v.high):
-            if x is not None and x < 1:
-                raise PydanticCustomError("pue", "PUE must be >= 1, got {got}", {"got": _num(x)})
-        return v
-
     @model_validator(mode="after")
     def _currencies(self) -> "Scenario":
         _check_currencies(self, frozenset(SCENARIO_MONEY))
