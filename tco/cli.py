@@ -28,7 +28,18 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from tco import api
-from tco.errors import WHOLE_DIGITS, InputError, ProblemList, TcoError, ascii_float, show_whole, too_large, underflow
+from tco.errors import (
+    WHOLE_DIGITS,
+    InputError,
+    ProblemList,
+    TcoError,
+    ascii_float,
+    give_with,
+    show_whole,
+    too_large,
+    underflow,
+    unknown_inputs,
+)
 from tco.inputs import Inputs, named_option, parse_option
 from tco.models import MAX_COUNT, TINY, Comparison, Currency, InferenceWorkload, Precision, Tuning
 from tco.perf import MAX_ACCELERATORS
@@ -544,13 +555,8 @@ def check_missing(missing: dict[str, list[str]], strict: bool) -> None:
     incomplete option, with the --set that would complete it."""
     if strict and missing:
         paths = list(dict.fromkeys(p for ps in missing.values() for p in ps))
-        err(
-            f"Error: {', '.join(missing)}: {'needs' if len(missing) == 1 else 'need'} {', '.join(paths)}, which "
-            f"{'is' if len(paths) == 1 else 'are'} unknown (--strict); give "
-            + ("it" if len(paths) == 1 else "them")
-            + " with "
-            + " ".join(f"--set {p}=VALUE" for p in paths)
-        )
+        needs = "needs" if len(missing) == 1 else "need"
+        err(f"Error: {', '.join(missing)}: {needs} {unknown_inputs(paths)} (--strict); {give_with(paths)}")
         raise typer.Exit(1)
 
 

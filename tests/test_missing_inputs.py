@@ -55,7 +55,7 @@ def test_strict_turns_a_missing_input_into_exit_1_and_writes_nothing(run, tmp_pa
     out = tmp_path / "out.json"
     result = run("compare", "a100-80gb", MYSTERY, "-w", "llama3-8b", "--strict", "-o", str(out))
     assert result.exit_code == 1
-    assert "mystery-x: needs mystery-x.price_usd, mystery-x.lead_time_weeks, which are unknown (--strict)" in result.stderr
+    assert "mystery-x: needs mystery-x.price_usd and mystery-x.lead_time_weeks, which are unknown (--strict)" in result.stderr
     assert not out.exists()
 
 
@@ -71,7 +71,7 @@ def test_no_complete_option_still_answers_what_it_can(run) -> None:
     strict = run("compare", MYSTERY, "-w", "llama3-8b", "--strict")
     lines = strict.stderr.strip().splitlines()
     assert strict.exit_code == 1 and strict.stdout == "" and len(lines) == 1
-    assert "needs mystery-x.price_usd, mystery-x.lead_time_weeks, which are unknown (--strict)" in lines[0]
+    assert "needs mystery-x.price_usd and mystery-x.lead_time_weeks, which are unknown (--strict)" in lines[0]
 
 
 def test_price_to_match_is_the_price_at_which_the_option_ties_the_best(run) -> None:
