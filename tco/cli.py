@@ -560,10 +560,10 @@ def check_missing(missing: dict[str, list[str]], strict: bool) -> None:
         raise typer.Exit(1)
 
 
-def note_missing(missing: dict[str, list[str]]) -> None:
+def note_missing(missing: dict[str, list[str]], *, ranked: bool = True) -> None:
     from tco.render import missing_notes
 
-    for line in missing_notes(missing):
+    for line in missing_notes(missing, ranked=ranked):
         err(f"Note: {line}")
 
 
@@ -1224,7 +1224,7 @@ def _inputs(
             err(f"Note: {label} is left out: {why}")
     missing = api.missing_inputs(inputs)
     check_missing(missing, strict)
-    note_missing(missing)
+    note_missing(missing, ranked=not fitting_count)  # (size ranks nothing: it says which figures are blank)
     barred = api.barred_options(inputs)
     if len(barred) < len(inputs.options):  # all barred: the analysis itself reports the error
         for label, why in barred.items():

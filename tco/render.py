@@ -537,9 +537,12 @@ def verdict(comp: Comparison) -> str:
     return text
 
 
-def missing_notes(missing: Mapping[str, Sequence[str]], price_to_match: Mapping[str, str] | None = None) -> list[str]:
+def missing_notes(
+    missing: Mapping[str, Sequence[str]], price_to_match: Mapping[str, str] | None = None, *, ranked: bool = True
+) -> list[str]:
     """One stderr line per option left out of the ranking, with the --set that would complete it;
-    options lacking the same workload or scenario inputs (no option-specific one) share one line."""
+    options lacking the same workload or scenario inputs (no option-specific one) share one line. Where
+    nothing is ranked (``size``: ``ranked=False``) the line says which figures are left blank instead."""
     groups: dict[tuple[str, ...], list[str]] = {}
     for label, paths in missing.items():
         key = tuple(paths)
@@ -551,6 +554,9 @@ def missing_notes(missing: Mapping[str, Sequence[str]], price_to_match: Mapping[
         sets = " ".join(f"--set {m}=VALUE" for m in paths)
         who = f"{labels[0]} is" if len(labels) == 1 else f"{', '.join(labels)} are"
         line = f"{who} not ranked: {', '.join(paths)} unknown; complete {'it' if len(labels) == 1 else 'them'} with {sets}"
+        if not ranked:
+            unknown = "it is" if len(paths) == 1 else "they are"
+            line = f"{', '.join(labels)}: the figures that need {', '.join(paths)} are left blank ({unknown} unknown); {give_with(paths)}"
         price = (price_to_match or {}).get(labels[0]) if len(labels) == 1 else None
         if price is not None:
             line += f" (it wins only below a unit price of {price})"

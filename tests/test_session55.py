@@ -99,3 +99,17 @@ def test_a_count_in_a_table_is_grouped_as_the_notes_group_it(run) -> None:
     from tco.render import count_text
 
     assert [count_text(n) for n in (None, 8, 1024, 131072)] == ["—", "8", "1,024", "131,072"]
+
+
+def test_size_says_which_figures_an_unpriced_part_leaves_blank_not_that_it_is_unranked(run) -> None:
+    """size ranks nothing, yet it noted 'l20 is not ranked' (the note compare gives); the row is still sized on
+    the deadline, and its costs are blank."""
+    r = run("size", "a100-80gb", "l20", "-w", "gpt3-1.3b", "--deadline-days", "200")
+    assert r.exit_code == 0
+    assert r.stderr == (
+        "Note: l20: the figures that need l20.price_usd are left blank (it is unknown); give it with --set l20.price_usd=VALUE\n"
+    )
+    row = next(line for line in r.stdout.splitlines() if line.startswith("l20 "))
+    assert "1 × l20 meets deadline_days = 200" in row and " — " in row
+    compare = run("compare", "a100-80gb", "l20", "-w", "gpt3-1.3b")
+    assert "Note: l20 is not ranked: l20.price_usd unknown; complete it with --set l20.price_usd=VALUE" in compare.stderr
