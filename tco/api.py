@@ -147,7 +147,11 @@ def _argument_keys(exc: TcoError, names: Collection[str]) -> None:
     for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
         for attr in ("key", "where"):
             flag = getattr(problem, attr)
-            if isinstance(flag, str) and flag.startswith("--"):
+            # (the command line's ACCEL argument, and a loader's one reference: load_workload's ref for --workload)
+            given = {"ACCEL": ("accelerators", "accelerator", "ref"), "--workload": ("workload", "ref"), "--scenario": ("scenario", "ref")}
+            if flag in given and (ref := next((n for n in given[flag] if n in names), None)) is not None:
+                setattr(problem, attr, ref)
+            elif isinstance(flag, str) and flag.startswith("--"):
                 name = _argument_of(flag, names)
                 nested = next((arg for f, arg in ESTIMATE_INPUTS.values() if f == flag and "[" in arg), None)
                 if name in names:
@@ -184,6 +188,10 @@ def _why(err: Mapping[str, Any]) -> str:
         "float_type": "not a number",
         "string_type": "not text",
         "sequence_str": "text is not a list of values (put it in a list)",
+        "dict_type": "not a mapping (a dict)",
+        "tuple_type": "not a tuple",
+        "list_type": "not a list",
+        "path_type": "not a path (text or a Path)",
     }
     if typ == "missing":
         return f"too few items (no {item[:-2]})" if item else "too few items"
@@ -1268,6 +1276,8 @@ def whole_argument(value: Any, key: str) -> int:
 @public
 def validate_file(path: Path | str) -> list[str]:
     """Validate one input file; return plausibility warnings (raises on errors)."""
+    if isinstance(path, str) and not path.strip():  # (Path("") is ".", the working folder)
+        raise InputError(f"expected a TOML file name, got {path!r}", key="path")
     model = loader.validate_file(Path(path))
     if isinstance(model, CalibrationSet | ServingSet):
         _check_published_rows(Path(path), model, {})

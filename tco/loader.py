@@ -299,6 +299,7 @@ def _stdin_bytes() -> bytes:
 
 def read_toml(path: Path) -> dict[str, Any]:
     """A TOML input file as a dict; any problem with the file is one :class:`InputError` naming it."""
+    text = ""
     try:
         if str(path) == STDIN:
             if sys.stdin is None:  # started with stdin closed (tco ... <&-)
@@ -321,7 +322,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         parsed = _PARSED.get(data)
         if parsed is None:
             # A byte-order mark (Windows editors save one) is not part of the document.
-            parsed = tomllib.loads(data.decode("utf-8").removeprefix("\ufeff"), parse_float=_float)
+            text = data.decode("utf-8").removeprefix("\ufeff")
+            parsed = tomllib.loads(text, parse_float=_float)
             over = _over_limits(parsed)
             if over is not None:
                 raise InputError(over[1], where=str(path), key=over[0] or None)
@@ -334,7 +336,7 @@ def read_toml(path: Path) -> dict[str, Any]:
     except PermissionError:
         raise InputError("cannot be read: permission denied", where=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML: {exc}", where=str(path)) from None
+        raise InputError(f"not valid TOML: {toml_reason(str(exc), text)}", where=str(path)) from None
     except UnicodeDecodeError:
         raise InputError("not valid TOML: not UTF-8 text", where=str(path)) from None
     except RecursionError:
@@ -948,7 +950,9 @@ def parse_value(text: str, key: str | None = None) -> Any:
     ``key``: the path it sets, named by an error."""
     try:
         document = tomllib.loads(f"v = {text}")
-    except tomllib.TOMLDecodeError:
+    except tomllib.TOMLDecodeError as exc:
+        if text.strip()[:1] in ('"', "'", "[", "{"):  # written as a TOML text, list or table, but not one: not bare text
+            raise InputError(_set_toml_reason(str(exc), text), where="--set", key=key) from None
         return text
     except RecursionError:  # (the file reader refuses the same nesting)
         raise InputError("not valid TOML: nested too deeply", where="--set", key=key) from None
@@ -967,6 +971,60 @@ def parse_value(text: str, key: str | None = None) -> Any:
             over[1].replace("expected a TOML input file", "expected a smaller value"), where="--set", key=f"{key}{at}" if key else None
         )
     return value
+
+
+_TOML_AT = re.compile(r" \(at (?:line (\d+), column \d+|end of document)\)$")
+
+
+def _toml_table(parts: str) -> str:
+    """A table's dotted name as TOML writes it, from tomllib's tuple of its keys (``('a', 'b c')``: ``a."b c"``)."""
+    import ast
+
+    try:
+        keys = ast.literal_eval(parts)
+    except (ValueError, SyntaxError):
+        return parts
+    if not isinstance(keys, tuple) or not all(isinstance(k, str) for k in keys):
+        return parts
+    return ".".join(_toml_key(k) for k in keys)
+
+
+def toml_reason(message: str, text: str) -> str:
+    """Why tomllib refused a document, in the house's words where its own are Python's: a table named by a
+    tuple (``Cannot declare ('shape',) twice``), or a key given twice ('Cannot overwrite a value') without
+    naming the key, which is read from the line the reader stopped at. Other reasons are kept as they are."""
+    at = _TOML_AT.search(message)
+    reason, where = (message[: at.start()], message[at.start() :]) if at else (message, "")
+    m = re.fullmatch(r"Cannot declare (\(.*\)) twice", reason)
+    if m:
+        return f"table [{_toml_table(m.group(1))}] is declared twice (or inside a table written inline){where}: declare each table once"
+    m = re.fullmatch(r"Cannot (?:mutate immutable|redefine) namespace (\(.*\))", reason)
+    if m:
+        name = _toml_table(m.group(1))
+        return f"'{name}' is written inline ({{...}} or [...]) and cannot be added to later{where}: give all of {name} in one place"
+    if reason != "Cannot overwrite a value":
+        return message
+    lines = text.split("\n")
+    line = lines[int(at.group(1)) - 1] if at and at.group(1) else lines[-1] if at else ""
+    header = re.match(r"\s*\[\[?\s*([^\[\]]+?)\s*\]", line)
+    key = re.match(r"\s*([A-Za-z0-9_.\- ]+?|\"[^\"]*\")\s*=", line)
+    if header:
+        return f"table [{header.group(1)}] takes the name of a key already given a value{where}: give each key once"
+    if key:
+        return f"key {key.group(1).strip()!r} is given twice{where}: give each key once"
+    return f"a key is given twice{where}: give each key once"
+
+
+def _set_toml_reason(message: str, text: str) -> str:
+    """Why a --set value that starts as TOML writes a text, list or table (a quote, ``[`` or ``{``) is not one,
+    placed in the value as given (tomllib counts the columns of ``v = VALUE``)."""
+    at = re.search(r" \(at (?:line 1, column (\d+)|end of document)\)$", message)
+    reason = message[: at.start()] if at else message
+    if reason == "Expected newline or end of document after a statement":
+        reason = "more text after the value"
+    place = (f" (at character {int(at.group(1)) - 4})" if at.group(1) else " (at its end)") if at else ""
+    first = text.strip()[0]
+    return f"expected a TOML value (it starts with {first!r}), got {text[:80]!r}: {reason[:1].lower()}{reason[1:]}{place}"
 
 
 def _digits_message(exc: ValueError) -> str:
