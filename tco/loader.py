@@ -989,6 +989,27 @@ def _toml_table(parts: str) -> str:
     return ".".join(_toml_key(k) for k in keys)
 
 
+def _toml_character(lines: Sequence[str], at: re.Match[str] | None) -> str:
+    """What the reader stopped at where it is a character that does not show (a second byte-order mark, a zero-width
+    or no-break space) or a typographic quote, which look right in an editor; else nothing."""
+    import unicodedata  # (only here: a compare table does not load it)
+
+    if at is None or not at.group(1):
+        return ""
+    line, column = int(at.group(1)), int(at.group(0).rpartition("column ")[2].rstrip(")"))
+    if not (0 < line <= len(lines) and 0 < column <= len(lines[line - 1])):
+        return ""
+    char = lines[line - 1][column - 1]
+    if char in "\u201c\u201d\u2018\u2019":
+        return f": {char} is a typographic quote; TOML quotes text with \" or '"
+    if char != " " and unicodedata.category(char) == "Zs":
+        return f": the character there is U+{ord(char):04X} ({unicodedata.name(char, 'a space')}), not a plain space: write ' '"
+    if not char.isprintable() or unicodedata.category(char) == "Cf":
+        name = unicodedata.name(char, "a control character")
+        return f": the character there is U+{ord(char):04X} ({name}), which does not show: delete it"
+    return ""
+
+
 def toml_reason(message: str, text: str) -> str:
     """Why tomllib refused a document, in the house's words where its own are Python's: a table named by a
     tuple (``Cannot declare ('shape',) twice``), or a key given twice ('Cannot overwrite a value') without
@@ -1002,9 +1023,9 @@ def toml_reason(message: str, text: str) -> str:
     if m:
         name = _toml_table(m.group(1))
         return f"'{name}' is written inline ({{...}} or [...]) and cannot be added to later{where}: give all of {name} in one place"
-    if reason != "Cannot overwrite a value":
-        return message
     lines = text.split("\n")
+    if reason != "Cannot overwrite a value":
+        return message + _toml_character(lines, at)
     line = lines[int(at.group(1)) - 1] if at and at.group(1) else lines[-1] if at else ""
     header = re.match(r"\s*\[\[?\s*([^\[\]]+?)\s*\]", line)
     key = re.match(r"\s*([A-Za-z0-9_.\- ]+?|\"[^\"]*\")\s*=", line)

@@ -258,3 +258,35 @@ def test_an_output_named_in_other_case_or_unicode_is_written(capsys, tmp_path: P
     target = tmp_path / "ü€.json"
     code, out, error = run_main(capsys, "compare", "h100-sxm", "-w", "gpt3-1.3b", "-o", str(target))
     assert code == 0 and target.read_text(encoding="utf-8").startswith("{")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            "\ufeff\ufeffid = 'x'\n",
+            "Invalid statement (at line 1, column 1): the character there is U+FEFF (ZERO WIDTH NO-BREAK SPACE), which does"
+            " not show: delete it",
+        ),
+        (
+            "id\u200b = 'x'\n",
+            "Expected '=' after a key in a key/value pair (at line 1, column 3): the character there is U+200B (ZERO WIDTH"
+            " SPACE), which does not show: delete it",
+        ),
+        (
+            "id = 'x'\n\u00a0name = 'y'\n",
+            "Invalid statement (at line 2, column 1): the character there is U+00A0 (NO-BREAK SPACE), not a plain space: write ' '",
+        ),
+        ("id = \u201cx\u201d\n", "Invalid value (at line 1, column 6): \u201c is a typographic quote; TOML quotes text with \" or '"),
+        ("id = x\n", "Invalid value (at line 1, column 6)"),
+    ],
+)
+def test_a_character_that_does_not_show_is_named_where_toml_stops(capsys, tmp_path: Path, text: str, reason: str) -> None:
+    """7: a file beginning with a second byte-order mark (the first is dropped as before) said only 'not valid TOML:
+    Invalid statement (at line 1, column 1)', and a zero-width space after a key 'Expected '=' after a key': the
+    character at fault does not show in an editor. It is now named by its code point (a space that is not a plain
+    one, and a typographic quote, likewise); a visible mistake keeps the reader's words alone."""
+    path = tmp_path / "x.toml"
+    path.write_text(text, encoding="utf-8")
+    code, out, error = run_main(capsys, "profiles", "validate", str(path))
+    assert (code, out, error) == (1, "", f"Error: {path}: not valid TOML: {reason}\n")
