@@ -214,7 +214,7 @@ def test_serving_targets_at_their_edges(capsys) -> None:
     for value, reason in (
         ("workload.latency_percentile=100", "expected less than 100, got 100"),
         ("workload.latency_percentile=49.999", "expected at least 50, got 49.999"),
-        ("workload.time_to_first_token_ms=-1", "value must be a number > 0, got -1"),
+        ("workload.time_to_first_token_ms=-1", "expected more than 0, got -1"),
     ):
         code, out, error = run_main(capsys, *cmd, value)
         assert (code, out, error) == (1, "", f"Error: --set: {value.partition('=')[0]}: {reason}\n")
