@@ -1045,7 +1045,8 @@ def _set_toml_reason(message: str, text: str) -> str:
         reason = "more text after the value"
     place = (f" (at character {int(at.group(1)) - 4})" if at.group(1) else " (at its end)") if at else ""
     first = text.strip()[0]
-    return f"expected a TOML value (it starts with {first!r}), got {text[:80]!r}: {reason[:1].lower()}{reason[1:]}{place}"
+    quote = "; text that starts with it is written in quotes" if first in "[{" else ""  # (a name '[draft] x': '"[draft] x"')
+    return f"expected a TOML value (it starts with {first!r}), got {text[:80]!r}: {reason[:1].lower()}{reason[1:]}{place}{quote}"
 
 
 def _digits_message(exc: ValueError) -> str:

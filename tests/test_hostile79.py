@@ -75,6 +75,10 @@ def test_other_toml_errors_keep_their_words(capsys, tmp_path: Path) -> None:
     assert error == f"Error: {path}: not valid TOML: Duplicate inline table key 'value' (at line 11, column 34)\n"
 
 
+QUOTE = "; text that starts with it is written in quotes"
+"""The hint a value starting with [ or { gets: a name such as '[draft] x' is given as '"[draft] x"'."""
+
+
 @pytest.mark.parametrize(
     ("value", "reason"),
     [
@@ -83,12 +87,16 @@ def test_other_toml_errors_keep_their_words(capsys, tmp_path: Path) -> None:
             "workload.name='it's'",
             "expected a TOML value (it starts with \"'\"), got \"'it's'\": more text after the value (at character 5)",
         ),
-        ("workload.name=[1,", "expected a TOML value (it starts with '['), got '[1,': invalid value (at its end)"),
+        ("workload.name=[1,", "expected a TOML value (it starts with '['), got '[1,': invalid value (at its end)" + QUOTE),
         (
             "scenario.pue={value=1.2,value=1.3}",
-            "expected a TOML value (it starts with '{'), got '{value=1.2,value=1.3}': duplicate inline table key 'value' (at character 21)",
+            "expected a TOML value (it starts with '{'), got '{value=1.2,value=1.3}': duplicate inline table key 'value' "
+            "(at character 21)" + QUOTE,
         ),
-        ("scenario.pue={value=1.2", "expected a TOML value (it starts with '{'), got '{value=1.2': unclosed inline table (at its end)"),
+        (
+            "scenario.pue={value=1.2",
+            "expected a TOML value (it starts with '{'), got '{value=1.2': unclosed inline table (at its end)" + QUOTE,
+        ),
     ],
 )
 def test_a_set_value_written_as_toml_that_is_not_is_refused(capsys, value: str, reason: str) -> None:
