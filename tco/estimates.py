@@ -180,7 +180,7 @@ def estimate(
         seq_len = _default_seq_len(prompt_tokens, output_tokens)
     for flag, n in (("--count", count), ("--replica", replica), ("--max-batch", max_batch), ("--seq-len", seq_len)):
         if n is not None and (whole_argument(n, flag) < 1):
-            raise InputError(f"expected a whole number >= 1, got {n}", key=flag)
+            raise InputError(f"expected a whole number of at least 1, got {n}", key=flag)
     for flag, n in (("--max-batch", max_batch), ("--seq-len", seq_len)):  # (the bound --help shows and workload files have)
         if n is not None and n > MAX_COUNT:
             raise InputError(f"expected at most {MAX_COUNT:,}, got {show_whole(n, grouped=True)}", key=flag)
@@ -627,9 +627,8 @@ def _estimate_shape(shape: Mapping[str, int | None] | None, parameters: float) -
         except TypeError:
             raise InputError(f"expected a whole number, got {str(given)[:40]}", key=key) from None
         if v < 1 or v > MAX_COUNT:
-            raise InputError(
-                f"expected a whole number >= 1, got {v}" if v < 1 else f"expected at most {MAX_COUNT:,}, got {str(v)[:40]}", key=key
-            )
+            least = f"expected a whole number of at least 1, got {v}"
+            raise InputError(least if v < 1 else f"expected at most {MAX_COUNT:,}, got {str(v)[:40]}", key=key)
         whole[k] = v
     shape = whole
     layers, d_model, heads, kv_heads, head_dim = (shape.get(k) for k in ("layers", "d_model", "heads", "kv_heads", "head_dim"))

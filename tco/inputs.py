@@ -231,12 +231,12 @@ def parse_option(text: str) -> ParsedOption:
         # ASCII digits, grouped by single underscores as Python writes them and as :rent=, --set and the numeric
         # flags read them ('@1_000' is 1000): '@８', '@_1' and '@1__0' are not counts
         if WHOLE_DIGITS.fullmatch(c) is None:
-            raise InputError(f"expected ID@COUNT with a whole COUNT >= 1, got '{text[:80]}'", key="accelerator")
+            raise InputError(f"expected ID@COUNT with a whole COUNT of at least 1, got '{text[:80]}'", key="accelerator")
         # (the length first: Python refuses int() on more than 4,300 digits)
         if len(c.replace("_", "").lstrip("0")) > 10 or int(c) > MAX_ACCELERATORS:
             raise InputError(f"expected ID@COUNT with COUNT at most {MAX_ACCELERATORS:,}, got '{text[:80]}'", key="accelerator")
         if int(c) < 1:
-            raise InputError(f"expected ID@COUNT with a whole COUNT >= 1, got '{text[:80]}'", key="accelerator")
+            raise InputError(f"expected ID@COUNT with a whole COUNT of at least 1, got '{text[:80]}'", key="accelerator")
         count = int(c)
     rate = None
     if rate_text is not None and acq == "buy":  # (a rate is quoted for rented capacity; a bought part has a price)

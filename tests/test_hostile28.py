@@ -34,7 +34,7 @@ def test_an_extends_id_too_long_for_a_file_name_is_an_input_error(run, tmp_path:
             ["sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "scenario.pue=1:2:99999999999"],
             "--vary: scenario.pue: at most 5,000,000 points per axis, got 99,999,999,999",
         ),
-        (["compare", "a100-80gb@0000", "-w", "gpt3-1.3b"], "accelerator: expected ID@COUNT with a whole COUNT >= 1"),
+        (["compare", "a100-80gb@0000", "-w", "gpt3-1.3b"], "accelerator: expected ID@COUNT with a whole COUNT of at least 1"),
     ],
 )
 def test_a_count_of_thousands_of_digits_is_an_input_error(run, args: list[str], message: str) -> None:

@@ -10,7 +10,7 @@ import pytest
     [
         ("", "missing accelerator id in ''"),
         (" ", "expected an option ID[@COUNT][:rent], got ' '"),
-        ("a100-80gb@0", "expected ID@COUNT with a whole COUNT >= 1, got 'a100-80gb@0'"),
+        ("a100-80gb@0", "expected ID@COUNT with a whole COUNT of at least 1, got 'a100-80gb@0'"),
         ("a100-80gb:rent=-1", "expected :rent=USD_PER_HOUR with a positive number of at least 1e-300, got 'a100-80gb:rent=-1'"),
     ],
 )
@@ -27,7 +27,7 @@ def test_a_malformed_vs_is_the_vs_flags_error(run, vs: str, message: str) -> Non
     ("baseline", "message"),
     [
         ("", "missing accelerator id in ''"),
-        ("a100-80gb@0", "expected ID@COUNT with a whole COUNT >= 1, got 'a100-80gb@0'"),
+        ("a100-80gb@0", "expected ID@COUNT with a whole COUNT of at least 1, got 'a100-80gb@0'"),
     ],
 )
 def test_a_malformed_baseline_is_the_baseline_flags_error(run, baseline: str, message: str) -> None:

@@ -26,7 +26,7 @@ def test_a_count_with_python_underscores_reads_as_a_rate_with_them_does(run) -> 
     for bad in ("a100-80gb@_1", "a100-80gb@1__0", "a100-80gb@1_", "a100-80gb@0_0", "a100-80gb@１_0"):
         r = run("compare", bad, "-w", "gpt3-1.3b")
         assert r.exit_code == 1 and r.stdout == ""
-        assert r.stderr == f"Error: accelerator: expected ID@COUNT with a whole COUNT >= 1, got '{bad}'\n", r.stderr
+        assert r.stderr == f"Error: accelerator: expected ID@COUNT with a whole COUNT of at least 1, got '{bad}'\n", r.stderr
     r = run("compare", "a100-80gb@1_000_000_000_0", "-w", "gpt3-1.3b")
     assert r.stderr == "Error: accelerator: expected ID@COUNT with COUNT at most 1,000,000,000, got 'a100-80gb@1_000_000_000_0'\n"
 
@@ -105,7 +105,7 @@ def test_a_sweeps_point_count_with_python_underscores_reads_as_its_range_does(ru
     for bad in ("_1", "1__0", "1_", "0_0"):
         r = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", f"scenario.pue=1:2:{bad}")
         assert r.exit_code == 1 and r.stdout == ""
-        assert r.stderr == f"Error: --vary: scenario.pue: expected a whole number of points N >= 1, got '{bad}' in '1:2:{bad}'\n"
+        assert r.stderr == f"Error: --vary: scenario.pue: expected a whole number of points N of at least 1, got '{bad}' in '1:2:{bad}'\n"
     r = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "scenario.pue=1:2:5_000_001")
     assert r.stderr == "Error: --vary: scenario.pue: at most 5,000,000 points per axis, got 5,000,001\n"
 

@@ -12,7 +12,7 @@ import tco
 @pytest.mark.parametrize(
     ("flags", "line"),
     [
-        (["--revenue-usd-per-day", "inf"], "Error: --revenue-usd-per-day: expected a finite revenue >= 0, got inf"),
+        (["--revenue-usd-per-day", "inf"], "Error: --revenue-usd-per-day: expected a finite revenue of at least 0, got inf"),
         (["--lease-usd-per-month", "inf"], "Error: --lease-usd-per-month: expected a finite positive lease rate, got inf"),
         (
             ["--lease-usd-per-month", "1000", "--lease-months", "nan"],
@@ -41,9 +41,9 @@ def test_a_400_digit_revenue_is_named_by_its_length(run) -> None:
 
 def test_the_python_api_says_the_same_for_a_decimal_too_large_for_a_float() -> None:
     inputs = tco.load_inputs(["h100-sxm@8"], workload="llama3-8b")
-    with pytest.raises(tco.InputError, match=r"^revenue_usd_per_day: expected a finite revenue >= 0, got inf$"):
+    with pytest.raises(tco.InputError, match=r"^revenue_usd_per_day: expected a finite revenue of at least 0, got inf$"):
         tco.cashflow(inputs, revenue_usd_per_day=decimal.Decimal("1e400"))
-    with pytest.raises(tco.InputError, match=r"^revenue_usd_per_day: expected a revenue >= 0, got -1$"):
+    with pytest.raises(tco.InputError, match=r"^revenue_usd_per_day: expected a revenue of at least 0, got -1$"):
         tco.cashflow(inputs, revenue_usd_per_day=-1)
 
 

@@ -250,7 +250,7 @@ def test_a_sweeps_point_count_and_list_edges(capsys) -> None:
         assert (code, out, error) == (
             1,
             "",
-            f"Error: --vary: scenario.pue: expected a whole number of points N >= 1, got '{n}' in '{spec}'\n",
+            f"Error: --vary: scenario.pue: expected a whole number of points N of at least 1, got '{n}' in '{spec}'\n",
         )
     code, out, error = run_main(capsys, *cmd, "scenario.pue=1,,2")
     assert (code, out, error) == (1, "", "Error: --vary: scenario.pue: expected numbers, got ''\n")

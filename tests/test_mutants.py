@@ -64,8 +64,12 @@ ANALYSIS_ERRORS: list[tuple[str, Callable[[], object], str]] = [
         "changes: every path needs the same, non-zero number of values",
     ),
     ("what_if inf", lambda: analysis.what_if(pair(), {"scenario.pue": [math.inf]}), "scenario.pue: expected finite numbers"),
-    ("what_if count 2.5", lambda: analysis.what_if(pair(), {"count": [2.5]}), "what_if: count: expected a whole count >= 1, got 2.5"),
-    ("what_if count 0", lambda: analysis.what_if(pair(), {"count": [0]}), "what_if: count: expected a whole count >= 1, got 0"),
+    (
+        "what_if count 2.5",
+        lambda: analysis.what_if(pair(), {"count": [2.5]}),
+        "what_if: count: expected a whole count of at least 1, got 2.5",
+    ),
+    ("what_if count 0", lambda: analysis.what_if(pair(), {"count": [0]}), "what_if: count: expected a whole count of at least 1, got 0"),
     # min and max are whole, the middle value is not: caught by the what-if's own check.
     ("what_if count middle", lambda: analysis.what_if(pair(), {"count": [1, 2.5, 4]}), "count: expected whole numbers"),
     (
@@ -121,8 +125,16 @@ ANALYSIS_ERRORS: list[tuple[str, Callable[[], object], str]] = [
     ("parse_vary no spec", lambda: analysis.parse_vary("p="), "--vary: expected PATH=LO:HI:N or PATH=v1,v2,..., got 'p='"),
     ("parse_vary two parts", lambda: analysis.parse_vary("p=1:2"), "--vary: p: expected LO:HI:N, got '1:2'"),
     ("parse_vary bad range", lambda: analysis.parse_vary("p=a:2:3"), "--vary: p: expected numbers LO:HI:N, got 'a:2:3'"),
-    ("parse_vary n 0", lambda: analysis.parse_vary("p=1:2:0"), "--vary: p: expected a whole number of points N >= 1, got '0' in '1:2:0'"),
-    ("parse_vary n x", lambda: analysis.parse_vary("p=1:2:x"), "--vary: p: expected a whole number of points N >= 1, got 'x' in '1:2:x'"),
+    (
+        "parse_vary n 0",
+        lambda: analysis.parse_vary("p=1:2:0"),
+        "--vary: p: expected a whole number of points N of at least 1, got '0' in '1:2:0'",
+    ),
+    (
+        "parse_vary n x",
+        lambda: analysis.parse_vary("p=1:2:x"),
+        "--vary: p: expected a whole number of points N of at least 1, got 'x' in '1:2:x'",
+    ),
     ("parse_vary n big", lambda: analysis.parse_vary("p=1:2:5000001"), "--vary: p: at most 5,000,000 points per axis, got 5,000,001"),
     ("parse_vary word", lambda: analysis.parse_vary("p=1,a"), "--vary: p: expected numbers, got 'a'"),
     ("parse_vary nan", lambda: analysis.parse_vary("p=1, nan"), "--vary: p: expected finite numbers, got 'nan'"),
@@ -137,7 +149,11 @@ ANALYSIS_ERRORS: list[tuple[str, Callable[[], object], str]] = [
         lambda: analysis.make_axes(pair(), ["nodot=1"]),
         "--vary: nodot: expected scenario.<field>, workload.<field> or <accelerator-id>.<field>",
     ),
-    ("make_axes count", lambda: analysis.make_axes(pair(), ["count=1,2.5"]), "--vary: count: expected a whole count >= 1, got 2.5"),
+    (
+        "make_axes count",
+        lambda: analysis.make_axes(pair(), ["count=1,2.5"]),
+        "--vary: count: expected a whole count of at least 1, got 2.5",
+    ),
     # min 1 and max 4 are whole, 2.5 in between is not.
     (
         "make_axes count middle",

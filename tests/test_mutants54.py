@@ -203,7 +203,9 @@ def test_a_bad_number_of_points_is_quoted_up_to_40_characters_within_the_spec_up
     n_text = "abcdefghij" * 10
     with pytest.raises(tco.InputError) as exc:
         analysis.parse_vary(f"toy.memory_gb=1:2:{n_text}")
-    assert exc.value.message == (f"expected a whole number of points N >= 1, got '{'abcdefghij' * 4}' in '1:2:{'abcdefghij' * 7}abcdef'")
+    assert exc.value.message == (
+        f"expected a whole number of points N of at least 1, got '{'abcdefghij' * 4}' in '1:2:{'abcdefghij' * 7}abcdef'"
+    )
     assert (exc.value.where, exc.value.key) == ("--vary", "toy.memory_gb")
 
 

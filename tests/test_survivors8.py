@@ -221,7 +221,7 @@ def test_a_lease_term_of_zero_months_is_refused() -> None:
 def test_a_negative_revenue_names_the_flag() -> None:
     with pytest.raises(InputError) as exc:
         cashflow([Option(accelerator())], train_wl(), scenario(), revenue_per_day=-1)
-    assert exc.value.message == "expected a revenue >= 0, got -1"
+    assert exc.value.message == "expected a revenue of at least 0, got -1"
     assert exc.value.key == "--revenue-usd-per-day"
 
 

@@ -236,11 +236,11 @@ def cashflow(
     options left out of the cash flow (an unknown price) that still set the delay, as compare counts
     them: the fastest known time to market among all."""
     for flag, v, what in (
-        ("--revenue-usd-per-day", revenue_per_day, "revenue >= 0"),
+        ("--revenue-usd-per-day", revenue_per_day, "revenue of at least 0"),
         ("--lease-usd-per-month", lease_usd_per_month, "positive lease rate"),
         ("--lease-months", lease_months, "positive lease term"),
     ):
-        if v is not None and not math.isfinite(v):  # ('expected a revenue >= 0, got inf' would contradict itself)
+        if v is not None and not math.isfinite(v):  # ('expected a revenue of at least 0, got inf' would contradict itself)
             raise InputError(f"expected a finite {what}, got {show_number(v)}", key=flag)
         if v is not None and v != 0 and abs(v) < TINY:
             raise InputError(
@@ -254,7 +254,7 @@ def cashflow(
     if lease_months is not None and not lease_months > 0:
         raise InputError(f"expected a positive lease term, got {show_number(lease_months)}", key="--lease-months")
     if revenue_per_day is not None and not revenue_per_day >= 0:
-        raise InputError(f"expected a revenue >= 0, got {show_number(revenue_per_day)}", key="--revenue-usd-per-day")
+        raise InputError(f"expected a revenue of at least 0, got {show_number(revenue_per_day)}", key="--revenue-usd-per-day")
     if lease_usd_per_month is not None and not any(o.acquisition is Acquisition.buy for o in options):
         raise InputError("a lease applies to bought options, and every option here is rented: give one to buy", key="--lease-usd-per-month")
     comp = engine.compare(options=[*options, *reference], workload=workload, scenario=scenario)

@@ -418,7 +418,7 @@ def validate_value(prep: Prepared, target: Target, value: float, *, where: str |
         target = replace(target, path=target.path + ".value")
     if target.is_count:
         if value < 1 or value != math.floor(value):
-            raise InputError(f"expected a whole count >= 1, got {_given(value)}", where=where, key=target.path)
+            raise InputError(f"expected a whole count of at least 1, got {_given(value)}", where=where, key=target.path)
         if value > perf.MAX_ACCELERATORS:  # as ID@COUNT allows
             raise InputError(f"expected a count of at most {perf.MAX_ACCELERATORS:,}, got {_given(value)}", where=where, key=target.path)
         return

@@ -70,7 +70,9 @@ def parse_vary(text: str) -> tuple[str, list[float] | tuple[float, float, int]]:
         # ASCII digits, grouped by single underscores as Python writes them (1_000), as LO, HI and ID@COUNT read them
         n_text = parts[2].strip()
         if WHOLE_DIGITS.fullmatch(n_text) is None or not n_text.strip("0_"):
-            raise InputError(f"expected a whole number of points N >= 1, got '{parts[2][:40]}' in '{spec[:80]}'", where="--vary", key=path)
+            raise InputError(
+                f"expected a whole number of points N of at least 1, got '{parts[2][:40]}' in '{spec[:80]}'", where="--vary", key=path
+            )
         digits = n_text.replace("_", "").lstrip("0")
         if len(digits) > 10 or int(n_text) > MAX_SWEEP_ROWS:  # (the length first: int() refuses 4,300+ digits)
             got = f"{int(n_text):,}" if len(digits) <= 20 else f"a number of {len(digits):,} digits"
