@@ -442,7 +442,7 @@ def test_sweep_bad_specs_raise_input_errors() -> None:
     for spec, match in (
         ("scenario.pue=5:1:10", "inverted"),
         ("scenario.pue=3:3:10", "inverted"),
-        ("scenario.pue=1:2:0", "N >= 1"),
+        ("scenario.pue=1:2:0", "N of at least 1"),
         ("scenario.pue=abc", "expected numbers"),
         ("scenario.pue_x=1,2", "did you mean 'pue'"),
         ("scenario.pue=0.5,2", "0.5"),

@@ -420,7 +420,7 @@ def test_sweep_output_file_only_on_success(run, tmp_path: Path) -> None:
         ("mlu370-s5.price_usd=1000,2000", "did you mean 'mlu370-s4'"),
         ("scenario.pue=5:1:10", "inverted"),
         ("scenario.pue=3:3:10", "inverted"),
-        ("scenario.pue=1:2:0", "N >= 1"),
+        ("scenario.pue=1:2:0", "N of at least 1"),
         ("scenario.pue=abc", "'abc'"),
         ("scenario.pue=1:2", "LO:HI:N"),
         ("scenario.pue=0.5,1.2", "0.5"),
