@@ -1312,11 +1312,12 @@ def plan_training(
                     "recompute": r.recompute,
                     "full_recompute_share": r.full_share,
                     "zero_stage": c.zero,
-                    "global_batch_tokens": x["global_batch_tokens"],
+                    # the batch a step runs: whole sequences, at least one (0.5 tokens given: one 2,048-token sequence)
+                    "global_batch_tokens": max(1.0, x["global_batch_tokens"] // seq_len) * seq_len,
                     "pipeline_bubble": r.bubble,
                     "idle_accelerators": int(x["count"]) - c.model_devices * (r.data_parallel or 0),
                 }
-                batch_sequences = max(1.0, x["global_batch_tokens"] // seq_len)  # (a batch under one sequence runs one a step)
+                batch_sequences = layout["global_batch_tokens"] // seq_len
                 notes.append(
                     f"layout: TP {c.tensor} × PP {c.pipeline} × DP {r.data_parallel}"
                     + (f" × CP {c.context}" if c.context > 1 else "")

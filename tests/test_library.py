@@ -367,7 +367,8 @@ def test_estimate_training_flags_equal_their_set_paths() -> None:
     # the parameter counts are shown as given, so they are flags only (a --set of them is refused)
     b = json.loads(runner.invoke(app, [*base, "--total-params", "671B", *(x for s in sets for x in ("--set", s))]).stdout)["results"][0]
     assert a["tokens_per_second_per_accelerator"] == b["tokens_per_second_per_accelerator"] > 0
-    assert a["layout"]["global_batch_tokens"] == 4e6 and a["mfu_source"] == "layout model (tuned tuning)"
+    # the batch a step runs: 4e6 tokens are 976 whole 4,096-token sequences (976.56), 3,997,696 tokens
+    assert a["layout"]["global_batch_tokens"] == 976 * 4096 and a["mfu_source"] == "layout model (tuned tuning)"
     assert "60 layers, d_model 7168" in a["notes"][0]  # a dense 37B shape (DeepSeek-V3: 61 × 7,168), not a 671B one
 
 
