@@ -175,7 +175,7 @@ def test_a_figure_that_is_not_0_is_not_shown_as_0(capsys) -> None:
     code, out, error = run_main(capsys, "compare", "h100-sxm@1000000000", "-w", "gpt3-1.3b")
     assert code == 0, error
     row = out.splitlines()[3].split()
-    assert row[:6] == ["1", "h100-sxm@1000000000", "1000000000", "0.085", "derived", "525"]
+    assert row[:6] == ["1", "h100-sxm@1000000000", "1,000,000,000", "0.085", "derived", "525"]
     code, _, error = run_main(capsys, "compare", "h100-sxm@1000", "h100-sxm@1024", "-w", "gpt3-1.3b")
     assert code == 0
     assert error.splitlines()[-1] == (
