@@ -208,14 +208,15 @@ def terminal_text(v: Any, *, markdown: bool = False) -> Any:
     Markdown the column separator escaped, the angle brackets of HTML tags written as entities and the
     brackets and backticks of links, images and code escaped (a Markdown viewer renders raw HTML and
     fetches an image: a profile's name is shown, not run); a backslash too, or the text's own ``\\[``
-    would escape the escape, leaving the bracket live."""
+    would escape the escape, leaving the bracket live; and an ampersand, or a name's own ``&amp;`` or
+    ``&lt;`` would be shown as the character it encodes, not as written."""
     if not isinstance(v, str):
         return v
     v = CONTROL_CELL.sub("?", v)
     return v.translate(_MARKDOWN) if markdown else v
 
 
-_MARKDOWN = str.maketrans({"\\": "\\\\", "|": "\\|", "[": "\\[", "]": "\\]", "`": "\\`", "<": "&lt;", ">": "&gt;"})
+_MARKDOWN = str.maketrans({"\\": "\\\\", "|": "\\|", "[": "\\[", "]": "\\]", "`": "\\`", "<": "&lt;", ">": "&gt;", "&": "&amp;"})
 
 
 def envelope(text: str, audit: Mapping[str, Any]) -> str:
