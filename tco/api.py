@@ -145,6 +145,7 @@ def _argument_of(flag: str, names: Collection[str]) -> str:
 def _argument_keys(exc: TcoError, names: Collection[str]) -> None:
     """Name the function's argument where an error names the flag the command line gives it with."""
     for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
+        problem.message = loader.kind_hint_for(problem.message, arguments=names)  # (not -w, -s or ACCEL)
         for attr in ("key", "where"):
             flag = getattr(problem, attr)
             # (the command line's ACCEL argument, and a loader's one reference: load_workload's ref for --workload)

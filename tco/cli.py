@@ -20,7 +20,7 @@ import stat
 import sys
 import tempfile
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -791,12 +791,13 @@ def profiles_show(
     from tco.render import render_show
 
     _blank_ref("accelerators", profile, "PROFILE")
+    with _shown():
+        model = api.load_accelerator(profile)  # (a profile that does not validate is an error, not a template)
     if fmt is ShowFormat.toml:
-        api.load_accelerator(profile)  # a profile that does not validate is an error, not a template
         # The whole profile, its extends chain merged in (a copy loads anywhere), control characters escaped.
         emit(loader.resolved_toml("accelerators", profile), output)
         return
-    dumped = api.load_accelerator(profile).model_dump(mode="json", exclude_none=True)
+    dumped = model.model_dump(mode="json", exclude_none=True)
     shown = render_show(dumped, OutputFormat(fmt.value), kind="accelerator", citations=api.citations(dumped))
     emit(shown, output, fmt=OutputFormat(fmt.value), audit=_shown_audit("accelerators", profile, fmt.value))
 
@@ -880,12 +881,26 @@ def _blank_ref(kind: str, ref: str, argument: str) -> None:
         raise InputError(f"expected {article} {kind[:-1]} id or a file path, got '{ref}'", where=argument)
 
 
+@contextlib.contextmanager
+def _shown() -> Iterator[None]:
+    """A file of another kind given to a ``show`` command is named with the command that shows it, not the run
+    commands' -w, -s or ACCEL, which this command does not take."""
+    from tco import loader
+
+    try:
+        yield
+    except TcoError as exc:
+        exc.message = loader.kind_hint_for(exc.message, show=True)
+        raise
+
+
 def _show(kind: str, ref: str, fmt: ShowFormat, output: Path | None) -> None:
     from tco import loader
     from tco.render import render_show
 
     _blank_ref(kind, ref, kind[:-1].upper())
-    model = api.load_workload(ref) if kind == "workloads" else api.load_scenario(ref)
+    with _shown():
+        model = api.load_workload(ref) if kind == "workloads" else api.load_scenario(ref)
     if fmt is ShowFormat.toml:  # (as profiles show: the file, its extends chain merged in, to copy and edit)
         emit(loader.resolved_toml(kind, ref), output)
         return

@@ -1610,6 +1610,29 @@ _A_KIND = {
 }
 """What a file of each kind is called, and where it goes."""
 
+_SHOWN_WITH = {"accelerators": "tco profiles show", "workloads": "tco workloads show", "scenarios": "tco scenarios show"}
+_LOADED_WITH = {"accelerators": "tco.load_accelerator", "workloads": "tco.load_workload", "scenarios": "tco.load_scenario"}
+_GIVEN_AS = {"accelerators": "accelerators", "workloads": "workload", "scenarios": "scenario"}
+
+
+def kind_hint_for(message: str, *, show: bool = False, arguments: Collection[str] = ()) -> str:
+    """A "this is a workload file, not an accelerator profile (give it with -w)" message with its hint said where
+    the run commands' -w, -s and ACCEL do not apply: a ``show`` command names the command that shows that kind
+    (``show=True``); the Python API, its own argument for that kind among ``arguments``, else the function that
+    loads it. Any other message is returned as it is."""
+    for kind, said in _SHOWN_WITH.items():
+        hint = f"({_A_KIND[kind][1]})"
+        if message.startswith(f"this is {_A_KIND[kind][0]}, not ") and message.endswith(hint):
+            if show:
+                new = f"see it with {said}"
+            elif _GIVEN_AS[kind] in arguments:
+                new = f"give it as {_GIVEN_AS[kind]}=" + ("[...]" if kind == "accelerators" else "...")
+            else:
+                new = f"load it with {_LOADED_WITH[kind]}"
+            return f"{message[: -len(hint)]}({new})"
+    return message
+
+
 _ANY_KIND = (
     "an accelerator profile, a workload or scenario file or a set of published runs, each with an id ('tco schema KIND' lists its keys)"
 )

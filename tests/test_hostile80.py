@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import tco
 from tests.factories import run_main
 
 ROOT = Path(__file__).parents[1]
@@ -158,3 +159,56 @@ def test_an_id_with_a_count_or_rent_is_no_profile_to_show(capsys) -> None:
     code, out, error = run_main(capsys, "profiles", "show", "h100-sxm@4")
     assert (code, out) == (1, "")
     assert error == "Error: unknown accelerator 'h100-sxm@4' (did you mean 'h100-sxm'?); see 'tco profiles list'\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "kind", "message"),
+    [
+        (
+            ("workloads", "show"),
+            "accelerators/h100-sxm",
+            "this is an accelerator profile, not a workload file (see it with tco profiles show)",
+        ),
+        (("scenarios", "show"), "workloads/chat-70b", "this is a workload file, not a scenario file (see it with tco workloads show)"),
+        (("profiles", "show"), "scenarios/default", "this is a scenario file, not an accelerator profile (see it with tco scenarios show)"),
+    ],
+)
+def test_a_show_command_given_a_file_of_another_kind_names_the_command_that_shows_it(
+    capsys, tmp_path: Path, command: tuple[str, ...], kind: str, message: str
+) -> None:
+    """2: `tco workloads show h100.toml` said '(give it as an ACCEL argument)' and `tco scenarios show w.toml` '(give it
+    with -w)': an argument and a flag the show command does not take. The hint now names the command that shows the
+    file; nothing is written to -o. The run commands keep their hint (-w, -s, ACCEL)."""
+    path = tmp_path / "x.toml"
+    path.write_text((ROOT / "profiles" / f"{kind}.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    out_file = tmp_path / "out.txt"
+    code, out, error = run_main(capsys, *command, str(path), "-o", str(out_file))
+    assert (code, out, error) == (1, "", f"Error: {path}: {message}\n")
+    assert not out_file.exists()
+    code, out, error = run_main(capsys, *command, str(path), "-f", "toml")
+    assert (code, out, error) == (1, "", f"Error: {path}: {message}\n")
+    code, _, error = run_main(capsys, "compare", "h100-sxm", "-w", "chat-70b", "-s", str(ROOT / "profiles" / "workloads" / "chat-70b.toml"))
+    assert code == 1 and error.endswith("this is a workload file, not a scenario file (give it with -w)\n")
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda p: tco.load_accelerator(p / "workloads" / "chat-70b.toml"), "not an accelerator profile (load it with tco.load_workload)"),
+        (lambda p: tco.load_workload(p / "scenarios" / "default.toml"), "not a workload file (load it with tco.load_scenario)"),
+        (lambda p: tco.load_scenario(p / "accelerators" / "h100-sxm.toml"), "not a scenario file (load it with tco.load_accelerator)"),
+        (lambda p: tco.load_inputs([p / "workloads" / "chat-70b.toml"], workload="chat-70b"), "(give it as workload=...)"),
+        (lambda p: tco.load_inputs(["h100-sxm"], workload=p / "scenarios" / "default.toml"), "(give it as scenario=...)"),
+        (
+            lambda p: tco.load_inputs(["h100-sxm"], workload="chat-70b", scenario=p / "accelerators" / "h100-sxm.toml"),
+            "(give it as accelerators=[...])",
+        ),
+    ],
+)
+def test_the_python_api_given_a_file_of_another_kind_names_no_flag(monkeypatch: pytest.MonkeyPatch, call, message: str) -> None:
+    """3: tco.load_accelerator(a workload file) said '(give it with -w)', a flag of the command line the caller does not
+    use. The hint now names the function's own argument for that kind, or the function that loads it."""
+    monkeypatch.delenv("TCO_PROFILE_PATH", raising=False)
+    with pytest.raises(tco.InputError) as exc:
+        call(ROOT / "profiles")
+    assert str(exc.value).endswith(message) and " -w" not in str(exc.value) and "ACCEL" not in str(exc.value)
