@@ -272,7 +272,7 @@ def public(fn: F) -> F:
                 big = first["type"] == "int_parsing_size"
                 new = _numpy_integer(value) if big and _mentions(hint, int) else None
                 if new is None:
-                    why = "past the 64-bit integers (2**63 - 1)" if big else _why(first)
+                    why = "past the 64-bit integers (at most 9,223,372,036,854,775,807)" if big else _why(first)
                     raise InputError(f"expected {_spelled(param.annotation)}, got {_shown(value)}: {why}", key=name) from None
             except RecursionError:  # (an enum's own message reprs the value)
                 raise InputError(f"expected {_spelled(param.annotation)}, got {type(value).__name__} nested too deeply", key=name) from None

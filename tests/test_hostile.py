@@ -1137,7 +1137,10 @@ def test_a_bad_seed_is_one_line_before_the_inputs_load(run, command: str) -> Non
     """--seed -1 came after the MLU370-S4's plausibility warning (two lines)."""
     extra = ["-o", "r.html"] if command == "report" else []
     result = run(command, "mlu370-s4", "-w", "gpt3-1.3b", "--seed", "-1", *extra)
-    assert result.exit_code == 1 and result.stderr.strip() == "Error: --seed: expected a seed from 0 to 2**63 - 1, got -1"
+    assert (
+        result.exit_code == 1
+        and result.stderr.strip() == "Error: --seed: expected a seed from 0 to 9,223,372,036,854,775,807 (2^63 - 1), got -1"
+    )
 
 
 def test_strict_leaves_a_barred_option_out_of_the_cash_flow_as_elsewhere(run) -> None:

@@ -50,7 +50,7 @@ BIG = "1" + "0" * 400
         (
             ["simulate", "a100-80gb", "-w", "gpt3-1.3b", "--samples", "1", "--seed", BIG],
             1,
-            "Error: --seed: expected a seed from 0 to 2**63 - 1, got 100000… (401 digits)",
+            "Error: --seed: expected a seed from 0 to 9,223,372,036,854,775,807 (2^63 - 1), got 100000… (401 digits)",
         ),
     ],
 )

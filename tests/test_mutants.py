@@ -182,11 +182,15 @@ ANALYSIS_ERRORS: list[tuple[str, Callable[[], object], str]] = [
         lambda: analysis.simulate(pair(), samples=2_000_001, seed=1),
         "--samples: at most 2,000,000 samples (each is kept for the percentiles: ~100 MB per million per option), got 2,000,001",
     ),
-    ("simulate seed -1", lambda: analysis.simulate(pair(), samples=1, seed=-1), "--seed: expected a seed from 0 to 2**63 - 1, got -1"),
+    (
+        "simulate seed -1",
+        lambda: analysis.simulate(pair(), samples=1, seed=-1),
+        "--seed: expected a seed from 0 to 9,223,372,036,854,775,807 (2^63 - 1), got -1",
+    ),
     (
         "simulate seed 2**63",
         lambda: analysis.simulate(pair(), samples=1, seed=2**63),
-        "--seed: expected a seed from 0 to 2**63 - 1, got 9223372036854775808",
+        "--seed: expected a seed from 0 to 9,223,372,036,854,775,807 (2^63 - 1), got 9223372036854775808",
     ),
     ("size none", lambda: analysis.size(pair()), "constraint: give exactly one of --deadline-days, --budget-usd, --capex-usd, --power-kw"),
     (
