@@ -1014,6 +1014,7 @@ def toml_reason(message: str, text: str) -> str:
     """Why tomllib refused a document, in the house's words where its own are Python's: a table named by a
     tuple (``Cannot declare ('shape',) twice``), or a key given twice ('Cannot overwrite a value') without
     naming the key, which is read from the line the reader stopped at. Other reasons are kept as they are."""
+    message = re.sub(r"^Can not ", "Cannot ", message)  # (tomli before 2.1, which Python 3.10 reads TOML with)
     at = _TOML_AT.search(message)
     reason, where = (message[: at.start()], message[at.start() :]) if at else (message, "")
     m = re.fullmatch(r"Cannot declare (\(.*\)) twice", reason)
