@@ -270,9 +270,15 @@ class Quantity(StrictModel):
     _lower: ClassVar[float | None] = None
     _lower_inclusive: ClassVar[bool] = True
     _upper: ClassVar[float | None] = None
-    _expected: ClassVar[str] = "a finite number"
     _bound: ClassVar[str] = ""
     """The bound in the house's words, as every bound error says it: ``expected more than 0, got -5``."""
+
+    @classmethod
+    def _expected(cls) -> str:
+        """What a value of this quantity is, from its bound: ``a number of at least 1``, ``a number more than 0``."""
+        if not cls._bound:
+            return "a finite number"
+        return f"a number {'of ' if cls._bound.startswith('at ') else ''}{cls._bound}"
 
     @model_validator(mode="before")
     @classmethod
@@ -281,7 +287,7 @@ class Quantity(StrictModel):
             raise PydanticCustomError(
                 "quantity_type",
                 "expected {expected} or a table with value, low, high, source, as_of, got {got}",
-                {"expected": cls._expected, "got": _describe(data)},
+                {"expected": cls._expected(), "got": _describe(data)},
             )
         # A bare number no float holds is refused on the quantity written, not on the .value it stands for.
         if isinstance(data, float) and not math.isfinite(data):
@@ -345,14 +351,12 @@ def _named(name: str) -> str:
 
 class NonNegativeQuantity(Quantity):
     _lower = 0.0
-    _expected = "a number of at least 0"
     _bound = "at least 0"
 
 
 class PositiveQuantity(Quantity):
     _lower = 0.0
     _lower_inclusive = False
-    _expected = "a number more than 0"
     _bound = "more than 0"
 
 
@@ -360,7 +364,6 @@ class AtLeastOneQuantity(Quantity):
     """A factor that only ever adds work, such as a load imbalance."""
 
     _lower = 1.0
-    _expected = "a number of at least 1"
     _bound = "at least 1"
 
 
@@ -370,7 +373,6 @@ class FractionQuantity(Quantity):
     _lower = 0.0
     _lower_inclusive = False
     _upper = 1.0
-    _expected = "a number more than 0 and at most 1"
     _bound = "more than 0 and at most 1"
 
 
@@ -379,7 +381,6 @@ class UnitIntervalQuantity(Quantity):
 
     _lower = 0.0
     _upper = 1.0
-    _expected = "a number from 0 to 1"
     _bound = "from 0 to 1"
 
 
