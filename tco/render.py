@@ -790,6 +790,8 @@ CALIBRATION_COLUMNS = (
     "layout",
     "kind",  # (appended: training or serving; the serving rows' own columns follow)
     "scenario",
+    "input_tokens",
+    "output_tokens",
     "replica",
     "batch",
     "reason",
@@ -923,12 +925,13 @@ def render_calibration(summary: Any, fmt: OutputFormat, *, only_summary: bool = 
                     r.model,
                     r.precision,
                     r.scenario,
+                    f"{given_number(r.input_tokens)}/{given_number(r.output_tokens)}",
                     r.tuning,
-                    "—" if r.replica is None else str(r.replica),
+                    count_text(r.replica),
                     num(r.measured_tokens_per_second, 1),
                     num(r.derived_tokens_per_second, 1),
                     "—" if r.error is None else f"{r.error * 100:+.1f}%",
-                    "—" if r.batch is None else str(r.batch),
+                    count_text(r.batch),
                 ]
                 for r in sv.rows
             ]
@@ -939,6 +942,7 @@ def render_calibration(summary: Any, fmt: OutputFormat, *, only_summary: bool = 
                 "model",
                 "prec",
                 "scenario",
+                "in/out tokens",
                 "engine",
                 "replica",
                 "published tok/s",

@@ -419,8 +419,11 @@ class ServingResult(StrictModel):
     set_id: str
     accelerator: str
     model: str
+    parameters: float = Field(description="Parameters (active parameters for MoE).")
     precision: str
     scenario: str
+    input_tokens: float = Field(description="Mean prompt tokens per request, as published.")
+    output_tokens: float = Field(description="Mean generated tokens per request, as published.")
     tuning: str = Field(description="The serving engine the row is modelled on (its set's): typical or tuned.")
     split: Split
     replica: int | None

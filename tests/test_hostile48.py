@@ -142,7 +142,8 @@ def test_calibrate_csv_and_jsonl_carry_the_serving_rows(run) -> None:
     doc = json.loads(run("calibrate", "-f", "json").stdout)
     n_train, n_serve = len(doc["results"]), len(doc["serving"]["rows"])
     csv_lines = run("calibrate", "-f", "csv").stdout.splitlines()
-    assert len(csv_lines) == 1 + n_train + n_serve and csv_lines[0].endswith(",layout,kind,scenario,replica,batch,reason")
+    assert len(csv_lines) == 1 + n_train + n_serve
+    assert csv_lines[0].endswith(",layout,kind,scenario,input_tokens,output_tokens,replica,batch,reason")
     kinds = [json.loads(line)["kind"] for line in run("calibrate", "-f", "jsonl").stdout.splitlines()]
     assert kinds == ["training"] * n_train + ["serving"] * n_serve
 

@@ -1,0 +1,61 @@
+"""Session 56: what a calibration row needs to be audited, and smaller fixes of this session."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from tco.cli import app
+from tco.loader import tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+runner = CliRunner()
+
+
+def _first_serving_row(set_file: str) -> dict[str, object]:
+    with open(ROOT / "profiles" / "serving" / set_file, "rb") as f:
+        return dict(tomllib.load(f)["rows"][0])
+
+
+def test_calibrate_csv_names_each_serving_rows_lengths_and_size() -> None:
+    # A serving row is a (model, prompt, output, replica) cell of a published table: without its prompt and output
+    # lengths two rows of the same model and replica cannot be told apart, nor checked against the source.
+    res = runner.invoke(app, ["calibrate", "-f", "csv"])
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    serving = [r for r in rows if r["kind"] == "serving"]
+    training = [r for r in rows if r["kind"] == "training"]
+    assert serving and training
+    # the set's first row, as its file publishes it
+    first = _first_serving_row("gaudi-intel-serving.toml")
+    mine = [r for r in serving if r["set_id"] == "gaudi-intel-serving"][0]
+    assert float(mine["input_tokens"]) == float(first["input_tokens"])  # type: ignore[arg-type]
+    assert float(mine["output_tokens"]) == float(first["output_tokens"])  # type: ignore[arg-type]
+    assert float(mine["parameters"]) == float(first["parameters"])  # type: ignore[arg-type]
+    # every serving row has them; training rows leave them empty (their length is seq_len)
+    assert all(float(r["input_tokens"]) >= 1 and float(r["output_tokens"]) >= 1 for r in serving)
+    assert all(r["input_tokens"] == "" and r["output_tokens"] == "" for r in training)
+
+
+def test_calibrate_table_shows_in_out_tokens_with_grouped_counts() -> None:
+    res = runner.invoke(app, ["calibrate"])
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("split") and "in/out tokens" in line)
+    # the gaudi-intel-serving rows come first: 128/128, 128/2,048, 2,048/128, 2,048/2,048 (the file's order)
+    first_four = [line for line in lines[head + 2 : head + 6]]
+    assert ["128/128" in first_four[0], "128/2,048" in first_four[1], "2,048/128" in first_four[2]] == [True] * 3
+    assert "2,048/2,048" in first_four[3]
+    # replica and batch are grouped as every other count in the tables is ("1,166", not "1166")
+    body = []
+    for line in lines[head + 2 :]:
+        if not line.strip():
+            break
+        body.append(line.split())
+    assert len(body) > 400
+    assert all(re.fullmatch(r"—|\d{1,3}(,\d{3})*", cells[-1]) for cells in body)
+    assert any("," in cells[-1] for cells in body)  # (some batch is above 999)
