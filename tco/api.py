@@ -695,6 +695,9 @@ def _load_inputs(
         raise InputError("expected accelerators and sets as lists of text", key="accelerator")
     if len(texts) > MAX_OPTIONS:
         raise InputError(f"at most {MAX_OPTIONS} options in one run, got {len(texts):,}", key="accelerator")
+    for text in texts:  # (a blank option is the loader's refusal of a blank id, before its text is parsed)
+        if not text.strip():
+            loader.resolve("accelerators", text, dirs)
     parsed = [parse_option(a) for a in texts]
     names = {o.ref: ref_names(o.ref, dirs) for o in parsed}
     # An alias of one option that is another profile's own name (its id, or as given) names that one only

@@ -203,6 +203,8 @@ def _count_last(text: str) -> str | None:
 def parse_option(text: str) -> ParsedOption:
     """``ID[@COUNT][:rent[=USD_PER_HOUR]|:buy]`` -> (ref, count, acquisition, quoted rate). Spaces around '@',
     ':' or '=' are refused with the label to write, as a spaced id is (':rent= 2' read as 2 while '@ 8' was refused)."""
+    if not text.strip():  # (as the loader refuses a blank id: '' and ' ' alike)
+        raise InputError(f"expected an accelerator id or a file path, got '{text}'", key="accelerator")
     fixed = _unspaced(text)
     if fixed is not None:
         raise InputError(f"expected no spaces in ID[@COUNT][:rent[=USD_PER_HOUR]|:buy], got '{text}': write '{fixed}'", key="accelerator")
@@ -252,7 +254,9 @@ def parse_option(text: str) -> ParsedOption:
         if not (math.isfinite(rate) and rate >= TINY):
             raise InputError(f"expected :rent=USD_PER_HOUR with a positive number of at least {TINY:g}, got '{text}'", key="accelerator")
     if not ref:
-        raise InputError(f"missing accelerator id in '{text}'", key="accelerator")
+        raise InputError(
+            f"expected ID[@COUNT][:rent[=USD_PER_HOUR]|:buy] with an accelerator id before '@' or ':', got '{text}'", key="accelerator"
+        )
     return ParsedOption(ref, count, Acquisition(acq) if acq else Acquisition.buy, rate)
 
 

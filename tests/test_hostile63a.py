@@ -8,8 +8,8 @@ import pytest
 @pytest.mark.parametrize(
     ("vs", "message"),
     [
-        ("", "missing accelerator id in ''"),
-        (" ", "expected an option ID[@COUNT][:rent], got ' '"),
+        ("", "expected an accelerator id or a file path, got ''"),
+        (" ", "expected an accelerator id or a file path, got ' '"),
         ("a100-80gb@0", "expected ID@COUNT with a whole COUNT of at least 1, got 'a100-80gb@0'"),
         ("a100-80gb:rent=-1", "expected :rent=USD_PER_HOUR with a positive number of at least 1e-300, got 'a100-80gb:rent=-1'"),
     ],
@@ -26,7 +26,7 @@ def test_a_malformed_vs_is_the_vs_flags_error(run, vs: str, message: str) -> Non
 @pytest.mark.parametrize(
     ("baseline", "message"),
     [
-        ("", "missing accelerator id in ''"),
+        ("", "expected an accelerator id or a file path, got ''"),
         ("a100-80gb@0", "expected ID@COUNT with a whole COUNT of at least 1, got 'a100-80gb@0'"),
     ],
 )

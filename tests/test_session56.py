@@ -7,13 +7,11 @@ import io
 import re
 from pathlib import Path
 
-from typer.testing import CliRunner
+import pytest
 
-from tco.cli import app
 from tco.loader import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
-runner = CliRunner()
 
 
 def _first_serving_row(set_file: str) -> dict[str, object]:
@@ -21,10 +19,10 @@ def _first_serving_row(set_file: str) -> dict[str, object]:
         return dict(tomllib.load(f)["rows"][0])
 
 
-def test_calibrate_csv_names_each_serving_rows_lengths_and_size() -> None:
+def test_calibrate_csv_names_each_serving_rows_lengths_and_size(run) -> None:
     # A serving row is a (model, prompt, output, replica) cell of a published table: without its prompt and output
     # lengths two rows of the same model and replica cannot be told apart, nor checked against the source.
-    res = runner.invoke(app, ["calibrate", "-f", "csv"])
+    res = run("calibrate", "-f", "csv")
     assert res.exit_code == 0, res.output
     rows = list(csv.DictReader(io.StringIO(res.stdout)))
     serving = [r for r in rows if r["kind"] == "serving"]
@@ -41,8 +39,8 @@ def test_calibrate_csv_names_each_serving_rows_lengths_and_size() -> None:
     assert all(r["input_tokens"] == "" and r["output_tokens"] == "" for r in training)
 
 
-def test_calibrate_table_shows_in_out_tokens_with_grouped_counts() -> None:
-    res = runner.invoke(app, ["calibrate"])
+def test_calibrate_table_shows_in_out_tokens_with_grouped_counts(run) -> None:
+    res = run("calibrate")
     assert res.exit_code == 0, res.output
     lines = res.stdout.splitlines()
     head = next(i for i, line in enumerate(lines) if line.startswith("split") and "in/out tokens" in line)
@@ -59,3 +57,41 @@ def test_calibrate_table_shows_in_out_tokens_with_grouped_counts() -> None:
     assert len(body) > 400
     assert all(re.fullmatch(r"—|\d{1,3}(,\d{3})*", cells[-1]) for cells in body)
     assert any("," in cells[-1] for cells in body)  # (some batch is above 999)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["compare"],
+        ["simulate", "--samples", "10"],
+        ["sweep", "--vary", "scenario.pue=1:2:3"],
+        ["size", "--deadline-days", "30"],
+        ["sensitivity"],
+    ],
+)
+@pytest.mark.parametrize("blank", ["", " "])
+def test_a_blank_option_is_accels_error_in_one_voice(run, command: list[str], blank: str) -> None:
+    # '' said "accelerator: missing accelerator id in ''" where ' ' said "ACCEL: expected an accelerator id or a
+    # file path, got ' '": one refusal, in the loader's words, naming the argument
+    res = run(command[0], blank, *command[1:], "-w", "gpt3-1.3b")
+    assert res.exit_code == 1
+    assert res.stderr == f"Error: ACCEL: expected an accelerator id or a file path, got '{blank}'\n"
+    assert res.stdout == ""
+
+
+@pytest.mark.parametrize("text", ["@4", ":rent", "@4:rent=2"])
+def test_an_option_without_its_id_says_what_to_write(run, text: str) -> None:
+    res = run("compare", text, "-w", "gpt3-1.3b")
+    assert res.exit_code == 1
+    assert res.stderr == (
+        f"Error: accelerator: expected ID[@COUNT][:rent[=USD_PER_HOUR]|:buy] with an accelerator id before '@' or ':', got '{text}'\n"
+    )
+
+
+@pytest.mark.parametrize("blank", ["", " "])
+def test_a_blank_option_in_the_api_is_the_loaders_refusal(blank: str) -> None:
+    import tco
+
+    with pytest.raises(tco.NotFoundError) as exc:
+        tco.load_inputs([blank], workload="gpt3-1.3b")
+    assert str(exc.value) == f"accelerators: expected an accelerator id or a file path, got '{blank}'"
