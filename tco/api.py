@@ -278,7 +278,7 @@ def public(fn: F) -> F:
                 raise InputError(f"expected {_spelled(param.annotation)}, got {type(value).__name__} nested too deeply", key=name) from None
             if (huge := _huge_inside(new)) is not None:  # (a Decimal of 4,001 digits as an int)
                 raise InputError(f"expected {_spelled(param.annotation)}, got {_shown(value)}: {huge}", key=name)
-            if type(new) is not type(value) or new != value:  # converted; an equal value stays the caller's object
+            if not _same(new, value):  # converted; an equal value of the same types stays the caller's object
                 bound.arguments[name] = new
         with warnings.catch_warnings():
             # numpy's overflow and invalid-value notices: infinite and unknown values propagate by design
@@ -292,6 +292,19 @@ def public(fn: F) -> F:
                 raise
 
     return checked  # type: ignore[return-value]
+
+
+def _same(new: Any, value: Any) -> bool:
+    """Whether pydantic's conversion ``new`` is the caller's ``value`` as it was: equal, and of the same type at
+    every level. A mapping of numpy integers equals the mapping of ints it converts to (``{'tensor_parallel':
+    np.int64(2)} == {'tensor_parallel': 2}``), and only the converted one is read as whole numbers downstream."""
+    if type(new) is not type(value):
+        return False
+    if isinstance(new, Mapping):
+        return new.keys() == value.keys() and all(_same(new[k], value[k]) for k in new)
+    if isinstance(new, (list, tuple)):
+        return len(new) == len(value) and all(_same(a, b) for a, b in zip(new, value, strict=True))
+    return bool(new == value)
 
 
 def _plain(hint: Any, value: Any) -> bool:

@@ -276,6 +276,8 @@ def _output_path(text: str) -> Path:
         raise typer.BadParameter(f"expected a file name (or - for standard output), got {text!r}")
     if text.endswith(("/", os.sep)) and text.strip("/" + os.sep):
         raise typer.BadParameter(f"{text} names a folder (it ends in '/'); expected a file name")
+    if text != text.strip():  # ('out.xlsx ' is no workbook's name: a table would be written to a file named so)
+        raise typer.BadParameter(f"expected a file name without a space, tab or line break at either end, got {text!r}")
     return Path(text)
 
 

@@ -625,10 +625,11 @@ def _estimate_shape(shape: Mapping[str, int | None] | None, parameters: float) -
                 raise TypeError
             v = operator.index(given)
         except TypeError:
-            raise InputError(f"expected a whole number, got {str(given)[:40]}", key=key) from None
+            text = str(given)  # (cut, and said so: the first 40 digits of a longer number are another number)
+            raise InputError(f"expected a whole number, got {text if len(text) <= 40 else text[:40] + '…'}", key=key) from None
         if v < 1 or v > MAX_COUNT:
-            least = f"expected a whole number of at least 1, got {v}"
-            raise InputError(least if v < 1 else f"expected at most {MAX_COUNT:,}, got {str(v)[:40]}", key=key)
+            least = f"expected a whole number of at least 1, got {show_whole(v, grouped=True)}"
+            raise InputError(least if v < 1 else f"expected at most {MAX_COUNT:,}, got {show_whole(v, grouped=True)}", key=key)
         whole[k] = v
     shape = whole
     layers, d_model, heads, kv_heads, head_dim = (shape.get(k) for k in ("layers", "d_model", "heads", "kv_heads", "head_dim"))

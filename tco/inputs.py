@@ -251,8 +251,9 @@ def parse_option(text: str) -> ParsedOption:
             rate = ascii_float(rate_text)
         except ValueError:
             rate = math.nan
-        if not (math.isfinite(rate) and rate >= TINY):
-            raise InputError(f"expected :rent=USD_PER_HOUR with a positive number of at least {TINY:g}, got '{text}'", key="accelerator")
+        if not (math.isfinite(rate) and rate >= TINY):  # (1e400 reads as inf: positive, and no rate)
+            number = "positive number" if math.isfinite(rate) else "finite positive number"
+            raise InputError(f"expected :rent=USD_PER_HOUR with a {number} of at least {TINY:g}, got '{text}'", key="accelerator")
     if not ref:
         raise InputError(
             f"expected ID[@COUNT][:rent[=USD_PER_HOUR]|:buy] with an accelerator id before '@' or ':', got '{text}'", key="accelerator"

@@ -299,7 +299,7 @@ def _stdin_bytes() -> bytes:
 
 def read_toml(path: Path) -> dict[str, Any]:
     """A TOML input file as a dict; any problem with the file is one :class:`InputError` naming it."""
-    text = ""
+    text, data = "", b""
     try:
         if str(path) == STDIN:
             if sys.stdin is None:  # started with stdin closed (tco ... <&-)
@@ -321,6 +321,9 @@ def read_toml(path: Path) -> dict[str, Any]:
         _remember(_AS_READ, _key(path), data)
         parsed = _PARSED.get(data)
         if parsed is None:
+            wide = _wide_text(data)
+            if wide is not None:
+                raise InputError(f"not valid TOML: {wide}", where=str(path))
             # A byte-order mark (Windows editors save one) is not part of the document.
             text = data.decode("utf-8").removeprefix("\ufeff")
             parsed = tomllib.loads(text, parse_float=_float)
@@ -337,14 +340,45 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise InputError("cannot be read: permission denied", where=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {toml_reason(str(exc), text)}", where=str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError("not valid TOML: not UTF-8 text", where=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not valid TOML: {_not_utf8(data, exc)}", where=str(path)) from None
     except RecursionError:
         raise InputError("not valid TOML: nested too deeply", where=str(path)) from None
     except ValueError as exc:  # tomllib's integers: Python refuses to convert more than 4,300 digits
         raise InputError(f"not valid TOML: {_digits_message(exc)}", where=str(path)) from None
     except OSError as exc:
         raise InputError(f"cannot be read: {exc.strerror or exc}", where=str(path)) from None
+
+
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32", "FF FE 00 00"),
+    (b"\x00\x00\xfe\xff", "UTF-32", "00 00 FE FF"),
+    (b"\xff\xfe", "UTF-16", "FF FE"),
+    (b"\xfe\xff", "UTF-16", "FE FF"),
+)
+"""Byte-order marks of the wide encodings an editor or a shell saves text in (Windows PowerShell 5's ``>`` writes
+UTF-16 with FF FE), longest first."""
+
+
+def _wide_text(data: bytes) -> str | None:
+    """Why a file's bytes are no UTF-8 document where they are text in a wide encoding: saved as UTF-16 or UTF-32
+    (a byte-order mark, or ASCII with every other byte 0, which UTF-8 would read as control characters); None
+    for any other bytes."""
+    for bom, encoding, spelled in _WIDE_BOMS:
+        if data.startswith(bom):
+            return f"expected UTF-8 text, got {encoding} (the file starts with the byte-order mark {spelled}): save it as UTF-8"
+    head = data[:64]
+    if len(head) >= 4 and 0 in (max(head[0::2]), max(head[1::2])):
+        return "expected UTF-8 text, got UTF-16 (every other byte is 0): save it as UTF-8"
+    return None
+
+
+def _not_utf8(data: bytes, exc: UnicodeDecodeError) -> str:
+    """Why a file's bytes are not UTF-8 text: the first byte that is not, placed by line and column."""
+    before = data[: exc.start]
+    line, column = before.count(b"\n") + 1, len(before.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")) + 1
+    byte = f"0x{data[exc.start]:02X}"
+    return f"expected UTF-8 text, got the byte {byte} (at line {line}, column {column}), which is not UTF-8: save it as UTF-8"
 
 
 # --------------------------------------------------------------------------- writing TOML
@@ -681,6 +715,10 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None, *, skip: Co
     own = any(p.stem.lower() == key for p in skip)
     itself = " other than this file (a file that extends its own id extends the next file of that id)" if own else ""
     listing = kind if kind != "accelerators" else "profiles"
+    if dirs is not None and builtin_dir() not in folders:  # (tco profiles list shows the shipped ones, which dirs leaves out)
+        shown = ", ".join(str(f) for f in folders[:3]) + (", …" if len(folders) > 3 else "")
+        where = f"in dirs ({shown}), which replace the search path: leave dirs out to search TCO_PROFILE_PATH and the shipped profiles"
+        raise NotFoundError(f"unknown {singular} '{ref}'{itself}{did_you_mean(ref, names)} {where}")
     raise NotFoundError(f"unknown {singular} '{ref}'{itself}{did_you_mean(ref, names)}; see 'tco {listing} list'{hint}")
 
 
@@ -1420,8 +1458,11 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
             break
         if not isinstance(parent, str):
             raise InputError(f"expected the id of {_article(kind[:-1])} to extend, got {_show(parent)}", where=str(current), key="extends")
-        if looks_like_path(parent) or not parent.strip():
-            expected = f"expected the id of {_article(kind[:-1])} to extend (not a path), got {_show(parent)}"
+        if looks_like_path(parent) or not parent.strip() or parent == STDIN:
+            # ('-', which names standard input on the command line, is no profile's id: a file's parent is not read
+            # from the terminal, where the run would wait for it)
+            what = "standard input" if parent == STDIN else "a path"
+            expected = f"expected the id of {_article(kind[:-1])} to extend (not {what}), got {_show(parent)}"
             raise InputError(expected, where=str(current), key="extends")
         if len(chain) >= MAX_EXTENDS_CHAIN:
             raise _chain_error([p for p, _ in chain])

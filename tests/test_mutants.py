@@ -199,7 +199,7 @@ ANALYSIS_ERRORS: list[tuple[str, Callable[[], object], str]] = [
         "constraint: give exactly one of --deadline-days, --budget-usd, --capex-usd, --power-kw",
     ),
     ("size zero", lambda: analysis.size(pair(), budget_usd=0), "--budget-usd: expected a positive number, got 0"),
-    ("size inf", lambda: analysis.size(pair(), power_kw=math.inf), "--power-kw: expected a positive number, got inf"),
+    ("size inf", lambda: analysis.size(pair(), power_kw=math.inf), "--power-kw: expected a finite positive number, got inf"),
     (
         "size serving",
         lambda: analysis.size(toy_inputs(Option(FAST), workload=inference()), deadline_days=1),

@@ -153,7 +153,8 @@ def size(
         )
     name, limit = given[0]
     if not (limit > 0 and math.isfinite(limit)):
-        raise InputError(f"expected a positive number, got {show_number(limit)}", key=f"--{name.replace('_', '-')}")
+        finite = "" if math.isfinite(limit) else "finite "  # (inf is positive: what it lacks is an end)
+        raise InputError(f"expected a {finite}positive number, got {show_number(limit)}", key=f"--{name.replace('_', '-')}")
     counted = [o.label for o in inputs.options if o.count is not None]
     if counted:
         raise InputError(f"size chooses the count itself: name {', '.join(counted)} without @COUNT", key="accelerator")
