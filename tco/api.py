@@ -193,6 +193,8 @@ def _why(err: Mapping[str, Any]) -> str:
         "tuple_type": "not a tuple",
         "list_type": "not a list",
         "path_type": "not a path (text or a Path)",
+        "finite_number": "not a finite number",
+        "string_unicode": "bytes that are not UTF-8 text",
     }
     if typ == "missing":
         return f"too few items (no {item[:-2]})" if item else "too few items"
@@ -203,6 +205,10 @@ def _why(err: Mapping[str, Any]) -> str:
         return f"{item}not a {'list' if ctx['class'] == 'Sequence' else ctx['class']}"
     if typ in words:
         return item + words[typ]
+    if typ in ("enum", "literal_error") and isinstance(ctx.get("expected"), str):  # ('FP8' for 'fp8': the spelling to write)
+        given = err.get("input")
+        same = [a for a in re.findall(r"'([^']*)'", ctx["expected"]) if isinstance(given, str) and a.lower() == given.strip().lower()]
+        return f"{item}not {ctx['expected']}" + (f" (write {same[0]!r})" if same else "")
     msg = str(err["msg"])
     return item + msg[:1].lower() + msg[1:]
 

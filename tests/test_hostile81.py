@@ -216,3 +216,29 @@ def test_a_profile_on_the_search_path_that_extends_dash_is_skipped(capsys, tmp_p
     code, out, error = run_main(capsys, "compare", "h100-sxm", "-w", "chat-70b", "-f", "csv")
     assert code == 0 and error.startswith("h100-sxm: effective cost")
     assert sys.stdin.read(2) == "id"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "why"),
+    [
+        ({"precision": "FP8"}, "precision: expected Precision | Literal['bf16', 'fp16', 'fp8', 'int8', 'fp4'], got str 'FP8': "),
+        ({"tuning": "Tuned"}, "tuning: expected Tuning | Literal['typical', 'tuned'] | None, got str 'Tuned': "),
+        ({"seq_len": float("nan")}, "seq_len: expected int | None, got float nan: "),
+        ({"mode": b"\xff"}, "mode: expected str, got bytes b'\\xff': "),
+    ],
+)
+def test_an_argument_refused_by_its_choices_or_as_nan_says_why_in_the_houses_words(arguments: dict, why: str) -> None:
+    """10: tco.estimate(precision='FP8') said "input should be 'bf16', 'fp16', 'fp8', 'int8' or 'fp4'", seq_len=nan
+    'input should be a finite number' and bytes that are not UTF-8 'input should be a valid string, unable to parse raw
+    data as a unicode string': pydantic's words, which round 54 replaced for every other refusal. Each now says why in
+    the house's, with the spelling to write where only the case differs (as --set does)."""
+    with pytest.raises(tco.InputError) as caught:
+        tco.estimate("h100-sxm", parameters=7e9, **arguments)
+    reason = {
+        "precision": "not 'bf16', 'fp16', 'fp8', 'int8' or 'fp4' (write 'fp8')",
+        "tuning": "not 'typical' or 'tuned' (write 'tuned')",
+        "seq_len": "not a finite number",
+        "mode": "bytes that are not UTF-8 text",
+    }[next(iter(arguments))]
+    assert str(caught.value) == why + reason
+    assert "should" not in str(caught.value)
