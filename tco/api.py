@@ -244,6 +244,8 @@ def public(fn: F) -> F:
             if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD) or param.annotation is param.empty:
                 continue
             hint = hint_of(name)
+            if not _mentions(hint, list) and (listed := _arrays_as_lists(value)) is not value:
+                value = bound.arguments[name] = listed
             if (n := _count_values(value)) > MAX_ARGUMENT_VALUES:
                 raise InputError(f"{n:,} values, more than the {MAX_ARGUMENT_VALUES:,} one call takes", key=name)
             if not _mentions(hint, bool) and (flag := _bool_inside(value)) is not None:  # True is not 1, at any depth
@@ -416,6 +418,21 @@ def _shown(value: Any) -> str:
 MAX_ARGUMENT_VALUES = 1_000_000
 """Values in one argument of a public function (a list, a mapping, or a mapping's lists): counted before
 each is checked, so an oversized what-if is refused at once, not after checking every value."""
+
+
+def _is_array(value: Any) -> bool:
+    return type(value).__name__ == "ndarray" and type(value).__module__ == "numpy"
+
+
+def _arrays_as_lists(value: Any) -> Any:
+    """A numpy array given where a sequence is taken (``np.linspace`` as a what-if's values), at the top or as a
+    mapping's value, as the list it holds, which is then checked as any list is; anything else as it is (numpy is not
+    imported to tell)."""
+    if _is_array(value):
+        return value.tolist()
+    if isinstance(value, Mapping) and any(_is_array(v) for v in value.values()):
+        return {k: v.tolist() if _is_array(v) else v for k, v in value.items()}
+    return value
 
 
 def _count_values(value: Any) -> int:

@@ -877,14 +877,14 @@ def plan_serving(
     fixed = option.count
     if fixed is not None and not (fixed <= node and fixed & (fixed - 1) == 0) and fixed % node != 0:
         raise InfeasibleError(
-            f"a replica of {fixed} × {accel.id} has no tensor-parallel layout: give a power of two up to {node}, "
-            f"or a multiple of {node} (pipeline stages of a node each)",
+            f"a replica of {fixed:,} × {accel.id} has no tensor-parallel layout: give a power of two up to {node:,}, "
+            f"or a multiple of {node:,} (pipeline stages of a node each)",
             where=option.label,
         )
     if fixed is not None and fixed // min(fixed, node) > shape.layers:
         raise InfeasibleError(
-            f"a replica of {fixed} × {accel.id} is {fixed // min(fixed, node)} pipeline stages of {min(fixed, node)}, "
-            f"more than the model's {shape.layers} layers: give at most {shape.layers * min(fixed, node)} per replica",
+            f"a replica of {fixed:,} × {accel.id} is {fixed // min(fixed, node):,} pipeline stages of {min(fixed, node):,}, "
+            f"more than the model's {shape.layers:,} layers: give at most {shape.layers * min(fixed, node):,} per replica",
             where=option.label,
         )
     base = KnownInputs(numeric_inputs(option, workload, scenario))
@@ -1274,7 +1274,7 @@ def plan_training(
                 whose = logits if layers_only < usable else ""
                 stage = "" if name == "main" else f" of stage {name}"
                 raise InfeasibleError(
-                    f"activations of one {seq_len}-token sequence{stage} ({_gb(act)} GB per device {how} over a node{whose}) "
+                    f"activations of one {seq_len:,}-token sequence{stage} ({_gb(act)} GB per device {how} over a node{whose}) "
                     f"exceed {accel.id}'s usable memory ({usable / 1e9:.1f} GB)",
                     where=workload.id if pinned or whose else accel.id,
                     key="layout.recompute" if pinned else "shape.vocab" if whose else "memory_gb",

@@ -20,18 +20,18 @@ def test_estimate_blames_the_sequence_length_its_flag_gave(run) -> None:
     argument is ``seq_len``."""
     r = run("estimate", "a100-80gb", "--params", "1e9", "--seq-len", "1000000000000000")
     assert r.exit_code == 1 and r.stdout == ""
-    assert r.stderr.startswith("Error: --seq-len: activations of one 1000000000000000-token sequence"), r.stderr
+    assert r.stderr.startswith("Error: --seq-len: activations of one 1,000,000,000,000,000-token sequence"), r.stderr
     assert r.stderr.count("\n") == 1
     with pytest.raises(tco.InfeasibleError) as exc:
         tco.estimate("a100-80gb", parameters=1e9, seq_len=10**15)
-    assert str(exc.value).startswith("seq_len: activations of one 1000000000000000-token sequence")
+    assert str(exc.value).startswith("seq_len: activations of one 1,000,000,000,000,000-token sequence")
 
 
 def test_a_set_of_the_memory_keeps_the_blame(run) -> None:
     """Where a --set wrote the part's memory, that --set is blamed, as before: it is what changed."""
     r = run("estimate", "a100-80gb", "--params", "1e9", "--seq-len", "100000000000", "--set", "a100-80gb.memory_gb=2")
     assert r.exit_code == 1
-    assert r.stderr.startswith("Error: --set: a100-80gb.memory_gb: activations of one 100000000000-token sequence"), r.stderr
+    assert r.stderr.startswith("Error: --set: a100-80gb.memory_gb: activations of one 100,000,000,000-token sequence"), r.stderr
 
 
 def test_an_unflagged_sequence_length_is_not_blamed(run) -> None:
@@ -39,7 +39,7 @@ def test_an_unflagged_sequence_length_is_not_blamed(run) -> None:
     width's flag, --d-model, not a --seq-len the user never gave."""
     r = run("estimate", "a100-80gb", "--params", "1e9", "--d-model", "100000000", "--layers", "2", "--heads", "8")
     assert r.exit_code == 1
-    assert r.stderr.startswith("Error: --d-model: activations of one 2048-token sequence"), r.stderr
+    assert r.stderr.startswith("Error: --d-model: activations of one 2,048-token sequence"), r.stderr
 
 
 def test_serving_blames_the_sequence_when_the_weights_fit(run) -> None:

@@ -1643,7 +1643,7 @@ def test_a_value_the_option_or_another_set_fixes_is_not_silently_replaced(run, c
         ),
         (
             ["workload.seq_len=1099511627776"],
-            "Error: --set: workload.seq_len: activations of one 1099511627776-token sequence (1.07e+08 GB per device even "
+            "Error: --set: workload.seq_len: activations of one 1,099,511,627,776-token sequence (1.07e+08 GB per device even "
             "with full recomputation over a node) exceed h100-sxm's usable memory (72.0 GB)",
         ),
     ],

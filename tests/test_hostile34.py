@@ -28,7 +28,7 @@ def test_a_vocabulary_whose_logits_do_not_fit_is_blamed_on_the_vocabulary(run, t
     workload's shape.vocab, with the logits' share of the activations. 4 bytes × 2,048 tokens × 1e9 / 8
     (tensor parallel over the node) = 1,024 GB."""
     r = run("estimate", "h100-sxm", "--params", "8e9", "--vocab", "1000000000")
-    assert r.exit_code == 1 and r.stderr.startswith("Error: --vocab: activations of one 2048-token sequence")
+    assert r.exit_code == 1 and r.stderr.startswith("Error: --vocab: activations of one 2,048-token sequence")
     assert "1,024.0 GB of it the logits of a 1,000,000,000-token vocabulary" in r.stderr
     wl = tmp_path / "v.toml"
     wl.write_text(BIG_VOCAB.format(vocab=1_000_000_000))

@@ -24,7 +24,7 @@ def test_a_misfit_from_a_users_chain_names_the_file_that_writes_the_size(run, tm
     big = _write(tmp_path / "bigw.toml", 'extends = "llama3-8b"\nid = "bigw"\nseq_len = 100000000\n')
     top = _write(tmp_path / "bigw2.toml", 'extends = "bigw"\nid = "bigw2"\n')
     r = run("compare", "h100-sxm", "-w", str(top))
-    assert r.exit_code == 1 and r.stderr.startswith(f"Error: {big}: seq_len: activations of one 100000000-token sequence"), r.stderr
+    assert r.exit_code == 1 and r.stderr.startswith(f"Error: {big}: seq_len: activations of one 100,000,000-token sequence"), r.stderr
     assert r.stderr.rstrip().endswith(f"(extended by {top})") and "accelerators/" not in r.stderr
     _write(tmp_path / "bigs.toml", 'extends = "chat-70b"\nid = "bigs"\nparameters = 1e13\n')
     serving = _write(tmp_path / "bigs2.toml", 'extends = "bigs"\nid = "bigs2"\n')

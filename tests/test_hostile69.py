@@ -134,7 +134,7 @@ def test_the_flag_alone_is_still_blamed_by_its_name(run) -> None:
 
 def test_an_estimate_stage_too_long_for_memory_blames_the_set_of_the_stages(run) -> None:
     """6: "tco estimate h100-sxm --params 7B --set 'workload.stages=[{name=\\"a\\",tokens=1e9,seq_len=1000000000}]'"
-    said 'Error: --params: activations of one 1000000000-token sequence of stage a ... exceed h100-sxm's usable
+    said 'Error: --params: activations of one 1,000,000,000-token sequence of stage a ... exceed h100-sxm's usable
     memory': the parameter count was the first of the inputs the memory fit follows from that a flag gave, and a
     --set of the workload was not looked at. The --set is now blamed, as compare blames it; --seq-len and --params
     still are where they gave the size."""
@@ -142,8 +142,8 @@ def test_an_estimate_stage_too_long_for_memory_blames_the_set_of_the_stages(run)
     r = run("estimate", "h100-sxm", "--params", "7B", "--set", stages)
     assert r.exit_code == 1, r.output
     assert r.stdout == ""
-    assert r.stderr.startswith("Error: --set: workload.stages: activations of one 1000000000-token sequence of stage a ("), r.stderr
+    assert r.stderr.startswith("Error: --set: workload.stages: activations of one 1,000,000,000-token sequence of stage a ("), r.stderr
     r = run("estimate", "h100-sxm", "--params", "7B", "--seq-len", "1000000000")
-    assert r.exit_code == 1 and r.stderr.startswith("Error: --seq-len: activations of one 1000000000-token sequence ("), r.stderr
-    with pytest.raises(tco.InfeasibleError, match=r"^sets: workload\.stages: activations of one 1000000000-token sequence of stage a"):
+    assert r.exit_code == 1 and r.stderr.startswith("Error: --seq-len: activations of one 1,000,000,000-token sequence ("), r.stderr
+    with pytest.raises(tco.InfeasibleError, match=r"^sets: workload\.stages: activations of one 1,000,000,000-token sequence of stage a"):
         tco.estimate("h100-sxm", parameters=7e9, sets=[stages])

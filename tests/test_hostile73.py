@@ -185,7 +185,7 @@ def test_a_number_field_given_no_number_says_what_it_got(run, given, said) -> No
 
 def test_a_set_of_the_part_s_memory_is_blamed_where_the_error_names_the_workload(run, tmp_path) -> None:
     """8: 'tco compare h100-sxm -w gpt3-1.3b --set h100-sxm.memory_gb=0.05' said 'Error: .../profiles/workloads/
-    gpt3-1.3b.toml: shape.vocab: activations of one 2048-token sequence (..., 0.1 GB of it the logits ...) exceed
+    gpt3-1.3b.toml: shape.vocab: activations of one 2,048-token sequence (..., 0.1 GB of it the logits ...) exceed
     h100-sxm's usable memory': the shipped file's vocabulary was blamed for what the --set did (where the layers alone
     do not fit, the --set was named). So were a user's recompute = none ('layout.recompute') for a --set of the memory
     or the sequence length, and gpt3-175b's parameters for '--set workload.global_batch_tokens=2048 --set
@@ -193,7 +193,7 @@ def test_a_set_of_the_part_s_memory_is_blamed_where_the_error_names_the_workload
     two inputs that message itself names. These errors now name those inputs: a --set of one is blamed."""
     r = run("compare", "h100-sxm", "-w", "gpt3-1.3b", "--set", "h100-sxm.memory_gb=0.05")
     assert (r.exit_code, r.stdout) == (1, "")
-    assert r.stderr.startswith("Error: --set: h100-sxm.memory_gb: activations of one 2048-token sequence"), r.stderr
+    assert r.stderr.startswith("Error: --set: h100-sxm.memory_gb: activations of one 2,048-token sequence"), r.stderr
     assert "of it the logits of a 50,257-token vocabulary" in r.stderr
     (tmp_path / "rc.toml").write_text('extends = "gpt3-1.3b"\nid = "rc"\n[layout]\nrecompute = "none"\n')
     for given in ("h100-sxm.memory_gb=1", "workload.seq_len=65536"):
@@ -201,7 +201,7 @@ def test_a_set_of_the_part_s_memory_is_blamed_where_the_error_names_the_workload
         assert r.exit_code == 1 and r.stderr.startswith(f"Error: --set: {given.split('=')[0]}: activations of one "), r.stderr
     both = ("--set", "workload.seq_len=65536", "--set", "workload.layout.recompute=none")
     r = run("compare", "h100-sxm", "-w", str(tmp_path / "rc.toml"), *both)
-    assert r.exit_code == 1 and r.stderr.startswith("Error: --set: workload.layout.recompute: activations of one 65536-token"), r.stderr
+    assert r.exit_code == 1 and r.stderr.startswith("Error: --set: workload.layout.recompute: activations of one 65,536-token"), r.stderr
     state = "the training state of 1.75e+11 parameters does not fit on any count of h100-sxm"
     for sets, blamed in (
         (("workload.global_batch_tokens=2048", "h100-sxm.memory_gb=2"), "workload.global_batch_tokens"),

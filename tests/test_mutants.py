@@ -1098,7 +1098,7 @@ def test_activations_too_large_for_any_layout() -> None:
     = 1e13 B = 10000.0 GB per device; usable = 0.9 · 100 GB = 90.0 GB."""
     msg = raised(lambda: cmp(Option(accelerator(mfu=None), count=8), workload=training(seq_len=2_000_000_000)), InfeasibleError)
     assert msg == (
-        "toy: memory_gb: activations of one 2000000000-token sequence (10,000.0 GB per device even with full "
+        "toy: memory_gb: activations of one 2,000,000,000-token sequence (10,000.0 GB per device even with full "
         "recomputation over a node) exceed toy's usable memory (90.0 GB)"
     )
 

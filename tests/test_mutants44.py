@@ -209,7 +209,7 @@ def test_a_sequence_whose_activations_do_not_fit_blames_its_length_first() -> No
     with pytest.raises(tco.InfeasibleError) as exc:
         compare(options=[Option(accelerator())], workload=training(seq_len=1_000_000_000, training_tokens=1e12), scenario=scenario())
     assert exc.value.message == (
-        "activations of one 1000000000-token sequence (5,000.0 GB per device even with full recomputation over a node) "
+        "activations of one 1,000,000,000-token sequence (5,000.0 GB per device even with full recomputation over a node) "
         "exceed toy's usable memory (90.0 GB)"
     )
     assert (exc.value.where, exc.value.key) == ("toy", "memory_gb")

@@ -64,7 +64,7 @@ def test_a_sequence_too_long_for_an_inferred_shape_blames_the_length_then_the_pa
         wl = training(shape=None, seq_len=1_000_000_000, training_tokens=1e12)
         compare(options=[Option(accelerator())], workload=wl, scenario=scenario())
     assert exc.value.message == (
-        "activations of one 1000000000-token sequence (20,480.0 GB per device even with full recomputation over a node) "
+        "activations of one 1,000,000,000-token sequence (20,480.0 GB per device even with full recomputation over a node) "
         "exceed toy's usable memory (90.0 GB)"
     )
     assert exc.value.also == (

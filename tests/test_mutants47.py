@@ -309,7 +309,7 @@ def test_a_stage_whose_sequence_does_not_fit_is_named() -> None:
     with pytest.raises(tco.InfeasibleError) as exc:
         compare(options=[Option(accelerator())], workload=wl, scenario=scenario())
     assert exc.value.message == (
-        "activations of one 1000000000-token sequence of stage long (5,000.0 GB per device even with full recomputation "
+        "activations of one 1,000,000,000-token sequence of stage long (5,000.0 GB per device even with full recomputation "
         "over a node) exceed toy's usable memory (90.0 GB)"
     )
     assert exc.value.also[0] == "workload.stages"

@@ -326,7 +326,7 @@ def test_a_sequence_that_fits_only_with_recomputation_blames_the_held_recompute(
     wl = training(seq_len=2_000_000, layout={"recompute": "none"})
     with pytest.raises(tco.InfeasibleError) as exc:
         compare(options=[Option(accelerator())], workload=wl, scenario=scenario())
-    head = "activations of one 2000000-token sequence ("
+    head = "activations of one 2,000,000-token sequence ("
     tail = " GB per device with recompute = none (workload.layout) over a node) exceed toy's usable memory (90.0 GB)"
     assert exc.value.message.startswith(head) and exc.value.message.endswith(tail)
     assert float(exc.value.message[len(head) : -len(tail)].replace(",", "")) > 90

@@ -45,7 +45,7 @@ def test_a_pinned_recomputation_whose_activations_do_not_fit_blames_the_layout_a
     with pytest.raises(tco.InfeasibleError) as exc:
         engine.plan_option(Option(accelerator()), wl, scenario())
     assert exc.value.message == (
-        "activations of one 1000000000-token sequence (5,000.0 GB per device with recompute = full (workload.layout) over a node) "
+        "activations of one 1,000,000,000-token sequence (5,000.0 GB per device with recompute = full (workload.layout) over a node) "
         "exceed toy's usable memory (90.0 GB)"
     )
     causes = ("workload.seq_len", "workload.shape", "workload.parameters", "workload.global_batch_tokens", "workload.stages")
@@ -63,7 +63,7 @@ def test_a_stage_whose_own_sequence_does_not_fit_blames_the_stages_then_the_shap
     wl = training(stages=[{"name": "long", "tokens": 1e8, "seq_len": 1_000_000_000}])
     with pytest.raises(tco.InfeasibleError) as exc:
         engine.plan_option(Option(accelerator()), wl, scenario())
-    assert exc.value.message.startswith("activations of one 1000000000-token sequence of stage long (5,000.0 GB per device")
+    assert exc.value.message.startswith("activations of one 1,000,000,000-token sequence of stage long (5,000.0 GB per device")
     assert (exc.value.where, exc.value.key) == ("toy", "memory_gb")
     assert exc.value.also == (
         "workload.stages",

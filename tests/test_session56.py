@@ -95,3 +95,31 @@ def test_a_blank_option_in_the_api_is_the_loaders_refusal(blank: str) -> None:
     with pytest.raises(tco.NotFoundError) as exc:
         tco.load_inputs([blank], workload="gpt3-1.3b")
     assert str(exc.value) == f"accelerators: expected an accelerator id or a file path, got '{blank}'"
+
+
+def test_planner_refusals_group_their_counts(run) -> None:
+    # 'a replica of 1000000000 × h100-sxm is 125000000 pipeline stages' beside messages that write 2,048-token
+    # sequences: counts in the planner's refusals are grouped as every other count a message states
+    r = run("estimate", "h100-sxm", "--params", "7e9", "--layers", "32", "--d-model", "4096", "--mode", "infer", "--replica", "1024")
+    assert r.exit_code == 1
+    # 1,024 on nodes of 8: 1,024 / 8 = 128 stages of 8, more than 32 layers, so at most 32 × 8 = 256 per replica
+    assert "a replica of 1,024 × h100-sxm is 128 pipeline stages of 8, more than the model's 32 layers: give at most 256" in r.stderr
+    r = run("estimate", "h100-sxm", "--params", "7e9", "--seq-len", "1000000000")
+    assert r.exit_code == 1
+    assert "activations of one 1,000,000,000-token sequence (" in r.stderr
+
+
+def test_what_if_takes_numpy_arrays_as_the_lists_they_hold() -> None:
+    import numpy as np
+
+    import tco
+
+    inputs = tco.load_inputs(["a100-80gb"], workload="gpt3-1.3b")
+    as_array = tco.what_if(inputs, {"scenario.pue": np.linspace(1.2, 1.5, 4)})
+    as_list = tco.what_if(inputs, {"scenario.pue": [1.2, 1.3, 1.4, 1.5]})
+    assert as_array.model_dump() == as_list.model_dump()
+    # an array is checked as its list is: a table of values is no list of numbers, nor True a number
+    with pytest.raises(tco.InputError, match=r"item 0: not a number"):
+        tco.what_if(inputs, {"scenario.pue": np.array([[1.2, 1.5]])})
+    with pytest.raises(tco.InputError, match=r"got True$"):
+        tco.what_if(inputs, {"scenario.pue": np.array([True, False])})
