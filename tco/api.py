@@ -171,9 +171,18 @@ def _argument_keys(exc: TcoError, names: Collection[str]) -> None:
             return nested if nested is not None and nested.split("[")[0] in names else flag
 
         sets = _argument_of("--set", names)
-        if sets in names:  # a suggested --set 'PATH=VALUE', as the caller gives it: sets=['PATH=VALUE']
-            problem.message = re.sub(r"(?<![\w-])--set '([^']*)'", sets + r"=['\1']", problem.message)
+        # a suggested --set PATH=VALUE, as the caller gives it: sets=['PATH=VALUE'], or, to a function of inputs
+        # loaded already, in the call that loads them
+        call = f"{sets}=[{{}}]" if sets in names else "tco.load_inputs(..., sets=[{}])" if "inputs" in names else ""
+        if call:
+            suggested = re.compile(r"(?<![\w-])--set (?:'([^']*)'|([^\s';,()]+=[^\s';,()]+))")
+            problem.message = suggested.sub(functools.partial(_as_sets, call), problem.message)
         problem.message = re.sub(r"'[^']*'|(?<![\w-])--[a-z][a-z0-9-]*", argument, problem.message)
+
+
+def _as_sets(call: str, m: re.Match[str]) -> str:
+    """A suggested ``--set PATH=VALUE`` (``m``: quoted, group 1, or not, group 2) in a Python ``call`` of its sets."""
+    return call.format(f"'{m.group(1) or m.group(2)}'")
 
 
 def _why(err: Mapping[str, Any]) -> str:

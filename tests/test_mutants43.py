@@ -131,7 +131,10 @@ def test_breakeven_over_a_range_where_a_scenario_input_is_unknown_names_the_scen
     with pytest.raises(tco.MissingInputError) as exc:
         tco.breakeven(inputs, "toy", "big", param="scenario.pue", value_range=(1.0, 2.0))
     assert (exc.value.where, exc.value.key) == ("scenario", "electricity_usd_per_kwh")
-    assert exc.value.message == "unknown, and the analysis needs it; give it with --set scenario.electricity_usd_per_kwh=VALUE"
+    # (to a Python caller, the --set the command line takes is the sets= of the call that loads the inputs)
+    assert exc.value.message == (
+        "unknown, and the analysis needs it; give it with tco.load_inputs(..., sets=['scenario.electricity_usd_per_kwh=VALUE'])"
+    )
 
 
 def test_a_default_swing_cut_at_one_is_not_called_an_moe_or_active_count_cut() -> None:

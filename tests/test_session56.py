@@ -123,3 +123,19 @@ def test_what_if_takes_numpy_arrays_as_the_lists_they_hold() -> None:
         tco.what_if(inputs, {"scenario.pue": np.array([[1.2, 1.5]])})
     with pytest.raises(tco.InputError, match=r"got True$"):
         tco.what_if(inputs, {"scenario.pue": np.array([True, False])})
+
+
+def test_an_api_call_on_loaded_inputs_suggests_the_sets_of_the_load(run) -> None:
+    # tco.cashflow(inputs) on a part without a price said "give it with --set l20.price_usd=VALUE", the command
+    # line's words; the function takes no sets: the inputs are given them where they are loaded
+    import tco
+
+    inputs = tco.load_inputs(["a100-80gb", "l20"], workload="gpt3-1.3b")
+    want = "give it with tco.load_inputs(..., sets=['l20.price_usd=VALUE'])"
+    for call in (lambda: tco.cashflow(inputs), lambda: tco.breakeven(inputs, "a100-80gb", "l20")):
+        with pytest.raises(tco.MissingInputError) as exc:
+            call()
+        assert str(exc.value).endswith(want), str(exc.value)
+    # the command line keeps its own flag
+    r = run("breakeven", "a100-80gb", "l20", "-w", "gpt3-1.3b")
+    assert r.exit_code == 1 and r.stderr.rstrip().endswith("give it with --set l20.price_usd=VALUE")
