@@ -1750,7 +1750,7 @@ def test_api_errors_name_the_arguments_and_the_cli_the_flags(run) -> None:
     assert str(size_error.value) == "deadline_days: expected a positive number, got 0"
     with pytest.raises(tco.InputError) as range_error:
         tco.breakeven(inputs, "a100-80gb", "mlu370-s4", param="scenario.pue", value_range=(2.0, 1.0))
-    assert str(range_error.value) == "value_range: expected finite numbers with LO below HI, got 2, 1"
+    assert str(range_error.value) == "value_range: expected two finite numbers, the low below the high, got 2, 1"
     with pytest.raises(tco.InputError) as missing:
         tco.estimate("h100-sxm")  # type: ignore[call-arg]
     assert str(missing.value) == "arguments: estimate(): missing a required argument: 'parameters'"

@@ -185,7 +185,7 @@ def test_a_break_even_range_that_is_not_numbers_is_refused_with_what_was_given()
     inputs = Inputs([Option(accelerator(id="a")), Option(accelerator(id="b"))], training(), scenario(), [])
     with pytest.raises(tco.InputError) as exc:
         breakeven(inputs, "a", "b", value_range=("x", 1))  # type: ignore[arg-type]
-    assert exc.value.message == "expected two numbers LO, HI, got ('x', 1)"
+    assert exc.value.message == "expected two numbers (low, high), got ('x', 1)"
     assert exc.value.key == "--range"
 
 

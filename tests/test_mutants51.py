@@ -207,7 +207,7 @@ def test_a_breakeven_range_of_zero_width_is_refused() -> None:
     inputs = Inputs([Option(BENCHED), Option(TWIN)], training(), scenario())
     with pytest.raises(InputError) as exc:
         analysis.breakeven(inputs, "toy", "twin", param="toy.price_usd", value_range=(1000.0, 1000.0))
-    assert (exc.value.message, exc.value.key) == ("expected finite numbers with LO below HI, got 1000, 1000", "--range")
+    assert (exc.value.message, exc.value.key) == ("expected two finite numbers, the low below the high, got 1000, 1000", "--range")
 
 
 # --------------------------------------------------------------------------- sensitivity

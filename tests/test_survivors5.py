@@ -97,7 +97,7 @@ def test_a_break_even_scans_2049_points_when_the_input_moves_no_plan() -> None:
 def test_a_range_that_is_not_numbers_is_refused_naming_the_range() -> None:
     with pytest.raises(InputError) as info:
         analysis.breakeven(toy(Option(FAST_BENCH), Option(accelerator(id="cheap"))), "toy", "cheap", value_range=("x", 1.0))  # type: ignore[arg-type]
-    assert str(info.value) == "--range: expected two numbers LO, HI, got ('x', 1.0)"
+    assert str(info.value) == "--range: expected two numbers (low, high), got ('x', 1.0)"
 
 
 def test_a_break_even_names_the_inputs_an_option_lacks() -> None:

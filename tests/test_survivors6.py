@@ -228,7 +228,7 @@ def test_an_inverted_breakeven_range_is_refused_with_its_values() -> None:
     inputs = toy(Option(BENCH), Option(accelerator(id="twin", benchmarks=[bench("toy-train", 1000)])))
     with pytest.raises(InputError) as exc:
         breakeven(inputs, "toy", "twin", param="toy.price_usd", value_range=(5000.0, 1000.0))
-    assert (exc.value.message, exc.value.key) == ("expected finite numbers with LO below HI, got 5000, 1000", "--range")
+    assert (exc.value.message, exc.value.key) == ("expected two finite numbers, the low below the high, got 5000, 1000", "--range")
 
 
 def test_a_path_both_varied_and_set_is_refused() -> None:

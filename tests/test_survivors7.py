@@ -221,7 +221,7 @@ def test_a_break_even_range_that_is_not_numbers_shows_its_first_80_characters() 
     bad = ("a" * 100, "1")
     with pytest.raises(InputError) as exc:
         breakeven(toy(Option(BENCH), Option(accelerator(id="toy2"))), "toy", "toy2", value_range=bad)  # type: ignore[arg-type]
-    assert exc.value.message == "expected two numbers LO, HI, got ('" + "a" * 78
+    assert exc.value.message == "expected two numbers (low, high), got ('" + "a" * 78
     assert exc.value.key == "--range"
 
 

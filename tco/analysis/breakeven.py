@@ -168,9 +168,9 @@ def breakeven(
     try:
         lo, hi = float(lo), float(hi)
     except (TypeError, ValueError, OverflowError):
-        raise InputError(f"expected two numbers LO, HI, got {str(value_range)[:80]}", key="--range") from None
+        raise InputError(f"expected two numbers (low, high), got {str(value_range)[:80]}", key="--range") from None
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-        raise InputError(f"expected finite numbers with LO below HI, got {show_number(lo)}, {show_number(hi)}", key="--range")
+        raise InputError(f"expected two finite numbers, the low below the high, got {show_number(lo)}, {show_number(hi)}", key="--range")
     for v in (lo, hi):
         validate_value(prep, target, v, where="--range" if value_range else "--param", given=param)
     integer = target.is_count or target.is_integer
