@@ -740,9 +740,6 @@ def _load_inputs(
         raise InputError("expected accelerators and sets as lists of text", key="accelerator")
     if len(texts) > MAX_OPTIONS:
         raise InputError(f"at most {MAX_OPTIONS} options in one run, got {len(texts):,}", key="accelerator")
-    for text in texts:  # (a blank option is the loader's refusal of a blank id, before its text is parsed)
-        if not text.strip():
-            loader.resolve("accelerators", text, dirs)
     parsed = [parse_option(a) for a in texts]
     names = {o.ref: ref_names(o.ref, dirs) for o in parsed}
     # An alias of one option that is another profile's own name (its id, or as given) names that one only
@@ -1010,7 +1007,7 @@ def compare(inputs: Inputs, *, baseline: str | None = None, currency: Currency |
     if baseline is not None:
         try:
             found = named_option(inputs, baseline)
-        except InputError as exc:  # a malformed or empty option is the baseline's error, not the accelerators'
+        except (InputError, NotFoundError) as exc:  # a malformed or blank option is the baseline's error, not ACCEL's
             raise InputError(exc.message, key="--baseline") from None
         if found is None:
             labels = ", ".join(o.label for o in inputs.options)

@@ -31,6 +31,7 @@ from tco import api
 from tco.errors import (
     WHOLE_DIGITS,
     InputError,
+    NotFoundError,
     ProblemList,
     TcoError,
     ascii_float,
@@ -723,7 +724,6 @@ def compare(
             "in USD (…_usd) and stay in USD",
             param_hint="--currency",
         )
-    _blank_options(accelerators)
     inputs = api.load_inputs(accelerators, workload=workload, scenario=scenario, sets=set_ or [])
     comp = api.compare(inputs, baseline=baseline, currency=currency)
     from tco.render import incomplete_notes, layout_notes, render_comparison, verdict
@@ -882,12 +882,6 @@ def _blank_ref(kind: str, ref: str, argument: str) -> None:
     if not ref.strip():
         article = "an" if kind.startswith("a") else "a"
         raise InputError(f"expected {article} {kind[:-1]} id or a file path, got '{ref}'", where=argument)
-
-
-def _blank_options(texts: Sequence[str]) -> None:
-    """An empty option is ACCEL's error ('' as ' ' is: the loader's words), before its text is parsed."""
-    for text in texts:
-        _blank_ref("accelerators", text, "ACCEL")
 
 
 @contextlib.contextmanager
@@ -1235,7 +1229,6 @@ def _inputs(
     """The inputs of an analysis. With ``drop``, options that cannot run the workload (and, with
     ``complete``, options lacking an input) are left out with a note, as compare shows them
     infeasible, so a run over a whole market answers for the rest."""
-    _blank_options(accelerators)
     inputs = api.load_inputs(accelerators, workload=workload, scenario=scenario, sets=set_ or [])
     for w in inputs.warnings:
         err(f"Warning: {w}")
@@ -1326,11 +1319,10 @@ def sensitivity(
     """Tornado: swing each uncertain input low→high (its range, else ±20%) and report the cost swings."""
     from tco.render import render_sensitivity
 
-    _blank_options(accelerators)
     if vs is not None:  # '' or a malformed option is --vs's error, not the accelerators' (nor '' a tornado without --vs)
         try:
             parse_option(vs)
-        except InputError as exc:
+        except (InputError, NotFoundError) as exc:
             raise InputError(exc.message, key="--vs") from None
     # --vs names one of the options (by its id too, where it was given by path), or adds the one it names
     # (looked up quietly: the inputs analysed are loaded once more below, with their warnings and notes told once)
@@ -1859,7 +1851,6 @@ def size(
 
     if sum(v is not None for v in (deadline_days, budget_usd, capex_usd, power_kw)) != 1:  # a usage error: before any input loads
         raise typer.BadParameter("give exactly one of --deadline-days, --budget-usd, --capex-usd, --power-kw", param_hint="constraint")
-    _blank_options(accelerators)
     counted = [a for a in accelerators if parse_option(a).number is not None]
     kind_set = any(s.partition("=")[0].strip().lower() == "workload.kind" for s in set_ or [])
     as_filed = None

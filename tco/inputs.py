@@ -203,8 +203,8 @@ def _count_last(text: str) -> str | None:
 def parse_option(text: str) -> ParsedOption:
     """``ID[@COUNT][:rent[=USD_PER_HOUR]|:buy]`` -> (ref, count, acquisition, quoted rate). Spaces around '@',
     ':' or '=' are refused with the label to write, as a spaced id is (':rent= 2' read as 2 while '@ 8' was refused)."""
-    if not text.strip():  # (as the loader refuses a blank id: '' and ' ' alike)
-        raise InputError(f"expected an accelerator id or a file path, got '{text}'", key="accelerator")
+    if not text.strip():  # a blank option is the loader's blank id ('' as ' '), named as ACCEL
+        loader.resolve("accelerators", text)
     fixed = _unspaced(text)
     if fixed is not None:
         raise InputError(f"expected no spaces in ID[@COUNT][:rent[=USD_PER_HOUR]|:buy], got '{text}': write '{fixed}'", key="accelerator")

@@ -299,7 +299,7 @@ def _stdin_bytes() -> bytes:
 
 def read_toml(path: Path) -> dict[str, Any]:
     """A TOML input file as a dict; any problem with the file is one :class:`InputError` naming it."""
-    text, data = "", b""
+    text = ""
     try:
         if str(path) == STDIN:
             if sys.stdin is None:  # started with stdin closed (tco ... <&-)
@@ -341,7 +341,7 @@ def read_toml(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {toml_reason(str(exc), text)}", where=str(path)) from None
     except UnicodeDecodeError as exc:
-        raise InputError(f"not valid TOML: {_not_utf8(data, exc)}", where=str(path)) from None
+        raise InputError(f"not valid TOML: {_not_utf8(exc)}", where=str(path)) from None
     except RecursionError:
         raise InputError("not valid TOML: nested too deeply", where=str(path)) from None
     except ValueError as exc:  # tomllib's integers: Python refuses to convert more than 4,300 digits
@@ -373,8 +373,9 @@ def _wide_text(data: bytes) -> str | None:
     return None
 
 
-def _not_utf8(data: bytes, exc: UnicodeDecodeError) -> str:
-    """Why a file's bytes are not UTF-8 text: the first byte that is not, placed by line and column."""
+def _not_utf8(exc: UnicodeDecodeError) -> str:
+    """Why a file's bytes (``exc.object``) are not UTF-8 text: the first byte that is not, placed by line and column."""
+    data = exc.object
     before = data[: exc.start]
     line, column = before.count(b"\n") + 1, len(before.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")) + 1
     byte = f"0x{data[exc.start]:02X}"
