@@ -1324,24 +1324,21 @@ def _kv_heads_divide(v: int | None, info: ValidationInfo) -> int | None:
     return v
 
 
-class CalibrationRow(StrictModel):
-    """One published training measurement used to check the derived throughput model."""
+class PublishedRun(StrictModel):
+    """What every published measurement states of its run: the part, and the model with its flat shape (a
+    row of a table, so the shape's fields sit beside the others rather than in a table of their own)."""
 
-    @field_validator("parameters", "tokens_per_second", "reported_mfu", "global_batch_tokens", "total_parameters", "scale_out_gbps")
+    @field_validator("parameters", "total_parameters")
     @classmethod
-    def _no_subnormal_figure(cls, v: float | None) -> float | None:
+    def _no_subnormal_size(cls, v: float | None) -> float | None:
         return _not_tiny(v)
 
     accelerator: Id = Field(description="Accelerator profile id the run used.")
-    model: Label = Field(description="Model name as published, e.g. MPT-7B.")
+    model: Label = Field(description="Model name as published, e.g. MPT-7B or Llama-2-70B.")
     parameters: Number = Field(gt=0, description="Parameters (active parameters for MoE).")
-    seq_len: Count
-    accelerator_count: Count
-    precision: Precision
-    tokens_per_second: Number = Field(gt=0, description="Measured tokens/s per accelerator.")
-    reported_mfu: Number | None = Field(None, gt=0, le=1, description="MFU as the source reports it.")
-    activation_checkpointing: StrictBool | None = None
-    global_batch_tokens: Number | None = Field(None, gt=0)
+    total_parameters: Number | None = Field(None, gt=0, description="Total parameters of an MoE model.")
+    experts: Count | None = Field(None, description="Routed experts per MoE layer (an MoE model).")
+    experts_per_token: Count | None = Field(None, description="Routed experts each token visits (top-k).")
     layers: Count | None = None
     d_model: Count | None = None
     heads: Count | None = None
@@ -1353,9 +1350,22 @@ class CalibrationRow(StrictModel):
     def _kv_heads_divide_the_heads(cls, v: int | None, info: ValidationInfo) -> int | None:
         return _kv_heads_divide(v, info)
 
-    total_parameters: Number | None = Field(None, gt=0, description="Total parameters of an MoE model.")
-    experts: Count | None = Field(None, description="Routed experts per MoE layer.")
-    experts_per_token: Count | None = Field(None, description="Routed experts each token visits (top-k).")
+
+class CalibrationRow(PublishedRun):
+    """One published training measurement used to check the derived throughput model."""
+
+    @field_validator("tokens_per_second", "reported_mfu", "global_batch_tokens", "scale_out_gbps")
+    @classmethod
+    def _no_subnormal_figure(cls, v: float | None) -> float | None:
+        return _not_tiny(v)
+
+    seq_len: Count
+    accelerator_count: Count
+    precision: Precision
+    tokens_per_second: Number = Field(gt=0, description="Measured tokens/s per accelerator.")
+    reported_mfu: Number | None = Field(None, gt=0, le=1, description="MFU as the source reports it.")
+    activation_checkpointing: StrictBool | None = None
+    global_batch_tokens: Number | None = Field(None, gt=0)
     tensor_parallel: Count | None = Field(None, description="Published layout (informative; the model chooses its own).")
     pipeline_parallel: Count | None = None
     context_parallel: Count | None = Field(None, description="Published context-parallel degree (the sequence split); 1 when not given.")
@@ -1429,12 +1439,10 @@ class CalibrationSet(PublishedSet):
     rows: list[CalibrationRow] = Field(min_length=1)
 
 
-class ServingRow(StrictModel):
+class ServingRow(PublishedRun):
     """One published inference-serving measurement used to check the serving model."""
 
     @field_validator(
-        "parameters",
-        "total_parameters",
         "input_tokens",
         "output_tokens",
         "tokens_per_second",
@@ -1445,23 +1453,6 @@ class ServingRow(StrictModel):
     @classmethod
     def _no_subnormal_figure(cls, v: float | None) -> float | None:
         return _not_tiny(v)
-
-    accelerator: Id = Field(description="Accelerator profile id the run used.")
-    model: Label = Field(description="Model name as published, e.g. Llama-2-70B.")
-    parameters: Number = Field(gt=0, description="Parameters (active parameters for MoE).")
-    total_parameters: Number | None = Field(None, gt=0, description="Total parameters of an MoE model.")
-    experts: Count | None = Field(None, description="Routed experts per MoE layer (an MoE model).")
-    experts_per_token: Count | None = Field(None, description="Routed experts each token visits (top-k).")
-    layers: Count | None = None
-    d_model: Count | None = None
-    heads: Count | None = None
-    kv_heads: Count | None = None
-    head_dim: Count | None = Field(None, description="Width of one attention head when not d_model / heads.")
-
-    @field_validator("kv_heads")
-    @classmethod
-    def _kv_heads_divide_the_heads(cls, v: int | None, info: ValidationInfo) -> int | None:
-        return _kv_heads_divide(v, info)
 
     vocab: Count | None = Field(None, description="Vocabulary size (rows of the embedding matrices), when known.")
     tied_embeddings: StrictBool = Field(False, description="Input and output embeddings share one matrix.")
