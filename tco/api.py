@@ -15,6 +15,7 @@ import enum
 import fractions
 import functools
 import math
+import os
 import re
 import types
 import typing
@@ -255,6 +256,8 @@ def public(fn: F) -> F:
             hint = hint_of(name)
             if not _mentions(hint, list) and (listed := _arrays_as_lists(value)) is not value:
                 value = bound.arguments[name] = listed
+            if _mentions(hint, Path) and (pathed := _path_likes_as_paths(value)) is not value:
+                value = bound.arguments[name] = pathed
             if (n := _count_values(value)) > MAX_ARGUMENT_VALUES:
                 raise InputError(f"{n:,} values, more than the {MAX_ARGUMENT_VALUES:,} one call takes", key=name)
             if not _mentions(hint, bool) and (flag := _bool_inside(value)) is not None:  # True is not 1, at any depth
@@ -442,6 +445,24 @@ def _arrays_as_lists(value: Any) -> Any:
     if isinstance(value, Mapping) and any(_is_array(v) for v in value.values()):
         return {k: v.tolist() if _is_array(v) else v for k, v in value.items()}
     return value
+
+
+def _path_likes_as_paths(value: Any) -> Any:
+    """An ``os.PathLike`` that is not a Path (a path type of another library) given where a path is taken, alone
+    or in a list or tuple, as the Path of its ``os.fspath``, which is then checked as any path is; anything else,
+    and an object whose ``__fspath__`` gives no text, as it is (refused by the check, as before)."""
+
+    def one(v: Any) -> Any:
+        if not isinstance(v, os.PathLike) or isinstance(v, Path):
+            return v
+        try:
+            return Path(os.fsdecode(os.fspath(v)))
+        except (TypeError, ValueError):
+            return v
+
+    if isinstance(value, (list, tuple)) and any(one(v) is not v for v in value):
+        return type(value)(one(v) for v in value)
+    return one(value)
 
 
 def _count_values(value: Any) -> int:

@@ -1,0 +1,50 @@
+"""Session 57: the Python API takes any ``os.PathLike`` where it takes a path."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import tco
+from tco.errors import InputError
+
+H100 = Path(__file__).resolve().parent.parent / "profiles" / "accelerators" / "h100-sxm.toml"
+
+
+class OtherPath(os.PathLike):  # type: ignore[type-arg]
+    """A path type of another library: not a pathlib.Path, but it gives its text through ``__fspath__``."""
+
+    def __init__(self, text: object) -> None:
+        self.text = text
+
+    def __fspath__(self) -> object:
+        return self.text
+
+
+def test_a_path_like_loads_as_its_path() -> None:
+    path = H100
+    assert tco.load_accelerator(OtherPath(str(path))) == tco.load_accelerator(path)
+    assert tco.load_accelerator(OtherPath(os.fsencode(path))).id == "h100-sxm"
+
+
+def test_path_likes_in_a_list_load_as_their_paths() -> None:
+    path = H100
+    inputs = tco.load_inputs([OtherPath(str(path))], workload="llama3-8b")
+    assert [o.label for o in inputs.options] == ["h100-sxm"]
+
+
+def test_a_path_like_without_text_is_refused_naming_the_argument() -> None:
+    with pytest.raises(InputError) as caught:
+        tco.load_accelerator(OtherPath(3))
+    assert caught.value.key == "ref"
+    assert caught.value.message.startswith("expected str | Path, got OtherPath ")
+    assert caught.value.message.endswith(": not text")
+
+
+def test_a_path_like_to_a_missing_file_names_the_file(tmp_path: Path) -> None:
+    missing = tmp_path / "none.toml"
+    with pytest.raises(tco.NotFoundError) as caught:
+        tco.load_accelerator(OtherPath(str(missing)))
+    assert str(missing) in str(caught.value)
