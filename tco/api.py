@@ -258,6 +258,10 @@ def public(fn: F) -> F:
                 value = bound.arguments[name] = listed
             if _mentions(hint, Path) and (pathed := _path_likes_as_paths(value)) is not value:
                 value = bound.arguments[name] = pathed
+            if _mentions(hint, Path) and not _mentions(hint, str) and (blank := _blank_text(value, hint)) is not None:
+                # (Path('') is Path('.'): a blank entry would search the working folder unasked)
+                why = "a blank path (write '.' for the working folder)"
+                raise InputError(f"expected {_spelled(param.annotation)}, got {blank!r}: {why}", key=name)
             if (n := _count_values(value)) > MAX_ARGUMENT_VALUES:
                 raise InputError(f"{n:,} values, more than the {MAX_ARGUMENT_VALUES:,} one call takes", key=name)
             if not _mentions(hint, bool) and (flag := _bool_inside(value)) is not None:  # True is not 1, at any depth
@@ -463,6 +467,19 @@ def _path_likes_as_paths(value: Any) -> Any:
     if isinstance(value, (list, tuple)) and any(one(v) is not v for v in value):
         return type(value)(one(v) for v in value)
     return one(value)
+
+
+def _blank_text(value: Any, hint: Any) -> str | None:
+    """The first blank text (``''``, ``'  '``) among the items of a list or tuple ``value``, or ``value`` itself
+    where ``hint`` takes no sequence (text given for a list is refused as that, blank or not), else None."""
+    if isinstance(value, (list, tuple)):
+        items: Sequence[Any] = value
+    else:
+        items = () if _mentions(hint, collections.abc.Sequence) else (value,)
+    for v in items:
+        if isinstance(v, (str, bytes)) and not v.strip():
+            return v.decode(errors="replace") if isinstance(v, bytes) else v
+    return None
 
 
 def _count_values(value: Any) -> int:

@@ -48,3 +48,28 @@ def test_a_path_like_to_a_missing_file_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(tco.NotFoundError) as caught:
         tco.load_accelerator(OtherPath(str(missing)))
     assert str(missing) in str(caught.value)
+
+
+@pytest.mark.parametrize("dirs", [[""], ["  "], ("",), [b""], [H100.parent.parent, ""]])
+def test_a_blank_folder_in_dirs_is_refused_not_read_as_the_working_folder(dirs: list[object]) -> None:
+    """``Path('')`` is ``Path('.')``: a blank entry used to search the working folder, and the error then said
+    'unknown accelerator in dirs (.)' as though '.' had been asked for."""
+    with pytest.raises(InputError) as caught:
+        tco.load_inputs(["h100-sxm"], workload="llama3-8b", dirs=dirs)  # type: ignore[arg-type]
+    blank = next(d for d in dirs if not str(d).strip() or d == b"")
+    shown = blank.decode() if isinstance(blank, bytes) else blank
+    assert caught.value.key == "dirs"
+    assert caught.value.message == (f"expected Sequence[Path] | None, got {shown!r}: a blank path (write '.' for the working folder)")
+
+
+def test_blank_text_for_dirs_is_still_text_for_a_list() -> None:
+    with pytest.raises(InputError) as caught:
+        tco.load_accelerator("h100-sxm", dirs="")  # type: ignore[arg-type]
+    assert caught.value.message == "expected Sequence[Path] | None, got str '': text is not a list of values (put it in a list)"
+
+
+def test_the_working_folder_written_as_a_dot_is_searched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "accelerators").mkdir()
+    (tmp_path / "accelerators" / "mine.toml").write_text(H100.read_text(encoding="utf-8").replace('id = "h100-sxm"', 'id = "mine"'))
+    monkeypatch.chdir(tmp_path)
+    assert tco.load_accelerator("mine", dirs=["."]).id == "mine"
