@@ -779,6 +779,16 @@ def _field_names(t: Any) -> list[str]:
     return [f for c in classes if isinstance(c, type) and issubclass(c, BaseModel) for f in c.model_fields]
 
 
+def _not_finite(value: Any) -> str:
+    """Why a NaN or infinite number is refused, saying which it is: an infinity is also what a number typed past
+    the largest float (``1e400``) reads as."""
+    if isinstance(value, float) and math.isinf(value) and value < 0:
+        return "expected a finite number (at least -1.8e308), got -infinity"
+    if isinstance(value, float) and math.isinf(value):
+        return "expected a finite number (at most 1.8e308), got infinity"
+    return "expected a finite number, got NaN"
+
+
 def _expected(err: Mapping[str, Any]) -> str:
     msg = str(err["msg"])
     typ = err["type"]
@@ -787,7 +797,7 @@ def _expected(err: Mapping[str, Any]) -> str:
     if typ == "extra_forbidden":
         return "unknown key"
     if typ == "finite_number":
-        return "expected a finite number, got NaN or infinity"
+        return _not_finite(err.get("input"))
     if typ == "float_type" and (big := too_large(err.get("input"))) is not None:
         return big
     if typ in ("int_type", "int_from_float", "int_parsing"):
