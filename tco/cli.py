@@ -1744,7 +1744,10 @@ def emit_stream(pieces: Any, output: Path | None) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".tco-", suffix=".tmp", dir=folder)
     except OSError as exc:
         _release_held()
-        raise InputError(f"cannot write: {exc.strerror}", where=str(output), key="-o") from None
+        # (the output is written beside its target and renamed over it: the folder must take a new file, which
+        # /proc and a read-only folder do not, whatever the target itself allows)
+        why = f"cannot write: cannot create a file in {folder} ({exc.strerror}), which writing it atomically needs"
+        raise InputError(why, where=str(output), key="-o") from None
     try:
         _release_held()  # (a signal that came meanwhile stops the run here, with the clean-up in place)
         with os.fdopen(fd, "wb") as fh:

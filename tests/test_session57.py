@@ -73,3 +73,19 @@ def test_the_working_folder_written_as_a_dot_is_searched(tmp_path: Path, monkeyp
     (tmp_path / "accelerators" / "mine.toml").write_text(H100.read_text(encoding="utf-8").replace('id = "h100-sxm"', 'id = "mine"'))
     monkeypatch.chdir(tmp_path)
     assert tco.load_accelerator("mine", dirs=["."]).id == "mine"
+
+
+@pytest.mark.skipif(
+    not Path("/proc/version").is_file() or not os.access("/proc/version", os.W_OK),
+    reason="needs Linux's /proc, as root (another user is told the file is read-only, before the folder is tried)",
+)
+def test_an_output_in_a_folder_that_takes_no_new_file_says_so(run) -> None:
+    """``-o /proc/version`` said 'cannot write: No such file or directory' of a file that exists: the output is
+    written beside its target and renamed over it, and /proc takes no new file."""
+    result = run("compare", "h100-sxm", "-w", "llama3-8b", "-o", "/proc/version")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: /proc/version: -o: cannot write: cannot create a file in /proc (No such file or directory), "
+        "which writing it atomically needs\n"
+    )
+    assert result.stdout == ""
