@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import re
 import sys
@@ -492,10 +493,12 @@ def replan_budget(workload: Any) -> tuple[int, str]:
     return MAX_REPLANS_TOTAL, ""
 
 
-def _plan_with(prep: Prepared, i: int, assignments: tuple[tuple[Target, float], ...]) -> engine.Plan | None:
+def _plan_with(prep: Prepared, i: int, assignments: tuple[tuple[Target, float], ...], *, where: str | None = None) -> engine.Plan | None:
     """Option ``i``'s plan with the targets set to the values: its inputs rebuilt through validation
     and planned again (layout, batch, replica, shape, memory fit), remembered per values; None where
-    the option cannot run (its points are infeasible, as an option that cannot run is left out)."""
+    the option cannot run (its points are infeasible, as an option that cannot run is left out). Values that
+    together fail validation (a prompt longer than a varied sequence allows) are an InputError under ``where``,
+    the flag or argument that gave them."""
     key = (i, tuple((t.path, v) for t, v in assignments))
     if key in prep.replans:
         return prep.replans[key]
@@ -509,7 +512,7 @@ def _plan_with(prep: Prepared, i: int, assignments: tuple[tuple[Target, float], 
             continue
         scope = loader.split_scope(target.path, ids)[0]
         slot = scope if scope in ("scenario", "workload") else "accel"
-        current[slot] = _rebuilt(prep, target, value, current[slot])[1]
+        current[slot] = _rebuilt(prep, target, value, current[slot], where=where)[1]
     # A changed part or job keeps the one as measured: its measurements are carried from it (engine.Plan.anchor).
     measured_on = o.as_measured or (o.accelerator if current["accel"] is not o.accelerator else None)
     job = o.workload_as_measured or (prep.inputs.workload if current["workload"] is not prep.inputs.workload else None)
@@ -530,6 +533,16 @@ def _plan_with(prep: Prepared, i: int, assignments: tuple[tuple[Target, float], 
 def _refusal(prep: Prepared, i: int, assignments: tuple[tuple[Target, float], ...]) -> str:
     """The planner's message for option ``i`` at values :func:`_plan_with` could not plan (after it tried)."""
     return prep.refusals.get((i, tuple((t.path, v) for t, v in assignments)), "it cannot run at these values")
+
+
+def check_combinations(prep: Prepared, i: int, axes: Sequence[tuple[Target, np.ndarray]], *, where: str) -> None:
+    """Plan option ``i`` at every combination of the axes' values that :func:`evaluate_many` plans anew, before the
+    first row is written: values that fail validation together (a prompt of 1,500 tokens with a varied sequence of
+    2,048) are an InputError under ``where``, never one raised after a sweep's first rows. The plans are remembered,
+    so the sweep makes none twice (the caller has bounded their number)."""
+    planned = [(t, np.unique(np.asarray(a, dtype=float))) for t, a in axes if i in t.keys and not t.is_count and not plan_free(t)]
+    for combo in itertools.product(*(vals.tolist() for _, vals in planned)):
+        _plan_with(prep, i, tuple((t, float(v)) for (t, _), v in zip(planned, combo, strict=True)), where=where)
 
 
 def moves_plan(prep: Prepared, i: int, target: Target, arr: np.ndarray) -> bool:
@@ -584,7 +597,13 @@ class Batch:
 
 
 def _evaluate_groups(
-    prep: Prepared, i: int, plan: engine.Plan, p: dict[str, Any], moving: list[tuple[Target, np.ndarray]], size: int
+    prep: Prepared,
+    i: int,
+    plan: engine.Plan,
+    p: dict[str, Any],
+    moving: list[tuple[Target, np.ndarray]],
+    size: int,
+    where: str | None = None,
 ) -> tuple[dict[str, np.ndarray], Any, tuple[str, ...], np.ndarray | None]:
     """Option ``i``'s outputs over ``size`` scenarios: one vectorized evaluation at ``plan``, or, when
     targets move its discrete choices, one per distinct combination of their values at its own plan.
@@ -612,7 +631,7 @@ def _evaluate_groups(
     for g, combo in enumerate(combos):
         at = np.flatnonzero(group == g)
         assignments = tuple((t, float(v)) for (t, _), v in zip(moving, combo, strict=True))
-        sub_plan = _plan_with(prep, i, assignments)
+        sub_plan = _plan_with(prep, i, assignments, where=where)
         if sub_plan is None:  # the option cannot run at these values: no figures, never feasible
             min_count[at] = np.inf
             if refused is None:
@@ -635,7 +654,13 @@ def _evaluate_groups(
 
 
 def evaluate_many(
-    prep: Prepared, values: dict[str, tuple[Target, np.ndarray]], size: int, *, replan: bool = False, reasons: bool = False
+    prep: Prepared,
+    values: dict[str, tuple[Target, np.ndarray]],
+    size: int,
+    *,
+    replan: bool = False,
+    reasons: bool = False,
+    where: str | None = None,
 ) -> Batch:
     """Evaluate every option for ``size`` scenarios, the targets set to the given arrays. The formulas
     take the continuous inputs as arrays; the discrete choices (layout, batch, replica, shape, memory
@@ -643,7 +668,8 @@ def evaluate_many(
     inputs the user names) a target that changes an option's choices is planned anew at each of its
     values, as ``--set`` would (at most :data:`MAX_REPLANS` values); the analyses of uncertain inputs
     (sensitivity, simulation) hold the central choices: the same deployment at other prices and rates.
-    With ``reasons`` each option's infeasible points say why, as compare's ``reason`` does (a sweep's rows)."""
+    With ``reasons`` each option's infeasible points say why, as compare's ``reason`` does (a sweep's rows).
+    ``where``: the flag or argument that gave the values, named by an error of values that fail together."""
     per_option: list[dict[str, np.ndarray]] = []
     feasible: list[np.ndarray] = []
     runs: list[np.ndarray] = []
@@ -662,7 +688,7 @@ def evaluate_many(
         planned = [(t, a) for t, a in varied if not plan_free(t)]
         moving = planned if replan and any(replans_values(prep, i, t, a) for t, a in planned) else []
         # Unknown inputs read as NaN: the figures that need them come out NaN (infeasible for ranking).
-        arrays, min_count, gone, refused = _evaluate_groups(prep, i, plan, p, moving, size)
+        arrays, min_count, gone, refused = _evaluate_groups(prep, i, plan, p, moving, size, where)
         # what the option lacks to be ranked: an input only another figure needs leaves it ranked, as in compare
         ranked = not (np.isnan(arrays["job_cost_usd"]).any() or np.isnan(arrays["time_to_market_days"]).any())
         missing.append(() if ranked else gone)
@@ -773,7 +799,10 @@ def _other_reasons(reason: np.ndarray, feasible: np.ndarray, missing: tuple[str,
 
 
 def _index_of(prep: Prepared, ref: str) -> int:
-    found = named_option(prep.inputs, ref)
+    try:
+        found = named_option(prep.inputs, ref)
+    except TcoError as exc:  # a blank or malformed option is the option's error, not the accelerators' (ACCEL's)
+        raise InputError(exc.message, key="option") from None
     if found is not None:
         return found
     raise InputError(f"'{ref}' is not one of the compared options: {', '.join(prep.labels)}{runs_on(prep.inputs, ref)}", key="option")

@@ -14,6 +14,7 @@ from tco.analysis.common import (
     CHUNK,
     MAX_REPLANS,
     Prepared,
+    check_combinations,
     check_numbers,
     evaluate_many,
     given_once,
@@ -198,6 +199,8 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> S
             where="--vary",
             key=axes[0].path,
         )
+    for i in sorted(moving):  # (values that fail together are refused here, not after the first rows)
+        check_combinations(prep, i, [(targets[a.path], a.values) for a in axes], where="--vary")
 
     def chunks() -> Iterator[SweepChunk]:
         per = max(1, chunk // n_opt)
@@ -205,7 +208,7 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> S
             idx = np.arange(start, min(points, start + per))
             coords = np.unravel_index(idx, shape)
             vals = {a.path: a.values[c] for a, c in zip(axes, coords, strict=True)}
-            batch = evaluate_many(prep, {p: (targets[p], v) for p, v in vals.items()}, idx.size, replan=True, reasons=True)
+            batch = evaluate_many(prep, {p: (targets[p], v) for p, v in vals.items()}, idx.size, replan=True, reasons=True, where="--vary")
             cols: dict[str, np.ndarray] = {"point": np.repeat(idx, n_opt)}
             for a in axes:
                 cols[a.column] = np.repeat(vals[a.path], n_opt)

@@ -99,7 +99,7 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]], *, over_sets
                 f"(options × distinct values{why}); give fewer values or fewer options",
                 key=next(iter(values)),
             )
-    batch = evaluate_many(prep, values, size, replan=True)
+    batch = evaluate_many(prep, values, size, replan=True, where="what_if")
 
     def listed(a: np.ndarray) -> list[float | None]:
         return [float(x) if math.isfinite(x) else None for x in a.tolist()]
