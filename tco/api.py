@@ -264,7 +264,8 @@ def public(fn: F) -> F:
                 raise InputError(f"expected {_spelled(param.annotation)}, got {blank!r}: {why}", key=name)
             if (n := _count_values(value)) > MAX_ARGUMENT_VALUES:
                 raise InputError(f"{n:,} values, more than the {MAX_ARGUMENT_VALUES:,} one call takes", key=name)
-            if not _mentions(hint, bool) and (flag := _bool_inside(value)) is not None:  # True is not 1, at any depth
+            # True is not 1, at any depth; where any value is taken (an override's), the field it sets decides
+            if not _mentions(hint, bool) and not _mentions(hint, Any) and (flag := _bool_inside(value)) is not None:
                 raise InputError(f"expected {_spelled(param.annotation)}, got {flag!r}", key=name)
             if (huge := _huge_inside(value)) is not None:
                 raise InputError(f"expected {_spelled(param.annotation)}, got {huge}", key=name)
@@ -281,6 +282,9 @@ def public(fn: F) -> F:
                 raise InputError(f"expected a function or None, got {_shown(value)}", key=name)
             if isinstance(value, bool):
                 raise InputError(f"expected {_spelled(param.annotation)}, got {value!r}", key=name)
+            if hint is bool and is_bool(value):  # numpy's bool (an array's element, np.True_) is the bool it holds
+                bound.arguments[name] = bool(value)
+                continue
             if hint is bool:  # 'yes' or 1 is not read as True
                 raise InputError(f"expected True or False, got {_shown(value)}", key=name)
             from pydantic import ConfigDict, TypeAdapter
@@ -1132,7 +1136,13 @@ def analysable(
         try:
             at = named_option(inputs, text)
         except InputError:  # (an alias two profiles share: the analysis says so)
-            at = None
+            continue
+        except NotFoundError as exc:  # (a blank name)
+            raise InputError(exc.message, key="required") from None
+        names = {n for i, o in enumerate(inputs.options) for n in (inputs.refs[i] if inputs.refs else o.label, o.label, o.accelerator.id)}
+        if at is None and text not in names:  # (a name no option answers to would keep nothing, and say nothing)
+            labels = ", ".join(o.label for o in inputs.options)
+            raise InputError(f"'{text}' is not one of the compared options: {labels}{runs_on(inputs, text)}", key="required")
         if at is not None:
             named.add(at)
     for i, o in enumerate(inputs.options):

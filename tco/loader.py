@@ -1600,9 +1600,12 @@ def _given_at(given: Mapping[str, Path], key: str) -> Path | None:
 
 def _python_numbers(value: Any, depth: int = 0) -> Any:
     """A Python caller's override value with numbers of other types (numpy's ``int64`` or ``float32``, a
-    Decimal, a Fraction) as the int or float a TOML file gives, in a table or a list too; a bool (numpy's
-    too) and anything else is left for validation to judge."""
-    if isinstance(value, (bool, int, float, str)) or type(value).__module__ == "numpy" and type(value).__name__ in ("bool_", "bool"):
+    Decimal, a Fraction) as the int or float a TOML file gives, in a table or a list too; numpy's bool as the bool it
+    holds (a boolean field takes it; a number field refuses it, as it refuses true); anything else is left for
+    validation to judge."""
+    if type(value).__module__ == "numpy" and type(value).__name__ in ("bool_", "bool"):
+        return bool(value)
+    if isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, numbers.Integral):
         return int(value)
