@@ -475,7 +475,8 @@ def _format_from_output(fn: Callable[..., Any], kwargs: dict[str, Any]) -> dict[
     if named == "xlsx" and name not in XLSX_FUNCTIONS:
         raise typer.BadParameter(f"this command writes no workbook (those are {XLSX_COMMANDS}): name the file otherwise", param_hint="-o")
     if named is not None and supported and named not in supported:
-        suffixes = [next(k for k, v in _NAMED_FORMATS.items() if v == f) for f in supported if f in _NAMED_FORMATS.values()]
+        named_as = {**{v: k for k, v in reversed(_NAMED_FORMATS.items())}, "toml": ".toml"}  # (profiles show writes TOML)
+        suffixes = [named_as[f] for f in supported if f in named_as]
         raise typer.BadParameter(
             f"{output} is named as {named}, which {command} does not write ({_spelled_list(supported)}): "
             f"name the file {_spelled_list(suffixes) if suffixes else 'otherwise'}"
@@ -1725,6 +1726,8 @@ def emit_stream(pieces: Any, output: Path | None) -> None:
         folder = target.parent
         if not folder.is_dir():
             why = f"{folder} is a file, not a folder" if folder.exists() else "the folder does not exist"
+            if os.path.islink(output):  # (its own folder is there: the one the link points into is not)
+                why = f"it is a link to {target}, " + (f"and {why}" if folder.exists() else f"whose folder {folder} does not exist")
             raise InputError(f"cannot write: {why}", where=str(output), key="-o")
         st = os.stat(target)
         mode, links = st.st_mode & 0o7777, st.st_nlink

@@ -170,6 +170,8 @@ def estimate(
             f"estimate takes one accelerator id or profile path, not an option (ID@COUNT, ID:rent): give '{base}', and a count with {how}",
             where=accelerator,
         )
+    if accelerator == loader.STDIN and scenario is not None and str(scenario) == loader.STDIN:  # (as compare refuses it)
+        raise InputError("standard input holds one file: read the profile or the scenario from '-'", key="-")
     precision = Precision(precision)  # (its name, "fp8", as the README writes it: checked by @public)
     tuning = Tuning(tuning) if tuning is not None else None
     if mode not in ("train", "infer"):
