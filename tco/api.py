@@ -269,6 +269,9 @@ def public(fn: F) -> F:
                 raise InputError(f"expected {_spelled(param.annotation)}, got {flag!r}", key=name)
             if (huge := _huge_inside(value)) is not None:
                 raise InputError(f"expected {_spelled(param.annotation)}, got {huge}", key=name)
+            # (a Decimal or Fraction no float holds; an override's value is the loader's to judge, naming its field)
+            if not _mentions(hint, Any) and (near := _inside(value, _past_the_floats)) is not None:
+                raise InputError(f"expected {_spelled(param.annotation)}, got {_shown(near[0])}: {near[1]}", key=name)
             if _mentions(hint, list) and not isinstance(value, list) and value is not None:
                 # a list parameter is one the function appends to (``skipped``): a copy would lose what it appends
                 raise InputError(f"expected a list for the function to append to, or None; got {_shown(value)}", key=name)
@@ -399,6 +402,26 @@ def _huge(value: Any) -> str | None:
         return "a 4,000+-digit integer"
     if isinstance(value, fractions.Fraction) and max(abs(value.numerator), value.denominator) >= _HUGE:
         return "a Fraction of 4,000+-digit integers"
+    return None
+
+
+def _past_the_floats(value: Any) -> tuple[Any, str] | None:
+    """(``value``, why) for a Decimal or Fraction that reads as no float of its own: past the largest (a Fraction's
+    float() overflows; a Decimal's reads as inf, refused as infinite later) or so close to 0 that it reads as 0, which
+    a bound would then refuse as the 0 it is not; None for any other value."""
+    import decimal
+
+    if isinstance(value, decimal.Decimal):
+        if not value.is_finite():  # (inf and nan: refused as not finite where they are read)
+            return None
+    elif not isinstance(value, fractions.Fraction):
+        return None
+    try:
+        as_float = float(value)
+    except OverflowError:
+        return value, "past the largest float (1.8e308)"
+    if as_float == 0 and value != 0:
+        return value, "too close to 0 for a float (it reads as 0): give a number of at least 1e-300 in size"
     return None
 
 

@@ -5,11 +5,14 @@ False'; an ``os.DirEntry`` (``os.scandir``) or a PurePath was 'not a path'; ``pr
 names to use without the .toml it writes; a blank or malformed option given to ``breakeven`` or ``sensitivity(vs=...)``
 was blamed on the command line's ACCEL; ``tco estimate - -s -`` read one file twice; ``-o`` as a link into a missing
 folder said 'the folder does not exist' of a folder that does; an override of a boolean field refused the bool;
-``analysable(required=...)`` ignored a name no option answers to. Each is fixed and tested here."""
+``analysable(required=...)`` ignored a name no option answers to; a Fraction past the floats was 'not a number', a
+Decimal too close to 0 'got 0'. Each is fixed and tested here."""
 
 from __future__ import annotations
 
 import os
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path, PurePosixPath
 
 import numpy as np
@@ -24,6 +27,7 @@ TOGETHER = (
     "workload.prompt_tokens: 1500 is not allowed: a request of 1500 + 1024 tokens (output_tokens by default seq_len / 2) "
     "exceeds seq_len = 2048; give output_tokens too"
 )
+TINY = "too close to 0 for a float (it reads as 0): give a number of at least 1e-300 in size"
 
 
 def _one_error(result) -> str:
@@ -238,3 +242,35 @@ def test_analysable_refuses_a_required_option_it_does_not_compare(required: list
     assert str(caught.value) == said
     for name in ("h100", "MI300X:rent", "mi300x"):
         assert [o.label for o in tco.analysable(inputs, required=[name])[0].options] == ["h100-sxm", "mi300x:rent"]
+
+
+@pytest.mark.parametrize(
+    ("call", "said"),
+    [
+        (
+            lambda i: tco.size(i, budget_usd=Fraction(10**400, 3)),
+            "budget_usd: expected float | None, got Fraction Fraction(1000000000000000000...000000000...: past the largest float (1.8e308)",
+        ),
+        (
+            lambda i: tco.size(i, budget_usd=Decimal("1e-400")),
+            "budget_usd: expected float | None, got Decimal Decimal('1E-400'): " + TINY,
+        ),
+        (
+            lambda i: tco.what_if(i, {"scenario.cost_of_delay_usd_per_day": [0, Decimal("1e-999")]}),
+            "changes: expected Mapping[str, Sequence[float]], got Decimal Decimal('1E-999'): " + TINY,
+        ),
+        (
+            lambda i: tco.estimate("h100-sxm", parameters=Fraction(1, 10**400)),
+            "parameters: expected float, got Fraction Fraction(1, 1000000000000000...000000000...: " + TINY,
+        ),
+    ],
+)
+def test_a_decimal_or_fraction_no_float_holds_is_named_for_what_it_is(call, said: str) -> None:
+    """10: tco.size(inputs, budget_usd=Fraction(10**400, 3)) said '...: not a number' of a number, and
+    budget_usd=Decimal('1e-400') said 'expected a positive number, got 0' of a positive number (it reads as the float
+    0). Each now says why no float holds it, as the command line says of 1e-400; one a float holds reads as before."""
+    inputs = tco.load_inputs(["h100-sxm"], workload="llama3-8b")
+    with pytest.raises(tco.InputError) as caught:
+        call(inputs)
+    assert str(caught.value) == said
+    assert tco.size(inputs, budget_usd=Decimal("2e6")).options[0].count == tco.size(inputs, budget_usd=2e6).options[0].count
