@@ -1294,7 +1294,9 @@ def plan_training(
             )
         if x["global_batch_tokens"] < seq_len:
             given = st.batch_key or "the default global batch"
-            notes.append(f"{given} ({x['global_batch_tokens']:,.6g} tokens) is less than one {seq_len:,}-token sequence: a step runs one")
+            tokens = x["global_batch_tokens"]
+            unit = "token" if tokens == 1 else "tokens"
+            notes.append(f"{given} ({tokens:,.6g} {unit}) is less than one {seq_len:,}-token sequence: a step runs one")
         need = max(need, fit)
         x["count"] = float(max(n, fit))
         st = replace(st, subset=training.shortlist(job, x), subset_count=x["count"], subset_batch=x["global_batch_tokens"])

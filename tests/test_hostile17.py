@@ -156,7 +156,7 @@ def test_a_global_batch_below_one_sequence_is_noted(run) -> None:
     notes = json.loads(r.stdout)["results"][0]["notes"]
     assert "workload.global_batch_tokens (100 tokens) is less than one 4,096-token sequence: a step runs one" in notes
     e = json.loads(run("estimate", "h100-sxm", "--params", "13e9", "--seq-len", "4096", "--global-batch", "1", "-f", "json").stdout)
-    assert "--global-batch (1 tokens) is less than one 4,096-token sequence: a step runs one" in e["results"][0]["notes"]
+    assert "--global-batch (1 token) is less than one 4,096-token sequence: a step runs one" in e["results"][0]["notes"]
 
 
 def test_estimates_tuning_note_names_the_flag(run) -> None:
