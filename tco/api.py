@@ -886,6 +886,8 @@ def _load_inputs(
         w for ref, acc in cache.items() for w in (*profile_warnings(acc), *benchmark_warnings(published.get(ref, acc), measured_on))
     ]
     warnings += dropped
+    for _, path in sorted(sources.items()):  # (a quantity an extending file's table left without its value)
+        warnings += loader.emptied_quantities(Path(path))
     gap = engine.shape_count_gap(wl)  # (a count the shape disagrees with: the memory plan is the shape's, the FLOPs the count's)
     if gap is not None:
         warnings.append(f"{wl.id}: {gap}")
@@ -1399,9 +1401,10 @@ def validate_file(path: Path | str) -> list[str]:
     if isinstance(model, CalibrationSet | ServingSet):
         _check_published_rows(Path(path), model, {})
         return []
+    emptied = loader.emptied_quantities(Path(path), named=False)  # (the command line shows the file's name)
     if not isinstance(model, Accelerator):
-        return []
-    warnings: list[str] = profile_warnings(model)
+        return emptied
+    warnings: list[str] = [*emptied, *profile_warnings(model)]
     # An alias the search path gives another profile (or an id) never reaches this one, if the file is on it.
     on_path = any(Path(path).resolve().parent == (root / "accelerators").resolve() for root in loader.roots(None))
     for alias in model.aliases:  # (an id comes before any alias: this alias never reaches this file)

@@ -1425,19 +1425,32 @@ def _quantity_type(t: Any) -> bool:
     return any(isinstance(c, type) and issubclass(c, Quantity) for c in (t if isinstance(t, list) else [t]))
 
 
-def _merge(base: dict[str, Any], top: dict[str, Any], schema: Any = None) -> dict[str, Any]:
+def _merge(
+    base: dict[str, Any], top: dict[str, Any], schema: Any = None, *, emptied: list[str] | None = None, prefix: str = ""
+) -> dict[str, Any]:
     """``top`` over ``base``: tables merge key by key, a quantity's table replaces the inherited one whole (so it can
     also unset it: an empty table over an inherited quantity is that quantity with nothing known, as it is given by
     --set or in a file of its own). What is a quantity is told by the schema (``schema`` the table's model): a
     market's availability (source, as_of, note) or porting's maturities 'low' and 'high' are tables that merge.
-    Where the schema does not know the key, by its fields (:func:`_is_quantity`)."""
+    Where the schema does not know the key, by its fields (:func:`_is_quantity`). ``emptied`` collects the dotted
+    paths where ``top`` replaces a known value with a non-empty table that gives none (``[price_usd] low = 1``):
+    the value is then unknown, which an empty table says on purpose and such a table seldom means."""
     out = dict(base)
     for k, v in top.items():
         t = _child_type(schema, k) if schema is not None else None
         quantity = _quantity_type(t) if t is not None else _is_quantity(v) or (v == {} and _is_quantity(out.get(k)))
         mergeable = isinstance(v, dict) and not quantity and isinstance(out.get(k), dict)
-        out[k] = _merge(out[k], v, t) if mergeable else v
+        if emptied is not None and quantity and isinstance(v, dict) and v and v.get("value") is None and _known(out.get(k)):
+            emptied.append(prefix + k)
+        out[k] = _merge(out[k], v, t, emptied=emptied, prefix=f"{prefix}{k}.") if mergeable else v
     return out
+
+
+def _known(inherited: Any) -> bool:
+    """Whether an inherited quantity (a bare number or its table) has a value."""
+    return (isinstance(inherited, (int, float)) and not isinstance(inherited, bool)) or (
+        isinstance(inherited, dict) and inherited.get("value") is not None
+    )
 
 
 MAX_EXTENDS_CHAIN = 64
@@ -1509,11 +1522,15 @@ def read_with_extends(kind: str, path: Path, dirs: Sequence[Path] | None, seen: 
                     key="kind",
                 )
     merged = chain[-1][1]
-    for _, data in reversed(chain[:-1]):
+    emptied: list[tuple[Path, str]] = []
+    for file, data in reversed(chain[:-1]):
         if kind == "accelerators" and "aliases" not in data and "id" in data and data["id"] != merged.get("id"):
             # Another id is another profile: it does not answer to the names of the one it starts from.
             merged = {k: v for k, v in merged.items() if k != "aliases"}
-        merged = _merge(merged, data, _MERGE_ROOTS.get(kind))
+        lost: list[str] = []
+        merged = _merge(merged, data, _MERGE_ROOTS.get(kind), emptied=lost)
+        emptied += [(file, dotted) for dotted in lost]
+    _remember(_EMPTIED, _key(path), emptied)
     if len(chain) > 1:
         given: dict[str, Path] = {}  # each value's dotted path -> the nearest file of the chain that gives it
         replaced: set[str] = set()  # paths a nearer file gave a plain value (a number for a whole quantity)
@@ -1532,6 +1549,23 @@ _GIVEN: dict[str, dict[str, Path]] = {}
 """Resolved path of a file that extends another -> which file of its chain gives each value."""
 _CHAIN: dict[str, list[Path]] = {}
 """Resolved path of a file that extends another -> the files of its chain, nearest first."""
+_EMPTIED: dict[str, list[tuple[Path, str]]] = {}
+"""Resolved path of a file -> (file of its chain, dotted path) where that file's quantity table gives no value and
+replaces an inherited one that had a value (:func:`_merge`)."""
+
+
+def emptied_quantities(path: Path, *, named: bool = True) -> list[str]:
+    """Warnings for the quantities the ``extends`` chain read from ``path`` left unknown by accident: a file's table
+    that gives a range or a source but no value replaces the inherited quantity whole, value included. Each names
+    its file, but for ``path`` itself with ``named=False`` (a warning shown under that file's name already)."""
+    out = []
+    for file, dotted in _EMPTIED.get(_key(path), []):
+        text = (
+            f"{dotted}: the table replaces the inherited {dotted} whole and gives no value, so it is unknown; "
+            f"write value = … in it too (an empty table, {dotted} = {{}}, says unknown on purpose)"
+        )
+        out.append(text if not named and _key(file) == _key(path) else f"{file}: {text}")
+    return out
 
 
 def writer_of(path: Path, key: str) -> Path | None:

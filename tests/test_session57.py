@@ -89,3 +89,52 @@ def test_an_output_in_a_folder_that_takes_no_new_file_says_so(run) -> None:
         "which writing it atomically needs\n"
     )
     assert result.stdout == ""
+
+
+# --------------------------------------------------------------------------- extends: a table that loses its value
+
+CHAT = 'extends = "chat-70b"\nid = "c2"\n'
+WARNED = (
+    "tokens_per_day: the table replaces the inherited tokens_per_day whole and gives no value, so it is unknown; "
+    "write value = … in it too (an empty table, tokens_per_day = {}, says unknown on purpose)"
+)
+
+
+def test_a_table_that_replaces_a_known_value_without_one_is_warned_of(run, tmp_path: Path) -> None:
+    """A child workload meant to add a range (``[tokens_per_day] low = 1e8``) replaced the inherited quantity whole,
+    so the value became unknown and the run only said 'workload.tokens_per_day unknown'. It now says why, naming
+    the file; the run is otherwise the same (exit 0, nothing ranked)."""
+    child = tmp_path / "c2.toml"
+    child.write_text(CHAT + "[tokens_per_day]\nlow = 1e8\n", encoding="utf-8")
+    result = run("compare", "h100-sxm", "-w", str(child))
+    assert result.exit_code == 0
+    assert f"Warning: {child}: {WARNED}\n" in result.stderr
+    assert "Note: h100-sxm is not ranked: workload.tokens_per_day unknown" in result.stderr
+    inputs = tco.load_inputs(["h100-sxm"], workload=child)
+    assert f"{child}: {WARNED}" in inputs.warnings
+    result = run("profiles", "validate", str(child))
+    assert (result.exit_code, result.stdout) == (0, f"ok: {child}\n")
+    assert result.stderr == f"Warning: {child}: {WARNED}\n"  # (the file named once)
+
+
+@pytest.mark.parametrize("table", ["tokens_per_day = {}\n", "[tokens_per_day]\nvalue = 2e9\nlow = 1e8\n", "tokens_per_day = 2e9\n"])
+def test_an_empty_table_or_one_with_its_value_is_not_warned_of(run, tmp_path: Path, table: str) -> None:
+    """An empty table makes the value unknown on purpose; a table or number with its value replaces it knowingly."""
+    child = tmp_path / "c2.toml"
+    child.write_text(CHAT + table, encoding="utf-8")
+    result = run("compare", "h100-sxm", "-w", str(child))
+    assert result.exit_code == 0
+    assert "replaces the inherited" not in result.stderr
+
+
+def test_a_nested_quantity_of_a_parent_file_is_named_by_its_file(run, tmp_path: Path) -> None:
+    """The file whose table lost the value is named, a parent in the chain too, with the dotted path."""
+    (tmp_path / "p1.toml").write_text('extends = "h100-sxm"\nid = "p1"\n[interconnect.bandwidth_gbps]\nsource = "mine"\n', encoding="utf-8")
+    (tmp_path / "p2.toml").write_text('extends = "p1"\nid = "p2"\n', encoding="utf-8")
+    result = run("profiles", "validate", str(tmp_path / "p2.toml"))
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"Warning: {tmp_path / 'p2.toml'}: {tmp_path / 'p1.toml'}: interconnect.bandwidth_gbps: the table replaces the "
+        "inherited interconnect.bandwidth_gbps whole and gives no value, so it is unknown; write value = … in it too "
+        "(an empty table, interconnect.bandwidth_gbps = {}, says unknown on purpose)\n"
+    )
