@@ -370,7 +370,8 @@ def serving_workload(row: ServingRow, tuning: Tuning = Tuning.tuned) -> Inferenc
         output_tokens=AtLeastOneQuantity(value=row.output_tokens),
         time_per_output_token_ms=PositiveQuantity(value=row.time_per_output_token_ms) if bounded and row.time_per_output_token_ms else None,
         time_to_first_token_ms=PositiveQuantity(value=row.time_to_first_token_ms) if bounded and row.time_to_first_token_ms else None,
-        latency_percentile=row.latency_percentile if bounded else None,
+        # (the percentile is the TPOT target's: a row without one has no target for it to hold)
+        latency_percentile=row.latency_percentile if bounded and row.time_per_output_token_ms else None,
     )
 
 

@@ -1069,6 +1069,25 @@ class InferenceWorkload(_WorkloadBase):
                 f"{name}: a request of {_num(p or self.seq_len / 2)} + {_num(o or self.seq_len / 2)} tokens ({other} by default "
                 f"seq_len / 2) exceeds seq_len = {self.seq_len}; give {other} too"
             )
+        # A length's range holds to the context too: each end is a request the service runs (a sweep of it, the
+        # analyses' note of a range they hold), with the other length at its value.
+        for name, q, other, rest in (
+            ("prompt_tokens", self.prompt_tokens, "output_tokens", o),
+            ("output_tokens", self.output_tokens, "prompt_tokens", p),
+        ):
+            high = float(q.high) if q is not None and q.high is not None else None
+            if high is not None and high + (rest if rest is not None else self.seq_len / 2) > self.seq_len:
+                by_default = f" ({other} by default seq_len / 2)" if rest is None else ""
+                raise ValueError(
+                    f"{name}: a request of {_num(high)} (its high) + {_num(rest if rest is not None else self.seq_len / 2)} "
+                    f"tokens{by_default} exceeds seq_len = {self.seq_len}, the context it must fit in"
+                )
+        if self.latency_percentile is not None and self.time_per_output_token_ms is None:
+            # (the percentile is the time-per-output-token target's: without one it would be silently dropped)
+            raise ValueError(
+                "latency_percentile: it is the share of requests the time_per_output_token_ms target holds for, and no "
+                "target is given: give time_per_output_token_ms too, or leave latency_percentile out"
+            )
         return self
 
 
