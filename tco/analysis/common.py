@@ -412,27 +412,76 @@ def _given(value: float) -> str:
     return f"{value:,.0f}" if value == math.floor(value) else f"{value:,.15g}"
 
 
-def validate_value(prep: Prepared, target: Target, value: float, *, where: str | None = None, given: str | None = None) -> None:
-    """Rebuild the model that owns ``target`` with ``value`` through validation (raises InputError).
-    ``given``: the path as written; a ``.value`` keeps the quantity's low and high, as ``--set`` does."""
+def _as_given(target: Target, given: str | None) -> Target:
+    """``target`` as written: a ``.value`` keeps the quantity's low and high, as ``--set`` does."""
     if given is not None and given.lower().endswith(".value") and not target.path.lower().endswith(".value"):
-        target = replace(target, path=target.path + ".value")
+        return replace(target, path=target.path + ".value")
+    return target
+
+
+def validate_value(
+    prep: Prepared,
+    target: Target,
+    value: float,
+    *,
+    where: str | None = None,
+    given: str | None = None,
+    alongside: Sequence[tuple[Target, str, np.ndarray]] = (),
+) -> None:
+    """Rebuild the model that owns ``target`` with ``value`` through validation (raises InputError).
+    ``given``: the path as written; a ``.value`` keeps the quantity's low and high, as ``--set`` does.
+    ``alongside``: the other inputs an analysis varies with it (target, path as written, values): a value the
+    file's other values refuse passes where some end of theirs holds it (a 3,000-token prompt with the output
+    varied to 1,000 tokens), the combinations being the analysis's to check."""
+    target = _as_given(target, given)
     if target.is_count:
         if value < 1 or value != math.floor(value):
             raise InputError(f"expected a whole count of at least 1, got {_given(value)}", where=where, key=target.path)
         if value > perf.MAX_ACCELERATORS:  # as ID@COUNT allows
             raise InputError(f"expected a count of at most {perf.MAX_ACCELERATORS:,}, got {_given(value)}", where=where, key=target.path)
         return
-    _rebuilt(prep, target, value, None, where=where)
+    try:
+        _rebuilt(prep, target, value, None, where=where)
+    except InputError:
+        scope = _scope_of(prep, target)
+        others = [(_as_given(t, g), a) for t, g, a in alongside if not t.is_count and t.path != target.path and _scope_of(prep, t) == scope]
+        if not others:
+            raise
+        ends = [sorted({float(np.min(a)), float(np.max(a))}) for _, a in others]
+        for combo in itertools.product(*ends):
+            try:
+                _rebuilt(prep, target, value, None, where=where, also=[(t, v) for (t, _), v in zip(others, combo, strict=True)])
+            except InputError:
+                continue
+            return
+        raise
 
 
-def _rebuilt(prep: Prepared, target: Target, value: float, model: BaseModel | None, *, where: str | None = None) -> tuple[str, BaseModel]:
+def _scope_of(prep: Prepared, target: Target) -> str:
+    return loader.split_scope(target.path, [n for g in option_names(prep.inputs) for n in g])[0]
+
+
+def _typed(target: Target, value: float) -> float | int:
+    return int(value) if target.is_integer else value
+
+
+def _rebuilt(
+    prep: Prepared,
+    target: Target,
+    value: float,
+    model: BaseModel | None,
+    *,
+    where: str | None = None,
+    also: Sequence[tuple[Target, float]] = (),
+) -> tuple[str, BaseModel]:
     """(scope, the model that owns ``target`` — ``model`` if given, else the input's — rebuilt with
-    ``value`` through validation, as ``--set`` would)."""
+    ``value`` through validation, as ``--set`` would; ``also``: other inputs of the same model set with it)."""
     if target.is_integer and value != math.floor(value):
         raise InputError(f"expected a whole number, got {_given(value)}", where=where, key=target.path)
-    typed: float | int = int(value) if target.is_integer else value
-    scope, rest = loader.split_scope(target.path, [n for g in option_names(prep.inputs) for n in g])
+    typed = _typed(target, value)
+    names = [n for g in option_names(prep.inputs) for n in g]
+    scope, rest = loader.split_scope(target.path, names)
+    extra = [(loader.split_scope(t.path, names)[1], _typed(t, v)) for t, v in also if not (t.is_integer and v != math.floor(v))]
     root: Any
     if scope == "scenario":
         model = model or prep.inputs.scenario
@@ -445,7 +494,7 @@ def _rebuilt(prep: Prepared, target: Target, value: float, model: BaseModel | No
         root = Accelerator
     data = loader.apply_overrides(
         model.model_dump(mode="json", exclude_none=True),
-        [(rest, typed)],
+        [*extra, (rest, typed)],
         type(model) if root is not Accelerator else Accelerator,
         scope=scope,
         where=where or "input",
@@ -506,13 +555,16 @@ def _plan_with(prep: Prepared, i: int, assignments: tuple[tuple[Target, float], 
     ids = [n for g in option_names(prep.inputs) for n in g]
     current: dict[str, Any] = {"scenario": prep.inputs.scenario, "workload": prep.inputs.workload, "accel": o.accelerator}
     count = o.count
+    by_slot: dict[str, list[tuple[Target, float]]] = {}
     for target, value in assignments:
         if target.is_count:  # ID.count is the option's count, not a field of its profile
             count = int(value)
             continue
         scope = loader.split_scope(target.path, ids)[0]
-        slot = scope if scope in ("scenario", "workload") else "accel"
-        current[slot] = _rebuilt(prep, target, value, current[slot], where=where)[1]
+        by_slot.setdefault(scope if scope in ("scenario", "workload") else "accel", []).append((target, value))
+    for slot, given in by_slot.items():  # (one model's values set together: a prompt may hold only with a varied output)
+        *also, (target, value) = given  # (the last is named, as when they were set one after another)
+        current[slot] = _rebuilt(prep, target, value, current[slot], where=where, also=also)[1]
     # A changed part or job keeps the one as measured: its measurements are carried from it (engine.Plan.anchor).
     measured_on = o.as_measured or (o.accelerator if current["accel"] is not o.accelerator else None)
     job = o.workload_as_measured or (prep.inputs.workload if current["workload"] is not prep.inputs.workload else None)
@@ -557,7 +609,10 @@ def moves_plan(prep: Prepared, i: int, target: Target, arr: np.ndarray) -> bool:
     key = (i, target.path, lo, hi)
     if key not in prep.moving:
         base = prep.planned.get(i, prep.plans[i])
-        prep.moving[key] = any(_plan_with(prep, i, ((target, v),)) != base for v in {lo, hi})
+        try:
+            prep.moving[key] = any(_plan_with(prep, i, ((target, v),)) != base for v in {lo, hi})
+        except InputError:  # a value that holds only with another input's, varied with it: planned with it
+            prep.moving[key] = True
     return prep.moving[key]
 
 

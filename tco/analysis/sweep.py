@@ -14,6 +14,7 @@ from tco.analysis.common import (
     CHUNK,
     MAX_REPLANS,
     Prepared,
+    Target,
     check_combinations,
     check_numbers,
     evaluate_many,
@@ -27,7 +28,7 @@ from tco.analysis.common import (
     resolve_target,
     validate_value,
 )
-from tco.errors import WHOLE_DIGITS, InputError, ascii_float, underflow
+from tco.errors import WHOLE_DIGITS, InputError, TcoError, ascii_float, underflow
 from tco.inputs import Inputs
 from tco.results import SweepChunk, SweepRun, _Once
 
@@ -125,13 +126,25 @@ def make_axes(inputs: Inputs, specs: Sequence[str]) -> tuple[Prepared, list[Axis
         raise InputError("give at least one --vary PATH=LO:HI:N or PATH=v1,v2,...", key="--vary")
     prep = prepare(inputs)
     axes = []
-    for spec in specs:
+
+    def parsed(spec: str) -> tuple[str, Target, np.ndarray]:
         path, vals = parse_vary(spec)
         target = resolve_target(prep, path, where="--vary")
         arr = linspace(vals[0], vals[1], vals[2]) if isinstance(vals, tuple) else np.array(vals, dtype=float)
         check_numbers(arr, path, where="--vary")
+        return path, target, arr
+
+    for n, spec in enumerate(specs):
+        path, target, arr = parsed(spec)
+        others: list[tuple[Target, str, np.ndarray]] = []
+        for other in (*specs[:n], *specs[n + 1 :]):  # (varied with it: a value may hold only with theirs)
+            try:
+                o_path, o_target, o_arr = parsed(other)
+            except TcoError:
+                continue  # (its own error, in its turn)
+            others.append((o_target, o_path, o_arr))
         for v in {float(arr.min()), float(arr.max())}:
-            validate_value(prep, target, v, where="--vary", given=path)
+            validate_value(prep, target, v, where="--vary", given=path, alongside=others)
         if target.is_count or target.is_integer:  # every point, before the first row is written
             bad = arr[(arr != np.floor(arr))]
             if bad.size:

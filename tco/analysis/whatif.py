@@ -23,7 +23,7 @@ from tco.analysis.common import (
     resolve_target,
     validate_value,
 )
-from tco.errors import InputError, too_large
+from tco.errors import InputError, TcoError, too_large
 from tco.inputs import Inputs
 from tco.results import WhatIfOption, WhatIfResult
 
@@ -81,8 +81,16 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]], *, over_sets
             raise InputError(too_large(bad) or f"expected numbers, got {str(bad)[:40]!r}", key=path)
         arr = np.asarray(listed_vals, dtype=float)
         check_numbers(arr, path)
+        others: list[tuple[Target, str, np.ndarray]] = []
+        for o_path, o_vals in changes.items():  # (changed with it: a value may hold only with theirs)
+            try:
+                o_arr = np.asarray(list(o_vals), dtype=float)
+                if o_path != path and _not_a_number(list(o_vals)) is None and np.all(np.isfinite(o_arr)):
+                    others.append((resolve_target(prep, o_path, where="what_if"), o_path, o_arr))
+            except (TcoError, TypeError, ValueError, OverflowError):
+                continue  # (its own error, in its turn)
         for v in {float(arr.min()), float(arr.max())}:
-            validate_value(prep, target, v, where="what_if", given=path)
+            validate_value(prep, target, v, where="what_if", given=path, alongside=others)
         if (target.is_count or target.is_integer) and np.any(arr != np.floor(arr)):
             raise InputError("expected whole numbers", key=path)
         values[path] = (target, arr)
