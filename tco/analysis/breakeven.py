@@ -13,6 +13,7 @@ import numpy as np
 from tco.analysis.common import (
     Target,
     _index_of,
+    _within_moe_split,
     also_set,
     evaluate_many,
     linspace,
@@ -163,6 +164,10 @@ def breakeven(
     currency = quoted.value if quoted is not None and quoted.value != "USD" else None
     shown = f"{param} (in {currency})" if currency else param
     lo, hi = value_range or default_range(target, where="--param")
+    if value_range is None and target.quantity is not None and not (target.quantity.low is not None and target.quantity.high is not None):
+        # (the default ÷10 to ×10 of an MoE count, kept where the workload stays valid, as the tornado keeps its swing:
+        # the active parameters at least their share of the total, and at most it)
+        lo, hi = _within_moe_split(inputs.workload, target.path, lo, hi)
     if (big := too_large(lo) or too_large(hi)) is not None:
         raise InputError(big, key="--range")
     try:

@@ -30,6 +30,10 @@ from tco.results import SensitivityResult, SensitivityRow
 
 # --------------------------------------------------------------------------- sensitivity
 
+_ROUNDING = 1e-12
+"""A difference swing within this share of the differences is the rounding of the two costs (each a sum of
+many terms in float), not a swing: held as 0."""
+
 
 def _overflowed(batch: Batch, i: int, k: int) -> bool:
     """Whether option ``i`` runs at point ``k`` but a cost or time of it is past the largest float."""
@@ -116,10 +120,13 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
             a, b = pair
             d_lo, d_hi, d_c = (float(eff[a][k] - eff[b][k]) for k in (lo_i, hi_i, 0))
             if math.isfinite(d_lo) and math.isfinite(d_hi) and math.isfinite(d_c):
+                # An input that moves both options by the same amount leaves their difference where it was: what
+                # is left of it is the rounding of two large costs (a swing of $4.7e-10 in $962,624), not a swing.
+                same = abs(d_hi - d_lo) <= _ROUNDING * max(abs(d_lo), abs(d_hi), abs(d_c))
                 row.update(
                     difference_low_usd=d_lo,
                     difference_high_usd=d_hi,
-                    difference_swing_usd=abs(d_hi - d_lo),
+                    difference_swing_usd=0.0 if same else abs(d_hi - d_lo),
                     flips_decision=bool(np.sign(d_lo) != np.sign(d_c) or np.sign(d_hi) != np.sign(d_c)),
                 )
             elif math.isfinite(d_c):  # one of the two cannot run at an end: the other wins there whatever it costs
