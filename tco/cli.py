@@ -1573,7 +1573,12 @@ def plot(
         if metric not in figures:
             raise typer.BadParameter(f"expected one of {', '.join(figures)}, got {metric[:40]!r}", param_hint="--metric")
         rows = [
-            {"option": str(c.options[j]), path: float(c.columns[path][j]), metric: float(c.columns[metric][j])}
+            {
+                "option": str(c.options[j]),
+                path: float(c.columns[path][j]),
+                metric: float(c.columns[metric][j]),
+                "reason": str(c.columns["reason"][j] or "") if "reason" in c.columns else "",
+            }
             for c in chunks
             for j in range(c.rows)
         ]

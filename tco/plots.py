@@ -239,7 +239,10 @@ def sweep_lines(param: str, rows: Sequence[Mapping[str, Any]], metric: str, work
     if max((abs(r[param]) for r in rows), default=0.0) > AXIS_MAX:
         raise InputError(f"a chart's axis cannot reach {max(abs(r[param]) for r in rows):.3g}: vary within ±1e300", key="--vary")
     if all(_drawn(r[metric]) != _drawn(r[metric]) for r in rows):
-        raise _nothing_to_draw(f"{metric} at any point (within ±1e300)", {})
+        # (an option that lacks an input says which, as the other charts do: its rows' reason names it)
+        lacks = "incomplete: lacks "
+        missing = {r["option"]: str(r["reason"])[len(lacks) :].split(", ") for r in rows if str(r.get("reason") or "").startswith(lacks)}
+        raise _nothing_to_draw(f"{metric} at any point (within ±1e300)", missing)
     for i, label in enumerate(labels):
         pts = sorted((r[param], _drawn(r[metric])) for r in rows if r["option"] == label and r[metric] is not None)
         ax.plot([p[0] for p in pts], [p[1] for p in pts], label=label, marker="o", markersize=3, **style(i))
