@@ -1192,6 +1192,10 @@ def apply_overrides(
     """Set each dotted path in (a copy of) the raw TOML data. A number written over a sourced
     quantity replaces it with ``{value, source = "--set on the command line"}``."""
     out: dict[str, Any] = copy.deepcopy(data)
+    # A quantity's range or source set apart (pue.high=2) is applied after the sets of values, in any order given: a
+    # number written over the quantity (pue=1.3) replaces the file's table, not the range another --set gives it.
+    about = [i for i, (path, _) in enumerate(overrides) if (p := path.strip().split(".")) and len(p) > 1 and p[-1] in ABOUT_A_VALUE]
+    overrides = [o for i, o in enumerate(overrides) if i not in about] + [overrides[i] for i in about]
     for path, value in overrides:
         label = f"{scope}.{path}" if scope else path
         parts = path_parts(path, where=where, key=label)
