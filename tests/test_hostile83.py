@@ -189,3 +189,36 @@ def test_a_break_even_of_an_moe_count_searches_a_default_range_the_workload_hold
     assert f"no tie for {param} in {ends}: " in result.stdout
     result = run("breakeven", "h100-sxm", "mi300x", "-w", "deepseek-v3", "--param", param, "--range", "1e9:1e13")
     assert result.exit_code == 1 and _one_error(result).startswith(f"Error: --range: {param}: ")
+
+
+def test_a_sweep_chart_of_options_that_lack_an_input_names_it(run, tmp_path: Path) -> None:
+    """6: `tco plot sweep l20 -w llama3-405b --vary scenario.pue=1:2:3 -o s.svg` said only 'nothing to draw: no option
+    has a known effective_cost_usd at any point', where the sweep's rows say 'incomplete: lacks l20.price_usd' and the
+    scatter chart names the input and the --set that gives it. The sweep chart now names them too; nothing is written."""
+    target = tmp_path / "s.svg"
+    pytest.importorskip("matplotlib")
+    result = run("plot", "sweep", "l20", "-w", "llama3-405b", "--vary", "scenario.pue=1:2:3", "-o", str(target))
+    assert (result.exit_code, _one_error(result)) == (
+        1,
+        "Error: plot: nothing to draw: no option has a known effective_cost_usd at any point (within ±1e300) (l20 needs "
+        "l20.price_usd, which is unknown; give it with --set l20.price_usd=VALUE)",
+    )
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("order", ["range first", "value first"])
+def test_a_quantitys_range_set_apart_is_kept_whichever_comes_first(run, order: str) -> None:
+    """7: `--set scenario.pue.high=2 --set scenario.pue=1.3` dropped the high: the number written over the quantity
+    replaced the table the first --set had written into, so the tornado swung the default ±20% (1.04 to 1.56), while the
+    same two --set the other way round swung 1.04 to 2; a high below the value was accepted in the one order and refused
+    in the other. A range or source set apart now applies after the values, in either order."""
+    sets = ["--set", "scenario.pue.high=2", "--set", "scenario.pue=1.3"]
+    if order == "value first":
+        sets = sets[2:] + sets[:2]
+    result = run("sensitivity", "h100-sxm", "-w", "chat-70b", *sets, "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    (row,) = [line.split(",") for line in result.stdout.splitlines() if ",scenario.pue," in line]
+    assert row[2:5] == ["1.04", "2", "1.3"]
+    bad = ["--set", "scenario.pue.high=1.2", "--set", "scenario.pue=1.3"]
+    result = run("compare", "h100-sxm", "-w", "chat-70b", *(bad if order == "range first" else bad[2:] + bad[:2]))
+    assert (result.exit_code, _one_error(result)) == (1, "Error: --set: scenario.pue: value 1.3 is above high 1.2")
