@@ -664,7 +664,8 @@ def flatten(data: Any, prefix: str = "") -> list[tuple[str, Any, Mapping[str, An
             rows.extend(flatten(v, f"{prefix}.{k}" if prefix else str(k)))
     elif isinstance(data, list) and data and isinstance(data[0], Mapping):
         for i, item in enumerate(data):
-            label = item.get("workload", i) if isinstance(item, Mapping) else i
+            # (an entry as --set and the analyses select it: a measurement by its workload, a stage by its name)
+            label = item.get("workload", item.get("name", i)) if isinstance(item, Mapping) else i
             rows.extend(flatten(item, f"{prefix}[{label}]"))
     elif isinstance(data, list):
         rows.append((prefix, ", ".join(str(x) for x in data), None))
