@@ -222,3 +222,19 @@ def test_a_quantitys_range_set_apart_is_kept_whichever_comes_first(run, order: s
     bad = ["--set", "scenario.pue.high=1.2", "--set", "scenario.pue=1.3"]
     result = run("compare", "h100-sxm", "-w", "chat-70b", *(bad if order == "range first" else bad[2:] + bad[:2]))
     assert (result.exit_code, _one_error(result)) == (1, "Error: --set: scenario.pue: value 1.3 is above high 1.2")
+
+
+def test_workloads_show_names_a_stage_as_set_selects_it(run) -> None:
+    """8: `tco workloads show deepseek-v3` listed 'stages[0].tokens', a path --set refuses ("no stages entry for '0':
+    give stages[long-context] (stages are named, not numbered)") and the tornado never prints (it swings
+    'workload.stages[long-context].tokens'). A stage is now shown by its name, as a measurement is by its workload, in
+    every format."""
+    for fmt, key in (
+        ("table", "stages[long-context].tokens "),
+        ("csv", "1,stages[long-context].tokens,"),
+        ("markdown", "stages\\[long-context\\].tokens"),
+    ):
+        result = run("workloads", "show", "deepseek-v3", "-f", fmt)
+        assert result.exit_code == 0 and key in result.stdout and "stages[0]" not in result.stdout.replace("\\", "")
+    shown = "workload.stages[long-context].tokens"
+    assert run("compare", "h100-sxm", "-w", "deepseek-v3", "--set", f"{shown}=2e10").exit_code == 0
