@@ -1036,7 +1036,8 @@ class InferenceWorkload(_WorkloadBase):
         None,
         ge=50,
         lt=100,
-        description="Percentile of requests the time-per-output-token target holds for (e.g. 99, as in MLPerf); default: the mean.",
+        description="Percentile of requests the time-per-output-token target holds for (e.g. 99, as in MLPerf; given with "
+        "time_per_output_token_ms); default: the mean.",
     )
 
     @model_validator(mode="after")
