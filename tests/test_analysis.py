@@ -510,12 +510,12 @@ def test_size_says_when_the_answer_is_the_largest_count_searched() -> None:
     note says so (a deadline wants the smallest count: its answer is never cut by the search)."""
     (o,) = tco.size(toy_inputs(Option(FAST)), capex_usd=1e300).options
     assert o.count == analysis.sizing.MAX_COUNT == 131072
-    assert o.message == "131072 × toy meets capex_usd = 1e+300 USD (the largest count searched, 131,072: more may fit)"
+    assert o.message == "131,072 × toy meets capex_usd = 1e+300 USD (the largest count searched, 131,072: more may fit)"
     (o,) = tco.size(toy_inputs(Option(FAST)), capex_usd=20_000 * 131072).options
     searched = " (the largest count searched, 131,072: more may fit)"
-    assert o.count == 131072 and o.message == f"131072 × toy meets capex_usd = $2,621,440,000{searched}"
+    assert o.count == 131072 and o.message == f"131,072 × toy meets capex_usd = $2,621,440,000{searched}"
     (o,) = tco.size(toy_inputs(Option(FAST)), capex_usd=20_000 * 131071).options
-    assert o.count == 131071 and o.message == "131071 × toy meets capex_usd = $2,621,420,000"
+    assert o.count == 131071 and o.message == "131,071 × toy meets capex_usd = $2,621,420,000"
     (o,) = tco.size(toy_inputs(Option(FAST)), deadline_days=1e300).options
     assert o.count == 1 and "searched" not in (o.message or "")
 

@@ -107,10 +107,10 @@ def test_size_shows_the_purchase_beside_a_budget_that_bounds_the_job_cost(run) -
     searched = " (the largest count searched, 131,072: more may fit)"
     assert bought["count"] == rented["count"] == 131072
     assert bought["message"] == (
-        f"131072 × a100-80gb meets budget_usd = $1,000,000{searched} (the job's cost; buying them costs "
+        f"131,072 × a100-80gb meets budget_usd = $1,000,000{searched} (the job's cost; buying them costs "
         f"${bought['capex_usd']:,.0f} up front)"
     )
-    assert rented["capex_usd"] == 0 and rented["message"] == f"131072 × a100-80gb:rent meets budget_usd = $1,000,000{searched}"
+    assert rented["capex_usd"] == 0 and rented["message"] == f"131,072 × a100-80gb:rent meets budget_usd = $1,000,000{searched}"
     table = run("size", "a100-80gb", "-w", "gpt3-1.3b", "--deadline-days", "200").stdout
     assert table.splitlines()[1].split()[-2:] == ["capex", "note"] and "$29,450" in table
 

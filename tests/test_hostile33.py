@@ -55,7 +55,7 @@ def test_a_gap_that_rounds_to_zero_has_no_sign() -> None:
 def test_sizing_names_the_rented_option(run) -> None:
     r = run("size", "h100-sxm:rent", "-w", "llama3-8b", "--deadline-days", "60", "-f", "json")
     (row,) = json.loads(r.stdout)["results"]
-    assert row["message"].startswith(f"{row['count']} × h100-sxm:rent meets deadline_days = 60")
+    assert row["message"].startswith(f"{row['count']:,} × h100-sxm:rent meets deadline_days = 60")
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed")

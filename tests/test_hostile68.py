@@ -250,6 +250,6 @@ def test_the_size_table_title_shows_the_limit_as_its_notes_do(run) -> None:
     assert "meets deadline_days = 112.99999999" in r.stdout
     r = run("size", "a100-80gb", "-w", "gpt3-1.3b", "--budget-usd", "1e15", "-f", "json")
     (row,) = json.loads(r.stdout)["results"]
-    assert row["message"].startswith("131072 × a100-80gb meets budget_usd = 1e+15 USD")
+    assert row["message"].startswith("131,072 × a100-80gb meets budget_usd = 1e+15 USD")
     assert [limit_text("capex_usd", v) for v in (0.5, 2e6, 1e15)] == ["$0.5", "$2,000,000", "1e+15 USD"]
     assert limit_text("power_kw", 30.0) == "30" and limit_text("deadline_days", 1e-320) == "1e-320"

@@ -212,7 +212,7 @@ def test_a_budget_below_the_fleet_s_purchase_shows_the_purchase_as_money() -> No
     assert o.count == 131072
     assert o.capex_usd == 131072 * 20000
     assert o.message == (
-        "131072 × toy meets budget_usd = $100 (the largest count searched, 131,072: more may fit) "
+        "131,072 × toy meets budget_usd = $100 (the largest count searched, 131,072: more may fit) "
         "(the job's cost; buying them costs $2,621,440,000 up front)"
     )
 

@@ -141,7 +141,7 @@ def test_a_budget_the_largest_count_meets_on_a_derived_throughput_stops_there() 
     assert o.capex_usd == approx(131_072 * 10_000 * 2.0, rel=1e-12)
     assert o.job_cost_usd is not None and o.job_cost_usd <= 1e6
     assert o.message == (
-        "131072 × toy meets budget_usd = $1,000,000 (the largest count searched, 131,072: more may fit) "
+        "131,072 × toy meets budget_usd = $1,000,000 (the largest count searched, 131,072: more may fit) "
         "(the job's cost; buying them costs $2,621,440,000 up front)"
     )
 

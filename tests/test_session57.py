@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -137,4 +138,17 @@ def test_a_nested_quantity_of_a_parent_file_is_named_by_its_file(run, tmp_path: 
         f"Warning: {tmp_path / 'p2.toml'}: {tmp_path / 'p1.toml'}: interconnect.bandwidth_gbps: the table replaces the "
         "inherited interconnect.bandwidth_gbps whole and gives no value, so it is unknown; write value = … in it too "
         "(an empty table, interconnect.bandwidth_gbps = {}, says unknown on purpose)\n"
+    )
+
+
+def test_size_groups_the_count_in_its_note_and_says_one_day(run) -> None:
+    """The note wrote '1920 × h100-sxm meets …' beside a count column of '1,920', and a deadline of 1 said '1 days'."""
+    result = run("size", "a100-80gb", "-w", "gpt3-1.3b", "--budget-usd", "1e6", "-f", "json")
+    row = json.loads(result.stdout)["results"][0]
+    assert row["count"] == 131072
+    assert row["message"].startswith("131,072 × a100-80gb meets budget_usd = $1,000,000 (the largest count searched")
+    result = run("size", "h100-sxm", "-w", "llama3-70b", "--deadline-days", "1")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: --deadline-days: h100-sxm: no count meets 1 day: lead time, deployment and porting alone take 112.0 days\n"
     )

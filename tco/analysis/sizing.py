@@ -193,8 +193,9 @@ def size(
             pick = int(np.argmax(meets)) if meets.any() else None
             fixed_all = _fixed_days(out)
             fixed = float(fixed_all[np.isfinite(fixed_all)][-1]) if np.isfinite(fixed_all).any() else 0.0
+            days = f"{show_number(limit, grouping=True)} day{'' if limit == 1 else 's'}"
             why = (
-                f"no count meets {show_number(limit, grouping=True)} days: lead time, deployment and porting alone take {_days(fixed)} days"
+                f"no count meets {days}: lead time, deployment and porting alone take {_days(fixed)} days"
                 if fixed >= limit
                 else f"no count up to {MAX_COUNT:,} reaches the market within {show_number(limit, grouping=True)} days"
                 + ("" if pick is not None else _closest(plan, base, counts[ok], ttm[ok], limit))
@@ -261,7 +262,7 @@ def size(
                 cost_per_million_tokens_usd=known(figures["cost_per_million_tokens_usd"]),
                 facility_power_kw=known(n * peak_w * k_pwr * pue / 1000.0),
                 capex_usd=known(figures["capex_usd"]),
-                message=f"{n} × {label} meets {name} = {limit_text(name, limit)}"
+                message=f"{n:,} × {label} meets {name} = {limit_text(name, limit)}"
                 + (f" among the counts whose figures are known (the others need {', '.join(lacking)})" if unknown_elsewhere else "")
                 + (f" (the largest count searched, {MAX_COUNT:,}: more may fit)" if n == MAX_COUNT and name != "deadline_days" else "")
                 + _outlay_note(name, limit, figures["capex_usd"]),
