@@ -904,9 +904,9 @@ def _load_inputs(
         if builtin not in p.parents and kind in ("accelerators", "workloads", "scenarios") and same:
             warnings.append(f"{key}: {path} shadows the built-in {kind[:-1]} of the same name (TCO_PROFILE_PATH comes first)")
     # (a user profile that takes a shipped part's alias answers to it: the name now means another part)
-    typed = {text.lower(): text for text, *_ in parsed}
-    for o in options:
-        alias = next((t for low, t in typed.items() if low in {a.lower() for a in o.accelerator.aliases}), None)
+    # (the alias as typed for this option: one typed for another option named another part, the built-in)
+    for o, (text, *_) in zip(options, parsed, strict=True):
+        alias = text if text.lower() in {a.lower() for a in o.accelerator.aliases} else None
         if alias is not None and not loader.is_builtin(Path(sources.get(o.accelerator.id, ""))):
             owner = loader.builtin_alias_owner(alias)
             if owner is not None and owner != o.accelerator.id and not any(alias in w for w in warnings):
@@ -1038,6 +1038,10 @@ def _unread_why(inputs: Inputs, owners: Sequence[Option], scope: str, flat: str)
             return "the scenario gives grid_kgco2e_per_kwh itself"
         if name.rsplit(".", 1)[1] != sc.market.value:
             return f"the scenario's market is {sc.market.value}"
+    bom = [a for a in accels.values() if a.server_usd_per_accelerator is not None and a.server_usd_per_accelerator.value is not None]
+    if name == "server_overhead_factor" and len(bom) == len(accels):
+        who = "every option prices" if len(accels) > 1 else f"{next(iter(accels))} prices"
+        return f"{who} its server by server_usd_per_accelerator, a bill of materials"
     if scope == "scenario" and name in Accelerator.model_fields and all(getattr(a, name) for a in accels.values()):
         return f"{'every option gives' if len(accels) > 1 else f'{next(iter(accels))} gives'} its own {name}"
     if flat.startswith("scenario.porting."):

@@ -1555,11 +1555,12 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
         rent = n * plan.usd(p, "accel.rental.usd_per_hour") * run_hours
         capex = capital = energy_kwh = energy = facility = ops_usd = zero
     else:
-        k_srv, k_pwr = p[plan.k_srv_key], p[plan.k_pwr_key]
+        k_pwr = p[plan.k_pwr_key]
         tiers = network_tiers(n, p["accel.interconnect.devices_per_node"], ops)
         per_tier = p[f"scenario.network_usd_per_accelerator_tier.{plan.fabric}"]
         price = plan.usd(p, "accel.price_usd")
-        server = p["accel.server_usd_per_accelerator"] + price if plan.server_bom else price * k_srv
+        # (a server priced by its bill of materials reads no overhead factor: a factor set beside it is unread)
+        server = p["accel.server_usd_per_accelerator"] + price if plan.server_bom else price * p[plan.k_srv_key]
         capex = n * (server + tiers * per_tier + plan.usd(p, "scenario.storage_usd_per_accelerator"))
         crf = capital_recovery_factor(p["scenario.cost_of_capital"], p["scenario.depreciation_years"], ops)
         capital = capex * crf * owned_hours / HOURS_PER_YEAR

@@ -462,9 +462,12 @@ def _check_currencies(model: BaseModel, allowed: frozenset[str]) -> None:
     found = _foreign_currency(model, allowed)
     if found:
         names = f"here: {', '.join(sorted(allowed))}" if allowed else "a workload has none"
+        # (watts, a PUE, a token count or an exchange rate is no amount of money: "in USD only" misread it)
+        money = "usd" in found.lower() and not found.startswith("usd_per_")
+        what, fix = ("is in USD only", "remove it, or give the value in USD") if money else ("is not money", "remove it")
         raise ValueError(
-            f"{found}.currency: this input is in USD only; a currency is taken only by the money inputs the scenario's "
-            f"exchange rates convert ({names}): remove it, or give the value in USD"
+            f"{found}.currency: this input {what}; a currency is taken only by the money inputs the scenario's "
+            f"exchange rates convert ({names}): {fix}"
         )
 
 
@@ -1174,6 +1177,21 @@ class Scenario(StrictModel):
     @model_validator(mode="after")
     def _currencies(self) -> "Scenario":
         _check_currencies(self, frozenset(SCENARIO_MONEY))
+        return self
+
+    @model_validator(mode="after")
+    def _rate_the_right_way_round(self) -> "Scenario":
+        # (a yuan has never been worth a dollar: 7.08 is the rate as quoted, CNY per USD, and was read as
+        # 7.08 USD per CNY, every CNY amount 50 times too large)
+        rate = self.usd_per_cny
+        named = (("", rate.value), (" (its low)", rate.low), (" (its high)", rate.high)) if rate else ()
+        ends = [(e, v) for e, v in named if v is not None and v > 1]
+        if ends:
+            end, got = ends[0]
+            raise ValueError(
+                f"usd_per_cny: expected USD per 1 CNY (below 1: 0.14 in 2023), got {_num(got)}{end}, which is CNY per USD: "
+                f"write 1 / {_num(got)} = {1 / got:.4g}"
+            )
         return self
 
 
