@@ -834,6 +834,7 @@ def _load_inputs(
     options: list[Option] = []
     cache: dict[str, Accelerator] = {}
     published: dict[str, Accelerator] = {}
+    server_set: set[str] = set()  # (refs whose server overhead factor a --set changed)
     for ref, count, acq, rate in parsed:
         if rate is not None and any(loader.gives_rental_rate(path, value) for n in names[ref] for path, value in per_scope.get(n, [])):
             raise InputError(
@@ -843,6 +844,8 @@ def _load_inputs(
         if ref not in cache:
             ov = [o for n in sorted(names[ref]) for o in per_scope.get(n, [])]
             cache[ref] = loader.load_accelerator(ref, overrides=ov, dirs=dirs)
+            if any(path.startswith("server_overhead_factor") for path, _ in ov):
+                server_set.add(ref)
             dropped += _dropped_currencies(ref, ov, ACCELERATOR_MONEY, functools.partial(loader.load_accelerator, ref, dirs=dirs))
             # A part whose hardware --set changed keeps the profile as published: its measurements describe that part.
             changed = any(not path.startswith(("benchmarks", "price", "rental", "name", "source", "note")) for path, _ in ov)
@@ -883,7 +886,9 @@ def _load_inputs(
     measured_on = next((o.workload_as_measured for o in options if o.workload_as_measured is not None), wl)
     # (and on the part it was measured on, the profile before --set: a what-if of another part is no verdict on the run)
     warnings = [
-        w for ref, acc in cache.items() for w in (*profile_warnings(acc), *benchmark_warnings(published.get(ref, acc), measured_on))
+        w
+        for ref, acc in cache.items()
+        for w in (*profile_warnings(acc, server_set=ref in server_set), *benchmark_warnings(published.get(ref, acc), measured_on))
     ]
     warnings += dropped
     for _, path in sorted(sources.items()):  # (a quantity an extending file's table left without its value)
@@ -1329,15 +1334,24 @@ def _dropped_currencies(
     return out
 
 
-def profile_warnings(accel: Accelerator) -> list[str]:
-    """Warnings for a profile's implausible values (it still runs: the numbers are the user's)."""
+def profile_warnings(accel: Accelerator, *, server_set: bool = False) -> list[str]:
+    """Warnings for a profile's implausible values (it still runs: the numbers are the user's). ``server_set``: a
+    --set changed the server overhead factor, which the --set's own warning speaks for."""
+    out: list[str] = []
     node = accel.interconnect.devices_per_node
     if node > SCALE_UP_MAX:
-        return [
+        out.append(
             f"{accel.id}: interconnect.devices_per_node = {node:,} is larger than any scale-up domain built "
             f"({SCALE_UP_MAX:,} chips, a TPU pod): tensor parallelism and the in-node link span it all; check it"
-        ]
-    return []
+        )
+    # (a factor beside a bill of materials prices nothing: the server is the bill's, whatever the factor)
+    factor, bom = accel.server_overhead_factor, accel.server_usd_per_accelerator
+    if not server_set and factor is not None and factor.value is not None and bom is not None and bom.value is not None:
+        out.append(
+            f"{accel.id}: server_overhead_factor = {factor.value:g} is not used: the server is priced by "
+            "server_usd_per_accelerator, a bill of materials; remove one of them"
+        )
+    return out
 
 
 def benchmark_warnings(accel: Accelerator, workload: TrainingWorkload | InferenceWorkload) -> list[str]:

@@ -167,3 +167,24 @@ def test_an_exchange_rate_set_the_way_round_it_is_quoted_is_refused(run) -> None
         "which is CNY per USD: write 1 / 7 = 0.1429",
     )
     assert run("compare", "h100-sxm", "-w", "gpt3-1.3b", "--set", "scenario.usd_per_cny=0.2").exit_code == 0
+
+
+def test_a_profile_giving_a_server_factor_beside_a_bill_of_materials_is_told(run, tmp_path: Path) -> None:
+    """5: a profile written from a datasheet with both ``server_usd_per_accelerator = 9225`` and
+    ``server_overhead_factor = 3`` passed validate and compare silently, the factor priced nothing. Both now warn;
+    a --set of the factor is told once, by its own warning."""
+    text = shipped_copy("h100-sxm", "mine").replace("tdp_w = ", "server_overhead_factor = 3\ntdp_w = ", 1)
+    path = tmp_path / "mine.toml"
+    path.write_text(text, encoding="utf-8")
+    said = (
+        "mine: server_overhead_factor = 3 is not used: the server is priced by server_usd_per_accelerator, a bill of "
+        "materials; remove one of them"
+    )
+    checked = run("profiles", "validate", str(path))
+    assert checked.exit_code == 0 and f"Warning: {path}: {said}" in checked.stderr.splitlines()
+    result = run("compare", str(path), "-w", "gpt3-1.3b", "-f", "csv")
+    assert result.exit_code == 0 and f"Warning: {said}" in result.stderr.splitlines()
+    once = run("compare", str(path), "-w", "gpt3-1.3b", "-f", "csv", "--set", "mine.server_overhead_factor=2")
+    assert once.exit_code == 0 and [line for line in once.stderr.splitlines() if "server_overhead_factor" in line] == [
+        f"Warning: --set mine.server_overhead_factor=2: no option reads it (mine prices {BOM})"
+    ]
