@@ -939,6 +939,11 @@ def unread_sets(inputs: Inputs) -> list[str]:
     return unread_inputs(inputs, inputs.sets, "--set" if COMMAND_LINE.get() else "sets")
 
 
+SHOWN_AS_GIVEN = frozenset({"accel.relative_training_performance"})
+"""Inputs no formula reads that a comparison shows as given (the published claim beside the model's ratio):
+a --set of one changes the output, so it is not unread (a sweep or break-even over one still is)."""
+
+
 def unread_inputs(inputs: Inputs, items: Sequence[str], flag: str) -> list[str]:
     """As :func:`unread_sets`, for ``items`` (``PATH=...`` or a bare ``PATH``) that another flag names:
     ``--vary`` (a sweep whose rows would all be the same) or ``--param`` (a break-even over an input that
@@ -958,7 +963,7 @@ def unread_inputs(inputs: Inputs, items: Sequence[str], flag: str) -> list[str]:
         shared = scope in ("scenario", "workload")
         owners = [i for i, o in enumerate(inputs.options) if shared or o.accelerator.id == scope]
         flat = f"{scope}.{key}" if shared else f"accel.{key}"
-        if not owners or flat in engine.RUN_INPUTS:
+        if not owners or flat in engine.RUN_INPUTS or (flag in ("--set", "sets") and flat in SHOWN_AS_GIVEN):
             continue
         first = inputs.options[owners[0]]
         value = engine.numeric_inputs(first, inputs.workload, inputs.scenario).get(flat)

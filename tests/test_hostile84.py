@@ -188,3 +188,15 @@ def test_a_profile_giving_a_server_factor_beside_a_bill_of_materials_is_told(run
     assert once.exit_code == 0 and [line for line in once.stderr.splitlines() if "server_overhead_factor" in line] == [
         f"Warning: --set mine.server_overhead_factor=2: no option reads it (mine prices {BOM})"
     ]
+
+
+def test_a_claim_set_for_the_comparison_is_not_said_to_be_unread(run) -> None:
+    """6: ``--set h100-sxm.relative_training_performance=3`` (a vendor's "3× an A100") warned "no option reads it"
+    while the comparison showed the claim (its claims table, ``claimed_relative_training_performance``). A claim
+    set for a comparison is shown as given: no warning."""
+    args = ["compare", "h100-sxm", "a100-80gb", "-w", "gpt3-1.3b"]
+    result = run(*args, "--set", "h100-sxm.relative_training_performance=3")
+    assert result.exit_code == 0 and "no option reads it" not in result.stderr
+    assert result.stdout != run(*args).stdout
+    row = next(line for line in result.stdout.splitlines() if line.startswith("h100-sxm ") and "3.00×" in line)
+    assert row.split()[:3] == ["h100-sxm", "2.59×", "3.00×"]
