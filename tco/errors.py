@@ -191,7 +191,9 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     if full in names:
         return f" (did you mean '{full}'?)"
     same = [n for n in names if n.lower() == word.lower()]  # differs only in case (PUE for pue)
-    close = same or difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+    # (a name a datasheet gives without its unit, bf16 or tdp, is the one key that adds it: bf16_tflops, tdp_w)
+    unit = [n for n in names if n.lower().startswith(f"{word.lower()}_") and "_" not in n[len(word) + 1 :]] if word else []
+    close = same or unit[:1] * (len(unit) == 1) or difflib.get_close_matches(word, names, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 

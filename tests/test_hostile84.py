@@ -200,3 +200,15 @@ def test_a_claim_set_for_the_comparison_is_not_said_to_be_unread(run) -> None:
     assert result.stdout != run(*args).stdout
     row = next(line for line in result.stdout.splitlines() if line.startswith("h100-sxm ") and "3.00×" in line)
     assert row.split()[:3] == ["h100-sxm", "2.59×", "3.00×"]
+
+
+@pytest.mark.parametrize(("key", "meant"), [("bf16", "bf16_tflops"), ("fp8", "fp8_tflops"), ("fp4", "fp4_tflops")])
+def test_a_peak_written_without_its_unit_is_named_with_it(run, tmp_path: Path, key: str, meant: str) -> None:
+    """7: a datasheet's "BF16: 989 TFLOPS" written ``[peak] bf16 = 989`` was refused as "peak.bf16: unknown key"
+    with no hint (the close-match cutoff missed bf16_tflops). The one key that adds a unit to the name is now
+    suggested."""
+    text = shipped_copy("h100-sxm", "mine").replace("[peak]\n", f"[peak]\n{key} = 989\n", 1)
+    path = tmp_path / "mine.toml"
+    path.write_text(text, encoding="utf-8")
+    result = run("compare", str(path), "-w", "gpt3-1.3b")
+    assert (result.exit_code, _one_error(result)) == (1, f"Error: {path}: peak.{key}: unknown key (did you mean '{meant}'?)")
