@@ -127,22 +127,26 @@ def make_axes(inputs: Inputs, specs: Sequence[str]) -> tuple[Prepared, list[Axis
     prep = prepare(inputs)
     axes = []
 
-    def parsed(spec: str) -> tuple[str, Target, np.ndarray]:
+    def parsed(spec: str) -> tuple[Target, str, np.ndarray]:
         path, vals = parse_vary(spec)
         target = resolve_target(prep, path, where="--vary")
         arr = linspace(vals[0], vals[1], vals[2]) if isinstance(vals, tuple) else np.array(vals, dtype=float)
         check_numbers(arr, path, where="--vary")
-        return path, target, arr
+        return target, path, arr
 
-    for n, spec in enumerate(specs):
-        path, target, arr = parsed(spec)
-        others: list[tuple[Target, str, np.ndarray]] = []
-        for other in (*specs[:n], *specs[n + 1 :]):  # (varied with it: a value may hold only with theirs)
-            try:
-                o_path, o_target, o_arr = parsed(other)
-            except TcoError:
-                continue  # (its own error, in its turn)
-            others.append((o_target, o_path, o_arr))
+    # Each spec parsed once; its error is raised in its turn, after the specs before it are checked.
+    outcomes: list[tuple[Target, str, np.ndarray] | TcoError] = []
+    for spec in specs:
+        try:
+            outcomes.append(parsed(spec))
+        except TcoError as exc:
+            outcomes.append(exc)
+    for n, outcome in enumerate(outcomes):
+        if isinstance(outcome, TcoError):
+            raise outcome
+        target, path, arr = outcome
+        # (varied with it: a value may hold only with theirs)
+        others = [o for m, o in enumerate(outcomes) if m != n and not isinstance(o, TcoError)]
         for v in {float(arr.min()), float(arr.max())}:
             validate_value(prep, target, v, where="--vary", given=path, alongside=others)
         if target.is_count or target.is_integer:  # every point, before the first row is written

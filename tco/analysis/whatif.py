@@ -67,6 +67,14 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]], *, over_sets
     values: dict[str, tuple[Target, np.ndarray]] = {}
     groups = option_names(inputs)
     named: list[tuple[str, ...]] = []
+    usable: list[tuple[Target, str, np.ndarray]] = []  # (each change that reads as numbers, once: checked with the others)
+    for o_path, o_vals in changes.items():
+        try:
+            o_arr = np.asarray(list(o_vals), dtype=float)
+            if _not_a_number(list(o_vals)) is None and np.all(np.isfinite(o_arr)):
+                usable.append((resolve_target(prep, o_path, where="what_if"), o_path, o_arr))
+        except (TcoError, TypeError, ValueError, OverflowError):
+            continue  # (its own error, in its turn)
     for path, vals in changes.items():
         target = resolve_target(prep, path, where="what_if")
         here = loader.same_input_path(path, groups)
@@ -81,14 +89,7 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]], *, over_sets
             raise InputError(too_large(bad) or f"expected numbers, got {str(bad)[:40]!r}", key=path)
         arr = np.asarray(listed_vals, dtype=float)
         check_numbers(arr, path)
-        others: list[tuple[Target, str, np.ndarray]] = []
-        for o_path, o_vals in changes.items():  # (changed with it: a value may hold only with theirs)
-            try:
-                o_arr = np.asarray(list(o_vals), dtype=float)
-                if o_path != path and _not_a_number(list(o_vals)) is None and np.all(np.isfinite(o_arr)):
-                    others.append((resolve_target(prep, o_path, where="what_if"), o_path, o_arr))
-            except (TcoError, TypeError, ValueError, OverflowError):
-                continue  # (its own error, in its turn)
+        others = [u for u in usable if u[1] != path]  # (changed with it: a value may hold only with theirs)
         for v in {float(arr.min()), float(arr.max())}:
             validate_value(prep, target, v, where="what_if", given=path, alongside=others)
         if (target.is_count or target.is_integer) and np.any(arr != np.floor(arr)):
