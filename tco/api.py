@@ -29,7 +29,7 @@ from pydantic import BaseModel, ValidationError
 
 from tco import engine, loader, perf, serving
 from tco.engine import Option
-from tco.errors import InfeasibleError, InputError, NotFoundError, ProblemList, TcoError, give_with, too_large, unknown_inputs
+from tco.errors import InfeasibleError, InputError, NotFoundError, ProblemList, TcoError, give_with, is_bool, too_large, unknown_inputs
 from tco.inputs import Inputs, named_option, parse_option, runs_on, with_quoted_rate, with_unknown_rate
 from tco.models import (
     ACCELERATOR_MONEY,
@@ -365,11 +365,6 @@ def _plain(hint: Any, value: Any) -> bool:
     if issubclass(hint, enum.Enum) or hint in (int, str, Path) or hint is Inputs:
         return isinstance(value, hint)
     return False
-
-
-def is_bool(value: Any) -> bool:
-    """Python's bool or numpy's (``np.True_``), which is no ``int`` but converts to 1 as quietly."""
-    return isinstance(value, bool) or (type(value).__module__ == "numpy" and type(value).__name__ in ("bool_", "bool"))
 
 
 def _inside(value: Any, found: Callable[[Any], Any], depth: int = 0) -> Any:

@@ -143,6 +143,11 @@ def show_whole(n: int, grouped: bool = False) -> str:
     return f"{'-' if n < 0 else ''}{text[:6]}… ({len(text)} digits)"
 
 
+def is_bool(value: object) -> bool:
+    """Python's bool or numpy's (``np.True_``), which is no ``int`` but converts to 1 as quietly."""
+    return isinstance(value, bool) or (type(value).__module__ == "numpy" and type(value).__name__ in ("bool_", "bool"))
+
+
 def too_large(value: object) -> str | None:
     """Why an integer past the largest float (1.8e308) is refused, naming its length (its leading digits alone would
     read as another number); None for any other value."""

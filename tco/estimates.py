@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from tco import engine, loader, perf
-from tco.api import COMMAND_LINE, ESTIMATE_INPUTS, LAYOUT_FLAGS, SHAPE_FLAGS, is_bool, number_argument, public, ref_names, whole_argument
+from tco.api import COMMAND_LINE, ESTIMATE_INPUTS, LAYOUT_FLAGS, SHAPE_FLAGS, number_argument, public, ref_names, whole_argument
 from tco.errors import (
     WHOLE_DIGITS,
     InputError,
@@ -23,6 +23,7 @@ from tco.errors import (
     TcoError,
     ascii_float,
     did_you_mean,
+    is_bool,
     show_number,
     show_whole,
     too_large,

@@ -39,6 +39,7 @@ from tco.errors import (
     ProblemList,
     TcoError,
     did_you_mean,
+    is_bool,
     show_number,
     too_large,
     underflow,
@@ -1194,8 +1195,7 @@ def apply_overrides(
     out: dict[str, Any] = copy.deepcopy(data)
     # A quantity's range or source set apart (pue.high=2) is applied after the sets of values, in any order given: a
     # number written over the quantity (pue=1.3) replaces the file's table, not the range another --set gives it.
-    about = [i for i, (path, _) in enumerate(overrides) if (p := path.strip().split(".")) and len(p) > 1 and p[-1] in ABOUT_A_VALUE]
-    overrides = [o for i, o in enumerate(overrides) if i not in about] + [overrides[i] for i in about]
+    overrides = sorted(overrides, key=lambda o: len(p := o[0].strip().split(".")) > 1 and p[-1] in ABOUT_A_VALUE)  # (stable)
     for path, value in overrides:
         label = f"{scope}.{path}" if scope else path
         parts = path_parts(path, where=where, key=label)
@@ -1641,7 +1641,7 @@ def _python_numbers(value: Any, depth: int = 0) -> Any:
     Decimal, a Fraction) as the int or float a TOML file gives, in a table or a list too; numpy's bool as the bool it
     holds (a boolean field takes it; a number field refuses it, as it refuses true); anything else is left for
     validation to judge."""
-    if type(value).__module__ == "numpy" and type(value).__name__ in ("bool_", "bool"):
+    if is_bool(value) and not isinstance(value, bool):
         return bool(value)
     if isinstance(value, (bool, int, float, str)):
         return value
