@@ -1577,12 +1577,11 @@ def plot(
                 "option": str(c.options[j]),
                 path: float(c.columns[path][j]),
                 metric: float(c.columns[metric][j]),
-                "reason": str(c.columns["reason"][j] or "") if "reason" in c.columns else "",
             }
             for c in chunks
             for j in range(c.rows)
         ]
-        data = plots.sweep_lines(path, rows, metric, inputs.workload.id, inputs.scenario.id, suffix)
+        data = plots.sweep_lines(path, rows, metric, inputs.workload.id, inputs.scenario.id, suffix, api.missing_inputs(inputs))
     emit_stream([data], output)
 
 

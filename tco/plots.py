@@ -231,18 +231,24 @@ def pareto(comp: Any, fmt: str = "svg") -> bytes:
     return _finish(fig, ax, "Cost against time to market", f"tco compare · {comp.workload} · scenario {comp.scenario}", fmt)
 
 
-def sweep_lines(param: str, rows: Sequence[Mapping[str, Any]], metric: str, workload: str, scenario: str, fmt: str = "svg") -> bytes:
-    """One line per option: ``metric`` against the swept parameter."""
+def sweep_lines(
+    param: str,
+    rows: Sequence[Mapping[str, Any]],
+    metric: str,
+    workload: str,
+    scenario: str,
+    fmt: str = "svg",
+    missing: Mapping[str, Sequence[str]] | None = None,
+) -> bytes:
+    """One line per option: ``metric`` against the swept parameter. ``missing``: the inputs each option lacks,
+    named where nothing can be drawn (as the other charts name them)."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 4))
     labels = sorted({r["option"] for r in rows})
     if max((abs(r[param]) for r in rows), default=0.0) > AXIS_MAX:
         raise InputError(f"a chart's axis cannot reach {max(abs(r[param]) for r in rows):.3g}: vary within ±1e300", key="--vary")
     if all(_drawn(r[metric]) != _drawn(r[metric]) for r in rows):
-        # (an option that lacks an input says which, as the other charts do: its rows' reason names it)
-        lacks = "incomplete: lacks "
-        missing = {r["option"]: str(r["reason"])[len(lacks) :].split(", ") for r in rows if str(r.get("reason") or "").startswith(lacks)}
-        raise _nothing_to_draw(f"{metric} at any point (within ±1e300)", missing)
+        raise _nothing_to_draw(f"{metric} at any point (within ±1e300)", missing or {})
     for i, label in enumerate(labels):
         pts = sorted((r[param], _drawn(r[metric])) for r in rows if r["option"] == label and r[metric] is not None)
         ax.plot([p[0] for p in pts], [p[1] for p in pts], label=label, marker="o", markersize=3, **style(i))
