@@ -1272,7 +1272,10 @@ def breakeven(
         typer.Option(
             "--range",
             metavar="LO:HI",
-            help="LO:HI to search; default: 0:1000000 for the cost of delay, else the input's low:high, else ÷10 to ×10 of its value.",
+            help=(
+                "LO:HI to search; default: 0:1000000 for the cost of delay, else the input's low:high, "
+                "else ÷10 to ×10 of its value, kept where the input is valid."
+            ),
         ),
     ] = None,
     strict: StrictOpt = False,

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from tco.analysis.common import (
+    Prepared,
     Target,
     _index_of,
     _within_moe_split,
@@ -176,9 +177,13 @@ def breakeven(
         raise InputError(f"expected two numbers (low, high), got {str(value_range)[:80]}", key="--range") from None
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
         raise InputError(f"expected two finite numbers, the low below the high, got {show_number(lo)}, {show_number(hi)}", key="--range")
+    integer = target.is_count or target.is_integer
+    if value_range is None:
+        # (the default range kept where the input stays valid, as the MoE split above is: a kv_dim ten times the
+        # file's is wider than the queries, a tenth of DeepSeek-V3's 256 experts too few for its active share)
+        lo, hi = (_valid_end(prep, target, v, integer, param) for v in (lo, hi))
     for v in (lo, hi):
         validate_value(prep, target, v, where="--range" if value_range else "--param", given=param)
-    integer = target.is_count or target.is_integer
     replanned = (
         not target.is_count  # (money and the like never move a plan: not asked, which costs two plans)
         and not plan_free(target)
@@ -450,6 +455,32 @@ def _bisect_whole(f: Callable[[np.ndarray], np.ndarray], lo: float, hi: float, f
         else:
             hi = mid
     return hi
+
+
+def _valid_end(prep: Prepared, target: Target, end: float, integer: bool, given: str) -> float:
+    """``end`` of a default range if the input takes it, else the value nearest it, toward the input's own
+    (valid) value, that it takes: found by bisection, to the whole number or to 1e-9 relative. An end that
+    no value between it and the input's own mends is returned as it is (and refused with its reason)."""
+
+    def takes(v: float) -> bool:
+        try:
+            validate_value(prep, target, v, where="--param", given=given)
+        except InputError:
+            return False
+        return True
+
+    central = target.central
+    if takes(end) or central is None or not math.isfinite(central) or not takes(central):
+        return end
+    good, bad = float(central), end
+    for _ in range(200):
+        if abs(bad - good) <= (1.0 if integer else 1e-9 * max(abs(good), abs(bad))):
+            break
+        mid = math.floor(0.5 * good + 0.5 * bad) if integer else 0.5 * good + 0.5 * bad
+        if mid in (good, bad):
+            break
+        good, bad = (mid, bad) if takes(mid) else (good, mid)
+    return good
 
 
 def _bisect(f: Callable[[np.ndarray], np.ndarray], lo: float, hi: float, f_lo: float) -> float:
