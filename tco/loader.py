@@ -1182,7 +1182,14 @@ def check_path(root: Any, parts: Sequence[str], *, label: str, where: str = "--s
             if item:
                 t = _unwrap(typing.get_args(t)[0])
             elif i != len(parts) - 1:
-                raise InputError(f"'{part}' is a list; set it whole, e.g. {part}=[...]", where=where, key=label)
+                whole = f"set it whole, e.g. {part}=[...]"
+                if isinstance(entry, type) and issubclass(entry, BaseModel):  # (its entries are selected by name)
+                    by = "workload" if part == "benchmarks" else "name"
+                    rest = "".join(f".{p}" for p in parts[i + 2 :])
+                    numbered = parts[i + 1].lstrip("-").isdigit()
+                    pick = f"{part}[{by.upper()}]{rest} ({part} are named, not numbered)" if numbered else f"{part}[{parts[i + 1]}]{rest}"
+                    whole = f"select an entry by its {by}, {pick}, or {whole}"
+                raise InputError(f"'{part}' is a list; {whole}", where=where, key=label)
         i += 1
     return t
 

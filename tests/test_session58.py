@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 
 def _range(result) -> tuple[float, float]:
     assert result.exit_code == 0, result.stderr
@@ -41,3 +43,34 @@ def test_a_range_the_user_gives_is_still_refused_at_an_invalid_end(run) -> None:
     result = run("breakeven", "h100-sxm", "mi300x", "-w", "llama3-8b", "--param", "workload.shape.kv_dim", "--range", "1024:10240")
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.startswith("Error: --range: workload.shape.kv_dim: 10240 is not allowed: 10240 is wider than the queries")
+
+
+@pytest.mark.parametrize(
+    ("path", "hint"),
+    [
+        ("workload.stages.long-context.tokens", "select an entry by its name, stages[long-context].tokens, or set it whole"),
+        ("workload.stages.0.tokens", "select an entry by its name, stages[NAME].tokens (stages are named, not numbered), or set it whole"),
+    ],
+)
+def test_a_dotted_path_into_a_list_of_tables_says_how_to_select_an_entry(run, path: str, hint: str) -> None:
+    """``--set workload.stages.long-context.tokens=1e9`` said only "'stages' is a list; set it whole, e.g.
+    stages=[...]", though ``stages[long-context].tokens`` sets the one entry: the error now gives that form."""
+    result = run("compare", "h100-sxm", "-w", "deepseek-v3", "--set", f"{path}=1e9")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == f"Error: --set: {path}: 'stages' is a list; {hint}, e.g. stages=[...]\n"
+
+
+def test_a_dotted_path_into_a_profiles_benchmarks_names_its_workload(run) -> None:
+    """A profile's measurements are selected by their workload, not by a name."""
+    result = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "a100-80gb.benchmarks.0.tokens_per_second=5")
+    assert result.exit_code == 1
+    assert "select an entry by its workload, benchmarks[WORKLOAD].tokens_per_second (benchmarks are named" in result.stderr
+
+
+def test_the_form_the_hint_gives_sets_the_entry(run) -> None:
+    """Pinned beside them: the suggested form works (a stage of 1e9 tokens instead of 1e10 shortens the job)."""
+    base = run("compare", "h100-sxm", "-w", "deepseek-v3", "-f", "json")
+    shorter = run("compare", "h100-sxm", "-w", "deepseek-v3", "--set", "workload.stages[long-context].tokens=1e9", "-f", "json")
+    assert base.exit_code == shorter.exit_code == 0
+    hours = [json.loads(r.stdout)["results"][0]["time_to_converge_hours"] for r in (base, shorter)]
+    assert hours[1] < hours[0]
