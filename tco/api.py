@@ -44,6 +44,7 @@ from tco.models import (
     InferenceWorkload,
     OptionStatus,
     PositiveQuantity,
+    Quantity,
     Scenario,
     ServingRow,
     ServingSet,
@@ -891,6 +892,7 @@ def _load_inputs(
     gap = engine.shape_count_gap(wl)  # (a count the shape disagrees with: the memory plan is the shape's, the FLOPs the count's)
     if gap is not None:
         warnings.append(f"{wl.id}: {gap}")
+    warnings += [f"{wl.id}: {past}" for past in engine.batch_past_tokens(wl)]  # (a batch no run of this length takes)
     builtin = loader.builtin_dir().resolve()
     # (a file named by its path shadows nothing: the search path, TCO_PROFILE_PATH first, is not searched for it)
     typed_as = {wl.id: workload, "scenario": scenario or loader.DEFAULT_SCENARIO}
@@ -915,11 +917,46 @@ def _load_inputs(
                     "whose alias it also is (TCO_PROFILE_PATH comes first)"
                 )
     inputs = Inputs(options, wl, sc, tuple(sets), warnings, sources, [o.ref for o in parsed])
+    emptied = emptied_sets(inputs) if sets else []
+    if emptied:
+        warnings = [*warnings, *emptied]
+        inputs = Inputs(options, wl, sc, tuple(sets), warnings, sources, [o.ref for o in parsed])
     unread = unread_sets(inputs) if sets else []
     if unread:
         inputs = Inputs(options, wl, sc, tuple(sets), [*warnings, *unread], sources, [o.ref for o in parsed])
     object.__setattr__(inputs, "_valid", True)  # (its models are the loader's, validated)
     return inputs
+
+
+def emptied_sets(inputs: Inputs) -> list[str]:
+    """One warning per ``--set`` of a quantity to a table without a value (``scenario.pue={low=1.1, high=1.4}``): the
+    table replaces the quantity whole, so its value is dropped and the input unknown, which is seldom meant (a file's
+    table that does so is warned of too, :func:`tco.loader.emptied_quantities`); an empty table, ``{}``, says unknown
+    on purpose."""
+    flag = "--set" if COMMAND_LINE.get() else "sets"
+    out: list[str] = []
+    for item in inputs.sets:
+        lhs, _, rhs = item.partition("=")
+        try:
+            value = loader.parse_value(rhs.strip())
+            scope, rest = _set_scope(inputs, lhs.strip())
+        except TcoError:
+            continue
+        if not isinstance(value, dict) or not value or "value" in value:
+            continue
+        models: list[Any] = [{"scenario": inputs.scenario, "workload": inputs.workload}.get(scope)]
+        models += [o.accelerator for o in inputs.options if o.accelerator.id == scope]
+        for model in models[:2]:
+            for part in loader.split_path(rest):
+                model = model.get(part) if isinstance(model, dict) else getattr(model, part, None)
+            if isinstance(model, Quantity) and model.value is None:
+                path = f"{scope}.{rest}"
+                out.append(
+                    f"{flag} {item.strip()}: the table replaces {path} whole and gives no value, so it is unknown; write value=… "
+                    f"in it too, or set an end alone ({flag} {path}.low=…); an empty table, {path}={{}}, says unknown on purpose"
+                )
+                break
+    return out
 
 
 def unread_sets(inputs: Inputs) -> list[str]:
@@ -1072,9 +1109,11 @@ def _the_copy(path: str, other: str) -> str:
 
 
 @public
-def compare(inputs: Inputs, *, baseline: str | None = None, currency: Currency | str = Currency.USD) -> Comparison:
+def compare(inputs: Inputs, *, baseline: str | Path | None = None, currency: Currency | str = Currency.USD) -> Comparison:
     """Evaluate and rank every option of ``inputs``; money in ``currency`` (USD, CNY or EUR) at the
-    scenario's exchange rate."""
+    scenario's exchange rate. ``baseline`` names an option as ``load_inputs`` took it: an id, an alias or a
+    profile's path (text or a Path)."""
+    baseline = str(baseline) if isinstance(baseline, Path) else baseline
     if not isinstance(currency, Currency):
         try:
             currency = Currency.read(currency)
@@ -1764,26 +1803,34 @@ def calibrate(dirs: Sequence[Path] | None = None, *, refit: bool = False, publis
 
 @public
 def breakeven(
-    inputs: Inputs, a: str, b: str, *, param: str = "scenario.cost_of_delay_usd_per_day", value_range: tuple[float, float] | None = None
+    inputs: Inputs,
+    a: str | Path,
+    b: str | Path,
+    *,
+    param: str = "scenario.cost_of_delay_usd_per_day",
+    value_range: tuple[float, float] | None = None,
 ) -> results.BreakevenResult:
-    """Value of ``param`` at which options ``a`` and ``b`` cost the same (see :func:`tco.analysis.breakeven`)."""
+    """Value of ``param`` at which options ``a`` and ``b`` cost the same (see :func:`tco.analysis.breakeven`); each
+    option named as ``load_inputs`` took it (an id, an alias or a profile's path, text or a Path)."""
     from tco import analysis
 
     with attributed(inputs):
-        return analysis.breakeven(inputs, a, b, param=param, value_range=value_range)
+        return analysis.breakeven(inputs, str(a), str(b), param=param, value_range=value_range)
 
 
 @public
-def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | str | None = None) -> results.SensitivityResult:
+def sensitivity(inputs: Inputs, *, vs: tuple[str | Path, str | Path] | str | Path | None = None) -> results.SensitivityResult:
     """Tornado of effective cost (see :func:`tco.analysis.sensitivity`). ``vs``: the pair of options whose
-    difference the inputs are ranked by, or one option (the first option against it, as ``--vs``)."""
+    difference the inputs are ranked by, or one option (the first option against it, as ``--vs``); each named as
+    ``load_inputs`` took it (an id, an alias or a profile's path, text or a Path)."""
     from tco import analysis
 
-    if isinstance(vs, str):
+    if isinstance(vs, (str, Path)):
         vs = (inputs.options[0].label if inputs.options else "", vs)
+    pair = (str(vs[0]), str(vs[1])) if vs is not None else None
 
     with attributed(inputs):
-        return analysis.sensitivity(inputs, vs=vs)
+        return analysis.sensitivity(inputs, vs=pair)
 
 
 def _called_as_progress(fn: Callable[[int, int], None]) -> Callable[[int, int], None]:

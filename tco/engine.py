@@ -502,6 +502,30 @@ def shape_count_gap(workload: TrainingWorkload | InferenceWorkload) -> str | Non
     )
 
 
+def batch_past_tokens(
+    workload: TrainingWorkload | InferenceWorkload, *, main: str | None = "training_tokens", batch: str = "global_batch_tokens"
+) -> list[str]:
+    """A note for each stage of a training workload whose given global batch holds more tokens than the stage
+    trains: the stage is less than one optimizer step, which no run is, and the figures count a fraction of one
+    (a batch larger than a run is a typo in one of the two, or a ramp's last batch put on a short run). ``main``
+    and ``batch`` name the main stage's tokens and batch as the caller gives them (estimate's flags); ``main``
+    None leaves the main stage out (estimate without --tokens, whose run is no length)."""
+    if not isinstance(workload, TrainingWorkload):
+        return []
+    first = workload.global_batch_tokens.value if workload.global_batch_tokens is not None else None
+    stages = [(batch, first, main, workload.training_tokens.value)] if main is not None else []
+    for st in workload.stages:
+        own = st.global_batch_tokens.value if st.global_batch_tokens is not None else None
+        key = f"stages[{st.name}].global_batch_tokens" if own is not None else batch
+        stages.append((key, own if own is not None else first, f"stages[{st.name}].tokens", st.tokens.value))
+    return [
+        f"{batch_key} ({show_number(step)} tokens a step) is more than the {show_number(tokens)} tokens of {tokens_key}: "
+        "the run is less than one optimizer step and its figures count a fraction of one; check the two"
+        for batch_key, step, tokens_key, tokens in stages
+        if step is not None and tokens is not None and step > tokens
+    ]
+
+
 def plan_option(
     option: Option,
     workload: Workload,
@@ -1112,6 +1136,14 @@ def _link_default(accel: Accelerator) -> tuple[str | None, float, str | None, fl
 
 def _check_layout(workload: TrainingWorkload, accel: Accelerator, layers: int, heads: int, experts: int, fsdp: bool) -> None:
     """A fixed layout the part or the model cannot run is an input error naming the degree."""
+    if fsdp and workload.pipeline_schedule is PipelineSchedule.dualpipe:  # (else read by no layout, silently)
+        raise InfeasibleError(
+            "pipeline_schedule = dualpipe schedules a pipeline, and parallelism = fsdp shards data only, with none: "
+            "set pipeline_schedule = 1f1b, or parallelism = megatron",
+            where=workload.id,
+            key="pipeline_schedule",
+            also=("workload.parallelism",),
+        )
     lay = workload.layout
     if lay is None:
         return

@@ -288,6 +288,8 @@ def estimate(
             ev = _throughput_known(engine.evaluate_option(engine.performance_option(bare, max(count, need)), wl, sc, market=False))
             out, layout = ev.out, ev.plan.layout
             notes = shape_note + _notes_as_flags(ev.plan.notes) + unread
+            flags = ("--tokens", "--global-batch") if COMMAND_LINE.get() else ("training_tokens", "global_batch_tokens")
+            notes += engine.batch_past_tokens(wl, main=flags[0] if training_tokens is not None else None, batch=flags[1])
             if count < need:
                 notes.append(f"{count} × {acc.id} cannot hold the training state: needs at least {need} (figures at {need})")
             run: dict[str, float | None] = {"training_tokens": training_tokens}

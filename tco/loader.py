@@ -140,8 +140,23 @@ def search_path(env: Mapping[str, str] | None = None) -> list[Path]:
         except OSError as exc:  # a name too long for the file system, ...
             raise InputError(f"cannot be read: {exc.strerror or exc}", where=str(folder), key=ENV_PATH) from None
         if not is_dir:  # a typo would otherwise silently fall back to the shipped profiles
-            raise InputError(_not_a_folder(folder), where=str(folder), key=ENV_PATH)
+            raise InputError(_not_a_folder(folder) + _unexpanded(str(folder)), where=str(folder), key=ENV_PATH)
     return _each_once([*extra, builtin_dir()])
+
+
+def _unexpanded(text: str) -> str:
+    """Why a folder of ``TCO_PROFILE_PATH`` that is not one may have been meant as one: the variable set where no
+    shell expands it (a .env file, a service's or a container's environment, Python's os.environ) keeps a ``~`` or a
+    ``$VAR`` as written; a list separated as another system separates one; blanks around a name."""
+    if text.startswith("~"):
+        return f"; a '~' is not expanded here: write the folder in full ({os.path.expanduser(text)})"
+    if re.search(r"\$\{?[A-Za-z_]", text) or re.search(r"%[A-Za-z_]\w*%", text):
+        return "; a variable is not expanded here: write the folder in full"
+    if any(c in text for c in ",;" if c != os.pathsep):
+        return f"; folders on {ENV_PATH} are separated by {os.pathsep!r}"
+    if text != text.strip():
+        return "; the name has blanks around it: remove them"
+    return ""
 
 
 def _each_once(folders: Sequence[Path]) -> list[Path]:
@@ -312,6 +327,12 @@ def read_toml(path: Path) -> dict[str, Any]:
                 mode = os.fstat(fh.fileno()).st_mode
                 if stat.S_ISDIR(mode):
                     raise IsADirectoryError
+                if stat.S_ISFIFO(mode):  # (the shell's <(...) is one: its input is read through standard input)
+                    raise InputError(
+                        "is a pipe (a FIFO, or the shell's <(...)), not a regular file: give one input through standard "
+                        "input, -, or save it to a file first",
+                        where=str(path),
+                    )
                 if not stat.S_ISREG(mode):
                     raise InputError("is not a regular file, expected a TOML file", where=str(path))
                 st = os.fstat(fh.fileno())
@@ -717,6 +738,12 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None, *, skip: Co
     own = any(p.stem.lower() == key for p in skip)
     itself = " other than this file (a file that extends its own id extends the next file of that id)" if own else ""
     listing = kind if kind != "accelerators" else "profiles"
+    with contextlib.suppress(OSError, ValueError):  # (a name the file system cannot hold is no file)
+        if os.path.isfile(ref):  # ('mine.txt' or 'mine' in the working folder: read as an id, as a name without .toml is)
+            raise NotFoundError(
+                f"unknown {singular} '{ref}'{itself}{did_you_mean(ref, names)}; a file of that name is in the working folder, "
+                f"but a name is read as a file only when it ends in .toml or holds a folder: give it as ./{ref}"
+            )
     if dirs is not None and builtin_dir() not in folders:  # (tco profiles list shows the shipped ones, which dirs leaves out)
         shown = ", ".join(str(f) for f in folders[:3]) + (", …" if len(folders) > 3 else "")
         where = f"in dirs ({shown}), which replace the search path: leave dirs out to search TCO_PROFILE_PATH and the shipped profiles"
@@ -1050,6 +1077,12 @@ def _toml_character(lines: Sequence[str], at: re.Match[str] | None) -> str:
     if not (0 < line <= len(lines) and 0 < column <= len(lines[line - 1])):
         return ""
     char = lines[line - 1][column - 1]
+    if char == "\r":  # (lines split at LF: a CR not followed by one is the classic Mac OS line ending, which TOML refuses)
+        if len(lines) == 1 and lines[0].count("\r") > 1:
+            what = "every line ends in a carriage return alone (U+000D, classic Mac OS line endings)"
+        else:
+            what = "the character there is a carriage return (U+000D) with no line feed after it (a classic Mac OS line ending)"
+        return f": {what}, which TOML does not take: save the file with LF or CRLF line endings"
     if char in "\u201c\u201d\u2018\u2019":
         return f": {char} is a typographic quote; TOML quotes text with \" or '"
     if char != " " and unicodedata.category(char) == "Zs":

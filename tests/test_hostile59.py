@@ -153,7 +153,7 @@ def test_api_arguments_nested_deeply_hand_built_inputs_and_huge_lists_are_input_
     deep: object = "a100-80gb"
     for _ in range(1000):
         deep = [deep]
-    with pytest.raises(tco.InputError, match="^baseline: expected str | None, got list"):
+    with pytest.raises(tco.InputError, match=r"^baseline: expected str \| Path \| None, got list"):
         tco.compare(inp, baseline=deep)  # type: ignore[arg-type]
     with pytest.raises(tco.InputError, match="^currency: expected Currency \\| str, got list"):  # (pydantic's own words vary)
         tco.compare(inp, currency=deep)  # type: ignore[arg-type]

@@ -155,6 +155,7 @@ def breakeven(
 ) -> BreakevenResult:
     """The value of ``param`` at which options ``a`` and ``b`` have equal effective cost: a grid scan
     finds every sign change of ``TEC_a − TEC_b``, then bisection refines each bracket to 1e-12."""
+    param = param.strip()  # (as --set and --vary read a path: ' scenario.pue ' is scenario.pue)
     prep = prepare(inputs)
     ia, ib = _index_of(prep, a), _index_of(prep, b)
     if ia == ib:

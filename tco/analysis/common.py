@@ -227,6 +227,11 @@ def _quantity_at(model: Any, parts: Sequence[str]) -> Any:
 
 def resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep_quotes: bool = False) -> Target:
     """:func:`_resolve_target`, its errors naming the option that supplied the path (``--param``, ``--vary``)."""
+    if "=" in path and where in ("--param", "what_if"):  # (a --set's PATH=VALUE given where the path alone is asked for)
+        values = "the values to search go in --range" if where == "--param" else "its values are the list it maps to"
+        raise InputError(
+            f"expected an input's path alone, not PATH=VALUE: give {path.split('=', 1)[0].strip()}; {values}", where=where, key=path
+        )
     try:
         target = _resolve_target(prep, path, where=where, keep_quotes=keep_quotes)
     except InputError as exc:

@@ -53,6 +53,12 @@ def what_if(inputs: Inputs, changes: Mapping[str, Sequence[float]], *, over_sets
     ``over_sets`` (a curve over the input a break-even solves for, where the --set only sets the range)."""
     if not changes:
         raise InputError("give at least one path and its values", key="changes")
+    # (a path with blanks around it, as --set and --vary take it: ' scenario.pue ' is scenario.pue)
+    stripped = {k.strip() if isinstance(k, str) else k: v for k, v in changes.items()}
+    if len(stripped) < len(changes):
+        twice = next(k for k in changes if isinstance(k, str) and k != k.strip() and k.strip() in changes)
+        raise InputError(f"given twice, as {twice.strip()!r} and {twice!r}: give it once", key=twice.strip())
+    changes = stripped
     sizes = {len(v) for v in changes.values()}
     if len(sizes) != 1 or 0 in sizes:
         raise InputError("every path needs the same, non-zero number of values", key="changes")
