@@ -1000,6 +1000,8 @@ def unread_inputs(inputs: Inputs, items: Sequence[str], flag: str) -> list[str]:
         first = inputs.options[owners[0]]
         value = engine.numeric_inputs(first, inputs.workload, inputs.scenario).get(flat)
         if value is None:  # (not a number: a choice, a text, a table, a range's end, which plans read)
+            if flat in engine.STEP_MODEL_CHOICES and _mfu_final_for(inputs, owners):
+                out.append(f"{flag} {item.strip()}: no option reads it (a measured MFU is final: no step model runs to read {flat})")
             continue
         for i in owners:
             if i not in reads:
@@ -1011,6 +1013,21 @@ def unread_inputs(inputs: Inputs, items: Sequence[str], flag: str) -> list[str]:
         why = _unread_why(inputs, [inputs.options[i] for i in owners], scope, flat)
         out.append(f"{flag} {item.strip()}: no option reads it" + (f" ({why})" if why else ""))
     return out
+
+
+def _mfu_final_for(inputs: Inputs, owners: Sequence[int]) -> bool:
+    """Whether every one of the ``owners`` options runs at a measured MFU that is final (:func:`tco.engine.mfu_final`);
+    an option that cannot be planned may be stopped by anything, and is not."""
+    if not isinstance(inputs.workload, TrainingWorkload):
+        return False
+    for i in owners:
+        try:
+            plan = engine.plan_option(inputs.options[i], inputs.workload, inputs.scenario, market=False)
+        except TcoError:
+            return False
+        if not engine.mfu_final(plan):
+            return False
+    return True
 
 
 def _plan_moves(inputs: Inputs, i: int, scope: str, key: str, value: float) -> bool:

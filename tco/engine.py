@@ -502,6 +502,17 @@ def shape_count_gap(workload: TrainingWorkload | InferenceWorkload) -> str | Non
     )
 
 
+STEP_MODEL_CHOICES = frozenset({"workload.tuning", "workload.attention_kernel"})
+"""Choices of a training workload that only the step model reads (its fraction of peak): a measured MFU that is
+final reads neither (:func:`mfu_final`)."""
+
+
+def mfu_final(plan: Plan) -> bool:
+    """Whether a measured end-to-end MFU the user gave sets the plan's throughput, with no step model on top:
+    ``workload.mfu``, or the part's ``mfu`` where no published run of the workload on the part comes first."""
+    return plan.mfu_key == "workload.mfu" or (plan.mfu_key == "accel.mfu" and plan.throughput_source is ThroughputSource.derived)
+
+
 def batch_past_tokens(
     workload: TrainingWorkload | InferenceWorkload, *, main: str | None = "training_tokens", batch: str = "global_batch_tokens"
 ) -> list[str]:
@@ -714,6 +725,7 @@ def _plan_option(
         if mfu_key == "accel.mfu" and measured:  # the published run of this very workload comes first
             notes.append(f"{accel.id}.mfu is not used: the published run of {accel.id} on {workload.id} is (workload.mfu comes before it)")
         elif mfu_key:
+            notes = [n for n in notes if not n.startswith("software tuning:")]  # (the step model, which reads it, is not run)
             notes.append(f"measured MFU given ({mfu_key.replace('accel.', accel.id + '.')}): final, no layout model on top")
         # (the job as published reads its own peaks and links, as measured: a changed precision reads others)
         both = (*stages, *published_job.stages) if published_job is not None else stages

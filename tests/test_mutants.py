@@ -1231,8 +1231,10 @@ def test_plan_notes_for_peak_fallback_shape_and_mfu() -> None:
     acc_mfu = only(cmp(Option(accelerator())))
     assert acc_mfu.notes[-1] == "measured MFU given (toy.mfu): final, no layout model on top"
     hint = "software tuning: typical (workload.tuning = tuned: a Megatron/NeMo-class stack, as in vendor benchmark tables)"
-    assert hint in acc_mfu.notes
-    tuned = only(cmp(Option(accelerator()), workload=training(tuning="tuned")))
+    # (at a final MFU no step model reads the tuning, so its note is left out: session 58; the step model's notes have it)
+    assert not any(n.startswith("software tuning:") for n in acc_mfu.notes)
+    assert hint in only(cmp(Option(accelerator(mfu=None)))).notes
+    tuned = only(cmp(Option(accelerator(mfu=None)), workload=training(tuning="tuned")))
     assert "software tuning: tuned" in tuned.notes
 
 

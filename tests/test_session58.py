@@ -74,3 +74,40 @@ def test_the_form_the_hint_gives_sets_the_entry(run) -> None:
     assert base.exit_code == shorter.exit_code == 0
     hours = [json.loads(r.stdout)["results"][0]["time_to_converge_hours"] for r in (base, shorter)]
     assert hours[1] < hours[0]
+
+
+def test_a_choice_only_the_step_model_reads_is_warned_of_beside_a_final_mfu(run) -> None:
+    """``--set workload.mfu=0.4 --set workload.tuning=tuned`` ran at exactly the figures of the MFU alone, with no
+    word: a measured MFU is final, and the tuning level (like the attention kernel) is read only by the step model it
+    replaces. Each is now warned of as an unread --set; the figures are those of the MFU alone."""
+    alone = run("compare", "h100-sxm", "-w", "llama3-70b", "--set", "workload.mfu=0.4", "-f", "json")
+    both = run(
+        "compare", "h100-sxm", "-w", "llama3-70b", "--set", "workload.mfu=0.4",
+        "--set", "workload.tuning=tuned", "--set", "workload.attention_kernel=flash2", "-f", "json",
+    )  # fmt: skip
+    assert alone.exit_code == both.exit_code == 0
+    cost = [json.loads(r.stdout)["results"][0]["effective_cost_usd"] for r in (alone, both)]
+    assert cost[0] == cost[1]
+    for name, value in (("tuning", "tuned"), ("attention_kernel", "flash2")):
+        assert (
+            f"Warning: --set workload.{name}={value}: no option reads it (a measured MFU is final: no step model runs to read "
+            f"workload.{name})"
+        ) in both.stderr
+
+
+def test_the_tuning_is_not_warned_of_where_an_option_still_models_its_step(run) -> None:
+    """Pinned beside it: a part's own MFU is final for that part only; another option's step model reads the tuning,
+    so the --set is read (and moves that option's figures)."""
+    result = run("compare", "h100-sxm", "mi300x", "-w", "llama3-70b", "--set", "h100-sxm.mfu=0.4", "--set", "workload.tuning=tuned")
+    assert result.exit_code == 0 and "no option reads it" not in result.stderr
+
+
+def test_a_final_mfu_drops_the_hint_to_set_the_tuning(run) -> None:
+    """The notes of an option at a final MFU advised "workload.tuning = tuned: a Megatron/NeMo-class stack", a setting
+    that would change nothing; the tuning note is left out there (it stays where the step model runs)."""
+    final = run("compare", "h100-sxm", "-w", "llama3-70b", "--set", "workload.mfu=0.4", "-f", "json")
+    modelled = run("compare", "h100-sxm", "-w", "llama3-70b", "-f", "json")
+    notes = [json.loads(r.stdout)["results"][0]["notes"] for r in (final, modelled)]
+    assert not any(n.startswith("software tuning:") for n in notes[0])
+    assert "measured MFU given (workload.mfu): final, no layout model on top" in notes[0]
+    assert any(n.startswith("software tuning: typical (workload.tuning = tuned") for n in notes[1])
