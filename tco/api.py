@@ -942,20 +942,29 @@ def emptied_sets(inputs: Inputs) -> list[str]:
             scope, rest = _set_scope(inputs, lhs.strip())
         except TcoError:
             continue
-        if not isinstance(value, dict) or not value or "value" in value:
+        if not isinstance(value, dict) or not value:
             continue
-        models: list[Any] = [{"scenario": inputs.scenario, "workload": inputs.workload}.get(scope)]
-        models += [o.accelerator for o in inputs.options if o.accelerator.id == scope]
-        for model in models[:2]:
-            for part in loader.split_path(rest):
-                model = model.get(part) if isinstance(model, dict) else getattr(model, part, None)
-            if isinstance(model, Quantity) and model.value is None:
-                path = f"{scope}.{rest}"
-                out.append(
-                    f"{flag} {item.strip()}: the table replaces {path} whole and gives no value, so it is unknown; write value=… "
-                    f"in it too, or set an end alone ({flag} {path}.low=…); an empty table, {path}={{}}, says unknown on purpose"
-                )
-                break
+        roots: list[Any] = [{"scenario": inputs.scenario, "workload": inputs.workload}.get(scope)]
+        roots += [o.accelerator for o in inputs.options if o.accelerator.id == scope]
+        # (each table the set gives, its own and those nested in it: peak={bf16_tflops={low=1, high=2}} empties one)
+        tables = [(list(loader.split_path(rest)), value)]
+        for parts, table in tables:
+            tables += [([*parts, k], v) for k, v in table.items() if isinstance(v, dict) and v]
+        for parts, table in tables:
+            if "value" in table:
+                continue
+            for model in roots[:2]:
+                for part in parts:
+                    model = model.get(part) if isinstance(model, dict) else getattr(model, part, None)
+                if isinstance(model, Quantity) and model.value is None:
+                    path = ".".join([scope, *parts])
+                    nested = len(parts) > len(loader.split_path(rest))
+                    what = f"the table it gives {path} has no value" if nested else f"the table replaces {path} whole and gives no value"
+                    out.append(
+                        f"{flag} {item.strip()}: {what}, so it is unknown; write value=… "
+                        f"in it too, or set an end alone ({flag} {path}.low=…); an empty table, {path}={{}}, says unknown on purpose"
+                    )
+                    break
     return out
 
 

@@ -111,3 +111,18 @@ def test_a_final_mfu_drops_the_hint_to_set_the_tuning(run) -> None:
     assert not any(n.startswith("software tuning:") for n in notes[0])
     assert "measured MFU given (workload.mfu): final, no layout model on top" in notes[0]
     assert any(n.startswith("software tuning: typical (workload.tuning = tuned") for n in notes[1])
+
+
+def test_a_nested_table_without_a_value_is_warned_of_as_a_top_level_one_is(run) -> None:
+    """``--set 'a100-80gb.peak={bf16_tflops={low=1, high=2}}'`` left the BF16 peak unknown with no warning (round 86
+    warned of ``scenario.pue={low=…}`` only, a quantity set directly): a quantity in a table the --set gives is now
+    told the same way; with a value, or as an empty table (unknown on purpose), it is not."""
+    emptied = run("compare", "a100-80gb", "-w", "llama3-8b", "--set", "a100-80gb.peak={bf16_tflops={low=1, high=2}}")
+    assert (
+        "Warning: --set a100-80gb.peak={bf16_tflops={low=1, high=2}}: the table it gives a100-80gb.peak.bf16_tflops has no "
+        "value, so it is unknown; write value=… in it too, or set an end alone (--set a100-80gb.peak.bf16_tflops.low=…); an "
+        "empty table, a100-80gb.peak.bf16_tflops={}, says unknown on purpose\n"
+    ) in emptied.stderr
+    for table in ("{bf16_tflops={value=300, low=1, high=400}}", "{bf16_tflops={}}"):
+        quiet = run("compare", "a100-80gb", "-w", "llama3-8b", "--set", f"a100-80gb.peak={table}")
+        assert "has no value" not in quiet.stderr and "gives no value" not in quiet.stderr
