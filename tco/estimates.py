@@ -176,7 +176,9 @@ def estimate(
     precision = Precision(precision)  # (its name, "fp8", as the README writes it: checked by @public)
     tuning = Tuning(tuning) if tuning is not None else None
     if mode not in ("train", "infer"):
-        raise InputError(f"expected train or infer, got '{mode}'", key="--mode")
+        folded = str(mode).strip().lower()
+        hint = f" (write '{folded}')" if folded in ("train", "infer") else ""  # (as a precision or a tuning in another case)
+        raise InputError(f"expected train or infer, got '{mode}'{hint}", key="--mode")
     _check_shape_keys(shape)
     seq_given = seq_len is not None
     if seq_len is None:

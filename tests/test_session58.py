@@ -126,3 +126,14 @@ def test_a_nested_table_without_a_value_is_warned_of_as_a_top_level_one_is(run) 
     for table in ("{bf16_tflops={value=300, low=1, high=400}}", "{bf16_tflops={}}"):
         quiet = run("compare", "a100-80gb", "-w", "llama3-8b", "--set", f"a100-80gb.peak={table}")
         assert "has no value" not in quiet.stderr and "gives no value" not in quiet.stderr
+
+
+def test_estimates_mode_in_another_case_says_how_to_write_it() -> None:
+    """``tco.estimate(..., mode="TRAIN")`` said only "expected train or infer, got 'TRAIN'", where a precision or a
+    tuning level in another case is told how to write it: now "(write 'train')" too; a word that is neither is not."""
+    import tco
+
+    with pytest.raises(tco.InputError, match=r"^mode: expected train or infer, got 'TRAIN' \(write 'train'\)$"):
+        tco.estimate("h100-sxm", parameters=7e9, mode="TRAIN")
+    with pytest.raises(tco.InputError, match=r"^mode: expected train or infer, got 'serve'$"):
+        tco.estimate("h100-sxm", parameters=7e9, mode="serve")
