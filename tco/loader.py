@@ -566,8 +566,9 @@ def citations(data: Mapping[str, Any], path: Path) -> dict[str, Citation]:
 
 
 def looks_like_path(ref: str) -> bool:
-    """A file's path, not an id: it ends in .toml (in any case, as the option grammar reads it) or holds a folder."""
-    return ref.lower().endswith(".toml") or os.sep in ref or "/" in ref
+    """A file's path, not an id: it ends in .toml (in any case, as the option grammar reads it) or holds a folder, or it
+    is the working folder or its parent (``.``, ``..``: no id, and what ``Path('')`` reads as)."""
+    return ref.lower().endswith(".toml") or os.sep in ref or "/" in ref or ref in (".", "..")
 
 
 @dataclass(frozen=True)

@@ -137,3 +137,26 @@ def test_estimates_mode_in_another_case_says_how_to_write_it() -> None:
         tco.estimate("h100-sxm", parameters=7e9, mode="TRAIN")
     with pytest.raises(tco.InputError, match=r"^mode: expected train or infer, got 'serve'$"):
         tco.estimate("h100-sxm", parameters=7e9, mode="serve")
+
+
+@pytest.mark.parametrize(("flag", "ref"), [("-w", "."), ("-s", ".."), (None, ".")])
+def test_the_working_folder_given_as_an_input_is_named_a_folder(run, flag: str | None, ref: str) -> None:
+    """``-w .`` (and ``Path('')``, which Python reads as ``.``) said "unknown workload '.'; see 'tco workloads list'", as
+    of an id no file has; no id can be ``.`` or ``..`` (an id starts with a letter or digit), so they are read as the
+    paths they are, and named as folders, as ``-w ./`` already was."""
+    args = ["compare", ref, "-w", "gpt3-1.3b"] if flag is None else ["compare", "h100-sxm", "-w", "gpt3-1.3b", flag, ref]
+    if flag == "-w":
+        args = ["compare", "h100-sxm", "-w", ref]
+    result = run(*args)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == f"Error: {ref}: is a directory, expected a TOML file\n"
+
+
+def test_a_path_object_of_nothing_is_named_a_folder_in_python() -> None:
+    """The Python API names the same: ``load_inputs(..., workload=Path(''))``."""
+    from pathlib import Path
+
+    import tco
+
+    with pytest.raises(tco.InputError, match=r"^\.: is a directory, expected a TOML file$"):
+        tco.load_inputs(["h100-sxm"], workload=Path(""))
