@@ -388,12 +388,16 @@ _SCHEMAS_BUILT = False
 
 
 _NUMBER_LIKE = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_REPR_OF_NUMBER = re.compile(r"(?:np|numpy)\.(?:float|int|uint)(?:16|32|64|128|8)?\((.*)\)")
+"""``np.float64(1.3)``: what numpy 2 prints for ``repr`` of a number, as an f-string's ``!r`` writes it into a --set."""
 
 
 def _number_hint(text: str) -> str:
     """For text that reads as a number where a quantity is expected, how to write it: quoted (``"1.5"``), or in a
     form TOML reads as no number (``.5``, ``5.``: TOML wants a digit on each side of the point); else ``""``."""
     t = text.strip()
+    if (wrapped := _REPR_OF_NUMBER.fullmatch(t)) is not None and _NUMBER_LIKE.fullmatch(wrapped.group(1).strip()):
+        return f" (the repr of a numpy number: write the number, {wrapped.group(1).strip()}, or format it with str())"
     if not _NUMBER_LIKE.fullmatch(t):
         return ""
     if re.fullmatch(r"[+-]?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?", t):  # (a number TOML reads, given as quoted text)
