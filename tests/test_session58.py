@@ -169,7 +169,7 @@ def test_the_repr_of_a_numpy_number_in_a_set_says_to_write_the_number() -> None:
 
     import tco
 
-    with pytest.raises(tco.InputError) as caught:
+    with pytest.raises(tco.TcoError) as caught:
         tco.load_inputs(["h100-sxm"], workload="gpt3-1.3b", sets=[f"scenario.pue={np.float64(1.3)!r}"])
     assert str(caught.value).endswith(
         "got text 'np.float64(1.3)' (the repr of a numpy number: write the number, 1.3, or format it with str())"
