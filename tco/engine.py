@@ -524,17 +524,31 @@ def batch_past_tokens(
     if not isinstance(workload, TrainingWorkload):
         return []
     first = workload.global_batch_tokens.value if workload.global_batch_tokens is not None else None
+    default = workload.global_batch_tokens is None and workload.parameters.value is not None
+    if default:  # (the model's own estimate from the model size: a short run, a fine-tune, takes fewer tokens a step)
+        first = training.default_global_batch_tokens(workload.parameters.value)  # type: ignore[arg-type]
     stages = [(batch, first, main, workload.training_tokens.value)] if main is not None else []
     for st in workload.stages:
         own = st.global_batch_tokens.value if st.global_batch_tokens is not None else None
         key = f"stages[{st.name}].global_batch_tokens" if own is not None else batch
         stages.append((key, own if own is not None else first, f"stages[{st.name}].tokens", st.tokens.value))
-    return [
-        f"{batch_key} ({show_number(step)} tokens a step) is more than the {show_number(tokens)} tokens of {tokens_key}: "
-        "the run is less than one optimizer step and its figures count a fraction of one; check the two"
-        for batch_key, step, tokens_key, tokens in stages
-        if step is not None and tokens is not None and step > tokens
-    ]
+    out = []
+    for batch_key, step, tokens_key, tokens in stages:
+        if step is None or tokens is None or step <= tokens:
+            continue
+        # (four digits, 6.291e+07 rather than 62914560.0; in full where four would show the two alike)
+        a, b = (f"{step:.4g}", f"{tokens:.4g}") if f"{step:.4g}" != f"{tokens:.4g}" else (show_number(step), show_number(tokens))
+        if default and batch_key == batch:
+            out.append(
+                f"the default global batch ({a} tokens a step, estimated from the model size) is more than the {b} tokens of "
+                f"{tokens_key}: the figures count a fraction of one step at it; give the run's own batch, {batch}"
+            )
+        else:
+            out.append(
+                f"{batch_key} ({a} tokens a step) is more than the {b} tokens of {tokens_key}: "
+                "the run is less than one optimizer step and its figures count a fraction of one; check the two"
+            )
+    return out
 
 
 def plan_option(

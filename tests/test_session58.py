@@ -174,3 +174,18 @@ def test_the_repr_of_a_numpy_number_in_a_set_says_to_write_the_number() -> None:
     assert str(caught.value).endswith(
         "got text 'np.float64(1.3)' (the repr of a numpy number: write the number, 1.3, or format it with str())"
     )
+
+
+def test_a_default_batch_past_a_short_run_is_warned_of(run) -> None:
+    """Round 86 warned of a global batch the user gave that holds more tokens than the run; the model's own default,
+    2e6 · (N / 7e9)^(1/3) tokens (Llama 3 8B, 8.03e9 parameters: 2.094e6), passed a fine-tune of a million tokens with
+    no word. It is now warned of too, naming the estimate and the input that would give the run's own."""
+    result = run("compare", "h100-sxm", "-w", "llama3-8b", "--set", "workload.training_tokens=1e6")
+    assert result.exit_code == 0
+    assert (
+        "Warning: llama3-8b: the default global batch (2.094e+06 tokens a step, estimated from the model size) is more than "
+        "the 1e+06 tokens of training_tokens: the figures count a fraction of one step at it; give the run's own batch, "
+        "global_batch_tokens\n"
+    ) in result.stderr
+    shipped = run("compare", "h100-sxm", "-w", "llama3-8b")
+    assert "default global batch" not in shipped.stderr
