@@ -201,7 +201,6 @@ def size(
                 + ("" if pick is not None else _closest(plan, base, counts[ok], ttm[ok], limit))
             )
         elif name in HARDWARE_LIMITS and plan.acquisition.value == "rent":
-            meets = np.zeros_like(ok)
             pick = None
             why = (
                 "rented capacity draws no power from your facility: a power envelope does not size it"
