@@ -818,6 +818,20 @@ def _not_finite(value: Any) -> str:
     return "expected a finite number, got NaN"
 
 
+ENUM_SYNONYMS = {
+    "roce": ("ethernet", "RoCE runs over Ethernet"),
+    "rocev2": ("ethernet", "RoCE runs over Ethernet"),
+    "ib": ("infiniband", "InfiniBand's short name"),
+    "us": ("global", "every market outside China; cn is China's"),
+    "usa": ("global", "every market outside China; cn is China's"),
+    "eu": ("global", "every market outside China; cn is China's"),
+    "china": ("cn", "China's market"),
+    "prc": ("cn", "China's market"),
+}
+"""Other names for a choice's values that a user may write (a fabric by its protocol, a market by its country): a
+refusal says which value they mean, where it is one the field allows."""
+
+
 def _expected(err: Mapping[str, Any]) -> str:
     msg = str(err["msg"])
     typ = err["type"]
@@ -845,6 +859,8 @@ def _expected(err: Mapping[str, Any]) -> str:
         given = err.get("input")  # (what was given, and the spelling to write where only its case differs: 'BF16')
         allowed = re.findall(r"'([^']*)'", err["ctx"]["expected"])
         same = [a for a in allowed if isinstance(given, str) and a.lower() == given.strip().lower()]
+        if not same and isinstance(given, str) and (alias := ENUM_SYNONYMS.get(given.strip().lower())) and alias[0] in allowed:
+            return f"expected {err['ctx']['expected']}, got {_show(given)}: write {alias[0]!r} ({alias[1]})"
         return f"expected {err['ctx']['expected']}, got {_show(given)}" + (f": write {same[0]!r}" if same else "")
     given = err.get("input")
     if typ == "string_pattern_mismatch" and isinstance(err.get("ctx"), Mapping) and err["ctx"].get("pattern") == ID_PATTERN:

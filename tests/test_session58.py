@@ -189,3 +189,25 @@ def test_a_default_batch_past_a_short_run_is_warned_of(run) -> None:
     ) in result.stderr
     shipped = run("compare", "h100-sxm", "-w", "llama3-8b")
     assert "default global batch" not in shipped.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "hint"),
+    [
+        ("scenario.fabric=roce", "got 'roce': write 'ethernet' (RoCE runs over Ethernet)"),
+        ("scenario.market=us", "got 'us': write 'global' (every market outside China; cn is China's)"),
+        ("scenario.market=China", "got 'China': write 'cn' (China's market)"),
+    ],
+)
+def test_a_choice_written_by_another_name_says_which_value_it_is(run, setting: str, hint: str) -> None:
+    """``fabric = "roce"`` and ``market = "us"`` were refused with the allowed values only; the refusal now names the
+    value meant (a fabric by its protocol, a market by its country)."""
+    result = run("compare", "h100-sxm", "-w", "gpt3-1.3b", "--set", setting)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.rstrip("\n").endswith(hint)
+
+
+def test_another_name_of_some_other_fields_value_gets_no_hint(run) -> None:
+    """Pinned beside it: 'us' is a market's other name, not a precision's."""
+    result = run("compare", "h100-sxm", "-w", "gpt3-1.3b", "--set", "workload.precision=us")
+    assert result.stderr == "Error: --set: workload.precision: expected 'bf16', 'fp16', 'fp8', 'int8' or 'fp4', got 'us'\n"
