@@ -1192,12 +1192,23 @@ def calibrate(
         err("Note: refitting the training and serving constants on the fit halves takes a few minutes")
     from tco.render import render_calibration
 
+    result = api.calibrate(refit=fit, published_layout=published_layout)
     emit(
-        render_calibration(api.calibrate(refit=fit, published_layout=published_layout), fmt, only_summary=summary),
+        render_calibration(result, fmt, only_summary=summary),
         output,
         fmt=fmt,
         audit=_calibration_audit(fit, published_layout, summary) if fmt is OutputFormat.json else None,
     )
+    if summary:  # (the rows themselves say why they have no figure; the summary's n leaves them out)
+        for kind, rows in (("training", result.rows), ("serving", result.serving.rows if result.serving else [])):
+            blank = [r for r in rows if r.error is None]
+            if blank:
+                shown = "; ".join(f"{r.set_id} {r.model}" for r in blank[:3]) + ("; …" if len(blank) > 3 else "")
+                err(
+                    f"Note: {len(blank):,} of {len(rows):,} {kind} rows {'has' if len(blank) == 1 else 'have'} no model figure and "
+                    f"{'is' if len(blank) == 1 else 'are'} not counted in n "
+                    f"({shown}); tco calibrate without --summary gives each one's reason"
+                )
 
 
 @app.command(cls=HelpCommand, short_help="JSON Schema of an input file kind.")

@@ -1428,6 +1428,24 @@ class CalibrationRow(PublishedRun):
     note: str | None = None
 
     @model_validator(mode="after")
+    def _batch_and_experts_read(self) -> "CalibrationRow":
+        """What the row states is what the model is run with: a global batch of at least one sequence (a batch
+        written in sequences, 1,024 for 1,024 × 2,048 tokens, would run the row at a step of one sequence and
+        report the model's error on another run), and an expert-parallel degree only beside routed experts (on a
+        dense model it was read by nothing unless --published-layout held the row to it, which then failed)."""
+        if self.global_batch_tokens is not None and self.global_batch_tokens < self.seq_len:
+            raise ValueError(
+                f"global_batch_tokens: {_num(self.global_batch_tokens, grouping=True)} tokens per step is less than one "
+                f"{self.seq_len:,}-token sequence (seq_len): give the batch in tokens (sequences × seq_len)"
+            )
+        if self.expert_parallel is not None and self.experts is None:
+            raise ValueError(
+                f"expert_parallel: an expert-parallel degree of {self.expert_parallel} splits routed experts, and the "
+                "row gives none (a dense model): give experts and experts_per_token, or leave expert_parallel out"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _layout_uses_the_count(self) -> "CalibrationRow":
         """A published layout splits the run's accelerators: TP × PP × CP × DP is the count when all of TP,
         PP and DP are given, and divides it when some are (expert parallelism is carved out of DP)."""
@@ -1463,6 +1481,28 @@ class PublishedSet(StrictModel):
     @classmethod
     def _reason_given(cls, v: str) -> str:
         return _not_blank(v)
+
+    @field_validator("source")
+    @classmethod
+    def _source_given(cls, v: str) -> str:
+        if blank(v):  # (a set's figures are checked against its publication: an empty one names none)
+            raise PydanticCustomError("blank", "expected the publication the rows come from, got blank text")
+        return v
+
+    @model_validator(mode="after")
+    def _each_run_once(self) -> "PublishedSet":
+        """A run given twice (a row copied and not changed) counts twice in the error statistics."""
+        rows: list[Any] = getattr(self, "rows", [])
+        seen: dict[str, int] = {}
+        for i, row in enumerate(rows):
+            key = repr(sorted(row.model_dump(exclude={"source", "note"}, exclude_none=True).items()))
+            if key in seen:
+                raise ValueError(
+                    f"rows[{i}]: the same run as rows[{seen[key]}] (every figure alike, its source and note aside), "
+                    "which would count twice: give it once"
+                )
+            seen[key] = i
+        return self
 
 
 class CalibrationSet(PublishedSet):
@@ -1530,7 +1570,24 @@ class ServingRow(PublishedRun):
             raise PydanticCustomError(
                 "replica", "a replica of {v} is more than the {n} accelerators measured", {"v": str(v), "n": str(system)}
             )
+        if v is not None and isinstance(system, int) and system % v:  # (tokens/s per accelerator counts every one measured)
+            raise PydanticCustomError(
+                "replica",
+                "a replica of {v} does not divide the {n} accelerators measured: give the accelerators of whole replicas",
+                {"v": str(v), "n": str(system)},
+            )
         return v
+
+    @model_validator(mode="after")
+    def _percentile_has_its_limit(self) -> "ServingRow":
+        """A latency percentile is the share of requests the TPOT limit holds for (as a workload's): alone it was
+        read by nothing, the row run as if no percentile were given."""
+        if self.latency_percentile is not None and self.time_per_output_token_ms is None:
+            raise ValueError(
+                "latency_percentile: it is the share of requests the time_per_output_token_ms limit holds for, and no "
+                "limit is given: give time_per_output_token_ms too, or leave latency_percentile out"
+            )
+        return self
 
     @field_validator("output_tokens")
     @classmethod

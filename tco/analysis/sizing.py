@@ -195,7 +195,7 @@ def size(
             fixed = float(fixed_all[np.isfinite(fixed_all)][-1]) if np.isfinite(fixed_all).any() else 0.0
             days = f"{show_number(limit, grouping=True)} day{'' if limit == 1 else 's'}"
             why = (
-                f"no count meets {days}: lead time, deployment and porting alone take {_days(fixed)} days"
+                f"no count meets {days}: lead time, deployment and porting alone take {_days(fixed, limit)} days"
                 if fixed >= limit
                 else f"no count up to {MAX_COUNT:,} reaches the market within {show_number(limit, grouping=True)} days"
                 + ("" if pick is not None else _closest(plan, base, counts[ok], ttm[ok], limit))
@@ -333,6 +333,11 @@ def _unmet(label: str, why: str, lacking: list[str], *, incomplete: bool = False
     return SizeOption(option=label, feasible=False, message=why, missing_inputs=lacking, status=status, reason=why)
 
 
-def _days(days: float) -> str:
-    """Days as the refusals write them: one decimal, or six digits past a billion (not 300 digits of 1e300 weeks)."""
-    return f"{days:,.1f}" if days < 1e9 else show_number(days, grouping=True)
+def _days(days: float, limit: float | None = None) -> str:
+    """Days as the refusals write them: one decimal, or six significant digits past a billion (``7.7e+300``, not
+    ``7.700000000000001e+300``: a computed figure, whose every digit :func:`show_number` would keep), every digit
+    only where six would read as the ``limit`` it is told apart from."""
+    if days < 1e9:
+        return f"{days:,.1f}"
+    text = f"{days:.6g}"
+    return show_number(days, grouping=True) if limit is not None and float(text) == limit else text
