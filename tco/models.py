@@ -1520,6 +1520,23 @@ class CalibrationSet(PublishedSet):
     )
     rows: list[CalibrationRow] = Field(min_length=1)
 
+    @model_validator(mode="after")
+    def _fsdp_has_no_model_split(self) -> "CalibrationSet":
+        """A fully sharded run splits only its data-parallel ranks, and the model runs an fsdp row so: a tensor,
+        pipeline, context or expert degree above 1 beside it was read by nothing, not even by --published-layout."""
+        for i, row in enumerate(self.rows):
+            if (row.parallelism or self.parallelism) is not Parallelism.fsdp:
+                continue
+            for key in ("tensor_parallel", "pipeline_parallel", "context_parallel", "expert_parallel"):
+                degree = getattr(row, key)
+                if degree is not None and degree > 1:
+                    said = "the row's" if row.parallelism is not None else "the set's"
+                    raise ValueError(
+                        f"rows[{i}].{key}: a degree of {degree} splits the model, and {said} parallelism = fsdp runs it fully "
+                        "sharded over data-parallel ranks only: leave it out, or give the row parallelism = megatron"
+                    )
+        return self
+
 
 class ServingRow(PublishedRun):
     """One published inference-serving measurement used to check the serving model."""

@@ -2,7 +2,8 @@
 targets): a serving row's latency percentile without the TPOT limit it qualifies, an expert-parallel degree on a dense
 training row, and a global batch written in sequences rather than tokens were each read by nothing (or ran another
 run) and said nothing; a run copied twice into a set counted twice in the error statistics; a set with a blank source
-and a serving row whose replica does not divide the measured system were accepted; ``calibrate --summary`` dropped the
+and a serving row whose replica does not divide the measured system were accepted, and a tensor or pipeline degree
+beside a fully sharded (fsdp) run was read by nothing; ``calibrate --summary`` dropped the
 rows without a model figure from n without saying so; and ``size`` wrote a computed time to market with every digit
 of its float (7.700000000000001e+300 days, 21000000042.0 days). Each is fixed and tested here."""
 
@@ -221,3 +222,33 @@ def test_the_closest_count_is_written_in_six_digits(run) -> None:
         "Error: --deadline-days: a100-80gb: no count up to 131,072 reaches the market within 200 days; the closest, "
         "17,829 × a100-80gb, reaches it in 3.3066e+287 days",
     )
+
+
+@pytest.mark.parametrize(
+    ("set_line", "row_lines", "said"),
+    [
+        ("", 'parallelism = "fsdp"\ntensor_parallel = 8\n', "rows[0].tensor_parallel: a degree of 8 splits the model, and the row's"),
+        ('parallelism = "fsdp"\n', "pipeline_parallel = 2\n", "rows[0].pipeline_parallel: a degree of 2 splits the model, and the set's"),
+    ],
+)
+def test_a_model_split_beside_fsdp_is_refused(run, tmp_path: Path, monkeypatch, set_line: str, row_lines: str, said: str) -> None:
+    """9: a row run fully sharded (``parallelism = "fsdp"``, its own or its set's) with ``tensor_parallel = 8`` was
+    calibrated as an FSDP run over data-parallel ranks only: the degree was read by nothing, not even by
+    --published-layout (which holds an fsdp row to no layout), and nothing said so. It is now refused."""
+    text = TRAINING.replace('tuning = "typical"\n', f'tuning = "typical"\n{set_line}', 1) + row_lines
+    path = _published(tmp_path, monkeypatch, "benchmarks", text)
+    result = run("calibrate", "--summary")
+    assert (result.exit_code, _one_error(result)) == (
+        1,
+        f"Error: {path}: {said} parallelism = fsdp runs it fully sharded over data-parallel ranks only: leave it out, "
+        "or give the row parallelism = megatron",
+    )
+
+
+def test_a_degree_of_one_beside_fsdp_is_still_read(run, tmp_path: Path, monkeypatch) -> None:
+    """Pinned beside 9: a degree of 1 splits nothing, and a row that says megatron in an fsdp set keeps its degrees."""
+    text = TRAINING.replace('tuning = "typical"\n', 'tuning = "typical"\nparallelism = "fsdp"\n', 1)
+    _published(tmp_path, monkeypatch, "benchmarks", text + "tensor_parallel = 1\n")
+    assert any(line.startswith("1,mine,") for line in _calibrated(run))
+    (tmp_path / "benchmarks" / "mine.toml").write_text(text + 'pipeline_parallel = 2\nparallelism = "megatron"\n', encoding="utf-8")
+    assert any(line.startswith("1,mine,") for line in _calibrated(run))
