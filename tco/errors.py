@@ -23,7 +23,7 @@ def show_number(value: float, *, grouping: bool = False) -> str:
         return repr(float(value))
     short = f"{value:,.6g}" if grouping else f"{value:.6g}"
     exact = float(short.replace(",", "")) == value and not 0 < abs(value) < sys.float_info.min
-    return short if exact else repr(float(value))
+    return short if exact else f"{float(value):,}" if grouping else repr(float(value))  # (29,449.99 with grouping)
 
 
 def show_count(value: float) -> str:

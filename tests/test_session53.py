@@ -90,7 +90,7 @@ def test_the_least_figure_is_told_apart_from_a_limit_it_rounds_onto() -> None:
     assert refused.value.message.endswith("exceeds $29,449.8; the least purchase, at 1, is $29,450")
     with pytest.raises(InfeasibleError) as refused:
         tco.size(inputs, capex_usd=capex - 1e-9)
-    assert refused.value.message.endswith("exceeds $29449.999999999; the least purchase, at 1, is $29,450")
+    assert refused.value.message.endswith("exceeds $29,449.999999999; the least purchase, at 1, is $29,450")
 
 
 def test_a_what_if_of_serving_demand_plans_every_value_as_compare_does() -> None:

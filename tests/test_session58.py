@@ -211,3 +211,15 @@ def test_another_name_of_some_other_fields_value_gets_no_hint(run) -> None:
     """Pinned beside it: 'us' is a market's other name, not a precision's."""
     result = run("compare", "h100-sxm", "-w", "gpt3-1.3b", "--set", "workload.precision=us")
     assert result.stderr == "Error: --set: workload.precision: expected 'bf16', 'fp16', 'fp8', 'int8' or 'fp4', got 'us'\n"
+
+
+def test_a_number_shown_in_full_keeps_its_thousands_separator() -> None:
+    """A figure whose six digits are not the number is shown in full; with grouping it lost its separators
+    (``size --capex-usd 29449.99``: "exceeds $29449.99" beside "the least purchase, at 1, is $29,450")."""
+    from tco.errors import show_number
+
+    assert show_number(29449.99, grouping=True) == "29,449.99"
+    assert show_number(29449.99) == "29449.99"
+    assert show_number(-1234567.891, grouping=True) == "-1,234,567.891"
+    assert show_number(7.700000000000001e300, grouping=True) == "7.700000000000001e+300"
+    assert show_number(1e-320, grouping=True) == "1e-320"
