@@ -46,9 +46,10 @@ from tco.results import CalibrationResult, CalibrationSummary, ErrorStats, Servi
 SCALE_BANDS = ((1, 63, "8-63"), (64, 511, "64-511"), (512, 4095, "512-4,095"), (4096, 10**12, "4,096+"))
 
 
-def split_of(set_id: str, row: CalibrationRow) -> Split:
-    """Deterministic half-split on what identifies a row (never on its error)."""
-    key = f"{set_id}|{row.model}|{row.accelerator}|{row.accelerator_count}|{row.seq_len}|{row.precision.value}"
+def split_of(set_id: str, row: CalibrationRow, part: str | None = None) -> Split:
+    """Deterministic half-split on what identifies a row (never on its error); ``part``: the id of the profile the row
+    names (an alias names the same run as the id, and falls in the same half)."""
+    key = f"{set_id}|{row.model}|{part or row.accelerator}|{row.accelerator_count}|{row.seq_len}|{row.precision.value}"
     return "fit" if hashlib.sha256(key.encode()).digest()[0] % 2 == 0 else "holdout"
 
 
@@ -141,7 +142,7 @@ def prepare(
                 p = engine.KnownInputs(engine.numeric_inputs(option, wl, scenario))
             except TcoError as exc:
                 plan, p, reason = None, {}, exc.message
-            out.append(Prepared(s.id, row, tuning, measure, split_of(s.id, row), plan, p, reason))
+            out.append(Prepared(s.id, row, tuning, measure, split_of(s.id, row, accel.id), plan, p, reason))
     return out
 
 
@@ -334,8 +335,9 @@ def fit(sets: Sequence[CalibrationSet], profiles: Mapping[str, Accelerator], sce
 # --------------------------------------------------------------------------- serving
 
 
-def serving_split(set_id: str, row: ServingRow) -> Split:
-    parts: tuple[object, ...] = (set_id, row.model, row.accelerator, row.accelerators, row.scenario, row.precision.value)
+def serving_split(set_id: str, row: ServingRow, part: str | None = None) -> Split:
+    """As :func:`split_of`, for a serving row."""
+    parts: tuple[object, ...] = (set_id, row.model, part or row.accelerator, row.accelerators, row.scenario, row.precision.value)
     parts += (row.input_tokens, row.output_tokens, row.replica)
     key = "|".join(str(p) for p in parts)
     return "fit" if hashlib.sha256(key.encode()).digest()[0] % 2 == 0 else "holdout"
@@ -423,7 +425,7 @@ def calibrate_serving(
                     input_tokens=row.input_tokens,
                     output_tokens=row.output_tokens,
                     tuning=s.tuning.value,
-                    split=serving_split(s.id, row),
+                    split=serving_split(s.id, row, accel.id),
                     replica=row.replica,
                     measured_tokens_per_second=row.tokens_per_second,
                     derived_tokens_per_second=tps,
@@ -462,7 +464,12 @@ def fit_serving(sets: Sequence[ServingSet], profiles: Mapping[str, Accelerator],
     λ_tuned (a tuned engine's time per layer),
     repeated until a pass changes nothing (coordinate descent to a fixed point, so a refit from the
     shipped constants gives them back)."""
-    fit_rows = [(s.id, s.tuning, r) for s in sets for r in s.rows if serving_split(s.id, r) == "fit" and r.accelerator in profiles]
+    fit_rows = [
+        (s.id, s.tuning, r)
+        for s in sets
+        for r in s.rows
+        if r.accelerator in profiles and serving_split(s.id, r, profiles[r.accelerator].id) == "fit"
+    ]
     per_set = {set_id: sum(1 for i, _, _ in fit_rows if i == set_id) for set_id, _, _ in fit_rows}
 
     def loss(trial: serving.Constants) -> float:

@@ -199,7 +199,8 @@ def test_the_shipped_summary_adds_no_note(run) -> None:
 
 @pytest.mark.parametrize(
     ("weeks", "deadline", "days"),
-    [("1.1e300", "100", "7.7e+300"), ("3e9", "100", "2.1e+10"), ("3e9", "2.1e10", "21000000042.0")],
+    # (in full where six digits would read as the deadline: with its thousands separators since session 58's show_number)
+    [("1.1e300", "100", "7.7e+300"), ("3e9", "100", "2.1e+10"), ("3e9", "2.1e10", "21,000,000,042.0")],
 )
 def test_a_computed_time_to_market_is_written_in_six_digits(run, weeks: str, deadline: str, days: str) -> None:
     """8: ``size ... --deadline-days 100 --set a100-80gb.lead_time_weeks=1.1e300`` said the lead time "alone take[s]

@@ -223,3 +223,30 @@ def test_a_number_shown_in_full_keeps_its_thousands_separator() -> None:
     assert show_number(-1234567.891, grouping=True) == "-1,234,567.891"
     assert show_number(7.700000000000001e300, grouping=True) == "7.700000000000001e+300"
     assert show_number(1e-320, grouping=True) == "1e-320"
+
+
+def test_a_published_row_falls_in_the_same_half_by_any_name_of_its_part() -> None:
+    """The fit/held-out split hashed the row's accelerator as typed, so a run naming its part by an alias ("a100") could
+    fall in the other half from the same run named by the id ("a100-80gb"); the split now hashes the id of the profile
+    the row names. (Every shipped row names an id: the shipped split, and every calibration figure, are unchanged.)"""
+    from tco.calibration import serving_split, split_of
+    from tco.models import CalibrationRow, ServingRow
+
+    train = {"model": "M", "parameters": 7e9, "seq_len": 2048, "accelerator_count": 64, "precision": "bf16", "tokens_per_second": 3e3}
+    serve = {
+        "model": "M", "parameters": 7e9, "accelerators": 8, "precision": "fp8", "scenario": "offline",
+        "input_tokens": 128, "output_tokens": 128, "tokens_per_second": 1e4,
+    }  # fmt: skip
+    for label in ("a", "b", "c", "d", "e", "f", "g", "h"):
+        by_alias = CalibrationRow.model_validate({**train, "model": label, "accelerator": "a100"})
+        by_id = CalibrationRow.model_validate({**train, "model": label, "accelerator": "a100-80gb"})
+        assert split_of("s", by_alias, "a100-80gb") == split_of("s", by_id, "a100-80gb") == split_of("s", by_id)
+        s_alias = ServingRow.model_validate({**serve, "model": label, "accelerator": "a100"})
+        s_id = ServingRow.model_validate({**serve, "model": label, "accelerator": "a100-80gb"})
+        assert serving_split("s", s_alias, "a100-80gb") == serving_split("s", s_id)
+    # (and the typed name alone would have split them: some label falls apart)
+    assert any(
+        split_of("s", CalibrationRow.model_validate({**train, "model": m, "accelerator": "a100"}))
+        != split_of("s", CalibrationRow.model_validate({**train, "model": m, "accelerator": "a100-80gb"}))
+        for m in "abcdefgh"
+    )
