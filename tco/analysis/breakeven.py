@@ -26,7 +26,7 @@ from tco.analysis.common import (
     resolve_target,
     validate_value,
 )
-from tco.errors import InputError, ascii_float, show_number, too_large, underflow
+from tco.errors import InputError, TcoError, ascii_float, show_number, too_large, underflow
 from tco.inputs import Inputs
 from tco.models import (
     TINY,
@@ -466,7 +466,7 @@ def _valid_end(prep: Prepared, target: Target, end: float, integer: bool, given:
     def takes(v: float) -> bool:
         try:
             validate_value(prep, target, v, where="--param", given=given)
-        except InputError:
+        except TcoError:  # (refused: the validator's error, or a ProblemList of the rebuilt model's)
             return False
         return True
 
