@@ -186,6 +186,25 @@ def real(text: str) -> float:
     return value
 
 
+def token_count(text: str) -> float:
+    """A token count flag's value: a number as :func:`real` reads it, or one with the suffix the other token
+    flags (--tokens, --global-batch) and --params take, ``2k``, ``1.5M`` (k, M, B or G, T)."""
+    from tco.estimates import _SUFFIX
+
+    t = text.strip()
+    if t[-1:].lower() in _SUFFIX and t[:-1].strip():
+        try:
+            return real(t[:-1]) * _SUFFIX[t[-1].lower()]
+        except typer.BadParameter:
+            pass
+    try:
+        return real(text)
+    except typer.BadParameter as e:
+        if "expected a number" in str(e):
+            raise typer.BadParameter(f"expected a number such as 2048 or 2k, got {text[:40]!r}") from None
+        raise
+
+
 def _huge_whole(text: str) -> str | None:
     """:func:`~tco.errors.too_large`'s reason for a flag's whole number past the largest float (``1`` and 400
     zeros reads as inf), as --set names one; None for any other text."""
@@ -1066,10 +1085,12 @@ def estimate(
         typer.Option("--tokens", metavar="TOKENS", help="Training: tokens of the whole run, e.g. 2T: adds its days and accelerator-hours."),
     ] = None,
     prompt_tokens: Annotated[
-        float | None, number_option("--prompt-tokens", metavar="TOKENS", help="Serving: prompt tokens per request.")
+        float | None,
+        typer.Option("--prompt-tokens", parser=token_count, metavar="TOKENS", help="Serving: prompt tokens per request, e.g. 2k."),
     ] = None,
     output_tokens: Annotated[
-        float | None, number_option("--output-tokens", metavar="TOKENS", help="Serving: output tokens per request.")
+        float | None,
+        typer.Option("--output-tokens", parser=token_count, metavar="TOKENS", help="Serving: output tokens per request, e.g. 512."),
     ] = None,
     tpot_ms: Annotated[float | None, number_option("--tpot-ms", metavar="MS", help="Serving: time-per-output-token target, ms.")] = None,
     ttft_ms: Annotated[float | None, number_option("--ttft-ms", metavar="MS", help="Serving: time-to-first-token target, ms.")] = None,

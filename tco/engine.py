@@ -971,6 +971,28 @@ def plan_serving(
                 else "the weights and one sequence do not fit"
             )
             latency = "fit" not in why
+            ran, asides = perf.runs_in(accel, workload.precision), []
+            if not latency and BYTES_PER_PARAM[ran] > BYTES_PER_PARAM[workload.precision]:
+                # (the weights and cache are sized in the precision the part runs, not the one asked for: say so, as
+                # the note of a plan that fits does)
+                wider = "16-bit" if BYTES_PER_PARAM[ran] == 2 else ran.value.upper()
+                asides.append(f"weights in {wider}: {accel.id} has no {workload.precision.value} peak")
+            if not latency and fixed:
+                # (as training names the count that holds its state: the smallest replica the search would try
+                # that holds the weights and one sequence, if one does)
+                holds = next(
+                    (
+                        k
+                        for k in serving.replica_sizes(node)
+                        if k > fixed
+                        and k // serving.tensor_of(k, node) <= shape.layers
+                        and serving.max_batch_in_memory(req, x, k, serving.tensor_of(k, node)) >= 1
+                    ),
+                    None,
+                )
+                if holds is not None:
+                    them = "them" if "weights and" in why else "it"
+                    asides.append(f"the smallest replica that holds {them} is {holds}: {replace(option, count=holds).label}")
             size = _serving_causes(prompt >= output) if weights_fit else SERVING_SIZE
             target = "time_per_output_token_ms" if tpot is not None else "time_to_first_token_ms"
             if latency and tpot is not None and ttft is not None:
@@ -985,6 +1007,18 @@ def plan_serving(
                     target = "time_per_output_token_ms" if ttft_met else "time_to_first_token_ms"
                 else:
                     target = "time_to_first_token_ms" if ones[0]["ttft"] > ttft else "time_per_output_token_ms"
+            best = ""
+            if latency:
+                # (how near the target comes: a batch of one is the fastest a replica serves, in both the time per
+                # output token and the time to the first token; on the replicas tried that hold a sequence)
+                tried_k = [fixed] if fixed else [k for k in sizes if k <= k_max and k // serving.tensor_of(k, node) <= shape.layers]
+                tried_k = [k for k in tried_k if serving.max_batch_in_memory(req, x, k, serving.tensor_of(k, node)) >= 1] or tried_k
+                which = "tpot" if target == "time_per_output_token_ms" else "ttft"
+                at_one = {k: serving.figures(req, x, replica=k, tensor=serving.tensor_of(k, node), batch=1, z=z)[which] for k in tried_k}
+                k_best = min(at_one, key=lambda k: at_one[k])
+                what = "per output token" if which == "tpot" else "to the first token"
+                best = f": a batch of one takes {at_one[k_best] * 1000.0:.4g} ms {what} at best"
+                best += "" if fixed else f", on a replica of {k_best}"
             engine_time = ""
             tuned_step = tau + shape.layers * per_layer_tuned
             if latency and per_layer > per_layer_tuned and tpot is not None and target == "time_per_output_token_ms":
@@ -1004,6 +1038,8 @@ def plan_serving(
             raise InfeasibleError(
                 f"{accel.id} cannot serve {workload.id}: {why}"
                 + (f" on a replica of {fixed}" if fixed else f" on up to {k_max} per replica{capped}")
+                + (f" ({'; '.join(asides)})" if asides else "")
+                + best
                 + engine_time,
                 # (a replica the option fixes, ID@N, is the option's to change; else the part's memory)
                 where=workload.id if latency else option.label if fixed else accel.id,

@@ -353,6 +353,15 @@ def estimate(
         out, plan = ev.out, ev.plan
         # The memory minimum is the part's and the model's, not the replica a target or --replica chose.
         memory_minimum = engine.serving_memory_minimum(plan, engine.KnownInputs(engine.numeric_inputs(option, iw, sc)))
+        if seq_given and prompt_tokens is not None and output_tokens is not None:
+            # (each sequence holds its request's prompt and output, so a sequence length given beside both sizes
+            # nothing: say so, as compare warns of a --set no option reads)
+            seq_flag, p_flag, o_flag = ("--seq-len", "--prompt-tokens", "--output-tokens") if COMMAND_LINE.get() else _ARGS_SEQ
+            unread = [
+                f"{seq_flag} {seq_len:,}: not read in serving, where each sequence holds its request's {p_flag} and "
+                f"{o_flag} ({show_number(prompt_tokens)} + {show_number(output_tokens)} tokens)",
+                *unread,
+            ]
         return Estimate(
             accelerator=acc.id,
             mode=mode,
@@ -451,6 +460,13 @@ _SERVING_ONLY = ("max_batch", "prompt_tokens", "output_tokens", "time_per_output
 
 _FLEET_ONLY = ("tokens_per_day", "service_life_years")
 """A service's inputs that size its fleet and its costs: estimate reports one replica, so it reads neither."""
+
+
+_REPLICA_NAMED = re.compile(r"is (\d+): [^\s;)]+@\d+(?=[;)])")
+"""The option ``ID@N`` a serving misfit names as the smallest replica that holds the model: estimate's is its --replica."""
+
+_ARGS_SEQ = ("seq_len", "prompt_tokens", "output_tokens")
+"""The Python arguments of estimate's --seq-len, --prompt-tokens and --output-tokens."""
 
 
 def _estimate_unread(sets: Sequence[str], names: Collection[str], mode: str = "train") -> list[str]:
@@ -564,6 +580,7 @@ def _named_by_flags(moe: bool, sets: Sequence[str] = (), given: Mapping[str, Any
             for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
                 problem.message = problem.message.replace("cannot serve estimate:", "cannot serve the model:")
                 problem.message = problem.message.replace("workload.tuning = tuned:", "tuning='tuned':")
+                problem.message = _REPLICA_NAMED.sub(r"is \1: replica=\1", problem.message)
                 if built(problem.where) and problem.key is None:  # the option estimate built: its count
                     problem.where, problem.key = None, "replica" if "replica" in problem.message else "count"
                     continue
@@ -578,6 +595,7 @@ def _named_by_flags(moe: bool, sets: Sequence[str] = (), given: Mapping[str, Any
         for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
             problem.message = problem.message.replace("cannot serve estimate:", "cannot serve the model:")
             problem.message = problem.message.replace("workload.tuning = tuned:", "--tuning tuned:")
+            problem.message = _REPLICA_NAMED.sub(r"is \1: --replica \1", problem.message)
             if built(problem.where) and problem.key is None:  # the option estimate built: its count
                 problem.where = "--replica" if "replica" in problem.message else "--count"
                 continue

@@ -80,7 +80,10 @@ def test_the_api_takes_numbers_of_any_numeric_type(inputs_article: tco.Inputs) -
 def test_python_errors_name_arguments_and_keep_what_the_caller_typed() -> None:
     with pytest.raises(tco.TcoError) as info:
         tco.estimate("h100-sxm", parameters=70e9, mode="infer", replica=1)
-    assert str(info.value) == "replica: h100-sxm cannot serve the model: the weights and one sequence do not fit on a replica of 1"
+    assert str(info.value) == (
+        "replica: h100-sxm cannot serve the model: the weights and one sequence do not fit on a replica of 1 "
+        "(the smallest replica that holds them is 2: replica=2)"
+    )
     with pytest.raises(tco.NotFoundError) as found:
         tco.load_inputs(["--scenario"], workload="gpt3-1.3b")
     assert "'--scenario'" in str(found.value)

@@ -158,7 +158,8 @@ def test_the_cache_read_rate_of_given_constants_plans_the_replica() -> None:
         engine.plan_option(Option(accelerator()), wl, scenario(), market=False, serving_constants=slow_cache)
     assert (
         exc.value.message == "toy cannot serve toy-serve: no batch meets the latency targets on up to 32 per replica "
-        "(a pipeline stage holds at least one of the model's 10 layers)"
+        "(a pipeline stage holds at least one of the model's 10 layers): "
+        "a batch of one takes 1.103e+06 ms per output token at best, on a replica of 32"
     )
     assert exc.value.key == "time_per_output_token_ms"
 
@@ -172,7 +173,10 @@ def test_a_fixed_replica_too_small_for_the_weights_blames_its_memory_first() -> 
     comes first among the other causes, before the model's sizes."""
     with pytest.raises(tco.InfeasibleError) as exc:
         compare(options=[Option(accelerator(), count=1)], workload=inference(), scenario=scenario())
-    assert exc.value.message == "toy cannot serve toy-serve: the weights and one sequence do not fit on a replica of 1"
+    assert exc.value.message == (
+        "toy cannot serve toy-serve: the weights and one sequence do not fit on a replica of 1 "
+        "(the smallest replica that holds them is 4: toy@4)"
+    )
     assert (exc.value.where, exc.value.key) == ("toy@1", None)
     assert exc.value.also[:3] == ("memory_gb", "workload.parameters", "workload.seq_len")
 

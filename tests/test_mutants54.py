@@ -87,7 +87,10 @@ def test_weights_too_large_for_a_fixed_replica_blame_the_memory_and_what_the_wei
     wl = inference(parameters=1e12, time_per_output_token_ms={"value": 1e9})
     with pytest.raises(tco.InfeasibleError) as exc:
         engine.plan_option(Option(accelerator(), 1), wl, scenario())
-    assert exc.value.message == "toy cannot serve toy-serve: the weights and one sequence do not fit on a replica of 1"
+    assert exc.value.message == (
+        "toy cannot serve toy-serve: the weights and one sequence do not fit on a replica of 1 "
+        "(the smallest replica that holds them is 32: toy@32)"
+    )
     assert (exc.value.where, exc.value.key) == ("toy@1", None)
     assert exc.value.also == ("memory_gb", *engine.SERVING_SIZE)
     assert engine.SERVING_SIZE == (
@@ -129,7 +132,8 @@ def test_with_no_replica_fixed_the_target_a_batch_of_one_on_one_accelerator_miss
         engine.plan_option(Option(slow), wl, scenario())
     assert exc.value.message == (
         "toy cannot serve toy-serve: no batch meets the latency targets on up to 32 per replica "
-        "(a pipeline stage holds at least one of the model's 10 layers)"
+        "(a pipeline stage holds at least one of the model's 10 layers): "
+        "a batch of one takes 3.528 ms per output token at best, on a replica of 1"
     )
     assert (exc.value.where, exc.value.key, exc.value.also) == ("toy-serve", "time_per_output_token_ms", ())
     assert serving.LAYER_OVERHEAD_TYPICAL_S == 0.00011 and serving.STEP_OVERHEAD_S == 0.0

@@ -67,7 +67,8 @@ def test_a_replica_whose_replicated_kv_cache_holds_no_sequence_does_not_decide_t
         engine.plan_option(Option(acc), wl, scenario(), market=False)
     assert exc.value.message == (
         "toy cannot serve toy-serve: no batch meets the latency targets on up to 32 per replica "
-        "(a pipeline stage holds at least one of the model's 10 layers)"
+        "(a pipeline stage holds at least one of the model's 10 layers): "
+        "a batch of one takes 136.2 ms to the first token at best, on a replica of 32"
     )
     assert (exc.value.where, exc.value.key, exc.value.also) == ("toy-serve", "time_to_first_token_ms", ())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import sys
@@ -32,6 +33,7 @@ from tco.models import (
     TINY,
     AtLeastOneQuantity,
     FractionQuantity,
+    InferenceWorkload,
     UnitIntervalQuantity,
 )
 from tco.results import BreakevenResult
@@ -144,6 +146,10 @@ def default_range(target: Target, *, where: str | None = None) -> tuple[float, f
     return lo, hi
 
 
+_HALF_THE_SEQUENCE = ("workload.prompt_tokens", "workload.output_tokens")
+"""A serving workload's request lengths, each half the sequence where the file gives neither."""
+
+
 def breakeven(
     inputs: Inputs,
     a: str,
@@ -165,6 +171,11 @@ def breakeven(
     quoted = target.quantity.currency if target.quantity is not None else None
     currency = quoted.value if quoted is not None and quoted.value != "USD" else None
     shown = f"{param} (in {currency})" if currency else param
+    half_the_sequence = target.path in _HALF_THE_SEQUENCE and isinstance(inputs.workload, InferenceWorkload)
+    if value_range is None and target.central is None and half_the_sequence:
+        # (a request's prompt or output length not given is half the sequence, the value the run uses: the default
+        # range is built from it, as from a value the file gives, and kept within the sequence below)
+        target = dataclasses.replace(target, central=max(1.0, inputs.workload.seq_len / 2.0))
     lo, hi = value_range or default_range(target, where="--param")
     if value_range is None and target.quantity is not None and not (target.quantity.low is not None and target.quantity.high is not None):
         # (the default ÷10 to ×10 of an MoE count, kept where the workload stays valid, as the tornado keeps its swing:

@@ -28,7 +28,7 @@ from tco.analysis.common import (
     resolve_target,
     validate_value,
 )
-from tco.errors import WHOLE_DIGITS, InputError, TcoError, ascii_float, underflow
+from tco.errors import WHOLE_DIGITS, InputError, TcoError, ascii_float, show_number, underflow
 from tco.inputs import Inputs
 from tco.results import SweepChunk, SweepRun, _Once
 
@@ -154,7 +154,7 @@ def make_axes(inputs: Inputs, specs: Sequence[str]) -> tuple[Prepared, list[Axis
             if bad.size:
                 what = "counts" if target.is_count else "its values"
                 raise InputError(
-                    f"{what} must be whole numbers, got {float(bad[0]):.15g} (choose LO:HI:N so the steps are whole)",
+                    f"{what} must be whole numbers, got {show_number(float(bad[0]))} (choose LO:HI:N so the steps are whole)",
                     where="--vary",
                     key=path,
                 )
