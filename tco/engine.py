@@ -876,6 +876,11 @@ def used_benchmark(accel: Accelerator, workload: TrainingWorkload | InferenceWor
     return accel.benchmark_for(workload.id)
 
 
+def _layers(n: int) -> str:
+    """``n`` layers, as a message counts them: "1 layer", "80 layers"."""
+    return f"{n:,} layer{'' if n == 1 else 's'}"
+
+
 def plan_serving(
     option: Option,
     workload: InferenceWorkload,
@@ -934,7 +939,7 @@ def plan_serving(
     if fixed is not None and fixed // min(fixed, node) > shape.layers:
         raise InfeasibleError(
             f"a replica of {fixed:,} × {accel.id} is {fixed // min(fixed, node):,} pipeline stages of {min(fixed, node):,}, "
-            f"more than the model's {shape.layers:,} layers: give at most {shape.layers * min(fixed, node):,} per replica",
+            f"more than the model's {_layers(shape.layers)}: give at most {shape.layers * min(fixed, node):,} per replica",
             where=option.label,
         )
     base = KnownInputs(numeric_inputs(option, workload, scenario))
@@ -960,7 +965,7 @@ def plan_serving(
             # (the largest replica the search tried: a pipeline stage holds at least one layer, so a model of few layers
             # caps it, and a replica it skipped must not decide why none serves)
             k_max = fixed or max(k for k in sizes if k // serving.tensor_of(k, node) <= shape.layers)
-            capped = "" if fixed or k_max == sizes[-1] else f" (a pipeline stage holds at least one of the model's {shape.layers} layers)"
+            capped = "" if fixed or k_max == sizes[-1] else f" (a pipeline stage holds at least one of the model's {_layers(shape.layers)})"
             # (weights that fit the largest replica leave one sequence's cache to blame: its lengths come first)
             weights_fit = serving.weight_bytes(req, x) < k_max * (x["memory_gb"] - serving.RUNTIME_RESERVE_GB) * 1e9
             why = (
@@ -1214,7 +1219,7 @@ def _check_layout(workload: TrainingWorkload, accel: Accelerator, layers: int, h
     shape = ("workload.shape", "workload.parameters")  # (the shape is inferred from the parameters where not given)
     limits = {
         "tensor_parallel": (node, f"the {node} accelerators of one {accel.id} node", (f"{accel.id}.interconnect.devices_per_node",)),
-        "pipeline_parallel": (layers, f"the model's {layers} layers", shape),
+        "pipeline_parallel": (layers, f"the model's {_layers(layers)}", shape),
         "expert_parallel": (
             max(experts, 1),
             f"the model's {experts} experts" if experts else "1 (a dense model has no experts)",

@@ -221,7 +221,7 @@ def test_a_set_of_the_part_s_memory_is_blamed_where_the_error_names_the_workload
     [
         ("h100-sxm.interconnect.devices_per_node=4", "layout tensor_parallel = 8 exceeds the 4 accelerators of one h100-sxm node"),
         ("workload.accelerator_count=8", "the layout (tensor 8 × pipeline 2) needs 16 accelerators, more than 8 × h100-sxm"),
-        ("workload.shape.layers=1", "layout pipeline_parallel = 2 exceeds the model's 1 layers"),
+        ("workload.shape.layers=1", "layout pipeline_parallel = 2 exceeds the model's 1 layer"),
         ("workload.shape.d_model=1000", "layout tensor_parallel = 8 does not divide the 7 attention heads"),
     ],
 )

@@ -4,7 +4,8 @@ that a part without FP8 (or FP4) units holds them in 16 bits (or FP8) nor which 
 target no batch meets said so without saying how near a batch of one comes; ``--prompt-tokens 2k`` was refused while
 every other token flag takes the suffix; ``estimate --seq-len`` beside both request lengths was shown but read by
 nothing; ``breakeven --param workload.output_tokens`` found no value to range over where the run used half the
-sequence; a sweep's "must be whole numbers" showed a value rounded to a whole number. Each is fixed and tested here."""
+sequence; a sweep's "must be whole numbers" showed a value rounded to a whole number; a one-layer model was "the
+model's 1 layers". Each is fixed and tested here."""
 
 from __future__ import annotations
 
@@ -180,3 +181,17 @@ def test_a_sweep_step_that_is_not_whole_is_shown_as_it_is(run) -> None:
     assert line == (
         "Error: --vary: workload.max_batch: its values must be whole numbers, got 500000000000000.5 (choose LO:HI:N so the steps are whole)"
     )
+
+
+def test_a_one_layer_model_is_counted_in_the_singular(run) -> None:
+    """8: a replica with more pipeline stages than a one-layer model has layers said '... more than the model's 1
+    layers', and a search capped by it '(a pipeline stage holds at least one of the model's 1 layers)'. One layer is
+    now 'the model's 1 layer'; other counts keep their plural."""
+    one = ("--set", "workload.shape.layers=1", "--set", "workload.parameters=1e8")
+    line = _one_error(run("compare", "h100-sxm@16", "-w", "assistant-7b", *one))
+    assert line.endswith("is 2 pipeline stages of 8, more than the model's 1 layer: give at most 8 per replica")
+    tiny = ("--layers", "1", "--d-model", "64", "--tpot-ms", "0.01")
+    line = _one_error(run("estimate", "h100-sxm", "--params", "1B", "--mode", "infer", *tiny))
+    assert "on up to 8 per replica (a pipeline stage holds at least one of the model's 1 layer): a batch of one" in line
+    line = _one_error(run("compare", "h100-sxm@1280", "-w", "chat-70b"))
+    assert line.endswith("160 pipeline stages of 8, more than the model's 80 layers: give at most 640 per replica")
