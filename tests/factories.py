@@ -167,3 +167,11 @@ def run_main(capsys: Any, *args: str) -> tuple[int, str, str]:
         code = 0
     out, error = capsys.readouterr()
     return code, out, error
+
+
+def one_error(result: Any) -> str:
+    """The one stderr line of a CLI run (the ``run`` fixture's result) that failed with nothing on stdout and no
+    traceback: what every refusal of a hostile input must look like."""
+    assert result.stdout == "" and "Traceback" not in result.stderr, result.stdout[:300]
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: "), result.stderr
+    return str(result.stderr.rstrip("\n"))

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import tco
-from tests.factories import run_main
+from tests.factories import one_error, run_main
 
 ROOT = Path(__file__).parents[1]
 H100 = ROOT / "profiles" / "accelerators" / "h100-sxm.toml"
@@ -28,13 +28,6 @@ TOGETHER = (
     "exceeds seq_len = 2048; give output_tokens too"
 )
 TINY = "too close to 0 for a float (it reads as 0): give a number of at least 1e-300 in size"
-
-
-def _one_error(result) -> str:
-    """The one stderr line of a run that failed with nothing on stdout and no traceback."""
-    assert result.stdout == "" and "Traceback" not in result.stderr, result.stdout[:300]
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: "), result.stderr
-    return result.stderr.rstrip("\n")
 
 
 def test_a_sweep_of_values_that_fail_only_together_writes_no_row(run, tmp_path: Path) -> None:
@@ -46,10 +39,10 @@ def test_a_sweep_of_values_that_fail_only_together_writes_no_row(run, tmp_path: 
     args = ["sweep", "h100-sxm", "-w", "chat-70b", "--vary", "workload.seq_len=4096,2048", "--vary", "workload.prompt_tokens=1500"]
     args += ["--vary", "scenario.cost_of_delay_usd_per_day=0:1000:70000"]
     result = run(*args)
-    assert (result.exit_code, _one_error(result)) == (1, f"Error: --vary: {TOGETHER}")
+    assert (result.exit_code, one_error(result)) == (1, f"Error: --vary: {TOGETHER}")
     target = tmp_path / "s.csv"
     result = run(*args, "-o", str(target))
-    assert (result.exit_code, _one_error(result)) == (1, f"Error: --vary: {TOGETHER}") and not target.exists()
+    assert (result.exit_code, one_error(result)) == (1, f"Error: --vary: {TOGETHER}") and not target.exists()
 
 
 def test_the_python_api_names_its_argument_for_values_that_fail_together() -> None:
@@ -171,7 +164,7 @@ def test_estimate_reading_the_profile_and_the_scenario_from_standard_input_says_
     (no traceback, nothing on stdout); '-' once still reads either."""
     scenario = (ROOT / "profiles" / "scenarios" / "default.toml").read_text(encoding="utf-8")
     result = run("estimate", "-", "--params", "7B", "-s", "-", input=scenario)
-    assert (result.exit_code, _one_error(result)) == (
+    assert (result.exit_code, one_error(result)) == (
         1,
         "Error: -: standard input holds one file: read the profile or the scenario from '-'",
     )
@@ -192,7 +185,7 @@ def test_an_output_link_into_a_missing_folder_names_the_folder_it_points_into(ru
         ("nowhere/plain.csv", "the folder does not exist"),
     ):
         result = run("compare", "h100-sxm", "-w", "chat-70b", "-o", name)
-        assert (result.exit_code, _one_error(result)) == (1, f"Error: {name}: -o: cannot write: {why}")
+        assert (result.exit_code, one_error(result)) == (1, f"Error: {name}: -o: cannot write: {why}")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "into-file.csv", "out.csv"]
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import tco
+from tests.factories import one_error
 
 ROOT = Path(__file__).parents[1]
 
@@ -30,13 +31,6 @@ PERCENTILE = (
     "latency_percentile: it is the share of requests the time_per_output_token_ms target holds for, and no target is "
     "given: give time_per_output_token_ms too, or leave latency_percentile out"
 )
-
-
-def _one_error(result) -> str:
-    """The one stderr line of a run that failed with nothing on stdout and no traceback."""
-    assert result.stdout == "" and "Traceback" not in result.stderr, result.stdout[:300]
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: "), result.stderr
-    return result.stderr.rstrip("\n")
 
 
 def _service(tmp_path: Path, extra: str) -> Path:
@@ -70,7 +64,7 @@ def test_a_request_lengths_range_past_the_context_is_refused(run, tmp_path: Path
     path = _service(tmp_path, extra)
     for command in ("compare", "sensitivity"):
         result = run(command, "h100-sxm", "-w", str(path))
-        assert (result.exit_code, _one_error(result)) == (1, f"Error: {path}: {said}")
+        assert (result.exit_code, one_error(result)) == (1, f"Error: {path}: {said}")
 
 
 def test_a_request_lengths_range_within_the_context_is_noted_as_held(run, tmp_path: Path) -> None:
@@ -89,11 +83,11 @@ def test_a_latency_percentile_without_a_target_is_refused(run, tmp_path: Path) -
     file, by --set, and by estimate's --percentile without --tpot-ms; with a target it runs as before."""
     path = _service(tmp_path, "latency_percentile = 99\n")
     result = run("compare", "h100-sxm", "-w", str(path))
-    assert (result.exit_code, _one_error(result)) == (1, f"Error: {path}: {PERCENTILE}")
+    assert (result.exit_code, one_error(result)) == (1, f"Error: {path}: {PERCENTILE}")
     result = run("compare", "h100-sxm", "-w", "chat-70b", "--set", "workload.latency_percentile=99")
-    assert (result.exit_code, _one_error(result)) == (1, f"Error: --set: workload.{PERCENTILE}")
+    assert (result.exit_code, one_error(result)) == (1, f"Error: --set: workload.{PERCENTILE}")
     result = run("estimate", "h100-sxm", "--params", "7B", "--mode", "infer", "--percentile", "99")
-    assert (result.exit_code, _one_error(result)) == (
+    assert (result.exit_code, one_error(result)) == (
         1,
         "Error: --percentile: it is the share of requests the --tpot-ms target holds for, and no target is given: give "
         "--tpot-ms too, or leave --percentile out",
@@ -127,7 +121,7 @@ def test_a_sweep_of_values_that_hold_only_together_runs(run) -> None:
     result = run(
         "sweep", "h100-sxm", "-w", "chat-70b", "--vary", "workload.prompt_tokens=3000", "--vary", "workload.output_tokens=1000,2000"
     )
-    assert (result.exit_code, _one_error(result)) == (
+    assert (result.exit_code, one_error(result)) == (
         1,
         "Error: --vary: workload.output_tokens: 2000 is not allowed: prompt_tokens: a request of 3000 + 2000 tokens exceeds "
         "seq_len = 4096, the context it must fit in",
@@ -140,7 +134,7 @@ def test_a_sweep_of_a_target_and_its_percentile_runs(run) -> None:
     result = run(*args, "--vary", "workload.latency_percentile=90,99")
     assert result.exit_code == 0 and result.stderr == "4 rows\n"
     result = run("sweep", "h100-sxm", "-w", "chat-70b", "--vary", "workload.latency_percentile=90,99")
-    assert (result.exit_code, _one_error(result)) == (
+    assert (result.exit_code, one_error(result)) == (
         1,
         f"Error: --vary: workload.latency_percentile: 90 is not allowed: {PERCENTILE[20:]}",
     )
@@ -188,7 +182,7 @@ def test_a_break_even_of_an_moe_count_searches_a_default_range_the_workload_hold
     assert result.exit_code == 0, result.stderr
     assert f"no tie for {param} in {ends}: " in result.stdout
     result = run("breakeven", "h100-sxm", "mi300x", "-w", "deepseek-v3", "--param", param, "--range", "1e9:1e13")
-    assert result.exit_code == 1 and _one_error(result).startswith(f"Error: --range: {param}: ")
+    assert result.exit_code == 1 and one_error(result).startswith(f"Error: --range: {param}: ")
 
 
 def test_a_sweep_chart_of_options_that_lack_an_input_names_it(run, tmp_path: Path) -> None:
@@ -198,7 +192,7 @@ def test_a_sweep_chart_of_options_that_lack_an_input_names_it(run, tmp_path: Pat
     target = tmp_path / "s.svg"
     pytest.importorskip("matplotlib")
     result = run("plot", "sweep", "l20", "-w", "llama3-405b", "--vary", "scenario.pue=1:2:3", "-o", str(target))
-    assert (result.exit_code, _one_error(result)) == (
+    assert (result.exit_code, one_error(result)) == (
         1,
         "Error: plot: nothing to draw: no option has a known effective_cost_usd at any point (within ±1e300) (l20 needs "
         "l20.price_usd, which is unknown; give it with --set l20.price_usd=VALUE)",
@@ -221,7 +215,7 @@ def test_a_quantitys_range_set_apart_is_kept_whichever_comes_first(run, order: s
     assert row[2:5] == ["1.04", "2", "1.3"]
     bad = ["--set", "scenario.pue.high=1.2", "--set", "scenario.pue=1.3"]
     result = run("compare", "h100-sxm", "-w", "chat-70b", *(bad if order == "range first" else bad[2:] + bad[:2]))
-    assert (result.exit_code, _one_error(result)) == (1, "Error: --set: scenario.pue: value 1.3 is above high 1.2")
+    assert (result.exit_code, one_error(result)) == (1, "Error: --set: scenario.pue: value 1.3 is above high 1.2")
 
 
 def test_workloads_show_names_a_stage_as_set_selects_it(run) -> None:

@@ -11,14 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import shipped_copy
-
-
-def _one_error(result) -> str:
-    """The one stderr line of a run that failed with nothing on stdout and no traceback."""
-    assert result.stdout == "" and "Traceback" not in result.stderr, result.stdout[:300]
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: "), result.stderr
-    return result.stderr.rstrip("\n")
+from tests.factories import one_error, shipped_copy
 
 
 def test_an_alias_typed_for_the_built_in_is_not_said_to_name_a_profile_given_by_path(run, tmp_path: Path) -> None:
@@ -91,13 +84,13 @@ def test_a_currency_on_an_input_that_is_no_money_says_so(run, tmp_path: Path, ki
         path.write_text(f'id = "mine"\nname = "x"\nextends = "default"\n{line}\n', encoding="utf-8")
         args = ["h100-sxm", "-w", "gpt3-1.3b", "-s", str(path)]
     result = run("compare", *args)
-    assert (result.exit_code, _one_error(result)) == (1, f"Error: {path}: {said}")
+    assert (result.exit_code, one_error(result)) == (1, f"Error: {path}: {said}")
 
 
 def test_a_currency_set_on_a_count_says_it_is_no_money(run) -> None:
     """2, by --set: a workload's token rate is no money either."""
     result = run("compare", "h100-sxm", "-w", "chat-70b", "--set", "workload.tokens_per_day.currency=EUR")
-    assert (result.exit_code, _one_error(result)) == (
+    assert (result.exit_code, one_error(result)) == (
         1,
         "Error: --set: workload.tokens_per_day.currency: this input is not money; a currency is taken only by the money "
         "inputs the scenario's exchange rates convert (a workload has none): remove it",
@@ -149,19 +142,19 @@ def test_an_exchange_rate_written_the_way_round_it_is_quoted_is_refused(run, tmp
     path.write_text(f'id = "mine"\nname = "x"\nextends = "default"\nusd_per_cny = {rate}\n', encoding="utf-8")
     result = run("compare", "h100-sxm", "-w", "gpt3-1.3b", "-s", str(path))
     expected = f"Error: {path}: usd_per_cny: expected USD per 1 CNY (below 1: 0.14 in 2023), {said}"
-    assert (result.exit_code, _one_error(result)) == (1, expected)
+    assert (result.exit_code, one_error(result)) == (1, expected)
 
 
 def test_an_exchange_rate_set_the_way_round_it_is_quoted_is_refused(run) -> None:
     """4, by --set and by --vary."""
     result = run("compare", "h100-sxm", "-w", "gpt3-1.3b", "--set", "scenario.usd_per_cny=7.1")
-    assert (result.exit_code, _one_error(result)) == (
+    assert (result.exit_code, one_error(result)) == (
         1,
         "Error: --set: scenario.usd_per_cny: expected USD per 1 CNY (below 1: 0.14 in 2023), got 7.1, which is CNY per USD: "
         "write 1 / 7.1 = 0.1408",
     )
     swept = run("sweep", "h100-sxm", "-w", "gpt3-1.3b", "--vary", "scenario.usd_per_cny=0.1,7", "-f", "csv")
-    assert (swept.exit_code, _one_error(swept)) == (
+    assert (swept.exit_code, one_error(swept)) == (
         1,
         "Error: --vary: scenario.usd_per_cny: 7 is not allowed: expected USD per 1 CNY (below 1: 0.14 in 2023), got 7, "
         "which is CNY per USD: write 1 / 7 = 0.1429",
@@ -211,4 +204,4 @@ def test_a_peak_written_without_its_unit_is_named_with_it(run, tmp_path: Path, k
     path = tmp_path / "mine.toml"
     path.write_text(text, encoding="utf-8")
     result = run("compare", str(path), "-w", "gpt3-1.3b")
-    assert (result.exit_code, _one_error(result)) == (1, f"Error: {path}: peak.{key}: unknown key (did you mean '{meant}'?)")
+    assert (result.exit_code, one_error(result)) == (1, f"Error: {path}: peak.{key}: unknown key (did you mean '{meant}'?)")

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import one_error
+
 TRAINING = """id = "mine"
 source = "a hand-written publication"
 tuning = "typical"
@@ -51,13 +53,6 @@ tokens_per_second = 1000
 """
 
 
-def _one_error(result) -> str:
-    """The one stderr line of a run that failed with nothing on stdout and no traceback."""
-    assert result.stdout == "" and "Traceback" not in result.stderr, result.stdout[:300]
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: "), result.stderr
-    return result.stderr.rstrip("\n")
-
-
 def _published(tmp_path: Path, monkeypatch, kind: str, text: str) -> Path:
     """A user's set of published runs in a ``kind`` folder (benchmarks or serving) on TCO_PROFILE_PATH."""
     (tmp_path / kind).mkdir()
@@ -79,7 +74,7 @@ def test_a_latency_percentile_without_its_tpot_limit_is_refused(run, tmp_path: P
     a workload refuses the same pair. The row is now refused, in the workload's words."""
     path = _published(tmp_path, monkeypatch, "serving", SERVING + "latency_percentile = 99\n")
     result = run("calibrate", "--summary")
-    assert (result.exit_code, _one_error(result)) == (
+    assert (result.exit_code, one_error(result)) == (
         1,
         f"Error: {path}: rows[0].latency_percentile: it is the share of requests the time_per_output_token_ms limit "
         "holds for, and no limit is given: give time_per_output_token_ms too, or leave latency_percentile out",
@@ -98,7 +93,7 @@ def test_an_expert_parallel_degree_on_a_dense_row_is_refused(run, tmp_path: Path
     It is now refused where it is written."""
     path = _published(tmp_path, monkeypatch, "benchmarks", TRAINING + "expert_parallel = 4\n")
     result = run("calibrate", "--summary")
-    assert (result.exit_code, _one_error(result)) == (
+    assert (result.exit_code, one_error(result)) == (
         1,
         f"Error: {path}: rows[0].expert_parallel: an expert-parallel degree of 4 splits routed experts, and the row gives "
         "none (a dense model): give experts and experts_per_token, or leave expert_parallel out",
@@ -111,7 +106,7 @@ def test_a_global_batch_written_in_sequences_is_refused(run, tmp_path: Path, mon
     an error of -91% against a run it does not describe, silently. It is now refused."""
     path = _published(tmp_path, monkeypatch, "benchmarks", TRAINING + "global_batch_tokens = 1024\n")
     result = run("calibrate", "--summary")
-    assert (result.exit_code, _one_error(result)) == (
+    assert (result.exit_code, one_error(result)) == (
         1,
         f"Error: {path}: rows[0].global_batch_tokens: 1,024 tokens per step is less than one 2,048-token sequence "
         "(seq_len): give the batch in tokens (sequences × seq_len)",
@@ -131,7 +126,7 @@ def test_a_run_given_twice_is_refused(run, tmp_path: Path, monkeypatch, kind: st
     row = text.split("[[rows]]", 1)[1]
     path = _published(tmp_path, monkeypatch, kind, text + "[[rows]]" + row + 'note = "copied"\n')
     result = run("calibrate", "--summary")
-    assert (result.exit_code, _one_error(result)) == (
+    assert (result.exit_code, one_error(result)) == (
         1,
         f"Error: {path}: rows[1]: the same run as rows[0] (every figure alike, its source and note aside), which would "
         "count twice: give it once",
@@ -146,7 +141,7 @@ def test_a_blank_source_is_refused(run, tmp_path: Path, monkeypatch, kind: str, 
     publication it comes from. It is now refused."""
     path = _published(tmp_path, monkeypatch, kind, text.replace('source = "a hand-written publication"', 'source = " "'))
     result = run("calibrate", "--summary")
-    assert (result.exit_code, _one_error(result)) == (
+    assert (result.exit_code, one_error(result)) == (
         1,
         f"Error: {path}: source: expected the publication the rows come from, got blank text",
     )
@@ -157,7 +152,7 @@ def test_a_replica_that_does_not_divide_the_system_is_refused(run, tmp_path: Pat
     that cannot be whole replicas (one accelerator idle, or a typo). It is now refused; a dividing replica stays."""
     path = _published(tmp_path, monkeypatch, "serving", SERVING.replace("accelerators = 8", "accelerators = 7\nreplica = 2"))
     result = run("calibrate", "--summary")
-    assert (result.exit_code, _one_error(result)) == (
+    assert (result.exit_code, one_error(result)) == (
         1,
         f"Error: {path}: rows[0].replica: a replica of 2 does not divide the 7 accelerators measured: give the "
         "accelerators of whole replicas",
@@ -209,7 +204,7 @@ def test_a_computed_time_to_market_is_written_in_six_digits(run, weeks: str, dea
     would read as the deadline refused)."""
     result = run("size", "a100-80gb", "-w", "gpt3-1.3b", "--deadline-days", deadline, "--set", f"a100-80gb.lead_time_weeks={weeks}")
     shown = f"{float(deadline):.6g}" if float(deadline) >= 1e9 else deadline
-    assert (result.exit_code, _one_error(result)) == (
+    assert (result.exit_code, one_error(result)) == (
         1,
         f"Error: --deadline-days: a100-80gb: no count meets {shown} days: lead time, deployment and porting alone take {days} days",
     )
@@ -218,7 +213,7 @@ def test_a_computed_time_to_market_is_written_in_six_digits(run, weeks: str, dea
 def test_the_closest_count_is_written_in_six_digits(run) -> None:
     """8, of the closest count past a deadline: "reaches it in 3.306598222236697e+287 days" is now 3.3066e+287."""
     result = run("size", "a100-80gb", "-w", "gpt3-1.3b", "--deadline-days", "200", "--set", "workload.training_tokens=1e300")
-    assert (result.exit_code, _one_error(result)) == (
+    assert (result.exit_code, one_error(result)) == (
         1,
         "Error: --deadline-days: a100-80gb: no count up to 131,072 reaches the market within 200 days; the closest, "
         "17,829 × a100-80gb, reaches it in 3.3066e+287 days",
@@ -239,7 +234,7 @@ def test_a_model_split_beside_fsdp_is_refused(run, tmp_path: Path, monkeypatch, 
     text = TRAINING.replace('tuning = "typical"\n', f'tuning = "typical"\n{set_line}', 1) + row_lines
     path = _published(tmp_path, monkeypatch, "benchmarks", text)
     result = run("calibrate", "--summary")
-    assert (result.exit_code, _one_error(result)) == (
+    assert (result.exit_code, one_error(result)) == (
         1,
         f"Error: {path}: {said} parallelism = fsdp runs it fully sharded over data-parallel ranks only: leave it out, "
         "or give the row parallelism = megatron",

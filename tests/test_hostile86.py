@@ -17,15 +17,9 @@ from pathlib import Path
 import pytest
 
 import tco
+from tests.factories import one_error
 
 PROFILES = Path(__file__).resolve().parent.parent / "profiles"
-
-
-def _one_error(result) -> str:
-    """The one stderr line of a run that failed with nothing on stdout and no traceback."""
-    assert result.stdout == "" and "Traceback" not in result.stderr, result.stdout[:300]
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: "), result.stderr
-    return result.stderr.rstrip("\n")
 
 
 def _workload_text() -> str:
@@ -39,14 +33,14 @@ def test_a_file_with_classic_mac_line_endings_is_named_so(run, tmp_path: Path) -
     TOML does not take: save the file with LF or CRLF line endings'; a lone one in a line is named as such."""
     path = tmp_path / "mac.toml"
     path.write_bytes(_workload_text().replace("\n", "\r").encode())
-    error = _one_error(run("compare", "a100-80gb", "-w", str(path)))
+    error = one_error(run("compare", "a100-80gb", "-w", str(path)))
     assert error.endswith(
         "every line ends in a carriage return alone (U+000D, classic Mac OS line endings), which TOML does not take: "
         "save the file with LF or CRLF line endings"
     )
     assert "delete it" not in error
     path.write_bytes(b'id = "x"\r\nname = "y"\rkind = "training"\n')
-    error = _one_error(run("compare", "a100-80gb", "-w", str(path)))
+    error = one_error(run("compare", "a100-80gb", "-w", str(path)))
     assert "(at line 2, column 11): the character there is a carriage return (U+000D) with no line feed after it" in error
 
 
@@ -69,7 +63,7 @@ def test_an_unknown_id_that_is_a_file_in_the_working_folder_says_how_to_read_it(
     source = PROFILES / ("workloads/gpt3-1.3b.toml" if kind == "workload" else "accelerators/h100-sxm.toml")
     (tmp_path / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     args = ["compare", "a100-80gb", "-w", name] if flag == "-w" else ["compare", name, "-w", "gpt3-1.3b"]
-    assert _one_error(run(*args)) == (
+    assert one_error(run(*args)) == (
         f"Error: unknown {kind} '{name}'; a file of that name is in the working folder, but a name is read as a file "
         f"only when it ends in .toml or holds a folder: give it as ./{name}"
     )
@@ -80,14 +74,14 @@ def test_an_unknown_id_that_is_a_file_in_the_working_folder_says_how_to_read_it(
 def test_an_unknown_id_with_no_such_file_is_told_as_before(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pinned beside 2: no file of the name, no word of one."""
     monkeypatch.chdir(tmp_path)
-    assert _one_error(run("compare", "a100-80gb", "-w", "gpt.txt")) == "Error: unknown workload 'gpt.txt'; see 'tco workloads list'"
+    assert one_error(run("compare", "a100-80gb", "-w", "gpt.txt")) == "Error: unknown workload 'gpt.txt'; see 'tco workloads list'"
 
 
 def test_a_path_given_as_path_equals_value_where_the_path_alone_is_asked_for_says_so(run) -> None:
     """3: ``tco breakeven ... --param scenario.pue=1:2`` (a --set's spelling) said 'scenario.pue=1:2: no such field
     (did you mean 'pue'?)', and ``what_if({'scenario.pue=1.2': [...]})`` the same, of a field that exists. Both now
     say a path alone is asked for, and where the values go."""
-    assert _one_error(run("breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--param", "scenario.pue=1:2")) == (
+    assert one_error(run("breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--param", "scenario.pue=1:2")) == (
         "Error: --param: scenario.pue=1:2: expected an input's path alone, not PATH=VALUE: give scenario.pue; "
         "the values to search go in --range"
     )
@@ -174,7 +168,7 @@ def test_dualpipe_beside_fsdp_is_refused(run, workload: str, sets: list[str], wh
     no layout (fsdp has no pipeline) and nothing said; the figures were fsdp's. The pair is now refused in one line
     naming the --set, as a layout fsdp cannot apply is."""
     args = [a for s in sets for a in ("--set", s)]
-    assert _one_error(run("compare", "h100-sxm", "-w", workload, *args)) == (
+    assert one_error(run("compare", "h100-sxm", "-w", workload, *args)) == (
         f"Error: --set: {where}: pipeline_schedule = dualpipe schedules a pipeline, and parallelism = fsdp shards data "
         "only, with none: set pipeline_schedule = 1f1b, or parallelism = megatron"
     )
@@ -228,7 +222,7 @@ def test_a_pipe_given_as_a_file_names_standard_input(run, tmp_path: Path) -> Non
     (which takes the same text)."""
     fifo = tmp_path / "w.toml"
     os.mkfifo(fifo)
-    assert _one_error(run("compare", "a100-80gb", "-w", str(fifo))) == (
+    assert one_error(run("compare", "a100-80gb", "-w", str(fifo))) == (
         f"Error: {fifo}: is a pipe (a FIFO, or the shell's <(...)), not a regular file: give one input through "
         "standard input, -, or save it to a file first"
     )
@@ -270,7 +264,7 @@ def test_a_profile_path_written_as_only_a_shell_reads_it_says_why(
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     written = value.format(tmp=tmp_path)
     monkeypatch.setenv("TCO_PROFILE_PATH", written)
-    assert _one_error(run("compare", "a100-80gb", "-w", "gpt3-1.3b")) == (
+    assert one_error(run("compare", "a100-80gb", "-w", "gpt3-1.3b")) == (
         f"Error: {written}: TCO_PROFILE_PATH: does not exist; expected folders holding accelerators/, workloads/, scenarios/; "
         + why.format(home=tmp_path / "home")
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import tco
-from tests.factories import run_main
+from tests.factories import one_error, run_main
 
 MOE = """id = "moe-serve"
 name = "DeepSeek-like serving"
@@ -36,29 +36,22 @@ d_model = 7168
 """
 
 
-def _one_error(result) -> str:
-    """The one stderr line of a run that failed with nothing on stdout and no traceback."""
-    assert result.stdout == "" and "Traceback" not in result.stderr, result.stdout[:300]
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: "), result.stderr
-    return result.stderr.rstrip("\n")
-
-
 def test_a_misfit_on_a_part_without_the_precisions_units_says_the_weights_are_wider(run, tmp_path: Path) -> None:
     """1: ``compare a100-80gb@16 -w moe.toml`` (671B parameters in FP8, 671 GB; sixteen A100s hold 1,248 GB) said
     'the weights and one sequence do not fit on a replica of 16': the A100 has no FP8 units, so the weights are held
     in 16 bits (1,342 GB), which only a plan that fits said in its notes. The misfit now says so."""
     path = tmp_path / "moe.toml"
     path.write_text(MOE, encoding="utf-8")
-    line = _one_error(run("compare", "a100-80gb@16", "-w", str(path)))
+    line = one_error(run("compare", "a100-80gb@16", "-w", str(path)))
     assert line == (
         "Error: a100-80gb@16: a100-80gb cannot serve moe-serve: the weights and one sequence do not fit on a replica of 16 "
         "(weights in 16-bit: a100-80gb has no fp8 peak; the smallest replica that holds them is 32: a100-80gb@32)"
     )
     # FP4 on a part with FP8 units (but none for FP4) runs in FP8
-    line = _one_error(run("compare", "l40s@1", "-w", "chat-70b", "--set", "workload.precision=fp4"))
+    line = one_error(run("compare", "l40s@1", "-w", "chat-70b", "--set", "workload.precision=fp4"))
     assert "do not fit on a replica of 1 (weights in FP8: l40s has no fp4 peak; the smallest replica" in line
     # a part that runs the precision asked for says nothing of it
-    line = _one_error(run("compare", "h100-sxm@1", "-w", "chat-70b"))
+    line = one_error(run("compare", "h100-sxm@1", "-w", "chat-70b"))
     assert "weights in" not in line
 
 
@@ -68,16 +61,16 @@ def test_a_fixed_replica_too_small_names_the_smallest_that_holds_the_model(run) 
     the replica to try (training's misfit names its count: 'give a count with h100-sxm@112'). The smallest replica
     the search would try that holds the weights and one sequence is now named, as the option (ID@N), --replica N,
     or replica=N; so is the one that holds a sequence too long for the replica fixed."""
-    line = _one_error(run("compare", "h100-sxm@1", "-w", "chat-70b"))
+    line = one_error(run("compare", "h100-sxm@1", "-w", "chat-70b"))
     assert line.endswith("do not fit on a replica of 1 (the smallest replica that holds them is 2: h100-sxm@2)")
-    line = _one_error(run("compare", "h100-sxm@1:rent=2.1", "-w", "chat-70b"))
+    line = one_error(run("compare", "h100-sxm@1:rent=2.1", "-w", "chat-70b"))
     assert line.endswith("(the smallest replica that holds them is 2: h100-sxm@2:rent=2.1)")
-    line = _one_error(run("compare", "h100-sxm@8", "-w", "chat-70b", "--set", "workload.seq_len=2000000"))
+    line = one_error(run("compare", "h100-sxm@8", "-w", "chat-70b", "--set", "workload.seq_len=2000000"))
     assert line.endswith(
         "one 2,000,000-token sequence's KV cache does not fit beside the weights on a replica of 8 "
         "(the smallest replica that holds it is 16: h100-sxm@16)"
     )
-    line = _one_error(run("estimate", "h100-sxm", "--params", "405B", "--mode", "infer", "--replica", "1"))
+    line = one_error(run("estimate", "h100-sxm", "--params", "405B", "--mode", "infer", "--replica", "1"))
     assert line == (
         "Error: --replica: h100-sxm cannot serve the model: the weights and one sequence do not fit on a replica of 1 "
         "(the smallest replica that holds them is 16: --replica 16)"
@@ -94,11 +87,11 @@ def test_a_latency_target_no_batch_meets_says_how_near_a_batch_of_one_comes(run)
     the latency targets on a replica of 8': the buyer could not tell a target 1 % out of reach from one 10× out. The
     message now gives the time a batch of one takes (the fastest a replica serves), and with no replica fixed the
     replica it is fastest on; the time is the target's own (TPOT, or TTFT where that is the one missed)."""
-    line = _one_error(run("compare", "h100-sxm@8", "-w", "chat-70b", "--set", "workload.time_per_output_token_ms=10"))
+    line = one_error(run("compare", "h100-sxm@8", "-w", "chat-70b", "--set", "workload.time_per_output_token_ms=10"))
     assert "no batch meets the latency targets on a replica of 8: a batch of one takes 16.73 ms per output token at best (" in line
-    line = _one_error(run("compare", "h100-sxm@8", "-w", "chat-70b", "--set", "workload.time_to_first_token_ms=50"))
+    line = one_error(run("compare", "h100-sxm@8", "-w", "chat-70b", "--set", "workload.time_to_first_token_ms=50"))
     assert line.endswith("on a replica of 8: a batch of one takes 122.6 ms to the first token at best")
-    line = _one_error(run("estimate", "h100-sxm", "--params", "8B", "--mode", "infer", "--tpot-ms", "1"))
+    line = one_error(run("estimate", "h100-sxm", "--params", "8B", "--mode", "infer", "--tpot-ms", "1"))
     assert line.endswith("on up to 64 per replica: a batch of one takes 4.874 ms per output token at best, on a replica of 64")
     # the figure is what a batch of one does: a target just above it is met, at a batch of one
     ok = run("compare", "h100-sxm@8", "-w", "chat-70b", "--set", "workload.time_per_output_token_ms=16.74", "-f", "csv")
@@ -169,7 +162,7 @@ def test_breakeven_over_a_request_length_the_file_leaves_to_its_default(run) -> 
     low, high = (float(v) for v in r.stdout.splitlines()[1].split(",")[7:9])
     assert low == 204.8 and 4000 - 1e-3 <= high <= 4000
     # a latency target not given has no value the run uses: refused as before
-    line = _one_error(run("breakeven", "h100-sxm@8", "mi300x@8", "-w", "chat-70b", "--param", "workload.time_per_output_token_ms"))
+    line = one_error(run("breakeven", "h100-sxm@8", "mi300x@8", "-w", "chat-70b", "--param", "workload.time_per_output_token_ms"))
     assert line == "Error: --param: workload.time_per_output_token_ms: has no value to build a default range from; give --range LO:HI"
 
 
@@ -177,7 +170,7 @@ def test_a_sweep_step_that_is_not_whole_is_shown_as_it_is(run) -> None:
     """7: ``sweep h100-sxm@8 -w chat-70b --vary workload.max_batch=1:1000000000000000:3`` said 'its values must be
     whole numbers, got 500000000000000': a whole number, shown to 15 digits, for the 500,000,000,000,000.5 refused.
     The value is shown as it is."""
-    line = _one_error(run("sweep", "h100-sxm@8", "-w", "chat-70b", "--vary", "workload.max_batch=1:1000000000000000:3"))
+    line = one_error(run("sweep", "h100-sxm@8", "-w", "chat-70b", "--vary", "workload.max_batch=1:1000000000000000:3"))
     assert line == (
         "Error: --vary: workload.max_batch: its values must be whole numbers, got 500000000000000.5 (choose LO:HI:N so the steps are whole)"
     )
@@ -188,10 +181,10 @@ def test_a_one_layer_model_is_counted_in_the_singular(run) -> None:
     layers', and a search capped by it '(a pipeline stage holds at least one of the model's 1 layers)'. One layer is
     now 'the model's 1 layer'; other counts keep their plural."""
     one = ("--set", "workload.shape.layers=1", "--set", "workload.parameters=1e8")
-    line = _one_error(run("compare", "h100-sxm@16", "-w", "assistant-7b", *one))
+    line = one_error(run("compare", "h100-sxm@16", "-w", "assistant-7b", *one))
     assert line.endswith("is 2 pipeline stages of 8, more than the model's 1 layer: give at most 8 per replica")
     tiny = ("--layers", "1", "--d-model", "64", "--tpot-ms", "0.01")
-    line = _one_error(run("estimate", "h100-sxm", "--params", "1B", "--mode", "infer", *tiny))
+    line = one_error(run("estimate", "h100-sxm", "--params", "1B", "--mode", "infer", *tiny))
     assert "on up to 8 per replica (a pipeline stage holds at least one of the model's 1 layer): a batch of one" in line
-    line = _one_error(run("compare", "h100-sxm@1280", "-w", "chat-70b"))
+    line = one_error(run("compare", "h100-sxm@1280", "-w", "chat-70b"))
     assert line.endswith("160 pipeline stages of 8, more than the model's 80 layers: give at most 640 per replica")
