@@ -881,6 +881,12 @@ def _layers(n: int) -> str:
     return f"{n:,} layer{'' if n == 1 else 's'}"
 
 
+def _stage_layers(n: int) -> str:
+    """What a pipeline stage holds, as a capped replica search says it: "at least one of the model's 80 layers", and
+    of a one-layer model "the model's only layer"."""
+    return "the model's only layer" if n == 1 else f"at least one of the model's {_layers(n)}"
+
+
 def plan_serving(
     option: Option,
     workload: InferenceWorkload,
@@ -965,7 +971,7 @@ def plan_serving(
             # (the largest replica the search tried: a pipeline stage holds at least one layer, so a model of few layers
             # caps it, and a replica it skipped must not decide why none serves)
             k_max = fixed or max(k for k in sizes if k // serving.tensor_of(k, node) <= shape.layers)
-            capped = "" if fixed or k_max == sizes[-1] else f" (a pipeline stage holds at least one of the model's {_layers(shape.layers)})"
+            capped = "" if fixed or k_max == sizes[-1] else f" (a pipeline stage holds {_stage_layers(shape.layers)})"
             # (weights that fit the largest replica leave one sequence's cache to blame: its lengths come first)
             weights_fit = serving.weight_bytes(req, x) < k_max * (x["memory_gb"] - serving.RUNTIME_RESERVE_GB) * 1e9
             why = (

@@ -80,7 +80,8 @@ class Estimate(StrictModel, Records):
     schema_version: int = 1
     accelerator: str
     mode: str
-    parameters: float
+    parameters: float  # --params: for an MoE model the active count (what each token computes with)
+    total_parameters: float | None = None  # --total-params: an MoE model's total (memory holds it); None for dense
     seq_len: int
     count: int
     precision: str
@@ -311,6 +312,7 @@ def estimate(
                 accelerator=acc.id,
                 mode=mode,
                 parameters=parameters,
+                total_parameters=total_parameters,
                 seq_len=seq_len,
                 count=count,
                 precision=precision.value,
@@ -366,6 +368,7 @@ def estimate(
             accelerator=acc.id,
             mode=mode,
             parameters=parameters,
+            total_parameters=total_parameters,
             seq_len=seq_len,
             count=plan.replica or replica or 1,
             precision=precision.value,

@@ -52,7 +52,7 @@ def test_a_published_offline_serving_row_of_one_layer_gives_its_memory_as_the_re
     (result,) = calibration.calibrate_serving([one], profiles, loader.load_scenario(None)).rows
     assert result.reason == (
         "h100-sxm cannot serve serving-row: the weights and one sequence do not fit on up to 8 per replica "
-        "(a pipeline stage holds at least one of the model's 1 layer)"
+        "(a pipeline stage holds the model's only layer)"
     )
 
 

@@ -179,12 +179,12 @@ def test_a_sweep_step_that_is_not_whole_is_shown_as_it_is(run) -> None:
 def test_a_one_layer_model_is_counted_in_the_singular(run) -> None:
     """8: a replica with more pipeline stages than a one-layer model has layers said '... more than the model's 1
     layers', and a search capped by it '(a pipeline stage holds at least one of the model's 1 layers)'. One layer is
-    now 'the model's 1 layer'; other counts keep their plural."""
+    now 'the model's 1 layer' (and the capped search's aside 'the model's only layer'); other counts keep their plural."""
     one = ("--set", "workload.shape.layers=1", "--set", "workload.parameters=1e8")
     line = one_error(run("compare", "h100-sxm@16", "-w", "assistant-7b", *one))
     assert line.endswith("is 2 pipeline stages of 8, more than the model's 1 layer: give at most 8 per replica")
     tiny = ("--layers", "1", "--d-model", "64", "--tpot-ms", "0.01")
     line = one_error(run("estimate", "h100-sxm", "--params", "1B", "--mode", "infer", *tiny))
-    assert "on up to 8 per replica (a pipeline stage holds at least one of the model's 1 layer): a batch of one" in line
+    assert "on up to 8 per replica (a pipeline stage holds the model's only layer): a batch of one" in line
     line = one_error(run("compare", "h100-sxm@1280", "-w", "chat-70b"))
     assert line.endswith("160 pipeline stages of 8, more than the model's 80 layers: give at most 640 per replica")

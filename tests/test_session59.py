@@ -1,0 +1,34 @@
+"""Session 59's own fixes: an MoE estimate shows the total beside the active count it was given as --params, and a
+replica search capped by a one-layer model says so in the singular."""
+
+from __future__ import annotations
+
+import json
+
+import tco
+from tests.factories import one_error
+
+
+def test_an_moe_estimate_reports_the_total_parameters_beside_the_active_count(run) -> None:
+    """``tco estimate h200 --params 37e9 --total-params 671e9 --mode infer`` reported ``parameters`` 37,000,000,000
+    and nothing else: the total the memory holds (671e9) was in the inputs only, so the row read as a 37B dense model.
+    The result now carries ``total_parameters`` (671e9 as given); a dense model's is empty (None)."""
+    args = ("estimate", "h200", "--replica", "8", "--params", "37e9", "--total-params", "671e9", "--mode", "infer", "--precision", "fp8")
+    row = json.loads(run(*args, "-f", "json").stdout)["results"][0]
+    assert (row["parameters"], row["total_parameters"]) == (37e9, 671e9)
+    dense = tco.estimate("h100-sxm", parameters=8e9)
+    assert (dense.parameters, dense.total_parameters) == (8e9, None)
+    moe = tco.estimate("h100-sxm", parameters=3e9, total_parameters=30e9, experts=128, experts_per_token=8)
+    assert (moe.parameters, moe.total_parameters) == (3e9, 30e9)
+
+
+def test_a_one_layer_model_s_capped_replica_search_is_told_in_the_singular(run) -> None:
+    """A serving search capped by a model's layers said '(a pipeline stage holds at least one of the model's 1
+    layer)' of a one-layer model: 'at least one of' one. It now says '(a pipeline stage holds the model's only
+    layer)'; a model of 2 layers keeps 'at least one of the model's 2 layers'."""
+    tiny = ("--layers", "1", "--d-model", "64", "--tpot-ms", "0.01")
+    line = one_error(run("estimate", "h100-sxm", "--params", "1B", "--mode", "infer", *tiny))
+    assert "(a pipeline stage holds the model's only layer): a batch of one" in line
+    two = ("--layers", "2", "--d-model", "64", "--tpot-ms", "0.01")
+    line = one_error(run("estimate", "h100-sxm", "--params", "1B", "--mode", "infer", *two))
+    assert "(a pipeline stage holds at least one of the model's 2 layers)" in line
