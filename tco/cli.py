@@ -1717,7 +1717,7 @@ def sweep(
         return
     audit = api.audit(inputs, command="sweep", vary=list(vary)) if fmt is OutputFormat.json else None
     emit_stream(stream_sweep(columns, chunks, fmt, audit), output)
-    err(f"{total:,} rows")
+    err(f"{total:,} row{'' if total == 1 else 's'}")
 
 
 def emit_stream(pieces: Any, output: Path | None) -> None:

@@ -1219,6 +1219,8 @@ def check_path(root: Any, parts: Sequence[str], *, label: str, where: str = "--s
             how = f"{name}=[...]" if origin is list else f"{name}.{item.group(2)}" if origin is dict else f"{name}=..."
             raise InputError(f"'{name}' is not a list of tables: [{item.group(2)}] selects none of it; write {how}", where=where, key=label)
         if origin is dict:
+            if i == len(parts) - 1:  # the whole mapping (grid_kgco2e_per_kwh_by_market=1): a table, not one of its values
+                return t
             key_type, value_type = typing.get_args(t)
             i += 1
             if i < len(parts) and isinstance(key_type, type) and issubclass(key_type, Enum):

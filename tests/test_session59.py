@@ -32,3 +32,23 @@ def test_a_one_layer_model_s_capped_replica_search_is_told_in_the_singular(run) 
     two = ("--layers", "2", "--d-model", "64", "--tpot-ms", "0.01")
     line = one_error(run("estimate", "h100-sxm", "--params", "1B", "--mode", "infer", *two))
     assert "(a pipeline stage holds at least one of the model's 2 layers)" in line
+
+
+def test_a_one_row_sweep_counts_its_row_in_the_singular(run) -> None:
+    """``tco sweep h100-sxm -w chat-70b --vary workload.tokens_per_day=1e6 -f csv`` (one point, one option) ended its
+    stderr with '1 rows'. It now says '1 row'; two points say '2 rows'."""
+    one = run("sweep", "h100-sxm", "-w", "chat-70b", "--vary", "workload.tokens_per_day=1e6", "-f", "csv")
+    assert one.exit_code == 0 and one.stderr.splitlines()[-1] == "1 row"
+    two = run("sweep", "h100-sxm", "-w", "chat-70b", "--vary", "workload.tokens_per_day=1e6,2e6", "-f", "csv")
+    assert two.exit_code == 0 and two.stderr.splitlines()[-1] == "2 rows"
+
+
+def test_a_number_set_over_a_by_market_table_is_refused_as_not_a_table(run) -> None:
+    """``--set scenario.grid_kgco2e_per_kwh_by_market=1`` was read as a number over one quantity and wrapped as
+    ``{value = 1, source = ...}``, so the refusal was three problems about keys 'value' and 'source' that no one
+    wrote. The path names the whole table of markets: one line says a table was expected. A market's own entry
+    still takes a number, and a table of markets is read."""
+    line = one_error(run("compare", "h100-sxm", "-w", "llama3-8b", "--set", "scenario.grid_kgco2e_per_kwh_by_market=1"))
+    assert line == "Error: --set: scenario.grid_kgco2e_per_kwh_by_market: expected a table, got 1"
+    for ok in ("scenario.grid_kgco2e_per_kwh_by_market.cn=0.5", "scenario.grid_kgco2e_per_kwh_by_market={cn=0.5, global=0.4}"):
+        assert run("compare", "h100-sxm", "-w", "llama3-8b", "--set", ok).exit_code == 0
