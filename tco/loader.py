@@ -1205,6 +1205,13 @@ def check_path(root: Any, parts: Sequence[str], *, label: str, where: str = "--s
         classes = [c for c in (t if isinstance(t, list) else [t]) if isinstance(c, type) and issubclass(c, BaseModel)]
         owner = next((c for c in classes if name in c.model_fields), None)
         if owner is None:
+            if i == 0 and name == "extends":  # (a key of the file, resolved as it loads: no model field, yet no typo)
+                raise InputError(
+                    f"extends is resolved as the file loads, before any {where}: write it in a file (one that extends "
+                    "another) and give that file's path",
+                    where=where,
+                    key=label,
+                )
             if not classes:
                 raise InputError(f"no such field: '{prefix}' is a value, not a table", where=where, key=label)
             other = other_kinds_key(classes[0], name) if i == 0 and len(classes) == 1 else None

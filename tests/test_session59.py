@@ -52,3 +52,32 @@ def test_a_number_set_over_a_by_market_table_is_refused_as_not_a_table(run) -> N
     assert line == "Error: --set: scenario.grid_kgco2e_per_kwh_by_market: expected a table, got 1"
     for ok in ("scenario.grid_kgco2e_per_kwh_by_market.cn=0.5", "scenario.grid_kgco2e_per_kwh_by_market={cn=0.5, global=0.4}"):
         assert run("compare", "h100-sxm", "-w", "llama3-8b", "--set", ok).exit_code == 0
+
+
+def test_extends_through_set_vary_or_param_says_it_is_read_as_the_file_loads(run) -> None:
+    """``--set workload.extends=x`` said 'no such field', of a key every file may have and ``tco schema`` lists (the
+    loader resolves it as the file loads, so no model holds it). --set, --vary and --param now say that it is
+    resolved as the file loads and must be written in a file; a real typo still gets 'no such field'."""
+    tail = "write it in a file (one that extends another) and give that file's path"
+    line = one_error(run("compare", "h100-sxm", "-w", "llama3-8b", "--set", "workload.extends=x"))
+    assert line == f"Error: --set: workload.extends: extends is resolved as the file loads, before any --set: {tail}"
+    line = one_error(run("sweep", "h100-sxm", "-w", "llama3-8b", "--vary", "scenario.extends=1,2", "-f", "csv"))
+    assert line == f"Error: --vary: scenario.extends: extends is resolved as the file loads, before any --vary: {tail}"
+    line = one_error(run("breakeven", "h100-sxm", "a100-80gb", "-w", "llama3-8b", "--param", "h100-sxm.extends"))
+    assert line == f"Error: --param: h100-sxm.extends: extends is resolved as the file loads, before any --param: {tail}"
+    assert one_error(run("compare", "h100-sxm", "-w", "llama3-8b", "--set", "workload.extend=x")).startswith(
+        "Error: --set: workload.extend: no such field"
+    )
+
+
+def test_a_vary_of_text_values_blames_a_path_that_names_no_numeric_input_first(run) -> None:
+    """``--vary workload.nosuch=a,b`` said 'expected numbers, got 'a'' and ``--vary workload.precision=bf16,fp8`` the
+    same, as if a number would do: no number would. The path's own refusal comes first ('no such field', 'is not
+    a numeric input', as --vary workload.precision=1,2 already said); a numeric input keeps 'expected numbers'."""
+    cases = {
+        "workload.nosuch=a,b": "Error: --vary: workload.nosuch: no such field",
+        "workload.precision=bf16,fp8": "Error: --vary: workload.precision: is not a numeric input",
+        "scenario.pue=a,b": "Error: --vary: scenario.pue: expected numbers, got 'a'",
+    }
+    for vary, expected in cases.items():
+        assert one_error(run("sweep", "h100-sxm", "-w", "llama3-8b", "--vary", vary, "-f", "csv")) == expected

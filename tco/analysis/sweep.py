@@ -128,7 +128,14 @@ def make_axes(inputs: Inputs, specs: Sequence[str]) -> tuple[Prepared, list[Axis
     axes = []
 
     def parsed(spec: str) -> tuple[Target, str, np.ndarray]:
-        path, vals = parse_vary(spec)
+        try:
+            path, vals = parse_vary(spec)
+        except InputError:
+            # (values that are not numbers for a path that names no numeric input: the path is the mistake)
+            named, sep, _ = spec.partition("=")
+            if sep and named.strip():
+                resolve_target(prep, named.strip(), where="--vary")
+            raise
         target = resolve_target(prep, path, where="--vary")
         arr = linspace(vals[0], vals[1], vals[2]) if isinstance(vals, tuple) else np.array(vals, dtype=float)
         check_numbers(arr, path, where="--vary")
