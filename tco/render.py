@@ -580,13 +580,25 @@ def incomplete_notes(comp: Comparison) -> list[str]:
     return out + [f"{r.accelerator} is infeasible: {r.reason}" for r in comp.results if r.status is OptionStatus.infeasible]
 
 
+IDLE_SHARE_NOTED = 0.2
+"""The share of an option's accelerators its layout leaves idle (a global batch of too few sequences for them all)
+from which compare's stderr shows the layout: a buyer pays for them all."""
+
+_IDLE = re.compile(r", ([0-9]+) idle \(")  # (the layout note's "…, ZeRO-1, 1016 idle (why)", as tco.engine writes it)
+
+
 def layout_notes(comp: Comparison) -> list[str]:
     """The notes that say why an option's layout leaves much of its speed unused, an input that would change
-    the answer (its global batch): shown on stderr with the verdict, as an incomplete option's are."""
+    the answer (its global batch): shown on stderr with the verdict, as an incomplete option's are. A layout that
+    leaves at least :data:`IDLE_SHARE_NOTED` of the count idle is one."""
     from tco.training import EXPOSED_NOTE
 
+    def wasteful(note: str, count: float) -> bool:
+        idle = _IDLE.search(note) if note.startswith("layout: ") else None
+        return idle is not None and int(idle.group(1)) >= IDLE_SHARE_NOTED * count
+
     derived = [r for r in comp.results if r.throughput_source is ThroughputSource.derived]  # (a measured rate already holds it)
-    return [f"{r.accelerator}: {n}" for r in derived for n in r.notes if n.startswith(EXPOSED_NOTE)]
+    return [f"{r.accelerator}: {n}" for r in derived for n in r.notes if n.startswith(EXPOSED_NOTE) or wasteful(n, r.count or 0)]
 
 
 # --------------------------------------------------------------------------- records (profiles, workloads, scenarios)

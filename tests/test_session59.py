@@ -81,3 +81,20 @@ def test_a_vary_of_text_values_blames_a_path_that_names_no_numeric_input_first(r
     }
     for vary, expected in cases.items():
         assert one_error(run("sweep", "h100-sxm", "-w", "llama3-8b", "--vary", vary, "-f", "csv")) == expected
+
+
+def test_compare_shows_a_layout_that_leaves_a_large_share_of_the_count_idle(run) -> None:
+    """``tco compare h100-sxm -w llama3-8b --set workload.global_batch_tokens=100000`` ranked 1,024 H100s at 36
+    tokens/s each and said nothing on stderr: the layout note (only in JSON) said most of them were idle. 100,000 //
+    8,192 = 12 sequences bound data parallelism to 12 replicas of TP 8 × PP 4 = 32, so 1,024 − 12 × 32 = 640 are
+    idle, at least IDLE_SHARE_NOTED (0.2) × 1,024 = 204.8: the layout is now a note beside the verdict, as an exposed
+    gradient reduction's is. A count one replica does not divide (1,000 = 125 × 8, nothing idle, or a few) says
+    nothing."""
+    r = run("compare", "h100-sxm", "-w", "llama3-8b", "--set", "workload.global_batch_tokens=100000")
+    assert r.exit_code == 0
+    assert (
+        "Note: h100-sxm: layout: TP 8 × PP 4 × DP 12, recompute none, ZeRO-1, 640 idle (data parallelism is bounded by "
+        "the global batch's 12 sequences: workload.global_batch_tokens)"
+    ) in r.stderr.splitlines()
+    quiet = run("compare", "h100-sxm@1000", "-w", "llama3-8b")
+    assert quiet.exit_code == 0 and "Note:" not in quiet.stderr
