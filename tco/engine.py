@@ -670,7 +670,7 @@ def _plan_option(
         known = perf.known_shape_name(workload.parameters.value or 0.0)
         how = f"the published shape of {known}" if known else "a standard shape, no grouped-query attention"
         more = f", FFN {shape.ffn_dim}, vocabulary {shape.vocab:,}" if shape.vocab else ""
-        dims = f"{shape.layers} layers, d_model {shape.d_model}, KV width {shape.kv_dim}{more}"
+        dims = f"{_layers(shape.layers)}, d_model {shape.d_model}, KV width {shape.kv_dim}{more}"
         notes.append(f"shape inferred from parameters ({how}): {dims}")
     elif (gap := shape_count_gap(workload)) is not None:
         notes.append(gap)

@@ -98,3 +98,12 @@ def test_compare_shows_a_layout_that_leaves_a_large_share_of_the_count_idle(run)
     ) in r.stderr.splitlines()
     quiet = run("compare", "h100-sxm@1000", "-w", "llama3-8b")
     assert quiet.exit_code == 0 and "Note:" not in quiet.stderr
+
+
+def test_a_one_layer_inferred_shape_is_told_in_the_singular(run) -> None:
+    """``tco estimate h100-sxm --params 1e6`` inferred a standard shape of one layer and said '1 layers, d_model
+    256'. It says '1 layer, d_model 256'; a 7B model's inferred shape keeps '35 layers'."""
+    one = run("estimate", "h100-sxm", "--params", "1e6", "-f", "json")
+    assert any(n.endswith("1 layer, d_model 256, KV width 256") for n in json.loads(one.stdout)["results"][0]["notes"])
+    seven = run("estimate", "h100-sxm", "--params", "7e9", "-f", "json")
+    assert any(n.endswith(": 35 layers, d_model 4096, KV width 4096") for n in json.loads(seven.stdout)["results"][0]["notes"])
