@@ -1350,8 +1350,11 @@ def test_cash_flow_flags_hold_the_tiny_number_rule(run, flag: str) -> None:
 
 
 def test_a_word_in_a_sweep_names_the_flag(run) -> None:
+    """(Since session 59 a word given to a choice, which no number would vary either, says the path is no numeric input.)"""
     result = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "workload.precision=bf16,fp16")
-    assert result.exit_code == 1 and result.stderr.strip() == "Error: --vary: workload.precision: expected numbers, got 'bf16'"
+    assert result.exit_code == 1 and result.stderr.strip() == "Error: --vary: workload.precision: is not a numeric input"
+    result = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "scenario.pue=low,high")
+    assert result.exit_code == 1 and result.stderr.strip() == "Error: --vary: scenario.pue: expected numbers, got 'low'"
 
 
 def test_an_argument_of_its_annotated_type_needs_no_validator() -> None:
