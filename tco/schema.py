@@ -5,6 +5,8 @@ quoted, a file that ``extends`` another). Every shipped file validates against i
 from __future__ import annotations
 
 import copy
+import functools
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,6 +14,7 @@ from tco.errors import InputError
 from tco.models import (
     ACCELERATOR_MONEY,
     CITATION_KEY,
+    LABEL_MAX_LENGTH,
     SCENARIO_MONEY,
     SERVING_ONLY,
     TINY_SCHEMA,
@@ -74,8 +77,71 @@ def json_schema(kind: str) -> dict[str, Any]:
     money = {"accelerator": ACCELERATOR_MONEY, "scenario": SCENARIO_MONEY}.get(kind, ())
     _money_currencies(schema, money)
     _partial_under_extends(schema)
+    _labels_say_something(schema)
+    _finite_numbers(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
+
+
+def _finite_numbers(schema: dict[str, Any]) -> None:
+    """Every number at most the largest float, as the tool reads one: TOML takes an integer of any size (a 327-digit
+    ``global_batch_tokens``), which JSON Schema's ``number`` takes too and the tool refuses ('expected a finite
+    number'). A bound already given is kept, and a ``not`` (the subnormal band a number must stay out of) left alone."""
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for x in node:
+                walk(x)
+        elif isinstance(node, dict):
+            if node.get("type") == "number" and "maximum" not in node and "exclusiveMaximum" not in node:
+                node["maximum"] = sys.float_info.max
+            for k, v in node.items():
+                if k != "not":
+                    walk(v)
+
+    walk(schema)
+
+
+@functools.cache
+def _shows_something() -> str:
+    """A pattern that finds a character that shows (``models.blank`` is every other one): a class of all but the
+    spaces, controls, invisible format characters and fillers, written as the characters themselves so that a
+    Python or an ECMAScript engine reads it alike (the few beyond the BMP one by one, not as a range)."""
+    import unicodedata
+
+    from tco.models import blank
+
+    def shows_nothing(c: int) -> bool:
+        return blank(chr(c))
+
+    # (every character blank() refuses lies in the BMP or planes 1 and 14: the rest are no format characters)
+    bmp = [c for c in range(0xD800) if shows_nothing(c)] + [c for c in range(0xE000, 0x10000) if shows_nothing(c)]
+    astral = [c for r in (range(0x10000, 0x20000), range(0xE0000, 0xE1000)) for c in r if unicodedata.category(chr(c)) == "Cf"]
+    runs: list[list[int]] = []
+    for c in bmp:
+        if runs and c == runs[-1][1] + 1:
+            runs[-1][1] = c
+        else:
+            runs.append([c, c])
+    parts = [chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in runs] + [chr(c) for c in astral]
+    return "[^" + "".join(parts) + "]"
+
+
+def _labels_say_something(schema: dict[str, Any]) -> None:
+    """A name (``models.Label``) must hold a character that shows, as the tool checks: ``\\S`` took one of only a
+    bidirectional override or a zero-width space, which the tool refuses as blank."""
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for x in node:
+                walk(x)
+        elif isinstance(node, dict):
+            if node.get("type") == "string" and node.get("pattern") == r"\S" and node.get("maxLength") == LABEL_MAX_LENGTH:
+                node["pattern"] = _shows_something()
+            for v in node.values():
+                walk(v)
+
+    walk(schema)
 
 
 def _no_subnormal_figures(schema: dict[str, Any], row: str) -> dict[str, Any]:
@@ -90,9 +156,10 @@ def _no_subnormal_figures(schema: dict[str, Any], row: str) -> dict[str, Any]:
 def _extendable(schema: dict[str, Any], what: str) -> dict[str, Any]:
     """The schema of a file that may start from another of its kind (``extends = "<id or path>"``, as the
     loader reads it): it may then leave out what it inherits."""
-    schema["properties"]["extends"] = {  # an id, as the tool takes it: not a path, not blank, at most 64 characters
+    schema["properties"]["extends"] = {  # an id, as the tool takes it (loader.looks_like_path): not a path (a folder,
+        # '.', '..', a name ending in .toml in any case), not standard input ('-'), not blank, at most 64 characters
         "type": "string",
-        "pattern": r"^(?!\s*$)(?!.*\.toml$)[^/\\]+$",
+        "pattern": r"^(?!\s*$)(?!-$)(?!\.\.?$)(?![\s\S]*\.[Tt][Oo][Mm][Ll]$)[^/\\]+$",
         "maxLength": 64,  # (models.ID_MAX_LENGTH)
         "description": f"Id of a {what} whose values this file starts from (not a path).",
     }
