@@ -390,7 +390,11 @@ def given_once(inputs: Inputs, varied: Sequence[str], *, key: str, setter: str =
 def _numeric(path: str, keys: dict[int, str], q: Any, prep: Prepared, leaf: Any = None) -> Target:
     """A target over the input at ``path``; whole-number inputs (the field's type, whether or not it has
     a value yet: a layout degree, a stage's sequence length) are swept and validated as whole numbers."""
-    if isinstance(q, bool) or (q is not None and not isinstance(q, (Quantity, int, float))):
+    # (a field left out is told by its type: a stage's precision, a layout's recompute or a shape's gated_ffn not
+    # given is a choice or a flag as much as one given, not a number without a value)
+    numeric_type = leaf in (int, float) or (isinstance(leaf, type) and issubclass(leaf, Quantity))
+    unread_type = q is None and leaf is not None and not numeric_type
+    if isinstance(q, bool) or (q is not None and not isinstance(q, (Quantity, int, float))) or unread_type:
         raise InputError("is not a numeric input", key=path)
     i0 = next(iter(keys))
     central = prep.bases[i0].get(keys[i0])
