@@ -57,6 +57,7 @@ from tco.memo import remember
 from tco.models import (
     ACCELERATOR_MONEY,
     BYTES_PER_PARAM,
+    MAIN_STAGE,
     MAX_ACCELERATORS,
     SCENARIO_MONEY,
     Accelerator,
@@ -1218,6 +1219,17 @@ def _check_layout(workload: TrainingWorkload, accel: Accelerator, layers: int, h
             also=("workload.parallelism",),
         )
     lay = workload.layout
+    one_stage = lay is not None and lay.pipeline_parallel == 1
+    if workload.pipeline_schedule is PipelineSchedule.dualpipe and (one_stage or layers == 1):
+        # (as beside fsdp: a layout of one pipeline stage has no pipeline for it to schedule, and would run as 1f1b)
+        why = "layout pipeline_parallel = 1 fixes a layout with none" if one_stage else f"the model's {_layers(layers)} splits into none"
+        raise InfeasibleError(
+            f"pipeline_schedule = dualpipe schedules a pipeline, and {why}: set pipeline_schedule = 1f1b"
+            + (", or leave pipeline_parallel to the search" if one_stage else ""),
+            where=workload.id,
+            key="pipeline_schedule",
+            also=("workload.layout",) if one_stage else ("workload.shape", "workload.parameters"),
+        )
     if lay is None:
         return
     node = accel.interconnect.devices_per_node
@@ -1237,10 +1249,12 @@ def _check_layout(workload: TrainingWorkload, accel: Accelerator, layers: int, h
         if value is not None and value > limit:
             raise InfeasibleError(f"layout {key} = {value} exceeds {what}", where=workload.id, key=f"layout.{key}", also=causes)
     cp = lay.context_parallel
-    lengths = sorted({workload.seq_len, *(st.seq_len for st in workload.stages if st.seq_len)})
-    if cp is not None and any(seq % cp for seq in lengths):
+    # (each length it does not divide, the stage's named: '(1001, 2048 tokens)' read as if 2,048 were not divided either)
+    lengths = [("the sequence length", workload.seq_len), *((f"stage {st.name}'s sequence length", st.seq_len) for st in workload.stages)]
+    missed = [f"{what} ({seq} token{'s' if seq != 1 else ''})" for what, seq in lengths if cp is not None and seq and seq % cp]
+    if missed:
         raise InfeasibleError(
-            f"layout context_parallel = {cp} does not divide the sequence length ({', '.join(map(str, lengths))} tokens)",
+            f"layout context_parallel = {cp} does not divide {' nor '.join(missed)}",
             where=workload.id,
             key="layout.context_parallel",
             also=("workload.seq_len", "workload.stages"),
@@ -1279,7 +1293,7 @@ def plan_training(
     batch_params = (nominal.parameters.value if isinstance(nominal, TrainingWorkload) else None) or params
     base = KnownInputs(numeric_inputs(option, workload, scenario))
     batch_key = "workload.global_batch_tokens" if workload.global_batch_tokens else None
-    specs = [("main", "workload.training_tokens", workload.seq_len, workload.precision, batch_key)]
+    specs = [(MAIN_STAGE, "workload.training_tokens", workload.seq_len, workload.precision, batch_key)]
     for extra in workload.stages:
         specs.append(
             (
@@ -1303,7 +1317,7 @@ def plan_training(
     for name, tokens_key, seq_len, precision, batch_key in specs:
         fp8 = precision is Precision.fp8 and perf.peak_field(accel, precision) == "fp8_tflops"
         stage_peak = perf.peak_field(accel, precision)
-        if name != "main" and precision is not workload.precision and stage_peak != perf.PEAK_FIELD[precision]:
+        if name != MAIN_STAGE and precision is not workload.precision and stage_peak != perf.PEAK_FIELD[precision]:
             how = "the job runs in 16-bit at" if precision not in (Precision.bf16, Precision.fp16) else "it uses"
             notes.append(f"stage {name}: no {precision.value} peak in the profile: {how} the {stage_peak.removesuffix('_tflops')} peak")
         cands = training.candidates(
@@ -1359,7 +1373,7 @@ def plan_training(
         )
         x = stage_inputs(st, base, common["active_key"])
         if any(v != v for v in x.values()):
-            if name == "main":
+            if name == MAIN_STAGE:
                 notes.append("memory, bandwidth or peak unknown: the layout and the memory fit cannot be checked")
             stages.append(st)
             continue
@@ -1377,7 +1391,7 @@ def plan_training(
                 layers_only = training.activation_bytes(replace(job, vocab=0), widest, pinned or "full")
                 logits = f", {_gb(act - layers_only)} GB of it the logits of a {job.vocab:,}-token vocabulary"
                 whose = logits if layers_only < usable else ""
-                stage = "" if name == "main" else f" of stage {name}"
+                stage = "" if name == MAIN_STAGE else f" of stage {name}"
                 raise InfeasibleError(
                     f"activations of one {seq_len:,}-token sequence{stage} ({_gb(act)} GB per device {how} over a node{whose}) "
                     f"exceed {accel.id}'s usable memory ({usable / 1e9:.1f} GB)",

@@ -146,9 +146,27 @@ one cell of a 4 MB file cannot widen every row of an output (the longest shipped
 not by pydantic's ``max_length``, which refuses text it cannot encode (a lone surrogate of an undecodable --set)."""
 
 
-StageName = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=ID_MAX_LENGTH)]
-"""A stage's name: an id's characters; it is no --set scope (``workload.stages[NAME]`` names it), so the
-words that begin one may be stage names."""
+MAIN_STAGE = "main"
+"""The name the workload's own first stage (``training_tokens`` at the top-level ``seq_len``, ``precision`` and batch)
+goes by in the plans, notes and workbook: no further stage may take it."""
+
+
+def _not_the_main_stage(v: str) -> str:
+    if v == MAIN_STAGE:  # (the workbook's rows of two stages 'main' were one: the further stage ran at the first's figures)
+        raise ValueError(
+            f"'{MAIN_STAGE}' is the name of the workload's own first stage (training_tokens at its seq_len and precision): "
+            "give this stage another name"
+        )
+    return v
+
+
+StageName = Annotated[
+    str,
+    Field(pattern=ID_PATTERN, min_length=1, max_length=ID_MAX_LENGTH, json_schema_extra={"not": {"const": MAIN_STAGE}}),
+    AfterValidator(_not_the_main_stage),
+]
+"""A stage's name: an id's characters, not ``main`` (:data:`MAIN_STAGE`); it is no --set scope
+(``workload.stages[NAME]`` names it), so the words that begin one may be stage names."""
 
 
 class StrictModel(BaseModel):

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from tco import engine
 from tco.engine import Option
 from tco.errors import InputError
-from tco.models import Acquisition, Comparison, Quantity, Scenario, ThroughputSource, Workload
+from tco.models import MAIN_STAGE, Acquisition, Comparison, Quantity, Scenario, ThroughputSource, Workload
 from tco.perf import HOURS_PER_YEAR, SCALAR
 
 if TYPE_CHECKING:
@@ -583,7 +583,7 @@ def _option_sheet(
         runs, hours, tokens = [], [], []
         for name, tokens_key, stage_tps, stage_used in stages:
             tag = f"{option.label}, stage {name}" if many else option.label
-            said = main_source if name == "main" else source
+            said = main_source if name == MAIN_STAGE else source
             x = a.use(a.add(acc, f"tokens_per_second_per_accelerator [{tag}]", stage_tps, None, "tokens/s", derived=said))
             runs.append(
                 a.use(

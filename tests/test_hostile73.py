@@ -245,7 +245,8 @@ def test_a_context_parallel_degree_blames_the_set_sequence_length(run, tmp_path)
     r = run("compare", "h100-sxm", "-w", str(tmp_path / "c.toml"), "--set", "workload.seq_len=2047")
     assert r.stderr == "Error: --set: workload.seq_len: layout context_parallel = 2 does not divide the sequence length (2047 tokens)\n"
     r = run("compare", "h100-sxm", "-w", str(tmp_path / "c.toml"), "--set", "workload.stages=[{name='a', tokens=1e9, seq_len=1001}]")
-    assert r.stderr.startswith("Error: --set: workload.stages: layout context_parallel = 2 does not divide the sequence length (1001, 2048")
+    said = "layout context_parallel = 2 does not divide stage a's sequence length (1001 tokens)"
+    assert r.stderr == f"Error: --set: workload.stages: {said}\n"
     r = run("compare", "h100-sxm@8", "-w", str(tmp_path / "c.toml"), "--set", "workload.layout.context_parallel=3")
     assert r.stderr.startswith("Error: --set: workload.layout.context_parallel: layout context_parallel = 3 does not divide"), r.stderr
 
