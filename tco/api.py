@@ -893,6 +893,8 @@ def _load_inputs(
     if gap is not None:
         warnings.append(f"{wl.id}: {gap}")
     warnings += [f"{wl.id}: {past}" for past in engine.batch_past_tokens(wl)]  # (a batch no run of this length takes)
+    set_paths = {item.split("=", 1)[0].strip() for item in sets}
+    warnings += [f"{wl.id}: {unread}" for unread in engine.unread_step_choices(wl, set_paths)]  # (beside a final MFU)
     builtin = loader.builtin_dir().resolve()
     # (a file named by its path shadows nothing: the search path, TCO_PROFILE_PATH first, is not searched for it)
     typed_as = {wl.id: workload, "scenario": scenario or loader.DEFAULT_SCENARIO}

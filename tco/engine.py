@@ -514,6 +514,22 @@ def mfu_final(plan: Plan) -> bool:
     return plan.mfu_key == "workload.mfu" or (plan.mfu_key == "accel.mfu" and plan.throughput_source is ThroughputSource.derived)
 
 
+def unread_step_choices(workload: TrainingWorkload | InferenceWorkload, given: Iterable[str] = ()) -> list[str]:
+    """Each choice of :data:`STEP_MODEL_CHOICES` a training workload makes away from its default beside its own
+    measured MFU, which is final (:func:`mfu_final`): no option reads it, though the file gives it (a job described as
+    run on a tuned stack, with its MFU as measured). ``given``: the paths a ``--set`` gave, which their own warning
+    names."""
+    if not isinstance(workload, TrainingWorkload) or workload.mfu is None or workload.mfu.value is None:
+        return []
+    defaults = {"tuning": Tuning.typical, "attention_kernel": AttentionKernel.native}
+    return [
+        f"{name} = {getattr(workload, name).value} is read by no option: the measured MFU (mfu = {workload.mfu.value:g}) is "
+        f"final, no step model runs to read it"
+        for name, default in defaults.items()
+        if getattr(workload, name) is not default and f"workload.{name}" not in given
+    ]
+
+
 def batch_past_tokens(
     workload: TrainingWorkload | InferenceWorkload, *, main: str | None = "training_tokens", batch: str = "global_batch_tokens"
 ) -> list[str]:

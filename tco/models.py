@@ -965,7 +965,7 @@ class Stage(StrictModel):
     """A further stage of a training job (long-context extension, post-training): its own tokens, and
     the workload's sequence length, precision and batch unless it says otherwise."""
 
-    name: StageName = Field(description="Stage name, e.g. long-context.")
+    name: StageName = Field(description="Stage name, e.g. long-context; not main, the name of the workload's own first stage.")
     tokens: PositiveQuantity = Field(description="Tokens trained in this stage.")
     seq_len: Count | None = Field(None, description="Sequence length; default the workload's.")
     precision: Precision | None = Field(None, description="Precision; default the workload's.")
@@ -1028,6 +1028,13 @@ class TrainingWorkload(_WorkloadBase):
             raise ValueError(
                 "load_imbalance: uneven routing across experts applies to an MoE workload (give experts and "
                 "experts_per_token), not a dense one; leave load_imbalance out"
+            )
+        if self.load_imbalance is not None and self.experts is not None and self.experts_per_token == self.experts:
+            # (each expert takes every token: the routing is even, and the factor would be read by nothing)
+            raise CrossFieldError(
+                f"load_imbalance: with every expert active ({self.experts} of {self.experts}) each expert takes every token, so "
+                "routing cannot be uneven; leave load_imbalance out",
+                reads=("load_imbalance", "experts", "experts_per_token"),
             )
         names = [s.name for s in self.stages]
         if len(set(names)) != len(names):

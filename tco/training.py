@@ -310,7 +310,8 @@ def _per_token_seconds(job: Job, x: Mapping[str, Any], c: Candidate, recompute: 
     eff = x["efficiency"] * x["matmul"]
     eff8 = eff * x["fp8_ratio"] if job.fp8 else eff
     active = x["active_parameters"]
-    imbalance = x["load_imbalance"] if job.experts else 1.0
+    # (routing is uneven only where a token visits some of the experts: with every expert active each takes every token)
+    imbalance = x["load_imbalance"] if job.experts and job.top_k < job.experts else 1.0
     # Causal attention: FlashAttention-class kernels skip the blocks above the diagonal, so they execute
     # about half of the 12·L·h·s model FLOPs the MFU convention counts (Dao 2023, §3.1.1: 1.7–1.8×
     # faster than without the mask).

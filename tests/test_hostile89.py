@@ -220,3 +220,53 @@ def test_dualpipe_beside_a_layout_of_one_pipeline_stage_is_refused(run, tmp_path
     )
     # a pipeline the layout leaves to the search, or fixes above 1, still runs DualPipe
     assert run("compare", "h100-sxm", "-w", "deepseek-v3", "--set", "workload.layout.pipeline_parallel=4").exit_code == 0
+
+
+def test_a_files_step_model_choice_beside_its_measured_mfu_is_warned_of(run, tmp_path: Path) -> None:
+    """9: a workload extending deepseek-v3 (``tuning = "tuned"``) with its measured ``mfu = 0.3`` ran without a word:
+    a measured MFU is final, so no step model runs to read the tuning, which a ``--set workload.tuning=tuned`` beside
+    ``--set workload.mfu=0.4`` is warned of ('no option reads it'), and the file's was not. The file's choice is now
+    warned of too, once (a --set of it keeps its own warning), and the figures are unchanged."""
+    path = tmp_path / "measured.toml"
+    path.write_text('extends = "deepseek-v3"\nid = "ds-measured"\nmfu = 0.3\n', encoding="utf-8")
+    r = run("compare", "h100-sxm", "-w", str(path))
+    assert r.exit_code == 0
+    said = "Warning: ds-measured: tuning = tuned is read by no option: the measured MFU (mfu = 0.3) is final, no step model runs to read it"
+    assert said in r.stderr.splitlines()
+    typical = run("compare", "h100-sxm", "-w", str(path), "--set", "workload.tuning=typical")
+    assert typical.stdout.splitlines()[1:] == r.stdout.splitlines()[1:] and "ds-measured: tuning" not in typical.stderr
+    assert "Warning: --set workload.tuning=typical: no option reads it" in typical.stderr
+    path.write_text(
+        STAGED.replace("accelerator_count = 64\n", 'accelerator_count = 64\nmfu = 0.4\nattention_kernel = "flash2"\n'), encoding="utf-8"
+    )
+    r = run("compare", "h100-sxm", "-w", str(path))
+    assert "Warning: staged: attention_kernel = flash2 is read by no option: the measured MFU (mfu = 0.4) is final" in r.stderr
+    # without a measured MFU the step model reads both: nothing to say
+    assert "read by no option" not in run("compare", "h100-sxm", "-w", "deepseek-v3").stderr
+
+
+def test_every_expert_active_takes_no_load_imbalance(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """10: ``compare h100-sxm -w llama3-8b --set workload.experts=4 --set workload.experts_per_token=4`` (every expert
+    active, as a file with ``experts = experts_per_token`` says) charged the compute 1.1 times over for uneven routing,
+    the default load imbalance (3,525 tokens/s per H100), though each expert takes every token and the routing is
+    even; it now runs at 3,701, and does not move with the factor. The factor applies only where a token visits some
+    of the experts, and ``load_imbalance`` beside every expert active is refused, as beside a dense model."""
+    from tco import training
+
+    every = ("compare", "h100-sxm", "-w", "llama3-8b", "--set", "workload.experts=4", "--set", "workload.experts_per_token=4", "-f", "json")
+    some = (*every[:-4], "--set", "workload.experts_per_token=2", "--set", "workload.active_parameters=5e9", "-f", "json")
+
+    def rate(args: tuple[str, ...]) -> float:
+        r = run(*args)
+        assert r.exit_code == 0, r.stderr
+        return float(json.loads(r.stdout)["results"][0]["tokens_per_second_per_accelerator"])
+
+    at_default = rate(every), rate(some)
+    monkeypatch.setattr(training, "MOE_LOAD_IMBALANCE", 1.3)
+    assert rate(every) == at_default[0]  # (even routing: no factor to read)
+    assert rate(some) < at_default[1]  # (2 of 4 experts per token: the factor still costs)
+    line = one_error(run(*every[:-2], "--set", "workload.load_imbalance=1.2"))
+    assert line == (
+        "Error: --set: workload.load_imbalance: with every expert active (4 of 4) each expert takes every token, so routing "
+        "cannot be uneven; leave load_imbalance out"
+    )
