@@ -2,11 +2,15 @@
 memo: multi-stage training, MoE fields, shapes, extends chains, names, the schema against the loader): a further stage
 named ``main`` took the name the workload's own first stage goes by, and the workbook ran it at the first stage's
 throughput; the schema took ``extends = "-"``, ``"."``, ``".."`` and ``"base.TOML"``, which the tool always refuses,
-and a name of only a bidirectional override or other characters that show nothing, which the tool refuses as blank;
-``--param`` or ``--vary`` over a choice a stage leaves to the workload (its precision) said "has no value to build a
-default range from" or asked for --range, then refused the numbers; ``breakeven --param`` over a stage's sequence
-length or batch that the stage leaves to the workload found no value to range over. Each is fixed and tested
-here."""
+a name of only a bidirectional override or other characters that show nothing, which the tool refuses as blank, and
+a number beyond the largest float (a 327-digit integer), which the tool refuses as not finite; ``--param`` or
+``--vary`` over a choice a stage leaves to the workload (its precision) said "has no value to build a default range
+from" or asked for --range, then refused the numbers; ``breakeven --param`` over a stage's sequence length or batch
+that the stage leaves to the workload found no value to range over; a context-parallel degree that did not divide a
+stage's length listed every length, divided or not, and named no stage; ``pipeline_schedule = "dualpipe"`` beside a
+layout fixed to one pipeline stage (or a one-layer model) was read by nothing; a file's ``tuning`` or
+``attention_kernel`` beside its own measured ``mfu`` was read by nothing without a word; an MoE with every expert
+active was charged the load-imbalance factor, though its routing is even. Each is fixed and tested here."""
 
 from __future__ import annotations
 
