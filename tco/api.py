@@ -1006,7 +1006,12 @@ def unread_inputs(inputs: Inputs, items: Sequence[str], flag: str) -> list[str]:
         shared = scope in ("scenario", "workload")
         owners = [i for i, o in enumerate(inputs.options) if shared or o.accelerator.id == scope]
         flat = f"{scope}.{key}" if shared else f"accel.{key}"
-        if not owners or flat in engine.RUN_INPUTS or (flag in ("--set", "sets") and flat in SHOWN_AS_GIVEN):
+        if not owners or (flag in ("--set", "sets") and flat in SHOWN_AS_GIVEN):
+            continue
+        if flat in engine.RUN_INPUTS and (flag in ("--set", "sets") or flat in _delay_inputs(inputs)):
+            # (a --set of the cash flow's inputs or a rate is read by tco cashflow or --currency; a break-even or
+            # a sweep shows effective costs, which read only the delay's inputs here: the others must be read by
+            # an option, as the capital charge reads the cost of capital and a CNY price its rate)
             continue
         first = inputs.options[owners[0]]
         value = engine.numeric_inputs(first, inputs.workload, inputs.scenario).get(flat)
@@ -1024,6 +1029,13 @@ def unread_inputs(inputs: Inputs, items: Sequence[str], flag: str) -> list[str]:
         why = _unread_why(inputs, [inputs.options[i] for i in owners], scope, flat)
         out.append(f"{flag} {item.strip()}: no option reads it" + (f" ({why})" if why else ""))
     return out
+
+
+def _delay_inputs(inputs: Inputs) -> frozenset[str]:
+    """The run inputs an effective cost reads outside every option's evaluation: the cost of delay, the deadline, and
+    the exchange rate of a cost of delay quoted in CNY or EUR."""
+    fx = engine.scenario_fx(inputs.scenario).get(engine.COST_OF_DELAY)
+    return frozenset({engine.COST_OF_DELAY, "scenario.deadline_days", *((fx,) if fx else ())})
 
 
 def _mfu_final_for(inputs: Inputs, owners: Sequence[int]) -> bool:
@@ -1118,6 +1130,11 @@ def _unread_why(inputs: Inputs, owners: Sequence[Option], scope: str, flat: str)
         maturity = name.split(".")[1]
         if all(a.software.maturity.value != maturity for a in accels.values()):
             return f"no option's software maturity is {maturity}"
+    if flat == "scenario.economic_depreciation_oom_per_year":
+        return "it sets the resale value in tco cashflow, not an effective cost"
+    if flat in engine.RATE_KEYS.values():
+        currency = next(c for c, k in engine.RATE_KEYS.items() if k == flat).value
+        return f"no input of this run is quoted in {currency}"
     if flat in FAILURE_INPUTS and isinstance(inputs.workload, InferenceWorkload):
         return f"{inputs.workload.id} is a serving workload; failures are modelled for training"
     if flat == "workload.accelerator_count" and all(o.count is not None for o in owners):

@@ -257,6 +257,16 @@ def cashflow(
         raise InputError(f"expected a revenue of at least 0, got {show_number(revenue_per_day)}", key="--revenue-usd-per-day")
     if lease_usd_per_month is not None and not any(o.acquisition is Acquisition.buy for o in options):
         raise InputError("a lease applies to bought options, and every option here is rented: give one to buy", key="--lease-usd-per-month")
+    # The cash flow's own inputs, which compare may not read (a rented option has no capital charge; no option's
+    # effective cost has a resale value): unknown, every flow would be discounted at 0 % and a bought fleet resold
+    # at its full price, and the NPV said so without a word.
+    bought = [o for o in options if o.acquisition is Acquisition.buy]
+    for path, value, needing in (
+        ("scenario.cost_of_capital", scenario.cost_of_capital.value, list(options)),
+        ("scenario.economic_depreciation_oom_per_year", scenario.economic_depreciation_oom_per_year.value, bought),
+    ):
+        if value is None and needing:
+            raise missing_error({needing[0].label: [path]}, workload.id)
     comp = engine.compare(options=[*options, *reference], workload=workload, scenario=scenario)
     by_label = {r.accelerator: r for r in comp.results}
     results = []
