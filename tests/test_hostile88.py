@@ -92,3 +92,37 @@ def test_a_break_even_over_an_input_no_effective_cost_reads_says_so(run, command
     # a --set of the depreciation is still read (by the cash flow), so compare says nothing of it
     r = run("compare", "h100-sxm", "-w", "llama3-8b", "--set", "scenario.economic_depreciation_oom_per_year=0.2")
     assert "no option reads it" not in r.stderr
+
+
+STAGES = """extends = "llama3-8b"
+id = "l8-stages"
+name = "Llama 3 8B with long context"
+
+[[stages]]
+name = "long-context"
+tokens = 8e11
+seq_len = 32768
+"""
+
+
+def test_a_stage_precision_is_no_number_to_break_even_over(run, tmp_path: Path) -> None:
+    """4: ``tco breakeven h100-sxm h100-sxm:rent -w stages.toml --param 'workload.stages[long-context].precision'``
+    said 'has no value to build a default range from; give --range LO:HI', and with ``--range 1:2`` that 1 is not a
+    precision: a stage that leaves its precision to the workload's has none written, and the path was taken for a
+    number without one. It is a choice, refused as the workload's own precision is."""
+    path = tmp_path / "stages.toml"
+    path.write_text(STAGES, encoding="utf-8")
+    param = "workload.stages[long-context].precision"
+    for extra in ((), ("--range", "1:2")):
+        line = one_error(run("breakeven", "h100-sxm", "h100-sxm:rent", "-w", str(path), "--param", param, *extra))
+        assert line == f"Error: --param: {param}: is not a numeric input"
+    assert one_error(run("breakeven", "h100-sxm", "h100-sxm:rent", "-w", str(path), "--param", "workload.precision")) == (
+        "Error: --param: workload.precision: is not a numeric input"
+    )
+    line = one_error(run("sweep", "h100-sxm", "-w", str(path), "--vary", f"{param}=1,2"))
+    assert line == f"Error: --vary: {param}: is not a numeric input"
+    # a stage's numbers are still ranged over: its sequence length, written, from ÷10 to ×10
+    r = run("breakeven", "h100-sxm", "h100-sxm:rent", "-w", str(path), "--param", "workload.stages[long-context].seq_len", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    result = json.loads(r.stdout)["results"][0]
+    assert (result["range_low"], result["range_high"]) == (3276, 327680)
