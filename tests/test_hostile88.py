@@ -3,6 +3,8 @@ procurement analyst pushes them): each defect found so far is told in its test's
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -126,3 +128,25 @@ def test_a_stage_precision_is_no_number_to_break_even_over(run, tmp_path: Path) 
     assert r.exit_code == 0, r.stderr
     result = json.loads(r.stdout)["results"][0]
     assert (result["range_low"], result["range_high"]) == (3276, 327680)
+
+
+def test_the_same_market_date_by_two_float_paths_is_no_delay(run) -> None:
+    """5: ``tco compare h100-sxm@529:rent=2.1 h100-sxm@530:rent=2.1 -w llama3-8b`` (the 530th idles: the same
+    1,024-sequence batch, the same run) showed the second 1.4e-14 days late with a $1.4e-10 delay penalty, and
+    ``tco cashflow`` of the two with revenue added a delay-penalty column and the note 'the 1.421e-14 days late are
+    charged once': the two times to market, 89.73655269913058 and 89.7365526991306, differ in the last bit. A time
+    within 1e-12 of the fastest is the same date: no delay, no penalty, no note."""
+    options = ("h100-sxm@529:rent=2.1", "h100-sxm@530:rent=2.1")
+    rows = list(csv.DictReader(io.StringIO(run("compare", *options, "-w", "llama3-8b", "-f", "csv").stdout)))
+    assert [float(r["time_to_market_days"]) for r in rows] == pytest.approx([89.7365527] * 2, rel=1e-9)
+    assert [(r["delay_days"], r["delay_penalty_usd"]) for r in rows] == [("0", "0"), ("0", "0")]
+    r = run("cashflow", *options, "-w", "llama3-8b", "--revenue-usd-per-day", "1000", "-f", "json")
+    flows = json.loads(r.stdout)["results"]
+    assert all(y["delay_penalty_usd"] == 0 for f in flows for y in f["years"])
+    assert not any("days late" in n for f in flows for n in f["notes"])
+    # a real difference is still a delay: 256 H100s reach the market 14.8 days after 512 (of which ~0 is noise)
+    rows = list(
+        csv.DictReader(io.StringIO(run("compare", "h100-sxm@512:rent=2.1", "h100-sxm@256:rent=2.1", "-w", "llama3-8b", "-f", "csv").stdout))
+    )
+    late = {r["option"]: float(r["delay_days"]) for r in rows}
+    assert late["h100-sxm@512:rent=2.1"] == 0 and late["h100-sxm@256:rent=2.1"] > 1
