@@ -1934,6 +1934,10 @@ def size(
             )
         raise InputError(f"size chooses the count itself: name {', '.join(counted)} without @COUNT", key="accelerator")
     inputs = _inputs(accelerators, workload, scenario, set_, strict, fitting_count=True)
+    from tco.analysis.sizing import unread_by_size
+
+    for w in unread_by_size(inputs):
+        err(f"Warning: {w}")
     result = api.size(inputs, deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw, capex_usd=capex_usd)
     limits = {"deadline_days": deadline_days, "budget_usd": budget_usd, "capex_usd": capex_usd, "power_kw": power_kw}
     sized = {o.option: o.count for o in result.options if o.feasible and o.count}

@@ -1,5 +1,15 @@
-"""Hostile round 88 (the finance analyses at their edges: size, cashflow, simulate, breakeven and sensitivity as a
-procurement analyst pushes them): each defect found so far is told in its test's docstring."""
+"""Hostile round 88 (the finance analyses at their edges, as a procurement analyst pushes them: size, cashflow,
+simulate, breakeven and sensitivity with limits at 0, tiny and huge, rates, rent and buy, stages and currencies): a
+scenario that leaves the cost of capital unknown had its cash flow discounted at 0 % without a word (a rented option
+needs no capital charge, so nothing stopped it), and one that leaves the economic depreciation unknown resold a bought
+fleet at its full price; a break-even or sweep over the resale's depreciation, or over an exchange rate no input is
+quoted in, moved nothing and said nothing, where one over a rental rate of a part only bought warns; a break-even over
+a stage's precision said it had no value to build a range from, not that a precision is no number; two options
+reaching the market on the same date by two float paths were 1.4e-14 days apart, a delay penalty of $1.4e-10 and a
+cash-flow note of '1.421e-14 days late'; size took --set workload.accelerator_count, the count it searches for itself,
+and read it nowhere (an option's @COUNT is refused); size took a --set of the cost of delay or the deadline, which it
+never reads, without a word; size took a limit of 4.9e-324 (and showed it as $5e-324), where every other limit and
+input refuses a size below 1e-300. Each is fixed and tested here."""
 
 from __future__ import annotations
 
@@ -10,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import one_error
+import tco
+from tests.factories import one_error, run_main
 
 
 def _scenario(tmp_path: Path, name: str, line: str) -> Path:
@@ -150,3 +161,51 @@ def test_the_same_market_date_by_two_float_paths_is_no_delay(run) -> None:
     )
     late = {r["option"]: float(r["delay_days"]) for r in rows}
     assert late["h100-sxm@512:rent=2.1"] == 0 and late["h100-sxm@256:rent=2.1"] > 1
+
+
+def test_size_refuses_a_set_of_the_count_it_searches_for(run) -> None:
+    """6: ``tco size h100-sxm -w llama3-8b --budget-usd 2e6 --set workload.accelerator_count=64`` answered 1,121 ×
+    h100-sxm, as without the --set: size searches every count itself, and refuses an option's @COUNT for it ('size
+    chooses the count itself: name h100-sxm@64 without @COUNT'), but took the workload's count and read it nowhere.
+    It is refused the same way, naming the --set."""
+    line = one_error(run("size", "h100-sxm", "-w", "llama3-8b", "--budget-usd", "2e6", "--set", "workload.accelerator_count=64"))
+    assert line == (
+        "Error: --set: workload.accelerator_count: size chooses the count itself, searching every count up to 131,072: "
+        "leave out workload.accelerator_count=64"
+    )
+    with pytest.raises(tco.TcoError, match="size chooses the count itself"):
+        tco.size(tco.load_inputs(["h100-sxm"], workload="llama3-8b", sets=["workload.accelerator_count=64"]), budget_usd=2e6)
+    # other workload inputs are still read
+    r = run("size", "h100-sxm", "-w", "llama3-8b", "--budget-usd", "2e6", "--set", "workload.training_tokens=1e13", "-f", "csv")
+    assert r.exit_code == 0 and "size chooses" not in r.stderr
+
+
+def test_size_says_it_reads_no_delay_penalty(run) -> None:
+    """7: ``tco size h100-sxm -w llama3-8b --budget-usd 2e6 --set scenario.cost_of_delay_usd_per_day=5`` (or a --set
+    of scenario.deadline_days) answered as without it, silently: size gives a count and its costs, never an effective
+    cost, so the delay penalty's inputs are read by nothing in it. A warning now says so, and where the delay is
+    weighed."""
+    sets = ("--set", "scenario.cost_of_delay_usd_per_day=5", "--set", "scenario.pue=1.3", "--set", "SCENARIO.deadline_days=90")
+    r = run("size", "h100-sxm", "-w", "llama3-8b", "--budget-usd", "2e6", *sets, "-f", "csv")
+    assert r.exit_code == 0, r.stderr
+    tail = (
+        "size reads no delay penalty: it finds the count that meets the limit given (--deadline-days is a market date "
+        "to meet); tco compare ID@COUNT weighs the delay"
+    )
+    assert f"Warning: --set scenario.cost_of_delay_usd_per_day=5: {tail}" in r.stderr
+    assert f"Warning: --set SCENARIO.deadline_days=90: {tail}" in r.stderr
+    assert "scenario.pue=1.3" not in r.stderr  # (the facility's PUE is read: the power and the energy)
+    same = run("size", "h100-sxm", "-w", "llama3-8b", "--budget-usd", "2e6", "--set", "scenario.pue=1.3", "-f", "csv")
+    assert same.stdout == r.stdout
+
+
+@pytest.mark.parametrize("flag", ["--budget-usd", "--capex-usd", "--power-kw", "--deadline-days"])
+def test_size_refuses_a_limit_below_the_smallest_number_an_input_takes(capsys, flag: str) -> None:
+    """8: ``tco size h100-sxm -w llama3-8b --budget-usd 4.9e-324`` ran, and refused with 'exceeds $5e-324', a value
+    not the one typed (a subnormal float); cashflow's --lease-usd-per-month and every input file refuse a size below
+    1e-300. size's limits now do too."""
+    code, out, error = run_main(capsys, "size", "h100-sxm", "-w", "llama3-8b", flag, "4.9e-324")
+    assert (code, out) == (1, "")
+    assert error == f"Error: {flag}: expected a positive number of at least 1e-300, got 5e-324\n"
+    code, _, error = run_main(capsys, "size", "h100-sxm", "-w", "llama3-8b", flag, "1e-300")
+    assert code == 1 and "at least 1e-300" not in error  # (1e-300 is taken: no count meets it)

@@ -12,12 +12,13 @@ import numpy as np
 
 from tco import engine, perf, training
 from tco.analysis.common import (
+    also_set,
     known,
     prepare,
 )
 from tco.errors import InfeasibleError, InputError, TcoError, show_number, unknown_inputs
 from tco.inputs import Inputs
-from tco.models import OptionStatus, TrainingWorkload
+from tco.models import TINY, OptionStatus, TrainingWorkload
 from tco.results import MONEY_LIMITS, SizeOption, SizeResult, limit_text
 
 # --------------------------------------------------------------------------- sizing
@@ -155,9 +156,18 @@ def size(
     if not (limit > 0 and math.isfinite(limit)):
         finite = "" if math.isfinite(limit) else "finite "  # (inf is positive: what it lacks is an end)
         raise InputError(f"expected a {finite}positive number, got {show_number(limit)}", key=f"--{name.replace('_', '-')}")
+    if limit < TINY:  # (as every input file's numbers and cashflow's rates: a subnormal 4.9e-324 is no budget)
+        raise InputError(f"expected a positive number of at least 1e-300, got {limit!r}", key=f"--{name.replace('_', '-')}")
     counted = [o.label for o in inputs.options if o.count is not None]
     if counted:
         raise InputError(f"size chooses the count itself: name {', '.join(counted)} without @COUNT", key="accelerator")
+    count_set = next((s for s in inputs.sets if also_set(replace(inputs, sets=[s]), ["workload.accelerator_count"])), None)
+    if count_set is not None:  # (the workload's count, as an option's @COUNT, is what size searches for: a --set of it is read by nothing)
+        raise InputError(
+            f"size chooses the count itself, searching every count up to {MAX_COUNT:,}: leave out {count_set.strip()}",
+            where=inputs.workload.id,  # (its --set is blamed, as for any input a --set wrote)
+            key="accelerator_count",
+        )
     inputs = with_fitting_count(inputs)
     prep = prepare(inputs)
     results = []
@@ -270,6 +280,25 @@ def size(
     if not any(r.feasible for r in results):
         raise InfeasibleError("; ".join(f"{r.option}: {r.message}" for r in results), key=f"--{name.replace('_', '-')}")
     return SizeResult(workload=inputs.workload.id, scenario=inputs.scenario.id, constraint=name, limit=limit, options=results)
+
+
+DELAY_INPUTS = ("scenario.cost_of_delay_usd_per_day", "scenario.deadline_days")
+"""The inputs of the delay penalty, which sizing does not read: it gives no effective cost, only the count that meets a
+limit (a deadline is --deadline-days)."""
+
+
+def unread_by_size(inputs: Inputs, flag: str = "--set") -> list[str]:
+    """One warning per ``--set`` of a delay penalty's input: it changes nothing size reports (compare and the other
+    analyses weigh it), so it is said, not silently dropped."""
+    out = []
+    for item in inputs.sets:
+        hit = also_set(replace(inputs, sets=[item]), DELAY_INPUTS)
+        if hit is not None:
+            out.append(
+                f"{flag} {item.strip()}: size reads no delay penalty: it finds the count that meets the limit given "
+                "(--deadline-days is a market date to meet); tco compare ID@COUNT weighs the delay"
+            )
+    return out
 
 
 def _closest(plan: engine.Plan, base: dict[str, Any], counts: np.ndarray, ttm: np.ndarray, limit: float) -> str:
