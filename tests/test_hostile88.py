@@ -209,3 +209,38 @@ def test_size_refuses_a_limit_below_the_smallest_number_an_input_takes(capsys, f
     assert error == f"Error: {flag}: expected a positive number of at least 1e-300, got 5e-324\n"
     code, _, error = run_main(capsys, "size", "h100-sxm", "-w", "llama3-8b", flag, "1e-300")
     assert code == 1 and "at least 1e-300" not in error  # (1e-300 is taken: no count meets it)
+
+
+ANNEAL = """extends = "gpt3-1.3b"
+id = "g-anneal"
+name = "GPT-3 1.3B with an annealing stage"
+
+[[stages]]
+name = "anneal"
+tokens = 4e9
+"""
+
+
+def test_a_stage_at_the_workloads_length_and_batch_ranges_over_them(run, tmp_path: Path) -> None:
+    """9: ``tco breakeven h100-sxm h100-sxm:rent -w anneal.toml --param 'workload.stages[anneal].seq_len'`` (a stage
+    that gives only its tokens) said 'has no value to build a default range from; give --range LO:HI', and so of its
+    global_batch_tokens: the stage runs at the workload's sequence length (2,048) and batch (here the default
+    estimate, 2M × (1.3B/7B)^(1/3) = 1,141,069 tokens), over which ``--param workload.global_batch_tokens`` ranges.
+    The stage's range is now ÷10 to ×10 of the value it runs at."""
+    from tco.analysis.breakeven import default_range
+    from tco.analysis.common import prepare, resolve_target
+
+    path = tmp_path / "anneal.toml"
+    path.write_text(ANNEAL, encoding="utf-8")
+    r = run("breakeven", "h100-sxm", "h100-sxm:rent", "-w", str(path), "--param", "workload.stages[anneal].seq_len", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    result = json.loads(r.stdout)["results"][0]
+    assert (result["range_low"], result["range_high"]) == (204, 20_480)
+    # the batch: the same range as the workload's own (the search itself is the break-even's, tested elsewhere)
+    prep = prepare(tco.load_inputs(["h100-sxm", "h100-sxm:rent"], workload=str(path)))
+    batch = 2e6 * (1.3e9 / 7e9) ** (1 / 3)
+    for param in ("workload.stages[anneal].global_batch_tokens", "workload.global_batch_tokens"):
+        assert default_range(resolve_target(prep, param, where="--param")) == pytest.approx((batch / 10, batch * 10), rel=1e-12)
+    # an input with no value anywhere still asks for a range
+    line = one_error(run("breakeven", "h100-sxm", "h100-sxm:rent", "-w", str(path), "--param", "scenario.deadline_days"))
+    assert line == "Error: --param: scenario.deadline_days: has no value to build a default range from; give --range LO:HI"

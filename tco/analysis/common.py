@@ -296,7 +296,11 @@ def _resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep
             data = wl.model_dump(mode="json", exclude_none=True)
             loader.apply_overrides(data, [(rest, 0)], type(wl), scope=scope, where=where or "input")
         q = _quantity_at(wl, rest_parts)
-        return _numeric(canon, {i: canon for i in range(len(opts))}, q, prep, leaf)
+        target = _numeric(canon, {i: canon for i in range(len(opts))}, q, prep, leaf)
+        if target.central is None and len(rest_parts) == 2 and rest_parts[0].startswith("stages["):
+            # (a stage that leaves its sequence length or batch to the workload's runs at the workload's: its central value)
+            target = replace(target, central=prep.bases[0].get(f"workload.{rest_parts[1]}"))
+        return target
     idx = [i for i, o in enumerate(opts) if scope in (o.accelerator.id, *o.accelerator.aliases)]
     if not idx:
         names = ["scenario", "workload", *sorted({o.accelerator.id for o in opts})]
