@@ -9,7 +9,9 @@ reaching the market on the same date by two float paths were 1.4e-14 days apart,
 cash-flow note of '1.421e-14 days late'; size took --set workload.accelerator_count, the count it searches for itself,
 and read it nowhere (an option's @COUNT is refused); size took a --set of the cost of delay or the deadline, which it
 never reads, without a word; size took a limit of 4.9e-324 (and showed it as $5e-324), where every other limit and
-input refuses a size below 1e-300. Each is fixed and tested here."""
+input refuses a size below 1e-300; a break-even over a stage's sequence length or batch left to the workload's found
+no value to range from, though the stage runs at the workload's; a Monte Carlo range a --set stretched past the
+floats blamed the shipped file for it. Each is fixed and tested here."""
 
 from __future__ import annotations
 
@@ -244,3 +246,26 @@ def test_a_stage_at_the_workloads_length_and_batch_ranges_over_them(run, tmp_pat
     # an input with no value anywhere still asks for a range
     line = one_error(run("breakeven", "h100-sxm", "h100-sxm:rent", "-w", str(path), "--param", "scenario.deadline_days"))
     assert line == "Error: --param: scenario.deadline_days: has no value to build a default range from; give --range LO:HI"
+
+
+def test_a_range_a_set_stretched_past_the_floats_blames_that_set(run, tmp_path: Path) -> None:
+    """10: ``tco simulate h100-sxm -w gpt3-1.3b --set scenario.cost_of_delay_usd_per_day.high=1e308`` said 'Error:
+    .../profiles/scenarios/default.toml: cost_of_delay_usd_per_day: its range (1000 to 1e+308) is too wide to sample':
+    the shipped scenario, whose range is 1,000 to 100,000, was blamed for the end the --set gave (a --set of a range's
+    end leaves the value as it was, so it was not taken as writing the input). The end that stretches the range is
+    now blamed where a --set gave it; the file still is where its own end does."""
+    tail = "is too wide to sample: its distribution's tail passes the largest number a float holds (1.8e308); narrow it"
+    r = run("simulate", "h100-sxm", "-w", "gpt3-1.3b", "--set", "scenario.cost_of_delay_usd_per_day.high=1e308", "-n", "50", "-q")
+    assert one_error(r) == f"Error: --set: scenario.cost_of_delay_usd_per_day.high: its range (1000 to 1e+308) {tail}"
+    r = run("simulate", "h100-sxm", "-w", "gpt3-1.3b", "--set", "h100-sxm.price_usd.high=1e300", "-n", "50", "-q")
+    assert one_error(r) == f"Error: --set: h100-sxm.price_usd.high: its range (24400 to 1e+300) {tail}"
+    # the file's own end stretches it: a --set that raised the other end (1e-300 to 1,000) is not the cause
+    path = _scenario(tmp_path, "wide", "cost_of_delay_usd_per_day = { value = 10000, low = 1e-300, high = 1e300 }")
+    sets = ("--set", "scenario.cost_of_delay_usd_per_day.low=1000")
+    r = run("simulate", "h100-sxm", "-w", "gpt3-1.3b", "-s", str(path), *sets, "-n", "50", "-q")
+    assert one_error(r) == f"Error: {path}: cost_of_delay_usd_per_day: its range (1000 to 1e+300) {tail}"
+    # and a --set that narrows it to something sampled runs
+    r = run(
+        "simulate", "h100-sxm", "-w", "gpt3-1.3b", "-s", str(path), "--set", "scenario.cost_of_delay_usd_per_day.high=1e5", "-n", "50", "-q"
+    )
+    assert r.exit_code == 0, r.stderr

@@ -104,6 +104,13 @@ def input_stream(seed: int, path: str) -> np.random.Generator:
     return np.random.default_rng([seed, int.from_bytes(hashlib.sha256(path.encode()).digest()[:8], "big")])
 
 
+def _far_end(u: Uncertain) -> str:
+    """The end of a range farther from its central value (as a ratio): the one that stretches the distribution."""
+    if u.low <= 0 or u.central <= 0:
+        return "high"
+    return "high" if math.log(u.high / u.central) >= math.log(u.central / u.low) else "low"
+
+
 def check_draws(samples: int, seed: int) -> None:
     """The sample count and the seed, checked before any input loads (the CLI calls it first)."""
     if samples < 1:
@@ -142,6 +149,7 @@ def simulate(
                 "largest number a float holds (1.8e308); narrow it",
                 where=inputs.workload.id if scope == "workload" else scope,
                 key=key,
+                also=(f"{key}.{_far_end(u)}",),  # (the end that stretches it, where a --set gave it, is that --set's)
             )
     n_opt = len(prep.plans)
     wins = np.zeros(n_opt)
