@@ -18,7 +18,7 @@ from tco.analysis.common import (
 )
 from tco.errors import InfeasibleError, InputError, TcoError, show_number, unknown_inputs
 from tco.inputs import Inputs
-from tco.models import TINY, OptionStatus, TrainingWorkload
+from tco.models import OptionStatus, TrainingWorkload
 from tco.results import MONEY_LIMITS, SizeOption, SizeResult, limit_text
 
 # --------------------------------------------------------------------------- sizing
@@ -156,8 +156,6 @@ def size(
     if not (limit > 0 and math.isfinite(limit)):
         finite = "" if math.isfinite(limit) else "finite "  # (inf is positive: what it lacks is an end)
         raise InputError(f"expected a {finite}positive number, got {show_number(limit)}", key=f"--{name.replace('_', '-')}")
-    if limit < TINY:  # (as every input file's numbers and cashflow's rates: a subnormal 4.9e-324 is no budget)
-        raise InputError(f"expected a positive number of at least 1e-300, got {limit!r}", key=f"--{name.replace('_', '-')}")
     counted = [o.label for o in inputs.options if o.count is not None]
     if counted:
         raise InputError(f"size chooses the count itself: name {', '.join(counted)} without @COUNT", key="accelerator")
