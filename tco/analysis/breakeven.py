@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -151,10 +150,6 @@ _HALF_THE_SEQUENCE = ("workload.prompt_tokens", "workload.output_tokens")
 """A serving workload's request lengths, each half the sequence where the file gives neither."""
 
 
-_STAGE_DEFAULTS = re.compile(r"workload\.stages\[[^\]]+\]\.(seq_len|global_batch_tokens)")
-"""A training stage's sequence length and batch, each the workload's where the stage gives none."""
-
-
 def breakeven(
     inputs: Inputs,
     a: str,
@@ -181,12 +176,6 @@ def breakeven(
         # (a request's prompt or output length not given is half the sequence, the value the run uses: the default
         # range is built from it, as from a value the file gives, and kept within the sequence below)
         target = dataclasses.replace(target, central=max(1.0, inputs.workload.seq_len / 2.0))
-    stage_field = _STAGE_DEFAULTS.fullmatch(target.path)
-    if value_range is None and target.central is None and stage_field is not None and target.keys:
-        # (a stage's sequence length or batch not given is the workload's, the value the stage runs at: the default
-        # range is built from it, as from a value the stage gives)
-        central = prep.bases[next(iter(target.keys))].get(f"workload.{stage_field.group(1)}")
-        target = dataclasses.replace(target, central=central)
     lo, hi = value_range or default_range(target, where="--param")
     if value_range is None and target.quantity is not None and not (target.quantity.low is not None and target.quantity.high is not None):
         # (the default ÷10 to ×10 of an MoE count, kept where the workload stays valid, as the tornado keeps its swing:
