@@ -168,8 +168,13 @@ def test_a_serving_row_slower_than_any_grid_point_fits_every_constant_at_its_slo
 
 
 def test_a_training_row_slower_than_any_grid_point_fits_its_level_s_constants_at_their_slow_end() -> None:
-    """(The same for the training fit: ε_typical = 0.20 and β_typical = 700, the ends of their grids, and the
-    attention ratio 0.2; a tuned level, FP8 or MoE constant no fit row moves keeps its value.)
+    """Kills tco.calibration.x_fit__mutmut_38 and _41 (the (ε, β) grid built from None, or from ε alone), _64 (the
+    guard against a prediction of 0 without its value: ``np.where`` of two arguments) and _134 (the attention
+    ratio's grid of None points), each an error once the fit has a row: no test file that imports tco.calibration
+    fitted a training row.
+
+    The same as the serving fit: ε_typical = 0.20 and β_typical = 700, the ends of their grids, and the attention
+    ratio 0.2, the slowest; a tuned level, FP8 or MoE constant no fit row moves keeps its value.
 
     One typical-stack row in the fit half, 1.7B on 32 A100s, measured at 1 token/s per accelerator."""
     row = dict(
