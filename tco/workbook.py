@@ -413,9 +413,16 @@ def _results(wb: Any, a: _Assumptions, calc_refs: list[tuple[str, dict[str, str]
     unranked.sort(key=lambda r: not (r.status.value == "incomplete" and r.time_to_market_days is not None))
     timed = [r.status.value == "incomplete" and r.time_to_market_days is not None for r in unranked]
     fastest = last + sum(timed)
+
+    def behind(ttm: str) -> str:
+        """The delay behind the fastest, as :func:`tco.engine.apply_delay` gives it: a time to market within
+        :data:`tco.engine.SAME_DATE` of the fastest is the same date (0, not float noise of 1e-14 days)."""
+        best = f"MIN($B${first}:$B${fastest})"
+        return f"=IF({ttm}-{best}<={engine.SAME_DATE!r}*ABS({best}),0,{ttm}-{best})"
+
     for i, (label, refs) in enumerate(calc_refs):
         row = first + i
-        delay = f"=MAX({refs['ttm']}-{deadline},0)" if deadline else f"={refs['ttm']}-MIN($B${first}:$B${fastest})"
+        delay = f"=MAX({refs['ttm']}-{deadline},0)" if deadline else behind(refs["ttm"])
         ws.append(
             [
                 label,
@@ -438,7 +445,7 @@ def _results(wb: Any, a: _Assumptions, calc_refs: list[tuple[str, dict[str, str]
             _append_text(ws, [r.accelerator, r.time_to_market_days, None, None, None, None, None, why])
             row = ws._current_row
             if r.delay_days is not None:
-                ws.cell(row=row, column=4).value = f"=MAX(B{row}-{deadline},0)" if deadline else f"=B{row}-MIN($B${first}:$B${fastest})"
+                ws.cell(row=row, column=4).value = f"=MAX(B{row}-{deadline},0)" if deadline else behind(f"B{row}")
                 if r.delay_penalty_usd is not None:
                     ws.cell(row=row, column=5).value = f"=IF(D{row}=0,0,D{row}*{cod})"
             continue

@@ -1,9 +1,14 @@
-"""Session 59's own fixes: an MoE estimate shows the total beside the active count it was given as --params, and a
-replica search capped by a one-layer model says so in the singular."""
+"""Session 59's own fixes: an MoE estimate shows the total beside the active count it was given as --params; a number
+set over a whole table of markets is refused as not a table; extends through --set, --vary or --param says it is read
+as the file loads; --vary of words blames a path that names no numeric input first; compare notes a layout that idles
+a large share of the count; the workbook's delay holds the engine's same-date tolerance; singulars ('1 row', '1
+layer', 'the model's only layer')."""
 
 from __future__ import annotations
 
 import json
+
+import pytest
 
 import tco
 from tests.factories import one_error
@@ -107,3 +112,28 @@ def test_a_one_layer_inferred_shape_is_told_in_the_singular(run) -> None:
     assert any(n.endswith("1 layer, d_model 256, KV width 256") for n in json.loads(one.stdout)["results"][0]["notes"])
     seven = run("estimate", "h100-sxm", "--params", "7e9", "-f", "json")
     assert any(n.endswith(": 35 layers, d_model 4096, KV width 4096") for n in json.loads(seven.stdout)["results"][0]["notes"])
+
+
+def test_the_workbook_counts_a_time_to_market_within_float_noise_of_the_fastest_as_no_delay(run, tmp_path) -> None:
+    """Round 88 made the engine count two times to market within 1e-12 (relative) of each other as the same date
+    (``compare h100-sxm@529:rent=2.1 h100-sxm@530:rent=2.1 -w llama3-8b``: 89.7365526991306 vs 89.73655269913058
+    days, one idle accelerator apart, was '1.4e-14 days' late). The workbook's Results sheet still subtracted the
+    minimum, so LibreOffice showed the 1.4e-14 days the CLI no longer does. Its delay formula now holds the same
+    tolerance (``IF(T-MIN<=1e-12*ABS(MIN),0,T-MIN)``): the recalculated delay is exactly 0, and a real delay (256
+    against 512 accelerators) is unchanged and equal to the engine's."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from tests.test_workbook import SOFFICE, recalculated, results_of
+
+    path = tmp_path / "noise.xlsx"
+    args = ("compare", "h100-sxm@529:rent=2.1", "h100-sxm@530:rent=2.1", "h100-sxm@256:rent=2.1", "-w", "llama3-8b")
+    assert run(*args, "-f", "xlsx", "-o", str(path)).exit_code == 0
+    formulas = [c.value for c in openpyxl.load_workbook(path)["Results"]["D"][1:4]]
+    assert all(isinstance(f, str) and f.startswith("=IF(") and "<=1e-12*ABS(MIN($B$" in f for f in formulas), formulas
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed: the formulas are checked, not their values")
+    engine = {r["accelerator"]: r for r in json.loads(run(*args, "-f", "json").stdout)["results"]}
+    got = results_of(recalculated(path, tmp_path))
+    assert engine["h100-sxm@530:rent=2.1"]["delay_days"] == 0 and got["h100-sxm@530:rent=2.1"]["delay, days"] == 0
+    assert got["h100-sxm@529:rent=2.1"]["delay, days"] == 0
+    late = engine["h100-sxm@256:rent=2.1"]["delay_days"]
+    assert late > 1 and got["h100-sxm@256:rent=2.1"]["delay, days"] == pytest.approx(late, rel=1e-9)
