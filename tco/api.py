@@ -30,7 +30,7 @@ from pydantic import BaseModel, ValidationError
 from tco import engine, loader, perf, serving
 from tco.engine import Option
 from tco.errors import InfeasibleError, InputError, NotFoundError, ProblemList, TcoError, give_with, is_bool, too_large, unknown_inputs
-from tco.inputs import Inputs, named_option, parse_option, runs_on, with_quoted_rate, with_unknown_rate
+from tco.inputs import Inputs, Recipe, named_option, parse_option, runs_on, with_quoted_rate, with_unknown_rate
 from tco.models import (
     ACCELERATOR_MONEY,
     BYTES_PER_PARAM,
@@ -918,14 +918,16 @@ def _load_inputs(
                     f"{alias}: the alias names {o.accelerator.id} ({sources[o.accelerator.id]}), not the built-in {owner} "
                     "whose alias it also is (TCO_PROFILE_PATH comes first)"
                 )
-    inputs = Inputs(options, wl, sc, tuple(sets), warnings, sources, [o.ref for o in parsed])
+    recipe = Recipe(tuple(texts), workload, scenario, None if dirs is None else tuple(Path(d) for d in dirs))
+    refs = [o.ref for o in parsed]
+    inputs = Inputs(options, wl, sc, tuple(sets), warnings, sources, refs, recipe=recipe)
     emptied = emptied_sets(inputs) if sets else []
     if emptied:
         warnings = [*warnings, *emptied]
-        inputs = Inputs(options, wl, sc, tuple(sets), warnings, sources, [o.ref for o in parsed])
+        inputs = Inputs(options, wl, sc, tuple(sets), warnings, sources, refs, recipe=recipe)
     unread = unread_sets(inputs) if sets else []
     if unread:
-        inputs = Inputs(options, wl, sc, tuple(sets), [*warnings, *unread], sources, [o.ref for o in parsed])
+        inputs = Inputs(options, wl, sc, tuple(sets), [*warnings, *unread], sources, refs, recipe=recipe)
     object.__setattr__(inputs, "_valid", True)  # (its models are the loader's, validated)
     return inputs
 
@@ -1928,13 +1930,67 @@ def breakeven_curve(inputs: Inputs, param: str, points: Sequence[float]) -> resu
 
 
 @public
-def sweep(inputs: Inputs, vary: Sequence[str]) -> results.SweepRun:
+def sweep(inputs: Inputs, vary: Sequence[str], *, strict: bool = False, warnings: list[str] | None = None) -> results.SweepRun:
     """(columns, total rows, iterator of column chunks) for a grid, with ``.results`` streaming the rows
-    as dicts (see :func:`tco.analysis.iter_sweep`)."""
+    as dicts (see :func:`tco.analysis.iter_sweep`). A path to a choice (``workload.precision=bf16,fp8``) is an
+    axis of its listed values: the inputs are loaded anew for each (their :attr:`Inputs.recipe`, with one more
+    ``--set``), keeping the options ``inputs`` keeps; ``strict`` refuses a value under which an option lacks an
+    input, and ``warnings`` receives what loading a value warns of beyond what ``inputs`` did."""
     from tco import analysis
+    from tco.analysis.sweep import iter_choice_sweep, split_choices
 
     with attributed(inputs):
-        return analysis.iter_sweep(inputs, vary)
+        choices, numeric = split_choices(inputs, vary)
+        if not choices:
+            return analysis.iter_sweep(inputs, vary)
+        return iter_choice_sweep(choices, numeric, functools.partial(_with_choice, inputs, strict=strict, warnings=warnings))
+
+
+def _with_choice(inputs: Inputs, extra: Sequence[str], *, strict: bool, warnings: list[str] | None) -> Inputs:
+    """``inputs`` loaded anew with the ``--set`` items ``extra`` (a sweep's values of its choices), with the
+    options ``inputs`` keeps: one of them that cannot run under a value, or (``strict``) lacks an input, is an
+    error naming the value, as the sweep could not answer for it."""
+    recipe = inputs.recipe
+    given = ", ".join(extra)
+    if recipe is None:
+        raise InputError(
+            "sweeping a choice loads the inputs anew for each value: give inputs from tco.load_inputs (these were built by hand)",
+            where="--vary",
+            key=extra[0].split("=", 1)[0],
+        )
+    try:
+        with loader.one_scan():
+            loaded = _load_inputs(
+                list(recipe.accelerators), workload=recipe.workload, scenario=recipe.scenario, sets=[*inputs.sets, *extra], dirs=recipe.dirs
+            )
+    except TcoError as exc:
+        for problem in exc.problems if isinstance(exc, ProblemList) else [exc]:
+            if problem.where == "--set" and any((problem.key or "") == item.split("=", 1)[0] for item in extra):
+                problem.where = "--vary"  # (the value is the sweep's, not a --set's)
+        raise
+    keep = [o.label for o in inputs.options]
+    by_label = {o.label: o for o in loaded.options}
+    kept = dataclasses.replace(
+        loaded,
+        options=[by_label[label] for label in keep],
+        refs=[loaded.refs[[o.label for o in loaded.options].index(label)] for label in keep] if loaded.refs else [],
+        left_out=dict(inputs.left_out),
+        left_out_options=[o for o in loaded.options if o.label not in keep],
+    )
+    _, dropped = analysable(kept)
+    if dropped:
+        label, why = next(iter(dropped.items()))
+        raise InputError(
+            f"{label} cannot run with {given}: {why}; list only values every option runs with, or leave {label} out", key="--vary"
+        )
+    missing = missing_inputs(kept)
+    if strict and missing:
+        paths = list(dict.fromkeys(p for ps in missing.values() for p in ps))
+        needs = "needs" if len(missing) == 1 else "need"
+        raise InputError(f"with {given}, {', '.join(missing)} {needs} {unknown_inputs(paths)} (--strict); {give_with(paths)}", key="--vary")
+    if warnings is not None:
+        warnings.extend(f"{w} (with {given})" for w in loaded.warnings if w not in inputs.warnings)
+    return kept
 
 
 @public

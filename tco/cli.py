@@ -1685,7 +1685,14 @@ def report(
 def sweep(
     accelerators: AccelArgs,
     workload: WorkloadOpt,
-    vary: Annotated[list[str], typer.Option("--vary", metavar="PATH=LO:HI:N", help="PATH=LO:HI:N or PATH=v1,v2,...; repeat for a grid.")],
+    vary: Annotated[
+        list[str],
+        typer.Option(
+            "--vary",
+            metavar="PATH=LO:HI:N",
+            help="PATH=LO:HI:N or PATH=v1,v2,... (numbers, or the values of a choice: workload.precision=bf16,fp8); repeat for a grid.",
+        ),
+    ],
     strict: StrictOpt = False,
     scenario: ScenarioOpt = None,
     set_: SetOpt = None,
@@ -1702,8 +1709,9 @@ def sweep(
     if fmt not in (OutputFormat.csv, OutputFormat.json, OutputFormat.jsonl) and not xlsx:
         raise typer.BadParameter(f"sweep streams rows: use csv, json, jsonl or xlsx, not {fmt.value}", param_hint="--format")
     inputs = _inputs(accelerators, workload, scenario, set_, strict)
-    columns, total, chunks = api.sweep(inputs, vary)
-    for w in api.unread_inputs(inputs, vary, "--vary"):
+    warned: list[str] = []
+    columns, total, chunks = api.sweep(inputs, vary, strict=strict, warnings=warned)
+    for w in [*warned, *api.unread_inputs(inputs, vary, "--vary")]:
         err(f"Warning: {w}")
     if xlsx:
         assert output is not None

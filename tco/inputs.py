@@ -24,6 +24,18 @@ from tco.perf import MAX_ACCELERATORS
 
 
 @dataclass(frozen=True)
+class Recipe:
+    """How :func:`tco.load_inputs` was called for a set of inputs (every argument but the ``--set`` overrides, which
+    the inputs keep): a sweep over a choice (a precision, a tuning level) loads them anew with one more ``--set``
+    per value."""
+
+    accelerators: tuple[str, ...]
+    workload: str
+    scenario: str | None = None
+    dirs: tuple[Path, ...] | None = None
+
+
+@dataclass(frozen=True)
 class Inputs:
     """Everything one analysis needs: the options, the workload, the scenario, and warnings to show.
     Frozen (its sequences are tuples, its mappings read-only, its models frozen), so a script cannot
@@ -45,6 +57,8 @@ class Inputs:
     left_out_options: Sequence[Option] = ()
     """Those options: one that lacks only a price still reaches the market first, and sets the delay
     of the others as in compare (the cash flow charges it)."""
+    recipe: Recipe | None = field(default=None, repr=False, compare=False)
+    """How they were loaded (``load_inputs`` sets it; None for inputs built by hand)."""
     _valid: bool = field(default=False, init=False, repr=False, compare=False)
     """Whether :meth:`check_models` found the models valid (``load_inputs``' own are)."""
 
@@ -73,6 +87,8 @@ class Inputs:
             raise InputError(f"expected a workload (from tco.load_inputs), got {_named(self.workload)}", key="inputs.workload")
         if not isinstance(self.scenario, Scenario):
             raise InputError(f"expected a scenario (from tco.load_inputs), got {_named(self.scenario)}", key="inputs.scenario")
+        if self.recipe is not None and not isinstance(self.recipe, Recipe):
+            raise InputError(f"expected None or a Recipe (from tco.load_inputs), got {_named(self.recipe)}", key="inputs.recipe")
 
     def check_models(self) -> None:
         """Refuse a model that would not load: one changed with pydantic's ``model_copy(update=...)``,

@@ -1306,7 +1306,7 @@ def stream_sweep(columns: Sequence[str], chunks: Iterable[Any], fmt: OutputForma
         for c in columns:
             col = chunk.options if c == "option" else chunk.columns[c]
             formatted = _format_column(col)
-            if c in SWEEP_TEXT:  # (few distinct texts: each written once)
+            if c in SWEEP_TEXT or getattr(getattr(col, "dtype", None), "kind", "") == "O":  # (few texts, a choice's values: each once)
                 shown = {x: json.dumps(x) if x or c == "option" else "null" for x in set(formatted)}
                 if fmt is OutputFormat.csv:
                     shown = {x: safe_text(x) for x in shown}

@@ -58,7 +58,7 @@ def test_the_cash_flow_charges_delay_behind_an_option_left_out_for_its_price(run
     [
         (
             ["sweep", "br100", "--set", "scenario.market=cn", "--vary", "scenario.market=cn,global"],
-            "Error: --vary: scenario.market: is not a numeric input",  # (since session 59: the path first, as --param)
+            "Error: --vary: scenario.market is both varied and set with --set: give it once",  # (since session 60 a choice is swept)
         ),
         (
             ["breakeven", "br100", "mlu590", "--set", "scenario.market=cn", "--param", "scenario.market"],

@@ -133,8 +133,8 @@ def test_a_stage_precision_is_no_number_to_break_even_over(run, tmp_path: Path) 
     assert one_error(run("breakeven", "h100-sxm", "h100-sxm:rent", "-w", str(path), "--param", "workload.precision")) == (
         "Error: --param: workload.precision: is not a numeric input"
     )
-    line = one_error(run("sweep", "h100-sxm", "-w", str(path), "--vary", f"{param}=1,2"))
-    assert line == f"Error: --vary: {param}: is not a numeric input"
+    line = one_error(run("sweep", "h100-sxm", "-w", str(path), "--vary", f"{param}=1,2"))  # (a choice's values since session 60)
+    assert line == f"Error: --vary: {param}: expected 'bf16', 'fp16', 'fp8', 'int8' or 'fp4', got 1"
     # a stage's numbers are still ranged over: its sequence length, written, from ÷10 to ×10
     r = run("breakeven", "h100-sxm", "h100-sxm:rent", "-w", str(path), "--param", "workload.stages[long-context].seq_len", "-f", "json")
     assert r.exit_code == 0, r.stderr

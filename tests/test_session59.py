@@ -78,10 +78,11 @@ def test_extends_through_set_vary_or_param_says_it_is_read_as_the_file_loads(run
 def test_a_vary_of_text_values_blames_a_path_that_names_no_numeric_input_first(run) -> None:
     """``--vary workload.nosuch=a,b`` said 'expected numbers, got 'a'' and ``--vary workload.precision=bf16,fp8`` the
     same, as if a number would do: no number would. The path's own refusal comes first ('no such field', 'is not
-    a numeric input', as --vary workload.precision=1,2 already said); a numeric input keeps 'expected numbers'."""
+    a numeric input', as --vary workload.precision=1,2 already said); a numeric input keeps 'expected numbers'. (Since
+    session 60 a choice's values are swept, each checked as --set checks it.)"""
     cases = {
         "workload.nosuch=a,b": "Error: --vary: workload.nosuch: no such field",
-        "workload.precision=bf16,fp8": "Error: --vary: workload.precision: is not a numeric input",
+        "workload.precision=bf16,fp9": "Error: --vary: workload.precision: expected 'bf16', 'fp16', 'fp8', 'int8' or 'fp4', got 'fp9'",
         "scenario.pue=a,b": "Error: --vary: scenario.pue: expected numbers, got 'a'",
     }
     for vary, expected in cases.items():

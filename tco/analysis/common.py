@@ -391,6 +391,10 @@ def given_once(inputs: Inputs, varied: Sequence[str], *, key: str, setter: str =
         raise InputError(f"{both} is both varied and set with {setter}: give it once", key=key)
 
 
+NOT_NUMERIC = "is not a numeric input"
+"""How a path to a choice, a text or a table is refused where numbers are swept (a sweep takes it as a choice axis)."""
+
+
 def _numeric(path: str, keys: dict[int, str], q: Any, prep: Prepared, leaf: Any = None) -> Target:
     """A target over the input at ``path``; whole-number inputs (the field's type, whether or not it has
     a value yet: a layout degree, a stage's sequence length) are swept and validated as whole numbers."""
@@ -399,7 +403,7 @@ def _numeric(path: str, keys: dict[int, str], q: Any, prep: Prepared, leaf: Any 
     numeric_type = leaf in (int, float) or (isinstance(leaf, type) and issubclass(leaf, Quantity))
     unread_type = q is None and leaf is not None and not numeric_type
     if isinstance(q, bool) or (q is not None and not isinstance(q, (Quantity, int, float))) or unread_type:
-        raise InputError("is not a numeric input", key=path)
+        raise InputError(NOT_NUMERIC, key=path)
     i0 = next(iter(keys))
     central = prep.bases[i0].get(keys[i0])
     whole = isinstance(q, int) or (leaf is int)

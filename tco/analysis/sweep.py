@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +14,7 @@ from tco.analysis.breakeven import parse_range
 from tco.analysis.common import (
     CHUNK,
     MAX_REPLANS,
+    NOT_NUMERIC,
     Prepared,
     Target,
     check_combinations,
@@ -121,8 +123,10 @@ def sweep_columns(axes: Sequence[Axis]) -> list[str]:
     ]
 
 
-def make_axes(inputs: Inputs, specs: Sequence[str]) -> tuple[Prepared, list[Axis]]:
-    if not specs:
+def make_axes(inputs: Inputs, specs: Sequence[str], *, choices: int = 0) -> tuple[Prepared, list[Axis]]:
+    """The numeric axes of ``specs``; ``choices``: how many choice axes the sweep also has (with one, no numeric
+    axis is needed: a sweep over a precision alone is a point per value)."""
+    if not specs and not choices:
         raise InputError("give at least one --vary PATH=LO:HI:N or PATH=v1,v2,...", key="--vary")
     prep = prepare(inputs)
     axes = []
@@ -186,10 +190,12 @@ def make_axes(inputs: Inputs, specs: Sequence[str]) -> tuple[Prepared, list[Axis
     return prep, axes
 
 
-def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> SweepRun:
+def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK, choices: int = 0, runs: int = 1) -> SweepRun:
     """(columns, total rows, chunks): the product of the axes, one row per (point, option), evaluated
-    a chunk of points at a time so memory stays flat however large the grid."""
-    prep, axes = make_axes(inputs, specs)
+    a chunk of points at a time so memory stays flat however large the grid. ``choices`` and ``runs``: the
+    choice axes of a sweep that runs this once per combination of their values (:func:`iter_choice_sweep`),
+    which share its plan budget."""
+    prep, axes = make_axes(inputs, specs, choices=choices)
     shape = tuple(a.values.size for a in axes)
     points = math.prod(shape)
     n_opt = len(prep.plans)
@@ -215,6 +221,8 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> S
     # Over all options too: a plan takes milliseconds (tens on a large MoE job), so many options times
     # many values would run for hours with nothing to show.
     budget, why = replan_budget(prep.inputs.workload)
+    if runs > 1:  # (each combination of the swept choices plans its own values: they share the budget)
+        budget, why = budget // runs, f"{why}; shared by {runs} combinations of the swept choices"
     if len(moving) * combos > budget:
         raise InputError(
             f"{len(moving)} option{'s are' if len(moving) != 1 else ' is'} planned anew at each of {combos:,} values: "
@@ -230,7 +238,7 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> S
         per = max(1, chunk // n_opt)
         for start in range(0, points, per):
             idx = np.arange(start, min(points, start + per))
-            coords = np.unravel_index(idx, shape)
+            coords = np.unravel_index(idx, shape) if shape else ()  # (no numeric axis: the one point of a choice)
             vals = {a.path: a.values[c] for a, c in zip(axes, coords, strict=True)}
             batch = evaluate_many(prep, {p: (targets[p], v) for p, v in vals.items()}, idx.size, replan=True, reasons=True, where="--vary")
             cols: dict[str, np.ndarray] = {"point": np.repeat(idx, n_opt)}
@@ -251,3 +259,112 @@ def iter_sweep(inputs: Inputs, specs: Sequence[str], *, chunk: int = CHUNK) -> S
             yield SweepChunk(cols, np.tile(labels, idx.size))
 
     return SweepRun(sweep_columns(axes), points * n_opt, _Once(chunks()))
+
+
+# --------------------------------------------------------------------------- choice axes
+
+MAX_CHOICE_RUNS = 64
+"""Combinations of swept choices in one sweep: each loads and plans the inputs anew (about 0.1 s each), and they
+share one sweep's plan budget."""
+
+
+@dataclass(frozen=True)
+class ChoiceAxis:
+    """A swept input that is not a number (a precision, a tuning level, a fabric): its values as listed, each
+    applied as ``--set PATH=VALUE`` would apply it."""
+
+    path: str
+    values: tuple[str, ...]
+
+
+def split_choices(inputs: Inputs, specs: Sequence[str]) -> tuple[list[ChoiceAxis], list[str]]:
+    """(the specs that name a choice, each with its listed values; the numeric rest), in the order given. A path is
+    a choice where it names an input that is not a number; a numeric path's spec, or one that names nothing, is left
+    to :func:`make_axes`, whose errors say what is wrong with it."""
+    named = [(spec, *spec.partition("=")) for spec in specs]
+    if not any(sep and path.strip() for _, path, sep, _ in named):
+        return [], list(specs)
+    prep = prepare(inputs)
+    choices: list[ChoiceAxis] = []
+    numeric: list[str] = []
+    for spec, path, sep, text in named:
+        path = path.strip()
+        try:
+            if not sep or not path:
+                raise TcoError("")
+            resolve_target(prep, path, where="--vary")
+        except TcoError as exc:
+            if exc.message != NOT_NUMERIC:
+                numeric.append(spec)
+                continue
+        else:
+            numeric.append(spec)
+            continue
+        values = tuple(v.strip() for v in text.split(","))
+        if not all(values):
+            raise InputError(
+                f"expected a value between each pair of commas (PATH=v1,v2,...), got '{text.strip()[:80]}'", where="--vary", key=path
+            )
+        twice = next((v for i, v in enumerate(values) if v in values[:i]), None)
+        if twice is not None:
+            raise InputError(f"'{twice[:40]}' is listed twice: give each value once", where="--vary", key=path)
+        choices.append(ChoiceAxis(path, values))
+    if choices:
+        groups = option_names(inputs)
+        paths = [c.path for c in choices] + [spec.partition("=")[0].strip() for spec in numeric if "=" in spec]
+        seen: list[tuple[str, tuple[str, ...]]] = []
+        for path in paths:
+            try:
+                here = loader.same_input_path(path, groups)
+            except TcoError:
+                continue  # (a numeric spec's own error, in make_axes)
+            first = next((p for p, there in seen if loader.overlaps(here, there)), None)
+            if first is not None:
+                again = "given twice" if first == path else f"the same input as '{first}', varied twice"
+                raise InputError(f"{again}: give it once", where="--vary", key=path)
+            seen.append((path, here))
+        given_once(inputs, [c.path for c in choices], key="--vary")
+        combos = math.prod(len(c.values) for c in choices)
+        if combos > MAX_CHOICE_RUNS:
+            product = " × ".join(f"{len(c.values)} {c.path}" for c in choices)
+            raise InputError(
+                f"at most {MAX_CHOICE_RUNS} combinations of swept choices (each loads and plans the inputs anew), "
+                f"got {combos:,} ({product})",
+                where="--vary",
+                key=choices[0].path,
+            )
+    return choices, numeric
+
+
+def iter_choice_sweep(
+    choices: Sequence[ChoiceAxis], numeric: Sequence[str], load: Callable[[Sequence[str]], Inputs], *, chunk: int = CHUNK
+) -> SweepRun:
+    """A sweep with choice axes: the numeric axes' sweep (:func:`iter_sweep`) once per combination of the choices'
+    values, each on the inputs ``load`` returns with one more ``--set PATH=VALUE`` per choice, the choices varying
+    slowest. Every combination is loaded and checked before the first row is written."""
+    combos = list(itertools.product(*(c.values for c in choices)))
+    runs = []
+    for combo in combos:
+        loaded = load([f"{c.path}={v}" for c, v in zip(choices, combo, strict=True)])
+        runs.append((combo, len(loaded.options), iter_sweep(loaded, numeric, chunk=chunk, choices=len(choices), runs=len(combos))))
+    total = sum(run.total_rows for _, _, run in runs)
+    if total > MAX_SWEEP_ROWS:
+        raise InputError(
+            f"the sweep would write {total:,} rows (at most {MAX_SWEEP_ROWS:,}, about 1 GB of CSV): use fewer points, values or options",
+            key="--vary",
+        )
+    first = runs[0][2].columns
+    columns = [first[0], *(c.path for c in choices), *first[1:]]
+
+    def chunks() -> Iterator[SweepChunk]:
+        offset = 0
+        for combo, n_opt, run in runs:
+            for part in run.chunks:
+                cols = dict(part.columns)
+                cols["point"] = cols["point"] + offset
+                for c, value in zip(choices, combo, strict=True):
+                    cols[c.path] = np.full(len(part.options), value, dtype=object)
+                yield SweepChunk(cols, part.options)
+            offset += run.total_rows // n_opt
+
+    return SweepRun(columns, total, _Once(chunks()))

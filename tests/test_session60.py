@@ -1,0 +1,199 @@
+"""Session 60: a sweep over a choice. ``tco sweep ... --vary workload.precision=bf16,fp8`` said 'is not a numeric
+input', so a buyer asking what FP8 (or a tuned stack, or an Ethernet fabric) changes across a grid of costs of delay
+ran the sweep once per value and pasted the files together. A path to a choice (an input that is not a number) is
+now an axis of its listed values: the inputs are loaded anew for each combination of them, as ``--set PATH=VALUE``
+would load them, and the numeric axes are swept under each; the choices vary slowest and each has a column."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.factories import one_error
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _compare(run: Any, *args: str) -> dict[str, Any]:
+    result = run("compare", *args, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    return {r["option"]: r for r in json.loads(result.stdout)["results"]}
+
+
+def test_a_choice_axis_gives_each_value_the_figures_compare_gives_with_that_set(run) -> None:
+    result = run("sweep", "a100-80gb", "h100-sxm", "-w", "llama3-8b", "--vary", "workload.precision=bf16,fp8")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.strip().endswith("4 rows")
+    rows = _rows(result.stdout)
+    assert list(rows[0])[:4] == ["schema_version", "point", "workload.precision", "option"]
+    assert [(r["point"], r["workload.precision"], r["option"]) for r in rows] == [
+        ("0", "bf16", "a100-80gb"),
+        ("0", "bf16", "h100-sxm"),
+        ("1", "fp8", "a100-80gb"),
+        ("1", "fp8", "h100-sxm"),
+    ]
+    for value in ("bf16", "fp8"):
+        expected = _compare(run, "a100-80gb", "h100-sxm", "-w", "llama3-8b", "--set", f"workload.precision={value}")
+        for row in (r for r in rows if r["workload.precision"] == value):
+            want = expected[row["option"]]
+            for column in ("tokens_per_second_per_accelerator", "time_to_market_days", "job_cost_usd", "effective_cost_usd"):
+                assert float(row[column]) == pytest.approx(want[column], rel=1e-12), (value, row["option"], column)
+    # FP8 speeds up the H100 (it has an FP8 peak) and not the A100 (it has none: it runs at 16 bits)
+    by = {(r["workload.precision"], r["option"]): float(r["tokens_per_second_per_accelerator"]) for r in rows}
+    assert by[("fp8", "h100-sxm")] > 1.3 * by[("bf16", "h100-sxm")]
+    assert by[("fp8", "a100-80gb")] == by[("bf16", "a100-80gb")]
+
+
+def test_choices_vary_slowest_and_numbers_are_swept_under_each(run) -> None:
+    result = run(
+        "sweep",
+        "h100-sxm",
+        "-w",
+        "llama3-8b",
+        "--vary",
+        "scenario.cost_of_delay_usd_per_day=0:2000:3",
+        "--vary",
+        "workload.tuning=typical,tuned",
+        "--vary",
+        "scenario.fabric=infiniband,ethernet",
+    )
+    assert result.exit_code == 0, result.stderr
+    rows = _rows(result.stdout)
+    # the choices' columns first (in the order given), then the numeric axis'
+    assert list(rows[0])[1:5] == ["point", "workload.tuning", "scenario.fabric", "scenario.cost_of_delay_usd_per_day"]
+    assert len(rows) == 2 * 2 * 3
+    assert [r["point"] for r in rows] == [str(i) for i in range(12)]
+    assert [(r["workload.tuning"], r["scenario.fabric"]) for r in rows[::3]] == [
+        ("typical", "infiniband"),
+        ("typical", "ethernet"),
+        ("tuned", "infiniband"),
+        ("tuned", "ethernet"),
+    ]
+    assert [r["scenario.cost_of_delay_usd_per_day"] for r in rows[:3]] == ["0", "1000", "2000"]
+    # an Ethernet fabric costs $1,550 a device a tier against InfiniBand's $2,123 (docs/cost-model.md): 1,024 H100s
+    # over two tiers buy 2 × 573 × 1,024 = $1,173,504 less; throughput does not move with the fabric's price
+    ib, eth = rows[0], rows[3]
+    assert float(ib["capex_usd"]) - float(eth["capex_usd"]) == pytest.approx(2 * (2123 - 1550) * 1024, rel=1e-12)
+    assert ib["tokens_per_second_per_accelerator"] == eth["tokens_per_second_per_accelerator"]
+    # a tuned stack reaches the market sooner
+    assert float(rows[6]["time_to_market_days"]) < float(rows[0]["time_to_market_days"])
+
+
+def test_a_choice_value_is_checked_as_set_checks_it_before_any_row(run) -> None:
+    base = ["sweep", "a100-80gb", "h100-sxm", "-w", "llama3-8b"]
+    cases = {
+        "workload.precision=bf16,fp9": "Error: --vary: workload.precision: expected 'bf16', 'fp16', 'fp8', 'int8' or 'fp4', got 'fp9'",
+        "workload.precision=bf16,,fp8": (
+            "Error: --vary: workload.precision: expected a value between each pair of commas (PATH=v1,v2,...), got 'bf16,,fp8'"
+        ),
+        "workload.precision=": "Error: --vary: workload.precision: expected a value between each pair of commas (PATH=v1,v2,...), got ''",
+        "workload.precision=fp8,bf16,fp8": "Error: --vary: workload.precision: 'fp8' is listed twice: give each value once",
+        "workload.precision=fp4,bf16": (
+            "Error: --vary: workload.precision: fp4 is modelled for serving only (4-bit training recipes are not): use fp8 or bf16"
+        ),
+    }
+    for vary, expected in cases.items():
+        assert one_error(run(*base, "--vary", vary)) == expected, vary
+    line = one_error(run(*base, "--vary", "workload.precision=bf16,fp8", "--set", "workload.precision=fp8"))
+    assert line == "Error: --vary: workload.precision is both varied and set with --set: give it once"
+    line = one_error(run(*base, "--vary", "workload.precision=bf16,fp8", "--vary", "workload.precision=fp16"))
+    assert line == "Error: --vary: workload.precision: given twice: give it once"
+
+
+def test_too_many_combinations_of_choices_are_refused(run) -> None:
+    line = one_error(
+        run(
+            "sweep",
+            "h100-sxm",
+            "-w",
+            "llama3-8b",
+            "--vary",
+            "workload.precision=bf16,fp8,fp16,int8",
+            "--vary",
+            "workload.tuning=typical,tuned",
+            "--vary",
+            "scenario.fabric=infiniband,ethernet",
+            "--vary",
+            "workload.layout.recompute=none,selective,full,selective ",
+        )
+    )
+    assert line.startswith("Error: --vary: workload.layout.recompute: 'selective' is listed twice")
+    line = one_error(
+        run(
+            "sweep",
+            "h100-sxm",
+            "-w",
+            "llama3-8b",
+            "--vary",
+            "workload.precision=bf16,fp8,fp16,int8,fp4",
+            "--vary",
+            "workload.tuning=typical,tuned",
+            "--vary",
+            "scenario.fabric=infiniband,ethernet",
+            "--vary",
+            "h100-sxm.name=a,b,c,d",
+        )
+    )
+    assert line == (
+        "Error: --vary: workload.precision: at most 64 combinations of swept choices (each loads and plans the inputs anew), "
+        "got 80 (5 workload.precision × 2 workload.tuning × 2 scenario.fabric × 4 h100-sxm.name)"
+    )
+
+
+def test_an_option_that_cannot_run_under_a_value_is_named_with_it(run, tmp_path: Path) -> None:
+    path = tmp_path / "c8.toml"
+    path.write_text('extends = "chat-70b"\nid = "chat-70b-fp8"\nprecision = "fp8"\n', encoding="utf-8")
+    # 70B parameters in FP8 fit one H100's 80 GB; in BF16 they need two
+    assert run("compare", "h100-sxm@1", "-w", str(path)).exit_code == 0
+    line = one_error(run("sweep", "h100-sxm@1", "a100-80gb", "-w", str(path), "--vary", "workload.precision=fp8,bf16"))
+    assert line == (
+        "Error: --vary: h100-sxm@1 cannot run with workload.precision=bf16: h100-sxm cannot serve chat-70b-fp8: the weights "
+        "and one sequence do not fit on a replica of 1 (the smallest replica that holds them is 2: h100-sxm@2); list only "
+        "values every option runs with, or leave h100-sxm@1 out"
+    )
+
+
+def test_a_text_choice_is_safe_in_a_spreadsheet_and_the_json_records_the_axes(run) -> None:
+    result = run("sweep", "h100-sxm", "-w", "llama3-8b", "--vary", "h100-sxm.name=plain,=1+2")
+    assert result.exit_code == 0, result.stderr
+    assert [r["h100-sxm.name"] for r in _rows(result.stdout)] == ["plain", "'=1+2"]
+    result = run("sweep", "h100-sxm", "-w", "llama3-8b", "--vary", "workload.precision=bf16,fp8", "-f", "json")
+    data = json.loads(result.stdout)
+    assert data["inputs"]["vary"] == ["workload.precision=bf16,fp8"]
+    assert [r["workload.precision"] for r in data["results"]] == ["bf16", "fp8"]
+    lines = run("sweep", "h100-sxm", "-w", "llama3-8b", "--vary", "workload.precision=bf16,fp8", "-f", "jsonl").stdout.splitlines()
+    assert [json.loads(line)["workload.precision"] for line in lines] == ["bf16", "fp8"]
+
+
+def test_the_python_sweep_takes_a_choice_for_inputs_it_loaded() -> None:
+    import tco
+
+    inputs = tco.load_inputs(["a100-80gb", "h100-sxm@64"], workload="llama3-8b")
+    assert inputs.recipe is not None and inputs.recipe.accelerators == ("a100-80gb", "h100-sxm@64")
+    warned: list[str] = []
+    run = tco.sweep(inputs, ["workload.tuning=typical,tuned"], warnings=warned)
+    assert run.columns[:3] == ["point", "workload.tuning", "option"] and run.total_rows == 4
+    rows = list(run.results)
+    assert [(r["point"], r["workload.tuning"], r["option"]) for r in rows] == [
+        (0, "typical", "a100-80gb"),
+        (0, "typical", "h100-sxm@64"),
+        (1, "tuned", "a100-80gb"),
+        (1, "tuned", "h100-sxm@64"),
+    ]
+    tuned = tco.compare(tco.load_inputs(["a100-80gb", "h100-sxm@64"], workload="llama3-8b", sets=["workload.tuning=tuned"]))
+    want = {r.option: r.time_to_market_days for r in tuned.results}
+    assert rows[3]["time_to_market_days"] == pytest.approx(want["h100-sxm@64"], rel=1e-12)
+    assert warned == []
+    # inputs built by hand have no record of how to load them anew
+    by_hand = tco.Inputs(inputs.options, inputs.workload, inputs.scenario)
+    with pytest.raises(tco.TcoError, match="sweeping a choice loads the inputs anew for each value"):
+        tco.sweep(by_hand, ["workload.tuning=typical,tuned"])
+    with pytest.raises(tco.TcoError, match="expected None or a Recipe"):
+        tco.Inputs(inputs.options, inputs.workload, inputs.scenario, recipe="llama3-8b")  # type: ignore[arg-type]
