@@ -1596,8 +1596,9 @@ def plot(
     else:
         if vary is None:
             raise typer.BadParameter("a sweep chart needs --vary PATH=LO:HI:N", param_hint="--vary")
-        columns, total, stream = api.sweep(inputs, [vary])
-        for w in api.unread_inputs(inputs, [vary], "--vary"):
+        warned: list[str] = []
+        columns, total, stream = api.sweep(inputs, [vary], warnings=warned)
+        for w in [*warned, *api.unread_inputs(inputs, [vary], "--vary")]:
             err(f"Warning: {w}")
         if total > 100_000:
             raise typer.BadParameter(f"a chart of {total:,} points is unreadable: at most 100,000", param_hint="--vary")
@@ -1610,7 +1611,7 @@ def plot(
         rows = [
             {
                 "option": str(c.options[j]),
-                path: float(c.columns[path][j]),
+                path: str(c.columns[path][j]) if c.columns[path].dtype.kind == "O" else float(c.columns[path][j]),  # (a choice's value)
                 metric: float(c.columns[metric][j]),
             }
             for c in chunks

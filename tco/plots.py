@@ -245,6 +245,11 @@ def sweep_lines(
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 4))
     labels = sorted({r["option"] for r in rows})
+    choices = list(dict.fromkeys(r[param] for r in rows if isinstance(r[param], str)))  # (a choice's values, in sweep order)
+    if choices:
+        at = {v: float(i) for i, v in enumerate(choices)}
+        rows = [{**r, param: at[r[param]]} for r in rows]
+        ax.set_xticks(range(len(choices)), choices)
     if max((abs(r[param]) for r in rows), default=0.0) > AXIS_MAX:
         raise InputError(f"a chart's axis cannot reach {max(abs(r[param]) for r in rows):.3g}: vary within ±1e300", key="--vary")
     if all(_drawn(r[metric]) != _drawn(r[metric]) for r in rows):

@@ -197,3 +197,14 @@ def test_the_python_sweep_takes_a_choice_for_inputs_it_loaded() -> None:
         tco.sweep(by_hand, ["workload.tuning=typical,tuned"])
     with pytest.raises(tco.TcoError, match="expected None or a Recipe"):
         tco.Inputs(inputs.options, inputs.workload, inputs.scenario, recipe="llama3-8b")  # type: ignore[arg-type]
+
+
+def test_a_sweep_chart_over_a_choice_puts_its_values_on_the_axis(run, tmp_path: Path) -> None:
+    """``tco plot sweep ... --vary workload.precision=bf16,fp8`` ended in an internal error (the chart read the
+    values as numbers): a choice's values are the axis' categories, in the order listed."""
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "p.svg"
+    result = run("plot", "sweep", "h100-sxm", "a100-80gb", "-w", "llama3-8b", "--vary", "workload.precision=fp8,bf16", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    svg = out.read_text(encoding="utf-8")
+    assert ">fp8<" in svg and ">bf16<" in svg and svg.index(">fp8<") < svg.index(">bf16<")  # (the ticks, left to right)
