@@ -208,3 +208,21 @@ def test_a_sweep_chart_over_a_choice_puts_its_values_on_the_axis(run, tmp_path: 
     assert result.exit_code == 0, result.stderr
     svg = out.read_text(encoding="utf-8")
     assert ">fp8<" in svg and ">bf16<" in svg and svg.index(">fp8<") < svg.index(">bf16<")  # (the ticks, left to right)
+
+
+def test_choices_share_the_plan_budget_with_the_options(run) -> None:
+    """Each combination of swept choices plans every option anew (about 0.1 s for an MoE job): 3 options × 64
+    combinations on DeepSeek-V3 are 192 plans, past the 2,048 ÷ 16 = 128 an MoE job's call may make."""
+    args = ["sweep", "h100-sxm", "b200", "h200", "-w", "deepseek-v3", "--vary", "workload.tuning=typical,tuned"]
+    args += [
+        "--vary",
+        "scenario.fabric=infiniband,ethernet",
+        "--vary",
+        "workload.precision=bf16,fp8,fp16,int8",
+        "--vary",
+        "h100-sxm.name=a,b,c,d",
+    ]
+    assert one_error(run(*args)) == (
+        "Error: --vary: workload.tuning: 3 options are planned anew for each of 64 combinations of swept choices: at most 128 "
+        "plans (options × combinations; an MoE job's plan costs about 16× a dense one's); list fewer values or options"
+    )

@@ -333,6 +333,14 @@ def split_choices(inputs: Inputs, specs: Sequence[str]) -> tuple[list[ChoiceAxis
                 where="--vary",
                 key=choices[0].path,
             )
+        budget, why = replan_budget(inputs.workload)
+        if combos * len(inputs.options) > budget:  # (each combination plans every option anew)
+            raise InputError(
+                f"{len(inputs.options)} option{'s are' if len(inputs.options) != 1 else ' is'} planned anew for each of {combos:,} "
+                f"combinations of swept choices: at most {budget:,} plans (options × combinations{why}); list fewer values or options",
+                where="--vary",
+                key=choices[0].path,
+            )
     return choices, numeric
 
 
