@@ -1988,8 +1988,9 @@ def _with_choice(inputs: Inputs, extra: Sequence[str], *, strict: bool, warnings
         paths = list(dict.fromkeys(p for ps in missing.values() for p in ps))
         needs = "needs" if len(missing) == 1 else "need"
         raise InputError(f"with {given}, {', '.join(missing)} {needs} {unknown_inputs(paths)} (--strict); {give_with(paths)}", key="--vary")
-    if warnings is not None:
-        warnings.extend(f"{w} (with {given})" for w in loaded.warnings if w not in inputs.warnings)
+    if warnings is not None:  # (a value that nothing reads: the sweep's own warning names the axis, once)
+        own = tuple(f"--set {item}:" for item in extra)
+        warnings.extend(f"{w} (with {given})" for w in loaded.warnings if w not in inputs.warnings and not w.startswith(own))
     return kept
 
 

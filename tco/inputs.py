@@ -34,6 +34,26 @@ class Recipe:
     scenario: str | None = None
     dirs: tuple[Path, ...] | None = None
 
+    def __post_init__(self) -> None:
+        # (a recipe written by hand is checked as load_inputs' arguments are: a text is not a list of characters)
+        checks = (
+            (
+                "accelerators",
+                "a non-empty tuple of texts",
+                isinstance(self.accelerators, tuple) and all(isinstance(a, str) for a in self.accelerators) and bool(self.accelerators),
+            ),
+            ("workload", "a text", isinstance(self.workload, str)),
+            ("scenario", "None or a text", self.scenario is None or isinstance(self.scenario, str)),
+            (
+                "dirs",
+                "None or a tuple of Paths",
+                self.dirs is None or (isinstance(self.dirs, tuple) and all(isinstance(d, Path) for d in self.dirs)),
+            ),
+        )
+        for name, expected, ok in checks:
+            if not ok:
+                raise InputError(f"expected {expected}, got {_named(getattr(self, name))}", key=f"recipe.{name}")
+
 
 @dataclass(frozen=True)
 class Inputs:

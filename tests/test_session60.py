@@ -226,3 +226,17 @@ def test_choices_share_the_plan_budget_with_the_options(run) -> None:
         "Error: --vary: workload.tuning: 3 options are planned anew for each of 64 combinations of swept choices: at most 128 "
         "plans (options × combinations; an MoE job's plan costs about 16× a dense one's); list fewer values or options"
     )
+
+
+def test_a_choice_nothing_reads_is_warned_of_once_for_the_axis(run) -> None:
+    """With a measured MFU (final: no step model runs) the tuning level is read by nothing: the sweep warns once for
+    its axis, not once more for each value's load."""
+    result = run("sweep", "h100-sxm", "-w", "llama3-8b", "--set", "workload.mfu=0.4", "--vary", "workload.tuning=typical,tuned")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "Warning: --vary workload.tuning=typical,tuned: no option reads it (a measured MFU is final: no step model runs to "
+        "read workload.tuning)",
+        "2 rows",
+    ]
+    rows = _rows(result.stdout)
+    assert rows[0]["tokens_per_second_per_accelerator"] == rows[1]["tokens_per_second_per_accelerator"]
