@@ -1949,7 +1949,19 @@ def sweep(inputs: Inputs, vary: Sequence[str], *, strict: bool = False, warnings
 def _with_choice(inputs: Inputs, extra: Sequence[str], *, strict: bool, warnings: list[str] | None) -> Inputs:
     """``inputs`` loaded anew with the ``--set`` items ``extra`` (a sweep's values of its choices), with the
     options ``inputs`` keeps: one of them that cannot run under a value, or (``strict``) lacks an input, is an
-    error naming the value, as the sweep could not answer for it."""
+    error naming the value, as the sweep could not answer for it. A problem blamed on one of ``extra`` as a
+    ``--set`` is blamed on ``--vary``, which gave it."""
+    try:
+        return _loaded_with(inputs, extra, strict=strict, warnings=warnings)
+    except TcoError as exc:
+        paths = {item.split("=", 1)[0] for item in extra}
+        for problem in exc.problems if isinstance(exc, ProblemList) else [exc]:
+            if problem.where == "--set" and (problem.key or "") in paths:
+                problem.where = "--vary"  # (the value is the sweep's, not a --set's)
+        raise
+
+
+def _loaded_with(inputs: Inputs, extra: Sequence[str], *, strict: bool, warnings: list[str] | None) -> Inputs:
     recipe = inputs.recipe
     given = ", ".join(extra)
     if recipe is None:
@@ -1958,16 +1970,10 @@ def _with_choice(inputs: Inputs, extra: Sequence[str], *, strict: bool, warnings
             where="--vary",
             key=extra[0].split("=", 1)[0],
         )
-    try:
-        with loader.one_scan():
-            loaded = _load_inputs(
-                list(recipe.accelerators), workload=recipe.workload, scenario=recipe.scenario, sets=[*inputs.sets, *extra], dirs=recipe.dirs
-            )
-    except TcoError as exc:
-        for problem in exc.problems if isinstance(exc, ProblemList) else [exc]:
-            if problem.where == "--set" and any((problem.key or "") == item.split("=", 1)[0] for item in extra):
-                problem.where = "--vary"  # (the value is the sweep's, not a --set's)
-        raise
+    with loader.one_scan():
+        loaded = _load_inputs(
+            list(recipe.accelerators), workload=recipe.workload, scenario=recipe.scenario, sets=[*inputs.sets, *extra], dirs=recipe.dirs
+        )
     keep = [o.label for o in inputs.options]
     by_label = {o.label: o for o in loaded.options}
     kept = dataclasses.replace(

@@ -240,3 +240,18 @@ def test_a_choice_nothing_reads_is_warned_of_once_for_the_axis(run) -> None:
     ]
     rows = _rows(result.stdout)
     assert rows[0]["tokens_per_second_per_accelerator"] == rows[1]["tokens_per_second_per_accelerator"]
+
+
+def test_a_value_that_fails_the_run_is_named_with_the_sweep(run) -> None:
+    """A value under which every option is barred (an H100 in China) failed as compare fails, naming no --vary; a
+    layout choice that does not fit was blamed on a --set nobody gave. Both now name --vary and the value."""
+    line = one_error(run("sweep", "h100-sxm", "-w", "llama3-8b", "--vary", "scenario.market=global,cn"))
+    assert line.startswith("Error: --vary: with scenario.market=cn: h100-sxm: availability.cn: h100-sxm cannot be bought in market 'cn'")
+    line = one_error(run("sweep", "mlu370-s4", "-w", "deepseek-v3", "--vary", "workload.layout.recompute=selective,none"))
+    assert line.startswith("Error: --vary: workload.layout.recompute: activations of one 4,096-token sequence")
+    # an option barred beside one that is not is a row, as in a numeric sweep
+    result = run("sweep", "h100-sxm", "br100", "-w", "llama3-8b", "--vary", "scenario.market=global,cn")
+    assert result.exit_code == 0, result.stderr
+    rows = {(r["scenario.market"], r["option"]): r for r in _rows(result.stdout)}
+    assert rows[("cn", "h100-sxm")]["status"] == "infeasible" and rows[("global", "h100-sxm")]["status"] == "ranked"
+    assert rows[("cn", "br100")]["status"] == "ranked"

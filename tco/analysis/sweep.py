@@ -30,7 +30,7 @@ from tco.analysis.common import (
     resolve_target,
     validate_value,
 )
-from tco.errors import WHOLE_DIGITS, InputError, TcoError, ascii_float, show_number, underflow
+from tco.errors import WHOLE_DIGITS, InputError, ProblemList, TcoError, ascii_float, show_number, underflow
 from tco.inputs import Inputs
 from tco.results import SweepChunk, SweepRun, _Once
 
@@ -353,8 +353,15 @@ def iter_choice_sweep(
     combos = list(itertools.product(*(c.values for c in choices)))
     runs = []
     for combo in combos:
-        loaded = load([f"{c.path}={v}" for c, v in zip(choices, combo, strict=True)])
-        runs.append((combo, len(loaded.options), iter_sweep(loaded, numeric, chunk=chunk, choices=len(choices), runs=len(combos))))
+        given = [f"{c.path}={v}" for c, v in zip(choices, combo, strict=True)]
+        loaded = load(given)
+        try:
+            run = iter_sweep(loaded, numeric, chunk=chunk, choices=len(choices), runs=len(combos))
+        except TcoError as exc:
+            if isinstance(exc, ProblemList) or exc.where == "--vary" or exc.key == "--vary":
+                raise  # (about the sweep's own axes: named already)
+            raise InputError(f"with {', '.join(given)}: {exc}", key="--vary") from None  # (every option barred in a market, say)
+        runs.append((combo, len(loaded.options), run))
     total = sum(run.total_rows for _, _, run in runs)
     if total > MAX_SWEEP_ROWS:
         raise InputError(
