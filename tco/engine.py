@@ -2243,6 +2243,8 @@ def _result(ev: Evaluated, delay: float, penalty: float, effective: float, rank:
         effective_cost_usd=_known(effective),
         rank=rank,
         notes=notes,
+        # (the layout behind a derived rate: a measured run or a given MFU runs no layout model for its speed)
+        layout=dict(plan.layout) if plan.layout and plan.throughput_source is ThroughputSource.derived and plan.mfu_key is None else None,
         **fields,
     )
 

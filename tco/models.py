@@ -1330,6 +1330,11 @@ class OptionResult(StrictModel):
         description="Compute cost ÷ accelerator-hours owned, busy or idle (count × hours owned): the basis of published TCO "
         "per GPU-hour; the rate when rented.",
     )
+    layout: dict[str, int | float | str | None] | None = Field(
+        None,
+        description="Training at a derived rate: the parallel layout the model chose (of the first stage, for a staged job), "
+        "as tco estimate reports it; CSV spreads it over layout.* columns. None for serving, a measured run or a given MFU.",
+    )
 
     @model_validator(mode="after")
     def _name_the_option(self) -> "OptionResult":

@@ -297,8 +297,9 @@ def _fold(text: str, width: int) -> str:
 
 _QUANTITY_KEYS = frozenset(Quantity.model_fields)
 
-RESULT_COLUMNS: tuple[str, ...] = tuple(f for f in OptionResult.model_fields)
-"""CSV/JSON column order for results: the model's field order (a contract; append only)."""
+RESULT_COLUMNS: tuple[str, ...] = tuple(f for f in OptionResult.model_fields if f != "layout")
+"""CSV column order for results: the model's field order (a contract; append only), the layout spread over
+``layout.*`` columns after them (:data:`tco.engine.LAYOUT_FIELDS`)."""
 
 
 def _baseline(comp: Comparison) -> OptionResult:
@@ -324,9 +325,23 @@ def render_comparison(comp: Comparison, fmt: OutputFormat) -> str:
             for r in comp.results
         )
     if fmt is OutputFormat.csv:
-        header = ["schema_version", "workload", "scenario", *RESULT_COLUMNS]
+        from tco.engine import LAYOUT_FIELDS  # (a result's training layout: a column per key, as tco estimate writes it)
+
+        header = ["schema_version", "workload", "scenario", *RESULT_COLUMNS, *(f"layout.{k}" for k in LAYOUT_FIELDS)]
         dumped = [r.model_dump(mode="python") for r in comp.results]
-        return csv_text(header, ([SCHEMA_VERSION, comp.workload, comp.scenario, *(d[c] for c in RESULT_COLUMNS)] for d in dumped))
+        return csv_text(
+            header,
+            (
+                [
+                    SCHEMA_VERSION,
+                    comp.workload,
+                    comp.scenario,
+                    *(d[c] for c in RESULT_COLUMNS),
+                    *((d["layout"] or {}).get(k) for k in LAYOUT_FIELDS),
+                ]
+                for d in dumped
+            ),
+        )
     if fmt in (OutputFormat.table, OutputFormat.markdown):
         return _comparison_table(comp, fmt)
     raise AssertionError(fmt)
@@ -584,21 +599,24 @@ IDLE_SHARE_NOTED = 0.2
 """The share of an option's accelerators its layout leaves idle (a global batch of too few sequences for them all)
 from which compare's stderr shows the layout: a buyer pays for them all."""
 
-_IDLE = re.compile(r", ([0-9]+) idle \(")  # (the layout note's "…, ZeRO-1, 1016 idle (why)", as tco.engine writes it)
-
 
 def layout_notes(comp: Comparison) -> list[str]:
     """The notes that say why an option's layout leaves much of its speed unused, an input that would change
     the answer (its global batch): shown on stderr with the verdict, as an incomplete option's are. A layout that
-    leaves at least :data:`IDLE_SHARE_NOTED` of the count idle is one."""
+    leaves at least :data:`IDLE_SHARE_NOTED` of the count idle (its result's ``layout``) is one."""
     from tco.training import EXPOSED_NOTE
 
-    def wasteful(note: str, count: float) -> bool:
-        idle = _IDLE.search(note) if note.startswith("layout: ") else None
-        return idle is not None and int(idle.group(1)) >= IDLE_SHARE_NOTED * count
+    def wasteful(r: OptionResult) -> bool:
+        idle = (r.layout or {}).get("idle_accelerators")
+        return isinstance(idle, int) and idle >= IDLE_SHARE_NOTED * (r.count or 0)
 
     derived = [r for r in comp.results if r.throughput_source is ThroughputSource.derived]  # (a measured rate already holds it)
-    return [f"{r.accelerator}: {n}" for r in derived for n in r.notes if n.startswith(EXPOSED_NOTE) or wasteful(n, r.count or 0)]
+    return [
+        f"{r.accelerator}: {n}"
+        for r in derived
+        for n in r.notes
+        if n.startswith(EXPOSED_NOTE) or (n.startswith("layout: ") and wasteful(r))
+    ]
 
 
 # --------------------------------------------------------------------------- records (profiles, workloads, scenarios)

@@ -255,3 +255,41 @@ def test_a_value_that_fails_the_run_is_named_with_the_sweep(run) -> None:
     rows = {(r["scenario.market"], r["option"]): r for r in _rows(result.stdout)}
     assert rows[("cn", "h100-sxm")]["status"] == "infeasible" and rows[("global", "h100-sxm")]["status"] == "ranked"
     assert rows[("cn", "br100")]["status"] == "ranked"
+
+
+def test_compare_reports_the_layout_it_chose_as_estimate_does(run) -> None:
+    """Issue 8 asks for the chosen layout in JSON; ``tco estimate`` had it as a record, ``compare`` only in a note's
+    text (which its stderr note even parsed back with a pattern). Every result now has ``layout`` (None where no
+    layout model sets the rate: a measured run, a given MFU, serving), and CSV spreads it over ``layout.*`` columns
+    after the others, as estimate's CSV does."""
+    data = json.loads(run("compare", "h100-sxm@16384", "-w", "llama3-405b", "-f", "json").stdout)
+    layout = data["results"][0]["layout"]
+    # 16,384 = TP 8 × PP 8 × DP 256; the step runs whole 8,192-token sequences: ⌊16e6 / 8,192⌋ = 1,953 of them
+    assert (layout["tensor_parallel"], layout["pipeline_parallel"], layout["data_parallel"]) == (8, 8, 256)
+    assert layout["global_batch_tokens"] == 1953 * 8192 and layout["idle_accelerators"] == 0
+    assert list(layout) == [
+        "tensor_parallel",
+        "pipeline_parallel",
+        "data_parallel",
+        "context_parallel",
+        "expert_parallel",
+        "micro_batch_sequences",
+        "recompute",
+        "full_recompute_share",
+        "zero_stage",
+        "global_batch_tokens",
+        "pipeline_bubble",
+        "idle_accelerators",
+    ]
+    note = next(n for n in data["results"][0]["notes"] if n.startswith("layout: "))
+    assert note.startswith("layout: TP 8 × PP 8 × DP 256, recompute full")
+    text = run("compare", "a100-80gb", "h100-sxm", "-w", "gpt3-1.3b", "-f", "csv").stdout
+    header = text.splitlines()[0].split(",")
+    assert header[-13:] == ["cost_per_owned_accelerator_hour_usd", *(f"layout.{k}" for k in layout)]
+    rows = {r["option"]: r for r in _rows(text)}
+    assert rows["a100-80gb"]["layout.data_parallel"] == ""  # (the A100's rate is the article's measurement)
+    assert (rows["h100-sxm"]["layout.tensor_parallel"], rows["h100-sxm"]["layout.data_parallel"]) == ("1", "8")
+    served = json.loads(run("compare", "h100-sxm", "-w", "chat-70b", "-f", "json").stdout)["results"][0]
+    assert served["layout"] is None and served["replica_accelerators"] is not None
+    given = json.loads(run("compare", "h100-sxm", "-w", "llama3-8b", "--set", "workload.mfu=0.4", "-f", "json").stdout)
+    assert given["results"][0]["layout"] is None
