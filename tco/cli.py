@@ -1680,6 +1680,7 @@ def report(
     short_help="Evaluate a grid of inputs, one row per point.",
     epilog=examples(
         "tco sweep a100-80gb mlu370-s4 -w gpt3-1.3b --vary scenario.cost_of_delay_usd_per_day=0:2000:21 -o sweep.csv",
+        "tco sweep h100-sxm a100-80gb -w llama3-8b --vary workload.precision=bf16,fp8 --vary scenario.fabric=infiniband,ethernet",
     ),
 )
 @handle_errors
