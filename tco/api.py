@@ -928,7 +928,7 @@ def _load_inputs(
     unread = unread_sets(inputs) if sets else []
     if unread:
         inputs = Inputs(options, wl, sc, tuple(sets), [*warnings, *unread], sources, refs, recipe=recipe)
-    object.__setattr__(inputs, "_valid", True)  # (its models are the loader's, validated)
+    inputs.mark_valid()  # (its models are the loader's, validated)
     return inputs
 
 

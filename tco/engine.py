@@ -53,7 +53,7 @@ from pydantic import BaseModel
 
 from tco import perf, serving, training
 from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError, show_count, show_number
-from tco.memo import remember
+from tco.memo import contents, remember
 from tco.models import (
     ACCELERATOR_MONEY,
     BYTES_PER_PARAM,
@@ -466,10 +466,14 @@ def check_market(option: Option, scenario: Scenario) -> None:
     )
 
 
-_PLANS: dict[tuple[Any, ...], tuple[Accelerator, Workload, Scenario, Plan, tuple[Accelerator | None, Workload | None]]] = {}
+_PLANS: dict[
+    tuple[Any, ...], tuple[Accelerator, Workload, Scenario, Plan, tuple[Accelerator | None, Workload | None], tuple[int, ...]]
+] = {}
 _PLANS_MAX = 256
-"""Plans already made in this process, keyed by the identity of their (frozen, immutable) inputs:
-``compare`` with its prices to match and the analyses plan the same options several times."""
+"""Plans already made in this process, keyed by the identity of their (frozen) inputs: ``compare`` with its prices
+to match and the analyses plan the same options several times. A model's lists and tables can still be changed in
+place (``accelerator.benchmarks.clear()``): each entry keeps their :func:`tco.memo.contents`, and one made before
+such a change is planned again, not returned (it was: the part planned as measured, costed from no benchmark)."""
 
 
 SHAPE_COUNT_TOLERANCE = 0.05
@@ -577,11 +581,13 @@ def plan_option(
     serving_constants: serving.Constants | None = None,
 ) -> Plan:
     """:func:`_plan_option`, remembered per input objects (the models are frozen, so an object's identity
-    fixes its content; the entry holds the objects, so an identity cannot be reused while it lives)."""
+    fixes its content but for its lists and tables, compared by :func:`tco.memo.contents`; the entry holds the
+    objects, so an identity cannot be reused while it lives)."""
     accel = option.accelerator
     key: tuple[Any, ...] = (id(accel), option.count, option.acquisition, option.quoted_rate, id(workload), id(scenario), market)
     key += (serving_constants, id(option.as_measured), id(option.workload_as_measured))
     hit = _PLANS.get(key)
+    now = contents(accel, workload, scenario, option.as_measured, option.workload_as_measured)
     if (
         hit is not None
         and hit[0] is accel
@@ -589,10 +595,11 @@ def plan_option(
         and hit[2] is scenario
         and hit[4][0] is option.as_measured
         and hit[4][1] is option.workload_as_measured
+        and hit[5] == now
     ):
         return hit[3]
     plan = _plan_option(option, workload, scenario, market=market, serving_constants=serving_constants)
-    remember(_PLANS, key, (accel, workload, scenario, plan, (option.as_measured, option.workload_as_measured)), _PLANS_MAX)
+    remember(_PLANS, key, (accel, workload, scenario, plan, (option.as_measured, option.workload_as_measured), now), _PLANS_MAX)
     return plan
 
 

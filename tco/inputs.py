@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from tco import loader
 from tco.engine import Option
 from tco.errors import WHOLE_DIGITS, InputError, TcoError, ascii_float
+from tco.memo import contents
 from tco.models import TINY, Accelerator, Acquisition, Confidence, InferenceWorkload, PositiveQuantity, Rental, Scenario, TrainingWorkload
 from tco.perf import MAX_ACCELERATORS
 
@@ -60,8 +61,8 @@ class Inputs:
     """Everything one analysis needs: the options, the workload, the scenario, and warnings to show.
     Frozen (its sequences are tuples, its mappings read-only, its models frozen), so a script cannot
     reassign what ``load_inputs`` checked: load them again for other inputs. The models' own lists and
-    tables (a profile's benchmarks, a scenario's porting) are not copies: changed in place, they would
-    disagree with the plans remembered for those objects (:func:`tco.engine.plan_option`)."""
+    tables (a profile's benchmarks, a scenario's porting) are not copies: changed in place, they are checked
+    again at the next call (:meth:`check_models`) and planned again (:func:`tco.engine.plan_option`)."""
 
     options: Sequence[Option]
     workload: TrainingWorkload | InferenceWorkload
@@ -79,8 +80,9 @@ class Inputs:
     of the others as in compare (the cash flow charges it)."""
     recipe: Recipe | None = field(default=None, repr=False, compare=False)
     """How they were loaded (``load_inputs`` sets it; None for inputs built by hand)."""
-    _valid: bool = field(default=False, init=False, repr=False, compare=False)
-    """Whether :meth:`check_models` found the models valid (``load_inputs``' own are)."""
+    _valid: tuple[int, ...] | None = field(default=None, init=False, repr=False, compare=False)
+    """The models' lists and tables (:func:`tco.memo.contents`) when :meth:`check_models` found them valid
+    (``load_inputs``' own are), None before."""
 
     def __post_init__(self) -> None:
         # (an Inputs built by hand or changed with dataclasses.replace is checked as load_inputs' own)
@@ -113,11 +115,13 @@ class Inputs:
     def check_models(self) -> None:
         """Refuse a model that would not load: one changed with pydantic's ``model_copy(update=...)``,
         which does not validate (a text or a NaN for a quantity, a negative price), and put in with
-        ``dataclasses.replace``. Checked once per Inputs, as a file's values are (about 0.5 ms a model)."""
-        if self._valid:
+        ``dataclasses.replace``, or one whose lists or tables were changed in place (``benchmarks.append(...)``).
+        Checked once per Inputs, as a file's values are (about 0.5 ms a model), and again after such a change."""
+        models = self._models()
+        now = contents(*(model for _, model in models))
+        if self._valid == now:
             return
-        models: list[tuple[str, BaseModel]] = [("scenario", self.scenario), ("workload", self.workload)]
-        models += [(o.accelerator.id, o.accelerator) for o in (*self.options, *self.left_out_options)]
+        how = "changed with model_copy(update=...)" if self._valid is None else "whose lists or tables were changed in place"
         for label, model in models:
             try:
                 with warnings.catch_warnings():  # (pydantic's notice that a field holds a value of another type)
@@ -127,19 +131,26 @@ class Inputs:
                 error = exc.errors()[0]
                 path = ".".join(str(p) for p in error["loc"])
                 raise InputError(
-                    f"{error['msg']} (a model changed with model_copy(update=...) is not validated: "
-                    "give the change to tco.load_inputs as sets=['PATH=VALUE'])",
+                    f"{error['msg']} (a model {how} is not validated: give the change to tco.load_inputs as sets=['PATH=VALUE'])",
                     key=f"inputs.{label}.{path}" if path else f"inputs.{label}",
                 ) from None
             changed = next((f for f in type(model).model_fields if getattr(loaded, f) != getattr(model, f)), None)
             if changed is not None:  # (a bare number where a file's number loads as a quantity with its source)
                 value = getattr(model, changed)
                 raise InputError(
-                    f"expected {type(getattr(loaded, changed)).__name__}, got {type(value).__name__} {str(value)[:40]!r} (a model changed "
-                    "with model_copy(update=...) is not validated: give the change to tco.load_inputs as sets=['PATH=VALUE'])",
+                    f"expected {type(getattr(loaded, changed)).__name__}, got {type(value).__name__} {str(value)[:40]!r} (a model {how} "
+                    "is not validated: give the change to tco.load_inputs as sets=['PATH=VALUE'])",
                     key=f"inputs.{label}.{changed}",
                 )
-        object.__setattr__(self, "_valid", True)
+        object.__setattr__(self, "_valid", now)
+
+    def mark_valid(self) -> None:
+        """Record the models as valid as they are now (``load_inputs``' own: the loader validated them)."""
+        object.__setattr__(self, "_valid", contents(*(model for _, model in self._models())))
+
+    def _models(self) -> list[tuple[str, BaseModel]]:
+        models: list[tuple[str, BaseModel]] = [("scenario", self.scenario), ("workload", self.workload)]
+        return models + [(o.accelerator.id, o.accelerator) for o in (*self.options, *self.left_out_options)]
 
 
 def _check_option(option: Option, key: str) -> None:
