@@ -755,7 +755,7 @@ def compare(
         assert output is not None
         # The buyer's workbook carries the cash flow and its NPV too (formulas over the Calc sheets, as tco cashflow
         # writes them)
-        trail = api.audit(inputs, command="compare", baseline=baseline)
+        trail = api.audit(inputs, command="compare", baseline=baseline, currency=currency.value)  # (the JSON's inputs)
         emit_workbook(inputs, output, trail, comp=comp, cashflow=_cash_flow_of_those_priced(inputs))
     else:  # (the audit trail, which hashes every input file, is json's alone)
         audit = api.audit(inputs, command="compare", baseline=baseline, currency=currency.value) if fmt is OutputFormat.json else None
@@ -1951,12 +1951,13 @@ def size(
     result = api.size(inputs, deadline_days=deadline_days, budget_usd=budget_usd, power_kw=power_kw, capex_usd=capex_usd)
     limits = {"deadline_days": deadline_days, "budget_usd": budget_usd, "capex_usd": capex_usd, "power_kw": power_kw}
     sized = {o.option: o.count for o in result.options if o.feasible and o.count}
+    audit = api.audit(inputs, command="size", **limits)  # (the options as given: the Run sheet is the JSON's inputs)
     if sized and fmt is OutputFormat.xlsx:  # the workbook computes each option at the count chosen for it
         import dataclasses
 
         chosen = [dataclasses.replace(o, count=sized[o.label]) for o in inputs.options if o.label in sized]
         inputs = dataclasses.replace(inputs, options=chosen, refs=[])
-    emit_result(render_size, result, fmt, output, inputs=inputs, audit=api.audit(inputs, command="size", **limits), sheet="Size")
+    emit_result(render_size, result, fmt, output, inputs=inputs, audit=audit, sheet="Size")
     from tco.analysis.sizing import unknown_reason
 
     barred = api.barred_options(inputs)  # already noted by _inputs, as are the missing inputs

@@ -50,7 +50,10 @@ def _finish(fig: Any, ax: Any, title: str, source: str, fmt: str, page: bool = F
         text.set_text(CONTROL.sub("?", text.get_text()))
     fig.tight_layout(rect=(0, 0.06 if page else 0.04, 1, 1), pad=0.4 if page else 1.08)
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+    # Same run, same bytes: no date, and the SVG's clip-path and marker ids hashed with the chart's own title and
+    # source line rather than a random salt (the report's charts, inlined in one page, keep ids of their own)
+    with _pyplot().rc_context({"svg.hashsalt": f"{title}\n{source}"}):
+        fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     _pyplot().close(fig)
     return buf.getvalue()
 

@@ -272,7 +272,7 @@ def _number_formats(wb: Any) -> None:
     (``39,210,484`` not ``39210484.213889``, nor ``1.38E+08`` in a narrow column): each Calc sheet's values by
     their unit cell, every other sheet's columns by their header's unit (``job cost, USD``, ``capex_usd``,
     ``time_to_market_days``). The Assumptions keep General, which shows each input as given (0.0826 $/kWh
-    beside a $17,500 price); the Run sheet is text."""
+    beside a $17,500 price), as does the Run sheet (its text as written, its numbers as the JSON gives them)."""
     from openpyxl.styles import Font
 
     for ws in wb.worksheets:
@@ -323,6 +323,8 @@ def _run_sheet(ws: Any, run: Mapping[str, Any]) -> None:
         elif isinstance(value, (list, tuple)):
             for v in value or ["(none)"]:
                 _append_text(ws, [key, str(v), ""])
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):  # a number, as the JSON gives it
+            _append_text(ws, [key, value, ""])
         elif value is not None:
             _append_text(ws, [key, str(value), ""])
     ws.column_dimensions["A"].width = 14
