@@ -108,39 +108,21 @@ def test_a_choice_value_is_checked_as_set_checks_it_before_any_row(run) -> None:
 
 
 def test_too_many_combinations_of_choices_are_refused(run) -> None:
+    base = [
+        "sweep",
+        "h100-sxm",
+        "-w",
+        "llama3-8b",
+        "--vary",
+        "workload.tuning=typical,tuned",
+        "--vary",
+        "scenario.fabric=infiniband,ethernet",
+    ]
     line = one_error(
-        run(
-            "sweep",
-            "h100-sxm",
-            "-w",
-            "llama3-8b",
-            "--vary",
-            "workload.precision=bf16,fp8,fp16,int8",
-            "--vary",
-            "workload.tuning=typical,tuned",
-            "--vary",
-            "scenario.fabric=infiniband,ethernet",
-            "--vary",
-            "workload.layout.recompute=none,selective,full,selective ",
-        )
+        run(*base, "--vary", "workload.precision=bf16,fp8,fp16,int8", "--vary", "workload.layout.recompute=none,selective,full,selective ")
     )
     assert line.startswith("Error: --vary: workload.layout.recompute: 'selective' is listed twice")
-    line = one_error(
-        run(
-            "sweep",
-            "h100-sxm",
-            "-w",
-            "llama3-8b",
-            "--vary",
-            "workload.precision=bf16,fp8,fp16,int8,fp4",
-            "--vary",
-            "workload.tuning=typical,tuned",
-            "--vary",
-            "scenario.fabric=infiniband,ethernet",
-            "--vary",
-            "h100-sxm.name=a,b,c,d",
-        )
-    )
+    line = one_error(run(*base[:4], "--vary", "workload.precision=bf16,fp8,fp16,int8,fp4", *base[4:], "--vary", "h100-sxm.name=a,b,c,d"))
     assert line == (
         "Error: --vary: workload.precision: at most 64 combinations of swept choices (each loads and plans the inputs anew), "
         "got 80 (5 workload.precision × 2 workload.tuning × 2 scenario.fabric × 4 h100-sxm.name)"
@@ -267,20 +249,10 @@ def test_compare_reports_the_layout_it_chose_as_estimate_does(run) -> None:
     # 16,384 = TP 8 × PP 8 × DP 256; the step runs whole 8,192-token sequences: ⌊16e6 / 8,192⌋ = 1,953 of them
     assert (layout["tensor_parallel"], layout["pipeline_parallel"], layout["data_parallel"]) == (8, 8, 256)
     assert layout["global_batch_tokens"] == 1953 * 8192 and layout["idle_accelerators"] == 0
-    assert list(layout) == [
-        "tensor_parallel",
-        "pipeline_parallel",
-        "data_parallel",
-        "context_parallel",
-        "expert_parallel",
-        "micro_batch_sequences",
-        "recompute",
-        "full_recompute_share",
-        "zero_stage",
-        "global_batch_tokens",
-        "pipeline_bubble",
-        "idle_accelerators",
-    ]
+    # the keys, in the order, of tco estimate's layout for the same job
+    flags = ["--params", "405e9", "--seq-len", "8192", "--count", "16384", "--global-batch", "16e6", "--tuning", "tuned"]
+    estimated = json.loads(run("estimate", "h100-sxm", *flags, "-f", "json").stdout)["results"][0]["layout"]
+    assert list(layout) == list(estimated) and len(layout) == 12
     note = next(n for n in data["results"][0]["notes"] if n.startswith("layout: "))
     assert note.startswith("layout: TP 8 × PP 8 × DP 256, recompute full")
     text = run("compare", "a100-80gb", "h100-sxm", "-w", "gpt3-1.3b", "-f", "csv").stdout
