@@ -1724,6 +1724,7 @@ def sweep(
             )
         rows = "".join(stream_sweep(columns, chunks, OutputFormat.csv))
         emit_workbook(inputs, output, api.audit(inputs, command="sweep", vary=list(vary)), {"Sweep": rows})
+        err(f"{total:,} row{'' if total == 1 else 's'}")  # (as the text formats say it)
         return
     audit = api.audit(inputs, command="sweep", vary=list(vary)) if fmt is OutputFormat.json else None
     emit_stream(stream_sweep(columns, chunks, fmt, audit), output)

@@ -265,3 +265,10 @@ def test_compare_reports_the_layout_it_chose_as_estimate_does(run) -> None:
     assert served["layout"] is None and served["replica_accelerators"] is not None
     given = json.loads(run("compare", "h100-sxm", "-w", "llama3-8b", "--set", "workload.mfu=0.4", "-f", "json").stdout)
     assert given["results"][0]["layout"] is None
+
+
+def test_a_sweep_workbook_says_how_many_rows_it_holds(run, tmp_path: Path) -> None:
+    """(Round 90, left: ``sweep -o x.xlsx`` said nothing of its rows where csv, json and jsonl say "N rows".)"""
+    pytest.importorskip("openpyxl")
+    result = run("sweep", "a100-80gb", "-w", "llama3-8b", "--vary", "workload.precision=bf16,fp8", "-o", str(tmp_path / "s.xlsx"))
+    assert result.exit_code == 0 and result.stderr.splitlines()[-1] == "2 rows"
