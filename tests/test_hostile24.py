@@ -53,6 +53,9 @@ def test_the_cash_flow_charges_delay_behind_an_option_left_out_for_its_price(run
     assert flows[0]["npv_cost_usd"] == pytest.approx(ascend["npv_cost_usd"], rel=1e-12)
 
 
+HINT = " (to compare its values, sweep them: tco sweep ... --vary {p}=A,B)"  # (since session 60: a choice's values are swept)
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
@@ -62,9 +65,12 @@ def test_the_cash_flow_charges_delay_behind_an_option_left_out_for_its_price(run
         ),
         (
             ["breakeven", "br100", "mlu590", "--set", "scenario.market=cn", "--param", "scenario.market"],
-            "Error: --param: scenario.market: is not a numeric input",
+            "Error: --param: scenario.market: is not a numeric input" + HINT.format(p="scenario.market"),
         ),
-        (["breakeven", "br100", "mlu590", "--param", "scenario.market"], "Error: --param: scenario.market: is not a numeric input"),
+        (
+            ["breakeven", "br100", "mlu590", "--param", "scenario.market"],
+            "Error: --param: scenario.market: is not a numeric input" + HINT.format(p="scenario.market"),
+        ),
         (
             ["sweep", "br100", "--set", "scenario.pue=1.2", "--vary", "scenario.pue=1.1,x"],
             "Error: --vary: scenario.pue: expected numbers, got 'x'",

@@ -129,9 +129,12 @@ def test_a_stage_precision_is_no_number_to_break_even_over(run, tmp_path: Path) 
     param = "workload.stages[long-context].precision"
     for extra in ((), ("--range", "1:2")):
         line = one_error(run("breakeven", "h100-sxm", "h100-sxm:rent", "-w", str(path), "--param", param, *extra))
-        assert line == f"Error: --param: {param}: is not a numeric input"
+        assert (
+            line == f"Error: --param: {param}: is not a numeric input (to compare its values, sweep them: tco sweep ... --vary {param}=A,B)"
+        )
     assert one_error(run("breakeven", "h100-sxm", "h100-sxm:rent", "-w", str(path), "--param", "workload.precision")) == (
-        "Error: --param: workload.precision: is not a numeric input"
+        "Error: --param: workload.precision: is not a numeric input (to compare its values, sweep them: tco sweep ... --vary "
+        "workload.precision=A,B)"
     )
     line = one_error(run("sweep", "h100-sxm", "-w", str(path), "--vary", f"{param}=1,2"))  # (a choice's values since session 60)
     assert line == f"Error: --vary: {param}: expected 'bf16', 'fp16', 'fp8', 'int8' or 'fp4', got 1"

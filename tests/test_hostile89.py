@@ -121,13 +121,18 @@ def test_a_choice_a_stage_leaves_to_the_workload_is_no_numeric_input(run) -> Non
     without a value. ``workload.precision`` said 'is not a numeric input', as every choice left out now does (a
     layout's recompute, a shape's gated_ffn)."""
     args = ["breakeven", "h100-sxm", "b200", "-w", "deepseek-v3", "--param", "workload.stages[long-context].precision"]
-    assert one_error(run(*args)) == "Error: --param: workload.stages[long-context].precision: is not a numeric input"
+    assert one_error(run(*args)) == (
+        "Error: --param: workload.stages[long-context].precision: is not a numeric input (to compare its values, sweep them: "
+        "tco sweep ... --vary workload.stages[long-context].precision=A,B)"
+    )
     # (since session 60 a sweep takes a choice's listed values, each as --set takes it)
     line = one_error(run("sweep", "h100-sxm", "-w", "deepseek-v3", "--vary", "workload.stages[long-context].precision=1,2"))
     assert line == "Error: --vary: workload.stages[long-context].precision: expected 'bf16', 'fp16', 'fp8', 'int8' or 'fp4', got 1"
     for path in ("workload.layout.recompute", "workload.shape.gated_ffn"):
         line = one_error(run("breakeven", "h100-sxm", "b200", "-w", "llama3-8b", "--param", path))
-        assert line == f"Error: --param: {path}: is not a numeric input"
+        assert (
+            line == f"Error: --param: {path}: is not a numeric input (to compare its values, sweep them: tco sweep ... --vary {path}=A,B)"
+        )
     # a number left out still asks for its range
     line = one_error(run("breakeven", "h100-sxm", "b200", "-w", "llama3-8b", "--param", "workload.layout.tensor_parallel"))
     assert line.endswith("has no value to build a default range from; give --range LO:HI")

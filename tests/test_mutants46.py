@@ -152,7 +152,8 @@ def test_a_breakeven_over_a_non_numeric_field_names_the_param_flag() -> None:
     inputs = Inputs([Option(accelerator()), Option(accelerator(id="dear", price_usd=20000))], training(), scenario())
     with pytest.raises(tco.InputError) as exc:
         analysis.breakeven(inputs, "toy", "dear", param="workload.precision")
-    assert (exc.value.message, exc.value.where, exc.value.key) == ("is not a numeric input", "--param", "workload.precision")
+    hint = " (to compare its values, sweep them: tco sweep ... --vary workload.precision=A,B)"  # (since session 60)
+    assert (exc.value.message, exc.value.where, exc.value.key) == ("is not a numeric input" + hint, "--param", "workload.precision")
 
 
 def test_a_what_if_over_the_high_end_of_a_range_is_refused() -> None:

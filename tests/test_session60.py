@@ -272,3 +272,20 @@ def test_a_sweep_workbook_says_how_many_rows_it_holds(run, tmp_path: Path) -> No
     pytest.importorskip("openpyxl")
     result = run("sweep", "a100-80gb", "-w", "llama3-8b", "--vary", "workload.precision=bf16,fp8", "-o", str(tmp_path / "s.xlsx"))
     assert result.exit_code == 0 and result.stderr.splitlines()[-1] == "2 rows"
+
+
+def test_a_break_even_or_what_if_over_a_choice_points_to_the_sweep(run) -> None:
+    """A break-even solves for a number; over a choice it is refused, and now says where a choice's values are compared.
+    A table (``scenario.porting``) is refused without the pointer: a sweep does not take one either."""
+    import tco
+
+    line = one_error(run("breakeven", "h100-sxm", "a100-80gb", "-w", "llama3-8b", "--param", "workload.tuning"))
+    assert line == (
+        "Error: --param: workload.tuning: is not a numeric input (to compare its values, sweep them: tco sweep ... "
+        "--vary workload.tuning=A,B)"
+    )
+    line = one_error(run("breakeven", "h100-sxm", "a100-80gb", "-w", "llama3-8b", "--param", "scenario.porting"))
+    assert line == "Error: --param: scenario.porting: is not a numeric input"
+    inputs = tco.load_inputs(["h100-sxm"], workload="llama3-8b")
+    with pytest.raises(tco.TcoError, match=r"is not a numeric input \(to compare its values, sweep them: .*scenario\.fabric=A,B\)"):
+        tco.what_if(inputs, {"scenario.fabric": [1.0, 2.0]})

@@ -237,6 +237,8 @@ def resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep_
     except InputError as exc:
         if exc.where is None:
             exc.where = where
+        if isinstance(exc, NotNumeric) and exc.choice and where in ("--param", "what_if"):  # (a choice's values: a sweep's to compare)
+            exc.message += f" (to compare its values, sweep them: tco sweep ... --vary {path.strip()}=A,B)"
         raise
     parts = loader.split_path(path)
     if not keep_quotes and target.quantity is None and len(parts) > 1 and parts[-1] in ("low", "high"):
@@ -395,6 +397,15 @@ NOT_NUMERIC = "is not a numeric input"
 """How a path to a choice, a text or a table is refused where numbers are swept (a sweep takes it as a choice axis)."""
 
 
+class NotNumeric(InputError):
+    """:data:`NOT_NUMERIC`, saying whether the path names a choice or a text (``choice``), whose values a sweep
+    compares, rather than a table."""
+
+    def __init__(self, key: str, *, choice: bool) -> None:
+        super().__init__(NOT_NUMERIC, key=key)
+        self.choice = choice
+
+
 def _numeric(path: str, keys: dict[int, str], q: Any, prep: Prepared, leaf: Any = None) -> Target:
     """A target over the input at ``path``; whole-number inputs (the field's type, whether or not it has
     a value yet: a layout degree, a stage's sequence length) are swept and validated as whole numbers."""
@@ -403,7 +414,8 @@ def _numeric(path: str, keys: dict[int, str], q: Any, prep: Prepared, leaf: Any 
     numeric_type = leaf in (int, float) or (isinstance(leaf, type) and issubclass(leaf, Quantity))
     unread_type = q is None and leaf is not None and not numeric_type
     if isinstance(q, bool) or (q is not None and not isinstance(q, (Quantity, int, float))) or unread_type:
-        raise InputError(NOT_NUMERIC, key=path)
+        table = isinstance(q, (dict, list, BaseModel)) or (q is None and isinstance(leaf, type) and issubclass(leaf, BaseModel))
+        raise NotNumeric(path, choice=not table)
     i0 = next(iter(keys))
     central = prep.bases[i0].get(keys[i0])
     whole = isinstance(q, int) or (leaf is int)
