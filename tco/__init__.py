@@ -79,6 +79,9 @@ if _typing.TYPE_CHECKING:  # for type checkers; at run time the names load on fi
     from tco.inputs import (
         Inputs as Inputs,
     )
+    from tco.inputs import (
+        Recipe as Recipe,
+    )
     from tco.models import (
         Accelerator as Accelerator,
     )
@@ -125,6 +128,7 @@ _EXPORTS = {
     "ProblemList": "tco.errors",
     "TcoError": "tco.errors",
     "Inputs": "tco.inputs",
+    "Recipe": "tco.inputs",
     "Accelerator": "tco.models",
     "Comparison": "tco.models",
     "InferenceWorkload": "tco.models",
@@ -165,6 +169,7 @@ __all__ = [
     "NotFoundError",
     "OptionResult",
     "ProblemList",
+    "Recipe",
     "Scenario",
     "TcoError",
     "TrainingWorkload",
