@@ -105,6 +105,8 @@ def test_a_choice_value_is_checked_as_set_checks_it_before_any_row(run) -> None:
     assert line == "Error: --vary: workload.precision is both varied and set with --set: give it once"
     line = one_error(run(*base, "--vary", "workload.precision=bf16,fp8", "--vary", "workload.precision=fp16"))
     assert line == "Error: --vary: workload.precision: given twice: give it once"
+    # a table is no choice: no value typed between commas is one
+    assert one_error(run(*base, "--vary", "scenario.porting=a,b")) == "Error: --vary: scenario.porting: is not a numeric input"
 
 
 def test_too_many_combinations_of_choices_are_refused(run) -> None:

@@ -14,7 +14,7 @@ from tco.analysis.breakeven import parse_range
 from tco.analysis.common import (
     CHUNK,
     MAX_REPLANS,
-    NOT_NUMERIC,
+    NotNumeric,
     Prepared,
     Target,
     check_combinations,
@@ -290,13 +290,15 @@ def split_choices(inputs: Inputs, specs: Sequence[str]) -> tuple[list[ChoiceAxis
     for spec, path, sep, text in named:
         path = path.strip()
         try:
-            if not sep or not path:
-                raise TcoError("")
-            resolve_target(prep, path, where="--vary")
-        except TcoError as exc:
-            if exc.message != NOT_NUMERIC:
+            if sep and path:
+                resolve_target(prep, path, where="--vary")
+        except NotNumeric as exc:
+            if not exc.choice:  # (a table: refused as no numeric input, by make_axes)
                 numeric.append(spec)
                 continue
+        except TcoError:
+            numeric.append(spec)  # (its own error, in make_axes)
+            continue
         else:
             numeric.append(spec)
             continue
