@@ -291,3 +291,32 @@ def test_a_break_even_or_what_if_over_a_choice_points_to_the_sweep(run) -> None:
     inputs = tco.load_inputs(["h100-sxm"], workload="llama3-8b")
     with pytest.raises(tco.TcoError, match=r"is not a numeric input \(to compare its values, sweep them: .*scenario\.fabric=A,B\)"):
         tco.what_if(inputs, {"scenario.fabric": [1.0, 2.0]})
+
+
+def test_strict_refuses_a_value_under_which_an_option_lacks_an_input(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No shipped part lacks an input under one precision and not another (a missing 8-bit peak falls back to the
+    16-bit one), so the loaded inputs of the FP8 value are made to lack one: ``strict`` refuses that value, naming it;
+    without ``strict`` the sweep runs (its rows say ``incomplete`` where a figure needs the input)."""
+    import tco
+    from tco import api
+
+    real = api.missing_inputs
+
+    def lacking_under_fp8(inputs: Any) -> dict[str, list[str]]:
+        found = real(inputs)
+        return {**found, "h100-sxm": ["h100-sxm.price_usd"]} if inputs.workload.precision.value == "fp8" else found
+
+    monkeypatch.setattr(api, "missing_inputs", lacking_under_fp8)
+    inputs = tco.load_inputs(["h100-sxm"], workload="llama3-8b")
+    with pytest.raises(tco.InputError) as exc:
+        tco.sweep(inputs, ["workload.precision=bf16,fp8"], strict=True)
+    assert str(exc.value) == (
+        "vary: with workload.precision=fp8, h100-sxm needs h100-sxm.price_usd, which is unknown (strict); "
+        "give it with tco.load_inputs(..., sets=['h100-sxm.price_usd=VALUE'])"
+    )
+    assert tco.sweep(inputs, ["workload.precision=bf16,fp8"]).total_rows == 2
+    line = one_error(run("sweep", "h100-sxm", "-w", "llama3-8b", "--strict", "--vary", "workload.precision=bf16,fp8"))
+    assert line == (
+        "Error: --vary: with workload.precision=fp8, h100-sxm needs h100-sxm.price_usd, which is unknown (--strict); "
+        "give it with --set h100-sxm.price_usd=VALUE"
+    )
