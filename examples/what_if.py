@@ -1,4 +1,4 @@
-"""What-if analyses from Python: tornado, Monte Carlo and a small sweep, on the default scenario.
+"""What-if analyses from Python: tornado, Monte Carlo, a small sweep and one over a choice, on the default scenario.
 
 Run: python examples/what_if.py
 """
@@ -21,6 +21,12 @@ for option in mc.options:
 columns, total, chunks = tco.sweep(inputs, ["mlu370-s4.price_usd=2000:10000:5"])
 rows = sum(chunk.rows for chunk in chunks)
 print(f"sweep: {rows} rows of {len(columns)} columns")
+
+# A choice is an axis too: its values as --set takes them, the inputs loaded anew for each.
+llama = tco.load_inputs(["h100-sxm"], workload="llama3-8b")
+by_precision = {row["workload.precision"]: row for row in tco.sweep(llama, ["workload.precision=bf16,fp8"]).results}
+gain = by_precision["fp8"]["tokens_per_second_per_accelerator"] / by_precision["bf16"]["tokens_per_second_per_accelerator"]
+print(f"h100-sxm on llama3-8b: FP8 runs {gain:.2f}x the BF16 tokens/s")
 
 sized = tco.size(inputs, deadline_days=120)
 for option in sized.options:

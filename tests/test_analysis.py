@@ -632,9 +632,10 @@ def test_example_article_case() -> None:
 
 
 def test_example_what_if() -> None:
-    """Three tornado rows, a Monte Carlo line per option, a 5-point sweep of 2 options, a sizing line each."""
+    """Three tornado rows, a Monte Carlo line per option, a 5-point sweep of 2 options, a sweep over a precision, a
+    sizing line each."""
     out = run_example("what_if.py").stdout.splitlines()
-    assert len(out) == 3 + 2 + 1 + 2
+    assert len(out) == 3 + 2 + 1 + 1 + 2
     # 20 % more measured tokens/s puts the MLU's measured run past its peak; the A100 wins anyway. (20 %
     # more parameters carry the run to the larger job, at the peak at most: the MLU runs there.)
     assert out[0] == "mlu370-s4.benchmarks[gpt3-1.3b].tokens_per_second: an option cannot run at one end (flips the decision: False)"
@@ -644,9 +645,16 @@ def test_example_what_if() -> None:
     assert sum(wins) == approx(100, abs=0.11)
     # point, 1 axis, option, 7 metrics, delay, penalty, effective, rank, feasible, status, reason = 17 columns.
     assert out[5] == "sweep: 10 rows of 17 columns"
-    assert out[6].startswith("a100-80gb: ") and "meets deadline_days = 120" in out[6]
+    # the choice sweep's rows are compare's with --set workload.precision=..., whose ratio is this
+    fp8, bf16 = (
+        tco.compare(tco.load_inputs(["h100-sxm"], workload="llama3-8b", sets=[f"workload.precision={p}"])).results[0]
+        for p in ("fp8", "bf16")
+    )
+    ratio = fp8.tokens_per_second_per_accelerator / bf16.tokens_per_second_per_accelerator
+    assert out[6] == f"h100-sxm on llama3-8b: FP8 runs {ratio:.2f}x the BF16 tokens/s" and ratio > 1.3
+    assert out[7].startswith("a100-80gb: ") and "meets deadline_days = 120" in out[7]
     # The default scenario ports the MLU for 12 weeks: 7 · (10 + 6 + 12) = 196 days before training.
-    assert out[7] == "mlu370-s4: no count meets 120 days: lead time, deployment and porting alone take 196.0 days"
+    assert out[8] == "mlu370-s4: no count meets 120 days: lead time, deployment and porting alone take 196.0 days"
 
 
 def test_evpi_matches_its_definition(article: Inputs) -> None:
