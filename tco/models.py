@@ -911,9 +911,9 @@ class _WorkloadBase(StrictModel):
         share = self.experts_per_token / self.experts if self.experts and self.experts_per_token else 1.0
         if share < 1 and active is not None and active.value is not None and total.value is not None and active.value < share * total.value:
             raise ValueError(
-                f"active_parameters: with {self.experts_per_token} of {self.experts} experts per token at least that share of the "
-                f"parameters is active ({_num(share * total.value)} of {_num(total.value)}, more with shared weights), "
-                f"got {_num(active.value)}"
+                f"active_parameters: with {self.experts_per_token} of {self.experts} experts per token at least "
+                f"{self.experts_per_token}/{self.experts} of the {_num(total.value)} parameters are active (more with shared "
+                f"weights), got {_num(active.value)}"
             )
         every = self.experts is not None and self.experts_per_token == self.experts
         if every and active is not None and active.value is not None and total.value is not None and _ends(active) != _ends(total):
@@ -937,9 +937,9 @@ class _WorkloadBase(StrictModel):
                 )
             if share < 1 and a_lo < share * t_hi:
                 raise ValueError(
-                    f"active_parameters: with {self.experts_per_token} of {self.experts} experts per token at least that share "
-                    f"of the parameters is active over their ranges: the active low ({_num(a_lo)}) is below {_num(share)} x the total "
-                    f"high {_num(t_hi)} = {_num(share * t_hi)}"
+                    f"active_parameters: with {self.experts_per_token} of {self.experts} experts per token at least "
+                    f"{self.experts_per_token}/{self.experts} of the parameters are active over their ranges: the active low "
+                    f"({_num(a_lo)}) is below {self.experts_per_token}/{self.experts} of the total high ({_num(t_hi)})"
                 )
         if (
             self.experts is not None

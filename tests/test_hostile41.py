@@ -29,7 +29,7 @@ vocab = 32000
     [
         (
             {"t_lo": 40e9, "t_hi": 60e9, "a_lo": 11e9, "a_hi": 14e9},
-            "the active low (1.1e+10) is below 0.25 x the total high 6e+10 = 1.5e+10",
+            "the active low (1.1e+10) is below 2/8 of the total high (6e+10)",
         ),
         ({"t_lo": 12e9, "t_hi": 50e9, "a_lo": 12.5e9, "a_hi": 13e9}, "the active high (1.3e+10) is above the total low (1.2e+10)"),
     ],
