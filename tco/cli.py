@@ -14,6 +14,7 @@ import functools
 import io
 import math
 import os
+import re
 import shutil
 import signal
 import stat
@@ -205,6 +206,34 @@ def token_count(text: str) -> float:
         raise
 
 
+_MONEY_SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9}
+
+
+def money(text: str) -> float:
+    """A money flag's value in US dollars: a number as :func:`real` reads it, or written as a buyer writes an amount:
+    a ``$`` before it, thousands grouped by commas (``50,000,000``) or a suffix k, M or B (thousand, million,
+    billion: ``2M`` is 2,000,000). A comma anywhere else is no grouping, and is refused, not dropped."""
+    t = text.strip()
+    t = t[1:].lstrip() if t.startswith("$") else t
+    if re.fullmatch(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?[kKmMbB]?", t):
+        t = t.replace(",", "")
+    if t[-1:].lower() in _MONEY_SUFFIX and t[:-1].strip():
+        try:
+            value = real(t[:-1]) * _MONEY_SUFFIX[t[-1].lower()]
+        except typer.BadParameter:
+            pass
+        else:
+            if not math.isfinite(value):  # (1e308B: name what was given, not the inf it reads as)
+                raise typer.BadParameter(f"expected a finite amount (at most 1.8e308), got {text.strip()[:40]!r}")
+            return value
+    try:
+        return real(t)
+    except typer.BadParameter as e:
+        if "expected a number" in str(e):
+            raise typer.BadParameter(f"expected an amount in USD such as 5e6, 5,000,000 or 5M, got {text[:40]!r}") from None
+        raise
+
+
 def _huge_whole(text: str) -> str | None:
     """:func:`~tco.errors.too_large`'s reason for a flag's whole number past the largest float (``1`` and 400
     zeros reads as inf), as --set names one; None for any other text."""
@@ -252,8 +281,9 @@ def _whole_within(low: int, high: int) -> Callable[[str], int]:
 
 
 def number_option(flag: str, *, metavar: str, help: str) -> Any:
-    """A number option read by :func:`real`, shown as ``FLAG METAVAR`` in --help."""
-    return typer.Option(flag, parser=real, metavar=metavar, help=help)
+    """A number option read by :func:`real` (an amount in USD, metavar ``USD``, by :func:`money`), shown as
+    ``FLAG METAVAR`` in --help."""
+    return typer.Option(flag, parser=money if metavar == "USD" else real, metavar=metavar, help=help)
 
 
 def whole_option(flag: str, *, help: str, metavar: str = "N", high: int = MAX_COUNT) -> Any:
@@ -1875,7 +1905,7 @@ def _write_special(pieces: Any, target: Path, shown: str) -> None:
     epilog=examples(
         "tco size h100-sxm mi300x -w llama3-70b --deadline-days 400",
         "tco size a100-80gb -w gpt3-1.3b --budget-usd 5000",
-        "tco size h100-sxm mi300x -w llama3-70b --capex-usd 50e6",
+        "tco size h100-sxm mi300x -w llama3-70b --capex-usd 50M",
     ),
 )
 @handle_errors
@@ -1886,7 +1916,8 @@ def size(
         float | None, number_option("--deadline-days", metavar="DAYS", help="Smallest count reaching the market within D days.")
     ] = None,
     budget_usd: Annotated[
-        float | None, number_option("--budget-usd", metavar="USD", help="Largest count whose job cost fits the budget.")
+        float | None,
+        number_option("--budget-usd", metavar="USD", help="Largest count whose job cost fits the budget: 5e6 or 5M."),
     ] = None,
     capex_usd: Annotated[
         float | None,

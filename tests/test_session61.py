@@ -1,0 +1,75 @@
+"""Session 61: amounts of money written as buyers write them, and MoE messages that name the share they hold.
+
+``tco size ... --capex-usd 2M`` said "expected a number, got '2M'" while the token flags of ``tco estimate`` take
+``2k`` and ``8B``: the money flags (--budget-usd, --capex-usd, --revenue-usd-per-day, --lease-usd-per-month) now read
+a ``$`` before the amount, thousands grouped by commas and a suffix k, M or B, and refuse anything else in one line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.factories import run_main
+
+
+@pytest.mark.parametrize("given", ["2M", "2m", "$2M", "$ 2M", "2,000,000", "$2,000,000", "2000k", "0.002B", " 2e6 ", "2,000k"])
+def test_a_purchase_budget_written_as_buyers_write_it_is_two_million(run, given: str) -> None:
+    """Every spelling is $2,000,000: the sizing equals the one of the plain number, 2e6 (50 H100s at $39,248 each,
+    $1,962,400, fit it; 51 would cost $2,001,648), and the audit trail records the amount read."""
+    plain = run("size", "h100-sxm", "-w", "llama3-70b", "--capex-usd", "2e6", "-f", "json")
+    spelled = run("size", "h100-sxm", "-w", "llama3-70b", "--capex-usd", given, "-f", "json")
+    assert plain.exit_code == 0 and spelled.exit_code == 0, spelled.stderr
+    a, b = json.loads(plain.stdout), json.loads(spelled.stdout)
+    assert a["results"] == b["results"]
+    assert b["limit"] == b["inputs"]["capex_usd"] == 2_000_000.0
+    assert b["results"][0]["message"] == "50 × h100-sxm meets capex_usd = $2,000,000"
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("5,00", "expected an amount in USD such as 5e6, 5,000,000 or 5M, got '5,00'"),  # (no grouping of thousands)
+        ("2MM", "expected an amount in USD such as 5e6, 5,000,000 or 5M, got '2MM'"),
+        ("1,2345", "expected an amount in USD such as 5e6, 5,000,000 or 5M, got '1,2345'"),
+        ("$", "expected an amount in USD such as 5e6, 5,000,000 or 5M, got '$'"),
+        ("2T", "expected an amount in USD such as 5e6, 5,000,000 or 5M, got '2T'"),  # (T is a token suffix, not money)
+        ("1e308B", "expected a finite amount (at most 1.8e308), got '1e308B'"),
+    ],
+)
+def test_an_amount_that_is_no_amount_is_a_usage_error_in_one_line(capsys, given: str, said: str) -> None:
+    code, out, error = run_main(capsys, "size", "h100-sxm", "-w", "llama3-70b", "--budget-usd", given)
+    assert (code, out) == (2, "")
+    assert error.strip() == f"Error: Invalid value for '--budget-usd': {said} (see 'tco size --help')"
+
+
+def test_a_negative_amount_with_a_suffix_is_refused_by_the_flag_s_own_range(capsys) -> None:
+    """-2M reads as -2,000,000, which the budget's own check refuses (exit 1), naming the number it read."""
+    code, out, error = run_main(capsys, "size", "h100-sxm", "-w", "llama3-70b", "--capex-usd", "-2M")
+    assert (code, out, error.strip()) == (1, "", "Error: --capex-usd: expected a positive number, got -2e+06")
+
+
+def test_cash_flow_amounts_take_the_suffix_too(run) -> None:
+    """--lease-usd-per-month 1.5k and --revenue-usd-per-day 20k are 1,500 and 20,000: the same cash flow."""
+    args = ("cashflow", "h100-sxm@4", "-w", "chat-70b", "--lease-months", "48", "-f", "json")
+    plain = run(*args, "--lease-usd-per-month", "1500", "--revenue-usd-per-day", "20000")
+    spelled = run(*args, "--lease-usd-per-month", "1.5k", "--revenue-usd-per-day", "$20,000")
+    assert plain.exit_code == 0 and spelled.exit_code == 0, spelled.stderr
+    assert json.loads(plain.stdout)["results"] == json.loads(spelled.stdout)["results"]
+
+
+def test_days_and_power_take_no_money_suffix(capsys) -> None:
+    """A suffix means thousands of dollars, not of days: --deadline-days 5k is still refused as before."""
+    code, _, error = run_main(capsys, "size", "h100-sxm", "-w", "llama3-8b", "--deadline-days", "5k")
+    assert code == 2 and "Invalid value for '--deadline-days': expected a number, got '5k'" in error
+
+
+def test_an_moe_split_below_its_share_names_the_share_not_a_rounded_bound(capsys) -> None:
+    """DeepSeek-V3 routes 8 of 256 experts per token, so at least 8/256 of its 6.71e+11 parameters are active. The
+    message printed that bound as '20968750000.0 of 6.71e+11' (one number in full, one rounded); it names the share."""
+    code, out, error = run_main(capsys, "compare", "h100-sxm", "-w", "deepseek-v3", "--set", "workload.active_parameters=1e9")
+    assert (code, out) == (1, "")
+    assert error.strip() == (
+        "Error: --set: workload.active_parameters: with 8 of 256 experts per token at least 8/256 of the 6.71e+11 "
+        "parameters are active (more with shared weights), got 1e+09"
+    )
