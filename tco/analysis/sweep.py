@@ -123,6 +123,24 @@ def sweep_columns(axes: Sequence[Axis]) -> list[str]:
     ]
 
 
+def varied_once(inputs: Inputs, paths: Sequence[str]) -> None:
+    """Refuse the same input varied twice in any spelling (case, an alias, ``.value``), which would drop one of its
+    values, naming the later path as given (as --set's 'given twice' does). A path that names no input is skipped:
+    its own error is :func:`make_axes`'."""
+    groups = option_names(inputs)
+    seen: list[tuple[str, tuple[str, ...]]] = []
+    for path in paths:
+        try:
+            here = loader.same_input_path(path, groups)
+        except TcoError:
+            continue
+        first = next((p for p, there in seen if loader.overlaps(here, there)), None)
+        if first is not None:
+            again = "given twice" if first == path else f"the same input as '{first}', varied twice"
+            raise InputError(f"{again}: give it once", where="--vary", key=path)
+        seen.append((path, here))
+
+
 def make_axes(inputs: Inputs, specs: Sequence[str], *, choices: int = 0) -> tuple[Prepared, list[Axis]]:
     """The numeric axes of ``specs``; ``choices``: how many choice axes the sweep also has (with one, no numeric
     axis is needed: a sweep over a precision alone is a point per value)."""
@@ -172,14 +190,7 @@ def make_axes(inputs: Inputs, specs: Sequence[str], *, choices: int = 0) -> tupl
         quantity = target.quantity
         quoted = quantity.currency if quantity is not None else None
         axes.append(Axis(path, arr, quoted.value if quoted is not None and quoted.value != "USD" else None))
-    # The same input in any spelling (case, an alias, ``.value``): one of its values would be dropped.
-    groups = option_names(inputs)
-    named = [loader.same_input_path(a.path, groups) for a in axes]
-    for j, here in enumerate(named):
-        first = next((axes[k].path for k, there in enumerate(named[:j]) if loader.overlaps(here, there)), None)
-        if first is not None:  # (named as given, as --set's 'given twice' names both)
-            again = "given twice" if first == axes[j].path else f"the same input as '{first}', varied twice"
-            raise InputError(f"{again}: give it once", where="--vary", key=axes[j].path)
+    varied_once(inputs, [a.path for a in axes])
     given_once(inputs, [a.path for a in axes], key="--vary")
     rows = math.prod(len(a.values) for a in axes) * len(prep.plans)
     if rows > MAX_SWEEP_ROWS:
@@ -312,19 +323,7 @@ def split_choices(inputs: Inputs, specs: Sequence[str]) -> tuple[list[ChoiceAxis
             raise InputError(f"'{twice[:40]}' is listed twice: give each value once", where="--vary", key=path)
         choices.append(ChoiceAxis(path, values))
     if choices:
-        groups = option_names(inputs)
-        paths = [c.path for c in choices] + [spec.partition("=")[0].strip() for spec in numeric if "=" in spec]
-        seen: list[tuple[str, tuple[str, ...]]] = []
-        for path in paths:
-            try:
-                here = loader.same_input_path(path, groups)
-            except TcoError:
-                continue  # (a numeric spec's own error, in make_axes)
-            first = next((p for p, there in seen if loader.overlaps(here, there)), None)
-            if first is not None:
-                again = "given twice" if first == path else f"the same input as '{first}', varied twice"
-                raise InputError(f"{again}: give it once", where="--vary", key=path)
-            seen.append((path, here))
+        varied_once(inputs, [c.path for c in choices] + [spec.partition("=")[0].strip() for spec in numeric if "=" in spec])
         given_once(inputs, [c.path for c in choices], key="--vary")
         combos = math.prod(len(c.values) for c in choices)
         if combos > MAX_CHOICE_RUNS:
