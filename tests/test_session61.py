@@ -73,3 +73,18 @@ def test_an_moe_split_below_its_share_names_the_share_not_a_rounded_bound(capsys
         "Error: --set: workload.active_parameters: with 8 of 256 experts per token at least 8/256 of the 6.71e+11 "
         "parameters are active (more with shared weights), got 1e+09"
     )
+
+
+def test_a_range_of_whole_amounts_is_written_in_full_in_a_breakeven_message(run) -> None:
+    """The default range of a cost of delay is 0 to 1,000,000 USD a day; the message said '[0, 1e+06]' beside a table
+    row 'range_high 1,000,000'. Whole ends below a billion are written in full; a range reaching past it keeps six
+    digits at both ends, so one range is never written in two forms."""
+    result = run("breakeven", "a100-80gb", "h100-sxm", "-w", "gpt3-1.3b", "--param", "scenario.cost_of_delay_usd_per_day", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)["results"][0]
+    assert (out["range_low"], out["range_high"]) == (0, 1e6)
+    assert out["message"].startswith("no tie for scenario.cost_of_delay_usd_per_day in [0, 1,000,000]: ")
+    tokens = ("--param", "workload.training_tokens", "--range", "1e8:2e9")
+    wide = run("breakeven", "a100-80gb", "h100-sxm", "-w", "gpt3-1.3b", *tokens, "-f", "json")
+    assert wide.exit_code == 0, wide.stderr
+    assert " in [1e+08, 2e+09]" in json.loads(wide.stdout)["results"][0]["message"]

@@ -231,6 +231,7 @@ def breakeven(
         range_high=hi,
         missing_inputs=lacking,
     )
+    shown_lo, shown_hi = _shown_range(lo, hi)
     if finite.any() and np.all(d[finite] == 0):
         return BreakevenResult(
             **common,
@@ -239,7 +240,7 @@ def breakeven(
             winner_below=None,
             winner_above=None,
             effective_cost_at_value_usd=None,
-            message=f"{names[ia]} and {names[ib]} cost the same for every {shown} in [{lo:,.6g}, {hi:,.6g}]: "
+            message=f"{names[ia]} and {names[ib]} cost the same for every {shown} in [{shown_lo}, {shown_hi}]: "
             "this input does not separate them",
         )
 
@@ -385,8 +386,8 @@ def breakeven(
             )
         if len(roots) > 1:
             msg = (
-                f"{names[ia]} and {names[ib]} swap places {len(roots)} times for {shown} in [{lo:,.6g}, {hi:,.6g}] "
-                f"(first at {show(value)}, last at {show(roots[-1])}); at {lo:,.6g} {wins(below, lo)}, at {hi:,.6g} {wins(above, hi)}"
+                f"{names[ia]} and {names[ib]} swap places {len(roots)} times for {shown} in [{shown_lo}, {shown_hi}] "
+                f"(first at {show(value)}, last at {show(roots[-1])}); at {shown_lo} {wins(below, lo)}, at {shown_hi} {wins(above, hi)}"
                 + ("; the first is a step of a discrete choice, where the costs jump past each other" if step and not integer else "")
             )
         msg += note
@@ -395,11 +396,11 @@ def breakeven(
         infeasible = f" ({names[never[0]]} is infeasible there)" if len(alone) == 1 and len(never) == 1 else ""
         if below and below == above and not edges:
             # (a winner across the whole range is only as sure as the scan: brackets left unresolved may hide a pair of crossings)
-            msg = f"no tie for {shown} in [{lo:,.6g}, {hi:,.6g}]: {below} wins across the whole range{infeasible}{steps_note}"
+            msg = f"no tie for {shown} in [{shown_lo}, {shown_hi}]: {below} wins across the whole range{infeasible}{steps_note}"
         elif below or above:
-            msg = f"no tie for {shown} in [{lo:,.6g}, {hi:,.6g}]: at {lo:,.6g} {wins(below, lo)}, at {hi:,.6g} {wins(above, hi)}{note}"
+            msg = f"no tie for {shown} in [{shown_lo}, {shown_hi}]: at {shown_lo} {wins(below, lo)}, at {shown_hi} {wins(above, hi)}{note}"
         else:
-            msg = f"no tie for {shown} in [{lo:,.6g}, {hi:,.6g}]: " + (
+            msg = f"no tie for {shown} in [{shown_lo}, {shown_hi}]: " + (
                 "unknown inputs: " + "; ".join(f"{k} needs {', '.join(v)}" for k, v in lacking.items())
                 if lacking
                 else "no option is feasible there"
@@ -415,6 +416,13 @@ def breakeven(
         effective_cost_at_value_usd=cost,
         message=msg,
     )
+
+
+def _shown_range(lo: float, hi: float) -> tuple[str, str]:
+    """The ends of the range in a message: whole numbers below a billion in full (a cost of delay's default
+    ``[0, 1,000,000]``, not ``[0, 1e+06]``), else both in six digits (``[1e+07, 1e+09]`` tokens a day)."""
+    full = all(float(x).is_integer() and abs(x) < 1e9 for x in (lo, hi))
+    return (f"{lo:,.0f}", f"{hi:,.0f}") if full else (f"{lo:,.6g}", f"{hi:,.6g}")
 
 
 def scan_grid(lo: float, hi: float, n: int, integer: bool) -> np.ndarray:
