@@ -230,8 +230,9 @@ def compare_workbook(
             from openpyxl.comments import Comment
 
             ws["A1"].comment = Comment(
-                "Values from the run, not formulas: they do not follow edits to the Assumptions sheet "
-                "(the Calc and Results sheets do). Run tco again with --set to recompute them.",
+                "Values from the run, not formulas: they do not follow edits to the Assumptions sheet. The Calc and "
+                "Results sheets are formulas over the inputs as given (without any value varied, swept or sampled "
+                "here) and do follow them. Run tco again with --set to recompute these.",
                 "tco",
             )
     if run is not None:

@@ -88,3 +88,20 @@ def test_a_range_of_whole_amounts_is_written_in_full_in_a_breakeven_message(run)
     wide = run("breakeven", "a100-80gb", "h100-sxm", "-w", "gpt3-1.3b", *tokens, "-f", "json")
     assert wide.exit_code == 0, wide.stderr
     assert " in [1e+08, 2e+09]" in json.loads(wide.stdout)["results"][0]["message"]
+
+
+def test_a_sweep_workbook_says_its_formulas_are_the_inputs_as_given(run, tmp_path) -> None:
+    """A swept workbook holds Calc and Results sheets of live formulas beside the Sweep sheet of values; an auditor
+    could not tell which point the formulas computed. The Sweep sheet's note says: the inputs as given, without the
+    swept values (here the default PUE, 1.25, nowhere on the 1.1/1.2 axis), and the formulas follow edits, the values
+    do not."""
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "s.xlsx"
+    result = run("sweep", "a100-80gb", "-w", "llama3-8b", "--vary", "scenario.pue=1.1,1.2", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    wb = openpyxl.load_workbook(out)
+    note = wb["Sweep"]["A1"].comment.text
+    assert "The Calc and Results sheets are formulas over the inputs as given (without any value varied, swept or" in note
+    pue = [row for row in wb["Assumptions"].iter_rows(values_only=True) if row[:2] == ("scenario", "pue")]
+    assert [row[2] for row in pue] == [1.25]
+    assert sorted({row[3] for row in wb["Sweep"].iter_rows(min_row=2, values_only=True)}) == [1.1, 1.2]
