@@ -104,4 +104,4 @@ def test_a_sweep_workbook_says_its_formulas_are_the_inputs_as_given(run, tmp_pat
     assert "The Calc and Results sheets are formulas over the inputs as given (without any value varied, swept or" in note
     pue = [row for row in wb["Assumptions"].iter_rows(values_only=True) if row[:2] == ("scenario", "pue")]
     assert [row[2] for row in pue] == [1.25]
-    assert sorted({row[3] for row in wb["Sweep"].iter_rows(min_row=2, values_only=True)}) == [1.1, 1.2]
+    assert sorted({row[2] for row in wb["Sweep"].iter_rows(min_row=2, values_only=True)}) == [1.1, 1.2]
