@@ -98,6 +98,9 @@ if _typing.TYPE_CHECKING:  # for type checkers; at run time the names load on fi
         Scenario as Scenario,
     )
     from tco.models import (
+        StageResult as StageResult,
+    )
+    from tco.models import (
         TrainingWorkload as TrainingWorkload,
     )
 
@@ -134,6 +137,7 @@ _EXPORTS = {
     "InferenceWorkload": "tco.models",
     "OptionResult": "tco.models",
     "Scenario": "tco.models",
+    "StageResult": "tco.models",
     "TrainingWorkload": "tco.models",
 }
 
@@ -171,6 +175,7 @@ __all__ = [
     "ProblemList",
     "Recipe",
     "Scenario",
+    "StageResult",
     "TcoError",
     "TrainingWorkload",
     "accelerator_table",

@@ -78,6 +78,7 @@ from tco.models import (
     Quantity,
     Scenario,
     Stage,
+    StageResult,
     ThroughputSource,
     TrainingWorkload,
     Tuning,
@@ -217,6 +218,9 @@ class StagePlan:
     subset_holds: bool = False  # the subset was chosen for the counts evaluated (sizing), so it holds over them
     subset_count: float | None = None  # the count the subset was chosen at (it holds there only)
     subset_batch: float | None = None  # and the global batch; None once widened over a batch range (:func:`widen_shortlist`)
+    seq_len: int = 0
+    precision: Precision = Precision.bf16
+    layout: dict[str, Any] | None = None  # the layout chosen at the nominal inputs (keys: LAYOUT_FIELDS)
 
 
 MATMUL_KEY = "accel.matmul_efficiency"
@@ -1393,6 +1397,8 @@ def plan_training(
             attention_key=attention_key,
             efficiency=training.gemm_efficiency(workload.tuning, accel.software.maturity),
             elementwise=training.ELEMENTWISE_VECTORS[workload.tuning],
+            seq_len=seq_len,
+            precision=precision,
         )
         x = stage_inputs(st, base, common["active_key"])
         if any(v != v for v in x.values()):
@@ -1442,25 +1448,27 @@ def plan_training(
         need = max(need, fit)
         x["count"] = float(max(n, fit))
         st = replace(st, subset=training.shortlist(job, x), subset_count=x["count"], subset_batch=x["global_batch_tokens"])
-        if layout is None:
-            r = training.evaluate(job, x, subset=st.subset)  # the best layout is on the shortlist
-            if r.best is not None:
-                c = job.candidates[r.best]
-                layout = {  # keys: LAYOUT_FIELDS, in that order
-                    "tensor_parallel": c.tensor,
-                    "pipeline_parallel": c.pipeline,
-                    "data_parallel": r.data_parallel,
-                    "context_parallel": c.context,
-                    "expert_parallel": c.expert,
-                    "micro_batch_sequences": 1,
-                    "recompute": r.recompute,
-                    "full_recompute_share": r.full_share,
-                    "zero_stage": c.zero,
-                    # the batch a step runs: whole sequences, at least one (0.5 tokens given: one 2,048-token sequence)
-                    "global_batch_tokens": max(1.0, x["global_batch_tokens"] // seq_len) * seq_len,
-                    "pipeline_bubble": r.bubble,
-                    "idle_accelerators": int(x["count"]) - c.model_devices * (r.data_parallel or 0),
-                }
+        r = training.evaluate(job, x, subset=st.subset)  # the best layout is on the shortlist
+        if r.best is not None:
+            c = job.candidates[r.best]
+            here = {  # keys: LAYOUT_FIELDS, in that order
+                "tensor_parallel": c.tensor,
+                "pipeline_parallel": c.pipeline,
+                "data_parallel": r.data_parallel,
+                "context_parallel": c.context,
+                "expert_parallel": c.expert,
+                "micro_batch_sequences": 1,
+                "recompute": r.recompute,
+                "full_recompute_share": r.full_share,
+                "zero_stage": c.zero,
+                # the batch a step runs: whole sequences, at least one (0.5 tokens given: one 2,048-token sequence)
+                "global_batch_tokens": max(1.0, x["global_batch_tokens"] // seq_len) * seq_len,
+                "pipeline_bubble": r.bubble,
+                "idle_accelerators": int(x["count"]) - c.model_devices * (r.data_parallel or 0),
+            }
+            st = replace(st, layout=here)  # (each stage keeps its own; the job's notes and layout are its first stage's)
+            if layout is None:
+                layout = here
                 batch_sequences = layout["global_batch_tokens"] // seq_len
                 notes.append(
                     f"layout: TP {c.tensor} × PP {c.pipeline} × DP {r.data_parallel}"
@@ -1946,6 +1954,7 @@ class Evaluated:
     plan: Plan
     out: dict[str, Any]
     missing: tuple[str, ...]  # flat keys
+    stages: tuple[StageResult, ...] = ()  # a staged training job's stages on their own
 
     @property
     def rankable(self) -> bool:
@@ -2150,7 +2159,38 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
             where={"accel": option.accelerator.id, "workload": workload.id}.get(scope, scope),
             key=key,
         )
-    return Evaluated(plan, out, missing)
+    return Evaluated(plan, out, missing, _stage_results(plan, p))
+
+
+def _stage_results(plan: Plan, p: Mapping[str, Any]) -> tuple[StageResult, ...]:
+    """Each stage of a staged training job on its own: the job evaluated with only that stage's tokens (one,
+    for a stage of none, to give its rate), so its rate is the stage's own and its time the stage's share of the
+    job's; empty for a one-stage job or serving. Its layout is the one chosen for it (none beside a measured rate
+    or a given MFU, as the job's)."""
+    if plan.kind != "training" or len(plan.stages) < 2:
+        return ()
+    modelled = plan.throughput_source is ThroughputSource.derived and plan.mfu_key is None
+    out = []
+    for st in plan.stages:
+        tokens = p[st.tokens_key]
+        q = KnownInputs(p)
+        for other in plan.stages:
+            q[other.tokens_key] = 0.0
+        q[st.tokens_key] = tokens if tokens > 0 else 1.0  # (NaN, unknown, is no > 0: its rate still comes out)
+        figures = evaluate_plan(plan, q)
+        hours = figures["time_to_converge_hours"] if tokens > 0 else 0.0 if tokens == 0 else math.nan
+        out.append(
+            StageResult(
+                name=st.name,
+                tokens=_known(tokens),
+                seq_len=st.seq_len,
+                precision=st.precision,
+                tokens_per_second_per_accelerator=_known(figures["tokens_per_second_per_accelerator"]),
+                time_to_converge_hours=_known(hours),
+                layout=dict(st.layout) if st.layout and modelled else None,
+            )
+        )
+    return tuple(out)
 
 
 def _extreme_input(p: Mapping[str, Any]) -> tuple[str, float] | None:
@@ -2252,6 +2292,7 @@ def _result(ev: Evaluated, delay: float, penalty: float, effective: float, rank:
         notes=notes,
         # (the layout behind a derived rate: a measured run or a given MFU runs no layout model for its speed)
         layout=dict(plan.layout) if plan.layout and plan.throughput_source is ThroughputSource.derived and plan.mfu_key is None else None,
+        stages=list(ev.stages) or None,
         **fields,
     )
 

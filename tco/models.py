@@ -1259,6 +1259,21 @@ class OptionStatus(str, Enum):
     infeasible = "infeasible"
 
 
+class StageResult(StrictModel):
+    """One stage of a staged training job (pre-training, a long-context extension, ...) on one option: its own
+    tokens, rate, time and layout. The job's figures are their sum (time) and its tokens over that time (rate)."""
+
+    name: str = Field(description="The stage's name ('main' for pre-training, the workload's stages[].name after it).")
+    tokens: float | None = Field(description="Training tokens of the stage.")
+    seq_len: int = Field(description="Sequence length of the stage, tokens.")
+    precision: Precision = Field(description="Numeric precision of the stage.")
+    tokens_per_second_per_accelerator: float | None = Field(description="The stage's own rate over all the option's accelerators.")
+    time_to_converge_hours: float | None = Field(description="The stage's run time, failures included (its goodput).")
+    layout: dict[str, int | float | str | None] | None = Field(
+        None, description="The parallel layout chosen for the stage (keys as the result's layout); None where none was modelled."
+    )
+
+
 class OptionResult(StrictModel):
     """Everything computed for one option. A figure is None when it does not apply, or when it needs an
     input listed in ``missing_inputs``; ``rank`` is None for options that cannot be ranked."""
@@ -1332,8 +1347,14 @@ class OptionResult(StrictModel):
     )
     layout: dict[str, int | float | str | None] | None = Field(
         None,
-        description="Training at a derived rate: the parallel layout the model chose (of the first stage, for a staged job), "
+        description="Training at a derived rate: the parallel layout the model chose (of the first stage, for a staged job: "
+        "each stage's is in stages), "
         "as tco estimate reports it; CSV spreads it over layout.* columns. None for serving, a measured run or a given MFU.",
+    )
+    stages: list[StageResult] | None = Field(
+        None,
+        description="A staged training job (more than one stage): each stage's tokens, rate, time and layout, in order. "
+        "None for a one-stage job or serving; CSV leaves it out (one row per option).",
     )
 
     @model_validator(mode="after")

@@ -297,9 +297,9 @@ def _fold(text: str, width: int) -> str:
 
 _QUANTITY_KEYS = frozenset(Quantity.model_fields)
 
-RESULT_COLUMNS: tuple[str, ...] = tuple(f for f in OptionResult.model_fields if f != "layout")
+RESULT_COLUMNS: tuple[str, ...] = tuple(f for f in OptionResult.model_fields if f not in ("layout", "stages"))
 """CSV column order for results: the model's field order (a contract; append only), the layout spread over
-``layout.*`` columns after them (:data:`tco.engine.LAYOUT_FIELDS`)."""
+``layout.*`` columns after them (:data:`tco.engine.LAYOUT_FIELDS`); a staged job's stages are in the JSON only."""
 
 
 def _baseline(comp: Comparison) -> OptionResult:

@@ -478,21 +478,14 @@ def _results(wb: Any, a: _Assumptions, calc_refs: list[tuple[str, dict[str, str]
 def _stage_figures(plan: Any, option: Option, workload: Workload, scenario: Scenario, res: Any) -> list[tuple[str, str, float, float]]:
     """(name, token-count key, tokens/s per accelerator, accelerators its layout runs on) of every stage
     of a training job, as the engine computes them. Goodput counts the most accelerators any stage's
-    layout runs on; a stage's throughput is the engine's over the whole job with only that stage's
-    tokens counted (one token, so a stage of none still has one), which is the stage's own, carried from
-    a measurement as the engine carries it."""
+    layout runs on; a stage's throughput is the result's (the stage's own, carried from a measurement as
+    the engine carries it: :attr:`tco.models.OptionResult.stages`)."""
     base = engine.numeric_inputs(option, workload, scenario)
+    rates = [s.tokens_per_second_per_accelerator for s in res.stages] if res.stages else [res.tokens_per_second_per_accelerator]
     out = []
-    for i, st in enumerate(plan.stages):
+    for st, tps in zip(plan.stages, rates, strict=True):
         # The engine's own per-stage figure (goodput takes the maximum of these over the stages).
         used = engine.stage_throughput(plan, st, engine.KnownInputs(base), SCALAR)[3]
-        if len(plan.stages) == 1:
-            tps = res.tokens_per_second_per_accelerator
-        else:
-            only = engine.KnownInputs(base)
-            for j, other in enumerate(plan.stages):
-                only[other.tokens_key] = 1.0 if j == i else 0.0
-            tps = engine.evaluate_plan(plan, only)["tokens_per_second_per_accelerator"]
         out.append((st.name, st.tokens_key, _number(tps), _number(used)))
     return out
 

@@ -7,6 +7,7 @@ a ``$`` before the amount, thousands grouped by commas and a suffix k, M or B, a
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -105,3 +106,65 @@ def test_a_sweep_workbook_says_its_formulas_are_the_inputs_as_given(run, tmp_pat
     pue = [row for row in wb["Assumptions"].iter_rows(values_only=True) if row[:2] == ("scenario", "pue")]
     assert [row[2] for row in pue] == [1.25]
     assert sorted({row[2] for row in wb["Sweep"].iter_rows(min_row=2, values_only=True)}) == [1.1, 1.2]
+
+
+def _staged(run: Any, *sets: str) -> dict[str, Any]:
+    args = [a for s in sets for a in ("--set", s)]
+    result = run("compare", "h100-sxm@2048", "-w", "deepseek-v3", *args, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    out: dict[str, Any] = json.loads(result.stdout)["results"][0]
+    return out
+
+
+def test_a_staged_job_reports_each_stage_with_hours_that_sum_to_the_job_s(run) -> None:
+    """DeepSeek-V3 is 14.8T tokens of 4,096-token pre-training and a 10B-token 32K long-context stage. The result
+    reported one layout (the first stage's) and the job's total; each stage is now listed with its own figures. By
+    the engine's formula T_s = D_s / (n · X_s) / G_s (G_s the goodput of the accelerators the stage's layout runs on,
+    all 2,048 here: none idle), worked out from the reported rates, and the job's hours are their sum."""
+    from tco import perf
+
+    r = _staged(run)
+    stages = r["stages"]
+    assert [(s["name"], s["tokens"], s["seq_len"], s["precision"]) for s in stages] == [
+        ("main", 1.48e13, 4096, "fp8"),
+        ("long-context", 1e10, 32768, "fp8"),
+    ]
+    # the default scenario: 0.00047 interruptions per accelerator-day, 0.1-minute saves, 12.5-minute restarts
+    g = perf.goodput_value(failure_rate=0.00047, save_minutes=0.1, restart_minutes=12.5, count=2048)
+    for s in stages:
+        assert s["layout"]["idle_accelerators"] == 0
+        assert s["time_to_converge_hours"] == pytest.approx(
+            s["tokens"] / (2048 * s["tokens_per_second_per_accelerator"]) / g / 3600, rel=1e-12
+        )
+    assert sum(s["time_to_converge_hours"] for s in stages) == pytest.approx(r["time_to_converge_hours"], rel=1e-12)
+    # the job's rate is its tokens over its compute time: the stages' rates weighted by their compute time
+    compute = [s["tokens"] / s["tokens_per_second_per_accelerator"] for s in stages]
+    assert r["tokens_per_second_per_accelerator"] == pytest.approx(sum(s["tokens"] for s in stages) / sum(compute), rel=1e-12)
+
+
+def test_each_stage_chooses_its_own_layout(run) -> None:
+    """A 32K-token sequence's activations are 8× a 4K one's: the long-context stage splits the sequence (context
+    parallelism) where the main stage needs none; the result's layout stays the main stage's, as its notes say."""
+    r = _staged(run)
+    main, long = (s["layout"] for s in r["stages"])
+    assert r["layout"] == main
+    assert main["context_parallel"] == 1 and long["context_parallel"] >= 2
+    for lay in (main, long):  # every layout runs on the whole count
+        assert lay["tensor_parallel"] * lay["pipeline_parallel"] * lay["context_parallel"] * lay["data_parallel"] == 2048
+
+
+def test_a_given_mfu_lists_the_stages_without_a_layout(run) -> None:
+    """A measured MFU is final: no layout model runs for the speed, so no stage reports one (as the job's layout is
+    None); the stages' hours still sum to the job's."""
+    r = _staged(run, "workload.mfu=0.4")
+    assert r["layout"] is None and [s["layout"] for s in r["stages"]] == [None, None]
+    assert sum(s["time_to_converge_hours"] for s in r["stages"]) == pytest.approx(r["time_to_converge_hours"], rel=1e-12)
+
+
+def test_a_one_stage_job_has_no_stages_and_csv_has_no_stages_column(run) -> None:
+    result = run("compare", "h100-sxm", "-w", "llama3-8b", "-f", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["results"][0]["stages"] is None
+    staged = run("compare", "h100-sxm@2048", "-w", "deepseek-v3", "-f", "csv")
+    assert staged.exit_code == 0, staged.stderr
+    header = staged.stdout.splitlines()[0].split(",")
+    assert "stages" not in header and header[-1] == "layout.idle_accelerators"
