@@ -2019,12 +2019,8 @@ def cashflow(
             (lease_months, "lease_months"),
         )
     )
-    bought_out = [o for o in inputs.left_out_options if o.acquisition is Acquisition.buy]
-    if lease_usd_per_month is not None and bought_out and not any(o.acquisition is Acquisition.buy for o in inputs.options):
-        why = "; ".join(f"{o.label}: {inputs.left_out.get(o.label, 'left out')}" for o in bought_out)
-        raise InputError(f"a lease applies to bought options, and the bought ones were left out ({why})", key="--lease-usd-per-month")
     with attributed(inputs):
-        return analysis.cashflow(
+        result = analysis.cashflow(
             inputs.options,
             inputs.workload,
             inputs.scenario,
@@ -2033,6 +2029,12 @@ def cashflow(
             lease_months=lease_months,
             reference=inputs.left_out_options,
         )
+    bought_out = [o for o in inputs.left_out_options if o.acquisition is Acquisition.buy]
+    if lease_usd_per_month is not None and not any(r.acquisition == "lease" for r in result.options):
+        # (every bought option left out, for an input the lease needs too: say why, not that all are rented)
+        why = "; ".join(f"{o.label}: {inputs.left_out.get(o.label, 'left out')}" for o in bought_out)
+        raise InputError(f"a lease applies to bought options, and the bought ones were left out ({why})", key="--lease-usd-per-month")
+    return result
 
 
 @public

@@ -1524,6 +1524,10 @@ def cashflow(
         emit_result(render_cashflow, result, fmt, output, inputs=inputs, audit=audit, sheet="Cash flow")
     for note in dict.fromkeys(n for o in result.options for n in o.notes if n.startswith("the delay is counted from")):
         err(f"Note: {note}")  # (a delay set by an option the table does not show)
+    for o in result.options:  # (an option left out above for its price, back leased: say so beside that note)
+        for note in o.notes:
+            if note.startswith("leased only: "):
+                err(f"Note: {o.option} is in the cash flow, {note}")
 
 
 class PlotKind(str, Enum):

@@ -168,3 +168,41 @@ def test_a_one_stage_job_has_no_stages_and_csv_has_no_stages_column(run) -> None
     assert staged.exit_code == 0, staged.stderr
     header = staged.stdout.splitlines()[0].split(",")
     assert "stages" not in header and header[-1] == "layout.idle_accelerators"
+
+
+def _cash(run: Any, *args: str) -> tuple[dict[str, Any], str]:
+    result = run("cashflow", "l20", "h100-sxm", "-w", "chat-70b", "--lease-usd-per-month", "1500", *args, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    return {o["option"]: o for o in json.loads(result.stdout)["results"]}, result.stderr
+
+
+def test_a_part_without_a_price_is_leased_all_the_same(run) -> None:
+    """The L20 has no public price, so it was left out of the cash flow, its lease too, though a lease pays for the
+    hardware by the month and reads no price. Its lease row is now made, equal to the one made when a price is given
+    (any price: the lease does not read it), and the notes say why the bought row is absent."""
+    without, stderr = _cash(run)
+    assert "l20" not in without and without["l20:lease"]["acquisition"] == "lease"
+    assert without["l20:lease"]["notes"][-1] == "leased only: the purchase needs l20.price_usd, which the lease does not"
+    assert stderr.splitlines()[-2:] == [
+        "Note: l20 is left out: needs l20.price_usd, which is unknown; give it with --set l20.price_usd=VALUE",
+        "Note: l20:lease is in the cash flow, leased only: the purchase needs l20.price_usd, which the lease does not",
+    ]
+    priced, _ = _cash(run, "--set", "l20.price_usd=10000")
+    assert "l20" in priced
+    for key in ("count", "delivery_years", "run_years", "market_years", "years", "total_cost_usd", "npv_cost_usd"):
+        assert without["l20:lease"][key] == priced["l20:lease"][key], key
+
+
+def test_the_lease_of_an_unpriced_part_pays_its_count_for_every_month_held(run) -> None:
+    """By hand: the lease runs from delivery through deployment, porting and the service life, each accelerator at
+    $1,500 a month: count × 1,500 × 12 × (deployment + porting days over a year, plus the service years)."""
+    from tco.analysis.cashflow import DAYS_PER_YEAR
+
+    rows, _ = _cash(run)
+    lease = rows["l20:lease"]
+    compared = run("compare", "l20", "-w", "chat-70b", "-f", "json")
+    r = json.loads(compared.stdout)["results"][0]
+    assert r["missing_inputs"] == ["l20.price_usd"] and r["count"] == lease["count"]
+    months = 12 * (lease["run_years"] + (r["deployment_days"] + r["porting_days"]) / DAYS_PER_YEAR)
+    assert sum(y["lease_usd"] for y in lease["years"]) == pytest.approx(lease["count"] * 1500 * months, rel=1e-12)
+    assert all(y["capex_usd"] == 0 and y["residual_usd"] == 0 for y in lease["years"])

@@ -221,6 +221,13 @@ def cashflow_option(
     return result
 
 
+def _lease_reads(workload: Workload) -> tuple[str, ...]:
+    """The result's figures a leased option's cash flow reads (:func:`cashflow_option`): none of them the price."""
+    run = ("time_to_converge_hours",) if isinstance(workload, TrainingWorkload) else ()
+    costs = ("energy_usd", "facility_usd", "operations_usd", "rent_usd", "carbon_usd", "porting_usd", "delay_penalty_usd")
+    return ("count", "lead_time_days", "deployment_days", "porting_days", "time_to_market_days", *run, *costs)
+
+
 def cashflow(
     options: Sequence[Option],
     workload: Workload,
@@ -255,7 +262,7 @@ def cashflow(
         raise InputError(f"expected a positive lease term, got {show_number(lease_months)}", key="--lease-months")
     if revenue_per_day is not None and not revenue_per_day >= 0:
         raise InputError(f"expected a revenue of at least 0, got {show_number(revenue_per_day)}", key="--revenue-usd-per-day")
-    if lease_usd_per_month is not None and not any(o.acquisition is Acquisition.buy for o in options):
+    if lease_usd_per_month is not None and not any(o.acquisition is Acquisition.buy for o in (*options, *reference)):
         raise InputError("a lease applies to bought options, and every option here is rented: give one to buy", key="--lease-usd-per-month")
     # The cash flow's own inputs, which compare may not read (a rented option has no capital charge; no option's
     # effective cost has a resale value): unknown, every flow would be discounted at 0 % and a bought fleet resold
@@ -295,6 +302,29 @@ def cashflow(
                     lease_months=lease_months,
                 )
             )
+    # A bought option left out for an input only the purchase needs (its price, say) can still be leased: the lease
+    # pays for the hardware by the month, so the row is made wherever every figure it reads is known.
+    if lease_usd_per_month is not None:
+        for option in reference:
+            res = by_label[option.label]
+            if (
+                option.acquisition is Acquisition.buy
+                and not res.reason
+                and all(getattr(res, k) is not None for k in _lease_reads(workload))
+            ):
+                leased = cashflow_option(
+                    res,
+                    option,
+                    workload,
+                    scenario,
+                    penalty=res.delay_penalty_usd or 0.0,
+                    revenue_per_day=revenue_per_day,
+                    lease_usd_per_month=lease_usd_per_month,
+                    lease_months=lease_months,
+                )
+                unknown = ", ".join(res.missing_inputs)
+                note = f"leased only: the purchase needs {unknown}, which the lease does not"
+                results.append(leased.model_copy(update={"notes": [*leased.notes, note]}))
     # The delay is counted from the first market date of every option compare would weigh, one left out
     # of the cash flow for a missing input included (as compare does): say so where that one sets it.
     left = {o.label for o in reference}
