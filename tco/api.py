@@ -1943,6 +1943,7 @@ def sweep(inputs: Inputs, vary: Sequence[str], *, strict: bool = False, warnings
         choices, numeric = split_choices(inputs, vary)
         if not choices:
             return analysis.iter_sweep(inputs, vary)
+        _as_the_recipe_loads(inputs)
         return iter_choice_sweep(choices, numeric, functools.partial(_with_choice, inputs, strict=strict, warnings=warnings))
 
 
@@ -1959,6 +1960,34 @@ def _with_choice(inputs: Inputs, extra: Sequence[str], *, strict: bool, warnings
             if problem.where == "--set" and (problem.key or "") in paths:
                 problem.where = "--vary"  # (the value is the sweep's, not a --set's)
         raise
+
+
+def _as_the_recipe_loads(inputs: Inputs) -> None:
+    """Refuse inputs that their recipe no longer loads as they are: a sweep over a choice loads them anew from their
+    files for each value, so a file edited since :func:`tco.load_inputs` (or a model put in with
+    ``dataclasses.replace``) would give every row the figures of inputs other than these, silently."""
+    recipe = inputs.recipe
+    if recipe is None:
+        return  # (refused by _loaded_with, which says why)
+    with loader.one_scan():
+        now = _load_inputs(
+            list(recipe.accelerators), workload=recipe.workload, scenario=recipe.scenario, sets=inputs.sets, dirs=recipe.dirs
+        )
+    by_label = {o.label: o for o in now.options}
+    given: list[tuple[str, Any, Any, str]] = [
+        (o.label, by_label.get(o.label), o, o.accelerator.id) for o in (*inputs.options, *inputs.left_out_options)
+    ]
+    given += [("the workload", now.workload, inputs.workload, now.workload.id), ("the scenario", now.scenario, inputs.scenario, "scenario")]
+    for name, loaded, held, source in given:
+        if loaded != held:
+            path = now.sources.get(source) or inputs.sources.get(source)
+            raise InputError(
+                f"{name} is not what {'the' if path else 'its'} file loads now (the file changed since tco.load_inputs, or the model "
+                "was replaced in the inputs): a sweep over a choice loads the inputs anew for each value, so load them again with "
+                "tco.load_inputs",
+                where=path,
+                key="--vary",
+            )
 
 
 def _loaded_with(inputs: Inputs, extra: Sequence[str], *, strict: bool, warnings: list[str] | None) -> Inputs:
