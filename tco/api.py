@@ -179,6 +179,8 @@ def _argument_keys(exc: TcoError, names: Collection[str]) -> None:
         if call:
             suggested = re.compile(r"(?<![\w-])--set (?:'([^']*)'|([^\s';,()]+=[^\s';,()]+))")
             problem.message = suggested.sub(functools.partial(_as_sets, call), problem.message)
+        if "inputs" in names:  # (a choice's values to compare: the sweep of these inputs, as a scripter calls it)
+            problem.message = re.sub(r"tco sweep \.\.\. --vary ([^\s=]+=A,B)", r"tco.sweep(inputs, ['\1'])", problem.message)
         problem.message = re.sub(r"'[^']*'|(?<![\w-])--[a-z][a-z0-9-]*", argument, problem.message)
 
 

@@ -4,7 +4,9 @@ sweep over a choice, results reused and changed, files edited on disk between ca
 other inputs than the ones given: a profile edited on disk after ``tco.load_inputs`` gave the sweep's BF16 row the
 new file's price while ``compare`` of the same inputs kept the loaded one, an option put in with
 ``dataclasses.replace`` was swapped back for the file's, and a file whose id was changed met the sweep as a raw
-``KeyError``. Each is fixed and tested here."""
+``KeyError``; and a choice given to ``what_if`` or ``breakeven`` from Python was refused with a hint for the command
+line (``tco sweep ... --vary workload.precision=A,B``), where the call is ``tco.sweep(inputs, [...])``. Each is fixed
+and tested here."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import dataclasses
 import pytest
 
 import tco
+from tests.factories import one_error
 
 MINE = 'extends = "h100-sxm"\nid = "mine"\nprice_usd = {}\n'
 
@@ -60,3 +63,23 @@ def test_a_choice_sweep_refuses_an_option_put_in_by_hand() -> None:
         tco.sweep(other, ["workload.precision=bf16,fp8"])
     rows = list(tco.sweep(mixed, ["a100-80gb.price_usd=1000:2000:2"]).results)
     assert rows[0]["effective_cost_usd"] == pytest.approx(940591.3938392658, rel=1e-12)
+
+
+def test_a_choice_given_where_a_number_is_asked_hints_at_the_python_sweep(run) -> None:
+    """2: what_if and breakeven of a choice (workload.precision) from Python hinted at the command line ('tco sweep
+    ... --vary workload.precision=A,B'); they now give the call that sweeps these inputs, and the command line keeps
+    its own hint."""
+    inputs = tco.load_inputs(["h100-sxm", "a100-80gb"], workload="llama3-8b")
+    hint = "is not a numeric input (to compare its values, sweep them: tco.sweep(inputs, ['workload.precision=A,B']))"
+    with pytest.raises(tco.InputError) as caught:
+        tco.what_if(inputs, {"workload.precision": [1.0]})
+    assert str(caught.value) == f"what_if: workload.precision: {hint}"
+    with pytest.raises(tco.InputError) as caught:
+        tco.breakeven(inputs, "h100-sxm", "a100-80gb", param="workload.precision")
+    assert str(caught.value) == f"param: workload.precision: {hint}"
+    line = one_error(run("breakeven", "h100-sxm", "a100-80gb", "-w", "llama3-8b", "--param", "workload.precision"))
+    assert line == (
+        "Error: --param: workload.precision: is not a numeric input (to compare its values, sweep them: tco sweep ... "
+        "--vary workload.precision=A,B)"
+    )
+    assert list(tco.sweep(inputs, ["workload.precision=bf16,fp8"]).results)[3]["workload.precision"] == "fp8"
