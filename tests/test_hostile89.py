@@ -142,16 +142,16 @@ def test_breakeven_over_a_stages_length_or_batch_it_leaves_to_the_workload(run, 
     """5: ``breakeven h100-sxm b200 -w staged.toml --param 'workload.stages[sft].seq_len'`` (or ``.global_batch_tokens``)
     said 'has no value to build a default range from': the stage gives neither, and runs at the workload's 4,096 tokens
     and its default batch, 2M x (7B/7B)^(1/3) = 2,000,000 tokens. The default range is now built from those, as from a
-    value the stage gives: 409 (4,096 / 10, whole) to 40,960, and 200,000 to 2e+07."""
+    value the stage gives: 409 (4,096 / 10, whole) to 40,960, and 200,000 to 20,000,000."""
     path = tmp_path / "staged.toml"
     path.write_text(STAGED, encoding="utf-8")
-    for param, shown in (("seq_len", "[409, 40,960]"), ("global_batch_tokens", "[200,000, 2e+07]")):
+    for param, shown in (("seq_len", "[409, 40,960]"), ("global_batch_tokens", "[200,000, 20,000,000]")):
         r = run("breakeven", "h100-sxm", "b200", "-w", str(path), "--param", f"workload.stages[sft].{param}")
         assert r.exit_code == 0, r.stderr
         assert f"workload.stages[sft].{param} in {shown}" in r.stdout
     # a batch the workload gives is the stage's too: DeepSeek-V3's 62,914,560 tokens
     r = run("breakeven", "h100-sxm", "b200", "-w", "deepseek-v3", "--param", "workload.stages[long-context].global_batch_tokens")
-    assert r.exit_code == 0 and "in [6.29146e+06, 6.29146e+08]" in r.stdout, r.stderr
+    assert r.exit_code == 0 and "in [6,291,456, 629,145,600]" in r.stdout, r.stderr
 
 
 def test_a_context_parallel_degree_names_the_length_it_does_not_divide(run, tmp_path: Path) -> None:
