@@ -78,9 +78,9 @@ def test_a_vary_or_range_number_too_close_to_zero_for_a_float_says_so(run, args,
 
 
 def test_a_vary_list_still_reads_zero_grouped_digits_and_spaces(run) -> None:
-    r = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", f"{DELAY}=0, 0e5 ,0.0,1_0")
+    r = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", f"{DELAY}=0, 1e5 ,2.0,1_0")
     assert r.exit_code == 0, r.output
-    assert [line.split(",")[2] for line in r.stdout.splitlines()[1:]] == ["0", "0", "0", "10"]
+    assert [line.split(",")[2] for line in r.stdout.splitlines()[1:]] == ["0", "100000", "2", "10"]
     assert run("breakeven", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--range", "0e-400:1000").exit_code == 0
 
 

@@ -6,6 +6,7 @@ import itertools
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -92,6 +93,9 @@ def parse_vary(text: str) -> tuple[str, list[float] | tuple[float, float, int]]:
             raise InputError(f"expected finite numbers, got '{v.strip()}'", where="--vary", key=path)
         if (why := underflow(v, x)) is not None:
             raise InputError(why, where="--vary", key=path)
+        if x in vals:  # (a point twice: its rows twice, a chart's line back over itself; 1 and 1.0 are one value)
+            again = f" (as '{v.strip()}')" if v.strip() != show_number(x) else ""
+            raise InputError(f"{show_number(x)} is listed twice{again}: give each value once", where="--vary", key=path)
         vals.append(x)
     return path, vals
 
@@ -286,6 +290,17 @@ class ChoiceAxis:
 
     path: str
     values: tuple[str, ...]
+    """Each value as the input takes it (``"fp8"`` typed in quotes is fp8, as ``--set`` reads it): the axis' column."""
+    typed: tuple[str, ...] = ()
+    """Each value as listed, applied as ``--set PATH=VALUE`` (by default the values)."""
+
+
+def _choice_value(text: str, path: str) -> Any:
+    """A listed value of a choice as ``--set`` reads it (a quoted text is the text; a number stays a number)."""
+    try:
+        return loader.parse_value(text, key=path)
+    except InputError as exc:
+        raise InputError(exc.message, where="--vary", key=path) from None
 
 
 def split_choices(inputs: Inputs, specs: Sequence[str]) -> tuple[list[ChoiceAxis], list[str]]:
@@ -318,10 +333,12 @@ def split_choices(inputs: Inputs, specs: Sequence[str]) -> tuple[list[ChoiceAxis
             raise InputError(
                 f"expected a value between each pair of commas (PATH=v1,v2,...), got '{text.strip()[:80]}'", where="--vary", key=path
             )
-        twice = next((v for i, v in enumerate(values) if v in values[:i]), None)
+        read = [(type(x).__name__, x) for x in (_choice_value(v, path) for v in values)]  # (the number 1 and the text "1" differ)
+        shown = tuple(x if isinstance(x, str) else v for (_, x), v in zip(read, values, strict=True))
+        twice = next((shown[i] for i, x in enumerate(read) if x in read[:i]), None)
         if twice is not None:
             raise InputError(f"'{twice[:40]}' is listed twice: give each value once", where="--vary", key=path)
-        choices.append(ChoiceAxis(path, values))
+        choices.append(ChoiceAxis(path, shown, values))
     if choices:
         varied_once(inputs, [c.path for c in choices] + [spec.partition("=")[0].strip() for spec in numeric if "=" in spec])
         given_once(inputs, [c.path for c in choices], key="--vary")
@@ -352,9 +369,10 @@ def iter_choice_sweep(
     values, each on the inputs ``load`` returns with one more ``--set PATH=VALUE`` per choice, the choices varying
     slowest. Every combination is loaded and checked before the first row is written."""
     combos = list(itertools.product(*(c.values for c in choices)))
+    typed = list(itertools.product(*(c.typed or c.values for c in choices)))
     runs = []
-    for combo in combos:
-        given = [f"{c.path}={v}" for c, v in zip(choices, combo, strict=True)]
+    for combo, as_typed in zip(combos, typed, strict=True):
+        given = [f"{c.path}={v}" for c, v in zip(choices, as_typed, strict=True)]
         loaded = load(given)
         try:
             run = iter_sweep(loaded, numeric, chunk=chunk, choices=len(choices), runs=len(combos))
