@@ -77,8 +77,33 @@ def _drawn(v: float | None) -> float:
     return v if v is not None and v == v and abs(v) <= AXIS_MAX else float("nan")
 
 
-def _usd(x: float, _pos: Any = None) -> str:
-    return f"${x / 1e6:,.2f}M" if abs(x) >= 1e6 else f"${x:,.0f}"
+def _usd(x: float, _pos: Any = None, step: float = 0.0) -> str:
+    """``x`` dollars: $1.23M from a million up, else $1,234; beside ticks ``step`` apart, with the decimals that tell
+    them apart ($1.815M beside $1.820M, not $1.82M twice)."""
+    big = abs(x) >= 1e6
+    unit = step / 1e6 if big else step
+    if unit > 0:
+        places = next((p for p in range(2 if big else 0, 7) if abs(round(unit, p) - unit) <= 1e-9 * unit), 6)
+    else:  # (one tick: cents below $100)
+        places = 2 if big or abs(x) < 100 else 0
+    return f"${x / 1e6:,.{places}f}M" if big else f"${x:,.{places}f}"
+
+
+def _usd_ticks(axis: Any) -> None:
+    """Label ``axis`` in dollars (:func:`_usd`), with the decimals its ticks' spacing needs."""
+    from matplotlib.ticker import Formatter
+
+    class Usd(Formatter):
+        step = 0.0
+
+        def set_locs(self, locs: Any) -> None:
+            ticks = sorted(locs)
+            self.step = min((b - a for a, b in zip(ticks[:-1], ticks[1:], strict=True)), default=0.0)
+
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return _usd(x, step=self.step)
+
+    axis.set_major_formatter(Usd())
 
 
 def _short(text: str, most: int = 52) -> str:
@@ -147,7 +172,7 @@ def _tornado(plt: Any, result: Any, fmt: str, top: int, page: bool) -> bytes:
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(5))
-    ax.xaxis.set_major_formatter(_usd)
+    _usd_ticks(ax.xaxis)
     ax.set_xlabel(f"effective cost of {_short(option)}, USD")
     ax.legend(loc="lower right", fontsize=PAGE_FONT_PT - 1 if page else 7, frameon=False)
     held = " · * holds the central layout, batch or replica (a --set plans anew)" if any(r.plan_held for r in rows) else ""
@@ -179,7 +204,7 @@ def _cdf(plt: Any, result: Any, fmt: str, page: bool) -> bytes:
     finite = [v for vs in samples.values() for v in vs if v == v and v > 0 and v != float("inf")]
     if finite and max(finite) / min(finite) > 100:
         ax.set_xscale("log")  # the options differ by orders of magnitude
-    ax.xaxis.set_major_formatter(_usd)
+    _usd_ticks(ax.xaxis)
     ax.set_xlabel("effective cost, USD")
     ax.set_ylabel("share at or below" if page else "share of samples at or below")
     ax.legend(fontsize=PAGE_FONT_PT - 1 if page else 7, frameon=False)
@@ -203,7 +228,7 @@ def breakeven_curve(points: Sequence[float], costs: Mapping[str, Sequence[float 
         ax.axvline(result.value, color="#333333", linestyle="--", linewidth=0.8)
         unit = f" {result.currency}" if result.currency else ""  # (a price quoted in CNY is scanned in CNY)
         ax.annotate(f"tie at {result.value:,.4g}{unit}", (result.value, ax.get_ylim()[1]), fontsize=7, ha="left", va="top")
-    ax.yaxis.set_major_formatter(_usd)
+    _usd_ticks(ax.yaxis)
     ax.set_xlabel(f"{result.param} (in {result.currency})" if result.currency else result.param)
     ax.set_ylabel("effective cost, USD")
     ax.legend(fontsize=7, frameon=False)
@@ -228,7 +253,7 @@ def pareto(comp: Any, fmt: str = "svg") -> bytes:
     if len(front) > 1:
         ax.plot([p[0] for p in front], [p[1] for p in front], color="#333333", linewidth=0.8, linestyle="--", label="Pareto front")
         ax.legend(fontsize=7, frameon=False)
-    ax.yaxis.set_major_formatter(_usd)
+    _usd_ticks(ax.yaxis)
     ax.set_xlabel("time to market, days")
     ax.set_ylabel("job cost, USD")
     return _finish(fig, ax, "Cost against time to market", f"tco compare · {comp.workload} · scenario {comp.scenario}", fmt)
@@ -263,6 +288,6 @@ def sweep_lines(
     ax.set_xlabel(param)
     ax.set_ylabel(metric.replace("_", " "))
     if metric.endswith("_usd"):
-        ax.yaxis.set_major_formatter(_usd)
+        _usd_ticks(ax.yaxis)
     ax.legend(fontsize=7, frameon=False)
     return _finish(fig, ax, f"{metric.replace('_', ' ')} across {param}", f"tco sweep · {workload} · scenario {scenario}", fmt)

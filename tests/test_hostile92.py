@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.factories import one_error
 
 
@@ -42,3 +44,25 @@ def test_a_number_listed_twice_is_refused(run: Any) -> None:
     assert line == "Error: --vary: scenario.pue: 1.5 is listed twice: give each value once"
     ok = run("sweep", "h100-sxm", "-w", "llama3-8b", "--vary", "scenario.pue=1,1.5")
     assert [row.split(",")[2] for row in ok.stdout.splitlines()[1:]] == ["1", "1.5"]
+
+
+def _dollar_ticks(svg: str) -> list[str]:
+    import re
+
+    return re.findall(r">(\$[^<]*)<", svg)
+
+
+def test_a_chart_in_dollars_labels_each_tick_apart(run: Any) -> None:
+    """Round 92 3: ``tco plot sweep ... --metric cost_per_million_tokens_usd`` labelled every tick of the cost axis
+    '$0' (dollars below a million were written without cents), and the effective cost of an H100 swept over
+    ``scenario.fabric=infiniband,ethernet`` had ticks '$1.82M, $1.82M, $1.81M, ...' (two decimals of a million for
+    ticks $5,000 apart). Each tick now carries the decimals its spacing needs."""
+    pytest.importorskip("matplotlib")
+    args = ("plot", "sweep", "h100-sxm", "a100-80gb", "-w", "llama3-8b", "--vary", "workload.precision=bf16,fp8")
+    per_token = run(*args, "--metric", "cost_per_million_tokens_usd", "-o", "-")
+    assert per_token.exit_code == 0, per_token.output
+    assert _dollar_ticks(per_token.stdout) == ["$0.100", "$0.125", "$0.150", "$0.175", "$0.200", "$0.225", "$0.250"]
+    fabric = run("plot", "sweep", "h100-sxm", "-w", "llama3-8b", "--vary", "scenario.fabric=infiniband,ethernet", "-o", "-")
+    ticks = _dollar_ticks(fabric.stdout)
+    assert ticks == ["$1.790M", "$1.795M", "$1.800M", "$1.805M", "$1.810M", "$1.815M", "$1.820M", "$1.825M"]
+    assert len(set(ticks)) == len(ticks)
