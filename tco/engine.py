@@ -1411,24 +1411,29 @@ def plan_training(
             memory = f"{accel.id}.memory_gb"  # (as a --set names the part's input, in an error about the workload)
             # Say which of the two cannot fit: one sequence's activations, or the training state.
             pinned = job.recompute
-            widest = training.Candidate(min(accel.interconnect.devices_per_node, max(heads, 1)), 1, 1, 1)
+            # (the widest split one sequence may take: a tensor or context degree the layout fixes, else a node's)
+            tensor = workload.layout.tensor_parallel if workload.layout is not None else None
+            context = workload.layout.context_parallel if workload.layout is not None else None
+            widest = training.Candidate(tensor or min(accel.interconnect.devices_per_node, max(heads, 1)), 1, 1, 1, context or 1)
             act = training.activation_bytes(job, widest, pinned or "full")
             usable = perf.USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9
             if act >= usable:
-                how = f"with recompute = {pinned} (workload.layout)" if pinned else "even with full recomputation"
+                degrees = [(k, v) for k, v in (("tensor_parallel", tensor), ("context_parallel", context)) if v]
+                over = f"at {' and '.join(f'{k} = {v}' for k, v in degrees)}" if degrees else "over a node"
+                how = f"with recompute = {pinned} (workload.layout) {over}" if pinned else f"even with full recomputation {over}"
                 # Say so where the layers alone would fit: the vocabulary's logits are what does not.
                 layers_only = training.activation_bytes(replace(job, vocab=0), widest, pinned or "full")
                 logits = f", {_gb(act - layers_only)} GB of it the logits of a {job.vocab:,}-token vocabulary"
                 whose = logits if layers_only < usable else ""
                 stage = "" if name == MAIN_STAGE else f" of stage {name}"
                 raise InfeasibleError(
-                    f"activations of one {seq_len:,}-token sequence{stage} ({_gb(act)} GB per device {how} over a node{whose}) "
+                    f"activations of one {seq_len:,}-token sequence{stage} ({_gb(act)} GB per device {how}{whose}) "
                     f"exceed {accel.id}'s usable memory ({usable / 1e9:.1f} GB)",
-                    where=workload.id if pinned or whose else accel.id,
-                    key="layout.recompute" if pinned else "shape.vocab" if whose else "memory_gb",
+                    where=workload.id if pinned or degrees or whose else accel.id,
+                    key="layout.recompute" if pinned else f"layout.{degrees[0][0]}" if degrees else "shape.vocab" if whose else "memory_gb",
                     # (an error about the workload's layout or vocabulary names the part's memory too: a --set of it
                     # is blamed, not the shipped file)
-                    also=(*_sequence_causes(workload, name), memory) if pinned or whose else _sequence_causes(workload, name),
+                    also=(*_sequence_causes(workload, name), memory) if pinned or degrees or whose else _sequence_causes(workload, name),
                 )
             sequences = max(1.0, x["global_batch_tokens"] // seq_len)
             batch = st.batch_key or "workload.global_batch_tokens"

@@ -66,3 +66,24 @@ def test_a_chart_in_dollars_labels_each_tick_apart(run: Any) -> None:
     ticks = _dollar_ticks(fabric.stdout)
     assert ticks == ["$1.790M", "$1.795M", "$1.800M", "$1.805M", "$1.810M", "$1.815M", "$1.820M", "$1.825M"]
     assert len(set(ticks)) == len(ticks)
+
+
+def test_activations_that_do_not_fit_at_a_fixed_tensor_degree_blame_the_layout(run: Any) -> None:
+    """Round 92 4: ``compare h100-sxm -w llama3-8b --set workload.layout.recompute=none --set
+    workload.layout.tensor_parallel=1`` blamed the shipped file's ``parameters`` ('the training state of 8.03e+09
+    parameters does not fit on any count ... use fewer parameters'), though the same job runs without the two --set:
+    the check of one sequence's activations split them over a whole node, not over the tensor degree the layout
+    fixes. It now splits them as the layout does, and says the activations do not fit, blaming the --set."""
+    args = ("compare", "h100-sxm", "-w", "llama3-8b", "--set", "workload.layout.recompute=none")
+    line = one_error(run(*args, "--set", "workload.layout.tensor_parallel=1"))
+    assert line == (
+        "Error: --set: workload.layout.recompute: activations of one 8,192-token sequence (389.7 GB per device with "
+        "recompute = none (workload.layout) at tensor_parallel = 1) exceed h100-sxm's usable memory (72.0 GB)"
+    )
+    assert run(*args).exit_code == 0  # (over the searched tensor degree it fits)
+    long = ("compare", "h100-sxm", "-w", "llama3-8b", "--set", "workload.seq_len=1310720", "--set", "workload.layout.tensor_parallel=1")
+    line = one_error(run(*long, "--set", "workload.layout.context_parallel=1"))
+    assert line == (
+        "Error: --set: workload.layout.tensor_parallel: activations of one 1,310,720-token sequence (1,016.0 GB per device "
+        "even with full recomputation at tensor_parallel = 1 and context_parallel = 1) exceed h100-sxm's usable memory (72.0 GB)"
+    )
