@@ -192,18 +192,7 @@ def token_count(text: str) -> float:
     flags (--tokens, --global-batch) and --params take, ``2k``, ``1.5M`` (k, M, B or G, T)."""
     from tco.estimates import _SUFFIX
 
-    t = text.strip()
-    if t[-1:].lower() in _SUFFIX and t[:-1].strip():
-        try:
-            return real(t[:-1]) * _SUFFIX[t[-1].lower()]
-        except typer.BadParameter:
-            pass
-    try:
-        return real(text)
-    except typer.BadParameter as e:
-        if "expected a number" in str(e):
-            raise typer.BadParameter(f"expected a number such as 2048 or 2k, got {text[:40]!r}") from None
-        raise
+    return _suffixed(text, text.strip(), _SUFFIX, "a number such as 2048 or 2k")
 
 
 _MONEY_SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9}
@@ -217,20 +206,27 @@ def money(text: str) -> float:
     t = t[1:].lstrip() if t.startswith("$") else t
     if re.fullmatch(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?[kKmMbB]?", t):
         t = t.replace(",", "")
-    if t[-1:].lower() in _MONEY_SUFFIX and t[:-1].strip():
+    return _suffixed(text, t, _MONEY_SUFFIX, "an amount in USD such as 5e6, 5,000,000 or 5M")
+
+
+def _suffixed(text: str, t: str, suffixes: Mapping[str, float], example: str) -> float:
+    """``t`` (``text`` as given, cleaned) read by :func:`real`, or with one of ``suffixes`` after the number (a
+    product past the largest float refused as the text given, not as the inf it reads as); text that is neither is a
+    usage error naming ``example``."""
+    if t[-1:].lower() in suffixes and t[:-1].strip():
         try:
-            value = real(t[:-1]) * _MONEY_SUFFIX[t[-1].lower()]
+            value = real(t[:-1]) * suffixes[t[-1].lower()]
         except typer.BadParameter:
             pass
         else:
-            if not math.isfinite(value):  # (1e308B: name what was given, not the inf it reads as)
-                raise typer.BadParameter(f"expected a finite amount (at most 1.8e308), got {text.strip()[:40]!r}")
+            if not math.isfinite(value):  # (1e308B)
+                raise typer.BadParameter(f"expected a finite number (at most 1.8e308), got {text.strip()[:40]!r}")
             return value
     try:
         return real(t)
     except typer.BadParameter as e:
         if "expected a number" in str(e):
-            raise typer.BadParameter(f"expected an amount in USD such as 5e6, 5,000,000 or 5M, got {text[:40]!r}") from None
+            raise typer.BadParameter(f"expected {example}, got {text[:40]!r}") from None
         raise
 
 

@@ -35,7 +35,7 @@ def test_a_purchase_budget_written_as_buyers_write_it_is_two_million(run, given:
         ("1,2345", "expected an amount in USD such as 5e6, 5,000,000 or 5M, got '1,2345'"),
         ("$", "expected an amount in USD such as 5e6, 5,000,000 or 5M, got '$'"),
         ("2T", "expected an amount in USD such as 5e6, 5,000,000 or 5M, got '2T'"),  # (T is a token suffix, not money)
-        ("1e308B", "expected a finite amount (at most 1.8e308), got '1e308B'"),
+        ("1e308B", "expected a finite number (at most 1.8e308), got '1e308B'"),
     ],
 )
 def test_an_amount_that_is_no_amount_is_a_usage_error_in_one_line(capsys, given: str, said: str) -> None:
@@ -206,3 +206,11 @@ def test_the_lease_of_an_unpriced_part_pays_its_count_for_every_month_held(run) 
     months = 12 * (lease["run_years"] + (r["deployment_days"] + r["porting_days"]) / DAYS_PER_YEAR)
     assert sum(y["lease_usd"] for y in lease["years"]) == pytest.approx(lease["count"] * 1500 * months, rel=1e-12)
     assert all(y["capex_usd"] == 0 and y["residual_usd"] == 0 for y in lease["years"])
+
+
+def test_a_token_count_past_the_largest_float_names_the_text_given(capsys) -> None:
+    """The token flags share the money flags' reading of a suffix: '1e308T' was read as inf and refused as 'got
+    infinity', a number nobody typed; it is now a usage error naming the text, as '1e308B' of a budget is."""
+    code, out, error = run_main(capsys, "estimate", "h100-sxm", "--params", "8B", "--mode", "infer", "--prompt-tokens", "1e308T")
+    assert (code, out) == (2, "")
+    assert "Invalid value for '--prompt-tokens': expected a finite number (at most 1.8e308), got '1e308T'" in error
