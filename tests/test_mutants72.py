@@ -115,3 +115,25 @@ def test_a_prompt_the_files_output_refuses_is_swept_where_the_varied_output_hold
         "--vary: workload.prompt_tokens: 800 is not allowed: a request of 800 + 500 tokens exceeds seq_len = 1000, "
         "the context it must fit in"
     )
+
+
+# --------------------------------------------------------------------------- option_names: an option given by its file
+
+
+def test_an_option_given_by_its_file_is_named_by_that_path_too(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kills tco.analysis.common.x_option_names__mutmut_5 (``_resolved(None)``: a TypeError for every option given by
+    a path). An option loaded from a file answers to its id, its aliases and the path it was given by, as ``--set``
+    takes them: a copy of the L20 profile as ``l20y`` (alias ``l20y-alias``) given as ``./l20y.toml`` is named by
+    those three; the H100, given by its id, by its id and aliases only."""
+    from pathlib import Path
+
+    import tco
+    from tco.analysis.common import option_names
+
+    text = (Path(__file__).parent.parent / "profiles" / "accelerators" / "l20.toml").read_text(encoding="utf-8")
+    text = text.replace('id = "l20"', 'id = "l20y"').replace('"nvidia-l20"', '"l20y-alias"')
+    (tmp_path / "l20y.toml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    inputs = tco.load_inputs(["./l20y.toml", "h100-sxm"], workload="llama3-8b")
+    shipped = ("h100-sxm", *inputs.options[1].accelerator.aliases)  # (a shipped id given by id: no path)
+    assert option_names(inputs) == [("l20y", "l20y-alias", "./l20y.toml"), shipped]
