@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import BaseModel
@@ -218,7 +218,6 @@ class StagePlan:
     subset_holds: bool = False  # the subset was chosen for the counts evaluated (sizing), so it holds over them
     subset_count: float | None = None  # the count the subset was chosen at (it holds there only)
     subset_batch: float | None = None  # and the global batch; None once widened over a batch range (:func:`widen_shortlist`)
-    seq_len: int = 0
     precision: Precision = Precision.bf16
     layout: dict[str, Any] | None = None  # the layout chosen at the nominal inputs (keys: LAYOUT_FIELDS)
 
@@ -1397,7 +1396,6 @@ def plan_training(
             attention_key=attention_key,
             efficiency=training.gemm_efficiency(workload.tuning, accel.software.maturity),
             elementwise=training.ELEMENTWISE_VECTORS[workload.tuning],
-            seq_len=seq_len,
             precision=precision,
         )
         x = stage_inputs(st, base, common["active_key"])
@@ -1959,7 +1957,7 @@ class Evaluated:
     plan: Plan
     out: dict[str, Any]
     missing: tuple[str, ...]  # flat keys
-    stages: tuple[StageResult, ...] = ()  # a staged training job's stages on their own
+    inputs: Mapping[str, Any] = field(default_factory=dict)  # the flat inputs evaluated (a result's stages read them)
 
     @property
     def rankable(self) -> bool:
@@ -2164,7 +2162,7 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
             where={"accel": option.accelerator.id, "workload": workload.id}.get(scope, scope),
             key=key,
         )
-    return Evaluated(plan, out, missing, _stage_results(plan, p))
+    return Evaluated(plan, out, missing, p)
 
 
 def _stage_results(plan: Plan, p: Mapping[str, Any]) -> tuple[StageResult, ...]:
@@ -2188,7 +2186,7 @@ def _stage_results(plan: Plan, p: Mapping[str, Any]) -> tuple[StageResult, ...]:
             StageResult(
                 name=st.name,
                 tokens=_known(tokens),
-                seq_len=st.seq_len,
+                seq_len=st.job.seq_len,
                 precision=st.precision,
                 tokens_per_second_per_accelerator=_known(figures["tokens_per_second_per_accelerator"]),
                 time_to_converge_hours=_known(hours),
@@ -2297,7 +2295,7 @@ def _result(ev: Evaluated, delay: float, penalty: float, effective: float, rank:
         notes=notes,
         # (the layout behind a derived rate: a measured run or a given MFU runs no layout model for its speed)
         layout=dict(plan.layout) if plan.layout and plan.throughput_source is ThroughputSource.derived and plan.mfu_key is None else None,
-        stages=list(ev.stages) or None,
+        stages=list(_stage_results(plan, ev.inputs)) or None,  # (for a result only: the checks of an option need none)
         **fields,
     )
 
