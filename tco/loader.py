@@ -1318,6 +1318,10 @@ def apply_overrides(
             old = node.get(leaf)
             kept = {"currency": old["currency"]} if isinstance(old, dict) and old.get("currency") is not None else {}
             node[leaf] = {"value": value, "source": SET_SOURCE, **kept}
+        elif value and isinstance(value, dict) and not _quantity_type(target) and isinstance(node.get(leaf), dict):
+            # A table over a table merges key by key, as ``extends`` does: ``peak={bf16_tflops=500}`` keeps the fp8 peak
+            # (an empty one, ``{}``, empties the table: the way to clear a map such as the grid intensity by market).
+            node[leaf] = _merge(node[leaf], value, target)
         else:
             node[leaf] = value
     return out
@@ -1428,7 +1432,31 @@ def _written(data: Mapping[str, Any], overrides: Sequence[tuple[str, Any]]) -> l
     """The paths the overrides change, for blame: a ``kind`` set to the kind the data has changes nothing
     (so it is not blamed as 'a workload of another kind' for another input's error), nor an entry of a list the data
     gives as no list (``stages = 7``: :func:`apply_overrides` leaves it, and the file is blamed)."""
-    return [p for p, v in overrides if not (p == "kind" and data.get("kind") == v) and _lists_hold(data, split_path(p))]
+    return [
+        leaf
+        for p, v in overrides
+        if not (p == "kind" and data.get("kind") == v) and _lists_hold(data, split_path(p))
+        for leaf in _merged_fields(data, p, v)
+    ]
+
+
+def _merged_fields(data: Mapping[str, Any], path: str, value: Any) -> list[str]:
+    """The paths a ``--set`` writes: a table given over a table merges into it (:func:`apply_overrides`), so it
+    writes the fields it holds, not the table's others (which keep their file's blame); else the path itself."""
+    node: Any = data
+    for part in split_path(path):
+        item = _ITEM.match(part)
+        if not isinstance(node, dict):
+            return [path]
+        if item:
+            entries = node.get(item.group(1))
+            at = _item_index(entries, item.group(2)) if isinstance(entries, list) else None
+            node = None if at is None else entries[at]  # type: ignore[index]
+        else:
+            node = node.get(part)
+    if not (isinstance(value, dict) and value and not _is_quantity(value) and isinstance(node, dict) and not _is_quantity(node)):
+        return [path]
+    return [leaf for k, v in value.items() for leaf in _merged_fields(data, f"{path}.{k}", v)]
 
 
 def _validate(
@@ -2096,12 +2124,23 @@ def refuse_repeated_sets(sets: Sequence[str], names: Iterable[Iterable[str]]) ->
         for there, before in seen:
             if not overlaps(here, there) and not _table_holds(here, item, there, before):
                 continue
+            if merges_apart(here, set_value(item), there, set_value(before)):
+                continue
             short, long_ = sorted((here, there), key=len)
             if len(long_) == len(short) + 1 and long_[-1] == "currency":
                 currency_item, value_item = (item, before) if here == long_ else (before, item)
                 raise _one_table_error(value_item, currency_item, (before, item), key=path)
             raise InputError(f"given twice ('{before}' and '{item}'): give it once", where="--set", key=path)
         seen.append((here, item))
+
+
+def set_value(item: str) -> Any:
+    """What a ``--set PATH=VALUE`` item sets, as read (None where it does not read: its own error is elsewhere)."""
+    path, _, raw = item.partition("=")
+    try:
+        return parse_value(raw.strip(), path.strip())
+    except TcoError:
+        return None
 
 
 def _table_holds(a: Sequence[str], a_item: str, b: Sequence[str], b_item: str) -> bool:
@@ -2141,6 +2180,27 @@ def _one_table_error(value_item: str, currency_item: str, both: tuple[str, str],
         where="--set",
         key=key,
     )
+
+
+def merges_apart(a: Sequence[str], a_value: Any, b: Sequence[str], b_value: Any) -> bool:
+    """Whether two overlapping ``--set`` paths (as :func:`same_input_path` gives them) write apart after all: the
+    shorter gives a table that merges into the table there (not a quantity's, which replaces it whole) and does not
+    hold the longer's field (``peak={bf16_tflops=500}`` and ``peak.fp8_tflops=2000``; see :func:`apply_overrides`).
+    ``a_value`` and ``b_value``: what each sets, as read."""
+    (short, table), (long_, _) = sorted([(a, a_value), (b, b_value)], key=lambda x: len(x[0]))
+    if len(long_) == len(short) or not isinstance(table, dict) or not table or _is_quantity(table):
+        return False
+    node: Any = table
+    rest = long_[len(short) :]
+    for i, piece in enumerate(rest):
+        if isinstance(node, dict) and _is_quantity(node):  # (a quantity's table: its range or source set apart is apart)
+            return i == len(rest) - 1 and piece in ABOUT_A_VALUE and piece not in node
+        if not isinstance(node, dict) or not node:
+            return False  # (a value, which replaces what is under it whole)
+        if piece not in node:
+            return True
+        node = node[piece]
+    return False
 
 
 def overlaps(a: Sequence[str], b: Sequence[str]) -> bool:

@@ -73,10 +73,11 @@ class _Assumptions:
         self.names = [list(n) for n in names]
         # Each --set as the input it names, in any spelling the run took it in: an id in another case, an
         # alias, a profile's path, a quantity's ``.value`` (``A100.price_usd.value`` is ``a100-80gb.price_usd``).
-        self.set_paths: list[tuple[str, ...]] = []
+        self.set_paths: list[tuple[tuple[str, ...], Any]] = []  # (the input, what the --set gives it)
         for item in sets:
+            path, _, raw = item.partition("=")
             try:
-                self.set_paths.append(loader.same_input_path(item.split("=", 1)[0].strip(), self.names))
+                self.set_paths.append((loader.same_input_path(path.strip(), self.names), loader.parse_value(raw.strip(), path.strip())))
             except TcoError:  # (the run took it, so it parses; a path no longer resolvable changes no row here)
                 continue
         self.cells: dict[tuple[str, str], str] = {}
@@ -127,7 +128,8 @@ class _Assumptions:
         from tco import loader
 
         here = loader.same_input_path(f"{scope}.{key}", self.names)
-        return any(loader.overlaps(here, there) for there in self.set_paths)
+        # (a table given over a table merges into it: it writes only the fields it holds)
+        return any(loader.overlaps(here, there) and not loader.merges_apart(here, None, there, given) for there, given in self.set_paths)
 
     def use(self, ref: str) -> str:
         """``ref`` in a formula: an unknown input gives #N/A (the engine's NaN) to every formula that needs it,

@@ -368,8 +368,9 @@ def option_names(inputs: Inputs) -> list[tuple[str, ...]]:
 
 
 def also_set(inputs: Inputs, varied: Sequence[str]) -> str | None:
-    """The first of ``varied`` that the inputs also set (``--set``, ``sets=``), in any spelling. A --set of its
-    currency alone gives no value (it quotes the varied values in that currency, as a file's ``currency`` does)."""
+    """The first of ``varied`` that the inputs also set (``--set``, ``sets=``), in any spelling (a table set over a
+    table sets only the fields it holds: :func:`tco.loader.merges_apart`). A --set of its currency alone gives no
+    value (it quotes the varied values in that currency, as a file's ``currency`` does)."""
     groups = option_names(inputs)
     named = [(path, loader.same_input_path(path, groups)) for path in varied]
     for item in inputs.sets:
@@ -378,7 +379,12 @@ def also_set(inputs: Inputs, varied: Sequence[str]) -> str | None:
         except TcoError:
             continue
         quotes = [path for path, here in named if list(there) == [*here, "currency"]]
-        both = [path for path, here in named if loader.overlaps(here, there) and path not in quotes]
+        given = loader.set_value(item)
+        both = [
+            path
+            for path, here in named
+            if loader.overlaps(here, there) and not loader.merges_apart(here, None, there, given) and path not in quotes
+        ]
         if both:
             return both[0]
     return None

@@ -56,12 +56,22 @@ MAX_SWEEP_ROWS = 5_000_000
 time (about 6.5 µs per row on a 2-core machine): at most about 30 s and 1 GB."""
 
 
+def unbracketed(path: str, spec: str) -> None:
+    """Refuse a list of values written in brackets, as TOML writes a list (``pue=[1.1,1.2]``), naming the form --vary
+    reads: its values were read one by one, the first as '[1.1'."""
+    inner = spec.strip()
+    if len(inner) > 1 and inner[0] == "[" and inner[-1] == "]":
+        listed = inner[1:-1].strip()[:80] or "v1,v2,..."
+        raise InputError(f"list the values without brackets: {path}={listed}", where="--vary", key=path)
+
+
 def parse_vary(text: str) -> tuple[str, list[float] | tuple[float, float, int]]:
     """``PATH=LO:HI:N`` (N evenly spaced points) or ``PATH=v1,v2,...``."""
     path, sep, spec = text.partition("=")
     path, spec = path.strip(), spec.strip()
     if not sep or not path or not spec:
         raise InputError(f"expected PATH=LO:HI:N or PATH=v1,v2,..., got '{text}'", key="--vary")
+    unbracketed(path, spec)
     if ":" in spec:
         parts = spec.split(":")
         if len(parts) != 3:
@@ -328,6 +338,7 @@ def split_choices(inputs: Inputs, specs: Sequence[str]) -> tuple[list[ChoiceAxis
         else:
             numeric.append(spec)
             continue
+        unbracketed(path, text)
         values = tuple(v.strip() for v in text.split(","))
         if not all(values):
             raise InputError(
