@@ -1307,7 +1307,9 @@ def apply_overrides(
             field = "workload" if "workload" in entries[at] else "name"
             if value.get(field, item.group(2)) != item.group(2):
                 raise InputError(f"the entry's {field} must stay '{item.group(2)}', got {value[field]!r}", where=where, key=label)
-            entries[at] = {field: item.group(2), **value}
+            # A table merges into the entry key by key, as into any table (``{tokens=2e10}`` keeps the stage's
+            # sequence length); an empty one empties it to the name that selected it.
+            entries[at] = _merge(entries[at], {field: item.group(2), **value}, target) if value else {field: item.group(2)}
             continue
         is_quantity = isinstance(target, type) and issubclass(target, Quantity)
         bare = isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -7,7 +7,9 @@ written in TOML's brackets is refused in the form ``--vary`` reads.
   still empties it (the way to clear a map such as the grid intensity by market), and a quantity's table still
   replaces the quantity whole. What the table does not hold is not its input: another ``--set``, ``--vary`` or
   ``--param`` may give it (it was refused as 'given twice' or 'both varied and set'), an error in it is blamed on its
-  file, and the workbook's Assumptions sheet marks as overridden only the fields the table holds.
+  file, and the workbook's Assumptions sheet marks as overridden only the fields the table holds. An entry of a list
+  (``stages[long-context]``, ``benchmarks[gpt3-1.3b]``) given as a table merges the same way: it dropped the stage's
+  sequence length, and refused a measurement without its source.
 * ``--vary 'workload.precision=[bf16,fp8]'`` said "expected a TOML value (it starts with '['), got '[bf16'" and
   ``--vary 'scenario.pue=[1.1,1.2]'`` "expected numbers, got '[1.1'": both now say to list the values without
   brackets, and show the spec that would be read.
@@ -155,3 +157,43 @@ def test_a_sweep_and_a_breakeven_may_vary_a_field_a_set_table_does_not_hold(run)
     solved = run("breakeven", "h100-sxm", "a100-80gb", *table, "--param", "h100-sxm.peak.fp8_tflops")
     assert solved.exit_code == 0, solved.stderr
     assert "only sets the range searched" not in solved.stdout + solved.stderr
+
+
+def test_a_table_set_over_a_stage_keeps_the_fields_it_does_not_give(run) -> None:
+    """``workload.stages[long-context]={tokens=2e10}`` on deepseek-v3 replaced the stage whole: its 32,768-token
+    sequence fell to the workload's 4,096 and the stage ran 2.04 h instead of 3.24 h on 2,048 H800s, without a word.
+    The table now merges into the stage, as into any table: the stage is the one ``stages[long-context].tokens=2e10``
+    gives (same sequence length, same hours). Its own field set again is given twice; an empty table still leaves the
+    stage only its name (its tokens then missing)."""
+
+    def stages(*sets: str) -> list[tuple[str, int, float, float]]:
+        r = _result(run, "h800@2048", "-w", "deepseek-v3", *(x for s in sets for x in ("--set", s)))
+        return [(s["name"], s["seq_len"], s["tokens"], s["time_to_converge_hours"]) for s in r["stages"]]
+
+    table = stages("workload.stages[long-context]={tokens=2e10}")
+    dotted = stages("workload.stages[long-context].tokens=2e10")
+    assert table == dotted
+    assert table[1][:3] == ("long-context", 32768, 2e10)
+    twice = run(
+        "compare",
+        "h800@2048",
+        "-w",
+        "deepseek-v3",
+        "--set",
+        "workload.stages[long-context]={tokens=2e10}",
+        "--set",
+        "workload.stages[long-context].tokens=1e9",
+    )
+    assert one_error(twice).startswith("Error: --set: workload.stages[long-context].tokens: given twice (")
+    emptied = run("compare", "h800@2048", "-w", "deepseek-v3", "--set", "workload.stages[long-context]={}")
+    assert one_error(emptied) == "Error: --set: workload.stages[long-context].tokens: required key is missing"
+
+
+def test_a_table_set_over_a_measurement_keeps_its_source_and_count(run) -> None:
+    """``a100-80gb.benchmarks[gpt3-1.3b]={tokens_per_second=9000}`` was refused ('source: required key is missing'):
+    the table replaced the measurement whole. It now merges: the run is measured at 9,000 tokens/s, as with the dotted
+    path ``benchmarks[gpt3-1.3b].tokens_per_second=9000``."""
+    table = _result(run, "a100-80gb", "-w", "gpt3-1.3b", "--set", "a100-80gb.benchmarks[gpt3-1.3b]={tokens_per_second=9000}")
+    dotted = _result(run, "a100-80gb", "-w", "gpt3-1.3b", "--set", "a100-80gb.benchmarks[gpt3-1.3b].tokens_per_second=9000")
+    assert (table["tokens_per_second_per_accelerator"], table["throughput_source"]) == (9000.0, "measured")
+    assert table["effective_cost_usd"] == dotted["effective_cost_usd"]
