@@ -656,9 +656,11 @@ def emit_result(
     the records: NPV and rank per option, the seed, ...) as ``<sheet> summary``."""
     if wants_xlsx(fmt, output):
         assert output is not None
-        from tco.render import summary_csv
+        from tco.render import for_workbook, summary_csv
 
-        emit_workbook(inputs, output, audit, {sheet: render(result, OutputFormat.csv), f"{sheet} summary": summary_csv(result)})
+        with for_workbook():  # (the records' text and booleans as the JSON gives them)
+            sheets = {sheet: render(result, OutputFormat.csv), f"{sheet} summary": summary_csv(result)}
+        emit_workbook(inputs, output, audit, sheets)
         return
     emit(render(result, fmt), output, fmt=fmt, audit=audit)
 
@@ -1456,9 +1458,10 @@ def simulate(
         csv.writer(buf).writerows([["sample", *(f"{k} effective_cost_usd" for k in labels)], *rows])
         result = result.model_copy(update={"effective_cost_samples_usd": None})
         audit = api.audit(inputs, command="simulate", samples=samples, seed=seed)
-        from tco.render import summary_csv
+        from tco.render import for_workbook, summary_csv
 
-        sheets = {"Simulation": render_simulation(result, OutputFormat.csv), "Simulation summary": summary_csv(result)}
+        with for_workbook():
+            sheets = {"Simulation": render_simulation(result, OutputFormat.csv), "Simulation summary": summary_csv(result)}
         emit_workbook(inputs, output, audit, {**sheets, "Samples": buf.getvalue()})
         return
     emit(render_simulation(result, fmt), output, fmt=fmt, audit=api.audit(inputs, command="simulate", samples=samples, seed=seed))
@@ -1507,7 +1510,7 @@ def cashflow(
     )
     if wants_xlsx(fmt, output):  # the cash flow as formulas over the Calc sheets, its summary as values
         assert output is not None
-        from tco.render import summary_csv
+        from tco.render import for_workbook, summary_csv
 
         flags = {"lease_usd_per_month": lease_usd_per_month, "revenue_usd_per_day": revenue_usd_per_day}
         # The options the cash flow left out (a price unknown) still set the others' delay, as in the JSON:
@@ -1515,7 +1518,9 @@ def cashflow(
         import dataclasses
 
         book = dataclasses.replace(inputs, options=[*inputs.options, *inputs.left_out_options], refs=[], left_out_options=[])
-        emit_workbook(book, output, audit, {"Cash flow summary": summary_csv(result)}, cashflow=result, flags=flags)
+        with for_workbook():
+            summary = summary_csv(result)
+        emit_workbook(book, output, audit, {"Cash flow summary": summary}, cashflow=result, flags=flags)
     else:
         emit_result(render_cashflow, result, fmt, output, inputs=inputs, audit=audit, sheet="Cash flow")
     for note in dict.fromkeys(n for o in result.options for n in o.notes if n.startswith("the delay is counted from")):
@@ -1752,7 +1757,10 @@ def sweep(
                 f"a workbook is built in memory: at most {XLSX_MAX_ROWS:,} rows in one; this sweep has {total:,}: use csv",
                 key="--format" if _format_given() else "-o",  # (-o FILE.xlsx chose the workbook)
             )
-        rows = "".join(stream_sweep(columns, chunks, OutputFormat.csv))
+        from tco.render import for_workbook
+
+        with for_workbook():  # (an axis' path as typed, '@x.toml.price_usd', and the feasible column's booleans)
+            rows = "".join(stream_sweep(columns, chunks, OutputFormat.csv))
         emit_workbook(inputs, output, api.audit(inputs, command="sweep", vary=list(vary)), {"Sweep": rows})
         err(f"{total:,} row{'' if total == 1 else 's'}")  # (as the text formats say it)
         return

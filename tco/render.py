@@ -10,7 +10,9 @@ import csv
 import io
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import Enum
 from typing import Any
 
@@ -143,10 +145,34 @@ _ASCII = str.maketrans(
 """Typography tco writes in notes, made ASCII in CSV so any spreadsheet locale reads it (issue 11)."""
 
 
+_FOR_WORKBOOK: ContextVar[bool] = ContextVar("for_workbook", default=False)
+"""True while a CSV rendering is made for a workbook's sheet (:func:`for_workbook`)."""
+
+
+@contextmanager
+def for_workbook() -> Iterator[None]:
+    """CSV renderings made inside are read back into a workbook's sheet, not saved as CSV: text as the JSON gives
+    it (``×``, ``±``: a workbook holds any character; and no quote before a leading =, +, - or @, the sheet types
+    such a cell as text itself, :func:`tco.workbook._append_text`), and a true or false as :data:`BOOL_CELLS` says."""
+    token = _FOR_WORKBOOK.set(True)
+    try:
+        yield
+    finally:
+        _FOR_WORKBOOK.reset(token)
+
+
+BOOL_CELLS = {True: "\x1eTRUE", False: "\x1eFALSE"}
+"""A true or false in a CSV rendering made :func:`for_workbook`: marked (a record separator no text cell holds:
+:data:`CONTROL` makes it '?'), so the workbook writes the JSON's boolean, not the text 'true' an id may be."""
+
+
 def safe_text(v: str) -> str:
     """A text cell a spreadsheet will not evaluate: a leading =, +, -, @, tab or CR gets a quote
     (OWASP's CSV-injection advice). Numbers are never text here, so their signs are untouched.
-    tco's own typography (×, —, ±, ·) becomes ASCII; control characters (:data:`CONTROL`) become '?'."""
+    tco's own typography (×, —, ±, ·) becomes ASCII; control characters (:data:`CONTROL`) become '?'.
+    For a workbook (:func:`for_workbook`) the text is kept as given, control characters aside."""
+    if _FOR_WORKBOOK.get():
+        return CONTROL.sub("?", v)
     v = CONTROL.sub("?", v.translate(_ASCII))
     return "'" + v if v.startswith(_FORMULA_START) else v
 
@@ -191,7 +217,7 @@ def csv_cell(v: Any) -> Any:
     if isinstance(v, Enum):
         return safe_text(str(v.value))
     if isinstance(v, bool):
-        return "true" if v else "false"
+        return BOOL_CELLS[v] if _FOR_WORKBOOK.get() else "true" if v else "false"
     if isinstance(v, float):
         return _num_text(v)
     if isinstance(v, (list, tuple)):
@@ -1257,7 +1283,8 @@ def _format_column(values: Any) -> list[str]:
 
     arr = np.asarray(values)
     if arr.dtype == bool:
-        return np.where(arr, "true", "false").tolist()  # type: ignore[no-any-return]
+        yes, no = (BOOL_CELLS[True], BOOL_CELLS[False]) if _FOR_WORKBOOK.get() else ("true", "false")
+        return np.where(arr, yes, no).tolist()  # type: ignore[no-any-return]
     if arr.dtype == object:
         return [str(v) for v in arr.tolist()]
     uniq, inverse = np.unique(arr, return_inverse=True)

@@ -161,24 +161,30 @@ def _unit(key: str, meta: Quantity | None = None) -> str:
         if per in ("cny", "eur"):
             return f"USD/{per.upper()}"
         return currency if per is None else f"{currency}/{_PER.get(per, per.replace('_', ' '))}"
-    name = key.rsplit(".", 1)[-1]
-    for suffix, unit in (
-        ("kgco2e_per_kwh", "kg CO2e/kWh"),
-        ("kgco2e", "kg CO2e"),
-        ("engineer_months", "engineer-months"),
-        ("weeks", "weeks"),
-        ("days", "days"),
-        ("minutes", "minutes"),
-        ("_kwh", "kWh"),
-        ("_w", "W"),
-        ("_gb", "GB"),
-        ("_gbps", "GB/s"),
-        ("_tflops", "TFLOPS"),
-        ("_years", "years"),
-    ):
-        if name.endswith(suffix):
+    # (the last part that names a unit: a table's entry, 'grid_kgco2e_per_kwh_by_market.cn', is its table's unit)
+    parts = key.split(".")
+    name = next((part for part in reversed(parts) if any(part.endswith(s) or f"{s}_by_" in part for s, _ in _SUFFIX_UNITS)), parts[-1])
+    for suffix, unit in _SUFFIX_UNITS:
+        if name.endswith(suffix) or f"{suffix}_by_" in name:
             return unit
     return ""
+
+
+_SUFFIX_UNITS = (
+    ("kgco2e_per_kwh", "kg CO2e/kWh"),
+    ("kgco2e", "kg CO2e"),
+    ("engineer_months", "engineer-months"),
+    ("weeks", "weeks"),
+    ("days", "days"),
+    ("minutes", "minutes"),
+    ("_kwh", "kWh"),
+    ("_w", "W"),
+    ("_gb", "GB"),
+    ("_gbps", "GB/s"),
+    ("_tflops", "TFLOPS"),
+    ("_years", "years"),
+)
+"""An input's unit by the end of its name (checked in order: the first that matches), for a non-money input."""
 
 
 def compare_workbook(
@@ -377,7 +383,11 @@ MAX_CELL_TEXT = 32767
 
 
 def _cell(v: Any) -> Any:
+    from tco.render import BOOL_CELLS
+
     if isinstance(v, str):
+        if v in BOOL_CELLS.values():  # a true or false of the records (tco.render.for_workbook): the JSON's boolean
+            return v == BOOL_CELLS[True]
         if "_" in v or v != v.strip():  # (Python reads '1_0' as 10: no CSV number is written so)
             return v
         try:
