@@ -44,11 +44,14 @@ def _finish(fig: Any, ax: Any, title: str, source: str, fmt: str, page: bool = F
 
     from tco.render import CONTROL
 
-    ax.set_title(title, loc="left", fontsize=PAGE_FONT_PT + 1 if page else 10, fontweight="bold")
+    heading = ax.set_title(title, loc="left", fontsize=PAGE_FONT_PT + 1 if page else 10, fontweight="bold")
     fig.text(0.01, 0.01, source, fontsize=PAGE_FONT_PT - 1 if page else 7, color="#555555")
     for text in fig.findobj(Text):  # (control characters and bytes no font can draw, as in tables: '?')
         text.set_text(CONTROL.sub("?", text.get_text()))
-    fig.tight_layout(rect=(0, 0.06 if page else 0.04, 1, 1), pad=0.4 if page else 1.08)
+    rect = (0, 0.06 if page else 0.04, 1, 1)
+    fig.tight_layout(rect=rect, pad=0.4 if page else 1.08)
+    if _wrap_title(fig, heading):  # (then the axes make room for its lines)
+        fig.tight_layout(rect=rect, pad=0.4 if page else 1.08)
     buf = io.BytesIO()
     # Same run, same bytes: no date, and the SVG's clip-path and marker ids hashed with the chart's own title and
     # source line rather than a random salt (the report's charts, inlined in one page, keep ids of their own)
@@ -56,6 +59,25 @@ def _finish(fig: Any, ax: Any, title: str, source: str, fmt: str, page: bool = F
         fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     _pyplot().close(fig)
     return buf.getvalue()
+
+
+def _wrap_title(fig: Any, title: Any) -> bool:
+    """Wrap a chart's ``title`` (drawn from the axes' left edge, which long tick labels push right) onto as many lines
+    as keep it inside the figure: a long option's name ran past the right edge, cut off mid-word. True if wrapped."""
+    import textwrap
+
+    text = title.get_text()
+    renderer = fig.canvas.get_renderer()
+    box = title.get_window_extent(renderer)
+    room = fig.bbox.width - box.x0 - 0.01 * fig.bbox.width
+    if box.x1 <= fig.bbox.x0 + fig.bbox.width - 0.01 * fig.bbox.width or room <= 0 or not text:
+        return False
+    width = max(10, int(len(text) * room / box.width))
+    while True:
+        title.set_text("\n".join(textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=True)))
+        if title.get_window_extent(renderer).x1 <= fig.bbox.width * 0.99 or width <= 10:
+            return True
+        width -= 2
 
 
 def _nothing_to_draw(what: str, missing: Mapping[str, Sequence[str]]) -> MissingInputError:
