@@ -172,6 +172,48 @@ def _decision(decision: Any, symbol: str) -> list[str]:
     return [f"<p id=flips>{html.escape(text)}.</p>"]
 
 
+def unranked_rows(comp: Any, inputs: Inputs) -> list[list[str]]:
+    """Why each option is not ranked, and the number that would decide it, as compare prints them; then the
+    options the analyses left out."""
+    rows = [unranked_row(r, SYMBOLS[comp.currency]) for r in comp.results if r.rank is None]
+    return rows + [[label, "left out", why, "—"] for label, why in inputs.left_out.items()]
+
+
+def _sources(texts: list[str]) -> list[str]:
+    """The publications the page cites by key (``[EPOCH]`` in an input's source, ``[G-BIS-2022-10]`` in a market
+    rule), each with its publisher, title, date and link from the bibliography (``profiles/sources/``), folded
+    as the assumptions are: a key alone says nothing to the memo's reader. A key no bibliography defines says so."""
+    from tco import loader
+    from tco.errors import TcoError
+
+    keys = sorted({k for text in texts for k in loader.cited_keys(text)})
+    if not keys:
+        return []
+    try:
+        bib = loader.load_bibliography()
+    except TcoError:  # (a bibliography that cannot be read: each key is still listed, as not found)
+        bib = {}
+    rows = []
+    for key in keys:
+        if key not in bib:
+            rows.append(f"<tr><td>{html.escape(key)}</td><td>not in the bibliography (profiles/sources/)</td></tr>")
+            continue
+        c = bib[key][0]
+        url = c.url or ""
+        # (a link only to the web: a javascript: or data: address in a user's bibliography stays text)
+        link = (
+            f' <a href="{html.escape(url)}">{html.escape(url)}</a>'
+            if url.startswith(("https://", "http://"))
+            else (f" {html.escape(url)}" if url else "")
+        )
+        text = f"{html.escape(c.publisher)}, &ldquo;{html.escape(c.title)}&rdquo; ({html.escape(c.date)}){link}"
+        rows.append(f"<tr><td>{html.escape(key)}</td><td>{text}</td></tr>")
+    return [
+        f'<details id="sources"><summary>{len(keys)} sources cited above, each with its publisher, title, date and link</summary>'
+        f"<table><thead><tr><th>key</th><th>citation</th></tr></thead><tbody>{''.join(rows)}</tbody></table></details>"
+    ]
+
+
 def build(
     inputs: Inputs,
     comp: Any,
@@ -330,11 +372,11 @@ def build(
     )
     # Why each option is not ranked, and the number that would decide it (a price or lead time to match),
     # as compare prints them; then the options the analyses left out.
-    unranked = [unranked_row(r, SYMBOLS[comp.currency]) for r in comp.results if r.rank is None]
-    unranked += [[label, "left out", why, "—"] for label, why in inputs.left_out.items()]
+    unranked = unranked_rows(comp, inputs)
     if unranked:
         sections.append('<h2 id="unranked">Not ranked</h2>')
         sections.append(_table(["option", "status", "why", "the number that would decide it"], unranked, css="notes"))
+    sections += _sources([row[2] for row in unique] + [row[2] for row in unranked])
     digest = hashlib.sha256(json.dumps(audit, sort_keys=True).encode()).hexdigest()
     # (a shipped file by its id alone, "built in": its path is the id's; a file of the user's by its path)
     files = ", ".join(
