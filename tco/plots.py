@@ -196,7 +196,7 @@ def _tornado(plt: Any, result: Any, fmt: str, top: int, page: bool) -> bytes:
     ax.xaxis.set_major_locator(MaxNLocator(5))
     _usd_ticks(ax.xaxis)
     ax.set_xlabel(f"effective cost of {_short(option)}, USD")
-    ax.legend(loc="lower right", fontsize=PAGE_FONT_PT - 1 if page else 7, frameon=False)
+    ax.legend(loc="best", fontsize=PAGE_FONT_PT - 1 if page else 7, frameon=False)
     held = " · * holds the central layout, batch or replica (a --set plans anew)" if any(r.plan_held for r in rows) else ""
     source = f"tco sensitivity · {result.workload} · scenario {result.scenario}{held}"
     return _finish(fig, ax, f"What moves {_short(option)}'s effective cost", source, fmt, page)
