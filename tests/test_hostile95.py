@@ -166,3 +166,35 @@ def test_the_report_says_what_each_cited_source_is(run, user_profile, tmp_path: 
     assert "<td>NO-SUCH-KEY</td><td>not in the bibliography (profiles/sources/)</td>" in folded
     assert "Reseller, &ldquo;Quote &lt;b&gt;42&lt;/b&gt;&rdquo; (2026-01) javascript:alert(1)</td>" in folded
     assert 'href="javascript' not in text and "<b>42" not in text
+
+
+def test_the_tornados_legend_covers_no_bar(run, user_profile, monkeypatch: pytest.MonkeyPatch) -> None:
+    """7: the report's tornado (``tco report L h100-sxm L:rent=2.123456789 L@999 -w llama3-8b``, L a 64-character
+    id: five inputs drawn) put its legend in the lower right corner whatever was there, frameless, over the bars of
+    'workload.global_batch_tokens' and 'workload.parameters', which ran to that corner: the bars' ends, the numbers
+    the chart is for, were hidden under 'input at its low / high'. The legend now goes where it covers the least
+    (matplotlib's 'best'): here no bar at all."""
+    pytest.importorskip("matplotlib")
+    from tco import api, plots
+
+    user_profile("accelerators", "long", f'extends = "h100-sxm"\nid = "{LONG}"\nname = "Long"\n')
+    drawn = []
+    finish = plots._finish
+
+    def keep(fig, ax, *args, **kwargs):  # type: ignore[no-untyped-def]
+        out = finish(fig, ax, *args, **kwargs)
+        drawn.append((fig, ax))
+        return out
+
+    monkeypatch.setattr(plots, "_finish", keep)
+    inputs = api.load_inputs([LONG, "h100-sxm", f"{LONG}:rent=2.123456789", f"{LONG}@999"], workload="llama3-8b")
+    plots.tornado(api.sensitivity(inputs), top=5, page=True)
+    fig, ax = drawn[0]
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)  # (the figure as drawn, again: pyplot closed it)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    bars = [p.get_window_extent(renderer) for p in ax.patches]
+    assert len(bars) == 10 and not any(legend.overlaps(bar) for bar in bars)
