@@ -172,6 +172,21 @@ def _decision(decision: Any, symbol: str) -> list[str]:
     return [f"<p id=flips>{html.escape(text)}.</p>"]
 
 
+WHY_SHOWN = 600
+"""Characters of an unranked option's reason the printed page shows (a market rule of a user's profile may run to
+thousands: the page would no longer be one sheet); its start and end, where the way to rank it is said."""
+
+
+def _brief(text: str, most: int) -> str:
+    """``text`` as the page shows it: whole up to ``most`` characters, else its start and end around a mark that says
+    how long it is and where it is whole (``tco compare``, the JSON)."""
+    if len(text) <= most:
+        return text
+    mark = f" … [{len(text):,} characters: the whole text is in tco compare's output] … "
+    head = (most - len(mark)) * 2 // 3
+    return text[:head] + mark + text[-(most - len(mark) - head) :]
+
+
 def unranked_rows(comp: Any, inputs: Inputs) -> list[list[str]]:
     """Why each option is not ranked, and the number that would decide it, as compare prints them; then the
     options the analyses left out."""
@@ -375,7 +390,8 @@ def build(
     unranked = unranked_rows(comp, inputs)
     if unranked:
         sections.append('<h2 id="unranked">Not ranked</h2>')
-        sections.append(_table(["option", "status", "why", "the number that would decide it"], unranked, css="notes"))
+        shown = [[label, status, _brief(why, WHY_SHOWN), decide] for label, status, why, decide in unranked]
+        sections.append(_table(["option", "status", "why", "the number that would decide it"], shown, css="notes"))
     sections += _sources([row[2] for row in unique] + [row[2] for row in unranked])
     digest = hashlib.sha256(json.dumps(audit, sort_keys=True).encode()).hexdigest()
     # (a shipped file by its id alone, "built in": its path is the id's; a file of the user's by its path)
