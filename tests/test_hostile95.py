@@ -11,8 +11,11 @@ tested here."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -198,3 +201,41 @@ def test_the_tornados_legend_covers_no_bar(run, user_profile, monkeypatch: pytes
     legend = ax.get_legend().get_window_extent(renderer)
     bars = [p.get_window_extent(renderer) for p in ax.patches]
     assert len(bars) == 10 and not any(legend.overlaps(bar) for bar in bars)
+
+
+def test_a_long_reason_not_to_rank_keeps_the_report_on_one_page(run, user_profile, tmp_path: Path) -> None:
+    """8: ``tco report h100-sxm a100-80gb barred -w llama3-8b -o r.html``, where the user's profile 'barred' is not
+    for sale in the market under a 6,000-character rule, printed the whole rule in the 'Not ranked' table: Chromium
+    printed the page on two sheets, where the report is one page to attach to a memo. The reason is now cut to its
+    start and end around a mark saying how long it is and where it is whole (compare's output); the bibliography
+    keys it cites are still resolved in the sources."""
+    pytest.importorskip("matplotlib")
+    rule = ("Export rule text that goes on and on " * 200)[:6000]
+    user_profile(
+        "accelerators",
+        "barred",
+        'extends = "h100-sxm"\nid = "barred"\nname = "Barred"\n\n[availability.global]\nbuy = false\nrent = false\n'
+        f'rule = "{rule}"\nsource = "[G-BIS-2022-10] rule"\n',
+    )
+    page = tmp_path / "r.html"
+    assert run("report", "h100-sxm", "a100-80gb", "barred", "-w", "llama3-8b", "-n", "100", "-o", str(page)).exit_code == 0
+    text = page.read_text()
+    found = re.search(r"<td>barred</td><td>infeasible</td><td>([^<]*)</td>", text)
+    why = html.unescape(found.group(1))  # type: ignore[union-attr]
+    assert len(why) <= 600 and why.startswith("barred cannot be bought in market 'global': Export rule")
+    assert " … [6,0" in why and "characters: the whole text is in tco compare's output] … " in why
+    assert why.endswith("[G-BIS-2022-10] rule")
+    assert "<td>G-BIS-2022-10</td>" in text
+    compare = json.loads(run("compare", "h100-sxm", "a100-80gb", "barred", "-w", "llama3-8b", "-f", "json").stdout)
+    assert rule in next(r["reason"] for r in compare["results"] if r["accelerator"] == "barred")  # (whole there)
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if chromium is None:
+        pytest.skip("Chromium is not installed: the page count is not checked")
+    pdf = tmp_path / "r.pdf"
+    subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+        capture_output=True,
+        timeout=180,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    assert len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf.read_bytes())) == 1  # (two sheets before)
