@@ -44,7 +44,7 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 padding:.6rem .8rem;border-left:4px solid #0072B2}
 .meta{color:#555;font-size:8.5pt} figure{margin:.4rem 0} svg{max-width:100%;height:auto}
 @media print{body{margin:0;max-width:none;font-size:9pt} h1{font-size:13pt} h2{break-after:avoid;margin:.45rem 0 .2rem;font-size:10.5pt}
-p{margin:.3rem 0} .verdict{font-size:10.5pt;padding:.35rem .6rem} th,td{padding:.1rem .3rem} table{font-size:8pt} .meta{font-size:7.5pt}
+p{margin:.3rem 0} .verdict{font-size:10.5pt;padding:.35rem .6rem} th,td{padding:0 .3rem} table{font-size:8pt;line-height:1.2} .meta{font-size:7.5pt}
 table.notes{font-size:7pt} #provenance{font-size:6.5pt} table.notes th{white-space:nowrap}
 figure,table{break-inside:avoid} figure{margin:.2rem 0} figure svg{width:100%;height:auto} details,#assumptions{display:none}}
 @page{margin:.8cm}
@@ -138,6 +138,10 @@ TORNADO_ROWS = 8
 ranking, serving and simulation tables are longer, :data:`TORNADO_ROWS_MANY`, so four options print on one page."""
 
 TORNADO_ROWS_MANY = 5
+
+TORNADO_ROWS_MOST = 3
+"""Inputs the tornado draws for six options (the most a run compares): their ranking, serving and simulation
+tables, a row each, leave room for three on the one printed page."""
 
 FLIPS_SHOWN = 3
 """Inputs that change the answer named on the page (the tornado's order: those that move the difference most)."""
@@ -297,7 +301,8 @@ def build(
         sections.append("<p class=unknown>No chart: no option has a known effective cost to swing (see the missing inputs).</p>")
     else:
         # (the eight inputs that move the winner most: the chart stays legible printed on one sheet)
-        drawn = TORNADO_ROWS if len(inputs.options) <= 3 else TORNADO_ROWS_MANY
+        many = len(inputs.options)
+        drawn = TORNADO_ROWS if many <= 3 else TORNADO_ROWS_MANY if many <= 5 else TORNADO_ROWS_MOST
         sections.append(_chart(lambda result: plots.tornado(result, top=drawn, page=True), sensitivity))
     if decision is not None:
         sections += _decision(decision, SYMBOLS[comp.currency])
