@@ -239,3 +239,33 @@ def test_a_long_reason_not_to_rank_keeps_the_report_on_one_page(run, user_profil
         env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
     )
     assert len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf.read_bytes())) == 1  # (two sheets before)
+
+
+@pytest.mark.parametrize("workload", ["chat-70b", "assistant-7b"])
+def test_six_serving_options_print_on_one_page(run, tmp_path: Path, workload: str) -> None:
+    """9: ``tco report h100-sxm a100-80gb mi300x h200 b200 gaudi3 -w assistant-7b -o r.html`` (six options, the most
+    a run compares, of a serving workload: its replica, batch and latency table besides the ranking and simulation
+    tables) printed on two sheets in Chromium, as did chat-70b's with quoted rates and counts; five options were
+    tested on one page, six never. Printed table rows now take no padding beyond their line (8 pt type, line height
+    1.2), and with six options the tornado draws three inputs (five for four or five): one sheet."""
+    pytest.importorskip("matplotlib")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if chromium is None:
+        pytest.skip("Chromium is not installed")
+    from tco.report import TORNADO_ROWS_MOST
+
+    options = ["h100-sxm", "a100-80gb", "mi300x", "h200", "b200", "gaudi3"]
+    if workload == "chat-70b":
+        options = ["h100-sxm", "a100-80gb", "mi300x:rent=2.10", "h200@512", "b200:rent", "gaudi3"]
+    page, pdf = tmp_path / "r.html", tmp_path / "r.pdf"
+    assert run("report", *options, "-w", workload, "-n", "300", "-o", str(page)).exit_code == 0
+    subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--print-to-pdf={pdf}", page.as_uri()],
+        capture_output=True,
+        timeout=180,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    assert len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf.read_bytes())) == 1
+    text = page.read_text()
+    tornado = text[text.index("<figure>") : text.index("</figure>")]
+    assert tornado.count("ytick") == TORNADO_ROWS_MOST == 3
