@@ -6,8 +6,10 @@ ASCII ('2,893 x h100-sxm', 'default +/-20%' where the JSON says '×' and '±'), 
 or '-' (a swept profile's path, '@x.toml.price_usd') kept CSV's protective apostrophe as a character of the cell;
 the Assumptions gave no unit for a grid intensity of a market (``grid_kgco2e_per_kwh_by_market.global``); a chart's
 title drawn after long tick labels ran past the figure's right edge and was cut off mid-word in the report; the
-report cited its sources by bibliography key ('[EIA-EPM]') without ever saying what a key is. Each is fixed and
-tested here."""
+report cited its sources by bibliography key ('[EIA-EPM]') without ever saying what a key is; the tornado's legend
+sat in the lower right corner over the bars that ran there; a 6,000-character market rule of a user's profile,
+printed whole as why its option is not ranked, put the one-page report on two sheets, as did six options of a
+serving workload. Each is fixed and tested here."""
 
 from __future__ import annotations
 
