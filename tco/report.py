@@ -200,7 +200,7 @@ def unranked_rows(comp: Any, inputs: Inputs) -> list[list[str]]:
 
 def _sources(texts: list[str]) -> list[str]:
     """The publications the page cites by key (``[EPOCH]`` in an input's source, ``[G-BIS-2022-10]`` in a market
-    rule), each with its publisher, title, date and link from the bibliography (``profiles/sources/``), folded
+    rule), each with its publisher, title, date and address from the bibliography (``profiles/sources/``), folded
     as the assumptions are: a key alone says nothing to the memo's reader. A key no bibliography defines says so."""
     from tco import loader
     from tco.errors import TcoError
@@ -218,17 +218,13 @@ def _sources(texts: list[str]) -> list[str]:
             rows.append(f"<tr><td>{html.escape(key)}</td><td>not in the bibliography (profiles/sources/)</td></tr>")
             continue
         c = bib[key][0]
-        url = c.url or ""
-        # (a link only to the web: a javascript: or data: address in a user's bibliography stays text)
-        link = (
-            f' <a href="{html.escape(url)}">{html.escape(url)}</a>'
-            if url.startswith(("https://", "http://"))
-            else (f" {html.escape(url)}" if url else "")
-        )
+        # (its address as text, not a link: the page is self-contained, fetching nothing, and a javascript: address
+        # in a user's bibliography is only ever shown)
+        link = f" {html.escape(c.url)}" if c.url else ""
         text = f"{html.escape(c.publisher)}, &ldquo;{html.escape(c.title)}&rdquo; ({html.escape(c.date)}){link}"
         rows.append(f"<tr><td>{html.escape(key)}</td><td>{text}</td></tr>")
     return [
-        f'<details id="sources"><summary>{len(keys)} sources cited above, each with its publisher, title, date and link</summary>'
+        f'<details id="sources"><summary>{len(keys)} sources cited above, each with its publisher, title, date and address</summary>'
         f"<table><thead><tr><th>key</th><th>citation</th></tr></thead><tbody>{''.join(rows)}</tbody></table></details>"
     ]
 
