@@ -549,6 +549,11 @@ def _shape_size_input(hits: Sequence[str], given: Mapping[str, Any]) -> str:
     return max(size, key=lambda k: float(given[k]) / float(getattr(implied, k.removeprefix("shape."))))
 
 
+_TRAINING_ASKED = "; workload 'estimate' is a training workload"
+"""The end of the engine's refusal of an inference-only part (``can_train = false``) for a training job: estimate
+builds a workload named 'estimate', which no user gave; the mode flag asked for training, and is named instead."""
+
+
 @contextmanager
 def _named_by_flags(moe: bool, sets: Sequence[str] = (), given: Mapping[str, Any] | None = None, ref: str = "") -> Iterator[None]:
     """On the command line, an error about a workload input ``estimate`` builds from a flag names the
@@ -582,6 +587,7 @@ def _named_by_flags(moe: bool, sets: Sequence[str] = (), given: Mapping[str, Any
         if not COMMAND_LINE.get():
             for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
                 problem.message = problem.message.replace("cannot serve estimate:", "cannot serve the model:")
+                problem.message = problem.message.replace(_TRAINING_ASKED, "; mode='train' asks for training: give mode='infer'")
                 problem.message = problem.message.replace("workload.tuning = tuned:", "tuning='tuned':")
                 problem.message = _REPLICA_NAMED.sub(r"is \1: replica=\1", problem.message)
                 if built(problem.where) and problem.key is None:  # the option estimate built: its count
@@ -597,6 +603,7 @@ def _named_by_flags(moe: bool, sets: Sequence[str] = (), given: Mapping[str, Any
         wrote = [item.split("=", 1)[0].strip().lower() for item in sets]
         for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
             problem.message = problem.message.replace("cannot serve estimate:", "cannot serve the model:")
+            problem.message = problem.message.replace(_TRAINING_ASKED, "; --mode train (the default) asks for training: give --mode infer")
             problem.message = problem.message.replace("workload.tuning = tuned:", "--tuning tuned:")
             problem.message = _REPLICA_NAMED.sub(r"is \1: --replica \1", problem.message)
             if built(problem.where) and problem.key is None:  # the option estimate built: its count
