@@ -1197,8 +1197,19 @@ def barred_options(inputs: Inputs) -> dict[str, str]:
     return out
 
 
-def missing_inputs(inputs: Inputs) -> dict[str, list[str]]:
-    """Option label -> the input paths it lacks (options lacking nothing, or infeasible, are left out)."""
+def missing_inputs(inputs: Inputs, supplied: Sequence[str] = ()) -> dict[str, list[str]]:
+    """Option label -> the input paths it lacks (options lacking nothing, or infeasible, are left out).
+    ``supplied``: input paths the analysis gives a value at each of its points (a breakeven's ``--param``, a
+    sweep's ``--vary`` paths, in any spelling ``--set`` takes): an option lacks none of them."""
+    given = {_canonical_set_path(inputs, p.strip()).lower() for p in supplied if p.strip()}
+    out = _missing_inputs(inputs)
+    if not given:
+        return out
+    kept = {label: [p for p in paths if p.lower() not in given] for label, paths in out.items()}
+    return {label: paths for label, paths in kept.items() if paths}
+
+
+def _missing_inputs(inputs: Inputs) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     market: dict[str, float] = {}  # time to market (days) of each option that can run
     for o in inputs.options:
@@ -1227,10 +1238,8 @@ def missing_inputs(inputs: Inputs) -> dict[str, list[str]]:
     return out
 
 
-PRICE_RANGE_USD = (1.0, 10_000_000.0)
-"""Unit prices searched for a price to match: $1 to $10 M per accelerator."""
-LEAD_TIME_RANGE_WEEKS = (0.0, 520.0)
-"""Lead times searched for a lead time to match: none to ten years."""
+PRICE_RANGE_USD = engine.PRICE_RANGE_USD
+LEAD_TIME_RANGE_WEEKS = engine.LEAD_TIME_RANGE_WEEKS
 
 
 @public

@@ -1286,6 +1286,7 @@ def _inputs(
     complete: bool = False,
     required: Sequence[str] = (),
     fitting_count: bool = False,
+    supplied: Sequence[str] = (),
 ) -> Inputs:
     """The inputs of an analysis. With ``drop``, options that cannot run the workload (and, with
     ``complete``, options lacking an input) are left out with a note, as compare shows them
@@ -1301,7 +1302,7 @@ def _inputs(
         inputs, dropped = api.analysable(inputs, complete=complete and not strict, market=complete, required=required)
         for label, why in dropped.items():
             err(f"Note: {label} is left out: {why}")
-    missing = api.missing_inputs(inputs)
+    missing = api.missing_inputs(inputs, supplied)  # (an input the analysis gives at each point is not missing)
     check_missing(missing, strict)
     note_missing(missing, ranked=not fitting_count)  # (size ranks nothing: it says which figures are blank)
     barred = api.barred_options(inputs)
@@ -1334,7 +1335,8 @@ def breakeven(
             metavar="LO:HI",
             help=(
                 "LO:HI to search; default: 0:1000000 for the cost of delay, else the input's low:high, "
-                "else ÷10 to ×10 of its value, kept where the input is valid."
+                "else ÷10 to ×10 of its value, kept where the input is valid; an unknown price 1:1e7, "
+                "an unknown lead time 0:520 weeks."
             ),
         ),
     ] = None,
@@ -1351,7 +1353,7 @@ def breakeven(
     for text, argument in ((a, "A"), (b, "B")):
         _blank_ref("accelerators", text, argument)
     rng = analysis.parse_range(range_) if range_ is not None else None
-    inputs = _inputs([a, b], workload, scenario, set_, strict, drop=False)
+    inputs = _inputs([a, b], workload, scenario, set_, strict, drop=False, supplied=[param])
     result = api.breakeven(inputs, a, b, param=param, value_range=rng)
     for w in api.unread_inputs(inputs, [param], "--param"):
         err(f"Warning: {w}")
@@ -1606,7 +1608,8 @@ def plot(
         from tco.analysis.montecarlo import check_draws
 
         check_draws(samples, seed)  # before any input loads
-    inputs = _inputs(accelerators, workload, scenario, set_, False)
+    supplied = [param] if kind is PlotKind.breakeven else [vary.split("=", 1)[0]] if kind is PlotKind.sweep and vary else []
+    inputs = _inputs(accelerators, workload, scenario, set_, False, supplied=supplied)
     if kind is PlotKind.tornado:
         data = plots.tornado(api.sensitivity(inputs), suffix)
     elif kind is PlotKind.cdf:
@@ -1745,7 +1748,7 @@ def sweep(
     xlsx = wants_xlsx(fmt, output)
     if fmt not in (OutputFormat.csv, OutputFormat.json, OutputFormat.jsonl) and not xlsx:
         raise typer.BadParameter(f"sweep streams rows: use csv, json, jsonl or xlsx, not {fmt.value}", param_hint="--format")
-    inputs = _inputs(accelerators, workload, scenario, set_, strict)
+    inputs = _inputs(accelerators, workload, scenario, set_, strict, supplied=[v.split("=", 1)[0] for v in vary])
     warned: list[str] = []
     columns, total, chunks = api.sweep(inputs, vary, strict=strict, warnings=warned)
     for w in [*warned, *api.unread_inputs(inputs, vary, "--vary")]:

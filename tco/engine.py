@@ -399,6 +399,16 @@ class Plan:
         return f"{self.accel_id}.{key.removeprefix('accel.')}" if key.startswith("accel.") else key
 
 
+PRICE_RANGE_USD = (1.0, 10_000_000.0)
+"""Unit prices searched for a price to match: $1 to $10 M per accelerator (and a break-even's default range
+for an unknown price)."""
+LEAD_TIME_RANGE_WEEKS = (0.0, 520.0)
+"""Lead times searched for a lead time to match: none to ten years (and a break-even's default range for an
+unknown lead time)."""
+UNKNOWN_RANGES: dict[str, tuple[float, float]] = {"accel.price_usd": PRICE_RANGE_USD, "accel.lead_time_weeks": LEAD_TIME_RANGE_WEEKS}
+"""The range searched, by flat key, for an input that has no value: what compare's number to match searches."""
+
+
 def port_keys(accel: Accelerator) -> tuple[str, str]:
     """(flat key of the porting weeks, of the porting engineer-months): the profile's own, else the
     scenario's for the part's maturity."""

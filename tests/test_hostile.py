@@ -1231,10 +1231,11 @@ def test_plot_breakeven_takes_a_range(run, tmp_path: Path) -> None:
     """Its error told the user to 'give --range LO:HI', which plot did not have."""
     pytest.importorskip("matplotlib")
     out = tmp_path / "p.svg"
-    # (the L20's price is unknown: no value to build a default range from)
-    args = ["plot", "breakeven", "l20", "a100-80gb", "-w", "gpt3-1.3b", "-o", str(out), "--param", "l20.price_usd"]
+    # (the H100's MFU is left to the model: no value to build a default range from; an unknown price, such as the
+    # L20's, is searched over compare's $1 to $10 M since round 94)
+    args = ["plot", "breakeven", "h100-sxm", "a100-80gb", "-w", "llama3-8b", "-o", str(out), "--param", "h100-sxm.mfu"]
     assert "give --range LO:HI" in run(*args).stderr
-    assert run(*args, "--range", "5000:40000").exit_code == 0 and out.stat().st_size > 0
+    assert run(*args, "--range", "0.3:0.6").exit_code == 0 and out.stat().st_size > 0
 
 
 def test_a_faster_interconnect_never_buys_a_larger_serving_fleet(run) -> None:

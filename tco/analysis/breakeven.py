@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from tco import engine
 from tco.analysis.common import (
     Prepared,
     Target,
@@ -128,6 +129,9 @@ def default_range(target: Target, *, where: str | None = None) -> tuple[float, f
     if q is not None and q.low is not None and q.high is not None and q.low < q.high:
         return q.low, q.high
     c = target.central
+    searched = {engine.UNKNOWN_RANGES.get(k) for k in target.keys.values()}
+    if c is None and len(searched) == 1 and None not in searched:  # (an unknown price: the range compare searches for it)
+        return next(iter(searched))  # type: ignore[return-value]
     if c is None:
         raise InputError("has no value to build a default range from; give --range LO:HI", where=where, key=target.path)
     if target.is_count or target.is_integer:

@@ -1,0 +1,93 @@
+"""Hostile round 94 (the seed's market out of the box, as a procurement analyst who has just installed the tool runs
+every shipped profile, the Chinese parts and those with an unknown price, power or rental rate above all, alone and
+beside the A100, at counts, rented and bought, through every command with the shipped workloads and scenarios):
+``tco estimate enflame-i20 --params 1.3B`` refused the inference-only card for 'workload 'estimate'', a workload no
+user named, not for the ``--mode train`` it defaults to; a sweep over the L20's unknown price (``--vary
+l20.price_usd=...``) noted that the L20 'is not ranked: l20.price_usd unknown', though every point priced and ranked
+it, and under ``--strict`` refused the sweep outright; a break-even solving for that unknown price said the same, and
+without ``--range`` refused it ('has no value to build a default range from'), though compare searches $1 to $10 M
+for the very price at which the L20 would win. Each is fixed and tested here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.factories import one_error
+
+
+def test_estimate_of_an_inference_card_in_training_names_the_mode_flag(run: Any) -> None:
+    """Round 94 1: ``tco estimate enflame-i20 --params 1.3B`` (the mode defaults to train) ended its refusal with
+    "workload 'estimate' is a training workload": no workload of that name exists, estimate builds it. The refusal
+    now names the flag that asked for training and the one that would answer: '--mode train (the default) asks for
+    training: give --mode infer'; a Python caller is told mode='infer'."""
+    line = one_error(run("estimate", "enflame-i20", "--params", "1.3B"))
+    assert line.startswith("Error: enflame-i20: can_train: enflame-i20 is not a training accelerator (can_train = false)")
+    assert line.endswith("; --mode train (the default) asks for training: give --mode infer")
+    assert "'estimate'" not in line
+    ok = run("estimate", "enflame-i20", "--params", "1.3B", "--mode", "infer")
+    assert ok.exit_code == 0, ok.output
+    import pytest
+
+    import tco
+
+    with pytest.raises(tco.TcoError) as caught:
+        tco.estimate("enflame-i20", parameters=1.3e9)
+    assert str(caught.value).endswith("; mode='train' asks for training: give mode='infer'")
+
+
+def test_a_sweep_over_the_unknown_price_needs_no_price(run: Any) -> None:
+    """Round 94 2: ``tco sweep l20 -w gpt3-1.3b --vary l20.price_usd=5000:15000:3`` priced and ranked the L20 at every
+    point but noted 'l20 is not ranked: l20.price_usd unknown; complete it with --set l20.price_usd=VALUE', and with
+    ``--strict`` refused the sweep (exit 1, 'needs l20.price_usd ... (--strict)'). The input the sweep varies is no
+    longer missing: no note, and --strict runs it (the path in any spelling --set takes). A sweep over another input
+    still notes, and --strict still refuses, the unknown price."""
+    args = ("sweep", "l20", "-w", "gpt3-1.3b", "--vary", "L20.price_usd=5000:15000:3")
+    done = run(*args)
+    assert done.exit_code == 0, done.output
+    assert "not ranked" not in done.stderr
+    strict = run(*args, "--strict")
+    assert strict.exit_code == 0, strict.output
+    rows = strict.stdout.splitlines()[1:]
+    assert [r.split(",")[2] for r in rows] == ["5000", "10000", "15000"]
+    assert {r.split(",")[-2] for r in rows} == {"ranked"}
+    other = run("sweep", "l20", "-w", "gpt3-1.3b", "--vary", "scenario.pue=1.1,1.3")
+    assert "Note: l20 is not ranked: l20.price_usd unknown; complete it with --set l20.price_usd=VALUE" in other.stderr
+    line = one_error(run("sweep", "l20", "-w", "gpt3-1.3b", "--vary", "scenario.pue=1.1,1.3", "--strict"))
+    assert line == "Error: l20: needs l20.price_usd, which is unknown (--strict); give it with --set l20.price_usd=VALUE"
+
+
+def test_a_breakeven_over_an_unknown_price_searches_the_range_compare_does(run: Any) -> None:
+    """Round 94 3: ``tco breakeven l20 a100-80gb -w chat-70b --param l20.price_usd`` refused ('has no value to build a
+    default range from; give --range LO:HI'), though ``tco compare l20 a100-80gb -w chat-70b`` answers the same question
+    ('wins below a unit price of $1,444', searched over $1 to $10 M). The break-even now searches that range for an
+    unknown price (0 to 520 weeks for an unknown lead time) and finds the same tie; a price with a value keeps its own
+    range."""
+    done = run("breakeven", "l20", "a100-80gb", "-w", "chat-70b", "--param", "l20.price_usd", "-f", "json")
+    assert done.exit_code == 0, done.output
+    import json
+
+    out = json.loads(done.stdout)["results"][0]
+    assert (out["range_low"], out["range_high"]) == (1, 10_000_000)
+    assert out["winner_below"] == "l20" and out["winner_above"] == "a100-80gb"
+    compared = json.loads(run("compare", "l20", "a100-80gb", "-w", "chat-70b", "-f", "json").stdout)
+    price = next(r["price_to_match_usd"] for r in compared["results"] if r["accelerator"] == "l20")
+    assert abs(out["value"] - price) <= 1e-6 * price
+    assert round(out["value"], 2) == 1443.53
+    given = ("breakeven", "l20", "a100-80gb", "-w", "chat-70b", "--set", "l20.price_usd=9000", "--param", "a100-80gb.price_usd")
+    priced = json.loads(run(*given, "-f", "json").stdout)["results"][0]
+    assert (priced["range_low"], priced["range_high"]) == (15_000, 20_000)  # (the A100's own low:high)
+
+
+def test_a_breakeven_solving_for_the_unknown_price_does_not_say_it_is_missing(run: Any) -> None:
+    """Round 94 4: ``tco breakeven l20 a100-80gb -w gpt3-1.3b --param l20.price_usd --range 1:1e7`` noted 'l20 is not
+    ranked: l20.price_usd unknown; complete it with --set l20.price_usd=VALUE' above the answer, for the very input
+    it solves for, and ``--strict`` refused the break-even. Neither now: the price it solves for is given at every
+    point. Solving for another input still needs the price, and says so."""
+    args = ("breakeven", "l20", "a100-80gb", "-w", "gpt3-1.3b", "--param", "l20.price_usd", "--range", "1:1e7")
+    done = run(*args)
+    assert done.exit_code == 0, done.output
+    assert "not ranked" not in done.stderr
+    assert done.stderr == "no tie for l20.price_usd in [1, 10,000,000]: a100-80gb wins across the whole range\n"
+    assert run(*args, "--strict").exit_code == 0
+    line = one_error(run("breakeven", "l20", "a100-80gb", "-w", "gpt3-1.3b", "--param", "scenario.pue", "--strict"))
+    assert line == "Error: l20: needs l20.price_usd, which is unknown (--strict); give it with --set l20.price_usd=VALUE"
