@@ -463,12 +463,27 @@ def _claims_reference(comp: Comparison) -> OptionResult | None:
     return None
 
 
+CLAIMS_HEADERS = ["option", "model", "claimed", "maturity", "model vs claim"]
+
+
 def _claims_table(comp: Comparison, base: OptionResult, fmt: OutputFormat) -> str:
     """Published relative-to-A100 claims and maturity beside the model's own throughput ratio to the
     A100 (an a100-80gb option of the run). Without one, the model's ratio is to the ranked first option,
     which has another reference than the claims: it is shown, with no verdict."""
-    if not any(r.claimed_relative_training_performance is not None for r in comp.results):
+    found = claims_rows(comp, base)
+    if found is None:
         return ""
+    title, rows = found
+    return title + "\n" + grid(CLAIMS_HEADERS, rows, fmt, wrap=[None, None, None, None, PROSE_WIDTH])
+
+
+def claims_rows(comp: Comparison, base: OptionResult | None = None) -> tuple[str, list[list[str]]] | None:
+    """(title, rows of :data:`CLAIMS_HEADERS`) of :func:`_claims_table`, for compare's table and the report's
+    section alike (``base``: the comparison's baseline when not given); None when no compared part has a
+    published claim."""
+    if not any(r.claimed_relative_training_performance is not None for r in comp.results):
+        return None
+    base = base if base is not None else _baseline(comp)
     ref = _claims_reference(comp)
     rows = []
     b = (ref or base).tokens_per_second_per_accelerator
@@ -491,13 +506,13 @@ def _claims_table(comp: Comparison, base: OptionResult, fmt: OutputFormat) -> st
         verdict_text = verdict_text or "—"
         rows.append([r.accelerator, ratio_text(model), ratio_text(claim), r.maturity or "—", verdict_text])
     if ref is not None:
-        title = f"Published claims (relative to the A100) beside the model (throughput relative to {ref.accelerator})\n"
+        title = f"Published claims (relative to the A100) beside the model (throughput relative to {ref.accelerator})"
     else:
         title = (
             f"Published claims (relative to the A100) beside the model (throughput relative to {base.accelerator}): "
-            f"no {CLAIM_REFERENCE} in this run, so no verdict (add {CLAIM_REFERENCE} to compare)\n"
+            f"no {CLAIM_REFERENCE} in this run, so no verdict (add {CLAIM_REFERENCE} to compare)"
         )
-    return title + grid(["option", "model", "claimed", "maturity", "model vs claim"], rows, fmt, wrap=[None, None, None, None, PROSE_WIDTH])
+    return title, rows
 
 
 def _opt_float(v: int | None) -> float | None:

@@ -21,8 +21,10 @@ from tco.engine import walk_numbers
 from tco.inputs import Inputs
 from tco.models import Quantity
 from tco.render import (
+    CLAIMS_HEADERS,
     CONTROL,
     SYMBOLS,
+    claims_rows,
     given_number,
     in_currency,
     input_number,
@@ -119,6 +121,20 @@ def _serving(inputs: Inputs, ranking: list[Any]) -> list[str]:
             rows,
             {1, 2, 3, 4, 5},
         ),
+    ]
+
+
+def _claims(comp: Any) -> list[str]:
+    """The published relative-to-A100 claims and maturity ratings beside the model's ratio, as compare shows them
+    under a training ranking (the seed article's table): a memo on that market shows where the two disagree."""
+    found = claims_rows(comp)
+    if found is None:
+        return []
+    title, rows = found
+    return [
+        '<h2 id="claims">Published claims beside the model</h2>',
+        f"<p class=meta>{html.escape(title)}.</p>",
+        _table(CLAIMS_HEADERS, rows, {1, 2}, css="notes"),
     ]
 
 
@@ -281,6 +297,8 @@ def build(
     ]
     if comp.workload_kind == "inference":
         sections += _serving(inputs, ranking)
+    else:
+        sections += _claims(comp)
     # (what holds a ranked speed back and the input that would change it, as compare notes it on stderr)
     sections += [f"<p class=meta>Note: {html.escape(line)}</p>" for line in layout_notes(comp)]
     sections.append('<h2 id="breakeven">Break-even cost of delay</h2>')
