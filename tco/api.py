@@ -29,7 +29,18 @@ from pydantic import BaseModel, ValidationError
 
 from tco import engine, loader, perf, serving
 from tco.engine import Option
-from tco.errors import InfeasibleError, InputError, NotFoundError, ProblemList, TcoError, give_with, is_bool, too_large, unknown_inputs
+from tco.errors import (
+    InfeasibleError,
+    InputError,
+    MissingInputError,
+    NotFoundError,
+    ProblemList,
+    TcoError,
+    give_with,
+    is_bool,
+    too_large,
+    unknown_inputs,
+)
 from tco.inputs import Inputs, Recipe, named_option, parse_option, runs_on, with_quoted_rate, with_unknown_rate
 from tco.models import (
     ACCELERATOR_MONEY,
@@ -588,10 +599,25 @@ def attributed(inputs: Inputs) -> Iterator[None]:
                 if problem.key is None:
                     scopes = (problem.where, "scenario", "workload")  # the option's own inputs, and the shared ones
                     changed = [s.strip() for s in inputs.sets if loader.split_scope(s.split("=", 1)[0].strip(), ids)[0] in scopes]
+                    if isinstance(problem, MissingInputError) or _UNKNOWN_NAMED.match(problem.message):
+                        # (an unknown input's error names its cause, the inputs it lacks: a --set is one only where it
+                        # wrote one of them, not a market or a PUE set beside it)
+                        changed = [
+                            s for s in changed if _names_path(problem.message, _canonical_set_path(inputs, s.split("=", 1)[0].strip()))
+                        ]
                     if changed:
                         problem.message += f" (with --set {', '.join(changed)})"
                 problem.where = file
         raise
+
+
+_UNKNOWN_NAMED = re.compile(r"^needs .*, which (is|are) unknown; give ")
+"""An analysis' refusal of an option that lacks inputs, naming them (:func:`analysable`'s)."""
+
+
+def _names_path(message: str, path: str) -> bool:
+    """Whether ``message`` names the input ``path`` (or a path inside it) as a whole word, in any case."""
+    return re.search(rf"(?<![\w.-]){re.escape(path.lower())}(?![\w-])", message.lower()) is not None
 
 
 def _canonical_set_path(inputs: Inputs, path: str) -> str:

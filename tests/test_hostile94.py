@@ -91,3 +91,41 @@ def test_a_breakeven_solving_for_the_unknown_price_does_not_say_it_is_missing(ru
     assert run(*args, "--strict").exit_code == 0
     line = one_error(run("breakeven", "l20", "a100-80gb", "-w", "gpt3-1.3b", "--param", "scenario.pue", "--strict"))
     assert line == "Error: l20: needs l20.price_usd, which is unknown (--strict); give it with --set l20.price_usd=VALUE"
+
+
+def test_the_report_shows_the_published_claims_compare_shows(run: Any, tmp_path: Any) -> None:
+    """Round 94 5: ``tco compare a100-80gb br100 mtt-s4000 -w gpt3-1.3b`` shows the seed article's relative-to-A100
+    claims and maturity ratings beside the model ('disagree: model 1.81× vs claim 0.75×' for the BR100), but ``tco
+    report`` of the same options, the page a buyer attaches to a memo, left them out: the memo said nothing of the
+    article's own estimates. The report now has that table (id 'claims') for a training workload, row for row as
+    compare's; a serving report has none, as compare has none."""
+    out = tmp_path / "r.html"
+    done = run("report", "a100-80gb", "br100", "mtt-s4000", "-w", "gpt3-1.3b", "-o", str(out), "-n", "200")
+    assert done.exit_code == 0, done.output
+    page = out.read_text(encoding="utf-8")
+    assert '<h2 id="claims">Published claims beside the model</h2>' in page
+    assert "(throughput relative to a100-80gb)." in page
+    assert (
+        "<tr><td>br100</td><td class=n>1.81×</td><td class=n>0.75×</td><td>medium</td><td>disagree: model 1.81× vs claim 0.75×</td></tr>"
+    ) in page
+    assert "<tr><td>mtt-s4000</td><td class=n>0.15×</td><td class=n>0.55×</td><td>low</td>" in page
+    compared = run("compare", "a100-80gb", "br100", "mtt-s4000", "-w", "gpt3-1.3b").stdout
+    assert "br100      1.81×    0.75×      medium      disagree: model 1.81× vs claim 0.75×" in compared
+    serving = tmp_path / "s.html"
+    assert run("report", "a100-80gb", "br100", "-w", "assistant-7b", "-o", str(serving), "-n", "100").exit_code == 0
+    assert 'id="claims"' not in serving.read_text(encoding="utf-8")
+
+
+def test_an_unknown_price_is_not_blamed_on_a_market_set_beside_it(run: Any) -> None:
+    """Round 94 6: ``tco cashflow l20 -w gpt3-1.3b --set scenario.market=cn`` (the L20 is the China-market part, its
+    price unknown) ended its refusal '... give it with --set l20.price_usd=VALUE (with --set scenario.market=cn)', as
+    if the market were a cause; an unknown input's refusal names its cause, the input it lacks. The suffix is gone; a
+    --set that wrote the missing input itself (``--set 'l20.price_usd={}'``, a value left unknown) is still named,
+    alone."""
+    line = one_error(run("cashflow", "l20", "-w", "gpt3-1.3b", "--set", "scenario.market=cn"))
+    assert line.endswith(": needs l20.price_usd, which is unknown; give it with --set l20.price_usd=VALUE")
+    assert line.startswith("Error: ") and "l20.toml: needs" in line
+    line = one_error(run("sensitivity", "l20", "-w", "gpt3-1.3b", "--set", "scenario.market=cn", "--set", "scenario.pue=1.3"))
+    assert "(with --set" not in line
+    line = one_error(run("cashflow", "l20", "-w", "gpt3-1.3b", "--set", "l20.price_usd={}", "--set", "scenario.pue=1.3"))
+    assert line.endswith("give it with --set l20.price_usd=VALUE (with --set l20.price_usd={})")
