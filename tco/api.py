@@ -549,6 +549,10 @@ def attributed(inputs: Inputs) -> Iterator[None]:
         for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
             # (an error about an option, ID@N, is about its part's inputs)
             label = next((o.accelerator.id for o in inputs.options if o.label == problem.where and o.label != o.accelerator.id), None)
+            if label is not None and problem.key is None and _UNKNOWN_NAMED.match(problem.message):
+                # (an option that lacks its part's inputs, ID@N or ID:rent, is named by its part's file, as ID is: the
+                # file is where the missing value goes, and the message names each input in full)
+                problem.where = label
             scope = "workload" if problem.where == inputs.workload.id else label or problem.where
 
             def set_path(key: str, scope: str | None = scope) -> str | None:
