@@ -129,3 +129,37 @@ def test_an_unknown_price_is_not_blamed_on_a_market_set_beside_it(run: Any) -> N
     assert "(with --set" not in line
     line = one_error(run("cashflow", "l20", "-w", "gpt3-1.3b", "--set", "l20.price_usd={}", "--set", "scenario.pue=1.3"))
     assert line.endswith("give it with --set l20.price_usd=VALUE (with --set l20.price_usd={})")
+
+
+def test_an_option_at_a_count_or_rented_that_lacks_an_input_names_its_file(run: Any) -> None:
+    """Round 94 7: ``tco cashflow l20 -w gpt3-1.3b`` names the L20's file ('.../l20.toml: needs l20.price_usd, ...'), but
+    ``tco cashflow l20@16 -w gpt3-1.3b`` and ``tco sensitivity mlu590:rent -w chat-70b`` named only the option
+    ('l20@16: needs l20.price_usd', 'mlu590:rent: needs mlu590.rental.usd_per_hour'), no file: the same refusal,
+    named two ways. An option at a count or rented now names its part's file too, where the missing value goes."""
+    for args, path in (
+        (("cashflow", "l20@16", "-w", "gpt3-1.3b"), "l20.price_usd"),
+        (("sensitivity", "mlu590:rent", "-w", "chat-70b"), "mlu590.rental.usd_per_hour"),
+    ):
+        line = one_error(run(*args))
+        part = path.split(".", 1)[0]
+        assert line.startswith("Error: ") and line.split(": ", 2)[1].endswith(f"accelerators/{part}.toml"), line
+        assert line.endswith(f": needs {path}, which is unknown; give it with --set {path}=VALUE")
+    plain = one_error(run("cashflow", "l20", "-w", "gpt3-1.3b"))
+    assert plain == one_error(run("cashflow", "l20@16", "-w", "gpt3-1.3b"))
+
+
+def test_size_refusing_an_unpriced_part_says_which_set_prices_it(run: Any) -> None:
+    """Round 94 8: ``tco size l20 -w gpt3-1.3b --budget-usd 5000`` (the L20 alone: its price unknown, so no count's job
+    cost is known) refused with 'l20: cannot be sized: needs l20.price_usd, which is unknown' and nothing else: the
+    note that names the --set is not printed when a command fails, so the one line never said how to give the price.
+    It now ends '; give it with --set l20.price_usd=VALUE'; a size that answers for another option still shows the row
+    alone, its note saying the --set once."""
+    line = one_error(run("size", "l20", "-w", "gpt3-1.3b", "--budget-usd", "5000"))
+    assert line == (
+        "Error: --budget-usd: l20: cannot be sized: needs l20.price_usd, which is unknown; give it with --set l20.price_usd=VALUE"
+    )
+    line = one_error(run("size", "l20", "-w", "gpt3-1.3b", "--capex-usd", "1M"))
+    assert line.endswith("l20: cannot be sized: needs l20.price_usd, which is unknown; give it with --set l20.price_usd=VALUE")
+    both = run("size", "l20", "a100-80gb", "-w", "gpt3-1.3b", "--budget-usd", "5000")
+    assert both.exit_code == 0
+    assert both.stderr.count("--set l20.price_usd=VALUE") == 1

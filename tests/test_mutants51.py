@@ -181,7 +181,10 @@ def test_a_budget_for_a_part_of_unknown_power_factor_names_the_factor() -> None:
     inputs = Inputs([Option(UNKNOWN_POWER_FACTOR)], training(), scenario())
     with pytest.raises(InfeasibleError) as exc:
         analysis.size(inputs, budget_usd=1e7)
-    assert exc.value.message == "toy: cannot be sized: needs toy.power_overhead_factor, which is unknown"
+    assert exc.value.message == (
+        "toy: cannot be sized: needs toy.power_overhead_factor, which is unknown; "
+        "give it with --set toy.power_overhead_factor=VALUE"  # (round 94: the --set that gives it)
+    )
     assert exc.value.key == "--budget-usd"
 
 

@@ -16,7 +16,7 @@ from tco.analysis.common import (
     known,
     prepare,
 )
-from tco.errors import InfeasibleError, InputError, TcoError, show_number, unknown_inputs
+from tco.errors import InfeasibleError, InputError, TcoError, give_with, show_number, unknown_inputs
 from tco.inputs import Inputs
 from tco.models import OptionStatus, TrainingWorkload
 from tco.results import MONEY_LIMITS, SizeOption, SizeResult, limit_text
@@ -276,7 +276,10 @@ def size(
             )
         )
     if not any(r.feasible for r in results):
-        raise InfeasibleError("; ".join(f"{r.option}: {r.message}" for r in results), key=f"--{name.replace('_', '-')}")
+        # (an option that lacks an input is told which --set gives it: with no row to show, no note says it instead)
+        lacked = list(dict.fromkeys(p for r in results if r.message == unknown_reason(r.missing_inputs) for p in r.missing_inputs))
+        give = f"; {give_with(lacked)}" if lacked else ""
+        raise InfeasibleError("; ".join(f"{r.option}: {r.message}" for r in results) + give, key=f"--{name.replace('_', '-')}")
     return SizeResult(workload=inputs.workload.id, scenario=inputs.scenario.id, constraint=name, limit=limit, options=results)
 
 
