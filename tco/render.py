@@ -837,7 +837,8 @@ def render_model_fields(
     shown = {k: v for k, v in data.items() if not (k in hide_in_table and v is None)}
     return grid(
         ["field", "value"],
-        [[k, _cell(v) if not isinstance(v, list) else "; ".join(_cell(x) for x in v)] for k, v in shown.items()],
+        # (an empty list, a break-even with no tie, is '—' as every other field without a value)
+        [[k, _cell(v) if not isinstance(v, list) else "; ".join(_cell(x) for x in v) or "—"] for k, v in shown.items()],
         fmt,
         wrap=[None, PROSE_WIDTH],
     )

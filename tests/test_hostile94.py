@@ -6,7 +6,11 @@ user named, not for the ``--mode train`` it defaults to; a sweep over the L20's 
 l20.price_usd=...``) noted that the L20 'is not ranked: l20.price_usd unknown', though every point priced and ranked
 it, and under ``--strict`` refused the sweep outright; a break-even solving for that unknown price said the same, and
 without ``--range`` refused it ('has no value to build a default range from'), though compare searches $1 to $10 M
-for the very price at which the L20 would win. Each is fixed and tested here."""
+for the very price at which the L20 would win; compare shows the seed article's relative-to-A100 claims and maturity ratings
+beside the model, but the report (the page for a memo) left them out; an unknown price's refusal ended "(with --set
+scenario.market=cn)" as if the market were a cause, named an option at a count or rented without its file, and
+size's refusal of an unpriced part never said which --set prices it; a break-even with no tie left an empty
+'all_values' cell where every other blank is '—'. Each is fixed and tested here."""
 
 from __future__ import annotations
 
@@ -163,3 +167,19 @@ def test_size_refusing_an_unpriced_part_says_which_set_prices_it(run: Any) -> No
     both = run("size", "l20", "a100-80gb", "-w", "gpt3-1.3b", "--budget-usd", "5000")
     assert both.exit_code == 0
     assert both.stderr.count("--set l20.price_usd=VALUE") == 1
+
+
+def test_a_breakeven_with_no_tie_shows_a_dash_for_its_values(run: Any) -> None:
+    """Round 94 9: ``tco breakeven mlu370-s4 a100-80gb -w gpt3-1.3b --param mlu370-s4.lead_time_weeks`` (no tie: the
+    A100 wins across 1 to 100 weeks) printed 'value —' but an empty 'all_values' cell, in the table and the markdown,
+    where every other field without a value is '—'. It is '—' now; JSON keeps its empty list."""
+    args = ("breakeven", "mlu370-s4", "a100-80gb", "-w", "gpt3-1.3b", "--param", "mlu370-s4.lead_time_weeks")
+    table = run(*args)
+    assert table.exit_code == 0, table.output
+    rows = {line.split(None, 1)[0]: line.split(None, 1)[1:] for line in table.stdout.splitlines() if line.strip()}
+    assert rows["value"] == ["—"] and rows["all_values"] == ["—"]
+    markdown = run(*args, "-f", "markdown").stdout
+    assert any(line.startswith("| all_values") and line.split("|")[2].strip() == "—" for line in markdown.splitlines())
+    import json
+
+    assert json.loads(run(*args, "-f", "json").stdout)["results"][0]["all_values"] == []
