@@ -1227,19 +1227,16 @@ def barred_options(inputs: Inputs) -> dict[str, str]:
     return out
 
 
-def missing_inputs(inputs: Inputs, supplied: Sequence[str] = ()) -> dict[str, list[str]]:
-    """Option label -> the input paths it lacks (options lacking nothing, or infeasible, are left out).
-    ``supplied``: input paths the analysis gives a value at each of its points (a breakeven's ``--param``, a
-    sweep's ``--vary`` paths, in any spelling ``--set`` takes): an option lacks none of them."""
+def not_supplied(inputs: Inputs, missing: Mapping[str, Sequence[str]], supplied: Sequence[str]) -> dict[str, list[str]]:
+    """:func:`missing_inputs` less the input paths an analysis gives a value at each of its points (``supplied``: a
+    breakeven's ``--param``, a sweep's ``--vary`` paths, in any spelling ``--set`` takes): an option lacks none of them."""
     given = {_canonical_set_path(inputs, p.strip()).lower() for p in supplied if p.strip()}
-    out = _missing_inputs(inputs)
-    if not given:
-        return out
-    kept = {label: [p for p in paths if p.lower() not in given] for label, paths in out.items()}
+    kept = {label: [p for p in paths if p.lower() not in given] for label, paths in missing.items()}
     return {label: paths for label, paths in kept.items() if paths}
 
 
-def _missing_inputs(inputs: Inputs) -> dict[str, list[str]]:
+def missing_inputs(inputs: Inputs) -> dict[str, list[str]]:
+    """Option label -> the input paths it lacks (options lacking nothing, or infeasible, are left out)."""
     out: dict[str, list[str]] = {}
     market: dict[str, float] = {}  # time to market (days) of each option that can run
     for o in inputs.options:

@@ -1302,7 +1302,7 @@ def _inputs(
         inputs, dropped = api.analysable(inputs, complete=complete and not strict, market=complete, required=required)
         for label, why in dropped.items():
             err(f"Note: {label} is left out: {why}")
-    missing = api.missing_inputs(inputs, supplied)  # (an input the analysis gives at each point is not missing)
+    missing = api.not_supplied(inputs, api.missing_inputs(inputs), supplied)  # (an input given at each point is not missing)
     check_missing(missing, strict)
     note_missing(missing, ranked=not fitting_count)  # (size ranks nothing: it says which figures are blank)
     barred = api.barred_options(inputs)
