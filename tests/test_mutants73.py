@@ -1,0 +1,59 @@
+"""Tests that kill surviving mutants of the seed-73 sample of tco/engine.py and tco/analysis/*.py (mutmut 3.8.1, a
+uniform random sample of 60 of their 13,247 mutants: ``random.Random(73).sample`` over the sorted names).
+
+Every expected value is worked out by hand from the formulas and the docstrings of tco/engine.py and
+tco/analysis/*.py (the arithmetic is in each test). The toy parts are tests.factories'."""
+
+from __future__ import annotations
+
+import pytest
+
+from tco import engine
+from tco.engine import Option
+from tco.models import InferenceWorkload
+from tests.factories import SERVING_PEAK, accelerator, bench, inference, scenario, training
+
+# --------------------------------------------------------------------------- _stage_results: a stage of under a token
+
+
+def test_a_stage_of_half_a_token_takes_the_time_of_half_a_token() -> None:
+    """Kills tco.engine.x__stage_results__mutmut_21 (``tokens > 0`` -> ``tokens > 1``: a stage of 0 < D <= 1 tokens
+    was evaluated at one token, so its time was that of a whole token).
+
+    The toy part runs at X = MFU · peak / F = 0.5 · 100e12 / (6 · 1e9 + 12 · 10 layers · 1000 · 1000 tokens)
+    = 5e13 / 6.12e9 = 8,169.93 tokens/s per accelerator on 4 accelerators, no failures (G = 1). Stage b's 0.5 tokens
+    take T = 0.5 / (4 · X) / 3600 = 0.5 · 6.12e9 / (2e14 · 3600) = 4.25e-9 h (one token would take 8.5e-9 h);
+    stage a's 1.44e8 take 1.44e8 · 6.12e9 / 7.2e17 = 1.224 h."""
+    wl = training(stages=[{"name": "a", "tokens": 1.44e8}, {"name": "b", "tokens": 0.5}])
+    (result,) = engine.compare(options=[Option(accelerator())], workload=wl, scenario=scenario()).results
+    stages = {s.name: s for s in result.stages}
+    assert stages["b"].tokens == 0.5
+    assert stages["b"].tokens_per_second_per_accelerator == pytest.approx(5e13 / 6.12e9, rel=1e-12)
+    assert stages["b"].time_to_converge_hours == pytest.approx(4.25e-9, rel=1e-12)
+    assert stages["a"].time_to_converge_hours == pytest.approx(1.224, rel=1e-12)
+
+
+# --------------------------------------------------------------------------- _plan_option: a published service's count
+
+
+def test_a_changed_service_carries_the_run_planned_at_the_run_s_own_replica_where_the_option_s_cannot_hold_it() -> None:
+    """Kills tco.engine.x__plan_option__mutmut_116 (``continue`` -> ``break`` where the published service does not
+    fit at a count: its run was dropped after the option's own replica, never planned at the run's own).
+
+    The published service, 1e11 parameters in bf16 (200 GB of weights), does not fit one 100-GB toy; its run was
+    measured at 1,000 tokens/s on 4. The changed service, 2e10 parameters (40 GB), is asked of a replica of 1: the
+    published job is tried at the option's replica (1: it does not fit), then at the run's own 4, where it fits, so
+    the run is carried to the changed service by the model's ratio: 1,000 × model(changed on 1) / model(published
+    on 4), the two figures of a toy with no run."""
+    published, changed = inference(), inference(parameters=2e10)
+    acc = accelerator(peak=SERVING_PEAK, benchmarks=[bench("toy-serve", 1000, accelerator_count=4)])
+    (row,) = engine.compare(options=[Option(acc, count=1, workload_as_measured=published)], workload=changed, scenario=scenario()).results
+    assert "the published run of toy on toy-serve is carried to the changed workload by the model's ratio" in row.notes
+    assert row.throughput_source is not None and row.throughput_source.value == "measured"
+
+    def model(wl: InferenceWorkload, count: int) -> float:
+        (r,) = engine.compare(options=[Option(accelerator(peak=SERVING_PEAK), count=count)], workload=wl, scenario=scenario()).results
+        assert r.tokens_per_second_per_accelerator is not None
+        return r.tokens_per_second_per_accelerator
+
+    assert row.tokens_per_second_per_accelerator == pytest.approx(1000 * model(changed, 1) / model(published, 4), rel=1e-9)
