@@ -9,7 +9,10 @@ from __future__ import annotations
 import pytest
 
 from tco import engine
+from tco.analysis.breakeven import breakeven
 from tco.engine import Option
+from tco.errors import InputError
+from tco.inputs import Inputs
 from tco.models import InferenceWorkload
 from tests.factories import SERVING_PEAK, accelerator, bench, inference, scenario, training
 
@@ -57,3 +60,18 @@ def test_a_changed_service_carries_the_run_planned_at_the_run_s_own_replica_wher
         return r.tokens_per_second_per_accelerator
 
     assert row.tokens_per_second_per_accelerator == pytest.approx(1000 * model(changed, 1) / model(published, 4), rel=1e-9)
+
+
+# --------------------------------------------------------------------------- breakeven: a range end past the float range
+
+
+def test_a_break_even_range_end_past_the_largest_float_is_blamed_on_the_range() -> None:
+    """Kills tco.analysis.breakeven.x_breakeven__mutmut_101 (``key="--range"`` -> ``"XX--rangeXX"``: the error of an
+    integer range end past the largest float named no flag the user gave).
+
+    10**309 is a 310-digit integer, past 1.8e308: refused before any float() reads it as inf, under --range."""
+    inputs = Inputs([Option(accelerator()), Option(accelerator(id="other", price_usd=20000))], training(), scenario(), [])
+    with pytest.raises(InputError) as exc:
+        breakeven(inputs, "toy", "other", param="scenario.pue", value_range=(1, 10**309))
+    assert (exc.value.where, exc.value.key) == (None, "--range")
+    assert exc.value.message == "expected a finite number (at most 1.8e308), got a 310-digit integer"
