@@ -10,8 +10,9 @@ import pytest
 
 from tco import engine
 from tco.analysis.breakeven import breakeven
+from tco.analysis.sweep import iter_sweep
 from tco.engine import Option
-from tco.errors import InputError
+from tco.errors import InfeasibleError, InputError
 from tco.inputs import Inputs
 from tco.models import InferenceWorkload
 from tests.factories import SERVING_PEAK, accelerator, bench, inference, scenario, training
@@ -75,3 +76,25 @@ def test_a_break_even_range_end_past_the_largest_float_is_blamed_on_the_range() 
         breakeven(inputs, "toy", "other", param="scenario.pue", value_range=(1, 10**309))
     assert (exc.value.where, exc.value.key) == (None, "--range")
     assert exc.value.message == "expected a finite number (at most 1.8e308), got a 310-digit integer"
+
+
+# --------------------------------------------------------------------------- _run_reasons: two needs at one count
+
+
+def test_a_sweep_of_the_count_names_the_count_each_short_point_gives() -> None:
+    """Kills tco.analysis.common.x__run_reasons__mutmut_67 (``needs == n`` -> ``needs != n``: the reason of a count
+    too small went to the points that need another count, none here, so the rows too small for the model were left
+    with the fallback of a cost that overflows).
+
+    2e10 parameters, planned at 8 toys, swept over toy.count = 1, 2, 8, 16: the training state needs the same count
+    at every point (the model does not change), more than 2, so the first two rows are infeasible, each with
+    compare's reason at its own count (tco.engine.too_few_text), and the last two run."""
+    inputs = Inputs([Option(accelerator())], training(shape=None, parameters=2e10, accelerator_count=8), scenario(), [])
+    (chunk,) = list(iter_sweep(inputs, ["toy.count=1,2,8,16"]).chunks)
+    reasons = list(chunk.columns["reason"])
+    for count, reason in zip((1, 2), reasons[:2], strict=True):
+        with pytest.raises(InfeasibleError) as exc:
+            engine.compare(options=[Option(accelerator(), count)], workload=training(shape=None, parameters=2e10), scenario=scenario())
+        assert reason == exc.value.message
+        assert reason.startswith(f"toy-train does not fit in memory on {count} × toy: training state needs at least ")
+    assert reasons[2:] == ["", ""]
