@@ -10,6 +10,7 @@ import pytest
 
 from tco import engine
 from tco.analysis.breakeven import breakeven
+from tco.analysis.common import prepare, resolve_target
 from tco.analysis.sweep import iter_sweep
 from tco.engine import Option
 from tco.errors import InfeasibleError, InputError
@@ -98,3 +99,19 @@ def test_a_sweep_of_the_count_names_the_count_each_short_point_gives() -> None:
         assert reason == exc.value.message
         assert reason.startswith(f"toy-train does not fit in memory on {count} × toy: training state needs at least ")
     assert reasons[2:] == ["", ""]
+
+
+# --------------------------------------------------------------------------- _quantity_at: an entry picked by its label
+
+
+def test_a_path_to_the_second_measurement_reads_that_measurement() -> None:
+    """Kills tco.analysis.common.x__quantity_at__mutmut_31 (the label of ``benchmarks[LABEL]`` read as None: the first
+    entry with no name, any measurement, was the one picked).
+
+    The toy carries two runs, 3,000 tokens/s on toy-serve first and 1,000 on toy-train second: the path
+    toy.benchmarks[toy-train].tokens_per_second starts from the second's 1,000, the value --set would change."""
+    acc = accelerator(mfu=None, benchmarks=[bench("toy-serve", 3000), bench("toy-train", 1000)])
+    prep = prepare(Inputs([Option(acc)], training(), scenario(), []))
+    target = resolve_target(prep, "toy.benchmarks[toy-train].tokens_per_second")
+    assert target.central == 1000
+    assert target.quantity is acc.benchmarks[1].tokens_per_second
