@@ -1,8 +1,12 @@
 """Tests that kill surviving mutants of the seed-73 sample of tco/engine.py and tco/analysis/*.py (mutmut 3.8.1, a
-uniform random sample of 60 of their 13,247 mutants: ``random.Random(73).sample`` over the sorted names).
+uniform random sample of 60 of their 13,247 mutants: ``random.Random(73).sample`` over the sorted names): the time
+of a stage of under one token, the replica a changed service's published run is carried from, the flag blamed for
+a break-even range end past the largest float, the count a sweep's short row names, and the entry a path to a
+profile's second measurement reads.
 
-Every expected value is worked out by hand from the formulas and the docstrings of tco/engine.py and
-tco/analysis/*.py (the arithmetic is in each test). The toy parts are tests.factories'."""
+Expected values are worked out by hand from the formulas and the docstrings of tco/engine.py and tco/analysis/*.py
+(the arithmetic is in each test); where the serving model or the memory planner gives a figure, it is compare's at
+the same inputs, as the docstring under test says it must be. The toy parts are tests.factories'."""
 
 from __future__ import annotations
 
