@@ -1947,8 +1947,11 @@ def size(
     """The accelerator count that meets a deadline, a budget, a purchase budget or a power envelope, with its costs."""
     from tco.render import render_size
 
-    if sum(v is not None for v in (deadline_days, budget_usd, capex_usd, power_kw)) != 1:  # a usage error: before any input loads
-        raise typer.BadParameter("give exactly one of --deadline-days, --budget-usd, --capex-usd, --power-kw", param_hint="constraint")
+    limits = {"--deadline-days": deadline_days, "--budget-usd": budget_usd, "--capex-usd": capex_usd, "--power-kw": power_kw}
+    given = [flag for flag, v in limits.items() if v is not None]
+    if len(given) != 1:  # a usage error: before any input loads
+        got = " and ".join(given) if given else "none"
+        raise typer.BadParameter(f"give exactly one of {', '.join(limits)}, got {got}", param_hint="the limit")
     counted = [a for a in accelerators if parse_option(a).number is not None]
     kind_set = any(s.partition("=")[0].strip().lower() == "workload.kind" for s in set_ or [])
     as_filed = None

@@ -463,7 +463,7 @@ def check_market(option: Option, scenario: Scenario) -> None:
         return
     verb = "rented" if rent else "bought"
     rule = f": {av.rule.rstrip('.')}" if av.rule else ""
-    src = f" {av.source}" if av.source else ""
+    src = f" ({av.source})" if av.source else ""  # (the source apart from the rule: it may run on in prose of its own)
     hint = ""
     if not rent and av.rent and accel.rental is not None:
         hint = f"; rent it instead with {option.label}:rent"

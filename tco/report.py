@@ -48,7 +48,7 @@ padding:.6rem .8rem;border-left:4px solid #0072B2}
 @media print{body{margin:0;max-width:none;font-size:9pt} h1{font-size:13pt} h2{break-after:avoid;margin:.45rem 0 .2rem;font-size:10.5pt}
 p{margin:.3rem 0} .verdict{font-size:10.5pt;padding:.35rem .6rem} th,td{padding:0 .3rem} table{font-size:8pt;line-height:1.2}
 .meta{font-size:7.5pt} table.notes{font-size:7pt} #provenance{font-size:6.5pt} table.notes th{white-space:nowrap}
-figure,table{break-inside:avoid} figure{margin:.2rem 0} figure svg{width:100%;height:auto} details,#assumptions{display:none}}
+figure,table{break-inside:avoid} figure{margin:.2rem 0} figure svg{width:100%;height:auto} details,#assumptions,.claims{display:none}}
 @page{margin:.8cm}
 """
 
@@ -131,10 +131,13 @@ def _claims(comp: Any) -> list[str]:
     if found is None:
         return []
     title, rows = found
+    # (on screen only, as the folded sections: printed, the memo stays one sheet; compare's table has the same rows)
     return [
+        "<div class=claims>",
         '<h2 id="claims">Published claims beside the model</h2>',
         f"<p class=meta>{html.escape(title)}.</p>",
         _table(CLAIMS_HEADERS, rows, {1, 2}, css="notes"),
+        "</div>",
     ]
 
 

@@ -226,7 +226,7 @@ def test_a_long_reason_not_to_rank_keeps_the_report_on_one_page(run, user_profil
     why = html.unescape(found.group(1))  # type: ignore[union-attr]
     assert len(why) <= 600 and why.startswith("barred cannot be bought in market 'global': Export rule")
     assert " … [6,0" in why and "characters: the whole text is in tco compare's output] … " in why
-    assert why.endswith("[G-BIS-2022-10] rule")
+    assert why.endswith("([G-BIS-2022-10] rule)")
     assert "<td>G-BIS-2022-10</td>" in text
     compare = json.loads(run("compare", "h100-sxm", "a100-80gb", "barred", "-w", "llama3-8b", "-f", "json").stdout)
     assert rule in next(r["reason"] for r in compare["results"] if r["accelerator"] == "barred")  # (whole there)

@@ -197,3 +197,39 @@ def test_a_table_set_over_a_measurement_keeps_its_source_and_count(run) -> None:
     dotted = _result(run, "a100-80gb", "-w", "gpt3-1.3b", "--set", "a100-80gb.benchmarks[gpt3-1.3b].tokens_per_second=9000")
     assert (table["tokens_per_second_per_accelerator"], table["throughput_source"]) == (9000.0, "measured")
     assert table["effective_cost_usd"] == dotted["effective_cost_usd"]
+
+
+def test_two_limits_to_size_name_the_flags_given(run) -> None:
+    """``tco size h100-sxm --deadline-days 300 --budget-usd 1M`` said "Invalid value for constraint", which is no
+    flag: the usage error now names the limit and the flags given (exit 2, one line)."""
+    both = run("size", "h100-sxm", "-w", "llama3-8b", "--deadline-days", "300", "--budget-usd", "1M")
+    assert both.exit_code == 2 and both.stdout == ""
+    assert (
+        "Error: Invalid value for the limit: give exactly one of --deadline-days, --budget-usd, --capex-usd, --power-kw, "
+        "got --deadline-days and --budget-usd"
+    ) in both.stderr
+    none = run("size", "h100-sxm", "-w", "llama3-8b")
+    assert none.exit_code == 2 and "--power-kw, got none" in none.stderr
+
+
+def test_a_market_refusal_sets_its_source_apart_from_its_rule(run) -> None:
+    """The TPU v5p's rule and its source ran together ("...as a Google Cloud service [GCP] Cloud TPU is a Google Cloud
+    product..."): the source is now in parentheses after the rule."""
+    out = run("compare", "tpu-v5p", "-w", "llama3-8b")
+    assert one_error(out) == (
+        "Error: accelerator: tpu-v5p cannot be bought in market 'global': Not sold: Google offers Cloud TPUs only as a "
+        "Google Cloud service ([GCP] Cloud TPU is a Google Cloud product, rented by the chip-hour); rent it instead with "
+        "tpu-v5p:rent"
+    )
+
+
+def test_the_claims_section_is_on_screen_and_left_out_of_a_printout(run, tmp_path) -> None:
+    """The report's published-claims section (hostile round 94) pushed a four-option training report onto a second
+    printed sheet; it is on screen and left out of a printout, as the folded sections are (the print stylesheet hides
+    its ``claims`` block; tests/test_report.py prints the page in Chromium and counts one sheet)."""
+    page = tmp_path / "r.html"
+    out = run("report", "a100-80gb", "br100", "-w", "gpt3-1.3b", "-o", str(page))
+    assert out.exit_code == 0, out.stderr
+    text = page.read_text(encoding="utf-8")
+    assert '<div class=claims>\n<h2 id="claims">' in text
+    assert ".claims{display:none}}" in text.split("@media print", 1)[1]
