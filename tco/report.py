@@ -48,7 +48,8 @@ padding:.6rem .8rem;border-left:4px solid #0072B2}
 @media print{body{margin:0;max-width:none;font-size:9pt} h1{font-size:13pt} h2{break-after:avoid;margin:.45rem 0 .2rem;font-size:10.5pt}
 p{margin:.3rem 0} .verdict{font-size:10.5pt;padding:.35rem .6rem} th,td{padding:0 .3rem} table{font-size:8pt;line-height:1.2}
 .meta{font-size:7.5pt} table.notes{font-size:7pt} #provenance{font-size:6.5pt} table.notes th{white-space:nowrap}
-figure,table{break-inside:avoid} figure{margin:.2rem 0} figure svg{width:100%;height:auto} details,#assumptions,.claims{display:none}}
+figure,table{break-inside:avoid} figure{margin:.2rem 0} figure svg{width:100%;height:auto}
+details,#assumptions{display:none} .claims{display:none}}
 @page{margin:.8cm}
 """
 

@@ -74,7 +74,7 @@ def test_a_part_barred_in_the_market_is_infeasible_naming_the_rule(run) -> None:
     assert res["yuan-x"]["tokens_per_second_per_accelerator"] > 0
     assert (
         res["yuan-x"]["reason"]
-        == "yuan-x cannot be bought in market 'cn': test rule: export to China needs a licence [TCO] test profile" + BUY_ELSEWHERE
+        == "yuan-x cannot be bought in market 'cn': test rule: export to China needs a licence ([TCO] test profile)" + BUY_ELSEWHERE
     )
     alone = run("compare", YUAN, "-w", "llama3-8b", "--set", "scenario.market=cn")
     # (the --set of the market made this run's choice: it takes the blame, hostile round 51's D5)

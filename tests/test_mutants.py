@@ -896,7 +896,7 @@ ENGINE_ERRORS: list[tuple[str, Callable[[], object], type[TcoError], str]] = [
             market="cn",
         ),
         InfeasibleError,
-        "toy: availability.cn: toy cannot be rented in market 'cn' [SRC]" + RENT_ELSEWHERE,
+        "toy: availability.cn: toy cannot be rented in market 'cn' ([SRC])" + RENT_ELSEWHERE,
     ),
     (
         "goodput",
