@@ -549,7 +549,7 @@ def attributed(inputs: Inputs) -> Iterator[None]:
         for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
             # (an error about an option, ID@N, is about its part's inputs)
             label = next((o.accelerator.id for o in inputs.options if o.label == problem.where and o.label != o.accelerator.id), None)
-            if label is not None and problem.key is None and _UNKNOWN_NAMED.match(problem.message):
+            if label is not None and problem.key is None and isinstance(problem, MissingInputError):
                 # (an option that lacks its part's inputs, ID@N or ID:rent, is named by its part's file, as ID is: the
                 # file is where the missing value goes, and the message names each input in full)
                 problem.where = label
@@ -603,7 +603,7 @@ def attributed(inputs: Inputs) -> Iterator[None]:
                 if problem.key is None:
                     scopes = (problem.where, "scenario", "workload")  # the option's own inputs, and the shared ones
                     changed = [s.strip() for s in inputs.sets if loader.split_scope(s.split("=", 1)[0].strip(), ids)[0] in scopes]
-                    if isinstance(problem, MissingInputError) or _UNKNOWN_NAMED.match(problem.message):
+                    if isinstance(problem, MissingInputError):
                         # (an unknown input's error names its cause, the inputs it lacks: a --set is one only where it
                         # wrote one of them, not a market or a PUE set beside it)
                         changed = [
@@ -613,10 +613,6 @@ def attributed(inputs: Inputs) -> Iterator[None]:
                         problem.message += f" (with --set {', '.join(changed)})"
                 problem.where = file
         raise
-
-
-_UNKNOWN_NAMED = re.compile(r"^needs .*, which (is|are) unknown; give ")
-"""An analysis' refusal of an option that lacks inputs, naming them (:func:`analysable`'s)."""
 
 
 def _names_path(message: str, path: str) -> bool:
@@ -754,6 +750,10 @@ def audit(inputs: Inputs | None = None, **arguments: Any) -> dict[str, Any]:
         out["sets"] = list(inputs.sets)
         out["files"] = audit_files(inputs.sources)
     out.update({k: v for k, v in arguments.items() if v is not None})
+    for axis in arguments.get("vary") or ():  # (a sweep over the tuning level: the levels its rows span, not the base's)
+        path, _, values = str(axis).partition("=")
+        if inputs is not None and path.strip() == "workload.tuning":
+            out["tuning"] = [v.strip() for v in values.split(",") if v.strip()]
     return out
 
 

@@ -514,6 +514,13 @@ def _format_from_output(fn: Callable[..., Any], kwargs: dict[str, Any]) -> dict[
     if output is None or str(output) == "-" or not isinstance(output, (str, Path)):
         return kwargs
     suffix = suffix_of(Path(str(output)))
+    meant = Path(str(output).rstrip("."))
+    if not suffix and meant.name and meant.name != Path(str(output)).name and suffix_of(meant) in (*_NAMED_FORMATS, ".toml"):
+        # (x.csv. has no extension, so it got a table; Windows drops the trailing dot, leaving a table named .csv)
+        raise typer.BadParameter(
+            f"{output} ends with a dot after {suffix_of(meant)}, so it names no format: name the file {meant.name}",
+            param_hint="-o",
+        )
     supported = _formats(fn, fmt)
     named = _NAMED_FORMATS.get(suffix) or ("toml" if suffix == ".toml" else None)
     command = name.replace("_", " ")
@@ -1463,7 +1470,8 @@ def simulate(
         from tco.render import for_workbook, summary_csv
 
         with for_workbook():
-            sheets = {"Simulation": render_simulation(result, OutputFormat.csv), "Simulation summary": summary_csv(result)}
+            summary = summary_csv(result, {"effective_cost_samples_usd": "on the Samples sheet"})
+            sheets = {"Simulation": render_simulation(result, OutputFormat.csv), "Simulation summary": summary}
         emit_workbook(inputs, output, audit, {**sheets, "Samples": buf.getvalue()})
         return
     emit(render_simulation(result, fmt), output, fmt=fmt, audit=api.audit(inputs, command="simulate", samples=samples, seed=seed))

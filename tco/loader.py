@@ -1332,19 +1332,7 @@ def apply_overrides(
 def _lists_hold(data: Mapping[str, Any], parts: Sequence[str]) -> bool:
     """Whether each list a path selects an entry of (``stages[ext]``) is a list in ``data``, or absent: a file may
     give ``stages = 7``, which no entry can be selected from."""
-    node: Any = data
-    for part in parts:
-        if not isinstance(node, dict):
-            return True
-        item = _ITEM.match(part)
-        node = node.get(item.group(1) if item else part)
-        if item:
-            if node is not None and not isinstance(node, list):
-                return False
-            entries = node or []
-            at = _item_index(entries, item.group(2))
-            node = None if at is None else entries[at]
-    return True
+    return not any(_ITEM.match(part) and named is not None and not isinstance(named, list) for part, named, _, _ in _walk(data, parts))
 
 
 def split_scope(path: str, accelerator_ids: Iterable[str] = ()) -> tuple[str, str]:
@@ -1412,21 +1400,24 @@ def _item_index(entries: Sequence[Any], label: str) -> int | None:
     return next((j for j, e in enumerate(entries) if isinstance(e, dict) and label in (e.get("workload"), e.get("name"))), None)
 
 
+def _walk(data: Any, parts: Sequence[str]) -> Iterator[tuple[str, Any, int | None, Any]]:
+    """Each part of a path with what it selects in ``data``: ``(part, named, at, node)``, where ``named`` is the value
+    the part's name gives (for an item selector, ``stages[ext]``, the list), ``at`` the index of the entry it selects
+    (None if none) and ``node`` what the path has reached (None past the data). The one walk of a ``--set`` path
+    over raw data, for blame and for the paths an error names."""
+    node = data
+    for part in parts:
+        item = _ITEM.match(part)
+        named: Any = node.get(item.group(1) if item else part) if isinstance(node, dict) else None
+        at = _item_index(named, item.group(2)) if item and isinstance(named, list) else None
+        node = named if not item else None if at is None else named[at]
+        yield part, named, at, node
+
+
 def _indexed(path: str, data: Any) -> str:
     """``benchmarks[gpt3-1.3b].tokens_per_second`` as validation errors name it, ``benchmarks[0]...``:
     each item selector replaced by the item's index in ``data`` (unchanged where there is none)."""
-    parts, node = [], data
-    for part in split_path(path):
-        item = _ITEM.match(part)
-        if item and isinstance(node, dict) and isinstance(node.get(item.group(1)), list):
-            entries = node[item.group(1)]
-            i = _item_index(entries, item.group(2))
-            if i is not None:
-                parts.append(f"{item.group(1)}[{i}]")
-                node = entries[i]
-                continue
-        parts.append(part)
-        node = node.get(part) if isinstance(node, dict) else None
+    parts = [part if at is None else f"{part[: part.index('[')]}[{at}]" for part, _, at, _ in _walk(data, split_path(path))]
     return ".".join(parts).replace(".[", "[")
 
 
@@ -1445,17 +1436,8 @@ def _written(data: Mapping[str, Any], overrides: Sequence[tuple[str, Any]]) -> l
 def _merged_fields(data: Mapping[str, Any], path: str, value: Any) -> list[str]:
     """The paths a ``--set`` writes: a table given over a table merges into it (:func:`apply_overrides`), so it
     writes the fields it holds, not the table's others (which keep their file's blame); else the path itself."""
-    node: Any = data
-    for part in split_path(path):
-        item = _ITEM.match(part)
-        if not isinstance(node, dict):
-            return [path]
-        if item:
-            entries = node.get(item.group(1))
-            at = _item_index(entries, item.group(2)) if isinstance(entries, list) else None
-            node = None if at is None else entries[at]  # type: ignore[index]
-        else:
-            node = node.get(part)
+    steps = list(_walk(data, split_path(path)))
+    node = steps[-1][3] if steps else data
     if not (isinstance(value, dict) and value and not _is_quantity(value) and isinstance(node, dict) and not _is_quantity(node)):
         return [path]
     return [leaf for k, v in value.items() for leaf in _merged_fields(data, f"{path}.{k}", v)]

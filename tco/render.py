@@ -186,10 +186,11 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return buf.getvalue()
 
 
-def summary_csv(result: Any) -> str:
+def summary_csv(result: Any, elsewhere: Mapping[str, str] | None = None) -> str:
     """A result's own figures beside its records (a workbook's summary sheet), as CSV: ``field,value`` for
     each top-level figure, ``key.option`` for a table of one figure per option, then one row per option
-    with its figures; records and samples (lists of tables) are the other sheets."""
+    with its figures; records and samples (lists of tables) are the other sheets. ``elsewhere`` names the
+    sheet that holds a field this one leaves out (the samples), so its row says where rather than being blank."""
 
     def nested(v: Any) -> bool:
         return isinstance(v, dict) or (isinstance(v, list) and bool(v) and isinstance(v[0], (dict, list)))
@@ -199,7 +200,9 @@ def summary_csv(result: Any) -> str:
     table = bool(options) and isinstance(options[0], dict)
     rows: list[list[Any]] = []
     for key, value in dumped.items():
-        if isinstance(value, dict) and not any(nested(v) or isinstance(v, list) for v in value.values()):
+        if key in (elsewhere or {}):
+            rows.append([key, (elsewhere or {})[key]])
+        elif isinstance(value, dict) and not any(nested(v) or isinstance(v, list) for v in value.values()):
             rows += [[f"{key}.{sub}", v] for sub, v in value.items()]  # a figure per option (the tornado's central costs)
         elif isinstance(value, dict) and all(isinstance(v, list) and not any(nested(x) for x in v) for v in value.values()):
             rows.append([key, value])  # a list per option (the inputs each lacks), in one cell as every format shows it

@@ -172,6 +172,11 @@ def _unit(key: str, meta: Quantity | None = None) -> str:
 
 _SUFFIX_UNITS = (
     ("kgco2e_per_kwh", "kg CO2e/kWh"),
+    ("oom_per_year", "orders of magnitude/year"),
+    ("_per_accelerator_day", "per accelerator-day"),
+    ("cost_of_capital", "per year"),
+    ("tokens_per_day", "tokens/day"),
+    ("tokens", "tokens"),
     ("kgco2e", "kg CO2e"),
     ("engineer_months", "engineer-months"),
     ("weeks", "weeks"),

@@ -130,8 +130,9 @@ def default_range(target: Target, *, where: str | None = None) -> tuple[float, f
         return q.low, q.high
     c = target.central
     searched = {engine.UNKNOWN_RANGES.get(k) for k in target.keys.values()}
-    if c is None and len(searched) == 1 and None not in searched:  # (an unknown price: the range compare searches for it)
-        return next(iter(searched))  # type: ignore[return-value]
+    only = next(iter(searched)) if len(searched) == 1 else None
+    if c is None and only is not None:  # (an unknown price: the range compare searches for it)
+        return only
     if c is None:
         raise InputError("has no value to build a default range from; give --range LO:HI", where=where, key=target.path)
     if target.is_count or target.is_integer:

@@ -1,0 +1,91 @@
+"""Session 63: three defects carried over from earlier rounds' left-alone lists.
+
+* ``tco compare a100-80gb -w gpt3-1.3b -o x.csv.`` (a stray dot) wrote the terminal table into ``x.csv.``, exit 0:
+  the name has no extension, so no format, and Windows drops a trailing dot, leaving a table in a file named
+  ``.csv``. A name that ends in dots after a format's extension is now a usage error that names the file meant.
+* ``tco sweep ... --vary workload.tuning=typical,tuned -f json`` said ``"tuning": "typical"`` in its audit trail
+  beside rows of both levels: the base file's level, which half the rows do not use. The trail now gives the levels
+  swept.
+* ``tco simulate ... -o sim.xlsx``: the *Simulation summary* sheet's ``effective_cost_samples_usd`` row was blank,
+  as if the samples were unknown; they are on the *Samples* sheet, and the row now says so.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ARTICLE = ("a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b")
+
+
+@pytest.mark.parametrize(("name", "meant"), [("x.csv.", "x.csv"), ("x.json..", "x.json"), ("x.xlsx.", "x.xlsx"), (".md.", ".md")])
+def test_a_name_that_ends_in_a_dot_after_a_formats_extension_is_a_usage_error(run, tmp_path: Path, name: str, meant: str) -> None:
+    out = tmp_path / name
+    r = run("compare", "a100-80gb", "-w", "gpt3-1.3b", "-o", str(out))
+    assert r.exit_code == 2 and r.stdout == "" and "Traceback" not in r.stderr
+    assert f"ends with a dot after {Path(meant).suffix or meant}, so it names no format: name the file {meant}" in r.stderr
+    assert not out.exists()
+
+
+def test_other_names_ending_in_a_dot_still_get_the_default_format(run, tmp_path: Path) -> None:
+    """``x.`` and ``x.txt.`` name no format of tco's, as ``x`` and ``x.txt`` do: the command's default (a table)."""
+    for name in ("x.", "x.txt."):
+        out = tmp_path / name
+        assert run("compare", "a100-80gb", "-w", "gpt3-1.3b", "-o", str(out)).exit_code == 0
+        assert out.read_text().startswith("gpt3-1.3b · software tuning typical")
+
+
+def test_a_sweep_over_the_tuning_level_gives_the_levels_swept_in_its_audit_trail(run) -> None:
+    swept = ("--vary", "workload.tuning=typical, tuned", "--vary", "scenario.pue=1:2:2")
+    r = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", *swept, "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    doc: dict[str, Any] = json.loads(r.stdout)
+    assert doc["inputs"]["tuning"] == ["typical", "tuned"]
+    assert sorted({row["workload.tuning"] for row in doc["results"]}) == ["tuned", "typical"]
+    plain = json.loads(run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "scenario.pue=1:2:2", "-f", "json").stdout)
+    assert plain["inputs"]["tuning"] == "typical"  # (not swept: the workload's own level, as every command gives it)
+
+
+def test_the_simulation_summary_sheet_says_where_the_samples_are(run, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "sim.xlsx"
+    assert run("simulate", *ARTICLE, "--samples", "50", "--seed", "1", "-q", "-o", str(out)).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    fields = {r[0]: r[1] for r in book["Simulation summary"].iter_rows(values_only=True)}
+    assert fields["effective_cost_samples_usd"] == "on the Samples sheet"
+    samples = list(book["Samples"].iter_rows(values_only=True))
+    assert samples[0] == ("sample", "a100-80gb effective_cost_usd", "mlu370-s4 effective_cost_usd") and len(samples) == 51
+
+
+def test_the_mutation_runs_test_list_names_every_mutant_killing_file() -> None:
+    """pyproject's ``[tool.mutmut]`` test selection stopped at test_mutants70: the tests written since to kill the
+    sampled survivors (71–73) were not run against mutants, so a full ``mutmut run`` counted those mutants as
+    surviving. Every ``test_*mutants*.py`` and ``test_survivors*.py`` file is now listed, and this test says which
+    one a new sample forgot."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # (as tco reads TOML on Python 3.10)
+        import tomli as tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["mutmut"]["pytest_add_cli_args_test_selection"])
+    files = {f"tests/{p.name}" for pattern in ("test_*mutants*.py", "test_survivors*.py") for p in (root / "tests").glob(pattern)}
+    assert sorted(files - listed) == []
+
+
+def test_the_assumptions_sheet_gives_the_units_of_rates_and_token_counts() -> None:
+    """Round 95 left the Assumptions sheet without a unit for the cost of capital, the failure rate, the economic
+    depreciation and the token counts (a blank unit beside 0.1, 1e-5 or 3e11, which an auditor must look up); each
+    now has the unit docs/inputs.md gives it. Ratios (PUE, utilization, overhead factors) stay unitless."""
+    from tco.workbook import _unit
+
+    assert _unit("cost_of_capital") == "per year"  # ('Annual rate, e.g. 0.10')
+    assert _unit("failure_rate_per_accelerator_day") == "per accelerator-day"  # ('Interruptions per accelerator-day')
+    assert _unit("economic_depreciation_oom_per_year") == "orders of magnitude/year"  # (resale value falls 10^(-δ·t))
+    assert _unit("training_tokens") == _unit("stages[long-context].tokens") == _unit("prompt_tokens") == "tokens"
+    assert _unit("tokens_per_day") == "tokens/day"
+    assert _unit("pue") == _unit("utilization") == _unit("server_overhead_factor") == ""
