@@ -1150,6 +1150,17 @@ def partial_values_text(values: Mapping[str, float] | None, shown: int = PARTIAL
     return f"worth learning alone before buying (EVPPI): {named}{more}\n"
 
 
+_CARBON_ONLY = "needed only to price carbon, which the samples price above 0; or leave carbon out: --set scenario.carbon_usd_per_tonne=0"
+
+
+def _for_carbon_only(option: str, missing: Sequence[str], sampled: Sequence[str]) -> bool:
+    """Whether the inputs a simulated option lacks are needed only where carbon is priced: a grid intensity, or a
+    rented part's TDP (its power is in its rate; tco.engine prices its energy only as emissions)."""
+    rented = ":rent" in option
+    only = all(p.split(".", 1)[-1].startswith("grid_kgco2e_per_kwh") or (rented and p.endswith(".tdp_w")) for p in missing)
+    return bool(missing) and only and "scenario.carbon_usd_per_tonne" in sampled
+
+
 def render_simulation(result: Any, fmt: OutputFormat) -> str:
     records = []
     for o in result.options:
@@ -1185,7 +1196,8 @@ def render_simulation(result: Any, fmt: OutputFormat) -> str:
                 f"its percentiles are over the other {result.samples - failed:,}, and it wins none of the {failed:,}\n"
             )
         if o.missing_inputs:
-            tail += f"{o.option} has no cost: the samples need {unknown_inputs(o.missing_inputs)}; {give_with(o.missing_inputs)}\n"
+            tail += f"{o.option} has no cost: the samples need {unknown_inputs(o.missing_inputs)}; {give_with(o.missing_inputs)}"
+            tail += f" ({_CARBON_ONLY})\n" if _for_carbon_only(o.option, o.missing_inputs, result.sampled_inputs) else "\n"
     if result.expected_value_of_perfect_information_usd is not None:
         tail += (
             f"lowest expected effective cost: {result.best_expected_option}; value of perfect information "

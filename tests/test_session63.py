@@ -89,3 +89,27 @@ def test_the_assumptions_sheet_gives_the_units_of_rates_and_token_counts() -> No
     assert _unit("training_tokens") == _unit("stages[long-context].tokens") == _unit("prompt_tokens") == "tokens"
     assert _unit("tokens_per_day") == "tokens/day"
     assert _unit("pue") == _unit("utilization") == _unit("server_overhead_factor") == ""
+
+
+def test_simulate_says_a_rented_parts_power_is_needed_only_to_price_the_sampled_carbon(run) -> None:
+    """Round 94 left it: ``tco simulate tpu-v5p:rent a100-80gb -w llama3-8b`` said only that the rented TPU 'has no
+    cost: the samples need tpu-v5p.tdp_w', although ``compare`` ranks it: a rented part's power is in its rate, and its
+    TDP is read only to price carbon, which the default scenario prices at 0 but samples from 0 to 200 USD/t. The note
+    now says so, and how to leave carbon out. An owned part's TDP (its energy bill) gets no such note, nor does a
+    rented part's other unknown inputs."""
+    args = ("simulate", "tpu-v5p:rent", "a100-80gb", "-w", "llama3-8b", "-n", "50", "--seed", "1", "-q")
+    r = run(*args)
+    assert r.exit_code == 0, r.stderr
+    assert (
+        "tpu-v5p:rent has no cost: the samples need tpu-v5p.tdp_w, which is unknown; give it with --set tpu-v5p.tdp_w=VALUE "
+        "(needed only to price carbon, which the samples price above 0; or leave carbon out: --set scenario.carbon_usd_per_tonne=0)"
+    ) in r.stdout
+    held = run(*args, "--set", "scenario.carbon_usd_per_tonne=0")
+    assert held.exit_code == 0 and "has no cost" not in held.stdout and "tpu-v5p:rent  $" in held.stdout
+    from tco.render import _for_carbon_only
+
+    sampled = ["scenario.pue", "scenario.carbon_usd_per_tonne"]
+    assert _for_carbon_only("a100-80gb", ["scenario.grid_kgco2e_per_kwh_by_market.global"], sampled)
+    assert not _for_carbon_only("a100-80gb", ["a100-80gb.tdp_w"], sampled)  # (an owned part's energy needs it)
+    assert not _for_carbon_only("x:rent", ["x.tdp_w", "x.rental.usd_per_hour"], sampled)
+    assert not _for_carbon_only("x:rent", ["x.tdp_w"], ["scenario.pue"])  # (carbon not sampled: the need is another's)
