@@ -950,7 +950,7 @@ def _load_inputs(
                     f"{alias}: the alias names {o.accelerator.id} ({sources[o.accelerator.id]}), not the built-in {owner} "
                     "whose alias it also is (TCO_PROFILE_PATH comes first)"
                 )
-    recipe = Recipe(tuple(texts), workload, scenario, None if dirs is None else tuple(Path(d) for d in dirs))
+    recipe = Recipe(tuple(texts), workload, scenario, None if dirs is None else tuple(Path(d) for d in dirs), _working_folder())
     refs = [o.ref for o in parsed]
     inputs = Inputs(options, wl, sc, tuple(sets), warnings, sources, refs, recipe=recipe)
     emptied = emptied_sets(inputs) if sets else []
@@ -2007,10 +2007,9 @@ def _as_the_recipe_loads(inputs: Inputs) -> None:
     recipe = inputs.recipe
     if recipe is None:
         return  # (refused by _loaded_with, which says why)
+    recipe, sets = recipe.anchored(inputs.sets)
     with loader.one_scan():
-        now = _load_inputs(
-            list(recipe.accelerators), workload=recipe.workload, scenario=recipe.scenario, sets=inputs.sets, dirs=recipe.dirs
-        )
+        now = _load_inputs(list(recipe.accelerators), workload=recipe.workload, scenario=recipe.scenario, sets=sets, dirs=recipe.dirs)
     by_label = {o.label: o for o in now.options}
     given: list[tuple[str, Any, Any, str]] = [
         (o.label, by_label.get(o.label), o, o.accelerator.id) for o in (*inputs.options, *inputs.left_out_options)
@@ -2028,6 +2027,14 @@ def _as_the_recipe_loads(inputs: Inputs) -> None:
             )
 
 
+def _working_folder() -> Path | None:
+    """The working folder, absolute (None if it was deleted: relative paths then name nothing to reload)."""
+    try:
+        return Path.cwd()
+    except OSError:
+        return None
+
+
 def _loaded_with(inputs: Inputs, extra: Sequence[str], *, strict: bool, warnings: list[str] | None) -> Inputs:
     recipe = inputs.recipe
     given = ", ".join(extra)
@@ -2037,9 +2044,10 @@ def _loaded_with(inputs: Inputs, extra: Sequence[str], *, strict: bool, warnings
             where="--vary",
             key=extra[0].split("=", 1)[0],
         )
+    recipe, sets = recipe.anchored(inputs.sets)
     with loader.one_scan():
         loaded = _load_inputs(
-            list(recipe.accelerators), workload=recipe.workload, scenario=recipe.scenario, sets=[*inputs.sets, *extra], dirs=recipe.dirs
+            list(recipe.accelerators), workload=recipe.workload, scenario=recipe.scenario, sets=[*sets, *extra], dirs=recipe.dirs
         )
     keep = [o.label for o in inputs.options]
     by_label = {o.label: o for o in loaded.options}

@@ -34,6 +34,8 @@ class Recipe:
     workload: str
     scenario: str | None = None
     dirs: tuple[Path, ...] | None = None
+    cwd: Path | None = None
+    """The working folder the inputs were loaded in: relative file paths are read from it again (:meth:`anchored`)."""
 
     def __post_init__(self) -> None:
         # (a recipe written by hand is checked as load_inputs' arguments are: a text is not a list of characters)
@@ -50,10 +52,41 @@ class Recipe:
                 "None or a tuple of Paths",
                 self.dirs is None or (isinstance(self.dirs, tuple) and all(isinstance(d, Path) for d in self.dirs)),
             ),
+            ("cwd", "None or an absolute Path", self.cwd is None or (isinstance(self.cwd, Path) and self.cwd.is_absolute())),
         )
         for name, expected, ok in checks:
             if not ok:
                 raise InputError(f"expected {expected}, got {_named(getattr(self, name))}", key=f"recipe.{name}")
+
+    def anchored(self, sets: Sequence[str]) -> tuple[Recipe, list[str]]:
+        """The recipe, and ``sets``, with each relative file path (an option's profile, the workload, the scenario,
+        a profile folder, a ``--set`` scoped by a file's path) made absolute from :attr:`cwd`: a script that changed
+        its working folder (``os.chdir``) since :func:`tco.load_inputs` still reloads the files it loaded."""
+        base = self.cwd
+        if base is None:
+            return self, list(sets)
+
+        def at(ref: str) -> str:
+            relative = ref != loader.STDIN and loader.looks_like_path(ref) and not Path(ref).is_absolute()
+            return str(base / ref) if relative else ref
+
+        def option(text: str) -> str:
+            ref = parse_option(text).ref
+            return at(ref) + text[len(ref) :] if text.startswith(ref) else text
+
+        def scoped(item: str) -> str:
+            lhs, eq, rhs = item.partition("=")
+            file = re.match(r"^(\s*)(.*\.[Tt][Oo][Mm][Ll])\.(.+)$", lhs)
+            return f"{file.group(1)}{at(file.group(2))}.{file.group(3)}{eq}{rhs}" if file and eq else item
+
+        recipe = Recipe(
+            tuple(option(a) for a in self.accelerators),
+            at(self.workload),
+            None if self.scenario is None else at(self.scenario),
+            None if self.dirs is None else tuple(d if d.is_absolute() else base / d for d in self.dirs),
+            base,
+        )
+        return recipe, [scoped(item) for item in sets]
 
 
 @dataclass(frozen=True)

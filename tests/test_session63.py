@@ -113,3 +113,26 @@ def test_simulate_says_a_rented_parts_power_is_needed_only_to_price_the_sampled_
     assert not _for_carbon_only("a100-80gb", ["a100-80gb.tdp_w"], sampled)  # (an owned part's energy needs it)
     assert not _for_carbon_only("x:rent", ["x.tdp_w", "x.rental.usd_per_hour"], sampled)
     assert not _for_carbon_only("x:rent", ["x.tdp_w"], ["scenario.pue"])  # (carbon not sampled: the need is another's)
+
+
+def test_a_sweep_over_a_choice_after_os_chdir_reloads_the_files_it_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Carried over since round 91: ``tco.load_inputs(["./mine.toml@8", ...], workload="./wl.toml", sets=["./mine.toml.
+    price_usd=20000"])``, then ``os.chdir`` (a notebook's ``%cd``), then ``tco.sweep(inputs, ["workload.precision=bf16,
+    fp8"])``: the sweep loads the inputs anew per value from their recipe, whose relative paths were now read from the
+    new folder: './mine.toml: no such file' (or, had the new folder held another mine.toml, a refusal blaming an edit
+    never made). The recipe now keeps the folder the inputs were loaded in and reads relative paths, and --set scopes
+    given by a path, from it: the rows after the chdir are those before it."""
+    import tco
+
+    monkeypatch.delenv("TCO_PROFILE_PATH", raising=False)
+    (tmp_path / "mine.toml").write_text('extends = "h100-sxm"\nid = "mine"\nname = "Mine"\n')
+    (tmp_path / "wl.toml").write_text('extends = "llama3-8b"\nid = "wl"\n')
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path)
+    inputs = tco.load_inputs(["./mine.toml@8", "a100-80gb"], workload="./wl.toml", sets=["./mine.toml.price_usd=20000"])
+    assert inputs.recipe is not None and inputs.recipe.cwd == tmp_path.resolve()
+    before = list(tco.sweep(inputs, ["workload.precision=bf16,fp8"]).results)
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    after = list(tco.sweep(inputs, ["workload.precision=bf16,fp8"]).results)
+    assert after == before and len(before) == 4
+    assert {row["option"] for row in before} == {"mine@8", "a100-80gb"}
