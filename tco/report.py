@@ -3,8 +3,8 @@
 Sections: the verdict in one sentence, the ranking, for a serving workload its latency targets and each
 option's replica, batch and modelled latencies, the break-even cost of delay, the tornado and the inputs
 that alone would change the answer, the Monte Carlo CDF with win probabilities, the assumptions with their
-sources and confidence, the missing inputs, and the tool version with a hash of the run's inputs. Print
-to PDF from a browser.
+sources and confidence, the missing inputs, and the tool version with a hash of the run's inputs (the audit trail it is of is
+embedded as JSON in a template element, which the page neither shows nor prints). Print to PDF from a browser.
 """
 
 from __future__ import annotations
@@ -416,13 +416,17 @@ def build(
         shown = [[label, status, _brief(why, WHY_SHOWN), decide] for label, status, why, decide in unranked]
         sections.append(_table(["option", "status", "why", "the number that would decide it"], shown, css="notes"))
     sections += _sources([row[2] for row in unique] + [row[2] for row in unranked])
-    digest = hashlib.sha256(json.dumps(audit, sort_keys=True).encode()).hexdigest()
+    trail = json.dumps(audit, sort_keys=True)
+    digest = hashlib.sha256(trail.encode()).hexdigest()
     # (a shipped file by its id alone, "built in": its path is the id's; a file of the user's by its path)
     files = ", ".join(
         f"{key} (built in)" if str(entry["path"]).startswith("builtin:") else f"{key} ({entry['path']})"
         for key, entry in audit.get("files", {}).items()
     )
     sections.append(f'<p class=meta id="provenance">tco {html.escape(version)} · inputs SHA-256 {digest} · files: {html.escape(files)}</p>')
+    # The audit trail the hash is of, as the JSON outputs give it, for a reader to check the hash and the inputs: inert
+    # data the page neither shows nor prints (a template; no script), its text escaped as any other.
+    sections.append(f'<template id="audit">{html.escape(trail, quote=False)}</template>')
     body = CONTROL.sub("?", "\n".join(sections))  # escape sequences and bidi overrides from input text, as in tables
     title = html.escape(CONTROL.sub("?", f"tco report: {comp.workload}"))  # (the tab's title too)
     head = f'<head><meta charset="utf-8"><title>{title}</title><style>{CSS}</style></head>'

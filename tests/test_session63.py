@@ -136,3 +136,25 @@ def test_a_sweep_over_a_choice_after_os_chdir_reloads_the_files_it_loaded(tmp_pa
     after = list(tco.sweep(inputs, ["workload.precision=bf16,fp8"]).results)
     assert after == before and len(before) == 4
     assert {row["option"] for row in before} == {"mine@8", "a100-80gb"}
+
+
+def test_the_report_embeds_the_audit_trail_its_hash_is_of(run, tmp_path: Path) -> None:
+    """Round 95 left it: the report's provenance line gave 'inputs SHA-256 <hash>' of an audit trail that no output
+    printed, so no reader could check it or see the --set items and file hashes behind the page. The trail is now in
+    the page as JSON in a ``<template>`` (inert: neither shown nor printed, no script), and hashes to the printed
+    value; hostile text in it is escaped as all text is."""
+    import hashlib
+    import html
+    import re
+
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "r.html"
+    hostile = 'scenario.pue={value=1.2, source="</template><img src=x onerror=alert(1)>"}'
+    assert run("report", *ARTICLE, "--set", hostile, "-n", "200", "-o", str(out)).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    (embedded,) = re.findall(r'<template id="audit">(.*?)</template>', page, re.S)
+    trail = json.loads(html.unescape(embedded))
+    assert trail["command"] == "report" and trail["sets"] == [hostile] and trail["files"]["mlu370-s4"]["sha256"]
+    digest = hashlib.sha256(json.dumps(trail, sort_keys=True).encode()).hexdigest()
+    assert f"inputs SHA-256 {digest}" in page
+    assert "<img" not in page and page.count("</template>") == 1
