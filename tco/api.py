@@ -36,6 +36,7 @@ from tco.errors import (
     NotFoundError,
     ProblemList,
     TcoError,
+    UnknownInputError,
     give_with,
     is_bool,
     too_large,
@@ -1314,14 +1315,14 @@ def analysable(
                 if len(paths) == 1 and scopes <= {"workload", "scenario"}:  # the workload's or scenario's file is at fault
                     scope, key = paths[0].split(".", 1)
                     where = inputs.workload.id if scope == "workload" else scope
-                    raise InputError(f"unknown, and the analysis needs it; {give}", where=where, key=key)
-                raise InputError(f"needs {unknown_inputs(paths)}; {give}", where=o.label)
+                    raise UnknownInputError(f"unknown, and the analysis needs it; {give}", where=where, key=key)
+                raise UnknownInputError(f"needs {unknown_inputs(paths)}; {give}", where=o.label)
         except TcoError as exc:
             if i in named or needed & {ref, o.label, o.accelerator.id}:
                 with attributed(inputs):  # blamed on its --set or its file, as compare does
                     raise
             dropped[o.label] = exc.message
-            if exc.key and exc.where in ("scenario", inputs.workload.id) and exc.message.startswith("unknown, and the analysis needs it; "):
+            if isinstance(exc, UnknownInputError) and exc.key and exc.where in ("scenario", inputs.workload.id):
                 # (the note names the option, so the input it lacks is named in full)
                 scope = "scenario" if exc.where == "scenario" else "workload"
                 dropped[o.label] = f"needs {scope}.{exc.key}, which is unknown; " + exc.message.split("; ", 1)[1]

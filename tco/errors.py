@@ -68,6 +68,11 @@ class MissingInputError(TcoError):
     """A computation needs a value that the profile leaves unknown."""
 
 
+class UnknownInputError(InputError, MissingInputError):
+    """An analysis' refusal of an option whose inputs it needs are unknown, naming them (``tco.api.analysable``'s):
+    an input error, as every refusal of what the inputs give, and a missing input, as the engine's."""
+
+
 class InfeasibleError(TcoError):
     """The request cannot be met (model does not fit, no count meets a deadline, ...)."""
 

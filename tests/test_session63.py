@@ -158,3 +158,21 @@ def test_the_report_embeds_the_audit_trail_its_hash_is_of(run, tmp_path: Path) -
     digest = hashlib.sha256(json.dumps(trail, sort_keys=True).encode()).hexdigest()
     assert f"inputs SHA-256 {digest}" in page
     assert "<img" not in page and page.count("</template>") == 1
+
+
+def test_an_analysis_refusal_of_an_unknown_input_is_told_apart_by_its_class() -> None:
+    """The left-alone list of session 62: ``api.attributed`` told an analysis' refusal of an option that lacks an input
+    (which it re-points from ``l20@16`` to the part's file, where the value goes) by matching its wording, 'needs ...,
+    which is unknown; give'. The refusal is now an :class:`UnknownInputError`, an input error as before (every
+    ``except InputError`` still takes it) and a missing input, and is told apart by that."""
+    import tco
+    from tco.api import analysable
+    from tco.errors import InputError, MissingInputError, UnknownInputError
+
+    inputs = tco.load_inputs(["l20@16"], workload="llama3-8b")
+    with pytest.raises(UnknownInputError) as caught:
+        analysable(inputs, complete=True)
+    assert isinstance(caught.value, InputError) and isinstance(caught.value, MissingInputError)
+    # (from Python, the way to give it is the library's)
+    assert caught.value.message == "needs l20.price_usd, which is unknown; give it with tco.load_inputs(..., sets=['l20.price_usd=VALUE'])"
+    assert caught.value.where is not None and caught.value.where.endswith("accelerators/l20.toml")
