@@ -195,13 +195,14 @@ def summary_csv(result: Any, elsewhere: Mapping[str, str] | None = None) -> str:
     def nested(v: Any) -> bool:
         return isinstance(v, dict) or (isinstance(v, list) and bool(v) and isinstance(v[0], (dict, list)))
 
+    elsewhere = elsewhere or {}
     dumped = result.model_dump(mode="json")
     options = dumped.get("options") if isinstance(dumped.get("options"), list) else []
     table = bool(options) and isinstance(options[0], dict)
     rows: list[list[Any]] = []
     for key, value in dumped.items():
-        if key in (elsewhere or {}):
-            rows.append([key, (elsewhere or {})[key]])
+        if key in elsewhere:
+            rows.append([key, elsewhere[key]])
         elif isinstance(value, dict) and not any(nested(v) or isinstance(v, list) for v in value.values()):
             rows += [[f"{key}.{sub}", v] for sub, v in value.items()]  # a figure per option (the tornado's central costs)
         elif isinstance(value, dict) and all(isinstance(v, list) and not any(nested(x) for x in v) for v in value.values()):
