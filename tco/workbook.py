@@ -821,10 +821,10 @@ def _cashflow_sheet(
                 if not parts:
                     cells.append(0)
                 elif not total:  # (a total with no formula: the run's amount as a value)
-                    cells.append(getattr(year, f"{line}_usd"))
-                    discounted += [
-                        f"{sign}{getattr(year, f'{line}_usd') * s / sum(p[0] for p in parts)!r}*(1+{r})^(-{t!r})" for s, t in parts
-                    ]
+                    amount = getattr(year, f"{line}_usd")
+                    cells.append(amount)
+                    if amount:  # (an empty line, a bought option's rent, adds no '+0.0*(1+r)^(-t)' term to read past)
+                        discounted += [f"{sign}{amount * s / sum(p[0] for p in parts)!r}*(1+{r})^(-{t!r})" for s, t in parts]
                 elif len(parts) == 1:
                     share, t = parts[0]
                     cells.append(f"={total}" + ("" if share == 1.0 else f"*{share!r}"))
