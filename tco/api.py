@@ -39,6 +39,7 @@ from tco.errors import (
     UnknownInputError,
     give_with,
     is_bool,
+    rounded_down,
     too_large,
     unknown_inputs,
 )
@@ -1376,7 +1377,9 @@ def with_numbers_to_match(inputs: Inputs, comp: Comparison) -> Comparison:
                     value *= getattr(inputs.scenario, rate.removeprefix("scenario.")).value or float("nan")
                     # the field is in USD; a --set of this price is read in the profile's currency
                     cur = acc.price_usd.currency.value
-                    notes.append(f"decides: the price is quoted in {cur}: {be.value:,.0f} {cur} (--set {path}={be.value:.6g})")
+                    # (cut, not rounded: set back, the figure shown still wins)
+                    shown, to_set = rounded_down(be.value, places=0), rounded_down(be.value, digits=6)
+                    notes.append(f"decides: the price is quoted in {cur}: {shown:,.0f} {cur} (--set {path}={to_set:.6g})")
                 solved[field_name] = value
             elif be.winner_below == r.accelerator:
                 notes.append(f"decides: wins at any {what} in [{lo_hi[0]:g}, {lo_hi[1]:g}]")

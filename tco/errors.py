@@ -12,6 +12,7 @@ import math
 import re
 import sys
 from collections.abc import Iterable, Sequence
+from decimal import ROUND_FLOOR, Decimal
 
 
 def show_number(value: float, *, grouping: bool = False) -> str:
@@ -24,6 +25,22 @@ def show_number(value: float, *, grouping: bool = False) -> str:
     short = f"{value:,.6g}" if grouping else f"{value:.6g}"
     exact = float(short.replace(",", "")) == value and not 0 < abs(value) < sys.float_info.min
     return short if exact else f"{float(value):,}" if grouping else repr(float(value))  # (29,449.99 with grouping)
+
+
+def rounded_down(value: float, *, places: int | None = None, digits: int | None = None) -> float:
+    """``value`` cut (never rounded up) to ``places`` decimals or to ``digits`` significant digits: a threshold an
+    option wins *below*, as a figure to show or to set, stays on its winning side (160,090.52 is 160,090, not
+    160,091, at which the option loses); within 1e-9 of the rounded figure it is that figure (the tie itself)."""
+    if not math.isfinite(value) or value == 0:
+        return value
+    if places is None:
+        places = (digits or 6) - 1 - math.floor(math.log10(abs(value)))
+    step = Decimal(1).scaleb(-places)
+    exact = Decimal(repr(float(value)))
+    nearest = float(exact.quantize(step))
+    if abs(nearest - value) <= 1e-9 * abs(value):  # (the solver's own precision: 59,999.99999999 is the tie at 60,000)
+        return nearest
+    return float(exact.quantize(step, rounding=ROUND_FLOOR))
 
 
 def show_count(value: float) -> str:

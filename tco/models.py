@@ -1329,7 +1329,9 @@ class OptionResult(StrictModel):
         None, description="Compute cost ÷ accelerator-hours: all-in for owned hardware (idle time included), the rate when rented."
     )
     accelerator_energy_kwh: float | None = Field(
-        None, description="Accelerator-hours × TDP: the accelerators alone, as publications quote it."
+        None,
+        description="Accelerators × the hours they draw power × TDP: the accelerators alone, as publications quote it (training: "
+        "accelerator-hours × TDP; serving: the hours the work takes, as the all-in energy counts them).",
     )
     replica_accelerators: int | None = Field(None, description="Serving: accelerators per model replica (ID@N fixes it).")
     batch: int | None = Field(None, description="Serving: sequences decoded together per replica.")

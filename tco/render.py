@@ -18,7 +18,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from tco.errors import give_with, unknown_inputs
+from tco.errors import give_with, rounded_down, unknown_inputs
 from tco.models import Comparison, Currency, OptionResult, OptionStatus, Quantity, ThroughputSource
 
 SCHEMA_VERSION = 1
@@ -52,8 +52,21 @@ def money(v: float | None, symbol: str = "$") -> str:
     return f"{symbol}{v:.4f}" if v >= 1e-4 else f"{symbol}{v:.2g}"
 
 
+def money_below(v: float | None, symbol: str = "$") -> str:
+    """A threshold an option wins below, as :func:`money` writes it but cut rather than rounded (at '$22,608' an
+    option that wins below $22,607.98 loses)."""
+    places = 0 if v is not None and v >= 100 else 2 if v is not None and v >= 1 else 4
+    return money(rounded_down(v, places=places) if v is not None and 1e-4 <= v < HUGE else v, symbol)
+
+
 SYMBOLS = {Currency.USD: "$", Currency.CNY: "¥", Currency.EUR: "€"}
 """The sign a money figure is printed with, by the comparison's currency (``--currency``)."""
+
+
+def input_sign(currency: str | None) -> str:
+    """The sign an input's value is written with where its currency is not USD (a CNY price swings in yuan: '¥119,000');
+    a USD input, like every other input, is written bare."""
+    return SYMBOLS[Currency(currency)] if currency else ""
 
 
 HUGE = 1e15
@@ -441,9 +454,9 @@ def unranked_row(r: OptionResult, symbol: str = "$") -> list[str]:
         return [r.accelerator, "infeasible", r.reason or "", "—"]
     decide = []
     if r.price_to_match_usd is not None:
-        decide.append(f"wins below a unit price of {money(r.price_to_match_usd, symbol)}")
+        decide.append(f"wins below a unit price of {money_below(r.price_to_match_usd, symbol)}")
     if r.lead_time_to_match_weeks is not None:
-        decide.append(f"wins below a lead time of {r.lead_time_to_match_weeks:.1f} weeks")
+        decide.append(f"wins below a lead time of {rounded_down(r.lead_time_to_match_weeks, places=1):.1f} weeks")
     decide += [n.removeprefix("decides: ") for n in r.notes if n.startswith("decides: ")]
     return [r.accelerator, "incomplete", "unknown: " + ", ".join(r.missing_inputs), "; ".join(decide) or "—"]
 
@@ -589,7 +602,7 @@ def verdict(comp: Comparison) -> str:
         elif later < 0:  # (it loses on its job cost alone: porting is not in the cost per token)
             text += f" and reaches the market {num(-later)} days earlier"
         if charged > 0 and c_job < w_job:
-            text += f" (worth it only if a day of delay costs less than {money((w_job - c_job) / charged, sym)})"
+            text += f" (worth it only if a day of delay costs less than {money_below((w_job - c_job) / charged, sym)})"
         elif c_job >= w_job:
             joint = ", and" if later > 0 else ", but"
             text += f"{joint} its job cost is higher once one-off porting ({money(cheaper.porting_usd, sym)}) is counted"
@@ -631,7 +644,7 @@ def incomplete_notes(comp: Comparison) -> list[str]:
 
     def price(r: OptionResult) -> str:  # in the currency --set reads the price in, where the profile quotes another
         quoted = [n.split(": ", 2)[2] for n in r.notes if n.startswith("decides: the price is quoted in ")]
-        return money(r.price_to_match_usd, SYMBOLS[comp.currency]) + (f" = {quoted[0]}" if quoted else "")
+        return money_below(r.price_to_match_usd, SYMBOLS[comp.currency]) + (f" = {quoted[0]}" if quoted else "")
 
     out = missing_notes(
         {r.accelerator: r.missing_inputs for r in incomplete},
@@ -1114,7 +1127,7 @@ def render_sensitivity(result: Any, fmt: OutputFormat) -> str:
         headers += [f"{result.vs[0]} − {result.vs[1]} at low", "at high", "swing", "flips?"]
     rows = []
     for r in result.rows:
-        sym = SYMBOLS[Currency(r.currency)] if r.currency else ""  # a CNY or EUR price swings in its own currency
+        sym = input_sign(r.currency)  # a CNY or EUR price swings in its own currency
         name = f"{r.param} *" if r.plan_held else r.param
         row = [name, f"{sym}{r.low:,.6g}", f"{sym}{r.high:,.6g}", r.range_source, *[_swing(r, o, result) for o in opts]]
         if result.vs:

@@ -28,6 +28,7 @@ from tco.render import (
     given_number,
     in_currency,
     input_number,
+    input_sign,
     layout_notes,
     money,
     num,
@@ -153,6 +154,11 @@ def _winner_at(r: Any, end: str, a: str, b: str, symbol: str) -> str:
     return f"{a if ca < cb else b} by {money(abs(ca - cb), symbol)}"
 
 
+def _end(r: Any, v: float) -> str:
+    """An end of an input's range as the page writes it: with its currency's sign where it is not USD ('¥119,000')."""
+    return input_sign(r.currency) + input_number(v)
+
+
 TORNADO_ROWS = 8
 """Inputs the report's tornado draws (``tco plot tornado`` draws 12) for up to three options; with more, whose
 ranking, serving and simulation tables are longer, :data:`TORNADO_ROWS_MANY`, so four options print on one page."""
@@ -174,7 +180,7 @@ def _decision(decision: Any, symbol: str) -> list[str]:
     flips = [r for r in decision.rows if r.flips_decision]
     if flips:  # (sentences, not a table, and the three that move the difference most: the page stays one sheet)
         told = "; ".join(
-            f"{r.param} ({input_number(r.low)} – {input_number(r.high)}): at its low {_winner_at(r, 'low', a, b, symbol)}, "
+            f"{r.param} ({_end(r, r.low)} – {_end(r, r.high)}): at its low {_winner_at(r, 'low', a, b, symbol)}, "
             f"at its high {_winner_at(r, 'high', a, b, symbol)}"
             for r in flips[:FLIPS_SHOWN]
         )
@@ -192,7 +198,7 @@ def _decision(decision: Any, symbol: str) -> list[str]:
     if ends:
         d, r, end = max(ends, key=lambda e: e[0])  # (A − B: the winner's lead is smallest where it is largest)
         at = r.low if end == "low" else r.high
-        text += f"; the closest, {r.param} at its {end} ({input_number(at)}), leaves {a} ahead by {money(-d, symbol)}"
+        text += f"; the closest, {r.param} at its {end} ({_end(r, at)}), leaves {a} ahead by {money(-d, symbol)}"
     return [f"<p id=flips>{html.escape(text)}.</p>"]
 
 

@@ -145,6 +145,7 @@ _PER = {
     "accelerator_year": "accelerator·year",
     "accelerator_tier": "accelerator·tier",
     "tonne": "t CO2e",
+    "hour": "accelerator·hour",  # (the one rate per hour, rental.usd_per_hour, is each accelerator's: rent = n · rate · T)
 }
 _MONEY = re.compile(r"(?:^|_)usd(?:_per_([a-z_]+))?$")
 
@@ -173,7 +174,7 @@ def _unit(key: str, meta: Quantity | None = None) -> str:
 _SUFFIX_UNITS = (
     ("kgco2e_per_kwh", "kg CO2e/kWh"),
     ("oom_per_year", "orders of magnitude/year"),
-    ("_per_accelerator_day", "per accelerator-day"),
+    ("failure_rate_per_accelerator_day", "interruptions/accelerator·day"),
     ("cost_of_capital", "per year"),
     ("tokens_per_day", "tokens/day"),
     ("tokens", "tokens"),

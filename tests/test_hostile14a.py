@@ -69,7 +69,7 @@ def test_each_quoted_rate_has_its_own_assumption_row(run, tmp_path: Path, args: 
     rows = assumption_rows(openpyxl.load_workbook(path))
     for label in (a for a in args if "=" in a):
         row = rows[("h100-sxm", f"rental.usd_per_hour [{label}]")]
-        assert row[2:4] == (float(label.rsplit("=", 1)[1]), "USD/hour")
+        assert row[2:4] == (float(label.rsplit("=", 1)[1]), "USD/accelerator·hour")  # (each accelerator's rate, round 97)
         assert "quoted on the command line" in row[4]
     profile_rate = ("h100-sxm", "rental.usd_per_hour")
     assert (profile_rate in rows) == ("h100-sxm:rent" in args)
@@ -97,8 +97,8 @@ def test_a_quoted_rate_beside_a_cny_profile_rate_recalculates_to_the_json(
     path = tmp_path / "cmp.xlsx"
     workbook_of(run, args, path)
     rows = assumption_rows(openpyxl.load_workbook(path))
-    assert rows[("myh20", "rental.usd_per_hour")][2:4] == (9.5, "CNY/hour")
-    assert rows[("myh20", "rental.usd_per_hour [myh20@64:rent=2]")][2:4] == (2, "USD/hour")
+    assert rows[("myh20", "rental.usd_per_hour")][2:4] == (9.5, "CNY/accelerator·hour")
+    assert rows[("myh20", "rental.usd_per_hour [myh20@64:rent=2]")][2:4] == (2, "USD/accelerator·hour")  # (round 97)
     want = engine_rows(run, args)
     got = results_of(recalculated(path, tmp_path))
     assert {"my910b", "myh20:rent", "myh20@64:rent=2"} <= set(got)

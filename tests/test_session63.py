@@ -84,7 +84,7 @@ def test_the_assumptions_sheet_gives_the_units_of_rates_and_token_counts() -> No
     from tco.workbook import _unit
 
     assert _unit("cost_of_capital") == "per year"  # ('Annual rate, e.g. 0.10')
-    assert _unit("failure_rate_per_accelerator_day") == "per accelerator-day"  # ('Interruptions per accelerator-day')
+    assert _unit("failure_rate_per_accelerator_day") == "interruptions/accelerator·day"  # (as round 97 writes it)
     assert _unit("economic_depreciation_oom_per_year") == "orders of magnitude/year"  # (resale value falls 10^(-δ·t))
     assert _unit("training_tokens") == _unit("stages[long-context].tokens") == _unit("prompt_tokens") == "tokens"
     assert _unit("tokens_per_day") == "tokens/day"

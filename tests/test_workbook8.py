@@ -217,8 +217,8 @@ def test_money_quoted_in_cny_shows_cny_as_its_unit(run, monkeypatch: pytest.Monk
     workbook_of(run, ["cny-h100", "cny-h100:rent", "h100-sxm:rent", "-w", "llama3-8b", "-s", "cnyd"], path)
     rows = assumption_rows(openpyxl.load_workbook(path))
     assert rows[("cny-h100", "price_usd")][2:4] == (200000, "CNY")
-    assert rows[("cny-h100", "rental.usd_per_hour")][2:4] == (15, "CNY/hour")
-    assert rows[("h100-sxm", "rental.usd_per_hour")][3] == "USD/hour"
+    assert rows[("cny-h100", "rental.usd_per_hour")][2:4] == (15, "CNY/accelerator·hour")
+    assert rows[("h100-sxm", "rental.usd_per_hour")][3] == "USD/accelerator·hour"  # (each accelerator's rate, round 97)
     assert rows[("cny-h100", "server_usd_per_accelerator")][3] == "USD/accelerator"
     assert rows[("scenario", "usd_per_cny")][3] == "USD/CNY"
     assert rows[("scenario", "electricity_usd_per_kwh")][2:4] == (0.6, "CNY/kWh")

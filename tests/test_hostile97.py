@@ -1,0 +1,87 @@
+"""Hostile round 97 (metamorphic checks of the cost answers across commands and outputs, as a finance reviewer checks
+that the arithmetic agrees with itself): the report's list of the inputs that change the answer wrote a price quoted
+in yuan as a bare number ('h800.price_usd (119,000 – 400,000)') where sensitivity writes '¥119,000'; a serving fleet
+rounded up to whole replicas drew more energy at the accelerators alone than all in (accelerator-hours × TDP counted
+the fleet's idle capacity, which the all-in energy rightly does not), and a rented and a bought fleet serving the same
+tokens had different accelerator-only energies; a number that would decide an option, 'wins below a unit price of
+$22,608 = 160,091 CNY (--set h800.price_usd=160091)', was rounded up past the tie, so the --set it printed made the
+option lose; the workbook's Assumptions gave a rental rate per accelerator-hour as 'USD/hour' and no unit for a failure
+rate or a token count. Each is fixed and tested here."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+CNY_UNKNOWN = 'h800.price_usd={currency="CNY", source="x", confidence="estimate"}'
+
+
+def _results(run, *args: str) -> dict[str, dict]:
+    r = run(*args, "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    return {x["option"]: x for x in json.loads(r.stdout)["results"]}
+
+
+def test_the_reports_flipping_inputs_carry_the_currency_of_a_price_quoted_in_yuan(run, tmp_path: Path) -> None:
+    """1: ``tco report h100-sxm h800 -w llama3-8b -o r.html`` listed among the inputs that alone change the answer
+    'h800.price_usd (119,000 – 400,000)': the H800's price is quoted in CNY, and a reader took it for dollars
+    (``tco sensitivity`` writes '¥119,000'). The report now writes the range with its sign, as sensitivity does."""
+    out = tmp_path / "r.html"
+    assert run("report", "h100-sxm", "h800", "-w", "llama3-8b", "-n", "200", "-o", str(out)).exit_code == 0
+    page = out.read_text()
+    assert "h800.price_usd (¥119,000 – ¥400,000)" in page
+    assert "h800.price_usd (119,000" not in page
+    table = run("sensitivity", "h100-sxm", "h800", "-w", "llama3-8b", "--vs", "h800").stdout
+    assert re.search(r"h800\.price_usd\s+¥119,000\s+¥400,000", table)
+
+
+def test_a_serving_fleets_accelerators_alone_never_draw_more_than_all_in(run) -> None:
+    """2: ``tco compare h100-sxm h100-sxm:rent -w chat-70b --set workload.tokens_per_day=1e6`` (two accelerators, the
+    smallest replica, for a demand they meet in a few hours a day) gave energy_kwh 3,107 all in and
+    accelerator_energy_kwh 29,454 for the accelerators alone (36,817 rented): the all-in energy follows the work done,
+    the accelerator-only figure charged TDP for every busy hour of the whole fleet. It now counts the hours the
+    all-in figure counts: all in = alone × (f_avg · k_pwr · PUE) / 1 = alone × 0.75 · 1.82 · 1.25, rented or owned."""
+    res = _results(run, "compare", "h100-sxm", "h100-sxm:rent", "-w", "chat-70b", "--set", "workload.tokens_per_day=1e6")
+    own, rent = res["h100-sxm"], res["h100-sxm:rent"]
+    for r in (own, rent):
+        assert r["accelerator_energy_kwh"] < r["energy_kwh"]
+        assert r["energy_kwh"] == pytest.approx(r["accelerator_energy_kwh"] * 0.75 * 1.82 * 1.25, rel=1e-12)
+    assert own["accelerator_energy_kwh"] == pytest.approx(rent["accelerator_energy_kwh"], rel=1e-12)
+    # (training is as before: accelerator-hours × TDP)
+    t = _results(run, "compare", "h100-sxm", "-w", "llama3-8b")["h100-sxm"]
+    assert t["accelerator_energy_kwh"] == pytest.approx(t["accelerator_hours"] * 700 / 1000, rel=1e-12)
+
+
+def test_a_number_that_would_decide_an_option_is_cut_not_rounded_past_the_tie(run) -> None:
+    """3: ``tco compare h100-sxm h800 -w llama3-8b --set 'h800.price_usd={currency="CNY", ...}'`` said 'it wins only
+    below a unit price of $22,608 = 160,091 CNY (--set h800.price_usd=160091)': the tie is at 160,090.52 yuan, so the
+    --set it printed made h100-sxm win. The figures are now cut, not rounded: '$22,607 = 160,090 CNY (--set
+    h800.price_usd=160090)', and that --set ranks h800 first (a figure within 1e-9 of the tie, the solver's noise, is
+    still the round one: test_hostile18)."""
+    r = run("compare", "h100-sxm", "h800", "-w", "llama3-8b", "--set", CNY_UNKNOWN)
+    assert r.exit_code == 0
+    assert "(it wins only below a unit price of $22,607 = 160,090 CNY (--set h800.price_usd=160090))" in r.stderr
+    assert "wins below a unit price of $22,607;" in r.stdout
+    price = _results(run, "compare", "h100-sxm", "h800", "-w", "llama3-8b", "--set", CNY_UNKNOWN)["h800"]["price_to_match_usd"]
+    assert 22607 < price < 22608 and price / 0.14122 == pytest.approx(160090.52, abs=0.01)
+    ranked = _results(run, "compare", "h100-sxm", "h800", "-w", "llama3-8b", "--set", "h800.price_usd=160090")
+    assert ranked["h800"]["rank"] == 1
+    assert _results(run, "compare", "h100-sxm", "h800", "-w", "llama3-8b", "--set", "h800.price_usd=160091")["h800"]["rank"] == 2
+
+
+def test_the_workbooks_units_name_a_rate_per_accelerator_hour_and_a_failure_rate(run, tmp_path: Path) -> None:
+    """4: ``tco compare h100-sxm h100-sxm:rent -w llama3-8b -o c.xlsx`` gave rental.usd_per_hour the unit 'USD/hour',
+    read as the fleet's hourly bill where it is each accelerator's (rent = n · rate · T; docs/inputs.md: 'per
+    accelerator-hour'), and no unit at all to failure_rate_per_accelerator_day and training_tokens. They are now
+    'USD/accelerator·hour', 'interruptions/accelerator·day' and 'tokens'."""
+    openpyxl = pytest.importorskip("openpyxl")
+    path = tmp_path / "c.xlsx"
+    assert run("compare", "h100-sxm", "h100-sxm:rent", "-w", "llama3-8b", "-o", str(path)).exit_code == 0
+    rows = list(openpyxl.load_workbook(path)["Assumptions"].iter_rows(values_only=True))
+    units = {(r[0], r[1]): r[3] for r in rows[1:]}
+    assert units[("h100-sxm", "rental.usd_per_hour")] == "USD/accelerator·hour"
+    assert units[("scenario", "failure_rate_per_accelerator_day")] == "interruptions/accelerator·day"
+    assert units[("workload", "training_tokens")] == "tokens"
