@@ -85,3 +85,30 @@ def test_the_workbooks_units_name_a_rate_per_accelerator_hour_and_a_failure_rate
     assert units[("h100-sxm", "rental.usd_per_hour")] == "USD/accelerator·hour"
     assert units[("scenario", "failure_rate_per_accelerator_day")] == "interruptions/accelerator·day"
     assert units[("workload", "training_tokens")] == "tokens"
+
+
+def _cny_scenario(tmp_path: Path) -> Path:
+    """The default scenario with its cost of delay quoted in yuan: $10,000 a day at the default 0.14122 USD/CNY."""
+    path = tmp_path / "cny.toml"
+    path.write_text(
+        'extends = "default"\nid = "cny"\nname = "cny"\n'
+        'cost_of_delay_usd_per_day = { value = 70811.499787565, currency = "CNY", source = "x", confidence = "estimate" }\n'
+        "deadline_days = 182\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_break_even_over_a_cost_of_delay_in_yuan_searches_the_same_dollars(run, tmp_path: Path) -> None:
+    """5: ``tco breakeven h100-sxm mi300x -w llama3-8b --set scenario.deadline_days=182`` ties at $223,793 a day
+    (mi300x is 0.97 days past the deadline and $217k cheaper). With the same scenario's cost of delay quoted in yuan
+    (``-s cny.toml``) it said 'no tie ... (in CNY) in [0, 1,000,000]: mi300x wins across the whole range': the default
+    range, 0 to 1,000,000 a day, was taken in yuan, $141,220 a day. It is now 0 to $1,000,000 a day in the input's
+    currency (0 to ¥7,081,150), and finds the same tie: ¥1,584,711 = $223,793 a day."""
+    usd = json.loads(run("breakeven", "h100-sxm", "mi300x", "-w", "llama3-8b", "--set", "scenario.deadline_days=182", "-f", "json").stdout)
+    cny = json.loads(run("breakeven", "h100-sxm", "mi300x", "-w", "llama3-8b", "-s", str(_cny_scenario(tmp_path)), "-f", "json").stdout)
+    u, c = usd["results"][0], cny["results"][0]
+    assert u["value"] == pytest.approx(223793, abs=1)
+    assert c["currency"] == "CNY" and c["range_high"] == pytest.approx(1_000_000 / 0.14122, rel=1e-12)
+    assert c["value"] * 0.14122 == pytest.approx(u["value"], rel=1e-6)
+    assert c["winner_below"] == "mi300x" and c["winner_above"] == "h100-sxm"

@@ -120,11 +120,12 @@ def _refined_at_steps(
         fb = np.concatenate([fb, np.asarray(batch.feasible[ib], dtype=bool)])[order]
 
 
-def default_range(target: Target, *, where: str | None = None) -> tuple[float, float]:
-    """Cost of delay: 0 .. 1,000,000 $/day; else the input's own low/high when it has one; else ÷10 .. ×10,
-    within the values the input can take. ``where`` names the option that gave the path in errors."""
+def default_range(target: Target, *, where: str | None = None, usd_per_unit: float = 1.0) -> tuple[float, float]:
+    """Cost of delay: 0 .. 1,000,000 $/day (in the currency it is quoted in, ``usd_per_unit`` USD each: the same dollars
+    searched whatever the currency); else the input's own low/high when it has one; else ÷10 .. ×10, within the values
+    the input can take. ``where`` names the option that gave the path in errors."""
     if target.path.endswith("cost_of_delay_usd_per_day"):
-        return 0.0, 1_000_000.0
+        return 0.0, 1_000_000.0 / usd_per_unit
     q = target.quantity
     if q is not None and q.low is not None and q.high is not None and q.low < q.high:
         return q.low, q.high
@@ -181,7 +182,9 @@ def breakeven(
         # (a request's prompt or output length not given is half the sequence, the value the run uses: the default
         # range is built from it, as from a value the file gives, and kept within the sequence below)
         target = dataclasses.replace(target, central=max(1.0, inputs.workload.seq_len / 2.0))
-    lo, hi = value_range or default_range(target, where="--param")
+    rate = getattr(inputs.scenario, engine.RATE_KEYS[quoted].removeprefix("scenario."), None) if currency and quoted else None
+    usd_per_unit = rate.value if rate is not None and rate.value else 1.0  # (an unknown rate: the cost of delay is needed anyway)
+    lo, hi = value_range or default_range(target, where="--param", usd_per_unit=usd_per_unit)
     if value_range is None and target.quantity is not None and not (target.quantity.low is not None and target.quantity.high is not None):
         # (the default ÷10 to ×10 of an MoE count, kept where the workload stays valid, as the tornado keeps its swing:
         # the active parameters at least their share of the total, and at most it)
