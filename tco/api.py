@@ -1368,23 +1368,28 @@ def with_numbers_to_match(inputs: Inputs, comp: Comparison) -> Comparison:
             if r.missing_inputs != [path]:
                 continue
             solvable = solvable or analysable(inputs)[0]
+            usd_per_unit, cur = 1.0, "USD"
+            if key == "price_usd" and acc.price_usd is not None and acc.price_usd.currency not in (None, Currency.USD):
+                rate = engine.RATE_KEYS[acc.price_usd.currency]
+                usd_per_unit = getattr(inputs.scenario, rate.removeprefix("scenario.")).value or float("nan")
+                cur = acc.price_usd.currency.value
+                # (the same dollars searched whatever the currency: $1 to $10 M is ¥7.08 to ¥70.8 M, not ¥1 to ¥10 M)
+                lo_hi = (lo_hi[0] / usd_per_unit, lo_hi[1] / usd_per_unit) if math.isfinite(usd_per_unit) else lo_hi
             be = analysis.breakeven(solvable, r.accelerator, best, param=path, value_range=lo_hi)
             what = "unit price" if key == "price_usd" else "lead time"
             if be.value is not None:
                 value = be.value
-                if key == "price_usd" and acc.price_usd is not None and acc.price_usd.currency not in (None, Currency.USD):
-                    rate = engine.RATE_KEYS[acc.price_usd.currency]
-                    value *= getattr(inputs.scenario, rate.removeprefix("scenario.")).value or float("nan")
+                if cur != "USD":
+                    value *= usd_per_unit
                     # the field is in USD; a --set of this price is read in the profile's currency
-                    cur = acc.price_usd.currency.value
                     # (cut, not rounded: set back, the figure shown still wins)
                     shown, to_set = rounded_down(be.value, places=0), rounded_down(be.value, digits=6)
                     notes.append(f"decides: the price is quoted in {cur}: {shown:,.0f} {cur} (--set {path}={to_set:.6g})")
                 solved[field_name] = value
-            elif be.winner_below == r.accelerator:
-                notes.append(f"decides: wins at any {what} in [{lo_hi[0]:g}, {lo_hi[1]:g}]")
             else:
-                notes.append(f"decides: cannot beat {best} at any {what} in [{lo_hi[0]:g}, {lo_hi[1]:g}]")
+                within = f"[{lo_hi[0]:g}, {lo_hi[1]:g}]" + (f" {cur}" if cur != "USD" else "")
+                beats = f"wins at any {what}" if be.winner_below == r.accelerator else f"cannot beat {best} at any {what}"
+                notes.append(f"decides: {beats} in {within}")
         if solved or notes != r.notes:
             updates[r.accelerator] = {**solved, "notes": notes}
     return comp.model_copy(update={"results": [r.model_copy(update=updates.get(r.accelerator, {})) for r in comp.results]})

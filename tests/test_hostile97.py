@@ -112,3 +112,24 @@ def test_a_break_even_over_a_cost_of_delay_in_yuan_searches_the_same_dollars(run
     assert c["currency"] == "CNY" and c["range_high"] == pytest.approx(1_000_000 / 0.14122, rel=1e-12)
     assert c["value"] * 0.14122 == pytest.approx(u["value"], rel=1e-6)
     assert c["winner_below"] == "mi300x" and c["winner_above"] == "h100-sxm"
+
+
+def test_a_price_to_match_quoted_in_yuan_is_searched_over_the_same_dollars(run) -> None:
+    """6: ``tco compare a100-80gb@8 h800@8 -w llama3-8b`` with h800's price unknown and quoted in USD says h800 wins
+    below $2,561,304 per accelerator (eight of them run 7,606 days sooner). Quoted in CNY (``--set
+    'h800.price_usd={currency="CNY", ...}'``) it said 'wins at any unit price in [1, 1e+07]': the search for the
+    number that would decide it ran over ¥1 to ¥10 M ($1.41 M), where at ¥18.2 M the h800 loses. The range is now
+    the same $1 to $10 M in the price's currency: the same $2,561,304, '18,136,974 CNY (--set
+    h800.price_usd=1.81369e+07)'; and ``breakeven --param h800.price_usd`` finds that tie by default."""
+    args = ("compare", "a100-80gb@8", "h800@8", "-w", "llama3-8b", "--set")
+    usd = _results(run, *args, CNY_UNKNOWN.replace("CNY", "USD"))["h800@8"]
+    cny = _results(run, *args, CNY_UNKNOWN)["h800@8"]
+    assert usd["price_to_match_usd"] == pytest.approx(2561303.56, abs=0.01)
+    assert cny["price_to_match_usd"] == pytest.approx(usd["price_to_match_usd"], rel=1e-9)
+    assert "decides: the price is quoted in CNY: 18,136,974 CNY (--set h800.price_usd=1.81369e+07)" in cny["notes"]
+    assert not any("wins at any unit price" in n for n in cny["notes"])
+    be = json.loads(
+        run("breakeven", "a100-80gb@8", "h800@8", "-w", "llama3-8b", "--param", "h800.price_usd", "--set", CNY_UNKNOWN, "-f", "json").stdout
+    )["results"][0]
+    assert be["currency"] == "CNY" and be["value"] * 0.14122 == pytest.approx(usd["price_to_match_usd"], rel=1e-6)
+    assert (be["range_low"], be["range_high"]) == pytest.approx((1 / 0.14122, 1e7 / 0.14122), rel=1e-12)

@@ -121,9 +121,10 @@ def _refined_at_steps(
 
 
 def default_range(target: Target, *, where: str | None = None, usd_per_unit: float = 1.0) -> tuple[float, float]:
-    """Cost of delay: 0 .. 1,000,000 $/day (in the currency it is quoted in, ``usd_per_unit`` USD each: the same dollars
-    searched whatever the currency); else the input's own low/high when it has one; else ÷10 .. ×10, within the values
-    the input can take. ``where`` names the option that gave the path in errors."""
+    """Cost of delay: 0 .. 1,000,000 $/day, an unknown price $1 .. $10 M (in the currency either is quoted in,
+    ``usd_per_unit`` USD each: the same dollars searched whatever the currency); else the input's own low/high when
+    it has one; else ÷10 .. ×10, within the values the input can take. ``where`` names the option that gave the path
+    in errors."""
     if target.path.endswith("cost_of_delay_usd_per_day"):
         return 0.0, 1_000_000.0 / usd_per_unit
     q = target.quantity
@@ -133,7 +134,7 @@ def default_range(target: Target, *, where: str | None = None, usd_per_unit: flo
     searched = {engine.UNKNOWN_RANGES.get(k) for k in target.keys.values()}
     only = next(iter(searched)) if len(searched) == 1 else None
     if c is None and only is not None:  # (an unknown price: the range compare searches for it)
-        return only
+        return only[0] / usd_per_unit, only[1] / usd_per_unit  # (a price quoted in yuan: the same dollars, in yuan)
     if c is None:
         raise InputError("has no value to build a default range from; give --range LO:HI", where=where, key=target.path)
     if target.is_count or target.is_integer:
