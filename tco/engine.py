@@ -1757,9 +1757,9 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
         accelerator_hours=accel_hours,
         cost_per_accelerator_hour_usd=compute * years / accel_hours,
         cost_per_owned_accelerator_hour_usd=compute * years / owned_accel_hours,
-        # (the accelerators alone, at their TDP for the hours they draw serving power: the all-in energy's hours, so
-        # a fleet rounded up to whole replicas never draws more at the chips than all in, rented or owned alike)
-        accelerator_energy_kwh=n * energy_hours * years * p.get("accel.tdp_w", math.nan) / 1000.0,
+        # (accelerator-hours × TDP, as publications quote it: a serving fleet's spare capacity counts at TDP, so for a
+        # fleet rounded up past its demand this bound exceeds the all-in energy, which follows the work done)
+        accelerator_energy_kwh=accel_hours * p.get("accel.tdp_w", math.nan) / 1000.0,
         power_w_per_accelerator=avg_w,
         lead_time_days=lead_days,
         deployment_days=deploy_days,

@@ -1330,8 +1330,8 @@ class OptionResult(StrictModel):
     )
     accelerator_energy_kwh: float | None = Field(
         None,
-        description="Accelerators × the hours they draw power × TDP: the accelerators alone, as publications quote it (training: "
-        "accelerator-hours × TDP; serving: the hours the work takes, as the all-in energy counts them).",
+        description="Accelerator-hours × TDP: the accelerators alone, as publications quote it (for a serving fleet with spare "
+        "capacity, an upper bound that can exceed energy_kwh, which follows the work done).",
     )
     replica_accelerators: int | None = Field(None, description="Serving: accelerators per model replica (ID@N fixes it).")
     batch: int | None = Field(None, description="Serving: sequences decoded together per replica.")

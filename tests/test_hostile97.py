@@ -1,9 +1,9 @@
 """Hostile round 97 (metamorphic checks of the cost answers across commands and outputs, as a finance reviewer checks
 that the arithmetic agrees with itself): the report's list of the inputs that change the answer wrote a price quoted
 in yuan as a bare number ('h800.price_usd (119,000 – 400,000)') where sensitivity writes '¥119,000'; a serving fleet
-rounded up to whole replicas drew more energy at the accelerators alone than all in (accelerator-hours × TDP counted
-the fleet's idle capacity, which the all-in energy rightly does not), and a rented and a bought fleet serving the same
-tokens had different accelerator-only energies; a number that would decide an option, 'wins below a unit price of
+rounded up to whole replicas draws more energy at the accelerators alone than all in (accelerator-hours × TDP counts
+the fleet's idle capacity, which the all-in energy does not): kept, as issue 9 defines that figure, and now documented;
+a number that would decide an option, 'wins below a unit price of
 $22,608 = 160,091 CNY (--set h800.price_usd=160091)', was rounded up past the tie, so the --set it printed made the
 option lose; the workbook's Assumptions gave a rental rate per accelerator-hour as 'USD/hour' and no unit for a failure
 rate or a token count. Each is fixed and tested here."""
@@ -38,19 +38,17 @@ def test_the_reports_flipping_inputs_carry_the_currency_of_a_price_quoted_in_yua
     assert re.search(r"h800\.price_usd\s+¥119,000\s+¥400,000", table)
 
 
-def test_a_serving_fleets_accelerators_alone_never_draw_more_than_all_in(run) -> None:
-    """2: ``tco compare h100-sxm h100-sxm:rent -w chat-70b --set workload.tokens_per_day=1e6`` (two accelerators, the
-    smallest replica, for a demand they meet in a few hours a day) gave energy_kwh 3,107 all in and
-    accelerator_energy_kwh 29,454 for the accelerators alone (36,817 rented): the all-in energy follows the work done,
-    the accelerator-only figure charged TDP for every busy hour of the whole fleet. It now counts the hours the
-    all-in figure counts: all in = alone × (f_avg · k_pwr · PUE) / 1 = alone × 0.75 · 1.82 · 1.25, rented or owned."""
+def test_a_serving_fleets_accelerator_only_energy_is_accelerator_hours_times_tdp(run) -> None:
+    """2 (kept as documented, by the lead's review): ``tco compare h100-sxm h100-sxm:rent -w chat-70b --set
+    workload.tokens_per_day=1e6`` (two accelerators, the smallest replica, for a demand they meet in a few hours a day)
+    gives energy_kwh 3,107 all in and accelerator_energy_kwh 29,454 for the accelerators alone (36,817 rented). Round 97
+    first made the accelerator-only figure count the all-in energy's hours; issue 9 defines it as accelerator-hours ×
+    TDP, the figure publications quote, so it stays that, an upper bound that counts the spare capacity at TDP, and the
+    docs and the field's description now say it can exceed the all-in figure for such a fleet."""
     res = _results(run, "compare", "h100-sxm", "h100-sxm:rent", "-w", "chat-70b", "--set", "workload.tokens_per_day=1e6")
-    own, rent = res["h100-sxm"], res["h100-sxm:rent"]
-    for r in (own, rent):
-        assert r["accelerator_energy_kwh"] < r["energy_kwh"]
-        assert r["energy_kwh"] == pytest.approx(r["accelerator_energy_kwh"] * 0.75 * 1.82 * 1.25, rel=1e-12)
-    assert own["accelerator_energy_kwh"] == pytest.approx(rent["accelerator_energy_kwh"], rel=1e-12)
-    # (training is as before: accelerator-hours × TDP)
+    for r in (res["h100-sxm"], res["h100-sxm:rent"]):
+        assert r["accelerator_energy_kwh"] == pytest.approx(r["accelerator_hours"] * 700 / 1000, rel=1e-12)
+        assert r["accelerator_energy_kwh"] > r["energy_kwh"]  # (the bound, past a demand met in a few hours a day)
     t = _results(run, "compare", "h100-sxm", "-w", "llama3-8b")["h100-sxm"]
     assert t["accelerator_energy_kwh"] == pytest.approx(t["accelerator_hours"] * 700 / 1000, rel=1e-12)
 
