@@ -717,10 +717,17 @@ def _plan_option(
         q8 = getattr(accel.peak, peak_name)
         if q16 is not None and q8 is not None and q8.value:
             label, unit = peak_name.rsplit("_", 1)
-            notes.append(
-                f"MFU counts the {label} peak the job runs at ({q8.value:,.4g} {unit.upper()}); "
-                f"against the 16-bit peak ({q16.value:,.4g} TFLOPS) it is {q8.value / q16.value:.3g}× higher"
-            )
+            ratio = q8.value / q16.value
+            shown, inverse = f"{ratio:.3g}", f"{1 / ratio:.3g}"
+            runs_at = f"MFU counts the {label} peak the job runs at ({q8.value:,.4g} {unit.upper()})"
+            sixteen_peak = f"the 16-bit peak ({q16.value:,.4g} TFLOPS)"
+            # (a part whose 8-bit peak is its 16-bit one, Gaudi 3's FP8 or the MI250X's INT8: no "1× higher")
+            if ratio > 1 and shown != "1":
+                notes.append(f"{runs_at}; against {sixteen_peak} it is {shown}× higher")
+            elif ratio < 1 and inverse != "1":
+                notes.append(f"{runs_at}; against {sixteen_peak} it is {inverse}× lower")
+            else:
+                notes.append(f"{runs_at}, as high as {sixteen_peak}: the MFU is the same against either")
     common: dict[str, Any] = dict(
         label=option.label,
         accel_id=accel.id,
@@ -870,14 +877,27 @@ def _serving_causes(prompt_first: bool) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*first, *SERVING_SIZE)))
 
 
-def _idle_reason(data_parallel: int, sequences: float, batch_key: str | None, replica: int, count: float | None = None) -> str:
+def _idle_reason(
+    data_parallel: int, sequences: float, batch_key: str | None, replica: int, count: float | None = None, expert: int = 1
+) -> str:
     """Why a training layout leaves accelerators idle: its data parallelism reached the global batch's
-    sequences (one each), whole replicas are left out because fewer lose less to failures (layouts are
+    sequences (one each), it is a multiple of the expert-parallel degree (an MoE layout's expert groups are
+    whole: DP rounds down to one), whole replicas are left out because fewer lose less to failures (layouts are
     judged by speed × goodput), or the count is no multiple of one model replica's accelerators."""
     if data_parallel >= sequences:
         given = batch_key or "the default global batch, 2M × (N/7B)^(1/3) tokens; workload.global_batch_tokens sets it"
         return f" (data parallelism is bounded by the global batch's {int(sequences):,} sequences: {given})"
-    if count is not None and count // replica > data_parallel:
+    replicas = int(count // replica) if count is not None else data_parallel
+    most = min(replicas, int(sequences))
+    if expert > 1 and most > data_parallel and data_parallel == most // expert * expert:
+        # (DP is the most the count, or the batch, allows, rounded down to whole groups of EP replicas)
+        bound = (
+            f"{replicas:,} replicas of {replica} fit the count"
+            if replicas <= sequences
+            else f"the global batch has {int(sequences):,} sequences ({batch_key or 'the default global batch'})"
+        )
+        return f" (data parallelism is a multiple of the expert-parallel degree {expert}: {bound}, rounded down to {data_parallel:,})"
+    if count is not None and replicas > data_parallel:
         return (
             " (fewer replicas lose less to failures: layouts are judged by speed × goodput; "
             "scenario.failure_rate_per_accelerator_day and restart_minutes set it)"
@@ -1492,7 +1512,7 @@ def plan_training(
                     + f", ZeRO-{c.zero}"
                     + (f", {layout['idle_accelerators']} idle" if layout["idle_accelerators"] else "")
                     + (
-                        _idle_reason(r.data_parallel or 0, batch_sequences, st.batch_key, c.model_devices, x["count"])
+                        _idle_reason(r.data_parallel or 0, batch_sequences, st.batch_key, c.model_devices, x["count"], c.expert)
                         if layout["idle_accelerators"]
                         else ""
                     )

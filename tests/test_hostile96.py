@@ -1,0 +1,54 @@
+"""Hostile round 96 (metamorphic checks of the performance answers across commands: the same job asked through
+estimate and compare, sweep, size and the workbook, split into stages or restated with --set, on a copy of a profile,
+at another precision, with more of a resource): DEFECTS.
+Each is fixed and tested here."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def _result(run: Any, *args: str) -> dict[str, Any]:
+    done = run(*args, "-f", "json")
+    assert done.exit_code == 0, done.output
+    return dict(json.loads(done.stdout)["results"][0])
+
+
+def test_an_8_bit_peak_equal_to_the_16_bit_one_is_not_1x_higher(run: Any) -> None:
+    """1: ``tco estimate gaudi3 --params 8e9 --count 64 --precision fp8`` (and ``tco compare gaudi3 -w deepseek-v3``)
+    noted 'MFU counts the fp8 peak the job runs at (1,835 TFLOPS); against the 16-bit peak (1,835 TFLOPS) it is 1×
+    higher': Gaudi 3's FP8 and BF16 peaks are both 1,835 TFLOPS, so the MFU is the same against either, and the
+    MI250X's INT8 peak (383 TOPS) is its BF16 one too. The note now says so; a part whose 8-bit peak is twice its
+    16-bit one still says '2× higher'."""
+    same = ": the MFU is the same against either"
+    equal = "MFU counts the fp8 peak the job runs at (1,835 TFLOPS), as high as the 16-bit peak (1,835 TFLOPS)" + same
+    notes = _result(run, "estimate", "gaudi3", "--params", "8e9", "--count", "64", "--precision", "fp8")["notes"]
+    assert equal in notes
+    assert not any("1× higher" in n for n in notes)
+    staged = _result(run, "compare", "gaudi3", "-w", "deepseek-v3")["notes"]
+    assert equal in staged
+    int8 = _result(run, "estimate", "mi250x", "--params", "8e9", "--count", "64", "--precision", "int8")["notes"]
+    assert "MFU counts the int8 peak the job runs at (383 TOPS), as high as the 16-bit peak (383 TFLOPS)" + same in int8
+    twice = _result(run, "estimate", "h100-sxm", "--params", "8e9", "--count", "64", "--precision", "fp8")["notes"]
+    assert "MFU counts the fp8 peak the job runs at (1,979 TFLOPS); against the 16-bit peak (989.4 TFLOPS) it is 2× higher" in twice
+
+
+def test_accelerators_an_expert_parallel_layout_leaves_idle_are_said_to_be_its_rounding(run: Any) -> None:
+    """2: ``tco compare h100-sxm@100 -w deepseek-v3`` runs TP 1 × PP 1 × DP 96 × EP 8 and leaves 4 idle, and said
+    they were left out because 'fewer replicas lose less to failures': the expert-parallel groups are whole, so
+    data parallelism is a multiple of EP 8, and 100 replicas of one accelerator round down to 96 (a failure rate of 0
+    leaves the same 4 idle). The note now names that; a dense job's reasons are unchanged."""
+    want = (
+        "layout: TP 1 × PP 1 × DP 96 × EP 8, recompute full (13% of layers, the rest selective), ZeRO-3, 4 idle "
+        "(data parallelism is a multiple of the expert-parallel degree 8: 100 replicas of 1 fit the count, rounded down to 96)"
+    )
+    for sets in ((), ("--set", "scenario.failure_rate_per_accelerator_day=0")):
+        row = _result(run, "compare", "h100-sxm@100", "-w", "deepseek-v3", *sets)
+        assert want in row["notes"]
+        assert row["layout"]["idle_accelerators"] == 100 - 96
+    from tco.engine import _idle_reason
+
+    batch = " (data parallelism is a multiple of the expert-parallel degree 8: the global batch has 250 sequences"
+    assert _idle_reason(248, 250.0, None, 1, 1000, 8).startswith(batch)
+    assert _idle_reason(2, 100.0, None, 8) == " (the count is not a multiple of one replica's 8 accelerators)"
