@@ -52,3 +52,17 @@ def test_accelerators_an_expert_parallel_layout_leaves_idle_are_said_to_be_its_r
     batch = " (data parallelism is a multiple of the expert-parallel degree 8: the global batch has 250 sequences"
     assert _idle_reason(248, 250.0, None, 1, 1000, 8).startswith(batch)
     assert _idle_reason(2, 100.0, None, 8) == " (the count is not a multiple of one replica's 8 accelerators)"
+
+
+def test_size_shows_the_purchase_it_computed_in_whole_dollars(run: Any) -> None:
+    """3: ``tco size br100 -w llama3-8b --budget-usd 2e6`` answered '527 × br100 meets budget_usd = $2,000,000 (the
+    job's cost; buying them costs $17,094,876.592 up front)': the purchase the engine computed (the BR100's price is
+    in yuan) was shown with the digits the budget the user gave keeps, where every other money total is in whole
+    dollars, as the size table's capex column shows it. It now reads '$17,094,877'; the JSON keeps the exact value."""
+    row = _result(run, "size", "br100", "-w", "llama3-8b", "--budget-usd", "2e6")
+    assert row["count"] == 527
+    assert row["capex_usd"] == 17094876.592
+    assert row["message"] == "527 × br100 meets budget_usd = $2,000,000 (the job's cost; buying them costs $17,094,877 up front)"
+    from tco.analysis.sizing import _outlay_note
+
+    assert _outlay_note("budget_usd", 2e6, 2_000_000.4) == " (the job's cost; buying them costs $2,000,000.4 up front)"

@@ -79,7 +79,10 @@ def _outlay_note(name: str, limit: float, capex: float) -> str:
     where buying the fleet costs more than the budget up front, the message says so."""
     if name != "budget_usd" or not capex > limit or not math.isfinite(capex):
         return ""
-    return f" (the job's cost; buying them costs {limit_text(name, capex)} up front)"
+    # (a purchase the engine computed, in whole dollars as every money total is shown: $17,094,877, not the
+    # $17,094,876.592 a limit the user gave would keep; every digit only where it would round onto the limit)
+    whole = f"${capex:,.0f}" if capex < 1e15 else limit_text(name, capex)
+    return f" (the job's cost; buying them costs {limit_text(name, capex) if whole == limit_text(name, limit) else whole} up front)"
 
 
 def _evaluate_counts(
