@@ -783,7 +783,9 @@ def _plan_option(
         if mfu_key == "accel.mfu" and measured:  # the published run of this very workload comes first
             notes.append(f"{accel.id}.mfu is not used: the published run of {accel.id} on {workload.id} is (workload.mfu comes before it)")
         elif mfu_key:
-            notes = [n for n in notes if not n.startswith("software tuning:")]  # (the step model, which reads it, is not run)
+            # (the step model, which reads the tuning, is not run; nor does the layout it would choose set the rate: a
+            # given MFU runs every accelerator, so a layout's idle ones or exposed reduction are no part of the answer)
+            notes = [n for n in notes if not n.startswith(("software tuning:", "layout: ", training.EXPOSED_NOTE))]
             notes.append(f"measured MFU given ({mfu_key.replace('accel.', accel.id + '.')}): final, no layout model on top")
         # (the job as published reads its own peaks and links, as measured: a changed precision reads others)
         both = (*stages, *published_job.stages) if published_job is not None else stages

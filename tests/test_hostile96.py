@@ -66,3 +66,18 @@ def test_size_shows_the_purchase_it_computed_in_whole_dollars(run: Any) -> None:
     from tco.analysis.sizing import _outlay_note
 
     assert _outlay_note("budget_usd", 2e6, 2_000_000.4) == " (the job's cost; buying them costs $2,000,000.4 up front)"
+
+
+def test_a_given_mfu_reports_no_layout_it_does_not_run(run: Any) -> None:
+    """4: ``tco compare h100-sxm -w llama3-8b --set workload.mfu=0.4`` noted 'layout: TP 4 × PP 1 × DP 255, recompute
+    selective, ZeRO-1, 4 idle (...)' beside 'measured MFU given (workload.mfu): final, no layout model on top', while
+    the result's layout is None and the rate runs all 1,024 accelerators: 0.4 × 989.4e12 / (6 × 8.03e9 + 12 × 32 ×
+    4,096 × 8,192) = 6,481 tokens/s each, none idle. The layout note is gone where the MFU is given; a derived rate
+    keeps it."""
+    row = _result(run, "compare", "h100-sxm", "-w", "llama3-8b", "--set", "workload.mfu=0.4")
+    assert row["layout"] is None
+    assert row["notes"] == ["measured MFU given (workload.mfu): final, no layout model on top"]
+    assert round(row["tokens_per_second_per_accelerator"]) == round(0.4 * 989.4e12 / (6 * 8.03e9 + 12 * 32 * 4096 * 8192)) == 6481
+    derived = _result(run, "compare", "h100-sxm", "-w", "llama3-8b")
+    assert derived["layout"]["idle_accelerators"] == 4
+    assert derived["notes"][0].startswith("layout: TP 4 × PP 1 × DP 255, recompute selective, ZeRO-1, 4 idle")
