@@ -1595,7 +1595,8 @@ def _as_measured(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[Any, Any, 
 
 
 def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[Any, Any, Any, Any, list[tuple[Any, Any]], Any]:
-    """(tokens/s per accelerator over the whole job, main-stage MFU, scaling efficiency, accelerator-
+    """(tokens/s per accelerator over the whole job, its MFU and scaling efficiency (each stage's weighted by its
+    time, as the rate is: a staged job's are not its main stage's alone), accelerator-
     seconds of the job ÷ n, per stage its seconds and the accelerators its layout runs on (idle
     ones neither compute nor interrupt that stage), and a measured run's own MFU on the part and job
     as measured, None without a measurement). A measurement for the workload comes first: the model only carries it to
@@ -1634,13 +1635,15 @@ def _training_throughput(plan: Plan, p: Mapping[str, Any], ops: Any) -> tuple[An
             # (a peak the profile leaves unknown gives no MFU: the run stands at its own count all the same)
             exact = (n == at) & as_measured & ops.where(run_mfu > 1.0, False, True) & (used >= used_at)
             tps = ops.where(exact, run, tps)
-        if mfu is None:
-            mfu, eff = m, e
         t = p[st.tokens_key]
         tokens = tokens + t
         here = t / (n * ops.where(tps > 0, tps, math.nan))
         seconds = seconds + here
+        # (the job's MFU and efficiency are its stages' over the time each runs, as its rate is their tokens over it)
+        mfu, eff = (m * here, e * here) if mfu is None else (mfu + m * here, eff + e * here)
         per_stage.append((here, n if used is None else used))
+    # One stage: its own MFU and efficiency, known even when its token count is not.
+    mfu, eff = (m, e) if len(plan.stages) == 1 else (mfu / seconds, eff / seconds)
     # One stage: its throughput, known even when its token count is not (only the time needs that).
     return (tps if len(plan.stages) == 1 else tokens / (n * seconds)), mfu, eff, seconds, per_stage, run_mfu
 

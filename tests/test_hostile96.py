@@ -81,3 +81,29 @@ def test_a_given_mfu_reports_no_layout_it_does_not_run(run: Any) -> None:
     derived = _result(run, "compare", "h100-sxm", "-w", "llama3-8b")
     assert derived["layout"]["idle_accelerators"] == 4
     assert derived["notes"][0].startswith("layout: TP 4 × PP 1 × DP 255, recompute selective, ZeRO-1, 4 idle")
+
+
+def test_a_staged_job_reports_its_own_mfu_not_its_main_stage_s(run: Any) -> None:
+    """5: ``tco compare h100-sxm -w deepseek-v3 --set 'workload.stages[long-context]={tokens=1.48e13}'`` (the 32K
+    stage as long as pre-training) gave the job 1,074 tokens/s per accelerator, its tokens over its time, beside an MFU
+    of 0.1687 and a scaling efficiency of 0.989: the main stage's alone (its 1,372 tokens/s). The job's MFU and
+    efficiency are now its stages' weighted by the time each runs, as its rate is: each stage run as a one-stage job
+    gives the weights (tokens ÷ tokens/s) and the figures."""
+    staged = ("compare", "h100-sxm", "-w", "deepseek-v3", "--set", "workload.stages[long-context]={tokens=1.48e13}")
+    job = _result(run, *staged)
+    main = _result(run, "compare", "h100-sxm", "-w", "deepseek-v3", "--set", "workload.stages=[]")
+    long = _result(run, "compare", "h100-sxm", "-w", "deepseek-v3", "--set", "workload.stages=[]", "--set", "workload.seq_len=32768")
+    weights = [1.48e13 / main["tokens_per_second_per_accelerator"], 1.48e13 / long["tokens_per_second_per_accelerator"]]
+    for key in ("mfu", "scaling_efficiency"):
+        want = (main[key] * weights[0] + long[key] * weights[1]) / sum(weights)
+        assert abs(job[key] - want) <= 1e-12 * want, key
+    assert abs(job["mfu"] - main["mfu"]) > 0.004  # (0.1730 now, where it said the main stage's 0.1687)
+    assert job["tokens_per_second_per_accelerator"] * sum(weights) == _approx(2 * 1.48e13)
+    one = _result(run, "compare", "h100-sxm", "-w", "llama3-8b")  # (a one-stage job: its own figures, as before)
+    assert one["mfu"] == 0.293232927848853
+
+
+def _approx(value: float) -> Any:
+    import pytest
+
+    return pytest.approx(value, rel=1e-12)
