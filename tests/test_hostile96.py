@@ -1,7 +1,14 @@
 """Hostile round 96 (metamorphic checks of the performance answers across commands: the same job asked through
-estimate and compare, sweep, size and the workbook, split into stages or restated with --set, on a copy of a profile,
-at another precision, with more of a resource): DEFECTS.
-Each is fixed and tested here."""
+estimate and compare, sweep, size, sensitivity and the workbook, split into stages or restated with --set, on a copy
+of a profile, at another precision, with more of a resource): a part whose 8-bit peak equals its 16-bit one (Gaudi 3's
+FP8, the MI250X's INT8) was said to have an MFU '1× higher' against the 16-bit peak; the accelerators an MoE layout
+leaves idle because its data parallelism is a multiple of the expert-parallel degree (DeepSeek-V3 on 100 H100s: DP 96
+× EP 8, 4 idle) were said to be left out to lose less to failures; size's budget message showed the purchase it
+computed as '$17,094,876.592' where every money total is in whole dollars; a given MFU (``workload.mfu``) kept a
+'layout: ..., 4 idle' note though the result has no layout and its rate runs every accelerator; and a staged job
+reported its main stage's MFU and scaling efficiency beside the whole job's rate (DeepSeek-V3 with a long-context
+stage as long as pre-training: MFU 0.1687 beside 1,074 tokens/s, the main stage's 1,372). Each is fixed and tested
+here."""
 
 from __future__ import annotations
 
