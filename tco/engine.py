@@ -525,6 +525,13 @@ STEP_MODEL_CHOICES = frozenset({"workload.tuning", "workload.attention_kernel"})
 final reads neither (:func:`mfu_final`)."""
 
 
+def reported_layout(plan: Plan) -> dict[str, Any] | None:
+    """The layout a result reports: the one behind a derived rate. A measured run or a given MFU runs no layout model
+    for its speed, so none (compare's result and estimate's alike)."""
+    modelled = plan.throughput_source is ThroughputSource.derived and plan.mfu_key is None
+    return dict(plan.layout) if plan.layout and modelled else None
+
+
 def mfu_final(plan: Plan) -> bool:
     """Whether a measured end-to-end MFU the user gave sets the plan's throughput, with no step model on top:
     ``workload.mfu``, or the part's ``mfu`` where no published run of the workload on the part comes first."""
@@ -2330,8 +2337,7 @@ def _result(ev: Evaluated, delay: float, penalty: float, effective: float, rank:
         effective_cost_usd=_known(effective),
         rank=rank,
         notes=notes,
-        # (the layout behind a derived rate: a measured run or a given MFU runs no layout model for its speed)
-        layout=dict(plan.layout) if plan.layout and plan.throughput_source is ThroughputSource.derived and plan.mfu_key is None else None,
+        layout=reported_layout(plan),
         stages=list(_stage_results(plan, ev.inputs)) or None,  # (for a result only: the checks of an option need none)
         **fields,
     )

@@ -289,7 +289,7 @@ def estimate(
             if count < held:
                 raise InputError(f"the layout ({spelled}) needs {held} accelerators, more than --count {count}", key="--count")
             ev = _throughput_known(engine.evaluate_option(engine.performance_option(bare, max(count, need)), wl, sc, market=False))
-            out, layout = ev.out, ev.plan.layout
+            out, layout = ev.out, engine.reported_layout(ev.plan)
             notes = shape_note + _notes_as_flags(ev.plan.notes) + unread
             flags = ("--tokens", "--global-batch") if COMMAND_LINE.get() else ("training_tokens", "global_batch_tokens")
             notes += engine.batch_past_tokens(wl, main=flags[0] if training_tokens is not None else None, batch=flags[1])

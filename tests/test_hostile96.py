@@ -7,8 +7,8 @@ leaves idle because its data parallelism is a multiple of the expert-parallel de
 computed as '$17,094,876.592' where every money total is in whole dollars; a given MFU (``workload.mfu``) kept a
 'layout: ..., 4 idle' note though the result has no layout and its rate runs every accelerator; and a staged job
 reported its main stage's MFU and scaling efficiency beside the whole job's rate (DeepSeek-V3 with a long-context
-stage as long as pre-training: MFU 0.1687 beside 1,074 tokens/s, the main stage's 1,372). Each is fixed and tested
-here."""
+stage as long as pre-training: MFU 0.1687 beside 1,074 tokens/s, the main stage's 1,372); and estimate reported a
+layout for a given MFU where compare, for the same job, reports none. Each is fixed and tested here."""
 
 from __future__ import annotations
 
@@ -114,3 +114,21 @@ def _approx(value: float) -> Any:
     import pytest
 
     return pytest.approx(value, rel=1e-12)
+
+
+def test_estimate_reports_no_layout_for_a_given_mfu_as_compare_does(run: Any) -> None:
+    """6: the same job through two commands: ``tco estimate h100-sxm --params 8.03e9 --seq-len 8192 --count 1024 ...
+    --set workload.mfu=0.4`` reported the layout TP 4 × PP 1 × DP 255 with 4 idle, where ``tco compare h100-sxm -w
+    llama3-8b --set workload.mfu=0.4`` (the same job: 6,481 tokens/s each on all 1,024) reports none: a given MFU runs
+    no layout model for its speed. One rule now decides for both (``engine.reported_layout``); a derived rate's layout
+    is reported by both, alike."""
+    shape = ("--layers", "32", "--d-model", "4096", "--heads", "32", "--kv-heads", "8", "--ffn-dim", "14336", "--vocab", "128256")
+    flags = ("estimate", "h100-sxm", "--params", "8.03e9", "--seq-len", "8192", "--count", "1024", *shape)
+    given = _result(run, *flags, "--set", "workload.mfu=0.4")
+    compared = _result(run, "compare", "h100-sxm", "-w", "llama3-8b", "--set", "workload.mfu=0.4")
+    assert given["layout"] is None and compared["layout"] is None
+    assert given["tokens_per_second_per_accelerator"] == compared["tokens_per_second_per_accelerator"]
+    assert given["goodput"] == compared["goodput"]
+    derived = _result(run, *flags)
+    assert derived["layout"] == _result(run, "compare", "h100-sxm", "-w", "llama3-8b")["layout"]
+    assert derived["layout"]["idle_accelerators"] == 4
