@@ -792,7 +792,8 @@ def _plan_option(
         elif mfu_key:
             # (the step model, which reads the tuning, is not run; nor does the layout it would choose set the rate: a
             # given MFU runs every accelerator, so a layout's idle ones or exposed reduction are no part of the answer)
-            # (the part's own MFU, ID.mfu, keeps the notes: tests/test_mutants44 reads a layout's reason through it)
+            # (the part's own MFU, ID.mfu, still keeps them: the tests that pin each reason for idle accelerators read it
+            # through the toy part's own MFU; moving them onto a derived rate is left open)
             dropped = ("software tuning:", "layout: ", training.EXPOSED_NOTE) if mfu_key == "workload.mfu" else ("software tuning:",)
             notes = [n for n in notes if not n.startswith(dropped)]
             notes.append(f"measured MFU given ({mfu_key.replace('accel.', accel.id + '.')}): final, no layout model on top")
