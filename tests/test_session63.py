@@ -1,4 +1,5 @@
-"""Session 63: three defects carried over from earlier rounds' left-alone lists.
+"""Session 63: defects and loose ends carried over from earlier rounds' left-alone lists (one test each; the tests
+below the first three say what each was).
 
 * ``tco compare a100-80gb -w gpt3-1.3b -o x.csv.`` (a stray dot) wrote the terminal table into ``x.csv.``, exit 0:
   the name has no extension, so no format, and Windows drops a trailing dot, leaving a table in a file named
