@@ -1370,8 +1370,7 @@ def with_numbers_to_match(inputs: Inputs, comp: Comparison) -> Comparison:
             solvable = solvable or analysable(inputs)[0]
             usd_per_unit, cur = 1.0, "USD"
             if key == "price_usd" and acc.price_usd is not None and acc.price_usd.currency not in (None, Currency.USD):
-                rate = engine.RATE_KEYS[acc.price_usd.currency]
-                usd_per_unit = getattr(inputs.scenario, rate.removeprefix("scenario.")).value or float("nan")
+                usd_per_unit = engine.usd_per_unit(acc.price_usd.currency, inputs.scenario) or float("nan")
                 cur = acc.price_usd.currency.value
                 # (the same dollars searched whatever the currency: $1 to $10 M is ¥7.08 to ¥70.8 M, not ¥1 to ¥10 M)
                 lo_hi = (lo_hi[0] / usd_per_unit, lo_hi[1] / usd_per_unit) if math.isfinite(usd_per_unit) else lo_hi
@@ -1777,10 +1776,8 @@ def _in_usd(q: Any, scenario: Scenario) -> float | None:
     """A money quantity in USD: a CNY/EUR one converted at ``scenario``'s exchange rate (None when unknown)."""
     if q is None or q.value is None:
         return None
-    if q.currency is None or q.currency is Currency.USD:
-        return float(q.value)
-    rate = getattr(scenario, engine.RATE_KEYS[q.currency].removeprefix("scenario."))
-    return float(q.value * rate.value) if rate is not None and rate.value is not None else None
+    rate = engine.usd_per_unit(q.currency, scenario)
+    return float(q.value * rate) if rate is not None else None
 
 
 def input_table(kind: str, dirs: Sequence[Path] | None = None, skipped: list[str] | None = None) -> tuple[list[dict[str, Any]], list[str]]:

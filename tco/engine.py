@@ -426,6 +426,15 @@ RATE_KEYS: dict[Currency, str] = {Currency.CNY: "scenario.usd_per_cny", Currency
 """Scenario input holding the USD value of one unit of each non-USD currency."""
 
 
+def usd_per_unit(currency: Currency | None, scenario: Scenario) -> float | None:
+    """The USD value of one unit of ``currency`` at ``scenario``'s exchange rate: 1 for USD (or none given), None where
+    the rate is unknown."""
+    if currency is None or currency is Currency.USD:
+        return 1.0
+    rate = getattr(scenario, RATE_KEYS[currency].removeprefix("scenario."), None)
+    return float(rate.value) if rate is not None and rate.value is not None else None
+
+
 def scenario_fx(scenario: Scenario) -> dict[str, str]:
     """Scenario money inputs quoted in CNY or EUR -> the exchange-rate key that converts them."""
     out = {}

@@ -183,8 +183,7 @@ def breakeven(
         # (a request's prompt or output length not given is half the sequence, the value the run uses: the default
         # range is built from it, as from a value the file gives, and kept within the sequence below)
         target = dataclasses.replace(target, central=max(1.0, inputs.workload.seq_len / 2.0))
-    rate = getattr(inputs.scenario, engine.RATE_KEYS[quoted].removeprefix("scenario."), None) if currency and quoted else None
-    usd_per_unit = rate.value if rate is not None and rate.value else 1.0  # (an unknown rate: the cost of delay is needed anyway)
+    usd_per_unit = engine.usd_per_unit(quoted, inputs.scenario) or 1.0  # (an unknown rate: the cost of delay is needed anyway)
     lo, hi = value_range or default_range(target, where="--param", usd_per_unit=usd_per_unit)
     if value_range is None and target.quantity is not None and not (target.quantity.low is not None and target.quantity.high is not None):
         # (the default ÷10 to ×10 of an MoE count, kept where the workload stays valid, as the tornado keeps its swing:
