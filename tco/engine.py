@@ -801,9 +801,7 @@ def _plan_option(
         elif mfu_key:
             # (the step model, which reads the tuning, is not run; nor does the layout it would choose set the rate: a
             # given MFU runs every accelerator, so a layout's idle ones or exposed reduction are no part of the answer)
-            # (the part's own MFU, ID.mfu, still keeps them: the tests that pin each reason for idle accelerators read it
-            # through the toy part's own MFU; moving them onto a derived rate is left open)
-            dropped = ("software tuning:", "layout: ", training.EXPOSED_NOTE) if mfu_key == "workload.mfu" else ("software tuning:",)
+            dropped = ("software tuning:", "layout: ", training.EXPOSED_NOTE)
             notes = [n for n in notes if not n.startswith(dropped)]
             notes.append(f"measured MFU given ({mfu_key.replace('accel.', accel.id + '.')}): final, no layout model on top")
         # (the job as published reads its own peaks and links, as measured: a changed precision reads others)
@@ -2480,14 +2478,13 @@ def in_currency(comp: Comparison, currency: Currency, scenario: Scenario) -> Com
     if currency is Currency.USD:
         return comp
     key = RATE_KEYS[currency]
-    q = getattr(scenario, key.removeprefix("scenario."))
-    if q is None or q.value is None:
+    rate = usd_per_unit(currency, scenario)
+    if rate is None:
         raise MissingInputError(
             f"--currency {currency.value} needs the exchange rate {key.removeprefix('scenario.')}; give it with --set {key}=VALUE",
             where="scenario",
             key=key.removeprefix("scenario."),
         )
-    rate = q.value
     results = []
     for r in comp.results:
         update = {k: v / rate for k, v in r.model_dump().items() if k.endswith("_usd") and isinstance(v, float)}

@@ -124,7 +124,8 @@ def test_replicas_left_idle_for_failures_are_said_to_be_left_for_failures() -> N
     in 1,440: the search runs 2 replicas of one toy and leaves 2 idle. The default global batch is
     2M × (1e9/7e9)^(1/3) = 1.05M tokens, 1,046 sequences of 1,000, far above 2; and 4 is a multiple of 1: neither
     is the reason, the failures are."""
-    (r,) = compare(options=[Option(accelerator())], workload=training(), scenario=scenario(failure_rate_per_accelerator_day=20)).results
+    sc = scenario(failure_rate_per_accelerator_day=20)
+    (r,) = compare(options=[Option(accelerator(mfu=None))], workload=training(), scenario=sc).results
     (layout,) = [n for n in r.notes if n.startswith("layout: ")]
     assert layout.startswith("layout: TP 1 × PP 1 × DP 2, ")
     assert layout.endswith(

@@ -43,7 +43,7 @@ def test_a_layout_whose_replicas_fill_the_count_but_one_blames_the_replica_size(
     wl = training(seq_len=6_000_000, global_batch_tokens=48_000_000, training_tokens=1e10)
 
     def layout(count: int) -> str:
-        plan = engine.plan_option(Option(accelerator(), count=count), wl, scenario(), market=False)
+        plan = engine.plan_option(Option(accelerator(mfu=None), count=count), wl, scenario(), market=False)
         return next(n for n in plan.notes if n.startswith("layout: "))
 
     assert layout(5) == (
@@ -271,7 +271,7 @@ def test_an_unknown_checkpoint_save_time_judges_layouts_as_if_saves_were_free() 
 
     def layout(save: object) -> str:
         sc = scenario(checkpoint_save_minutes=save, failure_rate_per_accelerator_day=10, restart_minutes=10)
-        plan = engine.plan_option(Option(accelerator(), count=8), training(), sc, market=False)
+        plan = engine.plan_option(Option(accelerator(mfu=None), count=8), training(), sc, market=False)
         return next(n for n in plan.notes if n.startswith("layout: "))
 
     reason = (

@@ -100,7 +100,7 @@ def test_a_default_global_batch_that_bounds_data_parallelism_is_named() -> None:
     sequences of 250,000 tokens. On 5 toys data parallelism stops at those 4 sequences and 1 toy is idle; the
     workload gives no global_batch_tokens, so the note names the default and the key that sets it."""
     wl = training(parameters=8.75e8, seq_len=250_000, training_tokens=1e10)
-    plan = engine.plan_option(Option(accelerator(), count=5), wl, scenario(), market=False)
+    plan = engine.plan_option(Option(accelerator(mfu=None), count=5), wl, scenario(), market=False)
     layout = next(n for n in plan.notes if n.startswith("layout: "))
     assert layout.endswith(
         ", 1 idle (data parallelism is bounded by the global batch's 4 sequences: the default global batch, "

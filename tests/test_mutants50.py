@@ -289,7 +289,7 @@ def test_an_moe_layout_note_gives_its_expert_degree() -> None:
     A model of 8 experts (2 a token) laid out on 4 toys with its expert degree held at 4: TP 1 × PP 1, the 4 data
     ranks, out of which the 4 expert groups are carved."""
     wl = training(experts=8, experts_per_token=2, active_parameters=4e8, layout={"expert_parallel": 4})
-    (res,) = compare(options=[Option(accelerator())], workload=wl, scenario=scenario()).results
+    (res,) = compare(options=[Option(accelerator(mfu=None))], workload=wl, scenario=scenario()).results
     (note,) = [n for n in res.notes if n.startswith("layout: ")]
     assert note.startswith("layout: TP 1 × PP 1 × DP 4 × EP 4, ")
 
