@@ -1523,13 +1523,13 @@ def plan_training(
                 layout = here
                 batch_sequences = layout["global_batch_tokens"] // seq_len
                 notes.append(
-                    f"layout: TP {c.tensor} × PP {c.pipeline} × DP {r.data_parallel}"
+                    f"layout: TP {c.tensor} × PP {c.pipeline} × DP {r.data_parallel or 0:,}"
                     + (f" × CP {c.context}" if c.context > 1 else "")
                     + (f" × EP {c.expert}" if experts else "")
                     + f", recompute {r.recompute}"
                     + (f" ({r.full_share:.0%} of layers, the rest selective)" if 0 < r.full_share < 1 else "")
                     + f", ZeRO-{c.zero}"
-                    + (f", {layout['idle_accelerators']} idle" if layout["idle_accelerators"] else "")
+                    + (f", {layout['idle_accelerators']:,} idle" if layout["idle_accelerators"] else "")
                     + (
                         _idle_reason(r.data_parallel or 0, batch_sequences, st.batch_key, c.model_devices, x["count"], c.expert)
                         if layout["idle_accelerators"]

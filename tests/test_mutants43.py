@@ -91,7 +91,7 @@ def test_fsdp_trains_gpt3_175b_fully_sharded() -> None:
     inputs = tco.load_inputs(["a100-80gb"], workload="gpt3-175b", sets=["workload.parallelism=fsdp"])
     (r,) = tco.compare(inputs).results
     layout = [n for n in r.notes if n.startswith("layout: ")]
-    assert layout == ["layout: TP 1 × PP 1 × DP 1024, recompute full, ZeRO-3"]
+    assert layout == ["layout: TP 1 × PP 1 × DP 1,024, recompute full, ZeRO-3"]
 
 
 def test_an_option_at_the_market_with_the_left_out_one_is_not_told_it_is_late() -> None:

@@ -5,6 +5,8 @@ docstring says what was wrong).
   reported no layout (``layout: null``) and said "final, no layout model on top", yet kept the note of the layout the
   step model would have chosen ("layout: TP 8 × PP 2 × ..."), a layout nothing ran (round 96's defect 4 mended only
   ``workload.mfu``). Both kinds of given MFU now drop it.
+* ``tco compare h100-sxm@100000 -w llama3-8b``: the layout note wrote its counts bare ("DP 1024", "91840 idle") where
+  every other count the tool prints is grouped ("91,840 idle").
 """
 
 from __future__ import annotations
@@ -36,3 +38,11 @@ def test_the_same_part_without_its_own_mfu_keeps_the_layout_it_ran() -> None:
     assert derived.layout is not None and any(n.startswith("layout: ") for n in derived.notes)
     assert given.layout is None and not any(n.startswith("layout: ") for n in given.notes)
     assert given.time_to_converge_hours * 3600 == pytest.approx(1.44e8 * 6.12e9 / (4 * 5e13))
+
+
+def test_the_layout_note_groups_its_counts_as_every_other_count_is(run) -> None:
+    """Llama 3 8B on 100,000 H100s: the default global batch, 2M × (8.03/7)^(1/3) = 2.09M tokens, holds 255 sequences
+    of 8,192, so DP stops at 255 replicas of TP 8 × PP 4 = 32: 255 × 32 = 8,160 run, 91,840 are idle, written so."""
+    r = run("compare", "h100-sxm@100000", "-w", "llama3-8b", "-f", "json")
+    (note,) = [n for n in json.loads(r.stdout)["results"][0]["notes"] if n.startswith("layout: ")]
+    assert note.startswith("layout: TP 8 × PP 4 × DP 255, recompute none, ZeRO-1, 91,840 idle (data parallelism is bounded")
