@@ -384,8 +384,20 @@ def estimate(
             batch=plan.batch or None,
             time_per_output_token_ms=out.get("time_per_output_token_ms"),
             time_to_first_token_ms=out.get("time_to_first_token_ms"),
-            notes=shape_note + _notes_as_flags(plan.notes) + unread,
+            notes=shape_note + _notes_as_flags(plan.notes) + _replica_chosen(plan.replica, replica) + unread,
         )
+
+
+def _replica_chosen(chosen: int | None, given: int | None) -> list[str]:
+    """Why the replica is the size it is, where estimate chose it: the most tokens/s per accelerator. ``tco compare``
+    sizes a fleet for the day's tokens, the smallest in whole replicas, which may be of another size."""
+    if given is not None or not chosen:
+        return []
+    flag = "--replica N" if COMMAND_LINE.get() else "replica=N"
+    return [
+        "replica size: the one with the most tokens/s per accelerator (tco compare sizes the smallest fleet for the day's "
+        f"tokens, which may be of replicas of another size; {flag} fixes it)"
+    ]
 
 
 def _inferred_part_note(shape: Mapping[str, int | None] | None, whole: ModelShape | None, parameters: float) -> list[str]:

@@ -1465,11 +1465,11 @@ def test_idle_accelerators_do_not_interrupt_the_job() -> None:
     import tco
 
     rows = [tco.compare(tco.load_inputs([f"h100-sxm@{n}"], workload="llama3-8b")).results[0] for n in (16384, 32768, 131072)]
-    idle = re.search(r"(\d+) idle", " ".join(rows[0].notes))
+    idle = re.search(r"([\d,]+) idle", " ".join(rows[0].notes))
     assert idle is not None
     sc = tco.load_scenario()
     lam, save, restart = (q.value or 0.0 for q in (sc.failure_rate_per_accelerator_day, sc.checkpoint_save_minutes, sc.restart_minutes))
-    running = 16384 - int(idle.group(1))
+    running = 16384 - int(idle.group(1).replace(",", ""))
     assert running == 8 * 4 * 255
     goodput = 1 - math.sqrt(2 * (save / 1440) * lam * running) - (restart / 1440) * lam * running
     for r in rows:

@@ -7,6 +7,10 @@ docstring says what was wrong).
   ``workload.mfu``). Both kinds of given MFU now drop it.
 * ``tco compare h100-sxm@100000 -w llama3-8b``: the layout note wrote its counts bare ("DP 1024", "91840 idle") where
   every other count the tool prints is grouped ("91,840 idle").
+* ``tco estimate h100-sxm --params 70e9 --mode infer``: the replica it reported (2) is the size with the most tokens/s
+  per accelerator, while ``tco compare`` on a service sizes the smallest fleet of whole replicas, which can be of
+  another size: the two commands gave different per-accelerator figures with nothing to say why. estimate now says
+  how it chose, and that ``--replica`` fixes it.
 """
 
 from __future__ import annotations
@@ -46,3 +50,18 @@ def test_the_layout_note_groups_its_counts_as_every_other_count_is(run) -> None:
     r = run("compare", "h100-sxm@100000", "-w", "llama3-8b", "-f", "json")
     (note,) = [n for n in json.loads(r.stdout)["results"][0]["notes"] if n.startswith("layout: ")]
     assert note.startswith("layout: TP 8 × PP 4 × DP 255, recompute none, ZeRO-1, 91,840 idle (data parallelism is bounded")
+
+
+def test_estimate_says_how_it_chose_the_serving_replica(run) -> None:
+    """Llama-3-70B-class serving on H100 in FP8: estimate picks the replica with the most tokens/s per accelerator and
+    says so (compare sizes the smallest fleet for a day's tokens instead); with --replica given, the size is the
+    user's and no such note is added."""
+    base = ("estimate", "h100-sxm", "--params", "70e9", "--mode", "infer", "--precision", "fp8", "-f", "json")
+    (chosen,) = json.loads(run(*base).stdout)["results"]
+    note = (
+        "replica size: the one with the most tokens/s per accelerator (tco compare sizes the smallest fleet for the day's "
+        "tokens, which may be of replicas of another size; --replica N fixes it)"
+    )
+    assert chosen["replica_accelerators"] == 2 and note in chosen["notes"]
+    (fixed,) = json.loads(run(*base, "--replica", "4").stdout)["results"]
+    assert fixed["replica_accelerators"] == 4 and not any(n.startswith("replica size:") for n in fixed["notes"])
