@@ -423,6 +423,7 @@ def _notes_as_flags(notes: Sequence[str]) -> list[str]:
         "workload.global_batch_tokens (": "--global-batch (" if line else "global_batch_tokens (",
         "workload.global_batch_tokens sets it": "--global-batch sets it" if line else "global_batch_tokens sets it",
         ": workload.global_batch_tokens)": ": --global-batch)" if line else ": global_batch_tokens)",
+        "(give workload.shape.vocab)": f"(give {ESTIMATE_INPUTS['shape.vocab'][0 if line else 1]})",
     }
     out = list(notes)
     for old_text, new_text in named.items():
