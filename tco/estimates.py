@@ -349,7 +349,10 @@ def estimate(
             raw["latency_percentile"] = latency_percentile
         if tuning is not None:
             raw["tuning"] = tuning.value
-        iw = loader.workload_from_data(raw, w_sets, kind=InferenceWorkload)
+        # (a service's demand and life size a fleet, which estimate does not: a --set of them is noted as not read, so it
+        # must not reach the replica choice, which a finite demand would make the fleet's rather than the fastest)
+        read = [(path, value) for path, value in w_sets if loader.split_path(path)[0].lower() not in _FLEET_ONLY]
+        iw = loader.workload_from_data(raw, read, kind=InferenceWorkload)
         option = engine.performance_option(bare, replica)
         ev = _throughput_known(engine.evaluate_option(option, iw, sc, market=False, fleet_limit=False))
         out, plan = ev.out, ev.plan

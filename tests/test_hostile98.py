@@ -30,3 +30,22 @@ def test_estimates_vocabulary_note_names_its_flag(run: Any) -> None:
     assert "vocabulary unknown: the 16-bit embedding matrices of 8-bit weights are not counted (give shape['vocab'])" in py.notes
     with_vocab = _result(run, *args, "--vocab", "128256")["notes"]
     assert not any(n.startswith("vocabulary unknown") for n in with_vocab)
+
+
+def test_estimate_does_not_read_a_demand_it_says_it_does_not_read(run: Any) -> None:
+    """2: ``tco estimate h100-sxm --params 70e9 --mode infer --set workload.tokens_per_day=1e3`` noted '--set
+    workload.tokens_per_day: not read by estimate, which reports one replica's speed and latency, not a fleet' and yet
+    answered 258.9 tokens/s per accelerator on a replica of 2 (the replica whose whole fleet serves 1,000 tokens a day
+    is the smallest one), not the 895.0 on a replica of 4 it gives without the --set (docs/serving-model.md: estimate,
+    which has no demand, reports the replica with the most tokens/s per accelerator). The demand and the service life
+    are now kept from the replica choice, as the note says: the same figures with and without them."""
+    base = ("estimate", "h100-sxm", "--params", "70e9", "--mode", "infer")
+    plain = _result(run, *base)
+    assert plain["replica_accelerators"] == 4 and plain["batch"] == 230
+    for item in ("workload.tokens_per_day=1e3", "workload.service_life_years=1"):
+        got = _result(run, *base, "--set", item)
+        for key in ("tokens_per_second_per_accelerator", "replica_accelerators", "batch", "time_per_output_token_ms"):
+            assert got[key] == plain[key], (item, key)
+        assert any(n.startswith(f"--set {item.split('=')[0]}: not read by estimate") for n in got["notes"])
+    py = tco.estimate("h100-sxm", parameters=70e9, mode="infer", sets=["workload.tokens_per_day=1e3"])
+    assert py.tokens_per_second_per_accelerator == plain["tokens_per_second_per_accelerator"]
