@@ -90,7 +90,7 @@ def test_a_latency_target_no_batch_meets_says_how_near_a_batch_of_one_comes(run)
     line = one_error(run("compare", "h100-sxm@8", "-w", "chat-70b", "--set", "workload.time_per_output_token_ms=10"))
     assert "no batch meets the latency targets on a replica of 8: a batch of one takes 16.73 ms per output token at best (" in line
     line = one_error(run("compare", "h100-sxm@8", "-w", "chat-70b", "--set", "workload.time_to_first_token_ms=50"))
-    assert line.endswith("on a replica of 8: a batch of one takes 122.6 ms to the first token at best")
+    assert line.endswith("on a replica of 8: a batch of one takes 122.7 ms to the first token at best")
     line = one_error(run("estimate", "h100-sxm", "--params", "8B", "--mode", "infer", "--tpot-ms", "1"))
     assert line.endswith("on up to 64 per replica: a batch of one takes 4.874 ms per output token at best, on a replica of 64")
     # the figure is what a batch of one does: a target just above it is met, at a batch of one

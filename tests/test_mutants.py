@@ -868,14 +868,14 @@ ENGINE_ERRORS: list[tuple[str, Callable[[], object], type[TcoError], str]] = [
         InfeasibleError,
         "toy-serve: time_per_output_token_ms: toy cannot serve toy-serve: no batch meets the latency targets on up to 32 per replica "
         "(a pipeline stage holds at least one of the model's 10 layers): "
-        "a batch of one takes 60.23 ms per output token at best, on a replica of 32",
+        "a batch of one takes 60.24 ms per output token at best, on a replica of 32",
     ),
     (
         "first token",
         lambda: cmp(Option(accelerator(), count=4), workload=inference(time_to_first_token_ms=0.001)),
         InfeasibleError,
         "toy-serve: time_to_first_token_ms: toy cannot serve toy-serve: no batch meets the latency targets on a replica of 4: "
-        "a batch of one takes 453.1 ms to the first token at best",
+        "a batch of one takes 453.2 ms to the first token at best",
     ),
     (
         "market buy",

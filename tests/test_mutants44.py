@@ -274,7 +274,7 @@ def test_a_time_to_first_token_no_batch_meets_is_the_target_blamed() -> None:
     assert (
         exc.value.message == "toy cannot serve toy-serve: no batch meets the latency targets on up to 32 per replica "
         "(a pipeline stage holds at least one of the model's 10 layers): "
-        "a batch of one takes 111.2 ms to the first token at best, on a replica of 32"
+        "a batch of one takes 111.3 ms to the first token at best, on a replica of 32"
     )
     assert (exc.value.where, exc.value.key) == ("toy-serve", "time_to_first_token_ms")
 

@@ -49,7 +49,7 @@ def test_a_time_per_token_no_engine_can_meet_blames_the_target_alone() -> None:
     assert (
         exc.value.message == "toy cannot serve toy-serve: no batch meets the latency targets on up to 32 per replica "
         "(a pipeline stage holds at least one of the model's 10 layers): "
-        "a batch of one takes 60.23 ms per output token at best, on a replica of 32"
+        "a batch of one takes 60.24 ms per output token at best, on a replica of 32"
     )
     assert (exc.value.where, exc.value.key, exc.value.also) == ("toy-serve", "time_per_output_token_ms", ())
 

@@ -133,7 +133,7 @@ def test_with_no_replica_fixed_the_target_a_batch_of_one_on_one_accelerator_miss
     assert exc.value.message == (
         "toy cannot serve toy-serve: no batch meets the latency targets on up to 32 per replica "
         "(a pipeline stage holds at least one of the model's 10 layers): "
-        "a batch of one takes 3.528 ms per output token at best, on a replica of 1"
+        "a batch of one takes 3.529 ms per output token at best, on a replica of 1"
     )
     assert (exc.value.where, exc.value.key, exc.value.also) == ("toy-serve", "time_per_output_token_ms", ())
     assert serving.LAYER_OVERHEAD_TYPICAL_S == 0.00011 and serving.STEP_OVERHEAD_S == 0.0

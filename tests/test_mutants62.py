@@ -81,7 +81,7 @@ def test_a_fixed_replica_that_misses_only_the_first_token_target_blames_it() -> 
         engine.plan_option(Option(acc, 4), wl, scenario(), market=False)
     assert exc.value.message == (
         "toy cannot serve toy-serve: no batch meets the latency targets on a replica of 4: "
-        "a batch of one takes 139.6 ms to the first token at best"
+        "a batch of one takes 139.7 ms to the first token at best"
     )
     assert (exc.value.where, exc.value.key) == ("toy-serve", "time_to_first_token_ms")
 

@@ -68,7 +68,7 @@ def test_a_replica_that_holds_one_sequence_but_misses_the_latency_says_so() -> N
     e = exc.value
     assert e.message == (
         "toy cannot serve toy-serve: no batch meets the latency targets on a replica of 4: "
-        "a batch of one takes 60.98 ms per output token at best"
+        "a batch of one takes 60.99 ms per output token at best"
     )
     assert (e.where, e.key) == ("toy-serve", "time_per_output_token_ms")
 
