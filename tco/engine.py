@@ -836,6 +836,15 @@ def _plan_option(
             own, job = published_job, option.workload_as_measured or workload
             source = Option(option.as_measured or accel, published_job.replica, option.acquisition, option.quoted_rate)
             plan = replace(plan, job_changed=True)
+            if option.count is None and published_job.replica != plan.replica:
+                # (the job as published at the replica the changed one runs at, as ID@N plans it: the demand chose
+                # this replica, and a replica chosen is the same deployment as the same one fixed)
+                at = Option(option.as_measured or accel, plan.replica, option.acquisition, option.quoted_rate)
+                try:
+                    own = plan_option(at, job, scenario, market=False, serving_constants=serving_constants)
+                    source = at
+                except TcoError:  # (the job as published does not fit there: at the replica chosen for it)
+                    pass
         elif option.as_measured is not None:
             own = plan_option(source, job, scenario, market=False, serving_constants=serving_constants)
         if own.request is not None and own.replica:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pytest import approx
+
 import tco
 from tests.factories import one_error
 
@@ -71,3 +73,28 @@ def test_the_least_latency_a_refusal_names_is_a_target_that_is_met(run: Any) -> 
     assert one_error(run(*ttft, "workload.time_to_first_token_ms=50")).endswith("a batch of one takes 122.7 ms to the first token at best")
     assert run(*ttft, "workload.time_to_first_token_ms=122.7").exit_code == 0
     assert run(*ttft, "workload.time_to_first_token_ms=122.6").exit_code == 1
+
+
+MEASURED = (
+    'extends = "h100-sxm"\nid = "hx"\nname = "H100 measured"\n'
+    '[[benchmarks]]\nworkload = "chat-70b"\ntokens_per_second = 900\nsource = "x"\n'
+)
+
+
+def test_a_measured_run_carried_to_a_changed_job_is_one_figure_at_one_replica(run: Any, user_profile: Any) -> None:
+    """4: a part with a measured 900 tokens/s on chat-70b, ``tco compare hx -w chat-70b --set
+    workload.time_per_output_token_ms=40``, chose a replica of 8 and reported 792.2 tokens/s per accelerator, while
+    ``hx@8`` with the same target reported 776.1 for the same replica and batch (165): the ratio that carries the run
+    took the changed job at 8 over the job as published at the replica the demand had chosen for it (4: 587.9), where
+    ID@8 takes both at 8 (600.1), as the code's own comment says it should. Both are now 900 · 517.48 / 600.08 =
+    776.1: a replica the demand chose is the same deployment as the same one fixed."""
+    user_profile("accelerators", "hx", MEASURED)
+    target = ("-w", "chat-70b", "--set", "workload.time_per_output_token_ms=40")
+    chosen, fixed = _result(run, "compare", "hx", *target), _result(run, "compare", "hx@8", *target)
+    assert chosen["replica_accelerators"] == fixed["replica_accelerators"] == 8 and chosen["batch"] == fixed["batch"] == 165
+    assert chosen["tokens_per_second_per_accelerator"] == fixed["tokens_per_second_per_accelerator"]
+    model_now = _result(run, "compare", "h100-sxm@8", *target)["tokens_per_second_per_accelerator"]
+    model_then = _result(run, "compare", "h100-sxm@8", "-w", "chat-70b")["tokens_per_second_per_accelerator"]
+    assert chosen["tokens_per_second_per_accelerator"] == approx(900 * model_now / model_then, rel=1e-12)
+    assert chosen["tokens_per_second_per_accelerator"] == approx(776.12, abs=0.01)
+    assert _result(run, "compare", "hx", "-w", "chat-70b")["tokens_per_second_per_accelerator"] == 900  # (as measured: as is)
