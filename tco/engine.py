@@ -839,10 +839,10 @@ def _plan_option(
             if option.count is None and published_job.replica != plan.replica:
                 # (the job as published at the replica the changed one runs at, as ID@N plans it: the demand chose
                 # this replica, and a replica chosen is the same deployment as the same one fixed)
-                at = Option(option.as_measured or accel, plan.replica, option.acquisition, option.quoted_rate)
+                there = Option(option.as_measured or accel, plan.replica, option.acquisition, option.quoted_rate)
                 try:
-                    own = plan_option(at, job, scenario, market=False, serving_constants=serving_constants)
-                    source = at
+                    own = plan_option(there, job, scenario, market=False, serving_constants=serving_constants)
+                    source = there
                 except TcoError:  # (the job as published does not fit there: at the replica chosen for it)
                     pass
         elif option.as_measured is not None:
