@@ -1324,7 +1324,11 @@ class OptionResult(StrictModel):
     )
     notes: list[str] = Field(default_factory=_empty_list)
     # Appended in 0.2 (CSV columns are only ever appended):
-    accelerator_hours: float | None = Field(None, description="Accelerator-hours of useful work (count × busy hours).")
+    accelerator_hours: float | None = Field(
+        None,
+        description="Accelerator-hours the fleet is busy (count × busy hours): for a serving fleet rounded up to whole "
+        "replicas, its spare capacity included, more than the hours the tokens served take.",
+    )
     cost_per_accelerator_hour_usd: float | None = Field(
         None, description="Compute cost ÷ accelerator-hours: all-in for owned hardware (idle time included), the rate when rented."
     )

@@ -98,3 +98,17 @@ def test_a_measured_run_carried_to_a_changed_job_is_one_figure_at_one_replica(ru
     assert chosen["tokens_per_second_per_accelerator"] == approx(900 * model_now / model_then, rel=1e-12)
     assert chosen["tokens_per_second_per_accelerator"] == approx(776.12, abs=0.01)
     assert _result(run, "compare", "hx", "-w", "chat-70b")["tokens_per_second_per_accelerator"] == 900  # (as measured: as is)
+
+
+def test_accelerator_hours_are_not_called_useful_work_where_they_count_spare_capacity(run: Any) -> None:
+    """5: ``tco compare h100-sxm -w chat-70b --set workload.tokens_per_day=1e6`` (one replica of 2 for a demand it
+    meets in a few hours a day) gives accelerator_hours 42,076.8 = 2 × 8,766 × 0.8 × 3, which the field's description
+    called 'Accelerator-hours of useful work': the tokens served take 1e6 × 365.25 × 3 / 117.01 / 3,600 = 2,601
+    accelerator-hours (the all-in energy counts those). The description now says they are the hours the fleet is
+    busy, its spare capacity included, as accelerator_energy_kwh's does."""
+    r = _result(run, "compare", "h100-sxm", "-w", "chat-70b", "--set", "workload.tokens_per_day=1e6")
+    assert r["accelerator_hours"] == approx(2 * 8766 * 0.8 * 3, rel=1e-12)
+    work = 1e6 * 365.25 * 3 / r["tokens_per_second_per_accelerator"] / 3600
+    assert work == approx(2601, abs=1) and r["accelerator_hours"] > 16 * work
+    described = tco.OptionResult.model_fields["accelerator_hours"].description or ""
+    assert "useful work" not in described and "spare capacity included" in described
