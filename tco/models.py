@@ -1339,7 +1339,11 @@ class OptionResult(StrictModel):
     )
     replica_accelerators: int | None = Field(None, description="Serving: accelerators per model replica (ID@N fixes it).")
     batch: int | None = Field(None, description="Serving: sequences decoded together per replica.")
-    time_per_output_token_ms: float | None = Field(None, description="Serving: time per output token at the chosen batch.")
+    time_per_output_token_ms: float | None = Field(
+        None,
+        description="Serving: time per output token at the chosen batch, for the mean request or, where the workload gives "
+        "latency_percentile, at that percentile (the figure its time_per_output_token_ms target caps).",
+    )
     time_to_first_token_ms: float | None = Field(None, description="Serving: time to first token at the chosen batch.")
     emissions_kgco2e: float | None = Field(None, description="Operational + embodied emissions (needs embodied_kgco2e).")
     operational_emissions_kgco2e: float | None = Field(None, description="Energy drawn × grid carbon intensity (rented too).")
