@@ -105,7 +105,7 @@ def test_a_break_even_over_a_whole_number_says_the_costs_swap_not_tie(run) -> No
         costs[n] = {x["option"].split("@")[0]: x["effective_cost_usd"] for x in out["results"]}
     assert costs[5]["mlu370-s4"] < costs[5]["a100-80gb"] and costs[6]["a100-80gb"] < costs[6]["mlu370-s4"]
     gap = costs[6]["mlu370-s4"] - costs[6]["a100-80gb"]
-    assert f"a gap of {gap:,.6g} USD at 6" in r.stderr
+    assert f"a gap of ${gap:,.0f} at 6" in r.stderr
 
 
 def test_a_value_and_its_currency_in_two_sets_are_told_to_come_as_one_table(run) -> None:

@@ -6,6 +6,7 @@ where its flag is --vocab. Each is fixed and tested here."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from pytest import approx
@@ -127,3 +128,17 @@ def test_the_time_per_output_token_reported_is_said_to_be_the_percentiles(run: A
     assert p99["batch"] < mean["batch"] and p99["time_per_output_token_ms"] <= 40 and mean["time_per_output_token_ms"] <= 40
     described = tco.OptionResult.model_fields["time_per_output_token_ms"].description or ""
     assert "latency_percentile" in described and "mean request" in described
+
+
+def test_a_break_evens_step_names_its_gap_in_whole_dollars(run: Any) -> None:
+    """7: ``tco breakeven h100-sxm@64 h100-sxm@64:rent -w chat-70b --param scenario.utilization --set
+    scenario.cost_of_delay_usd_per_day=0 --set workload.tokens_per_day=1e10`` said the two 'do not tie but cross at
+    scenario.utilization = 0.671471, where a discrete choice steps (a gap of 1.63774e+06 USD)': a money total in
+    scientific notation (a replica of 64 more or less), where every other money figure is written in whole dollars
+    with its sign ('78,108.1 USD' for a smaller step). The gap is now '$1,637,7xx', as compare writes money. (Pinned
+    gaps of other tests now read '$5,197', '$2.32', '$7,500' and '$6,000'.)"""
+    args = ("breakeven", "h100-sxm@64", "h100-sxm@64:rent", "-w", "chat-70b", "--param", "scenario.utilization")
+    args += ("--set", "scenario.cost_of_delay_usd_per_day=0", "--set", "workload.tokens_per_day=1e10")
+    message = _result(run, *args)["message"]
+    assert re.search(r"where a discrete choice steps \(a gap of \$1,63\d,\d{3}\); below it", message), message
+    assert "e+06" not in message and " USD" not in message

@@ -142,8 +142,7 @@ def test_a_whole_number_break_even_bracket_is_bisected_on_whole_numbers() -> Non
     assert (res.winner_below, res.winner_above) == ("a", "b")
     assert res.effective_cost_at_value_usd == approx(340 * 20_000 / 17_532)
     assert res.message == (
-        "a and b do not tie but swap between workload.accelerator_count = 45 and 46 (a gap of 2.31874 USD at 46); "
-        "below it a wins, from it b wins"
+        "a and b do not tie but swap between workload.accelerator_count = 45 and 46 (a gap of $2.32 at 46); below it a wins, from it b wins"
     )
     assert 5.44e6 / 17_532 - (340 / 24 * 1000) / 46 == approx(2.31874, abs=5e-6)
 
@@ -163,7 +162,7 @@ def test_a_cost_that_steps_past_the_other_names_the_winner_below() -> None:
     assert res.value == approx(4.32e7, rel=1e-9)
     assert res.message == (
         "a and b do not tie but cross at workload.tokens_per_day = 4.32e+07, where a discrete choice steps "
-        "(a gap of 7,500 USD); below it a wins, above it b wins"
+        "(a gap of $7,500); below it a wins, above it b wins"
     )
     assert res.effective_cost_at_value_usd == approx(30_000)
 

@@ -340,7 +340,7 @@ def test_a_break_even_on_a_plan_moving_input_costs_the_tie_at_its_own_plan() -> 
     res = breakeven(inputs, "a", "b", param="a.memory_gb", value_range=(3, 100))
     assert res.effective_cost_at_value_usd == approx(4 * 10_000 * 1.5)
     assert res.message.startswith("a and b do not tie but cross at a.memory_gb = 6.5")
-    assert "(a gap of 6,000 USD); below it b wins, above it a wins" in res.message
+    assert "(a gap of $6,000); below it b wins, above it a wins" in res.message
     assert res.value is not None
     there = compare(
         options=[Option(accelerator(id="a", memory_gb=res.value)), Option(b)], workload=inputs.workload, scenario=inputs.scenario

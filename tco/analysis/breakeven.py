@@ -37,6 +37,7 @@ from tco.models import (
     InferenceWorkload,
     UnitIntervalQuantity,
 )
+from tco.render import money
 from tco.results import BreakevenResult
 
 # --------------------------------------------------------------------------- break-even
@@ -384,13 +385,13 @@ def breakeven(
             # Whole values have no tie between them: the costs swap from one whole value to the next.
             msg = (
                 f"{names[ia]} and {names[ib]} do not tie but swap between {shown} = {show(value - 1)} and {show(value)} "
-                f"(a gap of {abs(gap):,.6g} USD at {show(value)}); below it {wins(near_below, xl)}, from it {wins(near_above, xr)}"
+                f"(a gap of {money(abs(gap))} at {show(value)}); below it {wins(near_below, xl)}, from it {wins(near_above, xr)}"
             )
         elif step:
             # The costs jump past each other (a whole replica or accelerator more): no value makes them equal.
             msg = (
                 f"{names[ia]} and {names[ib]} do not tie but cross at {shown} = {show(value)}, where a discrete choice "
-                f"steps (a gap of {abs(gap):,.6g} USD); below it {wins(near_below, xl)}, above it {wins(near_above, xr)}"
+                f"steps (a gap of {money(abs(gap))}); below it {wins(near_below, xl)}, above it {wins(near_above, xr)}"
             )
         if len(roots) > 1:
             msg = (
