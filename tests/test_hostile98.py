@@ -1,7 +1,14 @@
 """Hostile round 98 (metamorphic checks of the serving answers across commands and outputs, as an inference-platform
 reviewer checks that throughput, latency and cost per token agree with themselves): estimate's note on 8-bit weights
 without a vocabulary told a command-line user to give 'workload.shape.vocab', a key of a file estimate does not read,
-where its flag is --vocab. Each is fixed and tested here."""
+where its flag is --vocab; estimate noted a --set of workload.tokens_per_day as 'not read' and yet let that demand
+choose its replica (258.9 tokens/s on 2 where it reports 895.0 on 4); a refused latency target named the least time a
+batch of one takes rounded to the nearest (9.236 ms for 9.2364), so a target set to the figure shown was refused
+again; a measured serving run carried to a changed job gave two figures for one replica and batch (792.2 chosen, 776.1
+fixed with ID@8); accelerator_hours was described as 'useful work' where, for a serving fleet rounded up, it counts 16×
+the hours the tokens take; time_per_output_token_ms was described without saying it is the latency percentile's
+figure where one is given; and breakeven wrote the gap of a discrete step as '1.63774e+06 USD'. Each is fixed and
+tested here."""
 
 from __future__ import annotations
 
