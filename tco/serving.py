@@ -34,9 +34,10 @@ For a replica of ``k`` accelerators (tensor parallel ``t`` = ``k`` within a node
 * a benchmark run of ``N`` requests queued at once drains in waves of the batch, the last one partial
   (:func:`drained_run`; ``tco calibrate`` applies it where a publication states ``N``);
 * the batch is the largest that fits memory, ``max_batch`` and the latency targets; the replica size is
-  the power of two up to 64 (across nodes: pipeline stages, which pay off only where a node's memory
-  limits the model or its batch) whose fleet of whole replicas for the demand is the smallest, the
-  most tokens/s per accelerator among equals, unless the option fixes it.
+  one of :func:`replica_sizes`, up to 64 (powers of two within a node, then whole nodes as pipeline
+  stages, which pay off only where a node's memory limits the model or its batch), whose fleet of whole
+  replicas for the demand is the smallest, the most tokens/s per accelerator among equals, unless the
+  option fixes it.
 """
 
 from __future__ import annotations
