@@ -847,6 +847,14 @@ def _plan_option(
                     pass
         elif option.as_measured is not None:
             own = plan_option(source, job, scenario, market=False, serving_constants=serving_constants)
+            if option.count is None and own.replica != plan.replica:
+                # (the part as measured at the replica the changed part runs at, as ID@N plans both: a replica chosen
+                # is the same deployment as the same one fixed, and at one replica more bandwidth is never slower)
+                there = replace(source, count=plan.replica)
+                try:
+                    own, source = plan_option(there, job, scenario, market=False, serving_constants=serving_constants), there
+                except TcoError:  # (the part as measured does not fit there: at the replica chosen for it)
+                    pass
         if own.request is not None and own.replica:
             q = KnownInputs(numeric_inputs(source, job, scenario))
             fig = serving.figures(own.request, plan_serving_inputs(own, q), replica=own.replica, tensor=own.tensor, batch=own.batch)[

@@ -112,7 +112,8 @@ def test_more_bandwidth_on_a_measured_part_reaches_the_peak_at_most() -> None:
 def test_a_measured_serving_run_is_carried_to_a_changed_part(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """A measured serving figure stayed at 700 tokens/s at 1 GB/s and at 10,000 GB/s (round 9, W7), then
     was carried at the changed part's replica and batch as if measured there, so more memory was slower
-    (round 11). It is carried by the model's ratio, each part at its own replica and batch."""
+    (round 11). It is carried by the model's ratio, both parts at the replica the changed part runs at (each at
+    its own batch), as ``ID@N`` carries it."""
     folder = tmp_path / "accelerators"
     folder.mkdir()
     (folder / "mh100.toml").write_text(
@@ -138,8 +139,10 @@ def test_a_measured_serving_run_is_carried_to_a_changed_part(tmp_path: Any, monk
             warnings.simplefilter("ignore")
             changed = tco.compare(tco.load_inputs(["mh100"], workload="chat-70b", sets=[f"mh100.memory_gb={memory}"])).results[0]
             model = tco.compare(tco.load_inputs(["h100-sxm"], workload="chat-70b", sets=[f"h100-sxm.memory_gb={memory}"])).results[0]
-        # (the part as published, at the replica it chooses for itself: these options fix none)
-        published = tco.compare(tco.load_inputs(["h100-sxm"], workload="chat-70b")).results[0].tokens_per_second_per_accelerator
+        # (the part as published at the replica the changed one runs at, as ID@N plans it: a replica chosen is the
+        # same deployment as the same one fixed; round 98 found hx and hx@8 disagreeing where each part took its own)
+        at = f"h100-sxm@{changed.replica_accelerators}"
+        published = tco.compare(tco.load_inputs([at], workload="chat-70b")).results[0].tokens_per_second_per_accelerator
         assert changed.tokens_per_second_per_accelerator == approx(700 * model.tokens_per_second_per_accelerator / published, rel=1e-9)
         speeds.append(changed.tokens_per_second_per_accelerator)
     assert speeds[0] < speeds[1] == 700 < speeds[2]

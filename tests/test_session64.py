@@ -11,11 +11,17 @@ docstring says what was wrong).
   per accelerator, while ``tco compare`` on a service sizes the smallest fleet of whole replicas, which can be of
   another size: the two commands gave different per-accelerator figures with nothing to say why. estimate now says
   how it chose, and that ``--replica`` fixes it.
+* Round 98's left-alone 1: a part with a measured serving run (``hx``: an H100 measured at 900 tokens/s on chat-70b)
+  changed by ``--set hx.memory_bandwidth_gbps=3400`` gave 923.2 tokens/s per accelerator on the replica of 8 compare
+  chose and 904.5 as ``hx@8``, one deployment; and at 5e8 tokens a day, 3,525 → 3,550 GB/s made it slower and dearer
+  (915.4 → 906.0). The part as measured was taken at the replica *it* would choose, which moves with the demand; it is
+  now taken at the replica the changed part runs at, as a changed job already was (round 98's defect 4).
 """
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -65,3 +71,33 @@ def test_estimate_says_how_it_chose_the_serving_replica(run) -> None:
     assert chosen["replica_accelerators"] == 2 and note in chosen["notes"]
     (fixed,) = json.loads(run(*base, "--replica", "4").stdout)["results"]
     assert fixed["replica_accelerators"] == 4 and not any(n.startswith("replica size:") for n in fixed["notes"])
+
+
+def test_a_measured_serving_run_on_a_changed_part_is_carried_at_the_replica_it_runs_at(run, user_profile) -> None:
+    """``hx`` (an H100 copy measured at 900 tokens/s on chat-70b) at 3,400 GB/s: the replica compare chooses (8) and
+    ``hx@8`` are one deployment and give one figure, 900 × the model's ratio of the changed part to the part as
+    measured, both at 8. At 5e8 tokens a day, more bandwidth is never slower: 3,500 to 3,600 GB/s in steps of 25."""
+    user_profile(
+        "accelerators",
+        "hx",
+        'extends = "h100-sxm"\nid = "hx"\naliases = []\n[[benchmarks]]\nworkload = "chat-70b"\ntokens_per_second = 900\nsource = "x"\n',
+    )
+
+    def figure(option: str, *sets: str) -> dict[str, Any]:
+        r = run("compare", option, "-w", "chat-70b", *(a for s in sets for a in ("--set", s)), "-f", "json")
+        assert r.exit_code == 0, r.stderr
+        result: dict[str, Any] = json.loads(r.stdout)["results"][0]
+        return result
+
+    chosen, fixed = (figure(o, "hx.memory_bandwidth_gbps=3400") for o in ("hx", "hx@8"))
+    assert chosen["replica_accelerators"] == fixed["replica_accelerators"] == 8
+    assert chosen["tokens_per_second_per_accelerator"] == fixed["tokens_per_second_per_accelerator"]
+    # (the model's ratio at 8, the changed part over the part as measured, each at its own batch)
+    changed = figure("h100-sxm@8", "h100-sxm.memory_bandwidth_gbps=3400")["tokens_per_second_per_accelerator"]
+    published = figure("h100-sxm@8")["tokens_per_second_per_accelerator"]
+    assert chosen["tokens_per_second_per_accelerator"] == pytest.approx(900 * changed / published, rel=1e-9)
+    speeds = [
+        figure("hx", f"hx.memory_bandwidth_gbps={bw}", "workload.tokens_per_day=5e8")["tokens_per_second_per_accelerator"]
+        for bw in range(3500, 3601, 25)
+    ]
+    assert speeds == sorted(speeds)

@@ -239,20 +239,27 @@ def test_a_cash_flow_past_the_float_range_names_the_flag_to_lower(extra, flag) -
 
 
 def test_what_if_on_a_measured_service_carries_the_measurement_to_the_changed_part() -> None:
-    """Toys of 50 GB serve in replicas of 8: the what-if plans them anew and carries the 2,000 tokens/s
-    measured on the published 100 GB toy by the model's ratio, as ``compare`` does for the changed part
-    (1,211 tokens/s: 1e6 tokens/s at 50 % use on ⌈2e6 / 1,211 / 8⌉ · 8 = 1,656 of them, not the 1,000 the
-    bare measurement needs; the toys have a 1,000-TFLOPS peak so that 2,000 tokens/s is within it)."""
+    """Toys of 50 GB at 500 GB/s serve in replicas of 8: the what-if plans them anew and carries the 2,000 tokens/s
+    measured on the published toy (100 GB, 1,000 GB/s) by the model's ratio, as ``compare`` does for the changed part,
+    both at the replica of 8 the changed toys run at: 2,000 × 235.68 / 418.81 = 1,125.5 tokens/s; 1e6 tokens/s at
+    50 % use on ⌈2e6 / 1,125.5 / 8⌉ · 8 = 1,784 of them, not the 1,000 the bare measurement needs (the toys have a
+    1,000-TFLOPS peak so that 2,000 tokens/s is within it). (Before session 64 the published toy was taken at the
+    replica of 4 it would choose for itself, while ``toy@8`` took it at 8: one deployment, two figures.)"""
     measured = [bench("toy-serve", 2000)]
     published = accelerator(peak=SERVING_PEAK, benchmarks=measured)
     wl = inference(tokens_per_day=8.64e10)
-    res = what_if(Inputs([Option(published)], wl, scenario()), {"toy.memory_gb": [50.0]})
-    changed = Option(accelerator(peak=SERVING_PEAK, benchmarks=measured, memory_gb=50), as_measured=published)
+    res = what_if(Inputs([Option(published)], wl, scenario()), {"toy.memory_gb": [50.0], "toy.memory_bandwidth_gbps": [500.0]})
+    slower = accelerator(peak=SERVING_PEAK, benchmarks=measured, memory_gb=50, memory_bandwidth_gbps=500)
+    changed = Option(slower, as_measured=published)
     (row,) = engine.compare(options=[changed], workload=wl, scenario=scenario()).results
-    assert row.count == 1656 and row.tokens_per_second_per_accelerator == approx(1211.366, rel=1e-5)  # (1,210.677 at τ = 0.25 ms)
-    (bare,) = engine.compare(
-        options=[Option(accelerator(peak=SERVING_PEAK, benchmarks=measured, memory_gb=50))], workload=wl, scenario=scenario()
+    (model_changed,) = engine.compare(
+        options=[Option(accelerator(peak=SERVING_PEAK, memory_gb=50, memory_bandwidth_gbps=500), 8)], workload=wl, scenario=scenario()
     ).results
+    (model_published,) = engine.compare(options=[Option(accelerator(peak=SERVING_PEAK), 8)], workload=wl, scenario=scenario()).results
+    ratio = model_changed.tokens_per_second_per_accelerator / model_published.tokens_per_second_per_accelerator
+    assert row.replica_accelerators == 8 and row.tokens_per_second_per_accelerator == approx(2000 * ratio, rel=1e-9)
+    assert row.count == 1784 and row.tokens_per_second_per_accelerator == approx(1125.469, rel=1e-5)
+    (bare,) = engine.compare(options=[Option(slower)], workload=wl, scenario=scenario()).results
     assert bare.count == 1000
     assert res.options[0].job_cost_usd == [approx(row.job_cost_usd)]
     assert row.job_cost_usd != approx(bare.job_cost_usd)
