@@ -669,7 +669,7 @@ class Availability(StrictModel):
     buy: StrictBool = Field(description="The part can be purchased in this market.")
     rent: StrictBool = Field(description="Capacity on this part can be rented in this market.")
     rule: str | None = Field(None, description="The rule or fact that decides it, e.g. an export-control rule.")
-    source: str | None = Field(None, description="Citation keys, e.g. [BIS-2023-10].")
+    source: str | None = Field(None, description="Citation keys, e.g. [G-BIS-2023-10].")
     as_of: DateText | None = Field(None, description="Date of the rule or report.")
     note: str | None = None
 
