@@ -231,6 +231,7 @@ def compare_workbook(
     penalty_cells = _results(wb, a, calc_refs, comp, scenario)
     if cashflow is not None:
         _cashflow_sheet(wb, a, used, cashflow, dict(calc_refs), penalty_cells, scenario, flags or {})
+    _claims_sheet(wb, used, comp)
     # An option's name stays text where it reads as a number (an id '1e3' is no 1000)
     ids = {o.label for o in options} | {o.accelerator.id for o in options} | {f"{o.label}:lease" for o in options}
     ids |= {workload.id, scenario.id}  # (and the workload's and the scenario's: '007' keeps its zeros)
@@ -256,6 +257,23 @@ def compare_workbook(
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _claims_sheet(wb: Any, used: set[str], comp: Comparison) -> None:
+    """The published relative-to-A100 claims and maturity ratings beside the model's ratio, the rows compare's
+    table and the report show under a training ranking (:func:`tco.render.claims_rows`): values, as shown, not
+    inputs of any formula."""
+    from tco.render import CLAIMS_HEADERS, claims_rows
+
+    found = claims_rows(comp) if comp.workload_kind == "training" else None
+    if found is None:
+        return
+    title, rows = found
+    ws = wb.create_sheet(_sheet_name("Claims", used))
+    _append_text(ws, [title])
+    _append_text(ws, CLAIMS_HEADERS)
+    for row in rows:
+        _append_text(ws, row)
 
 
 MONEY_FORMAT = "#,##0"
@@ -407,6 +425,8 @@ def _cell(v: Any) -> Any:
 def _results(wb: Any, a: _Assumptions, calc_refs: list[tuple[str, dict[str, str]]], comp: Comparison, scenario: Scenario) -> dict[str, str]:
     """The Results sheet (formulas over the Calc sheets) with a chart of each ranked option's job cost and
     delay penalty; returns each ranked option's delay-penalty cell."""
+    from tco.render import unranked_row
+
     ws = wb.create_sheet("Results")
     ws.append(
         ["option", "time to market, days", "job cost, USD", "delay, days", "delay penalty, USD", "effective cost, USD", "rank", "status"]
@@ -459,6 +479,9 @@ def _results(wb: Any, a: _Assumptions, calc_refs: list[tuple[str, dict[str, str]
         )
     for r, t in zip(unranked, timed, strict=True):
         why = f"{r.status.value}: {r.reason or ', '.join(r.missing_inputs)}"
+        decide = unranked_row(r)[3]  # (the number that would decide it, as compare's table and the report give it)
+        if decide != "—":
+            why += f"; the number that would decide it: {decide}"
         if t:
             # Its delay and penalty need no cost (every other output gives them): formulas as for the ranked rows.
             # Its time to market is the engine's value (it has no Calc sheet), and says so.
