@@ -1364,26 +1364,38 @@ def with_numbers_to_match(inputs: Inputs, comp: Comparison) -> Comparison:
         for field_name, path, key, lo_hi in (
             ("price_to_match_usd", f"{acc.id}.price_usd", "price_usd", PRICE_RANGE_USD),
             ("lead_time_to_match_weeks", f"{acc.id}.lead_time_weeks", "lead_time_weeks", LEAD_TIME_RANGE_WEEKS),
+            # (a rental rate has no field of its own: the number is a note, as the table's column shows it)
+            (None, f"{acc.id}.rental.usd_per_hour", "rental.usd_per_hour", engine.RENT_RANGE_USD_PER_HOUR),
         ):
             if r.missing_inputs != [path]:
                 continue
             solvable = solvable or analysable(inputs)[0]
             usd_per_unit, cur = 1.0, "USD"
-            if key == "price_usd" and acc.price_usd is not None and acc.price_usd.currency not in (None, Currency.USD):
-                usd_per_unit = engine.usd_per_unit(acc.price_usd.currency, inputs.scenario) or float("nan")
-                cur = acc.price_usd.currency.value
+            quoted = acc.price_usd if key == "price_usd" else acc.rental.usd_per_hour if key.startswith("rental.") and acc.rental else None
+            if quoted is not None and quoted.currency not in (None, Currency.USD):
+                usd_per_unit = engine.usd_per_unit(quoted.currency, inputs.scenario) or float("nan")
+                cur = quoted.currency.value
                 # (the same dollars searched whatever the currency: $1 to $10 M is ¥7.08 to ¥70.8 M, not ¥1 to ¥10 M)
                 lo_hi = (lo_hi[0] / usd_per_unit, lo_hi[1] / usd_per_unit) if math.isfinite(usd_per_unit) else lo_hi
             be = analysis.breakeven(solvable, r.accelerator, best, param=path, value_range=lo_hi)
-            what = "unit price" if key == "price_usd" else "lead time"
-            if be.value is not None:
+            what = {"price_usd": "unit price", "lead_time_weeks": "lead time"}.get(key, "rental rate")
+            if be.value is not None and field_name is None:
+                # (cut to a hundredth of a cent, the figure shown and the one to set alike: set back, it still wins)
+                to_set = rounded_down(be.value, places=4)
+                rate = to_set if cur == "USD" else rounded_down(be.value * usd_per_unit, places=4)
+                also = f" = {to_set:,.4f} {cur}" if cur != "USD" else ""
+                notes.append(f"decides: wins below a rental rate of ${rate:,.4f}{also} per accelerator-hour (--set {path}={to_set:.4f})")
+            elif be.value is not None and field_name is not None:
                 value = be.value
                 if cur != "USD":
                     value *= usd_per_unit
                     # the field is in USD; a --set of this price is read in the profile's currency
                     # (cut, not rounded: set back, the figure shown still wins)
-                    shown, to_set = rounded_down(be.value, places=0), rounded_down(be.value, digits=6)
-                    notes.append(f"decides: the price is quoted in {cur}: {shown:,.0f} {cur} (--set {path}={to_set:.6g})")
+                    # (six significant digits, and never fewer than the whole units shown: 1,445,076 yuan is set
+                    # as 1445076, not 1.44507e+06, which is 1,445,070)
+                    digits = max(6, math.floor(math.log10(abs(be.value))) + 1) if be.value else 6
+                    shown, to_set = rounded_down(be.value, places=0), rounded_down(be.value, digits=digits)
+                    notes.append(f"decides: the price is quoted in {cur}: {shown:,.0f} {cur} (--set {path}={to_set:.{digits}g})")
                 solved[field_name] = value
             else:
                 within = f"[{lo_hi[0]:g}, {lo_hi[1]:g}]" + (f" {cur}" if cur != "USD" else "")

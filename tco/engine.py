@@ -405,7 +405,14 @@ for an unknown price)."""
 LEAD_TIME_RANGE_WEEKS = (0.0, 520.0)
 """Lead times searched for a lead time to match: none to ten years (and a break-even's default range for an
 unknown lead time)."""
-UNKNOWN_RANGES: dict[str, tuple[float, float]] = {"accel.price_usd": PRICE_RANGE_USD, "accel.lead_time_weeks": LEAD_TIME_RANGE_WEEKS}
+RENT_RANGE_USD_PER_HOUR = (0.01, 1_000.0)
+"""Rental rates searched for a rate to match: 1 cent to $1,000 per accelerator-hour (and a break-even's default
+range for an unknown rate)."""
+UNKNOWN_RANGES: dict[str, tuple[float, float]] = {
+    "accel.price_usd": PRICE_RANGE_USD,
+    "accel.lead_time_weeks": LEAD_TIME_RANGE_WEEKS,
+    "accel.rental.usd_per_hour": RENT_RANGE_USD_PER_HOUR,
+}
 """The range searched, by flat key, for an input that has no value: what compare's number to match searches."""
 
 

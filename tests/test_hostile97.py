@@ -118,13 +118,14 @@ def test_a_price_to_match_quoted_in_yuan_is_searched_over_the_same_dollars(run) 
     'h800.price_usd={currency="CNY", ...}'``) it said 'wins at any unit price in [1, 1e+07]': the search for the
     number that would decide it ran over ¥1 to ¥10 M ($1.41 M), where at ¥18.2 M the h800 loses. The range is now
     the same $1 to $10 M in the price's currency: the same $2,561,304, '18,136,974 CNY (--set
-    h800.price_usd=1.81369e+07)'; and ``breakeven --param h800.price_usd`` finds that tie by default."""
+    h800.price_usd=18136974)' (round 99 4: it was 1.81369e+07, 74 yuan below the figure shown); and ``breakeven
+    --param h800.price_usd`` finds that tie by default."""
     args = ("compare", "a100-80gb@8", "h800@8", "-w", "llama3-8b", "--set")
     usd = _results(run, *args, CNY_UNKNOWN.replace("CNY", "USD"))["h800@8"]
     cny = _results(run, *args, CNY_UNKNOWN)["h800@8"]
     assert usd["price_to_match_usd"] == pytest.approx(2561303.56, abs=0.01)
     assert cny["price_to_match_usd"] == pytest.approx(usd["price_to_match_usd"], rel=1e-9)
-    assert "decides: the price is quoted in CNY: 18,136,974 CNY (--set h800.price_usd=1.81369e+07)" in cny["notes"]
+    assert "decides: the price is quoted in CNY: 18,136,974 CNY (--set h800.price_usd=18136974)" in cny["notes"]
     assert not any("wins at any unit price" in n for n in cny["notes"])
     be = json.loads(
         run("breakeven", "a100-80gb@8", "h800@8", "-w", "llama3-8b", "--param", "h800.price_usd", "--set", CNY_UNKNOWN, "-f", "json").stdout
