@@ -295,4 +295,8 @@ def test_an_incomplete_row_says_its_time_to_market_is_not_live(run, tmp_path: Pa
     assert run("compare", "h100-sxm", "noprice-gpu", "-w", "gpt3-1.3b", "-o", str(out)).exit_code == 0
     row = next(r for r in openpyxl.load_workbook(out)["Results"].iter_rows(values_only=True) if r[0] == "noprice-gpu")
     assert isinstance(row[1], float) and row[3].startswith("=")  # the value, and the delay as a formula over it
-    assert row[7] == "incomplete: noprice-gpu.price_usd (time to market as computed, not live: no Calc sheet)"
+    # (round 99 2: the status also gives the number that would decide it, as compare's table and the report do)
+    assert row[7] == (
+        "incomplete: noprice-gpu.price_usd; the number that would decide it: wins below a unit price of $27,500 "
+        "(time to market as computed, not live: no Calc sheet)"
+    )
