@@ -633,23 +633,30 @@ def missing_notes(
             line = f"{', '.join(labels)}: the figures that need {', '.join(paths)} are left blank ({unknown} unknown); {give_with(paths)}"
         price = (price_to_match or {}).get(labels[0]) if len(labels) == 1 else None
         if price is not None:
-            line += f" (it wins only below a unit price of {price})"
+            line += f" (it wins only below {price})"
         out.append(line)
     return out
+
+
+RATE_TO_MATCH = "decides: wins below a rental rate of "
+"""How the note of a rented option's rate to match begins (``api.with_numbers_to_match`` writes it)."""
 
 
 def incomplete_notes(comp: Comparison) -> list[str]:
     """The notes of :func:`missing_notes` for a comparison, then one line per infeasible option."""
     incomplete = [r for r in comp.results if r.status is OptionStatus.incomplete]
 
-    def price(r: OptionResult) -> str:  # in the currency --set reads the price in, where the profile quotes another
-        quoted = [n.split(": ", 2)[2] for n in r.notes if n.startswith("decides: the price is quoted in ")]
-        return money_below(r.price_to_match_usd, SYMBOLS[comp.currency]) + (f" = {quoted[0]}" if quoted else "")
+    def price(r: OptionResult) -> str | None:
+        """The number that would decide it: a unit price (in the currency --set reads it in, where the profile
+        quotes another) or a rental rate, as its notes give it."""
+        if r.price_to_match_usd is not None:
+            quoted = [n.split(": ", 2)[2] for n in r.notes if n.startswith("decides: the price is quoted in ")]
+            return "a unit price of " + money_below(r.price_to_match_usd, SYMBOLS[comp.currency]) + (f" = {quoted[0]}" if quoted else "")
+        rate = next((n for n in r.notes if n.startswith(RATE_TO_MATCH)), None)
+        return rate.removeprefix("decides: wins below ").split(" (--set ", 1)[0] if rate is not None else None
 
-    out = missing_notes(
-        {r.accelerator: r.missing_inputs for r in incomplete},
-        {r.accelerator: price(r) for r in incomplete if r.price_to_match_usd is not None},
-    )
+    prices = {r.accelerator: price(r) for r in incomplete}
+    out = missing_notes({r.accelerator: r.missing_inputs for r in incomplete}, {k: v for k, v in prices.items() if v is not None})
     return out + [f"{r.accelerator} is infeasible: {r.reason}" for r in comp.results if r.status is OptionStatus.infeasible]
 
 

@@ -16,6 +16,9 @@ docstring says what was wrong).
   chose and 904.5 as ``hx@8``, one deployment; and at 5e8 tokens a day, 3,525 → 3,550 GB/s made it slower and dearer
   (915.4 → 906.0). The part as measured was taken at the replica *it* would choose, which moves with the demand; it is
   now taken at the replica the changed part runs at, as a changed job already was (round 98's defect 4).
+* Round 99's left-alone: ``tco compare ascend-910b:rent ascend-910c -w llama3-8b --set scenario.market=cn``: the table,
+  report and workbook give the rental rate at which the rented option would win, but compare's stderr note, which gives
+  an unknown price's figure, did not give the rate's.
 """
 
 from __future__ import annotations
@@ -101,3 +104,18 @@ def test_a_measured_serving_run_on_a_changed_part_is_carried_at_the_replica_it_r
         for bw in range(3500, 3601, 25)
     ]
     assert speeds == sorted(speeds)
+
+
+def test_the_stderr_note_of_an_unknown_rental_rate_gives_the_rate_that_would_decide_it(run) -> None:
+    """A rented Ascend 910B in market cn has no shipped rate: the note that it is not ranked ends with the rate below
+    which it would win, as its result's notes give it (and as an unknown price's note gives the price)."""
+    r = run("compare", "ascend-910b:rent", "ascend-910c", "-w", "llama3-8b", "--set", "scenario.market=cn", "-f", "json")
+    (rented,) = [x for x in json.loads(r.stdout)["results"] if x["acquisition"] == "rent"]
+    (decides,) = [n for n in rented["notes"] if n.startswith("decides: wins below a rental rate of $")]
+    rate = decides.removeprefix("decides: wins below ").split(" (--set ")[0]
+    assert rate.endswith(" per accelerator-hour")
+    note = run("compare", "ascend-910b:rent", "ascend-910c", "-w", "llama3-8b", "--set", "scenario.market=cn").stderr
+    assert (
+        "Note: ascend-910b:rent is not ranked: ascend-910b.rental.usd_per_hour unknown; complete it with "
+        f"--set ascend-910b.rental.usd_per_hour=VALUE (it wins only below {rate})"
+    ) in note
