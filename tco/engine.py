@@ -843,25 +843,17 @@ def _plan_option(
             own, job = published_job, option.workload_as_measured or workload
             source = Option(option.as_measured or accel, published_job.replica, option.acquisition, option.quoted_rate)
             plan = replace(plan, job_changed=True)
-            if option.count is None and published_job.replica != plan.replica:
-                # (the job as published at the replica the changed one runs at, as ID@N plans it: the demand chose
-                # this replica, and a replica chosen is the same deployment as the same one fixed)
-                there = Option(option.as_measured or accel, plan.replica, option.acquisition, option.quoted_rate)
-                try:
-                    own = plan_option(there, job, scenario, market=False, serving_constants=serving_constants)
-                    source = there
-                except TcoError:  # (the job as published does not fit there: at the replica chosen for it)
-                    pass
         elif option.as_measured is not None:
             own = plan_option(source, job, scenario, market=False, serving_constants=serving_constants)
-            if option.count is None and own.replica != plan.replica:
-                # (the part as measured at the replica the changed part runs at, as ID@N plans both: a replica chosen
-                # is the same deployment as the same one fixed, and at one replica more bandwidth is never slower)
-                there = replace(source, count=plan.replica)
-                try:
-                    own, source = plan_option(there, job, scenario, market=False, serving_constants=serving_constants), there
-                except TcoError:  # (the part as measured does not fit there: at the replica chosen for it)
-                    pass
+        if option.count is None and own.replica != plan.replica:
+            # (the part and job as measured at the replica the changed ones run at, as ID@N plans both: the demand chose
+            # this replica, a replica chosen is the same deployment as the same one fixed, and at one replica more
+            # bandwidth is never slower; where the part or job as measured does not fit there, at the one chosen for it)
+            there = replace(source, count=plan.replica)
+            try:
+                own, source = plan_option(there, job, scenario, market=False, serving_constants=serving_constants), there
+            except TcoError:
+                pass
         if own.request is not None and own.replica:
             q = KnownInputs(numeric_inputs(source, job, scenario))
             fig = serving.figures(own.request, plan_serving_inputs(own, q), replica=own.replica, tensor=own.tensor, batch=own.batch)[
