@@ -268,10 +268,14 @@ def _claims_sheet(wb: Any, used: set[str], comp: Comparison) -> None:
     found = claims_rows(comp) if comp.workload_kind == "training" else None
     if found is None:
         return
+    from openpyxl.styles import Font
+
     title, rows = found
     ws = wb.create_sheet(_sheet_name("Claims", used))
     _append_text(ws, [title])
     _append_text(ws, CLAIMS_HEADERS)
+    for cell in ws[2]:  # (the column headers, bold as every sheet's are; the title above them is row 1)
+        cell.font = Font(bold=True)
     for row in rows:
         _append_text(ws, row)
 

@@ -19,6 +19,8 @@ docstring says what was wrong).
 * Round 99's left-alone: ``tco compare ascend-910b:rent ascend-910c -w llama3-8b --set scenario.market=cn``: the table,
   report and workbook give the rental rate at which the rented option would win, but compare's stderr note, which gives
   an unknown price's figure, did not give the rate's.
+* Round 99's left-alone: the workbook's new Claims sheet had its title in row 1, which every sheet sets in bold as its
+  header row, and its column headers in row 2 in plain text.
 """
 
 from __future__ import annotations
@@ -119,3 +121,14 @@ def test_the_stderr_note_of_an_unknown_rental_rate_gives_the_rate_that_would_dec
         "Note: ascend-910b:rent is not ranked: ascend-910b.rental.usd_per_hour unknown; complete it with "
         f"--set ascend-910b.rental.usd_per_hour=VALUE (it wins only below {rate})"
     ) in note
+
+
+def test_the_claims_sheets_column_headers_are_bold(run, tmp_path) -> None:
+    """The Claims sheet: its title in row 1 and its column headers in row 2, both bold (every sheet's headers are)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    path = tmp_path / "c.xlsx"
+    assert run("compare", "a100-80gb", "br100", "-w", "llama3-8b", "-o", str(path)).exit_code == 0
+    ws = openpyxl.load_workbook(path)["Claims"]
+    assert [c.value for c in ws[2]] == ["option", "model", "claimed", "maturity", "model vs claim"]
+    assert ws.cell(1, 1).font.bold and all(c.font.bold for c in ws[2])
+    assert not any(c.font.bold for c in ws[3])
