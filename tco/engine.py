@@ -2234,6 +2234,20 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
         )
     missing = needed(plan, p, out)
     if not missing and not math.isfinite(out["job_cost_usd"]):
+        if measured_mfu is not None and out["measured_run_mfu"] != out["measured_run_mfu"]:
+            # (the model's rate at the run's own count is 0: no layout of the job fits there, so the ratio that
+            # carries the run to this count is no number; the run, or the count it states, is at odds with the model)
+            bench = option.accelerator.benchmark_for(workload.id)
+            stated = bench is not None and bench.accelerator_count is not None
+            raise InfeasibleError(
+                f"the measured {p[f'{plan.bench_key}.tokens_per_second']:,.6g} tokens/s on {plan.measured_count:,} × "
+                f"{option.accelerator.id}"
+                + ("" if stated else " (the measurement states no count: one node)")
+                + f" cannot be carried to {int(out['count']):,}: no layout of {workload.id} fits on {plan.measured_count:,} × "
+                f"{option.accelerator.id} in the model; check the measurement's count",
+                where=option.accelerator.id,
+                key=f"benchmarks[{workload.id}].accelerator_count" if stated else "interconnect.devices_per_node",
+            )
         if option.quoted_rate is not None:  # the rate typed in the option, not the profile file, is at fault
             raise InfeasibleError(f"the quoted rate {option.quoted_rate:g} $/h gives no finite cost", where=option.label)
         extreme = _extreme_input(p)

@@ -92,6 +92,10 @@ def test_a_run_measured_on_a_count_the_model_cannot_run_is_no_finite_cost_not_a_
     results = engine.compare(options=options, workload=wl, scenario=scenario(), unranked_ok=True).results
     carried, one, other = (next(r for r in results if r.option == label) for label in ("toy@8", "toy@1", "other@8"))
     assert one.reason is not None and one.reason.startswith("toy-train does not fit in memory on 1 × toy: training state needs at least 5")
-    assert (carried.status, carried.reason) == (OptionStatus.infeasible, "the inputs give no finite cost for toy@8")
+    assert (carried.status, carried.reason) == (
+        OptionStatus.infeasible,
+        "the measured 100 tokens/s on 1 × toy cannot be carried to 8: no layout of toy-train fits on 1 × toy in the model; "
+        "check the measurement's count",
+    )
     assert carried.tokens_per_second_per_accelerator is None
     assert other.status is OptionStatus.ranked

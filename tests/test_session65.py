@@ -90,3 +90,22 @@ def test_the_monte_carlo_samples_both_options_price_and_lead_time(run: Any) -> N
     sampled = json.loads(r.stdout)["sampled_inputs"]
     for key in ("a100-80gb.price_usd", "a100-80gb.lead_time_weeks", "mlu370-s4.price_usd", "mlu370-s4.lead_time_weeks"):
         assert key in sampled
+
+
+def test_a_run_measured_on_too_few_accelerators_names_its_count(run: Any, user_profile: Any) -> None:
+    """A run measured on 1 × a 24 GB part for an 8B training job (whose state needs many more of them) cannot be
+    carried to 64 by the model's ratio (the model's rate at 1 is 0): the refusal names the measurement's count, not
+    "no finite cost" (stop 64's left-alone)."""
+    text = (PROFILES / "accelerators" / "mlu370-s4.toml").read_text(encoding="utf-8")
+    text = text.replace('id = "mlu370-s4"', 'id = "my-s4"').replace('aliases = ["cambricon-mlu370-s4"]', "aliases = []")
+    text += (
+        '\n[[benchmarks]]\nworkload = "llama3-8b"\naccelerator_count = 1\nsource = "my own run"\n'
+        'tokens_per_second = { value = 100, source = "my own run", confidence = "measured" }\n'
+    )
+    path = user_profile("accelerators", "my-s4", text)
+    r = run("compare", "my-s4@64", "-w", "llama3-8b")
+    assert r.exit_code == 1
+    assert r.stderr.strip() == (
+        f"Error: {path}: benchmarks[llama3-8b].accelerator_count: the measured 100 tokens/s on 1 × my-s4 cannot be "
+        "carried to 64: no layout of llama3-8b fits on 1 × my-s4 in the model; check the measurement's count"
+    )
