@@ -27,6 +27,28 @@ def show_number(value: float, *, grouping: bool = False) -> str:
     return short if exact else f"{float(value):,}" if grouping else repr(float(value))  # (29,449.99 with grouping)
 
 
+HUGE = 1e15
+"""From here on a table shows a number in scientific notation: 1e+308 instead of 309 digits."""
+
+
+def money(v: float | None, symbol: str = "$") -> str:
+    """A money figure as every output and message writes it: whole units from 100 up, cents from 1, four places
+    below, scientific past :data:`HUGE`; "—" for an unknown (None or NaN)."""
+    if v is None or v != v:
+        return "—"
+    if v < 0:
+        return "-" + money(-v, symbol)
+    if v == 0:
+        return f"{symbol}0"
+    if v >= HUGE:  # past a quadrillion: digits nobody reads (extreme what-ifs)
+        return f"{symbol}{v:.3g}"
+    if abs(v) >= 100:
+        return f"{symbol}{v:,.0f}"
+    if abs(v) >= 1:
+        return f"{symbol}{v:,.2f}"
+    return f"{symbol}{v:.4f}" if v >= 1e-4 else f"{symbol}{v:.2g}"
+
+
 def rounded_down(value: float, *, places: int | None = None, digits: int | None = None) -> float:
     """``value`` cut (never rounded up) to ``places`` decimals or to ``digits`` significant digits: a threshold an
     option wins *below*, as a figure to show or to set, stays on its winning side (160,090.52 is 160,090, not

@@ -18,7 +18,9 @@ from typing import Any
 
 from tabulate import tabulate
 
+from tco.errors import HUGE as HUGE  # (re-exported: the renderers and the report write money with them)
 from tco.errors import give_with, rounded_down, unknown_inputs
+from tco.errors import money as money
 from tco.models import Comparison, Currency, OptionResult, OptionStatus, Quantity, ThroughputSource
 
 SCHEMA_VERSION = 1
@@ -36,22 +38,6 @@ class OutputFormat(str, Enum):
 # --------------------------------------------------------------------------- generic helpers
 
 
-def money(v: float | None, symbol: str = "$") -> str:
-    if v is None or v != v:
-        return "—"
-    if v < 0:
-        return "-" + money(-v, symbol)
-    if v == 0:
-        return f"{symbol}0"
-    if v >= HUGE:  # past a quadrillion: digits nobody reads (extreme what-ifs)
-        return f"{symbol}{v:.3g}"
-    if abs(v) >= 100:
-        return f"{symbol}{v:,.0f}"
-    if abs(v) >= 1:
-        return f"{symbol}{v:,.2f}"
-    return f"{symbol}{v:.4f}" if v >= 1e-4 else f"{symbol}{v:.2g}"
-
-
 def money_below(v: float | None, symbol: str = "$") -> str:
     """A threshold an option wins below, as :func:`money` writes it but cut rather than rounded (at '$22,608' an
     option that wins below $22,607.98 loses)."""
@@ -67,10 +53,6 @@ def input_sign(currency: str | None) -> str:
     """The sign an input's value is written with where its currency is not USD (a CNY price swings in yuan: '¥119,000');
     a USD input, like every other input, is written bare."""
     return SYMBOLS[Currency(currency)] if currency else ""
-
-
-HUGE = 1e15
-"""From here on a table shows a number in scientific notation: 1e+308 instead of 309 digits."""
 
 
 def num(v: float | None, digits: int = 1) -> str:

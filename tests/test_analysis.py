@@ -319,9 +319,10 @@ def test_simulate_probabilities_and_percentiles(article: Inputs) -> None:
         for metric in (o.effective_cost_usd, o.cost_per_million_tokens_usd, o.time_to_market_days):
             assert metric.p10 <= metric.p50 <= metric.p90
         assert o.infeasible_share == 0
-    # Only ranged inputs are sampled: the A100's price is, the MLU's (no range) is not.
-    assert "a100-80gb.price_usd" in res.sampled_inputs
-    assert "mlu370-s4.price_usd" not in res.sampled_inputs
+    # Only ranged inputs are sampled: the prices are (each has a low and a high), the MLU's memory bandwidth (a
+    # vendor figure with no range, swung ±20 % by the tornado) is not.
+    assert "a100-80gb.price_usd" in res.sampled_inputs and "mlu370-s4.price_usd" in res.sampled_inputs
+    assert "mlu370-s4.memory_bandwidth_gbps" not in res.sampled_inputs
 
 
 def test_simulate_needs_a_sample() -> None:

@@ -109,9 +109,11 @@ def test_breakeven_on_electricity_with_a_range(run) -> None:
 
 
 def test_breakeven_on_a_price_with_the_default_range(run) -> None:
-    """The MLU price has no low/high: the default range is ÷10 .. ×10 of $6,500; the tie checks out."""
+    """An MLU price given with no low/high (a table replaces the profile's ranged one): the default range is
+    ÷10 .. ×10 of $6,500; the tie checks out."""
     cod = ["--set", "scenario.cost_of_delay_usd_per_day=100"]
-    payload = record_of(run("breakeven", *ARTICLE, *cod, "--param", "mlu370-s4.price_usd", "-f", "json"))
+    bare = ["--set", "mlu370-s4.price_usd={value=6500}"]
+    payload = record_of(run("breakeven", *ARTICLE, *cod, *bare, "--param", "mlu370-s4.price_usd", "-f", "json"))
     assert (payload["range_low"], payload["range_high"]) == (650.0, 65000.0)
     at = compare(run, *cod, "--set", f"mlu370-s4.price_usd={payload['value']!r}")
     assert at["a100-80gb"]["effective_cost_usd"] == approx(at["mlu370-s4"]["effective_cost_usd"], rel=1e-6)
@@ -196,13 +198,15 @@ def test_breakeven_and_sensitivity_accept_profile_paths(run) -> None:
 
 def test_sensitivity_vs_differences_equal_compare_runs(run) -> None:
     """The difference a100 − mlu at an input's low and high is what two compare --set runs give: the cost
-    of delay swings over its scenario range ($1,000 .. $100,000), the MLU price (no range) ±20 %."""
+    of delay swings over its scenario range ($1,000 .. $100,000), the MLU price over its profile's ($3,350 ..
+    $9,750), the MLU's memory bandwidth (no range) ±20 %."""
     payload = json_of(run("sensitivity", *ARTICLE, "--vs", "mlu370-s4", "-f", "json"))
     assert payload["vs"] == ["a100-80gb", "mlu370-s4"]
     rows = {r["param"]: r for r in payload["results"]}
     cases = {
         "scenario.cost_of_delay_usd_per_day": (1000.0, 100000.0, "profile"),
-        "mlu370-s4.price_usd": (6500 * 0.8, 6500 * 1.2, "default ±20%"),
+        "mlu370-s4.price_usd": (3350.0, 9750.0, "profile"),
+        "mlu370-s4.memory_bandwidth_gbps": (307.2 * 0.8, 307.2 * 1.2, "default ±20%"),
     }
     for param, (low, high, source) in cases.items():
         row = rows[param]

@@ -104,3 +104,11 @@ def test_compare_table_does_not_import_what_only_other_outputs_need() -> None:
     code += "print(sorted(m for m in ('json', 'unicodedata') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_the_engine_and_the_analyses_do_not_import_the_presentation() -> None:
+    """Data flows one way: the engine and the analyses compute, the renderers (tables, workbook, report, charts) and
+    the CLI show; a money figure in an analysis's message is written by tco.errors.money, as every message's is."""
+    presentation = {"tco.render", "tco.report", "tco.workbook", "tco.plots", "tco.cli"}
+    pure = [PACKAGE / "engine.py", PACKAGE / "training.py", PACKAGE / "serving.py", *(PACKAGE / "analysis").glob("*.py")]
+    assert {module_name(p): sorted(imports_of(p) & presentation) for p in pure if imports_of(p) & presentation} == {}

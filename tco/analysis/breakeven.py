@@ -28,7 +28,7 @@ from tco.analysis.common import (
     resolve_target,
     validate_value,
 )
-from tco.errors import InputError, TcoError, ascii_float, show_number, too_large, underflow
+from tco.errors import InputError, TcoError, ascii_float, money, show_number, too_large, underflow
 from tco.inputs import Inputs
 from tco.models import (
     TINY,
@@ -37,7 +37,6 @@ from tco.models import (
     InferenceWorkload,
     UnitIntervalQuantity,
 )
-from tco.render import money
 from tco.results import BreakevenResult
 
 # --------------------------------------------------------------------------- break-even
