@@ -175,3 +175,18 @@ def one_error(result: Any) -> str:
     assert result.stdout == "" and "Traceback" not in result.stderr, result.stdout[:300]
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: "), result.stderr
     return str(result.stderr.rstrip("\n"))
+
+
+CNY_UNKNOWN = 'h800.price_usd={currency="CNY", source="x", confidence="estimate"}'
+"""A ``--set`` that leaves the H800's price unknown and quoted in yuan: the tool answers what needs no price and says
+the unit price at which the part would win, in dollars and in CNY."""
+
+
+def results_by_option(run: Any, *args: str) -> dict[str, dict[str, Any]]:
+    """A command's JSON records by option (the ``run`` fixture called with ``args`` and ``-f json``), after checking that
+    it succeeded."""
+    import json
+
+    r = run(*args, "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    return {x["option"]: x for x in json.loads(r.stdout)["results"]}

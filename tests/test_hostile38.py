@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import results_by_option
+
 MH100 = """extends = "h100-sxm"
 id = "mh100"
 aliases = []
@@ -37,18 +39,12 @@ def measured(user_profile):
     user_profile("accelerators", "mb200", MB200)
 
 
-def _rows(run, *args: str) -> dict[str, dict]:
-    r = run(*args, "-f", "json")
-    assert r.exit_code == 0, r.stderr
-    return {x["option"]: x for x in json.loads(r.stdout)["results"]}
-
-
 def test_a_changed_precision_carries_the_run_at_its_own_count(run, measured) -> None:
     """D1: --set workload.precision=fp8 kept the published 8,000 tokens/s at the run's count (8) and carried
     it at 16; the run is carried by the model's ratio at every count."""
-    at8 = _rows(run, "compare", "mh100@8", "h100-sxm@8", "-w", "llama3-8b", "--set", "workload.precision=fp8")
-    at16 = _rows(run, "compare", "mh100@16", "h100-sxm@16", "-w", "llama3-8b", "--set", "workload.precision=fp8")
-    base = _rows(run, "compare", "mh100@8", "h100-sxm@8", "-w", "llama3-8b")
+    at8 = results_by_option(run, "compare", "mh100@8", "h100-sxm@8", "-w", "llama3-8b", "--set", "workload.precision=fp8")
+    at16 = results_by_option(run, "compare", "mh100@16", "h100-sxm@16", "-w", "llama3-8b", "--set", "workload.precision=fp8")
+    base = results_by_option(run, "compare", "mh100@8", "h100-sxm@8", "-w", "llama3-8b")
     assert base["mh100@8"]["tokens_per_second_per_accelerator"] == 8000
     ratio = at8["h100-sxm@8"]["tokens_per_second_per_accelerator"] / base["h100-sxm@8"]["tokens_per_second_per_accelerator"]
     assert at8["mh100@8"]["tokens_per_second_per_accelerator"] == pytest.approx(8000 * ratio, rel=1e-9)
@@ -61,20 +57,20 @@ def test_a_changed_precision_carries_the_run_at_its_own_count(run, measured) -> 
 def test_an_input_the_file_leaves_to_its_default_carries_a_serving_run(run, measured, setting: str) -> None:
     """D2: an input chat-70b's file does not give (output length, a latency target, head count) left the
     published 700 tokens/s as it was; it moves with the model's ratio, as the derived part does."""
-    base = _rows(run, "compare", "mh100", "h100-sxm", "-w", "chat-70b")
-    changed = _rows(run, "compare", "mh100", "h100-sxm", "-w", "chat-70b", "--set", setting)
+    base = results_by_option(run, "compare", "mh100", "h100-sxm", "-w", "chat-70b")
+    changed = results_by_option(run, "compare", "mh100", "h100-sxm", "-w", "chat-70b", "--set", setting)
     derived = changed["h100-sxm"]["tokens_per_second_per_accelerator"] / base["h100-sxm"]["tokens_per_second_per_accelerator"]
     carried = changed["mh100"]["tokens_per_second_per_accelerator"] / 700
     assert derived < 0.9 and carried == pytest.approx(derived, rel=0.05)
     assert any("carried to the changed workload" in n for n in changed["mh100"]["notes"])
     # (a --set that repeats the default is the same job: the run as published)
-    same = _rows(run, "compare", "mh100", "-w", "chat-70b", "--set", "workload.output_tokens=2048")
+    same = results_by_option(run, "compare", "mh100", "-w", "chat-70b", "--set", "workload.output_tokens=2048")
     assert same["mh100"]["tokens_per_second_per_accelerator"] == 700
 
 
 def test_a_smaller_job_on_a_measured_part_is_not_refused_for_the_published_one(run, measured) -> None:
     """D3: a 1B training job on one measured H100 was refused because llama3-8b does not fit on one."""
-    rows = _rows(
+    rows = results_by_option(
         run, "compare", "mh100@1", "h100-sxm@1", "-w", "llama3-8b", "--set", "workload.parameters=1e9", "--set", "workload.shape.layers=8"
     )
     assert rows["mh100@1"]["status"] == "ranked" and rows["mh100@1"]["tokens_per_second_per_accelerator"] > 0
@@ -123,8 +119,8 @@ def test_the_schema_refuses_fp4_for_training() -> None:
 def test_a_carried_run_reads_the_published_jobs_peak_as_measured(run, peak: str) -> None:
     """D1: with --set workload.precision=bf16, the A100's fp16 peak (the published job's) was read from the
     changed part: 4x the fp16 peak made the bf16 job 3x slower. The bf16 job does not use it."""
-    base = _rows(run, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "workload.precision=bf16")
-    moved = _rows(
+    base = results_by_option(run, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "workload.precision=bf16")
+    moved = results_by_option(
         run, "compare", "a100-80gb", "-w", "gpt3-1.3b", "--set", "workload.precision=bf16", "--set", f"a100-80gb.peak.fp16_tflops={peak}"
     )
     assert moved["a100-80gb"]["tokens_per_second_per_accelerator"] == pytest.approx(base["a100-80gb"]["tokens_per_second_per_accelerator"])
@@ -212,7 +208,8 @@ def test_sweep_and_what_if_agree_with_compare_on_an_impossible_run(run) -> None:
     inputs = tco.load_inputs(["a100-80gb", "mlu370-s4"], workload="gpt3-1.3b", sets=[IMPOSSIBLE])
     res = {r.option: r for r in tco.what_if(inputs, {"workload.parameters": [2.6e9]}).results}
     assert res["mlu370-s4"].effective_cost_usd == [None]
-    rows = _rows(run, "compare", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--set", IMPOSSIBLE, "--set", "workload.parameters=2.6e9")
+    args = ("compare", "a100-80gb", "mlu370-s4", "-w", "gpt3-1.3b", "--set", IMPOSSIBLE, "--set", "workload.parameters=2.6e9")
+    rows = results_by_option(run, *args)
     assert rows["mlu370-s4"]["status"] == "infeasible" and rows["a100-80gb"]["status"] == "ranked"
 
 
@@ -226,5 +223,5 @@ def test_the_measured_run_warning_judges_the_part_it_was_measured_on(run) -> Non
 
 def test_a_ratio_of_one_gives_the_run_exactly(run) -> None:
     """D8: a change the model says changes nothing printed 7799.999999999999."""
-    rows = _rows(run, "compare", "mlu370-s4", "-w", "gpt3-1.3b", "--set", "workload.shape.ffn_dim=16384")
+    rows = results_by_option(run, "compare", "mlu370-s4", "-w", "gpt3-1.3b", "--set", "workload.shape.ffn_dim=16384")
     assert rows["mlu370-s4"]["tokens_per_second_per_accelerator"] == 7800

@@ -16,13 +16,7 @@ from pathlib import Path
 
 import pytest
 
-CNY_UNKNOWN = 'h800.price_usd={currency="CNY", source="x", confidence="estimate"}'
-
-
-def _results(run, *args: str) -> dict[str, dict]:
-    r = run(*args, "-f", "json")
-    assert r.exit_code == 0, r.stderr
-    return {x["option"]: x for x in json.loads(r.stdout)["results"]}
+from tests.factories import CNY_UNKNOWN, results_by_option
 
 
 def test_the_reports_flipping_inputs_carry_the_currency_of_a_price_quoted_in_yuan(run, tmp_path: Path) -> None:
@@ -45,11 +39,11 @@ def test_a_serving_fleets_accelerator_only_energy_is_accelerator_hours_times_tdp
     first made the accelerator-only figure count the all-in energy's hours; issue 9 defines it as accelerator-hours ×
     TDP, the figure publications quote, so it stays that, an upper bound that counts the spare capacity at TDP, and the
     docs and the field's description now say it can exceed the all-in figure for such a fleet."""
-    res = _results(run, "compare", "h100-sxm", "h100-sxm:rent", "-w", "chat-70b", "--set", "workload.tokens_per_day=1e6")
+    res = results_by_option(run, "compare", "h100-sxm", "h100-sxm:rent", "-w", "chat-70b", "--set", "workload.tokens_per_day=1e6")
     for r in (res["h100-sxm"], res["h100-sxm:rent"]):
         assert r["accelerator_energy_kwh"] == pytest.approx(r["accelerator_hours"] * 700 / 1000, rel=1e-12)
         assert r["accelerator_energy_kwh"] > r["energy_kwh"]  # (the bound, past a demand met in a few hours a day)
-    t = _results(run, "compare", "h100-sxm", "-w", "llama3-8b")["h100-sxm"]
+    t = results_by_option(run, "compare", "h100-sxm", "-w", "llama3-8b")["h100-sxm"]
     assert t["accelerator_energy_kwh"] == pytest.approx(t["accelerator_hours"] * 700 / 1000, rel=1e-12)
 
 
@@ -63,11 +57,11 @@ def test_a_number_that_would_decide_an_option_is_cut_not_rounded_past_the_tie(ru
     assert r.exit_code == 0
     assert "(it wins only below a unit price of $22,607 = 160,090 CNY (--set h800.price_usd=160090))" in r.stderr
     assert "wins below a unit price of $22,607;" in r.stdout
-    price = _results(run, "compare", "h100-sxm", "h800", "-w", "llama3-8b", "--set", CNY_UNKNOWN)["h800"]["price_to_match_usd"]
+    price = results_by_option(run, "compare", "h100-sxm", "h800", "-w", "llama3-8b", "--set", CNY_UNKNOWN)["h800"]["price_to_match_usd"]
     assert 22607 < price < 22608 and price / 0.14122 == pytest.approx(160090.52, abs=0.01)
-    ranked = _results(run, "compare", "h100-sxm", "h800", "-w", "llama3-8b", "--set", "h800.price_usd=160090")
+    ranked = results_by_option(run, "compare", "h100-sxm", "h800", "-w", "llama3-8b", "--set", "h800.price_usd=160090")
     assert ranked["h800"]["rank"] == 1
-    assert _results(run, "compare", "h100-sxm", "h800", "-w", "llama3-8b", "--set", "h800.price_usd=160091")["h800"]["rank"] == 2
+    assert results_by_option(run, "compare", "h100-sxm", "h800", "-w", "llama3-8b", "--set", "h800.price_usd=160091")["h800"]["rank"] == 2
 
 
 def test_the_workbooks_units_name_a_rate_per_accelerator_hour_and_a_failure_rate(run, tmp_path: Path) -> None:
@@ -121,8 +115,8 @@ def test_a_price_to_match_quoted_in_yuan_is_searched_over_the_same_dollars(run) 
     h800.price_usd=18136974)' (round 99 4: it was 1.81369e+07, 74 yuan below the figure shown); and ``breakeven
     --param h800.price_usd`` finds that tie by default."""
     args = ("compare", "a100-80gb@8", "h800@8", "-w", "llama3-8b", "--set")
-    usd = _results(run, *args, CNY_UNKNOWN.replace("CNY", "USD"))["h800@8"]
-    cny = _results(run, *args, CNY_UNKNOWN)["h800@8"]
+    usd = results_by_option(run, *args, CNY_UNKNOWN.replace("CNY", "USD"))["h800@8"]
+    cny = results_by_option(run, *args, CNY_UNKNOWN)["h800@8"]
     assert usd["price_to_match_usd"] == pytest.approx(2561303.56, abs=0.01)
     assert cny["price_to_match_usd"] == pytest.approx(usd["price_to_match_usd"], rel=1e-9)
     assert "decides: the price is quoted in CNY: 18,136,974 CNY (--set h800.price_usd=18136974)" in cny["notes"]

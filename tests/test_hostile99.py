@@ -15,13 +15,7 @@ from pathlib import Path
 
 import pytest
 
-CNY_UNKNOWN = 'h800.price_usd={currency="CNY", source="x", confidence="estimate"}'
-
-
-def _results(run, *args: str) -> dict[str, dict]:
-    r = run(*args, "-f", "json")
-    assert r.exit_code == 0, r.stderr
-    return {x["option"]: x for x in json.loads(r.stdout)["results"]}
+from tests.factories import CNY_UNKNOWN, results_by_option
 
 
 def test_the_workbook_shows_the_published_claims_beside_the_model(run, tmp_path: Path) -> None:
@@ -62,7 +56,7 @@ def test_the_workbooks_results_give_the_number_that_would_decide_an_incomplete_o
     assert status["l20"].startswith("incomplete: l20.price_usd; the number that would decide it: wins below a unit price of $6,759")
     assert "wins below a unit price of $6,759" in run("compare", "mlu590", "l20", "-w", "llama3-8b").stdout
     assert status["mlu590"] == "ranked"
-    price = _results(run, "compare", "mlu590", "l20", "-w", "llama3-8b")["l20"]["price_to_match_usd"]
+    price = results_by_option(run, "compare", "mlu590", "l20", "-w", "llama3-8b")["l20"]["price_to_match_usd"]
     assert 6759 <= price < 6760
     cny = tmp_path / "y.xlsx"
     assert run("compare", "mlu590", "h800", "-w", "llama3-8b", "--set", CNY_UNKNOWN, "-o", str(cny)).exit_code == 0
@@ -94,8 +88,8 @@ def test_a_price_to_match_in_yuan_past_a_million_is_set_in_whole_yuan(run) -> No
     assert r.exit_code == 0
     assert "$204,073 = 1,445,076 CNY (--set h800.price_usd=1445076))" in r.stderr
     assert "e+06" not in r.stderr + r.stdout
-    assert _results(run, "compare", "mlu590", "h800", "-w", "llama3-8b", "--set", "h800.price_usd=1445076")["h800"]["rank"] == 1
-    assert _results(run, "compare", "mlu590", "h800", "-w", "llama3-8b", "--set", "h800.price_usd=1445077")["h800"]["rank"] == 2
+    assert results_by_option(run, "compare", "mlu590", "h800", "-w", "llama3-8b", "--set", "h800.price_usd=1445076")["h800"]["rank"] == 1
+    assert results_by_option(run, "compare", "mlu590", "h800", "-w", "llama3-8b", "--set", "h800.price_usd=1445077")["h800"]["rank"] == 2
 
 
 def test_a_rented_option_whose_rate_is_unknown_gets_the_rate_that_would_decide_it(run) -> None:
@@ -111,8 +105,8 @@ def test_a_rented_option_whose_rate_is_unknown_gets_the_rate_that_would_decide_i
     assert r.exit_code == 0
     flat = " ".join(r.stdout.split())
     assert "wins below a rental rate of $1.5163 per accelerator-hour (--set ascend-910b.rental.usd_per_hour=1.5163)" in flat
-    assert _results(run, *args, "--set", "ascend-910b.rental.usd_per_hour=1.5163")["ascend-910b:rent"]["rank"] == 1
-    assert _results(run, *args, "--set", "ascend-910b.rental.usd_per_hour=1.5164")["ascend-910b:rent"]["rank"] == 2
+    assert results_by_option(run, *args, "--set", "ascend-910b.rental.usd_per_hour=1.5163")["ascend-910b:rent"]["rank"] == 1
+    assert results_by_option(run, *args, "--set", "ascend-910b.rental.usd_per_hour=1.5164")["ascend-910b:rent"]["rank"] == 2
     be = run(
         "breakeven",
         "ascend-910c",
