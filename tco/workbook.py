@@ -276,6 +276,7 @@ def _claims_sheet(wb: Any, used: set[str], comp: Comparison) -> None:
     _append_text(ws, CLAIMS_HEADERS)
     for cell in ws[2]:  # (the column headers, bold as every sheet's are; the title above them is row 1)
         cell.font = Font(bold=True)
+    ws.freeze_panes = "A3"  # (the title and the headers stay in view, as every sheet's headers do)
     for row in rows:
         _append_text(ws, row)
 
@@ -313,11 +314,13 @@ def _number_formats(wb: Any) -> None:
     from openpyxl.styles import Font
 
     for ws in wb.worksheets:
-        # Every sheet's header row in bold and kept in view while scrolling its rows.
+        # Every sheet's header row in bold and kept in view while scrolling its rows (a sheet whose headers are
+        # below a title, the Claims, froze its own).
         for cell in ws[1]:
             if cell.value is not None and not cell.font.bold:
                 cell.font = Font(bold=True)
-        ws.freeze_panes = "A2"
+        if ws.freeze_panes is None:
+            ws.freeze_panes = "A2"
         if ws.title == "Assumptions":
             for letter, width in zip("ABCDEFGH", (14, 36, 14, 16, 70, 10, 12, 12), strict=True):
                 ws.column_dimensions[letter].width = width

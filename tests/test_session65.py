@@ -109,3 +109,15 @@ def test_a_run_measured_on_too_few_accelerators_names_its_count(run: Any, user_p
         f"Error: {path}: benchmarks[llama3-8b].accelerator_count: the measured 100 tokens/s on 1 × my-s4 cannot be "
         "carried to 64: no layout of llama3-8b fits on 1 × my-s4 in the model; check the measurement's count"
     )
+
+
+def test_the_claims_sheet_keeps_its_title_and_headers_in_view(run: Any, tmp_path: Path) -> None:
+    """The Claims sheet's headers are its row 2 (a title takes row 1): it freezes both rows, every other sheet its
+    header row (stop 64's left-alone: the Claims sheet froze the title only)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "c.xlsx"
+    assert run("compare", "a100-80gb", "br100", "-w", "llama3-8b", "-o", str(out)).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    panes = {ws.title: ws.freeze_panes for ws in wb.worksheets}
+    assert panes.pop("Claims") == "A3"
+    assert set(panes.values()) == {"A2"}
