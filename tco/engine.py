@@ -2412,6 +2412,8 @@ def _claims(accel: Accelerator, result: OptionResult, training: bool) -> dict[st
     return {
         "maturity": accel.software.maturity.value,
         "claimed_relative_training_performance": rel.value if rel is not None else None,
+        "claimed_relative_training_performance_low": rel.low if rel is not None else None,
+        "claimed_relative_training_performance_high": rel.high if rel is not None else None,
         "notes": notes,
     }
 

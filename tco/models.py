@@ -1366,6 +1366,13 @@ class OptionResult(StrictModel):
         description="A staged training job (more than one stage): each stage's tokens, rate, time and layout, in order. "
         "None for a one-stage job or serving; CSV leaves it out (one row per option).",
     )
+    # Appended in 0.3 (after the layout.* columns in CSV, which are only ever appended to):
+    claimed_relative_training_performance_low: float | None = Field(
+        None, description="The low end of the published relative-to-A100 estimate's range (the seed article's '~70-80%': 0.7)."
+    )
+    claimed_relative_training_performance_high: float | None = Field(
+        None, description="The high end of the published relative-to-A100 estimate's range (the seed article's '~70-80%': 0.8)."
+    )
 
     @model_validator(mode="after")
     def _name_the_option(self) -> "OptionResult":

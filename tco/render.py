@@ -322,9 +322,13 @@ def _fold(text: str, width: int) -> str:
 
 _QUANTITY_KEYS = frozenset(Quantity.model_fields)
 
-RESULT_COLUMNS: tuple[str, ...] = tuple(f for f in OptionResult.model_fields if f not in ("layout", "stages"))
+_FIELDS = tuple(OptionResult.model_fields)
+RESULT_COLUMNS: tuple[str, ...] = tuple(f for f in _FIELDS[: _FIELDS.index("layout")] if f != "stages")
 """CSV column order for results: the model's field order (a contract; append only), the layout spread over
 ``layout.*`` columns after them (:data:`tco.engine.LAYOUT_FIELDS`); a staged job's stages are in the JSON only."""
+LATE_COLUMNS: tuple[str, ...] = _FIELDS[_FIELDS.index("stages") + 1 :]
+"""The fields added after the ``layout.*`` columns existed: their CSV columns come after those (columns are only
+ever appended)."""
 
 
 def _baseline(comp: Comparison) -> OptionResult:
@@ -352,7 +356,7 @@ def render_comparison(comp: Comparison, fmt: OutputFormat) -> str:
     if fmt is OutputFormat.csv:
         from tco.engine import LAYOUT_FIELDS  # (a result's training layout: a column per key, as tco estimate writes it)
 
-        header = ["schema_version", "workload", "scenario", *RESULT_COLUMNS, *(f"layout.{k}" for k in LAYOUT_FIELDS)]
+        header = ["schema_version", "workload", "scenario", *RESULT_COLUMNS, *(f"layout.{k}" for k in LAYOUT_FIELDS), *LATE_COLUMNS]
         dumped = [r.model_dump(mode="python") for r in comp.results]
         return csv_text(
             header,
@@ -363,6 +367,7 @@ def render_comparison(comp: Comparison, fmt: OutputFormat) -> str:
                     comp.scenario,
                     *(d[c] for c in RESULT_COLUMNS),
                     *((d["layout"] or {}).get(k) for k in LAYOUT_FIELDS),
+                    *(d[c] for c in LATE_COLUMNS),
                 ]
                 for d in dumped
             ),
@@ -503,7 +508,7 @@ def claims_rows(comp: Comparison, base: OptionResult | None = None) -> tuple[str
         if extra and extra[0].split(";")[0] not in verdict_text:  # (a refusal's reason may quote the note already)
             verdict_text = "; ".join(t for t in (verdict_text, extra[0].split(";")[0]) if t)
         verdict_text = verdict_text or "—"
-        rows.append([r.accelerator, ratio_text(model), ratio_text(claim), r.maturity or "—", verdict_text])
+        rows.append([r.accelerator, ratio_text(model), _claim_text(r), r.maturity or "—", verdict_text])
     if ref is not None:
         title = f"Published claims (relative to the A100) beside the model (throughput relative to {ref.accelerator})"
     else:
@@ -520,6 +525,13 @@ def _opt_float(v: int | None) -> float | None:
 
 def ratio_text(v: float | None) -> str:
     return "—" if v is None else f"{v:.2f}×"
+
+
+def _claim_text(r: OptionResult) -> str:
+    """A published claim as published: its central figure and, where it is a range ('~70-80%'), the range."""
+    low, high = r.claimed_relative_training_performance_low, r.claimed_relative_training_performance_high
+    claim = ratio_text(r.claimed_relative_training_performance)
+    return f"{claim} ({low:.2f}–{high:.2f})" if low is not None and high is not None and low < high else claim
 
 
 def _versus(base: OptionResult, other: OptionResult, fmt: OutputFormat, training: bool, currency: Currency = Currency.USD) -> str:

@@ -33,8 +33,8 @@ def test_the_workbook_shows_the_published_claims_beside_the_model(run, tmp_path:
     assert rows[0][0] == "Published claims (relative to the A100) beside the model (throughput relative to a100-80gb)"
     assert rows[1] == ["option", "model", "claimed", "maturity", "model vs claim"]
     by_option = {r[0]: r for r in rows[2:]}
-    assert by_option["br100"] == ["br100", "1.42×", "0.75×", "medium", "disagree: model 1.42× vs claim 0.75×"]
-    assert by_option["mlu590"][1:4] == ["0.42×", "0.65×", "low-medium"]
+    assert by_option["br100"] == ["br100", "1.42×", "0.75× (0.70–0.80)", "medium", "disagree: model 1.42× vs claim 0.75×"]
+    assert by_option["mlu590"][1:4] == ["0.42×", "0.65× (0.60–0.70)", "low-medium"]
     assert by_option["a100-80gb"][1:4] == ["1.00×", "—", "reference"]
     table = run(*args).stdout
     for option, model, claim, maturity, verdict in rows[2:]:  # (the table's rows, cell for cell)

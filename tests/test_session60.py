@@ -259,7 +259,9 @@ def test_compare_reports_the_layout_it_chose_as_estimate_does(run) -> None:
     assert note.startswith("layout: TP 8 × PP 8 × DP 256, recompute full")
     text = run("compare", "a100-80gb", "h100-sxm", "-w", "gpt3-1.3b", "-f", "csv").stdout
     header = text.splitlines()[0].split(",")
-    assert header[-13:] == ["cost_per_owned_accelerator_hour_usd", *(f"layout.{k}" for k in layout)]
+    # (the fields added since come after the layout.* columns: CSV columns are only ever appended)
+    late = ["claimed_relative_training_performance_low", "claimed_relative_training_performance_high"]
+    assert header[-15:] == ["cost_per_owned_accelerator_hour_usd", *(f"layout.{k}" for k in layout), *late]
     rows = {r["option"]: r for r in _rows(text)}
     assert rows["a100-80gb"]["layout.data_parallel"] == ""  # (the A100's rate is the article's measurement)
     assert (rows["h100-sxm"]["layout.tensor_parallel"], rows["h100-sxm"]["layout.data_parallel"]) == ("1", "8")

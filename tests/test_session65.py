@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tco.loader import tomllib  # (tomli on Python 3.10)
+from tests.factories import results_by_option
 
 PROFILES = Path(__file__).resolve().parent.parent / "profiles"
 
@@ -121,3 +122,21 @@ def test_the_claims_sheet_keeps_its_title_and_headers_in_view(run: Any, tmp_path
     panes = {ws.title: ws.freeze_panes for ws in wb.worksheets}
     assert panes.pop("Claims") == "A3"
     assert set(panes.values()) == {"A2"}
+
+
+def test_a_published_claim_is_shown_with_its_range(run: Any) -> None:
+    """The seed article's claims are ranges ('~70-80%' for the BR100): the claims table shows the range beside the
+    central figure, the JSON carries both ends, and CSV appends them after the layout.* columns (columns are only
+    ever appended). The verdict still compares the model with the central figure (within 15 %)."""
+    args = ("compare", "a100-80gb", "br100", "ascend-910b", "-w", "llama3-8b")
+    r = run(*args)
+    assert r.exit_code == 0
+    rows = {line.split()[0]: line for line in r.stdout.splitlines() if line.startswith(("br100 ", "ascend-910b "))}
+    assert "0.75× (0.70–0.80)  medium      disagree: model 1.42× vs claim 0.75×" in rows["br100"]
+    assert "0.85× (0.80–0.90)  high        agree" in rows["ascend-910b"]
+    br100 = results_by_option(run, *args)["br100"]
+    assert (br100["claimed_relative_training_performance_low"], br100["claimed_relative_training_performance_high"]) == (0.7, 0.8)
+    csv_out = run(*args, "-f", "csv")
+    header = csv_out.stdout.splitlines()[0].split(",")
+    assert header[-2:] == ["claimed_relative_training_performance_low", "claimed_relative_training_performance_high"]
+    assert header[-3].startswith("layout.")
