@@ -799,6 +799,23 @@ def ref_names(ref: str, dirs: Sequence[Path] | None, *, aliases: bool = True) ->
     return names
 
 
+UNKNOWN_RATE = {"source": "unknown: the profile has no rental table", "confidence": "estimate"}
+"""The rental rate of a profile without a rental table (as :func:`tco.inputs.with_unknown_rate` gives it)."""
+
+
+def _rate_for_rental_sets(ref: str, ov: list[tuple[str, Any]], dirs: Sequence[Path] | None) -> list[tuple[str, Any]]:
+    """The --set edits of one profile, with an unknown rental rate first where they write into a rental table the
+    profile does not have and give no rate (``--set br100.rental.lead_time_weeks=3``): the rate is then an
+    unknown input, as renting such a part makes it (``br100:rent``), or the rate the option quotes
+    (``br100:rent=2``), not a table refused for lacking it. A whole ``rental`` table a --set gives is the user's."""
+    into = [path for path, _ in ov if path.startswith("rental.")]
+    if not into or any(loader.gives_rental_rate(path, value) for path, value in ov) or any(path == "rental" for path, _ in ov):
+        return ov
+    if loader.load_accelerator(ref, dirs=dirs).rental is not None:
+        return ov
+    return [("rental.usd_per_hour", dict(UNKNOWN_RATE)), *ov]
+
+
 @public
 def load_inputs(
     accelerators: Sequence[str | Path],
@@ -873,6 +890,7 @@ def _load_inputs(
             )
         if ref not in cache:
             ov = [o for n in sorted(names[ref]) for o in per_scope.get(n, [])]
+            ov = _rate_for_rental_sets(ref, ov, dirs)
             cache[ref] = loader.load_accelerator(ref, overrides=ov, dirs=dirs)
             if any(path.startswith("server_overhead_factor") for path, _ in ov):
                 server_set.add(ref)
