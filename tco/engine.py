@@ -389,6 +389,26 @@ class Plan:
         keys += [rate for money, rate in self.fx if money in keys or money.startswith("scenario.")]
         return [(k, k.removeprefix("accel.")) for k in keys]
 
+    def power_factor_key(self, p: Mapping[str, Any]) -> str:
+        """The all-in power factor read: the part's own where ``p`` holds one (an analysis may give one to a part
+        whose profile has none, as ``--set`` would), else the one the plan chose (the scenario's for such a part)."""
+        return "accel.power_overhead_factor" if "accel.power_overhead_factor" in p else self.k_pwr_key
+
+    def server_bom_in(self, p: Mapping[str, Any]) -> bool:
+        """Whether the server is priced by its bill of materials: the profile's, or one ``p`` gives a part whose
+        profile has none (a what-if, a sweep, a break-even of ``ID.server_usd_per_accelerator``, as ``--set``)."""
+        return self.server_bom or "accel.server_usd_per_accelerator" in p
+
+    def server_factor_key(self, p: Mapping[str, Any]) -> str:
+        """The server overhead factor read (without a bill of materials): the part's own where ``p`` holds one,
+        else the one the plan chose, as :meth:`power_factor_key`."""
+        return "accel.server_overhead_factor" if "accel.server_overhead_factor" in p else self.k_srv_key
+
+    def grid_key_in(self, p: Mapping[str, Any]) -> str:
+        """The grid's carbon intensity read: the scenario's own where ``p`` holds one (a scenario without it reads
+        its market's, unless an analysis gives it, as ``--set`` would), else the one the plan chose."""
+        return "scenario.grid_kgco2e_per_kwh" if "scenario.grid_kgco2e_per_kwh" in p else self.grid_key
+
     def usd(self, p: Mapping[str, Any], key: str) -> Any:
         """A money input in USD: its value times the scenario's exchange rate when quoted in CNY or EUR."""
         rate = dict(self.fx).get(key)
@@ -1791,12 +1811,12 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
         rent = n * plan.usd(p, "accel.rental.usd_per_hour") * run_hours
         capex = capital = energy_kwh = energy = facility = ops_usd = zero
     else:
-        k_pwr = p[plan.k_pwr_key]
+        k_pwr = p[plan.power_factor_key(p)]
         tiers = network_tiers(n, p["accel.interconnect.devices_per_node"], ops)
         per_tier = p[f"scenario.network_usd_per_accelerator_tier.{plan.fabric}"]
         price = plan.usd(p, "accel.price_usd")
         # (a server priced by its bill of materials reads no overhead factor: a factor set beside it is unread)
-        server = p["accel.server_usd_per_accelerator"] + price if plan.server_bom else price * p[plan.k_srv_key]
+        server = p["accel.server_usd_per_accelerator"] + price if plan.server_bom_in(p) else price * p[plan.server_factor_key(p)]
         capex = n * (server + tiers * per_tier + plan.usd(p, "scenario.storage_usd_per_accelerator"))
         crf = capital_recovery_factor(p["scenario.cost_of_capital"], p["scenario.depreciation_years"], ops)
         capital = capex * crf * owned_hours / HOURS_PER_YEAR
@@ -1807,7 +1827,7 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
         rent = 0.0 * tps
     # Emissions: the grid's carbon intensity × the energy drawn (a rented fleet draws it too, billed in
     # the rate), plus the accelerators' embodied emissions amortized like their capital when known.
-    k_pwr_any = p.get(plan.k_pwr_key, math.nan)
+    k_pwr_any = p.get(plan.power_factor_key(p), math.nan)
     physical_kwh = n * avg_w * k_pwr_any * p["scenario.pue"] * energy_hours / 1000.0
     if plan.acquisition is Acquisition.rent:
         energy_kwh = physical_kwh  # drawn all the same; its cost is in the rate (energy_usd stays 0)
@@ -1815,7 +1835,8 @@ def evaluate_plan(plan: Plan, p: Mapping[str, Any], ops: Any = SCALAR) -> dict[s
     # The grid's intensity is needed (an unknown one names itself) where carbon is priced; else only the
     # emissions figures need it, and they come out unknown.
     priced = bool(carbon_price.any()) if hasattr(carbon_price, "any") else carbon_price > 0
-    operational_kg = physical_kwh * (p[plan.grid_key] if priced else p.get(plan.grid_key, math.nan))
+    grid_key = plan.grid_key_in(p)
+    operational_kg = physical_kwh * (p[grid_key] if priced else p.get(grid_key, math.nan))
     embodied_kg = n * p.get("accel.embodied_kgco2e", math.nan) * owned_hours / (p["scenario.depreciation_years"] * HOURS_PER_YEAR)
     carbon = ops.where(
         carbon_price > 0, (operational_kg + ops.where(embodied_kg == embodied_kg, embodied_kg, 0.0)) / 1000.0 * carbon_price, 0.0
@@ -2060,6 +2081,15 @@ def too_few_text(workload_id: str, count: int, accel_id: str, need: int) -> str:
     )
 
 
+def no_goodput_text(count: float, accel_id: str, rate: float, save: float, restart: float) -> str:
+    """Why a training job cannot finish: failures leave its accelerators no useful time (compare's reason, and a
+    sweep's at each point a failure rate, checkpoint save or restart time that high)."""
+    return (
+        f"failures leave no useful time on {int(count)} × {accel_id}: goodput is 0 at "
+        f"{rate:g} interruptions per accelerator-day, {save:g}-minute checkpoint saves and {restart:g}-minute restarts"
+    )
+
+
 def too_many_text(tokens_per_day: float, count: float, accel_id: str) -> str:
     """Why a serving demand cannot be met: it needs more accelerators than the model takes."""
     return (
@@ -2164,8 +2194,7 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
         rate, save = p["scenario.failure_rate_per_accelerator_day"], p["scenario.checkpoint_save_minutes"]
         restart = p["scenario.restart_minutes"]
         raise InfeasibleError(
-            f"failures leave no useful time on {int(out['count'])} × {option.accelerator.id}: goodput is 0 at "
-            f"{rate:g} interruptions per accelerator-day, {save:g}-minute checkpoint saves and {restart:g}-minute restarts",
+            no_goodput_text(out["count"], option.accelerator.id, rate, save, restart),
             where="scenario",
             key="failure_rate_per_accelerator_day",
             also=("scenario.checkpoint_save_minutes", "scenario.restart_minutes"),

@@ -851,11 +851,23 @@ def _run_reasons(
     size: int,
 ) -> np.ndarray:
     """Option ``i``'s reason at each point it cannot run, in compare's words: the market's bar, the
-    planner's refusal, a count too small to hold the model, a demand past the count the model takes."""
+    planner's refusal, a count too small to hold the model, a demand past the count the model takes, failures
+    that leave a training job no useful time."""
     out = np.full(size, "", dtype=object) if refused is None else refused.copy()
     if i in prep.barred:
         out[:] = prep.barred[i]
         return out
+    if plan.kind == "training" and "goodput" in arrays:
+        dead = ok & (out == "") & (np.broadcast_to(np.asarray(arrays["goodput"], dtype=float), (size,)) <= 0)
+        if dead.any():
+            counts = np.broadcast_to(np.asarray(p["count"], dtype=float), (size,))
+            causes = [
+                np.broadcast_to(np.asarray(p[k], dtype=float), (size,))
+                for k in ("scenario.failure_rate_per_accelerator_day", "scenario.checkpoint_save_minutes", "scenario.restart_minutes")
+            ]
+            for j in np.flatnonzero(dead).tolist():
+                label = prep.inputs.options[i].accelerator.id
+                out[j] = engine.no_goodput_text(counts[j], label, *(float(c[j]) for c in causes))
     short = ~ok & (out == "")
     if not short.any():
         return out

@@ -191,7 +191,7 @@ def size(
         ttm = out["time_to_market_days"]
         cost = out["job_cost_usd"]
         # (an unknown power factor or PUE leaves the facility power unknown; the job cost lists it as missing)
-        k_pwr = base.get(plan.k_pwr_key, math.nan) if plan.acquisition.value == "buy" else 0.0
+        k_pwr = base.get(plan.power_factor_key(base), math.nan) if plan.acquisition.value == "buy" else 0.0
         pue = base.get("scenario.pue", math.nan)
         tdp = base.get("accel.tdp_w", math.nan)
         peak_w = max(tdp, base.get(f"{plan.bench_key}.power_w", 0.0)) if plan.measured_power else tdp
