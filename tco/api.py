@@ -1232,7 +1232,7 @@ def compare(inputs: Inputs, *, baseline: str | Path | None = None, currency: Cur
             options=inputs.options, workload=inputs.workload, scenario=inputs.scenario, baseline=baseline, unranked_ok=True
         )
         if any(r.status is OptionStatus.incomplete for r in comp.results):
-            comp = with_numbers_to_match(inputs, comp)
+            comp = with_numbers_to_match(inputs, comp, currency)
         return engine.in_currency(comp, currency, inputs.scenario)
 
 
@@ -1362,9 +1362,10 @@ def analysable(
     return kept, dropped
 
 
-def with_numbers_to_match(inputs: Inputs, comp: Comparison) -> Comparison:
+def with_numbers_to_match(inputs: Inputs, comp: Comparison, currency: Currency = Currency.USD) -> Comparison:
     """For each option whose only unknown input is its price (or its lead time), the value at which it
-    ties the best ranked option, found by :func:`tco.analysis.breakeven` (the one solver)."""
+    ties the best ranked option, found by :func:`tco.analysis.breakeven` (the one solver). A price to match shown
+    in another ``currency`` than the one its --set is read in also names it in that one."""
     from tco import analysis
 
     if not comp.ranked:
@@ -1407,10 +1408,12 @@ def with_numbers_to_match(inputs: Inputs, comp: Comparison) -> Comparison:
                 value = be.value
                 if cur != "USD":
                     value *= usd_per_unit
-                    # the field is in USD; a --set of this price is read in the profile's currency
-                    # (cut, not rounded: set back, the figure shown still wins)
-                    # (six significant digits, and never fewer than the whole units shown: 1,445,076 yuan is set
-                    # as 1445076, not 1.44507e+06, which is 1,445,070)
+                # the field is in USD; a --set of this price is read in the profile's currency, which the note
+                # names where it is not the one the comparison shows (a yuan price, or a dollar one in yuan)
+                # (cut, not rounded: set back, the figure shown still wins)
+                # (six significant digits, and never fewer than the whole units shown: 1,445,076 yuan is set
+                # as 1445076, not 1.44507e+06, which is 1,445,070)
+                if field_name == "price_to_match_usd" and (cur != "USD" or currency is not Currency.USD):
                     digits = max(6, math.floor(math.log10(abs(be.value))) + 1) if be.value else 6
                     shown, to_set = rounded_down(be.value, places=0), rounded_down(be.value, digits=digits)
                     notes.append(f"decides: the price is quoted in {cur}: {shown:,.0f} {cur} (--set {path}={to_set:.{digits}g})")

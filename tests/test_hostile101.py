@@ -150,3 +150,22 @@ def test_a_rental_lead_time_set_on_a_part_without_a_rental_table_takes_the_quote
     bought = run("compare", "br100", "-w", "llama3-8b", "--set", "br100.rental.lead_time_weeks=3")
     assert bought.exit_code == 0
     assert "Warning: --set br100.rental.lead_time_weeks=3: no option reads it (br100 is bought; rent it with br100:rent)" in bought.stderr
+
+
+def test_a_dollar_price_to_match_shown_in_yuan_also_names_the_dollars_its_set_reads(run) -> None:
+    """7: ``tco compare mlu590 l20 -w llama3-8b --currency CNY`` said 'complete it with --set l20.price_usd=VALUE (it
+    wins only below a unit price of ¥47,864)'; the L20's price is a dollar input, so ``--set l20.price_usd=47864``
+    is $47,864, seven times the price that decides it. As a yuan price shown in dollars names its yuan, a dollar
+    price shown in yuan now names its dollars and the --set: $6,759.45 = ¥47,864.70 at 0.14122 USD per CNY."""
+    r = run("compare", "mlu590", "l20", "-w", "llama3-8b", "--currency", "CNY")
+    assert r.exit_code == 0
+    note = "Note: l20 is not ranked: l20.price_usd unknown; complete it with --set l20.price_usd=VALUE"
+    assert f"{note} (it wins only below a unit price of ¥47,864 = 6,759 USD (--set l20.price_usd=6759.45))" in r.stderr
+    assert "wins below a unit price of ¥47,864; the price is quoted in USD: 6,759" in r.stdout
+    usd = run("compare", "mlu590", "l20", "-w", "llama3-8b")
+    assert f"{note} (it wins only below a unit price of $6,759)" in usd.stderr and "quoted in USD" not in usd.stdout + usd.stderr
+    inputs = tco.load_inputs(["mlu590", "l20"], workload="llama3-8b")
+    dollars = {x.option: x for x in tco.compare(inputs).results}["l20"].price_to_match_usd
+    yuan = {x.option: x for x in tco.compare(inputs, currency="CNY").results}["l20"]
+    assert yuan.price_to_match_usd == pytest.approx(dollars / 0.14122, rel=1e-12) and 6759 <= dollars < 6760
+    assert "decides: the price is quoted in USD: 6,759 USD (--set l20.price_usd=6759.45)" in yuan.notes
