@@ -43,7 +43,16 @@ from tco.errors import (
     too_large,
     unknown_inputs,
 )
-from tco.inputs import Inputs, Recipe, named_option, parse_option, runs_on, with_quoted_rate, with_unknown_rate
+from tco.inputs import (
+    Inputs,
+    Recipe,
+    named_option,
+    parse_option,
+    rental_sets_with_rate,
+    runs_on,
+    with_quoted_rate,
+    with_unknown_rate,
+)
 from tco.models import (
     ACCELERATOR_MONEY,
     BYTES_PER_PARAM,
@@ -799,23 +808,6 @@ def ref_names(ref: str, dirs: Sequence[Path] | None, *, aliases: bool = True) ->
     return names
 
 
-UNKNOWN_RATE = {"source": "unknown: the profile has no rental table", "confidence": "estimate"}
-"""The rental rate of a profile without a rental table (as :func:`tco.inputs.with_unknown_rate` gives it)."""
-
-
-def _rate_for_rental_sets(ref: str, ov: list[tuple[str, Any]], dirs: Sequence[Path] | None) -> list[tuple[str, Any]]:
-    """The --set edits of one profile, with an unknown rental rate first where they write into a rental table the
-    profile does not have and give no rate (``--set br100.rental.lead_time_weeks=3``): the rate is then an
-    unknown input, as renting such a part makes it (``br100:rent``), or the rate the option quotes
-    (``br100:rent=2``), not a table refused for lacking it. A whole ``rental`` table a --set gives is the user's."""
-    into = [path for path, _ in ov if path.startswith("rental.")]
-    if not into or any(loader.gives_rental_rate(path, value) for path, value in ov) or any(path == "rental" for path, _ in ov):
-        return ov
-    if loader.load_accelerator(ref, dirs=dirs).rental is not None:
-        return ov
-    return [("rental.usd_per_hour", dict(UNKNOWN_RATE)), *ov]
-
-
 @public
 def load_inputs(
     accelerators: Sequence[str | Path],
@@ -890,7 +882,8 @@ def _load_inputs(
             )
         if ref not in cache:
             ov = [o for n in sorted(names[ref]) for o in per_scope.get(n, [])]
-            ov = _rate_for_rental_sets(ref, ov, dirs)
+            if any(path.startswith("rental.") for path, _ in ov):  # (a rate for a rental table the profile lacks)
+                ov = rental_sets_with_rate(loader.load_accelerator(ref, dirs=dirs).rental is not None, ov)
             cache[ref] = loader.load_accelerator(ref, overrides=ov, dirs=dirs)
             if any(path.startswith("server_overhead_factor") for path, _ in ov):
                 server_set.add(ref)
@@ -1069,7 +1062,8 @@ def unread_inputs(inputs: Inputs, items: Sequence[str], flag: str) -> list[str]:
             continue
         first = inputs.options[owners[0]]
         value = engine.numeric_inputs(first, inputs.workload, inputs.scenario).get(flat)
-        if value is None:  # (not a number: a choice, a text, a table, a range's end, which plans read)
+        # (a number the profile leaves out, which a --vary or --param gives: no plan reads it, so the reads decide)
+        if value is None and not engine.plan_free(flat):  # (not a number: a choice, a text, a table, a range's end, which plans read)
             if flat in engine.STEP_MODEL_CHOICES and _mfu_final_for(inputs, owners):
                 out.append(f"{flag} {item.strip()}: no option reads it (a measured MFU is final: no step model runs to read {flat})")
             continue
@@ -1078,7 +1072,7 @@ def unread_inputs(inputs: Inputs, items: Sequence[str], flag: str) -> list[str]:
                 reads[i] = engine.inputs_read(inputs.options[i], inputs.workload, inputs.scenario)
         if any(reads[i] is None or flat in reads[i] for i in owners):  # type: ignore[operator]
             continue
-        if not engine.plan_free(flat) and any(_plan_moves(inputs, i, scope, key, value) for i in owners):
+        if value is not None and not engine.plan_free(flat) and any(_plan_moves(inputs, i, scope, key, value) for i in owners):
             continue
         why = _unread_why(inputs, [inputs.options[i] for i in owners], scope, flat)
         out.append(f"{flag} {item.strip()}: no option reads it" + (f" ({why})" if why else ""))

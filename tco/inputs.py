@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -436,12 +436,16 @@ def _profile_file(ref: str) -> Path | None:
         return None
 
 
+UNKNOWN_RATE_SOURCE = "unknown: the profile has no rental table"
+"""The source of the rental rate of a profile without a rental table: an unknown input."""
+
+
 def with_unknown_rate(acc: Accelerator) -> Accelerator:
     """A profile without a rental table, rented: its rate is an unknown input like any other (the option
     keeps every figure that does not need it and names ``ID.rental.usd_per_hour``), not a part that cannot run."""
     if acc.rental is not None:
         return acc
-    unknown = PositiveQuantity(value=None, source="unknown: the profile has no rental table", confidence=Confidence.estimate)
+    unknown = PositiveQuantity(value=None, source=UNKNOWN_RATE_SOURCE, confidence=Confidence.estimate)
     return acc.model_copy(update={"rental": Rental(usd_per_hour=unknown)})
 
 
@@ -450,3 +454,16 @@ def with_quoted_rate(acc: Accelerator, rate: float) -> Accelerator:
     quoted = PositiveQuantity(value=rate, source=f"quoted on the command line ({acc.id}:rent={rate:.15g})", confidence=Confidence.vendor)
     rental = acc.rental.model_copy(update={"usd_per_hour": quoted}) if acc.rental else Rental(usd_per_hour=quoted)
     return acc.model_copy(update={"rental": rental})
+
+
+def rental_sets_with_rate(has_rental: bool, edits: Sequence[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """A profile's edits (``--set``, or an analysis's value) with an unknown rental rate first where they write into
+    a rental table the profile does not have and give no rate (``br100.rental.lead_time_weeks=3``): the rate is
+    then an unknown input, as renting such a part makes it (``br100:rent``), or the rate the option quotes
+    (``br100:rent=2``), not a table refused for lacking it. A whole ``rental`` table given is the user's."""
+    out = list(edits)
+    if has_rental or not any(path.startswith("rental.") for path, _ in out):
+        return out
+    if any(path == "rental" or loader.gives_rental_rate(path, value) for path, value in out):
+        return out
+    return [("rental.usd_per_hour", {"source": UNKNOWN_RATE_SOURCE, "confidence": Confidence.estimate.value}), *out]

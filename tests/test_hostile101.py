@@ -169,3 +169,29 @@ def test_a_dollar_price_to_match_shown_in_yuan_also_names_the_dollars_its_set_re
     yuan = {x.option: x for x in tco.compare(inputs, currency="CNY").results}["l20"]
     assert yuan.price_to_match_usd == pytest.approx(dollars / 0.14122, rel=1e-12) and 6759 <= dollars < 6760
     assert "decides: the price is quoted in USD: 6,759 USD (--set l20.price_usd=6759.45)" in yuan.notes
+
+
+def test_a_sweep_of_a_rental_lead_time_on_a_part_without_a_rental_table_runs_as_compare_does(run) -> None:
+    """8 (6's other half): ``tco sweep h20:rent=2 h100-sxm -w llama3-8b --vary h20.rental.lead_time_weeks=1,2``
+    exited 1 with '--vary: h20.rental.lead_time_weeks: 1 is not allowed: rental.usd_per_hour: required key is
+    missing' (an analysis rebuilds the part as --set does, and the H20's profile has no rental table); each week
+    now moves the rented H20 a week later to market, at the quoted rate, as compare's --set does. A bought H20
+    does not read it: the sweep and a break-even over it say so, as --set does and as they do for the H100, whose
+    profile has a rental table (they said nothing). Likewise the H100's server factor, which its bill of materials
+    leaves unread."""
+    rows = _sweep(run, "h20:rent=2", "h100-sxm", "-w", "llama3-8b", "--vary", "h20.rental.lead_time_weeks=1,2")
+    ttm = {r["h20.rental.lead_time_weeks"]: r["time_to_market_days"] for r in rows if r["option"] == "h20:rent=2"}
+    assert ttm[2] - ttm[1] == pytest.approx(7.0, rel=1e-12)
+    at_one = _compare("h20.rental.lead_time_weeks=1", option="h20:rent=2")
+    assert ttm[1] == pytest.approx(at_one.time_to_market_days, rel=1e-12)
+    bought = run("sweep", "h20", "-w", "llama3-8b", "--vary", "h20.rental.lead_time_weeks=1,2", "-f", "csv")
+    assert bought.exit_code == 0
+    assert "Warning: --vary h20.rental.lead_time_weeks=1,2: no option reads it (h20 is bought; rent it with h20:rent)" in bought.stderr
+    param = run("breakeven", "h100-sxm", "h20", "-w", "llama3-8b", "--param", "h20.rental.lead_time_weeks", "--range", "0:10")
+    assert param.exit_code == 0
+    assert "Warning: --param h20.rental.lead_time_weeks: no option reads it (h20 is bought; rent it with h20:rent)" in param.stderr
+    bom = run("sweep", "h100-sxm", "-w", "llama3-8b", "--vary", "h100-sxm.server_overhead_factor=1,2", "-f", "csv")
+    why = "(h100-sxm prices its server by server_usd_per_accelerator, a bill of materials)"
+    assert f"Warning: --vary h100-sxm.server_overhead_factor=1,2: no option reads it {why}" in bom.stderr
+    read = run("sweep", "br100", "-w", "llama3-8b", "--vary", "br100.server_overhead_factor=1,2", "-f", "csv")
+    assert read.exit_code == 0 and "Warning" not in read.stderr

@@ -17,7 +17,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from tco import engine, loader, perf, training
 from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError, show_number, unknown_scope
-from tco.inputs import Inputs, named_option, runs_on
+from tco.inputs import Inputs, named_option, rental_sets_with_rate, runs_on
 from tco.models import (
     TINY,
     Accelerator,
@@ -527,9 +527,12 @@ def _rebuilt(
     else:
         model = model or prep.inputs.options[next(iter(target.keys))].accelerator
         root = Accelerator
+    edits = [*extra, (rest, typed)]
+    if root is Accelerator:  # (a rental table the profile lacks takes an unknown rate, as with --set)
+        edits = rental_sets_with_rate(getattr(model, "rental", None) is not None, edits)
     data = loader.apply_overrides(
         model.model_dump(mode="json", exclude_none=True),
-        [*extra, (rest, typed)],
+        edits,
         type(model) if root is not Accelerator else Accelerator,
         scope=scope,
         where=where or "input",
