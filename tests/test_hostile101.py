@@ -3,8 +3,11 @@ the same input must give the same numbers whichever command or call evaluates it
 break-even of a part's own server or power overhead factor, or of its server bill of materials, changed nothing
 where the profile left that input to the scenario (compare's --set of it moves the cost), nor did one of the
 scenario's grid carbon intensity where the scenario leaves it to its market's table; a sweep's point at which
-failures leave no useful time said 'its effective cost overflows a float' where compare names the failures.
-Each is fixed and tested here."""
+failures leave no useful time said 'its effective cost overflows a float' where compare names the failures; a
+rental lead time set on a part without a rental table was refused ('rental.usd_per_hour: required key is
+missing') by compare even beside a quoted rate, and by a sweep, where tco.what_if answered; with --currency CNY
+a dollar price to match was given only in yuan beside a --set that reads dollars; and a --vary or --param of a
+number the profile leaves out that no option reads was not warned of, as --set is. Each is fixed and tested here."""
 
 from __future__ import annotations
 
