@@ -782,9 +782,10 @@ def evaluate_many(
         moving = planned if replan and any(replans_values(prep, i, t, a) for t, a in planned) else []
         # Unknown inputs read as NaN: the figures that need them come out NaN (infeasible for ranking).
         arrays, min_count, gone, refused = _evaluate_groups(prep, i, plan, p, moving, size, where)
-        # what the option lacks to be ranked: an input only another figure needs leaves it ranked, as in compare
+        # what the option lacks to be ranked: an input only another figure needs leaves it ranked, as in compare; one
+        # the market bars lacks nothing (no value would rank it: compare calls it infeasible, with no missing input)
         ranked = not (np.isnan(arrays["job_cost_usd"]).any() or np.isnan(arrays["time_to_market_days"]).any())
-        missing.append(() if ranked else gone)
+        missing.append(() if ranked or i in prep.barred else gone)
         ok = (
             np.broadcast_to(np.asarray(p["count"], dtype=float) >= min_count, (size,))
             if plan.kind == "training"
@@ -818,7 +819,10 @@ def evaluate_many(
         )
     unknown = engine.delay_unknowns(prep.inputs.scenario, sp)
     if unknown:  # an option that is late anywhere needs them, as in compare
-        missing = [m + tuple(k for k in unknown if k not in m) if np.isnan(p).any() else m for m, p in zip(missing, penalties, strict=True)]
+        missing = [
+            m + tuple(k for k in unknown if k not in m) if np.isnan(p).any() and i not in prep.barred else m
+            for i, (m, p) in enumerate(zip(missing, penalties, strict=True))
+        ]
     # An effective cost past the largest float (a value near 1e308) cannot be ranked: infeasible, as in compare.
     feasible = [ok & np.isfinite(np.broadcast_to(e, (size,))) for e, ok in zip(effective, feasible, strict=True)]
     eff = np.vstack([np.where(ok, np.broadcast_to(e, (size,)), np.inf) for e, ok in zip(effective, feasible, strict=True)])
