@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Container, Mapping
 from typing import Any
 
 from tco import plots
@@ -50,7 +51,7 @@ padding:.6rem .8rem;border-left:4px solid #0072B2}
 p{margin:.3rem 0} .verdict{font-size:10.5pt;padding:.35rem .6rem} th,td{padding:0 .3rem} table{font-size:8pt;line-height:1.2}
 .meta{font-size:7.5pt} table.notes{font-size:7pt} #provenance{font-size:6.5pt} table.notes th{white-space:nowrap}
 figure,table{break-inside:avoid} figure{margin:.2rem 0} figure svg{width:100%;height:auto}
-details,#assumptions{display:none} .claims{display:none}}
+details,#assumptions{display:none} .claims{display:none} tr.unprinted{display:none}}
 @page{margin:.8cm}
 """
 
@@ -58,11 +59,17 @@ details,#assumptions{display:none} .claims{display:none}}
 NO_RANK = "No option could be ranked: see the missing inputs."
 
 
-def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None = None, css: str = "") -> str:
+def _table(
+    headers: list[str], rows: list[list[str]], numeric: set[int] | None = None, css: str = "", unprinted: Container[int] = ()
+) -> str:
+    """A table; the rows numbered in ``unprinted`` are shown on screen and left out of a printout."""
     numeric = numeric or set()
     head = "".join(f"<th{' class=n' if i in numeric else ''}>{html.escape(h)}</th>" for i, h in enumerate(headers))
     body = "".join(
-        "<tr>" + "".join(f"<td{' class=n' if i in numeric else ''}>{html.escape(c)}</td>" for i, c in enumerate(r)) + "</tr>" for r in rows
+        ("<tr class=unprinted>" if j in unprinted else "<tr>")
+        + "".join(f"<td{' class=n' if i in numeric else ''}>{html.escape(c)}</td>" for i, c in enumerate(r))
+        + "</tr>"
+        for j, r in enumerate(rows)
     )
     return f"<table{f' class={css}' if css else ''}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -204,7 +211,12 @@ def _decision(decision: Any, symbol: str) -> list[str]:
 
 WHY_SHOWN = 600
 """Characters of an unranked option's reason the printed page shows (a market rule of a user's profile may run to
-thousands: the page would no longer be one sheet); its start and end, where the way to rank it is said."""
+thousands: the page would no longer be one sheet); its start and end, where the way to rank it is said. Several long
+reasons share them (:func:`_shown_whys`)."""
+
+WHY_SHARED = 300
+"""The fewest characters a long reason is cut to where several share :data:`WHY_SHOWN`; a reason longer than this
+that another row gave already, its part's id aside, is pointed to rather than repeated."""
 
 
 def _brief(text: str, most: int) -> str:
@@ -215,6 +227,24 @@ def _brief(text: str, most: int) -> str:
     mark = f" … [{len(text):,} characters: the whole text is in tco compare's output] … "
     head = (most - len(mark)) * 2 // 3
     return text[:head] + mark + text[-(most - len(mark) - head) :]
+
+
+def _shown_whys(unranked: list[list[str]]) -> list[list[str]]:
+    """The Not ranked rows as the page shows them, within one sheet: a reason another row already gave, its part's id
+    aside (the one market rule barring the Ascend 910B and 910C), is said once and pointed to; and the long reasons share
+    :data:`WHY_SHOWN` characters (each at least :data:`WHY_SHARED`), as one long reason alone takes them."""
+    rows: list[list[str]] = []
+    said: dict[str, str] = {}  # each reason given, its part's id blanked: the option it was given for
+    for label, status, why, decide in unranked:
+        part = re.split(r"[@:]", label, maxsplit=1)[0]
+        key = why.replace(part, "\0")
+        if len(why) > WHY_SHARED and key in said:
+            why = f"as for {said[key]} above, with {part} in its place"
+        said.setdefault(key, label)
+        rows.append([label, status, why, decide])
+    long = sum(len(row[2]) > WHY_SHARED for row in rows)
+    most = max(WHY_SHOWN // max(long, 1), WHY_SHARED)
+    return [[label, status, _brief(why, most), decide] for label, status, why, decide in rows]
 
 
 def unranked_rows(comp: Any, inputs: Inputs) -> list[list[str]]:
@@ -342,7 +372,10 @@ def build(
         for o in simulation.options
     ]
     sections.append(_chart(lambda result: plots.cdf(result, page=True), simulation))
-    sections.append(_table(["option", "wins", "P10", "P50", "P90"], win_rows, {1, 2, 3, 4}))
+    # (an option the simulation has no figure for, its price unknown or its market barring it, is a row of dashes: shown
+    # on screen, left out of a printout, where the ranking gives its status and the missing inputs what it lacks)
+    blank = {i for i, o in enumerate(simulation.options) if o.effective_cost_usd.p50 is None}
+    sections.append(_table(["option", "wins", "P10", "P50", "P90"], win_rows, {1, 2, 3, 4}, unprinted=blank))
     evpi = simulation.expected_value_of_perfect_information_usd
     learn = partial_values_text(simulation.value_of_information_by_input_usd).strip() if evpi else ""
     sections.append(
@@ -419,7 +452,7 @@ def build(
     unranked = unranked_rows(comp, inputs)
     if unranked:
         sections.append('<h2 id="unranked">Not ranked</h2>')
-        shown = [[label, status, _brief(why, WHY_SHOWN), decide] for label, status, why, decide in unranked]
+        shown = _shown_whys(unranked)
         sections.append(_table(["option", "status", "why", "the number that would decide it"], shown, css="notes"))
     sections += _sources([row[2] for row in unique] + [row[2] for row in unranked])
     trail = json.dumps(audit, sort_keys=True)
