@@ -676,7 +676,31 @@ def _cash_flow_of_those_priced(inputs: Inputs) -> Any:
     """``tco cashflow`` of the options it can be drawn for (a price known, the market's to buy), as compare's
     workbook and the report show it beside the ranking; None where there is none (tco cashflow says why)."""
     try:
-        return api.cashflow(api.analysable(inputs, complete=True)[0])
+        kept = api.analysable(inputs, complete=True)[0]
+        return api.cashflow(kept)
+    except TcoError:
+        pass
+    # One option's cash flow that cannot be drawn (it would span more than a century) leaves out that option, not
+    # every other's too: each is tried alone, the rest still setting the delay (as options left out for a price do).
+    import dataclasses
+
+    def alone(at: Sequence[int]) -> Inputs:
+        return dataclasses.replace(
+            kept,
+            options=[kept.options[i] for i in at],
+            refs=[kept.refs[i] for i in at] if kept.refs else [],
+            left_out_options=[*kept.left_out_options, *(o for i, o in enumerate(kept.options) if i not in at)],
+        )
+
+    drawable = []
+    for i in range(len(kept.options)):
+        with contextlib.suppress(TcoError):
+            api.cashflow(alone([i]))
+            drawable.append(i)
+    if not drawable or len(drawable) == len(kept.options):  # (none can be drawn, or the whole failed for another reason)
+        return None
+    try:
+        return api.cashflow(alone(drawable))
     except TcoError:
         return None
 
