@@ -677,6 +677,9 @@ def _cash_flow_of_those_priced(inputs: Inputs) -> Any:
     workbook and the report show it beside the ranking; None where there is none (tco cashflow says why)."""
     try:
         kept = api.analysable(inputs, complete=True)[0]
+    except TcoError:
+        return None
+    try:
         return api.cashflow(kept)
     except TcoError:
         pass
