@@ -117,6 +117,10 @@ def test_an_option_the_market_bars_lacks_no_input_in_the_analyses(run, tmp_path:
     tornado = run("sensitivity", *args)
     assert tornado.exit_code == 0 and "rental.usd_per_hour" not in tornado.stdout + tornado.stderr
     assert _json(run, "sensitivity", *args)["missing_inputs"] == {}
+    # (breakeven refused it, 'needs ascend-910b.rental.usd_per_hour', exit 1; with a rate it said what it says now)
+    for option in ("ascend-910b:rent", "ascend-910b:rent=2"):
+        tie = _json(run, "breakeven", "h100-sxm", option, "-w", "chat-70b")["results"][0]["message"]
+        assert tie.endswith(f"h100-sxm wins across the whole range ({option} is infeasible there)")
     page = tmp_path / "r.html"
     assert run("report", *args, "-n", "100", "-o", str(page)).exit_code == 0
     text = page.read_text(encoding="utf-8")
