@@ -269,3 +269,28 @@ def test_one_option_whose_cash_flow_spans_a_century_leaves_the_others_npv(run, t
     rows = {r[1]: r for r in recalculated(path, tmp_path)["Cash flow"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert rows["NPV"][14] == pytest.approx(alone["npv_cost_usd"], rel=1e-9)
     assert [rows[y["year"]][13] for y in alone["years"]] == pytest.approx([y["net_cost_usd"] for y in alone["years"]], rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("h100-sxm", "ascend-910b:rent", "-w", "chat-70b", "--vs", "ascend-910b:rent"),
+        ("ascend-910b", "a100-80gb", "-w", "llama3-8b", "--vs", "a100-80gb"),
+    ],
+)
+def test_a_tornado_versus_an_option_the_market_bars_is_an_error_not_an_empty_table(run, args: tuple[str, ...]) -> None:
+    """5: ``tco sensitivity h100-sxm ascend-910b:rent -w chat-70b --vs ascend-910b:rent`` (and with the barred part first)
+    printed the header of a tornado of the two options' difference and no row, exit 0: the 910B has no cost in the global
+    market at any input's end. An empty table with exit 0 is no answer (an unpriced --vs option is an error, as a count
+    too small to hold the model is): it is now one error naming --vs, the option and the market rule, which says how to
+    rank it."""
+    from tests.factories import one_error
+
+    barred = "ascend-910b:rent" if "ascend-910b:rent" in args else "ascend-910b"
+    verb = "rented" if barred.endswith(":rent") else "bought"
+    line = one_error(run("sensitivity", *args))
+    assert line.startswith(
+        f"Error: --vs: {barred} has no cost to compare with the other option's: ascend-910b cannot be {verb} in market 'global': "
+    )
+    assert line.endswith(f"it can be {verb} in market 'cn': --set scenario.market=cn")
+    assert run("sensitivity", *args[:-2]).exit_code == 0  # (without --vs, the tornado of the others' costs, as before)

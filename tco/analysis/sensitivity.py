@@ -73,6 +73,10 @@ def sensitivity(inputs: Inputs, *, vs: tuple[str, str] | None = None) -> Sensiti
             "name another option with --vs, or list another first",
             key="--vs",
         )
+    # (an option the market bars has no cost at any input's end: a tornado of its difference would be an empty table)
+    barred = next((i for i in pair or () if i in prep.barred), None)
+    if barred is not None:
+        raise InputError(f"{prep.labels[barred]} has no cost to compare with the other option's: {prep.barred[barred]}", key="--vs")
     size = 1 + 2 * len(items)
     assignments: dict[str, tuple[Target, np.ndarray]] = {}
     for j, u in enumerate(items):
