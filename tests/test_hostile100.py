@@ -3,8 +3,10 @@ recalculating every formula, headless Chromium printing the page): an option the
 by simulate and sensitivity (a rented Ascend 910B in the global market 'has no cost: the samples need its rental rate',
 where compare calls it infeasible and no rate would rank it), and the report listed it under the missing inputs; a
 report of five options with an unpriced part and two barred ones printed on two sheets (the same market rule written
-out twice in full, and rows of dashes for the options the simulation has no figure for). The cash flow and its NPV are
-checked by hand, in the JSON and in the workbook LibreOffice recalculates. Each is fixed and tested here."""
+out twice in full, and rows of dashes for the options the simulation has no figure for); one option whose cash flow
+would span more than a century took every option's NPV out of the report and the Cash flow sheet out of the workbook; a
+--vs tornado against a barred option was an empty table with exit 0. The cash flow and its NPV are checked by hand, in
+the JSON and in the workbook LibreOffice recalculates. Each defect is fixed and tested here."""
 
 from __future__ import annotations
 
