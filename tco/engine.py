@@ -2072,6 +2072,15 @@ class Evaluated:
         return cost == cost and ttm == ttm
 
 
+def _measurement_count(option: Option, workload: Workload) -> tuple[str, str]:
+    """(what a refusal of a measured run adds where the measurement states no count, the key it names): a run's
+    stated count is ``benchmarks[W].accelerator_count``; a run that states none is taken on one node."""
+    bench = option.accelerator.benchmark_for(workload.id)
+    if bench is not None and bench.accelerator_count is not None:
+        return "", f"benchmarks[{workload.id}].accelerator_count"
+    return " (the measurement states no count: one node)", "interconnect.devices_per_node"
+
+
 def too_few_text(workload_id: str, count: int, accel_id: str, need: int) -> str:
     """Why ``count`` accelerators cannot train the workload: its training state needs ``need`` of them
     (compare's reason, and a sweep's at each point a count or memory too small)."""
@@ -2251,31 +2260,29 @@ def evaluate_option(option: Option, workload: Workload, scenario: Scenario, *, m
         and carried_mfu > 1.0
         and out["tokens_per_second_per_accelerator"] != out["tokens_per_second_per_accelerator"]
     ):
-        bench = option.accelerator.benchmark_for(workload.id)
-        stated = bench is not None and bench.accelerator_count is not None
+        unstated, count_key = _measurement_count(option, workload)
         raise InfeasibleError(
             f"the measured {p[f'{plan.bench_key}.tokens_per_second']:,.6g} tokens/s on {plan.measured_count:,} accelerators"
-            + ("" if stated else " (the measurement states no count: one node)")
+            + unstated
             + f", carried to {int(out['count']):,} by the model's scaling, implies MFU {_mfu_text(carried_mfu)} (> 1): the model "
             f"cannot follow the job from {plan.measured_count:,} to {int(out['count']):,} accelerators; check the measurement's count",
             where=option.accelerator.id,
-            key=f"benchmarks[{workload.id}].accelerator_count" if stated else "interconnect.devices_per_node",
+            key=count_key,
         )
     missing = needed(plan, p, out)
     if not missing and not math.isfinite(out["job_cost_usd"]):
         if measured_mfu is not None and out["measured_run_mfu"] != out["measured_run_mfu"]:
             # (the model's rate at the run's own count is 0: no layout of the job fits there, so the ratio that
             # carries the run to this count is no number; the run, or the count it states, is at odds with the model)
-            bench = option.accelerator.benchmark_for(workload.id)
-            stated = bench is not None and bench.accelerator_count is not None
+            unstated, count_key = _measurement_count(option, workload)
             raise InfeasibleError(
                 f"the measured {p[f'{plan.bench_key}.tokens_per_second']:,.6g} tokens/s on {plan.measured_count:,} × "
                 f"{option.accelerator.id}"
-                + ("" if stated else " (the measurement states no count: one node)")
+                + unstated
                 + f" cannot be carried to {int(out['count']):,}: no layout of {workload.id} fits on {plan.measured_count:,} × "
                 f"{option.accelerator.id} in the model; check the measurement's count",
                 where=option.accelerator.id,
-                key=f"benchmarks[{workload.id}].accelerator_count" if stated else "interconnect.devices_per_node",
+                key=count_key,
             )
         if option.quoted_rate is not None:  # the rate typed in the option, not the profile file, is at fault
             raise InfeasibleError(f"the quoted rate {option.quoted_rate:g} $/h gives no finite cost", where=option.label)
