@@ -110,11 +110,12 @@ def test_the_report_shows_the_published_claims_compare_shows(run: Any, tmp_path:
     assert '<h2 id="claims">Published claims beside the model</h2>' in page
     assert "(throughput relative to a100-80gb)." in page
     assert (
-        "<tr><td>br100</td><td class=n>1.81×</td><td class=n>0.75×</td><td>medium</td><td>disagree: model 1.81× vs claim 0.75×</td></tr>"
+        "<tr><td>br100</td><td class=n>1.81×</td><td class=n>0.75× (0.70–0.80)</td><td>medium</td>"
+        "<td>disagree: model 1.81× vs claim 0.75×</td></tr>"
     ) in page
-    assert "<tr><td>mtt-s4000</td><td class=n>0.15×</td><td class=n>0.55×</td><td>low</td>" in page
+    assert "<tr><td>mtt-s4000</td><td class=n>0.15×</td><td class=n>0.55× (0.50–0.60)</td><td>low</td>" in page
     compared = run("compare", "a100-80gb", "br100", "mtt-s4000", "-w", "gpt3-1.3b").stdout
-    assert "br100      1.81×    0.75×      medium      disagree: model 1.81× vs claim 0.75×" in compared
+    assert "br100      1.81×    0.75× (0.70–0.80)  medium      disagree: model 1.81× vs claim 0.75×" in compared
     serving = tmp_path / "s.html"
     assert run("report", "a100-80gb", "br100", "-w", "assistant-7b", "-o", str(serving), "-n", "100").exit_code == 0
     assert 'id="claims"' not in serving.read_text(encoding="utf-8")

@@ -232,4 +232,5 @@ def test_the_claims_section_is_on_screen_and_left_out_of_a_printout(run, tmp_pat
     assert out.exit_code == 0, out.stderr
     text = page.read_text(encoding="utf-8")
     assert '<div class=claims>\n<h2 id="claims">' in text
-    assert ".claims{display:none}}" in text.split("@media print", 1)[1]
+    printed = text.split("@media print", 1)[1]
+    assert ".claims{display:none}" in printed.split("@page", 1)[0]  # (inside the print block, before its end)
