@@ -29,6 +29,7 @@ from tco.errors import (
     too_large,
 )
 from tco.models import (
+    BYTES_PER_PARAM,
     MAX_COUNT,
     TINY,
     InferenceWorkload,
@@ -367,6 +368,7 @@ def estimate(
                 f"{o_flag} ({show_number(prompt_tokens)} + {show_number(output_tokens)} tokens)",
                 *unread,
             ]
+        unread += _vocab_unread(shape, option, iw)
         return Estimate(
             accelerator=acc.id,
             mode=mode,
@@ -389,6 +391,23 @@ def estimate(
             time_to_first_token_ms=out.get("time_to_first_token_ms"),
             notes=shape_note + _notes_as_flags(plan.notes) + _replica_chosen(plan.replica, replica) + unread,
         )
+
+
+def _vocab_unread(shape: Mapping[str, int | None] | None, option: engine.Option, workload: InferenceWorkload) -> list[str]:
+    """A note when a serving estimate is given a vocabulary it never reads: weights of 16 bits or more hold the
+    embeddings in the parameter count like any other weight, so only 8- and 4-bit weights (whose embedding
+    matrices stay 16-bit) read it; the shape's parameter check reads it only beside an FFN width."""
+    vocab = (shape or {}).get("vocab")
+    ran = perf.runs_in(option.accelerator, workload.precision)
+    if vocab is None or BYTES_PER_PARAM[ran] < 2 or perf.workload_shape(workload).ffn_dim:
+        return []
+    line = COMMAND_LINE.get()
+    flag, params = (ESTIMATE_INPUTS["shape.vocab"][0 if line else 1], "--params" if line else "parameters")
+    return [
+        f"{flag} {vocab:,}: not read in {ran.value} serving, whose embeddings are weights counted in {params} like "
+        "the others (it sizes the 16-bit embeddings of 8- or 4-bit weights, and, beside an FFN width, the shape's "
+        "parameter check)"
+    ]
 
 
 def _replica_chosen(chosen: int | None, given: int | None) -> list[str]:
