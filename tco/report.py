@@ -13,14 +13,14 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Container, Mapping
+from collections.abc import Callable, Container, Mapping
 from typing import Any
 
 from tco import plots
 from tco.analysis.common import assumed_values
 from tco.engine import walk_numbers
 from tco.inputs import Inputs
-from tco.models import Quantity
+from tco.models import OptionStatus, Quantity
 from tco.render import (
     CLAIMS_HEADERS,
     CONTROL,
@@ -46,12 +46,12 @@ table{border-collapse:collapse;width:100%;font-size:9pt} th,td{padding:.2rem .4r
 overflow-wrap:break-word} details summary{cursor:pointer;color:#0072B2}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap} .verdict{font-size:12pt;background:#f3f6fa;
 padding:.6rem .8rem;border-left:4px solid #0072B2}
-.meta{color:#555;font-size:8.5pt} figure{margin:.4rem 0} svg{max-width:100%;height:auto}
+.meta{color:#555;font-size:8.5pt} figure{margin:.4rem 0} svg{max-width:100%;height:auto} .print{display:none}
 @media print{body{margin:0;max-width:none;font-size:9pt} h1{font-size:13pt} h2{break-after:avoid;margin:.45rem 0 .2rem;font-size:10.5pt}
 p{margin:.3rem 0} .verdict{font-size:10.5pt;padding:.35rem .6rem} th,td{padding:0 .3rem} table{font-size:8pt;line-height:1.2}
 .meta{font-size:7.5pt} table.notes{font-size:7pt} #provenance{font-size:6.5pt} table.notes th{white-space:nowrap}
 figure,table{break-inside:avoid} figure{margin:.2rem 0} figure svg{width:100%;height:auto}
-details,#assumptions{display:none} .claims{display:none} tr.unprinted{display:none}}
+details,#assumptions{display:none} .claims{display:none} .unprinted,.screen{display:none} .print{display:inline}}
 @page{margin:.8cm}
 """
 
@@ -60,18 +60,26 @@ NO_RANK = "No option could be ranked: see the missing inputs."
 
 
 def _table(
-    headers: list[str], rows: list[list[str]], numeric: set[int] | None = None, css: str = "", unprinted: Container[int] = ()
+    headers: list[str],
+    rows: list[list[str]],
+    numeric: set[int] | None = None,
+    css: str = "",
+    unprinted: Container[int] = (),
+    rich: Mapping[int, Callable[[str], str]] | None = None,
 ) -> str:
-    """A table; the rows numbered in ``unprinted`` are shown on screen and left out of a printout."""
+    """A table; the rows numbered in ``unprinted`` are shown on screen and left out of a printout. A column in
+    ``rich`` is made HTML by its function (which escapes the text), the others are escaped."""
     numeric = numeric or set()
+    rich = rich or {}
     head = "".join(f"<th{' class=n' if i in numeric else ''}>{html.escape(h)}</th>" for i, h in enumerate(headers))
     body = "".join(
         ("<tr class=unprinted>" if j in unprinted else "<tr>")
-        + "".join(f"<td{' class=n' if i in numeric else ''}>{html.escape(c)}</td>" for i, c in enumerate(r))
+        + "".join(f"<td{' class=n' if i in numeric else ''}>{rich.get(i, html.escape)(c)}</td>" for i, c in enumerate(r))
         + "</tr>"
         for j, r in enumerate(rows)
     )
-    return f"<table{f' class={css}' if css else ''}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    css_attr = f' class="{css}"' if css else ""
+    return f"<table{css_attr}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _svg(data: bytes) -> str:
@@ -129,6 +137,8 @@ def _serving(inputs: Inputs, ranking: list[Any]) -> list[str]:
             ["option", "replica, accelerators", "batch", "time per output token, ms", "time to first token, ms", "tokens/s/acc"],
             rows,
             {1, 2, 3, 4, 5},
+            # (an option the market bars is on screen; a printout keeps the options that can be had, for one sheet)
+            unprinted={i for i, r in enumerate(ranking) if r.status is OptionStatus.infeasible},
         ),
     ]
 
@@ -227,6 +237,26 @@ def _brief(text: str, most: int) -> str:
     mark = f" … [{len(text):,} characters: the whole text is in tco compare's output] … "
     head = (most - len(mark)) * 2 // 3
     return text[:head] + mark + text[-(most - len(mark) - head) :]
+
+
+MARKET_REFUSAL = re.compile(
+    r"(.*? cannot be (?:bought|rented) in market '[^']*': )(.+?)((?:; it can be (?:bought|rented) in market .*)?)", re.S
+)
+"""A market's refusal as the engine words it: whose and where, the rule (its dates and sources), and where it is allowed."""
+
+RULE_PRINTED = 80
+"""Characters of a market rule a printout shows whole; a longer one is left to the screen and ``tco compare``."""
+
+
+def _abridged(why: str) -> str:
+    """A Not ranked reason as HTML: a market refusal whose rule is long keeps the rule on screen, and a printout says
+    whose, where and where else it can be had, pointing to the rule (the one-sheet budget); other reasons whole."""
+    m = MARKET_REFUSAL.fullmatch(why)
+    if m is None or len(m.group(2)) <= RULE_PRINTED:
+        return html.escape(why)
+    head, rule, tail = (html.escape(g) for g in m.groups())
+    pointer = "… (the rule, its dates and sources: on screen and in tco compare)"
+    return f"{head}<span class=screen>{rule}</span><span class=print>{pointer}</span>{tail}"
 
 
 def _shown_whys(unranked: list[list[str]]) -> list[list[str]]:
@@ -441,19 +471,26 @@ def build(
             for path in paths:
                 needs.setdefault(label, {}).setdefault(path, []).append(part)
     missing = [[label, path, ", ".join(parts)] for label, by_path in needs.items() for path, parts in by_path.items()]
+    unranked = unranked_rows(comp, inputs)
+    # (a printout leaves out a missing input the Not ranked table names for its option already, "unknown: PATH")
+    said = {(row[0], path) for row in unranked if row[2].startswith("unknown: ") for path in row[2][9:].split(", ")}
+    repeated = {i for i, row in enumerate(missing) if (row[0], row[1]) in said}
+    all_said = len(repeated) == len(missing)
     # (with nothing missing, one line rather than a section: the page stays one sheet)
     sections += (
-        ['<h2 id="missing">Missing inputs</h2>', _table(["option", "needs", "for"], missing, css="notes")]
+        [
+            f'<h2 id="missing"{" class=unprinted" if all_said else ""}>Missing inputs</h2>',
+            _table(["option", "needs", "for"], missing, css="notes unprinted" if all_said else "notes", unprinted=repeated),
+        ]
         if missing
         else ['<p class=meta id="missing">Missing inputs: none; every figure is known.</p>']
     )
     # Why each option is not ranked, and the number that would decide it (a price or lead time to match),
     # as compare prints them; then the options the analyses left out.
-    unranked = unranked_rows(comp, inputs)
     if unranked:
         sections.append('<h2 id="unranked">Not ranked</h2>')
         shown = _shown_whys(unranked)
-        sections.append(_table(["option", "status", "why", "the number that would decide it"], shown, css="notes"))
+        sections.append(_table(["option", "status", "why", "the number that would decide it"], shown, css="notes", rich={2: _abridged}))
     sections += _sources([row[2] for row in unique] + [row[2] for row in unranked])
     trail = json.dumps(audit, sort_keys=True)
     digest = hashlib.sha256(trail.encode()).hexdigest()

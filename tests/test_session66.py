@@ -5,12 +5,17 @@ read."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
+
+import pytest
 
 from tco.loader import tomllib  # (tomli on Python 3.10)
 from tests.factories import shipped_copy, table_row
 
 PROFILES = Path(__file__).resolve().parent.parent / "profiles"
+CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
 
 
 def test_every_rental_wait_has_the_capacity_blocks_range(run) -> None:
@@ -93,3 +98,54 @@ def test_a_serving_estimate_says_a_vocabulary_is_not_read_in_16_bit(run) -> None
 
     got = estimate("h100-sxm", parameters=7e9, mode="infer", shape={"layers": 32, "d_model": 4096, "vocab": 5000})
     assert any(n.startswith("shape['vocab'] 5,000: not read in bf16 serving") for n in got.notes)
+
+
+CHINA_SIX = ["h100-sxm", "h20", "ascend-910b", "mlu590", "enflame-i20", "l20", "-w", "chat-70b", "--set", "scenario.market=cn"]
+
+
+def test_a_long_market_rule_is_left_to_the_screen_in_a_printout() -> None:
+    """The printout of a refusal keeps whose, where and where else the part can be had, and points to the rule, which
+    the screen shows whole; a short rule, and any other reason, is printed whole; the text stays escaped."""
+    from tco.report import RULE_PRINTED, _abridged
+
+    rule = "US <rule> of 2022-10-07 " + "x" * RULE_PRINTED
+    why = f"h100-sxm cannot be bought in market 'cn': {rule}; it can be bought in market 'global': --set scenario.market=global"
+    assert _abridged(why) == (
+        "h100-sxm cannot be bought in market &#x27;cn&#x27;: "
+        f"<span class=screen>US &lt;rule&gt; of 2022-10-07 {'x' * RULE_PRINTED}</span>"
+        "<span class=print>… (the rule, its dates and sources: on screen and in tco compare)</span>"
+        "; it can be bought in market &#x27;global&#x27;: --set scenario.market=global"
+    )
+    short = "h20 cannot be rented in market 'global': a rule; it can be rented in market 'cn': --set scenario.market=cn"
+    assert _abridged(short) == short.replace("'", "&#x27;")
+    other = "enflame-i20 is not a training accelerator (can_train = false) " + "y" * 300
+    assert _abridged(other) == other
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed")
+def test_six_options_in_the_chinese_market_print_on_one_page(run, tmp_path: Path) -> None:
+    """`tco report h100-sxm h20 ascend-910b mlu590 enflame-i20 l20 -w chat-70b --set scenario.market=cn` (a Chinese
+    buyer's serving question, the seed's own market) printed on two sheets: two long export-control rules in Not ranked,
+    the barred parts' serving rows, and a Missing inputs table repeating Not ranked's 'unknown: l20.price_usd'. One
+    sheet now; the screen keeps every rule whole, the barred parts' serving rows and the Missing inputs table."""
+    page = tmp_path / "r.html"
+    assert run("report", *CHINA_SIX, "-o", str(page)).exit_code == 0
+    html_text = page.read_text(encoding="utf-8")
+    assert "<span class=screen>US BIS rule of 2022-10-07" in html_text  # (the rule, whole on screen)
+    assert '<h2 id="missing" class=unprinted>Missing inputs</h2>\n<table class="notes unprinted">' in html_text
+    assert "<tr class=unprinted><td>h100-sxm</td><td class=n>4</td>" in html_text  # (its serving row)
+    pdf = tmp_path / "r.pdf"
+    subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],  # type: ignore[list-item]
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    reader = pytest.importorskip("pypdf").PdfReader(str(pdf))
+    assert len(reader.pages) == 1
+    text = " ".join((reader.pages[0].extract_text() or "").split())
+    assert "h100-sxm cannot be bought in market 'cn': … (the rule, its dates and sources: on screen and in tco compare)" in text
+    assert "it can be bought in market 'global': --set scenario.market=global" in text
+    assert "unknown: l20.price_usd" in text and "Missing inputs" not in text and "inputs SHA-256" in text
+    assert "US BIS rule" not in text
