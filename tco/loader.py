@@ -742,6 +742,10 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None, *, skip: Co
         raise NotFoundError(shadow[0], where=str(shadow[1]))
     names = [e.declared or e.id for e in entries] + [a for e in entries for a in e.aliases]
     singular = kind[:-1]
+    if not did_you_mean(ref, names):
+        other = _other_kind_of(kind, key, folders)
+        if other is not None:  # a workload's id as an accelerator, say: as a workload file given there is told
+            raise NotFoundError(f"this is {_A_KIND[other][0]}, not {_A_KIND[kind][0]} ({_A_KIND[other][1]})", where=ref)
     hint = _layout_hint(folders) if dirs is None else ""
     own = any(p.stem.lower() == key for p in skip)
     itself = " other than this file (a file that extends its own id extends the next file of that id)" if own else ""
@@ -757,6 +761,17 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None, *, skip: Co
         where = f"in dirs ({shown}), which replace the search path: leave dirs out to search TCO_PROFILE_PATH and the shipped profiles"
         raise NotFoundError(f"unknown {singular} '{ref}'{itself}{did_you_mean(ref, names)} {where}")
     raise NotFoundError(f"unknown {singular} '{ref}'{itself}{did_you_mean(ref, names)}; see 'tco {listing} list'{hint}")
+
+
+def _other_kind_of(kind: str, key: str, folders: Sequence[Path]) -> str | None:
+    """The kind among accelerators, workloads and scenarios other than ``kind`` that has ``key`` as an id or alias
+    in ``folders``, if one does (an id given where another kind's is read)."""
+    for other in ("accelerators", "workloads", "scenarios"):
+        if other != kind and kind in _A_KIND:
+            with contextlib.suppress(OSError, TcoError):
+                if any(key in (e.id.lower(), e.declared, *(a.lower() for a in e.aliases)) for e in iter_entries(other, folders)):
+                    return other
+    return None
 
 
 _LAYOUT = ("accelerators", "workloads", "scenarios", "benchmarks", "serving", "sources")
