@@ -1271,6 +1271,7 @@ def calibrate(
     ] = False,
 ) -> None:
     """Published vs predicted training and serving tokens/s: error on the rows the constants were fitted on and on the held-out rows."""
+    refuse_output_early(output)
     if fit:
         err("Note: refitting the training and serving constants on the fit halves takes a few minutes")
     from tco.render import render_calibration
@@ -1473,6 +1474,7 @@ def simulate(
 
     check_draws(samples, seed)  # before any input loads
     inputs = _inputs(accelerators, workload, scenario, set_, strict)
+    refuse_output_early(output)  # (not after the draws)
     xlsx = wants_xlsx(fmt, output)
     if xlsx and samples > XLSX_MAX_ROWS:
         raise InputError(  # (a limit tco checks: exit 1, as --samples past its own limit)
@@ -1721,6 +1723,7 @@ def report(
 
     check_draws(samples, seed)  # before any input loads
     inputs = _inputs(accelerators, workload, scenario, set_, False)
+    refuse_output_early(output)  # (not after the Monte Carlo)
     comp = api.compare(inputs)
     ranked = sorted(comp.ranked, key=lambda r: r.rank or 0)
     be = decision = None
@@ -1846,15 +1849,8 @@ def emit_stream(pieces: Any, output: Path | None) -> None:
     if was_read(output):
         raise InputError("is an input of this run; writing the output there would replace it", where=str(output), key="-o")
     try:
-        target = Path(os.path.realpath(output))
-        if target.is_dir():
-            raise InputError("is a folder; expected a file name", where=str(output), key="-o")
+        target = _output_target(output)
         folder = target.parent
-        if not folder.is_dir():
-            why = f"{folder} is a file, not a folder" if folder.exists() else "the folder does not exist"
-            if os.path.islink(output):  # (its own folder is there: the one the link points into is not)
-                why = f"it is a link to {target}, " + (f"and {why}" if folder.exists() else f"whose folder {folder} does not exist")
-            raise InputError(f"cannot write: {why}", where=str(output), key="-o")
         st = os.stat(target)
         mode, links = st.st_mode & 0o7777, st.st_nlink
         if not os.access(target, os.W_OK):  # (a rename would replace it anyway: refused, as `> FILE` is)
@@ -2101,6 +2097,29 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.exit(1)
         raise
     sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _output_target(output: Path) -> Path:
+    """The file -o FILE writes (its link followed), after refusing a folder or a file in no folder."""
+    target = Path(os.path.realpath(output))
+    if target.is_dir():
+        raise InputError("is a folder; expected a file name", where=str(output), key="-o")
+    folder = target.parent
+    if not folder.is_dir():
+        why = f"{folder} is a file, not a folder" if folder.exists() else "the folder does not exist"
+        if os.path.islink(output):  # (its own folder is there: the one the link points into is not)
+            why = f"it is a link to {target}, " + (f"and {why}" if folder.exists() else f"whose folder {folder} does not exist")
+        raise InputError(f"cannot write: {why}", where=str(output), key="-o")
+    return target
+
+
+def refuse_output_early(output: Path | None) -> None:
+    """Before a slow run (tco calibrate: seconds, minutes with --fit; a large Monte Carlo), refuse an -o that names a folder or a file in
+    no folder as the write would after the work (the write still checks the rest)."""
+    if output is None or str(output) == "-" or not str(output).strip():
+        return
+    with contextlib.suppress(OSError):
+        _output_target(output)
 
 
 class _StdoutClosedError(OSError):
