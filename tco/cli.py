@@ -1647,6 +1647,7 @@ def plot(
         check_draws(samples, seed)  # before any input loads
     supplied = [param] if kind is PlotKind.breakeven else [vary.split("=", 1)[0]] if kind is PlotKind.sweep and vary else []
     inputs = _inputs(accelerators, workload, scenario, set_, False, supplied=supplied)
+    refuse_output_early(output)  # (not after a Monte Carlo's draws)
     if kind is PlotKind.tornado:
         data = plots.tornado(api.sensitivity(inputs), suffix)
     elif kind is PlotKind.cdf:
@@ -2114,8 +2115,9 @@ def _output_target(output: Path) -> Path:
 
 
 def refuse_output_early(output: Path | None) -> None:
-    """Before a slow run (tco calibrate: seconds, minutes with --fit; a large Monte Carlo), refuse an -o that names a folder or a file in
-    no folder as the write would after the work (the write still checks the rest)."""
+    """Before a slow run (tco calibrate: seconds, minutes with --fit; a large Monte Carlo: simulate, report, plot cdf),
+    refuse an -o that names a folder or a file in no folder as the write would after the work (the write still checks
+    the rest)."""
     if output is None or str(output) == "-" or not str(output).strip():
         return
     with contextlib.suppress(OSError):

@@ -10,7 +10,7 @@ accelerator, a scenario's as a workload, an accelerator's with 'tco scenarios sh
 accelerator 'gpt3-1.3b'; see 'tco profiles list'", where the file of that workload given there says which kind it
 is and where it goes. It now says so too. And an -o that names a folder, or a file in a folder that does not exist,
 was refused only after the work: 'tco calibrate --fit -o FOLDER' after its minutes of refitting, a 2,000,000-sample
-simulate after 20 s; calibrate, simulate and report now refuse it first. The matrix here is a deterministic sample
+simulate after 20 s; calibrate, simulate, report and plot now refuse it first. The matrix here is a deterministic sample
 of round 102's, which keeps every command, option and hostile value covered in under a minute."""
 
 from __future__ import annotations
@@ -362,13 +362,15 @@ def test_a_few_cases_as_real_processes(args: tuple[str, ...], code: int, expecte
         ("simulate", "a100-80gb", *W, "-n", "2000000", "-o", "{folder}"),
         ("simulate", "a100-80gb", *W, "-f", "xlsx", "-o", "{missing}/s.xlsx"),
         ("report", "a100-80gb", *W, "-o", "{folder}/r.html"),
+        ("plot", "cdf", "a100-80gb", *W, "-n", "2000000", "-o", "{missing}/c.svg"),
     ],
 )
 def test_an_output_in_no_folder_is_refused_before_the_slow_work(run, args: tuple[str, ...], tmp_path, monkeypatch) -> None:
     """2: ``tco calibrate --fit -o FOLDER`` printed 'refitting ... takes a few minutes', refitted for minutes, then
-    said 'Error: FOLDER: -o: is a folder; expected a file name'; ``tco simulate a100-80gb -w gpt3-1.3b -n 2000000 -o
-    FOLDER`` said it after 20 s of draws, and a report after its Monte Carlo. The same line now comes before the
-    work (the calibration, the draws, the report's comparison are never started), with nothing on stdout, exit 1."""
+        said 'Error: FOLDER: -o: is a folder; expected a file name'; ``tco simulate a100-80gb -w gpt3-1.3b -n 2000000 -o
+        FOLDER`` said it after 20 s of draws, ``tco plot cdf ... -n 2000000 -o MISSING/c.svg`` after 36 s, and a report after
+    its Monte Carlo. The same line now comes before the
+        work (the calibration, the draws, the report's comparison are never started), with nothing on stdout, exit 1."""
     import tco.cli
 
     def never(*_: object, **__: object) -> None:
