@@ -1638,7 +1638,7 @@ class ServingRow(PublishedRun):
         "a finite run drains in waves of the batch, the last one partial.",
     )
     input_tokens: Number = Field(ge=1, le=MAX_COUNT - 1, description="Mean prompt tokens per request (at least 1).")
-    output_tokens: Number = Field(ge=1, description="Mean generated tokens per request (at least 1).")
+    output_tokens: Number = Field(ge=1, le=MAX_COUNT - 1, description="Mean generated tokens per request (at least 1).")
     tokens_per_second: Number = Field(gt=0, description="Generated tokens/s per accelerator.")
     time_to_first_token_ms: Number | None = Field(None, gt=0, description="TTFT limit (or measured value) of the scenario.")
     time_per_output_token_ms: Number | None = Field(None, gt=0, description="TPOT limit (or measured value) of the scenario.")

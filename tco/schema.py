@@ -15,6 +15,7 @@ from tco.models import (
     ACCELERATOR_MONEY,
     CITATION_KEY,
     LABEL_MAX_LENGTH,
+    MAX_COUNT,
     SCENARIO_MONEY,
     SERVING_ONLY,
     TINY_SCHEMA,
@@ -70,6 +71,7 @@ def json_schema(kind: str) -> dict[str, Any]:
     else:
         raise InputError(f"expected accelerator, workload, scenario, benchmarks, serving or sources, got '{kind}'", key="kind")
     _bound_quantity_tables(schema)
+    _single_field_bounds(schema, kind)
     if kind == "workload":  # an MoE workload gives both (a file that extends another may inherit one)
         pair = {"experts": ["experts_per_token"], "experts_per_token": ["experts"]}
         for name in ("TrainingWorkload", "InferenceWorkload"):
@@ -219,6 +221,41 @@ def _bound_quantity_tables(schema: dict[str, Any]) -> None:
             for branch in prop.get("anyOf", [prop]):
                 if branch.get("type") == "number":
                     branch.update(bounds)
+
+
+def _capped_quantity(schema: dict[str, Any], props: dict[str, Any], field: str, name: str, maximum: float, description: str) -> None:
+    """Bound ``field``'s value, low and high at ``maximum``, as the tool does, on a copy of its quantity kind named
+    ``name`` (other fields of that kind keep their bounds)."""
+    prop = props[field]
+    for branch in prop.get("anyOf", [prop]):
+        ref = branch.get("$ref")
+        if not isinstance(ref, str):
+            continue
+        if name not in schema["$defs"]:
+            capped = copy.deepcopy(schema["$defs"][ref.removeprefix("#/$defs/")])
+            for form in capped["anyOf"]:  # the bare number, then each end of the table form
+                ends = [form] if form.get("type") == "number" else [form.get("properties", {}).get(k, {}) for k in ("value", "low", "high")]
+                for end in ends:
+                    for b in end.get("anyOf", [end]):
+                        if b.get("type") == "number":
+                            b["maximum"] = maximum
+            capped["description"] = description
+            schema["$defs"][name] = capped
+        branch["$ref"] = f"#/$defs/{name}"
+
+
+def _single_field_bounds(schema: dict[str, Any], kind: str) -> None:
+    """Bounds the tool applies to one field through a rule that names others: ``usd_per_cny`` is USD per 1 CNY, and
+    a value, low or high above 1 is refused (``models.Scenario``: 7.08 CNY per USD would make every yuan amount 50
+    times too large); an inference workload's ``prompt_tokens`` and ``output_tokens`` must fit in ``seq_len`` with
+    the other's at least 1 token, and seq_len is at most 10^15."""
+    if kind == "scenario":
+        why = "USD per 1 CNY: at most 1 (0.14 in 2023), not CNY per USD."
+        _capped_quantity(schema, schema["properties"], "usd_per_cny", "UsdPerCnyQuantity", 1, why)
+    if kind == "workload":
+        why = "Tokens per request: with the other side's at least 1, they fit in seq_len (at most 10^15)."
+        for field in ("prompt_tokens", "output_tokens"):
+            _capped_quantity(schema, schema["$defs"]["InferenceWorkload"]["properties"], field, "RequestTokensQuantity", MAX_COUNT - 1, why)
 
 
 def _money_currencies(schema: dict[str, Any], money: Sequence[str]) -> None:
