@@ -1721,7 +1721,7 @@ def _run_above_the_peak(path: Path, accel: Accelerator, workload: TrainingWorklo
 @public
 def accelerator_table(
     dirs: Sequence[Path] | None = None, skipped: list[str] | None = None
-) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+) -> tuple[list[results.AcceleratorRow], list[str], list[str]]:
     """Records for ``tco profiles list``: columns keep units in their names. With ``skipped`` given, a
     file that does not load is left out and its problem appended there, instead of raised."""
     cols = [
@@ -1752,7 +1752,7 @@ def accelerator_table(
         "train",
         "serve",
     ]
-    records = []
+    records: list[results.AcceleratorRow] = []
     default = loader.load_scenario(dirs=dirs)
 
     def usd(q: PositiveQuantity | None) -> float | None:

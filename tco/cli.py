@@ -920,7 +920,7 @@ SHOWN_SKIPPED = 20
 """Most files a listing names as skipped; past it, their count."""
 
 
-def warn_skipped(skipped: list[str], records: list[dict[str, Any]] | None = None) -> None:
+def warn_skipped(skipped: list[str], records: Sequence[Mapping[str, Any]] | None = None) -> None:
     """A listing goes on past a file that does not load: one warning per problem, naming the file; and
     an id that two files give is named too (the first, in TCO_PROFILE_PATH order, is the one used)."""
     for line in skipped[:SHOWN_SKIPPED]:

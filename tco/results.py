@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias, TypedDict
 
 from pydantic import Field, PrivateAttr
 
@@ -269,6 +269,29 @@ class _Once(Iterator[SweepChunk]):
             raise
 
 
+SweepCell: TypeAlias = float | int | str | bool | None
+"""One value of a sweep's row in ``SweepRun.results``: a number (an int for the point, count and rank), a text
+(the option, a status, a reason, a choice's value), the ``feasible`` flag, or None where unknown or empty, as the
+CLI's JSON writes the row (``false``, ``null``)."""
+
+
+class AcceleratorRow(TypedDict):
+    """One record of :func:`tco.accelerator_table` (``tco profiles list``): money in USD, None where unknown."""
+
+    id: str
+    vendor: str
+    name: str
+    bf16_tflops: float | None
+    memory_gb: float | None
+    memory_bandwidth_gbps: float | None
+    tdp_w: float | None
+    price_usd: float | None
+    rent_usd_per_hour: float | None
+    maturity: str
+    can_train: bool
+    can_serve: bool
+
+
 class SweepRun(NamedTuple):
     """A streamed sweep: its columns, its row count and its chunks, unpacked as
     ``columns, total, chunks = tco.sweep(...)``; ``.results`` streams the rows as dicts (column -> value,
@@ -279,18 +302,20 @@ class SweepRun(NamedTuple):
     chunks: Iterator[SweepChunk]
 
     @property
-    def results(self) -> Iterator[dict[str, Any]]:
+    def results(self) -> Iterator[dict[str, SweepCell]]:
         for chunk in self.chunks:
             cols = [chunk.options if c == "option" else chunk.columns[c] for c in self.columns]
             for row in zip(*cols, strict=True):
                 yield {c: _plain(c, v) for c, v in zip(self.columns, row, strict=True)}
 
 
-def _plain(column: str, v: Any) -> Any:
-    """A numpy scalar as Python's (a float, an int for the point, count and rank, None where unknown),
-    a label as text."""
+def _plain(column: str, v: Any) -> SweepCell:
+    """A numpy scalar as Python's (a float, an int for the point, count and rank, a bool for ``feasible``, None
+    where unknown), a label as text (None where empty, a reason no row has), as the CLI's JSON gives the row."""
     if isinstance(v, str):
-        return v
+        return v if v or column == "option" else None
+    if isinstance(v, bool) or getattr(getattr(v, "dtype", None), "kind", "") == "b":
+        return bool(v)
     f = float(v)
     if not math.isfinite(f):
         return None
