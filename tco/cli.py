@@ -1435,7 +1435,8 @@ def sensitivity(
     inputs = _inputs(accs, workload, scenario, set_, strict, required=[first, vs] if vs else [])
     result = api.sensitivity(inputs, vs=(first, vs) if vs else None)
     _held_notes(result.held_ranges, "swung")
-    audit = api.audit(inputs, command="sensitivity", vs=vs)
+    # (the option --vs names as the audit's options and the result's vs name it: its label, not an alias or case as typed)
+    audit = api.audit(inputs, command="sensitivity", vs=result.vs[1] if vs and result.vs else None)
     emit_result(render_sensitivity, result, fmt, output, inputs=inputs, audit=audit, sheet="Sensitivity")
 
 
