@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tco.loader import tomllib  # (tomli on Python 3.10)
 from tests.factories import shipped_copy, table_row
+from tests.test_hostile100 import _print as print_page  # (Chromium prints it, pypdf reads it back)
 
 PROFILES = Path(__file__).resolve().parent.parent / "profiles"
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
@@ -134,15 +134,7 @@ def test_six_options_in_the_chinese_market_print_on_one_page(run, tmp_path: Path
     assert "<span class=screen>US BIS rule of 2022-10-07" in html_text  # (the rule, whole on screen)
     assert '<h2 id="missing" class=unprinted>Missing inputs</h2>\n<table class="notes unprinted">' in html_text
     assert "<tr class=unprinted><td>h100-sxm</td><td class=n>4</td>" in html_text  # (its serving row)
-    pdf = tmp_path / "r.pdf"
-    subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],  # type: ignore[list-item]
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
-    )
-    reader = pytest.importorskip("pypdf").PdfReader(str(pdf))
+    reader = print_page(page, tmp_path)
     assert len(reader.pages) == 1
     text = " ".join((reader.pages[0].extract_text() or "").split())
     assert "h100-sxm cannot be bought in market 'cn': … (the rule, its dates and sources: on screen and in tco compare)" in text
