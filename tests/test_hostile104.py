@@ -241,3 +241,29 @@ def test_training_page_carried_run_and_batch_rounding(run) -> None:
     text = _flat(TRAINING)
     assert "12,500 tokens/s on an A100 becomes 7,038 at 2.6B parameters" in text
     assert "976 sequences, 3,997,696 tokens" in text
+
+
+def test_a_part_that_wins_at_no_price_has_no_price_to_match_as_market_md_now_says(run) -> None:
+    """market.md: 'where the price is the only unknown, `price_to_match_usd` is the unit price at which it ties the
+    best ranked option'. The L20 on Llama 3 8B lacks only its price, and `price_to_match_usd` is null: at 3.09× the
+    A100's time to converge no price from $1 to $10M wins (its notes say so). The tool is right; the page now says
+    when it is null."""
+    r = {x["option"]: x for x in _json(run, "compare", "a100-80gb", "l20", "-w", "llama3-8b")}
+    l20 = r["l20"]
+    assert l20["status"] == "incomplete" and l20["missing_inputs"] == ["l20.price_usd"]
+    assert l20["price_to_match_usd"] is None
+    assert "decides: cannot beat a100-80gb at any unit price in [1, 1e+07]" in l20["notes"]
+    text = _flat((ROOT / "docs" / "market.md").read_text(encoding="utf-8"))
+    assert "`null` where no price from $1 to $10M would, as for the L20 on Llama 3 8B" in text
+
+
+def test_the_serving_pages_step_floor_is_the_fitted_constants() -> None:
+    """serving-model.md: 'A typical engine pays λ_typ = 0.11 ms (fitted), so a 28-layer 7B model's single-request
+    step spends τ + 28·λ = 3.1 ms' with τ 0 since the last refit. By the constants: 0 + 28 × 0.11 = 3.08 ms. Agreed."""
+    from tco import serving
+
+    assert serving.STEP_OVERHEAD_S == 0 and serving.LAYER_OVERHEAD_TYPICAL_S == pytest.approx(0.11e-3)
+    step_ms = (serving.STEP_OVERHEAD_S + 28 * serving.LAYER_OVERHEAD_TYPICAL_S) * 1e3
+    assert f"{step_ms:.1f}" == "3.1"
+    text = _flat((ROOT / "docs" / "serving-model.md").read_text(encoding="utf-8"))
+    assert "A typical engine pays λ_typ = 0.11 ms (fitted), so a 28-layer 7B model's single-request step spends τ + 28·λ = 3.1 ms" in text
