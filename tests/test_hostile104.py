@@ -267,3 +267,38 @@ def test_the_serving_pages_step_floor_is_the_fitted_constants() -> None:
     assert f"{step_ms:.1f}" == "3.1"
     text = _flat((ROOT / "docs" / "serving-model.md").read_text(encoding="utf-8"))
     assert "A typical engine pays λ_typ = 0.11 ms (fitted), so a 28-layer 7B model's single-request step spends τ + 28·λ = 3.1 ms" in text
+
+
+def test_a_staged_jobs_time_sums_its_stages_each_at_its_own_goodput(run) -> None:
+    """cost-model.md: `T_h = Σ_s D_s / (n · X_s) / G_s / 3600`, each stage's goodput at the accelerators its own
+    layout runs on. DeepSeek-V3 on 2,048 H800s (a main and a long-context stage), by hand from each stage's tokens/s
+    and idle count: the stages' hours and their sum agree to 1e-12."""
+    r = _json(run, "compare", "h800", "-w", "deepseek-v3")[0]
+    n, total = r["count"], 0.0
+    for stage in r["stages"]:
+        mtbf_min = 1 / (LAMBDA * (n - stage["layout"]["idle_accelerators"])) * 24 * 60
+        g = 1 - math.sqrt(2 * SAVE_MIN / mtbf_min) - RESTART_MIN / mtbf_min
+        hours = stage["tokens"] / (n * stage["tokens_per_second_per_accelerator"]) / g / 3600
+        assert stage["time_to_converge_hours"] == pytest.approx(hours, rel=1e-12)
+        total += hours
+    assert len(r["stages"]) == 2 and r["time_to_converge_hours"] == pytest.approx(total, rel=1e-12)
+
+
+def test_the_cash_flows_npv_by_hand_from_the_documented_timing(run, bought) -> None:
+    """cost-model.md said the flows 'are discounted at the cost of capital to an NPV' without saying when a flow spread
+    over the run is discounted, nor from when the residual's `10^(−0.14·t)` counts, so a reader could not reproduce
+    `tco cashflow`'s NPV. The engine discounts capex at delivery (lead time), running costs at the midpoint of the run
+    (which ends at the market date), and the residual at the market date with t from delivery (deployment + run);
+    the page now says so. By hand, for 1,024 H100s on Llama 3 8B: $3,984,324, as the tool prints."""
+    r = _json(run, "cashflow", "h100-sxm", "-w", "llama3-8b")[0]
+    c = bought["h100-sxm"]
+    delivery = 70 / 365.25
+    market = delivery + (42 + c["time_to_converge_hours"] / 24) / 365.25
+    start = market - c["time_to_converge_hours"] / HOURS_PER_YEAR
+    residual = c["capex_usd"] * 10 ** (-0.14 * (market - delivery))
+    running = c["energy_usd"] + c["facility_usd"]
+    npv = c["capex_usd"] / 1.1**delivery + running / 1.1 ** ((start + market) / 2) - residual / 1.1**market
+    assert r["delivery_years"] == pytest.approx(delivery, rel=1e-12) and r["market_years"] == pytest.approx(market)
+    assert r["years"][0]["residual_usd"] == pytest.approx(residual, rel=1e-9)
+    assert r["npv_cost_usd"] == pytest.approx(npv, rel=1e-9) and round(npv) == 3_984_324
+    assert "each part discounted at its midpoint; the residual's t counts from delivery to the end of the run" in _flat(COST)
