@@ -302,3 +302,26 @@ def test_the_cash_flows_npv_by_hand_from_the_documented_timing(run, bought) -> N
     assert r["years"][0]["residual_usd"] == pytest.approx(residual, rel=1e-9)
     assert r["npv_cost_usd"] == pytest.approx(npv, rel=1e-9) and round(npv) == 3_984_324
     assert "each part discounted at its midpoint; the residual's t counts from delivery to the end of the run" in _flat(COST)
+
+
+def test_the_assumed_matmul_fraction_swings_over_the_span_the_shipped_parts_measure() -> None:
+    """commands.md and training-model.md: a part with no matmul benchmark is swung 'over the span of the parts
+    measured, 0.51 to 0.99'. The shipped measurements span 0.514 (MI300X) to 0.969 (Gaudi 2): the 0.99 was Gaudi 2's
+    older reading without a cache reset, which its profile replaced by 0.969, leaving the range behind. The range
+    (code and pages) is now 0.51–0.97, the measured span rounded to two places, and it follows the profiles."""
+    from tco import training
+    from tco.loader import tomllib
+
+    measured = {}
+    for path in sorted((ROOT / "profiles" / "accelerators").glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        value = data.get("matmul_efficiency")
+        if value is not None:
+            measured[data["id"]] = value["value"] if isinstance(value, dict) else value
+    low, high = min(measured, key=measured.__getitem__), max(measured, key=measured.__getitem__)
+    assert (low, high) == ("mi300x", "gaudi2")
+    assert training.MATMUL_EFFICIENCY_RANGE == (round(measured[low], 2), round(measured[high], 2)) == (0.51, 0.97)
+    assert "0.97 (Gaudi 2), the range" in training.MATMUL_DEFAULT_SOURCE
+    for doc in ("commands.md", "training-model.md"):
+        text = (ROOT / "docs" / doc).read_text(encoding="utf-8")
+        assert "0.51–0.97" in text and "0.51–0.99" not in text

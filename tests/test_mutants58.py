@@ -58,7 +58,7 @@ def test_an_estimated_input_is_ranged_by_its_estimate() -> None:
         True,
         "default estimate ×0.5–×2",
     )
-    assert got["toy.matmul_efficiency"] == (0.8, 0.51, 0.99, True, "assumed, measured parts 0.51–0.99")
+    assert got["toy.matmul_efficiency"] == (0.8, 0.51, 0.97, True, "assumed, measured parts 0.51–0.97")
 
 
 def test_a_count_of_exactly_the_largest_is_a_valid_value() -> None:
