@@ -472,8 +472,10 @@ def build(
                 needs.setdefault(label, {}).setdefault(path, []).append(part)
     missing = [[label, path, ", ".join(parts)] for label, by_path in needs.items() for path, parts in by_path.items()]
     unranked = unranked_rows(comp, inputs)
-    # (a printout leaves out a missing input the Not ranked table names for its option already, "unknown: PATH")
-    said = {(row[0], path) for row in unranked if row[2].startswith("unknown: ") for path in row[2][9:].split(", ")}
+    # (a printout leaves out a missing input the Not ranked table names for its option already, "unknown: PATH":
+    # every option left unranked by what it lacks rather than barred)
+    lacking = [r for r in comp.results if r.rank is None and r.status is not OptionStatus.infeasible]
+    said = {(r.accelerator, path) for r in lacking for path in r.missing_inputs}
     repeated = {i for i, row in enumerate(missing) if (row[0], row[1]) in said}
     all_said = len(repeated) == len(missing)
     # (with nothing missing, one line rather than a section: the page stays one sheet)

@@ -133,8 +133,8 @@ measured values run from 0.51 (MI300X) to 0.97 (Gaudi 2) [MAMF]. An assumption, 
 
 MATMUL_EFFICIENCY_RANGE = (0.51, 0.97)
 """The range of :data:`MATMUL_EFFICIENCY_DEFAULT`: the span of the parts measured [MAMF] (``tco sensitivity`` swings
-the assumed value over it and ``tco simulate`` samples it). Its high end was 0.99, Gaudi 2's older reading without a
-cache reset, after the profile took the newer table's 0.969 (2026-12-07, round 104)."""
+the assumed value over it and ``tco simulate`` samples it): MI300X's 0.514 and Gaudi 2's 0.969, rounded (a test
+checks it against the shipped profiles)."""
 
 MATMUL_DEFAULT_SOURCE = (
     "[TCO] [MAMF] not measured for this part: 0.80 of peak assumed (about the H100's); the parts measured reach 0.51 "
