@@ -488,6 +488,9 @@ def evaluate(
     most = float(n) if scalar else float(ops.max(n))  # (not NaN: a count is always known)
     grouped = grouped and _groupable(x, scalar)
     memory = USABLE_MEMORY_FRACTION * x["memory_gb"] * 1e9
+    if not scalar:  # (the size and dimensions of the inputs the search computes with: a block of degrees adds rows)
+        x_width = max(int(ops.size(v)) for v in x.values())
+        ndim = max(int(ops.ndim(v)) for v in (n, *x.values()))
     for i in indices:
         c = job.candidates[i]
         md = c.model_devices
@@ -526,29 +529,37 @@ def evaluate(
 
         # DualPipe's (p/2 − 1)(F&B + B − 3W) is counted as p/2 − 1 whole micro-batches (an upper bound)
         bubble = c.pipeline / 2.0 - 1.0 if dualpipe_of(job, c) else (c.pipeline - 1.0) / virtual_stages(job, c)
-        d_fail = knees.get((md, bubble))
-        if d_fail is None:  # (the same for every layout of as many devices a replica and bubble: computed once)
-            d_fail = knees[(md, bubble)] = failure_knee(rates, md, ops) if bubble == 0 else bubble_knee(rates, md, batch, bubble, ops)
-        gridded = (d_max >= 16) | (d_fail < d_max)
-        # Past a handful of replicas or where failures cap the degree, a coarse grid below the largest
-        # and below the knee (the knee's closed form leaves out the gradient reduction, whose exposure
-        # grows with d: the best degree can lie below both). Per scenario, as the scalar search does:
-        # elsewhere the grid is the largest degree again. (It does not depend on the recomputation.)
-        grid = (
-            [ops.where(gridded, ops.floor(top * q / c.expert) * c.expert, d_max) for top in (d_max, d_fail) for q in DEGREE_GRID]
-            if _anywhere(gridded)
-            else []
-        )
         clamp = float(c.expert)
-        grid = [ops.minimum(ops.maximum(d, clamp), d_max) for d in grid]  # (within [e, d_max], as every degree tried)
+        d_fail: Any = None  # (the failure knee and the grid below it: computed once a recomputation fits)
+        grid: list[Any] = []
         full_seconds: dict[float, tuple[Any, Any]] = {}  # (scalar) u and its compute part per share of full recomputation
         for r in (job.recompute,) if job.recompute else RECOMPUTE[1:] if job.fsdp else RECOMPUTE:
-            if scalar:
-                # The state per device falls as d rises, so where this recomputation does not fit at the largest
-                # degree it fits at none: every degree would score 0 (and the pruning below would not stop here).
+            # The state per device falls as d rises, so where this recomputation does not fit at the largest
+            # degree it fits at none: every degree would score 0 (and the pruning below would not stop here).
+            # Small arrays: skipped where that holds at every element (or the layout is usable at none); on
+            # large ones the test costs about what it would save.
+            width = 1 if scalar else max(int(ops.size(n)), x_width)
+            if scalar or 2 * width <= BLOCK_ELEMENTS:
                 top = _state_at(job, c, n_dev, d_max)
-                if not (_full_share(job, x, c, top, ops, acts) <= 1.0 if r == "full" else top + acts[r] <= memory):
+                fits_top = _full_share(job, x, c, top, ops, acts) <= 1.0 if r == "full" else top + acts[r] <= memory
+                if not (fits_top if scalar else _anywhere(usable & fits_top)):
                     continue
+            if d_fail is None:
+                d_fail = knees.get((md, bubble))
+                if d_fail is None:  # (the same for every layout of as many devices a replica and bubble: computed once)
+                    knee = failure_knee(rates, md, ops) if bubble == 0 else bubble_knee(rates, md, batch, bubble, ops)
+                    d_fail = knees[(md, bubble)] = knee
+                gridded = (d_max >= 16) | (d_fail < d_max)
+                # Past a handful of replicas or where failures cap the degree, a coarse grid below the largest
+                # and below the knee (the knee's closed form leaves out the gradient reduction, whose exposure
+                # grows with d: the best degree can lie below both). Per scenario, as the scalar search does:
+                # elsewhere the grid is the largest degree again. (It does not depend on the recomputation.)
+                grid = (
+                    [ops.where(gridded, ops.floor(end * q / c.expert) * c.expert, d_max) for end in (d_max, d_fail) for q in DEGREE_GRID]
+                    if _anywhere(gridded)
+                    else []
+                )
+                grid = [ops.minimum(ops.maximum(d, clamp), d_max) for d in grid]  # (within [e, d_max], as every degree tried)
             u, compute = _per_token_seconds(job, x, c, r, ops)
             window = window_of(compute)
             # d past which the reduction stops hiding behind the backward pass: vol·grad/link·(d−1) = window.
@@ -565,10 +576,10 @@ def evaluate(
                         continue
                     if d == d:
                         seen.add(d)
-                    tried.append(d)
-                elif not any(_everywhere(d == e) for e in tried):
-                    tried.append(d)
-            for d in tried:
+                tried.append(d)
+            # Arrays: the distinct degrees stacked as the rows of blocks, each evaluated at once (the same
+            # elementwise arithmetic, row by row, as one degree at a time, for a tenth of the interpreter's work).
+            for d in tried if scalar else _row_blocks(tried, width, ndim, ops):
                 state = _state_at(job, c, n_dev, d)
                 for all_layers in _full_variants(job, r, zero3_flat):
                     phi: Any = 0.0
@@ -633,14 +644,19 @@ def evaluate(
                     elif groups is not None:
                         if bool((tps != tps).any()):
                             return evaluate(job, x, ops, subset, grouped=False)  # (an unknown's NaN: the plain search keeps its order)
-                        local.take(score, step, d, compute_d, ok, g)
+                        # the block's first best row at each element, as taking the rows one at a time would
+                        rows = ops.broadcast_arrays(score, step, d, compute_d, ok, g)
+                        first = ops.argmax(rows[0], axis=0)[None]
+                        local.take(*(ops.take_along_axis(v, first, 0)[0] for v in rows))
                     else:
-                        better = score > best_score
-                        best_used = ops.where(better, d * md, best_used)
-                        best_eff = ops.where(better, eff, best_eff)
-                        best_tps = ops.where(better, tps, best_tps)
-                        best_score = ops.where(better, score, best_score)
-                        best_tps = ops.where(tps != tps, math.nan, best_tps)
+                        rows = ops.broadcast_arrays(score, tps, eff, d)
+                        for score_j, tps_j, eff_j, d_j in zip(*rows, strict=True):
+                            better = score_j > best_score
+                            best_used = ops.where(better, d_j * md, best_used)
+                            best_eff = ops.where(better, eff_j, best_eff)
+                            best_tps = ops.where(better, tps_j, best_tps)
+                            best_score = ops.where(better, score_j, best_score)
+                            best_tps = ops.where(tps_j != tps_j, math.nan, best_tps)
             if scalar and all_fit and usable and not zero3_flat:
                 break  # less recomputation fits at every d tried: more would only add work
         if groups is not None:
@@ -703,12 +719,41 @@ class _LocalBest:
         self.goodput = where(better, goodput, self.goodput)
 
 
+BLOCK_ELEMENTS = 1 << 16
+"""Elements of one block of degrees the vectorized layout search evaluates at once (:func:`_row_blocks`):
+enough rows to spare the interpreter, few enough that a Monte Carlo run's arrays stay small."""
+
+
+def _row_blocks(degrees: Sequence[Any], width: int, ndim: int, ops: Any) -> list[Any]:
+    """The degrees (arrays) as the rows of blocks of at most :data:`BLOCK_ELEMENTS` elements, counting each
+    row as ``width`` elements, the size of the search's arrays (one row at least); each distinct row once, in
+    order: a row equal everywhere to an earlier one is left out, and a row with an unknown (NaN) element
+    equals none, as ``d == e`` has it. A block has the search's ``ndim`` dimensions after its rows, so that
+    it broadcasts against the search's other arrays row by row."""
+    if width * 2 > BLOCK_ELEMENTS:
+        # One row a block: each degree keeps its own shape (a degree that is one value for every element
+        # stays one value: the arithmetic on it alone stays cheap).
+        kept: list[Any] = []
+        for d in degrees:
+            if not any(bool(ops.all(d == e)) for e in kept):
+                kept.append(d)
+        return [ops.reshape(d, (1, *(1,) * max(ndim - ops.ndim(d), 0), *ops.shape(d))) for d in kept]
+    shape = ops.broadcast_shapes(*(ops.shape(d) for d in degrees))
+    seen: set[bytes] = set()
+    rows = []
+    for d in degrees:
+        row = ops.broadcast_to(d, shape) + 0.0  # (+ 0.0: -0.0 and 0.0 one value, as == has them)
+        key = row.tobytes()
+        if key not in seen or bool((row != row).any()):
+            seen.add(key)
+            rows.append(row)
+    per_block = BLOCK_ELEMENTS // max(width, 1)
+    lead = (1,) * max(ndim - len(shape), 0)
+    return [ops.stack(rows[i : i + per_block]).reshape((-1, *lead, *shape)) for i in range(0, len(rows), per_block)]
+
+
 def _anywhere(cond: Any) -> bool:
     return bool(cond.any()) if hasattr(cond, "any") else bool(cond)
-
-
-def _everywhere(cond: Any) -> bool:
-    return bool(cond.all()) if hasattr(cond, "all") else bool(cond)
 
 
 DEGREE_GRID = (0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5)
