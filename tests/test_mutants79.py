@@ -16,7 +16,9 @@ Three were not run by mutmut before the cut (``plan_training`` 437 was stopped m
 ``flatten_into`` 3 never started), so whether the earlier selection kills them is not known. ``plan_training`` 437 and
 ``grid_key_in`` 5 change what a user sees (the one-token note; a what-if of a grid intensity the scenario leaves to
 its market) and no test of the selection pins either case, so they are pinned below; each fails the test named for it
-with the mutant applied by hand.
+with the mutant applied by hand. (``flatten_into`` 3 calls ``walk_numbers`` without its model, a TypeError wherever
+inputs are flattened.) Re-run with this file in the selection, mutmut killed all seven: the four survivors, the three
+not run before.
 
 The toy parts are tests.factories'.
 """
