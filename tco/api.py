@@ -963,7 +963,8 @@ def _load_inputs(
                     f"{alias}: the alias names {o.accelerator.id} ({sources[o.accelerator.id]}), not the built-in {owner} "
                     "whose alias it also is (TCO_PROFILE_PATH comes first)"
                 )
-    recipe = Recipe(tuple(texts), workload, scenario, None if dirs is None else tuple(Path(d) for d in dirs), _working_folder())
+    given = None if dirs is None else tuple(Path(d) for d in dirs)
+    recipe = Recipe(tuple(texts), workload, scenario, given, _working_folder(), tuple(loader.search_path()) if dirs is None else None)
     refs = [o.ref for o in parsed]
     inputs = Inputs(options, wl, sc, tuple(sets), warnings, sources, refs, recipe=recipe)
     emptied = emptied_sets(inputs) if sets else []
@@ -2042,7 +2043,7 @@ def _as_the_recipe_loads(inputs: Inputs) -> None:
         return  # (refused by _loaded_with, which says why)
     recipe, sets = recipe.anchored(inputs.sets)
     with loader.one_scan():
-        now = _load_inputs(list(recipe.accelerators), workload=recipe.workload, scenario=recipe.scenario, sets=sets, dirs=recipe.dirs)
+        now = _load_inputs(list(recipe.accelerators), workload=recipe.workload, scenario=recipe.scenario, sets=sets, dirs=recipe.folders())
     by_label = {o.label: o for o in now.options}
     given: list[tuple[str, Any, Any, str]] = [
         (o.label, by_label.get(o.label), o, o.accelerator.id) for o in (*inputs.options, *inputs.left_out_options)
@@ -2080,7 +2081,7 @@ def _loaded_with(inputs: Inputs, extra: Sequence[str], *, strict: bool, warnings
     recipe, sets = recipe.anchored(inputs.sets)
     with loader.one_scan():
         loaded = _load_inputs(
-            list(recipe.accelerators), workload=recipe.workload, scenario=recipe.scenario, sets=[*sets, *extra], dirs=recipe.dirs
+            list(recipe.accelerators), workload=recipe.workload, scenario=recipe.scenario, sets=[*sets, *extra], dirs=recipe.folders()
         )
     keep = [o.label for o in inputs.options]
     by_label = {o.label: o for o in loaded.options}

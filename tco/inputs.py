@@ -36,6 +36,9 @@ class Recipe:
     dirs: tuple[Path, ...] | None = None
     cwd: Path | None = None
     """The working folder the inputs were loaded in: relative file paths are read from it again (:meth:`anchored`)."""
+    search_path: tuple[Path, ...] | None = None
+    """With ``dirs`` None, the folders searched then (``TCO_PROFILE_PATH``'s, then the shipped profiles'): the inputs are
+    loaded again from these (:meth:`folders`), not from the variable as a script may have set it since."""
 
     def __post_init__(self) -> None:
         # (a recipe written by hand is checked as load_inputs' arguments are: a text is not a list of characters)
@@ -53,6 +56,11 @@ class Recipe:
                 self.dirs is None or (isinstance(self.dirs, tuple) and all(isinstance(d, Path) for d in self.dirs)),
             ),
             ("cwd", "None or an absolute Path", self.cwd is None or (isinstance(self.cwd, Path) and self.cwd.is_absolute())),
+            (
+                "search_path",
+                "None or a tuple of Paths",
+                self.search_path is None or (isinstance(self.search_path, tuple) and all(isinstance(d, Path) for d in self.search_path)),
+            ),
         )
         for name, expected, ok in checks:
             if not ok:
@@ -85,8 +93,14 @@ class Recipe:
             None if self.scenario is None else at(self.scenario),
             None if self.dirs is None else tuple(d if d.is_absolute() else base / d for d in self.dirs),
             base,
+            None if self.search_path is None else tuple(d if d.is_absolute() else base / d for d in self.search_path),
         )
         return recipe, [scoped(item) for item in sets]
+
+    def folders(self) -> tuple[Path, ...] | None:
+        """The ``dirs`` to load the inputs again with: those given, else the search path of the time (None for a
+        recipe that recorded none, written by hand: the search path as it is now)."""
+        return self.dirs if self.dirs is not None else self.search_path
 
 
 @dataclass(frozen=True)
@@ -148,13 +162,13 @@ class Inputs:
     def check_models(self) -> None:
         """Refuse a model that would not load: one changed with pydantic's ``model_copy(update=...)``,
         which does not validate (a text or a NaN for a quantity, a negative price), and put in with
-        ``dataclasses.replace``, or one whose lists or tables were changed in place (``benchmarks.append(...)``).
+        ``dataclasses.replace``, or one changed in place (``benchmarks.append(...)``, a field set with ``object.__setattr__``).
         Checked once per Inputs, as a file's values are (about 0.5 ms a model), and again after such a change."""
         models = self._models()
         now = contents(*(model for _, model in models))
         if self._valid == now:
             return
-        how = "changed with model_copy(update=...)" if self._valid is None else "whose lists or tables were changed in place"
+        how = "changed with model_copy(update=...)" if self._valid is None else "whose lists, tables or fields were changed in place"
         for label, model in models:
             try:
                 with warnings.catch_warnings():  # (pydantic's notice that a field holds a value of another type)
@@ -167,8 +181,17 @@ class Inputs:
                     f"{error['msg']} (a model {how} is not validated: give the change to tco.load_inputs as sets=['PATH=VALUE'])",
                     key=f"inputs.{label}.{path}" if path else f"inputs.{label}",
                 ) from None
-            changed = next((f for f in type(model).model_fields if getattr(loaded, f) != getattr(model, f)), None)
-            if changed is not None:  # (a bare number where a file's number loads as a quantity with its source)
+            # (by value and type: a bare number where a file's number loads as a quantity with its source, the text 'fp8'
+            # where the engine tells Precision.fp8 by identity)
+            changed = next(
+                (
+                    f
+                    for f in type(model).model_fields
+                    if contents([getattr(loaded, f)], identity=False) != contents([getattr(model, f)], identity=False)
+                ),
+                None,
+            )
+            if changed is not None:
                 value = getattr(model, changed)
                 raise InputError(
                     f"expected {type(getattr(loaded, changed)).__name__}, got {type(value).__name__} {str(value)[:40]!r} (a model {how} "

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import types
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+import enum
+import numbers
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -21,48 +22,50 @@ def remember(table: dict[Any, Any], key: Any, value: Any, most: int) -> None:
             table.clear()
 
 
-def contents(*objects: Any) -> tuple[int, ...]:
-    """What an in-place change inside frozen models alters: the identity of each list and table reachable from
-    ``objects`` (pydantic models, walked through the fields that may hold one), its length and its items'
-    identities. A model is frozen, its lists and tables are not (``accelerator.benchmarks.clear()``), so a memo keyed
-    by a model's identity compares this too: equal, nothing was changed in place since (about 10 µs a profile)."""
-    out: list[int] = []
+def contents(*objects: Any, identity: bool = True) -> tuple[Any, ...]:
+    """What a change inside frozen models alters: each field's value of each pydantic model reachable from
+    ``objects`` (a number, a text, a flag or an enum member as itself, with its type; any other object by its
+    identity), and the identity of each list and table, its length and its items (the same way). A model is frozen,
+    but its lists and tables are not (``accelerator.benchmarks.clear()``), and ``object.__setattr__`` reassigns a
+    frozen field (``object.__setattr__(scenario.pue, 'value', 0.5)``): a memo keyed by a model's identity compares
+    this too, so equal, nothing was changed since (about 0.1 ms a profile). A number is kept as itself, not by its
+    identity, since a value replaced twice may take the freed address of the first.
+
+    With ``identity=False``, what the objects hold, whatever objects hold it: each list, table and model by its type
+    (and length), a real number as a number (``2``, ``2.0`` and ``np.float64(2)`` alike); equal for two models
+    of the same values of the same types (the text ``'fp8'`` is not ``Precision.fp8``, though ``==`` says so)."""
+    out: list[Any] = []
     stack: list[Any] = list(objects)
     while stack:
         value = stack.pop()
         if isinstance(value, BaseModel):
-            fields = value.__dict__
-            stack.extend(fields.get(name) for name in _holders(type(value)))
-        elif isinstance(value, list):
-            out += (id(value), len(value), *map(id, value))
-            stack.extend(v for v in value if isinstance(v, (BaseModel, list, dict)))
+            out += () if identity else (type(value),)
+            items: Any = value.__dict__.values()
+        elif isinstance(value, (list, tuple)):
+            out += (id(value) if identity else type(value), len(value))
+            items = value
         elif isinstance(value, dict):
-            out += (id(value), len(value), *map(id, value), *map(id, value.values()))
-            stack.extend(v for v in value.values() if isinstance(v, (BaseModel, list, dict)))
+            out += (id(value) if identity else type(value), len(value))
+            out += map(_mark, value)
+            items = value.values()
+        else:
+            continue
+        for item in items:
+            if not identity and isinstance(item, numbers.Real) and not isinstance(item, bool):
+                out += (numbers.Real, item)
+            elif type(item) in _LEAVES or isinstance(item, enum.Enum):
+                out += (type(item), item)
+            elif isinstance(item, (BaseModel, list, tuple, dict)):
+                out += (id(item),) if identity else ()
+                stack.append(item)
+            else:
+                out.append(id(item) if identity else (type(item), repr(item)))
     return tuple(out)
 
 
-_HOLDERS: dict[type, tuple[str, ...]] = {}
-"""Model class -> its fields that may hold a list, a table, or a model that does (one entry per class)."""
+_LEAVES = frozenset((int, float, str, bool, type(None)))
+"""Values a fingerprint keeps as themselves (immutable, and compared by value)."""
 
 
-def _holders(cls: type[BaseModel]) -> tuple[str, ...]:
-    found = _HOLDERS.get(cls)
-    if found is None:
-        _HOLDERS[cls] = ()  # (while it is worked out: a model that holds its own kind)
-        found = tuple(name for name, f in cls.model_fields.items() if _may_hold(f.annotation))
-        _HOLDERS[cls] = found
-    return found
-
-
-def _may_hold(annotation: Any) -> bool:
-    if annotation is Any:
-        return True
-    if isinstance(annotation, type) and get_origin(annotation) is None:
-        return issubclass(annotation, (list, dict)) or (issubclass(annotation, BaseModel) and bool(_holders(annotation)))
-    origin = get_origin(annotation)
-    if origin is Literal:
-        return False
-    if origin in (Union, types.UnionType, Annotated):
-        return any(_may_hold(a) for a in get_args(annotation))
-    return origin is not None  # (list[...], dict[...] and their kind)
+def _mark(key: Any) -> Any:
+    return key if type(key) in _LEAVES else id(key)

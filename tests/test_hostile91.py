@@ -58,8 +58,8 @@ def test_an_item_put_in_place_that_would_not_load_is_refused() -> None:
     with pytest.raises(tco.InputError) as caught:
         tco.compare(inputs)
     assert str(caught.value) == (
-        "inputs.a100-80gb.benchmarks.1: Input should be a valid dictionary or instance of Benchmark (a model whose lists "
-        "or tables were changed in place is not validated: give the change to tco.load_inputs as sets=['PATH=VALUE'])"
+        "inputs.a100-80gb.benchmarks.1: Input should be a valid dictionary or instance of Benchmark (a model whose lists, "
+        "tables or fields were changed in place is not validated: give the change to tco.load_inputs as sets=['PATH=VALUE'])"
     )
     benchmarks.pop()
     assert _row(inputs) == first

@@ -1,0 +1,143 @@
+"""Hostile round 105 (the Python API as a hostile scripter uses it: aliasing, caching and mutation). Each test is a
+defect a script hit, checked against a fresh load or the CLI's JSON (a fresh run):
+
+1. A field of a loaded model set with ``object.__setattr__`` (``memory_gb.value``, ``workload.precision``) was neither
+   checked nor planned anew: the memo of plans and the Inputs' validity check fingerprinted only the models' lists and
+   tables, so a compare mixed the old plan (the old layout) with the new numbers, and a text or a negative PUE met the
+   engine unchecked (a bare ValueError from deep inside).
+2. A sweep over a choice loads the inputs anew; it read ``TCO_PROFILE_PATH`` as it was at the sweep, not at
+   ``tco.load_inputs``: a script that changed the variable since got "the file changed" blaming a file it never loaded.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tco
+from tco.memo import contents
+from tco.models import Precision
+
+SET_IN_PLACE = (
+    "(a model whose lists, tables or fields were changed in place is not validated: give the change to tco.load_inputs as "
+    "sets=['PATH=VALUE'])"
+)
+
+
+def _json(run, *args: str) -> dict:
+    r = run(*args, "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+# --------------------------------------------------------------------------- 1. object.__setattr__ on a loaded model
+
+
+@pytest.mark.parametrize("value", [40.0, 40, np.float64(40.0), np.int64(40)])
+def test_a_field_set_with_object_setattr_is_planned_anew_as_a_fresh_run_of_that_value(run, value: object) -> None:
+    """64 H100s on Llama 3 70B plan TP 8 x PP 2 at 80 GB; at 40 GB the fresh run plans TP 1 with ZeRO-3. The field set
+    in place after a first compare kept the TP 8 plan with the new memory's figures ($17.9M, neither run's); now the
+    row is the CLI's for --set h100-sxm.memory_gb=40, for a float, an int and numpy's of either."""
+    inputs = tco.load_inputs(["h100-sxm@64"], workload="llama3-70b")
+    before = tco.compare(inputs).results[0]
+    assert before.layout is not None and before.layout["tensor_parallel"] == 8
+    object.__setattr__(inputs.options[0].accelerator.memory_gb, "value", value)
+    row = tco.compare(inputs).results[0]
+    fresh = _json(run, "compare", "h100-sxm@64", "-w", "llama3-70b", "--set", "h100-sxm.memory_gb=40")["results"][0]
+    assert row.layout == fresh["layout"] and row.layout["tensor_parallel"] == 1 and row.layout["zero_stage"] == 3
+    assert row.effective_cost_usd == fresh["effective_cost_usd"] == 15767753.296437856
+    assert row.tokens_per_second_per_accelerator == fresh["tokens_per_second_per_accelerator"]
+
+
+def test_a_precision_set_in_place_is_planned_anew_and_its_text_is_refused(run) -> None:
+    """workload.precision set to Precision.fp8 in place kept the BF16 plan's figures; the text 'fp8' (equal to the
+    member by ==, but not the member the engine tells by identity) gave figures of neither precision. The member now
+    gives the fresh FP8 run's row (a what-if of the file, so the bf16 measurements still carry as a fresh
+    --set does), the text is refused naming the field."""
+    inputs = tco.load_inputs(["h100-sxm"], workload="llama3-8b")
+    tco.compare(inputs)
+    object.__setattr__(inputs.workload, "precision", Precision.fp8)
+    fresh = _json(run, "compare", "h100-sxm", "-w", "llama3-8b", "--set", "workload.precision=fp8")["results"][0]
+    assert tco.compare(inputs).results[0].effective_cost_usd == fresh["effective_cost_usd"]
+    object.__setattr__(inputs.workload, "precision", "fp8")
+    with pytest.raises(tco.InputError) as caught:
+        tco.compare(inputs)
+    assert str(caught.value) == f"inputs.workload.precision: expected Precision, got str 'fp8' {SET_IN_PLACE}"
+
+
+@pytest.mark.parametrize(
+    ("target", "field", "value", "message"),
+    [
+        ("scenario.pue", "value", "abc", "inputs.scenario.pue.value: Input should be a valid number"),
+        ("scenario.pue", "value", -5.0, "inputs.scenario.pue: expected at least 1, got -5"),
+        ("scenario", "pue", 1.3, "inputs.scenario.pue: expected AtLeastOneQuantity, got float '1.3'"),
+    ],
+)
+def test_a_field_set_in_place_that_would_not_load_is_refused_naming_it(target: str, field: str, value: object, message: str) -> None:
+    """A text for the PUE met the engine as a bare ValueError ("could not convert string to float"); a PUE of -5 and a
+    bare 1.3 for its quantity were costed unchecked. Each is the InputError a --set of it gives, naming the key."""
+    inputs = tco.load_inputs(["h100-sxm"], workload="llama3-8b")
+    tco.compare(inputs)
+    holder = inputs.scenario.pue if target == "scenario.pue" else inputs.scenario
+    object.__setattr__(holder, field, value)
+    with pytest.raises(tco.InputError) as caught:
+        tco.compare(inputs)
+    assert str(caught.value) == f"{message} {SET_IN_PLACE}"
+
+
+def test_the_fingerprint_keeps_numbers_as_themselves_and_tells_types_apart() -> None:
+    """The memo's fingerprint holds a number by value (a value replaced twice may take the freed address of the
+    first, which an identity would not tell), and without identities two models holding equal values of the same
+    types match, 2 and 2.0 and numpy's alike, 'fp8' and Precision.fp8 not."""
+    inputs = tco.load_inputs(["h100-sxm"], workload="llama3-8b")
+    scenario = inputs.scenario
+    pue = scenario.pue.value
+    before = contents(scenario)
+    object.__setattr__(scenario.pue, "value", 1.3)
+    assert contents(scenario) != before
+    object.__setattr__(scenario.pue, "value", float(str(pue)))  # (the same value, another float object)
+    assert contents(scenario) == before
+    copy = tco.load_inputs(["h100-sxm"], workload="llama3-8b").workload
+    assert contents(copy, identity=False) == contents(inputs.workload, identity=False)
+    assert contents([2], identity=False) == contents([2.0], identity=False) == contents([np.float64(2)], identity=False)
+    assert contents(["fp8"], identity=False) != contents([Precision.fp8], identity=False)
+
+
+# --------------------------------------------------------------------------- 2. TCO_PROFILE_PATH changed since load_inputs
+
+
+def _copy_of_h100(folder: Path, price: int) -> None:
+    (folder / "accelerators").mkdir(parents=True)
+    (folder / "accelerators" / "h100-sxm.toml").write_text(f'extends = "h100-sxm"\nprice_usd = {{ value = {price}, source = "quote" }}\n')
+
+
+def test_a_choice_sweep_reloads_from_the_search_path_of_load_inputs(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loaded with TCO_PROFILE_PATH naming a copy of the H100 at $20,000, then the variable set to another folder (or
+    unset): the sweep over precision refused "h100-sxm is not what the file loads now (the file changed since
+    tco.load_inputs ...)" naming the other folder's file. It now sweeps the inputs it was given: 1,024 parts at $7,500
+    less than the shipped $27,500 each, 42,363,904 - 7,680,000 = 34,683,904 of capex, as the CLI's sweep says."""
+    first, other = tmp_path / "first", tmp_path / "other"
+    _copy_of_h100(first, 20_000)
+    _copy_of_h100(other, 30_000)
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(first))
+    inputs = tco.load_inputs(["h100-sxm"], workload="llama3-8b")
+    cli = _json(run, "sweep", "h100-sxm", "-w", "llama3-8b", "--vary", "workload.precision=bf16,fp8")["results"]
+    for later in (str(other), None):
+        if later is None:
+            monkeypatch.delenv("TCO_PROFILE_PATH")
+        else:
+            monkeypatch.setenv("TCO_PROFILE_PATH", later)
+        rows = list(tco.sweep(inputs, ["workload.precision=bf16,fp8"]).results)
+        assert [r["capex_usd"] for r in rows] == [34_683_904.0, 34_683_904.0] == [r["capex_usd"] for r in cli]
+        assert [r["effective_cost_usd"] for r in rows] == [r["effective_cost_usd"] for r in cli]
+    assert inputs.recipe is not None and inputs.recipe.search_path == (first, tco.loader.builtin_dir())
+    assert tco.compare(inputs).results[0].capex_usd == 34_683_904.0
+
+
+def test_a_recipe_refuses_a_search_path_that_is_not_paths() -> None:
+    with pytest.raises(tco.InputError) as caught:
+        tco.Recipe(("h100-sxm",), "llama3-8b", search_path=["profiles"])  # type: ignore[arg-type]
+    assert str(caught.value) == "recipe.search_path: expected None or a tuple of Paths, got list of str"
