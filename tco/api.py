@@ -297,6 +297,10 @@ def public(fn: F) -> F:
             # (a Decimal or Fraction no float holds; an override's value is the loader's to judge, naming its field)
             if not _mentions(hint, Any) and (near := _inside(value, _past_the_floats)) is not None:
                 raise InputError(f"expected {_spelled(param.annotation)}, got {_shown(near[0])}: {near[1]}", key=name)
+            if isinstance(value, (set, frozenset)) and _mentions(hint, tuple):
+                # (pydantic makes a tuple of a set in its iteration order: a pair such as ``vs`` read one way or the
+                # other as the texts' hashes fall, which differ from one process to the next)
+                raise InputError(f"expected {_spelled(param.annotation)}, got {_shown(value)}: a set has no order, give a tuple", key=name)
             if _mentions(hint, list) and not isinstance(value, list) and value is not None:
                 # a list parameter is one the function appends to (``skipped``): a copy would lose what it appends
                 raise InputError(f"expected a list for the function to append to, or None; got {_shown(value)}", key=name)
@@ -489,13 +493,19 @@ def _is_array(value: Any) -> bool:
 
 def _arrays_as_lists(value: Any) -> Any:
     """A numpy array given where a sequence is taken (``np.linspace`` as a what-if's values), at the top or as a
-    mapping's value, as the list it holds, which is then checked as any list is; anything else as it is (numpy is not
-    imported to tell)."""
+    mapping's value or as the value of a (path, value) pair (an override's: ``('aliases', np.array(['a']))``), as the
+    list it holds, which is then checked as any list is; anything else as it is (numpy is not imported to tell)."""
     if _is_array(value):
         return value.tolist()
     if isinstance(value, Mapping) and any(_is_array(v) for v in value.values()):
         return {k: v.tolist() if _is_array(v) else v for k, v in value.items()}
+    if isinstance(value, (list, tuple)) and any(_array_pair(p) for p in value):
+        return type(value)((p[0], p[1].tolist()) if _array_pair(p) else p for p in value)
     return value
+
+
+def _array_pair(item: Any) -> bool:
+    return isinstance(item, (list, tuple)) and len(item) == 2 and _is_array(item[1])
 
 
 def _path_likes_as_paths(value: Any) -> Any:

@@ -1335,7 +1335,7 @@ def apply_overrides(
             old = node.get(leaf)
             kept = {"currency": old["currency"]} if isinstance(old, dict) and old.get("currency") is not None else {}
             node[leaf] = {"value": value, "source": SET_SOURCE, **kept}
-        elif value and isinstance(value, dict) and not _quantity_type(target) and isinstance(node.get(leaf), dict):
+        elif isinstance(value, dict) and value and not _quantity_type(target) and isinstance(node.get(leaf), dict):
             # A table over a table merges key by key, as ``extends`` does: ``peak={bf16_tflops=500}`` keeps the fp8 peak
             # (an empty one, ``{}``, empties the table: the way to clear a map such as the grid intensity by market).
             node[leaf] = _merge(node[leaf], value, target)

@@ -141,3 +141,44 @@ def test_a_recipe_refuses_a_search_path_that_is_not_paths() -> None:
     with pytest.raises(tco.InputError) as caught:
         tco.Recipe(("h100-sxm",), "llama3-8b", search_path=["profiles"])  # type: ignore[arg-type]
     assert str(caught.value) == "recipe.search_path: expected None or a tuple of Paths, got list of str"
+
+
+# --------------------------------------------------------------------------- 3. a set where an ordered pair is taken
+
+
+@pytest.mark.parametrize("vs", [{"h100-sxm", "a100-80gb"}, frozenset({"h100-sxm", "a100-80gb"})])
+def test_a_set_for_the_sensitivity_pair_is_refused_not_read_in_hash_order(vs: object) -> None:
+    """``vs={'h100-sxm', 'a100-80gb'}`` was read as the pair in the set's iteration order, which follows the texts'
+    hashes and so changes from one process to the next (here it gave ('a100-80gb', 'h100-sxm'), the tornado of the
+    other difference): a set has no order, so it is refused naming the argument."""
+    inputs = tco.load_inputs(["h100-sxm", "a100-80gb"], workload="llama3-8b")
+    with pytest.raises(tco.InputError) as caught:
+        tco.sensitivity(inputs, vs=vs)  # type: ignore[arg-type]
+    assert str(caught.value).startswith(f"vs: expected tuple[str | Path, str | Path] | str | Path | None, got {type(vs).__name__} ")
+    assert str(caught.value).endswith(": a set has no order, give a tuple")  # (the items as the set lists them, in between)
+    assert tco.sensitivity(inputs, vs=("h100-sxm", "a100-80gb")).vs == ["h100-sxm", "a100-80gb"]
+
+
+def test_a_set_for_a_break_even_range_is_refused() -> None:
+    inputs = tco.load_inputs(["h100-sxm", "a100-80gb"], workload="llama3-8b")
+    with pytest.raises(tco.InputError) as caught:
+        tco.breakeven(inputs, "h100-sxm", "a100-80gb", value_range=frozenset({0.0, 1e5}))  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        "value_range: expected tuple[float, float] | None, got frozenset frozenset({0.0, 100000.0}): a set has no order, give a tuple"
+    )
+    assert tco.breakeven(inputs, "h100-sxm", "a100-80gb", value_range=(np.float64(0), np.int64(100_000))).range_high == 100_000.0
+
+
+# --------------------------------------------------------------------------- 4. a numpy array as an override's value
+
+
+def test_a_numpy_array_as_an_overrides_value_is_the_list_it_holds() -> None:
+    """``overrides=[('aliases', np.array(['a', 'b']))]`` met the loader's ``value and ...`` as numpy's bare ValueError
+    ("The truth value of an array with more than one element is ambiguous"); it is the list it holds, as an array is
+    for a what-if's values, and an array of numbers where a text is expected is refused naming each item."""
+    accel = tco.load_accelerator("h100-sxm", overrides=[("aliases", np.array(["a", "b"]))])
+    assert accel.aliases == ["a", "b"] and accel == tco.load_accelerator("h100-sxm", overrides=[("aliases", ["a", "b"])])
+    assert tco.load_accelerator("h100-sxm", overrides=[["price_usd", np.array(25_000.0)]]).price_usd.value == 25_000.0  # type: ignore[union-attr, list-item]
+    with pytest.raises(tco.ProblemList) as caught:
+        tco.load_accelerator("h100-sxm", overrides=[("aliases", np.array([1, 2]))])
+    assert str(caught.value) == "overrides: h100-sxm.aliases[0]: expected text, got 1; overrides: h100-sxm.aliases[1]: expected text, got 2"
