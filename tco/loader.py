@@ -315,7 +315,17 @@ def as_read(path: Path) -> tuple[bytes | None, list[str]]:
 def _stdin_bytes() -> bytes:
     global _STDIN_READ
     if _STDIN_READ is None or _STDIN_READ[0] is not sys.stdin:
-        _STDIN_READ = (sys.stdin, sys.stdin.buffer.read(MAX_FILE_BYTES + 1))
+        stream = sys.stdin
+        if getattr(stream, "closed", False) is True:  # (a script's stream, closed before it was read)
+            raise InputError("standard input is closed, expected TOML on it", where=STDIN)
+        buffer = getattr(stream, "buffer", None)
+        if buffer is not None:
+            data = buffer.read(MAX_FILE_BYTES + 1)
+        else:  # a stream without bytes beneath (a script's io.StringIO, io.BytesIO): its text as UTF-8 (a lone surrogate
+            # as bytes that are not UTF-8, refused by the decoding below as in any file)
+            text: Any = stream.read(MAX_FILE_BYTES + 1)
+            data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
+        _STDIN_READ = (stream, data)
     return _STDIN_READ[1]
 
 

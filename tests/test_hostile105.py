@@ -12,6 +12,7 @@ defect a script hit, checked against a fresh load or the CLI's JSON (a fresh run
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -182,3 +183,45 @@ def test_a_numpy_array_as_an_overrides_value_is_the_list_it_holds() -> None:
     with pytest.raises(tco.ProblemList) as caught:
         tco.load_accelerator("h100-sxm", overrides=[("aliases", np.array([1, 2]))])
     assert str(caught.value) == "overrides: h100-sxm.aliases[0]: expected text, got 1; overrides: h100-sxm.aliases[1]: expected text, got 2"
+
+
+# --------------------------------------------------------------------------- 5. standard input replaced by a script
+
+
+DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "profiles" / "scenarios" / "default.toml"
+
+
+@pytest.mark.parametrize("kind", ["text", "bytes"])
+def test_a_scripts_own_stdin_stream_is_read_as_a_file(monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    """A script that sets ``sys.stdin = io.StringIO(toml)`` to give the scenario as '-' met a bare AttributeError
+    ("'_io.StringIO' object has no attribute 'buffer'"): a stream without bytes beneath is read as its text in
+    UTF-8 (an io.BytesIO as its bytes), and the run is the file's."""
+    import io
+
+    text = DEFAULT_SCENARIO.read_text(encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text) if kind == "text" else io.BytesIO(text.encode()))
+    inputs = tco.load_inputs(["h100-sxm"], workload="llama3-8b", scenario="-")
+    assert inputs.sources["scenario"] == "-" and inputs.scenario == tco.load_scenario("default")
+    assert (
+        tco.compare(inputs).results[0].effective_cost_usd
+        == tco.compare(tco.load_inputs(["h100-sxm"], workload="llama3-8b")).results[0].effective_cost_usd
+    )
+
+
+def test_a_scripts_stdin_stream_that_is_closed_or_not_utf8_is_an_input_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A closed stream said "not valid TOML: I/O operation on closed file" (a StringIO: the AttributeError); a lone
+    surrogate in a StringIO's text is not UTF-8, refused as in a file."""
+    import io
+
+    closed = io.StringIO("pue = 1.3\n")
+    closed.close()
+    monkeypatch.setattr(sys, "stdin", closed)
+    with pytest.raises(tco.InputError) as caught:
+        tco.load_scenario("-")
+    assert str(caught.value) == "-: standard input is closed, expected TOML on it"
+    monkeypatch.setattr(sys, "stdin", io.StringIO('extends = "default"\nid = "s\ud800"\n'))
+    with pytest.raises(tco.InputError) as caught:
+        tco.load_scenario("-")
+    assert str(caught.value) == (
+        "-: not valid TOML: expected UTF-8 text, got the byte 0xED (at line 2, column 8), which is not UTF-8: save it as UTF-8"
+    )
