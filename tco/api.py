@@ -662,8 +662,8 @@ def _set_scope(inputs: Inputs, path: str) -> tuple[str, str]:
         owner = next((o.accelerator.id for o in inputs.options if low in {a.lower() for a in o.accelerator.aliases}), None)
     if owner is None and loader.looks_like_path(scope) and "\0" not in scope:  # a profile named by its file, in any spelling
         try:
-            file = Path(scope).resolve()
-            owner = next((i for i, src in inputs.sources.items() if src != "-" and Path(src).resolve() == file), None)
+            file = Path(inputs.at_load(scope)).resolve()  # (the inputs' --set items were written in the folder of the load)
+            owner = next((i for i, src in inputs.loaded_sources().items() if src != "-" and Path(src).resolve() == file), None)
         except (OSError, RuntimeError):  # (a symlink loop: the path names no profile)
             owner = None
     return (owner, rest) if owner is not None else (scope, rest)

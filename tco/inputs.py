@@ -204,6 +204,20 @@ class Inputs:
         """Record the models as valid as they are now (``load_inputs``' own: the loader validated them)."""
         object.__setattr__(self, "_valid", contents(*(model for _, model in self._models())))
 
+    def at_load(self, path: str) -> str:
+        """A file path of these inputs (a source, or a reference given as a path) as the file it named at
+        :func:`tco.load_inputs`: a relative one read from the working folder of then (:attr:`Recipe.cwd`), so a script
+        that changed folder since (``os.chdir``) names an option by its file in any spelling valid now; ``-`` and an
+        absolute path as they are."""
+        base = self.recipe.cwd if self.recipe is not None else None
+        if base is None or path == loader.STDIN or Path(path).is_absolute():
+            return path
+        return str(base / path)
+
+    def loaded_sources(self) -> dict[str, str]:
+        """:attr:`sources`, each file as :meth:`at_load` gives it."""
+        return {key: self.at_load(path) for key, path in self.sources.items()}
+
     def _models(self) -> list[tuple[str, BaseModel]]:
         models: list[tuple[str, BaseModel]] = [("scenario", self.scenario), ("workload", self.workload)]
         return models + [(o.accelerator.id, o.accelerator) for o in (*self.options, *self.left_out_options)]
@@ -373,7 +387,7 @@ def implied_count(inputs: Inputs) -> int | None:
 def named_option(inputs: Inputs, text: str) -> int | None:
     """Index of the option of ``inputs`` that ``text`` names (:func:`find_option`), ``ID@N`` naming the option given
     without a count where N is the count it runs on (:func:`implied_count`); None when none is."""
-    return find_option(inputs.options, inputs.refs, text, inputs.sources, implied=implied_count(inputs))
+    return find_option(inputs.options, inputs.refs, text, inputs.loaded_sources(), implied=implied_count(inputs))
 
 
 def runs_on(inputs: Inputs, text: str) -> str:
@@ -385,7 +399,7 @@ def runs_on(inputs: Inputs, text: str) -> str:
     if implied is None or parsed.number is None:
         return ""
     rented = ":rent" + (f"={parsed.rate!r}" if parsed.rate is not None else "") if parsed.acquisition is Acquisition.rent else ""
-    at = find_option(inputs.options, inputs.refs, parsed.ref + rented, inputs.sources)
+    at = find_option(inputs.options, inputs.refs, parsed.ref + rented, inputs.loaded_sources())
     if at is None or inputs.options[at].count is not None:
         return ""
     label = inputs.options[at].label

@@ -225,3 +225,29 @@ def test_a_scripts_stdin_stream_that_is_closed_or_not_utf8_is_an_input_error(mon
     assert str(caught.value) == (
         "-: not valid TOML: expected UTF-8 text, got the byte 0xED (at line 2, column 8), which is not UTF-8: save it as UTF-8"
     )
+
+
+# --------------------------------------------------------------------------- 6. an option named by its file after os.chdir
+
+
+def test_an_option_is_named_by_its_file_in_any_spelling_valid_after_os_chdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loaded as ``./mine.toml`` in one folder, then ``os.chdir`` to another (a notebook's ``%cd``): naming the option by
+    the file's absolute path, or by a relative path valid from the new folder, was refused ("is not one of the compared
+    options"), as the inputs' sources were read from the new folder. They are read from the folder of the load: the
+    break-even, the baseline and a what-if's scope find the option as before the chdir, and a spelling that names
+    another file from the new folder is still refused."""
+    monkeypatch.delenv("TCO_PROFILE_PATH", raising=False)
+    (tmp_path / "mine.toml").write_text('extends = "h100-sxm"\nid = "mine"\nname = "Mine"\n')
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path)
+    inputs = tco.load_inputs(["./mine.toml", "a100-80gb"], workload="llama3-8b", sets=["./mine.toml.price_usd=20000"])
+    before = tco.breakeven(inputs, "./mine.toml", "a100-80gb")
+    wi = tco.what_if(inputs, {"./mine.toml.tdp_w": [600.0]}).options[0].effective_cost_usd
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    for spelling in (str(tmp_path / "mine.toml"), "../mine.toml", "./mine.toml"):  # (the last as given to load_inputs)
+        assert tco.breakeven(inputs, spelling, "a100-80gb") == before
+        assert tco.compare(inputs, baseline=spelling).baseline == "mine"
+    assert tco.what_if(inputs, {"../mine.toml.tdp_w": [600.0]}).options[0].effective_cost_usd == wi
+    with pytest.raises(tco.InputError) as caught:
+        tco.breakeven(inputs, "./elsewhere/mine.toml", "a100-80gb")
+    assert str(caught.value) == "option: './elsewhere/mine.toml' is not one of the compared options: mine, a100-80gb"

@@ -266,7 +266,7 @@ def _resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep
     groups = option_names(prep.inputs)
     scope, rest = loader.split_scope(path, [n for g in groups for n in g])
     if loader.looks_like_path(scope):  # a profile named by its path (in any spelling of the file): its id
-        file, sources = _resolved(scope), prep.inputs.sources
+        file, sources = _resolved(scope), prep.inputs.loaded_sources()
         ids = [o.accelerator.id for o in opts]
         same = [i for i, a in enumerate(ids) if file is not None and a in sources and _resolved(sources[a]) == file]
         scope = next((opts[i].accelerator.id for i in range(len(opts)) if scope in groups[i] or i in same), scope)
@@ -358,10 +358,11 @@ def option_names(inputs: Inputs) -> list[tuple[str, ...]]:
     """Each option's accelerator id, aliases and the paths it was given by (a reference to the file its id came
     from): the scopes a path may name it by, as ``--set`` takes them."""
     paths = [r for r in dict.fromkeys(inputs.refs) if loader.looks_like_path(r)]
-    files = {r: _resolved(r) for r in paths}
+    files = {r: _resolved(inputs.at_load(r)) for r in paths}  # (each file as named at load_inputs: a script may chdir since)
+    sources = inputs.loaded_sources()
     names = []
     for o in inputs.options:
-        source = inputs.sources.get(o.accelerator.id)
+        source = sources.get(o.accelerator.id)
         given = [r for r in paths if source is not None and files[r] is not None and files[r] == _resolved(source)]
         names.append(tuple(dict.fromkeys((o.accelerator.id, *o.accelerator.aliases, *given))))
     return names
