@@ -151,7 +151,7 @@ def _no_subnormal_figures(schema: dict[str, Any], row: str) -> dict[str, Any]:
     for prop in schema["$defs"][row]["properties"].values():
         for branch in prop.get("anyOf", [prop]):
             if branch.get("type") == "number":
-                branch["not"] = dict(TINY_SCHEMA)
+                branch["not"] = copy.deepcopy(TINY_SCHEMA)  # (its list is not the constant's: a caller may edit the schema)
     return schema
 
 

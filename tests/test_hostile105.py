@@ -251,3 +251,35 @@ def test_an_option_is_named_by_its_file_in_any_spelling_valid_after_os_chdir(tmp
     with pytest.raises(tco.InputError) as caught:
         tco.breakeven(inputs, "./elsewhere/mine.toml", "a100-80gb")
     assert str(caught.value) == "option: './elsewhere/mine.toml' is not one of the compared options: mine, a100-80gb"
+
+
+# --------------------------------------------------------------------------- 7. a schema edited by its caller
+
+
+def _wreck(node: object) -> None:
+    if isinstance(node, dict):
+        for value in list(node.values()):
+            _wreck(value)
+        node["x-edited"] = True
+    elif isinstance(node, list):
+        for value in node:
+            _wreck(value)
+        node.append("edited")
+
+
+@pytest.mark.parametrize("kind", ["accelerator", "workload", "scenario", "benchmarks", "serving", "sources"])
+def test_a_schema_edited_by_its_caller_leaves_the_next_one_as_a_fresh_run_gives_it(run, kind: str) -> None:
+    """``tco.schema.json_schema('serving')`` (and 'benchmarks') put ``dict(models.TINY_SCHEMA)`` in each number of a
+    published row: a copy of the table whose 'anyOf' list was the module constant's own, so a script that edited the
+    schema it got (to add its own keys) edited the constant, and every later schema of every kind, the accelerator's
+    too, carried the edit. Each schema now holds its own copy: after any edit of every table and list of one, the next
+    of each kind is the CLI's."""
+    from tco import models
+    from tco.schema import json_schema
+
+    pristine = json.loads(run("schema", kind).stdout)
+    tiny = json.dumps(models.TINY_SCHEMA)
+    _wreck(json_schema(kind))
+    assert json.dumps(models.TINY_SCHEMA) == tiny
+    assert json_schema(kind) == pristine == json.loads(run("schema", kind).stdout)
+    assert json_schema("accelerator") == json.loads(run("schema", "accelerator").stdout)
