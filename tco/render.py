@@ -268,24 +268,20 @@ def envelope(text: str, audit: Mapping[str, Any]) -> str:
     return json_text({**head, "results": results, **rest})
 
 
-_SURROGATE = r"[\ud800-\udfff\x85\u2028\u2029]"
-"""Lone surrogates, and the line breaks JSON leaves raw (NEL, LINE and PARAGRAPH SEPARATOR): a JSON Lines reader
-that splits with Python's str.splitlines() cut a record holding one in two. (Compiled on first use, through re's
-cache: the surrogate range takes 4 ms to compile, a start-up cost of every command otherwise.)"""
-
-
-def _escape_surrogates(text: str) -> str:
-    """JSON text with every lone surrogate (a byte of a file name that is not UTF-8, as Python reads it)
-    written as its ``\\uXXXX`` escape, which JSON holds and a reader gets back as it was; raw, no UTF-8
-    file can hold it (and only a string holds one, so the escape is always inside quotes). NEL, U+2028 and
-    U+2029 are escaped too: raw, they end a line for str.splitlines()."""
-    return re.sub(_SURROGATE, lambda m: f"\\u{ord(m.group()):04x}", text)
+def _escape_controls(text: str) -> str:
+    """JSON text with every character of :data:`CONTROL` written as its ``\\uXXXX`` escape, which JSON holds and a
+    reader gets back as it was (only a string holds one, so the escape is always inside quotes): a lone surrogate (a
+    byte of a file name that is not UTF-8, as Python reads it), which no UTF-8 file can hold raw; NEL, U+2028 and
+    U+2029, which end a line for str.splitlines() (a JSON Lines reader cut a record in two); and the C1 controls, the
+    bidirectional overrides and isolates and the zero-width characters, which json.dumps leaves raw: a profile's name
+    holding U+009B (a terminal's CSI) or U+202E reached the terminal from ``-f json`` as from no other format."""
+    return CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def json_text(payload: Mapping[str, Any]) -> str:
     import json  # only the json outputs need it: kept off the table path's start-up
 
-    return _escape_surrogates(json.dumps(payload, indent=2, ensure_ascii=False)) + "\n"
+    return _escape_controls(json.dumps(payload, indent=2, ensure_ascii=False)) + "\n"
 
 
 def grid(
@@ -338,7 +334,7 @@ def _baseline(comp: Comparison) -> OptionResult:
 def jsonl_text(records: Iterable[Mapping[str, Any]]) -> str:
     import json
 
-    return "".join(_escape_surrogates(json.dumps(r, ensure_ascii=False, separators=(",", ":"))) + "\n" for r in records)
+    return "".join(_escape_controls(json.dumps(r, ensure_ascii=False, separators=(",", ":"))) + "\n" for r in records)
 
 
 PROSE_WIDTH = 100
