@@ -243,7 +243,25 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     # (a name a datasheet gives without its unit, bf16 or tdp, is the one key that adds it: bf16_tflops, tdp_w)
     unit = [n for n in names if n.lower().startswith(f"{word.lower()}_") and "_" not in n[len(word) + 1 :]] if word else []
     close = same or unit[:1] * (len(unit) == 1) or difflib.get_close_matches(word, names, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    if not close:
+        return ""
+    # (a look-alike: 'а100-80gb' with a Cyrillic а reads as the suggestion itself unless the message says which differs)
+    foreign = foreign_character(word) if close[0].isascii() else ""
+    return f" (did you mean '{close[0]}'? {foreign})" if foreign else f" (did you mean '{close[0]}'?)"
+
+
+def foreign_character(text: str) -> str:
+    """``""`` for ASCII text; else which of its characters is the first that is not ASCII, by position, code point and
+    name (``character 1 is U+0430 CYRILLIC SMALL LETTER A, not ASCII``): an id is ASCII, and a Cyrillic а, a
+    full-width digit, a combining accent or a zero-width space in one looks like (or is invisible beside) the ASCII
+    character it stands for, so a message quoting the text alone shows a refused id as the valid one."""
+    at = next((i for i, c in enumerate(text) if not c.isascii()), None)
+    if at is None:
+        return ""
+    import unicodedata  # (only a message about non-ASCII text needs the character names)
+
+    c = text[at]
+    return f"character {at + 1} is U+{ord(c):04X} {unicodedata.name(c, 'UNNAMED')}, not ASCII"
 
 
 def unknown_scope(scope: str, accelerators: Iterable[str]) -> str:

@@ -39,6 +39,7 @@ from tco.errors import (
     ProblemList,
     TcoError,
     did_you_mean,
+    foreign_character,
     is_bool,
     show_number,
     too_large,
@@ -897,7 +898,8 @@ def _expected(err: Mapping[str, Any]) -> str:
     given = err.get("input")
     if typ == "string_pattern_mismatch" and isinstance(err.get("ctx"), Mapping) and err["ctx"].get("pattern") == ID_PATTERN:
         hint = f": write {given.lower()!r}" if isinstance(given, str) and re.fullmatch(ID_PATTERN, given.lower()) else ""
-        return f"expected an id (lower-case letters, digits, '.', '_' and '-', from a letter or digit), got {_show(given)}{hint}"
+        foreign = f" ({foreign_character(given)})" if isinstance(given, str) and foreign_character(given) else ""
+        return f"expected an id (lower-case letters, digits, '.', '_' and '-', from a letter or digit), got {_show(given)}{foreign}{hint}"
     if typ in BOUNDS and isinstance(err.get("ctx"), Mapping) and BOUNDS[typ][0] in err["ctx"]:
         key, words = BOUNDS[typ]  # (in the house's words, not pydantic's 'input should be less than or equal to')
         bound = err["ctx"][key]
