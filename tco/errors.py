@@ -261,7 +261,8 @@ def foreign_character(text: str) -> str:
     import unicodedata  # (only a message about non-ASCII text needs the character names)
 
     c = text[at]
-    return f"character {at + 1} is U+{ord(c):04X} {unicodedata.name(c, 'UNNAMED')}, not ASCII"
+    name = unicodedata.name(c, "") or ("(a control character)" if unicodedata.category(c) == "Cc" else "(unnamed)")
+    return f"character {at + 1} is U+{ord(c):04X} {name}, not ASCII"
 
 
 def unknown_scope(scope: str, accelerators: Iterable[str]) -> str:

@@ -1141,6 +1141,11 @@ def _toml_character(lines: Sequence[str], at: re.Match[str] | None) -> str:
     if not char.isprintable() or unicodedata.category(char) == "Cf":
         name = unicodedata.name(char, "a control character")
         return f": the character there is U+{ord(char):04X} ({name}), which does not show: delete it"
+    if not char.isascii():  # (a full-width digit in a number, a Cyrillic letter in a bare key: they look like ASCII ones)
+        plain = unicodedata.normalize("NFKC", char)
+        write = f": write {plain!r}" if plain.isascii() and plain.isprintable() else ""
+        what = f"U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')})"
+        return f": the character there is {what}, not ASCII, which TOML takes only in quoted text or a comment{write}"
     return ""
 
 

@@ -111,3 +111,43 @@ def test_did_you_mean_says_which_character_of_a_homoglyph_differs(run, args: lis
     r = run(*args)
     assert r.exit_code == 1
     assert one_error(r) == line
+
+
+@pytest.mark.parametrize(
+    ("line", "old", "reason"),
+    [
+        (
+            "tdp_w = \uff14\uff10\uff10",
+            "tdp_w = ",
+            "Invalid value (at line 11, column 9): the character there is U+FF14 (FULLWIDTH DIGIT FOUR), not ASCII, "
+            "which TOML takes only in quoted text or a comment: write '4'",
+        ),
+        (
+            "pr\u0456ce_usd = 17500",
+            "price_usd = ",
+            "Expected '=' after a key in a key/value pair (at line 12, column 3): the character there is U+0456 "
+            "(CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I), not ASCII, which TOML takes only in quoted text or a comment",
+        ),
+    ],
+)
+def test_toml_that_stops_at_a_look_alike_character_names_it(run, user_profile, line: str, old: str, reason: str) -> None:
+    """5: 'tdp_w = ４００' (full-width digits, as an IME types them) was refused with "Invalid value (at line 11,
+    column 9)" and a Cyrillic і in a key with "Expected '=' after a key", at a character that looks right in any
+    editor. The refusal now names it, and the ASCII character to write where there is one (NFKC's)."""
+    text = shipped_copy("a100-80gb", "mine")
+    lines = text.split("\n")
+    at = next(i for i, x in enumerate(lines) if x.startswith(old))
+    path = user_profile("accelerators", "mine", "\n".join([*lines[:at], line, *lines[at + 1 :]]))
+    r = run("profiles", "validate", str(path))
+    assert r.exit_code == 1
+    assert one_error(r) == f"Error: {path}: not valid TOML: {reason}"
+
+
+def test_a_c1_control_in_a_key_is_named_as_a_control_character(run, user_profile) -> None:
+    """5: a quoted key 'price_usd' + U+009B (which Unicode gives no name) was said to be 'U+009B UNNAMED'."""
+    path = user_profile("accelerators", "mine", shipped_copy("a100-80gb", "mine").replace("price_usd =", '"price_usd\\u009b" =', 1))
+    r = run("profiles", "validate", str(path))
+    assert one_error(r) == (
+        f"Error: {path}: \"price_usd\\u009B\": unknown key (did you mean 'price_usd'? character 10 is U+009B (a control "
+        "character), not ASCII)"
+    )
