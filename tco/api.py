@@ -37,6 +37,7 @@ from tco.errors import (
     ProblemList,
     TcoError,
     UnknownInputError,
+    fold,
     give_with,
     is_bool,
     rounded_down,
@@ -653,7 +654,7 @@ def _set_scope(inputs: Inputs, path: str) -> tuple[str, str]:
     (``scenario``, ``workload``, an option's id; else as written: it names no option)."""
     names = [n for o in inputs.options for n in (o.accelerator.id, *o.accelerator.aliases)]
     scope, rest = loader.split_scope(path, names)
-    low = scope.lower()
+    low = fold(scope)
     if low in ("scenario", "workload"):
         return low, rest
     # (an option's own id wins over another's alias of the same spelling, as it does in load_inputs)
@@ -917,7 +918,7 @@ def _load_inputs(
     # An alias two profiles of the run share (a copy that kept the original's) names neither: a --set
     # through it would change both.
     for item in sets:
-        scope = item.split("=", 1)[0].strip().split(".", 1)[0].lower()
+        scope = fold(item.split("=", 1)[0].strip().split(".", 1)[0])
         owners = sorted({o.accelerator.id for o in options if scope in {a.lower() for a in o.accelerator.aliases}})
         if len(owners) > 1 and scope not in {o.accelerator.id.lower() for o in options}:
             raise InputError(
@@ -965,7 +966,7 @@ def _load_inputs(
     # (a user profile that takes a shipped part's alias answers to it: the name now means another part)
     # (the alias as typed for this option: one typed for another option named another part, the built-in)
     for o, (text, *_) in zip(options, parsed, strict=True):
-        alias = text if text.lower() in {a.lower() for a in o.accelerator.aliases} else None
+        alias = text if fold(text) in {a.lower() for a in o.accelerator.aliases} else None
         if alias is not None and not loader.is_builtin(Path(sources.get(o.accelerator.id, ""))):
             owner = loader.builtin_alias_owner(alias)
             if owner is not None and owner != o.accelerator.id and not any(alias in w for w in warnings):
@@ -1255,7 +1256,7 @@ def barred_options(inputs: Inputs) -> dict[str, str]:
 def not_supplied(inputs: Inputs, missing: Mapping[str, Sequence[str]], supplied: Sequence[str]) -> dict[str, list[str]]:
     """:func:`missing_inputs` less the input paths an analysis gives a value at each of its points (``supplied``: a
     breakeven's ``--param``, a sweep's ``--vary`` paths, in any spelling ``--set`` takes): an option lacks none of them."""
-    given = {_canonical_set_path(inputs, p.strip()).lower() for p in supplied if p.strip()}
+    given = {fold(_canonical_set_path(inputs, p.strip())) for p in supplied if p.strip()}
     kept = {label: [p for p in paths if p.lower() not in given] for label, paths in missing.items()}
     return {label: paths for label, paths in kept.items() if paths}
 

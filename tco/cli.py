@@ -36,6 +36,7 @@ from tco.errors import (
     ProblemList,
     TcoError,
     ascii_float,
+    fold,
     give_with,
     show_whole,
     too_large,
@@ -1986,9 +1987,9 @@ def size(
         got = " and ".join(given) if given else "none"
         raise typer.BadParameter(f"give exactly one of {', '.join(limits)}, got {got}", param_hint="the limit")
     counted = [a for a in accelerators if parse_option(a).number is not None]
-    kind_set = any(s.partition("=")[0].strip().lower() == "workload.kind" for s in set_ or [])
+    kind_set = any(fold(s.partition("=")[0].strip()) == "workload.kind" for s in set_ or [])
     as_filed = None
-    kinds = {s.partition("=")[2].strip().strip("'\"") for s in set_ or [] if s.partition("=")[0].strip().lower() == "workload.kind"}
+    kinds = {s.partition("=")[2].strip().strip("'\"") for s in set_ or [] if fold(s.partition("=")[0].strip()) == "workload.kind"}
     if not kind_set or kinds == {"inference"}:  # (a --set of the kind a file already has changes nothing)
         with contextlib.suppress(TcoError):
             as_filed = api.load_workload(workload)

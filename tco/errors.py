@@ -232,6 +232,17 @@ def give_with(paths: Sequence[str]) -> str:
     return f"give {'it' if len(paths) == 1 else 'them'} with " + " ".join(f"--set {p}=VALUE" for p in paths)
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def fold(text: str) -> str:
+    """``text`` with its ASCII capitals made small and nothing else changed: how an id, an alias or a ``--set`` scope
+    is matched without regard to case (``H100-SXM`` finds ``h100-sxm``). Not ``str.lower()``, which makes the KELVIN
+    SIGN U+212A an ASCII 'k': 'hygon-\u212a100' found hygon-k100, and ``--set wor\u212aload.tuning=tuned`` set the
+    workload's tuning, a look-alike taken silently for the id it imitates (an id is ASCII; a look-alike is refused)."""
+    return text.translate(_ASCII_LOWER)
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """Return ``" (did you mean 'x'?)"`` for the closest candidate (or the key an abbreviation such as
     ``tpot_ms`` stands for), or ``""``."""

@@ -23,6 +23,7 @@ from tco.errors import (
     TcoError,
     ascii_float,
     did_you_mean,
+    fold,
     is_bool,
     show_number,
     show_whole,
@@ -518,10 +519,10 @@ def _estimate_unread(sets: Sequence[str], names: Collection[str], mode: str = "t
     for item in sets:
         lhs = item.split("=", 1)[0].strip()
         scope, _, rest = lhs.partition(".")
-        slot = "scenario" if scope.strip().lower() == "scenario" else "accel" if scope.strip().lower() in parts else None
+        slot = "scenario" if fold(scope.strip()) == "scenario" else "accel" if fold(scope.strip()) in parts else None
         if slot is not None and rest and engine.plan_free(f"{slot}.{'.'.join(loader.split_path(rest))}"):
             out.append(f"{flag} {lhs}: not read by estimate, which reports speed and time, not cost, power or time to market")
-        elif mode == "infer" and scope.strip().lower() == "workload" and rest and loader.split_path(rest)[0] in _FLEET_ONLY:
+        elif mode == "infer" and fold(scope.strip()) == "workload" and rest and loader.split_path(rest)[0] in _FLEET_ONLY:
             fleet = "which reports one replica's speed and latency, not a fleet (tco compare sizes one)"
             out.append(f"{flag} {lhs}: not read by estimate, {fleet}")
     return out
@@ -536,7 +537,7 @@ def _refuse_flag_sets(sets: Sequence[str], moe: bool, given: Collection[str] = (
     for item in sets:
         lhs = item.split("=", 1)[0].strip()
         scope, _, path = lhs.partition(".")
-        if scope.strip().lower() != "workload" or not path:
+        if fold(scope.strip()) != "workload" or not path:
             continue
         found = _estimate_input(path, moe)
         if found is None:
@@ -558,7 +559,7 @@ def _refuse_flag_sets(sets: Sequence[str], moe: bool, given: Collection[str] = (
 
 def _set_under(key: str, sets: Sequence[str]) -> bool:
     """Whether one of ``sets`` (``PATH=VALUE``) wrote the input ``key`` (``workload.stages``) or a part of it."""
-    return any((lhs := item.split("=", 1)[0].strip().lower()) == key or lhs.startswith(f"{key}.") for item in sets)
+    return any((lhs := fold(item.split("=", 1)[0].strip())) == key or lhs.startswith(f"{key}.") for item in sets)
 
 
 def _given_size_input(also: Sequence[str], given: Mapping[str, Any]) -> str | None:
@@ -608,7 +609,7 @@ def _named_by_flags(moe: bool, sets: Sequence[str] = (), given: Mapping[str, Any
         yield
     except TcoError as exc:
         written = {lhs.split(".", 1)[1]: lhs for lhs in (item.split("=", 1)[0].strip() for item in sets) if "." in lhs}
-        written = {k: v for k, v in written.items() if v.split(".", 1)[0].lower() not in ("workload", "scenario")}
+        written = {k: v for k, v in written.items() if fold(v.split(".", 1)[0]) not in ("workload", "scenario")}
         for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
             hit = next((written[k] for k in (problem.key, *problem.also) if k in written), None)
             if hit is not None and problem.where not in (None, "--set", "sets") and not built(problem.where):
@@ -635,7 +636,7 @@ def _named_by_flags(moe: bool, sets: Sequence[str] = (), given: Mapping[str, Any
             raise
 
         fields = {k.rsplit(".", 1)[-1]: v[0] for k, v in ESTIMATE_INPUTS.items() if "_" in k.rsplit(".", 1)[-1]}
-        wrote = [item.split("=", 1)[0].strip().lower() for item in sets]
+        wrote = [fold(item.split("=", 1)[0].strip()) for item in sets]
         for problem in [exc, *(exc.problems if isinstance(exc, ProblemList) else [])]:
             problem.message = problem.message.replace("cannot serve estimate:", "cannot serve the model:")
             problem.message = problem.message.replace(_TRAINING_ASKED, "; --mode train (the default) asks for training: give --mode infer")

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from tco import loader
 from tco.engine import Option
-from tco.errors import WHOLE_DIGITS, InputError, TcoError, ascii_float
+from tco.errors import WHOLE_DIGITS, InputError, TcoError, ascii_float, fold
 from tco.memo import contents
 from tco.models import TINY, Accelerator, Acquisition, Confidence, InferenceWorkload, PositiveQuantity, Rental, Scenario, TrainingWorkload
 from tco.perf import MAX_ACCELERATORS
@@ -416,7 +416,7 @@ def find_option(
     each id's file). ``implied``: the count an option given without one runs on (a training workload's
     accelerator_count), so ``h100-sxm@8`` names ``h100-sxm`` on a workload of 8 when no option says @8 itself."""
     ref, count, acq, rate = parse_option(text)
-    folded = ref.lower()
+    folded = fold(ref)
 
     def counted(o: Option) -> bool:
         return count is None or o.count == count

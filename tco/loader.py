@@ -39,6 +39,7 @@ from tco.errors import (
     ProblemList,
     TcoError,
     did_you_mean,
+    fold,
     foreign_character,
     is_bool,
     show_number,
@@ -677,7 +678,7 @@ def _scan(kind: str, folders: Sequence[Path], skip: Collection[Path]) -> Iterato
 
 def builtin_alias_owner(name: str) -> str | None:
     """The shipped accelerator whose aliases include ``name`` (any case), or None."""
-    low = name.lower()
+    low = fold(name)
     return next((e.id for e in iter_entries("accelerators", [builtin_dir()]) if low in (a.lower() for a in e.aliases)), None)
 
 
@@ -724,7 +725,7 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None, *, skip: Co
         too_long = f"unknown {kind[:-1]}: an id has at most {ID_MAX_LENGTH} characters, got {len(ref):,}"
         raise NotFoundError(too_long, where=ref[:80] + "…")
     folders = roots(dirs)
-    key = ref.lower()  # ids are lower case: H100-SXM finds h100-sxm
+    key = fold(ref)  # ids are lower case: H100-SXM finds h100-sxm
     fast = folders[0] / kind / f"{key}.toml" if len(folders) == 1 else None
     if fast is not None and fast.is_file() and not (skip and fast.resolve() in skip):  # built-ins only, the id is the name
         return fast
@@ -1372,7 +1373,7 @@ def split_scope(path: str, accelerator_ids: Iterable[str] = ()) -> tuple[str, st
     path starts with is its scope, else the part before the first dot. The scope is matched without
     regard to case, as ids are, and returned as ``accelerator_ids`` (or ``scenario``, ``workload``) spell it."""
     ids = list(accelerator_ids)
-    folded = path.lower()
+    folded = fold(path)
     # A compared id with dots (but not one whose rest starts 'toml.': no field is named toml, so that is a path
     # ending in .toml, ``my.gpu.toml.price_usd``); then a profile's path, which runs to its last .toml, as in an option.
     for a in sorted((a for a in ids if "." in a), key=len, reverse=True):
@@ -1392,7 +1393,7 @@ def _canonical_scope(scope: str, ids: Sequence[str]) -> str:
     """``scope`` as written when it is a keyword or one of ``ids``, else the keyword or id it names in another case."""
     if scope in ("scenario", "workload") or scope in ids:
         return scope
-    folded = scope.lower()
+    folded = fold(scope)
     if folded in ("scenario", "workload"):
         return folded
     return next((a for a in ids if a.lower() == folded), scope)
@@ -2101,17 +2102,17 @@ def same_input_path(path: str, groups: Iterable[Iterable[str]]) -> tuple[str, ..
     id, and a quantity's ``.value`` as the quantity (``A100.price_usd.value`` is ``a100-80gb.price_usd``)."""
     groups = [list(g) for g in groups]
     every = [n for g in groups for n in g]
-    if path.strip().lower() == "count":  # every option's count: overlaps each option's own
+    if fold(path.strip()) == "count":  # every option's count: overlaps each option's own
         return ("count",)
     scope, rest = split_scope(path, every)
-    group = next((sorted(g) for g in groups if scope.lower() in {n.lower() for n in g}), None)
-    if scope.lower() == "workload" and rest == "accelerator_count":
+    group = next((sorted(g) for g in groups if fold(scope) in {n.lower() for n in g}), None)
+    if fold(scope) == "workload" and rest == "accelerator_count":
         return ("count",)
     if group and rest == "count":
         return ("count", group[0])
     # A list's entry is a part of the list (``stages[ext].tokens`` is within ``stages``): the list's name, then the entry.
     pieces = split_path(rest) if ".".join(split_path(rest)) == rest else rest.split(".")
-    parts = [group[0] if group else scope.lower()]
+    parts = [group[0] if group else fold(scope)]
     for piece in pieces:
         item = _ITEM.match(piece)
         parts += [item.group(1), f"[{item.group(2)}]"] if item else [piece]

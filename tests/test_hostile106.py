@@ -151,3 +151,52 @@ def test_a_c1_control_in_a_key_is_named_as_a_control_character(run, user_profile
         f"Error: {path}: \"price_usd\\u009B\": unknown key (did you mean 'price_usd'? character 10 is U+009B (a control "
         "character), not ASCII)"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["compare", "hygon-\u212a100", "-w", "llama3-8b"],
+            "Error: unknown accelerator 'hygon-\u212a100' (did you mean 'hygon-k100'? character 7 is U+212A KELVIN SIGN, "
+            "not ASCII); see 'tco profiles list'",
+        ),
+        (
+            ["compare", "a100-80gb", "-w", "deepsee\u212a-v3"],
+            "Error: unknown workload 'deepsee\u212a-v3' (did you mean 'deepseek-v3'? character 8 is U+212A KELVIN SIGN, "
+            "not ASCII); see 'tco workloads list'",
+        ),
+        (
+            ["compare", "hygon-k100", "-w", "llama3-8b", "--set", "hygon-\u212a100.price_usd=1"],
+            "Error: --set: hygon-\u212a100.price_usd: 'hygon-\u212a100' is not scenario, workload or a compared accelerator "
+            "(did you mean 'hygon-k100'? character 7 is U+212A KELVIN SIGN, not ASCII)",
+        ),
+        (
+            ["compare", "a100-80gb", "-w", "llama3-8b", "--set", "wor\u212aload.tuning=tuned"],
+            "Error: --set: wor\u212aload.tuning: 'wor\u212aload' is not scenario, workload or a compared accelerator "
+            "(did you mean 'workload'? character 4 is U+212A KELVIN SIGN, not ASCII)",
+        ),
+        (
+            ["sweep", "hygon-k100", "-w", "llama3-8b", "--vary", "hygon-\u212a100.price_usd=1,2"],
+            "Error: --vary: hygon-\u212a100.price_usd: 'hygon-\u212a100' is not scenario, workload or a compared accelerator "
+            "(did you mean 'hygon-k100'? character 7 is U+212A KELVIN SIGN, not ASCII)",
+        ),
+    ],
+)
+def test_a_kelvin_sign_does_not_stand_for_the_k_of_an_id(run, args: list[str], line: str) -> None:
+    """6: ids, aliases and --set scopes were matched through ``str.lower()``, which makes the KELVIN SIGN U+212A an
+    ASCII 'k': ``tco compare hygon-\u212a100`` compared the shipped hygon-k100, ``--set hygon-\u212a100.price_usd=1``
+    priced it at $1 and ``--set wor\u212aload.tuning=tuned`` tuned the workload, each silently. Only ASCII capitals
+    fold now (``errors.fold``): the look-alike is refused, saying which character it is."""
+    r = run(*args)
+    assert r.exit_code == 1
+    assert one_error(r) == line
+
+
+def test_an_id_in_ascii_capitals_still_finds_its_profile(run) -> None:
+    """6's other side: the case an id is matched without regard to is ASCII's, as before."""
+    r = run("compare", "HYGON-K100", "-w", "llama3-8b", "--set", "HYGON-K100.price_usd=1", "--set", "WORKLOAD.tuning=tuned", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    (x,) = json.loads(r.stdout)["results"]
+    assert x["option"] == "hygon-k100"
+    assert json.loads(r.stdout)["inputs"]["sets"] == ["HYGON-K100.price_usd=1", "WORKLOAD.tuning=tuned"]
