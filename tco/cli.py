@@ -44,7 +44,7 @@ from tco.errors import (
     unknown_inputs,
 )
 from tco.inputs import Inputs, named_option, parse_option
-from tco.models import MAX_COUNT, TINY, Comparison, Currency, InferenceWorkload, Precision, Tuning
+from tco.models import MAX_COUNT, TINY, Comparison, Currency, InferenceWorkload, Precision, Tuning, digits_hint
 from tco.perf import MAX_ACCELERATORS
 from tco.render import OutputFormat
 
@@ -178,7 +178,7 @@ def real(text: str) -> float:
     try:
         value = ascii_float(text)
     except ValueError:
-        raise typer.BadParameter(f"expected a number, got {text[:40]!r}") from None
+        raise typer.BadParameter(f"expected a number, got {text[:40]!r}{digits_hint(text)}") from None
     tiny = underflow(text, value)
     if tiny is not None:
         raise typer.BadParameter(tiny)
@@ -260,7 +260,7 @@ def whole(text: str | int) -> int:
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or not value.is_integer():
-        raise typer.BadParameter(f"expected a whole number, got {text[:40]!r}")
+        raise typer.BadParameter(f"expected a whole number, got {text[:40]!r}{digits_hint(text)}")
     return int(value)
 
 

@@ -66,6 +66,7 @@ from tco.models import (
     TrainingWorkload,
     Workload,
     build_quantity_schemas,
+    digits_hint,
 )
 
 if sys.version_info >= (3, 11):
@@ -877,10 +878,12 @@ def _expected(err: Mapping[str, Any]) -> str:
         return _not_finite(err.get("input"))
     if typ == "float_type" and (big := too_large(err.get("input"))) is not None:
         return big
+    given = err.get("input")  # (a number in full-width digits: the ASCII one to write)
+    digits = digits_hint(given) if isinstance(given, str) else ""
     if typ in ("int_type", "int_from_float", "int_parsing"):
-        return f"expected a whole number, got {_show(err.get('input'))}"
+        return f"expected a whole number, got {_show(given)}{digits}"
     if typ in ("float_type", "float_parsing"):  # (a plain number, as a whole number says what it got)
-        return f"expected a number, got {_show(err.get('input'))}"
+        return f"expected a number, got {_show(given)}{digits}"
     if typ in ("bool_type", "bool_parsing"):
         return f"expected true or false, got {_show(err.get('input'))}"
     if typ in ("string_type",):

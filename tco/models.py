@@ -410,10 +410,27 @@ _REPR_OF_NUMBER = re.compile(r"(?:np|numpy)\.(?:float|int|uint)(?:16|32|64|128|8
 """``np.float64(1.3)``: what numpy 2 prints for ``repr`` of a number, as an f-string's ``!r`` writes it into a --set."""
 
 
+def digits_hint(text: str) -> str:
+    """For text that is a number written with digits of another script (full-width '１２' as an input method types
+    them, Arabic-Indic '١٢'; full-width signs and points too), the number in ASCII to write instead; else ``""``.
+    (TOML and tco read ASCII digits only, where Python's float() takes any script's.)"""
+    t = text.strip()
+    if t.isascii():
+        return ""
+    import unicodedata  # (only a refusal of text where a number was expected needs it)
+
+    plain = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else unicodedata.normalize("NFKC", c) for c in t)
+    if not re.fullmatch(r"[+-]?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?", plain):
+        return ""
+    return f" (digits that are not ASCII, as an input method may type them: write {plain})"
+
+
 def _number_hint(text: str) -> str:
     """For text that reads as a number where a quantity is expected, how to write it: quoted (``"1.5"``), or in a
     form TOML reads as no number (``.5``, ``5.``: TOML wants a digit on each side of the point); else ``""``."""
     t = text.strip()
+    if digits := digits_hint(t):
+        return digits
     if (wrapped := _REPR_OF_NUMBER.fullmatch(t)) is not None and _NUMBER_LIKE.fullmatch(wrapped.group(1).strip()):
         return f" (the repr of a numpy number: write the number, {wrapped.group(1).strip()}, or format it with str())"
     if not _NUMBER_LIKE.fullmatch(t):

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from tests.factories import one_error, shipped_copy
+from tests.factories import one_error, run_main, shipped_copy
 
 # What a terminal or viewer acts on rather than shows, that a name or source may carry: C1 (NEL, CSI), DEL, the bidi
 # overrides and isolates, and the zero-width characters.
@@ -200,3 +200,47 @@ def test_an_id_in_ascii_capitals_still_finds_its_profile(run) -> None:
     (x,) = json.loads(r.stdout)["results"]
     assert x["option"] == "hygon-k100"
     assert json.loads(r.stdout)["inputs"]["sets"] == ["HYGON-K100.price_usd=1", "WORKLOAD.tuning=tuned"]
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["compare", "a100-80gb", "-w", "llama3-8b", "--set", "a100-80gb.price_usd=\uff11\uff12"],
+            "Error: --set: a100-80gb.price_usd: expected a number more than 0 or a table with value, low, high, source, "
+            "as_of, got text '\uff11\uff12' (digits that are not ASCII, as an input method may type them: write 12)",
+        ),
+        (
+            ["compare", "a100-80gb", "-w", "llama3-8b", "--set", "scenario.pue=\uff11\uff0e\uff12"],
+            "Error: --set: scenario.pue: expected a number of at least 1 or a table with value, low, high, source, as_of, "
+            "got text '\uff11\uff0e\uff12' (digits that are not ASCII, as an input method may type them: write 1.2)",
+        ),
+        (
+            ["compare", "a100-80gb", "-w", "llama3-8b", "--set", "workload.seq_len=\u0968\u0966\u096a\u096e"],
+            "Error: --set: workload.seq_len: expected a whole number, got '\u0968\u0966\u096a\u096e' (digits that are not "
+            "ASCII, as an input method may type them: write 2048)",
+        ),
+        (
+            ["compare", "a100-80gb", "-w", "llama3-8b", "--set", "workload.seq_len=x\uff11"],
+            "Error: --set: workload.seq_len: expected a whole number, got 'x\uff11'",
+        ),
+    ],
+)
+def test_a_number_in_full_width_or_other_digits_is_refused_with_the_ascii_number(run, args: list[str], line: str) -> None:
+    """7: ``--set a100-80gb.price_usd=１２`` (full-width digits, as a Japanese or Chinese input method types them) was
+    refused as "got text '１２'", which reads as the number it was refused for. Still refused (TOML and tco read ASCII
+    digits, though Python's float() takes any script's), it now says the number to write; text that is no number in
+    any digits ('x１') gets no hint."""
+    r = run(*args)
+    assert r.exit_code == 1
+    assert one_error(r) == line
+
+
+def test_a_flags_whole_number_in_full_width_digits_says_the_ascii_one(capsys) -> None:
+    """7: a flag's number too (``-n １００``): a usage error, exit 2, with the number to write."""
+    code, out, err = run_main(capsys, "simulate", "a100-80gb", "-w", "llama3-8b", "-n", "\uff11\uff10\uff10", "-q")
+    assert (code, out) == (2, "")
+    assert err == (
+        "Error: Invalid value for '--samples' / '-n': expected a whole number, got '\uff11\uff10\uff10' (digits that are "
+        "not ASCII, as an input method may type them: write 100) (see 'tco simulate --help')\n"
+    )
