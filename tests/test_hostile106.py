@@ -244,3 +244,13 @@ def test_a_flags_whole_number_in_full_width_digits_says_the_ascii_one(capsys) ->
         "Error: Invalid value for '--samples' / '-n': expected a whole number, got '\uff11\uff10\uff10' (digits that are "
         "not ASCII, as an input method may type them: write 100) (see 'tco simulate --help')\n"
     )
+
+
+def test_a_files_quoted_number_in_full_width_digits_says_the_ascii_one(run, user_profile) -> None:
+    """7: in a profile, ``tdp_w = "４００"`` (quoted, so TOML reads it) is refused as text with the number to write."""
+    path = user_profile("accelerators", "mine", shipped_copy("a100-80gb", "mine", tdp_w='"\uff14\uff10\uff10"'))
+    r = run("profiles", "validate", str(path))
+    assert one_error(r) == (
+        f"Error: {path}: tdp_w: expected a number more than 0 or a table with value, low, high, source, as_of, got text "
+        "'\uff14\uff10\uff10' (digits that are not ASCII, as an input method may type them: write 400)"
+    )
