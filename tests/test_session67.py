@@ -6,6 +6,9 @@ took about half the CPU time). Each test names what it pins."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -13,6 +16,9 @@ import tco
 from tco import training
 from tco.analysis import sizing
 from tco.analysis.common import prepare
+from tco.loader import tomllib
+
+PROFILES = Path(__file__).resolve().parent.parent / "profiles"
 
 
 def _plan(accelerator: str, workload: str):
@@ -81,3 +87,22 @@ def test_the_block_search_of_a_sweep_is_the_one_degree_at_a_time_search_bit_for_
     one_at_a_time = list(tco.api.sweep(inputs, vary).results)
     assert len(blocked) == 34
     assert blocked == one_at_a_time
+
+
+def test_a_rented_tpu_waits_up_to_googles_calendar_horizon(run) -> None:
+    """Session 66 gave rented TPUs the 0-8 week wait of AWS's Capacity Blocks by analogy. Google's own page: TPUs are
+    reserved in calendar mode with availability shown and capacity requested up to 120 days ahead
+    [G-GCP-TPU-CALENDAR]: 0-17.1 weeks (120 / 7 = 17.14), still centred on no wait, and the bibliography resolves it.
+    The simulated date to market of a rented TPU spreads further than with the AWS horizon."""
+    for part in ("tpu-v5e", "tpu-v5p"):
+        lead = tomllib.loads((PROFILES / "accelerators" / f"{part}.toml").read_text(encoding="utf-8"))["rental"]["lead_time_weeks"]
+        assert (lead["value"], lead["low"], lead["high"]) == (0, 0, 17.1)
+        assert "[G-GCP-TPU-CALENDAR]" in lead["source"] and "120 days" in lead["source"]
+    entry = tomllib.loads((PROFILES / "sources" / "global-market.toml").read_text(encoding="utf-8"))["G-GCP-TPU-CALENDAR"]
+    assert entry["date"] == "2025-10-30" and "120 days in advance" in entry["note"]
+    assert entry["url"] == "https://cloud.google.com/tpu/docs/calendar-mode-reservation"
+    args = ["simulate", "tpu-v5p:rent", "-w", "llama3-8b", "--samples", "4000", "--seed", "1", "-f", "json"]
+    args += ["--set", "scenario.carbon_usd_per_tonne=0"]
+    google = json.loads(run(*args).stdout)["results"][0]
+    aws = json.loads(run(*args, "--set", "tpu-v5p.rental.lead_time_weeks.high=8").stdout)["results"][0]
+    assert google["time_to_market_days"]["p90"] > aws["time_to_market_days"]["p90"] + 7 * 4
