@@ -649,8 +649,8 @@ def evaluate(
                         first = ops.argmax(rows[0], axis=0)[None]
                         local.take(*(ops.take_along_axis(v, first, 0)[0] for v in rows))
                     else:
-                        rows = ops.broadcast_arrays(score, tps, eff, d)
-                        for score_j, tps_j, eff_j, d_j in zip(*rows, strict=True):
+                        # (each of them has the block's rows first: all four depend on the degree)
+                        for score_j, tps_j, eff_j, d_j in zip(score, tps, eff, d, strict=True):
                             better = score_j > best_score
                             best_used = ops.where(better, d_j * md, best_used)
                             best_eff = ops.where(better, eff_j, best_eff)
