@@ -140,7 +140,8 @@ def test_toml_that_stops_at_a_look_alike_character_names_it(run, user_profile, l
     path = user_profile("accelerators", "mine", "\n".join([*lines[:at], line, *lines[at + 1 :]]))
     r = run("profiles", "validate", str(path))
     assert r.exit_code == 1
-    assert one_error(r) == f"Error: {path}: not valid TOML: {reason}"
+    # (the TOML parser's own words quote '=' in single quotes in Python 3.11's tomllib, in double quotes in tomli)
+    assert one_error(r).replace('"="', "'='") == f"Error: {path}: not valid TOML: {reason}"
 
 
 def test_a_c1_control_in_a_key_is_named_as_a_control_character(run, user_profile) -> None:
