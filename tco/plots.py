@@ -112,18 +112,19 @@ def _usd(x: float, _pos: Any = None, step: float = 0.0) -> str:
 
 
 def _usd_ticks(axis: Any) -> None:
-    """Label ``axis`` in dollars (:func:`_usd`), with the decimals its ticks' spacing needs."""
+    """Label ``axis`` in dollars (:func:`_usd`), each tick with the decimals that tell it from its neighbours (on a
+    log axis the gap below $1M is no measure of the decades above it: $1.00M, $10.00M, not $1.0000M)."""
     from matplotlib.ticker import Formatter
 
     class Usd(Formatter):
-        step = 0.0
+        ticks: list[float] = []
 
         def set_locs(self, locs: Any) -> None:
-            ticks = sorted(locs)
-            self.step = min((b - a for a, b in zip(ticks[:-1], ticks[1:], strict=True)), default=0.0)
+            self.ticks = sorted(float(x) for x in locs)
 
         def __call__(self, x: float, pos: int | None = None) -> str:
-            return _usd(x, step=self.step)
+            gaps = [abs(t - x) for t in self.ticks if abs(t - x) > 1e-9 * max(abs(x), abs(t))]
+            return _usd(x, step=min(gaps, default=0.0))
 
     axis.set_major_formatter(Usd())
 
@@ -202,20 +203,27 @@ def _tornado(plt: Any, result: Any, fmt: str, top: int, page: bool) -> bytes:
     return _finish(fig, ax, f"What moves {_short(option)}'s effective cost", source, fmt, page)
 
 
-def cdf(result: Any, fmt: str = "svg", page: bool = False) -> bytes:
+def cdf(result: Any, fmt: str = "svg", page: bool = False, options: Sequence[str] | None = None) -> bytes:
     """Empirical CDF of each option's effective cost over the Monte Carlo samples. ``page``: drawn at the
-    printed report's size (:data:`PAGE_WIDTH_IN`, :data:`PAGE_FONT_PT`)."""
+    printed report's size (:data:`PAGE_WIDTH_IN`, :data:`PAGE_FONT_PT`); ``options``: the labels drawn (all by default;
+    the source line says how many of how many)."""
     plt = _pyplot()
     with plt.rc_context({"font.size": PAGE_FONT_PT} if page else {}):
-        return _cdf(plt, result, fmt, page)
+        return _cdf(plt, result, fmt, page, options)
 
 
-def _cdf(plt: Any, result: Any, fmt: str, page: bool) -> bytes:
+LEGEND_INSIDE = 4
+"""The most curves whose legend a chart keeps inside its axes; with more, the legend stands beside them, where it
+covers no curve."""
+
+
+def _cdf(plt: Any, result: Any, fmt: str, page: bool, options: Sequence[str] | None = None) -> bytes:
     import numpy as np
 
-    samples: Mapping[str, Sequence[float]] = result.effective_cost_samples_usd or {}
-    if not samples:
+    every: Mapping[str, Sequence[float]] = result.effective_cost_samples_usd or {}
+    if not every:
         raise InputError("the simulation kept no samples to chart", key="plot")
+    samples = every if options is None else {k: v for k, v in every.items() if k in set(options)}
     if not any(v == v and abs(v) != float("inf") for vs in samples.values() for v in vs):
         raise _nothing_to_draw("effective cost", {o.option: o.missing_inputs for o in result.options})
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH_IN, 1.35) if page else (7.5, 4))
@@ -229,10 +237,13 @@ def _cdf(plt: Any, result: Any, fmt: str, page: bool) -> bytes:
     _usd_ticks(ax.xaxis)
     ax.set_xlabel("effective cost, USD")
     ax.set_ylabel("share at or below" if page else "share of samples at or below")
-    ax.legend(fontsize=PAGE_FONT_PT - 1 if page else 7, frameon=False)
+    beside = {"loc": "upper left", "bbox_to_anchor": (1.0, 1.0)} if len(samples) > LEGEND_INSIDE else {}
+    ax.legend(fontsize=PAGE_FONT_PT - 1 if page else 7, frameon=False, **beside)
     from tco.render import samples_text
 
     src = f"tco simulate · {result.workload} · scenario {result.scenario} · {samples_text(result.samples)}, seed {result.seed}"
+    if len(samples) < len(every):
+        src += f" · {len(samples)} of {len(every)} options drawn (those ranked first)"
     return _finish(fig, ax, "Effective cost under uncertainty (CDF)", src, fmt, page)
 
 

@@ -13,7 +13,7 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Callable, Container, Mapping
+from collections.abc import Callable, Container, Mapping, Sequence
 from typing import Any
 
 from tco import plots
@@ -46,12 +46,13 @@ table{border-collapse:collapse;width:100%;font-size:9pt} th,td{padding:.2rem .4r
 overflow-wrap:break-word} details summary{cursor:pointer;color:#0072B2}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap} .verdict{font-size:12pt;background:#f3f6fa;
 padding:.6rem .8rem;border-left:4px solid #0072B2}
-.meta{color:#555;font-size:8.5pt} figure{margin:.4rem 0} svg{max-width:100%;height:auto} .print{display:none}
+.meta{color:#555;font-size:8.5pt} figure{margin:.4rem 0} svg{max-width:100%;height:auto} .print,.printonly{display:none}
 @media print{body{margin:0;max-width:none;font-size:9pt} h1{font-size:13pt} h2{break-after:avoid;margin:.45rem 0 .2rem;font-size:10.5pt}
 p{margin:.3rem 0} .verdict{font-size:10.5pt;padding:.35rem .6rem} th,td{padding:0 .3rem} table{font-size:8pt;line-height:1.2}
 .meta{font-size:7.5pt} table.notes{font-size:7pt} #provenance{font-size:6.5pt} table.notes th{white-space:nowrap}
 figure,table{break-inside:avoid} figure{margin:.2rem 0} figure svg{width:100%;height:auto}
-details,#assumptions{display:none} .claims{display:none} .unprinted,.screen{display:none} .print{display:inline}}
+details,#assumptions{display:none} .claims{display:none} .unprinted,.screen{display:none} .print{display:inline} .printonly{display:block}
+body.many{zoom:.94}}
 @page{margin:.8cm}
 """
 
@@ -116,7 +117,7 @@ def _latency_targets(workload: Any) -> str:
     return f"Latency targets: {'; '.join(targets)}; {batch}."
 
 
-def _serving(inputs: Inputs, ranking: list[Any]) -> list[str]:
+def _serving(inputs: Inputs, ranking: list[Any], printed: Container[str]) -> list[str]:
     """A serving workload's latency targets, and per option the replica, the batch and the latencies the
     model gives at that batch: the figures a serving buyer compares (compare's JSON holds the same)."""
     rows = [
@@ -137,8 +138,9 @@ def _serving(inputs: Inputs, ranking: list[Any]) -> list[str]:
             ["option", "replica, accelerators", "batch", "time per output token, ms", "time to first token, ms", "tokens/s/acc"],
             rows,
             {1, 2, 3, 4, 5},
-            # (an option the market bars is on screen; a printout keeps the options that can be had, for one sheet)
-            unprinted={i for i, r in enumerate(ranking) if r.status is OptionStatus.infeasible},
+            # (an option the market bars is on screen; a printout keeps the options that can be had and are ranked first,
+            # for one sheet)
+            unprinted={i for i, r in enumerate(ranking) if r.status is OptionStatus.infeasible or r.accelerator not in printed},
         ),
     ]
 
@@ -188,6 +190,36 @@ tables, a row each, leave room for three on the one printed page."""
 
 FLIPS_SHOWN = 3
 """Inputs that change the answer named on the page (the tornado's order: those that move the difference most)."""
+
+PRINTED_OPTIONS = {"training": 8, "inference": 5}
+"""The most options a printout gives a row in each per-option table (ranking, serving, simulation), a note and a curve
+in the chart of effective cost under uncertainty: those ranked first. A run may compare up to 100; the screen shows
+every one, and the page says how many more there are. A serving page has a table more per option (replica, batch and
+latency), so fewer."""
+
+NOT_RANKED_PRINTED = 3
+"""The most Not ranked rows a printout gives (a reason may run to three lines); the page says how many more."""
+
+PROVENANCE_BUILTIN_PRINTED = 12
+"""The most shipped files a printout's provenance line names; with more, it counts them (the user's own files are
+named with their paths whatever their number; the screen and the audit trail name every one)."""
+
+
+def printed_labels(ranking: Sequence[Any], kind: str) -> list[str]:
+    """The options a printout gives rows to: the first :data:`PRINTED_OPTIONS` of the page's ranking order (the ranked
+    by rank, then those not ranked)."""
+    return [r.accelerator for r in ranking[: PRINTED_OPTIONS[kind]]]
+
+
+def _more_printed(shown: int, total: int, what: str) -> list[str]:
+    """A printout's line for the rows it leaves to the screen (none where it prints them all); ``what``: the rows it
+    shows, with ``{n}`` for their number."""
+    if total <= shown:
+        return []
+    return [
+        f'<p class="meta printonly">This printout shows {what.format(n=shown)}; {total - shown} more on screen (this page in a '
+        "browser) and in tco compare.</p>"
+    ]
 
 
 def _decision(decision: Any, symbol: str) -> list[str]:
@@ -330,11 +362,16 @@ def build(
     (``sensitivity(inputs, vs=(first, second))``), for the inputs that would change the answer; ``cashflow``
     (``tco.cashflow`` of the options it can be drawn for), each one's net present cost beside its effective cost."""
     ranking = sorted(comp.results, key=lambda r: (r.rank is None, r.rank or 0))
+    printed = set(printed_labels(ranking, comp.workload_kind))
     npv = {o.option: o.npv_cost_usd for o in cashflow.options} if cashflow is not None else {}
     # (the cash flow's net present cost: the purchase at delivery and the resale at the end, where the job cost
     # charges the capital for the hours the job holds it)
     npv_head = f"NPV at {cashflow.discount_rate * 100:g}%" if cashflow is not None else "NPV"
     labels = ", ".join(o.label for o in inputs.options)
+    if len(inputs.options) > len(printed):  # (a printout names how many; the screen every one)
+        labels = f"<span class=screen>{html.escape(labels)}</span><span class=print>{len(inputs.options)} (listed on screen)</span>"
+    else:
+        labels = html.escape(labels)
     rank_rows = [
         [
             "—" if r.rank is None else str(r.rank),
@@ -353,7 +390,7 @@ def build(
     sections = [
         f"<h1>Which accelerator: {html.escape(comp.workload)}</h1>",
         f"<p class=meta>{'software tuning' if comp.workload_kind == 'training' else 'serving engine'} {comp.tuning.value}"
-        f" · scenario {html.escape(comp.scenario)} · options {html.escape(labels)}"
+        f" · scenario {html.escape(comp.scenario)} · options {labels}"
         # every --set, so the memo says which market, fabric or tuning it is for (not only the numbers below)
         + (f" · --set {html.escape(', '.join(inputs.sets))}" if inputs.sets else "")
         + "</p>",
@@ -363,14 +400,20 @@ def build(
             ["rank", "option", "count", "tokens/s/acc", "market, days", "job cost", "delay cost", "effective cost", npv_head, "status"],
             rank_rows,
             {2, 3, 4, 5, 6, 7, 8},
+            unprinted={i for i, r in enumerate(ranking) if r.accelerator not in printed},
         ),
+        *_more_printed(len(printed), len(ranking), "the {n} options ranked first"),
     ]
     if comp.workload_kind == "inference":
-        sections += _serving(inputs, ranking)
+        sections += _serving(inputs, ranking, printed)
     else:
         sections += _claims(comp)
     # (what holds a ranked speed back and the input that would change it, as compare notes it on stderr)
-    sections += [f"<p class=meta>Note: {html.escape(line)}</p>" for line in layout_notes(comp)]
+    # (a printout keeps the notes of the options it gives rows to)
+    for kept in (True, False):
+        part = comp.model_copy(update={"results": [r for r in comp.results if (r.accelerator in printed) is kept]})
+        css = "meta" if kept else '"meta unprinted"'
+        sections += [f"<p class={css}>Note: {html.escape(line)}</p>" for line in layout_notes(part)]
     sections.append('<h2 id="breakeven">Break-even cost of delay</h2>')
     if breakeven is not None:
         sections.append(f"<p>{html.escape(breakeven.message)}.</p>")
@@ -401,10 +444,12 @@ def build(
         ]
         for o in simulation.options
     ]
-    sections.append(_chart(lambda result: plots.cdf(result, page=True), simulation))
+    # (the curves of the options the printout gives rows to: more are a tangle, on screen as on paper; the table has all)
+    drawn = [o.option for o in simulation.options if o.option in printed]
+    sections.append(_chart(lambda result: plots.cdf(result, page=True, options=drawn), simulation))
     # (an option the simulation has no figure for, its price unknown or its market barring it, is a row of dashes: shown
     # on screen, left out of a printout, where the ranking gives its status and the missing inputs what it lacks)
-    blank = {i for i, o in enumerate(simulation.options) if o.effective_cost_usd.p50 is None}
+    blank = {i for i, o in enumerate(simulation.options) if o.effective_cost_usd.p50 is None or o.option not in printed}
     sections.append(_table(["option", "wins", "P10", "P50", "P90"], win_rows, {1, 2, 3, 4}, unprinted=blank))
     evpi = simulation.expected_value_of_perfect_information_usd
     learn = partial_values_text(simulation.value_of_information_by_input_usd).strip() if evpi else ""
@@ -473,10 +518,10 @@ def build(
     missing = [[label, path, ", ".join(parts)] for label, by_path in needs.items() for path, parts in by_path.items()]
     unranked = unranked_rows(comp, inputs)
     # (a printout leaves out a missing input the Not ranked table names for its option already, "unknown: PATH":
-    # every option left unranked by what it lacks rather than barred)
+    # every option left unranked by what it lacks rather than barred; and those of the options it gives no rows to)
     lacking = [r for r in comp.results if r.rank is None and r.status is not OptionStatus.infeasible]
     said = {(r.accelerator, path) for r in lacking for path in r.missing_inputs}
-    repeated = {i for i, row in enumerate(missing) if (row[0], row[1]) in said}
+    repeated = {i for i, row in enumerate(missing) if (row[0], row[1]) in said or row[0] not in printed}
     all_said = len(repeated) == len(missing)
     # (with nothing missing, one line rather than a section: the page stays one sheet)
     sections += (
@@ -492,20 +537,34 @@ def build(
     if unranked:
         sections.append('<h2 id="unranked">Not ranked</h2>')
         shown = _shown_whys(unranked)
-        sections.append(_table(["option", "status", "why", "the number that would decide it"], shown, css="notes", rich={2: _abridged}))
+        sections.append(
+            _table(
+                ["option", "status", "why", "the number that would decide it"],
+                shown,
+                css="notes",
+                rich={2: _abridged},
+                unprinted=range(NOT_RANKED_PRINTED, len(shown)),
+            )
+        )
+        sections += _more_printed(NOT_RANKED_PRINTED, len(shown), "{n} of the options not ranked")
     sections += _sources([row[2] for row in unique] + [row[2] for row in unranked])
     trail = json.dumps(audit, sort_keys=True)
     digest = hashlib.sha256(trail.encode()).hexdigest()
     # (a shipped file by its id alone, "built in": its path is the id's; a file of the user's by its path)
-    files = ", ".join(
-        f"{key} (built in)" if str(entry["path"]).startswith("builtin:") else f"{key} ({entry['path']})"
-        for key, entry in audit.get("files", {}).items()
-    )
-    sections.append(f'<p class=meta id="provenance">tco {html.escape(version)} · inputs SHA-256 {digest} · files: {html.escape(files)}</p>')
+    entries = audit.get("files", {}).items()
+    builtin = [key for key, entry in entries if str(entry["path"]).startswith("builtin:")]
+    files = html.escape(", ".join(f"{key} (built in)" if key in builtin else f"{key} ({entry['path']})" for key, entry in entries))
+    if len(builtin) > PROVENANCE_BUILTIN_PRINTED:  # (a printout counts the shipped files; the user's own by path)
+        own = ", ".join(f"{key} ({entry['path']})" for key, entry in entries if key not in builtin)
+        brief = f"{len(builtin)} built in (listed on screen)" + (f", {own}" if own else "")
+        files = f"<span class=screen>{files}</span><span class=print>{html.escape(brief)}</span>"
+    sections.append(f'<p class=meta id="provenance">tco {html.escape(version)} · inputs SHA-256 {digest} · files: {files}</p>')
     # The audit trail the hash is of, as the JSON outputs give it, for a reader to check the hash and the inputs: inert
     # data the page neither shows nor prints (a template; no script), its text escaped as any other.
     sections.append(f'<template id="audit">{html.escape(trail, quote=False)}</template>')
     body = CONTROL.sub("?", "\n".join(sections))  # escape sequences and bidi overrides from input text, as in tables
     title = html.escape(CONTROL.sub("?", f"tco report: {comp.workload}"))  # (the tab's title too)
     head = f'<head><meta charset="utf-8"><title>{title}</title><style>{CSS}</style></head>'
-    return f'<!DOCTYPE html>\n<html lang="en">\n{head}\n<body>\n{body}\n</body>\n</html>\n'
+    # (a page of more options than it prints carries the lines that say so: printed a little smaller, it stays one sheet)
+    many = " class=many" if len(comp.results) > len(printed) else ""
+    return f'<!DOCTYPE html>\n<html lang="en">\n{head}\n<body{many}>\n{body}\n</body>\n</html>\n'
