@@ -50,10 +50,14 @@ def _meta(models: Mapping[str, Any]) -> dict[str, Quantity | None]:
 
 def _sheet_name(text: str, used: set[str]) -> str:
     """A sheet name Excel accepts: at most 31 characters, none of ``[]:*?/\\``, no apostrophe at either end,
-    unique in any case (``~2``, ``~3``, ... cut the name to make room)."""
+    unique in any case (``~2``, ``~3``, ... cut the name to make room). A longer name keeps its start and its end
+    around an ellipsis: two long ids that share their first 26 characters still name their own option."""
     from tco.render import CONTROL
 
-    base = re.sub(r"^'|'$", "_", re.sub(r"[\[\]:*?/\\]", "_", CONTROL.sub("?", text))[:MAX_SHEET])
+    clean = re.sub(r"[\[\]:*?/\\]", "_", CONTROL.sub("?", text))
+    if len(clean) > MAX_SHEET:
+        clean = clean[: MAX_SHEET // 2] + "…" + clean[-(MAX_SHEET // 2) :]
+    base = re.sub(r"^'|'$", "_", clean)
     name, i = base, 2
     while name.lower() in used:
         suffix = f"~{i}"

@@ -118,13 +118,19 @@ def test_a_report_of_an_undecodable_set_is_written(run, tmp_path) -> None:
 
 
 def test_sheet_names_stay_within_excels_31_characters() -> None:
-    """59a D4: the 100th option of a shared 28-character prefix got a 32-character sheet name (`~100`)."""
+    """59a D4: the 100th option of a shared 28-character prefix got a 32-character sheet name (`~100`). (Session 68: a
+    long name keeps its start and end, so these name their own counts; the same long name 101 times still takes
+    suffixes up to ~101 within 31 characters.)"""
     from tco.workbook import _sheet_name
 
     used: set[str] = set()
     names = [_sheet_name("Calc a-very-long-accelerator-identifier@" + str(i), used) for i in range(101)]
     assert max(map(len, names)) == 31 and len({n.lower() for n in names}) == 101
-    assert names[100] == "Calc a-very-long-accelerato~101" and _sheet_name("'quoted'", set()) == "_quoted_"
+    assert names[100] == "Calc a-very-lon…-identifier@100" and _sheet_name("'quoted'", set()) == "_quoted_"
+    used = set()
+    same = [_sheet_name("Calc a-very-long-accelerator-identifier@1", used) for _ in range(101)]
+    assert max(map(len, same)) == 31 and len({n.lower() for n in same}) == 101
+    assert same[:2] == ["Calc a-very-lon…or-identifier@1", "Calc a-very-lon…or-identifier~2"] and same[100] == "Calc a-very-lon…or-identifi~101"
 
 
 def test_numeric_looking_ids_stay_text_in_analysis_sheets(run, user_profile, tmp_path) -> None:

@@ -167,3 +167,22 @@ def test_dollar_ticks_on_a_log_axis_take_the_decimals_of_their_own_decade() -> N
     _usd_ticks(ax2.xaxis)
     ax2.figure.canvas.draw()
     assert [t.get_text() for t in ax2.get_xticklabels()] == ["$1.810M", "$1.815M", "$1.820M"]
+
+
+def test_calc_sheets_of_two_long_ids_that_share_their_start_name_their_own_option(run, tmp_path: Path, user_profile) -> None:
+    """Two 64-character ids sharing their first 26 characters got Calc sheets named `Calc aaaa…` and `Calc aaaa…~2`:
+    a tab named neither option (only its header cell did). A name longer than Excel's 31 characters now keeps its
+    start and its end around an ellipsis, so each tab ends with its own id's tail."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from tests.factories import shipped_copy
+
+    ids = ["a" * 26 + "-first-" + "x" * 31, "a" * 26 + "-other-" + "y" * 31]
+    assert all(len(i) == 64 for i in ids)
+    for i in ids:
+        user_profile("accelerators", i, shipped_copy("a100-80gb", i))
+    path = tmp_path / "w.xlsx"
+    result = run("compare", *ids, "-w", "gpt3-1.3b", "-o", str(path))
+    assert result.exit_code == 0, result.stderr
+    calc = [n for n in openpyxl.load_workbook(path).sheetnames if n.startswith("Calc ")]
+    # "Calc " + id is 69 characters: its first 15, an ellipsis, its last 15
+    assert calc == [f"Calc aaaaaaaaaa…{'x' * 15}", f"Calc aaaaaaaaaa…{'y' * 15}"]
