@@ -813,11 +813,19 @@ def render_show(dumped: Mapping[str, Any], fmt: OutputFormat, *, kind: str, cita
         ]
         for r in records
     ]
-    text = grid(cols, shown, fmt)
+    # (a terminal table folds a long value, such as a market's rule, and a long source: one ran the table to 737 columns)
+    text = grid(cols, shown, fmt, wrap=[None, SHOW_VALUE_WIDTH, None, None, None, None, SHOW_SOURCE_WIDTH])
     if citations:
         cited = [[k, _citation_text(c)] for k, c in citations.items()]
-        text += "\nSources\n" + grid(["key", "citation"], cited, fmt)
+        text += "\nSources\n" + grid(["key", "citation"], cited, fmt, wrap=[None, PROSE_WIDTH])
     return text
+
+
+SHOW_VALUE_WIDTH = 48
+"""Characters per line of the value column of ``profiles show`` (``workloads show``, ``scenarios show``) in a terminal."""
+
+SHOW_SOURCE_WIDTH = 72
+"""Characters per line of its source column: with the value's, the table stays within about 220 columns."""
 
 
 def in_currency(text: str, currency: str | None) -> str:

@@ -130,7 +130,10 @@ def test_sheet_names_stay_within_excels_31_characters() -> None:
     used = set()
     same = [_sheet_name("Calc a-very-long-accelerator-identifier@1", used) for _ in range(101)]
     assert max(map(len, same)) == 31 and len({n.lower() for n in same}) == 101
-    assert same[:2] == ["Calc a-very-lon…or-identifier@1", "Calc a-very-lon…or-identifier~2"] and same[100] == "Calc a-very-lon…or-identifi~101"
+    assert (
+        same[:2] == ["Calc a-very-lon…or-identifier@1", "Calc a-very-lon…or-identifier~2"]
+        and same[100] == "Calc a-very-lon…or-identifi~101"
+    )
 
 
 def test_numeric_looking_ids_stay_text_in_analysis_sheets(run, user_profile, tmp_path) -> None:

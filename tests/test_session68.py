@@ -3,6 +3,8 @@ log axis."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import shutil
 import subprocess
@@ -186,3 +188,26 @@ def test_calc_sheets_of_two_long_ids_that_share_their_start_name_their_own_optio
     calc = [n for n in openpyxl.load_workbook(path).sheetnames if n.startswith("Calc ")]
     # "Calc " + id is 69 characters: its first 15, an ellipsis, its last 15
     assert calc == [f"Calc aaaaaaaaaa…{'x' * 15}", f"Calc aaaaaaaaaa…{'y' * 15}"]
+
+
+@pytest.mark.parametrize(
+    "args", [["profiles", "show", "mlu370-s4"], ["profiles", "show", "ascend-910b"], ["workloads", "show", "deepseek-v3"]]
+)
+def test_show_folds_long_values_and_sources_in_a_terminal_table(run, args: list[str]) -> None:
+    """`tco profiles show mlu370-s4` printed lines of 737 characters (a source of several sentences, a market's rule as
+    a value): a table no terminal shows. The value column now folds at 48 characters and the source at 72, at spaces;
+    the text is the same word for word, and CSV and Markdown keep one line per field."""
+    from tco.render import _ASCII, SHOW_SOURCE_WIDTH, SHOW_VALUE_WIDTH
+
+    table = run(*args)
+    assert table.exit_code == 0, table.stderr
+    assert (SHOW_VALUE_WIDTH, SHOW_SOURCE_WIDTH) == (48, 72)
+    assert max(map(len, table.stdout.splitlines())) <= 230
+    lines = table.stdout.split("\nSources\n")[0].splitlines()
+    start = lines[0].index("source")
+    folded = " ".join(" ".join(line[start:].split()) for line in lines[2:] if line[start:].strip())
+    # the source column read down the terminal table is every field's source, in order, word for word (CSV's, whose
+    # typography is ASCII: — is -)
+    raw = csv.DictReader(io.StringIO(run(*args, "--format", "csv").stdout))
+    assert folded.translate(_ASCII) == " ".join(" ".join(r["source"].split()) for r in raw if r["source"].strip())
+    assert max(len(line) for line in run(*args, "--format", "markdown").stdout.splitlines()) > 300  # (one line a row)
