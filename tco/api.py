@@ -472,14 +472,23 @@ def _spelled(hint: Any) -> str:
     return text.replace("tco.models.", "").replace("NoneType", "None")
 
 
+def _numpy_scalar(value: Any) -> bool:
+    return type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0 and hasattr(value, "item")
+
+
 def _shown(value: Any) -> str:
     import reprlib
 
-    short = reprlib.Repr()  # (a list nested 1,000 deep too)
+    class Plain(reprlib.Repr):
+        """A numpy scalar as the Python value it holds, inside a list or a mapping too (``{'scenario.market':
+        ['china']}``, not ``[np.str_('china')]``): numpy 1 and 2 write np.float64(1e+300) differently."""
+
+        def repr1(self, x: Any, level: int) -> str:
+            return super().repr1(x.item() if _numpy_scalar(x) else x, level)
+
+    short = Plain()  # (a list nested 1,000 deep too)
     short.maxlevel, short.maxstring, short.maxother = 3, 60, 60
-    # (a numpy scalar as the Python number it holds: numpy 1 and 2 write np.float64(1e+300) differently)
-    scalar = type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0 and hasattr(value, "item")
-    text = short.repr(value.item() if scalar else value)
+    text = short.repr(value)
     return f"{type(value).__name__} {text[:40]}" + ("..." if len(text) > 40 else "")
 
 

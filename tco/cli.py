@@ -30,6 +30,7 @@ import typer
 
 from tco import api
 from tco.errors import (
+    ASCII_SPACE,
     WHOLE_DIGITS,
     InputError,
     NotFoundError,
@@ -44,7 +45,7 @@ from tco.errors import (
     unknown_inputs,
 )
 from tco.inputs import Inputs, named_option, parse_option
-from tco.models import MAX_COUNT, TINY, Comparison, Currency, InferenceWorkload, Precision, Tuning, digits_hint
+from tco.models import MAX_COUNT, TINY, Comparison, Currency, InferenceWorkload, Precision, Tuning, digits_hint, plain_digits
 from tco.perf import MAX_ACCELERATORS
 from tco.render import OutputFormat
 
@@ -193,7 +194,7 @@ def token_count(text: str) -> float:
     flags (--tokens, --global-batch) and --params take, ``2k``, ``1.5M`` (k, M, B or G, T)."""
     from tco.estimates import _SUFFIX
 
-    return _suffixed(text, text.strip(), _SUFFIX, "a number such as 2048 or 2k")
+    return _suffixed(text, text.strip(ASCII_SPACE), _SUFFIX, "a number such as 2048 or 2k")
 
 
 _MONEY_SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9}
@@ -203,8 +204,8 @@ def money(text: str) -> float:
     """A money flag's value in US dollars: a number as :func:`real` reads it, or written as a buyer writes an amount:
     a ``$`` before it, thousands grouped by commas (``50,000,000``) or a suffix k, M or B (thousand, million,
     billion: ``2M`` is 2,000,000). A comma anywhere else is no grouping, and is refused, not dropped."""
-    t = text.strip()
-    t = t[1:].lstrip() if t.startswith("$") else t
+    t = text.strip(ASCII_SPACE)
+    t = t[1:].lstrip(ASCII_SPACE) if t.startswith("$") else t
     if re.fullmatch(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?[kKmMbB]?", t):
         t = t.replace(",", "")
     return _suffixed(text, t, _MONEY_SUFFIX, "an amount in USD such as 5e6, 5,000,000 or 5M")
@@ -227,7 +228,9 @@ def _suffixed(text: str, t: str, suffixes: Mapping[str, float], example: str) ->
         return real(t)
     except typer.BadParameter as e:
         if "expected a number" in str(e):
-            raise typer.BadParameter(f"expected {example}, got {text[:40]!r}") from None
+            number, suffix = (t[:-1], t[-1]) if t[-1:].lower() in suffixes else (t, "")
+            hint = digits_hint(number, write=f"{plain_digits(number)}{suffix}")
+            raise typer.BadParameter(f"expected {example}, got {text[:40]!r}{hint}") from None
         raise
 
 
@@ -249,7 +252,7 @@ def whole(text: str | int) -> int:
     default reaches it as the number it is.)"""
     if isinstance(text, int):
         return text
-    t = text.strip()
+    t = text.strip(ASCII_SPACE)
     if WHOLE_DIGITS.fullmatch(t[1:] if t[:1] in ("+", "-") else t):
         digits = len(t.lstrip("+-").replace("_", ""))
         if digits > 4000:  # (int() refuses more than 4,300 digits)

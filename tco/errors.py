@@ -22,9 +22,22 @@ def show_number(value: float, *, grouping: bool = False) -> str:
     not ``9.99989e-321``)."""
     if not math.isfinite(value):
         return repr(float(value))
+    value = unsigned_zero(value)
     short = f"{value:,.6g}" if grouping else f"{value:.6g}"
     exact = float(short.replace(",", "")) == value and not 0 < abs(value) < sys.float_info.min
     return short if exact else f"{float(value):,}" if grouping else repr(float(value))  # (29,449.99 with grouping)
+
+
+ASCII_SPACE = " \t\n\r\x0b\x0c"
+"""The white space a number flag's value may have around it (``str.strip(ASCII_SPACE)``): str.strip() and float() also
+take Unicode's (NEL U+0085, no-break space U+00A0, em space U+2003), which no number tco reads holds; ``-n '100\x85'``
+is refused as ``--deadline-days '100\x85'`` is, not read as 100."""
+
+
+def unsigned_zero(value: float) -> float:
+    """``value``, with -0.0 (an input written ``-0``, or a product of it) as 0.0: a zero is printed without a sign in
+    every output (``0``, never ``-0`` or ``-0.0``); any other value, an int too, as it is."""
+    return 0.0 if isinstance(value, float) and value == 0 else value
 
 
 HUGE = 1e15

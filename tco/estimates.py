@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from tco import engine, loader, perf
 from tco.api import COMMAND_LINE, ESTIMATE_INPUTS, LAYOUT_FLAGS, SHAPE_FLAGS, number_argument, public, ref_names, whole_argument
 from tco.errors import (
+    ASCII_SPACE,
     WHOLE_DIGITS,
     InputError,
     NotFoundError,
@@ -41,6 +42,8 @@ from tco.models import (
     TrainingWorkload,
     Tuning,
     default_heads,
+    digits_hint,
+    plain_digits,
 )
 
 _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12}
@@ -50,14 +53,15 @@ def parse_count_text(text: str, *, what: str = "--params") -> float:
     """``"6.7e9"``, ``"6.7B"``, ``"70b"``, ``"405M"`` -> a positive number. The digits are read as every number
     flag reads them (:func:`~tco.errors.ascii_float`): grouped by single underscores between digits (``70_000M``),
     never by commas (``1,5B`` is not 15B)."""
-    t = text.strip()
-    mult = 1.0
+    t = text.strip(ASCII_SPACE)  # (not NEL or a no-break space, which no number flag takes)
+    mult, suffix = 1.0, ""
     if t and t[-1].lower() in _SUFFIX:
-        mult, t = _SUFFIX[t[-1].lower()], t[:-1]
+        mult, t, suffix = _SUFFIX[t[-1].lower()], t[:-1], t[-1]
     try:
         value = ascii_float(t) * mult
     except ValueError:
-        raise InputError(f"expected a number such as 6.7e9 or 6.7B, got '{text}'", key=what) from None
+        hint = digits_hint(t, write=f"{plain_digits(t)}{suffix}")
+        raise InputError(f"expected a number such as 6.7e9 or 6.7B, got '{text}'{hint}", key=what) from None
     if WHOLE_DIGITS.fullmatch(t) and len(t) >= 309:  # (it reads as inf: name its length, as --set does)
         big = too_large(int(t) if len(t.replace("_", "")) <= 4000 else 10**4000)
         if big is not None:

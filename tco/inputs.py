@@ -20,7 +20,19 @@ from tco import loader
 from tco.engine import Option
 from tco.errors import WHOLE_DIGITS, InputError, TcoError, ascii_float, fold
 from tco.memo import contents
-from tco.models import TINY, Accelerator, Acquisition, Confidence, InferenceWorkload, PositiveQuantity, Rental, Scenario, TrainingWorkload
+from tco.models import (
+    TINY,
+    Accelerator,
+    Acquisition,
+    Confidence,
+    InferenceWorkload,
+    PositiveQuantity,
+    Rental,
+    Scenario,
+    TrainingWorkload,
+    digits_hint,
+    plain_digits,
+)
 from tco.perf import MAX_ACCELERATORS
 
 
@@ -370,7 +382,8 @@ def parse_option(text: str) -> ParsedOption:
             rate = math.nan
         if not (math.isfinite(rate) and rate >= TINY):  # (1e400 reads as inf: positive, and no rate)
             number = "positive number" if math.isfinite(rate) else "finite positive number"
-            raise InputError(f"expected :rent=USD_PER_HOUR with a {number} of at least {TINY:g}, got '{text}'", key="accelerator")
+            hint = digits_hint(rate_text, write=text[: m.start("rate")] + (plain_digits(rate_text) or ""))
+            raise InputError(f"expected :rent=USD_PER_HOUR with a {number} of at least {TINY:g}, got '{text}'{hint}", key="accelerator")
     if not ref:
         raise InputError(
             f"expected ID[@COUNT][:rent[=USD_PER_HOUR]|:buy] with an accelerator id before '@' or ':', got '{text}'", key="accelerator"

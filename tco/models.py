@@ -410,19 +410,26 @@ _REPR_OF_NUMBER = re.compile(r"(?:np|numpy)\.(?:float|int|uint)(?:16|32|64|128|8
 """``np.float64(1.3)``: what numpy 2 prints for ``repr`` of a number, as an f-string's ``!r`` writes it into a --set."""
 
 
-def digits_hint(text: str) -> str:
-    """For text that is a number written with digits of another script (full-width '１２' as an input method types
-    them, Arabic-Indic '١٢'; full-width signs and points too), the number in ASCII to write instead; else ``""``.
-    (TOML and tco read ASCII digits only, where Python's float() takes any script's.)"""
+def plain_digits(text: str) -> str | None:
+    """``text``, a number written with digits of another script (full-width '１２' as an input method types them,
+    Arabic-Indic '١٢'; full-width signs and points too), in ASCII (``12``); None for any other text (ASCII too)."""
     t = text.strip()
     if t.isascii():
-        return ""
+        return None
     import unicodedata  # (only a refusal of text where a number was expected needs it)
 
     plain = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else unicodedata.normalize("NFKC", c) for c in t)
-    if not re.fullmatch(r"[+-]?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?", plain):
+    return plain if re.fullmatch(r"[+-]?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?", plain) else None
+
+
+def digits_hint(text: str, *, write: str | None = None) -> str:
+    """For text that is a number written with digits of another script (:func:`plain_digits`), the number in ASCII
+    to write instead (or ``write``, where the number is part of a longer text: a range ``LO:HI``); else ``""``.
+    (TOML and tco read ASCII digits only, where Python's float() takes any script's.)"""
+    plain = plain_digits(text)
+    if plain is None:
         return ""
-    return f" (digits that are not ASCII, as an input method may type them: write {plain})"
+    return f" (digits that are not ASCII, as an input method may type them: write {write or plain})"
 
 
 def _number_hint(text: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 from tabulate import tabulate
 
 from tco.errors import HUGE as HUGE  # (re-exported: the renderers and the report write money with them)
-from tco.errors import give_with, rounded_down, unknown_inputs
+from tco.errors import give_with, rounded_down, unknown_inputs, unsigned_zero
 from tco.errors import money as money
 from tco.models import Comparison, Currency, OptionResult, OptionStatus, Quantity, ThroughputSource
 
@@ -61,6 +61,7 @@ def num(v: float | None, digits: int = 1) -> str:
         return "—"
     if isinstance(v, float) and not math.isfinite(v):
         return str(v)
+    v = unsigned_zero(v)
     if abs(v) >= HUGE:
         return f"{v:.3g}"
     if v and round(abs(v), digits) == 0:
@@ -278,10 +279,28 @@ def _escape_controls(text: str) -> str:
     return CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def json_text(payload: Mapping[str, Any]) -> str:
+def _unsigned_zeros(data: Any) -> Any:
+    """``data`` with every -0.0 in it 0.0 (:func:`~tco.errors.unsigned_zero`): JSON writes a float's sign, a zero's too."""
+    if isinstance(data, float):
+        return unsigned_zero(data)
+    if isinstance(data, Mapping):
+        return {k: _unsigned_zeros(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_unsigned_zeros(v) for v in data]
+    return data
+
+
+def _json_dumps(data: Any, **kwargs: Any) -> str:
+    """``json.dumps`` with a zero written ``0.0``, never ``-0.0`` (an input of -0 and the figures made of it): the
+    text is searched first, so only a payload that holds a -0.0 is walked."""
     import json  # only the json outputs need it: kept off the table path's start-up
 
-    return _escape_controls(json.dumps(payload, indent=2, ensure_ascii=False)) + "\n"
+    text = json.dumps(data, ensure_ascii=False, **kwargs)
+    return json.dumps(_unsigned_zeros(data), ensure_ascii=False, **kwargs) if "-0.0" in text else text
+
+
+def json_text(payload: Mapping[str, Any]) -> str:
+    return _escape_controls(_json_dumps(payload, indent=2)) + "\n"
 
 
 def grid(
@@ -332,9 +351,7 @@ def _baseline(comp: Comparison) -> OptionResult:
 
 
 def jsonl_text(records: Iterable[Mapping[str, Any]]) -> str:
-    import json
-
-    return "".join(_escape_controls(json.dumps(r, ensure_ascii=False, separators=(",", ":"))) + "\n" for r in records)
+    return "".join(_escape_controls(_json_dumps(r, separators=(",", ":"))) + "\n" for r in records)
 
 
 PROSE_WIDTH = 100
@@ -739,12 +756,14 @@ def given_number(v: float) -> str:
     significant digits (tables of computed figures); past 10^15 as :func:`input_number` writes it."""
     if abs(v) >= HUGE or not math.isfinite(v):
         return input_number(v)
+    v = unsigned_zero(v)
     return f"{v:,.0f}" if v == int(v) else f"{v:,}"
 
 
 def input_number(v: float) -> str:
     """An input's value as tables (``profiles show``) and the report show it: six significant digits
     below 100,000, whole with thousands separators up to 10^15 (17,280,000,000 tokens, not 1.728e+10)."""
+    v = unsigned_zero(v)
     return f"{v:,.6g}" if abs(v) < 1e5 else f"{v:,.0f}" if abs(v) < HUGE else f"{v:.6g}"
 
 

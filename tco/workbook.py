@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from tco import engine
 from tco.engine import Option
-from tco.errors import InputError
+from tco.errors import InputError, unsigned_zero
 from tco.models import MAIN_STAGE, Acquisition, Comparison, Quantity, Scenario, ThroughputSource, Workload
 from tco.perf import HOURS_PER_YEAR, SCALAR
 
@@ -835,12 +835,12 @@ def _cashflow_sheet(
         if opt.acquisition == "lease":
             totals["capex"] = None
             if "lease_months" in basis and "lease_usd_per_month" in rates and "row:accelerators" in refs:
-                totals["lease"] = f"{refs['row:accelerators']}*{rates['lease_usd_per_month']}*{basis['lease_months']!r}"
+                totals["lease"] = f"{refs['row:accelerators']}*{rates['lease_usd_per_month']}*{_lit(basis['lease_months'])}"
         if totals["capex"] and "use_years" in basis:
-            totals["residual"] = f"{totals['capex']}*10^(-{delta}*{basis['use_years']!r})"
+            totals["residual"] = f"{totals['capex']}*10^(-{delta}*{_lit(basis['use_years'])})"
         totals["delay_penalty"] = penalty_cells.get(base)
         if "revenue_days" in basis and "revenue_usd_per_day" in rates:
-            totals["revenue"] = f"{rates['revenue_usd_per_day']}*{basis['revenue_days']!r}"
+            totals["revenue"] = f"{rates['revenue_usd_per_day']}*{_lit(basis['revenue_days'])}"
         pieces: dict[tuple[int, str], list[tuple[float, float]]] = {}
         for y, line, share, t in opt._pieces:
             pieces.setdefault((y, line), []).append((share, t))
@@ -859,14 +859,14 @@ def _cashflow_sheet(
                     amount = getattr(year, f"{line}_usd")
                     cells.append(amount)
                     if amount:  # (an empty line, a bought option's rent, adds no '+0.0*(1+r)^(-t)' term to read past)
-                        discounted += [f"{sign}{amount * s / sum(p[0] for p in parts)!r}*(1+{r})^(-{t!r})" for s, t in parts]
+                        discounted += [f"{sign}{amount * s / sum(p[0] for p in parts)!r}*(1+{r})^(-{_lit(t)})" for s, t in parts]
                 elif len(parts) == 1:
                     share, t = parts[0]
                     cells.append(f"={total}" + ("" if share == 1.0 else f"*{share!r}"))
-                    discounted.append(f"{sign}{col[line]}{row}*(1+{r})^(-{t!r})")
+                    discounted.append(f"{sign}{col[line]}{row}*(1+{r})^(-{_lit(t)})")
                 else:  # parts of one line discounted at their own times
                     cells.append(f"={total}*({'+'.join(repr(s) for s, _ in parts)})")
-                    discounted += [f"{sign}{total}*{s!r}*(1+{r})^(-{t!r})" for s, t in parts]
+                    discounted += [f"{sign}{total}*{s!r}*(1+{r})^(-{_lit(t)})" for s, t in parts]
             costs = "+".join(f"{col[line]}{row}" for line in LINES if line not in inflows)
             cells.append(f"={costs}-{col['residual']}{row}-{col['revenue']}{row}")
             cells.append("=" + ("".join(discounted).lstrip("+") or "0"))
@@ -934,3 +934,9 @@ def openpyxl_col(n: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return str(get_column_letter(n))
+
+
+def _lit(x: float) -> str:
+    """A number written into a formula as its shortest exact text, a zero without a sign: a cash flow at time -0.0
+    (a lead time given as -0) is discounted by ``(1+r)^(-0.0)``, not ``(1+r)^(--0.0)``."""
+    return repr(unsigned_zero(x))

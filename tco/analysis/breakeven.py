@@ -28,7 +28,7 @@ from tco.analysis.common import (
     resolve_target,
     validate_value,
 )
-from tco.errors import InputError, TcoError, ascii_float, money, show_number, too_large, underflow
+from tco.errors import InputError, TcoError, ascii_float, money, show_number, too_large, underflow, unsigned_zero
 from tco.inputs import Inputs
 from tco.models import (
     TINY,
@@ -36,10 +36,20 @@ from tco.models import (
     FractionQuantity,
     InferenceWorkload,
     UnitIntervalQuantity,
+    digits_hint,
+    plain_digits,
 )
 from tco.results import BreakevenResult
 
 # --------------------------------------------------------------------------- break-even
+
+
+def _ascii_number(text: str) -> bool:
+    try:
+        ascii_float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_range(text: str, *, what: str = "--range") -> tuple[float, float]:
@@ -49,7 +59,11 @@ def parse_range(text: str, *, what: str = "--range") -> tuple[float, float]:
     try:
         lo, hi = ascii_float(lo_s), ascii_float(hi_s)
     except ValueError:
-        raise InputError(f"expected numbers LO:HI, got '{text}'", key=what) from None
+        plain_lo, plain_hi = plain_digits(lo_s), plain_digits(hi_s)
+        written = f"{plain_lo or lo_s.strip()}:{plain_hi or hi_s.strip()}"  # (the range in ASCII digits, both ends)
+        readable = all(_ascii_number(end) for end in written.split(":"))  # (not 'write x:10' for 'x:１0')
+        hint = digits_hint(lo_s if plain_lo else hi_s, write=written) if readable else ""
+        raise InputError(f"expected numbers LO:HI, got '{text}'{hint}", key=what) from None
     if not (math.isfinite(lo) and math.isfinite(hi)):
         raise InputError(f"expected finite numbers, got '{text}'", key=what)
     for end, value in ((lo_s, lo), (hi_s, hi)):  # (1e-400 reads as 0: refused, as --set and the number flags refuse it)
@@ -301,7 +315,8 @@ def breakeven(
 
     def show(x: float) -> str:
         """A value the scan found: a whole-number input's in full (six digits would show 1,854,797 as 1.8548e+06)."""
-        return f"{x:,.0f}" if integer and float(x).is_integer() else f"{x:,.6g}"
+        x = unsigned_zero(float(x))
+        return f"{x:,.0f}" if integer and x.is_integer() else f"{x:,.6g}"
 
     def why_not(name: str) -> str:
         return "lacks an input there" if name in lacking else "is infeasible there"
@@ -430,6 +445,7 @@ def _shown_range(lo: float, hi: float) -> tuple[str, str]:
     """The ends of the range in a message: whole numbers below a billion in full (a cost of delay's default
     ``[0, 1,000,000]``, not ``[0, 1e+06]``), else both in six digits (``[1e+07, 1e+09]`` tokens a day)."""
     full = all(float(x).is_integer() and abs(x) < 1e9 for x in (lo, hi))
+    lo, hi = unsigned_zero(lo), unsigned_zero(hi)  # (a range given as -0:10 is [0, 10])
     return (f"{lo:,.0f}", f"{hi:,.0f}") if full else (f"{lo:,.6g}", f"{hi:,.6g}")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,8 +32,9 @@ from tco.analysis.common import (
     resolve_target,
     validate_value,
 )
-from tco.errors import WHOLE_DIGITS, InputError, ProblemList, TcoError, ascii_float, show_number, underflow
+from tco.errors import ASCII_SPACE, WHOLE_DIGITS, InputError, ProblemList, TcoError, ascii_float, show_number, underflow
 from tco.inputs import Inputs
+from tco.models import digits_hint, plain_digits
 from tco.results import SweepChunk, SweepRun, _Once
 
 # --------------------------------------------------------------------------- sweeps
@@ -68,7 +70,7 @@ def unbracketed(path: str, spec: str) -> None:
 def parse_vary(text: str) -> tuple[str, list[float] | tuple[float, float, int]]:
     """``PATH=LO:HI:N`` (N evenly spaced points) or ``PATH=v1,v2,...``."""
     path, sep, spec = text.partition("=")
-    path, spec = path.strip(), spec.strip()
+    path, spec = path.strip(), spec.strip(ASCII_SPACE)  # (not NEL or a no-break space: '1:2:3\x85' is no N, as -n refuses it)
     if not sep or not path or not spec:
         raise InputError(f"expected PATH=LO:HI:N or PATH=v1,v2,..., got '{text}'", key="--vary")
     unbracketed(path, spec)
@@ -78,12 +80,13 @@ def parse_vary(text: str) -> tuple[str, list[float] | tuple[float, float, int]]:
             raise InputError(f"expected LO:HI:N, got '{spec}'", where="--vary", key=path)
         try:
             lo, hi = parse_range(f"{parts[0]}:{parts[1]}", what=path)
-        except InputError as exc:  # in --vary's words: the spec as typed, LO:HI:N
+        except InputError as exc:  # in --vary's words: the spec as typed, LO:HI:N (and the ASCII digits to write, with N)
+            message = re.sub(r"(: write [^ ]*)\)$", lambda w: f"{w.group(1)}:{plain_digits(parts[2]) or parts[2].strip()})", exc.message)
             raise InputError(
-                exc.message.replace("LO:HI", "LO:HI:N").replace(f"'{parts[0]}:{parts[1]}'", f"'{spec}'"), where="--vary", key=path
+                message.replace("LO:HI", "LO:HI:N").replace(f"'{parts[0]}:{parts[1]}'", f"'{spec}'"), where="--vary", key=path
             ) from None
         # ASCII digits, grouped by single underscores as Python writes them (1_000), as LO, HI and ID@COUNT read them
-        n_text = parts[2].strip()
+        n_text = parts[2].strip(ASCII_SPACE)
         if WHOLE_DIGITS.fullmatch(n_text) is None or not n_text.strip("0_"):
             raise InputError(
                 f"expected a whole number of points N of at least 1, got '{parts[2][:40]}' in '{spec[:80]}'", where="--vary", key=path
@@ -98,7 +101,7 @@ def parse_vary(text: str) -> tuple[str, list[float] | tuple[float, float, int]]:
         try:
             x = ascii_float(v)  # (ASCII, as LO:HI:N, --set and ID@COUNT read a number: not '１.２')
         except ValueError:
-            raise InputError(f"expected numbers, got '{v.strip()}'", where="--vary", key=path) from None
+            raise InputError(f"expected numbers, got '{v.strip()}'{digits_hint(v)}", where="--vary", key=path) from None
         if not math.isfinite(x):
             raise InputError(f"expected finite numbers, got '{v.strip()}'", where="--vary", key=path)
         if (why := underflow(v, x)) is not None:
