@@ -22,7 +22,6 @@ def show_number(value: float, *, grouping: bool = False) -> str:
     not ``9.99989e-321``)."""
     if not math.isfinite(value):
         return repr(float(value))
-    value = unsigned_zero(value)
     short = f"{value:,.6g}" if grouping else f"{value:.6g}"
     exact = float(short.replace(",", "")) == value and not 0 < abs(value) < sys.float_info.min
     return short if exact else f"{float(value):,}" if grouping else repr(float(value))  # (29,449.99 with grouping)

@@ -82,10 +82,15 @@ def share(v: float) -> str:
 def probability(p: float) -> str:
     """A probability to 0.1 %, rounded from the decimal it is (0.8185: a count of wins over samples) half
     to even, not from its nearest binary float (0.81849999...): two options' shares 0.8185 and 0.1815
-    show 81.8 % and 18.2 %, summing to 100 %, not 81.8 % and 18.1 %."""
+    show 81.8 % and 18.2 %, summing to 100 %, not 81.8 % and 18.1 %. A share that is not 0 but would read 0.0 %
+    (4 wins in 10,000 samples) is ``<0.1%``, and one short of the whole that would read 100.0 % is ``>99.9%``, as
+    :func:`share` writes them: an option that won 4 times is not shown as never winning."""
     from decimal import ROUND_HALF_EVEN, Decimal
 
-    return f"{(Decimal(repr(p)) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_EVEN)}%"
+    shown = (Decimal(repr(p)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
+    if 0 < p < 1 and shown in (0, 100):
+        return "<0.1%" if shown == 0 else ">99.9%"
+    return f"{shown}%"
 
 
 def gap(value: float | None, base: float | None) -> str:
@@ -112,9 +117,13 @@ def difference(value: float | None, base: float | None, symbol: str = "$") -> st
 
 
 def ratio(value: float | None, base: float | None) -> str:
+    """The side-by-side table's 'ratio' column, ``value / base``: ``0.41×``, ``3.32e+16×`` past a million, and a
+    ratio that is not 0 but would read ``0.00×`` to two significant digits (``1.1e-16×``)."""
     if value is None or base is None or base == 0:
         return "—"
     r = value / base
+    if r and round(r, 2) == 0:  # (not 0, but 0.00× to two places: a cost 10^-16 of the baseline's, as num() writes one)
+        return f"{r:.2g}×"
     return "—" if not math.isfinite(r) else f"{r:.3g}×" if r >= 1e6 else f"{r:.2f}×"
 
 

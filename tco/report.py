@@ -34,6 +34,7 @@ from tco.render import (
     money,
     num,
     partial_values_text,
+    probability,
     samples_text,
     unranked_row,
     verdict,
@@ -437,7 +438,7 @@ def build(
     win_rows = [
         [
             o.option,
-            "—" if o.win_probability is None else f"{o.win_probability:.1%}",
+            "—" if o.win_probability is None else probability(o.win_probability),  # (as simulate writes it: <0.1%, not 0.0%)
             money(o.effective_cost_usd.p10),
             money(o.effective_cost_usd.p50),
             money(o.effective_cost_usd.p90),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -177,3 +178,45 @@ def test_ascii_white_space_around_a_count_is_still_read(run) -> None:
     r = run("size", "h100-sxm", "-w", "llama3-8b", "--budget-usd", " 5M ", "-f", "json")
     assert r.exit_code == 0, r.stderr
     assert json.loads(r.stdout)["inputs"]["budget_usd"] == 5_000_000
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_a_ratio_that_is_not_zero_is_not_shown_as_zero(run, fmt: str) -> None:
+    """5: with ``--set h100-sxm.price_usd=1e21`` the side-by-side table's ratio column read ``0.00×`` for every cost
+    of the A100 against the H100 ($3,770,876 / $3.34e+22 = 1.13e-16), as if the A100 cost nothing. A ratio that is
+    not 0 but would read 0.00× is now written to two significant digits, as num() writes such a figure: 1.1e-16×
+    for the cost per token and the job cost (the same ratio, 3,770,876 / 3.3401e22) and 1.3e-16× for the effective
+    cost ($4,376,931 / $3.3401e22 = 1.310e-16)."""
+    r = run("compare", "h100-sxm", "a100-80gb", "-w", "llama3-8b", "--set", "h100-sxm.price_usd=1e21", "-f", fmt)
+    assert r.exit_code == 0, r.stderr
+    ratios = {
+        cells[0]: cells[-1]
+        for line in r.stdout.splitlines()
+        if line.startswith(("Cost per", "Job cost", "Effective", "| Cost per", "| Job cost", "| Effective"))
+        for cells in [re.split(r"\s*\|\s*|\s{2,}", line.strip("| "))]
+    }
+    assert ratios == {
+        "Cost per million tokens (USD)": "1.1e-16×",
+        "Job cost (USD)": "1.1e-16×",
+        "Effective cost (USD)": "1.3e-16×",
+    }
+    assert "0.00×" not in r.stdout
+
+
+def test_a_rare_win_is_not_shown_as_no_win_by_simulate_and_the_report(run, tmp_path) -> None:
+    """5: a rented H100 quoted at $90 an hour beats the bought one in 2 of 5,000 samples (seed 0): ``tco simulate``
+    showed P(win) ``0.0%`` for it and ``100.0%`` for the bought one, and the report wrote the same with its own
+    ``:.1%``, as if it never won; its infeasible-samples note would read 'cannot run in 2 of the 5,000 samples
+    (0.0%)'. A share that is not 0 now reads ``<0.1%``, one short of the whole ``>99.9%`` (as share() writes them),
+    and the report writes the win shares as simulate does."""
+    r = run("simulate", "h100-sxm", "h100-sxm:rent=90", "-w", "llama3-8b", "-n", "5000", "-q", "-f", "json")
+    assert [x["win_probability"] for x in json.loads(r.stdout)["results"]] == [4998 / 5000, 2 / 5000]
+    r = run("simulate", "h100-sxm", "h100-sxm:rent=90", "-w", "llama3-8b", "-n", "5000", "-q")
+    assert r.exit_code == 0, r.stderr
+    wins = {line.split()[0]: line.split()[-1] for line in r.stdout.splitlines() if line.startswith("h100-sxm")}
+    assert wins == {"h100-sxm": ">99.9%", "h100-sxm:rent=90": "<0.1%"}
+    out = tmp_path / "r.html"
+    r = run("report", "h100-sxm", "h100-sxm:rent=90", "-w", "llama3-8b", "-n", "5000", "-o", str(out))
+    assert r.exit_code == 0, r.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "&gt;99.9%" in page and "&lt;0.1%" in page and "100.0%" not in page and ">0.0%" not in page

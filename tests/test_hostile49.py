@@ -217,4 +217,6 @@ def test_win_probabilities_round_from_the_decimal_they_are() -> None:
     from tco.render import probability
 
     assert (probability(0.8185), probability(0.1815)) == ("81.8%", "18.2%")
-    assert (probability(1.0), probability(0.0), probability(0.5), probability(1e-05)) == ("100.0%", "0.0%", "50.0%", "0.0%")
+    assert (probability(1.0), probability(0.0), probability(0.5)) == ("100.0%", "0.0%", "50.0%")
+    # (round 107: a share that is not 0 is not written 0.0 %, nor one short of 1 100.0 %: 1 win in 100,000 samples)
+    assert (probability(1e-05), probability(1 - 1e-05)) == ("<0.1%", ">99.9%")

@@ -49,7 +49,9 @@ def test_a_vary_list_reads_ascii_digits_as_its_range_does(run, values) -> None:
     assert r.exit_code == 1, r.output
     assert r.stdout == ""
     bad = next(v for v in values.split(",") if not v.isascii())
-    assert r.stderr == f"Error: --vary: scenario.pue: expected numbers, got '{bad.strip()}'\n"
+    ascii_digits = {"１.２": "1.2", "١.٣": "1.3", "２": "2"}[bad.strip()]  # (round 107: the refusal says what to write)
+    hint = f" (digits that are not ASCII, as an input method may type them: write {ascii_digits})"
+    assert r.stderr == f"Error: --vary: scenario.pue: expected numbers, got '{bad.strip()}'{hint}\n"
 
 
 DELAY = "scenario.cost_of_delay_usd_per_day"
