@@ -97,12 +97,17 @@ def gap(value: float | None, base: float | None) -> str:
     """The article's 'Gap' column: relative difference to the baseline, e.g. ``-37.6%``."""
     if value is None or base is None or base == 0:
         return "—"
-    gap = (value - base) / base * 100
-    if not math.isfinite(gap):  # (a baseline near the smallest float: no number says it)
+    return signed_percent((value - base) / base * 100)
+
+
+def signed_percent(pct: float) -> str:
+    """A signed difference in percent, as the 'Gap' column and calibrate's 'error' column write it: ``-37.6%``,
+    ``+1.2e+07%`` from a million percent, and one that rounds to zero with no sign (``+0.0%``, never ``-0.0%``)."""
+    if not math.isfinite(pct):  # (a baseline near the smallest float: no number says it)
         return "—"
-    if abs(gap) >= 1e6:
-        return f"{gap:+.3g}%"  # (not a row of digits)
-    return f"{gap:+.1f}%" if round(gap, 1) != 0 else "+0.0%"  # (a gap that rounds to zero has no sign: no -0.0%)
+    if abs(pct) >= 1e6:
+        return f"{pct:+.3g}%"  # (not a row of digits)
+    return f"{pct:+.1f}%" if round(pct, 1) != 0 else "+0.0%"  # (a gap that rounds to zero has no sign: no -0.0%)
 
 
 def difference(value: float | None, base: float | None, symbol: str = "$") -> str:
@@ -1015,7 +1020,7 @@ def render_calibration(summary: Any, fmt: OutputFormat, *, only_summary: bool = 
             r["tuning"] + (" (run)" if r["measure"] == "end_to_end" else ""),
             num(r["measured_tokens_per_second"], 1),
             num(r["derived_tokens_per_second"], 1),
-            "—" if r["error"] is None else f"{r['error'] * 100:+.1f}%" if abs(r["error"]) < 1e4 else f"{r['error'] * 100:+.3g}%",
+            "—" if r["error"] is None else signed_percent(r["error"] * 100),
             "—" if r["derived_mfu"] is None else f"{r['derived_mfu']:.3f}",
             r["layout"] or (r["reason"] or "—"),
         ]
@@ -1063,7 +1068,7 @@ def render_calibration(summary: Any, fmt: OutputFormat, *, only_summary: bool = 
                     count_text(r.replica),
                     num(r.measured_tokens_per_second, 1),
                     num(r.derived_tokens_per_second, 1),
-                    "—" if r.error is None else f"{r.error * 100:+.1f}%",
+                    "—" if r.error is None else signed_percent(r.error * 100),
                     count_text(r.batch),
                 ]
                 for r in sv.rows

@@ -220,3 +220,24 @@ def test_a_rare_win_is_not_shown_as_no_win_by_simulate_and_the_report(run, tmp_p
     assert r.exit_code == 0, r.stderr
     page = out.read_text(encoding="utf-8")
     assert "&gt;99.9%" in page and "&lt;0.1%" in page and "100.0%" not in page and ">0.0%" not in page
+
+
+def test_a_calibration_error_that_rounds_to_zero_has_no_minus_sign(run) -> None:
+    """5: ``tco calibrate`` showed the L40S's Llama-3-8B fp8 2,048/2,048 row (published 2,048.9 tokens/s, the model
+    2,048.1: an error of -0.8/2,048.9 = -0.04 %) as ``-0.0%``, and two more rows so; the comparison's 'Gap' column
+    already wrote such a figure ``+0.0%`` (round 33). calibrate's error column now writes its percentages with the
+    same function (render.signed_percent): ``+0.0%``, and from a million percent in significant digits on the serving
+    rows too, as the training rows did."""
+    from tco.render import signed_percent
+
+    assert [signed_percent(x) for x in (-0.8 / 2048.9 * 100, -0.04, 0.04, -0.05000001, 12.34, -3e6)] == [
+        "+0.0%", "+0.0%", "+0.0%", "-0.1%", "+12.3%", "-3e+06%",
+    ]  # fmt: skip
+    data = json.loads(run("calibrate", "-f", "json").stdout)
+    near_zero = [x for x in data["serving"]["rows"] if x["error"] is not None and -0.0005 < x["error"] < 0]
+    assert near_zero  # (the rows that showed -0.0%: the L40S one among them)
+    r = run("calibrate")
+    assert r.exit_code == 0, r.stderr
+    assert "-0.0%" not in r.stdout
+    l40s = [line.split() for line in r.stdout.splitlines() if " l40s " in line and " Llama-3-8B " in line and " 2,048/2,048 " in line]
+    assert [(row[-4], row[-3], row[-2]) for row in l40s if row[-4] == "2,048.9"] == [("2,048.9", "2,048.1", "+0.0%")]
