@@ -446,8 +446,8 @@ def build(
         for o in simulation.options
     ]
     # (the curves of the options the printout gives rows to: more are a tangle, on screen as on paper; the table has all)
-    drawn = [o.option for o in simulation.options if o.option in printed]
-    sections.append(_chart(lambda result: plots.cdf(result, page=True, options=drawn), simulation))
+    curves = [o.option for o in simulation.options if o.option in printed]
+    sections.append(_chart(lambda result: plots.cdf(result, page=True, options=curves), simulation))
     # (an option the simulation has no figure for, its price unknown or its market barring it, is a row of dashes: shown
     # on screen, left out of a printout, where the ranking gives its status and the missing inputs what it lacks)
     blank = {i for i, o in enumerate(simulation.options) if o.effective_cost_usd.p50 is None or o.option not in printed}
@@ -567,5 +567,5 @@ def build(
     title = html.escape(CONTROL.sub("?", f"tco report: {comp.workload}"))  # (the tab's title too)
     head = f'<head><meta charset="utf-8"><title>{title}</title><style>{CSS}</style></head>'
     # (a page of more options than it prints carries the lines that say so: printed a little smaller, it stays one sheet)
-    many = " class=many" if len(comp.results) > len(printed) else ""
-    return f'<!DOCTYPE html>\n<html lang="en">\n{head}\n<body{many}>\n{body}\n</body>\n</html>\n'
+    smaller = " class=many" if len(comp.results) > len(printed) else ""
+    return f'<!DOCTYPE html>\n<html lang="en">\n{head}\n<body{smaller}>\n{body}\n</body>\n</html>\n'
