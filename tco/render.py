@@ -306,11 +306,16 @@ def _unsigned_zeros(data: Any) -> Any:
 
 def _json_dumps(data: Any, **kwargs: Any) -> str:
     """``json.dumps`` with a zero written ``0.0``, never ``-0.0`` (an input of -0 and the figures made of it): the
-    text is searched first, so only a payload that holds a -0.0 is walked."""
+    text is searched first, so only a payload whose text holds ``-0.0`` with no digit after it (a minus zero, or those
+    characters inside a string) is walked; ``-0.05`` is not."""
     import json  # only the json outputs need it: kept off the table path's start-up
 
     text = json.dumps(data, ensure_ascii=False, **kwargs)
-    return json.dumps(_unsigned_zeros(data), ensure_ascii=False, **kwargs) if "-0.0" in text else text
+    return json.dumps(_unsigned_zeros(data), ensure_ascii=False, **kwargs) if _MINUS_ZERO.search(text) else text
+
+
+_MINUS_ZERO = re.compile(r"-0\.0(?![0-9])")
+"""How json.dumps writes a minus zero (``-0.0``), and not the start of ``-0.05``."""
 
 
 def json_text(payload: Mapping[str, Any]) -> str:
