@@ -69,8 +69,9 @@ def _table(
     unprinted: Container[int] = (),
     rich: Mapping[int, Callable[[str], str]] | None = None,
 ) -> str:
-    """A table; the rows numbered in ``unprinted`` are shown on screen and left out of a printout. A column in
-    ``rich`` is made HTML by its function (which escapes the text), the others are escaped."""
+    """A table; the rows numbered in ``unprinted`` are shown on screen and left out of a printout (every one of them:
+    the whole table, rather than a header over no rows). A column in ``rich`` is made HTML by its function (which
+    escapes the text), the others are escaped."""
     numeric = numeric or set()
     rich = rich or {}
     head = "".join(f"<th{' class=n' if i in numeric else ''}>{html.escape(h)}</th>" for i, h in enumerate(headers))
@@ -80,6 +81,8 @@ def _table(
         + "</tr>"
         for j, r in enumerate(rows)
     )
+    if rows and all(j in unprinted for j in range(len(rows))) and "unprinted" not in css.split():
+        css = f"{css} unprinted".strip()
     css_attr = f' class="{css}"' if css else ""
     return f"<table{css_attr}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 

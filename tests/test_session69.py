@@ -92,3 +92,21 @@ def test_many_options_print_on_one_a4_sheet(report, tmp_path: Path, options: lis
     assert len(reader.pages) == 1
     printed = " ".join(unicodedata.normalize("NFKC", reader.pages[0].extract_text() or "").split())
     assert " wins: " in printed and "inputs SHA-256" in printed
+
+
+def test_a_table_with_no_printed_row_is_left_out_of_a_printout(run, tmp_path: Path) -> None:
+    """Two rented parts with unknown TDPs and no grid intensity: the simulation has no figure for either (a carbon price
+    it samples above 0 needs both), so a printout left out both rows of the Under uncertainty table but printed its
+    header over nothing. The whole table is now left to the screen, which still lists both options."""
+    page = tmp_path / "r.html"
+    args = ["report", "a100-80gb:rent", "h100-sxm:rent", "-w", "gpt3-1.3b", "-n", "200", "-o", str(page)]
+    for path in ("a100-80gb.tdp_w", "h100-sxm.tdp_w", "scenario.grid_kgco2e_per_kwh_by_market.global"):
+        args += ["--set", f"{path}={{}}"]
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    text = page.read_text(encoding="utf-8")
+    section = text[text.index('id="uncertainty"') : text.index("</table>", text.index('id="uncertainty"'))]
+    assert '<table class="unprinted"><thead><tr><th>option</th><th class=n>wins</th>' in section
+    assert section.count("<tr class=unprinted><td>") == 2 and "<td>a100-80gb:rent</td>" in section
+    ranking = text[text.index('id="ranking"') : text.index("</table>", text.index('id="ranking"'))]
+    assert "<table><thead>" in ranking  # (a table with a printed row keeps its header in print)
