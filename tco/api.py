@@ -1535,7 +1535,11 @@ def profile_warnings(accel: Accelerator, *, server_set: bool = False) -> list[st
 
 
 def benchmark_warnings(accel: Accelerator, workload: TrainingWorkload | InferenceWorkload) -> list[str]:
-    """Warnings for a measurement this workload would use: MFU above 0.75 or bandwidth beyond spec."""
+    """Warnings for a measurement this workload would use: MFU above 0.75 or bandwidth beyond spec. A rate, and the MFU
+    it implies, are written as the tables write a figure (:func:`tco.render.num`): a measured 1e300 tokens/s is
+    ``1e+300``, not its 301 digits, and implies an MFU of 6e+295, not the ``inf`` of an overflowed product."""
+    from tco.render import num
+
     bench = engine.used_benchmark(accel, workload)
     if bench is None or bench.tokens_per_second.value is None:
         return []
@@ -1545,10 +1549,10 @@ def benchmark_warnings(accel: Accelerator, workload: TrainingWorkload | Inferenc
     if isinstance(workload, TrainingWorkload) and peak is not None and peak.value:
         shape = perf.workload_shape(workload)
         flops = perf.training_flops_per_token(active_params=perf.active_parameters(workload), shape=shape, seq_len=workload.seq_len)
-        mfu = tps * flops / (peak.value * 1e12)
+        mfu = tps * (flops / (peak.value * 1e12))  # (the rate times a ratio: 1e300 tokens/s times 6e9 FLOPs overflows)
         if mfu > MFU_WARNING:
             out.append(
-                f"{accel.id}: the measured {tps:,.0f} tokens/s on {workload.id} implies MFU {mfu:.2f} "
+                f"{accel.id}: the measured {num(tps, 0)} tokens/s on {workload.id} implies MFU {num(mfu, 2)} "
                 f"(> {MFU_WARNING}) of its {peak.value:g} TFLOPS {workload.precision.value} peak: "
                 f"implausible; check the measurement ({bench.source})"
             )
@@ -1564,7 +1568,7 @@ def benchmark_warnings(accel: Accelerator, workload: TrainingWorkload | Inferenc
         needed = tps * weights / workload.max_batch / 1e9
         if needed > accel.memory_bandwidth_gbps.value:
             out.append(
-                f"{accel.id}: the measured {tps:,.0f} tokens/s on {workload.id} needs more memory "
+                f"{accel.id}: the measured {num(tps, 0)} tokens/s on {workload.id} needs more memory "
                 f"bandwidth than the {accel.memory_bandwidth_gbps.value:g} GB/s spec"
             )
     return out
