@@ -37,9 +37,11 @@ from tco.errors import (
     ProblemList,
     TcoError,
     ascii_float,
+    escaped_bytes,
     fold,
     give_with,
     show_whole,
+    shown_text,
     too_large,
     underflow,
     unknown_inputs,
@@ -179,7 +181,7 @@ def real(text: str) -> float:
     try:
         value = ascii_float(text)
     except ValueError:
-        raise typer.BadParameter(f"expected a number, got {text[:40]!r}{digits_hint(text)}") from None
+        raise typer.BadParameter(f"expected a number, got {shown_text(text[:40])}{digits_hint(text)}") from None
     tiny = underflow(text, value)
     if tiny is not None:
         raise typer.BadParameter(tiny)
@@ -222,7 +224,7 @@ def _suffixed(text: str, t: str, suffixes: Mapping[str, float], example: str) ->
             pass
         else:
             if not math.isfinite(value):  # (1e308B)
-                raise typer.BadParameter(f"expected a finite number (at most 1.8e308), got {text.strip()[:40]!r}")
+                raise typer.BadParameter(f"expected a finite number (at most 1.8e308), got {shown_text(text.strip()[:40])}")
             return value
     try:
         return real(t)
@@ -230,7 +232,7 @@ def _suffixed(text: str, t: str, suffixes: Mapping[str, float], example: str) ->
         if "expected a number" in str(e):
             number, suffix = (t[:-1], t[-1]) if t[-1:].lower() in suffixes else (t, "")
             hint = digits_hint(number, write=f"{plain_digits(number)}{suffix}")
-            raise typer.BadParameter(f"expected {example}, got {text[:40]!r}{hint}") from None
+            raise typer.BadParameter(f"expected {example}, got {shown_text(text[:40])}{hint}") from None
         raise
 
 
@@ -263,7 +265,7 @@ def whole(text: str | int) -> int:
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or not value.is_integer():
-        raise typer.BadParameter(f"expected a whole number, got {text[:40]!r}{digits_hint(text)}")
+        raise typer.BadParameter(f"expected a whole number, got {shown_text(text[:40])}{digits_hint(text)}")
     return int(value)
 
 
@@ -323,18 +325,18 @@ TextFormatOpt = Annotated[
 def _output_path(text: str) -> Path:
     """``-o``'s value as a path; a name ending in a path separator names a folder, not a file."""
     if not text.strip():  # (Path("") is ".", the working folder)
-        raise typer.BadParameter(f"expected a file name (or - for standard output), got {text!r}")
+        raise typer.BadParameter(f"expected a file name (or - for standard output), got {shown_text(text)}")
     if text.endswith(("/", os.sep)) and text.strip("/" + os.sep):
         raise typer.BadParameter(f"{text} names a folder (it ends in '/'); expected a file name")
     if text != text.strip():  # ('out.xlsx ' is no workbook's name: a table would be written to a file named so)
-        raise typer.BadParameter(f"expected a file name without a space, tab or line break at either end, got {text!r}")
+        raise typer.BadParameter(f"expected a file name without a space, tab or line break at either end, got {shown_text(text)}")
     return Path(text)
 
 
 def _file_path(text: str) -> Path:
     """A file to check; an empty name is refused, not read as the working folder (Path("") is ".")."""
     if not text.strip():
-        raise typer.BadParameter(f"expected a TOML file name, got {text!r}")
+        raise typer.BadParameter(f"expected a TOML file name, got {shown_text(text)}")
     return Path(text)
 
 
@@ -438,8 +440,10 @@ MAX_MESSAGE = 1000
 
 def _clip(text: str) -> str:
     """One printable line: control characters from the input (a newline in a path, an escape
-    sequence) shown escaped, and a message that quotes a huge argument cut to its start and end."""
-    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    sequence) shown escaped, a byte of the command line that is not UTF-8 (Python's surrogate escape of it, U+DC85
+    for the byte 0x85) shown as the byte, ``\\x85``, as :func:`~tco.errors.shown_text` quotes one, and a message that
+    quotes a huge argument cut to its start and end."""
+    text = "".join(c if c.isprintable() else f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else repr(c)[1:-1] for c in text)
     return text if len(text) <= MAX_MESSAGE else f"{text[: MAX_MESSAGE - 300]} … {text[-250:]}"
 
 
@@ -1688,7 +1692,7 @@ def plot(
         chunks = list(stream)  # at most 100,000 rows
         figures = [c for c in columns if c not in ("point", "option", path) and all(ch.columns[c].dtype.kind in "fiub" for ch in chunks)]
         if metric not in figures:
-            raise typer.BadParameter(f"expected one of {', '.join(figures)}, got {metric[:40]!r}", param_hint="--metric")
+            raise typer.BadParameter(f"expected one of {', '.join(figures)}, got {shown_text(metric[:40])}", param_hint="--metric")
         rows = [
             {
                 "option": str(c.options[j]),
@@ -2087,7 +2091,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 # the choices the command takes, as its help lists them (a text command's --format: no xlsx)
                 head = message.rpartition(" is not one of ")[0]
                 message = f"{head} is not one of {', '.join(repr(c) for c in metavar.strip('<>').split('|'))}."
-            err(f"Error: {message}{hint}")
+            err(f"Error: {escaped_bytes(message)}{hint}")
             sys.exit(code)
         if name == "Abort":
             err("Aborted")

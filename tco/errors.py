@@ -27,6 +27,38 @@ def show_number(value: float, *, grouping: bool = False) -> str:
     return short if exact else f"{float(value):,}" if grouping else repr(float(value))  # (29,449.99 with grouping)
 
 
+def show_non_finite(value: float) -> str:
+    """A NaN or an infinity as every refusal names it: ``NaN``, ``infinity``, ``-infinity`` (not Python's ``nan``
+    and ``inf``, which one path echoed where another said ``NaN``)."""
+    if math.isnan(value):
+        return "NaN"
+    return "-infinity" if value < 0 else "infinity"
+
+
+def not_finite(value: float, expected: str = "a finite number", *, signed: bool = True) -> str:
+    """Why a NaN or infinite ``value`` is refused where ``expected`` is asked for, in one wording for every flag,
+    ``--set``, file and Python argument: ``expected a finite number, got NaN``, ``expected a finite number (at most
+    1.8e308), got infinity`` (a number typed past the largest float, ``1e400``, reads as infinity: the bound says why).
+    ``signed``: the value may be negative, so -infinity is named with the lower bound too; a value that must be
+    positive names -infinity without one."""
+    got = show_non_finite(value)
+    if math.isnan(value) or (value < 0 and not signed):
+        return f"expected {expected}, got {got}"
+    return f"expected {expected} ({'at least -' if value < 0 else 'at most '}1.8e308), got {got}"
+
+
+def shown_text(text: str) -> str:
+    """``repr(text)`` for a refusal's echo of an argument, with a byte the command line could not decode shown as
+    the byte (``'100\\x85'``), not as Python's surrogate escape of it (``'100\\udc85'``)."""
+    return escaped_bytes(repr(text))
+
+
+def escaped_bytes(quoted: str) -> str:
+    """``quoted`` (text with a repr() in it, as click quotes a refused choice) with each surrogate escape of an
+    undecodable byte, ``\\udc85``, written as the byte, ``\\x85`` (an escaped backslash before 'udc85' left as it is)."""
+    return re.sub(r"(?<!\\)((?:\\\\)*)\\udc([89a-f][0-9a-f])", r"\1\\x\2", quoted)
+
+
 ASCII_SPACE = " \t\n\r\x0b\x0c"
 """The white space a number flag's value may have around it (``str.strip(ASCII_SPACE)``): str.strip() and float() also
 take Unicode's (NEL U+0085, no-break space U+00A0, em space U+2003), which no number tco reads holds; ``-n '100\x85'``
@@ -284,6 +316,8 @@ def foreign_character(text: str) -> str:
     import unicodedata  # (only a message about non-ASCII text needs the character names)
 
     c = text[at]
+    if 0xDC80 <= ord(c) <= 0xDCFF:  # (a command-line byte that is not UTF-8, in Python's surrogate escape: no character)
+        return f"character {at + 1} is the byte 0x{ord(c) - 0xDC00:02X}, not UTF-8 text"
     name = unicodedata.name(c, "") or ("(a control character)" if unicodedata.category(c) == "Cc" else "(unnamed)")
     return f"character {at + 1} is U+{ord(c):04X} {name}, not ASCII"
 

@@ -26,6 +26,7 @@ from tco.errors import (
     did_you_mean,
     fold,
     is_bool,
+    not_finite,
     show_number,
     show_whole,
     too_large,
@@ -73,7 +74,9 @@ def _positive(value: float, key: str, *, shown: str | None = None) -> float:
     """``value`` if positive, finite and at least :data:`~tco.models.TINY` (a subnormal would be refused
     later under the model field's name rather than the flag's), else an InputError naming ``key``."""
     got = shown if shown is not None else show_number(value)
-    if not (value > 0 and value != float("inf")):
+    if not math.isfinite(value):  # (NaN and infinity named as every other path names them, not as typed: 'nan', '1e999')
+        raise InputError(not_finite(value, "a finite positive number", signed=False), key=key)
+    if not value > 0:
         raise InputError(f"expected a positive finite number, got '{got}'", key=key)
     if value < TINY:
         raise InputError(f"expected a positive number of at least {TINY:g}, got '{got}'", key=key)

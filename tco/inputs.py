@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from tco import loader
 from tco.engine import Option
-from tco.errors import WHOLE_DIGITS, InputError, TcoError, ascii_float, fold
+from tco.errors import WHOLE_DIGITS, InputError, TcoError, ascii_float, fold, not_finite
 from tco.memo import contents
 from tco.models import (
     TINY,
@@ -380,6 +380,11 @@ def parse_option(text: str) -> ParsedOption:
             rate = ascii_float(rate_text)
         except ValueError:
             rate = math.nan
+        else:
+            if not math.isfinite(rate):  # (a NaN or an infinity named as every refusal names it, then the option as typed)
+                raise InputError(
+                    f"{not_finite(rate, ':rent=USD_PER_HOUR with a finite positive number', signed=False)} in '{text}'", key="accelerator"
+                )
         if not (math.isfinite(rate) and rate >= TINY):  # (1e400 reads as inf: positive, and no rate)
             number = "positive number" if math.isfinite(rate) else "finite positive number"
             hint = digits_hint(rate_text, write=text[: m.start("rate")] + (plain_digits(rate_text) or ""))

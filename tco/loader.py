@@ -42,7 +42,10 @@ from tco.errors import (
     fold,
     foreign_character,
     is_bool,
+    not_finite,
+    show_non_finite,
     show_number,
+    shown_text,
     too_large,
     underflow,
     unknown_scope,
@@ -846,11 +849,7 @@ def _field_names(t: Any) -> list[str]:
 def _not_finite(value: Any) -> str:
     """Why a NaN or infinite number is refused, saying which it is: an infinity is also what a number typed past
     the largest float (``1e400``) reads as."""
-    if isinstance(value, float) and math.isinf(value) and value < 0:
-        return "expected a finite number (at least -1.8e308), got -infinity"
-    if isinstance(value, float) and math.isinf(value):
-        return "expected a finite number (at most 1.8e308), got infinity"
-    return "expected a finite number, got NaN"
+    return not_finite(value if isinstance(value, float) and math.isinf(value) else math.nan)
 
 
 ENUM_SYNONYMS = {
@@ -947,11 +946,11 @@ BOUNDS = {
 
 def _show(v: Any) -> str:
     if isinstance(v, str):
-        return repr(v)
+        return shown_text(v)  # (a --set byte that is not UTF-8 as the byte, '1\\x85', not '1\\udc85')
     if isinstance(v, bool):
         return str(v).lower()
     if isinstance(v, float) and not math.isfinite(v):
-        return str(v)
+        return show_non_finite(v)
     if isinstance(v, int) and abs(v) >= 10**16:  # (a float's whole number written out has 300 digits)
         return show_number(float(v)) if abs(v) <= _LARGEST_FLOAT else "an integer of more than 308 digits"
     if isinstance(v, (dict, list)):

@@ -33,7 +33,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
 from tco.errors import show_number as _num
-from tco.errors import too_large
+from tco.errors import shown_text, too_large
 
 _FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 """Letters and symbols drawn as blank space (the Hangul fillers, the blank Braille pattern)."""
@@ -267,7 +267,7 @@ class Currency(str, Enum):
         try:
             return cls(str(text).upper())
         except ValueError:
-            raise ValueError(f"expected USD, CNY or EUR, got {str(text)[:40]!r}") from None
+            raise ValueError(f"expected USD, CNY or EUR, got {shown_text(str(text)[:40])}") from None
 
 
 class Quantity(StrictModel):
@@ -460,7 +460,7 @@ def build_quantity_schemas() -> None:
 
 def _describe(v: Any) -> str:
     if isinstance(v, str):
-        return f"text {v!r}{_number_hint(v)}"
+        return f"text {shown_text(v)}{_number_hint(v)}"  # (a --set byte that is not UTF-8 as the byte: '1\\x85')
     if isinstance(v, bool):
         return f"boolean {str(v).lower()}"
     if isinstance(v, list):

@@ -21,7 +21,7 @@ def test_a_staged_job_failures_leave_no_time_says_so(run) -> None:
     [
         ("a:b:c", "expected numbers LO:HI:N, got 'a:b:c'"),
         ("1:2:x", "expected a whole number of points N of at least 1, got 'x' in '1:2:x'"),
-        ("1,inf", "expected finite numbers, got 'inf'"),
+        ("1,inf", "expected finite numbers (at most 1.8e308), got infinity"),  # (hostile round 108's words)
         ("1:2:3:4", "expected LO:HI:N, got '1:2:3:4'"),
         ("2:1:3", "empty or inverted range '2:1:3': LO must be below HI"),
     ],

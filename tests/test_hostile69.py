@@ -12,11 +12,18 @@ import tco
 @pytest.mark.parametrize(
     ("flags", "line"),
     [
-        (["--revenue-usd-per-day", "inf"], "Error: --revenue-usd-per-day: expected a finite revenue of at least 0, got inf"),
-        (["--lease-usd-per-month", "inf"], "Error: --lease-usd-per-month: expected a finite positive lease rate, got inf"),
+        # (hostile round 108: NaN and infinity named as every refusal names them)
+        (
+            ["--revenue-usd-per-day", "inf"],
+            "Error: --revenue-usd-per-day: expected a finite revenue of at least 0 (at most 1.8e308), got infinity",
+        ),
+        (
+            ["--lease-usd-per-month", "inf"],
+            "Error: --lease-usd-per-month: expected a finite positive lease rate (at most 1.8e308), got infinity",
+        ),
         (
             ["--lease-usd-per-month", "1000", "--lease-months", "nan"],
-            "Error: --lease-months: expected a finite positive lease term, got nan",
+            "Error: --lease-months: expected a finite positive lease term, got NaN",
         ),
     ],
 )
@@ -41,7 +48,9 @@ def test_a_400_digit_revenue_is_named_by_its_length(run) -> None:
 
 def test_the_python_api_says_the_same_for_a_decimal_too_large_for_a_float() -> None:
     inputs = tco.load_inputs(["h100-sxm@8"], workload="llama3-8b")
-    with pytest.raises(tco.InputError, match=r"^revenue_usd_per_day: expected a finite revenue of at least 0, got inf$"):
+    with pytest.raises(
+        tco.InputError, match=r"^revenue_usd_per_day: expected a finite revenue of at least 0 \(at most 1\.8e308\), got infinity$"
+    ):
         tco.cashflow(inputs, revenue_usd_per_day=decimal.Decimal("1e400"))
     with pytest.raises(tco.InputError, match=r"^revenue_usd_per_day: expected a revenue of at least 0, got -1$"):
         tco.cashflow(inputs, revenue_usd_per_day=-1)

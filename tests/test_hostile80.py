@@ -143,7 +143,10 @@ def test_show_as_toml_to_a_folder_writes_nothing(capsys, tmp_path: Path) -> None
             "Error: --lease-usd-per-month: h100-sxm@4: the cash flow overflows a float (a line above 1e308 USD); "
             "lower --lease-usd-per-month\n",
         ),
-        (("--revenue-usd-per-day", "1e400"), "Error: --revenue-usd-per-day: expected a finite revenue of at least 0, got inf\n"),
+        (
+            ("--revenue-usd-per-day", "1e400"),
+            "Error: --revenue-usd-per-day: expected a finite revenue of at least 0 (at most 1.8e308), got infinity\n",
+        ),
     ],
 )
 def test_cashflow_flags_at_their_edges(capsys, tmp_path: Path, extra: tuple[str, ...], message: str) -> None:

@@ -126,8 +126,9 @@ def test_a_size_limit_past_the_floats_asks_for_a_finite_one(capsys, tmp_path: Pa
     number, got inf': inf is positive. It now asks for a finite one; 0 keeps its message. Nothing is written."""
     out_file = tmp_path / "s.csv"
     code, error = _one_error(capsys, "size", "h100-sxm", "-w", "llama3-8b", flag, value, "-o", str(out_file))
-    shown = "nan" if value == "nan" else "-inf" if value == "-inf" else "inf"
-    assert (code, error) == (1, f"Error: {flag}: expected a finite positive number, got {shown}")
+    # (hostile round 108: NaN and infinity named as every refusal names them)
+    got = {"nan": ", got NaN", "-inf": ", got -infinity"}.get(value, " (at most 1.8e308), got infinity")
+    assert (code, error) == (1, f"Error: {flag}: expected a finite positive number{got}")
     assert not out_file.exists()
     assert _one_error(capsys, "size", "h100-sxm", "-w", "llama3-8b", flag, "0") == (1, f"Error: {flag}: expected a positive number, got 0")
 
@@ -139,8 +140,9 @@ def test_a_rent_rate_past_the_floats_asks_for_a_finite_one(capsys, rate: str) ->
     code, error = _one_error(capsys, "compare", f"h100-sxm:rent={rate}", "-w", "chat-70b")
     assert (code, error) == (
         1,
-        f"Error: accelerator: expected :rent=USD_PER_HOUR with a finite positive number of at least 1e-300, got 'h100-sxm:rent={rate}'",
-    )
+        "Error: accelerator: expected :rent=USD_PER_HOUR with a finite positive number"
+        f"{' (at most 1.8e308), got infinity' if rate != 'nan' else ', got NaN'} in 'h100-sxm:rent={rate}'",
+    )  # (hostile round 108: NaN and infinity named as every refusal names them)
     code, error = _one_error(capsys, "compare", "h100-sxm:rent=0", "-w", "chat-70b")
     assert error == "Error: accelerator: expected :rent=USD_PER_HOUR with a positive number of at least 1e-300, got 'h100-sxm:rent=0'"
 

@@ -63,7 +63,11 @@ ANALYSIS_ERRORS: list[tuple[str, Callable[[], object], str]] = [
         lambda: analysis.what_if(pair(), {"scenario.pue": []}),
         "changes: every path needs the same, non-zero number of values",
     ),
-    ("what_if inf", lambda: analysis.what_if(pair(), {"scenario.pue": [math.inf]}), "scenario.pue: expected finite numbers"),
+    (
+        "what_if inf",
+        lambda: analysis.what_if(pair(), {"scenario.pue": [math.inf]}),
+        "scenario.pue: expected finite numbers (at most 1.8e308), got infinity",
+    ),
     (
         "what_if count 2.5",
         lambda: analysis.what_if(pair(), {"count": [2.5]}),
@@ -116,8 +120,16 @@ ANALYSIS_ERRORS: list[tuple[str, Callable[[], object], str]] = [
     ("parse_range sep", lambda: analysis.parse_range("1"), "--range: expected LO:HI, got '1'"),
     ("parse_range words", lambda: analysis.parse_range("a:b"), "--range: expected numbers LO:HI, got 'a:b'"),
     ("parse_range three", lambda: analysis.parse_range("1:2:3"), "--range: expected numbers LO:HI, got '1:2:3'"),
-    ("parse_range inf lo", lambda: analysis.parse_range("-inf:1"), "--range: expected finite numbers, got '-inf:1'"),
-    ("parse_range inf hi", lambda: analysis.parse_range("1:inf"), "--range: expected finite numbers, got '1:inf'"),
+    (
+        "parse_range inf lo",
+        lambda: analysis.parse_range("-inf:1"),
+        "--range: expected finite numbers (at least -1.8e308), got -infinity in '-inf:1'",
+    ),
+    (
+        "parse_range inf hi",
+        lambda: analysis.parse_range("1:inf"),
+        "--range: expected finite numbers (at most 1.8e308), got infinity in '1:inf'",
+    ),
     ("parse_range inverted", lambda: analysis.parse_range("2:1"), "--range: empty or inverted range '2:1': LO must be below HI"),
     ("parse_range what", lambda: analysis.parse_range("2:2", what="x"), "x: empty or inverted range '2:2': LO must be below HI"),
     ("parse_vary sep", lambda: analysis.parse_vary("x"), "--vary: expected PATH=LO:HI:N or PATH=v1,v2,..., got 'x'"),
@@ -137,7 +149,7 @@ ANALYSIS_ERRORS: list[tuple[str, Callable[[], object], str]] = [
     ),
     ("parse_vary n big", lambda: analysis.parse_vary("p=1:2:5000001"), "--vary: p: at most 5,000,000 points per axis, got 5,000,001"),
     ("parse_vary word", lambda: analysis.parse_vary("p=1,a"), "--vary: p: expected numbers, got 'a'"),
-    ("parse_vary nan", lambda: analysis.parse_vary("p=1, nan"), "--vary: p: expected finite numbers, got 'nan'"),
+    ("parse_vary nan", lambda: analysis.parse_vary("p=1, nan"), "--vary: p: expected finite numbers, got NaN"),
     ("make_axes none", lambda: analysis.make_axes(pair(), []), "--vary: give at least one --vary PATH=LO:HI:N or PATH=v1,v2,..."),
     (
         "make_axes twice",
@@ -199,7 +211,11 @@ ANALYSIS_ERRORS: list[tuple[str, Callable[[], object], str]] = [
         "constraint: give exactly one of --deadline-days, --budget-usd, --capex-usd, --power-kw",
     ),
     ("size zero", lambda: analysis.size(pair(), budget_usd=0), "--budget-usd: expected a positive number, got 0"),
-    ("size inf", lambda: analysis.size(pair(), power_kw=math.inf), "--power-kw: expected a finite positive number, got inf"),
+    (
+        "size inf",
+        lambda: analysis.size(pair(), power_kw=math.inf),
+        "--power-kw: expected a finite positive number (at most 1.8e308), got infinity",
+    ),
     (
         "size serving",
         lambda: analysis.size(toy_inputs(Option(FAST), workload=inference()), deadline_days=1),

@@ -124,14 +124,18 @@ def test_an_infinite_revenue_is_refused_with_its_flag_and_what_it_must_be() -> N
     at least 0XX") and tco.analysis.cashflow.x_cashflow__mutmut_18 (the refusal's ``key=flag`` -> ``key=None``: it no longer
     named the flag that gave the value).
 
-    A revenue of inf dollars a day is no finite number: "expected a finite revenue of at least 0, got inf", keyed to
+    A revenue of inf dollars a day is no finite number: "expected a finite revenue of at least 0 (at most 1.8e308), got
+    infinity" (hostile round 108's words), keyed to
     --revenue-usd-per-day; a lease rate of NaN likewise, keyed to --lease-usd-per-month."""
     with pytest.raises(InputError) as exc:
         cashflow([Option(accelerator())], training(), scenario(), revenue_per_day=math.inf)
-    assert (exc.value.message, exc.value.key) == ("expected a finite revenue of at least 0, got inf", "--revenue-usd-per-day")
+    assert (exc.value.message, exc.value.key) == (
+        "expected a finite revenue of at least 0 (at most 1.8e308), got infinity",
+        "--revenue-usd-per-day",
+    )
     with pytest.raises(InputError) as exc:
         cashflow([Option(accelerator())], training(), scenario(), lease_usd_per_month=math.nan)
-    assert (exc.value.message, exc.value.key) == ("expected a finite positive lease rate, got nan", "--lease-usd-per-month")
+    assert (exc.value.message, exc.value.key) == ("expected a finite positive lease rate, got NaN", "--lease-usd-per-month")
 
 
 def test_a_changed_serving_part_at_a_fixed_replica_is_carried_from_the_published_part_at_that_replica() -> None:

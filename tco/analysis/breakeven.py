@@ -28,7 +28,7 @@ from tco.analysis.common import (
     resolve_target,
     validate_value,
 )
-from tco.errors import InputError, TcoError, ascii_float, money, show_number, too_large, underflow, unsigned_zero
+from tco.errors import InputError, TcoError, ascii_float, money, not_finite, show_number, too_large, underflow, unsigned_zero
 from tco.inputs import Inputs
 from tco.models import (
     TINY,
@@ -64,8 +64,8 @@ def parse_range(text: str, *, what: str = "--range") -> tuple[float, float]:
         readable = all(_ascii_number(end) for end in written.split(":"))  # (not 'write x:10' for 'x:１0')
         hint = digits_hint(lo_s if plain_lo else hi_s, write=written) if readable else ""
         raise InputError(f"expected numbers LO:HI, got '{text}'{hint}", key=what) from None
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        raise InputError(f"expected finite numbers, got '{text}'", key=what)
+    if not (math.isfinite(lo) and math.isfinite(hi)):  # (the end named as every refusal names a NaN or an infinity)
+        raise InputError(f"{not_finite(hi if math.isfinite(lo) else lo, 'finite numbers')} in '{text}'", key=what)
     for end, value in ((lo_s, lo), (hi_s, hi)):  # (1e-400 reads as 0: refused, as --set and the number flags refuse it)
         if (why := underflow(end, value)) is not None:
             raise InputError(why, key=what)
@@ -209,7 +209,10 @@ def breakeven(
         lo, hi = float(lo), float(hi)
     except (TypeError, ValueError, OverflowError):
         raise InputError(f"expected two numbers (low, high), got {str(value_range)[:80]}", key="--range") from None
-    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+    if not (math.isfinite(lo) and math.isfinite(hi)):  # (named as --range names it: 'got NaN', not Python's 'nan')
+        end, bad = ("low", lo) if not math.isfinite(lo) else ("high", hi)
+        raise InputError(f"{not_finite(bad, 'finite numbers')} as the {end} end", key="--range")
+    if not lo < hi:
         raise InputError(f"expected two finite numbers, the low below the high, got {show_number(lo)}, {show_number(hi)}", key="--range")
     integer = target.is_count or target.is_integer
     if value_range is None:

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from tco import engine
 from tco.analysis.common import missing_error
 from tco.engine import Option
-from tco.errors import InputError, show_number
+from tco.errors import InputError, not_finite, show_number
 from tco.models import TINY, Acquisition, OptionResult, Scenario, TrainingWorkload, Workload
 from tco.results import CashflowOption, CashflowResult, CashflowYear
 
@@ -248,7 +248,7 @@ def cashflow(
         ("--lease-months", lease_months, "positive lease term"),
     ):
         if v is not None and not math.isfinite(v):  # ('expected a revenue of at least 0, got inf' would contradict itself)
-            raise InputError(f"expected a finite {what}, got {show_number(v)}", key=flag)
+            raise InputError(not_finite(v, f"a finite {what}", signed=False), key=flag)
         if v is not None and v != 0 and abs(v) < TINY:
             raise InputError(
                 f"expected {'0 or at least' if flag == '--revenue-usd-per-day' else 'a positive number of at least'} 1e-300, got {v!r}",

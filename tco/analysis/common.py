@@ -16,7 +16,7 @@ import numpy as np
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from tco import engine, loader, perf, training
-from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError, show_number, unknown_scope
+from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError, not_finite, show_number, unknown_scope
 from tco.inputs import Inputs, named_option, rental_sets_with_rate, runs_on
 from tco.models import (
     TINY,
@@ -432,8 +432,8 @@ def _numeric(path: str, keys: dict[int, str], q: Any, prep: Prepared, leaf: Any 
 def check_numbers(values: np.ndarray, path: str, where: str | None = None) -> None:
     """Every value finite, and none between 0 and 1e-300 in size (as every input file's numbers must be):
     the checks on single values that the interval check of the smallest and largest cannot make."""
-    if not np.all(np.isfinite(values)):
-        raise InputError("expected finite numbers", where=where, key=path)
+    if not np.all(np.isfinite(values)):  # (the value named as every refusal names a NaN or an infinity)
+        raise InputError(not_finite(float(values[~np.isfinite(values)][0]), "finite numbers"), where=where, key=path)
     tiny = values[(values != 0) & (np.abs(values) < TINY)]
     if tiny.size:
         raise InputError(

@@ -16,9 +16,9 @@ from tco.analysis.common import (
     known,
     prepare,
 )
-from tco.errors import InfeasibleError, InputError, TcoError, give_with, show_number, unknown_inputs
+from tco.errors import InfeasibleError, InputError, TcoError, give_with, not_finite, show_number, unknown_inputs
 from tco.inputs import Inputs
-from tco.models import OptionStatus, TrainingWorkload
+from tco.models import TINY, OptionStatus, TrainingWorkload
 from tco.results import MONEY_LIMITS, SizeOption, SizeResult, limit_text
 
 # --------------------------------------------------------------------------- sizing
@@ -156,9 +156,13 @@ def size(
             key="kind",
         )
     name, limit = given[0]
-    if not (limit > 0 and math.isfinite(limit)):
-        finite = "" if math.isfinite(limit) else "finite "  # (inf is positive: what it lacks is an end)
-        raise InputError(f"expected a {finite}positive number, got {show_number(limit)}", key=f"--{name.replace('_', '-')}")
+    flag = f"--{name.replace('_', '-')}"
+    if not math.isfinite(limit):  # (inf is positive: what it lacks is an end)
+        raise InputError(not_finite(limit, "a finite positive number", signed=False), key=flag)
+    if not limit > 0:
+        raise InputError(f"expected a positive number, got {show_number(limit)}", key=flag)
+    if limit < TINY:  # (a subnormal limit, as every other number flag refuses one: not a search that no count meets)
+        raise InputError(f"expected a positive number of at least {TINY:g}, got {show_number(limit)}", key=flag)
     counted = [o.label for o in inputs.options if o.count is not None]
     if counted:
         raise InputError(f"size chooses the count itself: name {', '.join(counted)} without @COUNT", key="accelerator")

@@ -32,7 +32,7 @@ from tco.analysis.common import (
     resolve_target,
     validate_value,
 )
-from tco.errors import ASCII_SPACE, WHOLE_DIGITS, InputError, ProblemList, TcoError, ascii_float, show_number, underflow
+from tco.errors import ASCII_SPACE, WHOLE_DIGITS, InputError, ProblemList, TcoError, ascii_float, not_finite, show_number, underflow
 from tco.inputs import Inputs
 from tco.models import digits_hint, plain_digits
 from tco.results import SweepChunk, SweepRun, _Once
@@ -103,7 +103,7 @@ def parse_vary(text: str) -> tuple[str, list[float] | tuple[float, float, int]]:
         except ValueError:
             raise InputError(f"expected numbers, got '{v.strip()}'{digits_hint(v)}", where="--vary", key=path) from None
         if not math.isfinite(x):
-            raise InputError(f"expected finite numbers, got '{v.strip()}'", where="--vary", key=path)
+            raise InputError(not_finite(x, "finite numbers"), where="--vary", key=path)
         if (why := underflow(v, x)) is not None:
             raise InputError(why, where="--vary", key=path)
         if x in vals:  # (a point twice: its rows twice, a chart's line back over itself; 1 and 1.0 are one value)
