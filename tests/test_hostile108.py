@@ -176,3 +176,34 @@ def test_a_command_line_byte_that_is_not_utf8_is_echoed_as_the_byte(capsys, args
     assert (got, out) == (code, "")
     assert error == f"Error: {line}\n"
     assert "udc" not in error
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (("breakeven", *PAIR, "--param", ""), "--param: expected scenario.<field>, workload.<field> or <accelerator-id>.<field>, got ''"),
+        (("compare", "a100-80gb", "-w", ""), "--workload: expected a workload id or a file path, got ''"),
+        (("compare", "a100-80gb", *W, "-s", ""), "--scenario: expected a scenario id or a file path, got ''"),
+        (("compare", "a100-80gb", *W, "-b", ""), "--baseline: expected an accelerator id or a file path, got ''"),
+        (("sensitivity", *PAIR, "--vs", ""), "--vs: expected an accelerator id or a file path, got ''"),
+        (("compare", "a100-80gb", *W, "--set", ""), "--set: expected PATH=VALUE, got ''"),
+        (("sweep", "a100-80gb", *W, "--vary", ""), "--vary: expected PATH=LO:HI:N or PATH=v1,v2,..., got ''"),
+    ],
+)
+def test_an_empty_text_flag_is_refused_saying_what_it_got(run, args: tuple[str, ...], line: str) -> None:
+    """5: of the text flags given '' (``-w ''``, ``-s ''``, ``-b ''``, ``--vs ''``, ``--set ''``, ``--vary ''``), each
+    refusal ends 'got ''', but ``tco breakeven ... --param ''`` (and ``tco.breakeven(..., param='')``,
+    ``tco.what_if(inputs, {'': [1]})``) said only 'expected scenario.<field>, workload.<field> or
+    <accelerator-id>.<field>': a blank path has no key to print before the message, so nothing showed what was
+    given. It now ends 'got ''' as the others do."""
+    r = run(*args)
+    assert r.exit_code == 1
+    assert one_error(r) == f"Error: {line}"
+    pair = tco.load_inputs(["a100-80gb", "h100-sxm"], workload="gpt3-1.3b")
+    expected = "expected scenario.<field>, workload.<field> or <accelerator-id>.<field>, got ''"
+    with pytest.raises(tco.InputError) as caught:
+        tco.breakeven(pair, "a100-80gb", "h100-sxm", param="")
+    assert str(caught.value) == f"param: {expected}"
+    with pytest.raises(tco.InputError) as caught:
+        tco.what_if(pair, {"": [1.0]})
+    assert str(caught.value) == f"what_if: {expected}"

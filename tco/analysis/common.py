@@ -16,7 +16,17 @@ import numpy as np
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from tco import engine, loader, perf, training
-from tco.errors import InfeasibleError, InputError, MissingInputError, ProblemList, TcoError, not_finite, show_number, unknown_scope
+from tco.errors import (
+    InfeasibleError,
+    InputError,
+    MissingInputError,
+    ProblemList,
+    TcoError,
+    not_finite,
+    show_number,
+    shown_text,
+    unknown_scope,
+)
 from tco.inputs import Inputs, named_option, rental_sets_with_rate, runs_on
 from tco.models import (
     TINY,
@@ -261,7 +271,11 @@ def _resolve_target(prep: Prepared, path: str, *, where: str | None = None, keep
     is refused, or with ``keep_quotes`` (the inputs sensitivity and simulate swing by themselves) leaves
     the quoting options out, so the quote stays fixed while the profile's rate varies for the others."""
     if "." not in path and path != "count":
-        raise InputError("expected scenario.<field>, workload.<field> or <accelerator-id>.<field>", where=where, key=path)
+        # (a blank path names no key to print before the message: it says what it got, as -w '' and --set '' do)
+        got = f", got {shown_text(path)}" if not path.strip() else ""
+        raise InputError(
+            f"expected scenario.<field>, workload.<field> or <accelerator-id>.<field>{got}", where=where, key=path.strip() or None
+        )
     opts = prep.inputs.options
     groups = option_names(prep.inputs)
     scope, rest = loader.split_scope(path, [n for g in groups for n in g])
