@@ -32,8 +32,8 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
+from tco.errors import show_non_finite, shown_text, too_large
 from tco.errors import show_number as _num
-from tco.errors import shown_text, too_large
 
 _FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 """Letters and symbols drawn as blank space (the Hangul fillers, the blank Braille pattern)."""
@@ -438,6 +438,8 @@ def _number_hint(text: str) -> str:
     t = text.strip()
     if digits := digits_hint(t):
         return digits
+    if re.fullmatch(r"[+-]?(?:nan|inf|infinity)", t, flags=re.IGNORECASE):  # (a NaN in Python's spellings: TOML's is nan)
+        return f" ({show_non_finite(float(t))} is no finite number)"
     if (wrapped := _REPR_OF_NUMBER.fullmatch(t)) is not None and _NUMBER_LIKE.fullmatch(wrapped.group(1).strip()):
         return f" (the repr of a numpy number: write the number, {wrapped.group(1).strip()}, or format it with str())"
     if not _NUMBER_LIKE.fullmatch(t):

@@ -207,3 +207,24 @@ def test_an_empty_text_flag_is_refused_saying_what_it_got(run, args: tuple[str, 
     with pytest.raises(tco.InputError) as caught:
         tco.what_if(pair, {"": [1.0]})
     assert str(caught.value) == f"what_if: {expected}"
+
+
+@pytest.mark.parametrize(("value", "named"), [("NaN", "NaN"), ("Infinity", "infinity"), ("-INF", "-infinity"), ('"nan"', "NaN")])
+def test_a_nan_that_toml_reads_as_text_is_still_named_as_a_nan(run, user_profile, value: str, named: str) -> None:
+    """5: ``--budget-usd NaN`` and ``--params Infinity`` are refused as 'got NaN' and 'got infinity' (the flags read
+    every spelling Python's float() reads), but ``--set scenario.pue=NaN`` (TOML spells it nan: this is bare text)
+    said only 'expected a number of at least 1 or a table ..., got text 'NaN'', as for any word, and a file's
+    ``pue = "nan"`` the same: nothing said that the value was refused for what it is. Both now add
+    '(NaN is no finite number)', naming it as every other refusal of a NaN or an infinity does."""
+    start = "expected a number of at least 1 or a table with value, low, high, source, as_of, got text"
+    shown = value.strip('"')
+    r = run("compare", "a100-80gb", *W, "--set", f"scenario.pue={value}")
+    assert r.exit_code == 1
+    assert one_error(r) == f"Error: --set: scenario.pue: {start} '{shown}' ({named} is no finite number)"
+    text = (Path(__file__).resolve().parent.parent / "profiles" / "scenarios" / "default.toml").read_text(encoding="utf-8")
+    text = "\n".join(
+        f'pue = "{shown}"' if line.startswith("pue = ") else line for line in text.replace('id = "default"', 'id = "mine"', 1).splitlines()
+    )
+    path = user_profile("scenarios", "mine", text)
+    r = run("compare", "a100-80gb", *W, "-s", "mine")
+    assert one_error(r) == f"Error: {path}: pue: {start} '{shown}' ({named} is no finite number)"
