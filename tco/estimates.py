@@ -76,10 +76,10 @@ def _positive(value: float, key: str, *, shown: str | None = None) -> float:
     got = shown if shown is not None else show_number(value)
     if not math.isfinite(value):  # (NaN and infinity named as every other path names them, not as typed: 'nan', '1e999')
         raise InputError(not_finite(value, "a finite positive number", signed=False), key=key)
-    if not value > 0:
-        raise InputError(f"expected a positive finite number, got '{got}'", key=key)
+    if not value > 0:  # (in the words of the size and cash-flow flags, which refuse the same values: 'got -1', unquoted)
+        raise InputError(f"expected a positive number, got {got}", key=key)
     if value < TINY:
-        raise InputError(f"expected a positive number of at least {TINY:g}, got '{got}'", key=key)
+        raise InputError(f"expected a positive number of at least {TINY:g}, got {got}", key=key)
     return value
 
 

@@ -98,12 +98,14 @@ def test_a_subnormal_size_limit_is_refused_as_every_other_number_flag_refuses_on
     """2: ``tco size a100-80gb -w gpt3-1.3b --budget-usd 1e-310`` ran a search and answered 'even the minimum count
     that fits in memory (1) exceeds $1e-310' (``--deadline-days 5e-324``: 'no count meets 5e-324 days'), where
     ``--params``, ``--tokens``, ``--lease-months`` and ``:rent=`` refuse a value below 1e-300 (the models' TINY)
-    outright. The four size limits now refuse it in the same words, exit 1 as those flags do, and tco.size() too."""
+    outright. The four size limits now refuse it in the same words, exit 1 as those flags do, and tco.size() too;
+    tco estimate's flags, which quoted the value ("got '1e-310'", "expected a positive finite number, got '-1'"),
+    now write it as the others do ('got 1e-310', 'expected a positive number, got -1')."""
     r = run("size", "a100-80gb", *W, flag, shown)
     assert r.exit_code == 1
     assert one_error(r) == f"Error: {flag}: expected a positive number of at least 1e-300, got {shown}"
     assert one_error(run("estimate", "h100-sxm", "--params", "8e9", "--tokens", shown)) == (
-        f"Error: --tokens: expected a positive number of at least 1e-300, got '{shown}'"
+        f"Error: --tokens: expected a positive number of at least 1e-300, got {shown}"
     )
     inputs = tco.load_inputs(["a100-80gb"], workload="gpt3-1.3b")
     with pytest.raises(tco.InputError) as caught:
@@ -228,3 +230,25 @@ def test_a_nan_that_toml_reads_as_text_is_still_named_as_a_nan(run, user_profile
     path = user_profile("scenarios", "mine", text)
     r = run("compare", "a100-80gb", *W, "-s", "mine")
     assert one_error(r) == f"Error: {path}: pue: {start} '{shown}' ({named} is no finite number)"
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (("estimate", "h100-sxm", "--params=-1"), "--params: expected a positive number, got -1"),
+        (("estimate", "h100-sxm", "--params", "0"), "--params: expected a positive number, got 0"),
+        (("size", "a100-80gb", *W, "--budget-usd", "0"), "--budget-usd: expected a positive number, got 0"),
+        (
+            ("cashflow", "a100-80gb", *W, "--lease-usd-per-month", "1", "--lease-months", "1e-320"),
+            "--lease-months: expected a positive number of at least 1e-300, got 1e-320",
+        ),
+        (("estimate", "h100-sxm", "--params", "1e-320"), "--params: expected a positive number of at least 1e-300, got 1e-320"),
+    ],
+)
+def test_a_value_below_its_bound_is_written_the_same_by_estimate_size_and_cashflow(run, args: tuple[str, ...], line: str) -> None:
+    """2: ``tco estimate h100-sxm --params -1`` said "expected a positive finite number, got '-1'" and ``--params
+    1e-320`` "got '1e-320'", in quotes, where ``tco size ... --budget-usd 0`` says 'expected a positive number, got 0'
+    and ``--lease-months 1e-320`` 'got 1e-320'. tco estimate now writes them as the others do."""
+    r = run(*args)
+    assert r.exit_code == 1
+    assert one_error(r) == f"Error: {line}"
