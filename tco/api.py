@@ -1535,9 +1535,10 @@ def profile_warnings(accel: Accelerator, *, server_set: bool = False) -> list[st
 
 
 def benchmark_warnings(accel: Accelerator, workload: TrainingWorkload | InferenceWorkload) -> list[str]:
-    """Warnings for a measurement this workload would use: MFU above 0.75 or bandwidth beyond spec. A rate, and the MFU
-    it implies, are written as the tables write a figure (:func:`tco.render.num`): a measured 1e300 tokens/s is
-    ``1e+300``, not its 301 digits, and implies an MFU of 6e+295, not the ``inf`` of an overflowed product."""
+    """Warnings for a measurement this workload would use: MFU above 0.75 or bandwidth beyond spec. A rate is written
+    as the tables write a figure (:func:`tco.render.num`), and the MFU it implies as the engine's MFU warnings write
+    one: a measured 1e300 tokens/s is ``1e+300``, not its 301 digits, and implies an MFU of 6.12e+295, not the
+    ``inf`` of an overflowed product."""
     from tco.render import num
 
     bench = engine.used_benchmark(accel, workload)
@@ -1552,7 +1553,7 @@ def benchmark_warnings(accel: Accelerator, workload: TrainingWorkload | Inferenc
         mfu = tps * (flops / (peak.value * 1e12))  # (the rate times a ratio: 1e300 tokens/s times 6e9 FLOPs overflows)
         if mfu > MFU_WARNING:
             out.append(
-                f"{accel.id}: the measured {num(tps, 0)} tokens/s on {workload.id} implies MFU {num(mfu, 2)} "
+                f"{accel.id}: the measured {num(tps, 0)} tokens/s on {workload.id} implies MFU {engine._mfu_text(mfu)} "
                 f"(> {MFU_WARNING}) of its {peak.value:g} TFLOPS {workload.precision.value} peak: "
                 f"implausible; check the measurement ({bench.source})"
             )

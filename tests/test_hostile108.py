@@ -117,8 +117,9 @@ def test_a_huge_measured_rate_is_written_as_the_tables_write_it() -> None:
     """3: a profile's measured 1e300 tokens/s (which validation takes: it only has to be finite) was written in full
     in the plausibility warning, '1,000,000,000,000,000,052,504,...,540,160 tokens/s' (301 digits), and the MFU it
     implies as 'MFU inf' (the product 1e300 x 6.12e9 FLOPs overflowed). The rate is now written as the tables
-    write a figure (render.num): '1e+300'; the MFU is 1e300 x 6.12e9 / 1e14 = 6.12e+295. An ordinary rate keeps its
-    digits: 100,000 tokens/s implies MFU 1e5 x 6.12e9 / 1e14 = 6.12."""
+    write a figure (render.num): '1e+300'; the MFU as the engine's MFU warnings write one (engine._mfu_text):
+    1e300 x 6.12e9 / 1e14 = 6.12e+295. An ordinary rate keeps its digits: 100,000 tokens/s implies MFU
+    1e5 x 6.12e9 / 1e14 = 6.12."""
     # The toy trains 6 x 1e9 + 12 x 10 layers x 1000 x 1000 tokens = 6.12e9 FLOPs per token on a 100 TFLOPS peak.
     (line,) = benchmark_warnings(accelerator(benchmarks=[bench("toy-train", 1e300)]), training())
     assert line == (
