@@ -4,14 +4,14 @@ names (pypdf among them, so the report's print tests run wherever Chromium is in
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
 
+from tests.test_hostile100 import CHROMIUM
+from tests.test_hostile100 import _print as print_page  # (Chromium prints it, pypdf reads it back)
 from tests.test_session68 import EVERY, SERVING_NINE, report  # noqa: F401  (the module's report fixture, made once per module)
 
 if sys.version_info >= (3, 11):
@@ -64,6 +64,7 @@ def test_the_minimum_versions_file_pins_every_floor_of_the_test_install() -> Non
     assert set(floors) <= set(pins)
 
 
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed")
 @pytest.mark.parametrize(
     "options, workload",
     [(EVERY, "gpt3-1.3b"), (SERVING_NINE, "chat-70b")],
@@ -72,21 +73,11 @@ def test_the_minimum_versions_file_pins_every_floor_of_the_test_install() -> Non
 def test_many_options_print_on_one_a4_sheet(report, tmp_path: Path, options: list[str], workload: str) -> None:  # noqa: F811
     """Session 68 checked the print budget on US Letter (Chromium's default) and on A4 only by hand: A4 is shorter and
     narrower-margined the other way. The heaviest training and serving pages print on one A4 sheet, verdict and hash on it."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    if chromium is None:
-        pytest.skip("headless Chromium is not installed")
-    pypdf = pytest.importorskip("pypdf")
     text = report(options, workload).read_text(encoding="utf-8")
     assert "@media print{" in text
-    page, pdf = tmp_path / "a4.html", tmp_path / "a4.pdf"
+    page = tmp_path / "a4.html"
     page.write_text(text.replace("@media print{", "@page{size:A4}@media print{", 1), encoding="utf-8")
-    subprocess.run(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    reader = pypdf.PdfReader(str(pdf))
+    reader = print_page(page, tmp_path)
     width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
     assert (round(width), round(height)) == (595, 842)  # (A4 in points, not Letter's 612 × 792)
     assert len(reader.pages) == 1
