@@ -226,14 +226,14 @@ def default_global_batch_tokens(parameters: float) -> float:
 
 DEFAULT_BATCH_RANGE = (0.5, 2.0)
 """Low and high of :func:`default_global_batch_tokens` as multiples of it, where a workload gives no batch: the
-published batches it is drawn from lie within a factor of two of it (Llama 3 405B's last, 16M tokens, is 2.7 times
+published batches it is drawn from lie within a factor of two of it (Llama 3 405B's last, 16M tokens, is 2.1 times
 it). An estimate's range: ``tco sensitivity`` swings the default batch over it and ``tco simulate`` samples it."""
 
 
 DEFAULT_BATCH_SOURCE = (
     "[TCO] [GPT3-2020] [LLAMA2-2023] [LLAMA3-2024] the default global batch, 2M × (N/7B)^(1/3) tokens a step: GPT-3's "
     "batch sizes and Llama 2's 4M lie within a factor of two of it; range half to twice it (Llama 3 405B's last, 16M, is "
-    "2.7 times it); set workload.global_batch_tokens to the batch the job will run"
+    "2.1 times it); set workload.global_batch_tokens to the batch the job will run"
 )
 """Where :func:`default_global_batch_tokens` and its range come from, in the words the assumptions list it with."""
 
