@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 import tco
-from tco import serving, training
+from tco import render, serving, training
 from tco.cli import app
 from tco.loader import tomllib
 
@@ -152,6 +152,7 @@ def test_readme_how_well_it_holds(calibration: Any) -> None:
     assert f"{by['vendor-serving'].median_absolute_error * 100:.1f}" == "3.7"
     assert _pct(by["mlperf-inference"].median_absolute_error) == 7
     assert "Seven training constants are fitted on half of 156 published runs" in README
+    assert render.CLAIM_TOLERANCE == 0.15 and "A claim agrees with the model within 15 % of its central figure" in README
     assert "median error 9.6 %, worst 94 % (Phi-3-medium's whole run on 512 H100s). Serving, fitted the same way on 942" in README
     assert "median 9.7 %, worst 150 % on the held-out half (vendor tables 3.7 %, MLPerf 7 %)" in README
 
@@ -507,3 +508,13 @@ def test_commands_assumed_matmul_range() -> None:
     assert (row.low, row.central, row.high, row.range_source) == (0.51, 0.8, 0.97, "assumed, measured parts 0.51–0.97")
     assert "swung over the span of the parts measured, 0.51 to 0.97 (range `assumed, measured parts 0.51–0.97`" in COMMANDS
     assert "0.51 to 0.99" not in COMMANDS
+
+
+def test_commands_breakeven_range_brought_in() -> None:
+    """commands.md: a break-even's default range is brought in to the last value the workload holds together at,
+    DeepSeek-V3's experts per token at most 14 of 256 (`tco breakeven h100-sxm h800 -w deepseek-v3 --param
+    workload.experts_per_token`)."""
+    inputs = tco.load_inputs(["h100-sxm", "h800"], workload="deepseek-v3")
+    tie = tco.breakeven(inputs, "h100-sxm", "h800", param="workload.experts_per_token")
+    assert (tie.range_low, tie.range_high) == (1, 14)
+    assert "DeepSeek-V3's experts per token at most 14 of 256 for its 37B of 671B active" in COMMANDS
