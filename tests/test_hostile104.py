@@ -219,13 +219,16 @@ def test_readme_prose_figures_of_the_default_scenario(run) -> None:
 
 
 def test_readme_lead_time_ranges_are_the_profiles() -> None:
-    """README: 'the A100's sourced 8–12 weeks and the MLU's estimated 8–26'. The profiles' purchase lead times:
-    A100 10 (8–12), MLU370-S4 10 (8–26). Agreed; unpinned until now."""
+    """README: 'the A100's sourced 8–12 weeks and the MLU's assumed 8–26, ranged as the MLU370-X8's'. The profiles'
+    purchase lead times: A100 10 (8–12), MLU370-S4 10 (8–26), the MLU's an assumption (session 70: the page called
+    it estimated) whose range its source takes from the MLU370-X8's."""
     inputs = tco.load_inputs(["a100-80gb", "mlu370-s4"], workload="gpt3-1.3b", scenario="article")
     ranges = {o.accelerator.id: o.accelerator.lead_time_weeks for o in inputs.options}
     assert (ranges["a100-80gb"].low, ranges["a100-80gb"].high) == (8, 12)
     assert (ranges["mlu370-s4"].low, ranges["mlu370-s4"].high) == (8, 26)
-    assert "the A100's sourced 8–12 weeks and the MLU's estimated 8–26" in _flat(README)
+    assert ranges["mlu370-s4"].confidence.value == "assumption" != ranges["a100-80gb"].confidence.value
+    assert "MLU370-X8" in (ranges["mlu370-s4"].source or "")
+    assert "the A100's sourced 8–12 weeks and the MLU's assumed 8–26, ranged as the MLU370-X8's" in _flat(README)
 
 
 def test_training_page_carried_run_and_batch_rounding(run) -> None:
