@@ -1,12 +1,14 @@
 """Tests from the seed-82 sample of tco/engine.py and tco/analysis/*.py (mutmut 3.8.1, a uniform random sample of 50
-of their 13,764 mutants: ``random.Random(82).sample`` over the sorted names): a value that holds only with another
-input of its model, checked with an input of another model varied beside it; the points of a sweep with a choice
-numbered on across the choice's values; the path a --vary value listed twice is keyed by; a choice listed twice shown
-to 40 characters; a what-if value that holds only with a Fraction or Decimal given beside it.
+of their 13,764 mutants at 58fcfb0: ``random.Random(82).sample`` over the sorted names), and a second sample of 30
+(``random.Random(182).sample`` over the same names): a value that holds only with another input of its model,
+checked with an input of another model varied beside it; the points of a sweep with a choice numbered on across the
+choice's values; the path a --vary value listed twice is keyed by; a choice listed twice shown to 40 characters; a
+what-if value that holds only with a Fraction or Decimal given beside it; a rented option's cash flow asking for an
+unknown cost of capital as the scenario's.
 
-mutmut ran all 50 over the configured test selection (23:58-00:07 UTC): 41 killed, 9 survived. Five are killed by
-the tests below (``validate_value`` 45, ``iter_choice_sweep`` 96, ``parse_vary`` 187, ``split_choices`` 79,
-``what_if`` 60): 46 of 50 after. The other four are equivalent:
+Seed 82: mutmut ran all 50 over the configured test selection (23:58-00:07 UTC): 41 killed, 9 survived. Five are
+killed by the tests below (``validate_value`` 45, ``iter_choice_sweep`` 96, ``parse_vary`` 187, ``split_choices``
+79, ``what_if`` 60): 46 of 50 after. The other four are equivalent:
 
 - ``scan_grid`` 39 (``if lo < 0:`` -> ``if lo <= 0:``): the branch only adds points where ``-lo > 1e3 * n0``; at
   ``lo`` = 0 (or -0.0) the range has ``hi >= 0``, so ``n0 = -lo * 1e-6`` is -0.0 (0.0) and ``0 > ±0`` is false:
@@ -21,11 +23,16 @@ the tests below (``validate_value`` 45, ``iter_choice_sweep`` 96, ``parse_vary``
   and ``inputs_read`` returns only ``read``, discarding the figures. Which keys the evaluation reads depends on the
   plan and on ``key in p``, never on a value read with ``p[key]`` (the one value-driven read, a measured training
   run carried to another count reading the peak with ``p[...]``, reads a key that ``stage_throughput`` reads for a
-  measured plan with ``p.get`` anyway), and NaN raises no ArithmeticError through the formulas (``math.ceil`` is
-  not reached in scalar form with it): ``inputs_read`` over every shipped accelerator, bought and rented, with every
-  shipped workload (580 options) gives the same sets with the mutation applied by hand.
+  measured plan with ``p.get`` anyway), and NaN raises no ArithmeticError through the formulas: ``inputs_read``
+  over every shipped accelerator, bought and rented, with every shipped workload (580 options) gives the same sets
+  with the mutation applied by hand.
 
-Each test below fails with its mutant applied by hand. The toy parts are tests.factories'.
+Seed 182 (00:10-00:13 UTC, the same selection): 29 killed, 1 survived, ``cashflow`` 110, killed by the last test
+below: 30 of 30 after, none equivalent (tests/test_hostile88.py pins the same refusal through the CLI, but it is not
+in mutmut's selection).
+
+Each test below fails with its mutant applied by hand, and mutmut, re-run on the six with this file in the selection
+(00:13-00:15 UTC), killed all six. The toy parts are tests.factories'.
 """
 
 from __future__ import annotations
@@ -37,11 +44,14 @@ from typing import Any
 
 import pytest
 
+from tco import engine
+from tco.analysis.cashflow import cashflow
 from tco.analysis.sweep import ChoiceAxis, iter_choice_sweep, make_axes, parse_vary, split_choices
 from tco.analysis.whatif import what_if
 from tco.engine import Option
-from tco.errors import InputError
+from tco.errors import InputError, MissingInputError
 from tco.inputs import Inputs
+from tco.models import Acquisition
 from tests.factories import SERVING_PEAK, accelerator, inference, scenario, training
 
 # --------------------------------------------------------------------------- validate_value: the others of its model only
@@ -147,3 +157,25 @@ def test_a_what_if_value_held_by_a_fraction_or_decimal_given_beside_it_is_allowe
     with pytest.raises(InputError) as alone:
         what_if(inputs, {"workload.prompt_tokens": [800, 800]})
     assert (alone.value.where, alone.value.key) == ("what_if", "workload.prompt_tokens")
+
+
+# --------------------------------------------------------------------------- cashflow: an unknown cost of capital (seed 182)
+
+
+def test_a_rented_options_cash_flow_asks_for_an_unknown_cost_of_capital_as_the_scenarios() -> None:
+    """Kills tco.analysis.cashflow.x_cashflow__mutmut_110 (the path checked for the cost of capital
+    ``"scenario.cost_of_capital"`` -> ``"XXscenario.cost_of_capitalXX"``: the refusal named no scenario input, 'toy:rent:
+    needs XXscenario.cost_of_capitalXX, which is unknown').
+
+    A rented option has no capital charge, so compare ranks it with the cost of capital unknown (``{}``: no value);
+    the cash flow discounts every option by it, so it refuses, as the scenario's one unknown input: keyed
+    cost_of_capital under 'scenario', with the --set that gives it."""
+    rented = Option(accelerator(rental={"usd_per_hour": 2.0}), None, Acquisition.rent)
+    unknown = scenario(cost_of_capital={})
+    assert engine.compare(options=[rented], workload=training(), scenario=unknown).results[0].rank == 1
+    with pytest.raises(MissingInputError) as exc:
+        cashflow([rented], training(), unknown)
+    assert (exc.value.where, exc.value.key) == ("scenario", "cost_of_capital")
+    assert str(exc.value) == (
+        "scenario: cost_of_capital: unknown, and the analysis needs it; give it with --set scenario.cost_of_capital=VALUE"
+    )
