@@ -45,6 +45,9 @@ from tco.results import CalibrationResult, CalibrationSummary, ErrorStats, Servi
 
 SCALE_BANDS = ((1, 63, "8-63"), (64, 511, "64-511"), (512, 4095, "512-4,095"), (4096, 10**12, "4,096+"))
 
+REPLICA_BANDS = ((1, 1, "1"), (2, 2, "2"), (3, 4, "3-4"), (5, 8, "5-8"), (9, 10**12, "9+"))
+"""Serving rows by accelerators per replica, for the held-out summary; a row that states no replica is 'chosen'."""
+
 
 def split_of(set_id: str, row: CalibrationRow, part: str | None = None) -> Split:
     """Deterministic half-split on what identifies a row (never on its error); ``part``: the id of the profile the row
@@ -190,11 +193,20 @@ def current_constants() -> dict[str, float]:
 
 def _stats(errors: Sequence[float]) -> ErrorStats:
     a = [abs(e) for e in errors]
-    return ErrorStats(rows=len(a), median_absolute_error=statistics.median(a) if a else None, worst_absolute_error=max(a) if a else None)
+    return ErrorStats(
+        rows=len(a),
+        median_absolute_error=statistics.median(a) if a else None,
+        worst_absolute_error=max(a) if a else None,
+        median_error=statistics.median(errors) if errors else None,
+    )
 
 
 def _band(count: int) -> str:
     return next(name for lo, hi, name in SCALE_BANDS if lo <= count <= hi)
+
+
+def _replica_band(replica: int | None) -> str:
+    return "chosen" if replica is None else next(name for lo, hi, name in REPLICA_BANDS if lo <= replica <= hi)
 
 
 def calibrate(
@@ -436,8 +448,11 @@ def calibrate_serving(
             )
     hold = [r for r in rows if r.split == "holdout" and r.error is not None]
     by_source: dict[str, list[float]] = {}
+    by_replica: dict[str, list[float]] = {}
     for r in hold:
         by_source.setdefault(r.set_id, []).append(r.error or 0.0)
+        by_replica.setdefault(_replica_band(r.replica), []).append(r.error or 0.0)
+    bands = [name for _, _, name in REPLICA_BANDS] + ["chosen"]
     return ServingSummary(
         constants={
             "compute_efficiency": consts[0],
@@ -453,6 +468,7 @@ def calibrate_serving(
         fit=_stats([r.error for r in rows if r.split == "fit" and r.error is not None]),
         holdout=_stats([r.error or 0.0 for r in hold]),
         holdout_by_source={k: _stats(v) for k, v in sorted(by_source.items())},
+        holdout_by_scale={name: _stats(by_replica[name]) for name in bands if name in by_replica},
     )
 
 

@@ -1268,7 +1268,14 @@ def calibrate(
     output: OutputOpt = None,
     fit: Annotated[bool, typer.Option("--fit", help="Refit the software constants on the fit half first (maintainers).")] = False,
     summary: Annotated[
-        bool, typer.Option("--summary", help="Only the error summary (fit, held out, per source and scale), in any format.")
+        bool,
+        typer.Option(
+            "--summary",
+            help=(
+                "Only the error summary (fit, held out, per source and scale: median and worst |error|, and the median "
+                "signed error, above 0 where the model is fast), in any format."
+            ),
+        ),
     ] = False,
     published_layout: Annotated[
         bool,

@@ -947,9 +947,22 @@ def _pct(v: float | None) -> str:
     return "—" if v is None else f"{v * 100:.1f}%" if abs(v) < 1e4 else f"{v * 100:.3g}%"
 
 
+SUMMARY_COLUMNS = ["model", "rows", "n", "median_absolute_error", "worst_absolute_error", "median_error"]
+"""The columns of ``tco calibrate --summary`` in csv (and the keys of its json and jsonl records), in order."""
+
+
+def _scale_rows(model: str, name: str) -> str:
+    """The label of a held-out band: training's by accelerators in the run, serving's by accelerators per replica."""
+    if model == "training":
+        return f"held out: {name} accelerators"
+    return "held out: replica chosen by the model" if name == "chosen" else f"held out: replicas of {name}"
+
+
 def calibration_summary_records(summary: Any) -> list[dict[str, Any]]:
     """The error summary of ``tco calibrate --summary`` as records: per model (training, serving), the
-    fit half, the held-out half, and the held-out half per source (and, for training, per scale band)."""
+    fit half, the held-out half, and the held-out half per source and per scale band (training: accelerators in
+    the run; serving: accelerators per replica), each with its median and worst |error| and its median signed
+    error (above 0: the model predicts faster than published)."""
     out: list[dict[str, Any]] = []
 
     def add(model: str, rows: str, st: Any) -> None:
@@ -960,19 +973,20 @@ def calibration_summary_records(summary: Any) -> list[dict[str, Any]]:
                 "n": st.rows,
                 "median_absolute_error": st.median_absolute_error,
                 "worst_absolute_error": st.worst_absolute_error,
+                "median_error": st.median_error,
             }
         )
 
-    parts: list[tuple[str, Any, dict[str, Any]]] = [("training", summary, {})]
+    parts: list[tuple[str, Any]] = [("training", summary)]
     if summary.serving is not None:
-        parts.append(("serving", summary.serving, {}))
-    for model, s, _ in parts:
+        parts.append(("serving", summary.serving))
+    for model, s in parts:
         add(model, "fit", s.fit)
         add(model, "held out", s.holdout)
         for name, st in s.holdout_by_source.items():
             add(model, f"held out: {name}", st)
-        for name, st in getattr(s, "holdout_by_scale", {}).items():
-            add(model, f"held out: {name} accelerators", st)
+        for name, st in s.holdout_by_scale.items():
+            add(model, _scale_rows(model, name), st)
     return out
 
 
@@ -986,8 +1000,7 @@ def render_calibration(summary: Any, fmt: OutputFormat, *, only_summary: bool = 
             return json_text(payload)
         if fmt is OutputFormat.jsonl:
             return jsonl_text({"schema_version": SCHEMA_VERSION, **r} for r in records)
-        columns = ["model", "rows", "n", "median_absolute_error", "worst_absolute_error"]
-        return csv_text(["schema_version", *columns], ([SCHEMA_VERSION, *(r[c] for c in columns)] for r in records))
+        return csv_text(["schema_version", *SUMMARY_COLUMNS], ([SCHEMA_VERSION, *(r[c] for c in SUMMARY_COLUMNS)] for r in records))
     if fmt is OutputFormat.json:
         return json_text(summary.model_dump(mode="json"))
     rows = [r.model_dump(mode="json") for r in summary.rows]
@@ -1031,33 +1044,29 @@ def render_calibration(summary: Any, fmt: OutputFormat, *, only_summary: bool = 
         ]
         for r in rows
     ]
-    summary_rows = [
-        [
-            "fit (constants fitted here)",
-            str(summary.fit.rows),
-            _pct(summary.fit.median_absolute_error),
-            _pct(summary.fit.worst_absolute_error),
+    records = calibration_summary_records(summary)
+
+    def summary_grid(model: str) -> str:
+        """One model's summary table: the fit half, the held-out half and its sources and bands (indented)."""
+        lines = [
+            [
+                "fit (constants fitted here)" if r["rows"] == "fit" else r["rows"] if r["rows"] == "held out" else f"  {r['rows']}",
+                str(r["n"]),
+                _pct(r["median_absolute_error"]),
+                _pct(r["worst_absolute_error"]),
+                "—" if r["median_error"] is None else signed_percent(r["median_error"] * 100),
+            ]
+            for r in records
+            if r["model"] == model
         ]
-    ]
-    summary_rows.append(
-        ["held out", str(summary.holdout.rows), _pct(summary.holdout.median_absolute_error), _pct(summary.holdout.worst_absolute_error)]
-    )
-    for name, st in summary.holdout_by_source.items():
-        summary_rows.append([f"  held out: {name}", str(st.rows), _pct(st.median_absolute_error), _pct(st.worst_absolute_error)])
-    for name, st in summary.holdout_by_scale.items():
-        summary_rows.append(
-            [f"  held out: {name} accelerators", str(st.rows), _pct(st.median_absolute_error), _pct(st.worst_absolute_error)]
-        )
+        return grid(["rows", "n", "median |error|", "worst |error|", "median error"], lines, fmt)
+
     consts = ", ".join(f"{k} {v:g}" for k, v in summary.constants.items())
-    tail = grid(["rows", "n", "median |error|", "worst |error|"], summary_rows, fmt) + f"\nconstants: {consts}\n"
+    tail = summary_grid("training") + f"\nconstants: {consts}\n"
     sv = summary.serving
     if sv is not None:
-        srows = [["fit (constants fitted here)", str(sv.fit.rows), _pct(sv.fit.median_absolute_error), _pct(sv.fit.worst_absolute_error)]]
-        srows.append(["held out", str(sv.holdout.rows), _pct(sv.holdout.median_absolute_error), _pct(sv.holdout.worst_absolute_error)])
-        for name, st in sv.holdout_by_source.items():
-            srows.append([f"  held out: {name}", str(st.rows), _pct(st.median_absolute_error), _pct(st.worst_absolute_error)])
         sconsts = ", ".join(f"{k} {'inf' if v is None else f'{v:g}'}" for k, v in sv.constants.items())
-        tail += "\nServing (generated tokens/s per accelerator)\n" + grid(["rows", "n", "median |error|", "worst |error|"], srows, fmt)
+        tail += "\nServing (generated tokens/s per accelerator)\n" + summary_grid("serving")
         tail += f"\nconstants: {sconsts}\n"
         if not only_summary:
             body_s = [

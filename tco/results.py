@@ -419,6 +419,10 @@ class ErrorStats(StrictModel):
     rows: int
     median_absolute_error: float | None
     worst_absolute_error: float | None
+    median_error: float | None = Field(
+        description="Median of the signed errors (derived / measured − 1): above 0 the model predicts more tokens/s than "
+        "published over these rows, below 0 fewer (a bias, where the absolute figures say only how far)"
+    )
 
 
 class CalibrationSummary(StrictModel, Records):
@@ -468,3 +472,7 @@ class ServingSummary(StrictModel):
     fit: ErrorStats
     holdout: ErrorStats
     holdout_by_source: dict[str, ErrorStats]
+    holdout_by_scale: dict[str, ErrorStats] = Field(
+        description="The held-out rows by accelerators per replica (the tensor-parallel degree within a node): 1, 2, 3-4, "
+        "5-8, 9+, and 'chosen' where the publication states none and the model picks it"
+    )

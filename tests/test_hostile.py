@@ -1517,8 +1517,10 @@ def test_calibrate_summary_honours_the_format(run, fmt: str) -> None:
     assert float(first["median_absolute_error"]) == full["holdout"]["median_absolute_error"]
     serving = [r for r in records if r["model"] == "serving" and r["rows"] == "held out"]
     assert float(serving[0]["worst_absolute_error"]) == full["serving"]["holdout"]["worst_absolute_error"]
-    # Fit, held out, per source and per scale band for training; fit, held out, per source for serving.
+    # Fit, held out, per source and per scale band for training and for serving (its bands: accelerators per replica).
     expected = 2 + len(full["holdout_by_source"]) + len(full["holdout_by_scale"]) + 2 + len(full["serving"]["holdout_by_source"])
+    expected += len(full["serving"]["holdout_by_scale"])
+    assert float(first["median_error"]) == full["holdout"]["median_error"]
     assert len(records) == expected
 
 

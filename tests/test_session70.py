@@ -47,3 +47,72 @@ def test_llama3_405b_last_batch_is_stated_at_its_ratio_to_the_default() -> None:
         said = re.findall(r"16M(?: tokens)?, is (\d+\.\d) times", text)
         assert said, name
         assert set(said) == {stated}, (name, said)
+
+
+# --------------------------------------------------------------------------- calibrate: the signed median, serving's bands
+
+
+def test_error_stats_carry_the_median_signed_error() -> None:
+    """Errors +10 %, −30 %, +20 %: median |error| 20 %, worst 30 %, median signed error +10 % (the model leans fast)."""
+    from tco.calibration import _stats
+
+    st = _stats([0.1, -0.3, 0.2])
+    assert (st.rows, st.median_absolute_error, st.worst_absolute_error, st.median_error) == (3, 0.2, 0.3, 0.1)
+    assert _stats([]).median_error is None
+
+
+@pytest.mark.parametrize(("replica", "band"), [(1, "1"), (2, "2"), (3, "3-4"), (4, "3-4"), (8, "5-8"), (16, "9+"), (None, "chosen")])
+def test_a_serving_row_is_banded_by_its_accelerators_per_replica(replica: int | None, band: str) -> None:
+    from tco.calibration import _replica_band
+
+    assert _replica_band(replica) == band
+
+
+@pytest.fixture(scope="module")
+def summary():  # type: ignore[no-untyped-def]
+    import tco
+
+    return tco.calibrate()
+
+
+def test_the_serving_bands_split_the_held_out_rows(summary) -> None:  # type: ignore[no-untyped-def]
+    """Every held-out serving row the model runs falls in one band; each band's figures are its rows' by hand."""
+    import statistics
+
+    sv = summary.serving
+    hold = [r for r in sv.rows if r.split == "holdout" and r.error is not None]
+    assert sum(st.rows for st in sv.holdout_by_scale.values()) == sv.holdout.rows == len(hold)
+    assert list(sv.holdout_by_scale) == ["1", "2", "3-4", "5-8", "chosen"]  # (in band order; no 9+ row is published)
+    four = [r.error for r in hold if r.replica in (3, 4)]
+    assert sv.holdout_by_scale["3-4"].median_error == statistics.median(four)
+    assert sv.holdout_by_scale["3-4"].median_absolute_error == statistics.median(abs(e) for e in four)
+
+
+def test_the_summary_table_and_csv_show_the_signed_median(summary) -> None:  # type: ignore[no-untyped-def]
+    """The table's last column and the csv's last are the signed median; the pages quote the figures."""
+    from tco.render import OutputFormat, render_calibration
+
+    table = render_calibration(summary, OutputFormat.table, only_summary=True)
+    head = table.splitlines()[0].split()
+    assert head[-2:] == ["median", "error"]
+    held = next(line for line in table.splitlines() if line.startswith("held out "))
+    assert held.split()[-1] == f"{summary.holdout.median_error * 100:+.1f}%"
+    assert any(line.startswith("held out: replicas of 5-8 ") for line in table.splitlines())
+    text = render_calibration(summary, OutputFormat.csv, only_summary=True)
+    assert text.splitlines()[0].endswith(",worst_absolute_error,median_error")
+    pct = lambda v: f"{v * 100:+.1f} %"  # noqa: E731
+    training = " ".join((ROOT / "docs" / "training-model.md").read_text(encoding="utf-8").split())
+    lean, fit_lean = pct(summary.holdout.median_error)[1:], pct(summary.fit.median_error)[1:]
+    assert f"leans fast by a median {lean} (the fit half by {fit_lean})" in training
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert f"and it leans fast there by a median {lean} (most on 512 accelerators and more" in readme
+    big = sorted(summary.holdout_by_scale[b].median_error for b in ("512-4,095", "4,096+"))
+    assert f"({pct(big[0])[:-2]} to {pct(big[1])})" in training
+    serving = " ".join((ROOT / "docs" / "serving-model.md").read_text(encoding="utf-8").split())
+    b = summary.serving.holdout_by_scale
+    said = (
+        f"{pct(b['1'].median_error)} on one accelerator ({b['1'].rows} rows), {pct(b['2'].median_error)} on two ({b['2'].rows}), "
+        f"{pct(b['3-4'].median_error)} on four ({b['3-4'].rows}) and {pct(b['5-8'].median_error)} on eight ({b['5-8'].rows}, "
+        f"median |error| {b['5-8'].median_absolute_error * 100:.1f} %)"
+    )
+    assert said in serving
