@@ -941,7 +941,7 @@ def _idle_reason(
     judged by speed × goodput), or the count is no multiple of one model replica's accelerators."""
     if data_parallel >= sequences:
         given = batch_key or "the default global batch, 2M × (N/7B)^(1/3) tokens; workload.global_batch_tokens sets it"
-        return f" (data parallelism is bounded by the global batch's {int(sequences):,} sequences: {given})"
+        return f" (data parallelism is bounded by the global batch's {_sequences(int(sequences))}: {given})"
     replicas = int(count // replica) if count is not None else data_parallel
     most = min(replicas, int(sequences))
     if expert > 1 and most > data_parallel and data_parallel == most // expert * expert:
@@ -949,7 +949,7 @@ def _idle_reason(
         bound = (
             f"{replicas:,} replicas of {replica} fit the count"
             if replicas <= sequences
-            else f"the global batch has {int(sequences):,} sequences ({batch_key or 'the default global batch'})"
+            else f"the global batch has {_sequences(int(sequences))} ({batch_key or 'the default global batch'})"
         )
         return f" (data parallelism is a multiple of the expert-parallel degree {expert}: {bound}, rounded down to {data_parallel:,})"
     if count is not None and replicas > data_parallel:
@@ -991,6 +991,13 @@ def used_benchmark(accel: Accelerator, workload: TrainingWorkload | InferenceWor
 def _layers(n: int) -> str:
     """``n`` layers, as a message counts them: "1 layer", "80 layers"."""
     return f"{n:,} layer{'' if n == 1 else 's'}"
+
+
+def _sequences(n: float) -> str:
+    """``n`` sequences of a global batch, as a message counts them: "1 sequence", "2,048 sequences" (a whole count), "1.5e+04
+    sequences" (a float, to four digits)."""
+    shown = f"{n:,}" if isinstance(n, int) else f"{n:,.4g}"
+    return f"{shown} sequence{'' if n == 1 else 's'}"
 
 
 def _stage_layers(n: int) -> str:
@@ -1366,7 +1373,7 @@ def _check_layout(workload: TrainingWorkload, accel: Accelerator, layers: int, h
         "pipeline_parallel": (layers, f"the model's {_layers(layers)}", shape),
         "expert_parallel": (
             max(experts, 1),
-            f"the model's {experts} experts" if experts else "1 (a dense model has no experts)",
+            f"the model's {experts} expert{'' if experts == 1 else 's'}" if experts else "1 (a dense model has no experts)",
             ("workload.experts",),
         ),
     }
@@ -1537,7 +1544,7 @@ def plan_training(
             batch = st.batch_key or "workload.global_batch_tokens"
             raise InfeasibleError(
                 f"the training state of {params:,.4g} parameters does not fit on any count of {accel.id}: sharding it "
-                f"needs more data-parallel replicas than the global batch's {sequences:,.4g} sequences, or more than "
+                f"needs more data-parallel replicas than the global batch's {_sequences(sequences)}, or more than "
                 "10^12 accelerators; use fewer parameters, a larger workload.global_batch_tokens or a part with more memory",
                 where=workload.id,
                 key="parameters",

@@ -1049,7 +1049,10 @@ class TrainingWorkload(_WorkloadBase):
     def _moe(self) -> "TrainingWorkload":
         ep = self.layout.expert_parallel if self.layout is not None else None
         if ep is not None and self.experts is not None and self.experts % ep:  # (a dense model: the engine says so)
-            raise ValueError(f"layout.expert_parallel: an expert-parallel degree of {ep} must divide the {self.experts} experts")
+            raise ValueError(
+                f"layout.expert_parallel: an expert-parallel degree of {ep} must divide the {self.experts} "
+                f"expert{'' if self.experts == 1 else 's'}"
+            )
         if self.load_imbalance is not None and self.experts is None:  # (read only for routed experts: else silently dropped)
             raise ValueError(
                 "load_imbalance: uneven routing across experts applies to an MoE workload (give experts and "

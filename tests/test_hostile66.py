@@ -59,7 +59,7 @@ def test_a_global_batch_below_one_sequence_bounds_data_parallelism_at_one_sequen
     assert r.exit_code == 0, r.output
     notes = " ".join(r.stdout.split())
     assert "--global-batch (7 tokens) is less than one 2,048-token sequence: a step runs one" in notes
-    assert "7 idle (data parallelism is bounded by the global batch's 1 sequences: --global-batch)" in notes, notes
+    assert "7 idle (data parallelism is bounded by the global batch's 1 sequence: --global-batch)" in notes, notes
     assert "0 sequences" not in notes
 
 

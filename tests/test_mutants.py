@@ -1459,7 +1459,7 @@ def test_training_state_that_fits_no_count() -> None:
     )
     assert msg == (
         "toy-train: parameters: the training state of 1e+14 parameters does not fit on any count of toy: sharding it needs "
-        "more data-parallel replicas than the global batch's 1 sequences, or more than 10^12 accelerators; use fewer "
+        "more data-parallel replicas than the global batch's 1 sequence, or more than 10^12 accelerators; use fewer "
         "parameters, a larger workload.global_batch_tokens or a part with more memory"
     )
 

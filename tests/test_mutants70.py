@@ -29,7 +29,7 @@ def test_the_training_state_that_fits_no_count_names_the_batch_and_the_part_s_me
     with pytest.raises(InfeasibleError) as exc:
         engine.plan_option(Option(accelerator(mfu=None)), training(parameters=1e14, shape=None, global_batch_tokens=1000), scenario())
     assert (exc.value.where, exc.value.key) == ("toy-train", "parameters")
-    assert "the global batch's 1 sequences" in exc.value.message
+    assert "the global batch's 1 sequence" in exc.value.message
     assert exc.value.also == ("workload.global_batch_tokens", "toy.memory_gb")
 
 
