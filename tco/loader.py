@@ -1018,6 +1018,10 @@ def validation_problems(exc: ValidationError, *, where: str, root: Any, overridd
             ]
         )
     errors = exc.errors()
+    # A table's key that is not an allowed name ([key] in pydantic's path) is the problem: its value, checked too,
+    # is not another ('mars = "x"' in a table of markets is one problem, not also "expected a table")
+    refused = [tuple(p for p in e["loc"] if p != "[key]") for e in errors if "[key]" in e["loc"]]
+    errors = [e for e in errors if "[key]" in e["loc"] or not any(e["loc"][: len(r)] == r for r in refused)]
     for err in errors[:MAX_LISTED_PROBLEMS]:
         loc = [p for p in err["loc"]]
         if root is _WORKLOAD and loc and loc[0] in ("training", "inference"):
@@ -1319,7 +1323,7 @@ def apply_overrides(
                 entries = node.get(item.group(1), [])
                 at = _item_index(entries, item.group(2))
                 if at is None:
-                    raise InputError(_no_entry(item.group(1), item.group(2), entries), where=where, key=label)
+                    raise _no_entry_error(out, root, item.group(1), item.group(2), entries, where=where, label=label, scope=scope)
                 node = entries[at]
                 continue
             nxt = node.get(part)
@@ -1335,7 +1339,7 @@ def apply_overrides(
             entries = node.get(item.group(1), [])
             at = _item_index(entries, item.group(2))
             if at is None:
-                raise InputError(_no_entry(item.group(1), item.group(2), entries), where=where, key=label)
+                raise _no_entry_error(out, root, item.group(1), item.group(2), entries, where=where, label=label, scope=scope)
             if not isinstance(value, dict):
                 raise InputError(f"expected a table for the whole entry, e.g. {{...}}, got {value!r}", where=where, key=label)
             # The entry keeps the name (or workload) that selected it, unless the table gives the same.
@@ -1428,6 +1432,20 @@ def _no_entry(name: str, label: str, entries: Sequence[Any]) -> str:
     shown = " or ".join(f"{name}[{x}]" for x in labels[:5]) + (" ..." if len(labels) > 5 else "")
     numbered = f" ({name} are named{' by their workload' if what == 'workload' else ''}, not numbered)" if label.isdigit() else ""
     return f"no {name} entry for '{label}': give {shown}{numbered}"
+
+
+def _no_entry_error(
+    data: Mapping[str, Any], root: Any, name: str, entry: str, entries: Sequence[Any], *, where: str, label: str, scope: str
+) -> InputError:
+    """The refusal of ``name[label]`` that selects no entry: on a workload of the kind that has no such list (a serving
+    workload's ``stages[x]``), that the list is the other kind's, as ``stages = [...]`` there is refused; else
+    :func:`_no_entry`."""
+    classes = {"training": TrainingWorkload, "inference": InferenceWorkload}
+    cls = classes.get(str(data.get("kind"))) if root is _WORKLOAD else None
+    why = other_kinds_key(cls, name) if cls is not None and not entries else None
+    if why is not None:
+        return InputError(why, where=where, key=f"{scope}.{name}" if scope else name)
+    return InputError(_no_entry(name, entry, entries), where=where, key=label)
 
 
 def _item_index(entries: Sequence[Any], label: str) -> int | None:
