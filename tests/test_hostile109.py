@@ -1,0 +1,97 @@
+"""Hostile round 109 (hand-written inputs at their edges): TODO."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.factories import one_error
+
+MOE_ONE_EXPERT = """\
+id = "one-expert"
+name = "One expert"
+kind = "training"
+parameters = 7e9
+active_parameters = 7e9
+experts = 1
+experts_per_token = 1
+training_tokens = 1e11
+precision = "bf16"
+seq_len = 4096
+accelerator_count = 64
+
+[layout]
+expert_parallel = 2
+"""
+
+
+def test_a_global_batch_of_one_sequence_is_one_sequence_not_1_sequences(run) -> None:
+    """1: a global batch of one sequence (``workload.global_batch_tokens`` at or below ``seq_len``) was counted
+    "the global batch's 1 sequences" in the layout note of compare and estimate and in the refusal of a training state
+    no count holds."""
+    r = run("compare", "h100-sxm@64", "-w", "llama3-8b", "--set", "workload.global_batch_tokens=100", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    (note,) = [n for n in json.loads(r.stdout)["results"][0]["notes"] if n.startswith("layout:")]
+    assert note.endswith("56 idle (data parallelism is bounded by the global batch's 1 sequence: workload.global_batch_tokens)")
+    r = run("compare", "mlu370-s4@8", "-w", "deepseek-v3", "--set", "workload.global_batch_tokens=4096")
+    assert r.exit_code == 1
+    assert one_error(r) == (
+        "Error: --set: workload.global_batch_tokens: the training state of 6.71e+11 parameters does not fit on any count "
+        "of mlu370-s4: sharding it needs more data-parallel replicas than the global batch's 1 sequence, or more than "
+        "10^12 accelerators; use fewer parameters, a larger workload.global_batch_tokens or a part with more memory"
+    )
+    r = run("estimate", "h100-sxm", "--params", "1e5", "--global-batch", "4096", "--seq-len", "4096")
+    assert r.exit_code == 0, r.stderr
+    assert "bounded by the global batch's 1 sequence: --global-batch" in r.stdout.replace("\n", " ")
+    # (more than one is still counted in the plural, grouped)
+    r = run("estimate", "h100-sxm", "--params", "1e5", "--global-batch", "8192", "--seq-len", "4096")
+    assert "bounded by the global batch's 2 sequences: --global-batch" in r.stdout.replace("\n", " ")
+
+
+def test_a_single_expert_is_counted_as_one_expert(run, tmp_path: Path) -> None:
+    """2: an MoE workload of one routed expert (valid, if degenerate) with an expert-parallel degree of 2 was refused
+    "must divide the 1 experts"."""
+    path = tmp_path / "one-expert.toml"
+    path.write_text(MOE_ONE_EXPERT, encoding="utf-8")
+    r = run("compare", "h100-sxm", "-w", str(path))
+    assert r.exit_code == 1
+    assert one_error(r) == f"Error: {path}: layout.expert_parallel: an expert-parallel degree of 2 must divide the 1 expert"
+
+
+def test_a_table_key_that_is_not_an_allowed_name_is_one_problem(run, tmp_path: Path) -> None:
+    """3: a market or maturity that is not one (``availability.mars``, ``porting.mars``) was refused twice over, the
+    name and then its value ("not an allowed name here: ... got 'mars'; --set: scenario.porting.mars: expected a
+    table, got 'x'"), and a quantity's table set where a table of markets goes gave four problems for two keys. The
+    value of a key that is not allowed is not checked as well: one problem per key."""
+    r = run("compare", "h100-sxm", "-w", "llama3-8b", "--set", 'scenario.porting={mars="x"}')
+    assert r.exit_code == 1
+    assert one_error(r) == (
+        "Error: --set: scenario.porting.mars: not an allowed name here: expected 'reference', 'high', 'medium', "
+        "'low-medium' or 'low', got 'mars'"
+    )
+    r = run("compare", "h100-sxm", "-w", "llama3-8b", "--set", 'scenario.grid_kgco2e_per_kwh_by_market={value=1,currency="CNY"}')
+    assert r.exit_code == 1
+    assert one_error(r) == (
+        "Error: --set: scenario.grid_kgco2e_per_kwh_by_market.value: not an allowed name here: expected 'global' or 'cn', "
+        "got 'value'; --set: scenario.grid_kgco2e_per_kwh_by_market.currency: not an allowed name here: expected 'global' "
+        "or 'cn', got 'currency'"
+    )
+    text = (Path(__file__).resolve().parent.parent / "profiles" / "accelerators" / "h100-sxm.toml").read_text(encoding="utf-8")
+    path = tmp_path / "mine.toml"
+    path.write_text(text.replace('id = "h100-sxm"', 'id = "mine"', 1) + '\n[availability.mars]\nbuy = "sometimes"\n', encoding="utf-8")
+    r = run("compare", str(path), "-w", "llama3-8b")
+    assert r.exit_code == 1
+    assert one_error(r) == f"Error: {path}: availability.mars: not an allowed name here: expected 'global' or 'cn', got 'mars'"
+
+
+def test_a_stage_of_a_serving_workload_is_refused_as_the_training_key_it_is(run) -> None:
+    """4: ``--set 'workload.stages[x].seq_len=...'`` on a serving workload said "no stages entry for 'x' (this input has
+    no stages)", as if a stage could be added to it, where ``--set workload.stages=[]`` there says the key is a
+    training workload's. Selecting an entry says so too; a training workload without stages still says it has none."""
+    for path in ("workload.stages[x].seq_len=8192", 'workload.stages[x]={name="x", tokens=1e9}'):
+        r = run("compare", "h100-sxm", "-w", "chat-70b", "--set", path)
+        assert r.exit_code == 1
+        assert one_error(r) == 'Error: --set: workload.stages: applies to kind = "training" workloads only, not this kind = "inference" one'
+    r = run("compare", "h100-sxm", "-w", "llama3-8b", "--set", "workload.stages[x].seq_len=8192")
+    assert r.exit_code == 1
+    assert one_error(r) == "Error: --set: workload.stages[x].seq_len: no stages entry for 'x' (this input has no stages)"
