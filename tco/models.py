@@ -1682,7 +1682,9 @@ class ServingRow(PublishedRun):
         system = info.data.get("accelerators")
         if v is not None and isinstance(system, int) and v > system:
             raise PydanticCustomError(
-                "replica", "a replica of {v} is more than the {n} accelerators measured", {"v": str(v), "n": str(system)}
+                "replica",
+                "a replica of {v} is more than the {n} measured",
+                {"v": str(v), "n": f"{system} accelerator{'' if system == 1 else 's'}"},
             )
         if v is not None and isinstance(system, int) and system % v:  # (tokens/s per accelerator counts every one measured)
             raise PydanticCustomError(

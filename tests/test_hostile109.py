@@ -95,3 +95,19 @@ def test_a_stage_of_a_serving_workload_is_refused_as_the_training_key_it_is(run)
     r = run("compare", "h100-sxm", "-w", "llama3-8b", "--set", "workload.stages[x].seq_len=8192")
     assert r.exit_code == 1
     assert one_error(r) == "Error: --set: workload.stages[x].seq_len: no stages entry for 'x' (this input has no stages)"
+
+
+def test_a_serving_row_of_one_accelerator_is_counted_as_one(run, tmp_path: Path) -> None:
+    """5: a published serving row measured on one accelerator with a replica of two was refused "a replica of 2 is
+    more than the 1 accelerators measured" (test_hostile48 pinned the plural)."""
+    text = (Path(__file__).resolve().parent.parent / "profiles" / "serving" / "qwen-vllm.toml").read_text(encoding="utf-8")
+    head, _, rest = text.partition("[[rows]]")
+    row = "[[rows]]" + rest.split("[[rows]]")[0]
+    assert "\naccelerators = 1\nreplica = 1\n" in row
+    path = tmp_path / "serving" / "mine.toml"
+    path.parent.mkdir()
+    mine = head.replace('id = "qwen-vllm"', 'id = "mine"', 1) + row.replace("\nreplica = 1\n", "\nreplica = 2\n")
+    path.write_text(mine, encoding="utf-8")
+    r = run("profiles", "validate", str(path))
+    assert r.exit_code == 1
+    assert one_error(r) == f"Error: {path}: rows[0].replica: a replica of 2 is more than the 1 accelerator measured"

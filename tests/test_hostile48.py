@@ -65,7 +65,7 @@ def test_a_replica_larger_than_the_measured_system_is_refused(run, tmp_path) -> 
     """D8: replica = 16 on a 1-accelerator row passed validate."""
     path = _serving_set(tmp_path, "replica = 16\ninput_tokens = 128\noutput_tokens = 128\ntokens_per_second = 100\n")
     r = run("profiles", "validate", str(path))
-    assert r.exit_code == 1 and "rows[0].replica: a replica of 16 is more than the 1 accelerators measured" in r.stderr
+    assert r.exit_code == 1 and "rows[0].replica: a replica of 16 is more than the 1 accelerator measured" in r.stderr
 
 
 def test_published_rows_above_the_peak_or_on_unknown_parts_are_refused(run, tmp_path, monkeypatch) -> None:
