@@ -1821,7 +1821,9 @@ def _load_listed(load: Callable[[str], M], path: Path, skipped: list[str] | None
         if skipped is None:
             raise
         lines = exc.lines()
-        skipped.append(lines[0] + (f" (and {len(lines) - 1} more problems)" if len(lines) > 1 else ""))
+        # (a file of more problems than are listed counts them all: its last line says how many more, and is none)
+        more = len(exc.problems) - 1 + exc.more if isinstance(exc, ProblemList) else len(lines) - 1
+        skipped.append(lines[0] + (f" (and {more:,} more problem{'s' if more != 1 else ''})" if more > 0 else ""))
         return None
 
 

@@ -111,3 +111,20 @@ def test_a_serving_row_of_one_accelerator_is_counted_as_one(run, tmp_path: Path)
     r = run("profiles", "validate", str(path))
     assert r.exit_code == 1
     assert one_error(r) == f"Error: {path}: rows[0].replica: a replica of 2 is more than the 1 accelerator measured"
+
+
+def test_a_skipped_profile_counts_its_other_problems_all_and_in_the_right_number(run, user_profile) -> None:
+    """6: ``tco profiles list`` skips a broken file on ``TCO_PROFILE_PATH`` naming its first problem and how many more:
+    a file of two problems said "(and 1 more problems)", and one of 210 said "(and 100 more problems)": it counted the
+    listed problems' lines, whose last past the first 100 is the line "110 more problems, not listed"."""
+    lines = ['id = "many"', *(f"x{i} = 1" for i in range(200))]
+    path = user_profile("accelerators", "many", "\n".join(lines) + "\n")
+    r = run("profiles", "list")
+    assert r.exit_code == 0
+    assert f"Warning: skipped {path}: vendor: required key is missing (and 209 more problems)" in r.stderr.splitlines()
+    text = (Path(__file__).resolve().parent.parent / "profiles" / "accelerators" / "h100-sxm.toml").read_text(encoding="utf-8")
+    kept = [x for x in text.splitlines() if not x.startswith(("vendor = ", "name = ", "aliases = "))]
+    path.write_text("\n".join(kept).replace('id = "h100-sxm"', 'id = "many"', 1) + "\n", encoding="utf-8")
+    r = run("profiles", "list")
+    assert r.exit_code == 0
+    assert f"Warning: skipped {path}: vendor: required key is missing (and 1 more problem)" in r.stderr.splitlines()
