@@ -184,6 +184,11 @@ def _argument_keys(exc: TcoError, names: Collection[str]) -> None:
                     setattr(problem, attr, name)
                 elif nested is not None and nested.split("[")[0] in names:  # shape['layers'], layout['tensor_parallel']
                     setattr(problem, attr, nested)
+            elif attr == "key" and problem.where is None and isinstance(flag, str) and flag.partition(".")[0] in ("shape", "layout"):
+                # a key of the mapping argument no flag gives (a misspelt shape['layerz']): named as the known ones are
+                head, _, rest = flag.partition(".")
+                if head in names and rest and f"{head}.{rest}" not in ESTIMATE_INPUTS:
+                    problem.key = f"{head}[{rest!r}]"
 
         def argument(m: re.Match[str]) -> str:  # a flag the message mentions, as the caller's argument
             if m.group(0).startswith("'"):

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+import tco
 from tests.factories import one_error
 
 MOE_ONE_EXPERT = """\
@@ -128,3 +131,14 @@ def test_a_skipped_profile_counts_its_other_problems_all_and_in_the_right_number
     r = run("profiles", "list")
     assert r.exit_code == 0
     assert f"Warning: skipped {path}: vendor: required key is missing (and 1 more problem)" in r.stderr.splitlines()
+
+
+def test_an_unknown_key_of_estimate_s_shape_or_layout_is_named_as_its_known_keys_are() -> None:
+    """7: ``tco.estimate(shape={'layers': 0, ...})`` names ``shape['layers']`` (the argument as the caller wrote it), but
+    a misspelt key was named ``shape.Layers`` and ``layout.bogus``, the dotted path of a workload file no caller gave."""
+    with pytest.raises(tco.InputError) as info:
+        tco.estimate("h100-sxm", parameters=7e9, shape={"Layers": 32})
+    assert str(info.value) == "shape['Layers']: unknown key (did you mean 'layers'?)"
+    with pytest.raises(tco.TcoError) as info:
+        tco.estimate("h100-sxm", parameters=7e9, layout={"tensor_parallel": 1, "bogus": 1})
+    assert str(info.value) == "layout['bogus']: unknown key"
