@@ -1933,12 +1933,22 @@ def calibrate(dirs: Sequence[Path] | None = None, *, refit: bool = False, publis
     published += zip(files["serving"], serving_sets, strict=True)
     ids: dict[str, Path] = {}
     parts: dict[str, Accelerator | NotFoundError] = {}
+    runs: dict[tuple[type, str], tuple[Path, int]] = {}
     for path, one in published:
         # (what profiles validate refuses, calibrate does not use: an unknown part names the file and its row)
         _check_published_rows(path, one, parts, dirs)
         if one.id in ids:  # one publication's statistics, and its rows' split, are keyed on its id (user files first)
             raise InputError(f"the id '{one.id}' is also the id of {path}: give each set its own", where=str(ids[one.id]), key="id")
         ids[one.id] = path
+        for i, row in enumerate(one.rows):  # (a set copied under another id: each of its runs would count twice)
+            first = runs.setdefault((type(row), one.run_key(row)), (path, i))
+            if first[0] != path:
+                raise InputError(  # (blamed on the file read first, a user's copy, as a repeated id is)
+                    f"the same run as {loader.shown_path(path)} rows[{i}] (every figure alike, its source and note "
+                    "aside), which would count twice: give it once",
+                    where=str(first[0]),
+                    key=f"rows[{first[1]}]",
+                )
     profiles = {k: v for k, v in parts.items() if isinstance(v, Accelerator)}
     sc = loader.load_scenario(None, dirs=dirs)
     constants = calibration.fit(sets, profiles, sc) if refit else None

@@ -1586,13 +1586,19 @@ class PublishedSet(StrictModel):
             raise PydanticCustomError("blank", "expected the publication the rows come from, got blank text")
         return v
 
+    @staticmethod
+    def run_key(row: BaseModel) -> str:
+        """What makes a published row one run: every figure, its source and note aside (a row copied and not changed,
+        in its own set or another, is the same run)."""
+        return repr(sorted(row.model_dump(exclude={"source", "note"}, exclude_none=True).items()))
+
     @model_validator(mode="after")
     def _each_run_once(self) -> "PublishedSet":
         """A run given twice (a row copied and not changed) counts twice in the error statistics."""
         rows: list[Any] = getattr(self, "rows", [])
         seen: dict[str, int] = {}
         for i, row in enumerate(rows):
-            key = repr(sorted(row.model_dump(exclude={"source", "note"}, exclude_none=True).items()))
+            key = self.run_key(row)
             if key in seen:
                 raise ValueError(
                     f"rows[{i}]: the same run as rows[{seen[key]}] (every figure alike, its source and note aside), "

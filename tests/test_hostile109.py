@@ -142,3 +142,21 @@ def test_an_unknown_key_of_estimate_s_shape_or_layout_is_named_as_its_known_keys
     with pytest.raises(tco.TcoError) as info:
         tco.estimate("h100-sxm", parameters=7e9, layout={"tensor_parallel": 1, "bogus": 1})
     assert str(info.value) == "layout['bogus']: unknown key"
+
+
+def test_a_calibration_set_copied_under_another_id_is_refused_not_counted_twice(run, user_profile) -> None:
+    """8: a shipped set of published runs copied onto ``TCO_PROFILE_PATH`` under another id (to tweak one row) was
+    calibrated beside the original, every other run counted twice in the error statistics: a run repeated within one
+    file is refused "which would count twice", one repeated across two files was not. The copy, read first, is blamed,
+    as a repeated id is; a copy that keeps the shipped file's name replaces it (still fine)."""
+    text = (Path(__file__).resolve().parent.parent / "profiles" / "benchmarks" / "megatron-2021.toml").read_text(encoding="utf-8")
+    path = user_profile("benchmarks", "mine", text.replace('id = "megatron-2021"', 'id = "mine"', 1))
+    r = run("calibrate")
+    assert r.exit_code == 1
+    assert one_error(r) == (
+        f"Error: {path}: rows[0]: the same run as builtin:benchmarks/megatron-2021.toml rows[0] (every figure alike, its "
+        "source and note aside), which would count twice: give it once"
+    )
+    path.unlink()
+    user_profile("benchmarks", "megatron-2021", text)
+    assert run("calibrate").exit_code == 0

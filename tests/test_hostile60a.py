@@ -114,9 +114,10 @@ def test_calibrate_over_rows_the_model_cannot_run_is_not_an_internal_error(run, 
     assert summary.rows[0].error is None and "exceed a100-80gb's usable memory" in (summary.rows[0].reason or "")
     shadow = tmp_path / "shadow" / "benchmarks"
     shadow.mkdir(parents=True)
-    for path in (loader.builtin_dir() / "benchmarks").glob("*.toml"):  # every shipped set shadowed by such a set
+    for i, path in enumerate((loader.builtin_dir() / "benchmarks").glob("*.toml")):  # every shipped set shadowed by such a set
         head = f'id = "{path.stem}"\nsource = "x"\ntuning = "typical"\ntuning_reason = "r"\n[[rows]]\n'
-        (shadow / path.name).write_text(head + TRAINING_ROW.format(seq_len=10**15), encoding="utf-8")
+        # (each its own run: one run in two sets would count twice, and is refused)
+        (shadow / path.name).write_text(head + TRAINING_ROW.format(seq_len=10**15 - i), encoding="utf-8")
     monkeypatch.setenv("TCO_PROFILE_PATH", str(shadow.parent))
     r = run("calibrate", "--summary", "-f", "csv")
     assert r.exit_code == 0, r.output
