@@ -485,6 +485,10 @@ _NAMED_FORMATS = {
     ".xlsb": "xlsb",
     ".ods": "ods",
     ".numbers": "numbers",
+    ".yaml": "yaml",  # data formats tco does not write either: a program reading one would fail far from the cause
+    ".yml": "yaml",
+    ".xml": "xml",
+    ".parquet": "parquet",
 }
 """The file names that say their format: ``-o NAME`` with one of these picks (or must agree with) the format."""
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import tco
-from tests.factories import one_error
+from tests.factories import one_error, run_main
 
 MOE_ONE_EXPERT = """\
 id = "one-expert"
@@ -160,3 +160,21 @@ def test_a_calibration_set_copied_under_another_id_is_refused_not_counted_twice(
     path.unlink()
     user_profile("benchmarks", "megatron-2021", text)
     assert run("calibrate").exit_code == 0
+
+
+def test_an_output_named_as_a_data_format_tco_does_not_write_is_refused(capsys, tmp_path: Path) -> None:
+    """9: ``-o results.yaml`` (``.yml``, ``.xml``, ``.parquet``) was given a text table, where ``.tsv``, ``.xls`` and
+    ``.ods`` are refused: a program reading the file would fail far from the cause. They are refused too, as a usage
+    error, and nothing is written."""
+    for name in ("r.yaml", "r.YML", "r.xml", "r.parquet"):
+        out = tmp_path / name
+        code, stdout, stderr = run_main(capsys, "compare", "a100-80gb", "-w", "gpt3-1.3b", "-o", str(out))
+        assert code == 2 and stdout == "" and not out.exists()
+        kind = {".yml": "yaml"}.get(out.suffix.lower(), out.suffix[1:].lower())
+        assert stderr == (
+            f"Error: Invalid value for -o: {out} is named as {kind}, which compare does not write (table, csv, json, jsonl, "
+            "markdown or xlsx): name the file .csv, .json, .jsonl, .md or .xlsx (see 'tco compare --help')\n"
+        )
+    out = tmp_path / "rows.parquet"
+    code, _, stderr = run_main(capsys, "sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "scenario.pue=1.1,1.2", "-o", str(out))
+    assert code == 2 and not out.exists() and "is named as parquet, which sweep does not write" in stderr
