@@ -820,7 +820,7 @@ def compare(
         )
     inputs = api.load_inputs(accelerators, workload=workload, scenario=scenario, sets=set_ or [])
     comp = api.compare(inputs, baseline=baseline, currency=currency)
-    from tco.render import incomplete_notes, layout_notes, render_comparison, verdict
+    from tco.render import incomplete_notes, layout_notes, overflow_notes, render_comparison, verdict
 
     check_missing({r.accelerator: r.missing_inputs for r in comp.results if r.missing_inputs}, strict)
     for w in inputs.warnings:
@@ -834,7 +834,7 @@ def compare(
     else:  # (the audit trail, which hashes every input file, is json's alone)
         audit = api.audit(inputs, command="compare", baseline=baseline, currency=currency.value) if fmt is OutputFormat.json else None
         emit(render_comparison(comp, fmt), output, fmt=fmt, audit=audit)
-    for line in incomplete_notes(comp) + layout_notes(comp):
+    for line in incomplete_notes(comp) + layout_notes(comp) + overflow_notes(comp):
         err(f"Note: {line}")
     err(verdict(comp))
 

@@ -2409,6 +2409,11 @@ def _shown_infeasible(row: OptionResult, why: str) -> OptionResult:
     )
 
 
+OVERFLOW_NOTE = " a float (above 1.8e308), shown as unknown: "
+"""How a result's note says which of its figures overflowed (shown as unknown, "—", as a figure whose input is missing)
+and the input furthest from 1 that made it: ``cost_per_million_tokens_usd overflows a float ...``."""
+
+
 def _known(v: Any) -> float | None:
     """A figure for the result: unknown (NaN) or unbounded (an overflow of absurd inputs) is None."""
     return None if v is None or not math.isfinite(v) else float(v)
@@ -2419,6 +2424,12 @@ def _result(ev: Evaluated, delay: float, penalty: float, effective: float, rank:
     fields = {k: _known(out[k]) for k in OptionResult.model_fields if k in out and k not in ("accelerator", "count")}
     count = _known(out["count"])
     notes = list(plan.notes)
+    overflowed = [k for k in fields if isinstance(out[k], float) and math.isinf(out[k])]
+    if overflowed and math.isfinite(out["job_cost_usd"]):  # (a job cost that overflows is not ranked, and says why)
+        # a figure past the floats is shown unknown, as one whose input is missing: which, and why, said here
+        extreme = _extreme_input(ev.inputs)
+        cause = "a value set near 1e308" if extreme is None else f"{plan.user_path(extreme[0])} = {show_number(extreme[1])}"
+        notes.append(f"{', '.join(overflowed)} overflow{'s' if len(overflowed) == 1 else ''}{OVERFLOW_NOTE}{cause}")
     if ev.missing:  # (ranked all the same where its cost and time to market do not need them)
         unknown = ", ".join(plan.user_path(k) for k in ev.missing)
         notes.append(f"not ranked: needs {unknown}" if rank is None else f"unknown: {unknown} (the figures that need it are blank)")

@@ -696,6 +696,14 @@ def incomplete_notes(comp: Comparison) -> list[str]:
     return out + [f"{r.accelerator} is infeasible: {r.reason}" for r in comp.results if r.status is OptionStatus.infeasible]
 
 
+def overflow_notes(comp: Comparison) -> list[str]:
+    """A ranked option's figures that overflowed a float, shown as unknown in the table (:data:`tco.engine.OVERFLOW_NOTE`):
+    said on stderr with the verdict, so a "—" is not taken for a missing input."""
+    from tco.engine import OVERFLOW_NOTE
+
+    return [f"{r.accelerator}: {n}" for r in comp.results for n in r.notes if OVERFLOW_NOTE in n]
+
+
 IDLE_SHARE_NOTED = 0.2
 """The share of an option's accelerators its layout leaves idle (a global batch of too few sequences for them all)
 from which compare's stderr shows the layout: a buyer pays for them all."""

@@ -178,3 +178,18 @@ def test_an_output_named_as_a_data_format_tco_does_not_write_is_refused(capsys, 
     out = tmp_path / "rows.parquet"
     code, _, stderr = run_main(capsys, "sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "scenario.pue=1.1,1.2", "-o", str(out))
     assert code == 2 and not out.exists() and "is named as parquet, which sweep does not write" in stderr
+
+
+def test_a_figure_that_overflows_a_float_says_so_not_left_as_an_unknown_input(run) -> None:
+    """10: a serving demand at the smallest number tco takes (``tokens_per_day = 1e-300``) makes the cost per million
+    tokens overflow a float: compare showed it "—", as a figure whose input is missing, with no note saying which
+    figure overflowed or why (a job cost that overflows is refused naming its input). The result's note, and compare's
+    stderr, now name the figure and the input furthest from 1."""
+    args = ("compare", "h100-sxm", "-w", "chat-70b", "--set", "workload.tokens_per_day=1e-300", "--set", "h100-sxm.price_usd=1e12")
+    note = "cost_per_million_tokens_usd overflows a float (above 1.8e308), shown as unknown: workload.tokens_per_day = 1e-300"
+    r = run(*args, "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    (result,) = json.loads(r.stdout)["results"]
+    assert result["cost_per_million_tokens_usd"] is None and result["rank"] == 1 and result["notes"][-1] == note
+    r = run(*args)
+    assert f"Note: h100-sxm: {note}" in r.stderr.splitlines()
