@@ -1060,6 +1060,11 @@ SHOWN_AS_GIVEN = frozenset({"accel.relative_training_performance"})
 a --set of one changes the output, so it is not unread (a sweep or break-even over one still is)."""
 
 
+DESCRIPTIONS = frozenset({"name", "description", "source", "note", "as_of", "confidence", "vendor", "training_note", "maturity_source"})
+"""Texts that describe an input and that no figure reads: a sweep over one (``--vary workload.name=a,b``) writes the same
+figures on every row."""
+
+
 def unread_inputs(inputs: Inputs, items: Sequence[str], flag: str) -> list[str]:
     """As :func:`unread_sets`, for ``items`` (``PATH=...`` or a bare ``PATH``) that another flag names:
     ``--vary`` (a sweep whose rows would all be the same) or ``--param`` (a break-even over an input that
@@ -1088,6 +1093,9 @@ def unread_inputs(inputs: Inputs, items: Sequence[str], flag: str) -> list[str]:
             continue
         first = inputs.options[owners[0]]
         value = engine.numeric_inputs(first, inputs.workload, inputs.scenario).get(flat)
+        if flag == "--vary" and value is None and parts[-1] in DESCRIPTIONS:  # (a sweep of names: every row the same)
+            out.append(f"{flag} {item.strip()}: no option reads it (a description: no figure changes with it)")
+            continue
         # (a number the profile leaves out, which a --vary or --param gives: no plan reads it, so the reads decide)
         if value is None and not engine.plan_free(flat):  # (not a number: a choice, a text, a table, a range's end, which plans read)
             if flat in engine.STEP_MODEL_CHOICES and _mfu_final_for(inputs, owners):

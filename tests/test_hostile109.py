@@ -193,3 +193,17 @@ def test_a_figure_that_overflows_a_float_says_so_not_left_as_an_unknown_input(ru
     assert result["cost_per_million_tokens_usd"] is None and result["rank"] == 1 and result["notes"][-1] == note
     r = run(*args)
     assert f"Note: h100-sxm: {note}" in r.stderr.splitlines()
+
+
+def test_a_sweep_over_a_description_warns_that_no_figure_changes_with_it(run) -> None:
+    """12: ``--vary workload.name=a,b`` (a vendor, a description, a stage's name, a source) is taken as a choice axis and
+    writes the same figures on every row, with no word, where a sweep of a number no option reads warns "no option
+    reads it" (tco.api.unread_inputs: never a silently ignored input). It warns so too."""
+    for vary in ("workload.name=a,b", "a100-80gb.vendor=x,y", "a100-80gb.price_usd.source=p,q"):
+        r = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", vary)
+        assert r.exit_code == 0, r.stderr
+        assert f"Warning: --vary {vary}: no option reads it (a description: no figure changes with it)" in r.stderr.splitlines()
+        rows = r.stdout.splitlines()[1:]
+        assert len(rows) == 2 and rows[0].split(",")[3:] == rows[1].split(",")[3:]
+    r = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "workload.precision=bf16,fp8")
+    assert r.exit_code == 0 and "no option reads it" not in r.stderr
