@@ -207,3 +207,12 @@ def test_a_sweep_over_a_description_warns_that_no_figure_changes_with_it(run) ->
         assert len(rows) == 2 and rows[0].split(",")[3:] == rows[1].split(",")[3:]
     r = run("sweep", "a100-80gb", "-w", "gpt3-1.3b", "--vary", "workload.precision=bf16,fp8")
     assert r.exit_code == 0 and "no option reads it" not in r.stderr
+
+
+def test_a_seed_past_its_bound_is_written_grouped_as_the_bound_and_the_samples_are(run) -> None:
+    """13: ``--seed 18446744073709551616`` was refused "expected a seed from 0 to 9,223,372,036,854,775,807 (2^63 - 1),
+    got 18446744073709551616": the bound grouped, the value not, where the same check of ``--samples`` writes both
+    grouped ("got 99,999,999,999,999,999,999")."""
+    r = run("simulate", "a100-80gb", "-w", "gpt3-1.3b", "--seed", "18446744073709551616")
+    assert r.exit_code == 1
+    assert one_error(r) == ("Error: --seed: expected a seed from 0 to 9,223,372,036,854,775,807 (2^63 - 1), got 18,446,744,073,709,551,616")

@@ -130,7 +130,7 @@ def test_a_published_layout_that_does_not_divide_the_count_blames_a_degree_the_r
     [
         (
             lambda i: tco.simulate(i, samples=10, seed=np.uint64(2**63)),
-            "seed: expected a seed from 0 to 9,223,372,036,854,775,807 (2^63 - 1), got 9223372036854775808",
+            "seed: expected a seed from 0 to 9,223,372,036,854,775,807 (2^63 - 1), got 9,223,372,036,854,775,808",
         ),
         (
             lambda i: tco.estimate("a100-80gb", parameters=1e9, count=np.uint64(2**63)),

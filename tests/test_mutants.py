@@ -202,7 +202,7 @@ ANALYSIS_ERRORS: list[tuple[str, Callable[[], object], str]] = [
     (
         "simulate seed 2**63",
         lambda: analysis.simulate(pair(), samples=1, seed=2**63),
-        "--seed: expected a seed from 0 to 9,223,372,036,854,775,807 (2^63 - 1), got 9223372036854775808",
+        "--seed: expected a seed from 0 to 9,223,372,036,854,775,807 (2^63 - 1), got 9,223,372,036,854,775,808",
     ),
     ("size none", lambda: analysis.size(pair()), "constraint: give exactly one of --deadline-days, --budget-usd, --capex-usd, --power-kw"),
     (

@@ -122,7 +122,7 @@ def check_draws(samples: int, seed: int) -> None:
             key="--samples",
         )
     if not 0 <= seed < 2**63:
-        raise InputError(f"expected a seed from 0 to 9,223,372,036,854,775,807 (2^63 - 1), got {_short(seed)}", key="--seed")
+        raise InputError(f"expected a seed from 0 to 9,223,372,036,854,775,807 (2^63 - 1), got {_short(seed, grouped=True)}", key="--seed")
 
 
 def simulate(
