@@ -1,4 +1,22 @@
-"""Hostile round 109 (hand-written inputs at their edges): TODO."""
+"""Hostile round 109 (hand-written inputs at their edges): user workloads with ``[[stages]]``, MoE fields and
+inconsistent ``[shape]`` numbers, ``extends`` chains, serving SLOs at extreme values, cash-flow and financing
+flags at 0, 1, huge and negative, ``TCO_PROFILE_PATH`` at a file, an empty folder, binary and broken files, ``--set``
+on list and table keys and on a stage's keys, ``--format`` × ``-o`` for every command, hostile names and paths through
+the report, plots, CSV and Markdown, wrong types to every function of ``tco.__all__``, and the samples, seed, sweep and
+size limits at and one past their bounds. Most were already handled; these are what were not:
+
+1. a global batch of one sequence was "the global batch's 1 sequences" (compare, estimate, a refusal);
+2. one routed expert was "the 1 experts";
+3. a table key that is not an allowed name (``porting.mars``) was refused twice, its value checked as well;
+4. ``stages[x]`` on a serving workload said "this input has no stages", not that stages are a training key;
+5. a serving row of one accelerator: "more than the 1 accelerators measured";
+6. a profile skipped from a list said "(and 1 more problems)", and past 100 problems undercounted them;
+7. ``tco.estimate``'s misspelt shape or layout keys were named ``shape.Layers``, its known ones ``shape['layers']``;
+8. a shipped calibration set copied under another id was calibrated beside it, each run counted twice;
+9. ``-o NAME.yaml`` (``.yml``, ``.xml``, ``.parquet``) was given a text table;
+10. a figure that overflows a float (the cost per token of a 1e-300-token demand) was a bare "—", no note;
+11. a sweep over a description (``--vary workload.name=a,b``) wrote identical rows without a warning;
+12. ``--seed`` past its bound was written ungrouped beside its grouped bound."""
 
 from __future__ import annotations
 
