@@ -8,6 +8,9 @@ units on its axes and a source line naming the tool, workload and scenario.
 from __future__ import annotations
 
 import io
+import logging
+import os
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,15 +22,36 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 
 def _pyplot() -> Any:
     try:
+        if "matplotlib.pyplot" not in sys.modules:
+            _import_pyplot()
         import matplotlib
+        import matplotlib.pyplot as plt
     except ImportError:
         raise InputError("charts need matplotlib: pip install 'tco[plot]' (or pip install '.[plot]' in a checkout)", key="plot") from None
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    matplotlib.use("Agg")  # (also where a script imported pyplot with another backend first)
     # (text stays text in SVG; a '$' in a path or an input's name is shown, not read as TeX)
     plt.rcParams.update({"svg.fonttype": "none", "font.size": 9, "text.parse_math": False})
     return plt
+
+
+def _import_pyplot() -> None:
+    """Import matplotlib once, with the Agg backend, whatever the environment says of it. ``MPLBACKEND`` names a
+    backend tco never draws with (an unknown one failed the import: an internal error), so it is set aside while
+    matplotlib reads it; and the lines matplotlib logs on import about the user's setup (an unwritable
+    ``MPLCONFIGDIR`` or cache folder, a ``MATPLOTLIBRC`` that is not a matplotlibrc: a line per line of it), after
+    each of which it goes on with its defaults, are not printed: a chart run's stderr holds tco's lines only."""
+    log = logging.getLogger("matplotlib")
+    level, backend = log.level, os.environ.pop("MPLBACKEND", None)
+    log.setLevel(logging.ERROR)
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot  # noqa: F401  (the font cache, in the cache folder, is read here)
+    finally:
+        log.setLevel(level)
+        if backend is not None:
+            os.environ["MPLBACKEND"] = backend
 
 
 PAGE_WIDTH_IN = 7.4

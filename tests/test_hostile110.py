@@ -1,0 +1,53 @@
+"""Hostile round 110 (file bytes, output destinations, standard streams and the environment): TOML files with a
+byte-order mark, UTF-16 and UTF-32, CRLF and lone-CR line endings, NUL bytes, bytes that are not UTF-8 in a string
+or a comment, a 50 MB file, thousands of nested arrays and inline tables, a 2-million-character key, quoted keys with
+a dot, duplicate keys and tables, dates, times, booleans, lists, tables, integers past 2^63 and ``inf``/``nan``
+where numbers are expected; ``-o`` to /dev/full, /dev/null, a FIFO, a folder, a path under a file, a 255-byte name,
+a name with a newline, an input of the run (also through a symlink), a suffix the format disagrees with and four
+processes at once; ``-`` on stdin empty, binary, endless and closed; stdout closed, full or a broken pipe and
+stderr closed or full; ``TCO_PROFILE_PATH``, ``LANG=C``, ``LC_ALL=POSIX``, ``PYTHONIOENCODING=ascii``, ``COLUMNS``,
+``TERM=dumb``, ``NO_COLOR``, ``HOME`` unset, a missing ``TMPDIR``. Earlier rounds had made nearly all of these
+one-line refusals or plain successes; what was left:
+
+1. The chart commands (plot, report) imported matplotlib under the user's environment: ``MPLBACKEND`` naming no
+   backend failed the import with an internal error (exit 3), though tco always draws with Agg; and matplotlib's
+   import-time log lines about the user's setup reached stderr unformatted: two lines for an unwritable
+   ``MPLCONFIGDIR`` or cache folder, one line per line of a ``MATPLOTLIBRC`` that is not a matplotlibrc.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+W = ("-w", "gpt3-1.3b")
+
+
+def _tco(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The CLI in a fresh interpreter (matplotlib reads its environment once, on import), with ``env`` added."""
+    full = {k: v for k, v in os.environ.items() if k not in ("TCO_PROFILE_PATH", "MPLBACKEND", "MATPLOTLIBRC")}
+    full.update(env or {})
+    return subprocess.run([sys.executable, "-m", "tco", *args], capture_output=True, text=True, timeout=300, env=full, cwd=cwd)
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"MPLBACKEND": "nonsense"}, {"MPLCONFIGDIR": os.devnull}, {"XDG_CACHE_HOME": os.devnull}, {"MATPLOTLIBRC": "RC"}],
+    ids=["backend", "configdir", "cachedir", "rcfile"],
+)
+def test_a_chart_ignores_the_matplotlib_environment_it_does_not_draw_with(tmp_path: Path, env: dict[str, str]) -> None:
+    """1: ``MPLBACKEND=nonsense tco plot ...`` exited 3 ('internal error (ValueError: Key backend: 'nonsense' is not
+    a valid value for backend ...)'); an unwritable config or cache folder printed matplotlib's two lines ('mkdir
+    -p failed ...', 'Matplotlib created a temporary cache directory ...'); a MATPLOTLIBRC naming a TOML file printed
+    'Missing colon in file ...' for each of its lines. The chart is drawn and stderr is empty."""
+    rc = tmp_path / "rc.toml"
+    rc.write_text('id = "x"\nname = "y"\n')
+    env = {k: str(rc) if v == "RC" else v for k, v in env.items()}
+    out = tmp_path / "t.svg"
+    done = _tco("plot", "tornado", "a100-80gb", *W, "-o", str(out), env=env)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert out.read_text().startswith("<?xml")
