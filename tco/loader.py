@@ -776,7 +776,26 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None, *, skip: Co
         shown = ", ".join(str(f) for f in folders[:3]) + (", …" if len(folders) > 3 else "")
         where = f"in dirs ({shown}), which replace the search path: leave dirs out to search TCO_PROFILE_PATH and the shipped profiles"
         raise NotFoundError(f"unknown {singular} '{ref}'{itself}{did_you_mean(ref, names)} {where}")
-    raise NotFoundError(f"unknown {singular} '{ref}'{itself}{did_you_mean(ref, names)}; see 'tco {listing} list'{hint}")
+    broken = _unloadable(entries)
+    raise NotFoundError(f"unknown {singular} '{ref}'{itself}{did_you_mean(ref, names)}{broken}; see 'tco {listing} list'{hint}")
+
+
+def _unloadable(entries: Sequence[Entry]) -> str:
+    """For an id not found: the first user file of the kind that does not load (its id unread, it may be the one
+    meant: a file 'mine.toml' giving id = "my-gpu" with a typo below said only 'unknown accelerator'), and how
+    many more there are."""
+    broken: list[TcoError] = []
+    for entry in entries:
+        if entry.path.parent.parent != builtin_dir():
+            try:
+                read_toml(entry.path)
+            except TcoError as exc:
+                broken.append(exc)
+    if not broken:
+        return ""
+    if len(broken) == 1:
+        return f" (a file that does not load may give it: {broken[0]})"
+    return f" ({len(broken)} files that do not load may give it; the first: {broken[0]})"
 
 
 def _other_kind_of(kind: str, key: str, folders: Sequence[Path]) -> str | None:

@@ -13,6 +13,8 @@ one-line refusals or plain successes; what was left:
    backend failed the import with an internal error (exit 3), though tco always draws with Agg; and matplotlib's
    import-time log lines about the user's setup reached stderr unformatted: two lines for an unwritable
    ``MPLCONFIGDIR`` or cache folder, one line per line of a ``MATPLOTLIBRC`` that is not a matplotlibrc.
+2. An id given by a user file whose name differs from it, with a syntax error further down the file, was
+   "unknown accelerator 'zz-x'; see 'tco profiles list'": nothing named the file that does not load.
 """
 
 from __future__ import annotations
@@ -51,3 +53,24 @@ def test_a_chart_ignores_the_matplotlib_environment_it_does_not_draw_with(tmp_pa
     done = _tco("plot", "tornado", "a100-80gb", *W, "-o", str(out), env=env)
     assert (done.returncode, done.stderr) == (0, "")
     assert out.read_text().startswith("<?xml")
+
+
+def test_an_id_not_found_names_the_user_file_that_does_not_load(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """2: a user's 'mine.toml' giving ``id = "zz-x"``, with a syntax error further down, left
+    ``tco compare zz-x`` saying only "unknown accelerator 'zz-x'; see 'tco profiles list'": the file's id is
+    never read, so nothing pointed at it (a file named after the id did say why). The refusal now names the
+    first user file of the kind that does not load, and how many do."""
+    folder = tmp_path / "accelerators"
+    folder.mkdir()
+    (folder / "mine.toml").write_text('id = "zz-x"\nname = "x"\nbad\n')
+    monkeypatch.setenv("TCO_PROFILE_PATH", str(tmp_path))
+    result = run("compare", "zz-x", *W)
+    assert result.exit_code == 1
+    mine = folder / "mine.toml"
+    assert result.stderr == (
+        f"Error: unknown accelerator 'zz-x' (a file that does not load may give it: {mine}: not valid TOML: "
+        "Expected '=' after a key in a key/value pair (at line 3, column 4)); see 'tco profiles list'\n"
+    )
+    (folder / "other.toml").write_text("x = \n")
+    result = run("compare", "zz-x", *W)
+    assert result.stderr.startswith("Error: unknown accelerator 'zz-x' (2 files that do not load may give it; the first: ")
