@@ -44,6 +44,7 @@ from tco.errors import (
     shown_text,
     too_large,
     underflow,
+    unexpanded,
     unknown_inputs,
 )
 from tco.inputs import Inputs, named_option, parse_option
@@ -2127,7 +2128,7 @@ def _output_target(output: Path) -> Path:
         raise InputError("is a folder; expected a file name", where=str(output), key="-o")
     folder = target.parent
     if not folder.is_dir():
-        why = f"{folder} is a file, not a folder" if folder.exists() else "the folder does not exist"
+        why = f"{folder} is a file, not a folder" if folder.exists() else "the folder does not exist" + unexpanded(str(output))
         if os.path.islink(output):  # (its own folder is there: the one the link points into is not)
             why = f"it is a link to {target}, " + (f"and {why}" if folder.exists() else f"whose folder {folder} does not exist")
         raise InputError(f"cannot write: {why}", where=str(output), key="-o")

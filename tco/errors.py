@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -259,6 +260,17 @@ def underflow(text: str, value: object) -> str | None:
     if not (isinstance(value, float) and value == 0 and any(c in "123456789" for c in text.lower().split("e")[0])):
         return None
     return f"{text.strip()} is too close to 0 for a float (it reads as 0): give a number of at least 1e-300 in size"
+
+
+def unexpanded(text: str, what: str = "file") -> str:
+    """Why a name that is no file (or folder, ``what``) may have been meant as one: a ``~`` or a ``$VAR`` is
+    expanded by a shell, not by tco, and stays as written where none expands it (quoted, after ``--output=`` in
+    some shells, in a script's list of arguments, a .env file); else ''."""
+    if text.startswith("~") and os.path.expanduser(text) != text:  # (not '~nobody/x': no such user, no such home)
+        return f"; a '~' is not expanded here: write the {what} in full ({os.path.expanduser(text)})"
+    if re.search(r"\$\{?[A-Za-z_]", text) or re.search(r"%[A-Za-z_]\w*%", text):
+        return f"; a variable is not expanded here: write the {what} in full"
+    return ""
 
 
 def unknown_inputs(paths: Sequence[str]) -> str:

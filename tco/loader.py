@@ -48,6 +48,7 @@ from tco.errors import (
     shown_text,
     too_large,
     underflow,
+    unexpanded,
     unknown_scope,
 )
 from tco.memo import remember
@@ -154,10 +155,9 @@ def _unexpanded(text: str) -> str:
     """Why a folder of ``TCO_PROFILE_PATH`` that is not one may have been meant as one: the variable set where no
     shell expands it (a .env file, a service's or a container's environment, Python's os.environ) keeps a ``~`` or a
     ``$VAR`` as written; a list separated as another system separates one; blanks around a name."""
-    if text.startswith("~"):
-        return f"; a '~' is not expanded here: write the folder in full ({os.path.expanduser(text)})"
-    if re.search(r"\$\{?[A-Za-z_]", text) or re.search(r"%[A-Za-z_]\w*%", text):
-        return "; a variable is not expanded here: write the folder in full"
+    shell = unexpanded(text, "folder")
+    if shell:
+        return shell
     if any(c in text for c in ",;" if c != os.pathsep):
         return f"; folders on {ENV_PATH} are separated by {os.pathsep!r}"
     if text != text.strip():
@@ -378,7 +378,7 @@ def read_toml(path: Path) -> dict[str, Any]:
             remember(_PARSED, data, parsed, _PARSED_MAX)  # a script that rewrites its files keeps only the latest
         return copy.deepcopy(parsed)
     except FileNotFoundError:
-        raise NotFoundError("no such file", where=str(path)) from None
+        raise NotFoundError("no such file" + unexpanded(str(path)), where=str(path)) from None
     except IsADirectoryError:
         raise InputError("is a directory, expected a TOML file", where=str(path)) from None
     except PermissionError:
@@ -721,7 +721,7 @@ def resolve(kind: str, ref: str, dirs: Sequence[Path] | None = None, *, skip: Co
                 if os.path.lexists(p):  # a link: dangling ("no such file"), or a loop of links (stat says so)
                     with contextlib.suppress(FileNotFoundError):
                         p.stat()
-                raise NotFoundError("no such file", where=ref)
+                raise NotFoundError("no such file" + unexpanded(ref), where=ref)
         except OSError as exc:  # a name too long for the file system, a loop of links, ...
             raise NotFoundError(f"cannot be read: {exc.strerror or exc}", where=ref) from None
         return p

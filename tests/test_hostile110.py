@@ -15,6 +15,8 @@ one-line refusals or plain successes; what was left:
    ``MPLCONFIGDIR`` or cache folder, one line per line of a ``MATPLOTLIBRC`` that is not a matplotlibrc.
 2. An id given by a user file whose name differs from it, with a syntax error further down the file, was
    "unknown accelerator 'zz-x'; see 'tco profiles list'": nothing named the file that does not load.
+3. A ``~`` or a ``$VAR`` no shell expanded (quoted, in a script's argument list) in an input file or ``-o`` said
+   only 'no such file' or 'the folder does not exist', where TCO_PROFILE_PATH already said why (round 86).
 """
 
 from __future__ import annotations
@@ -74,3 +76,36 @@ def test_an_id_not_found_names_the_user_file_that_does_not_load(run, tmp_path: P
     (folder / "other.toml").write_text("x = \n")
     result = run("compare", "zz-x", *W)
     assert result.stderr.startswith("Error: unknown accelerator 'zz-x' (2 files that do not load may give it; the first: ")
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ("compare", "a100-80gb", "-w", "~/h110-w.toml"),
+            "~/h110-w.toml: no such file; a '~' is not expanded here: write the file in full (<home>/h110-w.toml)",
+        ),
+        (("compare", "$HOME/h110-a.toml", *W), "$HOME/h110-a.toml: no such file; a variable is not expanded here: write the file in full"),
+        (
+            ("profiles", "validate", "~/h110-a.toml"),
+            "~/h110-a.toml: no such file; a '~' is not expanded here: write the file in full (<home>/h110-a.toml)",
+        ),
+        (
+            ("compare", "a100-80gb", *W, "-o", "~/h110-x/o.json"),
+            "~/h110-x/o.json: -o: cannot write: the folder does not exist; "
+            "a '~' is not expanded here: write the file in full (<home>/h110-x/o.json)",
+        ),
+        (
+            ("report", "a100-80gb", *W, "-o", "${HOME}/h110-x/o.html"),
+            "${HOME}/h110-x/o.html: -o: cannot write: the folder does not exist; a variable is not expanded here: write the file in full",
+        ),
+        (("compare", "a100-80gb", "-w", "~nobody-h110/w.toml"), "~nobody-h110/w.toml: no such file"),
+    ],
+)
+def test_an_unexpanded_tilde_or_variable_in_a_file_name_is_named(run, args: tuple[str, ...], line: str) -> None:
+    """3: ``-w "~/w.toml"`` said 'no such file' and ``-o "~/out.json"`` 'the folder does not exist', though the
+    user's file is there under the home folder; TCO_PROFILE_PATH's refusal said why (round 86). Every input file
+    and -o now says it too (tco.errors.unexpanded); a '~user' of no such user is no expansion to suggest."""
+    result = run(*args)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {line.replace('<home>', os.path.expanduser('~'))}\n"
