@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 input or data error (one ``Error:`` line per problem on
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import copy
 import csv
@@ -773,7 +774,7 @@ def emit(text: str, output: Path | None, *, fmt: OutputFormat | None = None, aud
         from tco.render import envelope
 
         text = envelope(text, audit)
-    emit_stream([text], output)
+    emit_stream([text], output, for_people=fmt is OutputFormat.table)
 
 
 # --------------------------------------------------------------------------- compare
@@ -926,7 +927,7 @@ def profiles_validate(files: Annotated[list[Path], typer.Argument(help="TOML fil
             err(line, hold=False)
         raise typer.Exit(1)
     if passed and not _stdout_closed():  # (started with stdout closed: the exit code says it)
-        emit_stream(["".join(f"{line}\n" for line in passed)], None)
+        emit_stream(["".join(f"{line}\n" for line in passed)], None, for_people=True)
 
 
 SHOWN_SKIPPED = 20
@@ -1828,26 +1829,39 @@ def sweep(
         err(f"{total:,} row{'' if total == 1 else 's'}")  # (as the text formats say it)
         return
     audit = api.audit(inputs, command="sweep", vary=list(vary)) if fmt is OutputFormat.json else None
-    emit_stream(stream_sweep(columns, chunks, fmt, audit), output)
+    emit_stream(stream_sweep(columns, chunks, fmt, audit), output, for_people=fmt is OutputFormat.table)
     err(f"{total:,} row{'' if total == 1 else 's'}")
 
 
-def emit_stream(pieces: Any, output: Path | None) -> None:
+def _stdout_not_utf8() -> bool:
+    """Whether stdout is a file or a pipe whose locale's encoding is not UTF-8 (LANG=en_US.ISO-8859-1,
+    PYTHONIOENCODING=ascii): there the output is written as UTF-8, the bytes -o FILE writes, rather than with
+    each character the locale lacks made '?' (a profile named 'H100 中文' came out as 'H100 ??' in ``-f json >
+    out.json``; a report declaring itself UTF-8 held '?'). A terminal keeps its locale's encoding: a person reads it."""
+    with contextlib.suppress(AttributeError, LookupError, OSError, ValueError, TypeError):
+        return not sys.stdout.isatty() and codecs.lookup(sys.stdout.encoding).name != "utf-8" and hasattr(sys.stdout, "buffer")
+    return False
+
+
+def emit_stream(pieces: Any, output: Path | None, *, for_people: bool = False) -> None:
     """Stream text (or bytes: a workbook, a chart) to stdout (no ``-o``, or ``-o -``), or to a temporary
     file in the target's folder that replaces the target only once everything is written. The target
     keeps its permissions, a symlink keeps pointing where it did (its target is written), and a file
     with other hard links is rewritten in place so the links still share it. Nothing is left behind on
-    failure. The one writer of every output."""
+    failure. The one writer of every output. Text ``for_people`` (the table format, 'ok:' lines) follows the
+    locale on stdout, its characters the locale lacks made '?'; the rest is UTF-8 there as in a file
+    (:func:`_stdout_not_utf8`)."""
     if output is None or str(output) == "-":
         if _stdout_closed():  # started with stdout closed (tco ... >&-)
             raise InputError("standard output is closed; expected -o FILE", key="-o")
+        raw = not for_people and _stdout_not_utf8()
         try:
             for n, piece in enumerate(pieces):
                 if n == 0:  # the output has begun: the notes so far come before it (a long sweep's after it is late)
                     _release_notes()
-                if isinstance(piece, bytes):
+                if isinstance(piece, bytes) or raw:
                     sys.stdout.flush()
-                    sys.stdout.buffer.write(piece)
+                    sys.stdout.buffer.write(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
                 else:
                     sys.stdout.write(piece)
             sys.stdout.flush()

@@ -17,6 +17,10 @@ one-line refusals or plain successes; what was left:
    "unknown accelerator 'zz-x'; see 'tco profiles list'": nothing named the file that does not load.
 3. A ``~`` or a ``$VAR`` no shell expanded (quoted, in a script's argument list) in an input file or ``-o`` said
    only 'no such file' or 'the folder does not exist', where TCO_PROFILE_PATH already said why (round 86).
+4. Under a locale whose encoding is not UTF-8 (PYTHONIOENCODING=ascii or latin-1, LC_ALL=C with PYTHONUTF8=0),
+   ``-f json > out.json`` or ``-f csv | tool`` made each character the encoding lacks a '?' ('H100 中文' became
+   'H100 ??'), and ``report -o -`` a page declaring itself UTF-8 with '?' in it: data lost, and bytes other
+   than ``-o FILE``'s. A file or a pipe now gets UTF-8 as -o does; the table format keeps the locale's.
 """
 
 from __future__ import annotations
@@ -109,3 +113,24 @@ def test_an_unexpanded_tilde_or_variable_in_a_file_name_is_named(run, args: tupl
     result = run(*args)
     assert result.exit_code == 1
     assert result.stderr == f"Error: {line.replace('<home>', os.path.expanduser('~'))}\n"
+
+
+@pytest.mark.parametrize("env", [{"PYTHONIOENCODING": "ascii"}, {"PYTHONIOENCODING": "latin-1"}, {"LC_ALL": "C", "PYTHONUTF8": "0"}])
+@pytest.mark.parametrize("fmt", ["json", "csv", "html"])
+def test_a_pipe_under_a_non_utf8_locale_gets_the_bytes_of_the_output_file(tmp_path: Path, env: dict[str, str], fmt: str) -> None:
+    """4: the data formats on a pipe were encoded with the locale's encoding, errors replaced by '?'."""
+    text = (Path(__file__).parent.parent / "profiles" / "accelerators" / "h100-sxm.toml").read_text(encoding="utf-8")
+    profile = tmp_path / "uni.toml"
+    profile.write_text(text.replace('id = "h100-sxm"', 'id = "h100-uni"').replace("H100 SXM5 80GB", "H100 «Ünï» 中文"), encoding="utf-8")
+    out = tmp_path / f"o.{fmt}"
+    args = ("report", str(profile), *W) if fmt == "html" else ("compare", str(profile), *W, "-f", fmt)
+    assert _tco(*args, "-o", str(out)).returncode == 0
+    piped = subprocess.run(
+        [sys.executable, "-m", "tco", *args, "-o", "-"],
+        capture_output=True,
+        timeout=300,
+        env={**{k: v for k, v in os.environ.items() if k != "TCO_PROFILE_PATH"}, **env},
+    )
+    assert piped.returncode == 0
+    assert fmt == "html" or "H100 «Ünï» 中文".encode() in piped.stdout  # (the report shows ids, and '·' and '×')
+    assert piped.stdout == out.read_bytes()
