@@ -1151,9 +1151,19 @@ def _toml_character(lines: Sequence[str], at: re.Match[str] | None) -> str:
     if at is None or not at.group(1):
         return ""
     line, column = int(at.group(1)), int(at.group(0).rpartition("column ")[2].rstrip(")"))
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    ends = column == len(text.rstrip("\r")) + 1 or text[column - 1 : column] == "#"  # (a comment runs to the line's end)
+    if ends and _open_inline(text[: column - 1]):
+        return ": an inline table ({...}) ends on the line it starts on in TOML: join its lines, or write it as a [table]"
     if not (0 < line <= len(lines) and 0 < column <= len(lines[line - 1])):
         return ""
     char = lines[line - 1][column - 1]
+    zero = re.search(r"(?:^|[=\[,{]\s*)([+-]?0)$", lines[line - 1][: column - 1])
+    if zero and (char.isdigit() or char == "_"):  # (02022: TOML's integers have no leading zero; the reader stops after the 0)
+        number = re.match(r"[\d_]*", lines[line - 1][column - 1 :])
+        typed = zero.group(1) + (number.group(0) if number else "")
+        sign = typed[0] if typed[0] in "+-" else ""
+        return f": a number does not start with 0 in TOML ({typed}): write {sign}{typed.lstrip('+-').lstrip('0_') or '0'}"
     if char == "\r":  # (lines split at LF: a CR not followed by one is the classic Mac OS line ending, which TOML refuses)
         if len(lines) == 1 and lines[0].count("\r") > 1:
             what = "every line ends in a carriage return alone (U+000D, classic Mac OS line endings)"
@@ -1173,6 +1183,12 @@ def _toml_character(lines: Sequence[str], at: re.Match[str] | None) -> str:
         what = f"U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')})"
         return f": the character there is {what}, not ASCII, which TOML takes only in quoted text or a comment{write}"
     return ""
+
+
+def _open_inline(line: str) -> bool:
+    """Whether ``line`` leaves an inline table open (more '{' than '}' outside quoted text and comments)."""
+    bare = re.sub(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'', "", line).partition("#")[0]
+    return bare.count("{") > bare.count("}")
 
 
 def toml_reason(message: str, text: str) -> str:

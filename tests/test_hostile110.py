@@ -21,6 +21,9 @@ one-line refusals or plain successes; what was left:
    ``-f json > out.json`` or ``-f csv | tool`` made each character the encoding lacks a '?' ('H100 中文' became
    'H100 ??'), and ``report -o -`` a page declaring itself UTF-8 with '?' in it: data lost, and bytes other
    than ``-o FILE``'s. A file or a pipe now gets UTF-8 as -o does; the table format keeps the locale's.
+5. Two TOML syntax errors were told in tomllib's words alone: a leading zero (``release_year = 02022``:
+   'Expected newline or end of document after a statement') and an inline table spread over lines or holding a
+   comment (``memory_gb = {`` then ``value = 80, ...}``: 'Invalid initial character for a key part').
 """
 
 from __future__ import annotations
@@ -134,3 +137,41 @@ def test_a_pipe_under_a_non_utf8_locale_gets_the_bytes_of_the_output_file(tmp_pa
     assert piped.returncode == 0
     assert fmt == "html" or "H100 «Ünï» 中文".encode() in piped.stdout  # (the report shows ids, and '·' and '×')
     assert piped.stdout == out.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line"),
+    [
+        (
+            "release_year = 2022",
+            "release_year = 02022",
+            "Expected newline or end of document after a statement (at line 5, column 17): "
+            "a number does not start with 0 in TOML (02022): write 2022",
+        ),
+        (
+            "memory_gb = { value = 80,",
+            "memory_gb = { value = -080,",
+            "Unclosed inline table (at line 8, column 25): a number does not start with 0 in TOML (-080): write -80",
+        ),
+        (
+            "memory_gb = { value = 80,",
+            "memory_gb = {\n  value = 80,",
+            "Invalid initial character for a key part (at line 8, column 14): "
+            "an inline table ({...}) ends on the line it starts on in TOML: join its lines, or write it as a [table]",
+        ),
+        (
+            "memory_gb = { value = 80,",
+            "memory_gb = { value = 80, # HBM3\n",
+            "Invalid initial character for a key part (at line 8, column 27): "
+            "an inline table ({...}) ends on the line it starts on in TOML: join its lines, or write it as a [table]",
+        ),
+    ],
+)
+def test_a_leading_zero_or_an_inline_table_over_lines_is_named(run, tmp_path: Path, old: str, new: str, line: str) -> None:
+    """5: both said only tomllib's reason and where; the reason is now named, with what to write."""
+    text = (Path(__file__).parent.parent / "profiles" / "accelerators" / "h100-sxm.toml").read_text(encoding="utf-8")
+    path = tmp_path / "p.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = run("profiles", "validate", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {path}: not valid TOML: {line}\n"
