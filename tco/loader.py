@@ -1164,6 +1164,15 @@ def _toml_character(lines: Sequence[str], at: re.Match[str] | None) -> str:
         typed = zero.group(1) + (number.group(0) if number else "")
         sign = typed[0] if typed[0] in "+-" else ""
         return f": a number does not start with 0 in TOML ({typed}): write {sign}{typed.lstrip('+-').lstrip('0_') or '0'}"
+    word = re.match(r"[A-Za-z]+", lines[line - 1][column - 1 :])
+    if word and word.group(0).lower() in _NOT_BOOLEANS and re.search(r"=\s*$", lines[line - 1][: column - 1]):
+        meant = _NOT_BOOLEANS[word.group(0).lower()]
+        return f": TOML's booleans are true and false, in lower case: write {meant}"
+    thousands = re.search(r"=\s*([+-]?\d[\d_]*)$", lines[line - 1][: column - 1])
+    groups = re.match(r"(?:,\d{3})+(?![\d,])", lines[line - 1][column - 1 :])
+    if char == "," and thousands and groups:  # (27,500: the reader stops at the comma)
+        typed = thousands.group(1) + groups.group(0)
+        return f": TOML numbers have no thousands separator ({typed}): write {typed.replace(',', '_')}"
     if char == "\r":  # (lines split at LF: a CR not followed by one is the classic Mac OS line ending, which TOML refuses)
         if len(lines) == 1 and lines[0].count("\r") > 1:
             what = "every line ends in a carriage return alone (U+000D, classic Mac OS line endings)"
@@ -1183,6 +1192,10 @@ def _toml_character(lines: Sequence[str], at: re.Match[str] | None) -> str:
         what = f"U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')})"
         return f": the character there is {what}, not ASCII, which TOML takes only in quoted text or a comment{write}"
     return ""
+
+
+_NOT_BOOLEANS = {"yes": "true", "on": "true", "no": "false", "off": "false", "true": "true", "false": "false"}
+"""Words a boolean is written as elsewhere (YAML, INI, Python's True) that TOML does not take, and TOML's own."""
 
 
 def _open_inline(line: str) -> bool:

@@ -24,6 +24,8 @@ one-line refusals or plain successes; what was left:
 5. Two TOML syntax errors were told in tomllib's words alone: a leading zero (``release_year = 02022``:
    'Expected newline or end of document after a statement') and an inline table spread over lines or holding a
    comment (``memory_gb = {`` then ``value = 80, ...}``: 'Invalid initial character for a key part').
+6. Two more: a thousands separator (``release_year = 2,022``: 'Expected newline or end of document after a
+   statement') and a boolean written as elsewhere (``True``, ``YES``, ``off``: 'Invalid value').
 """
 
 from __future__ import annotations
@@ -170,6 +172,29 @@ def test_a_pipe_under_a_non_utf8_locale_gets_the_bytes_of_the_output_file(tmp_pa
 def test_a_leading_zero_or_an_inline_table_over_lines_is_named(run, tmp_path: Path, old: str, new: str, line: str) -> None:
     """5: both said only tomllib's reason and where; the reason is now named, with what to write."""
     text = (Path(__file__).parent.parent / "profiles" / "accelerators" / "h100-sxm.toml").read_text(encoding="utf-8")
+    path = tmp_path / "p.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = run("profiles", "validate", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {path}: not valid TOML: {line}\n"
+
+
+@pytest.mark.parametrize(
+    ("new", "line"),
+    [
+        (
+            "release_year = 2,022",
+            "Expected newline or end of document after a statement (at line 5, column 17): "
+            "TOML numbers have no thousands separator (2,022): write 2_022",
+        ),
+        ("can_train = True", "Invalid value (at line 6, column 13): TOML's booleans are true and false, in lower case: write true"),
+        ("can_train = off", "Invalid value (at line 6, column 13): TOML's booleans are true and false, in lower case: write false"),
+    ],
+)
+def test_a_thousands_separator_or_a_boolean_of_another_language_is_named(run, tmp_path: Path, new: str, line: str) -> None:
+    """6: tomllib's reason and place alone; now what was meant and what to write."""
+    text = (Path(__file__).parent.parent / "profiles" / "accelerators" / "h100-sxm.toml").read_text(encoding="utf-8")
+    old = new.partition(" =")[0] + " = " + ("2022" if new.startswith("release") else "true")
     path = tmp_path / "p.toml"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     result = run("profiles", "validate", str(path))
