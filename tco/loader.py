@@ -1170,8 +1170,11 @@ def _toml_character(lines: Sequence[str], at: re.Match[str] | None) -> str:
         return f": TOML's booleans are true and false, in lower case: write {meant}"
     thousands = re.search(r"=\s*([+-]?\d[\d_]*)$", lines[line - 1][: column - 1])
     groups = re.match(r"(?:,\d{3})+(?![\d,])", lines[line - 1][column - 1 :])
-    if char == "," and thousands and groups:  # (27,500: the reader stops at the comma)
-        typed = thousands.group(1) + groups.group(0)
+    inline = re.search(r"[={]\s*\w+\s*=\s*([+-]?\d[\d_]*(?:,\d{3})+)\s*$", lines[line - 1][: column - 1])
+    if (char == "," and thousands and groups) or inline:  # (27,500: the comma stops the reader, or in { } the 500 as a key)
+        typed = inline.group(1) if inline else thousands.group(1) + groups.group(0)  # type: ignore[union-attr]
+        rest = re.match(r"(?:,\d{3})+(?!\d)", lines[line - 1][column - 1 :]) if inline else None
+        typed += rest.group(0) if rest else ""  # (1,234,567 in { }: the reader stopped after 234)
         return f": TOML numbers have no thousands separator ({typed}): write {typed.replace(',', '_')}"
     if char == "\r":  # (lines split at LF: a CR not followed by one is the classic Mac OS line ending, which TOML refuses)
         if len(lines) == 1 and lines[0].count("\r") > 1:

@@ -25,7 +25,8 @@ one-line refusals or plain successes; what was left:
    'Expected newline or end of document after a statement') and an inline table spread over lines or holding a
    comment (``memory_gb = {`` then ``value = 80, ...}``: 'Invalid initial character for a key part').
 6. Two more: a thousands separator (``release_year = 2,022``: 'Expected newline or end of document after a
-   statement') and a boolean written as elsewhere (``True``, ``YES``, ``off``: 'Invalid value').
+   statement'; in an inline table, ``{ value = 27,500, ...}``, 'Expected '=' after a key') and a boolean written
+   as elsewhere (``True``, ``YES``, ``off``: 'Invalid value').
 """
 
 from __future__ import annotations
@@ -187,6 +188,11 @@ def test_a_leading_zero_or_an_inline_table_over_lines_is_named(run, tmp_path: Pa
             "Expected newline or end of document after a statement (at line 5, column 17): "
             "TOML numbers have no thousands separator (2,022): write 2_022",
         ),
+        (
+            "memory_gb = { value = 1,234,567,",
+            "Expected '=' after a key in a key/value pair (at line 8, column 28): "
+            "TOML numbers have no thousands separator (1,234,567): write 1_234_567",
+        ),
         ("can_train = True", "Invalid value (at line 6, column 13): TOML's booleans are true and false, in lower case: write true"),
         ("can_train = off", "Invalid value (at line 6, column 13): TOML's booleans are true and false, in lower case: write false"),
     ],
@@ -194,7 +200,7 @@ def test_a_leading_zero_or_an_inline_table_over_lines_is_named(run, tmp_path: Pa
 def test_a_thousands_separator_or_a_boolean_of_another_language_is_named(run, tmp_path: Path, new: str, line: str) -> None:
     """6: tomllib's reason and place alone; now what was meant and what to write."""
     text = (Path(__file__).parent.parent / "profiles" / "accelerators" / "h100-sxm.toml").read_text(encoding="utf-8")
-    old = new.partition(" =")[0] + " = " + ("2022" if new.startswith("release") else "true")
+    old = new.partition(" =")[0] + " = " + {"release_year": "2022", "memory_gb": "{ value = 80,"}.get(new.partition(" =")[0], "true")
     path = tmp_path / "p.toml"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     result = run("profiles", "validate", str(path))
