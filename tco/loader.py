@@ -1176,6 +1176,11 @@ def _toml_character(lines: Sequence[str], at: re.Match[str] | None) -> str:
         rest = re.match(r"(?:,\d{3})+(?!\d)", lines[line - 1][column - 1 :]) if inline else None
         typed += rest.group(0) if rest else ""  # (1,234,567 in { }: the reader stopped after 234)
         return f": TOML numbers have no thousands separator ({typed}): write {typed.replace(',', '_')}"
+    unit = re.search(r"=\s*([+-]?\d[\d_]*(?:\.\d[\d_]*)?)(\s*)$", lines[line - 1][: column - 1])
+    letters = re.match(r"[^\W\d_]+", lines[line - 1][column - 1 :])
+    if unit and letters and char.isalpha():  # (80GB, 700W, 2022y: the reader stops at the unit)
+        typed = unit.group(1) + unit.group(2) + letters.group(0)
+        return f": a TOML number takes no unit ({typed}): write {unit.group(1)}, in the unit the key's name or schema gives"
     if char == "\r":  # (lines split at LF: a CR not followed by one is the classic Mac OS line ending, which TOML refuses)
         if len(lines) == 1 and lines[0].count("\r") > 1:
             what = "every line ends in a carriage return alone (U+000D, classic Mac OS line endings)"

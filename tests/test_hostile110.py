@@ -26,7 +26,8 @@ one-line refusals or plain successes; what was left:
    comment (``memory_gb = {`` then ``value = 80, ...}``: 'Invalid initial character for a key part').
 6. Two more: a thousands separator (``release_year = 2,022``: 'Expected newline or end of document after a
    statement'; in an inline table, ``{ value = 27,500, ...}``, 'Expected '=' after a key') and a boolean written
-   as elsewhere (``True``, ``YES``, ``off``: 'Invalid value').
+   as elsewhere (``True``, ``YES``, ``off``: 'Invalid value'). And a unit after a number (``value = 80GB``,
+   ``80 GB``, ``release_year = 2022y``): 'Unclosed inline table' or 'Expected newline ...' alone.
 """
 
 from __future__ import annotations
@@ -192,6 +193,11 @@ def test_a_leading_zero_or_an_inline_table_over_lines_is_named(run, tmp_path: Pa
             "memory_gb = { value = 1,234,567,",
             "Expected '=' after a key in a key/value pair (at line 8, column 28): "
             "TOML numbers have no thousands separator (1,234,567): write 1_234_567",
+        ),
+        (
+            "memory_gb = { value = 80 GB,",
+            "Unclosed inline table (at line 8, column 26): "
+            "a TOML number takes no unit (80 GB): write 80, in the unit the key's name or schema gives",
         ),
         ("can_train = True", "Invalid value (at line 6, column 13): TOML's booleans are true and false, in lower case: write true"),
         ("can_train = off", "Invalid value (at line 6, column 13): TOML's booleans are true and false, in lower case: write false"),
