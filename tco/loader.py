@@ -1176,6 +1176,24 @@ def _toml_character(lines: Sequence[str], at: re.Match[str] | None) -> str:
         rest = re.match(r"(?:,\d{3})+(?!\d)", lines[line - 1][column - 1 :]) if inline else None
         typed += rest.group(0) if rest else ""  # (1,234,567 in { }: the reader stopped after 234)
         return f": TOML numbers have no thousands separator ({typed}): write {typed.replace(',', '_')}"
+    before, after = lines[line - 1][: column - 1], lines[line - 1][column:]
+    if char == ":" and re.fullmatch(r"\s*(?:[A-Za-z0-9_\-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_\-]+|\"[^\"]*\"))*\s*", before):
+        return f": TOML gives a key its value with '=', not ':' (YAML's): write {before.strip()} = {after.strip()}"  # (x: 5)
+    bare = re.match(r"([+-]?)\.(\d[\d_]*(?:[eE][+-]?\d+)?)", lines[line - 1][column - 1 :])
+    if bare and re.search(r"=\s*$", before):  # (.5, -.5e-3: the reader stops at the sign or the point)
+        return f": a TOML float has a digit before its point: write {bare.group(1)}0.{bare.group(2)}"
+    point = re.search(r"=\s*([+-]?\d[\d_]*)$", before)
+    if char == "." and point and not after[:1].isdigit():  # (5.)
+        exponent = re.match(r"[eE][+-]?\d+", after)
+        return f": a TOML float has a digit after its point: write {point.group(1)}.0{exponent.group(0) if exponent else ''}"
+    trailing = re.search(r"=\s*([+-]?\d[\d_]*)$", before) if char == "_" and not after[:1].isdigit() else None
+    if trailing:  # (1_000_: the reader stops at the underscore no digit follows)
+        typed = trailing.group(1) + re.match(r"[\d_]*", lines[line - 1][column - 1 :]).group(0)  # type: ignore[union-attr]
+        plain = re.sub("_+", "_", typed).rstrip("_")
+        return f": an underscore in a TOML number stands between two digits ({typed}): write {plain}"
+    special = re.match(r"[+-]?(nan|inf(?:inity)?)\b", lines[line - 1][column - 1 :], re.IGNORECASE)
+    if special and re.search(r"=\s*$", before):  # (NaN, Infinity: TOML's are nan and inf, which no tco figure takes)
+        return ": TOML writes infinity inf and not-a-number nan, in lower case, and no figure tco reads may be either: give a finite number"
     unit = re.search(r"=\s*([+-]?\d[\d_]*(?:\.\d[\d_]*)?)(\s*)$", lines[line - 1][: column - 1])
     letters = re.match(r"[^\W\d_]+", lines[line - 1][column - 1 :])
     if unit and letters and char.isalpha():  # (80GB, 700W, 2022y: the reader stops at the unit)

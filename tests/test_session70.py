@@ -116,3 +116,76 @@ def test_the_summary_table_and_csv_show_the_signed_median(summary) -> None:  # t
         f"median |error| {b['5-8'].median_absolute_error * 100:.1f} %)"
     )
     assert said in serving
+
+
+# --------------------------------------------------------------------------- TOML typos named, with what to write
+
+
+@pytest.mark.parametrize(
+    ("new", "line"),
+    [
+        (
+            "release_year: 2022",
+            "Expected '=' after a key in a key/value pair (at line 5, column 13): "
+            "TOML gives a key its value with '=', not ':' (YAML's): write release_year = 2022",
+        ),
+        (
+            "release_year = .5",
+            "Invalid value (at line 5, column 16): a TOML float has a digit before its point: write 0.5",
+        ),
+        (
+            "release_year = -.5e-3",
+            "Invalid value (at line 5, column 16): a TOML float has a digit before its point: write -0.5e-3",
+        ),
+        (
+            "release_year = 2022.",
+            "Expected newline or end of document after a statement (at line 5, column 20): "
+            "a TOML float has a digit after its point: write 2022.0",
+        ),
+        (
+            "release_year = 2.e3",
+            "Expected newline or end of document after a statement (at line 5, column 17): "
+            "a TOML float has a digit after its point: write 2.0e3",
+        ),
+        (
+            "release_year = 2_022_",
+            "Expected newline or end of document after a statement (at line 5, column 21): "
+            "an underscore in a TOML number stands between two digits (2_022_): write 2_022",
+        ),
+        (
+            "release_year = 2__022",
+            "Expected newline or end of document after a statement (at line 5, column 17): "
+            "an underscore in a TOML number stands between two digits (2__022): write 2_022",
+        ),
+        (
+            "release_year = NaN",
+            "Invalid value (at line 5, column 16): TOML writes infinity inf and not-a-number nan, in lower case, and no "
+            "figure tco reads may be either: give a finite number",
+        ),
+        (
+            "release_year = -Infinity",
+            "Invalid value (at line 5, column 16): TOML writes infinity inf and not-a-number nan, in lower case, and no "
+            "figure tco reads may be either: give a finite number",
+        ),
+    ],
+)
+def test_more_toml_typos_are_named_with_what_to_write(run, tmp_path: Path, new: str, line: str) -> None:  # type: ignore[no-untyped-def]
+    """Round 110 named a leading zero, a thousands separator, a unit, a capitalised boolean; these said tomllib's reason
+    alone: a YAML colon, a point with no digit before or after it, an underscore with no digit after it, and NaN or
+    Infinity in another case than TOML's nan and inf (which no figure takes anyway)."""
+    text = (ROOT / "profiles" / "accelerators" / "h100-sxm.toml").read_text(encoding="utf-8")
+    assert "release_year = 2022\n" in text
+    path = tmp_path / "p.toml"
+    path.write_text(text.replace("release_year = 2022", new, 1), encoding="utf-8")
+    result = run("profiles", "validate", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {path}: not valid TOML: {line}\n"
+
+
+def test_valid_toml_numbers_and_a_time_are_not_given_a_hint() -> None:
+    """The hints read only the place tomllib stopped at: a colon in a time value, a key given twice, are left as they were."""
+    from tco.loader import toml_reason
+
+    assert toml_reason("Invalid value (at line 1, column 5)", "t = 10:00") == "Invalid value (at line 1, column 5)"
+    said = toml_reason("Expected '=' after a key in a key/value pair (at line 1, column 11)", "x = { value: 80 }")
+    assert said == "Expected '=' after a key in a key/value pair (at line 1, column 11)"
