@@ -210,6 +210,10 @@ def estimate(
         global_batch_tokens = _positive(number_argument(global_batch_tokens, "--global-batch"), "--global-batch")
     if total_parameters is not None:
         total_parameters = _positive(number_argument(total_parameters, "--total-params"), "--total-params")
+    for flag, count_ in (("--params", parameters), ("--total-params", total_parameters)):
+        if count_ is not None and count_ < 1:  # (--params 0.5: half a parameter; meant, most likely, 0.5B)
+            shown = show_number(count_)
+            raise InputError(f"expected at least 1 parameter, got {shown}: a count of parameters ({shown}B is {shown} billion)", key=flag)
     if training_tokens is not None:
         training_tokens = _positive(number_argument(training_tokens, "--tokens"), "--tokens")
     if mode == "train":
