@@ -957,6 +957,7 @@ def _load_inputs(
         for w in (*profile_warnings(acc, server_set=ref in server_set), *benchmark_warnings(published.get(ref, acc), measured_on))
     ]
     warnings += dropped
+    warnings += loader.unlaid_folders() if dirs is None else []  # (a TCO_PROFILE_PATH entry that gives nothing)
     for _, path in sorted(sources.items()):  # (a quantity an extending file's table left without its value)
         warnings += loader.emptied_quantities(Path(path))
     gap = engine.shape_count_gap(wl)  # (a count the shape disagrees with: the memory plan is the shape's, the FLOPs the count's)
@@ -988,6 +989,18 @@ def _load_inputs(
                     f"{alias}: the alias names {o.accelerator.id} ({sources[o.accelerator.id]}), not the built-in {owner} "
                     "whose alias it also is (TCO_PROFILE_PATH comes first)"
                 )
+    # (an id typed for one option that another option of the run takes as an alias: the id comes first, so the
+    # name never reaches that option, which 'tco profiles validate' says of its file but the run did not)
+    for o, (text, *_) in zip(options, parsed, strict=True):
+        if fold(text) != o.accelerator.id.lower():
+            continue
+        aliased = (p for p in options if fold(text) in {a.lower() for a in p.accelerator.aliases})
+        other = next((p for p in aliased if p.accelerator.id != o.accelerator.id), None)
+        if other is not None:
+            warnings.append(
+                f"{text}: names {o.accelerator.id}, not {other.accelerator.id} ({sources.get(other.accelerator.id, 'its profile')}) "
+                "whose alias it also is: an id comes first, so the alias never names that profile"
+            )
     given = None if dirs is None else tuple(Path(d) for d in dirs)
     recipe = Recipe(tuple(texts), workload, scenario, given, _working_folder(), tuple(loader.search_path()) if dirs is None else None)
     refs = [o.ref for o in parsed]
@@ -1093,7 +1106,7 @@ def unread_inputs(inputs: Inputs, items: Sequence[str], flag: str) -> list[str]:
             continue
         first = inputs.options[owners[0]]
         value = engine.numeric_inputs(first, inputs.workload, inputs.scenario).get(flat)
-        if flag == "--vary" and value is None and parts[-1] in DESCRIPTIONS:  # (a sweep of names: every row the same)
+        if flag in ("--vary", "vary") and value is None and parts[-1] in DESCRIPTIONS:  # (a sweep of names: every row the same)
             out.append(f"{flag} {item.strip()}: no option reads it (a description: no figure changes with it)")
             continue
         # (a number the profile leaves out, which a --vary or --param gives: no plan reads it, so the reads decide)
@@ -2057,12 +2070,15 @@ def sweep(inputs: Inputs, vary: Sequence[str], *, strict: bool = False, warnings
     as dicts (see :func:`tco.analysis.iter_sweep`). A path to a choice (``workload.precision=bf16,fp8``) is an
     axis of its listed values: the inputs are loaded anew for each (their :attr:`Inputs.recipe`, with one more
     ``--set``), keeping the options ``inputs`` keeps; ``strict`` refuses a value under which an option lacks an
-    input, and ``warnings`` receives what loading a value warns of beyond what ``inputs`` did."""
+    input, and ``warnings`` receives what loading a value warns of beyond what ``inputs`` did, and a ``vary`` that
+    no option reads (a description: every row the same)."""
     from tco import analysis
     from tco.analysis.sweep import iter_choice_sweep, split_choices
 
     with attributed(inputs):
         choices, numeric = split_choices(inputs, vary)
+        if warnings is not None and not COMMAND_LINE.get():  # (the CLI warns of these itself, before its rows)
+            warnings += unread_inputs(inputs, vary, "vary")
         if not choices:
             return analysis.iter_sweep(inputs, vary)
         _as_the_recipe_loads(inputs)

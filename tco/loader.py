@@ -45,6 +45,7 @@ from tco.errors import (
     not_finite,
     show_non_finite,
     show_number,
+    show_whole,
     shown_text,
     too_large,
     underflow,
@@ -335,6 +336,14 @@ def _stdin_bytes() -> bytes:
     return _STDIN_READ[1]
 
 
+def _is_stdin(fd: int) -> bool:
+    """Whether ``fd`` is the pipe standard input reads (``/dev/stdin``, ``/dev/fd/0``), which ``-`` reads once."""
+    try:
+        return sys.stdin is not None and os.path.samestat(os.fstat(fd), os.fstat(sys.stdin.fileno()))
+    except (OSError, ValueError, AttributeError):  # (a script's stdin with no descriptor)
+        return False
+
+
 def read_toml(path: Path) -> dict[str, Any]:
     """A TOML input file as a dict; any problem with the file is one :class:`InputError` naming it."""
     text = ""
@@ -349,24 +358,27 @@ def read_toml(path: Path) -> dict[str, Any]:
                 mode = os.fstat(fh.fileno()).st_mode
                 if stat.S_ISDIR(mode):
                     raise IsADirectoryError
-                if stat.S_ISFIFO(mode):  # (the shell's <(...) is one: its input is read through standard input)
+                if stat.S_ISFIFO(mode) and _is_stdin(fh.fileno()):  # (/dev/stdin on a pipe, cat f | tco ... /dev/stdin: as -)
+                    data = _stdin_bytes()
+                elif stat.S_ISFIFO(mode):  # (the shell's <(...) is one: its input is read through standard input)
                     raise InputError(
                         "is a pipe (a FIFO, or the shell's <(...)), not a regular file: give one input through standard "
                         "input, -, or save it to a file first",
                         where=str(path),
                     )
-                if not stat.S_ISREG(mode):
+                elif not stat.S_ISREG(mode):
                     raise InputError("is not a regular file, expected a TOML file", where=str(path))
-                st = os.fstat(fh.fileno())
-                if _RECORDING_READS:
-                    _READ.add((st.st_dev, st.st_ino))
-                data = fh.read(MAX_FILE_BYTES + 1)
+                else:
+                    st = os.fstat(fh.fileno())
+                    if _RECORDING_READS:
+                        _READ.add((st.st_dev, st.st_ino))
+                    data = fh.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
             raise InputError(f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, expected a TOML input file", where=str(path))
         _remember(_AS_READ, _key(path), data)
         parsed = _PARSED.get(data)
         if parsed is None:
-            wide = _wide_text(data)
+            wide = _wide_text(data) or _packed(data)
             if wide is not None:
                 raise InputError(f"not valid TOML: {wide}", where=str(path))
             # A byte-order mark (Windows editors save one) is not part of the document.
@@ -415,6 +427,29 @@ def _wide_text(data: bytes) -> str | None:
     head = data[:64]
     if len(head) >= 4 and 0 in (max(head[0::2]), max(head[1::2])):
         return "expected UTF-8 text, got UTF-16 (every other byte is 0): save it as UTF-8"
+    return None
+
+
+_PACKED = (
+    (b"\x1f\x8b", "gzip-compressed", "gunzip it"),
+    (b"BZh", "bzip2-compressed", "bunzip2 it"),
+    (b"\xfd7zXZ\x00", "xz-compressed", "unxz it"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed", "unzstd it"),
+    (b"PK\x03\x04", "a zip archive", "unzip it"),
+)
+"""The first bytes of a compressed file or an archive, what it is and how to get the TOML out of it."""
+
+
+def _packed(data: bytes) -> str | None:
+    """Why a file's bytes are no TOML where they are a compressed file or an archive (the gzip a download or a
+    backup left, read as text: 'the byte 0x8B ... is not UTF-8'), or hold NUL bytes (binary); None otherwise."""
+    for magic, what, undo in _PACKED:
+        if data.startswith(magic) and (magic != b"BZh" or data[4:10] in (b"1AY&SY", b"\x17rE8P\x90")):  # (bzip2's block marks)
+            start = data[: len(magic)].hex(" ").upper()
+            return f"expected TOML text, got a binary file ({what}: it starts with the bytes {start}): {undo} first"
+    head = data[:1024]
+    if head.count(0) >= 4:  # (a stray NUL in text is named where it is, as any character that does not show)
+        return f"expected TOML text, got a binary file ({head.count(0):,} of its first {len(head):,} bytes are NUL): give the TOML file"
     return None
 
 
@@ -813,6 +848,18 @@ _LAYOUT = ("accelerators", "workloads", "scenarios", "benchmarks", "serving", "s
 """The folders a search-path entry may hold."""
 
 
+def unlaid_folders() -> list[str]:
+    """A warning for each TCO_PROFILE_PATH entry that holds none of the folders an entry may hold: nothing is read
+    from it (an id found in the shipped profiles hid the mistake, as none not found does: :func:`_layout_hint`)."""
+    out = []
+    for root in search_path():
+        if root != builtin_dir() and not any((root / sub).is_dir() for sub in _LAYOUT):
+            guess = f" (did you mean {root.parent}?)" if root.name in _LAYOUT else ""
+            shown = ", ".join(f"{sub}/" for sub in _LAYOUT[:-1]) + f" or {_LAYOUT[-1]}/"
+            out.append(f"{ENV_PATH}: {root} holds no {shown} folder, so nothing is read from it{guess}")
+    return out
+
+
 def _layout_hint(roots: Sequence[Path]) -> str:
     """For an id not found: the first TCO_PROFILE_PATH entry that holds none of the folders an entry may hold
     (the user named a kind's folder itself, say), with its parent as the guess when the entry is such a folder."""
@@ -971,7 +1018,10 @@ def _show(v: Any) -> str:
     if isinstance(v, float) and not math.isfinite(v):
         return show_non_finite(v)
     if isinstance(v, int) and abs(v) >= 10**16:  # (a float's whole number written out has 300 digits)
-        return show_number(float(v)) if abs(v) <= _LARGEST_FLOAT else "an integer of more than 308 digits"
+        if abs(v) > _LARGEST_FLOAT:
+            return "an integer of more than 308 digits"
+        short = show_number(float(v))  # (1e+20 where it is the number; 23 nines are no 1e+23: their digits and length)
+        return short if int(float(short)) == v else show_whole(v, grouped=True)
     if isinstance(v, (dict, list)):
         return "a table" if isinstance(v, dict) else "a list"
     if isinstance(v, (datetime.date, datetime.time)):  # TOML dates and times, as the file writes them
@@ -1194,7 +1244,17 @@ def _toml_character(lines: Sequence[str], at: re.Match[str] | None) -> str:
     special = re.match(r"[+-]?(nan|inf(?:inity)?)\b", lines[line - 1][column - 1 :], re.IGNORECASE)
     if special and re.search(r"=\s*$", before):  # (NaN, Infinity: TOML's are nan and inf, which no tco figure takes)
         return ": TOML writes infinity inf and not-a-number nan, in lower case, and no figure tco reads may be either: give a finite number"
-    unit = re.search(r"=\s*([+-]?\d[\d_]*(?:\.\d[\d_]*)?)(\s*)$", lines[line - 1][: column - 1])
+    full = before + re.match(r"[0-9A-Za-z_]*", lines[line - 1][column - 1 :]).group(0)  # type: ignore[union-attr]
+    radix = re.search(r"=\s*([+-]?0([xob])[0-9A-Za-z_]*)$", full)
+    if radix and (char in "xob" or radix.group(2) in before[-len(radix.group(1)) :]):  # (0x, 0x1G: the reader stops at x or G)
+        kind, digits = {"x": ("a hexadecimal", "0-9 and A-F"), "o": ("an octal", "0-7"), "b": ("a binary", "0 and 1")}[radix.group(2)]
+        typed = radix.group(1)
+        return f": {kind} integer in TOML is 0{radix.group(2)} and then only the digits {digits} ({typed}): write it so, or in decimal"
+    exponent = re.search(r"=\s*([+-]?\d[\d_]*(?:\.\d[\d_]*)?)$", before)
+    if exponent and char in "eE" and not re.match(r"[+-]?\d", after):  # (1e, 2.5e+: the reader stops at the e)
+        typed = exponent.group(1) + char + (re.match(r"[+-]?", after).group(0))  # type: ignore[union-attr]
+        return f": a TOML exponent has digits after its e ({typed}): write them, as in {exponent.group(1)}e3, or leave the e out"
+    unit = re.search(r"=\s*([+-]?\d[\d_]*(?:\.\d[\d_]*)?(?:[eE][+-]?\d[\d_]*)?)(\s*)$", lines[line - 1][: column - 1])
     letters = re.match(r"[^\W\d_]+", lines[line - 1][column - 1 :])
     if unit and letters and char.isalpha():  # (80GB, 700W, 2022y: the reader stops at the unit)
         typed = unit.group(1) + unit.group(2) + letters.group(0)
@@ -1246,7 +1306,7 @@ def toml_reason(message: str, text: str) -> str:
         return f"'{name}' is written inline ({{...}} or [...]) and cannot be added to later{where}: give all of {name} in one place"
     lines = text.split("\n")
     if reason != "Cannot overwrite a value":
-        return message + _toml_character(lines, at)
+        return message + (_unclosed_text(reason, text, at) or _toml_character(lines, at))
     line = lines[int(at.group(1)) - 1] if at and at.group(1) else lines[-1] if at else ""
     header = re.match(r"\s*\[\[?\s*([^\[\]]+?)\s*\]", line)
     key = re.match(r"\s*([A-Za-z0-9_.\- ]+?|\"[^\"]*\")\s*=", line)
@@ -1255,6 +1315,30 @@ def toml_reason(message: str, text: str) -> str:
     if key:
         return f"key {key.group(1).strip()!r} is given twice{where}: give each key once"
     return f"a key is given twice{where}: give each key once"
+
+
+_TEXT_TOKEN = re.compile(r""""{3}(?:[^\\]|\\.)*?"{3}|'{3}.*?'{3}|("{3}|'{3})|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|#[^\n]*|("|')""", re.S)
+"""Quoted text and comments as TOML reads them, or (its groups) the quotes that open text never closed."""
+
+
+def _unclosed_text(reason: str, text: str, at: re.Match[str] | None) -> str:
+    """For tomllib's reasons of a text not closed ('Unterminated string' or 'Expected "'"' at the end of the
+    document, an illegal line feed at a line's end): where the text opens and the quote that closes it; else nothing."""
+    at_end = at is not None and not at.group(1)
+    if not (reason == "Unterminated string" or (at_end and reason.startswith("Expected \"'")) or reason.endswith("character '\\n'")):
+        return ""
+    opener = next((m for m in _TEXT_TOKEN.finditer(text) if m.group(1) or m.group(2)), None)
+    if opener is None:
+        return ""
+    quote, before = opener.group(1) or opener.group(2), text[: opener.start()]
+    line, column = before.count("\n") + 1, opener.start() - (before.rfind("\n") + 1) + 1
+    if at is not None and at.group(1):  # (a one-line text that the line's end left open)
+        if int(at.group(1)) != line:
+            return ""
+        many = quote * 3
+        over = f"text over several lines is written in {many}"
+        return f": the text opened with {quote} at column {column} is not closed on its line: end it with {quote} ({over})"
+    return f": the text opened with {quote} at line {line} is never closed: end it with {quote}"
 
 
 def _set_toml_reason(message: str, text: str) -> str:
