@@ -615,14 +615,15 @@ def batch_past_tokens(
             continue
         # (four digits, 6.291e+07 rather than 62914560.0; in full where four would show the two alike)
         a, b = (f"{step:.4g}", f"{tokens:.4g}") if f"{step:.4g}" != f"{tokens:.4g}" else (show_number(step), show_number(tokens))
+        b += " token" if tokens == 1 else " tokens"  # (a run of one token: 'the 1 token of --tokens')
         if default and batch_key == batch:
             out.append(
-                f"the default global batch ({a} tokens a step, estimated from the model size) is more than the {b} tokens of "
+                f"the default global batch ({a} tokens a step, estimated from the model size) is more than the {b} of "
                 f"{tokens_key}: the figures count a fraction of one step at it; give the run's own batch, {batch}"
             )
         else:
             out.append(
-                f"{batch_key} ({a} tokens a step) is more than the {b} tokens of {tokens_key}: "
+                f"{batch_key} ({a} tokens a step) is more than the {b} of {tokens_key}: "
                 "the run is less than one optimizer step and its figures count a fraction of one; check the two"
             )
     return out

@@ -26,6 +26,7 @@ token a stage. The analyses' edges were all refused in one line or answered; wha
 8. ``tco.sweep(inputs, ["workload.name=a,b"], warnings=w)`` left ``w`` empty where the CLI warns that no option
    reads a description.
 9. ``tco estimate h100-sxm --params 0.5`` estimated a model of half a parameter (0.5B meant).
+10. A run of one token (``--tokens 1``, a stage's ``tokens = 1``) was 'more than the 1 tokens of --tokens'.
 """
 
 from __future__ import annotations
@@ -193,3 +194,11 @@ def test_half_a_parameter_is_refused(run) -> None:
         tco.estimate("h100-sxm", parameters=0.5)
     assert str(exc.value) == "parameters: expected at least 1 parameter, got 0.5: a count of parameters (0.5B is 0.5 billion)"
     assert run("estimate", "h100-sxm", "--params", "1").exit_code == 0
+
+
+def test_a_run_of_one_token_is_one_token(run) -> None:
+    """10: 'the default global batch (...) is more than the 1 tokens of --tokens'."""
+    r = run("estimate", "h100-sxm", "--params", "1", "--tokens", "1", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    assert "is more than the 1 token of --tokens: the figures count a fraction of one step" in r.stdout
+    assert "1 tokens" not in r.stdout
