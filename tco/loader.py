@@ -1295,6 +1295,7 @@ def toml_reason(message: str, text: str) -> str:
     tuple (``Cannot declare ('shape',) twice``), or a key given twice ('Cannot overwrite a value') without
     naming the key, which is read from the line the reader stopped at. Other reasons are kept as they are."""
     message = re.sub(r"^Can not ", "Cannot ", message)  # (tomli before 2.1, which Python 3.10 reads TOML with)
+    message = re.sub(r'^Expected "=" after a key', "Expected '=' after a key", message)  # (tomli 2.0's quotes)
     at = _TOML_AT.search(message)
     reason, where = (message[: at.start()], message[at.start() :]) if at else (message, "")
     m = re.fullmatch(r"Cannot declare (\(.*\)) twice", reason)
