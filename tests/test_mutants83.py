@@ -1,5 +1,6 @@
 """Tests from the seed-83 sample of tco/engine.py and tco/analysis/*.py (mutmut 3.8.1, a uniform random sample of 50
-of their 13,817 mutants at a6ff204: ``random.Random(83).sample`` over the sorted names).
+of their 13,817 mutants at a6ff204: ``random.Random(83).sample`` over the sorted names), and a second sample of 30
+(``random.Random(183).sample`` over the same names).
 
 Seed 83: mutmut ran all 50 over the configured test selection (00:55-01:06 UTC): 41 killed, 9 survived. Three
 are killed by the tests below (``_days`` 6, ``plan_training`` 377, ``plan_training`` 530): 44 of 50 after. Five are
@@ -37,7 +38,16 @@ relative 1e-9 instead of on whole values, so the crossing is searched up to a fr
 fractional ``first_other``). It shows only where the costs cross (or tie exactly) between the last whole value where
 both are known and the edge itself, which the time did not allow building on the toys.
 
-Each test below fails with its mutant applied by hand.
+Seed 183 (01:15-01:18 UTC, the same selection, this file in it): 28 killed, 2 survived. ``_idle_reason`` 30 (the
+bound of an MoE layout's data parallelism -> None) is killed by the last test below: 29 of 30 after. The other,
+``_refined_at_steps`` 61 (``geometric = None``: a bracket around a count's step always halved at its arithmetic
+middle), is the one tests/test_mutants80.py left alive: not equivalent, but both halvings narrow a bracket to the same
+width limit and find the same break-even; they differ only in which extra points are spent, which a user sees only as
+the count of unresolved pairs once the 1,024-point budget runs out, not worked out by hand here either.
+
+Each test below fails with its mutant applied by hand; mutmut, re-run on seed 83's nine survivors with this file in
+the selection (01:10-01:15 UTC), killed the three it targets (``_days`` 6, ``plan_training`` 377 and 530) and left
+the other six alive.
 """
 
 from __future__ import annotations
@@ -102,3 +112,22 @@ def test_each_stage_of_a_modelled_job_reports_its_own_layout() -> None:
     assert layouts["main"] is not None and layouts["long"] is not None
     assert (layouts["main"]["global_batch_tokens"], layouts["long"]["global_batch_tokens"]) == (1_045_000.0, 1_044_000.0)
     assert layouts["main"] == row.layout
+
+
+# --------------------------------------------------------------------------- _idle_reason: whole expert groups (seed 183)
+
+
+def test_idle_accelerators_of_whole_expert_groups_say_what_bounds_data_parallelism() -> None:
+    """Kills tco.engine.x__idle_reason__mutmut_30 (the bound of an MoE layout's data parallelism -> None: the note
+    read 'expert-parallel degree 4: None, rounded down to 4').
+
+    A replica of 2 accelerators at EP 4 runs DP 4. On 10 accelerators 10 // 2 = 5 replicas fit, fewer than the
+    batch's 100 sequences: DP is the 5 the count allows, rounded down to whole groups of 4 (5 // 4 · 4 = 4). On 20,
+    10 replicas fit but the batch has only 6 sequences: DP is 6 rounded down to 4 (6 // 4 · 4 = 4)."""
+    assert engine._idle_reason(4, 100, None, 2, 10, 4) == (
+        " (data parallelism is a multiple of the expert-parallel degree 4: 5 replicas of 2 fit the count, rounded down to 4)"
+    )
+    assert engine._idle_reason(4, 6, "workload.global_batch_tokens", 2, 20, 4) == (
+        " (data parallelism is a multiple of the expert-parallel degree 4: the global batch has 6 sequences"
+        " (workload.global_batch_tokens), rounded down to 4)"
+    )
