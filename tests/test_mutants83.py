@@ -47,7 +47,8 @@ the count of unresolved pairs once the 1,024-point budget runs out, not worked o
 
 Each test below fails with its mutant applied by hand; mutmut, re-run on seed 83's nine survivors with this file in
 the selection (01:10-01:15 UTC), killed the three it targets (``_days`` 6, ``plan_training`` 377 and 530) and left
-the other six alive.
+the other six alive; re-run on seed 183's two (01:18-01:22 UTC), it killed ``_idle_reason`` 30 and left
+``_refined_at_steps`` 61 alive. The toy parts are tests.factories'.
 """
 
 from __future__ import annotations
